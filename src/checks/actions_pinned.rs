@@ -1,0 +1,137 @@
+//! `actions-pinned`: remote `uses:` are pinned to full commit SHAs.
+
+use super::{BuiltIn, Context, Meta, Outcome};
+use crate::finding::{Finding, Severity};
+use crate::repo::text::line_text;
+use crate::workflow::{Key, WorkflowFile};
+use github_actions_models::common::Uses;
+use github_actions_models::workflow::Job;
+use github_actions_models::workflow::job::StepBody;
+
+pub static CHECK: BuiltIn = BuiltIn {
+    meta: Meta {
+        id: "actions-pinned",
+        title: "Release workflows pin actions to full commit SHAs",
+        severity: Severity::Block,
+        lanes: &[],
+        rationale: "A tag such as `@v4` can be moved by whoever controls the action's repository, \
+            so a release job that uses it runs whatever code the tag points at on release day, with \
+            the release's credentials. A 40-character commit SHA cannot move. The version comment \
+            after the SHA keeps the pin reviewable and lets update bots bump it. Plain CI \
+            workflows hold no publish credentials, so an unpinned action there is a warning.",
+        passes: "- uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2",
+        fails: "- uses: actions/checkout@v4\n- uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683   # no version comment (warn)",
+        fix: "Replace each tag or branch with the commit SHA it points at and keep the tag as a \
+            trailing comment (`owner/action@<sha> # v1.2.3`); tools such as Dependabot and \
+            Renovate keep such pins current.",
+        params: &[],
+    },
+    run,
+};
+
+fn run(cx: &Context<'_>) -> Outcome {
+    let wfs = cx.workflows();
+    if wfs.parsed.is_empty() && wfs.broken.is_empty() {
+        return Outcome::Skip("no workflows".into());
+    }
+    let mut findings = wfs.broken.clone();
+    let any_release = wfs.releases().next().is_some();
+    for wf in &wfs.parsed {
+        check_workflow(wf, &mut findings);
+    }
+    if !any_release && findings.is_empty() {
+        return Outcome::Skip(
+            "no release workflow, and every action in other workflows is pinned".into(),
+        );
+    }
+    Outcome::Findings(findings)
+}
+
+fn check_workflow(wf: &WorkflowFile, out: &mut Vec<Finding>) {
+    let release = wf.is_release();
+    for (job_id, job) in &wf.model.jobs {
+        match job {
+            Job::NormalJob(j) => {
+                for (i, step) in j.steps.iter().enumerate() {
+                    if let StepBody::Uses { uses, .. } = &step.body {
+                        let route = [
+                            Key::K("jobs"),
+                            Key::K(job_id),
+                            Key::K("steps"),
+                            Key::I(i),
+                            Key::K("uses"),
+                        ];
+                        judge(wf, uses, &route, release, out);
+                    }
+                }
+            }
+            Job::ReusableWorkflowCallJob(j) => {
+                let route = [Key::K("jobs"), Key::K(job_id), Key::K("uses")];
+                judge(wf, &j.uses, &route, release, out);
+            }
+        }
+    }
+}
+
+pub fn is_full_sha(r: &str) -> bool {
+    r.len() == 40 && r.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn judge(wf: &WorkflowFile, uses: &Uses, route: &[Key<'_>], release: bool, out: &mut Vec<Finding>) {
+    let kind = if release {
+        "release workflow"
+    } else {
+        "workflow"
+    };
+    match uses {
+        Uses::Local(_) => {}
+        Uses::Docker(d) => {
+            if d.hash().is_none() {
+                let f = Finding::new(
+                    wf.locate(route),
+                    format!("{} is not pinned to an image digest", d.raw()),
+                    "pin the image by digest: docker://image@sha256:<digest>",
+                );
+                out.push(if release { f } else { f.warn_only() });
+            }
+        }
+        Uses::Repository(r) => {
+            let loc = wf.locate(route);
+            if !is_full_sha(r.git_ref()) {
+                let f = Finding::new(
+                    loc,
+                    format!(
+                        "{} in a {kind} is pinned to a movable ref `{}`",
+                        r.raw(),
+                        r.git_ref()
+                    ),
+                    format!(
+                        "pin to the commit SHA and keep the tag as a comment: {}@<sha> # {}",
+                        r.raw().rsplit_once('@').map(|(a, _)| a).unwrap_or(r.raw()),
+                        r.git_ref()
+                    ),
+                );
+                out.push(if release { f } else { f.warn_only() });
+            } else if release {
+                let line = line_text(&wf.text, loc.line).unwrap_or("");
+                let after = line
+                    .find(r.git_ref())
+                    .map(|i| &line[i + r.git_ref().len()..])
+                    .unwrap_or("");
+                let has_comment = after
+                    .split_once('#')
+                    .is_some_and(|(_, c)| !c.trim().is_empty());
+                if !has_comment {
+                    out.push(
+                        Finding::new(
+                            loc,
+                            format!("{} is pinned to a SHA without a version comment", r.raw()),
+                            "add the version the SHA stands for as a trailing comment: @<sha> # v1.2.3",
+                        )
+                        .warn_only(),
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! The check registry. A built-in check is one file here that declares its
+//! [`Meta`] beside its `run` function, and one line in [`BUILTINS`].
+//! `shipgate list`, `explain`, the README's table and the policy loader all
+//! read this one list.
+
+use crate::finding::{Finding, Severity};
+use crate::policy::Policy;
+use crate::repo::{FileError, Tree};
+use crate::workflow::WorkflowFile;
+use std::sync::Arc;
+
+mod actions_pinned;
+mod oidc_scope;
+mod publish_environment;
+mod secrets_in_environment;
+mod trusted_publishing;
+pub mod waivers;
+mod workflow_permissions;
+
+/// What a check is, declared next to its code.
+pub struct Meta {
+    /// Stable kebab-case id.
+    pub id: &'static str,
+    pub title: &'static str,
+    pub severity: Severity,
+    /// Lanes that run it; empty means `pre-merge` (and so every lane).
+    pub lanes: &'static [&'static str],
+    /// Why the check exists.
+    pub rationale: &'static str,
+    /// A snippet that passes.
+    pub passes: &'static str,
+    /// A snippet that fails.
+    pub fails: &'static str,
+    /// How to fix a failure.
+    pub fix: &'static str,
+    /// Extra keys the check accepts under `[checks.ID]`.
+    pub params: &'static [&'static str],
+}
+
+/// What a check found, before severities, waivers and verdicts are applied.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Nothing to look at in this tree; says what was missing.
+    Skip(String),
+    Findings(Vec<Finding>),
+}
+
+pub type RunFn = fn(&Context<'_>) -> Outcome;
+
+pub struct BuiltIn {
+    pub meta: Meta,
+    pub run: RunFn,
+}
+
+/// Every built-in check, in report order.
+pub static BUILTINS: &[&BuiltIn] = &[
+    &actions_pinned::CHECK,
+    &workflow_permissions::CHECK,
+    &oidc_scope::CHECK,
+    &publish_environment::CHECK,
+    &trusted_publishing::CHECK,
+    &secrets_in_environment::CHECK,
+];
+
+pub fn builtin(id: &str) -> Option<&'static BuiltIn> {
+    BUILTINS.iter().copied().find(|b| b.meta.id == id)
+}
+
+/// What one check run sees: the tree, the policy, and its own settings.
+pub struct Context<'a> {
+    pub tree: &'a Tree,
+    pub policy: &'a Policy,
+    /// `files = [...]` from the check's policy entry, if any.
+    pub files: Option<&'a [String]>,
+    /// Extra keys from the check's policy entry.
+    pub params: &'a toml::Table,
+}
+
+impl Context<'_> {
+    pub fn var(&self, name: &str) -> Option<&str> {
+        self.policy.vars.get(name).map(String::as_str)
+    }
+
+    /// Paths this check should look at: the policy's `files` globs, or `default`.
+    pub fn select<'t>(&'t self, default: Vec<&'t str>) -> Result<Vec<&'t str>, Box<Finding>> {
+        match self.files {
+            None => Ok(default),
+            Some(globs) => self.tree.glob(globs).map_err(|e| {
+                Box::new(Finding::new(
+                    crate::finding::Location::file(self.policy.display_path()),
+                    format!("bad `files` glob: {e}"),
+                    "fix the glob in the policy",
+                ))
+            }),
+        }
+    }
+
+    /// Every workflow this check should judge, parsed; those that fail to parse
+    /// become fail-closed findings in `broken`.
+    pub fn workflows(&self) -> Workflows {
+        let mut out = Workflows::default();
+        let paths = match self.select(self.tree.workflow_paths()) {
+            Ok(p) => p,
+            Err(f) => {
+                out.broken.push(*f);
+                return out;
+            }
+        };
+        for p in paths {
+            match self.tree.workflow(p) {
+                Ok(wf) => out.parsed.push(wf),
+                Err(e) => out.broken.push(e.to_finding()),
+            }
+        }
+        out
+    }
+}
+
+#[derive(Default)]
+pub struct Workflows {
+    pub parsed: Vec<Arc<WorkflowFile>>,
+    /// Fail-closed findings for workflows that could not be parsed.
+    pub broken: Vec<Finding>,
+}
+
+impl Workflows {
+    pub fn releases(&self) -> impl Iterator<Item = &Arc<WorkflowFile>> {
+        self.parsed.iter().filter(|w| w.is_release())
+    }
+
+    /// The usual shape of a workflow check over release workflows: skip when
+    /// there are none (and nothing failed to parse), else the broken files'
+    /// findings plus what `per_workflow` finds in each release workflow.
+    pub fn over_releases(
+        &self,
+        mut per_workflow: impl FnMut(&WorkflowFile, &mut Vec<Finding>),
+    ) -> Outcome {
+        if self.broken.is_empty() && self.releases().next().is_none() {
+            return Outcome::Skip(if self.parsed.is_empty() {
+                "no workflows".into()
+            } else {
+                "no release workflow (nothing publishes or ships artifacts)".into()
+            });
+        }
+        let mut findings = self.broken.clone();
+        for wf in self.releases() {
+            per_workflow(wf, &mut findings);
+        }
+        Outcome::Findings(findings)
+    }
+}
+
+/// A file that must be judged but cannot be read.
+pub fn fail_closed(err: &FileError) -> Finding {
+    err.to_finding()
+}

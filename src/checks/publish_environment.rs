@@ -1,0 +1,86 @@
+//! `publish-environment`: every publishing job runs in a GitHub environment.
+
+use super::{BuiltIn, Context, Meta, Outcome};
+use crate::finding::{Finding, Severity};
+use crate::workflow::Key;
+use github_actions_models::workflow::job::DeploymentEnvironment;
+
+pub static CHECK: BuiltIn = BuiltIn {
+    meta: Meta {
+        id: "publish-environment",
+        title: "Publishing jobs run in a protected environment",
+        severity: Severity::Block,
+        lanes: &[],
+        rationale: "A GitHub environment is where the release boundary lives: deployment branch \
+            rules, required reviewers and environment-scoped secrets apply only to jobs that name \
+            it, and trusted publishers on PyPI and npm can require its name in the OIDC claim. A \
+            publishing job without `environment:` skips all of that. With \
+            `vars.publish_environment` set, the job must use exactly that environment.",
+        passes: "jobs:\n  publish:\n    environment: pypi\n    steps:\n      - uses: pypa/gh-action-pypi-publish@<sha> # v1.12.4",
+        fails: "jobs:\n  publish:            # no environment\n    steps:\n      - run: npm publish",
+        fix: "Add `environment: <name>` to each publishing job (the same name the registry's trusted \
+            publisher expects), and protect that environment in the repository settings.",
+        params: &[],
+    },
+    run,
+};
+
+fn run(cx: &Context<'_>) -> Outcome {
+    let wfs = cx.workflows();
+    let any_publishing = wfs
+        .releases()
+        .any(|w| w.release.publishing_jobs().next().is_some());
+    if wfs.broken.is_empty() && !any_publishing {
+        return Outcome::Skip("no publishing job".into());
+    }
+    let want = cx.var("publish_environment");
+    let mut findings = wfs.broken.clone();
+    for wf in wfs.releases() {
+        for (id, job) in wf.normal_jobs() {
+            let Some(role) = wf.release.job(id).filter(|r| r.is_publishing()) else {
+                continue;
+            };
+            let what = role.publishes[0].describe();
+            match &job.environment {
+                None => findings.push(Finding::new(
+                    wf.locate_key(&[Key::K("jobs"), Key::K(id)]),
+                    format!("publishing job `{id}` ({what}) declares no `environment`"),
+                    match want {
+                        Some(w) => format!("add `environment: {w}` to the job"),
+                        None => "add `environment: <name>` to the job and protect that environment"
+                            .into(),
+                    },
+                )),
+                Some(env) => {
+                    let name = match env {
+                        DeploymentEnvironment::Name(n) => n,
+                        DeploymentEnvironment::NameURL { name, .. } => name,
+                    };
+                    if let Some(w) = want
+                        && name != w
+                    {
+                        let route = match env {
+                            DeploymentEnvironment::Name(_) => {
+                                vec![Key::K("jobs"), Key::K(id), Key::K("environment")]
+                            }
+                            DeploymentEnvironment::NameURL { .. } => {
+                                vec![
+                                    Key::K("jobs"),
+                                    Key::K(id),
+                                    Key::K("environment"),
+                                    Key::K("name"),
+                                ]
+                            }
+                        };
+                        findings.push(Finding::new(
+                            wf.locate(&route),
+                            format!("publishing job `{id}` uses environment `{name}`, but the policy's publish_environment is `{w}`"),
+                            format!("set `environment: {w}` (or change vars.publish_environment)"),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    Outcome::Findings(findings)
+}

@@ -1,0 +1,91 @@
+//! `secrets-in-environment`: release secrets are read only by jobs that
+//! declare an environment.
+
+use super::{BuiltIn, Context, Meta, Outcome};
+use crate::finding::{Finding, Severity};
+use crate::workflow::secrets::secret_refs;
+use crate::workflow::{Key, WorkflowFile};
+use github_actions_models::workflow::Job;
+use github_actions_models::workflow::job::Secrets;
+
+pub static CHECK: BuiltIn = BuiltIn {
+    meta: Meta {
+        id: "secrets-in-environment",
+        title: "Release secrets are used only in jobs that declare an environment",
+        severity: Severity::Block,
+        lanes: &[],
+        rationale: "A repository secret is readable by every job of every workflow, including \
+            jobs that run untrusted build steps. An environment secret is released only to a job \
+            that names the environment, after its branch rules and reviewers agree. In a release \
+            workflow every secret but GITHUB_TOKEN belongs behind an environment, and \
+            `secrets: inherit` hands all of them to a called workflow.",
+        passes: "publish:\n  environment: hex-publish\n  steps:\n    - run: mix hex.publish --yes\n      env:\n        HEX_API_KEY: ${{ secrets.HEX_API_KEY }}",
+        fails: "build:            # no environment\n  steps:\n    - run: ./build.sh\n      env:\n        SIGNING_KEY: ${{ secrets.SIGNING_KEY }}",
+        fix: "Move the secret into the environment's secrets in the repository settings and add \
+            `environment: <name>` to the job that uses it; pass secrets to reusable workflows by \
+            name, never with `secrets: inherit`.",
+        params: &[],
+    },
+    run,
+};
+
+fn run(cx: &Context<'_>) -> Outcome {
+    cx.workflows().over_releases(check)
+}
+
+/// A job id, its byte span in the file, and whether it declares an environment.
+type JobSpan<'a> = (&'a str, Option<(usize, usize)>, bool);
+
+fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
+    // Byte spans of each job, to place every secret reference in its job.
+    let spans: Vec<JobSpan<'_>> = wf
+        .model
+        .jobs
+        .iter()
+        .map(|(id, job)| {
+            let has_env = matches!(job, Job::NormalJob(j) if j.environment.is_some());
+            (
+                id.as_str(),
+                wf.byte_span(&[Key::K("jobs"), Key::K(id)]),
+                has_env,
+            )
+        })
+        .collect();
+    for (id, job) in &wf.model.jobs {
+        if let Job::ReusableWorkflowCallJob(j) = job
+            && j.secrets == Some(Secrets::Inherit)
+        {
+            out.push(Finding::new(
+                wf.locate(&[Key::K("jobs"), Key::K(id), Key::K("secrets")]),
+                format!(
+                    "job `{id}` passes `secrets: inherit`, handing every repository secret to {}",
+                    j.uses.raw()
+                ),
+                "pass only the secrets the called workflow needs, by name",
+            ));
+        }
+    }
+    let jobs_start = wf.byte_span(&[Key::K("jobs")]).map(|s| s.0);
+    for (offset, name) in secret_refs(&wf.text) {
+        if name.eq_ignore_ascii_case("GITHUB_TOKEN") {
+            continue;
+        }
+        let job = spans
+            .iter()
+            .find(|(_, span, _)| span.is_some_and(|(s, e)| offset >= s && offset < e));
+        match job {
+            Some((_, _, true)) => {}
+            Some((id, _, false)) => out.push(Finding::new(
+                wf.location_at(offset),
+                format!("secret `{name}` is used in job `{id}`, which declares no environment"),
+                format!("make `{name}` an environment secret and add `environment:` to job `{id}`"),
+            )),
+            None if jobs_start.is_some_and(|s| offset < s) => out.push(Finding::new(
+                wf.location_at(offset),
+                format!("secret `{name}` is set at workflow level, so every job of this release workflow can read it"),
+                format!("move `{name}` into the env of the one step that needs it, in a job with an environment"),
+            )),
+            None => {}
+        }
+    }
+}

@@ -1,0 +1,183 @@
+//! `trusted-publishing`: registries that accept OIDC are published to
+//! without long-lived tokens.
+
+use super::{BuiltIn, Context, Meta, Outcome};
+use crate::finding::{Finding, Location, Severity};
+use crate::workflow::publish::{PublishStep, Registry, Via};
+use crate::workflow::secrets::has_registry_secret;
+use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_route};
+use github_actions_models::common::Env;
+use github_actions_models::workflow::job::{NormalJob, StepBody};
+
+pub static CHECK: BuiltIn = BuiltIn {
+    meta: Meta {
+        id: "trusted-publishing",
+        title: "Registries that support OIDC are published to without long-lived tokens",
+        severity: Severity::Block,
+        lanes: &[],
+        rationale: "A registry token stored as a secret lives for months and publishes from \
+            anywhere it leaks to. PyPI and npm accept GitHub's short-lived OIDC token through \
+            trusted publishing, bound to this repository, workflow and environment, so a token \
+            there is a block. crates.io and RubyGems support trusted publishing too, so a token \
+            warns. Registries without OIDC (Hex, Maven) need a token, which must then be an \
+            environment secret.",
+        passes: "publish:\n  environment: pypi\n  permissions:\n    id-token: write\n  steps:\n    - uses: pypa/gh-action-pypi-publish@<sha> # v1.12.4",
+        fails: "- run: twine upload dist/*\n  env:\n    TWINE_PASSWORD: ${{ secrets.PYPI_TOKEN }}",
+        fix: "Configure a trusted publisher on the registry (repository, workflow file name, \
+            environment), grant the publishing job `id-token: write`, and delete the token secret. \
+            For Hex and other registries without OIDC, keep the key as a secret of the publishing \
+            job's environment.",
+        params: &[],
+    },
+    run,
+};
+
+/// Env keys that carry registry credentials.
+fn is_credential_key(k: &str) -> bool {
+    let k = k.to_ascii_uppercase();
+    [
+        "TOKEN",
+        "PASSWORD",
+        "API_KEY",
+        "APIKEY",
+        "AUTH",
+        "SECRET",
+        "CREDENTIAL",
+    ]
+    .iter()
+    .any(|w| k.contains(w))
+}
+
+fn run(cx: &Context<'_>) -> Outcome {
+    let wfs = cx.workflows();
+    let any_publishing = wfs
+        .releases()
+        .any(|w| w.release.publishing_jobs().next().is_some());
+    if wfs.broken.is_empty() && !any_publishing {
+        return Outcome::Skip("no publishing job".into());
+    }
+    let mut findings = wfs.broken.clone();
+    for wf in wfs.releases() {
+        for (id, job) in wf.normal_jobs() {
+            let Some(role) = wf.release.job(id).filter(|r| r.is_publishing()) else {
+                continue;
+            };
+            for p in &role.publishes {
+                if let Some((loc, what)) = token_use(wf, id, job, p)
+                    && let Some(f) = judge(p.registry, job.environment.is_some(), id, loc, &what)
+                {
+                    findings.push(f);
+                }
+            }
+        }
+    }
+    Outcome::Findings(findings)
+}
+
+fn judge(reg: Registry, env_scoped: bool, job: &str, loc: Location, what: &str) -> Option<Finding> {
+    let name = reg.name();
+    match reg {
+        Registry::PyPi | Registry::Npm => Some(Finding::new(
+            loc,
+            format!("job `{job}` publishes to {name} with a long-lived token ({what})"),
+            format!("use trusted publishing: configure a trusted publisher on {name}, grant `id-token: write`, and drop the token"),
+        )),
+        Registry::Crates | Registry::RubyGems | Registry::NuGet => Some(
+            Finding::new(
+                loc,
+                format!("job `{job}` publishes to {name} with a long-lived token ({what}); {name} supports trusted publishing"),
+                match reg {
+                    Registry::Crates => "use rust-lang/crates-io-auth-action for a short-lived token and delete the secret".to_string(),
+                    Registry::RubyGems => "use rubygems/release-gem (trusted publishing) and delete the secret".to_string(),
+                    _ => "use NuGet/login (trusted publishing) and delete the secret".to_string(),
+                },
+            )
+            .warn_only(),
+        ),
+        Registry::Hex | Registry::Maven | Registry::Other => (!env_scoped).then(|| {
+            Finding::new(
+                loc,
+                format!("job `{job}` publishes to {name} with a secret ({what}) but declares no environment, so the secret is not environment-scoped"),
+                "declare the protected environment on the job and store the key as that environment's secret",
+            )
+        }),
+    }
+}
+
+/// Where a publishing step gets a registry token from, if it uses one.
+fn token_use(
+    wf: &WorkflowFile,
+    job_id: &str,
+    job: &NormalJob,
+    p: &PublishStep,
+) -> Option<(Location, String)> {
+    let step = job.steps.get(p.step)?;
+    let sroute = step_route(job_id, p.step);
+    // Inputs of a publishing action: `password:`, `token:`, …
+    if let (Via::Action(_), StepBody::Uses { with, .. }) = (&p.via, &step.body)
+        && let Some(hit) = credential_in(env_map(with), is_credential_key)
+    {
+        let mut r = sroute.clone();
+        r.extend([Key::K("with"), Key::K(hit)]);
+        return Some((wf.locate_key(&r), format!("`{hit}:` input")));
+    }
+    // The command itself: `--token ${{ secrets.X }}`.
+    if let Via::Command { command, .. } = &p.via
+        && has_registry_secret(&command.raw)
+    {
+        let mut r = sroute.clone();
+        r.push(Key::K("run"));
+        return Some((
+            wf.locate_in(&r, &command.raw),
+            "a secret on the command line".into(),
+        ));
+    }
+    // Environment of the step, then the job, then the workflow.
+    if let Some(hit) = credential_in(env_map(&step.env), is_credential_key) {
+        let mut r = sroute.clone();
+        r.extend([Key::K("env"), Key::K(hit)]);
+        return Some((wf.locate_key(&r), format!("`{hit}` from a secret")));
+    }
+    if let Some(hit) = credential_in(env_map(&job.env), is_credential_key) {
+        return Some((
+            wf.locate_key(&[Key::K("jobs"), Key::K(job_id), Key::K("env"), Key::K(hit)]),
+            format!("`{hit}` from a secret"),
+        ));
+    }
+    if let Some(hit) = credential_in(env_map(&wf.model.env), is_credential_key) {
+        return Some((
+            wf.locate_key(&[Key::K("env"), Key::K(hit)]),
+            format!("`{hit}` from a secret"),
+        ));
+    }
+    // An earlier step that writes a token into .npmrc / .pypirc / credentials.
+    for (i, s) in job.steps.iter().enumerate().take(p.step) {
+        if let StepBody::Run { run, .. } = &s.body
+            && has_registry_secret(run)
+            && [
+                "_authToken",
+                "pypirc",
+                "npmrc",
+                "credentials",
+                "api_key",
+                "gem_host_api_key",
+            ]
+            .iter()
+            .any(|w| run.contains(w))
+        {
+            let mut r = step_route(job_id, i);
+            r.push(Key::K("run"));
+            return Some((
+                wf.locate_in(&r, "secrets."),
+                "a token written to a credentials file".into(),
+            ));
+        }
+    }
+    None
+}
+
+fn credential_in(env: Option<&Env>, key_ok: fn(&str) -> bool) -> Option<&str> {
+    env?.iter()
+        .find(|(k, v)| key_ok(k) && has_registry_secret(&env_value(v)))
+        .map(|(k, _)| k.as_str())
+}

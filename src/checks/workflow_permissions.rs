@@ -1,0 +1,73 @@
+//! `workflow-permissions`: release workflows start from no token
+//! permissions and grant writes per job.
+
+use super::{BuiltIn, Context, Meta, Outcome};
+use crate::finding::{Finding, Location, Severity};
+use crate::workflow::{Key, WorkflowFile};
+use github_actions_models::common::{BasePermission, Permission, Permissions};
+use github_actions_models::workflow::Job;
+
+pub static CHECK: BuiltIn = BuiltIn {
+    meta: Meta {
+        id: "workflow-permissions",
+        title: "Release workflows default to read-only tokens and grant writes per job",
+        severity: Severity::Block,
+        lanes: &[],
+        rationale: "Without a top-level `permissions:` block, every job gets the repository's \
+            default GITHUB_TOKEN scope, which on many repositories is read-write to everything. \
+            A release workflow should start from `permissions: {}` (or read-only) and grant \
+            `contents: write`, `id-token: write` and the like only to the job that needs them, so \
+            a compromised build step cannot push tags or mint tokens.",
+        passes: "permissions: {}\njobs:\n  publish:\n    permissions:\n      contents: read\n      id-token: write",
+        fails: "permissions:\n  contents: write      # a write at workflow level\njobs: …",
+        fix: "Set `permissions: {}` (or `contents: read`) at the top of the workflow and move each \
+            write grant into the `permissions:` of the one job that needs it. Never use `write-all`.",
+        params: &[],
+    },
+    run,
+};
+
+fn run(cx: &Context<'_>) -> Outcome {
+    cx.workflows().over_releases(check)
+}
+
+fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
+    let top = [Key::K("permissions")];
+    match &wf.model.permissions {
+        Permissions::Base(BasePermission::Default) => out.push(Finding::new(
+            Location::new(&wf.path, 1, 1),
+            format!("release workflow {} sets no top-level `permissions`, so every job gets the default token scope", wf.file_name()),
+            "add `permissions: {}` at the top and grant writes per job",
+        )),
+        Permissions::Base(BasePermission::WriteAll) => out.push(Finding::new(
+            wf.locate(&top),
+            "top-level `permissions: write-all` gives every job every write scope",
+            "use `permissions: {}` at the top and grant writes per job",
+        )),
+        Permissions::Base(BasePermission::ReadAll) => {}
+        Permissions::Explicit(map) => {
+            for (scope, p) in map {
+                if *p == Permission::Write {
+                    out.push(Finding::new(
+                        wf.locate_key(&[Key::K("permissions"), Key::K(scope)]),
+                        format!("`{scope}: write` is granted to every job at workflow level"),
+                        format!("move `{scope}: write` into the permissions of the job that needs it"),
+                    ));
+                }
+            }
+        }
+    }
+    for (id, job) in &wf.model.jobs {
+        let perms = match job {
+            Job::NormalJob(j) => &j.permissions,
+            Job::ReusableWorkflowCallJob(j) => &j.permissions,
+        };
+        if matches!(perms, Permissions::Base(BasePermission::WriteAll)) {
+            out.push(Finding::new(
+                wf.locate(&[Key::K("jobs"), Key::K(id), Key::K("permissions")]),
+                format!("job `{id}` has `permissions: write-all`"),
+                "grant only the scopes the job uses, e.g. `contents: write`",
+            ));
+        }
+    }
+}

@@ -1,0 +1,360 @@
+//! Policy + tree → findings → verdicts. Checks run in parallel; then waivers
+//! and inline ignores are applied, severities fixed, and verdicts computed.
+//! Nothing here prints.
+
+use crate::checks::{self, Context, Meta, Outcome, RunFn};
+use crate::evaluators::{self, Evaluator};
+use crate::finding::{Finding, Location, Severity, Suppression, Verdict};
+use crate::policy::{self, CustomCheck, Policy};
+use crate::repo::Tree;
+use crate::report::{CheckResult, Report};
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// What the command line asks of a run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub lane: String,
+    pub only: Vec<String>,
+    pub skip: Vec<String>,
+    pub today: jiff::civil::Date,
+}
+
+enum Runner<'p> {
+    BuiltIn(RunFn),
+    Custom(&'p CustomCheck, &'static Evaluator),
+}
+
+struct Planned<'p> {
+    id: String,
+    title: String,
+    severity: Severity,
+    files: Option<&'p [String]>,
+    params: &'p toml::Table,
+    runner: Runner<'p>,
+}
+
+static EMPTY: std::sync::LazyLock<toml::Table> = std::sync::LazyLock::new(toml::Table::new);
+
+/// Every check id the policy knows: built-ins and its custom checks.
+pub fn known_ids(policy: &Policy) -> Vec<String> {
+    checks::BUILTINS
+        .iter()
+        .map(|b| b.meta.id.to_string())
+        .chain(std::iter::once(checks::waivers::META.id.to_string()))
+        .chain(policy.custom.iter().map(|c| c.id.clone()))
+        .collect()
+}
+
+fn plan<'p>(policy: &'p Policy, opts: &Options) -> Vec<Planned<'p>> {
+    let wanted = |id: &str| {
+        (opts.only.is_empty() || opts.only.iter().any(|o| o == id))
+            && !opts.skip.iter().any(|s| s == id)
+    };
+    let mut out = Vec::new();
+    for b in checks::BUILTINS {
+        let t = policy.tuning(b.meta.id);
+        let enabled = t.and_then(|t| t.enabled).unwrap_or(true);
+        let lanes: Vec<String> = match t.and_then(|t| t.lanes.clone()) {
+            Some(l) => l,
+            None => b.meta.lanes.iter().map(|s| s.to_string()).collect(),
+        };
+        if !enabled || !wanted(b.meta.id) || !policy::runs_in_lane(&lanes, &opts.lane) {
+            continue;
+        }
+        out.push(Planned {
+            id: b.meta.id.to_string(),
+            title: b.meta.title.to_string(),
+            severity: t.and_then(|t| t.severity).unwrap_or(b.meta.severity),
+            files: t.and_then(|t| t.files.as_deref()),
+            params: t.map(|t| &t.params).unwrap_or(&EMPTY),
+            runner: Runner::BuiltIn(b.run),
+        });
+    }
+    for c in &policy.custom {
+        if !c.enabled || !wanted(&c.id) || !policy::runs_in_lane(&c.lanes, &opts.lane) {
+            continue;
+        }
+        let Some(ev) = evaluators::find(&c.uses) else {
+            continue;
+        };
+        out.push(Planned {
+            id: c.id.clone(),
+            title: c
+                .title
+                .clone()
+                .unwrap_or_else(|| format!("{} ({})", c.id, c.uses)),
+            severity: c.severity,
+            files: c.files.as_deref(),
+            params: &c.params,
+            runner: Runner::Custom(c, ev),
+        });
+    }
+    out
+}
+
+/// Runs the gate and builds the report.
+pub fn run(tree: &Tree, policy: &Policy, opts: &Options) -> Report {
+    let planned = plan(policy, opts);
+    let outcomes = run_parallel(tree, policy, &planned);
+    let mut results: Vec<CheckResult> = Vec::new();
+    let mut waiver_hits = vec![0usize; policy.waivers.len()];
+    let mut audit: Vec<Finding> = Vec::new();
+    for (p, outcome) in planned.iter().zip(outcomes) {
+        let (verdict_base, mut findings, skip_reason) = match outcome {
+            Outcome::Skip(why) => (Verdict::Skip, Vec::new(), Some(why)),
+            Outcome::Findings(f) => (Verdict::Pass, f, None),
+        };
+        for f in &mut findings {
+            f.severity = match f.cap {
+                Some(cap) => cap.min(p.severity),
+                None => p.severity,
+            };
+            f.snippet = snippet(tree, &f.location);
+            suppress(
+                tree,
+                policy,
+                &p.id,
+                f,
+                &mut waiver_hits,
+                &mut audit,
+                &opts.today,
+            );
+        }
+        findings.sort_by(|a, b| {
+            (&a.location.path, a.location.line, a.location.column).cmp(&(
+                &b.location.path,
+                b.location.line,
+                b.location.column,
+            ))
+        });
+        findings.dedup_by(|a, b| a.location == b.location && a.message == b.message);
+        let verdict = if verdict_base == Verdict::Skip {
+            Verdict::Skip
+        } else {
+            findings
+                .iter()
+                .filter(|f| f.suppressed.is_none())
+                .map(|f| Verdict::from(f.severity))
+                .max()
+                .unwrap_or(Verdict::Pass)
+        };
+        results.push(CheckResult {
+            id: p.id.clone(),
+            title: p.title.clone(),
+            severity: p.severity,
+            verdict,
+            findings,
+            skip_reason,
+        });
+    }
+    let audit_wanted = (opts.only.is_empty()
+        || opts.only.iter().any(|o| o == checks::waivers::META.id))
+        && !opts.skip.iter().any(|s| s == checks::waivers::META.id);
+    if audit_wanted && (!policy.waivers.is_empty() || !audit.is_empty()) {
+        results.push(waiver_audit(
+            policy,
+            &waiver_hits,
+            audit,
+            &opts.today,
+            &planned,
+        ));
+    }
+    Report::new(opts.lane.clone(), policy.path.clone(), results)
+}
+
+fn run_parallel(tree: &Tree, policy: &Policy, planned: &[Planned<'_>]) -> Vec<Outcome> {
+    let next = AtomicUsize::new(0);
+    let mut slots: Vec<Option<Outcome>> = (0..planned.len()).map(|_| None).collect();
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .min(planned.len().max(1));
+    let results = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(p) = planned.get(i) else { break };
+                    let cx = Context {
+                        tree,
+                        policy,
+                        files: p.files,
+                        params: p.params,
+                    };
+                    let out = std::panic::catch_unwind(AssertUnwindSafe(|| match &p.runner {
+                        Runner::BuiltIn(run) => run(&cx),
+                        Runner::Custom(c, ev) => (ev.run)(c, &cx),
+                    }))
+                    .unwrap_or_else(|_| {
+                        Outcome::Findings(vec![Finding::new(
+                            Location::file("."),
+                            format!(
+                                "internal error while running `{}`; the check fails closed",
+                                p.id
+                            ),
+                            "please report this bug with the input that caused it",
+                        )])
+                    });
+                    if let Ok(mut r) = results.lock() {
+                        r.push((i, out));
+                    }
+                }
+            });
+        }
+    });
+    for (i, out) in results.into_inner().unwrap_or_default() {
+        slots[i] = Some(out);
+    }
+    slots
+        .into_iter()
+        .map(|o| o.unwrap_or_else(|| Outcome::Skip("not run".into())))
+        .collect()
+}
+
+fn snippet(tree: &Tree, loc: &Location) -> Option<String> {
+    if !tree.exists(&loc.path) {
+        return None;
+    }
+    let tf = tree.text(&loc.path).ok()?;
+    let line = crate::repo::text::line_text(&tf.text, loc.line)?;
+    Some(line.chars().take(300).collect())
+}
+
+/// Applies the first matching waiver, else an inline ignore on the finding's
+/// line or the line above.
+fn suppress(
+    tree: &Tree,
+    policy: &Policy,
+    check: &str,
+    f: &mut Finding,
+    hits: &mut [usize],
+    audit: &mut Vec<Finding>,
+    today: &jiff::civil::Date,
+) {
+    for (i, w) in policy.waivers.iter().enumerate() {
+        if (w.check != check && w.check != "*") || w.line.is_some_and(|l| l != f.location.line) {
+            continue;
+        }
+        let Ok(set) = crate::repo::build_globset(std::slice::from_ref(&w.path)) else {
+            continue;
+        };
+        if !set.is_match(&f.location.path) {
+            continue;
+        }
+        hits[i] += 1;
+        if w.expires.is_some_and(|d| d < *today) {
+            // An expired waiver suppresses nothing; the audit reports it.
+            continue;
+        }
+        f.suppressed = Some(Suppression {
+            by: "waiver",
+            reason: w.reason.clone(),
+        });
+        return;
+    }
+    if let Some((line, reason)) = inline_ignore(tree, &f.location, check) {
+        match reason {
+            Some(reason) => {
+                f.suppressed = Some(Suppression {
+                    by: "inline",
+                    reason,
+                });
+            }
+            None => {
+                f.suppressed = Some(Suppression {
+                    by: "inline",
+                    reason: String::new(),
+                });
+                audit.push(
+                    Finding::new(
+                        Location::new(&f.location.path, line, 1),
+                        format!("`# shipgate: ignore[{check}]` gives no reason"),
+                        "say why after the bracket: # shipgate: ignore[check-id] the reason",
+                    )
+                    .warn_only(),
+                );
+            }
+        }
+    }
+}
+
+static IGNORE_RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?:#|<!--|//)\s*shipgate:\s*ignore\[([A-Za-z0-9_,\s.-]+)\]\s*(.*?)\s*(?:-->)?\s*$",
+    )
+    .expect("static regex")
+});
+
+/// An inline ignore naming `check` on the finding's line or the line above:
+/// the ignore's line and its reason (None when it gives none).
+fn inline_ignore(tree: &Tree, loc: &Location, check: &str) -> Option<(usize, Option<String>)> {
+    let tf = tree.text(&loc.path).ok()?;
+    for line in [loc.line, loc.line.saturating_sub(1)] {
+        if line == 0 {
+            continue;
+        }
+        let text = crate::repo::text::line_text(&tf.text, line)?;
+        let Some(c) = IGNORE_RE.captures(text) else {
+            continue;
+        };
+        if c[1].split(',').any(|id| id.trim() == check) {
+            let reason = c
+                .get(2)
+                .map(|m| m.as_str().trim().to_string())
+                .filter(|r| !r.is_empty());
+            return Some((line, reason));
+        }
+    }
+    None
+}
+
+fn waiver_audit(
+    policy: &Policy,
+    hits: &[usize],
+    mut findings: Vec<Finding>,
+    today: &jiff::civil::Date,
+    planned: &[Planned<'_>],
+) -> CheckResult {
+    let meta: &Meta = &checks::waivers::META;
+    for (w, n) in policy.waivers.iter().zip(hits) {
+        if let Some(d) = w.expires.filter(|d| d < today) {
+            let mut f = Finding::new(
+                w.location.clone(),
+                format!("waiver for `{}` on `{}` expired on {d}", w.check, w.path),
+                "fix what it waives and delete the waiver, or renew `expires` with a fresh reason",
+            );
+            f.severity = Severity::Block;
+            findings.push(f);
+        } else if *n == 0 && planned.iter().any(|p| p.id == w.check || w.check == "*") {
+            findings.push(
+                Finding::new(
+                    w.location.clone(),
+                    format!(
+                        "waiver for `{}` on `{}` matches no finding (stale)",
+                        w.check, w.path
+                    ),
+                    "delete the waiver: what it excused is gone",
+                )
+                .warn_only(),
+            );
+        }
+    }
+    for f in &mut findings {
+        f.severity = f.cap.map(|c| c.min(meta.severity)).unwrap_or(meta.severity);
+    }
+    let verdict = findings
+        .iter()
+        .map(|f| Verdict::from(f.severity))
+        .max()
+        .unwrap_or(Verdict::Pass);
+    CheckResult {
+        id: meta.id.to_string(),
+        title: meta.title.to_string(),
+        severity: meta.severity,
+        verdict,
+        findings,
+        skip_reason: None,
+    }
+}

@@ -1,0 +1,33 @@
+//! Generic evaluators behind custom `[[check]]` entries (`uses = "…"`).
+//! Each declares its parameters, validates them when the policy loads (a bad
+//! parameter is exit 2, naming its key), and runs like a built-in check.
+
+use crate::checks::{Context, Outcome};
+use crate::policy::CustomCheck;
+use serde::de::DeserializeOwned;
+
+pub struct Evaluator {
+    pub name: &'static str,
+    pub summary: &'static str,
+    /// Keys it accepts beside the common ones (id, uses, title, why, severity, lanes, enabled).
+    pub params: &'static [&'static str],
+    /// Checks the parameters; on error, the offending key (if known) and why.
+    pub validate: fn(&CustomCheck) -> Result<(), ParamError>,
+    pub run: fn(&CustomCheck, &Context<'_>) -> Outcome,
+}
+
+pub type ParamError = (Option<&'static str>, String);
+
+/// Every evaluator, in `shipgate list` order.
+pub static EVALUATORS: &[&Evaluator] = &[];
+
+pub fn find(name: &str) -> Option<&'static Evaluator> {
+    EVALUATORS.iter().copied().find(|e| e.name == name)
+}
+
+/// Deserialises a custom check's parameters into an evaluator's own type.
+pub fn params<T: DeserializeOwned>(c: &CustomCheck) -> Result<T, ParamError> {
+    toml::Value::Table(c.params.clone())
+        .try_into()
+        .map_err(|e: toml::de::Error| (None, e.message().to_string()))
+}

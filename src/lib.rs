@@ -1,0 +1,13 @@
+//! shipgate: a release-readiness gate. Data flows one way: policy + tree →
+//! parsed files → checks → findings → waivers → report → exit code.
+
+pub mod app;
+pub mod checks;
+pub mod cli;
+pub mod engine;
+pub mod evaluators;
+pub mod finding;
+pub mod policy;
+pub mod repo;
+pub mod report;
+pub mod workflow;

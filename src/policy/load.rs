@@ -1,0 +1,584 @@
+//! Reading `shipgate.toml`. The file is parsed into the spanned tree and
+//! validated key by key, so every error names its line and key. Unknown keys
+//! are errors, never ignored.
+
+use super::{CustomCheck, Fact, FactSource, PRESETS, Policy, PolicyError, Tuning};
+use crate::checks;
+use crate::evaluators;
+use crate::finding::{Location, Severity};
+use crate::repo::formats::parse_toml;
+use crate::repo::spanned::{Entry, Node, Value};
+use crate::repo::text::LineIndex;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// The policy file under `root`, with the path to show for it.
+pub fn find_policy_file(root: &Path) -> Option<(PathBuf, String)> {
+    ["shipgate.toml", ".github/shipgate.toml"]
+        .iter()
+        .map(|rel| (root.join(rel), rel.to_string()))
+        .find(|(abs, _)| abs.is_file())
+}
+
+/// Loads and validates a policy file; `shown` is how errors name it.
+pub fn load(abs: &Path, shown: &str) -> Result<Policy, PolicyError> {
+    let bytes = std::fs::read(abs).map_err(|e| PolicyError {
+        location: Location::file(shown),
+        message: format!("cannot read the policy: {e}"),
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| PolicyError {
+        location: Location::file(shown),
+        message: "the policy is not valid UTF-8".into(),
+    })?;
+    let mut policy = parse(&text, shown, 0)?;
+    policy.path = Some(shown.to_string());
+    Ok(policy)
+}
+
+struct Reader<'a> {
+    text: &'a str,
+    lines: LineIndex,
+    path: &'a str,
+}
+
+impl Reader<'_> {
+    fn loc(&self, offset: usize) -> Location {
+        let (l, c) = self.lines.position(self.text, offset);
+        Location::new(self.path, l, c)
+    }
+
+    fn err(&self, offset: usize, message: impl Into<String>) -> PolicyError {
+        PolicyError {
+            location: self.loc(offset),
+            message: message.into(),
+        }
+    }
+
+    fn string(&self, e: &Entry, ctx: &str) -> Result<String, PolicyError> {
+        e.node.as_str().map(str::to_string).ok_or_else(|| {
+            self.err(
+                e.node.span.start,
+                format!("`{ctx}{}` must be a string", e.key),
+            )
+        })
+    }
+
+    fn strings(&self, e: &Entry, ctx: &str) -> Result<Vec<String>, PolicyError> {
+        let items = e.node.as_array().ok_or_else(|| {
+            self.err(
+                e.node.span.start,
+                format!("`{ctx}{}` must be an array of strings", e.key),
+            )
+        })?;
+        items
+            .iter()
+            .map(|n| {
+                n.as_str().map(str::to_string).ok_or_else(|| {
+                    self.err(
+                        n.span.start,
+                        format!("`{ctx}{}` must be an array of strings", e.key),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    fn table<'n>(&self, e: &'n Entry, ctx: &str) -> Result<&'n [Entry], PolicyError> {
+        if e.node.is_table() {
+            Ok(e.node.entries())
+        } else {
+            Err(self.err(
+                e.node.span.start,
+                format!("`{ctx}{}` must be a table", e.key),
+            ))
+        }
+    }
+
+    fn severity(&self, e: &Entry, ctx: &str) -> Result<Severity, PolicyError> {
+        match e.node.as_str() {
+            Some("block") => Ok(Severity::Block),
+            Some("warn") => Ok(Severity::Warn),
+            _ => Err(self.err(
+                e.node.span.start,
+                format!("`{ctx}severity` must be \"block\" or \"warn\""),
+            )),
+        }
+    }
+
+    fn globs(&self, e: &Entry, ctx: &str) -> Result<Vec<String>, PolicyError> {
+        let globs = self.strings(e, ctx)?;
+        for g in &globs {
+            crate::repo::check_glob(g).map_err(|err| {
+                self.err(
+                    e.node.span.start,
+                    format!("bad glob in `{ctx}{}`: {err}", e.key),
+                )
+            })?;
+        }
+        Ok(globs)
+    }
+
+    fn unknown(&self, e: &Entry, ctx: &str, allowed: &[&str]) -> PolicyError {
+        let hint = suggest(&e.key, allowed)
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        self.err(
+            e.key_span.start,
+            format!(
+                "unknown key `{ctx}{}`{hint}; expected one of: {}",
+                e.key,
+                allowed.join(", ")
+            ),
+        )
+    }
+}
+
+fn suggest<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
+    allowed
+        .iter()
+        .copied()
+        .map(|a| (strsim(key, a), a))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, a)| a)
+}
+
+/// Levenshtein distance, for "did you mean".
+fn strsim(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+const TOP_KEYS: &[&str] = &[
+    "extends", "vars", "checks", "check", "facts", "waiver", "lanes",
+];
+const TUNING_KEYS: &[&str] = &["severity", "files", "lanes", "enabled"];
+const CUSTOM_KEYS: &[&str] = &["id", "uses", "title", "why", "severity", "lanes", "enabled"];
+
+/// Parses policy text. `depth` guards preset recursion.
+pub(super) fn parse(text: &str, path: &str, depth: usize) -> Result<Policy, PolicyError> {
+    let r = Reader {
+        text,
+        lines: LineIndex::new(text),
+        path,
+    };
+    let root =
+        parse_toml(text).map_err(|e| r.err(e.offset, format!("invalid TOML: {}", e.message)))?;
+    let mut policy = Policy::default();
+    let mut own = Policy::default();
+    // Pass 1: lanes first, since checks and custom checks name them.
+    if let Some(e) = root.entry("lanes") {
+        own.lanes = r.strings(e, "")?;
+        for (i, l) in own.lanes.iter().enumerate() {
+            if super::BUILTIN_LANES.contains(&l.as_str()) {
+                let n = &e.node.as_array().unwrap_or(&[])[i];
+                return Err(r.err(
+                    n.span.start,
+                    format!("lane `{l}` is built in; declare only new lanes"),
+                ));
+            }
+        }
+    }
+    for e in root.entries() {
+        match e.key.as_str() {
+            "extends" => {
+                for (i, name) in r.strings(e, "")?.into_iter().enumerate() {
+                    let Some((_, _, preset)) = PRESETS.iter().find(|(n, _, _)| *n == name) else {
+                        let n = &e.node.as_array().unwrap_or(&[])[i];
+                        let names: Vec<&str> = PRESETS.iter().map(|p| p.0).collect();
+                        return Err(r.err(
+                            n.span.start,
+                            format!("unknown preset `{name}`; presets: {}", names.join(", ")),
+                        ));
+                    };
+                    if depth > 4 {
+                        return Err(
+                            r.err(e.node.span.start, "presets extend each other too deeply")
+                        );
+                    }
+                    let base = parse(preset, &format!("<preset {name}>"), depth + 1)?;
+                    merge(&mut policy, base);
+                    own.extends.push(name);
+                }
+            }
+            "vars" => {
+                for v in r.table(e, "")? {
+                    let value = match &v.node.value {
+                        Value::Str(s) => s.clone(),
+                        Value::Scalar(s) => s.clone(),
+                        Value::Bool(b) => b.to_string(),
+                        _ => {
+                            return Err(r.err(
+                                v.node.span.start,
+                                format!("`vars.{}` must be a string", v.key),
+                            ));
+                        }
+                    };
+                    own.vars.insert(v.key.clone(), value);
+                }
+            }
+            "checks" => {
+                for c in r.table(e, "")? {
+                    let Some(b) = checks::builtin(&c.key) else {
+                        let ids: Vec<&str> = checks::BUILTINS.iter().map(|b| b.meta.id).collect();
+                        let hint = suggest(&c.key, &ids)
+                            .map(|s| format!(" (did you mean `{s}`?)"))
+                            .unwrap_or_default();
+                        return Err(r.err(
+                            c.key_span.start,
+                            format!(
+                                "unknown check `{}`{hint}; `shipgate list` shows them",
+                                c.key
+                            ),
+                        ));
+                    };
+                    let ctx = format!("checks.{}.", c.key);
+                    let mut t = Tuning::default();
+                    for k in r.table(c, "checks.")? {
+                        match k.key.as_str() {
+                            "severity" => t.severity = Some(r.severity(k, &ctx)?),
+                            "files" => t.files = Some(r.globs(k, &ctx)?),
+                            "lanes" => t.lanes = Some(lanes(&r, k, &ctx, &own)?),
+                            "enabled" => {
+                                t.enabled = Some(k.node.as_bool().ok_or_else(|| {
+                                    r.err(
+                                        k.node.span.start,
+                                        format!("`{ctx}enabled` must be true or false"),
+                                    )
+                                })?)
+                            }
+                            other if b.meta.params.contains(&other) => {
+                                t.params.insert(other.to_string(), to_toml(&k.node));
+                            }
+                            _ => {
+                                let allowed: Vec<&str> =
+                                    TUNING_KEYS.iter().chain(b.meta.params).copied().collect();
+                                return Err(r.unknown(k, &ctx, &allowed));
+                            }
+                        }
+                    }
+                    own.tunings.insert(c.key.clone(), t);
+                }
+            }
+            "check" => {
+                let items = e.node.as_array().ok_or_else(|| {
+                    r.err(
+                        e.node.span.start,
+                        "`check` must be an array of tables ([[check]])",
+                    )
+                })?;
+                for item in items {
+                    let c = custom_check(&r, item, &own)?;
+                    if checks::builtin(&c.id).is_some() || own.custom.iter().any(|o| o.id == c.id) {
+                        return Err(PolicyError {
+                            location: c.location.clone(),
+                            message: format!("check id `{}` is already taken", c.id),
+                        });
+                    }
+                    own.custom.push(c);
+                }
+            }
+            "facts" => {
+                for f in r.table(e, "")? {
+                    own.facts.insert(f.key.clone(), fact(&r, f)?);
+                }
+            }
+            "waiver" => {
+                let items = e.node.as_array().ok_or_else(|| {
+                    r.err(
+                        e.node.span.start,
+                        "`waiver` must be an array of tables ([[waiver]])",
+                    )
+                })?;
+                for item in items {
+                    own.waivers.push(super::waiver::parse(
+                        &r.loc(item.span.start),
+                        item,
+                        |o, m| r.err(o, m),
+                    )?);
+                }
+            }
+            "lanes" => {}
+            _ => return Err(r.unknown(e, "", TOP_KEYS)),
+        }
+    }
+    // Waivers may name custom checks declared anywhere in the file.
+    for w in &own.waivers {
+        if checks::builtin(&w.check).is_none()
+            && !own.custom.iter().any(|c| c.id == w.check)
+            && w.check != "*"
+        {
+            return Err(PolicyError {
+                location: w.location.clone(),
+                message: format!("waiver names unknown check `{}`", w.check),
+            });
+        }
+    }
+    merge(&mut policy, own);
+    Ok(policy)
+}
+
+fn lanes(r: &Reader<'_>, e: &Entry, ctx: &str, own: &Policy) -> Result<Vec<String>, PolicyError> {
+    let lanes = r.strings(e, ctx)?;
+    for l in &lanes {
+        if !super::BUILTIN_LANES.contains(&l.as_str()) && !own.lanes.contains(l) {
+            return Err(r.err(
+                e.node.span.start,
+                format!(
+                    "unknown lane `{l}` in `{ctx}lanes`; declare it in top-level `lanes = [...]`"
+                ),
+            ));
+        }
+    }
+    Ok(lanes)
+}
+
+fn custom_check(r: &Reader<'_>, item: &Node, own: &Policy) -> Result<CustomCheck, PolicyError> {
+    if !item.is_table() {
+        return Err(r.err(item.span.start, "each [[check]] must be a table"));
+    }
+    let location = r.loc(item.span.start);
+    let need = |key: &str| -> Result<String, PolicyError> {
+        let e = item
+            .entry(key)
+            .ok_or_else(|| r.err(item.span.start, format!("[[check]] needs `{key}`")))?;
+        r.string(e, "check.")
+    };
+    let id = need("id")?;
+    let uses = need("uses")?;
+    let ctx = format!("check.{id}.");
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        let e = item
+            .entry("id")
+            .map(|e| e.node.span.start)
+            .unwrap_or(item.span.start);
+        return Err(r.err(
+            e,
+            format!("check id `{id}` must be kebab-case (a-z, 0-9, -)"),
+        ));
+    }
+    let Some(ev) = evaluators::find(&uses) else {
+        let e = item
+            .entry("uses")
+            .map(|e| e.node.span.start)
+            .unwrap_or(item.span.start);
+        let names: Vec<&str> = evaluators::EVALUATORS.iter().map(|e| e.name).collect();
+        return Err(r.err(
+            e,
+            format!(
+                "unknown evaluator `{uses}`; available: {}",
+                if names.is_empty() {
+                    "none".into()
+                } else {
+                    names.join(", ")
+                }
+            ),
+        ));
+    };
+    let mut c = CustomCheck {
+        id: id.clone(),
+        uses,
+        title: None,
+        why: None,
+        severity: Severity::Block,
+        lanes: Vec::new(),
+        enabled: true,
+        files: None,
+        location,
+        params: toml::Table::new(),
+        param_lines: HashMap::new(),
+    };
+    for e in item.entries() {
+        match e.key.as_str() {
+            "id" | "uses" => {}
+            "title" => c.title = Some(r.string(e, &ctx)?),
+            "why" => c.why = Some(r.string(e, &ctx)?),
+            "severity" => c.severity = r.severity(e, &ctx)?,
+            "lanes" => c.lanes = lanes(r, e, &ctx, own)?,
+            "enabled" => {
+                c.enabled = e.node.as_bool().ok_or_else(|| {
+                    r.err(
+                        e.node.span.start,
+                        format!("`{ctx}enabled` must be true or false"),
+                    )
+                })?
+            }
+            key if ev.params.contains(&key) => {
+                if key == "files" || key == "paths" {
+                    r.globs(e, &ctx)?;
+                }
+                c.param_lines
+                    .insert(key.to_string(), r.loc(e.key_span.start).line);
+                c.params.insert(key.to_string(), to_toml(&e.node));
+            }
+            _ => {
+                let allowed: Vec<&str> = CUSTOM_KEYS.iter().chain(ev.params).copied().collect();
+                return Err(r.unknown(e, &ctx, &allowed));
+            }
+        }
+    }
+    if let Some(f) = c.params.get("files").and_then(|v| v.as_array()) {
+        c.files = Some(
+            f.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+        );
+    }
+    (ev.validate)(&c).map_err(|(key, msg)| {
+        let offset = key
+            .and_then(|k| item.entry(k))
+            .map(|e| e.key_span.start)
+            .unwrap_or(item.span.start);
+        r.err(offset, format!("[[check]] `{}`: {msg}", c.id))
+    })?;
+    Ok(c)
+}
+
+fn fact(r: &Reader<'_>, f: &Entry) -> Result<Fact, PolicyError> {
+    let ctx = format!("facts.{}.", f.key);
+    if !f.node.is_table() {
+        return Err(r.err(
+            f.node.span.start,
+            format!(
+                "`facts.{}` must be a table like {{ file = \"…\", regex = '…' }}",
+                f.key
+            ),
+        ));
+    }
+    let mut file = None;
+    let mut source = None;
+    for e in f.node.entries() {
+        let s = r.string(e, &ctx)?;
+        let new = match e.key.as_str() {
+            "file" => {
+                file = Some(s);
+                continue;
+            }
+            "toml" => FactSource::Toml(s),
+            "json" => FactSource::Json(s),
+            "yaml" => FactSource::Yaml(s),
+            "regex" => FactSource::Regex(regex::Regex::new(&s).map_err(|err| {
+                r.err(
+                    e.node.span.start,
+                    format!("bad regex in `{ctx}regex`: {err}"),
+                )
+            })?),
+            _ => return Err(r.unknown(e, &ctx, &["file", "toml", "json", "yaml", "regex"])),
+        };
+        if source.replace(new).is_some() {
+            return Err(r.err(
+                e.key_span.start,
+                format!(
+                    "`facts.{}` takes exactly one of toml, json, yaml, regex",
+                    f.key
+                ),
+            ));
+        }
+    }
+    let file =
+        file.ok_or_else(|| r.err(f.node.span.start, format!("`facts.{}` needs `file`", f.key)))?;
+    let source = source.ok_or_else(|| {
+        r.err(
+            f.node.span.start,
+            format!("`facts.{}` needs one of toml, json, yaml, regex", f.key),
+        )
+    })?;
+    Ok(Fact {
+        name: f.key.clone(),
+        file,
+        source,
+        location: r.loc(f.key_span.start),
+    })
+}
+
+/// Later settings win; lists of custom checks, facts and waivers add up.
+fn merge(into: &mut Policy, from: Policy) {
+    into.extends.extend(from.extends);
+    into.vars.extend(from.vars);
+    for (id, t) in from.tunings {
+        let cur = into.tunings.entry(id).or_default();
+        if t.severity.is_some() {
+            cur.severity = t.severity;
+        }
+        if t.files.is_some() {
+            cur.files = t.files;
+        }
+        if t.lanes.is_some() {
+            cur.lanes = t.lanes;
+        }
+        if t.enabled.is_some() {
+            cur.enabled = t.enabled;
+        }
+        cur.params.extend(t.params);
+    }
+    into.custom.extend(from.custom);
+    into.facts.extend(from.facts);
+    into.waivers.extend(from.waivers);
+    into.lanes.extend(from.lanes);
+}
+
+/// The spanned tree back to a plain TOML value, for evaluator parameters.
+pub fn to_toml(n: &Node) -> toml::Value {
+    match &n.value {
+        Value::Null => toml::Value::String(String::new()),
+        Value::Bool(b) => toml::Value::Boolean(*b),
+        Value::Str(s) => toml::Value::String(s.clone()),
+        Value::Scalar(s) => s
+            .parse::<i64>()
+            .map(toml::Value::Integer)
+            .or_else(|_| s.parse::<f64>().map(toml::Value::Float))
+            .unwrap_or_else(|_| toml::Value::String(s.clone())),
+        Value::Array(items) => toml::Value::Array(items.iter().map(to_toml).collect()),
+        Value::Table(entries) => toml::Value::Table(
+            entries
+                .iter()
+                .map(|e| (e.key.clone(), to_toml(&e.node)))
+                .collect(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn misspelt_key_names_line_and_key() {
+        let e = parse(
+            "[checks.actions-pinned]\nsevrity = \"warn\"\n",
+            "shipgate.toml",
+            0,
+        )
+        .unwrap_err();
+        assert_eq!(e.location.line, 2);
+        assert!(
+            e.message.contains("sevrity") && e.message.contains("did you mean `severity`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn tunes_and_extends() {
+        let p = parse("extends = [\"default\"]\n[vars]\npublish_environment = \"pypi\"\n[checks.actions-pinned]\nseverity = \"warn\"\n", "p", 0).unwrap();
+        assert_eq!(p.vars["publish_environment"], "pypi");
+        assert_eq!(p.tunings["actions-pinned"].severity, Some(Severity::Warn));
+        assert!(parse("extends = [\"nope\"]", "p", 0).is_err());
+        assert!(parse("[checks.no-such]\nseverity = \"warn\"", "p", 0).is_err());
+        assert!(parse("bogus = 1", "p", 0).is_err());
+        let bad = parse("[facts]\nv = { file = \"a\", regex = '(' }", "p", 0).unwrap_err();
+        assert!(bad.message.contains("bad regex"), "{bad}");
+    }
+}

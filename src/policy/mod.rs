@@ -1,0 +1,147 @@
+//! The policy: presets, variables, check tuning, custom checks, facts and
+//! waivers, loaded from `shipgate.toml` with every error pointing at the
+//! file, line and key that caused it.
+
+mod load;
+pub mod waiver;
+
+use crate::finding::{Location, Severity};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+pub use load::{find_policy_file, load};
+pub use waiver::Waiver;
+
+/// Lanes every policy has. `preflight` runs what `pre-merge` runs and more.
+pub const BUILTIN_LANES: &[&str] = &["pre-merge", "preflight"];
+
+/// Embedded presets: name, what it is for, TOML.
+pub static PRESETS: &[(&str, &str, &str)] = &[(
+    "default",
+    "every built-in check at its default severity",
+    include_str!("presets/default.toml"),
+)];
+
+/// A policy error: exit 2, nothing evaluated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyError {
+    pub location: Location,
+    pub message: String,
+}
+
+impl std::fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.location.path, self.location.line, self.location.column, self.message
+        )
+    }
+}
+
+impl std::error::Error for PolicyError {}
+
+/// How the policy tunes one built-in check.
+#[derive(Debug, Clone, Default)]
+pub struct Tuning {
+    pub severity: Option<Severity>,
+    pub files: Option<Vec<String>>,
+    pub lanes: Option<Vec<String>>,
+    pub enabled: Option<bool>,
+    /// Check-specific keys (declared in the check's `Meta::params`).
+    pub params: toml::Table,
+}
+
+/// A `[[check]]` entry built from a generic evaluator.
+#[derive(Debug, Clone)]
+pub struct CustomCheck {
+    pub id: String,
+    pub uses: String,
+    pub title: Option<String>,
+    pub why: Option<String>,
+    pub severity: Severity,
+    pub lanes: Vec<String>,
+    pub enabled: bool,
+    pub files: Option<Vec<String>>,
+    /// Where it is declared in the policy.
+    pub location: Location,
+    /// The evaluator's parameters, with the spans of each key.
+    pub params: toml::Table,
+    pub param_lines: HashMap<String, usize>,
+}
+
+/// Where a fact's value comes from.
+#[derive(Debug, Clone)]
+pub enum FactSource {
+    Toml(String),
+    Json(String),
+    Yaml(String),
+    Regex(regex::Regex),
+}
+
+#[derive(Debug, Clone)]
+pub struct Fact {
+    pub name: String,
+    pub file: String,
+    pub source: FactSource,
+    pub location: Location,
+}
+
+/// A loaded, validated policy.
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    /// The policy file as the user named it (or found it), if any.
+    pub path: Option<String>,
+    pub extends: Vec<String>,
+    pub vars: BTreeMap<String, String>,
+    pub tunings: HashMap<String, Tuning>,
+    pub custom: Vec<CustomCheck>,
+    pub facts: BTreeMap<String, Fact>,
+    pub waivers: Vec<Waiver>,
+    /// Lanes the policy declares beyond the built-in ones.
+    pub lanes: Vec<String>,
+}
+
+impl Policy {
+    /// The built-in default policy, used when the tree has no policy file.
+    pub fn builtin_default() -> Policy {
+        Policy {
+            extends: vec!["default".into()],
+            ..Policy::default()
+        }
+    }
+
+    pub fn display_path(&self) -> &str {
+        self.path.as_deref().unwrap_or("<built-in default policy>")
+    }
+
+    pub fn tuning(&self, id: &str) -> Option<&Tuning> {
+        self.tunings.get(id)
+    }
+
+    pub fn knows_lane(&self, lane: &str) -> bool {
+        BUILTIN_LANES.contains(&lane) || self.lanes.iter().any(|l| l == lane)
+    }
+}
+
+/// Whether a check declared for `check_lanes` runs in `lane`.
+pub fn runs_in_lane(check_lanes: &[String], lane: &str) -> bool {
+    if check_lanes.is_empty() {
+        return true;
+    }
+    check_lanes
+        .iter()
+        .any(|l| l == lane || (l == "pre-merge" && lane == "preflight"))
+}
+
+/// Loads the policy for `root`: `--policy`, else `shipgate.toml`, else
+/// `.github/shipgate.toml`, else the built-in default.
+pub fn resolve(root: &Path, explicit: Option<&Path>) -> Result<Policy, PolicyError> {
+    match explicit {
+        Some(p) => load(p, &p.display().to_string()),
+        None => match find_policy_file(root) {
+            Some((abs, shown)) => load(&abs, &shown),
+            None => Ok(Policy::builtin_default()),
+        },
+    }
+}

@@ -1,0 +1,334 @@
+//! Readers that turn TOML and JSON text into the spanned tree, with the
+//! parse error's byte offset when they fail. Both refuse hostile nesting
+//! before recursing.
+
+use super::spanned::{Entry, Node, Value};
+use std::ops::Range;
+use toml::de::{DeTable, DeValue};
+
+/// Deeper nesting than any real manifest has; past it a file is refused.
+pub const MAX_DEPTH: usize = 128;
+
+#[derive(Debug, Clone)]
+pub struct SyntaxError {
+    pub offset: usize,
+    pub message: String,
+}
+
+pub fn parse_toml(text: &str) -> Result<Node, SyntaxError> {
+    let depth = super::text::nesting_depth(text);
+    if depth > MAX_DEPTH {
+        return Err(too_deep(text, depth));
+    }
+    let table = DeTable::parse(text).map_err(|e| SyntaxError {
+        offset: e.span().map(|s| s.start).unwrap_or(0),
+        message: e.message().trim().to_string(),
+    })?;
+    let span = table.span();
+    Ok(Node {
+        span,
+        value: toml_table(table.get_ref()),
+    })
+}
+
+fn toml_table(table: &DeTable<'_>) -> Value {
+    Value::Table(
+        table
+            .iter()
+            .map(|(k, v)| Entry {
+                key: k.get_ref().to_string(),
+                key_span: k.span(),
+                node: toml_node(v.get_ref(), v.span()),
+            })
+            .collect(),
+    )
+}
+
+fn toml_node(value: &DeValue<'_>, span: Range<usize>) -> Node {
+    let value = match value {
+        DeValue::String(s) => Value::Str(s.to_string()),
+        DeValue::Integer(i) => Value::Scalar(i.as_str().to_string()),
+        DeValue::Float(f) => Value::Scalar(f.as_str().to_string()),
+        DeValue::Boolean(b) => Value::Bool(*b),
+        DeValue::Datetime(d) => Value::Scalar(d.to_string()),
+        DeValue::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|v| toml_node(v.get_ref(), v.span()))
+                .collect(),
+        ),
+        DeValue::Table(t) => toml_table(t),
+    };
+    Node { span, value }
+}
+
+fn too_deep(text: &str, depth: usize) -> SyntaxError {
+    // Point at the first bracket past the limit.
+    let mut seen = 0usize;
+    let mut offset = 0;
+    for (i, b) in text.bytes().enumerate() {
+        if b == b'[' || b == b'{' {
+            seen += 1;
+            if seen > MAX_DEPTH {
+                offset = i;
+                break;
+            }
+        }
+    }
+    SyntaxError {
+        offset,
+        message: format!("nested {depth} levels deep; shipgate refuses more than {MAX_DEPTH}"),
+    }
+}
+
+/// A strict JSON parser (RFC 8259) that keeps spans and bounds depth.
+pub fn parse_json(text: &str) -> Result<Node, SyntaxError> {
+    let mut p = JsonParser {
+        s: text.as_bytes(),
+        text,
+        i: 0,
+        depth: 0,
+    };
+    p.ws();
+    // Tolerate a UTF-8 byte order mark.
+    if text.starts_with('\u{feff}') {
+        p.i = 3;
+        p.ws();
+    }
+    let node = p.value()?;
+    p.ws();
+    if p.i < p.s.len() {
+        return Err(p.err("trailing characters after the JSON value"));
+    }
+    Ok(node)
+}
+
+struct JsonParser<'a> {
+    s: &'a [u8],
+    text: &'a str,
+    i: usize,
+    depth: usize,
+}
+
+impl JsonParser<'_> {
+    fn err(&self, msg: &str) -> SyntaxError {
+        SyntaxError {
+            offset: self.i.min(self.s.len()),
+            message: msg.to_string(),
+        }
+    }
+
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.s.get(self.i) {
+            self.i += 1;
+        }
+    }
+
+    fn value(&mut self) -> Result<Node, SyntaxError> {
+        let start = self.i;
+        let value = match self.s.get(self.i) {
+            None => return Err(self.err("unexpected end of JSON")),
+            Some(b'{') => self.object()?,
+            Some(b'[') => self.array()?,
+            Some(b'"') => Value::Str(self.string()?),
+            Some(b't') => self.word("true", Value::Bool(true))?,
+            Some(b'f') => self.word("false", Value::Bool(false))?,
+            Some(b'n') => self.word("null", Value::Null)?,
+            Some(b'-' | b'0'..=b'9') => self.number()?,
+            Some(_) => return Err(self.err("expected a JSON value")),
+        };
+        Ok(Node {
+            span: start..self.i,
+            value,
+        })
+    }
+
+    fn enter(&mut self) -> Result<(), SyntaxError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.err(&format!(
+                "nested more than {MAX_DEPTH} levels deep; shipgate refuses it"
+            )));
+        }
+        Ok(())
+    }
+
+    fn object(&mut self) -> Result<Value, SyntaxError> {
+        self.enter()?;
+        self.i += 1;
+        let mut entries = Vec::new();
+        self.ws();
+        if self.s.get(self.i) == Some(&b'}') {
+            self.i += 1;
+            self.depth -= 1;
+            return Ok(Value::Table(entries));
+        }
+        loop {
+            self.ws();
+            if self.s.get(self.i) != Some(&b'"') {
+                return Err(self.err("expected a string key"));
+            }
+            let key_start = self.i;
+            let key = self.string()?;
+            let key_span = key_start..self.i;
+            self.ws();
+            if self.s.get(self.i) != Some(&b':') {
+                return Err(self.err("expected `:` after the key"));
+            }
+            self.i += 1;
+            self.ws();
+            let node = self.value()?;
+            entries.push(Entry {
+                key,
+                key_span,
+                node,
+            });
+            self.ws();
+            match self.s.get(self.i) {
+                Some(b',') => self.i += 1,
+                Some(b'}') => {
+                    self.i += 1;
+                    break;
+                }
+                _ => return Err(self.err("expected `,` or `}`")),
+            }
+        }
+        self.depth -= 1;
+        Ok(Value::Table(entries))
+    }
+
+    fn array(&mut self) -> Result<Value, SyntaxError> {
+        self.enter()?;
+        self.i += 1;
+        let mut items = Vec::new();
+        self.ws();
+        if self.s.get(self.i) == Some(&b']') {
+            self.i += 1;
+            self.depth -= 1;
+            return Ok(Value::Array(items));
+        }
+        loop {
+            self.ws();
+            items.push(self.value()?);
+            self.ws();
+            match self.s.get(self.i) {
+                Some(b',') => self.i += 1,
+                Some(b']') => {
+                    self.i += 1;
+                    break;
+                }
+                _ => return Err(self.err("expected `,` or `]`")),
+            }
+        }
+        self.depth -= 1;
+        Ok(Value::Array(items))
+    }
+
+    fn word(&mut self, word: &str, value: Value) -> Result<Value, SyntaxError> {
+        if self.s[self.i..].starts_with(word.as_bytes()) {
+            self.i += word.len();
+            Ok(value)
+        } else {
+            Err(self.err("expected a JSON value"))
+        }
+    }
+
+    fn number(&mut self) -> Result<Value, SyntaxError> {
+        let start = self.i;
+        while let Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') = self.s.get(self.i) {
+            self.i += 1;
+        }
+        let raw = &self.text[start..self.i];
+        if raw.parse::<f64>().is_err() {
+            self.i = start;
+            return Err(self.err("malformed number"));
+        }
+        Ok(Value::Scalar(raw.to_string()))
+    }
+
+    fn string(&mut self) -> Result<String, SyntaxError> {
+        self.i += 1;
+        let mut out = String::new();
+        loop {
+            let Some(&b) = self.s.get(self.i) else {
+                return Err(self.err("unterminated string"));
+            };
+            match b {
+                b'"' => {
+                    self.i += 1;
+                    return Ok(out);
+                }
+                b'\\' => {
+                    let esc = self.s.get(self.i + 1).copied();
+                    self.i += 2;
+                    match esc {
+                        Some(b'"') => out.push('"'),
+                        Some(b'\\') => out.push('\\'),
+                        Some(b'/') => out.push('/'),
+                        Some(b'b') => out.push('\u{8}'),
+                        Some(b'f') => out.push('\u{c}'),
+                        Some(b'n') => out.push('\n'),
+                        Some(b'r') => out.push('\r'),
+                        Some(b't') => out.push('\t'),
+                        Some(b'u') => {
+                            let hex = self
+                                .text
+                                .get(self.i..self.i + 4)
+                                .and_then(|h| u32::from_str_radix(h, 16).ok());
+                            let Some(code) = hex else {
+                                return Err(self.err("bad \\u escape"));
+                            };
+                            self.i += 4;
+                            out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+                        }
+                        _ => {
+                            self.i -= 1;
+                            return Err(self.err("bad escape"));
+                        }
+                    }
+                }
+                0..=0x1f => return Err(self.err("control character in string")),
+                _ => {
+                    // Copy one whole UTF-8 character.
+                    let ch = self.text[self.i..].chars().next().unwrap_or('\u{fffd}');
+                    out.push(ch);
+                    self.i += ch.len_utf8().max(1);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_keeps_spans() {
+        let t = "{\n  \"name\": \"x\",\n  \"version\": \"1.2.3\",\n  \"a\": [1, true, null]\n}";
+        let n = parse_json(t).unwrap();
+        let v = n.entry("version").unwrap();
+        assert_eq!(&t[v.node.span.clone()], "\"1.2.3\"");
+        assert_eq!(v.node.as_str(), Some("1.2.3"));
+        assert_eq!(n.path("a.1").unwrap().as_bool(), Some(true));
+    }
+
+    #[test]
+    fn json_errors_have_offsets() {
+        let e = parse_json("{\n \"a\": 1,\n \"b\" 2}").unwrap_err();
+        assert_eq!(e.offset, 16);
+        assert!(parse_json(&"[".repeat(100_000)).is_err());
+        assert!(parse_json("\"a").is_err());
+        assert!(parse_json("[1,]").is_err());
+    }
+
+    #[test]
+    fn toml_keeps_spans() {
+        let t = "[package]\nname = \"x\"\nversion = \"0.3.0\"\n";
+        let n = parse_toml(t).unwrap();
+        let v = n.path("package.version").unwrap();
+        assert_eq!(&t[v.span.clone()], "\"0.3.0\"");
+        assert!(parse_toml("a = [").is_err());
+        assert!(parse_toml(&format!("a = {}", "[".repeat(10_000))).is_err());
+    }
+}

@@ -1,0 +1,200 @@
+//! Markdown read once into what checks ask about: headings (with GitHub's
+//! anchor slugs), links and images, inline code spans, and sections.
+
+use super::TextFile;
+use crate::finding::Location;
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+#[derive(Debug, Clone)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    pub slug: String,
+    pub line: usize,
+    /// Bytes from the heading to the next heading of the same or higher level.
+    pub section: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub dest: String,
+    pub image: bool,
+    pub location: Location,
+}
+
+#[derive(Debug, Clone)]
+pub struct CodeSpan {
+    pub code: String,
+    pub offset: usize,
+    pub location: Location,
+}
+
+pub struct MarkdownDoc {
+    pub path: String,
+    pub file: Arc<TextFile>,
+    pub headings: Vec<Heading>,
+    pub links: Vec<Link>,
+    pub code_spans: Vec<CodeSpan>,
+}
+
+impl MarkdownDoc {
+    pub fn parse(path: &str, file: Arc<TextFile>) -> MarkdownDoc {
+        let text: &str = &file.text;
+        let mut headings: Vec<Heading> = Vec::new();
+        let mut links = Vec::new();
+        let mut code_spans = Vec::new();
+        let mut slugs: HashMap<String, usize> = HashMap::new();
+        let mut open_heading: Option<(u8, usize, String)> = None;
+        let opts =
+            Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+        for (event, range) in Parser::new_ext(text, opts).into_offset_iter() {
+            match event {
+                Event::Start(Tag::Heading { level, .. }) => {
+                    open_heading = Some((level_num(level), range.start, String::new()));
+                }
+                Event::End(TagEnd::Heading(_)) => {
+                    if let Some((level, start, htext)) = open_heading.take() {
+                        let base = slugify(&htext);
+                        let n = slugs.entry(base.clone()).or_insert(0);
+                        let slug = if *n == 0 {
+                            base.clone()
+                        } else {
+                            format!("{base}-{n}")
+                        };
+                        *n += 1;
+                        let (line, _) = file.lines.position(text, start);
+                        headings.push(Heading {
+                            level,
+                            text: htext.trim().to_string(),
+                            slug,
+                            line,
+                            section: start..text.len(),
+                        });
+                    }
+                }
+                Event::Text(t) => {
+                    if let Some((_, _, h)) = open_heading.as_mut() {
+                        h.push_str(&t);
+                    }
+                }
+                Event::Code(c) => {
+                    if let Some((_, _, h)) = open_heading.as_mut() {
+                        h.push_str(&c);
+                    }
+                    code_spans.push(CodeSpan {
+                        code: c.to_string(),
+                        offset: range.start,
+                        location: file.location(path, range.start),
+                    });
+                }
+                Event::Start(Tag::Link { dest_url, .. }) => links.push(Link {
+                    dest: dest_url.to_string(),
+                    image: false,
+                    location: file.location(path, range.start),
+                }),
+                Event::Start(Tag::Image { dest_url, .. }) => links.push(Link {
+                    dest: dest_url.to_string(),
+                    image: true,
+                    location: file.location(path, range.start),
+                }),
+                _ => {}
+            }
+        }
+        // A section ends where the next heading of the same or higher level starts.
+        for i in 0..headings.len() {
+            let level = headings[i].level;
+            let start = headings[i].section.start;
+            let end = headings[i + 1..]
+                .iter()
+                .find(|h| h.level <= level)
+                .map(|h| h.section.start)
+                .unwrap_or(text.len());
+            headings[i].section = start..end;
+        }
+        MarkdownDoc {
+            path: path.to_string(),
+            file,
+            headings,
+            links,
+            code_spans,
+        }
+    }
+
+    /// The byte range of the section under the first heading whose text is
+    /// `title` (case-insensitive).
+    pub fn section(&self, title: &str) -> Option<Range<usize>> {
+        self.headings
+            .iter()
+            .find(|h| h.text.eq_ignore_ascii_case(title.trim()))
+            .map(|h| h.section.clone())
+    }
+
+    pub fn has_anchor(&self, anchor: &str) -> bool {
+        let a = anchor.to_lowercase();
+        self.headings.iter().any(|h| h.slug == a)
+            || self.file.text.contains(&format!("id=\"{anchor}\""))
+            || self.file.text.contains(&format!("name=\"{anchor}\""))
+    }
+}
+
+fn level_num(l: HeadingLevel) -> u8 {
+    match l {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// GitHub's heading anchor: lower-case, punctuation dropped (but `-` and `_`),
+/// spaces to `-`.
+pub fn slugify(text: &str) -> String {
+    text.trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| {
+            if c == ' ' {
+                Some('-')
+            } else if c.is_alphanumeric() || c == '-' || c == '_' {
+                Some(c)
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::repo::text::LineIndex;
+
+    fn doc(t: &str) -> MarkdownDoc {
+        MarkdownDoc::parse(
+            "d.md",
+            Arc::new(TextFile {
+                text: t.into(),
+                lines: LineIndex::new(t),
+            }),
+        )
+    }
+
+    #[test]
+    fn headings_links_and_code() {
+        let d = doc(
+            "# Title\n\nSee [x](docs/a.md#b) and `src/main.rs`.\n\n## Set up: `npm` & more\n\n## Title\n",
+        );
+        assert_eq!(d.headings[1].slug, "set-up-npm--more");
+        assert_eq!(d.headings[2].slug, "title-1");
+        assert_eq!(d.links[0].dest, "docs/a.md#b");
+        assert_eq!(d.links[0].location.line, 3);
+        assert_eq!(d.code_spans[0].code, "src/main.rs");
+        let s = d.section("Set up: npm & more").unwrap();
+        assert!(d.file.text[s].starts_with("## Set up"));
+    }
+}

@@ -1,0 +1,434 @@
+//! The working tree under the root: discovery (honouring .gitignore, never
+//! leaving the root through a symlink) and a cache that reads and parses each
+//! file at most once for all checks.
+
+pub mod formats;
+pub mod markdown;
+pub mod spanned;
+pub mod text;
+
+use crate::finding::{Finding, Location};
+use crate::workflow::WorkflowFile;
+use formats::SyntaxError;
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use spanned::Node;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+use text::LineIndex;
+
+/// Files larger than this are not read: a clear finding, not a hang.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// Structured files (YAML, TOML, JSON) larger than this are not parsed.
+pub const MAX_PARSE_BYTES: usize = 8 * 1024 * 1024;
+
+/// Directories never walked.
+const SKIP_DIRS: &[&str] = &[".git", "target", "node_modules"];
+
+/// Why a file could not be read or parsed; always points at a line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileError {
+    pub location: Location,
+    pub message: String,
+}
+
+impl FileError {
+    fn at_file(path: &str, message: impl Into<String>) -> Self {
+        FileError {
+            location: Location::file(path),
+            message: message.into(),
+        }
+    }
+
+    /// The fail-closed finding for a check that needed this file.
+    pub fn to_finding(&self) -> Finding {
+        Finding::new(
+            self.location.clone(),
+            format!("cannot judge this file: {}", self.message),
+            "fix the file so it parses; shipgate fails closed on files it must judge",
+        )
+    }
+}
+
+/// A text file with its line index.
+pub struct TextFile {
+    pub text: Arc<str>,
+    pub lines: LineIndex,
+}
+
+impl TextFile {
+    pub fn location(&self, path: &str, offset: usize) -> Location {
+        let (l, c) = self.lines.position(&self.text, offset);
+        Location::new(path, l, c)
+    }
+}
+
+/// A TOML or JSON document as a spanned tree.
+pub struct DataFile {
+    pub path: String,
+    pub file: Arc<TextFile>,
+    pub root: Node,
+}
+
+impl DataFile {
+    pub fn location(&self, span: &std::ops::Range<usize>) -> Location {
+        let (l, c) = self.file.lines.position(&self.file.text, span.start);
+        let (el, ec) = self.file.lines.position(&self.file.text, span.end);
+        Location::new(&self.path, l, c).with_end(el, ec)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Kind {
+    File,
+    /// A symlink whose target is outside the root, dangling, or a loop.
+    BadLink(String),
+}
+
+struct Entry {
+    rel: String,
+    abs: PathBuf,
+    kind: Kind,
+    text: OnceLock<Result<Arc<TextFile>, FileError>>,
+    workflow: OnceLock<Result<Arc<WorkflowFile>, FileError>>,
+    data: OnceLock<Result<Arc<DataFile>, FileError>>,
+    markdown: OnceLock<Result<Arc<markdown::MarkdownDoc>, FileError>>,
+}
+
+/// The files under the root, each read at most once.
+pub struct Tree {
+    root: PathBuf,
+    canon_root: PathBuf,
+    entries: Vec<Entry>,
+    index: HashMap<String, usize>,
+    dirs: std::collections::HashSet<String>,
+    /// Problems met while walking (unreadable directories), as findings.
+    pub walk_problems: Vec<FileError>,
+}
+
+impl Tree {
+    /// Walks `root`. Hidden files are included (`.github/`), ignored ones and
+    /// `.git`, `target`, `node_modules` are not; symlinks are never followed.
+    pub fn discover(root: &Path) -> anyhow::Result<Tree> {
+        let canon_root = std::fs::canonicalize(root)
+            .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", root.display()))?;
+        if !canon_root.is_dir() {
+            anyhow::bail!("{} is not a directory", root.display());
+        }
+        let walker = ignore::WalkBuilder::new(root)
+            .hidden(false)
+            .parents(false)
+            .git_ignore(true)
+            .git_global(false)
+            .git_exclude(false)
+            .ignore(false)
+            .require_git(false)
+            .follow_links(false)
+            .filter_entry(|e| {
+                !(e.depth() > 0
+                    && e.file_type().is_some_and(|t| t.is_dir())
+                    && SKIP_DIRS.iter().any(|d| e.file_name() == *d))
+            })
+            .build();
+        let mut entries = Vec::new();
+        let mut dirs = std::collections::HashSet::new();
+        let mut walk_problems = Vec::new();
+        for item in walker {
+            let e = match item {
+                Ok(e) => e,
+                Err(err) => {
+                    walk_problems.push(FileError::at_file(
+                        ".",
+                        format!("cannot walk part of the tree: {err}"),
+                    ));
+                    continue;
+                }
+            };
+            if e.depth() == 0 {
+                continue;
+            }
+            let Ok(relp) = e.path().strip_prefix(root) else {
+                continue;
+            };
+            let rel = rel_string(relp);
+            let Some(ft) = e.file_type() else { continue };
+            if ft.is_dir() {
+                dirs.insert(rel);
+                continue;
+            }
+            let kind = if ft.is_symlink() {
+                match std::fs::canonicalize(e.path()) {
+                    Ok(target) if target.starts_with(&canon_root) => {
+                        if target.is_dir() {
+                            // Its files are walked where they really live.
+                            dirs.insert(rel);
+                            continue;
+                        }
+                        Kind::File
+                    }
+                    Ok(_) => Kind::BadLink("a symlink that leaves the root; it is not read".into()),
+                    Err(_) => {
+                        Kind::BadLink("a symlink that is dangling or loops; it is not read".into())
+                    }
+                }
+            } else if ft.is_file() {
+                Kind::File
+            } else {
+                continue;
+            };
+            entries.push(Entry {
+                rel,
+                abs: e.path().to_path_buf(),
+                kind,
+                text: OnceLock::new(),
+                workflow: OnceLock::new(),
+                data: OnceLock::new(),
+                markdown: OnceLock::new(),
+            });
+        }
+        entries.sort_by(|a, b| a.rel.cmp(&b.rel));
+        let index = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.rel.clone(), i))
+            .collect();
+        Ok(Tree {
+            root: root.to_path_buf(),
+            canon_root,
+            entries,
+            index,
+            dirs,
+            walk_problems,
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Every file path, sorted, relative and `/`-separated.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|e| e.rel.as_str())
+    }
+
+    pub fn exists(&self, rel: &str) -> bool {
+        self.index.contains_key(rel)
+    }
+
+    pub fn is_dir(&self, rel: &str) -> bool {
+        self.dirs.contains(rel.trim_end_matches('/'))
+    }
+
+    /// Whether `rel` names a file or directory in the tree.
+    pub fn has_path(&self, rel: &str) -> bool {
+        let rel = rel.trim_end_matches('/');
+        rel.is_empty() || self.exists(rel) || self.is_dir(rel)
+    }
+
+    /// Why a path is a symlink that is never read, if it is one.
+    pub fn bad_link(&self, rel: &str) -> Option<&str> {
+        match &self.entries[*self.index.get(rel)?].kind {
+            Kind::BadLink(why) => Some(why),
+            Kind::File => None,
+        }
+    }
+
+    /// Paths matching any of the globs (`**` crosses directories).
+    pub fn glob(&self, patterns: &[String]) -> Result<Vec<&str>, globset::Error> {
+        let set = build_globset(patterns)?;
+        Ok(self.paths().filter(|p| set.is_match(p)).collect())
+    }
+
+    /// The workflow files GitHub runs: `.github/workflows/*.yml|yaml`.
+    pub fn workflow_paths(&self) -> Vec<&str> {
+        self.paths()
+            .filter(|p| {
+                p.strip_prefix(".github/workflows/").is_some_and(|name| {
+                    !name.contains('/') && (name.ends_with(".yml") || name.ends_with(".yaml"))
+                })
+            })
+            .collect()
+    }
+
+    fn entry(&self, rel: &str) -> Result<&Entry, FileError> {
+        self.index
+            .get(rel)
+            .map(|i| &self.entries[*i])
+            .ok_or_else(|| FileError::at_file(rel, "no such file"))
+    }
+
+    /// The file's text, read once. Invalid UTF-8, binary content, oversize
+    /// files and symlinks out of the root are errors with a line.
+    pub fn text(&self, rel: &str) -> Result<Arc<TextFile>, FileError> {
+        let e = self.entry(rel)?;
+        e.text.get_or_init(|| self.read_text(e)).clone()
+    }
+
+    fn read_text(&self, e: &Entry) -> Result<Arc<TextFile>, FileError> {
+        if let Kind::BadLink(why) = &e.kind {
+            return Err(FileError::at_file(&e.rel, why.clone()));
+        }
+        // Re-check containment at read time: the tree may have changed since the walk.
+        let real = std::fs::canonicalize(&e.abs)
+            .map_err(|err| FileError::at_file(&e.rel, format!("cannot read: {err}")))?;
+        if !real.starts_with(&self.canon_root) {
+            return Err(FileError::at_file(
+                &e.rel,
+                "a symlink that leaves the root; it is not read",
+            ));
+        }
+        let meta = std::fs::metadata(&real)
+            .map_err(|err| FileError::at_file(&e.rel, format!("cannot read: {err}")))?;
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(FileError::at_file(
+                &e.rel,
+                format!(
+                    "{} bytes is larger than shipgate reads ({MAX_FILE_BYTES})",
+                    meta.len()
+                ),
+            ));
+        }
+        let bytes = std::fs::read(&real)
+            .map_err(|err| FileError::at_file(&e.rel, format!("cannot read: {err}")))?;
+        decode(&e.rel, bytes).map(Arc::new)
+    }
+
+    /// A workflow, parsed once.
+    pub fn workflow(&self, rel: &str) -> Result<Arc<WorkflowFile>, FileError> {
+        let e = self.entry(rel)?;
+        e.workflow
+            .get_or_init(|| {
+                let tf = self.text(rel)?;
+                if tf.text.len() > MAX_PARSE_BYTES {
+                    return Err(FileError::at_file(rel, "too large to parse as a workflow"));
+                }
+                WorkflowFile::parse(rel, tf.text.clone())
+                    .map(Arc::new)
+                    .map_err(|we| FileError {
+                        location: Location::new(rel, we.line, we.column),
+                        message: we.message,
+                    })
+            })
+            .clone()
+    }
+
+    /// A TOML file as a spanned tree, parsed once.
+    pub fn toml(&self, rel: &str) -> Result<Arc<DataFile>, FileError> {
+        self.data(rel, "TOML", formats::parse_toml)
+    }
+
+    /// A JSON file as a spanned tree, parsed once.
+    pub fn json(&self, rel: &str) -> Result<Arc<DataFile>, FileError> {
+        self.data(rel, "JSON", formats::parse_json)
+    }
+
+    fn data(
+        &self,
+        rel: &str,
+        what: &str,
+        parse: fn(&str) -> Result<Node, SyntaxError>,
+    ) -> Result<Arc<DataFile>, FileError> {
+        let e = self.entry(rel)?;
+        e.data
+            .get_or_init(|| {
+                let tf = self.text(rel)?;
+                if tf.text.len() > MAX_PARSE_BYTES {
+                    return Err(FileError::at_file(
+                        rel,
+                        format!("too large to parse as {what}"),
+                    ));
+                }
+                match parse(&tf.text) {
+                    Ok(root) => Ok(Arc::new(DataFile {
+                        path: rel.to_string(),
+                        file: tf,
+                        root,
+                    })),
+                    Err(err) => Err(FileError {
+                        location: tf.location(rel, err.offset),
+                        message: format!("invalid {what}: {}", err.message),
+                    }),
+                }
+            })
+            .clone()
+    }
+
+    /// A Markdown file's headings, links and code spans, parsed once.
+    pub fn markdown(&self, rel: &str) -> Result<Arc<markdown::MarkdownDoc>, FileError> {
+        let e = self.entry(rel)?;
+        e.markdown
+            .get_or_init(|| {
+                let tf = self.text(rel)?;
+                Ok(Arc::new(markdown::MarkdownDoc::parse(rel, tf)))
+            })
+            .clone()
+    }
+
+    /// Whether a path (relative to the root, may be `..`-laden) stays inside it.
+    pub fn canon_root(&self) -> &Path {
+        &self.canon_root
+    }
+}
+
+/// Build a glob set where `*` does not cross `/` and `**` does.
+pub fn build_globset(patterns: &[String]) -> Result<GlobSet, globset::Error> {
+    let mut b = GlobSetBuilder::new();
+    for p in patterns {
+        b.add(
+            globset::GlobBuilder::new(p.trim_start_matches("./"))
+                .literal_separator(true)
+                .build()?,
+        );
+    }
+    b.build()
+}
+
+/// Validates one glob, for the policy loader.
+pub fn check_glob(pattern: &str) -> Result<(), globset::Error> {
+    Glob::new(pattern).map(|_| ())
+}
+
+fn rel_string(p: &Path) -> String {
+    let parts: Vec<String> = p
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.join("/")
+}
+
+fn decode(rel: &str, bytes: Vec<u8>) -> Result<TextFile, FileError> {
+    if let Some(nul) = bytes.iter().take(8192).position(|b| *b == 0) {
+        let line = bytes[..nul].iter().filter(|b| **b == b'\n').count() + 1;
+        return Err(FileError {
+            location: Location::new(rel, line, 1),
+            message: "binary content (a NUL byte) where text was expected".into(),
+        });
+    }
+    match String::from_utf8(bytes) {
+        Ok(mut s) => {
+            if s.starts_with('\u{feff}') {
+                s.replace_range(..3, "");
+            }
+            let lines = LineIndex::new(&s);
+            Ok(TextFile {
+                text: s.into(),
+                lines,
+            })
+        }
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            let bytes = err.as_bytes();
+            let line = bytes[..valid].iter().filter(|b| **b == b'\n').count() + 1;
+            let col = bytes[..valid]
+                .iter()
+                .rev()
+                .take_while(|b| **b != b'\n')
+                .count()
+                + 1;
+            Err(FileError {
+                location: Location::new(rel, line, col),
+                message: "invalid UTF-8".into(),
+            })
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! `--format human`: grouped by check, each finding as `path:line:col` with
+//! its source line, message and fix hint. Colour only when asked.
+
+use super::Report;
+use crate::finding::{Severity, Verdict};
+use std::io::Write;
+
+struct Paint(bool);
+
+impl Paint {
+    fn wrap(&self, code: &str, s: &str) -> String {
+        if self.0 {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+    fn verdict(&self, v: Verdict) -> String {
+        let (label, code) = match v {
+            Verdict::Pass => ("PASS ", "32"),
+            Verdict::Warn => ("WARN ", "33"),
+            Verdict::Block => ("BLOCK", "1;31"),
+            Verdict::Skip => ("SKIP ", "2"),
+        };
+        self.wrap(code, label)
+    }
+}
+
+pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    let p = Paint(color);
+    for c in &report.checks {
+        write!(
+            out,
+            "{} {}  {}",
+            p.verdict(c.verdict),
+            p.wrap("1", &c.id),
+            c.title
+        )?;
+        if let Some(why) = &c.skip_reason {
+            write!(out, " {}", p.wrap("2", &format!("({why})")))?;
+        }
+        writeln!(out)?;
+        for f in &c.findings {
+            let tag = match (&f.suppressed, f.severity) {
+                (Some(s), _) => p.wrap("2", &format!("suppressed ({}): ", s.by)),
+                (None, Severity::Block) => p.wrap("31", "block: "),
+                (None, Severity::Warn) => p.wrap("33", "warn: "),
+            };
+            writeln!(
+                out,
+                "  {}:{}:{}: {}{}",
+                f.location.path, f.location.line, f.location.column, tag, f.message
+            )?;
+            if let Some(src) = &f.snippet {
+                let n = f.location.line.to_string();
+                writeln!(out, "  {} | {}", p.wrap("2", &n), src.trim_end())?;
+                let pad = " ".repeat(n.len());
+                let col = f.location.column.saturating_sub(1);
+                let width = if f.location.end_line == f.location.line {
+                    f.location
+                        .end_column
+                        .saturating_sub(f.location.column)
+                        .max(1)
+                } else {
+                    src.chars().count().saturating_sub(col).max(1)
+                };
+                let indent: String = src
+                    .chars()
+                    .take(col)
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                writeln!(
+                    out,
+                    "  {pad} | {indent}{}",
+                    p.wrap("33", &"^".repeat(width.min(120)))
+                )?;
+            }
+            if let Some(s) = &f.suppressed
+                && !s.reason.is_empty()
+            {
+                writeln!(out, "    = reason: {}", s.reason)?;
+            }
+            if !f.help.is_empty() {
+                writeln!(out, "    = help: {}", f.help)?;
+            }
+        }
+    }
+    let s = &report.summary;
+    let mut tail = format!(
+        "{} pass, {} warn, {} block, {} skip",
+        s.pass, s.warn, s.block, s.skip
+    );
+    if s.suppressed > 0 {
+        tail.push_str(&format!(" ({} suppressed)", s.suppressed));
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "shipgate {} [{}]: {} — {}",
+        env!("CARGO_PKG_VERSION"),
+        report.lane,
+        p.verdict(report.verdict).trim_end(),
+        tail
+    )
+}

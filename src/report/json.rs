@@ -1,0 +1,65 @@
+//! `--format json`: the versioned `shipgate/report-v1` schema.
+
+use super::{Report, SCHEMA};
+use serde_json::{Value, json};
+use std::io::Write;
+
+pub fn to_value(report: &Report) -> Value {
+    let checks: Vec<Value> = report
+        .checks
+        .iter()
+        .map(|c| {
+            let findings: Vec<Value> = c
+                .findings
+                .iter()
+                .map(|f| {
+                    let mut v = json!({
+                        "path": f.location.path,
+                        "line": f.location.line,
+                        "column": f.location.column,
+                        "end_line": f.location.end_line,
+                        "end_column": f.location.end_column,
+                        "severity": f.severity.as_str(),
+                        "message": f.message,
+                        "help": f.help,
+                    });
+                    if let Some(s) = &f.suppressed {
+                        v["suppressed"] = json!({"by": s.by, "reason": s.reason});
+                    }
+                    v
+                })
+                .collect();
+            let mut v = json!({
+                "id": c.id,
+                "title": c.title,
+                "verdict": c.verdict.as_str(),
+                "severity": c.severity.as_str(),
+                "findings": findings,
+            });
+            if let Some(r) = &c.skip_reason {
+                v["skip_reason"] = json!(r);
+            }
+            v
+        })
+        .collect();
+    json!({
+        "schema": SCHEMA,
+        "tool": {"name": "shipgate", "version": env!("CARGO_PKG_VERSION")},
+        "lane": report.lane,
+        "policy": report.policy,
+        "verdict": report.verdict.as_str(),
+        "summary": {
+            "pass": report.summary.pass,
+            "warn": report.summary.warn,
+            "block": report.summary.block,
+            "skip": report.summary.skip,
+            "suppressed": report.summary.suppressed,
+        },
+        "checks": checks,
+    })
+}
+
+pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &to_value(report))?;
+    writeln!(out)
+}

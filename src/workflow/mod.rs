@@ -1,0 +1,299 @@
+//! GitHub Actions workflows: typed models for meaning (github-actions-models)
+//! and a format-preserving tree for exact locations (yamlpath). Checks never
+//! count lines themselves; they ask a [`WorkflowFile`] where a route lives.
+
+pub mod oidc;
+pub mod publish;
+pub mod script;
+pub mod secrets;
+
+use crate::finding::Location;
+use crate::repo::text::{LineIndex, nesting_depth};
+use github_actions_models::common::expr::LoE;
+use github_actions_models::common::{Env, EnvValue};
+use github_actions_models::workflow::{Job, Workflow, job::NormalJob};
+use std::sync::Arc;
+use yamlpath::{Component, Document, Route};
+
+pub use publish::{JobRole, PublishStep, Registry, ReleaseFacts};
+
+/// Nesting past this is refused before the YAML parser sees the file: its
+/// cost grows faster than linearly with depth (SPEC §5).
+pub const MAX_YAML_DEPTH: usize = 200;
+
+/// A workflow read and parsed once for every check.
+pub struct WorkflowFile {
+    pub path: String,
+    pub text: Arc<str>,
+    pub lines: LineIndex,
+    pub model: Workflow,
+    doc: Option<Document>,
+    /// Publishing jobs, shipping steps, credentials: what makes this a release workflow.
+    pub release: ReleaseFacts,
+}
+
+/// A workflow that could not be judged, with where parsing failed.
+#[derive(Debug, Clone)]
+pub struct WorkflowError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl WorkflowFile {
+    pub fn parse(path: &str, text: Arc<str>) -> Result<WorkflowFile, WorkflowError> {
+        let depth = nesting_depth(&text);
+        if depth > MAX_YAML_DEPTH {
+            return Err(WorkflowError {
+                line: 1,
+                column: 1,
+                message: format!(
+                    "YAML nested {depth} levels deep; shipgate refuses more than {MAX_YAML_DEPTH}"
+                ),
+            });
+        }
+        let lines = LineIndex::new(&text);
+        let model: Workflow = match yaml_serde::from_str(&text) {
+            Ok(m) => m,
+            Err(e) => {
+                let (line, column) = e
+                    .location()
+                    .map(|l| (l.line(), l.column()))
+                    .unwrap_or((1, 1));
+                return Err(WorkflowError {
+                    line,
+                    column,
+                    message: format!(
+                        "not a valid GitHub Actions workflow: {}",
+                        strip_position(&e.to_string())
+                    ),
+                });
+            }
+        };
+        // Locations are best effort: a document tree-sitter rejects still has a model.
+        let doc = Document::new(text.to_string()).ok();
+        let release = ReleaseFacts::analyse(&model);
+        Ok(WorkflowFile {
+            path: path.to_string(),
+            text,
+            lines,
+            model,
+            doc,
+            release,
+        })
+    }
+
+    /// The file name, e.g. `release.yml`.
+    pub fn file_name(&self) -> &str {
+        self.path.rsplit('/').next().unwrap_or(&self.path)
+    }
+
+    pub fn is_release(&self) -> bool {
+        self.release.is_release()
+    }
+
+    pub fn normal_jobs(&self) -> impl Iterator<Item = (&str, &NormalJob)> {
+        self.model.jobs.iter().filter_map(|(id, job)| match job {
+            Job::NormalJob(j) => Some((id.as_str(), j.as_ref())),
+            Job::ReusableWorkflowCallJob(_) => None,
+        })
+    }
+
+    /// Where the value at `route` lives; falls back to the nearest ancestor
+    /// that can be found, then to the top of the file.
+    pub fn locate(&self, route: &[Key<'_>]) -> Location {
+        self.span_of(route, false)
+    }
+
+    /// Where the key at the end of `route` is written (`permissions:`).
+    pub fn locate_key(&self, route: &[Key<'_>]) -> Location {
+        self.span_of(route, true)
+    }
+
+    fn span_of(&self, route: &[Key<'_>], key_only: bool) -> Location {
+        let Some(doc) = &self.doc else {
+            return Location::file(&self.path);
+        };
+        let mut len = route.len();
+        loop {
+            let comps: Vec<Component<'_>> = route[..len].iter().map(Key::component).collect();
+            let r = Route::from(comps);
+            let found = if key_only && len == route.len() && len > 0 {
+                doc.query_key_only(&r).ok()
+            } else {
+                match doc.query_exact(&r) {
+                    Ok(Some(f)) => Some(f),
+                    _ => doc.query_pretty(&r).ok(),
+                }
+            };
+            if let Some(f) = found {
+                let (start, end) = f.location.byte_span;
+                let (l, c) = self.lines.position(&self.text, start);
+                let (el, ec) = self.lines.position(&self.text, end);
+                return Location::new(&self.path, l, c).with_end(el, ec);
+            }
+            if len == 0 {
+                return Location::file(&self.path);
+            }
+            len -= 1;
+        }
+    }
+
+    /// The byte range of the value at `route`, when it can be found exactly.
+    pub fn byte_span(&self, route: &[Key<'_>]) -> Option<(usize, usize)> {
+        let doc = self.doc.as_ref()?;
+        let comps: Vec<Component<'_>> = route.iter().map(Key::component).collect();
+        doc.query_pretty(&Route::from(comps))
+            .ok()
+            .map(|f| f.location.byte_span)
+    }
+
+    /// The location of a byte offset in this file.
+    pub fn location_at(&self, offset: usize) -> Location {
+        let (l, c) = self.lines.position(&self.text, offset);
+        Location::new(&self.path, l, c)
+    }
+
+    /// The line inside the value at `route` (typically a `run:` script) where
+    /// `needle` first appears; the value's own location when it does not.
+    pub fn locate_in(&self, route: &[Key<'_>], needle: &str) -> Location {
+        let base = self.locate(route);
+        let Some(doc) = &self.doc else {
+            return base;
+        };
+        let comps: Vec<Component<'_>> = route.iter().map(Key::component).collect();
+        let Ok(Some(f)) = doc.query_exact(&Route::from(comps)) else {
+            return base;
+        };
+        let (start, end) = f.location.byte_span;
+        let Some(region) = self.text.get(start..end) else {
+            return base;
+        };
+        let needle = needle.trim();
+        if let Some(off) = find_loose(region, needle) {
+            let (l, c) = self.lines.position(&self.text, start + off);
+            return Location::new(&self.path, l, c).with_end(l, c + needle.chars().count());
+        }
+        base
+    }
+}
+
+/// Finds `needle` in `hay` treating any run of whitespace (and a `\` line
+/// continuation) as one space.
+fn find_loose(hay: &str, needle: &str) -> Option<usize> {
+    if let Some(i) = hay.find(needle) {
+        return Some(i);
+    }
+    let first = needle.split_whitespace().next()?;
+    let want: Vec<&str> = needle.split_whitespace().collect();
+    for (i, _) in hay.match_indices(first) {
+        let got: Vec<&str> = hay[i..]
+            .split_whitespace()
+            .filter(|w| *w != "\\")
+            .take(want.len())
+            .collect();
+        if got == want {
+            return Some(i);
+        }
+    }
+    hay.find(first)
+}
+
+fn strip_position(msg: &str) -> String {
+    // yaml_serde appends " at line X column Y"; the location is reported separately.
+    match msg.find(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+/// One step of a route into a workflow.
+#[derive(Debug, Clone, Copy)]
+pub enum Key<'a> {
+    K(&'a str),
+    I(usize),
+}
+
+impl Key<'_> {
+    fn component(&self) -> Component<'_> {
+        match self {
+            Key::K(k) => Component::Key((*k).into()),
+            Key::I(i) => Component::Index(*i),
+        }
+    }
+}
+
+/// Routes to common places.
+pub fn job_route(job: &str) -> Vec<Key<'_>> {
+    vec![Key::K("jobs"), Key::K(job)]
+}
+
+pub fn step_route(job: &str, step: usize) -> Vec<Key<'_>> {
+    vec![Key::K("jobs"), Key::K(job), Key::K("steps"), Key::I(step)]
+}
+
+/// The string form of an `env:`/`with:` value.
+pub fn env_value(v: &EnvValue) -> String {
+    match v {
+        EnvValue::String(s) => s.clone(),
+        EnvValue::Number(n) => n.to_string(),
+        EnvValue::Boolean(b) => b.to_string(),
+    }
+}
+
+/// The literal map of an `env:`/`with:` block (empty when it is one expression).
+pub fn env_map(env: &LoE<Env>) -> Option<&Env> {
+    match env {
+        LoE::Literal(m) => Some(m),
+        LoE::Expr(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WF: &str = "name: release\non:\n  push:\n    tags: ['v*']\npermissions: {}\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    environment: pypi\n    permissions:\n      id-token: write\n    steps:\n      - uses: actions/download-artifact@v4\n      - run: |\n          echo hi\n          twine upload \\\n            dist/*\n";
+
+    #[test]
+    fn locates_routes_and_script_lines() {
+        let wf = WorkflowFile::parse(".github/workflows/r.yml", WF.into()).unwrap();
+        let l = wf.locate(&[
+            Key::K("jobs"),
+            Key::K("publish"),
+            Key::K("steps"),
+            Key::I(0),
+            Key::K("uses"),
+        ]);
+        assert_eq!((l.line, l.column), (13, 15));
+        let k = wf.locate_key(&[Key::K("jobs"), Key::K("publish"), Key::K("permissions")]);
+        assert_eq!(k.line, 10);
+        let r = wf.locate_in(
+            &[
+                Key::K("jobs"),
+                Key::K("publish"),
+                Key::K("steps"),
+                Key::I(1),
+                Key::K("run"),
+            ],
+            "twine upload dist/*",
+        );
+        assert_eq!(r.line, 16);
+        // A route that does not exist falls back to its nearest ancestor.
+        let f = wf.locate(&[Key::K("jobs"), Key::K("publish"), Key::K("nope")]);
+        assert_eq!(f.line, 8);
+    }
+
+    #[test]
+    fn parse_errors_carry_lines() {
+        let e = WorkflowFile::parse(
+            "w.yml",
+            "on: push\njobs:\n  a:\n    runs-on: x\n    steps: [\n".into(),
+        )
+        .err()
+        .unwrap();
+        assert!(e.line >= 5, "{e:?}");
+        let deep = format!("on: {}", "[".repeat(10_000));
+        assert!(WorkflowFile::parse("w.yml", deep.into()).is_err());
+    }
+}

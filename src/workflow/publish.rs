@@ -1,0 +1,341 @@
+//! What makes a workflow a release workflow (SPEC §4): publishing jobs that
+//! push a package to a registry, and steps that otherwise ship artifacts.
+
+use super::script::{Command, commands};
+use super::{env_map, env_value};
+use github_actions_models::common::Uses;
+use github_actions_models::workflow::Job;
+use github_actions_models::workflow::Workflow;
+use github_actions_models::workflow::job::{NormalJob, StepBody};
+
+/// The package registry a publishing step pushes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Registry {
+    PyPi,
+    Npm,
+    Crates,
+    RubyGems,
+    Hex,
+    NuGet,
+    Maven,
+    /// A marketplace or registry shipgate knows only by its command.
+    Other,
+}
+
+impl Registry {
+    pub fn name(self) -> &'static str {
+        match self {
+            Registry::PyPi => "PyPI",
+            Registry::Npm => "npm",
+            Registry::Crates => "crates.io",
+            Registry::RubyGems => "RubyGems",
+            Registry::Hex => "Hex",
+            Registry::NuGet => "NuGet",
+            Registry::Maven => "Maven",
+            Registry::Other => "a package registry",
+        }
+    }
+
+    /// Registries that accept GitHub's OIDC token (trusted publishing).
+    pub fn supports_oidc(self) -> bool {
+        matches!(
+            self,
+            Registry::PyPi
+                | Registry::Npm
+                | Registry::Crates
+                | Registry::RubyGems
+                | Registry::NuGet
+        )
+    }
+}
+
+/// Publish commands, matched as commands (see [`Command::matches`]).
+pub const PUBLISH_COMMANDS: &[(&str, Registry)] = &[
+    ("cargo publish", Registry::Crates),
+    ("cargo workspaces publish", Registry::Crates),
+    ("cargo ws publish", Registry::Crates),
+    ("npm publish", Registry::Npm),
+    ("pnpm publish", Registry::Npm),
+    ("yarn npm publish", Registry::Npm),
+    ("yarn publish", Registry::Npm),
+    ("bun publish", Registry::Npm),
+    ("changeset publish", Registry::Npm),
+    ("yarn changeset publish", Registry::Npm),
+    ("pnpm changeset publish", Registry::Npm),
+    ("lerna publish", Registry::Npm),
+    ("semantic-release", Registry::Npm),
+    ("twine upload", Registry::PyPi),
+    ("uv publish", Registry::PyPi),
+    ("poetry publish", Registry::PyPi),
+    ("flit publish", Registry::PyPi),
+    ("hatch publish", Registry::PyPi),
+    ("pdm publish", Registry::PyPi),
+    ("maturin publish", Registry::PyPi),
+    ("maturin upload", Registry::PyPi),
+    ("mix hex.publish", Registry::Hex),
+    ("rebar3 hex publish", Registry::Hex),
+    ("gem push", Registry::RubyGems),
+    ("dotnet nuget push", Registry::NuGet),
+    ("nuget push", Registry::NuGet),
+    ("mvn deploy", Registry::Maven),
+    ("mvnw deploy", Registry::Maven),
+    ("gradle publish", Registry::Maven),
+    ("gradlew publish", Registry::Maven),
+    ("vsce publish", Registry::Other),
+    ("ovsx publish", Registry::Other),
+];
+
+/// Actions that publish to a registry, and whether they do it by OIDC
+/// unless given a token.
+pub const PUBLISH_ACTIONS: &[(&str, Registry)] = &[
+    ("pypa/gh-action-pypi-publish", Registry::PyPi),
+    ("rubygems/release-gem", Registry::RubyGems),
+    ("rust-lang/crates-io-auth-action", Registry::Crates),
+    ("js-devtools/npm-publish", Registry::Npm),
+    ("cycjimmy/semantic-release-action", Registry::Npm),
+];
+
+/// Commands and actions that ship artifacts without publishing to a registry.
+const SHIP_COMMANDS: &[&str] = &[
+    "gh release create",
+    "gh release upload",
+    "docker push",
+    "podman push",
+    "docker buildx imagetools create",
+    "buildah push",
+    "skopeo copy",
+    "goreleaser release",
+];
+const SHIP_ACTIONS: &[&str] = &[
+    "softprops/action-gh-release",
+    "ncipollo/release-action",
+    "svenstaro/upload-release-action",
+    "actions/upload-release-asset",
+    "actions/create-release",
+    "goreleaser/goreleaser-action",
+    "docker/build-push-action",
+    "redhat-actions/push-to-registry",
+    "taiki-e/upload-rust-binary-action",
+];
+
+/// How a step publishes.
+#[derive(Debug, Clone)]
+pub enum Via {
+    /// `uses: owner/action@ref`.
+    Action(String),
+    /// A command in a `run:` script, with its 0-based line in the script.
+    Command { command: Command, line: usize },
+}
+
+/// One step that pushes to a registry.
+#[derive(Debug, Clone)]
+pub struct PublishStep {
+    pub step: usize,
+    pub registry: Registry,
+    pub via: Via,
+}
+
+impl PublishStep {
+    /// What the step runs, for messages: `twine upload dist/*` or `pypa/gh-action-pypi-publish`.
+    pub fn describe(&self) -> String {
+        match &self.via {
+            Via::Action(a) => a.clone(),
+            Via::Command { command, .. } => command.text(),
+        }
+    }
+
+    /// The text to look for inside the step when locating it.
+    pub fn needle(&self) -> String {
+        match &self.via {
+            Via::Action(a) => a.clone(),
+            Via::Command { command, .. } => command.raw.clone(),
+        }
+    }
+}
+
+/// One step that ships artifacts (a GitHub release, a container push).
+#[derive(Debug, Clone)]
+pub struct ShipStep {
+    pub step: usize,
+    pub what: String,
+}
+
+/// What one job does for the release.
+#[derive(Debug, Clone, Default)]
+pub struct JobRole {
+    pub id: String,
+    pub publishes: Vec<PublishStep>,
+    pub ships: Vec<ShipStep>,
+    /// A job-level `uses:` of a reusable workflow.
+    pub calls_workflow: bool,
+}
+
+impl JobRole {
+    pub fn is_publishing(&self) -> bool {
+        !self.publishes.is_empty()
+    }
+}
+
+/// Everything release-related about one workflow, computed once at parse time.
+#[derive(Debug, Clone, Default)]
+pub struct ReleaseFacts {
+    pub jobs: Vec<JobRole>,
+}
+
+impl ReleaseFacts {
+    pub fn analyse(wf: &Workflow) -> ReleaseFacts {
+        let jobs = wf
+            .jobs
+            .iter()
+            .map(|(id, job)| match job {
+                Job::NormalJob(j) => analyse_job(id, j),
+                Job::ReusableWorkflowCallJob(_) => JobRole {
+                    id: id.clone(),
+                    calls_workflow: true,
+                    ..JobRole::default()
+                },
+            })
+            .collect();
+        ReleaseFacts { jobs }
+    }
+
+    pub fn is_release(&self) -> bool {
+        self.jobs
+            .iter()
+            .any(|j| j.is_publishing() || !j.ships.is_empty())
+    }
+
+    pub fn publishing_jobs(&self) -> impl Iterator<Item = &JobRole> {
+        self.jobs.iter().filter(|j| j.is_publishing())
+    }
+
+    pub fn job(&self, id: &str) -> Option<&JobRole> {
+        self.jobs.iter().find(|j| j.id == id)
+    }
+}
+
+/// `owner/repo` of a `uses:`, lower-cased, without subpath or ref.
+pub fn action_slug(uses: &Uses) -> Option<String> {
+    match uses {
+        Uses::Repository(r) => Some(format!("{}/{}", r.owner(), r.repo()).to_ascii_lowercase()),
+        _ => None,
+    }
+}
+
+fn analyse_job(id: &str, job: &NormalJob) -> JobRole {
+    let mut role = JobRole {
+        id: id.to_string(),
+        ..JobRole::default()
+    };
+    for (i, step) in job.steps.iter().enumerate() {
+        match &step.body {
+            StepBody::Uses { uses, with } => {
+                let Some(slug) = action_slug(uses) else {
+                    continue;
+                };
+                if let Some((_, reg)) = PUBLISH_ACTIONS.iter().find(|(a, _)| *a == slug) {
+                    role.publishes.push(PublishStep {
+                        step: i,
+                        registry: *reg,
+                        via: Via::Action(uses.raw().to_string()),
+                    });
+                    continue;
+                }
+                // changesets/action publishes when given a `publish:` command.
+                if slug == "changesets/action"
+                    && let Some(cmd) = env_map(with).and_then(|w| w.get("publish"))
+                {
+                    let cmd = env_value(cmd);
+                    if let Some((line, c)) = commands(&cmd).into_iter().next() {
+                        role.publishes.push(PublishStep {
+                            step: i,
+                            registry: Registry::Npm,
+                            via: Via::Command { command: c, line },
+                        });
+                    }
+                    continue;
+                }
+                if SHIP_ACTIONS.contains(&slug.as_str()) {
+                    let pushes = slug != "docker/build-push-action"
+                        || env_map(with)
+                            .and_then(|w| w.get("push"))
+                            .is_some_and(|v| env_value(v) != "false");
+                    if pushes {
+                        role.ships.push(ShipStep {
+                            step: i,
+                            what: uses.raw().to_string(),
+                        });
+                    }
+                }
+            }
+            StepBody::Run { run, .. } => {
+                for (line, cmd) in commands(run) {
+                    if let Some(reg) = publish_registry(&cmd) {
+                        role.publishes.push(PublishStep {
+                            step: i,
+                            registry: reg,
+                            via: Via::Command { command: cmd, line },
+                        });
+                    } else if SHIP_COMMANDS.iter().any(|p| cmd.matches(p)) {
+                        role.ships.push(ShipStep {
+                            step: i,
+                            what: cmd.text(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    role
+}
+
+/// The registry a command publishes to, unless it is a dry run.
+pub fn publish_registry(cmd: &Command) -> Option<Registry> {
+    let (_, reg) = PUBLISH_COMMANDS.iter().find(|(p, _)| cmd.matches(p))?;
+    let dry = cmd.has_flag(&["--dry-run", "--dryrun", "--dry_run"])
+        || (*reg == Registry::Crates && cmd.has_flag(&["-n"]))
+        || (cmd.matches("semantic-release") && cmd.has_flag(&["-d", "--no-ci"]));
+    (!dry).then_some(*reg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(yaml: &str) -> ReleaseFacts {
+        let wf: Workflow = yaml_serde::from_str(yaml).unwrap();
+        ReleaseFacts::analyse(&wf)
+    }
+
+    #[test]
+    fn finds_publish_commands_in_multiline_scripts() {
+        let f = facts(
+            "on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - run: |\n          npm ci\n          npm publish --provenance --access public\n",
+        );
+        let p = &f.jobs[0].publishes[0];
+        assert_eq!(p.registry, Registry::Npm);
+        assert!(matches!(&p.via, Via::Command { line: 1, .. }));
+        assert!(f.is_release());
+    }
+
+    #[test]
+    fn dry_runs_and_github_releases_are_not_registry_publishing() {
+        let f = facts(
+            "on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - run: cargo publish --dry-run\n      - run: gh release create v1 dist/*\n",
+        );
+        assert!(!f.jobs[0].is_publishing());
+        assert!(f.is_release(), "a GitHub release ships artifacts");
+        let plain = facts(
+            "on: push\njobs:\n  t:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - run: cargo test\n",
+        );
+        assert!(!plain.is_release());
+    }
+
+    #[test]
+    fn publish_actions() {
+        let f = facts(
+            "on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - uses: pypa/gh-action-pypi-publish@release/v1\n",
+        );
+        assert_eq!(f.jobs[0].publishes[0].registry, Registry::PyPi);
+    }
+}

@@ -1,0 +1,347 @@
+//! Reading `run:` scripts as commands, not lines: `\` continuations are
+//! joined, comments dropped, and `&&`, `||`, `;`, `|` split one line into
+//! several commands. Nothing is ever executed.
+
+/// One simple command of a script.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Command {
+    /// Words after quote removal, with leading `VAR=value` assignments and
+    /// wrappers (`sudo`, `then`, `python -m`, `npx`, …) dropped.
+    pub words: Vec<String>,
+    /// The command as written (first physical line of it), for messages and locating.
+    pub raw: String,
+}
+
+impl Command {
+    pub fn text(&self) -> String {
+        self.words.join(" ")
+    }
+
+    /// Whether this command is `pattern` (e.g. `npm publish`, `mix hex.publish --yes`):
+    /// the pattern's words appear in order, the first one as the program; between
+    /// them only flags (and the value after a long flag) may stand.
+    pub fn matches(&self, pattern: &str) -> bool {
+        let pat: Vec<&str> = pattern.split_whitespace().collect();
+        if pat.is_empty() || self.words.is_empty() || !program_is(&self.words[0], pat[0]) {
+            return false;
+        }
+        let mut wi = 1;
+        for p in &pat[1..] {
+            let mut skipped_value = false;
+            loop {
+                let Some(w) = self.words.get(wi) else {
+                    return false;
+                };
+                wi += 1;
+                if w == p {
+                    break;
+                }
+                if is_flag(w) {
+                    skipped_value = false;
+                    if w.starts_with("--") && !w.contains('=') {
+                        skipped_value = true;
+                        continue;
+                    }
+                    continue;
+                }
+                if skipped_value {
+                    skipped_value = false;
+                    continue;
+                }
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Whether any word is one of the given flags (`--dry-run`, `--dry-run=true`).
+    pub fn has_flag(&self, flags: &[&str]) -> bool {
+        self.words.iter().any(|w| {
+            flags
+                .iter()
+                .any(|f| w == f || (w.starts_with(f) && w[f.len()..].starts_with('=')))
+        })
+    }
+}
+
+fn is_flag(w: &str) -> bool {
+    (w.starts_with('-') && w.len() > 1) || w.starts_with('+')
+}
+
+fn program_is(word: &str, want: &str) -> bool {
+    if word == want {
+        return true;
+    }
+    // `./gradlew`, `/usr/bin/npm`, `node_modules/.bin/changeset`
+    word.rsplit('/').next() == Some(want.trim_start_matches("./"))
+}
+
+/// Splits a script into commands, each with the 0-based line it starts on.
+pub fn commands(script: &str) -> Vec<(usize, Command)> {
+    let mut out = Vec::new();
+    let mut logical = String::new();
+    let mut start_line = 0;
+    let mut in_heredoc: Option<String> = None;
+    for (i, line) in script.lines().enumerate() {
+        if let Some(end) = &in_heredoc {
+            if line.trim() == end {
+                in_heredoc = None;
+            }
+            continue;
+        }
+        if logical.is_empty() {
+            start_line = i;
+        }
+        let trimmed_end = line.trim_end();
+        if let Some(body) = trimmed_end.strip_suffix('\\') {
+            logical.push_str(body);
+            logical.push(' ');
+            continue;
+        }
+        logical.push_str(line);
+        if let Some(tag) = heredoc_tag(&logical) {
+            in_heredoc = Some(tag);
+        }
+        for part in split_commands(&logical) {
+            let words = normalise(part.words);
+            if !words.is_empty() {
+                out.push((
+                    start_line,
+                    Command {
+                        words,
+                        raw: part.raw.trim().to_string(),
+                    },
+                ));
+            }
+        }
+        logical.clear();
+    }
+    if !logical.is_empty() {
+        for part in split_commands(&logical) {
+            let words = normalise(part.words);
+            if !words.is_empty() {
+                out.push((
+                    start_line,
+                    Command {
+                        words,
+                        raw: part.raw.trim().to_string(),
+                    },
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn heredoc_tag(line: &str) -> Option<String> {
+    let i = line.find("<<")?;
+    let rest = line[i + 2..].trim_start_matches('-').trim_start();
+    let tag: String = rest
+        .trim_start_matches(['\'', '"'])
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    (!tag.is_empty()).then_some(tag)
+}
+
+struct Part {
+    words: Vec<String>,
+    raw: String,
+}
+
+/// Tokenises one logical line: quotes removed, comments dropped, split at
+/// `&&`, `||`, `;`, `|`, `&`, and at `(`/`)`/backticks of subshells.
+fn split_commands(line: &str) -> Vec<Part> {
+    let mut parts = Vec::new();
+    let mut words: Vec<String> = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut raw_start = 0;
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let mut i = 0;
+    let mut quote: Option<char> = None;
+    let flush_word = |word: &mut String, words: &mut Vec<String>, in_word: &mut bool| {
+        if *in_word {
+            words.push(std::mem::take(word));
+            *in_word = false;
+        }
+    };
+    while i < chars.len() {
+        let (pos, c) = chars[i];
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            } else if c == '\\' && q == '"' && i + 1 < chars.len() {
+                i += 1;
+                word.push(chars[i].1);
+            } else {
+                word.push(c);
+            }
+            i += 1;
+            continue;
+        }
+        match c {
+            '\'' | '"' => {
+                quote = Some(c);
+                in_word = true;
+            }
+            '#' if !in_word => break,
+            ' ' | '\t' => flush_word(&mut word, &mut words, &mut in_word),
+            ';' | '&' | '|' | '(' | ')' | '`' | '{' | '}'
+                if !(c == '{' || c == '}') || !in_word =>
+            {
+                flush_word(&mut word, &mut words, &mut in_word);
+                if !words.is_empty() {
+                    parts.push(Part {
+                        words: std::mem::take(&mut words),
+                        raw: line[raw_start..pos].to_string(),
+                    });
+                }
+                raw_start = pos + c.len_utf8();
+            }
+            '\\' if i + 1 < chars.len() => {
+                i += 1;
+                word.push(chars[i].1);
+                in_word = true;
+            }
+            _ => {
+                word.push(c);
+                in_word = true;
+            }
+        }
+        i += 1;
+    }
+    flush_word(&mut word, &mut words, &mut in_word);
+    if !words.is_empty() {
+        parts.push(Part {
+            words,
+            raw: line[raw_start..].to_string(),
+        });
+    }
+    parts
+}
+
+/// Drops what stands before the real program: assignments, shell keywords,
+/// privilege and timing wrappers, and runners that only locate a tool.
+fn normalise(mut words: Vec<String>) -> Vec<String> {
+    loop {
+        let Some(first) = words.first() else {
+            return words;
+        };
+        let f = first.as_str();
+        let drop = if is_assignment(f) {
+            1
+        } else {
+            match f {
+                "if" | "then" | "do" | "else" | "elif" | "while" | "until" | "!" | "sudo"
+                | "time" | "exec" | "command" | "nohup" | "env" | "xargs" | "eval" | "$" => 1,
+                "python" | "python3" | "py" | "python2"
+                    if words.get(1).map(String::as_str) == Some("-m") =>
+                {
+                    2
+                }
+                "npx" | "bunx" | "uvx" | "pipx" if true => {
+                    if f == "pipx" && words.get(1).map(String::as_str) == Some("run") {
+                        2
+                    } else if f == "pipx" {
+                        0
+                    } else {
+                        1 + words
+                            .iter()
+                            .skip(1)
+                            .take_while(|w| w.starts_with('-'))
+                            .count()
+                    }
+                }
+                "uv" | "poetry" | "pdm" | "hatch" | "pipenv"
+                    if words.get(1).map(String::as_str) == Some("run") =>
+                {
+                    2
+                }
+                "bundle" if words.get(1).map(String::as_str) == Some("exec") => 2,
+                "pnpm" | "yarn"
+                    if matches!(words.get(1).map(String::as_str), Some("exec" | "dlx")) =>
+                {
+                    2
+                }
+                _ => 0,
+            }
+        };
+        if drop == 0 || drop > words.len() {
+            return words;
+        }
+        words.drain(..drop);
+    }
+}
+
+fn is_assignment(w: &str) -> bool {
+    match w.find('=') {
+        Some(i) if i > 0 => w[..i]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_'),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(s: &str) -> Vec<(usize, String)> {
+        commands(s)
+            .into_iter()
+            .map(|(l, c)| (l, c.text()))
+            .collect()
+    }
+
+    #[test]
+    fn splits_and_joins() {
+        let s = "set -e\nnpm ci && npm run build; echo done\ncargo publish \\\n  --locked\n# twine upload\nFOO=1 sudo -E twine upload dist/*";
+        assert_eq!(
+            texts(s),
+            vec![
+                (0, "set -e".into()),
+                (1, "npm ci".into()),
+                (1, "npm run build".into()),
+                (1, "echo done".into()),
+                (2, "cargo publish --locked".into()),
+                (5, "-E twine upload dist/*".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn matching_allows_flags_between_words() {
+        let c = |s: &str| commands(s).remove(0).1;
+        assert!(c("pnpm -r publish --access public").matches("pnpm publish"));
+        assert!(c("pnpm --filter ./pkg publish").matches("pnpm publish"));
+        assert!(!c("npm run publish").matches("npm publish"));
+        assert!(c("python -m twine upload dist/*").matches("twine upload"));
+        assert!(c("npx changeset publish").matches("changeset publish"));
+        assert!(c("mix hex.publish --yes").matches("mix hex.publish --yes"));
+        assert!(!c("mix hex.publish").matches("mix hex.publish --yes"));
+        assert!(!c("echo cargo publish").matches("cargo publish"));
+        assert!(c("cargo publish --dry-run").has_flag(&["--dry-run"]));
+        assert!(c("./gradlew publish").matches("gradlew publish"));
+    }
+
+    #[test]
+    fn quotes_and_heredocs() {
+        assert_eq!(
+            texts("echo \"a && b\" | tee x"),
+            vec![(0, "echo a && b".into()), (0, "tee x".into())]
+        );
+        assert_eq!(
+            texts("cat <<EOF\nnpm publish\nEOF\nls"),
+            vec![(0, "cat <<EOF".into()), (3, "ls".into())]
+        );
+        assert_eq!(
+            texts("if ! git diff --quiet; then exit 1; fi"),
+            vec![
+                (0, "git diff --quiet".into()),
+                (0, "exit 1".into()),
+                (0, "fi".into())
+            ]
+        );
+    }
+}
