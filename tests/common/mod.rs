@@ -1,0 +1,71 @@
+//! Shared helpers for the CLI tests: run the binary, read its JSON report.
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+pub fn shipgate(args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_shipgate"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .output()
+        .expect("run shipgate")
+}
+
+/// Runs `shipgate check <dir> --format json <extra…>`; returns exit code and report.
+pub fn check_json(dir: &Path, extra: &[&str]) -> (i32, Value) {
+    let d = dir.to_str().expect("utf-8 path");
+    let mut args = vec!["check", d, "--format", "json"];
+    args.extend_from_slice(extra);
+    let out = shipgate(&args);
+    let code = out.status.code().expect("exit code");
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}); exit {code}\nstdout: {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (code, json)
+}
+
+/// The result of one check in a report.
+pub fn result<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["checks"]
+        .as_array()
+        .expect("checks array")
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no check {id} in report"))
+}
+
+pub fn verdict(report: &Value, id: &str) -> String {
+    result(report, id)["verdict"]
+        .as_str()
+        .expect("verdict")
+        .to_string()
+}
+
+/// `(path, line, severity)` of each finding of one check.
+pub fn findings(report: &Value, id: &str) -> Vec<(String, u64, String)> {
+    result(report, id)["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().expect("path").to_string(),
+                f["line"].as_u64().expect("line"),
+                f["severity"].as_str().expect("severity").to_string(),
+            )
+        })
+        .collect()
+}
