@@ -14,7 +14,8 @@ use std::io::{IsTerminal, Write};
 pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check(args) => check(args),
-        Command::List => print_out(&list_text()),
+        Command::Init { path, force } => init(&path, force),
+        Command::List { presets } => print_out(&if presets { presets_text() } else { list_text() }),
         Command::Explain { id } => match explain_text(&id) {
             Some(t) => print_out(&t),
             None => {
@@ -107,6 +108,48 @@ fn check(args: CheckArgs) -> u8 {
         return usage_error(e);
     }
     code
+}
+
+fn init(root: &std::path::Path, force: bool) -> u8 {
+    let tree = match Tree::discover(root) {
+        Ok(t) => t,
+        Err(e) => return usage_error(e),
+    };
+    if let Some((_, shown)) = policy::find_policy_file(root)
+        && !(force && shown == "shipgate.toml")
+    {
+        return usage_error(format!(
+            "{shown} already exists in {}; pass --force to overwrite shipgate.toml",
+            root.display()
+        ));
+    }
+    let detected = crate::init::detect(&tree);
+    let text = detected.policy_text();
+    let target = root.join("shipgate.toml");
+    if let Err(e) = std::fs::write(&target, &text) {
+        return usage_error(format!("cannot write {}: {e}", target.display()));
+    }
+    print_out(&format!(
+        "Detected:\n{}\nWrote {}. Run `shipgate check {}` to use it.\n",
+        detected.summary(),
+        target.display(),
+        root.display()
+    ))
+}
+
+/// `shipgate list --presets`: each preset and what it turns on or tightens.
+pub fn presets_text() -> String {
+    let mut s = String::from("Presets (extends = [\"…\"]):\n");
+    for (name, about, text) in policy::PRESETS {
+        s.push_str(&format!("  {name:<16} {about}\n"));
+        for line in text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with('#') && !l.trim().is_empty())
+        {
+            s.push_str(&format!("      {line}\n"));
+        }
+    }
+    s
 }
 
 pub fn list_text() -> String {

@@ -19,8 +19,21 @@ pub struct Cli {
 pub enum Command {
     /// Run the gate on a repository and report PASS / WARN / BLOCK.
     Check(CheckArgs),
+    /// Write a starter shipgate.toml from what the repository contains.
+    Init {
+        /// The repository root.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Overwrite an existing shipgate.toml.
+        #[arg(long)]
+        force: bool,
+    },
     /// List the built-in checks and evaluators, one line each.
-    List,
+    List {
+        /// List the built-in presets and what they change instead.
+        #[arg(long)]
+        presets: bool,
+    },
     /// Explain a check: why it exists, what passes, what fails, how to fix.
     Explain {
         /// A check id, as `shipgate list` shows it.

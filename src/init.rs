@@ -1,0 +1,248 @@
+//! `shipgate init`: look at the tree, say what was found, and write a
+//! commented starter `shipgate.toml` that loads and, as written, gives the
+//! same built-in verdicts as the default policy.
+
+use crate::repo::Tree;
+use crate::workflow::WorkflowFile;
+use github_actions_models::workflow::job::DeploymentEnvironment;
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+/// What `init` detected in the tree.
+#[derive(Debug, Default)]
+pub struct Detected {
+    /// (ecosystem, manifest path, preset that fits it)
+    pub ecosystems: Vec<(&'static str, String, &'static str)>,
+    pub release_please: bool,
+    /// (workflow path, publishing job, environment)
+    pub publishing: Vec<(String, String, Option<String>)>,
+    pub shipping_only: Vec<String>,
+    /// Docs that state trusted-publisher settings.
+    pub publisher_docs: Vec<String>,
+    /// (file, how the contributor gate is defined)
+    pub gate: Option<(String, String)>,
+    pub has_changelog: bool,
+}
+
+pub fn detect(tree: &Tree) -> Detected {
+    let mut d = Detected::default();
+    for (file, eco, preset) in [
+        ("Cargo.toml", "Rust / crates.io", "crates"),
+        ("pyproject.toml", "Python / PyPI", "pypi"),
+        ("package.json", "JavaScript / npm", "npm"),
+        ("mix.exs", "Elixir / Hex", "hex"),
+    ] {
+        if tree.exists(file) {
+            d.ecosystems.push((eco, file.to_string(), preset));
+        }
+    }
+    d.release_please =
+        tree.exists("release-please-config.json") || tree.exists(".release-please-manifest.json");
+    d.has_changelog = tree.exists("CHANGELOG.md");
+    for p in tree.workflow_paths() {
+        let Ok(wf) = tree.workflow(p) else { continue };
+        let wf: Arc<WorkflowFile> = wf;
+        let mut publishes = false;
+        for (id, job) in wf.normal_jobs() {
+            if wf.release.job(id).is_some_and(|r| r.is_publishing()) {
+                publishes = true;
+                let env = job.environment.as_ref().map(|e| match e {
+                    DeploymentEnvironment::Name(n) => n.clone(),
+                    DeploymentEnvironment::NameURL { name, .. } => name.clone(),
+                });
+                d.publishing.push((p.to_string(), id.to_string(), env));
+            }
+        }
+        if !publishes && wf.is_release() {
+            d.shipping_only.push(p.to_string());
+        }
+    }
+    for p in tree.paths().filter(|p| p.ends_with(".md")) {
+        let Ok(t) = tree.text(p) else { continue };
+        let lower = t.text.to_lowercase();
+        if (lower.contains("workflow filename") || lower.contains("workflow name"))
+            && (lower.contains("environment name") || lower.contains("environment:"))
+        {
+            d.publisher_docs.push(p.to_string());
+        }
+    }
+    d.gate = detect_gate(tree);
+    d
+}
+
+fn detect_gate(tree: &Tree) -> Option<(String, String)> {
+    let has = |file: &str, needle: &regex::Regex| {
+        tree.text(file)
+            .ok()
+            .is_some_and(|t| needle.is_match(&t.text))
+    };
+    let re = |s: &str| regex::Regex::new(s).expect("static regex");
+    if has("mix.exs", &re(r"(?m)^\s*ci:\s*\[")) {
+        return Some(("mix.exs".into(), "the `ci:` alias (`mix ci`)".into()));
+    }
+    if let Ok(pkg) = tree.json("package.json")
+        && pkg.root.path("scripts.ci").is_some()
+    {
+        return Some(("package.json".into(), "`scripts.ci` (`npm run ci`)".into()));
+    }
+    for f in ["Makefile", "makefile", "GNUmakefile"] {
+        if has(f, &re(r"(?m)^ci\s*:")) {
+            return Some((f.into(), "the `ci` target (`make ci`)".into()));
+        }
+    }
+    for f in ["justfile", "Justfile", ".justfile"] {
+        if has(f, &re(r"(?m)^ci\s*:")) {
+            return Some((f.into(), "the `ci` recipe (`just ci`)".into()));
+        }
+    }
+    None
+}
+
+impl Detected {
+    /// A human summary of what was found, one item a line.
+    pub fn summary(&self) -> String {
+        let mut s = String::new();
+        if self.ecosystems.is_empty() {
+            s.push_str(
+                "  no package manifest (Cargo.toml, pyproject.toml, package.json, mix.exs)\n",
+            );
+        }
+        for (eco, file, _) in &self.ecosystems {
+            let _ = writeln!(s, "  {eco}: {file}");
+        }
+        if self.release_please {
+            s.push_str(
+                "  release-please: release-please-config.json / .release-please-manifest.json\n",
+            );
+        }
+        for (wf, job, env) in &self.publishing {
+            let _ = writeln!(
+                s,
+                "  publishing job `{job}` in {wf} (environment: {})",
+                env.as_deref().unwrap_or("none")
+            );
+        }
+        for wf in &self.shipping_only {
+            let _ = writeln!(
+                s,
+                "  release workflow {wf} (ships artifacts, publishes to no registry)"
+            );
+        }
+        if self.publishing.is_empty() && self.shipping_only.is_empty() {
+            s.push_str("  no release workflow\n");
+        }
+        for doc in &self.publisher_docs {
+            let _ = writeln!(s, "  trusted-publisher settings stated in {doc}");
+        }
+        if let Some((file, how)) = &self.gate {
+            let _ = writeln!(s, "  contributor gate: {how} in {file}");
+        }
+        s
+    }
+
+    /// The one environment every publishing job uses, if they agree.
+    pub fn publish_environment(&self) -> Option<&str> {
+        let envs: BTreeSet<Option<&str>> = self
+            .publishing
+            .iter()
+            .map(|(_, _, e)| e.as_deref())
+            .collect();
+        match envs.into_iter().collect::<Vec<_>>().as_slice() {
+            [Some(e)] => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The commented policy text.
+    pub fn policy_text(&self) -> String {
+        let mut s = String::new();
+        s.push_str("# shipgate policy, written by `shipgate init`.\n");
+        s.push_str("# Reference: `shipgate list` shows every check, `shipgate explain <id>` explains one.\n");
+        s.push_str("#\n# Detected:\n");
+        for line in self.summary().lines() {
+            let _ = writeln!(s, "#  {}", line.trim_start());
+        }
+        s.push_str("\n# The built-in default: every check at its default severity.\n");
+        s.push_str("extends = [\"default\"]\n");
+        let presets: Vec<&str> = self.ecosystems.iter().map(|(_, _, p)| *p).collect();
+        let mut stricter: Vec<&str> = presets.clone();
+        if self.release_please {
+            stricter.push("release-please");
+        }
+        if !self.publishing.is_empty() || !self.shipping_only.is_empty() {
+            stricter.push("github-actions");
+        }
+        if !stricter.is_empty() {
+            let list: Vec<String> = stricter.iter().map(|p| format!("\"{p}\"")).collect();
+            let _ = writeln!(
+                s,
+                "# Stricter presets that fit this repository (`shipgate list --presets`):\n# extends = [\"default\", {}]",
+                list.join(", ")
+            );
+        }
+        s.push_str("\n[vars]\n");
+        match self.publish_environment() {
+            Some(env) => {
+                s.push_str("# Every publishing job must use this GitHub environment (publish-environment).\n");
+                let _ = writeln!(s, "publish_environment = {}", toml_str(env));
+            }
+            None => {
+                s.push_str("# Name the GitHub environment publishing jobs must use (publish-environment):\n");
+                s.push_str("# publish_environment = \"release\"\n");
+            }
+        }
+        s.push_str(
+            "\n# Tune a built-in check:\n# [checks.checkout-credentials]\n# severity = \"block\"\n",
+        );
+        if let Some((wf, job, _)) = self.publishing.first() {
+            let cmd = self
+                .ecosystems
+                .iter()
+                .find_map(|(_, _, p)| match *p {
+                    "hex" => Some("\"mix hex.publish --yes\""),
+                    "npm" => Some("\"npm publish\""),
+                    "crates" => Some("\"cargo publish\""),
+                    "pypi" => Some("\"twine upload\""),
+                    _ => None,
+                })
+                .unwrap_or("\"<publish command>\"");
+            let _ = write!(
+                s,
+                "\n# Only the publishing job publishes, in the preflight lane:\n\
+                 # [[check]]\n# id = \"publish-only-in-{job}\"\n# uses = \"workflow.job-runs\"\n\
+                 # lanes = [\"preflight\"]\n# files = [{}]\n# job = {}\n# runs = [{cmd}]\n\
+                 # only_in_job = true\n# why = \"one trusted job holds the publish credentials\"\n",
+                toml_str(wf),
+                toml_str(job),
+            );
+        }
+        if !self.publisher_docs.is_empty() || self.has_changelog {
+            s.push_str(
+                "\n# Docs must not claim more than the repository proves:\n\
+                 # [[check]]\n# id = \"no-certification-claims\"\n# uses = \"text.forbids\"\n\
+                 # files = [\"docs/**/*.md\", \"README.md\"]\n# patterns = [\"certified\"]\n",
+            );
+        }
+        s.push_str(
+            "\n# Waive a finding with a reason and an end date (an expired waiver blocks):\n\
+             # [[waiver]]\n# check = \"checkout-credentials\"\n# path = \".github/workflows/docs.yml\"\n\
+             # reason = \"the docs deploy pushes with the checkout token\"\n# expires = \"2027-03-01\"\n",
+        );
+        s
+    }
+}
+
+fn toml_str(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}

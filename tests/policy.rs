@@ -1,0 +1,307 @@
+//! Living with the gate: waivers, lanes, tuning, presets and `init`.
+
+mod common;
+
+use common::*;
+
+const WF: &str = ".github/workflows/release.yml";
+
+fn write_policy(dir: &std::path::Path, text: &str) {
+    std::fs::write(dir.join("shipgate.toml"), text).unwrap();
+}
+
+#[test]
+fn future_waiver_suppresses_one_check_in_one_file() {
+    let dir = copy_fixture("pypi-token-bad");
+    write_policy(
+        dir.path(),
+        "[[waiver]]\ncheck = \"actions-pinned\"\npath = \".github/workflows/release.yml\"\nreason = \"pins land with the next bot run\"\nexpires = \"2099-01-01\"\n",
+    );
+    let (_, r) = check_json(dir.path(), &[]);
+    assert_eq!(verdict(&r, "actions-pinned"), "pass");
+    let f = &result(&r, "actions-pinned")["findings"];
+    assert_eq!(
+        f.as_array().unwrap().len(),
+        2,
+        "suppressed findings stay in the report"
+    );
+    assert_eq!(f[0]["suppressed"]["by"], "waiver");
+    assert_eq!(
+        f[0]["suppressed"]["reason"],
+        "pins land with the next bot run"
+    );
+    assert_eq!(r["summary"]["suppressed"], 2);
+    // Every other check is unchanged.
+    assert_eq!(verdict(&r, "trusted-publishing"), "block");
+    assert_eq!(verdict(&r, "policy-waivers"), "pass");
+}
+
+#[test]
+fn expired_waiver_blocks_at_its_line() {
+    let dir = copy_fixture("pypi-token-bad");
+    write_policy(
+        dir.path(),
+        "# waivers\n\n[[waiver]]\ncheck = \"actions-pinned\"\npath = \".github/workflows/*.yml\"\nreason = \"temporary\"\nexpires = \"2020-01-01\"\n",
+    );
+    let (code, r) = check_json(dir.path(), &["--only", "actions-pinned,policy-waivers"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        verdict(&r, "actions-pinned"),
+        "block",
+        "an expired waiver suppresses nothing"
+    );
+    assert_eq!(
+        findings(&r, "policy-waivers"),
+        vec![("shipgate.toml".into(), 3, "block".into())]
+    );
+    let msg = result(&r, "policy-waivers")["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(msg.contains("2020-01-01"), "{msg}");
+}
+
+#[test]
+fn stale_waiver_warns() {
+    let dir = copy_fixture("release-split-good");
+    write_policy(
+        dir.path(),
+        "[[waiver]]\ncheck = \"actions-pinned\"\npath = \"**\"\nreason = \"old\"\n",
+    );
+    let (code, r) = check_json(dir.path(), &[]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        findings(&r, "policy-waivers"),
+        vec![("shipgate.toml".into(), 1, "warn".into())]
+    );
+}
+
+#[test]
+fn waiver_line_narrows_to_one_finding() {
+    let dir = copy_fixture("pypi-token-bad");
+    write_policy(
+        dir.path(),
+        "[[waiver]]\ncheck = \"actions-pinned\"\npath = \".github/workflows/release.yml\"\nline = 12\nreason = \"setup-python is vendored\"\n",
+    );
+    let (_, r) = check_json(dir.path(), &["--only", "actions-pinned"]);
+    let f = result(&r, "actions-pinned")["findings"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(f[0]["suppressed"].is_null());
+    assert_eq!(f[1]["suppressed"]["by"], "waiver");
+    assert_eq!(verdict(&r, "actions-pinned"), "block");
+}
+
+#[test]
+fn bad_waivers_are_policy_errors() {
+    for (text, needle, line) in [
+        (
+            "[[waiver]]\ncheck = \"actions-pinned\"\npath = \"**\"\n",
+            "reason",
+            1,
+        ),
+        (
+            "[[waiver]]\ncheck = \"nope\"\nreason = \"x\"\n",
+            "unknown check `nope`",
+            1,
+        ),
+        (
+            "[[waiver]]\ncheck = \"actions-pinned\"\nreason = \"x\"\nexpires = \"soon\"\n",
+            "expires",
+            4,
+        ),
+        (
+            "[[waiver]]\ncheck = \"actions-pinned\"\nreason = \"x\"\nowner = \"me\"\n",
+            "waiver.owner",
+            4,
+        ),
+    ] {
+        let dir = copy_fixture("release-split-good");
+        write_policy(dir.path(), text);
+        let out = shipgate(&["check", dir.path().to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(needle) && err.contains(&format!("shipgate.toml:{line}:")),
+            "{text}\n{err}"
+        );
+    }
+}
+
+#[test]
+fn lanes_select_checks() {
+    let dir = copy_fixture("pypi-token-bad");
+    write_policy(
+        dir.path(),
+        "[checks.actions-pinned]\nlanes = [\"preflight\"]\n",
+    );
+    let (_, r) = check_json(dir.path(), &[]);
+    assert_eq!(r["lane"], "pre-merge");
+    assert!(
+        r["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["id"] != "actions-pinned")
+    );
+    let (_, r) = check_json(dir.path(), &["--lane", "preflight"]);
+    assert_eq!(r["lane"], "preflight");
+    assert_eq!(verdict(&r, "actions-pinned"), "block");
+    // preflight runs everything pre-merge runs too.
+    assert_eq!(verdict(&r, "trusted-publishing"), "block");
+}
+
+#[test]
+fn custom_lanes_must_be_declared() {
+    let dir = copy_fixture("pypi-token-bad");
+    write_policy(
+        dir.path(),
+        "lanes = [\"nightly\"]\n[checks.oidc-scope]\nlanes = [\"nightly\"]\n",
+    );
+    let (_, r) = check_json(dir.path(), &["--lane", "nightly"]);
+    assert_eq!(verdict(&r, "oidc-scope"), "pass");
+    let (_, r) = check_json(dir.path(), &[]);
+    assert!(
+        r["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["id"] != "oidc-scope")
+    );
+    write_policy(dir.path(), "[checks.oidc-scope]\nlanes = [\"nightly\"]\n");
+    let out = shipgate(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn tuning_severity_files_and_enabled() {
+    let dir = copy_fixture("pypi-token-bad");
+    write_policy(
+        dir.path(),
+        "[checks.actions-pinned]\nseverity = \"warn\"\n\n[checks.trusted-publishing]\nenabled = false\n\n[checks.workflow-permissions]\nfiles = [\".github/workflows/other.yml\"]\n",
+    );
+    let (_, r) = check_json(dir.path(), &[]);
+    assert_eq!(verdict(&r, "actions-pinned"), "warn");
+    assert_eq!(
+        findings(&r, "actions-pinned")[0],
+        (WF.into(), 11, "warn".into())
+    );
+    assert!(
+        r["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["id"] != "trusted-publishing")
+    );
+    assert_eq!(
+        verdict(&r, "workflow-permissions"),
+        "skip",
+        "files narrows what the check reads"
+    );
+}
+
+#[test]
+fn policy_found_in_dot_github_and_by_flag() {
+    let dir = copy_fixture("pypi-token-bad");
+    std::fs::write(
+        dir.path().join(".github/shipgate.toml"),
+        "[checks.actions-pinned]\nseverity = \"warn\"\n",
+    )
+    .unwrap();
+    let (_, r) = check_json(dir.path(), &[]);
+    assert_eq!(r["policy"], ".github/shipgate.toml");
+    assert_eq!(verdict(&r, "actions-pinned"), "warn");
+    let other = dir.path().join("strict.toml");
+    std::fs::write(&other, "[checks.actions-pinned]\nenabled = false\n").unwrap();
+    let (_, r) = check_json(dir.path(), &["--policy", other.to_str().unwrap()]);
+    assert!(
+        r["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["id"] != "actions-pinned")
+    );
+}
+
+#[test]
+fn policy_type_errors_name_key_and_line() {
+    for (text, needle, line) in [
+        ("extends = \"default\"\n", "extends", 1),
+        (
+            "[checks.actions-pinned]\nseverity = \"fatal\"\n",
+            "severity",
+            2,
+        ),
+        (
+            "\n[checks.actions-pinned]\nenabled = \"yes\"\n",
+            "enabled",
+            3,
+        ),
+        (
+            "[[check]]\nid = \"x\"\nuses = \"no.such\"\n",
+            "unknown evaluator",
+            3,
+        ),
+        ("extends = [\"default\"\n", "invalid TOML", 1),
+        ("[checks.actions-pinned]\nfiles = [\"a/[\"]\n", "glob", 2),
+    ] {
+        let dir = copy_fixture("release-split-good");
+        write_policy(dir.path(), text);
+        let out = shipgate(&["check", dir.path().to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(needle) && err.contains(&format!("shipgate.toml:{line}:")),
+            "{text}\n{err}"
+        );
+    }
+}
+
+#[test]
+fn init_writes_a_policy_that_keeps_default_verdicts_and_refuses_to_overwrite() {
+    let dir = copy_fixture("hex-env-good");
+    std::fs::write(
+        dir.path().join("release-please-config.json"),
+        "{\"packages\": {\".\": {\"release-type\": \"elixir\"}}}",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join(".release-please-manifest.json"),
+        "{\".\": \"1.4.0\"}",
+    )
+    .unwrap();
+    let (_, before) = check_json(dir.path(), &[]);
+    let out = shipgate(&["init", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("Elixir / Hex")
+            && said.contains("release-please")
+            && said.contains("hex-publish"),
+        "{said}"
+    );
+    let written = std::fs::read_to_string(dir.path().join("shipgate.toml")).unwrap();
+    assert!(written.contains("publish_environment = \"hex-publish\""));
+    let (_, after) = check_json(dir.path(), &[]);
+    assert_eq!(after["policy"], "shipgate.toml");
+    for c in before["checks"].as_array().unwrap() {
+        let id = c["id"].as_str().unwrap();
+        assert_eq!(verdict(&after, id), c["verdict"].as_str().unwrap(), "{id}");
+    }
+    let again = shipgate(&["init", dir.path().to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("shipgate.toml")).unwrap(),
+        written
+    );
+    let forced = shipgate(&["init", dir.path().to_str().unwrap(), "--force"]);
+    assert_eq!(forced.status.code(), Some(0));
+}
+
+#[test]
+fn presets_are_listed() {
+    let out = shipgate(&["list", "--presets"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("default"));
+}
