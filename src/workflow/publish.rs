@@ -54,6 +54,7 @@ pub const PUBLISH_COMMANDS: &[(&str, Registry)] = &[
     ("cargo publish", Registry::Crates),
     ("cargo workspaces publish", Registry::Crates),
     ("cargo ws publish", Registry::Crates),
+    ("release-plz release", Registry::Crates),
     ("npm publish", Registry::Npm),
     ("pnpm publish", Registry::Npm),
     ("yarn npm publish", Registry::Npm),
@@ -241,6 +242,23 @@ fn analyse_job(id: &str, job: &NormalJob) -> JobRole {
                     });
                     continue;
                 }
+                // Actions whose inputs decide whether they publish.
+                let input = |k: &str| env_map(with).and_then(|w| w.get(k)).map(env_value);
+                let conditional = match slug.as_str() {
+                    "release-plz/action" => (input("command").as_deref() != Some("release-pr")).then_some(Registry::Crates),
+                    "actions-rs/cargo" => (input("command").as_deref() == Some("publish")
+                        && !input("args").is_some_and(|a| a.contains("--dry-run")))
+                    .then_some(Registry::Crates),
+                    _ => None,
+                };
+                if let Some(reg) = conditional {
+                    role.publishes.push(PublishStep {
+                        step: i,
+                        registry: reg,
+                        via: Via::Action(uses.raw().to_string()),
+                    });
+                    continue;
+                }
                 // changesets/action publishes when given a `publish:` command.
                 if slug == "changesets/action"
                     && let Some(cmd) = env_map(with).and_then(|w| w.get("publish"))
@@ -269,6 +287,7 @@ fn analyse_job(id: &str, job: &NormalJob) -> JobRole {
                 }
             }
             StepBody::Run { run, .. } => {
+                let before = role.publishes.len();
                 for (line, cmd) in commands(run) {
                     if let Some(reg) = publish_registry(&cmd) {
                         role.publishes.push(PublishStep {
@@ -283,10 +302,68 @@ fn analyse_job(id: &str, job: &NormalJob) -> JobRole {
                         });
                     }
                 }
+                if role.publishes.len() == before
+                    && let Some(p) = delegated_publish(i, run, env_map(&step.env))
+                {
+                    role.publishes.push(p);
+                }
             }
         }
     }
     role
+}
+
+/// Environment variables that hand a registry credential to whatever runs.
+const CREDENTIAL_VARS: &[(&str, Registry)] = &[
+    ("TWINE_PASSWORD", Registry::PyPi),
+    ("POETRY_PYPI_TOKEN_", Registry::PyPi),
+    ("UV_PUBLISH_TOKEN", Registry::PyPi),
+    ("UV_PUBLISH_PASSWORD", Registry::PyPi),
+    ("FLIT_PASSWORD", Registry::PyPi),
+    ("HATCH_INDEX_AUTH", Registry::PyPi),
+    ("MATURIN_PYPI_TOKEN", Registry::PyPi),
+    ("MATURIN_PASSWORD", Registry::PyPi),
+    ("PDM_PUBLISH_PASSWORD", Registry::PyPi),
+    ("NODE_AUTH_TOKEN", Registry::Npm),
+    ("NPM_TOKEN", Registry::Npm),
+    ("NPM_AUTH_TOKEN", Registry::Npm),
+    ("CARGO_REGISTRY_TOKEN", Registry::Crates),
+    ("GEM_HOST_API_KEY", Registry::RubyGems),
+    ("RUBYGEMS_API_KEY", Registry::RubyGems),
+    ("HEX_API_KEY", Registry::Hex),
+];
+
+/// A step that hands a registry credential to a repository script or a
+/// release task (`scripts/publish`, `npm run release`, `make publish`) is
+/// publishing through it, even though the publish command is not in the
+/// workflow. Install steps with a token (private registries) are not.
+fn delegated_publish(step: usize, run: &str, env: Option<&github_actions_models::common::Env>) -> Option<PublishStep> {
+    let registry = env?.iter().find_map(|(k, v)| {
+        let v = env_value(v);
+        if !super::secrets::has_registry_secret(&v) {
+            return None;
+        }
+        CREDENTIAL_VARS
+            .iter()
+            .find(|(name, _)| if name.ends_with('_') { k.starts_with(name) } else { k == name })
+            .map(|(_, r)| *r)
+    })?;
+    let releasing = |w: &str| ["publish", "release", "deploy", "upload"].iter().any(|k| w.contains(k));
+    commands(run).into_iter().find_map(|(line, cmd)| {
+        let w: Vec<&str> = cmd.words.iter().map(String::as_str).collect();
+        let delegated = match w.as_slice() {
+            [prog, ..] if (prog.starts_with("./") || prog.starts_with("scripts/") || prog.contains("/")) && releasing(prog) => true,
+            ["bash" | "sh" | "python" | "python3" | "node", script, ..] if releasing(script) => true,
+            ["npm" | "pnpm" | "yarn" | "bun", "run", task, ..] if releasing(task) => true,
+            ["make" | "just" | "rake" | "task", task, ..] if releasing(task) => true,
+            _ => false,
+        };
+        delegated.then(|| PublishStep {
+            step,
+            registry,
+            via: Via::Command { command: cmd, line },
+        })
+    })
 }
 
 /// The registry a command publishes to, unless it is a dry run.
@@ -329,6 +406,14 @@ mod tests {
             "on: push\njobs:\n  t:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - run: cargo test\n",
         );
         assert!(!plain.is_release());
+    }
+
+    #[test]
+    fn a_script_given_a_registry_token_publishes() {
+        let f = facts("on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - run: scripts/publish\n        env:\n          TWINE_PASSWORD: ${{ secrets.PYPI_TOKEN }}\n");
+        assert_eq!(f.jobs[0].publishes[0].registry, Registry::PyPi);
+        let install = facts("on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - run: npm ci\n        env:\n          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}\n");
+        assert!(!install.jobs[0].is_publishing(), "installing from a private registry is not publishing");
     }
 
     #[test]
