@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Speed of the whole default gate against `cat` of the same files, as ratios
+# measured in one interleaved run, at two tree sizes (1x and 4x).
+#   scripts/bench.sh [RUNS]        (default 5 runs per command and size)
+# Prints medians, the gate/cat ratio, the 4x/1x cost ratio and peak RSS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-5}
+cargo build --release --quiet
+cargo build --release --quiet --example bench_tree
+bin=target/release/shipgate
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+now() { date +%s.%N; }
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+for scale in 1 4; do
+  tree="$work/tree$scale"
+  target/release/examples/bench_tree "$tree" "$scale"
+  (cd "$tree" && find . -type f -print0 > "$work/files$scale")
+  files=$(tr -cd '\0' < "$work/files$scale" | wc -c)
+  bytes=$(cd "$tree" && du -sb . | cut -f1)
+  : > "$work/cat$scale"; : > "$work/gate$scale"
+  # Warm the page cache once, then interleave the two commands.
+  (cd "$tree" && xargs -0 cat < "$work/files$scale" > /dev/null)
+  for _ in $(seq "$runs"); do
+    t0=$(now); (cd "$tree" && xargs -0 cat < "$work/files$scale" > /dev/null); t1=$(now)
+    echo "$t1 - $t0" | bc >> "$work/cat$scale"
+    t0=$(now); "$bin" check "$tree" --format json > /dev/null || true; t1=$(now)
+    echo "$t1 - $t0" | bc >> "$work/gate$scale"
+  done
+  rss=$( { /usr/bin/time -f '%M' "$bin" check "$tree" --format json > /dev/null; } 2>&1 | tail -1 || true)
+  cat_med=$(median < "$work/cat$scale"); gate_med=$(median < "$work/gate$scale")
+  printf 'scale %dx: %d files, %d bytes\n' "$scale" "$files" "$bytes"
+  printf '  cat   median %.3f s\n  gate  median %.3f s\n  gate/cat ratio %.2f\n  gate peak RSS %d KiB\n' \
+    "$cat_med" "$gate_med" "$(echo "$gate_med / $cat_med" | bc -l)" "$rss"
+  echo "$gate_med" > "$work/med$scale"
+done
+printf 'cost growth 4x/1x: %.2f (linear is 4.00)\n' "$(echo "$(cat "$work/med4") / $(cat "$work/med1")" | bc -l)"
