@@ -554,7 +554,7 @@ impl Judge<'_> {
                 let have = if kinds.is_empty() {
                     "no protection rules at all".to_string()
                 } else {
-                    format!("no `required_reviewers` rule; rules: {}", kinds.join(", "))
+                    format!("no `required_reviewers` rule, only {}", kinds.join(", "))
                 };
                 (self.at_key(df, rules), have)
             }
@@ -564,13 +564,13 @@ impl Judge<'_> {
                     .unwrap_or_else(|| df.location(&rule.span));
                 (
                     loc,
-                    "a `required_reviewers` rule that lists no reviewer".into(),
+                    "the `required_reviewers` rule lists no reviewer".into(),
                 )
             }
         };
         self.push(
             loc,
-            format!("{label}: required reviewers: none, {what}; {must}"),
+            format!("{label}: required reviewers: none ({what}); {must}"),
             help,
         );
     }
@@ -630,7 +630,7 @@ impl Judge<'_> {
                     get(i, "name")
                         .filter(|n| n.as_str().is_some_and(|s| s.eq_ignore_ascii_case(want)))
                 });
-                let target = format!("an environment secret of {} only", self.label);
+                let target = format!("a secret of {} only", self.label);
                 match hit {
                     Some(n) => self.push(
                         df.location(&n.span),
