@@ -148,6 +148,15 @@ fn each_defect_alone_blocks_with_one_finding() {
     // The same evidence with the defect removed passes.
     assert_eq!(verdict(&report, "all-good"), "pass");
     assert!(findings(&report, "all-good").is_empty());
+    // Trusted publishing: only the repository secrets are checked; names and
+    // environment names compare case-insensitively, as GitHub treats them.
+    let f = findings(&report, "oidc-leftover-token");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(
+        (f[0].0.as_str(), f[0].1),
+        ("evidence/repo-secrets-token.json", 10)
+    );
+    assert_eq!(verdict(&report, "oidc-clean"), "pass");
 }
 
 #[test]
@@ -469,4 +478,40 @@ fn collect_refuses_bad_names_with_exit_2() {
     // A missing required flag is a usage error too.
     let (code, _, _) = collect(&["--repo", "o/r", "--out", "ev"]);
     assert_eq!(code, 2);
+}
+
+#[cfg(unix)]
+#[test]
+fn hostile_evidence_is_reported_not_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let policy = |id: &str, file: &str| {
+        format!(
+            "[[check]]\nid = \"{id}\"\nuses = \"settings.environment\"\nlanes = [\"preflight\"]\nevidence = \"{file}\"\nadmins_bypass = false\n"
+        )
+    };
+    write(
+        dir.path(),
+        "shipgate.toml",
+        &[
+            policy("link", "ev/link.json"),
+            policy("binary", "ev/binary.json"),
+        ]
+        .join("\n"),
+    );
+    std::fs::create_dir_all(dir.path().join("ev")).expect("mkdir");
+    std::os::unix::fs::symlink("/etc/passwd", dir.path().join("ev/link.json")).expect("symlink");
+    std::fs::write(dir.path().join("ev/binary.json"), b"{\n\"name\": \"a\0b\"}").expect("write");
+    let (code, report) = check(dir.path(), "preflight");
+    assert_eq!(code, 1);
+    let link = findings(&report, "link");
+    assert_eq!(link.len(), 1, "{link:#?}");
+    assert_eq!(link[0].0, "ev/link.json");
+    assert!(
+        link[0].2.contains("symlink that leaves the root"),
+        "{}",
+        link[0].2
+    );
+    let binary = findings(&report, "binary");
+    assert_eq!((binary[0].0.as_str(), binary[0].1), ("ev/binary.json", 2));
+    assert!(binary[0].2.contains("binary"), "{}", binary[0].2);
 }

@@ -304,7 +304,8 @@ impl Judge<'_> {
         let name = get(root, "name").and_then(Node::as_str);
         if let Some(e) = field(root, "name") {
             match (&p.environment, name) {
-                (Some(want), Some(have)) if want != have => {
+                // GitHub environment names are case-insensitive.
+                (Some(want), Some(have)) if !want.eq_ignore_ascii_case(have) => {
                     let loc = df.location(&e.node.span);
                     self.push(
                         loc,
