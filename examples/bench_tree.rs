@@ -10,7 +10,10 @@ use std::path::Path;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let (Some(dir), Some(scale)) = (args.get(1), args.get(2).and_then(|s| s.parse::<usize>().ok())) else {
+    let (Some(dir), Some(scale)) = (
+        args.get(1),
+        args.get(2).and_then(|s| s.parse::<usize>().ok()),
+    ) else {
         eprintln!("usage: bench_tree DIR SCALE");
         std::process::exit(2);
     };
@@ -33,7 +36,11 @@ const SHA: &str = "11bd71901bbe5b1630ceea73d27597364c9af683";
 
 fn workflow(i: usize) -> String {
     let pinned = i % 3 != 0;
-    let checkout = if pinned { format!("actions/checkout@{SHA} # v4.2.2") } else { "actions/checkout@v4".into() };
+    let checkout = if pinned {
+        format!("actions/checkout@{SHA} # v4.2.2")
+    } else {
+        "actions/checkout@v4".into()
+    };
     let mut s = format!("name: wf-{i}\non:\n  push:\n    branches: [main]\n  pull_request:\n");
     if i % 4 == 0 {
         // A publishing workflow.
@@ -54,7 +61,8 @@ fn workflow(i: usize) -> String {
 }
 
 fn doc(i: usize, docs: usize, pkgs: usize) -> String {
-    let mut s = format!("# Document {i}\n\nThis page describes part {i} of the system.\n\n## Usage\n\n");
+    let mut s =
+        format!("# Document {i}\n\nThis page describes part {i} of the system.\n\n## Usage\n\n");
     for k in 0..8 {
         let target = (i * 7 + k * 13) % docs;
         let _ = writeln!(
@@ -81,25 +89,45 @@ fn write_tree(root: &Path, scale: usize) -> std::io::Result<()> {
         write(root, &format!(".github/workflows/wf{i}.yml"), &workflow(i))?;
     }
     for i in 0..docs {
-        write(root, &format!("docs/d{}/doc{i}.md", i % 50), &doc(i, docs, pkgs))?;
+        write(
+            root,
+            &format!("docs/d{}/doc{i}.md", i % 50),
+            &doc(i, docs, pkgs),
+        )?;
     }
     for i in 0..pkgs {
         let manifest = match i % 3 {
             0 => format!(
                 "{{\n  \"name\": \"@bench/pkg{i}\",\n  \"version\": \"1.{i}.0\",\n  \"license\": \"MIT\",\n  \"description\": \"package {i}\",\n  \"repository\": {{\"type\": \"git\", \"url\": \"https://github.com/bench/mono.git\"}},\n  \"scripts\": {{\"build\": \"tsc\", \"test\": \"vitest\"}}\n}}\n"
             ),
-            1 => format!("{{\n  \"name\": \"@bench/pkg{i}\",\n  \"version\": \"0.{i}.1\",\n  \"private\": true\n}}\n"),
-            _ => format!("{{\n  \"name\": \"@bench/pkg{i}\",\n  \"version\": \"2.0.{i}\",\n  \"license\": \"Apache-2.0\"\n}}\n"),
+            1 => format!(
+                "{{\n  \"name\": \"@bench/pkg{i}\",\n  \"version\": \"0.{i}.1\",\n  \"private\": true\n}}\n"
+            ),
+            _ => format!(
+                "{{\n  \"name\": \"@bench/pkg{i}\",\n  \"version\": \"2.0.{i}\",\n  \"license\": \"Apache-2.0\"\n}}\n"
+            ),
         };
         write(root, &format!("packages/pkg{i}/package.json"), &manifest)?;
-        write(root, &format!("packages/pkg{i}/CHANGELOG.md"), &format!("# Changelog\n\n## [Unreleased]\n\n## [1.{i}.0] - 2026-01-01\n\n- First.\n"))?;
+        write(
+            root,
+            &format!("packages/pkg{i}/CHANGELOG.md"),
+            &format!("# Changelog\n\n## [Unreleased]\n\n## [1.{i}.0] - 2026-01-01\n\n- First.\n"),
+        )?;
     }
-    write(root, "CHANGELOG.md", "# Changelog\n\n## [1.0.0] - 2026-01-01\n\n- First release.\n")?;
+    write(
+        root,
+        "CHANGELOG.md",
+        "# Changelog\n\n## [1.0.0] - 2026-01-01\n\n- First release.\n",
+    )?;
     write(
         root,
         "package.json",
         "{\n  \"name\": \"bench-mono\",\n  \"version\": \"1.0.0\",\n  \"private\": true,\n  \"workspaces\": [\"packages/*\"],\n  \"scripts\": {\"ci\": \"npm ci && npm test && npm run lint\"}\n}\n",
     )?;
-    write(root, "README.md", "# bench\n\nSee [docs](docs/d0/doc0.md) and `packages/pkg0/package.json`.\n")?;
+    write(
+        root,
+        "README.md",
+        "# bench\n\nSee [docs](docs/d0/doc0.md) and `packages/pkg0/package.json`.\n",
+    )?;
     Ok(())
 }

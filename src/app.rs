@@ -2,7 +2,7 @@
 //! 0 nothing blocks, 1 something blocks, 2 the policy or command line is wrong.
 
 use crate::checks::{self, BUILTINS};
-use crate::cli::{CheckArgs, Cli, Command, FailOn};
+use crate::cli::{CheckArgs, Cli, Command, EvidenceCommand, FailOn};
 use crate::engine::{self, Options};
 use crate::evaluators::EVALUATORS;
 use crate::finding::Severity;
@@ -16,6 +16,12 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check(args) => check(args),
         Command::Init { path, force } => init(&path, force),
         Command::List { presets } => print_out(&if presets { presets_text() } else { list_text() }),
+        Command::Evidence {
+            command: EvidenceCommand::Collect(args),
+        } => match crate::evidence::collect_script(&args) {
+            Ok(script) => print_out(&script),
+            Err(e) => usage_error(e),
+        },
         Command::Explain { id } => match explain_text(&id) {
             Some(t) => print_out(&t),
             None => {

@@ -39,6 +39,37 @@ pub enum Command {
         /// A check id, as `shipgate list` shows it.
         id: String,
     },
+    /// Export GitHub settings as evidence files for the settings checks.
+    Evidence {
+        #[command(subcommand)]
+        command: EvidenceCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EvidenceCommand {
+    /// Print the `gh api` commands that write an environment's settings to evidence
+    /// files, and the policy check that reads them. Runs nothing itself.
+    Collect(CollectArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CollectArgs {
+    /// The GitHub repository, OWNER/REPO.
+    #[arg(long)]
+    pub repo: String,
+    /// The deployment environment the publish job uses (e.g. pypi).
+    #[arg(long)]
+    pub environment: String,
+    /// Directory for the evidence files, relative to the repository root.
+    #[arg(long)]
+    pub out: String,
+    /// A branch that may deploy (repeatable; default: main).
+    #[arg(long)]
+    pub branch: Vec<String>,
+    /// A secret that must live in the environment, not the repository (repeatable).
+    #[arg(long)]
+    pub secret: Vec<String>,
 }
 
 #[derive(clap::Args, Debug)]

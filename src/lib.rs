@@ -6,6 +6,7 @@ pub mod checks;
 pub mod cli;
 pub mod engine;
 pub mod evaluators;
+pub mod evidence;
 pub mod finding;
 pub mod init;
 pub mod policy;

@@ -6,6 +6,8 @@ use crate::checks::{Context, Outcome};
 use crate::policy::CustomCheck;
 use serde::de::DeserializeOwned;
 
+mod settings_environment;
+
 pub struct Evaluator {
     pub name: &'static str,
     pub summary: &'static str,
@@ -19,10 +21,18 @@ pub struct Evaluator {
 pub type ParamError = (Option<&'static str>, String);
 
 /// Every evaluator, in `shipgate list` order.
-pub static EVALUATORS: &[&Evaluator] = &[];
+pub static EVALUATORS: &[&Evaluator] = &[&settings_environment::EVALUATOR];
 
 pub fn find(name: &str) -> Option<&'static Evaluator> {
     EVALUATORS.iter().copied().find(|e| e.name == name)
+}
+
+/// The lanes a custom check runs in when the policy names none (empty: every lane).
+pub fn default_lanes(name: &str) -> &'static [&'static str] {
+    match name {
+        "settings.environment" => settings_environment::DEFAULT_LANES,
+        _ => &[],
+    }
 }
 
 /// Deserialises a custom check's parameters into an evaluator's own type.

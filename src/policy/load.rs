@@ -388,13 +388,18 @@ fn custom_check(r: &Reader<'_>, item: &Node, own: &Policy) -> Result<CustomCheck
             ),
         ));
     };
+    // An evaluator may default its checks to a lane (settings proof: preflight).
+    let default_lanes = evaluators::default_lanes(&uses)
+        .iter()
+        .map(|l| l.to_string())
+        .collect();
     let mut c = CustomCheck {
         id: id.clone(),
         uses,
         title: None,
         why: None,
         severity: Severity::Block,
-        lanes: Vec::new(),
+        lanes: default_lanes,
         enabled: true,
         files: None,
         location,
@@ -580,5 +585,15 @@ mod tests {
         assert!(parse("bogus = 1", "p", 0).is_err());
         let bad = parse("[facts]\nv = { file = \"a\", regex = '(' }", "p", 0).unwrap_err();
         assert!(bad.message.contains("bad regex"), "{bad}");
+    }
+
+    #[test]
+    fn settings_checks_default_to_preflight() {
+        let check = "[[check]]\nid = \"env\"\nuses = \"settings.environment\"\nevidence = \"e.json\"\nrequired_reviewers = true\n";
+        let p = parse(check, "p", 0).unwrap();
+        assert_eq!(p.custom[0].lanes, vec!["preflight".to_string()]);
+        let named = check.replace("evidence", "lanes = [\"pre-merge\"]\nevidence");
+        let p = parse(&named, "p", 0).unwrap();
+        assert_eq!(p.custom[0].lanes, vec!["pre-merge".to_string()]);
     }
 }

@@ -245,7 +245,8 @@ fn analyse_job(id: &str, job: &NormalJob) -> JobRole {
                 // Actions whose inputs decide whether they publish.
                 let input = |k: &str| env_map(with).and_then(|w| w.get(k)).map(env_value);
                 let conditional = match slug.as_str() {
-                    "release-plz/action" => (input("command").as_deref() != Some("release-pr")).then_some(Registry::Crates),
+                    "release-plz/action" => (input("command").as_deref() != Some("release-pr"))
+                        .then_some(Registry::Crates),
                     "actions-rs/cargo" => (input("command").as_deref() == Some("publish")
                         && !input("args").is_some_and(|a| a.contains("--dry-run")))
                     .then_some(Registry::Crates),
@@ -337,7 +338,11 @@ const CREDENTIAL_VARS: &[(&str, Registry)] = &[
 /// release task (`scripts/publish`, `npm run release`, `make publish`) is
 /// publishing through it, even though the publish command is not in the
 /// workflow. Install steps with a token (private registries) are not.
-fn delegated_publish(step: usize, run: &str, env: Option<&github_actions_models::common::Env>) -> Option<PublishStep> {
+fn delegated_publish(
+    step: usize,
+    run: &str,
+    env: Option<&github_actions_models::common::Env>,
+) -> Option<PublishStep> {
     let registry = env?.iter().find_map(|(k, v)| {
         let v = env_value(v);
         if !super::secrets::has_registry_secret(&v) {
@@ -345,15 +350,34 @@ fn delegated_publish(step: usize, run: &str, env: Option<&github_actions_models:
         }
         CREDENTIAL_VARS
             .iter()
-            .find(|(name, _)| if name.ends_with('_') { k.starts_with(name) } else { k == name })
+            .find(|(name, _)| {
+                if name.ends_with('_') {
+                    k.starts_with(name)
+                } else {
+                    k == name
+                }
+            })
             .map(|(_, r)| *r)
     })?;
-    let releasing = |w: &str| ["publish", "release", "deploy", "upload"].iter().any(|k| w.contains(k));
+    let releasing = |w: &str| {
+        ["publish", "release", "deploy", "upload"]
+            .iter()
+            .any(|k| w.contains(k))
+    };
     commands(run).into_iter().find_map(|(line, cmd)| {
         let w: Vec<&str> = cmd.words.iter().map(String::as_str).collect();
         let delegated = match w.as_slice() {
-            [prog, ..] if (prog.starts_with("./") || prog.starts_with("scripts/") || prog.contains("/")) && releasing(prog) => true,
-            ["bash" | "sh" | "python" | "python3" | "node", script, ..] if releasing(script) => true,
+            [prog, ..]
+                if (prog.starts_with("./")
+                    || prog.starts_with("scripts/")
+                    || prog.contains("/"))
+                    && releasing(prog) =>
+            {
+                true
+            }
+            ["bash" | "sh" | "python" | "python3" | "node", script, ..] if releasing(script) => {
+                true
+            }
             ["npm" | "pnpm" | "yarn" | "bun", "run", task, ..] if releasing(task) => true,
             ["make" | "just" | "rake" | "task", task, ..] if releasing(task) => true,
             _ => false,
@@ -410,10 +434,17 @@ mod tests {
 
     #[test]
     fn a_script_given_a_registry_token_publishes() {
-        let f = facts("on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - run: scripts/publish\n        env:\n          TWINE_PASSWORD: ${{ secrets.PYPI_TOKEN }}\n");
+        let f = facts(
+            "on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - run: scripts/publish\n        env:\n          TWINE_PASSWORD: ${{ secrets.PYPI_TOKEN }}\n",
+        );
         assert_eq!(f.jobs[0].publishes[0].registry, Registry::PyPi);
-        let install = facts("on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - run: npm ci\n        env:\n          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}\n");
-        assert!(!install.jobs[0].is_publishing(), "installing from a private registry is not publishing");
+        let install = facts(
+            "on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - run: npm ci\n        env:\n          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}\n",
+        );
+        assert!(
+            !install.jobs[0].is_publishing(),
+            "installing from a private registry is not publishing"
+        );
     }
 
     #[test]
