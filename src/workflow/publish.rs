@@ -382,7 +382,7 @@ fn delegated_publish(
             ["make" | "just" | "rake" | "task", task, ..] if releasing(task) => true,
             _ => false,
         };
-        delegated.then(|| PublishStep {
+        delegated.then_some(PublishStep {
             step,
             registry,
             via: Via::Command { command: cmd, line },
