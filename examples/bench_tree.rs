@@ -35,20 +35,20 @@ fn write(root: &Path, rel: &str, text: &str) -> std::io::Result<()> {
 const SHA: &str = "11bd71901bbe5b1630ceea73d27597364c9af683";
 
 fn workflow(i: usize) -> String {
-    let pinned = i % 3 != 0;
+    let pinned = !i.is_multiple_of(3);
     let checkout = if pinned {
         format!("actions/checkout@{SHA} # v4.2.2")
     } else {
         "actions/checkout@v4".into()
     };
     let mut s = format!("name: wf-{i}\non:\n  push:\n    branches: [main]\n  pull_request:\n");
-    if i % 4 == 0 {
+    if i.is_multiple_of(4) {
         // A publishing workflow.
         let _ = write!(
             s,
             "  release:\n    types: [published]\npermissions: {{}}\nconcurrency:\n  group: release-${{{{ github.ref }}}}\n  cancel-in-progress: false\njobs:\n  build:\n    runs-on: ubuntu-latest\n    permissions:\n      contents: read\n    steps:\n      - uses: {checkout}\n        with:\n          persist-credentials: false\n      - run: |\n          npm ci\n          npm run build\n          npm pack\n      - uses: actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02 # v4.6.2\n        with:\n          name: pkg\n          path: '*.tgz'\n  publish:\n    needs: build\n    runs-on: ubuntu-latest\n    environment: npm\n    permissions:\n      contents: read\n      id-token: write\n    steps:\n      - uses: actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093 # v4.3.0\n        with:\n          name: pkg\n      - uses: actions/setup-node@1d0ff469b7ec7b3cb9d8673fde0c81c44821de2a # v4.2.0\n        with:\n          node-version: 22\n          registry-url: https://registry.npmjs.org\n      - run: npm publish --provenance *.tgz\n"
         );
-        if i % 8 == 0 {
+        if i.is_multiple_of(8) {
             s.push_str("        env:\n          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}\n");
         }
     } else {
