@@ -26,6 +26,13 @@ pub enum Command {
         /// A check id, as `shipgate list` shows it.
         id: String,
     },
+    /// Print the JSON Schema of shipgate.toml, for editor completion and validation.
+    Schema,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(clap::Args, Debug)]
