@@ -68,7 +68,7 @@ fn temp_copy(name: &str) -> tempfile::TempDir {
 
 // ---------------------------------------------------------------------------
 // A focused JSON Schema (draft-04) validator: exactly the keywords the
-// official SARIF 2.1.0 schema uses. Any other keyword panics, so a schema
+// official SARIF 2.1.0 schema and `shipgate schema` use. Any other keyword panics, so a schema
 // feature this validator does not understand can never pass silently.
 // ---------------------------------------------------------------------------
 mod schema {
@@ -78,7 +78,14 @@ mod schema {
         root: Value,
     }
 
-    const ANNOTATIONS: &[&str] = &["description", "default", "title", "$schema", "id"];
+    const ANNOTATIONS: &[&str] = &[
+        "description",
+        "default",
+        "title",
+        "$schema",
+        "id",
+        "x-taplo",
+    ];
 
     impl Validator {
         pub fn new(root: Value) -> Self {
@@ -214,6 +221,33 @@ mod schema {
                             && !format_ok(arg.as_str().unwrap(), s)
                         {
                             errors.push(format!("{at}: `{s}` is not a valid {arg}"));
+                        }
+                    }
+                    "minProperties" | "maxProperties" => {
+                        if let Some(o) = v.as_object() {
+                            let n = arg.as_u64().unwrap() as usize;
+                            let bad = if keyword == "minProperties" {
+                                o.len() < n
+                            } else {
+                                o.len() > n
+                            };
+                            if bad {
+                                errors.push(format!("{at}: {keyword} {n}, has {}", o.len()));
+                            }
+                        }
+                    }
+                    "minLength" => {
+                        if let Some(s) = v.as_str()
+                            && (s.chars().count() as u64) < arg.as_u64().unwrap()
+                        {
+                            errors.push(format!("{at}: shorter than {arg}"));
+                        }
+                    }
+                    "not" => {
+                        let mut e = Vec::new();
+                        self.check(arg, v, at, &mut e);
+                        if e.is_empty() {
+                            errors.push(format!("{at}: matches a schema it must not"));
                         }
                     }
                     "anyOf" | "oneOf" => {
@@ -1003,7 +1037,7 @@ fn schema_command_prints_the_policy_schema() {
     let run = shipgate(&["schema"], &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let s: Value = serde_json::from_str(&run.stdout).expect("JSON");
-    assert_eq!(s["$schema"], "http://json-schema.org/draft-07/schema#");
+    assert_eq!(s["$schema"], "http://json-schema.org/draft-04/schema#");
     assert_eq!(s["additionalProperties"], false);
     let checks = &s["properties"]["checks"]["properties"];
     assert_eq!(
@@ -1041,4 +1075,115 @@ fn completions_for_each_shell() {
     }
     let run = shipgate(&["completions", "tcsh"], &[]);
     assert_eq!(run.code, 2);
+}
+
+/// The generated schema accepts a real policy and rejects what the loader
+/// rejects, checked with the same draft-04 validator as SARIF.
+#[test]
+fn schema_validates_policies_like_the_loader() {
+    let schema: Value = serde_json::from_str(&shipgate(&["schema"], &[]).stdout).unwrap();
+    let v = schema::Validator::new(schema);
+    let as_json = |toml_text: &str| -> Value {
+        let t: toml::Table = toml::from_str(toml_text).unwrap();
+        serde_json::to_value(t).unwrap()
+    };
+    let good = r#"
+extends = ["default"]
+lanes = ["nightly"]
+
+[vars]
+publish_environment = "pypi"
+
+[checks.actions-pinned]
+severity = "warn"
+files = [".github/workflows/release.yml"]
+lanes = ["preflight"]
+
+[facts]
+"pkg.version" = { file = "pyproject.toml", toml = "project.version" }
+
+[[waiver]]
+check = "trusted-publishing"
+path = ".github/workflows/release.yml"
+reason = "moving to OIDC"
+expires = "2099-01-01"
+"#;
+    let errors = v.validate(&as_json(good));
+    assert!(errors.is_empty(), "{errors:?}");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("shipgate.toml"), good).unwrap();
+    assert_eq!(check(dir.path(), "json").code, 0, "the loader agrees");
+
+    for bad in [
+        "[checks.actions-pinned]\nsevrity = \"warn\"\n",
+        "[checks.actions-pinned]\nseverity = \"fatal\"\n",
+        "[checks.no-such-check]\nseverity = \"warn\"\n",
+        "extends = [\"nope\"]\n",
+        "lanes = [\"preflight\"]\n",
+        "[facts]\nv = { file = \"a\", toml = \"x\", json = \"y\" }\n",
+        "[[waiver]]\ncheck = \"actions-pinned\"\n",
+        "bogus = 1\n",
+    ] {
+        assert!(
+            !v.validate(&as_json(bad)).is_empty(),
+            "schema accepts:\n{bad}"
+        );
+        std::fs::write(dir.path().join("shipgate.toml"), bad).unwrap();
+        assert_eq!(check(dir.path(), "json").code, 2, "loader accepts:\n{bad}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// action.yml and .pre-commit-hooks.yaml
+// ---------------------------------------------------------------------------
+
+fn repo_yaml(name: &str) -> Value {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(name)).unwrap();
+    yaml_serde::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+#[test]
+fn action_installs_from_its_own_source_and_passes_inputs_safely() {
+    let action = repo_yaml("action.yml");
+    assert_eq!(action["runs"]["using"], "composite");
+    for input in ["path", "policy", "lane", "format", "fail-on", "sarif-file"] {
+        assert!(action["inputs"][input].is_object(), "input {input}");
+    }
+    assert_eq!(action["inputs"]["format"]["default"], "github");
+    let steps = action["runs"]["steps"].as_array().unwrap();
+    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    assert!(
+        runs.iter()
+            .any(|r| r.contains("cargo install --path \"$GITHUB_ACTION_PATH\" --locked"))
+    );
+    for step in steps {
+        // Any action it used would have to be SHA-pinned; it uses none.
+        assert!(step["uses"].is_null(), "unexpected uses: {}", step["uses"]);
+        if let Some(run) = step["run"].as_str() {
+            assert!(
+                !run.contains("${{"),
+                "expression expanded inside run: {run}"
+            );
+        }
+    }
+    let script = runs
+        .iter()
+        .find(|r| r.contains("shipgate \"${args[@]}\""))
+        .unwrap();
+    assert!(script.contains("--format sarif --output \"$SHIPGATE_SARIF_FILE\""));
+    assert!(script.contains("--fail-on \"$SHIPGATE_FAIL_ON\""));
+}
+
+#[test]
+fn pre_commit_hook_runs_the_gate_on_the_repository() {
+    let hooks = repo_yaml(".pre-commit-hooks.yaml");
+    let hook = hooks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == "shipgate")
+        .expect("a shipgate hook");
+    assert_eq!(hook["language"], "rust");
+    assert_eq!(hook["entry"], "shipgate check");
+    assert_eq!(hook["pass_filenames"], false);
 }

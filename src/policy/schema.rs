@@ -1,5 +1,5 @@
-//! `shipgate schema`: the JSON Schema of `shipgate.toml`, for editor
-//! completion and validation (taplo / Even Better TOML). It is generated from
+//! `shipgate schema`: the JSON Schema (draft-04, what taplo / Even Better
+//! TOML support) of `shipgate.toml`, for editor completion and validation. It is generated from
 //! the lists the loader itself validates against — its key lists, the check
 //! registry's parameters, the evaluators' parameters, the presets and the
 //! built-in lanes — so the schema and the loader cannot drift apart. The
@@ -11,8 +11,6 @@ use super::{BUILTIN_LANES, PRESETS};
 use crate::checks::BUILTINS;
 use crate::evaluators::EVALUATORS;
 use serde_json::{Map, Value, json};
-
-pub const SCHEMA_ID: &str = "https://github.com/shipgate/shipgate/schemas/shipgate.schema.json";
 
 /// The schema as pretty-printed JSON, ending in a newline.
 pub fn to_string() -> String {
@@ -45,7 +43,7 @@ fn lanes() -> Value {
             BUILTIN_LANES.join(", ")
         ),
         "type": "array",
-        "items": {"type": "string", "examples": BUILTIN_LANES},
+        "items": {"type": "string"},
     })
 }
 
@@ -108,6 +106,7 @@ fn tuning(meta: &crate::checks::Meta) -> Value {
         "type": "object",
         "properties": props,
         "additionalProperties": false,
+        "x-taplo": {"links": {"key": crate::report::help_uri(meta.id)}},
     })
 }
 
@@ -116,7 +115,8 @@ fn custom_check() -> Value {
     for k in CUSTOM_KEYS {
         props.insert(k.to_string(), common_key(k));
     }
-    let mut branches = Vec::new();
+    // Which keys go with which evaluator is checked by the loader (draft-04
+    // has no if/then); the schema offers the union.
     for ev in EVALUATORS {
         for p in ev.params {
             props.entry(p.to_string()).or_insert_with(|| match *p {
@@ -124,22 +124,14 @@ fn custom_check() -> Value {
                 _ => json!({"description": format!("A parameter of `{}`.", ev.name)}),
             });
         }
-        let allowed: Vec<&str> = CUSTOM_KEYS.iter().chain(ev.params).copied().collect();
-        branches.push(json!({
-            "if": {"properties": {"uses": {"const": ev.name}}, "required": ["uses"]},
-            "then": {"propertyNames": {"enum": allowed}},
-        }));
     }
-    let mut item = json!({
+    let item = json!({
         "description": "A custom check built from a generic evaluator.",
         "type": "object",
         "properties": props,
         "required": ["id", "uses"],
         "additionalProperties": false,
     });
-    if !branches.is_empty() {
-        item["allOf"] = Value::Array(branches);
-    }
     json!({
         "description": "Custom checks ([[check]]).",
         "type": "array",
@@ -182,9 +174,11 @@ fn waiver() -> Value {
     for k in WAIVER_KEYS {
         let v = match *k {
             "check" => json!({
-                "description": "The check id it waives (or `*`).",
+                "description": format!(
+                    "The check id it waives, `*` for all, or a custom check's id. Built in: {}.",
+                    BUILTINS.iter().map(|b| b.meta.id).collect::<Vec<_>>().join(", ")
+                ),
                 "type": "string",
-                "examples": BUILTINS.iter().map(|b| b.meta.id).collect::<Vec<_>>(),
             }),
             "path" => {
                 json!({"description": "A glob over finding paths. Default: every path.", "type": "string"})
@@ -195,10 +189,10 @@ fn waiver() -> Value {
             "reason" => {
                 json!({"description": "Why it is acceptable; required.", "type": "string", "minLength": 1})
             }
+            // A TOML date or a string holding one: both load.
             "expires" => json!({
                 "description": "A date (2027-03-01) after which the waiver blocks.",
-                "type": "string",
-                "format": "date",
+                "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
             }),
             other => json!({"description": format!("`{other}`")}),
         };
@@ -216,7 +210,7 @@ fn waiver() -> Value {
     })
 }
 
-/// The JSON Schema (draft-07) of `shipgate.toml`.
+/// The JSON Schema (draft-04) of `shipgate.toml`.
 pub fn to_value() -> Value {
     let mut top = Map::new();
     for k in TOP_KEYS {
@@ -266,8 +260,7 @@ pub fn to_value() -> Value {
         top.insert(k.to_string(), v);
     }
     json!({
-        "$schema": "http://json-schema.org/draft-07/schema#",
-        "$id": SCHEMA_ID,
+        "$schema": "http://json-schema.org/draft-04/schema#",
         "title": "shipgate.toml",
         "description": format!(
             "The policy of shipgate {}, a release-readiness gate. Unknown keys are errors.",
@@ -421,9 +414,20 @@ mod tests {
     }
 
     #[test]
-    fn schema_is_valid_json_with_draft07_header() {
+    fn schema_is_draft04_json() {
         let v: Value = serde_json::from_str(&to_string()).expect("valid JSON");
-        assert_eq!(v["$schema"], "http://json-schema.org/draft-07/schema#");
+        assert_eq!(v["$schema"], "http://json-schema.org/draft-04/schema#");
+        // Keywords taplo's draft-04 support would not understand.
+        let text = to_string();
+        for later in [
+            "\"const\"",
+            "\"if\"",
+            "\"propertyNames\"",
+            "\"$id\"",
+            "\"examples\"",
+        ] {
+            assert!(!text.contains(later), "{later} is not draft-04");
+        }
         assert_eq!(v["additionalProperties"], false);
     }
 }
