@@ -669,6 +669,15 @@ fn github_commands_escape_properties_and_data() {
         "{line}"
     );
     assert!(line.contains("v4%250A::warning file=x::pwned"), "{line}");
+    // The same odd file name is a valid SARIF uri.
+    let sarif = sarif_of(dir.path());
+    let errors = sarif_validator().validate(&sarif);
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    assert!(
+        results(&sarif)
+            .iter()
+            .any(|r| uri(r) == ".github/workflows/re,lease%3A1.yml")
+    );
     // Every annotation is one physical line: the message's own newline is %0A.
     for l in &commands {
         assert!(!l.contains('\r'));

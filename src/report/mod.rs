@@ -160,11 +160,13 @@ pub fn help_uri(id: &str) -> String {
 }
 
 /// Percent-encodes a `/`-separated relative path for use in a URI
-/// reference: unreserved characters, sub-delimiters, `:`, `@` and `/` stay.
+/// reference: unreserved characters, most sub-delimiters, `@` and `/` stay.
+/// `:` is encoded (`a:b.md` would read as a scheme), and so are parentheses
+/// (they end a Markdown link).
 pub fn percent_encode_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for b in path.bytes() {
-        let keep = b.is_ascii_alphanumeric() || b"-._~/!$&'*+,;=:@".contains(&b);
+        let keep = b.is_ascii_alphanumeric() || b"-._~/!$&'*+,;=@".contains(&b);
         if keep {
             out.push(b as char);
         } else {
@@ -208,5 +210,33 @@ impl CheckResult {
                 help_uri: None,
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_become_safe_relative_uri_references() {
+        assert_eq!(
+            percent_encode_path(".github/workflows/release.yml"),
+            ".github/workflows/release.yml"
+        );
+        assert_eq!(percent_encode_path("a:b.md"), "a%3Ab.md");
+        assert_eq!(
+            percent_encode_path("docs/my notes (v2).md"),
+            "docs/my%20notes%20%28v2%29.md"
+        );
+        assert_eq!(percent_encode_path("ü#?%.md"), "%C3%BC%23%3F%25.md");
+    }
+
+    #[test]
+    fn links_are_relative_or_to_the_commit() {
+        assert_eq!(LinkBase(None).link("a b.md", 3), "a%20b.md#L3");
+        assert_eq!(
+            LinkBase(Some("https://github.com/o/r/blob/abc/".into())).link("x.yml", 9),
+            "https://github.com/o/r/blob/abc/x.yml#L9"
+        );
     }
 }

@@ -201,6 +201,82 @@ mod tests {
         );
     }
 
+    fn custom_check(why: Option<&str>) -> CheckResult {
+        let mut f = Finding::new(
+            Location::new("mix.exs", 3, 5),
+            "`mix hex.publish` runs outside job `publish`",
+            "",
+        );
+        f.severity = Severity::Warn;
+        CheckResult {
+            id: "hex-publish-only-in-lane".into(),
+            title: "Hex is published only from the trusted lane".into(),
+            severity: Severity::Warn,
+            verdict: crate::finding::Verdict::Warn,
+            findings: vec![f],
+            skip_reason: None,
+            why: why.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn custom_checks_get_a_rule_from_their_id_title_and_why() {
+        let report = Report::new(
+            "preflight".into(),
+            Some("shipgate.toml".into()),
+            vec![custom_check(Some(
+                "the dry-run must run with the real credentials",
+            ))],
+        );
+        let v = to_value(&report);
+        let rule = &v["runs"][0]["tool"]["driver"]["rules"][0];
+        assert_eq!(rule["id"], "hex-publish-only-in-lane");
+        assert_eq!(rule["name"], "HexPublishOnlyInLane");
+        assert_eq!(
+            rule["shortDescription"]["text"],
+            "Hex is published only from the trusted lane"
+        );
+        assert_eq!(
+            rule["fullDescription"]["text"],
+            "the dry-run must run with the real credentials"
+        );
+        assert_eq!(rule["defaultConfiguration"]["level"], "warning");
+        assert!(
+            rule.get("helpUri").is_none(),
+            "no documentation page for a custom check"
+        );
+        let result = &v["runs"][0]["results"][0];
+        assert_eq!(result["level"], "warning");
+        assert_eq!(result["ruleIndex"], 0);
+        assert_eq!(
+            result["message"]["text"],
+            "`mix hex.publish` runs outside job `publish`"
+        );
+        assert_eq!(
+            v["runs"][0]["automationDetails"]["id"],
+            "shipgate/preflight/"
+        );
+        // Without `why`, the title stands in.
+        let bare = Report::new("pre-merge".into(), None, vec![custom_check(None)]);
+        let v = to_value(&bare);
+        assert_eq!(
+            v["runs"][0]["tool"]["driver"]["rules"][0]["fullDescription"]["text"],
+            "Hex is published only from the trusted lane"
+        );
+    }
+
+    #[test]
+    fn point_locations_cover_one_character_and_paths_are_encoded() {
+        let mut c = custom_check(None);
+        c.findings[0].location = Location::new("docs/release notes.md", 7, 4);
+        let v = to_value(&Report::new("pre-merge".into(), None, vec![c]));
+        let loc = &v["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+        assert_eq!(loc["artifactLocation"]["uri"], "docs/release%20notes.md");
+        assert_eq!(loc["region"]["startColumn"], 4);
+        assert_eq!(loc["region"]["endColumn"], 5);
+        assert_eq!(loc["region"]["endLine"], 7);
+    }
+
     #[test]
     fn rule_names_are_pascal_case() {
         assert_eq!(rule_name("actions-pinned"), "ActionsPinned");
