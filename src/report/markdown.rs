@@ -16,6 +16,12 @@ fn badge(v: Verdict) -> &'static str {
     }
 }
 
+/// At most this many findings are listed per check...
+const PER_CHECK: usize = 50;
+/// ...and listing stops past this many bytes, so the report fits a PR
+/// comment (65,536 characters) and a job summary (1 MiB).
+const BUDGET: usize = 60_000;
+
 pub fn render(report: &Report, links: &LinkBase, out: &mut dyn Write) -> std::io::Result<()> {
     let mut md = String::new();
     let s = &report.summary;
@@ -61,6 +67,7 @@ pub fn render(report: &Report, links: &LinkBase, out: &mut dyn Write) -> std::io
     if !with_findings.is_empty() {
         md.push_str("\n### Findings\n");
     }
+    let mut left_out = 0;
     for c in with_findings {
         let _ = writeln!(
             md,
@@ -69,7 +76,13 @@ pub fn render(report: &Report, links: &LinkBase, out: &mut dyn Write) -> std::io
             text(&c.title),
             c.verdict.as_str()
         );
-        for f in &c.findings {
+        for (i, f) in c.findings.iter().enumerate() {
+            if i == PER_CHECK || md.len() > BUDGET {
+                let rest = c.findings.len() - i;
+                left_out += rest;
+                let _ = writeln!(md, "- … and {rest} more");
+                break;
+            }
             let loc = &f.location;
             let tag = match (&f.suppressed, f.severity) {
                 (Some(s), _) => format!("suppressed ({})", s.by),
@@ -93,6 +106,12 @@ pub fn render(report: &Report, links: &LinkBase, out: &mut dyn Write) -> std::io
                 let _ = writeln!(md, "  - fix: {}", text(&f.help));
             }
         }
+    }
+    if left_out > 0 {
+        let _ = writeln!(
+            md,
+            "\n{left_out} findings are not listed here; `shipgate check` (or `--format sarif`) shows them all."
+        );
     }
     out.write_all(md.as_bytes())
 }
@@ -144,6 +163,31 @@ fn code(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_reports_are_cut_to_fit_a_comment() {
+        use crate::finding::{Finding, Location};
+        use crate::report::CheckResult;
+        let findings: Vec<Finding> = (1..=120)
+            .map(|n| Finding::new(Location::new("big.md", n, 1), "broken link", "fix it"))
+            .collect();
+        let c = CheckResult {
+            id: "docs-links".into(),
+            title: "Links resolve".into(),
+            severity: Severity::Block,
+            verdict: Verdict::Block,
+            findings,
+            skip_reason: None,
+            why: None,
+        };
+        let report = Report::new("pre-merge".into(), None, vec![c]);
+        let mut out = Vec::new();
+        render(&report, &LinkBase(None), &mut out).unwrap();
+        let md = String::from_utf8(out).unwrap();
+        assert_eq!(md.matches("(big.md#L").count(), PER_CHECK);
+        assert!(md.contains("- … and 70 more"), "{md}");
+        assert!(md.contains("| `docs-links` Links resolve | ❌ block | 120 |"));
+    }
 
     #[test]
     fn text_neutralises_markup() {
