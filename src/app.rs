@@ -29,7 +29,41 @@ pub fn run(cli: Cli) -> u8 {
                 2
             }
         },
+        Command::Schema => print_out(&policy::schema::to_string()),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "shipgate", &mut buf);
+            print_out(&String::from_utf8_lossy(&buf))
+        }
     }
+}
+
+/// Colour only for the human format on a terminal, and never when
+/// `NO_COLOR` is set to anything non-empty (https://no-color.org).
+pub fn use_color(format: Format, terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+    format == Format::Human && terminal && no_color.is_none_or(|v| v.is_empty())
+}
+
+/// `--format github` in a GitHub Actions job: append the Markdown summary to
+/// the file `$GITHUB_STEP_SUMMARY` names.
+fn append_step_summary(report: &report::Report) -> Result<(), String> {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(|e| format!("cannot open $GITHUB_STEP_SUMMARY ({}): {e}", path.display()))?;
+    file.write_all(report::markdown_summary(report).as_bytes())
+        .and_then(|_| file.write_all(b"\n"))
+        .map_err(|e| {
+            format!(
+                "cannot write $GITHUB_STEP_SUMMARY ({}): {e}",
+                path.display()
+            )
+        })
 }
 
 /// Writes to stdout, treating a closed pipe as success.
@@ -99,9 +133,11 @@ fn check(args: CheckArgs) -> u8 {
             std::fs::write(path, buf).map_err(|e| format!("cannot write {}: {e}", path.display()))
         }
         None => {
-            let color = args.format == Format::Human
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            let color = use_color(
+                args.format,
+                std::io::stdout().is_terminal(),
+                std::env::var_os("NO_COLOR").as_deref(),
+            );
             let mut out = std::io::stdout().lock();
             match report::render(&report, args.format, color, &mut out).and_then(|_| out.flush()) {
                 Ok(()) => Ok(()),
@@ -112,6 +148,12 @@ fn check(args: CheckArgs) -> u8 {
     };
     if let Err(e) = written {
         return usage_error(e);
+    }
+    if args.format == Format::Github
+        && let Err(e) = append_step_summary(&report)
+    {
+        // The gate ran; a summary that cannot be written must not hide its verdict.
+        eprintln!("warning: {e}");
     }
     code
 }
@@ -236,4 +278,19 @@ fn wrap(s: &str) -> String {
         width += w.len();
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn colour_only_for_human_on_a_terminal_without_no_color() {
+        assert!(use_color(Format::Human, true, None));
+        assert!(use_color(Format::Human, true, Some(OsStr::new(""))));
+        assert!(!use_color(Format::Human, true, Some(OsStr::new("1"))));
+        assert!(!use_color(Format::Human, false, None));
+        assert!(!use_color(Format::Json, true, None));
+    }
 }

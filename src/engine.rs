@@ -32,6 +32,7 @@ struct Planned<'p> {
     files: Option<&'p [String]>,
     params: &'p toml::Table,
     runner: Runner<'p>,
+    why: Option<String>,
 }
 
 static EMPTY: std::sync::LazyLock<toml::Table> = std::sync::LazyLock::new(toml::Table::new);
@@ -69,6 +70,7 @@ fn plan<'p>(policy: &'p Policy, opts: &Options) -> Vec<Planned<'p>> {
             files: t.and_then(|t| t.files.as_deref()),
             params: t.map(|t| &t.params).unwrap_or(&EMPTY),
             runner: Runner::BuiltIn(b.run),
+            why: None,
         });
     }
     for c in &policy.custom {
@@ -88,6 +90,7 @@ fn plan<'p>(policy: &'p Policy, opts: &Options) -> Vec<Planned<'p>> {
             files: c.files.as_deref(),
             params: &c.params,
             runner: Runner::Custom(c, ev),
+            why: c.why.clone(),
         });
     }
     out
@@ -146,6 +149,7 @@ pub fn run(tree: &Tree, policy: &Policy, opts: &Options) -> Report {
             verdict,
             findings,
             skip_reason,
+            why: p.why.clone(),
         });
     }
     let audit_wanted = (opts.only.is_empty()
@@ -356,5 +360,6 @@ fn waiver_audit(
         verdict,
         findings,
         skip_reason: None,
+        why: None,
     }
 }

@@ -158,11 +158,16 @@ fn strsim(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-const TOP_KEYS: &[&str] = &[
+// The keys the loader accepts at each level. `shipgate schema` is generated
+// from these lists (see schema.rs), so keep them in step with the matches below.
+pub(super) const TOP_KEYS: &[&str] = &[
     "extends", "vars", "checks", "check", "facts", "waiver", "lanes",
 ];
-const TUNING_KEYS: &[&str] = &["severity", "files", "lanes", "enabled"];
-const CUSTOM_KEYS: &[&str] = &["id", "uses", "title", "why", "severity", "lanes", "enabled"];
+pub(super) const TUNING_KEYS: &[&str] = &["severity", "files", "lanes", "enabled"];
+pub(super) const CUSTOM_KEYS: &[&str] =
+    &["id", "uses", "title", "why", "severity", "lanes", "enabled"];
+/// `file` plus exactly one source.
+pub(super) const FACT_KEYS: &[&str] = &["file", "toml", "json", "yaml", "regex"];
 
 /// Parses policy text. `depth` guards preset recursion.
 pub(super) fn parse(text: &str, path: &str, depth: usize) -> Result<Policy, PolicyError> {
@@ -481,7 +486,7 @@ fn fact(r: &Reader<'_>, f: &Entry) -> Result<Fact, PolicyError> {
                     format!("bad regex in `{ctx}regex`: {err}"),
                 )
             })?),
-            _ => return Err(r.unknown(e, &ctx, &["file", "toml", "json", "yaml", "regex"])),
+            _ => return Err(r.unknown(e, &ctx, FACT_KEYS)),
         };
         if source.replace(new).is_some() {
             return Err(r.err(

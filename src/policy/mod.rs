@@ -3,6 +3,7 @@
 //! file, line and key that caused it.
 
 mod load;
+pub mod schema;
 pub mod waiver;
 
 use crate::finding::{Location, Severity};

@@ -5,6 +5,9 @@ use super::PolicyError;
 use crate::finding::Location;
 use crate::repo::spanned::Node;
 
+/// The keys a `[[waiver]]` takes (`shipgate schema` lists them).
+pub(super) const WAIVER_KEYS: &[&str] = &["check", "path", "line", "reason", "expires"];
+
 #[derive(Debug, Clone)]
 pub struct Waiver {
     pub check: String,
@@ -76,7 +79,8 @@ pub(super) fn parse(
                 return Err(err(
                     e.key_span.start,
                     format!(
-                        "unknown key `waiver.{other}`; expected one of: check, path, line, reason, expires"
+                        "unknown key `waiver.{other}`; expected one of: {}",
+                        WAIVER_KEYS.join(", ")
                     ),
                 ));
             }

@@ -1,7 +1,11 @@
 //! One report model; one renderer per format. Renderers never decide verdicts.
 
+mod github;
 mod human;
 mod json;
+mod junit;
+mod markdown;
+mod sarif;
 
 use crate::finding::{Finding, Severity, Verdict};
 use std::io::Write;
@@ -16,6 +20,9 @@ pub struct CheckResult {
     pub verdict: Verdict,
     pub findings: Vec<Finding>,
     pub skip_reason: Option<String>,
+    /// Why the check exists, for a custom check (`why = "…"`); built-in
+    /// checks carry theirs in the registry.
+    pub why: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -77,6 +84,14 @@ impl Report {
 pub enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// JUnit XML, one testcase per check.
+    Junit,
+    /// A Markdown summary, fit for a PR comment or the job summary.
+    Markdown,
 }
 
 /// Renders `report` in `format` to `out`. `color` only matters for `human`.
@@ -89,5 +104,139 @@ pub fn render(
     match format {
         Format::Human => human::render(report, color, out),
         Format::Json => json::render(report, out),
+        Format::Sarif => sarif::render(report, out),
+        Format::Github => github::render(report, out),
+        Format::Junit => junit::render(report, out),
+        Format::Markdown => markdown::render(report, &LinkBase::from_env(), out),
+    }
+}
+
+/// The Markdown report on its own: what `--format github` appends to
+/// `$GITHUB_STEP_SUMMARY`.
+pub fn markdown_summary(report: &Report) -> String {
+    let mut buf = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = markdown::render(report, &LinkBase::from_env(), &mut buf);
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+/// Where Markdown links to files point. In a GitHub Actions run
+/// (`GITHUB_SERVER_URL`, `GITHUB_REPOSITORY` and `GITHUB_SHA` set) they are
+/// absolute links to the commit; elsewhere they are relative to the root.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LinkBase(pub Option<String>);
+
+impl LinkBase {
+    pub fn from_env() -> LinkBase {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        match (
+            var("GITHUB_SERVER_URL"),
+            var("GITHUB_REPOSITORY"),
+            var("GITHUB_SHA"),
+        ) {
+            (Some(server), Some(repo), Some(sha)) => LinkBase(Some(format!(
+                "{}/{}/blob/{}/",
+                server.trim_end_matches('/'),
+                repo,
+                sha
+            ))),
+            _ => LinkBase(None),
+        }
+    }
+
+    /// A link to `path` at `line`.
+    pub fn link(&self, path: &str, line: usize) -> String {
+        let path = percent_encode_path(path);
+        match &self.0 {
+            Some(base) => format!("{base}{path}#L{line}"),
+            None => format!("{path}#L{line}"),
+        }
+    }
+}
+
+/// Where a check is documented.
+pub fn help_uri(id: &str) -> String {
+    format!("{}/blob/main/README.md#{id}", env!("CARGO_PKG_REPOSITORY"))
+}
+
+/// Percent-encodes a `/`-separated relative path for use in a URI
+/// reference: unreserved characters, most sub-delimiters, `@` and `/` stay.
+/// `:` is encoded (`a:b.md` would read as a scheme), and so are parentheses
+/// (they end a Markdown link).
+pub fn percent_encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        let keep = b.is_ascii_alphanumeric() || b"-._~/!$&'*+,;=@".contains(&b);
+        if keep {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Metadata for a check, from the registry for built-ins and from the
+/// policy for custom checks. Renderers use it to describe rules.
+pub struct RuleInfo {
+    pub title: String,
+    /// Why the check exists (empty when nobody said).
+    pub rationale: String,
+    /// How to fix a failure (empty for custom checks).
+    pub fix: String,
+    /// Where the check is documented, for built-in checks.
+    pub help_uri: Option<String>,
+}
+
+impl CheckResult {
+    pub fn rule_info(&self) -> RuleInfo {
+        let meta = crate::checks::builtin(&self.id)
+            .map(|b| &b.meta)
+            .or_else(|| {
+                (self.id == crate::checks::waivers::META.id)
+                    .then_some(&crate::checks::waivers::META)
+            });
+        match meta {
+            Some(m) => RuleInfo {
+                title: m.title.to_string(),
+                rationale: m.rationale.to_string(),
+                fix: m.fix.to_string(),
+                help_uri: Some(help_uri(m.id)),
+            },
+            None => RuleInfo {
+                title: self.title.clone(),
+                rationale: self.why.clone().unwrap_or_default(),
+                fix: String::new(),
+                help_uri: None,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_become_safe_relative_uri_references() {
+        assert_eq!(
+            percent_encode_path(".github/workflows/release.yml"),
+            ".github/workflows/release.yml"
+        );
+        assert_eq!(percent_encode_path("a:b.md"), "a%3Ab.md");
+        assert_eq!(
+            percent_encode_path("docs/my notes (v2).md"),
+            "docs/my%20notes%20%28v2%29.md"
+        );
+        assert_eq!(percent_encode_path("ü#?%.md"), "%C3%BC%23%3F%25.md");
+    }
+
+    #[test]
+    fn links_are_relative_or_to_the_commit() {
+        assert_eq!(LinkBase(None).link("a b.md", 3), "a%20b.md#L3");
+        assert_eq!(
+            LinkBase(Some("https://github.com/o/r/blob/abc/".into())).link("x.yml", 9),
+            "https://github.com/o/r/blob/abc/x.yml#L9"
+        );
     }
 }

@@ -1,0 +1,433 @@
+//! `shipgate schema`: the JSON Schema (draft-04, what taplo / Even Better
+//! TOML support) of `shipgate.toml`, for editor completion and validation. It is generated from
+//! the lists the loader itself validates against — its key lists, the check
+//! registry's parameters, the evaluators' parameters, the presets and the
+//! built-in lanes — so the schema and the loader cannot drift apart. The
+//! tests below hold the loader to every key the schema names, and back.
+
+use super::load::{CUSTOM_KEYS, FACT_KEYS, TOP_KEYS, TUNING_KEYS};
+use super::waiver::WAIVER_KEYS;
+use super::{BUILTIN_LANES, PRESETS};
+use crate::checks::BUILTINS;
+use crate::evaluators::EVALUATORS;
+use serde_json::{Map, Value, json};
+
+/// The schema as pretty-printed JSON, ending in a newline.
+pub fn to_string() -> String {
+    let mut s = serde_json::to_string_pretty(&to_value()).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn severity() -> Value {
+    json!({
+        "description": "How much a failure weighs: `block` fails the gate, `warn` reports.",
+        "type": "string",
+        "enum": ["block", "warn"],
+    })
+}
+
+fn globs(what: &str) -> Value {
+    json!({
+        "description": what,
+        "type": "array",
+        "items": {"type": "string"},
+    })
+}
+
+fn lanes() -> Value {
+    json!({
+        "description": format!(
+            "Lanes that run this check: {} or a lane declared in top-level `lanes`. \
+             Default: pre-merge (and so every lane).",
+            BUILTIN_LANES.join(", ")
+        ),
+        "type": "array",
+        "items": {"type": "string"},
+    })
+}
+
+fn enabled() -> Value {
+    json!({"description": "Set to false to turn the check off.", "type": "boolean"})
+}
+
+/// The common `[checks.ID]` / `[[check]]` keys, typed.
+fn common_key(key: &str) -> Value {
+    match key {
+        "severity" => severity(),
+        "files" => globs("Globs of the files to look at, relative to the root."),
+        "paths" => globs("Globs of paths, relative to the root."),
+        "lanes" => lanes(),
+        "enabled" => enabled(),
+        "id" => json!({
+            "description": "A new check id, kebab-case.",
+            "type": "string",
+            "pattern": "^[a-z0-9-]+$",
+        }),
+        "uses" => uses(),
+        "title" => json!({"description": "A one-line title for reports.", "type": "string"}),
+        "why" => json!({
+            "description": "Why the check exists; shown in reports and SARIF rule help.",
+            "type": "string",
+        }),
+        other => json!({"description": format!("`{other}`")}),
+    }
+}
+
+fn uses() -> Value {
+    if EVALUATORS.is_empty() {
+        return json!({"description": "The generic evaluator to run.", "type": "string"});
+    }
+    let names: Vec<&str> = EVALUATORS.iter().map(|e| e.name).collect();
+    let docs: Vec<String> = EVALUATORS
+        .iter()
+        .map(|e| format!("`{}`: {}", e.name, e.summary))
+        .collect();
+    json!({
+        "description": format!("The generic evaluator to run. {}", docs.join("; ")),
+        "type": "string",
+        "enum": names,
+    })
+}
+
+fn tuning(meta: &crate::checks::Meta) -> Value {
+    let mut props = Map::new();
+    for k in TUNING_KEYS {
+        props.insert(k.to_string(), common_key(k));
+    }
+    for p in meta.params {
+        props.insert(
+            p.to_string(),
+            json!({"description": format!("A parameter of `{}`.", meta.id)}),
+        );
+    }
+    json!({
+        "description": format!("{} (default severity: {}).", meta.title, meta.severity.as_str()),
+        "type": "object",
+        "properties": props,
+        "additionalProperties": false,
+        "x-taplo": {"links": {"key": crate::report::help_uri(meta.id)}},
+    })
+}
+
+fn custom_check() -> Value {
+    let mut props = Map::new();
+    for k in CUSTOM_KEYS {
+        props.insert(k.to_string(), common_key(k));
+    }
+    // Which keys go with which evaluator is checked by the loader (draft-04
+    // has no if/then); the schema offers the union.
+    for ev in EVALUATORS {
+        for p in ev.params {
+            props.entry(p.to_string()).or_insert_with(|| match *p {
+                "files" | "paths" => common_key(p),
+                _ => json!({"description": format!("A parameter of `{}`.", ev.name)}),
+            });
+        }
+    }
+    let item = json!({
+        "description": "A custom check built from a generic evaluator.",
+        "type": "object",
+        "properties": props,
+        "required": ["id", "uses"],
+        "additionalProperties": false,
+    });
+    json!({
+        "description": "Custom checks ([[check]]).",
+        "type": "array",
+        "items": item,
+    })
+}
+
+fn fact() -> Value {
+    let mut props = Map::new();
+    for k in FACT_KEYS {
+        let v = match *k {
+            "file" => {
+                json!({"description": "The file to read, relative to the root.", "type": "string"})
+            }
+            "toml" | "json" | "yaml" => json!({
+                "description": format!("A dotted path into the {k} file, such as `package.version`."),
+                "type": "string",
+            }),
+            "regex" => json!({
+                "description": "A regular expression; the first capture group of the first match is the value.",
+                "type": "string",
+            }),
+            other => json!({"description": format!("`{other}`")}),
+        };
+        props.insert(k.to_string(), v);
+    }
+    json!({
+        "description": "A named value read from a file: `file` and exactly one of the sources.",
+        "type": "object",
+        "properties": props,
+        "required": ["file"],
+        "minProperties": 2,
+        "maxProperties": 2,
+        "additionalProperties": false,
+    })
+}
+
+fn waiver() -> Value {
+    let mut props = Map::new();
+    for k in WAIVER_KEYS {
+        let v = match *k {
+            "check" => json!({
+                "description": format!(
+                    "The check id it waives, `*` for all, or a custom check's id. Built in: {}.",
+                    BUILTINS.iter().map(|b| b.meta.id).collect::<Vec<_>>().join(", ")
+                ),
+                "type": "string",
+            }),
+            "path" => {
+                json!({"description": "A glob over finding paths. Default: every path.", "type": "string"})
+            }
+            "line" => {
+                json!({"description": "Only the finding on this line.", "type": "integer", "minimum": 1})
+            }
+            "reason" => {
+                json!({"description": "Why it is acceptable; required.", "type": "string", "minLength": 1})
+            }
+            // A TOML date or a string holding one: both load.
+            "expires" => json!({
+                "description": "A date (2027-03-01) after which the waiver blocks.",
+                "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+            }),
+            other => json!({"description": format!("`{other}`")}),
+        };
+        props.insert(k.to_string(), v);
+    }
+    json!({
+        "description": "Reasoned exceptions ([[waiver]]).",
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": props,
+            "required": ["check", "reason"],
+            "additionalProperties": false,
+        },
+    })
+}
+
+/// The JSON Schema (draft-04) of `shipgate.toml`.
+pub fn to_value() -> Value {
+    let mut top = Map::new();
+    for k in TOP_KEYS {
+        let v = match *k {
+            "extends" => json!({
+                "description": "Built-in presets to start from.",
+                "type": "array",
+                "items": {
+                    "type": "string",
+                    "enum": PRESETS.iter().map(|p| p.0).collect::<Vec<_>>(),
+                },
+            }),
+            "vars" => json!({
+                "description": "Variables checks read, such as `publish_environment`.",
+                "type": "object",
+                "additionalProperties": {"type": ["string", "number", "boolean"]},
+            }),
+            "checks" => {
+                let props: Map<String, Value> = BUILTINS
+                    .iter()
+                    .map(|b| (b.meta.id.to_string(), tuning(&b.meta)))
+                    .collect();
+                json!({
+                    "description": "Tune built-in checks: [checks.ID].",
+                    "type": "object",
+                    "properties": props,
+                    "additionalProperties": false,
+                })
+            }
+            "check" => custom_check(),
+            "facts" => json!({
+                "description": "Named values read from files, compared by `facts.equal`.",
+                "type": "object",
+                "additionalProperties": fact(),
+            }),
+            "waiver" => waiver(),
+            "lanes" => json!({
+                "description": format!(
+                    "Lanes beyond the built-in ones ({}).",
+                    BUILTIN_LANES.join(", ")
+                ),
+                "type": "array",
+                "items": {"type": "string", "not": {"enum": BUILTIN_LANES}},
+            }),
+            other => json!({"description": format!("`{other}`")}),
+        };
+        top.insert(k.to_string(), v);
+    }
+    json!({
+        "$schema": "http://json-schema.org/draft-04/schema#",
+        "title": "shipgate.toml",
+        "description": format!(
+            "The policy of shipgate {}, a release-readiness gate. Unknown keys are errors.",
+            env!("CARGO_PKG_VERSION")
+        ),
+        "type": "object",
+        "properties": top,
+        "additionalProperties": false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::load::parse;
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn keys(v: &Value) -> BTreeSet<String> {
+        v["properties"]
+            .as_object()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    fn set(list: &[&str]) -> BTreeSet<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    /// Every key list the loader validates against appears in the schema,
+    /// and the schema names no key the loader does not list.
+    #[test]
+    fn schema_keys_match_the_loader_lists() {
+        let s = to_value();
+        assert_eq!(keys(&s), set(TOP_KEYS));
+        let checks = &s["properties"]["checks"];
+        let ids: BTreeSet<String> = BUILTINS.iter().map(|b| b.meta.id.to_string()).collect();
+        assert_eq!(keys(checks), ids);
+        for b in BUILTINS {
+            let want: Vec<&str> = TUNING_KEYS.iter().chain(b.meta.params).copied().collect();
+            assert_eq!(
+                keys(&checks["properties"][b.meta.id]),
+                set(&want),
+                "{}",
+                b.meta.id
+            );
+        }
+        let custom = &s["properties"]["check"]["items"];
+        let mut want: Vec<&str> = CUSTOM_KEYS.to_vec();
+        for ev in EVALUATORS {
+            want.extend(ev.params);
+        }
+        assert_eq!(keys(custom), set(&want));
+        assert_eq!(
+            keys(&s["properties"]["facts"]["additionalProperties"]),
+            set(FACT_KEYS)
+        );
+        assert_eq!(keys(&s["properties"]["waiver"]["items"]), set(WAIVER_KEYS));
+        let presets: Vec<&str> = PRESETS.iter().map(|p| p.0).collect();
+        assert_eq!(s["properties"]["extends"]["items"]["enum"], json!(presets));
+    }
+
+    fn accepted(toml: &str) {
+        if let Err(e) = parse(toml, "shipgate.toml", 0) {
+            assert!(
+                !e.message.contains("unknown"),
+                "the loader rejects a key the schema offers:\n{toml}\n→ {e}"
+            );
+        }
+    }
+
+    fn rejected(toml: &str) {
+        let e = parse(toml, "shipgate.toml", 0).expect_err(toml);
+        assert!(e.message.contains("unknown"), "{toml}\n→ {e}");
+    }
+
+    /// Behaviour, not lists: the loader accepts every key the schema names
+    /// (in a valid setting) and rejects one it does not.
+    #[test]
+    fn loader_accepts_every_schema_key_and_rejects_others() {
+        let s = to_value();
+        for k in keys(&s) {
+            let value = match k.as_str() {
+                "extends" => "[\"default\"]",
+                "vars" | "checks" | "facts" => "{}",
+                _ => "[]",
+            };
+            accepted(&format!("{k} = {value}\n"));
+        }
+        rejected("extend = []\n");
+
+        for b in BUILTINS {
+            let id = b.meta.id;
+            for k in keys(&s["properties"]["checks"]["properties"][id]) {
+                let value = match k.as_str() {
+                    "severity" => "\"warn\"",
+                    "files" => "[\"x.yml\"]",
+                    "lanes" => "[\"preflight\"]",
+                    "enabled" => "true",
+                    _ => "\"x\"",
+                };
+                accepted(&format!("[checks.{id}]\n{k} = {value}\n"));
+            }
+            rejected(&format!("[checks.{id}]\nno_such_key = 1\n"));
+        }
+
+        for k in keys(&s["properties"]["facts"]["additionalProperties"]) {
+            let toml = if k == "file" {
+                "[facts]\nv = { file = \"a\", toml = \"a.b\" }\n".to_string()
+            } else {
+                format!("[facts]\nv = {{ file = \"a\", {k} = \"(x)\" }}\n")
+            };
+            accepted(&toml);
+        }
+        rejected("[facts]\nv = { file = \"a\", xml = \"a\" }\n");
+
+        for k in keys(&s["properties"]["waiver"]["items"]) {
+            let extra = match k.as_str() {
+                "check" | "reason" => String::new(),
+                "path" => "path = \"x\"\n".into(),
+                "line" => "line = 3\n".into(),
+                "expires" => "expires = \"2099-01-01\"\n".into(),
+                other => format!("{other} = \"x\"\n"),
+            };
+            accepted(&format!(
+                "[[waiver]]\ncheck = \"actions-pinned\"\nreason = \"r\"\n{extra}"
+            ));
+        }
+        rejected("[[waiver]]\ncheck = \"actions-pinned\"\nreason = \"r\"\nuntil = \"x\"\n");
+
+        for ev in EVALUATORS {
+            let allowed: Vec<&str> = CUSTOM_KEYS.iter().chain(ev.params).copied().collect();
+            for k in allowed {
+                let value = match k {
+                    "id" | "uses" => continue,
+                    "severity" => "\"warn\"",
+                    "lanes" => "[\"preflight\"]",
+                    "enabled" => "true",
+                    "files" | "paths" => "[\"x\"]",
+                    _ => "\"x\"",
+                };
+                accepted(&format!(
+                    "[[check]]\nid = \"c\"\nuses = \"{}\"\n{k} = {value}\n",
+                    ev.name
+                ));
+            }
+            rejected(&format!(
+                "[[check]]\nid = \"c\"\nuses = \"{}\"\nno_such_key = 1\n",
+                ev.name
+            ));
+        }
+    }
+
+    #[test]
+    fn schema_is_draft04_json() {
+        let v: Value = serde_json::from_str(&to_string()).expect("valid JSON");
+        assert_eq!(v["$schema"], "http://json-schema.org/draft-04/schema#");
+        // Keywords taplo's draft-04 support would not understand.
+        let text = to_string();
+        for later in [
+            "\"const\"",
+            "\"if\"",
+            "\"propertyNames\"",
+            "\"$id\"",
+            "\"examples\"",
+        ] {
+            assert!(!text.contains(later), "{later} is not draft-04");
+        }
+        assert_eq!(v["additionalProperties"], false);
+    }
+}

@@ -1,0 +1,199 @@
+//! `--format markdown`: a summary table (check, verdict, findings) and the
+//! findings with links to their lines, fit for a PR comment or the job
+//! summary (`$GITHUB_STEP_SUMMARY`).
+
+use super::{LinkBase, Report};
+use crate::finding::{Severity, Verdict};
+use std::fmt::Write as _;
+use std::io::Write;
+
+fn badge(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Pass => "✅ pass",
+        Verdict::Warn => "⚠️ warn",
+        Verdict::Block => "❌ block",
+        Verdict::Skip => "⏭️ skip",
+    }
+}
+
+/// At most this many findings are listed per check...
+const PER_CHECK: usize = 50;
+/// ...and listing stops past this many bytes, so the report fits a PR
+/// comment (65,536 characters) and a job summary (1 MiB).
+const BUDGET: usize = 60_000;
+
+pub fn render(report: &Report, links: &LinkBase, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut md = String::new();
+    let s = &report.summary;
+    let _ = writeln!(
+        md,
+        "## shipgate: {}\n",
+        report.verdict.as_str().to_uppercase()
+    );
+    let mut tail = format!(
+        "{} pass, {} warn, {} block, {} skip",
+        s.pass, s.warn, s.block, s.skip
+    );
+    if s.suppressed > 0 {
+        tail.push_str(&format!(", {} suppressed", s.suppressed));
+    }
+    let _ = writeln!(
+        md,
+        "Lane `{}` · {tail} · shipgate {}\n",
+        text(&report.lane),
+        env!("CARGO_PKG_VERSION")
+    );
+    md.push_str("| Check | Verdict | Findings |\n|---|---|---|\n");
+    for c in &report.checks {
+        let counted = c.findings.iter().filter(|f| f.suppressed.is_none()).count();
+        let suppressed = c.findings.len() - counted;
+        let mut n = counted.to_string();
+        if suppressed > 0 {
+            n.push_str(&format!(" ({suppressed} suppressed)"));
+        }
+        let _ = writeln!(
+            md,
+            "| `{}` {} | {} | {n} |",
+            c.id,
+            text(&c.title),
+            badge(c.verdict)
+        );
+    }
+    let with_findings: Vec<_> = report
+        .checks
+        .iter()
+        .filter(|c| !c.findings.is_empty())
+        .collect();
+    if !with_findings.is_empty() {
+        md.push_str("\n### Findings\n");
+    }
+    let mut left_out = 0;
+    for c in with_findings {
+        let _ = writeln!(
+            md,
+            "\n#### `{}` — {} ({})\n",
+            c.id,
+            text(&c.title),
+            c.verdict.as_str()
+        );
+        for (i, f) in c.findings.iter().enumerate() {
+            if i == PER_CHECK || md.len() > BUDGET {
+                let rest = c.findings.len() - i;
+                left_out += rest;
+                let _ = writeln!(md, "- … and {rest} more");
+                break;
+            }
+            let loc = &f.location;
+            let tag = match (&f.suppressed, f.severity) {
+                (Some(s), _) => format!("suppressed ({})", s.by),
+                (None, Severity::Block) => "**block**".to_string(),
+                (None, Severity::Warn) => "**warn**".to_string(),
+            };
+            let _ = writeln!(
+                md,
+                "- {tag} [`{}:{}`]({}): {}",
+                code(&loc.path),
+                loc.line,
+                links.link(&loc.path, loc.line),
+                text(&f.message)
+            );
+            if let Some(s) = &f.suppressed
+                && !s.reason.is_empty()
+            {
+                let _ = writeln!(md, "  - reason: {}", text(&s.reason));
+            }
+            if !f.help.is_empty() {
+                let _ = writeln!(md, "  - fix: {}", text(&f.help));
+            }
+        }
+    }
+    if left_out > 0 {
+        let _ = writeln!(
+            md,
+            "\n{left_out} findings are not listed here; `shipgate check` (or `--format sarif`) shows them all."
+        );
+    }
+    out.write_all(md.as_bytes())
+}
+
+/// Plain text made safe for Markdown: no HTML, emphasis, links or tables
+/// can be smuggled in through a message, and it stays on one line. Paired
+/// backticks stay code spans (messages quote code that way); an unpaired one
+/// is escaped.
+pub fn text(s: &str) -> String {
+    let s = s.replace(['\r', '\n'], " ");
+    let parts: Vec<&str> = s.split('`').collect();
+    if parts.len().is_multiple_of(2) {
+        return escape(&s, true);
+    }
+    let mut out = String::with_capacity(s.len());
+    for (i, part) in parts.iter().enumerate() {
+        if i % 2 == 1 {
+            out.push('`');
+            out.push_str(part);
+            out.push('`');
+        } else {
+            out.push_str(&escape(part, false));
+        }
+    }
+    out
+}
+
+fn escape(s: &str, backticks: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        if matches!(
+            ch,
+            '\\' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&'
+        ) || (backticks && ch == '`')
+        {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// Text inside a backtick code span: backticks cannot be escaped there, so
+/// they are replaced; pipes would still split a table row.
+fn code(s: &str) -> String {
+    s.replace('`', "'").replace(['\r', '\n'], " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_reports_are_cut_to_fit_a_comment() {
+        use crate::finding::{Finding, Location};
+        use crate::report::CheckResult;
+        let findings: Vec<Finding> = (1..=120)
+            .map(|n| Finding::new(Location::new("big.md", n, 1), "broken link", "fix it"))
+            .collect();
+        let c = CheckResult {
+            id: "docs-links".into(),
+            title: "Links resolve".into(),
+            severity: Severity::Block,
+            verdict: Verdict::Block,
+            findings,
+            skip_reason: None,
+            why: None,
+        };
+        let report = Report::new("pre-merge".into(), None, vec![c]);
+        let mut out = Vec::new();
+        render(&report, &LinkBase(None), &mut out).unwrap();
+        let md = String::from_utf8(out).unwrap();
+        assert_eq!(md.matches("(big.md#L").count(), PER_CHECK);
+        assert!(md.contains("- … and 70 more"), "{md}");
+        assert!(md.contains("| `docs-links` Links resolve | ❌ block | 120 |"));
+    }
+
+    #[test]
+    fn text_neutralises_markup() {
+        assert_eq!(text("a|b <img> *x*\nc"), "a\\|b \\<img\\> \\*x\\* c");
+        assert_eq!(text("pin to @<sha>"), "pin to @\\<sha\\>");
+        assert_eq!(text("a `b_<c>` d_e"), "a `b_<c>` d\\_e");
+        assert_eq!(text("odd ` tick"), "odd \\` tick");
+    }
+}

@@ -1,0 +1,285 @@
+//! `--format sarif`: SARIF 2.1.0 for GitHub code scanning and other SARIF
+//! viewers. One rule per check that ran (metadata from the check registry, or
+//! from the policy for custom checks), one result per finding. Suppressed
+//! findings stay, with `suppressions`, so viewers show them as dismissed.
+
+use super::{CheckResult, Report, percent_encode_path};
+use crate::finding::{Finding, Severity};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::io::Write;
+
+pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// The `partialFingerprints` key shipgate fills.
+pub const FINGERPRINT_KEY: &str = "shipgate/v1";
+
+/// The base every result's `uri` is relative to: the scanned root.
+pub const SRCROOT: &str = "%SRCROOT%";
+
+pub fn to_value(report: &Report) -> Value {
+    let rules: Vec<Value> = report.checks.iter().map(rule).collect();
+    let mut results = Vec::new();
+    for (index, check) in report.checks.iter().enumerate() {
+        let mut seen: HashMap<u64, usize> = HashMap::new();
+        for f in &check.findings {
+            let base = fingerprint(&check.id, f);
+            let n = seen.entry(base).or_insert(0);
+            *n += 1;
+            results.push(result(check, index, f, &format!("{base:016x}:{n}")));
+        }
+    }
+    json!({
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "shipgate",
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "informationUri": env!("CARGO_PKG_REPOSITORY"),
+                "rules": rules,
+            }},
+            "invocations": [{"executionSuccessful": true}],
+            "automationDetails": {"id": format!("shipgate/{}/", report.lane)},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    })
+}
+
+pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &to_value(report))?;
+    writeln!(out)
+}
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Block => "error",
+        Severity::Warn => "warning",
+    }
+}
+
+/// `actions-pinned` → `ActionsPinned`: SARIF's readable rule name.
+fn rule_name(id: &str) -> String {
+    id.split(['-', '_', '.'])
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(first) => first.to_uppercase().chain(c).collect::<String>(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+fn rule(c: &CheckResult) -> Value {
+    let info = c.rule_info();
+    let full = if info.rationale.is_empty() {
+        info.title.clone()
+    } else {
+        info.rationale.clone()
+    };
+    let mut help_text = full.clone();
+    let mut help_md = format!("**{}**\n\n{}", info.title, full);
+    if !info.fix.is_empty() {
+        help_text.push_str(&format!("\n\nFix: {}", info.fix));
+        help_md.push_str(&format!("\n\n**Fix:** {}", info.fix));
+    }
+    if let Some(uri) = &info.help_uri {
+        help_md.push_str(&format!("\n\n[Documentation]({uri})"));
+    }
+    let mut v = json!({
+        "id": c.id,
+        "name": rule_name(&c.id),
+        "shortDescription": {"text": info.title},
+        "fullDescription": {"text": full},
+        "help": {"text": help_text, "markdown": help_md},
+        "defaultConfiguration": {"level": level(c.severity)},
+        "properties": {"tags": ["release", "shipgate"]},
+    });
+    if let Some(uri) = info.help_uri {
+        v["helpUri"] = json!(uri);
+    }
+    v
+}
+
+fn result(c: &CheckResult, index: usize, f: &Finding, fingerprint: &str) -> Value {
+    let loc = &f.location;
+    // SARIF's endColumn is the column after the region; a point location
+    // still covers the one character it points at.
+    let end_column = if loc.end_line == loc.line {
+        loc.end_column.max(loc.column + 1)
+    } else {
+        loc.end_column.max(1)
+    };
+    let mut text = f.message.clone();
+    if !f.help.is_empty() {
+        text.push_str(&format!("\nhelp: {}", f.help));
+    }
+    let mut v = json!({
+        "ruleId": c.id,
+        "ruleIndex": index,
+        "level": level(f.severity),
+        "message": {"text": text},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": {"uri": percent_encode_path(&loc.path), "uriBaseId": SRCROOT},
+            "region": {
+                "startLine": loc.line.max(1),
+                "startColumn": loc.column.max(1),
+                "endLine": loc.end_line.max(loc.line).max(1),
+                "endColumn": end_column,
+            },
+        }}],
+        "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
+    });
+    if let Some(s) = &f.suppressed {
+        let kind = if s.by == "inline" {
+            "inSource"
+        } else {
+            "external"
+        };
+        v["suppressions"] =
+            json!([{"kind": kind, "status": "accepted", "justification": s.reason}]);
+    }
+    v
+}
+
+/// A hash of what a finding is, not where: the rule, the file, the source
+/// line's text with whitespace normalised, and the message. Line numbers are
+/// left out so the fingerprint survives edits above the finding; duplicates
+/// in one file are told apart by their order (the `:n` suffix).
+fn fingerprint(rule: &str, f: &Finding) -> u64 {
+    let normalize = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let snippet = f.snippet.as_deref().map(normalize).unwrap_or_default();
+    fnv1a(&[
+        rule.as_bytes(),
+        f.location.path.as_bytes(),
+        snippet.as_bytes(),
+        normalize(&f.message).as_bytes(),
+    ])
+}
+
+/// FNV-1a (64-bit): stable across platforms, runs and Rust versions, unlike
+/// the standard library's hasher.
+fn fnv1a(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for &b in part.iter().chain(&[0u8]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Location;
+
+    #[test]
+    fn fingerprint_ignores_line_moves_but_not_content() {
+        let mut a = Finding::new(Location::new("w.yml", 11, 9), "tag pin", "pin it");
+        a.snippet = Some("      - uses: actions/checkout@v4".into());
+        let mut b = a.clone();
+        b.location = Location::new("w.yml", 40, 13);
+        b.snippet = Some("  - uses:   actions/checkout@v4 ".into());
+        assert_eq!(
+            fingerprint("actions-pinned", &a),
+            fingerprint("actions-pinned", &b)
+        );
+        let mut c = a.clone();
+        c.snippet = Some("- uses: actions/setup-python@v5".into());
+        assert_ne!(
+            fingerprint("actions-pinned", &a),
+            fingerprint("actions-pinned", &c)
+        );
+        assert_ne!(
+            fingerprint("actions-pinned", &a),
+            fingerprint("oidc-scope", &a)
+        );
+    }
+
+    fn custom_check(why: Option<&str>) -> CheckResult {
+        let mut f = Finding::new(
+            Location::new("mix.exs", 3, 5),
+            "`mix hex.publish` runs outside job `publish`",
+            "",
+        );
+        f.severity = Severity::Warn;
+        CheckResult {
+            id: "hex-publish-only-in-lane".into(),
+            title: "Hex is published only from the trusted lane".into(),
+            severity: Severity::Warn,
+            verdict: crate::finding::Verdict::Warn,
+            findings: vec![f],
+            skip_reason: None,
+            why: why.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn custom_checks_get_a_rule_from_their_id_title_and_why() {
+        let report = Report::new(
+            "preflight".into(),
+            Some("shipgate.toml".into()),
+            vec![custom_check(Some(
+                "the dry-run must run with the real credentials",
+            ))],
+        );
+        let v = to_value(&report);
+        let rule = &v["runs"][0]["tool"]["driver"]["rules"][0];
+        assert_eq!(rule["id"], "hex-publish-only-in-lane");
+        assert_eq!(rule["name"], "HexPublishOnlyInLane");
+        assert_eq!(
+            rule["shortDescription"]["text"],
+            "Hex is published only from the trusted lane"
+        );
+        assert_eq!(
+            rule["fullDescription"]["text"],
+            "the dry-run must run with the real credentials"
+        );
+        assert_eq!(rule["defaultConfiguration"]["level"], "warning");
+        assert!(
+            rule.get("helpUri").is_none(),
+            "no documentation page for a custom check"
+        );
+        let result = &v["runs"][0]["results"][0];
+        assert_eq!(result["level"], "warning");
+        assert_eq!(result["ruleIndex"], 0);
+        assert_eq!(
+            result["message"]["text"],
+            "`mix hex.publish` runs outside job `publish`"
+        );
+        assert_eq!(
+            v["runs"][0]["automationDetails"]["id"],
+            "shipgate/preflight/"
+        );
+        // Without `why`, the title stands in.
+        let bare = Report::new("pre-merge".into(), None, vec![custom_check(None)]);
+        let v = to_value(&bare);
+        assert_eq!(
+            v["runs"][0]["tool"]["driver"]["rules"][0]["fullDescription"]["text"],
+            "Hex is published only from the trusted lane"
+        );
+    }
+
+    #[test]
+    fn point_locations_cover_one_character_and_paths_are_encoded() {
+        let mut c = custom_check(None);
+        c.findings[0].location = Location::new("docs/release notes.md", 7, 4);
+        let v = to_value(&Report::new("pre-merge".into(), None, vec![c]));
+        let loc = &v["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+        assert_eq!(loc["artifactLocation"]["uri"], "docs/release%20notes.md");
+        assert_eq!(loc["region"]["startColumn"], 4);
+        assert_eq!(loc["region"]["endColumn"], 5);
+        assert_eq!(loc["region"]["endLine"], 7);
+    }
+
+    #[test]
+    fn rule_names_are_pascal_case() {
+        assert_eq!(rule_name("actions-pinned"), "ActionsPinned");
+        assert_eq!(rule_name("x"), "X");
+    }
+}
