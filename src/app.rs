@@ -1,7 +1,7 @@
 //! The commands behind the CLI. Each returns the process exit code:
 //! 0 nothing blocks, 1 something blocks, 2 the policy or command line is wrong.
 
-use crate::checks::{self, BUILTINS};
+use crate::checks;
 use crate::cli::{CheckArgs, Cli, Command, EvidenceCommand, FailOn};
 use crate::engine::{self, Options};
 use crate::evaluators::EVALUATORS;
@@ -15,7 +15,13 @@ pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Init { path, force } => init(&path, force),
-        Command::List { presets } => print_out(&if presets { presets_text() } else { list_text() }),
+        Command::List { presets, markdown } => print_out(&if presets {
+            presets_text()
+        } else if markdown {
+            catalog_markdown()
+        } else {
+            list_text()
+        }),
         Command::Evidence {
             command: EvidenceCommand::Collect(args),
         } => match crate::evidence::collect_script(&args) {
@@ -202,11 +208,7 @@ pub fn presets_text() -> String {
 
 pub fn list_text() -> String {
     let mut s = String::from("Checks (id, default severity, lanes, title):\n");
-    let all = BUILTINS
-        .iter()
-        .map(|b| &b.meta)
-        .chain(std::iter::once(&checks::waivers::META));
-    for m in all {
+    for m in checks::all_metas() {
         let lanes = if m.lanes.is_empty() {
             "pre-merge".to_string()
         } else {
@@ -235,10 +237,50 @@ pub fn list_text() -> String {
     s
 }
 
+/// The check catalog as Markdown, one section a check: the README's
+/// "Checks" section is this text, kept in step by a test.
+pub fn catalog_markdown() -> String {
+    let mut s = String::from("| check | default | lanes | what it asks |\n|---|---|---|---|\n");
+    for m in checks::all_metas() {
+        let lanes = if m.lanes.is_empty() {
+            "pre-merge".to_string()
+        } else {
+            m.lanes.join(", ")
+        };
+        s.push_str(&format!(
+            "| [`{id}`](#{id}) | {} | {lanes} | {} |\n",
+            m.severity.as_str(),
+            m.title,
+            id = m.id
+        ));
+    }
+    s.push_str("\nEvaluators for custom `[[check]]` entries:\n\n| `uses =` | what it checks | parameters |\n|---|---|---|\n");
+    for e in EVALUATORS {
+        let params: Vec<String> = e.params.iter().map(|p| format!("`{p}`")).collect();
+        s.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            e.name,
+            e.summary,
+            params.join(", ")
+        ));
+    }
+    for m in checks::all_metas() {
+        s.push_str(&format!(
+            "\n### {id}\n\n**{title}** — default `{sev}`.\n\n{why}\n\nFails:\n\n```\n{fails}\n```\n\nPasses:\n\n```\n{passes}\n```\n\nFix: {fix}\n",
+            id = m.id,
+            title = m.title,
+            sev = m.severity.as_str(),
+            why = m.rationale.split_whitespace().collect::<Vec<_>>().join(" "),
+            fails = m.fails,
+            passes = m.passes,
+            fix = m.fix.split_whitespace().collect::<Vec<_>>().join(" "),
+        ));
+    }
+    s
+}
+
 pub fn explain_text(id: &str) -> Option<String> {
-    let m = checks::builtin(id)
-        .map(|b| &b.meta)
-        .or_else(|| (id == checks::waivers::META.id).then_some(&checks::waivers::META))?;
+    let m = checks::meta(id)?;
     let lanes = if m.lanes.is_empty() {
         "pre-merge (and every lane)".to_string()
     } else {

@@ -33,6 +33,9 @@ pub enum Command {
         /// List the built-in presets and what they change instead.
         #[arg(long)]
         presets: bool,
+        /// Print the check catalog as Markdown (the README's check reference).
+        #[arg(long, conflicts_with = "presets")]
+        markdown: bool,
     },
     /// Explain a check: why it exists, what passes, what fails, how to fix.
     Explain {

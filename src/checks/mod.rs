@@ -62,6 +62,20 @@ pub static BUILTINS: &[&BuiltIn] = &[
     &secrets_in_environment::CHECK,
 ];
 
+/// Every check's metadata, in `shipgate list` order, the engine's
+/// `policy-waivers` audit last.
+pub fn all_metas() -> impl Iterator<Item = &'static Meta> {
+    BUILTINS
+        .iter()
+        .map(|b| &b.meta)
+        .chain(std::iter::once(&waivers::META))
+}
+
+/// The metadata of a check by id.
+pub fn meta(id: &str) -> Option<&'static Meta> {
+    all_metas().find(|m| m.id == id)
+}
+
 pub fn builtin(id: &str) -> Option<&'static BuiltIn> {
     BUILTINS.iter().copied().find(|b| b.meta.id == id)
 }
