@@ -7,6 +7,7 @@ pub mod cli;
 pub mod engine;
 pub mod evaluators;
 pub mod finding;
+pub mod manifest;
 pub mod policy;
 pub mod repo;
 pub mod report;
