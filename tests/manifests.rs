@@ -298,3 +298,23 @@ fn explain_and_list_know_the_checks() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("facts.equal") && text.contains("versions-agree"));
 }
+
+#[test]
+fn release_please_paths_come_from_the_workflow() {
+    let r = shipgate("release-please-config/custom-paths", &[]);
+    let (v, f) = check(&r, "release-please-config");
+    assert_eq!(v, "block");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(
+        (f[0].0.as_str(), f[0].1),
+        (".github/release-please/config.json", 5)
+    );
+    assert!(f[0].2.contains("crates/bye"));
+    let (v, f) = check(&r, "versions-agree");
+    assert_eq!(v, "block");
+    assert_eq!(
+        (f[0].0.as_str(), f[0].1),
+        (".github/release-please/manifest.json", 2)
+    );
+    assert!(f[0].2.contains("0.1.15") && f[0].2.contains("0.1.16"));
+}

@@ -5,7 +5,7 @@
 use super::{BuiltIn, Context, Meta, Outcome};
 use crate::finding::{Finding, Severity};
 use crate::manifest::cargo::join;
-use crate::manifest::release_please::{self, CONFIG, MANIFEST};
+use crate::manifest::release_please;
 
 pub static CHECK: BuiltIn = BuiltIn {
     meta: Meta {
@@ -32,11 +32,14 @@ pub static CHECK: BuiltIn = BuiltIn {
 fn run(cx: &Context<'_>) -> Outcome {
     let tree = cx.tree;
     let config = match release_please::read_config(tree) {
-        None => return Outcome::Skip(format!("no {CONFIG}")),
+        None => {
+            return Outcome::Skip(format!("no {}", release_please::file_paths(tree).0));
+        }
         Some(Err(e)) => return Outcome::Findings(vec![e.to_finding()]),
         Some(Ok(c)) => c,
     };
     let mut findings = Vec::new();
+    let (config_path, manifest_path) = (&config.path, release_please::file_paths(tree).1);
     let manifest = match release_please::read_manifest(tree) {
         None => None,
         Some(Err(e)) => {
@@ -48,7 +51,7 @@ fn run(cx: &Context<'_>) -> Outcome {
     if config.packages.is_empty() {
         findings.push(Finding::new(
             config.location.clone(),
-            format!("{CONFIG} declares no packages"),
+            format!("{config_path} declares no packages"),
             "add `\"packages\": { \".\": { \"release-type\": \"…\" } }`",
         ));
     }
@@ -67,17 +70,23 @@ fn run(cx: &Context<'_>) -> Outcome {
         match &manifest {
             None => findings.push(Finding::new(
                 p.key_location.clone(),
-                format!("package `{}` has no entry: there is no {MANIFEST}", p.raw),
                 format!(
-                    "create {MANIFEST} with `{{ \"{}\": \"<current version>\" }}`",
+                    "package `{}` has no entry: there is no {manifest_path}",
+                    p.raw
+                ),
+                format!(
+                    "create {manifest_path} with `{{ \"{}\": \"<current version>\" }}`",
                     p.raw
                 ),
             )),
             Some(m) if !m.entries.iter().any(|(d, _, _)| *d == p.dir) => {
                 findings.push(Finding::new(
                     p.key_location.clone(),
-                    format!("package `{}` has no entry in {MANIFEST}", p.raw),
-                    format!("add `\"{}\": \"<current version>\"` to {MANIFEST}", p.raw),
+                    format!("package `{}` has no entry in {manifest_path}", p.raw),
+                    format!(
+                        "add `\"{}\": \"<current version>\"` to {manifest_path}",
+                        p.raw
+                    ),
                 ))
             }
             _ => {}

@@ -85,6 +85,8 @@ pub struct Package {
     pub changelog: Option<String>,
     /// Sources not compared, and why (dynamic versions, placeholders).
     pub notes: Vec<String>,
+    /// The release-please manifest's path, when it has an entry here.
+    pub release_please_path: Option<String>,
 }
 
 impl Package {
@@ -173,7 +175,13 @@ impl Package {
         }
         if let Some(v) = &self.release_please {
             push(
-                format!("{} \"{}\"", release_please::MANIFEST, self.display()),
+                format!(
+                    "{} \"{}\"",
+                    self.release_please_path
+                        .as_deref()
+                        .unwrap_or(release_please::MANIFEST),
+                    self.display()
+                ),
                 SourceKind::ReleasePlease,
                 v.clone(),
             );
@@ -311,6 +319,7 @@ pub fn discover(tree: &Tree) -> Discovery {
                     .find(|(d, _, _)| *d == dir)
                     .map(|(_, _, f)| f.clone())
             }),
+            release_please_path: rp_manifest.as_ref().map(|m| m.path.clone()),
             dir: dir.clone(),
             ..Package::default()
         };

@@ -5,12 +5,15 @@
 use super::Field;
 use crate::finding::Location;
 use crate::repo::{FileError, Tree};
+use crate::workflow::{env_map, env_value};
+use github_actions_models::workflow::job::StepBody;
 
 pub const MANIFEST: &str = ".release-please-manifest.json";
 pub const CONFIG: &str = "release-please-config.json";
 
 #[derive(Debug, Clone)]
 pub struct RpManifest {
+    pub path: String,
     /// Normalised package path (`""` for `"."`), raw key, and version.
     pub entries: Vec<(String, String, Field)>,
 }
@@ -27,6 +30,7 @@ pub struct RpPackage {
 
 #[derive(Debug, Clone)]
 pub struct RpConfig {
+    pub path: String,
     pub packages: Vec<RpPackage>,
     /// Where `packages` is (or line 1).
     pub location: Location,
@@ -37,12 +41,47 @@ pub fn normalize(path: &str) -> String {
     super::cargo::join("", path)
 }
 
+/// Where the config and manifest live: the defaults, unless a workflow's
+/// release-please action step sets `config-file` / `manifest-file`.
+pub fn file_paths(tree: &Tree) -> (String, String) {
+    let mut config = CONFIG.to_string();
+    let mut manifest = MANIFEST.to_string();
+    for path in tree.workflow_paths() {
+        let Ok(wf) = tree.workflow(path) else {
+            continue;
+        };
+        for (_, job) in wf.normal_jobs() {
+            for step in &job.steps {
+                let StepBody::Uses { uses, with } = &step.body else {
+                    continue;
+                };
+                if !crate::workflow::publish::action_slug(uses)
+                    .is_some_and(|s| s.ends_with("/release-please-action"))
+                {
+                    continue;
+                }
+                let Some(with) = env_map(with) else { continue };
+                if let Some(v) = with.get("config-file") {
+                    config = super::cargo::join("", &env_value(v));
+                }
+                if let Some(v) = with.get("manifest-file") {
+                    manifest = super::cargo::join("", &env_value(v));
+                }
+                return (config, manifest);
+            }
+        }
+    }
+    (config, manifest)
+}
+
 pub fn read_manifest(tree: &Tree) -> Option<Result<RpManifest, FileError>> {
-    if !tree.exists(MANIFEST) {
+    let (_, path) = file_paths(tree);
+    if !tree.exists(&path) {
         return None;
     }
-    Some(tree.json(MANIFEST).map(|df| {
+    Some(tree.json(&path).map(|df| {
         RpManifest {
+            path: path.clone(),
             entries: df
                 .root
                 .entries()
@@ -64,10 +103,11 @@ pub fn read_manifest(tree: &Tree) -> Option<Result<RpManifest, FileError>> {
 }
 
 pub fn read_config(tree: &Tree) -> Option<Result<RpConfig, FileError>> {
-    if !tree.exists(CONFIG) {
+    let (path, _) = file_paths(tree);
+    if !tree.exists(&path) {
         return None;
     }
-    Some(tree.json(CONFIG).map(|df| {
+    Some(tree.json(&path).map(|df| {
         let default_type = df.root.get("release-type");
         let pkgs = df.root.entry("packages");
         let packages = pkgs
@@ -96,10 +136,11 @@ pub fn read_config(tree: &Tree) -> Option<Result<RpConfig, FileError>> {
             })
             .collect();
         RpConfig {
+            path: path.clone(),
             packages,
             location: pkgs
                 .map(|p| df.location(&p.key_span))
-                .unwrap_or_else(|| Location::file(CONFIG)),
+                .unwrap_or_else(|| Location::file(&path)),
         }
     }))
 }
