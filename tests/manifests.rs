@@ -195,7 +195,7 @@ fn package_metadata_checks_repository_against_the_github_repo() {
     let (v, f) = check(&r, "package-metadata");
     assert_eq!(v, "block");
     assert_eq!(f.len(), 2, "{f:?}");
-    assert_eq!((f[0].0.as_str(), f[0].1), ("packages/cli/package.json", 5));
+    assert_eq!((f[0].0.as_str(), f[0].1), ("packages/cli/package.json", 6));
     assert!(f[0].2.contains("acme/monorepo") && f[0].2.contains("acme/elsewhere"));
 }
 
@@ -317,4 +317,12 @@ fn release_please_paths_come_from_the_workflow() {
         (".github/release-please/manifest.json", 2)
     );
     assert!(f[0].2.contains("0.1.15") && f[0].2.contains("0.1.16"));
+}
+
+#[test]
+fn an_app_package_json_is_not_held_to_npm_rules() {
+    // No entry points, files or npm publish workflow: an app, not a package.
+    let r = shipgate("package-metadata/app", &[]);
+    assert_eq!(check(&r, "package-metadata").0, "skip");
+    assert_eq!(r.code, 0);
 }

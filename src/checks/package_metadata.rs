@@ -4,6 +4,7 @@
 use super::{BuiltIn, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
 use crate::manifest::{self, Manifest, npm};
+use crate::workflow::publish::Registry;
 
 pub static CHECK: BuiltIn = BuiltIn {
     meta: Meta {
@@ -18,10 +19,11 @@ pub static CHECK: BuiltIn = BuiltIn {
             half-finished release. Checked per registry: Cargo (description, license or \
             license-file, repository — inherited from `[workspace.package]` counts), pyproject \
             (name, description, license, readme), package.json (name, version, license, \
-            repository.url on GitHub; `vars.github_repository = \"owner/repo\"` pins which), \
+            repository.url on GitHub; `vars.github_repository = \"owner/repo\"` pins which; \
+            judged when it declares entry points or files, or a workflow runs `npm publish`), \
             mix.exs (description, licenses, links). Private packages (`\"private\": true`, \
-            `publish = false`, Poetry `package-mode = false`) and nested manifests nothing names \
-            are not held to registry rules.",
+            `publish = false` or no version, Poetry `package-mode = false`, a pyproject without \
+            `[build-system]`) and nested manifests nothing names are not held to registry rules.",
         passes: "[package]\nname = \"mycrate\"\nversion.workspace = true\ndescription = \"Does one thing well\"\nlicense.workspace = true\nrepository.workspace = true",
         fails: "{ \"name\": \"@acme/widget\", \"version\": \"1.2.0\",\n  \"repository\": { \"url\": \"git+https://github.com/acme/widget.git\" } }   <- no license",
         fix: "Add the missing keys to the manifest (or to `[workspace.package]` and inherit them \
@@ -44,6 +46,13 @@ fn run(cx: &Context<'_>) -> Outcome {
     let mut findings: Vec<Finding> = d.errors.iter().map(|e| e.to_finding()).collect();
     let want_repo = cx.var("github_repository");
     let mut judged = 0;
+    // An npm publish in a release workflow makes every non-private package
+    // a candidate; otherwise a package.json that ships nothing is an app's.
+    let npm_published = cx.workflows().releases().any(|wf| {
+        wf.release
+            .publishing_jobs()
+            .any(|j| j.publishes.iter().any(|p| p.registry == Registry::Npm))
+    });
     for pkg in d.packages.iter().filter(|p| p.named) {
         for m in &pkg.manifests {
             match m {
@@ -99,7 +108,10 @@ fn run(cx: &Context<'_>) -> Outcome {
                     }
                 }
                 Manifest::Npm(n) => {
-                    if n.private || (n.name.is_none() && n.version.is_none()) {
+                    if n.private
+                        || (n.name.is_none() && n.version.is_none())
+                        || !(n.ships_entry_points || npm_published)
+                    {
                         continue;
                     }
                     judged += 1;

@@ -177,6 +177,10 @@ fn read_package(
             }
         }
     }
+    // Without a version (Cargo 1.75+) or at 0.0.0 a crate is not published.
+    if node.get("version").is_none() || out.version.as_ref().is_some_and(|v| v.value == "0.0.0") {
+        out.private = true;
+    }
     Ok(out)
 }
 

@@ -39,11 +39,19 @@ pub fn heading_version(text: &str) -> Option<(String, bool)> {
         "unreleased",
         "upcoming",
         "not released",
+        "not yet released",
         "unpublished",
         "in progress",
+        "in development",
+        "releasedate",
+        "yyyy-mm-dd",
+        "xxxx-xx-xx",
     ]
     .iter()
-    .any(|w| lower.contains(w));
+    .any(|w| lower.contains(w))
+        && !lower
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| w == "tbd" || w == "tba" || w == "wip");
     let words: Vec<&str> = text
         .split(|c: char| c.is_whitespace() || c == '[' || c == ']' || c == '(' || c == ')')
         .map(|w| w.trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '*' | '_' | '`')))
@@ -134,6 +142,8 @@ mod tests {
         assert_eq!(v("Version 2.0.0-rc.1"), Some(("2.0.0-rc.1".into(), true)));
         assert_eq!(v("mylib-v0.4.1 (2026-02-02)"), Some(("0.4.1".into(), true)));
         assert_eq!(v("1.3.0 (unreleased)"), Some(("1.3.0".into(), false)));
+        assert_eq!(v("15.0.0 (TBD)"), Some(("15.0.0".into(), false)));
+        assert_eq!(v("[2.0.0] - ReleaseDate"), Some(("2.0.0".into(), false)));
         assert_eq!(v("[Unreleased]"), None);
         assert_eq!(v("Added"), None);
         assert_eq!(v("Bug Fixes"), None);

@@ -386,10 +386,18 @@ pub fn normalize(v: &str) -> String {
     v.trim().trim_start_matches(['v', 'V']).to_lowercase()
 }
 
-/// `0.0.0`, `0.0.0-development`: a version that release tooling fills in later.
+/// `0.0.0`, `0.0.0-development`: a version that release tooling fills in
+/// later; `1.5.0-dev`, `2.0.0.dev0`, `3.1-SNAPSHOT`: a development version
+/// between releases, which no released source is expected to match.
 pub fn is_placeholder(v: &str) -> bool {
     let n = normalize(v);
-    n == "0.0.0" || n.starts_with("0.0.0-") || n.contains("semantically-released")
+    n == "0.0.0"
+        || n.starts_with("0.0.0-")
+        || n.contains("semantically-released")
+        || n.ends_with("-dev")
+        || n.contains("-dev.")
+        || n.contains(".dev")
+        || n.ends_with("-snapshot")
 }
 
 /// Semver-ish ordering: numeric parts, then a release above its pre-releases.
@@ -455,6 +463,22 @@ pub fn consensus(sources: &[VersionSource]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn development_versions_are_not_compared() {
+        for v in [
+            "0.0.0",
+            "0.0.0-development",
+            "1.5.0-dev",
+            "2.0.0.dev0",
+            "3.1-SNAPSHOT",
+        ] {
+            assert!(is_placeholder(v), "{v}");
+        }
+        for v in ["1.5.0", "1.5.0-rc.1", "2.0.0b1", "0.10.0"] {
+            assert!(!is_placeholder(v), "{v}");
+        }
+    }
 
     #[test]
     fn ordering() {

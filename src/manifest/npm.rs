@@ -17,6 +17,9 @@ pub struct PackageJson {
     pub repository: Option<Field>,
     /// Workspace member directories (relative to the root).
     pub workspaces: Vec<String>,
+    /// Declares what it ships (`main`, `exports`, `bin`, `files`, `types`,
+    /// `publishConfig`, …): a library or tool, not an app's dependency list.
+    pub ships_entry_points: bool,
     pub location: Location,
 }
 
@@ -70,6 +73,18 @@ pub fn read(tree: &Tree, path: &str) -> Result<PackageJson, FileError> {
         license,
         repository,
         workspaces,
+        ships_entry_points: [
+            "main",
+            "module",
+            "exports",
+            "bin",
+            "files",
+            "types",
+            "typings",
+            "publishConfig",
+        ]
+        .iter()
+        .any(|k| root.get(k).is_some()),
         location: Location::new(path, 1, 1),
     })
 }
