@@ -173,6 +173,15 @@ mod tests {
     }
 
     #[test]
+    fn prereleases_order_numerically_across_styles() {
+        let d = doc(
+            "# Changelog\n\n## [5.0.0-alpha.10](https://github.com/o/r/compare/cli-v5.0.0-alpha.9...cli-v5.0.0-alpha.10) (2026-09-11)\n\n## [5.0.0-alpha.9](https://github.com/o/r/compare/x...y) (2026-09-02)\n\n<a name=\"v4.0.26\"></a>\n## [v4.0.26] - 2025-09-12\n",
+        );
+        let n = newest_release(&d).unwrap();
+        assert_eq!((n.value.as_str(), n.location.line), ("5.0.0-alpha.10", 3));
+    }
+
+    #[test]
     fn oldest_first_and_bare_v() {
         let d = doc("# v0.9.0\n\ntext\n\n# v1.0.0\n\nmore\n");
         assert_eq!(newest_release(&d).unwrap().value, "1.0.0");

@@ -429,7 +429,42 @@ pub fn compare_versions(a: &str, b: &str) -> Ordering {
         (None, None) => Ordering::Equal,
         (None, Some(_)) => Ordering::Greater,
         (Some(_), None) => Ordering::Less,
-        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(x), Some(y)) => compare_prerelease(&x, &y),
+    }
+}
+
+/// Semver pre-release order: dot-separated identifiers, numbers numerically
+/// (`alpha.10` after `alpha.9`), numbers before words, shorter first on a tie.
+fn compare_prerelease(a: &str, b: &str) -> Ordering {
+    let mut xs = a.split(['.', '-']);
+    let mut ys = b.split(['.', '-']);
+    loop {
+        return match (xs.next(), ys.next()) {
+            (None, None) => Ordering::Equal,
+            (None, Some(_)) => Ordering::Less,
+            (Some(_), None) => Ordering::Greater,
+            (Some(x), Some(y)) => {
+                // PEP 440 style `rc10` splits into word and number too.
+                let split = |s: &str| {
+                    let i = s.find(|c: char| c.is_ascii_digit()).unwrap_or(s.len());
+                    (s[..i].to_string(), s[i..].parse::<u64>().ok())
+                };
+                let o = match (x.parse::<u64>(), y.parse::<u64>()) {
+                    (Ok(m), Ok(n)) => m.cmp(&n),
+                    (Ok(_), Err(_)) => Ordering::Less,
+                    (Err(_), Ok(_)) => Ordering::Greater,
+                    (Err(_), Err(_)) => {
+                        let (xw, xn) = split(x);
+                        let (yw, yn) = split(y);
+                        xw.cmp(&yw).then(xn.cmp(&yn))
+                    }
+                };
+                if o == Ordering::Equal {
+                    continue;
+                }
+                o
+            }
+        };
     }
 }
 
@@ -486,6 +521,19 @@ mod tests {
         assert_eq!(compare_versions("2.0.0-rc.1", "2.0.0"), Ordering::Less);
         assert_eq!(compare_versions("v1.2", "1.2.0"), Ordering::Equal);
         assert_eq!(compare_versions("1.0.0rc1", "1.0.0"), Ordering::Less);
+        assert_eq!(
+            compare_versions("5.0.0-alpha.10", "5.0.0-alpha.9"),
+            Ordering::Greater
+        );
+        assert_eq!(
+            compare_versions("1.0.0-rc.1", "1.0.0-beta.11"),
+            Ordering::Greater
+        );
+        assert_eq!(compare_versions("2.0.0rc10", "2.0.0rc9"), Ordering::Greater);
+        assert_eq!(
+            compare_versions("1.0.0-alpha", "1.0.0-alpha.1"),
+            Ordering::Less
+        );
     }
 
     fn src(v: &str, kind: SourceKind) -> VersionSource {
