@@ -326,3 +326,12 @@ fn an_app_package_json_is_not_held_to_npm_rules() {
     assert_eq!(check(&r, "package-metadata").0, "skip");
     assert_eq!(r.code, 0);
 }
+
+#[test]
+fn a_private_workspace_root_version_is_not_a_release_version() {
+    // The root package.json is private and nothing bumps it; the root
+    // CHANGELOG describes the published workspace package.
+    let r = shipgate("versions-agree/private-root", &[]);
+    assert_no_block(&r, MINE);
+    assert_eq!(r.code, 0);
+}

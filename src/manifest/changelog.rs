@@ -67,6 +67,26 @@ pub fn heading_version(text: &str) -> Option<(String, bool)> {
     }
     let caps = VERSION.captures(first)?;
     let v = caps.get(1)?.as_str().trim_end_matches('.').to_string();
+    // `## 3.0 migration guide`, `## 1.x series`: about a version, not a release.
+    if it.next().is_some_and(|w| {
+        matches!(
+            w.to_lowercase().as_str(),
+            "migration"
+                | "migrating"
+                | "upgrade"
+                | "upgrading"
+                | "guide"
+                | "roadmap"
+                | "plans"
+                | "planned"
+                | "series"
+                | "branch"
+                | "compatibility"
+                | "deprecations"
+        )
+    }) {
+        return None;
+    }
     Some((v, released))
 }
 
@@ -148,6 +168,9 @@ mod tests {
         assert_eq!(v("Added"), None);
         assert_eq!(v("Bug Fixes"), None);
         assert_eq!(v("Upgrading to 2.0"), None);
+        assert_eq!(v("3.0 migration guide"), None);
+        assert_eq!(v("4.18.2 / 2022-10-08"), Some(("4.18.2".into(), true)));
+        assert_eq!(v("1.5.13 (2021-09-22)"), Some(("1.5.13".into(), true)));
         assert_eq!(v("2026-01-01"), None);
     }
 

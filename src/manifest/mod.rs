@@ -106,7 +106,6 @@ impl Package {
                 out.push(VersionSource { label, kind, field });
             }
         };
-        let kinds = self.manifests.len();
         for m in &self.manifests {
             match m {
                 Manifest::Cargo(c) => {
@@ -149,9 +148,10 @@ impl Package {
                     }
                 }
                 Manifest::Npm(n) => {
-                    // A private package.json beside another manifest is tooling
-                    // (commit hooks, docs builds), not the package.
-                    if n.private && kinds > 1 {
+                    // A private package.json is tooling (commit hooks, a
+                    // workspace root, a docs build) whose version nobody bumps,
+                    // unless release-please versions this package.
+                    if n.private && self.release_please.is_none() {
                         continue;
                     }
                     if let Some(v) = &n.version {
