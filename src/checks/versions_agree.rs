@@ -23,7 +23,7 @@ pub static CHECK: BuiltIn = BuiltIn {
         passes: "mix.exs:                       version: \"1.4.0\"\n.release-please-manifest.json: { \".\": \"1.4.0\" }\nCHANGELOG.md:                  ## [1.4.0] - 2026-01-01",
         fails: "mix.exs:                       version: \"1.4.0\"\n.release-please-manifest.json: { \".\": \"1.3.9\" }   <- the odd one out\nCHANGELOG.md:                  ## [1.4.0] - 2026-01-01",
         fix: "Set every source to the version being released — usually by letting the release \
-            tooling (release-please, cargo-release, `mix version`) bump all of them in one \
+            tooling (release-please, cargo-release, `npm version`) bump all of them in one \
             commit — and add the CHANGELOG section for it.",
         params: &[],
     },
