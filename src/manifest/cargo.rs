@@ -258,7 +258,7 @@ mod tests {
         let (_d, t) = tree(&[
             (
                 "Cargo.toml",
-                "[workspace]\nmembers = [\"crates/*\"]\nexclude = [\"crates/skip\"]\n\n[workspace.package]\nversion = \"2.1.0\"\nlicense = \"MIT\"\nrepository = \"https://github.com/o/r\"\n",
+                "[workspace]\nmembers = [\"crates/*\", \"crates/a/**\"]\nexclude = [\"crates/skip\"]\n\n[workspace.package]\nversion = \"2.1.0\"\nlicense = \"MIT\"\nrepository = \"https://github.com/o/r\"\n",
             ),
             (
                 "crates/a/Cargo.toml",
@@ -266,6 +266,10 @@ mod tests {
             ),
             ("crates/skip/Cargo.toml", "[package]\nname = \"s\"\n"),
             ("crates/notes/README.md", "x"),
+            (
+                "crates/a/tests/fixtures/Cargo.toml",
+                "[package]\nname = \"fixture\"\n",
+            ),
         ]);
         let root = read(&t, "Cargo.toml").unwrap();
         assert_eq!(root.members, vec!["crates/a".to_string()]);

@@ -372,10 +372,17 @@ pub fn expand_dirs(tree: &Tree, patterns: &[String], file: &str) -> Vec<String> 
         return Vec::new();
     };
     let neg = crate::repo::build_globset(&negated).ok();
+    // `packages/**` must not pull in test fixtures or vendored code below a
+    // member, unless a pattern names such a directory itself.
+    let named_outright = |seg: &str| patterns.iter().any(|p| p.split('/').any(|s| s == seg));
     let mut out: Vec<String> = tree
         .paths()
         .filter(|p| set.is_match(p) && !neg.as_ref().is_some_and(|n| n.is_match(p)))
         .map(|p| cargo::dir_of(p).to_string())
+        .filter(|d| {
+            !d.split('/')
+                .any(|seg| NOT_OURS.contains(&seg) && !named_outright(seg))
+        })
         .collect();
     out.dedup();
     out
