@@ -335,3 +335,15 @@ fn a_private_workspace_root_version_is_not_a_release_version() {
     assert_no_block(&r, MINE);
     assert_eq!(r.code, 0);
 }
+
+#[test]
+fn manifests_that_disagree_with_no_majority_are_all_reported() {
+    let r = shipgate("versions-agree/no-majority", &[]);
+    let (v, f) = check(&r, "versions-agree");
+    assert_eq!(v, "block");
+    let at: Vec<(&str, u64)> = f.iter().map(|(p, l, _)| (p.as_str(), *l)).collect();
+    assert_eq!(at, vec![("Cargo.toml", 3), ("package.json", 3)]);
+    for (_, _, m) in &f {
+        assert!(m.contains("1.0.0") && m.contains("2.0.0"), "{m}");
+    }
+}

@@ -53,28 +53,51 @@ fn run(cx: &Context<'_>) -> Outcome {
             continue;
         }
         let agreed = manifest::consensus(&sources);
+        // A strict majority, or only the package manifests' word on a tie.
+        let majority = agreed.as_ref().is_some_and(|want| {
+            2 * sources
+                .iter()
+                .filter(|s| normalize(&s.field.value) == *want)
+                .count()
+                > sources.len()
+        });
         let seen: Vec<String> = sources.iter().map(|s| s.describe()).collect();
         for s in &sources {
             if agreed.as_deref() == Some(normalize(&s.field.value).as_str()) {
                 continue;
             }
-            let message = match &agreed {
-                Some(want) => format!(
-                    "package `{}`: {} says {}, but the other sources say {want}; seen: {}",
-                    pkg.display(),
-                    s.label,
-                    s.field.value,
-                    seen.join("; ")
+            let (message, help) = match &agreed {
+                Some(want) if majority => (
+                    format!(
+                        "package `{}`: {} says {}, but most sources say {want}; seen: {}",
+                        pkg.display(),
+                        s.label,
+                        s.field.value,
+                        seen.join("; ")
+                    ),
+                    format!("set this to {want} (or bump the others together with it)"),
                 ),
-                None => format!(
-                    "package `{}`: the version sources disagree and no majority decides; seen: {}",
-                    pkg.display(),
-                    seen.join("; ")
+                Some(want) => (
+                    format!(
+                        "package `{}`: {} says {}, but the package manifest says {want}; seen: {}",
+                        pkg.display(),
+                        s.label,
+                        s.field.value,
+                        seen.join("; ")
+                    ),
+                    format!(
+                        "release {want} here too, or correct the manifest if {} is the current version",
+                        s.field.value
+                    ),
                 ),
-            };
-            let help = match &agreed {
-                Some(want) => format!("set this to {want} (or bump the others together with it)"),
-                None => "decide the current version and set every source to it".to_string(),
+                None => (
+                    format!(
+                        "package `{}`: the version sources disagree and neither a majority nor the manifests decide; seen: {}",
+                        pkg.display(),
+                        seen.join("; ")
+                    ),
+                    "decide the current version and set every source to it".to_string(),
+                ),
             };
             findings.push(Finding::new(s.field.location.clone(), message, help));
         }
