@@ -347,3 +347,13 @@ fn manifests_that_disagree_with_no_majority_are_all_reported() {
         assert!(m.contains("1.0.0") && m.contains("2.0.0"), "{m}");
     }
 }
+
+#[test]
+fn files_setting_limits_what_versions_agree_reads() {
+    let policy = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/versions-agree/only-mix-and-changelog.toml"
+    );
+    let r = shipgate("versions-agree/bad", &["--policy", policy]);
+    assert_eq!(check(&r, "versions-agree").0, "pass");
+}

@@ -2,6 +2,7 @@
 
 use super::{BuiltIn, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
+use crate::manifest::selected;
 use crate::manifest::{self, SourceKind, changelog};
 
 pub static CHECK: BuiltIn = BuiltIn {
@@ -27,7 +28,10 @@ pub static CHECK: BuiltIn = BuiltIn {
 };
 
 fn run(cx: &Context<'_>) -> Outcome {
-    let d = manifest::discover(cx.tree);
+    let d = match selected(cx) {
+        Ok(sel) => manifest::discover_selected(cx.tree, sel.as_deref()),
+        Err(f) => return Outcome::Findings(vec![*f]),
+    };
     let mut findings: Vec<Finding> = d.errors.iter().map(|e| e.to_finding()).collect();
     let mut judged = 0;
     for pkg in &d.packages {

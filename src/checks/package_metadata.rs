@@ -3,6 +3,7 @@
 
 use super::{BuiltIn, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
+use crate::manifest::selected;
 use crate::manifest::{self, Manifest, npm};
 use crate::workflow::publish::Registry;
 
@@ -42,7 +43,10 @@ fn missing(loc: &Location, path: &str, registry: &str, key: &str, hint: &str) ->
 }
 
 fn run(cx: &Context<'_>) -> Outcome {
-    let d = manifest::discover(cx.tree);
+    let d = match selected(cx) {
+        Ok(sel) => manifest::discover_selected(cx.tree, sel.as_deref()),
+        Err(f) => return Outcome::Findings(vec![*f]),
+    };
     let mut findings: Vec<Finding> = d.errors.iter().map(|e| e.to_finding()).collect();
     let want_repo = cx.var("github_repository");
     let mut judged = 0;

@@ -4,6 +4,7 @@
 
 use super::{BuiltIn, Context, Meta, Outcome};
 use crate::finding::{Finding, Severity};
+use crate::manifest::selected;
 use crate::manifest::{self, normalize};
 
 pub static CHECK: BuiltIn = BuiltIn {
@@ -31,7 +32,10 @@ pub static CHECK: BuiltIn = BuiltIn {
 };
 
 fn run(cx: &Context<'_>) -> Outcome {
-    let d = manifest::discover(cx.tree);
+    let d = match selected(cx) {
+        Ok(sel) => manifest::discover_selected(cx.tree, sel.as_deref()),
+        Err(f) => return Outcome::Findings(vec![*f]),
+    };
     let mut findings: Vec<Finding> = d.errors.iter().map(|e| e.to_finding()).collect();
     let mut compared = 0;
     let mut notes = Vec::new();

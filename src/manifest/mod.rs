@@ -229,20 +229,40 @@ fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
+/// The files a check's policy `files` globs select (`None`: no such setting,
+/// every file); a bad glob is a finding.
+pub fn selected<'a>(
+    cx: &'a crate::checks::Context<'_>,
+) -> Result<Option<Vec<&'a str>>, Box<crate::finding::Finding>> {
+    match cx.files {
+        None => Ok(None),
+        Some(_) => cx.select(Vec::new()).map(Some),
+    }
+}
+
 /// Groups the tree's manifests into packages.
 pub fn discover(tree: &Tree) -> Discovery {
+    discover_selected(tree, None)
+}
+
+/// [`discover`], reading only the files in `selected` (a check's `files`
+/// setting) when given.
+pub fn discover_selected(tree: &Tree, selected: Option<&[&str]>) -> Discovery {
+    let chosen = |p: &str| selected.is_none_or(|s| s.contains(&p));
     let mut d = Discovery::default();
     let mut named: BTreeMap<String, ()> = BTreeMap::new();
     named.insert(String::new(), ());
-    let rp_manifest = match release_please::read_manifest(tree) {
-        Some(Ok(m)) => Some(m),
-        Some(Err(e)) => {
-            d.errors.push(e);
-            None
-        }
-        None => None,
-    };
-    let rp_config = match release_please::read_config(tree) {
+    let (rp_config_path, rp_manifest_path) = release_please::file_paths(tree);
+    let rp_manifest =
+        match release_please::read_manifest(tree).filter(|_| chosen(&rp_manifest_path)) {
+            Some(Ok(m)) => Some(m),
+            Some(Err(e)) => {
+                d.errors.push(e);
+                None
+            }
+            None => None,
+        };
+    let rp_config = match release_please::read_config(tree).filter(|_| chosen(&rp_config_path)) {
         Some(Ok(c)) => Some(c),
         Some(Err(e)) => {
             d.errors.push(e);
@@ -260,7 +280,7 @@ pub fn discover(tree: &Tree) -> Discovery {
     let mut manifests: BTreeMap<String, Vec<Manifest>> = BTreeMap::new();
     let paths: Vec<&str> = tree
         .paths()
-        .filter(|p| MANIFEST_NAMES.contains(&file_name(p)))
+        .filter(|p| MANIFEST_NAMES.contains(&file_name(p)) && chosen(p))
         .collect();
     let read_one = |p: &str, d: &mut Discovery| -> Option<Manifest> {
         let r = match file_name(p) {
@@ -329,12 +349,12 @@ pub fn discover(tree: &Tree) -> Discovery {
             .find(|p| p.dir == dir)
             .and_then(|p| p.changelog_path.clone())
             .map(|c| cargo::join(&dir, &c))
-            .filter(|c| tree.exists(c));
+            .filter(|c| tree.exists(c) && chosen(c));
         pkg.changelog = configured.or_else(|| {
             changelog::NAMES
                 .iter()
                 .map(|n| cargo::join(&dir, n))
-                .find(|p| tree.exists(p))
+                .find(|p| tree.exists(p) && chosen(p))
         });
         for m in &pkg.manifests {
             match m {
