@@ -357,3 +357,14 @@ fn files_setting_limits_what_versions_agree_reads() {
     let r = shipgate("versions-agree/bad", &["--policy", policy]);
     assert_eq!(check(&r, "versions-agree").0, "pass");
 }
+
+#[test]
+fn release_please_changelog_path_is_followed() {
+    let r = shipgate("versions-agree/changelog-path", &[]);
+    let (v, f) = check(&r, "versions-agree");
+    assert_eq!(v, "block");
+    let at: Vec<(&str, u64)> = f.iter().map(|(p, l, _)| (p.as_str(), *l)).collect();
+    // Package-relative (lib/HISTORY.md) and, as configs often spell it,
+    // root-relative (tool/NEWS.md).
+    assert_eq!(at, vec![("lib/HISTORY.md", 3), ("tool/NEWS.md", 3)]);
+}

@@ -348,8 +348,13 @@ pub fn discover_selected(tree: &Tree, selected: Option<&[&str]>) -> Discovery {
             .flat_map(|c| &c.packages)
             .find(|p| p.dir == dir)
             .and_then(|p| p.changelog_path.clone())
-            .map(|c| cargo::join(&dir, &c))
-            .filter(|c| tree.exists(c) && chosen(c));
+            .and_then(|c| {
+                // release-please reads it relative to the package; configs
+                // that spell it from the root are common enough to accept.
+                [cargo::join(&dir, &c), cargo::join("", &c)]
+                    .into_iter()
+                    .find(|p| tree.exists(p) && chosen(p))
+            });
         pkg.changelog = configured.or_else(|| {
             changelog::NAMES
                 .iter()
