@@ -368,3 +368,11 @@ fn release_please_changelog_path_is_followed() {
     // root-relative (tool/NEWS.md).
     assert_eq!(at, vec![("lib/HISTORY.md", 3), ("tool/NEWS.md", 3)]);
 }
+
+#[test]
+fn skip_changelog_leaves_an_archived_changelog_alone() {
+    let r = shipgate("versions-agree/skip-changelog", &[]);
+    assert_eq!(check(&r, "versions-agree").0, "pass");
+    assert_eq!(check(&r, "changelog-entry").0, "skip");
+    assert_eq!(check(&r, "release-please-config").0, "pass");
+}

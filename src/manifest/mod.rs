@@ -343,10 +343,11 @@ pub fn discover_selected(tree: &Tree, selected: Option<&[&str]>) -> Discovery {
             dir: dir.clone(),
             ..Package::default()
         };
-        let configured = rp_config
+        let rp_package = rp_config
             .iter()
             .flat_map(|c| &c.packages)
-            .find(|p| p.dir == dir)
+            .find(|p| p.dir == dir);
+        let configured = rp_package
             .and_then(|p| p.changelog_path.clone())
             .and_then(|c| {
                 // release-please reads it relative to the package; configs
@@ -355,12 +356,21 @@ pub fn discover_selected(tree: &Tree, selected: Option<&[&str]>) -> Discovery {
                     .into_iter()
                     .find(|p| tree.exists(p) && chosen(p))
             });
-        pkg.changelog = configured.or_else(|| {
-            changelog::NAMES
-                .iter()
-                .map(|n| cargo::join(&dir, n))
-                .find(|p| tree.exists(p) && chosen(p))
-        });
+        pkg.changelog = if rp_package.is_some_and(|p| p.skip_changelog) {
+            let note = format!(
+                "{}: release-please keeps no CHANGELOG (skip-changelog)",
+                pkg.display()
+            );
+            pkg.notes.push(note);
+            None
+        } else {
+            configured.or_else(|| {
+                changelog::NAMES
+                    .iter()
+                    .map(|n| cargo::join(&dir, n))
+                    .find(|p| tree.exists(p) && chosen(p))
+            })
+        };
         for m in &pkg.manifests {
             match m {
                 Manifest::Pyproject(p) if p.is_package => {

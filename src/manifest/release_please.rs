@@ -26,6 +26,8 @@ pub struct RpPackage {
     pub key_location: Location,
     pub release_type: Option<Field>,
     pub changelog_path: Option<String>,
+    /// `skip-changelog: true`: release-please keeps no CHANGELOG here.
+    pub skip_changelog: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -132,6 +134,12 @@ pub fn read_config(tree: &Tree) -> Option<Result<RpConfig, FileError>> {
                         .or_else(|| df.root.get("changelog-path"))
                         .and_then(|n| n.as_str())
                         .map(str::to_string),
+                    skip_changelog: e
+                        .node
+                        .get("skip-changelog")
+                        .or_else(|| df.root.get("skip-changelog"))
+                        .and_then(|n| n.as_bool())
+                        .unwrap_or(false),
                 }
             })
             .collect();
