@@ -227,14 +227,10 @@ fn expand_members(tree: &Tree, dir: &str, ws: &Node) -> Vec<String> {
             .map(|s| join(dir, s.trim_end_matches('/')))
             .collect()
     };
-    let exclude = list("exclude");
+    let exclude = super::build_exclude(&list("exclude"));
     super::expand_dirs(tree, &list("members"), "Cargo.toml")
         .into_iter()
-        .filter(|m| {
-            !exclude
-                .iter()
-                .any(|e| m == e || m.starts_with(&format!("{e}/")))
-        })
+        .filter(|m| !exclude(m))
         .collect()
 }
 

@@ -307,6 +307,9 @@ pub fn discover_selected(tree: &Tree, selected: Option<&[&str]>) -> Discovery {
                 Manifest::Npm(n) => n.workspaces.iter().for_each(|m| {
                     named.insert(m.clone(), ());
                 }),
+                Manifest::Pyproject(p) => p.workspace_members.iter().for_each(|m| {
+                    named.insert(m.clone(), ());
+                }),
                 _ => {}
             }
             manifests.entry(String::new()).or_default().push(m);
@@ -389,6 +392,17 @@ pub fn discover_selected(tree: &Tree, selected: Option<&[&str]>) -> Discovery {
         d.packages.push(pkg);
     }
     d
+}
+
+/// A workspace `exclude` list as a test: a directory excluded by a path or glob
+/// (and everything below it).
+pub fn build_exclude(patterns: &[String]) -> impl Fn(&str) -> bool + use<> {
+    let globs: Vec<String> = patterns
+        .iter()
+        .flat_map(|p| [p.clone(), format!("{p}/**")])
+        .collect();
+    let set = crate::repo::build_globset(&globs).ok();
+    move |dir: &str| set.as_ref().is_some_and(|s| s.is_match(dir))
 }
 
 /// Directories matching `patterns` (globs, relative to the root) that hold `file`.

@@ -26,6 +26,8 @@ pub struct Pyproject {
     pub present: Vec<(String, Location)>,
     /// The `[project]` (or `[tool.poetry]`) header.
     pub location: Location,
+    /// uv workspace member directories (relative to the root).
+    pub workspace_members: Vec<String>,
 }
 
 fn str_field(df: &DataFile, n: &Node) -> Option<Field> {
@@ -56,7 +58,24 @@ pub fn read(tree: &Tree, path: &str) -> Result<Pyproject, FileError> {
         private: false,
         present: Vec::new(),
         location,
+        workspace_members: Vec::new(),
     };
+    if let Some(ws) = root.path("tool.uv.workspace") {
+        let list = |key: &str| -> Vec<String> {
+            ws.get(key)
+                .and_then(|n| n.as_array())
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(|n| n.as_str())
+                .map(|s| join(dir_of(path), s.trim_end_matches('/')))
+                .collect()
+        };
+        let exclude = super::build_exclude(&list("exclude"));
+        out.workspace_members = super::expand_dirs(tree, &list("members"), "pyproject.toml")
+            .into_iter()
+            .filter(|m| !exclude(m))
+            .collect();
+    }
     let backend = root
         .path("build-system.build-backend")
         .and_then(|n| n.as_str())
@@ -313,5 +332,19 @@ mod tests {
         assert_eq!(p.version.unwrap().location.line, 3);
         assert_eq!(p.present.len(), 4);
         assert!(!read(&t, "tools/pyproject.toml").unwrap().is_package);
+    }
+
+    #[test]
+    fn uv_workspace_members() {
+        let (_d, t) = tree(&[
+            (
+                "pyproject.toml",
+                "[project]\nname = \"root\"\n[tool.uv.workspace]\nmembers = [\"packages/*\"]\nexclude = [\"packages/seeds\"]\n",
+            ),
+            ("packages/a/pyproject.toml", "[project]\nname = \"a\"\n"),
+            ("packages/seeds/pyproject.toml", "[project]\nname = \"s\"\n"),
+        ]);
+        let p = read(&t, "pyproject.toml").unwrap();
+        assert_eq!(p.workspace_members, vec!["packages/a".to_string()]);
     }
 }
