@@ -158,6 +158,18 @@ fn changelog_entry_bad_names_the_missing_version() {
     assert_eq!(f.len(), 1);
     assert_eq!((f[0].0.as_str(), f[0].1), ("CHANGELOG.md", 5));
     assert!(f[0].2.contains("1.1.0") && f[0].2.contains("pyproject.toml"));
+    // A classic Poetry project with every key PyPI wants.
+    assert_eq!(check(&r, "package-metadata").0, "pass");
+}
+
+#[test]
+fn pyproject_without_readme_blocks_at_the_project_table() {
+    let r = shipgate("package-metadata/pyproject-bad", &[]);
+    let (v, f) = check(&r, "package-metadata");
+    assert_eq!(v, "block");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!((f[0].0.as_str(), f[0].1), ("pyproject.toml", 5));
+    assert!(f[0].2.contains("`readme`"), "{}", f[0].2);
 }
 
 #[test]

@@ -95,7 +95,9 @@ fn run(cx: &Context<'_>) -> Outcome {
                     }
                 }
                 Manifest::Pyproject(p) => {
-                    if !p.is_package || p.private {
+                    // Python has no `publish = false`: a uv workspace member is
+                    // held to PyPI's rules only when it is released.
+                    if !p.is_package || p.private || !(pkg.dir.is_empty() || pkg.released) {
                         continue;
                     }
                     judged += 1;

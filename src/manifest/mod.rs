@@ -79,6 +79,8 @@ pub struct Package {
     pub dir: String,
     /// Named by release-please or a workspace (or the root).
     pub named: bool,
+    /// Named by release-please's config or manifest.
+    pub released: bool,
     pub manifests: Vec<Manifest>,
     pub release_please: Option<Field>,
     /// The CHANGELOG path, if there is one.
@@ -335,6 +337,14 @@ pub fn discover_selected(tree: &Tree, selected: Option<&[&str]>) -> Discovery {
     for dir in dirs {
         let mut pkg = Package {
             named: named.contains_key(&dir),
+            released: rp_manifest
+                .iter()
+                .flat_map(|m| &m.entries)
+                .any(|(d, _, _)| *d == dir)
+                || rp_config
+                    .iter()
+                    .flat_map(|c| &c.packages)
+                    .any(|p| p.dir == dir),
             manifests: manifests.remove(&dir).unwrap_or_default(),
             release_please: rp_manifest.as_ref().and_then(|m| {
                 m.entries
