@@ -447,9 +447,19 @@ pub fn expand_dirs(tree: &Tree, patterns: &[String], file: &str) -> Vec<String> 
     out
 }
 
-/// Versions as compared: without a leading `v`, lower-case.
+/// Versions as compared: without a leading `v`, lower-case, and `1.2` read
+/// as `1.2.0`.
 pub fn normalize(v: &str) -> String {
-    v.trim().trim_start_matches(['v', 'V']).to_lowercase()
+    let v = v.trim().trim_start_matches(['v', 'V']).to_lowercase();
+    let cut = v
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(v.len());
+    let (core, rest) = v.split_at(cut);
+    let parts = core.split('.').count();
+    if core.is_empty() || core.ends_with('.') || parts >= 3 {
+        return v;
+    }
+    format!("{core}{}{rest}", ".0".repeat(3 - parts))
 }
 
 /// `0.0.0`, `0.0.0-development`: a version that release tooling fills in
@@ -579,6 +589,14 @@ mod tests {
         for v in ["1.5.0", "1.5.0-rc.1", "2.0.0b1", "0.10.0"] {
             assert!(!is_placeholder(v), "{v}");
         }
+    }
+
+    #[test]
+    fn normalizing() {
+        assert_eq!(normalize("v1.2"), "1.2.0");
+        assert_eq!(normalize("1.2-rc1"), "1.2.0-rc1");
+        assert_eq!(normalize("1.2.3.4"), "1.2.3.4");
+        assert_eq!(normalize("V2.0.0-Beta"), "2.0.0-beta");
     }
 
     #[test]
