@@ -186,7 +186,7 @@ fn package_metadata_bad_names_missing_keys() {
     let (v, f) = check(&r, "package-metadata");
     assert_eq!(v, "block");
     assert_eq!(f.len(), 2, "{f:?}");
-    assert_eq!((f[0].0.as_str(), f[0].1), ("mix.exs", 4));
+    assert_eq!((f[0].0.as_str(), f[0].1), ("mix.exs", 9));
     assert!(f[0].2.contains("`licenses`"));
     assert_eq!((f[1].0.as_str(), f[1].1), ("package.json", 1));
     assert!(f[1].2.contains("`license`"));

@@ -180,15 +180,17 @@ fn run(cx: &Context<'_>) -> Outcome {
                         ("links", &m.links),
                     ] {
                         if v.is_none() {
-                            findings.push(missing(
-                                &m.project_location,
-                                &m.path,
-                                "Hex",
-                                key,
-                                &format!(
-                                    "add `{key}:` to project/0 (licenses and links go in package/0)"
+                            let (at, hint) = match (key, &m.package_location) {
+                                ("description", _) | (_, None) => (
+                                    &m.project_location,
+                                    format!("add `{key}: …` to the keyword list project/0 returns"),
                                 ),
-                            ));
+                                (_, Some(pkg)) => (
+                                    pkg,
+                                    format!("add `{key}: …` to the `package:` keyword list"),
+                                ),
+                            };
+                            findings.push(missing(at, &m.path, "Hex", key, &hint));
                         }
                     }
                 }

@@ -26,6 +26,8 @@ pub struct MixProject {
     pub links: Option<Location>,
     /// Where `def project` is (or line 1), for findings about missing keys.
     pub project_location: Location,
+    /// Where `package:` is, for findings about missing Hex package keys.
+    pub package_location: Option<Location>,
 }
 
 /// The code part of a line: everything before a `#` comment outside a string.
@@ -123,6 +125,7 @@ pub fn read(path: &str, file: &TextFile) -> MixProject {
         version,
         version_note,
         publishes_to_hex: package.is_some() || description.is_some(),
+        package_location: package.clone(),
         description,
         licenses,
         links,
