@@ -9,6 +9,7 @@ pub mod evaluators;
 pub mod evidence;
 pub mod finding;
 pub mod init;
+pub mod manifest;
 pub mod policy;
 pub mod repo;
 pub mod report;

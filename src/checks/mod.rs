@@ -10,10 +10,14 @@ use crate::workflow::WorkflowFile;
 use std::sync::Arc;
 
 mod actions_pinned;
+mod changelog_entry;
 mod oidc_scope;
+mod package_metadata;
 mod publish_environment;
+mod release_please_config;
 mod secrets_in_environment;
 mod trusted_publishing;
+mod versions_agree;
 pub mod waivers;
 mod workflow_permissions;
 
@@ -60,6 +64,10 @@ pub static BUILTINS: &[&BuiltIn] = &[
     &publish_environment::CHECK,
     &trusted_publishing::CHECK,
     &secrets_in_environment::CHECK,
+    &versions_agree::CHECK,
+    &changelog_entry::CHECK,
+    &package_metadata::CHECK,
+    &release_please_config::CHECK,
 ];
 
 /// Every check's metadata, in `shipgate list` order, the engine's

@@ -6,6 +6,7 @@ use crate::checks::{Context, Outcome};
 use crate::policy::CustomCheck;
 use serde::de::DeserializeOwned;
 
+pub mod facts_equal;
 mod settings_environment;
 
 pub struct Evaluator {
@@ -21,7 +22,7 @@ pub struct Evaluator {
 pub type ParamError = (Option<&'static str>, String);
 
 /// Every evaluator, in `shipgate list` order.
-pub static EVALUATORS: &[&Evaluator] = &[&settings_environment::EVALUATOR];
+pub static EVALUATORS: &[&Evaluator] = &[&facts_equal::EVALUATOR, &settings_environment::EVALUATOR];
 
 pub fn find(name: &str) -> Option<&'static Evaluator> {
     EVALUATORS.iter().copied().find(|e| e.name == name)

@@ -31,6 +31,7 @@ pub fn load(abs: &Path, shown: &str) -> Result<Policy, PolicyError> {
         message: "the policy is not valid UTF-8".into(),
     })?;
     let mut policy = parse(&text, shown, 0)?;
+    evaluators::facts_equal::check_names(&policy)?;
     policy.path = Some(shown.to_string());
     Ok(policy)
 }

@@ -1,0 +1,114 @@
+//! `changelog-entry`: the CHANGELOG has a section for the version being released.
+
+use super::{BuiltIn, Context, Meta, Outcome};
+use crate::finding::{Finding, Location, Severity};
+use crate::manifest::selected;
+use crate::manifest::{self, SourceKind, changelog};
+
+pub static CHECK: BuiltIn = BuiltIn {
+    meta: Meta {
+        id: "changelog-entry",
+        title: "CHANGELOG has a section for the current version",
+        severity: Severity::Block,
+        lanes: &[],
+        rationale: "Release notes are what users read before they upgrade, and release tooling \
+            (release-please, GitHub release bodies, Hex docs) often copies them from the \
+            CHANGELOG section of the tagged version. A release whose version has no section ships \
+            without notes, or with the previous release's. The current version is the one the \
+            package's manifests agree on (or release-please's manifest when there is no other). \
+            Packages without a CHANGELOG are not judged.",
+        passes: "Cargo.toml:   version = \"2.1.0\"\nCHANGELOG.md: ## [2.1.0] - 2026-02-01",
+        fails: "Cargo.toml:   version = \"2.1.0\"\nCHANGELOG.md: ## [Unreleased]\n              ## [2.0.3] - 2026-01-01",
+        fix: "Add a section headed with the version (`## [2.1.0] - 2026-02-01`, or release-please's \
+            `## [2.1.0](…compare…) (2026-02-01)`); under Keep a Changelog, rename `[Unreleased]` \
+            to the version when you cut the release.",
+        params: &[],
+    },
+    run,
+};
+
+fn run(cx: &Context<'_>) -> Outcome {
+    let d = match selected(cx) {
+        Ok(sel) => manifest::discover_selected(cx.tree, sel.as_deref()),
+        Err(f) => return Outcome::Findings(vec![*f]),
+    };
+    let mut findings: Vec<Finding> = d.errors.iter().map(|e| e.to_finding()).collect();
+    let mut judged = 0;
+    for pkg in &d.packages {
+        let Some(path) = &pkg.changelog else { continue };
+        let sources = match pkg.sources(cx.tree) {
+            Ok(s) => s,
+            Err(e) => {
+                findings.push(e.to_finding());
+                continue;
+            }
+        };
+        let current: Vec<_> = sources
+            .iter()
+            .filter(|s| s.kind != SourceKind::Changelog)
+            .cloned()
+            .collect();
+        if current.is_empty() {
+            continue;
+        }
+        let version = match manifest::consensus(&current) {
+            Some(v) => v,
+            // Manifests disagree (versions-agree says so); judge the first one.
+            None => manifest::normalize(&current[0].field.value),
+        };
+        let Some(from) = current
+            .iter()
+            .find(|s| manifest::normalize(&s.field.value) == version)
+        else {
+            continue;
+        };
+        let doc = match cx.tree.markdown(path) {
+            Ok(d) => d,
+            Err(e) => {
+                findings.push(e.to_finding());
+                continue;
+            }
+        };
+        judged += 1;
+        if changelog::has_section(&doc, &version) {
+            continue;
+        }
+        let entries = changelog::entries(&doc);
+        let newest = changelog::newest_release(&doc);
+        let (location, top) = match (&newest, doc.headings.iter().find(|h| h.level <= 2)) {
+            (Some(n), _) => (
+                n.location.clone(),
+                format!("its newest release is {}", n.value),
+            ),
+            (None, Some(h)) => (
+                changelog::heading_location(&doc, h.line),
+                "it names no released version".to_string(),
+            ),
+            (None, None) => (Location::file(path), "it has no headings".to_string()),
+        };
+        let unreleased = entries.iter().any(|e| !e.released)
+            || doc
+                .headings
+                .iter()
+                .any(|h| h.text.to_lowercase().contains("unreleased"));
+        findings.push(Finding::new(
+            location,
+            format!(
+                "{path} has no section for {} (the current version, from {} at {}:{}); {top}",
+                from.field.value, from.label, from.field.location.path, from.field.location.line
+            ),
+            if unreleased {
+                format!(
+                    "turn the unreleased section into `## [{}] - <date>` before releasing",
+                    from.field.value
+                )
+            } else {
+                format!("add a `## [{}] - <date>` section", from.field.value)
+            },
+        ));
+    }
+    if judged == 0 && findings.is_empty() {
+        return Outcome::Skip("no CHANGELOG beside a package that states its version".into());
+    }
+    Outcome::Findings(findings)
+}

@@ -1,0 +1,117 @@
+//! `versions-agree`: every source that states a package's version states the
+//! same one — manifests, release-please's manifest and the newest CHANGELOG
+//! release — compared package by package.
+
+use super::{BuiltIn, Context, Meta, Outcome};
+use crate::finding::{Finding, Severity};
+use crate::manifest::selected;
+use crate::manifest::{self, normalize};
+
+pub static CHECK: BuiltIn = BuiltIn {
+    meta: Meta {
+        id: "versions-agree",
+        title: "Manifests, release-please and CHANGELOG state the same version",
+        severity: Severity::Block,
+        lanes: &[],
+        rationale: "A release is cut from whatever number the tooling reads: cargo and Hex publish \
+            the manifest's version, release-please bumps from its manifest, readers trust the \
+            CHANGELOG. When one of them drifts (a hand edit, a half-merged release PR) the tag, \
+            the package and the notes name different releases, and nobody notices until a \
+            registry refuses the upload or users install the wrong thing. Versions are compared \
+            per package: the root package (root manifests, release-please entry \".\", root \
+            CHANGELOG), and separately each release-please package or workspace member with its \
+            own sources. A nested manifest nothing names is its own package.",
+        passes: "mix.exs:                       version: \"1.4.0\"\n.release-please-manifest.json: { \".\": \"1.4.0\" }\nCHANGELOG.md:                  ## [1.4.0] - 2026-01-01",
+        fails: "mix.exs:                       version: \"1.4.0\"\n.release-please-manifest.json: { \".\": \"1.3.9\" }   <- the odd one out\nCHANGELOG.md:                  ## [1.4.0] - 2026-01-01",
+        fix: "Set every source to the version being released — usually by letting the release \
+            tooling (release-please, cargo-release, `npm version`) bump all of them in one \
+            commit — and add the CHANGELOG section for it.",
+        params: &[],
+    },
+    run,
+};
+
+fn run(cx: &Context<'_>) -> Outcome {
+    let d = match selected(cx) {
+        Ok(sel) => manifest::discover_selected(cx.tree, sel.as_deref()),
+        Err(f) => return Outcome::Findings(vec![*f]),
+    };
+    let mut findings: Vec<Finding> = d.errors.iter().map(|e| e.to_finding()).collect();
+    let mut compared = 0;
+    let mut notes = Vec::new();
+    for pkg in &d.packages {
+        notes.extend(pkg.notes.iter().cloned());
+        let sources = match pkg.sources(cx.tree) {
+            Ok(s) => s,
+            Err(e) => {
+                findings.push(e.to_finding());
+                continue;
+            }
+        };
+        if sources.len() < 2 {
+            continue;
+        }
+        compared += 1;
+        let first = normalize(&sources[0].field.value);
+        if sources.iter().all(|s| normalize(&s.field.value) == first) {
+            continue;
+        }
+        let agreed = manifest::consensus(&sources);
+        // A strict majority, or only the package manifests' word on a tie.
+        let majority = agreed.as_ref().is_some_and(|want| {
+            2 * sources
+                .iter()
+                .filter(|s| normalize(&s.field.value) == *want)
+                .count()
+                > sources.len()
+        });
+        let seen: Vec<String> = sources.iter().map(|s| s.describe()).collect();
+        for s in &sources {
+            if agreed.as_deref() == Some(normalize(&s.field.value).as_str()) {
+                continue;
+            }
+            let (message, help) = match &agreed {
+                Some(want) if majority => (
+                    format!(
+                        "package `{}`: {} says {}, but most sources say {want}; seen: {}",
+                        pkg.display(),
+                        s.label,
+                        s.field.value,
+                        seen.join("; ")
+                    ),
+                    format!("set this to {want} (or bump the others together with it)"),
+                ),
+                Some(want) => (
+                    format!(
+                        "package `{}`: {} says {}, but the package manifest says {want}; seen: {}",
+                        pkg.display(),
+                        s.label,
+                        s.field.value,
+                        seen.join("; ")
+                    ),
+                    format!(
+                        "release {want} here too, or correct the manifest if {} is the current version",
+                        s.field.value
+                    ),
+                ),
+                None => (
+                    format!(
+                        "package `{}`: the version sources disagree and neither a majority nor the manifests decide; seen: {}",
+                        pkg.display(),
+                        seen.join("; ")
+                    ),
+                    "decide the current version and set every source to it".to_string(),
+                ),
+            };
+            findings.push(Finding::new(s.field.location.clone(), message, help));
+        }
+    }
+    if compared == 0 && findings.is_empty() {
+        let mut why = "no package has two version sources to compare".to_string();
+        if !notes.is_empty() {
+            why.push_str(&format!(" (not read: {})", notes.join("; ")));
+        }
+        return Outcome::Skip(why);
+    }
+    Outcome::Findings(findings)
+}

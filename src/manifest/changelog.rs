@@ -1,0 +1,220 @@
+//! CHANGELOG.md releases from its headings, in Keep-a-Changelog
+//! (`## [1.2.0] - 2026-01-01`) and release-please
+//! (`## [1.2.0](https://…/compare/…) (2026-01-01)`, `### 1.2.1 (…)`) styles, and
+//! the bare forms (`# v1.2.0`, `## 1.2.0 (2026-01-01)`). `[Unreleased]` and
+//! headings marked unreleased are sections, not releases.
+
+use super::{Field, compare_versions};
+use crate::finding::Location;
+use crate::repo::markdown::MarkdownDoc;
+use regex::Regex;
+use std::cmp::Ordering;
+use std::sync::LazyLock;
+
+/// A heading that names a version.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub version: String,
+    /// False for `## 1.3.0 (unreleased)` and the like.
+    pub released: bool,
+    pub line: usize,
+    pub heading: String,
+}
+
+/// File names shipgate reads as a changelog, in preference order.
+pub const NAMES: &[&str] = &["CHANGELOG.md", "Changelog.md", "changelog.md", "CHANGES.md"];
+
+static VERSION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:[A-Za-z][\w./@-]*?[-@_/])?[vV]?(\d+\.\d+(?:\.\d+)*(?:[-.+]?[0-9A-Za-z][0-9A-Za-z.+-]*)?)$",
+    )
+    .expect("static regex")
+});
+
+/// The version a heading names, if it names one as its first word (after an
+/// optional `Version`/`Release` word or a component prefix like `pkg-v`).
+pub fn heading_version(text: &str) -> Option<(String, bool)> {
+    let lower = text.to_lowercase();
+    let released = ![
+        "unreleased",
+        "upcoming",
+        "not released",
+        "not yet released",
+        "unpublished",
+        "in progress",
+        "in development",
+        "releasedate",
+        "yyyy-mm-dd",
+        "xxxx-xx-xx",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+        && !lower
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| w == "tbd" || w == "tba" || w == "wip");
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || c == '[' || c == ']' || c == '(' || c == ')')
+        .map(|w| w.trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '*' | '_' | '`')))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut it = words.iter();
+    let mut first = *it.next()?;
+    if matches!(
+        first.to_lowercase().as_str(),
+        "version" | "release" | "v" | "ver"
+    ) {
+        first = it.next()?;
+    }
+    let caps = VERSION.captures(first)?;
+    let v = caps.get(1)?.as_str().trim_end_matches('.').to_string();
+    // `## 3.0 migration guide`, `## 1.x series`: about a version, not a release.
+    if it.next().is_some_and(|w| {
+        matches!(
+            w.to_lowercase().as_str(),
+            "migration"
+                | "migrating"
+                | "upgrade"
+                | "upgrading"
+                | "guide"
+                | "roadmap"
+                | "plans"
+                | "planned"
+                | "series"
+                | "branch"
+                | "compatibility"
+                | "deprecations"
+        )
+    }) {
+        return None;
+    }
+    Some((v, released))
+}
+
+/// Every heading that names a version, in document order.
+pub fn entries(doc: &MarkdownDoc) -> Vec<Entry> {
+    doc.headings
+        .iter()
+        .filter_map(|h| {
+            let (version, released) = heading_version(&h.text)?;
+            Some(Entry {
+                version,
+                released,
+                line: h.line,
+                heading: h.text.clone(),
+            })
+        })
+        .collect()
+}
+
+/// The newest released version: the highest one (so oldest-first files work too).
+pub fn newest_release(doc: &MarkdownDoc) -> Option<Field> {
+    let mut best: Option<Entry> = None;
+    for e in entries(doc).into_iter().filter(|e| e.released) {
+        let better = match &best {
+            None => true,
+            Some(b) => compare_versions(&e.version, &b.version) == Ordering::Greater,
+        };
+        if better {
+            best = Some(e);
+        }
+    }
+    best.map(|e| Field {
+        value: e.version,
+        location: heading_location(doc, e.line),
+    })
+}
+
+/// Whether some heading (released or not) names `version`.
+pub fn has_section(doc: &MarkdownDoc, version: &str) -> bool {
+    let want = super::normalize(version);
+    entries(doc)
+        .iter()
+        .any(|e| super::normalize(&e.version) == want)
+}
+
+pub fn heading_location(doc: &MarkdownDoc, line: usize) -> Location {
+    Location::new(&doc.path, line, 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::repo::TextFile;
+    use crate::repo::text::LineIndex;
+    use std::sync::Arc;
+
+    fn doc(t: &str) -> MarkdownDoc {
+        MarkdownDoc::parse(
+            "CHANGELOG.md",
+            Arc::new(TextFile {
+                text: t.into(),
+                lines: LineIndex::new(t),
+            }),
+        )
+    }
+
+    #[test]
+    fn heading_styles() {
+        let v = heading_version;
+        assert_eq!(v("[1.2.0] - 2026-01-01"), Some(("1.2.0".into(), true)));
+        assert_eq!(v("1.2.0 (2026-01-01)"), Some(("1.2.0".into(), true)));
+        assert_eq!(v("v1.2.0"), Some(("1.2.0".into(), true)));
+        assert_eq!(v("Version 2.0.0-rc.1"), Some(("2.0.0-rc.1".into(), true)));
+        assert_eq!(v("mylib-v0.4.1 (2026-02-02)"), Some(("0.4.1".into(), true)));
+        assert_eq!(v("1.3.0 (unreleased)"), Some(("1.3.0".into(), false)));
+        assert_eq!(v("15.0.0 (TBD)"), Some(("15.0.0".into(), false)));
+        assert_eq!(v("[2.0.0] - ReleaseDate"), Some(("2.0.0".into(), false)));
+        assert_eq!(v("[Unreleased]"), None);
+        assert_eq!(v("Added"), None);
+        assert_eq!(v("Bug Fixes"), None);
+        assert_eq!(v("Upgrading to 2.0"), None);
+        assert_eq!(v("3.0 migration guide"), None);
+        assert_eq!(v("4.18.2 / 2022-10-08"), Some(("4.18.2".into(), true)));
+        assert_eq!(v("1.5.13 (2021-09-22)"), Some(("1.5.13".into(), true)));
+        assert_eq!(v("2026-01-01"), None);
+    }
+
+    #[test]
+    fn keep_a_changelog_with_link_references() {
+        let d = doc(
+            "# Changelog\n\n## [Unreleased]\n\n### Added\n- x\n\n## [2.0.3] - 2026-01-01\n\n## [2.0.2] - 2025-12-01\n\n[Unreleased]: https://example.com/compare/v2.0.3...HEAD\n[2.0.3]: https://example.com/compare/v2.0.2...v2.0.3\n",
+        );
+        let n = newest_release(&d).unwrap();
+        assert_eq!(n.value, "2.0.3");
+        assert_eq!(n.location.line, 8);
+        assert!(has_section(&d, "2.0.2"));
+        assert!(!has_section(&d, "2.1.0"));
+    }
+
+    #[test]
+    fn release_please_style() {
+        let d = doc(
+            "# Changelog\n\n### [1.4.1](https://github.com/o/r/compare/v1.4.0...v1.4.1) (2026-03-02)\n\n### Bug Fixes\n\n* x\n\n## [1.4.0](https://github.com/o/r/compare/v1.3.9...v1.4.0) (2026-03-01)\n",
+        );
+        let n = newest_release(&d).unwrap();
+        assert_eq!((n.value.as_str(), n.location.line), ("1.4.1", 3));
+    }
+
+    #[test]
+    fn prereleases_order_numerically_across_styles() {
+        let d = doc(
+            "# Changelog\n\n## [5.0.0-alpha.10](https://github.com/o/r/compare/cli-v5.0.0-alpha.9...cli-v5.0.0-alpha.10) (2026-09-11)\n\n## [5.0.0-alpha.9](https://github.com/o/r/compare/x...y) (2026-09-02)\n\n<a name=\"v4.0.26\"></a>\n## [v4.0.26] - 2025-09-12\n",
+        );
+        let n = newest_release(&d).unwrap();
+        assert_eq!((n.value.as_str(), n.location.line), ("5.0.0-alpha.10", 3));
+    }
+
+    #[test]
+    fn oldest_first_and_bare_v() {
+        let d = doc("# v0.9.0\n\ntext\n\n# v1.0.0\n\nmore\n");
+        assert_eq!(newest_release(&d).unwrap().value, "1.0.0");
+        assert_eq!(newest_release(&d).unwrap().location.line, 5);
+    }
+
+    #[test]
+    fn unreleased_version_heading_is_a_section_not_a_release() {
+        let d = doc("## 1.3.0 (unreleased)\n\n## 1.2.0 (2026-01-01)\n");
+        assert_eq!(newest_release(&d).unwrap().value, "1.2.0");
+        assert!(has_section(&d, "1.3.0"));
+    }
+}

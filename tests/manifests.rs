@@ -1,0 +1,390 @@
+//! CLI tests for versions-agree, changelog-entry, package-metadata,
+//! release-please-config and the facts.equal evaluator, over fixture trees.
+
+use serde_json::Value;
+use std::process::Command;
+
+struct Run {
+    code: i32,
+    report: Value,
+}
+
+fn shipgate(fixture: &str, extra: &[&str]) -> Run {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/");
+    let out = Command::new(env!("CARGO_BIN_EXE_shipgate"))
+        .arg("check")
+        .arg(format!("{root}{fixture}"))
+        .args(["--format", "json"])
+        .args(extra)
+        .output()
+        .expect("run shipgate");
+    let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    Run {
+        code: out.status.code().expect("exit code"),
+        report,
+    }
+}
+
+/// A check's verdict and its findings as (path, line, message).
+fn check(run: &Run, id: &str) -> (String, Vec<(String, u64, String)>) {
+    let c = run.report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no check {id} in {}", run.report));
+    let findings = c["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    (c["verdict"].as_str().unwrap().to_string(), findings)
+}
+
+const MINE: &[&str] = &[
+    "versions-agree",
+    "changelog-entry",
+    "package-metadata",
+    "release-please-config",
+];
+
+fn assert_no_block(run: &Run, ids: &[&str]) {
+    for id in ids {
+        let (v, f) = check(run, id);
+        assert!(v == "pass" || v == "skip", "{id} is {v}: {f:?}");
+    }
+}
+
+#[test]
+fn versions_agree_good_passes() {
+    let r = shipgate("versions-agree/good", &[]);
+    assert_eq!(check(&r, "versions-agree").0, "pass");
+    assert_no_block(&r, MINE);
+    assert_eq!(r.code, 0);
+}
+
+#[test]
+fn release_please_manifest_is_the_odd_one_out() {
+    let r = shipgate("versions-agree/bad", &[]);
+    let (v, f) = check(&r, "versions-agree");
+    assert_eq!(v, "block");
+    assert_eq!(f.len(), 1, "{f:?}");
+    let (path, line, msg) = &f[0];
+    assert_eq!((path.as_str(), *line), (".release-please-manifest.json", 2));
+    assert!(msg.contains("1.4.0") && msg.contains("1.3.9"), "{msg}");
+    assert!(
+        msg.contains("mix.exs") && msg.contains("CHANGELOG.md"),
+        "{msg}"
+    );
+    assert_eq!(r.code, 1);
+}
+
+#[test]
+fn cargo_workspace_inherited_version_ahead_of_changelog() {
+    let r = shipgate("versions-agree/cargo-workspace", &[]);
+    let (v, f) = check(&r, "versions-agree");
+    assert_eq!(v, "block");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!((f[0].0.as_str(), f[0].1), ("CHANGELOG.md", 11));
+    assert!(f[0].2.contains("2.1.0") && f[0].2.contains("2.0.3"));
+    let (v, f) = check(&r, "changelog-entry");
+    assert_eq!(v, "block");
+    assert_eq!((f[0].0.as_str(), f[0].1), ("CHANGELOG.md", 11));
+    assert!(f[0].2.contains("no section for 2.1.0"), "{}", f[0].2);
+    // The member inherits license and repository: no metadata finding.
+    assert_eq!(check(&r, "package-metadata").0, "pass");
+}
+
+#[test]
+fn one_manifest_alone_never_blocks() {
+    let r = shipgate("versions-agree/single", &[]);
+    let (v, _) = check(&r, "versions-agree");
+    assert!(v == "skip" || v == "pass", "{v}");
+    assert_no_block(&r, MINE);
+    assert_eq!(r.code, 0);
+}
+
+#[test]
+fn monorepo_compares_per_package() {
+    let r = shipgate("versions-agree/monorepo", &[]);
+    let (v, f) = check(&r, "versions-agree");
+    assert_eq!(v, "block");
+    // Only packages/cli disagrees; the root, packages/core and the unnamed
+    // example app are not compared with each other.
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!((f[0].0.as_str(), f[0].1), ("packages/cli/package.json", 3));
+    assert!(f[0].2.contains("0.9.0") && f[0].2.contains("0.9.1"));
+    assert!(!f[0].2.contains("3.2.0") && !f[0].2.contains("0.0.1"));
+    assert_eq!(check(&r, "release-please-config").0, "pass");
+    assert_eq!(check(&r, "package-metadata").0, "pass");
+}
+
+#[test]
+fn unparsable_manifest_fails_closed_at_its_line() {
+    let r = shipgate("versions-agree/broken", &[]);
+    for id in ["versions-agree", "package-metadata"] {
+        let (v, f) = check(&r, id);
+        assert_eq!(v, "block", "{id}");
+        assert_eq!((f[0].0.as_str(), f[0].1), ("package.json", 5), "{id}");
+    }
+}
+
+#[test]
+fn changelog_entry_good() {
+    let r = shipgate("changelog-entry/good", &[]);
+    assert_eq!(check(&r, "changelog-entry").0, "pass");
+    assert_eq!(check(&r, "versions-agree").0, "pass");
+    assert_no_block(&r, MINE);
+}
+
+#[test]
+fn changelog_entry_bad_names_the_missing_version() {
+    let r = shipgate("changelog-entry/bad", &[]);
+    let (v, f) = check(&r, "changelog-entry");
+    assert_eq!(v, "block");
+    assert_eq!(f.len(), 1);
+    assert_eq!((f[0].0.as_str(), f[0].1), ("CHANGELOG.md", 5));
+    assert!(f[0].2.contains("1.1.0") && f[0].2.contains("pyproject.toml"));
+    // A classic Poetry project with every key PyPI wants.
+    assert_eq!(check(&r, "package-metadata").0, "pass");
+}
+
+#[test]
+fn pyproject_without_readme_blocks_at_the_project_table() {
+    let r = shipgate("package-metadata/pyproject-bad", &[]);
+    let (v, f) = check(&r, "package-metadata");
+    assert_eq!(v, "block");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!((f[0].0.as_str(), f[0].1), ("pyproject.toml", 5));
+    assert!(f[0].2.contains("`readme`"), "{}", f[0].2);
+}
+
+#[test]
+fn package_metadata_good_inherits_from_workspace() {
+    let r = shipgate("package-metadata/good", &[]);
+    let (v, f) = check(&r, "package-metadata");
+    assert_eq!(v, "pass", "{f:?}");
+    assert_no_block(&r, MINE);
+}
+
+#[test]
+fn package_metadata_bad_names_missing_keys() {
+    let r = shipgate("package-metadata/bad", &[]);
+    let (v, f) = check(&r, "package-metadata");
+    assert_eq!(v, "block");
+    assert_eq!(f.len(), 2, "{f:?}");
+    assert_eq!((f[0].0.as_str(), f[0].1), ("mix.exs", 9));
+    assert!(f[0].2.contains("`licenses`"));
+    assert_eq!((f[1].0.as_str(), f[1].1), ("package.json", 1));
+    assert!(f[1].2.contains("`license`"));
+}
+
+#[test]
+fn package_metadata_checks_repository_against_the_github_repo() {
+    let r = shipgate(
+        "versions-agree/monorepo",
+        &[
+            "--policy",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/fixtures/package-metadata/other-repo.toml"
+            ),
+        ],
+    );
+    let (v, f) = check(&r, "package-metadata");
+    assert_eq!(v, "block");
+    assert_eq!(f.len(), 2, "{f:?}");
+    assert_eq!((f[0].0.as_str(), f[0].1), ("packages/cli/package.json", 6));
+    assert!(f[0].2.contains("acme/monorepo") && f[0].2.contains("acme/elsewhere"));
+}
+
+#[test]
+fn release_please_config_good() {
+    let r = shipgate("release-please-config/good", &[]);
+    assert_eq!(check(&r, "release-please-config").0, "pass");
+    assert_no_block(&r, MINE);
+}
+
+#[test]
+fn release_please_config_bad() {
+    let r = shipgate("release-please-config/bad", &[]);
+    let (v, f) = check(&r, "release-please-config");
+    assert_eq!(v, "block");
+    let at: Vec<(&str, u64)> = f.iter().map(|(p, l, _)| (p.as_str(), *l)).collect();
+    assert_eq!(
+        at,
+        vec![
+            ("release-please-config.json", 4),
+            ("release-please-config.json", 5),
+            ("release-please-config.json", 6),
+        ]
+    );
+    assert!(f[0].2.contains("crates/old-name") && f[0].2.contains("does not exist"));
+    assert!(f[1].2.contains("tools/cli") && f[1].2.contains("no entry"));
+    assert!(f[2].2.contains("release-type `node`"));
+    assert_eq!(check(&r, "versions-agree").0, "pass");
+}
+
+#[test]
+fn facts_equal_good() {
+    let r = shipgate("facts-equal/good", &[]);
+    assert_eq!(check(&r, "install-snippet-current").0, "pass");
+    assert_eq!(r.code, 0);
+}
+
+#[test]
+fn facts_equal_majority_finds_the_readme() {
+    let r = shipgate("facts-equal/bad", &[]);
+    let (v, f) = check(&r, "install-snippet-current");
+    assert_eq!(v, "block");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!((f[0].0.as_str(), f[0].1), ("README.md", 9));
+    for s in ["1.3.0", "1.4.0", "mix.exs:4", "chart/Chart.yaml:4"] {
+        assert!(f[0].2.contains(s), "{s} in {}", f[0].2);
+    }
+}
+
+#[test]
+fn facts_equal_two_facts_blocks_at_the_readme_line() {
+    let policy = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/facts-equal/bad/two-facts.toml"
+    );
+    let r = shipgate("facts-equal/bad", &["--policy", policy]);
+    let (v, f) = check(&r, "readme-matches-mix");
+    assert_eq!(v, "block");
+    assert_eq!((f[0].0.as_str(), f[0].1), ("README.md", 9));
+    assert!(f[0].2.contains("1.3.0") && f[0].2.contains("1.4.0"));
+    assert_eq!(r.code, 1);
+}
+
+#[test]
+fn facts_equal_undefined_fact_is_a_policy_error() {
+    let policy = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/facts-equal/bad/undefined-fact.toml"
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_shipgate"))
+        .args([
+            "check",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/facts-equal/bad"),
+        ])
+        .args(["--policy", policy])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(":7:") && err.contains("readme.version"),
+        "{err}"
+    );
+}
+
+#[test]
+fn explain_and_list_know_the_checks() {
+    for id in MINE {
+        let out = Command::new(env!("CARGO_BIN_EXE_shipgate"))
+            .args(["explain", id])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "explain {id}");
+        assert!(!out.stdout.is_empty());
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_shipgate"))
+        .arg("list")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("facts.equal") && text.contains("versions-agree"));
+}
+
+#[test]
+fn release_please_paths_come_from_the_workflow() {
+    let r = shipgate("release-please-config/custom-paths", &[]);
+    let (v, f) = check(&r, "release-please-config");
+    assert_eq!(v, "block");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(
+        (f[0].0.as_str(), f[0].1),
+        (".github/release-please/config.json", 5)
+    );
+    assert!(f[0].2.contains("crates/bye"));
+    let (v, f) = check(&r, "versions-agree");
+    assert_eq!(v, "block");
+    assert_eq!(
+        (f[0].0.as_str(), f[0].1),
+        (".github/release-please/manifest.json", 2)
+    );
+    assert!(f[0].2.contains("0.1.15") && f[0].2.contains("0.1.16"));
+}
+
+#[test]
+fn an_app_package_json_is_not_held_to_npm_rules() {
+    // No entry points, files or npm publish workflow: an app, not a package.
+    let r = shipgate("package-metadata/app", &[]);
+    assert_eq!(check(&r, "package-metadata").0, "skip");
+    assert_eq!(r.code, 0);
+}
+
+#[test]
+fn a_private_workspace_root_version_is_not_a_release_version() {
+    // The root package.json is private and nothing bumps it; the root
+    // CHANGELOG describes the published workspace package.
+    let r = shipgate("versions-agree/private-root", &[]);
+    assert_no_block(&r, MINE);
+    assert_eq!(r.code, 0);
+}
+
+#[test]
+fn manifests_that_disagree_with_no_majority_are_all_reported() {
+    let r = shipgate("versions-agree/no-majority", &[]);
+    let (v, f) = check(&r, "versions-agree");
+    assert_eq!(v, "block");
+    let at: Vec<(&str, u64)> = f.iter().map(|(p, l, _)| (p.as_str(), *l)).collect();
+    assert_eq!(at, vec![("Cargo.toml", 3), ("package.json", 3)]);
+    for (_, _, m) in &f {
+        assert!(m.contains("1.0.0") && m.contains("2.0.0"), "{m}");
+    }
+}
+
+#[test]
+fn files_setting_limits_what_versions_agree_reads() {
+    let policy = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/versions-agree/only-mix-and-changelog.toml"
+    );
+    let r = shipgate("versions-agree/bad", &["--policy", policy]);
+    assert_eq!(check(&r, "versions-agree").0, "pass");
+}
+
+#[test]
+fn release_please_changelog_path_is_followed() {
+    let r = shipgate("versions-agree/changelog-path", &[]);
+    let (v, f) = check(&r, "versions-agree");
+    assert_eq!(v, "block");
+    let at: Vec<(&str, u64)> = f.iter().map(|(p, l, _)| (p.as_str(), *l)).collect();
+    // Package-relative (lib/HISTORY.md) and, as configs often spell it,
+    // root-relative (tool/NEWS.md).
+    assert_eq!(at, vec![("lib/HISTORY.md", 3), ("tool/NEWS.md", 3)]);
+}
+
+#[test]
+fn skip_changelog_leaves_an_archived_changelog_alone() {
+    let r = shipgate("versions-agree/skip-changelog", &[]);
+    assert_eq!(check(&r, "versions-agree").0, "pass");
+    assert_eq!(check(&r, "changelog-entry").0, "skip");
+    assert_eq!(check(&r, "release-please-config").0, "pass");
+}
