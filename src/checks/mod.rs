@@ -150,6 +150,12 @@ impl Workflows {
         self.parsed.iter().filter(|w| w.is_release())
     }
 
+    /// Whether any release workflow has a publishing job.
+    pub fn any_publishing(&self) -> bool {
+        self.releases()
+            .any(|w| w.release.publishing_jobs().next().is_some())
+    }
+
     /// The usual shape of a workflow check over release workflows: skip when
     /// there are none (and nothing failed to parse), else the broken files'
     /// findings plus what `per_workflow` finds in each release workflow.

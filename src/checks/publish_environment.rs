@@ -27,10 +27,7 @@ pub static CHECK: BuiltIn = BuiltIn {
 
 fn run(cx: &Context<'_>) -> Outcome {
     let wfs = cx.workflows();
-    let any_publishing = wfs
-        .releases()
-        .any(|w| w.release.publishing_jobs().next().is_some());
-    if wfs.broken.is_empty() && !any_publishing {
+    if wfs.broken.is_empty() && !wfs.any_publishing() {
         return Outcome::Skip("no publishing job".into());
     }
     let want = cx.var("publish_environment");

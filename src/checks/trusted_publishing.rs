@@ -50,10 +50,7 @@ fn is_credential_key(k: &str) -> bool {
 
 fn run(cx: &Context<'_>) -> Outcome {
     let wfs = cx.workflows();
-    let any_publishing = wfs
-        .releases()
-        .any(|w| w.release.publishing_jobs().next().is_some());
-    if wfs.broken.is_empty() && !any_publishing {
+    if wfs.broken.is_empty() && !wfs.any_publishing() {
         return Outcome::Skip("no publishing job".into());
     }
     let mut findings = wfs.broken.clone();

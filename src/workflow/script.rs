@@ -102,35 +102,26 @@ pub fn commands(script: &str) -> Vec<(usize, Command)> {
         if let Some(tag) = heredoc_tag(&logical) {
             in_heredoc = Some(tag);
         }
-        for part in split_commands(&logical) {
-            let words = normalise(part.words);
-            if !words.is_empty() {
-                out.push((
-                    start_line,
-                    Command {
-                        words,
-                        raw: part.raw.trim().to_string(),
-                    },
-                ));
-            }
-        }
+        push_commands(&logical, start_line, &mut out);
         logical.clear();
     }
-    if !logical.is_empty() {
-        for part in split_commands(&logical) {
-            let words = normalise(part.words);
-            if !words.is_empty() {
-                out.push((
-                    start_line,
-                    Command {
-                        words,
-                        raw: part.raw.trim().to_string(),
-                    },
-                ));
-            }
+    push_commands(&logical, start_line, &mut out);
+    out
+}
+
+fn push_commands(logical: &str, line: usize, out: &mut Vec<(usize, Command)>) {
+    for part in split_commands(logical) {
+        let words = normalise(part.words);
+        if !words.is_empty() {
+            out.push((
+                line,
+                Command {
+                    words,
+                    raw: part.raw.trim().to_string(),
+                },
+            ));
         }
     }
-    out
 }
 
 fn heredoc_tag(line: &str) -> Option<String> {
