@@ -10,9 +10,17 @@ use crate::workflow::WorkflowFile;
 use std::sync::Arc;
 
 mod actions_pinned;
+mod checkout_credentials;
+mod dispatch_recovery;
 mod oidc_scope;
 mod publish_environment;
+mod publish_isolation;
+mod push_tags;
+mod release_cache;
+mod release_concurrency;
+mod release_triggers;
 mod secrets_in_environment;
+mod template_injection;
 mod trusted_publishing;
 pub mod waivers;
 mod workflow_permissions;
@@ -60,6 +68,14 @@ pub static BUILTINS: &[&BuiltIn] = &[
     &publish_environment::CHECK,
     &trusted_publishing::CHECK,
     &secrets_in_environment::CHECK,
+    &publish_isolation::CHECK,
+    &release_concurrency::CHECK,
+    &dispatch_recovery::CHECK,
+    &release_triggers::CHECK,
+    &checkout_credentials::CHECK,
+    &template_injection::CHECK,
+    &release_cache::CHECK,
+    &push_tags::CHECK,
 ];
 
 pub fn builtin(id: &str) -> Option<&'static BuiltIn> {

@@ -6,6 +6,8 @@ use crate::checks::{Context, Outcome};
 use crate::policy::CustomCheck;
 use serde::de::DeserializeOwned;
 
+mod job_runs;
+
 pub struct Evaluator {
     pub name: &'static str,
     pub summary: &'static str,
@@ -19,7 +21,7 @@ pub struct Evaluator {
 pub type ParamError = (Option<&'static str>, String);
 
 /// Every evaluator, in `shipgate list` order.
-pub static EVALUATORS: &[&Evaluator] = &[];
+pub static EVALUATORS: &[&Evaluator] = &[&job_runs::EVALUATOR];
 
 pub fn find(name: &str) -> Option<&'static Evaluator> {
     EVALUATORS.iter().copied().find(|e| e.name == name)

@@ -1,0 +1,206 @@
+//! `release-concurrency`: a release workflow serialises its runs and never
+//! cancels one that is publishing from `main` or a tag.
+
+use super::{BuiltIn, Context, Meta, Outcome};
+use crate::finding::{Finding, Severity};
+use crate::workflow::expr::{Scenario, context_paths, eval, eval_template, interpolations};
+use crate::workflow::triggers::release_scenarios;
+use crate::workflow::{Key, WorkflowFile};
+use github_actions_models::common::expr::LoE;
+use github_actions_models::workflow::Concurrency;
+
+pub static CHECK: BuiltIn = BuiltIn {
+    meta: Meta {
+        id: "release-concurrency",
+        title: "Release workflows have a concurrency group and never cancel a release in flight",
+        severity: Severity::Block,
+        lanes: &[],
+        rationale: "Two release runs for the same ref race each other: both may tag, both may \
+            upload, and the registry keeps whichever lands first. A `concurrency` group makes \
+            them queue. `cancel-in-progress: true` is right for pull-request CI but wrong for a \
+            release: cancelling a run on `main` or a tag half-way through can leave a pushed tag \
+            without its package, or a package without its GitHub release. An expression such as \
+            `${{ github.ref != 'refs/heads/main' }}` cancels only superseded branch runs and \
+            passes. A group built only from contexts that are empty for the workflow's own \
+            triggers (`github.head_ref` on a push or tag workflow) is the same string for every \
+            run, so unrelated releases queue behind each other and a waiting run is cancelled \
+            when a newer one arrives.",
+        passes: "concurrency:\n  group: release-${{ github.ref }}\n  cancel-in-progress: ${{ github.ref != 'refs/heads/main' }}",
+        fails: "concurrency:\n  group: ${{ github.workflow }}-${{ github.head_ref }}\n  cancel-in-progress: true",
+        fix: "Give the release workflow `concurrency: { group: release-${{ github.ref }}, \
+            cancel-in-progress: false }` (or an expression that is false on `main` and tags), and \
+            key the group on something every run of this workflow has, such as `github.ref`.",
+        params: &[],
+    },
+    run,
+};
+
+fn run(cx: &Context<'_>) -> Outcome {
+    cx.workflows().over_releases(check)
+}
+
+fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
+    let scenarios = release_scenarios(&wf.model.on);
+    let release_jobs: Vec<&str> = wf
+        .release
+        .jobs
+        .iter()
+        .filter(|r| r.is_publishing() || !r.ships.is_empty())
+        .map(|r| r.id.as_str())
+        .collect();
+    if let Some(c) = &wf.model.concurrency {
+        judge(wf, c, &[Key::K("concurrency")], &scenarios, out);
+    }
+    let mut missing = Vec::new();
+    for (id, job) in wf.normal_jobs() {
+        if !release_jobs.contains(&id) {
+            continue;
+        }
+        match &job.concurrency {
+            Some(c) => judge(
+                wf,
+                c,
+                &[Key::K("jobs"), Key::K(id), Key::K("concurrency")],
+                &scenarios,
+                out,
+            ),
+            None => missing.push(id),
+        }
+    }
+    if wf.model.concurrency.is_none() && !missing.is_empty() {
+        let jobs: Vec<String> = missing.iter().map(|j| format!("`{j}`")).collect();
+        out.push(
+            Finding::new(
+                wf.locate_key(&[Key::K("on")]),
+                format!(
+                    "release workflow `{}` has no concurrency group (nor do its releasing jobs {}), so two runs can publish at once",
+                    wf.file_name(),
+                    jobs.join(", ")
+                ),
+                "add `concurrency: { group: release-${{ github.ref }}, cancel-in-progress: false }` at the top of the workflow",
+            )
+            .warn_only(),
+        );
+    }
+}
+
+fn judge(
+    wf: &WorkflowFile,
+    c: &Concurrency,
+    route: &[Key<'_>],
+    scenarios: &[Scenario],
+    out: &mut Vec<Finding>,
+) {
+    let (group, cancel) = match c {
+        Concurrency::Bare(g) => (g.as_str(), None),
+        Concurrency::Rich {
+            group,
+            cancel_in_progress,
+        } => (group.as_str(), Some(cancel_in_progress)),
+    };
+    if scenarios.is_empty() {
+        // Only pull-request runs: release-triggers reports that.
+        return;
+    }
+    let mut group_route = route.to_vec();
+    if matches!(c, Concurrency::Rich { .. }) {
+        group_route.push(Key::K("group"));
+    }
+    if let Some(empty) = collapsed(group, scenarios) {
+        out.push(
+            Finding::new(
+                wf.locate(&group_route),
+                format!(
+                    "concurrency group `{group}` is the same for every run of this workflow: {} is empty for its triggers ({}), so every release shares one group and a waiting run is cancelled when a newer one arrives",
+                    empty.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", "),
+                    trigger_summary(scenarios)
+                ),
+                "key the group on a context these runs have, e.g. `release-${{ github.ref }}`",
+            )
+            .warn_only(),
+        );
+    }
+    let Some(cancel) = cancel else { return };
+    let mut cancel_route = route.to_vec();
+    cancel_route.push(Key::K("cancel-in-progress"));
+    match cancel {
+        LoE::Literal(false) => {}
+        LoE::Literal(true) => out.push(Finding::new(
+            wf.locate(&cancel_route),
+            format!(
+                "`cancel-in-progress: true` in release workflow `{}` cancels a release already in flight on {}",
+                wf.file_name(),
+                refs_of(scenarios.iter())
+            ),
+            "set `cancel-in-progress: false`, or `${{ github.ref != 'refs/heads/main' }}` to cancel only superseded branch runs",
+        )),
+        LoE::Expr(e) => {
+            let cancels: Vec<&Scenario> = scenarios
+                .iter()
+                .filter(|s| eval(e.as_bare(), s).is_some_and(|v| v.truthy()))
+                .collect();
+            if !cancels.is_empty() {
+                out.push(Finding::new(
+                    wf.locate(&cancel_route),
+                    format!(
+                        "`cancel-in-progress: {}` is true on {}, so it cancels a release already in flight",
+                        e.as_curly(),
+                        refs_of(cancels.into_iter())
+                    ),
+                    "make the expression false on `main` and tags, e.g. `${{ github.ref != 'refs/heads/main' && !startsWith(github.ref, 'refs/tags/') }}`",
+                ));
+            }
+        }
+    }
+}
+
+/// The contexts that are empty in every run, when the group evaluates to
+/// one constant string across all of them.
+fn collapsed(group: &str, scenarios: &[Scenario]) -> Option<Vec<String>> {
+    let parts = interpolations(group);
+    if parts.is_empty() {
+        // A literal group is a deliberate single queue.
+        return None;
+    }
+    let values: Option<Vec<String>> = scenarios
+        .iter()
+        .map(|s| eval_template(group, s).map(|v| v.render()))
+        .collect();
+    let values = values?;
+    if values.iter().any(|v| v != &values[0]) {
+        return None;
+    }
+    let mut empty = Vec::new();
+    for (_, _, inner) in &parts {
+        let all_empty = scenarios
+            .iter()
+            .all(|s| eval(inner, s).is_some_and(|v| v.render().is_empty()));
+        if all_empty {
+            empty.extend(context_paths(inner));
+        }
+    }
+    (!empty.is_empty()).then_some(empty)
+}
+
+fn refs_of<'a>(s: impl Iterator<Item = &'a Scenario>) -> String {
+    let mut main = false;
+    let mut tags = false;
+    for sc in s {
+        if sc.git_ref.starts_with("refs/tags/") {
+            tags = true;
+        } else {
+            main = true;
+        }
+    }
+    match (main, tags) {
+        (true, true) => "`main` and tags".into(),
+        (false, true) => "tags".into(),
+        _ => "`main`".into(),
+    }
+}
+
+fn trigger_summary(s: &[Scenario]) -> String {
+    let mut evs: Vec<&str> = s.iter().map(|s| s.event.as_str()).collect();
+    evs.dedup();
+    evs.join(", ")
+}

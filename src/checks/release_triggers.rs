@@ -1,0 +1,118 @@
+//! `release-triggers`: release workflows do not run on pull-request events.
+
+use super::{BuiltIn, Context, Meta, Outcome};
+use crate::finding::{Finding, Severity};
+use crate::workflow::triggers::event_names;
+use crate::workflow::{Key, WorkflowFile};
+use github_actions_models::common::If;
+
+pub static CHECK: BuiltIn = BuiltIn {
+    meta: Meta {
+        id: "release-triggers",
+        title: "Release workflows are not triggered by pull requests",
+        severity: Severity::Block,
+        lanes: &[],
+        rationale: "`pull_request_target` runs with the base repository's secrets and a write \
+            token while the pull request's author chooses what it acts on; in a workflow that \
+            publishes, one crafted pull request is a release. `pull_request` from a branch of \
+            the same repository also reaches the environment and its secrets. Releases should \
+            start from a push to a protected branch, a tag, a GitHub release, or a deliberate \
+            `workflow_dispatch`. When every job that publishes or ships is guarded by an `if:` \
+            that excludes pull-request runs, the trigger only warns: the guard is the one thing \
+            standing between a pull request and the release.",
+        passes: "on:\n  push:\n    tags: ['v*']",
+        fails: "on:\n  pull_request_target:\n    types: [closed]",
+        fix: "Trigger the release on `push` (tags or the release branch), `release: published` or \
+            `workflow_dispatch`, and move pull-request CI (building, testing, dry runs) to its own \
+            workflow that holds no publish credentials.",
+        params: &[],
+    },
+    run,
+};
+
+const PR_EVENTS: &[&str] = &["pull_request_target", "pull_request"];
+
+fn run(cx: &Context<'_>) -> Outcome {
+    cx.workflows().over_releases(check)
+}
+
+fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
+    let events = event_names(&wf.model.on);
+    for ev in PR_EVENTS {
+        if !events.iter().any(|e| e == ev) {
+            continue;
+        }
+        let loc = wf.locate_key(&[Key::K("on"), Key::K(ev)]);
+        let unguarded: Vec<&str> = wf
+            .release
+            .jobs
+            .iter()
+            .filter(|r| r.is_publishing() || !r.ships.is_empty())
+            .filter(|r| !guarded(wf, &r.id))
+            .map(|r| r.id.as_str())
+            .collect();
+        let base = format!("release workflow `{}` runs on `{ev}`", wf.file_name());
+        if *ev == "pull_request" && unguarded.is_empty() {
+            out.push(
+                Finding::new(
+                    loc,
+                    format!(
+                        "{base}; its publishing jobs are guarded by `if:` conditions that exclude pull requests, which is all that keeps a pull request from releasing"
+                    ),
+                    "move pull-request CI to its own workflow so the release workflow never runs for a pull request",
+                )
+                .warn_only(),
+            );
+            continue;
+        }
+        let why = if *ev == "pull_request_target" {
+            "it runs with this repository's secrets and write token on behalf of the pull request's author"
+        } else {
+            "a pull request from a branch of this repository reaches its credentials"
+        };
+        let jobs = if unguarded.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " (publishing or shipping without a guard: {})",
+                unguarded
+                    .iter()
+                    .map(|j| format!("`{j}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        out.push(Finding::new(
+            loc,
+            format!("{base}: {why}{jobs}"),
+            "trigger releases on push to a protected branch, a tag, `release` or `workflow_dispatch`; run pull-request CI in a separate workflow",
+        ));
+    }
+}
+
+/// Whether a job's `if:` keeps it from running for pull-request events.
+fn guarded(wf: &WorkflowFile, job_id: &str) -> bool {
+    let Some((_, job)) = wf.normal_jobs().find(|(id, _)| *id == job_id) else {
+        return false;
+    };
+    let Some(If::Expr(e)) = &job.r#if else {
+        return matches!(job.r#if, Some(If::Bool(false)));
+    };
+    let e = e.to_ascii_lowercase().replace('"', "'");
+    let e: String = e.split_whitespace().collect::<Vec<_>>().join(" ");
+    [
+        "github.event_name == 'push'",
+        "github.event_name == 'release'",
+        "github.event_name == 'workflow_dispatch'",
+        "github.event_name != 'pull_request'",
+        "startswith(github.ref, 'refs/tags/",
+        "startswith(github.ref, 'refs/tags",
+        "github.ref == 'refs/heads/",
+        "github.ref_type == 'tag'",
+        "github.event.pull_request.merged == true",
+        "github.event.pull_request.merged",
+    ]
+    .iter()
+    .any(|g| e.contains(g))
+        && !e.contains("||")
+}

@@ -1,0 +1,115 @@
+//! `template-injection`: values an outsider writes are never expanded into
+//! a script of a release workflow.
+
+use super::{BuiltIn, Context, Meta, Outcome};
+use crate::finding::{Finding, Severity};
+use crate::workflow::contexts::{Control, control};
+use crate::workflow::expr::{context_paths, interpolations};
+use crate::workflow::publish::action_slug;
+use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_route};
+use github_actions_models::workflow::job::StepBody;
+
+pub static CHECK: BuiltIn = BuiltIn {
+    meta: Meta {
+        id: "template-injection",
+        title: "Release scripts do not expand attacker-controlled expressions",
+        severity: Severity::Block,
+        lanes: &[],
+        rationale: "GitHub substitutes `${{ … }}` into a `run:` script before the shell reads it. \
+            A commit message, branch name, pull-request title or author name is text an outsider \
+            chooses; written as `\"; curl … | sh; echo \"` it becomes part of the script and runs \
+            with the release job's token and credentials. Passing the value through `env:` and \
+            quoting the variable keeps it data. Workflow inputs are chosen by whoever can \
+            dispatch the workflow, a smaller circle, so they warn.",
+        passes: "- run: ./notify.sh \"$AUTHOR\"\n  env:\n    AUTHOR: ${{ github.event.head_commit.author.name }}",
+        fails: "- run: ./notify.sh \"${{ github.event.head_commit.author.name }}\"",
+        fix: "Move each expression into the step's `env:` (`AUTHOR: ${{ … }}`) and use the \
+            quoted shell variable (`\"$AUTHOR\"`) in the script; in `actions/github-script`, read \
+            `context.payload` or `process.env` instead of interpolating.",
+        params: &[],
+    },
+    run,
+};
+
+fn run(cx: &Context<'_>) -> Outcome {
+    cx.workflows().over_releases(check)
+}
+
+fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
+    for (job_id, job) in wf.normal_jobs() {
+        for (i, step) in job.steps.iter().enumerate() {
+            let (key, script) = match &step.body {
+                StepBody::Run { run, .. } => ("run", run.clone()),
+                StepBody::Uses { uses, with } => {
+                    if action_slug(uses).as_deref() != Some("actions/github-script") {
+                        continue;
+                    }
+                    match env_map(with).and_then(|w| w.get("script")) {
+                        Some(s) => ("script", env_value(s)),
+                        None => continue,
+                    }
+                }
+            };
+            let mut route = step_route(job_id, i);
+            if key == "script" {
+                route.push(Key::K("with"));
+            }
+            route.push(Key::K(key));
+            for (_, whole, inner) in interpolations(&script) {
+                judge(wf, &route, job_id, whole, inner, out);
+            }
+        }
+    }
+}
+
+fn judge(
+    wf: &WorkflowFile,
+    route: &[Key<'_>],
+    job_id: &str,
+    whole: &str,
+    inner: &str,
+    out: &mut Vec<Finding>,
+) {
+    let paths = context_paths(inner);
+    let outsider: Vec<&String> = paths
+        .iter()
+        .filter(|p| control(p) == Control::Outsider)
+        .collect();
+    let caller: Vec<&String> = paths
+        .iter()
+        .filter(|p| control(p) == Control::Caller)
+        .collect();
+    let loc = wf.locate_in(route, whole);
+    let var = suggest_var(paths.first().map(String::as_str).unwrap_or("VALUE"));
+    let help = format!(
+        "pass it through the step's env (`{var}: {whole}`) and use \"${var}\" in the script"
+    );
+    if let Some(p) = outsider.first() {
+        out.push(Finding::new(
+            loc,
+            format!(
+                "`{whole}` in job `{job_id}` expands `{p}`, which an outsider controls, straight into the script"
+            ),
+            help,
+        ));
+    } else if let Some(p) = caller.first() {
+        out.push(
+            Finding::new(
+                loc,
+                format!(
+                    "`{whole}` in job `{job_id}` expands the workflow input `{p}` straight into the script"
+                ),
+                help,
+            )
+            .warn_only(),
+        );
+    }
+}
+
+/// `github.event.head_commit.author.name` → `AUTHOR_NAME`.
+fn suggest_var(path: &str) -> String {
+    let segs: Vec<&str> = path.split('.').filter(|s| *s != "*").collect();
+    let tail = &segs[segs.len().saturating_sub(2)..];
+    let v = tail.join("_").replace('-', "_").to_ascii_uppercase();
+    if v.is_empty() { "VALUE".into() } else { v }
+}

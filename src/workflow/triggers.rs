@@ -1,0 +1,139 @@
+//! What starts a workflow: event names in every form of `on:` (a string, a
+//! list, a map), and the kinds of run (a push to `main`, a tag) it has.
+
+use super::expr::Scenario;
+use github_actions_models::workflow::Trigger;
+use github_actions_models::workflow::event::{OptionalBody, Push, TagFilters, WorkflowDispatch};
+
+/// The event names that trigger `on`, in snake_case (`pull_request_target`).
+pub fn event_names(on: &Trigger) -> Vec<String> {
+    match on {
+        Trigger::BareEvent(e) => vec![snake(&format!("{e:?}"))],
+        Trigger::BareEvents(es) => es.iter().map(|e| snake(&format!("{e:?}"))).collect(),
+        Trigger::Events(events) => match serde_json::to_value(events.as_ref()) {
+            Ok(serde_json::Value::Object(m)) => m
+                .into_iter()
+                .filter(|(_, v)| v.as_str() != Some("Missing"))
+                .map(|(k, _)| k)
+                .collect(),
+            _ => Vec::new(),
+        },
+    }
+}
+
+pub fn has_event(on: &Trigger, name: &str) -> bool {
+    event_names(on).iter().any(|e| e == name)
+}
+
+/// The `workflow_dispatch` body: `Some(None)` for a bare `workflow_dispatch:`.
+pub fn dispatch(on: &Trigger) -> Option<Option<&WorkflowDispatch>> {
+    match on {
+        Trigger::Events(e) => match &e.workflow_dispatch {
+            OptionalBody::Missing => None,
+            OptionalBody::Default => Some(None),
+            OptionalBody::Body(b) => Some(Some(b)),
+        },
+        _ => has_event(on, "workflow_dispatch").then_some(None),
+    }
+}
+
+fn push_body(on: &Trigger) -> Option<&Push> {
+    match on {
+        Trigger::Events(e) => match &e.push {
+            OptionalBody::Body(b) => Some(b),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The kinds of non-pull-request run this workflow has, each twice (two
+/// different tags or run ids) so that values which differ per run can be
+/// told from constants.
+pub fn release_scenarios(on: &Trigger) -> Vec<Scenario> {
+    let mut out = Vec::new();
+    let tags = |ev: &str, out: &mut Vec<Scenario>| {
+        out.push(Scenario::new(ev, "refs/tags/v1.0.0", "1"));
+        out.push(Scenario::new(ev, "refs/tags/v1.0.1", "2"));
+    };
+    let main = |ev: &str, out: &mut Vec<Scenario>| {
+        out.push(Scenario::new(ev, "refs/heads/main", "1"));
+        out.push(Scenario::new(ev, "refs/heads/main", "2"));
+    };
+    for ev in event_names(on) {
+        match ev.as_str() {
+            "push" => {
+                let (branches, tag_filters) = push_body(on)
+                    .map(|p| (p.branch_filters.is_some(), p.tag_filters.is_some()))
+                    .unwrap_or((false, false));
+                let tags_ignored_all = matches!(
+                    push_body(on).and_then(|p| p.tag_filters.as_ref()),
+                    Some(TagFilters::TagsIgnore(v)) if v.iter().any(|t| t == "*" || t == "**")
+                );
+                // GitHub: with only `branches`, tags do not trigger; with only `tags`, branches do not.
+                if (!branches || tag_filters) && !tags_ignored_all {
+                    tags("push", &mut out);
+                }
+                if !tag_filters || branches {
+                    main("push", &mut out);
+                }
+            }
+            "release" | "create" | "registry_package" => tags(&ev, &mut out),
+            "workflow_call" => {
+                tags("push", &mut out);
+                main("push", &mut out);
+            }
+            "workflow_dispatch"
+            | "schedule"
+            | "workflow_run"
+            | "repository_dispatch"
+            | "merge_group" => main(&ev, &mut out),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn snake(camel: &str) -> String {
+    let mut s = String::new();
+    for (i, c) in camel.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                s.push('_');
+            }
+            s.push(c.to_ascii_lowercase());
+        } else {
+            s.push(c);
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn on(y: &str) -> Trigger {
+        yaml_serde::from_str(y).unwrap()
+    }
+
+    #[test]
+    fn every_form_of_on() {
+        assert_eq!(
+            event_names(&on("pull_request_target")),
+            ["pull_request_target"]
+        );
+        assert_eq!(
+            event_names(&on("[push, workflow_dispatch]")),
+            ["push", "workflow_dispatch"]
+        );
+        let m = on("push:\n  tags: ['v*']\nworkflow_dispatch:\n");
+        assert_eq!(event_names(&m), ["push", "workflow_dispatch"]);
+        assert!(matches!(dispatch(&m), Some(None)));
+        let sc = release_scenarios(&on("push:\n  tags: ['v*']\n"));
+        assert!(sc.iter().all(|s| s.git_ref.starts_with("refs/tags/")));
+        let sc = release_scenarios(&on("push:\n  branches: [main]\n"));
+        assert!(sc.iter().all(|s| s.git_ref == "refs/heads/main"));
+        assert!(release_scenarios(&on("pull_request")).is_empty());
+    }
+}
