@@ -152,7 +152,7 @@ fn offences(wf: &WorkflowFile, job_id: &str, job: &NormalJob, role: &JobRole) ->
                         if (cmd.matches("poetry publish") && cmd.has_flag(&["--build"]))
                             || cmd.matches("maturin publish")
                         {
-                            Some(format!("builds with `{}`", cmd.text()))
+                            Some(format!("builds with `{}`", shown(&cmd)))
                         } else {
                             None
                         }
@@ -172,7 +172,7 @@ fn offences(wf: &WorkflowFile, job_id: &str, job: &NormalJob, role: &JobRole) ->
                             } else {
                                 "builds with"
                             };
-                            format!("{verb} `{}`", cmd.text())
+                            format!("{verb} `{}`", shown(&cmd))
                         })
                     };
                     if let Some(what) = what {
@@ -200,6 +200,16 @@ fn old_major(uses: &Uses, min: u32) -> bool {
         .and_then(|v| v.split('.').next())
         .and_then(|m| m.parse::<u32>().ok())
         .is_some_and(|m| m < min)
+}
+
+/// A command as written, without a trailing comment.
+fn shown(cmd: &crate::workflow::script::Command) -> String {
+    let raw = cmd.raw.split(" #").next().unwrap_or(&cmd.raw).trim();
+    if raw.is_empty() {
+        cmd.text()
+    } else {
+        raw.to_string()
+    }
 }
 
 fn dedup(mut v: Vec<&str>) -> Vec<&str> {
