@@ -158,7 +158,7 @@ fn injection_in_github_script_and_indexed_commits_blocks() {
     let (r, _) = check("template-injection/pr-title", "template-injection");
     assert_eq!(
         places(&r, "template-injection"),
-        [at(13, "block"), at(16, "block")]
+        [at(14, "block"), at(17, "block")]
     );
 }
 
@@ -254,6 +254,15 @@ fn pull_request_with_unguarded_publish_blocks_and_guarded_warns() {
     assert_eq!(places(&r, "release-triggers"), [at(2, "block")]);
     let (r, _) = check("release-triggers/guarded", "release-triggers");
     assert_eq!(places(&r, "release-triggers"), [at(2, "warn")]);
+}
+
+#[test]
+fn step_and_needs_guards_count_but_a_needs_on_a_running_job_does_not() {
+    let (r, _) = check("release-triggers/step-guarded", "release-triggers");
+    assert_eq!(places(&r, "release-triggers"), [at(4, "warn")]);
+    let (r, _) = check("release-triggers/needs-unguarded", "release-triggers");
+    assert_eq!(places(&r, "release-triggers"), [at(4, "block")]);
+    assert!(message(&r, "release-triggers", 0).contains("`release`"));
 }
 
 // ---- checkout-credentials -------------------------------------------------

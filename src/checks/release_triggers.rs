@@ -2,6 +2,7 @@
 
 use super::{BuiltIn, Context, Meta, Outcome};
 use crate::finding::{Finding, Severity};
+use crate::workflow::expr::{Scenario, eval, eval_template};
 use crate::workflow::triggers::event_names;
 use crate::workflow::{Key, WorkflowFile};
 use github_actions_models::common::If;
@@ -90,29 +91,69 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     }
 }
 
-/// Whether a job's `if:` keeps it from running for pull-request events.
+/// Whether a job cannot publish or ship on a pull-request run: the job is
+/// skipped there, or every publishing or shipping step's `if:` is false.
 fn guarded(wf: &WorkflowFile, job_id: &str) -> bool {
+    if skipped_on_pr(wf, job_id, 0) {
+        return true;
+    }
     let Some((_, job)) = wf.normal_jobs().find(|(id, _)| *id == job_id) else {
         return false;
     };
-    let Some(If::Expr(e)) = &job.r#if else {
-        return matches!(job.r#if, Some(If::Bool(false)));
+    let Some(role) = wf.release.job(job_id) else {
+        return false;
     };
-    let e = e.to_ascii_lowercase().replace('"', "'");
-    let e: String = e.split_whitespace().collect::<Vec<_>>().join(" ");
-    [
-        "github.event_name == 'push'",
-        "github.event_name == 'release'",
-        "github.event_name == 'workflow_dispatch'",
-        "github.event_name != 'pull_request'",
-        "startswith(github.ref, 'refs/tags/",
-        "startswith(github.ref, 'refs/tags",
-        "github.ref == 'refs/heads/",
-        "github.ref_type == 'tag'",
-        "github.event.pull_request.merged == true",
-        "github.event.pull_request.merged",
-    ]
-    .iter()
-    .any(|g| e.contains(g))
-        && !e.contains("||")
+    let steps: Vec<usize> = role
+        .publishes
+        .iter()
+        .map(|p| p.step)
+        .chain(role.ships.iter().map(|s| s.step))
+        .collect();
+    !steps.is_empty()
+        && steps.iter().all(|i| {
+            job.steps
+                .get(*i)
+                .and_then(|s| s.r#if.as_ref())
+                .is_some_and(false_on_pull_request)
+        })
+}
+
+/// Whether a job is skipped on a pull-request run: its `if:` is false there,
+/// or it `needs` a job that is skipped (and does not force itself with `always()`).
+fn skipped_on_pr(wf: &WorkflowFile, job_id: &str, depth: usize) -> bool {
+    if depth > 32 {
+        return false;
+    }
+    let Some((_, job)) = wf.normal_jobs().find(|(id, _)| *id == job_id) else {
+        return false;
+    };
+    if job.r#if.as_ref().is_some_and(false_on_pull_request) {
+        return true;
+    }
+    let forced = match &job.r#if {
+        Some(If::Expr(e)) => ["always()", "failure()", "cancelled()"]
+            .iter()
+            .any(|f| e.contains(f)),
+        _ => false,
+    };
+    !forced && job.needs.iter().any(|n| skipped_on_pr(wf, n, depth + 1))
+}
+
+/// Whether an `if:` is false for a `pull_request` run (or only lets a merged
+/// pull request through, which runs the base branch's code).
+fn false_on_pull_request(cond: &If) -> bool {
+    let e = match cond {
+        If::Bool(b) => return !b,
+        If::Expr(e) => e,
+    };
+    if e.contains("pull_request.merged") {
+        return true;
+    }
+    let pr = Scenario::new("pull_request", "refs/pull/1/merge", "1");
+    let v = if e.contains("${{") {
+        eval_template(e, &pr)
+    } else {
+        eval(e, &pr)
+    };
+    v.is_some_and(|v| !v.truthy())
 }

@@ -3,9 +3,10 @@
 
 use super::{BuiltIn, Context, Meta, Outcome};
 use crate::finding::{Finding, Severity};
-use crate::workflow::contexts::{Control, control};
+use crate::workflow::contexts::{Control, control, filled_by};
 use crate::workflow::expr::{context_paths, interpolations};
 use crate::workflow::publish::action_slug;
+use crate::workflow::triggers::event_names;
 use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_route};
 use github_actions_models::workflow::job::StepBody;
 
@@ -36,6 +37,7 @@ fn run(cx: &Context<'_>) -> Outcome {
 }
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
+    let events = event_names(&wf.model.on);
     for (job_id, job) in wf.normal_jobs() {
         for (i, step) in job.steps.iter().enumerate() {
             let (key, script) = match &step.body {
@@ -56,7 +58,7 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
             }
             route.push(Key::K(key));
             for (_, whole, inner) in interpolations(&script) {
-                judge(wf, &route, job_id, whole, inner, out);
+                judge(wf, &events, &route, job_id, whole, inner, out);
             }
         }
     }
@@ -64,6 +66,7 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
 
 fn judge(
     wf: &WorkflowFile,
+    events: &[String],
     route: &[Key<'_>],
     job_id: &str,
     whole: &str,
@@ -73,7 +76,7 @@ fn judge(
     let paths = context_paths(inner);
     let outsider: Vec<&String> = paths
         .iter()
-        .filter(|p| control(p) == Control::Outsider)
+        .filter(|p| control(p) == Control::Outsider && reachable(p, events))
         .collect();
     let caller: Vec<&String> = paths
         .iter()
@@ -103,6 +106,17 @@ fn judge(
             )
             .warn_only(),
         );
+    }
+}
+
+/// Whether some trigger of the workflow (or its caller, for `workflow_call`)
+/// fills the context.
+fn reachable(path: &str, events: &[String]) -> bool {
+    match filled_by(path) {
+        None => true,
+        Some(by) => events
+            .iter()
+            .any(|e| e == "workflow_call" || by.contains(&e.as_str())),
     }
 }
 

@@ -80,6 +80,52 @@ pub fn control(path: &str) -> Control {
     Control::Trusted
 }
 
+/// The events whose payload fills an outsider-controlled context; `None`
+/// when any event may (`github.event` as a whole). A context no trigger of
+/// the workflow fills is empty, so expanding it injects nothing.
+pub fn filled_by(path: &str) -> Option<&'static [&'static str]> {
+    const PR: &[&str] = &[
+        "pull_request",
+        "pull_request_target",
+        "pull_request_review",
+        "pull_request_review_comment",
+    ];
+    let table: &[(&str, &'static [&'static str])] = &[
+        ("github.head_ref", PR),
+        ("github.event.pull_request", PR),
+        ("github.event.issue", &["issues", "issue_comment"]),
+        (
+            "github.event.comment",
+            &[
+                "issue_comment",
+                "pull_request_review_comment",
+                "commit_comment",
+                "discussion_comment",
+            ],
+        ),
+        (
+            "github.event.review_comment",
+            &["pull_request_review_comment"],
+        ),
+        ("github.event.review", &["pull_request_review"]),
+        (
+            "github.event.discussion",
+            &["discussion", "discussion_comment"],
+        ),
+        ("github.event.pages", &["gollum"]),
+        ("github.event.commits", &["push"]),
+        ("github.event.head_commit", &["push"]),
+        ("github.event.workflow_run", &["workflow_run"]),
+        ("github.event.check_suite", &["check_suite"]),
+        ("github.event.check_run", &["check_run"]),
+        ("github.event.merge_group", &["merge_group"]),
+    ];
+    table
+        .iter()
+        .find(|(prefix, _)| path == *prefix || path.starts_with(&format!("{prefix}.")))
+        .map(|(_, events)| *events)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
