@@ -4,7 +4,9 @@
 use super::{BuiltIn, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
 use crate::workflow::oidc::job_holds_id_token;
-use crate::workflow::publish::{JobRole, Via, action_slug, builds_itself, install_or_build};
+use crate::workflow::publish::{
+    BUILD_ACTIONS, JobRole, Via, action_slug, builds_itself, install_or_build,
+};
 use crate::workflow::script::commands;
 use crate::workflow::{Key, WorkflowFile, step_label, step_route};
 use github_actions_models::common::Uses;
@@ -132,6 +134,12 @@ fn offences(wf: &WorkflowFile, job_id: &str, job: &NormalJob, role: &JobRole) ->
                         location: wf.locate(&route),
                         label,
                         what: "checks out the source".into(),
+                    });
+                } else if BUILD_ACTIONS.contains(&slug.as_str()) {
+                    out.push(Offence {
+                        location: wf.locate(&route),
+                        label,
+                        what: format!("builds with {}", uses.raw()),
                     });
                 } else if slug == "actions/download-artifact" && old_major(uses, 4) {
                     out.push(Offence {

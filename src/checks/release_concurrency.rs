@@ -4,7 +4,7 @@
 use super::{BuiltIn, Context, Meta, Outcome};
 use crate::finding::{Finding, Severity};
 use crate::workflow::expr::{Scenario, context_paths, eval, eval_template, interpolations};
-use crate::workflow::triggers::release_scenarios;
+use crate::workflow::triggers::{job_skipped, release_scenarios};
 use crate::workflow::{Key, WorkflowFile};
 use github_actions_models::common::expr::LoE;
 use github_actions_models::workflow::Concurrency;
@@ -40,7 +40,6 @@ fn run(cx: &Context<'_>) -> Outcome {
 }
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
-    let scenarios = release_scenarios(&wf.model.on);
     let release_jobs: Vec<&str> = wf
         .release
         .jobs
@@ -48,6 +47,15 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
         .filter(|r| r.is_publishing() || !r.ships.is_empty())
         .map(|r| r.id.as_str())
         .collect();
+    // The runs that can release: a tag run whose publishing jobs are all
+    // skipped on tags (`if: github.ref == 'refs/heads/main'`) cannot.
+    let all = release_scenarios(&wf.model.on);
+    let releasing: Vec<Scenario> = all
+        .iter()
+        .filter(|s| release_jobs.iter().any(|j| !job_skipped(wf, j, s)))
+        .cloned()
+        .collect();
+    let scenarios = if releasing.is_empty() { all } else { releasing };
     if let Some(c) = &wf.model.concurrency {
         judge(wf, c, &[Key::K("concurrency")], &scenarios, out);
     }
@@ -139,19 +147,46 @@ fn judge(
                 .iter()
                 .filter(|s| eval(e.as_bare(), s).is_some_and(|v| v.truthy()))
                 .collect();
-            if !cancels.is_empty() {
-                out.push(Finding::new(
-                    wf.locate(&cancel_route),
-                    format!(
-                        "`cancel-in-progress: {}` is true on {}, so it cancels a release already in flight",
-                        e.as_curly(),
-                        refs_of(cancels.into_iter())
-                    ),
-                    "make the expression false on `main` and tags, e.g. `${{ github.ref != 'refs/heads/main' && !startsWith(github.ref, 'refs/tags/') }}`",
-                ));
+            if cancels.is_empty() {
+                return;
+            }
+            let on_main = cancels.iter().any(|s| !s.git_ref.starts_with("refs/tags/"));
+            let finding = Finding::new(
+                wf.locate(&cancel_route),
+                format!(
+                    "`cancel-in-progress: {}` is true on {}, so it cancels a release already in flight",
+                    e.as_curly(),
+                    refs_of(cancels.iter().copied())
+                ),
+                "make the expression false on `main` and tags, e.g. `${{ github.ref != 'refs/heads/main' && !startsWith(github.ref, 'refs/tags/') }}`",
+            );
+            if on_main || !per_tag(group, scenarios) {
+                out.push(finding);
+            } else {
+                // One group per tag: only a second run for the same tag is cancelled.
+                out.push(
+                    Finding {
+                        message: format!(
+                            "{}; the group is per tag, so only a re-run for the same tag is affected",
+                            finding.message
+                        ),
+                        ..finding
+                    }
+                    .warn_only(),
+                );
             }
         }
     }
+}
+
+/// Whether the group differs between two tags.
+fn per_tag(group: &str, scenarios: &[Scenario]) -> bool {
+    let tags: Vec<Option<String>> = scenarios
+        .iter()
+        .filter(|s| s.git_ref.starts_with("refs/tags/"))
+        .map(|s| eval_template(group, s).map(|v| v.render()))
+        .collect();
+    tags.iter().all(Option::is_some) && tags.windows(2).any(|w| w[0] != w[1])
 }
 
 /// The contexts that are empty in every run, when the group evaluates to

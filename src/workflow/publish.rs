@@ -151,6 +151,15 @@ pub const BUILD_COMMANDS: &[&str] = &[
     "go build",
 ];
 
+/// Actions that install dependencies or build a package.
+pub const BUILD_ACTIONS: &[&str] = &[
+    "pypa/cibuildwheel",
+    "pyo3/maturin-action",
+    "hynek/build-and-inspect-python-package",
+    "bahmutov/npm-install",
+    "borales/actions-yarn",
+];
+
 /// Tools a publish command needs, which may be installed in the publishing
 /// job without counting as a dependency install (`pip install twine`,
 /// `npm install -g npm@latest` for trusted publishing).

@@ -1,7 +1,10 @@
 //! What starts a workflow: event names in every form of `on:` (a string, a
 //! list, a map), and the kinds of run (a push to `main`, a tag) it has.
 
-use super::expr::Scenario;
+use super::WorkflowFile;
+use super::expr::{Scenario, eval, eval_template};
+use github_actions_models::common::If;
+use github_actions_models::workflow::Job;
 use github_actions_models::workflow::Trigger;
 use github_actions_models::workflow::event::{OptionalBody, Push, TagFilters, WorkflowDispatch};
 
@@ -92,6 +95,46 @@ pub fn release_scenarios(on: &Trigger) -> Vec<Scenario> {
         }
     }
     out
+}
+
+/// Whether an `if:` is known to be false in a scenario.
+pub fn if_false(cond: &If, sc: &Scenario) -> bool {
+    let e = match cond {
+        If::Bool(b) => return !b,
+        If::Expr(e) => e,
+    };
+    let v = if e.contains("${{") {
+        eval_template(e, sc)
+    } else {
+        eval(e, sc)
+    };
+    v.is_some_and(|v| !v.truthy())
+}
+
+/// Whether a job is known not to run in a scenario: its `if:` is false, or
+/// it `needs` a job that does not run (and does not force itself with
+/// `always()`, `failure()` or `cancelled()`).
+pub fn job_skipped(wf: &WorkflowFile, job_id: &str, sc: &Scenario) -> bool {
+    skipped_at(wf, job_id, sc, 0)
+}
+
+fn skipped_at(wf: &WorkflowFile, job_id: &str, sc: &Scenario, depth: usize) -> bool {
+    if depth > 32 {
+        return false;
+    }
+    let Some(job) = wf.model.jobs.get(job_id) else {
+        return false;
+    };
+    let (cond, needs) = match job {
+        Job::NormalJob(j) => (j.r#if.as_ref(), &j.needs),
+        Job::ReusableWorkflowCallJob(j) => (j.r#if.as_ref(), &j.needs),
+    };
+    if cond.is_some_and(|c| if_false(c, sc)) {
+        return true;
+    }
+    let forced = matches!(cond, Some(If::Expr(e))
+        if ["always()", "failure()", "cancelled()"].iter().any(|f| e.contains(f)));
+    !forced && needs.iter().any(|n| skipped_at(wf, n, sc, depth + 1))
 }
 
 fn snake(camel: &str) -> String {
