@@ -107,20 +107,21 @@ fn concurrency_ref_guard_expression_passes() {
 }
 
 #[test]
-fn concurrency_ref_guard_on_tag_runs_depends_on_the_group() {
+fn concurrency_on_tag_runs_counts_only_where_tags_release() {
     // Publishing only on main: tag runs release nothing, so cancelling them is fine.
     let (r, _) = check("release-concurrency/tags-per-ref", "release-concurrency");
     assert_eq!(verdict(&r, "release-concurrency"), "pass");
-    // Publishing on tags with one group per tag: only a same-tag re-run is cancelled.
-    let (r, _) = check("release-concurrency/tags-warn", "release-concurrency");
+    // Publishing on tags: a re-pushed tag's run would cancel the one publishing.
+    let (r, _) = check("release-concurrency/tags-cancel", "release-concurrency");
     assert_eq!(
         places(&r, "release-concurrency"),
         [(
             ".github/workflows/ci.yml".to_string(),
             6,
-            "warn".to_string()
+            "block".to_string()
         )]
     );
+    assert!(message(&r, "release-concurrency", 0).contains("true on tags"));
     // One group for every tag: a newer tag cancels an older tag's release.
     let (r, _) = check("release-concurrency/tags-shared", "release-concurrency");
     assert_eq!(places(&r, "release-concurrency"), [at(8, "block")]);

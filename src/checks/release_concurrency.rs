@@ -131,62 +131,31 @@ fn judge(
     let Some(cancel) = cancel else { return };
     let mut cancel_route = route.to_vec();
     cancel_route.push(Key::K("cancel-in-progress"));
-    match cancel {
-        LoE::Literal(false) => {}
-        LoE::Literal(true) => out.push(Finding::new(
-            wf.locate(&cancel_route),
-            format!(
-                "`cancel-in-progress: true` in release workflow `{}` cancels a release already in flight on {}",
-                wf.file_name(),
-                refs_of(scenarios.iter())
-            ),
+    let (shown, cancels, help): (String, Vec<&Scenario>, &str) = match cancel {
+        LoE::Literal(false) => return,
+        LoE::Literal(true) => (
+            "true".into(),
+            scenarios.iter().collect(),
             "set `cancel-in-progress: false`, or `${{ github.ref != 'refs/heads/main' }}` to cancel only superseded branch runs",
-        )),
-        LoE::Expr(e) => {
-            let cancels: Vec<&Scenario> = scenarios
+        ),
+        LoE::Expr(e) => (
+            e.as_curly().to_string(),
+            scenarios
                 .iter()
                 .filter(|s| eval(e.as_bare(), s).is_some_and(|v| v.truthy()))
-                .collect();
-            if cancels.is_empty() {
-                return;
-            }
-            let on_main = cancels.iter().any(|s| !s.git_ref.starts_with("refs/tags/"));
-            let finding = Finding::new(
-                wf.locate(&cancel_route),
-                format!(
-                    "`cancel-in-progress: {}` is true on {}, so it cancels a release already in flight",
-                    e.as_curly(),
-                    refs_of(cancels.iter().copied())
-                ),
-                "make the expression false on `main` and tags, e.g. `${{ github.ref != 'refs/heads/main' && !startsWith(github.ref, 'refs/tags/') }}`",
-            );
-            if on_main || !per_tag(group, scenarios) {
-                out.push(finding);
-            } else {
-                // One group per tag: only a second run for the same tag is cancelled.
-                out.push(
-                    Finding {
-                        message: format!(
-                            "{}; the group is per tag, so only a re-run for the same tag is affected",
-                            finding.message
-                        ),
-                        ..finding
-                    }
-                    .warn_only(),
-                );
-            }
-        }
+                .collect(),
+            "make the expression false on `main` and tags, e.g. `${{ github.ref != 'refs/heads/main' && !startsWith(github.ref, 'refs/tags/') }}`",
+        ),
+    };
+    if cancels.is_empty() {
+        return;
     }
-}
-
-/// Whether the group differs between two tags.
-fn per_tag(group: &str, scenarios: &[Scenario]) -> bool {
-    let tags: Vec<Option<String>> = scenarios
-        .iter()
-        .filter(|s| s.git_ref.starts_with("refs/tags/"))
-        .map(|s| eval_template(group, s).map(|v| v.render()))
-        .collect();
-    tags.iter().all(Option::is_some) && tags.windows(2).any(|w| w[0] != w[1])
+    let message = format!(
+        "`cancel-in-progress: {shown}` in release workflow `{}` is true on {}, so it cancels a release already in flight",
+        wf.file_name(),
+        refs_of(cancels.iter().copied())
+    );
+    out.push(Finding::new(wf.locate(&cancel_route), message, help));
 }
 
 /// The contexts that are empty in every run, when the group evaluates to
