@@ -394,6 +394,27 @@ fn job_runs_only_in_job_blocks_where_another_job_runs_it() {
 }
 
 #[test]
+fn job_runs_by_action_names_the_missing_command_and_what_runs() {
+    let (r, _) = check("workflow.job-runs/uses", "hex-job-runs-preflight");
+    assert_eq!(places(&r, "hex-job-runs-preflight"), [at(7, "block")]);
+    let m = message(&r, "hex-job-runs-preflight", 0);
+    assert!(
+        m.contains("does not run `mix release.preflight`") && m.contains("`mix deps.get`"),
+        "{m}"
+    );
+}
+
+#[test]
+fn job_runs_with_no_matching_workflow_blocks_at_the_policy() {
+    let (r, _) = check("workflow.job-runs/nofile", "preflight-before-publish");
+    assert_eq!(verdict(&r, "preflight-before-publish"), "block");
+    assert_eq!(
+        places(&r, "preflight-before-publish"),
+        [("shipgate.toml".to_string(), 3, "block".to_string())]
+    );
+}
+
+#[test]
 fn job_runs_bad_parameters_exit_2_naming_the_key() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
