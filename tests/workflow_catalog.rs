@@ -286,6 +286,19 @@ fn step_and_needs_guards_count_but_a_needs_on_a_running_job_does_not() {
     assert!(message(&r, "release-triggers", 0).contains("`release`"));
 }
 
+#[test]
+fn a_guard_read_from_a_job_output_counts() {
+    // `shipping` is `!github.event.pull_request`: the ship job, and the npm
+    // job that needs it, never run for a pull request.
+    let (r, _) = check(
+        "release-triggers/outputs-guarded",
+        "release-triggers,template-injection",
+    );
+    assert_eq!(places(&r, "release-triggers"), [at(3, "warn")]);
+    // `!github.event.pull_request` reads no outsider text.
+    assert_eq!(verdict(&r, "template-injection"), "pass");
+}
+
 // ---- checkout-credentials -------------------------------------------------
 
 #[test]

@@ -4,7 +4,7 @@
 use super::{BuiltIn, Context, Meta, Outcome};
 use crate::finding::{Finding, Severity};
 use crate::workflow::expr::{Scenario, context_paths, eval, eval_template, interpolations};
-use crate::workflow::triggers::{job_skipped, release_scenarios};
+use crate::workflow::triggers::{job_outputs, job_skipped, release_scenarios};
 use crate::workflow::{Key, WorkflowFile};
 use github_actions_models::common::expr::LoE;
 use github_actions_models::workflow::Concurrency;
@@ -49,7 +49,11 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
         .collect();
     // The runs that can release: a tag run whose publishing jobs are all
     // skipped on tags (`if: github.ref == 'refs/heads/main'`) cannot.
-    let all = release_scenarios(&wf.model.on);
+    let outputs = job_outputs(wf);
+    let all: Vec<Scenario> = release_scenarios(&wf.model.on)
+        .into_iter()
+        .map(|s| s.with_outputs(outputs.clone()))
+        .collect();
     let releasing: Vec<Scenario> = all
         .iter()
         .filter(|s| release_jobs.iter().any(|j| !job_skipped(wf, j, s)))

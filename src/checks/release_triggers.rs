@@ -2,8 +2,8 @@
 
 use super::{BuiltIn, Context, Meta, Outcome};
 use crate::finding::{Finding, Severity};
-use crate::workflow::expr::{Scenario, eval, eval_template};
-use crate::workflow::triggers::event_names;
+use crate::workflow::expr::Scenario;
+use crate::workflow::triggers::{event_names, if_false, job_outputs};
 use crate::workflow::{Key, WorkflowFile};
 use github_actions_models::common::If;
 
@@ -94,7 +94,8 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
 /// Whether a job cannot publish or ship on a pull-request run: the job is
 /// skipped there, or every publishing or shipping step's `if:` is false.
 fn guarded(wf: &WorkflowFile, job_id: &str) -> bool {
-    if skipped_on_pr(wf, job_id, 0) {
+    let pr = Scenario::new("pull_request", "refs/pull/1/merge", "1").with_outputs(job_outputs(wf));
+    if skipped_on_pr(wf, job_id, &pr, 0) {
         return true;
     }
     let Some((_, job)) = wf.normal_jobs().find(|(id, _)| *id == job_id) else {
@@ -114,20 +115,24 @@ fn guarded(wf: &WorkflowFile, job_id: &str) -> bool {
             job.steps
                 .get(*i)
                 .and_then(|s| s.r#if.as_ref())
-                .is_some_and(false_on_pull_request)
+                .is_some_and(|c| false_on_pull_request(c, &pr))
         })
 }
 
 /// Whether a job is skipped on a pull-request run: its `if:` is false there,
 /// or it `needs` a job that is skipped (and does not force itself with `always()`).
-fn skipped_on_pr(wf: &WorkflowFile, job_id: &str, depth: usize) -> bool {
+fn skipped_on_pr(wf: &WorkflowFile, job_id: &str, pr: &Scenario, depth: usize) -> bool {
     if depth > 32 {
         return false;
     }
     let Some((_, job)) = wf.normal_jobs().find(|(id, _)| *id == job_id) else {
         return false;
     };
-    if job.r#if.as_ref().is_some_and(false_on_pull_request) {
+    if job
+        .r#if
+        .as_ref()
+        .is_some_and(|c| false_on_pull_request(c, pr))
+    {
         return true;
     }
     let forced = match &job.r#if {
@@ -136,24 +141,15 @@ fn skipped_on_pr(wf: &WorkflowFile, job_id: &str, depth: usize) -> bool {
             .any(|f| e.contains(f)),
         _ => false,
     };
-    !forced && job.needs.iter().any(|n| skipped_on_pr(wf, n, depth + 1))
+    !forced
+        && job
+            .needs
+            .iter()
+            .any(|n| skipped_on_pr(wf, n, pr, depth + 1))
 }
 
 /// Whether an `if:` is false for a `pull_request` run (or only lets a merged
 /// pull request through, which runs the base branch's code).
-fn false_on_pull_request(cond: &If) -> bool {
-    let e = match cond {
-        If::Bool(b) => return !b,
-        If::Expr(e) => e,
-    };
-    if e.contains("pull_request.merged") {
-        return true;
-    }
-    let pr = Scenario::new("pull_request", "refs/pull/1/merge", "1");
-    let v = if e.contains("${{") {
-        eval_template(e, &pr)
-    } else {
-        eval(e, &pr)
-    };
-    v.is_some_and(|v| !v.truthy())
+fn false_on_pull_request(cond: &If, pr: &Scenario) -> bool {
+    matches!(cond, If::Expr(e) if e.contains("pull_request.merged")) || if_false(cond, pr)
 }

@@ -3,7 +3,7 @@
 
 use super::{BuiltIn, Context, Meta, Outcome};
 use crate::finding::{Finding, Severity};
-use crate::workflow::contexts::{Control, control, filled_by};
+use crate::workflow::contexts::{Control, control, filled_by, is_outsider_field};
 use crate::workflow::expr::{context_paths, interpolations};
 use crate::workflow::publish::action_slug;
 use crate::workflow::triggers::event_names;
@@ -76,7 +76,11 @@ fn judge(
     let paths = context_paths(inner);
     let outsider: Vec<&String> = paths
         .iter()
-        .filter(|p| control(p) == Control::Outsider && reachable(p, events))
+        .filter(|p| {
+            control(p) == Control::Outsider
+                && reachable(p, events)
+                && (is_outsider_field(p) || spills_objects(inner))
+        })
         .collect();
     let caller: Vec<&String> = paths
         .iter()
@@ -107,6 +111,13 @@ fn judge(
             .warn_only(),
         );
     }
+}
+
+/// Whether the expression serialises whole objects (`toJSON(github.event)`);
+/// elsewhere an object renders as `Object`.
+fn spills_objects(expr: &str) -> bool {
+    let e = expr.to_ascii_lowercase();
+    e.contains("tojson(")
 }
 
 /// Whether some trigger of the workflow (or its caller, for `workflow_call`)

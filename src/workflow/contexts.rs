@@ -80,6 +80,21 @@ pub fn control(path: &str) -> Control {
     Control::Trusted
 }
 
+/// Whether `path` is an outsider-written field itself (or inside one), rather
+/// than an object that holds one. An object renders as `Object` in a
+/// string; only `toJSON(…)` spills its fields.
+pub fn is_outsider_field(path: &str) -> bool {
+    let segs: Vec<&str> = path.split('.').collect();
+    OUTSIDER.iter().any(|pat| {
+        let p: Vec<&str> = pat.split('.').collect();
+        segs.len() >= p.len()
+            && segs[..p.len()]
+                .iter()
+                .zip(&p)
+                .all(|(s, q)| *q == "*" || *s == "*" || s == q)
+    })
+}
+
 /// The events whose payload fills an outsider-controlled context; `None`
 /// when any event may (`github.event` as a whole). A context no trigger of
 /// the workflow fills is empty, so expanding it injects nothing.
@@ -150,5 +165,8 @@ mod tests {
         assert_eq!(control("github.event.head_commit.id"), Control::Trusted);
         assert_eq!(control("secrets.token"), Control::Trusted);
         assert_eq!(control("github.event.release.tag_name"), Control::Trusted);
+        assert!(is_outsider_field("github.event.pull_request.title"));
+        assert!(is_outsider_field("github.event.commits.*.message"));
+        assert!(!is_outsider_field("github.event.pull_request"));
     }
 }

@@ -3,6 +3,10 @@
 //! known for a given kind of run (a push to `main`, a tag). Anything it does
 //! not know evaluates to "unknown", never to a guess.
 
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::sync::Arc;
+
 /// A value an expression produces.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
@@ -54,6 +58,11 @@ pub struct Scenario {
     pub git_ref: String,
     /// Stands in for values that differ between runs (`github.sha`, `github.run_id`).
     pub run: String,
+    /// `job.output` → the expression a job's `outputs:` declares, so that
+    /// `needs.job.outputs.output` can be evaluated too.
+    outputs: Option<Arc<HashMap<String, String>>>,
+    /// How deep output lookups have nested (they may refer to each other).
+    depth: Cell<u8>,
 }
 
 impl Scenario {
@@ -62,7 +71,30 @@ impl Scenario {
             event: event.into(),
             git_ref: git_ref.into(),
             run: run.into(),
+            outputs: None,
+            depth: Cell::new(0),
         }
+    }
+
+    /// The same run, able to read the workflow's job outputs.
+    pub fn with_outputs(mut self, outputs: Arc<HashMap<String, String>>) -> Scenario {
+        self.outputs = Some(outputs);
+        self
+    }
+
+    /// `needs.JOB.outputs.NAME`, evaluated from the job's `outputs:` declaration.
+    fn job_output(&self, path: &str) -> Option<Value> {
+        let rest = path.strip_prefix("needs.")?;
+        let (job, name) = rest.split_once(".outputs.")?;
+        let tpl = self.outputs.as_ref()?.get(&format!("{job}.{name}"))?;
+        if self.depth.get() >= 8 {
+            return None;
+        }
+        self.depth.set(self.depth.get() + 1);
+        let v = eval_template(tpl, self);
+        self.depth.set(self.depth.get() - 1);
+        // Job outputs are always strings.
+        v.map(|v| Value::Str(v.render()))
     }
 
     fn is_pull_request(&self) -> bool {
@@ -99,7 +131,12 @@ impl Scenario {
             "github.head_ref" | "github.base_ref" if !self.is_pull_request() => {
                 return Some(Value::Null);
             }
+            // The payload object itself: present exactly on pull-request runs.
+            "github.event.pull_request" if self.is_pull_request() => return s("{pull_request}"),
             _ => {}
+        }
+        if p.starts_with("needs.") {
+            return self.job_output(&p);
         }
         if !self.is_pull_request()
             && (p.starts_with("github.event.pull_request") || p == "github.event.number")
@@ -414,6 +451,11 @@ impl Parser<'_> {
                     }
                     (self.peek() == Some(&Tok::Close)).then_some(())?;
                     self.pos += 1;
+                    if args.is_empty()
+                        && let Some(v) = status_call(&p)
+                    {
+                        return Some(v);
+                    }
                     return Some(call(&p, &args));
                 }
                 Some(match p.as_str() {
@@ -438,6 +480,17 @@ fn call(name: &str, args: &[Option<Value>]) -> Option<Value> {
         ("startswith", [h, n]) => Some(Value::Bool(h.starts_with(n.as_str()))),
         ("endswith", [h, n]) => Some(Value::Bool(h.ends_with(n.as_str()))),
         ("contains", [h, n]) => Some(Value::Bool(h.contains(n.as_str()))),
+        _ => None,
+    }
+}
+
+/// Status functions: `always()` is true and a run being judged is not cancelled;
+/// whether an earlier job failed is unknown.
+fn status_call(name: &str) -> Option<Option<Value>> {
+    match name.to_ascii_lowercase().as_str() {
+        "always" => Some(Some(Value::Bool(true))),
+        "cancelled" => Some(Some(Value::Bool(false))),
+        "success" | "failure" => Some(None),
         _ => None,
     }
 }
@@ -470,6 +523,26 @@ mod tests {
             Some(false)
         );
         assert_eq!(eval("((((", &main()), None);
+    }
+
+    #[test]
+    fn job_outputs_and_status_functions() {
+        let mut outs = HashMap::new();
+        outs.insert(
+            "plan.publishing".to_string(),
+            "${{ !github.event.pull_request }}".to_string(),
+        );
+        let outs = Arc::new(outs);
+        let pr = Scenario::new("pull_request", "refs/pull/1/merge", "1").with_outputs(outs.clone());
+        let e = "always() && needs.plan.outputs.publishing == 'true'";
+        assert_eq!(eval(e, &pr).map(|v| v.truthy()), Some(false));
+        let tag = Scenario::new("push", "refs/tags/v1", "1").with_outputs(outs);
+        assert_eq!(eval(e, &tag).map(|v| v.truthy()), Some(true));
+        assert_eq!(
+            eval("success() && github.ref == 'x'", &main()).map(|v| v.truthy()),
+            Some(false)
+        );
+        assert_eq!(eval("success()", &main()), None);
     }
 
     #[test]

@@ -7,6 +7,8 @@ use github_actions_models::common::If;
 use github_actions_models::workflow::Job;
 use github_actions_models::workflow::Trigger;
 use github_actions_models::workflow::event::{OptionalBody, Push, TagFilters, WorkflowDispatch};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The event names that trigger `on`, in snake_case (`pull_request_target`).
 pub fn event_names(on: &Trigger) -> Vec<String> {
@@ -95,6 +97,21 @@ pub fn release_scenarios(on: &Trigger) -> Vec<Scenario> {
         }
     }
     out
+}
+
+/// Every job's declared outputs, as `job.name` → expression, for
+/// [`Scenario::with_outputs`].
+pub fn job_outputs(wf: &WorkflowFile) -> Arc<HashMap<String, String>> {
+    let mut out = HashMap::new();
+    for (id, job) in wf.normal_jobs() {
+        for (name, value) in &job.outputs {
+            out.insert(
+                format!("{}.{}", id.to_ascii_lowercase(), name.to_ascii_lowercase()),
+                value.clone(),
+            );
+        }
+    }
+    Arc::new(out)
 }
 
 /// Whether an `if:` is known to be false in a scenario.
