@@ -4,7 +4,7 @@
 use super::{BuiltIn, Context, Meta, Outcome};
 use crate::finding::{Finding, Severity};
 use crate::workflow::expr::{Scenario, context_paths, eval, eval_template, interpolations};
-use crate::workflow::triggers::{job_outputs, job_skipped, release_scenarios};
+use crate::workflow::triggers::{if_false, job_outputs, release_scenarios, skipped_jobs};
 use crate::workflow::{Key, WorkflowFile};
 use github_actions_models::common::expr::LoE;
 use github_actions_models::workflow::Concurrency;
@@ -56,7 +56,10 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
         .collect();
     let releasing: Vec<Scenario> = all
         .iter()
-        .filter(|s| release_jobs.iter().any(|j| !job_skipped(wf, j, s)))
+        .filter(|s| {
+            let skipped = skipped_jobs(wf, &|c| if_false(c, s));
+            release_jobs.iter().any(|j| !skipped.contains(*j))
+        })
         .cloned()
         .collect();
     let scenarios = if releasing.is_empty() { all } else { releasing };

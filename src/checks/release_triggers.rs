@@ -3,7 +3,7 @@
 use super::{BuiltIn, Context, Meta, Outcome};
 use crate::finding::{Finding, Severity};
 use crate::workflow::expr::Scenario;
-use crate::workflow::triggers::{event_names, if_false, job_outputs};
+use crate::workflow::triggers::{event_names, if_false, job_outputs, skipped_jobs};
 use crate::workflow::{Key, WorkflowFile};
 use github_actions_models::common::If;
 
@@ -39,6 +39,10 @@ fn run(cx: &Context<'_>) -> Outcome {
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     let events = event_names(&wf.model.on);
+    if !PR_EVENTS.iter().any(|ev| events.iter().any(|e| e == ev)) {
+        return;
+    }
+    let pr = PrRun::of(wf);
     for ev in PR_EVENTS {
         if !events.iter().any(|e| e == ev) {
             continue;
@@ -49,7 +53,7 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
             .jobs
             .iter()
             .filter(|r| r.is_publishing() || !r.ships.is_empty())
-            .filter(|r| !guarded(wf, &r.id))
+            .filter(|r| !guarded(wf, &r.id, &pr))
             .map(|r| r.id.as_str())
             .collect();
         let base = format!("release workflow `{}` runs on `{ev}`", wf.file_name());
@@ -93,9 +97,8 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
 
 /// Whether a job cannot publish or ship on a pull-request run: the job is
 /// skipped there, or every publishing or shipping step's `if:` is false.
-fn guarded(wf: &WorkflowFile, job_id: &str) -> bool {
-    let pr = Scenario::new("pull_request", "refs/pull/1/merge", "1").with_outputs(job_outputs(wf));
-    if skipped_on_pr(wf, job_id, &pr, 0) {
+fn guarded(wf: &WorkflowFile, job_id: &str, pr: &PrRun) -> bool {
+    if pr.skipped.contains(job_id) {
         return true;
     }
     let Some((_, job)) = wf.normal_jobs().find(|(id, _)| *id == job_id) else {
@@ -115,37 +118,24 @@ fn guarded(wf: &WorkflowFile, job_id: &str) -> bool {
             job.steps
                 .get(*i)
                 .and_then(|s| s.r#if.as_ref())
-                .is_some_and(|c| false_on_pull_request(c, &pr))
+                .is_some_and(|c| false_on_pull_request(c, &pr.scenario))
         })
 }
 
-/// Whether a job is skipped on a pull-request run: its `if:` is false there,
-/// or it `needs` a job that is skipped (and does not force itself with `always()`).
-fn skipped_on_pr(wf: &WorkflowFile, job_id: &str, pr: &Scenario, depth: usize) -> bool {
-    if depth > 32 {
-        return false;
+/// What a pull-request run of this workflow does: the scenario, and the jobs
+/// it skips.
+struct PrRun {
+    scenario: Scenario,
+    skipped: std::collections::HashSet<String>,
+}
+
+impl PrRun {
+    fn of(wf: &WorkflowFile) -> PrRun {
+        let scenario =
+            Scenario::new("pull_request", "refs/pull/1/merge", "1").with_outputs(job_outputs(wf));
+        let skipped = skipped_jobs(wf, &|c| false_on_pull_request(c, &scenario));
+        PrRun { scenario, skipped }
     }
-    let Some((_, job)) = wf.normal_jobs().find(|(id, _)| *id == job_id) else {
-        return false;
-    };
-    if job
-        .r#if
-        .as_ref()
-        .is_some_and(|c| false_on_pull_request(c, pr))
-    {
-        return true;
-    }
-    let forced = match &job.r#if {
-        Some(If::Expr(e)) => ["always()", "failure()", "cancelled()"]
-            .iter()
-            .any(|f| e.contains(f)),
-        _ => false,
-    };
-    !forced
-        && job
-            .needs
-            .iter()
-            .any(|n| skipped_on_pr(wf, n, pr, depth + 1))
 }
 
 /// Whether an `if:` is false for a `pull_request` run (or only lets a merged

@@ -49,6 +49,9 @@ impl Value {
     }
 }
 
+/// Job-output lookups one scenario may make.
+const OUTPUT_LOOKUPS: u32 = 10_000;
+
 /// What the evaluator knows about one kind of run.
 #[derive(Debug, Clone)]
 pub struct Scenario {
@@ -63,6 +66,9 @@ pub struct Scenario {
     outputs: Option<Arc<HashMap<String, String>>>,
     /// How deep output lookups have nested (they may refer to each other).
     depth: Cell<u8>,
+    /// Output lookups left for this scenario: a hostile file cannot make
+    /// them multiply without bound.
+    budget: Cell<u32>,
 }
 
 impl Scenario {
@@ -73,6 +79,7 @@ impl Scenario {
             run: run.into(),
             outputs: None,
             depth: Cell::new(0),
+            budget: Cell::new(OUTPUT_LOOKUPS),
         }
     }
 
@@ -87,9 +94,10 @@ impl Scenario {
         let rest = path.strip_prefix("needs.")?;
         let (job, name) = rest.split_once(".outputs.")?;
         let tpl = self.outputs.as_ref()?.get(&format!("{job}.{name}"))?;
-        if self.depth.get() >= 8 {
+        if self.depth.get() >= 8 || self.budget.get() == 0 {
             return None;
         }
+        self.budget.set(self.budget.get() - 1);
         self.depth.set(self.depth.get() + 1);
         let v = eval_template(tpl, self);
         self.depth.set(self.depth.get() - 1);
@@ -523,6 +531,34 @@ mod tests {
             Some(false)
         );
         assert_eq!(eval("((((", &main()), None);
+    }
+
+    #[test]
+    fn hostile_expressions_end_quietly() {
+        let deep = format!("{}x{}", "(".repeat(100_000), ")".repeat(100_000));
+        assert_eq!(eval(&deep, &main()), None);
+        assert_eq!(eval(&"!".repeat(100_000), &main()), None);
+        let calls = format!("{}1{}", "contains(".repeat(10_000), ")".repeat(10_000));
+        assert_eq!(eval(&calls, &main()), None);
+        assert_eq!(eval("'unterminated", &main()), None);
+        assert_eq!(eval("a[", &main()), None);
+        assert!(interpolations("${{ a }} ${{ b").len() == 1);
+        // Job outputs that refer to each other stop at a fixed depth.
+        let mut outs = HashMap::new();
+        outs.insert("a.x".to_string(), "${{ needs.b.outputs.y }}".to_string());
+        outs.insert("b.y".to_string(), "${{ needs.a.outputs.x }}".to_string());
+        let sc = main().with_outputs(Arc::new(outs));
+        assert_eq!(eval("needs.a.outputs.x", &sc), None);
+        // … and outputs that fan out cannot multiply without bound.
+        let mut outs = HashMap::new();
+        for j in 0..10 {
+            let next = format!("${{{{ needs.j{}.outputs.o }}}}", j + 1).repeat(50);
+            outs.insert(format!("j{j}.o"), next);
+        }
+        let sc = main().with_outputs(Arc::new(outs));
+        let t = std::time::Instant::now();
+        let _ = eval("needs.j0.outputs.o", &sc);
+        assert!(t.elapsed().as_secs() < 5);
     }
 
     #[test]

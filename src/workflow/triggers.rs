@@ -128,17 +128,35 @@ pub fn if_false(cond: &If, sc: &Scenario) -> bool {
     v.is_some_and(|v| !v.truthy())
 }
 
-/// Whether a job is known not to run in a scenario: its `if:` is false, or
-/// it `needs` a job that does not run (and does not force itself with
-/// `always()`, `failure()` or `cancelled()`).
-pub fn job_skipped(wf: &WorkflowFile, job_id: &str, sc: &Scenario) -> bool {
-    skipped_at(wf, job_id, sc, 0)
+/// Every job known not to run, judging each `if:` with `cond_false`: its
+/// `if:` is false, or it `needs` a job that does not run (and does not force
+/// itself with `always()`, `failure()` or `cancelled()`). One pass over the
+/// whole `needs` graph.
+pub fn skipped_jobs(
+    wf: &WorkflowFile,
+    cond_false: &dyn Fn(&If) -> bool,
+) -> std::collections::HashSet<String> {
+    let mut memo = HashMap::new();
+    for id in wf.model.jobs.keys() {
+        skipped_at(wf, id, cond_false, &mut memo);
+    }
+    memo.into_iter()
+        .filter(|(_, s)| *s)
+        .map(|(id, _)| id)
+        .collect()
 }
 
-fn skipped_at(wf: &WorkflowFile, job_id: &str, sc: &Scenario, depth: usize) -> bool {
-    if depth > 32 {
-        return false;
+fn skipped_at(
+    wf: &WorkflowFile,
+    job_id: &str,
+    cond_false: &dyn Fn(&If) -> bool,
+    memo: &mut HashMap<String, bool>,
+) -> bool {
+    if let Some(known) = memo.get(job_id) {
+        return *known;
     }
+    // Assume it runs while it is being decided: a `needs` cycle proves nothing.
+    memo.insert(job_id.to_string(), false);
     let Some(job) = wf.model.jobs.get(job_id) else {
         return false;
     };
@@ -146,12 +164,15 @@ fn skipped_at(wf: &WorkflowFile, job_id: &str, sc: &Scenario, depth: usize) -> b
         Job::NormalJob(j) => (j.r#if.as_ref(), &j.needs),
         Job::ReusableWorkflowCallJob(j) => (j.r#if.as_ref(), &j.needs),
     };
-    if cond.is_some_and(|c| if_false(c, sc)) {
-        return true;
-    }
-    let forced = matches!(cond, Some(If::Expr(e))
-        if ["always()", "failure()", "cancelled()"].iter().any(|f| e.contains(f)));
-    !forced && needs.iter().any(|n| skipped_at(wf, n, sc, depth + 1))
+    let skipped = if cond.is_some_and(cond_false) {
+        true
+    } else {
+        let forced = matches!(cond, Some(If::Expr(e))
+            if ["always()", "failure()", "cancelled()"].iter().any(|f| e.contains(f)));
+        !forced && needs.iter().any(|n| skipped_at(wf, n, cond_false, memo))
+    };
+    memo.insert(job_id.to_string(), skipped);
+    skipped
 }
 
 fn snake(camel: &str) -> String {
