@@ -402,8 +402,20 @@ fn job_runs_across_and_semicolons_and_continuations_passes() {
 #[test]
 fn job_runs_only_in_job_blocks_where_another_job_runs_it() {
     let (r, _) = check("workflow.job-runs/only", "preflight-before-publish");
-    assert_eq!(places(&r, "preflight-before-publish"), [at(17, "block")]);
-    assert!(message(&r, "preflight-before-publish", 0).contains("job `again`"));
+    // Another job of the same workflow, and a job of another workflow.
+    assert_eq!(
+        places(&r, "preflight-before-publish"),
+        [
+            (
+                ".github/workflows/docs.yml".to_string(),
+                11,
+                "block".to_string()
+            ),
+            at(17, "block")
+        ]
+    );
+    assert!(message(&r, "preflight-before-publish", 0).contains("job `docs`"));
+    assert!(message(&r, "preflight-before-publish", 1).contains("job `again`"));
 }
 
 #[test]

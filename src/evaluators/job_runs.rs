@@ -124,6 +124,7 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
     }
     let wanted: Vec<&String> = p.runs.iter().chain(&p.runs_in_order).collect();
     let mut found_job = false;
+    let mut target_jobs: Vec<(String, String)> = Vec::new();
     for wf in &wfs.parsed {
         for (id, job) in wf.normal_jobs() {
             let is_target = match (&p.job, &p.job_uses) {
@@ -131,11 +132,25 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
                 (_, Some(u)) => uses_action(job, u),
                 _ => false,
             };
-            let ran = ran(wf, id, job);
             if is_target {
                 found_job = true;
-                judge_job(wf, id, &ran, &p, &mut findings);
-            } else if p.only_in_job {
+                target_jobs.push((wf.path.clone(), id.to_string()));
+                judge_job(wf, id, &ran(wf, id, job), &p, &mut findings);
+            }
+        }
+    }
+    // `only_in_job`: no other job, in any workflow of the tree, runs them.
+    if p.only_in_job && found_job {
+        for path in cx.tree.workflow_paths() {
+            let Ok(wf) = cx.tree.workflow(path) else {
+                // Unreadable workflows fail closed in the checks that select them.
+                continue;
+            };
+            for (id, job) in wf.normal_jobs() {
+                if target_jobs.iter().any(|(p, j)| p == path && j == id) {
+                    continue;
+                }
+                let ran = ran(&wf, id, job);
                 for want in &wanted {
                     if let Some(r) = ran.iter().find(|r| r.cmd.matches(want)) {
                         findings.push(Finding::new(
