@@ -248,6 +248,17 @@ fn cargo_publish_says_it_builds_by_necessity() {
 }
 
 #[test]
+fn changesets_job_warns_on_checkout_and_the_install_in_pnpm_setup() {
+    let (r, _) = check("publish-isolation/changesets", "publish-isolation");
+    assert_eq!(
+        places(&r, "publish-isolation"),
+        [at(16, "warn"), at(19, "warn")]
+    );
+    assert!(message(&r, "publish-isolation", 0).contains("the OIDC token"));
+    assert!(message(&r, "publish-isolation", 1).contains("run_install"));
+}
+
+#[test]
 fn download_artifact_before_v4_warns() {
     let (r, _) = check("publish-isolation/old-download", "publish-isolation");
     assert_eq!(places(&r, "publish-isolation"), [at(13, "warn")]);

@@ -8,7 +8,7 @@ use crate::workflow::publish::{
     BUILD_ACTIONS, JobRole, Via, action_slug, builds_itself, install_or_build,
 };
 use crate::workflow::script::commands;
-use crate::workflow::{Key, WorkflowFile, step_label, step_route};
+use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_label, step_route};
 use github_actions_models::common::Uses;
 use github_actions_models::workflow::job::{NormalJob, StepBody};
 
@@ -126,14 +126,25 @@ fn offences(wf: &WorkflowFile, job_id: &str, job: &NormalJob, role: &JobRole) ->
         let label = step_label(step, i);
         let mut route = step_route(job_id, i);
         match &step.body {
-            StepBody::Uses { uses, .. } => {
+            StepBody::Uses { uses, with } => {
                 let slug = action_slug(uses).unwrap_or_default();
+                let installs = slug == "pnpm/action-setup"
+                    && env_map(with)
+                        .and_then(|w| w.get("run_install"))
+                        .map(env_value)
+                        .is_some_and(|v| !v.is_empty() && !v.eq_ignore_ascii_case("false"));
                 route.push(Key::K("uses"));
                 if slug == "actions/checkout" {
                     out.push(Offence {
                         location: wf.locate(&route),
                         label,
                         what: "checks out the source".into(),
+                    });
+                } else if installs {
+                    out.push(Offence {
+                        location: wf.locate(&route),
+                        label,
+                        what: format!("installs dependencies with {} (`run_install`)", uses.raw()),
                     });
                 } else if BUILD_ACTIONS.contains(&slug.as_str()) {
                     out.push(Offence {
