@@ -4,7 +4,7 @@
 use super::{BuiltIn, Context, Meta, Outcome};
 use crate::finding::{Finding, Severity};
 use crate::workflow::contexts::{Control, control, filled_by, is_outsider_field};
-use crate::workflow::expr::{context_paths, interpolations};
+use crate::workflow::expr::{context_paths, flowing_paths, interpolations};
 use crate::workflow::publish::action_slug;
 use crate::workflow::triggers::event_names;
 use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_route};
@@ -73,7 +73,10 @@ fn judge(
     inner: &str,
     out: &mut Vec<Finding>,
 ) {
-    let paths = context_paths(inner);
+    // Only what can reach the rendered text matters: `contains(title, 'x')`
+    // renders `true` or `false`. An expression that cannot be read is judged
+    // on every context it names.
+    let paths = flowing_paths(inner).unwrap_or_else(|| context_paths(inner));
     let outsider: Vec<&String> = paths
         .iter()
         .filter(|p| {

@@ -202,6 +202,130 @@ pub fn context_paths(expr: &str) -> Vec<String> {
     out
 }
 
+/// The context paths whose value can reach the expression's result, as
+/// text: `a || b` yields either operand, `format`, `join` and `toJSON` pass
+/// their arguments through, while comparisons, `!`, `contains()`,
+/// `startsWith()` and `endsWith()` yield only `true` or `false`. Lower-cased,
+/// indexes as `.*`; empty when the expression cannot be read (callers that
+/// must not miss anything fall back to [`context_paths`]).
+pub fn flowing_paths(expr: &str) -> Option<Vec<String>> {
+    let toks = tokenize(expr)?;
+    let mut f = Flow {
+        toks: &toks,
+        pos: 0,
+        depth: 0,
+    };
+    let out = f.or()?;
+    (f.pos == toks.len()).then_some(out)
+}
+
+struct Flow<'a> {
+    toks: &'a [Tok],
+    pos: usize,
+    depth: usize,
+}
+
+impl Flow<'_> {
+    fn eat_op(&mut self, op: &str) -> bool {
+        if matches!(self.toks.get(self.pos), Some(Tok::Op(o)) if *o == op) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn or(&mut self) -> Option<Vec<String>> {
+        self.depth += 1;
+        if self.depth > 64 {
+            return None;
+        }
+        let mut out = self.and()?;
+        while self.eat_op("||") {
+            out.extend(self.and()?);
+        }
+        self.depth -= 1;
+        Some(out)
+    }
+
+    fn and(&mut self) -> Option<Vec<String>> {
+        let mut out = self.cmp()?;
+        while self.eat_op("&&") {
+            out.extend(self.cmp()?);
+        }
+        Some(out)
+    }
+
+    fn cmp(&mut self) -> Option<Vec<String>> {
+        let left = self.unary()?;
+        for op in ["==", "!=", "<=", ">=", "<", ">"] {
+            if self.eat_op(op) {
+                self.unary()?;
+                return Some(Vec::new());
+            }
+        }
+        Some(left)
+    }
+
+    fn unary(&mut self) -> Option<Vec<String>> {
+        let mut nots = 0;
+        while self.eat_op("!") {
+            nots += 1;
+        }
+        let v = self.primary()?;
+        Some(if nots > 0 { Vec::new() } else { v })
+    }
+
+    fn primary(&mut self) -> Option<Vec<String>> {
+        let tok = self.toks.get(self.pos)?.clone();
+        self.pos += 1;
+        match tok {
+            Tok::Str(_) | Tok::Num(_) => Some(Vec::new()),
+            Tok::Open => {
+                let v = self.or()?;
+                (self.toks.get(self.pos) == Some(&Tok::Close)).then_some(())?;
+                self.pos += 1;
+                Some(v)
+            }
+            Tok::Path(p) => {
+                if self.toks.get(self.pos) != Some(&Tok::Open) {
+                    return Some(match p.as_str() {
+                        "true" | "false" | "null" => Vec::new(),
+                        _ => vec![p.to_ascii_lowercase()],
+                    });
+                }
+                self.pos += 1;
+                let mut args = Vec::new();
+                if self.toks.get(self.pos) != Some(&Tok::Close) {
+                    loop {
+                        args.extend(self.or()?);
+                        if self.toks.get(self.pos) == Some(&Tok::Comma) {
+                            self.pos += 1;
+                            continue;
+                        }
+                        break;
+                    }
+                }
+                (self.toks.get(self.pos) == Some(&Tok::Close)).then_some(())?;
+                self.pos += 1;
+                let boolean = matches!(
+                    p.to_ascii_lowercase().as_str(),
+                    "contains"
+                        | "startswith"
+                        | "endswith"
+                        | "always"
+                        | "success"
+                        | "failure"
+                        | "cancelled"
+                        | "hashfiles"
+                );
+                Some(if boolean { Vec::new() } else { args })
+            }
+            _ => None,
+        }
+    }
+}
+
 /// Evaluates a bare expression (no `${{ }}`) for one scenario.
 pub fn eval(expr: &str, sc: &Scenario) -> Option<Value> {
     let toks = tokenize(expr)?;
@@ -579,6 +703,25 @@ mod tests {
             Some(false)
         );
         assert_eq!(eval("success()", &main()), None);
+    }
+
+    #[test]
+    fn what_flows_into_the_result() {
+        let f = |e: &str| flowing_paths(e).unwrap();
+        assert_eq!(f("github.event.issue.title"), ["github.event.issue.title"]);
+        assert!(f("contains(github.event.head_commit.message, '[skip]')").is_empty());
+        assert!(f("github.event.issue.title == 'x'").is_empty());
+        assert!(f("!github.event.pull_request && 'a' || 'b'").is_empty());
+        assert_eq!(
+            f("github.head_ref || github.ref"),
+            ["github.head_ref", "github.ref"]
+        );
+        assert_eq!(
+            f("format('{0}', toJSON(github.event.commits[0]))"),
+            ["github.event.commits.*"]
+        );
+        assert_eq!(flowing_paths("((("), None);
+        assert_eq!(flowing_paths(&"(".repeat(100_000)), None);
     }
 
     #[test]
