@@ -323,6 +323,22 @@ fn checkout_without_persist_false_warns() {
 }
 
 #[test]
+fn checkout_in_a_job_that_pushes_says_how_to_push_without_it() {
+    let (r, _) = check("push-tags/bad", "checkout-credentials");
+    assert_eq!(
+        verdict(&r, "checkout-credentials"),
+        "pass",
+        "no checkout there"
+    );
+    let (r, _) = check("checkout-credentials/pushes", "checkout-credentials");
+    assert_eq!(places(&r, "checkout-credentials"), [at(10, "warn")]);
+    let help = findings(&r, "checkout-credentials")[0]["help"]
+        .as_str()
+        .unwrap();
+    assert!(help.contains("git push"), "{help}");
+}
+
+#[test]
 fn checkout_with_persist_false_passes() {
     let (r, _) = check("checkout-credentials/good", "checkout-credentials");
     assert_eq!(verdict(&r, "checkout-credentials"), "pass");

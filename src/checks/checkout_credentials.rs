@@ -4,6 +4,7 @@
 use super::{BuiltIn, Context, Meta, Outcome};
 use crate::finding::{Finding, Severity};
 use crate::workflow::publish::action_slug;
+use crate::workflow::script::commands;
 use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_route};
 use github_actions_models::workflow::job::StepBody;
 
@@ -33,6 +34,10 @@ fn run(cx: &Context<'_>) -> Outcome {
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     for (job_id, job) in wf.normal_jobs() {
+        let pushes = job.steps.iter().any(|s| match &s.body {
+            StepBody::Run { run, .. } => commands(run).iter().any(|(_, c)| c.matches("git push")),
+            _ => false,
+        });
         for (i, step) in job.steps.iter().enumerate() {
             let StepBody::Uses { uses, with } = &step.body else {
                 continue;
@@ -63,13 +68,18 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                     wf.locate(&route)
                 }
             };
+            let help = if pushes {
+                "add `with: persist-credentials: false`; this job runs `git push`, so give that one command the token (e.g. `git push \"https://x-access-token:${GH_TOKEN}@github.com/${GITHUB_REPOSITORY}\"`), or keep the default and record why with an inline ignore"
+            } else {
+                "add `with: persist-credentials: false`"
+            };
             out.push(Finding::new(
                 loc,
                 format!(
                     "{} in job `{job_id}` keeps the token in .git/config for every later step",
                     uses.raw()
                 ),
-                "add `with: persist-credentials: false`",
+                help,
             ));
         }
     }
