@@ -25,11 +25,12 @@ pub static CHECK: BuiltIn = BuiltIn {
             triggers (`github.head_ref` on a push or tag workflow) is the same string for every \
             run, so unrelated releases queue behind each other and a waiting run is cancelled \
             when a newer one arrives.",
-        passes: "concurrency:\n  group: release-${{ github.ref }}\n  cancel-in-progress: ${{ github.ref != 'refs/heads/main' }}",
+        passes: "on:\n  push:\n    branches: [main]\n  pull_request:\nconcurrency:\n  group: release-${{ github.ref }}\n  cancel-in-progress: ${{ github.ref != 'refs/heads/main' }}",
         fails: "concurrency:\n  group: ${{ github.workflow }}-${{ github.head_ref }}\n  cancel-in-progress: true",
-        fix: "Give the release workflow `concurrency: { group: release-${{ github.ref }}, \
-            cancel-in-progress: false }` (or an expression that is false on `main` and tags), and \
-            key the group on something every run of this workflow has, such as `github.ref`.",
+        fix: "Add a top-level `concurrency:` block to the release workflow with \
+            `group: release-${{ github.ref }}` and `cancel-in-progress: false` (or an expression \
+            that is false on `main` and tags), keying the group on something every run of this \
+            workflow has, such as `github.ref`.",
         params: &[],
     },
     run,
@@ -92,7 +93,7 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                     wf.file_name(),
                     jobs.join(", ")
                 ),
-                "add `concurrency: { group: release-${{ github.ref }}, cancel-in-progress: false }` at the top of the workflow",
+                "add a top-level `concurrency:` with `group: release-${{ github.ref }}` and `cancel-in-progress: false`",
             )
             .warn_only(),
         );
