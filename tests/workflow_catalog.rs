@@ -259,6 +259,20 @@ fn changesets_job_warns_on_checkout_and_the_install_in_pnpm_setup() {
 }
 
 #[test]
+fn rubygems_job_with_bundler_cache_installs_and_restores_a_cache() {
+    let (r, _) = check(
+        "publish-isolation/rubygems",
+        "publish-isolation,release-cache",
+    );
+    assert_eq!(
+        places(&r, "publish-isolation"),
+        [at(14, "warn"), at(17, "warn")]
+    );
+    assert!(message(&r, "publish-isolation", 1).contains("bundler-cache"));
+    assert_eq!(places(&r, "release-cache"), [at(20, "warn")]);
+}
+
+#[test]
 fn download_artifact_before_v4_warns() {
     let (r, _) = check("publish-isolation/old-download", "publish-isolation");
     assert_eq!(places(&r, "publish-isolation"), [at(13, "warn")]);

@@ -48,6 +48,13 @@ fn run(cx: &Context<'_>) -> Outcome {
     wfs.over_releases(check)
 }
 
+/// Setup actions that also install the project's dependencies when an
+/// input is on.
+const INSTALLING_INPUTS: &[(&str, &str)] = &[
+    ("pnpm/action-setup", "run_install"),
+    ("ruby/setup-ruby", "bundler-cache"),
+];
+
 /// One thing the credentialed job should not do.
 struct Offence {
     location: Location,
@@ -128,11 +135,16 @@ fn offences(wf: &WorkflowFile, job_id: &str, job: &NormalJob, role: &JobRole) ->
         match &step.body {
             StepBody::Uses { uses, with } => {
                 let slug = action_slug(uses).unwrap_or_default();
-                let installs = slug == "pnpm/action-setup"
-                    && env_map(with)
-                        .and_then(|w| w.get("run_install"))
-                        .map(env_value)
-                        .is_some_and(|v| !v.is_empty() && !v.eq_ignore_ascii_case("false"));
+                let installs = INSTALLING_INPUTS
+                    .iter()
+                    .find(|(action, input)| {
+                        slug == *action
+                            && env_map(with)
+                                .and_then(|w| w.get(*input))
+                                .map(env_value)
+                                .is_some_and(|v| !v.is_empty() && !v.eq_ignore_ascii_case("false"))
+                    })
+                    .map(|(_, input)| *input);
                 route.push(Key::K("uses"));
                 if slug == "actions/checkout" {
                     out.push(Offence {
@@ -140,11 +152,11 @@ fn offences(wf: &WorkflowFile, job_id: &str, job: &NormalJob, role: &JobRole) ->
                         label,
                         what: "checks out the source".into(),
                     });
-                } else if installs {
+                } else if let Some(input) = installs {
                     out.push(Offence {
                         location: wf.locate(&route),
                         label,
-                        what: format!("installs dependencies with {} (`run_install`)", uses.raw()),
+                        what: format!("installs dependencies with {} (`{input}`)", uses.raw()),
                     });
                 } else if BUILD_ACTIONS.contains(&slug.as_str()) {
                     out.push(Offence {

@@ -21,7 +21,7 @@ pub static CHECK: BuiltIn = BuiltIn {
         passes: "- uses: actions/setup-node@<sha> # v4\n  with:\n    node-version: 22",
         fails: "- uses: actions/setup-node@<sha> # v4\n  with:\n    node-version: 22\n    cache: npm",
         fix: "Drop `actions/cache` and `Swatinem/rust-cache` from publishing jobs and remove \
-            `cache:` from `setup-*` steps there (`cache: false` for `actions/setup-go`, whose \
+            `cache:` (`enable-cache:`, `bundler-cache:`) from `setup-*` steps there (`cache: false` for `actions/setup-go`, whose \
             cache is on by default).",
         params: &[],
     },
@@ -76,7 +76,7 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                 continue;
             }
             let with = env_map(with);
-            for key in ["cache", "enable-cache"] {
+            for key in ["cache", "enable-cache", "bundler-cache"] {
                 let Some(v) = with.and_then(|w| w.get(key)) else {
                     continue;
                 };
