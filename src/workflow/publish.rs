@@ -457,6 +457,27 @@ mod tests {
     }
 
     #[test]
+    fn installs_and_builds_but_not_publish_tools() {
+        let ib = |s: &str| install_or_build(&commands(s).remove(0).1);
+        assert_eq!(ib("pip install -r requirements.txt"), Some("pip install"));
+        assert_eq!(
+            ib("python -m pip install --upgrade build twine"),
+            Some("pip install")
+        );
+        assert_eq!(ib("python -m pip install --upgrade pip"), None);
+        assert_eq!(ib("pip install twine==6.1.0"), None);
+        assert_eq!(ib("npm install -g npm@latest"), None);
+        assert_eq!(ib("npm ci"), Some("npm ci"));
+        assert_eq!(ib("yarn"), Some("yarn"));
+        assert_eq!(ib("yarn npm publish"), None);
+        assert_eq!(ib("python -m build --sdist"), Some("build"));
+        assert_eq!(ib("python setup.py sdist"), Some("setup.py"));
+        assert_eq!(ib("MIX_ENV=prod mix deps.get"), Some("mix deps.get"));
+        assert_eq!(ib("npm run test"), None);
+        assert_eq!(ib("echo npm ci"), None);
+    }
+
+    #[test]
     fn publish_actions() {
         let f = facts(
             "on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - uses: pypa/gh-action-pypi-publish@release/v1\n",
