@@ -324,6 +324,19 @@ fn a_guard_read_from_a_job_output_counts() {
     assert_eq!(verdict(&r, "template-injection"), "pass");
 }
 
+#[test]
+fn docker_push_disabled_on_pull_requests_only_warns() {
+    let (r, _) = check("release-triggers/docker-pr", "release-triggers");
+    assert_eq!(
+        places(&r, "release-triggers"),
+        [(
+            ".github/workflows/image.yml".to_string(),
+            6,
+            "warn".to_string()
+        )]
+    );
+}
+
 // ---- checkout-credentials -------------------------------------------------
 
 #[test]

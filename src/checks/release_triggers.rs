@@ -2,10 +2,13 @@
 
 use super::{BuiltIn, Context, Meta, Outcome};
 use crate::finding::{Finding, Severity};
-use crate::workflow::expr::Scenario;
+use crate::workflow::expr::{Scenario, Value, eval_template};
+use crate::workflow::publish::action_slug;
 use crate::workflow::triggers::{event_names, if_false, job_outputs, skipped_jobs};
 use crate::workflow::{Key, WorkflowFile};
+use crate::workflow::{env_map, env_value};
 use github_actions_models::common::If;
+use github_actions_models::workflow::job::{Step, StepBody};
 
 pub static CHECK: BuiltIn = BuiltIn {
     meta: Meta {
@@ -62,7 +65,7 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                 Finding::new(
                     loc,
                     format!(
-                        "{base}; its publishing jobs are guarded by `if:` conditions that exclude pull requests, which is all that keeps a pull request from releasing"
+                        "{base}; its publishing and shipping steps are kept off pull-request runs only by conditions (`if:`, or a `push:` input), which is all that stands between a pull request and a release"
                     ),
                     "move pull-request CI to its own workflow so the release workflow never runs for a pull request",
                 )
@@ -117,9 +120,36 @@ fn guarded(wf: &WorkflowFile, job_id: &str, pr: &PrRun) -> bool {
         && steps.iter().all(|i| {
             job.steps
                 .get(*i)
-                .and_then(|s| s.r#if.as_ref())
-                .is_some_and(|c| false_on_pull_request(c, &pr.scenario))
+                .is_some_and(|s| step_inert_on_pr(s, &pr.scenario))
         })
+}
+
+/// Whether a publishing or shipping step does nothing on a pull-request run:
+/// its `if:` is false there, or it is `docker/build-push-action` whose
+/// `push:` is (`push: ${{ github.event_name != 'pull_request' }}`).
+fn step_inert_on_pr(step: &Step, pr: &Scenario) -> bool {
+    if step
+        .r#if
+        .as_ref()
+        .is_some_and(|c| false_on_pull_request(c, pr))
+    {
+        return true;
+    }
+    let StepBody::Uses { uses, with } = &step.body else {
+        return false;
+    };
+    if action_slug(uses).as_deref() != Some("docker/build-push-action") {
+        return false;
+    }
+    let Some(push) = env_map(with).and_then(|w| w.get("push")).map(env_value) else {
+        return false;
+    };
+    let v = if push.contains("${{") {
+        eval_template(&push, pr)
+    } else {
+        Some(Value::Str(push))
+    };
+    v.is_some_and(|v| !v.truthy() || v.render().eq_ignore_ascii_case("false"))
 }
 
 /// What a pull-request run of this workflow does: the scenario, and the jobs
