@@ -3,7 +3,7 @@
 
 use super::{BuiltIn, Context, Meta, Outcome};
 use crate::finding::{Finding, Severity};
-use crate::workflow::contexts::{Control, control, filled_by, is_outsider_field};
+use crate::workflow::contexts::{Control, caller_events, control, filled_by, is_outsider_field};
 use crate::workflow::expr::{context_paths, flowing_paths, interpolations};
 use crate::workflow::publish::action_slug;
 use crate::workflow::triggers::event_names;
@@ -87,7 +87,11 @@ fn judge(
         .collect();
     let caller: Vec<&String> = paths
         .iter()
-        .filter(|p| control(p) == Control::Caller)
+        .filter(|p| {
+            control(p) == Control::Caller
+                && caller_events(p)
+                    .is_some_and(|by| events.iter().any(|e| by.contains(&e.as_str())))
+        })
         .collect();
     let loc = wf.locate_in(route, whole);
     let var = suggest_var(paths.first().map(String::as_str).unwrap_or("VALUE"));
@@ -107,7 +111,7 @@ fn judge(
             Finding::new(
                 loc,
                 format!(
-                    "`{whole}` in job `{job_id}` expands the workflow input `{p}` straight into the script"
+                    "`{whole}` in job `{job_id}` expands `{p}`, which whoever starts the workflow chooses, straight into the script"
                 ),
                 help,
             )

@@ -74,7 +74,7 @@ pub fn control(path: &str) -> Control {
             return Control::Outsider;
         }
     }
-    if segs.first() == Some(&"inputs") || path.starts_with("github.event.inputs") {
+    if caller_events(path).is_some() {
         return Control::Caller;
     }
     Control::Trusted
@@ -93,6 +93,18 @@ pub fn is_outsider_field(path: &str) -> bool {
                 .zip(&p)
                 .all(|(s, q)| *q == "*" || *s == "*" || s == q)
     })
+}
+
+/// For a context chosen by whoever starts the workflow, the events that
+/// fill it: dispatch and call inputs, a `repository_dispatch` payload.
+pub fn caller_events(path: &str) -> Option<&'static [&'static str]> {
+    if path == "inputs" || path.starts_with("inputs.") || path.starts_with("github.event.inputs") {
+        Some(&["workflow_dispatch", "workflow_call"])
+    } else if path.starts_with("github.event.client_payload") {
+        Some(&["repository_dispatch"])
+    } else {
+        None
+    }
 }
 
 /// The events whose payload fills an outsider-controlled context; `None`
@@ -157,6 +169,8 @@ mod tests {
         assert_eq!(control("github.head_ref"), Control::Outsider);
         assert_eq!(control("inputs.version"), Control::Caller);
         assert_eq!(control("github.event.inputs.version"), Control::Caller);
+        assert_eq!(control("github.event.client_payload.tag"), Control::Caller);
+        assert_eq!(control("inputs"), Control::Caller);
         assert_eq!(control("github.ref"), Control::Trusted);
         assert_eq!(
             control("github.event.pull_request.number"),
