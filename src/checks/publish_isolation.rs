@@ -60,6 +60,8 @@ struct Offence {
     location: Location,
     label: String,
     what: String,
+    /// An `actions/download-artifact` older than v4, rather than a build.
+    stale_download: bool,
 }
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
@@ -80,9 +82,8 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
             .map(|p| format!("`{}`", p.describe()))
             .collect();
         if role.publishes.iter().all(builds_itself) {
-            let (stale, rest): (Vec<Offence>, Vec<Offence>) = offences
-                .into_iter()
-                .partition(|o| o.what.starts_with("downloads"));
+            let (stale, rest): (Vec<Offence>, Vec<Offence>) =
+                offences.into_iter().partition(|o| o.stale_download);
             push_each(out, job_id, &creds, stale);
             if rest.is_empty() {
                 continue;
@@ -111,7 +112,7 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
 
 fn push_each(out: &mut Vec<Finding>, job_id: &str, creds: &str, offences: Vec<Offence>) {
     for o in offences {
-        let help = if o.what.starts_with("downloads") {
+        let help = if o.stale_download {
             "use actions/download-artifact v4 or later, which verifies the artifact's digest"
         } else {
             "build in a job without credentials and upload with actions/upload-artifact; here, only download it with actions/download-artifact v4+ and publish"
@@ -151,24 +152,28 @@ fn offences(wf: &WorkflowFile, job_id: &str, job: &NormalJob, role: &JobRole) ->
                         location: wf.locate(&route),
                         label,
                         what: "checks out the source".into(),
+                        stale_download: false,
                     });
                 } else if let Some(input) = installs {
                     out.push(Offence {
                         location: wf.locate(&route),
                         label,
                         what: format!("installs dependencies with {} (`{input}`)", uses.raw()),
+                        stale_download: false,
                     });
                 } else if BUILD_ACTIONS.contains(&slug.as_str()) {
                     out.push(Offence {
                         location: wf.locate(&route),
                         label,
                         what: format!("builds with {}", uses.raw()),
+                        stale_download: false,
                     });
                 } else if slug == "actions/download-artifact" && old_major(uses, 4) {
                     out.push(Offence {
                         location: wf.locate(&route),
                         label,
                         what: format!("downloads the artifact with {} (older than v4)", uses.raw()),
+                        stale_download: true,
                     });
                 }
             }
@@ -211,6 +216,7 @@ fn offences(wf: &WorkflowFile, job_id: &str, job: &NormalJob, role: &JobRole) ->
                             location: wf.locate_in(&route, &cmd.raw),
                             label: label.clone(),
                             what,
+                            stale_download: false,
                         });
                     }
                 }
