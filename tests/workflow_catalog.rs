@@ -536,3 +536,33 @@ fn every_catalog_check_explains_itself() {
         .unwrap();
     assert!(String::from_utf8_lossy(&list.stdout).contains("workflow.job-runs"));
 }
+
+// ---- a well-kept lane ------------------------------------------------------
+
+#[test]
+fn a_well_kept_hex_release_lane_blocks_nothing() {
+    // Seed 000's shape: release-please on main, a protected hex-publish
+    // environment, a recovery-only dispatch with a required reason, the
+    // authenticated dry run before the publish in one script.
+    // Only this catalog's checks (and the lane's contract): other areas' checks
+    // judge files this tree does not have.
+    let (r, code) = check(
+        "workflow.job-runs/hex-lane",
+        "publish-isolation,release-concurrency,dispatch-recovery,release-triggers,\
+         checkout-credentials,template-injection,release-cache,push-tags,\
+         preflight-before-publish,actions-pinned,workflow-permissions,secrets-in-environment",
+    );
+    assert_eq!(code, 0, "{r:#}");
+    assert_eq!(r["verdict"], "warn");
+    for c in r["checks"].as_array().unwrap() {
+        let expected = if c["id"] == "publish-isolation" {
+            "warn"
+        } else {
+            "pass"
+        };
+        assert_eq!(c["verdict"], expected, "{}", c["id"]);
+    }
+    assert_eq!(r["checks"].as_array().unwrap().len(), 12);
+    assert_eq!(places(&r, "publish-isolation"), [at(52, "warn")]);
+    assert!(message(&r, "publish-isolation", 0).contains("must build the package itself"));
+}
