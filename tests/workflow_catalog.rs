@@ -422,6 +422,15 @@ fn inline_ignore_with_reason_suppresses_and_stays_visible() {
 }
 
 #[test]
+fn inline_ignore_at_the_end_of_the_line_also_works() {
+    let (r, _) = check("push-tags/ignored-inline", "push-tags");
+    assert_eq!(verdict(&r, "push-tags"), "pass");
+    let f = findings(&r, "push-tags");
+    assert_eq!((f.len(), &f[0]["line"]), (1, &Value::from(11)));
+    assert_eq!(f[0]["suppressed"]["reason"], "one tag per release");
+}
+
+#[test]
 fn inline_ignore_without_reason_warns_in_policy_waivers() {
     let (r, _) = check("push-tags/no-reason", "push-tags,policy-waivers");
     assert_eq!(verdict(&r, "push-tags"), "pass");
