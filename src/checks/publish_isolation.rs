@@ -95,8 +95,12 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                 .iter()
                 .map(|o| format!("{} (line {}: {})", o.label, o.location.line, o.what))
                 .collect();
+            let location = match &p.via {
+                Via::Command { command, line } => wf.locate_command(&route, *line, &command.raw),
+                Via::Action(_) => wf.locate_in(&route, &p.needle()),
+            };
             out.push(Finding::new(
-                wf.locate_in(&route, &p.needle()),
+                location,
                 format!(
                     "publishing job `{job_id}` builds from source while it holds {creds}: {} must build the package itself, so this job cannot publish a prebuilt artifact; it also runs {}",
                     publish_cmds.join(", "),
@@ -179,7 +183,7 @@ fn offences(wf: &WorkflowFile, job_id: &str, job: &NormalJob, role: &JobRole) ->
             }
             StepBody::Run { run, .. } => {
                 route.push(Key::K("run"));
-                for (_, cmd) in commands(run) {
+                for (line, cmd) in commands(run) {
                     let is_publish = role.publishes.iter().any(|p| {
                         p.step == i
                             && matches!(&p.via, Via::Command { command, .. } if *command == cmd)
@@ -213,7 +217,7 @@ fn offences(wf: &WorkflowFile, job_id: &str, job: &NormalJob, role: &JobRole) ->
                     };
                     if let Some(what) = what {
                         out.push(Offence {
-                            location: wf.locate_in(&route, &cmd.raw),
+                            location: wf.locate_command(&route, line, &cmd.raw),
                             label: label.clone(),
                             what,
                             stale_download: false,

@@ -35,12 +35,12 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
             let StepBody::Run { run, .. } = &step.body else {
                 continue;
             };
-            for (_, cmd) in commands(run) {
+            for (line, cmd) in commands(run) {
                 if cmd.matches("git push") && cmd.has_flag(&["--tags"]) {
                     let mut route = step_route(job_id, i);
                     route.push(Key::K("run"));
                     out.push(Finding::new(
-                        wf.locate_in(&route, &cmd.raw),
+                        wf.locate_command(&route, line, &cmd.raw),
                         format!("`{}` in job `{job_id}` pushes every local tag", cmd.text()),
                         "push the release's tag by name: git push origin \"$TAG\"",
                     ));

@@ -262,8 +262,8 @@ fn ran(wf: &WorkflowFile, id: &str, job: &NormalJob) -> Vec<Ran> {
         if let StepBody::Run { run, .. } = &step.body {
             let mut route = step_route(id, i);
             route.push(Key::K("run"));
-            for (_, cmd) in commands(run) {
-                let location = wf.locate_in(&route, &cmd.raw);
+            for (line, cmd) in commands(run) {
+                let location = wf.locate_command(&route, line, &cmd.raw);
                 out.push(Ran { cmd, location });
             }
         }
