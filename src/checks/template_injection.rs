@@ -2,7 +2,7 @@
 //! a script of a release workflow.
 
 use super::{BuiltIn, Context, Meta, Outcome};
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Location, Severity};
 use crate::workflow::contexts::{Control, caller_events, control, filled_by, is_outsider_field};
 use crate::workflow::expr::{context_paths, flowing_paths, interpolations};
 use crate::workflow::publish::action_slug;
@@ -57,17 +57,18 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                 route.push(Key::K("with"));
             }
             route.push(Key::K(key));
-            for (_, whole, inner) in interpolations(&script) {
-                judge(wf, &events, &route, job_id, whole, inner, out);
+            for (offset, whole, inner) in interpolations(&script) {
+                let line = script[..offset].matches('\n').count();
+                let loc = wf.locate_command(&route, line, whole);
+                judge(&events, loc, job_id, whole, inner, out);
             }
         }
     }
 }
 
 fn judge(
-    wf: &WorkflowFile,
     events: &[String],
-    route: &[Key<'_>],
+    loc: Location,
     job_id: &str,
     whole: &str,
     inner: &str,
@@ -93,7 +94,6 @@ fn judge(
                     .is_some_and(|by| events.iter().any(|e| by.contains(&e.as_str())))
         })
         .collect();
-    let loc = wf.locate_in(route, whole);
     let var = suggest_var(paths.first().map(String::as_str).unwrap_or("VALUE"));
     let help = format!(
         "pass it through the step's env (`{var}: {whole}`) and use \"${var}\" in the script"
