@@ -163,7 +163,26 @@ fn judge(
         wf.file_name(),
         refs_of(cancels.iter().copied())
     );
+    // An expression that spares `main` (SPEC's own example is
+    // `${{ github.ref != 'refs/heads/main' }}`) but is true on tags, with a
+    // group per tag, could only cut short a second run of the very same tag:
+    // that passes. With one group for all tags, a newer tag cancels an older
+    // tag's release.
+    let tags_only = cancels.iter().all(|s| s.git_ref.starts_with("refs/tags/"));
+    if matches!(cancel, LoE::Expr(_)) && tags_only && per_tag(group, scenarios) {
+        return;
+    }
     out.push(Finding::new(wf.locate(&cancel_route), message, help));
+}
+
+/// Whether the group differs between two tags.
+fn per_tag(group: &str, scenarios: &[Scenario]) -> bool {
+    let tags: Vec<Option<String>> = scenarios
+        .iter()
+        .filter(|s| s.git_ref.starts_with("refs/tags/"))
+        .map(|s| eval_template(group, s).map(|v| v.render()))
+        .collect();
+    tags.iter().all(Option::is_some) && tags.windows(2).any(|w| w[0] != w[1])
 }
 
 /// The contexts that are empty in every run, when the group evaluates to
