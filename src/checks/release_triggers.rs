@@ -46,19 +46,19 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
         return;
     }
     let pr = PrRun::of(wf);
+    let unguarded: Vec<&str> = wf
+        .release
+        .jobs
+        .iter()
+        .filter(|r| r.is_publishing() || !r.ships.is_empty())
+        .filter(|r| !guarded(wf, &r.id, &pr))
+        .map(|r| r.id.as_str())
+        .collect();
     for ev in PR_EVENTS {
         if !events.iter().any(|e| e == ev) {
             continue;
         }
         let loc = wf.locate_key(&[Key::K("on"), Key::K(ev)]);
-        let unguarded: Vec<&str> = wf
-            .release
-            .jobs
-            .iter()
-            .filter(|r| r.is_publishing() || !r.ships.is_empty())
-            .filter(|r| !guarded(wf, &r.id, &pr))
-            .map(|r| r.id.as_str())
-            .collect();
         let base = format!("release workflow `{}` runs on `{ev}`", wf.file_name());
         if *ev == "pull_request" && unguarded.is_empty() {
             out.push(
