@@ -450,6 +450,10 @@ fn job_runs_in_the_wrong_order_blocks_at_the_job() {
         m.contains("mix hex.publish --yes") && m.contains("mix release.preflight"),
         "{m}"
     );
+    let help = findings(&r, "preflight-before-publish")[0]["help"]
+        .as_str()
+        .unwrap();
+    assert!(help.contains("why: the authenticated dry-run"), "{help}");
     assert_eq!(code, 1);
 }
 

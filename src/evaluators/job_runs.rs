@@ -100,6 +100,7 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
     };
     let wfs = cx.workflows();
     let mut findings = wfs.broken.clone();
+    let own = findings.len();
     let target = match (&p.job, &p.job_uses) {
         (Some(j), _) => format!("job `{j}`"),
         (_, Some(u)) => format!("the job using `{u}`"),
@@ -174,6 +175,12 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
             format!("no {target} in {}", names.join(", ")),
             "name an existing job (`job = \"id\"`) or the action it uses (`job_uses`)",
         ));
+    }
+    // Say why the contract exists, as the policy puts it.
+    if let Some(why) = c.why.as_deref().filter(|w| !w.trim().is_empty()) {
+        for f in &mut findings[own..] {
+            f.help = format!("{} (why: {})", f.help, why.trim());
+        }
     }
     Outcome::Findings(findings)
 }
