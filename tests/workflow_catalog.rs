@@ -270,6 +270,21 @@ fn rubygems_job_with_bundler_cache_installs_and_restores_a_cache() {
 }
 
 #[test]
+fn a_build_job_holding_a_registry_secret_warns_on_its_installs_and_builds() {
+    let (r, _) = check("publish-isolation/secret-in-build", "publish-isolation");
+    // Checking out is what a build job is for; installing with the token is not.
+    assert_eq!(
+        places(&r, "publish-isolation"),
+        [at(15, "warn"), at(16, "warn")]
+    );
+    let m = message(&r, "publish-isolation", 0);
+    assert!(
+        m.contains("job `build` holds the registry secret `NPM_TOKEN`"),
+        "{m}"
+    );
+}
+
+#[test]
 fn download_artifact_before_v4_warns() {
     let (r, _) = check("publish-isolation/old-download", "publish-isolation");
     assert_eq!(places(&r, "publish-isolation"), [at(13, "warn")]);

@@ -8,6 +8,7 @@ use crate::workflow::publish::{
     BUILD_ACTIONS, JobRole, Via, action_slug, builds_itself, install_or_build,
 };
 use crate::workflow::script::commands;
+use crate::workflow::secrets::secret_refs;
 use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_label, step_route};
 use github_actions_models::common::Uses;
 use github_actions_models::workflow::job::{NormalJob, StepBody};
@@ -60,13 +61,37 @@ struct Offence {
     location: Location,
     label: String,
     what: String,
-    /// An `actions/download-artifact` older than v4, rather than a build.
-    stale_download: bool,
+    kind: OffenceKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OffenceKind {
+    Checkout,
+    InstallOrBuild,
+    /// An `actions/download-artifact` older than v4.
+    StaleDownload,
 }
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     for (job_id, job) in wf.normal_jobs() {
         let Some(role) = wf.release.job(job_id).filter(|r| r.is_publishing()) else {
+            // A job that does not publish but holds a registry secret: the
+            // secret is there for something, and installs or builds can read it.
+            if let Some(role) = wf.release.job(job_id)
+                && let Some(secret) = registry_secret(job)
+            {
+                let offences = offences(wf, job_id, job, role)
+                    .into_iter()
+                    .filter(|o| o.kind != OffenceKind::Checkout)
+                    .collect();
+                push_each(
+                    out,
+                    job_id,
+                    &format!("the registry secret `{secret}`"),
+                    offences,
+                    "job",
+                );
+            }
             continue;
         };
         let creds = if job_holds_id_token(&wf.model.permissions, &job.permissions) {
@@ -82,9 +107,10 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
             .map(|p| format!("`{}`", p.describe()))
             .collect();
         if role.publishes.iter().all(builds_itself) {
-            let (stale, rest): (Vec<Offence>, Vec<Offence>) =
-                offences.into_iter().partition(|o| o.stale_download);
-            push_each(out, job_id, &creds, stale);
+            let (stale, rest): (Vec<Offence>, Vec<Offence>) = offences
+                .into_iter()
+                .partition(|o| o.kind == OffenceKind::StaleDownload);
+            push_each(out, job_id, &creds, stale, "publishing job");
             if rest.is_empty() {
                 continue;
             }
@@ -110,13 +136,64 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
             ));
             continue;
         }
-        push_each(out, job_id, &creds, offences);
+        push_each(out, job_id, &creds, offences, "publishing job");
     }
 }
 
-fn push_each(out: &mut Vec<Finding>, job_id: &str, creds: &str, offences: Vec<Offence>) {
+/// Words in a secret's name that mark it as a package registry credential.
+const REGISTRY_SECRET_WORDS: &[&str] = &[
+    "PYPI",
+    "NPM",
+    "NODE_AUTH",
+    "CARGO_REGISTRY",
+    "CRATES",
+    "HEX_API",
+    "RUBYGEMS",
+    "GEM_HOST",
+    "NUGET",
+    "TWINE",
+    "SONATYPE",
+    "OSSRH",
+];
+
+/// The first registry-named secret a job's env, steps' env or inputs read.
+fn registry_secret(job: &NormalJob) -> Option<String> {
+    let mut texts: Vec<String> = Vec::new();
+    if let Some(env) = env_map(&job.env) {
+        texts.extend(env.values().map(env_value));
+    }
+    for step in &job.steps {
+        if let Some(env) = env_map(&step.env) {
+            texts.extend(env.values().map(env_value));
+        }
+        match &step.body {
+            StepBody::Uses { with, .. } => {
+                if let Some(w) = env_map(with) {
+                    texts.extend(w.values().map(env_value));
+                }
+            }
+            StepBody::Run { run, .. } => texts.push(run.clone()),
+        }
+    }
+    texts
+        .iter()
+        .flat_map(|t| secret_refs(t))
+        .map(|(_, name)| name)
+        .find(|name| {
+            let up = name.to_ascii_uppercase();
+            REGISTRY_SECRET_WORDS.iter().any(|w| up.contains(w))
+        })
+}
+
+fn push_each(
+    out: &mut Vec<Finding>,
+    job_id: &str,
+    creds: &str,
+    offences: Vec<Offence>,
+    job_kind: &str,
+) {
     for o in offences {
-        let help = if o.stale_download {
+        let help = if o.kind == OffenceKind::StaleDownload {
             "use actions/download-artifact v4 or later, which verifies the artifact's digest"
         } else {
             "build in a job without credentials and upload with actions/upload-artifact; here, only download it with actions/download-artifact v4+ and publish"
@@ -124,7 +201,7 @@ fn push_each(out: &mut Vec<Finding>, job_id: &str, creds: &str, offences: Vec<Of
         out.push(Finding::new(
             o.location,
             format!(
-                "publishing job `{job_id}` holds {creds} and {} in {}",
+                "{job_kind} `{job_id}` holds {creds} and {} in {}",
                 o.what, o.label
             ),
             help,
@@ -156,28 +233,28 @@ fn offences(wf: &WorkflowFile, job_id: &str, job: &NormalJob, role: &JobRole) ->
                         location: wf.locate(&route),
                         label,
                         what: "checks out the source".into(),
-                        stale_download: false,
+                        kind: OffenceKind::Checkout,
                     });
                 } else if let Some(input) = installs {
                     out.push(Offence {
                         location: wf.locate(&route),
                         label,
                         what: format!("installs dependencies with {} (`{input}`)", uses.raw()),
-                        stale_download: false,
+                        kind: OffenceKind::InstallOrBuild,
                     });
                 } else if BUILD_ACTIONS.contains(&slug.as_str()) {
                     out.push(Offence {
                         location: wf.locate(&route),
                         label,
                         what: format!("builds with {}", uses.raw()),
-                        stale_download: false,
+                        kind: OffenceKind::InstallOrBuild,
                     });
                 } else if slug == "actions/download-artifact" && old_major(uses, 4) {
                     out.push(Offence {
                         location: wf.locate(&route),
                         label,
                         what: format!("downloads the artifact with {} (older than v4)", uses.raw()),
-                        stale_download: true,
+                        kind: OffenceKind::StaleDownload,
                     });
                 }
             }
@@ -220,7 +297,7 @@ fn offences(wf: &WorkflowFile, job_id: &str, job: &NormalJob, role: &JobRole) ->
                             location: wf.locate_command(&route, line, &cmd.raw),
                             label: label.clone(),
                             what,
-                            stale_download: false,
+                            kind: OffenceKind::InstallOrBuild,
                         });
                     }
                 }
