@@ -27,7 +27,9 @@ pub static CHECK: BuiltIn = BuiltIn {
             it) and upload it to the registry. Setting up the runtime the publish command needs \
             (`setup-node` for `npm publish`, installing `twine`) is fine. `cargo publish` and \
             `mix hex.publish` build the package themselves, so their jobs cannot be split this \
-            way; the finding says so, and the job should stay as small as the command allows.",
+            way; the finding says so, and the job should stay as small as the command allows. A \
+            job that does not publish but holds a registry-named secret warns on each install \
+            or build it runs.",
         passes: "publish:\n  needs: build\n  environment: pypi\n  permissions:\n    id-token: write\n  steps:\n    - uses: actions/download-artifact@<sha> # v4\n      with:\n        name: dist\n        path: dist/\n    - uses: pypa/gh-action-pypi-publish@<sha> # v1.12.4",
         fails: "publish:\n  steps:\n    - uses: actions/checkout@<sha> # v4\n    - run: pip install build && python -m build\n    - run: twine upload dist/*\n      env:\n        TWINE_PASSWORD: ${{ secrets.PYPI_TOKEN }}",
         fix: "Split the job: a `build` job without credentials checks out, installs, builds and \
