@@ -11,11 +11,19 @@ use std::sync::Arc;
 
 mod actions_pinned;
 mod changelog_entry;
+mod checkout_credentials;
+mod dispatch_recovery;
 mod oidc_scope;
 mod package_metadata;
 mod publish_environment;
 mod release_please_config;
+mod publish_isolation;
+mod push_tags;
+mod release_cache;
+mod release_concurrency;
+mod release_triggers;
 mod secrets_in_environment;
+mod template_injection;
 mod trusted_publishing;
 mod versions_agree;
 pub mod waivers;
@@ -64,6 +72,14 @@ pub static BUILTINS: &[&BuiltIn] = &[
     &publish_environment::CHECK,
     &trusted_publishing::CHECK,
     &secrets_in_environment::CHECK,
+    &publish_isolation::CHECK,
+    &release_concurrency::CHECK,
+    &dispatch_recovery::CHECK,
+    &release_triggers::CHECK,
+    &checkout_credentials::CHECK,
+    &template_injection::CHECK,
+    &release_cache::CHECK,
+    &push_tags::CHECK,
     &versions_agree::CHECK,
     &changelog_entry::CHECK,
     &package_metadata::CHECK,

@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 
 pub mod facts_equal;
 mod settings_environment;
+mod job_runs;
 
 pub struct Evaluator {
     pub name: &'static str,
@@ -22,7 +23,11 @@ pub struct Evaluator {
 pub type ParamError = (Option<&'static str>, String);
 
 /// Every evaluator, in `shipgate list` order.
-pub static EVALUATORS: &[&Evaluator] = &[&facts_equal::EVALUATOR, &settings_environment::EVALUATOR];
+pub static EVALUATORS: &[&Evaluator] = &[
+    &job_runs::EVALUATOR,
+    &facts_equal::EVALUATOR,
+    &settings_environment::EVALUATOR,
+];
 
 pub fn find(name: &str) -> Option<&'static Evaluator> {
     EVALUATORS.iter().copied().find(|e| e.name == name)

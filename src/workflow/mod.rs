@@ -2,16 +2,21 @@
 //! and a format-preserving tree for exact locations (yamlpath). Checks never
 //! count lines themselves; they ask a [`WorkflowFile`] where a route lives.
 
+pub mod contexts;
+pub mod expr;
 pub mod oidc;
 pub mod publish;
 pub mod script;
+mod script_location;
 pub mod secrets;
+pub mod triggers;
 
 use crate::finding::Location;
 use crate::repo::text::{LineIndex, nesting_depth};
 use github_actions_models::common::expr::LoE;
 use github_actions_models::common::{Env, EnvValue};
-use github_actions_models::workflow::{Job, Workflow, job::NormalJob};
+use github_actions_models::workflow::job::{NormalJob, Step, StepBody};
+use github_actions_models::workflow::{Job, Workflow};
 use std::sync::Arc;
 use yamlpath::{Component, Document, Route};
 
@@ -230,6 +235,26 @@ pub fn job_route(job: &str) -> Vec<Key<'_>> {
 
 pub fn step_route(job: &str, step: usize) -> Vec<Key<'_>> {
     vec![Key::K("jobs"), Key::K(job), Key::K("steps"), Key::I(step)]
+}
+
+/// How messages name a step: its `name:`, else what it uses or runs, with
+/// its 1-based position in the job.
+pub fn step_label(step: &Step, index: usize) -> String {
+    if let Some(n) = step.name.as_deref().filter(|n| !n.trim().is_empty()) {
+        return format!("step {} \"{}\"", index + 1, n.trim());
+    }
+    match &step.body {
+        StepBody::Uses { uses, .. } => format!("step {} ({})", index + 1, uses.raw()),
+        StepBody::Run { run, .. } => {
+            let first = run
+                .lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty())
+                .unwrap_or("");
+            let short: String = first.chars().take(60).collect();
+            format!("step {} (`{short}`)", index + 1)
+        }
+    }
 }
 
 /// The string form of an `env:`/`with:` value.

@@ -96,6 +96,134 @@ pub const PUBLISH_ACTIONS: &[(&str, Registry)] = &[
     ("cycjimmy/semantic-release-action", Registry::Npm),
 ];
 
+/// Commands that install dependencies or build a package: what a job holding
+/// publish credentials should not run (publish-isolation). Matched as
+/// commands ([`Command::matches`]); `python -m build` is `build` once the
+/// runner is dropped.
+pub const BUILD_COMMANDS: &[&str] = &[
+    "pip install",
+    "pip3 install",
+    "pip wheel",
+    "pip download",
+    "uv sync",
+    "uv pip install",
+    "uv build",
+    "poetry install",
+    "poetry build",
+    "pdm install",
+    "pdm sync",
+    "pdm build",
+    "hatch build",
+    "flit build",
+    "pipenv install",
+    "maturin build",
+    "build",
+    "setup.py",
+    "npm ci",
+    "npm install",
+    "npm i",
+    "npm run build",
+    "npm pack",
+    "pnpm install",
+    "pnpm i",
+    "pnpm run build",
+    "pnpm build",
+    "pnpm pack",
+    "yarn install",
+    "yarn build",
+    "yarn run build",
+    "yarn pack",
+    "bun install",
+    "bun run build",
+    "cargo build",
+    "cargo install",
+    "cargo fetch",
+    "mix deps.get",
+    "mix compile",
+    "mix hex.build",
+    "gem build",
+    "bundle install",
+    "rake build",
+    "dotnet restore",
+    "dotnet build",
+    "dotnet pack",
+    "mvn package",
+    "mvn install",
+    "mvn verify",
+    "gradle build",
+    "gradlew build",
+    "go build",
+];
+
+/// Actions that install dependencies or build a package.
+pub const BUILD_ACTIONS: &[&str] = &[
+    "pypa/cibuildwheel",
+    "pyo3/maturin-action",
+    "hynek/build-and-inspect-python-package",
+    "bahmutov/npm-install",
+    "borales/actions-yarn",
+];
+
+/// Tools a publish command needs, which may be installed in the publishing
+/// job without counting as a dependency install (`pip install twine`,
+/// `npm install -g npm@latest` for trusted publishing).
+const PUBLISH_TOOLS: &[&str] = &["twine", "npm", "pnpm", "yarn", "pip", "setuptools-scm"];
+
+/// The install or build a command performs, as the pattern it matched.
+pub fn install_or_build(cmd: &Command) -> Option<&'static str> {
+    // Bare `yarn` installs; `yarn <anything else>` is judged by the list.
+    if cmd.words.len() == 1 && cmd.words[0] == "yarn" {
+        return Some("yarn");
+    }
+    // `python setup.py …` keeps `python` as the program.
+    if matches!(
+        cmd.words.first().map(String::as_str),
+        Some("python" | "python3")
+    ) && cmd.words.get(1).is_some_and(|w| w.ends_with("setup.py"))
+    {
+        return Some("setup.py");
+    }
+    let pat = BUILD_COMMANDS
+        .iter()
+        .copied()
+        .find(|p| *p != "setup.py" && cmd.matches(p))?;
+    if pat.contains("install") || *pat == *"npm i" || *pat == *"pnpm i" {
+        // Installing only the publish tool itself is runtime setup.
+        let verb = pat.split_whitespace().last().unwrap_or("install");
+        let args: Vec<&str> = cmd
+            .words
+            .iter()
+            .skip_while(|w| w.as_str() != verb)
+            .skip(1)
+            .map(String::as_str)
+            .filter(|w| !w.starts_with('-'))
+            .collect();
+        let tool = |a: &str| {
+            let name = a.split(['=', '<', '>', '~', '!', '[']).next().unwrap_or(a);
+            let name = name
+                .rsplit_once('@')
+                .map(|(n, _)| n)
+                .filter(|n| !n.is_empty())
+                .unwrap_or(name);
+            PUBLISH_TOOLS.contains(&name.to_ascii_lowercase().as_str())
+        };
+        if !args.is_empty() && args.iter().all(|a| tool(a)) {
+            return None;
+        }
+    }
+    Some(pat)
+}
+
+/// Publish commands that must build the package from source themselves:
+/// `cargo publish` compiles the crate, `mix hex.publish` builds the package
+/// and its docs, Maven and Gradle deploys run the build.
+pub fn builds_itself(p: &PublishStep) -> bool {
+    matches!(
+        p.registry,
+        Registry::Crates | Registry::Hex | Registry::Maven
+    ) && matches!(p.via, Via::Command { .. })
+}
+
 /// Commands and actions that ship artifacts without publishing to a registry.
 const SHIP_COMMANDS: &[&str] = &[
     "gh release create",
@@ -445,6 +573,27 @@ mod tests {
             !install.jobs[0].is_publishing(),
             "installing from a private registry is not publishing"
         );
+    }
+
+    #[test]
+    fn installs_and_builds_but_not_publish_tools() {
+        let ib = |s: &str| install_or_build(&commands(s).remove(0).1);
+        assert_eq!(ib("pip install -r requirements.txt"), Some("pip install"));
+        assert_eq!(
+            ib("python -m pip install --upgrade build twine"),
+            Some("pip install")
+        );
+        assert_eq!(ib("python -m pip install --upgrade pip"), None);
+        assert_eq!(ib("pip install twine==6.1.0"), None);
+        assert_eq!(ib("npm install -g npm@latest"), None);
+        assert_eq!(ib("npm ci"), Some("npm ci"));
+        assert_eq!(ib("yarn"), Some("yarn"));
+        assert_eq!(ib("yarn npm publish"), None);
+        assert_eq!(ib("python -m build --sdist"), Some("build"));
+        assert_eq!(ib("python setup.py sdist"), Some("setup.py"));
+        assert_eq!(ib("MIX_ENV=prod mix deps.get"), Some("mix deps.get"));
+        assert_eq!(ib("npm run test"), None);
+        assert_eq!(ib("echo npm ci"), None);
     }
 
     #[test]

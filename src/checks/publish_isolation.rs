@@ -1,0 +1,346 @@
+//! `publish-isolation`: the job that holds publish credentials uploads an
+//! artifact another job built; it checks out, installs and builds nothing.
+
+use super::{BuiltIn, Context, Meta, Outcome};
+use crate::finding::{Finding, Location, Severity};
+use crate::workflow::oidc::job_holds_id_token;
+use crate::workflow::publish::{
+    BUILD_ACTIONS, JobRole, Via, action_slug, builds_itself, install_or_build,
+};
+use crate::workflow::script::commands;
+use crate::workflow::secrets::secret_refs;
+use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_label, step_route};
+use github_actions_models::common::Uses;
+use github_actions_models::workflow::job::{NormalJob, StepBody};
+
+pub static CHECK: BuiltIn = BuiltIn {
+    meta: Meta {
+        id: "publish-isolation",
+        title: "Publishing jobs upload a prebuilt artifact and run no installs or builds",
+        severity: Severity::Warn,
+        lanes: &[],
+        rationale: "Installing dependencies or building runs code from the dependency tree: \
+            setup.py, build backends, npm lifecycle scripts, build.rs. In the job that holds the \
+            OIDC token or a registry secret, any of that code can publish in your name. Build in \
+            a job with no credentials, upload the result with `actions/upload-artifact`, and let \
+            the publishing job only download it (`actions/download-artifact` v4 or later verifies \
+            it) and upload it to the registry. Setting up the runtime the publish command needs \
+            (`setup-node` for `npm publish`, installing `twine`) is fine. `cargo publish` and \
+            `mix hex.publish` build the package themselves, so their jobs cannot be split this \
+            way; the finding says so, and the job should stay as small as the command allows. A \
+            job that does not publish but holds a registry-named secret warns on each install \
+            or build it runs.",
+        passes: "publish:\n  needs: build\n  environment: pypi\n  permissions:\n    id-token: write\n  steps:\n    - uses: actions/download-artifact@<sha> # v4\n      with:\n        name: dist\n        path: dist/\n    - uses: pypa/gh-action-pypi-publish@<sha> # v1.12.4",
+        fails: "publish:\n  steps:\n    - uses: actions/checkout@<sha> # v4\n    - run: pip install build && python -m build\n    - run: twine upload dist/*\n      env:\n        TWINE_PASSWORD: ${{ secrets.PYPI_TOKEN }}",
+        fix: "Split the job: a `build` job without credentials checks out, installs, builds and \
+            runs `actions/upload-artifact`; the publishing job `needs: build`, runs \
+            `actions/download-artifact` (v4 or later) and the publish step, and nothing else.",
+        params: &[],
+    },
+    run,
+};
+
+fn run(cx: &Context<'_>) -> Outcome {
+    let wfs = cx.workflows();
+    let any = wfs
+        .releases()
+        .any(|w| w.release.publishing_jobs().next().is_some());
+    if wfs.broken.is_empty() && !any {
+        return Outcome::Skip("no publishing job".into());
+    }
+    wfs.over_releases(check)
+}
+
+/// Setup actions that also install the project's dependencies when an
+/// input is on.
+const INSTALLING_INPUTS: &[(&str, &str)] = &[
+    ("pnpm/action-setup", "run_install"),
+    ("ruby/setup-ruby", "bundler-cache"),
+];
+
+/// One thing the credentialed job should not do.
+struct Offence {
+    location: Location,
+    label: String,
+    what: String,
+    kind: OffenceKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OffenceKind {
+    Checkout,
+    InstallOrBuild,
+    /// An `actions/download-artifact` older than v4.
+    StaleDownload,
+}
+
+fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
+    for (job_id, job) in wf.normal_jobs() {
+        let Some(role) = wf.release.job(job_id).filter(|r| r.is_publishing()) else {
+            // A job that does not publish but holds a registry secret: the
+            // secret is there for something, and installs or builds can read it.
+            if let Some(role) = wf.release.job(job_id)
+                && let Some(secret) = registry_secret(job)
+            {
+                let offences = offences(wf, job_id, job, role)
+                    .into_iter()
+                    .filter(|o| o.kind != OffenceKind::Checkout)
+                    .collect();
+                push_each(
+                    out,
+                    job_id,
+                    &format!("the registry secret `{secret}`"),
+                    offences,
+                    "job",
+                );
+            }
+            continue;
+        };
+        let creds = if job_holds_id_token(&wf.model.permissions, &job.permissions) {
+            "the OIDC token".to_string()
+        } else {
+            let regs: Vec<&str> = role.publishes.iter().map(|p| p.registry.name()).collect();
+            format!("{} credentials", dedup(regs).join(" and "))
+        };
+        let offences = offences(wf, job_id, job, role);
+        let publish_cmds: Vec<String> = role
+            .publishes
+            .iter()
+            .map(|p| format!("`{}`", p.describe()))
+            .collect();
+        if role.publishes.iter().all(builds_itself) {
+            let (stale, rest): (Vec<Offence>, Vec<Offence>) = offences
+                .into_iter()
+                .partition(|o| o.kind == OffenceKind::StaleDownload);
+            push_each(out, job_id, &creds, stale, "publishing job");
+            if rest.is_empty() {
+                continue;
+            }
+            let p = &role.publishes[0];
+            let mut route = step_route(job_id, p.step);
+            route.push(Key::K("run"));
+            let steps: Vec<String> = rest
+                .iter()
+                .map(|o| format!("{} (line {}: {})", o.label, o.location.line, o.what))
+                .collect();
+            let location = match &p.via {
+                Via::Command { command, line } => wf.locate_command(&route, *line, &command.raw),
+                Via::Action(_) => wf.locate_in(&route, &p.needle()),
+            };
+            out.push(Finding::new(
+                location,
+                format!(
+                    "publishing job `{job_id}` builds from source while it holds {creds}: {} must build the package itself, so this job cannot publish a prebuilt artifact; it also runs {}",
+                    publish_cmds.join(", "),
+                    steps.join("; ")
+                ),
+                "keep the job to checkout, toolchain setup and the publish command (run tests and other builds in jobs without the credential), and keep the secret in the job's environment",
+            ));
+            continue;
+        }
+        push_each(out, job_id, &creds, offences, "publishing job");
+    }
+}
+
+/// Words in a secret's name that mark it as a package registry credential.
+const REGISTRY_SECRET_WORDS: &[&str] = &[
+    "PYPI",
+    "NPM",
+    "NODE_AUTH",
+    "CARGO_REGISTRY",
+    "CRATES",
+    "HEX_API",
+    "RUBYGEMS",
+    "GEM_HOST",
+    "NUGET",
+    "TWINE",
+    "SONATYPE",
+    "OSSRH",
+];
+
+/// The first registry-named secret a job's env, steps' env or inputs read.
+fn registry_secret(job: &NormalJob) -> Option<String> {
+    let mut texts: Vec<String> = Vec::new();
+    if let Some(env) = env_map(&job.env) {
+        texts.extend(env.values().map(env_value));
+    }
+    for step in &job.steps {
+        if let Some(env) = env_map(&step.env) {
+            texts.extend(env.values().map(env_value));
+        }
+        match &step.body {
+            StepBody::Uses { with, .. } => {
+                if let Some(w) = env_map(with) {
+                    texts.extend(w.values().map(env_value));
+                }
+            }
+            StepBody::Run { run, .. } => texts.push(run.clone()),
+        }
+    }
+    texts
+        .iter()
+        .flat_map(|t| secret_refs(t))
+        .map(|(_, name)| name)
+        .find(|name| {
+            let up = name.to_ascii_uppercase();
+            REGISTRY_SECRET_WORDS.iter().any(|w| up.contains(w))
+        })
+}
+
+fn push_each(
+    out: &mut Vec<Finding>,
+    job_id: &str,
+    creds: &str,
+    offences: Vec<Offence>,
+    job_kind: &str,
+) {
+    for o in offences {
+        let help = if o.kind == OffenceKind::StaleDownload {
+            "use actions/download-artifact v4 or later, which verifies the artifact's digest"
+        } else {
+            "build in a job without credentials and upload with actions/upload-artifact; here, only download it with actions/download-artifact v4+ and publish"
+        };
+        out.push(Finding::new(
+            o.location,
+            format!(
+                "{job_kind} `{job_id}` holds {creds} and {} in {}",
+                o.what, o.label
+            ),
+            help,
+        ));
+    }
+}
+
+fn offences(wf: &WorkflowFile, job_id: &str, job: &NormalJob, role: &JobRole) -> Vec<Offence> {
+    let mut out = Vec::new();
+    for (i, step) in job.steps.iter().enumerate() {
+        let label = step_label(step, i);
+        let mut route = step_route(job_id, i);
+        match &step.body {
+            StepBody::Uses { uses, with } => {
+                let slug = action_slug(uses).unwrap_or_default();
+                let installs = INSTALLING_INPUTS
+                    .iter()
+                    .find(|(action, input)| {
+                        slug == *action
+                            && env_map(with)
+                                .and_then(|w| w.get(*input))
+                                .map(env_value)
+                                .is_some_and(|v| !v.is_empty() && !v.eq_ignore_ascii_case("false"))
+                    })
+                    .map(|(_, input)| *input);
+                route.push(Key::K("uses"));
+                if slug == "actions/checkout" {
+                    out.push(Offence {
+                        location: wf.locate(&route),
+                        label,
+                        what: "checks out the source".into(),
+                        kind: OffenceKind::Checkout,
+                    });
+                } else if let Some(input) = installs {
+                    out.push(Offence {
+                        location: wf.locate(&route),
+                        label,
+                        what: format!("installs dependencies with {} (`{input}`)", uses.raw()),
+                        kind: OffenceKind::InstallOrBuild,
+                    });
+                } else if BUILD_ACTIONS.contains(&slug.as_str()) {
+                    out.push(Offence {
+                        location: wf.locate(&route),
+                        label,
+                        what: format!("builds with {}", uses.raw()),
+                        kind: OffenceKind::InstallOrBuild,
+                    });
+                } else if slug == "actions/download-artifact" && old_major(uses, 4) {
+                    out.push(Offence {
+                        location: wf.locate(&route),
+                        label,
+                        what: format!("downloads the artifact with {} (older than v4)", uses.raw()),
+                        kind: OffenceKind::StaleDownload,
+                    });
+                }
+            }
+            StepBody::Run { run, .. } => {
+                route.push(Key::K("run"));
+                for (line, cmd) in commands(run) {
+                    let is_publish = role.publishes.iter().any(|p| {
+                        p.step == i
+                            && matches!(&p.via, Via::Command { command, .. } if *command == cmd)
+                    });
+                    let what = if is_publish {
+                        if (cmd.matches("poetry publish") && cmd.has_flag(&["--build"]))
+                            || cmd.matches("maturin publish")
+                        {
+                            Some(format!("builds with `{}`", shown(&cmd)))
+                        } else {
+                            None
+                        }
+                    } else {
+                        install_or_build(&cmd).map(|p| {
+                            let verb = if p.contains("install")
+                                || p.contains("sync")
+                                || p.contains("deps.get")
+                                || p.contains("restore")
+                                || p.contains("fetch")
+                                || p.ends_with(" i")
+                                || *p == *"yarn"
+                                || p.ends_with(" ci")
+                                || p.contains("download")
+                            {
+                                "installs dependencies with"
+                            } else {
+                                "builds with"
+                            };
+                            format!("{verb} `{}`", shown(&cmd))
+                        })
+                    };
+                    if let Some(what) = what {
+                        out.push(Offence {
+                            location: wf.locate_command(&route, line, &cmd.raw),
+                            label: label.clone(),
+                            what,
+                            kind: OffenceKind::InstallOrBuild,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether a `uses:` ref names a major version below `min` (`@v3`, `@v3.1.0`,
+/// or a SHA whose trailing comment says so is not read: a SHA is assumed current).
+fn old_major(uses: &Uses, min: u32) -> bool {
+    let Uses::Repository(r) = uses else {
+        return false;
+    };
+    r.git_ref()
+        .strip_prefix('v')
+        .and_then(|v| v.split('.').next())
+        .and_then(|m| m.parse::<u32>().ok())
+        .is_some_and(|m| m < min)
+}
+
+/// A command as written, without a trailing comment.
+fn shown(cmd: &crate::workflow::script::Command) -> String {
+    let raw = cmd.raw.split(" #").next().unwrap_or(&cmd.raw).trim();
+    if raw.is_empty() {
+        cmd.text()
+    } else {
+        raw.to_string()
+    }
+}
+
+fn dedup(mut v: Vec<&str>) -> Vec<&str> {
+    let mut seen = Vec::new();
+    v.retain(|x| {
+        if seen.contains(x) {
+            false
+        } else {
+            seen.push(*x);
+            true
+        }
+    });
+    v
+}

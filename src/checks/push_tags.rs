@@ -1,0 +1,51 @@
+//! `push-tags`: release workflows push one tag by name, not all of them.
+
+use super::{BuiltIn, Context, Meta, Outcome};
+use crate::finding::{Finding, Severity};
+use crate::workflow::script::commands;
+use crate::workflow::{Key, WorkflowFile, step_route};
+use github_actions_models::workflow::job::StepBody;
+
+pub static CHECK: BuiltIn = BuiltIn {
+    meta: Meta {
+        id: "push-tags",
+        title: "Release workflows push one tag by name",
+        severity: Severity::Warn,
+        lanes: &[],
+        rationale: "`git push --tags` pushes every tag in the runner's clone, not just the one \
+            this release made: a stale local tag, or one fetched from a fork, can start another \
+            tag-triggered release or point a version at the wrong commit. Pushing the release's \
+            tag by name does exactly one thing.",
+        passes: "- run: git push origin \"refs/tags/v${VERSION}\"",
+        fails: "- run: git push --tags",
+        fix: "Push the single tag the release created: `git push origin \"$TAG\"` (or \
+            `refs/tags/$TAG`).",
+        params: &[],
+    },
+    run,
+};
+
+fn run(cx: &Context<'_>) -> Outcome {
+    cx.workflows().over_releases(check)
+}
+
+fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
+    for (job_id, job) in wf.normal_jobs() {
+        for (i, step) in job.steps.iter().enumerate() {
+            let StepBody::Run { run, .. } = &step.body else {
+                continue;
+            };
+            for (line, cmd) in commands(run) {
+                if cmd.matches("git push") && cmd.has_flag(&["--tags"]) {
+                    let mut route = step_route(job_id, i);
+                    route.push(Key::K("run"));
+                    out.push(Finding::new(
+                        wf.locate_command(&route, line, &cmd.raw),
+                        format!("`{}` in job `{job_id}` pushes every local tag", cmd.text()),
+                        "push the release's tag by name: git push origin \"$TAG\"",
+                    ));
+                }
+            }
+        }
+    }
+}

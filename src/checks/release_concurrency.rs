@@ -1,0 +1,237 @@
+//! `release-concurrency`: a release workflow serialises its runs and never
+//! cancels one that is publishing from `main` or a tag.
+
+use super::{BuiltIn, Context, Meta, Outcome};
+use crate::finding::{Finding, Severity};
+use crate::workflow::expr::{Scenario, context_paths, eval, eval_template, interpolations};
+use crate::workflow::triggers::{if_false, job_outputs, release_scenarios, skipped_jobs};
+use crate::workflow::{Key, WorkflowFile};
+use github_actions_models::common::expr::LoE;
+use github_actions_models::workflow::Concurrency;
+
+pub static CHECK: BuiltIn = BuiltIn {
+    meta: Meta {
+        id: "release-concurrency",
+        title: "Release workflows have a concurrency group and never cancel a release in flight",
+        severity: Severity::Block,
+        lanes: &[],
+        rationale: "Two release runs for the same ref race each other: both may tag, both may \
+            upload, and the registry keeps whichever lands first. A `concurrency` group makes \
+            them queue. `cancel-in-progress: true` is right for pull-request CI but wrong for a \
+            release: cancelling a run on `main` or a tag half-way through can leave a pushed tag \
+            without its package, or a package without its GitHub release. An expression such as \
+            `${{ github.ref != 'refs/heads/main' }}` cancels only superseded branch runs and \
+            passes. A group built only from contexts that are empty for the workflow's own \
+            triggers (`github.head_ref` on a push or tag workflow) is the same string for every \
+            run, so unrelated releases queue behind each other and a waiting run is cancelled \
+            when a newer one arrives.",
+        passes: "on:\n  push:\n    branches: [main]\n  pull_request:\nconcurrency:\n  group: release-${{ github.ref }}\n  cancel-in-progress: ${{ github.ref != 'refs/heads/main' }}",
+        fails: "concurrency:\n  group: ${{ github.workflow }}-${{ github.head_ref }}\n  cancel-in-progress: true",
+        fix: "Add a top-level `concurrency:` block to the release workflow with \
+            `group: release-${{ github.ref }}` and `cancel-in-progress: false` (or an expression \
+            that is false on `main` and tags), keying the group on something every run of this \
+            workflow has, such as `github.ref`.",
+        params: &[],
+    },
+    run,
+};
+
+fn run(cx: &Context<'_>) -> Outcome {
+    cx.workflows().over_releases(check)
+}
+
+fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
+    let release_jobs: Vec<&str> = wf
+        .release
+        .jobs
+        .iter()
+        .filter(|r| r.is_publishing() || !r.ships.is_empty())
+        .map(|r| r.id.as_str())
+        .collect();
+    // The runs that can release: a tag run whose publishing jobs are all
+    // skipped on tags (`if: github.ref == 'refs/heads/main'`) cannot.
+    let outputs = job_outputs(wf);
+    let all: Vec<Scenario> = release_scenarios(&wf.model.on)
+        .into_iter()
+        .map(|s| s.with_outputs(outputs.clone()))
+        .collect();
+    let releasing: Vec<Scenario> = all
+        .iter()
+        .filter(|s| {
+            let skipped = skipped_jobs(wf, &|c| if_false(c, s));
+            release_jobs.iter().any(|j| !skipped.contains(*j))
+        })
+        .cloned()
+        .collect();
+    let scenarios = if releasing.is_empty() { all } else { releasing };
+    if let Some(c) = &wf.model.concurrency {
+        judge(wf, c, &[Key::K("concurrency")], &scenarios, out);
+    }
+    let mut missing = Vec::new();
+    for (id, job) in wf.normal_jobs() {
+        if !release_jobs.contains(&id) {
+            continue;
+        }
+        match &job.concurrency {
+            Some(c) => judge(
+                wf,
+                c,
+                &[Key::K("jobs"), Key::K(id), Key::K("concurrency")],
+                &scenarios,
+                out,
+            ),
+            None => missing.push(id),
+        }
+    }
+    if wf.model.concurrency.is_none() && !missing.is_empty() {
+        let jobs: Vec<String> = missing.iter().map(|j| format!("`{j}`")).collect();
+        out.push(
+            Finding::new(
+                wf.locate_key(&[Key::K("on")]),
+                format!(
+                    "release workflow `{}` has no concurrency group (nor do its releasing jobs {}), so two runs can publish at once",
+                    wf.file_name(),
+                    jobs.join(", ")
+                ),
+                "add a top-level `concurrency:` with `group: release-${{ github.ref }}` and `cancel-in-progress: false`",
+            )
+            .warn_only(),
+        );
+    }
+}
+
+fn judge(
+    wf: &WorkflowFile,
+    c: &Concurrency,
+    route: &[Key<'_>],
+    scenarios: &[Scenario],
+    out: &mut Vec<Finding>,
+) {
+    let (group, cancel) = match c {
+        Concurrency::Bare(g) => (g.as_str(), None),
+        Concurrency::Rich {
+            group,
+            cancel_in_progress,
+        } => (group.as_str(), Some(cancel_in_progress)),
+    };
+    if scenarios.is_empty() {
+        // Only pull-request runs: release-triggers reports that.
+        return;
+    }
+    let mut group_route = route.to_vec();
+    if matches!(c, Concurrency::Rich { .. }) {
+        group_route.push(Key::K("group"));
+    }
+    if let Some(empty) = collapsed(group, scenarios) {
+        out.push(
+            Finding::new(
+                wf.locate(&group_route),
+                format!(
+                    "concurrency group `{group}` is the same for every run of this workflow: {} is empty for its triggers ({}), so every release shares one group and a waiting run is cancelled when a newer one arrives",
+                    empty.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", "),
+                    trigger_summary(scenarios)
+                ),
+                "key the group on a context these runs have, e.g. `release-${{ github.ref }}`",
+            )
+            .warn_only(),
+        );
+    }
+    let Some(cancel) = cancel else { return };
+    let mut cancel_route = route.to_vec();
+    cancel_route.push(Key::K("cancel-in-progress"));
+    let (shown, cancels, help): (String, Vec<&Scenario>, &str) = match cancel {
+        LoE::Literal(false) => return,
+        LoE::Literal(true) => (
+            "true".into(),
+            scenarios.iter().collect(),
+            "set `cancel-in-progress: false`, or `${{ github.ref != 'refs/heads/main' }}` to cancel only superseded branch runs",
+        ),
+        LoE::Expr(e) => (
+            e.as_curly().to_string(),
+            scenarios
+                .iter()
+                .filter(|s| eval(e.as_bare(), s).is_some_and(|v| v.truthy()))
+                .collect(),
+            "make the expression false on `main` and tags, e.g. `${{ github.ref != 'refs/heads/main' && !startsWith(github.ref, 'refs/tags/') }}`",
+        ),
+    };
+    if cancels.is_empty() {
+        return;
+    }
+    let message = format!(
+        "`cancel-in-progress: {shown}` in release workflow `{}` is true on {}, so it cancels a release already in flight",
+        wf.file_name(),
+        refs_of(cancels.iter().copied())
+    );
+    // An expression that spares `main` (SPEC's own example is
+    // `${{ github.ref != 'refs/heads/main' }}`) but is true on tags, with a
+    // group per tag, could only cut short a second run of the very same tag:
+    // that passes. With one group for all tags, a newer tag cancels an older
+    // tag's release.
+    let tags_only = cancels.iter().all(|s| s.git_ref.starts_with("refs/tags/"));
+    if matches!(cancel, LoE::Expr(_)) && tags_only && per_tag(group, scenarios) {
+        return;
+    }
+    out.push(Finding::new(wf.locate(&cancel_route), message, help));
+}
+
+/// Whether the group differs between two tags.
+fn per_tag(group: &str, scenarios: &[Scenario]) -> bool {
+    let tags: Vec<Option<String>> = scenarios
+        .iter()
+        .filter(|s| s.git_ref.starts_with("refs/tags/"))
+        .map(|s| eval_template(group, s).map(|v| v.render()))
+        .collect();
+    tags.iter().all(Option::is_some) && tags.windows(2).any(|w| w[0] != w[1])
+}
+
+/// The contexts that are empty in every run, when the group evaluates to
+/// one constant string across all of them.
+fn collapsed(group: &str, scenarios: &[Scenario]) -> Option<Vec<String>> {
+    let parts = interpolations(group);
+    if parts.is_empty() {
+        // A literal group is a deliberate single queue.
+        return None;
+    }
+    let values: Option<Vec<String>> = scenarios
+        .iter()
+        .map(|s| eval_template(group, s).map(|v| v.render()))
+        .collect();
+    let values = values?;
+    if values.iter().any(|v| v != &values[0]) {
+        return None;
+    }
+    let mut empty = Vec::new();
+    for (_, _, inner) in &parts {
+        let all_empty = scenarios
+            .iter()
+            .all(|s| eval(inner, s).is_some_and(|v| v.render().is_empty()));
+        if all_empty {
+            empty.extend(context_paths(inner));
+        }
+    }
+    (!empty.is_empty()).then_some(empty)
+}
+
+fn refs_of<'a>(s: impl Iterator<Item = &'a Scenario>) -> String {
+    let mut main = false;
+    let mut tags = false;
+    for sc in s {
+        if sc.git_ref.starts_with("refs/tags/") {
+            tags = true;
+        } else {
+            main = true;
+        }
+    }
+    match (main, tags) {
+        (true, true) => "`main` and tags".into(),
+        (false, true) => "tags".into(),
+        _ => "`main`".into(),
+    }
+}
+
+fn trigger_summary(s: &[Scenario]) -> String {
+    let mut evs: Vec<&str> = s.iter().map(|s| s.event.as_str()).collect();
+    evs.dedup();
+    evs.join(", ")
+}

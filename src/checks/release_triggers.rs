@@ -1,0 +1,175 @@
+//! `release-triggers`: release workflows do not run on pull-request events.
+
+use super::{BuiltIn, Context, Meta, Outcome};
+use crate::finding::{Finding, Severity};
+use crate::workflow::expr::{Scenario, Value, eval_template};
+use crate::workflow::publish::action_slug;
+use crate::workflow::triggers::{event_names, if_false, job_outputs, skipped_jobs};
+use crate::workflow::{Key, WorkflowFile};
+use crate::workflow::{env_map, env_value};
+use github_actions_models::common::If;
+use github_actions_models::workflow::job::{Step, StepBody};
+
+pub static CHECK: BuiltIn = BuiltIn {
+    meta: Meta {
+        id: "release-triggers",
+        title: "Release workflows are not triggered by pull requests",
+        severity: Severity::Block,
+        lanes: &[],
+        rationale: "`pull_request_target` runs with the base repository's secrets and a write \
+            token while the pull request's author chooses what it acts on; in a workflow that \
+            publishes, one crafted pull request is a release. `pull_request` from a branch of \
+            the same repository also reaches the environment and its secrets. Releases should \
+            start from a push to a protected branch, a tag, a GitHub release, or a deliberate \
+            `workflow_dispatch`. When every job that publishes or ships is guarded by an `if:` \
+            that excludes pull-request runs, the trigger only warns: the guard is the one thing \
+            standing between a pull request and the release.",
+        passes: "on:\n  push:\n    tags: ['v*']",
+        fails: "on:\n  pull_request_target:\n    types: [closed]",
+        fix: "Trigger the release on `push` (tags or the release branch), `release: published` or \
+            `workflow_dispatch`, and move pull-request CI (building, testing, dry runs) to its own \
+            workflow that holds no publish credentials.",
+        params: &[],
+    },
+    run,
+};
+
+const PR_EVENTS: &[&str] = &["pull_request_target", "pull_request"];
+
+fn run(cx: &Context<'_>) -> Outcome {
+    cx.workflows().over_releases(check)
+}
+
+fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
+    let events = event_names(&wf.model.on);
+    if !PR_EVENTS.iter().any(|ev| events.iter().any(|e| e == ev)) {
+        return;
+    }
+    let pr = PrRun::of(wf);
+    let unguarded: Vec<&str> = wf
+        .release
+        .jobs
+        .iter()
+        .filter(|r| r.is_publishing() || !r.ships.is_empty())
+        .filter(|r| !guarded(wf, &r.id, &pr))
+        .map(|r| r.id.as_str())
+        .collect();
+    for ev in PR_EVENTS {
+        if !events.iter().any(|e| e == ev) {
+            continue;
+        }
+        let loc = wf.locate_key(&[Key::K("on"), Key::K(ev)]);
+        let base = format!("release workflow `{}` runs on `{ev}`", wf.file_name());
+        if *ev == "pull_request" && unguarded.is_empty() {
+            out.push(
+                Finding::new(
+                    loc,
+                    format!(
+                        "{base}; its publishing and shipping steps are kept off pull-request runs only by conditions (`if:`, or a `push:` input), which is all that stands between a pull request and a release"
+                    ),
+                    "move pull-request CI to its own workflow so the release workflow never runs for a pull request",
+                )
+                .warn_only(),
+            );
+            continue;
+        }
+        let why = if *ev == "pull_request_target" {
+            "it runs with this repository's secrets and write token on behalf of the pull request's author"
+        } else {
+            "a pull request from a branch of this repository reaches its credentials"
+        };
+        let jobs = if unguarded.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " (publishing or shipping without a guard: {})",
+                unguarded
+                    .iter()
+                    .map(|j| format!("`{j}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        out.push(Finding::new(
+            loc,
+            format!("{base}: {why}{jobs}"),
+            "trigger releases on push to a protected branch, a tag, `release` or `workflow_dispatch`; run pull-request CI in a separate workflow",
+        ));
+    }
+}
+
+/// Whether a job cannot publish or ship on a pull-request run: the job is
+/// skipped there, or every publishing or shipping step's `if:` is false.
+fn guarded(wf: &WorkflowFile, job_id: &str, pr: &PrRun) -> bool {
+    if pr.skipped.contains(job_id) {
+        return true;
+    }
+    let Some((_, job)) = wf.normal_jobs().find(|(id, _)| *id == job_id) else {
+        return false;
+    };
+    let Some(role) = wf.release.job(job_id) else {
+        return false;
+    };
+    let steps: Vec<usize> = role
+        .publishes
+        .iter()
+        .map(|p| p.step)
+        .chain(role.ships.iter().map(|s| s.step))
+        .collect();
+    !steps.is_empty()
+        && steps.iter().all(|i| {
+            job.steps
+                .get(*i)
+                .is_some_and(|s| step_inert_on_pr(s, &pr.scenario))
+        })
+}
+
+/// Whether a publishing or shipping step does nothing on a pull-request run:
+/// its `if:` is false there, or it is `docker/build-push-action` whose
+/// `push:` is (`push: ${{ github.event_name != 'pull_request' }}`).
+fn step_inert_on_pr(step: &Step, pr: &Scenario) -> bool {
+    if step
+        .r#if
+        .as_ref()
+        .is_some_and(|c| false_on_pull_request(c, pr))
+    {
+        return true;
+    }
+    let StepBody::Uses { uses, with } = &step.body else {
+        return false;
+    };
+    if action_slug(uses).as_deref() != Some("docker/build-push-action") {
+        return false;
+    }
+    let Some(push) = env_map(with).and_then(|w| w.get("push")).map(env_value) else {
+        return false;
+    };
+    let v = if push.contains("${{") {
+        eval_template(&push, pr)
+    } else {
+        Some(Value::Str(push))
+    };
+    v.is_some_and(|v| !v.truthy() || v.render().eq_ignore_ascii_case("false"))
+}
+
+/// What a pull-request run of this workflow does: the scenario, and the jobs
+/// it skips.
+struct PrRun {
+    scenario: Scenario,
+    skipped: std::collections::HashSet<String>,
+}
+
+impl PrRun {
+    fn of(wf: &WorkflowFile) -> PrRun {
+        let scenario =
+            Scenario::new("pull_request", "refs/pull/1/merge", "1").with_outputs(job_outputs(wf));
+        let skipped = skipped_jobs(wf, &|c| false_on_pull_request(c, &scenario));
+        PrRun { scenario, skipped }
+    }
+}
+
+/// Whether an `if:` is false for a `pull_request` run (or only lets a merged
+/// pull request through, which runs the base branch's code).
+fn false_on_pull_request(cond: &If, pr: &Scenario) -> bool {
+    matches!(cond, If::Expr(e) if e.contains("pull_request.merged")) || if_false(cond, pr)
+}

@@ -1,0 +1,220 @@
+//! What starts a workflow: event names in every form of `on:` (a string, a
+//! list, a map), and the kinds of run (a push to `main`, a tag) it has.
+
+use super::WorkflowFile;
+use super::expr::{Scenario, eval, eval_template};
+use github_actions_models::common::If;
+use github_actions_models::workflow::Job;
+use github_actions_models::workflow::Trigger;
+use github_actions_models::workflow::event::{OptionalBody, Push, TagFilters, WorkflowDispatch};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The event names that trigger `on`, in snake_case (`pull_request_target`).
+pub fn event_names(on: &Trigger) -> Vec<String> {
+    match on {
+        Trigger::BareEvent(e) => vec![snake(&format!("{e:?}"))],
+        Trigger::BareEvents(es) => es.iter().map(|e| snake(&format!("{e:?}"))).collect(),
+        Trigger::Events(events) => match serde_json::to_value(events.as_ref()) {
+            Ok(serde_json::Value::Object(m)) => m
+                .into_iter()
+                .filter(|(_, v)| v.as_str() != Some("Missing"))
+                .map(|(k, _)| k)
+                .collect(),
+            _ => Vec::new(),
+        },
+    }
+}
+
+pub fn has_event(on: &Trigger, name: &str) -> bool {
+    event_names(on).iter().any(|e| e == name)
+}
+
+/// The `workflow_dispatch` body: `Some(None)` for a bare `workflow_dispatch:`.
+pub fn dispatch(on: &Trigger) -> Option<Option<&WorkflowDispatch>> {
+    match on {
+        Trigger::Events(e) => match &e.workflow_dispatch {
+            OptionalBody::Missing => None,
+            OptionalBody::Default => Some(None),
+            OptionalBody::Body(b) => Some(Some(b)),
+        },
+        _ => has_event(on, "workflow_dispatch").then_some(None),
+    }
+}
+
+fn push_body(on: &Trigger) -> Option<&Push> {
+    match on {
+        Trigger::Events(e) => match &e.push {
+            OptionalBody::Body(b) => Some(b),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The kinds of non-pull-request run this workflow has, each twice (two
+/// different tags or run ids) so that values which differ per run can be
+/// told from constants.
+pub fn release_scenarios(on: &Trigger) -> Vec<Scenario> {
+    let mut out = Vec::new();
+    let tags = |ev: &str, out: &mut Vec<Scenario>| {
+        out.push(Scenario::new(ev, "refs/tags/v1.0.0", "1"));
+        out.push(Scenario::new(ev, "refs/tags/v1.0.1", "2"));
+    };
+    let main = |ev: &str, out: &mut Vec<Scenario>| {
+        out.push(Scenario::new(ev, "refs/heads/main", "1"));
+        out.push(Scenario::new(ev, "refs/heads/main", "2"));
+    };
+    for ev in event_names(on) {
+        match ev.as_str() {
+            "push" => {
+                let (branches, tag_filters) = push_body(on)
+                    .map(|p| (p.branch_filters.is_some(), p.tag_filters.is_some()))
+                    .unwrap_or((false, false));
+                let tags_ignored_all = matches!(
+                    push_body(on).and_then(|p| p.tag_filters.as_ref()),
+                    Some(TagFilters::TagsIgnore(v)) if v.iter().any(|t| t == "*" || t == "**")
+                );
+                // GitHub: with only `branches`, tags do not trigger; with only `tags`, branches do not.
+                if (!branches || tag_filters) && !tags_ignored_all {
+                    tags("push", &mut out);
+                }
+                if !tag_filters || branches {
+                    main("push", &mut out);
+                }
+            }
+            "release" | "create" | "registry_package" => tags(&ev, &mut out),
+            "workflow_call" => {
+                tags("push", &mut out);
+                main("push", &mut out);
+            }
+            "workflow_dispatch"
+            | "schedule"
+            | "workflow_run"
+            | "repository_dispatch"
+            | "merge_group" => main(&ev, &mut out),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Every job's declared outputs, as `job.name` → expression, for
+/// [`Scenario::with_outputs`].
+pub fn job_outputs(wf: &WorkflowFile) -> Arc<HashMap<String, String>> {
+    let mut out = HashMap::new();
+    for (id, job) in wf.normal_jobs() {
+        for (name, value) in &job.outputs {
+            out.insert(
+                format!("{}.{}", id.to_ascii_lowercase(), name.to_ascii_lowercase()),
+                value.clone(),
+            );
+        }
+    }
+    Arc::new(out)
+}
+
+/// Whether an `if:` is known to be false in a scenario.
+pub fn if_false(cond: &If, sc: &Scenario) -> bool {
+    let e = match cond {
+        If::Bool(b) => return !b,
+        If::Expr(e) => e,
+    };
+    let v = if e.contains("${{") {
+        eval_template(e, sc)
+    } else {
+        eval(e, sc)
+    };
+    v.is_some_and(|v| !v.truthy())
+}
+
+/// Every job known not to run, judging each `if:` with `cond_false`: its
+/// `if:` is false, or it `needs` a job that does not run (and does not force
+/// itself with `always()`, `failure()` or `cancelled()`). One pass over the
+/// whole `needs` graph.
+pub fn skipped_jobs(
+    wf: &WorkflowFile,
+    cond_false: &dyn Fn(&If) -> bool,
+) -> std::collections::HashSet<String> {
+    let mut memo = HashMap::new();
+    for id in wf.model.jobs.keys() {
+        skipped_at(wf, id, cond_false, &mut memo);
+    }
+    memo.into_iter()
+        .filter(|(_, s)| *s)
+        .map(|(id, _)| id)
+        .collect()
+}
+
+fn skipped_at(
+    wf: &WorkflowFile,
+    job_id: &str,
+    cond_false: &dyn Fn(&If) -> bool,
+    memo: &mut HashMap<String, bool>,
+) -> bool {
+    if let Some(known) = memo.get(job_id) {
+        return *known;
+    }
+    // Assume it runs while it is being decided: a `needs` cycle proves nothing.
+    memo.insert(job_id.to_string(), false);
+    let Some(job) = wf.model.jobs.get(job_id) else {
+        return false;
+    };
+    let (cond, needs) = match job {
+        Job::NormalJob(j) => (j.r#if.as_ref(), &j.needs),
+        Job::ReusableWorkflowCallJob(j) => (j.r#if.as_ref(), &j.needs),
+    };
+    let skipped = if cond.is_some_and(cond_false) {
+        true
+    } else {
+        let forced = matches!(cond, Some(If::Expr(e))
+            if ["always()", "failure()", "cancelled()"].iter().any(|f| e.contains(f)));
+        !forced && needs.iter().any(|n| skipped_at(wf, n, cond_false, memo))
+    };
+    memo.insert(job_id.to_string(), skipped);
+    skipped
+}
+
+fn snake(camel: &str) -> String {
+    let mut s = String::new();
+    for (i, c) in camel.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                s.push('_');
+            }
+            s.push(c.to_ascii_lowercase());
+        } else {
+            s.push(c);
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn on(y: &str) -> Trigger {
+        yaml_serde::from_str(y).unwrap()
+    }
+
+    #[test]
+    fn every_form_of_on() {
+        assert_eq!(
+            event_names(&on("pull_request_target")),
+            ["pull_request_target"]
+        );
+        assert_eq!(
+            event_names(&on("[push, workflow_dispatch]")),
+            ["push", "workflow_dispatch"]
+        );
+        let m = on("push:\n  tags: ['v*']\nworkflow_dispatch:\n");
+        assert_eq!(event_names(&m), ["push", "workflow_dispatch"]);
+        assert!(matches!(dispatch(&m), Some(None)));
+        let sc = release_scenarios(&on("push:\n  tags: ['v*']\n"));
+        assert!(sc.iter().all(|s| s.git_ref.starts_with("refs/tags/")));
+        let sc = release_scenarios(&on("push:\n  branches: [main]\n"));
+        assert!(sc.iter().all(|s| s.git_ref == "refs/heads/main"));
+        assert!(release_scenarios(&on("pull_request")).is_empty());
+    }
+}
