@@ -305,3 +305,62 @@ fn presets_are_listed() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).contains("default"));
 }
+
+#[test]
+fn every_preset_loads_and_pypi_tightens_publish_isolation() {
+    let out = shipgate(&["list", "--presets"]);
+    let listing = String::from_utf8_lossy(&out.stdout).to_string();
+    for preset in [
+        "default",
+        "github-actions",
+        "pypi",
+        "npm",
+        "crates",
+        "hex",
+        "release-please",
+    ] {
+        assert!(listing.contains(preset), "{preset} not listed");
+        let dir = copy_fixture("release-split-good");
+        write_policy(dir.path(), &format!("extends = [\"{preset}\"]\n"));
+        let (code, _) = check_json(dir.path(), &[]);
+        assert_eq!(code, 0, "preset {preset} on a good tree");
+    }
+    let dir = copy_fixture("pypi-token-bad");
+    let (_, plain) = check_json(dir.path(), &["--only", "publish-isolation"]);
+    assert_eq!(verdict(&plain, "publish-isolation"), "warn");
+    write_policy(dir.path(), "extends = [\"default\", \"pypi\"]\n");
+    let (_, strict) = check_json(dir.path(), &["--only", "publish-isolation"]);
+    assert_eq!(verdict(&strict, "publish-isolation"), "block");
+    // The file's own settings win over its presets.
+    write_policy(
+        dir.path(),
+        "extends = [\"pypi\"]\n[checks.publish-isolation]\nseverity = \"warn\"\n",
+    );
+    let (_, own) = check_json(dir.path(), &["--only", "publish-isolation"]);
+    assert_eq!(verdict(&own, "publish-isolation"), "warn");
+}
+
+#[test]
+fn preflight_only_job_runs_check() {
+    let dir = copy_fixture("hex-env-good");
+    write_policy(
+        dir.path(),
+        "[[check]]\nid = \"preflight-before-publish\"\nuses = \"workflow.job-runs\"\nlanes = [\"preflight\"]\nfiles = [\".github/workflows/release.yml\"]\njob = \"publish\"\nruns_in_order = [\"mix hex.publish --yes\", \"mix release.preflight\"]\nwhy = \"the dry-run comes first\"\n",
+    );
+    let (code, r) = check_json(dir.path(), &[]);
+    assert_eq!(code, 0);
+    assert!(
+        r["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["id"] != "preflight-before-publish")
+    );
+    let (code, r) = check_json(dir.path(), &["--lane", "preflight"]);
+    assert_eq!(code, 1, "the fixture runs them the other way round");
+    assert_eq!(verdict(&r, "preflight-before-publish"), "block");
+    assert_eq!(
+        findings(&r, "preflight-before-publish")[0].0,
+        ".github/workflows/release.yml"
+    );
+}

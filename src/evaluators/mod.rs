@@ -7,8 +7,8 @@ use crate::policy::CustomCheck;
 use serde::de::DeserializeOwned;
 
 pub mod facts_equal;
-mod settings_environment;
 mod job_runs;
+mod settings_environment;
 
 pub struct Evaluator {
     pub name: &'static str,

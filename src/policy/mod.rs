@@ -17,11 +17,43 @@ pub use waiver::Waiver;
 pub const BUILTIN_LANES: &[&str] = &["pre-merge", "preflight"];
 
 /// Embedded presets: name, what it is for, TOML.
-pub static PRESETS: &[(&str, &str, &str)] = &[(
-    "default",
-    "every built-in check at its default severity",
-    include_str!("presets/default.toml"),
-)];
+pub static PRESETS: &[(&str, &str, &str)] = &[
+    (
+        "default",
+        "every built-in check at its default severity",
+        include_str!("presets/default.toml"),
+    ),
+    (
+        "github-actions",
+        "every workflow warning about the release lane blocks",
+        include_str!("presets/github-actions.toml"),
+    ),
+    (
+        "pypi",
+        "PyPI: isolated, cache-free OIDC publishing",
+        include_str!("presets/pypi.toml"),
+    ),
+    (
+        "npm",
+        "npm: isolated, cache-free OIDC publishing with provenance",
+        include_str!("presets/npm.toml"),
+    ),
+    (
+        "crates",
+        "crates.io: no caches in the publishing job, tags pushed by name",
+        include_str!("presets/crates.toml"),
+    ),
+    (
+        "hex",
+        "Hex: recovery-only dispatch, no persisted checkout token",
+        include_str!("presets/hex.toml"),
+    ),
+    (
+        "release-please",
+        "release-please: recovery-only dispatch, tags pushed by name",
+        include_str!("presets/release-please.toml"),
+    ),
+];
 
 /// A policy error: exit 2, nothing evaluated.
 #[derive(Debug, Clone, PartialEq)]
