@@ -73,6 +73,17 @@ fn check_workflow(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     }
 }
 
+/// Whether every line that pins `raw` (`owner/repo@<sha>`) carries a
+/// trailing comment: a cheap text scan that spares the exact lookup when
+/// nothing is wrong.
+fn every_pin_commented(text: &str, raw: &str) -> bool {
+    text.lines().filter(|l| l.contains(raw)).all(|l| {
+        l.split_once(raw)
+            .and_then(|(_, after)| after.split_once('#'))
+            .is_some_and(|(_, c)| !c.trim().is_empty())
+    })
+}
+
 pub fn is_full_sha(r: &str) -> bool {
     r.len() == 40 && r.bytes().all(|b| b.is_ascii_hexdigit())
 }
@@ -96,10 +107,9 @@ fn judge(wf: &WorkflowFile, uses: &Uses, route: &[Key<'_>], release: bool, out: 
             }
         }
         Uses::Repository(r) => {
-            let loc = wf.locate(route);
             if !is_full_sha(r.git_ref()) {
                 let f = Finding::new(
-                    loc,
+                    wf.locate(route),
                     format!(
                         "{} in a {kind} is pinned to a movable ref `{}`",
                         r.raw(),
@@ -112,7 +122,9 @@ fn judge(wf: &WorkflowFile, uses: &Uses, route: &[Key<'_>], release: bool, out: 
                     ),
                 );
                 out.push(if release { f } else { f.warn_only() });
-            } else if release {
+            } else if release && !every_pin_commented(&wf.text, r.raw()) {
+                // Only now pay for the exact location.
+                let loc = wf.locate(route);
                 let line = line_text(&wf.text, loc.line).unwrap_or("");
                 let after = line
                     .find(r.git_ref())

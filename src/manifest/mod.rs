@@ -427,6 +427,9 @@ pub fn expand_dirs(tree: &Tree, patterns: &[String], file: &str) -> Vec<String> 
         .filter_map(|p| p.strip_prefix('!'))
         .map(|p| format!("{p}/{file}"))
         .collect();
+    if globs.is_empty() {
+        return Vec::new();
+    }
     let Ok(set) = crate::repo::build_globset(&globs) else {
         return Vec::new();
     };
@@ -436,6 +439,8 @@ pub fn expand_dirs(tree: &Tree, patterns: &[String], file: &str) -> Vec<String> 
     let named_outright = |seg: &str| patterns.iter().any(|p| p.split('/').any(|s| s == seg));
     let mut out: Vec<String> = tree
         .paths()
+        // The name test first: it is cheap, the glob set is not.
+        .filter(|p| file_name(p) == file)
         .filter(|p| set.is_match(p) && !neg.as_ref().is_some_and(|n| n.is_match(p)))
         .map(|p| cargo::dir_of(p).to_string())
         .filter(|d| {

@@ -32,7 +32,9 @@ pub struct WorkflowFile {
     pub text: Arc<str>,
     pub lines: LineIndex,
     pub model: Workflow,
-    doc: Option<Document>,
+    /// The format-preserving tree, built on the first location lookup: a
+    /// workflow with no findings never pays for it.
+    doc: std::sync::OnceLock<Option<Document>>,
     /// Publishing jobs, shipping steps, credentials: what makes this a release workflow.
     pub release: ReleaseFacts,
 }
@@ -75,17 +77,22 @@ impl WorkflowFile {
                 });
             }
         };
-        // Locations are best effort: a document tree-sitter rejects still has a model.
-        let doc = Document::new(text.to_string()).ok();
         let release = ReleaseFacts::analyse(&model);
         Ok(WorkflowFile {
             path: path.to_string(),
             text,
             lines,
             model,
-            doc,
+            doc: std::sync::OnceLock::new(),
             release,
         })
+    }
+
+    /// Locations are best effort: a document tree-sitter rejects still has a model.
+    pub(crate) fn doc(&self) -> Option<&Document> {
+        self.doc
+            .get_or_init(|| Document::new(self.text.to_string()).ok())
+            .as_ref()
     }
 
     /// The file name, e.g. `release.yml`.
@@ -116,7 +123,7 @@ impl WorkflowFile {
     }
 
     fn span_of(&self, route: &[Key<'_>], key_only: bool) -> Location {
-        let Some(doc) = &self.doc else {
+        let Some(doc) = self.doc() else {
             return Location::file(&self.path);
         };
         let mut len = route.len();
@@ -146,7 +153,7 @@ impl WorkflowFile {
 
     /// The byte range of the value at `route`, when it can be found exactly.
     pub fn byte_span(&self, route: &[Key<'_>]) -> Option<(usize, usize)> {
-        let doc = self.doc.as_ref()?;
+        let doc = self.doc()?;
         let comps: Vec<Component<'_>> = route.iter().map(Key::component).collect();
         doc.query_pretty(&Route::from(comps))
             .ok()
@@ -163,7 +170,7 @@ impl WorkflowFile {
     /// `needle` first appears; the value's own location when it does not.
     pub fn locate_in(&self, route: &[Key<'_>], needle: &str) -> Location {
         let base = self.locate(route);
-        let Some(doc) = &self.doc else {
+        let Some(doc) = self.doc() else {
             return base;
         };
         let comps: Vec<Component<'_>> = route.iter().map(Key::component).collect();

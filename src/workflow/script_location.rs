@@ -12,7 +12,7 @@ impl WorkflowFile {
     /// scalars fall back to [`WorkflowFile::locate_in`].
     pub fn locate_command(&self, route: &[Key<'_>], script_line: usize, raw: &str) -> Location {
         let fallback = || self.locate_in(route, raw);
-        let Some(doc) = &self.doc else {
+        let Some(doc) = self.doc() else {
             return fallback();
         };
         let comps: Vec<Component<'_>> = route.iter().map(Key::component).collect();
