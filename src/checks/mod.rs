@@ -10,9 +10,14 @@ use crate::workflow::WorkflowFile;
 use std::sync::Arc;
 
 mod actions_pinned;
+mod ci_equivalence;
+mod codeowners_workflows;
+mod docs_links;
+mod docs_workflow_agreement;
 mod oidc_scope;
 mod publish_environment;
 mod secrets_in_environment;
+mod security_policy;
 mod trusted_publishing;
 pub mod waivers;
 mod workflow_permissions;
@@ -60,6 +65,11 @@ pub static BUILTINS: &[&BuiltIn] = &[
     &publish_environment::CHECK,
     &trusted_publishing::CHECK,
     &secrets_in_environment::CHECK,
+    &docs_links::CHECK,
+    &docs_workflow_agreement::CHECK,
+    &security_policy::CHECK,
+    &codeowners_workflows::CHECK,
+    &ci_equivalence::CHECK,
 ];
 
 pub fn builtin(id: &str) -> Option<&'static BuiltIn> {

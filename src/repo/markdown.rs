@@ -137,7 +137,39 @@ impl MarkdownDoc {
         self.headings.iter().any(|h| h.slug == a)
             || self.file.text.contains(&format!("id=\"{anchor}\""))
             || self.file.text.contains(&format!("name=\"{anchor}\""))
+            || self.file.text.contains(&format!("id='{anchor}'"))
+            || self.file.text.contains(&format!("name='{anchor}'"))
     }
+}
+
+/// Whether a path names a Markdown file (`.md`, `.markdown`), by extension.
+pub fn is_markdown(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.ends_with(".md") || lower.ends_with(".markdown")
+}
+
+/// Decodes `%XX` escapes in a link destination; invalid escapes stay as written.
+pub fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
+        {
+            out.push(h * 16 + l);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+fn hex(c: u8) -> Option<u8> {
+    (c as char).to_digit(16).map(|d| d as u8)
 }
 
 fn level_num(l: HeadingLevel) -> u8 {

@@ -1,0 +1,590 @@
+//! `docs-workflow-agreement`: trusted-publisher settings written in the docs
+//! (workflow file, environment, repository, owner) match the workflows.
+
+use super::{BuiltIn, Context, Meta, Outcome};
+use crate::finding::{Finding, Location, Severity};
+use crate::repo::Tree;
+use crate::repo::markdown;
+use crate::workflow::WorkflowFile;
+use github_actions_models::common::Uses;
+use github_actions_models::workflow::Job;
+use github_actions_models::workflow::job::DeploymentEnvironment;
+
+pub static CHECK: BuiltIn = BuiltIn {
+    meta: Meta {
+        id: "docs-workflow-agreement",
+        title: "Trusted-publisher settings in the docs match the workflows",
+        severity: Severity::Block,
+        lanes: &[],
+        rationale: "A trusted publisher on PyPI, npm, crates.io or RubyGems is a record typed \
+            into the registry's web form: owner, repository, workflow filename, environment. \
+            The workflow's OIDC token has to match every field, and when one disagrees the \
+            registry answers with a bare 404 or 'no trusted publisher matches'. The runbook that \
+            tells a maintainer what to type is the only copy of those values in the repository, \
+            so it must agree with the workflows. shipgate reads `Key: value` lines, list items \
+            and tables in the Markdown docs (values may be in backticks); where a workflow \
+            filename is stated, that file must exist under `.github/workflows/` and publish, \
+            the stated environment must be the one its publishing job uses (or, if the file is \
+            missing, one any publishing job uses), and a stated repository or owner must agree \
+            with the GitHub repository the manifests name.",
+        passes: "- Workflow filename: `release.yml`\n- Environment: `pypi`\n\
+            (and .github/workflows/release.yml has a publishing job with `environment: pypi`)",
+        fails: "- Workflow filename: `release.yml`\n- Environment: `release`\n\
+            (but the package is published from deploy.yml with `environment: npm`)",
+        fix: "Make the runbook state what the workflow does (and what the registry's trusted \
+            publisher is configured with), or rename the workflow or environment to match. \
+            After changing either, update the registry's trusted-publisher record too.",
+        params: &[],
+    },
+    run,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Field {
+    Workflow,
+    Environment,
+    Repository,
+    Owner,
+}
+
+/// One setting stated in a document.
+#[derive(Debug, Clone)]
+pub(crate) struct Stated {
+    pub field: Field,
+    pub value: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+fn field_of(key: &str) -> Option<Field> {
+    let k: String = key
+        .chars()
+        .filter(|c| !matches!(c, '*' | '_' | '`'))
+        .collect::<String>()
+        .trim()
+        .to_lowercase();
+    let k = k.split_whitespace().collect::<Vec<_>>().join(" ");
+    Some(match k.as_str() {
+        "workflow" | "workflow name" | "workflow filename" | "workflow file"
+        | "workflow file name" => Field::Workflow,
+        "environment"
+        | "environment name"
+        | "github environment"
+        | "environment (optional)"
+        | "environment name (optional)" => Field::Environment,
+        "repository" | "repository name" | "repo" | "repo name" => Field::Repository,
+        "owner"
+        | "organization"
+        | "organization or user"
+        | "user or organization"
+        | "repository owner"
+        | "organization or user name" => Field::Owner,
+        _ => return None,
+    })
+}
+
+/// The value at the start of `rest`: the first code span if it starts with
+/// one, else the first word; with its byte offset in `rest`.
+fn value_at(rest: &str) -> Option<(String, usize)> {
+    let lead = rest.len() - rest.trim_start_matches([' ', '\t', '*', '_']).len();
+    let r = &rest[lead..];
+    if let Some(inner) = r.strip_prefix('`') {
+        let end = inner.find('`')?;
+        let v = inner[..end].trim();
+        return (!v.is_empty()).then(|| (v.to_string(), lead + 1));
+    }
+    let word: &str = r.split_whitespace().next()?;
+    let v = word
+        .trim_matches(|c: char| matches!(c, '.' | ',' | ';' | ')' | '(' | '*' | '_' | '"' | '\''));
+    if v.is_empty() || v == "—" || v == "-" {
+        return None;
+    }
+    let off = lead + r.find(v).unwrap_or(0);
+    Some((v.to_string(), off))
+}
+
+/// Settings stated in a Markdown text: `Key: value` prose and list items,
+/// two-column key/value tables, and tables whose header row names the keys.
+pub(crate) fn stated_settings(text: &str) -> Vec<Vec<Stated>> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut records: Vec<Vec<Stated>> = Vec::new();
+    let mut cur: Vec<Stated> = Vec::new();
+    let mut last_field_line = 0usize;
+    let mut header: Option<Vec<Option<Field>>> = None;
+    let mut in_fence = false;
+    for (i, raw) in lines.iter().enumerate() {
+        let lineno = i + 1;
+        let trimmed = raw.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            continue;
+        }
+        let heading = trimmed.starts_with('#');
+        if heading || (lineno > last_field_line + 6 && !cur.is_empty()) {
+            records.push(std::mem::take(&mut cur));
+        }
+        if heading {
+            header = None;
+            continue;
+        }
+        let mut found: Vec<Stated> = Vec::new();
+        if trimmed.starts_with('|') {
+            let base = raw.len() - trimmed.len();
+            let cells = table_cells(trimmed);
+            let fields: Vec<Option<Field>> = cells.iter().map(|(c, _)| field_of(c)).collect();
+            if fields.iter().filter(|f| f.is_some()).count() >= 2 {
+                header = Some(fields);
+            } else if cells
+                .iter()
+                .all(|(c, _)| c.chars().all(|ch| "-: ".contains(ch)))
+            {
+                // the separator row
+            } else if let Some(h) = &header {
+                for (j, (cell, off)) in cells.iter().enumerate() {
+                    if let Some(Some(f)) = h.get(j)
+                        && let Some((v, voff)) = value_at(cell)
+                    {
+                        found.push(stated(*f, v, lineno, raw, base + off + voff));
+                    }
+                }
+            } else if cells.len() >= 2
+                && let Some(f) = field_of(&cells[0].0)
+                && let Some((v, voff)) = value_at(&cells[1].0)
+            {
+                found.push(stated(f, v, lineno, raw, base + cells[1].1 + voff));
+            }
+        } else {
+            header = None;
+            let body_start = raw.len() - strip_marker(trimmed).len();
+            let body = &raw[body_start..];
+            if let Some(colon) = body.find(':')
+                && let Some(f) = field_of(&body[..colon])
+            {
+                let rest = &body[colon + 1..];
+                if let Some((v, voff)) = value_at(rest) {
+                    found.push(stated(f, v, lineno, raw, body_start + colon + 1 + voff));
+                } else if let Some((j, next)) = lines
+                    .iter()
+                    .enumerate()
+                    .skip(i + 1)
+                    .find(|(_, l)| !l.trim().is_empty())
+                    && j <= i + 2
+                {
+                    // "Key:" with the value alone on the next line.
+                    let nt = strip_marker(next.trim_start());
+                    if let Some((v, voff)) = value_at(nt)
+                        && nt.split_whitespace().count() == 1
+                    {
+                        let off = next.len() - nt.len() + voff;
+                        found.push(stated(f, v, j + 1, next, off));
+                    }
+                }
+            }
+        }
+        for s in found {
+            if s.field == Field::Workflow && cur.iter().any(|c| c.field == Field::Workflow) {
+                records.push(std::mem::take(&mut cur));
+            }
+            last_field_line = lineno;
+            cur.push(s);
+        }
+    }
+    records.push(cur);
+    records.retain(|r| !r.is_empty());
+    records
+}
+
+fn stated(field: Field, value: String, line: usize, raw: &str, byte: usize) -> Stated {
+    let column = raw[..byte.min(raw.len())].chars().count() + 1;
+    Stated {
+        field,
+        value,
+        line,
+        column,
+    }
+}
+
+/// Drops a list marker, blockquote marker or numbering from the start of a line.
+fn strip_marker(mut s: &str) -> &str {
+    loop {
+        let t = s.trim_start();
+        if let Some(r) = t
+            .strip_prefix("- ")
+            .or_else(|| t.strip_prefix("* "))
+            .or_else(|| t.strip_prefix("+ "))
+            .or_else(|| t.strip_prefix('>'))
+            .or_else(|| t.strip_prefix("[ ] "))
+            .or_else(|| t.strip_prefix("[x] "))
+        {
+            s = r;
+            continue;
+        }
+        let digits = t.chars().take_while(|c| c.is_ascii_digit()).count();
+        if digits > 0
+            && let Some(r) = t[digits..]
+                .strip_prefix(". ")
+                .or_else(|| t[digits..].strip_prefix(") "))
+        {
+            s = r;
+            continue;
+        }
+        return t;
+    }
+}
+
+/// Cells of a table row with their byte offsets in the row.
+fn table_cells(row: &str) -> Vec<(String, usize)> {
+    let (inner, start) = match row.strip_prefix('|') {
+        Some(r) => (r, 1),
+        None => (row, 0),
+    };
+    let mut cells = Vec::new();
+    let mut off = start;
+    for part in inner.split('|') {
+        let lead = part.len() - part.trim_start().len();
+        cells.push((part.trim().to_string(), off + lead));
+        off += part.len() + 1;
+    }
+    if cells.last().is_some_and(|(c, _)| c.is_empty()) {
+        cells.pop();
+    }
+    cells
+}
+
+/// A publishing job and its environment (`None`: declares none; an
+/// expression counts as matching anything).
+struct PubJob {
+    workflow: String,
+    job: String,
+    env: Option<String>,
+}
+
+/// The publishing jobs of a workflow, following local reusable workflows it
+/// calls; `None` when it calls a remote one (shipgate cannot see it).
+fn publishing_jobs(tree: &Tree, wf: &WorkflowFile, depth: usize) -> Option<Vec<PubJob>> {
+    let mut out: Vec<PubJob> = wf
+        .release
+        .publishing_jobs()
+        .map(|r| PubJob {
+            workflow: wf.file_name().to_string(),
+            job: r.id.clone(),
+            env: wf.model.jobs.get(&r.id).and_then(|j| match j {
+                Job::NormalJob(n) => n.environment.as_ref().map(|e| match e {
+                    DeploymentEnvironment::Name(n) => n.clone(),
+                    DeploymentEnvironment::NameURL { name, .. } => name.clone(),
+                }),
+                Job::ReusableWorkflowCallJob(_) => None,
+            }),
+        })
+        .collect();
+    for job in wf.model.jobs.values() {
+        let Job::ReusableWorkflowCallJob(call) = job else {
+            continue;
+        };
+        match &call.uses {
+            Uses::Local(l) if depth < 4 => {
+                let p = l.path.trim_start_matches("./");
+                if let Ok(inner) = tree.workflow(p) {
+                    out.extend(publishing_jobs(tree, &inner, depth + 1)?);
+                }
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// `(owner, name)` of the GitHub repository the manifests point at.
+fn repo_identity(tree: &Tree) -> Option<(String, String)> {
+    let mut urls: Vec<String> = Vec::new();
+    if tree.exists("package.json")
+        && let Ok(j) = tree.json("package.json")
+        && let Some(r) = j.root.get("repository")
+    {
+        if let Some(s) = r.as_str() {
+            urls.push(s.to_string());
+        } else if let Some(s) = r.get("url").and_then(|u| u.as_str()) {
+            urls.push(s.to_string());
+        }
+    }
+    if tree.exists("Cargo.toml")
+        && let Ok(t) = tree.toml("Cargo.toml")
+    {
+        for key in ["package.repository", "workspace.package.repository"] {
+            if let Some(s) = t.root.path(key).and_then(|n| n.as_str()) {
+                urls.push(s.to_string());
+            }
+        }
+    }
+    if tree.exists("pyproject.toml")
+        && let Ok(t) = tree.toml("pyproject.toml")
+        && let Some(u) = t.root.path("project.urls")
+    {
+        for e in u.entries() {
+            if let Some(s) = e.node.as_str() {
+                urls.push(s.to_string());
+            }
+        }
+    }
+    urls.iter().find_map(|u| github_slug(u))
+}
+
+fn github_slug(url: &str) -> Option<(String, String)> {
+    let rest = if let Some(r) = url.strip_prefix("github:") {
+        r
+    } else {
+        let i = url.find("github.com")?;
+        url[i + "github.com".len()..].trim_start_matches([':', '/'])
+    };
+    let mut parts = rest.split('/');
+    let owner = parts.next()?.trim();
+    let name = parts.next()?.trim().trim_end_matches(".git");
+    (!owner.is_empty() && !name.is_empty()).then(|| (owner.to_string(), name.to_string()))
+}
+
+fn run(cx: &Context<'_>) -> Outcome {
+    let default: Vec<&str> = cx
+        .tree
+        .paths()
+        .filter(|p| markdown::is_markdown(p))
+        .collect();
+    let docs = match cx.select(default) {
+        Ok(p) => p,
+        Err(f) => return Outcome::Findings(vec![*f]),
+    };
+    let mut statements: Vec<(&str, Vec<Stated>)> = Vec::new();
+    for path in docs {
+        let Ok(text) = cx.tree.text(path) else {
+            continue; // docs-links reports unreadable documents
+        };
+        for record in stated_settings(&text.text) {
+            if record
+                .iter()
+                .any(|s| s.field == Field::Workflow && is_workflow_file(&s.value))
+            {
+                statements.push((path, record));
+            }
+        }
+    }
+    if statements.is_empty() {
+        return Outcome::Skip("no trusted-publisher settings stated in the docs".into());
+    }
+    let wfs = cx.workflows();
+    let mut out = wfs.broken.clone();
+    let mut all_pub: Vec<PubJob> = Vec::new();
+    for wf in &wfs.parsed {
+        if let Some(jobs) = publishing_jobs(cx.tree, wf, 0) {
+            all_pub.extend(jobs.into_iter().filter(|j| j.workflow == wf.file_name()));
+        }
+    }
+    let publishing_files = {
+        let mut v: Vec<&str> = all_pub.iter().map(|j| j.workflow.as_str()).collect();
+        v.dedup();
+        v
+    };
+    let identity = repo_identity(cx.tree);
+    for (path, record) in &statements {
+        let at = |s: &Stated| Location::new(*path, s.line, s.column);
+        let wf_stated = record
+            .iter()
+            .find(|s| s.field == Field::Workflow && is_workflow_file(&s.value))
+            .expect("records are kept only with a workflow");
+        let name = wf_stated
+            .value
+            .rsplit('/')
+            .next()
+            .unwrap_or(&wf_stated.value);
+        let wf_path = format!(".github/workflows/{name}");
+        // The jobs the environment must match; None = cannot judge.
+        let candidates: Option<Vec<&PubJob>> = if cx.tree.exists(&wf_path) {
+            match cx.tree.workflow(&wf_path) {
+                Err(_) => None, // reported among the broken workflows
+                Ok(wf) => match publishing_jobs(cx.tree, &wf, 0) {
+                    None => None,
+                    Some(jobs) if jobs.is_empty() => {
+                        out.push(Finding::new(
+                            at(wf_stated),
+                            format!(
+                                "docs name workflow `{name}` for trusted publishing, but {wf_path} has no publishing job{}",
+                                others(&publishing_files)
+                            ),
+                            "name the workflow that publishes, or move the publish step into the named workflow",
+                        ));
+                        Some(all_pub.iter().collect())
+                    }
+                    Some(_) => Some(all_pub.iter().filter(|j| j.workflow == name).collect()),
+                },
+            }
+        } else {
+            out.push(Finding::new(
+                at(wf_stated),
+                format!(
+                    "docs name workflow `{name}` for trusted publishing, but {wf_path} does not exist{}",
+                    others(&publishing_files)
+                ),
+                "state the workflow filename that publishes (the registry matches it exactly), or rename the workflow",
+            ));
+            Some(all_pub.iter().collect())
+        };
+        for s in record {
+            match s.field {
+                Field::Environment => {
+                    let Some(jobs) = &candidates else { continue };
+                    if jobs.is_empty() {
+                        continue;
+                    }
+                    let ok = jobs.iter().any(|j| match &j.env {
+                        Some(e) => e == &s.value || e.contains("${{"),
+                        None => false,
+                    });
+                    if !ok {
+                        let theirs: Vec<String> = jobs
+                            .iter()
+                            .map(|j| match &j.env {
+                                Some(e) => format!(
+                                    "job `{}` in {} uses environment `{e}`",
+                                    j.job, j.workflow
+                                ),
+                                None => format!(
+                                    "job `{}` in {} declares no environment",
+                                    j.job, j.workflow
+                                ),
+                            })
+                            .collect();
+                        out.push(Finding::new(
+                            at(s),
+                            format!(
+                                "docs say environment `{}`, but the publishing {}",
+                                s.value,
+                                theirs.join("; ")
+                            ),
+                            "make the doc (and the registry's trusted publisher) name the environment the publishing job uses; the OIDC claim carries it and must match exactly",
+                        ));
+                    }
+                }
+                Field::Repository => {
+                    if s.value.contains("://")
+                        || s.value.contains("github.com")
+                        || s.value.contains("npmjs.com")
+                    {
+                        out.push(Finding::new(
+                            at(s),
+                            format!("docs give the trusted publisher's repository as the URL `{}`; registries match the bare repository name{}", s.value,
+                                identity.as_ref().map(|(_, n)| format!(" (`{n}`)")).unwrap_or_default()),
+                            "state the repository name only, without owner prefix or URL",
+                        ));
+                        continue;
+                    }
+                    if let Some((owner, repo)) = &identity {
+                        let doc_name = s.value.rsplit('/').next().unwrap_or(&s.value);
+                        let doc_owner = s.value.split_once('/').map(|(o, _)| o);
+                        if !doc_name.eq_ignore_ascii_case(repo)
+                            || doc_owner.is_some_and(|o| !o.eq_ignore_ascii_case(owner))
+                        {
+                            out.push(Finding::new(
+                                at(s),
+                                format!("docs say repository `{}`, but the manifests name the GitHub repository `{owner}/{repo}`", s.value),
+                                "state the repository the workflow runs in; the OIDC claim carries it",
+                            ));
+                        }
+                    }
+                }
+                Field::Owner => {
+                    if let Some((owner, repo)) = &identity
+                        && !s.value.trim_start_matches('@').eq_ignore_ascii_case(owner)
+                    {
+                        out.push(Finding::new(
+                            at(s),
+                            format!("docs say owner `{}`, but the manifests name the GitHub repository `{owner}/{repo}`", s.value),
+                            "state the owner (user or organization) the repository lives under",
+                        ));
+                    }
+                }
+                Field::Workflow => {}
+            }
+        }
+    }
+    Outcome::Findings(out)
+}
+
+fn is_workflow_file(v: &str) -> bool {
+    let v = v.to_ascii_lowercase();
+    (v.ends_with(".yml") || v.ends_with(".yaml")) && !v.contains(' ')
+}
+
+fn others(files: &[&str]) -> String {
+    match files {
+        [] => " (and no workflow in the repository publishes)".into(),
+        fs => format!(
+            "; the repository publishes from {}",
+            fs.iter()
+                .map(|f| format!("`{f}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(t: &str) -> Vec<(Field, String, usize)> {
+        stated_settings(t)
+            .into_iter()
+            .flatten()
+            .map(|s| (s.field, s.value, s.line))
+            .collect()
+    }
+
+    #[test]
+    fn list_prose_and_tables() {
+        let t = "# PyPI\n\n- PyPI Project Name: `x`\n- **Owner:** acme\n- Repository name: `tool`\n   - Workflow filename: `release.yml` (the filename)\n   - Environment name: release\n";
+        assert_eq!(
+            fields(t),
+            vec![
+                (Field::Owner, "acme".into(), 4),
+                (Field::Repository, "tool".into(), 5),
+                (Field::Workflow, "release.yml".into(), 6),
+                (Field::Environment, "release".into(), 7),
+            ]
+        );
+        let t = "| Field | Value |\n|---|---|\n| Workflow filename | `deploy.yml` |\n| Environment | npm |\n";
+        assert_eq!(
+            fields(t),
+            vec![
+                (Field::Workflow, "deploy.yml".into(), 3),
+                (Field::Environment, "npm".into(), 4),
+            ]
+        );
+        let t = "| Owner | Repository | Workflow | Environment |\n|--|--|--|--|\n| acme | tool | release.yml | pypi |\n";
+        assert_eq!(fields(t).len(), 4);
+        // Value on the next line (rendered-form copies).
+        let t = "- Workflow filename:\n  `release.yml`\n";
+        assert_eq!(fields(t), vec![(Field::Workflow, "release.yml".into(), 2)]);
+        // Fenced code is not a statement.
+        assert!(fields("```\nEnvironment: prod\n```\n").is_empty());
+    }
+
+    #[test]
+    fn records_split_on_new_workflow() {
+        let t = "- Workflow filename: `a.yml`\n- Environment name: `testpypi`\n- Workflow filename: `a.yml`\n- Environment name: `pypi`\n";
+        assert_eq!(stated_settings(t).len(), 2);
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(
+            github_slug("git+https://github.com/acme/tool.git"),
+            Some(("acme".into(), "tool".into()))
+        );
+        assert_eq!(
+            github_slug("github:acme/tool"),
+            Some(("acme".into(), "tool".into()))
+        );
+        assert_eq!(github_slug("https://gitlab.com/a/b"), None);
+    }
+}
