@@ -69,7 +69,7 @@ pub(crate) struct Sources {
 fn run(cx: &Context<'_>) -> Outcome {
     let mut src = Sources::default();
     let mut problems = Vec::new();
-    let mut roots: Vec<Item> = Vec::new();
+    let mut roots: Vec<(String, Item)> = Vec::new();
     let mut read = |path: &str| -> Option<std::sync::Arc<crate::repo::TextFile>> {
         if !cx.tree.exists(path) {
             return None;
@@ -129,20 +129,23 @@ fn run(cx: &Context<'_>) -> Outcome {
                         .map(|o| t.location(policy, o + 1))
                 })
                 .unwrap_or_else(|| Location::file(policy));
-            roots.push(src.item(cmd, line, &mut HashSet::new(), 0));
+            roots.push((
+                "the policy's `gate`".to_string(),
+                src.item(cmd, line, &mut HashSet::new(), 0),
+            ));
         }
     } else {
         if src.mix.contains_key("ci") {
-            roots.push(src.root("mix ci"));
+            roots.push(("`mix ci`".to_string(), src.root("mix ci")));
         }
         if src.npm.contains_key("ci") {
-            roots.push(src.root("npm run ci"));
+            roots.push(("`npm run ci`".to_string(), src.root("npm run ci")));
         }
         if src.make.contains_key("ci") {
-            roots.push(src.root("make ci"));
+            roots.push(("`make ci`".to_string(), src.root("make ci")));
         }
         if src.just.contains_key("ci") {
-            roots.push(src.root("just ci"));
+            roots.push(("`just ci`".to_string(), src.root("just ci")));
         }
     }
     if roots.is_empty() {
@@ -159,19 +162,23 @@ fn run(cx: &Context<'_>) -> Outcome {
     let mut out = problems;
     out.extend(wfs.broken.iter().cloned());
     let ci = ci_commands(cx.tree, &wfs.parsed);
-    for root in &roots {
-        let gate_name = root.text.clone();
+    for (gate_name, root) in &roots {
         let mut missing = Vec::new();
         collect_missing(root, &ci, &mut missing);
         for m in missing {
+            let whole = if gate_name.starts_with('`') {
+                format!(", or run {gate_name} itself in CI")
+            } else {
+                String::new()
+            };
             out.push(Finding::new(
                 m.location.clone(),
                 if ci.is_empty() {
-                    format!("`{}` (part of `{gate_name}`) runs in no CI workflow: no workflow triggered by push or pull_request runs any command", m.text)
+                    format!("`{}` (part of {gate_name}) runs in no CI workflow: no workflow triggered by push or pull_request runs any command", m.text)
                 } else {
-                    format!("`{}` (part of `{gate_name}`) runs in no CI workflow triggered by push or pull_request", m.text)
+                    format!("`{}` (part of {gate_name}) runs in no CI workflow triggered by push or pull_request", m.text)
                 },
-                format!("add a CI step that runs `{}`, or run `{gate_name}` itself in CI", m.text),
+                format!("add a CI step that runs `{}`{whole}", m.text),
             ));
         }
     }

@@ -411,14 +411,20 @@ fn check_cited_paths(tree: &Tree, doc: &MarkdownDoc, out: &mut Vec<Finding>) {
         }
         out.push(Finding::new(
             span.location.clone(),
-            format!(
-                "`{claim}` is cited as a repository path, but {} does not exist",
-                tried
-                    .iter()
-                    .map(|t| format!("`{t}`"))
-                    .collect::<Vec<_>>()
-                    .join(" or ")
-            ),
+            if tried.len() == 1 && tried[0] == claim {
+                format!(
+                    "`{claim}` is cited as a repository path, but no such file or directory exists"
+                )
+            } else {
+                format!(
+                    "`{claim}` is cited as a repository path, but {} does not exist",
+                    tried
+                        .iter()
+                        .map(|t| format!("`{t}`"))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                )
+            },
             "restore the file, update the path to where it lives now, or drop the claim",
         ));
     }

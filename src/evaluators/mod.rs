@@ -6,6 +6,12 @@ use crate::checks::{Context, Outcome};
 use crate::policy::CustomCheck;
 use serde::de::DeserializeOwned;
 
+mod file_absent;
+mod file_exists;
+mod text_contains;
+mod text_forbids;
+mod text_rule;
+
 pub struct Evaluator {
     pub name: &'static str,
     pub summary: &'static str,
@@ -19,7 +25,12 @@ pub struct Evaluator {
 pub type ParamError = (Option<&'static str>, String);
 
 /// Every evaluator, in `shipgate list` order.
-pub static EVALUATORS: &[&Evaluator] = &[];
+pub static EVALUATORS: &[&Evaluator] = &[
+    &text_contains::EVALUATOR,
+    &text_forbids::EVALUATOR,
+    &file_exists::EVALUATOR,
+    &file_absent::EVALUATOR,
+];
 
 pub fn find(name: &str) -> Option<&'static Evaluator> {
     EVALUATORS.iter().copied().find(|e| e.name == name)
