@@ -32,7 +32,7 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
     let at = text_rule::policy_location(c, "files");
     let (scopes, mut out) = match text_rule::scopes(cx, &p, &at) {
         Ok(x) => x,
-        Err(f) => return Outcome::Findings(vec![f]),
+        Err(f) => return Outcome::Findings(vec![*f]),
     };
     if scopes.is_empty() && out.is_empty() {
         return Outcome::Skip(format!("no file matches {}", p.files.join(", ")));

@@ -102,13 +102,13 @@ pub fn scopes(
     cx: &Context<'_>,
     p: &TextParams,
     policy_at: &Location,
-) -> Result<(Vec<Scope>, Vec<Finding>), Finding> {
+) -> Result<(Vec<Scope>, Vec<Finding>), Box<Finding>> {
     let paths = cx.tree.glob(&p.files).map_err(|e| {
-        Finding::new(
+        Box::new(Finding::new(
             policy_at.clone(),
             format!("bad `files` glob: {e}"),
             "fix the glob",
-        )
+        ))
     })?;
     let mut scopes = Vec::new();
     let mut problems = Vec::new();
