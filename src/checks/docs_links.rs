@@ -86,6 +86,7 @@ fn run(cx: &Context<'_>) -> Outcome {
     if paths.is_empty() {
         return Outcome::Skip("no Markdown files".into());
     }
+    let ignored = Ignored::load(cx.tree);
     let mut out = Vec::new();
     for path in paths {
         if let Some(why) = cx.tree.bad_link(path) {
@@ -111,9 +112,9 @@ fn run(cx: &Context<'_>) -> Outcome {
             }
         };
         if !is_issue_template(path) {
-            check_links(cx.tree, &doc, &mut out);
+            check_links(cx.tree, &ignored, &doc, &mut out);
         }
-        check_cited_paths(cx.tree, &doc, &mut out);
+        check_cited_paths(cx.tree, &ignored, &doc, &mut out);
     }
     Outcome::Findings(out)
 }
@@ -190,10 +191,70 @@ fn has_scheme(dest: &str) -> bool {
 }
 
 fn looks_like_placeholder(s: &str) -> bool {
+    let lower = s.to_ascii_lowercase();
     s.contains(['<', '>', '{', '}', '$', '…'])
         || s.contains("...")
-        || s.contains("path/to")
-        || s.to_ascii_lowercase().contains("xxx")
+        || lower.contains("path/to")
+        || lower.contains("xxx")
+        || lower.split('/').any(|seg| {
+            ["my_", "my-", "your_", "your-", "yourname"]
+                .iter()
+                .any(|p| seg.starts_with(p))
+                || matches!(seg.split('.').next(), Some("foo" | "bar" | "baz"))
+        })
+}
+
+/// Whether the code span at `offset` is about the reader's own project:
+/// "your" earlier in its sentence ("add a step to your workflow file (e.g.
+/// `.github/workflows/main.yml`)"). Plain "e.g." is not enough: examples
+/// that point into this repository are claims too.
+fn is_example(text: &str, offset: usize) -> bool {
+    let mut start = offset.saturating_sub(160);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    let before = &text[start..offset.min(text.len())];
+    let before = before.rsplit("\n\n").next().unwrap_or(before);
+    let lower = before.to_lowercase();
+    let Some(at) = lower.rfind("your ") else {
+        return false;
+    };
+    let len = "your ".len();
+    // The marker must be in the same sentence or list item as the span.
+    let between = lower[at + len..]
+        .replace("e.g.", "eg")
+        .replace("i.e.", "ie")
+        .replace("etc.", "etc");
+    ![". ", "! ", "? ", ".\n", "\n- ", "\n* ", "\n+ "]
+        .iter()
+        .any(|b| between.contains(b))
+}
+
+/// Paths the root `.gitignore` excludes: build output, local clones, secrets.
+/// A doc that names them is not claiming they are in the repository.
+struct Ignored(Option<ignore::gitignore::Gitignore>);
+
+impl Ignored {
+    fn load(tree: &Tree) -> Ignored {
+        if !tree.exists(".gitignore") {
+            return Ignored(None);
+        }
+        let Ok(text) = tree.text(".gitignore") else {
+            return Ignored(None);
+        };
+        let mut b = ignore::gitignore::GitignoreBuilder::new(tree.root());
+        for line in text.text.lines() {
+            let _ = b.add_line(None, line);
+        }
+        Ignored(b.build().ok())
+    }
+
+    fn covers(&self, rel: &str) -> bool {
+        let Some(gi) = &self.0 else { return false };
+        let path = gi.path().join(rel.trim_end_matches('/'));
+        gi.matched_path_or_any_parents(&path, rel.ends_with('/'))
+            .is_ignore()
+    }
 }
 
 /// `#L10`, `#L10-L20`: line anchors of GitHub's file view.
@@ -207,7 +268,7 @@ fn is_line_anchor(a: &str) -> bool {
             .all(|c| c.is_ascii_digit() || c == '-' || c == 'L' || c == 'C')
 }
 
-fn check_links(tree: &Tree, doc: &MarkdownDoc, out: &mut Vec<Finding>) {
+fn check_links(tree: &Tree, ignored: &Ignored, doc: &MarkdownDoc, out: &mut Vec<Finding>) {
     let base = dir_of(&doc.path);
     for link in &doc.links {
         let dest = link.dest.trim();
@@ -256,6 +317,9 @@ fn check_links(tree: &Tree, doc: &MarkdownDoc, out: &mut Vec<Finding>) {
             continue;
         }
         if !tree.has_path(&target) {
+            if ignored.covers(&target) {
+                continue; // build output or a local-only file the .gitignore names
+            }
             out.push(Finding::new(
                 link.location.clone(),
                 format!("{what} `{dest}` points at `{target}`, which does not exist"),
@@ -348,12 +412,15 @@ pub(crate) fn path_claim(code: &str) -> Option<&str> {
 
 /// The first segment of a claim that is not `.` or `..`, and the directory it is
 /// looked up in for a claim starting with `./` or `../`.
-fn check_cited_paths(tree: &Tree, doc: &MarkdownDoc, out: &mut Vec<Finding>) {
+fn check_cited_paths(tree: &Tree, ignored: &Ignored, doc: &MarkdownDoc, out: &mut Vec<Finding>) {
     let docdir = dir_of(&doc.path);
     for span in &doc.code_spans {
         let Some(claim) = path_claim(&span.code) else {
             continue;
         };
+        if is_example(&doc.file.text, span.offset) {
+            continue; // "your `x/y`": the reader's project, not this repository
+        }
         let explicit_relative = claim.starts_with("./") || claim.starts_with("../");
         let first = claim.split('/').next().unwrap_or("");
         // Bases in which the first segment exists.
@@ -398,7 +465,7 @@ fn check_cited_paths(tree: &Tree, doc: &MarkdownDoc, out: &mut Vec<Finding>) {
             }
             tried.push(target);
         }
-        if resolved {
+        if resolved || tried.iter().any(|t| ignored.covers(t)) {
             continue;
         }
         if let Some((through, why)) = escape {
@@ -484,6 +551,22 @@ mod tests {
         ] {
             assert!(path_claim(no).is_none(), "{no} should not be a claim");
         }
+    }
+
+    #[test]
+    fn examples_and_placeholders_are_not_claims() {
+        let t = "Add a step to your workflow file (e.g.\n`.github/workflows/main.yml`).";
+        assert!(is_example(t, t.find('`').unwrap()));
+        let t = "Define a new file at `src/audit/x.rs`.";
+        assert!(!is_example(t, t.find('`').unwrap()));
+        // A marker in an earlier sentence does not carry over; "e.g." alone is no marker.
+        let t = "Set up your tools. The proof is `test/a_test.exs`.";
+        assert!(!is_example(t, t.find('`').unwrap()));
+        let t = "Options live in their own modules (e.g.,\n`src/rules/x/settings.rs`).";
+        assert!(!is_example(t, t.find('`').unwrap()));
+        assert!(path_claim("src/audit/my_new_audit.rs").is_none());
+        assert!(path_claim("src/foo.rs").is_none());
+        assert!(path_claim("src/food.rs").is_some());
     }
 
     #[test]
