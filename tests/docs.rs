@@ -137,6 +137,16 @@ fn docs_workflow_agreement_matching_runbook_passes() {
 }
 
 #[test]
+fn docs_workflow_agreement_blank_environment_and_unrecognised_publish_pass() {
+    // "Environment: leave blank" states no environment; a changesets job that
+    // holds the OIDC token counts as the publisher.
+    assert_pass(
+        "docs-workflow-agreement/good-blank",
+        "docs-workflow-agreement",
+    );
+}
+
+#[test]
 fn docs_workflow_agreement_repository_url_and_owner_disagree() {
     let (code, entry) = check(
         "docs-workflow-agreement/bad-repository",

@@ -6,6 +6,7 @@ use crate::finding::{Finding, Location, Severity};
 use crate::repo::Tree;
 use crate::repo::markdown;
 use crate::workflow::WorkflowFile;
+use crate::workflow::oidc::job_holds_id_token;
 use github_actions_models::common::Uses;
 use github_actions_models::workflow::Job;
 use github_actions_models::workflow::job::DeploymentEnvironment;
@@ -57,30 +58,58 @@ pub(crate) struct Stated {
 }
 
 fn field_of(key: &str) -> Option<Field> {
-    let k: String = key
-        .chars()
-        .filter(|c| !matches!(c, '*' | '_' | '`'))
-        .collect::<String>()
-        .trim()
-        .to_lowercase();
+    // Emphasis and code marks go; so does a parenthesised aside
+    // ("Environment name (optional but recommended)").
+    let mut k = String::new();
+    let mut depth = 0usize;
+    for c in key.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            '*' | '_' | '`' => {}
+            c if depth == 0 => k.push(c),
+            _ => {}
+        }
+    }
+    let k = k.to_lowercase();
     let k = k.split_whitespace().collect::<Vec<_>>().join(" ");
     Some(match k.as_str() {
         "workflow" | "workflow name" | "workflow filename" | "workflow file"
         | "workflow file name" => Field::Workflow,
-        "environment"
-        | "environment name"
-        | "github environment"
-        | "environment (optional)"
-        | "environment name (optional)" => Field::Environment,
+        "environment" | "environment name" | "github environment" => Field::Environment,
         "repository" | "repository name" | "repo" | "repo name" => Field::Repository,
         "owner"
         | "organization"
         | "organization or user"
         | "user or organization"
+        | "organization/user"
+        | "org or user"
         | "repository owner"
         | "organization or user name" => Field::Owner,
         _ => return None,
     })
+}
+
+/// Words that state a field is left blank ("Environment: leave blank").
+fn is_blank_word(v: &str) -> bool {
+    let v = v.to_lowercase();
+    let v = v.trim_matches(|c: char| !c.is_alphanumeric() && c != '/');
+    matches!(
+        v,
+        "leave"
+            | "blank"
+            | "empty"
+            | "none"
+            | "n/a"
+            | "na"
+            | "unset"
+            | "omit"
+            | "omitted"
+            | "optional"
+            | "any"
+            | "留空"
+            | "空"
+    ) || v.is_empty()
 }
 
 /// The value at the start of `rest`: the first code span if it starts with
@@ -91,12 +120,16 @@ fn value_at(rest: &str) -> Option<(String, usize)> {
     if let Some(inner) = r.strip_prefix('`') {
         let end = inner.find('`')?;
         let v = inner[..end].trim();
-        return (!v.is_empty()).then(|| (v.to_string(), lead + 1));
+        return (!is_blank_word(v)).then(|| (v.to_string(), lead + 1));
     }
     let word: &str = r.split_whitespace().next()?;
-    let v = word
-        .trim_matches(|c: char| matches!(c, '.' | ',' | ';' | ')' | '(' | '*' | '_' | '"' | '\''));
-    if v.is_empty() || v == "—" || v == "-" {
+    let v = word.trim_matches(|c: char| {
+        matches!(
+            c,
+            '.' | ',' | ';' | ')' | '(' | '[' | ']' | '*' | '_' | '"' | '\''
+        )
+    });
+    if is_blank_word(v) || v == "—" || v == "-" {
         return None;
     }
     let off = lead + r.find(v).unwrap_or(0);
@@ -256,6 +289,7 @@ fn table_cells(row: &str) -> Vec<(String, usize)> {
 
 /// A publishing job and its environment (`None`: declares none; an
 /// expression counts as matching anything).
+#[derive(Clone)]
 struct PubJob {
     workflow: String,
     job: String,
@@ -264,7 +298,12 @@ struct PubJob {
 
 /// The publishing jobs of a workflow, following local reusable workflows it
 /// calls; `None` when it calls a remote one (shipgate cannot see it).
-fn publishing_jobs(tree: &Tree, wf: &WorkflowFile, depth: usize) -> Option<Vec<PubJob>> {
+fn publishing_jobs(
+    tree: &Tree,
+    wf: &WorkflowFile,
+    depth: usize,
+    oidc_fallback: bool,
+) -> Option<Vec<PubJob>> {
     let mut out: Vec<PubJob> = wf
         .release
         .publishing_jobs()
@@ -272,14 +311,25 @@ fn publishing_jobs(tree: &Tree, wf: &WorkflowFile, depth: usize) -> Option<Vec<P
             workflow: wf.file_name().to_string(),
             job: r.id.clone(),
             env: wf.model.jobs.get(&r.id).and_then(|j| match j {
-                Job::NormalJob(n) => n.environment.as_ref().map(|e| match e {
-                    DeploymentEnvironment::Name(n) => n.clone(),
-                    DeploymentEnvironment::NameURL { name, .. } => name.clone(),
-                }),
+                Job::NormalJob(n) => n.environment.as_ref().map(env_name),
                 Job::ReusableWorkflowCallJob(_) => None,
             }),
         })
         .collect();
+    if out.is_empty() && oidc_fallback {
+        // Trusted publishing needs the OIDC token: a job that holds it may
+        // publish in a form shipgate does not recognise (`npm stage publish`,
+        // a changesets `publish:` script), so its environment counts too.
+        for (id, job) in wf.normal_jobs() {
+            if job_holds_id_token(&wf.model.permissions, &job.permissions) {
+                out.push(PubJob {
+                    workflow: wf.file_name().to_string(),
+                    job: id.to_string(),
+                    env: job.environment.as_ref().map(env_name),
+                });
+            }
+        }
+    }
     for job in wf.model.jobs.values() {
         let Job::ReusableWorkflowCallJob(call) = job else {
             continue;
@@ -288,13 +338,20 @@ fn publishing_jobs(tree: &Tree, wf: &WorkflowFile, depth: usize) -> Option<Vec<P
             Uses::Local(l) if depth < 4 => {
                 let p = l.path.trim_start_matches("./");
                 if let Ok(inner) = tree.workflow(p) {
-                    out.extend(publishing_jobs(tree, &inner, depth + 1)?);
+                    out.extend(publishing_jobs(tree, &inner, depth + 1, oidc_fallback)?);
                 }
             }
             _ => return None,
         }
     }
     Some(out)
+}
+
+fn env_name(e: &DeploymentEnvironment) -> String {
+    match e {
+        DeploymentEnvironment::Name(n) => n.clone(),
+        DeploymentEnvironment::NameURL { name, .. } => name.clone(),
+    }
 }
 
 /// `(owner, name)` of the GitHub repository the manifests point at.
@@ -360,6 +417,9 @@ fn run(cx: &Context<'_>) -> Outcome {
         let Ok(text) = cx.tree.text(path) else {
             continue; // docs-links reports unreadable documents
         };
+        if !about_trusted_publishing(&text.text) {
+            continue;
+        }
         for record in stated_settings(&text.text) {
             if record
                 .iter()
@@ -374,10 +434,17 @@ fn run(cx: &Context<'_>) -> Outcome {
     }
     let wfs = cx.workflows();
     let mut out = wfs.broken.clone();
+    // Every publishing job in the repository; jobs holding the OIDC token
+    // stand in only when nothing recognisably publishes.
     let mut all_pub: Vec<PubJob> = Vec::new();
-    for wf in &wfs.parsed {
-        if let Some(jobs) = publishing_jobs(cx.tree, wf, 0) {
-            all_pub.extend(jobs.into_iter().filter(|j| j.workflow == wf.file_name()));
+    for fallback in [false, true] {
+        for wf in &wfs.parsed {
+            if let Some(jobs) = publishing_jobs(cx.tree, wf, 0, fallback) {
+                all_pub.extend(jobs.into_iter().filter(|j| j.workflow == wf.file_name()));
+            }
+        }
+        if !all_pub.is_empty() {
+            break;
         }
     }
     let publishing_files = {
@@ -399,10 +466,10 @@ fn run(cx: &Context<'_>) -> Outcome {
             .unwrap_or(&wf_stated.value);
         let wf_path = format!(".github/workflows/{name}");
         // The jobs the environment must match; None = cannot judge.
-        let candidates: Option<Vec<&PubJob>> = if cx.tree.exists(&wf_path) {
+        let candidates: Option<Vec<PubJob>> = if cx.tree.exists(&wf_path) {
             match cx.tree.workflow(&wf_path) {
                 Err(_) => None, // reported among the broken workflows
-                Ok(wf) => match publishing_jobs(cx.tree, &wf, 0) {
+                Ok(wf) => match publishing_jobs(cx.tree, &wf, 0, true) {
                     None => None,
                     Some(jobs) if jobs.is_empty() => {
                         out.push(Finding::new(
@@ -413,9 +480,9 @@ fn run(cx: &Context<'_>) -> Outcome {
                             ),
                             "name the workflow that publishes, or move the publish step into the named workflow",
                         ));
-                        Some(all_pub.iter().collect())
+                        Some(all_pub.clone())
                     }
-                    Some(_) => Some(all_pub.iter().filter(|j| j.workflow == name).collect()),
+                    Some(jobs) => Some(jobs),
                 },
             }
         } else {
@@ -427,7 +494,7 @@ fn run(cx: &Context<'_>) -> Outcome {
                 ),
                 "state the workflow filename that publishes (the registry matches it exactly), or rename the workflow",
             ));
-            Some(all_pub.iter().collect())
+            Some(all_pub.clone())
         };
         for s in record {
             match s.field {
@@ -510,6 +577,16 @@ fn run(cx: &Context<'_>) -> Outcome {
     Outcome::Findings(out)
 }
 
+/// Whether a document talks about trusted publishing at all; settings in
+/// other documents ("Workflow file: ci.yml" in a CI overview) are not
+/// publisher records.
+fn about_trusted_publishing(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    ["trusted publish", "trusted-publish", "publisher", "oidc"]
+        .iter()
+        .any(|k| lower.contains(k))
+}
+
 fn is_workflow_file(v: &str) -> bool {
     let v = v.to_ascii_lowercase();
     (v.ends_with(".yml") || v.ends_with(".yaml")) && !v.contains(' ')
@@ -567,6 +644,15 @@ mod tests {
         assert_eq!(fields(t), vec![(Field::Workflow, "release.yml".into(), 2)]);
         // Fenced code is not a statement.
         assert!(fields("```\nEnvironment: prod\n```\n").is_empty());
+        // Blank values and asides in the key.
+        let t = "- Environment name: leave blank\n- Environment: _(leave empty)_\n- Environment name (optional but recommended): `npm`\n- Organization/user: `Acme`\n";
+        assert_eq!(
+            fields(t),
+            vec![
+                (Field::Environment, "npm".into(), 3),
+                (Field::Owner, "Acme".into(), 4)
+            ]
+        );
     }
 
     #[test]
