@@ -155,8 +155,8 @@ fn docs_workflow_agreement_repository_url_and_owner_disagree() {
     assert_eq!(code, 1);
     let fs = findings(&entry);
     assert_eq!(fs.len(), 2, "{fs:#?}");
-    finding_at(&fs, "RELEASING.md", 5, "owner `acme-labs`");
-    finding_at(&fs, "RELEASING.md", 5, "bare repository name");
+    finding_at(&fs, "RELEASING.md", 7, "owner `acme-labs`");
+    finding_at(&fs, "RELEASING.md", 7, "bare repository name");
 }
 
 #[test]
