@@ -44,6 +44,43 @@ pub static CHECK: BuiltIn = BuiltIn {
     run,
 };
 
+/// Configuration of CI systems other than GitHub Actions.
+const OTHER_CI: &[&str] = &[
+    ".circleci/config.yml",
+    ".gitlab-ci.yml",
+    ".travis.yml",
+    "azure-pipelines.yml",
+    "Jenkinsfile",
+    ".buildkite",
+    ".woodpecker.yml",
+    ".drone.yml",
+    "bitbucket-pipelines.yml",
+];
+
+/// Flags that only narrow a run or change its output (`mix test --stale`,
+/// `--exclude slow`): CI running the command without them covers the gate.
+const NARROWING_FLAGS: &[&str] = &[
+    "--stale",
+    "--failed",
+    "--trace",
+    "--color",
+    "--no-color",
+    "--verbose",
+    "-v",
+    "--quiet",
+    "-q",
+    "--watch=false",
+];
+/// The same, taking a value.
+const NARROWING_FLAGS_WITH_VALUE: &[&str] = &[
+    "--only",
+    "--exclude",
+    "--seed",
+    "--max-failures",
+    "--slowest",
+    "--reporter",
+];
+
 /// One command of the gate, where it is defined, and what it expands to.
 #[derive(Debug, Clone)]
 pub(crate) struct Item {
@@ -159,9 +196,19 @@ fn run(cx: &Context<'_>) -> Outcome {
     }
 
     let wfs = cx.workflows();
+    let ci = ci_commands(cx.tree, &wfs.parsed);
+    if ci.is_empty() && wfs.broken.is_empty() {
+        if let Some(other) = OTHER_CI.iter().find(|p| cx.tree.has_path(p)) {
+            return Outcome::Skip(format!(
+                "CI runs outside GitHub Actions (`{other}`); shipgate reads only GitHub workflows"
+            ));
+        }
+        if wfs.parsed.is_empty() {
+            return Outcome::Skip("no GitHub Actions workflows to compare the gate with".into());
+        }
+    }
     let mut out = problems;
     out.extend(wfs.broken.iter().cloned());
-    let ci = ci_commands(cx.tree, &wfs.parsed);
     for (gate_name, root) in &roots {
         let mut missing = Vec::new();
         collect_missing(root, &ci, &mut missing);
@@ -744,7 +791,7 @@ fn collect_missing<'a>(item: &'a Item, ci: &[Command], out: &mut Vec<&'a Item>) 
 /// between its words), or the same package script through any package manager.
 fn runs_in_ci(text: &str, ci: &[Command]) -> bool {
     let Some(want) = parse(text) else { return true };
-    let pattern = want.words.join(" ");
+    let pattern = relaxed(&want.words).join(" ");
     let script = invocation(text).filter(|(k, _)| *k == Kind::Npm);
     ci.iter().any(|c| {
         c.matches(&pattern)
@@ -752,6 +799,28 @@ fn runs_in_ci(text: &str, ci: &[Command]) -> bool {
                 .as_ref()
                 .is_some_and(|s| invocation(&c.words.join(" ")).as_ref() == Some(s))
     })
+}
+
+/// The gate command's words without flags that only narrow the run.
+fn relaxed(words: &[String]) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut skip_value = false;
+    for w in words {
+        if skip_value {
+            skip_value = false;
+            continue;
+        }
+        let name = w.split('=').next().unwrap_or(w);
+        if NARROWING_FLAGS.contains(&w.as_str()) || NARROWING_FLAGS.contains(&name) {
+            continue;
+        }
+        if NARROWING_FLAGS_WITH_VALUE.contains(&name) {
+            skip_value = !w.contains('=');
+            continue;
+        }
+        out.push(w.as_str());
+    }
+    out
 }
 
 /// Every command run by workflows triggered by push or pull_request, and by
@@ -985,6 +1054,10 @@ end
         assert!(runs_in_ci("npm run lint", &ci));
         assert!(runs_in_ci("mix format --check-formatted", &ci));
         assert!(!runs_in_ci("mix credo", &ci));
+        // Narrowing flags in the gate are covered by CI's full run; checks are not.
+        assert!(runs_in_ci("mix test --stale", &ci));
+        assert!(runs_in_ci("mix test --exclude integration", &ci));
+        assert!(!runs_in_ci("mix test.phase3 --stale", &ci));
         let m: HashMap<String, Vec<String>> = [(
             "task".to_string(),
             vec!["qa".to_string(), "test.fast".to_string()],

@@ -67,11 +67,22 @@ fn run(cx: &Context<'_>) -> Outcome {
                 ),
                 "give the rule an owner, or add a later rule such as `/.github/workflows/ @org/release-owners`",
             )),
-            None => out.push(Finding::new(
-                Location::file(wf),
-                format!("no CODEOWNERS rule in {path} matches {wf}"),
-                format!("add `/.github/workflows/ @org/release-owners` to {path}"),
-            )),
+            None => match rules.iter().rev().find(|r| r.invalid && r.pattern_matches(wf)) {
+                Some(bad) => out.push(Finding::new(
+                    Location::new(path, bad.line, 1),
+                    format!(
+                        "`{}` would own {wf}, but names no valid owner ({}), so GitHub skips the line",
+                        bad.pattern,
+                        bad.owners.join(" ")
+                    ),
+                    "write owners as @user, @org/team or an email address",
+                )),
+                None => out.push(Finding::new(
+                    Location::file(wf),
+                    format!("no CODEOWNERS rule in {path} matches {wf}"),
+                    format!("add `/.github/workflows/ @org/release-owners` to {path}"),
+                )),
+            },
         }
     }
     Outcome::Findings(out)
@@ -86,11 +97,17 @@ pub(crate) struct Rule {
     matcher: Option<GlobMatcher>,
     /// A trailing `/`: matches only what is inside a directory.
     dir_only: bool,
+    /// Names owners, none of them valid: GitHub skips such a line.
+    pub invalid: bool,
 }
 
 impl Rule {
     /// Whether this rule matches `path` (a file), directly or through a parent directory.
     pub fn matches(&self, path: &str) -> bool {
+        !self.invalid && self.pattern_matches(path)
+    }
+
+    fn pattern_matches(&self, path: &str) -> bool {
         let Some(m) = &self.matcher else { return false };
         if !self.dir_only && m.is_match(path) {
             return true;
@@ -120,6 +137,7 @@ pub(crate) fn parse(text: &str) -> Vec<Rule> {
             continue;
         };
         let owners: Vec<String> = words.map(str::to_string).collect();
+        let invalid = !owners.is_empty() && !owners.iter().any(|o| is_owner(o));
         let pattern = pattern.replace("\\#", "#");
         let dir_only = pattern.ends_with('/');
         let core = pattern.trim_end_matches('/');
@@ -148,9 +166,15 @@ pub(crate) fn parse(text: &str) -> Vec<Rule> {
             line: i + 1,
             matcher,
             dir_only,
+            invalid,
         });
     }
     rules
+}
+
+/// `@user`, `@org/team` or an email address.
+fn is_owner(o: &str) -> bool {
+    o.strip_prefix('@').is_some_and(|r| !r.is_empty()) || (o.contains('@') && o.contains('.'))
 }
 
 fn strip_comment(line: &str) -> &str {
@@ -208,5 +232,8 @@ mod tests {
             ["@a"]
         );
         assert!(owners("!.github/ @a", ".github/workflows/ci.yml").is_none());
+        // An owner without `@` is invalid: GitHub skips the line.
+        assert!(owners("* Jake-Shadle", ".github/workflows/ci.yml").is_none());
+        assert!(owners("* dev@acme.org", ".github/workflows/ci.yml").is_some());
     }
 }

@@ -78,6 +78,11 @@ pub(crate) fn names_private_route(text: &str) -> bool {
         "security/advisories",
         "private vulnerability report",
         "privately report",
+        "report privately",
+        "report them privately",
+        "report it privately",
+        "private to the security team",
+        "security team",
         "hackerone.com",
         "bugcrowd.com",
         "huntr.com",
@@ -146,6 +151,9 @@ mod tests {
             "Use https://github.com/o/r/security/advisories/new"
         ));
         assert!(names_private_route("Report at https://acme.dev/security"));
+        assert!(names_private_route(
+            "File a bug under the security product; it is private to the security team."
+        ));
         assert!(!names_private_route("Please open an issue on GitHub."));
         assert!(!names_private_route("Write to security@example.com"));
         assert!(!names_private_route("Clone git@github.com:o/r.git"));
