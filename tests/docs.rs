@@ -211,6 +211,15 @@ fn codeowners_unowned_workflows_warn() {
 }
 
 #[test]
+fn codeowners_line_without_valid_owner_is_skipped_like_github_does() {
+    let (_, entry) = check("codeowners-workflows/bad-owner", "codeowners-workflows");
+    assert_eq!(entry["verdict"], "warn");
+    let fs = findings(&entry);
+    assert_eq!(fs.len(), 1, "{fs:#?}");
+    finding_at(&fs, ".github/CODEOWNERS", 2, "no valid owner");
+}
+
+#[test]
 fn codeowners_missing_file_warns() {
     let (_, entry) = check("codeowners-workflows/missing", "codeowners-workflows");
     assert_eq!(entry["verdict"], "warn");
@@ -261,6 +270,20 @@ fn ci_equivalence_policy_gate_reports_at_policy_line() {
     let fs = findings(&entry);
     assert_eq!(fs.len(), 1, "{fs:#?}");
     finding_at(&fs, "shipgate.toml", 4, "cargo test --all-features");
+}
+
+#[test]
+fn ci_equivalence_justfile_with_narrowing_flags_passes() {
+    // `mix test --stale` in the gate is covered by CI's full `mix test`;
+    // `echo` is not a check.
+    assert_pass("ci-equivalence/good-just", "ci-equivalence");
+}
+
+#[test]
+fn ci_equivalence_skips_when_ci_is_not_github_actions() {
+    let (code, entry) = check("ci-equivalence/other-ci", "ci-equivalence");
+    assert_eq!(code, 0);
+    assert_eq!(entry["verdict"], "skip", "{entry}");
 }
 
 #[test]

@@ -22,10 +22,12 @@ pub static CHECK: BuiltIn = BuiltIn {
             segment exists at the root or beside the document. So `test/gate/x_test.exs` is \
             checked when `test/` exists, while `dist/`, `@scope/pkg`, a bare `release.yml` or \
             `mix ci` are not paths. Links that leave the root, or pass through a symlink that \
-            does, are reported and never followed. Markdown under `vendor/`, `third_party/` and \
-            `third-party/` is skipped (copies of other projects' docs whose links point into \
-            their own layout), as are relative links in issue and pull-request templates, which \
-            GitHub renders against the issue's URL rather than the file's.",
+            does, are reported and never followed. Not judged: Markdown under `vendor/`, \
+            `third_party/` (other projects' copies, linking into their own layout) and test \
+            inputs (`fixtures/`, `testdata/`); relative links in issue and pull-request \
+            templates, which GitHub renders against the issue's URL; paths the root \
+            `.gitignore` excludes (build output, local clones); and paths introduced as the \
+            reader's own (\"add this to your `.github/workflows/ci.yml`\").",
         passes: "See [the release guide](docs/release.md#preflight) and `test/release_test.exs`\n\
             (docs/release.md exists, has a `## Preflight` heading, and the test file exists)",
         fails: "See [the release guide](docs/releasing.md) and `test/integration/gone_test.exs`\n\
@@ -37,9 +39,6 @@ pub static CHECK: BuiltIn = BuiltIn {
     },
     run,
 };
-
-/// Top-level directories holding other projects' copies.
-const VENDORED: &[&str] = &["vendor", "third_party", "third-party"];
 
 /// Routes of github.com that `../../issues`-style links reach from a README.
 const GITHUB_ROUTES: &[&str] = &[
@@ -77,7 +76,7 @@ fn run(cx: &Context<'_>) -> Outcome {
     let default: Vec<&str> = cx
         .tree
         .paths()
-        .filter(|p| markdown::is_markdown(p) && !is_vendored(p))
+        .filter(|p| markdown::is_project_doc(p))
         .collect();
     let paths = match cx.select(default) {
         Ok(p) => p,
@@ -117,11 +116,6 @@ fn run(cx: &Context<'_>) -> Outcome {
         check_cited_paths(cx.tree, &ignored, &doc, &mut out);
     }
     Outcome::Findings(out)
-}
-
-fn is_vendored(path: &str) -> bool {
-    let first = path.split('/').next().unwrap_or("");
-    VENDORED.contains(&first)
 }
 
 /// Issue, pull-request and discussion templates: rendered as issue bodies.

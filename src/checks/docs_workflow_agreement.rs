@@ -406,7 +406,7 @@ fn run(cx: &Context<'_>) -> Outcome {
     let default: Vec<&str> = cx
         .tree
         .paths()
-        .filter(|p| markdown::is_markdown(p))
+        .filter(|p| markdown::is_project_doc(p))
         .collect();
     let docs = match cx.select(default) {
         Ok(p) => p,

@@ -148,6 +148,30 @@ pub fn is_markdown(path: &str) -> bool {
     lower.ends_with(".md") || lower.ends_with(".markdown")
 }
 
+/// Directories whose Markdown is not the project's own documentation:
+/// copies of other projects (`vendor/`, `third_party/`) and test inputs
+/// (`fixtures/`, `testdata/`), which are often broken on purpose.
+const NOT_DOCS: &[&str] = &[
+    "vendor",
+    "third_party",
+    "third-party",
+    "fixtures",
+    "__fixtures__",
+    "testdata",
+    "test-data",
+    "test_data",
+    "__snapshots__",
+];
+
+/// Whether a Markdown path is documentation of this project (see [`NOT_DOCS`]).
+pub fn is_project_doc(path: &str) -> bool {
+    is_markdown(path) && {
+        let mut dirs = path.split('/');
+        dirs.next_back();
+        !dirs.any(|d| NOT_DOCS.contains(&d))
+    }
+}
+
 /// Decodes `%XX` escapes in a link destination; invalid escapes stay as written.
 pub fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
@@ -214,6 +238,15 @@ mod tests {
                 lines: LineIndex::new(t),
             }),
         )
+    }
+
+    #[test]
+    fn project_docs() {
+        assert!(is_project_doc("README.md"));
+        assert!(is_project_doc("docs/guide.markdown"));
+        assert!(!is_project_doc("vendor/x/README.md"));
+        assert!(!is_project_doc("crates/a/tests/fixtures/bad/README.md"));
+        assert!(!is_project_doc("src/main.rs"));
     }
 
     #[test]
