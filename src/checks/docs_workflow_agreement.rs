@@ -4,7 +4,7 @@
 use super::{BuiltIn, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
 use crate::repo::Tree;
-use crate::repo::markdown;
+use crate::repo::markdown::{self, MarkdownDoc};
 use crate::workflow::WorkflowFile;
 use crate::workflow::oidc::job_holds_id_token;
 use github_actions_models::common::Uses;
@@ -22,12 +22,14 @@ pub static CHECK: BuiltIn = BuiltIn {
             The workflow's OIDC token has to match every field, and when one disagrees the \
             registry answers with a bare 404 or 'no trusted publisher matches'. The runbook that \
             tells a maintainer what to type is the only copy of those values in the repository, \
-            so it must agree with the workflows. shipgate reads `Key: value` lines, list items \
-            and tables in the Markdown docs (values may be in backticks); where a workflow \
-            filename is stated, that file must exist under `.github/workflows/` and publish, \
-            the stated environment must be the one its publishing job uses (or, if the file is \
-            missing, one any publishing job uses), and a stated repository or owner must agree \
-            with the GitHub repository the manifests name.",
+            so it must agree with the workflows. In Markdown documents that mention trusted \
+            publishing, a publisher or OIDC, shipgate reads `Key: value` prose and list items, \
+            key/value tables and tables whose header names the keys (values may be in \
+            backticks; 'leave blank' states no value). Where a workflow filename is stated, \
+            `.github/workflows/<name>` must exist and publish (a job holding `id-token: write` \
+            counts), the stated environment must be one its publishing job uses (or, if the \
+            file is missing, one any publishing job uses), and a stated repository or owner \
+            must agree with the GitHub repository the manifests name.",
         passes: "- Workflow filename: `release.yml`\n- Environment: `pypi`\n\
             (and .github/workflows/release.yml has a publishing job with `environment: pypi`)",
         fails: "- Workflow filename: `release.yml`\n- Environment: `release`\n\
@@ -136,108 +138,113 @@ fn value_at(rest: &str) -> Option<(String, usize)> {
     Some((v.to_string(), off))
 }
 
-/// Settings stated in a Markdown text: `Key: value` prose and list items,
-/// two-column key/value tables, and tables whose header row names the keys.
-pub(crate) fn stated_settings(text: &str) -> Vec<Vec<Stated>> {
-    let lines: Vec<&str> = text.lines().collect();
-    let mut records: Vec<Vec<Stated>> = Vec::new();
-    let mut cur: Vec<Stated> = Vec::new();
-    let mut last_field_line = 0usize;
-    let mut header: Option<Vec<Option<Field>>> = None;
-    let mut in_fence = false;
-    for (i, raw) in lines.iter().enumerate() {
-        let lineno = i + 1;
-        let trimmed = raw.trim_start();
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            in_fence = !in_fence;
-            continue;
-        }
-        if in_fence {
-            continue;
-        }
-        let heading = trimmed.starts_with('#');
-        if heading || (lineno > last_field_line + 6 && !cur.is_empty()) {
-            records.push(std::mem::take(&mut cur));
-        }
-        if heading {
-            header = None;
-            continue;
-        }
-        let mut found: Vec<Stated> = Vec::new();
-        if trimmed.starts_with('|') {
-            let base = raw.len() - trimmed.len();
-            let cells = table_cells(trimmed);
-            let fields: Vec<Option<Field>> = cells.iter().map(|(c, _)| field_of(c)).collect();
-            if fields.iter().filter(|f| f.is_some()).count() >= 2 {
-                header = Some(fields);
-            } else if cells
-                .iter()
-                .all(|(c, _)| c.chars().all(|ch| "-: ".contains(ch)))
-            {
-                // the separator row
-            } else if let Some(h) = &header {
-                for (j, (cell, off)) in cells.iter().enumerate() {
-                    if let Some(Some(f)) = h.get(j)
-                        && let Some((v, voff)) = value_at(cell)
+/// Settings stated in a Markdown document, grouped into records (one per
+/// stated publisher): `Key: value` prose and list items, two-column
+/// key/value tables, and tables whose header row names the keys. Code blocks
+/// are not statements.
+pub(crate) fn stated_settings(doc: &MarkdownDoc) -> Vec<Vec<Stated>> {
+    let text: &str = &doc.file.text;
+    // (byte offset, field, value)
+    let mut found: Vec<(usize, Field, String)> = Vec::new();
+    for table in &doc.tables {
+        let header: Vec<Option<Field>> = table
+            .rows
+            .first()
+            .map(|r| r.iter().map(|c| field_of(&c.source)).collect())
+            .unwrap_or_default();
+        if header.iter().filter(|f| f.is_some()).count() >= 2 {
+            for row in table.rows.iter().skip(1) {
+                for (cell, field) in row.iter().zip(&header) {
+                    if let Some(f) = field
+                        && let Some((v, off)) = value_at(&cell.source)
                     {
-                        found.push(stated(*f, v, lineno, raw, base + off + voff));
+                        found.push((cell.offset + off, *f, v));
                     }
                 }
-            } else if cells.len() >= 2
-                && let Some(f) = field_of(&cells[0].0)
-                && let Some((v, voff)) = value_at(&cells[1].0)
-            {
-                found.push(stated(f, v, lineno, raw, base + cells[1].1 + voff));
             }
         } else {
-            header = None;
-            let body_start = raw.len() - strip_marker(trimmed).len();
-            let body = &raw[body_start..];
-            if let Some(colon) = body.find(':')
-                && let Some(f) = field_of(&body[..colon])
-            {
-                let rest = &body[colon + 1..];
-                if let Some((v, voff)) = value_at(rest) {
-                    found.push(stated(f, v, lineno, raw, body_start + colon + 1 + voff));
-                } else if let Some((j, next)) = lines
-                    .iter()
-                    .enumerate()
-                    .skip(i + 1)
-                    .find(|(_, l)| !l.trim().is_empty())
-                    && j <= i + 2
+            for row in &table.rows {
+                if let [key, value, ..] = row.as_slice()
+                    && let Some(f) = field_of(&key.source)
+                    && let Some((v, off)) = value_at(&value.source)
                 {
-                    // "Key:" with the value alone on the next line.
-                    let nt = strip_marker(next.trim_start());
-                    if let Some((v, voff)) = value_at(nt)
-                        && nt.split_whitespace().count() == 1
-                    {
-                        let off = next.len() - nt.len() + voff;
-                        found.push(stated(f, v, j + 1, next, off));
-                    }
+                    found.push((value.offset + off, f, v));
                 }
             }
         }
-        for s in found {
-            if s.field == Field::Workflow && cur.iter().any(|c| c.field == Field::Workflow) {
-                records.push(std::mem::take(&mut cur));
+    }
+    let mut starts: Vec<usize> = vec![0];
+    starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    for (i, &start) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(text.len());
+        let raw = text[start..end].trim_end_matches(['\n', '\r']);
+        if raw.trim().is_empty() || doc.in_code_block(start) || doc.in_table(start) {
+            continue;
+        }
+        let body = strip_marker(raw);
+        let body_start = start + (raw.len() - body.len());
+        let Some(colon) = body.find(':') else {
+            continue;
+        };
+        let Some(f) = field_of(&body[..colon]) else {
+            continue;
+        };
+        if let Some((v, off)) = value_at(&body[colon + 1..]) {
+            found.push((body_start + colon + 1 + off, f, v));
+            continue;
+        }
+        // "Key:" with the value alone on the next non-blank line.
+        let next = starts[i + 1..]
+            .iter()
+            .take(2)
+            .map(|&s| (s, text[s..].split('\n').next().unwrap_or("")))
+            .find(|(_, l)| !l.trim().is_empty());
+        if let Some((nstart, nline)) = next
+            && !doc.in_code_block(nstart)
+        {
+            let nline = nline.trim_end_matches('\r');
+            let nt = strip_marker(nline);
+            if nt.split_whitespace().count() == 1
+                && let Some((v, off)) = value_at(nt)
+            {
+                found.push((nstart + (nline.len() - nt.len()) + off, f, v));
             }
-            last_field_line = lineno;
-            cur.push(s);
         }
     }
-    records.push(cur);
-    records.retain(|r| !r.is_empty());
-    records
-}
+    found.sort_by_key(|(off, _, _)| *off);
+    found.dedup_by_key(|(off, _, _)| *off);
 
-fn stated(field: Field, value: String, line: usize, raw: &str, byte: usize) -> Stated {
-    let column = raw[..byte.min(raw.len())].chars().count() + 1;
-    Stated {
-        field,
-        value,
-        line,
-        column,
+    // Group: a heading, a gap of more than six lines, or a second workflow
+    // starts a new record.
+    let section_of = |off: usize| {
+        doc.headings
+            .iter()
+            .filter(|h| h.section.start <= off)
+            .count()
+    };
+    let mut records: Vec<Vec<Stated>> = Vec::new();
+    let mut cur: Vec<Stated> = Vec::new();
+    let mut last: Option<(usize, usize)> = None; // (section, line)
+    for (off, field, value) in found {
+        let (line, column) = doc.file.lines.position(text, off);
+        let section = section_of(off);
+        let split = last.is_some_and(|(s, l)| s != section || line > l + 6)
+            || (field == Field::Workflow && cur.iter().any(|c| c.field == Field::Workflow));
+        if split && !cur.is_empty() {
+            records.push(std::mem::take(&mut cur));
+        }
+        last = Some((section, line));
+        cur.push(Stated {
+            field,
+            value,
+            line,
+            column,
+        });
     }
+    if !cur.is_empty() {
+        records.push(cur);
+    }
+    records
 }
 
 /// Drops a list marker, blockquote marker or numbering from the start of a line.
@@ -266,25 +273,6 @@ fn strip_marker(mut s: &str) -> &str {
         }
         return t;
     }
-}
-
-/// Cells of a table row with their byte offsets in the row.
-fn table_cells(row: &str) -> Vec<(String, usize)> {
-    let (inner, start) = match row.strip_prefix('|') {
-        Some(r) => (r, 1),
-        None => (row, 0),
-    };
-    let mut cells = Vec::new();
-    let mut off = start;
-    for part in inner.split('|') {
-        let lead = part.len() - part.trim_start().len();
-        cells.push((part.trim().to_string(), off + lead));
-        off += part.len() + 1;
-    }
-    if cells.last().is_some_and(|(c, _)| c.is_empty()) {
-        cells.pop();
-    }
-    cells
 }
 
 /// A publishing job and its environment (`None`: declares none; an
@@ -414,13 +402,13 @@ fn run(cx: &Context<'_>) -> Outcome {
     };
     let mut statements: Vec<(&str, Vec<Stated>)> = Vec::new();
     for path in docs {
-        let Ok(text) = cx.tree.text(path) else {
+        let Ok(doc) = cx.tree.markdown(path) else {
             continue; // docs-links reports unreadable documents
         };
-        if !about_trusted_publishing(&text.text) {
+        if !about_trusted_publishing(&doc.file.text) {
             continue;
         }
-        for record in stated_settings(&text.text) {
+        for record in stated_settings(&doc) {
             if record
                 .iter()
                 .any(|s| s.field == Field::Workflow && is_workflow_file(&s.value))
@@ -609,8 +597,18 @@ fn others(files: &[&str]) -> String {
 mod tests {
     use super::*;
 
+    fn doc(t: &str) -> MarkdownDoc {
+        MarkdownDoc::parse(
+            "d.md",
+            std::sync::Arc::new(crate::repo::TextFile {
+                text: t.into(),
+                lines: crate::repo::text::LineIndex::new(t),
+            }),
+        )
+    }
+
     fn fields(t: &str) -> Vec<(Field, String, usize)> {
-        stated_settings(t)
+        stated_settings(&doc(t))
             .into_iter()
             .flatten()
             .map(|s| (s.field, s.value, s.line))
@@ -658,7 +656,7 @@ mod tests {
     #[test]
     fn records_split_on_new_workflow() {
         let t = "- Workflow filename: `a.yml`\n- Environment name: `testpypi`\n- Workflow filename: `a.yml`\n- Environment name: `pypi`\n";
-        assert_eq!(stated_settings(t).len(), 2);
+        assert_eq!(stated_settings(&doc(t)).len(), 2);
     }
 
     #[test]

@@ -32,12 +32,29 @@ pub struct CodeSpan {
     pub location: Location,
 }
 
+/// One table cell as written (trimmed), and where it starts.
+#[derive(Debug, Clone)]
+pub struct TableCell {
+    pub source: String,
+    pub offset: usize,
+}
+
+/// A table: its bytes, and its rows of cells (the header row first).
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub range: Range<usize>,
+    pub rows: Vec<Vec<TableCell>>,
+}
+
 pub struct MarkdownDoc {
     pub path: String,
     pub file: Arc<TextFile>,
     pub headings: Vec<Heading>,
     pub links: Vec<Link>,
     pub code_spans: Vec<CodeSpan>,
+    /// Fenced and indented code blocks.
+    pub code_blocks: Vec<Range<usize>>,
+    pub tables: Vec<Table>,
 }
 
 impl MarkdownDoc {
@@ -46,6 +63,8 @@ impl MarkdownDoc {
         let mut headings: Vec<Heading> = Vec::new();
         let mut links = Vec::new();
         let mut code_spans = Vec::new();
+        let mut code_blocks = Vec::new();
+        let mut tables: Vec<Table> = Vec::new();
         let mut slugs: HashMap<String, usize> = HashMap::new();
         let mut open_heading: Option<(u8, usize, String)> = None;
         let opts =
@@ -90,6 +109,26 @@ impl MarkdownDoc {
                         location: file.location(path, range.start),
                     });
                 }
+                Event::Start(Tag::CodeBlock(_)) => code_blocks.push(range),
+                Event::Start(Tag::Table(_)) => tables.push(Table {
+                    range,
+                    rows: Vec::new(),
+                }),
+                Event::Start(Tag::TableHead | Tag::TableRow) => {
+                    if let Some(t) = tables.last_mut() {
+                        t.rows.push(Vec::new());
+                    }
+                }
+                Event::Start(Tag::TableCell) => {
+                    if let Some(row) = tables.last_mut().and_then(|t| t.rows.last_mut()) {
+                        let raw = &text[range.clone()];
+                        let lead = raw.len() - raw.trim_start().len();
+                        row.push(TableCell {
+                            source: raw.trim().trim_matches('|').trim().to_string(),
+                            offset: range.start + lead,
+                        });
+                    }
+                }
                 Event::Start(Tag::Link { dest_url, .. }) => links.push(Link {
                     dest: dest_url.to_string(),
                     image: false,
@@ -120,7 +159,19 @@ impl MarkdownDoc {
             headings,
             links,
             code_spans,
+            code_blocks,
+            tables,
         }
+    }
+
+    /// Whether byte `offset` lies inside a code block.
+    pub fn in_code_block(&self, offset: usize) -> bool {
+        self.code_blocks.iter().any(|r| r.contains(&offset))
+    }
+
+    /// Whether byte `offset` lies inside a table.
+    pub fn in_table(&self, offset: usize) -> bool {
+        self.tables.iter().any(|t| t.range.contains(&offset))
     }
 
     /// The byte range of the section under the first heading whose text is
@@ -238,6 +289,22 @@ mod tests {
                 lines: LineIndex::new(t),
             }),
         )
+    }
+
+    #[test]
+    fn tables_and_code_blocks() {
+        let t = "# T\n\n| Key | Value |\n|---|---|\n| Environment | `npm` |\n\n```\nEnvironment: x\n```\n\n    indented: y\n";
+        let d = doc(t);
+        assert_eq!(d.tables.len(), 1);
+        let rows = &d.tables[0].rows;
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1][0].source, "Environment");
+        assert_eq!(rows[1][1].source, "`npm`");
+        assert_eq!(&t[rows[1][1].offset..rows[1][1].offset + 5], "`npm`");
+        assert!(d.in_code_block(t.find("Environment: x").unwrap()));
+        assert!(d.in_code_block(t.find("indented").unwrap()));
+        assert!(d.in_table(t.find("| Environment").unwrap()));
+        assert!(!d.in_code_block(t.find("# T").unwrap()));
     }
 
     #[test]
