@@ -412,6 +412,9 @@ fn check_cited_paths(tree: &Tree, ignored: &Ignored, doc: &MarkdownDoc, out: &mu
         let Some(claim) = path_claim(&span.code) else {
             continue;
         };
+        if doc.links.iter().any(|l| l.span.contains(&span.offset)) {
+            continue; // the text of a link: the link itself is what is checked
+        }
         if is_example(&doc.file.text, span.offset) {
             continue; // "your `x/y`": the reader's project, not this repository
         }

@@ -23,6 +23,8 @@ pub struct Link {
     pub dest: String,
     pub image: bool,
     pub location: Location,
+    /// Bytes of the whole link or image, text included.
+    pub span: Range<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -133,11 +135,13 @@ impl MarkdownDoc {
                     dest: dest_url.to_string(),
                     image: false,
                     location: file.location(path, range.start),
+                    span: range,
                 }),
                 Event::Start(Tag::Image { dest_url, .. }) => links.push(Link {
                     dest: dest_url.to_string(),
                     image: true,
                     location: file.location(path, range.start),
+                    span: range,
                 }),
                 _ => {}
             }
