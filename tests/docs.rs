@@ -259,7 +259,9 @@ fn ci_equivalence_npm_script_missing_piece_blocks() {
     assert_eq!(code, 1);
     let fs = findings(&entry);
     assert_eq!(fs.len(), 1, "{fs:#?}");
-    finding_at(&fs, "package.json", 7, "tsc --noEmit");
+    // Reported at the gate's line, naming the script and the step CI skips.
+    let f = finding_at(&fs, "package.json", 8, "npm run typecheck");
+    assert!(f.2.contains("tsc --noEmit"), "{}", f.2);
 }
 
 #[test]

@@ -147,6 +147,7 @@ fn run(cx: &Context<'_>) -> Outcome {
         }
     }
 
+    let policy_gate = cx.params.contains_key("gate");
     if let Some(gate) = cx.params.get("gate") {
         let policy = cx.policy.display_path();
         let policy_text = cx.tree.text(policy).ok();
@@ -211,21 +212,46 @@ fn run(cx: &Context<'_>) -> Outcome {
     out.extend(wfs.broken.iter().cloned());
     for (gate_name, root) in &roots {
         let mut missing = Vec::new();
-        collect_missing(root, &ci, &mut missing);
+        if policy_gate {
+            collect_missing(root, &ci, &mut missing);
+        } else if !runs_in_ci(&root.text, &ci) {
+            // The gate command is the root; its entries are the commands.
+            for c in &root.children {
+                collect_missing(c, &ci, &mut missing);
+            }
+        }
         for m in missing {
-            let whole = if gate_name.starts_with('`') {
-                format!(", or run {gate_name} itself in CI")
-            } else {
+            let text = &m.item.text;
+            let whole = if policy_gate {
                 String::new()
+            } else {
+                format!(", or run {gate_name} itself in CI")
+            };
+            let steps = if m.steps.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ", nor do all of its steps (missing: {})",
+                    m.steps
+                        .iter()
+                        .map(|s| format!("`{s}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            let message = if ci.is_empty() {
+                format!(
+                    "`{text}` (part of {gate_name}) runs in no CI workflow: no workflow triggered by push or pull_request runs any command"
+                )
+            } else {
+                format!(
+                    "`{text}` (part of {gate_name}) runs in no CI workflow triggered by push or pull_request{steps}"
+                )
             };
             out.push(Finding::new(
-                m.location.clone(),
-                if ci.is_empty() {
-                    format!("`{}` (part of {gate_name}) runs in no CI workflow: no workflow triggered by push or pull_request runs any command", m.text)
-                } else {
-                    format!("`{}` (part of {gate_name}) runs in no CI workflow triggered by push or pull_request", m.text)
-                },
-                format!("add a CI step that runs `{}`{whole}", m.text),
+                m.item.location.clone(),
+                message,
+                format!("add a CI step that runs `{text}`{whole}"),
             ));
         }
     }
@@ -258,6 +284,19 @@ impl Sources {
         depth: usize,
     ) -> Item {
         let mut children = Vec::new();
+        // `sh -lc 'HEX_API_KEY= mix deps.get'`: the commands inside.
+        if let Some(script) = shell_script(cmd)
+            && depth < 12
+        {
+            for (_, c) in commands(&script) {
+                children.push(self.item(&c.words.join(" "), location.clone(), seen, depth + 1));
+            }
+            return Item {
+                text: cmd.trim().to_string(),
+                location,
+                children,
+            };
+        }
         if depth < 12
             && let Some((kind, name)) = invocation(cmd)
         {
@@ -383,6 +422,19 @@ fn npm_script(pm: &str, args: &[&String]) -> Option<String> {
 
 fn parse(cmd: &str) -> Option<Command> {
     commands(cmd).into_iter().next().map(|(_, c)| c)
+}
+
+/// The script of `sh -c '…'` (also `bash -lc`, `-ec`, …), if `cmd` is one.
+fn shell_script(cmd: &str) -> Option<String> {
+    let c = parse(cmd)?;
+    let program = c.words.first()?.rsplit('/').next()?;
+    if !matches!(program, "sh" | "bash" | "zsh" | "dash" | "ash") {
+        return None;
+    }
+    let flag = c.words[1..]
+        .iter()
+        .position(|w| w.starts_with('-') && !w.starts_with("--") && w.contains('c'))?;
+    c.words.get(flag + 2).cloned()
 }
 
 /// A mix alias entry as the command CI would run.
@@ -770,13 +822,42 @@ fn unjudgeable(text: &str) -> bool {
     text.contains("$(") || text.contains("{{") || text.contains("${") || text.contains('`')
 }
 
-fn collect_missing<'a>(item: &'a Item, ci: &[Command], out: &mut Vec<&'a Item>) {
+/// A gate command CI does not run, with the steps of its expansion that CI
+/// does not run either (empty for a plain command).
+pub(crate) struct Missing<'a> {
+    pub item: &'a Item,
+    pub steps: Vec<&'a str>,
+}
+
+/// The commands of a gate that CI does not run. A command CI runs is
+/// covered; so is an alias, script, target or recipe whose every step CI
+/// runs. Otherwise the command itself is reported, naming the steps CI
+/// skips. `sh -c '…'` wrappers are looked through.
+fn collect_missing<'a>(item: &'a Item, ci: &[Command], out: &mut Vec<Missing<'a>>) {
     if runs_in_ci(&item.text, ci) {
         return;
     }
-    if !item.children.is_empty() {
+    if shell_script(&item.text).is_some() {
         for c in &item.children {
             collect_missing(c, ci, out);
+        }
+        return;
+    }
+    if !item.children.is_empty() {
+        let mut inner = Vec::new();
+        for c in &item.children {
+            collect_missing(c, ci, &mut inner);
+        }
+        if !inner.is_empty() {
+            let mut steps = Vec::new();
+            for m in inner {
+                if m.steps.is_empty() {
+                    steps.push(m.item.text.as_str());
+                } else {
+                    steps.extend(m.steps);
+                }
+            }
+            out.push(Missing { item, steps });
         }
         return;
     }
@@ -784,7 +865,10 @@ fn collect_missing<'a>(item: &'a Item, ci: &[Command], out: &mut Vec<&'a Item>) 
     if is_trivial(&cmd) || unjudgeable(&item.text) {
         return;
     }
-    out.push(item);
+    out.push(Missing {
+        item,
+        steps: Vec::new(),
+    });
 }
 
 /// Whether some CI command runs `text`: the same command (flags may sit
@@ -990,6 +1074,31 @@ end
         assert_eq!(qa.text, "mix qa");
         assert_eq!(qa.children[1].text, "mix credo --strict");
         assert_eq!(qa.children[1].location.line, 9);
+    }
+
+    #[test]
+    fn shell_wrappers_are_opened() {
+        let t = "defp aliases do\n  [\n    \"test.fast\": [\"test\"],\n    ci: [\n      \"cmd sh -lc 'HEX_API_KEY= mix deps.get'\",\n      \"cmd sh -lc 'MIX_ENV=test mix test.fast'\"\n    ]\n  ]\nend\n";
+        let src = Sources {
+            mix: mix_aliases("mix.exs", t),
+            ..Sources::default()
+        };
+        let root = src.root("mix ci");
+        assert_eq!(root.children[0].children[0].text, "mix deps.get");
+        assert_eq!(root.children[1].children[0].text, "mix test.fast");
+        assert_eq!(root.children[1].location.line, 6);
+        let ci: Vec<Command> = commands("mix deps.get\nmix test")
+            .into_iter()
+            .map(|(_, c)| c)
+            .collect();
+        let mut missing = Vec::new();
+        collect_missing(&root, &ci, &mut missing);
+        assert!(missing.is_empty());
+        assert_eq!(
+            shell_script("bash -ec 'make lint'").as_deref(),
+            Some("make lint")
+        );
+        assert_eq!(shell_script("bash scripts/x.sh"), None);
     }
 
     #[test]

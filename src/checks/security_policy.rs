@@ -83,6 +83,9 @@ pub(crate) fn names_private_route(text: &str) -> bool {
         "report it privately",
         "private to the security team",
         "security team",
+        "security advisory",
+        "private security",
+        "privately",
         "hackerone.com",
         "bugcrowd.com",
         "huntr.com",
@@ -153,6 +156,9 @@ mod tests {
         assert!(names_private_route("Report at https://acme.dev/security"));
         assert!(names_private_route(
             "File a bug under the security product; it is private to the security team."
+        ));
+        assert!(names_private_route(
+            "Open a GitHub Security Advisory draft for this repository."
         ));
         assert!(!names_private_route("Please open an issue on GitHub."));
         assert!(!names_private_route("Write to security@example.com"));
