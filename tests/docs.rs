@@ -286,6 +286,12 @@ fn ci_equivalence_justfile_with_narrowing_flags_passes() {
 }
 
 #[test]
+fn ci_equivalence_looks_through_shell_wrappers_and_aliases() {
+    // `cmd sh -lc 'mix lint'` is `mix lint`, covered by CI running both of its steps.
+    assert_pass("ci-equivalence/good-wrapped", "ci-equivalence");
+}
+
+#[test]
 fn ci_equivalence_skips_when_ci_is_not_github_actions() {
     let (code, entry) = check("ci-equivalence/other-ci", "ci-equivalence");
     assert_eq!(code, 0);
