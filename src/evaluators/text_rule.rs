@@ -121,6 +121,8 @@ pub fn scopes(
                     file,
                     start: Location::file(path),
                 }),
+                Err(e) if is_binary(&e) => {}
+                Err(e) if is_binary(&e) => {}
                 Err(e) => problems.push(e.to_finding()),
             }
             continue;
@@ -143,10 +145,17 @@ pub fn scopes(
                     format!("add a \"{title}\" heading, or fix `section` in the policy"),
                 )),
             },
+            Err(e) if is_binary(&e) => {}
             Err(e) => problems.push(e.to_finding()),
         }
     }
     Ok((scopes, problems))
+}
+
+/// A binary file (an image under `docs/**`) holds no prose to judge; every
+/// other unreadable file fails closed.
+fn is_binary(e: &crate::repo::FileError) -> bool {
+    e.message.starts_with("binary content")
 }
 
 /// Where the policy declares `key` of this check (or the check itself).
