@@ -216,12 +216,7 @@ pub(crate) fn stated_settings(doc: &MarkdownDoc) -> Vec<Vec<Stated>> {
 
     // Group: a heading, a gap of more than six lines, or a second workflow
     // starts a new record.
-    let section_of = |off: usize| {
-        doc.headings
-            .iter()
-            .filter(|h| h.section.start <= off)
-            .count()
-    };
+    let section_of = |off: usize| doc.headings.partition_point(|h| h.section.start <= off);
     let mut records: Vec<Vec<Stated>> = Vec::new();
     let mut cur: Vec<Stated> = Vec::new();
     let mut last: Option<(usize, usize)> = None; // (section, line)

@@ -4,9 +4,10 @@
 use super::TextFile;
 use crate::finding::Location;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use std::collections::HashMap;
+use regex::Regex;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock, OnceLock};
 
 #[derive(Debug, Clone)]
 pub struct Heading {
@@ -57,7 +58,14 @@ pub struct MarkdownDoc {
     /// Fenced and indented code blocks.
     pub code_blocks: Vec<Range<usize>>,
     pub tables: Vec<Table>,
+    /// Heading slugs and HTML anchors, gathered on first use.
+    anchors: OnceLock<HashSet<String>>,
 }
+
+/// `id="x"` / `name='x'` attributes of inline HTML.
+static HTML_ANCHOR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)\b(?:id|name)\s*=\s*["']([^"'<>]+)["']"#).expect("valid regex")
+});
 
 impl MarkdownDoc {
     pub fn parse(path: &str, file: Arc<TextFile>) -> MarkdownDoc {
@@ -165,17 +173,23 @@ impl MarkdownDoc {
             code_spans,
             code_blocks,
             tables,
+            anchors: OnceLock::new(),
         }
     }
 
     /// Whether byte `offset` lies inside a code block.
     pub fn in_code_block(&self, offset: usize) -> bool {
-        self.code_blocks.iter().any(|r| r.contains(&offset))
+        within(&self.code_blocks, |r| r, offset)
     }
 
     /// Whether byte `offset` lies inside a table.
     pub fn in_table(&self, offset: usize) -> bool {
-        self.tables.iter().any(|t| t.range.contains(&offset))
+        within(&self.tables, |t| &t.range, offset)
+    }
+
+    /// Whether byte `offset` lies inside a link or image (its text included).
+    pub fn in_link(&self, offset: usize) -> bool {
+        within(&self.links, |l| &l.span, offset)
     }
 
     /// The byte range of the section under the first heading whose text is
@@ -187,13 +201,17 @@ impl MarkdownDoc {
             .map(|h| h.section.clone())
     }
 
+    /// Whether `#anchor` lands somewhere in this document: a heading's slug
+    /// (case-insensitive) or an HTML `id=`/`name=` attribute.
     pub fn has_anchor(&self, anchor: &str) -> bool {
-        let a = anchor.to_lowercase();
-        self.headings.iter().any(|h| h.slug == a)
-            || self.file.text.contains(&format!("id=\"{anchor}\""))
-            || self.file.text.contains(&format!("name=\"{anchor}\""))
-            || self.file.text.contains(&format!("id='{anchor}'"))
-            || self.file.text.contains(&format!("name='{anchor}'"))
+        let anchors = self.anchors.get_or_init(|| {
+            let mut set: HashSet<String> = self.headings.iter().map(|h| h.slug.clone()).collect();
+            for c in HTML_ANCHOR.captures_iter(&self.file.text) {
+                set.insert(c[1].to_lowercase());
+            }
+            set
+        });
+        anchors.contains(&anchor.to_lowercase())
     }
 }
 
@@ -249,6 +267,13 @@ pub fn percent_decode(s: &str) -> String {
 
 fn hex(c: u8) -> Option<u8> {
     (c as char).to_digit(16).map(|d| d as u8)
+}
+
+/// Whether `offset` falls in one of `items`' ranges; the ranges come in
+/// document order and do not overlap, so a binary search finds the one.
+fn within<T>(items: &[T], range: impl Fn(&T) -> &Range<usize>, offset: usize) -> bool {
+    let i = items.partition_point(|it| range(it).start <= offset);
+    i > 0 && range(&items[i - 1]).contains(&offset)
 }
 
 fn level_num(l: HeadingLevel) -> u8 {
@@ -327,6 +352,9 @@ mod tests {
         );
         assert_eq!(d.headings[1].slug, "set-up-npm--more");
         assert_eq!(d.headings[2].slug, "title-1");
+        assert!(d.has_anchor("set-up-npm--more"));
+        assert!(d.has_anchor("Title-1"));
+        assert!(!d.has_anchor("nope"));
         assert_eq!(d.links[0].dest, "docs/a.md#b");
         assert_eq!(d.links[0].location.line, 3);
         assert_eq!(d.code_spans[0].code, "src/main.rs");
