@@ -168,6 +168,25 @@ fn symlink_escape<'t>(tree: &'t Tree, rel: &str) -> Option<(String, &'t str)> {
     None
 }
 
+/// Whether `rel` lies under a directory the tree knows but holds no files
+/// for: a symlink to a directory inside the root, whose files are indexed
+/// where they really live. (Git tracks no empty directories.) Such a path
+/// cannot be judged here, so it is not reported.
+fn through_dir_link(tree: &Tree, rel: &str) -> bool {
+    let mut end = 0;
+    while let Some(i) = rel[end..].find('/') {
+        let prefix = &rel[..end + i];
+        if tree.is_dir(prefix) {
+            let under = format!("{prefix}/");
+            if !tree.paths().any(|p| p.starts_with(&under)) {
+                return true;
+            }
+        }
+        end += i + 1;
+    }
+    false
+}
+
 fn has_scheme(dest: &str) -> bool {
     let mut chars = dest.chars();
     if !chars.next().is_some_and(|c| c.is_ascii_alphabetic()) {
@@ -311,8 +330,8 @@ fn check_links(tree: &Tree, ignored: &Ignored, doc: &MarkdownDoc, out: &mut Vec<
             continue;
         }
         if !tree.has_path(&target) {
-            if ignored.covers(&target) {
-                continue; // build output or a local-only file the .gitignore names
+            if ignored.covers(&target) || through_dir_link(tree, &target) {
+                continue; // build output the .gitignore names, or behind a symlinked directory
             }
             out.push(Finding::new(
                 link.location.clone(),
@@ -468,7 +487,11 @@ fn check_cited_paths(tree: &Tree, ignored: &Ignored, doc: &MarkdownDoc, out: &mu
             }
             tried.push(target);
         }
-        if resolved || tried.iter().any(|t| ignored.covers(t)) {
+        if resolved
+            || tried
+                .iter()
+                .any(|t| ignored.covers(t) || through_dir_link(tree, t))
+        {
             continue;
         }
         if let Some((through, why)) = escape {
