@@ -12,7 +12,11 @@ use std::sync::Arc;
 mod actions_pinned;
 mod changelog_entry;
 mod checkout_credentials;
+mod ci_equivalence;
+mod codeowners_workflows;
 mod dispatch_recovery;
+mod docs_links;
+mod docs_workflow_agreement;
 mod oidc_scope;
 mod package_metadata;
 mod publish_environment;
@@ -23,6 +27,7 @@ mod release_concurrency;
 mod release_please_config;
 mod release_triggers;
 mod secrets_in_environment;
+mod security_policy;
 mod template_injection;
 mod trusted_publishing;
 mod versions_agree;
@@ -84,6 +89,11 @@ pub static BUILTINS: &[&BuiltIn] = &[
     &changelog_entry::CHECK,
     &package_metadata::CHECK,
     &release_please_config::CHECK,
+    &docs_links::CHECK,
+    &docs_workflow_agreement::CHECK,
+    &security_policy::CHECK,
+    &codeowners_workflows::CHECK,
+    &ci_equivalence::CHECK,
 ];
 
 /// Every check's metadata, in `shipgate list` order, the engine's

@@ -7,8 +7,13 @@ use crate::policy::CustomCheck;
 use serde::de::DeserializeOwned;
 
 pub mod facts_equal;
+mod file_absent;
+mod file_exists;
 mod job_runs;
 mod settings_environment;
+mod text_contains;
+mod text_forbids;
+mod text_rule;
 
 pub struct Evaluator {
     pub name: &'static str,
@@ -27,6 +32,10 @@ pub static EVALUATORS: &[&Evaluator] = &[
     &job_runs::EVALUATOR,
     &facts_equal::EVALUATOR,
     &settings_environment::EVALUATOR,
+    &text_contains::EVALUATOR,
+    &text_forbids::EVALUATOR,
+    &file_exists::EVALUATOR,
+    &file_absent::EVALUATOR,
 ];
 
 pub fn find(name: &str) -> Option<&'static Evaluator> {

@@ -53,6 +53,11 @@ pub static PRESETS: &[(&str, &str, &str)] = &[
         "release-please: recovery-only dispatch, tags pushed by name",
         include_str!("presets/release-please.toml"),
     ),
+    (
+        "docs",
+        "docs and repository hygiene (SECURITY.md, CODEOWNERS) block",
+        include_str!("presets/docs.toml"),
+    ),
 ];
 
 /// A policy error: exit 2, nothing evaluated.

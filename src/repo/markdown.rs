@@ -4,9 +4,10 @@
 use super::TextFile;
 use crate::finding::Location;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use std::collections::HashMap;
+use regex::Regex;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock, OnceLock};
 
 #[derive(Debug, Clone)]
 pub struct Heading {
@@ -23,6 +24,8 @@ pub struct Link {
     pub dest: String,
     pub image: bool,
     pub location: Location,
+    /// Bytes of the whole link or image, text included.
+    pub span: Range<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -32,13 +35,37 @@ pub struct CodeSpan {
     pub location: Location,
 }
 
+/// One table cell as written (trimmed), and where it starts.
+#[derive(Debug, Clone)]
+pub struct TableCell {
+    pub source: String,
+    pub offset: usize,
+}
+
+/// A table: its bytes, and its rows of cells (the header row first).
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub range: Range<usize>,
+    pub rows: Vec<Vec<TableCell>>,
+}
+
 pub struct MarkdownDoc {
     pub path: String,
     pub file: Arc<TextFile>,
     pub headings: Vec<Heading>,
     pub links: Vec<Link>,
     pub code_spans: Vec<CodeSpan>,
+    /// Fenced and indented code blocks.
+    pub code_blocks: Vec<Range<usize>>,
+    pub tables: Vec<Table>,
+    /// Heading slugs and HTML anchors, gathered on first use.
+    anchors: OnceLock<HashSet<String>>,
 }
+
+/// `id="x"` / `name='x'` attributes of inline HTML.
+static HTML_ANCHOR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)\b(?:id|name)\s*=\s*["']([^"'<>]+)["']"#).expect("valid regex")
+});
 
 impl MarkdownDoc {
     pub fn parse(path: &str, file: Arc<TextFile>) -> MarkdownDoc {
@@ -46,6 +73,8 @@ impl MarkdownDoc {
         let mut headings: Vec<Heading> = Vec::new();
         let mut links = Vec::new();
         let mut code_spans = Vec::new();
+        let mut code_blocks = Vec::new();
+        let mut tables: Vec<Table> = Vec::new();
         let mut slugs: HashMap<String, usize> = HashMap::new();
         let mut open_heading: Option<(u8, usize, String)> = None;
         let opts =
@@ -90,15 +119,37 @@ impl MarkdownDoc {
                         location: file.location(path, range.start),
                     });
                 }
+                Event::Start(Tag::CodeBlock(_)) => code_blocks.push(range),
+                Event::Start(Tag::Table(_)) => tables.push(Table {
+                    range,
+                    rows: Vec::new(),
+                }),
+                Event::Start(Tag::TableHead | Tag::TableRow) => {
+                    if let Some(t) = tables.last_mut() {
+                        t.rows.push(Vec::new());
+                    }
+                }
+                Event::Start(Tag::TableCell) => {
+                    if let Some(row) = tables.last_mut().and_then(|t| t.rows.last_mut()) {
+                        let raw = &text[range.clone()];
+                        let lead = raw.len() - raw.trim_start().len();
+                        row.push(TableCell {
+                            source: raw.trim().trim_matches('|').trim().to_string(),
+                            offset: range.start + lead,
+                        });
+                    }
+                }
                 Event::Start(Tag::Link { dest_url, .. }) => links.push(Link {
                     dest: dest_url.to_string(),
                     image: false,
                     location: file.location(path, range.start),
+                    span: range,
                 }),
                 Event::Start(Tag::Image { dest_url, .. }) => links.push(Link {
                     dest: dest_url.to_string(),
                     image: true,
                     location: file.location(path, range.start),
+                    span: range,
                 }),
                 _ => {}
             }
@@ -120,7 +171,25 @@ impl MarkdownDoc {
             headings,
             links,
             code_spans,
+            code_blocks,
+            tables,
+            anchors: OnceLock::new(),
         }
+    }
+
+    /// Whether byte `offset` lies inside a code block.
+    pub fn in_code_block(&self, offset: usize) -> bool {
+        within(&self.code_blocks, |r| r, offset)
+    }
+
+    /// Whether byte `offset` lies inside a table.
+    pub fn in_table(&self, offset: usize) -> bool {
+        within(&self.tables, |t| &t.range, offset)
+    }
+
+    /// Whether byte `offset` lies inside a link or image (its text included).
+    pub fn in_link(&self, offset: usize) -> bool {
+        within(&self.links, |l| &l.span, offset)
     }
 
     /// The byte range of the section under the first heading whose text is
@@ -132,12 +201,79 @@ impl MarkdownDoc {
             .map(|h| h.section.clone())
     }
 
+    /// Whether `#anchor` lands somewhere in this document: a heading's slug
+    /// (case-insensitive) or an HTML `id=`/`name=` attribute.
     pub fn has_anchor(&self, anchor: &str) -> bool {
-        let a = anchor.to_lowercase();
-        self.headings.iter().any(|h| h.slug == a)
-            || self.file.text.contains(&format!("id=\"{anchor}\""))
-            || self.file.text.contains(&format!("name=\"{anchor}\""))
+        let anchors = self.anchors.get_or_init(|| {
+            let mut set: HashSet<String> = self.headings.iter().map(|h| h.slug.clone()).collect();
+            for c in HTML_ANCHOR.captures_iter(&self.file.text) {
+                set.insert(c[1].to_lowercase());
+            }
+            set
+        });
+        anchors.contains(&anchor.to_lowercase())
     }
+}
+
+/// Whether a path names a Markdown file (`.md`, `.markdown`), by extension.
+pub fn is_markdown(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.ends_with(".md") || lower.ends_with(".markdown")
+}
+
+/// Directories whose Markdown is not the project's own documentation:
+/// copies of other projects (`vendor/`, `third_party/`) and test inputs
+/// (`fixtures/`, `testdata/`), which are often broken on purpose.
+const NOT_DOCS: &[&str] = &[
+    "vendor",
+    "third_party",
+    "third-party",
+    "fixtures",
+    "__fixtures__",
+    "testdata",
+    "test-data",
+    "test_data",
+    "__snapshots__",
+];
+
+/// Whether a Markdown path is documentation of this project (see [`NOT_DOCS`]).
+pub fn is_project_doc(path: &str) -> bool {
+    is_markdown(path) && {
+        let mut dirs = path.split('/');
+        dirs.next_back();
+        !dirs.any(|d| NOT_DOCS.contains(&d))
+    }
+}
+
+/// Decodes `%XX` escapes in a link destination; invalid escapes stay as written.
+pub fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
+        {
+            out.push(h * 16 + l);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+fn hex(c: u8) -> Option<u8> {
+    (c as char).to_digit(16).map(|d| d as u8)
+}
+
+/// Whether `offset` falls in one of `items`' ranges; the ranges come in
+/// document order and do not overlap, so a binary search finds the one.
+fn within<T>(items: &[T], range: impl Fn(&T) -> &Range<usize>, offset: usize) -> bool {
+    let i = items.partition_point(|it| range(it).start <= offset);
+    i > 0 && range(&items[i - 1]).contains(&offset)
 }
 
 fn level_num(l: HeadingLevel) -> u8 {
@@ -185,12 +321,40 @@ mod tests {
     }
 
     #[test]
+    fn tables_and_code_blocks() {
+        let t = "# T\n\n| Key | Value |\n|---|---|\n| Environment | `npm` |\n\n```\nEnvironment: x\n```\n\n    indented: y\n";
+        let d = doc(t);
+        assert_eq!(d.tables.len(), 1);
+        let rows = &d.tables[0].rows;
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1][0].source, "Environment");
+        assert_eq!(rows[1][1].source, "`npm`");
+        assert_eq!(&t[rows[1][1].offset..rows[1][1].offset + 5], "`npm`");
+        assert!(d.in_code_block(t.find("Environment: x").unwrap()));
+        assert!(d.in_code_block(t.find("indented").unwrap()));
+        assert!(d.in_table(t.find("| Environment").unwrap()));
+        assert!(!d.in_code_block(t.find("# T").unwrap()));
+    }
+
+    #[test]
+    fn project_docs() {
+        assert!(is_project_doc("README.md"));
+        assert!(is_project_doc("docs/guide.markdown"));
+        assert!(!is_project_doc("vendor/x/README.md"));
+        assert!(!is_project_doc("crates/a/tests/fixtures/bad/README.md"));
+        assert!(!is_project_doc("src/main.rs"));
+    }
+
+    #[test]
     fn headings_links_and_code() {
         let d = doc(
             "# Title\n\nSee [x](docs/a.md#b) and `src/main.rs`.\n\n## Set up: `npm` & more\n\n## Title\n",
         );
         assert_eq!(d.headings[1].slug, "set-up-npm--more");
         assert_eq!(d.headings[2].slug, "title-1");
+        assert!(d.has_anchor("set-up-npm--more"));
+        assert!(d.has_anchor("Title-1"));
+        assert!(!d.has_anchor("nope"));
         assert_eq!(d.links[0].dest, "docs/a.md#b");
         assert_eq!(d.links[0].location.line, 3);
         assert_eq!(d.code_spans[0].code, "src/main.rs");

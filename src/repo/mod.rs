@@ -57,6 +57,19 @@ pub struct TextFile {
 }
 
 impl TextFile {
+    /// The text of 1-based `line` without its line ending, found through the
+    /// line index (constant time, however long the file).
+    pub fn line(&self, line: usize) -> Option<&str> {
+        let start = self.lines.line_start(line)?;
+        let end = self
+            .lines
+            .line_start(line + 1)
+            .map(|e| e - 1)
+            .unwrap_or(self.text.len());
+        let l = self.text.get(start..end)?;
+        Some(l.strip_suffix('\r').unwrap_or(l))
+    }
+
     pub fn location(&self, path: &str, offset: usize) -> Location {
         let (l, c) = self.lines.position(&self.text, offset);
         Location::new(path, l, c)

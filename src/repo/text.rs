@@ -120,6 +120,21 @@ mod tests {
     }
 
     #[test]
+    fn text_file_lines_by_index() {
+        let t = "one\r\ntwo\n\nfour";
+        let tf = crate::repo::TextFile {
+            text: t.into(),
+            lines: LineIndex::new(t),
+        };
+        assert_eq!(tf.line(1), Some("one"));
+        assert_eq!(tf.line(2), Some("two"));
+        assert_eq!(tf.line(3), Some(""));
+        assert_eq!(tf.line(4), Some("four"));
+        assert_eq!(tf.line(5), None);
+        assert_eq!(tf.line(0), None);
+    }
+
+    #[test]
     fn nesting_counts_brackets_outside_strings() {
         assert_eq!(nesting_depth("a: [[1], {b: 2}]"), 2);
         assert_eq!(nesting_depth("a: '[[[['"), 0);

@@ -1,0 +1,1180 @@
+//! `ci-equivalence`: every command of the contributor gate (`mix ci`,
+//! `npm run ci`, `make ci`, `just ci`, or the policy's `gate`) runs in a CI
+//! workflow triggered by `push` or `pull_request`.
+//!
+//! Gate definitions are read as text, never run.
+
+use super::{BuiltIn, Context, Meta, Outcome};
+use crate::finding::{Finding, Location, Severity};
+use crate::repo::Tree;
+use crate::workflow::WorkflowFile;
+use crate::workflow::script::{Command, commands};
+use github_actions_models::common::Uses;
+use github_actions_models::common::expr::LoE;
+use github_actions_models::workflow::event::{BareEvent, OptionalBody};
+use github_actions_models::workflow::job::StepBody;
+use github_actions_models::workflow::{Job, Trigger};
+use std::collections::{HashMap, HashSet};
+
+pub static CHECK: BuiltIn = BuiltIn {
+    meta: Meta {
+        id: "ci-equivalence",
+        title: "CI runs every command of the contributor gate",
+        severity: Severity::Block,
+        lanes: &[],
+        rationale: "Contributors are told to run one command before merging (`mix ci`, \
+            `npm run ci`, `make ci`, `just ci`). CI may split that command into jobs for caching \
+            and clearer failures, but it has to stay equivalent: a step added to the gate and \
+            never to CI means main can break in a way every contributor's laptop catches and the \
+            merge button does not. shipgate reads the gate as text (mix.exs `aliases` with \
+            nested aliases expanded, package.json `scripts.ci` split on `&&` and `;` with \
+            `npm run X` expanded, a Makefile `ci` target's prerequisites and recipe, a justfile \
+            `ci` recipe, or `gate = [...]` under `[checks.ci-equivalence]`) and checks that each \
+            command runs in a workflow triggered by `push` or `pull_request`, or that CI runs \
+            the gate command itself.",
+        passes: "# mix.exs\nci: [\"format --check-formatted\", \"test\"]\n\
+            # .github/workflows/ci.yml (on: pull_request)\n- run: mix format --check-formatted\n- run: mix test",
+        fails: "# mix.exs\nci: [\"test\", \"test.phase3\"]\n\
+            # .github/workflows/ci.yml runs only `mix test`",
+        fix: "Add a CI step (in a workflow triggered by push or pull_request) that runs the \
+            missing command, or run the whole gate command in CI, or drop the command from the \
+            gate if it is no longer part of the contract.",
+        params: &["gate"],
+    },
+    run,
+};
+
+/// Configuration of CI systems other than GitHub Actions.
+const OTHER_CI: &[&str] = &[
+    ".circleci/config.yml",
+    ".gitlab-ci.yml",
+    ".travis.yml",
+    "azure-pipelines.yml",
+    "Jenkinsfile",
+    ".buildkite",
+    ".woodpecker.yml",
+    ".drone.yml",
+    "bitbucket-pipelines.yml",
+];
+
+/// Flags that only narrow a run or change its output (`mix test --stale`,
+/// `--exclude slow`): CI running the command without them covers the gate.
+const NARROWING_FLAGS: &[&str] = &[
+    "--stale",
+    "--failed",
+    "--trace",
+    "--color",
+    "--no-color",
+    "--verbose",
+    "-v",
+    "--quiet",
+    "-q",
+    "--watch=false",
+];
+/// The same, taking a value.
+const NARROWING_FLAGS_WITH_VALUE: &[&str] = &[
+    "--only",
+    "--exclude",
+    "--seed",
+    "--max-failures",
+    "--slowest",
+    "--reporter",
+];
+
+/// One command of the gate, where it is defined, and what it expands to.
+#[derive(Debug, Clone)]
+pub(crate) struct Item {
+    pub text: String,
+    pub location: Location,
+    /// Commands it stands for (an alias, script, target or recipe); empty for a leaf.
+    pub children: Vec<Item>,
+}
+
+/// The gate definitions in a tree, read once.
+#[derive(Default)]
+pub(crate) struct Sources {
+    /// mix alias name → entries (text, path, line).
+    mix: HashMap<String, Vec<(String, Location)>>,
+    /// package.json script name → (command line, location).
+    npm: HashMap<String, (String, Location)>,
+    /// Makefile target → (prerequisites, recipe commands), with locations.
+    make: HashMap<String, Vec<(String, Location)>>,
+    /// justfile recipe → dependencies and body commands.
+    just: HashMap<String, Vec<(String, Location)>>,
+}
+
+fn run(cx: &Context<'_>) -> Outcome {
+    let mut src = Sources::default();
+    let mut problems = Vec::new();
+    let mut roots: Vec<(String, Item)> = Vec::new();
+    let mut read = |path: &str| -> Option<std::sync::Arc<crate::repo::TextFile>> {
+        if !cx.tree.exists(path) {
+            return None;
+        }
+        cx.tree
+            .text(path)
+            .map_err(|e| problems.push(e.to_finding()))
+            .ok()
+    };
+    if let Some(t) = read("mix.exs") {
+        src.mix = mix_aliases("mix.exs", &t.text);
+    }
+    for name in ["Makefile", "makefile", "GNUmakefile"] {
+        if let Some(t) = read(name) {
+            src.make = make_targets(name, &t.text);
+            break;
+        }
+    }
+    for name in ["justfile", "Justfile", ".justfile"] {
+        if let Some(t) = read(name) {
+            src.just = just_recipes(name, &t.text);
+            break;
+        }
+    }
+    if cx.tree.exists("package.json") {
+        match cx.tree.json("package.json") {
+            Ok(df) => {
+                if let Some(scripts) = df.root.get("scripts") {
+                    for e in scripts.entries() {
+                        if let Some(s) = e.node.as_str() {
+                            src.npm
+                                .insert(e.key.clone(), (s.to_string(), df.location(&e.node.span)));
+                        }
+                    }
+                }
+            }
+            Err(e) => problems.push(e.to_finding()),
+        }
+    }
+
+    let policy_gate = cx.params.contains_key("gate");
+    if let Some(gate) = cx.params.get("gate") {
+        let policy = cx.policy.display_path();
+        let policy_text = cx.tree.text(policy).ok();
+        let list: Vec<&str> = gate
+            .as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+            .unwrap_or_default();
+        for cmd in list {
+            let line = policy_text
+                .as_ref()
+                .and_then(|t| {
+                    let needle = format!("\"{cmd}\"");
+                    let alt = format!("'{cmd}'");
+                    t.text
+                        .find(&needle)
+                        .or_else(|| t.text.find(&alt))
+                        .map(|o| t.location(policy, o + 1))
+                })
+                .unwrap_or_else(|| Location::file(policy));
+            roots.push((
+                "the policy's `gate`".to_string(),
+                src.item(cmd, line, &mut HashSet::new(), 0),
+            ));
+        }
+    } else {
+        if src.mix.contains_key("ci") {
+            roots.push(("`mix ci`".to_string(), src.root("mix ci")));
+        }
+        if src.npm.contains_key("ci") {
+            roots.push(("`npm run ci`".to_string(), src.root("npm run ci")));
+        }
+        if src.make.contains_key("ci") {
+            roots.push(("`make ci`".to_string(), src.root("make ci")));
+        }
+        if src.just.contains_key("ci") {
+            roots.push(("`just ci`".to_string(), src.root("just ci")));
+        }
+    }
+    if roots.is_empty() {
+        if problems.is_empty() {
+            return Outcome::Skip(
+                "no contributor gate (mix `ci` alias, package.json `scripts.ci`, Makefile or justfile `ci`, or `gate` in the policy)"
+                    .into(),
+            );
+        }
+        return Outcome::Findings(problems);
+    }
+
+    let wfs = cx.workflows();
+    let ci = ci_commands(cx.tree, &wfs.parsed);
+    if ci.is_empty() && wfs.broken.is_empty() {
+        if let Some(other) = OTHER_CI.iter().find(|p| cx.tree.has_path(p)) {
+            return Outcome::Skip(format!(
+                "CI runs outside GitHub Actions (`{other}`); shipgate reads only GitHub workflows"
+            ));
+        }
+        if wfs.parsed.is_empty() {
+            return Outcome::Skip("no GitHub Actions workflows to compare the gate with".into());
+        }
+    }
+    let mut out = problems;
+    out.extend(wfs.broken.iter().cloned());
+    for (gate_name, root) in &roots {
+        let mut missing = Vec::new();
+        if policy_gate {
+            collect_missing(root, &ci, &mut missing);
+        } else if !runs_in_ci(&root.text, &ci) {
+            // The gate command is the root; its entries are the commands.
+            for c in &root.children {
+                collect_missing(c, &ci, &mut missing);
+            }
+        }
+        for m in missing {
+            let text = &m.item.text;
+            let whole = if policy_gate {
+                String::new()
+            } else {
+                format!(", or run {gate_name} itself in CI")
+            };
+            let steps = if m.steps.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ", nor do all of its steps (missing: {})",
+                    m.steps
+                        .iter()
+                        .map(|s| format!("`{s}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            let message = if ci.is_empty() {
+                format!(
+                    "`{text}` (part of {gate_name}) runs in no CI workflow: no workflow triggered by push or pull_request runs any command"
+                )
+            } else {
+                format!(
+                    "`{text}` (part of {gate_name}) runs in no CI workflow triggered by push or pull_request{steps}"
+                )
+            };
+            out.push(Finding::new(
+                m.item.location.clone(),
+                message,
+                format!("add a CI step that runs `{text}`{whole}"),
+            ));
+        }
+    }
+    Outcome::Findings(out)
+}
+
+impl Sources {
+    fn root(&self, cmd: &str) -> Item {
+        let loc = self.definition(cmd).unwrap_or_else(|| Location::file("."));
+        self.item(cmd, loc, &mut HashSet::new(), 0)
+    }
+
+    /// Where a named alias/script/target/recipe is defined.
+    fn definition(&self, cmd: &str) -> Option<Location> {
+        let (kind, name) = invocation(cmd)?;
+        match kind {
+            Kind::Mix => self.mix.get(&name)?.first().map(|(_, l)| l.clone()),
+            Kind::Npm => self.npm.get(&name).map(|(_, l)| l.clone()),
+            Kind::Make => self.make.get(&name)?.first().map(|(_, l)| l.clone()),
+            Kind::Just => self.just.get(&name)?.first().map(|(_, l)| l.clone()),
+        }
+    }
+
+    /// `cmd` defined at `location`, expanded through what it names.
+    fn item(
+        &self,
+        cmd: &str,
+        location: Location,
+        seen: &mut HashSet<String>,
+        depth: usize,
+    ) -> Item {
+        let mut children = Vec::new();
+        // `sh -lc 'HEX_API_KEY= mix deps.get'`: the commands inside.
+        if let Some(script) = shell_script(cmd)
+            && depth < 12
+        {
+            for (_, c) in commands(&script) {
+                children.push(self.item(&c.words.join(" "), location.clone(), seen, depth + 1));
+            }
+            return Item {
+                text: cmd.trim().to_string(),
+                location,
+                children,
+            };
+        }
+        if depth < 12
+            && let Some((kind, name)) = invocation(cmd)
+        {
+            let key = format!("{kind:?}:{name}");
+            if seen.insert(key.clone()) {
+                let parts: Vec<(String, Location)> = match kind {
+                    Kind::Mix => self
+                        .mix
+                        .get(&name)
+                        .map(|entries| {
+                            entries
+                                .iter()
+                                .filter(|(t, _)| t.split_whitespace().next() != Some(name.as_str()))
+                                .map(|(t, l)| (mix_command(t), l.clone()))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    Kind::Npm => self
+                        .npm
+                        .get(&name)
+                        .map(|(line, l)| {
+                            split_script(line)
+                                .into_iter()
+                                .flat_map(|p| run_all(&p, &self.npm))
+                                .map(|p| (p, l.clone()))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    Kind::Make => self.make.get(&name).cloned().unwrap_or_default(),
+                    Kind::Just => self.just.get(&name).cloned().unwrap_or_default(),
+                };
+                let parts: Vec<(String, Location)> = match kind {
+                    // the first entry of make/just is the definition line itself
+                    Kind::Make | Kind::Just => parts.into_iter().skip(1).collect(),
+                    _ => parts,
+                };
+                for (t, l) in parts {
+                    children.push(self.item(&t, l, seen, depth + 1));
+                }
+                seen.remove(&key);
+            }
+        }
+        Item {
+            text: cmd.trim().to_string(),
+            location,
+            children,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    Mix,
+    Npm,
+    Make,
+    Just,
+}
+
+/// What a command invokes by name: `mix X`, `npm run X` (and yarn/pnpm/bun
+/// forms), `make X`, `just X`.
+fn invocation(cmd: &str) -> Option<(Kind, String)> {
+    let c = parse(cmd)?;
+    let w = &c.words;
+    let first = w.first()?.rsplit('/').next()?.to_string();
+    let args: Vec<&String> = w[1..].iter().filter(|a| !a.starts_with('-')).collect();
+    match first.as_str() {
+        "mix" => Some((Kind::Mix, args.first()?.to_string())),
+        "make" | "gmake" => Some((Kind::Make, args.first()?.to_string())),
+        "just" => Some((Kind::Just, args.first()?.to_string())),
+        "npm" | "yarn" | "pnpm" | "bun" => npm_script(&first, &args).map(|s| (Kind::Npm, s)),
+        _ => None,
+    }
+}
+
+/// The package.json script a package-manager command runs.
+fn npm_script(pm: &str, args: &[&String]) -> Option<String> {
+    let a0 = args.first()?.as_str();
+    if a0 == "run" || a0 == "run-script" {
+        return args.get(1).map(|s| s.to_string());
+    }
+    let npm_direct = ["test", "t", "tst", "start", "stop", "restart"];
+    match pm {
+        "npm" | "bun" if npm_direct.contains(&a0) => Some(if a0.starts_with('t') {
+            "test".into()
+        } else {
+            a0.into()
+        }),
+        "yarn" | "pnpm"
+            if ![
+                "install",
+                "i",
+                "add",
+                "remove",
+                "exec",
+                "dlx",
+                "publish",
+                "pack",
+                "why",
+                "up",
+                "upgrade",
+                "audit",
+                "config",
+                "set",
+                "workspace",
+                "workspaces",
+                "dedupe",
+                "rebuild",
+                "link",
+                "unlink",
+                "init",
+                "create",
+                "info",
+                "npm",
+                "version",
+            ]
+            .contains(&a0) =>
+        {
+            Some(a0.into())
+        }
+        _ => None,
+    }
+}
+
+fn parse(cmd: &str) -> Option<Command> {
+    commands(cmd).into_iter().next().map(|(_, c)| c)
+}
+
+/// The script of `sh -c '…'` (also `bash -lc`, `-ec`, …), if `cmd` is one.
+fn shell_script(cmd: &str) -> Option<String> {
+    let c = parse(cmd)?;
+    let program = c.words.first()?.rsplit('/').next()?;
+    if !matches!(program, "sh" | "bash" | "zsh" | "dash" | "ash") {
+        return None;
+    }
+    let flag = c.words[1..]
+        .iter()
+        .position(|w| w.starts_with('-') && !w.starts_with("--") && w.contains('c'))?;
+    c.words.get(flag + 2).cloned()
+}
+
+/// A mix alias entry as the command CI would run.
+fn mix_command(entry: &str) -> String {
+    let e = entry.trim();
+    match e.strip_prefix("cmd ") {
+        Some(shell) => shell.trim().to_string(),
+        None => format!("mix {e}"),
+    }
+}
+
+/// A package.json script split into commands at `&&`, `||` and `;`.
+fn split_script(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quote: Option<char> = None;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => {
+                quote = None;
+                cur.push(c);
+            }
+            (Some(_), c) => cur.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                cur.push(c);
+            }
+            (None, ';') => out.push(std::mem::take(&mut cur)),
+            (None, '&' | '|') if chars.peek() == Some(&c) => {
+                chars.next();
+                out.push(std::mem::take(&mut cur));
+            }
+            (None, c) => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out.into_iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// `run-s a b` / `npm-run-all a b` / `run-p a b`: each named script.
+fn run_all(piece: &str, scripts: &HashMap<String, (String, Location)>) -> Vec<String> {
+    let words: Vec<&str> = piece.split_whitespace().collect();
+    if !matches!(words.first(), Some(&"run-s" | &"run-p" | &"npm-run-all")) {
+        return vec![piece.to_string()];
+    }
+    let mut out = Vec::new();
+    for w in &words[1..] {
+        if w.starts_with('-') {
+            continue;
+        }
+        let w = w.trim_matches(['"', '\'']);
+        if let Some(prefix) = w.strip_suffix('*') {
+            let mut names: Vec<&String> =
+                scripts.keys().filter(|k| k.starts_with(prefix)).collect();
+            names.sort();
+            out.extend(names.into_iter().map(|n| format!("npm run {n}")));
+        } else {
+            out.push(format!("npm run {w}"));
+        }
+    }
+    out
+}
+
+/// Aliases from mix.exs, read as text: `name: [..]` / `"name": [..]` /
+/// `name: "..."` inside the `aliases` function (or `aliases:` keyword).
+pub(crate) fn mix_aliases(path: &str, text: &str) -> HashMap<String, Vec<(String, Location)>> {
+    let mut out = HashMap::new();
+    let Some(start) = text
+        .find("defp aliases")
+        .or_else(|| text.find("def aliases"))
+        .or_else(|| text.find("aliases:"))
+    else {
+        return out;
+    };
+    let region_end = text[start + 1..]
+        .find("\n  def")
+        .map(|i| start + 1 + i)
+        .unwrap_or(text.len());
+    let region = &text[..region_end];
+    let index = crate::repo::text::LineIndex::new(text);
+    let loc = |off: usize| {
+        let (l, c) = index.position(text, off);
+        Location::new(path, l, c)
+    };
+    let bytes = region.as_bytes();
+    let mut i = start;
+    while i < region.len() {
+        // A key: an identifier (or quoted name) directly followed by `:` and a space.
+        let (name, after) = if bytes[i] == b'"' {
+            match region[i + 1..].find('"') {
+                Some(e) if region[i + 1 + e + 1..].starts_with(": ") => {
+                    (region[i + 1..i + 1 + e].to_string(), i + 1 + e + 2)
+                }
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            }
+        } else if (bytes[i].is_ascii_alphabetic() || bytes[i] == b'_')
+            && (i == 0
+                || !(bytes[i - 1].is_ascii_alphanumeric()
+                    || matches!(bytes[i - 1], b'_' | b'.' | b':' | b'"')))
+        {
+            let len = region[i..]
+                .bytes()
+                .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'?' | b'!'))
+                .count();
+            if region[i + len..].starts_with(": ") {
+                (region[i..i + len].to_string(), i + len + 2)
+            } else {
+                i += len.max(1);
+                continue;
+            }
+        } else {
+            i += 1;
+            continue;
+        };
+        let v = after + (region[after..].len() - region[after..].trim_start().len());
+        let (entries, end) = if region[v..].starts_with('[') {
+            list_strings(region, v)
+        } else if region[v..].starts_with('"') {
+            match string_at(region, v) {
+                Some((s, e)) => (vec![(s, v + 1)], e),
+                None => (Vec::new(), v + 1),
+            }
+        } else {
+            i = after;
+            continue;
+        };
+        if name != "aliases" {
+            out.entry(name).or_insert_with(|| {
+                entries
+                    .into_iter()
+                    .map(|(s, off)| (s, loc(off)))
+                    .collect::<Vec<_>>()
+            });
+            i = end.max(i + 1);
+        } else {
+            i = v + 1; // step inside `aliases: [`
+        }
+    }
+    out
+}
+
+/// The string literals at the top level of the list starting at `open`
+/// (`[`), with their offsets, and the offset after the list.
+fn list_strings(text: &str, open: usize) -> (Vec<(String, usize)>, usize) {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut i = open;
+    let b = text.as_bytes();
+    while i < text.len() {
+        match b[i] {
+            b'[' | b'{' | b'(' => depth += 1,
+            b']' | b'}' | b')' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return (out, i + 1);
+                }
+            }
+            b'#' => {
+                i += text[i..].find('\n').unwrap_or(text.len() - i);
+                continue;
+            }
+            b'"' => {
+                let Some((s, end)) = string_at(text, i) else {
+                    return (out, text.len());
+                };
+                if depth == 1 {
+                    out.push((s, i + 1));
+                }
+                i = end;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    (out, text.len())
+}
+
+/// The Elixir string starting at `at` (a `"`), and the offset after it.
+fn string_at(text: &str, at: usize) -> Option<(String, usize)> {
+    let mut s = String::new();
+    let mut chars = text[at + 1..].char_indices();
+    while let Some((j, c)) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some((_, n)) = chars.next() {
+                    s.push(n);
+                }
+            }
+            '"' => return Some((s, at + 1 + j + 1)),
+            c => s.push(c),
+        }
+    }
+    None
+}
+
+/// Makefile targets: for each, its definition line first, then `make P` for
+/// each prerequisite and each recipe command.
+pub(crate) fn make_targets(path: &str, text: &str) -> HashMap<String, Vec<(String, Location)>> {
+    let mut vars: HashMap<String, String> = HashMap::new();
+    let mut out: HashMap<String, Vec<(String, Location)>> = HashMap::new();
+    let mut current: Option<String> = None;
+    let lines: Vec<&str> = text.lines().collect();
+    let mut i = 0;
+    while i < lines.len() {
+        let raw = lines[i];
+        let lineno = i + 1;
+        i += 1;
+        if let Some(recipe) = raw.strip_prefix('\t') {
+            let Some(t) = &current else { continue };
+            let mut logical = recipe.to_string();
+            while logical.trim_end().ends_with('\\') && i < lines.len() {
+                logical = format!(
+                    "{} {}",
+                    logical.trim_end().trim_end_matches('\\'),
+                    lines[i].trim()
+                );
+                i += 1;
+            }
+            let cmd = logical.trim().trim_start_matches(['@', '-', '+']).trim();
+            if cmd.is_empty() || cmd.starts_with('#') {
+                continue;
+            }
+            let cmd = substitute_make(cmd, &vars);
+            for (_, c) in commands(&cmd) {
+                let text = c.raw.clone();
+                out.get_mut(t)
+                    .expect("current target exists")
+                    .push((text, Location::new(path, lineno, 2)));
+            }
+            continue;
+        }
+        let line = raw.split('#').next().unwrap_or("");
+        if line.trim().is_empty() {
+            continue;
+        }
+        current = None;
+        // Variable assignment: NAME = v, NAME := v, NAME ?= v.
+        if let Some((name, value)) = assignment(line) {
+            vars.insert(name, value);
+            continue;
+        }
+        let Some((targets, rest)) = line.split_once(':') else {
+            continue;
+        };
+        if rest.starts_with('=') || targets.trim().starts_with('.') {
+            continue;
+        }
+        let (prereqs, inline) = match rest.split_once(';') {
+            Some((p, r)) => (p, Some(r)),
+            None => (rest, None),
+        };
+        for t in targets.split_whitespace() {
+            let entry = out.entry(t.to_string()).or_default();
+            entry.clear();
+            entry.push((t.to_string(), Location::new(path, lineno, 1)));
+            for p in prereqs.split('|').next().unwrap_or("").split_whitespace() {
+                entry.push((format!("make {p}"), Location::new(path, lineno, 1)));
+            }
+            if let Some(r) = inline.filter(|r| !r.trim().is_empty()) {
+                entry.push((
+                    substitute_make(r.trim(), &vars),
+                    Location::new(path, lineno, 1),
+                ));
+            }
+        }
+        current = targets.split_whitespace().next().map(str::to_string);
+    }
+    out
+}
+
+fn assignment(line: &str) -> Option<(String, String)> {
+    for op in [":=", "?=", "+=", "::=", "="] {
+        if let Some((n, v)) = line.split_once(op) {
+            let n = n.trim().trim_start_matches("export ").trim();
+            if !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return Some((n.to_string(), v.trim().to_string()));
+            }
+            return None;
+        }
+    }
+    None
+}
+
+fn substitute_make(cmd: &str, vars: &HashMap<String, String>) -> String {
+    let mut s = cmd.replace("$(MAKE)", "make").replace("${MAKE}", "make");
+    for (k, v) in vars {
+        s = s
+            .replace(&format!("$({k})"), v)
+            .replace(&format!("${{{k}}}"), v);
+    }
+    s
+}
+
+/// justfile recipes: definition line first, then `just D` per dependency and
+/// each body command.
+pub(crate) fn just_recipes(path: &str, text: &str) -> HashMap<String, Vec<(String, Location)>> {
+    let mut out: HashMap<String, Vec<(String, Location)>> = HashMap::new();
+    let mut current: Option<String> = None;
+    for (i, raw) in text.lines().enumerate() {
+        let lineno = i + 1;
+        if raw.starts_with([' ', '\t']) {
+            let Some(t) = &current else { continue };
+            let cmd = raw.trim().trim_start_matches(['@', '-']).trim();
+            if cmd.is_empty() || cmd.starts_with('#') {
+                continue;
+            }
+            let col = raw.len() - raw.trim_start().len() + 1;
+            out.get_mut(t)
+                .expect("current recipe exists")
+                .push((cmd.to_string(), Location::new(path, lineno, col)));
+            continue;
+        }
+        current = None;
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') || line.starts_with('[') {
+            continue;
+        }
+        let Some((head, deps)) = line.split_once(':') else {
+            continue;
+        };
+        if deps.starts_with('=') {
+            continue; // `x := value`
+        }
+        let mut words = head.trim_start_matches('@').split_whitespace();
+        let Some(name) = words.next() else { continue };
+        if matches!(name, "set" | "alias" | "export" | "import" | "mod") {
+            continue;
+        }
+        let mut entry = vec![(name.to_string(), Location::new(path, lineno, 1))];
+        for d in deps.split_whitespace() {
+            if d == "&&" {
+                continue;
+            }
+            let d = d.trim_start_matches('(');
+            if d.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                && !d.is_empty()
+            {
+                entry.push((format!("just {d}"), Location::new(path, lineno, 1)));
+            }
+        }
+        out.insert(name.to_string(), entry);
+        current = Some(name.to_string());
+    }
+    out
+}
+
+/// Commands that change nothing a gate checks; never required in CI.
+fn is_trivial(cmd: &Command) -> bool {
+    matches!(
+        cmd.words.first().map(String::as_str),
+        Some(
+            "echo"
+                | "printf"
+                | "cd"
+                | "set"
+                | "true"
+                | ":"
+                | "export"
+                | "rm"
+                | "mkdir"
+                | "cp"
+                | "mv"
+                | "touch"
+                | "sleep"
+                | "exit"
+                | "pushd"
+                | "popd"
+                | "shopt"
+                | "unset"
+        )
+    )
+}
+
+/// Whether the command has parts shipgate cannot expand (`$(...)`, `{{…}}`, `${…}`).
+fn unjudgeable(text: &str) -> bool {
+    text.contains("$(") || text.contains("{{") || text.contains("${") || text.contains('`')
+}
+
+/// A gate command CI does not run, with the steps of its expansion that CI
+/// does not run either (empty for a plain command).
+pub(crate) struct Missing<'a> {
+    pub item: &'a Item,
+    pub steps: Vec<&'a str>,
+}
+
+/// The commands of a gate that CI does not run. A command CI runs is
+/// covered; so is an alias, script, target or recipe whose every step CI
+/// runs. Otherwise the command itself is reported, naming the steps CI
+/// skips. `sh -c '…'` wrappers are looked through.
+fn collect_missing<'a>(item: &'a Item, ci: &[Command], out: &mut Vec<Missing<'a>>) {
+    if runs_in_ci(&item.text, ci) {
+        return;
+    }
+    if shell_script(&item.text).is_some() {
+        for c in &item.children {
+            collect_missing(c, ci, out);
+        }
+        return;
+    }
+    if !item.children.is_empty() {
+        let mut inner = Vec::new();
+        for c in &item.children {
+            collect_missing(c, ci, &mut inner);
+        }
+        if !inner.is_empty() {
+            let mut steps = Vec::new();
+            for m in inner {
+                if m.steps.is_empty() {
+                    steps.push(m.item.text.as_str());
+                } else {
+                    steps.extend(m.steps);
+                }
+            }
+            out.push(Missing { item, steps });
+        }
+        return;
+    }
+    let Some(cmd) = parse(&item.text) else { return };
+    if is_trivial(&cmd) || unjudgeable(&item.text) {
+        return;
+    }
+    out.push(Missing {
+        item,
+        steps: Vec::new(),
+    });
+}
+
+/// Whether some CI command runs `text`: the same command (flags may sit
+/// between its words), or the same package script through any package manager.
+fn runs_in_ci(text: &str, ci: &[Command]) -> bool {
+    let Some(want) = parse(text) else { return true };
+    let pattern = relaxed(&want.words).join(" ");
+    let script = invocation(text).filter(|(k, _)| *k == Kind::Npm);
+    ci.iter().any(|c| {
+        c.matches(&pattern)
+            || script
+                .as_ref()
+                .is_some_and(|s| invocation(&c.words.join(" ")).as_ref() == Some(s))
+    })
+}
+
+/// The gate command's words without flags that only narrow the run.
+fn relaxed(words: &[String]) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut skip_value = false;
+    for w in words {
+        if skip_value {
+            skip_value = false;
+            continue;
+        }
+        let name = w.split('=').next().unwrap_or(w);
+        if NARROWING_FLAGS.contains(&w.as_str()) || NARROWING_FLAGS.contains(&name) {
+            continue;
+        }
+        if NARROWING_FLAGS_WITH_VALUE.contains(&name) {
+            skip_value = !w.contains('=');
+            continue;
+        }
+        out.push(w.as_str());
+    }
+    out
+}
+
+/// Every command run by workflows triggered by push or pull_request, and by
+/// local reusable workflows they call. `${{ matrix.X }}` is expanded with the
+/// job's matrix values.
+fn ci_commands(tree: &Tree, wfs: &[std::sync::Arc<WorkflowFile>]) -> Vec<Command> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for wf in wfs {
+        if triggered_by_push_or_pr(wf) {
+            workflow_commands(tree, wf, &mut out, &mut seen, 0);
+        }
+    }
+    out
+}
+
+fn triggered_by_push_or_pr(wf: &WorkflowFile) -> bool {
+    match &wf.model.on {
+        Trigger::BareEvent(e) => matches!(e, BareEvent::Push | BareEvent::PullRequest),
+        Trigger::BareEvents(v) => v
+            .iter()
+            .any(|e| matches!(e, BareEvent::Push | BareEvent::PullRequest)),
+        Trigger::Events(ev) => {
+            !matches!(ev.push, OptionalBody::Missing)
+                || !matches!(ev.pull_request, OptionalBody::Missing)
+        }
+    }
+}
+
+fn workflow_commands(
+    tree: &Tree,
+    wf: &WorkflowFile,
+    out: &mut Vec<Command>,
+    seen: &mut HashSet<String>,
+    depth: usize,
+) {
+    if !seen.insert(wf.path.clone()) || depth > 4 {
+        return;
+    }
+    for job in wf.model.jobs.values() {
+        match job {
+            Job::NormalJob(j) => {
+                let matrix = matrix_values(j);
+                for step in &j.steps {
+                    if let StepBody::Run { run, .. } = &step.body {
+                        for script in expand_matrix(run, &matrix) {
+                            out.extend(commands(&script).into_iter().map(|(_, c)| c));
+                        }
+                    }
+                }
+            }
+            Job::ReusableWorkflowCallJob(call) => {
+                if let Uses::Local(l) = &call.uses
+                    && let Ok(inner) = tree.workflow(l.path.trim_start_matches("./"))
+                {
+                    workflow_commands(tree, &inner, out, seen, depth + 1);
+                }
+            }
+        }
+    }
+}
+
+fn matrix_values(
+    job: &github_actions_models::workflow::job::NormalJob,
+) -> HashMap<String, Vec<String>> {
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    let Some(LoE::Literal(m)) = job.strategy.as_ref().and_then(|s| s.matrix.as_ref()) else {
+        return out;
+    };
+    if let LoE::Literal(dims) = &m.dimensions {
+        for (k, v) in dims {
+            if let LoE::Literal(vals) = v {
+                out.entry(k.clone())
+                    .or_default()
+                    .extend(vals.iter().filter_map(scalar));
+            }
+        }
+    }
+    if let LoE::Literal(incl) = &m.include {
+        for row in incl {
+            for (k, v) in row {
+                if let Some(s) = scalar(v) {
+                    out.entry(k.clone()).or_default().push(s);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn scalar(v: &yaml_serde::Value) -> Option<String> {
+    match v {
+        yaml_serde::Value::String(s) => Some(s.clone()),
+        yaml_serde::Value::Number(n) => Some(n.to_string()),
+        yaml_serde::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// The script once per value of each `${{ matrix.X }}` it uses (one key at a
+/// time, bounded), or unchanged.
+fn expand_matrix(script: &str, matrix: &HashMap<String, Vec<String>>) -> Vec<String> {
+    let mut scripts = vec![script.to_string()];
+    for (k, vals) in matrix {
+        let forms = [
+            format!("${{{{ matrix.{k} }}}}"),
+            format!("${{{{matrix.{k}}}}}"),
+        ];
+        if !forms.iter().any(|f| script.contains(f.as_str())) {
+            continue;
+        }
+        let mut next = Vec::new();
+        for s in &scripts {
+            for v in vals.iter().take(64) {
+                next.push(
+                    forms
+                        .iter()
+                        .fold(s.clone(), |acc, f| acc.replace(f.as_str(), v)),
+                );
+            }
+        }
+        if next.len() <= 512 {
+            scripts = next;
+        }
+    }
+    scripts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mix_alias_extraction() {
+        let t = r#"defmodule X.MixProject do
+  def project do
+    [app: :x, docs: [main: "readme"], aliases: aliases()]
+  end
+
+  defp aliases do
+    [
+      setup: ["deps.get"],
+      qa: ["format --check-formatted", "credo --strict"],
+      "test.fast": ["test --exclude slow"],
+      ci: [
+        "qa",
+        # a comment with "quotes"
+        "test.fast",
+        &run_checks/1,
+        "test.phase3"
+      ]
+    ]
+  end
+end
+"#;
+        let a = mix_aliases("mix.exs", t);
+        let ci: Vec<(&str, usize)> = a["ci"].iter().map(|(s, l)| (s.as_str(), l.line)).collect();
+        assert_eq!(ci, vec![("qa", 12), ("test.fast", 14), ("test.phase3", 16)]);
+        assert_eq!(a["test.fast"][0].0, "test --exclude slow");
+        assert!(!a.contains_key("docs"), "project config is not an alias");
+        let src = Sources {
+            mix: a,
+            ..Sources::default()
+        };
+        let root = src.root("mix ci");
+        let qa = &root.children[0];
+        assert_eq!(qa.text, "mix qa");
+        assert_eq!(qa.children[1].text, "mix credo --strict");
+        assert_eq!(qa.children[1].location.line, 9);
+    }
+
+    #[test]
+    fn shell_wrappers_are_opened() {
+        let t = "defp aliases do\n  [\n    \"test.fast\": [\"test\"],\n    ci: [\n      \"cmd sh -lc 'HEX_API_KEY= mix deps.get'\",\n      \"cmd sh -lc 'MIX_ENV=test mix test.fast'\"\n    ]\n  ]\nend\n";
+        let src = Sources {
+            mix: mix_aliases("mix.exs", t),
+            ..Sources::default()
+        };
+        let root = src.root("mix ci");
+        assert_eq!(root.children[0].children[0].text, "mix deps.get");
+        assert_eq!(root.children[1].children[0].text, "mix test.fast");
+        assert_eq!(root.children[1].location.line, 6);
+        let ci: Vec<Command> = commands("mix deps.get\nmix test")
+            .into_iter()
+            .map(|(_, c)| c)
+            .collect();
+        let mut missing = Vec::new();
+        collect_missing(&root, &ci, &mut missing);
+        assert!(missing.is_empty());
+        assert_eq!(
+            shell_script("bash -ec 'make lint'").as_deref(),
+            Some("make lint")
+        );
+        assert_eq!(shell_script("bash scripts/x.sh"), None);
+    }
+
+    #[test]
+    fn npm_script_split_and_expand() {
+        assert_eq!(
+            split_script("npm run lint && npm test; tsc -p . || true"),
+            vec!["npm run lint", "npm test", "tsc -p .", "true"]
+        );
+        assert_eq!(split_script("echo 'a && b'"), vec!["echo 'a && b'"]);
+        let loc = Location::file("package.json");
+        let mut npm = HashMap::new();
+        npm.insert(
+            "ci".to_string(),
+            ("npm run lint && vitest run".to_string(), loc.clone()),
+        );
+        npm.insert(
+            "lint".to_string(),
+            ("eslint . && prettier -c .".to_string(), loc.clone()),
+        );
+        let src = Sources {
+            npm,
+            ..Sources::default()
+        };
+        let root = src.root("npm run ci");
+        assert_eq!(root.children.len(), 2);
+        assert_eq!(root.children[0].children[1].text, "prettier -c .");
+        assert_eq!(invocation("yarn lint"), Some((Kind::Npm, "lint".into())));
+        assert_eq!(
+            invocation("pnpm run lint"),
+            Some((Kind::Npm, "lint".into()))
+        );
+        assert_eq!(invocation("npm t"), Some((Kind::Npm, "test".into())));
+        assert_eq!(invocation("yarn install"), None);
+    }
+
+    #[test]
+    fn make_and_just() {
+        let mk = "CARGO ?= cargo\n.PHONY: ci lint\nci: lint test\n\t@$(CARGO) doc --no-deps\n\nlint:\n\tcargo clippy -- -D warnings\n";
+        let t = make_targets("Makefile", mk);
+        let ci: Vec<&str> = t["ci"].iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(
+            ci,
+            vec!["ci", "make lint", "make test", "cargo doc --no-deps"]
+        );
+        assert_eq!(t["ci"][3].1.line, 4);
+        let j = "set shell := [\"bash\", \"-c\"]\n\nci: fmt\n    cargo test\n    @echo done\n\nfmt:\n    cargo fmt --check\n";
+        let r = just_recipes("justfile", j);
+        let ci: Vec<&str> = r["ci"].iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(ci, vec!["ci", "just fmt", "cargo test", "echo done"]);
+    }
+
+    #[test]
+    fn coverage_rules() {
+        let ci: Vec<Command> = commands(
+            "MIX_ENV=test mix test --warnings-as-errors\nyarn lint\nmix format --check-formatted",
+        )
+        .into_iter()
+        .map(|(_, c)| c)
+        .collect();
+        assert!(runs_in_ci("mix test", &ci));
+        assert!(!runs_in_ci("mix test.phase3", &ci));
+        assert!(runs_in_ci("npm run lint", &ci));
+        assert!(runs_in_ci("mix format --check-formatted", &ci));
+        assert!(!runs_in_ci("mix credo", &ci));
+        // Narrowing flags in the gate are covered by CI's full run; checks are not.
+        assert!(runs_in_ci("mix test --stale", &ci));
+        assert!(runs_in_ci("mix test --exclude integration", &ci));
+        assert!(!runs_in_ci("mix test.phase3 --stale", &ci));
+        let m: HashMap<String, Vec<String>> = [(
+            "task".to_string(),
+            vec!["qa".to_string(), "test.fast".to_string()],
+        )]
+        .into();
+        assert_eq!(
+            expand_matrix("mix ${{ matrix.task }}", &m),
+            vec!["mix qa", "mix test.fast"]
+        );
+    }
+}

@@ -1,0 +1,625 @@
+//! `docs-links`: relative links, images, `#anchors` and backticked repo paths
+//! in Markdown resolve to something that exists inside the repository.
+
+use super::{BuiltIn, Context, Meta, Outcome};
+use crate::finding::{Finding, Location, Severity};
+use crate::repo::Tree;
+use crate::repo::markdown::{self, MarkdownDoc};
+
+pub static CHECK: BuiltIn = BuiltIn {
+    meta: Meta {
+        id: "docs-links",
+        title: "Links and cited paths in the docs resolve inside the repository",
+        severity: Severity::Block,
+        lanes: &[],
+        rationale: "Docs are part of what a release promises. A support contract that cites \
+            `test/integration/x_test.exs` as its proof, a runbook that links a renamed section, or \
+            a README image that moved all tell readers something the repository no longer backs. \
+            shipgate follows every relative link and image in every Markdown file, checks \
+            `#anchors` against the target's headings with GitHub's slug rules, and treats a \
+            backticked string as a cited path when it looks like one: it contains `/`, has no \
+            spaces, is not a URL, glob or placeholder, does not start with `/`, and its first \
+            segment exists at the root or beside the document. So `test/gate/x_test.exs` is \
+            checked when `test/` exists, while `dist/`, `@scope/pkg`, a bare `release.yml` or \
+            `mix ci` are not paths. Links that leave the root, or pass through a symlink that \
+            does, are reported and never followed. Not judged: Markdown under `vendor/`, \
+            `third_party/` (other projects' copies, linking into their own layout) and test \
+            inputs (`fixtures/`, `testdata/`); relative links in issue and pull-request \
+            templates, which GitHub renders against the issue's URL; paths the root \
+            `.gitignore` excludes (build output, local clones); and paths introduced as the \
+            reader's own (\"add this to your `.github/workflows/ci.yml`\").",
+        passes: "See [the release guide](docs/release.md#preflight) and `test/release_test.exs`\n\
+            (docs/release.md exists, has a `## Preflight` heading, and the test file exists)",
+        fails: "See [the release guide](docs/releasing.md) and `test/integration/gone_test.exs`\n\
+            (neither file exists)",
+        fix: "Point the link or the cited path at the file that exists now, restore the file, or \
+            drop the claim. For a heading anchor, use the heading's GitHub slug (lower-case, \
+            punctuation dropped, spaces as `-`).",
+        params: &[],
+    },
+    run,
+};
+
+/// Routes of github.com that `../../issues`-style links reach from a README.
+const GITHUB_ROUTES: &[&str] = &[
+    "issues",
+    "pulls",
+    "pull",
+    "wiki",
+    "actions",
+    "releases",
+    "discussions",
+    "security",
+    "blob",
+    "tree",
+    "raw",
+    "compare",
+    "commits",
+    "commit",
+    "settings",
+    "projects",
+    "milestones",
+    "labels",
+    "tags",
+    "graphs",
+    "network",
+    "stargazers",
+    "watchers",
+    "forks",
+    "pulse",
+    "community",
+    "packages",
+    "deployments",
+];
+
+fn run(cx: &Context<'_>) -> Outcome {
+    let default: Vec<&str> = cx
+        .tree
+        .paths()
+        .filter(|p| markdown::is_project_doc(p))
+        .collect();
+    let paths = match cx.select(default) {
+        Ok(p) => p,
+        Err(f) => return Outcome::Findings(vec![*f]),
+    };
+    if paths.is_empty() {
+        return Outcome::Skip("no Markdown files".into());
+    }
+    let ignored = Ignored::load(cx.tree);
+    let mut out = Vec::new();
+    for path in paths {
+        if let Some(why) = cx.tree.bad_link(path) {
+            out.push(Finding::new(
+                Location::file(path),
+                format!("{path} is {why}"),
+                "replace the symlink with the document itself, or point it inside the repository",
+            ));
+            continue;
+        }
+        let doc = match cx.tree.markdown(path) {
+            Ok(d) => d,
+            Err(e) => {
+                out.push(
+                    Finding::new(
+                        e.location.clone(),
+                        format!("links in {path} not checked: {}", e.message),
+                        "save the document as UTF-8 text so its links can be checked",
+                    )
+                    .warn_only(),
+                );
+                continue;
+            }
+        };
+        if !is_issue_template(path) {
+            check_links(cx.tree, &ignored, &doc, &mut out);
+        }
+        check_cited_paths(cx.tree, &ignored, &doc, &mut out);
+    }
+    Outcome::Findings(out)
+}
+
+/// Issue, pull-request and discussion templates: rendered as issue bodies.
+fn is_issue_template(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let in_github =
+        lower.starts_with(".github/") || lower.starts_with("docs/") || !lower.contains('/');
+    in_github
+        && (lower.contains("issue_template")
+            || lower.contains("pull_request_template")
+            || lower.contains("discussion_template"))
+}
+
+fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+}
+
+/// Joins `rel` onto `base` (a directory relative to the root) and removes
+/// `.` and `..`; `None` when the result leaves the root.
+pub(crate) fn normalize(base: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if rel.starts_with('/') {
+        Vec::new()
+    } else {
+        base.split('/').filter(|s| !s.is_empty()).collect()
+    };
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// The first ancestor (or the path itself) that is a symlink leaving the root.
+fn symlink_escape<'t>(tree: &'t Tree, rel: &str) -> Option<(String, &'t str)> {
+    let mut prefix = String::new();
+    for seg in rel.split('/') {
+        if !prefix.is_empty() {
+            prefix.push('/');
+        }
+        prefix.push_str(seg);
+        if let Some(why) = tree.bad_link(&prefix) {
+            return Some((prefix, why));
+        }
+    }
+    None
+}
+
+/// Whether `rel` lies under a directory the tree knows but holds no files
+/// for: a symlink to a directory inside the root, whose files are indexed
+/// where they really live. (Git tracks no empty directories.) Such a path
+/// cannot be judged here, so it is not reported.
+fn through_dir_link(tree: &Tree, rel: &str) -> bool {
+    let mut end = 0;
+    while let Some(i) = rel[end..].find('/') {
+        let prefix = &rel[..end + i];
+        if tree.is_dir(prefix) {
+            let under = format!("{prefix}/");
+            if !tree.paths().any(|p| p.starts_with(&under)) {
+                return true;
+            }
+        }
+        end += i + 1;
+    }
+    false
+}
+
+fn has_scheme(dest: &str) -> bool {
+    let mut chars = dest.chars();
+    if !chars.next().is_some_and(|c| c.is_ascii_alphabetic()) {
+        return false;
+    }
+    for c in chars {
+        if c == ':' {
+            return true;
+        }
+        if !(c.is_ascii_alphanumeric() || "+.-".contains(c)) {
+            return false;
+        }
+    }
+    false
+}
+
+fn looks_like_placeholder(s: &str) -> bool {
+    let lower = s.to_ascii_lowercase();
+    s.contains(['<', '>', '{', '}', '$', '…'])
+        || s.contains("...")
+        || lower.contains("path/to")
+        || lower.contains("xxx")
+        || lower.split('/').any(|seg| {
+            ["my_", "my-", "your_", "your-", "yourname"]
+                .iter()
+                .any(|p| seg.starts_with(p))
+                || matches!(seg.split('.').next(), Some("foo" | "bar" | "baz"))
+        })
+}
+
+/// Whether the code span at `offset` is about the reader's own project:
+/// "your" earlier in its sentence ("add a step to your workflow file (e.g.
+/// `.github/workflows/main.yml`)"). Plain "e.g." is not enough: examples
+/// that point into this repository are claims too.
+fn is_example(text: &str, offset: usize) -> bool {
+    let mut start = offset.saturating_sub(160);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    let before = &text[start..offset.min(text.len())];
+    let before = before.rsplit("\n\n").next().unwrap_or(before);
+    let lower = before.to_lowercase();
+    let Some(at) = lower.rfind("your ") else {
+        return false;
+    };
+    let len = "your ".len();
+    // The marker must be in the same sentence or list item as the span.
+    let between = lower[at + len..]
+        .replace("e.g.", "eg")
+        .replace("i.e.", "ie")
+        .replace("etc.", "etc");
+    ![". ", "! ", "? ", ".\n", "\n- ", "\n* ", "\n+ "]
+        .iter()
+        .any(|b| between.contains(b))
+}
+
+/// Paths the root `.gitignore` excludes: build output, local clones, secrets.
+/// A doc that names them is not claiming they are in the repository.
+struct Ignored(Option<ignore::gitignore::Gitignore>);
+
+impl Ignored {
+    fn load(tree: &Tree) -> Ignored {
+        if !tree.exists(".gitignore") {
+            return Ignored(None);
+        }
+        let Ok(text) = tree.text(".gitignore") else {
+            return Ignored(None);
+        };
+        let mut b = ignore::gitignore::GitignoreBuilder::new(tree.root());
+        for line in text.text.lines() {
+            let _ = b.add_line(None, line);
+        }
+        Ignored(b.build().ok())
+    }
+
+    fn covers(&self, rel: &str) -> bool {
+        let Some(gi) = &self.0 else { return false };
+        let path = gi.path().join(rel.trim_end_matches('/'));
+        gi.matched_path_or_any_parents(&path, rel.ends_with('/'))
+            .is_ignore()
+    }
+}
+
+/// `#L10`, `#L10-L20`: line anchors of GitHub's file view.
+fn is_line_anchor(a: &str) -> bool {
+    let Some(rest) = a.strip_prefix('L') else {
+        return false;
+    };
+    !rest.is_empty()
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '-' || c == 'L' || c == 'C')
+}
+
+fn check_links(tree: &Tree, ignored: &Ignored, doc: &MarkdownDoc, out: &mut Vec<Finding>) {
+    let base = dir_of(&doc.path);
+    for link in &doc.links {
+        let dest = link.dest.trim();
+        let what = if link.image { "image" } else { "link" };
+        if dest.is_empty()
+            || has_scheme(dest)
+            || dest.starts_with("//")
+            || looks_like_placeholder(dest)
+        {
+            continue;
+        }
+        let (no_query, fragment) = match dest.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (dest, None),
+        };
+        let file_part = no_query.split('?').next().unwrap_or("");
+        let file_part = markdown::percent_decode(file_part);
+        // `#anchor` alone: a heading of this document.
+        if file_part.is_empty() {
+            if let Some(f) = fragment {
+                check_anchor(doc, f, &doc.path, what, dest, link.location.clone(), out);
+            }
+            continue;
+        }
+        let Some(target) = normalize(base, &file_part) else {
+            let first = file_part
+                .split('/')
+                .find(|s| !s.is_empty() && *s != "." && *s != "..")
+                .unwrap_or("");
+            if GITHUB_ROUTES.contains(&first) {
+                continue; // `../../issues`: a github.com page, not a file
+            }
+            out.push(Finding::new(
+                link.location.clone(),
+                format!("{what} `{dest}` resolves outside the repository root"),
+                "link to a file inside the repository, or use a full https:// URL",
+            ));
+            continue;
+        };
+        if let Some((through, why)) = symlink_escape(tree, &target) {
+            out.push(Finding::new(
+                link.location.clone(),
+                format!("{what} `{dest}` goes through `{through}`, {why}"),
+                "point the link at a file inside the repository; shipgate never follows symlinks out of the root",
+            ));
+            continue;
+        }
+        if !tree.has_path(&target) {
+            if ignored.covers(&target) || through_dir_link(tree, &target) {
+                continue; // build output the .gitignore names, or behind a symlinked directory
+            }
+            out.push(Finding::new(
+                link.location.clone(),
+                format!("{what} `{dest}` points at `{target}`, which does not exist"),
+                "fix the path, restore the file, or remove the link",
+            ));
+            continue;
+        }
+        if let Some(f) = fragment
+            && tree.exists(&target)
+            && markdown::is_markdown(&target)
+            && let Ok(tdoc) = tree.markdown(&target)
+        {
+            check_anchor(&tdoc, f, &target, what, dest, link.location.clone(), out);
+        }
+    }
+}
+
+fn check_anchor(
+    target: &MarkdownDoc,
+    fragment: &str,
+    target_path: &str,
+    what: &str,
+    dest: &str,
+    at: Location,
+    out: &mut Vec<Finding>,
+) {
+    let anchor = markdown::percent_decode(fragment);
+    if anchor.is_empty() || is_line_anchor(&anchor) || target.has_anchor(&anchor) {
+        return;
+    }
+    // Suggestions only for documents of ordinary size: this runs per broken anchor.
+    let near: Vec<&str> = target
+        .headings
+        .iter()
+        .take(if target.headings.len() > 2000 {
+            0
+        } else {
+            usize::MAX
+        })
+        .map(|h| h.slug.as_str())
+        .filter(|s| s.contains(&anchor.to_lowercase()) || anchor.to_lowercase().contains(*s))
+        .take(3)
+        .collect();
+    out.push(Finding::new(
+        at,
+        format!("{what} `{dest}`: `{target_path}` has no heading with anchor `#{anchor}`"),
+        if near.is_empty() {
+            "use the slug of an existing heading (lower-case, punctuation dropped, spaces as `-`)"
+                .to_string()
+        } else {
+            format!("did you mean `#{}`?", near.join("`, `#"))
+        },
+    ));
+}
+
+/// The path a backticked string claims, if it has the shape of one: a `/`,
+/// no spaces, not a URL, glob, placeholder, flag, scope or absolute path.
+/// A trailing `:12` or `#L12` line reference is dropped. Whether its first
+/// segment exists is decided by the caller.
+pub(crate) fn path_claim(code: &str) -> Option<&str> {
+    let mut s = code.trim();
+    if let Some((p, frag)) = s.split_once('#')
+        && is_line_anchor(frag)
+    {
+        s = p;
+    }
+    // `src/main.rs:42` or `src/main.rs:42:7`
+    while let Some((p, tail)) = s.rsplit_once(':') {
+        if !tail.is_empty() && tail.chars().all(|c| c.is_ascii_digit()) {
+            s = p;
+        } else {
+            break;
+        }
+    }
+    if !s.contains('/')
+        || s.starts_with('/')
+        || s.starts_with('-')
+        || s.starts_with('@')
+        || looks_like_placeholder(s)
+        || !s.chars().any(|c| c.is_alphanumeric())
+        || !s
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | '+'))
+    {
+        return None;
+    }
+    // `a//b`, `.../x`: not something a person writes for a file.
+    if s.contains("//")
+        || s.split('/')
+            .any(|seg| seg.len() > 2 && seg.chars().all(|c| c == '.'))
+    {
+        return None;
+    }
+    Some(s)
+}
+
+/// The first segment of a claim that is not `.` or `..`, and the directory it is
+/// looked up in for a claim starting with `./` or `../`.
+fn check_cited_paths(tree: &Tree, ignored: &Ignored, doc: &MarkdownDoc, out: &mut Vec<Finding>) {
+    let docdir = dir_of(&doc.path);
+    for span in &doc.code_spans {
+        let Some(claim) = path_claim(&span.code) else {
+            continue;
+        };
+        if doc.in_link(span.offset) {
+            continue; // the text of a link: the link itself is what is checked
+        }
+        if is_example(&doc.file.text, span.offset) {
+            continue; // "your `x/y`": the reader's project, not this repository
+        }
+        let explicit_relative = claim.starts_with("./") || claim.starts_with("../");
+        let first = claim.split('/').next().unwrap_or("");
+        // Bases in which the first segment exists.
+        let mut bases: Vec<&str> = Vec::new();
+        if explicit_relative {
+            let lead: Vec<&str> = claim
+                .split('/')
+                .take_while(|s| *s == "." || *s == "..")
+                .collect();
+            let seg = claim.split('/').nth(lead.len()).unwrap_or("");
+            if let Some(dir) = normalize(docdir, &lead.join("/"))
+                && !seg.is_empty()
+                && tree.has_path(&join(&dir, seg))
+            {
+                bases.push(docdir);
+            }
+        } else {
+            if tree.has_path(first) {
+                bases.push("");
+            }
+            if !docdir.is_empty() && tree.has_path(&join(docdir, first)) {
+                bases.push(docdir);
+            }
+        }
+        if bases.is_empty() {
+            continue; // not a path claim about this repository
+        }
+        let mut resolved = false;
+        let mut escape = None;
+        let mut tried = Vec::new();
+        for base in &bases {
+            let Some(target) = normalize(base, claim) else {
+                continue;
+            };
+            if let Some(e) = symlink_escape(tree, &target) {
+                escape = Some(e);
+                continue;
+            }
+            if tree.has_path(&target) {
+                resolved = true;
+                break;
+            }
+            tried.push(target);
+        }
+        if resolved
+            || tried
+                .iter()
+                .any(|t| ignored.covers(t) || through_dir_link(tree, t))
+        {
+            continue;
+        }
+        if let Some((through, why)) = escape {
+            out.push(Finding::new(
+                span.location.clone(),
+                format!("cited path `{claim}` goes through `{through}`, {why}"),
+                "cite a path inside the repository; shipgate never follows symlinks out of the root",
+            ));
+            continue;
+        }
+        out.push(Finding::new(
+            span.location.clone(),
+            if tried.len() == 1 && tried[0] == claim {
+                format!(
+                    "`{claim}` is cited as a repository path, but no such file or directory exists"
+                )
+            } else {
+                format!(
+                    "`{claim}` is cited as a repository path, but {} does not exist",
+                    tried
+                        .iter()
+                        .map(|t| format!("`{t}`"))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                )
+            },
+            "restore the file, update the path to where it lives now, or drop the claim",
+        ));
+    }
+}
+
+fn join(dir: &str, seg: &str) -> String {
+    if dir.is_empty() {
+        seg.to_string()
+    } else {
+        format!("{dir}/{seg}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_claim_shapes() {
+        for yes in [
+            "test/gate/x_test.exs",
+            "docs/",
+            ".github/workflows/release.yml",
+            "./scripts/run.sh",
+            "../README.md",
+            "src/main.rs:42",
+            "src/lib.rs#L10-L20",
+            "sdk/nodejs/package.json",
+        ] {
+            assert!(path_claim(yes).is_some(), "{yes} should be a claim");
+        }
+        assert_eq!(path_claim("src/main.rs:42:7"), Some("src/main.rs"));
+        for no in [
+            "mix ci",
+            "hex-publish",
+            "release.yml",
+            "cargo run --example demo",
+            "@scope/pkg",
+            "https://example.com/a/b",
+            "git@github.com:o/r",
+            "src/**/*.rs",
+            "docs/*.md",
+            "path/to/file",
+            "<owner>/<repo>",
+            "${{ github.repository }}/x",
+            "/verify",
+            "/etc/passwd",
+            "audience:/audiences:",
+            "--out=dist/x",
+            "~/.config/x",
+            "a/b c",
+            "foo/{a,b}",
+            "…/x",
+            "../",
+            "x/.../y",
+            "KEY=a/b",
+        ] {
+            assert!(path_claim(no).is_none(), "{no} should not be a claim");
+        }
+    }
+
+    #[test]
+    fn examples_and_placeholders_are_not_claims() {
+        let t = "Add a step to your workflow file (e.g.\n`.github/workflows/main.yml`).";
+        assert!(is_example(t, t.find('`').unwrap()));
+        let t = "Define a new file at `src/audit/x.rs`.";
+        assert!(!is_example(t, t.find('`').unwrap()));
+        // A marker in an earlier sentence does not carry over; "e.g." alone is no marker.
+        let t = "Set up your tools. The proof is `test/a_test.exs`.";
+        assert!(!is_example(t, t.find('`').unwrap()));
+        let t = "Options live in their own modules (e.g.,\n`src/rules/x/settings.rs`).";
+        assert!(!is_example(t, t.find('`').unwrap()));
+        assert!(path_claim("src/audit/my_new_audit.rs").is_none());
+        assert!(path_claim("src/foo.rs").is_none());
+        assert!(path_claim("src/food.rs").is_some());
+    }
+
+    #[test]
+    fn normalize_stays_inside() {
+        assert_eq!(
+            normalize("docs", "../src/a.rs").as_deref(),
+            Some("src/a.rs")
+        );
+        assert_eq!(normalize("docs", "/src/a.rs").as_deref(), Some("src/a.rs"));
+        assert_eq!(
+            normalize("docs/x", "./y.md").as_deref(),
+            Some("docs/x/y.md")
+        );
+        assert_eq!(normalize("", "../x"), None);
+        assert_eq!(normalize("docs", "../../x"), None);
+    }
+
+    #[test]
+    fn schemes_and_templates() {
+        assert!(has_scheme("https://x"));
+        assert!(has_scheme("mailto:a@b"));
+        assert!(!has_scheme("docs/a.md"));
+        assert!(!has_scheme("a.md#b:c"));
+        assert!(is_issue_template(".github/ISSUE_TEMPLATE/bug.md"));
+        assert!(is_issue_template(".github/pull_request_template.md"));
+        assert!(!is_issue_template("docs/guide.md"));
+        assert!(is_line_anchor("L10-L20"));
+        assert!(!is_line_anchor("links"));
+    }
+}

@@ -1,0 +1,669 @@
+//! `docs-workflow-agreement`: trusted-publisher settings written in the docs
+//! (workflow file, environment, repository, owner) match the workflows.
+
+use super::{BuiltIn, Context, Meta, Outcome};
+use crate::finding::{Finding, Location, Severity};
+use crate::repo::Tree;
+use crate::repo::markdown::{self, MarkdownDoc};
+use crate::workflow::WorkflowFile;
+use crate::workflow::oidc::job_holds_id_token;
+use github_actions_models::common::Uses;
+use github_actions_models::workflow::Job;
+use github_actions_models::workflow::job::DeploymentEnvironment;
+
+pub static CHECK: BuiltIn = BuiltIn {
+    meta: Meta {
+        id: "docs-workflow-agreement",
+        title: "Trusted-publisher settings in the docs match the workflows",
+        severity: Severity::Block,
+        lanes: &[],
+        rationale: "A trusted publisher on PyPI, npm, crates.io or RubyGems is a record typed \
+            into the registry's web form: owner, repository, workflow filename, environment. \
+            The workflow's OIDC token has to match every field, and when one disagrees the \
+            registry answers with a bare 404 or 'no trusted publisher matches'. The runbook that \
+            tells a maintainer what to type is the only copy of those values in the repository, \
+            so it must agree with the workflows. In Markdown documents that mention trusted \
+            publishing, a publisher or OIDC, shipgate reads `Key: value` prose and list items, \
+            key/value tables and tables whose header names the keys (values may be in \
+            backticks; 'leave blank' states no value). Where a workflow filename is stated, \
+            `.github/workflows/<name>` must exist and publish (a job holding `id-token: write` \
+            counts), the stated environment must be one its publishing job uses (or, if the \
+            file is missing, one any publishing job uses), and a stated repository or owner \
+            must agree with the GitHub repository the manifests name.",
+        passes: "- Workflow filename: `release.yml`\n- Environment: `pypi`\n\
+            (and .github/workflows/release.yml has a publishing job with `environment: pypi`)",
+        fails: "- Workflow filename: `release.yml`\n- Environment: `release`\n\
+            (but the package is published from deploy.yml with `environment: npm`)",
+        fix: "Make the runbook state what the workflow does (and what the registry's trusted \
+            publisher is configured with), or rename the workflow or environment to match. \
+            After changing either, update the registry's trusted-publisher record too.",
+        params: &[],
+    },
+    run,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Field {
+    Workflow,
+    Environment,
+    Repository,
+    Owner,
+}
+
+/// One setting stated in a document.
+#[derive(Debug, Clone)]
+pub(crate) struct Stated {
+    pub field: Field,
+    pub value: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+fn field_of(key: &str) -> Option<Field> {
+    // Emphasis and code marks go; so does a parenthesised aside
+    // ("Environment name (optional but recommended)").
+    let mut k = String::new();
+    let mut depth = 0usize;
+    for c in key.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            '*' | '_' | '`' => {}
+            c if depth == 0 => k.push(c),
+            _ => {}
+        }
+    }
+    let k = k.to_lowercase();
+    let k = k.split_whitespace().collect::<Vec<_>>().join(" ");
+    Some(match k.as_str() {
+        "workflow" | "workflow name" | "workflow filename" | "workflow file"
+        | "workflow file name" => Field::Workflow,
+        "environment" | "environment name" | "github environment" => Field::Environment,
+        "repository" | "repository name" | "repo" | "repo name" => Field::Repository,
+        "owner"
+        | "organization"
+        | "organization or user"
+        | "user or organization"
+        | "organization/user"
+        | "org or user"
+        | "repository owner"
+        | "organization or user name" => Field::Owner,
+        _ => return None,
+    })
+}
+
+/// Words that state a field is left blank ("Environment: leave blank").
+fn is_blank_word(v: &str) -> bool {
+    let v = v.to_lowercase();
+    let v = v.trim_matches(|c: char| !c.is_alphanumeric() && c != '/');
+    matches!(
+        v,
+        "leave"
+            | "blank"
+            | "empty"
+            | "none"
+            | "n/a"
+            | "na"
+            | "unset"
+            | "omit"
+            | "omitted"
+            | "optional"
+            | "any"
+            | "留空"
+            | "空"
+    ) || v.is_empty()
+}
+
+/// The value at the start of `rest`: the first code span if it starts with
+/// one, else the first word; with its byte offset in `rest`.
+fn value_at(rest: &str) -> Option<(String, usize)> {
+    let lead = rest.len() - rest.trim_start_matches([' ', '\t', '*', '_']).len();
+    let r = &rest[lead..];
+    if let Some(inner) = r.strip_prefix('`') {
+        let end = inner.find('`')?;
+        let v = inner[..end].trim();
+        return (!is_blank_word(v)).then(|| (v.to_string(), lead + 1));
+    }
+    let word: &str = r.split_whitespace().next()?;
+    let v = word.trim_matches(|c: char| {
+        matches!(
+            c,
+            '.' | ',' | ';' | ')' | '(' | '[' | ']' | '*' | '_' | '"' | '\''
+        )
+    });
+    if is_blank_word(v) || v == "—" || v == "-" {
+        return None;
+    }
+    let off = lead + r.find(v).unwrap_or(0);
+    Some((v.to_string(), off))
+}
+
+/// Settings stated in a Markdown document, grouped into records (one per
+/// stated publisher): `Key: value` prose and list items, two-column
+/// key/value tables, and tables whose header row names the keys. Code blocks
+/// are not statements.
+pub(crate) fn stated_settings(doc: &MarkdownDoc) -> Vec<Vec<Stated>> {
+    let text: &str = &doc.file.text;
+    // (byte offset, field, value)
+    let mut found: Vec<(usize, Field, String)> = Vec::new();
+    for table in &doc.tables {
+        let header: Vec<Option<Field>> = table
+            .rows
+            .first()
+            .map(|r| r.iter().map(|c| field_of(&c.source)).collect())
+            .unwrap_or_default();
+        if header.iter().filter(|f| f.is_some()).count() >= 2 {
+            for row in table.rows.iter().skip(1) {
+                for (cell, field) in row.iter().zip(&header) {
+                    if let Some(f) = field
+                        && let Some((v, off)) = value_at(&cell.source)
+                    {
+                        found.push((cell.offset + off, *f, v));
+                    }
+                }
+            }
+        } else {
+            for row in &table.rows {
+                if let [key, value, ..] = row.as_slice()
+                    && let Some(f) = field_of(&key.source)
+                    && let Some((v, off)) = value_at(&value.source)
+                {
+                    found.push((value.offset + off, f, v));
+                }
+            }
+        }
+    }
+    let mut starts: Vec<usize> = vec![0];
+    starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    for (i, &start) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(text.len());
+        let raw = text[start..end].trim_end_matches(['\n', '\r']);
+        if raw.trim().is_empty() || doc.in_code_block(start) || doc.in_table(start) {
+            continue;
+        }
+        let body = strip_marker(raw);
+        let body_start = start + (raw.len() - body.len());
+        let Some(colon) = body.find(':') else {
+            continue;
+        };
+        let Some(f) = field_of(&body[..colon]) else {
+            continue;
+        };
+        if let Some((v, off)) = value_at(&body[colon + 1..]) {
+            found.push((body_start + colon + 1 + off, f, v));
+            continue;
+        }
+        // "Key:" with the value alone on the next non-blank line.
+        let next = starts[i + 1..]
+            .iter()
+            .take(2)
+            .map(|&s| (s, text[s..].split('\n').next().unwrap_or("")))
+            .find(|(_, l)| !l.trim().is_empty());
+        if let Some((nstart, nline)) = next
+            && !doc.in_code_block(nstart)
+        {
+            let nline = nline.trim_end_matches('\r');
+            let nt = strip_marker(nline);
+            if nt.split_whitespace().count() == 1
+                && let Some((v, off)) = value_at(nt)
+            {
+                found.push((nstart + (nline.len() - nt.len()) + off, f, v));
+            }
+        }
+    }
+    found.sort_by_key(|(off, _, _)| *off);
+    found.dedup_by_key(|(off, _, _)| *off);
+
+    // Group: a heading, a gap of more than six lines, or a second workflow
+    // starts a new record.
+    let section_of = |off: usize| doc.headings.partition_point(|h| h.section.start <= off);
+    let mut records: Vec<Vec<Stated>> = Vec::new();
+    let mut cur: Vec<Stated> = Vec::new();
+    let mut last: Option<(usize, usize)> = None; // (section, line)
+    for (off, field, value) in found {
+        let (line, column) = doc.file.lines.position(text, off);
+        let section = section_of(off);
+        let split = last.is_some_and(|(s, l)| s != section || line > l + 6)
+            || (field == Field::Workflow && cur.iter().any(|c| c.field == Field::Workflow));
+        if split && !cur.is_empty() {
+            records.push(std::mem::take(&mut cur));
+        }
+        last = Some((section, line));
+        cur.push(Stated {
+            field,
+            value,
+            line,
+            column,
+        });
+    }
+    if !cur.is_empty() {
+        records.push(cur);
+    }
+    records
+}
+
+/// Drops a list marker, blockquote marker or numbering from the start of a line.
+fn strip_marker(mut s: &str) -> &str {
+    loop {
+        let t = s.trim_start();
+        if let Some(r) = t
+            .strip_prefix("- ")
+            .or_else(|| t.strip_prefix("* "))
+            .or_else(|| t.strip_prefix("+ "))
+            .or_else(|| t.strip_prefix('>'))
+            .or_else(|| t.strip_prefix("[ ] "))
+            .or_else(|| t.strip_prefix("[x] "))
+        {
+            s = r;
+            continue;
+        }
+        let digits = t.chars().take_while(|c| c.is_ascii_digit()).count();
+        if digits > 0
+            && let Some(r) = t[digits..]
+                .strip_prefix(". ")
+                .or_else(|| t[digits..].strip_prefix(") "))
+        {
+            s = r;
+            continue;
+        }
+        return t;
+    }
+}
+
+/// A publishing job and its environment (`None`: declares none; an
+/// expression counts as matching anything).
+#[derive(Clone)]
+struct PubJob {
+    workflow: String,
+    job: String,
+    env: Option<String>,
+}
+
+/// The publishing jobs of a workflow, following local reusable workflows it
+/// calls; `None` when it calls a remote one (shipgate cannot see it).
+fn publishing_jobs(
+    tree: &Tree,
+    wf: &WorkflowFile,
+    depth: usize,
+    oidc_fallback: bool,
+) -> Option<Vec<PubJob>> {
+    let mut out: Vec<PubJob> = wf
+        .release
+        .publishing_jobs()
+        .map(|r| PubJob {
+            workflow: wf.file_name().to_string(),
+            job: r.id.clone(),
+            env: wf.model.jobs.get(&r.id).and_then(|j| match j {
+                Job::NormalJob(n) => n.environment.as_ref().map(env_name),
+                Job::ReusableWorkflowCallJob(_) => None,
+            }),
+        })
+        .collect();
+    if out.is_empty() && oidc_fallback {
+        // Trusted publishing needs the OIDC token: a job that holds it may
+        // publish in a form shipgate does not recognise (`npm stage publish`,
+        // a changesets `publish:` script), so its environment counts too.
+        for (id, job) in wf.normal_jobs() {
+            if job_holds_id_token(&wf.model.permissions, &job.permissions) {
+                out.push(PubJob {
+                    workflow: wf.file_name().to_string(),
+                    job: id.to_string(),
+                    env: job.environment.as_ref().map(env_name),
+                });
+            }
+        }
+    }
+    for job in wf.model.jobs.values() {
+        let Job::ReusableWorkflowCallJob(call) = job else {
+            continue;
+        };
+        match &call.uses {
+            Uses::Local(l) if depth < 4 => {
+                let p = l.path.trim_start_matches("./");
+                if let Ok(inner) = tree.workflow(p) {
+                    out.extend(publishing_jobs(tree, &inner, depth + 1, oidc_fallback)?);
+                }
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+fn env_name(e: &DeploymentEnvironment) -> String {
+    match e {
+        DeploymentEnvironment::Name(n) => n.clone(),
+        DeploymentEnvironment::NameURL { name, .. } => name.clone(),
+    }
+}
+
+/// `(owner, name)` of the GitHub repository the manifests point at.
+fn repo_identity(tree: &Tree) -> Option<(String, String)> {
+    let mut urls: Vec<String> = Vec::new();
+    if tree.exists("package.json")
+        && let Ok(j) = tree.json("package.json")
+        && let Some(r) = j.root.get("repository")
+    {
+        if let Some(s) = r.as_str() {
+            urls.push(s.to_string());
+        } else if let Some(s) = r.get("url").and_then(|u| u.as_str()) {
+            urls.push(s.to_string());
+        }
+    }
+    if tree.exists("Cargo.toml")
+        && let Ok(t) = tree.toml("Cargo.toml")
+    {
+        for key in ["package.repository", "workspace.package.repository"] {
+            if let Some(s) = t.root.path(key).and_then(|n| n.as_str()) {
+                urls.push(s.to_string());
+            }
+        }
+    }
+    if tree.exists("pyproject.toml")
+        && let Ok(t) = tree.toml("pyproject.toml")
+        && let Some(u) = t.root.path("project.urls")
+    {
+        for e in u.entries() {
+            if let Some(s) = e.node.as_str() {
+                urls.push(s.to_string());
+            }
+        }
+    }
+    urls.iter().find_map(|u| github_slug(u))
+}
+
+fn github_slug(url: &str) -> Option<(String, String)> {
+    let rest = if let Some(r) = url.strip_prefix("github:") {
+        r
+    } else {
+        let i = url.find("github.com")?;
+        url[i + "github.com".len()..].trim_start_matches([':', '/'])
+    };
+    let mut parts = rest.split('/');
+    let owner = parts.next()?.trim();
+    let name = parts.next()?.trim().trim_end_matches(".git");
+    (!owner.is_empty() && !name.is_empty()).then(|| (owner.to_string(), name.to_string()))
+}
+
+fn run(cx: &Context<'_>) -> Outcome {
+    let default: Vec<&str> = cx
+        .tree
+        .paths()
+        .filter(|p| markdown::is_project_doc(p))
+        .collect();
+    let docs = match cx.select(default) {
+        Ok(p) => p,
+        Err(f) => return Outcome::Findings(vec![*f]),
+    };
+    let mut statements: Vec<(&str, Vec<Stated>)> = Vec::new();
+    for path in docs {
+        let Ok(doc) = cx.tree.markdown(path) else {
+            continue; // docs-links reports unreadable documents
+        };
+        if !about_trusted_publishing(&doc.file.text) {
+            continue;
+        }
+        for record in stated_settings(&doc) {
+            if record
+                .iter()
+                .any(|s| s.field == Field::Workflow && is_workflow_file(&s.value))
+            {
+                statements.push((path, record));
+            }
+        }
+    }
+    if statements.is_empty() {
+        return Outcome::Skip("no trusted-publisher settings stated in the docs".into());
+    }
+    let wfs = cx.workflows();
+    let mut out = wfs.broken.clone();
+    // Every publishing job in the repository; jobs holding the OIDC token
+    // stand in only when nothing recognisably publishes.
+    let mut all_pub: Vec<PubJob> = Vec::new();
+    for fallback in [false, true] {
+        for wf in &wfs.parsed {
+            if let Some(jobs) = publishing_jobs(cx.tree, wf, 0, fallback) {
+                all_pub.extend(jobs.into_iter().filter(|j| j.workflow == wf.file_name()));
+            }
+        }
+        if !all_pub.is_empty() {
+            break;
+        }
+    }
+    let publishing_files = {
+        let mut v: Vec<&str> = all_pub.iter().map(|j| j.workflow.as_str()).collect();
+        v.dedup();
+        v
+    };
+    let identity = repo_identity(cx.tree);
+    for (path, record) in &statements {
+        let at = |s: &Stated| Location::new(*path, s.line, s.column);
+        let wf_stated = record
+            .iter()
+            .find(|s| s.field == Field::Workflow && is_workflow_file(&s.value))
+            .expect("records are kept only with a workflow");
+        let name = wf_stated
+            .value
+            .rsplit('/')
+            .next()
+            .unwrap_or(&wf_stated.value);
+        let wf_path = format!(".github/workflows/{name}");
+        // The jobs the environment must match; None = cannot judge.
+        let candidates: Option<Vec<PubJob>> = if cx.tree.exists(&wf_path) {
+            match cx.tree.workflow(&wf_path) {
+                Err(_) => None, // reported among the broken workflows
+                Ok(wf) => match publishing_jobs(cx.tree, &wf, 0, true) {
+                    None => None,
+                    Some(jobs) if jobs.is_empty() => {
+                        out.push(Finding::new(
+                            at(wf_stated),
+                            format!(
+                                "docs name workflow `{name}` for trusted publishing, but {wf_path} has no publishing job{}",
+                                others(&publishing_files)
+                            ),
+                            "name the workflow that publishes, or move the publish step into the named workflow",
+                        ));
+                        Some(all_pub.clone())
+                    }
+                    Some(jobs) => Some(jobs),
+                },
+            }
+        } else {
+            out.push(Finding::new(
+                at(wf_stated),
+                format!(
+                    "docs name workflow `{name}` for trusted publishing, but {wf_path} does not exist{}",
+                    others(&publishing_files)
+                ),
+                "state the workflow filename that publishes (the registry matches it exactly), or rename the workflow",
+            ));
+            Some(all_pub.clone())
+        };
+        for s in record {
+            match s.field {
+                Field::Environment => {
+                    let Some(jobs) = &candidates else { continue };
+                    if jobs.is_empty() {
+                        continue;
+                    }
+                    let ok = jobs.iter().any(|j| match &j.env {
+                        Some(e) => e == &s.value || e.contains("${{"),
+                        None => false,
+                    });
+                    if !ok {
+                        let theirs: Vec<String> = jobs
+                            .iter()
+                            .map(|j| match &j.env {
+                                Some(e) => format!(
+                                    "job `{}` in {} uses environment `{e}`",
+                                    j.job, j.workflow
+                                ),
+                                None => format!(
+                                    "job `{}` in {} declares no environment",
+                                    j.job, j.workflow
+                                ),
+                            })
+                            .collect();
+                        out.push(Finding::new(
+                            at(s),
+                            format!(
+                                "docs say environment `{}`, but the publishing {}",
+                                s.value,
+                                theirs.join("; ")
+                            ),
+                            "make the doc (and the registry's trusted publisher) name the environment the publishing job uses; the OIDC claim carries it and must match exactly",
+                        ));
+                    }
+                }
+                Field::Repository => {
+                    if s.value.contains("://")
+                        || s.value.contains("github.com")
+                        || s.value.contains("npmjs.com")
+                    {
+                        out.push(Finding::new(
+                            at(s),
+                            format!("docs give the trusted publisher's repository as the URL `{}`; registries match the bare repository name{}", s.value,
+                                identity.as_ref().map(|(_, n)| format!(" (`{n}`)")).unwrap_or_default()),
+                            "state the repository name only, without owner prefix or URL",
+                        ));
+                        continue;
+                    }
+                    if let Some((owner, repo)) = &identity {
+                        let doc_name = s.value.rsplit('/').next().unwrap_or(&s.value);
+                        let doc_owner = s.value.split_once('/').map(|(o, _)| o);
+                        if !doc_name.eq_ignore_ascii_case(repo)
+                            || doc_owner.is_some_and(|o| !o.eq_ignore_ascii_case(owner))
+                        {
+                            out.push(Finding::new(
+                                at(s),
+                                format!("docs say repository `{}`, but the manifests name the GitHub repository `{owner}/{repo}`", s.value),
+                                "state the repository the workflow runs in; the OIDC claim carries it",
+                            ));
+                        }
+                    }
+                }
+                Field::Owner => {
+                    if let Some((owner, repo)) = &identity
+                        && !s.value.trim_start_matches('@').eq_ignore_ascii_case(owner)
+                    {
+                        out.push(Finding::new(
+                            at(s),
+                            format!("docs say owner `{}`, but the manifests name the GitHub repository `{owner}/{repo}`", s.value),
+                            "state the owner (user or organization) the repository lives under",
+                        ));
+                    }
+                }
+                Field::Workflow => {}
+            }
+        }
+    }
+    Outcome::Findings(out)
+}
+
+/// Whether a document talks about trusted publishing at all; settings in
+/// other documents ("Workflow file: ci.yml" in a CI overview) are not
+/// publisher records.
+fn about_trusted_publishing(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    ["trusted publish", "trusted-publish", "publisher", "oidc"]
+        .iter()
+        .any(|k| lower.contains(k))
+}
+
+fn is_workflow_file(v: &str) -> bool {
+    let v = v.to_ascii_lowercase();
+    (v.ends_with(".yml") || v.ends_with(".yaml")) && !v.contains(' ')
+}
+
+fn others(files: &[&str]) -> String {
+    match files {
+        [] => " (and no workflow in the repository publishes)".into(),
+        fs => format!(
+            "; the repository publishes from {}",
+            fs.iter()
+                .map(|f| format!("`{f}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(t: &str) -> MarkdownDoc {
+        MarkdownDoc::parse(
+            "d.md",
+            std::sync::Arc::new(crate::repo::TextFile {
+                text: t.into(),
+                lines: crate::repo::text::LineIndex::new(t),
+            }),
+        )
+    }
+
+    fn fields(t: &str) -> Vec<(Field, String, usize)> {
+        stated_settings(&doc(t))
+            .into_iter()
+            .flatten()
+            .map(|s| (s.field, s.value, s.line))
+            .collect()
+    }
+
+    #[test]
+    fn list_prose_and_tables() {
+        let t = "# PyPI\n\n- PyPI Project Name: `x`\n- **Owner:** acme\n- Repository name: `tool`\n   - Workflow filename: `release.yml` (the filename)\n   - Environment name: release\n";
+        assert_eq!(
+            fields(t),
+            vec![
+                (Field::Owner, "acme".into(), 4),
+                (Field::Repository, "tool".into(), 5),
+                (Field::Workflow, "release.yml".into(), 6),
+                (Field::Environment, "release".into(), 7),
+            ]
+        );
+        let t = "| Field | Value |\n|---|---|\n| Workflow filename | `deploy.yml` |\n| Environment | npm |\n";
+        assert_eq!(
+            fields(t),
+            vec![
+                (Field::Workflow, "deploy.yml".into(), 3),
+                (Field::Environment, "npm".into(), 4),
+            ]
+        );
+        let t = "| Owner | Repository | Workflow | Environment |\n|--|--|--|--|\n| acme | tool | release.yml | pypi |\n";
+        assert_eq!(fields(t).len(), 4);
+        // Value on the next line (rendered-form copies).
+        let t = "- Workflow filename:\n  `release.yml`\n";
+        assert_eq!(fields(t), vec![(Field::Workflow, "release.yml".into(), 2)]);
+        // Fenced code is not a statement.
+        assert!(fields("```\nEnvironment: prod\n```\n").is_empty());
+        // Blank values and asides in the key.
+        let t = "- Environment name: leave blank\n- Environment: _(leave empty)_\n- Environment name (optional but recommended): `npm`\n- Organization/user: `Acme`\n";
+        assert_eq!(
+            fields(t),
+            vec![
+                (Field::Environment, "npm".into(), 3),
+                (Field::Owner, "Acme".into(), 4)
+            ]
+        );
+    }
+
+    #[test]
+    fn records_split_on_new_workflow() {
+        let t = "- Workflow filename: `a.yml`\n- Environment name: `testpypi`\n- Workflow filename: `a.yml`\n- Environment name: `pypi`\n";
+        assert_eq!(stated_settings(&doc(t)).len(), 2);
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(
+            github_slug("git+https://github.com/acme/tool.git"),
+            Some(("acme".into(), "tool".into()))
+        );
+        assert_eq!(
+            github_slug("github:acme/tool"),
+            Some(("acme".into(), "tool".into()))
+        );
+        assert_eq!(github_slug("https://gitlab.com/a/b"), None);
+    }
+}

@@ -1,0 +1,396 @@
+//! CLI tests for the docs-and-repository checks and the text/file evaluators,
+//! over the fixture trees in `fixtures/<check-id>/`.
+
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::Command;
+
+fn fixture(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel)
+}
+
+/// Runs `shipgate check <fixture> --only <id> --format json`; returns the exit
+/// code and the check's report entry.
+fn check(rel: &str, id: &str) -> (i32, Value) {
+    let out = Command::new(env!("CARGO_BIN_EXE_shipgate"))
+        .arg("check")
+        .arg(fixture(rel))
+        .args(["--only", id, "--format", "json"])
+        .output()
+        .expect("shipgate runs");
+    let code = out.status.code().expect("exit code");
+    assert_ne!(code, 101, "panic: {}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let entry = report["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("{id} not in report: {report}"))
+        .clone();
+    (code, entry)
+}
+
+/// `(path, line, message)` of each finding.
+fn findings(entry: &Value) -> Vec<(String, u64, String)> {
+    entry["findings"]
+        .as_array()
+        .map(|fs| {
+            fs.iter()
+                .map(|f| {
+                    (
+                        f["path"].as_str().unwrap_or_default().to_string(),
+                        f["line"].as_u64().unwrap_or_default(),
+                        f["message"].as_str().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn assert_pass(rel: &str, id: &str) {
+    let (code, entry) = check(rel, id);
+    assert_eq!(entry["verdict"], "pass", "{rel}: {entry}");
+    assert_eq!(code, 0);
+}
+
+fn finding_at<'a>(
+    fs: &'a [(String, u64, String)],
+    path: &str,
+    line: u64,
+    needle: &str,
+) -> &'a (String, u64, String) {
+    fs.iter()
+        .find(|(p, l, m)| p == path && *l == line && m.contains(needle))
+        .unwrap_or_else(|| panic!("no finding at {path}:{line} containing {needle:?}: {fs:#?}"))
+}
+
+// ---------------------------------------------------------------- docs-links
+
+#[test]
+fn docs_links_good_tree_passes() {
+    // Commands, bare file names, `dist/`, `@scope/pkg`, placeholders, globs,
+    // `../../issues`, issue-template links and vendored docs raise nothing.
+    assert_pass("docs-links/good", "docs-links");
+}
+
+#[test]
+fn docs_links_missing_cited_path_links_anchors_and_escapes_block() {
+    let (code, entry) = check("docs-links/bad", "docs-links");
+    assert_eq!(code, 1);
+    assert_eq!(entry["verdict"], "block");
+    let fs = findings(&entry);
+    let f = finding_at(
+        &fs,
+        "docs/support.md",
+        5,
+        "test/integration/onboarding_e2e_test.exs",
+    );
+    assert!(f.2.contains("no such file"), "{}", f.2);
+    finding_at(&fs, "docs/support.md", 9, "releasing.md");
+    finding_at(&fs, "docs/support.md", 9, "#no-such-heading");
+    finding_at(&fs, "docs/support.md", 10, "image `img/flow.png`");
+    finding_at(&fs, "docs/support.md", 10, "outside the repository root");
+    finding_at(&fs, "docs/support.md", 10, "symlink that leaves the root");
+    // A code span that is a link's text is not reported twice.
+    let l12: Vec<_> = fs.iter().filter(|(_, l, _)| *l == 12).collect();
+    assert_eq!(l12.len(), 1, "{fs:#?}");
+    assert!(l12[0].2.contains("link `runbook.md`"));
+    // The existing cited file and the commands on line 7 are not findings.
+    assert!(!fs.iter().any(|(_, l, _)| *l == 6 || *l == 7), "{fs:#?}");
+    assert_eq!(fs.len(), 7, "{fs:#?}");
+}
+
+#[test]
+fn docs_links_invalid_utf8_is_a_warning_not_a_crash() {
+    let (code, entry) = check("docs-links/bad-utf8", "docs-links");
+    assert_eq!(code, 0);
+    assert_eq!(entry["verdict"], "warn");
+    let fs = findings(&entry);
+    finding_at(&fs, "README.md", 4, "invalid UTF-8");
+}
+
+// --------------------------------------------------- docs-workflow-agreement
+
+#[test]
+fn docs_workflow_agreement_mismatch_blocks_at_both_doc_lines() {
+    let (code, entry) = check("docs-workflow-agreement/bad", "docs-workflow-agreement");
+    assert_eq!(code, 1);
+    assert_eq!(entry["verdict"], "block");
+    let fs = findings(&entry);
+    assert_eq!(fs.len(), 2, "{fs:#?}");
+    let wf = finding_at(&fs, "docs/release-secrets.md", 10, "release.yml");
+    assert!(wf.2.contains("deploy.yml"), "{}", wf.2);
+    let env = finding_at(&fs, "docs/release-secrets.md", 11, "`release`");
+    assert!(env.2.contains("`npm`"), "{}", env.2);
+}
+
+#[test]
+fn docs_workflow_agreement_matching_runbook_passes() {
+    // List and table forms, two publishers (testpypi, pypi) in one workflow.
+    assert_pass("docs-workflow-agreement/good", "docs-workflow-agreement");
+}
+
+#[test]
+fn docs_workflow_agreement_blank_environment_and_unrecognised_publish_pass() {
+    // "Environment: leave blank" states no environment; a changesets job that
+    // holds the OIDC token counts as the publisher.
+    assert_pass(
+        "docs-workflow-agreement/good-blank",
+        "docs-workflow-agreement",
+    );
+}
+
+#[test]
+fn docs_workflow_agreement_repository_url_and_owner_disagree() {
+    let (code, entry) = check(
+        "docs-workflow-agreement/bad-repository",
+        "docs-workflow-agreement",
+    );
+    assert_eq!(code, 1);
+    let fs = findings(&entry);
+    assert_eq!(fs.len(), 2, "{fs:#?}");
+    finding_at(&fs, "RELEASING.md", 7, "owner `acme-labs`");
+    finding_at(&fs, "RELEASING.md", 7, "bare repository name");
+}
+
+#[test]
+fn docs_workflow_agreement_skips_without_statements() {
+    let (_, entry) = check("docs-links/good", "docs-workflow-agreement");
+    assert_eq!(entry["verdict"], "skip");
+}
+
+// ----------------------------------------------------------- security-policy
+
+#[test]
+fn security_policy_with_private_route_passes() {
+    assert_pass("security-policy/good", "security-policy");
+}
+
+#[test]
+fn security_policy_without_route_or_file_warns() {
+    for (rel, needle) in [
+        ("security-policy/bad", "names no private reporting route"),
+        ("security-policy/missing", "no SECURITY.md"),
+    ] {
+        let (code, entry) = check(rel, "security-policy");
+        assert_eq!(code, 0, "a warn does not fail the run");
+        assert_eq!(entry["verdict"], "warn", "{rel}");
+        let fs = findings(&entry);
+        assert_eq!(fs.len(), 1);
+        finding_at(&fs, "SECURITY.md", 1, needle);
+    }
+}
+
+// ------------------------------------------------------- codeowners-workflows
+
+#[test]
+fn codeowners_covering_workflows_passes() {
+    assert_pass("codeowners-workflows/good", "codeowners-workflows");
+}
+
+#[test]
+fn codeowners_unowned_workflows_warn() {
+    let (_, entry) = check("codeowners-workflows/bad", "codeowners-workflows");
+    assert_eq!(entry["verdict"], "warn");
+    let fs = findings(&entry);
+    assert_eq!(fs.len(), 2, "{fs:#?}");
+    finding_at(
+        &fs,
+        ".github/workflows/release.yml",
+        1,
+        "no CODEOWNERS rule",
+    );
+    // The owner-less last match un-owns ci.yml: reported at that line.
+    finding_at(&fs, "CODEOWNERS", 3, "names no owner");
+}
+
+#[test]
+fn codeowners_line_without_valid_owner_is_skipped_like_github_does() {
+    let (_, entry) = check("codeowners-workflows/bad-owner", "codeowners-workflows");
+    assert_eq!(entry["verdict"], "warn");
+    let fs = findings(&entry);
+    assert_eq!(fs.len(), 1, "{fs:#?}");
+    finding_at(&fs, ".github/CODEOWNERS", 2, "no valid owner");
+}
+
+#[test]
+fn codeowners_missing_file_warns() {
+    let (_, entry) = check("codeowners-workflows/missing", "codeowners-workflows");
+    assert_eq!(entry["verdict"], "warn");
+    finding_at(
+        &findings(&entry),
+        ".github/CODEOWNERS",
+        1,
+        "no CODEOWNERS file",
+    );
+}
+
+// ------------------------------------------------------------ ci-equivalence
+
+#[test]
+fn ci_equivalence_mix_alias_missing_command_blocks() {
+    let (code, entry) = check("ci-equivalence/bad", "ci-equivalence");
+    assert_eq!(code, 1);
+    let fs = findings(&entry);
+    // Only test.phase3 is missing: the nightly (schedule) run does not count,
+    // and qa is covered through its expansion.
+    assert_eq!(fs.len(), 1, "{fs:#?}");
+    finding_at(&fs, "mix.exs", 16, "mix test.phase3");
+}
+
+#[test]
+fn ci_equivalence_matrix_and_reusable_workflow_pass() {
+    assert_pass("ci-equivalence/good", "ci-equivalence");
+}
+
+#[test]
+fn ci_equivalence_npm_script_missing_piece_blocks() {
+    let (code, entry) = check("ci-equivalence/bad-npm", "ci-equivalence");
+    assert_eq!(code, 1);
+    let fs = findings(&entry);
+    assert_eq!(fs.len(), 1, "{fs:#?}");
+    // Reported at the gate's line, naming the script and the step CI skips.
+    let f = finding_at(&fs, "package.json", 8, "npm run typecheck");
+    assert!(f.2.contains("tsc --noEmit"), "{}", f.2);
+}
+
+#[test]
+fn ci_equivalence_ci_running_the_gate_itself_passes() {
+    assert_pass("ci-equivalence/good-make", "ci-equivalence");
+}
+
+#[test]
+fn ci_equivalence_policy_gate_reports_at_policy_line() {
+    let (code, entry) = check("ci-equivalence/policy-gate", "ci-equivalence");
+    assert_eq!(code, 1);
+    let fs = findings(&entry);
+    assert_eq!(fs.len(), 1, "{fs:#?}");
+    finding_at(&fs, "shipgate.toml", 4, "cargo test --all-features");
+}
+
+#[test]
+fn ci_equivalence_justfile_with_narrowing_flags_passes() {
+    // `mix test --stale` in the gate is covered by CI's full `mix test`;
+    // `echo` is not a check.
+    assert_pass("ci-equivalence/good-just", "ci-equivalence");
+}
+
+#[test]
+fn ci_equivalence_looks_through_shell_wrappers_and_aliases() {
+    // `cmd sh -lc 'mix lint'` is `mix lint`, covered by CI running both of its steps.
+    assert_pass("ci-equivalence/good-wrapped", "ci-equivalence");
+}
+
+#[test]
+fn ci_equivalence_skips_when_ci_is_not_github_actions() {
+    let (code, entry) = check("ci-equivalence/other-ci", "ci-equivalence");
+    assert_eq!(code, 0);
+    assert_eq!(entry["verdict"], "skip", "{entry}");
+}
+
+#[test]
+fn ci_equivalence_skips_without_gate() {
+    let (_, entry) = check("security-policy/missing", "ci-equivalence");
+    assert_eq!(entry["verdict"], "skip");
+}
+
+// ---------------------------------------------------------------- evaluators
+
+#[test]
+fn text_forbids_blocks_at_the_doc_line() {
+    let (code, entry) = check("text-forbids/bad", "no-certification-claims");
+    assert_eq!(code, 1);
+    let fs = findings(&entry);
+    assert_eq!(fs.len(), 2, "{fs:#?}");
+    finding_at(&fs, "docs/guides/posture.md", 5, "FAPI certified");
+    finding_at(&fs, "docs/guides/posture.md", 5, "Full CIAM");
+}
+
+#[test]
+fn text_forbids_passes_outside_its_files() {
+    assert_pass("text-forbids/good", "no-certification-claims");
+}
+
+#[test]
+fn text_contains_respects_the_section() {
+    assert_pass("text-contains/good", "preflight-documented");
+    let (code, entry) = check("text-contains/bad", "preflight-documented");
+    assert_eq!(code, 1);
+    let fs = findings(&entry);
+    // The text is in the file, but under another heading.
+    assert_eq!(fs.len(), 1, "{fs:#?}");
+    finding_at(
+        &fs,
+        "docs/maintainer-release.md",
+        3,
+        "mix release.preflight",
+    );
+}
+
+#[test]
+fn file_exists_and_absent() {
+    assert_pass("file-exists/good", "support-contract");
+    let (_, entry) = check("file-exists/bad", "support-contract");
+    assert_eq!(entry["verdict"], "block");
+    let fs = findings(&entry);
+    assert_eq!(fs.len(), 2, "{fs:#?}");
+    finding_at(&fs, "shipgate.toml", 4, "docs/supported-surface.md");
+
+    assert_pass("file-absent/good", "no-npmrc-token");
+    let (_, entry) = check("file-absent/bad", "no-npmrc-token");
+    assert_eq!(entry["verdict"], "block");
+    let fs = findings(&entry);
+    finding_at(&fs, ".npmrc", 1, ".npmrc");
+    finding_at(&fs, ".github/signing.pem", 1, "**/*.pem");
+}
+
+#[test]
+fn bad_regex_is_exit_2_at_its_line() {
+    let out = Command::new(env!("CARGO_BIN_EXE_shipgate"))
+        .arg("check")
+        .arg(fixture("policy-errors/bad-regex"))
+        .output()
+        .expect("shipgate runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("shipgate.toml:6"), "{err}");
+    assert!(err.contains("invalid regex"), "{err}");
+}
+
+#[test]
+fn explain_and_list_know_the_docs_checks() {
+    let out = Command::new(env!("CARGO_BIN_EXE_shipgate"))
+        .arg("list")
+        .output()
+        .expect("shipgate runs");
+    let list = String::from_utf8_lossy(&out.stdout);
+    for id in [
+        "docs-links",
+        "docs-workflow-agreement",
+        "security-policy",
+        "codeowners-workflows",
+        "ci-equivalence",
+        "text.contains",
+        "text.forbids",
+        "file.exists",
+        "file.absent",
+    ] {
+        assert!(list.contains(id), "{id} missing from list:\n{list}");
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_shipgate"))
+        .args(["explain", "ci-equivalence"])
+        .output()
+        .expect("shipgate runs");
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("gate"));
+}
