@@ -7,8 +7,7 @@ use crate::policy::CustomCheck;
 use serde::de::DeserializeOwned;
 
 pub mod facts_equal;
-mod file_absent;
-mod file_exists;
+mod file_rule;
 mod job_runs;
 mod settings_environment;
 mod text_contains;
@@ -34,8 +33,8 @@ pub static EVALUATORS: &[&Evaluator] = &[
     &settings_environment::EVALUATOR,
     &text_contains::EVALUATOR,
     &text_forbids::EVALUATOR,
-    &file_exists::EVALUATOR,
-    &file_absent::EVALUATOR,
+    &file_rule::EXISTS,
+    &file_rule::ABSENT,
 ];
 
 pub fn find(name: &str) -> Option<&'static Evaluator> {
@@ -47,6 +46,24 @@ pub fn default_lanes(name: &str) -> &'static [&'static str] {
     match name {
         "settings.environment" => settings_environment::DEFAULT_LANES,
         _ => &[],
+    }
+}
+
+/// The fail-closed outcome for parameters that validated at load time but
+/// cannot be read now (a bug, never expected).
+pub fn invalid_params(c: &CustomCheck) -> Outcome {
+    Outcome::Findings(vec![crate::finding::Finding::new(
+        c.location.clone(),
+        format!("[[check]] `{}`: its parameters cannot be read", c.id),
+        "fix the check's parameters",
+    )])
+}
+
+/// Where the policy declares `key` of a custom check (or the check itself).
+pub fn policy_location(c: &CustomCheck, key: &str) -> crate::finding::Location {
+    match c.param_lines.get(key) {
+        Some(line) => crate::finding::Location::new(c.location.path.clone(), *line, 1),
+        None => c.location.clone(),
     }
 }
 

@@ -29,7 +29,7 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
             )]);
         }
     };
-    let at = text_rule::policy_location(c, "files");
+    let at = super::policy_location(c, "files");
     let (scopes, mut out) = match text_rule::scopes(cx, &p, &at) {
         Ok(x) => x,
         Err(f) => return Outcome::Findings(vec![*f]),

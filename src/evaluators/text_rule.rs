@@ -157,11 +157,3 @@ pub fn scopes(
 fn is_binary(e: &crate::repo::FileError) -> bool {
     e.message.starts_with("binary content")
 }
-
-/// Where the policy declares `key` of this check (or the check itself).
-pub fn policy_location(c: &CustomCheck, key: &str) -> Location {
-    match c.param_lines.get(key) {
-        Some(line) => Location::new(c.location.path.clone(), *line, 1),
-        None => c.location.clone(),
-    }
-}
