@@ -13,6 +13,7 @@ mod actions_pinned;
 mod oidc_scope;
 mod publish_environment;
 mod secrets_in_environment;
+mod tree_contained;
 mod trusted_publishing;
 pub mod waivers;
 mod workflow_permissions;
@@ -60,6 +61,7 @@ pub static BUILTINS: &[&BuiltIn] = &[
     &publish_environment::CHECK,
     &trusted_publishing::CHECK,
     &secrets_in_environment::CHECK,
+    &tree_contained::CHECK,
 ];
 
 pub fn builtin(id: &str) -> Option<&'static BuiltIn> {
