@@ -8,7 +8,7 @@
 #
 # Benchmarks live here, never in timed tests. Needs bash, coreutils and
 # /usr/bin/time (GNU).
-set -euo pipefail
+set -eu
 cd "$(dirname "$0")/.."
 if [ -z "${SHIPGATE:-}" ]; then
     cargo build --release --bin shipgate >&2
@@ -18,7 +18,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 rep() { head -c "$2" /dev/zero | tr '\0' "$1"; }             # one byte, N times
-reps() { local s="$1" n="$2"; yes "$s" | head -n "$n" | tr -d '\n'; }  # a string, N times
+reps() { local s="$1" n="$2"; yes -- "$s" | head -n "$n" | tr -d '\n'; }  # a string, N times
 wf() { mkdir -p "$1/.github/workflows"; cat > "$1/.github/workflows/release.yml"; }
 REL='on: push
 permissions: {}

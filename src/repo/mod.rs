@@ -19,7 +19,7 @@ use text::LineIndex;
 
 /// Files larger than this are not read: a clear finding, not a hang.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
-/// Structured files (YAML, TOML, JSON) larger than this are not parsed.
+/// Structured files (YAML, TOML, JSON, Markdown) larger than this are not parsed.
 pub const MAX_PARSE_BYTES: usize = 8 * 1024 * 1024;
 
 /// Directories never walked.
@@ -422,6 +422,14 @@ impl Tree {
         e.markdown
             .get_or_init(|| {
                 let tf = self.text(rel)?;
+                // Parsed Markdown takes ~25 bytes of memory per byte of text
+                // (30 MB of links: 700 MB), so it shares the structured limit.
+                if tf.text.len() > MAX_PARSE_BYTES {
+                    return Err(FileError::at_file(
+                        rel,
+                        format!("too large to parse as Markdown (over {MAX_PARSE_BYTES} bytes)"),
+                    ));
+                }
                 Ok(Arc::new(markdown::MarkdownDoc::parse(rel, tf)))
             })
             .clone()
