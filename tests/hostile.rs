@@ -873,3 +873,29 @@ fn closed_stderr_is_not_a_crash() {
     // A policy error is exit 2, even when nobody can read the message.
     assert_eq!(status.code(), Some(2), "{status:?}");
 }
+
+#[cfg(unix)]
+#[test]
+fn fifos_are_never_opened() {
+    // Reading a FIFO blocks until someone writes: a hang, not a finding.
+    let t = tree();
+    let wfdir = t.path().join(".github/workflows");
+    std::fs::create_dir_all(&wfdir).unwrap();
+    let made = Command::new("mkfifo")
+        .arg(t.path().join("pipe"))
+        .arg(wfdir.join("direct.yml"))
+        .status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("mkfifo unavailable; skipped");
+        return;
+    }
+    std::os::unix::fs::symlink("../../pipe", wfdir.join("release.yml")).unwrap();
+    let (code, v) = check_json(t.path(), &[]);
+    assert_eq!(code, 1);
+    assert_blocks_at(&v, "workflow-permissions", WF, 1);
+    let f = &findings_at(&v, "workflow-permissions", WF)[0];
+    assert!(
+        f["message"].as_str().unwrap().contains("regular file"),
+        "{f:#}"
+    );
+}
