@@ -63,6 +63,7 @@ d="$work/wide"; {
     printf '    steps:\n      - run: cargo publish\n'
 } | wf "$d"; measure yaml-wide-alias-20k "$d"
 
+d="$work/yitems"; { printf '{on: push, jobs: {p: {runs-on: x, steps: [{run: cargo publish}]}}, x: ['; reps 'aaaa, ' 1300000; echo 'a]}'; } | wf "$d"; measure yaml-8MB-flow-items "$d"
 d="$work/yflow"; { echo 'on: push'; printf 'jobs: '; rep '[' 100000; echo; } | wf "$d"; measure yaml-100k-flow-seq "$d"
 d="$work/ymap"; { echo 'on: push'; printf 'jobs: '; reps '{a: ' 100000; echo; } | wf "$d"; measure yaml-100k-flow-map "$d"
 d="$work/yhide"; { echo "name: it's"; printf 'jobs: '; rep '[' 100000; echo; } | wf "$d"; measure yaml-100k-behind-apostrophe "$d"

@@ -899,3 +899,25 @@ fn fifos_are_never_opened() {
         "{f:#}"
     );
 }
+
+#[test]
+fn huge_flow_style_workflow_is_judged_fast() {
+    // tree-sitter-yaml spent 7 s and 560 MB on 2.4 MB of `[a, a, …]`; past
+    // a bound the workflow is judged without exact locations instead.
+    let t = tree();
+    let items = vec!["aaaa"; 200_000].join(", ");
+    let wf = format!(
+        "{{on: push, jobs: {{p: {{runs-on: x, steps: [{{run: cargo publish}}]}}}}, x: [{items}]}}\n"
+    );
+    write(t.path(), WF, &wf);
+    let start = Instant::now();
+    let (code, v) = check_json(t.path(), &[]);
+    assert_eq!(code, 1);
+    // Judged, not refused: the missing top-level permissions is the finding.
+    let f = &findings_at(&v, "workflow-permissions", WF)[0];
+    assert!(
+        f["message"].as_str().unwrap().contains("permissions"),
+        "{f:#}"
+    );
+    assert!(start.elapsed() < BUDGET, "{:?}", start.elapsed());
+}

@@ -8,7 +8,7 @@ pub mod script;
 pub mod secrets;
 
 use crate::finding::Location;
-use crate::repo::text::{LineIndex, yaml_nesting_depth};
+use crate::repo::text::{LineIndex, yaml_shape};
 use github_actions_models::common::expr::LoE;
 use github_actions_models::common::{Env, EnvValue};
 use github_actions_models::workflow::{Job, Workflow, job::NormalJob};
@@ -21,8 +21,15 @@ pub use publish::{JobRole, PublishStep, Registry, ReleaseFacts};
 /// yaml_serde's cost grows with the square of the flow depth (SPEC §5), and
 /// tree-sitter-yaml aborts the whole process (a C assertion, not a panic) once
 /// its indentation stack passes 253 levels, so the bound also covers
-/// indentation columns (see [`yaml_nesting_depth`]).
+/// indentation columns (see [`crate::repo::text::yaml_nesting_depth`]).
 pub const MAX_YAML_DEPTH: usize = 200;
+
+/// Past this many flow-collection items, exact locations are not computed:
+/// tree-sitter-yaml (behind yamlpath) costs ~15 µs and over 1 KB per flow
+/// item, so 8 MB of `[a, a, …]` would take a minute and gigabytes. The
+/// workflow is still judged; its findings point at the file instead of the
+/// line. Real workflows have tens of flow items.
+pub const MAX_FLOW_ITEMS_FOR_LOCATIONS: usize = 20_000;
 
 /// YAML nodes a workflow may expand to once aliases are followed. Anchors and
 /// aliases are legal in workflows, but a few lines of them can stand for
@@ -51,7 +58,8 @@ pub struct WorkflowError {
 
 impl WorkflowFile {
     pub fn parse(path: &str, text: Arc<str>) -> Result<WorkflowFile, WorkflowError> {
-        let depth = yaml_nesting_depth(&text);
+        let shape = yaml_shape(&text);
+        let depth = shape.depth;
         if depth > MAX_YAML_DEPTH {
             return Err(WorkflowError {
                 line: 1,
@@ -82,8 +90,13 @@ impl WorkflowFile {
                 });
             }
         };
-        // Locations are best effort: a document tree-sitter rejects still has a model.
-        let doc = Document::new(text.to_string()).ok();
+        // Locations are best effort: a document tree-sitter rejects (or that
+        // would cost it too much) still has a model.
+        let doc = if shape.flow_items <= MAX_FLOW_ITEMS_FOR_LOCATIONS {
+            Document::new(text.to_string()).ok()
+        } else {
+            None
+        };
         let release = ReleaseFacts::analyse(&model);
         Ok(WorkflowFile {
             path: path.to_string(),
