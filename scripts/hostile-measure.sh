@@ -70,6 +70,8 @@ d="$work/yhide"; { echo "name: it's"; printf 'jobs: '; rep '[' 100000; echo; } |
 d="$work/yseq"; { printf 'on: push\njobs:\n'; reps '- ' 100000; echo x; } | wf "$d"; measure yaml-100k-block-seq "$d"
 d="$work/yind"; { printf 'on: push\nx:\n'; for i in $(seq 1 5000); do printf '%*sa:\n' "$i" ''; done; } | wf "$d"; measure yaml-5k-indent-levels "$d"
 
+d="$work/jobs"; { printf 'on: push\njobs:\n'; for i in $(seq 1 20000); do printf '  j%d:\n    runs-on: x\n    permissions: write-all\n    steps:\n      - uses: a/b@v1\n      - run: cargo publish\n' "$i"; done; } | wf "$d"; measure yaml-20k-jobs-80k-findings "$d"
+
 d="$work/json"; mkdir -p "$d"; rep '[' 100000 > "$d/package.json"; reps '{"a": ' 100000 > "$d/.release-please-manifest.json"
 echo "$REL" | wf "$d"; measure json-100k-deep "$d"
 d="$work/toml"; mkdir -p "$d"; { printf 'a = '; rep '[' 100000; } > "$d/Cargo.toml"; { printf 'a = '; reps '{a = ' 100000; } > "$d/pyproject.toml"

@@ -218,7 +218,7 @@ fn snippet(tree: &Tree, loc: &Location) -> Option<String> {
         return None;
     }
     let tf = tree.text(&loc.path).ok()?;
-    let line = crate::repo::text::line_text(&tf.text, loc.line)?;
+    let line = tf.lines.line(&tf.text, loc.line)?;
     Some(line.chars().take(300).collect())
 }
 
@@ -295,7 +295,7 @@ fn inline_ignore(tree: &Tree, loc: &Location, check: &str) -> Option<(usize, Opt
         if line == 0 {
             continue;
         }
-        let text = crate::repo::text::line_text(&tf.text, line)?;
+        let text = tf.lines.line(&tf.text, line)?;
         let Some(c) = IGNORE_RE.captures(text) else {
             continue;
         };

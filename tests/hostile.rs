@@ -921,3 +921,21 @@ fn huge_flow_style_workflow_is_judged_fast() {
     );
     assert!(start.elapsed() < BUDGET, "{:?}", start.elapsed());
 }
+
+#[test]
+fn thousands_of_jobs_with_findings_stay_linear() {
+    // A finding on every job used to look the job up linearly and scan the
+    // file from the top for its source line: quadratic (20,000 jobs: 10 s).
+    let t = tree();
+    let mut wf = String::from("on: push\njobs:\n");
+    for i in 0..5_000 {
+        wf.push_str(&format!(
+            "  j{i}:\n    runs-on: x\n    permissions: write-all\n    steps:\n      - uses: a/b@v1\n      - run: cargo publish\n"
+        ));
+    }
+    write(t.path(), WF, &wf);
+    let (code, v) = check_json(t.path(), &[]);
+    assert_eq!(code, 1);
+    let fs = findings_at(&v, "workflow-permissions", WF);
+    assert!(fs.len() > 5_000, "{}", fs.len());
+}

@@ -72,6 +72,20 @@ impl LineIndex {
         (line + 1, column)
     }
 
+    /// The text of 1-based `line` without its line ending, found through the
+    /// index: [`line_text`] scans from the top, which is quadratic when every
+    /// finding of a huge file asks for its line.
+    pub fn line<'t>(&self, text: &'t str, line: usize) -> Option<&'t str> {
+        let start = *self.starts.get(line.checked_sub(1)?)?;
+        let end = self
+            .starts
+            .get(line)
+            .map(|next| next - 1)
+            .unwrap_or(text.len());
+        let l = text.get(start..end)?;
+        Some(l.strip_suffix('\r').unwrap_or(l))
+    }
+
     /// Byte offset where 1-based `line` starts.
     pub fn line_start(&self, line: usize) -> Option<usize> {
         self.starts.get(line.checked_sub(1)?).copied()
@@ -207,6 +221,10 @@ pub struct YamlShape {
     /// commas and openings. tree-sitter-yaml spends ~15 µs and over 1 KB of
     /// memory on each (2.4 MB of `[a, a, …]`: 7 s, 560 MB).
     pub flow_items: usize,
+    /// Mapping keys (`key:`), block or flow. yamlpath finds a key by scanning
+    /// its mapping, so a finding per key of a huge mapping is quadratic
+    /// (20,000 jobs: 7 s).
+    pub mapping_keys: usize,
 }
 
 /// Depth and flow size of a YAML text, in one pass.
@@ -217,11 +235,13 @@ pub fn yaml_shape(text: &str) -> YamlShape {
         flow: 0,
         max: 0,
         flow_items: 0,
+        mapping_keys: 0,
     };
     scan.run();
     YamlShape {
         depth: scan.max,
         flow_items: scan.flow_items,
+        mapping_keys: scan.mapping_keys,
     }
 }
 
@@ -231,6 +251,7 @@ struct YamlScan<'a> {
     flow: usize,
     max: usize,
     flow_items: usize,
+    mapping_keys: usize,
 }
 
 fn is_blank(c: u8) -> bool {
@@ -305,7 +326,10 @@ impl YamlScan<'_> {
                     self.max = self.max.max(levels);
                     limit = col;
                 }
-                b':' if self.blankz(1) => self.i += 1,
+                b':' if self.blankz(1) => {
+                    self.mapping_keys += 1;
+                    self.i += 1;
+                }
                 b'-' | b'.' if self.b[self.i..].starts_with(&[c, c, c]) && self.blankz(3) => {
                     self.i += 3;
                 }
@@ -401,6 +425,7 @@ impl YamlScan<'_> {
                     || self.blankz(1)
                     || self.peek(1).is_some_and(is_flow_indicator) =>
                 {
+                    self.mapping_keys += 1;
                     self.i += 1;
                     token_start = true;
                 }
@@ -460,6 +485,14 @@ mod tests {
         assert_eq!(ix.position(t, 7), (2, 4));
         assert_eq!(ix.position(t, 8), (3, 1));
         assert_eq!(line_text(t, 2), Some("cdé"));
+        for n in 0..5 {
+            assert_eq!(ix.line(t, n), line_text(t, n), "line {n}");
+        }
+        let crlf = "a\r\nb\r\n";
+        let ix = LineIndex::new(crlf);
+        for n in 0..4 {
+            assert_eq!(ix.line(crlf, n), line_text(crlf, n), "line {n}");
+        }
     }
 
     #[test]
@@ -527,5 +560,6 @@ mod tests {
             5
         );
         assert_eq!(yaml_shape("run: echo a, b, [c]\n").flow_items, 0);
+        assert_eq!(yaml_shape("a: 1\nb:\n  c: {d: 2}\n").mapping_keys, 4);
     }
 }

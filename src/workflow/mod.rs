@@ -24,12 +24,13 @@ pub use publish::{JobRole, PublishStep, Registry, ReleaseFacts};
 /// indentation columns (see [`crate::repo::text::yaml_nesting_depth`]).
 pub const MAX_YAML_DEPTH: usize = 200;
 
-/// Past this many flow-collection items, exact locations are not computed:
-/// tree-sitter-yaml (behind yamlpath) costs ~15 µs and over 1 KB per flow
-/// item, so 8 MB of `[a, a, …]` would take a minute and gigabytes. The
-/// workflow is still judged; its findings point at the file instead of the
-/// line. Real workflows have tens of flow items.
-pub const MAX_FLOW_ITEMS_FOR_LOCATIONS: usize = 20_000;
+/// Past this many flow-collection items or mapping keys, exact locations are
+/// not computed: tree-sitter-yaml (behind yamlpath) costs ~15 µs and over
+/// 1 KB per flow item (8 MB of `[a, a, …]`: a minute and gigabytes), and
+/// yamlpath finds a key by scanning its mapping (a finding on each of 20,000
+/// jobs: 7 s). The workflow is still judged; its findings point at the file
+/// instead of the line. Real workflows have hundreds of keys at most.
+pub const MAX_ITEMS_FOR_LOCATIONS: usize = 20_000;
 
 /// YAML nodes a workflow may expand to once aliases are followed. Anchors and
 /// aliases are legal in workflows, but a few lines of them can stand for
@@ -92,7 +93,9 @@ impl WorkflowFile {
         };
         // Locations are best effort: a document tree-sitter rejects (or that
         // would cost it too much) still has a model.
-        let doc = if shape.flow_items <= MAX_FLOW_ITEMS_FOR_LOCATIONS {
+        let doc = if shape.flow_items <= MAX_ITEMS_FOR_LOCATIONS
+            && shape.mapping_keys <= MAX_ITEMS_FOR_LOCATIONS
+        {
             Document::new(text.to_string()).ok()
         } else {
             None
