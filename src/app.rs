@@ -31,7 +31,9 @@ pub fn run(cli: Cli) -> u8 {
         Command::Explain { id } => match explain_text(&id) {
             Some(t) => print_out(&t),
             None => {
-                eprintln!("error: unknown check `{id}`; `shipgate list` shows the built-in checks");
+                say(format_args!(
+                    "error: unknown check `{id}`; `shipgate list` shows the built-in checks"
+                ));
                 2
             }
         },
@@ -79,14 +81,20 @@ fn print_out(text: &str) -> u8 {
         Ok(()) => 0,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
         Err(e) => {
-            eprintln!("error: cannot write output: {e}");
+            say(format_args!("error: cannot write output: {e}"));
             2
         }
     }
 }
 
+/// Writes a line to stderr. Unlike `eprintln!`, a closed stderr is not a
+/// panic (which, inside the panic hook, would abort the process).
+pub fn say(msg: impl std::fmt::Display) {
+    let _ = writeln!(std::io::stderr().lock(), "{msg}");
+}
+
 fn usage_error(msg: impl std::fmt::Display) -> u8 {
-    eprintln!("error: {msg}");
+    say(format_args!("error: {msg}"));
     2
 }
 

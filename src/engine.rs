@@ -222,7 +222,7 @@ fn snippet(tree: &Tree, loc: &Location) -> Option<String> {
         return None;
     }
     let tf = tree.text(&loc.path).ok()?;
-    let line = tf.line(loc.line)?;
+    let line = tf.lines.line(&tf.text, loc.line)?;
     Some(line.chars().take(300).collect())
 }
 
@@ -299,7 +299,7 @@ fn inline_ignore(tree: &Tree, loc: &Location, check: &str) -> Option<(usize, Opt
         if line == 0 {
             continue;
         }
-        let text = tf.line(line)?;
+        let text = tf.lines.line(&tf.text, line)?;
         let Some(c) = IGNORE_RE.captures(text) else {
             continue;
         };

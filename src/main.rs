@@ -6,7 +6,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     // A panic is a bug; say so plainly and exit 2 rather than 101.
     std::panic::set_hook(Box::new(|info| {
-        eprintln!("shipgate: internal error: {info}");
+        shipgate::app::say(format_args!("shipgate: internal error: {info}"));
     }));
     let cli = match shipgate::cli::Cli::try_parse() {
         Ok(c) => c,

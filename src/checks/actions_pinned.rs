@@ -2,7 +2,6 @@
 
 use super::{BuiltIn, Context, Meta, Outcome};
 use crate::finding::{Finding, Severity};
-use crate::repo::text::line_text;
 use crate::workflow::{Key, WorkflowFile};
 use github_actions_models::common::Uses;
 use github_actions_models::workflow::Job;
@@ -125,7 +124,7 @@ fn judge(wf: &WorkflowFile, uses: &Uses, route: &[Key<'_>], release: bool, out: 
             } else if release && !every_pin_commented(&wf.text, r.raw()) {
                 // Only now pay for the exact location.
                 let loc = wf.locate(route);
-                let line = line_text(&wf.text, loc.line).unwrap_or("");
+                let line = wf.lines.line(&wf.text, loc.line).unwrap_or("");
                 let after = line
                     .find(r.git_ref())
                     .map(|i| &line[i + r.git_ref().len()..])

@@ -29,6 +29,7 @@ mod release_triggers;
 mod secrets_in_environment;
 mod security_policy;
 mod template_injection;
+mod tree_contained;
 mod trusted_publishing;
 mod versions_agree;
 pub mod waivers;
@@ -94,6 +95,7 @@ pub static BUILTINS: &[&BuiltIn] = &[
     &security_policy::CHECK,
     &codeowners_workflows::CHECK,
     &ci_equivalence::CHECK,
+    &tree_contained::CHECK,
 ];
 
 /// Every check's metadata, in `shipgate list` order, the engine's

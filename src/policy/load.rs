@@ -22,6 +22,14 @@ pub fn find_policy_file(root: &Path) -> Option<(PathBuf, String)> {
 
 /// Loads and validates a policy file; `shown` is how errors name it.
 pub fn load(abs: &Path, shown: &str) -> Result<Policy, PolicyError> {
+    // A policy is a few kilobytes; a huge one is refused before it is read.
+    let limit = crate::repo::MAX_PARSE_BYTES as u64;
+    if std::fs::metadata(abs).is_ok_and(|m| m.len() > limit) {
+        return Err(PolicyError {
+            location: Location::file(shown),
+            message: format!("the policy is larger than {limit} bytes"),
+        });
+    }
     let bytes = std::fs::read(abs).map_err(|e| PolicyError {
         location: Location::file(shown),
         message: format!("cannot read the policy: {e}"),

@@ -178,7 +178,22 @@ pub fn resolve(root: &Path, explicit: Option<&Path>) -> Result<Policy, PolicyErr
     match explicit {
         Some(p) => load(p, &p.display().to_string()),
         None => match find_policy_file(root) {
-            Some((abs, shown)) => load(&abs, &shown),
+            Some((abs, shown)) => {
+                // The tree's own policy is as untrusted as the tree: never
+                // follow it out of the root (SPEC §5).
+                let inside = match (std::fs::canonicalize(root), std::fs::canonicalize(&abs)) {
+                    (Ok(r), Ok(p)) => p.starts_with(r),
+                    _ => false,
+                };
+                if !inside {
+                    return Err(PolicyError {
+                        location: crate::finding::Location::file(&shown),
+                        message: "the policy is a symlink that leaves the root; it is not read"
+                            .into(),
+                    });
+                }
+                load(&abs, &shown)
+            }
             None => Ok(Policy::builtin_default()),
         },
     }

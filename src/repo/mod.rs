@@ -19,7 +19,7 @@ use text::LineIndex;
 
 /// Files larger than this are not read: a clear finding, not a hang.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
-/// Structured files (YAML, TOML, JSON) larger than this are not parsed.
+/// Structured files (YAML, TOML, JSON, Markdown) larger than this are not parsed.
 pub const MAX_PARSE_BYTES: usize = 8 * 1024 * 1024;
 
 /// Directories never walked.
@@ -57,17 +57,9 @@ pub struct TextFile {
 }
 
 impl TextFile {
-    /// The text of 1-based `line` without its line ending, found through the
-    /// line index (constant time, however long the file).
+    /// The text of 1-based `line` without its line ending.
     pub fn line(&self, line: usize) -> Option<&str> {
-        let start = self.lines.line_start(line)?;
-        let end = self
-            .lines
-            .line_start(line + 1)
-            .map(|e| e - 1)
-            .unwrap_or(self.text.len());
-        let l = self.text.get(start..end)?;
-        Some(l.strip_suffix('\r').unwrap_or(l))
+        self.lines.line(&self.text, line)
     }
 
     pub fn location(&self, path: &str, offset: usize) -> Location {
@@ -106,6 +98,42 @@ struct Entry {
     workflow: OnceLock<Result<Arc<WorkflowFile>, FileError>>,
     data: OnceLock<Result<Arc<DataFile>, FileError>>,
     markdown: OnceLock<Result<Arc<markdown::MarkdownDoc>, FileError>>,
+}
+
+impl Entry {
+    fn new(rel: String, abs: PathBuf, kind: Kind) -> Entry {
+        Entry {
+            rel,
+            abs,
+            kind,
+            text: OnceLock::new(),
+            workflow: OnceLock::new(),
+            data: OnceLock::new(),
+            markdown: OnceLock::new(),
+        }
+    }
+}
+
+/// What a walked path is: a file, a symlink that is never read, or `None`
+/// (a directory, a symlink to a directory inside the root, or neither).
+fn classify(path: &Path, ft: std::fs::FileType, canon_root: &Path) -> Option<Kind> {
+    if ft.is_symlink() {
+        match std::fs::canonicalize(path) {
+            Ok(target) if target.starts_with(canon_root) => {
+                (!target.is_dir()).then_some(Kind::File)
+            }
+            Ok(_) => Some(Kind::BadLink(
+                "a symlink that leaves the root; it is not read".into(),
+            )),
+            Err(_) => Some(Kind::BadLink(
+                "a symlink that is dangling or loops; it is not read".into(),
+            )),
+        }
+    } else if ft.is_file() {
+        Some(Kind::File)
+    } else {
+        None
+    }
 }
 
 /// The files under the root, each read at most once.
@@ -169,35 +197,35 @@ impl Tree {
                 dirs.insert(rel);
                 continue;
             }
-            let kind = if ft.is_symlink() {
-                match std::fs::canonicalize(e.path()) {
-                    Ok(target) if target.starts_with(&canon_root) => {
-                        if target.is_dir() {
-                            // Its files are walked where they really live.
-                            dirs.insert(rel);
-                            continue;
-                        }
-                        Kind::File
-                    }
-                    Ok(_) => Kind::BadLink("a symlink that leaves the root; it is not read".into()),
-                    Err(_) => {
-                        Kind::BadLink("a symlink that is dangling or loops; it is not read".into())
-                    }
+            let Some(kind) = classify(e.path(), ft, &canon_root) else {
+                if ft.is_symlink() {
+                    // Its files are walked where they really live.
+                    dirs.insert(rel);
                 }
-            } else if ft.is_file() {
-                Kind::File
-            } else {
                 continue;
             };
-            entries.push(Entry {
-                rel,
-                abs: e.path().to_path_buf(),
-                kind,
-                text: OnceLock::new(),
-                workflow: OnceLock::new(),
-                data: OnceLock::new(),
-                markdown: OnceLock::new(),
-            });
+            entries.push(Entry::new(rel, e.path().to_path_buf(), kind));
+        }
+        // GitHub runs every workflow file whatever `.gitignore` says, so a
+        // committed `.gitignore` must not hide one from the gate.
+        let wf_dir = root.join(".github/workflows");
+        let real_dir = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir());
+        if real_dir(&root.join(".github")) && real_dir(&wf_dir) {
+            let seen: std::collections::HashSet<String> =
+                entries.iter().map(|e| e.rel.clone()).collect();
+            for item in std::fs::read_dir(&wf_dir).into_iter().flatten().flatten() {
+                let rel = format!(".github/workflows/{}", item.file_name().to_string_lossy());
+                let is_yaml = rel.ends_with(".yml") || rel.ends_with(".yaml");
+                let Ok(ft) = item.file_type() else { continue };
+                if !is_yaml || seen.contains(&rel) {
+                    continue;
+                }
+                if let Some(kind) = classify(&item.path(), ft, &canon_root) {
+                    dirs.insert(".github".into());
+                    dirs.insert(".github/workflows".into());
+                    entries.push(Entry::new(rel, item.path(), kind));
+                }
+            }
         }
         entries.sort_by(|a, b| a.rel.cmp(&b.rel));
         let index = entries
@@ -246,6 +274,15 @@ impl Tree {
         }
     }
 
+    /// Every symlink that is never read (it leaves the root, dangles or
+    /// loops), with why; sorted by path.
+    pub fn bad_links(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.entries.iter().filter_map(|e| match &e.kind {
+            Kind::BadLink(why) => Some((e.rel.as_str(), why.as_str())),
+            Kind::File => None,
+        })
+    }
+
     /// Paths matching any of the globs (`**` crosses directories).
     pub fn glob(&self, patterns: &[String]) -> Result<Vec<&str>, globset::Error> {
         let set = build_globset(patterns)?;
@@ -290,19 +327,37 @@ impl Tree {
                 "a symlink that leaves the root; it is not read",
             ));
         }
-        let meta = std::fs::metadata(&real)
-            .map_err(|err| FileError::at_file(&e.rel, format!("cannot read: {err}")))?;
-        if meta.len() > MAX_FILE_BYTES {
+        let cannot =
+            |err: std::io::Error| FileError::at_file(&e.rel, format!("cannot read: {err}"));
+        let meta = std::fs::metadata(&real).map_err(cannot)?;
+        // A FIFO or device (reachable through a symlink inside the root) would
+        // block or never end: only regular files are read.
+        if !meta.is_file() {
             return Err(FileError::at_file(
                 &e.rel,
-                format!(
-                    "{} bytes is larger than shipgate reads ({MAX_FILE_BYTES})",
-                    meta.len()
-                ),
+                "not a regular file; it is not read",
             ));
         }
-        let bytes = std::fs::read(&real)
-            .map_err(|err| FileError::at_file(&e.rel, format!("cannot read: {err}")))?;
+        let too_large = |len: u64| {
+            FileError::at_file(
+                &e.rel,
+                format!("{len} bytes is larger than shipgate reads ({MAX_FILE_BYTES})"),
+            )
+        };
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(too_large(meta.len()));
+        }
+        // Read at most one byte past the limit: the file may grow meanwhile.
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        std::fs::File::open(&real)
+            .and_then(|f| {
+                use std::io::Read;
+                f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)
+            })
+            .map_err(cannot)?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(too_large(bytes.len() as u64));
+        }
         decode(&e.rel, bytes).map(Arc::new)
     }
 
@@ -372,6 +427,14 @@ impl Tree {
         e.markdown
             .get_or_init(|| {
                 let tf = self.text(rel)?;
+                // Parsed Markdown takes ~25 bytes of memory per byte of text
+                // (30 MB of links: 700 MB), so it shares the structured limit.
+                if tf.text.len() > MAX_PARSE_BYTES {
+                    return Err(FileError::at_file(
+                        rel,
+                        format!("too large to parse as Markdown (over {MAX_PARSE_BYTES} bytes)"),
+                    ));
+                }
                 Ok(Arc::new(markdown::MarkdownDoc::parse(rel, tf)))
             })
             .clone()

@@ -26,6 +26,27 @@ impl Paint {
     }
 }
 
+/// Text from the tree (file names, source lines) may hold escape sequences
+/// or line breaks that would rewrite the reader's terminal or forge report
+/// lines; each control character but tab is shown as U+FFFD (one character,
+/// so carets stay aligned).
+fn clean(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(|c| c.is_control() && c != '\t') {
+        s.chars()
+            .map(|c| {
+                if c.is_control() && c != '\t' {
+                    '\u{fffd}'
+                } else {
+                    c
+                }
+            })
+            .collect::<String>()
+            .into()
+    } else {
+        s.into()
+    }
+}
+
 pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
     let p = Paint(color);
     for c in &report.checks {
@@ -49,9 +70,14 @@ pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Res
             writeln!(
                 out,
                 "  {}:{}:{}: {}{}",
-                f.location.path, f.location.line, f.location.column, tag, f.message
+                clean(&f.location.path),
+                f.location.line,
+                f.location.column,
+                tag,
+                clean(&f.message)
             )?;
-            if let Some(src) = &f.snippet {
+            if let Some(src) = f.snippet.as_deref().map(clean) {
+                let src = src.as_ref();
                 let n = f.location.line.to_string();
                 writeln!(out, "  {} | {}", p.wrap("2", &n), src.trim_end())?;
                 let pad = " ".repeat(n.len());
@@ -78,10 +104,10 @@ pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Res
             if let Some(s) = &f.suppressed
                 && !s.reason.is_empty()
             {
-                writeln!(out, "    = reason: {}", s.reason)?;
+                writeln!(out, "    = reason: {}", clean(&s.reason))?;
             }
             if !f.help.is_empty() {
-                writeln!(out, "    = help: {}", f.help)?;
+                writeln!(out, "    = help: {}", clean(&f.help))?;
             }
         }
     }

@@ -12,7 +12,7 @@ pub mod secrets;
 pub mod triggers;
 
 use crate::finding::Location;
-use crate::repo::text::{LineIndex, nesting_depth};
+use crate::repo::text::{LineIndex, yaml_shape};
 use github_actions_models::common::expr::LoE;
 use github_actions_models::common::{Env, EnvValue};
 use github_actions_models::workflow::job::{NormalJob, Step, StepBody};
@@ -22,9 +22,26 @@ use yamlpath::{Component, Document, Route};
 
 pub use publish::{JobRole, PublishStep, Registry, ReleaseFacts};
 
-/// Nesting past this is refused before the YAML parser sees the file: its
-/// cost grows faster than linearly with depth (SPEC §5).
+/// Nesting past this is refused before the YAML parsers see the file:
+/// yaml_serde's cost grows with the square of the flow depth (SPEC §5), and
+/// tree-sitter-yaml aborts the whole process (a C assertion, not a panic) once
+/// its indentation stack passes 253 levels, so the bound also covers
+/// indentation columns (see [`crate::repo::text::yaml_nesting_depth`]).
 pub const MAX_YAML_DEPTH: usize = 200;
+
+/// Past this many flow-collection items or mapping keys, exact locations are
+/// not computed: tree-sitter-yaml (behind yamlpath) costs ~15 µs and over
+/// 1 KB per flow item (8 MB of `[a, a, …]`: a minute and gigabytes), and
+/// yamlpath finds a key by scanning its mapping (a finding on each of 20,000
+/// jobs: 7 s). The workflow is still judged; its findings point at the file
+/// instead of the line. Real workflows have hundreds of keys at most.
+pub const MAX_ITEMS_FOR_LOCATIONS: usize = 20_000;
+
+/// YAML nodes a workflow may expand to once aliases are followed. Anchors and
+/// aliases are legal in workflows, but a few lines of them can stand for
+/// millions of nodes ("billion laughs"), and fields such as `matrix.include`
+/// hold arbitrary values that yaml_serde would build in memory.
+pub const MAX_YAML_NODES: usize = 1_000_000;
 
 /// A workflow read and parsed once for every check.
 pub struct WorkflowFile {
@@ -35,6 +52,9 @@ pub struct WorkflowFile {
     /// The format-preserving tree, built on the first location lookup: a
     /// workflow with no findings never pays for it.
     doc: std::sync::OnceLock<Option<Document>>,
+    /// False when the file is too big for tree-sitter to locate cheaply:
+    /// findings then point at the file.
+    locatable: bool,
     /// Publishing jobs, shipping steps, credentials: what makes this a release workflow.
     pub release: ReleaseFacts,
 }
@@ -49,7 +69,8 @@ pub struct WorkflowError {
 
 impl WorkflowFile {
     pub fn parse(path: &str, text: Arc<str>) -> Result<WorkflowFile, WorkflowError> {
-        let depth = nesting_depth(&text);
+        let shape = yaml_shape(&text);
+        let depth = shape.depth;
         if depth > MAX_YAML_DEPTH {
             return Err(WorkflowError {
                 line: 1,
@@ -58,6 +79,9 @@ impl WorkflowFile {
                     "YAML nested {depth} levels deep; shipgate refuses more than {MAX_YAML_DEPTH}"
                 ),
             });
+        }
+        if let Some(e) = alias_bomb(&text) {
+            return Err(e);
         }
         let lines = LineIndex::new(&text);
         let model: Workflow = match yaml_serde::from_str(&text) {
@@ -77,6 +101,10 @@ impl WorkflowFile {
                 });
             }
         };
+        // Locations are best effort: a document tree-sitter rejects (or that
+        // would cost it too much) still has a model; the tree is built lazily.
+        let locatable = shape.flow_items <= MAX_ITEMS_FOR_LOCATIONS
+            && shape.mapping_keys <= MAX_ITEMS_FOR_LOCATIONS;
         let release = ReleaseFacts::analyse(&model);
         Ok(WorkflowFile {
             path: path.to_string(),
@@ -84,6 +112,7 @@ impl WorkflowFile {
             lines,
             model,
             doc: std::sync::OnceLock::new(),
+            locatable,
             release,
         })
     }
@@ -91,7 +120,11 @@ impl WorkflowFile {
     /// Locations are best effort: a document tree-sitter rejects still has a model.
     pub(crate) fn doc(&self) -> Option<&Document> {
         self.doc
-            .get_or_init(|| Document::new(self.text.to_string()).ok())
+            .get_or_init(|| {
+                self.locatable
+                    .then(|| Document::new(self.text.to_string()).ok())
+                    .flatten()
+            })
             .as_ref()
     }
 
@@ -209,6 +242,124 @@ fn find_loose(hay: &str, needle: &str) -> Option<usize> {
         }
     }
     hay.find(first)
+}
+
+/// Walks the document as yaml_serde would expand it, counting nodes, and
+/// stops at [`MAX_YAML_NODES`]. The count is cheap (nothing is built) and
+/// bounded (it stops at the limit), so the typed parse that follows can never
+/// expand an alias bomb. Errors other than the budget are left to that parse,
+/// which reports them with its own line.
+fn alias_bomb(text: &str) -> Option<WorkflowError> {
+    use serde::de::DeserializeSeed;
+    let counter = NodeBudget {
+        left: std::cell::Cell::new(MAX_YAML_NODES),
+        exceeded: std::cell::Cell::new(false),
+    };
+    let de = yaml_serde::Deserializer::from_str(text);
+    // Multi-document streams are refused by the typed parse; count the first.
+    let result = (&counter).deserialize(de);
+    if result.is_err() && counter.exceeded.get() {
+        return Some(WorkflowError {
+            line: 1,
+            column: 1,
+            message: format!(
+                "YAML aliases expand to more than {MAX_YAML_NODES} nodes; shipgate refuses alias bombs"
+            ),
+        });
+    }
+    None
+}
+
+struct NodeBudget {
+    left: std::cell::Cell<usize>,
+    exceeded: std::cell::Cell<bool>,
+}
+
+impl NodeBudget {
+    fn tick<E: serde::de::Error>(&self) -> Result<(), E> {
+        match self.left.get().checked_sub(1) {
+            Some(n) => {
+                self.left.set(n);
+                Ok(())
+            }
+            None => {
+                self.exceeded.set(true);
+                Err(E::custom("node budget exceeded"))
+            }
+        }
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for &NodeBudget {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for &NodeBudget {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<(), E> {
+        self.tick()
+    }
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<(), E> {
+        self.tick()
+    }
+    fn visit_i128<E: serde::de::Error>(self, _: i128) -> Result<(), E> {
+        self.tick()
+    }
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<(), E> {
+        self.tick()
+    }
+    fn visit_u128<E: serde::de::Error>(self, _: u128) -> Result<(), E> {
+        self.tick()
+    }
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<(), E> {
+        self.tick()
+    }
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<(), E> {
+        self.tick()
+    }
+    fn visit_bytes<E: serde::de::Error>(self, _: &[u8]) -> Result<(), E> {
+        self.tick()
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        self.tick()
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<(), E> {
+        self.tick()
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        self.tick()?;
+        serde::de::DeserializeSeed::deserialize(self, d)
+    }
+    fn visit_newtype_struct<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        self.tick()?;
+        serde::de::DeserializeSeed::deserialize(self, d)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.tick()?;
+        while seq.next_element_seed(self)?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.tick()?;
+        while map.next_key_seed(self)?.is_some() {
+            map.next_value_seed(self)?;
+        }
+        Ok(())
+    }
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<(), A::Error> {
+        // A tagged node (`!tag value`).
+        use serde::de::VariantAccess;
+        self.tick()?;
+        let ((), variant) = data.variant_seed(self)?;
+        variant.newtype_variant_seed(self)
+    }
 }
 
 fn strip_position(msg: &str) -> String {

@@ -309,6 +309,9 @@ impl JobRole {
 #[derive(Debug, Clone, Default)]
 pub struct ReleaseFacts {
     pub jobs: Vec<JobRole>,
+    /// Job id → index in `jobs`: checks look a job up per job, and a linear
+    /// search made 20,000 jobs cost seconds (quadratic).
+    by_id: std::collections::HashMap<String, usize>,
 }
 
 impl ReleaseFacts {
@@ -324,8 +327,13 @@ impl ReleaseFacts {
                     ..JobRole::default()
                 },
             })
+            .collect::<Vec<JobRole>>();
+        let by_id = jobs
+            .iter()
+            .enumerate()
+            .map(|(i, j)| (j.id.clone(), i))
             .collect();
-        ReleaseFacts { jobs }
+        ReleaseFacts { jobs, by_id }
     }
 
     pub fn is_release(&self) -> bool {
@@ -339,7 +347,7 @@ impl ReleaseFacts {
     }
 
     pub fn job(&self, id: &str) -> Option<&JobRole> {
-        self.jobs.iter().find(|j| j.id == id)
+        self.by_id.get(id).map(|i| &self.jobs[*i])
     }
 }
 

@@ -1,0 +1,941 @@
+//! Hostile input (SPEC §5): trees written by whoever opened the pull request.
+//! Every tree here is generated at test time. Every case must finish fast,
+//! exit 0 or 1 (never 101, never a panic), produce a JSON report when asked,
+//! fail closed (BLOCK at the right line) where a needed file cannot be judged,
+//! and never read or print anything outside the root.
+
+use serde_json::Value;
+use std::ffi::{OsStr, OsString};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A run that takes longer than this is killed and fails the test.
+const DEADLINE: Duration = Duration::from_secs(60);
+/// The contract (issue 7) is "under 20 s" for a release build; an unoptimised
+/// test build sharing the machine with other tests gets more room. Real
+/// numbers come from scripts/hostile-measure.sh, never from timed tests.
+const BUDGET: Duration = Duration::from_secs(if cfg!(debug_assertions) { 45 } else { 20 });
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+    elapsed: Duration,
+}
+
+/// Spawns shipgate with a deadline; a hang is killed and reported, never waited on forever.
+fn run_with(args: &[&OsStr], stdout: Stdio, close_stdout: bool) -> Run {
+    let start = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shipgate"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn shipgate");
+    let out_reader = child.stdout.take().and_then(|mut o| {
+        if close_stdout {
+            // Close our end of the pipe: the child writes into a closed reader.
+            drop(o);
+            None
+        } else {
+            Some(std::thread::spawn(move || {
+                let mut v = Vec::new();
+                let _ = o.read_to_end(&mut v);
+                v
+            }))
+        }
+    });
+    let mut err = child.stderr.take().expect("stderr");
+    let err_reader = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = err.read_to_end(&mut v);
+        v
+    });
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        if start.elapsed() > DEADLINE {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("shipgate {args:?} hung for more than {DEADLINE:?}; killed");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let elapsed = start.elapsed();
+    let stdout = out_reader
+        .map(|h| h.join().unwrap_or_default())
+        .unwrap_or_default();
+    let stderr = err_reader.join().unwrap_or_default();
+    Run {
+        code: status.code(),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        elapsed,
+    }
+}
+
+fn run(args: &[&OsStr]) -> Run {
+    run_with(args, Stdio::piped(), false)
+}
+
+/// No panic, no crash, within budget.
+fn assert_sane(r: &Run, what: &str) {
+    assert!(
+        !r.stderr.contains("panicked") && !r.stderr.contains("internal error"),
+        "{what}: panic on stderr: {}",
+        r.stderr
+    );
+    assert!(r.code.is_some(), "{what}: killed by a signal: {}", r.stderr);
+    assert_ne!(r.code, Some(101), "{what}: exit 101");
+    assert!(
+        r.elapsed < BUDGET,
+        "{what}: took {:?} (budget {BUDGET:?})",
+        r.elapsed
+    );
+}
+
+/// `check ROOT --format json`: exit 0 or 1 and a parseable v1 report.
+fn check_json(root: &Path, extra: &[&str]) -> (i32, Value) {
+    let mut args: Vec<&OsStr> = vec![
+        OsStr::new("check"),
+        root.as_os_str(),
+        OsStr::new("--format"),
+        OsStr::new("json"),
+    ];
+    args.extend(extra.iter().map(OsStr::new));
+    let r = run(&args);
+    assert_sane(&r, &format!("check {}", root.display()));
+    let code = r.code.unwrap();
+    assert!(
+        code == 0 || code == 1,
+        "exit {code}, stderr: {}\nstdout: {}",
+        r.stderr,
+        r.stdout
+    );
+    let v: Value = serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", &r.stdout[..r.stdout.len().min(500)]));
+    assert_eq!(v["schema"], "shipgate/report-v1");
+    (code, v)
+}
+
+/// `check ROOT` in human format: exit 0 or 1; returns stdout+stderr.
+fn check_human(root: &Path) -> String {
+    let r = run(&[OsStr::new("check"), root.as_os_str()]);
+    assert_sane(&r, "human");
+    assert!(
+        matches!(r.code, Some(0 | 1)),
+        "exit {:?}: {}",
+        r.code,
+        r.stderr
+    );
+    format!("{}{}", r.stdout, r.stderr)
+}
+
+fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no check {id} in {report:#}"))
+}
+
+fn findings_at<'a>(report: &'a Value, id: &str, path: &str) -> Vec<&'a Value> {
+    check(report, id)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["path"] == path)
+        .collect()
+}
+
+/// Asserts `id` BLOCKs with a finding on `path` at `line`.
+fn assert_blocks_at(report: &Value, id: &str, path: &str, line: u64) {
+    let c = check(report, id);
+    assert_eq!(c["verdict"], "block", "{id}: {c:#}");
+    let fs = findings_at(report, id, path);
+    assert!(
+        fs.iter()
+            .any(|f| f["line"] == line && f["severity"] == "block"),
+        "{id}: no block finding at {path}:{line}: {c:#}"
+    );
+}
+
+fn tree() -> tempfile::TempDir {
+    tempfile::tempdir().expect("tempdir")
+}
+
+fn write(root: &Path, rel: &str, content: impl AsRef<[u8]>) -> PathBuf {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, content).unwrap();
+    p
+}
+
+const WF: &str = ".github/workflows/release.yml";
+
+/// A valid release workflow (it publishes) with everything in order.
+const GOOD_RELEASE: &str = "\
+name: release
+on:
+  push:
+    tags: ['v*']
+permissions: {}
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    environment: crates
+    steps:
+      - run: cargo publish
+";
+
+// ---------------------------------------------------------------- malformed
+
+#[test]
+fn malformed_yaml_release_workflow_blocks_at_the_error_line() {
+    let t = tree();
+    // Line 9 opens a flow sequence that never closes.
+    let wf = "name: release\non:\n  push:\n    tags: ['v*']\npermissions: {}\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps: [\n      - run: cargo publish\n";
+    write(t.path(), WF, wf);
+    let (code, v) = check_json(t.path(), &[]);
+    assert_eq!(code, 1);
+    let f = &findings_at(&v, "workflow-permissions", WF)[0];
+    let line = f["line"].as_u64().unwrap();
+    assert!((9..=11).contains(&line), "parse error line {line}: {f:#}");
+    assert_eq!(check(&v, "workflow-permissions")["verdict"], "block");
+    assert_eq!(v["verdict"], "block");
+}
+
+#[test]
+fn bad_indentation_blocks_at_its_line() {
+    let t = tree();
+    // Line 5 puts a second `key:` inside a plain value.
+    let wf = "on: push\njobs:\n  publish:\n    runs-on: x\n    environment: a: b\n    steps:\n      - run: cargo publish\n";
+    write(t.path(), WF, wf);
+    let (_, v) = check_json(t.path(), &[]);
+    let f = &findings_at(&v, "workflow-permissions", WF)[0];
+    assert_eq!(f["line"], 5, "{f:#}");
+    assert_blocks_at(&v, "workflow-permissions", WF, 5);
+}
+
+#[test]
+fn malformed_toml_and_json_fail_at_their_line_through_the_cache() {
+    let t = tree();
+    write(
+        t.path(),
+        "pyproject.toml",
+        "[project]\nname = \"x\"\nversion = \"1.0\"\ndescription = \n",
+    );
+    write(
+        t.path(),
+        "package.json",
+        "{\n  \"name\": \"x\",\n  \"version\": \"1.0.0\"\n  \"license\": \"MIT\"\n}\n",
+    );
+    write(
+        t.path(),
+        "Cargo.toml",
+        "[package]\nname = \"x\"\n[package]\n",
+    );
+    let tr = shipgate::repo::Tree::discover(t.path()).unwrap();
+    let e = tr.toml("pyproject.toml").err().expect("toml error");
+    assert_eq!(e.location.line, 4, "{e:?}");
+    assert_eq!(e.location.path, "pyproject.toml");
+    let f = e.to_finding();
+    assert!(f.message.contains("cannot judge"));
+    let e = tr.json("package.json").err().expect("json error");
+    assert_eq!(e.location.line, 4, "{e:?}");
+    let e = tr.toml("Cargo.toml").err().expect("duplicate table");
+    assert_eq!(e.location.line, 3, "{e:?}");
+    // The CLI over the same tree neither crashes nor misreports.
+    check_json(t.path(), &[]);
+}
+
+// ---------------------------------------------------------------- alias bombs
+
+/// Nine levels of nine aliases each: 9^9 nodes if expanded.
+fn billion_laughs(at: &str) -> String {
+    let mut s = String::from("x0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..10 {
+        let refs = vec![format!("*a{}", i - 1); 9].join(", ");
+        s.push_str(&format!("x{i}: &a{i} [{refs}]\n"));
+    }
+    s.push_str(at);
+    s
+}
+
+#[test]
+fn alias_bomb_in_a_release_workflow_blocks_fast() {
+    // The bomb is used where the typed model must read it: the job's env.
+    let t = tree();
+    let wf = billion_laughs(
+        "on: push\npermissions: {}\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    env:\n      BOMB: *a9\n    steps:\n      - run: cargo publish\n",
+    );
+    write(t.path(), WF, wf);
+    let (code, v) = check_json(t.path(), &[]);
+    assert_eq!(code, 1, "{v:#}");
+    assert_eq!(check(&v, "workflow-permissions")["verdict"], "block");
+    assert!(!findings_at(&v, "workflow-permissions", WF).is_empty());
+}
+
+#[test]
+fn alias_bomb_in_matrix_values_is_refused_not_expanded() {
+    // `matrix.include` holds arbitrary YAML values: a wide anchor aliased many
+    // times would expand to millions of map entries if nothing bounded it.
+    let t = tree();
+    let keys: Vec<String> = (0..500).map(|i| format!("k{i}: v")).collect();
+    let mut wf = format!(
+        "on: push\npermissions: {{}}\nwide: &w {{{}}}\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        include:\n",
+        keys.join(", ")
+    );
+    for _ in 0..20_000 {
+        wf.push_str("          - *w\n");
+    }
+    wf.push_str("    steps:\n      - run: cargo publish\n");
+    write(t.path(), WF, wf);
+    let (code, v) = check_json(t.path(), &[]);
+    assert_eq!(code, 1);
+    let c = check(&v, "workflow-permissions");
+    assert_eq!(c["verdict"], "block", "{c:#}");
+    let msg = c["findings"][0]["message"].as_str().unwrap();
+    assert!(msg.contains("alias"), "{msg}");
+}
+
+#[test]
+fn alias_bomb_in_ignored_keys_does_not_hide_the_workflow() {
+    // Keys the model does not know are skipped, never expanded; the workflow
+    // is still judged, and its missing top-level permissions still block.
+    let t = tree();
+    let wf = billion_laughs(
+        "on: push\njobs:\n  publish:\n    runs-on: x\n    steps:\n      - run: cargo publish\n",
+    );
+    write(t.path(), WF, wf);
+    let (code, v) = check_json(t.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(check(&v, "workflow-permissions")["verdict"], "block");
+}
+
+#[test]
+fn recursive_alias_does_not_loop() {
+    let t = tree();
+    write(
+        t.path(),
+        WF,
+        "on: push\nx: &a [*a, *a]\njobs:\n  p:\n    runs-on: x\n    env: &e\n      A: *e\n    steps:\n      - run: cargo publish\n",
+    );
+    check_json(t.path(), &[]);
+}
+
+// ---------------------------------------------------------------- deep nesting
+
+const DEEP: usize = 100_000;
+
+#[test]
+fn yaml_nested_100k_deep_is_refused_fast() {
+    let cases: Vec<(&str, String)> = vec![
+        (
+            "flow-seq",
+            format!("on: push\njobs: {}\n", "[".repeat(DEEP)),
+        ),
+        (
+            "flow-map",
+            format!("on: push\njobs: {}\n", "{a: ".repeat(DEEP)),
+        ),
+        (
+            "block-seq",
+            format!("on: push\njobs:\n{}x\n", "- ".repeat(DEEP)),
+        ),
+        (
+            // A stray apostrophe in a plain scalar must not hide what follows
+            // from the depth pre-scan.
+            "quote-hidden",
+            format!("name: it's\non: push\njobs: {}\n", "[".repeat(DEEP)),
+        ),
+        (
+            "flow-quote-hidden",
+            format!("on: push\njobs: [a', {}\n", "[".repeat(DEEP)),
+        ),
+        (
+            "comment-hidden",
+            format!("on: push\njobs: [a#b, {}\n", "[".repeat(DEEP)),
+        ),
+    ];
+    for (name, wf) in cases {
+        let t = tree();
+        write(t.path(), WF, &wf);
+        let start = Instant::now();
+        let (code, v) = check_json(t.path(), &[]);
+        assert_eq!(code, 1, "{name}");
+        let c = check(&v, "workflow-permissions");
+        assert_eq!(c["verdict"], "block", "{name}: {c:#}");
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{name}: {:?}",
+            start.elapsed()
+        );
+    }
+}
+
+#[test]
+fn yaml_deep_indentation_is_refused() {
+    let mut wf = String::from("on: push\njobs:\n");
+    for i in 1..5_000 {
+        wf.push_str(&" ".repeat(i * 2));
+        wf.push_str("a:\n");
+    }
+    let t = tree();
+    write(t.path(), WF, &wf);
+    let (code, v) = check_json(t.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(check(&v, "workflow-permissions")["verdict"], "block");
+}
+
+#[test]
+fn json_and_toml_nested_100k_deep_are_refused_without_overflow() {
+    let t = tree();
+    write(t.path(), "package.json", "[".repeat(DEEP));
+    write(
+        t.path(),
+        "a.json",
+        format!("{{\"a\": {}", "{\"a\": ".repeat(DEEP)),
+    );
+    write(t.path(), "Cargo.toml", format!("a = {}", "[".repeat(DEEP)));
+    write(t.path(), "b.toml", format!("a = {}", "{a = ".repeat(DEEP)));
+    write(t.path(), "c.toml", format!("a = [{}]", "[".repeat(DEEP)));
+    // A multi-line literal string with an apostrophe must not blind the pre-scan.
+    write(
+        t.path(),
+        "pyproject.toml",
+        format!("x = '''\nit's\n'''\na = {}\n", "[".repeat(DEEP)),
+    );
+    write(
+        t.path(),
+        "d.toml",
+        format!("x = \"\\\\\"\na = {}\n", "{b = ".repeat(DEEP)),
+    );
+    let tr = shipgate::repo::Tree::discover(t.path()).unwrap();
+    for p in ["package.json", "a.json"] {
+        let e = tr.json(p).err().unwrap_or_else(|| panic!("{p} parsed"));
+        assert!(e.message.contains("nested"), "{p}: {e:?}");
+    }
+    for p in ["Cargo.toml", "b.toml", "c.toml", "pyproject.toml", "d.toml"] {
+        assert!(tr.toml(p).is_err(), "{p} parsed");
+    }
+    check_json(t.path(), &[]);
+}
+
+// ---------------------------------------------------------------- bytes
+
+#[test]
+fn invalid_utf8_in_every_kind_of_file() {
+    let t = tree();
+    let bad = |before: &str| {
+        let mut v = before.as_bytes().to_vec();
+        v.extend_from_slice(b"\xff\xfe oops\n");
+        v
+    };
+    write(t.path(), WF, bad("on: push\njobs:\n  p:\n"));
+    write(t.path(), "Cargo.toml", bad("[package]\nname = \"x\"\n"));
+    write(t.path(), "package.json", bad("{\n"));
+    write(t.path(), "README.md", bad("# Title\n\n"));
+    write(t.path(), "mix.exs", bad("defmodule X do\n"));
+    write(t.path(), "CHANGELOG.md", bad(""));
+    write(t.path(), "shipgate-not-a-policy.toml", bad("x = 1\n"));
+    let tr = shipgate::repo::Tree::discover(t.path()).unwrap();
+    assert_eq!(tr.text("Cargo.toml").err().unwrap().location.line, 3);
+    assert_eq!(tr.json("package.json").err().unwrap().location.line, 2);
+    assert_eq!(tr.markdown("README.md").err().unwrap().location.line, 3);
+    assert_eq!(tr.workflow(WF).err().unwrap().location.line, 4);
+    let (code, v) = check_json(t.path(), &[]);
+    assert_eq!(code, 1);
+    assert_blocks_at(&v, "workflow-permissions", WF, 4);
+    let f = &findings_at(&v, "workflow-permissions", WF)[0];
+    assert!(f["message"].as_str().unwrap().contains("UTF-8"), "{f:#}");
+    check_human(t.path());
+}
+
+#[test]
+fn binary_files_where_text_is_expected() {
+    let t = tree();
+    let mut bin = b"on: push\n".to_vec();
+    bin.extend((0..=255u8).cycle().take(4096));
+    write(t.path(), WF, &bin);
+    write(t.path(), "package.json", [0u8, 1, 2, 3, 0xff]);
+    write(t.path(), "logo.png", [0x89, b'P', b'N', b'G', 0, 0, 0, 0]);
+    let tr = shipgate::repo::Tree::discover(t.path()).unwrap();
+    let e = tr.workflow(WF).err().unwrap();
+    assert!(e.message.contains("binary"), "{e:?}");
+    assert_eq!(e.location.line, 2);
+    assert!(tr.json("package.json").is_err());
+    let (code, v) = check_json(t.path(), &[]);
+    assert_eq!(code, 1);
+    assert_blocks_at(&v, "workflow-permissions", WF, 2);
+    check_human(t.path());
+}
+
+#[test]
+fn oversized_workflow_is_a_clear_finding() {
+    let t = tree();
+    let mut wf = String::from(GOOD_RELEASE);
+    let pad = format!("# {}\n", "x".repeat(1000));
+    while wf.len() <= shipgate::repo::MAX_PARSE_BYTES {
+        wf.push_str(&pad);
+    }
+    write(t.path(), WF, &wf);
+    let (code, v) = check_json(t.path(), &[]);
+    assert_eq!(code, 1);
+    let f = &findings_at(&v, "workflow-permissions", WF)[0];
+    assert!(
+        f["message"].as_str().unwrap().contains("too large"),
+        "{f:#}"
+    );
+}
+
+#[test]
+fn thirty_megabyte_single_line_markdown() {
+    let t = tree();
+    let mut md = String::with_capacity(30 * 1024 * 1024 + 100);
+    md.push_str("# Big\n");
+    let chunk = "word [link](docs/missing.md) `src/x` *em* ";
+    while md.len() < 30 * 1024 * 1024 {
+        md.push_str(chunk);
+    }
+    write(t.path(), "README.md", &md);
+    write(t.path(), WF, GOOD_RELEASE);
+    // Too large to parse (parsed Markdown costs ~25 bytes a byte): a clear
+    // error at the file for any check that needs it, not 700 MB of memory.
+    let tr = shipgate::repo::Tree::discover(t.path()).unwrap();
+    let e = tr.markdown("README.md").err().expect("refused");
+    assert!(e.message.contains("too large"), "{e:?}");
+    assert_eq!(e.location.path, "README.md");
+    assert!(
+        tr.text("README.md").is_ok(),
+        "plain text search still works"
+    );
+    drop(tr);
+    check_json(t.path(), &[]);
+    check_human(t.path());
+}
+
+#[test]
+fn markdown_positions_on_one_long_line_stay_linear() {
+    // Every link's column used to be counted from the line's start: on one
+    // 3 MB line that was 15 s (quadratic); 30 MB would have been hours.
+    let t = tree();
+    let mut md = String::from("# Big\n");
+    let chunk = "word [link](docs/missing.md) `src/x` é ";
+    while md.len() < 3 * 1024 * 1024 {
+        md.push_str(chunk);
+    }
+    write(t.path(), "README.md", &md);
+    let start = Instant::now();
+    let tr = shipgate::repo::Tree::discover(t.path()).unwrap();
+    let doc = tr.markdown("README.md").expect("markdown parses");
+    assert_eq!(doc.headings.len(), 1);
+    assert!(doc.links.len() > 70_000);
+    let last = doc.links.last().unwrap();
+    assert_eq!(last.location.line, 2);
+    let expected = md[..md.rfind('[').unwrap()]
+        .rsplit('\n')
+        .next()
+        .unwrap()
+        .chars()
+        .count()
+        + 1;
+    assert_eq!(last.location.column, expected);
+    assert!(start.elapsed() < BUDGET, "parse took {:?}", start.elapsed());
+}
+
+#[test]
+fn twenty_thousand_files() {
+    let t = tree();
+    for d in 0..100 {
+        for f in 0..200 {
+            write(
+                t.path(),
+                &format!("src/d{d}/f{f}.md"),
+                format!("# F{f}\n[x](f{}.md)\n", (f + 1) % 200),
+            );
+        }
+    }
+    write(t.path(), WF, GOOD_RELEASE);
+    let (code, v) = check_json(t.path(), &[]);
+    assert_eq!(code, 0, "{v:#}");
+}
+
+#[test]
+fn empty_files() {
+    let t = tree();
+    for p in [
+        WF,
+        ".github/workflows/ci.yaml",
+        "Cargo.toml",
+        "pyproject.toml",
+        "package.json",
+        "mix.exs",
+        "CHANGELOG.md",
+        "README.md",
+        "SECURITY.md",
+        ".github/CODEOWNERS",
+        "release-please-config.json",
+        ".release-please-manifest.json",
+        "Makefile",
+    ] {
+        write(t.path(), p, "");
+    }
+    let (code, v) = check_json(t.path(), &[]);
+    // An empty workflow is not a workflow GitHub can run: it cannot be judged.
+    assert_eq!(code, 1);
+    assert_blocks_at(&v, "workflow-permissions", WF, 1);
+    check_human(t.path());
+}
+
+#[test]
+fn wrong_top_level_shapes() {
+    for (content, name) in [
+        ("- on: push\n- jobs: {}\n", "list"),
+        ("just a string\n", "scalar"),
+        ("42\n", "number"),
+        ("null\n", "null"),
+        ("on: push\njobs: [a, b]\n", "jobs-list"),
+        ("on: push\njobs:\n  p: 3\n", "job-scalar"),
+        (
+            "on: push\njobs:\n  p:\n    runs-on: x\n    steps: {a: 1}\n",
+            "steps-map",
+        ),
+        ("--- \non: push\n...\n---\non: pull_request\n", "two-docs"),
+    ] {
+        let t = tree();
+        write(t.path(), WF, content);
+        write(t.path(), "package.json", "\"a string\"");
+        write(t.path(), "Cargo.toml", "package = 3\n");
+        write(t.path(), ".release-please-manifest.json", "[1, 2]");
+        let (code, v) = check_json(t.path(), &[]);
+        assert_eq!(code, 1, "{name}: {v:#}");
+        let c = check(&v, "workflow-permissions");
+        assert_eq!(c["verdict"], "block", "{name}: {c:#}");
+        let tr = shipgate::repo::Tree::discover(t.path()).unwrap();
+        let pj = tr.json("package.json").expect("a string is valid JSON");
+        assert_eq!(pj.root.as_str(), Some("a string"));
+    }
+}
+
+#[test]
+fn empty_tree_passes() {
+    let t = tree();
+    let (code, v) = check_json(t.path(), &[]);
+    assert_eq!(code, 0);
+    assert_eq!(v["verdict"], "pass");
+    assert_eq!(v["summary"]["block"], 0);
+    let out = check_human(t.path());
+    assert!(out.contains("PASS"), "{out}");
+}
+
+#[cfg(unix)]
+#[test]
+fn non_utf8_and_control_character_file_names() {
+    use std::os::unix::ffi::OsStrExt;
+    let t = tree();
+    let wfdir = t.path().join(".github/workflows");
+    std::fs::create_dir_all(&wfdir).unwrap();
+    std::fs::write(
+        wfdir.join(OsStr::from_bytes(b"rel\xffease.yml")),
+        "on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - run: cargo publish\n",
+    )
+    .unwrap();
+    std::fs::write(wfdir.join("a\nb\x1b[31m.yml"), "on: [\n").unwrap();
+    std::fs::write(
+        t.path().join(OsStr::from_bytes(b"\xfe.md")),
+        "[x](nope.md)\n",
+    )
+    .unwrap();
+    let (code, v) = check_json(t.path(), &[]);
+    assert_eq!(code, 1);
+    let c = check(&v, "workflow-permissions");
+    assert_eq!(c["verdict"], "block");
+    let out = check_human(t.path());
+    assert!(out.contains("rel\u{fffd}ease.yml"), "{out}");
+    assert!(
+        !out.contains('\x1b'),
+        "a file name put an escape sequence on the terminal"
+    );
+}
+
+// ---------------------------------------------------------------- symlinks
+
+const SECRET: &str = "TOPSECRET-7f3a9c-never-print-me";
+
+#[cfg(unix)]
+fn symlink_tree() -> (tempfile::TempDir, tempfile::TempDir) {
+    use std::os::unix::fs::symlink;
+    let outside = tree();
+    let secret_wf = format!(
+        "# {SECRET}\non: push\npermissions: write-all\njobs:\n  p:\n    runs-on: x\n    steps:\n      - run: cargo publish # {SECRET}\n"
+    );
+    write(outside.path(), "secret-release.yml", &secret_wf);
+    write(
+        outside.path(),
+        "secret.md",
+        format!("# {SECRET}\n[a](b.md)\n"),
+    );
+    write(
+        outside.path(),
+        "secret.toml",
+        format!("[package]\nname = \"{SECRET}\"\n"),
+    );
+    write(outside.path(), "dir/inner.md", format!("{SECRET}\n"));
+    let root = tree();
+    let r = root.path();
+    std::fs::create_dir_all(r.join(".github/workflows")).unwrap();
+    symlink(
+        outside.path().join("secret-release.yml"),
+        r.join(".github/workflows/release.yml"),
+    )
+    .unwrap();
+    symlink(outside.path().join("secret.md"), r.join("README.md")).unwrap();
+    symlink(outside.path().join("secret.toml"), r.join("Cargo.toml")).unwrap();
+    symlink(outside.path().join("secret.toml"), r.join("package.json")).unwrap();
+    symlink(outside.path().join("dir"), r.join("docs")).unwrap();
+    symlink("/etc/passwd", r.join("passwd.md")).unwrap();
+    symlink("loop-b", r.join("loop-a")).unwrap();
+    symlink("loop-a", r.join("loop-b")).unwrap();
+    symlink("self.yml", r.join(".github/workflows/self.yml")).unwrap();
+    symlink("missing-target", r.join("dangling.md")).unwrap();
+    symlink("..", r.join("up")).unwrap();
+    // A symlink that stays inside is fine.
+    write(r, "real.md", "# Real\n");
+    symlink("real.md", r.join("inside.md")).unwrap();
+    (root, outside)
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_root_are_reported_never_read() {
+    let (root, outside) = symlink_tree();
+    let outside_str = outside.path().to_string_lossy().into_owned();
+    let (code, v) = check_json(root.path(), &[]);
+    let json = v.to_string();
+    assert!(!json.contains(SECRET), "secret leaked into JSON: {json}");
+    assert!(
+        !json.contains(&outside_str),
+        "outside path leaked into JSON"
+    );
+    assert!(!json.contains("root:x:0"), "/etc/passwd leaked");
+    // The release workflow is a symlink out: it cannot be judged, so it blocks.
+    assert_eq!(code, 1);
+    assert_blocks_at(&v, "workflow-permissions", WF, 1);
+    let msg = findings_at(&v, "workflow-permissions", WF)[0]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(msg.contains("symlink"), "{msg}");
+    // Every bad link is reported, by its path inside the root.
+    let links = check(&v, "tree-contained");
+    for p in [
+        "README.md",
+        "passwd.md",
+        "loop-a",
+        "loop-b",
+        "dangling.md",
+        WF,
+    ] {
+        assert!(
+            links["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["path"] == p),
+            "{p} not reported: {links:#}"
+        );
+    }
+    assert!(!json.contains("\"inside.md\"") || !json.contains("inside.md\",\"severity"));
+    let human = check_human(root.path());
+    assert!(!human.contains(SECRET), "secret leaked into human output");
+    assert!(
+        !human.contains(&outside_str),
+        "outside path leaked into human output"
+    );
+    assert!(!human.contains("root:x:0"));
+    // The library never hands out the text either.
+    let tr = shipgate::repo::Tree::discover(root.path()).unwrap();
+    for p in ["README.md", "Cargo.toml", "passwd.md", WF] {
+        assert!(tr.text(p).is_err(), "{p} was read");
+    }
+    assert!(
+        tr.paths().all(|p| !p.starts_with("docs/")),
+        "walked into a linked dir"
+    );
+    assert!(tr.text("inside.md").is_ok());
+    drop(outside);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_policy_file_that_is_a_symlink_out_is_not_read() {
+    use std::os::unix::fs::symlink;
+    let outside = tree();
+    write(
+        outside.path(),
+        "p.toml",
+        format!("[vars]\nx = \"{SECRET}\"\nbad = \n"),
+    );
+    let root = tree();
+    symlink(
+        outside.path().join("p.toml"),
+        root.path().join("shipgate.toml"),
+    )
+    .unwrap();
+    let r = run(&[
+        OsStr::new("check"),
+        root.path().as_os_str(),
+        OsStr::new("--format"),
+        OsStr::new("json"),
+    ]);
+    assert_sane(&r, "policy symlink");
+    let all = format!("{}{}", r.stdout, r.stderr);
+    assert!(!all.contains(SECRET), "{all}");
+    assert!(!all.contains(&*outside.path().to_string_lossy()), "{all}");
+    // A policy that cannot be read is a policy error.
+    assert_eq!(r.code, Some(2), "{all}");
+    assert!(r.stderr.contains("shipgate.toml"), "{all}");
+}
+
+#[test]
+fn gitignore_cannot_hide_release_workflows() {
+    let t = tree();
+    write(t.path(), ".gitignore", ".github/\n*.yml\n");
+    write(
+        t.path(),
+        WF,
+        "on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - run: cargo publish\n",
+    );
+    let (code, v) = check_json(t.path(), &[]);
+    assert_eq!(
+        code, 1,
+        "an ignored release workflow was waved through: {v:#}"
+    );
+    assert_blocks_at(&v, "workflow-permissions", WF, 1);
+}
+
+// ---------------------------------------------------------------- pipes
+
+#[test]
+fn closed_stdout_is_not_a_crash() {
+    let t = tree();
+    write(t.path(), WF, "on: [\n");
+    for args in [
+        vec![OsString::from("list")],
+        vec![OsString::from("explain"), OsString::from("actions-pinned")],
+        vec![OsString::from("check"), t.path().into()],
+        vec![
+            OsString::from("check"),
+            t.path().into(),
+            OsString::from("--format"),
+            OsString::from("json"),
+        ],
+        vec![OsString::from("--help")],
+    ] {
+        let a: Vec<&OsStr> = args.iter().map(|s| s.as_os_str()).collect();
+        let r = run_with(&a, Stdio::piped(), true);
+        assert_sane(&r, &format!("{args:?} into a closed pipe"));
+        assert!(
+            matches!(r.code, Some(0 | 1)),
+            "{args:?}: {:?} {}",
+            r.code,
+            r.stderr
+        );
+    }
+}
+
+#[test]
+fn closed_stderr_is_not_a_crash() {
+    let t = tree();
+    write(t.path(), "shipgate.toml", "nonsense = \n");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shipgate"))
+        .args([OsStr::new("check"), t.path().as_os_str()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(start.elapsed() < DEADLINE, "hung");
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    // A policy error is exit 2, even when nobody can read the message.
+    assert_eq!(status.code(), Some(2), "{status:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_are_never_opened() {
+    // Reading a FIFO blocks until someone writes: a hang, not a finding.
+    let t = tree();
+    let wfdir = t.path().join(".github/workflows");
+    std::fs::create_dir_all(&wfdir).unwrap();
+    let made = Command::new("mkfifo")
+        .arg(t.path().join("pipe"))
+        .arg(wfdir.join("direct.yml"))
+        .status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("mkfifo unavailable; skipped");
+        return;
+    }
+    std::os::unix::fs::symlink("../../pipe", wfdir.join("release.yml")).unwrap();
+    let (code, v) = check_json(t.path(), &[]);
+    assert_eq!(code, 1);
+    assert_blocks_at(&v, "workflow-permissions", WF, 1);
+    let f = &findings_at(&v, "workflow-permissions", WF)[0];
+    assert!(
+        f["message"].as_str().unwrap().contains("regular file"),
+        "{f:#}"
+    );
+}
+
+#[test]
+fn huge_flow_style_workflow_is_judged_fast() {
+    // tree-sitter-yaml spent 7 s and 560 MB on 2.4 MB of `[a, a, …]`; past
+    // a bound the workflow is judged without exact locations instead.
+    let t = tree();
+    let items = vec!["aaaa"; 200_000].join(", ");
+    let wf = format!(
+        "{{on: push, jobs: {{p: {{runs-on: x, steps: [{{run: cargo publish}}]}}}}, x: [{items}]}}\n"
+    );
+    write(t.path(), WF, &wf);
+    let start = Instant::now();
+    let (code, v) = check_json(t.path(), &[]);
+    assert_eq!(code, 1);
+    // Judged, not refused: the missing top-level permissions is the finding.
+    let f = &findings_at(&v, "workflow-permissions", WF)[0];
+    assert!(
+        f["message"].as_str().unwrap().contains("permissions"),
+        "{f:#}"
+    );
+    assert!(start.elapsed() < BUDGET, "{:?}", start.elapsed());
+}
+
+#[test]
+fn thousands_of_jobs_with_findings_stay_linear() {
+    // A finding on every job used to look the job up linearly and scan the
+    // file from the top for its source line: quadratic (20,000 jobs: 10 s).
+    let t = tree();
+    let mut wf = String::from("on: push\njobs:\n");
+    for i in 0..5_000 {
+        wf.push_str(&format!(
+            "  j{i}:\n    runs-on: x\n    permissions: write-all\n    steps:\n      - uses: a/b@v1\n      - run: cargo publish\n"
+        ));
+    }
+    write(t.path(), WF, &wf);
+    let (code, v) = check_json(t.path(), &[]);
+    assert_eq!(code, 1);
+    let fs = findings_at(&v, "workflow-permissions", WF);
+    assert!(fs.len() > 5_000, "{}", fs.len());
+}
