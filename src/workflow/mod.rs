@@ -60,7 +60,11 @@ impl WorkflowFile {
             });
         }
         let lines = LineIndex::new(&text);
-        let model: Workflow = match yaml_serde::from_str(&text) {
+        // `uses: $/path` (a self-repository reference) is newer than the typed
+        // model; it means the same as `./path` at the running commit, and the
+        // two spellings have the same length, so offsets stay exact.
+        let patched = self_repo_refs_as_local(&text);
+        let model: Workflow = match yaml_serde::from_str(patched.as_deref().unwrap_or(&text)) {
             Ok(m) => m,
             Err(e) => {
                 let (line, column) = e
@@ -209,6 +213,33 @@ fn find_loose(hay: &str, needle: &str) -> Option<usize> {
         }
     }
     hay.find(first)
+}
+
+/// Rewrites each `uses: $/…` (GitHub's self-repository reference) to
+/// `uses: ./…`, byte for byte the same length; `None` when there is none.
+fn self_repo_refs_as_local(text: &str) -> Option<String> {
+    if !text.contains("$/") {
+        return None;
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    let mut changed = false;
+    let mut from = 0;
+    while let Some(k) = text[from..].find("uses:") {
+        let mut at = from + k + "uses:".len();
+        from = at;
+        while at < bytes.len() && matches!(bytes[at], b' ' | b'\t' | b'"' | b'\'') {
+            at += 1;
+        }
+        if bytes.get(at) == Some(&b'$') && bytes.get(at + 1) == Some(&b'/') {
+            bytes[at] = b'.';
+            changed = true;
+        }
+    }
+    if changed {
+        String::from_utf8(bytes).ok()
+    } else {
+        None
+    }
 }
 
 fn strip_position(msg: &str) -> String {
