@@ -133,3 +133,39 @@ fn cibuildgem_release_step_is_a_rubygems_publisher() {
     // The compile step publishes nothing.
     assert!(messages(&r, "publish-environment")[0].contains("`push`"));
 }
+
+#[test]
+fn trusted_publisher_settings_in_a_plain_text_block_are_statements() {
+    // Setup notes usually give the registry's form in a ```text block; a
+    // mismatch there is the 404-on-publish this check exists for. A YAML
+    // snippet and a template for other repositories are not statements.
+    let (code, r) = check_json(
+        &rw("settings-in-text-block"),
+        &["--only", "docs-workflow-agreement"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "docs-workflow-agreement"),
+        vec![("RELEASING.md".into(), 11, "block".into())]
+    );
+    assert_eq!(
+        result(&r, "docs-workflow-agreement")["findings"][0]["column"],
+        19
+    );
+
+    let tmp = copy_fixture("realworld/settings-in-text-block");
+    let doc = tmp.path().join("RELEASING.md");
+    let text = std::fs::read_to_string(&doc).unwrap();
+    std::fs::write(
+        &doc,
+        text.replacen(
+            "Environment name: pypi\n```\n\nThe",
+            "Environment name: release\n```\n\nThe",
+            1,
+        ),
+    )
+    .unwrap();
+    let (code, r) = check_json(tmp.path(), &["--only", "docs-workflow-agreement"]);
+    assert_eq!(code, 0);
+    assert_eq!(verdict(&r, "docs-workflow-agreement"), "pass");
+}
