@@ -169,3 +169,34 @@ fn trusted_publisher_settings_in_a_plain_text_block_are_statements() {
     assert_eq!(code, 0);
     assert_eq!(verdict(&r, "docs-workflow-agreement"), "pass");
 }
+
+#[test]
+fn an_expression_in_a_command_does_not_cut_off_its_flags() {
+    // `${{ … }}` is one word: the `--dry-run` after it still belongs to
+    // `npm publish`, so a rehearsal is not a publishing job (it was, and
+    // blocked for want of an environment).
+    let (code, r) = check_json(&rw("expression-in-command"), &[]);
+    assert_eq!(code, 0);
+    for id in [
+        "publish-environment",
+        "trusted-publishing",
+        "publish-isolation",
+    ] {
+        assert_eq!(verdict(&r, id), "skip", "{id}");
+    }
+    // The same line without the flag publishes, and is judged at its job.
+    let tmp = copy_fixture("realworld/expression-in-command");
+    let wf = tmp.path().join(".github/workflows/check.yml");
+    let text = std::fs::read_to_string(&wf).unwrap();
+    std::fs::write(&wf, text.replace(" --dry-run", "")).unwrap();
+    let (_, r) = check_json(tmp.path(), &[]);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![(".github/workflows/check.yml".into(), 12, "block".into())]
+    );
+    assert!(
+        messages(&r, "publish-environment")[0].contains("${{ steps.pick.outputs.tag }}"),
+        "{}",
+        messages(&r, "publish-environment")[0]
+    );
+}

@@ -177,6 +177,20 @@ fn split_commands(line: &str) -> Vec<Part> {
             i += 1;
             continue;
         }
+        // `${{ … }}` is substituted before the shell runs: one word, whose
+        // spaces and braces are not shell syntax.
+        if c == '$'
+            && line[pos..].starts_with("${{")
+            && let Some(len) = line[pos..].find("}}")
+        {
+            let end = pos + len + 2;
+            word.push_str(&line[pos..end]);
+            in_word = true;
+            while i < chars.len() && chars[i].0 < end {
+                i += 1;
+            }
+            continue;
+        }
         match c {
             '\'' | '"' => {
                 quote = Some(c);
@@ -321,6 +335,13 @@ mod tests {
         assert!(c("cargo publish --dry-run").has_flag(&["--dry-run"]));
         assert!(c("./gradlew publish").matches("gradlew publish"));
         assert!(c("npx semantic-release@24.2.9").matches("semantic-release"));
+        let e = c("npm publish --tag ${{ steps.t.outputs.tag }} --dry-run");
+        assert_eq!(
+            e.text(),
+            "npm publish --tag ${{ steps.t.outputs.tag }} --dry-run"
+        );
+        assert!(e.has_flag(&["--dry-run"]));
+        assert_eq!(commands("echo ${{ a }} && cargo publish").len(), 2);
         assert!(c("npx @changesets/cli@2 publish").matches("cli publish"));
         assert!(!c("npx semantic-release-cli@1").matches("semantic-release"));
     }
