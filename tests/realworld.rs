@@ -200,3 +200,28 @@ fn an_expression_in_a_command_does_not_cut_off_its_flags() {
         messages(&r, "publish-environment")[0]
     );
 }
+
+#[test]
+fn a_group_unique_per_run_never_cancels_but_is_named_for_not_queueing() {
+    // `github.head_ref || github.run_id` gives a dispatch run a group of its
+    // own: `cancel-in-progress: true` cannot cut a release short (that block
+    // was false), but nothing serialises two releases either (a warning).
+    let (code, r) = check_json(&rw("per-run-group"), &["--only", "release-concurrency"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        findings(&r, "release-concurrency"),
+        vec![(".github/workflows/publish.yml".into(), 11, "warn".into())]
+    );
+    assert!(messages(&r, "release-concurrency")[0].contains("differs on every run"));
+    // Keyed on the ref instead, the same `true` does cancel a release.
+    let tmp = copy_fixture("realworld/per-run-group");
+    let wf = tmp.path().join(".github/workflows/publish.yml");
+    let text = std::fs::read_to_string(&wf).unwrap();
+    std::fs::write(&wf, text.replace("github.run_id", "github.ref")).unwrap();
+    let (code, r) = check_json(tmp.path(), &["--only", "release-concurrency"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "release-concurrency"),
+        vec![(".github/workflows/publish.yml".into(), 12, "block".into())]
+    );
+}
