@@ -225,3 +225,28 @@ fn a_group_unique_per_run_never_cancels_but_is_named_for_not_queueing() {
         vec![(".github/workflows/publish.yml".into(), 12, "block".into())]
     );
 }
+
+#[test]
+fn a_next_version_section_marked_unreleased_in_its_body_is_not_the_newest_release() {
+    // Pallets-style changelogs open the next section right after a release:
+    // `## Version 2.4.1` with `Unreleased` as its first line. The newest
+    // release is 2.4.0, which the manifest states.
+    let (code, r) = check_json(
+        &rw("unreleased-under-heading"),
+        &["--only", "versions-agree,changelog-entry"],
+    );
+    assert_eq!(code, 0, "{r}");
+    assert_eq!(verdict(&r, "versions-agree"), "pass");
+    assert_eq!(verdict(&r, "changelog-entry"), "pass");
+    // Once 2.4.1 says it was released, the stale manifest is a real block.
+    let tmp = copy_fixture("realworld/unreleased-under-heading");
+    let log = tmp.path().join("CHANGELOG.md");
+    let text = std::fs::read_to_string(&log).unwrap();
+    std::fs::write(&log, text.replacen("Unreleased", "Released 2026-04-01", 1)).unwrap();
+    let (code, r) = check_json(tmp.path(), &["--only", "versions-agree"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "versions-agree"),
+        vec![("CHANGELOG.md".into(), 3, "block".into())]
+    );
+}
