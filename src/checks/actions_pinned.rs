@@ -83,6 +83,23 @@ fn every_pin_commented(text: &str, raw: &str) -> bool {
     })
 }
 
+/// `slsa-framework/slsa-github-generator/.github/workflows/…@vX.Y.Z`: the
+/// generator's reusable workflows must be called by an exact release tag.
+fn slsa_generator_at_release_tag(r: &github_actions_models::common::RepositoryUses) -> bool {
+    let exact_tag = r.git_ref().strip_prefix('v').is_some_and(|v| {
+        let parts: Vec<&str> = v.split('.').collect();
+        parts.len() == 3
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    });
+    r.owner() == "slsa-framework"
+        && r.repo() == "slsa-github-generator"
+        && r.subpath()
+            .is_some_and(|p| p.starts_with(".github/workflows/"))
+        && exact_tag
+}
+
 pub fn is_full_sha(r: &str) -> bool {
     r.len() == 40 && r.bytes().all(|b| b.is_ascii_hexdigit())
 }
@@ -106,7 +123,23 @@ fn judge(wf: &WorkflowFile, uses: &Uses, route: &[Key<'_>], release: bool, out: 
             }
         }
         Uses::Repository(r) => {
-            if !is_full_sha(r.git_ref()) {
+            if !is_full_sha(r.git_ref()) && slsa_generator_at_release_tag(r) {
+                // The SLSA generator verifies its own ref and only accepts a
+                // release tag: a SHA pin breaks provenance, so a tag is the
+                // pin its maintainers ask for. Still worth a look, not a block.
+                out.push(
+                    Finding::new(
+                        wf.locate(route),
+                        format!(
+                            "{} is pinned to the release tag `{}`: the SLSA generator refuses SHA pins, so review tag bumps by hand",
+                            r.raw(),
+                            r.git_ref()
+                        ),
+                        "keep the exact release tag (vX.Y.Z), never a branch or a major-only tag",
+                    )
+                    .warn_only(),
+                );
+            } else if !is_full_sha(r.git_ref()) {
                 let f = Finding::new(
                     wf.locate(route),
                     format!(

@@ -178,7 +178,10 @@ pub(crate) fn stated_settings(doc: &MarkdownDoc) -> Vec<Vec<Stated>> {
     for (i, &start) in starts.iter().enumerate() {
         let end = starts.get(i + 1).copied().unwrap_or(text.len());
         let raw = text[start..end].trim_end_matches(['\n', '\r']);
-        if raw.trim().is_empty() || doc.in_code_block(start) || doc.in_table(start) {
+        if raw.trim().is_empty()
+            || (doc.in_code_block(start) && !in_settings_block(doc, start))
+            || doc.in_table(start)
+        {
             continue;
         }
         let body = strip_marker(raw);
@@ -240,6 +243,79 @@ pub(crate) fn stated_settings(doc: &MarkdownDoc) -> Vec<Vec<Stated>> {
         records.push(cur);
     }
     records
+}
+
+/// Whether `offset` lies in a fenced block that is a plain settings form, the
+/// way registries' setup notes are usually written:
+///
+/// ```text
+/// Workflow name: release.yml
+/// Environment name: pypi
+/// ```
+///
+/// The fence has no language (or `text`), every line inside is `Key: value`,
+/// at least two keys are trusted-publisher fields, and no value is a
+/// placeholder (`<package>`, `your-repo`, `{owner}`): a template for other
+/// repositories is not a statement about this one. Code in a block (YAML, a
+/// shell session) never qualifies.
+fn in_settings_block(doc: &MarkdownDoc, offset: usize) -> bool {
+    let text: &str = &doc.file.text;
+    let Some(range) = doc
+        .code_blocks
+        .iter()
+        .find(|r| r.start <= offset && offset < r.end)
+    else {
+        return false;
+    };
+    let Some(block) = text.get(range.clone()) else {
+        return false;
+    };
+    let mut lines = block.lines();
+    let Some(fence) = lines.next().map(str::trim) else {
+        return false;
+    };
+    let info = if let Some(r) = fence.strip_prefix("```") {
+        r.trim_start_matches('`')
+    } else if let Some(r) = fence.strip_prefix("~~~") {
+        r.trim_start_matches('~')
+    } else {
+        return false; // an indented code block
+    };
+    if !matches!(
+        info.trim().to_ascii_lowercase().as_str(),
+        "" | "text" | "txt" | "plain" | "plaintext"
+    ) {
+        return false;
+    }
+    let mut fields = 0;
+    for line in lines {
+        let t = line.trim();
+        if t.is_empty() || t.starts_with("```") || t.starts_with("~~~") {
+            continue;
+        }
+        let body = strip_marker(t);
+        let Some((key, value)) = body.split_once(':') else {
+            return false;
+        };
+        let value = value.trim();
+        let lower = value.to_ascii_lowercase();
+        if value.is_empty()
+            || key.trim().is_empty()
+            || !key
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '/' | '(' | ')'))
+            || value.contains(['<', '>', '{', '}'])
+            || lower.contains("your-")
+            || lower.contains("your_")
+            || lower.starts_with("your ")
+        {
+            return false;
+        }
+        if field_of(key).is_some() {
+            fields += 1;
+        }
+    }
+    fields >= 2
 }
 
 /// Drops a list marker, blockquote marker or numbering from the start of a line.

@@ -136,6 +136,24 @@ fn judge(
             .warn_only(),
         );
     }
+    if per_run(group, scenarios) {
+        // `${{ github.head_ref || github.run_id }}` on a push or dispatch:
+        // every run has a group of its own, so nothing is ever cancelled, and
+        // nothing waits either.
+        out.push(
+            Finding::new(
+                wf.locate(&group_route),
+                format!(
+                    "concurrency group `{group}` differs on every run of release workflow `{}` (it takes `github.run_id` or the like for {}), so it never cancels a release but never queues one either: two runs can publish at once",
+                    wf.file_name(),
+                    trigger_summary(scenarios)
+                ),
+                "key the group on what must not run twice at once, e.g. `release-${{ github.ref }}`, with `cancel-in-progress: false`",
+            )
+            .warn_only(),
+        );
+        return;
+    }
     let Some(cancel) = cancel else { return };
     let mut cancel_route = route.to_vec();
     cancel_route.push(Key::K("cancel-in-progress"));
@@ -173,6 +191,29 @@ fn judge(
         return;
     }
     out.push(Finding::new(wf.locate(&cancel_route), message, help));
+}
+
+/// Whether the group differs between any two runs of the same event and ref
+/// (the scenarios come in pairs that differ only in the run).
+fn per_run(group: &str, scenarios: &[Scenario]) -> bool {
+    if interpolations(group).is_empty() {
+        return false;
+    }
+    let mut pairs = 0;
+    for (i, a) in scenarios.iter().enumerate() {
+        for b in &scenarios[i + 1..] {
+            if a.event == b.event && a.git_ref == b.git_ref && a.run != b.run {
+                pairs += 1;
+                let va = eval_template(group, a).map(|v| v.render());
+                let vb = eval_template(group, b).map(|v| v.render());
+                match (va, vb) {
+                    (Some(x), Some(y)) if x != y => {}
+                    _ => return false,
+                }
+            }
+        }
+    }
+    pairs > 0
 }
 
 /// Whether the group differs between two tags.

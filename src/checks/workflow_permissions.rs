@@ -34,11 +34,46 @@ fn run(cx: &Context<'_>) -> Outcome {
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     let top = [Key::K("permissions")];
     match &wf.model.permissions {
-        Permissions::Base(BasePermission::Default) => out.push(Finding::new(
-            Location::new(&wf.path, 1, 1),
-            format!("release workflow {} sets no top-level `permissions`, so every job gets the default token scope", wf.file_name()),
-            "add `permissions: {}` at the top and grant writes per job",
-        )),
+        Permissions::Base(BasePermission::Default) => {
+            let unscoped: Vec<&str> = wf
+                .model
+                .jobs
+                .iter()
+                .filter(|(_, job)| {
+                    matches!(
+                        job_permissions(job),
+                        Permissions::Base(BasePermission::Default)
+                    )
+                })
+                .map(|(id, _)| id.as_str())
+                .collect();
+            if unscoped.is_empty() && !wf.model.jobs.is_empty() {
+                // Every job states its own scopes, so no job runs with the
+                // default token today; only a job added later would.
+                out.push(
+                    Finding::new(
+                        Location::new(&wf.path, 1, 1),
+                        format!(
+                            "release workflow {} sets no top-level `permissions`; every job sets its own today, but a job added later would get the default token scope",
+                            wf.file_name()
+                        ),
+                        "add `permissions: {}` at the top so a new job starts with no scopes",
+                    )
+                    .warn_only(),
+                );
+            } else {
+                out.push(Finding::new(
+                    Location::new(&wf.path, 1, 1),
+                    format!(
+                        "release workflow {} sets no top-level `permissions`, so {} get{} the default token scope",
+                        wf.file_name(),
+                        unscoped.iter().map(|j| format!("job `{j}`")).collect::<Vec<_>>().join(", "),
+                        if unscoped.len() == 1 { "s" } else { "" }
+                    ),
+                    "add `permissions: {}` at the top and grant writes per job",
+                ));
+            }
+        }
         Permissions::Base(BasePermission::WriteAll) => out.push(Finding::new(
             wf.locate(&top),
             "top-level `permissions: write-all` gives every job every write scope",
@@ -51,23 +86,31 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                     out.push(Finding::new(
                         wf.locate_key(&[Key::K("permissions"), Key::K(scope)]),
                         format!("`{scope}: write` is granted to every job at workflow level"),
-                        format!("move `{scope}: write` into the permissions of the job that needs it"),
+                        format!(
+                            "move `{scope}: write` into the permissions of the job that needs it"
+                        ),
                     ));
                 }
             }
         }
     }
     for (id, job) in &wf.model.jobs {
-        let perms = match job {
-            Job::NormalJob(j) => &j.permissions,
-            Job::ReusableWorkflowCallJob(j) => &j.permissions,
-        };
-        if matches!(perms, Permissions::Base(BasePermission::WriteAll)) {
+        if matches!(
+            job_permissions(job),
+            Permissions::Base(BasePermission::WriteAll)
+        ) {
             out.push(Finding::new(
                 wf.locate(&[Key::K("jobs"), Key::K(id), Key::K("permissions")]),
                 format!("job `{id}` has `permissions: write-all`"),
                 "grant only the scopes the job uses, e.g. `contents: write`",
             ));
         }
+    }
+}
+
+fn job_permissions(job: &Job) -> &Permissions {
+    match job {
+        Job::NormalJob(j) => &j.permissions,
+        Job::ReusableWorkflowCallJob(j) => &j.permissions,
     }
 }

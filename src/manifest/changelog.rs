@@ -96,6 +96,7 @@ pub fn entries(doc: &MarkdownDoc) -> Vec<Entry> {
         .iter()
         .filter_map(|h| {
             let (version, released) = heading_version(&h.text)?;
+            let released = released && !body_says_unreleased(&doc.file.text, &h.section);
             Some(Entry {
                 version,
                 released,
@@ -104,6 +105,32 @@ pub fn entries(doc: &MarkdownDoc) -> Vec<Entry> {
             })
         })
         .collect()
+}
+
+/// Whether the first line under a heading marks the section unreleased, as
+/// in the Pallets style (`## Version 3.1.1` then `Unreleased`, where a
+/// release says `Released 2024-11-13`).
+fn body_says_unreleased(text: &str, section: &std::ops::Range<usize>) -> bool {
+    let Some(body) = text.get(section.clone()) else {
+        return false;
+    };
+    let Some(first) = body.lines().skip(1).map(str::trim).find(|l| !l.is_empty()) else {
+        return false;
+    };
+    if first.starts_with('#') || first.len() > 40 {
+        return false;
+    }
+    let line = first
+        .trim_matches(|c: char| matches!(c, '*' | '_' | '`' | '(' | ')' | '.' | ':'))
+        .trim()
+        .to_lowercase();
+    line == "unreleased"
+        || line.starts_with("unreleased ")
+        || line == "not released yet"
+        || line == "not yet released"
+        || line == "released: unreleased"
+        || line == "release date: tbd"
+        || line == "released: tbd"
 }
 
 /// The newest released version: the highest one (so oldest-first files work too).
@@ -209,6 +236,18 @@ mod tests {
         let d = doc("# v0.9.0\n\ntext\n\n# v1.0.0\n\nmore\n");
         assert_eq!(newest_release(&d).unwrap().value, "1.0.0");
         assert_eq!(newest_release(&d).unwrap().location.line, 5);
+    }
+
+    #[test]
+    fn a_section_whose_first_line_says_unreleased_is_not_a_release() {
+        let d = doc(
+            "# Changes\n\n## Version 3.1.1\n\nUnreleased\n\n-   Fix a thing.\n\n## Version 3.1.0\n\nReleased 2024-11-13\n\n-   Drop 3.8.\n",
+        );
+        assert_eq!(newest_release(&d).map(|f| f.value), Some("3.1.0".into()));
+        assert!(has_section(&d, "3.1.1"));
+        // A release whose notes merely mention the word later stays a release.
+        let d = doc("## 2.0.0\n\nReleased 2025-01-01\n\nUnreleased features were dropped.\n");
+        assert_eq!(newest_release(&d).map(|f| f.value), Some("2.0.0".into()));
     }
 
     #[test]

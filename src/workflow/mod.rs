@@ -84,7 +84,11 @@ impl WorkflowFile {
             return Err(e);
         }
         let lines = LineIndex::new(&text);
-        let model: Workflow = match yaml_serde::from_str(&text) {
+        // `uses: $/path` (a self-repository reference) is newer than the typed
+        // model; it means the same as `./path` at the running commit, and the
+        // two spellings have the same length, so offsets stay exact.
+        let patched = self_repo_refs_as_local(&text);
+        let model: Workflow = match yaml_serde::from_str(patched.as_deref().unwrap_or(&text)) {
             Ok(m) => m,
             Err(e) => {
                 let (line, column) = e
@@ -251,6 +255,10 @@ fn find_loose(hay: &str, needle: &str) -> Option<usize> {
 /// which reports them with its own line.
 fn alias_bomb(text: &str) -> Option<WorkflowError> {
     use serde::de::DeserializeSeed;
+    // No anchor, no alias: most workflows skip the counting pass.
+    if !has_anchor(text) {
+        return None;
+    }
     let counter = NodeBudget {
         left: std::cell::Cell::new(MAX_YAML_NODES),
         exceeded: std::cell::Cell::new(false),
@@ -268,6 +276,22 @@ fn alias_bomb(text: &str) -> Option<WorkflowError> {
         });
     }
     None
+}
+
+/// Whether the text may define a YAML anchor (`&name` after a separator);
+/// `&&` in shell scripts does not count.
+fn has_anchor(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| {
+        c == b'&'
+            && (i == 0
+                || matches!(
+                    b[i - 1],
+                    b' ' | b'\t' | b'\n' | b'[' | b'{' | b',' | b':' | b'-'
+                ))
+            && b.get(i + 1)
+                .is_some_and(|n| n.is_ascii_alphanumeric() || *n == b'_' || *n == b'-')
+    })
 }
 
 struct NodeBudget {
@@ -359,6 +383,33 @@ impl<'de> serde::de::Visitor<'de> for &NodeBudget {
         self.tick()?;
         let ((), variant) = data.variant_seed(self)?;
         variant.newtype_variant_seed(self)
+    }
+}
+
+/// Rewrites each `uses: $/…` (GitHub's self-repository reference) to
+/// `uses: ./…`, byte for byte the same length; `None` when there is none.
+fn self_repo_refs_as_local(text: &str) -> Option<String> {
+    if !text.contains("$/") {
+        return None;
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    let mut changed = false;
+    let mut from = 0;
+    while let Some(k) = text[from..].find("uses:") {
+        let mut at = from + k + "uses:".len();
+        from = at;
+        while at < bytes.len() && matches!(bytes[at], b' ' | b'\t' | b'"' | b'\'') {
+            at += 1;
+        }
+        if bytes.get(at) == Some(&b'$') && bytes.get(at + 1) == Some(&b'/') {
+            bytes[at] = b'.';
+            changed = true;
+        }
+    }
+    if changed {
+        String::from_utf8(bytes).ok()
+    } else {
+        None
     }
 }
 
@@ -465,6 +516,12 @@ mod tests {
         // A route that does not exist falls back to its nearest ancestor.
         let f = wf.locate(&[Key::K("jobs"), Key::K("publish"), Key::K("nope")]);
         assert_eq!(f.line, 8);
+    }
+
+    #[test]
+    fn anchors_are_told_from_shell_ands() {
+        assert!(has_anchor("defaults: &d\n  a: 1\nb: *d"));
+        assert!(!has_anchor("run: make && make test\nx: 'a&b'"));
     }
 
     #[test]

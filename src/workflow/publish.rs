@@ -383,6 +383,11 @@ fn analyse_job(id: &str, job: &NormalJob) -> JobRole {
                 let conditional = match slug.as_str() {
                     "release-plz/action" => (input("command").as_deref() != Some("release-pr"))
                         .then_some(Registry::Crates),
+                    // cibuildgem's `release` step pushes the built gems to
+                    // RubyGems (trusted publishing).
+                    "shopify/cibuildgem" => {
+                        (input("step").as_deref() == Some("release")).then_some(Registry::RubyGems)
+                    }
                     "actions-rs/cargo" => (input("command").as_deref() == Some("publish")
                         && !input("args").is_some_and(|a| a.contains("--dry-run")))
                     .then_some(Registry::Crates),
@@ -392,6 +397,20 @@ fn analyse_job(id: &str, job: &NormalJob) -> JobRole {
                     role.publishes.push(PublishStep {
                         step: i,
                         registry: reg,
+                        via: Via::Action(uses.raw().to_string()),
+                    });
+                    continue;
+                }
+                // changesets/action v2 splits into sub-actions; `…/publish`
+                // publishes the packed tarballs to npm.
+                if slug == "changesets/action"
+                    && let Uses::Repository(r) = uses
+                    && r.subpath()
+                        .is_some_and(|p| p.trim_matches('/') == "publish")
+                {
+                    role.publishes.push(PublishStep {
+                        step: i,
+                        registry: Registry::Npm,
                         via: Via::Action(uses.raw().to_string()),
                     });
                     continue;

@@ -73,7 +73,13 @@ fn program_is(word: &str, want: &str) -> bool {
         return true;
     }
     // `./gradlew`, `/usr/bin/npm`, `node_modules/.bin/changeset`
-    word.rsplit('/').next() == Some(want.trim_start_matches("./"))
+    let base = word.rsplit('/').next().unwrap_or(word);
+    let want = want.trim_start_matches("./");
+    // `npx semantic-release@24.2.9`: a package spec with its version
+    base == want
+        || base
+            .split_once('@')
+            .is_some_and(|(name, version)| !name.is_empty() && name == want && !version.is_empty())
 }
 
 /// Splits a script into commands, each with the 0-based line it starts on.
@@ -169,6 +175,20 @@ fn split_commands(line: &str) -> Vec<Part> {
                 word.push(c);
             }
             i += 1;
+            continue;
+        }
+        // `${{ … }}` is substituted before the shell runs: one word, whose
+        // spaces and braces are not shell syntax.
+        if c == '$'
+            && line[pos..].starts_with("${{")
+            && let Some(len) = line[pos..].find("}}")
+        {
+            let end = pos + len + 2;
+            word.push_str(&line[pos..end]);
+            in_word = true;
+            while i < chars.len() && chars[i].0 < end {
+                i += 1;
+            }
             continue;
         }
         match c {
@@ -314,6 +334,16 @@ mod tests {
         assert!(!c("echo cargo publish").matches("cargo publish"));
         assert!(c("cargo publish --dry-run").has_flag(&["--dry-run"]));
         assert!(c("./gradlew publish").matches("gradlew publish"));
+        assert!(c("npx semantic-release@24.2.9").matches("semantic-release"));
+        let e = c("npm publish --tag ${{ steps.t.outputs.tag }} --dry-run");
+        assert_eq!(
+            e.text(),
+            "npm publish --tag ${{ steps.t.outputs.tag }} --dry-run"
+        );
+        assert!(e.has_flag(&["--dry-run"]));
+        assert_eq!(commands("echo ${{ a }} && cargo publish").len(), 2);
+        assert!(c("npx @changesets/cli@2 publish").matches("cli publish"));
+        assert!(!c("npx semantic-release-cli@1").matches("semantic-release"));
     }
 
     #[test]

@@ -1,0 +1,252 @@
+//! Shapes found by running shipgate on real repositories' release files:
+//! each fixture reduces one case to what mattered, and each test pins the
+//! verdict, path and line a careful maintainer would agree with.
+
+mod common;
+
+use common::*;
+
+const RELEASE: &str = ".github/workflows/release.yml";
+
+fn rw(name: &str) -> std::path::PathBuf {
+    fixture(&format!("realworld/{name}"))
+}
+
+fn messages(report: &serde_json::Value, id: &str) -> Vec<String> {
+    result(report, id)["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["message"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn slsa_generator_at_an_exact_release_tag_warns_but_a_floating_tag_blocks() {
+    // The SLSA generator's reusable workflows refuse SHA pins; an exact
+    // vX.Y.Z tag is the pin they document. A major-only tag still moves.
+    let (code, r) = check_json(&rw("slsa-tag-pin"), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "actions-pinned"),
+        vec![
+            (RELEASE.into(), 28, "warn".into()),
+            (RELEASE.into(), 37, "block".into())
+        ]
+    );
+    assert!(messages(&r, "actions-pinned")[0].contains("refuses SHA pins"));
+}
+
+#[test]
+fn missing_top_level_permissions_warns_when_every_job_is_scoped() {
+    // A reusable publish workflow whose every job sets `permissions` gives
+    // no job the default token; a sibling with an unscoped job still blocks.
+    let (_, r) = check_json(&rw("scoped-jobs-permissions"), &[]);
+    assert_eq!(verdict(&r, "workflow-permissions"), "block");
+    assert_eq!(
+        findings(&r, "workflow-permissions"),
+        vec![
+            (".github/workflows/pypi.yml".into(), 1, "warn".into()),
+            (".github/workflows/tag.yml".into(), 1, "block".into())
+        ]
+    );
+    let msgs = messages(&r, "workflow-permissions");
+    assert!(msgs[0].contains("every job sets its own"), "{}", msgs[0]);
+    assert!(msgs[1].contains("job `wheels`"), "{}", msgs[1]);
+}
+
+#[test]
+fn only_scoped_jobs_pass_workflow_permissions_with_a_warning() {
+    let tmp = copy_fixture("realworld/scoped-jobs-permissions");
+    std::fs::remove_file(tmp.path().join(".github/workflows/tag.yml")).unwrap();
+    let (code, r) = check_json(tmp.path(), &["--only", "workflow-permissions"]);
+    assert_eq!(code, 0, "a warning alone does not block");
+    assert_eq!(verdict(&r, "workflow-permissions"), "warn");
+}
+
+#[test]
+fn self_repository_uses_parses_and_keeps_exact_lines() {
+    // `uses: $/path` is GitHub's self-repository reference: a local action.
+    // The workflow must parse (no fail-closed block on every check), and
+    // the one unpinned remote action is still reported at its own line.
+    let (code, r) = check_json(&rw("self-repo-uses"), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "actions-pinned"),
+        vec![(".github/workflows/publish.yml".into(), 21, "block".into())]
+    );
+    for id in [
+        "workflow-permissions",
+        "oidc-scope",
+        "publish-environment",
+        "trusted-publishing",
+        "release-concurrency",
+        "template-injection",
+    ] {
+        assert_eq!(verdict(&r, id), "pass", "{id}");
+    }
+}
+
+#[test]
+fn npx_with_a_pinned_package_version_is_still_the_publisher() {
+    // `npx semantic-release@25.0.1` publishes to npm; with NPM_TOKEN it is
+    // a token publish, not something to wave through.
+    let (_, r) = check_json(&rw("npx-versioned-publisher"), &[]);
+    assert_eq!(
+        findings(&r, "trusted-publishing"),
+        vec![(RELEASE.into(), 21, "block".into())]
+    );
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![(RELEASE.into(), 8, "block".into())]
+    );
+}
+
+#[test]
+fn changesets_publish_sub_action_is_a_publishing_job() {
+    let (_, r) = check_json(&rw("changesets-subaction"), &[]);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![(RELEASE.into(), 19, "block".into())]
+    );
+    assert!(messages(&r, "publish-environment")[0].contains("`publish`"));
+    // The pack job holds no credentials and publishes nothing.
+    assert_eq!(verdict(&r, "oidc-scope"), "pass");
+}
+
+#[test]
+fn cibuildgem_release_step_is_a_rubygems_publisher() {
+    // The release step of cibuildgem pushes gems with the OIDC token: the
+    // workflow is a release workflow, so its `@main` pin and the missing
+    // environment are release problems, not plain-CI warnings.
+    let (code, r) = check_json(&rw("cibuildgem-release"), &[]);
+    assert_eq!(code, 1);
+    let wf = ".github/workflows/gems.yml";
+    assert_eq!(
+        findings(&r, "actions-pinned"),
+        vec![(wf.into(), 29, "block".into())]
+    );
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![(wf.into(), 22, "block".into())]
+    );
+    // The compile step publishes nothing.
+    assert!(messages(&r, "publish-environment")[0].contains("`push`"));
+}
+
+#[test]
+fn trusted_publisher_settings_in_a_plain_text_block_are_statements() {
+    // Setup notes usually give the registry's form in a ```text block; a
+    // mismatch there is the 404-on-publish this check exists for. A YAML
+    // snippet and a template for other repositories are not statements.
+    let (code, r) = check_json(
+        &rw("settings-in-text-block"),
+        &["--only", "docs-workflow-agreement"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "docs-workflow-agreement"),
+        vec![("RELEASING.md".into(), 11, "block".into())]
+    );
+    assert_eq!(
+        result(&r, "docs-workflow-agreement")["findings"][0]["column"],
+        19
+    );
+
+    let tmp = copy_fixture("realworld/settings-in-text-block");
+    let doc = tmp.path().join("RELEASING.md");
+    let text = std::fs::read_to_string(&doc).unwrap();
+    std::fs::write(
+        &doc,
+        text.replacen(
+            "Environment name: pypi\n```\n\nThe",
+            "Environment name: release\n```\n\nThe",
+            1,
+        ),
+    )
+    .unwrap();
+    let (code, r) = check_json(tmp.path(), &["--only", "docs-workflow-agreement"]);
+    assert_eq!(code, 0);
+    assert_eq!(verdict(&r, "docs-workflow-agreement"), "pass");
+}
+
+#[test]
+fn an_expression_in_a_command_does_not_cut_off_its_flags() {
+    // `${{ … }}` is one word: the `--dry-run` after it still belongs to
+    // `npm publish`, so a rehearsal is not a publishing job (it was, and
+    // blocked for want of an environment).
+    let (code, r) = check_json(&rw("expression-in-command"), &[]);
+    assert_eq!(code, 0);
+    for id in [
+        "publish-environment",
+        "trusted-publishing",
+        "publish-isolation",
+    ] {
+        assert_eq!(verdict(&r, id), "skip", "{id}");
+    }
+    // The same line without the flag publishes, and is judged at its job.
+    let tmp = copy_fixture("realworld/expression-in-command");
+    let wf = tmp.path().join(".github/workflows/check.yml");
+    let text = std::fs::read_to_string(&wf).unwrap();
+    std::fs::write(&wf, text.replace(" --dry-run", "")).unwrap();
+    let (_, r) = check_json(tmp.path(), &[]);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![(".github/workflows/check.yml".into(), 12, "block".into())]
+    );
+    assert!(
+        messages(&r, "publish-environment")[0].contains("${{ steps.pick.outputs.tag }}"),
+        "{}",
+        messages(&r, "publish-environment")[0]
+    );
+}
+
+#[test]
+fn a_group_unique_per_run_never_cancels_but_is_named_for_not_queueing() {
+    // `github.head_ref || github.run_id` gives a dispatch run a group of its
+    // own: `cancel-in-progress: true` cannot cut a release short (that block
+    // was false), but nothing serialises two releases either (a warning).
+    let (code, r) = check_json(&rw("per-run-group"), &["--only", "release-concurrency"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        findings(&r, "release-concurrency"),
+        vec![(".github/workflows/publish.yml".into(), 11, "warn".into())]
+    );
+    assert!(messages(&r, "release-concurrency")[0].contains("differs on every run"));
+    // Keyed on the ref instead, the same `true` does cancel a release.
+    let tmp = copy_fixture("realworld/per-run-group");
+    let wf = tmp.path().join(".github/workflows/publish.yml");
+    let text = std::fs::read_to_string(&wf).unwrap();
+    std::fs::write(&wf, text.replace("github.run_id", "github.ref")).unwrap();
+    let (code, r) = check_json(tmp.path(), &["--only", "release-concurrency"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "release-concurrency"),
+        vec![(".github/workflows/publish.yml".into(), 12, "block".into())]
+    );
+}
+
+#[test]
+fn a_next_version_section_marked_unreleased_in_its_body_is_not_the_newest_release() {
+    // Pallets-style changelogs open the next section right after a release:
+    // `## Version 2.4.1` with `Unreleased` as its first line. The newest
+    // release is 2.4.0, which the manifest states.
+    let (code, r) = check_json(
+        &rw("unreleased-under-heading"),
+        &["--only", "versions-agree,changelog-entry"],
+    );
+    assert_eq!(code, 0, "{r}");
+    assert_eq!(verdict(&r, "versions-agree"), "pass");
+    assert_eq!(verdict(&r, "changelog-entry"), "pass");
+    // Once 2.4.1 says it was released, the stale manifest is a real block.
+    let tmp = copy_fixture("realworld/unreleased-under-heading");
+    let log = tmp.path().join("CHANGELOG.md");
+    let text = std::fs::read_to_string(&log).unwrap();
+    std::fs::write(&log, text.replacen("Unreleased", "Released 2026-04-01", 1)).unwrap();
+    let (code, r) = check_json(tmp.path(), &["--only", "versions-agree"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "versions-agree"),
+        vec![("CHANGELOG.md".into(), 3, "block".into())]
+    );
+}
