@@ -238,16 +238,7 @@ fn expand_members(tree: &Tree, dir: &str, ws: &Node) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn tree(files: &[(&str, &str)]) -> (tempfile::TempDir, Tree) {
-        let d = tempfile::tempdir().unwrap();
-        for (p, t) in files {
-            let abs = d.path().join(p);
-            std::fs::create_dir_all(abs.parent().unwrap()).unwrap();
-            std::fs::write(abs, t).unwrap();
-        }
-        let t = Tree::discover(d.path()).unwrap();
-        (d, t)
-    }
+    use crate::manifest::test_tree as tree;
 
     #[test]
     fn inherits_from_workspace_package() {

@@ -261,16 +261,7 @@ fn version_in_file(tree: &Tree, path: &str, names: &str) -> Result<Field, String
 mod tests {
     use super::*;
 
-    fn tree(files: &[(&str, &str)]) -> (tempfile::TempDir, Tree) {
-        let d = tempfile::tempdir().unwrap();
-        for (p, t) in files {
-            let abs = d.path().join(p);
-            std::fs::create_dir_all(abs.parent().unwrap()).unwrap();
-            std::fs::write(abs, t).unwrap();
-        }
-        let t = Tree::discover(d.path()).unwrap();
-        (d, t)
-    }
+    use crate::manifest::test_tree as tree;
 
     #[test]
     fn pep621_literal() {
