@@ -115,6 +115,8 @@ pub struct Tree {
     entries: Vec<Entry>,
     index: HashMap<String, usize>,
     dirs: std::collections::HashSet<String>,
+    /// Whether any entry is a symlink that is never read (most trees: none).
+    any_bad_link: bool,
     /// Problems met while walking (unreadable directories), as findings.
     pub walk_problems: Vec<FileError>,
 }
@@ -205,9 +207,11 @@ impl Tree {
             .enumerate()
             .map(|(i, e)| (e.rel.clone(), i))
             .collect();
+        let any_bad_link = entries.iter().any(|e| matches!(e.kind, Kind::BadLink(_)));
         Ok(Tree {
             root: root.to_path_buf(),
             canon_root,
+            any_bad_link,
             entries,
             index,
             dirs,
@@ -238,8 +242,16 @@ impl Tree {
         rel.is_empty() || self.exists(rel) || self.is_dir(rel)
     }
 
+    /// Whether any path is a symlink that is never read.
+    pub fn has_bad_links(&self) -> bool {
+        self.any_bad_link
+    }
+
     /// Why a path is a symlink that is never read, if it is one.
     pub fn bad_link(&self, rel: &str) -> Option<&str> {
+        if !self.any_bad_link {
+            return None;
+        }
         match &self.entries[*self.index.get(rel)?].kind {
             Kind::BadLink(why) => Some(why),
             Kind::File => None,
@@ -381,6 +393,48 @@ impl Tree {
     pub fn canon_root(&self) -> &Path {
         &self.canon_root
     }
+}
+
+/// `f` over `items` on every core, results in the order of `items`. Checks
+/// use it for per-file work (parsing through the cache included), so one
+/// long check does not leave the other cores idle.
+pub fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(items.len() / 16 + 1);
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    const CHUNK: usize = 8;
+    let mut parts: Vec<(usize, Vec<U>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let start = next.fetch_add(CHUNK, std::sync::atomic::Ordering::Relaxed);
+                        if start >= items.len() {
+                            break;
+                        }
+                        let end = (start + CHUNK).min(items.len());
+                        mine.push((start, items[start..end].iter().map(&f).collect()));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(v) => v,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    parts.sort_by_key(|(start, _)| *start);
+    parts.into_iter().flat_map(|(_, v)| v).collect()
 }
 
 /// Build a glob set where `*` does not cross `/` and `**` does.
