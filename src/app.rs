@@ -147,7 +147,8 @@ fn check(args: CheckArgs) -> u8 {
                 std::io::stdout().is_terminal(),
                 std::env::var_os("NO_COLOR").as_deref(),
             );
-            let mut out = std::io::stdout().lock();
+            // Buffered: stdout alone flushes at every line.
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
             match report::render(&report, args.format, color, &mut out).and_then(|_| out.flush()) {
                 Ok(()) => Ok(()),
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

@@ -290,20 +290,44 @@ impl Tree {
     }
 
     fn read_text(&self, e: &Entry) -> Result<Arc<TextFile>, FileError> {
+        use std::io::Read;
         if let Kind::BadLink(why) = &e.kind {
             return Err(FileError::at_file(&e.rel, why.clone()));
         }
-        // Re-check containment at read time: the tree may have changed since the walk.
-        let real = std::fs::canonicalize(&e.abs)
-            .map_err(|err| FileError::at_file(&e.rel, format!("cannot read: {err}")))?;
-        if !real.starts_with(&self.canon_root) {
-            return Err(FileError::at_file(
-                &e.rel,
-                "a symlink that leaves the root; it is not read",
-            ));
-        }
-        let meta = std::fs::metadata(&real)
-            .map_err(|err| FileError::at_file(&e.rel, format!("cannot read: {err}")))?;
+        let cannot =
+            |err: std::io::Error| FileError::at_file(&e.rel, format!("cannot read: {err}"));
+        let leaves =
+            || FileError::at_file(&e.rel, "a symlink that leaves the root; it is not read");
+        // Re-check containment at read time: the tree may have changed since
+        // the walk. A plain file is opened, then the file actually opened is
+        // checked (one readlink of /proc/self/fd on Linux, instead of
+        // resolving every component of its path); anything else (an in-root
+        // symlink, or no /proc) is resolved before it is opened.
+        let plain = std::fs::symlink_metadata(&e.abs)
+            .map_err(cannot)?
+            .file_type()
+            .is_file();
+        let file = if plain {
+            let file = std::fs::File::open(&e.abs).map_err(cannot)?;
+            match opened_path(&file) {
+                Some(real) if real.starts_with(&self.canon_root) => file,
+                Some(_) => return Err(leaves()),
+                None => {
+                    let real = std::fs::canonicalize(&e.abs).map_err(cannot)?;
+                    if !real.starts_with(&self.canon_root) {
+                        return Err(leaves());
+                    }
+                    file
+                }
+            }
+        } else {
+            let real = std::fs::canonicalize(&e.abs).map_err(cannot)?;
+            if !real.starts_with(&self.canon_root) {
+                return Err(leaves());
+            }
+            std::fs::File::open(&real).map_err(cannot)?
+        };
+        let meta = file.metadata().map_err(cannot)?;
         if meta.len() > MAX_FILE_BYTES {
             return Err(FileError::at_file(
                 &e.rel,
@@ -313,8 +337,10 @@ impl Tree {
                 ),
             ));
         }
-        let bytes = std::fs::read(&real)
-            .map_err(|err| FileError::at_file(&e.rel, format!("cannot read: {err}")))?;
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        file.take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(cannot)?;
         decode(&e.rel, bytes).map(Arc::new)
     }
 
@@ -435,6 +461,20 @@ pub fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec
     });
     parts.sort_by_key(|(start, _)| *start);
     parts.into_iter().flat_map(|(_, v)| v).collect()
+}
+
+/// The real path of an open file, where the OS says it cheaply (Linux).
+fn opened_path(file: &std::fs::File) -> Option<PathBuf> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        std::fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd())).ok()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = file;
+        None
+    }
 }
 
 /// Build a glob set where `*` does not cross `/` and `**` does.
