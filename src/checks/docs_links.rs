@@ -212,22 +212,24 @@ fn has_scheme(dest: &str) -> bool {
 }
 
 fn looks_like_placeholder(s: &str) -> bool {
-    // One pass over the bytes, ASCII case-insensitive, no allocation: this
+    // ASCII case-insensitive, no allocation, one pass for the markers: this
     // runs for every link and code span of every document.
-    fn has(hay: &[u8], needle: &[u8]) -> bool {
-        hay.windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle))
-    }
     fn starts(seg: &[u8], p: &[u8]) -> bool {
         seg.len() >= p.len() && seg[..p.len()].eq_ignore_ascii_case(p)
     }
     let b = s.as_bytes();
-    b.iter()
-        .any(|c| matches!(c, b'<' | b'>' | b'{' | b'}' | b'$'))
+    let marker = (0..b.len()).any(|i| {
+        let rest = &b[i..];
+        match rest[0] {
+            b'<' | b'>' | b'{' | b'}' | b'$' => true,
+            b'.' => rest.starts_with(b"..."),
+            b'p' | b'P' => starts(rest, b"path/to"),
+            b'x' | b'X' => starts(rest, b"xxx"),
+            _ => false,
+        }
+    });
+    marker
         || (!s.is_ascii() && s.contains('…'))
-        || has(b, b"...")
-        || has(b, b"path/to")
-        || has(b, b"xxx")
         || b.split(|c| *c == b'/').any(|seg| {
             [&b"my_"[..], b"my-", b"your_", b"your-", b"yourname"]
                 .iter()
@@ -573,6 +575,49 @@ fn join(dir: &str, seg: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The allocating form the fast one replaced, as the reference.
+    fn placeholder_reference(s: &str) -> bool {
+        let lower = s.to_ascii_lowercase();
+        s.contains(['<', '>', '{', '}', '$', '…'])
+            || s.contains("...")
+            || lower.contains("path/to")
+            || lower.contains("xxx")
+            || lower.split('/').any(|seg| {
+                ["my_", "my-", "your_", "your-", "yourname"]
+                    .iter()
+                    .any(|p| seg.starts_with(p))
+                    || matches!(seg.split('.').next(), Some("foo" | "bar" | "baz"))
+            })
+    }
+
+    #[test]
+    fn placeholders_as_before() {
+        let cases = [
+            "src/main.rs",
+            "Path/To/file",
+            "a/XXX.md",
+            "docs/…/x",
+            "a/.../b",
+            "../x",
+            "My_app/x",
+            "src/Foo.rs",
+            "foobar/x",
+            "x/BAZ",
+            "your-org/repo",
+            "${HOME}/x",
+            "<dir>/x",
+            "",
+            "a/b.c",
+            "yournamespace/x",
+            "é/xx",
+        ];
+        for c in cases {
+            assert_eq!(looks_like_placeholder(c), placeholder_reference(c), "{c}");
+        }
+        assert!(looks_like_placeholder("path/to/file"));
+        assert!(!looks_like_placeholder("src/main.rs"));
+    }
 
     #[test]
     fn path_claim_shapes() {
