@@ -29,12 +29,12 @@ for scale in 1 4; do
     (cd "$tree" && /usr/bin/time -f '%U %S' -o "$work/t" xargs -0 cat < "$work/files$scale" > /dev/null)
     t1=$(now)
     echo "$t1 - $t0" | bc >> "$work/cat$scale"
-    awk '{print $1 + $2}' "$work/t" >> "$work/catcpu$scale"
+    tail -1 "$work/t" | awk '{print $1 + $2}' >> "$work/catcpu$scale"
     t0=$(now)
     /usr/bin/time -f '%U %S' -o "$work/t" "$bin" check "$tree" --format json > /dev/null || true
     t1=$(now)
     echo "$t1 - $t0" | bc >> "$work/gate$scale"
-    awk '{print $1 + $2}' "$work/t" >> "$work/gatecpu$scale"
+    tail -1 "$work/t" | awk '{print $1 + $2}' >> "$work/gatecpu$scale"
   done
   rss=$( { /usr/bin/time -f '%M' "$bin" check "$tree" --format json > /dev/null; } 2>&1 | tail -1 || true)
   cat_med=$(median < "$work/cat$scale"); gate_med=$(median < "$work/gate$scale")
