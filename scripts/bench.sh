@@ -21,20 +21,33 @@ for scale in 1 4; do
   (cd "$tree" && find . -type f -print0 > "$work/files$scale")
   files=$(tr -cd '\0' < "$work/files$scale" | wc -c)
   bytes=$(cd "$tree" && du -sb . | cut -f1)
-  : > "$work/cat$scale"; : > "$work/gate$scale"
+  : > "$work/cat$scale"; : > "$work/gate$scale"; : > "$work/catcpu$scale"; : > "$work/gatecpu$scale"
   # Warm the page cache once, then interleave the two commands.
   (cd "$tree" && xargs -0 cat < "$work/files$scale" > /dev/null)
   for _ in $(seq "$runs"); do
-    t0=$(now); (cd "$tree" && xargs -0 cat < "$work/files$scale" > /dev/null); t1=$(now)
+    t0=$(now)
+    (cd "$tree" && /usr/bin/time -f '%U %S' -o "$work/t" xargs -0 cat < "$work/files$scale" > /dev/null)
+    t1=$(now)
     echo "$t1 - $t0" | bc >> "$work/cat$scale"
-    t0=$(now); "$bin" check "$tree" --format json > /dev/null || true; t1=$(now)
+    tail -1 "$work/t" | awk '{print $1 + $2}' >> "$work/catcpu$scale"
+    t0=$(now)
+    /usr/bin/time -f '%U %S' -o "$work/t" "$bin" check "$tree" --format json > /dev/null || true
+    t1=$(now)
     echo "$t1 - $t0" | bc >> "$work/gate$scale"
+    tail -1 "$work/t" | awk '{print $1 + $2}' >> "$work/gatecpu$scale"
   done
   rss=$( { /usr/bin/time -f '%M' "$bin" check "$tree" --format json > /dev/null; } 2>&1 | tail -1 || true)
   cat_med=$(median < "$work/cat$scale"); gate_med=$(median < "$work/gate$scale")
+  catcpu=$(median < "$work/catcpu$scale"); gatecpu=$(median < "$work/gatecpu$scale")
   printf 'scale %dx: %d files, %d bytes\n' "$scale" "$files" "$bytes"
-  printf '  cat   median %.3f s\n  gate  median %.3f s\n  gate/cat ratio %.2f\n  gate peak RSS %d KiB\n' \
-    "$cat_med" "$gate_med" "$(echo "$gate_med / $cat_med" | bc -l)" "$rss"
+  printf '  cat   median %.3f s wall, %.2f s CPU (user+sys)\n' "$cat_med" "$catcpu"
+  printf '  gate  median %.3f s wall, %.2f s CPU (user+sys)\n' "$gate_med" "$gatecpu"
+  printf '  gate/cat ratio %.2f (wall)\n  gate peak RSS %d KiB\n' \
+    "$(echo "$gate_med / $cat_med" | bc -l)" "$rss"
+  echo "$gatecpu" > "$work/cpu$scale"
   echo "$gate_med" > "$work/med$scale"
 done
-printf 'cost growth 4x/1x: %.2f (linear is 4.00)\n' "$(echo "$(cat "$work/med4") / $(cat "$work/med1")" | bc -l)"
+printf 'cost growth 4x/1x: %.2f wall, %.2f CPU (linear is 4.00)\n' \
+  "$(echo "$(cat "$work/med4") / $(cat "$work/med1")" | bc -l)" \
+  "$(echo "$(cat "$work/cpu4") / $(cat "$work/cpu1")" | bc -l)"
+printf 'load average during the run: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a)"

@@ -135,6 +135,9 @@ fn check(args: CheckArgs) -> u8 {
         today,
     };
     let report = engine::run(&tree, &policy, &opts);
+    // The process ends soon: freeing every cached file one by one costs more
+    // than the exit that returns the memory at once.
+    std::mem::forget(tree);
     let fail_on = match args.fail_on {
         FailOn::Block => Severity::Block,
         FailOn::Warn => Severity::Warn,
@@ -152,7 +155,8 @@ fn check(args: CheckArgs) -> u8 {
                 std::io::stdout().is_terminal(),
                 std::env::var_os("NO_COLOR").as_deref(),
             );
-            let mut out = std::io::stdout().lock();
+            // Buffered: stdout alone flushes at every line.
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
             match report::render(&report, args.format, color, &mut out).and_then(|_| out.flush()) {
                 Ok(()) => Ok(()),
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

@@ -86,36 +86,41 @@ fn run(cx: &Context<'_>) -> Outcome {
         return Outcome::Skip("no Markdown files".into());
     }
     let ignored = Ignored::load(cx.tree);
-    let mut out = Vec::new();
-    for path in paths {
-        if let Some(why) = cx.tree.bad_link(path) {
-            out.push(Finding::new(
-                Location::file(path),
-                format!("{path} is {why}"),
-                "replace the symlink with the document itself, or point it inside the repository",
-            ));
-            continue;
-        }
-        let doc = match cx.tree.markdown(path) {
-            Ok(d) => d,
-            Err(e) => {
-                out.push(
-                    Finding::new(
-                        e.location.clone(),
-                        format!("links in {path} not checked: {}", e.message),
-                        "save the document as UTF-8 text so its links can be checked",
-                    )
-                    .warn_only(),
-                );
-                continue;
-            }
-        };
-        if !is_issue_template(path) {
-            check_links(cx.tree, &ignored, &doc, &mut out);
-        }
-        check_cited_paths(cx.tree, &ignored, &doc, &mut out);
+    let per_doc = crate::repo::par_map(&paths, |path| {
+        let mut out = Vec::new();
+        check_doc(cx.tree, &ignored, path, &mut out);
+        out
+    });
+    Outcome::Findings(per_doc.into_iter().flatten().collect())
+}
+
+fn check_doc(tree: &Tree, ignored: &Ignored, path: &str, out: &mut Vec<Finding>) {
+    if let Some(why) = tree.bad_link(path) {
+        out.push(Finding::new(
+            Location::file(path),
+            format!("{path} is {why}"),
+            "replace the symlink with the document itself, or point it inside the repository",
+        ));
+        return;
     }
-    Outcome::Findings(out)
+    let doc = match tree.markdown(path) {
+        Ok(d) => d,
+        Err(e) => {
+            out.push(
+                Finding::new(
+                    e.location.clone(),
+                    format!("links in {path} not checked: {}", e.message),
+                    "save the document as UTF-8 text so its links can be checked",
+                )
+                .warn_only(),
+            );
+            return;
+        }
+    };
+    if !is_issue_template(path) {
+        check_links(tree, ignored, &doc, out);
+    }
+    check_cited_paths(tree, ignored, &doc, out);
 }
 
 /// Issue, pull-request and discussion templates: rendered as issue bodies.
@@ -155,6 +160,9 @@ pub(crate) fn normalize(base: &str, rel: &str) -> Option<String> {
 
 /// The first ancestor (or the path itself) that is a symlink leaving the root.
 fn symlink_escape<'t>(tree: &'t Tree, rel: &str) -> Option<(String, &'t str)> {
+    if !tree.has_bad_links() {
+        return None;
+    }
     let mut prefix = String::new();
     for seg in rel.split('/') {
         if !prefix.is_empty() {
@@ -204,16 +212,33 @@ fn has_scheme(dest: &str) -> bool {
 }
 
 fn looks_like_placeholder(s: &str) -> bool {
-    let lower = s.to_ascii_lowercase();
-    s.contains(['<', '>', '{', '}', '$', '…'])
-        || s.contains("...")
-        || lower.contains("path/to")
-        || lower.contains("xxx")
-        || lower.split('/').any(|seg| {
-            ["my_", "my-", "your_", "your-", "yourname"]
+    // ASCII case-insensitive, no allocation, one pass for the markers: this
+    // runs for every link and code span of every document.
+    fn starts(seg: &[u8], p: &[u8]) -> bool {
+        seg.len() >= p.len() && seg[..p.len()].eq_ignore_ascii_case(p)
+    }
+    let b = s.as_bytes();
+    let marker = (0..b.len()).any(|i| {
+        let rest = &b[i..];
+        match rest[0] {
+            b'<' | b'>' | b'{' | b'}' | b'$' => true,
+            b'.' => rest.starts_with(b"..."),
+            b'p' | b'P' => starts(rest, b"path/to"),
+            b'x' | b'X' => starts(rest, b"xxx"),
+            _ => false,
+        }
+    });
+    marker
+        || (!s.is_ascii() && s.contains('…'))
+        || b.split(|c| *c == b'/').any(|seg| {
+            [&b"my_"[..], b"my-", b"your_", b"your-", b"yourname"]
                 .iter()
-                .any(|p| seg.starts_with(p))
-                || matches!(seg.split('.').next(), Some("foo" | "bar" | "baz"))
+                .any(|p| starts(seg, p))
+                || seg.split(|c| *c == b'.').next().is_some_and(|w| {
+                    [&b"foo"[..], b"bar", b"baz"]
+                        .iter()
+                        .any(|f| w.eq_ignore_ascii_case(f))
+                })
         })
 }
 
@@ -302,7 +327,15 @@ fn check_links(tree: &Tree, ignored: &Ignored, doc: &MarkdownDoc, out: &mut Vec<
         // `#anchor` alone: a heading of this document.
         if file_part.is_empty() {
             if let Some(f) = fragment {
-                check_anchor(doc, f, &doc.path, what, dest, link.location.clone(), out);
+                check_anchor(
+                    doc,
+                    f,
+                    &doc.path,
+                    what,
+                    dest,
+                    doc.location(link.span.start),
+                    out,
+                );
             }
             continue;
         }
@@ -315,7 +348,7 @@ fn check_links(tree: &Tree, ignored: &Ignored, doc: &MarkdownDoc, out: &mut Vec<
                 continue; // `../../issues`: a github.com page, not a file
             }
             out.push(Finding::new(
-                link.location.clone(),
+                doc.location(link.span.start),
                 format!("{what} `{dest}` resolves outside the repository root"),
                 "link to a file inside the repository, or use a full https:// URL",
             ));
@@ -323,7 +356,7 @@ fn check_links(tree: &Tree, ignored: &Ignored, doc: &MarkdownDoc, out: &mut Vec<
         };
         if let Some((through, why)) = symlink_escape(tree, &target) {
             out.push(Finding::new(
-                link.location.clone(),
+                doc.location(link.span.start),
                 format!("{what} `{dest}` goes through `{through}`, {why}"),
                 "point the link at a file inside the repository; shipgate never follows symlinks out of the root",
             ));
@@ -334,7 +367,7 @@ fn check_links(tree: &Tree, ignored: &Ignored, doc: &MarkdownDoc, out: &mut Vec<
                 continue; // build output the .gitignore names, or behind a symlinked directory
             }
             out.push(Finding::new(
-                link.location.clone(),
+                doc.location(link.span.start),
                 format!("{what} `{dest}` points at `{target}`, which does not exist"),
                 "fix the path, restore the file, or remove the link",
             ));
@@ -345,7 +378,15 @@ fn check_links(tree: &Tree, ignored: &Ignored, doc: &MarkdownDoc, out: &mut Vec<
             && markdown::is_markdown(&target)
             && let Ok(tdoc) = tree.markdown(&target)
         {
-            check_anchor(&tdoc, f, &target, what, dest, link.location.clone(), out);
+            check_anchor(
+                &tdoc,
+                f,
+                &target,
+                what,
+                dest,
+                doc.location(link.span.start),
+                out,
+            );
         }
     }
 }
@@ -496,14 +537,14 @@ fn check_cited_paths(tree: &Tree, ignored: &Ignored, doc: &MarkdownDoc, out: &mu
         }
         if let Some((through, why)) = escape {
             out.push(Finding::new(
-                span.location.clone(),
+                doc.location(span.offset),
                 format!("cited path `{claim}` goes through `{through}`, {why}"),
                 "cite a path inside the repository; shipgate never follows symlinks out of the root",
             ));
             continue;
         }
         out.push(Finding::new(
-            span.location.clone(),
+            doc.location(span.offset),
             if tried.len() == 1 && tried[0] == claim {
                 format!(
                     "`{claim}` is cited as a repository path, but no such file or directory exists"
@@ -534,6 +575,49 @@ fn join(dir: &str, seg: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The allocating form the fast one replaced, as the reference.
+    fn placeholder_reference(s: &str) -> bool {
+        let lower = s.to_ascii_lowercase();
+        s.contains(['<', '>', '{', '}', '$', '…'])
+            || s.contains("...")
+            || lower.contains("path/to")
+            || lower.contains("xxx")
+            || lower.split('/').any(|seg| {
+                ["my_", "my-", "your_", "your-", "yourname"]
+                    .iter()
+                    .any(|p| seg.starts_with(p))
+                    || matches!(seg.split('.').next(), Some("foo" | "bar" | "baz"))
+            })
+    }
+
+    #[test]
+    fn placeholders_as_before() {
+        let cases = [
+            "src/main.rs",
+            "Path/To/file",
+            "a/XXX.md",
+            "docs/…/x",
+            "a/.../b",
+            "../x",
+            "My_app/x",
+            "src/Foo.rs",
+            "foobar/x",
+            "x/BAZ",
+            "your-org/repo",
+            "${HOME}/x",
+            "<dir>/x",
+            "",
+            "a/b.c",
+            "yournamespace/x",
+            "é/xx",
+        ];
+        for c in cases {
+            assert_eq!(looks_like_placeholder(c), placeholder_reference(c), "{c}");
+        }
+        assert!(looks_like_placeholder("path/to/file"));
+        assert!(!looks_like_placeholder("src/main.rs"));
+    }
 
     #[test]
     fn path_claim_shapes() {

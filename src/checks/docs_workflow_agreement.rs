@@ -473,12 +473,17 @@ fn run(cx: &Context<'_>) -> Outcome {
     };
     let mut statements: Vec<(&str, Vec<Stated>)> = Vec::new();
     for path in docs {
+        // The text alone decides whether the document is about this at all.
+        if !cx
+            .tree
+            .text(path)
+            .is_ok_and(|t| about_trusted_publishing(&t.text))
+        {
+            continue;
+        }
         let Ok(doc) = cx.tree.markdown(path) else {
             continue; // docs-links reports unreadable documents
         };
-        if !about_trusted_publishing(&doc.file.text) {
-            continue;
-        }
         for record in stated_settings(&doc) {
             if record
                 .iter()
@@ -640,10 +645,11 @@ fn run(cx: &Context<'_>) -> Outcome {
 /// other documents ("Workflow file: ci.yml" in a CI overview) are not
 /// publisher records.
 fn about_trusted_publishing(text: &str) -> bool {
-    let lower = text.to_lowercase();
-    ["trusted publish", "trusted-publish", "publisher", "oidc"]
-        .iter()
-        .any(|k| lower.contains(k))
+    // Case-insensitive search without lower-casing a copy of every document.
+    static WORDS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)trusted[ -]publish|publisher|oidc").expect("valid regex")
+    });
+    WORDS.is_match(text)
 }
 
 fn is_workflow_file(v: &str) -> bool {

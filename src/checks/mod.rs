@@ -156,8 +156,8 @@ impl Context<'_> {
                 return out;
             }
         };
-        for p in paths {
-            match self.tree.workflow(p) {
+        for parsed in crate::repo::par_map(&paths, |p| self.tree.workflow(p)) {
+            match parsed {
                 Ok(wf) => out.parsed.push(wf),
                 Err(e) => out.broken.push(e.to_finding()),
             }

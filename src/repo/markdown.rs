@@ -19,20 +19,21 @@ pub struct Heading {
     pub section: Range<usize>,
 }
 
+/// A link or image. Its [`Location`] is built only when a finding needs it
+/// ([`MarkdownDoc::location`] of `span.start`): most links are fine.
 #[derive(Debug, Clone)]
 pub struct Link {
-    pub dest: String,
+    pub dest: Box<str>,
     pub image: bool,
-    pub location: Location,
     /// Bytes of the whole link or image, text included.
     pub span: Range<usize>,
 }
 
+/// An inline code span; `offset` is where its opening backtick is.
 #[derive(Debug, Clone)]
 pub struct CodeSpan {
-    pub code: String,
+    pub code: Box<str>,
     pub offset: usize,
-    pub location: Location,
 }
 
 /// One table cell as written (trimmed), and where it starts.
@@ -114,9 +115,8 @@ impl MarkdownDoc {
                         h.push_str(&c);
                     }
                     code_spans.push(CodeSpan {
-                        code: c.to_string(),
+                        code: c.into_string().into_boxed_str(),
                         offset: range.start,
-                        location: file.location(path, range.start),
                     });
                 }
                 Event::Start(Tag::CodeBlock(_)) => code_blocks.push(range),
@@ -140,15 +140,13 @@ impl MarkdownDoc {
                     }
                 }
                 Event::Start(Tag::Link { dest_url, .. }) => links.push(Link {
-                    dest: dest_url.to_string(),
+                    dest: dest_url.into_string().into_boxed_str(),
                     image: false,
-                    location: file.location(path, range.start),
                     span: range,
                 }),
                 Event::Start(Tag::Image { dest_url, .. }) => links.push(Link {
-                    dest: dest_url.to_string(),
+                    dest: dest_url.into_string().into_boxed_str(),
                     image: true,
-                    location: file.location(path, range.start),
                     span: range,
                 }),
                 _ => {}
@@ -175,6 +173,11 @@ impl MarkdownDoc {
             tables,
             anchors: OnceLock::new(),
         }
+    }
+
+    /// Where byte `offset` of this document is (built on demand, for findings).
+    pub fn location(&self, offset: usize) -> Location {
+        self.file.location(&self.path, offset)
     }
 
     /// Whether byte `offset` lies inside a code block.
@@ -355,9 +358,9 @@ mod tests {
         assert!(d.has_anchor("set-up-npm--more"));
         assert!(d.has_anchor("Title-1"));
         assert!(!d.has_anchor("nope"));
-        assert_eq!(d.links[0].dest, "docs/a.md#b");
-        assert_eq!(d.links[0].location.line, 3);
-        assert_eq!(d.code_spans[0].code, "src/main.rs");
+        assert_eq!(&*d.links[0].dest, "docs/a.md#b");
+        assert_eq!(d.location(d.links[0].span.start).line, 3);
+        assert_eq!(&*d.code_spans[0].code, "src/main.rs");
         let s = d.section("Set up: npm & more").unwrap();
         assert!(d.file.text[s].starts_with("## Set up"));
     }

@@ -143,6 +143,8 @@ pub struct Tree {
     entries: Vec<Entry>,
     index: HashMap<String, usize>,
     dirs: std::collections::HashSet<String>,
+    /// Whether any entry is a symlink that is never read (most trees: none).
+    any_bad_link: bool,
     /// Problems met while walking (unreadable directories), as findings.
     pub walk_problems: Vec<FileError>,
 }
@@ -233,9 +235,11 @@ impl Tree {
             .enumerate()
             .map(|(i, e)| (e.rel.clone(), i))
             .collect();
+        let any_bad_link = entries.iter().any(|e| matches!(e.kind, Kind::BadLink(_)));
         Ok(Tree {
             root: root.to_path_buf(),
             canon_root,
+            any_bad_link,
             entries,
             index,
             dirs,
@@ -266,8 +270,16 @@ impl Tree {
         rel.is_empty() || self.exists(rel) || self.is_dir(rel)
     }
 
+    /// Whether any path is a symlink that is never read.
+    pub fn has_bad_links(&self) -> bool {
+        self.any_bad_link
+    }
+
     /// Why a path is a symlink that is never read, if it is one.
     pub fn bad_link(&self, rel: &str) -> Option<&str> {
+        if !self.any_bad_link {
+            return None;
+        }
         match &self.entries[*self.index.get(rel)?].kind {
             Kind::BadLink(why) => Some(why),
             Kind::File => None,
@@ -315,28 +327,51 @@ impl Tree {
     }
 
     fn read_text(&self, e: &Entry) -> Result<Arc<TextFile>, FileError> {
+        use std::io::Read;
         if let Kind::BadLink(why) = &e.kind {
             return Err(FileError::at_file(&e.rel, why.clone()));
         }
-        // Re-check containment at read time: the tree may have changed since the walk.
-        let real = std::fs::canonicalize(&e.abs)
-            .map_err(|err| FileError::at_file(&e.rel, format!("cannot read: {err}")))?;
-        if !real.starts_with(&self.canon_root) {
-            return Err(FileError::at_file(
-                &e.rel,
-                "a symlink that leaves the root; it is not read",
-            ));
-        }
         let cannot =
             |err: std::io::Error| FileError::at_file(&e.rel, format!("cannot read: {err}"));
-        let meta = std::fs::metadata(&real).map_err(cannot)?;
-        // A FIFO or device (reachable through a symlink inside the root) would
-        // block or never end: only regular files are read.
+        let leaves =
+            || FileError::at_file(&e.rel, "a symlink that leaves the root; it is not read");
+        let not_regular = || FileError::at_file(&e.rel, "not a regular file; it is not read");
+        // Re-check containment at read time: the tree may have changed since
+        // the walk. A plain file is opened, then the file actually opened is
+        // checked (one readlink of /proc/self/fd on Linux, instead of
+        // resolving every component of its path); anything else (an in-root
+        // symlink, or no /proc) is resolved before it is opened. A FIFO or
+        // device would block or never end, so only regular files are opened.
+        let plain = std::fs::symlink_metadata(&e.abs)
+            .map_err(cannot)?
+            .file_type()
+            .is_file();
+        let file = if plain {
+            let file = std::fs::File::open(&e.abs).map_err(cannot)?;
+            match opened_path(&file) {
+                Some(real) if real.starts_with(&self.canon_root) => file,
+                Some(_) => return Err(leaves()),
+                None => {
+                    let real = std::fs::canonicalize(&e.abs).map_err(cannot)?;
+                    if !real.starts_with(&self.canon_root) {
+                        return Err(leaves());
+                    }
+                    file
+                }
+            }
+        } else {
+            let real = std::fs::canonicalize(&e.abs).map_err(cannot)?;
+            if !real.starts_with(&self.canon_root) {
+                return Err(leaves());
+            }
+            if !std::fs::metadata(&real).map_err(cannot)?.is_file() {
+                return Err(not_regular());
+            }
+            std::fs::File::open(&real).map_err(cannot)?
+        };
+        let meta = file.metadata().map_err(cannot)?;
         if !meta.is_file() {
-            return Err(FileError::at_file(
-                &e.rel,
-                "not a regular file; it is not read",
-            ));
+            return Err(not_regular());
         }
         let too_large = |len: u64| {
             FileError::at_file(
@@ -349,11 +384,8 @@ impl Tree {
         }
         // Read at most one byte past the limit: the file may grow meanwhile.
         let mut bytes = Vec::with_capacity(meta.len() as usize);
-        std::fs::File::open(&real)
-            .and_then(|f| {
-                use std::io::Read;
-                f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)
-            })
+        file.take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
             .map_err(cannot)?;
         if bytes.len() as u64 > MAX_FILE_BYTES {
             return Err(too_large(bytes.len() as u64));
@@ -443,6 +475,62 @@ impl Tree {
     /// Whether a path (relative to the root, may be `..`-laden) stays inside it.
     pub fn canon_root(&self) -> &Path {
         &self.canon_root
+    }
+}
+
+/// `f` over `items` on every core, results in the order of `items`. Checks
+/// use it for per-file work (parsing through the cache included), so one
+/// long check does not leave the other cores idle.
+pub fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(items.len() / 16 + 1);
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    const CHUNK: usize = 8;
+    let mut parts: Vec<(usize, Vec<U>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let start = next.fetch_add(CHUNK, std::sync::atomic::Ordering::Relaxed);
+                        if start >= items.len() {
+                            break;
+                        }
+                        let end = (start + CHUNK).min(items.len());
+                        mine.push((start, items[start..end].iter().map(&f).collect()));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(v) => v,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    parts.sort_by_key(|(start, _)| *start);
+    parts.into_iter().flat_map(|(_, v)| v).collect()
+}
+
+/// The real path of an open file, where the OS says it cheaply (Linux).
+fn opened_path(file: &std::fs::File) -> Option<PathBuf> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        std::fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd())).ok()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = file;
+        None
     }
 }
 

@@ -16,12 +16,8 @@ const CHECKPOINT: usize = 4096;
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        // `match_indices` of one char searches with memchr.
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         let mut checkpoints = vec![(0, 0)];
         let mut chars = 0;
         let mut last = 0;
