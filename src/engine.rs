@@ -2,13 +2,14 @@
 //! and inline ignores are applied, severities fixed, and verdicts computed.
 //! Nothing here prints.
 
-use crate::checks::{self, Context, Meta, Outcome, RunFn};
+use crate::checks::{self, Context, Meta, Outcome, RunFn, doc_pass};
 use crate::evaluators::{self, Evaluator};
 use crate::finding::{Finding, Location, Severity, Suppression, Verdict};
 use crate::policy::{self, CustomCheck, Policy};
-use crate::repo::Tree;
+use crate::repo::{TextFile, Tree};
 use crate::report::{CheckResult, Report};
 use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// What the command line asks of a run.
@@ -22,6 +23,8 @@ pub struct Options {
 
 enum Runner<'p> {
     BuiltIn(RunFn),
+    /// A check that reads every project document: run in the shared pass.
+    Docs(doc_pass::Start),
     Custom(&'p CustomCheck, &'static Evaluator),
 }
 
@@ -69,7 +72,10 @@ fn plan<'p>(policy: &'p Policy, opts: &Options) -> Vec<Planned<'p>> {
             severity: t.and_then(|t| t.severity).unwrap_or(b.meta.severity),
             files: t.and_then(|t| t.files.as_deref()),
             params: t.map(|t| &t.params).unwrap_or(&EMPTY),
-            runner: Runner::BuiltIn(b.run),
+            runner: match b.docs {
+                Some(start) => Runner::Docs(start),
+                None => Runner::BuiltIn(b.run),
+            },
             why: None,
         });
     }
@@ -100,6 +106,7 @@ fn plan<'p>(policy: &'p Policy, opts: &Options) -> Vec<Planned<'p>> {
 pub fn run(tree: &Tree, policy: &Policy, opts: &Options) -> Report {
     let planned = plan(policy, opts);
     let outcomes = run_parallel(tree, policy, &planned);
+    let mut texts = FindingTexts::new(tree);
     let mut results: Vec<CheckResult> = Vec::new();
     let mut waiver_hits = vec![0usize; policy.waivers.len()];
     let mut audit: Vec<Finding> = Vec::new();
@@ -113,9 +120,11 @@ pub fn run(tree: &Tree, policy: &Policy, opts: &Options) -> Report {
                 Some(cap) => cap.min(p.severity),
                 None => p.severity,
             };
-            f.snippet = snippet(tree, &f.location);
+            if f.snippet.is_none() {
+                f.snippet = snippet(&mut texts, &f.location);
+            }
             suppress(
-                tree,
+                &mut texts,
                 policy,
                 &p.id,
                 f,
@@ -167,47 +176,68 @@ pub fn run(tree: &Tree, policy: &Policy, opts: &Options) -> Report {
     Report::new(opts.lane.clone(), policy.path.clone(), results)
 }
 
+/// Runs the planned checks on every core. The checks that read every
+/// document share one job (the document pass), queued first as it is
+/// usually the longest; every other check is a job of its own.
 fn run_parallel(tree: &Tree, policy: &Policy, planned: &[Planned<'_>]) -> Vec<Outcome> {
+    let docs: Vec<usize> = (0..planned.len())
+        .filter(|i| matches!(planned[*i].runner, Runner::Docs(_)))
+        .collect();
+    let mut jobs: Vec<Vec<usize>> = Vec::new();
+    if !docs.is_empty() {
+        jobs.push(docs);
+    }
+    jobs.extend(
+        (0..planned.len())
+            .filter(|i| !matches!(planned[*i].runner, Runner::Docs(_)))
+            .map(|i| vec![i]),
+    );
     let next = AtomicUsize::new(0);
-    let mut slots: Vec<Option<Outcome>> = (0..planned.len()).map(|_| None).collect();
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(2)
-        .min(planned.len().max(1));
+        .min(jobs.len().max(1));
     let results = std::sync::Mutex::new(Vec::new());
     std::thread::scope(|s| {
         for _ in 0..threads {
             s.spawn(|| {
                 loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(p) = planned.get(i) else { break };
-                    let cx = Context {
-                        tree,
-                        policy,
-                        files: p.files,
-                        params: p.params,
-                    };
-                    let out = std::panic::catch_unwind(AssertUnwindSafe(|| match &p.runner {
-                        Runner::BuiltIn(run) => run(&cx),
-                        Runner::Custom(c, ev) => (ev.run)(c, &cx),
+                    let j = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(job) = jobs.get(j) else { break };
+                    let cxs: Vec<Context<'_>> = job
+                        .iter()
+                        .map(|&i| context(tree, policy, &planned[i]))
+                        .collect();
+                    let outs: Vec<Outcome> = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                        match &planned[job[0]].runner {
+                            Runner::Docs(_) => {
+                                let group: Vec<(&Context<'_>, doc_pass::Start)> = job
+                                    .iter()
+                                    .zip(&cxs)
+                                    .filter_map(|(&i, cx)| match planned[i].runner {
+                                        Runner::Docs(start) => Some((cx, start)),
+                                        _ => None,
+                                    })
+                                    .collect();
+                                doc_pass::run(&group)
+                            }
+                            Runner::BuiltIn(run) => vec![run(&cxs[0])],
+                            Runner::Custom(c, ev) => vec![(ev.run)(c, &cxs[0])],
+                        }
                     }))
                     .unwrap_or_else(|_| {
-                        Outcome::Findings(vec![Finding::new(
-                            Location::file("."),
-                            format!(
-                                "internal error while running `{}`; the check fails closed",
-                                p.id
-                            ),
-                            "please report this bug with the input that caused it",
-                        )])
+                        job.iter()
+                            .map(|&i| internal_error(&planned[i].id))
+                            .collect()
                     });
                     if let Ok(mut r) = results.lock() {
-                        r.push((i, out));
+                        r.extend(job.iter().copied().zip(outs));
                     }
                 }
             });
         }
     });
+    let mut slots: Vec<Option<Outcome>> = (0..planned.len()).map(|_| None).collect();
     for (i, out) in results.into_inner().unwrap_or_default() {
         slots[i] = Some(out);
     }
@@ -217,11 +247,54 @@ fn run_parallel(tree: &Tree, policy: &Policy, planned: &[Planned<'_>]) -> Vec<Ou
         .collect()
 }
 
-fn snippet(tree: &Tree, loc: &Location) -> Option<String> {
-    if !tree.exists(&loc.path) {
-        return None;
+fn context<'a>(tree: &'a Tree, policy: &'a Policy, p: &'a Planned<'_>) -> Context<'a> {
+    Context {
+        tree,
+        policy,
+        files: p.files,
+        params: p.params,
     }
-    let tf = tree.text(&loc.path).ok()?;
+}
+
+fn internal_error(id: &str) -> Outcome {
+    Outcome::Findings(vec![Finding::new(
+        Location::file("."),
+        format!("internal error while running `{id}`; the check fails closed"),
+        "please report this bug with the input that caused it",
+    )])
+}
+
+/// The texts of the files findings point at, each read at most once here:
+/// the cached copy when a check kept it, else read now (a document the
+/// shared pass read and dropped) and kept until the report is built.
+struct FindingTexts<'t> {
+    tree: &'t Tree,
+    read: std::collections::HashMap<String, Option<Arc<TextFile>>>,
+}
+
+impl<'t> FindingTexts<'t> {
+    fn new(tree: &'t Tree) -> Self {
+        FindingTexts {
+            tree,
+            read: Default::default(),
+        }
+    }
+
+    fn get(&mut self, path: &str) -> Option<Arc<TextFile>> {
+        if !self.tree.exists(path) {
+            return None;
+        }
+        if let Some(t) = self.read.get(path) {
+            return t.clone();
+        }
+        let t = self.tree.text_unkept(path).ok();
+        self.read.insert(path.to_string(), t.clone());
+        t
+    }
+}
+
+fn snippet(texts: &mut FindingTexts<'_>, loc: &Location) -> Option<String> {
+    let tf = texts.get(&loc.path)?;
     let line = tf.lines.line(&tf.text, loc.line)?;
     Some(line.chars().take(300).collect())
 }
@@ -229,7 +302,7 @@ fn snippet(tree: &Tree, loc: &Location) -> Option<String> {
 /// Applies the first matching waiver, else an inline ignore on the finding's
 /// line or the line above.
 fn suppress(
-    tree: &Tree,
+    texts: &mut FindingTexts<'_>,
     policy: &Policy,
     check: &str,
     f: &mut Finding,
@@ -258,7 +331,7 @@ fn suppress(
         });
         return;
     }
-    if let Some((line, reason)) = inline_ignore(tree, &f.location, check) {
+    if let Some((line, reason)) = inline_ignore(texts, &f.location, check) {
         match reason {
             Some(reason) => {
                 f.suppressed = Some(Suppression {
@@ -293,8 +366,12 @@ static IGNORE_RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|
 
 /// An inline ignore naming `check` on the finding's line or the line above:
 /// the ignore's line and its reason (None when it gives none).
-fn inline_ignore(tree: &Tree, loc: &Location, check: &str) -> Option<(usize, Option<String>)> {
-    let tf = tree.text(&loc.path).ok()?;
+fn inline_ignore(
+    texts: &mut FindingTexts<'_>,
+    loc: &Location,
+    check: &str,
+) -> Option<(usize, Option<String>)> {
+    let tf = texts.get(&loc.path)?;
     for line in [loc.line, loc.line.saturating_sub(1)] {
         if line == 0 {
             continue;

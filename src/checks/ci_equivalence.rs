@@ -42,6 +42,7 @@ pub static CHECK: BuiltIn = BuiltIn {
         params: &["gate"],
     },
     run,
+    docs: None,
 };
 
 /// Configuration of CI systems other than GitHub Actions.

@@ -26,6 +26,7 @@ pub static CHECK: BuiltIn = BuiltIn {
         params: &[],
     },
     run,
+    docs: None,
 };
 
 /// Where GitHub looks for CODEOWNERS, in order.

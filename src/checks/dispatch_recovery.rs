@@ -25,6 +25,7 @@ pub static CHECK: BuiltIn = BuiltIn {
         params: &[],
     },
     run,
+    docs: None,
 };
 
 /// Words in an input's name or description that mark it as the reason.

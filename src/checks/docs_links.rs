@@ -1,10 +1,13 @@
 //! `docs-links`: relative links, images, `#anchors` and backticked repo paths
 //! in Markdown resolve to something that exists inside the repository.
 
+use super::doc_pass::{self, DocVisitor, PassDoc};
 use super::{BuiltIn, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
 use crate::repo::Tree;
-use crate::repo::markdown::{self, MarkdownDoc};
+use crate::repo::markdown::{self, Anchors, MarkdownDoc};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 pub static CHECK: BuiltIn = BuiltIn {
     meta: Meta {
@@ -38,6 +41,7 @@ pub static CHECK: BuiltIn = BuiltIn {
         params: &[],
     },
     run,
+    docs: Some(start),
 };
 
 /// Routes of github.com that `../../issues`-style links reach from a README.
@@ -73,28 +77,149 @@ const GITHUB_ROUTES: &[&str] = &[
 ];
 
 fn run(cx: &Context<'_>) -> Outcome {
-    let default: Vec<&str> = cx
-        .tree
-        .paths()
-        .filter(|p| markdown::is_project_doc(p))
-        .collect();
-    let paths = match cx.select(default) {
-        Ok(p) => p,
-        Err(f) => return Outcome::Findings(vec![*f]),
-    };
-    if paths.is_empty() {
-        return Outcome::Skip("no Markdown files".into());
-    }
-    let ignored = Ignored::load(cx.tree);
-    let per_doc = crate::repo::par_map(&paths, |path| {
-        let mut out = Vec::new();
-        check_doc(cx.tree, &ignored, path, &mut out);
-        out
-    });
-    Outcome::Findings(per_doc.into_iter().flatten().collect())
+    doc_pass::run_alone(cx, start)
 }
 
-fn check_doc(tree: &Tree, ignored: &Ignored, path: &str, out: &mut Vec<Finding>) {
+fn start<'a>(cx: &'a Context<'a>) -> Result<Box<dyn DocVisitor + 'a>, Outcome> {
+    if doc_pass::select(cx)?.is_empty() {
+        return Err(Outcome::Skip("no Markdown files".into()));
+    }
+    Ok(Box::new(Links {
+        tree: cx.tree,
+        ignored: Ignored::load(cx.tree),
+        anchors: Mutex::new(HashMap::new()),
+        pending: Mutex::new(Vec::new()),
+    }))
+}
+
+/// This check's side of the document pass. Links into another document's
+/// `#anchor` wait for the end of the pass, when every document's anchors are
+/// known; everything else is judged while the document is at hand.
+struct Links<'a> {
+    tree: &'a Tree,
+    ignored: Ignored,
+    /// Anchors of every document visited, by path.
+    anchors: Mutex<HashMap<String, Anchors>>,
+    pending: Mutex<Vec<Waiting>>,
+}
+
+/// A link to another document's `#fragment`, found while its document is
+/// at hand. `dest` is the link as written; the fragment is what follows `#`.
+struct PendingAnchor {
+    target: String,
+    dest: Box<str>,
+    image: bool,
+    offset: usize,
+}
+
+/// A [`PendingAnchor`] whose target was not visited yet: kept small (its
+/// document is dropped) until the end of the pass.
+struct Waiting {
+    source: Arc<str>,
+    line: u32,
+    column: u32,
+    target: Box<str>,
+    dest: Box<str>,
+    image: bool,
+}
+
+impl Waiting {
+    fn judge(&self, anchors: &Anchors, out: &mut Vec<Finding>) {
+        let at = Location::new(&*self.source, self.line as usize, self.column as usize);
+        judge_anchor(anchors, &self.target, &self.dest, self.image, at, out);
+    }
+}
+
+fn judge_anchor(
+    anchors: &Anchors,
+    target: &str,
+    dest: &str,
+    image: bool,
+    at: Location,
+    out: &mut Vec<Finding>,
+) {
+    let fragment = dest.split_once('#').map(|(_, f)| f).unwrap_or("");
+    let what = if image { "image" } else { "link" };
+    check_anchor(anchors, fragment, target, what, dest, at, out);
+}
+
+impl DocVisitor for Links<'_> {
+    fn visit(&self, pass: &PassDoc<'_>) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let mut pending = Vec::new();
+        check_doc(self, pass, &mut pending, &mut out);
+        if pending.is_empty() {
+            return out;
+        }
+        let Ok(doc) = pass.markdown() else {
+            return out;
+        };
+        // Targets already visited are judged now, while this document (and
+        // so the finding's line) is at hand; the rest wait, in small form.
+        let mut waiting = Vec::new();
+        if let Ok(known) = self.anchors.lock() {
+            for p in pending {
+                match known.get(&p.target) {
+                    Some(a) => judge_anchor(
+                        a,
+                        &p.target,
+                        &p.dest,
+                        p.image,
+                        doc.location(p.offset),
+                        &mut out,
+                    ),
+                    None => waiting.push(p),
+                }
+            }
+        }
+        if !waiting.is_empty() {
+            let source: Arc<str> = Arc::from(pass.path);
+            let small = waiting.into_iter().map(|p| {
+                let at = doc.location(p.offset);
+                Waiting {
+                    source: source.clone(),
+                    line: at.line.try_into().unwrap_or(u32::MAX),
+                    column: at.column.try_into().unwrap_or(u32::MAX),
+                    target: p.target.into_boxed_str(),
+                    dest: p.dest,
+                    image: p.image,
+                }
+            });
+            if let Ok(mut w) = self.pending.lock() {
+                w.extend(small);
+            }
+        }
+        out
+    }
+
+    fn finish(self: Box<Self>, mut out: Vec<Finding>) -> Outcome {
+        let anchors = self.anchors.into_inner().unwrap_or_default();
+        let pending = self.pending.into_inner().unwrap_or_default();
+        for p in pending {
+            match anchors.get(&*p.target) {
+                Some(a) => p.judge(a, &mut out),
+                // A target outside the docs this check reads (under
+                // `vendor/`, or outside its `files`): parsed here, once,
+                // through the cache.
+                None => {
+                    if let Ok(d) = self.tree.markdown(&p.target) {
+                        p.judge(d.anchors(), &mut out);
+                    }
+                }
+            }
+        }
+        Outcome::Findings(out)
+    }
+}
+
+fn check_doc(
+    v: &Links<'_>,
+    pass: &PassDoc<'_>,
+    pending: &mut Vec<PendingAnchor>,
+    out: &mut Vec<Finding>,
+) {
+    let path = pass.path;
+    let tree = v.tree;
     if let Some(why) = tree.bad_link(path) {
         out.push(Finding::new(
             Location::file(path),
@@ -103,7 +228,7 @@ fn check_doc(tree: &Tree, ignored: &Ignored, path: &str, out: &mut Vec<Finding>)
         ));
         return;
     }
-    let doc = match tree.markdown(path) {
+    let doc = match pass.markdown() {
         Ok(d) => d,
         Err(e) => {
             out.push(
@@ -117,10 +242,15 @@ fn check_doc(tree: &Tree, ignored: &Ignored, path: &str, out: &mut Vec<Finding>)
             return;
         }
     };
-    if !is_issue_template(path) {
-        check_links(tree, ignored, &doc, out);
+    if markdown::is_markdown(path)
+        && let Ok(mut a) = v.anchors.lock()
+    {
+        a.insert(path.to_string(), doc.anchors().clone());
     }
-    check_cited_paths(tree, ignored, &doc, out);
+    if !is_issue_template(path) {
+        check_links(tree, &v.ignored, doc, pending, out);
+    }
+    check_cited_paths(tree, &v.ignored, doc, out);
 }
 
 /// Issue, pull-request and discussion templates: rendered as issue bodies.
@@ -306,7 +436,13 @@ fn is_line_anchor(a: &str) -> bool {
             .all(|c| c.is_ascii_digit() || c == '-' || c == 'L' || c == 'C')
 }
 
-fn check_links(tree: &Tree, ignored: &Ignored, doc: &MarkdownDoc, out: &mut Vec<Finding>) {
+fn check_links(
+    tree: &Tree,
+    ignored: &Ignored,
+    doc: &MarkdownDoc,
+    pending: &mut Vec<PendingAnchor>,
+    out: &mut Vec<Finding>,
+) {
     let base = dir_of(&doc.path);
     for link in &doc.links {
         let dest = link.dest.trim();
@@ -328,7 +464,7 @@ fn check_links(tree: &Tree, ignored: &Ignored, doc: &MarkdownDoc, out: &mut Vec<
         if file_part.is_empty() {
             if let Some(f) = fragment {
                 check_anchor(
-                    doc,
+                    doc.anchors(),
                     f,
                     &doc.path,
                     what,
@@ -373,26 +509,19 @@ fn check_links(tree: &Tree, ignored: &Ignored, doc: &MarkdownDoc, out: &mut Vec<
             ));
             continue;
         }
-        if let Some(f) = fragment
-            && tree.exists(&target)
-            && markdown::is_markdown(&target)
-            && let Ok(tdoc) = tree.markdown(&target)
-        {
-            check_anchor(
-                &tdoc,
-                f,
-                &target,
-                what,
-                dest,
-                doc.location(link.span.start),
-                out,
-            );
+        if fragment.is_some() && tree.exists(&target) && markdown::is_markdown(&target) {
+            pending.push(PendingAnchor {
+                target,
+                dest: dest.into(),
+                image: link.image,
+                offset: link.span.start,
+            });
         }
     }
 }
 
 fn check_anchor(
-    target: &MarkdownDoc,
+    target: &Anchors,
     fragment: &str,
     target_path: &str,
     what: &str,
@@ -401,19 +530,19 @@ fn check_anchor(
     out: &mut Vec<Finding>,
 ) {
     let anchor = markdown::percent_decode(fragment);
-    if anchor.is_empty() || is_line_anchor(&anchor) || target.has_anchor(&anchor) {
+    if anchor.is_empty() || is_line_anchor(&anchor) || target.has(&anchor) {
         return;
     }
     // Suggestions only for documents of ordinary size: this runs per broken anchor.
     let near: Vec<&str> = target
-        .headings
+        .slugs()
         .iter()
-        .take(if target.headings.len() > 2000 {
+        .take(if target.slugs().len() > 2000 {
             0
         } else {
             usize::MAX
         })
-        .map(|h| h.slug.as_str())
+        .map(String::as_str)
         .filter(|s| s.contains(&anchor.to_lowercase()) || anchor.to_lowercase().contains(*s))
         .take(3)
         .collect();

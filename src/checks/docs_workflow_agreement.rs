@@ -1,10 +1,11 @@
 //! `docs-workflow-agreement`: trusted-publisher settings written in the docs
 //! (workflow file, environment, repository, owner) match the workflows.
 
+use super::doc_pass::{self, DocVisitor, PassDoc};
 use super::{BuiltIn, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
 use crate::repo::Tree;
-use crate::repo::markdown::{self, MarkdownDoc};
+use crate::repo::markdown::MarkdownDoc;
 use crate::workflow::WorkflowFile;
 use crate::workflow::oidc::job_holds_id_token;
 use github_actions_models::common::Uses;
@@ -40,6 +41,7 @@ pub static CHECK: BuiltIn = BuiltIn {
         params: &[],
     },
     run,
+    docs: Some(start),
 };
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -462,37 +464,60 @@ fn github_slug(url: &str) -> Option<(String, String)> {
 }
 
 fn run(cx: &Context<'_>) -> Outcome {
-    let default: Vec<&str> = cx
-        .tree
-        .paths()
-        .filter(|p| markdown::is_project_doc(p))
-        .collect();
-    let docs = match cx.select(default) {
-        Ok(p) => p,
-        Err(f) => return Outcome::Findings(vec![*f]),
-    };
-    let mut statements: Vec<(&str, Vec<Stated>)> = Vec::new();
-    for path in docs {
+    doc_pass::run_alone(cx, start)
+}
+
+fn start<'a>(cx: &'a Context<'a>) -> Result<Box<dyn DocVisitor + 'a>, Outcome> {
+    Ok(Box::new(Agreement {
+        cx,
+        statements: std::sync::Mutex::new(Vec::new()),
+    }))
+}
+
+/// This check's side of the document pass: the settings each document
+/// states, compared with the workflows once every document is read.
+struct Agreement<'a> {
+    cx: &'a Context<'a>,
+    statements: std::sync::Mutex<Vec<(String, Vec<Stated>)>>,
+}
+
+impl DocVisitor for Agreement<'_> {
+    fn visit(&self, doc: &PassDoc<'_>) -> Vec<Finding> {
         // The text alone decides whether the document is about this at all.
-        if !cx
-            .tree
-            .text(path)
-            .is_ok_and(|t| about_trusted_publishing(&t.text))
-        {
-            continue;
+        if !doc.text().is_ok_and(|t| about_trusted_publishing(&t.text)) {
+            return Vec::new();
         }
-        let Ok(doc) = cx.tree.markdown(path) else {
-            continue; // docs-links reports unreadable documents
+        let Ok(md) = doc.markdown() else {
+            return Vec::new(); // docs-links reports unreadable documents
         };
-        for record in stated_settings(&doc) {
-            if record
-                .iter()
-                .any(|s| s.field == Field::Workflow && is_workflow_file(&s.value))
-            {
-                statements.push((path, record));
-            }
+        let records: Vec<Vec<Stated>> = stated_settings(md)
+            .into_iter()
+            .filter(|record| {
+                record
+                    .iter()
+                    .any(|s| s.field == Field::Workflow && is_workflow_file(&s.value))
+            })
+            .collect();
+        if !records.is_empty()
+            && let Ok(mut st) = self.statements.lock()
+        {
+            st.extend(records.into_iter().map(|r| (doc.path.to_string(), r)));
         }
+        Vec::new()
     }
+
+    fn finish(self: Box<Self>, _visited: Vec<Finding>) -> Outcome {
+        let mut statements = self.statements.into_inner().unwrap_or_default();
+        // Visits run in parallel: put the records back in document order.
+        statements.sort_by(|a, b| {
+            (&a.0, a.1.first().map(|s| (s.line, s.column)))
+                .cmp(&(&b.0, b.1.first().map(|s| (s.line, s.column))))
+        });
+        judge(self.cx, &statements)
+    }
+}
+
+fn judge(cx: &Context<'_>, statements: &[(String, Vec<Stated>)]) -> Outcome {
     if statements.is_empty() {
         return Outcome::Skip("no trusted-publisher settings stated in the docs".into());
     }
@@ -517,8 +542,8 @@ fn run(cx: &Context<'_>) -> Outcome {
         v
     };
     let identity = repo_identity(cx.tree);
-    for (path, record) in &statements {
-        let at = |s: &Stated| Location::new(*path, s.line, s.column);
+    for (path, record) in statements {
+        let at = |s: &Stated| Location::new(path, s.line, s.column);
         let wf_stated = record
             .iter()
             .find(|s| s.field == Field::Workflow && is_workflow_file(&s.value))

@@ -15,6 +15,7 @@ mod checkout_credentials;
 mod ci_equivalence;
 mod codeowners_workflows;
 mod dispatch_recovery;
+pub mod doc_pass;
 mod docs_links;
 mod docs_workflow_agreement;
 mod oidc_scope;
@@ -68,6 +69,10 @@ pub type RunFn = fn(&Context<'_>) -> Outcome;
 pub struct BuiltIn {
     pub meta: Meta,
     pub run: RunFn,
+    /// For checks that read every project document: their side of the
+    /// shared document pass, which the engine runs for all of them at once
+    /// (`run` then runs the pass for this check alone).
+    pub docs: Option<doc_pass::Start>,
 }
 
 /// Every built-in check, in report order.

@@ -32,6 +32,7 @@ pub static CHECK: BuiltIn = BuiltIn {
         params: &[],
     },
     run,
+    docs: None,
 };
 
 fn missing(loc: &Location, path: &str, registry: &str, key: &str, hint: &str) -> Finding {

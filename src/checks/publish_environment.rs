@@ -23,6 +23,7 @@ pub static CHECK: BuiltIn = BuiltIn {
         params: &[],
     },
     run,
+    docs: None,
 };
 
 fn run(cx: &Context<'_>) -> Outcome {

@@ -32,6 +32,7 @@ pub static CHECK: BuiltIn = BuiltIn {
         params: &[],
     },
     run,
+    docs: None,
 };
 
 const PR_EVENTS: &[&str] = &["pull_request_target", "pull_request"];

@@ -60,7 +60,28 @@ pub struct MarkdownDoc {
     pub code_blocks: Vec<Range<usize>>,
     pub tables: Vec<Table>,
     /// Heading slugs and HTML anchors, gathered on first use.
-    anchors: OnceLock<HashSet<String>>,
+    anchors: OnceLock<Anchors>,
+}
+
+/// Where `#fragment` links into a document may land: its heading slugs (in
+/// document order) and its HTML `id=`/`name=` attributes. Small enough to
+/// keep after the document itself is dropped.
+#[derive(Debug, Clone, Default)]
+pub struct Anchors {
+    all: HashSet<String>,
+    slugs: Vec<String>,
+}
+
+impl Anchors {
+    /// Whether `anchor` lands somewhere (case-insensitive).
+    pub fn has(&self, anchor: &str) -> bool {
+        self.all.contains(&anchor.to_lowercase())
+    }
+
+    /// The heading slugs, in document order.
+    pub fn slugs(&self) -> &[String] {
+        &self.slugs
+    }
 }
 
 /// `id="x"` / `name='x'` attributes of inline HTML.
@@ -207,14 +228,19 @@ impl MarkdownDoc {
     /// Whether `#anchor` lands somewhere in this document: a heading's slug
     /// (case-insensitive) or an HTML `id=`/`name=` attribute.
     pub fn has_anchor(&self, anchor: &str) -> bool {
-        let anchors = self.anchors.get_or_init(|| {
-            let mut set: HashSet<String> = self.headings.iter().map(|h| h.slug.clone()).collect();
+        self.anchors().has(anchor)
+    }
+
+    /// The document's anchors, gathered on first use.
+    pub fn anchors(&self) -> &Anchors {
+        self.anchors.get_or_init(|| {
+            let slugs: Vec<String> = self.headings.iter().map(|h| h.slug.clone()).collect();
+            let mut all: HashSet<String> = slugs.iter().cloned().collect();
             for c in HTML_ANCHOR.captures_iter(&self.file.text) {
-                set.insert(c[1].to_lowercase());
+                all.insert(c[1].to_lowercase());
             }
-            set
-        });
-        anchors.contains(&anchor.to_lowercase())
+            Anchors { all, slugs }
+        })
     }
 }
 

@@ -457,25 +457,51 @@ impl Tree {
     pub fn markdown(&self, rel: &str) -> Result<Arc<markdown::MarkdownDoc>, FileError> {
         let e = self.entry(rel)?;
         e.markdown
-            .get_or_init(|| {
-                let tf = self.text(rel)?;
-                // Parsed Markdown takes ~25 bytes of memory per byte of text
-                // (30 MB of links: 700 MB), so it shares the structured limit.
-                if tf.text.len() > MAX_PARSE_BYTES {
-                    return Err(FileError::at_file(
-                        rel,
-                        format!("too large to parse as Markdown (over {MAX_PARSE_BYTES} bytes)"),
-                    ));
-                }
-                Ok(Arc::new(markdown::MarkdownDoc::parse(rel, tf)))
-            })
+            .get_or_init(|| parse_markdown(rel, self.text(rel)?))
             .clone()
+    }
+
+    /// The text for a one-pass reader (the shared document pass): the cached
+    /// copy when a check already read it, else read now and not kept, so a
+    /// pass over thousands of files holds only those it is working on.
+    pub fn text_unkept(&self, rel: &str) -> Result<Arc<TextFile>, FileError> {
+        let e = self.entry(rel)?;
+        match e.text.get() {
+            Some(cached) => cached.clone(),
+            None => self.read_text(e),
+        }
+    }
+
+    /// [`Tree::markdown`] for a one-pass reader: parsed from `file` (which
+    /// [`Tree::text_unkept`] gave) unless already cached, and not kept.
+    pub fn markdown_unkept(
+        &self,
+        rel: &str,
+        file: Arc<TextFile>,
+    ) -> Result<Arc<markdown::MarkdownDoc>, FileError> {
+        let e = self.entry(rel)?;
+        match e.markdown.get() {
+            Some(cached) => cached.clone(),
+            None => parse_markdown(rel, file),
+        }
     }
 
     /// Whether a path (relative to the root, may be `..`-laden) stays inside it.
     pub fn canon_root(&self) -> &Path {
         &self.canon_root
     }
+}
+
+fn parse_markdown(rel: &str, tf: Arc<TextFile>) -> Result<Arc<markdown::MarkdownDoc>, FileError> {
+    // Parsed Markdown takes ~25 bytes of memory per byte of text (30 MB of
+    // links: 700 MB), so it shares the structured limit.
+    if tf.text.len() > MAX_PARSE_BYTES {
+        return Err(FileError::at_file(
+            rel,
+            format!("too large to parse as Markdown (over {MAX_PARSE_BYTES} bytes)"),
+        ));
+    }
+    Ok(Arc::new(markdown::MarkdownDoc::parse(rel, tf)))
 }
 
 /// `f` over `items` on every core, results in the order of `items`. Checks
