@@ -17,6 +17,7 @@ use github_actions_models::common::expr::LoE;
 use github_actions_models::common::{Env, EnvValue};
 use github_actions_models::workflow::job::{NormalJob, Step, StepBody};
 use github_actions_models::workflow::{Job, Workflow};
+use std::rc::Rc;
 use std::sync::Arc;
 use yamlpath::{Component, Document, Route};
 
@@ -43,15 +44,24 @@ pub const MAX_ITEMS_FOR_LOCATIONS: usize = 20_000;
 /// hold arbitrary values that yaml_serde would build in memory.
 pub const MAX_YAML_NODES: usize = 1_000_000;
 
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Location trees kept per thread, most recently used last.
+const LOCATION_TREES_PER_THREAD: usize = 8;
+
+thread_local! {
+    static LOCATION_TREES: std::cell::RefCell<Vec<(u64, Option<Rc<Document>>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// A workflow read and parsed once for every check.
 pub struct WorkflowFile {
     pub path: String,
     pub text: Arc<str>,
     pub lines: LineIndex,
     pub model: Workflow,
-    /// The format-preserving tree, built on the first location lookup: a
-    /// workflow with no findings never pays for it.
-    doc: std::sync::OnceLock<Option<Document>>,
+    /// Names this parse for the per-thread cache of location trees.
+    id: u64,
     /// False when the file is too big for tree-sitter to locate cheaply:
     /// findings then point at the file.
     locatable: bool,
@@ -115,21 +125,39 @@ impl WorkflowFile {
             text,
             lines,
             model,
-            doc: std::sync::OnceLock::new(),
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             locatable,
             release,
         })
     }
 
-    /// Locations are best effort: a document tree-sitter rejects still has a model.
-    pub(crate) fn doc(&self) -> Option<&Document> {
-        self.doc
-            .get_or_init(|| {
-                self.locatable
-                    .then(|| Document::new(self.text.to_string()).ok())
-                    .flatten()
-            })
-            .as_ref()
+    /// The format-preserving tree for location lookups, or None when
+    /// tree-sitter rejects the file (locations are best effort: the model
+    /// still judges it). Built on the first lookup, so a workflow with no
+    /// findings never pays for it, and kept in a small per-thread cache
+    /// rather than with the workflow: a tree takes ~25 bytes per byte of
+    /// YAML, and holding one for every workflow made memory grow with the
+    /// tree. A check's lookups for one workflow come together, so the cache
+    /// rarely misses.
+    pub(crate) fn doc(&self) -> Option<Rc<Document>> {
+        if !self.locatable {
+            return None;
+        }
+        LOCATION_TREES.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if let Some(i) = cache.iter().position(|(id, _)| *id == self.id) {
+                let hit = cache.remove(i);
+                let doc = hit.1.clone();
+                cache.push(hit);
+                return doc;
+            }
+            let doc = Document::new(self.text.to_string()).ok().map(Rc::new);
+            if cache.len() >= LOCATION_TREES_PER_THREAD {
+                cache.remove(0);
+            }
+            cache.push((self.id, doc.clone()));
+            doc
+        })
     }
 
     /// The file name, e.g. `release.yml`.
