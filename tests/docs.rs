@@ -394,3 +394,139 @@ fn explain_and_list_know_the_docs_checks() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("gate"));
 }
+
+// ------------------------------------------------------ the shared doc pass
+
+/// Runs `shipgate check ROOT [extra…] --format json`; returns each check's
+/// findings as `(path, line, message)`, by check id.
+fn run_tree(
+    root: &std::path::Path,
+    extra: &[&str],
+) -> std::collections::BTreeMap<String, Vec<(String, u64, String)>> {
+    let out = Command::new(env!("CARGO_BIN_EXE_shipgate"))
+        .arg("check")
+        .arg(root)
+        .args(extra)
+        .args(["--format", "json"])
+        .output()
+        .expect("shipgate runs");
+    assert_ne!(out.status.code(), Some(101));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json report");
+    report["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .map(|c| (c["id"].as_str().unwrap().to_string(), findings(c)))
+        .collect()
+}
+
+fn write(root: &std::path::Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+/// Eighty documents, each linking to an anchor of the one before and the one
+/// after it (in path order, so the pass meets some targets before their
+/// links and some after); every seventh link names a heading that is not there.
+fn chain_of_docs(root: &std::path::Path) -> Vec<(String, u64)> {
+    let mut broken = Vec::new();
+    let n = 80;
+    for i in 0..n {
+        let mut md = format!("# Doc {i}\n\n## Part {i}\n\nText.\n");
+        for (k, j) in [(i + n - 1) % n, (i + 1) % n].into_iter().enumerate() {
+            let line = 6 + k as u64;
+            let bad = (i * 2 + k) % 7 == 0;
+            let anchor = if bad {
+                broken.push((format!("docs/d{i:03}.md"), line));
+                format!("part-{j}-gone")
+            } else {
+                format!("part-{j}")
+            };
+            md.push_str(&format!("See [doc {j}](d{j:03}.md#{anchor}).\n"));
+        }
+        write(root, &format!("docs/d{i:03}.md"), &md);
+    }
+    broken.sort();
+    broken
+}
+
+#[test]
+fn doc_pass_judges_anchors_whichever_document_comes_first() {
+    let t = tempfile::tempdir().unwrap();
+    let broken = chain_of_docs(t.path());
+    let by_check = run_tree(t.path(), &["--only", "docs-links"]);
+    let mut got: Vec<(String, u64)> = by_check["docs-links"]
+        .iter()
+        .map(|(p, l, m)| {
+            assert!(m.contains("has no heading with anchor"), "{m}");
+            assert!(m.contains("-gone"), "{m}");
+            (p.clone(), *l)
+        })
+        .collect();
+    got.sort();
+    assert_eq!(got, broken);
+}
+
+#[test]
+fn doc_pass_gives_the_same_findings_alone_and_together() {
+    let t = tempfile::tempdir().unwrap();
+    chain_of_docs(t.path());
+    write(
+        t.path(),
+        "docs/publishing.md",
+        "# Publishing\n\nTrusted publisher on PyPI:\n\n- Workflow: `release.yml`\n- Environment: `pypi`\n",
+    );
+    write(
+        t.path(),
+        ".github/workflows/release.yml",
+        "on:\n  release:\n    types: [published]\npermissions: {}\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    environment: testpypi\n    permissions:\n      id-token: write\n    steps:\n      - uses: pypa/gh-action-pypi-publish@76f52bc884231f62b9a034ebfe128415bbaabdfc # v1.12.4\n",
+    );
+    let together = run_tree(t.path(), &[]);
+    for id in ["docs-links", "docs-workflow-agreement"] {
+        let alone = run_tree(t.path(), &["--only", id]);
+        assert_eq!(alone[id], together[id], "{id}");
+    }
+    let agreement = &together["docs-workflow-agreement"];
+    finding_at(agreement, "docs/publishing.md", 6, "`pypi`");
+}
+
+#[test]
+fn doc_pass_reads_anchors_of_documents_outside_its_selection() {
+    // vendor/ is not judged, but a link into it still needs its headings.
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "vendor/lib/GUIDE.md", "# Guide\n\n## Install\n");
+    write(
+        t.path(),
+        "README.md",
+        "# Project\n\n[ok](vendor/lib/GUIDE.md#install)\n[gone](vendor/lib/GUIDE.md#upgrade)\n",
+    );
+    let by_check = run_tree(t.path(), &["--only", "docs-links"]);
+    let fs = &by_check["docs-links"];
+    assert_eq!(fs.len(), 1, "{fs:#?}");
+    finding_at(fs, "README.md", 4, "#upgrade");
+}
+
+#[test]
+fn doc_pass_findings_show_their_line() {
+    let t = tempfile::tempdir().unwrap();
+    chain_of_docs(t.path());
+    let out = Command::new(env!("CARGO_BIN_EXE_shipgate"))
+        .arg("check")
+        .arg(t.path())
+        .args(["--only", "docs-links"])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("shipgate runs");
+    let human = String::from_utf8_lossy(&out.stdout);
+    // The quoted source line of a broken link found during the pass, and
+    // of one judged after it (whose document had been dropped).
+    assert!(
+        human.contains("6 | See [doc 6](d006.md#part-6-gone)."),
+        "{human}"
+    );
+    assert!(
+        human.contains("7 | See [doc 4](d004.md#part-4-gone)."),
+        "{human}"
+    );
+}

@@ -536,13 +536,11 @@ fn check_anchor(
     // Suggestions only for documents of ordinary size: this runs per broken anchor.
     let near: Vec<&str> = target
         .slugs()
-        .iter()
         .take(if target.slugs().len() > 2000 {
             0
         } else {
             usize::MAX
         })
-        .map(String::as_str)
         .filter(|s| s.contains(&anchor.to_lowercase()) || anchor.to_lowercase().contains(*s))
         .take(3)
         .collect();

@@ -5,7 +5,7 @@ use super::TextFile;
 use crate::finding::Location;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use regex::Regex;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::{Arc, LazyLock, OnceLock};
 
@@ -68,19 +68,43 @@ pub struct MarkdownDoc {
 /// keep after the document itself is dropped.
 #[derive(Debug, Clone, Default)]
 pub struct Anchors {
-    all: HashSet<String>,
-    slugs: Vec<String>,
+    /// Every anchor, lower-cased, sorted and deduplicated, for lookups.
+    sorted: Box<[Box<str>]>,
+    /// The heading slugs in document order, as indexes into `sorted`.
+    slugs: Box<[u32]>,
 }
 
 impl Anchors {
+    fn new(slugs: Vec<String>, html: Vec<String>) -> Anchors {
+        let mut all: Vec<String> = slugs
+            .iter()
+            .chain(&html)
+            .map(|a| a.to_lowercase())
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        let sorted: Box<[Box<str>]> = all.into_iter().map(String::into_boxed_str).collect();
+        let slugs = slugs
+            .iter()
+            .filter_map(|s| {
+                let i = sorted.binary_search_by(|a| (**a).cmp(s.to_lowercase().as_str()));
+                i.ok().and_then(|i| u32::try_from(i).ok())
+            })
+            .collect();
+        Anchors { sorted, slugs }
+    }
+
     /// Whether `anchor` lands somewhere (case-insensitive).
     pub fn has(&self, anchor: &str) -> bool {
-        self.all.contains(&anchor.to_lowercase())
+        let a = anchor.to_lowercase();
+        self.sorted
+            .binary_search_by(|x| (**x).cmp(a.as_str()))
+            .is_ok()
     }
 
     /// The heading slugs, in document order.
-    pub fn slugs(&self) -> &[String] {
-        &self.slugs
+    pub fn slugs(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.slugs.iter().map(|&i| &*self.sorted[i as usize])
     }
 }
 
@@ -235,11 +259,11 @@ impl MarkdownDoc {
     pub fn anchors(&self) -> &Anchors {
         self.anchors.get_or_init(|| {
             let slugs: Vec<String> = self.headings.iter().map(|h| h.slug.clone()).collect();
-            let mut all: HashSet<String> = slugs.iter().cloned().collect();
-            for c in HTML_ANCHOR.captures_iter(&self.file.text) {
-                all.insert(c[1].to_lowercase());
-            }
-            Anchors { all, slugs }
+            let html = HTML_ANCHOR
+                .captures_iter(&self.file.text)
+                .map(|c| c[1].to_string())
+                .collect();
+            Anchors::new(slugs, html)
         })
     }
 }

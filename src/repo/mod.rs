@@ -94,10 +94,39 @@ struct Entry {
     rel: String,
     abs: PathBuf,
     kind: Kind,
-    text: OnceLock<Result<Arc<TextFile>, FileError>>,
-    workflow: OnceLock<Result<Arc<WorkflowFile>, FileError>>,
-    data: OnceLock<Result<Arc<DataFile>, FileError>>,
-    markdown: OnceLock<Result<Arc<markdown::MarkdownDoc>, FileError>>,
+    text: Slot<TextFile>,
+    workflow: Slot<WorkflowFile>,
+    data: Slot<DataFile>,
+    markdown: Slot<markdown::MarkdownDoc>,
+}
+
+/// A value read or parsed once. The error is boxed: most files never fail,
+/// and an inline error would make every entry of a 25,000-file tree four
+/// times larger.
+struct Slot<T>(OnceLock<Result<Arc<T>, Box<FileError>>>);
+
+impl<T> Slot<T> {
+    fn new() -> Self {
+        Slot(OnceLock::new())
+    }
+
+    fn get_or_init(
+        &self,
+        init: impl FnOnce() -> Result<Arc<T>, FileError>,
+    ) -> Result<Arc<T>, FileError> {
+        unbox(self.0.get_or_init(|| init().map_err(Box::new)))
+    }
+
+    fn get(&self) -> Option<Result<Arc<T>, FileError>> {
+        self.0.get().map(unbox)
+    }
+}
+
+fn unbox<T>(r: &Result<Arc<T>, Box<FileError>>) -> Result<Arc<T>, FileError> {
+    match r {
+        Ok(v) => Ok(v.clone()),
+        Err(e) => Err((**e).clone()),
+    }
 }
 
 impl Entry {
@@ -106,10 +135,10 @@ impl Entry {
             rel,
             abs,
             kind,
-            text: OnceLock::new(),
-            workflow: OnceLock::new(),
-            data: OnceLock::new(),
-            markdown: OnceLock::new(),
+            text: Slot::new(),
+            workflow: Slot::new(),
+            data: Slot::new(),
+            markdown: Slot::new(),
         }
     }
 }
@@ -323,7 +352,7 @@ impl Tree {
     /// files and symlinks out of the root are errors with a line.
     pub fn text(&self, rel: &str) -> Result<Arc<TextFile>, FileError> {
         let e = self.entry(rel)?;
-        e.text.get_or_init(|| self.read_text(e)).clone()
+        e.text.get_or_init(|| self.read_text(e))
     }
 
     fn read_text(&self, e: &Entry) -> Result<Arc<TextFile>, FileError> {
@@ -396,20 +425,18 @@ impl Tree {
     /// A workflow, parsed once.
     pub fn workflow(&self, rel: &str) -> Result<Arc<WorkflowFile>, FileError> {
         let e = self.entry(rel)?;
-        e.workflow
-            .get_or_init(|| {
-                let tf = self.text(rel)?;
-                if tf.text.len() > MAX_PARSE_BYTES {
-                    return Err(FileError::at_file(rel, "too large to parse as a workflow"));
-                }
-                WorkflowFile::parse(rel, tf.text.clone())
-                    .map(Arc::new)
-                    .map_err(|we| FileError {
-                        location: Location::new(rel, we.line, we.column),
-                        message: we.message,
-                    })
-            })
-            .clone()
+        e.workflow.get_or_init(|| {
+            let tf = self.text(rel)?;
+            if tf.text.len() > MAX_PARSE_BYTES {
+                return Err(FileError::at_file(rel, "too large to parse as a workflow"));
+            }
+            WorkflowFile::parse(rel, tf.text.clone())
+                .map(Arc::new)
+                .map_err(|we| FileError {
+                    location: Location::new(rel, we.line, we.column),
+                    message: we.message,
+                })
+        })
     }
 
     /// A TOML file as a spanned tree, parsed once.
@@ -429,28 +456,26 @@ impl Tree {
         parse: fn(&str) -> Result<Node, SyntaxError>,
     ) -> Result<Arc<DataFile>, FileError> {
         let e = self.entry(rel)?;
-        e.data
-            .get_or_init(|| {
-                let tf = self.text(rel)?;
-                if tf.text.len() > MAX_PARSE_BYTES {
-                    return Err(FileError::at_file(
-                        rel,
-                        format!("too large to parse as {what}"),
-                    ));
-                }
-                match parse(&tf.text) {
-                    Ok(root) => Ok(Arc::new(DataFile {
-                        path: rel.to_string(),
-                        file: tf,
-                        root,
-                    })),
-                    Err(err) => Err(FileError {
-                        location: tf.location(rel, err.offset),
-                        message: format!("invalid {what}: {}", err.message),
-                    }),
-                }
-            })
-            .clone()
+        e.data.get_or_init(|| {
+            let tf = self.text(rel)?;
+            if tf.text.len() > MAX_PARSE_BYTES {
+                return Err(FileError::at_file(
+                    rel,
+                    format!("too large to parse as {what}"),
+                ));
+            }
+            match parse(&tf.text) {
+                Ok(root) => Ok(Arc::new(DataFile {
+                    path: rel.to_string(),
+                    file: tf,
+                    root,
+                })),
+                Err(err) => Err(FileError {
+                    location: tf.location(rel, err.offset),
+                    message: format!("invalid {what}: {}", err.message),
+                }),
+            }
+        })
     }
 
     /// A Markdown file's headings, links and code spans, parsed once.
@@ -458,7 +483,6 @@ impl Tree {
         let e = self.entry(rel)?;
         e.markdown
             .get_or_init(|| parse_markdown(rel, self.text(rel)?))
-            .clone()
     }
 
     /// The text for a one-pass reader (the shared document pass): the cached
@@ -467,7 +491,7 @@ impl Tree {
     pub fn text_unkept(&self, rel: &str) -> Result<Arc<TextFile>, FileError> {
         let e = self.entry(rel)?;
         match e.text.get() {
-            Some(cached) => cached.clone(),
+            Some(cached) => cached,
             None => self.read_text(e),
         }
     }
@@ -481,7 +505,7 @@ impl Tree {
     ) -> Result<Arc<markdown::MarkdownDoc>, FileError> {
         let e = self.entry(rel)?;
         match e.markdown.get() {
-            Some(cached) => cached.clone(),
+            Some(cached) => cached,
             None => parse_markdown(rel, file),
         }
     }

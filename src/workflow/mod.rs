@@ -547,6 +547,28 @@ mod tests {
     }
 
     #[test]
+    fn location_trees_are_rebuilt_after_eviction() {
+        // Workflows of different shapes: a tree kept for the wrong one would
+        // put the key on another line.
+        let wfs: Vec<WorkflowFile> = (0..LOCATION_TREES_PER_THREAD * 2 + 1)
+            .map(|i| {
+                let pad = "# pad\n".repeat(i);
+                let text = format!(
+                    "on: push\n{pad}jobs:\n  build:\n    runs-on: x\n    steps:\n      - run: make\n"
+                );
+                WorkflowFile::parse(&format!(".github/workflows/w{i}.yml"), text.into()).unwrap()
+            })
+            .collect();
+        let route = [Key::K("jobs"), Key::K("build"), Key::K("runs-on")];
+        for _ in 0..2 {
+            for (i, wf) in wfs.iter().enumerate() {
+                assert_eq!(wf.locate(&route).line, i + 4, "w{i}");
+            }
+        }
+        LOCATION_TREES.with(|c| assert!(c.borrow().len() <= LOCATION_TREES_PER_THREAD));
+    }
+
+    #[test]
     fn anchors_are_told_from_shell_ands() {
         assert!(has_anchor("defaults: &d\n  a: 1\nb: *d"));
         assert!(!has_anchor("run: make && make test\nx: 'a&b'"));
