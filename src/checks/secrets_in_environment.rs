@@ -38,20 +38,6 @@ fn run(cx: &Context<'_>) -> Outcome {
 type JobSpan<'a> = (&'a str, Option<(usize, usize)>, bool);
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
-    // Byte spans of each job, to place every secret reference in its job.
-    let spans: Vec<JobSpan<'_>> = wf
-        .model
-        .jobs
-        .iter()
-        .map(|(id, job)| {
-            let has_env = matches!(job, Job::NormalJob(j) if j.environment.is_some());
-            (
-                id.as_str(),
-                wf.byte_span(&[Key::K("jobs"), Key::K(id)]),
-                has_env,
-            )
-        })
-        .collect();
     for (id, job) in &wf.model.jobs {
         if let Job::ReusableWorkflowCallJob(j) = job
             && j.secrets == Some(Secrets::Inherit)
@@ -66,11 +52,29 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
             ));
         }
     }
+    let refs: Vec<(usize, String)> = secret_refs(&wf.text)
+        .into_iter()
+        .filter(|(_, name)| !name.eq_ignore_ascii_case("GITHUB_TOKEN"))
+        .collect();
+    if refs.is_empty() {
+        return; // no job spans needed: the location tree is not built
+    }
+    // Byte spans of each job, to place every secret reference in its job.
+    let spans: Vec<JobSpan<'_>> = wf
+        .model
+        .jobs
+        .iter()
+        .map(|(id, job)| {
+            let has_env = matches!(job, Job::NormalJob(j) if j.environment.is_some());
+            (
+                id.as_str(),
+                wf.byte_span(&[Key::K("jobs"), Key::K(id)]),
+                has_env,
+            )
+        })
+        .collect();
     let jobs_start = wf.byte_span(&[Key::K("jobs")]).map(|s| s.0);
-    for (offset, name) in secret_refs(&wf.text) {
-        if name.eq_ignore_ascii_case("GITHUB_TOKEN") {
-            continue;
-        }
+    for (offset, name) in refs {
         let job = spans
             .iter()
             .find(|(_, span, _)| span.is_some_and(|(s, e)| offset >= s && offset < e));
