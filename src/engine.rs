@@ -2,7 +2,7 @@
 //! and inline ignores are applied, severities fixed, and verdicts computed.
 //! Nothing here prints.
 
-use crate::checks::{self, Context, Meta, Outcome, RunFn, doc_pass};
+use crate::checks::{self, Context, Meta, Outcome, Pass, RunFn, doc_pass, workflow_pass};
 use crate::evaluators::{self, Evaluator};
 use crate::finding::{Finding, Location, Severity, Suppression, Verdict};
 use crate::policy::{self, CustomCheck, Policy};
@@ -25,6 +25,8 @@ enum Runner<'p> {
     BuiltIn(RunFn),
     /// A check that reads every project document: run in the shared pass.
     Docs(doc_pass::Start),
+    /// A check that judges workflows one at a time: run in the shared pass.
+    Workflows(&'static workflow_pass::WorkflowPass),
     Custom(&'p CustomCheck, &'static Evaluator),
 }
 
@@ -72,9 +74,10 @@ fn plan<'p>(policy: &'p Policy, opts: &Options) -> Vec<Planned<'p>> {
             severity: t.and_then(|t| t.severity).unwrap_or(b.meta.severity),
             files: t.and_then(|t| t.files.as_deref()),
             params: t.map(|t| &t.params).unwrap_or(&EMPTY),
-            runner: match b.docs {
-                Some(start) => Runner::Docs(start),
-                None => Runner::BuiltIn(b.run),
+            runner: match b.pass {
+                Pass::Docs(start) => Runner::Docs(start),
+                Pass::Workflows(pass) => Runner::Workflows(pass),
+                Pass::Alone => Runner::BuiltIn(b.run),
             },
             why: None,
         });
@@ -176,20 +179,28 @@ pub fn run(tree: &Tree, policy: &Policy, opts: &Options) -> Report {
     Report::new(opts.lane.clone(), policy.path.clone(), results)
 }
 
-/// Runs the planned checks on every core. The checks that read every
-/// document share one job (the document pass), queued first as it is
-/// usually the longest; every other check is a job of its own.
+/// Runs the planned checks on every core. The checks of each shared pass
+/// (documents, workflows) make one job, queued first as they are the
+/// longest and spread over every core themselves; every other check is a
+/// job of its own.
 fn run_parallel(tree: &Tree, policy: &Policy, planned: &[Planned<'_>]) -> Vec<Outcome> {
-    let docs: Vec<usize> = (0..planned.len())
-        .filter(|i| matches!(planned[*i].runner, Runner::Docs(_)))
-        .collect();
+    let group = |want: fn(&Runner<'_>) -> bool| -> Vec<usize> {
+        (0..planned.len())
+            .filter(|i| want(&planned[*i].runner))
+            .collect()
+    };
     let mut jobs: Vec<Vec<usize>> = Vec::new();
-    if !docs.is_empty() {
-        jobs.push(docs);
+    for g in [
+        group(|r| matches!(r, Runner::Docs(_))),
+        group(|r| matches!(r, Runner::Workflows(_))),
+    ] {
+        if !g.is_empty() {
+            jobs.push(g);
+        }
     }
     jobs.extend(
-        (0..planned.len())
-            .filter(|i| !matches!(planned[*i].runner, Runner::Docs(_)))
+        group(|r| matches!(r, Runner::BuiltIn(_) | Runner::Custom(..)))
+            .into_iter()
             .map(|i| vec![i]),
     );
     let next = AtomicUsize::new(0);
@@ -220,6 +231,17 @@ fn run_parallel(tree: &Tree, policy: &Policy, planned: &[Planned<'_>]) -> Vec<Ou
                                     })
                                     .collect();
                                 doc_pass::run(&group)
+                            }
+                            Runner::Workflows(_) => {
+                                let group: Vec<(&Context<'_>, &workflow_pass::WorkflowPass)> = job
+                                    .iter()
+                                    .zip(&cxs)
+                                    .filter_map(|(&i, cx)| match planned[i].runner {
+                                        Runner::Workflows(pass) => Some((cx, pass)),
+                                        _ => None,
+                                    })
+                                    .collect();
+                                workflow_pass::run(&group)
                             }
                             Runner::BuiltIn(run) => vec![run(&cxs[0])],
                             Runner::Custom(c, ev) => vec![(ev.run)(c, &cxs[0])],

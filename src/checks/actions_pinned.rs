@@ -1,6 +1,7 @@
 //! `actions-pinned`: remote `uses:` are pinned to full commit SHAs.
 
-use super::{BuiltIn, Context, Meta, Outcome};
+use super::workflow_pass::{self, WorkflowPass};
+use super::{BuiltIn, Context, Meta, Outcome, Pass, Workflows};
 use crate::finding::{Finding, Severity};
 use crate::workflow::{Key, WorkflowFile};
 use github_actions_models::common::Uses;
@@ -26,25 +27,23 @@ pub static CHECK: BuiltIn = BuiltIn {
         params: &[],
     },
     run,
-    docs: None,
+    pass: Pass::Workflows(&PASS),
+};
+
+static PASS: WorkflowPass = WorkflowPass {
+    all: true,
+    skip: |_, wfs| (wfs.parsed.is_empty() && wfs.broken.is_empty()).then(|| "no workflows".into()),
+    visit: |_, wf, out| check_workflow(wf, out),
+    after: Some(no_release_and_all_pinned),
 };
 
 fn run(cx: &Context<'_>) -> Outcome {
-    let wfs = cx.workflows();
-    if wfs.parsed.is_empty() && wfs.broken.is_empty() {
-        return Outcome::Skip("no workflows".into());
-    }
-    let mut findings = wfs.broken.clone();
-    let any_release = wfs.releases().next().is_some();
-    for wf in &wfs.parsed {
-        check_workflow(wf, &mut findings);
-    }
-    if !any_release && findings.is_empty() {
-        return Outcome::Skip(
-            "no release workflow, and every action in other workflows is pinned".into(),
-        );
-    }
-    Outcome::Findings(findings)
+    workflow_pass::run_alone(cx, &PASS)
+}
+
+fn no_release_and_all_pinned(wfs: &Workflows, findings: &[Finding]) -> Option<String> {
+    (wfs.releases().next().is_none() && findings.is_empty())
+        .then(|| "no release workflow, and every action in other workflows is pinned".into())
 }
 
 fn check_workflow(wf: &WorkflowFile, out: &mut Vec<Finding>) {

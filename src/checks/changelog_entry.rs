@@ -1,6 +1,6 @@
 //! `changelog-entry`: the CHANGELOG has a section for the version being released.
 
-use super::{BuiltIn, Context, Meta, Outcome};
+use super::{BuiltIn, Context, Meta, Outcome, Pass};
 use crate::finding::{Finding, Location, Severity};
 use crate::manifest::selected;
 use crate::manifest::{self, SourceKind, changelog};
@@ -25,7 +25,7 @@ pub static CHECK: BuiltIn = BuiltIn {
         params: &[],
     },
     run,
-    docs: None,
+    pass: Pass::Alone,
 };
 
 fn run(cx: &Context<'_>) -> Outcome {

@@ -4,7 +4,7 @@
 //!
 //! Gate definitions are read as text, never run.
 
-use super::{BuiltIn, Context, Meta, Outcome};
+use super::{BuiltIn, Context, Meta, Outcome, Pass};
 use crate::finding::{Finding, Location, Severity};
 use crate::repo::Tree;
 use crate::workflow::WorkflowFile;
@@ -42,7 +42,7 @@ pub static CHECK: BuiltIn = BuiltIn {
         params: &["gate"],
     },
     run,
-    docs: None,
+    pass: Pass::Alone,
 };
 
 /// Configuration of CI systems other than GitHub Actions.

@@ -1,7 +1,7 @@
 //! `codeowners-workflows`: every workflow file has a code owner, by
 //! CODEOWNERS' own rules (the last matching line wins).
 
-use super::{BuiltIn, Context, Meta, Outcome};
+use super::{BuiltIn, Context, Meta, Outcome, Pass};
 use crate::finding::{Finding, Location, Severity};
 use globset::{GlobBuilder, GlobMatcher};
 
@@ -26,7 +26,7 @@ pub static CHECK: BuiltIn = BuiltIn {
         params: &[],
     },
     run,
-    docs: None,
+    pass: Pass::Alone,
 };
 
 /// Where GitHub looks for CODEOWNERS, in order.

@@ -1,7 +1,8 @@
 //! `dispatch-recovery`: a manual trigger on a release workflow records why
 //! it was used.
 
-use super::{BuiltIn, Context, Meta, Outcome};
+use super::workflow_pass::{self, WorkflowPass};
+use super::{BuiltIn, Context, Meta, Outcome, Pass};
 use crate::finding::{Finding, Severity};
 use crate::workflow::triggers::dispatch;
 use crate::workflow::{Key, WorkflowFile};
@@ -25,7 +26,18 @@ pub static CHECK: BuiltIn = BuiltIn {
         params: &[],
     },
     run,
-    docs: None,
+    pass: Pass::Workflows(&PASS),
+};
+
+static PASS: WorkflowPass = WorkflowPass {
+    all: false,
+    skip: |_, wfs| {
+        let any = wfs.releases().any(|w| dispatch(&w.model.on).is_some());
+        (wfs.broken.is_empty() && !any)
+            .then(|| "no release workflow has a `workflow_dispatch` trigger".into())
+    },
+    visit: |_, wf, out| check(wf, out),
+    after: None,
 };
 
 /// Words in an input's name or description that mark it as the reason.
@@ -44,12 +56,7 @@ const REASON_WORDS: &[&str] = &[
 ];
 
 fn run(cx: &Context<'_>) -> Outcome {
-    let wfs = cx.workflows();
-    let any = wfs.releases().any(|w| dispatch(&w.model.on).is_some());
-    if wfs.broken.is_empty() && !any {
-        return Outcome::Skip("no release workflow has a `workflow_dispatch` trigger".into());
-    }
-    wfs.over_releases(check)
+    workflow_pass::run_alone(cx, &PASS)
 }
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {

@@ -2,7 +2,7 @@
 //! in Markdown resolve to something that exists inside the repository.
 
 use super::doc_pass::{self, DocVisitor, PassDoc};
-use super::{BuiltIn, Context, Meta, Outcome};
+use super::{BuiltIn, Context, Meta, Outcome, Pass};
 use crate::finding::{Finding, Location, Severity};
 use crate::repo::Tree;
 use crate::repo::markdown::{self, Anchors, MarkdownDoc};
@@ -41,7 +41,7 @@ pub static CHECK: BuiltIn = BuiltIn {
         params: &[],
     },
     run,
-    docs: Some(start),
+    pass: Pass::Docs(start),
 };
 
 /// Routes of github.com that `../../issues`-style links reach from a README.

@@ -2,7 +2,7 @@
 //! (workflow file, environment, repository, owner) match the workflows.
 
 use super::doc_pass::{self, DocVisitor, PassDoc};
-use super::{BuiltIn, Context, Meta, Outcome};
+use super::{BuiltIn, Context, Meta, Outcome, Pass};
 use crate::finding::{Finding, Location, Severity};
 use crate::repo::Tree;
 use crate::repo::markdown::MarkdownDoc;
@@ -41,7 +41,7 @@ pub static CHECK: BuiltIn = BuiltIn {
         params: &[],
     },
     run,
-    docs: Some(start),
+    pass: Pass::Docs(start),
 };
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -34,6 +34,7 @@ mod tree_contained;
 mod trusted_publishing;
 mod versions_agree;
 pub mod waivers;
+pub mod workflow_pass;
 mod workflow_permissions;
 
 /// What a check is, declared next to its code.
@@ -69,10 +70,18 @@ pub type RunFn = fn(&Context<'_>) -> Outcome;
 pub struct BuiltIn {
     pub meta: Meta,
     pub run: RunFn,
-    /// For checks that read every project document: their side of the
-    /// shared document pass, which the engine runs for all of them at once
-    /// (`run` then runs the pass for this check alone).
-    pub docs: Option<doc_pass::Start>,
+    /// How the engine schedules it.
+    pub pass: Pass,
+}
+
+/// Checks that read every document, or judge workflows one at a time, join
+/// a shared pass over those files (each file read, parsed and located once,
+/// then dropped); the rest run alone. A check in a pass still has a `run`,
+/// which runs the pass for it alone.
+pub enum Pass {
+    Alone,
+    Docs(doc_pass::Start),
+    Workflows(&'static workflow_pass::WorkflowPass),
 }
 
 /// Every built-in check, in report order.
@@ -187,27 +196,6 @@ impl Workflows {
     pub fn any_publishing(&self) -> bool {
         self.releases()
             .any(|w| w.release.publishing_jobs().next().is_some())
-    }
-
-    /// The usual shape of a workflow check over release workflows: skip when
-    /// there are none (and nothing failed to parse), else the broken files'
-    /// findings plus what `per_workflow` finds in each release workflow.
-    pub fn over_releases(
-        &self,
-        mut per_workflow: impl FnMut(&WorkflowFile, &mut Vec<Finding>),
-    ) -> Outcome {
-        if self.broken.is_empty() && self.releases().next().is_none() {
-            return Outcome::Skip(if self.parsed.is_empty() {
-                "no workflows".into()
-            } else {
-                "no release workflow (nothing publishes or ships artifacts)".into()
-            });
-        }
-        let mut findings = self.broken.clone();
-        for wf in self.releases() {
-            per_workflow(wf, &mut findings);
-        }
-        Outcome::Findings(findings)
     }
 }
 

@@ -1,6 +1,7 @@
 //! `oidc-scope`: `id-token: write` only where the OIDC token is used.
 
-use super::{BuiltIn, Context, Meta, Outcome};
+use super::workflow_pass::{self, WorkflowPass};
+use super::{BuiltIn, Context, Meta, Outcome, Pass};
 use crate::finding::{Finding, Severity};
 use crate::workflow::oidc::{grants_id_token, oidc_use};
 use crate::workflow::{Key, WorkflowFile};
@@ -25,11 +26,18 @@ pub static CHECK: BuiltIn = BuiltIn {
         params: &[],
     },
     run,
-    docs: None,
+    pass: Pass::Workflows(&PASS),
+};
+
+static PASS: WorkflowPass = WorkflowPass {
+    all: false,
+    skip: workflow_pass::no_release_workflow,
+    visit: |_, wf, out| check(wf, out),
+    after: None,
 };
 
 fn run(cx: &Context<'_>) -> Outcome {
-    cx.workflows().over_releases(check)
+    workflow_pass::run_alone(cx, &PASS)
 }
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {

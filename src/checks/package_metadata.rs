@@ -1,7 +1,7 @@
 //! `package-metadata`: what each registry needs before it accepts (or
 //! usefully shows) a package is present in the manifest.
 
-use super::{BuiltIn, Context, Meta, Outcome};
+use super::{BuiltIn, Context, Meta, Outcome, Pass};
 use crate::finding::{Finding, Location, Severity};
 use crate::manifest::selected;
 use crate::manifest::{self, Manifest, npm};
@@ -32,7 +32,7 @@ pub static CHECK: BuiltIn = BuiltIn {
         params: &[],
     },
     run,
-    docs: None,
+    pass: Pass::Alone,
 };
 
 fn missing(loc: &Location, path: &str, registry: &str, key: &str, hint: &str) -> Finding {

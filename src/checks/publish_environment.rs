@@ -1,8 +1,10 @@
 //! `publish-environment`: every publishing job runs in a GitHub environment.
 
-use super::{BuiltIn, Context, Meta, Outcome};
+use super::workflow_pass::{self, WorkflowPass};
+use super::{BuiltIn, Context, Meta, Outcome, Pass};
 use crate::finding::{Finding, Severity};
 use crate::workflow::Key;
+use crate::workflow::WorkflowFile;
 use github_actions_models::workflow::job::DeploymentEnvironment;
 
 pub static CHECK: BuiltIn = BuiltIn {
@@ -23,62 +25,66 @@ pub static CHECK: BuiltIn = BuiltIn {
         params: &[],
     },
     run,
-    docs: None,
+    pass: Pass::Workflows(&PASS),
+};
+
+static PASS: WorkflowPass = WorkflowPass {
+    all: false,
+    skip: workflow_pass::no_publishing_job,
+    visit: check,
+    after: None,
 };
 
 fn run(cx: &Context<'_>) -> Outcome {
-    let wfs = cx.workflows();
-    if wfs.broken.is_empty() && !wfs.any_publishing() {
-        return Outcome::Skip("no publishing job".into());
-    }
+    workflow_pass::run_alone(cx, &PASS)
+}
+
+fn check(cx: &Context<'_>, wf: &WorkflowFile, findings: &mut Vec<Finding>) {
     let want = cx.var("publish_environment");
-    let mut findings = wfs.broken.clone();
-    for wf in wfs.releases() {
-        for (id, job) in wf.normal_jobs() {
-            let Some(role) = wf.release.job(id).filter(|r| r.is_publishing()) else {
-                continue;
-            };
-            let what = role.publishes[0].describe();
-            match &job.environment {
-                None => findings.push(Finding::new(
-                    wf.locate_key(&[Key::K("jobs"), Key::K(id)]),
-                    format!("publishing job `{id}` ({what}) declares no `environment`"),
-                    match want {
-                        Some(w) => format!("add `environment: {w}` to the job"),
-                        None => "add `environment: <name>` to the job and protect that environment"
-                            .into(),
-                    },
-                )),
-                Some(env) => {
-                    let name = match env {
-                        DeploymentEnvironment::Name(n) => n,
-                        DeploymentEnvironment::NameURL { name, .. } => name,
-                    };
-                    if let Some(w) = want
-                        && name != w
-                    {
-                        let route = match env {
-                            DeploymentEnvironment::Name(_) => {
-                                vec![Key::K("jobs"), Key::K(id), Key::K("environment")]
-                            }
-                            DeploymentEnvironment::NameURL { .. } => {
-                                vec![
-                                    Key::K("jobs"),
-                                    Key::K(id),
-                                    Key::K("environment"),
-                                    Key::K("name"),
-                                ]
-                            }
-                        };
-                        findings.push(Finding::new(
-                            wf.locate(&route),
-                            format!("publishing job `{id}` uses environment `{name}`, but the policy's publish_environment is `{w}`"),
-                            format!("set `environment: {w}` (or change vars.publish_environment)"),
-                        ));
+    for (id, job) in wf.normal_jobs() {
+        let Some(role) = wf.release.job(id).filter(|r| r.is_publishing()) else {
+            continue;
+        };
+        let what = role.publishes[0].describe();
+        match &job.environment {
+            None => findings.push(Finding::new(
+                wf.locate_key(&[Key::K("jobs"), Key::K(id)]),
+                format!("publishing job `{id}` ({what}) declares no `environment`"),
+                match want {
+                    Some(w) => format!("add `environment: {w}` to the job"),
+                    None => {
+                        "add `environment: <name>` to the job and protect that environment".into()
                     }
+                },
+            )),
+            Some(env) => {
+                let name = match env {
+                    DeploymentEnvironment::Name(n) => n,
+                    DeploymentEnvironment::NameURL { name, .. } => name,
+                };
+                if let Some(w) = want
+                    && name != w
+                {
+                    let route = match env {
+                        DeploymentEnvironment::Name(_) => {
+                            vec![Key::K("jobs"), Key::K(id), Key::K("environment")]
+                        }
+                        DeploymentEnvironment::NameURL { .. } => {
+                            vec![
+                                Key::K("jobs"),
+                                Key::K(id),
+                                Key::K("environment"),
+                                Key::K("name"),
+                            ]
+                        }
+                    };
+                    findings.push(Finding::new(
+                        wf.locate(&route),
+                        format!("publishing job `{id}` uses environment `{name}`, but the policy's publish_environment is `{w}`"),
+                        format!("set `environment: {w}` (or change vars.publish_environment)"),
+                    ));
                 }
             }
         }
     }
-    Outcome::Findings(findings)
 }

@@ -1,7 +1,8 @@
 //! `publish-isolation`: the job that holds publish credentials uploads an
 //! artifact another job built; it checks out, installs and builds nothing.
 
-use super::{BuiltIn, Context, Meta, Outcome};
+use super::workflow_pass::{self, WorkflowPass};
+use super::{BuiltIn, Context, Meta, Outcome, Pass};
 use crate::finding::{Finding, Location, Severity};
 use crate::workflow::oidc::job_holds_id_token;
 use crate::workflow::publish::{
@@ -38,18 +39,18 @@ pub static CHECK: BuiltIn = BuiltIn {
         params: &[],
     },
     run,
-    docs: None,
+    pass: Pass::Workflows(&PASS),
+};
+
+static PASS: WorkflowPass = WorkflowPass {
+    all: false,
+    skip: workflow_pass::no_publishing_job,
+    visit: |_, wf, out| check(wf, out),
+    after: None,
 };
 
 fn run(cx: &Context<'_>) -> Outcome {
-    let wfs = cx.workflows();
-    let any = wfs
-        .releases()
-        .any(|w| w.release.publishing_jobs().next().is_some());
-    if wfs.broken.is_empty() && !any {
-        return Outcome::Skip("no publishing job".into());
-    }
-    wfs.over_releases(check)
+    workflow_pass::run_alone(cx, &PASS)
 }
 
 /// Setup actions that also install the project's dependencies when an

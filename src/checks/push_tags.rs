@@ -1,6 +1,7 @@
 //! `push-tags`: release workflows push one tag by name, not all of them.
 
-use super::{BuiltIn, Context, Meta, Outcome};
+use super::workflow_pass::{self, WorkflowPass};
+use super::{BuiltIn, Context, Meta, Outcome, Pass};
 use crate::finding::{Finding, Severity};
 use crate::workflow::script::commands;
 use crate::workflow::{Key, WorkflowFile, step_route};
@@ -23,11 +24,18 @@ pub static CHECK: BuiltIn = BuiltIn {
         params: &[],
     },
     run,
-    docs: None,
+    pass: Pass::Workflows(&PASS),
+};
+
+static PASS: WorkflowPass = WorkflowPass {
+    all: false,
+    skip: workflow_pass::no_release_workflow,
+    visit: |_, wf, out| check(wf, out),
+    after: None,
 };
 
 fn run(cx: &Context<'_>) -> Outcome {
-    cx.workflows().over_releases(check)
+    workflow_pass::run_alone(cx, &PASS)
 }
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {

@@ -1,6 +1,7 @@
 //! `release-cache`: publishing jobs restore no caches.
 
-use super::{BuiltIn, Context, Meta, Outcome};
+use super::workflow_pass::{self, WorkflowPass};
+use super::{BuiltIn, Context, Meta, Outcome, Pass};
 use crate::finding::{Finding, Severity};
 use crate::workflow::publish::action_slug;
 use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_route};
@@ -26,7 +27,14 @@ pub static CHECK: BuiltIn = BuiltIn {
         params: &[],
     },
     run,
-    docs: None,
+    pass: Pass::Workflows(&PASS),
+};
+
+static PASS: WorkflowPass = WorkflowPass {
+    all: false,
+    skip: workflow_pass::no_publishing_job,
+    visit: |_, wf, out| check(wf, out),
+    after: None,
 };
 
 const CACHE_ACTIONS: &[&str] = &[
@@ -37,14 +45,7 @@ const CACHE_ACTIONS: &[&str] = &[
 ];
 
 fn run(cx: &Context<'_>) -> Outcome {
-    let wfs = cx.workflows();
-    let any = wfs
-        .releases()
-        .any(|w| w.release.publishing_jobs().next().is_some());
-    if wfs.broken.is_empty() && !any {
-        return Outcome::Skip("no publishing job".into());
-    }
-    wfs.over_releases(check)
+    workflow_pass::run_alone(cx, &PASS)
 }
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {

@@ -2,7 +2,7 @@
 //! exists, has an entry in `.release-please-manifest.json`, and its
 //! `release-type` fits the manifest found there.
 
-use super::{BuiltIn, Context, Meta, Outcome};
+use super::{BuiltIn, Context, Meta, Outcome, Pass};
 use crate::finding::{Finding, Severity};
 use crate::manifest::cargo::join;
 use crate::manifest::release_please;
@@ -27,7 +27,7 @@ pub static CHECK: BuiltIn = BuiltIn {
         params: &[],
     },
     run,
-    docs: None,
+    pass: Pass::Alone,
 };
 
 fn run(cx: &Context<'_>) -> Outcome {

@@ -1,6 +1,7 @@
 //! `release-triggers`: release workflows do not run on pull-request events.
 
-use super::{BuiltIn, Context, Meta, Outcome};
+use super::workflow_pass::{self, WorkflowPass};
+use super::{BuiltIn, Context, Meta, Outcome, Pass};
 use crate::finding::{Finding, Severity};
 use crate::workflow::expr::{Scenario, Value, eval_template};
 use crate::workflow::publish::action_slug;
@@ -32,13 +33,20 @@ pub static CHECK: BuiltIn = BuiltIn {
         params: &[],
     },
     run,
-    docs: None,
+    pass: Pass::Workflows(&PASS),
+};
+
+static PASS: WorkflowPass = WorkflowPass {
+    all: false,
+    skip: workflow_pass::no_release_workflow,
+    visit: |_, wf, out| check(wf, out),
+    after: None,
 };
 
 const PR_EVENTS: &[&str] = &["pull_request_target", "pull_request"];
 
 fn run(cx: &Context<'_>) -> Outcome {
-    cx.workflows().over_releases(check)
+    workflow_pass::run_alone(cx, &PASS)
 }
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {

@@ -1,7 +1,8 @@
 //! `secrets-in-environment`: release secrets are read only by jobs that
 //! declare an environment.
 
-use super::{BuiltIn, Context, Meta, Outcome};
+use super::workflow_pass::{self, WorkflowPass};
+use super::{BuiltIn, Context, Meta, Outcome, Pass};
 use crate::finding::{Finding, Severity};
 use crate::workflow::secrets::secret_refs;
 use crate::workflow::{Key, WorkflowFile};
@@ -27,11 +28,18 @@ pub static CHECK: BuiltIn = BuiltIn {
         params: &[],
     },
     run,
-    docs: None,
+    pass: Pass::Workflows(&PASS),
+};
+
+static PASS: WorkflowPass = WorkflowPass {
+    all: false,
+    skip: workflow_pass::no_release_workflow,
+    visit: |_, wf, out| check(wf, out),
+    after: None,
 };
 
 fn run(cx: &Context<'_>) -> Outcome {
-    cx.workflows().over_releases(check)
+    workflow_pass::run_alone(cx, &PASS)
 }
 
 /// A job id, its byte span in the file, and whether it declares an environment.

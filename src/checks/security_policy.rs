@@ -1,7 +1,7 @@
 //! `security-policy`: a SECURITY.md exists and tells reporters how to reach
 //! the maintainers privately.
 
-use super::{BuiltIn, Context, Meta, Outcome};
+use super::{BuiltIn, Context, Meta, Outcome, Pass};
 use crate::finding::{Finding, Location, Severity};
 
 pub static CHECK: BuiltIn = BuiltIn {
@@ -26,7 +26,7 @@ pub static CHECK: BuiltIn = BuiltIn {
         params: &[],
     },
     run,
-    docs: None,
+    pass: Pass::Alone,
 };
 
 const DIRS: &[&str] = &["", ".github/", "docs/"];

@@ -1,7 +1,8 @@
 //! `template-injection`: values an outsider writes are never expanded into
 //! a script of a release workflow.
 
-use super::{BuiltIn, Context, Meta, Outcome};
+use super::workflow_pass::{self, WorkflowPass};
+use super::{BuiltIn, Context, Meta, Outcome, Pass};
 use crate::finding::{Finding, Location, Severity};
 use crate::workflow::contexts::{Control, caller_events, control, filled_by, is_outsider_field};
 use crate::workflow::expr::{context_paths, flowing_paths, interpolations};
@@ -30,11 +31,18 @@ pub static CHECK: BuiltIn = BuiltIn {
         params: &[],
     },
     run,
-    docs: None,
+    pass: Pass::Workflows(&PASS),
+};
+
+static PASS: WorkflowPass = WorkflowPass {
+    all: false,
+    skip: workflow_pass::no_release_workflow,
+    visit: |_, wf, out| check(wf, out),
+    after: None,
 };
 
 fn run(cx: &Context<'_>) -> Outcome {
-    cx.workflows().over_releases(check)
+    workflow_pass::run_alone(cx, &PASS)
 }
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {

@@ -3,7 +3,7 @@
 //! (SPEC §5); this check says where they are, by their path inside the root
 //! (never their target), so nothing outside the root reaches the report.
 
-use super::{BuiltIn, Context, Meta, Outcome};
+use super::{BuiltIn, Context, Meta, Outcome, Pass};
 use crate::finding::{Finding, Location, Severity};
 
 pub static CHECK: BuiltIn = BuiltIn {
@@ -23,7 +23,7 @@ pub static CHECK: BuiltIn = BuiltIn {
         params: &[],
     },
     run,
-    docs: None,
+    pass: Pass::Alone,
 };
 
 fn run(cx: &Context<'_>) -> Outcome {

@@ -1,7 +1,8 @@
 //! `trusted-publishing`: registries that accept OIDC are published to
 //! without long-lived tokens.
 
-use super::{BuiltIn, Context, Meta, Outcome};
+use super::workflow_pass::{self, WorkflowPass};
+use super::{BuiltIn, Context, Meta, Outcome, Pass};
 use crate::finding::{Finding, Location, Severity};
 use crate::workflow::publish::{PublishStep, Registry, Via};
 use crate::workflow::secrets::has_registry_secret;
@@ -30,7 +31,14 @@ pub static CHECK: BuiltIn = BuiltIn {
         params: &[],
     },
     run,
-    docs: None,
+    pass: Pass::Workflows(&PASS),
+};
+
+static PASS: WorkflowPass = WorkflowPass {
+    all: false,
+    skip: workflow_pass::no_publishing_job,
+    visit: |_, wf, out| check(wf, out),
+    after: None,
 };
 
 /// Env keys that carry registry credentials.
@@ -50,26 +58,22 @@ fn is_credential_key(k: &str) -> bool {
 }
 
 fn run(cx: &Context<'_>) -> Outcome {
-    let wfs = cx.workflows();
-    if wfs.broken.is_empty() && !wfs.any_publishing() {
-        return Outcome::Skip("no publishing job".into());
-    }
-    let mut findings = wfs.broken.clone();
-    for wf in wfs.releases() {
-        for (id, job) in wf.normal_jobs() {
-            let Some(role) = wf.release.job(id).filter(|r| r.is_publishing()) else {
-                continue;
-            };
-            for p in &role.publishes {
-                if let Some((loc, what)) = token_use(wf, id, job, p)
-                    && let Some(f) = judge(p.registry, job.environment.is_some(), id, loc, &what)
-                {
-                    findings.push(f);
-                }
+    workflow_pass::run_alone(cx, &PASS)
+}
+
+fn check(wf: &WorkflowFile, findings: &mut Vec<Finding>) {
+    for (id, job) in wf.normal_jobs() {
+        let Some(role) = wf.release.job(id).filter(|r| r.is_publishing()) else {
+            continue;
+        };
+        for p in &role.publishes {
+            if let Some((loc, what)) = token_use(wf, id, job, p)
+                && let Some(f) = judge(p.registry, job.environment.is_some(), id, loc, &what)
+            {
+                findings.push(f);
             }
         }
     }
-    Outcome::Findings(findings)
 }
 
 fn judge(reg: Registry, env_scoped: bool, job: &str, loc: Location, what: &str) -> Option<Finding> {

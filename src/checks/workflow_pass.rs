@@ -1,0 +1,141 @@
+//! The shared workflow pass. Most workflow checks judge one workflow at a
+//! time; run as separate jobs, each would walk every workflow on its own,
+//! and a workflow's location tree (tree-sitter, ~25 bytes per byte of YAML,
+//! built only for findings) would be built once per check that reports on
+//! it, or kept for every workflow until the end. In one pass, every such
+//! check visits a workflow back to back on one thread: its location tree is
+//! built at most once, reused by each check from the per-thread cache, and
+//! dropped soon after, whatever the number of workflows.
+
+use super::{Context, Outcome, Workflows};
+use crate::finding::Finding;
+use crate::workflow::WorkflowFile;
+use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+/// One check's side of the pass, declared next to its code.
+pub struct WorkflowPass {
+    /// Visit every parsed workflow, not only release workflows.
+    pub all: bool,
+    /// Decided from the parsed workflows before any is visited: why there
+    /// is nothing to judge, if so.
+    pub skip: fn(&Context<'_>, &Workflows) -> Option<String>,
+    /// Judges one workflow.
+    pub visit: fn(&Context<'_>, &WorkflowFile, &mut Vec<Finding>),
+    /// Decided once every workflow is visited, from all findings (those of
+    /// broken workflows included): why the check skips after all, if so.
+    pub after: Option<AfterFn>,
+}
+
+/// See [`WorkflowPass::after`].
+pub type AfterFn = fn(&Workflows, &[Finding]) -> Option<String>;
+
+/// The usual skip: nothing failed to parse and no workflow releases anything.
+pub fn no_release_workflow(_: &Context<'_>, wfs: &Workflows) -> Option<String> {
+    (wfs.broken.is_empty() && wfs.releases().next().is_none()).then(|| {
+        if wfs.parsed.is_empty() {
+            "no workflows".into()
+        } else {
+            "no release workflow (nothing publishes or ships artifacts)".into()
+        }
+    })
+}
+
+/// Skip unless some release workflow has a publishing job.
+pub fn no_publishing_job(_: &Context<'_>, wfs: &Workflows) -> Option<String> {
+    (wfs.broken.is_empty() && !wfs.any_publishing()).then(|| "no publishing job".into())
+}
+
+struct Started {
+    k: usize,
+    pass: &'static WorkflowPass,
+    wfs: Workflows,
+}
+
+/// Runs the pass for every check in `cxs` and returns their outcomes, in order.
+pub fn run(cxs: &[(&Context<'_>, &'static WorkflowPass)]) -> Vec<Outcome> {
+    let mut outcomes: Vec<Option<Outcome>> = cxs.iter().map(|_| None).collect();
+    let mut started: Vec<Started> = Vec::new();
+    for (k, (cx, pass)) in cxs.iter().enumerate() {
+        // Parsing goes through the tree's cache: the first check parses
+        // (on every core), the others find the parsed workflows there.
+        let wfs = cx.workflows();
+        match (pass.skip)(cx, &wfs) {
+            Some(why) => outcomes[k] = Some(Outcome::Skip(why)),
+            None => started.push(Started { k, pass, wfs }),
+        }
+    }
+    // Every workflow some check visits, in path order, and who visits it.
+    let mut order: Vec<Arc<WorkflowFile>> = Vec::new();
+    let mut at: HashMap<String, usize> = HashMap::new();
+    let mut wanted: Vec<Vec<usize>> = Vec::new();
+    for (s, st) in started.iter().enumerate() {
+        for wf in st
+            .wfs
+            .parsed
+            .iter()
+            .filter(|w| st.pass.all || w.is_release())
+        {
+            let i = *at.entry(wf.path.clone()).or_insert_with(|| {
+                order.push(wf.clone());
+                wanted.push(Vec::new());
+                order.len() - 1
+            });
+            wanted[i].push(s);
+        }
+    }
+    let items: Vec<usize> = (0..order.len()).collect();
+    // Per workflow: (visitor, its findings, or None after a panic).
+    let per_wf = crate::repo::par_map(&items, |&i| {
+        let wf = &order[i];
+        wanted[i]
+            .iter()
+            .map(|&s| {
+                let st = &started[s];
+                let cx = cxs[st.k].0;
+                let got = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    let mut out = Vec::new();
+                    (st.pass.visit)(cx, wf, &mut out);
+                    out
+                }))
+                .ok();
+                (s, got)
+            })
+            .collect::<Vec<_>>()
+    });
+    let mut found: Vec<Option<Vec<Finding>>> = started
+        .iter()
+        .map(|st| Some(st.wfs.broken.clone()))
+        .collect();
+    for (s, got) in per_wf.into_iter().flatten() {
+        match (got, &mut found[s]) {
+            (Some(fs), Some(all)) => all.extend(fs),
+            _ => found[s] = None,
+        }
+    }
+    for (st, fs) in started.iter().zip(found) {
+        outcomes[st.k] = Some(match fs {
+            None => Outcome::Findings(vec![Finding::new(
+                crate::finding::Location::file("."),
+                "internal error while judging a workflow; the check fails closed",
+                "please report this bug with the input that caused it",
+            )]),
+            Some(fs) => match st.pass.after.and_then(|after| after(&st.wfs, &fs)) {
+                Some(why) => Outcome::Skip(why),
+                None => Outcome::Findings(fs),
+            },
+        });
+    }
+    outcomes
+        .into_iter()
+        .map(|o| o.unwrap_or_else(|| Outcome::Skip("not run".into())))
+        .collect()
+}
+
+/// The pass with one check: what a workflow check's `run` is.
+pub fn run_alone(cx: &Context<'_>, pass: &'static WorkflowPass) -> Outcome {
+    run(&[(cx, pass)])
+        .pop()
+        .unwrap_or_else(|| Outcome::Skip("not run".into()))
+}
