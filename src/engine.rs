@@ -77,7 +77,7 @@ fn plan<'p>(policy: &'p Policy, opts: &Options) -> Vec<Planned<'p>> {
             runner: match b.pass {
                 Pass::Docs(start) => Runner::Docs(start),
                 Pass::Workflows(pass) => Runner::Workflows(pass),
-                Pass::Alone => Runner::BuiltIn(b.run),
+                Pass::Alone(run) => Runner::BuiltIn(run),
             },
             why: None,
         });

@@ -1,7 +1,7 @@
 //! `actions-pinned`: remote `uses:` are pinned to full commit SHAs.
 
-use super::workflow_pass::{self, WorkflowPass};
-use super::{BuiltIn, Context, Meta, Outcome, Pass, Workflows};
+use super::workflow_pass::{Visit, WorkflowPass};
+use super::{BuiltIn, Meta, Pass, Workflows};
 use crate::finding::{Finding, Severity};
 use crate::workflow::{Key, WorkflowFile};
 use github_actions_models::common::Uses;
@@ -26,20 +26,15 @@ pub static CHECK: BuiltIn = BuiltIn {
             Renovate keep such pins current.",
         params: &[],
     },
-    run,
     pass: Pass::Workflows(&PASS),
 };
 
 static PASS: WorkflowPass = WorkflowPass {
     all: true,
     skip: |_, wfs| (wfs.parsed.is_empty() && wfs.broken.is_empty()).then(|| "no workflows".into()),
-    visit: |_, wf, out| check_workflow(wf, out),
+    visit: Visit::Workflow(check_workflow),
     after: Some(no_release_and_all_pinned),
 };
-
-fn run(cx: &Context<'_>) -> Outcome {
-    workflow_pass::run_alone(cx, &PASS)
-}
 
 fn no_release_and_all_pinned(wfs: &Workflows, findings: &[Finding]) -> Option<String> {
     (wfs.releases().next().is_none() && findings.is_empty())

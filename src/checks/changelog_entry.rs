@@ -24,8 +24,7 @@ pub static CHECK: BuiltIn = BuiltIn {
             to the version when you cut the release.",
         params: &[],
     },
-    run,
-    pass: Pass::Alone,
+    pass: Pass::Alone(run),
 };
 
 fn run(cx: &Context<'_>) -> Outcome {

@@ -1,8 +1,8 @@
 //! `checkout-credentials`: `actions/checkout` in a release workflow does not
 //! leave the token in `.git/config`.
 
-use super::workflow_pass::{self, WorkflowPass};
-use super::{BuiltIn, Context, Meta, Outcome, Pass};
+use super::workflow_pass::WorkflowPass;
+use super::{BuiltIn, Meta, Pass};
 use crate::finding::{Finding, Severity};
 use crate::workflow::publish::action_slug;
 use crate::workflow::script::commands;
@@ -26,20 +26,10 @@ pub static CHECK: BuiltIn = BuiltIn {
             a step that must push passes the token explicitly for that one command.",
         params: &[],
     },
-    run,
     pass: Pass::Workflows(&PASS),
 };
 
-static PASS: WorkflowPass = WorkflowPass {
-    all: false,
-    skip: workflow_pass::no_release_workflow,
-    visit: |_, wf, out| check(wf, out),
-    after: None,
-};
-
-fn run(cx: &Context<'_>) -> Outcome {
-    workflow_pass::run_alone(cx, &PASS)
-}
+static PASS: WorkflowPass = WorkflowPass::over_releases(check);
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     for (job_id, job) in wf.normal_jobs() {

@@ -41,8 +41,7 @@ pub static CHECK: BuiltIn = BuiltIn {
             gate if it is no longer part of the contract.",
         params: &["gate"],
     },
-    run,
-    pass: Pass::Alone,
+    pass: Pass::Alone(run),
 };
 
 /// Configuration of CI systems other than GitHub Actions.

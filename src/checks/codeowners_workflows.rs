@@ -25,8 +25,7 @@ pub static CHECK: BuiltIn = BuiltIn {
             review from Code Owners\" in branch protection.",
         params: &[],
     },
-    run,
-    pass: Pass::Alone,
+    pass: Pass::Alone(run),
 };
 
 /// Where GitHub looks for CODEOWNERS, in order.

@@ -1,8 +1,8 @@
 //! `dispatch-recovery`: a manual trigger on a release workflow records why
 //! it was used.
 
-use super::workflow_pass::{self, WorkflowPass};
-use super::{BuiltIn, Context, Meta, Outcome, Pass};
+use super::workflow_pass::{Visit, WorkflowPass};
+use super::{BuiltIn, Meta, Pass};
 use crate::finding::{Finding, Severity};
 use crate::workflow::triggers::dispatch;
 use crate::workflow::{Key, WorkflowFile};
@@ -25,7 +25,6 @@ pub static CHECK: BuiltIn = BuiltIn {
             a re-run.",
         params: &[],
     },
-    run,
     pass: Pass::Workflows(&PASS),
 };
 
@@ -36,7 +35,7 @@ static PASS: WorkflowPass = WorkflowPass {
         (wfs.broken.is_empty() && !any)
             .then(|| "no release workflow has a `workflow_dispatch` trigger".into())
     },
-    visit: |_, wf, out| check(wf, out),
+    visit: Visit::Workflow(check),
     after: None,
 };
 
@@ -54,10 +53,6 @@ const REASON_WORDS: &[&str] = &[
     "purpose",
     "motivation",
 ];
-
-fn run(cx: &Context<'_>) -> Outcome {
-    workflow_pass::run_alone(cx, &PASS)
-}
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     let Some(body) = dispatch(&wf.model.on) else {

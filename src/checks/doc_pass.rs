@@ -206,13 +206,6 @@ fn internal_error() -> Outcome {
     )])
 }
 
-/// The pass with one visitor: what a docs check's `run` is.
-pub fn run_alone(cx: &Context<'_>, start: Start) -> Outcome {
-    run(&[(cx, start)])
-        .pop()
-        .unwrap_or_else(|| Outcome::Skip("not run".into()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::kept;

@@ -40,7 +40,6 @@ pub static CHECK: BuiltIn = BuiltIn {
             punctuation dropped, spaces as `-`).",
         params: &[],
     },
-    run,
     pass: Pass::Docs(start),
 };
 
@@ -75,10 +74,6 @@ const GITHUB_ROUTES: &[&str] = &[
     "packages",
     "deployments",
 ];
-
-fn run(cx: &Context<'_>) -> Outcome {
-    doc_pass::run_alone(cx, start)
-}
 
 fn start<'a>(cx: &'a Context<'a>) -> Result<Box<dyn DocVisitor + 'a>, Outcome> {
     if doc_pass::select(cx)?.is_empty() {

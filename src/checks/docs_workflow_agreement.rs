@@ -1,7 +1,7 @@
 //! `docs-workflow-agreement`: trusted-publisher settings written in the docs
 //! (workflow file, environment, repository, owner) match the workflows.
 
-use super::doc_pass::{self, DocVisitor, PassDoc};
+use super::doc_pass::{DocVisitor, PassDoc};
 use super::{BuiltIn, Context, Meta, Outcome, Pass};
 use crate::finding::{Finding, Location, Severity};
 use crate::repo::Tree;
@@ -40,7 +40,6 @@ pub static CHECK: BuiltIn = BuiltIn {
             After changing either, update the registry's trusted-publisher record too.",
         params: &[],
     },
-    run,
     pass: Pass::Docs(start),
 };
 
@@ -461,10 +460,6 @@ fn github_slug(url: &str) -> Option<(String, String)> {
     let owner = parts.next()?.trim();
     let name = parts.next()?.trim().trim_end_matches(".git");
     (!owner.is_empty() && !name.is_empty()).then(|| (owner.to_string(), name.to_string()))
-}
-
-fn run(cx: &Context<'_>) -> Outcome {
-    doc_pass::run_alone(cx, start)
 }
 
 fn start<'a>(cx: &'a Context<'a>) -> Result<Box<dyn DocVisitor + 'a>, Outcome> {

@@ -69,17 +69,15 @@ pub type RunFn = fn(&Context<'_>) -> Outcome;
 
 pub struct BuiltIn {
     pub meta: Meta,
-    pub run: RunFn,
-    /// How the engine schedules it.
+    /// How the engine runs it.
     pub pass: Pass,
 }
 
 /// Checks that read every document, or judge workflows one at a time, join
 /// a shared pass over those files (each file read, parsed and located once,
-/// then dropped); the rest run alone. A check in a pass still has a `run`,
-/// which runs the pass for it alone.
+/// then dropped); the rest run alone.
 pub enum Pass {
-    Alone,
+    Alone(RunFn),
     Docs(doc_pass::Start),
     Workflows(&'static workflow_pass::WorkflowPass),
 }

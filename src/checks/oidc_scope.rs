@@ -1,7 +1,7 @@
 //! `oidc-scope`: `id-token: write` only where the OIDC token is used.
 
-use super::workflow_pass::{self, WorkflowPass};
-use super::{BuiltIn, Context, Meta, Outcome, Pass};
+use super::workflow_pass::WorkflowPass;
+use super::{BuiltIn, Meta, Pass};
 use crate::finding::{Finding, Severity};
 use crate::workflow::oidc::{grants_id_token, oidc_use};
 use crate::workflow::{Key, WorkflowFile};
@@ -25,20 +25,10 @@ pub static CHECK: BuiltIn = BuiltIn {
             that do not use it; grant it in the `permissions:` of the publishing (or signing) job only.",
         params: &[],
     },
-    run,
     pass: Pass::Workflows(&PASS),
 };
 
-static PASS: WorkflowPass = WorkflowPass {
-    all: false,
-    skip: workflow_pass::no_release_workflow,
-    visit: |_, wf, out| check(wf, out),
-    after: None,
-};
-
-fn run(cx: &Context<'_>) -> Outcome {
-    workflow_pass::run_alone(cx, &PASS)
-}
+static PASS: WorkflowPass = WorkflowPass::over_releases(check);
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     if grants_id_token(&wf.model.permissions) {

@@ -31,8 +31,7 @@ pub static CHECK: BuiltIn = BuiltIn {
             with `key.workspace = true`). Mark packages that are never published as private.",
         params: &[],
     },
-    run,
-    pass: Pass::Alone,
+    pass: Pass::Alone(run),
 };
 
 fn missing(loc: &Location, path: &str, registry: &str, key: &str, hint: &str) -> Finding {

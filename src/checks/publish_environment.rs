@@ -1,7 +1,7 @@
 //! `publish-environment`: every publishing job runs in a GitHub environment.
 
-use super::workflow_pass::{self, WorkflowPass};
-use super::{BuiltIn, Context, Meta, Outcome, Pass};
+use super::workflow_pass::{self, Visit, WorkflowPass};
+use super::{BuiltIn, Context, Meta, Pass};
 use crate::finding::{Finding, Severity};
 use crate::workflow::Key;
 use crate::workflow::WorkflowFile;
@@ -24,20 +24,15 @@ pub static CHECK: BuiltIn = BuiltIn {
             publisher expects), and protect that environment in the repository settings.",
         params: &[],
     },
-    run,
     pass: Pass::Workflows(&PASS),
 };
 
 static PASS: WorkflowPass = WorkflowPass {
     all: false,
     skip: workflow_pass::no_publishing_job,
-    visit: check,
+    visit: Visit::WithContext(check),
     after: None,
 };
-
-fn run(cx: &Context<'_>) -> Outcome {
-    workflow_pass::run_alone(cx, &PASS)
-}
 
 fn check(cx: &Context<'_>, wf: &WorkflowFile, findings: &mut Vec<Finding>) {
     let want = cx.var("publish_environment");

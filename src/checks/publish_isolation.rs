@@ -1,8 +1,8 @@
 //! `publish-isolation`: the job that holds publish credentials uploads an
 //! artifact another job built; it checks out, installs and builds nothing.
 
-use super::workflow_pass::{self, WorkflowPass};
-use super::{BuiltIn, Context, Meta, Outcome, Pass};
+use super::workflow_pass::WorkflowPass;
+use super::{BuiltIn, Meta, Pass};
 use crate::finding::{Finding, Location, Severity};
 use crate::workflow::oidc::job_holds_id_token;
 use crate::workflow::publish::{
@@ -38,20 +38,10 @@ pub static CHECK: BuiltIn = BuiltIn {
             `actions/download-artifact` (v4 or later) and the publish step, and nothing else.",
         params: &[],
     },
-    run,
     pass: Pass::Workflows(&PASS),
 };
 
-static PASS: WorkflowPass = WorkflowPass {
-    all: false,
-    skip: workflow_pass::no_publishing_job,
-    visit: |_, wf, out| check(wf, out),
-    after: None,
-};
-
-fn run(cx: &Context<'_>) -> Outcome {
-    workflow_pass::run_alone(cx, &PASS)
-}
+static PASS: WorkflowPass = WorkflowPass::over_publishing(check);
 
 /// Setup actions that also install the project's dependencies when an
 /// input is on.

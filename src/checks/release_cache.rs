@@ -1,7 +1,7 @@
 //! `release-cache`: publishing jobs restore no caches.
 
-use super::workflow_pass::{self, WorkflowPass};
-use super::{BuiltIn, Context, Meta, Outcome, Pass};
+use super::workflow_pass::WorkflowPass;
+use super::{BuiltIn, Meta, Pass};
 use crate::finding::{Finding, Severity};
 use crate::workflow::publish::action_slug;
 use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_route};
@@ -26,16 +26,10 @@ pub static CHECK: BuiltIn = BuiltIn {
             cache is on by default).",
         params: &[],
     },
-    run,
     pass: Pass::Workflows(&PASS),
 };
 
-static PASS: WorkflowPass = WorkflowPass {
-    all: false,
-    skip: workflow_pass::no_publishing_job,
-    visit: |_, wf, out| check(wf, out),
-    after: None,
-};
+static PASS: WorkflowPass = WorkflowPass::over_publishing(check);
 
 const CACHE_ACTIONS: &[&str] = &[
     "actions/cache",
@@ -43,10 +37,6 @@ const CACHE_ACTIONS: &[&str] = &[
     "mozilla-actions/sccache-action",
     "hendrikmuhs/ccache-action",
 ];
-
-fn run(cx: &Context<'_>) -> Outcome {
-    workflow_pass::run_alone(cx, &PASS)
-}
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     for (job_id, job) in wf.normal_jobs() {

@@ -1,8 +1,8 @@
 //! `release-concurrency`: a release workflow serialises its runs and never
 //! cancels one that is publishing from `main` or a tag.
 
-use super::workflow_pass::{self, WorkflowPass};
-use super::{BuiltIn, Context, Meta, Outcome, Pass};
+use super::workflow_pass::WorkflowPass;
+use super::{BuiltIn, Meta, Pass};
 use crate::finding::{Finding, Severity};
 use crate::workflow::expr::{Scenario, context_paths, eval, eval_template, interpolations};
 use crate::workflow::triggers::{if_false, job_outputs, release_scenarios, skipped_jobs};
@@ -34,20 +34,10 @@ pub static CHECK: BuiltIn = BuiltIn {
             workflow has, such as `github.ref`.",
         params: &[],
     },
-    run,
     pass: Pass::Workflows(&PASS),
 };
 
-static PASS: WorkflowPass = WorkflowPass {
-    all: false,
-    skip: workflow_pass::no_release_workflow,
-    visit: |_, wf, out| check(wf, out),
-    after: None,
-};
-
-fn run(cx: &Context<'_>) -> Outcome {
-    workflow_pass::run_alone(cx, &PASS)
-}
+static PASS: WorkflowPass = WorkflowPass::over_releases(check);
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     let release_jobs: Vec<&str> = wf

@@ -26,8 +26,7 @@ pub static CHECK: BuiltIn = BuiltIn {
             the ecosystem of its manifest (rust, node, python, elixir, …).",
         params: &[],
     },
-    run,
-    pass: Pass::Alone,
+    pass: Pass::Alone(run),
 };
 
 fn run(cx: &Context<'_>) -> Outcome {

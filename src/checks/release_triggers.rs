@@ -1,7 +1,7 @@
 //! `release-triggers`: release workflows do not run on pull-request events.
 
-use super::workflow_pass::{self, WorkflowPass};
-use super::{BuiltIn, Context, Meta, Outcome, Pass};
+use super::workflow_pass::WorkflowPass;
+use super::{BuiltIn, Meta, Pass};
 use crate::finding::{Finding, Severity};
 use crate::workflow::expr::{Scenario, Value, eval_template};
 use crate::workflow::publish::action_slug;
@@ -32,22 +32,12 @@ pub static CHECK: BuiltIn = BuiltIn {
             workflow that holds no publish credentials.",
         params: &[],
     },
-    run,
     pass: Pass::Workflows(&PASS),
 };
 
-static PASS: WorkflowPass = WorkflowPass {
-    all: false,
-    skip: workflow_pass::no_release_workflow,
-    visit: |_, wf, out| check(wf, out),
-    after: None,
-};
+static PASS: WorkflowPass = WorkflowPass::over_releases(check);
 
 const PR_EVENTS: &[&str] = &["pull_request_target", "pull_request"];
-
-fn run(cx: &Context<'_>) -> Outcome {
-    workflow_pass::run_alone(cx, &PASS)
-}
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     let events = event_names(&wf.model.on);

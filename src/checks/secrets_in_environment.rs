@@ -1,8 +1,8 @@
 //! `secrets-in-environment`: release secrets are read only by jobs that
 //! declare an environment.
 
-use super::workflow_pass::{self, WorkflowPass};
-use super::{BuiltIn, Context, Meta, Outcome, Pass};
+use super::workflow_pass::WorkflowPass;
+use super::{BuiltIn, Meta, Pass};
 use crate::finding::{Finding, Severity};
 use crate::workflow::secrets::secret_refs;
 use crate::workflow::{Key, WorkflowFile};
@@ -27,20 +27,10 @@ pub static CHECK: BuiltIn = BuiltIn {
             name, never with `secrets: inherit`.",
         params: &[],
     },
-    run,
     pass: Pass::Workflows(&PASS),
 };
 
-static PASS: WorkflowPass = WorkflowPass {
-    all: false,
-    skip: workflow_pass::no_release_workflow,
-    visit: |_, wf, out| check(wf, out),
-    after: None,
-};
-
-fn run(cx: &Context<'_>) -> Outcome {
-    workflow_pass::run_alone(cx, &PASS)
-}
+static PASS: WorkflowPass = WorkflowPass::over_releases(check);
 
 /// A job id, its byte span in the file, and whether it declares an environment.
 type JobSpan<'a> = (&'a str, Option<(usize, usize)>, bool);

@@ -25,8 +25,7 @@ pub static CHECK: BuiltIn = BuiltIn {
             address.",
         params: &[],
     },
-    run,
-    pass: Pass::Alone,
+    pass: Pass::Alone(run),
 };
 
 const DIRS: &[&str] = &["", ".github/", "docs/"];

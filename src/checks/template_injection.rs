@@ -1,8 +1,8 @@
 //! `template-injection`: values an outsider writes are never expanded into
 //! a script of a release workflow.
 
-use super::workflow_pass::{self, WorkflowPass};
-use super::{BuiltIn, Context, Meta, Outcome, Pass};
+use super::workflow_pass::WorkflowPass;
+use super::{BuiltIn, Meta, Pass};
 use crate::finding::{Finding, Location, Severity};
 use crate::workflow::contexts::{Control, caller_events, control, filled_by, is_outsider_field};
 use crate::workflow::expr::{context_paths, flowing_paths, interpolations};
@@ -30,20 +30,10 @@ pub static CHECK: BuiltIn = BuiltIn {
             `context.payload` or `process.env` instead of interpolating.",
         params: &[],
     },
-    run,
     pass: Pass::Workflows(&PASS),
 };
 
-static PASS: WorkflowPass = WorkflowPass {
-    all: false,
-    skip: workflow_pass::no_release_workflow,
-    visit: |_, wf, out| check(wf, out),
-    after: None,
-};
-
-fn run(cx: &Context<'_>) -> Outcome {
-    workflow_pass::run_alone(cx, &PASS)
-}
+static PASS: WorkflowPass = WorkflowPass::over_releases(check);
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     let events = event_names(&wf.model.on);

@@ -22,8 +22,7 @@ pub static CHECK: BuiltIn = BuiltIn {
             repository, or delete it.",
         params: &[],
     },
-    run,
-    pass: Pass::Alone,
+    pass: Pass::Alone(run),
 };
 
 fn run(cx: &Context<'_>) -> Outcome {

@@ -1,8 +1,8 @@
 //! `trusted-publishing`: registries that accept OIDC are published to
 //! without long-lived tokens.
 
-use super::workflow_pass::{self, WorkflowPass};
-use super::{BuiltIn, Context, Meta, Outcome, Pass};
+use super::workflow_pass::WorkflowPass;
+use super::{BuiltIn, Meta, Pass};
 use crate::finding::{Finding, Location, Severity};
 use crate::workflow::publish::{PublishStep, Registry, Via};
 use crate::workflow::secrets::has_registry_secret;
@@ -30,16 +30,10 @@ pub static CHECK: BuiltIn = BuiltIn {
             job's environment.",
         params: &[],
     },
-    run,
     pass: Pass::Workflows(&PASS),
 };
 
-static PASS: WorkflowPass = WorkflowPass {
-    all: false,
-    skip: workflow_pass::no_publishing_job,
-    visit: |_, wf, out| check(wf, out),
-    after: None,
-};
+static PASS: WorkflowPass = WorkflowPass::over_publishing(check);
 
 /// Env keys that carry registry credentials.
 fn is_credential_key(k: &str) -> bool {
@@ -55,10 +49,6 @@ fn is_credential_key(k: &str) -> bool {
     ]
     .iter()
     .any(|w| k.contains(w))
-}
-
-fn run(cx: &Context<'_>) -> Outcome {
-    workflow_pass::run_alone(cx, &PASS)
 }
 
 fn check(wf: &WorkflowFile, findings: &mut Vec<Finding>) {

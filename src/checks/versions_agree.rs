@@ -28,8 +28,7 @@ pub static CHECK: BuiltIn = BuiltIn {
             commit — and add the CHANGELOG section for it.",
         params: &[],
     },
-    run,
-    pass: Pass::Alone,
+    pass: Pass::Alone(run),
 };
 
 fn run(cx: &Context<'_>) -> Outcome {

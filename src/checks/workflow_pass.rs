@@ -22,10 +22,37 @@ pub struct WorkflowPass {
     /// is nothing to judge, if so.
     pub skip: fn(&Context<'_>, &Workflows) -> Option<String>,
     /// Judges one workflow.
-    pub visit: fn(&Context<'_>, &WorkflowFile, &mut Vec<Finding>),
+    pub visit: Visit,
     /// Decided once every workflow is visited, from all findings (those of
     /// broken workflows included): why the check skips after all, if so.
     pub after: Option<AfterFn>,
+}
+
+/// How a check judges one workflow: from the workflow alone, or with the
+/// check's context (its policy settings).
+pub enum Visit {
+    Workflow(fn(&WorkflowFile, &mut Vec<Finding>)),
+    WithContext(fn(&Context<'_>, &WorkflowFile, &mut Vec<Finding>)),
+}
+
+impl WorkflowPass {
+    /// The usual shape: every release workflow, skipping when there is none.
+    pub const fn over_releases(visit: fn(&WorkflowFile, &mut Vec<Finding>)) -> WorkflowPass {
+        WorkflowPass {
+            all: false,
+            skip: no_release_workflow,
+            visit: Visit::Workflow(visit),
+            after: None,
+        }
+    }
+
+    /// Every release workflow, skipping when none has a publishing job.
+    pub const fn over_publishing(visit: fn(&WorkflowFile, &mut Vec<Finding>)) -> WorkflowPass {
+        WorkflowPass {
+            skip: no_publishing_job,
+            ..WorkflowPass::over_releases(visit)
+        }
+    }
 }
 
 /// See [`WorkflowPass::after`].
@@ -96,7 +123,10 @@ pub fn run(cxs: &[(&Context<'_>, &'static WorkflowPass)]) -> Vec<Outcome> {
                 let cx = cxs[st.k].0;
                 let got = std::panic::catch_unwind(AssertUnwindSafe(|| {
                     let mut out = Vec::new();
-                    (st.pass.visit)(cx, wf, &mut out);
+                    match st.pass.visit {
+                        Visit::Workflow(visit) => visit(wf, &mut out),
+                        Visit::WithContext(visit) => visit(cx, wf, &mut out),
+                    }
                     out
                 }))
                 .ok();
@@ -131,11 +161,4 @@ pub fn run(cxs: &[(&Context<'_>, &'static WorkflowPass)]) -> Vec<Outcome> {
         .into_iter()
         .map(|o| o.unwrap_or_else(|| Outcome::Skip("not run".into())))
         .collect()
-}
-
-/// The pass with one check: what a workflow check's `run` is.
-pub fn run_alone(cx: &Context<'_>, pass: &'static WorkflowPass) -> Outcome {
-    run(&[(cx, pass)])
-        .pop()
-        .unwrap_or_else(|| Outcome::Skip("not run".into()))
 }

@@ -1,8 +1,8 @@
 //! `workflow-permissions`: release workflows start from no token
 //! permissions and grant writes per job.
 
-use super::workflow_pass::{self, WorkflowPass};
-use super::{BuiltIn, Context, Meta, Outcome, Pass};
+use super::workflow_pass::WorkflowPass;
+use super::{BuiltIn, Meta, Pass};
 use crate::finding::{Finding, Location, Severity};
 use crate::workflow::{Key, WorkflowFile};
 use github_actions_models::common::{BasePermission, Permission, Permissions};
@@ -25,20 +25,10 @@ pub static CHECK: BuiltIn = BuiltIn {
             write grant into the `permissions:` of the one job that needs it. Never use `write-all`.",
         params: &[],
     },
-    run,
     pass: Pass::Workflows(&PASS),
 };
 
-static PASS: WorkflowPass = WorkflowPass {
-    all: false,
-    skip: workflow_pass::no_release_workflow,
-    visit: |_, wf, out| check(wf, out),
-    after: None,
-};
-
-fn run(cx: &Context<'_>) -> Outcome {
-    workflow_pass::run_alone(cx, &PASS)
-}
+static PASS: WorkflowPass = WorkflowPass::over_releases(check);
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     let top = [Key::K("permissions")];
