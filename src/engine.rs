@@ -219,39 +219,13 @@ fn run_parallel(tree: &Tree, policy: &Policy, planned: &[Planned<'_>]) -> Vec<Ou
                         .iter()
                         .map(|&i| context(tree, policy, &planned[i]))
                         .collect();
-                    let outs: Vec<Outcome> = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                        match &planned[job[0]].runner {
-                            Runner::Docs(_) => {
-                                let group: Vec<(&Context<'_>, doc_pass::Start)> = job
-                                    .iter()
-                                    .zip(&cxs)
-                                    .filter_map(|(&i, cx)| match planned[i].runner {
-                                        Runner::Docs(start) => Some((cx, start)),
-                                        _ => None,
-                                    })
-                                    .collect();
-                                doc_pass::run(&group)
-                            }
-                            Runner::Workflows(_) => {
-                                let group: Vec<(&Context<'_>, &workflow_pass::WorkflowPass)> = job
-                                    .iter()
-                                    .zip(&cxs)
-                                    .filter_map(|(&i, cx)| match planned[i].runner {
-                                        Runner::Workflows(pass) => Some((cx, pass)),
-                                        _ => None,
-                                    })
-                                    .collect();
-                                workflow_pass::run(&group)
-                            }
-                            Runner::BuiltIn(run) => vec![run(&cxs[0])],
-                            Runner::Custom(c, ev) => vec![(ev.run)(c, &cxs[0])],
-                        }
-                    }))
-                    .unwrap_or_else(|_| {
-                        job.iter()
-                            .map(|&i| internal_error(&planned[i].id))
-                            .collect()
-                    });
+                    let outs: Vec<Outcome> =
+                        std::panic::catch_unwind(AssertUnwindSafe(|| run_job(planned, job, &cxs)))
+                            .unwrap_or_else(|_| {
+                                job.iter()
+                                    .map(|&i| internal_error(&planned[i].id))
+                                    .collect()
+                            });
                     if let Ok(mut r) = results.lock() {
                         r.extend(job.iter().copied().zip(outs));
                     }
@@ -267,6 +241,34 @@ fn run_parallel(tree: &Tree, policy: &Policy, planned: &[Planned<'_>]) -> Vec<Ou
         .into_iter()
         .map(|o| o.unwrap_or_else(|| Outcome::Skip("not run".into())))
         .collect()
+}
+
+/// Runs one job: a shared pass over its checks, or one check alone.
+fn run_job(planned: &[Planned<'_>], job: &[usize], cxs: &[Context<'_>]) -> Vec<Outcome> {
+    // The job's checks with what their runner holds, when it is of one kind.
+    fn members<'c, 'a, T>(
+        planned: &[Planned<'_>],
+        job: &[usize],
+        cxs: &'c [Context<'a>],
+        pick: fn(&Runner<'_>) -> Option<T>,
+    ) -> Vec<(&'c Context<'a>, T)> {
+        job.iter()
+            .zip(cxs)
+            .filter_map(|(&i, cx)| pick(&planned[i].runner).map(|t| (cx, t)))
+            .collect()
+    }
+    match &planned[job[0]].runner {
+        Runner::Docs(_) => doc_pass::run(&members(planned, job, cxs, |r| match r {
+            Runner::Docs(start) => Some(*start),
+            _ => None,
+        })),
+        Runner::Workflows(_) => workflow_pass::run(&members(planned, job, cxs, |r| match r {
+            Runner::Workflows(pass) => Some(*pass),
+            _ => None,
+        })),
+        Runner::BuiltIn(run) => vec![run(&cxs[0])],
+        Runner::Custom(c, ev) => vec![(ev.run)(c, &cxs[0])],
+    }
 }
 
 fn context<'a>(tree: &'a Tree, policy: &'a Policy, p: &'a Planned<'_>) -> Context<'a> {
