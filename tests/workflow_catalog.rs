@@ -592,3 +592,88 @@ fn a_well_kept_hex_release_lane_blocks_nothing() {
     assert_eq!(places(&r, "publish-isolation"), [at(52, "warn")]);
     assert!(message(&r, "publish-isolation", 0).contains("must build the package itself"));
 }
+
+/// The checks that run in the shared workflow pass.
+const WORKFLOW_PASS: &[&str] = &[
+    "actions-pinned",
+    "workflow-permissions",
+    "oidc-scope",
+    "publish-environment",
+    "trusted-publishing",
+    "secrets-in-environment",
+    "publish-isolation",
+    "release-concurrency",
+    "dispatch-recovery",
+    "release-triggers",
+    "checkout-credentials",
+    "template-injection",
+    "release-cache",
+    "push-tags",
+];
+
+/// Every fixture tree with workflows, however deep it sits under fixtures/.
+fn trees_with_workflows() -> Vec<PathBuf> {
+    fn walk(dir: &std::path::Path, depth: usize, out: &mut Vec<PathBuf>) {
+        if dir.join(".github/workflows").is_dir() {
+            out.push(dir.to_path_buf());
+        }
+        if depth == 0 {
+            return;
+        }
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut subs: Vec<PathBuf> = rd
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_dir() && !p.ends_with(".github"))
+            .collect();
+        subs.sort();
+        for s in subs {
+            walk(&s, depth - 1, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&fixture(""), 3, &mut out);
+    out
+}
+
+fn run_json(root: &std::path::Path, extra: &[&str]) -> Option<Value> {
+    let out = Command::new(env!("CARGO_BIN_EXE_shipgate"))
+        .arg("check")
+        .arg(root)
+        .args(["--format", "json"])
+        .args(extra)
+        .output()
+        .expect("run shipgate");
+    serde_json::from_slice(&out.stdout).ok()
+}
+
+#[test]
+fn workflow_pass_gives_each_check_what_it_finds_alone() {
+    let trees = trees_with_workflows();
+    assert!(trees.len() >= 10, "{trees:?}");
+    let mut compared = 0;
+    for root in &trees {
+        // Trees whose policy is broken on purpose give no report.
+        let Some(together) = run_json(root, &[]) else {
+            continue;
+        };
+        for id in WORKFLOW_PASS {
+            let alone = run_json(root, &["--only", id]).expect("report");
+            let entry = |r: &Value| {
+                r["checks"]
+                    .as_array()
+                    .and_then(|cs| cs.iter().find(|c| c["id"] == *id).cloned())
+            };
+            assert_eq!(
+                entry(&alone),
+                entry(&together),
+                "{id} on {}",
+                root.display()
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared >= 100, "{compared}");
+}
