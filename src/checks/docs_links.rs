@@ -378,6 +378,14 @@ fn is_example(text: &str, offset: usize) -> bool {
     }
     let before = &text[start..offset.min(text.len())];
     let before = before.rsplit("\n\n").next().unwrap_or(before);
+    // Most spans have no "your" before them: say so without allocating.
+    let has_your = before
+        .as_bytes()
+        .windows(5)
+        .any(|w| w.eq_ignore_ascii_case(b"your "));
+    if !has_your {
+        return false;
+    }
     let lower = before.to_lowercase();
     let Some(at) = lower.rfind("your ") else {
         return false;

@@ -299,7 +299,10 @@ pub fn is_project_doc(path: &str) -> bool {
 }
 
 /// Decodes `%XX` escapes in a link destination; invalid escapes stay as written.
-pub fn percent_decode(s: &str) -> String {
+pub fn percent_decode(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('%') {
+        return std::borrow::Cow::Borrowed(s); // most links: nothing to decode
+    }
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
@@ -315,7 +318,7 @@ pub fn percent_decode(s: &str) -> String {
         out.push(b[i]);
         i += 1;
     }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+    std::borrow::Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| s.to_string()))
 }
 
 fn hex(c: u8) -> Option<u8> {
