@@ -197,7 +197,7 @@ pub fn run(cxs: &[(&Context<'_>, Start)]) -> Vec<Outcome> {
         .collect()
 }
 
-/// A check whose pass crashed fails closed; the engine names the check.
+/// A check whose side of the pass crashed fails closed (its report entry names it).
 fn internal_error() -> Outcome {
     Outcome::Findings(vec![Finding::new(
         crate::finding::Location::file("."),
