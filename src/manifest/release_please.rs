@@ -49,6 +49,14 @@ pub fn file_paths(tree: &Tree) -> (String, String) {
     let mut config = CONFIG.to_string();
     let mut manifest = MANIFEST.to_string();
     for path in tree.workflow_paths() {
+        // Callers ask several times per run: the text test keeps it cheap
+        // and never parses a workflow that cannot name the action.
+        if !tree
+            .text(path)
+            .is_ok_and(|t| t.text.contains("release-please-action"))
+        {
+            continue;
+        }
         let Ok(wf) = tree.workflow(path) else {
             continue;
         };
