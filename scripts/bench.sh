@@ -50,4 +50,25 @@ done
 printf 'cost growth 4x/1x: %.2f wall, %.2f CPU (linear is 4.00)\n' \
   "$(echo "$(cat "$work/med4") / $(cat "$work/med1")" | bc -l)" \
   "$(echo "$(cat "$work/cpu4") / $(cat "$work/cpu1")" | bc -l)"
+# SPEC §6: faster than `zizmor --offline` on the same workflows. Only when
+# zizmor is on PATH (e.g. `pip install zizmor`); both run on a tree holding
+# just the 1x workflows, interleaved, medians.
+if command -v zizmor > /dev/null; then
+  wtree="$work/workflows-only"
+  mkdir -p "$wtree/.github"
+  cp -r "$work/tree1/.github/workflows" "$wtree/.github/"
+  : > "$work/zz"; : > "$work/zg"
+  for _ in $(seq "$runs"); do
+    t0=$(now); zizmor --offline --no-progress "$wtree" > /dev/null 2>&1 || true; t1=$(now)
+    echo "$t1 - $t0" | bc >> "$work/zz"
+    t0=$(now); "$bin" check "$wtree" --format json > /dev/null || true; t1=$(now)
+    echo "$t1 - $t0" | bc >> "$work/zg"
+  done
+  zz=$(median < "$work/zz"); zg=$(median < "$work/zg")
+  printf 'workflows only (%s files): zizmor --offline (%s) median %.3f s, gate median %.3f s, gate/zizmor %.2f\n' \
+    "$(ls "$wtree/.github/workflows" | wc -l)" "$(zizmor --version 2>/dev/null)" "$zz" "$zg" \
+    "$(echo "$zg / $zz" | bc -l)"
+else
+  echo 'zizmor not on PATH: the comparison with zizmor --offline is skipped (pip install zizmor)'
+fi
 printf 'load average during the run: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a)"
