@@ -1,60 +1,17 @@
 //! CLI tests for the docs-and-repository checks and the text/file evaluators,
 //! over the fixture trees in `fixtures/<check-id>/`.
 
-use serde_json::Value;
-use std::path::PathBuf;
-use std::process::Command;
+mod common;
 
-fn fixture(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(rel)
-}
+use common::{check_json, entry_messages, fixture, result, shipgate, write};
+use serde_json::Value;
 
 /// Runs `shipgate check <fixture> --only <id> --format json`; returns the exit
 /// code and the check's report entry.
 fn check(rel: &str, id: &str) -> (i32, Value) {
-    let out = Command::new(env!("CARGO_BIN_EXE_shipgate"))
-        .arg("check")
-        .arg(fixture(rel))
-        .args(["--only", id, "--format", "json"])
-        .output()
-        .expect("shipgate runs");
-    let code = out.status.code().expect("exit code");
-    assert_ne!(code, 101, "panic: {}", String::from_utf8_lossy(&out.stderr));
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    let entry = report["checks"]
-        .as_array()
-        .expect("checks")
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("{id} not in report: {report}"))
-        .clone();
-    (code, entry)
-}
-
-/// `(path, line, message)` of each finding.
-fn findings(entry: &Value) -> Vec<(String, u64, String)> {
-    entry["findings"]
-        .as_array()
-        .map(|fs| {
-            fs.iter()
-                .map(|f| {
-                    (
-                        f["path"].as_str().unwrap_or_default().to_string(),
-                        f["line"].as_u64().unwrap_or_default(),
-                        f["message"].as_str().unwrap_or_default().to_string(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+    let (code, report) = check_json(&fixture(rel), &["--only", id]);
+    assert_ne!(code, 101, "panic: {report}");
+    (code, result(&report, id).clone())
 }
 
 fn assert_pass(rel: &str, id: &str) {
@@ -88,7 +45,7 @@ fn docs_links_missing_cited_path_links_anchors_and_escapes_block() {
     let (code, entry) = check("docs-links/bad", "docs-links");
     assert_eq!(code, 1);
     assert_eq!(entry["verdict"], "block");
-    let fs = findings(&entry);
+    let fs = entry_messages(&entry);
     let f = finding_at(
         &fs,
         "docs/support.md",
@@ -115,7 +72,7 @@ fn docs_links_invalid_utf8_is_a_warning_not_a_crash() {
     let (code, entry) = check("docs-links/bad-utf8", "docs-links");
     assert_eq!(code, 0);
     assert_eq!(entry["verdict"], "warn");
-    let fs = findings(&entry);
+    let fs = entry_messages(&entry);
     finding_at(&fs, "README.md", 4, "invalid UTF-8");
 }
 
@@ -126,7 +83,7 @@ fn docs_workflow_agreement_mismatch_blocks_at_both_doc_lines() {
     let (code, entry) = check("docs-workflow-agreement/bad", "docs-workflow-agreement");
     assert_eq!(code, 1);
     assert_eq!(entry["verdict"], "block");
-    let fs = findings(&entry);
+    let fs = entry_messages(&entry);
     assert_eq!(fs.len(), 2, "{fs:#?}");
     let wf = finding_at(&fs, "docs/release-secrets.md", 10, "release.yml");
     assert!(wf.2.contains("deploy.yml"), "{}", wf.2);
@@ -157,7 +114,7 @@ fn docs_workflow_agreement_repository_url_and_owner_disagree() {
         "docs-workflow-agreement",
     );
     assert_eq!(code, 1);
-    let fs = findings(&entry);
+    let fs = entry_messages(&entry);
     assert_eq!(fs.len(), 2, "{fs:#?}");
     finding_at(&fs, "RELEASING.md", 7, "owner `acme-labs`");
     finding_at(&fs, "RELEASING.md", 7, "bare repository name");
@@ -185,7 +142,7 @@ fn security_policy_without_route_or_file_warns() {
         let (code, entry) = check(rel, "security-policy");
         assert_eq!(code, 0, "a warn does not fail the run");
         assert_eq!(entry["verdict"], "warn", "{rel}");
-        let fs = findings(&entry);
+        let fs = entry_messages(&entry);
         assert_eq!(fs.len(), 1);
         finding_at(&fs, "SECURITY.md", 1, needle);
     }
@@ -202,7 +159,7 @@ fn codeowners_covering_workflows_passes() {
 fn codeowners_unowned_workflows_warn() {
     let (_, entry) = check("codeowners-workflows/bad", "codeowners-workflows");
     assert_eq!(entry["verdict"], "warn");
-    let fs = findings(&entry);
+    let fs = entry_messages(&entry);
     assert_eq!(fs.len(), 2, "{fs:#?}");
     finding_at(
         &fs,
@@ -218,7 +175,7 @@ fn codeowners_unowned_workflows_warn() {
 fn codeowners_line_without_valid_owner_is_skipped_like_github_does() {
     let (_, entry) = check("codeowners-workflows/bad-owner", "codeowners-workflows");
     assert_eq!(entry["verdict"], "warn");
-    let fs = findings(&entry);
+    let fs = entry_messages(&entry);
     assert_eq!(fs.len(), 1, "{fs:#?}");
     finding_at(&fs, ".github/CODEOWNERS", 2, "no valid owner");
 }
@@ -228,7 +185,7 @@ fn codeowners_missing_file_warns() {
     let (_, entry) = check("codeowners-workflows/missing", "codeowners-workflows");
     assert_eq!(entry["verdict"], "warn");
     finding_at(
-        &findings(&entry),
+        &entry_messages(&entry),
         ".github/CODEOWNERS",
         1,
         "no CODEOWNERS file",
@@ -241,7 +198,7 @@ fn codeowners_missing_file_warns() {
 fn ci_equivalence_mix_alias_missing_command_blocks() {
     let (code, entry) = check("ci-equivalence/bad", "ci-equivalence");
     assert_eq!(code, 1);
-    let fs = findings(&entry);
+    let fs = entry_messages(&entry);
     // Only test.phase3 is missing: the nightly (schedule) run does not count,
     // and qa is covered through its expansion.
     assert_eq!(fs.len(), 1, "{fs:#?}");
@@ -257,7 +214,7 @@ fn ci_equivalence_matrix_and_reusable_workflow_pass() {
 fn ci_equivalence_npm_script_missing_piece_blocks() {
     let (code, entry) = check("ci-equivalence/bad-npm", "ci-equivalence");
     assert_eq!(code, 1);
-    let fs = findings(&entry);
+    let fs = entry_messages(&entry);
     assert_eq!(fs.len(), 1, "{fs:#?}");
     // Reported at the gate's line, naming the script and the step CI skips.
     let f = finding_at(&fs, "package.json", 8, "npm run typecheck");
@@ -273,7 +230,7 @@ fn ci_equivalence_ci_running_the_gate_itself_passes() {
 fn ci_equivalence_policy_gate_reports_at_policy_line() {
     let (code, entry) = check("ci-equivalence/policy-gate", "ci-equivalence");
     assert_eq!(code, 1);
-    let fs = findings(&entry);
+    let fs = entry_messages(&entry);
     assert_eq!(fs.len(), 1, "{fs:#?}");
     finding_at(&fs, "shipgate.toml", 4, "cargo test --all-features");
 }
@@ -310,7 +267,7 @@ fn ci_equivalence_skips_without_gate() {
 fn text_forbids_blocks_at_the_doc_line() {
     let (code, entry) = check("text-forbids/bad", "no-certification-claims");
     assert_eq!(code, 1);
-    let fs = findings(&entry);
+    let fs = entry_messages(&entry);
     assert_eq!(fs.len(), 2, "{fs:#?}");
     finding_at(&fs, "docs/guides/posture.md", 5, "FAPI certified");
     finding_at(&fs, "docs/guides/posture.md", 5, "Full CIAM");
@@ -326,7 +283,7 @@ fn text_contains_respects_the_section() {
     assert_pass("text-contains/good", "preflight-documented");
     let (code, entry) = check("text-contains/bad", "preflight-documented");
     assert_eq!(code, 1);
-    let fs = findings(&entry);
+    let fs = entry_messages(&entry);
     // The text is in the file, but under another heading.
     assert_eq!(fs.len(), 1, "{fs:#?}");
     finding_at(
@@ -342,25 +299,24 @@ fn file_exists_and_absent() {
     assert_pass("file-exists/good", "support-contract");
     let (_, entry) = check("file-exists/bad", "support-contract");
     assert_eq!(entry["verdict"], "block");
-    let fs = findings(&entry);
+    let fs = entry_messages(&entry);
     assert_eq!(fs.len(), 2, "{fs:#?}");
     finding_at(&fs, "shipgate.toml", 4, "docs/supported-surface.md");
 
     assert_pass("file-absent/good", "no-npmrc-token");
     let (_, entry) = check("file-absent/bad", "no-npmrc-token");
     assert_eq!(entry["verdict"], "block");
-    let fs = findings(&entry);
+    let fs = entry_messages(&entry);
     finding_at(&fs, ".npmrc", 1, ".npmrc");
     finding_at(&fs, ".github/signing.pem", 1, "**/*.pem");
 }
 
 #[test]
 fn bad_regex_is_exit_2_at_its_line() {
-    let out = Command::new(env!("CARGO_BIN_EXE_shipgate"))
-        .arg("check")
-        .arg(fixture("policy-errors/bad-regex"))
-        .output()
-        .expect("shipgate runs");
+    let out = shipgate(&[
+        "check",
+        fixture("policy-errors/bad-regex").to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("shipgate.toml:6"), "{err}");
@@ -369,10 +325,7 @@ fn bad_regex_is_exit_2_at_its_line() {
 
 #[test]
 fn explain_and_list_know_the_docs_checks() {
-    let out = Command::new(env!("CARGO_BIN_EXE_shipgate"))
-        .arg("list")
-        .output()
-        .expect("shipgate runs");
+    let out = shipgate(&["list"]);
     let list = String::from_utf8_lossy(&out.stdout);
     for id in [
         "docs-links",
@@ -387,10 +340,7 @@ fn explain_and_list_know_the_docs_checks() {
     ] {
         assert!(list.contains(id), "{id} missing from list:\n{list}");
     }
-    let out = Command::new(env!("CARGO_BIN_EXE_shipgate"))
-        .args(["explain", "ci-equivalence"])
-        .output()
-        .expect("shipgate runs");
+    let out = shipgate(&["explain", "ci-equivalence"]);
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("gate"));
 }
@@ -403,27 +353,14 @@ fn run_tree(
     root: &std::path::Path,
     extra: &[&str],
 ) -> std::collections::BTreeMap<String, Vec<(String, u64, String)>> {
-    let out = Command::new(env!("CARGO_BIN_EXE_shipgate"))
-        .arg("check")
-        .arg(root)
-        .args(extra)
-        .args(["--format", "json"])
-        .output()
-        .expect("shipgate runs");
-    assert_ne!(out.status.code(), Some(101));
-    let report: Value = serde_json::from_slice(&out.stdout).expect("json report");
+    let (code, report) = check_json(root, extra);
+    assert_ne!(code, 101);
     report["checks"]
         .as_array()
         .expect("checks")
         .iter()
-        .map(|c| (c["id"].as_str().unwrap().to_string(), findings(c)))
+        .map(|c| (c["id"].as_str().unwrap().to_string(), entry_messages(c)))
         .collect()
-}
-
-fn write(root: &std::path::Path, rel: &str, text: &str) {
-    let p = root.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
 }
 
 /// Eighty documents, each linking to an anchor of the one before and the one
@@ -511,13 +448,7 @@ fn doc_pass_reads_anchors_of_documents_outside_its_selection() {
 fn doc_pass_findings_show_their_line() {
     let t = tempfile::tempdir().unwrap();
     chain_of_docs(t.path());
-    let out = Command::new(env!("CARGO_BIN_EXE_shipgate"))
-        .arg("check")
-        .arg(t.path())
-        .args(["--only", "docs-links"])
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("shipgate runs");
+    let out = shipgate(&["check", t.path().to_str().unwrap(), "--only", "docs-links"]);
     let human = String::from_utf8_lossy(&out.stdout);
     // The quoted source line of a broken link found during the pass, and
     // of one judged after it (whose document had been dropped).

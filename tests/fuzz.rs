@@ -5,6 +5,9 @@
 //! `cargo test` quick; scripts/fuzz.sh runs many more (PROPTEST_CASES).
 //! Every crash found becomes a named regression test at the bottom.
 
+mod common;
+
+use common::write;
 use proptest::prelude::*;
 use shipgate::repo::formats::{parse_json, parse_toml};
 use shipgate::repo::markdown::MarkdownDoc;
@@ -159,8 +162,7 @@ proptest! {
                                       "[checks.actions-pinned]\n", "extends = [\"default\"]\n",
                                   ])) {
         let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("p.toml");
-        std::fs::write(&p, format!("{pre}{t}")).unwrap();
+        let p = write(dir.path(), "p.toml", format!("{pre}{t}"));
         if let Err(e) = shipgate::policy::resolve(dir.path(), Some(&p)) {
             prop_assert!(e.location.line >= 1);
         }
@@ -189,13 +191,12 @@ proptest! {
                              md in structured("#[]()`", 40)) {
         let dir = tempfile::tempdir().unwrap();
         let r = dir.path();
-        std::fs::create_dir_all(r.join(".github/workflows")).unwrap();
-        std::fs::write(r.join(".github/workflows/release.yml"), &wf).unwrap();
-        std::fs::write(r.join("package.json"), &pj).unwrap();
-        std::fs::write(r.join("Cargo.toml"), &toml).unwrap();
-        std::fs::write(r.join("pyproject.toml"), &toml).unwrap();
-        std::fs::write(r.join("README.md"), &md).unwrap();
-        std::fs::write(r.join("CHANGELOG.md"), &md).unwrap();
+        write(r, ".github/workflows/release.yml", &wf);
+        write(r, "package.json", &pj);
+        write(r, "Cargo.toml", &toml);
+        write(r, "pyproject.toml", &toml);
+        write(r, "README.md", &md);
+        write(r, "CHANGELOG.md", &md);
         let tree = Tree::discover(r).unwrap();
         let policy = shipgate::policy::Policy::builtin_default();
         let opts = shipgate::engine::Options {

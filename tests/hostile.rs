@@ -4,10 +4,13 @@
 //! fail closed (BLOCK at the right line) where a needed file cannot be judged,
 //! and never read or print anything outside the root.
 
+mod common;
+
+use common::{result, write};
 use serde_json::Value;
 use std::ffi::{OsStr, OsString};
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -25,6 +28,7 @@ struct Run {
 }
 
 /// Spawns shipgate with a deadline; a hang is killed and reported, never waited on forever.
+// Kept local, not common::shipgate: it needs the watchdog and control of the pipes.
 fn run_with(args: &[&OsStr], stdout: Stdio, close_stdout: bool) -> Run {
     let start = Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_shipgate"))
@@ -92,6 +96,7 @@ fn assert_sane(r: &Run, what: &str) {
 }
 
 /// `check ROOT --format json`: exit 0 or 1 and a parseable v1 report.
+// Kept local: it runs through the watchdog and asserts the exit and the schema.
 fn check_json(root: &Path, extra: &[&str]) -> (i32, Value) {
     let mut args: Vec<&OsStr> = vec![
         OsStr::new("check"),
@@ -128,17 +133,8 @@ fn check_human(root: &Path) -> String {
     format!("{}{}", r.stdout, r.stderr)
 }
 
-fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("no check {id} in {report:#}"))
-}
-
 fn findings_at<'a>(report: &'a Value, id: &str, path: &str) -> Vec<&'a Value> {
-    check(report, id)["findings"]
+    result(report, id)["findings"]
         .as_array()
         .unwrap()
         .iter()
@@ -148,7 +144,7 @@ fn findings_at<'a>(report: &'a Value, id: &str, path: &str) -> Vec<&'a Value> {
 
 /// Asserts `id` BLOCKs with a finding on `path` at `line`.
 fn assert_blocks_at(report: &Value, id: &str, path: &str, line: u64) {
-    let c = check(report, id);
+    let c = result(report, id);
     assert_eq!(c["verdict"], "block", "{id}: {c:#}");
     let fs = findings_at(report, id, path);
     assert!(
@@ -160,13 +156,6 @@ fn assert_blocks_at(report: &Value, id: &str, path: &str, line: u64) {
 
 fn tree() -> tempfile::TempDir {
     tempfile::tempdir().expect("tempdir")
-}
-
-fn write(root: &Path, rel: &str, content: impl AsRef<[u8]>) -> PathBuf {
-    let p = root.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(&p, content).unwrap();
-    p
 }
 
 const WF: &str = ".github/workflows/release.yml";
@@ -199,7 +188,7 @@ fn malformed_yaml_release_workflow_blocks_at_the_error_line() {
     let f = &findings_at(&v, "workflow-permissions", WF)[0];
     let line = f["line"].as_u64().unwrap();
     assert!((9..=11).contains(&line), "parse error line {line}: {f:#}");
-    assert_eq!(check(&v, "workflow-permissions")["verdict"], "block");
+    assert_eq!(result(&v, "workflow-permissions")["verdict"], "block");
     assert_eq!(v["verdict"], "block");
 }
 
@@ -270,7 +259,7 @@ fn alias_bomb_in_a_release_workflow_blocks_fast() {
     write(t.path(), WF, wf);
     let (code, v) = check_json(t.path(), &[]);
     assert_eq!(code, 1, "{v:#}");
-    assert_eq!(check(&v, "workflow-permissions")["verdict"], "block");
+    assert_eq!(result(&v, "workflow-permissions")["verdict"], "block");
     assert!(!findings_at(&v, "workflow-permissions", WF).is_empty());
 }
 
@@ -291,7 +280,7 @@ fn alias_bomb_in_matrix_values_is_refused_not_expanded() {
     write(t.path(), WF, wf);
     let (code, v) = check_json(t.path(), &[]);
     assert_eq!(code, 1);
-    let c = check(&v, "workflow-permissions");
+    let c = result(&v, "workflow-permissions");
     assert_eq!(c["verdict"], "block", "{c:#}");
     let msg = c["findings"][0]["message"].as_str().unwrap();
     assert!(msg.contains("alias"), "{msg}");
@@ -308,7 +297,7 @@ fn alias_bomb_in_ignored_keys_does_not_hide_the_workflow() {
     write(t.path(), WF, wf);
     let (code, v) = check_json(t.path(), &[]);
     assert_eq!(code, 1);
-    assert_eq!(check(&v, "workflow-permissions")["verdict"], "block");
+    assert_eq!(result(&v, "workflow-permissions")["verdict"], "block");
 }
 
 #[test]
@@ -361,7 +350,7 @@ fn yaml_nested_100k_deep_is_refused_fast() {
         write(t.path(), WF, &wf);
         let (code, v) = check_json(t.path(), &[]);
         assert_eq!(code, 1, "{name}");
-        let c = check(&v, "workflow-permissions");
+        let c = result(&v, "workflow-permissions");
         assert_eq!(c["verdict"], "block", "{name}: {c:#}");
     }
 }
@@ -377,7 +366,7 @@ fn yaml_deep_indentation_is_refused() {
     write(t.path(), WF, &wf);
     let (code, v) = check_json(t.path(), &[]);
     assert_eq!(code, 1);
-    assert_eq!(check(&v, "workflow-permissions")["verdict"], "block");
+    assert_eq!(result(&v, "workflow-permissions")["verdict"], "block");
 }
 
 #[test]
@@ -601,7 +590,7 @@ fn wrong_top_level_shapes() {
         write(t.path(), ".release-please-manifest.json", "[1, 2]");
         let (code, v) = check_json(t.path(), &[]);
         assert_eq!(code, 1, "{name}: {v:#}");
-        let c = check(&v, "workflow-permissions");
+        let c = result(&v, "workflow-permissions");
         assert_eq!(c["verdict"], "block", "{name}: {c:#}");
         let tr = shipgate::repo::Tree::discover(t.path()).unwrap();
         let pj = tr.json("package.json").expect("a string is valid JSON");
@@ -640,7 +629,7 @@ fn non_utf8_and_control_character_file_names() {
     .unwrap();
     let (code, v) = check_json(t.path(), &[]);
     assert_eq!(code, 1);
-    let c = check(&v, "workflow-permissions");
+    let c = result(&v, "workflow-permissions");
     assert_eq!(c["verdict"], "block");
     let out = check_human(t.path());
     assert!(out.contains("rel\u{fffd}ease.yml"), "{out}");
@@ -719,7 +708,7 @@ fn symlinks_out_of_the_root_are_reported_never_read() {
         .to_string();
     assert!(msg.contains("symlink"), "{msg}");
     // Every bad link is reported, by its path inside the root.
-    let links = check(&v, "tree-contained");
+    let links = result(&v, "tree-contained");
     for p in [
         "README.md",
         "passwd.md",

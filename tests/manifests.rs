@@ -1,57 +1,27 @@
 //! CLI tests for versions-agree, changelog-entry, package-metadata,
 //! release-please-config and the facts.equal evaluator, over fixture trees.
 
+mod common;
+
 use serde_json::Value;
-use std::process::Command;
 
 struct Run {
     code: i32,
     report: Value,
 }
 
+/// Runs `shipgate check fixtures/<fixture> --format json <extra…>`.
 fn shipgate(fixture: &str, extra: &[&str]) -> Run {
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/");
-    let out = Command::new(env!("CARGO_BIN_EXE_shipgate"))
-        .arg("check")
-        .arg(format!("{root}{fixture}"))
-        .args(["--format", "json"])
-        .args(extra)
-        .output()
-        .expect("run shipgate");
-    let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    Run {
-        code: out.status.code().expect("exit code"),
-        report,
-    }
+    let (code, report) = common::check_json(&common::fixture(fixture), extra);
+    Run { code, report }
 }
 
 /// A check's verdict and its findings as (path, line, message).
 fn check(run: &Run, id: &str) -> (String, Vec<(String, u64, String)>) {
-    let c = run.report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("no check {id} in {}", run.report));
-    let findings = c["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["path"].as_str().unwrap().to_string(),
-                f["line"].as_u64().unwrap(),
-                f["message"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    (c["verdict"].as_str().unwrap().to_string(), findings)
+    (
+        common::verdict(&run.report, id),
+        common::finding_messages(&run.report, id),
+    )
 }
 
 const MINE: &[&str] = &[
@@ -277,14 +247,12 @@ fn facts_equal_undefined_fact_is_a_policy_error() {
         env!("CARGO_MANIFEST_DIR"),
         "/fixtures/facts-equal/bad/undefined-fact.toml"
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_shipgate"))
-        .args([
-            "check",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/facts-equal/bad"),
-        ])
-        .args(["--policy", policy])
-        .output()
-        .unwrap();
+    let out = common::shipgate(&[
+        "check",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/facts-equal/bad"),
+        "--policy",
+        policy,
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -296,17 +264,11 @@ fn facts_equal_undefined_fact_is_a_policy_error() {
 #[test]
 fn explain_and_list_know_the_checks() {
     for id in MINE {
-        let out = Command::new(env!("CARGO_BIN_EXE_shipgate"))
-            .args(["explain", id])
-            .output()
-            .unwrap();
+        let out = common::shipgate(&["explain", id]);
         assert!(out.status.success(), "explain {id}");
         assert!(!out.stdout.is_empty());
     }
-    let out = Command::new(env!("CARGO_BIN_EXE_shipgate"))
-        .arg("list")
-        .output()
-        .unwrap();
+    let out = common::shipgate(&["list"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("facts.equal") && text.contains("versions-agree"));
 }

@@ -9,7 +9,7 @@ const END: &str = "<!-- END GENERATED CHECKS -->";
 
 #[test]
 fn readme_check_reference_matches_the_registry() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let path = common::repo_path("README.md");
     let readme = std::fs::read_to_string(&path).unwrap();
     let out = common::shipgate(&["list", "--markdown"]);
     assert_eq!(out.status.code(), Some(0));
@@ -30,12 +30,8 @@ fn readme_check_reference_matches_the_registry() {
 
 #[test]
 fn readme_names_the_ci_test_command() {
-    let readme =
-        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
-            .unwrap();
-    let ci =
-        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/run"))
-            .unwrap();
+    let readme = std::fs::read_to_string(common::repo_path("README.md")).unwrap();
+    let ci = std::fs::read_to_string(common::repo_path(".ci/run")).unwrap();
     assert!(
         readme.contains("cargo test "),
         "README gives the test command"

@@ -2,16 +2,13 @@
 //! Markdown), `--output`, `NO_COLOR`, `shipgate schema` and completions,
 //! driven through the binary over fixture trees.
 
+mod common;
+
+use common::{copy_fixture, fixture, repo_path};
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name)
-}
 
 struct Run {
     code: i32,
@@ -20,6 +17,7 @@ struct Run {
 }
 
 /// Runs shipgate with a clean GitHub environment plus `env`.
+// Kept local: unlike common::shipgate it clears every GitHub variable, adds `env` and returns text.
 fn shipgate(args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_shipgate"));
     cmd.args(args);
@@ -45,25 +43,6 @@ fn shipgate(args: &[&str], env: &[(&str, &str)]) -> Run {
 
 fn check(tree: &Path, format: &str) -> Run {
     shipgate(&["check", tree.to_str().unwrap(), "--format", format], &[])
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-            copy_tree(&entry.path(), &dest);
-        } else {
-            std::fs::copy(entry.path(), dest).unwrap();
-        }
-    }
-}
-
-fn temp_copy(name: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&fixture(name), dir.path());
-    dir
 }
 
 // ---------------------------------------------------------------------------
@@ -335,10 +314,8 @@ mod schema {
 }
 
 fn sarif_validator() -> schema::Validator {
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas/sarif-schema-2.1.0.json"),
-    )
-    .expect("vendored SARIF schema");
+    let text = std::fs::read_to_string(repo_path("tests/schemas/sarif-schema-2.1.0.json"))
+        .expect("vendored SARIF schema");
     let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
     assert_eq!(
         schema["id"],
@@ -458,7 +435,7 @@ fn sarif_fingerprints_are_stable_across_runs_and_line_moves() {
     let again = sarif_of(&fixture("pypi-token-bad"));
     assert_eq!(first, again, "two runs on one tree give identical SARIF");
 
-    let moved = temp_copy("pypi-token-bad");
+    let moved = copy_fixture("pypi-token-bad");
     let wf = moved.path().join(".github/workflows/release.yml");
     let text = std::fs::read_to_string(&wf).unwrap();
     std::fs::write(&wf, format!("# a comment\n# and another\n{text}")).unwrap();
@@ -612,7 +589,7 @@ fn github_format_annotates_each_finding_at_its_line() {
 
 #[test]
 fn github_format_warns_for_warn_and_skips_suppressed() {
-    let dir = temp_copy("pypi-token-bad");
+    let dir = copy_fixture("pypi-token-bad");
     std::fs::write(
         dir.path().join("shipgate.toml"),
         "[checks.workflow-permissions]\nseverity = \"warn\"\n",
@@ -642,7 +619,7 @@ fn github_format_warns_for_warn_and_skips_suppressed() {
 
 #[test]
 fn github_commands_escape_properties_and_data() {
-    let dir = temp_copy("pypi-token-bad");
+    let dir = copy_fixture("pypi-token-bad");
     let wfdir = dir.path().join(".github/workflows");
     let text = std::fs::read_to_string(wfdir.join("release.yml")).unwrap();
     std::fs::remove_file(wfdir.join("release.yml")).unwrap();
@@ -824,7 +801,7 @@ fn json_verdicts(tree: &Path) -> BTreeMap<String, String> {
 
 #[test]
 fn junit_parses_back_with_one_failure_per_blocking_check() {
-    let dir = temp_copy("pypi-token-bad");
+    let dir = copy_fixture("pypi-token-bad");
     std::fs::write(
         dir.path().join("shipgate.toml"),
         "[checks.workflow-permissions]\nseverity = \"warn\"\n",
@@ -1152,7 +1129,7 @@ expires = "2099-01-01"
 // ---------------------------------------------------------------------------
 
 fn repo_yaml(name: &str) -> Value {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(name)).unwrap();
+    let text = std::fs::read_to_string(repo_path(name)).unwrap();
     yaml_serde::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 

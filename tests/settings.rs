@@ -1,45 +1,20 @@
 //! `settings.environment` and `shipgate evidence collect`, run as a user would:
 //! the binary over fixture trees, reading `--format json`.
 
+mod common;
+
+use common::{check_json, finding_messages, result, shipgate, verdict, write};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+/// A tree under `fixtures/settings-environment`.
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/settings-environment")
-        .join(name)
-}
-
-fn shipgate() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_shipgate"))
+    common::fixture("settings-environment").join(name)
 }
 
 /// Runs `check --format json` on a tree in a lane: (exit code, report).
 fn check(root: &Path, lane: &str) -> (i32, Value) {
-    let out = shipgate()
-        .arg("check")
-        .arg(root)
-        .args(["--lane", lane, "--format", "json"])
-        .output()
-        .expect("run shipgate");
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (out.status.code().expect("exit code"), report)
-}
-
-fn result<'r>(report: &'r Value, id: &str) -> &'r Value {
-    report["checks"]
-        .as_array()
-        .expect("checks")
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("no check `{id}` in {report:#}"))
+    check_json(root, &["--lane", lane])
 }
 
 fn has_check(report: &Value, id: &str) -> bool {
@@ -50,26 +25,6 @@ fn has_check(report: &Value, id: &str) -> bool {
         .any(|c| c["id"] == id)
 }
 
-/// (path, line, message) of every finding of a check, in report order.
-fn findings(report: &Value, id: &str) -> Vec<(String, u64, String)> {
-    result(report, id)["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            (
-                f["path"].as_str().unwrap_or_default().to_string(),
-                f["line"].as_u64().unwrap_or_default(),
-                f["message"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect()
-}
-
-fn verdict<'r>(report: &'r Value, id: &str) -> &'r str {
-    result(report, id)["verdict"].as_str().expect("verdict")
-}
-
 const EVIDENCE: &str = ".github/settings-evidence";
 
 #[test]
@@ -78,7 +33,7 @@ fn every_bad_setting_blocks_once_at_its_line() {
     assert_eq!(code, 1);
     assert_eq!(report["verdict"], "block");
     assert_eq!(verdict(&report, "pypi-environment"), "block");
-    let f = findings(&report, "pypi-environment");
+    let f = finding_messages(&report, "pypi-environment");
     let env = format!("{EVIDENCE}/environment.json");
     let repo = format!("{EVIDENCE}/repo-secrets.json");
     let at: Vec<(&str, u64)> = f.iter().map(|(p, l, _)| (p.as_str(), *l)).collect();
@@ -140,17 +95,17 @@ fn each_defect_alone_blocks_with_one_finding() {
         ),
     ] {
         assert_eq!(verdict(&report, id), "block", "{id}");
-        let f = findings(&report, id);
+        let f = finding_messages(&report, id);
         assert_eq!(f.len(), 1, "{id}: {f:#?}");
         assert_eq!((f[0].0.as_str(), f[0].1), (path, line), "{id}");
         assert!(f[0].2.contains(says), "{id}: {}", f[0].2);
     }
     // The same evidence with the defect removed passes.
     assert_eq!(verdict(&report, "all-good"), "pass");
-    assert!(findings(&report, "all-good").is_empty());
+    assert!(finding_messages(&report, "all-good").is_empty());
     // Trusted publishing: only the repository secrets are checked; names and
     // environment names compare case-insensitively, as GitHub treats them.
-    let f = findings(&report, "oidc-leftover-token");
+    let f = finding_messages(&report, "oidc-leftover-token");
     assert_eq!(f.len(), 1, "{f:#?}");
     assert_eq!(
         (f[0].0.as_str(), f[0].1),
@@ -171,7 +126,7 @@ fn seed_001_environment_passes() {
             "pypi-environment"
         };
         assert_eq!(verdict(&report, id), "pass", "{tree}");
-        assert!(findings(&report, id).is_empty(), "{tree}");
+        assert!(finding_messages(&report, id).is_empty(), "{tree}");
     }
 }
 
@@ -208,7 +163,7 @@ fn a_check_without_lanes_defaults_to_preflight() {
 fn missing_evidence_blocks_naming_the_file() {
     let (code, report) = check(&fixture("missing"), "preflight");
     assert_eq!(code, 1);
-    let f = findings(&report, "pypi-environment");
+    let f = finding_messages(&report, "pypi-environment");
     assert_eq!(f.len(), 1, "{f:#?}");
     // Points at the policy line that names the missing file.
     assert_eq!((f[0].0.as_str(), f[0].1), ("shipgate.toml", 6));
@@ -242,7 +197,7 @@ fn malformed_evidence_blocks_naming_the_file() {
         ("no-name", "evidence/no-name.json", 1, "has no `name`"),
     ] {
         assert_eq!(verdict(&report, id), "block", "{id}");
-        let f = findings(&report, id);
+        let f = finding_messages(&report, id);
         assert_eq!(f.len(), 1, "{id}: {f:#?}");
         assert_eq!((f[0].0.as_str(), f[0].1), (path, line), "{id}");
         assert!(
@@ -251,7 +206,7 @@ fn malformed_evidence_blocks_naming_the_file() {
             f[0].2
         );
     }
-    let f = findings(&report, "wrong-types");
+    let f = finding_messages(&report, "wrong-types");
     let at: Vec<(&str, u64)> = f.iter().map(|(p, l, _)| (p.as_str(), *l)).collect();
     assert_eq!(
         at,
@@ -262,7 +217,7 @@ fn malformed_evidence_blocks_naming_the_file() {
     );
     assert!(f.iter().all(|(_, _, m)| m.contains("is malformed")));
     // A missing secrets file fails closed even when the environment is fine.
-    let f = findings(&report, "missing-secrets-file");
+    let f = finding_messages(&report, "missing-secrets-file");
     assert_eq!(f.len(), 1, "{f:#?}");
     assert_eq!(f[0].0, "shipgate.toml");
     assert!(f[0].2.contains("evidence/repo-secrets.json"), "{}", f[0].2);
@@ -273,12 +228,12 @@ fn branch_rules_are_compared_with_the_allowed_branches() {
     let (code, report) = check(&fixture("branch-rules"), "preflight");
     assert_eq!(code, 1);
     let lines = |id: &str| -> Vec<(String, u64)> {
-        findings(&report, id)
+        finding_messages(&report, id)
             .into_iter()
             .map(|(p, l, _)| (p, l))
             .collect()
     };
-    let extra = findings(&report, "extra-rules");
+    let extra = finding_messages(&report, "extra-rules");
     assert_eq!(
         lines("extra-rules"),
         vec![
@@ -298,8 +253,12 @@ fn branch_rules_are_compared_with_the_allowed_branches() {
         lines("no-main-rule"),
         vec![("evidence/policies-no-main.json".to_string(), 3)]
     );
-    assert!(findings(&report, "paged-rules")[0].2.contains("incomplete"));
-    let protected = findings(&report, "protected-only");
+    assert!(
+        finding_messages(&report, "paged-rules")[0]
+            .2
+            .contains("incomplete")
+    );
+    let protected = finding_messages(&report, "protected-only");
     assert_eq!(
         (protected[0].0.as_str(), protected[0].1),
         ("evidence/protected.json", 35)
@@ -309,7 +268,7 @@ fn branch_rules_are_compared_with_the_allowed_branches() {
     let compact = &result(&report, "compact")["findings"][0];
     assert_eq!(compact["line"], 1);
     assert_eq!(compact["column"], 327);
-    let wrong = findings(&report, "wrong-environment");
+    let wrong = finding_messages(&report, "wrong-environment");
     assert_eq!(wrong.len(), 1);
     assert_eq!(
         (wrong[0].0.as_str(), wrong[0].1),
@@ -324,12 +283,6 @@ fn branch_rules_are_compared_with_the_allowed_branches() {
             ("evidence/repo-secrets-paged.json".to_string(), 3)
         ]
     );
-}
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let p = root.join(rel);
-    std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-    std::fs::write(p, text).expect("write");
 }
 
 #[test]
@@ -350,16 +303,11 @@ fn bad_parameters_are_exit_2_at_their_key() {
         write(
             dir.path(),
             "shipgate.toml",
-            &format!(
+            format!(
                 "[[check]]\nid = \"env\"\nuses = \"settings.environment\"\nlanes = [\"preflight\"]\nevidence = \"e.json\"\n{extra}"
             ),
         );
-        let out = shipgate()
-            .arg("check")
-            .arg(dir.path())
-            .args(["--lane", "preflight"])
-            .output()
-            .expect("run");
+        let out = shipgate(&["check", dir.path().to_str().unwrap(), "--lane", "preflight"]);
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{extra}: {err}");
         assert!(
@@ -374,21 +322,13 @@ fn bad_parameters_are_exit_2_at_their_key() {
         "shipgate.toml",
         "[[check]]\nid = \"env\"\nuses = \"settings.environment\"\nevidence = \"../../etc/passwd\"\nrequired_reviewers = true\n",
     );
-    let out = shipgate()
-        .arg("check")
-        .arg(dir.path())
-        .output()
-        .expect("run");
+    let out = shipgate(&["check", dir.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("shipgate.toml:4:"));
 }
 
 fn collect(args: &[&str]) -> (i32, String, String) {
-    let out = shipgate()
-        .args(["evidence", "collect"])
-        .args(args)
-        .output()
-        .expect("run");
+    let out = shipgate(&[&["evidence", "collect"][..], args].concat());
     (
         out.status.code().expect("code"),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -492,7 +432,7 @@ fn hostile_evidence_is_reported_not_read() {
     write(
         dir.path(),
         "shipgate.toml",
-        &[
+        [
             policy("link", "ev/link.json"),
             policy("binary", "ev/binary.json"),
         ]
@@ -503,7 +443,7 @@ fn hostile_evidence_is_reported_not_read() {
     std::fs::write(dir.path().join("ev/binary.json"), b"{\n\"name\": \"a\0b\"}").expect("write");
     let (code, report) = check(dir.path(), "preflight");
     assert_eq!(code, 1);
-    let link = findings(&report, "link");
+    let link = finding_messages(&report, "link");
     assert_eq!(link.len(), 1, "{link:#?}");
     assert_eq!(link[0].0, "ev/link.json");
     assert!(
@@ -511,7 +451,7 @@ fn hostile_evidence_is_reported_not_read() {
         "{}",
         link[0].2
     );
-    let binary = findings(&report, "binary");
+    let binary = finding_messages(&report, "binary");
     assert_eq!((binary[0].0.as_str(), binary[0].1), ("ev/binary.json", 2));
     assert!(binary[0].2.contains("binary"), "{}", binary[0].2);
 }

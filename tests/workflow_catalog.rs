@@ -2,69 +2,27 @@
 //! `workflow.job-runs` evaluator over good and bad fixture trees, read back
 //! through `--format json`.
 
+mod common;
+
+use common::{check_json, findings, fixture, result, shipgate, verdict};
 use serde_json::Value;
 use std::path::PathBuf;
-use std::process::Command;
 
 const WF: &str = ".github/workflows/release.yml";
-
-fn fixture(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(rel)
-}
 
 /// Runs `shipgate check <fixture> --format json --only <ids>`; the report
 /// and the exit code.
 fn check(rel: &str, only: &str) -> (Value, i32) {
-    let out = Command::new(env!("CARGO_BIN_EXE_shipgate"))
-        .arg("check")
-        .arg(fixture(rel))
-        .args(["--format", "json", "--only", only])
-        .output()
-        .expect("run shipgate");
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (report, out.status.code().unwrap_or(-1))
+    let (code, report) = check_json(&fixture(rel), &["--only", only]);
+    (report, code)
 }
 
-fn result<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("no check `{id}` in {report:#}"))
-}
-
-fn verdict(report: &Value, id: &str) -> String {
-    result(report, id)["verdict"].as_str().unwrap().to_string()
-}
-
-fn findings<'a>(report: &'a Value, id: &str) -> Vec<&'a Value> {
+/// The findings of one check, whole.
+fn finding_values<'a>(report: &'a Value, id: &str) -> Vec<&'a Value> {
     result(report, id)["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .collect()
-}
-
-/// (path, line, severity) of each finding.
-fn places(report: &Value, id: &str) -> Vec<(String, u64, String)> {
-    findings(report, id)
-        .iter()
-        .map(|f| {
-            (
-                f["path"].as_str().unwrap().to_string(),
-                f["line"].as_u64().unwrap(),
-                f["severity"].as_str().unwrap().to_string(),
-            )
-        })
         .collect()
 }
 
@@ -73,7 +31,7 @@ fn at(line: u64, sev: &str) -> (String, u64, String) {
 }
 
 fn message(report: &Value, id: &str, i: usize) -> String {
-    findings(report, id)[i]["message"]
+    finding_values(report, id)[i]["message"]
         .as_str()
         .unwrap()
         .to_string()
@@ -85,7 +43,7 @@ fn message(report: &Value, id: &str, i: usize) -> String {
 fn concurrency_cancel_in_progress_true_blocks_at_its_line() {
     let (r, code) = check("release-concurrency/bad", "release-concurrency");
     assert_eq!(verdict(&r, "release-concurrency"), "block");
-    assert_eq!(places(&r, "release-concurrency"), [at(8, "block")]);
+    assert_eq!(findings(&r, "release-concurrency"), [at(8, "block")]);
     assert_eq!(code, 1);
 }
 
@@ -93,7 +51,7 @@ fn concurrency_cancel_in_progress_true_blocks_at_its_line() {
 fn concurrency_expression_true_on_main_blocks() {
     let (r, _) = check("release-concurrency/bad-expression", "release-concurrency");
     assert_eq!(verdict(&r, "release-concurrency"), "block");
-    assert_eq!(places(&r, "release-concurrency"), [at(12, "block")]);
+    assert_eq!(findings(&r, "release-concurrency"), [at(12, "block")]);
     assert!(message(&r, "release-concurrency", 0).contains("`main`"));
 }
 
@@ -117,14 +75,14 @@ fn concurrency_expression_on_tag_runs_judged_by_where_tags_release_and_the_group
     assert_eq!(verdict(&r, "release-concurrency"), "pass");
     // One group for every tag: a newer tag cancels an older tag's release.
     let (r, _) = check("release-concurrency/tags-shared", "release-concurrency");
-    assert_eq!(places(&r, "release-concurrency"), [at(8, "block")]);
+    assert_eq!(findings(&r, "release-concurrency"), [at(8, "block")]);
 }
 
 #[test]
 fn concurrency_missing_group_warns() {
     let (r, code) = check("release-concurrency/missing", "release-concurrency");
     assert_eq!(verdict(&r, "release-concurrency"), "warn");
-    assert_eq!(places(&r, "release-concurrency"), [at(2, "warn")]);
+    assert_eq!(findings(&r, "release-concurrency"), [at(2, "warn")]);
     assert_eq!(code, 0);
 }
 
@@ -132,7 +90,7 @@ fn concurrency_missing_group_warns() {
 fn concurrency_group_of_empty_contexts_says_it_collapses() {
     let (r, _) = check("release-concurrency/collapsed", "release-concurrency");
     assert_eq!(verdict(&r, "release-concurrency"), "warn");
-    assert_eq!(places(&r, "release-concurrency"), [at(7, "warn")]);
+    assert_eq!(findings(&r, "release-concurrency"), [at(7, "warn")]);
     let m = message(&r, "release-concurrency", 0);
     assert!(
         m.contains("github.head_ref") && m.contains("same for every run"),
@@ -148,7 +106,7 @@ fn injection_of_commit_author_blocks_at_its_line() {
     assert_eq!(verdict(&r, "template-injection"), "block");
     // The same expression again, in another script, is its own finding.
     assert_eq!(
-        places(&r, "template-injection"),
+        findings(&r, "template-injection"),
         [at(12, "block"), at(15, "block")]
     );
     assert!(message(&r, "template-injection", 0).contains("head_commit.author.name"));
@@ -159,7 +117,7 @@ fn injection_of_commit_author_blocks_at_its_line() {
 fn injection_through_env_passes() {
     let (r, code) = check("template-injection/good", "template-injection");
     assert_eq!(verdict(&r, "template-injection"), "pass");
-    assert!(findings(&r, "template-injection").is_empty());
+    assert!(finding_values(&r, "template-injection").is_empty());
     assert_eq!(code, 0);
 }
 
@@ -167,7 +125,7 @@ fn injection_through_env_passes() {
 fn injection_of_inputs_warns() {
     let (r, code) = check("template-injection/inputs", "template-injection");
     assert_eq!(verdict(&r, "template-injection"), "warn");
-    assert_eq!(places(&r, "template-injection"), [at(13, "warn")]);
+    assert_eq!(findings(&r, "template-injection"), [at(13, "warn")]);
     assert_eq!(code, 0);
 }
 
@@ -175,7 +133,7 @@ fn injection_of_inputs_warns() {
 fn injection_in_github_script_and_indexed_commits_blocks() {
     let (r, _) = check("template-injection/pr-title", "template-injection");
     assert_eq!(
-        places(&r, "template-injection"),
+        findings(&r, "template-injection"),
         [at(14, "block"), at(17, "block")]
     );
 }
@@ -186,7 +144,7 @@ fn injection_in_github_script_and_indexed_commits_blocks() {
 fn bare_workflow_dispatch_warns() {
     let (r, _) = check("dispatch-recovery/bad", "dispatch-recovery");
     assert_eq!(verdict(&r, "dispatch-recovery"), "warn");
-    assert_eq!(places(&r, "dispatch-recovery"), [at(5, "warn")]);
+    assert_eq!(findings(&r, "dispatch-recovery"), [at(5, "warn")]);
 }
 
 #[test]
@@ -198,7 +156,7 @@ fn required_recovery_reason_passes() {
 #[test]
 fn optional_reason_input_warns_at_the_input() {
     let (r, _) = check("dispatch-recovery/optional", "dispatch-recovery");
-    assert_eq!(places(&r, "dispatch-recovery"), [at(5, "warn")]);
+    assert_eq!(findings(&r, "dispatch-recovery"), [at(5, "warn")]);
     assert!(message(&r, "dispatch-recovery", 0).contains("not required"));
 }
 
@@ -209,7 +167,7 @@ fn single_pypi_job_warns_naming_the_install_step() {
     let (r, code) = check("publish-isolation/bad", "publish-isolation");
     assert_eq!(verdict(&r, "publish-isolation"), "warn");
     assert_eq!(
-        places(&r, "publish-isolation"),
+        findings(&r, "publish-isolation"),
         [at(11, "warn"), at(20, "warn"), at(21, "warn")]
     );
     let install = message(&r, "publish-isolation", 1);
@@ -238,7 +196,7 @@ fn runtime_setup_for_npm_publish_passes() {
 #[test]
 fn cargo_publish_says_it_builds_by_necessity() {
     let (r, _) = check("publish-isolation/cargo", "publish-isolation");
-    assert_eq!(places(&r, "publish-isolation"), [at(15, "warn")]);
+    assert_eq!(findings(&r, "publish-isolation"), [at(15, "warn")]);
     let m = message(&r, "publish-isolation", 0);
     assert!(m.contains("must build the package itself"), "{m}");
     assert!(m.contains("line 11"), "{m}");
@@ -248,7 +206,7 @@ fn cargo_publish_says_it_builds_by_necessity() {
 fn changesets_job_warns_on_checkout_and_the_install_in_pnpm_setup() {
     let (r, _) = check("publish-isolation/changesets", "publish-isolation");
     assert_eq!(
-        places(&r, "publish-isolation"),
+        findings(&r, "publish-isolation"),
         [at(16, "warn"), at(19, "warn")]
     );
     assert!(message(&r, "publish-isolation", 0).contains("the OIDC token"));
@@ -262,11 +220,11 @@ fn rubygems_job_with_bundler_cache_installs_and_restores_a_cache() {
         "publish-isolation,release-cache",
     );
     assert_eq!(
-        places(&r, "publish-isolation"),
+        findings(&r, "publish-isolation"),
         [at(14, "warn"), at(17, "warn")]
     );
     assert!(message(&r, "publish-isolation", 1).contains("bundler-cache"));
-    assert_eq!(places(&r, "release-cache"), [at(20, "warn")]);
+    assert_eq!(findings(&r, "release-cache"), [at(20, "warn")]);
 }
 
 #[test]
@@ -274,7 +232,7 @@ fn a_build_job_holding_a_registry_secret_warns_on_its_installs_and_builds() {
     let (r, _) = check("publish-isolation/secret-in-build", "publish-isolation");
     // Checking out is what a build job is for; installing with the token is not.
     assert_eq!(
-        places(&r, "publish-isolation"),
+        findings(&r, "publish-isolation"),
         [at(15, "warn"), at(16, "warn")]
     );
     let m = message(&r, "publish-isolation", 0);
@@ -287,7 +245,7 @@ fn a_build_job_holding_a_registry_secret_warns_on_its_installs_and_builds() {
 #[test]
 fn download_artifact_before_v4_warns() {
     let (r, _) = check("publish-isolation/old-download", "publish-isolation");
-    assert_eq!(places(&r, "publish-isolation"), [at(13, "warn")]);
+    assert_eq!(findings(&r, "publish-isolation"), [at(13, "warn")]);
 }
 
 // ---- release-triggers -----------------------------------------------------
@@ -296,7 +254,7 @@ fn download_artifact_before_v4_warns() {
 fn pull_request_target_blocks_at_the_trigger() {
     let (r, code) = check("release-triggers/bad", "release-triggers");
     assert_eq!(verdict(&r, "release-triggers"), "block");
-    assert_eq!(places(&r, "release-triggers"), [at(5, "block")]);
+    assert_eq!(findings(&r, "release-triggers"), [at(5, "block")]);
     assert_eq!(code, 1);
 }
 
@@ -309,17 +267,17 @@ fn release_event_passes() {
 #[test]
 fn pull_request_with_unguarded_publish_blocks_and_guarded_warns() {
     let (r, _) = check("release-triggers/unguarded-pr", "release-triggers");
-    assert_eq!(places(&r, "release-triggers"), [at(2, "block")]);
+    assert_eq!(findings(&r, "release-triggers"), [at(2, "block")]);
     let (r, _) = check("release-triggers/guarded", "release-triggers");
-    assert_eq!(places(&r, "release-triggers"), [at(2, "warn")]);
+    assert_eq!(findings(&r, "release-triggers"), [at(2, "warn")]);
 }
 
 #[test]
 fn step_and_needs_guards_count_but_a_needs_on_a_running_job_does_not() {
     let (r, _) = check("release-triggers/step-guarded", "release-triggers");
-    assert_eq!(places(&r, "release-triggers"), [at(4, "warn")]);
+    assert_eq!(findings(&r, "release-triggers"), [at(4, "warn")]);
     let (r, _) = check("release-triggers/needs-unguarded", "release-triggers");
-    assert_eq!(places(&r, "release-triggers"), [at(4, "block")]);
+    assert_eq!(findings(&r, "release-triggers"), [at(4, "block")]);
     assert!(message(&r, "release-triggers", 0).contains("`release`"));
 }
 
@@ -331,7 +289,7 @@ fn a_guard_read_from_a_job_output_counts() {
         "release-triggers/outputs-guarded",
         "release-triggers,template-injection",
     );
-    assert_eq!(places(&r, "release-triggers"), [at(3, "warn")]);
+    assert_eq!(findings(&r, "release-triggers"), [at(3, "warn")]);
     // `!github.event.pull_request` reads no outsider text.
     assert_eq!(verdict(&r, "template-injection"), "pass");
 }
@@ -340,7 +298,7 @@ fn a_guard_read_from_a_job_output_counts() {
 fn docker_push_disabled_on_pull_requests_only_warns() {
     let (r, _) = check("release-triggers/docker-pr", "release-triggers");
     assert_eq!(
-        places(&r, "release-triggers"),
+        findings(&r, "release-triggers"),
         [(
             ".github/workflows/image.yml".to_string(),
             6,
@@ -356,7 +314,7 @@ fn checkout_without_persist_false_warns() {
     let (r, _) = check("checkout-credentials/bad", "checkout-credentials");
     assert_eq!(verdict(&r, "checkout-credentials"), "warn");
     assert_eq!(
-        places(&r, "checkout-credentials"),
+        findings(&r, "checkout-credentials"),
         [at(10, "warn"), at(17, "warn")]
     );
 }
@@ -370,8 +328,8 @@ fn checkout_in_a_job_that_pushes_says_how_to_push_without_it() {
         "no checkout there"
     );
     let (r, _) = check("checkout-credentials/pushes", "checkout-credentials");
-    assert_eq!(places(&r, "checkout-credentials"), [at(10, "warn")]);
-    let help = findings(&r, "checkout-credentials")[0]["help"]
+    assert_eq!(findings(&r, "checkout-credentials"), [at(10, "warn")]);
+    let help = finding_values(&r, "checkout-credentials")[0]["help"]
         .as_str()
         .unwrap();
     assert!(help.contains("git push"), "{help}");
@@ -390,7 +348,7 @@ fn caches_in_publishing_job_warn() {
     let (r, _) = check("release-cache/bad", "release-cache");
     assert_eq!(verdict(&r, "release-cache"), "warn");
     assert_eq!(
-        places(&r, "release-cache"),
+        findings(&r, "release-cache"),
         [at(13, "warn"), at(14, "warn")]
     );
 }
@@ -408,7 +366,7 @@ fn git_push_tags_warns_at_its_line() {
     let (r, _) = check("push-tags/bad", "push-tags");
     assert_eq!(verdict(&r, "push-tags"), "warn");
     // Line 12 echoes the same words; the command itself is on line 13.
-    assert_eq!(places(&r, "push-tags"), [at(13, "warn")]);
+    assert_eq!(findings(&r, "push-tags"), [at(13, "warn")]);
     let (r, _) = check("push-tags/good", "push-tags");
     assert_eq!(verdict(&r, "push-tags"), "pass");
 }
@@ -417,7 +375,7 @@ fn git_push_tags_warns_at_its_line() {
 fn inline_ignore_with_reason_suppresses_and_stays_visible() {
     let (r, code) = check("push-tags/ignored", "push-tags,policy-waivers");
     assert_eq!(verdict(&r, "push-tags"), "pass");
-    let f = findings(&r, "push-tags");
+    let f = finding_values(&r, "push-tags");
     assert_eq!(f.len(), 1);
     assert_eq!(f[0]["line"], 13);
     assert_eq!(f[0]["suppressed"]["by"], "inline");
@@ -438,7 +396,7 @@ fn inline_ignore_with_reason_suppresses_and_stays_visible() {
 fn inline_ignore_at_the_end_of_the_line_also_works() {
     let (r, _) = check("push-tags/ignored-inline", "push-tags");
     assert_eq!(verdict(&r, "push-tags"), "pass");
-    let f = findings(&r, "push-tags");
+    let f = finding_values(&r, "push-tags");
     assert_eq!((f.len(), &f[0]["line"]), (1, &Value::from(11)));
     assert_eq!(f[0]["suppressed"]["reason"], "one tag per release");
 }
@@ -447,9 +405,12 @@ fn inline_ignore_at_the_end_of_the_line_also_works() {
 fn inline_ignore_without_reason_warns_in_policy_waivers() {
     let (r, _) = check("push-tags/no-reason", "push-tags,policy-waivers");
     assert_eq!(verdict(&r, "push-tags"), "pass");
-    assert_eq!(findings(&r, "push-tags")[0]["suppressed"]["by"], "inline");
+    assert_eq!(
+        finding_values(&r, "push-tags")[0]["suppressed"]["by"],
+        "inline"
+    );
     assert_eq!(verdict(&r, "policy-waivers"), "warn");
-    assert_eq!(places(&r, "policy-waivers"), [at(12, "warn")]);
+    assert_eq!(findings(&r, "policy-waivers"), [at(12, "warn")]);
     assert!(message(&r, "policy-waivers", 0).contains("no reason"));
 }
 
@@ -459,13 +420,13 @@ fn inline_ignore_without_reason_warns_in_policy_waivers() {
 fn job_runs_in_the_wrong_order_blocks_at_the_job() {
     let (r, code) = check("workflow.job-runs/bad", "preflight-before-publish");
     assert_eq!(verdict(&r, "preflight-before-publish"), "block");
-    assert_eq!(places(&r, "preflight-before-publish"), [at(7, "block")]);
+    assert_eq!(findings(&r, "preflight-before-publish"), [at(7, "block")]);
     let m = message(&r, "preflight-before-publish", 0);
     assert!(
         m.contains("mix hex.publish --yes") && m.contains("mix release.preflight"),
         "{m}"
     );
-    let help = findings(&r, "preflight-before-publish")[0]["help"]
+    let help = finding_values(&r, "preflight-before-publish")[0]["help"]
         .as_str()
         .unwrap();
     assert!(help.contains("why: the authenticated dry-run"), "{help}");
@@ -484,7 +445,7 @@ fn job_runs_only_in_job_blocks_where_another_job_runs_it() {
     let (r, _) = check("workflow.job-runs/only", "preflight-before-publish");
     // Another job of the same workflow, and a job of another workflow.
     assert_eq!(
-        places(&r, "preflight-before-publish"),
+        findings(&r, "preflight-before-publish"),
         [
             (
                 ".github/workflows/docs.yml".to_string(),
@@ -501,7 +462,7 @@ fn job_runs_only_in_job_blocks_where_another_job_runs_it() {
 #[test]
 fn job_runs_by_action_names_the_missing_command_and_what_runs() {
     let (r, _) = check("workflow.job-runs/uses", "hex-job-runs-preflight");
-    assert_eq!(places(&r, "hex-job-runs-preflight"), [at(7, "block")]);
+    assert_eq!(findings(&r, "hex-job-runs-preflight"), [at(7, "block")]);
     let m = message(&r, "hex-job-runs-preflight", 0);
     assert!(
         m.contains("does not run `mix release.preflight`") && m.contains("`mix deps.get`"),
@@ -514,7 +475,7 @@ fn job_runs_with_no_matching_workflow_blocks_at_the_policy() {
     let (r, _) = check("workflow.job-runs/nofile", "preflight-before-publish");
     assert_eq!(verdict(&r, "preflight-before-publish"), "block");
     assert_eq!(
-        places(&r, "preflight-before-publish"),
+        findings(&r, "preflight-before-publish"),
         [("shipgate.toml".to_string(), 3, "block".to_string())]
     );
 }
@@ -527,11 +488,7 @@ fn job_runs_bad_parameters_exit_2_naming_the_key() {
         "[[check]]\nid = \"x\"\nuses = \"workflow.job-runs\"\njob = \"publish\"\njob_uses = \"a/b\"\nruns = [\"make\"]\n",
     )
     .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_shipgate"))
-        .arg("check")
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let out = shipgate(&["check", dir.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("shipgate.toml:5"), "{err}");
@@ -549,17 +506,11 @@ fn every_catalog_check_explains_itself() {
         "release-cache",
         "push-tags",
     ] {
-        let out = Command::new(env!("CARGO_BIN_EXE_shipgate"))
-            .args(["explain", id])
-            .output()
-            .unwrap();
+        let out = shipgate(&["explain", id]);
         assert!(out.status.success(), "{id}");
         assert!(out.stdout.len() > 200, "{id} explains too little");
     }
-    let list = Command::new(env!("CARGO_BIN_EXE_shipgate"))
-        .arg("list")
-        .output()
-        .unwrap();
+    let list = shipgate(&["list"]);
     assert!(String::from_utf8_lossy(&list.stdout).contains("workflow.job-runs"));
 }
 
@@ -589,7 +540,7 @@ fn a_well_kept_hex_release_lane_blocks_nothing() {
         assert_eq!(c["verdict"], expected, "{}", c["id"]);
     }
     assert_eq!(r["checks"].as_array().unwrap().len(), 12);
-    assert_eq!(places(&r, "publish-isolation"), [at(52, "warn")]);
+    assert_eq!(findings(&r, "publish-isolation"), [at(52, "warn")]);
     assert!(message(&r, "publish-isolation", 0).contains("must build the package itself"));
 }
 
@@ -639,13 +590,8 @@ fn trees_with_workflows() -> Vec<PathBuf> {
 }
 
 fn run_json(root: &std::path::Path, extra: &[&str]) -> Option<Value> {
-    let out = Command::new(env!("CARGO_BIN_EXE_shipgate"))
-        .arg("check")
-        .arg(root)
-        .args(["--format", "json"])
-        .args(extra)
-        .output()
-        .expect("run shipgate");
+    let root = root.to_str().expect("utf-8 path");
+    let out = shipgate(&[&["check", root, "--format", "json"][..], extra].concat());
     serde_json::from_slice(&out.stdout).ok()
 }
 

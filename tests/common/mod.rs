@@ -1,14 +1,28 @@
-//! Shared helpers for the CLI tests: run the binary, read its JSON report.
+//! Shared helpers for the CLI tests: find a fixture, write a temporary tree,
+//! run the binary, read its JSON report.
+// Every test binary compiles this module on its own and uses only part of it.
 #![allow(dead_code)]
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
+/// A path in the repository, e.g. `README.md`.
+pub fn repo_path(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// A fixture tree (or file) under `fixtures/`.
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name)
+    repo_path("fixtures").join(name)
+}
+
+/// Writes `root/rel`, creating its parent directories; returns the path.
+pub fn write(root: &Path, rel: &str, content: impl AsRef<[u8]>) -> PathBuf {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&p, content).expect("write");
+    p
 }
 
 pub fn shipgate(args: &[&str]) -> Output {
@@ -44,7 +58,7 @@ pub fn result<'a>(report: &'a Value, id: &str) -> &'a Value {
         .expect("checks array")
         .iter()
         .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("no check {id} in report"))
+        .unwrap_or_else(|| panic!("no check {id} in report: {report:#}"))
 }
 
 pub fn verdict(report: &Value, id: &str) -> String {
@@ -56,7 +70,22 @@ pub fn verdict(report: &Value, id: &str) -> String {
 
 /// `(path, line, severity)` of each finding of one check.
 pub fn findings(report: &Value, id: &str) -> Vec<(String, u64, String)> {
-    result(report, id)["findings"]
+    located(result(report, id), "severity")
+}
+
+/// `(path, line, message)` of each finding of one check.
+pub fn finding_messages(report: &Value, id: &str) -> Vec<(String, u64, String)> {
+    located(result(report, id), "message")
+}
+
+/// `(path, line, message)` of each finding in one check's report entry.
+pub fn entry_messages(entry: &Value) -> Vec<(String, u64, String)> {
+    located(entry, "message")
+}
+
+/// `(path, line, <field>)` of each finding in one check's report entry.
+fn located(entry: &Value, field: &str) -> Vec<(String, u64, String)> {
+    entry["findings"]
         .as_array()
         .expect("findings")
         .iter()
@@ -64,7 +93,7 @@ pub fn findings(report: &Value, id: &str) -> Vec<(String, u64, String)> {
             (
                 f["path"].as_str().expect("path").to_string(),
                 f["line"].as_u64().expect("line"),
-                f["severity"].as_str().expect("severity").to_string(),
+                f[field].as_str().expect(field).to_string(),
             )
         })
         .collect()
