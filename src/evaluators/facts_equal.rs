@@ -73,13 +73,7 @@ pub fn check_names(policy: &Policy) -> Result<(), PolicyError> {
 fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
     let p: Params = match super::params(c) {
         Ok(p) => p,
-        Err((_, msg)) => {
-            return Outcome::Findings(vec![Finding::new(
-                c.location.clone(),
-                msg,
-                "fix the check's parameters",
-            )]);
-        }
+        Err((_, msg)) => return super::param_error(c, msg),
     };
     let mut findings = Vec::new();
     let mut values: Vec<(&str, Field)> = Vec::new();

@@ -90,13 +90,7 @@ struct Ran {
 fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
     let p: Params = match params(c) {
         Ok(p) => p,
-        Err((_, msg)) => {
-            return Outcome::Findings(vec![Finding::new(
-                c.location.clone(),
-                msg,
-                "fix the check's parameters",
-            )]);
-        }
+        Err((_, msg)) => return super::param_error(c, msg),
     };
     let wfs = cx.workflows();
     let mut findings = wfs.broken.clone();

@@ -49,14 +49,23 @@ pub fn default_lanes(name: &str) -> &'static [&'static str] {
     }
 }
 
+/// The fail-closed outcome for a custom check whose parameters cannot be
+/// used: one finding at the check's declaration.
+pub fn param_error(c: &CustomCheck, message: impl Into<String>) -> Outcome {
+    Outcome::Findings(vec![crate::finding::Finding::new(
+        c.location.clone(),
+        message,
+        "fix the check's parameters",
+    )])
+}
+
 /// The fail-closed outcome for parameters that validated at load time but
 /// cannot be read now (a bug, never expected).
 pub fn invalid_params(c: &CustomCheck) -> Outcome {
-    Outcome::Findings(vec![crate::finding::Finding::new(
-        c.location.clone(),
+    param_error(
+        c,
         format!("[[check]] `{}`: its parameters cannot be read", c.id),
-        "fix the check's parameters",
-    )])
+    )
 }
 
 /// Where the policy declares `key` of a custom check (or the check itself).

@@ -158,13 +158,7 @@ fn check_rel_path(path: &str) -> Result<(), &'static str> {
 fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
     let p: Params = match super::params(c) {
         Ok(p) => p,
-        Err((_, msg)) => {
-            return Outcome::Findings(vec![Finding::new(
-                c.location.clone(),
-                format!("[[check]] `{}`: {msg}", c.id),
-                "fix the check's parameters",
-            )]);
-        }
+        Err((_, msg)) => return super::param_error(c, format!("[[check]] `{}`: {msg}", c.id)),
     };
     let mut judge = Judge {
         cx,

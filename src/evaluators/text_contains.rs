@@ -16,45 +16,35 @@ pub static EVALUATOR: Evaluator = Evaluator {
 };
 
 fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
-    let (p, patterns) = match text_rule::load(c) {
-        Ok(x) => x,
-        Err((_, msg)) => {
-            return Outcome::Findings(vec![Finding::new(
-                c.location.clone(),
-                msg,
-                "fix the check's parameters",
-            )]);
-        }
+    let rule = match text_rule::start(c, cx) {
+        Ok(r) => r,
+        Err(outcome) => return outcome,
     };
-    let at = super::policy_location(c, "files");
-    let (scopes, mut out) = match text_rule::scopes(cx, &p, &at) {
-        Ok(x) => x,
-        Err(f) => return Outcome::Findings(vec![*f]),
-    };
-    if scopes.is_empty() && out.is_empty() {
+    let mut out = rule.problems;
+    if rule.scopes.is_empty() && out.is_empty() {
         out.push(Finding::new(
-            at,
+            rule.at,
             format!(
                 "no file matches `files` ({}), so the required text is nowhere",
-                p.files.join(", ")
+                rule.params.files.join(", ")
             ),
             "fix the glob, or restore the file",
         ));
         return Outcome::Findings(out);
     }
-    let why = c.why.clone();
-    for s in &scopes {
+    for s in &rule.scopes {
         let text = &s.file.text[s.range.clone()];
-        for pat in &patterns {
+        for pat in &rule.patterns {
             if !pat.re.is_match(text) {
-                let place = match &p.section {
+                let place = match &rule.params.section {
                     Some(t) => format!("the \"{t}\" section of {}", s.path),
                     None => s.path.clone(),
                 };
                 out.push(Finding::new(
                     s.start.clone(),
                     format!("{place} does not contain {}", pat.shown),
-                    why.clone()
+                    c.why
+                        .clone()
                         .unwrap_or_else(|| format!("add {} to {place}", pat.shown)),
                 ));
             }

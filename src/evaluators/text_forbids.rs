@@ -19,28 +19,18 @@ pub static EVALUATOR: Evaluator = Evaluator {
 const MAX_PER_FILE: usize = 200;
 
 fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
-    let (p, patterns) = match text_rule::load(c) {
-        Ok(x) => x,
-        Err((_, msg)) => {
-            return Outcome::Findings(vec![Finding::new(
-                c.location.clone(),
-                msg,
-                "fix the check's parameters",
-            )]);
-        }
+    let rule = match text_rule::start(c, cx) {
+        Ok(r) => r,
+        Err(outcome) => return outcome,
     };
-    let at = super::policy_location(c, "files");
-    let (scopes, mut out) = match text_rule::scopes(cx, &p, &at) {
-        Ok(x) => x,
-        Err(f) => return Outcome::Findings(vec![*f]),
-    };
-    if scopes.is_empty() && out.is_empty() {
-        return Outcome::Skip(format!("no file matches {}", p.files.join(", ")));
+    let mut out = rule.problems;
+    if rule.scopes.is_empty() && out.is_empty() {
+        return Outcome::Skip(format!("no file matches {}", rule.params.files.join(", ")));
     }
-    for s in &scopes {
+    for s in &rule.scopes {
         let text = &s.file.text[s.range.clone()];
         let mut n = 0;
-        for pat in &patterns {
+        for pat in &rule.patterns {
             for m in pat.re.find_iter(text) {
                 if n == MAX_PER_FILE {
                     break;

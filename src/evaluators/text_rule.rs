@@ -87,6 +87,33 @@ pub fn load(c: &CustomCheck) -> Result<(TextParams, Vec<Pattern>), ParamError> {
     Ok((p, out))
 }
 
+/// A text rule ready to judge: its parameters, its patterns, where the policy
+/// names its files, the scopes to search, and the files that could not be
+/// read (already findings).
+pub struct Rule {
+    pub params: TextParams,
+    pub patterns: Vec<Pattern>,
+    pub at: Location,
+    pub scopes: Vec<Scope>,
+    pub problems: Vec<Finding>,
+}
+
+/// Loads a `text.contains` / `text.forbids` check and its scopes; a broken
+/// parameter or glob is the check's outcome.
+pub fn start(c: &CustomCheck, cx: &Context<'_>) -> Result<Rule, crate::checks::Outcome> {
+    let (params, patterns) = load(c).map_err(|(_, msg)| super::param_error(c, msg))?;
+    let at = super::policy_location(c, "files");
+    let (scopes, problems) =
+        scopes(cx, &params, &at).map_err(|f| crate::checks::Outcome::Findings(vec![*f]))?;
+    Ok(Rule {
+        params,
+        patterns,
+        at,
+        scopes,
+        problems,
+    })
+}
+
 /// The text of one file and the byte range the rule applies to.
 pub struct Scope {
     pub path: String,
@@ -121,7 +148,6 @@ pub fn scopes(
                     file,
                     start: Location::file(path),
                 }),
-                Err(e) if is_binary(&e) => {}
                 Err(e) if is_binary(&e) => {}
                 Err(e) => problems.push(e.to_finding()),
             }
