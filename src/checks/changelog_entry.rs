@@ -2,7 +2,6 @@
 
 use super::{BuiltIn, Context, Meta, Outcome, Pass};
 use crate::finding::{Finding, Location, Severity};
-use crate::manifest::selected;
 use crate::manifest::{self, SourceKind, changelog};
 
 pub static CHECK: BuiltIn = BuiltIn {
@@ -28,11 +27,10 @@ pub static CHECK: BuiltIn = BuiltIn {
 };
 
 fn run(cx: &Context<'_>) -> Outcome {
-    let d = match selected(cx) {
-        Ok(sel) => manifest::discover_selected(cx.tree, sel.as_deref()),
+    let (d, mut findings) = match manifest::for_check(cx) {
+        Ok(x) => x,
         Err(f) => return Outcome::Findings(vec![*f]),
     };
-    let mut findings: Vec<Finding> = d.errors.iter().map(|e| e.to_finding()).collect();
     let mut judged = 0;
     for pkg in &d.packages {
         let Some(path) = &pkg.changelog else { continue };

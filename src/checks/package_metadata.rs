@@ -3,7 +3,6 @@
 
 use super::{BuiltIn, Context, Meta, Outcome, Pass};
 use crate::finding::{Finding, Location, Severity};
-use crate::manifest::selected;
 use crate::manifest::{self, Manifest, npm};
 use crate::workflow::publish::Registry;
 
@@ -43,11 +42,10 @@ fn missing(loc: &Location, path: &str, registry: &str, key: &str, hint: &str) ->
 }
 
 fn run(cx: &Context<'_>) -> Outcome {
-    let d = match selected(cx) {
-        Ok(sel) => manifest::discover_selected(cx.tree, sel.as_deref()),
+    let (d, mut findings) = match manifest::for_check(cx) {
+        Ok(x) => x,
         Err(f) => return Outcome::Findings(vec![*f]),
     };
-    let mut findings: Vec<Finding> = d.errors.iter().map(|e| e.to_finding()).collect();
     let want_repo = cx.var("github_repository");
     let mut judged = 0;
     // An npm publish in a release workflow makes every non-private package

@@ -4,7 +4,6 @@
 
 use super::{BuiltIn, Context, Meta, Outcome, Pass};
 use crate::finding::{Finding, Severity};
-use crate::manifest::selected;
 use crate::manifest::{self, normalize};
 
 pub static CHECK: BuiltIn = BuiltIn {
@@ -32,11 +31,10 @@ pub static CHECK: BuiltIn = BuiltIn {
 };
 
 fn run(cx: &Context<'_>) -> Outcome {
-    let d = match selected(cx) {
-        Ok(sel) => manifest::discover_selected(cx.tree, sel.as_deref()),
+    let (d, mut findings) = match manifest::for_check(cx) {
+        Ok(x) => x,
         Err(f) => return Outcome::Findings(vec![*f]),
     };
-    let mut findings: Vec<Finding> = d.errors.iter().map(|e| e.to_finding()).collect();
     let mut compared = 0;
     let mut notes = Vec::new();
     for pkg in &d.packages {

@@ -231,15 +231,19 @@ fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-/// The files a check's policy `files` globs select (`None`: no such setting,
-/// every file); a bad glob is a finding.
-pub fn selected<'a>(
-    cx: &'a crate::checks::Context<'_>,
-) -> Result<Option<Vec<&'a str>>, Box<crate::finding::Finding>> {
-    match cx.files {
-        None => Ok(None),
-        Some(_) => cx.select(Vec::new()).map(Some),
-    }
+/// The packages a manifest check judges: every manifest, or only those its
+/// policy `files` globs select; the discovery's errors come back as
+/// fail-closed findings beside it. A bad glob is the check's one finding.
+pub fn for_check(
+    cx: &crate::checks::Context<'_>,
+) -> Result<(Discovery, Vec<crate::finding::Finding>), Box<crate::finding::Finding>> {
+    let selected = match cx.files {
+        None => None,
+        Some(_) => Some(cx.select(Vec::new())?),
+    };
+    let d = discover_selected(cx.tree, selected.as_deref());
+    let errors = d.errors.iter().map(|e| e.to_finding()).collect();
+    Ok((d, errors))
 }
 
 /// Groups the tree's manifests into packages.
