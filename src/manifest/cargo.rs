@@ -64,13 +64,6 @@ pub fn join(dir: &str, rel: &str) -> String {
     parts.join("/")
 }
 
-fn field(df: &DataFile, node: &Node) -> Option<Field> {
-    node.as_str().map(|s| Field {
-        value: s.to_string(),
-        location: df.location(&node.span),
-    })
-}
-
 /// Reads one Cargo.toml, resolving inheritance from its workspace root.
 pub fn read(tree: &Tree, path: &str) -> Result<CargoManifest, FileError> {
     let df = tree.toml(path)?;
@@ -78,7 +71,7 @@ pub fn read(tree: &Tree, path: &str) -> Result<CargoManifest, FileError> {
     let ws = df.root.get("workspace");
     let workspace_version = ws
         .and_then(|w| w.path("package.version"))
-        .and_then(|n| field(&df, n));
+        .and_then(|n| Field::of_str(&df, n));
     let members = match ws {
         Some(w) => expand_members(tree, &dir, w),
         None => Vec::new(),
@@ -156,7 +149,7 @@ fn read_package(
         };
         match key {
             "version" => {
-                out.version = field(&src_df, &value);
+                out.version = Field::of_str(&src_df, &value);
                 if inherits {
                     out.version_from = Some(src_df.path.clone());
                 }

@@ -24,6 +24,17 @@ pub struct Field {
     pub location: Location,
 }
 
+impl Field {
+    /// A string value of a TOML or JSON file, where it is written; None when
+    /// the node is not a string.
+    pub fn of_str(df: &crate::repo::DataFile, node: &crate::repo::spanned::Node) -> Option<Field> {
+        node.as_str().map(|s| Field {
+            value: s.to_string(),
+            location: df.location(&node.span),
+        })
+    }
+}
+
 /// What kind of thing says the version; package manifests outrank the rest
 /// when no majority decides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -26,20 +26,10 @@ pub struct PackageJson {
 pub fn read(tree: &Tree, path: &str) -> Result<PackageJson, FileError> {
     let df = tree.json(path)?;
     let root = &df.root;
-    let field = |key: &str| {
-        root.get(key).and_then(|n| {
-            n.as_str().map(|s| Field {
-                value: s.to_string(),
-                location: df.location(&n.span),
-            })
-        })
-    };
+    let field = |key: &str| root.get(key).and_then(|n| Field::of_str(&df, n));
     let repository = root.get("repository").and_then(|n| {
         let n = if n.is_table() { n.get("url")? } else { n };
-        n.as_str().map(|s| Field {
-            value: s.to_string(),
-            location: df.location(&n.span),
-        })
+        Field::of_str(&df, n)
     });
     // The SPDX-less forms (`licenses: [...]`, `license: {type}`) are legacy but present.
     let license = field("license").or_else(|| {

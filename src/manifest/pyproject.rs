@@ -33,13 +33,6 @@ pub struct Pyproject {
     pub workspace_members: Vec<String>,
 }
 
-fn str_field(df: &DataFile, n: &Node) -> Option<Field> {
-    n.as_str().map(|s| Field {
-        value: s.to_string(),
-        location: df.location(&n.span),
-    })
-}
-
 pub fn read(tree: &Tree, path: &str) -> Result<Pyproject, FileError> {
     let df = tree.toml(path)?;
     let root = &df.root;
@@ -135,14 +128,14 @@ pub fn read(tree: &Tree, path: &str) -> Result<Pyproject, FileError> {
     // Version.
     let dir = dir_of(path);
     if let Some(v) = project.and_then(|p| p.node.get("version")) {
-        out.version = str_field(&df, v);
+        out.version = Field::of_str(&df, v);
     } else if dynamic.contains(&"version") {
         match dynamic_version(tree, &df, dir, backend, project.map(|e| &e.node)) {
             Ok(f) => out.version = Some(f),
             Err(why) => out.version_note = Some(why),
         }
     } else if let Some(v) = poetry.and_then(|p| p.get("version")) {
-        out.version = str_field(&df, v);
+        out.version = Field::of_str(&df, v);
     }
     let poetry_dynamic = root
         .path("tool.poetry-dynamic-versioning.enable")

@@ -130,12 +130,7 @@ pub fn read_config(tree: &Tree) -> Option<Result<RpConfig, FileError>> {
                     dir: normalize(&e.key),
                     raw: e.key.clone(),
                     key_location: df.location(&e.key_span),
-                    release_type: rt.and_then(|n| {
-                        n.as_str().map(|s| Field {
-                            value: s.to_string(),
-                            location: df.location(&n.span),
-                        })
-                    }),
+                    release_type: rt.and_then(|n| Field::of_str(&df, n)),
                     changelog_path: e
                         .node
                         .get("changelog-path")
