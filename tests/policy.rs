@@ -117,15 +117,7 @@ fn bad_waivers_are_policy_errors() {
             4,
         ),
     ] {
-        let dir = copy_fixture("release-split-good");
-        write_policy(dir.path(), text);
-        let out = shipgate(&["check", dir.path().to_str().unwrap()]);
-        assert_eq!(out.status.code(), Some(2), "{text}");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            err.contains(needle) && err.contains(&format!("shipgate.toml:{line}:")),
-            "{text}\n{err}"
-        );
+        assert_policy_error(text, needle, line);
     }
 }
 
@@ -246,15 +238,7 @@ fn policy_type_errors_name_key_and_line() {
         ("extends = [\"default\"\n", "invalid TOML", 1),
         ("[checks.actions-pinned]\nfiles = [\"a/[\"]\n", "glob", 2),
     ] {
-        let dir = copy_fixture("release-split-good");
-        write_policy(dir.path(), text);
-        let out = shipgate(&["check", dir.path().to_str().unwrap()]);
-        assert_eq!(out.status.code(), Some(2), "{text}");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            err.contains(needle) && err.contains(&format!("shipgate.toml:{line}:")),
-            "{text}\n{err}"
-        );
+        assert_policy_error(text, needle, line);
     }
 }
 
@@ -362,5 +346,19 @@ fn preflight_only_job_runs_check() {
     assert_eq!(
         findings(&r, "preflight-before-publish")[0].0,
         ".github/workflows/release.yml"
+    );
+}
+
+/// `text` as the policy of a good tree is exit 2, naming `needle` at
+/// `shipgate.toml:line`.
+fn assert_policy_error(text: &str, needle: &str, line: usize) {
+    let dir = copy_fixture("release-split-good");
+    write_policy(dir.path(), text);
+    let out = shipgate(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(needle) && err.contains(&format!("shipgate.toml:{line}:")),
+        "{text}\n{err}"
     );
 }
