@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{check_json, finding_messages, result, shipgate, verdict, write};
+use common::{check_json, finding_messages, has_check, result, shipgate, verdict, write};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -15,14 +15,6 @@ fn fixture(name: &str) -> PathBuf {
 /// Runs `check --format json` on a tree in a lane: (exit code, report).
 fn check(root: &Path, lane: &str) -> (i32, Value) {
     check_json(root, &["--lane", lane])
-}
-
-fn has_check(report: &Value, id: &str) -> bool {
-    report["checks"]
-        .as_array()
-        .expect("checks")
-        .iter()
-        .any(|c| c["id"] == id)
 }
 
 const EVIDENCE: &str = ".github/settings-evidence";

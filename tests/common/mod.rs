@@ -118,3 +118,12 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Whether the report has an entry for check `id` (it ran, or skipped).
+pub fn has_check(report: &Value, id: &str) -> bool {
+    report["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .any(|c| c["id"] == id)
+}
