@@ -430,7 +430,7 @@ impl Tree {
             if tf.text.len() > MAX_PARSE_BYTES {
                 return Err(FileError::at_file(rel, "too large to parse as a workflow"));
             }
-            WorkflowFile::parse(rel, tf.text.clone())
+            WorkflowFile::parse_indexed(rel, tf.text.clone(), tf.lines.clone())
                 .map(Arc::new)
                 .map_err(|we| FileError {
                     location: Location::new(rel, we.line, we.column),

@@ -1,14 +1,15 @@
 //! Byte offsets to 1-based lines and columns.
 
 /// Maps byte offsets of one text to 1-based `(line, column)`; columns count characters.
+/// Cloning shares the index (a file's text and its parsed forms use one).
 #[derive(Debug, Clone)]
 pub struct LineIndex {
-    starts: Vec<usize>,
+    starts: std::sync::Arc<Vec<usize>>,
     /// `(byte offset, characters before it)` every [`CHECKPOINT`] bytes, so a
     /// column on a very long line costs at most one stride of counting. Without
     /// them every link on a 30 MB single-line file would count from the line's
     /// start: quadratic, hours.
-    checkpoints: Vec<(usize, usize)>,
+    checkpoints: std::sync::Arc<Vec<(usize, usize)>>,
 }
 
 const CHECKPOINT: usize = 4096;
@@ -33,8 +34,8 @@ impl LineIndex {
             next = at + CHECKPOINT;
         }
         LineIndex {
-            starts,
-            checkpoints,
+            starts: starts.into(),
+            checkpoints: checkpoints.into(),
         }
     }
 

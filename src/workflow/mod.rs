@@ -79,6 +79,17 @@ pub struct WorkflowError {
 
 impl WorkflowFile {
     pub fn parse(path: &str, text: Arc<str>) -> Result<WorkflowFile, WorkflowError> {
+        let lines = LineIndex::new(&text);
+        WorkflowFile::parse_indexed(path, text, lines)
+    }
+
+    /// [`WorkflowFile::parse`] with the line index the tree already built
+    /// for this text.
+    pub fn parse_indexed(
+        path: &str,
+        text: Arc<str>,
+        lines: LineIndex,
+    ) -> Result<WorkflowFile, WorkflowError> {
         let shape = yaml_shape(&text);
         let depth = shape.depth;
         if depth > MAX_YAML_DEPTH {
@@ -93,7 +104,6 @@ impl WorkflowFile {
         if let Some(e) = alias_bomb(&text) {
             return Err(e);
         }
-        let lines = LineIndex::new(&text);
         // `uses: $/path` (a self-repository reference) is newer than the typed
         // model; it means the same as `./path` at the running commit, and the
         // two spellings have the same length, so offsets stay exact.
