@@ -117,7 +117,7 @@ fn run(cx: &Context<'_>) -> Outcome {
             .ok()
     };
     if let Some(t) = read("mix.exs") {
-        src.mix = mix_aliases("mix.exs", &t.text);
+        src.mix = mix_aliases("mix.exs", &t);
     }
     for name in ["Makefile", "makefile", "GNUmakefile"] {
         if let Some(t) = read(name) {
@@ -504,7 +504,11 @@ fn run_all(piece: &str, scripts: &HashMap<String, (String, Location)>) -> Vec<St
 
 /// Aliases from mix.exs, read as text: `name: [..]` / `"name": [..]` /
 /// `name: "..."` inside the `aliases` function (or `aliases:` keyword).
-pub(crate) fn mix_aliases(path: &str, text: &str) -> HashMap<String, Vec<(String, Location)>> {
+pub(crate) fn mix_aliases(
+    path: &str,
+    file: &crate::repo::TextFile,
+) -> HashMap<String, Vec<(String, Location)>> {
+    let text: &str = &file.text;
     let mut out = HashMap::new();
     let Some(start) = text
         .find("defp aliases")
@@ -518,9 +522,8 @@ pub(crate) fn mix_aliases(path: &str, text: &str) -> HashMap<String, Vec<(String
         .map(|i| start + 1 + i)
         .unwrap_or(text.len());
     let region = &text[..region_end];
-    let index = crate::repo::text::LineIndex::new(text);
     let loc = |off: usize| {
-        let (l, c) = index.position(text, off);
+        let (l, c) = file.lines.position(text, off);
         Location::new(path, l, c)
     };
     let bytes = region.as_bytes();
@@ -1060,7 +1063,7 @@ mod tests {
   end
 end
 "#;
-        let a = mix_aliases("mix.exs", t);
+        let a = mix_aliases("mix.exs", &crate::repo::TextFile::new(t));
         let ci: Vec<(&str, usize)> = a["ci"].iter().map(|(s, l)| (s.as_str(), l.line)).collect();
         assert_eq!(ci, vec![("qa", 12), ("test.fast", 14), ("test.phase3", 16)]);
         assert_eq!(a["test.fast"][0].0, "test --exclude slow");
@@ -1080,7 +1083,7 @@ end
     fn shell_wrappers_are_opened() {
         let t = "defp aliases do\n  [\n    \"test.fast\": [\"test\"],\n    ci: [\n      \"cmd sh -lc 'HEX_API_KEY= mix deps.get'\",\n      \"cmd sh -lc 'MIX_ENV=test mix test.fast'\"\n    ]\n  ]\nend\n";
         let src = Sources {
-            mix: mix_aliases("mix.exs", t),
+            mix: mix_aliases("mix.exs", &crate::repo::TextFile::new(t)),
             ..Sources::default()
         };
         let root = src.root("mix ci");

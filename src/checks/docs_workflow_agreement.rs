@@ -695,13 +695,7 @@ mod tests {
     use super::*;
 
     fn doc(t: &str) -> MarkdownDoc {
-        MarkdownDoc::parse(
-            "d.md",
-            std::sync::Arc::new(crate::repo::TextFile {
-                text: t.into(),
-                lines: crate::repo::text::LineIndex::new(t),
-            }),
-        )
+        MarkdownDoc::parse("d.md", std::sync::Arc::new(crate::repo::TextFile::new(t)))
     }
 
     fn fields(t: &str) -> Vec<(Field, String, usize)> {

@@ -167,17 +167,10 @@ pub fn heading_location(doc: &MarkdownDoc, line: usize) -> Location {
 mod tests {
     use super::*;
     use crate::repo::TextFile;
-    use crate::repo::text::LineIndex;
     use std::sync::Arc;
 
     fn doc(t: &str) -> MarkdownDoc {
-        MarkdownDoc::parse(
-            "CHANGELOG.md",
-            Arc::new(TextFile {
-                text: t.into(),
-                lines: LineIndex::new(t),
-            }),
-        )
+        MarkdownDoc::parse("CHANGELOG.md", Arc::new(TextFile::new(t)))
     }
 
     #[test]

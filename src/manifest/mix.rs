@@ -136,16 +136,9 @@ pub fn read(path: &str, file: &TextFile) -> MixProject {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::repo::text::LineIndex;
 
     fn mix(t: &str) -> MixProject {
-        read(
-            "mix.exs",
-            &TextFile {
-                text: t.into(),
-                lines: LineIndex::new(t),
-            },
-        )
+        read("mix.exs", &TextFile::new(t))
     }
 
     #[test]

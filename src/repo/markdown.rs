@@ -364,16 +364,9 @@ pub fn slugify(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::repo::text::LineIndex;
 
     fn doc(t: &str) -> MarkdownDoc {
-        MarkdownDoc::parse(
-            "d.md",
-            Arc::new(TextFile {
-                text: t.into(),
-                lines: LineIndex::new(t),
-            }),
-        )
+        MarkdownDoc::parse("d.md", Arc::new(TextFile::new(t)))
     }
 
     #[test]

@@ -57,6 +57,13 @@ pub struct TextFile {
 }
 
 impl TextFile {
+    /// A text and its line index.
+    pub fn new(text: impl Into<Arc<str>>) -> TextFile {
+        let text = text.into();
+        let lines = LineIndex::new(&text);
+        TextFile { text, lines }
+    }
+
     /// The text of 1-based `line` without its line ending.
     pub fn line(&self, line: usize) -> Option<&str> {
         self.lines.line(&self.text, line)
@@ -623,11 +630,7 @@ fn decode(rel: &str, bytes: Vec<u8>) -> Result<TextFile, FileError> {
             if s.starts_with('\u{feff}') {
                 s.replace_range(..3, "");
             }
-            let lines = LineIndex::new(&s);
-            Ok(TextFile {
-                text: s.into(),
-                lines,
-            })
+            Ok(TextFile::new(s))
         }
         Err(err) => {
             let valid = err.utf8_error().valid_up_to();

@@ -504,10 +504,7 @@ mod tests {
     #[test]
     fn text_file_lines_by_index() {
         let t = "one\r\ntwo\n\nfour";
-        let tf = crate::repo::TextFile {
-            text: t.into(),
-            lines: LineIndex::new(t),
-        };
+        let tf = crate::repo::TextFile::new(t);
         assert_eq!(tf.line(1), Some("one"));
         assert_eq!(tf.line(2), Some("two"));
         assert_eq!(tf.line(3), Some(""));
