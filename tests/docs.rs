@@ -462,3 +462,18 @@ fn doc_pass_findings_show_their_line() {
         "{human}"
     );
 }
+
+// ------------------------------------------------------------ tree-contained
+
+#[test]
+fn tree_contained_passes_a_tree_whose_symlink_stays_inside() {
+    // docs/guide.md -> ../README.md: followed, as it never leaves the root.
+    // Symlinks that leave the root, dangle or loop are made at test time
+    // (tests/hostile.rs), never committed: they would point every tool that
+    // walks this repository outside it.
+    let (code, entry) = check("tree-contained/good", "tree-contained");
+    assert_eq!(entry["verdict"], "pass", "{entry}");
+    assert_eq!(code, 0);
+    let (_, links) = check("tree-contained/good", "docs-links");
+    assert_eq!(links["verdict"], "pass", "{links}");
+}

@@ -36,14 +36,23 @@ pub trait DocVisitor: Sync {
 pub type Start = for<'a> fn(&'a Context<'a>) -> Result<Box<dyn DocVisitor + 'a>, Outcome>;
 
 /// The documents a docs check reads: its `files` globs, else every project
-/// document (Markdown outside vendored copies and test inputs).
+/// document (Markdown outside vendored copies and test inputs). A symlink to
+/// a document inside the root is not read again: GitHub shows it as a link,
+/// and the document it points at is judged under its own path (its relative
+/// links resolve from there, not from the symlink's directory).
 pub fn select<'t>(cx: &'t Context<'t>) -> Result<Vec<&'t str>, Outcome> {
     let default: Vec<&str> = cx
         .tree
         .paths()
         .filter(|p| markdown::is_project_doc(p))
         .collect();
-    cx.select(default).map_err(|f| Outcome::Findings(vec![*f]))
+    let selected = cx
+        .select(default)
+        .map_err(|f| Outcome::Findings(vec![*f]))?;
+    Ok(selected
+        .into_iter()
+        .filter(|p| !cx.tree.is_link(p))
+        .collect())
 }
 
 /// One document as the pass sees it: read on first use, parsed on first

@@ -93,6 +93,8 @@ impl DataFile {
 #[derive(Debug, Clone, PartialEq)]
 enum Kind {
     File,
+    /// A symlink to a file inside the root.
+    Link,
     /// A symlink whose target is outside the root, dangling, or a loop.
     BadLink(String),
 }
@@ -156,7 +158,7 @@ fn classify(path: &Path, ft: std::fs::FileType, canon_root: &Path) -> Option<Kin
     if ft.is_symlink() {
         match std::fs::canonicalize(path) {
             Ok(target) if target.starts_with(canon_root) => {
-                (!target.is_dir()).then_some(Kind::File)
+                (!target.is_dir()).then_some(Kind::Link)
             }
             Ok(_) => Some(Kind::BadLink(
                 "a symlink that leaves the root; it is not read".into(),
@@ -312,13 +314,21 @@ impl Tree {
     }
 
     /// Why a path is a symlink that is never read, if it is one.
+    /// Whether `rel` is a symlink to a file inside the root (read through
+    /// it like a file; the file it points at is in the tree under its own path).
+    pub fn is_link(&self, rel: &str) -> bool {
+        self.index
+            .get(rel)
+            .is_some_and(|&i| matches!(self.entries[i].kind, Kind::Link))
+    }
+
     pub fn bad_link(&self, rel: &str) -> Option<&str> {
         if !self.any_bad_link {
             return None;
         }
         match &self.entries[*self.index.get(rel)?].kind {
             Kind::BadLink(why) => Some(why),
-            Kind::File => None,
+            Kind::File | Kind::Link => None,
         }
     }
 
@@ -327,7 +337,7 @@ impl Tree {
     pub fn bad_links(&self) -> impl Iterator<Item = (&str, &str)> {
         self.entries.iter().filter_map(|e| match &e.kind {
             Kind::BadLink(why) => Some((e.rel.as_str(), why.as_str())),
-            Kind::File => None,
+            Kind::File | Kind::Link => None,
         })
     }
 
