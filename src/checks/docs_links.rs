@@ -28,7 +28,8 @@ pub static CHECK: BuiltIn = BuiltIn {
             does, are reported and never followed. Not judged: Markdown under `vendor/`, \
             `third_party/` (other projects' copies, linking into their own layout) and test \
             inputs (`fixtures/`, `testdata/`); relative links in issue and pull-request \
-            templates, which GitHub renders against the issue's URL; paths the root \
+            templates, which GitHub renders against the issue's URL; a symlink to a document \
+            inside the repository (that document is judged under its own path); paths the root \
             `.gitignore` excludes (build output, local clones); and paths introduced as the \
             reader's own (\"add this to your `.github/workflows/ci.yml`\").",
         passes: "See [the release guide](docs/release.md#preflight) and `test/release_test.exs`\n\
