@@ -54,6 +54,17 @@ impl WorkflowFile {
 mod tests {
     use super::*;
 
+    /// The route of step `i`'s `run:` in job `a`.
+    fn run_of_step(i: usize) -> [Key<'static>; 5] {
+        [
+            Key::K("jobs"),
+            Key::K("a"),
+            Key::K("steps"),
+            Key::I(i),
+            Key::K("run"),
+        ]
+    }
+
     #[test]
     fn locates_commands_by_script_line() {
         let wf = WorkflowFile::parse(
@@ -62,31 +73,13 @@ mod tests {
                 .into(),
         )
         .unwrap();
-        let r = [
-            Key::K("jobs"),
-            Key::K("a"),
-            Key::K("steps"),
-            Key::I(0),
-            Key::K("run"),
-        ];
+        let r = run_of_step(0);
         let l = wf.locate_command(&r, 1, "git push --tags");
         assert_eq!((l.line, l.column), (8, 11));
-        let r = [
-            Key::K("jobs"),
-            Key::K("a"),
-            Key::K("steps"),
-            Key::I(1),
-            Key::K("run"),
-        ];
+        let r = run_of_step(1);
         assert_eq!(wf.locate_command(&r, 0, "git push --tags").line, 9);
         // A line past the script falls back to searching it.
-        let r = [
-            Key::K("jobs"),
-            Key::K("a"),
-            Key::K("steps"),
-            Key::I(0),
-            Key::K("run"),
-        ];
+        let r = run_of_step(0);
         assert_eq!(wf.locate_command(&r, 99, "git push --tags").line, 7);
     }
 }
