@@ -31,7 +31,7 @@ pub static CHECK: BuiltIn = BuiltIn {
 
 static PASS: WorkflowPass = WorkflowPass {
     all: true,
-    skip: |_, wfs| (wfs.parsed.is_empty() && wfs.broken.is_empty()).then(|| "no workflows".into()),
+    skip: |wfs| (wfs.parsed.is_empty() && wfs.broken.is_empty()).then(|| "no workflows".into()),
     visit: Visit::Workflow(check_workflow),
     after: Some(no_release_and_all_pinned),
 };

@@ -30,7 +30,7 @@ pub static CHECK: BuiltIn = BuiltIn {
 
 static PASS: WorkflowPass = WorkflowPass {
     all: false,
-    skip: |_, wfs| {
+    skip: |wfs| {
         let any = wfs.releases().any(|w| dispatch(&w.model.on).is_some());
         (wfs.broken.is_empty() && !any)
             .then(|| "no release workflow has a `workflow_dispatch` trigger".into())

@@ -33,7 +33,8 @@ pub trait DocVisitor: Sync {
 
 /// Starts a check's visitor, or ends the check before any document is read
 /// (a bad `files` glob, nothing to look at).
-pub type Start = for<'a> fn(&'a Context<'a>) -> Result<Box<dyn DocVisitor + 'a>, Outcome>;
+/// It is given the documents this check will be handed.
+pub type Start = for<'a> fn(&'a Context<'a>, &[&str]) -> Result<Box<dyn DocVisitor + 'a>, Outcome>;
 
 /// The documents a docs check reads: its `files` globs, else every project
 /// document (Markdown outside vendored copies and test inputs). A symlink to
@@ -74,10 +75,6 @@ impl<'t> PassDoc<'t> {
             text: OnceLock::new(),
             markdown: OnceLock::new(),
         }
-    }
-
-    pub fn tree(&self) -> &'t Tree {
-        self.tree
     }
 
     pub fn text(&self) -> Result<&Arc<TextFile>, &FileError> {
@@ -143,7 +140,7 @@ pub fn run(cxs: &[(&Context<'_>, Start)]) -> Vec<Outcome> {
                 continue;
             }
         };
-        let started = std::panic::catch_unwind(AssertUnwindSafe(|| start(cx)))
+        let started = std::panic::catch_unwind(AssertUnwindSafe(|| start(cx, &selected)))
             .unwrap_or_else(|_| Err(internal_error()));
         match started {
             Ok(v) => {

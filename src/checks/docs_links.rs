@@ -1,7 +1,7 @@
 //! `docs-links`: relative links, images, `#anchors` and backticked repo paths
 //! in Markdown resolve to something that exists inside the repository.
 
-use super::doc_pass::{self, DocVisitor, PassDoc};
+use super::doc_pass::{DocVisitor, PassDoc};
 use super::{BuiltIn, Context, Meta, Outcome, Pass};
 use crate::finding::{Finding, Location, Severity};
 use crate::repo::Tree;
@@ -76,8 +76,8 @@ const GITHUB_ROUTES: &[&str] = &[
     "deployments",
 ];
 
-fn start<'a>(cx: &'a Context<'a>) -> Result<Box<dyn DocVisitor + 'a>, Outcome> {
-    if doc_pass::select(cx)?.is_empty() {
+fn start<'a>(cx: &'a Context<'a>, docs: &[&str]) -> Result<Box<dyn DocVisitor + 'a>, Outcome> {
+    if docs.is_empty() {
         return Err(Outcome::Skip("no Markdown files".into()));
     }
     Ok(Box::new(Links {

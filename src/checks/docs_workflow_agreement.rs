@@ -462,7 +462,7 @@ fn github_slug(url: &str) -> Option<(String, String)> {
     (!owner.is_empty() && !name.is_empty()).then(|| (owner.to_string(), name.to_string()))
 }
 
-fn start<'a>(cx: &'a Context<'a>) -> Result<Box<dyn DocVisitor + 'a>, Outcome> {
+fn start<'a>(cx: &'a Context<'a>, _docs: &[&str]) -> Result<Box<dyn DocVisitor + 'a>, Outcome> {
     Ok(Box::new(Agreement {
         cx,
         statements: std::sync::Mutex::new(Vec::new()),

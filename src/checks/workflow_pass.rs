@@ -20,7 +20,7 @@ pub struct WorkflowPass {
     pub all: bool,
     /// Decided from the parsed workflows before any is visited: why there
     /// is nothing to judge, if so.
-    pub skip: fn(&Context<'_>, &Workflows) -> Option<String>,
+    pub skip: fn(&Workflows) -> Option<String>,
     /// Judges one workflow.
     pub visit: Visit,
     /// Decided once every workflow is visited, from all findings (those of
@@ -59,7 +59,7 @@ impl WorkflowPass {
 pub type AfterFn = fn(&Workflows, &[Finding]) -> Option<String>;
 
 /// The usual skip: nothing failed to parse and no workflow releases anything.
-pub fn no_release_workflow(_: &Context<'_>, wfs: &Workflows) -> Option<String> {
+pub fn no_release_workflow(wfs: &Workflows) -> Option<String> {
     (wfs.broken.is_empty() && wfs.releases().next().is_none()).then(|| {
         if wfs.parsed.is_empty() {
             "no workflows".into()
@@ -70,7 +70,7 @@ pub fn no_release_workflow(_: &Context<'_>, wfs: &Workflows) -> Option<String> {
 }
 
 /// Skip unless some release workflow has a publishing job.
-pub fn no_publishing_job(_: &Context<'_>, wfs: &Workflows) -> Option<String> {
+pub fn no_publishing_job(wfs: &Workflows) -> Option<String> {
     (wfs.broken.is_empty() && !wfs.any_publishing()).then(|| "no publishing job".into())
 }
 
@@ -88,7 +88,7 @@ pub fn run(cxs: &[(&Context<'_>, &'static WorkflowPass)]) -> Vec<Outcome> {
         // Parsing goes through the tree's cache: the first check parses
         // (on every core), the others find the parsed workflows there.
         let wfs = cx.workflows();
-        match (pass.skip)(cx, &wfs) {
+        match (pass.skip)(&wfs) {
             Some(why) => outcomes[k] = Some(Outcome::Skip(why)),
             None => started.push(Started { k, pass, wfs }),
         }
