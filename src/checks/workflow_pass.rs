@@ -74,21 +74,34 @@ pub fn no_publishing_job(wfs: &Workflows) -> Option<String> {
     (wfs.broken.is_empty() && !wfs.any_publishing()).then(|| "no publishing job".into())
 }
 
-struct Started {
+struct Started<'w> {
     k: usize,
     pass: &'static WorkflowPass,
-    wfs: Workflows,
+    wfs: &'w Workflows,
 }
 
 /// Runs the pass for every check in `cxs` and returns their outcomes, in order.
 pub fn run(cxs: &[(&Context<'_>, &'static WorkflowPass)]) -> Vec<Outcome> {
     let mut outcomes: Vec<Option<Outcome>> = cxs.iter().map(|_| None).collect();
+    // The workflows each distinct `files` setting selects (usually one:
+    // none of the checks sets it), parsed on every core through the cache.
+    let mut selections: Vec<(Option<&[String]>, Workflows)> = Vec::new();
+    let which: Vec<usize> = cxs
+        .iter()
+        .map(|(cx, _)| {
+            selections
+                .iter()
+                .position(|(files, _)| *files == cx.files)
+                .unwrap_or_else(|| {
+                    selections.push((cx.files, cx.workflows()));
+                    selections.len() - 1
+                })
+        })
+        .collect();
     let mut started: Vec<Started> = Vec::new();
-    for (k, (cx, pass)) in cxs.iter().enumerate() {
-        // Parsing goes through the tree's cache: the first check parses
-        // (on every core), the others find the parsed workflows there.
-        let wfs = cx.workflows();
-        match (pass.skip)(&wfs) {
+    for (k, (_, pass)) in cxs.iter().enumerate() {
+        let wfs = &selections[which[k]].1;
+        match (pass.skip)(wfs) {
             Some(why) => outcomes[k] = Some(Outcome::Skip(why)),
             None => started.push(Started { k, pass, wfs }),
         }
@@ -151,7 +164,7 @@ pub fn run(cxs: &[(&Context<'_>, &'static WorkflowPass)]) -> Vec<Outcome> {
                 "internal error while judging a workflow; the check fails closed",
                 "please report this bug with the input that caused it",
             )]),
-            Some(fs) => match st.pass.after.and_then(|after| after(&st.wfs, &fs)) {
+            Some(fs) => match st.pass.after.and_then(|after| after(st.wfs, &fs)) {
                 Some(why) => Outcome::Skip(why),
                 None => Outcome::Findings(fs),
             },
