@@ -4,6 +4,7 @@
 pub mod app;
 pub mod checks;
 pub mod cli;
+pub mod docsite;
 pub mod engine;
 pub mod evaluators;
 pub mod evidence;
