@@ -29,8 +29,9 @@ pub static CHECK: BuiltIn = BuiltIn {
             newest section of a changelog, maintainers' docs (RELEASING, MAINTAINING, runbooks, \
             docs named for releasing, publishing or the supported surface) and the policy's \
             `release_docs` globs; elsewhere it warns. Links resolve as GitHub shows them or as \
-            the docs' site generator builds them (mkdocs, mdBook, VitePress, Docusaurus, Zola, \
-            ExDoc: `x.html` for `x.md`, folder URLs, root links from the site's source folder, \
+            the docs' site generator builds them (mkdocs, mdBook, VitePress, Docusaurus, Zola, Hugo, \
+            Sphinx with MyST, ExDoc: `x.html` for `x.md`, folder URLs, root links from the \
+            site's source folder, MyST `(label)=` targets, \
             `@/` links, static folders, attribute-list ids, mkdocstrings objects, ExDoc \
             autolinks). Not judged: Markdown under `vendor/`, `third_party/`, test folders \
             (`test/`, `tests/`, `fixtures/`, `testdata/`, snapshots) and dot-directories other \
@@ -284,7 +285,7 @@ fn check_doc(
     // A page of a docs site is written for users; a file at the root is
     // the repository's own (even when ExDoc also renders it).
     let in_site = path.contains('/') && v.docs.site_of(path).is_some();
-    let scope = release::scope(doc, is_package_readme(tree, path), in_site, named);
+    let scope = release::scope(doc, is_package_readme(&v.docs, path), in_site, named);
     let before = out.len();
     if !is_issue_template(path) {
         check_links(v, doc, &scope, pending, out);
@@ -332,7 +333,7 @@ fn release_globs(cx: &Context<'_>) -> Result<Option<globset::GlobSet>, Box<Findi
 /// Whether `path` is the README of a package a registry publishes: its
 /// folder holds a manifest, and the folder is not an example, a test or a
 /// benchmark (those are not published).
-fn is_package_readme(tree: &Tree, path: &str) -> bool {
+fn is_package_readme(docs: &Docs, path: &str) -> bool {
     let dir = dir_of(path);
     if dir.split('/').any(|d| {
         matches!(
@@ -354,7 +355,7 @@ fn is_package_readme(tree: &Tree, path: &str) -> bool {
     }) {
         return false;
     }
-    release::dir_has_manifest(tree, path)
+    docs.in_package_dir(path)
 }
 
 /// Issue, pull-request and discussion templates: rendered as issue bodies.
@@ -493,18 +494,20 @@ fn is_example(text: &str, offset: usize) -> bool {
     let before = &text[start..offset.min(text.len())];
     let before = before.rsplit("\n\n").next().unwrap_or(before);
     // Most spans have no "your" before them: say so without allocating.
-    let has_your = before
-        .as_bytes()
-        .windows(5)
-        .any(|w| w.eq_ignore_ascii_case(b"your "));
+    let bytes = before.as_bytes();
+    let has_your = bytes.windows(4).any(|w| w.eq_ignore_ascii_case(b"you "))
+        || bytes.windows(5).any(|w| w.eq_ignore_ascii_case(b"your "));
     if !has_your {
         return false;
     }
     let lower = before.to_lowercase();
-    let Some(at) = lower.rfind("your ") else {
+    let Some((at, len)) = ["your ", "you "]
+        .iter()
+        .filter_map(|m| lower.rfind(m).map(|i| (i, m.len())))
+        .max()
+    else {
         return false;
     };
-    let len = "your ".len();
     // The marker must be in the same sentence or list item as the span.
     let between = lower[at + len..]
         .replace("e.g.", "eg")
@@ -1019,6 +1022,8 @@ mod tests {
         let t = "Define a new file at `src/audit/x.rs`.";
         assert!(!is_example(t, t.find('`').unwrap()));
         // A marker in an earlier sentence does not carry over; "e.g." alone is no marker.
+        let t = "This assumes you are globbing inside `src/pages/`.";
+        assert!(is_example(t, t.find('`').unwrap()));
         let t = "Set up your tools. The proof is `test/a_test.exs`.";
         assert!(!is_example(t, t.find('`').unwrap()));
         let t = "Options live in their own modules (e.g.,\n`src/rules/x/settings.rs`).";

@@ -1,6 +1,6 @@
 //! How a repository's docs are built and which of them a release depends
 //! on, read once per run: the site generators found in the tree (mkdocs,
-//! mdBook, VitePress, Docusaurus, Zola, ExDoc), each with the folder its
+//! mdBook, VitePress, Docusaurus, Zola, Hugo, Sphinx, ExDoc), each with the folder its
 //! pages come from and the folders it serves as-is; every `.gitignore`
 //! (nested ones too), so a doc naming build output is not read as a claim;
 //! and the release docs (see [`release`]).
@@ -25,7 +25,9 @@ pub enum Generator {
     VitePress,
     Docusaurus,
     Zola,
+    Hugo,
     ExDoc,
+    Sphinx,
 }
 
 impl Generator {
@@ -36,7 +38,9 @@ impl Generator {
             Generator::VitePress => "VitePress",
             Generator::Docusaurus => "Docusaurus",
             Generator::Zola => "Zola",
+            Generator::Hugo => "Hugo",
             Generator::ExDoc => "ExDoc",
+            Generator::Sphinx => "Sphinx",
         }
     }
 }
@@ -157,6 +161,11 @@ pub struct Docs {
     /// File names (lower-case, no extension) of every Markdown page of an
     /// ExDoc site, which flattens its extras to one folder.
     exdoc_pages: HashSet<String>,
+    /// Folders that hold a package manifest ("" for the root).
+    packages: HashSet<String>,
+    /// MyST targets (`(name)=` before a heading) of Sphinx sites, which
+    /// `[text](name)` links reach.
+    myst_labels: HashSet<String>,
 }
 
 impl Docs {
@@ -174,11 +183,28 @@ impl Docs {
         } else {
             HashSet::new()
         };
+        let packages = tree
+            .paths()
+            .filter(|p| release::is_manifest_name(p.rsplit('/').next().unwrap_or(p)))
+            .map(|p| dir_of(p).to_string())
+            .collect();
+        let myst_labels = sites
+            .iter()
+            .filter(|s| s.generator == Generator::Sphinx)
+            .flat_map(|s| myst_labels(tree, s))
+            .collect();
         Docs {
             sites,
             ignores: Ignores::load(tree),
             exdoc_pages,
+            packages,
+            myst_labels,
         }
+    }
+
+    /// Whether the folder of `path` holds a package manifest.
+    pub fn in_package_dir(&self, path: &str) -> bool {
+        self.packages.contains(dir_of(path))
     }
 
     /// The site `path` is a page of, if any (the deepest source wins).
@@ -200,6 +226,9 @@ impl Docs {
         let base = dir_of(doc);
         if site.generator == Generator::ExDoc {
             return self.resolve_exdoc(file_part);
+        }
+        if site.generator == Generator::Sphinx && self.myst_labels.contains(file_part) {
+            return Some(true);
         }
         let mut tries: Vec<String> = Vec::new();
         if let Some(rest) = file_part.strip_prefix("@/") {
@@ -361,6 +390,30 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 sources: vec![join(dir, "content")],
                 assets: vec![join(dir, "static")],
             })
+        } else if (name.starts_with("hugo.")
+            && [".toml", ".yaml", ".yml", ".json"]
+                .iter()
+                .any(|e| name.ends_with(e)))
+            && tree.is_dir(&join(dir, "content"))
+        {
+            Some(Site {
+                generator: Generator::Hugo,
+                config: path.into(),
+                sources: vec![join(dir, "content")],
+                assets: vec![join(dir, "static")],
+            })
+        } else if name == "conf.py"
+            && tree
+                .text(path)
+                .ok()
+                .is_some_and(|t| t.text.contains("sphinx") || t.text.contains("myst"))
+        {
+            Some(Site {
+                generator: Generator::Sphinx,
+                config: path.into(),
+                sources: vec![dir.to_string()],
+                assets: Vec::new(),
+            })
         } else if name == "mix.exs"
             && tree
                 .text(path)
@@ -379,6 +432,25 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
         sites.extend(site);
     }
     sites
+}
+
+/// The `(name)=` targets in the Markdown pages of a Sphinx site.
+fn myst_labels(tree: &Tree, site: &Site) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in tree.paths().filter(|p| site.holds(p) && p.ends_with(".md")) {
+        let Ok(t) = tree.text_unkept(p) else { continue };
+        for line in t.text.lines() {
+            if let Some(label) = line
+                .trim()
+                .strip_prefix('(')
+                .and_then(|l| l.strip_suffix(")="))
+                .filter(|l| !l.is_empty() && !l.contains(char::is_whitespace))
+            {
+                out.push(label.to_string());
+            }
+        }
+    }
+    out
 }
 
 /// `key: value` at the start of a line of a YAML file (a top-level scalar).

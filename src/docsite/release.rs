@@ -150,28 +150,9 @@ pub fn scope(
     Scope::None
 }
 
-/// Whether the directory of `path` holds a package manifest.
-pub fn dir_has_manifest(tree: &crate::repo::Tree, path: &str) -> bool {
-    let dir = path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-    MANIFESTS.iter().any(|m| {
-        if dir.is_empty() {
-            tree.exists(m)
-        } else {
-            tree.exists(&format!("{dir}/{m}"))
-        }
-    }) || {
-        // gemspecs and .NET projects are named for the package.
-        let prefix = if dir.is_empty() {
-            String::new()
-        } else {
-            format!("{dir}/")
-        };
-        tree.paths().any(|p| {
-            p.strip_prefix(&prefix).is_some_and(|rest| {
-                !rest.contains('/') && (rest.ends_with(".gemspec") || rest.ends_with(".csproj"))
-            })
-        })
-    }
+/// Whether a file name is a package manifest, so its folder is a package.
+pub fn is_manifest_name(name: &str) -> bool {
+    MANIFESTS.contains(&name) || name.ends_with(".gemspec") || name.ends_with(".csproj")
 }
 
 /// The current part of a changelog: everything before its first version
