@@ -401,11 +401,8 @@ fn through_dir_link(tree: &Tree, rel: &str) -> bool {
     let mut end = 0;
     while let Some(i) = rel[end..].find('/') {
         let prefix = &rel[..end + i];
-        if tree.is_dir(prefix) {
-            let under = format!("{prefix}/");
-            if !tree.paths().any(|p| p.starts_with(&under)) {
-                return true;
-            }
+        if tree.is_dir(prefix) && !tree.has_files_under(prefix) {
+            return true;
         }
         end += i + 1;
     }

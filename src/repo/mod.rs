@@ -308,6 +308,18 @@ impl Tree {
         rel.is_empty() || self.exists(rel) || self.is_dir(rel)
     }
 
+    /// Whether some file lies under folder `dir`: a binary search of the
+    /// sorted paths, so asking it per link costs no scan of the tree.
+    pub fn has_files_under(&self, dir: &str) -> bool {
+        let under = format!("{}/", dir.trim_end_matches('/'));
+        let i = self
+            .entries
+            .partition_point(|e| e.rel.as_str() < under.as_str());
+        self.entries
+            .get(i)
+            .is_some_and(|e| e.rel.starts_with(&under))
+    }
+
     /// Whether any path is a symlink that is never read.
     pub fn has_bad_links(&self) -> bool {
         self.any_bad_link
@@ -657,5 +669,29 @@ fn decode(rel: &str, bytes: Vec<u8>) -> Result<TextFile, FileError> {
                 message: "invalid UTF-8".into(),
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Tree;
+
+    #[test]
+    fn files_under_a_folder_are_found_by_prefix() {
+        let t = tempfile::tempdir().unwrap();
+        for p in ["a-b/x.md", "a/b/c.md", "ab.md", "empty/.keep"] {
+            let path = t.path().join(p);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x").unwrap();
+        }
+        std::fs::create_dir_all(t.path().join("none")).unwrap();
+        let tree = Tree::discover(t.path()).unwrap();
+        assert!(tree.has_files_under("a"));
+        assert!(tree.has_files_under("a/b"));
+        assert!(tree.has_files_under("a/"));
+        assert!(!tree.has_files_under("a/b/c.md"));
+        assert!(!tree.has_files_under("none"));
+        assert!(!tree.has_files_under("ab"));
+        assert!(tree.has_files_under("empty"));
     }
 }
