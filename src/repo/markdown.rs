@@ -118,6 +118,7 @@ impl Anchors {
         let found = |a: &str| self.sorted.binary_search_by(|x| (**x).cmp(a)).is_ok();
         found(&a)
             || (a.contains("--") && found(&collapse_dashes(&a)))
+            || found(&loose_slug(&a))
             || self
                 .prefixes
                 .iter()
@@ -128,6 +129,25 @@ impl Anchors {
     pub fn slugs(&self) -> impl ExactSizeIterator<Item = &str> {
         self.slugs.iter().map(|&i| &*self.sorted[i as usize])
     }
+}
+
+/// A heading's anchor as the site generators that do not follow GitHub
+/// write it (VitePress, mdBook, Docusaurus, Hugo): every run of characters
+/// that are not letters or digits becomes one `-`, trimmed at both ends.
+/// `The \`features.allow\` field (optional)` → `the-features-allow-field-optional`.
+pub fn loose_slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
 }
 
 fn collapse_dashes(s: &str) -> String {
@@ -306,6 +326,7 @@ impl MarkdownDoc {
             let mut html: Vec<String> = HTML_ANCHOR
                 .captures_iter(text)
                 .map(|c| c[1].to_string())
+                .chain(self.headings.iter().map(|h| loose_slug(&h.text)))
                 .collect();
             if text.contains("{") {
                 html.extend(ATTR_ANCHOR.captures_iter(text).map(|c| c[1].to_string()));
@@ -473,6 +494,8 @@ mod tests {
         assert!(d.has_anchor("set-up-npm--more"));
         assert!(d.has_anchor("Title-1"));
         assert!(!d.has_anchor("nope"));
+        // The slug other generators give the same heading.
+        assert!(d.has_anchor("set-up-npm-more"));
         assert_eq!(&*d.links[0].dest, "docs/a.md#b");
         assert_eq!(d.location(d.links[0].span.start).line, 3);
         assert_eq!(&*d.code_spans[0].code, "src/main.rs");
