@@ -75,7 +75,7 @@ fn doc(i: usize, docs: usize, pkgs: usize) -> String {
     // Real docs go stale: about one page in eight links a page that moved
     // out of the next folder, one in twenty an anchor that is gone, one in
     // ten cites a file that no longer exists.
-    if i % 8 == 0 {
+    if i.is_multiple_of(8) {
         let _ = writeln!(
             s,
             "- The [next part](../d{}/moved{i}.md) lives in the next folder.",
