@@ -250,3 +250,11 @@ fn a_next_version_section_marked_unreleased_in_its_body_is_not_the_newest_releas
         vec![("CHANGELOG.md".into(), 3, "block".into())]
     );
 }
+
+#[test]
+fn a_changelog_heading_that_starts_with_the_project_name_names_its_version() {
+    // `## quill 0.5.4`: the project's name, then the version it released.
+    let (_, r) = check_json(&rw("named-changelog-heading"), &[]);
+    assert_eq!(verdict(&r, "changelog-entry"), "pass");
+    assert_eq!(verdict(&r, "versions-agree"), "pass");
+}
