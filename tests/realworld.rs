@@ -258,3 +258,18 @@ fn a_changelog_heading_that_starts_with_the_project_name_names_its_version() {
     assert_eq!(verdict(&r, "changelog-entry"), "pass");
     assert_eq!(verdict(&r, "versions-agree"), "pass");
 }
+
+#[test]
+fn a_github_token_beside_a_publish_is_not_a_registry_token() {
+    // GITHUB_TOKEN / GH_TOKEN push the release commit; only NPM_TOKEN
+    // carries an npm credential.
+    let (_, r) = check_json(
+        &rw("github-token-for-release-pr"),
+        &["--only", "trusted-publishing"],
+    );
+    assert_eq!(
+        findings(&r, "trusted-publishing"),
+        vec![(".github/workflows/legacy.yml".into(), 24, "block".into())]
+    );
+    assert!(messages(&r, "trusted-publishing")[0].contains("NPM_TOKEN"));
+}

@@ -35,9 +35,15 @@ pub static CHECK: BuiltIn = BuiltIn {
 
 static PASS: WorkflowPass = WorkflowPass::over_publishing(check);
 
-/// Env keys that carry registry credentials.
+/// Env keys that carry registry credentials. A key named for GitHub
+/// (`GITHUB_TOKEN`, `GH_TOKEN`, `GITHUB_PAT`) authenticates to GitHub, to
+/// push a release commit or open a pull request, whatever secret fills it:
+/// it is not a registry token.
 fn is_credential_key(k: &str) -> bool {
     let k = k.to_ascii_uppercase();
+    if k.contains("GITHUB") || k.starts_with("GH_") {
+        return false;
+    }
     [
         "TOKEN",
         "PASSWORD",
