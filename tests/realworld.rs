@@ -273,3 +273,20 @@ fn a_github_token_beside_a_publish_is_not_a_registry_token() {
     );
     assert!(messages(&r, "trusted-publishing")[0].contains("NPM_TOKEN"));
 }
+
+#[test]
+fn goreleaser_check_and_snapshots_ship_nothing() {
+    // `args: check` validates the config and `--snapshot` builds locally:
+    // the workflow is CI, not a release lane, whatever its triggers and
+    // secrets.
+    let (code, r) = check_json(&rw("goreleaser-check"), &[]);
+    for id in [
+        "release-triggers",
+        "release-concurrency",
+        "secrets-in-environment",
+        "workflow-permissions",
+    ] {
+        assert_eq!(verdict(&r, id), "skip", "{id}: {:#?}", findings(&r, id));
+    }
+    assert_eq!(code, 0);
+}

@@ -247,6 +247,14 @@ const SHIP_ACTIONS: &[&str] = &[
     "taiki-e/upload-rust-binary-action",
 ];
 
+/// Whether goreleaser's arguments make a release (its default command), not
+/// a config check, a local build or a snapshot.
+fn goreleaser_releases(args: &str) -> bool {
+    let words: Vec<&str> = args.split_whitespace().collect();
+    let command = words.iter().find(|w| !w.starts_with('-')).copied();
+    matches!(command, None | Some("release")) && !words.iter().any(|w| *w == "--snapshot")
+}
+
 /// How a step publishes.
 #[derive(Debug, Clone)]
 pub enum Via {
@@ -430,10 +438,17 @@ fn analyse_job(id: &str, job: &NormalJob) -> JobRole {
                     continue;
                 }
                 if SHIP_ACTIONS.contains(&slug.as_str()) {
-                    let pushes = slug != "docker/build-push-action"
-                        || env_map(with)
-                            .and_then(|w| w.get("push"))
-                            .is_some_and(|v| env_value(v) != "false");
+                    let input = |k: &str| env_map(with).and_then(|w| w.get(k)).map(env_value);
+                    let pushes = match slug.as_str() {
+                        "docker/build-push-action" => input("push").is_some_and(|v| v != "false"),
+                        // goreleaser ships only when it runs `release`
+                        // without `--snapshot`; `check`, `build` and
+                        // snapshots publish nothing.
+                        "goreleaser/goreleaser-action" => {
+                            goreleaser_releases(input("args").as_deref().unwrap_or("release"))
+                        }
+                        _ => true,
+                    };
                     if pushes {
                         role.ships.push(ShipStep {
                             step: i,
@@ -451,7 +466,9 @@ fn analyse_job(id: &str, job: &NormalJob) -> JobRole {
                             registry: reg,
                             via: Via::Command { command: cmd, line },
                         });
-                    } else if SHIP_COMMANDS.iter().any(|p| cmd.matches(p)) {
+                    } else if SHIP_COMMANDS.iter().any(|p| cmd.matches(p))
+                        && !(cmd.matches("goreleaser release") && cmd.has_flag(&["--snapshot"]))
+                    {
                         role.ships.push(ShipStep {
                             step: i,
                             what: cmd.text(),
@@ -557,6 +574,16 @@ pub fn publish_registry(cmd: &Command) -> Option<Registry> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn goreleaser_ships_only_a_real_release() {
+        assert!(goreleaser_releases("release --clean"));
+        assert!(goreleaser_releases("--clean"));
+        assert!(goreleaser_releases(""));
+        assert!(!goreleaser_releases("check"));
+        assert!(!goreleaser_releases("release --snapshot --clean"));
+        assert!(!goreleaser_releases("build --single-target"));
+    }
 
     fn facts(yaml: &str) -> ReleaseFacts {
         let wf: Workflow = yaml_serde::from_str(yaml).unwrap();
