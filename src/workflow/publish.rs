@@ -252,7 +252,7 @@ const SHIP_ACTIONS: &[&str] = &[
 fn goreleaser_releases(args: &str) -> bool {
     let words: Vec<&str> = args.split_whitespace().collect();
     let command = words.iter().find(|w| !w.starts_with('-')).copied();
-    matches!(command, None | Some("release")) && !words.iter().any(|w| *w == "--snapshot")
+    matches!(command, None | Some("release")) && !words.contains(&"--snapshot")
 }
 
 /// How a step publishes.
