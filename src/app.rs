@@ -93,8 +93,15 @@ pub fn say(msg: impl std::fmt::Display) {
     let _ = writeln!(std::io::stderr().lock(), "{msg}");
 }
 
+/// An error that ends the run with exit 2. The message may quote the tree
+/// (a policy key, a path), so hidden characters are shown escaped.
 fn usage_error(msg: impl std::fmt::Display) -> u8 {
-    say(format_args!("error: {msg}"));
+    let msg = msg.to_string();
+    let shown: Vec<String> = msg
+        .split('\n')
+        .map(|l| report::escape::visible(l).into_owned())
+        .collect();
+    say(format_args!("error: {}", shown.join("\n")));
     2
 }
 
