@@ -8,6 +8,7 @@ use crate::evaluators::EVALUATORS;
 use crate::finding::Severity;
 use crate::policy;
 use crate::repo::Tree;
+use crate::repo::fs_guard::{self, Create};
 use crate::report::{self, Format};
 use std::io::{IsTerminal, Write};
 
@@ -154,7 +155,14 @@ fn check(args: CheckArgs) -> u8 {
         Some(path) => {
             let mut buf = Vec::new();
             let _ = report::render(&report, args.format, false, &mut buf);
-            std::fs::write(path, buf).map_err(|e| format!("cannot write {}: {e}", path.display()))
+            // The path may lie inside the tree under review: a symlink planted
+            // there is refused, never written through.
+            fs_guard::create(path, Create::Replace)
+                .map_err(|e| e.to_string())
+                .and_then(|mut f| {
+                    f.write_all(&buf)
+                        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+                })
         }
         None => {
             let color = use_color(
@@ -188,6 +196,9 @@ fn init(root: &std::path::Path, force: bool) -> u8 {
         Ok(t) => t,
         Err(e) => return usage_error(e),
     };
+    if let Some(refused) = fs_guard::symlink_refusal(&root.join("shipgate.toml")) {
+        return usage_error(refused);
+    }
     if let Some((_, shown)) = policy::find_policy_file(root)
         && !(force && shown == "shipgate.toml")
     {
@@ -199,8 +210,17 @@ fn init(root: &std::path::Path, force: bool) -> u8 {
     let detected = crate::init::detect(&tree);
     let text = detected.policy_text();
     let target = root.join("shipgate.toml");
-    if let Err(e) = std::fs::write(&target, &text) {
-        return usage_error(format!("cannot write {}: {e}", target.display()));
+    // Never through a symlink: `--force` replaces a regular file only, and
+    // a new file is created exclusively (a dangling link is not followed).
+    let how = if force { Create::Replace } else { Create::New };
+    let written = fs_guard::create(&target, how)
+        .map_err(|e| e.to_string())
+        .and_then(|mut f| {
+            f.write_all(text.as_bytes())
+                .map_err(|e| format!("cannot write {}: {e}", target.display()))
+        });
+    if let Err(e) = written {
+        return usage_error(e);
     }
     print_out(&format!(
         "Detected:\n{}\nWrote {}. Run `shipgate check {}` to use it.\n",

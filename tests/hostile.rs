@@ -911,3 +911,205 @@ fn thousands_of_jobs_with_findings_stay_linear() {
     let fs = findings_at(&v, "workflow-permissions", WF);
     assert!(fs.len() > 5_000, "{}", fs.len());
 }
+
+// ------------------------------------------------- writes and policy files
+
+/// Runs shipgate with `args` and expects exit 2 with `why` on stderr.
+fn assert_refused(args: &[&OsStr], why: &str) -> Run {
+    let r = run(args);
+    assert_sane(&r, why);
+    assert_eq!(r.code, Some(2), "{args:?}: {}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains(why), "{args:?}: {}", r.stderr);
+    r
+}
+
+#[cfg(unix)]
+#[test]
+fn init_never_writes_through_a_symlink() {
+    use std::os::unix::fs::symlink;
+    let outside = tree();
+    let victim = outside.path().join("victim.toml");
+    std::fs::write(&victim, "keep me\n").unwrap();
+    // A live link to a file outside, with and without --force.
+    let root = tree();
+    write(
+        root.path(),
+        "Cargo.toml",
+        "[package]\nname = \"x\"\nversion = \"0.1.0\"\n",
+    );
+    symlink(&victim, root.path().join("shipgate.toml")).unwrap();
+    for force in [false, true] {
+        let mut args = vec![OsStr::new("init"), root.path().as_os_str()];
+        if force {
+            args.push(OsStr::new("--force"));
+        }
+        assert_refused(&args, "symlink");
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me\n");
+    }
+    // A dangling link: following it would create a file outside the root.
+    let root = tree();
+    let planted = outside.path().join("planted.toml");
+    symlink(&planted, root.path().join("shipgate.toml")).unwrap();
+    for force in [false, true] {
+        let mut args = vec![OsStr::new("init"), root.path().as_os_str()];
+        if force {
+            args.push(OsStr::new("--force"));
+        }
+        assert_refused(&args, "symlink");
+        assert!(!planted.exists(), "init wrote through a dangling symlink");
+    }
+    // A relative link inside the root is refused all the same.
+    let root = tree();
+    write(root.path(), "real.toml", "extends = [\"default\"]\n");
+    symlink("real.toml", root.path().join("shipgate.toml")).unwrap();
+    assert_refused(
+        &[
+            OsStr::new("init"),
+            root.path().as_os_str(),
+            OsStr::new("--force"),
+        ],
+        "symlink",
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.path().join("real.toml")).unwrap(),
+        "extends = [\"default\"]\n"
+    );
+    // A plain file is still replaced with --force.
+    let root = tree();
+    write(root.path(), "shipgate.toml", "# old\n");
+    let r = run(&[
+        OsStr::new("init"),
+        root.path().as_os_str(),
+        OsStr::new("--force"),
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let text = std::fs::read_to_string(root.path().join("shipgate.toml")).unwrap();
+    assert!(text.contains("extends = [\"default\"]"), "{text}");
+}
+
+#[cfg(unix)]
+#[test]
+fn check_output_never_follows_a_symlink() {
+    use std::os::unix::fs::symlink;
+    let outside = tree();
+    let victim = outside.path().join("victim");
+    std::fs::write(&victim, "keep me\n").unwrap();
+    let root = tree();
+    write(root.path(), WF, GOOD_RELEASE);
+    let live = root.path().join("report.json");
+    symlink(&victim, &live).unwrap();
+    let dangling = root.path().join("report.sarif");
+    let planted = outside.path().join("planted");
+    symlink(&planted, &dangling).unwrap();
+    for (out, format) in [(&live, "json"), (&dangling, "sarif"), (&live, "human")] {
+        assert_refused(
+            &[
+                OsStr::new("check"),
+                root.path().as_os_str(),
+                OsStr::new("--format"),
+                OsStr::new(format),
+                OsStr::new("--output"),
+                out.as_os_str(),
+            ],
+            "symlink",
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me\n");
+    assert!(!planted.exists());
+    // A regular file is written (and replaced) as before.
+    let plain = root.path().join("out.json");
+    std::fs::write(&plain, "old").unwrap();
+    let r = run(&[
+        OsStr::new("check"),
+        root.path().as_os_str(),
+        OsStr::new("--format"),
+        OsStr::new("json"),
+        OsStr::new("--output"),
+        plain.as_os_str(),
+    ]);
+    assert!(matches!(r.code, Some(0 | 1)), "{}", r.stderr);
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&plain).unwrap()).unwrap();
+    assert_eq!(v["schema"], "shipgate/report-v1");
+}
+
+#[cfg(unix)]
+#[test]
+fn explicit_policy_must_be_a_regular_file() {
+    let root = tree();
+    write(root.path(), WF, GOOD_RELEASE);
+    let check = |policy: &Path, why: &str| {
+        assert_refused(
+            &[
+                OsStr::new("check"),
+                root.path().as_os_str(),
+                OsStr::new("--policy"),
+                policy.as_os_str(),
+            ],
+            why,
+        );
+    };
+    // Endless, then blocking, then not a file at all.
+    check(Path::new("/dev/zero"), "a device");
+    check(Path::new("/dev/null"), "a device");
+    let fifo = root.path().join("policy.fifo");
+    if Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        check(&fifo, "a FIFO");
+    }
+    check(root.path(), "a directory");
+    check(&root.path().join("missing.toml"), "cannot read");
+    let big = root.path().join("big.toml");
+    std::fs::write(&big, format!("# {}\n", "x".repeat(2 << 20))).unwrap();
+    check(&big, "larger than");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_in_tree_policy_that_is_not_a_file_is_an_error_not_the_default() {
+    use std::os::unix::fs::symlink;
+    let cases: Vec<(&str, Box<dyn Fn(&Path)>, &str)> = vec![
+        (
+            "shipgate.toml",
+            Box::new(|p| std::fs::create_dir(p).unwrap()),
+            "a directory",
+        ),
+        (
+            ".github/shipgate.toml",
+            Box::new(|p| std::fs::create_dir_all(p).unwrap()),
+            "a directory",
+        ),
+        (
+            "shipgate.toml",
+            Box::new(|p| symlink("nowhere.toml", p).unwrap()),
+            "does not exist",
+        ),
+        (
+            ".github/shipgate.toml",
+            Box::new(|p| symlink("../gone/x.toml", p).unwrap()),
+            "does not exist",
+        ),
+        (
+            "shipgate.toml",
+            Box::new(|p| {
+                let _ = Command::new("mkfifo").arg(p).status();
+            }),
+            "a FIFO",
+        ),
+    ];
+    for (rel, make, why) in cases {
+        let root = tree();
+        // A tree the built-in default would pass: falling back would be exit 0.
+        write(root.path(), WF, GOOD_RELEASE);
+        let p = root.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        make(&p);
+        if std::fs::symlink_metadata(&p).is_err() {
+            continue; // mkfifo unavailable
+        }
+        let r = assert_refused(&[OsStr::new("check"), root.path().as_os_str()], why);
+        assert!(r.stderr.contains(rel), "{rel}: {}", r.stderr);
+    }
+}

@@ -7,32 +7,35 @@ use crate::checks;
 use crate::evaluators;
 use crate::finding::{Location, Severity};
 use crate::repo::formats::parse_toml;
+use crate::repo::fs_guard;
 use crate::repo::spanned::{Entry, Node, Value};
 use crate::repo::text::LineIndex;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// The policy file under `root`, with the path to show for it.
+/// The policy file under `root`, with the path to show for it: the first of
+/// `shipgate.toml`, `.github/shipgate.toml` that exists as anything at all.
+/// A directory, FIFO or dangling symlink in its place is found here and
+/// refused when loaded, never skipped for the next candidate or the
+/// built-in default.
 pub fn find_policy_file(root: &Path) -> Option<(PathBuf, String)> {
     ["shipgate.toml", ".github/shipgate.toml"]
         .iter()
         .map(|rel| (root.join(rel), rel.to_string()))
-        .find(|(abs, _)| abs.is_file())
+        .find(|(abs, _)| std::fs::symlink_metadata(abs).is_ok())
 }
+
+/// The largest policy file read.
+pub const MAX_POLICY_BYTES: u64 = 1 << 20;
 
 /// Loads and validates a policy file; `shown` is how errors name it.
 pub fn load(abs: &Path, shown: &str) -> Result<Policy, PolicyError> {
-    // A policy is a few kilobytes; a huge one is refused before it is read.
-    let limit = crate::repo::MAX_PARSE_BYTES as u64;
-    if std::fs::metadata(abs).is_ok_and(|m| m.len() > limit) {
-        return Err(PolicyError {
-            location: Location::file(shown),
-            message: format!("the policy is larger than {limit} bytes"),
-        });
-    }
-    let bytes = std::fs::read(abs).map_err(|e| PolicyError {
+    // A policy is a few kilobytes of a regular file: a huge one, a device
+    // (`/dev/zero`), a FIFO or a directory is refused before it is read.
+    let limit = MAX_POLICY_BYTES;
+    let bytes = fs_guard::read_regular(abs, limit).map_err(|e| PolicyError {
         location: Location::file(shown),
-        message: format!("cannot read the policy: {e}"),
+        message: format!("the policy cannot be used: {e}"),
     })?;
     let text = String::from_utf8(bytes).map_err(|_| PolicyError {
         location: Location::file(shown),

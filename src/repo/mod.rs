@@ -3,6 +3,7 @@
 //! file at most once for all checks.
 
 pub mod formats;
+pub mod fs_guard;
 pub mod markdown;
 pub mod spanned;
 pub mod text;
