@@ -106,8 +106,48 @@ fn usage_error(msg: impl std::fmt::Display) -> u8 {
     2
 }
 
+/// The root `check` gates without a PATH: the nearest of the current
+/// directory and its parents that holds `.git` or `shipgate.toml` (as cargo
+/// and ruff look for theirs); the current directory when none does.
+pub fn find_root(start: &std::path::Path) -> std::path::PathBuf {
+    start
+        .ancestors()
+        .find(|d| {
+            [".git", "shipgate.toml"]
+                .iter()
+                .any(|m| std::fs::symlink_metadata(d.join(m)).is_ok())
+        })
+        .unwrap_or(start)
+        .to_path_buf()
+}
+
+/// Whether the tree holds anything the gate judges: a workflow, a package
+/// manifest or release config, or a Markdown doc.
+fn has_something_to_gate(tree: &Tree) -> bool {
+    const MANIFESTS: &[&str] = &[
+        "Cargo.toml",
+        "pyproject.toml",
+        "package.json",
+        "mix.exs",
+        "release-please-config.json",
+        ".release-please-manifest.json",
+    ];
+    !tree.workflow_paths().is_empty()
+        || tree.paths().any(|p| {
+            let name = p.rsplit('/').next().unwrap_or(p);
+            MANIFESTS.contains(&name) || crate::repo::markdown::is_markdown(p)
+        })
+}
+
 fn check(args: CheckArgs) -> u8 {
-    let policy = match policy::resolve(&args.path, args.policy.as_deref()) {
+    let root = match &args.path {
+        Some(p) => p.clone(),
+        None => match std::env::current_dir() {
+            Ok(cwd) => find_root(&cwd),
+            Err(e) => return usage_error(format!("cannot read the current directory: {e}")),
+        },
+    };
+    let policy = match policy::resolve(&root, args.policy.as_deref()) {
         Ok(p) => p,
         Err(e) => return usage_error(e),
     };
@@ -131,10 +171,6 @@ fn check(args: CheckArgs) -> u8 {
             ));
         }
     }
-    let tree = match Tree::discover(&args.path) {
-        Ok(t) => t,
-        Err(e) => return usage_error(e),
-    };
     let today = jiff::Zoned::now().date();
     let opts = Options {
         lane: args.lane.clone(),
@@ -142,6 +178,26 @@ fn check(args: CheckArgs) -> u8 {
         skip: args.skip.clone(),
         today,
     };
+    // A run that judges nothing must not say PASS.
+    if engine::planned_ids(&policy, &opts).is_empty() {
+        return usage_error(format!(
+            "no check is left to run in lane `{}` (--only {:?}, --skip {:?}); nothing would be judged",
+            args.lane,
+            args.only.join(","),
+            args.skip.join(",")
+        ));
+    }
+    let tree = match Tree::discover(&root) {
+        Ok(t) => t,
+        Err(e) => return usage_error(e),
+    };
+    if policy.custom.is_empty() && !has_something_to_gate(&tree) {
+        return usage_error(format!(
+            "nothing to gate in {}: no workflow (.github/workflows/*.yml), package manifest \
+             or release config, and no Markdown doc. Is this the repository root?",
+            root.display()
+        ));
+    }
     let report = engine::run(&tree, &policy, &opts);
     // The process ends soon: freeing every cached file one by one costs more
     // than the exit that returns the memory at once.

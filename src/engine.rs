@@ -52,6 +52,12 @@ pub fn known_ids(policy: &Policy) -> Vec<String> {
         .collect()
 }
 
+/// The ids of the checks `opts` would run under `policy` (lane, `--only`,
+/// `--skip`, `enabled`), in report order.
+pub fn planned_ids(policy: &Policy, opts: &Options) -> Vec<String> {
+    plan(policy, opts).into_iter().map(|p| p.id).collect()
+}
+
 fn plan<'p>(policy: &'p Policy, opts: &Options) -> Vec<Planned<'p>> {
     let wanted = |id: &str| {
         (opts.only.is_empty() || opts.only.iter().any(|o| o == id))
@@ -267,7 +273,7 @@ fn run_job(planned: &[Planned<'_>], job: &[usize], cxs: &[Context<'_>]) -> Vec<O
             _ => None,
         })),
         Runner::BuiltIn(run) => vec![run(&cxs[0])],
-        Runner::Custom(c, ev) => vec![(ev.run)(c, &cxs[0])],
+        Runner::Custom(c, ev) => vec![evaluators::run_custom(c, ev, &cxs[0])],
     }
 }
 

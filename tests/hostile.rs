@@ -599,14 +599,37 @@ fn wrong_top_level_shapes() {
 }
 
 #[test]
-fn empty_tree_passes() {
-    let t = tree();
-    let (code, v) = check_json(t.path(), &[]);
-    assert_eq!(code, 0);
-    assert_eq!(v["verdict"], "pass");
-    assert_eq!(v["summary"]["block"], 0);
-    let out = check_human(t.path());
-    assert!(out.contains("PASS"), "{out}");
+fn a_tree_with_nothing_to_gate_is_exit_2_not_pass() {
+    // Empty, only unrelated files, only a workflow-less .github: a gate
+    // that judged nothing must not say PASS.
+    let empty = tree();
+    let unrelated = tree();
+    write(unrelated.path(), "notes.txt", "hello\n");
+    write(unrelated.path(), "src/main.c", "int main(){}\n");
+    let dotgithub = tree();
+    write(dotgithub.path(), ".github/dependabot.yml", "version: 2\n");
+    write(
+        dotgithub.path(),
+        ".github/workflows/README.txt",
+        "not a workflow\n",
+    );
+    for t in [&empty, &unrelated, &dotgithub] {
+        let r = run(&[OsStr::new("check"), t.path().as_os_str()]);
+        assert_sane(&r, "nothing to gate");
+        assert_eq!(r.code, Some(2), "{}{}", r.stdout, r.stderr);
+        assert!(r.stderr.contains("nothing to gate"), "{}", r.stderr);
+        assert!(r.stdout.is_empty(), "{}", r.stdout);
+    }
+    // A doc alone, a manifest alone, a workflow alone: each is something.
+    for (rel, text) in [
+        ("README.md", "# x\n"),
+        ("pkg/package.json", "{\"name\": \"x\", \"private\": true}\n"),
+        (WF, GOOD_RELEASE),
+    ] {
+        let t = tree();
+        write(t.path(), rel, text);
+        check_json(t.path(), &[]);
+    }
 }
 
 #[cfg(unix)]

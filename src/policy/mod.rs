@@ -3,6 +3,7 @@
 //! file, line and key that caused it.
 
 mod load;
+pub mod params;
 pub mod schema;
 pub mod waiver;
 
@@ -100,6 +101,8 @@ pub struct CustomCheck {
     pub severity: Severity,
     pub lanes: Vec<String>,
     pub enabled: bool,
+    /// `optional = true`: globs that match nothing are a SKIP, not a BLOCK.
+    pub optional: bool,
     pub files: Option<Vec<String>>,
     /// Where it is declared in the policy.
     pub location: Location,
