@@ -1136,3 +1136,127 @@ fn an_in_tree_policy_that_is_not_a_file_is_an_error_not_the_default() {
         assert!(r.stderr.contains(rel), "{rel}: {}", r.stderr);
     }
 }
+
+// ------------------------------------------------- YAML as YAML reads it
+
+/// A release job with no environment, its secret hidden by `hide`.
+fn secret_in(block: &str) -> String {
+    format!(
+        "on:\n  push:\n    tags: ['v*']\npermissions: {{}}\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n{block}      - run: cargo publish\n"
+    )
+}
+
+#[test]
+fn hash_lines_inside_block_scalars_are_content_not_comments() {
+    // (step text, line of the secret)
+    let cases = [
+        (
+            "      - run: |\n          # ${{ secrets.TOKEN }}\n          echo\n",
+            10,
+        ),
+        (
+            "      - run: |-\n          echo\n          #${{ secrets.TOKEN }}\n",
+            11,
+        ),
+        ("      - run: >+\n          #  ${{ secrets.TOKEN }}\n", 10),
+        ("      - run: |2\n            # ${{ secrets.TOKEN }}\n", 10),
+        (
+            "      - run: echo\n        env:\n          X: >-\n            #${{ secrets.TOKEN }}\n",
+            12,
+        ),
+        (
+            "      - uses: some/action@0123456789abcdef0123456789abcdef01234567\n        with:\n          script: |\n            # ${{ secrets.TOKEN }}\n",
+            12,
+        ),
+    ];
+    for (block, line) in cases {
+        let t = tree();
+        write(t.path(), WF, secret_in(block));
+        let (code, v) = check_json(t.path(), &["--only", "secrets-in-environment"]);
+        assert_eq!(code, 1, "{block}\n{v:#}");
+        assert_blocks_at(&v, "secrets-in-environment", WF, line);
+    }
+    // A real comment is still a comment.
+    for block in [
+        "      # ${{ secrets.TOKEN }}\n      - run: echo\n",
+        "      - run: |\n          echo\n    # ${{ secrets.TOKEN }}\n",
+    ] {
+        let t = tree();
+        write(t.path(), WF, secret_in(block));
+        let (code, v) = check_json(t.path(), &["--only", "secrets-in-environment"]);
+        assert_eq!(code, 0, "{block}\n{v:#}");
+    }
+}
+
+#[test]
+fn standard_tags_are_the_untagged_value() {
+    let plain = secret_in("      - run: echo ${{ secrets.TOKEN }}\n");
+    for (from, to) in [
+        ("jobs:\n", "jobs: !!map\n"),
+        ("jobs:\n", "jobs: !<tag:yaml.org,2002:map>\n"),
+        ("  publish:\n", "  publish: !!map\n"),
+        ("    steps:\n", "    steps: !!seq\n"),
+        (
+            "    runs-on: ubuntu-latest\n",
+            "    runs-on: ubuntu-latest\n    timeout-minutes: !!int 5\n",
+        ),
+        ("on:\n", "on: !!map\n"),
+    ] {
+        let tagged = plain.replacen(from, to, 1);
+        assert_ne!(tagged, plain);
+        let t = tree();
+        write(t.path(), WF, &tagged);
+        let (code, v) = check_json(t.path(), &[]);
+        assert_eq!(code, 1, "{tagged}");
+        let c = result(&v, "secrets-in-environment");
+        assert_eq!(c["verdict"], "block", "{tagged}\n{c:#}");
+        let msgs: Vec<String> = c["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .collect();
+        assert!(
+            msgs.iter().any(|m| m.contains("secret `TOKEN`")),
+            "{tagged}\njudged as unparseable, not as the untagged value: {msgs:#?}"
+        );
+    }
+}
+
+#[test]
+fn lone_cr_line_ends_count_as_lines() {
+    let wf = "on:\n  push:\n    tags: ['v*']\npermissions: {}\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: cargo publish\n";
+    let doc = "# Title\n\nSome text.\n\n[broken](nope.md)\n";
+    for (name, eol) in [("CR", "\r"), ("CRLF", "\r\n"), ("mixed", "\r")] {
+        let mut w = wf.replace('\n', eol);
+        let mut d = doc.replace('\n', eol);
+        if name == "mixed" {
+            // Some lines LF, some CR, some CRLF.
+            w = w.replacen('\r', "\n", 2).replacen('\r', "\r\n", 2);
+            d = d.replacen('\r', "\n", 1).replacen('\r', "\r\n", 1);
+        }
+        let t = tree();
+        write(t.path(), WF, &w);
+        write(t.path(), "README.md", &d);
+        let (_, v) = check_json(t.path(), &[]);
+        assert_blocks_at(&v, "actions-pinned", WF, 9);
+        assert_blocks_at(&v, "publish-environment", WF, 6);
+        assert_blocks_at(&v, "docs-links", "README.md", 5);
+        // The human snippet is the right line, not the whole file.
+        let out = check_human(t.path());
+        assert!(
+            out.contains("  9 |       - uses: actions/checkout@v4\n"),
+            "{name}: {out}"
+        );
+    }
+    // A parse error in a CR-only file is at its own line.
+    let t = tree();
+    write(
+        t.path(),
+        WF,
+        "on: push\rjobs:\r  a:\r    runs-on: [x\r    steps: []\r",
+    );
+    let (_, v) = check_json(t.path(), &[]);
+    let f = &findings_at(&v, "workflow-permissions", WF);
+    assert!(f.iter().all(|f| f["line"].as_u64().unwrap() > 1), "{f:#?}");
+}
