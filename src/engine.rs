@@ -8,6 +8,7 @@ use crate::finding::{Finding, Location, Severity, Suppression, Verdict};
 use crate::policy::{self, CustomCheck, Policy};
 use crate::repo::{TextFile, Tree};
 use crate::report::{CheckResult, Report};
+use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -170,6 +171,7 @@ pub fn run(tree: &Tree, policy: &Policy, opts: &Options) -> Report {
             why: p.why.clone(),
         });
     }
+    report_unparseable_once(&mut results);
     let audit_wanted = (opts.only.is_empty()
         || opts.only.iter().any(|o| o == checks::waivers::META.id))
         && !opts.skip.iter().any(|s| s == checks::waivers::META.id);
@@ -183,6 +185,52 @@ pub fn run(tree: &Tree, policy: &Policy, opts: &Options) -> Report {
         ));
     }
     Report::new(opts.lane.clone(), policy.path.clone(), results)
+}
+
+/// A file that cannot be read or parsed fails closed in every check that
+/// needed it, and each used to repeat the same error: one broken workflow
+/// gave fourteen identical findings (and used nine of GitHub's ten
+/// annotations a step). The error is now reported in full once, under the
+/// check that weighs it most (the first such in report order); every other
+/// check that needed the file keeps a short "cannot judge" finding there
+/// that still counts toward its verdict and names where the error is.
+fn report_unparseable_once(results: &mut [CheckResult]) {
+    const PREFIX: &str = "cannot judge this file: ";
+    // (path, line, column, message) → (check index, finding index) of each copy.
+    let mut copies: HashMap<(String, usize, usize, String), Vec<(usize, usize)>> = HashMap::new();
+    for (ci, c) in results.iter().enumerate() {
+        for (fi, f) in c.findings.iter().enumerate() {
+            if f.message.starts_with(PREFIX) && f.suppressed.is_none() {
+                let key = (
+                    f.location.path.clone(),
+                    f.location.line,
+                    f.location.column,
+                    f.message.clone(),
+                );
+                copies.entry(key).or_default().push((ci, fi));
+            }
+        }
+    }
+    for ((path, ..), places) in copies {
+        if places.len() < 2 {
+            continue;
+        }
+        let weight = |&(ci, fi): &(usize, usize)| results[ci].findings[fi].severity;
+        let top = places.iter().map(weight).max();
+        let Some(&(main, _)) = places.iter().find(|p| Some(weight(p)) == top) else {
+            continue;
+        };
+        let main_id = results[main].id.clone();
+        for &(ci, fi) in places.iter().filter(|(ci, _)| *ci != main) {
+            let f = &mut results[ci].findings[fi];
+            f.message = format!(
+                "cannot judge this file: {path} cannot be read or parsed (the error is reported once, under `{main_id}`)"
+            );
+            f.help = format!("fix the error `{main_id}` reports; this check judges the file then");
+            f.snippet = None;
+            f.reported_under = Some(main_id.clone());
+        }
+    }
 }
 
 /// Runs the planned checks on every core. The checks of each shared pass

@@ -142,6 +142,35 @@ fn findings_at<'a>(report: &'a Value, id: &str, path: &str) -> Vec<&'a Value> {
         .collect()
 }
 
+/// The message of the one finding that reports `path`'s read or parse error
+/// in full; every other check that needed the file points at it.
+fn file_error(report: &Value, path: &str) -> String {
+    let mut full = Vec::new();
+    for c in report["checks"].as_array().unwrap() {
+        for f in c["findings"].as_array().unwrap() {
+            let m = f["message"].as_str().unwrap();
+            if f["path"] == path && m.starts_with("cannot judge this file") {
+                if f.get("reported_under").is_none() {
+                    full.push(m.to_string());
+                } else {
+                    // Still counted: the check could not judge the file.
+                    assert!(
+                        f.get("suppressed").is_none() && c["verdict"] != "pass",
+                        "{c:#}"
+                    );
+                }
+            }
+        }
+    }
+    assert_eq!(
+        full.len(),
+        1,
+        "{path}: reported in full {} times: {full:#?}",
+        full.len()
+    );
+    full.remove(0)
+}
+
 /// Asserts `id` BLOCKs with a finding on `path` at `line`.
 fn assert_blocks_at(report: &Value, id: &str, path: &str, line: u64) {
     let c = result(report, id);
@@ -282,7 +311,7 @@ fn alias_bomb_in_matrix_values_is_refused_not_expanded() {
     assert_eq!(code, 1);
     let c = result(&v, "workflow-permissions");
     assert_eq!(c["verdict"], "block", "{c:#}");
-    let msg = c["findings"][0]["message"].as_str().unwrap();
+    let msg = file_error(&v, WF);
     assert!(msg.contains("alias"), "{msg}");
 }
 
@@ -428,8 +457,8 @@ fn invalid_utf8_in_every_kind_of_file() {
     let (code, v) = check_json(t.path(), &[]);
     assert_eq!(code, 1);
     assert_blocks_at(&v, "workflow-permissions", WF, 4);
-    let f = &findings_at(&v, "workflow-permissions", WF)[0];
-    assert!(f["message"].as_str().unwrap().contains("UTF-8"), "{f:#}");
+    let f = file_error(&v, WF);
+    assert!(f.contains("UTF-8"), "{f:#}");
     check_human(t.path());
 }
 
@@ -463,11 +492,8 @@ fn oversized_workflow_is_a_clear_finding() {
     write(t.path(), WF, &wf);
     let (code, v) = check_json(t.path(), &[]);
     assert_eq!(code, 1);
-    let f = &findings_at(&v, "workflow-permissions", WF)[0];
-    assert!(
-        f["message"].as_str().unwrap().contains("too large"),
-        "{f:#}"
-    );
+    let f = file_error(&v, WF);
+    assert!(f.contains("too large"), "{f:#}");
 }
 
 #[test]
@@ -725,10 +751,7 @@ fn symlinks_out_of_the_root_are_reported_never_read() {
     // The release workflow is a symlink out: it cannot be judged, so it blocks.
     assert_eq!(code, 1);
     assert_blocks_at(&v, "workflow-permissions", WF, 1);
-    let msg = findings_at(&v, "workflow-permissions", WF)[0]["message"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let msg = file_error(&v, WF);
     assert!(msg.contains("symlink"), "{msg}");
     // Every bad link is reported, by its path inside the root.
     let links = result(&v, "tree-contained");
@@ -890,11 +913,8 @@ fn fifos_are_never_opened() {
     let (code, v) = check_json(t.path(), &[]);
     assert_eq!(code, 1);
     assert_blocks_at(&v, "workflow-permissions", WF, 1);
-    let f = &findings_at(&v, "workflow-permissions", WF)[0];
-    assert!(
-        f["message"].as_str().unwrap().contains("regular file"),
-        "{f:#}"
-    );
+    let f = file_error(&v, WF);
+    assert!(f.contains("regular file"), "{f:#}");
 }
 
 #[test]
@@ -1259,4 +1279,67 @@ fn lone_cr_line_ends_count_as_lines() {
     let (_, v) = check_json(t.path(), &[]);
     let f = &findings_at(&v, "workflow-permissions", WF);
     assert!(f.iter().all(|f| f["line"].as_u64().unwrap() > 1), "{f:#?}");
+}
+
+#[test]
+fn one_unparseable_workflow_is_reported_once_and_judged_by_none() {
+    for (broken, what) in [
+        ("on: [\n", "not a valid GitHub Actions workflow"),
+        (
+            "on: push\njobs:\n  a:\n    runs-on: [x\n",
+            "not a valid GitHub Actions workflow",
+        ),
+        ("on: push\njobs: 3\n", "not a valid GitHub Actions workflow"),
+        ("\u{0}\u{1}binary", "binary"),
+    ] {
+        let t = tree();
+        write(t.path(), WF, broken);
+        let (code, v) = check_json(t.path(), &[]);
+        assert_eq!(code, 1, "{broken:?}");
+        let msg = file_error(&v, WF);
+        assert!(msg.contains(what), "{broken:?}: {msg}");
+        // Every check that needed the file fails there (at its severity): none passes.
+        let needing: Vec<&Value> = v["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| {
+                c["findings"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|f| f["path"] == WF)
+            })
+            .collect();
+        assert!(needing.len() >= 10, "{broken:?}: {}", needing.len());
+        for c in &needing {
+            assert_eq!(c["verdict"], c["severity"], "{c:#}");
+        }
+        // One annotation, one SARIF result for the file.
+        let gh = run(&[
+            OsStr::new("check"),
+            t.path().as_os_str(),
+            OsStr::new("--format"),
+            OsStr::new("github"),
+        ]);
+        let on_wf = gh
+            .stdout
+            .lines()
+            .filter(|l| l.starts_with("::error file=.github/workflows/release.yml,"))
+            .count();
+        assert_eq!(on_wf, 1, "{}", gh.stdout);
+        let sarif = run(&[
+            OsStr::new("check"),
+            t.path().as_os_str(),
+            OsStr::new("--format"),
+            OsStr::new("sarif"),
+        ]);
+        let s: Value = serde_json::from_str(&sarif.stdout).unwrap();
+        let results = s["runs"][0]["results"].as_array().unwrap();
+        let on_wf = results
+            .iter()
+            .filter(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == WF)
+            .count();
+        assert_eq!(on_wf, 1, "{results:#?}");
+    }
 }

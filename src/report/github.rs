@@ -10,7 +10,13 @@ use std::io::Write;
 
 pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     for c in &report.checks {
-        for f in c.findings.iter().filter(|f| f.suppressed.is_none()) {
+        // A file error repeated by every check that needed the file is
+        // annotated once, under the check that reports it in full.
+        for f in c
+            .findings
+            .iter()
+            .filter(|f| f.suppressed.is_none() && f.reported_under.is_none())
+        {
             let command = match f.severity {
                 Severity::Block => "error",
                 Severity::Warn => "warning",
