@@ -119,6 +119,12 @@ pub fn run(tree: &Tree, policy: &Policy, opts: &Options) -> Report {
     let mut texts = FindingTexts::new(tree);
     let mut results: Vec<CheckResult> = Vec::new();
     let mut waiver_hits = vec![0usize; policy.waivers.len()];
+    // Each waiver's glob is compiled once, not once per finding.
+    let waiver_globs: Vec<Option<globset::GlobSet>> = policy
+        .waivers
+        .iter()
+        .map(|w| crate::repo::build_globset(std::slice::from_ref(&w.path)).ok())
+        .collect();
     let mut audit: Vec<Finding> = Vec::new();
     for (p, outcome) in planned.iter().zip(outcomes) {
         let (verdict_base, mut findings, skip_reason) = match outcome {
@@ -130,12 +136,10 @@ pub fn run(tree: &Tree, policy: &Policy, opts: &Options) -> Report {
                 Some(cap) => cap.min(p.severity),
                 None => p.severity,
             };
-            if f.snippet.is_none() {
-                f.snippet = snippet(&mut texts, &f.location);
-            }
             suppress(
                 &mut texts,
                 policy,
+                &waiver_globs,
                 &p.id,
                 f,
                 &mut waiver_hits,
@@ -151,6 +155,12 @@ pub fn run(tree: &Tree, policy: &Policy, opts: &Options) -> Report {
             ))
         });
         findings.dedup_by(|a, b| a.location == b.location && a.message == b.message);
+        let mut findings = cap_per_file(findings, &p.id);
+        for f in &mut findings {
+            if f.snippet.is_none() {
+                f.snippet = snippet(&mut texts, &f.location);
+            }
+        }
         let verdict = if verdict_base == Verdict::Skip {
             Verdict::Skip
         } else {
@@ -348,6 +358,17 @@ fn internal_error(id: &str) -> Outcome {
 struct FindingTexts<'t> {
     tree: &'t Tree,
     read: std::collections::HashMap<String, Option<Arc<TextFile>>>,
+    /// The inline ignore on each (path, line) asked about: every line is
+    /// scanned once, however many findings sit on it (a 2 MB line of links
+    /// with a finding per link was quadratic).
+    ignores: HashMap<(String, usize), Option<InlineIgnore>>,
+}
+
+/// A `# shipgate: ignore[ids] reason` comment.
+#[derive(Clone)]
+struct InlineIgnore {
+    ids: Vec<String>,
+    reason: Option<String>,
 }
 
 impl<'t> FindingTexts<'t> {
@@ -355,6 +376,7 @@ impl<'t> FindingTexts<'t> {
         FindingTexts {
             tree,
             read: Default::default(),
+            ignores: HashMap::new(),
         }
     }
 
@@ -379,9 +401,11 @@ fn snippet(texts: &mut FindingTexts<'_>, loc: &Location) -> Option<String> {
 
 /// Applies the first matching waiver, else an inline ignore on the finding's
 /// line or the line above.
+#[allow(clippy::too_many_arguments)]
 fn suppress(
     texts: &mut FindingTexts<'_>,
     policy: &Policy,
+    waiver_globs: &[Option<globset::GlobSet>],
     check: &str,
     f: &mut Finding,
     hits: &mut [usize],
@@ -392,7 +416,7 @@ fn suppress(
         if (w.check != check && w.check != "*") || w.line.is_some_and(|l| l != f.location.line) {
             continue;
         }
-        let Ok(set) = crate::repo::build_globset(std::slice::from_ref(&w.path)) else {
+        let Some(set) = &waiver_globs[i] else {
             continue;
         };
         if !set.is_match(&f.location.path) {
@@ -449,24 +473,99 @@ fn inline_ignore(
     loc: &Location,
     check: &str,
 ) -> Option<(usize, Option<String>)> {
-    let tf = texts.get(&loc.path)?;
     for line in [loc.line, loc.line.saturating_sub(1)] {
         if line == 0 {
             continue;
         }
-        let text = tf.lines.line(&tf.text, line)?;
-        let Some(c) = IGNORE_RE.captures(text) else {
+        let Some(ignore) = ignore_on(texts, &loc.path, line) else {
             continue;
         };
-        if c[1].split(',').any(|id| id.trim() == check) {
-            let reason = c
-                .get(2)
-                .map(|m| m.as_str().trim().to_string())
-                .filter(|r| !r.is_empty());
-            return Some((line, reason));
+        if ignore.ids.iter().any(|id| id == check) {
+            return Some((line, ignore.reason));
         }
     }
     None
+}
+
+/// The inline ignore on one line, read once per (path, line).
+fn ignore_on(texts: &mut FindingTexts<'_>, path: &str, line: usize) -> Option<InlineIgnore> {
+    let key = (path.to_string(), line);
+    if let Some(known) = texts.ignores.get(&key) {
+        return known.clone();
+    }
+    let found = texts.get(path).and_then(|tf| {
+        let text = tf.lines.line(&tf.text, line)?;
+        // A substring search first: the regex runs only on lines that can match.
+        if !text.contains("shipgate:") {
+            return None;
+        }
+        let c = IGNORE_RE.captures(text)?;
+        Some(InlineIgnore {
+            ids: c[1].split(',').map(|id| id.trim().to_string()).collect(),
+            reason: c
+                .get(2)
+                .map(|m| m.as_str().trim().to_string())
+                .filter(|r| !r.is_empty()),
+        })
+    });
+    texts.ignores.insert(key, found.clone());
+    found
+}
+
+/// At most this many findings of one check are listed per file; the rest
+/// are counted in one finding that says how many more there were.
+pub const MAX_FINDINGS_PER_FILE: usize = 200;
+
+/// Keeps the first [`MAX_FINDINGS_PER_FILE`] findings (sorted by position)
+/// of each file; the rest become one finding at the first left out, which
+/// weighs what they weighed (suppressed only when every one of them was).
+fn cap_per_file(findings: Vec<Finding>, check: &str) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::with_capacity(findings.len().min(4 * MAX_FINDINGS_PER_FILE));
+    let mut iter = findings.into_iter().peekable();
+    while let Some(first) = iter.next() {
+        let path = first.location.path.clone();
+        let mut kept = 1;
+        out.push(first);
+        let mut rest: Option<(Finding, usize, Option<Severity>)> = None;
+        while let Some(f) = iter.next_if(|f| f.location.path == path) {
+            if kept < MAX_FINDINGS_PER_FILE {
+                out.push(f);
+                kept += 1;
+                continue;
+            }
+            let counted = f.suppressed.is_none().then_some(f.severity);
+            match &mut rest {
+                None => rest = Some((f, 1, counted)),
+                Some((_, n, weight)) => {
+                    *n += 1;
+                    *weight = (*weight).max(counted);
+                }
+            }
+        }
+        if let Some((at, n, weight)) = rest {
+            let mut more = Finding::new(
+                at.location.clone(),
+                format!(
+                    "{n} more finding{} of `{check}` in {path} {} not listed: shipgate lists {MAX_FINDINGS_PER_FILE} per check and file",
+                    if n == 1 { "" } else { "s" },
+                    if n == 1 { "is" } else { "are" },
+                ),
+                "fix the findings above (the same fix usually applies), then run again to see the rest",
+            );
+            match weight {
+                Some(w) => more.severity = w,
+                None => {
+                    more.severity = at.severity;
+                    more.suppressed = at.suppressed.clone().map(|s| Suppression {
+                        by: s.by,
+                        reason: format!("all {n} are suppressed"),
+                    });
+                }
+            }
+            out.push(more);
+        }
+    }
+    out
 }
 
 fn waiver_audit(
@@ -503,6 +602,16 @@ fn waiver_audit(
     for f in &mut findings {
         f.severity = f.cap.map(|c| c.min(meta.severity)).unwrap_or(meta.severity);
     }
+    // One reasonless inline ignore covers many findings: say so once.
+    findings.sort_by(|a, b| {
+        (&a.location.path, a.location.line, a.location.column).cmp(&(
+            &b.location.path,
+            b.location.line,
+            b.location.column,
+        ))
+    });
+    findings.dedup_by(|a, b| a.location == b.location && a.message == b.message);
+    let findings = cap_per_file(findings, meta.id);
     let verdict = findings
         .iter()
         .map(|f| Verdict::from(f.severity))

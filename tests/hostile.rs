@@ -951,8 +951,12 @@ fn thousands_of_jobs_with_findings_stay_linear() {
     write(t.path(), WF, &wf);
     let (code, v) = check_json(t.path(), &[]);
     assert_eq!(code, 1);
+    // Every job is judged; the report lists the first 200 and counts the rest.
     let fs = findings_at(&v, "workflow-permissions", WF);
-    assert!(fs.len() > 5_000, "{}", fs.len());
+    assert_eq!(fs.len(), 201);
+    let more = fs[200]["message"].as_str().unwrap();
+    let n: usize = more.split(' ').next().unwrap().parse().unwrap();
+    assert!(n + 200 > 5_000, "{more}");
 }
 
 // ------------------------------------------------- writes and policy files
@@ -1342,4 +1346,118 @@ fn one_unparseable_workflow_is_reported_once_and_judged_by_none() {
             .count();
         assert_eq!(on_wf, 1, "{results:#?}");
     }
+}
+
+// ------------------------------------------------------------ bounded work
+
+/// `n` broken links on one line, or one a line.
+fn broken_links(n: usize, one_line: bool) -> String {
+    let sep = if one_line { " " } else { "\n" };
+    let mut s = String::from("# Doc\n\n");
+    for i in 0..n {
+        s.push_str(&format!("[l{i}](missing-{i}.md){sep}"));
+    }
+    s.push('\n');
+    s
+}
+
+#[test]
+fn findings_are_capped_per_check_and_file_and_the_rest_counted() {
+    for one_line in [false, true] {
+        let t = tree();
+        write(t.path(), "README.md", broken_links(1000, one_line));
+        write(t.path(), "docs/other.md", broken_links(3, false));
+        let (code, v) = check_json(t.path(), &["--only", "docs-links"]);
+        assert_eq!(code, 1);
+        let readme = findings_at(&v, "docs-links", "README.md");
+        assert_eq!(readme.len(), 201, "200 listed and one that counts the rest");
+        let last = readme.last().unwrap();
+        let msg = last["message"].as_str().unwrap();
+        assert!(
+            msg.starts_with("800 more findings of `docs-links` in README.md"),
+            "{msg}"
+        );
+        assert_eq!(last["severity"], "block");
+        assert!(last.get("suppressed").is_none());
+        // Other files keep theirs.
+        assert_eq!(findings_at(&v, "docs-links", "docs/other.md").len(), 3);
+        // Every format carries the count.
+        let out = check_human(t.path());
+        assert!(
+            out.contains("800 more findings"),
+            "{}",
+            &out[..out.len().min(2000)]
+        );
+    }
+}
+
+#[test]
+fn an_inline_ignore_on_a_huge_line_suppresses_every_finding_on_it() {
+    // One line, thousands of findings, the ignore at its end (the line was
+    // scanned once per finding).
+    let t = tree();
+    let mut line: String = (0..5000)
+        .map(|i| format!("[l{i}](missing-{i}.md) "))
+        .collect();
+    line.push_str("<!-- shipgate: ignore[docs-links] generated index -->");
+    write(t.path(), "README.md", format!("# Doc\n\n{line}\n"));
+    let (code, v) = check_json(t.path(), &["--only", "docs-links"]);
+    assert_eq!(code, 0, "{:#}", result(&v, "docs-links")["verdict"]);
+    let c = result(&v, "docs-links");
+    assert_eq!(c["verdict"], "pass");
+    let fs = c["findings"].as_array().unwrap();
+    assert_eq!(fs.len(), 201);
+    assert!(
+        fs.iter().all(|f| f["suppressed"]["by"] == "inline"),
+        "{:#}",
+        fs[200]
+    );
+    assert!(
+        fs[200]["suppressed"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("all 4800 are suppressed")
+    );
+    // The ignore names another check: nothing is suppressed.
+    let t = tree();
+    write(
+        t.path(),
+        "README.md",
+        format!(
+            "# Doc\n\n{}\n",
+            line.replace("ignore[docs-links]", "ignore[actions-pinned]")
+        ),
+    );
+    let (code, _) = check_json(t.path(), &["--only", "docs-links"]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn many_waivers_over_many_findings_each_match_once() {
+    // 300 waivers, each for its own file, over 300 files of findings.
+    let t = tree();
+    let mut policy = String::new();
+    for i in 0..300 {
+        write(t.path(), &format!("docs/d{i}.md"), broken_links(5, false));
+        policy.push_str(&format!(
+            "[[waiver]]\ncheck = \"docs-links\"\npath = \"docs/d{i}.md\"\nreason = \"r{i}\"\n"
+        ));
+    }
+    // One file is not waived.
+    write(t.path(), "docs/open.md", broken_links(2, false));
+    write(t.path(), "shipgate.toml", policy);
+    let (code, v) = check_json(t.path(), &["--only", "docs-links,policy-waivers"]);
+    assert_eq!(code, 1);
+    let c = result(&v, "docs-links");
+    let fs = c["findings"].as_array().unwrap();
+    assert_eq!(fs.len(), 1502);
+    let open: Vec<_> = fs.iter().filter(|f| f["suppressed"].is_null()).collect();
+    assert_eq!(open.len(), 2);
+    assert!(open.iter().all(|f| f["path"] == "docs/open.md"));
+    assert!(fs.iter().filter(|f| !f["suppressed"].is_null()).all(|f| {
+        let p = f["path"].as_str().unwrap();
+        f["suppressed"]["reason"] == format!("r{}", &p["docs/d".len()..p.len() - 3])
+    }));
+    // No waiver is stale.
+    assert_eq!(result(&v, "policy-waivers")["verdict"], "pass");
 }
