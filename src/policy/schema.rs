@@ -341,6 +341,18 @@ mod tests {
                 !e.message.contains("unknown"),
                 "the loader rejects a key the schema offers:\n{toml}\n→ {e}"
             );
+            // The typed table and an evaluator's own parameter struct agree.
+            assert!(
+                ![
+                    "invalid type",
+                    "must be a string",
+                    "must be an array",
+                    "must be true or false"
+                ]
+                .iter()
+                .any(|t| e.message.contains(t)),
+                "the schema's type for a key is not the one the loader wants:\n{toml}\n→ {e}"
+            );
         }
     }
 
@@ -371,7 +383,7 @@ mod tests {
                     "severity" => "\"warn\"",
                     "files" => "[\"x.yml\"]",
                     "lanes" => "[\"preflight\"]",
-                    "enabled" => "true",
+                    "enabled" | "optional" => "true",
                     other => typed_value(other),
                 };
                 accepted(&format!("[checks.{id}]\n{k} = {value}\n"));
@@ -421,7 +433,7 @@ mod tests {
                     "id" | "uses" => continue,
                     "severity" => "\"warn\"",
                     "lanes" => "[\"preflight\"]",
-                    "enabled" => "true",
+                    "enabled" | "optional" => "true",
                     other => typed_value(other),
                 };
                 accepted(&format!(
