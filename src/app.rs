@@ -95,15 +95,20 @@ pub fn say(msg: impl std::fmt::Display) {
 }
 
 /// An error that ends the run with exit 2. The message may quote the tree
-/// (a policy key, a path), so hidden characters are shown escaped.
+/// (a policy key, a path), and a GitHub runner reads stderr for workflow
+/// commands too: hidden characters are shown escaped and `::` / `##[`
+/// neutralised, line by line.
 fn usage_error(msg: impl std::fmt::Display) -> u8 {
-    let msg = msg.to_string();
-    let shown: Vec<String> = msg
-        .split('\n')
-        .map(|l| report::escape::visible(l).into_owned())
-        .collect();
-    say(format_args!("error: {}", shown.join("\n")));
+    say(format_args!("error: {}", log_safe(&msg.to_string())));
     2
+}
+
+/// Text for stderr, safe for a terminal and a CI log (see [`usage_error`]).
+fn log_safe(msg: &str) -> String {
+    msg.split('\n')
+        .map(report::escape::github_line)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The root `check` gates without a PATH: the nearest of the current
@@ -242,7 +247,7 @@ fn check(args: CheckArgs) -> u8 {
         && let Err(e) = append_step_summary(&report)
     {
         // The gate ran; a summary that cannot be written must not hide its verdict.
-        eprintln!("warning: {e}");
+        say(format_args!("warning: {}", log_safe(&e)));
     }
     code
 }

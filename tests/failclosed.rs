@@ -319,3 +319,28 @@ fn without_a_path_the_root_is_found_by_walking_up() {
         "{v:#}"
     );
 }
+
+#[test]
+fn policy_errors_quoting_the_tree_forge_no_command_on_stderr() {
+    // The runner reads stderr for workflow commands as well.
+    for key in [
+        "\"##[add-mask]x\"",
+        "\"x ##[set-output name=a]b\"",
+        "\"\\u001b[31mred\"",
+        "\"\\u202egpj\"",
+    ] {
+        let t = tree_with_policy(&format!("[vars]\n{key} = \"x\"\n"));
+        let out = shipgate(&["check", t.path().to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains("unknown key"), "{err}");
+        assert!(!err.contains("##["), "{err}");
+        assert!(
+            !err.contains('\u{1b}') && !err.contains('\u{202e}'),
+            "{err:?}"
+        );
+        for line in err.lines() {
+            assert!(!line.trim_start().starts_with("::"), "{line}");
+        }
+    }
+}
