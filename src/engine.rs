@@ -206,8 +206,10 @@ pub fn run(tree: &Tree, policy: &Policy, opts: &Options) -> Report {
 /// that still counts toward its verdict and names where the error is.
 fn report_unparseable_once(results: &mut [CheckResult]) {
     const PREFIX: &str = "cannot judge this file: ";
-    // (path, line, column, message) → (check index, finding index) of each copy.
-    let mut copies: HashMap<(String, usize, usize, String), Vec<(usize, usize)>> = HashMap::new();
+    // Where one error is: (path, line, column, message).
+    type Error = (String, usize, usize, String);
+    // Each error → (check index, finding index) of every copy.
+    let mut copies: HashMap<Error, Vec<(usize, usize)>> = HashMap::new();
     for (ci, c) in results.iter().enumerate() {
         for (fi, f) in c.findings.iter().enumerate() {
             if f.message.starts_with(PREFIX) && f.suppressed.is_none() {

@@ -282,7 +282,7 @@ fn without_a_path_the_root_is_found_by_walking_up() {
     // A repository with `.git`: run from `lib/deep`, it gates the repository.
     let t = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(t.path().join(".git")).unwrap();
-    write(t.path(), WF, &RELEASE.replace("environment: crates\n", ""));
+    write(t.path(), WF, RELEASE.replace("environment: crates\n", ""));
     write(t.path(), "lib/deep/notes.txt", "x\n");
     let out = check_in(&t.path().join("lib/deep"), &["--format", "json"]);
     assert_eq!(

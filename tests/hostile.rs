@@ -1117,7 +1117,8 @@ fn explicit_policy_must_be_a_regular_file() {
 #[test]
 fn an_in_tree_policy_that_is_not_a_file_is_an_error_not_the_default() {
     use std::os::unix::fs::symlink;
-    let cases: Vec<(&str, Box<dyn Fn(&Path)>, &str)> = vec![
+    type Make = Box<dyn Fn(&Path)>;
+    let cases: Vec<(&str, Make, &str)> = vec![
         (
             "shipgate.toml",
             Box::new(|p| std::fs::create_dir(p).unwrap()),
