@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures shipgate on hostile trees (SPEC §5): for each case, the exit code,
 # wall time and peak resident memory (GNU time's "maximum resident set
-# size"). The contract: exit 0 or 1, under 20 s, under 1 GiB.
+# size"). The contract (issue 15): exit 0 or 1 (2 for a tree with nothing
+# to gate), no panic, under 5 s and 512 MiB on a 2-core machine.
 #
 #   scripts/hostile-measure.sh            # builds the release binary first
 #   SHIPGATE=path/to/shipgate scripts/hostile-measure.sh
@@ -44,7 +45,7 @@ measure() {
     fi
 }
 
-d="$work/empty"; mkdir -p "$d"; measure empty-tree "$d"
+d="$work/empty"; mkdir -p "$d"; measure empty-tree-exit-2 "$d"
 
 d="$work/malformed"; printf 'on: push\njobs:\n  p:\n    steps: [\n' | wf "$d"; measure malformed-yaml "$d"
 
@@ -101,3 +102,32 @@ ln -s "$work/outside/secret.yml" "$d/.github/workflows/release.yml"
 ln -s /etc/passwd "$d/README.md"; ln -s loop-b "$d/loop-a"; ln -s loop-a "$d/loop-b"; ln -s .. "$d/up"
 measure symlinks-out-and-loops "$d"
 if grep -q -e TOPSECRET -e "$work/outside" "$work/out.json"; then echo "  LEAK: outside content in the report"; fi
+
+# Bounded work (issue 15): each of these was quadratic or unbounded.
+d="$work/ignoreline"; mkdir -p "$d"; { echo '# Links'; reps '[x](missing.md) ' 130000; echo ' <!-- shipgate: ignore[docs-links] generated -->'; } > "$d/README.md"
+echo "$REL" | wf "$d"; measure inline-ignore-2MB-line "$d"
+
+d="$work/waivers"; mkdir -p "$d/docs"
+for i in $(seq 1 2000); do printf '# D\n[x](missing.md)\n' > "$d/docs/d$i.md"; done
+for i in $(seq 1 2000); do printf '[[waiver]]\ncheck = "docs-links"\npath = "docs/d%d.md"\nreason = "r"\n' "$i"; done > "$d/shipgate.toml"
+echo "$REL" | wf "$d"; measure waivers-2000-x-2000-findings "$d"
+
+d="$work/exists"; mkdir -p "$d"; { printf '[[check]]\nid = "many"\nuses = "file.exists"\npaths = ['; for i in $(seq 1 20000); do printf '"f%d/*.md", ' "$i"; done; echo '"README.md"]'; } > "$d/shipgate.toml"
+echo '# x' > "$d/README.md"; echo "$REL" | wf "$d"; measure file-exists-20000-globs "$d"
+
+d="$work/table"; mkdir -p "$d"; { printf '| '; reps 'h | ' 4000; echo; printf '|'; reps '---|' 4000; echo; for r in $(seq 1 50); do printf '| '; reps '[x](m.md) | ' 4000; echo; done; } > "$d/README.md"
+echo "$REL" | wf "$d"; measure markdown-table-4000-columns "$d"
+
+d="$work/jobs60k"; { printf 'on: push\njobs:\n'; for i in $(seq 1 60000); do printf '  j%d:\n    runs-on: x\n    steps:\n      - run: echo\n' "$i"; done; } | wf "$d"; measure yaml-60000-jobs "$d"
+
+d="$work/findings500k"; mkdir -p "$d"; { echo '# Many'; yes '[x](missing.md)' | head -n 500000; } > "$d/README.md"
+echo "$REL" | wf "$d"; measure findings-500000-in-one-file "$d"
+
+d="$work/bigwfs"; mkdir -p "$d/.github/workflows"
+{ echo "$REL"; yes "      - run: echo $(rep x 200)" | head -n 21000; } > "$d/.github/workflows/w0.yml"
+for i in $(seq 1 15); do cp "$d/.github/workflows/w0.yml" "$d/.github/workflows/w$i.yml"; done
+measure sixteen-4.6MB-workflows "$d"
+
+d="$work/smallwfs"; mkdir -p "$d/.github/workflows"; echo "$REL" > "$d/.github/workflows/w0.yml"
+( cd "$d/.github/workflows" && seq 1 100000 | xargs -n 1000 sh -c 'for i; do cp w0.yml "w$i.yml"; done' _ )
+measure workflows-100000-small "$d"

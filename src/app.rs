@@ -8,6 +8,7 @@ use crate::evaluators::EVALUATORS;
 use crate::finding::Severity;
 use crate::policy;
 use crate::repo::Tree;
+use crate::repo::fs_guard::{self, Create};
 use crate::report::{self, Format};
 use std::io::{IsTerminal, Write};
 
@@ -93,13 +94,65 @@ pub fn say(msg: impl std::fmt::Display) {
     let _ = writeln!(std::io::stderr().lock(), "{msg}");
 }
 
+/// An error that ends the run with exit 2. The message may quote the tree
+/// (a policy key, a path), and a GitHub runner reads stderr for workflow
+/// commands too: hidden characters are shown escaped and `::` / `##[`
+/// neutralised, line by line.
 fn usage_error(msg: impl std::fmt::Display) -> u8 {
-    say(format_args!("error: {msg}"));
+    say(format_args!("error: {}", log_safe(&msg.to_string())));
     2
 }
 
+/// Text for stderr, safe for a terminal and a CI log (see [`usage_error`]).
+fn log_safe(msg: &str) -> String {
+    msg.split('\n')
+        .map(report::escape::github_line)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The root `check` gates without a PATH: the nearest of the current
+/// directory and its parents that holds `.git` or `shipgate.toml` (as cargo
+/// and ruff look for theirs); the current directory when none does.
+pub fn find_root(start: &std::path::Path) -> std::path::PathBuf {
+    start
+        .ancestors()
+        .find(|d| {
+            [".git", "shipgate.toml"]
+                .iter()
+                .any(|m| std::fs::symlink_metadata(d.join(m)).is_ok())
+        })
+        .unwrap_or(start)
+        .to_path_buf()
+}
+
+/// Whether the tree holds anything the gate judges: a workflow, a package
+/// manifest or release config, or a Markdown doc.
+fn has_something_to_gate(tree: &Tree) -> bool {
+    const MANIFESTS: &[&str] = &[
+        "Cargo.toml",
+        "pyproject.toml",
+        "package.json",
+        "mix.exs",
+        "release-please-config.json",
+        ".release-please-manifest.json",
+    ];
+    !tree.workflow_paths().is_empty()
+        || tree.paths().any(|p| {
+            let name = p.rsplit('/').next().unwrap_or(p);
+            MANIFESTS.contains(&name) || crate::repo::markdown::is_markdown(p)
+        })
+}
+
 fn check(args: CheckArgs) -> u8 {
-    let policy = match policy::resolve(&args.path, args.policy.as_deref()) {
+    let root = match &args.path {
+        Some(p) => p.clone(),
+        None => match std::env::current_dir() {
+            Ok(cwd) => find_root(&cwd),
+            Err(e) => return usage_error(format!("cannot read the current directory: {e}")),
+        },
+    };
+    let policy = match policy::resolve(&root, args.policy.as_deref()) {
         Ok(p) => p,
         Err(e) => return usage_error(e),
     };
@@ -123,10 +176,6 @@ fn check(args: CheckArgs) -> u8 {
             ));
         }
     }
-    let tree = match Tree::discover(&args.path) {
-        Ok(t) => t,
-        Err(e) => return usage_error(e),
-    };
     let today = jiff::Zoned::now().date();
     let opts = Options {
         lane: args.lane.clone(),
@@ -134,6 +183,26 @@ fn check(args: CheckArgs) -> u8 {
         skip: args.skip.clone(),
         today,
     };
+    // A run that judges nothing must not say PASS.
+    if engine::planned_ids(&policy, &opts).is_empty() {
+        return usage_error(format!(
+            "no check is left to run in lane `{}` (--only {:?}, --skip {:?}); nothing would be judged",
+            args.lane,
+            args.only.join(","),
+            args.skip.join(",")
+        ));
+    }
+    let tree = match Tree::discover(&root) {
+        Ok(t) => t,
+        Err(e) => return usage_error(e),
+    };
+    if policy.custom.is_empty() && !has_something_to_gate(&tree) {
+        return usage_error(format!(
+            "nothing to gate in {}: no workflow (.github/workflows/*.yml), package manifest \
+             or release config, and no Markdown doc. Is this the repository root?",
+            root.display()
+        ));
+    }
     let report = engine::run(&tree, &policy, &opts);
     // The process ends soon: freeing every cached file one by one costs more
     // than the exit that returns the memory at once.
@@ -147,7 +216,14 @@ fn check(args: CheckArgs) -> u8 {
         Some(path) => {
             let mut buf = Vec::new();
             let _ = report::render(&report, args.format, false, &mut buf);
-            std::fs::write(path, buf).map_err(|e| format!("cannot write {}: {e}", path.display()))
+            // The path may lie inside the tree under review: a symlink planted
+            // there is refused, never written through.
+            fs_guard::create(path, Create::Replace)
+                .map_err(|e| e.to_string())
+                .and_then(|mut f| {
+                    f.write_all(&buf)
+                        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+                })
         }
         None => {
             let color = use_color(
@@ -171,7 +247,7 @@ fn check(args: CheckArgs) -> u8 {
         && let Err(e) = append_step_summary(&report)
     {
         // The gate ran; a summary that cannot be written must not hide its verdict.
-        eprintln!("warning: {e}");
+        say(format_args!("warning: {}", log_safe(&e)));
     }
     code
 }
@@ -181,6 +257,9 @@ fn init(root: &std::path::Path, force: bool) -> u8 {
         Ok(t) => t,
         Err(e) => return usage_error(e),
     };
+    if let Some(refused) = fs_guard::symlink_refusal(&root.join("shipgate.toml")) {
+        return usage_error(refused);
+    }
     if let Some((_, shown)) = policy::find_policy_file(root)
         && !(force && shown == "shipgate.toml")
     {
@@ -192,8 +271,17 @@ fn init(root: &std::path::Path, force: bool) -> u8 {
     let detected = crate::init::detect(&tree);
     let text = detected.policy_text();
     let target = root.join("shipgate.toml");
-    if let Err(e) = std::fs::write(&target, &text) {
-        return usage_error(format!("cannot write {}: {e}", target.display()));
+    // Never through a symlink: `--force` replaces a regular file only, and
+    // a new file is created exclusively (a dangling link is not followed).
+    let how = if force { Create::Replace } else { Create::New };
+    let written = fs_guard::create(&target, how)
+        .map_err(|e| e.to_string())
+        .and_then(|mut f| {
+            f.write_all(text.as_bytes())
+                .map_err(|e| format!("cannot write {}: {e}", target.display()))
+        });
+    if let Err(e) = written {
+        return usage_error(e);
     }
     print_out(&format!(
         "Detected:\n{}\nWrote {}. Run `shipgate check {}` to use it.\n",

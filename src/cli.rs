@@ -84,9 +84,9 @@ pub struct CollectArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
-    /// The repository root (not the current directory unless you say so).
-    #[arg(default_value = ".")]
-    pub path: PathBuf,
+    /// The repository root. Default: the nearest directory, from the current
+    /// one upwards, that holds `.git` or `shipgate.toml` (else the current one).
+    pub path: Option<PathBuf>,
     /// Policy file; default: shipgate.toml, then .github/shipgate.toml, else the built-in default.
     #[arg(long)]
     pub policy: Option<PathBuf>,

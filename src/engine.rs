@@ -8,6 +8,7 @@ use crate::finding::{Finding, Location, Severity, Suppression, Verdict};
 use crate::policy::{self, CustomCheck, Policy};
 use crate::repo::{TextFile, Tree};
 use crate::report::{CheckResult, Report};
+use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -50,6 +51,12 @@ pub fn known_ids(policy: &Policy) -> Vec<String> {
         .chain(std::iter::once(checks::waivers::META.id.to_string()))
         .chain(policy.custom.iter().map(|c| c.id.clone()))
         .collect()
+}
+
+/// The ids of the checks `opts` would run under `policy` (lane, `--only`,
+/// `--skip`, `enabled`), in report order.
+pub fn planned_ids(policy: &Policy, opts: &Options) -> Vec<String> {
+    plan(policy, opts).into_iter().map(|p| p.id).collect()
 }
 
 fn plan<'p>(policy: &'p Policy, opts: &Options) -> Vec<Planned<'p>> {
@@ -112,6 +119,12 @@ pub fn run(tree: &Tree, policy: &Policy, opts: &Options) -> Report {
     let mut texts = FindingTexts::new(tree);
     let mut results: Vec<CheckResult> = Vec::new();
     let mut waiver_hits = vec![0usize; policy.waivers.len()];
+    // Each waiver's glob is compiled once, not once per finding.
+    let waiver_globs: Vec<Option<globset::GlobSet>> = policy
+        .waivers
+        .iter()
+        .map(|w| crate::repo::build_globset(std::slice::from_ref(&w.path)).ok())
+        .collect();
     let mut audit: Vec<Finding> = Vec::new();
     for (p, outcome) in planned.iter().zip(outcomes) {
         let (verdict_base, mut findings, skip_reason) = match outcome {
@@ -123,12 +136,10 @@ pub fn run(tree: &Tree, policy: &Policy, opts: &Options) -> Report {
                 Some(cap) => cap.min(p.severity),
                 None => p.severity,
             };
-            if f.snippet.is_none() {
-                f.snippet = snippet(&mut texts, &f.location);
-            }
             suppress(
                 &mut texts,
                 policy,
+                &waiver_globs,
                 &p.id,
                 f,
                 &mut waiver_hits,
@@ -144,6 +155,12 @@ pub fn run(tree: &Tree, policy: &Policy, opts: &Options) -> Report {
             ))
         });
         findings.dedup_by(|a, b| a.location == b.location && a.message == b.message);
+        let mut findings = cap_per_file(findings, &p.id);
+        for f in &mut findings {
+            if f.snippet.is_none() {
+                f.snippet = snippet(&mut texts, &f.location);
+            }
+        }
         let verdict = if verdict_base == Verdict::Skip {
             Verdict::Skip
         } else {
@@ -164,6 +181,7 @@ pub fn run(tree: &Tree, policy: &Policy, opts: &Options) -> Report {
             why: p.why.clone(),
         });
     }
+    report_unparseable_once(&mut results);
     let audit_wanted = (opts.only.is_empty()
         || opts.only.iter().any(|o| o == checks::waivers::META.id))
         && !opts.skip.iter().any(|s| s == checks::waivers::META.id);
@@ -177,6 +195,54 @@ pub fn run(tree: &Tree, policy: &Policy, opts: &Options) -> Report {
         ));
     }
     Report::new(opts.lane.clone(), policy.path.clone(), results)
+}
+
+/// A file that cannot be read or parsed fails closed in every check that
+/// needed it, and each used to repeat the same error: one broken workflow
+/// gave fourteen identical findings (and used nine of GitHub's ten
+/// annotations a step). The error is now reported in full once, under the
+/// check that weighs it most (the first such in report order); every other
+/// check that needed the file keeps a short "cannot judge" finding there
+/// that still counts toward its verdict and names where the error is.
+fn report_unparseable_once(results: &mut [CheckResult]) {
+    const PREFIX: &str = "cannot judge this file: ";
+    // Where one error is: (path, line, column, message).
+    type Error = (String, usize, usize, String);
+    // Each error → (check index, finding index) of every copy.
+    let mut copies: HashMap<Error, Vec<(usize, usize)>> = HashMap::new();
+    for (ci, c) in results.iter().enumerate() {
+        for (fi, f) in c.findings.iter().enumerate() {
+            if f.message.starts_with(PREFIX) && f.suppressed.is_none() {
+                let key = (
+                    f.location.path.clone(),
+                    f.location.line,
+                    f.location.column,
+                    f.message.clone(),
+                );
+                copies.entry(key).or_default().push((ci, fi));
+            }
+        }
+    }
+    for ((path, ..), places) in copies {
+        if places.len() < 2 {
+            continue;
+        }
+        let weight = |&(ci, fi): &(usize, usize)| results[ci].findings[fi].severity;
+        let top = places.iter().map(weight).max();
+        let Some(&(main, _)) = places.iter().find(|p| Some(weight(p)) == top) else {
+            continue;
+        };
+        let main_id = results[main].id.clone();
+        for &(ci, fi) in places.iter().filter(|(ci, _)| *ci != main) {
+            let f = &mut results[ci].findings[fi];
+            f.message = format!(
+                "cannot judge this file: {path} cannot be read or parsed (the error is reported once, under `{main_id}`)"
+            );
+            f.help = format!("fix the error `{main_id}` reports; this check judges the file then");
+            f.snippet = None;
+            f.reported_under = Some(main_id.clone());
+        }
+    }
 }
 
 /// Runs the planned checks on every core. The checks of each shared pass
@@ -267,7 +333,7 @@ fn run_job(planned: &[Planned<'_>], job: &[usize], cxs: &[Context<'_>]) -> Vec<O
             _ => None,
         })),
         Runner::BuiltIn(run) => vec![run(&cxs[0])],
-        Runner::Custom(c, ev) => vec![(ev.run)(c, &cxs[0])],
+        Runner::Custom(c, ev) => vec![evaluators::run_custom(c, ev, &cxs[0])],
     }
 }
 
@@ -294,6 +360,17 @@ fn internal_error(id: &str) -> Outcome {
 struct FindingTexts<'t> {
     tree: &'t Tree,
     read: std::collections::HashMap<String, Option<Arc<TextFile>>>,
+    /// The inline ignore on each (path, line) asked about: every line is
+    /// scanned once, however many findings sit on it (a 2 MB line of links
+    /// with a finding per link was quadratic).
+    ignores: HashMap<(String, usize), Option<InlineIgnore>>,
+}
+
+/// A `# shipgate: ignore[ids] reason` comment.
+#[derive(Clone)]
+struct InlineIgnore {
+    ids: Vec<String>,
+    reason: Option<String>,
 }
 
 impl<'t> FindingTexts<'t> {
@@ -301,6 +378,7 @@ impl<'t> FindingTexts<'t> {
         FindingTexts {
             tree,
             read: Default::default(),
+            ignores: HashMap::new(),
         }
     }
 
@@ -325,9 +403,11 @@ fn snippet(texts: &mut FindingTexts<'_>, loc: &Location) -> Option<String> {
 
 /// Applies the first matching waiver, else an inline ignore on the finding's
 /// line or the line above.
+#[allow(clippy::too_many_arguments)]
 fn suppress(
     texts: &mut FindingTexts<'_>,
     policy: &Policy,
+    waiver_globs: &[Option<globset::GlobSet>],
     check: &str,
     f: &mut Finding,
     hits: &mut [usize],
@@ -338,7 +418,7 @@ fn suppress(
         if (w.check != check && w.check != "*") || w.line.is_some_and(|l| l != f.location.line) {
             continue;
         }
-        let Ok(set) = crate::repo::build_globset(std::slice::from_ref(&w.path)) else {
+        let Some(set) = &waiver_globs[i] else {
             continue;
         };
         if !set.is_match(&f.location.path) {
@@ -395,24 +475,99 @@ fn inline_ignore(
     loc: &Location,
     check: &str,
 ) -> Option<(usize, Option<String>)> {
-    let tf = texts.get(&loc.path)?;
     for line in [loc.line, loc.line.saturating_sub(1)] {
         if line == 0 {
             continue;
         }
-        let text = tf.lines.line(&tf.text, line)?;
-        let Some(c) = IGNORE_RE.captures(text) else {
+        let Some(ignore) = ignore_on(texts, &loc.path, line) else {
             continue;
         };
-        if c[1].split(',').any(|id| id.trim() == check) {
-            let reason = c
-                .get(2)
-                .map(|m| m.as_str().trim().to_string())
-                .filter(|r| !r.is_empty());
-            return Some((line, reason));
+        if ignore.ids.iter().any(|id| id == check) {
+            return Some((line, ignore.reason));
         }
     }
     None
+}
+
+/// The inline ignore on one line, read once per (path, line).
+fn ignore_on(texts: &mut FindingTexts<'_>, path: &str, line: usize) -> Option<InlineIgnore> {
+    let key = (path.to_string(), line);
+    if let Some(known) = texts.ignores.get(&key) {
+        return known.clone();
+    }
+    let found = texts.get(path).and_then(|tf| {
+        let text = tf.lines.line(&tf.text, line)?;
+        // A substring search first: the regex runs only on lines that can match.
+        if !text.contains("shipgate:") {
+            return None;
+        }
+        let c = IGNORE_RE.captures(text)?;
+        Some(InlineIgnore {
+            ids: c[1].split(',').map(|id| id.trim().to_string()).collect(),
+            reason: c
+                .get(2)
+                .map(|m| m.as_str().trim().to_string())
+                .filter(|r| !r.is_empty()),
+        })
+    });
+    texts.ignores.insert(key, found.clone());
+    found
+}
+
+/// At most this many findings of one check are listed per file; the rest
+/// are counted in one finding that says how many more there were.
+pub const MAX_FINDINGS_PER_FILE: usize = 200;
+
+/// Keeps the first [`MAX_FINDINGS_PER_FILE`] findings (sorted by position)
+/// of each file; the rest become one finding at the first left out, which
+/// weighs what they weighed (suppressed only when every one of them was).
+fn cap_per_file(findings: Vec<Finding>, check: &str) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::with_capacity(findings.len().min(4 * MAX_FINDINGS_PER_FILE));
+    let mut iter = findings.into_iter().peekable();
+    while let Some(first) = iter.next() {
+        let path = first.location.path.clone();
+        let mut kept = 1;
+        out.push(first);
+        let mut rest: Option<(Finding, usize, Option<Severity>)> = None;
+        while let Some(f) = iter.next_if(|f| f.location.path == path) {
+            if kept < MAX_FINDINGS_PER_FILE {
+                out.push(f);
+                kept += 1;
+                continue;
+            }
+            let counted = f.suppressed.is_none().then_some(f.severity);
+            match &mut rest {
+                None => rest = Some((f, 1, counted)),
+                Some((_, n, weight)) => {
+                    *n += 1;
+                    *weight = (*weight).max(counted);
+                }
+            }
+        }
+        if let Some((at, n, weight)) = rest {
+            let mut more = Finding::new(
+                at.location.clone(),
+                format!(
+                    "{n} more finding{} of `{check}` in {path} {} not listed: shipgate lists {MAX_FINDINGS_PER_FILE} per check and file",
+                    if n == 1 { "" } else { "s" },
+                    if n == 1 { "is" } else { "are" },
+                ),
+                "fix the findings above (the same fix usually applies), then run again to see the rest",
+            );
+            match weight {
+                Some(w) => more.severity = w,
+                None => {
+                    more.severity = at.severity;
+                    more.suppressed = at.suppressed.clone().map(|s| Suppression {
+                        by: s.by,
+                        reason: format!("all {n} are suppressed"),
+                    });
+                }
+            }
+            out.push(more);
+        }
+    }
+    out
 }
 
 fn waiver_audit(
@@ -449,6 +604,16 @@ fn waiver_audit(
     for f in &mut findings {
         f.severity = f.cap.map(|c| c.min(meta.severity)).unwrap_or(meta.severity);
     }
+    // One reasonless inline ignore covers many findings: say so once.
+    findings.sort_by(|a, b| {
+        (&a.location.path, a.location.line, a.location.column).cmp(&(
+            &b.location.path,
+            b.location.line,
+            b.location.column,
+        ))
+    });
+    findings.dedup_by(|a, b| a.location == b.location && a.message == b.message);
+    let findings = cap_per_file(findings, meta.id);
     let verdict = findings
         .iter()
         .map(|f| Verdict::from(f.severity))

@@ -111,6 +111,11 @@ pub struct Finding {
     pub suppressed: Option<Suppression>,
     /// The source line the finding points at, filled by the engine.
     pub snippet: Option<String>,
+    /// Set by the engine when the same problem (a file that does not parse)
+    /// is reported in full under another check: that check's id. The
+    /// finding still counts (the check could not judge the file), but
+    /// annotations name the problem once.
+    pub reported_under: Option<String>,
 }
 
 impl Finding {
@@ -123,6 +128,7 @@ impl Finding {
             severity: Severity::Block,
             suppressed: None,
             snippet: None,
+            reported_under: None,
         }
     }
 

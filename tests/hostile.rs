@@ -142,6 +142,35 @@ fn findings_at<'a>(report: &'a Value, id: &str, path: &str) -> Vec<&'a Value> {
         .collect()
 }
 
+/// The message of the one finding that reports `path`'s read or parse error
+/// in full; every other check that needed the file points at it.
+fn file_error(report: &Value, path: &str) -> String {
+    let mut full = Vec::new();
+    for c in report["checks"].as_array().unwrap() {
+        for f in c["findings"].as_array().unwrap() {
+            let m = f["message"].as_str().unwrap();
+            if f["path"] == path && m.starts_with("cannot judge this file") {
+                if f.get("reported_under").is_none() {
+                    full.push(m.to_string());
+                } else {
+                    // Still counted: the check could not judge the file.
+                    assert!(
+                        f.get("suppressed").is_none() && c["verdict"] != "pass",
+                        "{c:#}"
+                    );
+                }
+            }
+        }
+    }
+    assert_eq!(
+        full.len(),
+        1,
+        "{path}: reported in full {} times: {full:#?}",
+        full.len()
+    );
+    full.remove(0)
+}
+
 /// Asserts `id` BLOCKs with a finding on `path` at `line`.
 fn assert_blocks_at(report: &Value, id: &str, path: &str, line: u64) {
     let c = result(report, id);
@@ -282,7 +311,7 @@ fn alias_bomb_in_matrix_values_is_refused_not_expanded() {
     assert_eq!(code, 1);
     let c = result(&v, "workflow-permissions");
     assert_eq!(c["verdict"], "block", "{c:#}");
-    let msg = c["findings"][0]["message"].as_str().unwrap();
+    let msg = file_error(&v, WF);
     assert!(msg.contains("alias"), "{msg}");
 }
 
@@ -428,8 +457,8 @@ fn invalid_utf8_in_every_kind_of_file() {
     let (code, v) = check_json(t.path(), &[]);
     assert_eq!(code, 1);
     assert_blocks_at(&v, "workflow-permissions", WF, 4);
-    let f = &findings_at(&v, "workflow-permissions", WF)[0];
-    assert!(f["message"].as_str().unwrap().contains("UTF-8"), "{f:#}");
+    let f = file_error(&v, WF);
+    assert!(f.contains("UTF-8"), "{f:#}");
     check_human(t.path());
 }
 
@@ -463,11 +492,8 @@ fn oversized_workflow_is_a_clear_finding() {
     write(t.path(), WF, &wf);
     let (code, v) = check_json(t.path(), &[]);
     assert_eq!(code, 1);
-    let f = &findings_at(&v, "workflow-permissions", WF)[0];
-    assert!(
-        f["message"].as_str().unwrap().contains("too large"),
-        "{f:#}"
-    );
+    let f = file_error(&v, WF);
+    assert!(f.contains("too large"), "{f:#}");
 }
 
 #[test]
@@ -599,14 +625,37 @@ fn wrong_top_level_shapes() {
 }
 
 #[test]
-fn empty_tree_passes() {
-    let t = tree();
-    let (code, v) = check_json(t.path(), &[]);
-    assert_eq!(code, 0);
-    assert_eq!(v["verdict"], "pass");
-    assert_eq!(v["summary"]["block"], 0);
-    let out = check_human(t.path());
-    assert!(out.contains("PASS"), "{out}");
+fn a_tree_with_nothing_to_gate_is_exit_2_not_pass() {
+    // Empty, only unrelated files, only a workflow-less .github: a gate
+    // that judged nothing must not say PASS.
+    let empty = tree();
+    let unrelated = tree();
+    write(unrelated.path(), "notes.txt", "hello\n");
+    write(unrelated.path(), "src/main.c", "int main(){}\n");
+    let dotgithub = tree();
+    write(dotgithub.path(), ".github/dependabot.yml", "version: 2\n");
+    write(
+        dotgithub.path(),
+        ".github/workflows/README.txt",
+        "not a workflow\n",
+    );
+    for t in [&empty, &unrelated, &dotgithub] {
+        let r = run(&[OsStr::new("check"), t.path().as_os_str()]);
+        assert_sane(&r, "nothing to gate");
+        assert_eq!(r.code, Some(2), "{}{}", r.stdout, r.stderr);
+        assert!(r.stderr.contains("nothing to gate"), "{}", r.stderr);
+        assert!(r.stdout.is_empty(), "{}", r.stdout);
+    }
+    // A doc alone, a manifest alone, a workflow alone: each is something.
+    for (rel, text) in [
+        ("README.md", "# x\n"),
+        ("pkg/package.json", "{\"name\": \"x\", \"private\": true}\n"),
+        (WF, GOOD_RELEASE),
+    ] {
+        let t = tree();
+        write(t.path(), rel, text);
+        check_json(t.path(), &[]);
+    }
 }
 
 #[cfg(unix)]
@@ -702,10 +751,7 @@ fn symlinks_out_of_the_root_are_reported_never_read() {
     // The release workflow is a symlink out: it cannot be judged, so it blocks.
     assert_eq!(code, 1);
     assert_blocks_at(&v, "workflow-permissions", WF, 1);
-    let msg = findings_at(&v, "workflow-permissions", WF)[0]["message"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let msg = file_error(&v, WF);
     assert!(msg.contains("symlink"), "{msg}");
     // Every bad link is reported, by its path inside the root.
     let links = result(&v, "tree-contained");
@@ -867,11 +913,8 @@ fn fifos_are_never_opened() {
     let (code, v) = check_json(t.path(), &[]);
     assert_eq!(code, 1);
     assert_blocks_at(&v, "workflow-permissions", WF, 1);
-    let f = &findings_at(&v, "workflow-permissions", WF)[0];
-    assert!(
-        f["message"].as_str().unwrap().contains("regular file"),
-        "{f:#}"
-    );
+    let f = file_error(&v, WF);
+    assert!(f.contains("regular file"), "{f:#}");
 }
 
 #[test]
@@ -908,6 +951,514 @@ fn thousands_of_jobs_with_findings_stay_linear() {
     write(t.path(), WF, &wf);
     let (code, v) = check_json(t.path(), &[]);
     assert_eq!(code, 1);
+    // Every job is judged; the report lists the first 200 and counts the rest.
     let fs = findings_at(&v, "workflow-permissions", WF);
-    assert!(fs.len() > 5_000, "{}", fs.len());
+    assert_eq!(fs.len(), 201);
+    let more = fs[200]["message"].as_str().unwrap();
+    let n: usize = more.split(' ').next().unwrap().parse().unwrap();
+    assert!(n + 200 > 5_000, "{more}");
+}
+
+// ------------------------------------------------- writes and policy files
+
+/// Runs shipgate with `args` and expects exit 2 with `why` on stderr.
+fn assert_refused(args: &[&OsStr], why: &str) -> Run {
+    let r = run(args);
+    assert_sane(&r, why);
+    assert_eq!(r.code, Some(2), "{args:?}: {}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains(why), "{args:?}: {}", r.stderr);
+    r
+}
+
+#[cfg(unix)]
+#[test]
+fn init_never_writes_through_a_symlink() {
+    use std::os::unix::fs::symlink;
+    let outside = tree();
+    let victim = outside.path().join("victim.toml");
+    std::fs::write(&victim, "keep me\n").unwrap();
+    // A live link to a file outside, with and without --force.
+    let root = tree();
+    write(
+        root.path(),
+        "Cargo.toml",
+        "[package]\nname = \"x\"\nversion = \"0.1.0\"\n",
+    );
+    symlink(&victim, root.path().join("shipgate.toml")).unwrap();
+    for force in [false, true] {
+        let mut args = vec![OsStr::new("init"), root.path().as_os_str()];
+        if force {
+            args.push(OsStr::new("--force"));
+        }
+        assert_refused(&args, "symlink");
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me\n");
+    }
+    // A dangling link: following it would create a file outside the root.
+    let root = tree();
+    let planted = outside.path().join("planted.toml");
+    symlink(&planted, root.path().join("shipgate.toml")).unwrap();
+    for force in [false, true] {
+        let mut args = vec![OsStr::new("init"), root.path().as_os_str()];
+        if force {
+            args.push(OsStr::new("--force"));
+        }
+        assert_refused(&args, "symlink");
+        assert!(!planted.exists(), "init wrote through a dangling symlink");
+    }
+    // A relative link inside the root is refused all the same.
+    let root = tree();
+    write(root.path(), "real.toml", "extends = [\"default\"]\n");
+    symlink("real.toml", root.path().join("shipgate.toml")).unwrap();
+    assert_refused(
+        &[
+            OsStr::new("init"),
+            root.path().as_os_str(),
+            OsStr::new("--force"),
+        ],
+        "symlink",
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.path().join("real.toml")).unwrap(),
+        "extends = [\"default\"]\n"
+    );
+    // A plain file is still replaced with --force.
+    let root = tree();
+    write(root.path(), "shipgate.toml", "# old\n");
+    let r = run(&[
+        OsStr::new("init"),
+        root.path().as_os_str(),
+        OsStr::new("--force"),
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let text = std::fs::read_to_string(root.path().join("shipgate.toml")).unwrap();
+    assert!(text.contains("extends = [\"default\"]"), "{text}");
+}
+
+#[cfg(unix)]
+#[test]
+fn check_output_never_follows_a_symlink() {
+    use std::os::unix::fs::symlink;
+    let outside = tree();
+    let victim = outside.path().join("victim");
+    std::fs::write(&victim, "keep me\n").unwrap();
+    let root = tree();
+    write(root.path(), WF, GOOD_RELEASE);
+    let live = root.path().join("report.json");
+    symlink(&victim, &live).unwrap();
+    let dangling = root.path().join("report.sarif");
+    let planted = outside.path().join("planted");
+    symlink(&planted, &dangling).unwrap();
+    for (out, format) in [(&live, "json"), (&dangling, "sarif"), (&live, "human")] {
+        assert_refused(
+            &[
+                OsStr::new("check"),
+                root.path().as_os_str(),
+                OsStr::new("--format"),
+                OsStr::new(format),
+                OsStr::new("--output"),
+                out.as_os_str(),
+            ],
+            "symlink",
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me\n");
+    assert!(!planted.exists());
+    // A regular file is written (and replaced) as before.
+    let plain = root.path().join("out.json");
+    std::fs::write(&plain, "old").unwrap();
+    let r = run(&[
+        OsStr::new("check"),
+        root.path().as_os_str(),
+        OsStr::new("--format"),
+        OsStr::new("json"),
+        OsStr::new("--output"),
+        plain.as_os_str(),
+    ]);
+    assert!(matches!(r.code, Some(0 | 1)), "{}", r.stderr);
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&plain).unwrap()).unwrap();
+    assert_eq!(v["schema"], "shipgate/report-v1");
+}
+
+#[cfg(unix)]
+#[test]
+fn explicit_policy_must_be_a_regular_file() {
+    let root = tree();
+    write(root.path(), WF, GOOD_RELEASE);
+    let check = |policy: &Path, why: &str| {
+        assert_refused(
+            &[
+                OsStr::new("check"),
+                root.path().as_os_str(),
+                OsStr::new("--policy"),
+                policy.as_os_str(),
+            ],
+            why,
+        );
+    };
+    // Endless, then blocking, then not a file at all.
+    check(Path::new("/dev/zero"), "a device");
+    check(Path::new("/dev/null"), "a device");
+    let fifo = root.path().join("policy.fifo");
+    if Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        check(&fifo, "a FIFO");
+    }
+    check(root.path(), "a directory");
+    check(&root.path().join("missing.toml"), "cannot read");
+    let big = root.path().join("big.toml");
+    std::fs::write(&big, format!("# {}\n", "x".repeat(2 << 20))).unwrap();
+    check(&big, "larger than");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_in_tree_policy_that_is_not_a_file_is_an_error_not_the_default() {
+    use std::os::unix::fs::symlink;
+    type Make = Box<dyn Fn(&Path)>;
+    let cases: Vec<(&str, Make, &str)> = vec![
+        (
+            "shipgate.toml",
+            Box::new(|p| std::fs::create_dir(p).unwrap()),
+            "a directory",
+        ),
+        (
+            ".github/shipgate.toml",
+            Box::new(|p| std::fs::create_dir_all(p).unwrap()),
+            "a directory",
+        ),
+        (
+            "shipgate.toml",
+            Box::new(|p| symlink("nowhere.toml", p).unwrap()),
+            "does not exist",
+        ),
+        (
+            ".github/shipgate.toml",
+            Box::new(|p| symlink("../gone/x.toml", p).unwrap()),
+            "does not exist",
+        ),
+        (
+            "shipgate.toml",
+            Box::new(|p| {
+                let _ = Command::new("mkfifo").arg(p).status();
+            }),
+            "a FIFO",
+        ),
+    ];
+    for (rel, make, why) in cases {
+        let root = tree();
+        // A tree the built-in default would pass: falling back would be exit 0.
+        write(root.path(), WF, GOOD_RELEASE);
+        let p = root.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        make(&p);
+        if std::fs::symlink_metadata(&p).is_err() {
+            continue; // mkfifo unavailable
+        }
+        let r = assert_refused(&[OsStr::new("check"), root.path().as_os_str()], why);
+        assert!(r.stderr.contains(rel), "{rel}: {}", r.stderr);
+    }
+}
+
+// ------------------------------------------------- YAML as YAML reads it
+
+/// A release job with no environment, its secret hidden by `hide`.
+fn secret_in(block: &str) -> String {
+    format!(
+        "on:\n  push:\n    tags: ['v*']\npermissions: {{}}\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n{block}      - run: cargo publish\n"
+    )
+}
+
+#[test]
+fn hash_lines_inside_block_scalars_are_content_not_comments() {
+    // (step text, line of the secret)
+    let cases = [
+        (
+            "      - run: |\n          # ${{ secrets.TOKEN }}\n          echo\n",
+            10,
+        ),
+        (
+            "      - run: |-\n          echo\n          #${{ secrets.TOKEN }}\n",
+            11,
+        ),
+        ("      - run: >+\n          #  ${{ secrets.TOKEN }}\n", 10),
+        ("      - run: |2\n            # ${{ secrets.TOKEN }}\n", 10),
+        (
+            "      - run: echo\n        env:\n          X: >-\n            #${{ secrets.TOKEN }}\n",
+            12,
+        ),
+        (
+            "      - uses: some/action@0123456789abcdef0123456789abcdef01234567\n        with:\n          script: |\n            # ${{ secrets.TOKEN }}\n",
+            12,
+        ),
+    ];
+    for (block, line) in cases {
+        let t = tree();
+        write(t.path(), WF, secret_in(block));
+        let (code, v) = check_json(t.path(), &["--only", "secrets-in-environment"]);
+        assert_eq!(code, 1, "{block}\n{v:#}");
+        assert_blocks_at(&v, "secrets-in-environment", WF, line);
+    }
+    // A real comment is still a comment.
+    for block in [
+        "      # ${{ secrets.TOKEN }}\n      - run: echo\n",
+        "      - run: |\n          echo\n    # ${{ secrets.TOKEN }}\n",
+    ] {
+        let t = tree();
+        write(t.path(), WF, secret_in(block));
+        let (code, v) = check_json(t.path(), &["--only", "secrets-in-environment"]);
+        assert_eq!(code, 0, "{block}\n{v:#}");
+    }
+}
+
+#[test]
+fn standard_tags_are_the_untagged_value() {
+    let plain = secret_in("      - run: echo ${{ secrets.TOKEN }}\n");
+    for (from, to) in [
+        ("jobs:\n", "jobs: !!map\n"),
+        ("jobs:\n", "jobs: !<tag:yaml.org,2002:map>\n"),
+        ("  publish:\n", "  publish: !!map\n"),
+        ("    steps:\n", "    steps: !!seq\n"),
+        (
+            "    runs-on: ubuntu-latest\n",
+            "    runs-on: ubuntu-latest\n    timeout-minutes: !!int 5\n",
+        ),
+        ("on:\n", "on: !!map\n"),
+    ] {
+        let tagged = plain.replacen(from, to, 1);
+        assert_ne!(tagged, plain);
+        let t = tree();
+        write(t.path(), WF, &tagged);
+        let (code, v) = check_json(t.path(), &[]);
+        assert_eq!(code, 1, "{tagged}");
+        let c = result(&v, "secrets-in-environment");
+        assert_eq!(c["verdict"], "block", "{tagged}\n{c:#}");
+        let msgs: Vec<String> = c["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .collect();
+        assert!(
+            msgs.iter().any(|m| m.contains("secret `TOKEN`")),
+            "{tagged}\njudged as unparseable, not as the untagged value: {msgs:#?}"
+        );
+    }
+}
+
+#[test]
+fn lone_cr_line_ends_count_as_lines() {
+    let wf = "on:\n  push:\n    tags: ['v*']\npermissions: {}\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: cargo publish\n";
+    let doc = "# Title\n\nSome text.\n\n[broken](nope.md)\n";
+    for (name, eol) in [("CR", "\r"), ("CRLF", "\r\n"), ("mixed", "\r")] {
+        let mut w = wf.replace('\n', eol);
+        let mut d = doc.replace('\n', eol);
+        if name == "mixed" {
+            // Some lines LF, some CR, some CRLF.
+            w = w.replacen('\r', "\n", 2).replacen('\r', "\r\n", 2);
+            d = d.replacen('\r', "\n", 1).replacen('\r', "\r\n", 1);
+        }
+        let t = tree();
+        write(t.path(), WF, &w);
+        write(t.path(), "README.md", &d);
+        let (_, v) = check_json(t.path(), &[]);
+        assert_blocks_at(&v, "actions-pinned", WF, 9);
+        assert_blocks_at(&v, "publish-environment", WF, 6);
+        assert_blocks_at(&v, "docs-links", "README.md", 5);
+        // The human snippet is the right line, not the whole file.
+        let out = check_human(t.path());
+        assert!(
+            out.contains("  9 |       - uses: actions/checkout@v4\n"),
+            "{name}: {out}"
+        );
+    }
+    // A parse error in a CR-only file is at its own line.
+    let t = tree();
+    write(
+        t.path(),
+        WF,
+        "on: push\rjobs:\r  a:\r    runs-on: [x\r    steps: []\r",
+    );
+    let (_, v) = check_json(t.path(), &[]);
+    let f = &findings_at(&v, "workflow-permissions", WF);
+    assert!(f.iter().all(|f| f["line"].as_u64().unwrap() > 1), "{f:#?}");
+}
+
+#[test]
+fn one_unparseable_workflow_is_reported_once_and_judged_by_none() {
+    for (broken, what) in [
+        ("on: [\n", "not a valid GitHub Actions workflow"),
+        (
+            "on: push\njobs:\n  a:\n    runs-on: [x\n",
+            "not a valid GitHub Actions workflow",
+        ),
+        ("on: push\njobs: 3\n", "not a valid GitHub Actions workflow"),
+        ("\u{0}\u{1}binary", "binary"),
+    ] {
+        let t = tree();
+        write(t.path(), WF, broken);
+        let (code, v) = check_json(t.path(), &[]);
+        assert_eq!(code, 1, "{broken:?}");
+        let msg = file_error(&v, WF);
+        assert!(msg.contains(what), "{broken:?}: {msg}");
+        // Every check that needed the file fails there (at its severity): none passes.
+        let needing: Vec<&Value> = v["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| {
+                c["findings"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|f| f["path"] == WF)
+            })
+            .collect();
+        assert!(needing.len() >= 10, "{broken:?}: {}", needing.len());
+        for c in &needing {
+            assert_eq!(c["verdict"], c["severity"], "{c:#}");
+        }
+        // One annotation, one SARIF result for the file.
+        let gh = run(&[
+            OsStr::new("check"),
+            t.path().as_os_str(),
+            OsStr::new("--format"),
+            OsStr::new("github"),
+        ]);
+        let on_wf = gh
+            .stdout
+            .lines()
+            .filter(|l| l.starts_with("::error file=.github/workflows/release.yml,"))
+            .count();
+        assert_eq!(on_wf, 1, "{}", gh.stdout);
+        let sarif = run(&[
+            OsStr::new("check"),
+            t.path().as_os_str(),
+            OsStr::new("--format"),
+            OsStr::new("sarif"),
+        ]);
+        let s: Value = serde_json::from_str(&sarif.stdout).unwrap();
+        let results = s["runs"][0]["results"].as_array().unwrap();
+        let on_wf = results
+            .iter()
+            .filter(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == WF)
+            .count();
+        assert_eq!(on_wf, 1, "{results:#?}");
+    }
+}
+
+// ------------------------------------------------------------ bounded work
+
+/// `n` broken links on one line, or one a line.
+fn broken_links(n: usize, one_line: bool) -> String {
+    let sep = if one_line { " " } else { "\n" };
+    let mut s = String::from("# Doc\n\n");
+    for i in 0..n {
+        s.push_str(&format!("[l{i}](missing-{i}.md){sep}"));
+    }
+    s.push('\n');
+    s
+}
+
+#[test]
+fn findings_are_capped_per_check_and_file_and_the_rest_counted() {
+    for one_line in [false, true] {
+        let t = tree();
+        write(t.path(), "README.md", broken_links(1000, one_line));
+        write(t.path(), "docs/other.md", broken_links(3, false));
+        let (code, v) = check_json(t.path(), &["--only", "docs-links"]);
+        assert_eq!(code, 1);
+        let readme = findings_at(&v, "docs-links", "README.md");
+        assert_eq!(readme.len(), 201, "200 listed and one that counts the rest");
+        let last = readme.last().unwrap();
+        let msg = last["message"].as_str().unwrap();
+        assert!(
+            msg.starts_with("800 more findings of `docs-links` in README.md"),
+            "{msg}"
+        );
+        assert_eq!(last["severity"], "block");
+        assert!(last.get("suppressed").is_none());
+        // Other files keep theirs.
+        assert_eq!(findings_at(&v, "docs-links", "docs/other.md").len(), 3);
+        // Every format carries the count.
+        let out = check_human(t.path());
+        assert!(
+            out.contains("800 more findings"),
+            "{}",
+            &out[..out.len().min(2000)]
+        );
+    }
+}
+
+#[test]
+fn an_inline_ignore_on_a_huge_line_suppresses_every_finding_on_it() {
+    // One line, thousands of findings, the ignore at its end (the line was
+    // scanned once per finding).
+    let t = tree();
+    let mut line: String = (0..5000)
+        .map(|i| format!("[l{i}](missing-{i}.md) "))
+        .collect();
+    line.push_str("<!-- shipgate: ignore[docs-links] generated index -->");
+    write(t.path(), "README.md", format!("# Doc\n\n{line}\n"));
+    let (code, v) = check_json(t.path(), &["--only", "docs-links"]);
+    assert_eq!(code, 0, "{:#}", result(&v, "docs-links")["verdict"]);
+    let c = result(&v, "docs-links");
+    assert_eq!(c["verdict"], "pass");
+    let fs = c["findings"].as_array().unwrap();
+    assert_eq!(fs.len(), 201);
+    assert!(
+        fs.iter().all(|f| f["suppressed"]["by"] == "inline"),
+        "{:#}",
+        fs[200]
+    );
+    assert!(
+        fs[200]["suppressed"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("all 4800 are suppressed")
+    );
+    // The ignore names another check: nothing is suppressed.
+    let t = tree();
+    write(
+        t.path(),
+        "README.md",
+        format!(
+            "# Doc\n\n{}\n",
+            line.replace("ignore[docs-links]", "ignore[actions-pinned]")
+        ),
+    );
+    let (code, _) = check_json(t.path(), &["--only", "docs-links"]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn many_waivers_over_many_findings_each_match_once() {
+    // 300 waivers, each for its own file, over 300 files of findings.
+    let t = tree();
+    let mut policy = String::new();
+    for i in 0..300 {
+        write(t.path(), &format!("docs/d{i}.md"), broken_links(5, false));
+        policy.push_str(&format!(
+            "[[waiver]]\ncheck = \"docs-links\"\npath = \"docs/d{i}.md\"\nreason = \"r{i}\"\n"
+        ));
+    }
+    // One file is not waived.
+    write(t.path(), "docs/open.md", broken_links(2, false));
+    write(t.path(), "shipgate.toml", policy);
+    let (code, v) = check_json(t.path(), &["--only", "docs-links,policy-waivers"]);
+    assert_eq!(code, 1);
+    let c = result(&v, "docs-links");
+    let fs = c["findings"].as_array().unwrap();
+    assert_eq!(fs.len(), 1502);
+    let open: Vec<_> = fs.iter().filter(|f| f["suppressed"].is_null()).collect();
+    assert_eq!(open.len(), 2);
+    assert!(open.iter().all(|f| f["path"] == "docs/open.md"));
+    assert!(fs.iter().filter(|f| !f["suppressed"].is_null()).all(|f| {
+        let p = f["path"].as_str().unwrap();
+        f["suppressed"]["reason"] == format!("r{}", &p["docs/d".len()..p.len() - 3])
+    }));
+    // No waiver is stale.
+    assert_eq!(result(&v, "policy-waivers")["verdict"], "pass");
 }

@@ -850,15 +850,25 @@ fn junit_parses_back_with_one_failure_per_blocking_check() {
 
 #[test]
 fn junit_marks_skipped_checks() {
+    // A README alone: something to gate, and most checks have nothing to look at.
     let empty = tempfile::tempdir().unwrap();
+    std::fs::write(empty.path().join("README.md"), "# x\n").unwrap();
     let run = check(empty.path(), "junit");
     assert_eq!(run.code, 0);
     let (suites, cases) = parse_junit(&run.stdout);
     assert_eq!(suites, 1);
     assert!(!cases.is_empty());
+    let json = json_verdicts(empty.path());
+    let mut skipped = 0;
     for (id, case) in &cases {
-        assert_eq!(case.children, vec!["skipped".to_string()], "{id}");
+        if json[id] == "skip" {
+            assert_eq!(case.children, vec!["skipped".to_string()], "{id}");
+            skipped += 1;
+        } else {
+            assert!(!case.children.contains(&"skipped".to_string()), "{id}");
+        }
     }
+    assert!(skipped > cases.len() / 2, "{cases:?}");
 }
 
 // ---------------------------------------------------------------------------
@@ -1103,6 +1113,7 @@ expires = "2099-01-01"
     assert!(errors.is_empty(), "{errors:?}");
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("shipgate.toml"), good).unwrap();
+    std::fs::write(dir.path().join("README.md"), "# x\n").unwrap();
     assert_eq!(check(dir.path(), "json").code, 0, "the loader agrees");
 
     for bad in [

@@ -4,6 +4,7 @@
 use super::workflow_pass::WorkflowPass;
 use super::{BuiltIn, Meta, Pass};
 use crate::finding::{Finding, Severity};
+use crate::repo::yaml_text::hash_lines_in_block_scalars;
 use crate::workflow::secrets::secret_refs;
 use crate::workflow::{Key, WorkflowFile};
 use github_actions_models::workflow::Job;
@@ -50,10 +51,22 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
             ));
         }
     }
-    let refs: Vec<(usize, String)> = secret_refs(&wf.text)
+    // A line starting with `#` inside a block scalar (`run: |`, `env: >-`)
+    // is content, not a comment: GitHub expands the secret there too.
+    let in_blocks = hash_lines_in_block_scalars(&wf.text)
         .into_iter()
+        .flat_map(|r| {
+            secret_refs(&wf.text[r.clone()])
+                .into_iter()
+                .map(move |(o, name)| (r.start + o, name))
+        });
+    let mut refs: Vec<(usize, String)> = secret_refs(&wf.text)
+        .into_iter()
+        .chain(in_blocks)
         .filter(|(_, name)| !name.eq_ignore_ascii_case("GITHUB_TOKEN"))
         .collect();
+    refs.sort();
+    refs.dedup();
     if refs.is_empty() {
         return; // no job spans needed: the location tree is not built
     }

@@ -49,6 +49,57 @@ pub fn default_lanes(name: &str) -> &'static [&'static str] {
     }
 }
 
+/// Runs a custom check, failing closed on globs that name nothing: each
+/// glob in `files` must match at least one file, or a typo in the policy
+/// would turn the check into a silent SKIP (or a PASS over nothing). Such a
+/// glob is a finding at its line in the policy ("names files that do not
+/// exist"). With `optional = true` a check whose globs all match nothing is
+/// a SKIP instead. `file.exists` and `file.absent` judge their `paths`
+/// themselves: matching nothing is what they are about.
+pub fn run_custom(c: &CustomCheck, ev: &Evaluator, cx: &Context<'_>) -> Outcome {
+    let globs = c.files.as_deref().unwrap_or_default();
+    let unmatched: Vec<&String> = globs
+        .iter()
+        .filter(|g| {
+            cx.tree
+                .glob(std::slice::from_ref(*g))
+                .is_ok_and(|hits| hits.is_empty())
+        })
+        .collect();
+    if unmatched.is_empty() {
+        return (ev.run)(c, cx);
+    }
+    if c.optional {
+        if unmatched.len() == globs.len() {
+            return Outcome::Skip(format!(
+                "optional, and no file matches `files` ({})",
+                globs.join(", ")
+            ));
+        }
+        return (ev.run)(c, cx);
+    }
+    let at = policy_location(c, "files");
+    let mut findings: Vec<crate::finding::Finding> = unmatched
+        .iter()
+        .map(|g| {
+            crate::finding::Finding::new(
+                at.clone(),
+                format!(
+                    "[[check]] `{}`: `files` glob `{g}` names files that do not exist",
+                    c.id
+                ),
+                "fix the glob, restore the file, or set `optional = true` if the files may be absent",
+            )
+        })
+        .collect();
+    if unmatched.len() < globs.len()
+        && let Outcome::Findings(more) = (ev.run)(c, cx)
+    {
+        findings.extend(more);
+    }
+    Outcome::Findings(findings)
+}
+
 /// The fail-closed outcome for a custom check whose parameters cannot be
 /// used: one finding at the check's declaration.
 pub fn param_error(c: &CustomCheck, message: impl Into<String>) -> Outcome {

@@ -2,37 +2,40 @@
 //! validated key by key, so every error names its line and key. Unknown keys
 //! are errors, never ignored.
 
-use super::{CustomCheck, Fact, FactSource, PRESETS, Policy, PolicyError, Tuning};
+use super::{CustomCheck, Fact, FactSource, PRESETS, Policy, PolicyError, Tuning, params};
 use crate::checks;
 use crate::evaluators;
 use crate::finding::{Location, Severity};
 use crate::repo::formats::parse_toml;
+use crate::repo::fs_guard;
 use crate::repo::spanned::{Entry, Node, Value};
 use crate::repo::text::LineIndex;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// The policy file under `root`, with the path to show for it.
+/// The policy file under `root`, with the path to show for it: the first of
+/// `shipgate.toml`, `.github/shipgate.toml` that exists as anything at all.
+/// A directory, FIFO or dangling symlink in its place is found here and
+/// refused when loaded, never skipped for the next candidate or the
+/// built-in default.
 pub fn find_policy_file(root: &Path) -> Option<(PathBuf, String)> {
     ["shipgate.toml", ".github/shipgate.toml"]
         .iter()
         .map(|rel| (root.join(rel), rel.to_string()))
-        .find(|(abs, _)| abs.is_file())
+        .find(|(abs, _)| std::fs::symlink_metadata(abs).is_ok())
 }
+
+/// The largest policy file read.
+pub const MAX_POLICY_BYTES: u64 = 1 << 20;
 
 /// Loads and validates a policy file; `shown` is how errors name it.
 pub fn load(abs: &Path, shown: &str) -> Result<Policy, PolicyError> {
-    // A policy is a few kilobytes; a huge one is refused before it is read.
-    let limit = crate::repo::MAX_PARSE_BYTES as u64;
-    if std::fs::metadata(abs).is_ok_and(|m| m.len() > limit) {
-        return Err(PolicyError {
-            location: Location::file(shown),
-            message: format!("the policy is larger than {limit} bytes"),
-        });
-    }
-    let bytes = std::fs::read(abs).map_err(|e| PolicyError {
+    // A policy is a few kilobytes of a regular file: a huge one, a device
+    // (`/dev/zero`), a FIFO or a directory is refused before it is read.
+    let limit = MAX_POLICY_BYTES;
+    let bytes = fs_guard::read_regular(abs, limit).map_err(|e| PolicyError {
         location: Location::file(shown),
-        message: format!("cannot read the policy: {e}"),
+        message: format!("the policy cannot be used: {e}"),
     })?;
     let text = String::from_utf8(bytes).map_err(|_| PolicyError {
         location: Location::file(shown),
@@ -127,10 +130,31 @@ impl Reader<'_> {
         Ok(globs)
     }
 
+    /// Checks `e` against the kind the parameter table gives its key: the
+    /// error points at the first part that is wrong (an array's item).
+    fn typed(&self, e: &Entry, ctx: &str) -> Result<(), PolicyError> {
+        let Some(p) = params::param(&e.key) else {
+            return Ok(());
+        };
+        if let Some(at) = p.kind.mismatch(&e.node) {
+            return Err(self.err(
+                at,
+                format!(
+                    "`{ctx}{}` must be {}, not {}",
+                    e.key,
+                    p.kind.expected(),
+                    what(&self.text[e.node.span.clone()], at - e.node.span.start)
+                ),
+            ));
+        }
+        if p.kind == params::Kind::Globs {
+            self.globs(e, ctx)?;
+        }
+        Ok(())
+    }
+
     fn unknown(&self, e: &Entry, ctx: &str, allowed: &[&str]) -> PolicyError {
-        let hint = suggest(&e.key, allowed)
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default();
+        let hint = did_you_mean(&e.key, allowed);
         self.err(
             e.key_span.start,
             format!(
@@ -142,12 +166,39 @@ impl Reader<'_> {
     }
 }
 
+/// The wrong value as written, shortened, for an error message.
+fn what(value_text: &str, from: usize) -> String {
+    let rest = value_text.get(from..).unwrap_or(value_text);
+    let first: String = rest
+        .split([',', ']', '\n'])
+        .next()
+        .unwrap_or(rest)
+        .trim()
+        .chars()
+        .take(40)
+        .collect();
+    format!("`{first}`")
+}
+
+/// ` (did you mean `x`?)` for the closest allowed key, or nothing.
+pub(super) fn did_you_mean(key: &str, allowed: &[&str]) -> String {
+    suggest(key, allowed)
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default()
+}
+
+/// The allowed key closest to `key`: a few edits away (more for longer
+/// keys), or one that starts with it or it starts with (`github_repo`).
 fn suggest<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
+    let lower = key.to_ascii_lowercase();
+    let room = (key.chars().count() / 4).max(2);
     allowed
         .iter()
         .copied()
-        .map(|a| (strsim(key, a), a))
-        .filter(|(d, _)| *d <= 2)
+        .map(|a| (strsim(&lower, a), a))
+        .filter(|(d, a)| {
+            *d <= room || (lower.len() >= 4 && (a.starts_with(&lower) || lower.starts_with(a)))
+        })
         .min_by_key(|(d, _)| *d)
         .map(|(_, a)| a)
 }
@@ -173,8 +224,9 @@ pub(super) const TOP_KEYS: &[&str] = &[
     "extends", "vars", "checks", "check", "facts", "waiver", "lanes",
 ];
 pub(super) const TUNING_KEYS: &[&str] = &["severity", "files", "lanes", "enabled"];
-pub(super) const CUSTOM_KEYS: &[&str] =
-    &["id", "uses", "title", "why", "severity", "lanes", "enabled"];
+pub(super) const CUSTOM_KEYS: &[&str] = &[
+    "id", "uses", "title", "why", "severity", "lanes", "enabled", "optional",
+];
 /// `file` plus exactly one source.
 pub(super) const FACT_KEYS: &[&str] = &["file", "toml", "json", "yaml", "regex"];
 
@@ -225,18 +277,14 @@ pub(super) fn parse(text: &str, path: &str, depth: usize) -> Result<Policy, Poli
                 }
             }
             "vars" => {
+                // Only variables a check reads: a misspelt one would
+                // silently turn its check's BLOCK into a PASS.
+                let known: Vec<&str> = params::VARS.iter().map(|v| v.key).collect();
                 for v in r.table(e, "")? {
-                    let value = match &v.node.value {
-                        Value::Str(s) => s.clone(),
-                        Value::Scalar(s) => s.clone(),
-                        Value::Bool(b) => b.to_string(),
-                        _ => {
-                            return Err(r.err(
-                                v.node.span.start,
-                                format!("`vars.{}` must be a string", v.key),
-                            ));
-                        }
-                    };
+                    if params::var(&v.key).is_none() {
+                        return Err(r.unknown(v, "vars.", &known));
+                    }
+                    let value = r.string(v, "vars.")?;
                     own.vars.insert(v.key.clone(), value);
                 }
             }
@@ -244,9 +292,7 @@ pub(super) fn parse(text: &str, path: &str, depth: usize) -> Result<Policy, Poli
                 for c in r.table(e, "")? {
                     let Some(b) = checks::builtin(&c.key) else {
                         let ids: Vec<&str> = checks::BUILTINS.iter().map(|b| b.meta.id).collect();
-                        let hint = suggest(&c.key, &ids)
-                            .map(|s| format!(" (did you mean `{s}`?)"))
-                            .unwrap_or_default();
+                        let hint = did_you_mean(&c.key, &ids);
                         return Err(r.err(
                             c.key_span.start,
                             format!(
@@ -271,6 +317,7 @@ pub(super) fn parse(text: &str, path: &str, depth: usize) -> Result<Policy, Poli
                                 })?)
                             }
                             other if b.meta.params.contains(&other) => {
+                                r.typed(k, &ctx)?;
                                 t.params.insert(other.to_string(), to_toml(&k.node));
                             }
                             _ => {
@@ -415,6 +462,7 @@ fn custom_check(r: &Reader<'_>, item: &Node, own: &Policy) -> Result<CustomCheck
         severity: Severity::Block,
         lanes: default_lanes,
         enabled: true,
+        optional: false,
         files: None,
         location,
         params: toml::Table::new(),
@@ -435,10 +483,16 @@ fn custom_check(r: &Reader<'_>, item: &Node, own: &Policy) -> Result<CustomCheck
                     )
                 })?
             }
+            "optional" => {
+                c.optional = e.node.as_bool().ok_or_else(|| {
+                    r.err(
+                        e.node.span.start,
+                        format!("`{ctx}optional` must be true or false"),
+                    )
+                })?
+            }
             key if ev.params.contains(&key) => {
-                if key == "files" || key == "paths" {
-                    r.globs(e, &ctx)?;
-                }
+                r.typed(e, &ctx)?;
                 c.param_lines
                     .insert(key.to_string(), r.loc(e.key_span.start).line);
                 c.params.insert(key.to_string(), to_toml(&e.node));

@@ -3,6 +3,7 @@
 //! file, line and key that caused it.
 
 mod load;
+pub mod params;
 pub mod schema;
 pub mod waiver;
 
@@ -100,6 +101,8 @@ pub struct CustomCheck {
     pub severity: Severity,
     pub lanes: Vec<String>,
     pub enabled: bool,
+    /// `optional = true`: globs that match nothing are a SKIP, not a BLOCK.
+    pub optional: bool,
     pub files: Option<Vec<String>>,
     /// Where it is declared in the policy.
     pub location: Location,
@@ -180,17 +183,29 @@ pub fn resolve(root: &Path, explicit: Option<&Path>) -> Result<Policy, PolicyErr
         None => match find_policy_file(root) {
             Some((abs, shown)) => {
                 // The tree's own policy is as untrusted as the tree: never
-                // follow it out of the root (SPEC §5).
+                // follow it out of the root (SPEC §5), and never fall back to
+                // the built-in default when it is there but unusable.
+                let refuse = |message: String| PolicyError {
+                    location: crate::finding::Location::file(&shown),
+                    message,
+                };
+                let is_link =
+                    std::fs::symlink_metadata(&abs).is_ok_and(|m| m.file_type().is_symlink());
+                if is_link && !abs.exists() {
+                    return Err(refuse(
+                        "the policy is a symlink to a file that does not exist; fix or remove \
+                         the link (shipgate does not fall back to the built-in policy)"
+                            .into(),
+                    ));
+                }
                 let inside = match (std::fs::canonicalize(root), std::fs::canonicalize(&abs)) {
                     (Ok(r), Ok(p)) => p.starts_with(r),
                     _ => false,
                 };
                 if !inside {
-                    return Err(PolicyError {
-                        location: crate::finding::Location::file(&shown),
-                        message: "the policy is a symlink that leaves the root; it is not read"
-                            .into(),
-                    });
+                    return Err(refuse(
+                        "the policy is a symlink that leaves the root; it is not read".into(),
+                    ));
                 }
                 load(&abs, &shown)
             }

@@ -1,13 +1,14 @@
 //! `shipgate schema`: the JSON Schema (draft-04, what taplo / Even Better
 //! TOML support) of `shipgate.toml`, for editor completion and validation. It is generated from
 //! the lists the loader itself validates against — its key lists, the check
-//! registry's parameters, the evaluators' parameters, the presets and the
-//! built-in lanes — so the schema and the loader cannot drift apart. The
+//! registry's parameters, the evaluators' parameters, the typed parameter
+//! and variable table (params.rs), the presets and the built-in lanes — so
+//! the schema and the loader cannot drift apart. The
 //! tests below hold the loader to every key the schema names, and back.
 
 use super::load::{CUSTOM_KEYS, FACT_KEYS, TOP_KEYS, TUNING_KEYS};
 use super::waiver::WAIVER_KEYS;
-use super::{BUILTIN_LANES, PRESETS};
+use super::{BUILTIN_LANES, PRESETS, params};
 use crate::checks::BUILTINS;
 use crate::evaluators::EVALUATORS;
 use serde_json::{Map, Value, json};
@@ -70,6 +71,11 @@ fn common_key(key: &str) -> Value {
             "description": "Why the check exists; shown in reports and SARIF rule help.",
             "type": "string",
         }),
+        "optional" => json!({
+            "description": "Globs in `files`/`paths` that match nothing are a SKIP instead of a \
+                            BLOCK (\"names files that do not exist\"). Default: false.",
+            "type": "boolean",
+        }),
         other => json!({"description": format!("`{other}`")}),
     }
 }
@@ -96,10 +102,7 @@ fn tuning(meta: &crate::checks::Meta) -> Value {
         props.insert(k.to_string(), common_key(k));
     }
     for p in meta.params {
-        props.insert(
-            p.to_string(),
-            json!({"description": format!("A parameter of `{}`.", meta.id)}),
-        );
+        props.insert(p.to_string(), params::schema(p));
     }
     json!({
         "description": format!("{} (default severity: {}).", meta.title, meta.severity.as_str()),
@@ -119,10 +122,9 @@ fn custom_check() -> Value {
     // has no if/then); the schema offers the union.
     for ev in EVALUATORS {
         for p in ev.params {
-            props.entry(p.to_string()).or_insert_with(|| match *p {
-                "files" | "paths" => common_key(p),
-                _ => json!({"description": format!("A parameter of `{}`.", ev.name)}),
-            });
+            props
+                .entry(p.to_string())
+                .or_insert_with(|| params::schema(p));
         }
     }
     let item = json!({
@@ -223,11 +225,22 @@ pub fn to_value() -> Value {
                     "enum": PRESETS.iter().map(|p| p.0).collect::<Vec<_>>(),
                 },
             }),
-            "vars" => json!({
-                "description": "Variables checks read, such as `publish_environment`.",
-                "type": "object",
-                "additionalProperties": {"type": ["string", "number", "boolean"]},
-            }),
+            "vars" => {
+                let props: Map<String, Value> = params::VARS
+                    .iter()
+                    .map(|v| {
+                        let mut s = v.kind.schema();
+                        s["description"] = json!(v.doc);
+                        (v.key.to_string(), s)
+                    })
+                    .collect();
+                json!({
+                    "description": "Variables checks read.",
+                    "type": "object",
+                    "properties": props,
+                    "additionalProperties": false,
+                })
+            }
             "checks" => {
                 let props: Map<String, Value> = BUILTINS
                     .iter()
@@ -328,6 +341,18 @@ mod tests {
                 !e.message.contains("unknown"),
                 "the loader rejects a key the schema offers:\n{toml}\n→ {e}"
             );
+            // The typed table and an evaluator's own parameter struct agree.
+            assert!(
+                ![
+                    "invalid type",
+                    "must be a string",
+                    "must be an array",
+                    "must be true or false"
+                ]
+                .iter()
+                .any(|t| e.message.contains(t)),
+                "the schema's type for a key is not the one the loader wants:\n{toml}\n→ {e}"
+            );
         }
     }
 
@@ -358,10 +383,21 @@ mod tests {
                     "severity" => "\"warn\"",
                     "files" => "[\"x.yml\"]",
                     "lanes" => "[\"preflight\"]",
-                    "enabled" => "true",
-                    _ => "\"x\"",
+                    "enabled" | "optional" => "true",
+                    other => typed_value(other),
                 };
                 accepted(&format!("[checks.{id}]\n{k} = {value}\n"));
+                if let Some(p) = params::param(&k) {
+                    let wrong = if p.kind == params::Kind::Bool {
+                        "[1]"
+                    } else {
+                        "true"
+                    };
+                    let e =
+                        parse(&format!("[checks.{id}]\n{k} = {wrong}\n"), "p", 0).expect_err(&k);
+                    assert!(e.message.contains("must be"), "{e}");
+                    assert_eq!(e.location.line, 2);
+                }
             }
             rejected(&format!("[checks.{id}]\nno_such_key = 1\n"));
         }
@@ -397,9 +433,8 @@ mod tests {
                     "id" | "uses" => continue,
                     "severity" => "\"warn\"",
                     "lanes" => "[\"preflight\"]",
-                    "enabled" => "true",
-                    "files" | "paths" => "[\"x\"]",
-                    _ => "\"x\"",
+                    "enabled" | "optional" => "true",
+                    other => typed_value(other),
                 };
                 accepted(&format!(
                     "[[check]]\nid = \"c\"\nuses = \"{}\"\n{k} = {value}\n",
@@ -411,6 +446,33 @@ mod tests {
                 ev.name
             ));
         }
+    }
+
+    /// A well-typed value for a parameter.
+    fn typed_value(key: &str) -> &'static str {
+        match params::param(key).map(|p| p.kind) {
+            Some(params::Kind::Strings | params::Kind::Globs) => "[\"x\"]",
+            Some(params::Kind::Bool) => "true",
+            _ => "\"x\"",
+        }
+    }
+
+    #[test]
+    fn vars_are_the_ones_checks_read() {
+        let s = to_value();
+        let vars = &s["properties"]["vars"];
+        assert_eq!(vars["additionalProperties"], false);
+        for k in keys(vars) {
+            accepted(&format!("[vars]\n{k} = \"x\"\n"));
+            let e = parse(&format!("[vars]\n{k} = 3\n"), "p", 0).expect_err(&k);
+            assert!(e.message.contains("must be a string"), "{e}");
+        }
+        let e = parse("[vars]\npublish_enviroment = \"release\"\n", "p", 0).unwrap_err();
+        assert_eq!(e.location.line, 2);
+        assert!(
+            e.message.contains("did you mean `publish_environment`"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -79,7 +79,8 @@ pub(super) fn parse(
                 return Err(err(
                     e.key_span.start,
                     format!(
-                        "unknown key `waiver.{other}`; expected one of: {}",
+                        "unknown key `waiver.{other}`{}; expected one of: {}",
+                        super::load::did_you_mean(other, WAIVER_KEYS),
                         WAIVER_KEYS.join(", ")
                     ),
                 ));

@@ -3,9 +3,11 @@
 //! file at most once for all checks.
 
 pub mod formats;
+pub mod fs_guard;
 pub mod markdown;
 pub mod spanned;
 pub mod text;
+pub mod yaml_text;
 
 use crate::finding::{Finding, Location};
 use crate::workflow::WorkflowFile;
@@ -459,7 +461,13 @@ impl Tree {
             if tf.text.len() > MAX_PARSE_BYTES {
                 return Err(FileError::at_file(rel, "too large to parse as a workflow"));
             }
-            WorkflowFile::parse_indexed(rel, tf.text.clone(), tf.lines.clone())
+            // Standard tags (`jobs: !!map`) mean the untagged value; blanking
+            // them keeps every offset and line where it was.
+            let text = match yaml_text::standard_tags_blanked(&tf.text) {
+                Some(t) => Arc::from(t),
+                None => tf.text.clone(),
+            };
+            WorkflowFile::parse_indexed(rel, text, tf.lines.clone())
                 .map(Arc::new)
                 .map_err(|we| FileError {
                     location: Location::new(rel, we.line, we.column),

@@ -16,9 +16,21 @@ const CHECKPOINT: usize = 4096;
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
+        // A line break is LF, CRLF or a lone CR, as YAML and CommonMark
+        // count them: a file with old Mac line ends is not one long line.
         let mut starts = vec![0];
-        // `match_indices` of one char searches with memchr.
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let b = text.as_bytes();
+        // `match_indices` of one char searches with memchr; CR is rare, so
+        // it is looked for only when the file has one.
+        if text.contains('\r') {
+            for (i, &c) in b.iter().enumerate() {
+                if c == b'\n' || (c == b'\r' && b.get(i + 1) != Some(&b'\n')) {
+                    starts.push(i + 1);
+                }
+            }
+        } else {
+            starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        }
         let mut checkpoints = vec![(0, 0)];
         let mut chars = 0;
         let mut last = 0;
@@ -93,11 +105,25 @@ impl LineIndex {
     }
 }
 
-/// The text of 1-based `line`, without its line ending.
+/// The text of 1-based `line`, without its line ending (LF, CRLF or CR).
 pub fn line_text(text: &str, line: usize) -> Option<&str> {
-    text.split('\n')
-        .nth(line.checked_sub(1)?)
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+    let want = line.checked_sub(1)?;
+    let b = text.as_bytes();
+    let (mut n, mut start, mut i) = (0, 0, 0);
+    while i < b.len() {
+        if b[i] == b'\n' || b[i] == b'\r' {
+            if n == want {
+                return text.get(start..i);
+            }
+            if b[i] == b'\r' && b.get(i + 1) == Some(&b'\n') {
+                i += 1;
+            }
+            n += 1;
+            start = i + 1;
+        }
+        i += 1;
+    }
+    (n == want).then(|| &text[start..])
 }
 
 /// The deepest bracket nesting of `[`/`{` outside TOML strings and
@@ -472,6 +498,23 @@ impl YamlScan<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lone_cr_crlf_and_lf_each_end_one_line() {
+        for text in ["a\nb\nc", "a\r\nb\r\nc", "a\rb\rc", "a\r\nb\rc", "a\rb\nc"] {
+            let idx = LineIndex::new(text);
+            assert_eq!(idx.line_count(), 3, "{text:?}");
+            let c = text.rfind('c').unwrap();
+            assert_eq!(idx.position(text, c), (3, 1), "{text:?}");
+            for (n, want) in [(1, "a"), (2, "b"), (3, "c")] {
+                assert_eq!(idx.line(text, n), Some(want), "{text:?}");
+                assert_eq!(line_text(text, n), Some(want), "{text:?}");
+            }
+        }
+        assert_eq!(line_text("", 1), Some(""));
+        assert_eq!(line_text("a\n", 2), Some(""));
+        assert_eq!(line_text("a\n", 3), None);
+    }
 
     #[test]
     fn positions_are_one_based() {

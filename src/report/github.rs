@@ -4,60 +4,75 @@
 //! report follows in a collapsed group for the log. The Markdown summary for
 //! `$GITHUB_STEP_SUMMARY` is written by the command, not here.
 
-use super::{Report, human};
+use super::{Report, escape, human};
 use crate::finding::Severity;
 use std::io::Write;
 
 pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     for c in &report.checks {
-        for f in c.findings.iter().filter(|f| f.suppressed.is_none()) {
+        // A file error repeated by every check that needed the file is
+        // annotated once, under the check that reports it in full.
+        for f in c
+            .findings
+            .iter()
+            .filter(|f| f.suppressed.is_none() && f.reported_under.is_none())
+        {
             let command = match f.severity {
                 Severity::Block => "error",
                 Severity::Warn => "warning",
             };
             let loc = &f.location;
-            let mut message = f.message.clone();
+            // Tree text is made visible and neutralised piece by piece; the
+            // line break before `help:` is ours, escaped as the toolkit does.
+            let mut message = escape::github_data(&f.message);
             if !f.help.is_empty() {
-                message.push_str(&format!("\nhelp: {}", f.help));
+                message.push_str("%0Ahelp: ");
+                message.push_str(&escape::github_data(&f.help));
             }
             writeln!(
                 out,
-                "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-                escape_property(&loc.path),
+                "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{message}",
+                escape::github_property(&loc.path),
                 loc.line,
                 loc.column,
                 loc.end_line.max(loc.line),
                 loc.end_column,
-                escape_property(&format!("shipgate {}: {}", c.id, c.title)),
-                escape_data(&message),
+                escape::github_property(&format!("shipgate {}: {}", c.id, c.title)),
             )?;
         }
     }
+    // The plain report is log text, not commands: inside the group, command
+    // processing is stopped with a token no tree can know in advance, and
+    // every line is neutralised as well in case a runner ignores the stop.
+    let token = stop_token();
     writeln!(out, "::group::shipgate report")?;
+    writeln!(out, "::stop-commands::{token}")?;
     let mut plain = Vec::new();
     human::render(report, false, &mut plain)?;
-    // A report line can never start a workflow command: every human line
-    // starts with a verdict label or indentation, but make sure.
     for line in String::from_utf8_lossy(&plain).lines() {
-        if line.starts_with("::") {
-            writeln!(out, " {line}")?;
-        } else {
-            writeln!(out, "{line}")?;
-        }
+        writeln!(out, "{}", escape::github_line(line))?;
     }
+    writeln!(out, "::{token}::")?;
     writeln!(out, "::endgroup::")
 }
 
-/// Escapes a command's message, as the Actions toolkit does.
-pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// Escapes a command property value: the data escapes plus `:` and `,`.
-pub fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+/// A token for `::stop-commands::`, different in every run: 128 bits from
+/// the standard library's randomly keyed hasher, mixed with the time and
+/// the process id.
+fn stop_token() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    let half = |salt: u64| {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u64(salt);
+        h.write_u128(nanos);
+        h.write_u32(std::process::id());
+        h.finish()
+    };
+    format!("shipgate-{:016x}{:016x}", half(1), half(2))
 }
 
 #[cfg(test)]
@@ -65,10 +80,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escapes_like_the_toolkit() {
-        assert_eq!(escape_data("50% a\r\nb:c,d"), "50%25 a%0D%0Ab:c,d");
-        assert_eq!(escape_property("a:b,c%d\ne"), "a%3Ab%2Cc%25d%0Ae");
-        // `%` first, so an escape is never escaped twice.
-        assert_eq!(escape_data("%0A"), "%250A");
+    fn stop_tokens_differ() {
+        let a = stop_token();
+        assert_ne!(a, stop_token());
+        assert_eq!(a.len(), "shipgate-".len() + 32);
     }
 }

@@ -1,7 +1,7 @@
 //! `--format human`: grouped by check, each finding as `path:line:col` with
 //! its source line, message and fix hint. Colour only when asked.
 
-use super::Report;
+use super::{Report, escape};
 use crate::finding::{Severity, Verdict};
 use std::io::Write;
 
@@ -26,25 +26,12 @@ impl Paint {
     }
 }
 
-/// Text from the tree (file names, source lines) may hold escape sequences
-/// or line breaks that would rewrite the reader's terminal or forge report
-/// lines; each control character but tab is shown as U+FFFD (one character,
-/// so carets stay aligned).
+/// Text from the tree (file names, source lines, messages that quote them)
+/// may hold escape sequences, bidi overrides or line breaks that would
+/// rewrite the reader's terminal or forge report lines; they are shown
+/// escaped.
 fn clean(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.chars().any(|c| c.is_control() && c != '\t') {
-        s.chars()
-            .map(|c| {
-                if c.is_control() && c != '\t' {
-                    '\u{fffd}'
-                } else {
-                    c
-                }
-            })
-            .collect::<String>()
-            .into()
-    } else {
-        s.into()
-    }
+    escape::visible(s)
 }
 
 pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
@@ -55,10 +42,10 @@ pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Res
             "{} {}  {}",
             p.verdict(c.verdict),
             p.wrap("1", &c.id),
-            c.title
+            clean(&c.title)
         )?;
         if let Some(why) = &c.skip_reason {
-            write!(out, " {}", p.wrap("2", &format!("({why})")))?;
+            write!(out, " {}", p.wrap("2", &format!("({})", clean(why))))?;
         }
         writeln!(out)?;
         for f in &c.findings {
@@ -76,25 +63,40 @@ pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Res
                 tag,
                 clean(&f.message)
             )?;
-            if let Some(src) = f.snippet.as_deref().map(clean) {
-                let src = src.as_ref();
+            if let Some(raw) = f.snippet.as_deref() {
+                let raw = raw.trim_end();
                 let n = f.location.line.to_string();
-                writeln!(out, "  {} | {}", p.wrap("2", &n), src.trim_end())?;
+                writeln!(out, "  {} | {}", p.wrap("2", &n), clean(raw))?;
                 let pad = " ".repeat(n.len());
+                // Columns count characters of the source; an escaped
+                // character is wider once shown, so the caret follows it.
                 let col = f.location.column.saturating_sub(1);
-                let width = if f.location.end_line == f.location.line {
+                let chars = if f.location.end_line == f.location.line {
                     f.location
                         .end_column
                         .saturating_sub(f.location.column)
                         .max(1)
                 } else {
-                    src.chars().count().saturating_sub(col).max(1)
+                    raw.chars().count().saturating_sub(col).max(1)
                 };
-                let indent: String = src
+                let indent: String = raw
                     .chars()
                     .take(col)
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .map(|c| {
+                        if c == '\t' {
+                            "\t".to_string()
+                        } else {
+                            " ".repeat(escape::visible_width(c))
+                        }
+                    })
                     .collect();
+                let width: usize = raw
+                    .chars()
+                    .skip(col)
+                    .take(chars)
+                    .map(escape::visible_width)
+                    .sum::<usize>()
+                    .max(chars);
                 writeln!(
                     out,
                     "  {pad} | {indent}{}",
@@ -124,7 +126,7 @@ pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Res
         out,
         "shipgate {} [{}]: {} — {}",
         env!("CARGO_PKG_VERSION"),
-        report.lane,
+        clean(&report.lane),
         p.verdict(report.verdict).trim_end(),
         tail
     )

@@ -26,6 +26,9 @@ pub fn to_value(report: &Report) -> Value {
                     if let Some(s) = &f.suppressed {
                         v["suppressed"] = json!({"by": s.by, "reason": s.reason});
                     }
+                    if let Some(id) = &f.reported_under {
+                        v["reported_under"] = json!(id);
+                    }
                     v
                 })
                 .collect();

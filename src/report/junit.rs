@@ -4,6 +4,7 @@
 //! is `<skipped/>`.
 
 use super::Report;
+use super::escape::{visible, xml, xml_attr};
 use crate::finding::{Finding, Verdict};
 use std::fmt::Write as _;
 use std::io::Write;
@@ -29,7 +30,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let _ = writeln!(
         x,
         "  <testsuite name=\"shipgate ({lane})\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\" time=\"0\">",
-        lane = attr(&report.lane)
+        lane = xml_attr(&report.lane)
     );
     let _ = writeln!(x, "    <properties>");
     let _ = writeln!(
@@ -40,7 +41,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let _ = writeln!(
         x,
         "      <property name=\"lane\" value=\"{}\"/>",
-        attr(&report.lane)
+        xml_attr(&report.lane)
     );
     let _ = writeln!(
         x,
@@ -52,8 +53,8 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         let _ = write!(
             x,
             "    <testcase name=\"{}\" classname=\"shipgate.{}\" time=\"0\"",
-            attr(&c.id),
-            attr(&c.id)
+            xml_attr(&c.id),
+            xml_attr(&c.id)
         );
         let text: String = c.findings.iter().map(finding_line).collect();
         match c.verdict {
@@ -69,23 +70,23 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 let _ = writeln!(
                     x,
                     "      <failure type=\"block\" message=\"{}\">{}</failure>",
-                    attr(&format!(
+                    xml_attr(&format!(
                         "{}: {counted} blocking finding{}",
                         c.title,
                         if counted == 1 { "" } else { "s" }
                     )),
-                    escape(&text)
+                    xml(&text)
                 );
             }
             Verdict::Skip => {
                 let _ = writeln!(
                     x,
                     "      <skipped message=\"{}\"/>",
-                    attr(c.skip_reason.as_deref().unwrap_or("nothing to check"))
+                    xml_attr(c.skip_reason.as_deref().unwrap_or("nothing to check"))
                 );
             }
             Verdict::Warn | Verdict::Pass => {
-                let _ = writeln!(x, "      <system-out>{}</system-out>", escape(&text));
+                let _ = writeln!(x, "      <system-out>{}</system-out>", xml(&text));
             }
         }
         let _ = writeln!(x, "    </testcase>");
@@ -100,58 +101,21 @@ fn finding_line(f: &Finding) -> String {
         Some(s) => format!("suppressed ({})", s.by),
         None => f.severity.as_str().to_string(),
     };
+    // Tree text is made visible before the renderer adds its own line breaks.
     let mut s = format!(
         "{}:{}:{}: {tag}: {}\n",
-        loc.path, loc.line, loc.column, f.message
+        visible(&loc.path),
+        loc.line,
+        loc.column,
+        visible(&f.message)
     );
     if let Some(sup) = &f.suppressed
         && !sup.reason.is_empty()
     {
-        s.push_str(&format!("    reason: {}\n", sup.reason));
+        s.push_str(&format!("    reason: {}\n", visible(&sup.reason)));
     }
     if !f.help.is_empty() {
-        s.push_str(&format!("    help: {}\n", f.help));
+        s.push_str(&format!("    help: {}\n", visible(&f.help)));
     }
     s
-}
-
-/// Escapes an attribute value: [`escape`], and line breaks and tabs as
-/// character references so parsers do not fold them into spaces.
-pub fn attr(s: &str) -> String {
-    escape(s)
-        .replace('\n', "&#10;")
-        .replace('\r', "&#13;")
-        .replace('\t', "&#9;")
-}
-
-/// Escapes text for XML content and attribute values. Characters XML 1.0
-/// cannot carry at all (most C0 controls) become U+FFFD.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(ch),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_markup_and_drops_illegal_controls() {
-        assert_eq!(
-            escape("a<b>&\"c'\u{1b}[0m\n"),
-            "a&lt;b&gt;&amp;&quot;c&apos;\u{FFFD}[0m\n"
-        );
-    }
 }

@@ -2,7 +2,7 @@
 //! findings with links to their lines, fit for a PR comment or the job
 //! summary (`$GITHUB_STEP_SUMMARY`).
 
-use super::{LinkBase, Report};
+use super::{LinkBase, Report, escape};
 use crate::finding::{Severity, Verdict};
 use std::fmt::Write as _;
 use std::io::Write;
@@ -39,8 +39,8 @@ pub fn render(report: &Report, links: &LinkBase, out: &mut dyn Write) -> std::io
     }
     let _ = writeln!(
         md,
-        "Lane `{}` · {tail} · shipgate {}\n",
-        text(&report.lane),
+        "Lane {} · {tail} · shipgate {}\n",
+        escape::md_code(&report.lane),
         env!("CARGO_PKG_VERSION")
     );
     md.push_str("| Check | Verdict | Findings |\n|---|---|---|\n");
@@ -53,8 +53,8 @@ pub fn render(report: &Report, links: &LinkBase, out: &mut dyn Write) -> std::io
         }
         let _ = writeln!(
             md,
-            "| `{}` {} | {} | {n} |",
-            c.id,
+            "| {} {} | {} | {n} |",
+            escape::md_code(&c.id),
             text(&c.title),
             badge(c.verdict)
         );
@@ -71,8 +71,8 @@ pub fn render(report: &Report, links: &LinkBase, out: &mut dyn Write) -> std::io
     for c in with_findings {
         let _ = writeln!(
             md,
-            "\n#### `{}` — {} ({})\n",
-            c.id,
+            "\n#### {} — {} ({})\n",
+            escape::md_code(&c.id),
             text(&c.title),
             c.verdict.as_str()
         );
@@ -91,9 +91,8 @@ pub fn render(report: &Report, links: &LinkBase, out: &mut dyn Write) -> std::io
             };
             let _ = writeln!(
                 md,
-                "- {tag} [`{}:{}`]({}): {}",
-                code(&loc.path),
-                loc.line,
+                "- {tag} [{}]({}): {}",
+                escape::md_code(&format!("{}:{}", loc.path, loc.line)),
                 links.link(&loc.path, loc.line),
                 text(&f.message)
             );
@@ -116,48 +115,9 @@ pub fn render(report: &Report, links: &LinkBase, out: &mut dyn Write) -> std::io
     out.write_all(md.as_bytes())
 }
 
-/// Plain text made safe for Markdown: no HTML, emphasis, links or tables
-/// can be smuggled in through a message, and it stays on one line. Paired
-/// backticks stay code spans (messages quote code that way); an unpaired one
-/// is escaped.
-pub fn text(s: &str) -> String {
-    let s = s.replace(['\r', '\n'], " ");
-    let parts: Vec<&str> = s.split('`').collect();
-    if parts.len().is_multiple_of(2) {
-        return escape(&s, true);
-    }
-    let mut out = String::with_capacity(s.len());
-    for (i, part) in parts.iter().enumerate() {
-        if i % 2 == 1 {
-            out.push('`');
-            out.push_str(part);
-            out.push('`');
-        } else {
-            out.push_str(&escape(part, false));
-        }
-    }
-    out
-}
-
-fn escape(s: &str, backticks: bool) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        if matches!(
-            ch,
-            '\\' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&'
-        ) || (backticks && ch == '`')
-        {
-            out.push('\\');
-        }
-        out.push(ch);
-    }
-    out
-}
-
-/// Text inside a backtick code span: backticks cannot be escaped there, so
-/// they are replaced; pipes would still split a table row.
-fn code(s: &str) -> String {
-    s.replace('`', "'").replace(['\r', '\n'], " ")
+/// Tree text as Markdown (see [`escape::md_text`]).
+fn text(s: &str) -> String {
+    escape::md_text(s)
 }
 
 #[cfg(test)]
@@ -187,13 +147,5 @@ mod tests {
         assert_eq!(md.matches("(big.md#L").count(), PER_CHECK);
         assert!(md.contains("- … and 70 more"), "{md}");
         assert!(md.contains("| `docs-links` Links resolve | ❌ block | 120 |"));
-    }
-
-    #[test]
-    fn text_neutralises_markup() {
-        assert_eq!(text("a|b <img> *x*\nc"), "a\\|b \\<img\\> \\*x\\* c");
-        assert_eq!(text("pin to @<sha>"), "pin to @\\<sha\\>");
-        assert_eq!(text("a `b_<c>` d_e"), "a `b_<c>` d\\_e");
-        assert_eq!(text("odd ` tick"), "odd \\` tick");
     }
 }

@@ -1,5 +1,6 @@
 //! One report model; one renderer per format. Renderers never decide verdicts.
 
+pub mod escape;
 mod github;
 mod human;
 mod json;

@@ -22,7 +22,8 @@ pub fn to_value(report: &Report) -> Value {
     let mut results = Vec::new();
     for (index, check) in report.checks.iter().enumerate() {
         let mut seen: HashMap<u64, usize> = HashMap::new();
-        for f in &check.findings {
+        // A file error is one result, under the check that reports it in full.
+        for f in check.findings.iter().filter(|f| f.reported_under.is_none()) {
             let base = fingerprint(&check.id, f);
             let n = seen.entry(base).or_insert(0);
             *n += 1;

@@ -1,0 +1,196 @@
+//! The few files shipgate writes or reads outside the tree walk, opened so
+//! that a planted symlink, FIFO or device cannot redirect them (SPEC §5):
+//! - writing (`init`'s shipgate.toml, `check --output`) never follows a
+//!   symlink at the final component: the open itself refuses (`O_NOFOLLOW`,
+//!   or `O_EXCL` for a new file), so there is no window between a check and
+//!   the write;
+//! - reading a policy accepts only a regular file, opened without blocking
+//!   (a FIFO would wait for a writer forever) and read up to a cap.
+
+use std::fs::{File, OpenOptions};
+use std::io::Read;
+use std::path::Path;
+
+/// Why a file was not opened, worded for the user.
+#[derive(Debug)]
+pub struct Refused(pub String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// How to create the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Create {
+    /// Only a new file: anything already there (a dangling symlink too) is refused.
+    New,
+    /// A new file, or truncate an existing one that is not a symlink.
+    Replace,
+}
+
+pub fn symlink_refusal(path: &Path) -> Option<Refused> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    meta.file_type().is_symlink().then(|| {
+        Refused(format!(
+            "{} is a symlink; shipgate never writes through a symlink, since a tree \
+             could point it anywhere. Remove the link or write to another path",
+            path.display()
+        ))
+    })
+}
+
+/// Opens `path` for writing without following a symlink at its last component.
+pub fn create(path: &Path, how: Create) -> Result<File, Refused> {
+    let mut opts = OpenOptions::new();
+    opts.write(true);
+    match how {
+        Create::New => {
+            // O_CREAT|O_EXCL fails on any existing entry, a dangling symlink included.
+            opts.create_new(true);
+        }
+        Create::Replace => {
+            opts.create(true).truncate(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                opts.custom_flags(libc::O_NOFOLLOW);
+            }
+            #[cfg(not(unix))]
+            if let Some(r) = symlink_refusal(path) {
+                return Err(r);
+            }
+        }
+    }
+    opts.open(path).map_err(|e| {
+        if let Some(r) = symlink_refusal(path) {
+            return r;
+        }
+        match (how, e.kind()) {
+            (Create::New, std::io::ErrorKind::AlreadyExists) => {
+                Refused(format!("{} already exists", path.display()))
+            }
+            _ => Refused(format!("cannot write {}: {e}", path.display())),
+        }
+    })
+}
+
+/// Reads a regular file of at most `cap` bytes. A directory, FIFO, socket or
+/// device is refused by what it is, before anything is read from it.
+pub fn read_regular(path: &Path, cap: u64) -> Result<Vec<u8>, Refused> {
+    let mut opts = OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Opening a FIFO for reading waits for a writer unless non-blocking.
+        opts.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = opts
+        .open(path)
+        .map_err(|e| Refused(format!("cannot read {}: {e}", path.display())))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| Refused(format!("cannot read {}: {e}", path.display())))?;
+    if !meta.is_file() {
+        return Err(Refused(format!(
+            "{} is {}, not a regular file",
+            path.display(),
+            kind(&meta)
+        )));
+    }
+    if meta.len() > cap {
+        return Err(Refused(format!(
+            "{} is larger than {cap} bytes",
+            path.display()
+        )));
+    }
+    let mut bytes = Vec::new();
+    // The size can change between the stat and the read: the cap holds anyway.
+    file.take(cap + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Refused(format!("cannot read {}: {e}", path.display())))?;
+    if bytes.len() as u64 > cap {
+        return Err(Refused(format!(
+            "{} is larger than {cap} bytes",
+            path.display()
+        )));
+    }
+    Ok(bytes)
+}
+
+/// What a non-regular file is, in words.
+pub fn kind(meta: &std::fs::Metadata) -> &'static str {
+    let t = meta.file_type();
+    if t.is_dir() {
+        return "a directory";
+    }
+    if t.is_symlink() {
+        return "a symlink";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+    }
+    "not a regular file"
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn never_writes_through_a_symlink() {
+        let d = tempfile::tempdir().unwrap();
+        let target = d.path().join("target");
+        std::fs::write(&target, "keep").unwrap();
+        let link = d.path().join("link");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        for how in [Create::New, Create::Replace] {
+            let e = create(&link, how).unwrap_err();
+            assert!(e.0.contains("is a symlink"), "{e}");
+        }
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep");
+        let dangling = d.path().join("dangling");
+        std::os::unix::fs::symlink(d.path().join("nowhere"), &dangling).unwrap();
+        for how in [Create::New, Create::Replace] {
+            assert!(create(&dangling, how).is_err());
+        }
+        assert!(!d.path().join("nowhere").exists());
+        let plain = d.path().join("plain");
+        create(&plain, Create::New).unwrap();
+        assert!(create(&plain, Create::New).is_err());
+        create(&plain, Create::Replace).unwrap();
+    }
+
+    #[test]
+    fn reads_only_regular_files_up_to_a_cap() {
+        let d = tempfile::tempdir().unwrap();
+        let f = d.path().join("f");
+        std::fs::write(&f, "12345").unwrap();
+        assert_eq!(read_regular(&f, 5).unwrap(), b"12345");
+        assert!(read_regular(&f, 4).unwrap_err().0.contains("larger"));
+        assert!(
+            read_regular(d.path(), 10)
+                .unwrap_err()
+                .0
+                .contains("a directory")
+        );
+        assert!(
+            read_regular(Path::new("/dev/zero"), 10)
+                .unwrap_err()
+                .0
+                .contains("a device")
+        );
+    }
+}

@@ -1,0 +1,179 @@
+//! Lexical facts about YAML text that the typed parse does not give, kept
+//! byte-exact so every offset still points into the file as written:
+//! - standard tags (`!!map`, `!!seq`, `!!int`, …) mean the untagged value,
+//!   so they are blanked before the typed parse, which would otherwise
+//!   refuse `jobs: !!map` and leave the file unjudged;
+//! - which lines starting with `#` are the content of a block scalar
+//!   (`run: |`, `env: >-`) rather than comments.
+
+use std::ops::Range;
+
+/// Standard tags of the core schema whose value the typed models read the
+/// same untagged (`!!str` the YAML parser already resolves).
+const STANDARD: &[&str] = &["map", "seq", "int", "bool", "float", "null"];
+
+/// `text` with each standard tag in tag position (after indentation, `: `,
+/// `- `, `? `, `[`, `{` or `,`, and followed by a space, a line end or a
+/// flow bracket) replaced by spaces of the same length; `None` when there
+/// is none. Both `!!map` and `!<tag:yaml.org,2002:map>` are recognised.
+pub fn standard_tags_blanked(text: &str) -> Option<String> {
+    if !text.contains("!!") && !text.contains("!<tag:yaml.org,2002:") {
+        return None;
+    }
+    let b = text.as_bytes();
+    let mut out: Option<Vec<u8>> = None;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'!' || !in_tag_position(b, i) {
+            i += 1;
+            continue;
+        }
+        let len = STANDARD.iter().find_map(|name| {
+            let short = format!("!!{name}");
+            let long = format!("!<tag:yaml.org,2002:{name}>");
+            [short, long]
+                .into_iter()
+                .find(|t| b[i..].starts_with(t.as_bytes()))
+                .map(|t| t.len())
+        });
+        match len {
+            Some(n) if b.get(i + n).is_none_or(|c| b" \t\r\n[{".contains(c)) => {
+                let o = out.get_or_insert_with(|| b.to_vec());
+                o[i..i + n].fill(b' ');
+                i += n;
+            }
+            _ => i += 1,
+        }
+    }
+    // Only ASCII was replaced by ASCII: still UTF-8.
+    out.map(|o| String::from_utf8(o).unwrap_or_else(|_| text.to_string()))
+}
+
+fn in_tag_position(b: &[u8], i: usize) -> bool {
+    let mut j = i;
+    while j > 0 && matches!(b[j - 1], b' ' | b'\t') {
+        j -= 1;
+    }
+    if j == 0 || matches!(b[j - 1], b'\n' | b'\r' | b'[' | b'{' | b',') {
+        return true;
+    }
+    // `key: !!map`, `- !!map`, `? !!map`: the indicator then whitespace.
+    j < i && matches!(b[j - 1], b':' | b'-' | b'?')
+}
+
+/// Byte ranges of the lines that start (after indentation) with `#` but lie
+/// inside a block scalar: content, not comments. Each range starts just
+/// after the `#` and ends at the line's end.
+pub fn hash_lines_in_block_scalars(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    // (indentation of the line that opened the scalar, content indentation once known)
+    let mut block: Option<(usize, Option<usize>)> = None;
+    let mut start = 0;
+    for line in text.split_inclusive(['\n', '\r']) {
+        let offset = start;
+        start += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        let indent = body.len() - body.trim_start_matches(' ').len();
+        let rest = &body[indent..];
+        if let Some((parent, content)) = block {
+            if rest.trim().is_empty() {
+                continue;
+            }
+            let inside = match content {
+                Some(ci) => indent >= ci,
+                None => indent > parent,
+            };
+            if inside {
+                block = Some((parent, content.or(Some(indent))));
+                if let Some(after) = rest.strip_prefix('#') {
+                    let from = offset + indent + 1;
+                    out.push(from..from + after.len());
+                }
+                continue;
+            }
+            block = None;
+        }
+        if !rest.starts_with('#') && opens_block_scalar(rest) {
+            block = Some((indent, None));
+        }
+    }
+    out
+}
+
+/// Whether a line ends in a block scalar header (`key: |`, `- >-`, `|2+`),
+/// a trailing comment aside.
+fn opens_block_scalar(rest: &str) -> bool {
+    // Drop a trailing comment: ` #` starts one outside quotes; headers hold no quotes.
+    let code = match rest.find(" #") {
+        Some(i) => &rest[..i],
+        None => rest,
+    };
+    let code = code.trim_end();
+    let (before, header) = code.rsplit_once([' ', '\t']).unwrap_or(("", code));
+    let mut chars = header.chars();
+    if !matches!(chars.next(), Some('|' | '>')) {
+        return false;
+    }
+    let tail: String = chars.collect();
+    let valid_tail = tail.len() <= 2
+        && tail.chars().all(|c| matches!(c, '+' | '-' | '1'..='9'))
+        && tail.chars().filter(|c| matches!(c, '+' | '-')).count() <= 1;
+    let before = before.trim_end();
+    valid_tail && (before.is_empty() || before.ends_with(':') || before.ends_with('-'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn standard_tags_become_spaces_of_the_same_length() {
+        let t = "jobs: !!map\n  a: !!int 5\n  b: [!!bool true, !<tag:yaml.org,2002:seq> []]\n";
+        let out = standard_tags_blanked(t).unwrap();
+        assert_eq!(out.len(), t.len());
+        let mut want = t.to_string();
+        for tag in ["!!map", "!!int", "!!bool", "!<tag:yaml.org,2002:seq>"] {
+            want = want.replace(tag, &" ".repeat(tag.len()));
+        }
+        assert_eq!(out, want);
+        // Not in tag position, or not a standard tag: left alone.
+        assert_eq!(standard_tags_blanked("run: echo a!!map\n"), None);
+        assert_eq!(standard_tags_blanked("x: !!python/object x\n"), None);
+        assert_eq!(standard_tags_blanked("x: !!mapping\n"), None);
+        assert_eq!(standard_tags_blanked("x: !!str 5\n"), None);
+    }
+
+    #[test]
+    fn hash_lines_inside_block_scalars_are_content() {
+        let t = "\
+jobs:
+  # a real comment
+  p:
+    steps:
+      - run: |
+          # ${{ secrets.A }}
+          echo
+        env:
+          X: >-
+            #${{ secrets.B }}
+      # comment again
+      - run: echo # ${{ secrets.C }}
+";
+        let got: Vec<&str> = hash_lines_in_block_scalars(t)
+            .into_iter()
+            .map(|r| &t[r])
+            .collect();
+        assert_eq!(got, [" ${{ secrets.A }}", "${{ secrets.B }}"]);
+        // CR line ends too.
+        let cr = "a: |\r  # x\rb: 1\r# y\r";
+        let got: Vec<&str> = hash_lines_in_block_scalars(cr)
+            .into_iter()
+            .map(|r| &cr[r])
+            .collect();
+        assert_eq!(got, [" x"]);
+        assert!(opens_block_scalar("- run: |2-"));
+        assert!(opens_block_scalar("key: > # folded"));
+        assert!(!opens_block_scalar("key: a | b"));
+        assert!(!opens_block_scalar("run: echo >"));
+    }
+}
