@@ -250,3 +250,18 @@ fn a_next_version_section_marked_unreleased_in_its_body_is_not_the_newest_releas
         vec![("CHANGELOG.md".into(), 3, "block".into())]
     );
 }
+
+#[test]
+fn a_group_unique_per_run_on_a_tag_push_cancels_no_release() {
+    // CI that also ships on tags, grouped by `github.head_ref ||
+    // github.run_id`: on a tag push `head_ref` is empty, so every run has a
+    // group of its own and `cancel-in-progress: true` cancels nothing there.
+    // Pull requests share a group, but they release nothing.
+    let (code, r) = check_json(&rw("per-run-group-tags"), &["--only", "release-concurrency"]);
+    assert_eq!(code, 0, "{r}");
+    assert_eq!(
+        findings(&r, "release-concurrency"),
+        vec![(".github/workflows/ci.yml".into(), 9, "warn".into())]
+    );
+    assert!(messages(&r, "release-concurrency")[0].contains("differs on every run"));
+}

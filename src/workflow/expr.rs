@@ -83,6 +83,14 @@ impl Scenario {
         }
     }
 
+    /// Another run of the same event and ref: only the per-run values
+    /// (`github.run_id`, `github.sha`) differ.
+    pub fn another_run(&self) -> Scenario {
+        let mut again = self.clone();
+        again.run = format!("{}-again", self.run);
+        again
+    }
+
     /// The same run, able to read the workflow's job outputs.
     pub fn with_outputs(mut self, outputs: Arc<HashMap<String, String>>) -> Scenario {
         self.outputs = Some(outputs);
