@@ -257,11 +257,48 @@ fn a_group_unique_per_run_on_a_tag_push_cancels_no_release() {
     // github.run_id`: on a tag push `head_ref` is empty, so every run has a
     // group of its own and `cancel-in-progress: true` cancels nothing there.
     // Pull requests share a group, but they release nothing.
-    let (code, r) = check_json(&rw("per-run-group-tags"), &["--only", "release-concurrency"]);
+    let (code, r) = check_json(
+        &rw("per-run-group-tags"),
+        &["--only", "release-concurrency"],
+    );
     assert_eq!(code, 0, "{r}");
     assert_eq!(
         findings(&r, "release-concurrency"),
         vec![(".github/workflows/ci.yml".into(), 9, "warn".into())]
     );
     assert!(messages(&r, "release-concurrency")[0].contains("differs on every run"));
+}
+
+#[test]
+fn jobs_a_pull_request_run_cannot_reach_do_not_ship_on_it() {
+    // A release workflow that also runs on `pull_request` (a dry run): the
+    // shipping jobs are kept off it by `if:`s the evaluator must follow — a
+    // gate job that skips, read back as `needs.gate.result == 'success'`
+    // under `always()`, and a property of `fromJson(inputs.plan)`, where
+    // `inputs` is empty on a pull request. Guards only: a warning.
+    let (code, r) = check_json(&rw("pr-gated-jobs"), &["--only", "release-triggers"]);
+    assert_eq!(code, 0, "{r}");
+    assert_eq!(
+        findings(&r, "release-triggers"),
+        vec![(RELEASE.into(), 3, "warn".into())]
+    );
+    // A condition that a skipped gate satisfies lets the pull request ship.
+    let tmp = copy_fixture("realworld/pr-gated-jobs");
+    let wf = tmp.path().join(RELEASE);
+    let text = std::fs::read_to_string(&wf).unwrap();
+    std::fs::write(
+        &wf,
+        text.replace(
+            "needs.gate.result == 'success'",
+            "needs.gate.result != 'failure'",
+        ),
+    )
+    .unwrap();
+    let (code, r) = check_json(tmp.path(), &["--only", "release-triggers"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "release-triggers"),
+        vec![(RELEASE.into(), 3, "block".into())]
+    );
+    assert!(messages(&r, "release-triggers")[0].contains("`announce`"));
 }

@@ -57,7 +57,7 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     let releasing: Vec<Scenario> = all
         .iter()
         .filter(|s| {
-            let skipped = skipped_jobs(wf, &|c| if_false(c, s));
+            let skipped = skipped_jobs(wf, s, &if_false);
             release_jobs.iter().any(|j| !skipped.contains(*j))
         })
         .cloned()
