@@ -302,3 +302,17 @@ fn jobs_a_pull_request_run_cannot_reach_do_not_ship_on_it() {
     );
     assert!(messages(&r, "release-triggers")[0].contains("`announce`"));
 }
+
+#[test]
+fn an_action_that_attests_when_an_input_says_so_uses_the_oidc_token() {
+    // hynek/build-and-inspect-python-package attests its build with the
+    // OIDC token when `attest-build-provenance-github` is true; without the
+    // input the same action holds the token for nothing.
+    let (code, r) = check_json(&rw("attest-by-input"), &["--only", "oidc-scope"]);
+    assert_eq!(code, 1, "{r}");
+    assert_eq!(
+        findings(&r, "oidc-scope"),
+        vec![(RELEASE.into(), 22, "block".into())]
+    );
+    assert!(messages(&r, "oidc-scope")[0].contains("`inspect`"));
+}
