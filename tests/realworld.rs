@@ -316,3 +316,40 @@ fn an_action_that_attests_when_an_input_says_so_uses_the_oidc_token() {
     );
     assert!(messages(&r, "oidc-scope")[0].contains("`inspect`"));
 }
+
+#[test]
+fn a_manifest_is_judged_only_against_the_registry_it_reaches() {
+    // crates.io requires a description and a licence (block) and shows a
+    // repository (warn). A crate with `publish = false`, one published only
+    // to another registry, and one maturin builds into a Python wheel are
+    // not crates.io's to judge.
+    let (code, r) = check_json(&rw("registry-scope"), &["--only", "package-metadata"]);
+    assert_eq!(code, 1, "{r}");
+    assert_eq!(
+        findings(&r, "package-metadata"),
+        vec![
+            ("crates/broken/Cargo.toml".into(), 1, "block".into()),
+            ("crates/engine/Cargo.toml".into(), 1, "warn".into())
+        ]
+    );
+    // Once a workflow publishes crates, the wheel's crate may be one of them.
+    let tmp = copy_fixture("realworld/registry-scope");
+    write(
+        tmp.path(),
+        ".github/workflows/release.yml",
+        "on:\n  push:\n    tags: ['v*']\npermissions: {}\njobs:\n  crates:\n    runs-on: ubuntu-latest\n    environment: crates\n    steps:\n      - run: cargo publish --workspace\n        env:\n          CARGO_REGISTRY_TOKEN: ${{ secrets.CARGO_REGISTRY_TOKEN }}\n",
+    );
+    let (_, r) = check_json(tmp.path(), &["--only", "package-metadata"]);
+    let at: Vec<_> = findings(&r, "package-metadata")
+        .into_iter()
+        .filter(|f| f.0 == "python/Cargo.toml")
+        .collect();
+    assert_eq!(
+        at,
+        vec![
+            ("python/Cargo.toml".into(), 1, "block".into()),
+            ("python/Cargo.toml".into(), 1, "block".into()),
+            ("python/Cargo.toml".into(), 1, "warn".into())
+        ]
+    );
+}
