@@ -353,3 +353,29 @@ fn a_manifest_is_judged_only_against_the_registry_it_reaches() {
         ]
     );
 }
+
+#[test]
+fn a_runbook_aside_and_a_catalogue_of_other_projects_are_not_publisher_records() {
+    // The runbook states `release.yml` and `release`; its aside quotes
+    // `environment: release` from the workflow (a code span, not a second
+    // statement). A linter's catalogue of sample workflows in other
+    // repositories (a wide table, links to elsewhere) states nothing about
+    // this one.
+    let (code, r) = check_json(
+        &rw("runbook-asides"),
+        &["--only", "docs-workflow-agreement"],
+    );
+    assert_eq!(code, 0, "{r}");
+    assert_eq!(verdict(&r, "docs-workflow-agreement"), "pass");
+    // The runbook is still read: a wrong environment there blocks at its line.
+    let tmp = copy_fixture("realworld/runbook-asides");
+    let doc = tmp.path().join("docs/releasing.md");
+    let text = std::fs::read_to_string(&doc).unwrap();
+    std::fs::write(&doc, text.replace("`release` *(", "`pypi` *(")).unwrap();
+    let (code, r) = check_json(tmp.path(), &["--only", "docs-workflow-agreement"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "docs-workflow-agreement"),
+        vec![("docs/releasing.md".into(), 9, "block".into())]
+    );
+}
