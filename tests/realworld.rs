@@ -379,3 +379,27 @@ fn a_runbook_aside_and_a_catalogue_of_other_projects_are_not_publisher_records()
         vec![("docs/releasing.md".into(), 9, "block".into())]
     );
 }
+
+#[test]
+fn a_changelog_that_points_to_the_docs_changelog_is_judged_there() {
+    // CHANGELOG.md names no version and links to the changelog on the docs
+    // site, whose source is docs/project/changelog.md: that file has 2.0.1.
+    let (code, r) = check_json(
+        &rw("changelog-on-docs-site"),
+        &["--only", "changelog-entry"],
+    );
+    assert_eq!(code, 0, "{r}");
+    assert_eq!(verdict(&r, "changelog-entry"), "pass");
+    // Without the section there, the stub still blocks, and says where it looked.
+    let tmp = copy_fixture("realworld/changelog-on-docs-site");
+    let doc = tmp.path().join("docs/project/changelog.md");
+    let text = std::fs::read_to_string(&doc).unwrap();
+    std::fs::write(&doc, text.replace("## [2.0.1] - 2026-03-02", "## Next")).unwrap();
+    let (code, r) = check_json(tmp.path(), &["--only", "changelog-entry"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "changelog-entry"),
+        vec![("CHANGELOG.md".into(), 1, "block".into())]
+    );
+    assert!(messages(&r, "changelog-entry")[0].contains("docs/project/changelog.md"));
+}
