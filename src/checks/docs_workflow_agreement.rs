@@ -25,8 +25,9 @@ pub static CHECK: BuiltIn = BuiltIn {
             tells a maintainer what to type is the only copy of those values in the repository, \
             so it must agree with the workflows. In Markdown documents that mention trusted \
             publishing, a publisher or OIDC, shipgate reads `Key: value` prose and list items, \
-            key/value tables and tables whose header names the keys (values may be in \
-            backticks; 'leave blank' states no value). Where a workflow filename is stated, \
+            key/value tables (two columns, or three with notes) and tables whose header names \
+            the keys (values may be in backticks; 'leave blank' states no value; a value that \
+            links to another site, or a colon inside a code span, states nothing). Where a workflow filename is stated, \
             `.github/workflows/<name>` must exist and publish (a job holding `id-token: write` \
             counts), the stated environment must be one its publishing job uses (or, if the \
             file is missing, one any publishing job uses), and a stated repository or owner \
@@ -163,10 +164,14 @@ pub(crate) fn stated_settings(doc: &MarkdownDoc) -> Vec<Vec<Stated>> {
                     }
                 }
             }
-        } else {
+        } else if table.rows.iter().all(|r| r.len() <= 3) {
+            // A key/value table (a notes column at most). A wider table
+            // whose row starts with "Workflow" is a catalogue (a tool's
+            // audits, a feature matrix), not a publisher record.
             for row in &table.rows {
                 if let [key, value, ..] = row.as_slice()
                     && let Some(f) = field_of(&key.source)
+                    && !links_elsewhere(&value.source, text)
                     && let Some((v, off)) = value_at(&value.source)
                 {
                     found.push((value.offset + off, f, v));
@@ -190,9 +195,17 @@ pub(crate) fn stated_settings(doc: &MarkdownDoc) -> Vec<Vec<Stated>> {
         let Some(colon) = body.find(':') else {
             continue;
         };
+        // A colon inside a code span (`environment: release` quoted from a
+        // workflow) is not a `Key: value` statement.
+        if body[..colon].matches('`').count() % 2 == 1 {
+            continue;
+        }
         let Some(f) = field_of(&body[..colon]) else {
             continue;
         };
+        if links_elsewhere(&body[colon + 1..], text) {
+            continue;
+        }
         if let Some((v, off)) = value_at(&body[colon + 1..]) {
             found.push((body_start + colon + 1 + off, f, v));
             continue;
@@ -244,6 +257,42 @@ pub(crate) fn stated_settings(doc: &MarkdownDoc) -> Vec<Vec<Stated>> {
         records.push(cur);
     }
     records
+}
+
+/// Whether a value is a Markdown link to an absolute URL (`[x.yml](https://…)`
+/// or `[x.yml]` with `[x.yml]: https://…` defined in the document): a file in
+/// another repository, which the doc describes, not this repository's setting.
+fn links_elsewhere(value: &str, text: &str) -> bool {
+    let v = value.trim_start_matches([' ', '\t', '*', '_']);
+    let Some(rest) = v.strip_prefix('[') else {
+        return false;
+    };
+    let Some(close) = rest.find(']') else {
+        return false;
+    };
+    let label = &rest[..close];
+    let after = &rest[close + 1..];
+    let target = if let Some(inline) = after.strip_prefix('(') {
+        inline.to_string()
+    } else {
+        let key = if after.starts_with("[]") || !after.starts_with('[') {
+            label.to_string()
+        } else {
+            let r = &after[1..];
+            r[..r.find(']').unwrap_or(r.len())].to_string()
+        };
+        let def = format!("[{}]:", key.to_lowercase());
+        match text.lines().map(str::trim_start).find(|l| {
+            l.len() >= def.len()
+                && l.is_char_boundary(def.len())
+                && l[..def.len()].to_lowercase() == def
+        }) {
+            Some(l) => l[def.len()..].trim().to_string(),
+            None => return false,
+        }
+    };
+    let t = target.trim_start_matches('<').to_ascii_lowercase();
+    t.starts_with("https://") || t.starts_with("http://")
 }
 
 /// Whether `offset` lies in a fenced block that is a plain settings form, the
