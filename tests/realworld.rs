@@ -289,7 +289,9 @@ fn goreleaser_check_and_snapshots_ship_nothing() {
         assert_eq!(verdict(&r, id), "skip", "{id}: {:#?}", findings(&r, id));
     }
     assert_eq!(code, 0);
+}
 
+#[test]
 fn a_group_unique_per_run_on_a_tag_push_cancels_no_release() {
     // CI that also ships on tags, grouped by `github.head_ref ||
     // github.run_id`: on a tag push `head_ref` is empty, so every run has a
