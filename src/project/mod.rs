@@ -2,3 +2,4 @@
 //! (see DESIGN.md). Built from the tree, never from a check's context.
 
 pub mod gate;
+pub mod lane;
