@@ -1,12 +1,21 @@
 //! The release lane: which jobs publish (following local reusable workflows
 //! they call), the environment each runs in, and the repository's identity.
 
-use crate::repo::Tree;
-use crate::workflow::WorkflowFile;
+use super::gate::{Item, Sources, invocation};
+use crate::finding::Location;
+use crate::repo::{TextFile, Tree};
 use crate::workflow::oidc::job_holds_id_token;
+use crate::workflow::publish::{ReleaseFacts, Via, publish_registry};
+use crate::workflow::script::{Command, commands};
+use crate::workflow::{Key, Registry, WorkflowFile, env_value, step_route};
+use github_actions_models::action::{Action, Runs, StepBody as ActionStepBody};
 use github_actions_models::common::Uses;
+use github_actions_models::common::expr::LoE;
 use github_actions_models::workflow::Job;
-use github_actions_models::workflow::job::DeploymentEnvironment;
+use github_actions_models::workflow::job::{DeploymentEnvironment, StepBody};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use yamlpath::{Component, Route};
 
 /// A publishing job and its environment (`None`: declares none; an
 /// expression counts as matching anything).
@@ -123,6 +132,950 @@ pub fn github_slug(url: &str) -> Option<(String, String)> {
     let owner = parts.next()?.trim();
     let name = parts.next()?.trim().trim_end_matches(".git");
     (!owner.is_empty() && !name.is_empty()).then(|| (owner.to_string(), name.to_string()))
+}
+
+// ---------------------------------------------------------------------------
+// What a job runs behind its own steps.
+// ---------------------------------------------------------------------------
+
+/// How far the lane is followed: a composite action inside a composite
+/// action, a script that runs a script, a reusable workflow that calls one.
+pub const MAX_LANE_DEPTH: usize = 4;
+
+/// Steps and commands followed for one workflow, at most: a budget that
+/// keeps a tree of scripts calling each other from growing the work.
+const MAX_LANE_ITEMS: usize = 10_000;
+
+/// Something a job runs behind one of its own steps: a step of a local
+/// composite action, a command of a repository script or of a package
+/// script, Makefile target or justfile recipe it invokes, or what a local
+/// reusable workflow called at job level publishes or ships.
+#[derive(Debug, Clone)]
+pub struct Behind {
+    /// The job's own step (or, for a reusable workflow call job, 0) it is reached through.
+    pub step: usize,
+    /// Where it is written.
+    pub at: Location,
+    /// The source line at `at` (for trailing-comment checks).
+    pub line_text: String,
+    /// How the step reaches it, outermost first (`./.github/actions/publish`,
+    /// `scripts/publish.sh`).
+    pub via: Vec<String>,
+    pub ran: Ran,
+}
+
+impl Behind {
+    /// `./.github/actions/publish → scripts/publish.sh`.
+    pub fn chain(&self) -> String {
+        self.via.join(" → ")
+    }
+
+    /// Where it stands, for messages: `scripts/publish:25`.
+    pub fn short_location(&self) -> String {
+        format!("{}:{}", self.at.path, self.at.line)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Ran {
+    /// A `uses:` step of a composite action, with its literal inputs
+    /// (key, value, where the key is written).
+    Uses {
+        uses: String,
+        with: Vec<(String, String, Location)>,
+    },
+    /// A command of a composite `run:`, a script or a task.
+    Command(Command),
+    /// A publish read from what a step runs without being a command of it:
+    /// a JavaScript release script's `publish()`, or a publishing job of a
+    /// called workflow.
+    Publish(Registry, Via),
+    /// Artifacts shipped by a called workflow.
+    Ship(String),
+}
+
+/// A local action or called workflow a job needs but shipgate cannot read.
+#[derive(Debug, Clone)]
+pub struct LaneProblem {
+    pub job: String,
+    /// Where the job refers to it.
+    pub at: Location,
+    pub message: String,
+}
+
+/// What every job of one workflow runs behind its own steps.
+#[derive(Debug, Clone, Default)]
+pub struct Lane {
+    jobs: HashMap<String, Vec<Behind>>,
+    pub problems: Vec<LaneProblem>,
+}
+
+impl Lane {
+    /// What job `id` runs behind its own steps, in step order.
+    pub fn behind(&self, id: &str) -> &[Behind] {
+        self.jobs.get(id).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The problems met following job `id`.
+    pub fn problems_of<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a LaneProblem> {
+        self.problems.iter().filter(move |p| p.job == id)
+    }
+}
+
+/// Follows every job of `wf` through the local actions, scripts and
+/// reusable workflows it runs (reading them through the tree, which keeps
+/// every read inside the root; nothing is executed), then judges the
+/// workflow's release facts with what was found.
+pub fn follow(tree: &Tree, wf: &mut WorkflowFile) {
+    let mut stack = vec![wf.path.clone()];
+    let lane = lane_of(tree, wf, &mut stack, 0);
+    wf.release = ReleaseFacts::analyse_with(&wf.model, &lane);
+    wf.lane = lane;
+}
+
+struct Walk<'t> {
+    tree: &'t Tree,
+    gate: Option<Sources>,
+    /// Files being followed, outermost first: a file already on it is not
+    /// entered again (a composite that uses itself, scripts that call each other).
+    stack: Vec<String>,
+    items: usize,
+    job: String,
+    out: Vec<Behind>,
+    problems: Vec<LaneProblem>,
+}
+
+fn lane_of(tree: &Tree, wf: &WorkflowFile, stack: &mut Vec<String>, depth: usize) -> Lane {
+    let mut lane = Lane::default();
+    let mut w = Walk {
+        tree,
+        gate: None,
+        stack: std::mem::take(stack),
+        items: 0,
+        job: String::new(),
+        out: Vec::new(),
+        problems: Vec::new(),
+    };
+    for (id, job) in &wf.model.jobs {
+        w.job = id.clone();
+        match job {
+            Job::NormalJob(j) => {
+                for (i, step) in j.steps.iter().enumerate() {
+                    match &step.body {
+                        StepBody::Uses {
+                            uses: Uses::Local(l),
+                            ..
+                        } => {
+                            let route = step_route(id, i);
+                            let mut r = route.clone();
+                            r.push(Key::K("uses"));
+                            w.action(i, &l.path, &|| wf.locate(&r), depth + 1, &[]);
+                        }
+                        StepBody::Run {
+                            run,
+                            working_directory,
+                            ..
+                        } => {
+                            let wd = working_directory.as_deref().unwrap_or("");
+                            for (_, cmd) in commands(run) {
+                                w.command(i, &cmd, wd, depth + 1, &[]);
+                            }
+                        }
+                        StepBody::Uses { .. } => {}
+                    }
+                }
+            }
+            Job::ReusableWorkflowCallJob(call) => {
+                if let Uses::Local(l) = &call.uses {
+                    let at = || wf.locate(&[Key::K("jobs"), Key::K(id), Key::K("uses")]);
+                    w.called_workflow(&l.path, &at, depth + 1);
+                }
+            }
+        }
+        if !w.out.is_empty() {
+            lane.jobs.insert(id.clone(), std::mem::take(&mut w.out));
+        }
+    }
+    lane.problems = w.problems;
+    *stack = w.stack;
+    lane
+}
+
+/// `./a/../b/` as a path from the root (`b`), or `None` when it leaves the root.
+fn normalise_path(base: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    let joined = if rel.starts_with('/') {
+        return None;
+    } else if base.is_empty() {
+        rel.to_string()
+    } else {
+        format!("{}/{rel}", base.trim_end_matches('/'))
+    };
+    for seg in joined.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+impl Walk<'_> {
+    fn problem(&mut self, at: Location, message: String) {
+        self.problems.push(LaneProblem {
+            job: self.job.clone(),
+            at,
+            message,
+        });
+    }
+
+    fn push(&mut self, step: usize, at: Location, line_text: &str, via: &[String], ran: Ran) {
+        self.items += 1;
+        self.out.push(Behind {
+            step,
+            at,
+            line_text: line_text.to_string(),
+            via: via.to_vec(),
+            ran,
+        });
+    }
+
+    fn budget_left(&self) -> bool {
+        self.items < MAX_LANE_ITEMS
+    }
+
+    /// The text of a file the lane needs, or why it cannot be read.
+    fn read(&self, rel: &str) -> Result<Arc<TextFile>, String> {
+        if let Some(why) = self.tree.bad_link(rel) {
+            return Err(why.to_string());
+        }
+        self.tree.text(rel).map_err(|e| e.message)
+    }
+
+    /// `uses: ./path` of a step: a local action. A composite action's steps
+    /// are steps of the job; a JavaScript or Docker action runs its own code.
+    fn action(
+        &mut self,
+        step: usize,
+        path: &str,
+        at: &dyn Fn() -> Location,
+        depth: usize,
+        via: &[String],
+    ) {
+        if depth > MAX_LANE_DEPTH || !self.budget_left() {
+            return;
+        }
+        let shown = format!("./{}", path.trim_start_matches("./"));
+        let Some(dir) = normalise_path("", path) else {
+            self.problem(
+                at(),
+                format!("local action `{shown}` is outside the repository"),
+            );
+            return;
+        };
+        let candidates = if dir.is_empty() {
+            ["action.yml".to_string(), "action.yaml".to_string()]
+        } else {
+            [format!("{dir}/action.yml"), format!("{dir}/action.yaml")]
+        };
+        let Some(file) = candidates.iter().find(|c| self.tree.exists(c)).cloned() else {
+            self.problem(
+                at(),
+                format!(
+                    "local action `{shown}` has no action.yml or action.yaml, so what this step runs cannot be judged"
+                ),
+            );
+            return;
+        };
+        if self.stack.contains(&file) {
+            return;
+        }
+        let tf = match self.read(&file) {
+            Ok(t) => t,
+            Err(why) => {
+                self.problem(
+                    at(),
+                    format!("local action `{shown}` cannot be read ({file}: {why})"),
+                );
+                return;
+            }
+        };
+        let action = match parse_action(&tf.text) {
+            Ok(a) => a,
+            Err(why) => {
+                self.problem(
+                    at(),
+                    format!("local action `{shown}` cannot be judged: {file} is {why}"),
+                );
+                return;
+            }
+        };
+        let Runs::Composite(comp) = &action.runs else {
+            return;
+        };
+        let yaml = YamlText::new(&file, tf.clone());
+        let mut via = via.to_vec();
+        via.push(shown);
+        self.stack.push(file.clone());
+        for (k, s) in comp.steps.iter().enumerate() {
+            if !self.budget_left() {
+                break;
+            }
+            let route = [
+                Component::Key("runs".into()),
+                Component::Key("steps".into()),
+                Component::Index(k),
+            ];
+            match &s.body {
+                ActionStepBody::Uses { uses, with } => {
+                    let mut r = route.to_vec();
+                    r.push(Component::Key("uses".into()));
+                    let loc = yaml.locate(&r);
+                    let line_text = yaml.line(loc.line).to_string();
+                    let inputs = match with {
+                        LoE::Literal(m) => m
+                            .iter()
+                            .map(|(key, v)| {
+                                let mut kr = route.to_vec();
+                                kr.extend([
+                                    Component::Key("with".into()),
+                                    Component::Key(key.as_str().into()),
+                                ]);
+                                (key.clone(), env_value(v), yaml.locate_key(&kr))
+                            })
+                            .collect(),
+                        LoE::Expr(_) => Vec::new(),
+                    };
+                    self.push(
+                        step,
+                        loc.clone(),
+                        &line_text,
+                        &via,
+                        Ran::Uses {
+                            uses: uses.raw().to_string(),
+                            with: inputs,
+                        },
+                    );
+                    if let Uses::Local(l) = uses {
+                        self.action(step, &l.path, &|| loc.clone(), depth + 1, &via);
+                    }
+                }
+                ActionStepBody::Run {
+                    run,
+                    working_directory,
+                    ..
+                } => {
+                    let mut r = route.to_vec();
+                    r.push(Component::Key("run".into()));
+                    let wd = working_directory.as_deref().unwrap_or("").to_string();
+                    let cmds = commands(run);
+                    for (line, cmd) in cmds {
+                        let loc = yaml.locate_command(&r, line, &cmd.raw);
+                        let line_text = yaml.line(loc.line).to_string();
+                        self.push(step, loc, &line_text, &via, Ran::Command(cmd.clone()));
+                        self.command(step, &cmd, &wd, depth + 1, &via);
+                    }
+                }
+            }
+        }
+        self.stack.pop();
+    }
+
+    /// A command the job runs: followed into the repository script, package
+    /// script, Makefile target or justfile recipe it invokes. The command
+    /// itself is recorded by the caller.
+    fn command(&mut self, step: usize, cmd: &Command, wd: &str, depth: usize, via: &[String]) {
+        if depth > MAX_LANE_DEPTH || !self.budget_left() {
+            return;
+        }
+        if let Some((file, kind)) = self.script_file(cmd, wd) {
+            if self.stack.contains(&file) {
+                return;
+            }
+            let Ok(tf) = self.read(&file) else {
+                return;
+            };
+            let mut via = via.to_vec();
+            via.push(file.clone());
+            self.stack.push(file.clone());
+            match kind {
+                ScriptKind::Shell => self.shell_script(step, &file, &tf, depth, &via),
+                ScriptKind::JavaScript => self.javascript(step, &file, &tf, &via),
+            }
+            self.stack.pop();
+            return;
+        }
+        // `npm run X`, `make X`, `just X`: the commands it stands for. The
+        // gate reads the root package.json, Makefile and justfile.
+        if !wd.trim_matches(['.', '/']).is_empty() {
+            return;
+        }
+        let text = cmd.raw.clone();
+        let Some((_, name)) = invocation(&text) else {
+            return;
+        };
+        let tree = self.tree;
+        let gate = self.gate.get_or_insert_with(|| Sources::read(tree).0);
+        let Some(def) = gate.definition(&text) else {
+            return;
+        };
+        let item = gate.item(&text, def, &mut HashSet::new(), 0);
+        let mut leaves = Vec::new();
+        collect_leaves(&item, &mut leaves);
+        let mut via = via.to_vec();
+        via.push(format!("`{}`", cmd.text()));
+        let key = format!("task:{name}");
+        if self.stack.contains(&key) {
+            return;
+        }
+        self.stack.push(key);
+        for (t, loc) in leaves {
+            if !self.budget_left() {
+                break;
+            }
+            for (_, c) in commands(&t) {
+                let line_text = self
+                    .tree
+                    .text(&loc.path)
+                    .ok()
+                    .and_then(|f| f.line(loc.line).map(str::to_string))
+                    .unwrap_or_default();
+                self.push(step, loc.clone(), &line_text, &via, Ran::Command(c.clone()));
+                self.command(step, &c, "", depth + 1, &via);
+            }
+        }
+        self.stack.pop();
+    }
+
+    /// The repository script a command runs, if it runs one that is here:
+    /// `./scripts/publish.sh`, `scripts/install`, `bash scripts/x`, `node
+    /// scripts/x.mjs`, `tsx scripts/x.ts`.
+    fn script_file(&self, cmd: &Command, wd: &str) -> Option<(String, ScriptKind)> {
+        let w = &cmd.words;
+        let first = w.first()?.as_str();
+        let arg = || {
+            w.iter()
+                .skip(1)
+                .find(|a| !a.starts_with('-'))
+                .map(String::as_str)
+        };
+        let (path, forced) = match first {
+            "bash" | "sh" | "zsh" | "dash" => (arg()?, Some(ScriptKind::Shell)),
+            "node" | "tsx" | "ts-node" | "bun" | "deno" => {
+                let a = w
+                    .iter()
+                    .skip(1)
+                    .find(|a| !a.starts_with('-') && *a != "run")?;
+                (a.as_str(), Some(ScriptKind::JavaScript))
+            }
+            p if p.contains('/') || p.ends_with(".sh") => (p, None),
+            _ => return None,
+        };
+        if path.contains(['$', '`', '*', '{']) {
+            return None;
+        }
+        let rel = normalise_path(wd.trim_start_matches("./"), path)?;
+        if !self.tree.exists(&rel) {
+            return None;
+        }
+        let kind = match forced {
+            Some(ScriptKind::JavaScript) => {
+                let js = [".js", ".mjs", ".cjs", ".ts", ".mts", ".cts"];
+                js.iter()
+                    .any(|e| rel.ends_with(e))
+                    .then_some(ScriptKind::JavaScript)?
+            }
+            Some(k) => k,
+            None => {
+                if rel.ends_with(".sh") || rel.ends_with(".bash") {
+                    ScriptKind::Shell
+                } else {
+                    let tf = self.tree.text(&rel).ok()?;
+                    let first_line = tf.text.lines().next().unwrap_or("");
+                    let shebang = first_line.strip_prefix("#!")?;
+                    let interp = shebang
+                        .split_whitespace()
+                        .find(|w| !w.ends_with("/env") && !w.starts_with('-'))?;
+                    let interp = interp.rsplit('/').next().unwrap_or(interp);
+                    match interp {
+                        "sh" | "bash" | "zsh" | "dash" | "ash" => ScriptKind::Shell,
+                        "node" | "tsx" | "ts-node" | "bun" | "deno" => ScriptKind::JavaScript,
+                        _ => return None,
+                    }
+                }
+            }
+        };
+        Some((rel, kind))
+    }
+
+    /// Every command of a shell script, each followed in turn. A program
+    /// named through a variable (`"$PIP" install`, `${PREFIX}twine upload`)
+    /// is read as the program every assignment of that variable names.
+    fn shell_script(
+        &mut self,
+        step: usize,
+        file: &str,
+        tf: &TextFile,
+        depth: usize,
+        via: &[String],
+    ) {
+        let vars = shell_assignments(&tf.text);
+        for (line, cmd) in commands(&tf.text) {
+            if !self.budget_left() {
+                break;
+            }
+            let cmd = resolve_program(cmd, &vars);
+            let line_text = tf.line(line + 1).unwrap_or("");
+            let col = line_text.find(cmd.raw.trim()).map_or(1, |c| c + 1);
+            let at = Location::new(file, line + 1, col);
+            self.push(step, at, line_text, via, Ran::Command(cmd.clone()));
+            self.command(step, &cmd, "", depth + 1, via);
+        }
+    }
+
+    /// A JavaScript or TypeScript release script: the publish commands its
+    /// string literals spell (`execSync('npm publish')`), or a `publish`
+    /// function it imports from a package and calls (a release library such
+    /// as `@vitejs/release-scripts`, which publishes the package to npm).
+    fn javascript(&mut self, step: usize, file: &str, tf: &TextFile, via: &[String]) {
+        for (at, text) in js_strings(&tf.text) {
+            for (_, c) in commands(&text) {
+                if let Some(reg) = publish_registry(&c) {
+                    let loc = tf.location(file, at);
+                    let line_text = tf.line(loc.line).unwrap_or("").to_string();
+                    self.push(
+                        step,
+                        loc,
+                        &line_text,
+                        via,
+                        Ran::Publish(
+                            reg,
+                            Via::Command {
+                                command: c,
+                                line: 0,
+                            },
+                        ),
+                    );
+                    return;
+                }
+            }
+        }
+        if let Some((at, module)) = imported_publish_call(&tf.text) {
+            let loc = tf.location(file, at);
+            let line_text = tf.line(loc.line).unwrap_or("").to_string();
+            let command = Command {
+                words: vec!["publish()".to_string()],
+                raw: format!("publish() from {module}"),
+            };
+            self.push(
+                step,
+                loc,
+                &line_text,
+                via,
+                Ran::Publish(Registry::Npm, Via::Command { command, line: 0 }),
+            );
+        }
+    }
+
+    /// A local reusable workflow a job calls: what its jobs publish and
+    /// ship belongs to the caller's lane.
+    fn called_workflow(&mut self, path: &str, at: &dyn Fn() -> Location, depth: usize) {
+        if depth > MAX_LANE_DEPTH || !self.budget_left() {
+            return;
+        }
+        let shown = format!("./{}", path.trim_start_matches("./"));
+        let Some(file) = normalise_path("", path) else {
+            self.problem(
+                at(),
+                format!("called workflow `{shown}` is outside the repository"),
+            );
+            return;
+        };
+        if self.stack.contains(&file) {
+            return;
+        }
+        if !self.tree.exists(&file) {
+            self.problem(
+                at(),
+                format!("called workflow `{shown}` does not exist, so what this job runs cannot be judged"),
+            );
+            return;
+        }
+        let tf = match self.read(&file) {
+            Ok(t) => t,
+            Err(why) => {
+                self.problem(
+                    at(),
+                    format!("called workflow `{shown}` cannot be read: {why}"),
+                );
+                return;
+            }
+        };
+        if tf.text.len() > crate::repo::MAX_PARSE_BYTES {
+            self.problem(
+                at(),
+                format!("called workflow `{shown}` is too large to parse"),
+            );
+            return;
+        }
+        let inner = match WorkflowFile::parse_indexed(&file, tf.text.clone(), tf.lines.clone()) {
+            Ok(w) => w,
+            Err(e) => {
+                self.problem(
+                    at(),
+                    format!(
+                        "called workflow `{shown}` cannot be judged: line {}: {}",
+                        e.line, e.message
+                    ),
+                );
+                return;
+            }
+        };
+        let mut stack = std::mem::take(&mut self.stack);
+        stack.push(file.clone());
+        let inner_lane = lane_of(self.tree, &inner, &mut stack, depth);
+        stack.pop();
+        self.stack = stack;
+        let facts = ReleaseFacts::analyse_with(&inner.model, &inner_lane);
+        let via = vec![shown];
+        for role in &facts.jobs {
+            for p in &role.publishes {
+                let loc = p.locate(&inner, &role.id);
+                let line_text = inner
+                    .lines
+                    .line(&inner.text, loc.line)
+                    .unwrap_or("")
+                    .to_string();
+                let mut v = via.clone();
+                v.push(format!("job `{}`", role.id));
+                if let Some(b) = &p.behind {
+                    v.extend(b.via.iter().cloned());
+                }
+                self.push(
+                    0,
+                    loc,
+                    &line_text,
+                    &v,
+                    Ran::Publish(p.registry, p.via.clone()),
+                );
+            }
+            for s in &role.ships {
+                let mut route = step_route(&role.id, s.step);
+                route.push(Key::K("uses"));
+                let loc = inner.locate(&route);
+                let line_text = inner
+                    .lines
+                    .line(&inner.text, loc.line)
+                    .unwrap_or("")
+                    .to_string();
+                let mut v = via.clone();
+                v.push(format!("job `{}`", role.id));
+                self.push(0, loc, &line_text, &v, Ran::Ship(s.what.clone()));
+            }
+        }
+        for p in inner_lane.problems {
+            self.problem(p.at, p.message);
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum ScriptKind {
+    Shell,
+    JavaScript,
+}
+
+/// The leaves of an expanded task: the commands it finally runs.
+fn collect_leaves(item: &Item, out: &mut Vec<(String, Location)>) {
+    if item.children.is_empty() {
+        out.push((item.text.clone(), item.location.clone()));
+    }
+    for c in &item.children {
+        collect_leaves(c, out);
+    }
+}
+
+/// An action.yml, parsed with the same bounds as a workflow.
+fn parse_action(text: &str) -> Result<Action, String> {
+    if text.len() > crate::repo::MAX_PARSE_BYTES {
+        return Err("too large to parse".into());
+    }
+    crate::workflow::yaml_guard(text).map_err(|e| e.message)?;
+    yaml_serde::from_str::<Action>(text).map_err(|e| {
+        let at = e
+            .location()
+            .map(|l| format!(" (line {})", l.line()))
+            .unwrap_or_default();
+        format!("not a valid action{at}")
+    })
+}
+
+/// `NAME=value` lines of a shell script: every value each name is given.
+fn shell_assignments(text: &str) -> HashMap<String, Vec<String>> {
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for line in text.lines() {
+        let l = line.trim();
+        let l = l.strip_prefix("export ").unwrap_or(l).trim();
+        let Some((name, value)) = l.split_once('=') else {
+            continue;
+        };
+        if name.is_empty()
+            || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            || name.starts_with(|c: char| c.is_ascii_digit())
+        {
+            continue;
+        }
+        let v = value.trim();
+        let v = v
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .or_else(|| v.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+            .unwrap_or(v);
+        if v.contains(char::is_whitespace) {
+            continue;
+        }
+        out.entry(name.to_string()).or_default().push(v.to_string());
+    }
+    out
+}
+
+/// A command whose program is a variable, read as the program every
+/// assignment of the variable names (`"$PIP"` with `PIP=pip` or
+/// `PIP="$VENV/bin/pip"` is `pip`); unchanged when they disagree or there is none.
+fn resolve_program(cmd: Command, vars: &HashMap<String, Vec<String>>) -> Command {
+    let Some(first) = cmd.words.first() else {
+        return cmd;
+    };
+    let Some(rest) = first.strip_prefix('$') else {
+        return cmd;
+    };
+    let (name, tail) = if let Some(r) = rest.strip_prefix('{') {
+        match r.split_once('}') {
+            Some(x) => x,
+            None => return cmd,
+        }
+    } else {
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        (&rest[..end], &rest[end..])
+    };
+    let Some(values) = vars.get(name) else {
+        return cmd;
+    };
+    let programs: Vec<String> = values
+        .iter()
+        .map(|v| {
+            let full = format!("{v}{tail}");
+            full.rsplit('/').next().unwrap_or("").to_string()
+        })
+        .collect();
+    let p = &programs[0];
+    if p.is_empty() || p.contains(['$', '`']) || programs.iter().any(|q| q != p) {
+        return cmd;
+    }
+    let mut words = cmd.words.clone();
+    words[0] = p.clone();
+    let line = words
+        .iter()
+        .map(|w| {
+            if w.contains(char::is_whitespace) || w.is_empty() {
+                format!("'{w}'")
+            } else {
+                w.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    match commands(&line).into_iter().next() {
+        Some((_, c)) => Command {
+            words: c.words,
+            raw: cmd.raw,
+        },
+        None => cmd,
+    }
+}
+
+/// String literals of a JavaScript/TypeScript file (`'…'`, `"…"`, and
+/// template literals without `${…}`), with their byte offsets; comments skipped.
+fn js_strings(text: &str) -> Vec<(usize, String)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 2;
+            }
+            q @ (b'\'' | b'"' | b'`') => {
+                let start = i;
+                i += 1;
+                let mut s = Vec::new();
+                while i < b.len() && b[i] != q {
+                    if b[i] == b'\\' {
+                        i += 1;
+                    } else if q != b'`' && b[i] == b'\n' {
+                        break;
+                    }
+                    if i < b.len() {
+                        s.push(b[i]);
+                    }
+                    i += 1;
+                }
+                i += 1;
+                if let Ok(s) = String::from_utf8(s)
+                    && !(q == b'`' && s.contains("${"))
+                {
+                    out.push((start, s));
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// A `publish` function imported from a package (`import { publish } from
+/// '@scope/release-scripts'`, `const { publish } = require('…')`) and
+/// called (`publish(`): the offset of the call and the module.
+fn imported_publish_call(text: &str) -> Option<(usize, String)> {
+    let module = text.lines().find_map(|l| {
+        let l = l.trim();
+        let names = if let Some(r) = l.strip_prefix("import") {
+            r.split_once("from")?.0
+        } else if l.starts_with("const") || l.starts_with("let") || l.starts_with("var") {
+            let (lhs, rhs) = l.split_once('=')?;
+            rhs.trim().starts_with("require(").then_some(lhs)?
+        } else {
+            return None;
+        };
+        let inner = names.split_once('{')?.1.split_once('}')?.0;
+        let imports_publish = inner
+            .split(',')
+            .any(|n| n.split_whitespace().next() == Some("publish"));
+        if !imports_publish {
+            return None;
+        }
+        let q = l.rfind(['\'', '"'])?;
+        let open = l[..q].rfind(['\'', '"'])?;
+        let m = &l[open + 1..q];
+        // A package, not a file of this repository.
+        (!m.starts_with('.') && !m.is_empty()).then(|| m.to_string())
+    })?;
+    let mut from = 0;
+    while let Some(k) = text[from..].find("publish(") {
+        let at = from + k;
+        let before = text[..at].chars().next_back();
+        let is_call =
+            !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.' || c == '$');
+        let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+        let line = text[line_start..at].trim_start();
+        if is_call
+            && !line.starts_with("//")
+            && !line.starts_with("function")
+            && !line.contains("import")
+        {
+            return Some((at, module));
+        }
+        from = at + "publish(".len();
+    }
+    None
+}
+
+/// A YAML file other than a workflow (an action.yml), for locating routes.
+struct YamlText {
+    path: String,
+    file: Arc<TextFile>,
+    doc: Option<yamlpath::Document>,
+}
+
+impl YamlText {
+    fn new(path: &str, file: Arc<TextFile>) -> YamlText {
+        let doc = yamlpath::Document::new(file.text.to_string()).ok();
+        YamlText {
+            path: path.to_string(),
+            file,
+            doc,
+        }
+    }
+
+    fn span(&self, route: &[Component<'_>], key_only: bool) -> Option<(usize, usize)> {
+        let doc = self.doc.as_ref()?;
+        let r = Route::from(route.to_vec());
+        let f = if key_only {
+            doc.query_key_only(&r).ok()?
+        } else {
+            match doc.query_exact(&r) {
+                Ok(Some(f)) => f,
+                _ => doc.query_pretty(&r).ok()?,
+            }
+        };
+        Some(f.location.byte_span)
+    }
+
+    fn at(&self, offset: usize) -> Location {
+        self.file.location(&self.path, offset)
+    }
+
+    fn locate(&self, route: &[Component<'_>]) -> Location {
+        match self.span(route, false) {
+            Some((s, _)) => self.at(s),
+            None => Location::file(&self.path),
+        }
+    }
+
+    fn locate_key(&self, route: &[Component<'_>]) -> Location {
+        match self.span(route, true) {
+            Some((s, _)) => self.at(s),
+            None => self.locate(&route[..route.len().saturating_sub(1)]),
+        }
+    }
+
+    /// Where a command of the `run:` at `route` is written: the `script_line`-th
+    /// line of a literal block, else the first place its text appears.
+    fn locate_command(&self, route: &[Component<'_>], script_line: usize, raw: &str) -> Location {
+        let Some((start, end)) = self.span(route, false) else {
+            return Location::file(&self.path);
+        };
+        let text = &self.file.text;
+        let region = &text[start..end];
+        let needle = raw.trim();
+        if region.starts_with('|') || region.starts_with('>') {
+            let mut off = 0;
+            for _ in 0..=script_line {
+                match region[off..].find('\n') {
+                    Some(i) => off += i + 1,
+                    None => return self.at(start),
+                }
+            }
+            let line_end = region[off..].find('\n').map_or(region.len(), |i| off + i);
+            let line = &region[off..line_end];
+            let col = line
+                .find(needle)
+                .unwrap_or(line.len() - line.trim_start().len());
+            return self.at(start + off + col);
+        }
+        match region.find(needle) {
+            Some(i) => self.at(start + i),
+            None => self.at(start),
+        }
+    }
+
+    fn line(&self, line: usize) -> &str {
+        self.file.line(line).unwrap_or("")
+    }
 }
 
 #[cfg(test)]

@@ -448,7 +448,10 @@ impl Tree {
                 return Err(FileError::at_file(rel, "too large to parse as a workflow"));
             }
             WorkflowFile::parse_indexed(rel, tf.text.clone(), tf.lines.clone())
-                .map(Arc::new)
+                .map(|mut wf| {
+                    crate::project::lane::follow(self, &mut wf);
+                    Arc::new(wf)
+                })
                 .map_err(|we| FileError {
                     location: Location::new(rel, we.line, we.column),
                     message: we.message,
