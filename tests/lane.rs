@@ -58,10 +58,19 @@ fn installs_and_caches_inside_a_composite_action_count_for_the_publishing_job() 
         !m.contains("through ./.github/actions/setup"),
         "named once: {m}"
     );
+    // The node action restores the cache its caller asks for; the uv action's
+    // cache input defaults to false and its caller leaves it.
+    const NODE: &str = ".github/actions/node/action.yml";
     assert_eq!(
         findings(&r, "release-cache"),
-        [at(SETUP, 9, "warn"), at(SETUP, 10, "warn")]
+        [
+            at(NODE, 13, "warn"),
+            at(SETUP, 9, "warn"),
+            at(SETUP, 10, "warn")
+        ]
     );
+    let m = message_at(&r, "release-cache", NODE, 13);
+    assert!(m.contains("`cache: npm`"), "{m}");
 }
 
 #[test]

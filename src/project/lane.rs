@@ -7,7 +7,7 @@ use crate::repo::{TextFile, Tree};
 use crate::workflow::oidc::job_holds_id_token;
 use crate::workflow::publish::{ReleaseFacts, Via, publish_registry};
 use crate::workflow::script::{Command, commands};
-use crate::workflow::{Key, Registry, WorkflowFile, env_value, step_route};
+use crate::workflow::{Key, Registry, WorkflowFile, env_map, env_value, step_route};
 use github_actions_models::action::{Action, Runs, StepBody as ActionStepBody};
 use github_actions_models::common::Uses;
 use github_actions_models::common::expr::LoE;
@@ -37,6 +37,9 @@ pub fn publishing_jobs(
     let mut out: Vec<PubJob> = wf
         .release
         .publishing_jobs()
+        // A job that calls a local workflow publishes through that
+        // workflow's jobs, followed below with their own environments.
+        .filter(|r| !r.calls_workflow)
         .map(|r| PubJob {
             workflow: wf.file_name().to_string(),
             job: r.id.clone(),
@@ -264,12 +267,15 @@ fn lane_of(tree: &Tree, wf: &WorkflowFile, stack: &mut Vec<String>, depth: usize
                     match &step.body {
                         StepBody::Uses {
                             uses: Uses::Local(l),
-                            ..
+                            with,
                         } => {
                             let route = step_route(id, i);
                             let mut r = route.clone();
                             r.push(Key::K("uses"));
-                            w.action(i, &l.path, &|| wf.locate(&r), depth + 1, &[]);
+                            let given: HashMap<String, String> = env_map(with)
+                                .map(|m| m.iter().map(|(k, v)| (k.clone(), env_value(v))).collect())
+                                .unwrap_or_default();
+                            w.action(i, &l.path, &|| wf.locate(&r), &given, depth + 1, &[]);
                         }
                         StepBody::Run {
                             run,
@@ -362,6 +368,7 @@ impl Walk<'_> {
         step: usize,
         path: &str,
         at: &dyn Fn() -> Location,
+        given: &HashMap<String, String>,
         depth: usize,
         via: &[String],
     ) {
@@ -416,6 +423,16 @@ impl Walk<'_> {
         let Runs::Composite(comp) = &action.runs else {
             return;
         };
+        // `${{ inputs.X }}` inside the action: what the caller passes, else
+        // the input's default.
+        let inputs: HashMap<String, String> = action
+            .inputs
+            .iter()
+            .filter_map(|(k, i)| {
+                let v = given.get(k).cloned().or_else(|| i.default.clone())?;
+                Some((k.clone(), v))
+            })
+            .collect();
         let yaml = YamlText::new(&file, tf.clone());
         let mut via = via.to_vec();
         via.push(shown);
@@ -444,7 +461,8 @@ impl Walk<'_> {
                                     Component::Key("with".into()),
                                     Component::Key(key.as_str().into()),
                                 ]);
-                                (key.clone(), env_value(v), yaml.locate_key(&kr))
+                                let v = with_inputs(&env_value(v), &inputs);
+                                (key.clone(), v, yaml.locate_key(&kr))
                             })
                             .collect(),
                         LoE::Expr(_) => Vec::new(),
@@ -460,7 +478,14 @@ impl Walk<'_> {
                         },
                     );
                     if let Uses::Local(l) = uses {
-                        self.action(step, &l.path, &|| loc.clone(), depth + 1, &via);
+                        let given = match &self.out.last().map(|b| &b.ran) {
+                            Some(Ran::Uses { with, .. }) => with
+                                .iter()
+                                .map(|(k, v, _)| (k.clone(), v.clone()))
+                                .collect(),
+                            _ => HashMap::new(),
+                        };
+                        self.action(step, &l.path, &|| loc.clone(), &given, depth + 1, &via);
                     }
                 }
                 ActionStepBody::Run {
@@ -498,6 +523,9 @@ impl Walk<'_> {
             let Ok(tf) = self.read(&file) else {
                 return;
             };
+            if tf.text.len() > crate::repo::MAX_PARSE_BYTES {
+                return;
+            }
             let mut via = via.to_vec();
             via.push(file.clone());
             self.stack.push(file.clone());
@@ -641,7 +669,7 @@ impl Walk<'_> {
     /// function it imports from a package and calls (a release library such
     /// as `@vitejs/release-scripts`, which publishes the package to npm).
     fn javascript(&mut self, step: usize, file: &str, tf: &TextFile, via: &[String]) {
-        for (at, text) in js_strings(&tf.text) {
+        for (at, text) in js_exec_commands(&tf.text) {
             for (_, c) in commands(&text) {
                 if let Some(reg) = publish_registry(&c) {
                     let loc = tf.location(file, at);
@@ -788,6 +816,23 @@ enum ScriptKind {
     JavaScript,
 }
 
+/// A composite step's input value with `${{ inputs.X }}` read as the value
+/// the action was given (or its default); other expressions stay as written.
+fn with_inputs(value: &str, inputs: &HashMap<String, String>) -> String {
+    let v = value.trim();
+    let Some(inner) = v
+        .strip_prefix("${{")
+        .and_then(|r| r.strip_suffix("}}"))
+        .map(str::trim)
+    else {
+        return value.to_string();
+    };
+    match inner.strip_prefix("inputs.").and_then(|n| inputs.get(n)) {
+        Some(given) => given.clone(),
+        None => value.to_string(),
+    }
+}
+
 /// The leaves of an expanded task: the commands it finally runs.
 fn collect_leaves(item: &Item, out: &mut Vec<(String, Location)>) {
     if item.children.is_empty() {
@@ -900,8 +945,9 @@ fn resolve_program(cmd: Command, vars: &HashMap<String, Vec<String>>) -> Command
 }
 
 /// String literals of a JavaScript/TypeScript file (`'…'`, `"…"`, and
-/// template literals without `${…}`), with their byte offsets; comments skipped.
-fn js_strings(text: &str) -> Vec<(usize, String)> {
+/// template literals, each `${…}` read as one word), with their byte
+/// range; comments skipped.
+fn js_strings(text: &str) -> Vec<(usize, usize, String)> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -928,6 +974,25 @@ fn js_strings(text: &str) -> Vec<(usize, String)> {
                         i += 1;
                     } else if q != b'`' && b[i] == b'\n' {
                         break;
+                    } else if q == b'`' && b[i] == b'$' && b.get(i + 1) == Some(&b'{') {
+                        // `${…}`: one placeholder word.
+                        let mut depth = 0usize;
+                        while i < b.len() {
+                            match b[i] {
+                                b'{' => depth += 1,
+                                b'}' => {
+                                    depth -= 1;
+                                    if depth == 0 {
+                                        break;
+                                    }
+                                }
+                                _ => {}
+                            }
+                            i += 1;
+                        }
+                        s.extend_from_slice(b"X");
+                        i += 1;
+                        continue;
                     }
                     if i < b.len() {
                         s.push(b[i]);
@@ -935,15 +1000,101 @@ fn js_strings(text: &str) -> Vec<(usize, String)> {
                     i += 1;
                 }
                 i += 1;
-                if let Ok(s) = String::from_utf8(s)
-                    && !(q == b'`' && s.contains("${"))
-                {
-                    out.push((start, s));
+                if let Ok(s) = String::from_utf8(s) {
+                    out.push((start, i.min(b.len()), s));
                 }
             }
             _ => i += 1,
         }
     }
+    out
+}
+
+/// Functions that run a command from JavaScript: Node's child_process,
+/// execa, and the `run` helpers release scripts define around them.
+const JS_EXEC_CALLS: &[&str] = &[
+    "exec",
+    "execSync",
+    "execFile",
+    "execFileSync",
+    "spawn",
+    "spawnSync",
+    "execa",
+    "execaSync",
+    "execaCommand",
+    "execaCommandSync",
+    "run",
+    "runIfNotDry",
+    "runCommand",
+];
+
+/// The commands a JavaScript file runs: the string literals of each call
+/// to a command runner joined into one command (`execSync('npm publish')`,
+/// `spawn('npm', ['publish', '--tag', tag])`), and zx templates
+/// (`` $`npm publish` ``), each with its offset.
+fn js_exec_commands(text: &str) -> Vec<(usize, String)> {
+    let strings = js_strings(text);
+    let mut out = Vec::new();
+    for (start, _, s) in &strings {
+        if text.as_bytes()[*start] == b'`' && text[..*start].ends_with('$') {
+            out.push((*start, s.clone()));
+        }
+    }
+    let ends: HashMap<usize, usize> = strings.iter().map(|(s, e, _)| (*s, *e)).collect();
+    let starts: Vec<usize> = strings.iter().map(|(s, _, _)| *s).collect();
+    let in_string = |at: usize| {
+        let k = starts.partition_point(|s| *s <= at);
+        k > 0 && at < ends[&starts[k - 1]]
+    };
+    for name in JS_EXEC_CALLS {
+        let pat = format!("{name}(");
+        let mut from = 0;
+        while let Some(k) = text[from..].find(&pat) {
+            let at = from + k;
+            from = at + pat.len();
+            let before = text[..at].chars().next_back();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$') || in_string(at)
+            {
+                continue;
+            }
+            // The call's string arguments up to the matching `)`, outside
+            // any options object (`{ stdio: 'inherit' }`).
+            let open = at + pat.len();
+            let mut depth = 1usize;
+            let mut braces = 0usize;
+            let mut args: Vec<(usize, &str)> = Vec::new();
+            let mut j = open;
+            let bytes = text.as_bytes();
+            while j < bytes.len() {
+                if let Some(e) = ends.get(&j) {
+                    if braces == 0 {
+                        let k = starts.partition_point(|s| *s < j);
+                        args.push((j, strings[k].2.as_str()));
+                    }
+                    j = *e;
+                    continue;
+                }
+                match bytes[j] {
+                    b'(' => depth += 1,
+                    b')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    b'{' => braces += 1,
+                    b'}' => braces = braces.saturating_sub(1),
+                    _ => {}
+                }
+                j += 1;
+            }
+            if let Some((first, _)) = args.first() {
+                let joined: Vec<&str> = args.iter().map(|(_, s)| *s).collect();
+                out.push((*first, joined.join(" ")));
+            }
+        }
+    }
+    out.sort_by_key(|(at, _)| *at);
     out
 }
 
@@ -1081,6 +1232,81 @@ impl YamlText {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn cmd(s: &str) -> Command {
+        commands(s).remove(0).1
+    }
+
+    #[test]
+    fn programs_named_through_variables() {
+        let vars = shell_assignments(
+            "if [ -d venv ]; then\n  PREFIX=\"venv/bin/\"\nelse\n  PREFIX=\"\"\nfi\nPIP=\"$VENV/bin/pip\"\nexport PIP=pip\nMIXED=pip\nMIXED=uv\n",
+        );
+        let r = |s: &str| resolve_program(cmd(s), &vars).words.join(" ");
+        assert_eq!(r("${PREFIX}twine upload dist/*"), "twine upload dist/*");
+        assert_eq!(r("${PREFIX}python -m build"), "build");
+        assert_eq!(
+            r("\"$PIP\" install -r requirements.txt"),
+            "pip install -r requirements.txt"
+        );
+        // Assignments that disagree, or none: left as written.
+        assert_eq!(r("$MIXED install x"), "$MIXED install x");
+        assert_eq!(r("$UNSET publish"), "$UNSET publish");
+    }
+
+    #[test]
+    fn javascript_commands_are_read_from_runner_calls_only() {
+        let js = "// npm publish in a comment\nconsole.log('npm publish failed')\nexecSync('npm publish --tag next')\nspawn('pnpm', ['publish', '--no-git-checks'])\nawait $`yarn npm publish --tag ${tag}`\n";
+        let cmds: Vec<String> = js_exec_commands(js).into_iter().map(|(_, c)| c).collect();
+        assert_eq!(
+            cmds,
+            [
+                "npm publish --tag next",
+                "pnpm publish --no-git-checks",
+                "yarn npm publish --tag X"
+            ]
+        );
+        let lib = "import { publish } from '@acme/release'\n\npublish({ tag })\n";
+        assert_eq!(
+            imported_publish_call(lib),
+            Some((lib.find("publish({").unwrap(), "@acme/release".to_string()))
+        );
+        // A publish of the repository's own module, or one never called: no.
+        assert_eq!(
+            imported_publish_call("import { publish } from './publish'\npublish()\n"),
+            None
+        );
+        assert_eq!(imported_publish_call("import { publish } from 'x'\n"), None);
+    }
+
+    #[test]
+    fn composite_inputs_are_read_from_the_caller_then_the_default() {
+        let inputs: HashMap<String, String> = [("cache".to_string(), "npm".to_string())].into();
+        assert_eq!(with_inputs("${{ inputs.cache }}", &inputs), "npm");
+        assert_eq!(
+            with_inputs("${{ inputs.other }}", &inputs),
+            "${{ inputs.other }}"
+        );
+        assert_eq!(
+            with_inputs("${{ matrix.cache }}", &inputs),
+            "${{ matrix.cache }}"
+        );
+        assert_eq!(with_inputs("pip", &inputs), "pip");
+    }
+
+    #[test]
+    fn paths_stay_under_the_root() {
+        assert_eq!(
+            normalise_path("", "./.github/actions/x/").as_deref(),
+            Some(".github/actions/x")
+        );
+        assert_eq!(
+            normalise_path("sub", "../scripts/a.sh").as_deref(),
+            Some("scripts/a.sh")
+        );
+        assert_eq!(normalise_path("", "../outside"), None);
+        assert_eq!(normalise_path("", "/etc/passwd"), None);
+    }
 
     #[test]
     fn slugs() {
