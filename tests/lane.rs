@@ -211,3 +211,47 @@ fn missing_or_broken_local_actions_and_called_workflows_fail_closed() {
     assert!(message_at(&r, "actions-pinned", WF, 17).contains("does not exist"));
     assert_eq!(code, 1);
 }
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_root_are_never_followed() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    common::write(
+        outside.path(),
+        "action/action.yml",
+        "name: x\nruns:\n  using: composite\n  steps:\n    - uses: actions/checkout@v4\n",
+    );
+    common::write(outside.path(), "publish.sh", "#!/bin/sh\nnpm publish\n");
+    let root = tempfile::tempdir().unwrap();
+    common::write(
+        root.path(),
+        WF,
+        "on:\n  push:\n    tags: ['v*']\npermissions: {}\njobs:\n  ship:\n    runs-on: x\n    steps:\n      - uses: ./.github/actions/out\n      - run: ./scripts/publish.sh\n      - run: gh release create v1\n",
+    );
+    std::fs::create_dir_all(root.path().join(".github/actions")).unwrap();
+    symlink(
+        outside.path().join("action"),
+        root.path().join(".github/actions/out"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.path().join("scripts")).unwrap();
+    symlink(
+        outside.path().join("publish.sh"),
+        root.path().join("scripts/publish.sh"),
+    )
+    .unwrap();
+    let (_, r) = check_json(
+        root.path(),
+        &["--only", "actions-pinned,publish-environment"],
+    );
+    // The action outside the root is reported where the job uses it, not read.
+    assert_eq!(findings(&r, "actions-pinned"), [at(WF, 9, "block")]);
+    let m = message_at(&r, "actions-pinned", WF, 9);
+    assert!(
+        m.contains("./.github/actions/out") && m.contains("not read"),
+        "{m}"
+    );
+    // The script outside the root is not read: the job publishes nothing.
+    assert_eq!(verdict(&r, "publish-environment"), "skip");
+}

@@ -273,7 +273,10 @@ fn offences(wf: &WorkflowFile, job_id: &str, job: &NormalJob, role: &JobRole) ->
             }
             Ran::Publish(..) | Ran::Ship(_) => None,
         };
-        if let Some((what, kind)) = found {
+        // A composite or script the job runs twice is one offence.
+        if let Some((what, kind)) = found
+            && !out.iter().any(|o| o.location == b.at && o.what == what)
+        {
             out.push(Offence {
                 location: b.at.clone(),
                 label,

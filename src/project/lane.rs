@@ -388,6 +388,15 @@ impl Walk<'_> {
         } else {
             [format!("{dir}/action.yml"), format!("{dir}/action.yaml")]
         };
+        if let Some(why) = self.tree.bad_link(&dir) {
+            self.problem(
+                at(),
+                format!(
+                    "local action `{shown}` is not read ({why}), so what this step runs cannot be judged"
+                ),
+            );
+            return;
+        }
         let Some(file) = candidates.iter().find(|c| self.tree.exists(c)).cloned() else {
             self.problem(
                 at(),
