@@ -94,7 +94,15 @@ fn a_reusable_workflow_that_publishes_is_judged_in_its_callers_lane() {
     // The caller publishes only through the workflow it calls: it is a
     // release workflow, so its tag pin blocks and `secrets: inherit` blocks.
     let (r, code) = check("reusable", "actions-pinned,secrets-in-environment");
-    assert_eq!(findings(&r, "actions-pinned"), [at(WF, 10, "block")]);
+    // A workflow the release workflow calls runs in its lane: its tag pin
+    // blocks too, though it publishes nothing itself.
+    const WHEELS: &str = ".github/workflows/wheels.yml";
+    assert_eq!(
+        findings(&r, "actions-pinned"),
+        [at(WF, 10, "block"), at(WHEELS, 9, "block")]
+    );
+    let m = message_at(&r, "actions-pinned", WHEELS, 9);
+    assert!(m.contains("called by release workflow release.yml"), "{m}");
     assert_eq!(
         findings(&r, "secrets-in-environment"),
         [at(WF, 17, "block")]

@@ -18,7 +18,8 @@ pub static CHECK: BuiltIn = BuiltIn {
         lanes: &[],
         rationale: "A tag such as `@v4` can be moved by whoever controls the action's repository, \
             so a release job that uses it runs whatever code the tag points at on release day, with \
-            the release's credentials. A 40-character commit SHA cannot move. The version comment \
+            the release's credentials (a workflow a release workflow calls runs in its lane and \
+            is judged the same). A 40-character commit SHA cannot move. The version comment \
             after the SHA keeps the pin reviewable and lets update bots bump it. Plain CI \
             workflows hold no publish credentials, so an unpinned action there is a warning. \
             The steps of a local composite action (`uses: ./.github/actions/x`) are steps of the \
@@ -48,7 +49,8 @@ fn no_release_and_all_pinned(wfs: &Workflows, findings: &[Finding]) -> Option<St
 }
 
 fn check_workflow(wf: &WorkflowFile, out: &mut Vec<Finding>) {
-    let release = wf.is_release();
+    // A workflow a release workflow calls runs in that release's lane.
+    let release = wf.is_release() || wf.release.called_by_release.is_some();
     let mut seen_behind: HashSet<(String, usize, usize)> = HashSet::new();
     for (job_id, job) in &wf.model.jobs {
         match job {
@@ -129,7 +131,12 @@ impl Site<'_> {
     /// How a message names where it stands, after the action.
     fn context(&self, kind: &str) -> String {
         match self {
-            Site::Workflow(..) => format!(" in a {kind}"),
+            Site::Workflow(wf, _) => match &wf.release.called_by_release {
+                Some(caller) if !wf.is_release() => {
+                    format!(" in a workflow called by release workflow {caller}")
+                }
+                _ => format!(" in a {kind}"),
+            },
             Site::Behind(wf, job, b) => format!(
                 " in local action {} (run by job `{job}` of {kind} {})",
                 b.chain(),

@@ -233,7 +233,39 @@ pub fn follow(tree: &Tree, wf: &mut WorkflowFile) {
     let mut stack = vec![wf.path.clone()];
     let lane = lane_of(tree, wf, &mut stack, 0);
     wf.release = ReleaseFacts::analyse_with(&wf.model, &lane);
+    wf.release.called_by_release = release_caller(tree, &wf.path);
     wf.lane = lane;
+}
+
+/// The first release workflow that calls `path` as a local reusable
+/// workflow, by file name. Each caller is parsed and followed on its own
+/// (not through the tree's cache, which may be filling it right now).
+fn release_caller(tree: &Tree, path: &str) -> Option<String> {
+    for caller in tree.workflow_callers(path) {
+        if caller == path {
+            continue;
+        }
+        let Ok(tf) = tree.text(caller) else { continue };
+        if tf.text.len() > crate::repo::MAX_PARSE_BYTES {
+            continue;
+        }
+        let Ok(wf) = WorkflowFile::parse_indexed(caller, tf.text.clone(), tf.lines.clone()) else {
+            continue;
+        };
+        let calls = wf.model.jobs.values().any(|j| {
+            matches!(j, Job::ReusableWorkflowCallJob(c)
+                if matches!(&c.uses, Uses::Local(l) if normalise_path("", &l.path).as_deref() == Some(path)))
+        });
+        if !calls {
+            continue;
+        }
+        let mut stack = vec![caller.clone()];
+        let lane = lane_of(tree, &wf, &mut stack, 0);
+        if ReleaseFacts::analyse_with(&wf.model, &lane).is_release() {
+            return Some(wf.file_name().to_string());
+        }
+    }
+    None
 }
 
 struct Walk<'t> {

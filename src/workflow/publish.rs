@@ -346,6 +346,9 @@ pub struct ReleaseFacts {
     /// Job id → index in `jobs`: checks look a job up per job, and a linear
     /// search made 20,000 jobs cost seconds (quadratic).
     by_id: std::collections::HashMap<String, usize>,
+    /// A release workflow that calls this one as a local reusable workflow:
+    /// its jobs run in that release's lane.
+    pub called_by_release: Option<String>,
 }
 
 impl ReleaseFacts {
@@ -382,7 +385,11 @@ impl ReleaseFacts {
             .enumerate()
             .map(|(i, j)| (j.id.clone(), i))
             .collect();
-        ReleaseFacts { jobs, by_id }
+        ReleaseFacts {
+            jobs,
+            by_id,
+            called_by_release: None,
+        }
     }
 
     pub fn is_release(&self) -> bool {
