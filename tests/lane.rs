@@ -136,6 +136,7 @@ fn publishes_behind_package_scripts_are_found() {
         yarn.contains("npm publish --tag next in scripts/ship.mjs:4"),
         "{yarn}"
     );
+    // `npm run release -- --dry-run` (job `rehearse`) is told not to publish.
     // Each job uses its OIDC token to publish.
     assert_eq!(verdict(&r, "oidc-scope"), "pass");
     assert_eq!(code, 1);
@@ -178,6 +179,7 @@ fn publishes_behind_make_targets_and_just_recipes_are_found() {
         just.contains("gem push pkg/lane-1.0.0.gem in justfile:2"),
         "{just}"
     );
+    // `make -C docs release` (job `docs`) runs another directory's Makefile.
     // The recipe's dependency builds the gem in the publishing job.
     assert_eq!(
         findings(&r, "publish-isolation"),

@@ -557,6 +557,10 @@ impl Walk<'_> {
         if depth > MAX_LANE_DEPTH || !self.budget_left() {
             return;
         }
+        // `./release.sh --dry-run`: whatever it runs, it is told not to publish.
+        if cmd.has_flag(DRY_RUN_FLAGS) {
+            return;
+        }
         if let Some((file, kind)) = self.script_file(cmd, wd) {
             if self.stack.contains(&file) {
                 return;
@@ -579,7 +583,7 @@ impl Walk<'_> {
         }
         // `npm run X`, `make X`, `just X`: the commands it stands for. The
         // gate reads the root package.json, Makefile and justfile.
-        if !wd.trim_matches(['.', '/']).is_empty() {
+        if !wd.trim_matches(['.', '/']).is_empty() || cmd.has_flag(ELSEWHERE_FLAGS) {
             return;
         }
         let text = cmd.raw.clone();
@@ -850,6 +854,29 @@ impl Walk<'_> {
         }
     }
 }
+
+/// Flags that tell a script or task not to publish.
+const DRY_RUN_FLAGS: &[&str] = &["--dry-run", "--dryrun", "--dry_run", "--dry"];
+
+/// Flags that make a task runner read another directory's package.json,
+/// Makefile or justfile than the root's.
+const ELSEWHERE_FLAGS: &[&str] = &[
+    "-C",
+    "-f",
+    "--directory",
+    "--file",
+    "--makefile",
+    "--justfile",
+    "--working-directory",
+    "-d",
+    "--prefix",
+    "--dir",
+    "--filter",
+    "-F",
+    "-w",
+    "--workspace",
+    "--cwd",
+];
 
 #[derive(Debug, Clone, Copy)]
 enum ScriptKind {
