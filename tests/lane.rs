@@ -265,3 +265,37 @@ fn symlinks_out_of_the_root_are_never_followed() {
     // The script outside the root is not read: the job publishes nothing.
     assert_eq!(verdict(&r, "publish-environment"), "skip");
 }
+
+#[test]
+fn fan_out_through_called_workflows_stays_bounded() {
+    // w0 calls w1 from 60 jobs, w1 calls w2 from 60 jobs, … : 60^4 paths
+    // through the lane if each were followed.
+    let root = tempfile::tempdir().unwrap();
+    for level in 0..5 {
+        let mut wf = String::from(
+            "on:\n  workflow_call:\n  push:\n    tags: ['v*']\npermissions: {}\njobs:\n",
+        );
+        if level < 4 {
+            for j in 0..60 {
+                wf.push_str(&format!(
+                    "  j{j}:\n    uses: ./.github/workflows/w{}.yml\n",
+                    level + 1
+                ));
+            }
+        } else {
+            wf.push_str("  publish:\n    runs-on: x\n    environment: npm\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm publish\n");
+        }
+        common::write(root.path(), &format!(".github/workflows/w{level}.yml"), wf);
+    }
+    let started = std::time::Instant::now();
+    let (_, r) = check_json(root.path(), &["--only", "actions-pinned"]);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(60),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        findings(&r, "actions-pinned"),
+        [at(".github/workflows/w4.yml", 11, "block")]
+    );
+}

@@ -231,7 +231,7 @@ impl Lane {
 /// workflow's release facts with what was found.
 pub fn follow(tree: &Tree, wf: &mut WorkflowFile) {
     let mut stack = vec![wf.path.clone()];
-    let lane = lane_of(tree, wf, &mut stack, 0);
+    let lane = lane_of(tree, wf, &mut stack, &mut 0, 0);
     wf.release = ReleaseFacts::analyse_with(&wf.model, &lane);
     wf.release.called_by_release = release_caller(tree, &wf.path);
     wf.lane = lane;
@@ -260,7 +260,7 @@ fn release_caller(tree: &Tree, path: &str) -> Option<String> {
             continue;
         }
         let mut stack = vec![caller.clone()];
-        let lane = lane_of(tree, &wf, &mut stack, 0);
+        let lane = lane_of(tree, &wf, &mut stack, &mut 0, 0);
         if ReleaseFacts::analyse_with(&wf.model, &lane).is_release() {
             return Some(wf.file_name().to_string());
         }
@@ -280,13 +280,22 @@ struct Walk<'t> {
     problems: Vec<LaneProblem>,
 }
 
-fn lane_of(tree: &Tree, wf: &WorkflowFile, stack: &mut Vec<String>, depth: usize) -> Lane {
+/// What every job of `wf` runs behind its steps. `used` counts the items
+/// followed so far, shared with the workflows it calls, so the whole walk
+/// from one workflow stays within [`MAX_LANE_ITEMS`].
+fn lane_of(
+    tree: &Tree,
+    wf: &WorkflowFile,
+    stack: &mut Vec<String>,
+    used: &mut usize,
+    depth: usize,
+) -> Lane {
     let mut lane = Lane::default();
     let mut w = Walk {
         tree,
         gate: None,
         stack: std::mem::take(stack),
-        items: 0,
+        items: *used,
         job: String::new(),
         out: Vec::new(),
         problems: Vec::new(),
@@ -336,6 +345,7 @@ fn lane_of(tree: &Tree, wf: &WorkflowFile, stack: &mut Vec<String>, depth: usize
     }
     lane.problems = w.problems;
     *stack = w.stack;
+    *used = w.items;
     lane
 }
 
@@ -809,7 +819,11 @@ impl Walk<'_> {
         };
         let mut stack = std::mem::take(&mut self.stack);
         stack.push(file.clone());
-        let inner_lane = lane_of(self.tree, &inner, &mut stack, depth);
+        // A called workflow costs more than a step: it is read and parsed.
+        self.items += CALLED_WORKFLOW_COST;
+        let mut used = self.items;
+        let inner_lane = lane_of(self.tree, &inner, &mut stack, &mut used, depth);
+        self.items = used;
         stack.pop();
         self.stack = stack;
         let facts = ReleaseFacts::analyse_with(&inner.model, &inner_lane);
@@ -854,6 +868,9 @@ impl Walk<'_> {
         }
     }
 }
+
+/// What following one called workflow counts against [`MAX_LANE_ITEMS`].
+const CALLED_WORKFLOW_COST: usize = 100;
 
 /// Flags that tell a script or task not to publish.
 const DRY_RUN_FLAGS: &[&str] = &["--dry-run", "--dryrun", "--dry_run", "--dry"];
