@@ -5,7 +5,7 @@ use super::gate::{Item, Sources, invocation};
 use crate::finding::Location;
 use crate::repo::{TextFile, Tree};
 use crate::workflow::oidc::job_holds_id_token;
-use crate::workflow::publish::{ReleaseFacts, Via, publish_registry};
+use crate::workflow::publish::{ReleaseFacts, Via, action_slug, publish_registry};
 use crate::workflow::script::{Command, commands};
 use crate::workflow::{Key, Registry, WorkflowFile, env_map, env_value, step_route};
 use github_actions_models::action::{Action, Runs, StepBody as ActionStepBody};
@@ -218,11 +218,6 @@ impl Lane {
     pub fn behind(&self, id: &str) -> &[Behind] {
         self.jobs.get(id).map(Vec::as_slice).unwrap_or(&[])
     }
-
-    /// The problems met following job `id`.
-    pub fn problems_of<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a LaneProblem> {
-        self.problems.iter().filter(move |p| p.job == id)
-    }
 }
 
 /// Follows every job of `wf` through the local actions, scripts and
@@ -304,12 +299,19 @@ fn lane_of(
         w.job = id.clone();
         match job {
             Job::NormalJob(j) => {
+                // Directories an earlier `actions/checkout` filled with
+                // another checkout: what is there at run time is not this tree.
+                let mut elsewhere: Vec<String> = Vec::new();
                 for (i, step) in j.steps.iter().enumerate() {
                     match &step.body {
                         StepBody::Uses {
                             uses: Uses::Local(l),
                             with,
                         } => {
+                            let dir = normalise_path("", &l.path).unwrap_or_default();
+                            if under_any(&dir, &elsewhere) {
+                                continue;
+                            }
                             let route = step_route(id, i);
                             let mut r = route.clone();
                             r.push(Key::K("uses"));
@@ -324,11 +326,27 @@ fn lane_of(
                             ..
                         } => {
                             let wd = working_directory.as_deref().unwrap_or("");
+                            if under_any(&normalise_path("", wd).unwrap_or_default(), &elsewhere) {
+                                continue;
+                            }
                             for (_, cmd) in commands(run) {
                                 w.command(i, &cmd, wd, depth + 1, &[]);
                             }
                         }
-                        StepBody::Uses { .. } => {}
+                        StepBody::Uses { uses, with } => {
+                            if action_slug(uses).as_deref() == Some("actions/checkout") {
+                                let input =
+                                    |k: &str| env_map(with).and_then(|m| m.get(k)).map(env_value);
+                                let path = input("path").unwrap_or_default();
+                                let other_repo = input("repository").is_some_and(|r| {
+                                    !r.trim().is_empty() && !r.contains("github.repository")
+                                });
+                                let dir = normalise_path("", &path).unwrap_or_default();
+                                if !dir.is_empty() || other_repo {
+                                    elsewhere.push(dir);
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -347,6 +365,13 @@ fn lane_of(
     *stack = w.stack;
     *used = w.items;
     lane
+}
+
+/// Whether `dir` is `base` or inside it, for any base (`""`: the whole workspace).
+fn under_any(dir: &str, bases: &[String]) -> bool {
+    bases
+        .iter()
+        .any(|b| b.is_empty() || dir == b || dir.starts_with(&format!("{b}/")))
 }
 
 /// `./a/../b/` as a path from the root (`b`), or `None` when it leaves the root.
