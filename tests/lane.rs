@@ -81,10 +81,18 @@ fn a_publish_inside_a_composite_action_makes_the_job_a_publishing_job() {
     assert_eq!(findings(&r, "publish-environment"), [at(WF, 7, "block")]);
     let m = message_at(&r, "publish-environment", WF, 7);
     assert!(
-        m.contains("npm publish --access public in .github/actions/release/action.yml:12"),
+        m.contains("npm publish --access public in .github/actions/release/action.yml:18"),
         "{m}"
     );
     assert_eq!(code, 1);
+}
+
+#[test]
+fn a_token_handed_to_a_publishing_composite_action_is_a_long_lived_token() {
+    let (r, _) = check("composite-publishes", "trusted-publishing");
+    assert_eq!(findings(&r, "trusted-publishing"), [at(WF, 15, "block")]);
+    let m = message_at(&r, "trusted-publishing", WF, 15);
+    assert!(m.contains("`npm-token:` input to the local action"), "{m}");
 }
 
 // ---- reusable workflows ----------------------------------------------------
