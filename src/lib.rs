@@ -12,6 +12,7 @@ pub mod finding;
 pub mod init;
 pub mod manifest;
 pub mod policy;
+pub mod project;
 pub mod repo;
 pub mod report;
 pub mod workflow;

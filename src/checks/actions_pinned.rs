@@ -2,11 +2,13 @@
 
 use super::workflow_pass::{Visit, WorkflowPass};
 use super::{BuiltIn, Meta, Pass, Workflows};
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Location, Severity};
+use crate::project::lane::{Behind, Ran};
 use crate::workflow::{Key, WorkflowFile};
 use github_actions_models::common::Uses;
 use github_actions_models::workflow::Job;
 use github_actions_models::workflow::job::StepBody;
+use std::collections::HashSet;
 
 pub static CHECK: BuiltIn = BuiltIn {
     meta: Meta {
@@ -16,9 +18,14 @@ pub static CHECK: BuiltIn = BuiltIn {
         lanes: &[],
         rationale: "A tag such as `@v4` can be moved by whoever controls the action's repository, \
             so a release job that uses it runs whatever code the tag points at on release day, with \
-            the release's credentials. A 40-character commit SHA cannot move. The version comment \
+            the release's credentials (a workflow a release workflow calls runs in its lane and \
+            is judged the same). A 40-character commit SHA cannot move. The version comment \
             after the SHA keeps the pin reviewable and lets update bots bump it. Plain CI \
-            workflows hold no publish credentials, so an unpinned action there is a warning.",
+            workflows hold no publish credentials, so an unpinned action there is a warning. \
+            The steps of a local composite action (`uses: ./.github/actions/x`) are steps of the \
+            job that uses it: its `uses:` are judged the same way, at their line in its \
+            action.yml, and a local action that is missing or cannot be parsed is reported \
+            where the job uses it, since nothing it runs can be judged.",
         passes: "- uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2",
         fails: "- uses: actions/checkout@v4\n- uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683   # no version comment (warn)",
         fix: "Replace each tag or branch with the commit SHA it points at and keep the tag as a \
@@ -42,7 +49,9 @@ fn no_release_and_all_pinned(wfs: &Workflows, findings: &[Finding]) -> Option<St
 }
 
 fn check_workflow(wf: &WorkflowFile, out: &mut Vec<Finding>) {
-    let release = wf.is_release();
+    // A workflow a release workflow calls runs in that release's lane.
+    let release = wf.is_release() || wf.release.called_by_release.is_some();
+    let mut seen_behind: HashSet<(String, usize, usize)> = HashSet::new();
     for (job_id, job) in &wf.model.jobs {
         match job {
             Job::NormalJob(j) => {
@@ -55,14 +64,84 @@ fn check_workflow(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                             Key::I(i),
                             Key::K("uses"),
                         ];
-                        judge(wf, uses, &route, release, out);
+                        judge(&Site::Workflow(wf, &route), uses, release, out);
+                    }
+                }
+                // The `uses:` of local composite actions the job runs.
+                for b in wf.lane.behind(job_id) {
+                    let Ran::Uses { uses, .. } = &b.ran else {
+                        continue;
+                    };
+                    if !seen_behind.insert((b.at.path.clone(), b.at.line, b.at.column)) {
+                        continue;
+                    }
+                    if let Ok(u) = Uses::parse(uses.as_str()) {
+                        judge(&Site::Behind(wf, job_id, b), &u, release, out);
                     }
                 }
             }
             Job::ReusableWorkflowCallJob(j) => {
                 let route = [Key::K("jobs"), Key::K(job_id), Key::K("uses")];
-                judge(wf, &j.uses, &route, release, out);
+                judge(&Site::Workflow(wf, &route), &j.uses, release, out);
             }
+        }
+    }
+    // Local actions and called workflows that cannot be read: what they run
+    // cannot be judged.
+    for p in &wf.lane.problems {
+        let f = Finding::new(
+            p.at.clone(),
+            format!("job `{}`: {}", p.job, p.message),
+            "commit the local action (its action.yml) or workflow the job uses, or fix it so it parses",
+        );
+        out.push(if release { f } else { f.warn_only() });
+    }
+}
+
+/// Where a `uses:` is written: a step of the workflow, or a step of a local
+/// composite action one of its jobs runs.
+enum Site<'a> {
+    Workflow(&'a WorkflowFile, &'a [Key<'a>]),
+    Behind(&'a WorkflowFile, &'a str, &'a Behind),
+}
+
+impl Site<'_> {
+    fn locate(&self) -> Location {
+        match self {
+            Site::Workflow(wf, route) => wf.locate(route),
+            Site::Behind(_, _, b) => b.at.clone(),
+        }
+    }
+
+    /// The text the `uses:` is written in, for the cheap comment scan.
+    fn text(&self) -> &str {
+        match self {
+            Site::Workflow(wf, _) => &wf.text,
+            Site::Behind(_, _, b) => &b.line_text,
+        }
+    }
+
+    fn line(&self, loc: &Location) -> String {
+        match self {
+            Site::Workflow(wf, _) => wf.lines.line(&wf.text, loc.line).unwrap_or("").to_string(),
+            Site::Behind(_, _, b) => b.line_text.clone(),
+        }
+    }
+
+    /// How a message names where it stands, after the action.
+    fn context(&self, kind: &str) -> String {
+        match self {
+            Site::Workflow(wf, _) => match &wf.release.called_by_release {
+                Some(caller) if !wf.is_release() => {
+                    format!(" in a workflow called by release workflow {caller}")
+                }
+                _ => format!(" in a {kind}"),
+            },
+            Site::Behind(wf, job, b) => format!(
+                " in local action {} (run by job `{job}` of {kind} {})",
+                b.chain(),
+                wf.file_name()
+            ),
         }
     }
 }
@@ -99,19 +178,20 @@ pub fn is_full_sha(r: &str) -> bool {
     r.len() == 40 && r.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-fn judge(wf: &WorkflowFile, uses: &Uses, route: &[Key<'_>], release: bool, out: &mut Vec<Finding>) {
+fn judge(site: &Site<'_>, uses: &Uses, release: bool, out: &mut Vec<Finding>) {
     let kind = if release {
         "release workflow"
     } else {
         "workflow"
     };
+    let context = site.context(kind);
     match uses {
         Uses::Local(_) => {}
         Uses::Docker(d) => {
             if d.hash().is_none() {
                 let f = Finding::new(
-                    wf.locate(route),
-                    format!("{} is not pinned to an image digest", d.raw()),
+                    site.locate(),
+                    format!("{}{context} is not pinned to an image digest", d.raw()),
                     "pin the image by digest: docker://image@sha256:<digest>",
                 );
                 out.push(if release { f } else { f.warn_only() });
@@ -124,7 +204,7 @@ fn judge(wf: &WorkflowFile, uses: &Uses, route: &[Key<'_>], release: bool, out: 
                 // pin its maintainers ask for. Still worth a look, not a block.
                 out.push(
                     Finding::new(
-                        wf.locate(route),
+                        site.locate(),
                         format!(
                             "{} is pinned to the release tag `{}`: the SLSA generator refuses SHA pins, so review tag bumps by hand",
                             r.raw(),
@@ -136,9 +216,9 @@ fn judge(wf: &WorkflowFile, uses: &Uses, route: &[Key<'_>], release: bool, out: 
                 );
             } else if !is_full_sha(r.git_ref()) {
                 let f = Finding::new(
-                    wf.locate(route),
+                    site.locate(),
                     format!(
-                        "{} in a {kind} is pinned to a movable ref `{}`",
+                        "{}{context} is pinned to a movable ref `{}`",
                         r.raw(),
                         r.git_ref()
                     ),
@@ -149,10 +229,10 @@ fn judge(wf: &WorkflowFile, uses: &Uses, route: &[Key<'_>], release: bool, out: 
                     ),
                 );
                 out.push(if release { f } else { f.warn_only() });
-            } else if release && !every_pin_commented(&wf.text, r.raw()) {
+            } else if release && !every_pin_commented(site.text(), r.raw()) {
                 // Only now pay for the exact location.
-                let loc = wf.locate(route);
-                let line = wf.lines.line(&wf.text, loc.line).unwrap_or("");
+                let loc = site.locate();
+                let line = site.line(&loc);
                 let after = line
                     .find(r.git_ref())
                     .map(|i| &line[i + r.git_ref().len()..])

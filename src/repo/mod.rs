@@ -187,6 +187,9 @@ pub struct Tree {
     any_bad_link: bool,
     /// Problems met while walking (unreadable directories), as findings.
     pub walk_problems: Vec<FileError>,
+    /// Workflow path → the workflows whose text calls it as a local
+    /// reusable workflow, built on first use.
+    callers: OnceLock<HashMap<String, Vec<String>>>,
 }
 
 impl Tree {
@@ -284,6 +287,7 @@ impl Tree {
             index,
             dirs,
             walk_problems,
+            callers: OnceLock::new(),
         })
     }
 
@@ -468,7 +472,10 @@ impl Tree {
                 None => tf.text.clone(),
             };
             WorkflowFile::parse_indexed(rel, text, tf.lines.clone())
-                .map(Arc::new)
+                .map(|mut wf| {
+                    crate::project::lane::follow(self, &mut wf);
+                    Arc::new(wf)
+                })
                 .map_err(|we| FileError {
                     location: Location::new(rel, we.line, we.column),
                     message: we.message,
@@ -545,6 +552,39 @@ impl Tree {
             Some(cached) => cached,
             None => parse_markdown(rel, file),
         }
+    }
+
+    /// The workflows that call `rel` as a local reusable workflow
+    /// (`uses: ./.github/workflows/x.yml` at job level), read from their
+    /// text once for the whole tree; each caller still has to be parsed to
+    /// be sure.
+    pub fn workflow_callers(&self, rel: &str) -> &[String] {
+        let map = self.callers.get_or_init(|| {
+            let mut map: HashMap<String, Vec<String>> = HashMap::new();
+            for p in self.workflow_paths() {
+                let Ok(tf) = self.text(p) else { continue };
+                let mut from = 0;
+                let text = &tf.text;
+                while let Some(k) = text[from..].find(".github/workflows/") {
+                    let start = from + k;
+                    from = start + 1;
+                    let before = text[..start].trim_end_matches(['.', '/', '$']);
+                    if !before.trim_end_matches(['"', '\'', ' ']).ends_with("uses:") {
+                        continue;
+                    }
+                    let end = text[start..]
+                        .find(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == '@')
+                        .map_or(text.len(), |e| start + e);
+                    let callee = &text[start..end];
+                    let list = map.entry(callee.to_string()).or_default();
+                    if list.last().map(String::as_str) != Some(p) {
+                        list.push(p.to_string());
+                    }
+                }
+            }
+            map
+        });
+        map.get(rel).map(Vec::as_slice).unwrap_or(&[])
     }
 
     /// Whether a path (relative to the root, may be `..`-laden) stays inside it.
