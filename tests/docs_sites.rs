@@ -71,7 +71,9 @@ fn release_docs_globs_of_the_wrong_type_fail_closed() {
         "[checks.docs-links]\nrelease_docs = \"docs/guide.md\"\n",
     );
     let out = shipgate(&["check", tmp.path().to_str().unwrap(), "--only", ID]);
-    assert_ne!(out.status.code(), Some(0), "a wrong type must not pass");
+    assert_eq!(out.status.code(), Some(2), "a wrong type is a policy error");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("release_docs"), "{err}");
 }
 
 #[test]

@@ -87,6 +87,12 @@ pub static PARAMS: &[Param] = &[
         "The contributor gate's commands, each of which CI must run (ci-equivalence).",
     ),
     p(
+        "release_docs",
+        Kind::Globs,
+        "Documents a release depends on, beyond the built-in ones: a broken link or cited path \
+         there blocks instead of warning (docs-links).",
+    ),
+    p(
         "files",
         Kind::Globs,
         "Globs of the files to look at, relative to the root.",
