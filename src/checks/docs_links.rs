@@ -457,6 +457,48 @@ fn looks_like_placeholder(s: &str) -> bool {
         })
 }
 
+/// Whether the code span at `offset` stands in a parenthesised list that
+/// illustrates a kind of thing named with an indefinite article: "runs a
+/// repository script (`./scripts/publish.sh`, …)". Such a list shows what a
+/// thing looks like; it does not say this repository has it. A list after
+/// a definite phrase ("their own modules (e.g. `src/rules/x.rs`)") still
+/// points into the repository.
+fn is_kind_example(text: &str, offset: usize) -> bool {
+    let mut start = offset.saturating_sub(200);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    let before = &text[start..offset.min(text.len())];
+    // The innermost parenthesis still open at the span.
+    let mut depth = 0i32;
+    let mut open = None;
+    for (i, c) in before.char_indices().rev() {
+        match c {
+            ')' => depth += 1,
+            '(' if depth == 0 => {
+                open = Some(i);
+                break;
+            }
+            '(' => depth -= 1,
+            '.' | '!' | '?' if depth == 0 && before[i + 1..].starts_with([' ', '\n']) => break,
+            _ => {}
+        }
+    }
+    let Some(open) = open else { return false };
+    let head = before[..open].trim_end().to_lowercase();
+    let words: Vec<&str> = head
+        .split(|c: char| c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(4)
+        .collect();
+    // "a repository script (", "an action (", "any script ("
+    words
+        .iter()
+        .skip(1)
+        .any(|w| matches!(*w, "a" | "an" | "any" | "some" | "each" | "every"))
+}
+
 /// `vX.Y.Z`, `0.MINOR.x`, `1.x`, `N.N`: a version written as a pattern.
 fn is_version_placeholder(seg: &[u8]) -> bool {
     let seg = seg
@@ -813,7 +855,7 @@ fn check_cited_paths(
         if doc.in_link(span.offset) {
             continue; // the text of a link: the link itself is what is checked
         }
-        if is_example(&doc.file.text, span.offset) {
+        if is_example(&doc.file.text, span.offset) || is_kind_example(&doc.file.text, span.offset) {
             continue; // "your `x/y`": the reader's project, not this repository
         }
         let explicit_relative = claim.starts_with("./") || claim.starts_with("../");
@@ -1025,6 +1067,11 @@ mod tests {
         assert!(!is_example(t, t.find('`').unwrap()));
         let t = "Options live in their own modules (e.g.,\n`src/rules/x/settings.rs`).";
         assert!(!is_example(t, t.find('`').unwrap()));
+        assert!(!is_kind_example(t, t.find('`').unwrap()));
+        let t = "a command that runs a repository script (`./scripts/publish.sh`,\n`bash x`)";
+        assert!(is_kind_example(t, t.find("`./scripts").unwrap()));
+        let t = "The proof (see `test/a_test.exs`) is a test.";
+        assert!(!is_kind_example(t, t.find('`').unwrap()));
         assert!(path_claim("src/audit/my_new_audit.rs").is_none());
         assert!(path_claim("src/foo.rs").is_none());
         assert!(path_claim("src/food.rs").is_some());
