@@ -36,6 +36,7 @@ const SETUP: &str = ".github/actions/setup/action.yml";
 fn an_unpinned_uses_inside_a_composite_action_blocks_at_its_line_in_action_yml() {
     let (r, code) = check("composite", "actions-pinned");
     assert_eq!(verdict(&r, "actions-pinned"), "block");
+    // ci.yml uses the same action: it is reported once, by the release workflow.
     assert_eq!(findings(&r, "actions-pinned"), [at(SETUP, 6, "block")]);
     let m = message_at(&r, "actions-pinned", SETUP, 6);
     assert!(m.contains("actions/setup-python@v5"), "{m}");

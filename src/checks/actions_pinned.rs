@@ -1,7 +1,7 @@
 //! `actions-pinned`: remote `uses:` are pinned to full commit SHAs.
 
 use super::workflow_pass::{Visit, WorkflowPass};
-use super::{BuiltIn, Meta, Pass, Workflows};
+use super::{BuiltIn, Context, Meta, Pass, Workflows};
 use crate::finding::{Finding, Location, Severity};
 use crate::project::lane::{Behind, Ran};
 use crate::workflow::{Key, WorkflowFile};
@@ -39,7 +39,7 @@ pub static CHECK: BuiltIn = BuiltIn {
 static PASS: WorkflowPass = WorkflowPass {
     all: true,
     skip: |wfs| (wfs.parsed.is_empty() && wfs.broken.is_empty()).then(|| "no workflows".into()),
-    visit: Visit::Workflow(check_workflow),
+    visit: Visit::WithContext(check_workflow),
     after: Some(no_release_and_all_pinned),
 };
 
@@ -48,7 +48,7 @@ fn no_release_and_all_pinned(wfs: &Workflows, findings: &[Finding]) -> Option<St
         .then(|| "no release workflow, and every action in other workflows is pinned".into())
 }
 
-fn check_workflow(wf: &WorkflowFile, out: &mut Vec<Finding>) {
+fn check_workflow(cx: &Context<'_>, wf: &WorkflowFile, out: &mut Vec<Finding>) {
     // A workflow a release workflow calls runs in that release's lane.
     let release = wf.is_release() || wf.release.called_by_release.is_some();
     let mut seen_behind: HashSet<(String, usize, usize)> = HashSet::new();
@@ -75,8 +75,15 @@ fn check_workflow(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                     if !seen_behind.insert((b.at.path.clone(), b.at.line, b.at.column)) {
                         continue;
                     }
-                    if let Ok(u) = Uses::parse(uses.as_str()) {
-                        judge(&Site::Behind(wf, job_id, b), &u, release, out);
+                    let Ok(u) = Uses::parse(uses.as_str()) else {
+                        continue;
+                    };
+                    let mut found = Vec::new();
+                    judge(&Site::Behind(wf, job_id, b), &u, release, &mut found);
+                    // A composite action several workflows use is judged once,
+                    // in the first release workflow that uses it (else the first).
+                    if !found.is_empty() && owner(cx, &b.at.path).is_none_or(|o| o == wf.path) {
+                        out.extend(found);
                     }
                 }
             }
@@ -96,6 +103,29 @@ fn check_workflow(wf: &WorkflowFile, out: &mut Vec<Finding>) {
         );
         out.push(if release { f } else { f.warn_only() });
     }
+}
+
+/// The workflow that reports on the steps of the composite action in
+/// `action_file`: the first release workflow (by path) whose jobs run it,
+/// else the first workflow that does.
+fn owner(cx: &Context<'_>, action_file: &str) -> Option<String> {
+    let mut first: Option<String> = None;
+    for p in cx.select(cx.tree.workflow_paths()).unwrap_or_default() {
+        let Ok(w) = cx.tree.workflow(p) else { continue };
+        let runs_it = w
+            .model
+            .jobs
+            .keys()
+            .any(|id| w.lane.behind(id).iter().any(|b| b.at.path == action_file));
+        if !runs_it {
+            continue;
+        }
+        if w.is_release() || w.release.called_by_release.is_some() {
+            return Some(w.path.clone());
+        }
+        first.get_or_insert_with(|| w.path.clone());
+    }
+    first
 }
 
 /// Where a `uses:` is written: a step of the workflow, or a step of a local

@@ -7,6 +7,7 @@ use crate::repo::{TextFile, Tree};
 use crate::workflow::oidc::job_holds_id_token;
 use crate::workflow::publish::{ReleaseFacts, Via, action_slug, publish_registry};
 use crate::workflow::script::{Command, commands};
+use crate::workflow::script_location::command_offset_in_block;
 use crate::workflow::{Key, Registry, WorkflowFile, env_map, env_value, step_route};
 use github_actions_models::action::{Action, Runs, StepBody as ActionStepBody};
 use github_actions_models::common::Uses;
@@ -1311,22 +1312,12 @@ impl YamlText {
             return Location::file(&self.path);
         };
         let text = &self.file.text;
-        let region = &text[start..end];
+        let Some(region) = text.get(start..end) else {
+            return self.at(start);
+        };
         let needle = raw.trim();
-        if region.starts_with('|') || region.starts_with('>') {
-            let mut off = 0;
-            for _ in 0..=script_line {
-                match region[off..].find('\n') {
-                    Some(i) => off += i + 1,
-                    None => return self.at(start),
-                }
-            }
-            let line_end = region[off..].find('\n').map_or(region.len(), |i| off + i);
-            let line = &region[off..line_end];
-            let col = line
-                .find(needle)
-                .unwrap_or(line.len() - line.trim_start().len());
-            return self.at(start + off + col);
+        if let Some(at) = command_offset_in_block(region, script_line, needle) {
+            return self.at(start + at);
         }
         match region.find(needle) {
             Some(i) => self.at(start + i),

@@ -7,7 +7,7 @@ pub mod expr;
 pub mod oidc;
 pub mod publish;
 pub mod script;
-mod script_location;
+pub(crate) mod script_location;
 pub mod secrets;
 pub mod triggers;
 
