@@ -443,3 +443,25 @@ fn a_changelog_that_points_to_the_docs_changelog_is_judged_there() {
     );
     assert!(messages(&r, "changelog-entry")[0].contains("docs/project/changelog.md"));
 }
+
+#[test]
+fn parallel_steps_are_judged_not_refused() {
+    // GitHub's parallel steps (`parallel:`, `wait:`, `wait-all:`, `cancel:`)
+    // are newer than the typed model: the workflow is judged, its group's
+    // steps as the job's steps, each at its own line.
+    let (code, r) = check_json(&rw("parallel-steps"), &[]);
+    assert_eq!(
+        findings(&r, "actions-pinned"),
+        vec![(RELEASE.into(), 26, "block".into())]
+    );
+    assert!(messages(&r, "actions-pinned")[0].contains("actions/setup-node@v4"));
+    let report = r.to_string();
+    assert!(!report.contains("cannot judge"), "{r:#}");
+    assert!(
+        !report.contains("not a valid GitHub Actions workflow"),
+        "{r:#}"
+    );
+    assert_eq!(verdict(&r, "publish-environment"), "pass");
+    assert_eq!(verdict(&r, "trusted-publishing"), "pass");
+    assert_eq!(code, 1);
+}

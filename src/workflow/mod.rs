@@ -98,6 +98,12 @@ impl WorkflowFile {
         // `uses: $/path` (a self-repository reference) is newer than the typed
         // model; it means the same as `./path` at the running commit, and the
         // two spellings have the same length, so offsets stay exact.
+        // Steps newer than the typed model (GitHub's parallel steps) are
+        // rewritten to the steps it knows, line for line.
+        let text: Arc<str> = match steps_as_known(&text) {
+            Some(t) => Arc::from(t),
+            None => text,
+        };
         let patched = self_repo_refs_as_local(&text);
         let model: Workflow = match yaml_serde::from_str(patched.as_deref().unwrap_or(&text)) {
             Ok(m) => m,
@@ -439,6 +445,148 @@ impl<'de> serde::de::Visitor<'de> for &NodeBudget {
 
 /// Rewrites each `uses: $/…` (GitHub's self-repository reference) to
 /// `uses: ./…`, byte for byte the same length; `None` when there is none.
+/// GitHub's parallel steps (2026) are newer than the typed model, which
+/// would refuse the whole workflow: a `- parallel:` group runs its steps
+/// at once, and `wait:`, `wait-all:` and `cancel:` steps only order them.
+/// For judging, a group's steps are the job's steps (the group's line
+/// becomes a comment and its steps are dedented to the job's step list),
+/// and a control step is an empty `run:`. Every line stays where it was, so
+/// findings keep their lines (a step inside a group keeps its line; its
+/// column moves left by the dedent). `None` when there is nothing to rewrite.
+fn steps_as_known(text: &str) -> Option<String> {
+    if !["parallel:", "wait:", "wait-all:", "cancel:"]
+        .iter()
+        .any(|k| text.contains(k))
+    {
+        return None;
+    }
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let blank = |l: &str| {
+        let t = l.trim();
+        t.is_empty() || t.starts_with('#')
+    };
+    let value_empty = |rest: &str| {
+        let r = rest.trim();
+        r.is_empty() || r.starts_with('#')
+    };
+    let mut changed = false;
+    let mut i = 0;
+    while i < lines.len() {
+        let t = lines[i].trim_start();
+        let is_steps = t
+            .strip_prefix("steps:")
+            .is_some_and(|rest| value_empty(rest) && !blank(lines[i]));
+        if !is_steps {
+            i += 1;
+            continue;
+        }
+        let key_indent = indent(lines[i]);
+        let mut k = i + 1;
+        while k < lines.len() && blank(lines[k]) {
+            k += 1;
+        }
+        let Some(first) = lines.get(k) else { break };
+        let s = indent(first);
+        if s < key_indent || !first.trim_start().starts_with('-') {
+            i = k;
+            continue;
+        }
+        // Each item of the steps sequence: its lines are [k, end).
+        loop {
+            let mut end = k + 1;
+            while end < lines.len() && (blank(lines[end]) || indent(lines[end]) > s) {
+                end += 1;
+            }
+            changed |= rewrite_step(&lines, &mut out, k, end, s);
+            match lines.get(end) {
+                Some(l) if indent(l) == s && l.trim_start().starts_with('-') => k = end,
+                _ => {
+                    i = end;
+                    break;
+                }
+            }
+        }
+    }
+    changed.then(|| out.concat())
+}
+
+/// Rewrites one step item (lines `[start, end)`, its `-` at column `s`) if
+/// it is a parallel group or a control step; whether it did.
+fn rewrite_step(lines: &[&str], out: &mut [String], start: usize, end: usize, s: usize) -> bool {
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let first = lines[start];
+    let after_dash = &first[s + 1..];
+    let c = s + 1 + (after_dash.len() - after_dash.trim_start_matches(' ').len());
+    let nl = |l: &str| if l.ends_with('\n') { "\n" } else { "" };
+    // The item's own keys: on the `-` line, and lines at column `c`.
+    let keys: Vec<usize> = std::iter::once(start)
+        .chain((start + 1..end).filter(|&j| {
+            indent(lines[j]) == c
+                && !lines[j].trim().is_empty()
+                && !lines[j].trim_start().starts_with('#')
+        }))
+        .collect();
+    let key_of = |j: usize| -> Option<(&str, &str)> {
+        let body = if j == start {
+            first.get(c..)?
+        } else {
+            lines[j].get(c..)?
+        };
+        let (k, rest) = body.split_once(':')?;
+        Some((k.trim(), rest))
+    };
+    let empty = |rest: &str| {
+        let r = rest.trim();
+        r.is_empty() || r.starts_with('#')
+    };
+    // `- parallel:` alone: its steps join the job's list.
+    if keys.len() == 1
+        && let Some(("parallel", rest)) = key_of(start)
+        && empty(rest)
+    {
+        let nested = (start + 1..end).find(|&j| lines[j].trim_start().starts_with('-'));
+        let Some(nested) = nested else { return false };
+        let j_indent = indent(lines[nested]);
+        if j_indent <= s {
+            return false;
+        }
+        let shift = j_indent - s;
+        out[start] = format!("{}# parallel:{}", " ".repeat(s), nl(first));
+        for j in start + 1..end {
+            let l = lines[j];
+            if !l.trim().is_empty() && indent(l) >= shift {
+                out[j] = l[shift..].to_string();
+            }
+        }
+        return true;
+    }
+    // `wait:`, `wait-all:`, `cancel:`: an empty command for the model.
+    let mut did = false;
+    for (n, &j) in keys.iter().enumerate() {
+        let Some((key, _)) = key_of(j) else { continue };
+        if !matches!(key, "wait" | "wait-all" | "cancel") {
+            continue;
+        }
+        let lead = &lines[j][..c];
+        out[j] = format!("{lead}run: ''{}", nl(lines[j]));
+        // The key's own value lines (a block list of step ids) go.
+        let stop = keys.get(n + 1).copied().unwrap_or(end);
+        for line in out.iter_mut().take(stop).skip(j + 1) {
+            if !line.trim().is_empty() {
+                *line = if line.ends_with('\n') {
+                    "\n".into()
+                } else {
+                    String::new()
+                };
+            }
+        }
+        did = true;
+    }
+    did
+}
+
 fn self_repo_refs_as_local(text: &str) -> Option<String> {
     if !text.contains("$/") {
         return None;
@@ -537,6 +685,21 @@ pub fn env_map(env: &LoE<Env>) -> Option<&Env> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parallel_and_control_steps_become_known_steps_line_for_line() {
+        let t = "jobs:\n  a:\n    steps:\n      - parallel:\n          - run: one\n          - uses: o/r@v1\n            with:\n              x: 1\n      - name: w\n        wait-all:\n      - cancel: bg\n      - wait:\n          - a\n          - b\n      - run: last\n";
+        let got = steps_as_known(t).unwrap();
+        assert_eq!(got.lines().count(), t.lines().count());
+        assert_eq!(
+            got,
+            "jobs:\n  a:\n    steps:\n      # parallel:\n      - run: one\n      - uses: o/r@v1\n        with:\n          x: 1\n      - name: w\n        run: ''\n      - run: ''\n      - run: ''\n\n\n      - run: last\n"
+        );
+        // `wait:` as an input of an action is left alone.
+        let t =
+            "jobs:\n  a:\n    steps:\n      - uses: o/r@v1\n        with:\n          wait: true\n";
+        assert_eq!(steps_as_known(t), None);
+    }
 
     const WF: &str = "name: release\non:\n  push:\n    tags: ['v*']\npermissions: {}\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    environment: pypi\n    permissions:\n      id-token: write\n    steps:\n      - uses: actions/download-artifact@v4\n      - run: |\n          echo hi\n          twine upload \\\n            dist/*\n";
 
