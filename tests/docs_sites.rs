@@ -33,6 +33,8 @@ fn release_docs_block_and_other_docs_warn() {
             at("CHANGELOG.md", 9, "block"),
             at("CHANGELOG.md", 13, "warn"),
             at("README.md", 3, "block"),
+            // A path whose folder is missing too may be the reader's app.
+            at("README.md", 7, "warn"),
             at("RELEASING.md", 3, "block"),
             at("docs/guide.md", 3, "warn"),
             // Placeholders, a path moved to the wiki and an output path are
@@ -42,6 +44,8 @@ fn release_docs_block_and_other_docs_warn() {
             at("examples/demo/README.md", 3, "warn"),
             // A package's README is.
             at("packages/lib/README.md", 3, "block"),
+            // LICENSE is copied in from the root when the package is packed.
+            at("packages/lib/README.md", 5, "warn"),
         ]
     );
 }

@@ -622,6 +622,30 @@ fn says_not_here(text: &str, offset: usize) -> bool {
     MARKERS.iter().any(|m| sentence.contains(m))
 }
 
+/// The root's license file, when `target` names a license file (`LICENSE`,
+/// `LICENSE.md`, `COPYING`, `NOTICE`) in a sub-folder that lacks it.
+fn root_license_for(tree: &Tree, target: &str) -> Option<String> {
+    let (dir, name) = target.rsplit_once('/')?;
+    if dir.is_empty() {
+        return None;
+    }
+    let stem = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
+    if !matches!(stem.as_str(), "license" | "licence" | "copying" | "notice") {
+        return None;
+    }
+    [
+        "LICENSE",
+        "LICENSE.md",
+        "LICENSE.txt",
+        "LICENCE",
+        "COPYING",
+        name,
+    ]
+    .iter()
+    .find(|n| tree.exists(n))
+    .map(|n| n.to_string())
+}
+
 /// `someone@example.org`: an e-mail address written as a link (`<a@b.org>`
 /// autolinks, or a bare address as the destination), not a file.
 fn is_email(dest: &str) -> bool {
@@ -716,6 +740,25 @@ fn check_links(
         if !tree.has_path(&target) {
             if v.docs.ignores.covers(tree, &target) || through_dir_link(tree, &target) {
                 continue; // build output the .gitignore names, or behind a symlinked directory
+            }
+            // A package README's `LICENSE` link, where the package folder
+            // has none but the repository root does: release tooling often
+            // copies the root's file in when it packs the package, so the
+            // link works where the package is read. It is still broken on
+            // GitHub: a warning, not a block.
+            if let Some(root) = root_license_for(tree, &target) {
+                out.push(
+                    Finding::new(
+                        doc.location(link.span.start),
+                        format!(
+                            "{what} `{dest}` points at `{target}`, which does not exist in the tree \
+                             (the root has `{root}`; it may be copied in when the package is packed)"
+                        ),
+                        format!("link `{root}` from the root, or commit the file beside the package"),
+                    )
+                    .warn_only(),
+                );
+                continue;
             }
             out.push(Finding::new(
                 doc.location(link.span.start),
@@ -920,6 +963,12 @@ fn check_cited_paths(
             ));
             continue;
         }
+        // A file missing from a folder that exists is a stale claim; a path
+        // whose folder is missing too may name another tree's layout (the
+        // reader's app: `config/environments/development.rb`), so it warns.
+        let folder_exists = tried
+            .iter()
+            .any(|t| t.rsplit_once('/').is_some_and(|(d, _)| tree.is_dir(d)));
         missing.push(Finding::new(
             doc.location(span.offset),
             if tried.len() == 1 && tried[0] == claim {
@@ -938,6 +987,9 @@ fn check_cited_paths(
             },
             "restore the file, update the path to where it lives now, or drop the claim",
         ));
+        if !folder_exists && let Some(f) = missing.last_mut() {
+            f.cap = Some(Severity::Warn);
+        }
     }
     out.append(&mut escapes);
     // A guide that walks the reader through their own project names many
