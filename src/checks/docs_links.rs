@@ -892,14 +892,8 @@ fn check_cited_paths(
         if changelog {
             continue; // a changelog names what changed, removals included
         }
-        if says_not_here(&doc.file.text, span.offset) {
-            continue; // "moved to the wiki", "written to `out/x`", "on the `y` branch"
-        }
         if doc.in_link(span.offset) {
             continue; // the text of a link: the link itself is what is checked
-        }
-        if is_example(&doc.file.text, span.offset) || is_kind_example(&doc.file.text, span.offset) {
-            continue; // "your `x/y`": the reader's project, not this repository
         }
         let explicit_relative = claim.starts_with("./") || claim.starts_with("../");
         let first = claim.split('/').next().unwrap_or("");
@@ -948,6 +942,15 @@ fn check_cited_paths(
         if resolved {
             found += 1;
             continue;
+        }
+        // What the prose around a missing path says about it (read only for
+        // the few claims that do not resolve).
+        let text = &doc.file.text;
+        if is_example(text, span.offset) || is_kind_example(text, span.offset) {
+            continue; // "your `x/y`": the reader's project, not this repository
+        }
+        if says_not_here(text, span.offset) {
+            continue; // "moved to the wiki", "written to `out/x`", "on the `y` branch"
         }
         if tried
             .iter()
