@@ -87,6 +87,11 @@ pub static PARAMS: &[Param] = &[
         "The contributor gate's commands, each of which CI must run (ci-equivalence).",
     ),
     p(
+        "release_docs",
+        Kind::Globs,
+        "Globs of documents that are release docs: a broken link in one blocks (docs-links).",
+    ),
+    p(
         "files",
         Kind::Globs,
         "Globs of the files to look at, relative to the root.",
