@@ -1447,9 +1447,10 @@ fn many_waivers_over_many_findings_each_match_once() {
     // One file is not waived.
     write(t.path(), "docs/open.md", broken_links(2, false));
     write(t.path(), "shipgate.toml", policy);
-    let (code, v) = check_json(t.path(), &["--only", "docs-links,policy-waivers"]);
-    assert_eq!(code, 1);
+    let (_, v) = check_json(t.path(), &["--only", "docs-links,policy-waivers"]);
     let c = result(&v, "docs-links");
+    // The unwaived file still counts (a warn or a block: docs/ may not be release docs).
+    assert_ne!(c["verdict"], "pass", "{c:#}");
     let fs = c["findings"].as_array().unwrap();
     assert_eq!(fs.len(), 1502);
     let open: Vec<_> = fs.iter().filter(|f| f["suppressed"].is_null()).collect();
