@@ -72,6 +72,31 @@ fn doc(i: usize, docs: usize, pkgs: usize) -> String {
             (i + k) % pkgs
         );
     }
+    // Real docs go stale: about one page in eight links a page that moved
+    // out of the next folder, one in twenty an anchor that is gone, one in
+    // ten cites a file that no longer exists.
+    if i.is_multiple_of(8) {
+        let _ = writeln!(
+            s,
+            "- The [next part](../d{}/moved{i}.md) lives in the next folder.",
+            (i + 1) % 50
+        );
+    }
+    if i % 20 == 5 {
+        let target = (i * 3) % docs;
+        let _ = writeln!(
+            s,
+            "- See [old section](../d{}/doc{target}.md#no-such-section).",
+            target % 50
+        );
+    }
+    if i % 10 == 3 {
+        let _ = writeln!(
+            s,
+            "- Proof lives in `packages/pkg{}/test/gone_{i}.test.js`.",
+            i % pkgs
+        );
+    }
     s.push_str("\n## Details\n\n");
     for k in 0..12 {
         let _ = writeln!(

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Speed of the whole default gate against `cat` of the same files, as ratios
-# measured in one interleaved run, at two tree sizes (1x and 4x).
+# measured in one interleaved run, at several tree sizes (1x, 4x, 16x; the
+# docs hold broken links across folders, stale anchors and cited paths).
 #   scripts/bench.sh [RUNS]        (default 5 runs per command and size)
-# Prints medians, the gate/cat ratio, the 4x/1x cost ratio and peak RSS.
+#   SCALES="1 4" scripts/bench.sh  (sizes to measure; default "1 4 16")
+# Prints min/median/max, the gate/cat ratio, the cost growth and time
+# exponent between sizes, and peak RSS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
@@ -14,8 +17,11 @@ trap 'rm -rf "$work"' EXIT
 
 now() { date +%s.%N; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+spread() { sort -g | awk '{a[NR]=$1} END {printf "min %.3f / median %.3f / max %.3f", a[1], (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2), a[NR]}'; }
+scales=${SCALES:-1 4 16}
+prev=""
 
-for scale in 1 4; do
+for scale in $scales; do
   tree="$work/tree$scale"
   target/release/examples/bench_tree "$tree" "$scale"
   (cd "$tree" && find . -type f -print0 > "$work/files$scale")
@@ -40,16 +46,23 @@ for scale in 1 4; do
   cat_med=$(median < "$work/cat$scale"); gate_med=$(median < "$work/gate$scale")
   catcpu=$(median < "$work/catcpu$scale"); gatecpu=$(median < "$work/gatecpu$scale")
   printf 'scale %dx: %d files, %d bytes\n' "$scale" "$files" "$bytes"
-  printf '  cat   median %.3f s wall, %.2f s CPU (user+sys)\n' "$cat_med" "$catcpu"
-  printf '  gate  median %.3f s wall, %.2f s CPU (user+sys)\n' "$gate_med" "$gatecpu"
+  printf '  cat   %s s wall, median %.2f s CPU (user+sys)\n' "$(spread < "$work/cat$scale")" "$catcpu"
+  printf '  gate  %s s wall, median %.2f s CPU (user+sys)\n' "$(spread < "$work/gate$scale")" "$gatecpu"
+  paste "$work/gate$scale" "$work/cat$scale" | awk '{print $1 / $2}' > "$work/ratio$scale"
+  printf '  gate/cat per run: %s\n' "$(spread < "$work/ratio$scale")"
   printf '  gate/cat ratio %.2f (wall)\n  gate peak RSS %d KiB\n' \
     "$(echo "$gate_med / $cat_med" | bc -l)" "$rss"
   echo "$gatecpu" > "$work/cpu$scale"
   echo "$gate_med" > "$work/med$scale"
+  if [ -n "$prev" ]; then
+    g=$(echo "$(cat "$work/med$scale") / $(cat "$work/med$prev")" | bc -l)
+    c=$(echo "$(cat "$work/cpu$scale") / $(cat "$work/cpu$prev")" | bc -l)
+    k=$(echo "$scale / $prev" | bc -l)
+    printf 'cost growth %dx/%dx: %.2f wall, %.2f CPU (linear is %.2f); time exponent %.2f (CPU)\n' \
+      "$scale" "$prev" "$g" "$c" "$k" "$(echo "l($c) / l($k)" | bc -l)"
+  fi
+  prev=$scale
 done
-printf 'cost growth 4x/1x: %.2f wall, %.2f CPU (linear is 4.00)\n' \
-  "$(echo "$(cat "$work/med4") / $(cat "$work/med1")" | bc -l)" \
-  "$(echo "$(cat "$work/cpu4") / $(cat "$work/cpu1")" | bc -l)"
 # SPEC §6: faster than `zizmor --offline` on the same workflows. Only when
 # zizmor is on PATH (e.g. `pip install zizmor`); both run on a tree holding
 # just the 1x workflows, interleaved, medians.

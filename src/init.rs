@@ -2,9 +2,9 @@
 //! commented starter `shipgate.toml` that loads and, as written, gives the
 //! same built-in verdicts as the default policy.
 
+use crate::project::lane::env_name;
 use crate::repo::Tree;
 use crate::workflow::WorkflowFile;
-use github_actions_models::workflow::job::DeploymentEnvironment;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -47,10 +47,7 @@ pub fn detect(tree: &Tree) -> Detected {
         for (id, job) in wf.normal_jobs() {
             if wf.release.job(id).is_some_and(|r| r.is_publishing()) {
                 publishes = true;
-                let env = job.environment.as_ref().map(|e| match e {
-                    DeploymentEnvironment::Name(n) => n.clone(),
-                    DeploymentEnvironment::NameURL { name, .. } => name.clone(),
-                });
+                let env = job.environment.as_ref().map(|e| env_name(e).to_string());
                 d.publishing.push((p.to_string(), id.to_string(), env));
             }
         }

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod checks;
 pub mod cli;
+pub mod docsite;
 pub mod engine;
 pub mod evaluators;
 pub mod evidence;
@@ -11,6 +12,7 @@ pub mod finding;
 pub mod init;
 pub mod manifest;
 pub mod policy;
+pub mod project;
 pub mod repo;
 pub mod report;
 pub mod workflow;

@@ -48,16 +48,26 @@ fn docs_links_missing_cited_path_links_anchors_and_escapes_block() {
     let fs = entry_messages(&entry);
     let f = finding_at(
         &fs,
-        "docs/support.md",
+        "docs/supported-surface.md",
         5,
         "test/integration/onboarding_e2e_test.exs",
     );
     assert!(f.2.contains("no such file"), "{}", f.2);
-    finding_at(&fs, "docs/support.md", 9, "releasing.md");
-    finding_at(&fs, "docs/support.md", 9, "#no-such-heading");
-    finding_at(&fs, "docs/support.md", 10, "image `img/flow.png`");
-    finding_at(&fs, "docs/support.md", 10, "outside the repository root");
-    finding_at(&fs, "docs/support.md", 10, "symlink that leaves the root");
+    finding_at(&fs, "docs/supported-surface.md", 9, "releasing.md");
+    finding_at(&fs, "docs/supported-surface.md", 9, "#no-such-heading");
+    finding_at(&fs, "docs/supported-surface.md", 10, "image `img/flow.png`");
+    finding_at(
+        &fs,
+        "docs/supported-surface.md",
+        10,
+        "outside the repository root",
+    );
+    finding_at(
+        &fs,
+        "docs/supported-surface.md",
+        10,
+        "symlink that leaves the root",
+    );
     // A code span that is a link's text is not reported twice.
     let l12: Vec<_> = fs.iter().filter(|(_, l, _)| *l == 12).collect();
     assert_eq!(l12.len(), 1, "{fs:#?}");

@@ -250,3 +250,196 @@ fn a_next_version_section_marked_unreleased_in_its_body_is_not_the_newest_releas
         vec![("CHANGELOG.md".into(), 3, "block".into())]
     );
 }
+
+#[test]
+fn a_changelog_heading_that_starts_with_the_project_name_names_its_version() {
+    // `## quill 0.5.4`: the project's name, then the version it released.
+    let (_, r) = check_json(&rw("named-changelog-heading"), &[]);
+    assert_eq!(verdict(&r, "changelog-entry"), "pass");
+    assert_eq!(verdict(&r, "versions-agree"), "pass");
+}
+
+#[test]
+fn a_github_token_beside_a_publish_is_not_a_registry_token() {
+    // GITHUB_TOKEN / GH_TOKEN push the release commit; only NPM_TOKEN
+    // carries an npm credential.
+    let (_, r) = check_json(
+        &rw("github-token-for-release-pr"),
+        &["--only", "trusted-publishing"],
+    );
+    assert_eq!(
+        findings(&r, "trusted-publishing"),
+        vec![(".github/workflows/legacy.yml".into(), 24, "block".into())]
+    );
+    assert!(messages(&r, "trusted-publishing")[0].contains("NPM_TOKEN"));
+}
+
+#[test]
+fn goreleaser_check_and_snapshots_ship_nothing() {
+    // `args: check` validates the config and `--snapshot` builds locally:
+    // the workflow is CI, not a release lane, whatever its triggers and
+    // secrets.
+    let (code, r) = check_json(&rw("goreleaser-check"), &[]);
+    for id in [
+        "release-triggers",
+        "release-concurrency",
+        "secrets-in-environment",
+        "workflow-permissions",
+    ] {
+        assert_eq!(verdict(&r, id), "skip", "{id}: {:#?}", findings(&r, id));
+    }
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn a_group_unique_per_run_on_a_tag_push_cancels_no_release() {
+    // CI that also ships on tags, grouped by `github.head_ref ||
+    // github.run_id`: on a tag push `head_ref` is empty, so every run has a
+    // group of its own and `cancel-in-progress: true` cancels nothing there.
+    // Pull requests share a group, but they release nothing.
+    let (code, r) = check_json(
+        &rw("per-run-group-tags"),
+        &["--only", "release-concurrency"],
+    );
+    assert_eq!(code, 0, "{r}");
+    assert_eq!(
+        findings(&r, "release-concurrency"),
+        vec![(".github/workflows/ci.yml".into(), 9, "warn".into())]
+    );
+    assert!(messages(&r, "release-concurrency")[0].contains("differs on every run"));
+}
+
+#[test]
+fn jobs_a_pull_request_run_cannot_reach_do_not_ship_on_it() {
+    // A release workflow that also runs on `pull_request` (a dry run): the
+    // shipping jobs are kept off it by `if:`s the evaluator must follow — a
+    // gate job that skips, read back as `needs.gate.result == 'success'`
+    // under `always()`, and a property of `fromJson(inputs.plan)`, where
+    // `inputs` is empty on a pull request. Guards only: a warning.
+    let (code, r) = check_json(&rw("pr-gated-jobs"), &["--only", "release-triggers"]);
+    assert_eq!(code, 0, "{r}");
+    assert_eq!(
+        findings(&r, "release-triggers"),
+        vec![(RELEASE.into(), 3, "warn".into())]
+    );
+    // A condition that a skipped gate satisfies lets the pull request ship.
+    let tmp = copy_fixture("realworld/pr-gated-jobs");
+    let wf = tmp.path().join(RELEASE);
+    let text = std::fs::read_to_string(&wf).unwrap();
+    std::fs::write(
+        &wf,
+        text.replace(
+            "needs.gate.result == 'success'",
+            "needs.gate.result != 'failure'",
+        ),
+    )
+    .unwrap();
+    let (code, r) = check_json(tmp.path(), &["--only", "release-triggers"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "release-triggers"),
+        vec![(RELEASE.into(), 3, "block".into())]
+    );
+    assert!(messages(&r, "release-triggers")[0].contains("`announce`"));
+}
+
+#[test]
+fn an_action_that_attests_when_an_input_says_so_uses_the_oidc_token() {
+    // hynek/build-and-inspect-python-package attests its build with the
+    // OIDC token when `attest-build-provenance-github` is true; without the
+    // input the same action holds the token for nothing.
+    let (code, r) = check_json(&rw("attest-by-input"), &["--only", "oidc-scope"]);
+    assert_eq!(code, 1, "{r}");
+    assert_eq!(
+        findings(&r, "oidc-scope"),
+        vec![(RELEASE.into(), 22, "block".into())]
+    );
+    assert!(messages(&r, "oidc-scope")[0].contains("`inspect`"));
+}
+
+#[test]
+fn a_manifest_is_judged_only_against_the_registry_it_reaches() {
+    // crates.io requires a description and a licence (block) and shows a
+    // repository (warn). A crate with `publish = false`, one published only
+    // to another registry, and one maturin builds into a Python wheel are
+    // not crates.io's to judge.
+    let (code, r) = check_json(&rw("registry-scope"), &["--only", "package-metadata"]);
+    assert_eq!(code, 1, "{r}");
+    assert_eq!(
+        findings(&r, "package-metadata"),
+        vec![
+            ("crates/broken/Cargo.toml".into(), 1, "block".into()),
+            ("crates/engine/Cargo.toml".into(), 1, "warn".into())
+        ]
+    );
+    // Once a workflow publishes crates, the wheel's crate may be one of them.
+    let tmp = copy_fixture("realworld/registry-scope");
+    write(
+        tmp.path(),
+        ".github/workflows/release.yml",
+        "on:\n  push:\n    tags: ['v*']\npermissions: {}\njobs:\n  crates:\n    runs-on: ubuntu-latest\n    environment: crates\n    steps:\n      - run: cargo publish --workspace\n        env:\n          CARGO_REGISTRY_TOKEN: ${{ secrets.CARGO_REGISTRY_TOKEN }}\n",
+    );
+    let (_, r) = check_json(tmp.path(), &["--only", "package-metadata"]);
+    let at: Vec<_> = findings(&r, "package-metadata")
+        .into_iter()
+        .filter(|f| f.0 == "python/Cargo.toml")
+        .collect();
+    assert_eq!(
+        at,
+        vec![
+            ("python/Cargo.toml".into(), 1, "block".into()),
+            ("python/Cargo.toml".into(), 1, "block".into()),
+            ("python/Cargo.toml".into(), 1, "warn".into())
+        ]
+    );
+}
+
+#[test]
+fn a_runbook_aside_and_a_catalogue_of_other_projects_are_not_publisher_records() {
+    // The runbook states `release.yml` and `release`; its aside quotes
+    // `environment: release` from the workflow (a code span, not a second
+    // statement). A linter's catalogue of sample workflows in other
+    // repositories (a wide table, links to elsewhere) states nothing about
+    // this one.
+    let (code, r) = check_json(
+        &rw("runbook-asides"),
+        &["--only", "docs-workflow-agreement"],
+    );
+    assert_eq!(code, 0, "{r}");
+    assert_eq!(verdict(&r, "docs-workflow-agreement"), "pass");
+    // The runbook is still read: a wrong environment there blocks at its line.
+    let tmp = copy_fixture("realworld/runbook-asides");
+    let doc = tmp.path().join("docs/releasing.md");
+    let text = std::fs::read_to_string(&doc).unwrap();
+    std::fs::write(&doc, text.replace("`release` *(", "`pypi` *(")).unwrap();
+    let (code, r) = check_json(tmp.path(), &["--only", "docs-workflow-agreement"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "docs-workflow-agreement"),
+        vec![("docs/releasing.md".into(), 9, "block".into())]
+    );
+}
+
+#[test]
+fn a_changelog_that_points_to_the_docs_changelog_is_judged_there() {
+    // CHANGELOG.md names no version and links to the changelog on the docs
+    // site, whose source is docs/project/changelog.md: that file has 2.0.1.
+    let (code, r) = check_json(
+        &rw("changelog-on-docs-site"),
+        &["--only", "changelog-entry"],
+    );
+    assert_eq!(code, 0, "{r}");
+    assert_eq!(verdict(&r, "changelog-entry"), "pass");
+    // Without the section there, the stub still blocks, and says where it looked.
+    let tmp = copy_fixture("realworld/changelog-on-docs-site");
+    let doc = tmp.path().join("docs/project/changelog.md");
+    let text = std::fs::read_to_string(&doc).unwrap();
+    std::fs::write(&doc, text.replace("## [2.0.1] - 2026-03-02", "## Next")).unwrap();
+    let (code, r) = check_json(tmp.path(), &["--only", "changelog-entry"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "changelog-entry"),
+        vec![("CHANGELOG.md".into(), 1, "block".into())]
+    );
+    assert!(messages(&r, "changelog-entry")[0].contains("docs/project/changelog.md"));
+}

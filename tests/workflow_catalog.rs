@@ -141,6 +141,16 @@ fn injection_in_github_script_and_indexed_commits_blocks() {
 // ---- dispatch-recovery ----------------------------------------------------
 
 #[test]
+fn a_required_ref_input_is_not_a_reason() {
+    // `recovery_ref` says which tag to re-run, not why: the optional `why`
+    // is the reason input, and it is not required.
+    let (r, _) = check("dispatch-recovery/ref-only", "dispatch-recovery");
+    assert_eq!(verdict(&r, "dispatch-recovery"), "warn");
+    assert_eq!(findings(&r, "dispatch-recovery"), [at(11, "warn")]);
+    assert!(message(&r, "dispatch-recovery", 0).contains("`why`"));
+}
+
+#[test]
 fn bare_workflow_dispatch_warns() {
     let (r, _) = check("dispatch-recovery/bad", "dispatch-recovery");
     assert_eq!(verdict(&r, "dispatch-recovery"), "warn");

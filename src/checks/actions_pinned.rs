@@ -1,12 +1,14 @@
 //! `actions-pinned`: remote `uses:` are pinned to full commit SHAs.
 
 use super::workflow_pass::{Visit, WorkflowPass};
-use super::{BuiltIn, Meta, Pass, Workflows};
-use crate::finding::{Finding, Severity};
+use super::{BuiltIn, Context, Meta, Pass, Workflows};
+use crate::finding::{Finding, Location, Severity};
+use crate::project::lane::{Behind, Ran};
 use crate::workflow::{Key, WorkflowFile};
 use github_actions_models::common::Uses;
 use github_actions_models::workflow::Job;
 use github_actions_models::workflow::job::StepBody;
+use std::collections::HashSet;
 
 pub static CHECK: BuiltIn = BuiltIn {
     meta: Meta {
@@ -16,9 +18,14 @@ pub static CHECK: BuiltIn = BuiltIn {
         lanes: &[],
         rationale: "A tag such as `@v4` can be moved by whoever controls the action's repository, \
             so a release job that uses it runs whatever code the tag points at on release day, with \
-            the release's credentials. A 40-character commit SHA cannot move. The version comment \
+            the release's credentials (a workflow a release workflow calls runs in its lane and \
+            is judged the same). A 40-character commit SHA cannot move. The version comment \
             after the SHA keeps the pin reviewable and lets update bots bump it. Plain CI \
-            workflows hold no publish credentials, so an unpinned action there is a warning.",
+            workflows hold no publish credentials, so an unpinned action there is a warning. \
+            The steps of a local composite action (`uses: ./.github/actions/x`) are steps of the \
+            job that uses it: its `uses:` are judged the same way, at their line in its \
+            action.yml, and a local action that is missing or cannot be parsed is reported \
+            where the job uses it, since nothing it runs can be judged.",
         passes: "- uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2",
         fails: "- uses: actions/checkout@v4\n- uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683   # no version comment (warn)",
         fix: "Replace each tag or branch with the commit SHA it points at and keep the tag as a \
@@ -32,7 +39,7 @@ pub static CHECK: BuiltIn = BuiltIn {
 static PASS: WorkflowPass = WorkflowPass {
     all: true,
     skip: |wfs| (wfs.parsed.is_empty() && wfs.broken.is_empty()).then(|| "no workflows".into()),
-    visit: Visit::Workflow(check_workflow),
+    visit: Visit::WithContext(check_workflow),
     after: Some(no_release_and_all_pinned),
 };
 
@@ -41,8 +48,10 @@ fn no_release_and_all_pinned(wfs: &Workflows, findings: &[Finding]) -> Option<St
         .then(|| "no release workflow, and every action in other workflows is pinned".into())
 }
 
-fn check_workflow(wf: &WorkflowFile, out: &mut Vec<Finding>) {
-    let release = wf.is_release();
+fn check_workflow(cx: &Context<'_>, wf: &WorkflowFile, out: &mut Vec<Finding>) {
+    // A workflow a release workflow calls runs in that release's lane.
+    let release = wf.is_release() || wf.release.called_by_release.is_some();
+    let mut seen_behind: HashSet<(String, usize, usize)> = HashSet::new();
     for (job_id, job) in &wf.model.jobs {
         match job {
             Job::NormalJob(j) => {
@@ -55,14 +64,114 @@ fn check_workflow(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                             Key::I(i),
                             Key::K("uses"),
                         ];
-                        judge(wf, uses, &route, release, out);
+                        judge(&Site::Workflow(wf, &route), uses, release, out);
+                    }
+                }
+                // The `uses:` of local composite actions the job runs.
+                for b in wf.lane.behind(job_id) {
+                    let Ran::Uses { uses, .. } = &b.ran else {
+                        continue;
+                    };
+                    if !seen_behind.insert((b.at.path.clone(), b.at.line, b.at.column)) {
+                        continue;
+                    }
+                    let Ok(u) = Uses::parse(uses.as_str()) else {
+                        continue;
+                    };
+                    let mut found = Vec::new();
+                    judge(&Site::Behind(wf, job_id, b), &u, release, &mut found);
+                    // A composite action several workflows use is judged once,
+                    // in the first release workflow that uses it (else the first).
+                    if !found.is_empty() && owner(cx, &b.at.path).is_none_or(|o| o == wf.path) {
+                        out.extend(found);
                     }
                 }
             }
             Job::ReusableWorkflowCallJob(j) => {
                 let route = [Key::K("jobs"), Key::K(job_id), Key::K("uses")];
-                judge(wf, &j.uses, &route, release, out);
+                judge(&Site::Workflow(wf, &route), &j.uses, release, out);
             }
+        }
+    }
+    // Local actions and called workflows that cannot be read: what they run
+    // cannot be judged.
+    for p in &wf.lane.problems {
+        let f = Finding::new(
+            p.at.clone(),
+            format!("job `{}`: {}", p.job, p.message),
+            "commit the local action (its action.yml) or workflow the job uses, or fix it so it parses",
+        );
+        out.push(if release { f } else { f.warn_only() });
+    }
+}
+
+/// The workflow that reports on the steps of the composite action in
+/// `action_file`: the first release workflow (by path) whose jobs run it,
+/// else the first workflow that does.
+fn owner(cx: &Context<'_>, action_file: &str) -> Option<String> {
+    let mut first: Option<String> = None;
+    for p in cx.select(cx.tree.workflow_paths()).unwrap_or_default() {
+        let Ok(w) = cx.tree.workflow(p) else { continue };
+        let runs_it = w
+            .model
+            .jobs
+            .keys()
+            .any(|id| w.lane.behind(id).iter().any(|b| b.at.path == action_file));
+        if !runs_it {
+            continue;
+        }
+        if w.is_release() || w.release.called_by_release.is_some() {
+            return Some(w.path.clone());
+        }
+        first.get_or_insert_with(|| w.path.clone());
+    }
+    first
+}
+
+/// Where a `uses:` is written: a step of the workflow, or a step of a local
+/// composite action one of its jobs runs.
+enum Site<'a> {
+    Workflow(&'a WorkflowFile, &'a [Key<'a>]),
+    Behind(&'a WorkflowFile, &'a str, &'a Behind),
+}
+
+impl Site<'_> {
+    fn locate(&self) -> Location {
+        match self {
+            Site::Workflow(wf, route) => wf.locate(route),
+            Site::Behind(_, _, b) => b.at.clone(),
+        }
+    }
+
+    /// The text the `uses:` is written in, for the cheap comment scan.
+    fn text(&self) -> &str {
+        match self {
+            Site::Workflow(wf, _) => &wf.text,
+            Site::Behind(_, _, b) => &b.line_text,
+        }
+    }
+
+    fn line(&self, loc: &Location) -> String {
+        match self {
+            Site::Workflow(wf, _) => wf.lines.line(&wf.text, loc.line).unwrap_or("").to_string(),
+            Site::Behind(_, _, b) => b.line_text.clone(),
+        }
+    }
+
+    /// How a message names where it stands, after the action.
+    fn context(&self, kind: &str) -> String {
+        match self {
+            Site::Workflow(wf, _) => match &wf.release.called_by_release {
+                Some(caller) if !wf.is_release() => {
+                    format!(" in a workflow called by release workflow {caller}")
+                }
+                _ => format!(" in a {kind}"),
+            },
+            Site::Behind(wf, job, b) => format!(
+                " in local action {} (run by job `{job}` of {kind} {})",
+                b.chain(),
+                wf.file_name()
+            ),
         }
     }
 }
@@ -99,19 +208,20 @@ pub fn is_full_sha(r: &str) -> bool {
     r.len() == 40 && r.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-fn judge(wf: &WorkflowFile, uses: &Uses, route: &[Key<'_>], release: bool, out: &mut Vec<Finding>) {
+fn judge(site: &Site<'_>, uses: &Uses, release: bool, out: &mut Vec<Finding>) {
     let kind = if release {
         "release workflow"
     } else {
         "workflow"
     };
+    let context = site.context(kind);
     match uses {
         Uses::Local(_) => {}
         Uses::Docker(d) => {
             if d.hash().is_none() {
                 let f = Finding::new(
-                    wf.locate(route),
-                    format!("{} is not pinned to an image digest", d.raw()),
+                    site.locate(),
+                    format!("{}{context} is not pinned to an image digest", d.raw()),
                     "pin the image by digest: docker://image@sha256:<digest>",
                 );
                 out.push(if release { f } else { f.warn_only() });
@@ -124,7 +234,7 @@ fn judge(wf: &WorkflowFile, uses: &Uses, route: &[Key<'_>], release: bool, out: 
                 // pin its maintainers ask for. Still worth a look, not a block.
                 out.push(
                     Finding::new(
-                        wf.locate(route),
+                        site.locate(),
                         format!(
                             "{} is pinned to the release tag `{}`: the SLSA generator refuses SHA pins, so review tag bumps by hand",
                             r.raw(),
@@ -136,9 +246,9 @@ fn judge(wf: &WorkflowFile, uses: &Uses, route: &[Key<'_>], release: bool, out: 
                 );
             } else if !is_full_sha(r.git_ref()) {
                 let f = Finding::new(
-                    wf.locate(route),
+                    site.locate(),
                     format!(
-                        "{} in a {kind} is pinned to a movable ref `{}`",
+                        "{}{context} is pinned to a movable ref `{}`",
                         r.raw(),
                         r.git_ref()
                     ),
@@ -149,10 +259,10 @@ fn judge(wf: &WorkflowFile, uses: &Uses, route: &[Key<'_>], release: bool, out: 
                     ),
                 );
                 out.push(if release { f } else { f.warn_only() });
-            } else if release && !every_pin_commented(&wf.text, r.raw()) {
+            } else if release && !every_pin_commented(site.text(), r.raw()) {
                 // Only now pay for the exact location.
-                let loc = wf.locate(route);
-                let line = wf.lines.line(&wf.text, loc.line).unwrap_or("");
+                let loc = site.locate();
+                let line = site.line(&loc);
                 let after = line
                     .find(r.git_ref())
                     .map(|i| &line[i + r.git_ref().len()..])

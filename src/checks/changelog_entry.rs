@@ -15,7 +15,10 @@ pub static CHECK: BuiltIn = BuiltIn {
             CHANGELOG section of the tagged version. A release whose version has no section ships \
             without notes, or with the previous release's. The current version is the one the \
             package's manifests agree on (or release-please's manifest when there is no other). \
-            Packages without a CHANGELOG are not judged.",
+            Packages without a CHANGELOG are not judged. A CHANGELOG that names no version but \
+            links to the changelog kept in the docs (a relative link, or a docs-site URL whose \
+            path ends in a file of this tree, such as `…/operations/changelog/`) is judged by \
+            that file.",
         passes: "Cargo.toml:   version = \"2.1.0\"\nCHANGELOG.md: ## [2.1.0] - 2026-02-01",
         fails: "Cargo.toml:   version = \"2.1.0\"\nCHANGELOG.md: ## [Unreleased]\n              ## [2.0.3] - 2026-01-01",
         fix: "Add a section headed with the version (`## [2.1.0] - 2026-02-01`, or release-please's \
@@ -73,6 +76,24 @@ fn run(cx: &Context<'_>) -> Outcome {
         }
         let entries = changelog::entries(&doc);
         let newest = changelog::newest_release(&doc);
+        // A CHANGELOG that names no version but points to the changelog kept
+        // in the docs ("The full changelog is on the documentation site"):
+        // that one is judged.
+        let kept_elsewhere = if entries.is_empty() && newest.is_none() {
+            kept_in(cx, &doc)
+        } else {
+            None
+        };
+        if let Some(other) = &kept_elsewhere {
+            match cx.tree.markdown(other) {
+                Ok(o) if changelog::has_section(&o, &version) => continue,
+                Ok(_) => {}
+                Err(e) => {
+                    findings.push(e.to_finding());
+                    continue;
+                }
+            }
+        }
         let (location, top) = match (&newest, doc.headings.iter().find(|h| h.level <= 2)) {
             (Some(n), _) => (
                 n.location.clone(),
@@ -89,6 +110,12 @@ fn run(cx: &Context<'_>) -> Outcome {
                 .headings
                 .iter()
                 .any(|h| h.text.to_lowercase().contains("unreleased"));
+        let top = match &kept_elsewhere {
+            Some(other) => {
+                format!("{top}, and the changelog it points to, {other}, has none either")
+            }
+            None => top,
+        };
         findings.push(Finding::new(
             location,
             format!(
@@ -109,4 +136,66 @@ fn run(cx: &Context<'_>) -> Outcome {
         return Outcome::Skip("no CHANGELOG beside a package that states its version".into());
     }
     Outcome::Findings(findings)
+}
+
+/// The changelog a version-less CHANGELOG links to, when it is a Markdown
+/// file in this tree: a relative link, or a URL of the docs site whose path
+/// ends in a file of the tree (`…/operations/changelog/` →
+/// `docs/operations/changelog.md`). Only links whose last segment names a
+/// changelog count.
+fn kept_in(cx: &Context<'_>, doc: &crate::repo::markdown::MarkdownDoc) -> Option<String> {
+    let names_changelog = |seg: &str| {
+        let s = seg.to_ascii_lowercase();
+        [
+            "changelog",
+            "changes",
+            "history",
+            "release-notes",
+            "releases",
+        ]
+        .iter()
+        .any(|w| s.starts_with(w))
+    };
+    for link in doc.links.iter().filter(|l| !l.image) {
+        let dest = link.dest.split(['#', '?']).next().unwrap_or("");
+        if let Some(rest) = dest
+            .strip_prefix("https://")
+            .or_else(|| dest.strip_prefix("http://"))
+        {
+            let segs: Vec<&str> = rest.split('/').skip(1).filter(|s| !s.is_empty()).collect();
+            let Some(last) = segs.last() else { continue };
+            if !names_changelog(last) {
+                continue;
+            }
+            let last = last.trim_end_matches(".html").trim_end_matches(".md");
+            // The longest tail of the URL path that is a file here, with at
+            // least one directory: `operations/changelog`.
+            for start in 0..segs.len().saturating_sub(1) {
+                let mut tail = segs[start..segs.len() - 1].join("/");
+                tail.push('/');
+                tail.push_str(last);
+                for candidate in [format!("{tail}.md"), format!("{tail}/index.md")] {
+                    let suffix = format!("/{candidate}");
+                    if let Some(p) = cx
+                        .tree
+                        .paths()
+                        .find(|p| p.ends_with(&suffix) || *p == candidate)
+                    {
+                        return Some(p.to_string());
+                    }
+                }
+            }
+        } else if !dest.contains(':') && dest.ends_with(".md") {
+            let file = dest.rsplit('/').next().unwrap_or(dest);
+            if !names_changelog(file) {
+                continue;
+            }
+            let dir = doc.path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+            let p = crate::manifest::cargo::join(dir, dest);
+            if p != doc.path && cx.tree.exists(&p) {
+                return Some(p);
+            }
+        }
+    }
+    None
 }

@@ -17,7 +17,8 @@ pub static CHECK: BuiltIn = BuiltIn {
             publish from any ref at any time, outside the reviewed release-PR path. Kept for \
             recovery (re-running a publish that failed after the tag was pushed), it should \
             leave a record: a required input that says why, which GitHub shows on the run \
-            page and in the audit trail.",
+            page and in the audit trail. An input that names what to release (`ref`, \
+            `recovery_ref`, `tag`, `sha`) is not a reason, whatever its description says.",
         passes: "on:\n  workflow_dispatch:\n    inputs:\n      recovery_reason:\n        description: Why is this release being re-run by hand?\n        required: true",
         fails: "on:\n  push:\n    tags: ['v*']\n  workflow_dispatch:",
         fix: "Declare a required string input such as `recovery_reason` on `workflow_dispatch` \
@@ -54,6 +55,20 @@ const REASON_WORDS: &[&str] = &[
     "motivation",
 ];
 
+/// Last words of an input's name that make it a ref to act on, not a reason.
+const REF_WORDS: &[&str] = &["ref", "tag", "sha", "commit", "branch", "version"];
+
+/// Whether an input names what to release (`ref`, `recovery_ref`,
+/// `release-tag`, `sha`), whatever its description says.
+fn names_a_ref(name: &str) -> bool {
+    let last = name
+        .rsplit(['_', '-', '.'])
+        .next()
+        .unwrap_or(name)
+        .to_ascii_lowercase();
+    REF_WORDS.contains(&last.as_str())
+}
+
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     let Some(body) = dispatch(&wf.model.on) else {
         return;
@@ -61,6 +76,10 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     let route = [Key::K("on"), Key::K("workflow_dispatch")];
     let inputs = body.map(|b| &b.inputs);
     let is_reason = |name: &str, desc: Option<&str>| {
+        if names_a_ref(name) {
+            // `recovery_ref` says what to re-run, not why.
+            return false;
+        }
         let text = format!("{name} {}", desc.unwrap_or("")).to_ascii_lowercase();
         REASON_WORDS.iter().any(|w| text.contains(w))
     };

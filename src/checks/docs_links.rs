@@ -3,6 +3,8 @@
 
 use super::doc_pass::{DocVisitor, PassDoc};
 use super::{BuiltIn, Context, Meta, Outcome, Pass};
+use crate::docsite::Docs;
+use crate::docsite::release::{self, Scope};
 use crate::finding::{Finding, Location, Severity};
 use crate::repo::Tree;
 use crate::repo::markdown::{self, Anchors, MarkdownDoc};
@@ -19,19 +21,28 @@ pub static CHECK: BuiltIn = BuiltIn {
             `test/integration/x_test.exs` as its proof, a runbook that links a renamed section, or \
             a README image that moved all tell readers something the repository no longer backs. \
             shipgate follows every relative link and image in every Markdown file, checks \
-            `#anchors` against the target's headings with GitHub's slug rules, and treats a \
-            backticked string as a cited path when it looks like one: it contains `/`, has no \
-            spaces, is not a URL, glob or placeholder, does not start with `/`, and its first \
-            segment exists at the root or beside the document. So `test/gate/x_test.exs` is \
-            checked when `test/` exists, while `dist/`, `@scope/pkg`, a bare `release.yml` or \
-            `mix ci` are not paths. Links that leave the root, or pass through a symlink that \
-            does, are reported and never followed. Not judged: Markdown under `vendor/`, \
-            `third_party/` (other projects' copies, linking into their own layout) and test \
-            inputs (`fixtures/`, `testdata/`); relative links in issue and pull-request \
+            `#anchors` against the target's headings, and treats a backticked string as a cited \
+            path when it looks like one: it contains `/`, has no spaces, is not a URL, glob or \
+            placeholder (`vX.Y.Z`, `<name>`), does not start with `/`, and its first segment \
+            exists at the root or beside the document. A problem blocks in the docs a release \
+            depends on: the root README and the README of each published package, SECURITY, the \
+            newest section of a changelog, maintainers' docs (RELEASING, MAINTAINING, runbooks, \
+            docs named for releasing, publishing or the supported surface) and the policy's \
+            `release_docs` globs; elsewhere it warns. Links resolve as GitHub shows them or as \
+            the docs' site generator builds them (mkdocs, mdBook, VitePress, Docusaurus, Zola, Hugo, \
+            Sphinx with MyST, ExDoc: `x.html` for `x.md`, folder URLs, root links from the \
+            site's source folder, MyST `(label)=` targets, \
+            `@/` links, static folders, attribute-list ids, mkdocstrings objects, ExDoc \
+            autolinks). Not judged: Markdown under `vendor/`, `third_party/`, test folders \
+            (`test/`, `tests/`, `fixtures/`, `testdata/`, snapshots) and dot-directories other \
+            than `.github`; e-mail addresses; relative links in issue and pull-request \
             templates, which GitHub renders against the issue's URL; a symlink to a document \
-            inside the repository (that document is judged under its own path); paths the root \
-            `.gitignore` excludes (build output, local clones); and paths introduced as the \
-            reader's own (\"add this to your `.github/workflows/ci.yml`\").",
+            inside the repository (that document is judged under its own path); paths any \
+            `.gitignore` excludes; paths a changelog names (it records what changed, removals \
+            included); paths a sentence says are gone, elsewhere or produced by a run (\"moved \
+            to the wiki\", \"on the `x` branch\", \"written to\"); paths introduced as the \
+            reader's own (\"add this to your `.github/workflows/ci.yml`\"); and a guide in which \
+            most cited paths are absent, which describes the reader's project.",
         passes: "See [the release guide](docs/release.md#preflight) and `test/release_test.exs`\n\
             (docs/release.md exists, has a `## Preflight` heading, and the test file exists)",
         fails: "See [the release guide](docs/releasing.md) and `test/integration/gone_test.exs`\n\
@@ -39,7 +50,7 @@ pub static CHECK: BuiltIn = BuiltIn {
         fix: "Point the link or the cited path at the file that exists now, restore the file, or \
             drop the claim. For a heading anchor, use the heading's GitHub slug (lower-case, \
             punctuation dropped, spaces as `-`).",
-        params: &[],
+        params: &["release_docs"],
     },
     pass: Pass::Docs(start),
 };
@@ -80,9 +91,14 @@ fn start<'a>(cx: &'a Context<'a>, docs: &[&str]) -> Result<Box<dyn DocVisitor + 
     if docs.is_empty() {
         return Err(Outcome::Skip("no Markdown files".into()));
     }
+    let release_docs = match release_globs(cx) {
+        Ok(g) => g,
+        Err(f) => return Err(Outcome::Findings(vec![*f])),
+    };
     Ok(Box::new(Links {
         tree: cx.tree,
-        ignored: Ignored::load(cx.tree),
+        docs: Docs::load(cx.tree),
+        release_docs,
         anchors: Mutex::new(HashMap::new()),
         pending: Mutex::new(Vec::new()),
     }))
@@ -93,7 +109,9 @@ fn start<'a>(cx: &'a Context<'a>, docs: &[&str]) -> Result<Box<dyn DocVisitor + 
 /// known; everything else is judged while the document is at hand.
 struct Links<'a> {
     tree: &'a Tree,
-    ignored: Ignored,
+    docs: Docs,
+    /// The policy's `release_docs` globs: documents that block like a README.
+    release_docs: Option<globset::GlobSet>,
     /// Anchors of every document visited, by path.
     anchors: Mutex<HashMap<String, Anchors>>,
     pending: Mutex<Vec<Waiting>>,
@@ -106,6 +124,8 @@ struct PendingAnchor {
     dest: Box<str>,
     image: bool,
     offset: usize,
+    /// Outside the release docs: a warning.
+    warn: bool,
 }
 
 /// A [`PendingAnchor`] whose target was not visited yet: kept small (its
@@ -117,12 +137,21 @@ struct Waiting {
     target: Box<str>,
     dest: Box<str>,
     image: bool,
+    warn: bool,
 }
 
 impl Waiting {
     fn judge(&self, anchors: &Anchors, out: &mut Vec<Finding>) {
         let at = Location::new(&*self.source, self.line as usize, self.column as usize);
-        judge_anchor(anchors, &self.target, &self.dest, self.image, at, out);
+        judge_anchor(
+            anchors,
+            &self.target,
+            &self.dest,
+            self.image,
+            self.warn,
+            at,
+            out,
+        );
     }
 }
 
@@ -131,12 +160,19 @@ fn judge_anchor(
     target: &str,
     dest: &str,
     image: bool,
+    warn: bool,
     at: Location,
     out: &mut Vec<Finding>,
 ) {
     let fragment = dest.split_once('#').map(|(_, f)| f).unwrap_or("");
     let what = if image { "image" } else { "link" };
+    let before = out.len();
     check_anchor(anchors, fragment, target, what, dest, at, out);
+    if warn {
+        for f in &mut out[before..] {
+            f.cap = Some(Severity::Warn);
+        }
+    }
 }
 
 impl DocVisitor for Links<'_> {
@@ -161,6 +197,7 @@ impl DocVisitor for Links<'_> {
                         &p.target,
                         &p.dest,
                         p.image,
+                        p.warn,
                         doc.location(p.offset),
                         &mut out,
                     ),
@@ -179,6 +216,7 @@ impl DocVisitor for Links<'_> {
                     target: p.target.into_boxed_str(),
                     dest: p.dest,
                     image: p.image,
+                    warn: p.warn,
                 }
             });
             if let Ok(mut w) = self.pending.lock() {
@@ -243,10 +281,81 @@ fn check_doc(
     {
         a.insert(path.to_string(), doc.anchors().clone());
     }
+    let named = v.release_docs.as_ref().is_some_and(|g| g.is_match(path));
+    // A page of a docs site is written for users; a file at the root is
+    // the repository's own (even when ExDoc also renders it).
+    let in_site = path.contains('/') && v.docs.site_of(path).is_some();
+    let scope = release::scope(doc, is_package_readme(&v.docs, path), in_site, named);
+    let before = out.len();
     if !is_issue_template(path) {
-        check_links(tree, &v.ignored, doc, pending, out);
+        check_links(v, doc, &scope, pending, out);
     }
-    check_cited_paths(tree, &v.ignored, doc, out);
+    check_cited_paths(tree, &v.docs, doc, &scope, out);
+    // Where a release does not depend on the document, a problem warns.
+    for f in &mut out[before..] {
+        if f.cap.is_none()
+            && !scope.blocks_at(doc.file.lines.line_start(f.location.line).unwrap_or(0))
+        {
+            f.cap = Some(Severity::Warn);
+        }
+    }
+}
+
+/// The policy's `release_docs` globs, if it sets any.
+fn release_globs(cx: &Context<'_>) -> Result<Option<globset::GlobSet>, Box<Finding>> {
+    let Some(v) = cx.params.get("release_docs") else {
+        return Ok(None);
+    };
+    let bad = |msg: String| {
+        Box::new(Finding::new(
+            Location::file(cx.policy.display_path()),
+            msg,
+            "set `release_docs = [\"docs/support.md\", …]` under `[checks.docs-links]`",
+        ))
+    };
+    let Some(list) = v.as_array() else {
+        return Err(bad("`release_docs` must be a list of globs".into()));
+    };
+    let mut globs = Vec::new();
+    for item in list {
+        let Some(g) = item.as_str() else {
+            return Err(bad(format!(
+                "`release_docs` holds {item}, which is not a glob string"
+            )));
+        };
+        globs.push(g.to_string());
+    }
+    crate::repo::build_globset(&globs)
+        .map(Some)
+        .map_err(|e| bad(format!("bad `release_docs` glob: {e}")))
+}
+
+/// Whether `path` is the README of a package a registry publishes: its
+/// folder holds a manifest, and the folder is not an example, a test or a
+/// benchmark (those are not published).
+fn is_package_readme(docs: &Docs, path: &str) -> bool {
+    let dir = dir_of(path);
+    if dir.split('/').any(|d| {
+        matches!(
+            d,
+            "examples"
+                | "example"
+                | "samples"
+                | "sample"
+                | "demo"
+                | "demos"
+                | "playground"
+                | "playgrounds"
+                | "benches"
+                | "benchmarks"
+                | "e2e"
+                | "templates"
+                | "template"
+        )
+    }) {
+        return false;
+    }
+    docs.in_package_dir(path)
 }
 
 /// Issue, pull-request and discussion templates: rendered as issue bodies.
@@ -264,25 +373,7 @@ fn dir_of(path: &str) -> &str {
     path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
 }
 
-/// Joins `rel` onto `base` (a directory relative to the root) and removes
-/// `.` and `..`; `None` when the result leaves the root.
-pub(crate) fn normalize(base: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if rel.starts_with('/') {
-        Vec::new()
-    } else {
-        base.split('/').filter(|s| !s.is_empty()).collect()
-    };
-    for seg in rel.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
-}
+pub(crate) use crate::docsite::normalize;
 
 /// The first ancestor (or the path itself) that is a symlink leaving the root.
 fn symlink_escape<'t>(tree: &'t Tree, rel: &str) -> Option<(String, &'t str)> {
@@ -310,11 +401,8 @@ fn through_dir_link(tree: &Tree, rel: &str) -> bool {
     let mut end = 0;
     while let Some(i) = rel[end..].find('/') {
         let prefix = &rel[..end + i];
-        if tree.is_dir(prefix) {
-            let under = format!("{prefix}/");
-            if !tree.paths().any(|p| p.starts_with(&under)) {
-                return true;
-            }
+        if tree.is_dir(prefix) && !tree.has_files_under(prefix) {
+            return true;
         }
         end += i + 1;
     }
@@ -356,6 +444,7 @@ fn looks_like_placeholder(s: &str) -> bool {
     });
     marker
         || (!s.is_ascii() && s.contains('…'))
+        || b.split(|c| *c == b'/').any(is_version_placeholder)
         || b.split(|c| *c == b'/').any(|seg| {
             [&b"my_"[..], b"my-", b"your_", b"your-", b"yourname"]
                 .iter()
@@ -366,6 +455,70 @@ fn looks_like_placeholder(s: &str) -> bool {
                         .any(|f| w.eq_ignore_ascii_case(f))
                 })
         })
+}
+
+/// Whether the code span at `offset` stands in a parenthesised list that
+/// illustrates a kind of thing named with an indefinite article: "runs a
+/// repository script (`./scripts/publish.sh`, …)". Such a list shows what a
+/// thing looks like; it does not say this repository has it. A list after
+/// a definite phrase ("their own modules (e.g. `src/rules/x.rs`)") still
+/// points into the repository.
+fn is_kind_example(text: &str, offset: usize) -> bool {
+    let mut start = offset.saturating_sub(200);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    let before = &text[start..offset.min(text.len())];
+    // The innermost parenthesis still open at the span.
+    let mut depth = 0i32;
+    let mut open = None;
+    for (i, c) in before.char_indices().rev() {
+        match c {
+            ')' => depth += 1,
+            '(' if depth == 0 => {
+                open = Some(i);
+                break;
+            }
+            '(' => depth -= 1,
+            '.' | '!' | '?' if depth == 0 && before[i + 1..].starts_with([' ', '\n']) => break,
+            _ => {}
+        }
+    }
+    let Some(open) = open else { return false };
+    let head = before[..open].trim_end().to_lowercase();
+    let words: Vec<&str> = head
+        .split(|c: char| c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(4)
+        .collect();
+    // "a repository script (", "an action (", "any script ("
+    words
+        .iter()
+        .skip(1)
+        .any(|w| matches!(*w, "a" | "an" | "any" | "some" | "each" | "every"))
+}
+
+/// `vX.Y.Z`, `0.MINOR.x`, `1.x`, `N.N`: a version written as a pattern.
+fn is_version_placeholder(seg: &[u8]) -> bool {
+    let seg = seg
+        .strip_prefix(b"v")
+        .or(seg.strip_prefix(b"V"))
+        .unwrap_or(seg);
+    let parts: Vec<&[u8]> = seg.split(|c| *c == b'.').collect();
+    if parts.len() < 2 {
+        return false;
+    }
+    let word = |p: &[u8]| {
+        matches!(
+            p,
+            b"x" | b"X" | b"y" | b"Y" | b"z" | b"Z" | b"n" | b"N" | b"*"
+        ) || [&b"MAJOR"[..], b"MINOR", b"PATCH"].contains(&p)
+    };
+    parts
+        .iter()
+        .all(|p| !p.is_empty() && (p.iter().all(u8::is_ascii_digit) || word(p)))
+        && parts.iter().any(|p| word(p))
 }
 
 /// Whether the code span at `offset` is about the reader's own project:
@@ -380,18 +533,20 @@ fn is_example(text: &str, offset: usize) -> bool {
     let before = &text[start..offset.min(text.len())];
     let before = before.rsplit("\n\n").next().unwrap_or(before);
     // Most spans have no "your" before them: say so without allocating.
-    let has_your = before
-        .as_bytes()
-        .windows(5)
-        .any(|w| w.eq_ignore_ascii_case(b"your "));
+    let bytes = before.as_bytes();
+    let has_your = bytes.windows(4).any(|w| w.eq_ignore_ascii_case(b"you "))
+        || bytes.windows(5).any(|w| w.eq_ignore_ascii_case(b"your "));
     if !has_your {
         return false;
     }
     let lower = before.to_lowercase();
-    let Some(at) = lower.rfind("your ") else {
+    let Some((at, len)) = ["your ", "you "]
+        .iter()
+        .filter_map(|m| lower.rfind(m).map(|i| (i, m.len())))
+        .max()
+    else {
         return false;
     };
-    let len = "your ".len();
     // The marker must be in the same sentence or list item as the span.
     let between = lower[at + len..]
         .replace("e.g.", "eg")
@@ -402,31 +557,78 @@ fn is_example(text: &str, offset: usize) -> bool {
         .any(|b| between.contains(b))
 }
 
-/// Paths the root `.gitignore` excludes: build output, local clones, secrets.
-/// A doc that names them is not claiming they are in the repository.
-struct Ignored(Option<ignore::gitignore::Gitignore>);
-
-impl Ignored {
-    fn load(tree: &Tree) -> Ignored {
-        if !tree.exists(".gitignore") {
-            return Ignored(None);
-        }
-        let Ok(text) = tree.text(".gitignore") else {
-            return Ignored(None);
-        };
-        let mut b = ignore::gitignore::GitignoreBuilder::new(tree.root());
-        for line in text.text.lines() {
-            let _ = b.add_line(None, line);
-        }
-        Ignored(b.build().ok())
+/// Whether the sentence around the code span at `offset` says the path is
+/// not in this tree by design: gone ("removed", "moved to the wiki"), made
+/// when something runs ("written to", "exports", "generated"), elsewhere
+/// ("on the `x` branch"), or still to come ("will be", "planned").
+fn says_not_here(text: &str, offset: usize) -> bool {
+    let mut start = offset.saturating_sub(200);
+    while !text.is_char_boundary(start) {
+        start += 1;
     }
-
-    fn covers(&self, rel: &str) -> bool {
-        let Some(gi) = &self.0 else { return false };
-        let path = gi.path().join(rel.trim_end_matches('/'));
-        gi.matched_path_or_any_parents(&path, rel.ends_with('/'))
-            .is_ignore()
+    let mut end = (offset + 200).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
     }
+    let before = &text[start..offset.min(text.len())];
+    let after = &text[offset.min(text.len())..end];
+    let cut = |s: &str| {
+        [". ", ".\n", "\n\n", "\n- ", "\n* ", "! ", "? "]
+            .iter()
+            .filter_map(|b| s.find(b))
+            .min()
+            .unwrap_or(s.len())
+    };
+    let rcut = |s: &str| {
+        [". ", ".\n", "\n\n", "\n- ", "\n* ", "! ", "? "]
+            .iter()
+            .filter_map(|b| s.rfind(b).map(|i| i + b.len()))
+            .max()
+            .unwrap_or(0)
+    };
+    let sentence = format!("{} {}", &before[rcut(before)..], &after[..cut(after)]).to_lowercase();
+    const MARKERS: &[&str] = &[
+        "removed",
+        "deleted",
+        "moved to",
+        "moved out",
+        "renamed",
+        "formerly",
+        "previously",
+        "no longer",
+        "used to",
+        " branch",
+        "wiki",
+        "will be",
+        "will live",
+        "planned",
+        "to be created",
+        "not yet",
+        "written to",
+        "writes to",
+        "write to",
+        "export",
+        "output to",
+        "outputs to",
+        "generated",
+        "generates",
+        "is created",
+        "are created",
+        "will create",
+        "creates",
+        "produces",
+        "downloads",
+    ];
+    MARKERS.iter().any(|m| sentence.contains(m))
+}
+
+/// `someone@example.org`: an e-mail address written as a link (`<a@b.org>`
+/// autolinks, or a bare address as the destination), not a file.
+fn is_email(dest: &str) -> bool {
+    let Some((user, host)) = dest.split_once('@') else {
+        return false;
+    };
+    !user.is_empty() && !user.contains('/') && host.contains('.') && !host.contains('/')
 }
 
 /// `#L10`, `#L10-L20`: line anchors of GitHub's file view.
@@ -441,12 +643,13 @@ fn is_line_anchor(a: &str) -> bool {
 }
 
 fn check_links(
-    tree: &Tree,
-    ignored: &Ignored,
+    v: &Links<'_>,
     doc: &MarkdownDoc,
+    scope: &Scope,
     pending: &mut Vec<PendingAnchor>,
     out: &mut Vec<Finding>,
 ) {
+    let tree = v.tree;
     let base = dir_of(&doc.path);
     for link in &doc.links {
         let dest = link.dest.trim();
@@ -455,6 +658,8 @@ fn check_links(
             || has_scheme(dest)
             || dest.starts_with("//")
             || looks_like_placeholder(dest)
+            || is_email(dest)
+            || v.docs.is_autolink(&doc.path, dest)
         {
             continue;
         }
@@ -477,6 +682,12 @@ fn check_links(
                     out,
                 );
             }
+            continue;
+        }
+        // A page of a docs site is also read on GitHub: a link either
+        // renderer resolves is fine; one neither resolves is reported below
+        // as GitHub sees it.
+        if v.docs.resolve(tree, &doc.path, &file_part) == Some(true) {
             continue;
         }
         let Some(target) = normalize(base, &file_part) else {
@@ -503,7 +714,7 @@ fn check_links(
             continue;
         }
         if !tree.has_path(&target) {
-            if ignored.covers(&target) || through_dir_link(tree, &target) {
+            if v.docs.ignores.covers(tree, &target) || through_dir_link(tree, &target) {
                 continue; // build output the .gitignore names, or behind a symlinked directory
             }
             out.push(Finding::new(
@@ -519,6 +730,7 @@ fn check_links(
                 dest: dest.into(),
                 image: link.image,
                 offset: link.span.start,
+                warn: !scope.blocks_at(link.span.start),
             });
         }
     }
@@ -545,7 +757,7 @@ fn check_anchor(
         } else {
             usize::MAX
         })
-        .filter(|s| s.contains(&anchor.to_lowercase()) || anchor.to_lowercase().contains(*s))
+        .filter(|s| is_near(s, &anchor.to_lowercase()))
         .take(3)
         .collect();
     out.push(Finding::new(
@@ -558,6 +770,21 @@ fn check_anchor(
             format!("did you mean `#{}`?", near.join("`, `#"))
         },
     ));
+}
+
+/// Whether heading slug `slug` is what a broken `#anchor` most likely
+/// meant: one holds the other whole, and the shorter is a real word or
+/// more (`#field-plan` for `field-plan-fieldplan`), never a single letter
+/// that every slug contains.
+fn is_near(slug: &str, anchor: &str) -> bool {
+    let (short, long) = if slug.len() <= anchor.len() {
+        (slug, anchor)
+    } else {
+        (anchor, slug)
+    };
+    short.chars().filter(|c| c.is_alphanumeric()).count() >= 3
+        && long.contains(short)
+        && short.len() * 3 >= long.len()
 }
 
 /// The path a backticked string claims, if it has the shape of one: a `/`,
@@ -603,16 +830,32 @@ pub(crate) fn path_claim(code: &str) -> Option<&str> {
 
 /// The first segment of a claim that is not `.` or `..`, and the directory it is
 /// looked up in for a claim starting with `./` or `../`.
-fn check_cited_paths(tree: &Tree, ignored: &Ignored, doc: &MarkdownDoc, out: &mut Vec<Finding>) {
+fn check_cited_paths(
+    tree: &Tree,
+    docs: &Docs,
+    doc: &MarkdownDoc,
+    scope: &Scope,
+    out: &mut Vec<Finding>,
+) {
     let docdir = dir_of(&doc.path);
+    let changelog = matches!(scope, Scope::Current(_)) || release::is_changelog_name(&doc.path);
+    let mut escapes = Vec::new();
+    let mut missing = Vec::new();
+    let mut found = 0usize;
     for span in &doc.code_spans {
         let Some(claim) = path_claim(&span.code) else {
             continue;
         };
+        if changelog {
+            continue; // a changelog names what changed, removals included
+        }
+        if says_not_here(&doc.file.text, span.offset) {
+            continue; // "moved to the wiki", "written to `out/x`", "on the `y` branch"
+        }
         if doc.in_link(span.offset) {
             continue; // the text of a link: the link itself is what is checked
         }
-        if is_example(&doc.file.text, span.offset) {
+        if is_example(&doc.file.text, span.offset) || is_kind_example(&doc.file.text, span.offset) {
             continue; // "your `x/y`": the reader's project, not this repository
         }
         let explicit_relative = claim.starts_with("./") || claim.starts_with("../");
@@ -659,22 +902,25 @@ fn check_cited_paths(tree: &Tree, ignored: &Ignored, doc: &MarkdownDoc, out: &mu
             }
             tried.push(target);
         }
-        if resolved
-            || tried
-                .iter()
-                .any(|t| ignored.covers(t) || through_dir_link(tree, t))
+        if resolved {
+            found += 1;
+            continue;
+        }
+        if tried
+            .iter()
+            .any(|t| docs.ignores.covers(tree, t) || through_dir_link(tree, t))
         {
             continue;
         }
         if let Some((through, why)) = escape {
-            out.push(Finding::new(
+            escapes.push(Finding::new(
                 doc.location(span.offset),
                 format!("cited path `{claim}` goes through `{through}`, {why}"),
                 "cite a path inside the repository; shipgate never follows symlinks out of the root",
             ));
             continue;
         }
-        out.push(Finding::new(
+        missing.push(Finding::new(
             doc.location(span.offset),
             if tried.len() == 1 && tried[0] == claim {
                 format!(
@@ -692,6 +938,16 @@ fn check_cited_paths(tree: &Tree, ignored: &Ignored, doc: &MarkdownDoc, out: &mu
             },
             "restore the file, update the path to where it lives now, or drop the claim",
         ));
+    }
+    out.append(&mut escapes);
+    // A guide that walks the reader through their own project names many
+    // files this repository does not have (`lib/hello_web/router.ex`,
+    // `config/runtime.exs`): when most of what a document cites is absent,
+    // it describes the reader's tree, not this one. A release doc keeps
+    // every claim.
+    let tutorial = matches!(scope, Scope::None) && missing.len() >= 3 && missing.len() > found;
+    if !tutorial {
+        out.append(&mut missing);
     }
 }
 
@@ -747,6 +1003,10 @@ mod tests {
             assert_eq!(looks_like_placeholder(c), placeholder_reference(c), "{c}");
         }
         assert!(looks_like_placeholder("path/to/file"));
+        assert!(looks_like_placeholder("sdk/go/vX.Y.Z"));
+        assert!(looks_like_placeholder("releases/0.MINOR.x"));
+        assert!(looks_like_placeholder("docs/v1.x/guide.md"));
+        assert!(!looks_like_placeholder("docs/v1.2/guide.md"));
         assert!(!looks_like_placeholder("src/main.rs"));
     }
 
@@ -801,13 +1061,31 @@ mod tests {
         let t = "Define a new file at `src/audit/x.rs`.";
         assert!(!is_example(t, t.find('`').unwrap()));
         // A marker in an earlier sentence does not carry over; "e.g." alone is no marker.
+        let t = "This assumes you are globbing inside `src/pages/`.";
+        assert!(is_example(t, t.find('`').unwrap()));
         let t = "Set up your tools. The proof is `test/a_test.exs`.";
         assert!(!is_example(t, t.find('`').unwrap()));
         let t = "Options live in their own modules (e.g.,\n`src/rules/x/settings.rs`).";
         assert!(!is_example(t, t.find('`').unwrap()));
+        assert!(!is_kind_example(t, t.find('`').unwrap()));
+        let t = "a command that runs a repository script (`./scripts/publish.sh`,\n`bash x`)";
+        assert!(is_kind_example(t, t.find("`./scripts").unwrap()));
+        let t = "The proof (see `test/a_test.exs`) is a test.";
+        assert!(!is_kind_example(t, t.find('`').unwrap()));
         assert!(path_claim("src/audit/my_new_audit.rs").is_none());
         assert!(path_claim("src/foo.rs").is_none());
         assert!(path_claim("src/food.rs").is_some());
+    }
+
+    #[test]
+    fn anchor_suggestions_are_words_not_letters() {
+        assert!(is_near("field-plan-fieldplan", "field-plan"));
+        assert!(!is_near("a", "field-plan"));
+        assert!(!is_near("id", "field-plan-id"));
+        assert!(!is_near(
+            "setup",
+            "troubleshooting-setup-on-windows-with-wsl2-and-docker"
+        ));
     }
 
     #[test]

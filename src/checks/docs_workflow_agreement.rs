@@ -4,13 +4,8 @@
 use super::doc_pass::{DocVisitor, PassDoc};
 use super::{BuiltIn, Context, Meta, Outcome, Pass};
 use crate::finding::{Finding, Location, Severity};
-use crate::repo::Tree;
+use crate::project::lane::{PubJob, publishing_jobs, repo_identity};
 use crate::repo::markdown::MarkdownDoc;
-use crate::workflow::WorkflowFile;
-use crate::workflow::oidc::job_holds_id_token;
-use github_actions_models::common::Uses;
-use github_actions_models::workflow::Job;
-use github_actions_models::workflow::job::DeploymentEnvironment;
 
 pub static CHECK: BuiltIn = BuiltIn {
     meta: Meta {
@@ -25,8 +20,9 @@ pub static CHECK: BuiltIn = BuiltIn {
             tells a maintainer what to type is the only copy of those values in the repository, \
             so it must agree with the workflows. In Markdown documents that mention trusted \
             publishing, a publisher or OIDC, shipgate reads `Key: value` prose and list items, \
-            key/value tables and tables whose header names the keys (values may be in \
-            backticks; 'leave blank' states no value). Where a workflow filename is stated, \
+            key/value tables (two columns, or three with notes) and tables whose header names \
+            the keys (values may be in backticks; 'leave blank' states no value; a value that \
+            links to another site, or a colon inside a code span, states nothing). Where a workflow filename is stated, \
             `.github/workflows/<name>` must exist and publish (a job holding `id-token: write` \
             counts), the stated environment must be one its publishing job uses (or, if the \
             file is missing, one any publishing job uses), and a stated repository or owner \
@@ -163,10 +159,14 @@ pub(crate) fn stated_settings(doc: &MarkdownDoc) -> Vec<Vec<Stated>> {
                     }
                 }
             }
-        } else {
+        } else if table.rows.iter().all(|r| r.len() <= 3) {
+            // A key/value table (a notes column at most). A wider table
+            // whose row starts with "Workflow" is a catalogue (a tool's
+            // audits, a feature matrix), not a publisher record.
             for row in &table.rows {
                 if let [key, value, ..] = row.as_slice()
                     && let Some(f) = field_of(&key.source)
+                    && !links_elsewhere(&value.source, text)
                     && let Some((v, off)) = value_at(&value.source)
                 {
                     found.push((value.offset + off, f, v));
@@ -190,9 +190,17 @@ pub(crate) fn stated_settings(doc: &MarkdownDoc) -> Vec<Vec<Stated>> {
         let Some(colon) = body.find(':') else {
             continue;
         };
+        // A colon inside a code span (`environment: release` quoted from a
+        // workflow) is not a `Key: value` statement.
+        if body[..colon].matches('`').count() % 2 == 1 {
+            continue;
+        }
         let Some(f) = field_of(&body[..colon]) else {
             continue;
         };
+        if links_elsewhere(&body[colon + 1..], text) {
+            continue;
+        }
         if let Some((v, off)) = value_at(&body[colon + 1..]) {
             found.push((body_start + colon + 1 + off, f, v));
             continue;
@@ -244,6 +252,42 @@ pub(crate) fn stated_settings(doc: &MarkdownDoc) -> Vec<Vec<Stated>> {
         records.push(cur);
     }
     records
+}
+
+/// Whether a value is a Markdown link to an absolute URL (`[x.yml](https://…)`
+/// or `[x.yml]` with `[x.yml]: https://…` defined in the document): a file in
+/// another repository, which the doc describes, not this repository's setting.
+fn links_elsewhere(value: &str, text: &str) -> bool {
+    let v = value.trim_start_matches([' ', '\t', '*', '_']);
+    let Some(rest) = v.strip_prefix('[') else {
+        return false;
+    };
+    let Some(close) = rest.find(']') else {
+        return false;
+    };
+    let label = &rest[..close];
+    let after = &rest[close + 1..];
+    let target = if let Some(inline) = after.strip_prefix('(') {
+        inline.to_string()
+    } else {
+        let key = if after.starts_with("[]") || !after.starts_with('[') {
+            label.to_string()
+        } else {
+            let r = &after[1..];
+            r[..r.find(']').unwrap_or(r.len())].to_string()
+        };
+        let def = format!("[{}]:", key.to_lowercase());
+        match text.lines().map(str::trim_start).find(|l| {
+            l.len() >= def.len()
+                && l.is_char_boundary(def.len())
+                && l[..def.len()].to_lowercase() == def
+        }) {
+            Some(l) => l[def.len()..].trim().to_string(),
+            None => return false,
+        }
+    };
+    let t = target.trim_start_matches('<').to_ascii_lowercase();
+    t.starts_with("https://") || t.starts_with("http://")
 }
 
 /// Whether `offset` lies in a fenced block that is a plain settings form, the
@@ -345,121 +389,6 @@ fn strip_marker(mut s: &str) -> &str {
         }
         return t;
     }
-}
-
-/// A publishing job and its environment (`None`: declares none; an
-/// expression counts as matching anything).
-#[derive(Clone)]
-struct PubJob {
-    workflow: String,
-    job: String,
-    env: Option<String>,
-}
-
-/// The publishing jobs of a workflow, following local reusable workflows it
-/// calls; `None` when it calls a remote one (shipgate cannot see it).
-fn publishing_jobs(
-    tree: &Tree,
-    wf: &WorkflowFile,
-    depth: usize,
-    oidc_fallback: bool,
-) -> Option<Vec<PubJob>> {
-    let mut out: Vec<PubJob> = wf
-        .release
-        .publishing_jobs()
-        .map(|r| PubJob {
-            workflow: wf.file_name().to_string(),
-            job: r.id.clone(),
-            env: wf.model.jobs.get(&r.id).and_then(|j| match j {
-                Job::NormalJob(n) => n.environment.as_ref().map(env_name),
-                Job::ReusableWorkflowCallJob(_) => None,
-            }),
-        })
-        .collect();
-    if out.is_empty() && oidc_fallback {
-        // Trusted publishing needs the OIDC token: a job that holds it may
-        // publish in a form shipgate does not recognise (`npm stage publish`,
-        // a changesets `publish:` script), so its environment counts too.
-        for (id, job) in wf.normal_jobs() {
-            if job_holds_id_token(&wf.model.permissions, &job.permissions) {
-                out.push(PubJob {
-                    workflow: wf.file_name().to_string(),
-                    job: id.to_string(),
-                    env: job.environment.as_ref().map(env_name),
-                });
-            }
-        }
-    }
-    for job in wf.model.jobs.values() {
-        let Job::ReusableWorkflowCallJob(call) = job else {
-            continue;
-        };
-        match &call.uses {
-            Uses::Local(l) if depth < 4 => {
-                let p = l.path.trim_start_matches("./");
-                if let Ok(inner) = tree.workflow(p) {
-                    out.extend(publishing_jobs(tree, &inner, depth + 1, oidc_fallback)?);
-                }
-            }
-            _ => return None,
-        }
-    }
-    Some(out)
-}
-
-fn env_name(e: &DeploymentEnvironment) -> String {
-    match e {
-        DeploymentEnvironment::Name(n) => n.clone(),
-        DeploymentEnvironment::NameURL { name, .. } => name.clone(),
-    }
-}
-
-/// `(owner, name)` of the GitHub repository the manifests point at.
-fn repo_identity(tree: &Tree) -> Option<(String, String)> {
-    let mut urls: Vec<String> = Vec::new();
-    if tree.exists("package.json")
-        && let Ok(j) = tree.json("package.json")
-        && let Some(r) = j.root.get("repository")
-    {
-        if let Some(s) = r.as_str() {
-            urls.push(s.to_string());
-        } else if let Some(s) = r.get("url").and_then(|u| u.as_str()) {
-            urls.push(s.to_string());
-        }
-    }
-    if tree.exists("Cargo.toml")
-        && let Ok(t) = tree.toml("Cargo.toml")
-    {
-        for key in ["package.repository", "workspace.package.repository"] {
-            if let Some(s) = t.root.path(key).and_then(|n| n.as_str()) {
-                urls.push(s.to_string());
-            }
-        }
-    }
-    if tree.exists("pyproject.toml")
-        && let Ok(t) = tree.toml("pyproject.toml")
-        && let Some(u) = t.root.path("project.urls")
-    {
-        for e in u.entries() {
-            if let Some(s) = e.node.as_str() {
-                urls.push(s.to_string());
-            }
-        }
-    }
-    urls.iter().find_map(|u| github_slug(u))
-}
-
-fn github_slug(url: &str) -> Option<(String, String)> {
-    let rest = if let Some(r) = url.strip_prefix("github:") {
-        r
-    } else {
-        let i = url.find("github.com")?;
-        url[i + "github.com".len()..].trim_start_matches([':', '/'])
-    };
-    let mut parts = rest.split('/');
-    let owner = parts.next()?.trim();
-    let name = parts.next()?.trim().trim_end_matches(".git");
-    (!owner.is_empty() && !name.is_empty()).then(|| (owner.to_string(), name.to_string()))
 }
 
 fn start<'a>(cx: &'a Context<'a>, _docs: &[&str]) -> Result<Box<dyn DocVisitor + 'a>, Outcome> {
@@ -748,18 +677,5 @@ mod tests {
     fn records_split_on_new_workflow() {
         let t = "- Workflow filename: `a.yml`\n- Environment name: `testpypi`\n- Workflow filename: `a.yml`\n- Environment name: `pypi`\n";
         assert_eq!(stated_settings(&doc(t)).len(), 2);
-    }
-
-    #[test]
-    fn slugs() {
-        assert_eq!(
-            github_slug("git+https://github.com/acme/tool.git"),
-            Some(("acme".into(), "tool".into()))
-        );
-        assert_eq!(
-            github_slug("github:acme/tool"),
-            Some(("acme".into(), "tool".into()))
-        );
-        assert_eq!(github_slug("https://gitlab.com/a/b"), None);
     }
 }

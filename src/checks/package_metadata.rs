@@ -4,6 +4,7 @@
 use super::{BuiltIn, Context, Meta, Outcome, Pass};
 use crate::finding::{Finding, Location, Severity};
 use crate::manifest::{self, Manifest, npm};
+use crate::workflow::oidc::job_holds_id_token;
 use crate::workflow::publish::Registry;
 
 pub static CHECK: BuiltIn = BuiltIn {
@@ -16,14 +17,19 @@ pub static CHECK: BuiltIn = BuiltIn {
             lacks its metadata: crates.io rejects a crate without a description and license, \
             Hex without licenses, and npm provenance fails unless `repository.url` names the \
             GitHub repository the workflow runs in. Finding that out in the publish job means a \
-            half-finished release. Checked per registry: Cargo (description, license or \
-            license-file, repository — inherited from `[workspace.package]` counts), pyproject \
-            (name, description, license, readme), package.json (name, version, license, \
-            repository.url on GitHub; `vars.github_repository = \"owner/repo\"` pins which; \
-            judged when it declares entry points or files, or a workflow runs `npm publish`), \
-            mix.exs (description, licenses, links). Private packages (`\"private\": true`, \
-            `publish = false` or no version, Poetry `package-mode = false`, a pyproject without \
-            `[build-system]`) and nested manifests nothing names are not held to registry rules.",
+            half-finished release. Checked per registry, what it requires blocking and what its \
+            users expect warning: Cargo (requires description, license or license-file; expects \
+            repository — inherited from `[workspace.package]` counts), pyproject (requires name \
+            and version, or either in `dynamic`; expects description, license, readme), \
+            package.json (requires name and version; expects license and a GitHub \
+            repository.url, required when a workflow publishes it to npm with the OIDC token; \
+            `vars.github_repository = \"owner/repo\"` pins which; judged when it declares entry \
+            points or files, or a workflow runs `npm publish`), mix.exs (description, licenses, \
+            links). Packages not published to that registry (`\"private\": true`, `publish = \
+            false`, no version or a `publish` list without `crates-io`, Poetry `package-mode = \
+            false`, a pyproject without `[build-system]`, a crate that maturin builds into a \
+            Python wheel when no workflow publishes crates) and nested manifests nothing names \
+            are not held to registry rules.",
         passes: "[package]\nname = \"mycrate\"\nversion.workspace = true\ndescription = \"Does one thing well\"\nlicense.workspace = true\nrepository.workspace = true",
         fails: "{ \"name\": \"@acme/widget\", \"version\": \"1.2.0\",\n  \"repository\": { \"url\": \"git+https://github.com/acme/widget.git\" } }   <- no license",
         fix: "Add the missing keys to the manifest (or to `[workspace.package]` and inherit them \
@@ -41,6 +47,17 @@ fn missing(loc: &Location, path: &str, registry: &str, key: &str, hint: &str) ->
     )
 }
 
+/// A key the registry accepts a package without, but its users look for: a
+/// warning.
+fn expected(loc: &Location, path: &str, registry: &str, key: &str, hint: &str) -> Finding {
+    Finding::new(
+        loc.clone(),
+        format!("{path} has no `{key}`, which {registry} shows and its users expect (the registry accepts it without)"),
+        hint.to_string(),
+    )
+    .warn_only()
+}
+
 fn run(cx: &Context<'_>) -> Outcome {
     let (d, mut findings) = match manifest::for_check(cx) {
         Ok(x) => x,
@@ -55,17 +72,43 @@ fn run(cx: &Context<'_>) -> Outcome {
             .publishing_jobs()
             .any(|j| j.publishes.iter().any(|p| p.registry == Registry::Npm))
     });
+    // npm provenance (and so a `repository.url` that names this repository)
+    // is required only of a package published with the OIDC token.
+    let npm_oidc = cx.workflows().releases().any(|wf| {
+        wf.release.publishing_jobs().any(|j| {
+            j.publishes.iter().any(|p| p.registry == Registry::Npm)
+                && wf.normal_jobs().any(|(id, job)| {
+                    id == j.id && job_holds_id_token(&wf.model.permissions, &job.permissions)
+                })
+        })
+    });
     let pypi_published = cx.workflows().releases().any(|wf| {
         wf.release
             .publishing_jobs()
             .any(|j| j.publishes.iter().any(|p| p.registry == Registry::PyPi))
     });
+    let crates_published = cx.workflows().releases().any(|wf| {
+        wf.release
+            .publishing_jobs()
+            .any(|j| j.publishes.iter().any(|p| p.registry == Registry::Crates))
+    });
+    // Crates that maturin builds into a Python wheel: published to PyPI
+    // inside the wheel, not to crates.io (unless a workflow publishes crates).
+    let wheel_crates: Vec<&str> = d
+        .packages
+        .iter()
+        .flat_map(|p| &p.manifests)
+        .filter_map(|m| match m {
+            Manifest::Pyproject(p) => p.maturin_crate.as_deref(),
+            _ => None,
+        })
+        .collect();
     for pkg in d.packages.iter().filter(|p| p.named) {
         for m in &pkg.manifests {
             match m {
                 Manifest::Cargo(c) => {
                     let Some(p) = &c.package else { continue };
-                    if p.private {
+                    if p.private || (!crates_published && wheel_crates.contains(&c.path.as_str())) {
                         continue;
                     }
                     judged += 1;
@@ -96,6 +139,17 @@ fn run(cx: &Context<'_>) -> Outcome {
                             ));
                         }
                     }
+                    for key in manifest::cargo::EXPECTED {
+                        if !has(key) && !inherited(key) {
+                            findings.push(expected(
+                                &p.location,
+                                &c.path,
+                                "crates.io",
+                                key,
+                                &format!("add `{key} = \"…\"` under [package] (or `{key}.workspace = true`)"),
+                            ));
+                        }
+                    }
                 }
                 Manifest::Pyproject(p) => {
                     // Python has no `publish = false`: a uv workspace member is
@@ -115,6 +169,19 @@ fn run(cx: &Context<'_>) -> Outcome {
                                 &p.path,
                                 "PyPI",
                                 key,
+                                &format!(
+                                    "add `{key}` to the [project] table (or list it in `dynamic`)"
+                                ),
+                            ));
+                        }
+                    }
+                    for key in manifest::pyproject::EXPECTED {
+                        if !p.present.iter().any(|(k, _)| k == key) {
+                            findings.push(expected(
+                                &p.location,
+                                &p.path,
+                                "PyPI",
+                                key,
                                 &format!("add `{key}` to the [project] table"),
                             ));
                         }
@@ -128,11 +195,7 @@ fn run(cx: &Context<'_>) -> Outcome {
                         continue;
                     }
                     judged += 1;
-                    for (key, v) in [
-                        ("name", &n.name),
-                        ("version", &n.version),
-                        ("license", &n.license),
-                    ] {
+                    for (key, v) in [("name", &n.name), ("version", &n.version)] {
                         if v.is_none() {
                             findings.push(missing(
                                 &n.location,
@@ -143,13 +206,30 @@ fn run(cx: &Context<'_>) -> Outcome {
                             ));
                         }
                     }
+                    if n.license.is_none() {
+                        findings.push(expected(
+                            &n.location,
+                            &n.path,
+                            "npm",
+                            "license",
+                            "add `\"license\"` to package.json",
+                        ));
+                    }
+                    let repo_hint = "add `\"repository\": { \"type\": \"git\", \"url\": \"git+https://github.com/OWNER/REPO.git\" }`";
                     match &n.repository {
-                        None => findings.push(missing(
+                        None if npm_oidc => findings.push(missing(
                             &n.location,
                             &n.path,
                             "npm provenance",
                             "repository.url",
-                            "add `\"repository\": { \"type\": \"git\", \"url\": \"git+https://github.com/OWNER/REPO.git\" }`",
+                            repo_hint,
+                        )),
+                        None => findings.push(expected(
+                            &n.location,
+                            &n.path,
+                            "npm",
+                            "repository.url",
+                            repo_hint,
                         )),
                         Some(r) => match (npm::github_repo(&r.value), want_repo) {
                             (None, _) => findings.push(Finding::new(

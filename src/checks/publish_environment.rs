@@ -3,6 +3,7 @@
 use super::workflow_pass::{self, Visit, WorkflowPass};
 use super::{BuiltIn, Context, Meta, Pass};
 use crate::finding::{Finding, Severity};
+use crate::project::lane::env_name;
 use crate::workflow::Key;
 use crate::workflow::WorkflowFile;
 use github_actions_models::workflow::job::DeploymentEnvironment;
@@ -53,10 +54,7 @@ fn check(cx: &Context<'_>, wf: &WorkflowFile, findings: &mut Vec<Finding>) {
                 },
             )),
             Some(env) => {
-                let name = match env {
-                    DeploymentEnvironment::Name(n) => n,
-                    DeploymentEnvironment::NameURL { name, .. } => name,
-                };
+                let name = env_name(env);
                 if let Some(w) = want
                     && name != w
                 {

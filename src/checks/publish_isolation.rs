@@ -4,11 +4,12 @@
 use super::workflow_pass::WorkflowPass;
 use super::{BuiltIn, Meta, Pass};
 use crate::finding::{Finding, Location, Severity};
+use crate::project::lane::Ran;
 use crate::workflow::oidc::job_holds_id_token;
 use crate::workflow::publish::{
     BUILD_ACTIONS, JobRole, Via, action_slug, builds_itself, install_or_build,
 };
-use crate::workflow::script::commands;
+use crate::workflow::script::{Command, commands};
 use crate::workflow::secrets::secret_refs;
 use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_label, step_route};
 use github_actions_models::common::Uses;
@@ -30,7 +31,10 @@ pub static CHECK: BuiltIn = BuiltIn {
             `mix hex.publish` build the package themselves, so their jobs cannot be split this \
             way; the finding says so, and the job should stay as small as the command allows. A \
             job that does not publish but holds a registry-named secret warns on each install \
-            or build it runs.",
+            or build it runs. What a job runs behind its steps counts as the job's: the steps of a \
+            local composite action, and the commands of the repository scripts, package.json \
+            scripts, Makefile targets and justfile recipes its `run:` invokes (read, never run), \
+            each reported at its own file and line.",
         passes: "publish:\n  needs: build\n  environment: pypi\n  permissions:\n    id-token: write\n  steps:\n    - uses: actions/download-artifact@<sha> # v4\n      with:\n        name: dist\n        path: dist/\n    - uses: pypa/gh-action-pypi-publish@<sha> # v1.12.4",
         fails: "publish:\n  steps:\n    - uses: actions/checkout@<sha> # v4\n    - run: pip install build && python -m build\n    - run: twine upload dist/*\n      env:\n        TWINE_PASSWORD: ${{ secrets.PYPI_TOKEN }}",
         fix: "Split the job: a `build` job without credentials checks out, installs, builds and \
@@ -109,16 +113,11 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                 continue;
             }
             let p = &role.publishes[0];
-            let mut route = step_route(job_id, p.step);
-            route.push(Key::K("run"));
             let steps: Vec<String> = rest
                 .iter()
-                .map(|o| format!("{} (line {}: {})", o.label, o.location.line, o.what))
+                .map(|o| format!("{} ({}: {})", o.label, where_(o, wf), o.what))
                 .collect();
-            let location = match &p.via {
-                Via::Command { command, line } => wf.locate_command(&route, *line, &command.raw),
-                Via::Action(_) => wf.locate_in(&route, &p.needle()),
-            };
+            let location = p.locate(wf, job_id);
             out.push(Finding::new(
                 location,
                 format!(
@@ -210,45 +209,14 @@ fn offences(wf: &WorkflowFile, job_id: &str, job: &NormalJob, role: &JobRole) ->
         let mut route = step_route(job_id, i);
         match &step.body {
             StepBody::Uses { uses, with } => {
-                let slug = action_slug(uses).unwrap_or_default();
-                let installs = INSTALLING_INPUTS
-                    .iter()
-                    .find(|(action, input)| {
-                        slug == *action
-                            && env_map(with)
-                                .and_then(|w| w.get(*input))
-                                .map(env_value)
-                                .is_some_and(|v| !v.is_empty() && !v.eq_ignore_ascii_case("false"))
-                    })
-                    .map(|(_, input)| *input);
                 route.push(Key::K("uses"));
-                if slug == "actions/checkout" {
+                let input = |k: &str| env_map(with).and_then(|w| w.get(k)).map(env_value);
+                if let Some((what, kind)) = uses_offence(uses, input) {
                     out.push(Offence {
                         location: wf.locate(&route),
                         label,
-                        what: "checks out the source".into(),
-                        kind: OffenceKind::Checkout,
-                    });
-                } else if let Some(input) = installs {
-                    out.push(Offence {
-                        location: wf.locate(&route),
-                        label,
-                        what: format!("installs dependencies with {} (`{input}`)", uses.raw()),
-                        kind: OffenceKind::InstallOrBuild,
-                    });
-                } else if BUILD_ACTIONS.contains(&slug.as_str()) {
-                    out.push(Offence {
-                        location: wf.locate(&route),
-                        label,
-                        what: format!("builds with {}", uses.raw()),
-                        kind: OffenceKind::InstallOrBuild,
-                    });
-                } else if slug == "actions/download-artifact" && old_major(uses, 4) {
-                    out.push(Offence {
-                        location: wf.locate(&route),
-                        label,
-                        what: format!("downloads the artifact with {} (older than v4)", uses.raw()),
-                        kind: OffenceKind::StaleDownload,
+                        what,
+                        kind,
                     });
                 }
             }
@@ -257,36 +225,10 @@ fn offences(wf: &WorkflowFile, job_id: &str, job: &NormalJob, role: &JobRole) ->
                 for (line, cmd) in commands(run) {
                     let is_publish = role.publishes.iter().any(|p| {
                         p.step == i
+                            && p.behind.is_none()
                             && matches!(&p.via, Via::Command { command, .. } if *command == cmd)
                     });
-                    let what = if is_publish {
-                        if (cmd.matches("poetry publish") && cmd.has_flag(&["--build"]))
-                            || cmd.matches("maturin publish")
-                        {
-                            Some(format!("builds with `{}`", shown(&cmd)))
-                        } else {
-                            None
-                        }
-                    } else {
-                        install_or_build(&cmd).map(|p| {
-                            let verb = if p.contains("install")
-                                || p.contains("sync")
-                                || p.contains("deps.get")
-                                || p.contains("restore")
-                                || p.contains("fetch")
-                                || p.ends_with(" i")
-                                || *p == *"yarn"
-                                || p.ends_with(" ci")
-                                || p.contains("download")
-                            {
-                                "installs dependencies with"
-                            } else {
-                                "builds with"
-                            };
-                            format!("{verb} `{}`", shown(&cmd))
-                        })
-                    };
-                    if let Some(what) = what {
+                    if let Some(what) = command_offence(&cmd, is_publish) {
                         out.push(Offence {
                             location: wf.locate_command(&route, line, &cmd.raw),
                             label: label.clone(),
@@ -298,7 +240,114 @@ fn offences(wf: &WorkflowFile, job_id: &str, job: &NormalJob, role: &JobRole) ->
             }
         }
     }
+    // What the job runs behind its steps: composite actions, scripts, tasks.
+    for b in wf.lane.behind(job_id) {
+        // The step names a composite action it uses; the chain goes on from there.
+        let label = match job.steps.get(b.step) {
+            Some(step) => {
+                let uses_action = matches!(&step.body, StepBody::Uses { .. });
+                let rest = &b.via[usize::from(uses_action).min(b.via.len())..];
+                if rest.is_empty() {
+                    step_label(step, b.step)
+                } else {
+                    format!("{} through {}", step_label(step, b.step), rest.join(" → "))
+                }
+            }
+            None => b.chain(),
+        };
+        let found = match &b.ran {
+            Ran::Uses { uses, with } => Uses::parse(uses.as_str()).ok().and_then(|u| {
+                let input = |k: &str| {
+                    with.iter()
+                        .find(|(key, _, _)| key == k)
+                        .map(|(_, v, _)| v.clone())
+                };
+                uses_offence(&u, input)
+            }),
+            Ran::Command(cmd) => {
+                let is_publish = role.publishes.iter().any(|p| {
+                    p.behind.as_ref().is_some_and(|pb| pb.at == b.at)
+                        && matches!(&p.via, Via::Command { command, .. } if command.words == cmd.words)
+                });
+                command_offence(cmd, is_publish).map(|w| (w, OffenceKind::InstallOrBuild))
+            }
+            Ran::Publish(..) | Ran::Ship(_) => None,
+        };
+        // A composite or script the job runs twice is one offence.
+        if let Some((what, kind)) = found
+            && !out.iter().any(|o| o.location == b.at && o.what == what)
+        {
+            out.push(Offence {
+                location: b.at.clone(),
+                label,
+                what,
+                kind,
+            });
+        }
+    }
     out
+}
+
+/// What a `uses:` step does that a credentialed job should not.
+fn uses_offence(
+    uses: &Uses,
+    input: impl Fn(&str) -> Option<String>,
+) -> Option<(String, OffenceKind)> {
+    let slug = action_slug(uses).unwrap_or_default();
+    let installs = INSTALLING_INPUTS
+        .iter()
+        .find(|(action, key)| {
+            slug == *action
+                && input(key).is_some_and(|v| !v.is_empty() && !v.eq_ignore_ascii_case("false"))
+        })
+        .map(|(_, key)| *key);
+    if slug == "actions/checkout" {
+        Some(("checks out the source".into(), OffenceKind::Checkout))
+    } else if let Some(key) = installs {
+        Some((
+            format!("installs dependencies with {} (`{key}`)", uses.raw()),
+            OffenceKind::InstallOrBuild,
+        ))
+    } else if BUILD_ACTIONS.contains(&slug.as_str()) {
+        Some((
+            format!("builds with {}", uses.raw()),
+            OffenceKind::InstallOrBuild,
+        ))
+    } else if slug == "actions/download-artifact" && old_major(uses, 4) {
+        Some((
+            format!("downloads the artifact with {} (older than v4)", uses.raw()),
+            OffenceKind::StaleDownload,
+        ))
+    } else {
+        None
+    }
+}
+
+/// What a command does that a credentialed job should not: an install or
+/// build, or a publish command that builds first.
+fn command_offence(cmd: &Command, is_publish: bool) -> Option<String> {
+    if is_publish {
+        return ((cmd.matches("poetry publish") && cmd.has_flag(&["--build"]))
+            || cmd.matches("maturin publish"))
+        .then(|| format!("builds with `{}`", shown(cmd)));
+    }
+    install_or_build(cmd).map(|p| {
+        let verb = if p.contains("install")
+            || p.contains("sync")
+            || p.contains("deps.get")
+            || p.contains("restore")
+            || p.contains("fetch")
+            || p.ends_with(" i")
+            || *p == *"yarn"
+            || p.ends_with(" ci")
+            || p.contains("download")
+        {
+            "installs dependencies with"
+        } else {
+            "builds with"
+        };
+        format!("{verb} `{}`", shown(cmd))
+    })
 }
 
 /// Whether a `uses:` ref names a major version below `min` (`@v3`, `@v3.1.0`,
@@ -321,6 +370,15 @@ fn shown(cmd: &crate::workflow::script::Command) -> String {
         cmd.text()
     } else {
         raw.to_string()
+    }
+}
+
+/// `line 12` in the workflow, `scripts/build:3` elsewhere.
+fn where_(o: &Offence, wf: &WorkflowFile) -> String {
+    if o.location.path == wf.path {
+        format!("line {}", o.location.line)
+    } else {
+        format!("{}:{}", o.location.path, o.location.line)
     }
 }
 

@@ -3,6 +3,7 @@
 use super::workflow_pass::WorkflowPass;
 use super::{BuiltIn, Meta, Pass};
 use crate::finding::{Finding, Severity};
+use crate::project::lane::Ran;
 use crate::workflow::publish::action_slug;
 use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_route};
 use github_actions_models::common::Uses;
@@ -18,7 +19,8 @@ pub static CHECK: BuiltIn = BuiltIn {
             runs for pull requests and other branches, and GitHub does not sign it. A publishing \
             job that restores one builds or uploads from files another, less trusted run chose: \
             cache poisoning turns a compromised CI job into a compromised release. Release jobs \
-            are rare, so the time a cache saves them is small.",
+            are rare, so the time a cache saves them is small. The steps of a local composite \
+            action the publishing job uses are the job's steps: a cache they restore counts.",
         passes: "- uses: actions/setup-node@<sha> # v4\n  with:\n    node-version: 22",
         fails: "- uses: actions/setup-node@<sha> # v4\n  with:\n    node-version: 22\n    cache: npm",
         fix: "Drop `actions/cache` and `Swatinem/rust-cache` from publishing jobs and remove \
@@ -97,6 +99,57 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                     format!(
                         "publishing job `{job_id}` uses {}, which restores the Go module cache by default",
                         uses.raw()
+                    ),
+                    "add `with: cache: false`",
+                ));
+            }
+        }
+        // Caches restored by local composite actions the job runs.
+        for b in wf.lane.behind(job_id) {
+            let Ran::Uses { uses, with } = &b.ran else {
+                continue;
+            };
+            let Ok(u) = Uses::parse(uses.as_str()) else {
+                continue;
+            };
+            let Some(slug) = action_slug(&u) else {
+                continue;
+            };
+            let through = format!("in local action {}", b.chain());
+            if CACHE_ACTIONS.contains(&slug.as_str()) {
+                out.push(Finding::new(
+                    b.at.clone(),
+                    format!("publishing job `{job_id}` restores a cache with {uses} ({through})"),
+                    "remove the cache from the action, or do not use the action in the publishing job",
+                ));
+                continue;
+            }
+            if !slug.rsplit('/').next().unwrap_or("").starts_with("setup-") {
+                continue;
+            }
+            for key in ["cache", "enable-cache", "bundler-cache"] {
+                let Some((_, v, at)) = with.iter().find(|(k, _, _)| k == key) else {
+                    continue;
+                };
+                if v.is_empty() || v.eq_ignore_ascii_case("false") {
+                    continue;
+                }
+                out.push(Finding::new(
+                    at.clone(),
+                    format!(
+                        "publishing job `{job_id}` restores a cache through {uses} (`{key}: {v}`, {through})"
+                    ),
+                    format!("remove `{key}:` from this step of the action, or pass it an input that turns the cache off"),
+                ));
+            }
+            if slug == "actions/setup-go"
+                && go_caches_by_default(&u)
+                && !with.iter().any(|(k, _, _)| k == "cache")
+            {
+                out.push(Finding::new(
+                    b.at.clone(),
+                    format!(
+                        "publishing job `{job_id}` uses {uses} ({through}), which restores the Go module cache by default"
                     ),
                     "add `with: cache: false`",
                 ));

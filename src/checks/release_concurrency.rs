@@ -57,7 +57,7 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     let releasing: Vec<Scenario> = all
         .iter()
         .filter(|s| {
-            let skipped = skipped_jobs(wf, &|c| if_false(c, s));
+            let skipped = skipped_jobs(wf, s, &if_false);
             release_jobs.iter().any(|j| !skipped.contains(*j))
         })
         .cloned()
@@ -192,27 +192,17 @@ fn judge(
     out.push(Finding::new(wf.locate(&cancel_route), message, help));
 }
 
-/// Whether the group differs between any two runs of the same event and ref
-/// (the scenarios come in pairs that differ only in the run).
+/// Whether the group differs between any two runs of the same event and
+/// ref, in every scenario: each is compared with another run of itself.
 fn per_run(group: &str, scenarios: &[Scenario]) -> bool {
-    if interpolations(group).is_empty() {
+    if interpolations(group).is_empty() || scenarios.is_empty() {
         return false;
     }
-    let mut pairs = 0;
-    for (i, a) in scenarios.iter().enumerate() {
-        for b in &scenarios[i + 1..] {
-            if a.event == b.event && a.git_ref == b.git_ref && a.run != b.run {
-                pairs += 1;
-                let va = eval_template(group, a).map(|v| v.render());
-                let vb = eval_template(group, b).map(|v| v.render());
-                match (va, vb) {
-                    (Some(x), Some(y)) if x != y => {}
-                    _ => return false,
-                }
-            }
-        }
-    }
-    pairs > 0
+    scenarios.iter().all(|s| {
+        let first = eval_template(group, s).map(|v| v.render());
+        let again = eval_template(group, &s.another_run()).map(|v| v.render());
+        matches!((first, again), (Some(x), Some(y)) if x != y)
+    })
 }
 
 /// Whether the group differs between two tags.

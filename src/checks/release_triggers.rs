@@ -162,7 +162,7 @@ impl PrRun {
     fn of(wf: &WorkflowFile) -> PrRun {
         let scenario =
             Scenario::new("pull_request", "refs/pull/1/merge", "1").with_outputs(job_outputs(wf));
-        let skipped = skipped_jobs(wf, &|c| false_on_pull_request(c, &scenario));
+        let skipped = skipped_jobs(wf, &scenario, &false_on_pull_request);
         PrRun { scenario, skipped }
     }
 }

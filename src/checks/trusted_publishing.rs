@@ -21,7 +21,9 @@ pub static CHECK: BuiltIn = BuiltIn {
             trusted publishing, bound to this repository, workflow and environment, so a token \
             there is a block. crates.io and RubyGems support trusted publishing too, so a token \
             warns. Registries without OIDC (Hex, Maven) need a token, which must then be an \
-            environment secret.",
+            environment secret. A publish behind a step (in a local composite action or a script \
+            it runs) is judged by what the step hands it: the step's env, or a secret passed as \
+            an input to the composite action.",
         passes: "publish:\n  environment: pypi\n  permissions:\n    id-token: write\n  steps:\n    - uses: pypa/gh-action-pypi-publish@<sha> # v1.12.4",
         fails: "- run: twine upload dist/*\n  env:\n    TWINE_PASSWORD: ${{ secrets.PYPI_TOKEN }}",
         fix: "Configure a trusted publisher on the registry (repository, workflow file name, \
@@ -35,9 +37,15 @@ pub static CHECK: BuiltIn = BuiltIn {
 
 static PASS: WorkflowPass = WorkflowPass::over_publishing(check);
 
-/// Env keys that carry registry credentials.
+/// Env keys that carry registry credentials. A key named for GitHub
+/// (`GITHUB_TOKEN`, `GH_TOKEN`, `GITHUB_PAT`) authenticates to GitHub, to
+/// push a release commit or open a pull request, whatever secret fills it:
+/// it is not a registry token.
 fn is_credential_key(k: &str) -> bool {
     let k = k.to_ascii_uppercase();
+    if k.contains("GITHUB") || k.starts_with("GH_") {
+        return false;
+    }
     [
         "TOKEN",
         "PASSWORD",
@@ -112,6 +120,18 @@ fn token_use(
         let mut r = sroute.clone();
         r.extend([Key::K("with"), Key::K(hit)]);
         return Some((wf.locate_key(&r), format!("`{hit}:` input")));
+    }
+    // A token handed to the local composite action the publish is behind.
+    if p.behind.is_some()
+        && let StepBody::Uses { with, .. } = &step.body
+        && let Some(hit) = credential_in(env_map(with), is_credential_key)
+    {
+        let mut r = sroute.clone();
+        r.extend([Key::K("with"), Key::K(hit)]);
+        return Some((
+            wf.locate_key(&r),
+            format!("`{hit}:` input to the local action"),
+        ));
     }
     // The command itself: `--token ${{ secrets.X }}`.
     if let Via::Command { command, .. } = &p.via

@@ -10,7 +10,10 @@ use std::sync::Arc;
 
 /// Metadata crates.io needs before it accepts a crate (`license-file` may stand
 /// in for `license`).
-pub const REQUIRED: &[&str] = &["description", "license", "repository"];
+pub const REQUIRED: &[&str] = &["description", "license"];
+
+/// Metadata crates.io shows and its users expect, but does not require.
+pub const EXPECTED: &[&str] = &["repository"];
 
 #[derive(Debug, Clone)]
 pub struct CargoPackage {
@@ -20,7 +23,7 @@ pub struct CargoPackage {
     pub version: Option<Field>,
     /// `Some(workspace manifest path)` when `version.workspace = true`.
     pub version_from: Option<String>,
-    /// `publish = false` or `publish = []`.
+    /// `publish = false`, `publish = []`, or a list without `crates-io`.
     pub private: bool,
     /// Present metadata keys (own or inherited) and where they are written.
     pub present: Vec<(String, Location)>,
@@ -155,8 +158,11 @@ fn read_package(
                 }
             }
             "publish" => {
+                // `publish = ["other-registry"]` never reaches crates.io.
                 out.private = value.as_bool() == Some(false)
-                    || value.as_array().is_some_and(|a| a.is_empty());
+                    || value
+                        .as_array()
+                        .is_some_and(|a| !a.iter().any(|r| r.as_str() == Some("crates-io")));
             }
             _ => {
                 let present = match value.as_str() {

@@ -31,6 +31,45 @@ static VERSION: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// Words that start a heading about a version without it being a release
+/// named for the project: `## Upgrading 2.0`, `## Since 1.4`.
+const NOT_A_NAME: &[&str] = &[
+    "upgrading",
+    "upgrade",
+    "migrating",
+    "migration",
+    "migrate",
+    "from",
+    "to",
+    "since",
+    "before",
+    "after",
+    "until",
+    "about",
+    "notes",
+    "changes",
+    "breaking",
+    "support",
+    "supported",
+    "dropped",
+    "deprecated",
+    "removed",
+    "pre",
+    "post",
+    "towards",
+    "road",
+    "roadmap",
+    "planned",
+    "python",
+    "node",
+    "rust",
+    "elixir",
+    "ruby",
+    "go",
+    "java",
+    "php",
+];
+
 /// The version a heading names, if it names one as its first word (after an
 /// optional `Version`/`Release` word or a component prefix like `pkg-v`).
 pub fn heading_version(text: &str) -> Option<(String, bool)> {
@@ -64,6 +103,21 @@ pub fn heading_version(text: &str) -> Option<(String, bool)> {
         "version" | "release" | "v" | "ver"
     ) {
         first = it.next()?;
+    }
+    // `## mdBook 0.5.4`, `## Flask 3.1.0`: the project's name, then the
+    // version, and nothing else but a date or a parenthesis.
+    if !VERSION.is_match(first)
+        && first.chars().next().is_some_and(|c| c.is_alphabetic())
+        && first
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && !NOT_A_NAME.contains(&first.to_lowercase().as_str())
+        && let Some(second) = it.clone().next()
+        && VERSION.is_match(second)
+        && text.split_whitespace().count() <= 4
+    {
+        first = second;
+        it.next();
     }
     let caps = VERSION.captures(first)?;
     let v = caps.get(1)?.as_str().trim_end_matches('.').to_string();
@@ -192,6 +246,11 @@ mod tests {
         assert_eq!(v("4.18.2 / 2022-10-08"), Some(("4.18.2".into(), true)));
         assert_eq!(v("1.5.13 (2021-09-22)"), Some(("1.5.13".into(), true)));
         assert_eq!(v("2026-01-01"), None);
+        assert_eq!(v("mdBook 0.5.4"), Some(("0.5.4".into(), true)));
+        assert_eq!(v("Flask 3.1.0 (2026-01-02)"), Some(("3.1.0".into(), true)));
+        assert_eq!(v("Migrating 1.0"), None);
+        assert_eq!(v("Python 3.12 support"), None);
+        assert_eq!(v("Support for 1.0 and later"), None);
     }
 
     #[test]

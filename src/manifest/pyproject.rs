@@ -10,8 +10,11 @@ use crate::repo::spanned::Node;
 use crate::repo::{DataFile, FileError, Tree};
 use regex::Regex;
 
-/// Metadata PyPI users rely on and the packaging guide requires.
-pub const REQUIRED: &[&str] = &["name", "description", "license", "readme"];
+/// Metadata PyPI refuses a distribution without (`version` may be dynamic).
+pub const REQUIRED: &[&str] = &["name", "version"];
+
+/// Metadata PyPI users rely on and the packaging guide asks for.
+pub const EXPECTED: &[&str] = &["description", "license", "readme"];
 
 #[derive(Debug, Clone)]
 pub struct Pyproject {
@@ -29,6 +32,9 @@ pub struct Pyproject {
     pub present: Vec<(String, Location)>,
     /// The `[project]` (or `[tool.poetry]`) header.
     pub location: Location,
+    /// The `Cargo.toml` maturin builds into this wheel (build-backend
+    /// `maturin`; `[tool.maturin] manifest-path`, else the one beside it).
+    pub maturin_crate: Option<String>,
     /// uv workspace member directories (relative to the root).
     pub workspace_members: Vec<String>,
 }
@@ -55,6 +61,7 @@ pub fn read(tree: &Tree, path: &str) -> Result<Pyproject, FileError> {
         no_build_system: false,
         present: Vec::new(),
         location,
+        maturin_crate: None,
         workspace_members: Vec::new(),
     };
     if let Some(ws) = root.path("tool.uv.workspace") {
@@ -77,6 +84,13 @@ pub fn read(tree: &Tree, path: &str) -> Result<Pyproject, FileError> {
         .path("build-system.build-backend")
         .and_then(|n| n.as_str())
         .unwrap_or("");
+    if backend == "maturin" {
+        let manifest = root
+            .path("tool.maturin.manifest-path")
+            .and_then(|n| n.as_str())
+            .unwrap_or("Cargo.toml");
+        out.maturin_crate = Some(join(dir_of(path), manifest));
+    }
     let classifiers = |n: Option<&Node>| -> Vec<String> {
         n.and_then(|c| c.get("classifiers"))
             .and_then(|c| c.as_array())
@@ -103,7 +117,7 @@ pub fn read(tree: &Tree, path: &str) -> Result<Pyproject, FileError> {
         .filter_map(|n| n.as_str())
         .collect();
     // Metadata: PEP 621 first, Poetry as the fallback.
-    for key in REQUIRED {
+    for key in REQUIRED.iter().chain(EXPECTED) {
         let own = project.and_then(|p| p.node.get(key));
         let found = own.or_else(|| poetry.and_then(|p| p.get(key)));
         if let Some(n) = found {
@@ -266,7 +280,7 @@ mod tests {
         assert_eq!(p.version.unwrap().location.line, 7);
         assert!(!p.private);
         let keys: Vec<&str> = p.present.iter().map(|(k, _)| k.as_str()).collect();
-        assert_eq!(keys, vec!["name", "license"]);
+        assert_eq!(keys, vec!["name", "version", "license"]);
     }
 
     #[test]
@@ -319,7 +333,7 @@ mod tests {
         let p = read(&t, "pyproject.toml").unwrap();
         assert!(p.is_package && !p.private);
         assert_eq!(p.version.unwrap().location.line, 3);
-        assert_eq!(p.present.len(), 4);
+        assert_eq!(p.present.len(), 5);
         assert!(!read(&t, "tools/pyproject.toml").unwrap().is_package);
     }
 

@@ -89,7 +89,8 @@ pub static PARAMS: &[Param] = &[
     p(
         "release_docs",
         Kind::Globs,
-        "Globs of documents that are release docs: a broken link in one blocks (docs-links).",
+        "Documents a release depends on, beyond the built-in ones: a broken link or cited path \
+         there blocks instead of warning (docs-links).",
     ),
     p(
         "files",

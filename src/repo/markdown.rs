@@ -72,14 +72,24 @@ pub struct Anchors {
     sorted: Box<[Box<str>]>,
     /// The heading slugs in document order, as indexes into `sorted`.
     slugs: Box<[u32]>,
+    /// Objects a mkdocstrings `::: pkg.module` block documents: every
+    /// anchor under them (`#pkg.module.Class.method`) is generated.
+    prefixes: Box<[Box<str>]>,
 }
 
 impl Anchors {
-    fn new(slugs: Vec<String>, html: Vec<String>) -> Anchors {
+    fn new(slugs: Vec<String>, html: Vec<String>, prefixes: Vec<String>) -> Anchors {
+        // Python-Markdown (mkdocs) collapses runs of `-` where GitHub keeps
+        // them (`a--b` vs `a-b`): both forms land.
+        let collapsed = slugs
+            .iter()
+            .filter(|s| s.contains("--"))
+            .map(|s| collapse_dashes(s));
         let mut all: Vec<String> = slugs
             .iter()
             .chain(&html)
             .map(|a| a.to_lowercase())
+            .chain(collapsed)
             .collect();
         all.sort_unstable();
         all.dedup();
@@ -91,15 +101,28 @@ impl Anchors {
                 i.ok().and_then(|i| u32::try_from(i).ok())
             })
             .collect();
-        Anchors { sorted, slugs }
+        let prefixes = prefixes
+            .into_iter()
+            .map(|p| p.to_lowercase().into_boxed_str())
+            .collect();
+        Anchors {
+            sorted,
+            slugs,
+            prefixes,
+        }
     }
 
     /// Whether `anchor` lands somewhere (case-insensitive).
     pub fn has(&self, anchor: &str) -> bool {
         let a = anchor.to_lowercase();
-        self.sorted
-            .binary_search_by(|x| (**x).cmp(a.as_str()))
-            .is_ok()
+        let found = |a: &str| self.sorted.binary_search_by(|x| (**x).cmp(a)).is_ok();
+        found(&a)
+            || (a.contains("--") && found(&collapse_dashes(&a)))
+            || found(&loose_slug(&a))
+            || self
+                .prefixes
+                .iter()
+                .any(|p| a == **p || a.strip_prefix(&**p).is_some_and(|r| r.starts_with('.')))
     }
 
     /// The heading slugs, in document order.
@@ -107,6 +130,46 @@ impl Anchors {
         self.slugs.iter().map(|&i| &*self.sorted[i as usize])
     }
 }
+
+/// A heading's anchor as the site generators that do not follow GitHub
+/// write it (VitePress, mdBook, Docusaurus, Hugo): every run of characters
+/// that are not letters or digits becomes one `-`, trimmed at both ends.
+/// `The \`features.allow\` field (optional)` → `the-features-allow-field-optional`.
+pub fn loose_slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+fn collapse_dashes(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if !(c == '-' && out.ends_with('-')) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Ids set with Markdown attribute lists, which mkdocs (attr_list),
+/// VitePress, Docusaurus and others read: `## Title {#id}`, `{: #id }`,
+/// and mkdocs-autorefs' `[](){#id}`.
+static ATTR_ANCHOR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\{\s*:?\s*#([A-Za-z0-9_][\w.:-]*)[^}\n]*\}").expect("valid regex")
+});
+
+/// `::: pkg.module` blocks of mkdocstrings, which render an object's docs.
+static AUTODOC: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^\s*:::\s+([A-Za-z_][\w.]*)\s*$").expect("valid regex"));
 
 /// `id="x"` / `name='x'` attributes of inline HTML.
 static HTML_ANCHOR: LazyLock<Regex> = LazyLock::new(|| {
@@ -259,11 +322,24 @@ impl MarkdownDoc {
     pub fn anchors(&self) -> &Anchors {
         self.anchors.get_or_init(|| {
             let slugs: Vec<String> = self.headings.iter().map(|h| h.slug.clone()).collect();
-            let html = HTML_ANCHOR
-                .captures_iter(&self.file.text)
+            let text = &self.file.text;
+            let mut html: Vec<String> = HTML_ANCHOR
+                .captures_iter(text)
                 .map(|c| c[1].to_string())
+                .chain(self.headings.iter().map(|h| loose_slug(&h.text)))
                 .collect();
-            Anchors::new(slugs, html)
+            if text.contains("{") {
+                html.extend(ATTR_ANCHOR.captures_iter(text).map(|c| c[1].to_string()));
+            }
+            let prefixes = if text.contains(":::") {
+                AUTODOC
+                    .captures_iter(text)
+                    .map(|c| c[1].to_string())
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            Anchors::new(slugs, html, prefixes)
         })
     }
 }
@@ -276,12 +352,22 @@ pub fn is_markdown(path: &str) -> bool {
 
 /// Directories whose Markdown is not the project's own documentation:
 /// copies of other projects (`vendor/`, `third_party/`) and test inputs
-/// (`fixtures/`, `testdata/`), which are often broken on purpose.
+/// (`tests/`, `fixtures/`, `testdata/`, snapshots), which are often broken
+/// on purpose. Dot-directories other than `.github` (tool and agent
+/// scratch such as `.claude/` or `.planning/`) are not docs either.
 const NOT_DOCS: &[&str] = &[
     "vendor",
     "third_party",
     "third-party",
+    "node_modules",
+    "test",
+    "tests",
+    "__tests__",
+    "__test__",
+    "spec_fixtures",
+    "snapshots",
     "fixtures",
+    "fixture",
     "__fixtures__",
     "testdata",
     "test-data",
@@ -294,7 +380,7 @@ pub fn is_project_doc(path: &str) -> bool {
     is_markdown(path) && {
         let mut dirs = path.split('/');
         dirs.next_back();
-        !dirs.any(|d| NOT_DOCS.contains(&d))
+        !dirs.any(|d| NOT_DOCS.contains(&d) || (d.starts_with('.') && d != ".github"))
     }
 }
 
@@ -392,6 +478,10 @@ mod tests {
         assert!(!is_project_doc("vendor/x/README.md"));
         assert!(!is_project_doc("crates/a/tests/fixtures/bad/README.md"));
         assert!(!is_project_doc("src/main.rs"));
+        assert!(!is_project_doc("tests/format/markdown/link.md"));
+        assert!(!is_project_doc(".planning/phase-1.md"));
+        assert!(!is_project_doc(".claude/worktrees/a/README.md"));
+        assert!(is_project_doc(".github/SECURITY.md"));
     }
 
     #[test]
@@ -404,6 +494,8 @@ mod tests {
         assert!(d.has_anchor("set-up-npm--more"));
         assert!(d.has_anchor("Title-1"));
         assert!(!d.has_anchor("nope"));
+        // The slug other generators give the same heading.
+        assert!(d.has_anchor("set-up-npm-more"));
         assert_eq!(&*d.links[0].dest, "docs/a.md#b");
         assert_eq!(d.location(d.links[0].span.start).line, 3);
         assert_eq!(&*d.code_spans[0].code, "src/main.rs");

@@ -187,6 +187,9 @@ pub struct Tree {
     any_bad_link: bool,
     /// Problems met while walking (unreadable directories), as findings.
     pub walk_problems: Vec<FileError>,
+    /// Workflow path → the workflows whose text calls it as a local
+    /// reusable workflow, built on first use.
+    callers: OnceLock<HashMap<String, Vec<String>>>,
 }
 
 impl Tree {
@@ -284,6 +287,7 @@ impl Tree {
             index,
             dirs,
             walk_problems,
+            callers: OnceLock::new(),
         })
     }
 
@@ -308,6 +312,18 @@ impl Tree {
     pub fn has_path(&self, rel: &str) -> bool {
         let rel = rel.trim_end_matches('/');
         rel.is_empty() || self.exists(rel) || self.is_dir(rel)
+    }
+
+    /// Whether some file lies under folder `dir`: a binary search of the
+    /// sorted paths, so asking it per link costs no scan of the tree.
+    pub fn has_files_under(&self, dir: &str) -> bool {
+        let under = format!("{}/", dir.trim_end_matches('/'));
+        let i = self
+            .entries
+            .partition_point(|e| e.rel.as_str() < under.as_str());
+        self.entries
+            .get(i)
+            .is_some_and(|e| e.rel.starts_with(&under))
     }
 
     /// Whether any path is a symlink that is never read.
@@ -456,7 +472,10 @@ impl Tree {
                 None => tf.text.clone(),
             };
             WorkflowFile::parse_indexed(rel, text, tf.lines.clone())
-                .map(Arc::new)
+                .map(|mut wf| {
+                    crate::project::lane::follow(self, &mut wf);
+                    Arc::new(wf)
+                })
                 .map_err(|we| FileError {
                     location: Location::new(rel, we.line, we.column),
                     message: we.message,
@@ -533,6 +552,39 @@ impl Tree {
             Some(cached) => cached,
             None => parse_markdown(rel, file),
         }
+    }
+
+    /// The workflows that call `rel` as a local reusable workflow
+    /// (`uses: ./.github/workflows/x.yml` at job level), read from their
+    /// text once for the whole tree; each caller still has to be parsed to
+    /// be sure.
+    pub fn workflow_callers(&self, rel: &str) -> &[String] {
+        let map = self.callers.get_or_init(|| {
+            let mut map: HashMap<String, Vec<String>> = HashMap::new();
+            for p in self.workflow_paths() {
+                let Ok(tf) = self.text(p) else { continue };
+                let mut from = 0;
+                let text = &tf.text;
+                while let Some(k) = text[from..].find(".github/workflows/") {
+                    let start = from + k;
+                    from = start + 1;
+                    let before = text[..start].trim_end_matches(['.', '/', '$']);
+                    if !before.trim_end_matches(['"', '\'', ' ']).ends_with("uses:") {
+                        continue;
+                    }
+                    let end = text[start..]
+                        .find(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == '@')
+                        .map_or(text.len(), |e| start + e);
+                    let callee = &text[start..end];
+                    let list = map.entry(callee.to_string()).or_default();
+                    if list.last().map(String::as_str) != Some(p) {
+                        list.push(p.to_string());
+                    }
+                }
+            }
+            map
+        });
+        map.get(rel).map(Vec::as_slice).unwrap_or(&[])
     }
 
     /// Whether a path (relative to the root, may be `..`-laden) stays inside it.
@@ -665,5 +717,29 @@ fn decode(rel: &str, bytes: Vec<u8>) -> Result<TextFile, FileError> {
                 message: "invalid UTF-8".into(),
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Tree;
+
+    #[test]
+    fn files_under_a_folder_are_found_by_prefix() {
+        let t = tempfile::tempdir().unwrap();
+        for p in ["a-b/x.md", "a/b/c.md", "ab.md", "empty/.keep"] {
+            let path = t.path().join(p);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x").unwrap();
+        }
+        std::fs::create_dir_all(t.path().join("none")).unwrap();
+        let tree = Tree::discover(t.path()).unwrap();
+        assert!(tree.has_files_under("a"));
+        assert!(tree.has_files_under("a/b"));
+        assert!(tree.has_files_under("a/"));
+        assert!(!tree.has_files_under("a/b/c.md"));
+        assert!(!tree.has_files_under("none"));
+        assert!(!tree.has_files_under("ab"));
+        assert!(tree.has_files_under("empty"));
     }
 }

@@ -4,7 +4,7 @@
 //! not know evaluates to "unknown", never to a guess.
 
 use std::cell::Cell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// A value an expression produces.
@@ -64,6 +64,9 @@ pub struct Scenario {
     /// `job.output` → the expression a job's `outputs:` declares, so that
     /// `needs.job.outputs.output` can be evaluated too.
     outputs: Option<Arc<HashMap<String, String>>>,
+    /// The jobs this job `needs` that are known not to run, so that
+    /// `needs.JOB.result` reads `skipped` for them.
+    skipped_needs: Option<Arc<HashSet<String>>>,
     /// How deep output lookups have nested (they may refer to each other).
     depth: Cell<u8>,
     /// Output lookups left for this scenario: a hostile file cannot make
@@ -78,15 +81,31 @@ impl Scenario {
             git_ref: git_ref.into(),
             run: run.into(),
             outputs: None,
+            skipped_needs: None,
             depth: Cell::new(0),
             budget: Cell::new(OUTPUT_LOOKUPS),
         }
+    }
+
+    /// Another run of the same event and ref: only the per-run values
+    /// (`github.run_id`, `github.sha`) differ.
+    pub fn another_run(&self) -> Scenario {
+        let mut again = self.clone();
+        again.run = format!("{}-again", self.run);
+        again
     }
 
     /// The same run, able to read the workflow's job outputs.
     pub fn with_outputs(mut self, outputs: Arc<HashMap<String, String>>) -> Scenario {
         self.outputs = Some(outputs);
         self
+    }
+
+    /// The same run, judged for a job whose `needs` named here are skipped.
+    pub fn with_skipped_needs(&self, skipped: HashSet<String>) -> Scenario {
+        let mut s = self.clone();
+        s.skipped_needs = Some(Arc::new(skipped));
+        s
     }
 
     /// `needs.JOB.outputs.NAME`, evaluated from the job's `outputs:` declaration.
@@ -142,6 +161,13 @@ impl Scenario {
             // The payload object itself: present exactly on pull-request runs.
             "github.event.pull_request" if self.is_pull_request() => return s("{pull_request}"),
             _ => {}
+        }
+        if let Some(job) = p
+            .strip_prefix("needs.")
+            .and_then(|r| r.strip_suffix(".result"))
+        {
+            let skipped = self.skipped_needs.as_ref().is_some_and(|s| s.contains(job));
+            return skipped.then(|| Value::Str("skipped".into()));
         }
         if p.starts_with("needs.") {
             return self.job_output(&p);
@@ -285,6 +311,9 @@ impl Flow<'_> {
                 let v = self.or()?;
                 (self.toks.get(self.pos) == Some(&Tok::Close)).then_some(())?;
                 self.pos += 1;
+                if self.toks.get(self.pos) == Some(&Tok::Member) {
+                    self.pos += 1;
+                }
                 Some(v)
             }
             Tok::Path(p) => {
@@ -308,6 +337,12 @@ impl Flow<'_> {
                 }
                 (self.toks.get(self.pos) == Some(&Tok::Close)).then_some(())?;
                 self.pos += 1;
+                if self.toks.get(self.pos) == Some(&Tok::Member) {
+                    // A property of what the call returns: it reads the
+                    // call's arguments.
+                    self.pos += 1;
+                    return Some(args);
+                }
                 let boolean = matches!(
                     p.to_ascii_lowercase().as_str(),
                     "contains"
@@ -369,6 +404,9 @@ enum Tok {
     Open,
     Close,
     Comma,
+    /// A property or index after a call or a parenthesis:
+    /// `fromJson(x).a.b`, `fromJson(x)[0]`.
+    Member,
 }
 
 fn tokenize(expr: &str) -> Option<Vec<Tok>> {
@@ -409,6 +447,24 @@ fn tokenize(expr: &str) -> Option<Vec<Tok>> {
             ',' => {
                 out.push(Tok::Comma);
                 i += 1;
+            }
+            '.' if matches!(out.last(), Some(Tok::Close | Tok::Member)) => {
+                i += 1;
+                while i < b.len()
+                    && (b[i].is_ascii_alphanumeric() || matches!(b[i], '_' | '-' | '.' | '*'))
+                {
+                    i += 1;
+                }
+                if out.last() != Some(&Tok::Member) {
+                    out.push(Tok::Member);
+                }
+            }
+            '[' if matches!(out.last(), Some(Tok::Close | Tok::Member)) => {
+                let close = b[i..].iter().position(|&x| x == ']')?;
+                i += close + 1;
+                if out.last() != Some(&Tok::Member) {
+                    out.push(Tok::Member);
+                }
             }
             '=' | '!' | '<' | '>' | '&' | '|' => {
                 let two: String = b[i..(i + 2).min(b.len())].iter().collect();
@@ -560,6 +616,11 @@ impl Parser<'_> {
                 self.depth -= 1;
                 (self.peek() == Some(&Tok::Close)).then_some(())?;
                 self.pos += 1;
+                if self.peek() == Some(&Tok::Member) {
+                    // A property of a value: not known here.
+                    self.pos += 1;
+                    return Some(None);
+                }
                 Some(v)
             }
             Tok::Path(p) => {
@@ -583,6 +644,12 @@ impl Parser<'_> {
                     }
                     (self.peek() == Some(&Tok::Close)).then_some(())?;
                     self.pos += 1;
+                    if self.peek() == Some(&Tok::Member) {
+                        // `fromJson(x).field`: what the call returns is not
+                        // known here, nor any property of it.
+                        self.pos += 1;
+                        return Some(None);
+                    }
                     if args.is_empty()
                         && let Some(v) = status_call(&p)
                     {
@@ -655,6 +722,34 @@ mod tests {
             Some(false)
         );
         assert_eq!(eval("((((", &main()), None);
+    }
+
+    #[test]
+    fn properties_of_calls_are_unknown_but_parse() {
+        let pr = Scenario::new("pull_request", "refs/pull/1/merge", "1");
+        let e = "inputs.plan != '' && !fromJson(inputs.plan).announcement_tag_is_implicit";
+        assert_eq!(eval(e, &pr), Some(Value::Bool(false)));
+        assert_eq!(
+            eval("fromJson(inputs.plan)[0].x || true", &pr),
+            Some(Value::Bool(true))
+        );
+        assert_eq!(eval("fromJson(inputs.plan).x", &pr), None);
+        assert_eq!(
+            context_paths("fromJson(inputs.plan).x"),
+            vec!["inputs.plan"]
+        );
+    }
+
+    #[test]
+    fn needs_result_is_skipped_only_for_a_skipped_need() {
+        let sc = main().with_skipped_needs(["gate".to_string()].into());
+        let e = "always() && needs.gate.result == 'success'";
+        assert_eq!(eval(e, &sc), Some(Value::Bool(false)));
+        assert_eq!(
+            eval("always() && needs.build.result == 'success'", &sc),
+            None
+        );
+        assert_eq!(eval(e, &main()), None);
     }
 
     #[test]

@@ -7,7 +7,7 @@ pub mod expr;
 pub mod oidc;
 pub mod publish;
 pub mod script;
-mod script_location;
+pub(crate) mod script_location;
 pub mod secrets;
 pub mod triggers;
 
@@ -67,6 +67,10 @@ pub struct WorkflowFile {
     locatable: bool,
     /// Publishing jobs, shipping steps, credentials: what makes this a release workflow.
     pub release: ReleaseFacts,
+    /// What each job runs behind its own steps (local composite actions,
+    /// repository and package scripts, called workflows); empty until
+    /// [`crate::project::lane::follow`] reads them through the tree.
+    pub lane: crate::project::lane::Lane,
 }
 
 /// A workflow that could not be judged, with where parsing failed.
@@ -90,20 +94,7 @@ impl WorkflowFile {
         text: Arc<str>,
         lines: LineIndex,
     ) -> Result<WorkflowFile, WorkflowError> {
-        let shape = yaml_shape(&text);
-        let depth = shape.depth;
-        if depth > MAX_YAML_DEPTH {
-            return Err(WorkflowError {
-                line: 1,
-                column: 1,
-                message: format!(
-                    "YAML nested {depth} levels deep; shipgate refuses more than {MAX_YAML_DEPTH}"
-                ),
-            });
-        }
-        if let Some(e) = alias_bomb(&text) {
-            return Err(e);
-        }
+        let shape = yaml_guard(&text)?;
         // `uses: $/path` (a self-repository reference) is newer than the typed
         // model; it means the same as `./path` at the running commit, and the
         // two spellings have the same length, so offsets stay exact.
@@ -138,6 +129,7 @@ impl WorkflowFile {
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             locatable,
             release,
+            lane: Default::default(),
         })
     }
 
@@ -263,6 +255,27 @@ impl WorkflowFile {
         }
         base
     }
+}
+
+/// Refuses YAML the parsers should not see: nested past [`MAX_YAML_DEPTH`],
+/// or aliases expanding past [`MAX_YAML_NODES`]. Workflows and the local
+/// actions they use pass through it before yaml_serde.
+pub fn yaml_guard(text: &str) -> Result<crate::repo::text::YamlShape, WorkflowError> {
+    let shape = yaml_shape(text);
+    let depth = shape.depth;
+    if depth > MAX_YAML_DEPTH {
+        return Err(WorkflowError {
+            line: 1,
+            column: 1,
+            message: format!(
+                "YAML nested {depth} levels deep; shipgate refuses more than {MAX_YAML_DEPTH}"
+            ),
+        });
+    }
+    if let Some(e) = alias_bomb(text) {
+        return Err(e);
+    }
+    Ok(shape)
 }
 
 /// Finds `needle` in `hay` treating any run of whitespace (and a `\` line

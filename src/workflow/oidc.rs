@@ -33,6 +33,16 @@ pub const OIDC_ACTIONS: &[&str] = &[
     "goreleaser/goreleaser-action",
 ];
 
+/// Actions that exchange the OIDC token only when an input turns it on:
+/// (action, input), with the input set to `true` (or an expression).
+pub const OIDC_INPUTS: &[(&str, &str)] = &[
+    // Attests the built distributions with `actions/attest-build-provenance`.
+    (
+        "hynek/build-and-inspect-python-package",
+        "attest-build-provenance-github",
+    ),
+];
+
 /// Words in an action's name that mark a token exchange.
 const OIDC_HINTS: &[&str] = &[
     "auth",
@@ -93,6 +103,17 @@ pub fn oidc_use(job: &NormalJob, role: &JobRole) -> Option<String> {
                     || OIDC_HINTS.iter().any(|h| name.contains(h))
                 {
                     return Some(format!("uses {slug}"));
+                }
+                if let Some((_, input)) = OIDC_INPUTS.iter().find(|(a, _)| *a == slug)
+                    && env_map(with)
+                        .and_then(|w| w.get(*input))
+                        .map(env_value)
+                        .is_some_and(|v| {
+                            // An expression may be true on the release run.
+                            v.trim().eq_ignore_ascii_case("true") || v.contains("${{")
+                        })
+                {
+                    return Some(format!("uses {slug} with `{input}: true`"));
                 }
                 if slug == "actions/github-script"
                     && env_map(with)

@@ -3,6 +3,7 @@
 
 use super::script::{Command, commands};
 use super::{env_map, env_value};
+use crate::project::lane::{Behind, Lane, Ran};
 use github_actions_models::common::Uses;
 use github_actions_models::workflow::Job;
 use github_actions_models::workflow::Workflow;
@@ -247,6 +248,14 @@ const SHIP_ACTIONS: &[&str] = &[
     "taiki-e/upload-rust-binary-action",
 ];
 
+/// Whether goreleaser's arguments make a release (its default command), not
+/// a config check, a local build or a snapshot.
+fn goreleaser_releases(args: &str) -> bool {
+    let words: Vec<&str> = args.split_whitespace().collect();
+    let command = words.iter().find(|w| !w.starts_with('-')).copied();
+    matches!(command, None | Some("release")) && !words.contains(&"--snapshot")
+}
+
 /// How a step publishes.
 #[derive(Debug, Clone)]
 pub enum Via {
@@ -262,14 +271,47 @@ pub struct PublishStep {
     pub step: usize,
     pub registry: Registry,
     pub via: Via,
+    /// Set when the push happens behind the step: in a local composite
+    /// action, a script or task it runs, or a workflow the job calls.
+    pub behind: Option<Box<Behind>>,
 }
 
 impl PublishStep {
-    /// What the step runs, for messages: `twine upload dist/*` or `pypa/gh-action-pypi-publish`.
+    /// What the step runs, for messages: `twine upload dist/*` or
+    /// `pypa/gh-action-pypi-publish`; where it stands when it is behind the
+    /// step (`twine upload dist/* in scripts/publish:25`).
     pub fn describe(&self) -> String {
-        match &self.via {
+        let what = match &self.via {
             Via::Action(a) => a.clone(),
-            Via::Command { command, .. } => command.text(),
+            Via::Command { command, .. } => match &self.behind {
+                Some(_) if command.words.first().is_some_and(|w| w.ends_with("()")) => {
+                    command.raw.clone()
+                }
+                _ => command.text(),
+            },
+        };
+        match &self.behind {
+            Some(b) => format!("{what} in {}", b.short_location()),
+            None => what,
+        }
+    }
+
+    /// Where the push is written: behind the step, there; else the step's
+    /// action or command in the workflow.
+    pub fn locate(&self, wf: &super::WorkflowFile, job_id: &str) -> crate::finding::Location {
+        if let Some(b) = &self.behind {
+            return b.at.clone();
+        }
+        let mut route = super::step_route(job_id, self.step);
+        match &self.via {
+            Via::Command { command, line } => {
+                route.push(super::Key::K("run"));
+                wf.locate_command(&route, *line, &command.raw)
+            }
+            Via::Action(_) => {
+                route.push(super::Key::K("uses"));
+                wf.locate(&route)
+            }
         }
     }
 
@@ -312,20 +354,38 @@ pub struct ReleaseFacts {
     /// Job id → index in `jobs`: checks look a job up per job, and a linear
     /// search made 20,000 jobs cost seconds (quadratic).
     by_id: std::collections::HashMap<String, usize>,
+    /// A release workflow that calls this one as a local reusable workflow:
+    /// its jobs run in that release's lane.
+    pub called_by_release: Option<String>,
 }
 
 impl ReleaseFacts {
+    /// The workflow's own steps alone.
     pub fn analyse(wf: &Workflow) -> ReleaseFacts {
+        ReleaseFacts::analyse_with(wf, &Lane::default())
+    }
+
+    /// The workflow's steps and what its jobs run behind them: a step that
+    /// publishes nothing itself publishes what its composite action, script
+    /// or task publishes; a job calling a local reusable workflow publishes
+    /// and ships what that workflow does.
+    pub fn analyse_with(wf: &Workflow, lane: &Lane) -> ReleaseFacts {
         let jobs = wf
             .jobs
             .iter()
             .map(|(id, job)| match job {
-                Job::NormalJob(j) => analyse_job(id, j),
-                Job::ReusableWorkflowCallJob(_) => JobRole {
-                    id: id.clone(),
-                    calls_workflow: true,
-                    ..JobRole::default()
-                },
+                Job::NormalJob(j) => analyse_job(id, j, lane.behind(id)),
+                Job::ReusableWorkflowCallJob(_) => {
+                    let mut role = JobRole {
+                        id: id.clone(),
+                        calls_workflow: true,
+                        ..JobRole::default()
+                    };
+                    for b in lane.behind(id) {
+                        judge_behind(b, &mut role);
+                    }
+                    role
+                }
             })
             .collect::<Vec<JobRole>>();
         let by_id = jobs
@@ -333,7 +393,11 @@ impl ReleaseFacts {
             .enumerate()
             .map(|(i, j)| (j.id.clone(), i))
             .collect();
-        ReleaseFacts { jobs, by_id }
+        ReleaseFacts {
+            jobs,
+            by_id,
+            called_by_release: None,
+        }
     }
 
     pub fn is_release(&self) -> bool {
@@ -359,114 +423,187 @@ pub fn action_slug(uses: &Uses) -> Option<String> {
     }
 }
 
-fn analyse_job(id: &str, job: &NormalJob) -> JobRole {
+fn analyse_job(id: &str, job: &NormalJob, behind: &[Behind]) -> JobRole {
     let mut role = JobRole {
         id: id.to_string(),
         ..JobRole::default()
     };
     for (i, step) in job.steps.iter().enumerate() {
+        let before = role.publishes.len();
         match &step.body {
-            StepBody::Uses { uses, with } => {
-                let Some(slug) = action_slug(uses) else {
-                    continue;
-                };
-                if let Some((_, reg)) = PUBLISH_ACTIONS.iter().find(|(a, _)| *a == slug) {
-                    role.publishes.push(PublishStep {
-                        step: i,
-                        registry: *reg,
-                        via: Via::Action(uses.raw().to_string()),
-                    });
-                    continue;
-                }
-                // Actions whose inputs decide whether they publish.
-                let input = |k: &str| env_map(with).and_then(|w| w.get(k)).map(env_value);
-                let conditional = match slug.as_str() {
-                    "release-plz/action" => (input("command").as_deref() != Some("release-pr"))
-                        .then_some(Registry::Crates),
-                    // cibuildgem's `release` step pushes the built gems to
-                    // RubyGems (trusted publishing).
-                    "shopify/cibuildgem" => {
-                        (input("step").as_deref() == Some("release")).then_some(Registry::RubyGems)
-                    }
-                    "actions-rs/cargo" => (input("command").as_deref() == Some("publish")
-                        && !input("args").is_some_and(|a| a.contains("--dry-run")))
-                    .then_some(Registry::Crates),
-                    _ => None,
-                };
-                if let Some(reg) = conditional {
-                    role.publishes.push(PublishStep {
-                        step: i,
-                        registry: reg,
-                        via: Via::Action(uses.raw().to_string()),
-                    });
-                    continue;
-                }
-                // changesets/action v2 splits into sub-actions; `…/publish`
-                // publishes the packed tarballs to npm.
-                if slug == "changesets/action"
-                    && let Uses::Repository(r) = uses
-                    && r.subpath()
-                        .is_some_and(|p| p.trim_matches('/') == "publish")
-                {
-                    role.publishes.push(PublishStep {
-                        step: i,
-                        registry: Registry::Npm,
-                        via: Via::Action(uses.raw().to_string()),
-                    });
-                    continue;
-                }
-                // changesets/action publishes when given a `publish:` command.
-                if slug == "changesets/action"
-                    && let Some(cmd) = env_map(with).and_then(|w| w.get("publish"))
-                {
-                    let cmd = env_value(cmd);
-                    if let Some((line, c)) = commands(&cmd).into_iter().next() {
-                        role.publishes.push(PublishStep {
-                            step: i,
-                            registry: Registry::Npm,
-                            via: Via::Command { command: c, line },
-                        });
-                    }
-                    continue;
-                }
-                if SHIP_ACTIONS.contains(&slug.as_str()) {
-                    let pushes = slug != "docker/build-push-action"
-                        || env_map(with)
-                            .and_then(|w| w.get("push"))
-                            .is_some_and(|v| env_value(v) != "false");
-                    if pushes {
-                        role.ships.push(ShipStep {
-                            step: i,
-                            what: uses.raw().to_string(),
-                        });
-                    }
-                }
-            }
+            StepBody::Uses { uses, with } => judge_uses(i, uses, env_map(with), &mut role),
             StepBody::Run { run, .. } => {
-                let before = role.publishes.len();
                 for (line, cmd) in commands(run) {
-                    if let Some(reg) = publish_registry(&cmd) {
-                        role.publishes.push(PublishStep {
-                            step: i,
-                            registry: reg,
-                            via: Via::Command { command: cmd, line },
-                        });
-                    } else if SHIP_COMMANDS.iter().any(|p| cmd.matches(p)) {
-                        role.ships.push(ShipStep {
-                            step: i,
-                            what: cmd.text(),
-                        });
-                    }
-                }
-                if role.publishes.len() == before
-                    && let Some(p) = delegated_publish(i, run, env_map(&step.env))
-                {
-                    role.publishes.push(p);
+                    judge_command(i, line, cmd, &mut role);
                 }
             }
         }
+        // What the step runs behind it: its composite action's steps, the
+        // scripts and tasks its commands invoke.
+        if role.publishes.len() == before {
+            for b in behind.iter().filter(|b| b.step == i) {
+                judge_behind(b, &mut role);
+            }
+        }
+        if role.publishes.len() == before
+            && let StepBody::Run { run, .. } = &step.body
+            && let Some(p) = delegated_publish(i, run, env_map(&step.env))
+        {
+            role.publishes.push(p);
+        }
     }
     role
+}
+
+/// A step or command behind a job's step, judged as if it were the step.
+fn judge_behind(b: &Behind, role: &mut JobRole) {
+    let before = (role.publishes.len(), role.ships.len());
+    match &b.ran {
+        Ran::Uses { uses, with } => {
+            if let Ok(u) = Uses::parse(uses.as_str()) {
+                let env: github_actions_models::common::Env = with
+                    .iter()
+                    .map(|(k, v, _)| {
+                        (
+                            k.clone(),
+                            github_actions_models::common::EnvValue::String(v.clone()),
+                        )
+                    })
+                    .collect();
+                judge_uses(b.step, &u, Some(&env), role);
+            }
+        }
+        Ran::Command(c) => judge_command(b.step, 0, c.clone(), role),
+        Ran::Publish(registry, via) => role.publishes.push(PublishStep {
+            step: b.step,
+            registry: *registry,
+            via: via.clone(),
+            behind: None,
+        }),
+        Ran::Ship(what) => role.ships.push(ShipStep {
+            step: b.step,
+            what: what.clone(),
+        }),
+    }
+    for p in &mut role.publishes[before.0..] {
+        p.behind = Some(Box::new(b.clone()));
+    }
+    for s in &mut role.ships[before.1..] {
+        s.what = format!("{} in {}", s.what, b.short_location());
+    }
+}
+
+/// A command of a step's script: a publish, or a shipping command.
+fn judge_command(i: usize, line: usize, cmd: Command, role: &mut JobRole) {
+    if let Some(reg) = publish_registry(&cmd) {
+        role.publishes.push(PublishStep {
+            step: i,
+            registry: reg,
+            via: Via::Command { command: cmd, line },
+            behind: None,
+        });
+    } else if SHIP_COMMANDS.iter().any(|p| cmd.matches(p))
+        && !(cmd.matches("goreleaser release") && cmd.has_flag(&["--snapshot"]))
+    {
+        role.ships.push(ShipStep {
+            step: i,
+            what: cmd.text(),
+        });
+    }
+}
+
+/// A `uses:` step: a publish action, an action whose inputs make it
+/// publish, or one that ships artifacts.
+fn judge_uses(
+    i: usize,
+    uses: &Uses,
+    with: Option<&github_actions_models::common::Env>,
+    role: &mut JobRole,
+) {
+    let Some(slug) = action_slug(uses) else {
+        return;
+    };
+    if let Some((_, reg)) = PUBLISH_ACTIONS.iter().find(|(a, _)| *a == slug) {
+        role.publishes.push(PublishStep {
+            step: i,
+            registry: *reg,
+            via: Via::Action(uses.raw().to_string()),
+            behind: None,
+        });
+        return;
+    }
+    // Actions whose inputs decide whether they publish.
+    let input = |k: &str| with.and_then(|w| w.get(k)).map(env_value);
+    let conditional = match slug.as_str() {
+        "release-plz/action" => {
+            (input("command").as_deref() != Some("release-pr")).then_some(Registry::Crates)
+        }
+        // cibuildgem's `release` step pushes the built gems to
+        // RubyGems (trusted publishing).
+        "shopify/cibuildgem" => {
+            (input("step").as_deref() == Some("release")).then_some(Registry::RubyGems)
+        }
+        "actions-rs/cargo" => (input("command").as_deref() == Some("publish")
+            && !input("args").is_some_and(|a| a.contains("--dry-run")))
+        .then_some(Registry::Crates),
+        _ => None,
+    };
+    if let Some(reg) = conditional {
+        role.publishes.push(PublishStep {
+            step: i,
+            registry: reg,
+            via: Via::Action(uses.raw().to_string()),
+            behind: None,
+        });
+        return;
+    }
+    // changesets/action v2 splits into sub-actions; `…/publish`
+    // publishes the packed tarballs to npm.
+    if slug == "changesets/action"
+        && let Uses::Repository(r) = uses
+        && r.subpath()
+            .is_some_and(|p| p.trim_matches('/') == "publish")
+    {
+        role.publishes.push(PublishStep {
+            step: i,
+            registry: Registry::Npm,
+            via: Via::Action(uses.raw().to_string()),
+            behind: None,
+        });
+        return;
+    }
+    // changesets/action publishes when given a `publish:` command.
+    if slug == "changesets/action"
+        && let Some(cmd) = with.and_then(|w| w.get("publish"))
+    {
+        let cmd = env_value(cmd);
+        if let Some((line, c)) = commands(&cmd).into_iter().next() {
+            role.publishes.push(PublishStep {
+                step: i,
+                registry: Registry::Npm,
+                via: Via::Command { command: c, line },
+                behind: None,
+            });
+        }
+        return;
+    }
+    if SHIP_ACTIONS.contains(&slug.as_str()) {
+        let pushes = match slug.as_str() {
+            "docker/build-push-action" => input("push").is_some_and(|v| v != "false"),
+            // goreleaser ships only when it runs `release` without
+            // `--snapshot`; `check`, `build` and snapshots publish nothing.
+            "goreleaser/goreleaser-action" => {
+                goreleaser_releases(input("args").as_deref().unwrap_or("release"))
+            }
+            _ => true,
+        };
+        if pushes {
+            role.ships.push(ShipStep {
+                step: i,
+                what: uses.raw().to_string(),
+            });
+        }
+    }
 }
 
 /// Environment variables that hand a registry credential to whatever runs.
@@ -541,6 +678,7 @@ fn delegated_publish(
             step,
             registry,
             via: Via::Command { command: cmd, line },
+            behind: None,
         })
     })
 }
@@ -557,6 +695,16 @@ pub fn publish_registry(cmd: &Command) -> Option<Registry> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn goreleaser_ships_only_a_real_release() {
+        assert!(goreleaser_releases("release --clean"));
+        assert!(goreleaser_releases("--clean"));
+        assert!(goreleaser_releases(""));
+        assert!(!goreleaser_releases("check"));
+        assert!(!goreleaser_releases("release --snapshot --clean"));
+        assert!(!goreleaser_releases("build --single-target"));
+    }
 
     fn facts(yaml: &str) -> ReleaseFacts {
         let wf: Workflow = yaml_serde::from_str(yaml).unwrap();

@@ -23,33 +23,44 @@ impl WorkflowFile {
         let Some(region) = self.text.get(start..end) else {
             return fallback();
         };
-        if !region.starts_with('|') {
-            return fallback();
-        }
-        // Skip the `|` header line, then `script_line` lines.
-        let mut off = 0;
-        for _ in 0..=script_line {
-            match region[off..].find('\n') {
-                Some(i) => off += i + 1,
-                None => return fallback(),
-            }
-        }
-        let line_end = region[off..]
-            .find('\n')
-            .map(|i| off + i)
-            .unwrap_or(region.len());
-        let line = &region[off..line_end];
         let needle = raw.trim();
-        let col = match line.find(needle) {
-            Some(i) => i,
-            None => line.len() - line.trim_start().len(),
+        let Some(at) = command_offset_in_block(region, script_line, needle) else {
+            return fallback();
         };
-        let (l, c) = self.lines.position(&self.text, start + off + col);
+        let (l, c) = self.lines.position(&self.text, start + at);
         let width = needle.lines().next().unwrap_or("").chars().count();
         Location::new(&self.path, l, c).with_end(l, c + width)
     }
 }
 
+/// Where, inside a literal block scalar (`run: |`, the text from its `|`),
+/// the command that starts on 0-based `script_line` of the script is
+/// written: script lines map one to one onto file lines there, so the same
+/// text earlier in the script cannot mislead it. `None` for other scalars.
+pub(crate) fn command_offset_in_block(
+    region: &str,
+    script_line: usize,
+    needle: &str,
+) -> Option<usize> {
+    if !region.starts_with('|') {
+        return None;
+    }
+    // Skip the `|` header line, then `script_line` lines.
+    let mut off = 0;
+    for _ in 0..=script_line {
+        off += region[off..].find('\n')? + 1;
+    }
+    let line_end = region[off..]
+        .find('\n')
+        .map(|i| off + i)
+        .unwrap_or(region.len());
+    let line = &region[off..line_end];
+    let col = match line.find(needle) {
+        Some(i) => i,
+        None => line.len() - line.trim_start().len(),
+    };
+    Some(off + col)
+}
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -128,17 +128,19 @@ pub fn if_false(cond: &If, sc: &Scenario) -> bool {
     v.is_some_and(|v| !v.truthy())
 }
 
-/// Every job known not to run, judging each `if:` with `cond_false`: its
-/// `if:` is false, or it `needs` a job that does not run (and does not force
-/// itself with `always()`, `failure()` or `cancelled()`). One pass over the
-/// whole `needs` graph.
+/// Every job known not to run in `sc`, judging each `if:` with `cond_false`:
+/// its `if:` is false (where `needs.JOB.result` reads `skipped` for a needed
+/// job that does not run), or it `needs` a job that does not run (and does
+/// not force itself with `always()`, `failure()` or `cancelled()`). One pass
+/// over the whole `needs` graph.
 pub fn skipped_jobs(
     wf: &WorkflowFile,
-    cond_false: &dyn Fn(&If) -> bool,
+    sc: &Scenario,
+    cond_false: &dyn Fn(&If, &Scenario) -> bool,
 ) -> std::collections::HashSet<String> {
     let mut memo = HashMap::new();
     for id in wf.model.jobs.keys() {
-        skipped_at(wf, id, cond_false, &mut memo);
+        skipped_at(wf, id, sc, cond_false, &mut memo);
     }
     memo.into_iter()
         .filter(|(_, s)| *s)
@@ -149,7 +151,8 @@ pub fn skipped_jobs(
 fn skipped_at(
     wf: &WorkflowFile,
     job_id: &str,
-    cond_false: &dyn Fn(&If) -> bool,
+    sc: &Scenario,
+    cond_false: &dyn Fn(&If, &Scenario) -> bool,
     memo: &mut HashMap<String, bool>,
 ) -> bool {
     if let Some(known) = memo.get(job_id) {
@@ -164,13 +167,15 @@ fn skipped_at(
         Job::NormalJob(j) => (j.r#if.as_ref(), &j.needs),
         Job::ReusableWorkflowCallJob(j) => (j.r#if.as_ref(), &j.needs),
     };
-    let skipped = if cond.is_some_and(cond_false) {
-        true
-    } else {
-        let forced = matches!(cond, Some(If::Expr(e))
-            if ["always()", "failure()", "cancelled()"].iter().any(|f| e.contains(f)));
-        !forced && needs.iter().any(|n| skipped_at(wf, n, cond_false, memo))
-    };
+    let skipped_needs: std::collections::HashSet<String> = needs
+        .iter()
+        .filter(|n| skipped_at(wf, n, sc, cond_false, memo))
+        .map(|n| n.to_ascii_lowercase())
+        .collect();
+    let forced = matches!(cond, Some(If::Expr(e))
+        if ["always()", "failure()", "cancelled()"].iter().any(|f| e.contains(f)));
+    let skipped = (!forced && !skipped_needs.is_empty())
+        || cond.is_some_and(|c| cond_false(c, &sc.with_skipped_needs(skipped_needs)));
     memo.insert(job_id.to_string(), skipped);
     skipped
 }

@@ -1,0 +1,530 @@
+//! How a repository's docs are built and which of them a release depends
+//! on, read once per run: the site generators found in the tree (mkdocs,
+//! mdBook, VitePress, Docusaurus, Zola, Hugo, Sphinx, ExDoc), each with the folder its
+//! pages come from and the folders it serves as-is; every `.gitignore`
+//! (nested ones too), so a doc naming build output is not read as a claim;
+//! and the release docs (see [`release`]).
+//!
+//! Links in a site's pages resolve the way that generator resolves them:
+//! `guide/x.html` is the page `guide/x.md`, `guide/x/` is `guide/x.md` or
+//! its `index.md`, `/guide/x` starts at the site's source folder, `@/x.md`
+//! (Zola) at its content folder, `/logo.png` in its static folder, and
+//! ExDoc flattens its extras so `setup.html` is `setup.md` wherever it
+//! lives. Outside any site, links resolve as GitHub renders them.
+
+pub mod release;
+
+use crate::repo::Tree;
+use std::collections::HashSet;
+
+/// A documentation site generator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Generator {
+    Mkdocs,
+    MdBook,
+    VitePress,
+    Docusaurus,
+    Zola,
+    Hugo,
+    ExDoc,
+    Sphinx,
+}
+
+impl Generator {
+    pub fn name(self) -> &'static str {
+        match self {
+            Generator::Mkdocs => "mkdocs",
+            Generator::MdBook => "mdBook",
+            Generator::VitePress => "VitePress",
+            Generator::Docusaurus => "Docusaurus",
+            Generator::Zola => "Zola",
+            Generator::Hugo => "Hugo",
+            Generator::ExDoc => "ExDoc",
+            Generator::Sphinx => "Sphinx",
+        }
+    }
+}
+
+/// One site: where its pages come from and what it serves as-is.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub generator: Generator,
+    /// The config file it was found from.
+    pub config: String,
+    /// Folders whose Markdown files are the site's pages ("" is the root).
+    pub sources: Vec<String>,
+    /// Folders served at the site's root as they are (`public/`, `static/`).
+    pub assets: Vec<String>,
+}
+
+impl Site {
+    /// Whether `path` is one of this site's pages.
+    pub fn holds(&self, path: &str) -> bool {
+        self.sources.iter().any(|s| under(path, s))
+    }
+
+    /// The source folder `path` belongs to.
+    fn source_of(&self, path: &str) -> Option<&str> {
+        self.sources
+            .iter()
+            .filter(|s| under(path, s))
+            .max_by_key(|s| s.len())
+            .map(String::as_str)
+    }
+}
+
+/// Whether `path` lies in folder `dir` ("" holds everything).
+fn under(path: &str, dir: &str) -> bool {
+    dir.is_empty()
+        || path
+            .strip_prefix(dir)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+fn join(dir: &str, rel: &str) -> String {
+    let rel = rel.trim_start_matches("./");
+    if dir.is_empty() {
+        rel.to_string()
+    } else if rel.is_empty() {
+        dir.to_string()
+    } else {
+        format!("{dir}/{rel}")
+    }
+}
+
+/// Joins `rel` onto `base` (a folder relative to the root) and removes `.`
+/// and `..`; `None` when the result leaves the root. A `rel` starting with
+/// `/` starts at the root.
+pub fn normalize(base: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if rel.starts_with('/') {
+        Vec::new()
+    } else {
+        base.split('/').filter(|s| !s.is_empty()).collect()
+    };
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+}
+
+/// Every `.gitignore` in the tree, each matching from its own folder.
+pub struct Ignores(Vec<ignore::gitignore::Gitignore>);
+
+impl Ignores {
+    pub fn load(tree: &Tree) -> Ignores {
+        let mut all = Vec::new();
+        for path in tree.paths() {
+            if path.rsplit('/').next() != Some(".gitignore") {
+                continue;
+            }
+            let Ok(text) = tree.text(path) else { continue };
+            let dir = tree.root().join(dir_of(path));
+            let mut b = ignore::gitignore::GitignoreBuilder::new(&dir);
+            for line in text.text.lines() {
+                let _ = b.add_line(None, line);
+            }
+            if let Ok(gi) = b.build() {
+                all.push(gi);
+            }
+        }
+        Ignores(all)
+    }
+
+    /// Whether some `.gitignore` excludes `rel` or a folder above it (a
+    /// folder pattern such as `/examples/*/_build/` matches even when the
+    /// folder is absent from the tree).
+    pub fn covers(&self, tree: &Tree, rel: &str) -> bool {
+        let path = tree.root().join(rel.trim_end_matches('/'));
+        self.0.iter().any(|gi| {
+            path.starts_with(gi.path())
+                && gi
+                    .matched_path_or_any_parents(&path, rel.ends_with('/'))
+                    .is_ignore()
+        })
+    }
+}
+
+/// The docs model of one run.
+pub struct Docs {
+    pub sites: Vec<Site>,
+    pub ignores: Ignores,
+    /// File names (lower-case, no extension) of every Markdown page of an
+    /// ExDoc site, which flattens its extras to one folder.
+    exdoc_pages: HashSet<String>,
+    /// Folders that hold a package manifest ("" for the root).
+    packages: HashSet<String>,
+    /// MyST targets (`(name)=` before a heading) of Sphinx sites, which
+    /// `[text](name)` links reach.
+    myst_labels: HashSet<String>,
+}
+
+impl Docs {
+    pub fn load(tree: &Tree) -> Docs {
+        let sites = find_sites(tree);
+        let exdoc_pages = if sites.iter().any(|s| s.generator == Generator::ExDoc) {
+            tree.paths()
+                .filter(|p| crate::repo::markdown::is_markdown(p) || p.ends_with(".cheatmd"))
+                .map(|p| {
+                    let name = p.rsplit('/').next().unwrap_or(p);
+                    let stem = name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name);
+                    stem.to_ascii_lowercase()
+                })
+                .collect()
+        } else {
+            HashSet::new()
+        };
+        let packages = tree
+            .paths()
+            .filter(|p| release::is_manifest_name(p.rsplit('/').next().unwrap_or(p)))
+            .map(|p| dir_of(p).to_string())
+            .collect();
+        let myst_labels = sites
+            .iter()
+            .filter(|s| s.generator == Generator::Sphinx)
+            .flat_map(|s| myst_labels(tree, s))
+            .collect();
+        Docs {
+            sites,
+            ignores: Ignores::load(tree),
+            exdoc_pages,
+            packages,
+            myst_labels,
+        }
+    }
+
+    /// Whether the folder of `path` holds a package manifest.
+    pub fn in_package_dir(&self, path: &str) -> bool {
+        self.packages.contains(dir_of(path))
+    }
+
+    /// The site `path` is a page of, if any (the deepest source wins).
+    pub fn site_of(&self, path: &str) -> Option<&Site> {
+        self.sites
+            .iter()
+            .filter(|s| s.holds(path))
+            .max_by_key(|s| s.source_of(path).map(str::len).unwrap_or(0))
+    }
+
+    /// Resolves a link's file part the way the site that holds `doc`
+    /// would. `Some(true)`: it lands on something in the tree; `Some(false)`:
+    /// the site would not find it either; `None`: not a site page, or a
+    /// form the site resolves that this model does not (GitHub's rules then
+    /// apply).
+    pub fn resolve(&self, tree: &Tree, doc: &str, file_part: &str) -> Option<bool> {
+        let site = self.site_of(doc)?;
+        let source = site.source_of(doc).unwrap_or("");
+        let base = dir_of(doc);
+        if site.generator == Generator::ExDoc {
+            return self.resolve_exdoc(file_part);
+        }
+        if site.generator == Generator::Sphinx && self.myst_labels.contains(file_part) {
+            return Some(true);
+        }
+        let mut tries: Vec<String> = Vec::new();
+        if let Some(rest) = file_part.strip_prefix("@/") {
+            // Zola: from the content folder.
+            tries.push(join(source, rest));
+        } else if let Some(rest) = file_part.strip_prefix('/') {
+            tries.push(join(source, rest));
+            for a in &site.assets {
+                tries.push(join(a, rest));
+            }
+        } else {
+            tries.push(normalize(base, file_part)?);
+        }
+        let found = tries.iter().any(|t| page_exists(tree, t));
+        Some(found)
+    }
+
+    fn resolve_exdoc(&self, file_part: &str) -> Option<bool> {
+        let name = file_part.rsplit('/').next().unwrap_or(file_part);
+        let stem = name.strip_suffix(".html")?;
+        // Module, task and exception pages come from the code, not from a
+        // Markdown file: `Phoenix.Router.html`, `Mix.Tasks.Phx.New.html`.
+        if stem.chars().next().is_some_and(|c| c.is_ascii_uppercase()) || stem.contains('.') {
+            return None;
+        }
+        Some(
+            self.exdoc_pages.contains(&stem.to_ascii_lowercase())
+                || matches!(stem, "api-reference" | "search" | "readme"),
+        )
+    }
+
+    /// Whether a link destination is an ExDoc autolink (`` `Plug` ``,
+    /// `` `c:Plug.init/1` ``, `m:Plug`, `t:t/0`), which ExDoc turns into a
+    /// link to a module or function page.
+    pub fn is_autolink(&self, doc: &str, dest: &str) -> bool {
+        let Some(site) = self.site_of(doc) else {
+            return false;
+        };
+        if site.generator != Generator::ExDoc {
+            return false;
+        }
+        let d = dest.trim();
+        d.starts_with('`')
+            || ["c:", "t:", "m:", "e:"].iter().any(|p| d.starts_with(p))
+            || d.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && !d.contains('/')
+    }
+}
+
+/// Whether a site-relative target names a page or file that exists:
+/// `x.md`, `x.html` for `x.md`, `x/` or `x` for `x.md`, `x/index.md`,
+/// `x/README.md` or `x/_index.md`, or the file itself.
+fn page_exists(tree: &Tree, target: &str) -> bool {
+    let t = target.trim_end_matches('/');
+    if !target.ends_with('/') && tree.exists(t) {
+        return true;
+    }
+    let stemmed = t
+        .strip_suffix(".html")
+        .or_else(|| t.strip_suffix(".htm"))
+        .unwrap_or(t);
+    let mut candidates = vec![
+        format!("{stemmed}.md"),
+        format!("{stemmed}.mdx"),
+        join(stemmed, "index.md"),
+        join(stemmed, "README.md"),
+        join(stemmed, "readme.md"),
+        join(stemmed, "_index.md"),
+        join(stemmed, "index.mdx"),
+    ];
+    if let Some(dir) =
+        stemmed
+            .strip_suffix("/index")
+            .or(if stemmed == "index" { Some("") } else { None })
+    {
+        candidates.push(join(dir, "README.md"));
+        candidates.push(join(dir, "_index.md"));
+    }
+    candidates.iter().any(|c| tree.exists(c))
+}
+
+fn find_sites(tree: &Tree) -> Vec<Site> {
+    let mut sites = Vec::new();
+    for path in tree.paths() {
+        let depth = path.matches('/').count();
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let dir = dir_of(path);
+        if depth > 3 {
+            continue;
+        }
+        let site = if (name.starts_with("mkdocs")
+            && (name.ends_with(".yml") || name.ends_with(".yaml")))
+            && !path.contains("/.")
+        {
+            let docs_dir = tree
+                .text(path)
+                .ok()
+                .and_then(|t| yaml_key(&t.text, "docs_dir"))
+                .unwrap_or_else(|| "docs".into());
+            Some(Site {
+                generator: Generator::Mkdocs,
+                config: path.into(),
+                sources: vec![join(dir, &docs_dir)],
+                assets: Vec::new(),
+            })
+        } else if name == "book.toml" {
+            let src = tree
+                .text(path)
+                .ok()
+                .and_then(|t| toml_key(&t.text, "src"))
+                .unwrap_or_else(|| "src".into());
+            Some(Site {
+                generator: Generator::MdBook,
+                config: path.into(),
+                sources: vec![join(dir, &src)],
+                assets: Vec::new(),
+            })
+        } else if dir.ends_with(".vitepress") && name.starts_with("config.") {
+            let root = dir_of(dir);
+            let src = tree
+                .text(path)
+                .ok()
+                .and_then(|t| js_key(&t.text, "srcDir"))
+                .map(|s| join(root, &s))
+                .unwrap_or_else(|| root.to_string());
+            Some(Site {
+                generator: Generator::VitePress,
+                config: path.into(),
+                assets: vec![join(&src, "public")],
+                sources: vec![src],
+            })
+        } else if name.starts_with("docusaurus.config.") {
+            let text = tree.text(path).ok();
+            let docs = text
+                .as_ref()
+                .and_then(|t| js_key(&t.text, "path"))
+                .map(|p| normalize(dir, &p).unwrap_or_else(|| join(dir, "docs")))
+                .unwrap_or_else(|| join(dir, "docs"));
+            Some(Site {
+                generator: Generator::Docusaurus,
+                config: path.into(),
+                sources: vec![
+                    docs,
+                    join(dir, "blog"),
+                    join(dir, "versioned_docs"),
+                    join(dir, "src/pages"),
+                ],
+                assets: vec![join(dir, "static")],
+            })
+        } else if (name == "config.toml" || name == "zola.toml")
+            && tree.is_dir(&join(dir, "content"))
+            && tree
+                .text(path)
+                .ok()
+                .is_some_and(|t| t.text.contains("base_url"))
+        {
+            Some(Site {
+                generator: Generator::Zola,
+                config: path.into(),
+                sources: vec![join(dir, "content")],
+                assets: vec![join(dir, "static")],
+            })
+        } else if (name.starts_with("hugo.")
+            && [".toml", ".yaml", ".yml", ".json"]
+                .iter()
+                .any(|e| name.ends_with(e)))
+            && tree.is_dir(&join(dir, "content"))
+        {
+            Some(Site {
+                generator: Generator::Hugo,
+                config: path.into(),
+                sources: vec![join(dir, "content")],
+                assets: vec![join(dir, "static")],
+            })
+        } else if name == "conf.py"
+            && tree
+                .text(path)
+                .ok()
+                .is_some_and(|t| t.text.contains("sphinx") || t.text.contains("myst"))
+        {
+            Some(Site {
+                generator: Generator::Sphinx,
+                config: path.into(),
+                sources: vec![dir.to_string()],
+                assets: Vec::new(),
+            })
+        } else if name == "mix.exs"
+            && tree
+                .text(path)
+                .ok()
+                .is_some_and(|t| t.text.contains("extras"))
+        {
+            Some(Site {
+                generator: Generator::ExDoc,
+                config: path.into(),
+                sources: vec![dir.to_string()],
+                assets: Vec::new(),
+            })
+        } else {
+            None
+        };
+        sites.extend(site);
+    }
+    sites
+}
+
+/// The `(name)=` targets in the Markdown pages of a Sphinx site.
+fn myst_labels(tree: &Tree, site: &Site) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in tree.paths().filter(|p| site.holds(p) && p.ends_with(".md")) {
+        let Ok(t) = tree.text_unkept(p) else { continue };
+        for line in t.text.lines() {
+            if let Some(label) = line
+                .trim()
+                .strip_prefix('(')
+                .and_then(|l| l.strip_suffix(")="))
+                .filter(|l| !l.is_empty() && !l.contains(char::is_whitespace))
+            {
+                out.push(label.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// `key: value` at the start of a line of a YAML file (a top-level scalar).
+fn yaml_key(text: &str, key: &str) -> Option<String> {
+    text.lines().find_map(|l| {
+        let rest = l.strip_prefix(key)?.trim_start().strip_prefix(':')?;
+        let v = rest.split(" #").next()?.trim().trim_matches(['"', '\'']);
+        (!v.is_empty()).then(|| v.trim_end_matches('/').to_string())
+    })
+}
+
+/// `key = "value"` in a TOML file (the first one).
+fn toml_key(text: &str, key: &str) -> Option<String> {
+    text.lines().find_map(|l| {
+        let rest = l
+            .trim_start()
+            .strip_prefix(key)?
+            .trim_start()
+            .strip_prefix('=')?;
+        let v = rest.trim().trim_matches(['"', '\'']);
+        (!v.is_empty()).then(|| v.trim_end_matches('/').to_string())
+    })
+}
+
+/// `key: 'value'` in a JavaScript or TypeScript config (the first one).
+fn js_key(text: &str, key: &str) -> Option<String> {
+    let re = regex::Regex::new(&format!(
+        r#"\b{}\s*:\s*(?:"([^"\n]+)"|'([^'\n]+)'|`([^`\n]+)`)"#,
+        regex::escape(key)
+    ))
+    .ok()?;
+    let caps = re.captures(text)?;
+    let v = caps.get(1).or(caps.get(2)).or(caps.get(3))?.as_str();
+    let v = v.trim_start_matches("./").trim_end_matches('/');
+    (!v.is_empty()).then(|| v.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_values() {
+        assert_eq!(
+            yaml_key("site_name: x\ndocs_dir: site/ # c\n", "docs_dir").as_deref(),
+            Some("site")
+        );
+        assert_eq!(
+            toml_key("[book]\nsrc = \"pages\"\n", "src").as_deref(),
+            Some("pages")
+        );
+        assert_eq!(
+            js_key("  srcDir: './src',\n", "srcDir").as_deref(),
+            Some("src")
+        );
+        assert_eq!(
+            js_key("path: \"../docs\",", "path").as_deref(),
+            Some("../docs")
+        );
+        assert_eq!(js_key("path: variable,", "path"), None);
+        assert_eq!(
+            js_key(
+                "presets: [[\"classic\", { docs: { path: \"../docs\" } }]],",
+                "path"
+            )
+            .as_deref(),
+            Some("../docs")
+        );
+    }
+
+    #[test]
+    fn folders() {
+        assert!(under("docs/a.md", "docs"));
+        assert!(!under("docsx/a.md", "docs"));
+        assert!(under("a.md", ""));
+    }
+}

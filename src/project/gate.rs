@@ -1,0 +1,618 @@
+//! The contributor gate and the release tasks behind it, read as text and
+//! never run: mix.exs aliases, package.json scripts, Makefile targets and
+//! justfile recipes, each expanded to the commands it stands for (bounded
+//! depth, cycle-safe). `ci-equivalence` compares the gate with CI; the
+//! release lane follows a workflow's `npm run X` / `make X` into them.
+
+use crate::finding::{Finding, Location};
+use crate::repo::Tree;
+use crate::workflow::script::{Command, commands};
+use std::collections::{HashMap, HashSet};
+
+/// One command of the gate, where it is defined, and what it expands to.
+#[derive(Debug, Clone)]
+pub(crate) struct Item {
+    pub text: String,
+    pub location: Location,
+    /// Commands it stands for (an alias, script, target or recipe); empty for a leaf.
+    pub children: Vec<Item>,
+}
+
+/// The gate definitions in a tree, read once.
+#[derive(Default)]
+pub(crate) struct Sources {
+    /// mix alias name → entries (text, path, line).
+    pub(crate) mix: HashMap<String, Vec<(String, Location)>>,
+    /// package.json script name → (command line, location).
+    pub(crate) npm: HashMap<String, (String, Location)>,
+    /// Makefile target → (prerequisites, recipe commands), with locations.
+    pub(crate) make: HashMap<String, Vec<(String, Location)>>,
+    /// justfile recipe → dependencies and body commands.
+    pub(crate) just: HashMap<String, Vec<(String, Location)>>,
+}
+
+impl Sources {
+    /// Reads every gate definition at the root: mix.exs aliases, Makefile
+    /// targets, justfile recipes, package.json scripts. Files that exist but
+    /// cannot be read or parsed are returned as fail-closed findings.
+    pub(crate) fn read(tree: &Tree) -> (Sources, Vec<Finding>) {
+        let mut src = Sources::default();
+        let mut problems = Vec::new();
+        let mut read = |path: &str| -> Option<std::sync::Arc<crate::repo::TextFile>> {
+            if !tree.exists(path) {
+                return None;
+            }
+            tree.text(path)
+                .map_err(|e| problems.push(e.to_finding()))
+                .ok()
+        };
+        if let Some(t) = read("mix.exs") {
+            src.mix = mix_aliases("mix.exs", &t);
+        }
+        for name in ["Makefile", "makefile", "GNUmakefile"] {
+            if let Some(t) = read(name) {
+                src.make = make_targets(name, &t.text);
+                break;
+            }
+        }
+        for name in ["justfile", "Justfile", ".justfile"] {
+            if let Some(t) = read(name) {
+                src.just = just_recipes(name, &t.text);
+                break;
+            }
+        }
+        if tree.exists("package.json") {
+            match tree.json("package.json") {
+                Ok(df) => {
+                    if let Some(scripts) = df.root.get("scripts") {
+                        for e in scripts.entries() {
+                            if let Some(s) = e.node.as_str() {
+                                src.npm.insert(
+                                    e.key.clone(),
+                                    (s.to_string(), df.location(&e.node.span)),
+                                );
+                            }
+                        }
+                    }
+                }
+                Err(e) => problems.push(e.to_finding()),
+            }
+        }
+        (src, problems)
+    }
+}
+
+impl Sources {
+    pub(crate) fn root(&self, cmd: &str) -> Item {
+        let loc = self.definition(cmd).unwrap_or_else(|| Location::file("."));
+        self.item(cmd, loc, &mut HashSet::new(), 0)
+    }
+
+    /// Where a named alias/script/target/recipe is defined.
+    pub(crate) fn definition(&self, cmd: &str) -> Option<Location> {
+        let (kind, name) = invocation(cmd)?;
+        match kind {
+            Kind::Mix => self.mix.get(&name)?.first().map(|(_, l)| l.clone()),
+            Kind::Npm => self.npm.get(&name).map(|(_, l)| l.clone()),
+            Kind::Make => self.make.get(&name)?.first().map(|(_, l)| l.clone()),
+            Kind::Just => self.just.get(&name)?.first().map(|(_, l)| l.clone()),
+        }
+    }
+
+    /// `cmd` defined at `location`, expanded through what it names.
+    pub(crate) fn item(
+        &self,
+        cmd: &str,
+        location: Location,
+        seen: &mut HashSet<String>,
+        depth: usize,
+    ) -> Item {
+        let mut children = Vec::new();
+        // `sh -lc 'HEX_API_KEY= mix deps.get'`: the commands inside.
+        if let Some(script) = shell_script(cmd)
+            && depth < 12
+        {
+            for (_, c) in commands(&script) {
+                children.push(self.item(&c.words.join(" "), location.clone(), seen, depth + 1));
+            }
+            return Item {
+                text: cmd.trim().to_string(),
+                location,
+                children,
+            };
+        }
+        if depth < 12
+            && let Some((kind, name)) = invocation(cmd)
+        {
+            let key = format!("{kind:?}:{name}");
+            if seen.insert(key.clone()) {
+                let parts: Vec<(String, Location)> = match kind {
+                    Kind::Mix => self
+                        .mix
+                        .get(&name)
+                        .map(|entries| {
+                            entries
+                                .iter()
+                                .filter(|(t, _)| t.split_whitespace().next() != Some(name.as_str()))
+                                .map(|(t, l)| (mix_command(t), l.clone()))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    Kind::Npm => self
+                        .npm
+                        .get(&name)
+                        .map(|(line, l)| {
+                            split_script(line)
+                                .into_iter()
+                                .flat_map(|p| run_all(&p, &self.npm))
+                                .map(|p| (p, l.clone()))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    Kind::Make => self.make.get(&name).cloned().unwrap_or_default(),
+                    Kind::Just => self.just.get(&name).cloned().unwrap_or_default(),
+                };
+                let parts: Vec<(String, Location)> = match kind {
+                    // the first entry of make/just is the definition line itself
+                    Kind::Make | Kind::Just => parts.into_iter().skip(1).collect(),
+                    _ => parts,
+                };
+                for (t, l) in parts {
+                    children.push(self.item(&t, l, seen, depth + 1));
+                }
+                seen.remove(&key);
+            }
+        }
+        Item {
+            text: cmd.trim().to_string(),
+            location,
+            children,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Kind {
+    Mix,
+    Npm,
+    Make,
+    Just,
+}
+
+/// What a command invokes by name: `mix X`, `npm run X` (and yarn/pnpm/bun
+/// forms), `make X`, `just X`.
+pub(crate) fn invocation(cmd: &str) -> Option<(Kind, String)> {
+    let c = parse(cmd)?;
+    let w = &c.words;
+    let first = w.first()?.rsplit('/').next()?.to_string();
+    let args: Vec<&String> = w[1..].iter().filter(|a| !a.starts_with('-')).collect();
+    match first.as_str() {
+        "mix" => Some((Kind::Mix, args.first()?.to_string())),
+        "make" | "gmake" => Some((Kind::Make, args.first()?.to_string())),
+        "just" => Some((Kind::Just, args.first()?.to_string())),
+        "npm" | "yarn" | "pnpm" | "bun" => npm_script(&first, &args).map(|s| (Kind::Npm, s)),
+        _ => None,
+    }
+}
+
+/// The package.json script a package-manager command runs.
+pub(crate) fn npm_script(pm: &str, args: &[&String]) -> Option<String> {
+    let a0 = args.first()?.as_str();
+    if a0 == "run" || a0 == "run-script" {
+        return args.get(1).map(|s| s.to_string());
+    }
+    let npm_direct = ["test", "t", "tst", "start", "stop", "restart"];
+    match pm {
+        "npm" | "bun" if npm_direct.contains(&a0) => Some(if a0.starts_with('t') {
+            "test".into()
+        } else {
+            a0.into()
+        }),
+        "yarn" | "pnpm"
+            if ![
+                "install",
+                "i",
+                "add",
+                "remove",
+                "exec",
+                "dlx",
+                "publish",
+                "pack",
+                "why",
+                "up",
+                "upgrade",
+                "audit",
+                "config",
+                "set",
+                "workspace",
+                "workspaces",
+                "dedupe",
+                "rebuild",
+                "link",
+                "unlink",
+                "init",
+                "create",
+                "info",
+                "npm",
+                "version",
+            ]
+            .contains(&a0) =>
+        {
+            Some(a0.into())
+        }
+        _ => None,
+    }
+}
+
+pub(crate) fn parse(cmd: &str) -> Option<Command> {
+    commands(cmd).into_iter().next().map(|(_, c)| c)
+}
+
+/// The script of `sh -c '…'` (also `bash -lc`, `-ec`, …), if `cmd` is one.
+pub(crate) fn shell_script(cmd: &str) -> Option<String> {
+    let c = parse(cmd)?;
+    let program = c.words.first()?.rsplit('/').next()?;
+    if !matches!(program, "sh" | "bash" | "zsh" | "dash" | "ash") {
+        return None;
+    }
+    let flag = c.words[1..]
+        .iter()
+        .position(|w| w.starts_with('-') && !w.starts_with("--") && w.contains('c'))?;
+    c.words.get(flag + 2).cloned()
+}
+
+/// A mix alias entry as the command CI would run.
+pub(crate) fn mix_command(entry: &str) -> String {
+    let e = entry.trim();
+    match e.strip_prefix("cmd ") {
+        Some(shell) => shell.trim().to_string(),
+        None => format!("mix {e}"),
+    }
+}
+
+/// A package.json script split into commands at `&&`, `||` and `;`.
+pub(crate) fn split_script(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quote: Option<char> = None;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => {
+                quote = None;
+                cur.push(c);
+            }
+            (Some(_), c) => cur.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                cur.push(c);
+            }
+            (None, ';') => out.push(std::mem::take(&mut cur)),
+            (None, '&' | '|') if chars.peek() == Some(&c) => {
+                chars.next();
+                out.push(std::mem::take(&mut cur));
+            }
+            (None, c) => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out.into_iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// `run-s a b` / `npm-run-all a b` / `run-p a b`: each named script.
+pub(crate) fn run_all(piece: &str, scripts: &HashMap<String, (String, Location)>) -> Vec<String> {
+    let words: Vec<&str> = piece.split_whitespace().collect();
+    if !matches!(words.first(), Some(&"run-s" | &"run-p" | &"npm-run-all")) {
+        return vec![piece.to_string()];
+    }
+    let mut out = Vec::new();
+    for w in &words[1..] {
+        if w.starts_with('-') {
+            continue;
+        }
+        let w = w.trim_matches(['"', '\'']);
+        if let Some(prefix) = w.strip_suffix('*') {
+            let mut names: Vec<&String> =
+                scripts.keys().filter(|k| k.starts_with(prefix)).collect();
+            names.sort();
+            out.extend(names.into_iter().map(|n| format!("npm run {n}")));
+        } else {
+            out.push(format!("npm run {w}"));
+        }
+    }
+    out
+}
+
+/// Aliases from mix.exs, read as text: `name: [..]` / `"name": [..]` /
+/// `name: "..."` inside the `aliases` function (or `aliases:` keyword).
+pub(crate) fn mix_aliases(
+    path: &str,
+    file: &crate::repo::TextFile,
+) -> HashMap<String, Vec<(String, Location)>> {
+    let text: &str = &file.text;
+    let mut out = HashMap::new();
+    let Some(start) = text
+        .find("defp aliases")
+        .or_else(|| text.find("def aliases"))
+        .or_else(|| text.find("aliases:"))
+    else {
+        return out;
+    };
+    let region_end = text[start + 1..]
+        .find("\n  def")
+        .map(|i| start + 1 + i)
+        .unwrap_or(text.len());
+    let region = &text[..region_end];
+    let loc = |off: usize| {
+        let (l, c) = file.lines.position(text, off);
+        Location::new(path, l, c)
+    };
+    let bytes = region.as_bytes();
+    let mut i = start;
+    while i < region.len() {
+        // A key: an identifier (or quoted name) directly followed by `:` and a space.
+        let (name, after) = if bytes[i] == b'"' {
+            match region[i + 1..].find('"') {
+                Some(e) if region[i + 1 + e + 1..].starts_with(": ") => {
+                    (region[i + 1..i + 1 + e].to_string(), i + 1 + e + 2)
+                }
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            }
+        } else if (bytes[i].is_ascii_alphabetic() || bytes[i] == b'_')
+            && (i == 0
+                || !(bytes[i - 1].is_ascii_alphanumeric()
+                    || matches!(bytes[i - 1], b'_' | b'.' | b':' | b'"')))
+        {
+            let len = region[i..]
+                .bytes()
+                .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'?' | b'!'))
+                .count();
+            if region[i + len..].starts_with(": ") {
+                (region[i..i + len].to_string(), i + len + 2)
+            } else {
+                i += len.max(1);
+                continue;
+            }
+        } else {
+            i += 1;
+            continue;
+        };
+        let v = after + (region[after..].len() - region[after..].trim_start().len());
+        let (entries, end) = if region[v..].starts_with('[') {
+            list_strings(region, v)
+        } else if region[v..].starts_with('"') {
+            match string_at(region, v) {
+                Some((s, e)) => (vec![(s, v + 1)], e),
+                None => (Vec::new(), v + 1),
+            }
+        } else {
+            i = after;
+            continue;
+        };
+        if name != "aliases" {
+            out.entry(name).or_insert_with(|| {
+                entries
+                    .into_iter()
+                    .map(|(s, off)| (s, loc(off)))
+                    .collect::<Vec<_>>()
+            });
+            i = end.max(i + 1);
+        } else {
+            i = v + 1; // step inside `aliases: [`
+        }
+    }
+    out
+}
+
+/// The string literals at the top level of the list starting at `open`
+/// (`[`), with their offsets, and the offset after the list.
+pub(crate) fn list_strings(text: &str, open: usize) -> (Vec<(String, usize)>, usize) {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut i = open;
+    let b = text.as_bytes();
+    while i < text.len() {
+        match b[i] {
+            b'[' | b'{' | b'(' => depth += 1,
+            b']' | b'}' | b')' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return (out, i + 1);
+                }
+            }
+            b'#' => {
+                i += text[i..].find('\n').unwrap_or(text.len() - i);
+                continue;
+            }
+            b'"' => {
+                let Some((s, end)) = string_at(text, i) else {
+                    return (out, text.len());
+                };
+                if depth == 1 {
+                    out.push((s, i + 1));
+                }
+                i = end;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    (out, text.len())
+}
+
+/// The Elixir string starting at `at` (a `"`), and the offset after it.
+pub(crate) fn string_at(text: &str, at: usize) -> Option<(String, usize)> {
+    let mut s = String::new();
+    let mut chars = text[at + 1..].char_indices();
+    while let Some((j, c)) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some((_, n)) = chars.next() {
+                    s.push(n);
+                }
+            }
+            '"' => return Some((s, at + 1 + j + 1)),
+            c => s.push(c),
+        }
+    }
+    None
+}
+
+/// Makefile targets: for each, its definition line first, then `make P` for
+/// each prerequisite and each recipe command.
+pub(crate) fn make_targets(path: &str, text: &str) -> HashMap<String, Vec<(String, Location)>> {
+    let mut vars: HashMap<String, String> = HashMap::new();
+    let mut out: HashMap<String, Vec<(String, Location)>> = HashMap::new();
+    let mut current: Option<String> = None;
+    let lines: Vec<&str> = text.lines().collect();
+    let mut i = 0;
+    while i < lines.len() {
+        let raw = lines[i];
+        let lineno = i + 1;
+        i += 1;
+        if let Some(recipe) = raw.strip_prefix('\t') {
+            let Some(t) = &current else { continue };
+            let mut logical = recipe.to_string();
+            while logical.trim_end().ends_with('\\') && i < lines.len() {
+                logical = format!(
+                    "{} {}",
+                    logical.trim_end().trim_end_matches('\\'),
+                    lines[i].trim()
+                );
+                i += 1;
+            }
+            let cmd = logical.trim().trim_start_matches(['@', '-', '+']).trim();
+            if cmd.is_empty() || cmd.starts_with('#') {
+                continue;
+            }
+            let cmd = substitute_make(cmd, &vars);
+            for (_, c) in commands(&cmd) {
+                let text = c.raw.clone();
+                out.get_mut(t)
+                    .expect("current target exists")
+                    .push((text, Location::new(path, lineno, 2)));
+            }
+            continue;
+        }
+        let line = raw.split('#').next().unwrap_or("");
+        if line.trim().is_empty() {
+            continue;
+        }
+        current = None;
+        // Variable assignment: NAME = v, NAME := v, NAME ?= v.
+        if let Some((name, value)) = assignment(line) {
+            vars.insert(name, value);
+            continue;
+        }
+        let Some((targets, rest)) = line.split_once(':') else {
+            continue;
+        };
+        if rest.starts_with('=') || targets.trim().starts_with('.') {
+            continue;
+        }
+        let (prereqs, inline) = match rest.split_once(';') {
+            Some((p, r)) => (p, Some(r)),
+            None => (rest, None),
+        };
+        for t in targets.split_whitespace() {
+            let entry = out.entry(t.to_string()).or_default();
+            entry.clear();
+            entry.push((t.to_string(), Location::new(path, lineno, 1)));
+            for p in prereqs.split('|').next().unwrap_or("").split_whitespace() {
+                entry.push((format!("make {p}"), Location::new(path, lineno, 1)));
+            }
+            if let Some(r) = inline.filter(|r| !r.trim().is_empty()) {
+                entry.push((
+                    substitute_make(r.trim(), &vars),
+                    Location::new(path, lineno, 1),
+                ));
+            }
+        }
+        current = targets.split_whitespace().next().map(str::to_string);
+    }
+    out
+}
+
+pub(crate) fn assignment(line: &str) -> Option<(String, String)> {
+    for op in [":=", "?=", "+=", "::=", "="] {
+        if let Some((n, v)) = line.split_once(op) {
+            let n = n.trim().trim_start_matches("export ").trim();
+            if !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return Some((n.to_string(), v.trim().to_string()));
+            }
+            return None;
+        }
+    }
+    None
+}
+
+pub(crate) fn substitute_make(cmd: &str, vars: &HashMap<String, String>) -> String {
+    let mut s = cmd.replace("$(MAKE)", "make").replace("${MAKE}", "make");
+    for (k, v) in vars {
+        s = s
+            .replace(&format!("$({k})"), v)
+            .replace(&format!("${{{k}}}"), v);
+    }
+    s
+}
+
+/// justfile recipes: definition line first, then `just D` per dependency and
+/// each body command.
+pub(crate) fn just_recipes(path: &str, text: &str) -> HashMap<String, Vec<(String, Location)>> {
+    let mut out: HashMap<String, Vec<(String, Location)>> = HashMap::new();
+    let mut current: Option<String> = None;
+    for (i, raw) in text.lines().enumerate() {
+        let lineno = i + 1;
+        if raw.starts_with([' ', '\t']) {
+            let Some(t) = &current else { continue };
+            let cmd = raw.trim().trim_start_matches(['@', '-']).trim();
+            if cmd.is_empty() || cmd.starts_with('#') {
+                continue;
+            }
+            let col = raw.len() - raw.trim_start().len() + 1;
+            out.get_mut(t)
+                .expect("current recipe exists")
+                .push((cmd.to_string(), Location::new(path, lineno, col)));
+            continue;
+        }
+        current = None;
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') || line.starts_with('[') {
+            continue;
+        }
+        let Some((head, deps)) = line.split_once(':') else {
+            continue;
+        };
+        if deps.starts_with('=') {
+            continue; // `x := value`
+        }
+        let mut words = head.trim_start_matches('@').split_whitespace();
+        let Some(name) = words.next() else { continue };
+        if matches!(name, "set" | "alias" | "export" | "import" | "mod") {
+            continue;
+        }
+        let mut entry = vec![(name.to_string(), Location::new(path, lineno, 1))];
+        for d in deps.split_whitespace() {
+            if d == "&&" {
+                continue;
+            }
+            let d = d.trim_start_matches('(');
+            if d.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                && !d.is_empty()
+            {
+                entry.push((format!("just {d}"), Location::new(path, lineno, 1)));
+            }
+        }
+        out.insert(name.to_string(), entry);
+        current = Some(name.to_string());
+    }
+    out
+}

@@ -1,0 +1,1424 @@
+//! The release lane: which jobs publish (following local reusable workflows
+//! they call), the environment each runs in, and the repository's identity.
+
+use super::gate::{Item, Sources, invocation};
+use crate::finding::Location;
+use crate::repo::{TextFile, Tree};
+use crate::workflow::oidc::job_holds_id_token;
+use crate::workflow::publish::{ReleaseFacts, Via, action_slug, publish_registry};
+use crate::workflow::script::{Command, commands};
+use crate::workflow::script_location::command_offset_in_block;
+use crate::workflow::{Key, Registry, WorkflowFile, env_map, env_value, step_route};
+use github_actions_models::action::{Action, Runs, StepBody as ActionStepBody};
+use github_actions_models::common::Uses;
+use github_actions_models::common::expr::LoE;
+use github_actions_models::workflow::Job;
+use github_actions_models::workflow::job::{DeploymentEnvironment, StepBody};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use yamlpath::{Component, Route};
+
+/// A publishing job and its environment (`None`: declares none; an
+/// expression counts as matching anything).
+#[derive(Clone)]
+pub struct PubJob {
+    pub workflow: String,
+    pub job: String,
+    pub env: Option<String>,
+}
+
+/// The publishing jobs of a workflow, following local reusable workflows it
+/// calls; `None` when it calls a remote one (shipgate cannot see it).
+pub fn publishing_jobs(
+    tree: &Tree,
+    wf: &WorkflowFile,
+    depth: usize,
+    oidc_fallback: bool,
+) -> Option<Vec<PubJob>> {
+    let mut out: Vec<PubJob> = wf
+        .release
+        .publishing_jobs()
+        // A job that calls a local workflow publishes through that
+        // workflow's jobs, followed below with their own environments.
+        .filter(|r| !r.calls_workflow)
+        .map(|r| PubJob {
+            workflow: wf.file_name().to_string(),
+            job: r.id.clone(),
+            env: wf.model.jobs.get(&r.id).and_then(|j| match j {
+                Job::NormalJob(n) => n.environment.as_ref().map(|e| env_name(e).to_string()),
+                Job::ReusableWorkflowCallJob(_) => None,
+            }),
+        })
+        .collect();
+    if out.is_empty() && oidc_fallback {
+        // Trusted publishing needs the OIDC token: a job that holds it may
+        // publish in a form shipgate does not recognise (`npm stage publish`,
+        // a changesets `publish:` script), so its environment counts too.
+        for (id, job) in wf.normal_jobs() {
+            if job_holds_id_token(&wf.model.permissions, &job.permissions) {
+                out.push(PubJob {
+                    workflow: wf.file_name().to_string(),
+                    job: id.to_string(),
+                    env: job.environment.as_ref().map(|e| env_name(e).to_string()),
+                });
+            }
+        }
+    }
+    for job in wf.model.jobs.values() {
+        let Job::ReusableWorkflowCallJob(call) = job else {
+            continue;
+        };
+        match &call.uses {
+            Uses::Local(l) if depth < 4 => {
+                let p = l.path.trim_start_matches("./");
+                if let Ok(inner) = tree.workflow(p) {
+                    out.extend(publishing_jobs(tree, &inner, depth + 1, oidc_fallback)?);
+                }
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// The name of a job's `environment:` (a string or `{name, url}`): the one
+/// place shipgate reads it.
+pub fn env_name(e: &DeploymentEnvironment) -> &str {
+    match e {
+        DeploymentEnvironment::Name(n) => n,
+        DeploymentEnvironment::NameURL { name, .. } => name,
+    }
+}
+
+/// `(owner, name)` of the GitHub repository the manifests point at.
+pub fn repo_identity(tree: &Tree) -> Option<(String, String)> {
+    let mut urls: Vec<String> = Vec::new();
+    if tree.exists("package.json")
+        && let Ok(j) = tree.json("package.json")
+        && let Some(r) = j.root.get("repository")
+    {
+        if let Some(s) = r.as_str() {
+            urls.push(s.to_string());
+        } else if let Some(s) = r.get("url").and_then(|u| u.as_str()) {
+            urls.push(s.to_string());
+        }
+    }
+    if tree.exists("Cargo.toml")
+        && let Ok(t) = tree.toml("Cargo.toml")
+    {
+        for key in ["package.repository", "workspace.package.repository"] {
+            if let Some(s) = t.root.path(key).and_then(|n| n.as_str()) {
+                urls.push(s.to_string());
+            }
+        }
+    }
+    if tree.exists("pyproject.toml")
+        && let Ok(t) = tree.toml("pyproject.toml")
+        && let Some(u) = t.root.path("project.urls")
+    {
+        for e in u.entries() {
+            if let Some(s) = e.node.as_str() {
+                urls.push(s.to_string());
+            }
+        }
+    }
+    urls.iter().find_map(|u| github_slug(u))
+}
+
+pub fn github_slug(url: &str) -> Option<(String, String)> {
+    let rest = if let Some(r) = url.strip_prefix("github:") {
+        r
+    } else {
+        let i = url.find("github.com")?;
+        url[i + "github.com".len()..].trim_start_matches([':', '/'])
+    };
+    let mut parts = rest.split('/');
+    let owner = parts.next()?.trim();
+    let name = parts.next()?.trim().trim_end_matches(".git");
+    (!owner.is_empty() && !name.is_empty()).then(|| (owner.to_string(), name.to_string()))
+}
+
+// ---------------------------------------------------------------------------
+// What a job runs behind its own steps.
+// ---------------------------------------------------------------------------
+
+/// How far the lane is followed: a composite action inside a composite
+/// action, a script that runs a script, a reusable workflow that calls one.
+pub const MAX_LANE_DEPTH: usize = 4;
+
+/// Steps and commands followed for one workflow, at most: a budget that
+/// keeps a tree of scripts calling each other from growing the work.
+const MAX_LANE_ITEMS: usize = 10_000;
+
+/// Something a job runs behind one of its own steps: a step of a local
+/// composite action, a command of a repository script or of a package
+/// script, Makefile target or justfile recipe it invokes, or what a local
+/// reusable workflow called at job level publishes or ships.
+#[derive(Debug, Clone)]
+pub struct Behind {
+    /// The job's own step (or, for a reusable workflow call job, 0) it is reached through.
+    pub step: usize,
+    /// Where it is written.
+    pub at: Location,
+    /// The source line at `at` (for trailing-comment checks).
+    pub line_text: String,
+    /// How the step reaches it, outermost first (`./.github/actions/publish`,
+    /// `scripts/publish.sh`).
+    pub via: Vec<String>,
+    pub ran: Ran,
+}
+
+impl Behind {
+    /// `./.github/actions/publish → scripts/publish.sh`.
+    pub fn chain(&self) -> String {
+        self.via.join(" → ")
+    }
+
+    /// Where it stands, for messages: `scripts/publish:25`.
+    pub fn short_location(&self) -> String {
+        format!("{}:{}", self.at.path, self.at.line)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Ran {
+    /// A `uses:` step of a composite action, with its literal inputs
+    /// (key, value, where the key is written).
+    Uses {
+        uses: String,
+        with: Vec<(String, String, Location)>,
+    },
+    /// A command of a composite `run:`, a script or a task.
+    Command(Command),
+    /// A publish read from what a step runs without being a command of it:
+    /// a JavaScript release script's `publish()`, or a publishing job of a
+    /// called workflow.
+    Publish(Registry, Via),
+    /// Artifacts shipped by a called workflow.
+    Ship(String),
+}
+
+/// A local action or called workflow a job needs but shipgate cannot read.
+#[derive(Debug, Clone)]
+pub struct LaneProblem {
+    pub job: String,
+    /// Where the job refers to it.
+    pub at: Location,
+    pub message: String,
+}
+
+/// What every job of one workflow runs behind its own steps.
+#[derive(Debug, Clone, Default)]
+pub struct Lane {
+    jobs: HashMap<String, Vec<Behind>>,
+    pub problems: Vec<LaneProblem>,
+}
+
+impl Lane {
+    /// What job `id` runs behind its own steps, in step order.
+    pub fn behind(&self, id: &str) -> &[Behind] {
+        self.jobs.get(id).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
+/// Follows every job of `wf` through the local actions, scripts and
+/// reusable workflows it runs (reading them through the tree, which keeps
+/// every read inside the root; nothing is executed), then judges the
+/// workflow's release facts with what was found.
+pub fn follow(tree: &Tree, wf: &mut WorkflowFile) {
+    let mut stack = vec![wf.path.clone()];
+    let lane = lane_of(tree, wf, &mut stack, &mut 0, 0);
+    wf.release = ReleaseFacts::analyse_with(&wf.model, &lane);
+    wf.release.called_by_release = release_caller(tree, &wf.path);
+    wf.lane = lane;
+}
+
+/// The first release workflow that calls `path` as a local reusable
+/// workflow, by file name. Each caller is parsed and followed on its own
+/// (not through the tree's cache, which may be filling it right now).
+fn release_caller(tree: &Tree, path: &str) -> Option<String> {
+    for caller in tree.workflow_callers(path) {
+        if caller == path {
+            continue;
+        }
+        let Ok(tf) = tree.text(caller) else { continue };
+        if tf.text.len() > crate::repo::MAX_PARSE_BYTES {
+            continue;
+        }
+        let Ok(wf) = WorkflowFile::parse_indexed(caller, tf.text.clone(), tf.lines.clone()) else {
+            continue;
+        };
+        let calls = wf.model.jobs.values().any(|j| {
+            matches!(j, Job::ReusableWorkflowCallJob(c)
+                if matches!(&c.uses, Uses::Local(l) if normalise_path("", &l.path).as_deref() == Some(path)))
+        });
+        if !calls {
+            continue;
+        }
+        let mut stack = vec![caller.clone()];
+        let lane = lane_of(tree, &wf, &mut stack, &mut 0, 0);
+        if ReleaseFacts::analyse_with(&wf.model, &lane).is_release() {
+            return Some(wf.file_name().to_string());
+        }
+    }
+    None
+}
+
+struct Walk<'t> {
+    tree: &'t Tree,
+    gate: Option<Sources>,
+    /// Files being followed, outermost first: a file already on it is not
+    /// entered again (a composite that uses itself, scripts that call each other).
+    stack: Vec<String>,
+    items: usize,
+    job: String,
+    out: Vec<Behind>,
+    problems: Vec<LaneProblem>,
+}
+
+/// What every job of `wf` runs behind its steps. `used` counts the items
+/// followed so far, shared with the workflows it calls, so the whole walk
+/// from one workflow stays within [`MAX_LANE_ITEMS`].
+fn lane_of(
+    tree: &Tree,
+    wf: &WorkflowFile,
+    stack: &mut Vec<String>,
+    used: &mut usize,
+    depth: usize,
+) -> Lane {
+    let mut lane = Lane::default();
+    let mut w = Walk {
+        tree,
+        gate: None,
+        stack: std::mem::take(stack),
+        items: *used,
+        job: String::new(),
+        out: Vec::new(),
+        problems: Vec::new(),
+    };
+    for (id, job) in &wf.model.jobs {
+        w.job = id.clone();
+        match job {
+            Job::NormalJob(j) => {
+                // Directories an earlier `actions/checkout` filled with
+                // another checkout: what is there at run time is not this tree.
+                let mut elsewhere: Vec<String> = Vec::new();
+                for (i, step) in j.steps.iter().enumerate() {
+                    match &step.body {
+                        StepBody::Uses {
+                            uses: Uses::Local(l),
+                            with,
+                        } => {
+                            let dir = normalise_path("", &l.path).unwrap_or_default();
+                            if under_any(&dir, &elsewhere) {
+                                continue;
+                            }
+                            let route = step_route(id, i);
+                            let mut r = route.clone();
+                            r.push(Key::K("uses"));
+                            let given: HashMap<String, String> = env_map(with)
+                                .map(|m| m.iter().map(|(k, v)| (k.clone(), env_value(v))).collect())
+                                .unwrap_or_default();
+                            w.action(i, &l.path, &|| wf.locate(&r), &given, depth + 1, &[]);
+                        }
+                        StepBody::Run {
+                            run,
+                            working_directory,
+                            ..
+                        } => {
+                            let wd = working_directory.as_deref().unwrap_or("");
+                            if under_any(&normalise_path("", wd).unwrap_or_default(), &elsewhere) {
+                                continue;
+                            }
+                            for (_, cmd) in commands(run) {
+                                w.command(i, &cmd, wd, depth + 1, &[]);
+                            }
+                        }
+                        StepBody::Uses { uses, with } => {
+                            if action_slug(uses).as_deref() == Some("actions/checkout") {
+                                let input =
+                                    |k: &str| env_map(with).and_then(|m| m.get(k)).map(env_value);
+                                let path = input("path").unwrap_or_default();
+                                let other_repo = input("repository").is_some_and(|r| {
+                                    !r.trim().is_empty() && !r.contains("github.repository")
+                                });
+                                let dir = normalise_path("", &path).unwrap_or_default();
+                                if !dir.is_empty() || other_repo {
+                                    elsewhere.push(dir);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            Job::ReusableWorkflowCallJob(call) => {
+                if let Uses::Local(l) = &call.uses {
+                    let at = || wf.locate(&[Key::K("jobs"), Key::K(id), Key::K("uses")]);
+                    w.called_workflow(&l.path, &at, depth + 1);
+                }
+            }
+        }
+        if !w.out.is_empty() {
+            lane.jobs.insert(id.clone(), std::mem::take(&mut w.out));
+        }
+    }
+    lane.problems = w.problems;
+    *stack = w.stack;
+    *used = w.items;
+    lane
+}
+
+/// Whether `dir` is `base` or inside it, for any base (`""`: the whole workspace).
+fn under_any(dir: &str, bases: &[String]) -> bool {
+    bases
+        .iter()
+        .any(|b| b.is_empty() || dir == b || dir.starts_with(&format!("{b}/")))
+}
+
+/// `./a/../b/` as a path from the root (`b`), or `None` when it leaves the root.
+fn normalise_path(base: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    let joined = if rel.starts_with('/') {
+        return None;
+    } else if base.is_empty() {
+        rel.to_string()
+    } else {
+        format!("{}/{rel}", base.trim_end_matches('/'))
+    };
+    for seg in joined.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+impl Walk<'_> {
+    fn problem(&mut self, at: Location, message: String) {
+        self.problems.push(LaneProblem {
+            job: self.job.clone(),
+            at,
+            message,
+        });
+    }
+
+    fn push(&mut self, step: usize, at: Location, line_text: &str, via: &[String], ran: Ran) {
+        self.items += 1;
+        self.out.push(Behind {
+            step,
+            at,
+            line_text: line_text.to_string(),
+            via: via.to_vec(),
+            ran,
+        });
+    }
+
+    fn budget_left(&self) -> bool {
+        self.items < MAX_LANE_ITEMS
+    }
+
+    /// The text of a file the lane needs, or why it cannot be read.
+    fn read(&self, rel: &str) -> Result<Arc<TextFile>, String> {
+        if let Some(why) = self.tree.bad_link(rel) {
+            return Err(why.to_string());
+        }
+        self.tree.text(rel).map_err(|e| e.message)
+    }
+
+    /// `uses: ./path` of a step: a local action. A composite action's steps
+    /// are steps of the job; a JavaScript or Docker action runs its own code.
+    fn action(
+        &mut self,
+        step: usize,
+        path: &str,
+        at: &dyn Fn() -> Location,
+        given: &HashMap<String, String>,
+        depth: usize,
+        via: &[String],
+    ) {
+        if depth > MAX_LANE_DEPTH || !self.budget_left() {
+            return;
+        }
+        let shown = format!("./{}", path.trim_start_matches("./"));
+        let Some(dir) = normalise_path("", path) else {
+            self.problem(
+                at(),
+                format!("local action `{shown}` is outside the repository"),
+            );
+            return;
+        };
+        let candidates = if dir.is_empty() {
+            ["action.yml".to_string(), "action.yaml".to_string()]
+        } else {
+            [format!("{dir}/action.yml"), format!("{dir}/action.yaml")]
+        };
+        if let Some(why) = self.tree.bad_link(&dir) {
+            self.problem(
+                at(),
+                format!(
+                    "local action `{shown}` is not read ({why}), so what this step runs cannot be judged"
+                ),
+            );
+            return;
+        }
+        let Some(file) = candidates.iter().find(|c| self.tree.exists(c)).cloned() else {
+            self.problem(
+                at(),
+                format!(
+                    "local action `{shown}` has no action.yml or action.yaml, so what this step runs cannot be judged"
+                ),
+            );
+            return;
+        };
+        if self.stack.contains(&file) {
+            return;
+        }
+        let tf = match self.read(&file) {
+            Ok(t) => t,
+            Err(why) => {
+                self.problem(
+                    at(),
+                    format!("local action `{shown}` cannot be read ({file}: {why})"),
+                );
+                return;
+            }
+        };
+        let action = match parse_action(&tf.text) {
+            Ok(a) => a,
+            Err(why) => {
+                self.problem(
+                    at(),
+                    format!("local action `{shown}` cannot be judged: {file} is {why}"),
+                );
+                return;
+            }
+        };
+        let Runs::Composite(comp) = &action.runs else {
+            return;
+        };
+        // `${{ inputs.X }}` inside the action: what the caller passes, else
+        // the input's default.
+        let inputs: HashMap<String, String> = action
+            .inputs
+            .iter()
+            .filter_map(|(k, i)| {
+                let v = given.get(k).cloned().or_else(|| i.default.clone())?;
+                Some((k.clone(), v))
+            })
+            .collect();
+        let yaml = YamlText::new(&file, tf.clone());
+        let mut via = via.to_vec();
+        via.push(shown);
+        self.stack.push(file.clone());
+        for (k, s) in comp.steps.iter().enumerate() {
+            if !self.budget_left() {
+                break;
+            }
+            let route = [
+                Component::Key("runs".into()),
+                Component::Key("steps".into()),
+                Component::Index(k),
+            ];
+            match &s.body {
+                ActionStepBody::Uses { uses, with } => {
+                    let mut r = route.to_vec();
+                    r.push(Component::Key("uses".into()));
+                    let loc = yaml.locate(&r);
+                    let line_text = yaml.line(loc.line).to_string();
+                    let inputs = match with {
+                        LoE::Literal(m) => m
+                            .iter()
+                            .map(|(key, v)| {
+                                let mut kr = route.to_vec();
+                                kr.extend([
+                                    Component::Key("with".into()),
+                                    Component::Key(key.as_str().into()),
+                                ]);
+                                let v = with_inputs(&env_value(v), &inputs);
+                                (key.clone(), v, yaml.locate_key(&kr))
+                            })
+                            .collect(),
+                        LoE::Expr(_) => Vec::new(),
+                    };
+                    self.push(
+                        step,
+                        loc.clone(),
+                        &line_text,
+                        &via,
+                        Ran::Uses {
+                            uses: uses.raw().to_string(),
+                            with: inputs,
+                        },
+                    );
+                    if let Uses::Local(l) = uses {
+                        let given = match &self.out.last().map(|b| &b.ran) {
+                            Some(Ran::Uses { with, .. }) => with
+                                .iter()
+                                .map(|(k, v, _)| (k.clone(), v.clone()))
+                                .collect(),
+                            _ => HashMap::new(),
+                        };
+                        self.action(step, &l.path, &|| loc.clone(), &given, depth + 1, &via);
+                    }
+                }
+                ActionStepBody::Run {
+                    run,
+                    working_directory,
+                    ..
+                } => {
+                    let mut r = route.to_vec();
+                    r.push(Component::Key("run".into()));
+                    let wd = working_directory.as_deref().unwrap_or("").to_string();
+                    let cmds = commands(run);
+                    for (line, cmd) in cmds {
+                        let loc = yaml.locate_command(&r, line, &cmd.raw);
+                        let line_text = yaml.line(loc.line).to_string();
+                        self.push(step, loc, &line_text, &via, Ran::Command(cmd.clone()));
+                        self.command(step, &cmd, &wd, depth + 1, &via);
+                    }
+                }
+            }
+        }
+        self.stack.pop();
+    }
+
+    /// A command the job runs: followed into the repository script, package
+    /// script, Makefile target or justfile recipe it invokes. The command
+    /// itself is recorded by the caller.
+    fn command(&mut self, step: usize, cmd: &Command, wd: &str, depth: usize, via: &[String]) {
+        if depth > MAX_LANE_DEPTH || !self.budget_left() {
+            return;
+        }
+        // `./release.sh --dry-run`: whatever it runs, it is told not to publish.
+        if cmd.has_flag(DRY_RUN_FLAGS) {
+            return;
+        }
+        if let Some((file, kind)) = self.script_file(cmd, wd) {
+            if self.stack.contains(&file) {
+                return;
+            }
+            let Ok(tf) = self.read(&file) else {
+                return;
+            };
+            if tf.text.len() > crate::repo::MAX_PARSE_BYTES {
+                return;
+            }
+            let mut via = via.to_vec();
+            via.push(file.clone());
+            self.stack.push(file.clone());
+            match kind {
+                ScriptKind::Shell => self.shell_script(step, &file, &tf, depth, &via),
+                ScriptKind::JavaScript => self.javascript(step, &file, &tf, &via),
+            }
+            self.stack.pop();
+            return;
+        }
+        // `npm run X`, `make X`, `just X`: the commands it stands for. The
+        // gate reads the root package.json, Makefile and justfile.
+        if !wd.trim_matches(['.', '/']).is_empty() || cmd.has_flag(ELSEWHERE_FLAGS) {
+            return;
+        }
+        let text = cmd.raw.clone();
+        let Some((_, name)) = invocation(&text) else {
+            return;
+        };
+        let tree = self.tree;
+        let gate = self.gate.get_or_insert_with(|| Sources::read(tree).0);
+        let Some(def) = gate.definition(&text) else {
+            return;
+        };
+        let item = gate.item(&text, def, &mut HashSet::new(), 0);
+        let mut leaves = Vec::new();
+        collect_leaves(&item, &mut leaves);
+        let mut via = via.to_vec();
+        via.push(format!("`{}`", cmd.text()));
+        let key = format!("task:{name}");
+        if self.stack.contains(&key) {
+            return;
+        }
+        self.stack.push(key);
+        for (t, loc) in leaves {
+            if !self.budget_left() {
+                break;
+            }
+            for (_, c) in commands(&t) {
+                let line_text = self
+                    .tree
+                    .text(&loc.path)
+                    .ok()
+                    .and_then(|f| f.line(loc.line).map(str::to_string))
+                    .unwrap_or_default();
+                self.push(step, loc.clone(), &line_text, &via, Ran::Command(c.clone()));
+                self.command(step, &c, "", depth + 1, &via);
+            }
+        }
+        self.stack.pop();
+    }
+
+    /// The repository script a command runs, if it runs one that is here:
+    /// `./scripts/publish.sh`, `scripts/install`, `bash scripts/x`, `node
+    /// scripts/x.mjs`, `tsx scripts/x.ts`.
+    fn script_file(&self, cmd: &Command, wd: &str) -> Option<(String, ScriptKind)> {
+        let w = &cmd.words;
+        let first = w.first()?.as_str();
+        let arg = || {
+            w.iter()
+                .skip(1)
+                .find(|a| !a.starts_with('-'))
+                .map(String::as_str)
+        };
+        let (path, forced) = match first {
+            "bash" | "sh" | "zsh" | "dash" => (arg()?, Some(ScriptKind::Shell)),
+            "node" | "tsx" | "ts-node" | "bun" | "deno" => {
+                let a = w
+                    .iter()
+                    .skip(1)
+                    .find(|a| !a.starts_with('-') && *a != "run")?;
+                (a.as_str(), Some(ScriptKind::JavaScript))
+            }
+            p if p.contains('/') || p.ends_with(".sh") => (p, None),
+            _ => return None,
+        };
+        if path.contains(['$', '`', '*', '{']) {
+            return None;
+        }
+        let rel = normalise_path(wd.trim_start_matches("./"), path)?;
+        if !self.tree.exists(&rel) {
+            return None;
+        }
+        let kind = match forced {
+            Some(ScriptKind::JavaScript) => {
+                let js = [".js", ".mjs", ".cjs", ".ts", ".mts", ".cts"];
+                js.iter()
+                    .any(|e| rel.ends_with(e))
+                    .then_some(ScriptKind::JavaScript)?
+            }
+            Some(k) => k,
+            None => {
+                if rel.ends_with(".sh") || rel.ends_with(".bash") {
+                    ScriptKind::Shell
+                } else {
+                    let tf = self.tree.text(&rel).ok()?;
+                    let first_line = tf.text.lines().next().unwrap_or("");
+                    let shebang = first_line.strip_prefix("#!")?;
+                    let interp = shebang
+                        .split_whitespace()
+                        .find(|w| !w.ends_with("/env") && !w.starts_with('-'))?;
+                    let interp = interp.rsplit('/').next().unwrap_or(interp);
+                    match interp {
+                        "sh" | "bash" | "zsh" | "dash" | "ash" => ScriptKind::Shell,
+                        "node" | "tsx" | "ts-node" | "bun" | "deno" => ScriptKind::JavaScript,
+                        _ => return None,
+                    }
+                }
+            }
+        };
+        Some((rel, kind))
+    }
+
+    /// Every command of a shell script, each followed in turn. A program
+    /// named through a variable (`"$PIP" install`, `${PREFIX}twine upload`)
+    /// is read as the program every assignment of that variable names.
+    fn shell_script(
+        &mut self,
+        step: usize,
+        file: &str,
+        tf: &TextFile,
+        depth: usize,
+        via: &[String],
+    ) {
+        let vars = shell_assignments(&tf.text);
+        for (line, cmd) in commands(&tf.text) {
+            if !self.budget_left() {
+                break;
+            }
+            let cmd = resolve_program(cmd, &vars);
+            let line_text = tf.line(line + 1).unwrap_or("");
+            let col = line_text.find(cmd.raw.trim()).map_or(1, |c| c + 1);
+            let at = Location::new(file, line + 1, col);
+            self.push(step, at, line_text, via, Ran::Command(cmd.clone()));
+            self.command(step, &cmd, "", depth + 1, via);
+        }
+    }
+
+    /// A JavaScript or TypeScript release script: the publish commands its
+    /// string literals spell (`execSync('npm publish')`), or a `publish`
+    /// function it imports from a package and calls (a release library such
+    /// as `@vitejs/release-scripts`, which publishes the package to npm).
+    fn javascript(&mut self, step: usize, file: &str, tf: &TextFile, via: &[String]) {
+        for (at, text) in js_exec_commands(&tf.text) {
+            for (_, c) in commands(&text) {
+                if let Some(reg) = publish_registry(&c) {
+                    let loc = tf.location(file, at);
+                    let line_text = tf.line(loc.line).unwrap_or("").to_string();
+                    self.push(
+                        step,
+                        loc,
+                        &line_text,
+                        via,
+                        Ran::Publish(
+                            reg,
+                            Via::Command {
+                                command: c,
+                                line: 0,
+                            },
+                        ),
+                    );
+                    return;
+                }
+            }
+        }
+        if let Some((at, module)) = imported_publish_call(&tf.text) {
+            let loc = tf.location(file, at);
+            let line_text = tf.line(loc.line).unwrap_or("").to_string();
+            let command = Command {
+                words: vec!["publish()".to_string()],
+                raw: format!("publish() from {module}"),
+            };
+            self.push(
+                step,
+                loc,
+                &line_text,
+                via,
+                Ran::Publish(Registry::Npm, Via::Command { command, line: 0 }),
+            );
+        }
+    }
+
+    /// A local reusable workflow a job calls: what its jobs publish and
+    /// ship belongs to the caller's lane.
+    fn called_workflow(&mut self, path: &str, at: &dyn Fn() -> Location, depth: usize) {
+        if depth > MAX_LANE_DEPTH || !self.budget_left() {
+            return;
+        }
+        let shown = format!("./{}", path.trim_start_matches("./"));
+        let Some(file) = normalise_path("", path) else {
+            self.problem(
+                at(),
+                format!("called workflow `{shown}` is outside the repository"),
+            );
+            return;
+        };
+        if self.stack.contains(&file) {
+            return;
+        }
+        if !self.tree.exists(&file) {
+            self.problem(
+                at(),
+                format!("called workflow `{shown}` does not exist, so what this job runs cannot be judged"),
+            );
+            return;
+        }
+        let tf = match self.read(&file) {
+            Ok(t) => t,
+            Err(why) => {
+                self.problem(
+                    at(),
+                    format!("called workflow `{shown}` cannot be read: {why}"),
+                );
+                return;
+            }
+        };
+        if tf.text.len() > crate::repo::MAX_PARSE_BYTES {
+            self.problem(
+                at(),
+                format!("called workflow `{shown}` is too large to parse"),
+            );
+            return;
+        }
+        let inner = match WorkflowFile::parse_indexed(&file, tf.text.clone(), tf.lines.clone()) {
+            Ok(w) => w,
+            Err(e) => {
+                self.problem(
+                    at(),
+                    format!(
+                        "called workflow `{shown}` cannot be judged: line {}: {}",
+                        e.line, e.message
+                    ),
+                );
+                return;
+            }
+        };
+        let mut stack = std::mem::take(&mut self.stack);
+        stack.push(file.clone());
+        // A called workflow costs more than a step: it is read and parsed.
+        self.items += CALLED_WORKFLOW_COST;
+        let mut used = self.items;
+        let inner_lane = lane_of(self.tree, &inner, &mut stack, &mut used, depth);
+        self.items = used;
+        stack.pop();
+        self.stack = stack;
+        let facts = ReleaseFacts::analyse_with(&inner.model, &inner_lane);
+        let via = vec![shown];
+        for role in &facts.jobs {
+            for p in &role.publishes {
+                let loc = p.locate(&inner, &role.id);
+                let line_text = inner
+                    .lines
+                    .line(&inner.text, loc.line)
+                    .unwrap_or("")
+                    .to_string();
+                let mut v = via.clone();
+                v.push(format!("job `{}`", role.id));
+                if let Some(b) = &p.behind {
+                    v.extend(b.via.iter().cloned());
+                }
+                self.push(
+                    0,
+                    loc,
+                    &line_text,
+                    &v,
+                    Ran::Publish(p.registry, p.via.clone()),
+                );
+            }
+            for s in &role.ships {
+                let mut route = step_route(&role.id, s.step);
+                route.push(Key::K("uses"));
+                let loc = inner.locate(&route);
+                let line_text = inner
+                    .lines
+                    .line(&inner.text, loc.line)
+                    .unwrap_or("")
+                    .to_string();
+                let mut v = via.clone();
+                v.push(format!("job `{}`", role.id));
+                self.push(0, loc, &line_text, &v, Ran::Ship(s.what.clone()));
+            }
+        }
+        for p in inner_lane.problems {
+            self.problem(p.at, p.message);
+        }
+    }
+}
+
+/// What following one called workflow counts against [`MAX_LANE_ITEMS`].
+const CALLED_WORKFLOW_COST: usize = 100;
+
+/// Flags that tell a script or task not to publish.
+const DRY_RUN_FLAGS: &[&str] = &["--dry-run", "--dryrun", "--dry_run", "--dry"];
+
+/// Flags that make a task runner read another directory's package.json,
+/// Makefile or justfile than the root's.
+const ELSEWHERE_FLAGS: &[&str] = &[
+    "-C",
+    "-f",
+    "--directory",
+    "--file",
+    "--makefile",
+    "--justfile",
+    "--working-directory",
+    "-d",
+    "--prefix",
+    "--dir",
+    "--filter",
+    "-F",
+    "-w",
+    "--workspace",
+    "--cwd",
+];
+
+#[derive(Debug, Clone, Copy)]
+enum ScriptKind {
+    Shell,
+    JavaScript,
+}
+
+/// A composite step's input value with `${{ inputs.X }}` read as the value
+/// the action was given (or its default); other expressions stay as written.
+fn with_inputs(value: &str, inputs: &HashMap<String, String>) -> String {
+    let v = value.trim();
+    let Some(inner) = v
+        .strip_prefix("${{")
+        .and_then(|r| r.strip_suffix("}}"))
+        .map(str::trim)
+    else {
+        return value.to_string();
+    };
+    match inner.strip_prefix("inputs.").and_then(|n| inputs.get(n)) {
+        Some(given) => given.clone(),
+        None => value.to_string(),
+    }
+}
+
+/// The leaves of an expanded task: the commands it finally runs.
+fn collect_leaves(item: &Item, out: &mut Vec<(String, Location)>) {
+    if item.children.is_empty() {
+        out.push((item.text.clone(), item.location.clone()));
+    }
+    for c in &item.children {
+        collect_leaves(c, out);
+    }
+}
+
+/// An action.yml, parsed with the same bounds as a workflow.
+fn parse_action(text: &str) -> Result<Action, String> {
+    if text.len() > crate::repo::MAX_PARSE_BYTES {
+        return Err("too large to parse".into());
+    }
+    crate::workflow::yaml_guard(text).map_err(|e| e.message)?;
+    yaml_serde::from_str::<Action>(text).map_err(|e| {
+        let at = e
+            .location()
+            .map(|l| format!(" (line {})", l.line()))
+            .unwrap_or_default();
+        format!("not a valid action{at}")
+    })
+}
+
+/// `NAME=value` lines of a shell script: every value each name is given.
+fn shell_assignments(text: &str) -> HashMap<String, Vec<String>> {
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for line in text.lines() {
+        let l = line.trim();
+        let l = l.strip_prefix("export ").unwrap_or(l).trim();
+        let Some((name, value)) = l.split_once('=') else {
+            continue;
+        };
+        if name.is_empty()
+            || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            || name.starts_with(|c: char| c.is_ascii_digit())
+        {
+            continue;
+        }
+        let v = value.trim();
+        let v = v
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .or_else(|| v.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+            .unwrap_or(v);
+        if v.contains(char::is_whitespace) {
+            continue;
+        }
+        out.entry(name.to_string()).or_default().push(v.to_string());
+    }
+    out
+}
+
+/// A command whose program is a variable, read as the program every
+/// assignment of the variable names (`"$PIP"` with `PIP=pip` or
+/// `PIP="$VENV/bin/pip"` is `pip`); unchanged when they disagree or there is none.
+fn resolve_program(cmd: Command, vars: &HashMap<String, Vec<String>>) -> Command {
+    let Some(first) = cmd.words.first() else {
+        return cmd;
+    };
+    let Some(rest) = first.strip_prefix('$') else {
+        return cmd;
+    };
+    let (name, tail) = if let Some(r) = rest.strip_prefix('{') {
+        match r.split_once('}') {
+            Some(x) => x,
+            None => return cmd,
+        }
+    } else {
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        (&rest[..end], &rest[end..])
+    };
+    let Some(values) = vars.get(name) else {
+        return cmd;
+    };
+    let programs: Vec<String> = values
+        .iter()
+        .map(|v| {
+            let full = format!("{v}{tail}");
+            full.rsplit('/').next().unwrap_or("").to_string()
+        })
+        .collect();
+    let p = &programs[0];
+    if p.is_empty() || p.contains(['$', '`']) || programs.iter().any(|q| q != p) {
+        return cmd;
+    }
+    let mut words = cmd.words.clone();
+    words[0] = p.clone();
+    let line = words
+        .iter()
+        .map(|w| {
+            if w.contains(char::is_whitespace) || w.is_empty() {
+                format!("'{w}'")
+            } else {
+                w.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    match commands(&line).into_iter().next() {
+        Some((_, c)) => Command {
+            words: c.words,
+            raw: cmd.raw,
+        },
+        None => cmd,
+    }
+}
+
+/// String literals of a JavaScript/TypeScript file (`'…'`, `"…"`, and
+/// template literals, each `${…}` read as one word), with their byte
+/// range; comments skipped.
+fn js_strings(text: &str) -> Vec<(usize, usize, String)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 2;
+            }
+            q @ (b'\'' | b'"' | b'`') => {
+                let start = i;
+                i += 1;
+                let mut s = Vec::new();
+                while i < b.len() && b[i] != q {
+                    if b[i] == b'\\' {
+                        i += 1;
+                    } else if q != b'`' && b[i] == b'\n' {
+                        break;
+                    } else if q == b'`' && b[i] == b'$' && b.get(i + 1) == Some(&b'{') {
+                        // `${…}`: one placeholder word.
+                        let mut depth = 0usize;
+                        while i < b.len() {
+                            match b[i] {
+                                b'{' => depth += 1,
+                                b'}' => {
+                                    depth -= 1;
+                                    if depth == 0 {
+                                        break;
+                                    }
+                                }
+                                _ => {}
+                            }
+                            i += 1;
+                        }
+                        s.extend_from_slice(b"X");
+                        i += 1;
+                        continue;
+                    }
+                    if i < b.len() {
+                        s.push(b[i]);
+                    }
+                    i += 1;
+                }
+                i += 1;
+                if let Ok(s) = String::from_utf8(s) {
+                    out.push((start, i.min(b.len()), s));
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// Functions that run a command from JavaScript: Node's child_process,
+/// execa, and the `run` helpers release scripts define around them.
+const JS_EXEC_CALLS: &[&str] = &[
+    "exec",
+    "execSync",
+    "execFile",
+    "execFileSync",
+    "spawn",
+    "spawnSync",
+    "execa",
+    "execaSync",
+    "execaCommand",
+    "execaCommandSync",
+    "run",
+    "runIfNotDry",
+    "runCommand",
+];
+
+/// The commands a JavaScript file runs: the string literals of each call
+/// to a command runner joined into one command (`execSync('npm publish')`,
+/// `spawn('npm', ['publish', '--tag', tag])`), and zx templates
+/// (`` $`npm publish` ``), each with its offset.
+fn js_exec_commands(text: &str) -> Vec<(usize, String)> {
+    let strings = js_strings(text);
+    let mut out = Vec::new();
+    for (start, _, s) in &strings {
+        if text.as_bytes()[*start] == b'`' && text[..*start].ends_with('$') {
+            out.push((*start, s.clone()));
+        }
+    }
+    let ends: HashMap<usize, usize> = strings.iter().map(|(s, e, _)| (*s, *e)).collect();
+    let starts: Vec<usize> = strings.iter().map(|(s, _, _)| *s).collect();
+    let in_string = |at: usize| {
+        let k = starts.partition_point(|s| *s <= at);
+        k > 0 && at < ends[&starts[k - 1]]
+    };
+    for name in JS_EXEC_CALLS {
+        let pat = format!("{name}(");
+        let mut from = 0;
+        while let Some(k) = text[from..].find(&pat) {
+            let at = from + k;
+            from = at + pat.len();
+            let before = text[..at].chars().next_back();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$') || in_string(at)
+            {
+                continue;
+            }
+            // The call's string arguments up to the matching `)`, outside
+            // any options object (`{ stdio: 'inherit' }`).
+            let open = at + pat.len();
+            let mut depth = 1usize;
+            let mut braces = 0usize;
+            let mut args: Vec<(usize, &str)> = Vec::new();
+            let mut j = open;
+            let bytes = text.as_bytes();
+            while j < bytes.len() {
+                if let Some(e) = ends.get(&j) {
+                    if braces == 0 {
+                        let k = starts.partition_point(|s| *s < j);
+                        args.push((j, strings[k].2.as_str()));
+                    }
+                    j = *e;
+                    continue;
+                }
+                match bytes[j] {
+                    b'(' => depth += 1,
+                    b')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    b'{' => braces += 1,
+                    b'}' => braces = braces.saturating_sub(1),
+                    _ => {}
+                }
+                j += 1;
+            }
+            if let Some((first, _)) = args.first() {
+                let joined: Vec<&str> = args.iter().map(|(_, s)| *s).collect();
+                out.push((*first, joined.join(" ")));
+            }
+        }
+    }
+    out.sort_by_key(|(at, _)| *at);
+    out
+}
+
+/// A `publish` function imported from a package (`import { publish } from
+/// '@scope/release-scripts'`, `const { publish } = require('…')`) and
+/// called (`publish(`): the offset of the call and the module.
+fn imported_publish_call(text: &str) -> Option<(usize, String)> {
+    let module = text.lines().find_map(|l| {
+        let l = l.trim();
+        let names = if let Some(r) = l.strip_prefix("import") {
+            r.split_once("from")?.0
+        } else if l.starts_with("const") || l.starts_with("let") || l.starts_with("var") {
+            let (lhs, rhs) = l.split_once('=')?;
+            rhs.trim().starts_with("require(").then_some(lhs)?
+        } else {
+            return None;
+        };
+        let inner = names.split_once('{')?.1.split_once('}')?.0;
+        let imports_publish = inner
+            .split(',')
+            .any(|n| n.split_whitespace().next() == Some("publish"));
+        if !imports_publish {
+            return None;
+        }
+        let q = l.rfind(['\'', '"'])?;
+        let open = l[..q].rfind(['\'', '"'])?;
+        let m = &l[open + 1..q];
+        // A package, not a file of this repository.
+        (!m.starts_with('.') && !m.is_empty()).then(|| m.to_string())
+    })?;
+    let mut from = 0;
+    while let Some(k) = text[from..].find("publish(") {
+        let at = from + k;
+        let before = text[..at].chars().next_back();
+        let is_call =
+            !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.' || c == '$');
+        let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+        let line = text[line_start..at].trim_start();
+        if is_call
+            && !line.starts_with("//")
+            && !line.starts_with("function")
+            && !line.contains("import")
+        {
+            return Some((at, module));
+        }
+        from = at + "publish(".len();
+    }
+    None
+}
+
+/// A YAML file other than a workflow (an action.yml), for locating routes.
+struct YamlText {
+    path: String,
+    file: Arc<TextFile>,
+    doc: Option<yamlpath::Document>,
+}
+
+impl YamlText {
+    fn new(path: &str, file: Arc<TextFile>) -> YamlText {
+        let doc = yamlpath::Document::new(file.text.to_string()).ok();
+        YamlText {
+            path: path.to_string(),
+            file,
+            doc,
+        }
+    }
+
+    fn span(&self, route: &[Component<'_>], key_only: bool) -> Option<(usize, usize)> {
+        let doc = self.doc.as_ref()?;
+        let r = Route::from(route.to_vec());
+        let f = if key_only {
+            doc.query_key_only(&r).ok()?
+        } else {
+            match doc.query_exact(&r) {
+                Ok(Some(f)) => f,
+                _ => doc.query_pretty(&r).ok()?,
+            }
+        };
+        Some(f.location.byte_span)
+    }
+
+    fn at(&self, offset: usize) -> Location {
+        self.file.location(&self.path, offset)
+    }
+
+    fn locate(&self, route: &[Component<'_>]) -> Location {
+        match self.span(route, false) {
+            Some((s, _)) => self.at(s),
+            None => Location::file(&self.path),
+        }
+    }
+
+    fn locate_key(&self, route: &[Component<'_>]) -> Location {
+        match self.span(route, true) {
+            Some((s, _)) => self.at(s),
+            None => self.locate(&route[..route.len().saturating_sub(1)]),
+        }
+    }
+
+    /// Where a command of the `run:` at `route` is written: the `script_line`-th
+    /// line of a literal block, else the first place its text appears.
+    fn locate_command(&self, route: &[Component<'_>], script_line: usize, raw: &str) -> Location {
+        let Some((start, end)) = self.span(route, false) else {
+            return Location::file(&self.path);
+        };
+        let text = &self.file.text;
+        let Some(region) = text.get(start..end) else {
+            return self.at(start);
+        };
+        let needle = raw.trim();
+        if let Some(at) = command_offset_in_block(region, script_line, needle) {
+            return self.at(start + at);
+        }
+        match region.find(needle) {
+            Some(i) => self.at(start + i),
+            None => self.at(start),
+        }
+    }
+
+    fn line(&self, line: usize) -> &str {
+        self.file.line(line).unwrap_or("")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cmd(s: &str) -> Command {
+        commands(s).remove(0).1
+    }
+
+    #[test]
+    fn programs_named_through_variables() {
+        let vars = shell_assignments(
+            "if [ -d venv ]; then\n  PREFIX=\"venv/bin/\"\nelse\n  PREFIX=\"\"\nfi\nPIP=\"$VENV/bin/pip\"\nexport PIP=pip\nMIXED=pip\nMIXED=uv\n",
+        );
+        let r = |s: &str| resolve_program(cmd(s), &vars).words.join(" ");
+        assert_eq!(r("${PREFIX}twine upload dist/*"), "twine upload dist/*");
+        assert_eq!(r("${PREFIX}python -m build"), "build");
+        assert_eq!(
+            r("\"$PIP\" install -r requirements.txt"),
+            "pip install -r requirements.txt"
+        );
+        // Assignments that disagree, or none: left as written.
+        assert_eq!(r("$MIXED install x"), "$MIXED install x");
+        assert_eq!(r("$UNSET publish"), "$UNSET publish");
+    }
+
+    #[test]
+    fn javascript_commands_are_read_from_runner_calls_only() {
+        let js = "// npm publish in a comment\nconsole.log('npm publish failed')\nexecSync('npm publish --tag next')\nspawn('pnpm', ['publish', '--no-git-checks'])\nawait $`yarn npm publish --tag ${tag}`\n";
+        let cmds: Vec<String> = js_exec_commands(js).into_iter().map(|(_, c)| c).collect();
+        assert_eq!(
+            cmds,
+            [
+                "npm publish --tag next",
+                "pnpm publish --no-git-checks",
+                "yarn npm publish --tag X"
+            ]
+        );
+        let lib = "import { publish } from '@acme/release'\n\npublish({ tag })\n";
+        assert_eq!(
+            imported_publish_call(lib),
+            Some((lib.find("publish({").unwrap(), "@acme/release".to_string()))
+        );
+        // A publish of the repository's own module, or one never called: no.
+        assert_eq!(
+            imported_publish_call("import { publish } from './publish'\npublish()\n"),
+            None
+        );
+        assert_eq!(imported_publish_call("import { publish } from 'x'\n"), None);
+    }
+
+    #[test]
+    fn composite_inputs_are_read_from_the_caller_then_the_default() {
+        let inputs: HashMap<String, String> = [("cache".to_string(), "npm".to_string())].into();
+        assert_eq!(with_inputs("${{ inputs.cache }}", &inputs), "npm");
+        assert_eq!(
+            with_inputs("${{ inputs.other }}", &inputs),
+            "${{ inputs.other }}"
+        );
+        assert_eq!(
+            with_inputs("${{ matrix.cache }}", &inputs),
+            "${{ matrix.cache }}"
+        );
+        assert_eq!(with_inputs("pip", &inputs), "pip");
+    }
+
+    #[test]
+    fn paths_stay_under_the_root() {
+        assert_eq!(
+            normalise_path("", "./.github/actions/x/").as_deref(),
+            Some(".github/actions/x")
+        );
+        assert_eq!(
+            normalise_path("sub", "../scripts/a.sh").as_deref(),
+            Some("scripts/a.sh")
+        );
+        assert_eq!(normalise_path("", "../outside"), None);
+        assert_eq!(normalise_path("", "/etc/passwd"), None);
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(
+            github_slug("git+https://github.com/acme/tool.git"),
+            Some(("acme".into(), "tool".into()))
+        );
+        assert_eq!(
+            github_slug("github:acme/tool"),
+            Some(("acme".into(), "tool".into()))
+        );
+        assert_eq!(github_slug("https://gitlab.com/a/b"), None);
+    }
+}

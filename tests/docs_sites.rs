@@ -1,0 +1,135 @@
+//! docs-links as a maintainer reads it: broken links block only in the docs
+//! a release depends on, links resolve the way the docs' site generator
+//! resolves them, and what is not the project's documentation (test inputs,
+//! tool scratch, ignored build output, e-mail addresses) is not judged.
+
+mod common;
+
+use common::*;
+
+const ID: &str = "docs-links";
+
+fn run(name: &str, extra: &[&str]) -> (i32, Vec<(String, u64, String)>) {
+    let mut args = vec!["--only", ID];
+    args.extend_from_slice(extra);
+    let (code, report) = check_json(&fixture(name), &args);
+    (code, findings(&report, ID))
+}
+
+fn at(path: &str, line: u64, severity: &str) -> (String, u64, String) {
+    (path.to_string(), line, severity.to_string())
+}
+
+#[test]
+fn release_docs_block_and_other_docs_warn() {
+    let (code, mut got) = run("docs-links/severity", &[]);
+    got.sort();
+    assert_eq!(code, 1);
+    assert_eq!(
+        got,
+        vec![
+            // The newest changelog sections (unreleased, 1.1.0) block; 1.0.0 is history.
+            at("CHANGELOG.md", 5, "block"),
+            at("CHANGELOG.md", 9, "block"),
+            at("CHANGELOG.md", 13, "warn"),
+            at("README.md", 3, "block"),
+            at("RELEASING.md", 3, "block"),
+            at("docs/guide.md", 3, "warn"),
+            // Placeholders, a path moved to the wiki and an output path are
+            // not claims; the missing signing script is.
+            at("docs/release-plan.md", 6, "block"),
+            // An example app's README is not what a registry shows.
+            at("examples/demo/README.md", 3, "warn"),
+            // A package's README is.
+            at("packages/lib/README.md", 3, "block"),
+        ]
+    );
+}
+
+#[test]
+fn policy_release_docs_globs_make_a_doc_block() {
+    let tmp = copy_fixture("docs-links/severity");
+    write(
+        tmp.path(),
+        "shipgate.toml",
+        "[checks.docs-links]\nrelease_docs = [\"docs/guide.md\"]\n",
+    );
+    let (_, report) = check_json(tmp.path(), &["--only", ID]);
+    assert!(
+        findings(&report, ID).contains(&at("docs/guide.md", 3, "block")),
+        "{:#?}",
+        findings(&report, ID)
+    );
+}
+
+#[test]
+fn release_docs_globs_of_the_wrong_type_fail_closed() {
+    let tmp = copy_fixture("docs-links/severity");
+    write(
+        tmp.path(),
+        "shipgate.toml",
+        "[checks.docs-links]\nrelease_docs = \"docs/guide.md\"\n",
+    );
+    let out = shipgate(&["check", tmp.path().to_str().unwrap(), "--only", ID]);
+    assert_eq!(out.status.code(), Some(2), "a wrong type is a policy error");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("release_docs"), "{err}");
+}
+
+#[test]
+fn test_inputs_scratch_ignored_output_and_email_are_not_judged() {
+    let (code, got) = run("docs-links/not-docs", &[]);
+    assert_eq!(got, vec![], "nothing here is a broken link");
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn links_resolve_as_each_site_generator_resolves_them() {
+    let (_, report) = check_json(&fixture("docs-links/sites"), &["--only", ID]);
+    let mut got = finding_messages(&report, ID);
+    got.sort();
+    let places: Vec<(String, u64)> = got.iter().map(|(p, l, _)| (p.clone(), *l)).collect();
+    assert_eq!(
+        places,
+        vec![
+            ("book/src/README.md".to_string(), 5),
+            ("ex/guides/intro.md".to_string(), 4),
+            ("hugo/content/blog/a.md".to_string(), 5),
+            ("mk/docs/index.md".to_string(), 8),
+            ("sphinx/docs/contributing/guide.md".to_string(), 3),
+            ("vp/guide/a.md".to_string(), 4),
+        ],
+        "only the links that are missing in every renderer: {got:#?}"
+    );
+    // None of these pages is a release doc: they warn.
+    assert!(
+        findings(&report, ID).iter().all(|(_, _, s)| s == "warn"),
+        "{:#?}",
+        findings(&report, ID)
+    );
+}
+
+#[test]
+fn a_framework_tutorial_naming_the_readers_files_is_not_a_claim() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "lib/tool.ex", "defmodule Tool do end\n");
+    write(tmp.path(), "config/config.exs", "import Config\n");
+    write(
+        tmp.path(),
+        "guides/up_and_running.md",
+        "# Up and running\n\nOpen `lib/hello_web/router.ex`, then `config/runtime.exs`.\n\n\
+         Add a controller in `lib/hello_web/controllers/page_controller.ex`.\n",
+    );
+    // One stale claim among real ones is still reported.
+    write(
+        tmp.path(),
+        "guides/internals.md",
+        "# Internals\n\nThe entry point is `lib/tool.ex`; settings are in `config/config.exs`.\n\n\
+         Parsing lives in `lib/tool/parser.ex`.\n",
+    );
+    let (_, report) = check_json(tmp.path(), &["--only", ID]);
+    assert_eq!(
+        findings(&report, ID),
+        vec![at("guides/internals.md", 5, "warn")]
+    );
+}
