@@ -681,7 +681,7 @@ fn non_utf8_and_control_character_file_names() {
     let c = result(&v, "workflow-permissions");
     assert_eq!(c["verdict"], "block");
     let out = check_human(t.path());
-    assert!(out.contains("rel\u{fffd}ease.yml"), "{out}");
+    assert!(out.contains("rel\\xFFease.yml"), "{out}");
     assert!(
         !out.contains('\x1b'),
         "a file name put an escape sequence on the terminal"
@@ -1450,8 +1450,10 @@ fn many_waivers_over_many_findings_each_match_once() {
     policy.push_str("[checks.docs-links]\nrelease_docs = [\"docs/*.md\"]\n");
     write(t.path(), "shipgate.toml", policy);
     let (code, v) = check_json(t.path(), &["--only", "docs-links,policy-waivers"]);
-    assert_eq!(code, 1);
     let c = result(&v, "docs-links");
+    // The unwaived file still counts.
+    assert_eq!(code, 1);
+    assert_eq!(c["verdict"], "block", "{c:#}");
     let fs = c["findings"].as_array().unwrap();
     assert_eq!(fs.len(), 1502);
     let open: Vec<_> = fs.iter().filter(|f| f["suppressed"].is_null()).collect();
@@ -1463,4 +1465,58 @@ fn many_waivers_over_many_findings_each_match_once() {
     }));
     // No waiver is stale.
     assert_eq!(result(&v, "policy-waivers")["verdict"], "pass");
+}
+
+#[cfg(unix)]
+#[test]
+fn names_differing_only_in_invalid_utf8_never_collapse() {
+    use std::os::unix::ffi::OsStrExt;
+    let t = tree();
+    let wfdir = t.path().join(".github/workflows");
+    std::fs::create_dir_all(&wfdir).unwrap();
+    let wf = "on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - run: cargo publish\n";
+    for name in [&b"r\xff.yml"[..], b"r\xfe.yml", b"r\xc3.yml"] {
+        std::fs::write(wfdir.join(OsStr::from_bytes(name)), wf).unwrap();
+    }
+    for name in [&b"a\xff.md"[..], b"a\xfe.md"] {
+        std::fs::write(t.path().join(OsStr::from_bytes(name)), "[x](nope.md)\n").unwrap();
+    }
+    std::fs::create_dir_all(t.path().join(OsStr::from_bytes(b"d\xff"))).unwrap();
+    std::fs::write(
+        t.path().join(OsStr::from_bytes(b"d\xff")).join("b.md"),
+        "# b\n",
+    )
+    .unwrap();
+    let (code, v) = check_json(t.path(), &[]);
+    assert_eq!(code, 1);
+    // Each file is its own path, and none is judged as if it were readable.
+    let contained: Vec<String> = result(&v, "tree-contained")["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    for p in [
+        ".github/workflows/r\\xFF.yml",
+        ".github/workflows/r\\xFE.yml",
+        ".github/workflows/r\\xC3.yml",
+        "a\\xFF.md",
+        "a\\xFE.md",
+        "d\\xFF/b.md",
+    ] {
+        assert!(
+            contained.iter().any(|c| c == p),
+            "{p} not reported: {contained:#?}"
+        );
+    }
+    for wf in [
+        ".github/workflows/r\\xFF.yml",
+        ".github/workflows/r\\xFE.yml",
+        ".github/workflows/r\\xC3.yml",
+    ] {
+        assert_blocks_at(&v, "workflow-permissions", wf, 1);
+    }
+    // No check crashed on them.
+    let all = v.to_string();
+    assert!(!all.contains("internal error"), "{all}");
 }

@@ -31,6 +31,7 @@ const HOSTILE: &[&str] = &[
     "esc \u{1b}[31mred\u{1b}[0m bel \u{7} csi \u{9b}2J del \u{7f}",
     "bidi \u{202e}gpj.exe\u{202c} \u{2066}iso\u{2069} \u{200f}rlm \u{61c}alm",
     "cr\rhere",
+    "cc @octocat @org/team",
 ];
 
 /// Characters a reader must never receive raw.
@@ -66,6 +67,15 @@ fn hostile_tree() -> tempfile::TempDir {
         t.path(),
         ".github/workflows/release.yml",
         format!("on:\n  push:\n    tags: ['v*']\npermissions: {{}}\njobs:\n{jobs}"),
+    );
+    // The policy is tree text too: a custom check's title and why appear
+    // unquoted in reports.
+    write(
+        t.path(),
+        "shipgate.toml",
+        "[[check]]\nid = \"no-nope\"\nuses = \"text.forbids\"\nfiles = [\"*.md\"]\npatterns = [\"nope\"]\n\
+         title = \"cc @octocat <img src=x> **bold** [l](https://evil.example) ::warning::t ##[add-mask]m \\u001b[2J\"\n\
+         why = \"@org/team <script>x</script>\"\n",
     );
     t
 }
@@ -300,6 +310,13 @@ fn markdown_report_has_no_live_markup() {
         }
     }
     assert_eq!(depth, 0);
+    // Nobody is mentioned (notified) from the tree: no `@name` in text.
+    let mention = regex::Regex::new(r"(?:^|[^\w])@\w").unwrap();
+    for ev in Parser::new(md) {
+        if let Event::Text(t) = ev {
+            assert!(!mention.is_match(&t), "a mention in {t:?}");
+        }
+    }
     assert_eq!(links, findings.len(), "one link per finding\n{md}");
     // The only emphasis is the renderer's own **block** / **warn** tags.
     let strong = Parser::new(md)

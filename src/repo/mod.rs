@@ -97,7 +97,8 @@ enum Kind {
     File,
     /// A symlink to a file inside the root.
     Link,
-    /// A symlink whose target is outside the root, dangling, or a loop.
+    /// A path that is never read, and why: a symlink whose target is
+    /// outside the root, dangling, or a loop; or a name that is not UTF-8.
     BadLink(String),
 }
 
@@ -242,7 +243,9 @@ impl Tree {
                 dirs.insert(rel);
                 continue;
             }
-            let Some(kind) = classify(e.path(), ft, &canon_root) else {
+            let Some(kind) =
+                classify(e.path(), ft, &canon_root).map(|k| bad_name(relp).unwrap_or(k))
+            else {
                 if ft.is_symlink() {
                     // Its files are walked where they really live.
                     dirs.insert(rel);
@@ -259,13 +262,14 @@ impl Tree {
             let seen: std::collections::HashSet<String> =
                 entries.iter().map(|e| e.rel.clone()).collect();
             for item in std::fs::read_dir(&wf_dir).into_iter().flatten().flatten() {
-                let rel = format!(".github/workflows/{}", item.file_name().to_string_lossy());
+                let rel = format!(".github/workflows/{}", name_string(&item.file_name()));
                 let is_yaml = rel.ends_with(".yml") || rel.ends_with(".yaml");
                 let Ok(ft) = item.file_type() else { continue };
                 if !is_yaml || seen.contains(&rel) {
                     continue;
                 }
                 if let Some(kind) = classify(&item.path(), ft, &canon_root) {
+                    let kind = bad_name(Path::new(&item.file_name())).unwrap_or(kind);
                     dirs.insert(".github".into());
                     dirs.insert(".github/workflows".into());
                     entries.push(Entry::new(rel, item.path(), kind));
@@ -680,16 +684,68 @@ pub fn check_glob(pattern: &str) -> Result<(), globset::Error> {
 }
 
 fn rel_string(p: &Path) -> String {
-    let parts: Vec<String> = p
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
+    let parts: Vec<String> = p.components().map(|c| name_string(c.as_os_str())).collect();
     parts.join("/")
+}
+
+/// A file name as text. A name that is not UTF-8 keeps every byte: each
+/// invalid one is written `\xNN`, so two names that differ only there stay
+/// two paths (U+FFFD would make them one, and one file would go unjudged).
+fn name_string(name: &std::ffi::OsStr) -> String {
+    if let Some(s) = name.to_str() {
+        return s.to_string();
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        let mut rest = name.as_bytes();
+        while !rest.is_empty() {
+            match std::str::from_utf8(rest) {
+                Ok(s) => {
+                    out.push_str(s);
+                    break;
+                }
+                Err(e) => {
+                    let (good, bad) = rest.split_at(e.valid_up_to());
+                    out.push_str(std::str::from_utf8(good).unwrap_or_default());
+                    let n = e.error_len().unwrap_or(bad.len()).max(1);
+                    for b in &bad[..n] {
+                        out.push_str(&format!("\\x{b:02X}"));
+                    }
+                    rest = &bad[n..];
+                }
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        name.to_string_lossy().into_owned()
+    }
+}
+
+/// Why a path is never read because of its name, if it is.
+fn bad_name(p: &Path) -> Option<Kind> {
+    p.to_str().is_none().then(|| {
+        Kind::BadLink(
+            "a path whose name is not UTF-8 (shown with `\\xNN` for each invalid byte); \
+             it is not read, so rename it"
+                .into(),
+        )
+    })
 }
 
 fn decode(rel: &str, bytes: Vec<u8>) -> Result<TextFile, FileError> {
     if let Some(nul) = bytes.iter().take(8192).position(|b| *b == 0) {
-        let line = bytes[..nul].iter().filter(|b| **b == b'\n').count() + 1;
+        // LF, CRLF and a lone CR each end a line.
+        let before = &bytes[..nul];
+        let line = before
+            .iter()
+            .enumerate()
+            .filter(|(i, b)| **b == b'\n' || (**b == b'\r' && before.get(i + 1) != Some(&b'\n')))
+            .count()
+            + 1;
         return Err(FileError {
             location: Location::new(rel, line, 1),
             message: "binary content (a NUL byte) where text was expected".into(),

@@ -116,7 +116,7 @@ pub fn github_line(line: &str) -> String {
 /// Plain text made safe for Markdown on one line: hidden characters shown,
 /// line breaks as spaces, every character that could start markup (HTML,
 /// entities, emphasis, links, images, tables, strikethrough, math) escaped
-/// with a backslash. Text between
+/// with a backslash, and `@` kept from mentioning anyone. Text between
 /// backticks (how messages quote values) stays a code span, re-fenced by
 /// [`md_code`] so no backtick inside can leave it open; when the backticks
 /// do not pair up, every one is shown literally.
@@ -155,6 +155,11 @@ fn md_plain(s: &str) -> String {
         ) {
             out.push('\\');
             out.push(c);
+        } else if c == '@' && !out.ends_with(|p: char| p.is_alphanumeric()) {
+            // `@user` and `@org/team` in a PR comment notify people; a word
+            // joiner after the `@` keeps the text and drops the mention
+            // (`name@host` and `action@v4` mention nobody and stay as written).
+            out.push_str("@\u{2060}");
         } else {
             push_visible(&mut out, c);
         }
@@ -281,6 +286,9 @@ mod tests {
         assert_eq!(md_text("odd ` tick"), "odd \\` tick");
         assert_eq!(md_text("``<a href=x>"), "\\`\\`\\<a href=x\\>");
         assert_eq!(md_text("`a``b`"), "`a` `b`");
+        assert_eq!(md_text("ping @org/team"), "ping @\u{2060}org/team");
+        assert_eq!(md_text("`@scope/pkg`"), "`@scope/pkg`");
+        assert_eq!(md_text("actions/checkout@v4"), "actions/checkout@v4");
         assert_eq!(
             md_text("&amp; [x](y) ![i](j)"),
             "\\&amp; \\[x\\](y) !\\[i\\](j)"
