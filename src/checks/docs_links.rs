@@ -851,6 +851,7 @@ pub(crate) fn path_claim(code: &str) -> Option<&str> {
     }
     if !s.contains('/')
         || s.starts_with('/')
+        || s.starts_with(".git/")
         || s.starts_with('-')
         || s.starts_with('@')
         || looks_like_placeholder(s)
@@ -1104,6 +1105,7 @@ mod tests {
             "../",
             "x/.../y",
             "KEY=a/b",
+            ".git/config",
         ] {
             assert!(path_claim(no).is_none(), "{no} should not be a claim");
         }
