@@ -403,3 +403,17 @@ fn a_changelog_that_points_to_the_docs_changelog_is_judged_there() {
     );
     assert!(messages(&r, "changelog-entry")[0].contains("docs/project/changelog.md"));
 }
+
+#[test]
+fn a_cache_in_a_job_that_builds_release_assets_warns() {
+    // `ship` uploads to the GitHub release what `build` built: build's
+    // rust-cache is a cache in the release. `coverage` uploads an artifact
+    // `ship` never downloads, and build's pip cache is off on tags.
+    let (code, r) = check_json(&rw("release-asset-builders"), &["--only", "release-cache"]);
+    assert_eq!(code, 0, "{r}");
+    assert_eq!(
+        findings(&r, "release-cache"),
+        vec![(RELEASE.into(), 14, "warn".into())]
+    );
+    assert!(messages(&r, "release-cache")[0].contains("builds what release job `ship` ships"));
+}
