@@ -46,7 +46,7 @@ const CACHE_ACTIONS: &[&str] = &[
 /// The artifact names a job's `actions/download-artifact` (or
 /// `upload-artifact`) steps name: `Some(name or pattern)`, or `None` for a
 /// download of every artifact.
-fn artifacts<'a>(job: &'a NormalJob, action: &str) -> Vec<Option<String>> {
+fn artifacts(job: &NormalJob, action: &str) -> Vec<Option<String>> {
     let mut out = Vec::new();
     for s in &job.steps {
         let StepBody::Uses { uses, with } = &s.body else {
