@@ -417,3 +417,24 @@ fn a_cache_in_a_job_that_builds_release_assets_warns() {
     );
     assert!(messages(&r, "release-cache")[0].contains("builds what release job `ship` ships"));
 }
+
+#[test]
+fn a_group_keyed_on_a_path_a_push_does_not_have_is_one_group() {
+    // `github.event.push.ref` is not part of a push payload: the group is
+    // `publish-` for every tag, so the next tag cancels a release in flight
+    // (block), and the group is named for collapsing (warn).
+    let (code, r) = check_json(
+        &rw("push-payload-group"),
+        &["--only", "release-concurrency"],
+    );
+    assert_eq!(code, 1, "{r}");
+    let wf = ".github/workflows/publish.yml";
+    assert_eq!(
+        findings(&r, "release-concurrency"),
+        vec![
+            (wf.into(), 7, "warn".into()),
+            (wf.into(), 8, "block".into())
+        ]
+    );
+    assert!(messages(&r, "release-concurrency")[0].contains("`github.event.push.ref` is empty"));
+}
