@@ -438,3 +438,27 @@ fn a_group_keyed_on_a_path_a_push_does_not_have_is_one_group() {
     );
     assert!(messages(&r, "release-concurrency")[0].contains("`github.event.push.ref` is empty"));
 }
+
+#[test]
+fn a_job_that_uploads_release_assets_and_builds_them_warns_even_in_a_strict_preset() {
+    // The job that holds the token writing the GitHub release also runs the
+    // build whose output ships: a warning at the build. Checking out the
+    // source to build is not itself the offence here, and the finding stays
+    // a warning where a preset makes publish-isolation block.
+    let (code, r) = check_json(&rw("ship-job-builds"), &["--only", "publish-isolation"]);
+    assert_eq!(code, 0, "{r}");
+    assert_eq!(
+        findings(&r, "publish-isolation"),
+        vec![(RELEASE.into(), 15, "warn".into())]
+    );
+    assert!(messages(&r, "publish-isolation")[0].contains("ships the release"));
+    let tmp = copy_fixture("realworld/ship-job-builds");
+    write(
+        tmp.path(),
+        "shipgate.toml",
+        "extends = [\"default\", \"pypi\"]\n",
+    );
+    let (code, r) = check_json(tmp.path(), &["--only", "publish-isolation"]);
+    assert_eq!(code, 0, "{r}");
+    assert_eq!(verdict(&r, "publish-isolation"), "warn");
+}
