@@ -465,3 +465,82 @@ fn parallel_steps_are_judged_not_refused() {
     assert_eq!(verdict(&r, "trusted-publishing"), "pass");
     assert_eq!(code, 1);
 }
+
+#[test]
+fn a_cache_in_a_job_that_builds_release_assets_warns() {
+    // `ship` uploads to the GitHub release what `build` built: build's
+    // rust-cache is a cache in the release. `coverage` uploads an artifact
+    // `ship` never downloads, and build's pip cache is off on tags.
+    let (code, r) = check_json(&rw("release-asset-builders"), &["--only", "release-cache"]);
+    assert_eq!(code, 0, "{r}");
+    assert_eq!(
+        findings(&r, "release-cache"),
+        vec![(RELEASE.into(), 14, "warn".into())]
+    );
+    assert!(messages(&r, "release-cache")[0].contains("builds what release job `ship` ships"));
+}
+
+#[test]
+fn a_group_keyed_on_a_path_a_push_does_not_have_is_one_group() {
+    // `github.event.push.ref` is not part of a push payload: the group is
+    // `publish-` for every tag, so the next tag cancels a release in flight
+    // (block), and the group is named for collapsing (warn).
+    let (code, r) = check_json(
+        &rw("push-payload-group"),
+        &["--only", "release-concurrency"],
+    );
+    assert_eq!(code, 1, "{r}");
+    let wf = ".github/workflows/publish.yml";
+    assert_eq!(
+        findings(&r, "release-concurrency"),
+        vec![
+            (wf.into(), 7, "warn".into()),
+            (wf.into(), 8, "block".into())
+        ]
+    );
+    assert!(messages(&r, "release-concurrency")[0].contains("`github.event.push.ref` is empty"));
+}
+
+#[test]
+fn a_job_that_uploads_release_assets_and_builds_them_warns_even_in_a_strict_preset() {
+    // The job that holds the token writing the GitHub release also runs the
+    // build whose output ships: a warning at the build. Checking out the
+    // source to build is not itself the offence here, and the finding stays
+    // a warning where a preset makes publish-isolation block.
+    let (code, r) = check_json(&rw("ship-job-builds"), &["--only", "publish-isolation"]);
+    assert_eq!(code, 0, "{r}");
+    assert_eq!(
+        findings(&r, "publish-isolation"),
+        vec![(RELEASE.into(), 15, "warn".into())]
+    );
+    assert!(messages(&r, "publish-isolation")[0].contains("ships the release"));
+    let tmp = copy_fixture("realworld/ship-job-builds");
+    write(
+        tmp.path(),
+        "shipgate.toml",
+        "extends = [\"default\", \"pypi\"]\n",
+    );
+    let (code, r) = check_json(tmp.path(), &["--only", "publish-isolation"]);
+    assert_eq!(code, 0, "{r}");
+    assert_eq!(verdict(&r, "publish-isolation"), "warn");
+}
+
+#[test]
+fn a_gate_target_written_as_a_shell_loop_fails_closed_and_says_why() {
+    // `make examples` loops over the examples; CI runs each one in its own
+    // words. shipgate does not expand the loop, so it cannot match the
+    // commands: it still blocks (fail closed) but no longer claims that CI
+    // runs none of it without saying why.
+    let (code, r) = check_json(&rw("loop-recipe"), &["--only", "ci-equivalence"]);
+    assert_eq!(code, 1, "{r}");
+    assert_eq!(
+        findings(&r, "ci-equivalence"),
+        vec![("Makefile".into(), 3, "block".into())]
+    );
+    let msg = &messages(&r, "ci-equivalence")[0];
+    assert!(
+        msg.contains("shell control flow (`for ex in alpha beta`)"),
+        "{msg}"
+    );
+    assert!(msg.contains("does not expand"), "{msg}");
+}

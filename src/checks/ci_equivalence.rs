@@ -32,7 +32,9 @@ pub static CHECK: BuiltIn = BuiltIn {
             `npm run X` expanded, a Makefile `ci` target's prerequisites and recipe, a justfile \
             `ci` recipe, or `gate = [...]` under `[checks.ci-equivalence]`) and checks that each \
             command runs in a workflow triggered by `push` or `pull_request`, or that CI runs \
-            the gate command itself.",
+            the gate command itself. A recipe written as shell control flow (`for x in a b; do \
+            …; done`) is not expanded: when CI does not run it as written, it blocks and says \
+            that it cannot tell.",
         passes: "# mix.exs\nci: [\"format --check-formatted\", \"test\"]\n\
             # .github/workflows/ci.yml (on: pull_request)\n- run: mix format --check-formatted\n- run: mix test",
         fails: "# mix.exs\nci: [\"test\", \"test.phase3\"]\n\
@@ -178,7 +180,24 @@ fn run(cx: &Context<'_>) -> Outcome {
                         .join(", ")
                 )
             };
-            let message = if ci.is_empty() {
+            // A recipe written as shell control flow (`for x in a b; do …;
+            // done`) is not expanded: its steps cannot be matched as written,
+            // so the gate cannot tell whether CI runs the same work. It still
+            // fails closed, but says why.
+            let control = m.steps.iter().find(|s| {
+                let first = s.split_whitespace().next().unwrap_or("");
+                SHELL_CONTROL.contains(&first)
+            });
+            let message = if let Some(loop_step) = control.filter(|_| !ci.is_empty()) {
+                format!(
+                    "`{text}` (part of {gate_name}) is not run by a CI workflow triggered by push or pull_request as written, and its recipe is shell control flow (`{loop_step}`) that shipgate does not expand, so it cannot tell whether CI runs the same commands in other words (steps not found as written: {})",
+                    m.steps
+                        .iter()
+                        .map(|s| format!("`{s}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            } else if ci.is_empty() {
                 format!(
                     "`{text}` (part of {gate_name}) runs in no CI workflow: no workflow triggered by push or pull_request runs any command"
                 )
@@ -187,16 +206,23 @@ fn run(cx: &Context<'_>) -> Outcome {
                     "`{text}` (part of {gate_name}) runs in no CI workflow triggered by push or pull_request{steps}"
                 )
             };
-            out.push(Finding::new(
-                m.item.location.clone(),
-                message,
-                format!("add a CI step that runs `{text}`{whole}"),
-            ));
+            let help = if control.is_some() {
+                format!(
+                    "add a CI step that runs `{text}`{whole}; if a CI job already runs the same commands, waive this finding and name that job"
+                )
+            } else {
+                format!("add a CI step that runs `{text}`{whole}")
+            };
+            out.push(Finding::new(m.item.location.clone(), message, help));
         }
     }
     Outcome::Findings(out)
 }
 
+/// Shell words that open or continue control flow, not a command.
+const SHELL_CONTROL: &[&str] = &[
+    "for", "while", "until", "do", "done", "if", "then", "else", "elif", "fi", "case", "esac",
+];
 /// Commands that change nothing a gate checks; never required in CI.
 fn is_trivial(cmd: &Command) -> bool {
     matches!(

@@ -31,10 +31,12 @@ pub static CHECK: BuiltIn = BuiltIn {
             `mix hex.publish` build the package themselves, so their jobs cannot be split this \
             way; the finding says so, and the job should stay as small as the command allows. A \
             job that does not publish but holds a registry-named secret warns on each install \
-            or build it runs. What a job runs behind its steps counts as the job's: the steps of a \
-            local composite action, and the commands of the repository scripts, package.json \
-            scripts, Makefile targets and justfile recipes its `run:` invokes (read, never run), \
-            each reported at its own file and line.",
+            or build it runs. So does a job that uploads release assets (`gh release upload`, \
+            a release action): the token that writes the release is there while it builds what \
+            ships (a warning in every preset). What a job runs behind its steps counts as the \
+            job's: the steps of a local composite action, and the commands of the repository \
+            scripts, package.json scripts, Makefile targets and justfile recipes its `run:` \
+            invokes (read, never run), each reported at its own file and line.",
         passes: "publish:\n  needs: build\n  environment: pypi\n  permissions:\n    id-token: write\n  steps:\n    - uses: actions/download-artifact@<sha> # v4\n      with:\n        name: dist\n        path: dist/\n    - uses: pypa/gh-action-pypi-publish@<sha> # v1.12.4",
         fails: "publish:\n  steps:\n    - uses: actions/checkout@<sha> # v4\n    - run: pip install build && python -m build\n    - run: twine upload dist/*\n      env:\n        TWINE_PASSWORD: ${{ secrets.PYPI_TOKEN }}",
         fix: "Split the job: a `build` job without credentials checks out, installs, builds and \
@@ -45,7 +47,7 @@ pub static CHECK: BuiltIn = BuiltIn {
     pass: Pass::Workflows(&PASS),
 };
 
-static PASS: WorkflowPass = WorkflowPass::over_publishing(check);
+static PASS: WorkflowPass = WorkflowPass::over_releases(check);
 
 /// Setup actions that also install the project's dependencies when an
 /// input is on.
@@ -89,6 +91,25 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                     offences,
                     "job",
                 );
+            } else if let Some(role) = wf.release.job(job_id)
+                && let Some(ship) = role.ships.first()
+            {
+                // A job that uploads release assets holds a token that can
+                // write the release: what it builds is what ships. Beyond the
+                // registry lane, so a warning even where the check blocks.
+                let offences: Vec<Offence> = offences(wf, job_id, job, role)
+                    .into_iter()
+                    .filter(|o| o.kind != OffenceKind::Checkout)
+                    .collect();
+                let mut found = Vec::new();
+                push_each(
+                    &mut found,
+                    job_id,
+                    &format!("the token that ships the release ({})", ship.what),
+                    offences,
+                    "job",
+                );
+                out.extend(found.into_iter().map(Finding::warn_only));
             }
             continue;
         };

@@ -49,6 +49,26 @@ impl Value {
     }
 }
 
+/// The top-level keys of a `push` event's payload.
+const PUSH_PAYLOAD: &[&str] = &[
+    "after",
+    "base_ref",
+    "before",
+    "commits",
+    "compare",
+    "created",
+    "deleted",
+    "enterprise",
+    "forced",
+    "head_commit",
+    "installation",
+    "organization",
+    "pusher",
+    "ref",
+    "repository",
+    "sender",
+];
+
 /// Job-output lookups one scenario may make.
 const OUTPUT_LOOKUPS: u32 = 10_000;
 
@@ -174,6 +194,14 @@ impl Scenario {
         }
         if !self.is_pull_request()
             && (p.starts_with("github.event.pull_request") || p == "github.event.number")
+        {
+            return Some(Value::Null);
+        }
+        // A push payload has these keys and no others: `github.event.push.ref`
+        // is empty on every push.
+        if self.event == "push"
+            && let Some(key) = p.strip_prefix("github.event.")
+            && !PUSH_PAYLOAD.contains(&key.split(['.', '[']).next().unwrap_or(key))
         {
             return Some(Value::Null);
         }
@@ -738,6 +766,17 @@ mod tests {
             context_paths("fromJson(inputs.plan).x"),
             vec!["inputs.plan"]
         );
+    }
+
+    #[test]
+    fn a_push_payload_has_only_its_own_keys() {
+        let v = eval_template("publish-${{ github.event.push.ref }}", &tag());
+        assert_eq!(v, Some(Value::Str("publish-".into())));
+        assert_eq!(
+            eval("github.event.ref", &tag()),
+            Some(Value::Str("refs/tags/v1.0.0".into()))
+        );
+        assert_eq!(eval("github.event.head_commit.message", &tag()), None);
     }
 
     #[test]
