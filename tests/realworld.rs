@@ -544,3 +544,22 @@ fn a_gate_target_written_as_a_shell_loop_fails_closed_and_says_why() {
     );
     assert!(msg.contains("does not expand"), "{msg}");
 }
+
+#[test]
+fn a_call_to_a_reusable_workflow_that_scopes_its_token_is_scoped() {
+    // `check` calls test.yml, whose top-level `permissions` narrows the
+    // token (a called workflow can only narrow it); nightly.yml's call goes
+    // to lint.yml, which sets none, so that job runs with the default scope.
+    let (_, r) = check_json(
+        &rw("scoped-reusable-call"),
+        &["--only", "workflow-permissions"],
+    );
+    assert_eq!(
+        findings(&r, "workflow-permissions"),
+        vec![
+            (".github/workflows/nightly.yml".into(), 1, "block".into()),
+            (RELEASE.into(), 1, "warn".into())
+        ]
+    );
+    assert!(messages(&r, "workflow-permissions")[0].contains("job `check`"));
+}

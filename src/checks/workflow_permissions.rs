@@ -38,11 +38,11 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                 .model
                 .jobs
                 .iter()
-                .filter(|(_, job)| {
+                .filter(|(id, job)| {
                     matches!(
                         job_permissions(job),
                         Permissions::Base(BasePermission::Default)
-                    )
+                    ) && !wf.lane.call_is_scoped(id)
                 })
                 .map(|(id, _)| id.as_str())
                 .collect();

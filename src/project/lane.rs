@@ -10,8 +10,8 @@ use crate::workflow::script::{Command, commands};
 use crate::workflow::script_location::command_offset_in_block;
 use crate::workflow::{Key, Registry, WorkflowFile, env_map, env_value, step_route};
 use github_actions_models::action::{Action, Runs, StepBody as ActionStepBody};
-use github_actions_models::common::Uses;
 use github_actions_models::common::expr::LoE;
+use github_actions_models::common::{BasePermission, Permissions, Uses};
 use github_actions_models::workflow::Job;
 use github_actions_models::workflow::job::{DeploymentEnvironment, StepBody};
 use std::collections::{HashMap, HashSet};
@@ -212,12 +212,23 @@ pub struct LaneProblem {
 pub struct Lane {
     jobs: HashMap<String, Vec<Behind>>,
     pub problems: Vec<LaneProblem>,
+    /// Jobs that call a local reusable workflow which scopes its own token
+    /// (top-level `permissions:`, or on every job): the called workflow can
+    /// only narrow what the caller grants, so those jobs do not run with
+    /// the default token scope.
+    scoped_calls: HashSet<String>,
 }
 
 impl Lane {
     /// What job `id` runs behind its own steps, in step order.
     pub fn behind(&self, id: &str) -> &[Behind] {
         self.jobs.get(id).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Whether job `id` calls a local reusable workflow that sets its own
+    /// token permissions.
+    pub fn call_is_scoped(&self, id: &str) -> bool {
+        self.scoped_calls.contains(id)
     }
 }
 
@@ -354,7 +365,9 @@ fn lane_of(
             Job::ReusableWorkflowCallJob(call) => {
                 if let Uses::Local(l) = &call.uses {
                     let at = || wf.locate(&[Key::K("jobs"), Key::K(id), Key::K("uses")]);
-                    w.called_workflow(&l.path, &at, depth + 1);
+                    if w.called_workflow(&l.path, &at, depth + 1) {
+                        lane.scoped_calls.insert(id.clone());
+                    }
                 }
             }
         }
@@ -791,9 +804,10 @@ impl Walk<'_> {
 
     /// A local reusable workflow a job calls: what its jobs publish and
     /// ship belongs to the caller's lane.
-    fn called_workflow(&mut self, path: &str, at: &dyn Fn() -> Location, depth: usize) {
+    /// Follows a local reusable workflow; whether it scopes its own token.
+    fn called_workflow(&mut self, path: &str, at: &dyn Fn() -> Location, depth: usize) -> bool {
         if depth > MAX_LANE_DEPTH || !self.budget_left() {
-            return;
+            return false;
         }
         let shown = format!("./{}", path.trim_start_matches("./"));
         let Some(file) = normalise_path("", path) else {
@@ -801,17 +815,17 @@ impl Walk<'_> {
                 at(),
                 format!("called workflow `{shown}` is outside the repository"),
             );
-            return;
+            return false;
         };
         if self.stack.contains(&file) {
-            return;
+            return false;
         }
         if !self.tree.exists(&file) {
             self.problem(
                 at(),
                 format!("called workflow `{shown}` does not exist, so what this job runs cannot be judged"),
             );
-            return;
+            return false;
         }
         let tf = match self.read(&file) {
             Ok(t) => t,
@@ -820,7 +834,7 @@ impl Walk<'_> {
                     at(),
                     format!("called workflow `{shown}` cannot be read: {why}"),
                 );
-                return;
+                return false;
             }
         };
         if tf.text.len() > crate::repo::MAX_PARSE_BYTES {
@@ -828,7 +842,7 @@ impl Walk<'_> {
                 at(),
                 format!("called workflow `{shown}` is too large to parse"),
             );
-            return;
+            return false;
         }
         let inner = match WorkflowFile::parse_indexed(&file, tf.text.clone(), tf.lines.clone()) {
             Ok(w) => w,
@@ -840,9 +854,22 @@ impl Walk<'_> {
                         e.line, e.message
                     ),
                 );
-                return;
+                return false;
             }
         };
+        let scoped = !matches!(
+            inner.model.permissions,
+            Permissions::Base(BasePermission::Default)
+        ) || (!inner.model.jobs.is_empty()
+            && inner.model.jobs.values().all(|j| {
+                !matches!(
+                    match j {
+                        Job::NormalJob(n) => &n.permissions,
+                        Job::ReusableWorkflowCallJob(c) => &c.permissions,
+                    },
+                    Permissions::Base(BasePermission::Default)
+                )
+            }));
         let mut stack = std::mem::take(&mut self.stack);
         stack.push(file.clone());
         // A called workflow costs more than a step: it is read and parsed.
@@ -892,6 +919,7 @@ impl Walk<'_> {
         for p in inner_lane.problems {
             self.problem(p.at, p.message);
         }
+        scoped
     }
 }
 
