@@ -310,3 +310,13 @@ fn fan_out_through_called_workflows_stays_bounded() {
         [at(".github/workflows/w4.yml", 11, "block")]
     );
 }
+
+#[test]
+fn a_staged_npm_publish_inside_a_command_substitution_is_the_jobs_publish() {
+    // `pnpm stage publish` (npm's staged publishing) in a repository script,
+    // inside `$(…)`: the job publishes to npm by OIDC, so its token is used.
+    let (r, _) = check("staged-publish", "oidc-scope");
+    assert_eq!(verdict(&r, "oidc-scope"), "pass", "{r:#}");
+    let (r, _) = check("staged-publish", "publish-environment");
+    assert_eq!(verdict(&r, "publish-environment"), "pass", "{r:#}");
+}

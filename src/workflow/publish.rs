@@ -58,6 +58,10 @@ pub const PUBLISH_COMMANDS: &[(&str, Registry)] = &[
     ("release-plz release", Registry::Crates),
     ("npm publish", Registry::Npm),
     ("pnpm publish", Registry::Npm),
+    // npm staged publishing: the package waits on the registry for a
+    // maintainer's approval, but it is published by this job's credentials.
+    ("npm stage publish", Registry::Npm),
+    ("pnpm stage publish", Registry::Npm),
     ("yarn npm publish", Registry::Npm),
     ("yarn publish", Registry::Npm),
     ("bun publish", Registry::Npm),
