@@ -563,3 +563,25 @@ fn a_call_to_a_reusable_workflow_that_scopes_its_token_is_scoped() {
     );
     assert!(messages(&r, "workflow-permissions")[0].contains("job `check`"));
 }
+
+#[test]
+fn a_job_gated_on_another_jobs_output_is_kept_off_pull_requests_by_a_condition() {
+    // `needs.build.outputs.publishing == 'true'` is decided at run time:
+    // shipgate cannot tell whether it holds on a pull request, so the
+    // trigger warns that a condition is all that keeps the job off it.
+    let tmp = copy_fixture("realworld/pr-gated-jobs");
+    let wf = tmp.path().join(RELEASE);
+    let text = std::fs::read_to_string(&wf).unwrap();
+    let gated = text.replace(
+        "if: ${{ always() && needs.gate.result == 'success' && needs.build.result == 'success' }}",
+        "if: ${{ needs.build.outputs.publishing == 'true' }}",
+    );
+    assert_ne!(gated, text);
+    std::fs::write(&wf, gated).unwrap();
+    let (code, r) = check_json(tmp.path(), &["--only", "release-triggers"]);
+    assert_eq!(
+        findings(&r, "release-triggers"),
+        vec![(RELEASE.into(), 3, "warn".into())]
+    );
+    assert_eq!(code, 0);
+}

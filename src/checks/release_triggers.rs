@@ -3,12 +3,13 @@
 use super::workflow_pass::WorkflowPass;
 use super::{BuiltIn, Meta, Pass};
 use crate::finding::{Finding, Severity};
-use crate::workflow::expr::{Scenario, Value, eval_template};
+use crate::workflow::expr::{Scenario, Value, eval, eval_template};
 use crate::workflow::publish::action_slug;
 use crate::workflow::triggers::{event_names, if_false, job_outputs, skipped_jobs};
 use crate::workflow::{Key, WorkflowFile};
 use crate::workflow::{env_map, env_value};
 use github_actions_models::common::If;
+use github_actions_models::workflow::Job;
 use github_actions_models::workflow::job::{Step, StepBody};
 
 pub static CHECK: BuiltIn = BuiltIn {
@@ -23,8 +24,9 @@ pub static CHECK: BuiltIn = BuiltIn {
             the same repository also reaches the environment and its secrets. Releases should \
             start from a push to a protected branch, a tag, a GitHub release, or a deliberate \
             `workflow_dispatch`. When every job that publishes or ships is guarded by an `if:` \
-            that excludes pull-request runs, the trigger only warns: the guard is the one thing \
-            standing between a pull request and the release.",
+            that excludes pull-request runs, or by one that turns on what another job computes at \
+            run time (`needs.plan.outputs.publishing`), the trigger only warns: the guard is the \
+            one thing standing between a pull request and the release.",
         passes: "on:\n  push:\n    tags: ['v*']",
         fails: "on:\n  pull_request_target:\n    types: [closed]",
         fix: "Trigger the release on `push` (tags or the release branch), `release: published` or \
@@ -102,6 +104,26 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
 fn guarded(wf: &WorkflowFile, job_id: &str, pr: &PrRun) -> bool {
     if pr.skipped.contains(job_id) {
         return true;
+    }
+    // A job-level `if:` that turns on what other jobs compute at run time
+    // (`needs.plan.outputs.publishing == 'true'`) cannot be decided here:
+    // a condition stands between the pull request and the job, so the
+    // trigger warns rather than blocks.
+    let cond = wf.model.jobs.get(job_id).and_then(|j| match j {
+        Job::NormalJob(n) => n.r#if.as_ref(),
+        Job::ReusableWorkflowCallJob(c) => c.r#if.as_ref(),
+    });
+    if let Some(If::Expr(e)) = cond
+        && e.contains(".outputs.")
+    {
+        let v = if e.contains("${{") {
+            eval_template(e, &pr.scenario)
+        } else {
+            eval(e, &pr.scenario)
+        };
+        if v.is_none() {
+            return true;
+        }
     }
     let Some((_, job)) = wf.normal_jobs().find(|(id, _)| *id == job_id) else {
         return false;
