@@ -1,8 +1,9 @@
 //! The commands behind the CLI. Each returns the process exit code:
 //! 0 nothing blocks, 1 something blocks, 2 the policy or command line is wrong.
 
+use crate::baseline;
 use crate::checks;
-use crate::cli::{CheckArgs, Cli, Command, EvidenceCommand, FailOn};
+use crate::cli::{BaselineArgs, CheckArgs, Cli, Command, EvidenceCommand, FailOn};
 use crate::engine::{self, Options};
 use crate::evaluators::EVALUATORS;
 use crate::finding::Severity;
@@ -15,6 +16,7 @@ use std::io::{IsTerminal, Write};
 pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check(args) => check(args),
+        Command::Baseline(args) => write_baseline(args),
         Command::Init { path, force } => init(&path, force),
         Command::List { presets, markdown } => print_out(&if presets {
             presets_text()
@@ -144,69 +146,152 @@ fn has_something_to_gate(tree: &Tree) -> bool {
         })
 }
 
-fn check(args: CheckArgs) -> u8 {
-    let root = match &args.path {
-        Some(p) => p.clone(),
+/// What `check` and `baseline` both run: the root, the policy and the tree,
+/// then the gate. `Err` is the exit code of a usage error already reported.
+struct Gate<'a> {
+    path: Option<&'a std::path::Path>,
+    policy: Option<&'a std::path::Path>,
+    lane: &'a str,
+    only: &'a [String],
+    skip: &'a [String],
+}
+
+fn run_gate(g: Gate<'_>) -> Result<(report::Report, std::path::PathBuf), u8> {
+    let root = match g.path {
+        Some(p) => p.to_path_buf(),
         None => match std::env::current_dir() {
             Ok(cwd) => find_root(&cwd),
-            Err(e) => return usage_error(format!("cannot read the current directory: {e}")),
+            Err(e) => {
+                return Err(usage_error(format!(
+                    "cannot read the current directory: {e}"
+                )));
+            }
         },
     };
-    let policy = match policy::resolve(&root, args.policy.as_deref()) {
-        Ok(p) => p,
-        Err(e) => return usage_error(e),
-    };
-    if !policy.knows_lane(&args.lane) {
+    let policy = policy::resolve(&root, g.policy).map_err(usage_error)?;
+    if !policy.knows_lane(g.lane) {
         let mut lanes: Vec<String> = policy::BUILTIN_LANES
             .iter()
             .map(|s| s.to_string())
             .collect();
         lanes.extend(policy.lanes.iter().cloned());
-        return usage_error(format!(
+        return Err(usage_error(format!(
             "unknown lane `{}`; lanes: {}",
-            args.lane,
+            g.lane,
             lanes.join(", ")
-        ));
+        )));
     }
     let known = engine::known_ids(&policy);
-    for id in args.only.iter().chain(&args.skip) {
+    for id in g.only.iter().chain(g.skip) {
         if !known.iter().any(|k| k == id) {
-            return usage_error(format!(
+            return Err(usage_error(format!(
                 "unknown check `{id}` in --only/--skip; `shipgate list` shows the built-in checks"
-            ));
+            )));
         }
     }
     let today = jiff::Zoned::now().date();
     let opts = Options {
-        lane: args.lane.clone(),
-        only: args.only.clone(),
-        skip: args.skip.clone(),
+        lane: g.lane.to_string(),
+        only: g.only.to_vec(),
+        skip: g.skip.to_vec(),
         today,
     };
     // A run that judges nothing must not say PASS.
     if engine::planned_ids(&policy, &opts).is_empty() {
-        return usage_error(format!(
+        return Err(usage_error(format!(
             "no check is left to run in lane `{}` (--only {:?}, --skip {:?}); nothing would be judged",
-            args.lane,
-            args.only.join(","),
-            args.skip.join(",")
-        ));
+            g.lane,
+            g.only.join(","),
+            g.skip.join(",")
+        )));
     }
-    let tree = match Tree::discover(&root) {
-        Ok(t) => t,
-        Err(e) => return usage_error(e),
-    };
+    let tree = Tree::discover(&root).map_err(usage_error)?;
     if policy.custom.is_empty() && !has_something_to_gate(&tree) {
-        return usage_error(format!(
+        return Err(usage_error(format!(
             "nothing to gate in {}: no workflow (.github/workflows/*.yml), package manifest \
              or release config, and no Markdown doc. Is this the repository root?",
             root.display()
-        ));
+        )));
     }
     let report = engine::run(&tree, &policy, &opts);
     // The process ends soon: freeing every cached file one by one costs more
     // than the exit that returns the memory at once.
     std::mem::forget(tree);
+    Ok((report, root))
+}
+
+/// The baseline `check` applies: `--baseline FILE`, else the root's
+/// `.shipgate-baseline.json` when there is one (a dangling symlink there is
+/// there, and refused), none with `--no-baseline`.
+fn load_baseline(
+    args: &CheckArgs,
+    root: &std::path::Path,
+) -> Result<Option<baseline::Baseline>, baseline::BaselineError> {
+    if args.no_baseline {
+        return Ok(None);
+    }
+    match &args.baseline {
+        Some(p) => baseline::read(p, &p.display().to_string()).map(Some),
+        None => {
+            let abs = root.join(baseline::FILE_NAME);
+            if std::fs::symlink_metadata(&abs).is_err() {
+                return Ok(None);
+            }
+            baseline::read(&abs, baseline::FILE_NAME).map(Some)
+        }
+    }
+}
+
+fn write_baseline(args: BaselineArgs) -> u8 {
+    let (report, root) = match run_gate(Gate {
+        path: args.path.as_deref(),
+        policy: args.policy.as_deref(),
+        lane: &args.lane,
+        only: &[],
+        skip: &[],
+    }) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let target = args
+        .output
+        .clone()
+        .unwrap_or_else(|| root.join(baseline::FILE_NAME));
+    let (text, findings) = baseline::to_text(&report);
+    // Never through a symlink: the root is the tree under review.
+    let written = fs_guard::create(&target, Create::Replace)
+        .map_err(|e| e.to_string())
+        .and_then(|mut f| {
+            f.write_all(text.as_bytes())
+                .map_err(|e| format!("cannot write {}: {e}", target.display()))
+        });
+    if let Err(e) = written {
+        return usage_error(e);
+    }
+    print_out(&format!(
+        "Wrote {} with {findings} known finding{} (lane {}). `shipgate check` now blocks only on new ones.\n",
+        target.display(),
+        if findings == 1 { "" } else { "s" },
+        args.lane
+    ))
+}
+
+fn check(args: CheckArgs) -> u8 {
+    let (report, root) = match run_gate(Gate {
+        path: args.path.as_deref(),
+        policy: args.policy.as_deref(),
+        lane: &args.lane,
+        only: &args.only,
+        skip: &args.skip,
+    }) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let report = match load_baseline(&args, &root) {
+        Ok(Some(b)) => baseline::apply(report, &b),
+        Ok(None) => report,
+        Err(e) => return usage_error(e),
+    };
     let fail_on = match args.fail_on {
         FailOn::Block => Severity::Block,
         FailOn::Warn => Severity::Warn,

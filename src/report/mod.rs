@@ -32,7 +32,12 @@ pub struct Summary {
     pub warn: usize,
     pub block: usize,
     pub skip: usize,
+    /// Suppressed by a waiver or an inline ignore.
     pub suppressed: usize,
+    /// Known from the baseline (not counted in `suppressed`).
+    pub baselined: usize,
+    /// Findings that count toward the verdict.
+    pub counted: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -42,6 +47,8 @@ pub struct Report {
     pub verdict: Verdict,
     pub summary: Summary,
     pub checks: Vec<CheckResult>,
+    /// The baseline applied, as it is named, when one was.
+    pub baseline: Option<String>,
 }
 
 impl Report {
@@ -54,7 +61,13 @@ impl Report {
                 Verdict::Block => summary.block += 1,
                 Verdict::Skip => summary.skip += 1,
             }
-            summary.suppressed += c.findings.iter().filter(|f| f.suppressed.is_some()).count();
+            for f in &c.findings {
+                match &f.suppressed {
+                    Some(s) if s.by == "baseline" => summary.baselined += 1,
+                    Some(_) => summary.suppressed += 1,
+                    None => summary.counted += 1,
+                }
+            }
         }
         let verdict = checks
             .iter()
@@ -68,6 +81,7 @@ impl Report {
             verdict,
             summary,
             checks,
+            baseline: None,
         }
     }
 
