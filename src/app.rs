@@ -56,9 +56,48 @@ pub fn use_color(format: Format, terminal: bool, no_color: Option<&std::ffi::OsS
     format == Format::Human && terminal && no_color.is_none_or(|v| v.is_empty())
 }
 
+/// Where `--format github` and SARIF paths start: the root relative to the
+/// workspace (`GITHUB_WORKSPACE` when set, else the current directory),
+/// `/`-separated with a trailing `/`, so `shipgate check packages/app`
+/// annotates `packages/app/…`. Empty when the root is the workspace, lies
+/// outside it, or cannot be resolved: paths then stay relative to the root.
+pub fn workspace_prefix(
+    root: &std::path::Path,
+    github_workspace: Option<&std::ffi::OsStr>,
+    cwd: Option<&std::path::Path>,
+) -> String {
+    let workspace = match github_workspace.filter(|w| !w.is_empty()) {
+        Some(w) => std::path::PathBuf::from(w),
+        None => match cwd {
+            Some(c) => c.to_path_buf(),
+            None => return String::new(),
+        },
+    };
+    let (Ok(root), Ok(workspace)) = (
+        std::fs::canonicalize(root),
+        std::fs::canonicalize(workspace),
+    ) else {
+        return String::new();
+    };
+    let Ok(rel) = root.strip_prefix(&workspace) else {
+        return String::new();
+    };
+    let mut prefix = String::new();
+    for part in rel.components() {
+        match part.as_os_str().to_str() {
+            Some(p) => {
+                prefix.push_str(p);
+                prefix.push('/');
+            }
+            None => return String::new(),
+        }
+    }
+    prefix
+}
+
 /// `--format github` in a GitHub Actions job: append the Markdown summary to
 /// the file `$GITHUB_STEP_SUMMARY` names.
-fn append_step_summary(report: &report::Report) -> Result<(), String> {
+fn append_step_summary(report: &report::Report, ctx: &report::RenderContext) -> Result<(), String> {
     let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
         return Ok(());
     };
@@ -67,7 +106,7 @@ fn append_step_summary(report: &report::Report) -> Result<(), String> {
         .append(true)
         .open(&path)
         .map_err(|e| format!("cannot open $GITHUB_STEP_SUMMARY ({}): {e}", path.display()))?;
-    file.write_all(report::markdown_summary(report).as_bytes())
+    file.write_all(report::markdown_summary(report, ctx).as_bytes())
         .and_then(|_| file.write_all(b"\n"))
         .map_err(|e| {
             format!(
@@ -297,10 +336,19 @@ fn check(args: CheckArgs) -> u8 {
         FailOn::Warn => Severity::Warn,
     };
     let code = u8::from(report.fails(fail_on));
+    let mut ctx = report::RenderContext {
+        color: false,
+        workspace_prefix: workspace_prefix(
+            &root,
+            std::env::var_os("GITHUB_WORKSPACE").as_deref(),
+            std::env::current_dir().ok().as_deref(),
+        ),
+        links: report::LinkBase::from_env(),
+    };
     let written = match &args.output {
         Some(path) => {
             let mut buf = Vec::new();
-            let _ = report::render(&report, args.format, false, &mut buf);
+            let _ = report::render(&report, args.format, &ctx, &mut buf);
             // The path may lie inside the tree under review: a symlink planted
             // there is refused, never written through.
             fs_guard::create(path, Create::Replace)
@@ -311,14 +359,14 @@ fn check(args: CheckArgs) -> u8 {
                 })
         }
         None => {
-            let color = use_color(
+            ctx.color = use_color(
                 args.format,
                 std::io::stdout().is_terminal(),
                 std::env::var_os("NO_COLOR").as_deref(),
             );
             // Buffered: stdout alone flushes at every line.
             let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            match report::render(&report, args.format, color, &mut out).and_then(|_| out.flush()) {
+            match report::render(&report, args.format, &ctx, &mut out).and_then(|_| out.flush()) {
                 Ok(()) => Ok(()),
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 Err(e) => Err(format!("cannot write the report: {e}")),
@@ -329,7 +377,7 @@ fn check(args: CheckArgs) -> u8 {
         return usage_error(e);
     }
     if args.format == Format::Github
-        && let Err(e) = append_step_summary(&report)
+        && let Err(e) = append_step_summary(&report, &ctx)
     {
         // The gate ran; a summary that cannot be written must not hide its verdict.
         say(format_args!("warning: {}", log_safe(&e)));
@@ -511,6 +559,26 @@ fn wrap(s: &str) -> String {
 mod tests {
     use super::*;
     use std::ffi::OsStr;
+
+    #[test]
+    fn paths_are_prefixed_with_the_root_relative_to_the_workspace() {
+        let d = tempfile::tempdir().unwrap();
+        let app = d.path().join("packages/app");
+        std::fs::create_dir_all(&app).unwrap();
+        let ws = Some(d.path().as_os_str());
+        assert_eq!(workspace_prefix(&app, ws, None), "packages/app/");
+        assert_eq!(workspace_prefix(d.path(), ws, None), "");
+        // GITHUB_WORKSPACE wins over the current directory; empty is unset.
+        assert_eq!(workspace_prefix(&app, ws, Some(&app)), "packages/app/");
+        assert_eq!(
+            workspace_prefix(&app, Some(OsStr::new("")), Some(d.path())),
+            "packages/app/"
+        );
+        // A root outside the workspace keeps root-relative paths.
+        let other = tempfile::tempdir().unwrap();
+        assert_eq!(workspace_prefix(other.path(), ws, None), "");
+        assert_eq!(workspace_prefix(&app, None, None), "");
+    }
 
     #[test]
     fn colour_only_for_human_on_a_terminal_without_no_color() {
