@@ -19,8 +19,8 @@ pub struct Cli {
 pub enum Command {
     /// Run the gate on a repository and report PASS / WARN / BLOCK.
     Check(CheckArgs),
-    /// Write `.shipgate-baseline.json`: today's findings, which `check` then
-    /// counts as known and only new ones block.
+    /// Record today's findings in .shipgate-baseline.json; `check` then
+    /// blocks only on new ones.
     Baseline(BaselineArgs),
     /// Write a starter shipgate.toml from what the repository contains.
     Init {
