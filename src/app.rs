@@ -1,8 +1,9 @@
 //! The commands behind the CLI. Each returns the process exit code:
 //! 0 nothing blocks, 1 something blocks, 2 the policy or command line is wrong.
 
+use crate::baseline;
 use crate::checks;
-use crate::cli::{CheckArgs, Cli, Command, EvidenceCommand, FailOn};
+use crate::cli::{BaselineArgs, CheckArgs, Cli, Command, EvidenceCommand, FailOn};
 use crate::engine::{self, Options};
 use crate::evaluators::EVALUATORS;
 use crate::finding::Severity;
@@ -15,6 +16,7 @@ use std::io::{IsTerminal, Write};
 pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check(args) => check(args),
+        Command::Baseline(args) => write_baseline(args),
         Command::Init { path, force } => init(&path, force),
         Command::List { presets, markdown } => print_out(&if presets {
             presets_text()
@@ -54,9 +56,48 @@ pub fn use_color(format: Format, terminal: bool, no_color: Option<&std::ffi::OsS
     format == Format::Human && terminal && no_color.is_none_or(|v| v.is_empty())
 }
 
+/// Where `--format github` and SARIF paths start: the root relative to the
+/// workspace (`GITHUB_WORKSPACE` when set, else the current directory),
+/// `/`-separated with a trailing `/`, so `shipgate check packages/app`
+/// annotates `packages/app/…`. Empty when the root is the workspace, lies
+/// outside it, or cannot be resolved: paths then stay relative to the root.
+pub fn workspace_prefix(
+    root: &std::path::Path,
+    github_workspace: Option<&std::ffi::OsStr>,
+    cwd: Option<&std::path::Path>,
+) -> String {
+    let workspace = match github_workspace.filter(|w| !w.is_empty()) {
+        Some(w) => std::path::PathBuf::from(w),
+        None => match cwd {
+            Some(c) => c.to_path_buf(),
+            None => return String::new(),
+        },
+    };
+    let (Ok(root), Ok(workspace)) = (
+        std::fs::canonicalize(root),
+        std::fs::canonicalize(workspace),
+    ) else {
+        return String::new();
+    };
+    let Ok(rel) = root.strip_prefix(&workspace) else {
+        return String::new();
+    };
+    let mut prefix = String::new();
+    for part in rel.components() {
+        match part.as_os_str().to_str() {
+            Some(p) => {
+                prefix.push_str(p);
+                prefix.push('/');
+            }
+            None => return String::new(),
+        }
+    }
+    prefix
+}
+
 /// `--format github` in a GitHub Actions job: append the Markdown summary to
 /// the file `$GITHUB_STEP_SUMMARY` names.
-fn append_step_summary(report: &report::Report) -> Result<(), String> {
+fn append_step_summary(report: &report::Report, ctx: &report::RenderContext) -> Result<(), String> {
     let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
         return Ok(());
     };
@@ -65,7 +106,7 @@ fn append_step_summary(report: &report::Report) -> Result<(), String> {
         .append(true)
         .open(&path)
         .map_err(|e| format!("cannot open $GITHUB_STEP_SUMMARY ({}): {e}", path.display()))?;
-    file.write_all(report::markdown_summary(report).as_bytes())
+    file.write_all(report::markdown_summary(report, ctx).as_bytes())
         .and_then(|_| file.write_all(b"\n"))
         .map_err(|e| {
             format!(
@@ -144,78 +185,170 @@ fn has_something_to_gate(tree: &Tree) -> bool {
         })
 }
 
-fn check(args: CheckArgs) -> u8 {
-    let root = match &args.path {
-        Some(p) => p.clone(),
+/// What `check` and `baseline` both run: the root, the policy and the tree,
+/// then the gate. `Err` is the exit code of a usage error already reported.
+struct Gate<'a> {
+    path: Option<&'a std::path::Path>,
+    policy: Option<&'a std::path::Path>,
+    lane: &'a str,
+    only: &'a [String],
+    skip: &'a [String],
+}
+
+fn run_gate(g: Gate<'_>) -> Result<(report::Report, std::path::PathBuf), u8> {
+    let root = match g.path {
+        Some(p) => p.to_path_buf(),
         None => match std::env::current_dir() {
             Ok(cwd) => find_root(&cwd),
-            Err(e) => return usage_error(format!("cannot read the current directory: {e}")),
+            Err(e) => {
+                return Err(usage_error(format!(
+                    "cannot read the current directory: {e}"
+                )));
+            }
         },
     };
-    let policy = match policy::resolve(&root, args.policy.as_deref()) {
-        Ok(p) => p,
-        Err(e) => return usage_error(e),
-    };
-    if !policy.knows_lane(&args.lane) {
+    let policy = policy::resolve(&root, g.policy).map_err(usage_error)?;
+    if !policy.knows_lane(g.lane) {
         let mut lanes: Vec<String> = policy::BUILTIN_LANES
             .iter()
             .map(|s| s.to_string())
             .collect();
         lanes.extend(policy.lanes.iter().cloned());
-        return usage_error(format!(
+        return Err(usage_error(format!(
             "unknown lane `{}`; lanes: {}",
-            args.lane,
+            g.lane,
             lanes.join(", ")
-        ));
+        )));
     }
     let known = engine::known_ids(&policy);
-    for id in args.only.iter().chain(&args.skip) {
+    for id in g.only.iter().chain(g.skip) {
         if !known.iter().any(|k| k == id) {
-            return usage_error(format!(
+            return Err(usage_error(format!(
                 "unknown check `{id}` in --only/--skip; `shipgate list` shows the built-in checks"
-            ));
+            )));
         }
     }
     let today = jiff::Zoned::now().date();
     let opts = Options {
-        lane: args.lane.clone(),
-        only: args.only.clone(),
-        skip: args.skip.clone(),
+        lane: g.lane.to_string(),
+        only: g.only.to_vec(),
+        skip: g.skip.to_vec(),
         today,
     };
     // A run that judges nothing must not say PASS.
     if engine::planned_ids(&policy, &opts).is_empty() {
-        return usage_error(format!(
+        return Err(usage_error(format!(
             "no check is left to run in lane `{}` (--only {:?}, --skip {:?}); nothing would be judged",
-            args.lane,
-            args.only.join(","),
-            args.skip.join(",")
-        ));
+            g.lane,
+            g.only.join(","),
+            g.skip.join(",")
+        )));
     }
-    let tree = match Tree::discover(&root) {
-        Ok(t) => t,
-        Err(e) => return usage_error(e),
-    };
+    let tree = Tree::discover(&root).map_err(usage_error)?;
     if policy.custom.is_empty() && !has_something_to_gate(&tree) {
-        return usage_error(format!(
+        return Err(usage_error(format!(
             "nothing to gate in {}: no workflow (.github/workflows/*.yml), package manifest \
              or release config, and no Markdown doc. Is this the repository root?",
             root.display()
-        ));
+        )));
     }
     let report = engine::run(&tree, &policy, &opts);
     // The process ends soon: freeing every cached file one by one costs more
     // than the exit that returns the memory at once.
     std::mem::forget(tree);
+    Ok((report, root))
+}
+
+/// The baseline `check` applies: `--baseline FILE`, else the root's
+/// `.shipgate-baseline.json` when there is one (a dangling symlink there is
+/// there, and refused), none with `--no-baseline`.
+fn load_baseline(
+    args: &CheckArgs,
+    root: &std::path::Path,
+) -> Result<Option<baseline::Baseline>, baseline::BaselineError> {
+    if args.no_baseline {
+        return Ok(None);
+    }
+    match &args.baseline {
+        Some(p) => baseline::read(p, &p.display().to_string()).map(Some),
+        None => {
+            let abs = root.join(baseline::FILE_NAME);
+            if std::fs::symlink_metadata(&abs).is_err() {
+                return Ok(None);
+            }
+            baseline::read(&abs, baseline::FILE_NAME).map(Some)
+        }
+    }
+}
+
+fn write_baseline(args: BaselineArgs) -> u8 {
+    let (report, root) = match run_gate(Gate {
+        path: args.path.as_deref(),
+        policy: args.policy.as_deref(),
+        lane: &args.lane,
+        only: &[],
+        skip: &[],
+    }) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let target = args
+        .output
+        .clone()
+        .unwrap_or_else(|| root.join(baseline::FILE_NAME));
+    let (text, findings) = baseline::to_text(&report);
+    // Never through a symlink: the root is the tree under review.
+    let written = fs_guard::create(&target, Create::Replace)
+        .map_err(|e| e.to_string())
+        .and_then(|mut f| {
+            f.write_all(text.as_bytes())
+                .map_err(|e| format!("cannot write {}: {e}", target.display()))
+        });
+    if let Err(e) = written {
+        return usage_error(e);
+    }
+    print_out(&format!(
+        "Wrote {} with {findings} known finding{} (lane {}). `shipgate check` now blocks only on new ones.\n",
+        target.display(),
+        if findings == 1 { "" } else { "s" },
+        args.lane
+    ))
+}
+
+fn check(args: CheckArgs) -> u8 {
+    let (report, root) = match run_gate(Gate {
+        path: args.path.as_deref(),
+        policy: args.policy.as_deref(),
+        lane: &args.lane,
+        only: &args.only,
+        skip: &args.skip,
+    }) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let report = match load_baseline(&args, &root) {
+        Ok(Some(b)) => baseline::apply(report, &b),
+        Ok(None) => report,
+        Err(e) => return usage_error(e),
+    };
     let fail_on = match args.fail_on {
         FailOn::Block => Severity::Block,
         FailOn::Warn => Severity::Warn,
     };
     let code = u8::from(report.fails(fail_on));
+    let mut ctx = report::RenderContext {
+        color: false,
+        workspace_prefix: workspace_prefix(
+            &root,
+            std::env::var_os("GITHUB_WORKSPACE").as_deref(),
+            std::env::current_dir().ok().as_deref(),
+        ),
+        links: report::LinkBase::from_env(),
+    };
     let written = match &args.output {
         Some(path) => {
             let mut buf = Vec::new();
-            let _ = report::render(&report, args.format, false, &mut buf);
+            let _ = report::render(&report, args.format, &ctx, &mut buf);
             // The path may lie inside the tree under review: a symlink planted
             // there is refused, never written through.
             fs_guard::create(path, Create::Replace)
@@ -226,14 +359,14 @@ fn check(args: CheckArgs) -> u8 {
                 })
         }
         None => {
-            let color = use_color(
+            ctx.color = use_color(
                 args.format,
                 std::io::stdout().is_terminal(),
                 std::env::var_os("NO_COLOR").as_deref(),
             );
             // Buffered: stdout alone flushes at every line.
             let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            match report::render(&report, args.format, color, &mut out).and_then(|_| out.flush()) {
+            match report::render(&report, args.format, &ctx, &mut out).and_then(|_| out.flush()) {
                 Ok(()) => Ok(()),
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 Err(e) => Err(format!("cannot write the report: {e}")),
@@ -244,7 +377,7 @@ fn check(args: CheckArgs) -> u8 {
         return usage_error(e);
     }
     if args.format == Format::Github
-        && let Err(e) = append_step_summary(&report)
+        && let Err(e) = append_step_summary(&report, &ctx)
     {
         // The gate ran; a summary that cannot be written must not hide its verdict.
         say(format_args!("warning: {}", log_safe(&e)));
@@ -426,6 +559,26 @@ fn wrap(s: &str) -> String {
 mod tests {
     use super::*;
     use std::ffi::OsStr;
+
+    #[test]
+    fn paths_are_prefixed_with_the_root_relative_to_the_workspace() {
+        let d = tempfile::tempdir().unwrap();
+        let app = d.path().join("packages/app");
+        std::fs::create_dir_all(&app).unwrap();
+        let ws = Some(d.path().as_os_str());
+        assert_eq!(workspace_prefix(&app, ws, None), "packages/app/");
+        assert_eq!(workspace_prefix(d.path(), ws, None), "");
+        // GITHUB_WORKSPACE wins over the current directory; empty is unset.
+        assert_eq!(workspace_prefix(&app, ws, Some(&app)), "packages/app/");
+        assert_eq!(
+            workspace_prefix(&app, Some(OsStr::new("")), Some(d.path())),
+            "packages/app/"
+        );
+        // A root outside the workspace keeps root-relative paths.
+        let other = tempfile::tempdir().unwrap();
+        assert_eq!(workspace_prefix(other.path(), ws, None), "");
+        assert_eq!(workspace_prefix(&app, None, None), "");
+    }
 
     #[test]
     fn colour_only_for_human_on_a_terminal_without_no_color() {

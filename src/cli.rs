@@ -19,6 +19,9 @@ pub struct Cli {
 pub enum Command {
     /// Run the gate on a repository and report PASS / WARN / BLOCK.
     Check(CheckArgs),
+    /// Record today's findings in .shipgate-baseline.json; `check` then
+    /// blocks only on new ones.
+    Baseline(BaselineArgs),
     /// Write a starter shipgate.toml from what the repository contains.
     Init {
         /// The repository root.
@@ -105,9 +108,30 @@ pub struct CheckArgs {
     /// Skip these checks (comma-separated ids).
     #[arg(long, value_delimiter = ',')]
     pub skip: Vec<String>,
+    /// Baseline of known findings; default: .shipgate-baseline.json at the root when present.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Ignore any baseline: report every finding.
+    #[arg(long, conflicts_with = "baseline")]
+    pub no_baseline: bool,
     /// Exit 1 on BLOCK (default) or on WARN too.
     #[arg(long, value_enum, default_value = "block")]
     pub fail_on: FailOn,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct BaselineArgs {
+    /// The repository root, found as for `check` when left out.
+    pub path: Option<PathBuf>,
+    /// Policy file, as for `check`.
+    #[arg(long)]
+    pub policy: Option<PathBuf>,
+    /// Lane whose findings are recorded.
+    #[arg(long, default_value = "pre-merge")]
+    pub lane: String,
+    /// Write here instead of .shipgate-baseline.json at the root.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -2,6 +2,7 @@
 //! parsed files → checks → findings → waivers → report → exit code.
 
 pub mod app;
+pub mod baseline;
 pub mod checks;
 pub mod cli;
 pub mod docsite;

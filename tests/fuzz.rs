@@ -212,8 +212,8 @@ proptest! {
             }
         }
         let mut out = Vec::new();
-        shipgate::report::render(&report, shipgate::report::Format::Json, false, &mut out).unwrap();
-        shipgate::report::render(&report, shipgate::report::Format::Human, false, &mut out).unwrap();
+        shipgate::report::render(&report, shipgate::report::Format::Json, &Default::default(), &mut out).unwrap();
+        shipgate::report::render(&report, shipgate::report::Format::Human, &Default::default(), &mut out).unwrap();
     }
 }
 

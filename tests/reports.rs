@@ -41,8 +41,87 @@ fn shipgate(args: &[&str], env: &[(&str, &str)]) -> Run {
     }
 }
 
+/// `shipgate check TREE --format FORMAT` run from TREE with no
+/// `GITHUB_WORKSPACE`: the root is the workspace, so annotation and SARIF
+/// paths are relative to the root (see `paths_are_relative_to_the_workspace`).
 fn check(tree: &Path, format: &str) -> Run {
-    shipgate(&["check", tree.to_str().unwrap(), "--format", format], &[])
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shipgate"));
+    cmd.args(["check", tree.to_str().unwrap(), "--format", format])
+        .current_dir(tree);
+    for k in [
+        "GITHUB_STEP_SUMMARY",
+        "GITHUB_SERVER_URL",
+        "GITHUB_REPOSITORY",
+        "GITHUB_SHA",
+        "GITHUB_WORKSPACE",
+        "NO_COLOR",
+    ] {
+        cmd.env_remove(k);
+    }
+    let out = cmd.output().expect("run shipgate");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn paths_are_relative_to_the_workspace() {
+    let ws = tempfile::tempdir().unwrap();
+    let app = ws.path().join("packages/app");
+    copy_into(&fixture("pypi-token-bad"), &app);
+    let rel = "packages/app";
+    let run_in = |cwd: &Path, format: &str, workspace: Option<&Path>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_shipgate"));
+        cmd.args(["check", rel, "--format", format])
+            .current_dir(cwd);
+        cmd.env_remove("GITHUB_STEP_SUMMARY");
+        match workspace {
+            Some(w) => cmd.env("GITHUB_WORKSPACE", w),
+            None => cmd.env_remove("GITHUB_WORKSPACE"),
+        };
+        String::from_utf8_lossy(&cmd.output().unwrap().stdout).into_owned()
+    };
+    // From the current directory when GITHUB_WORKSPACE is unset.
+    let github = run_in(ws.path(), "github", None);
+    assert!(
+        github.contains("::error file=packages/app/.github/workflows/release.yml,line=11,"),
+        "{github}"
+    );
+    // The plain report in the log stays relative to the root.
+    assert!(
+        github.contains("  .github/workflows/release.yml:11:15:"),
+        "{github}"
+    );
+    let sarif: Value = serde_json::from_str(&run_in(ws.path(), "sarif", None)).unwrap();
+    let run = &sarif["runs"][0];
+    assert!(run["originalUriBaseIds"]["%SRCROOT%"].is_object(), "{run}");
+    let loc = &run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(loc["uriBaseId"], "%SRCROOT%");
+    assert!(
+        loc["uri"].as_str().unwrap().starts_with("packages/app/"),
+        "{loc}"
+    );
+    // GITHUB_WORKSPACE wins over the current directory.
+    let github = run_in(ws.path(), "github", Some(&ws.path().join("packages")));
+    assert!(
+        github.contains("::error file=app/.github/workflows/release.yml,line=11,"),
+        "{github}"
+    );
+}
+
+fn copy_into(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_into(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------

@@ -79,13 +79,22 @@ pub fn create(path: &Path, how: Create) -> Result<File, Refused> {
 /// Reads a regular file of at most `cap` bytes. A directory, FIFO, socket or
 /// device is refused by what it is, before anything is read from it.
 pub fn read_regular(path: &Path, cap: u64) -> Result<Vec<u8>, Refused> {
+    read_capped(path, cap, true)
+}
+
+fn read_capped(path: &Path, cap: u64, follow: bool) -> Result<Vec<u8>, Refused> {
     let mut opts = OpenOptions::new();
     opts.read(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
         // Opening a FIFO for reading waits for a writer unless non-blocking.
-        opts.custom_flags(libc::O_NONBLOCK);
+        let no_follow = if follow { 0 } else { libc::O_NOFOLLOW };
+        opts.custom_flags(libc::O_NONBLOCK | no_follow);
+    }
+    #[cfg(not(unix))]
+    if !follow && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(Refused(format!("{} is a symlink", path.display())));
     }
     let file = opts
         .open(path)
@@ -118,6 +127,23 @@ pub fn read_regular(path: &Path, cap: u64) -> Result<Vec<u8>, Refused> {
         )));
     }
     Ok(bytes)
+}
+
+/// Like [`read_regular`], and a symlink at the last component is refused
+/// rather than followed: the open itself refuses it (`O_NOFOLLOW`), so there
+/// is no window between a check and the read. For files a tree names for
+/// itself, such as its baseline.
+pub fn read_regular_no_follow(path: &Path, cap: u64) -> Result<Vec<u8>, Refused> {
+    read_capped(path, cap, false).map_err(|e| {
+        if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            Refused(format!(
+                "{} is a symlink; shipgate does not read it through a symlink",
+                path.display()
+            ))
+        } else {
+            e
+        }
+    })
 }
 
 /// What a non-regular file is, in words.

@@ -1,14 +1,16 @@
 //! `--format github`: GitHub Actions workflow commands. Each finding that
 //! counts becomes an annotation on its file and line (`::error` for block,
 //! `::warning` for warn); suppressed findings are not annotated. The plain
-//! report follows in a collapsed group for the log. The Markdown summary for
+//! report follows in a collapsed group for the log. Annotation paths are
+//! relative to the workspace (the runner resolves them from there), the
+//! plain report's to the root. The Markdown summary for
 //! `$GITHUB_STEP_SUMMARY` is written by the command, not here.
 
-use super::{Report, escape, human};
+use super::{RenderContext, Report, escape, human};
 use crate::finding::Severity;
 use std::io::Write;
 
-pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+pub fn render(report: &Report, ctx: &RenderContext, out: &mut dyn Write) -> std::io::Result<()> {
     for c in &report.checks {
         // A file error repeated by every check that needed the file is
         // annotated once, under the check that reports it in full.
@@ -32,7 +34,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             writeln!(
                 out,
                 "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{message}",
-                escape::github_property(&loc.path),
+                escape::github_property(&ctx.workspace_path(&loc.path)),
                 loc.line,
                 loc.column,
                 loc.end_line.max(loc.line),

@@ -48,7 +48,12 @@ pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Res
             write!(out, " {}", p.wrap("2", &format!("({})", clean(why))))?;
         }
         writeln!(out)?;
-        for f in &c.findings {
+        // Baselined findings are known: counted in the summary, not listed.
+        for f in c
+            .findings
+            .iter()
+            .filter(|f| f.suppressed.as_ref().is_none_or(|s| s.by != "baseline"))
+        {
             let tag = match (&f.suppressed, f.severity) {
                 (Some(s), _) => p.wrap("2", &format!("suppressed ({}): ", s.by)),
                 (None, Severity::Block) => p.wrap("31", "block: "),
@@ -120,6 +125,9 @@ pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Res
     );
     if s.suppressed > 0 {
         tail.push_str(&format!(" ({} suppressed)", s.suppressed));
+    }
+    if report.baseline.is_some() {
+        tail.push_str(&format!("; {} known, {} new", s.baselined, s.counted));
     }
     writeln!(out)?;
     writeln!(

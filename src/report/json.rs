@@ -25,6 +25,9 @@ pub fn to_value(report: &Report) -> Value {
                     });
                     if let Some(s) = &f.suppressed {
                         v["suppressed"] = json!({"by": s.by, "reason": s.reason});
+                        if s.by == "baseline" {
+                            v["baselined"] = json!(true);
+                        }
                     }
                     if let Some(id) = &f.reported_under {
                         v["reported_under"] = json!(id);
@@ -45,7 +48,7 @@ pub fn to_value(report: &Report) -> Value {
             v
         })
         .collect();
-    json!({
+    let mut v = json!({
         "schema": SCHEMA,
         "tool": {"name": "shipgate", "version": env!("CARGO_PKG_VERSION")},
         "lane": report.lane,
@@ -59,7 +62,17 @@ pub fn to_value(report: &Report) -> Value {
             "suppressed": report.summary.suppressed,
         },
         "checks": checks,
-    })
+    });
+    // Present only when a baseline was applied, so reports without one
+    // are unchanged.
+    if let Some(path) = &report.baseline {
+        v["baseline"] = json!({
+            "path": path,
+            "known": report.summary.baselined,
+            "new": report.summary.counted,
+        });
+    }
+    v
 }
 
 pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {

@@ -37,6 +37,9 @@ pub fn render(report: &Report, links: &LinkBase, out: &mut dyn Write) -> std::io
     if s.suppressed > 0 {
         tail.push_str(&format!(", {} suppressed", s.suppressed));
     }
+    if report.baseline.is_some() {
+        tail.push_str(&format!(", {} known, {} new", s.baselined, s.counted));
+    }
     let _ = writeln!(
         md,
         "Lane {} · {tail} · shipgate {}\n",

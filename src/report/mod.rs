@@ -32,7 +32,12 @@ pub struct Summary {
     pub warn: usize,
     pub block: usize,
     pub skip: usize,
+    /// Suppressed by a waiver or an inline ignore.
     pub suppressed: usize,
+    /// Known from the baseline (not counted in `suppressed`).
+    pub baselined: usize,
+    /// Findings that count toward the verdict.
+    pub counted: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -42,6 +47,8 @@ pub struct Report {
     pub verdict: Verdict,
     pub summary: Summary,
     pub checks: Vec<CheckResult>,
+    /// The baseline applied, as it is named, when one was.
+    pub baseline: Option<String>,
 }
 
 impl Report {
@@ -54,7 +61,13 @@ impl Report {
                 Verdict::Block => summary.block += 1,
                 Verdict::Skip => summary.skip += 1,
             }
-            summary.suppressed += c.findings.iter().filter(|f| f.suppressed.is_some()).count();
+            for f in &c.findings {
+                match &f.suppressed {
+                    Some(s) if s.by == "baseline" => summary.baselined += 1,
+                    Some(_) => summary.suppressed += 1,
+                    None => summary.counted += 1,
+                }
+            }
         }
         let verdict = checks
             .iter()
@@ -68,6 +81,7 @@ impl Report {
             verdict,
             summary,
             checks,
+            baseline: None,
         }
     }
 
@@ -95,29 +109,51 @@ pub enum Format {
     Markdown,
 }
 
-/// Renders `report` in `format` to `out`. `color` only matters for `human`.
+/// What a renderer needs from outside the report. The command fills it
+/// (from the terminal and the environment); renderers never read either.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RenderContext {
+    /// ANSI colour, for `human` only.
+    pub color: bool,
+    /// The root relative to the workspace, `/`-separated with a trailing
+    /// `/` (`packages/app/`), or empty: prefixed to the paths of
+    /// `--format github` annotations and SARIF results, which a runner and
+    /// code scanning resolve from the workspace, not from the root.
+    pub workspace_prefix: String,
+    /// Where Markdown links point.
+    pub links: LinkBase,
+}
+
+impl RenderContext {
+    /// `path` (relative to the root) relative to the workspace.
+    pub fn workspace_path(&self, path: &str) -> String {
+        format!("{}{path}", self.workspace_prefix)
+    }
+}
+
+/// Renders `report` in `format` to `out`.
 pub fn render(
     report: &Report,
     format: Format,
-    color: bool,
+    ctx: &RenderContext,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     match format {
-        Format::Human => human::render(report, color, out),
+        Format::Human => human::render(report, ctx.color, out),
         Format::Json => json::render(report, out),
-        Format::Sarif => sarif::render(report, out),
-        Format::Github => github::render(report, out),
+        Format::Sarif => sarif::render(report, ctx, out),
+        Format::Github => github::render(report, ctx, out),
         Format::Junit => junit::render(report, out),
-        Format::Markdown => markdown::render(report, &LinkBase::from_env(), out),
+        Format::Markdown => markdown::render(report, &ctx.links, out),
     }
 }
 
 /// The Markdown report on its own: what `--format github` appends to
 /// `$GITHUB_STEP_SUMMARY`.
-pub fn markdown_summary(report: &Report) -> String {
+pub fn markdown_summary(report: &Report, ctx: &RenderContext) -> String {
     let mut buf = Vec::new();
     // Writing into a Vec cannot fail.
-    let _ = markdown::render(report, &LinkBase::from_env(), &mut buf);
+    let _ = markdown::render(report, &ctx.links, &mut buf);
     String::from_utf8_lossy(&buf).into_owned()
 }
 

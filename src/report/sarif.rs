@@ -3,7 +3,7 @@
 //! from the policy for custom checks), one result per finding. Suppressed
 //! findings stay, with `suppressions`, so viewers show them as dismissed.
 
-use super::{CheckResult, Report, percent_encode_path};
+use super::{CheckResult, RenderContext, Report, percent_encode_path};
 use crate::finding::{Finding, Severity};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -14,10 +14,11 @@ pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// The `partialFingerprints` key shipgate fills.
 pub const FINGERPRINT_KEY: &str = "shipgate/v1";
 
-/// The base every result's `uri` is relative to: the scanned root.
+/// The base every result's `uri` is relative to: the workspace (the
+/// repository checkout), declared in the run's `originalUriBaseIds`.
 pub const SRCROOT: &str = "%SRCROOT%";
 
-pub fn to_value(report: &Report) -> Value {
+pub fn to_value(report: &Report, ctx: &RenderContext) -> Value {
     let rules: Vec<Value> = report.checks.iter().map(rule).collect();
     let mut results = Vec::new();
     for (index, check) in report.checks.iter().enumerate() {
@@ -27,7 +28,7 @@ pub fn to_value(report: &Report) -> Value {
             let base = fingerprint(&check.id, f);
             let n = seen.entry(base).or_insert(0);
             *n += 1;
-            results.push(result(check, index, f, &format!("{base:016x}:{n}")));
+            results.push(result(check, index, f, ctx, &format!("{base:016x}:{n}")));
         }
     }
     json!({
@@ -42,6 +43,9 @@ pub fn to_value(report: &Report) -> Value {
                 "rules": rules,
             }},
             "invocations": [{"executionSuccessful": true}],
+            "originalUriBaseIds": {SRCROOT: {"description": {
+                "text": "The workspace: GITHUB_WORKSPACE in GitHub Actions, else the directory shipgate ran in."
+            }}},
             "automationDetails": {"id": format!("shipgate/{}/", report.lane)},
             "columnKind": "unicodeCodePoints",
             "results": results,
@@ -49,8 +53,8 @@ pub fn to_value(report: &Report) -> Value {
     })
 }
 
-pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &to_value(report))?;
+pub fn render(report: &Report, ctx: &RenderContext, out: &mut dyn Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &to_value(report, ctx))?;
     writeln!(out)
 }
 
@@ -105,7 +109,13 @@ fn rule(c: &CheckResult) -> Value {
     v
 }
 
-fn result(c: &CheckResult, index: usize, f: &Finding, fingerprint: &str) -> Value {
+fn result(
+    c: &CheckResult,
+    index: usize,
+    f: &Finding,
+    ctx: &RenderContext,
+    fingerprint: &str,
+) -> Value {
     let loc = &f.location;
     // SARIF's endColumn is the column after the region; a point location
     // still covers the one character it points at.
@@ -124,7 +134,10 @@ fn result(c: &CheckResult, index: usize, f: &Finding, fingerprint: &str) -> Valu
         "level": level(f.severity),
         "message": {"text": text},
         "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": percent_encode_path(&loc.path), "uriBaseId": SRCROOT},
+            "artifactLocation": {
+                "uri": percent_encode_path(&ctx.workspace_path(&loc.path)),
+                "uriBaseId": SRCROOT,
+            },
             "region": {
                 "startLine": loc.line.max(1),
                 "startColumn": loc.column.max(1),
@@ -229,7 +242,7 @@ mod tests {
                 "the dry-run must run with the real credentials",
             ))],
         );
-        let v = to_value(&report);
+        let v = to_value(&report, &RenderContext::default());
         let rule = &v["runs"][0]["tool"]["driver"]["rules"][0];
         assert_eq!(rule["id"], "hex-publish-only-in-lane");
         assert_eq!(rule["name"], "HexPublishOnlyInLane");
@@ -259,7 +272,7 @@ mod tests {
         );
         // Without `why`, the title stands in.
         let bare = Report::new("pre-merge".into(), None, vec![custom_check(None)]);
-        let v = to_value(&bare);
+        let v = to_value(&bare, &RenderContext::default());
         assert_eq!(
             v["runs"][0]["tool"]["driver"]["rules"][0]["fullDescription"]["text"],
             "Hex is published only from the trusted lane"
@@ -270,7 +283,10 @@ mod tests {
     fn point_locations_cover_one_character_and_paths_are_encoded() {
         let mut c = custom_check(None);
         c.findings[0].location = Location::new("docs/release notes.md", 7, 4);
-        let v = to_value(&Report::new("pre-merge".into(), None, vec![c]));
+        let v = to_value(
+            &Report::new("pre-merge".into(), None, vec![c]),
+            &RenderContext::default(),
+        );
         let loc = &v["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
         assert_eq!(loc["artifactLocation"]["uri"], "docs/release%20notes.md");
         assert_eq!(loc["region"]["startColumn"], 4);
