@@ -1,0 +1,228 @@
+//! The publisher identity of every publishing job: what a registry's trusted
+//! publisher sees in the job's OIDC token (repository, the workflow file,
+//! environment) and the runner it runs on. Built once from the tree and the
+//! parsed workflows; `publisher-binding` compares it with `[[publisher]]`.
+
+use super::lane::{env_name, repo_identity};
+use crate::finding::Location;
+use crate::repo::Tree;
+use crate::workflow::triggers::event_names;
+use crate::workflow::{Key, Registry, WorkflowFile};
+use github_actions_models::common::Uses;
+use github_actions_models::common::expr::LoE;
+use github_actions_models::workflow::Job;
+use github_actions_models::workflow::job::{DeploymentEnvironment, RunsOn};
+use std::sync::Arc;
+
+/// How the policy's `[[publisher]]` names a registry; `None` for registries
+/// without trusted publishing.
+pub fn policy_name(r: Registry) -> Option<&'static str> {
+    Some(match r {
+        Registry::PyPi => "pypi",
+        Registry::Npm => "npm",
+        Registry::Crates => "crates-io",
+        Registry::RubyGems => "rubygems",
+        Registry::NuGet => "nuget",
+        _ => return None,
+    })
+}
+
+/// Whether the registry matches its trusted publisher against the
+/// top-level workflow only (the `workflow_ref` claim), so a publish inside
+/// a reusable workflow is seen as its caller's file. crates.io is left out:
+/// it is given the benefit of the doubt and either file is accepted.
+pub fn sees_caller_only(r: Registry) -> bool {
+    matches!(
+        r,
+        Registry::PyPi | Registry::Npm | Registry::RubyGems | Registry::NuGet
+    )
+}
+
+/// What one publishing job looks like to a registry, through one top-level
+/// workflow (a reusable workflow called from two workflows has two).
+#[derive(Debug, Clone)]
+pub struct PublisherIdentity {
+    pub registry: Registry,
+    /// `OWNER/REPO`: `vars.github_repository`, else the manifests, else
+    /// `.git/config`'s origin; `None` when none says.
+    pub repository: Option<String>,
+    /// The file name of the top-level workflow the run starts from.
+    pub workflow: String,
+    /// The file holding the publishing job (differs from `workflow` when
+    /// the job is in a reusable workflow).
+    pub job_workflow: String,
+    /// Callers from the top-level file down, when the job is in a reusable
+    /// workflow: `release.yml (job publish)`.
+    pub via: Vec<String>,
+    pub job: String,
+    /// The publishing job's own `environment:`. A job that calls a reusable
+    /// workflow cannot name one (GitHub rejects `environment` there), so the
+    /// environment in the token is always the publishing job's.
+    pub environment: Option<String>,
+    /// `runs-on` names `self-hosted`.
+    pub self_hosted: bool,
+    /// Where the job publishes.
+    pub at: Location,
+    /// Where its `environment:` (or, without one, the job) is written.
+    pub environment_at: Location,
+    /// Where its `runs-on` is written.
+    pub runs_on_at: Location,
+}
+
+impl PublisherIdentity {
+    pub fn in_reusable_workflow(&self) -> bool {
+        !self.via.is_empty()
+    }
+}
+
+/// The repository a registry sees, as `OWNER/REPO`.
+pub fn repository(tree: &Tree, var: Option<&str>) -> Option<String> {
+    if let Some(v) = var.filter(|v| !v.trim().is_empty()) {
+        return Some(v.trim().to_string());
+    }
+    if let Some((o, n)) = repo_identity(tree) {
+        return Some(format!("{o}/{n}"));
+    }
+    git_origin(tree)
+}
+
+/// The `origin` remote of `.git/config` in the tree, if it is on GitHub.
+fn git_origin(tree: &Tree) -> Option<String> {
+    if !tree.exists(".git/config") {
+        return None;
+    }
+    let tf = tree.text(".git/config").ok()?;
+    let mut in_origin = false;
+    for line in tf.text.lines() {
+        let l = line.trim();
+        if l.starts_with('[') {
+            in_origin = l.replace(' ', "") == "[remote\"origin\"]";
+            continue;
+        }
+        if in_origin
+            && let Some((k, v)) = l.split_once('=')
+            && k.trim() == "url"
+        {
+            return super::lane::github_slug(v.trim()).map(|(o, n)| format!("{o}/{n}"));
+        }
+    }
+    None
+}
+
+/// Every publishing job's identity, one per registry it publishes to and
+/// top-level workflow it runs under.
+pub fn identities(
+    tree: &Tree,
+    workflows: &[Arc<WorkflowFile>],
+    repository: Option<String>,
+) -> Vec<PublisherIdentity> {
+    let mut out = Vec::new();
+    for wf in workflows {
+        let tops = top_level(tree, wf, &mut vec![wf.path.clone()]);
+        for role in wf.release.publishing_jobs() {
+            // A job calling a local reusable workflow publishes through that
+            // workflow's jobs, which are read with the called file.
+            if role.calls_workflow {
+                continue;
+            }
+            let Some(Job::NormalJob(job)) = wf.model.jobs.get(&role.id) else {
+                continue;
+            };
+            let environment = job.environment.as_ref().map(|e| env_name(e).to_string());
+            let environment_at = match &job.environment {
+                None => wf.locate_key(&[Key::K("jobs"), Key::K(&role.id)]),
+                Some(DeploymentEnvironment::Name(_)) => {
+                    wf.locate(&[Key::K("jobs"), Key::K(&role.id), Key::K("environment")])
+                }
+                Some(DeploymentEnvironment::NameURL { .. }) => wf.locate(&[
+                    Key::K("jobs"),
+                    Key::K(&role.id),
+                    Key::K("environment"),
+                    Key::K("name"),
+                ]),
+            };
+            let runs_on_at = wf.locate(&[Key::K("jobs"), Key::K(&role.id), Key::K("runs-on")]);
+            let self_hosted = match &job.runs_on {
+                LoE::Literal(RunsOn::Target(labels)) => labels.iter().any(|l| l == "self-hosted"),
+                LoE::Literal(RunsOn::Group { labels, .. }) => {
+                    labels.iter().any(|l| l == "self-hosted")
+                }
+                LoE::Expr(_) => false,
+            };
+            let mut seen = Vec::new();
+            for p in &role.publishes {
+                if seen.contains(&p.registry) {
+                    continue;
+                }
+                seen.push(p.registry);
+                for (top, via) in &tops {
+                    out.push(PublisherIdentity {
+                        registry: p.registry,
+                        repository: repository.clone(),
+                        workflow: top.clone(),
+                        job_workflow: wf.file_name().to_string(),
+                        via: via.clone(),
+                        job: role.id.clone(),
+                        environment: environment.clone(),
+                        self_hosted,
+                        at: p.locate(wf, &role.id),
+                        environment_at: environment_at.clone(),
+                        runs_on_at: runs_on_at.clone(),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The top-level workflow files a run of `wf` starts from, each with the
+/// chain of callers from it down: `wf` itself when something other than
+/// `workflow_call` triggers it or nothing in the repository calls it, and
+/// every local caller's own top-level files.
+fn top_level(
+    tree: &Tree,
+    wf: &WorkflowFile,
+    stack: &mut Vec<String>,
+) -> Vec<(String, Vec<String>)> {
+    let events = event_names(&wf.model.on);
+    let callable = events.iter().any(|e| e == "workflow_call");
+    let mut out = Vec::new();
+    if callable && stack.len() <= super::lane::MAX_LANE_DEPTH {
+        for caller in tree.workflow_callers(&wf.path) {
+            if stack.contains(caller) {
+                continue;
+            }
+            let Ok(c) = tree.workflow(caller) else {
+                continue;
+            };
+            let jobs: Vec<&String> = c
+                .model
+                .jobs
+                .iter()
+                .filter(|(_, j)| {
+                    matches!(j, Job::ReusableWorkflowCallJob(call)
+                        if matches!(&call.uses, Uses::Local(l)
+                            if l.path.trim_start_matches("./") == wf.path))
+                })
+                .map(|(id, _)| id)
+                .collect();
+            if jobs.is_empty() {
+                continue;
+            }
+            stack.push(caller.clone());
+            for (top, via) in top_level(tree, &c, stack) {
+                for id in &jobs {
+                    let mut v = via.clone();
+                    v.push(format!("{} (job `{id}`)", c.file_name()));
+                    out.push((top.clone(), v));
+                }
+            }
+            stack.pop();
+        }
+    }
+    if out.is_empty() || events.iter().any(|e| e != "workflow_call") {
+        out.push((wf.file_name().to_string(), Vec::new()));
+    }
+    out
+}
