@@ -218,3 +218,36 @@ fn the_schema_lists_the_publisher_table() {
         serde_json::json!(["pypi", "npm", "crates-io", "rubygems", "nuget"])
     );
 }
+
+#[test]
+fn a_reusable_workflow_also_dispatched_on_its_own_warns_for_the_run_that_cannot_authenticate() {
+    let dir = common::copy_fixture("publisher-binding/reusable");
+    let called = dir.path().join(".github/workflows/publish.yml");
+    let text = std::fs::read_to_string(&called).expect("read");
+    common::write(
+        dir.path(),
+        ".github/workflows/publish.yml",
+        text.replace(
+            "  workflow_call:\n",
+            "  workflow_call:\n  workflow_dispatch:\n",
+        ),
+    );
+    common::write(
+        dir.path(),
+        "shipgate.toml",
+        "[[publisher]]\nregistry = \"npm\"\nworkflow = \"release.yml\"\nenvironment = \"npm\"\n",
+    );
+    let (code, r) = check_json(dir.path(), &["--only", ID]);
+    assert_eq!(code, 0, "{r:#}");
+    assert_eq!(verdict(&r, ID), "warn");
+    assert_eq!(
+        findings(&r, ID),
+        [at(".github/workflows/publish.yml", 13, "warn")]
+    );
+    let m = &messages(&r)[0];
+    assert!(
+        m.contains("workflow is `publish.yml` here, `release.yml` in the publisher"),
+        "{m}"
+    );
+    assert!(m.contains("another run of the job matches"), "{m}");
+}

@@ -8,6 +8,7 @@ use crate::project::publisher::{
     PublisherIdentity, identities, policy_name, repository, sees_caller_only,
 };
 use crate::workflow::Registry;
+use std::collections::HashSet;
 
 pub static CHECK: BuiltIn = BuiltIn {
     meta: Meta {
@@ -52,6 +53,21 @@ fn run(cx: &Context<'_>) -> Outcome {
     let repo = repository(cx.tree, cx.var("github_repository"));
     let ids = identities(cx.tree, &wfs.parsed, repo);
     let mut satisfied = vec![false; declared.len()];
+    // Jobs (file, job, registry) that authenticate in at least one of the
+    // runs that reach them: a mismatch in another run (a reusable workflow
+    // also dispatched on its own) only warns.
+    let key = |id: &PublisherIdentity| (id.job_workflow.clone(), id.job.clone(), id.registry);
+    let authenticates: HashSet<_> = ids
+        .iter()
+        .filter(|id| {
+            declared.iter().any(|p| {
+                policy_name(id.registry) == Some(p.registry.as_str())
+                    && differences(id, p).is_empty()
+            })
+        })
+        .map(key)
+        .collect();
+    let mut self_hosted_reported = HashSet::new();
     for id in &ids {
         let Some(name) = policy_name(id.registry) else {
             continue;
@@ -64,7 +80,10 @@ fn run(cx: &Context<'_>) -> Outcome {
         if mine.is_empty() {
             continue;
         }
-        if id.registry == Registry::Npm && id.self_hosted {
+        if id.registry == Registry::Npm
+            && id.self_hosted
+            && self_hosted_reported.insert((id.job_workflow.clone(), id.job.clone()))
+        {
             out.push(Finding::new(
                 id.runs_on_at.clone(),
                 format!(
@@ -89,13 +108,26 @@ fn run(cx: &Context<'_>) -> Outcome {
         let Some((diffs, closest)) = best.filter(|(d, _)| !d.is_empty()) else {
             continue;
         };
+        let elsewhere = authenticates.contains(&key(id));
+        let cap = |f: Finding| {
+            if elsewhere {
+                let mut f = f.warn_only();
+                f.message.push_str(&format!(
+                    " (in the run started by `{}`; another run of the job matches)",
+                    id.workflow
+                ));
+                f
+            } else {
+                f
+            }
+        };
         let called = mine.iter().find(|(_, p)| {
             id.in_reusable_workflow()
                 && sees_caller_only(id.registry)
                 && p.workflow == id.job_workflow
         });
         if let Some((_, p)) = called {
-            out.push(Finding::new(
+            out.push(cap(Finding::new(
                 id.at.clone(),
                 format!(
                     "job `{}` publishes to {} from reusable workflow `{}`, called from {}; the policy's publisher names the called file `{}`, but {} matches the top-level workflow `{}` and does not accept the called file",
@@ -111,7 +143,7 @@ fn run(cx: &Context<'_>) -> Outcome {
                     "configure the trusted publisher with workflow `{}` (and the policy's [[publisher]]), or move the publish step into the top-level workflow",
                     id.workflow
                 ),
-            ));
+            )));
             continue;
         }
         let what = diffs
@@ -130,7 +162,7 @@ fn run(cx: &Context<'_>) -> Outcome {
         } else {
             id.at.clone()
         };
-        out.push(Finding::new(
+        out.push(cap(Finding::new(
             at,
             format!(
                 "job `{}` publishes to {} but matches no declared {name} trusted publisher; closest ({}:{}): {what}",
@@ -143,7 +175,7 @@ fn run(cx: &Context<'_>) -> Outcome {
                 "make the {} agree: change the workflow, or the registry's trusted publisher and the policy's [[publisher]]",
                 diffs.iter().map(|d| d.field).collect::<Vec<_>>().join(" and ")
             ),
-        ));
+        )));
     }
     for (p, ok) in declared.iter().zip(&satisfied) {
         if *ok {
