@@ -251,3 +251,34 @@ fn a_reusable_workflow_also_dispatched_on_its_own_warns_for_the_run_that_cannot_
     );
     assert!(m.contains("another run of the job matches"), "{m}");
 }
+
+#[test]
+fn docs_naming_the_called_reusable_workflow_disagree_with_what_the_registry_sees() {
+    let dir = common::copy_fixture("publisher-binding/reusable");
+    common::write(dir.path(), "shipgate.toml", "extends = [\"default\"]\n");
+    common::write(
+        dir.path(),
+        "RELEASING.md",
+        "# Releasing\n\nConfigure the npm trusted publisher:\n\n- Workflow filename: `publish.yml`\n- Environment: `npm`\n",
+    );
+    let (code, r) = check_json(dir.path(), &["--only", "docs-workflow-agreement"]);
+    assert_eq!(code, 1, "{r:#}");
+    let f = finding_messages(&r, "docs-workflow-agreement");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!((f[0].0.as_str(), f[0].1), ("RELEASING.md", 5));
+    assert!(
+        f[0].2
+            .contains("reusable workflow run only from `release.yml`"),
+        "{}",
+        f[0].2
+    );
+    // Naming the caller agrees.
+    common::write(
+        dir.path(),
+        "RELEASING.md",
+        "# Releasing\n\nConfigure the npm trusted publisher:\n\n- Workflow filename: `release.yml`\n- Environment: `npm`\n",
+    );
+    let (code, r) = check_json(dir.path(), &["--only", "docs-workflow-agreement"]);
+    assert_eq!(code, 0, "{r:#}");
+    assert_eq!(verdict(&r, "docs-workflow-agreement"), "pass");
+}
