@@ -282,3 +282,21 @@ fn docs_naming_the_called_reusable_workflow_disagree_with_what_the_registry_sees
     assert_eq!(code, 0, "{r:#}");
     assert_eq!(verdict(&r, "docs-workflow-agreement"), "pass");
 }
+
+#[test]
+fn without_vars_or_manifests_the_repository_comes_from_git_config() {
+    let dir = common::copy_fixture("publisher-binding/good");
+    std::fs::remove_file(dir.path().join("pyproject.toml")).expect("rm");
+    common::write(
+        dir.path(),
+        ".git/config",
+        "[core]\n\tbare = false\n[remote \"origin\"]\n\turl = git@github.com:acme/other.git\n",
+    );
+    let (code, r) = check_json(dir.path(), &["--only", ID]);
+    assert_eq!(code, 1, "{r:#}");
+    assert_eq!(findings(&r, ID)[0], at(WF, 12, "block"));
+    assert!(
+        messages(&r)[0].contains("repository is `acme/other` here, `acme/tool` in the publisher"),
+        "{r:#}"
+    );
+}

@@ -86,14 +86,22 @@ pub fn repository(tree: &Tree, var: Option<&str>) -> Option<String> {
     git_origin(tree)
 }
 
-/// The `origin` remote of `.git/config` in the tree, if it is on GitHub.
+/// The `origin` remote of the root's `.git/config`, if it is on GitHub.
+/// The tree's walk leaves `.git` out, so it is read here directly: a regular
+/// file in a real directory under the root, never through a symlink.
 fn git_origin(tree: &Tree) -> Option<String> {
-    if !tree.exists(".git/config") {
-        return None;
+    let dir = tree.root().join(".git");
+    let config = dir.join("config");
+    for p in [&dir, &config] {
+        let m = std::fs::symlink_metadata(p).ok()?;
+        if m.file_type().is_symlink() {
+            return None;
+        }
     }
-    let tf = tree.text(".git/config").ok()?;
+    let bytes = crate::repo::fs_guard::read_regular(&config, 1 << 16).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
     let mut in_origin = false;
-    for line in tf.text.lines() {
+    for line in text.lines() {
         let l = line.trim();
         if l.starts_with('[') {
             in_origin = l.replace(' ', "") == "[remote\"origin\"]";
