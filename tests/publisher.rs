@@ -300,3 +300,44 @@ fn without_vars_or_manifests_the_repository_comes_from_git_config() {
         "{r:#}"
     );
 }
+
+#[test]
+fn an_environment_passed_in_by_the_caller_is_the_one_compared() {
+    let dir = common::copy_fixture("publisher-binding/reusable");
+    let called = dir.path().join(".github/workflows/publish.yml");
+    let text = std::fs::read_to_string(&called).expect("read");
+    common::write(
+        dir.path(),
+        ".github/workflows/publish.yml",
+        text.replace(
+            "  workflow_call:\n",
+            "  workflow_call:\n    inputs:\n      environment:\n        type: string\n",
+        )
+        .replace("environment: npm", "environment: ${{ inputs.environment }}"),
+    );
+    let caller = dir.path().join(".github/workflows/release.yml");
+    let text = std::fs::read_to_string(&caller).expect("read");
+    common::write(
+        dir.path(),
+        ".github/workflows/release.yml",
+        text.replace(
+            "    uses: ./.github/workflows/publish.yml\n",
+            "    uses: ./.github/workflows/publish.yml\n    with:\n      environment: Release\n",
+        ),
+    );
+    common::write(
+        dir.path(),
+        "shipgate.toml",
+        "[[publisher]]\nregistry = \"npm\"\nworkflow = \"release.yml\"\nenvironment = \"release\"\n",
+    );
+    let (code, r) = check_json(dir.path(), &["--only", ID]);
+    assert_eq!(code, 1, "{r:#}");
+    assert_eq!(
+        findings(&r, ID)[0],
+        at(".github/workflows/publish.yml", 10, "block")
+    );
+    assert!(
+        messages(&r)[0].contains("environment is `Release` here, `release` in the publisher"),
+        "{r:#}"
+    );
+}

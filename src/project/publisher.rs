@@ -7,12 +7,33 @@ use super::lane::{env_name, repo_identity};
 use crate::finding::Location;
 use crate::repo::Tree;
 use crate::workflow::triggers::event_names;
-use crate::workflow::{Key, Registry, WorkflowFile};
+use crate::workflow::{Key, Registry, WorkflowFile, env_map, env_value};
 use github_actions_models::common::Uses;
 use github_actions_models::common::expr::LoE;
 use github_actions_models::workflow::Job;
 use github_actions_models::workflow::job::{DeploymentEnvironment, RunsOn};
+use std::collections::HashMap;
 use std::sync::Arc;
+
+/// Inputs a caller job passes to a reusable workflow, by name.
+type Inputs = HashMap<String, String>;
+
+/// `${{ inputs.NAME }}` as the literal value the caller passes, if it does;
+/// anything else unchanged (an expression still matches any environment).
+fn with_input<'a>(value: &'a str, inputs: &'a Inputs) -> &'a str {
+    let inner = value
+        .trim()
+        .strip_prefix("${{")
+        .and_then(|r| r.strip_suffix("}}"))
+        .map(str::trim);
+    match inner
+        .and_then(|i| i.strip_prefix("inputs."))
+        .and_then(|n| inputs.get(n))
+    {
+        Some(v) if !v.contains("${{") && !v.trim().is_empty() => v,
+        _ => value,
+    }
+}
 
 /// How the policy's `[[publisher]]` names a registry; `None` for registries
 /// without trusted publishing.
@@ -163,7 +184,10 @@ pub fn identities(
                     continue;
                 }
                 seen.push(p.registry);
-                for (top, via) in &tops {
+                for (top, via, inputs) in &tops {
+                    let environment = environment
+                        .as_deref()
+                        .map(|e| with_input(e, inputs).to_string());
                     out.push(PublisherIdentity {
                         registry: p.registry,
                         repository: repository.clone(),
@@ -171,7 +195,7 @@ pub fn identities(
                         job_workflow: wf.file_name().to_string(),
                         via: via.clone(),
                         job: role.id.clone(),
-                        environment: environment.clone(),
+                        environment,
                         self_hosted,
                         at: p.locate(wf, &role.id),
                         environment_at: environment_at.clone(),
@@ -187,12 +211,13 @@ pub fn identities(
 /// The top-level workflow files a run of `wf` starts from, each with the
 /// chain of callers from it down: `wf` itself when something other than
 /// `workflow_call` triggers it or nothing in the repository calls it, and
-/// every local caller's own top-level files.
+/// every local caller's own top-level files. With each, the literal
+/// `with:` inputs the immediate caller job passes (none for `wf` itself).
 fn top_level(
     tree: &Tree,
     wf: &WorkflowFile,
     stack: &mut Vec<String>,
-) -> Vec<(String, Vec<String>)> {
+) -> Vec<(String, Vec<String>, Inputs)> {
     let events = event_names(&wf.model.on);
     let callable = events.iter().any(|e| e == "workflow_call");
     let mut out = Vec::new();
@@ -204,33 +229,39 @@ fn top_level(
             let Ok(c) = tree.workflow(caller) else {
                 continue;
             };
-            let jobs: Vec<&String> = c
+            let jobs: Vec<(&String, Inputs)> = c
                 .model
                 .jobs
                 .iter()
-                .filter(|(_, j)| {
-                    matches!(j, Job::ReusableWorkflowCallJob(call)
+                .filter_map(|(id, j)| match j {
+                    Job::ReusableWorkflowCallJob(call)
                         if matches!(&call.uses, Uses::Local(l)
-                            if l.path.trim_start_matches("./") == wf.path))
+                            if l.path.trim_start_matches("./") == wf.path) =>
+                    {
+                        let with = env_map(&call.with)
+                            .map(|m| m.iter().map(|(k, v)| (k.clone(), env_value(v))).collect())
+                            .unwrap_or_default();
+                        Some((id, with))
+                    }
+                    _ => None,
                 })
-                .map(|(id, _)| id)
                 .collect();
             if jobs.is_empty() {
                 continue;
             }
             stack.push(caller.clone());
-            for (top, via) in top_level(tree, &c, stack) {
-                for id in &jobs {
+            for (top, via, _) in top_level(tree, &c, stack) {
+                for (id, with) in &jobs {
                     let mut v = via.clone();
                     v.push(format!("{} (job `{id}`)", c.file_name()));
-                    out.push((top.clone(), v));
+                    out.push((top.clone(), v, with.clone()));
                 }
             }
             stack.pop();
         }
     }
     if out.is_empty() || events.iter().any(|e| e != "workflow_call") {
-        out.push((wf.file_name().to_string(), Vec::new()));
+        out.push((wf.file_name().to_string(), Vec::new(), Inputs::new()));
     }
     out
 }
