@@ -4,7 +4,8 @@
 use super::doc_pass::{DocVisitor, PassDoc};
 use super::{BuiltIn, Context, Meta, Outcome, Pass};
 use crate::finding::{Finding, Location, Severity};
-use crate::project::lane::{PubJob, publishing_jobs, repo_identity};
+use crate::project::lane::{PubJob, publishing_jobs};
+use crate::project::publisher::{identities, repository, sees_caller_only};
 use crate::repo::markdown::MarkdownDoc;
 
 pub static CHECK: BuiltIn = BuiltIn {
@@ -26,7 +27,10 @@ pub static CHECK: BuiltIn = BuiltIn {
             `.github/workflows/<name>` must exist and publish (a job holding `id-token: write` \
             counts), the stated environment must be one its publishing job uses (or, if the \
             file is missing, one any publishing job uses), and a stated repository or owner \
-            must agree with the GitHub repository the manifests name.",
+            must agree with the repository (`vars.github_repository`, else the manifests, else \
+            `.git/config`). A stated workflow that runs only as a reusable workflow called from \
+            another file is not what PyPI, npm, RubyGems or NuGet see: they match the caller's \
+            file (the identity publisher-binding computes).",
         passes: "- Workflow filename: `release.yml`\n- Environment: `pypi`\n\
             (and .github/workflows/release.yml has a publishing job with `environment: pypi`)",
         fails: "- Workflow filename: `release.yml`\n- Environment: `release`\n\
@@ -465,7 +469,15 @@ fn judge(cx: &Context<'_>, statements: &[(String, Vec<Stated>)]) -> Outcome {
         v.dedup();
         v
     };
-    let identity = repo_identity(cx.tree);
+    let repo = repository(cx.tree, cx.var("github_repository"));
+    let identity = repo
+        .as_deref()
+        .and_then(|r| r.split_once('/'))
+        .map(|(o, n)| (o.to_string(), n.to_string()));
+    // What each publishing job presents to its registry (publisher-binding's
+    // identity): a stated workflow that is only ever a called reusable
+    // workflow is not the file PyPI, npm, RubyGems or NuGet see.
+    let seen = identities(cx.tree, &wfs.parsed, repo);
     for (path, record) in statements {
         let at = |s: &Stated| Location::new(path, s.line, s.column);
         let wf_stated = record
@@ -509,6 +521,30 @@ fn judge(cx: &Context<'_>, statements: &[(String, Vec<Stated>)]) -> Outcome {
             ));
             Some(all_pub.clone())
         };
+        let through: Vec<&str> = seen
+            .iter()
+            .filter(|i| i.job_workflow == name)
+            .map(|i| i.workflow.as_str())
+            .collect();
+        if !through.is_empty()
+            && !through.contains(&name)
+            && seen
+                .iter()
+                .filter(|i| i.job_workflow == name)
+                .all(|i| sees_caller_only(i.registry))
+        {
+            let mut callers = through.clone();
+            callers.sort_unstable();
+            callers.dedup();
+            out.push(Finding::new(
+                at(wf_stated),
+                format!(
+                    "docs name workflow `{name}` for trusted publishing, but it is a reusable workflow run only from {}; the registry sees the calling workflow's file, not `{name}`",
+                    callers.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+                ),
+                "state the calling workflow's file name (and configure the registry's trusted publisher with it)",
+            ));
+        }
         for s in record {
             match s.field {
                 Field::Environment => {
@@ -566,7 +602,7 @@ fn judge(cx: &Context<'_>, statements: &[(String, Vec<Stated>)]) -> Outcome {
                         {
                             out.push(Finding::new(
                                 at(s),
-                                format!("docs say repository `{}`, but the manifests name the GitHub repository `{owner}/{repo}`", s.value),
+                                format!("docs say repository `{}`, but the repository is `{owner}/{repo}` (vars.github_repository, the manifests or .git/config)", s.value),
                                 "state the repository the workflow runs in; the OIDC claim carries it",
                             ));
                         }
@@ -578,7 +614,7 @@ fn judge(cx: &Context<'_>, statements: &[(String, Vec<Stated>)]) -> Outcome {
                     {
                         out.push(Finding::new(
                             at(s),
-                            format!("docs say owner `{}`, but the manifests name the GitHub repository `{owner}/{repo}`", s.value),
+                            format!("docs say owner `{}`, but the repository is `{owner}/{repo}` (vars.github_repository, the manifests or .git/config)", s.value),
                             "state the owner (user or organization) the repository lives under",
                         ));
                     }

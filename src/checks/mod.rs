@@ -22,6 +22,7 @@ mod oidc_scope;
 mod package_metadata;
 mod publish_environment;
 mod publish_isolation;
+mod publisher_binding;
 mod push_tags;
 mod release_cache;
 mod release_concurrency;
@@ -89,6 +90,7 @@ pub static BUILTINS: &[&BuiltIn] = &[
     &oidc_scope::CHECK,
     &publish_environment::CHECK,
     &trusted_publishing::CHECK,
+    &publisher_binding::CHECK,
     &secrets_in_environment::CHECK,
     &publish_isolation::CHECK,
     &release_concurrency::CHECK,

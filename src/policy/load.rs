@@ -221,7 +221,14 @@ fn strsim(a: &str, b: &str) -> usize {
 // The keys the loader accepts at each level. `shipgate schema` is generated
 // from these lists (see schema.rs), so keep them in step with the matches below.
 pub(super) const TOP_KEYS: &[&str] = &[
-    "extends", "vars", "checks", "check", "facts", "waiver", "lanes",
+    "extends",
+    "vars",
+    "checks",
+    "check",
+    "facts",
+    "waiver",
+    "publisher",
+    "lanes",
 ];
 pub(super) const TUNING_KEYS: &[&str] = &["severity", "files", "lanes", "enabled"];
 pub(super) const CUSTOM_KEYS: &[&str] = &[
@@ -362,6 +369,21 @@ pub(super) fn parse(text: &str, path: &str, depth: usize) -> Result<Policy, Poli
                 })?;
                 for item in items {
                     own.waivers.push(super::waiver::parse(
+                        &r.loc(item.span.start),
+                        item,
+                        |o, m| r.err(o, m),
+                    )?);
+                }
+            }
+            "publisher" => {
+                let items = e.node.as_array().ok_or_else(|| {
+                    r.err(
+                        e.node.span.start,
+                        "`publisher` must be an array of tables ([[publisher]])",
+                    )
+                })?;
+                for item in items {
+                    own.publishers.push(super::publisher::parse(
                         &r.loc(item.span.start),
                         item,
                         |o, m| r.err(o, m),
@@ -600,6 +622,7 @@ fn merge(into: &mut Policy, from: Policy) {
     into.custom.extend(from.custom);
     into.facts.extend(from.facts);
     into.waivers.extend(from.waivers);
+    into.publishers.extend(from.publishers);
     into.lanes.extend(from.lanes);
 }
 

@@ -4,6 +4,7 @@
 
 mod load;
 pub mod params;
+pub mod publisher;
 pub mod schema;
 pub mod waiver;
 
@@ -12,6 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 pub use load::{find_policy_file, load};
+pub use publisher::Publisher;
 pub use waiver::Waiver;
 
 /// Lanes every policy has. `preflight` runs what `pre-merge` runs and more.
@@ -139,6 +141,8 @@ pub struct Policy {
     pub custom: Vec<CustomCheck>,
     pub facts: BTreeMap<String, Fact>,
     pub waivers: Vec<Waiver>,
+    /// Trusted publishers configured on registries (`[[publisher]]`).
+    pub publishers: Vec<Publisher>,
     /// Lanes the policy declares beyond the built-in ones.
     pub lanes: Vec<String>,
 }

@@ -7,6 +7,7 @@
 //! tests below hold the loader to every key the schema names, and back.
 
 use super::load::{CUSTOM_KEYS, FACT_KEYS, TOP_KEYS, TUNING_KEYS};
+use super::publisher::{PUBLISHER_KEYS, PUBLISHER_REGISTRIES};
 use super::waiver::WAIVER_KEYS;
 use super::{BUILTIN_LANES, PRESETS, params};
 use crate::checks::BUILTINS;
@@ -212,6 +213,48 @@ fn waiver() -> Value {
     })
 }
 
+fn publisher() -> Value {
+    let mut props = Map::new();
+    for k in PUBLISHER_KEYS {
+        let v = match *k {
+            "registry" => json!({
+                "description": "The registry the trusted publisher is configured on.",
+                "type": "string",
+                "enum": PUBLISHER_REGISTRIES,
+            }),
+            "package" => {
+                json!({"description": "The package it publishes (informational).", "type": "string"})
+            }
+            "workflow" => json!({
+                "description": "The workflow file name typed into the registry (`release.yml`), compared exactly.",
+                "type": "string",
+                "pattern": "^[^/]+\\.(yml|yaml)$",
+            }),
+            "environment" => json!({
+                "description": "The GitHub environment typed into the registry, compared exactly (case counts).",
+                "type": "string",
+            }),
+            "repository" => json!({
+                "description": "OWNER/REPO typed into the registry. Default: vars.github_repository, else the package metadata.",
+                "type": "string",
+                "pattern": "^[^/]+/[^/]+$",
+            }),
+            other => json!({"description": format!("`{other}`")}),
+        };
+        props.insert(k.to_string(), v);
+    }
+    json!({
+        "description": "Trusted publishers as configured on the registries ([[publisher]]); publisher-binding holds every publishing job to one.",
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": props,
+            "required": ["registry", "workflow"],
+            "additionalProperties": false,
+        },
+    })
+}
+
 /// The JSON Schema (draft-04) of `shipgate.toml`.
 pub fn to_value() -> Value {
     let mut top = Map::new();
@@ -260,6 +303,7 @@ pub fn to_value() -> Value {
                 "additionalProperties": fact(),
             }),
             "waiver" => waiver(),
+            "publisher" => publisher(),
             "lanes" => json!({
                 "description": format!(
                     "Lanes beyond the built-in ones ({}).",
@@ -331,6 +375,10 @@ mod tests {
             set(FACT_KEYS)
         );
         assert_eq!(keys(&s["properties"]["waiver"]["items"]), set(WAIVER_KEYS));
+        assert_eq!(
+            keys(&s["properties"]["publisher"]["items"]),
+            set(PUBLISHER_KEYS)
+        );
         let presets: Vec<&str> = PRESETS.iter().map(|p| p.0).collect();
         assert_eq!(s["properties"]["extends"]["items"]["enum"], json!(presets));
     }
@@ -425,6 +473,19 @@ mod tests {
             ));
         }
         rejected("[[waiver]]\ncheck = \"actions-pinned\"\nreason = \"r\"\nuntil = \"x\"\n");
+
+        for k in keys(&s["properties"]["publisher"]["items"]) {
+            let extra = match k.as_str() {
+                "registry" | "workflow" => String::new(),
+                "repository" => "repository = \"o/r\"\n".into(),
+                other => format!("{other} = \"x\"\n"),
+            };
+            accepted(&format!(
+                "[[publisher]]\nregistry = \"pypi\"\nworkflow = \"release.yml\"\n{extra}"
+            ));
+        }
+        rejected("[[publisher]]\nregistry = \"pypi\"\nworkflow = \"release.yml\"\nenv = \"x\"\n");
+        rejected("[[publisher]]\nregistry = \"pip\"\nworkflow = \"release.yml\"\n");
 
         for ev in EVALUATORS {
             let allowed: Vec<&str> = CUSTOM_KEYS.iter().chain(ev.params).copied().collect();

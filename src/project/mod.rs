@@ -3,3 +3,4 @@
 
 pub mod gate;
 pub mod lane;
+pub mod publisher;
