@@ -1,6 +1,7 @@
-//! The README documents what the binary does: its check reference is the
-//! registry's own text, and its setup names the test command CI runs.
-//! `UPDATE_README=1 cargo test --test readme` rewrites the generated part.
+//! The docs say what the binary does: the check reference in docs/checks.md
+//! is the registry's own text, and the README's setup names the test
+//! command CI runs. `UPDATE_README=1 cargo test --test readme` rewrites the
+//! generated part.
 
 mod common;
 
@@ -9,7 +10,7 @@ const END: &str = "<!-- END GENERATED CHECKS -->";
 
 #[test]
 fn readme_check_reference_matches_the_registry() {
-    let path = common::repo_path("README.md");
+    let path = common::repo_path("docs/checks.md");
     let readme = std::fs::read_to_string(&path).unwrap();
     let out = common::shipgate(&["list", "--markdown"]);
     assert_eq!(out.status.code(), Some(0));
@@ -22,7 +23,7 @@ fn readme_check_reference_matches_the_registry() {
             std::fs::write(&path, updated).unwrap();
         } else {
             panic!(
-                "README's check reference is stale: run UPDATE_README=1 cargo test --test readme"
+                "docs/checks.md's check reference is stale: run UPDATE_README=1 cargo test --test readme"
             );
         }
     }
