@@ -270,10 +270,7 @@ fn run_parallel(tree: &Tree, policy: &Policy, planned: &[Planned<'_>]) -> Vec<Ou
             .map(|i| vec![i]),
     );
     let next = AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(2)
-        .min(jobs.len().max(1));
+    let threads = crate::repo::cores().unwrap_or(2).min(jobs.len().max(1));
     let results = std::sync::Mutex::new(Vec::new());
     std::thread::scope(|s| {
         for _ in 0..threads {

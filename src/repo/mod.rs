@@ -405,18 +405,21 @@ impl Tree {
             || FileError::at_file(&e.rel, "a symlink that leaves the root; it is not read");
         let not_regular = || FileError::at_file(&e.rel, "not a regular file; it is not read");
         // Re-check containment at read time: the tree may have changed since
-        // the walk. A plain file is opened, then the file actually opened is
+        // the walk. What the walk found as a plain file is opened without
+        // following a symlink in its place and without blocking on a FIFO
+        // swapped in (no lstat first); then the file actually opened is
         // checked (one readlink of /proc/self/fd on Linux, instead of
-        // resolving every component of its path); anything else (an in-root
-        // symlink, or no /proc) is resolved before it is opened. A FIFO or
-        // device would block or never end, so only regular files are opened.
-        let plain = std::fs::symlink_metadata(&e.abs)
-            .map_err(cannot)?
-            .file_type()
-            .is_file();
-        let file = if plain {
-            let file = std::fs::File::open(&e.abs).map_err(cannot)?;
-            match opened_path(&file) {
+        // resolving every component of its path) and its fstat below keeps
+        // anything but a regular file unread. Anything else (an in-root
+        // symlink, an open that failed, or no /proc) is resolved before it is
+        // opened, as it always was. A FIFO or device would block or never
+        // end, so only regular files are read.
+        let opened = match e.kind {
+            Kind::File => open_no_follow(&e.abs),
+            _ => None,
+        };
+        let file = match opened {
+            Some(file) => match opened_path(&file) {
                 Some(real) if real.starts_with(&self.canon_root) => file,
                 Some(_) => return Err(leaves()),
                 None => {
@@ -426,16 +429,17 @@ impl Tree {
                     }
                     file
                 }
+            },
+            None => {
+                let real = std::fs::canonicalize(&e.abs).map_err(cannot)?;
+                if !real.starts_with(&self.canon_root) {
+                    return Err(leaves());
+                }
+                if !std::fs::metadata(&real).map_err(cannot)?.is_file() {
+                    return Err(not_regular());
+                }
+                std::fs::File::open(&real).map_err(cannot)?
             }
-        } else {
-            let real = std::fs::canonicalize(&e.abs).map_err(cannot)?;
-            if !real.starts_with(&self.canon_root) {
-                return Err(leaves());
-            }
-            if !std::fs::metadata(&real).map_err(cannot)?.is_file() {
-                return Err(not_regular());
-            }
-            std::fs::File::open(&real).map_err(cannot)?
         };
         let meta = file.metadata().map_err(cannot)?;
         if !meta.is_file() {
@@ -613,10 +617,7 @@ fn parse_markdown(rel: &str, tf: Arc<TextFile>) -> Result<Arc<markdown::Markdown
 /// use it for per-file work (parsing through the cache included), so one
 /// long check does not leave the other cores idle.
 pub fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(items.len() / 16 + 1);
+    let threads = cores().unwrap_or(1).min(items.len() / 16 + 1);
     if threads <= 1 {
         return items.iter().map(f).collect();
     }
@@ -649,6 +650,34 @@ pub fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec
     });
     parts.sort_by_key(|(start, _)| *start);
     parts.into_iter().flat_map(|(_, v)| v).collect()
+}
+
+/// The cores this process may use, asked of the OS once per run: each ask
+/// reads the cgroup files (seven reads on Linux), and every pool asks.
+pub fn cores() -> Option<usize> {
+    static CORES: OnceLock<Option<usize>> = OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().ok().map(|n| n.get()))
+}
+
+/// Opens a path for reading without following a symlink at its last
+/// component and without blocking (a FIFO put in a file's place), or None
+/// when that fails for any reason: the caller then takes the resolving path,
+/// which reports the error as before.
+fn open_no_follow(path: &Path) -> Option<std::fs::File> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY)
+            .open(path)
+            .ok()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
 }
 
 /// The real path of an open file, where the OS says it cheaply (Linux).

@@ -21,19 +21,24 @@ impl Command {
     /// the pattern's words appear in order, the first one as the program; between
     /// them only flags (and the value after a long flag) may stand.
     pub fn matches(&self, pattern: &str) -> bool {
-        let pat: Vec<&str> = pattern.split_whitespace().collect();
-        if pat.is_empty() || self.words.is_empty() || !program_is(&self.words[0], pat[0]) {
+        // Called for every command against every known pattern: the
+        // pattern's words are walked, not collected.
+        let mut pat = pattern.split_whitespace();
+        let Some(program) = pat.next() else {
+            return false;
+        };
+        if self.words.is_empty() || !program_is(&self.words[0], program) {
             return false;
         }
         let mut wi = 1;
-        for p in &pat[1..] {
+        for p in pat {
             let mut skipped_value = false;
             loop {
                 let Some(w) = self.words.get(wi) else {
                     return false;
                 };
                 wi += 1;
-                if w == p {
+                if w.as_str() == p {
                     break;
                 }
                 if is_flag(w) {
