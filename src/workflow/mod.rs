@@ -191,11 +191,44 @@ impl WorkflowFile {
     }
 
     /// Where the key at the end of `route` is written (`permissions:`).
+    /// The one line that starts with `name:` (unquoted, at column 1), as
+    /// the key's span; `None` when there is none or more than one (the
+    /// location tree decides then).
+    fn top_level_key(&self, name: &str) -> Option<Location> {
+        let mut found = None;
+        let mut at = 0;
+        for line in self.text.split_inclusive('\n') {
+            if let Some(rest) = line.strip_prefix(name)
+                && let Some(after) = rest.strip_prefix(':')
+                && (after.is_empty() || after.starts_with([' ', '\t', '\n', '\r']))
+            {
+                if found.is_some() {
+                    return None;
+                }
+                found = Some(at);
+            }
+            at += line.len();
+        }
+        let start = found?;
+        let (l, c) = self.lines.position(&self.text, start);
+        let (el, ec) = self.lines.position(&self.text, start + name.len());
+        Some(Location::new(&self.path, l, c).with_end(el, ec))
+    }
+
     pub fn locate_key(&self, route: &[Key<'_>]) -> Location {
         self.span_of(route, true)
     }
 
     fn span_of(&self, route: &[Key<'_>], key_only: bool) -> Location {
+        // A top-level key of a block mapping starts a line at column 1: no
+        // location tree is needed to find it (release-concurrency locates
+        // `on` in every workflow without a group).
+        if key_only
+            && let [Key::K(name)] = route
+            && let Some(loc) = self.top_level_key(name)
+        {
+            return loc;
+        }
         let Some(doc) = self.doc() else {
             return Location::file(&self.path);
         };
