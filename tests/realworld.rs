@@ -585,3 +585,15 @@ fn a_job_gated_on_another_jobs_output_is_kept_off_pull_requests_by_a_condition()
     );
     assert_eq!(code, 0);
 }
+
+#[test]
+fn a_manifest_shaped_file_in_a_test_folder_is_test_data_not_a_package() {
+    // A highlighter's expected output named Cargo.toml, nested too deep to
+    // parse, is not a package of the repository: nothing to judge there.
+    let (code, r) = check_json(&rw("manifest-shaped-test-data"), &[]);
+    for id in ["versions-agree", "changelog-entry", "package-metadata"] {
+        assert_eq!(verdict(&r, id), "pass", "{id}: {:#?}", findings(&r, id));
+    }
+    assert!(!r.to_string().contains("tests/golden"), "{r:#}");
+    assert_eq!(code, 0);
+}

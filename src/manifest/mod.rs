@@ -222,8 +222,16 @@ pub struct Discovery {
 }
 
 /// Path segments under which an unnamed manifest is test data or vendored
-/// code, not a package of this repository.
+/// code, not a package of this repository (a test suite's expected output
+/// may well be a file named `Cargo.toml`). Dot-directories other than
+/// `.github` (tool scratch, agent worktrees) are not ours either.
 const NOT_OURS: &[&str] = &[
+    "test",
+    "tests",
+    "__tests__",
+    "snapshots",
+    "__snapshots__",
+    "node_modules",
     "fixtures",
     "fixture",
     "__fixtures__",
@@ -334,7 +342,10 @@ pub fn discover_selected(tree: &Tree, selected: Option<&[&str]>) -> Discovery {
     }
     for p in paths.iter().filter(|p| p.contains('/')) {
         let dir = cargo::dir_of(p);
-        let ours = named.contains_key(dir) || !dir.split('/').any(|seg| NOT_OURS.contains(&seg));
+        let ours = named.contains_key(dir)
+            || !dir
+                .split('/')
+                .any(|seg| NOT_OURS.contains(&seg) || (seg.starts_with('.') && seg != ".github"));
         if !ours {
             continue;
         }
