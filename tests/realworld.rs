@@ -597,3 +597,24 @@ fn a_manifest_shaped_file_in_a_test_folder_is_test_data_not_a_package() {
     assert!(!r.to_string().contains("tests/golden"), "{r:#}");
     assert_eq!(code, 0);
 }
+
+#[test]
+fn a_shipping_step_gated_on_a_steps_run_time_output_warns_on_pull_requests() {
+    // CI and release in one workflow: the release step runs only when an
+    // earlier step says so at run time (`steps.is-release.outputs.X`).
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        RELEASE,
+        "name: CICD\non:\n  push:\n    tags: ['v*']\n  pull_request:\npermissions:\n  contents: read\n\
+         jobs:\n  build:\n    runs-on: ubuntu-latest\n    permissions:\n      contents: write\n    steps:\n\
+         \x20     - id: is-release\n        run: echo \"IS_RELEASE=true\" >> \"$GITHUB_OUTPUT\"\n\
+         \x20     - uses: softprops/action-gh-release@0123456789abcdef0123456789abcdef01234567 # v2.2.2\n\
+         \x20       if: steps.is-release.outputs.IS_RELEASE\n",
+    );
+    let (_, r) = check_json(tmp.path(), &["--only", "release-triggers"]);
+    assert_eq!(
+        findings(&r, "release-triggers"),
+        vec![(RELEASE.into(), 5, "warn".into())]
+    );
+}

@@ -113,17 +113,8 @@ fn guarded(wf: &WorkflowFile, job_id: &str, pr: &PrRun) -> bool {
         Job::NormalJob(n) => n.r#if.as_ref(),
         Job::ReusableWorkflowCallJob(c) => c.r#if.as_ref(),
     });
-    if let Some(If::Expr(e)) = cond
-        && e.contains(".outputs.")
-    {
-        let v = if e.contains("${{") {
-            eval_template(e, &pr.scenario)
-        } else {
-            eval(e, &pr.scenario)
-        };
-        if v.is_none() {
-            return true;
-        }
+    if cond.is_some_and(|c| decided_at_run_time(c, &pr.scenario)) {
+        return true;
     }
     let Some((_, job)) = wf.normal_jobs().find(|(id, _)| *id == job_id) else {
         return false;
@@ -145,6 +136,23 @@ fn guarded(wf: &WorkflowFile, job_id: &str, pr: &PrRun) -> bool {
         })
 }
 
+/// Whether an `if:` turns on what a job or step computes at run time
+/// (`needs.plan.outputs.publishing`, `steps.is-release.outputs.IS_RELEASE`)
+/// and so cannot be decided for a pull request here: a condition stands
+/// between the pull request and the release, which warns rather than blocks.
+fn decided_at_run_time(cond: &If, pr: &Scenario) -> bool {
+    let If::Expr(e) = cond else { return false };
+    if !e.contains(".outputs.") {
+        return false;
+    }
+    let v = if e.contains("${{") {
+        eval_template(e, pr)
+    } else {
+        eval(e, pr)
+    };
+    v.is_none()
+}
+
 /// Whether a publishing or shipping step does nothing on a pull-request run:
 /// its `if:` is false there, or it is `docker/build-push-action` whose
 /// `push:` is (`push: ${{ github.event_name != 'pull_request' }}`).
@@ -152,7 +160,7 @@ fn step_inert_on_pr(step: &Step, pr: &Scenario) -> bool {
     if step
         .r#if
         .as_ref()
-        .is_some_and(|c| false_on_pull_request(c, pr))
+        .is_some_and(|c| false_on_pull_request(c, pr) || decided_at_run_time(c, pr))
     {
         return true;
     }
