@@ -298,12 +298,7 @@ fn write_baseline(args: BaselineArgs) -> u8 {
         .unwrap_or_else(|| root.join(baseline::FILE_NAME));
     let (text, findings) = baseline::to_text(&report);
     // Never through a symlink: the root is the tree under review.
-    let written = fs_guard::create(&target, Create::Replace)
-        .map_err(|e| e.to_string())
-        .and_then(|mut f| {
-            f.write_all(text.as_bytes())
-                .map_err(|e| format!("cannot write {}: {e}", target.display()))
-        });
+    let written = fs_guard::write(&target, Create::Replace, text.as_bytes());
     if let Err(e) = written {
         return usage_error(e);
     }
@@ -351,12 +346,7 @@ fn check(args: CheckArgs) -> u8 {
             let _ = report::render(&report, args.format, &ctx, &mut buf);
             // The path may lie inside the tree under review: a symlink planted
             // there is refused, never written through.
-            fs_guard::create(path, Create::Replace)
-                .map_err(|e| e.to_string())
-                .and_then(|mut f| {
-                    f.write_all(&buf)
-                        .map_err(|e| format!("cannot write {}: {e}", path.display()))
-                })
+            fs_guard::write(path, Create::Replace, &buf)
         }
         None => {
             ctx.color = use_color(
@@ -407,12 +397,7 @@ fn init(root: &std::path::Path, force: bool) -> u8 {
     // Never through a symlink: `--force` replaces a regular file only, and
     // a new file is created exclusively (a dangling link is not followed).
     let how = if force { Create::Replace } else { Create::New };
-    let written = fs_guard::create(&target, how)
-        .map_err(|e| e.to_string())
-        .and_then(|mut f| {
-            f.write_all(text.as_bytes())
-                .map_err(|e| format!("cannot write {}: {e}", target.display()))
-        });
+    let written = fs_guard::write(&target, how, text.as_bytes());
     if let Err(e) = written {
         return usage_error(e);
     }

@@ -41,6 +41,18 @@ pub fn symlink_refusal(path: &Path) -> Option<Refused> {
     })
 }
 
+/// Writes `bytes` to `path` through [`create`] (never through a symlink);
+/// the error says what was refused or failed, with the path.
+pub fn write(path: &Path, how: Create, bytes: &[u8]) -> Result<(), String> {
+    use std::io::Write;
+    create(path, how)
+        .map_err(|e| e.to_string())
+        .and_then(|mut f| {
+            f.write_all(bytes)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))
+        })
+}
+
 /// Opens `path` for writing without following a symlink at its last component.
 pub fn create(path: &Path, how: Create) -> Result<File, Refused> {
     let mut opts = OpenOptions::new();
