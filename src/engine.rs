@@ -147,15 +147,7 @@ pub fn run(tree: &Tree, policy: &Policy, opts: &Options) -> Report {
                 &opts.today,
             );
         }
-        findings.sort_by(|a, b| {
-            (&a.location.path, a.location.line, a.location.column).cmp(&(
-                &b.location.path,
-                b.location.line,
-                b.location.column,
-            ))
-        });
-        findings.dedup_by(|a, b| a.location == b.location && a.message == b.message);
-        let mut findings = cap_per_file(findings, &p.id);
+        let mut findings = ordered_and_capped(findings, &p.id);
         for f in &mut findings {
             if f.snippet.is_none() {
                 f.snippet = snippet(&mut texts, &f.location);
@@ -515,6 +507,20 @@ fn ignore_on(texts: &mut FindingTexts<'_>, path: &str, line: usize) -> Option<In
 /// are counted in one finding that says how many more there were.
 pub const MAX_FINDINGS_PER_FILE: usize = 200;
 
+/// A check's findings in file, line and column order, exact repeats (same
+/// place, same message) dropped, and capped per file.
+fn ordered_and_capped(mut findings: Vec<Finding>, id: &str) -> Vec<Finding> {
+    findings.sort_by(|a, b| {
+        (&a.location.path, a.location.line, a.location.column).cmp(&(
+            &b.location.path,
+            b.location.line,
+            b.location.column,
+        ))
+    });
+    findings.dedup_by(|a, b| a.location == b.location && a.message == b.message);
+    cap_per_file(findings, id)
+}
+
 /// Keeps the first [`MAX_FINDINGS_PER_FILE`] findings (sorted by position)
 /// of each file; the rest become one finding at the first left out, which
 /// weighs what they weighed (suppressed only when every one of them was).
@@ -602,15 +608,7 @@ fn waiver_audit(
         f.severity = f.cap.map(|c| c.min(meta.severity)).unwrap_or(meta.severity);
     }
     // One reasonless inline ignore covers many findings: say so once.
-    findings.sort_by(|a, b| {
-        (&a.location.path, a.location.line, a.location.column).cmp(&(
-            &b.location.path,
-            b.location.line,
-            b.location.column,
-        ))
-    });
-    findings.dedup_by(|a, b| a.location == b.location && a.message == b.message);
-    let findings = cap_per_file(findings, meta.id);
+    let findings = ordered_and_capped(findings, meta.id);
     let verdict = findings
         .iter()
         .map(|f| Verdict::from(f.severity))
