@@ -381,6 +381,11 @@ fn lane_of(
     lane
 }
 
+/// The text of the line a location in `wf` points at.
+fn line_of(wf: &WorkflowFile, loc: &Location) -> String {
+    wf.lines.line(&wf.text, loc.line).unwrap_or("").to_string()
+}
+
 /// Whether `dir` is `base` or inside it, for any base (`""`: the whole workspace).
 fn under_any(dir: &str, bases: &[String]) -> bool {
     bases
@@ -388,26 +393,13 @@ fn under_any(dir: &str, bases: &[String]) -> bool {
         .any(|b| b.is_empty() || dir == b || dir.starts_with(&format!("{b}/")))
 }
 
-/// `./a/../b/` as a path from the root (`b`), or `None` when it leaves the root.
+/// `./a/../b/` as a path from the root (`b`), or `None` when it leaves the
+/// root. An absolute path is outside the repository, never its root.
 fn normalise_path(base: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    let joined = if rel.starts_with('/') {
+    if rel.starts_with('/') {
         return None;
-    } else if base.is_empty() {
-        rel.to_string()
-    } else {
-        format!("{}/{rel}", base.trim_end_matches('/'))
-    };
-    for seg in joined.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
     }
-    Some(parts.join("/"))
+    crate::docsite::normalize(base, rel)
 }
 
 impl Walk<'_> {
@@ -884,11 +876,7 @@ impl Walk<'_> {
         for role in &facts.jobs {
             for p in &role.publishes {
                 let loc = p.locate(&inner, &role.id);
-                let line_text = inner
-                    .lines
-                    .line(&inner.text, loc.line)
-                    .unwrap_or("")
-                    .to_string();
+                let line_text = line_of(&inner, &loc);
                 let mut v = via.clone();
                 v.push(format!("job `{}`", role.id));
                 if let Some(b) = &p.behind {
@@ -906,11 +894,7 @@ impl Walk<'_> {
                 let mut route = step_route(&role.id, s.step);
                 route.push(Key::K("uses"));
                 let loc = inner.locate(&route);
-                let line_text = inner
-                    .lines
-                    .line(&inner.text, loc.line)
-                    .unwrap_or("")
-                    .to_string();
+                let line_text = line_of(&inner, &loc);
                 let mut v = via.clone();
                 v.push(format!("job `{}`", role.id));
                 self.push(0, loc, &line_text, &v, Ran::Ship(s.what.clone()));
