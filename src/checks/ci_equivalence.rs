@@ -89,13 +89,9 @@ fn run(cx: &Context<'_>) -> Outcome {
     let mut roots: Vec<(String, Item)> = Vec::new();
 
     let policy_gate = cx.params.contains_key("gate");
-    if let Some(gate) = cx.params.get("gate") {
+    if let Some(list) = cx.strings("gate") {
         let policy = cx.policy.display_path();
         let policy_text = cx.tree.text(policy).ok();
-        let list: Vec<&str> = gate
-            .as_array()
-            .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
-            .unwrap_or_default();
         for cmd in list {
             let line = policy_text
                 .as_ref()

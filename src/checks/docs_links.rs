@@ -301,33 +301,20 @@ fn check_doc(
     }
 }
 
-/// The policy's `release_docs` globs, if it sets any.
+/// The policy's `release_docs` globs, if it sets any (their type and glob
+/// syntax were checked when the policy was loaded).
 fn release_globs(cx: &Context<'_>) -> Result<Option<globset::GlobSet>, Box<Finding>> {
-    let Some(v) = cx.params.get("release_docs") else {
+    let Some(globs) = cx.strings("release_docs") else {
         return Ok(None);
     };
-    let bad = |msg: String| {
+    let globs: Vec<String> = globs.into_iter().map(str::to_string).collect();
+    crate::repo::build_globset(&globs).map(Some).map_err(|e| {
         Box::new(Finding::new(
             Location::file(cx.policy.display_path()),
-            msg,
-            "set `release_docs = [\"docs/support.md\", …]` under `[checks.docs-links]`",
+            format!("bad `release_docs` glob: {e}"),
+            "fix the glob under `[checks.docs-links]`",
         ))
-    };
-    let Some(list) = v.as_array() else {
-        return Err(bad("`release_docs` must be a list of globs".into()));
-    };
-    let mut globs = Vec::new();
-    for item in list {
-        let Some(g) = item.as_str() else {
-            return Err(bad(format!(
-                "`release_docs` holds {item}, which is not a glob string"
-            )));
-        };
-        globs.push(g.to_string());
-    }
-    crate::repo::build_globset(&globs)
-        .map(Some)
-        .map_err(|e| bad(format!("bad `release_docs` glob: {e}")))
+    })
 }
 
 /// Whether `path` is the README of a package a registry publishes: its

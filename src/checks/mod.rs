@@ -141,6 +141,13 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
+    /// A list-of-strings parameter from `[checks.ID]`. The policy loader has
+    /// already checked its type (`policy::params`), so here it is only read.
+    pub fn strings(&self, key: &str) -> Option<Vec<&str>> {
+        let list = self.params.get(key)?.as_array()?;
+        Some(list.iter().filter_map(|v| v.as_str()).collect())
+    }
+
     pub fn var(&self, name: &str) -> Option<&str> {
         self.policy.vars.get(name).map(String::as_str)
     }
