@@ -451,11 +451,7 @@ fn looks_like_placeholder(s: &str) -> bool {
 /// a definite phrase ("their own modules (e.g. `src/rules/x.rs`)") still
 /// points into the repository.
 fn is_kind_example(text: &str, offset: usize) -> bool {
-    let mut start = offset.saturating_sub(200);
-    while !text.is_char_boundary(start) {
-        start += 1;
-    }
-    let before = &text[start..offset.min(text.len())];
+    let before = text_before(text, offset, 200);
     // The innermost parenthesis still open at the span.
     let mut depth = 0i32;
     let mut open = None;
@@ -513,11 +509,7 @@ fn is_version_placeholder(seg: &[u8]) -> bool {
 /// `.github/workflows/main.yml`)"). Plain "e.g." is not enough: examples
 /// that point into this repository are claims too.
 fn is_example(text: &str, offset: usize) -> bool {
-    let mut start = offset.saturating_sub(160);
-    while !text.is_char_boundary(start) {
-        start += 1;
-    }
-    let before = &text[start..offset.min(text.len())];
+    let before = text_before(text, offset, 160);
     let before = before.rsplit("\n\n").next().unwrap_or(before);
     // Most spans have no "your" before them: say so without allocating.
     let bytes = before.as_bytes();
@@ -544,21 +536,33 @@ fn is_example(text: &str, offset: usize) -> bool {
         .any(|b| between.contains(b))
 }
 
+/// Up to `max` bytes of `text` before `offset`, cut at a character boundary.
+fn text_before(text: &str, offset: usize, max: usize) -> &str {
+    let end = offset.min(text.len());
+    let mut start = end.saturating_sub(max);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    &text[start..end]
+}
+
+/// Up to `max` bytes of `text` from `offset` on, cut at a character boundary.
+fn text_after(text: &str, offset: usize, max: usize) -> &str {
+    let start = offset.min(text.len());
+    let mut end = (start + max).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[start..end]
+}
+
 /// Whether the sentence around the code span at `offset` says the path is
 /// not in this tree by design: gone ("removed", "moved to the wiki"), made
 /// when something runs ("written to", "exports", "generated"), elsewhere
 /// ("on the `x` branch"), or still to come ("will be", "planned").
 fn says_not_here(text: &str, offset: usize) -> bool {
-    let mut start = offset.saturating_sub(200);
-    while !text.is_char_boundary(start) {
-        start += 1;
-    }
-    let mut end = (offset + 200).min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let before = &text[start..offset.min(text.len())];
-    let after = &text[offset.min(text.len())..end];
+    let before = text_before(text, offset, 200);
+    let after = text_after(text, offset, 200);
     let cut = |s: &str| {
         [". ", ".\n", "\n\n", "\n- ", "\n* ", "! ", "? "]
             .iter()
