@@ -29,6 +29,26 @@ pub const MAX_BYTES: u64 = 16 << 20;
 pub const CHECK_ID: &str = "baseline";
 const TITLE: &str = "Every baseline entry still matches a finding";
 
+/// The baseline audit, for `shipgate list` and `explain`: like
+/// `policy-waivers`, it has no run of its own; `check` fills it in when a
+/// baseline is in use.
+pub const META: crate::checks::Meta = crate::checks::Meta {
+    id: CHECK_ID,
+    title: TITLE,
+    severity: Severity::Warn,
+    lanes: &[],
+    rationale: "A baseline lets a repository adopt the gate with the findings it has today: \
+        `shipgate baseline` records each one (check, path and the normalised source line, not the \
+        line number), and `check` blocks only on new ones. The record must only shrink, so an \
+        entry that no longer matches any finding (its problem was fixed, or its line changed) \
+        warns at its line in the baseline file. Present only when a baseline is read \
+        (`.shipgate-baseline.json` at the root, or `--baseline FILE`; `--no-baseline` ignores it).",
+    passes: "every entry of .shipgate-baseline.json matches a current finding",
+    fails: "an entry whose finding was fixed: {\"check\": \"actions-pinned\", \"path\": \".github/workflows/release.yml\", …}",
+    fix: "Run `shipgate baseline` again to rewrite the file without the entries that were fixed.",
+    params: &[],
+};
+
 /// What a finding is, not where it is.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Fingerprint {

@@ -113,12 +113,13 @@ pub static BUILTINS: &[&BuiltIn] = &[
 ];
 
 /// Every check's metadata, in `shipgate list` order, the engine's
-/// `policy-waivers` audit last.
+/// `policy-waivers` and `baseline` audits last.
 pub fn all_metas() -> impl Iterator<Item = &'static Meta> {
     BUILTINS
         .iter()
         .map(|b| &b.meta)
         .chain(std::iter::once(&waivers::META))
+        .chain(std::iter::once(&crate::baseline::META))
 }
 
 /// The metadata of a check by id.
