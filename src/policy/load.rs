@@ -180,6 +180,40 @@ fn what(value_text: &str, from: usize) -> String {
     format!("`{first}`")
 }
 
+/// The string value of key `e` of a `[[table]]` entry, or the error that
+/// says it must be one.
+pub(super) fn entry_string<E>(
+    table: &str,
+    e: &crate::repo::spanned::Entry,
+    err: &impl Fn(usize, String) -> E,
+) -> Result<String, E> {
+    e.node.as_str().map(str::to_string).ok_or_else(|| {
+        err(
+            e.node.span.start,
+            format!("`{table}.{}` must be a string", e.key),
+        )
+    })
+}
+
+/// The error for a key a `[[table]]` entry does not know, with "did you
+/// mean" and the keys it does.
+pub(super) fn unknown_entry_key<E>(
+    table: &str,
+    e: &crate::repo::spanned::Entry,
+    keys: &[&str],
+    err: &impl Fn(usize, String) -> E,
+) -> E {
+    err(
+        e.key_span.start,
+        format!(
+            "unknown key `{table}.{}`{}; expected one of: {}",
+            e.key,
+            did_you_mean(&e.key, keys),
+            keys.join(", ")
+        ),
+    )
+}
+
 /// ` (did you mean `x`?)` for the closest allowed key, or nothing.
 pub(super) fn did_you_mean(key: &str, allowed: &[&str]) -> String {
     suggest(key, allowed)

@@ -52,14 +52,7 @@ pub(super) fn parse(
         location: location.clone(),
     };
     for e in item.entries() {
-        let s = || {
-            e.node.as_str().map(str::to_string).ok_or_else(|| {
-                err(
-                    e.node.span.start,
-                    format!("`publisher.{}` must be a string", e.key),
-                )
-            })
-        };
+        let s = || super::load::entry_string("publisher", e, &err);
         match e.key.as_str() {
             "registry" => {
                 let r = s()?;
@@ -100,14 +93,12 @@ pub(super) fn parse(
                 }
                 p.repository = Some(r);
             }
-            other => {
-                return Err(err(
-                    e.key_span.start,
-                    format!(
-                        "unknown key `publisher.{other}`{}; expected one of: {}",
-                        super::load::did_you_mean(other, PUBLISHER_KEYS),
-                        PUBLISHER_KEYS.join(", ")
-                    ),
+            _ => {
+                return Err(super::load::unknown_entry_key(
+                    "publisher",
+                    e,
+                    PUBLISHER_KEYS,
+                    &err,
                 ));
             }
         }

@@ -40,14 +40,7 @@ pub(super) fn parse(
         location: location.clone(),
     };
     for e in item.entries() {
-        let s = || {
-            e.node.as_str().map(str::to_string).ok_or_else(|| {
-                err(
-                    e.node.span.start,
-                    format!("`waiver.{}` must be a string", e.key),
-                )
-            })
-        };
+        let s = || super::load::entry_string("waiver", e, &err);
         match e.key.as_str() {
             "check" => w.check = s()?,
             "path" => {
@@ -75,14 +68,12 @@ pub(super) fn parse(
                 })?;
                 w.expires = Some(date);
             }
-            other => {
-                return Err(err(
-                    e.key_span.start,
-                    format!(
-                        "unknown key `waiver.{other}`{}; expected one of: {}",
-                        super::load::did_you_mean(other, WAIVER_KEYS),
-                        WAIVER_KEYS.join(", ")
-                    ),
+            _ => {
+                return Err(super::load::unknown_entry_key(
+                    "waiver",
+                    e,
+                    WAIVER_KEYS,
+                    &err,
                 ));
             }
         }
