@@ -85,6 +85,9 @@ fn test_inputs_scratch_ignored_output_and_email_are_not_judged() {
     let (code, got) = run("docs-links/not-docs", &[]);
     assert_eq!(got, vec![], "nothing here is a broken link");
     assert_eq!(code, 0);
+    // Judged and passed, not skipped: the README's links were read.
+    let (_, report) = check_json(&fixture("docs-links/not-docs"), &["--only", ID]);
+    assert_eq!(verdict(&report, ID), "pass");
 }
 
 #[test]
