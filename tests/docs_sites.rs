@@ -81,6 +81,23 @@ fn release_docs_globs_of_the_wrong_type_fail_closed() {
 }
 
 #[test]
+fn a_release_docs_glob_that_names_no_document_blocks() {
+    let tmp = copy_fixture("docs-links/severity");
+    write(
+        tmp.path(),
+        "shipgate.toml",
+        "[checks.docs-links]\nrelease_docs = [\"docs/suport.md\"]\n",
+    );
+    let (code, report) = check_json(tmp.path(), &["--only", ID]);
+    assert_eq!(code, 1);
+    assert_eq!(verdict(&report, ID), "block");
+    let msgs = finding_messages(&report, ID);
+    assert_eq!(msgs.len(), 1, "{msgs:#?}");
+    assert_eq!(msgs[0].0, "shipgate.toml");
+    assert!(msgs[0].2.contains("docs/suport.md"), "{msgs:#?}");
+}
+
+#[test]
 fn test_inputs_scratch_ignored_output_and_email_are_not_judged() {
     let (code, got) = run("docs-links/not-docs", &[]);
     assert_eq!(got, vec![], "nothing here is a broken link");

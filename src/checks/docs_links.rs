@@ -28,7 +28,7 @@ pub static CHECK: BuiltIn = BuiltIn {
             depends on: the root README and the README of each published package, SECURITY, the \
             newest section of a changelog, maintainers' docs (RELEASING, MAINTAINING, runbooks, \
             docs named for releasing, publishing or the supported surface) and the policy's \
-            `release_docs` globs; elsewhere it warns. Links resolve as GitHub shows them or as \
+            `release_docs` globs (a glob that names no document blocks); elsewhere it warns. Links resolve as GitHub shows them or as \
             the docs' site generator builds them (mkdocs, mdBook, VitePress, Docusaurus, Zola, Hugo, \
             Sphinx with MyST, ExDoc: `x.html` for `x.md`, folder URLs, root links from the \
             site's source folder, MyST `(label)=` targets, \
@@ -308,13 +308,29 @@ fn release_globs(cx: &Context<'_>) -> Result<Option<globset::GlobSet>, Box<Findi
         return Ok(None);
     };
     let globs: Vec<String> = globs.into_iter().map(str::to_string).collect();
-    crate::repo::build_globset(&globs).map(Some).map_err(|e| {
+    let bad = |msg: String| {
         Box::new(Finding::new(
             Location::file(cx.policy.display_path()),
-            format!("bad `release_docs` glob: {e}"),
+            msg,
             "fix the glob under `[checks.docs-links]`",
         ))
-    })
+    };
+    // A glob that names no document (a typo) would quietly leave the doc it
+    // meant at warn: it fails closed instead.
+    for g in &globs {
+        let hits = cx
+            .tree
+            .glob(std::slice::from_ref(g))
+            .map_err(|e| bad(format!("bad `release_docs` glob: {e}")))?;
+        if !hits.iter().any(|p| markdown::is_markdown(p)) {
+            return Err(bad(format!(
+                "`release_docs` glob `{g}` names no Markdown document in the tree, so nothing it meant is judged as a release doc"
+            )));
+        }
+    }
+    crate::repo::build_globset(&globs)
+        .map(Some)
+        .map_err(|e| bad(format!("bad `release_docs` glob: {e}")))
 }
 
 /// Whether `path` is the README of a package a registry publishes: its
