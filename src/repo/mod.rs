@@ -473,13 +473,7 @@ impl Tree {
             if tf.text.len() > MAX_PARSE_BYTES {
                 return Err(FileError::at_file(rel, "too large to parse as a workflow"));
             }
-            // Standard tags (`jobs: !!map`) mean the untagged value; blanking
-            // them keeps every offset and line where it was.
-            let text = match yaml_text::standard_tags_blanked(&tf.text) {
-                Some(t) => Arc::from(t),
-                None => tf.text.clone(),
-            };
-            WorkflowFile::parse_indexed(rel, text, tf.lines.clone())
+            WorkflowFile::parse_indexed(rel, tf.text.clone(), tf.lines.clone())
                 .map(|mut wf| {
                     crate::project::lane::follow(self, &mut wf);
                     Arc::new(wf)

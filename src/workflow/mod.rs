@@ -98,8 +98,15 @@ impl WorkflowFile {
         // `uses: $/path` (a self-repository reference) is newer than the typed
         // model; it means the same as `./path` at the running commit, and the
         // two spellings have the same length, so offsets stay exact.
-        // Steps newer than the typed model (GitHub's parallel steps) are
-        // rewritten to the steps it knows, line for line.
+        // What the typed model reads differently from GitHub is rewritten
+        // before it, line for line, on every path a workflow is parsed by
+        // (the cache, and called workflows the release lane reads):
+        // standard tags (`jobs: !!map`) mean the untagged value, and steps
+        // newer than the model (parallel steps) become the steps it knows.
+        let text: Arc<str> = match crate::repo::yaml_text::standard_tags_blanked(&text) {
+            Some(t) => Arc::from(t),
+            None => text,
+        };
         let text: Arc<str> = match steps_as_known(&text) {
             Some(t) => Arc::from(t),
             None => text,
