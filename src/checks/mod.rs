@@ -24,6 +24,7 @@ mod publish_environment;
 mod publish_isolation;
 mod publisher_binding;
 mod push_tags;
+mod registry_readiness;
 mod release_cache;
 mod release_concurrency;
 mod release_please_config;
@@ -91,6 +92,7 @@ pub static BUILTINS: &[&BuiltIn] = &[
     &publish_environment::CHECK,
     &trusted_publishing::CHECK,
     &publisher_binding::CHECK,
+    &registry_readiness::CHECK,
     &secrets_in_environment::CHECK,
     &publish_isolation::CHECK,
     &release_concurrency::CHECK,

@@ -105,7 +105,7 @@ fn judge(reg: Registry, env_scoped: bool, job: &str, loc: Location, what: &str) 
 }
 
 /// Where a publishing step gets a registry token from, if it uses one.
-fn token_use(
+pub(crate) fn token_use(
     wf: &WorkflowFile,
     job_id: &str,
     job: &NormalJob,

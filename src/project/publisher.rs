@@ -107,6 +107,15 @@ pub fn repository(tree: &Tree, var: Option<&str>) -> Option<String> {
     git_origin(tree)
 }
 
+/// The repository as the policy (`vars.github_repository`) or `.git/config`
+/// names it, never the manifests: for comparing with what a manifest says.
+pub fn repository_outside_manifests(tree: &Tree, var: Option<&str>) -> Option<String> {
+    if let Some(v) = var.filter(|v| !v.trim().is_empty()) {
+        return Some(v.trim().to_string());
+    }
+    git_origin(tree)
+}
+
 /// The `origin` remote of the root's `.git/config`, if it is on GitHub.
 /// The tree's walk leaves `.git` out, so it is read here directly: a regular
 /// file in a real directory under the root, never through a symlink.

@@ -1,0 +1,833 @@
+//! `registry-readiness`: a job that publishes by trusted publishing has what
+//! its registry needs to hand it a token: the OIDC grant along every run
+//! that reaches it, the right tool version, the login action's output wired
+//! into the publish, a GitHub-hosted runner, matching package metadata.
+//!
+//! Only jobs that rely on OIDC are judged: a job that hands the publish a
+//! long-lived token is `trusted-publishing`'s business, not this check's.
+
+use super::{BuiltIn, Context, Meta, Outcome, Pass};
+use crate::finding::{Finding, Location, Severity};
+use crate::project::publisher::repository_outside_manifests;
+use crate::repo::Tree;
+use crate::workflow::oidc::job_holds_id_token;
+use crate::workflow::publish::{PublishStep, Registry, Via, action_slug};
+use crate::workflow::script::{Command, commands};
+use crate::workflow::triggers::event_names;
+use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_route};
+use github_actions_models::common::expr::LoE;
+use github_actions_models::common::{BasePermission, Permission, Permissions, Uses};
+use github_actions_models::workflow::Job;
+use github_actions_models::workflow::job::{NormalJob, RunsOn, Step, StepBody};
+
+pub static CHECK: BuiltIn = BuiltIn {
+    meta: Meta {
+        id: "registry-readiness",
+        title: "Jobs that publish by trusted publishing have what the registry needs",
+        severity: Severity::Block,
+        lanes: &[],
+        rationale: "Trusted publishing fails at the registry, after the build and every other \
+            check have passed, when the job cannot present a token the registry accepts. Each \
+            registry has its own conditions. Every one needs `id-token: write` on the publishing \
+            job; a job in a reusable workflow holds it only if each caller grants it too. npm \
+            needs npm 11.5.1 or newer (Node 22 and older bundle npm 10, so the job must install a \
+            newer npm), a GitHub-hosted runner, and `repository.url` in package.json naming this \
+            repository. crates.io needs rust-lang/crates-io-auth-action run before `cargo publish` \
+            and its `token` output handed to it as `CARGO_REGISTRY_TOKEN`. NuGet/login needs a \
+            `user:` input and its `NUGET_API_KEY` output passed to `dotnet nuget push`. \
+            rubygems/release-gem pushes the release tag, so it needs `contents: write`. PyPI \
+            does not accept a reusable workflow as the trusted publisher, and attestations \
+            should stay on. Findings where shipgate infers the intent (an npm publish with no \
+            token) warn, unless the policy declares a `[[publisher]]` for that registry. Hex and \
+            Maven Central have no OIDC: their token belongs in a protected environment \
+            (`secrets-in-environment`).",
+        passes: "publish:\n  permissions:\n    id-token: write\n  steps:\n    - uses: rust-lang/crates-io-auth-action@<sha> # v1\n      id: auth\n    - run: cargo publish\n      env:\n        CARGO_REGISTRY_TOKEN: ${{ steps.auth.outputs.token }}",
+        fails: "publish:\n  permissions:\n    contents: read     # no id-token: write\n  steps:\n    - uses: pypa/gh-action-pypi-publish@<sha> # v1.12.4",
+        fix: "Grant `id-token: write` to the publishing job (and to the job that calls its \
+            reusable workflow); for npm, install npm 11.5.1 or newer before publishing \
+            (`npm install -g npm@latest`) and publish from a GitHub-hosted runner; wire the \
+            login action's output into the publish command.",
+        params: &[],
+    },
+    pass: Pass::Alone(run),
+};
+
+fn run(cx: &Context<'_>) -> Outcome {
+    let wfs = cx.workflows();
+    let mut out = wfs.broken.clone();
+    let declared: Vec<&str> = cx
+        .policy
+        .publishers
+        .iter()
+        .map(|p| p.registry.as_str())
+        .collect();
+    let repo = repository_outside_manifests(cx.tree, cx.var("github_repository"));
+    let mut any = false;
+    for wf in &wfs.parsed {
+        for role in wf.release.publishing_jobs() {
+            if role.calls_workflow {
+                continue;
+            }
+            let Some(Job::NormalJob(job)) = wf.model.jobs.get(&role.id) else {
+                continue;
+            };
+            let j = JobView {
+                tree: cx.tree,
+                wf,
+                id: &role.id,
+                job,
+            };
+            let mut seen: Vec<(Registry, usize)> = Vec::new();
+            for p in &role.publishes {
+                if seen.contains(&(p.registry, p.step)) {
+                    continue;
+                }
+                seen.push((p.registry, p.step));
+                let strict = crate::project::publisher::policy_name(p.registry)
+                    .is_some_and(|n| declared.contains(&n));
+                match p.registry {
+                    Registry::PyPi => pypi(&j, p, strict, &mut out),
+                    Registry::Npm => npm(&j, p, strict, repo.as_deref(), &mut out),
+                    Registry::Crates => crates(&j, p, &mut out),
+                    Registry::RubyGems => rubygems(&j, p, &mut out),
+                    Registry::NuGet => nuget(&j, p, &mut out),
+                    _ => continue,
+                }
+                any |= p.registry.supports_oidc();
+            }
+        }
+    }
+    if !any && out.is_empty() {
+        return Outcome::Skip("no job publishes to a registry with trusted publishing".into());
+    }
+    dedup(&mut out);
+    Outcome::Findings(out)
+}
+
+/// One finding per place and message: two publish commands of one step
+/// (`npm publish` twice in a loop) say the same thing once.
+fn dedup(out: &mut Vec<Finding>) {
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|f| seen.insert((f.location.path.clone(), f.location.line, f.message.clone())));
+}
+
+/// The publishing job being judged, with what is needed to read around it.
+struct JobView<'a> {
+    tree: &'a Tree,
+    wf: &'a WorkflowFile,
+    id: &'a str,
+    job: &'a NormalJob,
+}
+
+impl JobView<'_> {
+    fn step_loc(&self, i: usize, key: &str) -> Location {
+        let mut r = step_route(self.id, i);
+        r.push(Key::K(key));
+        self.wf.locate(&r)
+    }
+
+    /// Steps using an action, by its lower-case `owner/name` slug.
+    fn uses<'s>(&'s self, slug: &'s str) -> impl Iterator<Item = (usize, &'s Step)> + 's {
+        self.job.steps.iter().enumerate().filter(move |(_, s)| {
+            matches!(&s.body, StepBody::Uses { uses, .. }
+                if action_slug(uses).is_some_and(|a| a.eq_ignore_ascii_case(slug)))
+        })
+    }
+
+    /// Why the job cannot mint the OIDC token, if it cannot on some run.
+    fn missing_id_token(&self) -> Option<String> {
+        id_token_gap(self.tree, self.wf, &self.job.permissions, 0)
+    }
+}
+
+fn with_input(step: &Step, key: &str) -> Option<String> {
+    match &step.body {
+        StepBody::Uses { with, .. } => env_map(with)?
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| env_value(v)),
+        StepBody::Run { .. } => None,
+    }
+}
+
+/// Every place a step's token can come from, as text: its env, the job's,
+/// the workflow's, and its run script or inputs.
+fn step_text(j: &JobView<'_>, step: &Step) -> String {
+    let mut s = String::new();
+    for env in [
+        env_map(&step.env),
+        env_map(&j.job.env),
+        env_map(&j.wf.model.env),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        for (k, v) in env {
+            s.push_str(k);
+            s.push('=');
+            s.push_str(&env_value(v));
+            s.push('\n');
+        }
+    }
+    match &step.body {
+        StepBody::Run { run, .. } => s.push_str(run),
+        StepBody::Uses { with, .. } => {
+            if let Some(w) = env_map(with) {
+                for (k, v) in w {
+                    s.push_str(k);
+                    s.push('=');
+                    s.push_str(&env_value(v));
+                    s.push('\n');
+                }
+            }
+        }
+    }
+    s
+}
+
+// ---------------------------------------------------------------------------
+// Who can mint the OIDC token.
+// ---------------------------------------------------------------------------
+
+/// Whether the permissions name anything at all (a job or workflow that
+/// writes no `permissions:` takes the repository's default).
+fn is_default(p: &Permissions) -> bool {
+    matches!(p, Permissions::Base(BasePermission::Default))
+}
+
+/// Why a job with `job_perms` in `wf` cannot mint the OIDC token on some
+/// run: neither it nor its workflow grants `id-token: write` (the default
+/// token never has it), or a local caller of the reusable workflow does not
+/// grant it (a called workflow can only keep or narrow its caller's grant).
+fn id_token_gap(
+    tree: &Tree,
+    wf: &WorkflowFile,
+    job_perms: &Permissions,
+    depth: usize,
+) -> Option<String> {
+    let own_default = is_default(job_perms) && is_default(&wf.model.permissions);
+    let own = job_holds_id_token(&wf.model.permissions, job_perms);
+    let events = event_names(&wf.model.on);
+    let callable = events.iter().any(|e| e == "workflow_call");
+    let runs_alone = events.iter().any(|e| e != "workflow_call");
+    if runs_alone && !own {
+        return Some(format!(
+            "neither the job nor `{}` grants `id-token: write`",
+            wf.file_name()
+        ));
+    }
+    if !callable {
+        return None;
+    }
+    if !own && !own_default {
+        return Some(format!(
+            "the permissions in `{}` leave out `id-token: write`",
+            wf.file_name()
+        ));
+    }
+    if depth >= crate::project::lane::MAX_LANE_DEPTH {
+        return None;
+    }
+    // A reusable workflow: the token it can mint is what each caller grants.
+    for caller in tree.workflow_callers(&wf.path) {
+        let Ok(c) = tree.workflow(caller) else {
+            continue;
+        };
+        for (cid, j) in &c.model.jobs {
+            let Job::ReusableWorkflowCallJob(call) = j else {
+                continue;
+            };
+            if !matches!(&call.uses, Uses::Local(l) if l.path.trim_start_matches("./") == wf.path) {
+                continue;
+            }
+            if let Some(why) = id_token_gap(tree, &c, &call.permissions, depth + 1) {
+                return Some(format!(
+                    "it runs in the reusable workflow `{}`, called by job `{cid}` of `{}`, where {why}",
+                    wf.file_name(),
+                    c.file_name()
+                ));
+            }
+        }
+    }
+    None
+}
+
+fn oidc_block(
+    j: &JobView<'_>,
+    at: Location,
+    registry: Registry,
+    how: &str,
+    why: String,
+) -> Finding {
+    Finding::new(
+        at,
+        format!(
+            "job `{}` publishes to {} by trusted publishing ({how}) but cannot mint the OIDC token: {why}",
+            j.id,
+            registry.name()
+        ),
+        "grant `id-token: write` in the publishing job's `permissions:` (and in the `permissions:` of every job that calls its reusable workflow)",
+    )
+}
+
+// ---------------------------------------------------------------------------
+// PyPI
+// ---------------------------------------------------------------------------
+
+fn pypi(j: &JobView<'_>, p: &PublishStep, strict: bool, out: &mut Vec<Finding>) {
+    if p.behind.is_some() {
+        return;
+    }
+    let Some(step) = j.job.steps.get(p.step) else {
+        return;
+    };
+    match &p.via {
+        Via::Action(a)
+            if a.split('@')
+                .next()
+                .is_some_and(|s| s.eq_ignore_ascii_case("pypa/gh-action-pypi-publish")) =>
+        {
+            if with_input(step, "password").is_some_and(|v| !v.trim().is_empty()) {
+                return;
+            }
+            if let Some(why) = j.missing_id_token() {
+                out.push(oidc_block(
+                    j,
+                    j.step_loc(p.step, "uses"),
+                    Registry::PyPi,
+                    "pypa/gh-action-pypi-publish with no password",
+                    why,
+                ));
+            }
+            if with_input(step, "attestations").is_some_and(|v| v.trim() == "false") {
+                let mut r = step_route(j.id, p.step);
+                r.extend([Key::K("with"), Key::K("attestations")]);
+                out.push(
+                    Finding::new(
+                        j.wf.locate_key(&r),
+                        format!("job `{}` switches off PyPI attestations", j.id),
+                        "remove `attestations: false`: with trusted publishing the action signs each distribution and PyPI shows where it was built",
+                    )
+                    .warn_only(),
+                );
+            }
+            if !strict && reusable_only(j) {
+                out.push(
+                    Finding::new(
+                        j.step_loc(p.step, "uses"),
+                        format!(
+                            "job `{}` publishes to PyPI from the reusable workflow `{}`; PyPI matches its trusted publisher against the calling workflow's file, and does not support reusable workflows as publishers",
+                            j.id,
+                            j.wf.file_name()
+                        ),
+                        "move the publish job into the top-level release workflow, or register the caller's file name on PyPI and declare it in `[[publisher]]`",
+                    )
+                    .warn_only(),
+                );
+            }
+        }
+        Via::Command { command, .. } if command.matches("uv publish") => {
+            let text = step_text(j, step);
+            if text.contains("UV_PUBLISH_TOKEN")
+                || text.contains("UV_PUBLISH_PASSWORD")
+                || command.has_flag(&["--token", "-t", "--password", "-p"])
+            {
+                return;
+            }
+            let always = flag_value(command, "--trusted-publishing").as_deref() == Some("always");
+            if flag_value(command, "--trusted-publishing").as_deref() == Some("never") {
+                return;
+            }
+            if let Some(why) = j.missing_id_token() {
+                let f = oidc_block(
+                    j,
+                    p.locate(j.wf, j.id),
+                    Registry::PyPi,
+                    "`uv publish` with no token",
+                    why,
+                );
+                out.push(if always || strict { f } else { f.warn_only() });
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether the job's workflow runs only when another workflow calls it.
+fn reusable_only(j: &JobView<'_>) -> bool {
+    let events = event_names(&j.wf.model.on);
+    !events.is_empty() && events.iter().all(|e| e == "workflow_call")
+}
+
+fn flag_value(c: &Command, flag: &str) -> Option<String> {
+    let mut it = c.words.iter();
+    while let Some(w) = it.next() {
+        if w == flag {
+            return it.next().cloned();
+        }
+        if let Some(v) = w.strip_prefix(flag).and_then(|r| r.strip_prefix('=')) {
+            return Some(v.to_string());
+        }
+    }
+    None
+}
+
+// ---------------------------------------------------------------------------
+// npm
+// ---------------------------------------------------------------------------
+
+fn npm(j: &JobView<'_>, p: &PublishStep, strict: bool, repo: Option<&str>, out: &mut Vec<Finding>) {
+    if p.behind.is_some() {
+        return;
+    }
+    let Via::Command { command, .. } = &p.via else {
+        return;
+    };
+    if !command.matches("npm publish") {
+        return;
+    }
+    if super::trusted_publishing::token_use(j.wf, j.id, j.job, p).is_some()
+        || any_token_in_steps(j, p.step)
+    {
+        return;
+    }
+    let at = p.locate(j.wf, j.id);
+    let holds = match j.missing_id_token() {
+        Some(why) => {
+            let f = Finding::new(
+                at,
+                format!(
+                    "job `{}` runs `npm publish` with no token, so npm can only use trusted publishing, but the job cannot mint the OIDC token: {why}",
+                    j.id
+                ),
+                "grant `id-token: write` to the publishing job, or hand npm a token (and see trusted-publishing)",
+            );
+            out.push(if strict { f } else { f.warn_only() });
+            false
+        }
+        None => true,
+    };
+    if !holds {
+        return;
+    }
+    // From here the job relies on OIDC: it holds the token and hands npm none.
+    if let Some(at) = self_hosted(j) {
+        out.push(Finding::new(
+            at,
+            format!(
+                "job `{}` publishes to npm by trusted publishing from a self-hosted runner; npm accepts trusted publishing only from GitHub-hosted runners",
+                j.id
+            ),
+            "run the publishing job on a GitHub-hosted runner (`runs-on: ubuntu-latest`)",
+        ));
+    }
+    if !npm_upgraded(j, p.step, command)
+        && let Some((node, at)) = setup_node(j, p.step)
+        && let Some(bundled) = old_bundled_npm(&node)
+    {
+        out.push(Finding::new(
+            at,
+            format!(
+                "job `{}` publishes to npm by trusted publishing with Node {node}, which bundles npm {bundled}; trusted publishing needs npm 11.5.1 or newer",
+                j.id
+            ),
+            "add `- run: npm install -g npm@latest` before the publish, or set up Node 24 or newer",
+        ));
+    }
+    if let Some(repo) = repo
+        && publishes_root_package(j, p)
+        && let Some((url, at)) = package_repository(j.tree)
+        && let Some((o, n)) = crate::project::lane::github_slug(&url)
+        && !format!("{o}/{n}").eq_ignore_ascii_case(repo)
+    {
+        out.push(Finding::new(
+            at,
+            format!(
+                "package.json's `repository` names {o}/{n}, but the package is published from {repo}; npm checks the provenance it generates with trusted publishing against `repository.url` and refuses the publish (E422)"
+            ),
+            format!("set `repository.url` in package.json to `https://github.com/{repo}`"),
+        ));
+    }
+}
+
+/// An earlier step that hands npm a token another way (`npm config set
+/// //registry.npmjs.org/:_authToken`, a written .npmrc).
+fn any_token_in_steps(j: &JobView<'_>, upto: usize) -> bool {
+    j.job.steps.iter().take(upto + 1).any(|s| {
+        let t = step_text(j, s);
+        t.contains("_authToken")
+            || t.contains("NPM_TOKEN")
+            || t.contains("NODE_AUTH_TOKEN")
+            || t.contains("NPM_CONFIG_TOKEN")
+    })
+}
+
+fn self_hosted(j: &JobView<'_>) -> Option<Location> {
+    let labels = match &j.job.runs_on {
+        LoE::Literal(RunsOn::Target(l)) => l,
+        LoE::Literal(RunsOn::Group { labels, .. }) => labels,
+        LoE::Expr(_) => return None,
+    };
+    labels.iter().any(|l| l == "self-hosted").then(|| {
+        j.wf.locate(&[Key::K("jobs"), Key::K(j.id), Key::K("runs-on")])
+    })
+}
+
+/// Whether npm is replaced by a newer one before the publish: `npm install
+/// -g npm@…` in an earlier step, or the publish itself run through a
+/// versioned npm (`npx npm@11 publish`).
+fn npm_upgraded(j: &JobView<'_>, upto: usize, publish: &Command) -> bool {
+    if publish.words.first().is_some_and(|w| w.starts_with("npm@")) {
+        return true;
+    }
+    j.job.steps.iter().take(upto + 1).any(|s| match &s.body {
+        StepBody::Run { run, .. } => commands(run).iter().any(|(_, c)| {
+            (c.matches("npm install") || c.matches("npm i") || c.matches("npm update"))
+                && c.has_flag(&["-g", "--global", "--location"])
+                && c.words.iter().any(|w| w == "npm" || w.starts_with("npm@"))
+        }),
+        StepBody::Uses { .. } => false,
+    })
+}
+
+/// The Node version `actions/setup-node` installs before `upto`, as written
+/// (or read from its `node-version-file`), with where it is written.
+fn setup_node(j: &JobView<'_>, upto: usize) -> Option<(String, Location)> {
+    let (i, step) = j
+        .uses("actions/setup-node")
+        .filter(|(i, _)| *i < upto)
+        .last()?;
+    if let Some(v) = with_input(step, "node-version") {
+        let mut r = step_route(j.id, i);
+        r.extend([Key::K("with"), Key::K("node-version")]);
+        return Some((v.trim().to_string(), j.wf.locate(&r)));
+    }
+    let file = with_input(step, "node-version-file")?;
+    let file = file.trim().trim_start_matches("./");
+    if !(file.ends_with(".nvmrc") || file.ends_with(".node-version")) || !j.tree.exists(file) {
+        return None;
+    }
+    let text = j.tree.text(file).ok()?;
+    let v = text
+        .text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))?;
+    Some((v.to_string(), Location::file(file)))
+}
+
+/// The npm a Node version bundles, when it is certainly older than 11.5.1:
+/// every Node release up to 23 bundles npm 10 or older. Ranges, aliases
+/// for the newest release and expressions tell nothing certain.
+fn old_bundled_npm(node: &str) -> Option<&'static str> {
+    let v = node.trim().trim_start_matches(['v', 'V']);
+    let major: u32 = if let Some(code) = v.strip_prefix("lts/") {
+        match code.to_ascii_lowercase().as_str() {
+            "hydrogen" => 18,
+            "iron" => 20,
+            "jod" => 22,
+            "gallium" => 16,
+            "fermium" => 14,
+            _ => return None,
+        }
+    } else {
+        let head = v.split(['.', ' ']).next()?;
+        let rest = &v[head.len()..];
+        // `20`, `20.x`, `20.11.1`; not `>=20`, `^20`, `20 || 22`.
+        if !rest.is_empty()
+            && !rest.strip_prefix('.').is_some_and(|r| {
+                r.chars()
+                    .all(|c| c.is_ascii_digit() || c == '.' || c == 'x' || c == '*')
+            })
+        {
+            return None;
+        }
+        head.parse().ok()?
+    };
+    match major {
+        0..=13 => Some("6 or older"),
+        14 => Some("6"),
+        15 => Some("7"),
+        16..=17 => Some("8"),
+        18..=19 => Some("9 or 10"),
+        20..=23 => Some("10"),
+        _ => None,
+    }
+}
+
+/// Whether the publish runs at the root (no working directory, no `cd`, no
+/// workspace flag), so the root package.json is what npm publishes.
+fn publishes_root_package(j: &JobView<'_>, p: &PublishStep) -> bool {
+    let Some(step) = j.job.steps.get(p.step) else {
+        return false;
+    };
+    let Via::Command { command, .. } = &p.via else {
+        return false;
+    };
+    let StepBody::Run {
+        run,
+        working_directory,
+        ..
+    } = &step.body
+    else {
+        return false;
+    };
+    let job_dir = j
+        .job
+        .defaults
+        .as_ref()
+        .and_then(|d| d.run.as_ref())
+        .and_then(|r| r.working_directory.as_ref());
+    working_directory.is_none()
+        && job_dir.is_none()
+        && !commands(run)
+            .iter()
+            .any(|(_, c)| c.matches("cd") || c.matches("pushd"))
+        && !command.has_flag(&["--workspace", "-w", "--workspaces", "--ws"])
+        && publish_target(command).is_none()
+}
+
+/// A folder or tarball named after `npm publish`: a word that is neither a
+/// flag nor the value of a flag that takes one.
+fn publish_target(c: &Command) -> Option<&str> {
+    const VALUED: &[&str] = &[
+        "--tag",
+        "--access",
+        "--otp",
+        "--registry",
+        "--provenance-file",
+    ];
+    let mut words = c.words.iter().skip_while(|w| *w != "publish").skip(1);
+    while let Some(w) = words.next() {
+        if VALUED.contains(&w.as_str()) {
+            words.next();
+        } else if !w.starts_with('-') {
+            return Some(w);
+        }
+    }
+    None
+}
+
+/// `repository` (or `repository.url`) of the root package.json, unless the
+/// package is private (never published).
+fn package_repository(tree: &Tree) -> Option<(String, Location)> {
+    if !tree.exists("package.json") {
+        return None;
+    }
+    let j = tree.json("package.json").ok()?;
+    if j.root.get("private").and_then(|p| p.as_bool()) == Some(true) {
+        return None;
+    }
+    let r = j.root.get("repository")?;
+    let node = if r.as_str().is_some() {
+        r
+    } else {
+        r.get("url")?
+    };
+    Some((node.as_str()?.to_string(), j.location(&node.span)))
+}
+
+// ---------------------------------------------------------------------------
+// crates.io
+// ---------------------------------------------------------------------------
+
+fn crates(j: &JobView<'_>, p: &PublishStep, out: &mut Vec<Finding>) {
+    let Some((auth_i, auth)) = j.uses("rust-lang/crates-io-auth-action").next() else {
+        return;
+    };
+    if let Some(why) = j.missing_id_token() {
+        out.push(oidc_block(
+            j,
+            j.step_loc(auth_i, "uses"),
+            Registry::Crates,
+            "rust-lang/crates-io-auth-action",
+            why,
+        ));
+    }
+    // The auth action is itself counted as a crates.io step; the wiring is
+    // judged at the step that runs `cargo publish`.
+    if p.behind.is_some() || p.step == auth_i {
+        return;
+    }
+    let Some(step) = j.job.steps.get(p.step) else {
+        return;
+    };
+    if auth_i > p.step {
+        out.push(Finding::new(
+            j.step_loc(auth_i, "uses"),
+            format!(
+                "job `{}` runs rust-lang/crates-io-auth-action after `cargo publish`, so the publish has no token",
+                j.id
+            ),
+            "move the auth step directly before the `cargo publish` step",
+        ));
+        return;
+    }
+    let text = step_text(j, step);
+    if text.contains("CARGO_REGISTRY_TOKEN") && text.contains("secrets.") {
+        // A long-lived token: trusted-publishing reports it.
+        return;
+    }
+    let wired = auth
+        .id
+        .as_deref()
+        .is_some_and(|id| text.contains(&format!("steps.{id}.outputs.token")));
+    if !wired {
+        out.push(Finding::new(
+            p.locate(j.wf, j.id),
+            match &auth.id {
+                Some(id) => format!(
+                    "`cargo publish` in job `{}` is not given the auth action's token (`steps.{id}.outputs.token`)",
+                    j.id
+                ),
+                None => format!(
+                    "rust-lang/crates-io-auth-action in job `{}` has no `id:`, so its token output cannot reach `cargo publish`",
+                    j.id
+                ),
+            },
+            "give the auth step an `id: auth` and set `CARGO_REGISTRY_TOKEN: ${{ steps.auth.outputs.token }}` in the env of the `cargo publish` step",
+        ));
+    }
+    // The token lives 30 minutes: a build between login and publish eats it.
+    if let Some((i, c)) = j
+        .job
+        .steps
+        .iter()
+        .enumerate()
+        .take(p.step)
+        .skip(auth_i + 1)
+        .find_map(|(i, s)| match &s.body {
+            StepBody::Run { run, .. } => commands(run)
+                .into_iter()
+                .find(|(_, c)| {
+                    c.matches("cargo build")
+                        || c.matches("cargo test")
+                        || c.matches("cargo package")
+                })
+                .map(|(_, c)| (i, c)),
+            StepBody::Uses { .. } => None,
+        })
+    {
+        out.push(
+            Finding::new(
+                j.step_loc(i, "run"),
+                format!(
+                    "job `{}` runs `{}` between the crates.io login and the publish; the token lives 30 minutes",
+                    j.id,
+                    c.text()
+                ),
+                "run rust-lang/crates-io-auth-action right before `cargo publish`, after the build",
+            )
+            .warn_only(),
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// RubyGems
+// ---------------------------------------------------------------------------
+
+fn rubygems(j: &JobView<'_>, _p: &PublishStep, out: &mut Vec<Finding>) {
+    let release_gem = j.uses("rubygems/release-gem").next();
+    let configure = j
+        .uses("rubygems/configure-rubygems-credentials")
+        .find(|(_, s)| with_input(s, "api-token").is_none_or(|v| v.trim().is_empty()));
+    let Some((i, how)) = release_gem
+        .map(|(i, _)| (i, "rubygems/release-gem"))
+        .or(configure.map(|(i, _)| (i, "rubygems/configure-rubygems-credentials")))
+    else {
+        return;
+    };
+    if let Some(why) = j.missing_id_token() {
+        out.push(oidc_block(
+            j,
+            j.step_loc(i, "uses"),
+            Registry::RubyGems,
+            how,
+            why,
+        ));
+    }
+    if release_gem.is_some() && lacks_contents_write(j) {
+        out.push(Finding::new(
+            j.step_loc(i, "uses"),
+            format!(
+                "job `{}` runs rubygems/release-gem, which pushes the release tag, but its permissions leave out `contents: write`",
+                j.id
+            ),
+            "grant `contents: write` to this job",
+        ));
+    }
+}
+
+/// Whether the job's effective permissions are written out and do not give
+/// `contents: write` (the repository default is unknown, so an unwritten
+/// block is not judged).
+fn lacks_contents_write(j: &JobView<'_>) -> bool {
+    let p = if is_default(&j.job.permissions) {
+        &j.wf.model.permissions
+    } else {
+        &j.job.permissions
+    };
+    match p {
+        Permissions::Base(BasePermission::Default)
+        | Permissions::Base(BasePermission::WriteAll) => false,
+        Permissions::Base(_) => true,
+        Permissions::Explicit(m) => m.get("contents") != Some(&Permission::Write),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// NuGet
+// ---------------------------------------------------------------------------
+
+fn nuget(j: &JobView<'_>, p: &PublishStep, out: &mut Vec<Finding>) {
+    let Some((i, login)) = j.uses("nuget/login").next() else {
+        return;
+    };
+    if let Some(why) = j.missing_id_token() {
+        out.push(oidc_block(
+            j,
+            j.step_loc(i, "uses"),
+            Registry::NuGet,
+            "NuGet/login",
+            why,
+        ));
+    }
+    if with_input(login, "user").is_none_or(|v| v.trim().is_empty()) {
+        out.push(Finding::new(
+            j.step_loc(i, "uses"),
+            format!(
+                "NuGet/login in job `{}` has no `user:` input; NuGet matches the trust policy to the nuget.org account named there",
+                j.id
+            ),
+            "add `with: user: <your nuget.org user name>` (not an email address)",
+        ));
+    }
+    if p.behind.is_some() || i > p.step {
+        return;
+    }
+    let Via::Command { command, .. } = &p.via else {
+        return;
+    };
+    if command.has_flag(&["--api-key", "-k"]) {
+        return;
+    }
+    let Some(step) = j.job.steps.get(p.step) else {
+        return;
+    };
+    if step_text(j, step).contains("NUGET_API_KEY") {
+        return;
+    }
+    out.push(Finding::new(
+        p.locate(j.wf, j.id),
+        format!(
+            "`{}` in job `{}` has no `--api-key`; NuGet/login only hands out a key, it does not configure the push",
+            command.text(),
+            j.id
+        ),
+        match &login.id {
+            Some(id) => format!("add `--api-key ${{{{ steps.{id}.outputs.NUGET_API_KEY }}}}`"),
+            None => "give the login step an `id: login` and add `--api-key ${{ steps.login.outputs.NUGET_API_KEY }}`".into(),
+        },
+    ));
+}
