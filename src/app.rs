@@ -31,15 +31,29 @@ pub fn run(cli: Cli) -> u8 {
             Ok(script) => print_out(&script),
             Err(e) => usage_error(e),
         },
-        Command::Explain { id } => match explain_text(&id) {
+        Command::Explain {
+            error: Some(text), ..
+        } => match crate::registry_errors::explain(&text) {
             Some(t) => print_out(&t),
             None => {
                 say(format_args!(
-                    "error: unknown check `{id}`; `shipgate list` shows the built-in checks"
+                    "error: no known registry error matches that text; `shipgate explain registry-readiness` and `shipgate explain publisher-binding` describe what trusted publishing needs"
                 ));
                 2
             }
         },
+        Command::Explain { id, .. } => {
+            let id = id.unwrap_or_default();
+            match explain_text(&id) {
+                Some(t) => print_out(&t),
+                None => {
+                    say(format_args!(
+                        "error: unknown check `{id}`; `shipgate list` shows the built-in checks"
+                    ));
+                    2
+                }
+            }
+        }
         Command::Schema => print_out(&policy::schema::to_string()),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
@@ -521,6 +535,11 @@ fn indent(s: &str) -> String {
         .map(|l| format!("    {l}"))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Words of `s` wrapped at 78 columns.
+pub fn wrap_text(s: &str) -> String {
+    wrap(s)
 }
 
 fn wrap(s: &str) -> String {

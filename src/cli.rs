@@ -41,9 +41,15 @@ pub enum Command {
         markdown: bool,
     },
     /// Explain a check: why it exists, what passes, what fails, how to fix.
+    /// With `--error`, explain an error a registry printed at publish time.
     Explain {
         /// A check id, as `shipgate list` shows it.
-        id: String,
+        #[arg(required_unless_present = "error")]
+        id: Option<String>,
+        /// The error text a registry or publish tool printed (npm E404,
+        /// PyPI invalid-publisher, …): which checks find its causes.
+        #[arg(long, value_name = "TEXT", conflicts_with = "id")]
+        error: Option<String>,
     },
     /// Export GitHub settings as evidence files for the settings checks.
     Evidence {

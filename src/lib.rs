@@ -14,6 +14,7 @@ pub mod init;
 pub mod manifest;
 pub mod policy;
 pub mod project;
+pub mod registry_errors;
 pub mod repo;
 pub mod report;
 pub mod workflow;

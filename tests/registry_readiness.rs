@@ -193,3 +193,34 @@ fn release_gem_without_contents_write_blocks() {
         &["contents: write"],
     );
 }
+
+#[test]
+fn explain_error_maps_a_registry_error_to_the_checks_that_find_its_causes() {
+    let out = common::shipgate(&[
+        "explain",
+        "--error",
+        "npm ERR! code E404\nnpm ERR! 404 Not Found - PUT https://registry.npmjs.org/widget",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("npm: E404"), "{text}");
+    assert!(text.contains("publisher-binding:"), "{text}");
+    assert!(text.contains("registry-readiness:"), "{text}");
+
+    let out = common::shipgate(&["explain", "--error", "Error: invalid-publisher"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("PyPI: invalid-publisher"));
+
+    // Text no registry prints is a usage error, not an empty success.
+    let out = common::shipgate(&["explain", "--error", "segmentation fault"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no known registry error"));
+    // An id and --error together, or neither, are refused.
+    assert_eq!(
+        common::shipgate(&["explain", "docs-links", "--error", "E404"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(common::shipgate(&["explain"]).status.code(), Some(2));
+}
