@@ -23,6 +23,9 @@ pub struct Detected {
     /// (file, how the contributor gate is defined)
     pub gate: Option<(String, String)>,
     pub has_changelog: bool,
+    /// Trusted-publisher records the publishing jobs present today:
+    /// (registry, workflow file, environment, repository).
+    pub publishers: Vec<(&'static str, String, Option<String>, Option<String>)>,
 }
 
 pub fn detect(tree: &Tree) -> Detected {
@@ -65,7 +68,33 @@ pub fn detect(tree: &Tree) -> Detected {
         }
     }
     d.gate = detect_gate(tree);
+    d.publishers = publisher_records(tree);
     d
+}
+
+/// The identity each publishing job presents to a registry with trusted
+/// publishing, one record per distinct (registry, workflow, environment).
+fn publisher_records(tree: &Tree) -> Vec<(&'static str, String, Option<String>, Option<String>)> {
+    use crate::project::publisher::{identities, policy_name, repository};
+    let parsed: Vec<Arc<WorkflowFile>> = tree
+        .workflow_paths()
+        .into_iter()
+        .filter_map(|p| tree.workflow(p).ok())
+        .collect();
+    let repo = repository(tree, None);
+    let mut out = Vec::new();
+    for id in identities(tree, &parsed, repo) {
+        let Some(name) = policy_name(id.registry) else {
+            continue;
+        };
+        // An environment written as an expression cannot be typed into a form.
+        let env = id.environment.filter(|e| !e.contains("${{"));
+        let rec = (name, id.workflow, env, id.repository);
+        if !out.contains(&rec) {
+            out.push(rec);
+        }
+    }
+    out
 }
 
 fn detect_gate(tree: &Tree) -> Option<(String, String)> {
@@ -213,6 +242,24 @@ impl Detected {
                 toml_str(wf),
                 toml_str(job),
             );
+        }
+        if !self.publishers.is_empty() {
+            s.push_str(
+                "\n# Trusted publishers, as the publishing jobs present themselves today.\n\
+                 # Copy these exact values into the registry's trusted-publisher form, then\n\
+                 # uncomment them: publisher-binding then blocks any change that would make\n\
+                 # the registry refuse the upload (a renamed file, environment or repository).\n",
+            );
+            for (registry, workflow, env, repo) in &self.publishers {
+                let _ = writeln!(s, "# [[publisher]]\n# registry = {}", toml_str(registry));
+                let _ = writeln!(s, "# workflow = {}", toml_str(workflow));
+                if let Some(e) = env {
+                    let _ = writeln!(s, "# environment = {}", toml_str(e));
+                }
+                if let Some(r) = repo {
+                    let _ = writeln!(s, "# repository = {}", toml_str(r));
+                }
+            }
         }
         if !self.publisher_docs.is_empty() || self.has_changelog {
             s.push_str(

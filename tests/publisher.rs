@@ -341,3 +341,24 @@ fn an_environment_passed_in_by_the_caller_is_the_one_compared() {
         "{r:#}"
     );
 }
+
+#[test]
+fn init_writes_the_records_jobs_present_and_they_bind_once_uncommented() {
+    let dir = common::copy_fixture("registry-readiness/pypi-reusable-caller-grants");
+    std::fs::remove_file(dir.path().join("shipgate.toml")).unwrap();
+    let out = shipgate(&["init", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let written = std::fs::read_to_string(dir.path().join("shipgate.toml")).unwrap();
+    // The publish runs in publish.yml, but PyPI sees the caller's file.
+    let block = "# [[publisher]]\n# registry = \"pypi\"\n# workflow = \"release.yml\"\n# environment = \"pypi\"\n";
+    assert!(written.contains(block), "{written}");
+    assert!(written.contains("Copy these exact values into the registry's trusted-publisher form"));
+    // As written (commented), the check stays skipped: verdicts do not move.
+    let (_, r) = check_json(dir.path(), &["--only", ID]);
+    assert_eq!(verdict(&r, ID), "skip");
+    // Uncommented, the records match the jobs they were computed from.
+    let active = written.replace(block, &block.replace("# ", ""));
+    std::fs::write(dir.path().join("shipgate.toml"), active).unwrap();
+    let (code, r) = check_json(dir.path(), &["--only", ID]);
+    assert_eq!((code, verdict(&r, ID).as_str()), (0, "pass"), "{r:#}");
+}
