@@ -55,11 +55,11 @@ fn run(cx: &Context<'_>) -> Outcome {
         let version = match manifest::consensus(&current) {
             Some(v) => v,
             // Manifests disagree (versions-agree says so); judge the first one.
-            None => manifest::normalize(&current[0].field.value),
+            None => manifest::canonical(&current[0].field.value),
         };
         let Some(from) = current
             .iter()
-            .find(|s| manifest::normalize(&s.field.value) == version)
+            .find(|s| manifest::canonical(&s.field.value) == version)
         else {
             continue;
         };

@@ -4,7 +4,7 @@
 
 use super::{BuiltIn, Context, Meta, Outcome, Pass};
 use crate::finding::{Finding, Severity};
-use crate::manifest::{self, normalize};
+use crate::manifest::{self, canonical};
 
 pub static CHECK: BuiltIn = BuiltIn {
     meta: Meta {
@@ -50,22 +50,29 @@ fn run(cx: &Context<'_>) -> Outcome {
             continue;
         }
         compared += 1;
-        let first = normalize(&sources[0].field.value);
-        if sources.iter().all(|s| normalize(&s.field.value) == first) {
+        let first = canonical(&sources[0].field.value);
+        if sources.iter().all(|s| canonical(&s.field.value) == first) {
             continue;
         }
-        let agreed = manifest::consensus(&sources);
+        // The agreed version as one of its sources writes it, for messages.
+        let agreed_key = manifest::consensus(&sources);
+        let agreed = agreed_key.as_ref().map(|k| {
+            sources
+                .iter()
+                .find(|s| canonical(&s.field.value) == *k)
+                .map_or_else(|| k.clone(), |s| s.field.value.trim().to_string())
+        });
         // A strict majority, or only the package manifests' word on a tie.
-        let majority = agreed.as_ref().is_some_and(|want| {
+        let majority = agreed_key.as_ref().is_some_and(|want| {
             2 * sources
                 .iter()
-                .filter(|s| normalize(&s.field.value) == *want)
+                .filter(|s| canonical(&s.field.value) == *want)
                 .count()
                 > sources.len()
         });
         let seen: Vec<String> = sources.iter().map(|s| s.describe()).collect();
         for s in &sources {
-            if agreed.as_deref() == Some(normalize(&s.field.value).as_str()) {
+            if agreed_key.as_deref() == Some(canonical(&s.field.value).as_str()) {
                 continue;
             }
             let (message, help) = match &agreed {

@@ -207,10 +207,10 @@ pub fn newest_release(doc: &MarkdownDoc) -> Option<Field> {
 
 /// Whether some heading (released or not) names `version`.
 pub fn has_section(doc: &MarkdownDoc, version: &str) -> bool {
-    let want = super::normalize(version);
+    let want = super::canonical(version);
     entries(doc)
         .iter()
-        .any(|e| super::normalize(&e.version) == want)
+        .any(|e| super::canonical(&e.version) == want)
 }
 
 pub fn heading_location(doc: &MarkdownDoc, line: usize) -> Location {

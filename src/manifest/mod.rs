@@ -507,8 +507,58 @@ pub fn is_placeholder(v: &str) -> bool {
         || n.ends_with("-snapshot")
 }
 
-/// Semver-ish ordering: numeric parts, then a release above its pre-releases.
+/// A version read by the rules of the ecosystem that wrote it: Semantic
+/// Versioning (`1.2.3-rc.1`), else PEP 440 (`1.2.3rc1`, `1.2.3.post1`).
+enum Parsed {
+    Semver(semver::Version),
+    Pep440,
+}
+
+fn parse_version(v: &str) -> Option<Parsed> {
+    let n = normalize(v);
+    if let Ok(s) = semver::Version::parse(&n) {
+        return Some(Parsed::Semver(s));
+    }
+    n.parse::<pep440_rs::Version>().ok().map(|_| Parsed::Pep440)
+}
+
+/// The same version in the form PEP 440 gives it, when it has one: the key
+/// under which `1.0.0-rc1` (a Cargo or npm spelling) and `1.0.0rc1` (the
+/// Python one) are one release, as maturin and similar tools treat them.
+pub fn canonical(v: &str) -> String {
+    let n = normalize(v);
+    let n = n.split('+').next().unwrap_or(&n).to_string();
+    match n.parse::<pep440_rs::Version>() {
+        Ok(p) => p.to_string(),
+        Err(_) => n,
+    }
+}
+
+/// Release order. Two Semantic Versions compare by semver (build metadata
+/// ignored); otherwise two PEP 440 versions by PEP 440 (`1.0.0.post1` after
+/// `1.0.0`, `1.0.0rc1` before it); anything else by numeric parts, a
+/// release above its pre-releases.
 pub fn compare_versions(a: &str, b: &str) -> Ordering {
+    match (parse_version(a), parse_version(b)) {
+        (Some(Parsed::Semver(x)), Some(Parsed::Semver(y))) => {
+            return x.cmp_precedence(&y);
+        }
+        (Some(_), Some(_)) => {
+            if let (Ok(x), Ok(y)) = (
+                canonical(a).parse::<pep440_rs::Version>(),
+                canonical(b).parse::<pep440_rs::Version>(),
+            ) {
+                return x.cmp(&y);
+            }
+        }
+        _ => {}
+    }
+    loose_compare(a, b)
+}
+
+/// Numeric parts, then a release above its pre-releases: for versions
+/// neither scheme reads (`2024.01-beta`, `1.2.3.4.5-x`).
+fn loose_compare(a: &str, b: &str) -> Ordering {
     fn split(v: &str) -> (Vec<u64>, Option<String>) {
         let v = normalize(v);
         let v = v.split('+').next().unwrap_or("").to_string();
@@ -580,7 +630,7 @@ fn compare_prerelease(a: &str, b: &str) -> Ordering {
 pub fn consensus(sources: &[VersionSource]) -> Option<String> {
     let mut groups: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for s in sources {
-        let g = groups.entry(normalize(&s.field.value)).or_default();
+        let g = groups.entry(canonical(&s.field.value)).or_default();
         g.0 += 1;
         if s.kind == SourceKind::Manifest {
             g.1 += 1;
@@ -641,6 +691,18 @@ mod tests {
         assert_eq!(normalize("1.2-rc1"), "1.2.0-rc1");
         assert_eq!(normalize("1.2.3.4"), "1.2.3.4");
         assert_eq!(normalize("V2.0.0-Beta"), "2.0.0-beta");
+    }
+
+    #[test]
+    fn one_release_under_both_spellings() {
+        assert_eq!(canonical("1.0.0rc1"), canonical("1.0.0-rc1"));
+        assert_eq!(canonical("v1.2"), canonical("1.2.0"));
+        assert_ne!(canonical("1.0.0"), canonical("1.0.0.post1"));
+        assert_eq!(compare_versions("1.0.0.post1", "1.0.0"), Ordering::Greater);
+        assert_eq!(compare_versions("1.0.0rc1", "1.0.0-rc1"), Ordering::Equal);
+        assert_eq!(compare_versions("1.0.0.dev1", "1.0.0a1"), Ordering::Less);
+        assert_eq!(compare_versions("1.0.0+build.5", "1.0.0"), Ordering::Equal);
+        assert_eq!(compare_versions("2024.01-beta", "2024.01"), Ordering::Less);
     }
 
     #[test]
