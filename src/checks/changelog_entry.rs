@@ -30,7 +30,7 @@ pub static CHECK: BuiltIn = BuiltIn {
 };
 
 fn run(cx: &Context<'_>) -> Outcome {
-    let (d, mut findings) = match manifest::for_check(cx) {
+    let (d, mut findings) = match cx.packages() {
         Ok(x) => x,
         Err(f) => return Outcome::Findings(vec![*f]),
     };

@@ -169,6 +169,19 @@ impl Context<'_> {
         }
     }
 
+    /// The packages a manifest check judges: every manifest, or only those
+    /// its policy `files` globs select; the discovery's errors come back as
+    /// fail-closed findings beside it. A bad glob is the check's one finding.
+    pub fn packages(&self) -> Result<(crate::manifest::Discovery, Vec<Finding>), Box<Finding>> {
+        let selected = match self.files {
+            None => None,
+            Some(_) => Some(self.select(Vec::new())?),
+        };
+        let d = crate::manifest::discover_selected(self.tree, selected.as_deref());
+        let errors = d.errors.iter().map(|e| e.to_finding()).collect();
+        Ok((d, errors))
+    }
+
     /// Every workflow this check should judge, parsed; those that fail to parse
     /// become fail-closed findings in `broken`.
     pub fn workflows(&self) -> Workflows {

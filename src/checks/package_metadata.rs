@@ -59,7 +59,7 @@ fn expected(loc: &Location, path: &str, registry: &str, key: &str, hint: &str) -
 }
 
 fn run(cx: &Context<'_>) -> Outcome {
-    let (d, mut findings) = match manifest::for_check(cx) {
+    let (d, mut findings) = match cx.packages() {
         Ok(x) => x,
         Err(f) => return Outcome::Findings(vec![*f]),
     };

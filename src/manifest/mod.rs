@@ -250,21 +250,6 @@ fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-/// The packages a manifest check judges: every manifest, or only those its
-/// policy `files` globs select; the discovery's errors come back as
-/// fail-closed findings beside it. A bad glob is the check's one finding.
-pub fn for_check(
-    cx: &crate::checks::Context<'_>,
-) -> Result<(Discovery, Vec<crate::finding::Finding>), Box<crate::finding::Finding>> {
-    let selected = match cx.files {
-        None => None,
-        Some(_) => Some(cx.select(Vec::new())?),
-    };
-    let d = discover_selected(cx.tree, selected.as_deref());
-    let errors = d.errors.iter().map(|e| e.to_finding()).collect();
-    Ok((d, errors))
-}
-
 /// Groups the tree's manifests into packages.
 pub fn discover(tree: &Tree) -> Discovery {
     discover_selected(tree, None)
