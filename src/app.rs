@@ -537,27 +537,7 @@ fn indent(s: &str) -> String {
         .join("\n")
 }
 
-/// Words of `s` wrapped at 78 columns.
-pub fn wrap_text(s: &str) -> String {
-    wrap(s)
-}
-
-fn wrap(s: &str) -> String {
-    let mut out = String::new();
-    let mut width = 0;
-    for w in s.split_whitespace() {
-        if width + w.len() > 78 && width > 0 {
-            out.push('\n');
-            width = 0;
-        } else if width > 0 {
-            out.push(' ');
-            width += 1;
-        }
-        out.push_str(w);
-        width += w.len();
-    }
-    out
-}
+use crate::text_wrap::wrap;
 
 #[cfg(test)]
 mod tests {

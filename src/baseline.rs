@@ -32,7 +32,7 @@ const TITLE: &str = "Every baseline entry still matches a finding";
 /// The baseline audit, for `shipgate list` and `explain`: like
 /// `policy-waivers`, it has no run of its own; `check` fills it in when a
 /// baseline is in use.
-pub const META: crate::checks::Meta = crate::checks::Meta {
+pub const META: crate::meta::Meta = crate::meta::Meta {
     id: CHECK_ID,
     title: TITLE,
     severity: Severity::Warn,

@@ -211,14 +211,14 @@ pub fn explain(text: &str) -> Option<String> {
     let mut s = String::new();
     for e in hits {
         s.push_str(&format!("{}: {}\n", e.registry, e.label));
-        s.push_str(&crate::app::wrap_text(e.meaning));
+        s.push_str(&crate::text_wrap::wrap(e.meaning));
         s.push_str("\n\nChecks that find the causes:\n");
         for id in e.checks {
             let title = crate::checks::meta(id).map(|m| m.title).unwrap_or("");
             s.push_str(&format!("    {id}: {title}\n"));
         }
         s.push_str("\nFix\n");
-        s.push_str(&crate::app::wrap_text(e.fix));
+        s.push_str(&crate::text_wrap::wrap(e.fix));
         s.push_str("\n\n");
     }
     s.push_str(

@@ -3,7 +3,7 @@
 //! `shipgate list`, `explain`, the README's table and the policy loader all
 //! read this one list.
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::policy::Policy;
 use crate::repo::{FileError, Tree};
 use crate::workflow::WorkflowFile;
@@ -39,25 +39,7 @@ pub mod waivers;
 pub mod workflow_pass;
 mod workflow_permissions;
 
-/// What a check is, declared next to its code.
-pub struct Meta {
-    /// Stable kebab-case id.
-    pub id: &'static str,
-    pub title: &'static str,
-    pub severity: Severity,
-    /// Lanes that run it; empty means `pre-merge` (and so every lane).
-    pub lanes: &'static [&'static str],
-    /// Why the check exists.
-    pub rationale: &'static str,
-    /// A snippet that passes.
-    pub passes: &'static str,
-    /// A snippet that fails.
-    pub fails: &'static str,
-    /// How to fix a failure.
-    pub fix: &'static str,
-    /// Extra keys the check accepts under `[checks.ID]`.
-    pub params: &'static [&'static str],
-}
+pub use crate::meta::Meta;
 
 /// What a check found, before severities, waivers and verdicts are applied.
 #[derive(Debug)]
