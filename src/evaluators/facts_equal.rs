@@ -14,6 +14,12 @@ pub static EVALUATOR: Evaluator = Evaluator {
     name: "facts.equal",
     summary: "named [facts] (values read from files by TOML/JSON/YAML path or regex) are all equal",
     params: &["facts"],
+    doc: "Every fact named in `facts` (declared under [facts]: a value read from a file by TOML, \
+        JSON or YAML path, a regex, or the normalised text `between` two marker lines) must be \
+        equal; with `value = \"…\"`, each must equal that literal (one fact is then enough). \
+        Each odd value is a finding at its own line in its file; a fact that cannot be read is a \
+        finding at its line in the policy.",
+    example: "[facts]\nmix-version = { file = \"mix.exs\", regex = 'version: \"([^\"]+)\"' }\nrp-version = { file = \".release-please-manifest.json\", json = '\".\"' }\n\n[[check]]\nid = \"versions-match\"\nuses = \"facts.equal\"\nfacts = [\"mix-version\", \"rp-version\"]",
     validate,
     run,
 };

@@ -22,6 +22,12 @@ pub static EVALUATOR: Evaluator = Evaluator {
         "runs_in_order",
         "only_in_job",
     ],
+    doc: "The job named by `job` (or the job that uses the action `job_uses`) must run each command of \
+        `runs`, and the commands of `runs_in_order` in that order. Commands are matched as \
+        commands inside `run:` scripts (across `&&`, `;` and line continuations, with flags allowed \
+        between words). `only_in_job = true` forbids every other job in the tree from running \
+        them. Findings point at the job's key, or at the other job's command.",
+    example: "[[check]]\nid = \"preflight-before-publish\"\nuses = \"workflow.job-runs\"\nfiles = [\".github/workflows/release.yml\"]\njob = \"publish\"\nruns_in_order = [\"mix hex.build\", \"mix hex.publish --yes\"]\nonly_in_job = true",
     validate,
     run,
 };

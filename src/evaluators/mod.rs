@@ -12,6 +12,7 @@ mod job_runs;
 mod settings_environment;
 mod text_contains;
 mod text_forbids;
+mod text_order;
 mod text_rule;
 
 pub struct Evaluator {
@@ -19,6 +20,10 @@ pub struct Evaluator {
     pub summary: &'static str,
     /// Keys it accepts beside the common ones (id, uses, title, why, severity, lanes, enabled).
     pub params: &'static [&'static str],
+    /// What it asks and how it reports, for `shipgate explain NAME`.
+    pub doc: &'static str,
+    /// A `[[check]]` that uses it.
+    pub example: &'static str,
     /// Checks the parameters; on error, the offending key (if known) and why.
     pub validate: fn(&CustomCheck) -> Result<(), ParamError>,
     pub run: fn(&CustomCheck, &Context<'_>) -> Outcome,
@@ -33,6 +38,7 @@ pub static EVALUATORS: &[&Evaluator] = &[
     &settings_environment::EVALUATOR,
     &text_contains::EVALUATOR,
     &text_forbids::EVALUATOR,
+    &text_order::EVALUATOR,
     &file_rule::EXISTS,
     &file_rule::ABSENT,
 ];

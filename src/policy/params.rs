@@ -114,7 +114,17 @@ pub static PARAMS: &[Param] = &[
         Kind::Bool,
         "Match patterns and regexes without regard to case.",
     ),
-    p("job", Kind::Str, "The job id."),
+    p("job", Kind::Str, "The workflow job id."),
+    p(
+        "step",
+        Kind::Str,
+        "A step of `job`: its `name:`, its `id:`, or the action it uses (owner/action).",
+    ),
+    p(
+        "match",
+        Kind::Str,
+        "`all` (default): every file contains each pattern; `any`: at least one file does.",
+    ),
     p(
         "job_uses",
         Kind::Str,
@@ -133,7 +143,8 @@ pub static PARAMS: &[Param] = &[
     p(
         "only_in_job",
         Kind::Bool,
-        "No other job runs these commands.",
+        "Only `job` may run these commands (workflow.job-runs) or hold this text \
+         (text.contains): any other job or part of a workflow that does is a finding.",
     ),
     p(
         "facts",
