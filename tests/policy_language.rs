@@ -98,3 +98,68 @@ fn job_scoping_parameters_are_checked_when_the_policy_loads() {
     explains("text.contains");
     explains("text.forbids");
 }
+
+// ---- workflow.job -----------------------------------------------------------
+
+const JOB_IDS: &str = "publish-job-shape,publish-checks-out-full-history,release-please-shape";
+
+#[test]
+fn workflow_job_passes_a_job_of_the_declared_shape() {
+    let (code, r) = check("workflow.job/good", JOB_IDS);
+    assert_eq!(code, 0, "{r:#}");
+    for id in JOB_IDS.split(',') {
+        assert_eq!(verdict(&r, id), "pass", "{id}");
+    }
+}
+
+#[test]
+fn workflow_job_reports_each_difference_at_its_yaml_node() {
+    let (code, r) = check("workflow.job/bad", JOB_IDS);
+    assert_eq!(code, 1);
+    // needs, if, environment, the permission's value.
+    assert_eq!(
+        lines(&r, "publish-job-shape"),
+        [at(WF, 19), at(WF, 20), at(WF, 22), at(WF, 24)]
+    );
+    let m = found(&r, "publish-job-shape");
+    assert!(m[0].2.contains("does not need `release-please`"), "{}", m[0].2);
+    assert!(m[2].2.contains("`production`, not `hex-publish`"), "{}", m[2].2);
+    assert!(m[3].2.contains("`contents: write`, not `contents: read`"), "{}", m[3].2);
+    // A missing input at the step, a wrong one at its value.
+    assert_eq!(
+        lines(&r, "publish-checks-out-full-history"),
+        [at(WF, 27), at(WF, 28)]
+    );
+    assert!(found(&r, "publish-checks-out-full-history")[1].2.contains("`fetch-depth: 1`, not `fetch-depth: 0`"));
+    // Missing output at the job, an extra scope at its line, a wrong input at its value.
+    assert_eq!(
+        lines(&r, "release-please-shape"),
+        [at(WF, 7), at(WF, 12), at(WF, 17)]
+    );
+    assert!(found(&r, "release-please-shape")[1].2.contains("`id-token: write`, which the policy does not allow"));
+}
+
+#[test]
+fn workflow_job_fails_closed_on_a_missing_job_or_step() {
+    let dir = common::copy_fixture("workflow.job/good");
+    common::write(
+        dir.path(),
+        "shipgate.toml",
+        "[[check]]\nid = \"deploy\"\nuses = \"workflow.job\"\nfiles = [\".github/workflows/release.yml\"]\njob = \"deploy\"\nenvironment = \"x\"\n\n[[check]]\nid = \"attest\"\nuses = \"workflow.job\"\nfiles = [\".github/workflows/release.yml\"]\njob = \"publish\"\nstep = \"actions/attest-build-provenance\"\nwith = { subject-path = \"x\" }\n",
+    );
+    let (code, r) = check_json(dir.path(), &["--only", "deploy,attest"]);
+    assert_eq!(code, 1);
+    assert_eq!(lines(&r, "deploy"), [at(WF, 6)]);
+    assert_eq!(lines(&r, "attest"), [at(WF, 26)]);
+}
+
+#[test]
+fn workflow_job_parameters_are_checked_when_the_policy_loads() {
+    let head = "[[check]]\nid = \"x\"\nuses = \"workflow.job\"\njob = \"publish\"\n";
+    assert_policy_error(&format!("{head}permissions = {{ id-token = \"admin\" }}\n"), "\"read\", \"write\" or \"none\"", 5);
+    assert_policy_error(&format!("{head}with = {{ fetch-depth = 0 }}\n"), "name the step", 5);
+    assert_policy_error(&format!("{head}with = [1]\n"), "must be a table", 5);
+    assert_policy_error(&format!("{head}enviroment = \"x\"\n"), "did you mean `environment`", 5);
+    assert_policy_error(head, "say what the job must be", 1);
+    explains("workflow.job");
+}

@@ -14,6 +14,7 @@ mod text_contains;
 mod text_forbids;
 mod text_order;
 mod text_rule;
+mod workflow_job;
 
 pub struct Evaluator {
     pub name: &'static str,
@@ -34,6 +35,7 @@ pub type ParamError = (Option<&'static str>, String);
 /// Every evaluator, in `shipgate list` order.
 pub static EVALUATORS: &[&Evaluator] = &[
     &job_runs::EVALUATOR,
+    &workflow_job::EVALUATOR,
     &facts_equal::EVALUATOR,
     &settings_environment::EVALUATOR,
     &text_contains::EVALUATOR,

@@ -514,6 +514,7 @@ mod tests {
         match params::param(key).map(|p| p.kind) {
             Some(params::Kind::Strings | params::Kind::Globs) => "[\"x\"]",
             Some(params::Kind::Bool) => "true",
+            Some(params::Kind::Table) => "{ a = \"x\" }",
             _ => "\"x\"",
         }
     }
