@@ -163,3 +163,76 @@ fn workflow_job_parameters_are_checked_when_the_policy_loads() {
     assert_policy_error(head, "say what the job must be", 1);
     explains("workflow.job");
 }
+
+// ---- workflow.triggers and dispatch-recovery ---------------------------------
+
+const TRIGGER_IDS: &str = "release-starts-from-main,docs-follow-release";
+
+#[test]
+fn workflow_triggers_pass_the_declared_events_and_filters() {
+    let (code, r) = check("workflow.triggers/good", TRIGGER_IDS);
+    assert_eq!(code, 0, "{r:#}");
+    assert_eq!(verdict(&r, "release-starts-from-main"), "pass");
+    assert_eq!(verdict(&r, "docs-follow-release"), "pass");
+}
+
+#[test]
+fn workflow_triggers_report_each_difference_at_its_key() {
+    let (code, r) = check("workflow.triggers/bad", TRIGGER_IDS);
+    assert_eq!(code, 1);
+    // A tag filter, a forbidden event, an optional input, its type, an extra input.
+    assert_eq!(
+        lines(&r, "release-starts-from-main"),
+        [at(WF, 5), at(WF, 6), at(WF, 11), at(WF, 12), at(WF, 13)]
+    );
+    let m = found(&r, "release-starts-from-main");
+    assert!(m[1].2.contains("`pull_request_target`"), "{}", m[1].2);
+    assert!(m[3].2.contains("is a boolean, not a string"), "{}", m[3].2);
+    assert!(m[4].2.contains("`recovery_ref`"), "{}", m[4].2);
+    let docs = ".github/workflows/docs.yml";
+    assert_eq!(lines(&r, "docs-follow-release"), [at(docs, 4), at(docs, 5)]);
+}
+
+#[test]
+fn workflow_triggers_parameters_are_checked_when_the_policy_loads() {
+    let head = "[[check]]\nid = \"x\"\nuses = \"workflow.triggers\"\nfiles = [\"a.yml\"]\n";
+    assert_policy_error(&format!("{head}has = [\"pushh\"]\n"), "did you mean `push`", 5);
+    assert_policy_error(&format!("{head}dispatch_inputs = {{ why = \"required text\" }}\n"), "required TYPE", 5);
+    assert_policy_error(&format!("{head}has = [\"push\"]\nhas_not = [\"push\"]\n"), "both", 6);
+    assert_policy_error(head, "say what must start", 1);
+    assert_policy_error(
+        "[[check]]\nid = \"x\"\nuses = \"workflow.triggers\"\nhas = [\"push\"]\n",
+        "name the workflows",
+        1,
+    );
+    explains("workflow.triggers");
+}
+
+#[test]
+fn dispatch_recovery_takes_no_ref_and_no_boolean_as_the_reason() {
+    let wf = |inputs: &str| {
+        format!(
+            "name: release\non:\n  push:\n    tags: ['v*']\n  workflow_dispatch:\n    inputs:\n{inputs}permissions: {{}}\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - run: mix hex.publish --yes\n"
+        )
+    };
+    for (inputs, line, needle) in [
+        (
+            "      recoveryRef:\n        description: Recovery reason and ref\n        required: true\n",
+            6,
+            "none records why",
+        ),
+        (
+            "      recovery_reason:\n        description: Why?\n        required: true\n        type: boolean\n",
+            10,
+            "a boolean cannot hold a reason",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        common::write(dir.path(), WF, wf(inputs));
+        let (_, r) = check_json(dir.path(), &["--only", "dispatch-recovery"]);
+        assert_eq!(verdict(&r, "dispatch-recovery"), "warn", "{inputs}");
+        let f = found(&r, "dispatch-recovery");
+        assert_eq!((f[0].0.as_str(), f[0].1), (WF, line), "{inputs}");
+        assert!(f[0].2.contains(needle), "{}", f[0].2);
+    }
+}

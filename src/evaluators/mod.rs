@@ -15,6 +15,7 @@ mod text_forbids;
 mod text_order;
 mod text_rule;
 mod workflow_job;
+mod workflow_triggers;
 
 pub struct Evaluator {
     pub name: &'static str,
@@ -36,6 +37,7 @@ pub type ParamError = (Option<&'static str>, String);
 pub static EVALUATORS: &[&Evaluator] = &[
     &job_runs::EVALUATOR,
     &workflow_job::EVALUATOR,
+    &workflow_triggers::EVALUATOR,
     &facts_equal::EVALUATOR,
     &settings_environment::EVALUATOR,
     &text_contains::EVALUATOR,

@@ -215,7 +215,7 @@ pub(super) fn unknown_entry_key<E>(
 }
 
 /// ` (did you mean `x`?)` for the closest allowed key, or nothing.
-pub(super) fn did_you_mean(key: &str, allowed: &[&str]) -> String {
+pub fn did_you_mean(key: &str, allowed: &[&str]) -> String {
     suggest(key, allowed)
         .map(|s| format!(" (did you mean `{s}`?)"))
         .unwrap_or_default()
