@@ -236,3 +236,33 @@ fn dispatch_recovery_takes_no_ref_and_no_boolean_as_the_reason() {
         assert!(f[0].2.contains(needle), "{}", f[0].2);
     }
 }
+
+// ---- text.order and match = "any" --------------------------------------------
+
+#[test]
+fn text_order_and_match_any_pass_on_the_good_tree() {
+    let (code, r) = check("text-order/good", "release-steps-in-order,install-line-somewhere");
+    assert_eq!(code, 0, "{r:#}");
+}
+
+#[test]
+fn text_order_blocks_at_the_early_pattern_and_match_any_at_the_policy() {
+    let (code, r) = check("text-order/bad", "release-steps-in-order,install-line-somewhere");
+    assert_eq!(code, 1);
+    assert_eq!(lines(&r, "release-steps-in-order"), [at("docs/releasing.md", 4)]);
+    let m = &found(&r, "release-steps-in-order")[0].2;
+    assert!(m.contains("\"mix hex.publish\" comes before \"mix hex.build\" (line 5)"), "{m}");
+    // No file has it: one finding, at the `files` line of the check.
+    assert_eq!(lines(&r, "install-line-somewhere"), [at("shipgate.toml", 10)]);
+    assert!(found(&r, "install-line-somewhere")[0].2.contains("none of README.md, docs/guide.md"));
+}
+
+#[test]
+fn text_order_needs_two_patterns() {
+    assert_policy_error(
+        "[[check]]\nid = \"x\"\nuses = \"text.order\"\nfiles = [\"a\"]\npatterns = [\"one\"]\n",
+        "at least two patterns",
+        5,
+    );
+    explains("text.order");
+}
