@@ -266,3 +266,42 @@ fn text_order_needs_two_patterns() {
     );
     explains("text.order");
 }
+
+// ---- facts: literal values, quoted path parts, regions -----------------------
+
+const FACT_IDS: &str = "release-type-is-elixir,manifest-matches-mix,install-block-identical";
+
+#[test]
+fn facts_with_literals_dotted_keys_and_regions_pass_on_the_good_tree() {
+    let (code, r) = check("facts-structural/good", FACT_IDS);
+    assert_eq!(code, 0, "{r:#}");
+    for id in FACT_IDS.split(',') {
+        assert_eq!(verdict(&r, id), "pass", "{id}");
+    }
+}
+
+#[test]
+fn a_wrong_literal_and_a_drifted_region_block_at_their_lines() {
+    let (code, r) = check("facts-structural/bad", FACT_IDS);
+    assert_eq!(code, 1);
+    // The JSON value under the `"."` key.
+    assert_eq!(lines(&r, "release-type-is-elixir"), [at("release-please-config.json", 4)]);
+    assert!(found(&r, "release-type-is-elixir")[0].2.contains("\"simple\""));
+    // The one line of the guide's block that differs.
+    assert_eq!(lines(&r, "install-block-identical"), [at("docs/guide.md", 8)]);
+    let m = &found(&r, "install-block-identical")[0].2;
+    assert!(m.contains("~> 1.1") && m.contains("~> 1.2") && m.contains("README.md:6"), "{m}");
+    assert_eq!(verdict(&r, "manifest-matches-mix"), "pass");
+}
+
+#[test]
+fn fact_paths_and_regions_are_checked_when_the_policy_loads() {
+    assert_policy_error("[facts]\nv = { file = \"a.json\", json = 'packages.\".' }\n", "unclosed", 2);
+    assert_policy_error("[facts]\nv = { file = \"a\", between = [\"start\"] }\n", "two marker lines", 2);
+    assert_policy_error(
+        "[facts]\nv = { file = \"a\", regex = 'x' }\n[[check]]\nid = \"x\"\nuses = \"facts.equal\"\nfacts = [\"v\"]\n",
+        "or one and a `value`",
+        6,
+    );
+    explains("facts.equal");
+}

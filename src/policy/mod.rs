@@ -120,6 +120,9 @@ pub enum FactSource {
     Json(String),
     Yaml(String),
     Regex(regex::Regex),
+    /// The lines between the first line holding `start` and the next line
+    /// holding `end`, normalised (comment prefix stripped, dedented).
+    Region { start: String, end: String },
 }
 
 #[derive(Debug, Clone)]
