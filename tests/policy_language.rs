@@ -305,3 +305,66 @@ fn fact_paths_and_regions_are_checked_when_the_policy_loads() {
     );
     explains("facts.equal");
 }
+
+// ---- waivers keyed on a finding ------------------------------------------------
+
+const LINKS: &str = "# Demo\n\nRendered: [a](site/a.html) and\n[b](site/b.html).\n\nSee [the guide](docs/missing.md).\n";
+
+fn waived(policy: &str, readme: &str) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    common::write(dir.path(), "README.md", readme);
+    common::write(dir.path(), "shipgate.toml", policy);
+    check_json(dir.path(), &["--only", "docs-links,policy-waivers"]).1
+}
+
+fn suppressed(r: &Value) -> Vec<(u64, bool)> {
+    common::result(r, "docs-links")["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["line"].as_u64().unwrap(), !f["suppressed"].is_null()))
+        .collect()
+}
+
+#[test]
+fn a_target_waiver_accepts_rendered_pages_but_not_a_new_broken_link() {
+    let policy = "[[waiver]]\ncheck = \"docs-links\"\ntarget = \"*.html\"\nreason = \"rendered pages are built by the docs job\"\n";
+    let r = waived(policy, LINKS);
+    assert_eq!(suppressed(&r), [(3, true), (4, true), (6, false)]);
+    assert_eq!(verdict(&r, "docs-links"), "block");
+    assert_eq!(verdict(&r, "policy-waivers"), "pass");
+}
+
+#[test]
+fn a_fingerprint_waiver_follows_its_line_and_waives_nothing_else() {
+    let policy = "[[waiver]]\ncheck = \"docs-links\"\nfingerprint = \"See   [the guide](docs/missing.md).\"\nreason = \"the guide lands next week\"\n";
+    let r = waived(policy, LINKS);
+    assert_eq!(suppressed(&r), [(3, false), (4, false), (6, true)]);
+    // Lines added above do not unwaive it.
+    let moved = format!("Intro.\n\n{LINKS}");
+    let r = waived(policy, &moved);
+    assert_eq!(suppressed(&r), [(5, false), (6, false), (8, true)]);
+    // A fingerprint that matches nothing is a stale waiver.
+    let r = waived(&policy.replace("missing.md", "other.md"), LINKS);
+    assert_eq!(suppressed(&r), [(3, false), (4, false), (6, false)]);
+    assert_eq!(verdict(&r, "policy-waivers"), "warn");
+}
+
+#[test]
+fn waiver_target_and_fingerprint_are_checked_when_the_policy_loads() {
+    assert_policy_error(
+        "[[waiver]]\ncheck = \"docs-links\"\ntarget = \"a[\"\nreason = \"r\"\n",
+        "waiver.target",
+        3,
+    );
+    assert_policy_error(
+        "[[waiver]]\ncheck = \"docs-links\"\nfingerprint = \"  \"\nreason = \"r\"\n",
+        "must not be empty",
+        3,
+    );
+    assert_policy_error(
+        "[[waiver]]\ncheck = \"docs-links\"\ntargets = \"*.html\"\nreason = \"r\"\n",
+        "did you mean `target`",
+        3,
+    );
+}

@@ -203,6 +203,15 @@ fn waiver() -> Value {
             "line" => {
                 json!({"description": "Only the finding on this line.", "type": "integer", "minimum": 1})
             }
+            "target" => json!({
+                "description": "A glob over what the finding is about: the first name in backquotes in its message (a link's destination, an action). Only findings about a matching target are waived.",
+                "type": "string",
+            }),
+            "fingerprint" => json!({
+                "description": "The finding's source line, as `shipgate baseline` records it (`text`, whitespace collapsed): only that finding is waived, wherever the line moves.",
+                "type": "string",
+                "minLength": 1,
+            }),
             "reason" => {
                 json!({"description": "Why it is acceptable; required.", "type": "string", "minLength": 1})
             }
