@@ -72,12 +72,20 @@ fn a_secret_outside_its_job_and_text_in_a_step_block_at_their_lines() {
     assert_eq!(code, 1);
     // The key in the build job's env, not the one in publish.
     assert_eq!(lines(&r, "hex-key-only-in-publish"), [at(WF, 15)]);
-    assert!(found(&r, "hex-key-only-in-publish")[0].2.contains("outside job `publish`"));
+    assert!(
+        found(&r, "hex-key-only-in-publish")[0]
+            .2
+            .contains("outside job `publish`")
+    );
     // Only the Publish step is searched: its `continue-on-error`.
     assert_eq!(lines(&r, "publish-step-never-soft-fails"), [at(WF, 26)]);
     // A job or step that is not there is a finding, never a pass.
     assert_eq!(lines(&r, "deploy-job-is-gated"), [at(WF, 6)]);
-    assert!(found(&r, "deploy-job-is-gated")[0].2.contains("no job `deploy`"));
+    assert!(
+        found(&r, "deploy-job-is-gated")[0]
+            .2
+            .contains("no job `deploy`")
+    );
     assert_eq!(lines(&r, "publish-has-attest-step"), [at(WF, 20)]);
 }
 
@@ -122,21 +130,41 @@ fn workflow_job_reports_each_difference_at_its_yaml_node() {
         [at(WF, 19), at(WF, 20), at(WF, 22), at(WF, 24)]
     );
     let m = found(&r, "publish-job-shape");
-    assert!(m[0].2.contains("does not need `release-please`"), "{}", m[0].2);
-    assert!(m[2].2.contains("`production`, not `hex-publish`"), "{}", m[2].2);
-    assert!(m[3].2.contains("`contents: write`, not `contents: read`"), "{}", m[3].2);
+    assert!(
+        m[0].2.contains("does not need `release-please`"),
+        "{}",
+        m[0].2
+    );
+    assert!(
+        m[2].2.contains("`production`, not `hex-publish`"),
+        "{}",
+        m[2].2
+    );
+    assert!(
+        m[3].2.contains("`contents: write`, not `contents: read`"),
+        "{}",
+        m[3].2
+    );
     // A missing input at the step, a wrong one at its value.
     assert_eq!(
         lines(&r, "publish-checks-out-full-history"),
         [at(WF, 27), at(WF, 28)]
     );
-    assert!(found(&r, "publish-checks-out-full-history")[1].2.contains("`fetch-depth: 1`, not `fetch-depth: 0`"));
+    assert!(
+        found(&r, "publish-checks-out-full-history")[1]
+            .2
+            .contains("`fetch-depth: 1`, not `fetch-depth: 0`")
+    );
     // Missing output at the job, an extra scope at its line, a wrong input at its value.
     assert_eq!(
         lines(&r, "release-please-shape"),
         [at(WF, 7), at(WF, 12), at(WF, 17)]
     );
-    assert!(found(&r, "release-please-shape")[1].2.contains("`id-token: write`, which the policy does not allow"));
+    assert!(
+        found(&r, "release-please-shape")[1]
+            .2
+            .contains("`id-token: write`, which the policy does not allow")
+    );
 }
 
 #[test]
@@ -156,10 +184,22 @@ fn workflow_job_fails_closed_on_a_missing_job_or_step() {
 #[test]
 fn workflow_job_parameters_are_checked_when_the_policy_loads() {
     let head = "[[check]]\nid = \"x\"\nuses = \"workflow.job\"\njob = \"publish\"\n";
-    assert_policy_error(&format!("{head}permissions = {{ id-token = \"admin\" }}\n"), "\"read\", \"write\" or \"none\"", 5);
-    assert_policy_error(&format!("{head}with = {{ fetch-depth = 0 }}\n"), "name the step", 5);
+    assert_policy_error(
+        &format!("{head}permissions = {{ id-token = \"admin\" }}\n"),
+        "\"read\", \"write\" or \"none\"",
+        5,
+    );
+    assert_policy_error(
+        &format!("{head}with = {{ fetch-depth = 0 }}\n"),
+        "name the step",
+        5,
+    );
     assert_policy_error(&format!("{head}with = [1]\n"), "must be a table", 5);
-    assert_policy_error(&format!("{head}enviroment = \"x\"\n"), "did you mean `environment`", 5);
+    assert_policy_error(
+        &format!("{head}enviroment = \"x\"\n"),
+        "did you mean `environment`",
+        5,
+    );
     assert_policy_error(head, "say what the job must be", 1);
     explains("workflow.job");
 }
@@ -196,9 +236,21 @@ fn workflow_triggers_report_each_difference_at_its_key() {
 #[test]
 fn workflow_triggers_parameters_are_checked_when_the_policy_loads() {
     let head = "[[check]]\nid = \"x\"\nuses = \"workflow.triggers\"\nfiles = [\"a.yml\"]\n";
-    assert_policy_error(&format!("{head}has = [\"pushh\"]\n"), "did you mean `push`", 5);
-    assert_policy_error(&format!("{head}dispatch_inputs = {{ why = \"required text\" }}\n"), "required TYPE", 5);
-    assert_policy_error(&format!("{head}has = [\"push\"]\nhas_not = [\"push\"]\n"), "both", 6);
+    assert_policy_error(
+        &format!("{head}has = [\"pushh\"]\n"),
+        "did you mean `push`",
+        5,
+    );
+    assert_policy_error(
+        &format!("{head}dispatch_inputs = {{ why = \"required text\" }}\n"),
+        "required TYPE",
+        5,
+    );
+    assert_policy_error(
+        &format!("{head}has = [\"push\"]\nhas_not = [\"push\"]\n"),
+        "both",
+        6,
+    );
     assert_policy_error(head, "say what must start", 1);
     assert_policy_error(
         "[[check]]\nid = \"x\"\nuses = \"workflow.triggers\"\nhas = [\"push\"]\n",
@@ -241,20 +293,39 @@ fn dispatch_recovery_takes_no_ref_and_no_boolean_as_the_reason() {
 
 #[test]
 fn text_order_and_match_any_pass_on_the_good_tree() {
-    let (code, r) = check("text-order/good", "release-steps-in-order,install-line-somewhere");
+    let (code, r) = check(
+        "text-order/good",
+        "release-steps-in-order,install-line-somewhere",
+    );
     assert_eq!(code, 0, "{r:#}");
 }
 
 #[test]
 fn text_order_blocks_at_the_early_pattern_and_match_any_at_the_policy() {
-    let (code, r) = check("text-order/bad", "release-steps-in-order,install-line-somewhere");
+    let (code, r) = check(
+        "text-order/bad",
+        "release-steps-in-order,install-line-somewhere",
+    );
     assert_eq!(code, 1);
-    assert_eq!(lines(&r, "release-steps-in-order"), [at("docs/releasing.md", 4)]);
+    assert_eq!(
+        lines(&r, "release-steps-in-order"),
+        [at("docs/releasing.md", 4)]
+    );
     let m = &found(&r, "release-steps-in-order")[0].2;
-    assert!(m.contains("\"mix hex.publish\" comes before \"mix hex.build\" (line 5)"), "{m}");
+    assert!(
+        m.contains("\"mix hex.publish\" comes before \"mix hex.build\" (line 5)"),
+        "{m}"
+    );
     // No file has it: one finding, at the `files` line of the check.
-    assert_eq!(lines(&r, "install-line-somewhere"), [at("shipgate.toml", 10)]);
-    assert!(found(&r, "install-line-somewhere")[0].2.contains("none of README.md, docs/guide.md"));
+    assert_eq!(
+        lines(&r, "install-line-somewhere"),
+        [at("shipgate.toml", 10)]
+    );
+    assert!(
+        found(&r, "install-line-somewhere")[0]
+            .2
+            .contains("none of README.md, docs/guide.md")
+    );
 }
 
 #[test]
@@ -285,19 +356,40 @@ fn a_wrong_literal_and_a_drifted_region_block_at_their_lines() {
     let (code, r) = check("facts-structural/bad", FACT_IDS);
     assert_eq!(code, 1);
     // The JSON value under the `"."` key.
-    assert_eq!(lines(&r, "release-type-is-elixir"), [at("release-please-config.json", 4)]);
-    assert!(found(&r, "release-type-is-elixir")[0].2.contains("\"simple\""));
+    assert_eq!(
+        lines(&r, "release-type-is-elixir"),
+        [at("release-please-config.json", 4)]
+    );
+    assert!(
+        found(&r, "release-type-is-elixir")[0]
+            .2
+            .contains("\"simple\"")
+    );
     // The one line of the guide's block that differs.
-    assert_eq!(lines(&r, "install-block-identical"), [at("docs/guide.md", 8)]);
+    assert_eq!(
+        lines(&r, "install-block-identical"),
+        [at("docs/guide.md", 8)]
+    );
     let m = &found(&r, "install-block-identical")[0].2;
-    assert!(m.contains("~> 1.1") && m.contains("~> 1.2") && m.contains("README.md:6"), "{m}");
+    assert!(
+        m.contains("~> 1.1") && m.contains("~> 1.2") && m.contains("README.md:6"),
+        "{m}"
+    );
     assert_eq!(verdict(&r, "manifest-matches-mix"), "pass");
 }
 
 #[test]
 fn fact_paths_and_regions_are_checked_when_the_policy_loads() {
-    assert_policy_error("[facts]\nv = { file = \"a.json\", json = 'packages.\".' }\n", "unclosed", 2);
-    assert_policy_error("[facts]\nv = { file = \"a\", between = [\"start\"] }\n", "two marker lines", 2);
+    assert_policy_error(
+        "[facts]\nv = { file = \"a.json\", json = 'packages.\".' }\n",
+        "unclosed",
+        2,
+    );
+    assert_policy_error(
+        "[facts]\nv = { file = \"a\", between = [\"start\"] }\n",
+        "two marker lines",
+        2,
+    );
     assert_policy_error(
         "[facts]\nv = { file = \"a\", regex = 'x' }\n[[check]]\nid = \"x\"\nuses = \"facts.equal\"\nfacts = [\"v\"]\n",
         "or one and a `value`",

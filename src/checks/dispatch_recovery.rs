@@ -106,9 +106,10 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
         ));
         return;
     };
-    if inputs.iter().any(|(n, i)| {
-        i.required && holds_text(&i.r#type) && is_reason(n, i.description.as_deref())
-    }) {
+    if inputs
+        .iter()
+        .any(|(n, i)| i.required && holds_text(&i.r#type) && is_reason(n, i.description.as_deref()))
+    {
         return;
     }
     // A reason input that is a yes/no or a number: it records nothing.
@@ -168,7 +169,14 @@ mod tests {
 
     #[test]
     fn ref_names_in_every_spelling() {
-        for n in ["ref", "recovery_ref", "recovery-ref", "recoveryRef", "releaseTag", "git.sha"] {
+        for n in [
+            "ref",
+            "recovery_ref",
+            "recovery-ref",
+            "recoveryRef",
+            "releaseTag",
+            "git.sha",
+        ] {
             assert!(names_a_ref(n), "{n}");
         }
         for n in ["reason", "recovery_reason", "recoveryReason", "why", "Ref"] {

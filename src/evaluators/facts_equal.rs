@@ -107,7 +107,12 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
     if let Some(want) = &p.value {
         for (name, f) in &values {
             if f.value != *want {
-                findings.push(differs(name, f, want, &format!("the policy's value {want:?}")));
+                findings.push(differs(
+                    name,
+                    f,
+                    want,
+                    &format!("the policy's value {want:?}"),
+                ));
             }
         }
         return Outcome::Findings(findings);
@@ -246,7 +251,10 @@ pub fn path_parts(path: &str) -> Result<Vec<String>, String> {
 }
 
 /// Follows path parts through a spanned TOML/JSON tree.
-fn follow<'n>(root: &'n crate::repo::spanned::Node, parts: &[String]) -> Option<&'n crate::repo::spanned::Node> {
+fn follow<'n>(
+    root: &'n crate::repo::spanned::Node,
+    parts: &[String],
+) -> Option<&'n crate::repo::spanned::Node> {
     use crate::repo::spanned::Value;
     let mut node = root;
     for part in parts {
@@ -350,7 +358,9 @@ pub fn read(tree: &Tree, fact: &Fact) -> Result<Field, Box<Finding>> {
         FactSource::Region { start, end } => {
             let tf = tree.text(file).map_err(|e| Box::new(e.to_finding()))?;
             let (value, line) = region(&tf.text, start, end).ok_or_else(|| {
-                not_found(&format!("a line holding {start:?} followed by one holding {end:?}"))
+                not_found(&format!(
+                    "a line holding {start:?} followed by one holding {end:?}"
+                ))
             })?;
             Ok(Field {
                 value,
@@ -454,7 +464,10 @@ mod tests {
     #[test]
     fn paths_quote_parts_with_dots() {
         assert_eq!(path_parts("a.b.0").unwrap(), ["a", "b", "0"]);
-        assert_eq!(path_parts("packages.\".\".version").unwrap(), ["packages", ".", "version"]);
+        assert_eq!(
+            path_parts("packages.\".\".version").unwrap(),
+            ["packages", ".", "version"]
+        );
         assert_eq!(path_parts("'.'").unwrap(), ["."]);
         assert!(path_parts("a..b").is_err());
         assert!(path_parts("\"a").is_err());
@@ -463,12 +476,18 @@ mod tests {
 
     #[test]
     fn regions_are_normalised() {
-        let t = "x\n  # BEGIN deps\n  #   {:a, \"~> 1.0\"},\n  #     {:b, \"~> 2.0\"}\n  # END deps\n";
+        let t =
+            "x\n  # BEGIN deps\n  #   {:a, \"~> 1.0\"},\n  #     {:b, \"~> 2.0\"}\n  # END deps\n";
         let (v, line) = region(t, "BEGIN deps", "END deps").unwrap();
         assert_eq!(v, "{:a, \"~> 1.0\"},\n  {:b, \"~> 2.0\"}");
         assert_eq!(line, 3);
         let md = "<!-- BEGIN deps -->\n```elixir\n{:a, \"~> 1.0\"},\n  {:b, \"~> 2.0\"}\n```\n<!-- END deps -->\n";
-        assert!(region(md, "BEGIN deps", "END deps").unwrap().0.contains("{:b"));
+        assert!(
+            region(md, "BEGIN deps", "END deps")
+                .unwrap()
+                .0
+                .contains("{:b")
+        );
         assert!(region(t, "BEGIN deps", "nope").is_none());
     }
 

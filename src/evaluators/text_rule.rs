@@ -314,7 +314,10 @@ fn job_scopes(
     job: &str,
     step: Option<&str>,
 ) -> Result<Vec<Scope>, Box<Finding>> {
-    let wf = cx.tree.workflow(path).map_err(|e| Box::new(e.to_finding()))?;
+    let wf = cx
+        .tree
+        .workflow(path)
+        .map_err(|e| Box::new(e.to_finding()))?;
     let file = cx.tree.text(path).map_err(|e| Box::new(e.to_finding()))?;
     let Some((id, model)) = wf.model.jobs.iter().find(|(id, _)| id.as_str() == job) else {
         let ids: Vec<&str> = wf.model.jobs.keys().map(String::as_str).collect();
@@ -379,7 +382,10 @@ fn span(wf: &WorkflowFile, route: &[Key<'_>]) -> Result<Range<usize>, Box<Findin
     wf.byte_span(route).map(|(s, e)| s..e).ok_or_else(|| {
         Box::new(Finding::new(
             wf.locate(route),
-            format!("cannot find where this job or step is written in {}", wf.path),
+            format!(
+                "cannot find where this job or step is written in {}",
+                wf.path
+            ),
             "simplify the workflow's layout so its jobs can be located",
         ))
     })

@@ -92,7 +92,8 @@ fn validate(c: &CustomCheck) -> Result<(), ParamError> {
     if p.step.is_some() && p.step_uses.is_none() && p.with.is_none() {
         return Err((
             Some("step"),
-            "say what the step must be: `step_uses = \"owner/action\"` and/or `with = { … }`".into(),
+            "say what the step must be: `step_uses = \"owner/action\"` and/or `with = { … }`"
+                .into(),
         ));
     }
     if let Some(u) = &p.step_uses
@@ -244,8 +245,12 @@ fn judge(wf: &WorkflowFile, id: &str, job: &NormalJob, p: &Params, out: &mut Vec
                 out.push(Finding::new(
                     at(wf, id, "if", cond.is_some()),
                     match &cond {
-                        Some(c) => format!("the `if:` of {name} does not contain `{w}` (it is `{c}`)"),
-                        None => format!("{name} has no `if:` (the policy wants one containing `{w}`)"),
+                        Some(c) => {
+                            format!("the `if:` of {name} does not contain `{w}` (it is `{c}`)")
+                        }
+                        None => {
+                            format!("{name} has no `if:` (the policy wants one containing `{w}`)")
+                        }
                     },
                     format!("guard `{id}` with an `if:` that contains `{w}`"),
                 ));
@@ -258,7 +263,10 @@ fn judge(wf: &WorkflowFile, id: &str, job: &NormalJob, p: &Params, out: &mut Vec
             if !job.outputs.contains_key(o) {
                 out.push(Finding::new(
                     at(wf, id, "outputs", !have.is_empty()),
-                    format!("{name} does not declare output `{o}` (it declares: {})", listing(&have)),
+                    format!(
+                        "{name} does not declare output `{o}` (it declares: {})",
+                        listing(&have)
+                    ),
                     format!("declare `{o}` under `outputs:` of `{id}`"),
                 ));
             }
@@ -267,9 +275,11 @@ fn judge(wf: &WorkflowFile, id: &str, job: &NormalJob, p: &Params, out: &mut Vec
     if let Some(want) = &p.runs_on {
         let labels: Vec<String> = match &job.runs_on {
             LoE::Literal(RunsOn::Target(v)) => v.clone(),
-            LoE::Literal(RunsOn::Group { group, labels }) => {
-                group.iter().cloned().chain(labels.iter().cloned()).collect()
-            }
+            LoE::Literal(RunsOn::Group { group, labels }) => group
+                .iter()
+                .cloned()
+                .chain(labels.iter().cloned())
+                .collect(),
             LoE::Expr(e) => vec![e.as_bare().to_string()],
         };
         if !labels.iter().any(|l| l == want) {
@@ -404,7 +414,10 @@ fn permissions(
             format!("{name} sets no permissions, and {}", wf.path),
         )
     };
-    let wanted: Vec<String> = want.iter().map(|(k, v)| format!("{k}: {}", shown(v))).collect();
+    let wanted: Vec<String> = want
+        .iter()
+        .map(|(k, v)| format!("{k}: {}", shown(v)))
+        .collect();
     let explicit = match perms {
         Permissions::Explicit(m) => m,
         Permissions::Base(b) => {
@@ -424,7 +437,10 @@ fn permissions(
                     "{whose} grants {got}; the policy wants exactly {{{}}}",
                     wanted.join(", ")
                 ),
-                format!("set `permissions:` on `{id}` to exactly {{{}}}", wanted.join(", ")),
+                format!(
+                    "set `permissions:` on `{id}` to exactly {{{}}}",
+                    wanted.join(", ")
+                ),
             ));
             return;
         }

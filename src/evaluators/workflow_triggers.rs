@@ -196,7 +196,10 @@ fn judge(wf: &WorkflowFile, p: &Params, out: &mut Vec<Finding>) {
         if !events.contains(e) {
             out.push(Finding::new(
                 on_key.clone(),
-                format!("{name} is not started by `{e}` (its events: {})", list(&events)),
+                format!(
+                    "{name} is not started by `{e}` (its events: {})",
+                    list(&events)
+                ),
                 format!("add `{e}` under `on:`"),
             ));
         }
@@ -219,7 +222,9 @@ fn judge(wf: &WorkflowFile, p: &Params, out: &mut Vec<Finding>) {
         if !events.iter().any(|e| e == "push") {
             out.push(Finding::new(
                 on_key.clone(),
-                format!("{name} has no `push` trigger, so its branch and tag filters cannot be judged"),
+                format!(
+                    "{name} has no `push` trigger, so its branch and tag filters cannot be judged"
+                ),
                 "add `push:` under `on:` with the branches and tags the policy names",
             ));
         } else {
@@ -318,7 +323,11 @@ fn type_name(t: &WorkflowDispatchInputType) -> &'static str {
     }
 }
 
-fn dispatch_inputs(wf: &WorkflowFile, want: &BTreeMap<String, toml::Value>, out: &mut Vec<Finding>) {
+fn dispatch_inputs(
+    wf: &WorkflowFile,
+    want: &BTreeMap<String, toml::Value>,
+    out: &mut Vec<Finding>,
+) {
     let name = &wf.path;
     let route = [Key::K("on"), Key::K("workflow_dispatch")];
     let Some(body) = dispatch(&wf.model.on) else {

@@ -122,7 +122,10 @@ pub enum FactSource {
     Regex(regex::Regex),
     /// The lines between the first line holding `start` and the next line
     /// holding `end`, normalised (comment prefix stripped, dedented).
-    Region { start: String, end: String },
+    Region {
+        start: String,
+        end: String,
+    },
 }
 
 #[derive(Debug, Clone)]

@@ -184,18 +184,18 @@ pub static PARAMS: &[Param] = &[
         "The job's token permissions, exactly: each scope listed has this value, and every \
          scope not listed is absent or `none` (`{}`: the job sets `permissions: {}`).",
     ),
-    p("needs", Kind::Strings, "Jobs the job needs (at least these)."),
+    p(
+        "needs",
+        Kind::Strings,
+        "Jobs the job needs (at least these).",
+    ),
     p(
         "if_contains",
         Kind::Strings,
         "Text the job's `if:` contains (whitespace-insensitive); each must be there.",
     ),
     p("outputs", Kind::Strings, "Outputs the job declares."),
-    p(
-        "runs_on",
-        Kind::Str,
-        "A label of the job's `runs-on`.",
-    ),
+    p("runs_on", Kind::Str, "A label of the job's `runs-on`."),
     p(
         "step_uses",
         Kind::Str,
@@ -242,11 +242,7 @@ pub static PARAMS: &[Param] = &[
         Kind::Strings,
         "Exactly the `types` of `on.workflow_run`.",
     ),
-    p(
-        "value",
-        Kind::Str,
-        "A literal every fact must equal.",
-    ),
+    p("value", Kind::Str, "A literal every fact must equal."),
     p(
         "branches",
         Kind::Strings,

@@ -104,7 +104,10 @@ pub(super) fn parse(
                     .literal_separator(false)
                     .build()
                     .map_err(|g| {
-                        err(e.node.span.start, format!("bad glob in `waiver.target`: {g}"))
+                        err(
+                            e.node.span.start,
+                            format!("bad glob in `waiver.target`: {g}"),
+                        )
                     })?;
                 w.target = Some(m.compile_matcher());
             }
