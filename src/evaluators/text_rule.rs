@@ -407,9 +407,9 @@ pub fn outside_job(cx: &Context<'_>, job: &str) -> Vec<Scope> {
             .then(|| wf.byte_span(&job_route(job)))
             .flatten();
         let len = file.text.len();
-        let ranges = match cut {
+        let ranges: Vec<Range<usize>> = match cut {
             Some((s, e)) => vec![0..s, e..len],
-            None => vec![0..len],
+            None => std::iter::once(0..len).collect(),
         };
         for range in ranges.into_iter().filter(|r| !r.is_empty()) {
             out.push(Scope {
