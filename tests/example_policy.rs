@@ -264,6 +264,20 @@ const MUTATIONS: &[Mutation] = &[
         "3. The publish job runs `mix hex.publish --yes`, after\n   `mix hex.build`.\n",
         "release-guide-order",
     ),
+    m(
+        "CHANGELOG dropped from the Hex package",
+        "mix.exs",
+        "files: ~w(lib mix.exs README.md CHANGELOG.md LICENSE)",
+        "files: ~w(lib mix.exs README.md LICENSE)",
+        "hex-package-contents",
+    ),
+    m(
+        "maintainer docs shipped to Hex",
+        "mix.exs",
+        "files: ~w(lib mix.exs README.md CHANGELOG.md LICENSE)",
+        "files: ~w(lib docs mix.exs README.md CHANGELOG.md LICENSE)",
+        "hex-package-contents",
+    ),
 ];
 
 /// Evaluators that read structure (parsed workflows, paths into data
@@ -277,7 +291,7 @@ fn structural(policy: &toml::Table, id: &str) -> bool {
         .unwrap_or_else(|| panic!("no [[check]] `{id}` in the example policy"));
     match c["uses"].as_str().unwrap() {
         "workflow.job" | "workflow.triggers" | "workflow.job-runs" | "facts.equal"
-        | "text.order" => true,
+        | "text.order" | "package.files" => true,
         "text.contains" | "text.forbids" => c.get("job").is_some(),
         _ => false,
     }

@@ -460,3 +460,73 @@ fn waiver_target_and_fingerprint_are_checked_when_the_policy_loads() {
         3,
     );
 }
+
+// ---- package.files ------------------------------------------------------------
+
+const PACKAGE_IDS: &str = "hex-package-contents,npm-package-contents,crate-package-contents";
+
+#[test]
+fn package_files_pass_when_hex_npm_and_cargo_packages_hold_what_they_should() {
+    let (code, r) = check("package-files/good", PACKAGE_IDS);
+    assert_eq!(code, 0, "{r:#}");
+}
+
+#[test]
+fn package_files_point_at_the_manifest_entry_that_brings_a_file_in() {
+    let (code, r) = check("package-files/bad", PACKAGE_IDS);
+    assert_eq!(code, 1);
+    let hex = found(&r, "hex-package-contents");
+    // All on the `files:` line of mix.exs: the missing CHANGELOG, the .beam
+    // the `lib` entry brings in, the test file the `test` entry brings in.
+    assert_eq!(
+        lines(&r, "hex-package-contents"),
+        vec![at("mix.exs", 11); 3]
+    );
+    assert!(
+        hex[0].2.contains("no file matching `CHANGELOG.md`"),
+        "{}",
+        hex[0].2
+    );
+    assert!(
+        hex[1].2.contains("`lib/ex.beam`") && hex[1].2.contains("build output"),
+        "{}",
+        hex[1].2
+    );
+    assert!(hex[2].2.contains("`test/ex_test.exs`"), "{}", hex[2].2);
+    // The `"dist"` entry of `files` brings in the source map.
+    assert_eq!(
+        lines(&r, "npm-package-contents"),
+        [at("js/package.json", 5)]
+    );
+    assert!(
+        found(&r, "npm-package-contents")[0]
+            .2
+            .contains("index.js.map")
+    );
+    // Without `include` or `exclude`, the fixture data ships.
+    assert_eq!(
+        lines(&r, "crate-package-contents"),
+        [at("rs/Cargo.toml", 1)]
+    );
+}
+
+#[test]
+fn package_files_parameters_are_checked_when_the_policy_loads() {
+    let head = "[[check]]\nid = \"x\"\nuses = \"package.files\"\n";
+    assert_policy_error(
+        &format!("{head}manifest = \"setup.py\"\nincludes = [\"a\"]\n"),
+        "mix.exs, package.json or Cargo.toml",
+        4,
+    );
+    assert_policy_error(
+        &format!("{head}manifest = \"mix.exs\"\n"),
+        "say what the package must hold",
+        1,
+    );
+    assert_policy_error(
+        &format!("{head}manifest = \"mix.exs\"\nincludes = [\"a[\"]\n"),
+        "glob",
+        5,
+    );
+    explains("package.files");
+}

@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 pub mod facts_equal;
 mod file_rule;
 mod job_runs;
+mod package_files;
 mod settings_environment;
 mod text_contains;
 mod text_forbids;
@@ -45,6 +46,7 @@ pub static EVALUATORS: &[&Evaluator] = &[
     &text_order::EVALUATOR,
     &file_rule::EXISTS,
     &file_rule::ABSENT,
+    &package_files::EVALUATOR,
 ];
 
 pub fn find(name: &str) -> Option<&'static Evaluator> {
