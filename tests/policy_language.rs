@@ -530,3 +530,38 @@ fn package_files_parameters_are_checked_when_the_policy_loads() {
     );
     explains("package.files");
 }
+
+// ---- workflow.job-runs: composite actions and `exclusive` ---------------------
+
+#[test]
+fn job_runs_sees_through_composite_actions_and_keeps_exclusive_commands_to_the_job() {
+    let (code, r) = check("workflow.job-runs/composite", "publish-through-action");
+    assert_eq!(code, 1);
+    // The order holds through the local action; the other workflow's
+    // `mix hex.retire` is the only finding, at its line.
+    assert_eq!(
+        lines(&r, "publish-through-action"),
+        [at(".github/workflows/maint.yml", 9)]
+    );
+    assert!(
+        found(&r, "publish-through-action")[0]
+            .2
+            .contains("`mix hex.retire`")
+    );
+    // Published before it is built, inside the action: at the job.
+    let dir = common::copy_fixture("workflow.job-runs/composite");
+    let action = dir.path().join(".github/actions/publish/action.yml");
+    let text = std::fs::read_to_string(&action).unwrap();
+    std::fs::write(
+        &action,
+        text.replace("run: mix hex.build", "run: mix hex.TMP")
+            .replace("run: mix hex.publish --yes", "run: mix hex.build")
+            .replace("run: mix hex.TMP", "run: mix hex.publish --yes"),
+    )
+    .unwrap();
+    std::fs::remove_file(dir.path().join(".github/workflows/maint.yml")).unwrap();
+    let (code, r) = check_json(dir.path(), &["--only", "publish-through-action"]);
+    assert_eq!(code, 1);
+    assert_eq!(lines(&r, "publish-through-action"), [at(WF, 7)]);
+    explains("workflow.job-runs");
+}

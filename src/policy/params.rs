@@ -163,6 +163,11 @@ pub static PARAMS: &[Param] = &[
          (text.contains): any other job or part of a workflow that does is a finding.",
     ),
     p(
+        "exclusive",
+        Kind::Strings,
+        "Commands no job but `job` may run, in any workflow of the tree (it need not run them).",
+    ),
+    p(
         "facts",
         Kind::Strings,
         "Names of facts declared under [facts], to compare.",
