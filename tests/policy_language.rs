@@ -194,6 +194,11 @@ fn workflow_job_parameters_are_checked_when_the_policy_loads() {
         "name the step",
         5,
     );
+    assert_policy_error(
+        &format!("{head}permissions = {{ pull_requests = \"write\" }}\n"),
+        "did you mean `pull-requests`",
+        5,
+    );
     assert_policy_error(&format!("{head}with = [1]\n"), "must be a table", 5);
     assert_policy_error(
         &format!("{head}enviroment = \"x\"\n"),

@@ -67,6 +67,25 @@ struct Params {
 
 const PERMISSION_VALUES: &[&str] = &["read", "write", "none"];
 
+/// The scopes a `GITHUB_TOKEN` has; a misspelt one is a policy error.
+const PERMISSION_SCOPES: &[&str] = &[
+    "actions",
+    "attestations",
+    "checks",
+    "contents",
+    "deployments",
+    "discussions",
+    "id-token",
+    "issues",
+    "models",
+    "packages",
+    "pages",
+    "pull-requests",
+    "repository-projects",
+    "security-events",
+    "statuses",
+];
+
 fn validate(c: &CustomCheck) -> Result<(), ParamError> {
     let p: Params = params(c)?;
     if p.job.trim().is_empty() {
@@ -74,6 +93,16 @@ fn validate(c: &CustomCheck) -> Result<(), ParamError> {
     }
     if let Some(perms) = &p.permissions {
         for (k, v) in perms {
+            if !PERMISSION_SCOPES.contains(&k.as_str()) {
+                return Err((
+                    Some("permissions"),
+                    format!(
+                        "`{k}` is not a token permission{}; they are: {}",
+                        crate::policy::did_you_mean(k, PERMISSION_SCOPES),
+                        PERMISSION_SCOPES.join(", ")
+                    ),
+                ));
+            }
             let v = shown(v);
             if !PERMISSION_VALUES.contains(&v.as_str()) {
                 return Err((
@@ -172,6 +201,16 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
 }
 
 fn no_job(wf: &WorkflowFile, job: &str) -> Finding {
+    if wf.model.jobs.contains_key(job) {
+        return Finding::new(
+            wf.locate_key(&job_route(job)),
+            format!(
+                "job `{job}` of {} calls a reusable workflow; workflow.job judges jobs that run steps",
+                wf.path
+            ),
+            "point the check at the called workflow's job (`files` and `job`)",
+        );
+    }
     let ids: Vec<&str> = wf.model.jobs.keys().map(String::as_str).collect();
     Finding::new(
         wf.locate_key(&[Key::K("jobs")]),
