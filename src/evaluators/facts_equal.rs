@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 pub static EVALUATOR: Evaluator = Evaluator {
     name: "facts.equal",
-    summary: "named [facts] (values read from files by TOML/JSON/YAML path or regex) are all equal",
+    summary: "named [facts] (values read from files by TOML/JSON/YAML path, regex, or the region `between` two markers) are all equal, or all equal a literal `value`",
     params: &["facts", "value"],
     doc: "Every fact named in `facts` (declared under [facts]: a value read from a file by TOML, \
         JSON or YAML path, a regex, or the normalised text `between` two marker lines) must be \

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 pub static EVALUATOR: Evaluator = Evaluator {
     name: "workflow.job-runs",
-    summary: "a workflow job runs the given commands (in order), optionally only that job",
+    summary: "a workflow job (with the composite actions and scripts it reaches) runs the given commands (in order); `only_in_job` / `exclusive` keep commands to that job",
     params: &[
         "files",
         "job",

@@ -247,6 +247,26 @@ pub static PARAMS: &[Param] = &[
         Kind::Strings,
         "Exactly the `types` of `on.workflow_run`.",
     ),
+    p(
+        "manifest",
+        Kind::Str,
+        "The package manifest (mix.exs, package.json or Cargo.toml), relative to the root.",
+    ),
+    p(
+        "includes",
+        Kind::Globs,
+        "Globs (from the package root) the package must hold a file for.",
+    ),
+    p(
+        "excludes",
+        Kind::Globs,
+        "Globs (from the package root) no packaged file may match.",
+    ),
+    p(
+        "no_build_junk",
+        Kind::Bool,
+        "No packaged file is build output or clutter (_build/, deps/, *.beam, .DS_Store, …).",
+    ),
     p("value", Kind::Str, "A literal every fact must equal."),
     p(
         "branches",
