@@ -136,28 +136,74 @@ const HEX_DEFAULT: &[&str] = &[
     "Makefile*",
 ];
 
-/// gitignore-like matching: a pattern with a `/` (or a leading one) is
-/// anchored at the package root, one without matches a name at any depth;
-/// a pattern that names a directory takes everything under it.
-fn pattern_matches(pattern: &str, rel: &str) -> bool {
-    let p = pattern.trim_end_matches('/');
-    let anchored = p.starts_with('/') || p.contains('/');
-    let p = p.trim_start_matches('/').trim_start_matches("./");
-    if p.is_empty() {
-        return false;
-    }
-    let Ok(glob) = globset::GlobBuilder::new(p).literal_separator(true).build() else {
-        return false;
-    };
-    let m = glob.compile_matcher();
-    let parts: Vec<&str> = rel.split('/').collect();
-    (1..=parts.len()).any(|i| {
-        if anchored {
-            m.is_match(parts[..i].join("/"))
-        } else {
-            m.is_match(parts[i - 1])
+/// Patterns matched like an ignore file: one with a `/` (or a leading one)
+/// is anchored at the package root, one without matches a name at any
+/// depth, and a pattern that names a directory takes everything under it.
+/// All of them are compiled into one set, so a file is matched once.
+struct Patterns {
+    set: globset::GlobSet,
+    /// The pattern each glob of the set comes from.
+    of: Vec<usize>,
+}
+
+impl Patterns {
+    fn new<'a>(patterns: impl IntoIterator<Item = &'a str>) -> Patterns {
+        let mut b = globset::GlobSetBuilder::new();
+        let mut of = Vec::new();
+        for (i, pattern) in patterns.into_iter().enumerate() {
+            let p = pattern.trim_end_matches('/');
+            let anchored = p.starts_with('/') || p.contains('/');
+            let p = p.trim_start_matches('/').trim_start_matches("./");
+            if p.is_empty() {
+                continue;
+            }
+            let forms = if anchored {
+                [p.to_string(), format!("{p}/**")]
+            } else {
+                [format!("**/{p}"), format!("**/{p}/**")]
+            };
+            for f in forms {
+                // An entry that is not a valid glob brings nothing in.
+                if let Ok(g) = globset::GlobBuilder::new(&f)
+                    .literal_separator(true)
+                    .build()
+                {
+                    b.add(g);
+                    of.push(i);
+                }
+            }
         }
-    })
+        Patterns {
+            set: b.build().unwrap_or_else(|_| globset::GlobSet::empty()),
+            of,
+        }
+    }
+
+    /// The patterns `rel` matches, in order.
+    fn matching(&self, rel: &str) -> Vec<usize> {
+        let mut hits: Vec<usize> = self
+            .set
+            .matches(rel)
+            .into_iter()
+            .map(|g| self.of[g])
+            .collect();
+        hits.sort_unstable();
+        hits.dedup();
+        hits
+    }
+
+    fn first(&self, rel: &str) -> Option<usize> {
+        self.matching(rel).first().copied()
+    }
+
+    fn last(&self, rel: &str) -> Option<usize> {
+        self.matching(rel).last().copied()
+    }
+}
+
+#[cfg(test)]
+fn pattern_matches(pattern: &str, rel: &str) -> bool {
+    Patterns::new([pattern]).first(rel).is_some()
 }
 
 /// One entry of a manifest's file list, with where it is written.
@@ -215,11 +261,22 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
     };
     let mut out = Vec::new();
     let help = |d: String| c.why.clone().unwrap_or(d);
-    for g in &p.includes {
-        if !package
-            .files
+    let anchored = |g: &String| format!("/{}", g.trim_start_matches('/'));
+    let includes = Patterns::new(
+        p.includes
             .iter()
-            .any(|(f, _)| pattern_matches(&format!("/{g}"), &rel(f)))
+            .map(anchored)
+            .collect::<Vec<_>>()
+            .iter()
+            .map(String::as_str),
+    );
+    let mut found = vec![false; p.includes.len()];
+    for (f, _) in &package.files {
+        for i in includes.matching(&rel(f)) {
+            found[i] = true;
+        }
+    }
+    for (g, _) in p.includes.iter().zip(&found).filter(|(_, seen)| !**seen) {
         {
             out.push(Finding::new(
                 package.list_at.clone(),
@@ -232,19 +289,26 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
             ));
         }
     }
+    let excludes = Patterns::new(
+        p.excludes
+            .iter()
+            .map(anchored)
+            .collect::<Vec<_>>()
+            .iter()
+            .map(String::as_str),
+    );
+    let junk = Patterns::new(JUNK.iter().copied());
     let mut reported = 0;
     for (f, at) in &package.files {
         let r = rel(f);
-        let hit = p
-            .excludes
-            .iter()
-            .find(|g| pattern_matches(&format!("/{g}"), &r))
-            .map(|g| format!("matches `{g}`, which the policy keeps out"))
+        let hit = excludes
+            .first(&r)
+            .map(|i| format!("matches `{}`, which the policy keeps out", p.excludes[i]))
             .or_else(|| {
                 p.no_build_junk
-                    .then(|| JUNK.iter().find(|j| pattern_matches(j, &r)))
+                    .then(|| junk.first(&r))
                     .flatten()
-                    .map(|j| format!("is build output or clutter (`{j}`)"))
+                    .map(|i| format!("is build output or clutter (`{}`)", JUNK[i]))
             });
         if let Some(why) = hit {
             reported += 1;
@@ -285,20 +349,18 @@ fn select(
     entries: &[Entry],
     skip: &dyn Fn(&str) -> bool,
 ) -> Vec<(String, Location)> {
+    let patterns = Patterns::new(entries.iter().map(|e| e.pattern.as_str()));
     let mut out = Vec::new();
     for path in under(cx, dir) {
         let r = strip(dir, path);
         if skip(r) {
             continue;
         }
-        let mut got: Option<&Location> = None;
-        for e in entries {
-            if pattern_matches(&e.pattern, r) {
-                got = if e.exclude { None } else { Some(&e.at) };
-            }
-        }
-        if let Some(at) = got {
-            out.push((path.to_string(), at.clone()));
+        // The last entry that matches decides, as in an ignore file.
+        if let Some(e) = patterns.last(r).map(|i| &entries[i])
+            && !e.exclude
+        {
+            out.push((path.to_string(), e.at.clone()));
         }
     }
     out
@@ -406,19 +468,16 @@ fn npm(cx: &Context<'_>, manifest: &str, dir: &str) -> Result<Package, Box<Findi
         .tree
         .json(manifest)
         .map_err(|e| Box::new(e.to_finding()))?;
-    let always_out = |r: &str| {
-        [
-            "/.git",
-            "node_modules",
-            ".npmrc",
-            "package-lock.json",
-            ".DS_Store",
-            "npm-debug.log",
-            "*.orig",
-        ]
-        .iter()
-        .any(|p| pattern_matches(p, r))
-    };
+    let never = Patterns::new([
+        "/.git",
+        "node_modules",
+        ".npmrc",
+        "package-lock.json",
+        ".DS_Store",
+        "npm-debug.log",
+        "*.orig",
+    ]);
+    let always_out = |r: &str| never.first(r).is_some();
     let mut entries = Vec::new();
     let manifest_at = Location::file(manifest);
     for always in ["/package.json", "/README*", "/LICENSE*", "/LICENCE*"] {
