@@ -48,7 +48,7 @@ pub fn run(cli: Cli) -> u8 {
                 Some(t) => print_out(&t),
                 None => {
                     say(format_args!(
-                        "error: unknown check `{id}`; `shipgate list` shows the built-in checks"
+                        "error: unknown check or evaluator `{id}`; `shipgate list` shows them"
                     ));
                     2
                 }
@@ -512,7 +512,9 @@ pub fn catalog_markdown() -> String {
 }
 
 pub fn explain_text(id: &str) -> Option<String> {
-    let m = checks::meta(id)?;
+    let Some(m) = checks::meta(id) else {
+        return crate::evaluators::find(id).map(explain_evaluator);
+    };
     let lanes = if m.lanes.is_empty() {
         "pre-merge (and every lane)".to_string()
     } else {
@@ -528,6 +530,26 @@ pub fn explain_text(id: &str) -> Option<String> {
         fails = indent(m.fails),
         fix = wrap(m.fix),
     ))
+}
+
+/// `shipgate explain` for an evaluator of custom `[[check]]` entries.
+fn explain_evaluator(e: &crate::evaluators::Evaluator) -> String {
+    let params: Vec<String> = e
+        .params
+        .iter()
+        .map(|p| match crate::policy::params::param(p) {
+            Some(d) => format!("  {p} ({}): {}", d.kind.expected(), d.doc),
+            None => format!("  {p}"),
+        })
+        .collect();
+    format!(
+        "{name}: evaluator for custom [[check]] entries (uses = \"{name}\")\n\n{summary}\n\nWhat it asks\n{doc}\n\nParameters (besides id, uses, title, why, severity, lanes, enabled, optional)\n{params}\n\nExample\n{example}\n",
+        name = e.name,
+        summary = e.summary,
+        doc = wrap(e.doc),
+        params = params.join("\n"),
+        example = indent(e.example),
+    )
 }
 
 fn indent(s: &str) -> String {

@@ -407,6 +407,9 @@ fn suppress(
         if (w.check != check && w.check != "*") || w.line.is_some_and(|l| l != f.location.line) {
             continue;
         }
+        if !w.matches_finding(f, || snippet(texts, &f.location)) {
+            continue;
+        }
         let Some(set) = &waiver_globs[i] else {
             continue;
         };

@@ -22,15 +22,23 @@ use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-/// The built-in check ids, as `shipgate list` prints them.
-fn builtin_ids() -> Vec<String> {
+/// The built-in check ids and the evaluator names, as `shipgate list`
+/// prints them (evaluators after the line that introduces them).
+fn catalog() -> (Vec<String>, Vec<String>) {
     let out = common::shipgate(&["list"]);
     assert_eq!(out.status.code(), Some(0));
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| l.split_whitespace().next())
-        .map(str::to_string)
-        .collect()
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let (checks, evaluators) = text
+        .split_once("Evaluators")
+        .expect("list names the evaluators");
+    let first = |t: &str| -> Vec<String> {
+        t.lines()
+            .filter(|l| l.starts_with("  "))
+            .filter_map(|l| l.split_whitespace().next())
+            .map(str::to_string)
+            .collect()
+    };
+    (first(checks), first(evaluators))
 }
 
 /// Whether `dir` is the root of a fixture tree rather than a group of them.
@@ -110,7 +118,13 @@ fn render(code: i32, stdout: &[u8], stderr: &[u8], keep: &dyn Fn(&str) -> bool) 
 
 #[test]
 fn every_fixture_case_gives_its_accepted_report() {
-    let builtins = builtin_ids();
+    let (builtins, evaluators) = catalog();
+    // An evaluator's family: `text` for `text.contains`, `workflow` for
+    // `workflow.job`; fixture folders are named `text-order`, `workflow.job`.
+    let families: Vec<String> = evaluators
+        .iter()
+        .filter_map(|e| e.split_once('.').map(|(f, _)| f.to_string()))
+        .collect();
     let root = common::repo_path("fixtures");
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
         .expect("fixtures")
@@ -122,24 +136,21 @@ fn every_fixture_case_gives_its_accepted_report() {
     let mut ran = 0;
     for dir in dirs {
         let name = dir.file_name().unwrap().to_string_lossy().to_string();
-        let is_check = builtins.contains(&name) && !name.contains('.');
-        // Evaluator folders are named for the evaluator (`text-contains`
-        // for `text.contains`); anything else is a behaviour fixture.
-        let is_evaluator = name.contains('.')
-            || [
-                "text-contains",
-                "text-forbids",
-                "facts-equal",
-                "file-exists",
-                "file-absent",
-            ]
-            .contains(&name.as_str())
-            || name == "settings-environment";
+        let is_check = builtins.contains(&name);
+        // Evaluator folders are named for the evaluator's family (`text-order`,
+        // `workflow.job`); anything else is a behaviour fixture.
+        let is_evaluator = !is_check
+            && families.iter().any(|f| {
+                name.strip_prefix(f.as_str())
+                    .is_some_and(|r| r.starts_with(['-', '.']))
+            });
         if !is_check && !is_evaluator {
             continue;
         }
         let mut found = Vec::new();
-        if is_case(&dir) {
+        // Loose files beside the cases (`package-metadata/other-repo.toml`)
+        // do not make the check's folder a case of its own.
+        if dir.join(".github").is_dir() || dir.join("shipgate.toml").is_file() {
             found.push(dir.clone());
         } else {
             cases(&dir, 0, &mut found);

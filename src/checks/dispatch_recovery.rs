@@ -6,6 +6,7 @@ use super::{BuiltIn, Meta, Pass};
 use crate::finding::{Finding, Severity};
 use crate::workflow::triggers::dispatch;
 use crate::workflow::{Key, WorkflowFile};
+use github_actions_models::workflow::event::WorkflowDispatchInputType;
 
 pub static CHECK: BuiltIn = BuiltIn {
     meta: Meta {
@@ -18,7 +19,8 @@ pub static CHECK: BuiltIn = BuiltIn {
             recovery (re-running a publish that failed after the tag was pushed), it should \
             leave a record: a required input that says why, which GitHub shows on the run \
             page and in the audit trail. An input that names what to release (`ref`, \
-            `recovery_ref`, `tag`, `sha`) is not a reason, whatever its description says.",
+            `recovery_ref`, `recoveryRef`, `tag`, `sha`) is not a reason, whatever its description \
+            says, and neither is a boolean or a number.",
         passes: "on:\n  workflow_dispatch:\n    inputs:\n      recovery_reason:\n        description: Why is this release being re-run by hand?\n        required: true",
         fails: "on:\n  push:\n    tags: ['v*']\n  workflow_dispatch:",
         fix: "Declare a required string input such as `recovery_reason` on `workflow_dispatch` \
@@ -61,12 +63,22 @@ const REF_WORDS: &[&str] = &["ref", "tag", "sha", "commit", "branch", "version"]
 /// Whether an input names what to release (`ref`, `recovery_ref`,
 /// `release-tag`, `sha`), whatever its description says.
 fn names_a_ref(name: &str) -> bool {
-    let last = name
-        .rsplit(['_', '-', '.'])
-        .next()
-        .unwrap_or(name)
-        .to_ascii_lowercase();
-    REF_WORDS.contains(&last.as_str())
+    let last = name.rsplit(['_', '-', '.', ' ']).next().unwrap_or(name);
+    // `recoveryRef`, `releaseTag`: the last camel-case word.
+    let last = match last.rfind(|c: char| c.is_ascii_uppercase()) {
+        Some(i) if i > 0 => &last[i..],
+        _ => last,
+    };
+    REF_WORDS.contains(&last.to_ascii_lowercase().as_str())
+}
+
+/// Whether an input can hold a sentence: a boolean or a number records no
+/// reason, whatever it is called.
+fn holds_text(t: &WorkflowDispatchInputType) -> bool {
+    matches!(
+        t,
+        WorkflowDispatchInputType::String | WorkflowDispatchInputType::Choice
+    )
 }
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
@@ -96,8 +108,29 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     };
     if inputs
         .iter()
-        .any(|(n, i)| i.required && is_reason(n, i.description.as_deref()))
+        .any(|(n, i)| i.required && holds_text(&i.r#type) && is_reason(n, i.description.as_deref()))
     {
+        return;
+    }
+    // A reason input that is a yes/no or a number: it records nothing.
+    if let Some((name, i)) = inputs
+        .iter()
+        .find(|(n, i)| !holds_text(&i.r#type) && is_reason(n, i.description.as_deref()))
+    {
+        let mut r = route.to_vec();
+        r.extend([Key::K("inputs"), Key::K(name), Key::K("type")]);
+        out.push(Finding::new(
+            wf.locate(&r),
+            format!(
+                "input `{name}` is meant to record why the release was run by hand, but a {} cannot hold a reason",
+                match i.r#type {
+                    WorkflowDispatchInputType::Boolean => "boolean",
+                    WorkflowDispatchInputType::Number => "number",
+                    _ => "value of this type",
+                }
+            ),
+            "make it `type: string` and `required: true`",
+        ));
         return;
     }
     // A reason input that is optional: point at it.
@@ -128,4 +161,26 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
         ),
         "add a required input such as `recovery_reason`",
     ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ref_names_in_every_spelling() {
+        for n in [
+            "ref",
+            "recovery_ref",
+            "recovery-ref",
+            "recoveryRef",
+            "releaseTag",
+            "git.sha",
+        ] {
+            assert!(names_a_ref(n), "{n}");
+        }
+        for n in ["reason", "recovery_reason", "recoveryReason", "why", "Ref"] {
+            assert_eq!(names_a_ref(n), n == "Ref", "{n}");
+        }
+    }
 }

@@ -12,8 +12,14 @@ use std::collections::BTreeMap;
 
 pub static EVALUATOR: Evaluator = Evaluator {
     name: "facts.equal",
-    summary: "named [facts] (values read from files by TOML/JSON/YAML path or regex) are all equal",
-    params: &["facts"],
+    summary: "named [facts] (values read from files by TOML/JSON/YAML path, regex, or the region `between` two markers) are all equal, or all equal a literal `value`",
+    params: &["facts", "value"],
+    doc: "Every fact named in `facts` (declared under [facts]: a value read from a file by TOML, \
+        JSON or YAML path, a regex, or the normalised text `between` two marker lines) must be \
+        equal; with `value = \"…\"`, each must equal that literal (one fact is then enough). \
+        Each odd value is a finding at its own line in its file; a fact that cannot be read is a \
+        finding at its line in the policy.",
+    example: "[facts]\nmix-version = { file = \"mix.exs\", regex = 'version: \"([^\"]+)\"' }\nrp-version = { file = \".release-please-manifest.json\", json = '\".\"' }\n\n[[check]]\nid = \"versions-match\"\nuses = \"facts.equal\"\nfacts = [\"mix-version\", \"rp-version\"]",
     validate,
     run,
 };
@@ -22,12 +28,19 @@ pub static EVALUATOR: Evaluator = Evaluator {
 #[serde(deny_unknown_fields)]
 struct Params {
     facts: Vec<String>,
+    value: Option<String>,
 }
 
 fn validate(c: &CustomCheck) -> Result<(), ParamError> {
     let p: Params = super::params(c)?;
-    if p.facts.len() < 2 {
-        return Err((Some("facts"), "name at least two facts to compare".into()));
+    if p.value.is_none() && p.facts.len() < 2 {
+        return Err((
+            Some("facts"),
+            "name at least two facts to compare, or one and a `value` it must equal".into(),
+        ));
+    }
+    if p.facts.is_empty() {
+        return Err((Some("facts"), "name at least one fact".into()));
     }
     for (i, f) in p.facts.iter().enumerate() {
         if p.facts[..i].contains(f) {
@@ -91,6 +104,19 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
             Err(f) => findings.push(*f),
         }
     }
+    if let Some(want) = &p.value {
+        for (name, f) in &values {
+            if f.value != *want {
+                findings.push(differs(
+                    name,
+                    f,
+                    want,
+                    &format!("the policy's value {want:?}"),
+                ));
+            }
+        }
+        return Outcome::Findings(findings);
+    }
     if values.len() < 2 {
         return Outcome::Findings(findings);
     }
@@ -121,6 +147,15 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
         .collect();
     for (name, f) in &values {
         if f.value != reference {
+            if f.value.contains('\n') || reference.contains('\n') {
+                let with = values
+                    .iter()
+                    .find(|(_, o)| o.value == reference)
+                    .map(|(n, o)| format!("fact `{n}` ({}:{})", o.location.path, o.location.line))
+                    .unwrap_or_else(|| "the others".into());
+                findings.push(differs(name, f, &reference, &with));
+                continue;
+            }
             findings.push(Finding::new(
                 f.location.clone(),
                 format!(
@@ -134,6 +169,152 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
         }
     }
     Outcome::Findings(findings)
+}
+
+/// A fact that is not `want`: a one-line value is shown whole; a region is
+/// reported at its first line that differs, with both versions of that line.
+fn differs(name: &str, f: &Field, want: &str, whom: &str) -> Finding {
+    if !f.value.contains('\n') && !want.contains('\n') {
+        return Finding::new(
+            f.location.clone(),
+            format!("fact `{name}` is {:?}, but it must equal {whom}", f.value),
+            format!("make it {want:?}"),
+        );
+    }
+    let got: Vec<&str> = f.value.lines().collect();
+    let exp: Vec<&str> = want.lines().collect();
+    let i = (0..got.len().max(exp.len()))
+        .find(|i| got.get(*i) != exp.get(*i))
+        .unwrap_or(0);
+    let show = |l: Option<&&str>| match l {
+        Some(l) => format!("{:?}", l),
+        None => "nothing".to_string(),
+    };
+    let at = Location::new(
+        &f.location.path,
+        f.location.line + i.min(got.len().saturating_sub(1)),
+        1,
+    );
+    Finding::new(
+        at,
+        format!(
+            "fact `{name}` differs from {whom} at its line {}: {} here, {} there",
+            i + 1,
+            show(got.get(i)),
+            show(exp.get(i))
+        ),
+        "make the blocks the same (after their comment prefix and indentation)".to_string(),
+    )
+}
+
+/// The parts of a fact path: `a.b.0`, with `"…"` (or `'…'`) quoting a part
+/// that holds dots (`packages.".".version`); an error says what is wrong.
+pub fn path_parts(path: &str) -> Result<Vec<String>, String> {
+    let mut parts = Vec::new();
+    let mut cur = String::new();
+    let mut chars = path.chars().peekable();
+    let mut quoted_part = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '"' | '\'' if cur.is_empty() && !quoted_part => {
+                let mut closed = false;
+                for q in chars.by_ref() {
+                    if q == c {
+                        closed = true;
+                        break;
+                    }
+                    cur.push(q);
+                }
+                if !closed {
+                    return Err(format!("unclosed {c} in `{path}`"));
+                }
+                quoted_part = true;
+                if !matches!(chars.peek(), None | Some('.')) {
+                    return Err(format!("a quoted part must end at a `.` in `{path}`"));
+                }
+            }
+            '.' => {
+                if cur.is_empty() && !quoted_part {
+                    return Err(format!("empty part in `{path}`"));
+                }
+                parts.push(std::mem::take(&mut cur));
+                quoted_part = false;
+            }
+            _ => cur.push(c),
+        }
+    }
+    if cur.is_empty() && !quoted_part {
+        return Err(format!("empty part in `{path}`"));
+    }
+    parts.push(cur);
+    Ok(parts)
+}
+
+/// Follows path parts through a spanned TOML/JSON tree.
+fn follow<'n>(
+    root: &'n crate::repo::spanned::Node,
+    parts: &[String],
+) -> Option<&'n crate::repo::spanned::Node> {
+    use crate::repo::spanned::Value;
+    let mut node = root;
+    for part in parts {
+        node = match &node.value {
+            Value::Array(items) => items.get(part.parse::<usize>().ok()?)?,
+            _ => node.get(part)?,
+        };
+    }
+    Some(node)
+}
+
+/// Comment prefixes a region may carry on every line.
+const COMMENT_PREFIXES: &[&str] = &["#", "//", "--", ";", "%"];
+
+/// The lines between two markers, normalised, with the 1-based line the
+/// value starts on; `None` when a marker is missing.
+pub fn region(text: &str, start: &str, end: &str) -> Option<(String, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let from = lines.iter().position(|l| l.contains(start))?;
+    let to = from + 1 + lines[from + 1..].iter().position(|l| l.contains(end))?;
+    let mut body: Vec<&str> = lines[from + 1..to].to_vec();
+    let mut first = from + 2;
+    while body.first().is_some_and(|l| l.trim().is_empty()) {
+        body.remove(0);
+        first += 1;
+    }
+    while body.last().is_some_and(|l| l.trim().is_empty()) {
+        body.pop();
+    }
+    let nonblank = || body.iter().filter(|l| !l.trim().is_empty());
+    let prefix = COMMENT_PREFIXES
+        .iter()
+        .find(|p| nonblank().count() > 0 && nonblank().all(|l| l.trim_start().starts_with(*p)));
+    let stripped: Vec<String> = body
+        .iter()
+        .map(|l| match prefix {
+            Some(p) if !l.trim().is_empty() => {
+                let rest = &l.trim_start()[p.len()..];
+                rest.strip_prefix(' ').unwrap_or(rest).to_string()
+            }
+            _ => l.to_string(),
+        })
+        .collect();
+    let indent = stripped
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    let out: Vec<&str> = stripped
+        .iter()
+        .map(|l| {
+            if l.trim().is_empty() {
+                ""
+            } else {
+                l.get(indent..).unwrap_or(l).trim_end()
+            }
+        })
+        .collect();
+    Some((out.join("\n"), first))
 }
 
 fn at_fact(fact: &Fact, message: String) -> Box<Finding> {
@@ -167,13 +348,23 @@ pub fn read(tree: &Tree, fact: &Fact) -> Result<Field, Box<Finding>> {
                 tree.json(file)
             }
             .map_err(|e| Box::new(e.to_finding()))?;
-            let n = df
-                .root
-                .path(path)
-                .ok_or_else(|| not_found(&format!("`{path}`")))?;
+            let parts = path_parts(path).map_err(|why| not_found(&why))?;
+            let n = follow(&df.root, &parts).ok_or_else(|| not_found(&format!("`{path}`")))?;
             Ok(Field {
                 value: n.display(),
                 location: df.location(&n.span),
+            })
+        }
+        FactSource::Region { start, end } => {
+            let tf = tree.text(file).map_err(|e| Box::new(e.to_finding()))?;
+            let (value, line) = region(&tf.text, start, end).ok_or_else(|| {
+                not_found(&format!(
+                    "a line holding {start:?} followed by one holding {end:?}"
+                ))
+            })?;
+            Ok(Field {
+                value,
+                location: Location::new(file, line, 1),
             })
         }
         FactSource::Regex(re) => {
@@ -211,7 +402,9 @@ pub fn read(tree: &Tree, fact: &Fact) -> Result<Field, Box<Finding>> {
                 ))
             })?;
             let mut node = &doc;
-            for part in path.split('.') {
+            let parts = path_parts(path).map_err(|why| not_found(&why))?;
+            for part in &parts {
+                let part = part.as_str();
                 node = match part.parse::<usize>() {
                     Ok(i) if node.is_sequence() => node.get(i),
                     _ => node.get(part),
@@ -267,6 +460,36 @@ fn yaml_line(text: &str, path: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_quote_parts_with_dots() {
+        assert_eq!(path_parts("a.b.0").unwrap(), ["a", "b", "0"]);
+        assert_eq!(
+            path_parts("packages.\".\".version").unwrap(),
+            ["packages", ".", "version"]
+        );
+        assert_eq!(path_parts("'.'").unwrap(), ["."]);
+        assert!(path_parts("a..b").is_err());
+        assert!(path_parts("\"a").is_err());
+        assert!(path_parts("\"a\"b").is_err());
+    }
+
+    #[test]
+    fn regions_are_normalised() {
+        let t =
+            "x\n  # BEGIN deps\n  #   {:a, \"~> 1.0\"},\n  #     {:b, \"~> 2.0\"}\n  # END deps\n";
+        let (v, line) = region(t, "BEGIN deps", "END deps").unwrap();
+        assert_eq!(v, "{:a, \"~> 1.0\"},\n  {:b, \"~> 2.0\"}");
+        assert_eq!(line, 3);
+        let md = "<!-- BEGIN deps -->\n```elixir\n{:a, \"~> 1.0\"},\n  {:b, \"~> 2.0\"}\n```\n<!-- END deps -->\n";
+        assert!(
+            region(md, "BEGIN deps", "END deps")
+                .unwrap()
+                .0
+                .contains("{:b")
+        );
+        assert!(region(t, "BEGIN deps", "nope").is_none());
+    }
 
     #[test]
     fn yaml_line_follows_keys_down() {

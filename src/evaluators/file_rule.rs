@@ -11,6 +11,9 @@ pub static EXISTS: Evaluator = Evaluator {
     name: "file.exists",
     summary: "each glob in `paths` matches at least one file (or names a directory)",
     params: &["paths"],
+    doc: "Each glob of `paths` must match at least one file, or name a directory. A glob that \
+        matches nothing is a finding at its line in the policy.",
+    example: "[[check]]\nid = \"has-license\"\nuses = \"file.exists\"\npaths = [\"LICENSE*\"]",
     validate,
     run: run_exists,
 };
@@ -19,6 +22,8 @@ pub static ABSENT: Evaluator = Evaluator {
     name: "file.absent",
     summary: "no file matches any glob in `paths`",
     params: &["paths"],
+    doc: "No file may match any glob of `paths`; each matching path is a finding.",
+    example: "[[check]]\nid = \"no-env-files\"\nuses = \"file.absent\"\npaths = [\"**/.env\"]",
     validate,
     run: run_absent,
 };

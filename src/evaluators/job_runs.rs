@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 pub static EVALUATOR: Evaluator = Evaluator {
     name: "workflow.job-runs",
-    summary: "a workflow job runs the given commands (in order), optionally only that job",
+    summary: "a workflow job (with the composite actions and scripts it reaches) runs the given commands (in order); `only_in_job` / `exclusive` keep commands to that job",
     params: &[
         "files",
         "job",
@@ -21,7 +21,17 @@ pub static EVALUATOR: Evaluator = Evaluator {
         "runs",
         "runs_in_order",
         "only_in_job",
+        "exclusive",
     ],
+    doc: "The job named by `job` (or the job that uses the action `job_uses`) must run each command of \
+        `runs`, and the commands of `runs_in_order` in that order. Commands are matched as \
+        commands inside `run:` scripts (across `&&`, `;` and line continuations, with flags allowed \
+        between words). `only_in_job = true` forbids every other job in the tree from running \
+        them, and `exclusive` names commands no other job may run (whether or not this job \
+        runs them). What a step reaches counts as the job's: the steps of a local composite \
+        action and the commands of a repository script it calls. Findings point at the job's \
+        key, or at the other job's command (in its action or script when it is there).",
+    example: "[[check]]\nid = \"preflight-before-publish\"\nuses = \"workflow.job-runs\"\nfiles = [\".github/workflows/release.yml\"]\njob = \"publish\"\nruns_in_order = [\"mix hex.build\", \"mix hex.publish --yes\"]\nonly_in_job = true",
     validate,
     run,
 };
@@ -39,6 +49,8 @@ struct Params {
     runs_in_order: Vec<String>,
     #[serde(default)]
     only_in_job: bool,
+    #[serde(default)]
+    exclusive: Vec<String>,
 }
 
 fn validate(c: &CustomCheck) -> Result<(), ParamError> {
@@ -67,13 +79,19 @@ fn validate(c: &CustomCheck) -> Result<(), ParamError> {
         }
         _ => {}
     }
-    if p.runs.is_empty() && p.runs_in_order.is_empty() {
+    if p.runs.is_empty() && p.runs_in_order.is_empty() && p.exclusive.is_empty() {
         return Err((
             None,
-            "give the commands to look for: `runs = [..]` and/or `runs_in_order = [..]`".into(),
+            "give the commands to look for: `runs = [..]`, `runs_in_order = [..]` and/or \
+             `exclusive = [..]`"
+                .into(),
         ));
     }
-    for (key, list) in [("runs", &p.runs), ("runs_in_order", &p.runs_in_order)] {
+    for (key, list) in [
+        ("runs", &p.runs),
+        ("runs_in_order", &p.runs_in_order),
+        ("exclusive", &p.exclusive),
+    ] {
         if let Some(bad) = list.iter().find(|c| c.split_whitespace().next().is_none()) {
             return Err((Some(key), format!("`{key}` holds an empty command {bad:?}")));
         }
@@ -117,7 +135,13 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
         }
         return Outcome::Findings(findings);
     }
-    let wanted: Vec<&String> = p.runs.iter().chain(&p.runs_in_order).collect();
+    // What no other job may run: every command named with `only_in_job`,
+    // and `exclusive` always.
+    let mut wanted: Vec<&String> = Vec::new();
+    if p.only_in_job {
+        wanted.extend(p.runs.iter().chain(&p.runs_in_order));
+    }
+    wanted.extend(&p.exclusive);
     let mut found_job = false;
     let mut target_jobs: Vec<(String, String)> = Vec::new();
     for wf in &wfs.parsed {
@@ -134,8 +158,9 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
             }
         }
     }
-    // `only_in_job`: no other job, in any workflow of the tree, runs them.
-    if p.only_in_job && found_job {
+    // `only_in_job` and `exclusive`: no other job, in any workflow of the
+    // tree, runs them.
+    if !wanted.is_empty() && found_job {
         for path in cx.tree.workflow_paths() {
             let Ok(wf) = cx.tree.workflow(path) else {
                 // Unreadable workflows fail closed in the checks that select them.
@@ -256,9 +281,12 @@ fn uses_action(job: &NormalJob, want: &str) -> bool {
     })
 }
 
-/// Every command the job's `run:` scripts hold, in order.
+/// Every command the job runs, in order: its `run:` scripts, and behind
+/// each step what it reaches (the steps of a local composite action, the
+/// commands of a repository script it calls), at their own lines.
 fn ran(wf: &WorkflowFile, id: &str, job: &NormalJob) -> Vec<Ran> {
     let mut out = Vec::new();
+    let behind = wf.lane.behind(id);
     for (i, step) in job.steps.iter().enumerate() {
         if let StepBody::Run { run, .. } = &step.body {
             let mut route = step_route(id, i);
@@ -266,6 +294,14 @@ fn ran(wf: &WorkflowFile, id: &str, job: &NormalJob) -> Vec<Ran> {
             for (line, cmd) in commands(run) {
                 let location = wf.locate_command(&route, line, &cmd.raw);
                 out.push(Ran { cmd, location });
+            }
+        }
+        for b in behind.iter().filter(|b| b.step == i) {
+            if let crate::project::lane::Ran::Command(cmd) = &b.ran {
+                out.push(Ran {
+                    cmd: cmd.clone(),
+                    location: b.at.clone(),
+                });
             }
         }
     }

@@ -9,16 +9,24 @@ use serde::de::DeserializeOwned;
 pub mod facts_equal;
 mod file_rule;
 mod job_runs;
+mod package_files;
 mod settings_environment;
 mod text_contains;
 mod text_forbids;
+mod text_order;
 mod text_rule;
+mod workflow_job;
+mod workflow_triggers;
 
 pub struct Evaluator {
     pub name: &'static str,
     pub summary: &'static str,
     /// Keys it accepts beside the common ones (id, uses, title, why, severity, lanes, enabled).
     pub params: &'static [&'static str],
+    /// What it asks and how it reports, for `shipgate explain NAME`.
+    pub doc: &'static str,
+    /// A `[[check]]` that uses it.
+    pub example: &'static str,
     /// Checks the parameters; on error, the offending key (if known) and why.
     pub validate: fn(&CustomCheck) -> Result<(), ParamError>,
     pub run: fn(&CustomCheck, &Context<'_>) -> Outcome,
@@ -29,12 +37,16 @@ pub type ParamError = (Option<&'static str>, String);
 /// Every evaluator, in `shipgate list` order.
 pub static EVALUATORS: &[&Evaluator] = &[
     &job_runs::EVALUATOR,
+    &workflow_job::EVALUATOR,
+    &workflow_triggers::EVALUATOR,
     &facts_equal::EVALUATOR,
     &settings_environment::EVALUATOR,
     &text_contains::EVALUATOR,
     &text_forbids::EVALUATOR,
+    &text_order::EVALUATOR,
     &file_rule::EXISTS,
     &file_rule::ABSENT,
+    &package_files::EVALUATOR,
 ];
 
 pub fn find(name: &str) -> Option<&'static Evaluator> {

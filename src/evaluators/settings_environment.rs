@@ -38,6 +38,12 @@ pub static EVALUATOR: Evaluator = Evaluator {
         "environment_secrets",
         "repo_secrets",
     ],
+    doc: "Reads a GitHub environment's settings exported with `gh api` (the `evidence` file, and \
+        optionally its branch policies and secrets) and asks that it allows exactly `branches` \
+        (and `tags`), requires reviewers, does not let admins bypass, and holds `secrets` in the \
+        environment rather than the repository. Runs in the preflight lane unless `lanes` says \
+        otherwise.",
+    example: "[[check]]\nid = \"hex-environment\"\nuses = \"settings.environment\"\nevidence = \".shipgate/evidence/hex-publish.json\"\nenvironment = \"hex-publish\"\nbranches = [\"main\"]\nrequired_reviewers = true",
     validate,
     run,
 };

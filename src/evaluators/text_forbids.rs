@@ -1,16 +1,22 @@
-//! `text.forbids`: no matching file (or its Markdown section) contains any
-//! pattern; each occurrence is a finding at its line.
+//! `text.forbids`: no matching file (or its Markdown section, or one job or
+//! step of a workflow) contains any pattern; each occurrence is a finding at
+//! its line.
 
 use super::Evaluator;
-use super::text_rule::{self, PARAMS};
+use super::text_rule::{self, FORBIDS_PARAMS};
 use crate::checks::{Context, Outcome};
 use crate::finding::Finding;
 use crate::policy::CustomCheck;
 
 pub static EVALUATOR: Evaluator = Evaluator {
     name: "text.forbids",
-    summary: "files matching `files` (optionally only a Markdown `section`) contain no literal in `patterns` and no `regex` match",
-    params: PARAMS,
+    summary: "files matching `files` (optionally only a Markdown `section`, or a workflow `job`/`step`) contain no literal in `patterns` and no `regex` match",
+    params: FORBIDS_PARAMS,
+    doc: "No file `files` matches may contain a literal of `patterns` or a match of a `regex`; \
+        each occurrence is a finding at its line and column. `section`, `job` and `step` narrow \
+        the files as for `text.contains`, and a job or step that is not there is a finding, not \
+        a pass. The check is skipped when no file matches.",
+    example: "[[check]]\nid = \"no-continue-on-error-in-publish\"\nuses = \"text.forbids\"\nfiles = [\".github/workflows/release.yml\"]\njob = \"publish\"\npatterns = [\"continue-on-error\"]",
     validate: text_rule::validate,
     run,
 };
@@ -28,7 +34,7 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
         return Outcome::Skip(format!("no file matches {}", rule.params.files.join(", ")));
     }
     for s in &rule.scopes {
-        let text = &s.file.text[s.range.clone()];
+        let text = s.text();
         let mut n = 0;
         for pat in &rule.patterns {
             for m in pat.re.find_iter(text) {
@@ -36,13 +42,11 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
                     break;
                 }
                 n += 1;
-                let start = s.range.start + m.start();
-                let (el, ec) = s.file.lines.position(&s.file.text, s.range.start + m.end());
                 out.push(Finding::new(
-                    s.file.location(&s.path, start).with_end(el, ec),
+                    s.location(m.start(), m.len()),
                     format!(
                         "{} contains forbidden {}: \"{}\"",
-                        s.path,
+                        s.shown,
                         pat.shown,
                         m.as_str()
                     ),

@@ -215,7 +215,7 @@ pub(super) fn unknown_entry_key<E>(
 }
 
 /// ` (did you mean `x`?)` for the closest allowed key, or nothing.
-pub(super) fn did_you_mean(key: &str, allowed: &[&str]) -> String {
+pub fn did_you_mean(key: &str, allowed: &[&str]) -> String {
     suggest(key, allowed)
         .map(|s| format!(" (did you mean `{s}`?)"))
         .unwrap_or_default()
@@ -269,7 +269,7 @@ pub(super) const CUSTOM_KEYS: &[&str] = &[
     "id", "uses", "title", "why", "severity", "lanes", "enabled", "optional",
 ];
 /// `file` plus exactly one source.
-pub(super) const FACT_KEYS: &[&str] = &["file", "toml", "json", "yaml", "regex"];
+pub(super) const FACT_KEYS: &[&str] = &["file", "toml", "json", "yaml", "regex", "between"];
 
 /// Parses policy text. `depth` guards preset recursion.
 pub(super) fn parse(text: &str, path: &str, depth: usize) -> Result<Policy, PolicyError> {
@@ -590,7 +590,44 @@ fn fact(r: &Reader<'_>, f: &Entry) -> Result<Fact, PolicyError> {
     let mut file = None;
     let mut source = None;
     for e in f.node.entries() {
+        if e.key == "between" {
+            let markers = r.strings(e, &ctx)?;
+            let [start, end] = markers.as_slice() else {
+                return Err(r.err(
+                    e.node.span.start,
+                    format!("`{ctx}between` takes two marker lines: [\"start\", \"end\"]"),
+                ));
+            };
+            if start.trim().is_empty() || end.trim().is_empty() {
+                return Err(r.err(
+                    e.node.span.start,
+                    format!("`{ctx}between` markers must not be empty"),
+                ));
+            }
+            let new = FactSource::Region {
+                start: start.clone(),
+                end: end.clone(),
+            };
+            if source.replace(new).is_some() {
+                return Err(r.err(
+                    e.key_span.start,
+                    format!(
+                        "`facts.{}` takes exactly one of toml, json, yaml, regex, between",
+                        f.key
+                    ),
+                ));
+            }
+            continue;
+        }
         let s = r.string(e, &ctx)?;
+        if matches!(e.key.as_str(), "toml" | "json" | "yaml")
+            && let Err(why) = crate::evaluators::facts_equal::path_parts(&s)
+        {
+            return Err(r.err(
+                e.node.span.start,
+                format!("bad path in `{ctx}{}`: {why}", e.key),
+            ));
+        }
         let new = match e.key.as_str() {
             "file" => {
                 file = Some(s);
@@ -611,7 +648,7 @@ fn fact(r: &Reader<'_>, f: &Entry) -> Result<Fact, PolicyError> {
             return Err(r.err(
                 e.key_span.start,
                 format!(
-                    "`facts.{}` takes exactly one of toml, json, yaml, regex",
+                    "`facts.{}` takes exactly one of toml, json, yaml, regex, between",
                     f.key
                 ),
             ));
@@ -622,7 +659,10 @@ fn fact(r: &Reader<'_>, f: &Entry) -> Result<Fact, PolicyError> {
     let source = source.ok_or_else(|| {
         r.err(
             f.node.span.start,
-            format!("`facts.{}` needs one of toml, json, yaml, regex", f.key),
+            format!(
+                "`facts.{}` needs one of toml, json, yaml, regex, between",
+                f.key
+            ),
         )
     })?;
     Ok(Fact {

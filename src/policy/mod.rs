@@ -12,7 +12,7 @@ use crate::finding::{Location, Severity};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-pub use load::{find_policy_file, load};
+pub use load::{did_you_mean, find_policy_file, load};
 pub use publisher::Publisher;
 pub use waiver::Waiver;
 
@@ -120,6 +120,12 @@ pub enum FactSource {
     Json(String),
     Yaml(String),
     Regex(regex::Regex),
+    /// The lines between the first line holding `start` and the next line
+    /// holding `end`, normalised (comment prefix stripped, dedented).
+    Region {
+        start: String,
+        end: String,
+    },
 }
 
 #[derive(Debug, Clone)]

@@ -17,6 +17,8 @@ pub enum Kind {
     /// An array of globs (checked as globs too).
     Globs,
     Bool,
+    /// A table of strings, integers and booleans (`with = { fetch-depth = 0 }`).
+    Table,
 }
 
 impl Kind {
@@ -27,6 +29,7 @@ impl Kind {
             Kind::Strings => "an array of strings",
             Kind::Globs => "an array of glob strings",
             Kind::Bool => "true or false",
+            Kind::Table => "a table of strings, integers or booleans",
         }
     }
 
@@ -36,6 +39,10 @@ impl Kind {
             Kind::Str => json!({"type": "string"}),
             Kind::Strings | Kind::Globs => json!({"type": "array", "items": {"type": "string"}}),
             Kind::Bool => json!({"type": "boolean"}),
+            Kind::Table => json!({
+                "type": "object",
+                "additionalProperties": {"type": ["string", "integer", "boolean"]},
+            }),
         }
     }
 
@@ -47,6 +54,15 @@ impl Kind {
                 .iter()
                 .find(|i| !matches!(i.value, Value::Str(_)))
                 .map(|i| i.span.start),
+            (Kind::Table, Value::Table(entries)) => entries
+                .iter()
+                .find(|e| {
+                    !matches!(
+                        e.node.value,
+                        Value::Str(_) | Value::Bool(_) | Value::Scalar(_)
+                    )
+                })
+                .map(|e| e.node.span.start),
             _ => Some(n.span.start),
         }
     }
@@ -114,7 +130,17 @@ pub static PARAMS: &[Param] = &[
         Kind::Bool,
         "Match patterns and regexes without regard to case.",
     ),
-    p("job", Kind::Str, "The job id."),
+    p("job", Kind::Str, "The workflow job id."),
+    p(
+        "step",
+        Kind::Str,
+        "A step of `job`: its `name:`, its `id:`, or the action it uses (owner/action).",
+    ),
+    p(
+        "match",
+        Kind::Str,
+        "`all` (default): every file contains each pattern; `any`: at least one file does.",
+    ),
     p(
         "job_uses",
         Kind::Str,
@@ -133,7 +159,13 @@ pub static PARAMS: &[Param] = &[
     p(
         "only_in_job",
         Kind::Bool,
-        "No other job runs these commands.",
+        "Only `job` may run these commands (workflow.job-runs) or hold this text \
+         (text.contains): any other job or part of a workflow that does is a finding.",
+    ),
+    p(
+        "exclusive",
+        Kind::Strings,
+        "Commands no job but `job` may run, in any workflow of the tree (it need not run them).",
     ),
     p(
         "facts",
@@ -148,8 +180,94 @@ pub static PARAMS: &[Param] = &[
     p(
         "environment",
         Kind::Str,
-        "The environment the evidence must describe.",
+        "The GitHub environment: the one the evidence must describe (settings.environment), \
+         or the one the job deploys to (workflow.job).",
     ),
+    p(
+        "permissions",
+        Kind::Table,
+        "The job's token permissions, exactly: each scope listed has this value, and every \
+         scope not listed is absent or `none` (`{}`: the job sets `permissions: {}`).",
+    ),
+    p(
+        "needs",
+        Kind::Strings,
+        "Jobs the job needs (at least these).",
+    ),
+    p(
+        "if_contains",
+        Kind::Strings,
+        "Text the job's `if:` contains (whitespace-insensitive); each must be there.",
+    ),
+    p("outputs", Kind::Strings, "Outputs the job declares."),
+    p("runs_on", Kind::Str, "A label of the job's `runs-on`."),
+    p(
+        "step_uses",
+        Kind::Str,
+        "The action the step uses (owner/action, any ref); without `step`, some step of the job uses it.",
+    ),
+    p(
+        "with",
+        Kind::Table,
+        "Inputs the step passes to its action: each key is there with this value.",
+    ),
+    p(
+        "has",
+        Kind::Strings,
+        "Events that must trigger the workflow (push, workflow_dispatch, schedule, …).",
+    ),
+    p(
+        "has_not",
+        Kind::Strings,
+        "Events that must not trigger the workflow.",
+    ),
+    p(
+        "push_branches",
+        Kind::Strings,
+        "Exactly the `branches` filter of `on.push` ([]: none, so only tags push).",
+    ),
+    p(
+        "push_tags",
+        Kind::Strings,
+        "Exactly the `tags` filter of `on.push` ([]: none).",
+    ),
+    p(
+        "dispatch_inputs",
+        Kind::Table,
+        "`workflow_dispatch` inputs, by name: \"required string\", \"boolean\", \"required choice\", … \
+         (the type, after `required` when it must be required).",
+    ),
+    p(
+        "workflow_run_workflows",
+        Kind::Strings,
+        "Exactly the `workflows` of `on.workflow_run`.",
+    ),
+    p(
+        "workflow_run_types",
+        Kind::Strings,
+        "Exactly the `types` of `on.workflow_run`.",
+    ),
+    p(
+        "manifest",
+        Kind::Str,
+        "The package manifest (mix.exs, package.json or Cargo.toml), relative to the root.",
+    ),
+    p(
+        "includes",
+        Kind::Globs,
+        "Globs (from the package root) the package must hold a file for.",
+    ),
+    p(
+        "excludes",
+        Kind::Globs,
+        "Globs (from the package root) no packaged file may match.",
+    ),
+    p(
+        "no_build_junk",
+        Kind::Bool,
+        "No packaged file is build output or clutter (_build/, deps/, *.beam, .DS_Store, …).",
+    ),
+    p("value", Kind::Str, "A literal every fact must equal."),
     p(
         "branches",
         Kind::Strings,

@@ -150,8 +150,22 @@ fn fact() -> Value {
                 json!({"description": "The file to read, relative to the root.", "type": "string"})
             }
             "toml" | "json" | "yaml" => json!({
-                "description": format!("A dotted path into the {k} file, such as `package.version`."),
+                "description": format!(
+                    "A dotted path into the {k} file, such as `package.version`; a part in \
+                     double quotes may hold dots (`packages.\".\".version`), a number indexes \
+                     an array."
+                ),
                 "type": "string",
+            }),
+            "between" => json!({
+                "description": "Two marker lines: the value is the text between the first line \
+                                holding the first marker and the next line holding the second, \
+                                with a shared comment prefix (#, //, --, ;, %) stripped and the \
+                                lines dedented.",
+                "type": "array",
+                "items": {"type": "string"},
+                "minItems": 2,
+                "maxItems": 2,
             }),
             "regex" => json!({
                 "description": "A regular expression; the first capture group of the first match is the value.",
@@ -189,6 +203,15 @@ fn waiver() -> Value {
             "line" => {
                 json!({"description": "Only the finding on this line.", "type": "integer", "minimum": 1})
             }
+            "target" => json!({
+                "description": "A glob over what the finding is about: the first name in backquotes in its message (a link's destination, an action). Only findings about a matching target are waived.",
+                "type": "string",
+            }),
+            "fingerprint" => json!({
+                "description": "The finding's source line, as `shipgate baseline` records it (`text`, whitespace collapsed): only that finding is waived, wherever the line moves.",
+                "type": "string",
+                "minLength": 1,
+            }),
             "reason" => {
                 json!({"description": "Why it is acceptable; required.", "type": "string", "minLength": 1})
             }
@@ -453,6 +476,8 @@ mod tests {
         for k in keys(&s["properties"]["facts"]["additionalProperties"]) {
             let toml = if k == "file" {
                 "[facts]\nv = { file = \"a\", toml = \"a.b\" }\n".to_string()
+            } else if k == "between" {
+                "[facts]\nv = { file = \"a\", between = [\"b\", \"e\"] }\n".to_string()
             } else {
                 format!("[facts]\nv = {{ file = \"a\", {k} = \"(x)\" }}\n")
             };
@@ -514,6 +539,7 @@ mod tests {
         match params::param(key).map(|p| p.kind) {
             Some(params::Kind::Strings | params::Kind::Globs) => "[\"x\"]",
             Some(params::Kind::Bool) => "true",
+            Some(params::Kind::Table) => "{ a = \"x\" }",
             _ => "\"x\"",
         }
     }

@@ -1,12 +1,21 @@
 //! `[[waiver]]`: a reasoned, optionally expiring exception for one check's
-//! findings in matching paths.
+//! findings in matching paths, narrowed if need be to a line, to what the
+//! finding is about (`target`), or to the finding itself (`fingerprint`).
 
 use super::PolicyError;
 use crate::finding::Location;
 use crate::repo::spanned::Node;
 
 /// The keys a `[[waiver]]` takes (`shipgate schema` lists them).
-pub(super) const WAIVER_KEYS: &[&str] = &["check", "path", "line", "reason", "expires"];
+pub(super) const WAIVER_KEYS: &[&str] = &[
+    "check",
+    "path",
+    "line",
+    "target",
+    "fingerprint",
+    "reason",
+    "expires",
+];
 
 #[derive(Debug, Clone)]
 pub struct Waiver {
@@ -14,10 +23,47 @@ pub struct Waiver {
     /// A glob over finding paths.
     pub path: String,
     pub line: Option<usize>,
+    /// A glob over what the finding is about: the first name in backquotes
+    /// in its message (a link's destination, an action, an input).
+    pub target: Option<globset::GlobMatcher>,
+    /// The normalised source line of the finding, as the baseline records it.
+    pub fingerprint: Option<String>,
     pub reason: String,
     pub expires: Option<jiff::civil::Date>,
     /// Where the waiver is declared in the policy.
     pub location: Location,
+}
+
+impl Waiver {
+    /// Whether the finding is the one `target` and `fingerprint` narrow the
+    /// waiver to (check, path and line are matched by the engine);
+    /// `snippet` gives the finding's source line, read only when needed.
+    pub fn matches_finding(
+        &self,
+        f: &crate::finding::Finding,
+        snippet: impl FnOnce() -> Option<String>,
+    ) -> bool {
+        if let Some(t) = &self.target {
+            match subject(&f.message) {
+                Some(s) if t.is_match(s) => {}
+                _ => return false,
+            }
+        }
+        if let Some(want) = &self.fingerprint {
+            let line = f.snippet.clone().or_else(snippet).unwrap_or_default();
+            if crate::baseline::normalise(&line) != *want {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// What a finding is about: the first name in backquotes in its message.
+pub fn subject(message: &str) -> Option<&str> {
+    let start = message.find('`')? + 1;
+    let len = message[start..].find('`')?;
+    Some(&message[start..start + len])
 }
 
 pub(super) fn parse(
@@ -35,6 +81,8 @@ pub(super) fn parse(
         check: String::new(),
         path: "**".into(),
         line: None,
+        target: None,
+        fingerprint: None,
         reason: String::new(),
         expires: None,
         location: location.clone(),
@@ -50,6 +98,29 @@ pub(super) fn parse(
                 })?;
             }
             "reason" => w.reason = s()?,
+            "target" => {
+                let glob = s()?;
+                let m = globset::GlobBuilder::new(&glob)
+                    .literal_separator(false)
+                    .build()
+                    .map_err(|g| {
+                        err(
+                            e.node.span.start,
+                            format!("bad glob in `waiver.target`: {g}"),
+                        )
+                    })?;
+                w.target = Some(m.compile_matcher());
+            }
+            "fingerprint" => {
+                let text = crate::baseline::normalise(&s()?);
+                if text.is_empty() {
+                    return Err(err(
+                        e.node.span.start,
+                        "`waiver.fingerprint` must not be empty".into(),
+                    ));
+                }
+                w.fingerprint = Some(text);
+            }
             "line" => {
                 w.line = Some(e.node.display().parse::<usize>().map_err(|_| {
                     err(
@@ -88,4 +159,18 @@ pub(super) fn parse(
         ));
     }
     Ok(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_subject_is_the_first_quoted_name() {
+        assert_eq!(
+            subject("link `guide.html` points at `docs/guide.html`, which does not exist"),
+            Some("guide.html")
+        );
+        assert_eq!(subject("no quotes"), None);
+    }
 }
