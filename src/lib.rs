@@ -13,6 +13,7 @@ pub mod finding;
 pub mod init;
 pub mod manifest;
 pub mod policy;
+pub mod preflight;
 pub mod project;
 pub mod repo;
 pub mod report;

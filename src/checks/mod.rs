@@ -134,6 +134,9 @@ pub fn builtin(id: &str) -> Option<&'static BuiltIn> {
 /// What one check run sees: the tree, the policy, and its own settings.
 pub struct Context<'a> {
     pub tree: &'a Tree,
+    /// With `--base REF`: the tree the change is compared against. The
+    /// preflight checks need it and skip without it.
+    pub base: Option<&'a crate::preflight::Base>,
     pub policy: &'a Policy,
     /// `files = [...]` from the check's policy entry, if any.
     pub files: Option<&'a [String]>,
