@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 mod actions_pinned;
 mod changelog_entry;
+mod changelog_gained;
 mod checkout_credentials;
 mod ci_equivalence;
 mod codeowners_workflows;
@@ -24,9 +25,11 @@ mod publish_environment;
 mod publish_isolation;
 mod publisher_binding;
 mod push_tags;
+mod release_bump;
 mod release_cache;
 mod release_concurrency;
 mod release_please_config;
+mod release_pr_scope;
 mod release_triggers;
 mod secrets_in_environment;
 mod security_policy;
@@ -35,6 +38,7 @@ mod tree_contained;
 mod trusted_publishing;
 mod versions_agree;
 pub mod waivers;
+mod workflow_change_owned;
 pub mod workflow_pass;
 mod workflow_permissions;
 
@@ -110,6 +114,10 @@ pub static BUILTINS: &[&BuiltIn] = &[
     &codeowners_workflows::CHECK,
     &ci_equivalence::CHECK,
     &tree_contained::CHECK,
+    &release_bump::CHECK,
+    &changelog_gained::CHECK,
+    &release_pr_scope::CHECK,
+    &workflow_change_owned::CHECK,
 ];
 
 /// Every check's metadata, in `shipgate list` order, the engine's

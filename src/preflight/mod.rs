@@ -6,6 +6,7 @@
 //! [`git`]); the checks then see it as an ordinary [`Tree`].
 
 pub mod git;
+pub mod release;
 pub mod split;
 
 use crate::repo::{MAX_FILE_BYTES, Tree};
