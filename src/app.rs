@@ -365,10 +365,10 @@ fn check(args: CheckArgs) -> u8 {
     };
     let report = match load_baseline(&args, &root) {
         Ok(Some(b)) => {
-            let (existing, base) = (report.summary.existing, report.base.clone());
+            let base = report.base.clone();
             let mut applied = baseline::apply(report, &b);
             applied.base = base;
-            applied.summary.existing = existing;
+            applied.summary.existing = preflight::split::count_existing(&applied);
             applied
         }
         Ok(None) => report,

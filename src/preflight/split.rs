@@ -22,22 +22,28 @@ pub fn mark(mut head: Report, base: &Report, base_name: &str) -> Report {
                 .or_default() += 1;
         }
     }
-    let mut existing = 0;
     for c in &mut head.checks {
         for f in &mut c.findings {
             let key = (Fingerprint::of(&c.id, f), f.message.clone());
             if let Some(n) = left.get_mut(&key).filter(|n| **n > 0) {
                 *n -= 1;
                 f.existing = true;
-                if f.suppressed.is_none() {
-                    existing += 1;
-                }
             }
         }
     }
-    head.summary.existing = existing;
+    head.summary.existing = count_existing(&head);
     head.base = Some(base_name.to_string());
     head
+}
+
+/// The findings that count toward the verdict and the base already had.
+pub fn count_existing(report: &Report) -> usize {
+    report
+        .checks
+        .iter()
+        .flat_map(|c| &c.findings)
+        .filter(|f| f.existing && f.suppressed.is_none())
+        .count()
 }
 
 #[cfg(test)]
