@@ -167,7 +167,7 @@ fn judge(
             out.push(Finding::new(
                 marker.0,
                 format!(
-                    "package `{pkg}`: {} but the bump {} → {} is a {} step; a breaking change needs a {} one",
+                    "package `{pkg}`: {}, but the bump {} → {} is a {} step; a breaking change needs a {} one",
                     marker.1,
                     r.old,
                     r.new,
@@ -227,7 +227,7 @@ fn breaking_marker(
             return Some((
                 loc,
                 format!(
-                    "the CHANGELOG heads {} with `#`, as conventional-changelog does for a major release,",
+                    "the CHANGELOG heads {} with `#`, as conventional-changelog does for a major release",
                     r.new
                 ),
             ));
