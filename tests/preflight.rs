@@ -464,3 +464,73 @@ fn a_symlink_out_of_the_root_on_the_base_is_never_followed() {
     assert_eq!(tc[0]["new"], false);
     assert!(!report.to_string().contains("nowhere.md"), "{report:#}");
 }
+
+#[test]
+fn files_the_policy_names_may_ride_in_a_release_pr_and_others_may_not() {
+    let t = crate_repo();
+    let d = t.path();
+    write(
+        d,
+        "src/version.rs",
+        "pub const VERSION: &str = \"1.2.0\";\n",
+    );
+    write(d, "src/lib.rs", "pub mod version;\n");
+    commit(d, "sources");
+    git(d, &["branch", "-q", "-f", "main", "HEAD"]);
+    good_release(d);
+    edit(d, "src/version.rs", "1.2.0", "1.3.0");
+    write(d, "src/lib.rs", "pub mod version;\npub fn sneaky() {}\n");
+    commit(d, "chore: release 1.3.0");
+    let (_, report) = check_json(d, &["--base", "main"]);
+    let scope: Vec<String> = counted(&report)
+        .into_iter()
+        .filter(|(id, ..)| id == "release-pr-scope")
+        .map(|(_, p, _)| p)
+        .collect();
+    assert_eq!(scope, ["src/lib.rs", "src/version.rs"], "{report:#}");
+    write(
+        d,
+        "shipgate.toml",
+        "[checks.release-pr-scope]\npaths = [\"src/version.rs\"]\n",
+    );
+    let (_, report) = check_json(d, &["--base", "main"]);
+    let scope: Vec<String> = counted(&report)
+        .into_iter()
+        .filter(|(id, ..)| id == "release-pr-scope")
+        .map(|(_, p, _)| p)
+        .collect();
+    // shipgate.toml itself is new in the work tree, and no release tool writes it.
+    assert_eq!(scope, ["shipgate.toml", "src/lib.rs"], "{report:#}");
+}
+
+#[test]
+fn a_package_folder_is_compared_with_the_same_folder_of_the_base() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    git(d, &["init", "-q"]);
+    write(d, "other/README.md", "# other\n");
+    let app = d.join("packages/app");
+    write(&app, "Cargo.toml", CARGO);
+    write(&app, "CHANGELOG.md", CHANGELOG);
+    commit(d, "base");
+    git(d, &["checkout", "-q", "-b", "pr"]);
+    edit(
+        &app,
+        "Cargo.toml",
+        "version = \"1.2.0\"",
+        "version = \"1.3.0\"",
+    );
+    commit(d, "bump without notes");
+    let (code, report) = check_json(&app, &["--base", "main"]);
+    assert_eq!(code, 1, "{report:#}");
+    let gained: Vec<(String, String, u64)> = counted(&report)
+        .into_iter()
+        .filter(|(id, ..)| id == "changelog-gained" || id == "release-bump")
+        .collect();
+    assert_eq!(
+        gained,
+        [("changelog-gained".into(), "CHANGELOG.md".into(), 1)],
+        "{report:#}"
+    );
+    assert_eq!(verdict(&report, "release-bump"), "pass");
+}

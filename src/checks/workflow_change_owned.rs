@@ -23,8 +23,8 @@ pub static CHECK: BuiltIn = BuiltIn {
             repository's secrets and publishing rights, so someone who owns the release lane \
             must review it. GitHub requests code-owner review from the CODEOWNERS of the PR's \
             base branch, so that is the file read here: a PR cannot make itself its own owner. \
-            Only with `--base REF`: every workflow (`.github/workflows/*.yml`) and local action \
-            (`action.yml`) the change adds, edits or removes must be owned by a CODEOWNERS rule \
+            Only with `--base REF`: every workflow (`.github/workflows/*.yml`) and action \
+            (the root `action.yml`, or one under `.github/`) the change adds, edits or removes must be owned by a CODEOWNERS rule \
             with an owner, and every `uses:` the change adds or alters in a release workflow \
             must be pinned to a full commit SHA. Pins already on the base are not judged here \
             (actions-pinned judges every pin, old or new); when actions-pinned blocks at its \
@@ -44,9 +44,12 @@ fn is_workflow(path: &str) -> bool {
         .is_some_and(|n| !n.contains('/') && (n.ends_with(".yml") || n.ends_with(".yaml")))
 }
 
+/// An action defined in the repository: the root `action.yml` (the action
+/// it publishes) or one under `.github/` (`.github/actions/x/action.yml`).
 fn is_local_action(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
-    (name == "action.yml" || name == "action.yaml") && path.contains('/')
+    (name == "action.yml" || name == "action.yaml")
+        && (path == name || path.starts_with(".github/"))
 }
 
 fn run(cx: &Context<'_>) -> Outcome {
