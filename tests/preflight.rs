@@ -534,3 +534,84 @@ fn a_package_folder_is_compared_with_the_same_folder_of_the_base() {
     );
     assert_eq!(verdict(&report, "release-bump"), "pass");
 }
+
+#[test]
+fn with_actions_pinned_turned_down_a_new_unpinned_release_action_still_blocks() {
+    let t = crate_repo();
+    let d = t.path();
+    write(
+        d,
+        "shipgate.toml",
+        "[checks.actions-pinned]\nseverity = \"warn\"\n",
+    );
+    write(d, ".github/workflows/release.yml", unpinned_workflow(3, ""));
+    commit(d, "old debt, tolerated");
+    git(d, &["branch", "-q", "-f", "main", "HEAD"]);
+    write(
+        d,
+        ".github/workflows/release.yml",
+        unpinned_workflow(3, "      - uses: acme/new-tool@v2\n"),
+    );
+    commit(d, "add a tool");
+    let (code, report) = check_json(d, &["--base", "main", "--fail-on", "new"]);
+    assert_eq!(code, 1, "{report:#}");
+    let owned: Vec<(String, String, u64)> = counted(&report)
+        .into_iter()
+        .filter(|(id, ..)| id == "workflow-change-owned")
+        .collect();
+    assert_eq!(
+        owned,
+        [(
+            "workflow-change-owned".into(),
+            ".github/workflows/release.yml".into(),
+            18
+        )],
+        "{report:#}"
+    );
+}
+
+#[test]
+fn python_versions_are_compared_as_pep_440() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    git(d, &["init", "-q"]);
+    write(
+        d,
+        "pyproject.toml",
+        "[project]\nname = \"demo\"\nversion = \"2.0.0rc1\"\ndescription = \"d\"\nlicense = \"MIT\"\n",
+    );
+    write(
+        d,
+        ".release-please-manifest.json",
+        "{\".\": \"2.0.0rc1\"}\n",
+    );
+    commit(d, "base");
+    git(d, &["checkout", "-q", "-b", "pr"]);
+    // rc1 → final is a step up; rc1 → dev0 of the same release is not.
+    write(
+        d,
+        "pyproject.toml",
+        "[project]\nname = \"demo\"\nversion = \"2.0.0\"\ndescription = \"d\"\nlicense = \"MIT\"\n",
+    );
+    write(d, ".release-please-manifest.json", "{\".\": \"2.0.0\"}\n");
+    commit(d, "release");
+    let (_, report) = check_json(d, &["--base", "main"]);
+    assert_eq!(verdict(&report, "release-bump"), "pass", "{report:#}");
+    write(
+        d,
+        "pyproject.toml",
+        "[project]\nname = \"demo\"\nversion = \"2.0.0a1\"\ndescription = \"d\"\nlicense = \"MIT\"\n",
+    );
+    write(d, ".release-please-manifest.json", "{\".\": \"2.0.0a1\"}\n");
+    commit(d, "backwards");
+    let (_, report) = check_json(d, &["--base", "main"]);
+    let bump: Vec<(String, String, u64)> = counted(&report)
+        .into_iter()
+        .filter(|(id, ..)| id == "release-bump")
+        .collect();
+    assert_eq!(
+        bump,
+        [("release-bump".into(), "pyproject.toml".into(), 3)],
+        "{report:#}"
+    );
+}

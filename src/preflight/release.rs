@@ -215,3 +215,26 @@ pub fn breaking_step(old: &Version) -> Step {
 pub fn at(s: &VersionSource) -> Location {
     s.field.location.clone()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Version {
+        Version::parse(s).unwrap_or_else(|| panic!("{s} parses"))
+    }
+
+    #[test]
+    fn steps_and_order_across_schemes() {
+        assert_eq!(Step::of(&v("1.2.3"), &v("1.2.4")), Step::Patch);
+        assert_eq!(Step::of(&v("1.2.3"), &v("1.3.0")), Step::Minor);
+        assert_eq!(Step::of(&v("v1.2"), &v("2.0.0")), Step::Major);
+        assert_eq!(Step::of(&v("1.9.0rc1"), &v("1.9.0")), Step::Patch);
+        assert_eq!(v("1.0.0-rc.1").compare(&v("1.0.0")), Some(Ordering::Less));
+        assert_eq!(v("2.0.0rc1").compare(&v("2.0.0")), Some(Ordering::Less));
+        assert_eq!(v("2.0.0").compare(&v("2.0.0.post1")), Some(Ordering::Less));
+        assert_eq!(breaking_step(&v("0.4.1")), Step::Minor);
+        assert_eq!(breaking_step(&v("3.4.1")), Step::Major);
+        assert!(Version::parse("not-a-version").is_none());
+    }
+}
