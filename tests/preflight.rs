@@ -388,7 +388,24 @@ fn fail_on_new_blocks_on_the_one_added_action_and_counts_the_forty_old() {
         })
         .collect();
     assert_eq!(new, [(".github/workflows/release.yml".to_string(), 55)]);
-    // The human and Markdown reports say so; Markdown lists the new one first.
+    // SARIF, human and Markdown reports say so; Markdown lists the new one first.
+    let out = shipgate(&[
+        "check",
+        d.to_str().unwrap(),
+        "--base",
+        "main",
+        "--format",
+        "sarif",
+    ]);
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let states: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["baselineState"].as_str().unwrap())
+        .collect();
+    assert_eq!(states.iter().filter(|s| **s == "new").count(), 1);
+    assert_eq!(states.iter().filter(|s| **s == "unchanged").count(), 40);
     let out = shipgate(&["check", d.to_str().unwrap(), "--base", "main"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("1 new, 40 existing"), "{text}");
