@@ -632,3 +632,67 @@ fn python_versions_are_compared_as_pep_440() {
         "{report:#}"
     );
 }
+
+/// Runs git with `input` on stdin; its stdout, trimmed.
+fn git_out(dir: &Path, args: &[&str], input: &str) -> String {
+    use std::io::Write;
+    let mut child = std::process::Command::new("git")
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("git");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+#[test]
+fn a_hand_made_tree_that_could_escape_is_refused_not_written() {
+    let t = crate_repo();
+    let d = t.path();
+    let outside = d.parent().unwrap().join(format!(
+        "{}-escaped.md",
+        d.file_name().unwrap().to_str().unwrap()
+    ));
+    let blob = git_out(d, &["hash-object", "-w", "--stdin"], "# escaped\n");
+    let cargo = git_out(d, &["hash-object", "-w", "--stdin"], CARGO);
+    for (listing, says) in [
+        (
+            format!("100644 blob {cargo}\tCargo.toml\n100644 blob {blob}\t..\n"),
+            "an entry named `..`",
+        ),
+        (
+            format!("100644 blob {cargo}\tCargo.toml\n100644 blob {blob}\tCargo.toml\n"),
+            "a second entry named `Cargo.toml`",
+        ),
+    ] {
+        let tree = git_out(d, &["mktree"], &listing);
+        let commit = git_out(d, &["commit-tree", &tree, "-m", "hand-made"], "");
+        let (code, err) = stderr_of(&["check", d.to_str().unwrap(), "--base", &commit]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("malformed") && err.contains(says), "{err}");
+    }
+    assert!(!outside.exists());
+    // A symlink entry pointing anywhere is written as a link and never read.
+    let target = git_out(d, &["hash-object", "-w", "--stdin"], "/etc/passwd");
+    let tree = git_out(
+        d,
+        &["mktree"],
+        &format!("100644 blob {cargo}\tCargo.toml\n120000 blob {target}\tCHANGELOG.md\n"),
+    );
+    let commit = git_out(d, &["commit-tree", &tree, "-m", "link"], "");
+    let (code, report) = check_json(d, &["--base", &commit]);
+    assert_eq!(code, 1, "{report:#}");
+    assert!(!report.to_string().contains("root:x:0"), "{report:#}");
+}

@@ -116,6 +116,7 @@ impl Repo {
         }
         let mut w = Writer {
             repo: &self.repo,
+            top: dest.to_path_buf(),
             bytes: 0,
             entries: 0,
             links: Vec::new(),
@@ -128,6 +129,8 @@ impl Repo {
 
 struct Writer<'r> {
     repo: &'r gix::Repository,
+    /// The snapshot's top folder, to name folders in messages.
+    top: PathBuf,
     bytes: u64,
     entries: usize,
     /// Symlinks to create once every file and folder is written.
@@ -156,18 +159,34 @@ impl Writer<'_> {
             .find_tree(id)
             .map_err(|e| format!("cannot read tree {id}: {e}"))?;
         let mut children = Vec::new();
+        let mut names = std::collections::HashSet::new();
         for entry in tree.iter() {
             let entry = entry.map_err(|e| format!("cannot decode tree {id}: {e}"))?;
             let name: &[u8] = entry.inner.filename;
-            // A name that could step out of the folder is never written.
-            if name.is_empty()
+            // Names git itself refuses (fsck): one that could step out of
+            // its folder, or one met twice. Such a tree was made by hand,
+            // so the run stops rather than guess which entry counts.
+            let bad = name.is_empty()
                 || name == b"."
                 || name == b".."
                 || name.contains(&b'/')
                 || name.contains(&0)
-                || name.contains(&b'\\')
-            {
-                continue;
+                || (cfg!(windows) && name.contains(&b'\\'));
+            if bad || !names.insert(name.to_vec()) {
+                return Err(format!(
+                    "the commit's tree is malformed: {} `{}` in {}",
+                    if bad {
+                        "an entry named"
+                    } else {
+                        "a second entry named"
+                    },
+                    String::from_utf8_lossy(name),
+                    if self.label(dir).is_empty() {
+                        "its top folder".to_string()
+                    } else {
+                        self.label(dir)
+                    }
+                ));
             }
             children.push((name.to_vec(), entry.inner.mode, entry.inner.oid.to_owned()));
         }
@@ -258,6 +277,15 @@ impl Writer<'_> {
                 let _ = (path, target);
             }
         }
+    }
+}
+
+impl Writer<'_> {
+    /// A folder of the snapshot as a tree path (`a/b`), for messages.
+    fn label(&self, dir: &Path) -> String {
+        dir.strip_prefix(&self.top)
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default()
     }
 }
 
