@@ -418,6 +418,21 @@ fn fail_on_new_blocks_on_the_one_added_action_and_counts_the_forty_old() {
         "markdown",
     ]);
     let md = String::from_utf8_lossy(&out.stdout);
+    let out = shipgate(&[
+        "check",
+        d.to_str().unwrap(),
+        "--base",
+        "main",
+        "--format",
+        "github",
+    ]);
+    let gh = String::from_utf8_lossy(&out.stdout);
+    let first = gh.lines().next().unwrap_or("");
+    assert!(
+        first.starts_with("::error ") && first.contains("acme/new-tool@v2"),
+        "{gh}"
+    );
+    assert_eq!(gh.matches("(already on the base)").count(), 40, "{gh}");
     let new_at = md.find("### New in this change").expect("new section");
     let old_at = md
         .find("### Already on the base")
