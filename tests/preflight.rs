@@ -711,3 +711,18 @@ fn a_hand_made_tree_that_could_escape_is_refused_not_written() {
     assert_eq!(code, 1, "{report:#}");
     assert!(!report.to_string().contains("root:x:0"), "{report:#}");
 }
+
+#[test]
+fn a_changelog_new_in_the_release_pr_may_bring_its_history() {
+    let t = crate_repo();
+    let d = t.path();
+    std::fs::remove_file(d.join("CHANGELOG.md")).unwrap();
+    commit(d, "no changelog yet");
+    git(d, &["branch", "-q", "-f", "main", "HEAD"]);
+    write(d, "CHANGELOG.md", CHANGELOG);
+    good_release(d);
+    commit(d, "chore: release 1.3.0 with a changelog");
+    let (code, report) = check_json(d, &["--base", "main"]);
+    assert_eq!(verdict(&report, "changelog-gained"), "pass", "{report:#}");
+    assert_eq!(code, 0, "{report:#}");
+}

@@ -130,7 +130,12 @@ fn judge(
         .filter(|s| !before.iter().any(|b| b.version == s.version))
         .collect();
     let mine = gained.iter().find(|s| s.version == r.new);
-    for s in gained.iter().filter(|s| s.version != r.new) {
+    // A CHANGELOG new in this change brings its history with it; otherwise
+    // a released section for another version is one too many.
+    let extra = gained
+        .iter()
+        .filter(|s| s.version != r.new && s.released && old_doc.is_some());
+    for s in extra {
         out.push(Finding::new(
             Location::new(path, s.line, 1),
             format!(
@@ -141,7 +146,7 @@ fn judge(
         ));
     }
     match mine {
-        None if gained.is_empty() => {
+        None if gained.iter().all(|s| s.version == r.new || !s.released) || old_doc.is_none() => {
             let (line, what) = match head.iter().find(|s| s.version == r.new) {
                 Some(s) => (s.line, "already had a section for it before this change"),
                 None => (1, "gained no section for it"),
