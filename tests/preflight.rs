@@ -726,3 +726,38 @@ fn a_changelog_new_in_the_release_pr_may_bring_its_history() {
     assert_eq!(verdict(&report, "changelog-gained"), "pass", "{report:#}");
     assert_eq!(code, 0, "{report:#}");
 }
+
+#[test]
+fn a_blob_over_the_size_cap_on_the_base_is_not_inflated_but_reported() {
+    let t = crate_repo();
+    let d = t.path();
+    // 64 MiB and one byte of text: over what shipgate reads.
+    let big = vec![b'a'; (64 << 20) + 1];
+    write(d, "docs/big.md", &big);
+    commit(d, "a huge doc");
+    git(d, &["branch", "-q", "-f", "main", "HEAD"]);
+    std::fs::remove_file(d.join("docs/big.md")).unwrap();
+    let (_, report) = check_json(d, &["--base", "main"]);
+    // The base run judged a stand-in of the same size and found it too
+    // large, as in a work tree; the head no longer has it, so nothing of it
+    // is reported (and nothing is new).
+    assert!(!report.to_string().contains("docs/big.md"), "{report:#}");
+    assert_eq!(report["base"]["new"], 0, "{report:#}");
+    // Put back, the file is too large on both sides: one existing finding.
+    std::fs::write(d.join("docs/big.md"), &big).unwrap();
+    let (_, report) = check_json(d, &["--base", "main"]);
+    let big_findings: Vec<&Value> = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["findings"].as_array().unwrap().iter())
+        .filter(|f| f["path"] == "docs/big.md")
+        .collect();
+    assert!(!big_findings.is_empty(), "{report:#}");
+    assert!(
+        big_findings
+            .iter()
+            .all(|f| f["new"] == false && f["message"].as_str().unwrap().contains("larger than")),
+        "{report:#}"
+    );
+}
