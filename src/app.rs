@@ -8,6 +8,7 @@ use crate::engine::{self, Options};
 use crate::evaluators::EVALUATORS;
 use crate::finding::Severity;
 use crate::policy;
+use crate::preflight;
 use crate::repo::Tree;
 use crate::repo::fs_guard::{self, Create};
 use crate::report::{self, Format};
@@ -207,6 +208,9 @@ struct Gate<'a> {
     lane: &'a str,
     only: &'a [String],
     skip: &'a [String],
+    /// `--base REF` and `--head REF`.
+    base: Option<&'a str>,
+    head: Option<&'a str>,
 }
 
 fn run_gate(g: Gate<'_>) -> Result<(report::Report, std::path::PathBuf), u8> {
@@ -258,18 +262,47 @@ fn run_gate(g: Gate<'_>) -> Result<(report::Report, std::path::PathBuf), u8> {
             g.skip.join(",")
         )));
     }
-    let tree = Tree::discover(&root).map_err(usage_error)?;
-    if policy.custom.is_empty() && !has_something_to_gate(&tree) {
+    // With a base (or head) revision, both come from the repository's
+    // objects, read with gix; nothing is run.
+    let repo = match (g.base, g.head) {
+        (None, None) => None,
+        _ => Some(preflight::git::Repo::open(&root).map_err(usage_error)?),
+    };
+    let read = |spec: &str| -> Result<preflight::Snapshot, u8> {
+        match &repo {
+            Some(repo) => preflight::Snapshot::read(repo, spec).map_err(usage_error),
+            None => Err(usage_error("no repository to read a revision from")),
+        }
+    };
+    let head = g.head.map(read).transpose()?;
+    let base = g.base.map(read).transpose()?.map(preflight::Base::new);
+    let discovered = match &head {
+        Some(_) => None,
+        None => Some(Tree::discover(&root).map_err(usage_error)?),
+    };
+    let tree = match (&head, &discovered) {
+        (Some(h), _) => &h.tree,
+        (None, Some(t)) => t,
+        (None, None) => return Err(usage_error("no tree to judge")),
+    };
+    if policy.custom.is_empty() && !has_something_to_gate(tree) {
         return Err(usage_error(format!(
             "nothing to gate in {}: no workflow (.github/workflows/*.yml), package manifest \
              or release config, and no Markdown doc. Is this the repository root?",
             root.display()
         )));
     }
-    let report = engine::run(&tree, &policy, &opts);
+    let mut report = engine::run_with_base(tree, base.as_ref(), &policy, &opts);
+    if let Some(base) = &base {
+        // The same checks over the base, to tell what the change brought.
+        let before = engine::run(base.tree(), &policy, &opts);
+        report = preflight::split::mark(report, &before, &base.describe());
+    }
     // The process ends soon: freeing every cached file one by one costs more
-    // than the exit that returns the memory at once.
-    std::mem::forget(tree);
+    // than the exit that returns the memory at once. Snapshots are dropped
+    // (their temporary folders removed); only the work tree is left.
+    drop((head, base));
+    std::mem::forget(discovered);
     Ok((report, root))
 }
 
@@ -302,6 +335,8 @@ fn write_baseline(args: BaselineArgs) -> u8 {
         lane: &args.lane,
         only: &[],
         skip: &[],
+        base: None,
+        head: None,
     }) {
         Ok(r) => r,
         Err(code) => return code,
@@ -325,26 +360,39 @@ fn write_baseline(args: BaselineArgs) -> u8 {
 }
 
 fn check(args: CheckArgs) -> u8 {
+    if args.fail_on == FailOn::New && args.base.is_none() {
+        return usage_error(
+            "--fail-on new needs --base REF: without a base there is nothing to be new against",
+        );
+    }
     let (report, root) = match run_gate(Gate {
         path: args.path.as_deref(),
         policy: args.policy.as_deref(),
         lane: &args.lane,
         only: &args.only,
         skip: &args.skip,
+        base: args.base.as_deref(),
+        head: args.head.as_deref(),
     }) {
         Ok(r) => r,
         Err(code) => return code,
     };
     let report = match load_baseline(&args, &root) {
-        Ok(Some(b)) => baseline::apply(report, &b),
+        Ok(Some(b)) => {
+            let base = report.base.clone();
+            let mut applied = baseline::apply(report, &b);
+            applied.base = base;
+            applied.summary.existing = preflight::split::count_existing(&applied);
+            applied
+        }
         Ok(None) => report,
         Err(e) => return usage_error(e),
     };
-    let fail_on = match args.fail_on {
-        FailOn::Block => Severity::Block,
-        FailOn::Warn => Severity::Warn,
-    };
-    let code = u8::from(report.fails(fail_on));
+    let code = u8::from(match args.fail_on {
+        FailOn::Block => report.fails(Severity::Block),
+        FailOn::Warn => report.fails(Severity::Warn),
+        FailOn::New => report.fails_on_new(),
+    });
     let mut ctx = report::RenderContext {
         color: false,
         workspace_prefix: workspace_prefix(

@@ -120,9 +120,18 @@ pub struct CheckArgs {
     /// Ignore any baseline: report every finding.
     #[arg(long, conflicts_with = "baseline")]
     pub no_baseline: bool,
-    /// Exit 1 on BLOCK (default) or on WARN too.
+    /// Exit 1 on BLOCK (default), on WARN too, or (`new`, with --base) only
+    /// on a blocking finding the base did not have.
     #[arg(long, value_enum, default_value = "block")]
     pub fail_on: FailOn,
+    /// Compare with this revision (a branch, tag or commit SHA), read from
+    /// the repository's git objects: turns on the preflight checks and marks
+    /// each finding new or existing.
+    #[arg(long, value_name = "REF")]
+    pub base: Option<String>,
+    /// Judge this revision instead of the work tree (needs --base).
+    #[arg(long, value_name = "REF", requires = "base")]
+    pub head: Option<String>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -144,4 +153,6 @@ pub struct BaselineArgs {
 pub enum FailOn {
     Block,
     Warn,
+    /// Only a blocking finding that is new since --base.
+    New,
 }

@@ -114,8 +114,19 @@ fn plan<'p>(policy: &'p Policy, opts: &Options) -> Vec<Planned<'p>> {
 
 /// Runs the gate and builds the report.
 pub fn run(tree: &Tree, policy: &Policy, opts: &Options) -> Report {
+    run_with_base(tree, None, policy, opts)
+}
+
+/// [`run`], with the base tree a pull request is compared against
+/// (`--base`), which the preflight checks read.
+pub fn run_with_base(
+    tree: &Tree,
+    base: Option<&crate::preflight::Base>,
+    policy: &Policy,
+    opts: &Options,
+) -> Report {
     let planned = plan(policy, opts);
-    let outcomes = run_parallel(tree, policy, &planned);
+    let outcomes = run_parallel(tree, base, policy, &planned);
     let mut texts = FindingTexts::new(tree);
     let mut results: Vec<CheckResult> = Vec::new();
     let mut waiver_hits = vec![0usize; policy.waivers.len()];
@@ -241,7 +252,12 @@ fn report_unparseable_once(results: &mut [CheckResult]) {
 /// (documents, workflows) make one job, queued first as they are the
 /// longest and spread over every core themselves; every other check is a
 /// job of its own.
-fn run_parallel(tree: &Tree, policy: &Policy, planned: &[Planned<'_>]) -> Vec<Outcome> {
+fn run_parallel(
+    tree: &Tree,
+    base: Option<&crate::preflight::Base>,
+    policy: &Policy,
+    planned: &[Planned<'_>],
+) -> Vec<Outcome> {
     let group = |want: fn(&Runner<'_>) -> bool| -> Vec<usize> {
         (0..planned.len())
             .filter(|i| want(&planned[*i].runner))
@@ -272,7 +288,7 @@ fn run_parallel(tree: &Tree, policy: &Policy, planned: &[Planned<'_>]) -> Vec<Ou
                     let Some(job) = jobs.get(j) else { break };
                     let cxs: Vec<Context<'_>> = job
                         .iter()
-                        .map(|&i| context(tree, policy, &planned[i]))
+                        .map(|&i| context(tree, base, policy, &planned[i]))
                         .collect();
                     let outs: Vec<Outcome> =
                         std::panic::catch_unwind(AssertUnwindSafe(|| run_job(planned, job, &cxs)))
@@ -326,9 +342,15 @@ fn run_job(planned: &[Planned<'_>], job: &[usize], cxs: &[Context<'_>]) -> Vec<O
     }
 }
 
-fn context<'a>(tree: &'a Tree, policy: &'a Policy, p: &'a Planned<'_>) -> Context<'a> {
+fn context<'a>(
+    tree: &'a Tree,
+    base: Option<&'a crate::preflight::Base>,
+    policy: &'a Policy,
+    p: &'a Planned<'_>,
+) -> Context<'a> {
     Context {
         tree,
+        base,
         policy,
         files: p.files,
         params: p.params,

@@ -116,6 +116,9 @@ pub struct Finding {
     /// finding still counts (the check could not judge the file), but
     /// annotations name the problem once.
     pub reported_under: Option<String>,
+    /// With `--base`: the base commit already had this finding (same check,
+    /// file, source line and message), so the change did not bring it.
+    pub existing: bool,
 }
 
 impl Finding {
@@ -129,6 +132,7 @@ impl Finding {
             suppressed: None,
             snippet: None,
             reported_under: None,
+            existing: false,
         }
     }
 

@@ -14,6 +14,7 @@ pub mod init;
 pub mod manifest;
 pub mod meta;
 pub mod policy;
+pub mod preflight;
 pub mod project;
 pub mod registry_errors;
 pub mod repo;

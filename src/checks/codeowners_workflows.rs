@@ -29,7 +29,7 @@ pub static CHECK: BuiltIn = BuiltIn {
 };
 
 /// Where GitHub looks for CODEOWNERS, in order.
-const LOCATIONS: &[&str] = &[".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"];
+pub(crate) const LOCATIONS: &[&str] = &[".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"];
 
 fn run(cx: &Context<'_>) -> Outcome {
     let workflows = match cx.select(cx.tree.workflow_paths()) {

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 mod actions_pinned;
 mod changelog_entry;
+mod changelog_gained;
 mod checkout_credentials;
 mod ci_equivalence;
 mod codeowners_workflows;
@@ -25,9 +26,11 @@ mod publish_isolation;
 mod publisher_binding;
 mod push_tags;
 mod registry_readiness;
+mod release_bump;
 mod release_cache;
 mod release_concurrency;
 mod release_please_config;
+mod release_pr_scope;
 mod release_triggers;
 mod secrets_in_environment;
 mod security_policy;
@@ -36,6 +39,7 @@ mod tree_contained;
 mod trusted_publishing;
 mod versions_agree;
 pub mod waivers;
+mod workflow_change_owned;
 pub mod workflow_pass;
 mod workflow_permissions;
 
@@ -94,6 +98,10 @@ pub static BUILTINS: &[&BuiltIn] = &[
     &codeowners_workflows::CHECK,
     &ci_equivalence::CHECK,
     &tree_contained::CHECK,
+    &release_bump::CHECK,
+    &changelog_gained::CHECK,
+    &release_pr_scope::CHECK,
+    &workflow_change_owned::CHECK,
 ];
 
 /// Every check's metadata, in `shipgate list` order, the engine's
@@ -118,6 +126,9 @@ pub fn builtin(id: &str) -> Option<&'static BuiltIn> {
 /// What one check run sees: the tree, the policy, and its own settings.
 pub struct Context<'a> {
     pub tree: &'a Tree,
+    /// With `--base REF`: the tree the change is compared against. The
+    /// preflight checks need it and skip without it.
+    pub base: Option<&'a crate::preflight::Base>,
     pub policy: &'a Policy,
     /// `files = [...]` from the check's policy entry, if any.
     pub files: Option<&'a [String]>,

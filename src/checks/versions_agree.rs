@@ -19,7 +19,9 @@ pub static CHECK: BuiltIn = BuiltIn {
             registry refuses the upload or users install the wrong thing. Versions are compared \
             per package: the root package (root manifests, release-please entry \".\", root \
             CHANGELOG), and separately each release-please package or workspace member with its \
-            own sources. A nested manifest nothing names is its own package.",
+            own sources. A nested manifest nothing names is its own package. With `--base REF`, \
+            a package whose sources agreed on the base is left to release-bump and \
+            changelog-gained, which judge the change against the base.",
         passes: "mix.exs:                       version: \"1.4.0\"\n.release-please-manifest.json: { \".\": \"1.4.0\" }\nCHANGELOG.md:                  ## [1.4.0] - 2026-01-01",
         fails: "mix.exs:                       version: \"1.4.0\"\n.release-please-manifest.json: { \".\": \"1.3.9\" }   <- the odd one out\nCHANGELOG.md:                  ## [1.4.0] - 2026-01-01",
         fix: "Set every source to the version being released — usually by letting the release \
@@ -37,6 +39,22 @@ fn run(cx: &Context<'_>) -> Outcome {
     };
     let mut compared = 0;
     let mut notes = Vec::new();
+    // With --base, a package whose sources agreed on the base and disagree
+    // now was split by the change itself: release-bump and changelog-gained
+    // judge that against the base, and saying it here too would repeat them.
+    let base_packages = cx.base.map(|b| (b, manifest::discover(b.tree()).packages));
+    let agreed_on_base = |pkg: &manifest::Package| {
+        base_packages.as_ref().is_some_and(|(b, pkgs)| {
+            pkgs.iter()
+                .find(|p| p.dir == pkg.dir)
+                .and_then(|p| p.sources(b.tree()).ok())
+                .is_some_and(|s| {
+                    s.len() >= 2
+                        && s.iter()
+                            .all(|x| canonical(&x.field.value) == canonical(&s[0].field.value))
+                })
+        })
+    };
     for pkg in &d.packages {
         notes.extend(pkg.notes.iter().cloned());
         let sources = match pkg.sources(cx.tree) {
@@ -51,7 +69,7 @@ fn run(cx: &Context<'_>) -> Outcome {
         }
         compared += 1;
         let first = canonical(&sources[0].field.value);
-        if sources.iter().all(|s| canonical(&s.field.value) == first) {
+        if sources.iter().all(|s| canonical(&s.field.value) == first) || agreed_on_base(pkg) {
             continue;
         }
         // The agreed version as one of its sources writes it, for messages.

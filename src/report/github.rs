@@ -11,14 +11,31 @@ use crate::finding::Severity;
 use std::io::Write;
 
 pub fn render(report: &Report, ctx: &RenderContext, out: &mut dyn Write) -> std::io::Result<()> {
+    // With --base, what the change brought is annotated first: GitHub shows
+    // only the first ten errors of a step.
+    let passes: &[bool] = if report.base.is_some() {
+        &[false, true]
+    } else {
+        &[false]
+    };
+    for &existing in passes {
+        annotate(report, ctx, out, existing)?;
+    }
+    plain(report, out)
+}
+
+fn annotate(
+    report: &Report,
+    ctx: &RenderContext,
+    out: &mut dyn Write,
+    existing: bool,
+) -> std::io::Result<()> {
     for c in &report.checks {
         // A file error repeated by every check that needed the file is
         // annotated once, under the check that reports it in full.
-        for f in c
-            .findings
-            .iter()
-            .filter(|f| f.suppressed.is_none() && f.reported_under.is_none())
-        {
+        for f in c.findings.iter().filter(|f| {
+            f.suppressed.is_none() && f.reported_under.is_none() && f.existing == existing
+        }) {
             let command = match f.severity {
                 Severity::Block => "error",
                 Severity::Warn => "warning",
@@ -39,10 +56,23 @@ pub fn render(report: &Report, ctx: &RenderContext, out: &mut dyn Write) -> std:
                 loc.column,
                 loc.end_line.max(loc.line),
                 loc.end_column,
-                escape::github_property(&format!("shipgate {}: {}", c.id, c.title)),
+                escape::github_property(&format!(
+                    "shipgate {}: {}{}",
+                    c.id,
+                    c.title,
+                    if existing {
+                        " (already on the base)"
+                    } else {
+                        ""
+                    }
+                )),
             )?;
         }
     }
+    Ok(())
+}
+
+fn plain(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     // The plain report is log text, not commands: inside the group, command
     // processing is stopped with a token no tree can know in advance, and
     // every line is neutralised as well in case a runner ignores the stop.

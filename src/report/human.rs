@@ -54,11 +54,14 @@ pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Res
             .iter()
             .filter(|f| f.suppressed.as_ref().is_none_or(|s| s.by != "baseline"))
         {
-            let tag = match (&f.suppressed, f.severity) {
+            let mut tag = match (&f.suppressed, f.severity) {
                 (Some(s), _) => p.wrap("2", &format!("suppressed ({}): ", s.by)),
                 (None, Severity::Block) => p.wrap("31", "block: "),
                 (None, Severity::Warn) => p.wrap("33", "warn: "),
             };
+            if report.base.is_some() && f.existing {
+                tag.push_str(&p.wrap("2", "(existing) "));
+            }
             writeln!(
                 out,
                 "  {}:{}:{}: {}{}",
@@ -128,6 +131,14 @@ pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Res
     }
     if report.baseline.is_some() {
         tail.push_str(&format!("; {} known, {} new", s.baselined, s.counted));
+    }
+    if let Some(base) = &report.base {
+        tail.push_str(&format!(
+            "; against {}: {} new, {} existing",
+            clean(base),
+            s.counted - s.existing.min(s.counted),
+            s.existing
+        ));
     }
     writeln!(out)?;
     writeln!(

@@ -32,6 +32,9 @@ pub fn to_value(report: &Report) -> Value {
                     if let Some(id) = &f.reported_under {
                         v["reported_under"] = json!(id);
                     }
+                    if report.base.is_some() {
+                        v["new"] = json!(!f.existing);
+                    }
                     v
                 })
                 .collect();
@@ -70,6 +73,14 @@ pub fn to_value(report: &Report) -> Value {
             "path": path,
             "known": report.summary.baselined,
             "new": report.summary.counted,
+        });
+    }
+    // Present only with --base: what the change brought.
+    if let Some(base) = &report.base {
+        v["base"] = json!({
+            "ref": base,
+            "new": report.summary.counted - report.summary.existing.min(report.summary.counted),
+            "existing": report.summary.existing,
         });
     }
     v

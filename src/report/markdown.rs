@@ -40,6 +40,14 @@ pub fn render(report: &Report, links: &LinkBase, out: &mut dyn Write) -> std::io
     if report.baseline.is_some() {
         tail.push_str(&format!(", {} known, {} new", s.baselined, s.counted));
     }
+    if let Some(base) = &report.base {
+        tail.push_str(&format!(
+            " · against {}: {} new, {} existing",
+            escape::md_code(base),
+            s.counted - s.existing.min(s.counted),
+            s.existing
+        ));
+    }
     let _ = writeln!(
         md,
         "Lane {} · {tail} · shipgate {}\n",
@@ -62,16 +70,56 @@ pub fn render(report: &Report, links: &LinkBase, out: &mut dyn Write) -> std::io
             badge(c.verdict)
         );
     }
-    let with_findings: Vec<_> = report
+    let mut left_out = 0;
+    match &report.base {
+        // With a base, what the change brought comes first, for a PR comment.
+        Some(base) => {
+            let base = escape::md_code(base);
+            let parts = [
+                (false, format!("New in this change (not on {base})")),
+                (true, format!("Already on the base {base}")),
+            ];
+            for (existing, heading) in parts {
+                findings(
+                    report,
+                    &heading,
+                    |f| f.existing == existing,
+                    links,
+                    &mut md,
+                    &mut left_out,
+                );
+            }
+        }
+        None => findings(report, "Findings", |_| true, links, &mut md, &mut left_out),
+    }
+    if left_out > 0 {
+        let _ = writeln!(
+            md,
+            "\n{left_out} findings are not listed here; `shipgate check` (or `--format sarif`) shows them all."
+        );
+    }
+    out.write_all(md.as_bytes())
+}
+
+/// Lists the findings `keep` picks under `heading`, check by check.
+fn findings(
+    report: &Report,
+    heading: &str,
+    keep: impl Fn(&crate::finding::Finding) -> bool,
+    links: &LinkBase,
+    md: &mut String,
+    left_out: &mut usize,
+) {
+    let with_findings: Vec<(&crate::report::CheckResult, Vec<&crate::finding::Finding>)> = report
         .checks
         .iter()
-        .filter(|c| !c.findings.is_empty())
+        .map(|c| (c, c.findings.iter().filter(|f| keep(f)).collect::<Vec<_>>()))
+        .filter(|(_, fs)| !fs.is_empty())
         .collect();
     if !with_findings.is_empty() {
-        md.push_str("\n### Findings\n");
+        let _ = writeln!(md, "\n### {heading}");
     }
-    let mut left_out = 0;
-    for c in with_findings {
+    for (c, fs) in with_findings {
         let _ = writeln!(
             md,
             "\n#### {} — {} ({})\n",
@@ -79,10 +127,10 @@ pub fn render(report: &Report, links: &LinkBase, out: &mut dyn Write) -> std::io
             text(&c.title),
             c.verdict.as_str()
         );
-        for (i, f) in c.findings.iter().enumerate() {
+        for (i, f) in fs.iter().enumerate() {
             if i == PER_CHECK || md.len() > BUDGET {
-                let rest = c.findings.len() - i;
-                left_out += rest;
+                let rest = fs.len() - i;
+                *left_out += rest;
                 let _ = writeln!(md, "- … and {rest} more");
                 break;
             }
@@ -109,13 +157,6 @@ pub fn render(report: &Report, links: &LinkBase, out: &mut dyn Write) -> std::io
             }
         }
     }
-    if left_out > 0 {
-        let _ = writeln!(
-            md,
-            "\n{left_out} findings are not listed here; `shipgate check` (or `--format sarif`) shows them all."
-        );
-    }
-    out.write_all(md.as_bytes())
 }
 
 /// Tree text as Markdown (see [`escape::md_text`]).

@@ -38,6 +38,8 @@ pub struct Summary {
     pub baselined: usize,
     /// Findings that count toward the verdict.
     pub counted: usize,
+    /// With `--base`: counted findings the base already had.
+    pub existing: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -49,6 +51,8 @@ pub struct Report {
     pub checks: Vec<CheckResult>,
     /// The baseline applied, as it is named, when one was.
     pub baseline: Option<String>,
+    /// With `--base`: the base compared against (`main (0123abcd4567)`).
+    pub base: Option<String>,
 }
 
 impl Report {
@@ -82,7 +86,18 @@ impl Report {
             summary,
             checks,
             baseline: None,
+            base: None,
         }
+    }
+
+    /// Whether a finding the change brought (not on the base) blocks: what
+    /// `--fail-on new` exits 1 on.
+    pub fn fails_on_new(&self) -> bool {
+        self.checks.iter().any(|c| {
+            c.findings
+                .iter()
+                .any(|f| f.suppressed.is_none() && !f.existing && f.severity == Severity::Block)
+        })
     }
 
     /// Whether the run fails at `fail_on`.

@@ -28,7 +28,12 @@ pub fn to_value(report: &Report, ctx: &RenderContext) -> Value {
             let base = fingerprint(&check.id, f);
             let n = seen.entry(base).or_insert(0);
             *n += 1;
-            results.push(result(check, index, f, ctx, &format!("{base:016x}:{n}")));
+            let mut r = result(check, index, f, ctx, &format!("{base:016x}:{n}"));
+            // With --base: SARIF's own word for new and existing results.
+            if report.base.is_some() {
+                r["baselineState"] = json!(if f.existing { "unchanged" } else { "new" });
+            }
+            results.push(r);
         }
     }
     json!({
