@@ -104,7 +104,6 @@ enum Kind {
 
 struct Entry {
     rel: String,
-    abs: PathBuf,
     kind: Kind,
     text: Slot<TextFile>,
     workflow: Slot<WorkflowFile>,
@@ -142,10 +141,9 @@ fn unbox<T>(r: &Result<Arc<T>, Box<FileError>>) -> Result<Arc<T>, FileError> {
 }
 
 impl Entry {
-    fn new(rel: String, abs: PathBuf, kind: Kind) -> Entry {
+    fn new(rel: String, kind: Kind) -> Entry {
         Entry {
             rel,
-            abs,
             kind,
             text: Slot::new(),
             workflow: Slot::new(),
@@ -181,8 +179,9 @@ fn classify(path: &Path, ft: std::fs::FileType, canon_root: &Path) -> Option<Kin
 pub struct Tree {
     root: PathBuf,
     canon_root: PathBuf,
+    /// Sorted by path: a lookup is a binary search, so the tree keeps no
+    /// second copy of every path in a hash index.
     entries: Vec<Entry>,
-    index: HashMap<String, usize>,
     dirs: std::collections::HashSet<String>,
     /// Whether any entry is a symlink that is never read (most trees: none).
     any_bad_link: bool,
@@ -252,7 +251,7 @@ impl Tree {
                 }
                 continue;
             };
-            entries.push(Entry::new(rel, e.path().to_path_buf(), kind));
+            entries.push(Entry::new(rel, kind));
         }
         // GitHub runs every workflow file whatever `.gitignore` says, so a
         // committed `.gitignore` must not hide one from the gate.
@@ -272,23 +271,18 @@ impl Tree {
                     let kind = bad_name(Path::new(&item.file_name())).unwrap_or(kind);
                     dirs.insert(".github".into());
                     dirs.insert(".github/workflows".into());
-                    entries.push(Entry::new(rel, item.path(), kind));
+                    entries.push(Entry::new(rel, kind));
                 }
             }
         }
         entries.sort_by(|a, b| a.rel.cmp(&b.rel));
-        let index = entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.rel.clone(), i))
-            .collect();
+        entries.shrink_to_fit();
         let any_bad_link = entries.iter().any(|e| matches!(e.kind, Kind::BadLink(_)));
         Ok(Tree {
             root: root.to_path_buf(),
             canon_root,
             any_bad_link,
             entries,
-            index,
             dirs,
             walk_problems,
             callers: OnceLock::new(),
@@ -305,7 +299,21 @@ impl Tree {
     }
 
     pub fn exists(&self, rel: &str) -> bool {
-        self.index.contains_key(rel)
+        self.find(rel).is_some()
+    }
+
+    /// The entry of `rel`, by binary search of the sorted paths.
+    fn find(&self, rel: &str) -> Option<&Entry> {
+        self.entries
+            .binary_search_by(|e| e.rel.as_str().cmp(rel))
+            .ok()
+            .map(|i| &self.entries[i])
+    }
+
+    /// Where an entry is on disk: the root joined with its path (only
+    /// UTF-8 paths are ever read, so the `/`-separated path is exact).
+    fn abs(&self, e: &Entry) -> PathBuf {
+        self.root.join(&e.rel)
     }
 
     pub fn is_dir(&self, rel: &str) -> bool {
@@ -339,16 +347,14 @@ impl Tree {
     /// Whether `rel` is a symlink to a file inside the root (read through
     /// it like a file; the file it points at is in the tree under its own path).
     pub fn is_link(&self, rel: &str) -> bool {
-        self.index
-            .get(rel)
-            .is_some_and(|&i| matches!(self.entries[i].kind, Kind::Link))
+        self.find(rel).is_some_and(|e| matches!(e.kind, Kind::Link))
     }
 
     pub fn bad_link(&self, rel: &str) -> Option<&str> {
         if !self.any_bad_link {
             return None;
         }
-        match &self.entries[*self.index.get(rel)?].kind {
+        match &self.find(rel)?.kind {
             Kind::BadLink(why) => Some(why),
             Kind::File | Kind::Link => None,
         }
@@ -381,9 +387,7 @@ impl Tree {
     }
 
     fn entry(&self, rel: &str) -> Result<&Entry, FileError> {
-        self.index
-            .get(rel)
-            .map(|i| &self.entries[*i])
+        self.find(rel)
             .ok_or_else(|| FileError::at_file(rel, "no such file"))
     }
 
@@ -414,8 +418,9 @@ impl Tree {
         // symlink, an open that failed, or no /proc) is resolved before it is
         // opened, as it always was. A FIFO or device would block or never
         // end, so only regular files are read.
+        let abs = self.abs(e);
         let opened = match e.kind {
-            Kind::File => open_no_follow(&e.abs),
+            Kind::File => open_no_follow(&abs),
             _ => None,
         };
         let file = match opened {
@@ -423,7 +428,7 @@ impl Tree {
                 Some(real) if real.starts_with(&self.canon_root) => file,
                 Some(_) => return Err(leaves()),
                 None => {
-                    let real = std::fs::canonicalize(&e.abs).map_err(cannot)?;
+                    let real = std::fs::canonicalize(&abs).map_err(cannot)?;
                     if !real.starts_with(&self.canon_root) {
                         return Err(leaves());
                     }
@@ -431,7 +436,7 @@ impl Tree {
                 }
             },
             None => {
-                let real = std::fs::canonicalize(&e.abs).map_err(cannot)?;
+                let real = std::fs::canonicalize(&abs).map_err(cannot)?;
                 if !real.starts_with(&self.canon_root) {
                     return Err(leaves());
                 }
