@@ -236,32 +236,58 @@ fn report_unparseable_once(results: &mut [CheckResult]) {
     }
 }
 
-/// Runs the planned checks on every core. The checks of each shared pass
-/// (documents, workflows) make one job, queued first as they are the
-/// longest and spread over every core themselves; every other check is a
-/// job of its own.
+/// Runs the planned checks on every core, in two phases. The documents
+/// pass runs first, alone (it spreads over every core itself). Then the
+/// workflows pass (also spread over every core) and every other check, each
+/// a job of its own, run side by side; they are the readers of parsed
+/// workflows, which the tree drops once they are done, so the workflows are
+/// never held while the documents pass holds its own data. (The one docs
+/// check that reads workflows, `docs-workflow-agreement`, parses them into
+/// the tree's cache at the end of the first phase, and the second reuses them.)
 fn run_parallel(tree: &Tree, policy: &Policy, planned: &[Planned<'_>]) -> Vec<Outcome> {
     let group = |want: fn(&Runner<'_>) -> bool| -> Vec<usize> {
         (0..planned.len())
             .filter(|i| want(&planned[*i].runner))
             .collect()
     };
-    let mut jobs: Vec<Vec<usize>> = Vec::new();
-    for g in [
-        group(|r| matches!(r, Runner::Docs(_))),
-        group(|r| matches!(r, Runner::Workflows(_))),
-    ] {
-        if !g.is_empty() {
-            jobs.push(g);
-        }
-    }
-    jobs.extend(
+    let docs: Vec<Vec<usize>> = Some(group(|r| matches!(r, Runner::Docs(_))))
+        .filter(|g| !g.is_empty())
+        .into_iter()
+        .collect();
+    let mut rest: Vec<Vec<usize>> = Some(group(|r| matches!(r, Runner::Workflows(_))))
+        .filter(|g| !g.is_empty())
+        .into_iter()
+        .collect();
+    rest.extend(
         group(|r| matches!(r, Runner::BuiltIn(_) | Runner::Custom(..)))
             .into_iter()
             .map(|i| vec![i]),
     );
+    let mut results = run_jobs(tree, policy, planned, &docs);
+    crate::memory::give_back_freed();
+    results.extend(run_jobs(tree, policy, planned, &rest));
+    tree.forget_workflows();
+    crate::memory::give_back_freed();
+    let mut slots: Vec<Option<Outcome>> = (0..planned.len()).map(|_| None).collect();
+    for (i, out) in results {
+        slots[i] = Some(out);
+    }
+    slots
+        .into_iter()
+        .map(|o| o.unwrap_or_else(|| Outcome::Skip("not run".into())))
+        .collect()
+}
+
+/// Runs `jobs` on every core, the first queued first; each outcome with the
+/// index of its planned check.
+fn run_jobs(
+    tree: &Tree,
+    policy: &Policy,
+    planned: &[Planned<'_>],
+    jobs: &[Vec<usize>],
+) -> Vec<(usize, Outcome)> {
     let next = AtomicUsize::new(0);
-    let threads = crate::repo::cores().unwrap_or(2).min(jobs.len().max(1));
+    let threads = crate::repo::cores().unwrap_or(2).min(jobs.len());
     let results = std::sync::Mutex::new(Vec::new());
     std::thread::scope(|s| {
         for _ in 0..threads {
@@ -287,14 +313,7 @@ fn run_parallel(tree: &Tree, policy: &Policy, planned: &[Planned<'_>]) -> Vec<Ou
             });
         }
     });
-    let mut slots: Vec<Option<Outcome>> = (0..planned.len()).map(|_| None).collect();
-    for (i, out) in results.into_inner().unwrap_or_default() {
-        slots[i] = Some(out);
-    }
-    slots
-        .into_iter()
-        .map(|o| o.unwrap_or_else(|| Outcome::Skip("not run".into())))
-        .collect()
+    results.into_inner().unwrap_or_default()
 }
 
 /// Runs one job: a shared pass over its checks, or one check alone.

@@ -16,7 +16,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use spanned::Node;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use text::LineIndex;
 
 /// Files larger than this are not read: a clear finding, not a hang.
@@ -111,25 +111,39 @@ struct Entry {
     markdown: Slot<markdown::MarkdownDoc>,
 }
 
-/// A value read or parsed once. The error is boxed: most files never fail,
-/// and an inline error would make every entry of a 25,000-file tree four
-/// times larger.
-struct Slot<T>(OnceLock<Result<Arc<T>, Box<FileError>>>);
+/// A value read or parsed once, until the tree is told to forget it. The
+/// error is boxed: most files never fail, and an inline error would make
+/// every entry of a 25,000-file tree four times larger. The lock is held
+/// while the value is made, so two threads asking at once still make it once.
+struct Slot<T>(Mutex<Option<Result<Arc<T>, Box<FileError>>>>);
 
 impl<T> Slot<T> {
     fn new() -> Self {
-        Slot(OnceLock::new())
+        Slot(Mutex::new(None))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Result<Arc<T>, Box<FileError>>>> {
+        // A panic while making the value leaves it unmade, not the slot unusable.
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn get_or_init(
         &self,
         init: impl FnOnce() -> Result<Arc<T>, FileError>,
     ) -> Result<Arc<T>, FileError> {
-        unbox(self.0.get_or_init(|| init().map_err(Box::new)))
+        let mut slot = self.lock();
+        unbox(slot.get_or_insert_with(|| init().map_err(Box::new)))
     }
 
     fn get(&self) -> Option<Result<Arc<T>, FileError>> {
-        self.0.get().map(unbox)
+        self.lock().as_ref().map(unbox)
+    }
+
+    /// Drops the value; the next ask makes it again.
+    fn forget(&self) {
+        self.lock().take();
     }
 }
 
@@ -179,9 +193,13 @@ fn classify(path: &Path, ft: std::fs::FileType, canon_root: &Path) -> Option<Kin
 pub struct Tree {
     root: PathBuf,
     canon_root: PathBuf,
-    /// Sorted by path: a lookup is a binary search, so the tree keeps no
-    /// second copy of every path in a hash index.
+    /// Sorted by path.
     entries: Vec<Entry>,
+    /// Hash of a path → its entry, so the tree keeps no second copy of every
+    /// path. Two paths with one hash keep the first; a lookup that lands on
+    /// another path falls back to a binary search of `entries`.
+    index: HashMap<u64, usize>,
+    hasher: std::collections::hash_map::RandomState,
     dirs: std::collections::HashSet<String>,
     /// Whether any entry is a symlink that is never read (most trees: none).
     any_bad_link: bool,
@@ -277,12 +295,20 @@ impl Tree {
         }
         entries.sort_by(|a, b| a.rel.cmp(&b.rel));
         entries.shrink_to_fit();
+        use std::hash::BuildHasher;
+        let hasher = std::collections::hash_map::RandomState::new();
+        let mut index = HashMap::with_capacity(entries.len());
+        for (i, e) in entries.iter().enumerate() {
+            index.entry(hasher.hash_one(e.rel.as_str())).or_insert(i);
+        }
         let any_bad_link = entries.iter().any(|e| matches!(e.kind, Kind::BadLink(_)));
         Ok(Tree {
             root: root.to_path_buf(),
             canon_root,
             any_bad_link,
             entries,
+            index,
+            hasher,
             dirs,
             walk_problems,
             callers: OnceLock::new(),
@@ -302,8 +328,13 @@ impl Tree {
         self.find(rel).is_some()
     }
 
-    /// The entry of `rel`, by binary search of the sorted paths.
+    /// The entry of `rel`.
     fn find(&self, rel: &str) -> Option<&Entry> {
+        use std::hash::BuildHasher;
+        let i = *self.index.get(&self.hasher.hash_one(rel))?;
+        if self.entries[i].rel == rel {
+            return Some(&self.entries[i]);
+        }
         self.entries
             .binary_search_by(|e| e.rel.as_str().cmp(rel))
             .ok()
@@ -488,6 +519,18 @@ impl Tree {
                     message: we.message,
                 })
         })
+    }
+
+    /// Drops every parsed workflow and the text of every workflow file, once
+    /// no check will read them again: they are most of what a run holds, and
+    /// only findings need to outlive the checks. Asking again reads again.
+    pub fn forget_workflows(&self) {
+        for p in self.workflow_paths() {
+            if let Some(e) = self.find(p) {
+                e.workflow.forget();
+                e.text.forget();
+            }
+        }
     }
 
     /// A TOML file as a spanned tree, parsed once.
@@ -765,7 +808,14 @@ fn bad_name(p: &Path) -> Option<Kind> {
 }
 
 fn decode(rel: &str, bytes: Vec<u8>) -> Result<TextFile, FileError> {
-    if let Some(nul) = bytes.iter().take(8192).position(|b| *b == 0) {
+    // `contains` on bytes is a vectorised search; the position is found
+    // only for the rare binary file.
+    let head = &bytes[..bytes.len().min(8192)];
+    if let Some(nul) = head
+        .contains(&0)
+        .then(|| head.iter().position(|b| *b == 0))
+        .flatten()
+    {
         // LF, CRLF and a lone CR each end a line.
         let before = &bytes[..nul];
         let line = before
