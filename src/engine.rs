@@ -6,11 +6,10 @@ use crate::checks::{self, Context, Meta, Outcome, Pass, RunFn, doc_pass, workflo
 use crate::evaluators::{self, Evaluator};
 use crate::finding::{Finding, Location, Severity, Suppression, Verdict};
 use crate::policy::{self, CustomCheck, Policy};
-use crate::repo::{TextFile, Tree};
+use crate::repo::Tree;
 use crate::report::{CheckResult, Report};
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// What the command line asks of a run.
@@ -127,7 +126,7 @@ pub fn run_with_base(
 ) -> Report {
     let planned = plan(policy, opts);
     let outcomes = run_parallel(tree, base, policy, &planned);
-    let mut texts = FindingTexts::new(tree);
+    let mut texts = FindingTexts::collect(tree, &outcomes);
     let mut results: Vec<CheckResult> = Vec::new();
     let mut waiver_hits = vec![0usize; policy.waivers.len()];
     // Each waiver's glob is compiled once, not once per finding.
@@ -248,10 +247,14 @@ fn report_unparseable_once(results: &mut [CheckResult]) {
     }
 }
 
-/// Runs the planned checks on every core. The checks of each shared pass
-/// (documents, workflows) make one job, queued first as they are the
-/// longest and spread over every core themselves; every other check is a
-/// job of its own.
+/// Runs the planned checks on every core, in two phases. The documents
+/// pass runs first, alone (it spreads over every core itself). Then the
+/// workflows pass (also spread over every core) and every other check, each
+/// a job of its own, run side by side; they are the readers of parsed
+/// workflows, which the tree drops once they are done, so the workflows are
+/// never held while the documents pass holds its own data. (The one docs
+/// check that reads workflows, `docs-workflow-agreement`, parses them into
+/// the tree's cache at the end of the first phase, and the second reuses them.)
 fn run_parallel(
     tree: &Tree,
     base: Option<&crate::preflight::Base>,
@@ -263,22 +266,45 @@ fn run_parallel(
             .filter(|i| want(&planned[*i].runner))
             .collect()
     };
-    let mut jobs: Vec<Vec<usize>> = Vec::new();
-    for g in [
-        group(|r| matches!(r, Runner::Docs(_))),
-        group(|r| matches!(r, Runner::Workflows(_))),
-    ] {
-        if !g.is_empty() {
-            jobs.push(g);
-        }
-    }
-    jobs.extend(
+    let docs: Vec<Vec<usize>> = Some(group(|r| matches!(r, Runner::Docs(_))))
+        .filter(|g| !g.is_empty())
+        .into_iter()
+        .collect();
+    let mut rest: Vec<Vec<usize>> = Some(group(|r| matches!(r, Runner::Workflows(_))))
+        .filter(|g| !g.is_empty())
+        .into_iter()
+        .collect();
+    rest.extend(
         group(|r| matches!(r, Runner::BuiltIn(_) | Runner::Custom(..)))
             .into_iter()
             .map(|i| vec![i]),
     );
+    let mut results = run_jobs(tree, base, policy, planned, &docs);
+    crate::memory::give_back_freed();
+    results.extend(run_jobs(tree, base, policy, planned, &rest));
+    tree.forget_workflows();
+    crate::memory::give_back_freed();
+    let mut slots: Vec<Option<Outcome>> = (0..planned.len()).map(|_| None).collect();
+    for (i, out) in results {
+        slots[i] = Some(out);
+    }
+    slots
+        .into_iter()
+        .map(|o| o.unwrap_or_else(|| Outcome::Skip("not run".into())))
+        .collect()
+}
+
+/// Runs `jobs` on every core, the first queued first; each outcome with the
+/// index of its planned check.
+fn run_jobs(
+    tree: &Tree,
+    base: Option<&crate::preflight::Base>,
+    policy: &Policy,
+    planned: &[Planned<'_>],
+    jobs: &[Vec<usize>],
+) -> Vec<(usize, Outcome)> {
     let next = AtomicUsize::new(0);
-    let threads = crate::repo::cores().unwrap_or(2).min(jobs.len().max(1));
+    let threads = crate::repo::cores().unwrap_or(2).min(jobs.len());
     let results = std::sync::Mutex::new(Vec::new());
     std::thread::scope(|s| {
         for _ in 0..threads {
@@ -304,14 +330,7 @@ fn run_parallel(
             });
         }
     });
-    let mut slots: Vec<Option<Outcome>> = (0..planned.len()).map(|_| None).collect();
-    for (i, out) in results.into_inner().unwrap_or_default() {
-        slots[i] = Some(out);
-    }
-    slots
-        .into_iter()
-        .map(|o| o.unwrap_or_else(|| Outcome::Skip("not run".into())))
-        .collect()
+    results.into_inner().unwrap_or_default()
 }
 
 /// Runs one job: a shared pass over its checks, or one check alone.
@@ -365,12 +384,12 @@ fn internal_error(id: &str) -> Outcome {
     )])
 }
 
-/// The texts of the files findings point at, each read at most once here:
-/// the cached copy when a check kept it, else read now (a document the
-/// shared pass read and dropped) and kept until the report is built.
-struct FindingTexts<'t> {
-    tree: &'t Tree,
-    read: std::collections::HashMap<String, Option<Arc<TextFile>>>,
+/// The source lines findings point at, and the inline ignores on them.
+struct FindingTexts {
+    /// Path → line → its text, for each finding's line and the line above
+    /// (where an inline ignore may stand). A line that a file does not have,
+    /// or a file that cannot be read, is simply absent.
+    lines: HashMap<String, HashMap<usize, String>>,
     /// The inline ignore on each (path, line) asked about: every line is
     /// scanned once, however many findings sit on it (a 2 MB line of links
     /// with a finding per link was quadratic).
@@ -384,31 +403,55 @@ struct InlineIgnore {
     reason: Option<String>,
 }
 
-impl<'t> FindingTexts<'t> {
-    fn new(tree: &'t Tree) -> Self {
+impl FindingTexts {
+    /// Reads, before the report is built, the lines every finding in
+    /// `outcomes` may need: each file once (the cached copy when a check
+    /// kept it), on every core, keeping only those lines. Holding the whole
+    /// texts instead held every document with a finding until the end.
+    fn collect(tree: &Tree, outcomes: &[Outcome]) -> FindingTexts {
+        let mut wanted: HashMap<&str, Vec<usize>> = HashMap::new();
+        for o in outcomes {
+            let Outcome::Findings(fs) = o else { continue };
+            for f in fs {
+                let line = f.location.line;
+                let lines = wanted.entry(f.location.path.as_str()).or_default();
+                lines.push(line);
+                if line > 1 {
+                    lines.push(line - 1);
+                }
+            }
+        }
+        let mut files: Vec<(&str, Vec<usize>)> = wanted
+            .into_iter()
+            .filter(|(path, _)| tree.exists(path))
+            .collect();
+        files.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let read = crate::repo::par_map(&files, |(path, lines)| {
+            let Ok(tf) = tree.text_unkept(path) else {
+                return HashMap::new();
+            };
+            lines
+                .iter()
+                .filter_map(|&n| Some((n, tf.lines.line(&tf.text, n)?.to_string())))
+                .collect::<HashMap<usize, String>>()
+        });
         FindingTexts {
-            tree,
-            read: Default::default(),
+            lines: files
+                .iter()
+                .map(|(path, _)| path.to_string())
+                .zip(read)
+                .collect(),
             ignores: HashMap::new(),
         }
     }
 
-    fn get(&mut self, path: &str) -> Option<Arc<TextFile>> {
-        if !self.tree.exists(path) {
-            return None;
-        }
-        if let Some(t) = self.read.get(path) {
-            return t.clone();
-        }
-        let t = self.tree.text_unkept(path).ok();
-        self.read.insert(path.to_string(), t.clone());
-        t
+    fn line(&self, path: &str, line: usize) -> Option<&str> {
+        self.lines.get(path)?.get(&line).map(String::as_str)
     }
 }
 
-fn snippet(texts: &mut FindingTexts<'_>, loc: &Location) -> Option<String> {
-    let tf = texts.get(&loc.path)?;
-    let line = tf.lines.line(&tf.text, loc.line)?;
+fn snippet(texts: &mut FindingTexts, loc: &Location) -> Option<String> {
+    let line = texts.line(&loc.path, loc.line)?;
     Some(line.chars().take(300).collect())
 }
 
@@ -416,7 +459,7 @@ fn snippet(texts: &mut FindingTexts<'_>, loc: &Location) -> Option<String> {
 /// line or the line above.
 #[allow(clippy::too_many_arguments)]
 fn suppress(
-    texts: &mut FindingTexts<'_>,
+    texts: &mut FindingTexts,
     policy: &Policy,
     waiver_globs: &[Option<globset::GlobSet>],
     check: &str,
@@ -485,7 +528,7 @@ static IGNORE_RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|
 /// An inline ignore naming `check` on the finding's line or the line above:
 /// the ignore's line and its reason (None when it gives none).
 fn inline_ignore(
-    texts: &mut FindingTexts<'_>,
+    texts: &mut FindingTexts,
     loc: &Location,
     check: &str,
 ) -> Option<(usize, Option<String>)> {
@@ -504,13 +547,12 @@ fn inline_ignore(
 }
 
 /// The inline ignore on one line, read once per (path, line).
-fn ignore_on(texts: &mut FindingTexts<'_>, path: &str, line: usize) -> Option<InlineIgnore> {
+fn ignore_on(texts: &mut FindingTexts, path: &str, line: usize) -> Option<InlineIgnore> {
     let key = (path.to_string(), line);
     if let Some(known) = texts.ignores.get(&key) {
         return known.clone();
     }
-    let found = texts.get(path).and_then(|tf| {
-        let text = tf.lines.line(&tf.text, line)?;
+    let found = texts.line(path, line).and_then(|text| {
         // A substring search first: the regex runs only on lines that can match.
         if !text.contains("shipgate:") {
             return None;

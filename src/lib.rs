@@ -12,6 +12,7 @@ pub mod evidence;
 pub mod finding;
 pub mod init;
 pub mod manifest;
+pub mod memory;
 pub mod meta;
 pub mod policy;
 pub mod preflight;

@@ -504,8 +504,8 @@ fn is_version_placeholder(seg: &[u8]) -> bool {
         .strip_prefix(b"v")
         .or(seg.strip_prefix(b"V"))
         .unwrap_or(seg);
-    let parts: Vec<&[u8]> = seg.split(|c| *c == b'.').collect();
-    if parts.len() < 2 {
+    // Runs for every segment of every link: no allocation.
+    if !seg.contains(&b'.') {
         return false;
     }
     let word = |p: &[u8]| {
@@ -514,10 +514,11 @@ fn is_version_placeholder(seg: &[u8]) -> bool {
             b"x" | b"X" | b"y" | b"Y" | b"z" | b"Z" | b"n" | b"N" | b"*"
         ) || [&b"MAJOR"[..], b"MINOR", b"PATCH"].contains(&p)
     };
+    let mut parts = seg.split(|c| *c == b'.');
     parts
-        .iter()
+        .clone()
         .all(|p| !p.is_empty() && (p.iter().all(u8::is_ascii_digit) || word(p)))
-        && parts.iter().any(|p| word(p))
+        && parts.any(word)
 }
 
 /// Whether the code span at `offset` is about the reader's own project:

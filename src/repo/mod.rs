@@ -16,7 +16,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use spanned::Node;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use text::LineIndex;
 
 /// Files larger than this are not read: a clear finding, not a hang.
@@ -104,7 +104,6 @@ enum Kind {
 
 struct Entry {
     rel: String,
-    abs: PathBuf,
     kind: Kind,
     text: Slot<TextFile>,
     workflow: Slot<WorkflowFile>,
@@ -112,25 +111,39 @@ struct Entry {
     markdown: Slot<markdown::MarkdownDoc>,
 }
 
-/// A value read or parsed once. The error is boxed: most files never fail,
-/// and an inline error would make every entry of a 25,000-file tree four
-/// times larger.
-struct Slot<T>(OnceLock<Result<Arc<T>, Box<FileError>>>);
+/// A value read or parsed once, until the tree is told to forget it. The
+/// error is boxed: most files never fail, and an inline error would make
+/// every entry of a 25,000-file tree four times larger. The lock is held
+/// while the value is made, so two threads asking at once still make it once.
+struct Slot<T>(Mutex<Option<Result<Arc<T>, Box<FileError>>>>);
 
 impl<T> Slot<T> {
     fn new() -> Self {
-        Slot(OnceLock::new())
+        Slot(Mutex::new(None))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Result<Arc<T>, Box<FileError>>>> {
+        // A panic while making the value leaves it unmade, not the slot unusable.
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn get_or_init(
         &self,
         init: impl FnOnce() -> Result<Arc<T>, FileError>,
     ) -> Result<Arc<T>, FileError> {
-        unbox(self.0.get_or_init(|| init().map_err(Box::new)))
+        let mut slot = self.lock();
+        unbox(slot.get_or_insert_with(|| init().map_err(Box::new)))
     }
 
     fn get(&self) -> Option<Result<Arc<T>, FileError>> {
-        self.0.get().map(unbox)
+        self.lock().as_ref().map(unbox)
+    }
+
+    /// Drops the value; the next ask makes it again.
+    fn forget(&self) {
+        self.lock().take();
     }
 }
 
@@ -142,10 +155,9 @@ fn unbox<T>(r: &Result<Arc<T>, Box<FileError>>) -> Result<Arc<T>, FileError> {
 }
 
 impl Entry {
-    fn new(rel: String, abs: PathBuf, kind: Kind) -> Entry {
+    fn new(rel: String, kind: Kind) -> Entry {
         Entry {
             rel,
-            abs,
             kind,
             text: Slot::new(),
             workflow: Slot::new(),
@@ -181,8 +193,13 @@ fn classify(path: &Path, ft: std::fs::FileType, canon_root: &Path) -> Option<Kin
 pub struct Tree {
     root: PathBuf,
     canon_root: PathBuf,
+    /// Sorted by path.
     entries: Vec<Entry>,
-    index: HashMap<String, usize>,
+    /// Hash of a path → its entry, so the tree keeps no second copy of every
+    /// path. Two paths with one hash keep the first; a lookup that lands on
+    /// another path falls back to a binary search of `entries`.
+    index: HashMap<u64, usize>,
+    hasher: std::collections::hash_map::RandomState,
     dirs: std::collections::HashSet<String>,
     /// Whether any entry is a symlink that is never read (most trees: none).
     any_bad_link: bool,
@@ -252,7 +269,7 @@ impl Tree {
                 }
                 continue;
             };
-            entries.push(Entry::new(rel, e.path().to_path_buf(), kind));
+            entries.push(Entry::new(rel, kind));
         }
         // GitHub runs every workflow file whatever `.gitignore` says, so a
         // committed `.gitignore` must not hide one from the gate.
@@ -272,16 +289,18 @@ impl Tree {
                     let kind = bad_name(Path::new(&item.file_name())).unwrap_or(kind);
                     dirs.insert(".github".into());
                     dirs.insert(".github/workflows".into());
-                    entries.push(Entry::new(rel, item.path(), kind));
+                    entries.push(Entry::new(rel, kind));
                 }
             }
         }
         entries.sort_by(|a, b| a.rel.cmp(&b.rel));
-        let index = entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.rel.clone(), i))
-            .collect();
+        entries.shrink_to_fit();
+        use std::hash::BuildHasher;
+        let hasher = std::collections::hash_map::RandomState::new();
+        let mut index = HashMap::with_capacity(entries.len());
+        for (i, e) in entries.iter().enumerate() {
+            index.entry(hasher.hash_one(e.rel.as_str())).or_insert(i);
+        }
         let any_bad_link = entries.iter().any(|e| matches!(e.kind, Kind::BadLink(_)));
         Ok(Tree {
             root: root.to_path_buf(),
@@ -289,6 +308,7 @@ impl Tree {
             any_bad_link,
             entries,
             index,
+            hasher,
             dirs,
             walk_problems,
             callers: OnceLock::new(),
@@ -305,7 +325,26 @@ impl Tree {
     }
 
     pub fn exists(&self, rel: &str) -> bool {
-        self.index.contains_key(rel)
+        self.find(rel).is_some()
+    }
+
+    /// The entry of `rel`.
+    fn find(&self, rel: &str) -> Option<&Entry> {
+        use std::hash::BuildHasher;
+        let i = *self.index.get(&self.hasher.hash_one(rel))?;
+        if self.entries[i].rel == rel {
+            return Some(&self.entries[i]);
+        }
+        self.entries
+            .binary_search_by(|e| e.rel.as_str().cmp(rel))
+            .ok()
+            .map(|i| &self.entries[i])
+    }
+
+    /// Where an entry is on disk: the root joined with its path (only
+    /// UTF-8 paths are ever read, so the `/`-separated path is exact).
+    fn abs(&self, e: &Entry) -> PathBuf {
+        self.root.join(&e.rel)
     }
 
     pub fn is_dir(&self, rel: &str) -> bool {
@@ -339,16 +378,14 @@ impl Tree {
     /// Whether `rel` is a symlink to a file inside the root (read through
     /// it like a file; the file it points at is in the tree under its own path).
     pub fn is_link(&self, rel: &str) -> bool {
-        self.index
-            .get(rel)
-            .is_some_and(|&i| matches!(self.entries[i].kind, Kind::Link))
+        self.find(rel).is_some_and(|e| matches!(e.kind, Kind::Link))
     }
 
     pub fn bad_link(&self, rel: &str) -> Option<&str> {
         if !self.any_bad_link {
             return None;
         }
-        match &self.entries[*self.index.get(rel)?].kind {
+        match &self.find(rel)?.kind {
             Kind::BadLink(why) => Some(why),
             Kind::File | Kind::Link => None,
         }
@@ -381,9 +418,7 @@ impl Tree {
     }
 
     fn entry(&self, rel: &str) -> Result<&Entry, FileError> {
-        self.index
-            .get(rel)
-            .map(|i| &self.entries[*i])
+        self.find(rel)
             .ok_or_else(|| FileError::at_file(rel, "no such file"))
     }
 
@@ -414,8 +449,9 @@ impl Tree {
         // symlink, an open that failed, or no /proc) is resolved before it is
         // opened, as it always was. A FIFO or device would block or never
         // end, so only regular files are read.
+        let abs = self.abs(e);
         let opened = match e.kind {
-            Kind::File => open_no_follow(&e.abs),
+            Kind::File => open_no_follow(&abs),
             _ => None,
         };
         let file = match opened {
@@ -423,7 +459,7 @@ impl Tree {
                 Some(real) if real.starts_with(&self.canon_root) => file,
                 Some(_) => return Err(leaves()),
                 None => {
-                    let real = std::fs::canonicalize(&e.abs).map_err(cannot)?;
+                    let real = std::fs::canonicalize(&abs).map_err(cannot)?;
                     if !real.starts_with(&self.canon_root) {
                         return Err(leaves());
                     }
@@ -431,7 +467,7 @@ impl Tree {
                 }
             },
             None => {
-                let real = std::fs::canonicalize(&e.abs).map_err(cannot)?;
+                let real = std::fs::canonicalize(&abs).map_err(cannot)?;
                 if !real.starts_with(&self.canon_root) {
                     return Err(leaves());
                 }
@@ -483,6 +519,18 @@ impl Tree {
                     message: we.message,
                 })
         })
+    }
+
+    /// Drops every parsed workflow and the text of every workflow file, once
+    /// no check will read them again: they are most of what a run holds, and
+    /// only findings need to outlive the checks. Asking again reads again.
+    pub fn forget_workflows(&self) {
+        for p in self.workflow_paths() {
+            if let Some(e) = self.find(p) {
+                e.workflow.forget();
+                e.text.forget();
+            }
+        }
     }
 
     /// A TOML file as a spanned tree, parsed once.
@@ -760,7 +808,14 @@ fn bad_name(p: &Path) -> Option<Kind> {
 }
 
 fn decode(rel: &str, bytes: Vec<u8>) -> Result<TextFile, FileError> {
-    if let Some(nul) = bytes.iter().take(8192).position(|b| *b == 0) {
+    // `contains` on bytes is a vectorised search; the position is found
+    // only for the rare binary file.
+    let head = &bytes[..bytes.len().min(8192)];
+    if let Some(nul) = head
+        .contains(&0)
+        .then(|| head.iter().position(|b| *b == 0))
+        .flatten()
+    {
         // LF, CRLF and a lone CR each end a line.
         let before = &bytes[..nul];
         let line = before
