@@ -224,3 +224,16 @@ fn explain_error_maps_a_registry_error_to_the_checks_that_find_its_causes() {
     );
     assert_eq!(common::shipgate(&["explain"]).status.code(), Some(2));
 }
+
+#[test]
+fn a_package_published_from_a_subfolder_is_judged_by_its_own_package_json() {
+    // `cd packages` then `npm publish ./widget`: packages/widget/package.json
+    // is what npm reads; the private root package.json is not published.
+    one(
+        "npm-subdir-mismatch",
+        "packages/widget/package.json",
+        8,
+        "block",
+        &["packages/widget/package.json's `repository`", "acme/tools"],
+    );
+}

@@ -411,7 +411,8 @@ fn npm(j: &JobView<'_>, p: &PublishStep, strict: bool, repo: Option<&str>, out: 
         return;
     }
     // From here the job relies on OIDC: it holds the token and hands npm none.
-    if let Some(at) = self_hosted(j) {
+    // With an npm `[[publisher]]`, publisher-binding reports the runner.
+    if !strict && let Some(at) = self_hosted(j) {
         out.push(Finding::new(
             at,
             format!(
@@ -435,15 +436,16 @@ fn npm(j: &JobView<'_>, p: &PublishStep, strict: bool, repo: Option<&str>, out: 
         ));
     }
     if let Some(repo) = repo
-        && publishes_root_package(j, p)
-        && let Some((url, at)) = package_repository(j.tree)
+        && let Some(dir) = published_dir(j, p)
+        && let Some((url, at)) = package_repository(j.tree, &dir)
         && let Some((o, n)) = crate::project::lane::github_slug(&url)
         && !format!("{o}/{n}").eq_ignore_ascii_case(repo)
     {
+        let file = at.path.clone();
         out.push(Finding::new(
             at,
             format!(
-                "package.json's `repository` names {o}/{n}, but the package is published from {repo}; npm checks the provenance it generates with trusted publishing against `repository.url` and refuses the publish (E422)"
+                "{file}'s `repository` names {o}/{n}, but the package is published from {repo}; npm checks the provenance it generates with trusted publishing against `repository.url` and refuses the publish (E422)"
             ),
             format!("set `repository.url` in package.json to `https://github.com/{repo}`"),
         ));
@@ -555,14 +557,15 @@ fn old_bundled_npm(node: &str) -> Option<&'static str> {
     }
 }
 
-/// Whether the publish runs at the root (no working directory, no `cd`, no
-/// workspace flag), so the root package.json is what npm publishes.
-fn publishes_root_package(j: &JobView<'_>, p: &PublishStep) -> bool {
-    let Some(step) = j.job.steps.get(p.step) else {
-        return false;
-    };
-    let Via::Command { command, .. } = &p.via else {
-        return false;
+/// The folder whose package.json `npm publish` publishes, relative to the
+/// root ("" for the root): the step's or the job's literal working
+/// directory, then a literal `cd` earlier in the script, then a folder named
+/// after `publish`. `None` when an expression, a variable, a workspace flag
+/// or a tarball leaves it unknown.
+fn published_dir(j: &JobView<'_>, p: &PublishStep) -> Option<String> {
+    let step = j.job.steps.get(p.step)?;
+    let Via::Command { command, line } = &p.via else {
+        return None;
     };
     let StepBody::Run {
         run,
@@ -570,21 +573,60 @@ fn publishes_root_package(j: &JobView<'_>, p: &PublishStep) -> bool {
         ..
     } = &step.body
     else {
-        return false;
+        return None;
     };
+    if command.has_flag(&["--workspace", "-w", "--workspaces", "--ws"]) {
+        return None;
+    }
     let job_dir = j
         .job
         .defaults
         .as_ref()
         .and_then(|d| d.run.as_ref())
-        .and_then(|r| r.working_directory.as_ref());
-    working_directory.is_none()
-        && job_dir.is_none()
-        && !commands(run)
-            .iter()
-            .any(|(_, c)| c.matches("cd") || c.matches("pushd"))
-        && !command.has_flag(&["--workspace", "-w", "--workspaces", "--ws"])
-        && publish_target(command).is_none()
+        .and_then(|r| r.working_directory.clone());
+    let mut dir = String::new();
+    let mut join = |part: &str| -> Option<()> {
+        if part.contains('$') || part.contains('~') || part.starts_with('/') {
+            return None;
+        }
+        for seg in part.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    let keep = dir.rfind('/').unwrap_or(0);
+                    dir.truncate(keep);
+                }
+                s => {
+                    if !dir.is_empty() {
+                        dir.push('/');
+                    }
+                    dir.push_str(s);
+                }
+            }
+        }
+        Some(())
+    };
+    if let Some(wd) = working_directory.as_ref().or(job_dir.as_ref()) {
+        join(wd)?;
+    }
+    for (l, c) in commands(run) {
+        if l >= *line {
+            break;
+        }
+        if c.matches("pushd") || c.matches("popd") {
+            return None;
+        }
+        if c.words.first().is_some_and(|w| w == "cd") {
+            join(c.words.get(1)?)?;
+        }
+    }
+    if let Some(t) = publish_target(command) {
+        if t.ends_with(".tgz") || t.ends_with(".tar.gz") {
+            return None;
+        }
+        join(t)?;
+    }
+    Some(dir)
 }
 
 /// A folder or tarball named after `npm publish`: a word that is neither a
@@ -608,13 +650,18 @@ fn publish_target(c: &Command) -> Option<&str> {
     None
 }
 
-/// `repository` (or `repository.url`) of the root package.json, unless the
-/// package is private (never published).
-fn package_repository(tree: &Tree) -> Option<(String, Location)> {
-    if !tree.exists("package.json") {
+/// `repository` (or `repository.url`) of the package.json in `dir`, unless
+/// the package is private (never published).
+fn package_repository(tree: &Tree, dir: &str) -> Option<(String, Location)> {
+    let path = if dir.is_empty() {
+        "package.json".to_string()
+    } else {
+        format!("{dir}/package.json")
+    };
+    if !tree.exists(&path) {
         return None;
     }
-    let j = tree.json("package.json").ok()?;
+    let j = tree.json(&path).ok()?;
     if j.root.get("private").and_then(|p| p.as_bool()) == Some(true) {
         return None;
     }
