@@ -97,8 +97,9 @@ fn a_caller_that_narrows_permissions_blocks_the_reusable_publish() {
     );
     // Without a declared publisher, the reusable-workflow caveat warns.
     assert!(
-        f.iter()
-            .any(|x| x.2 == "warn" && x.3.contains("does not support reusable workflows")),
+        f.iter().any(|x| x.2 == "warn"
+            && x.3
+                .contains("the record must name `release.yml`, not `publish.yml`")),
         "{f:#?}"
     );
 }
@@ -235,5 +236,16 @@ fn a_package_published_from_a_subfolder_is_judged_by_its_own_package_json() {
         8,
         "block",
         &["packages/widget/package.json's `repository`", "acme/tools"],
+    );
+}
+
+#[test]
+fn npm_from_a_reusable_workflow_warns_naming_the_caller_the_record_must_name() {
+    one(
+        "npm-reusable",
+        ".github/workflows/npm-publish.yml",
+        18,
+        "warn",
+        &["must name `release.yml`, not `npm-publish.yml`"],
     );
 }

@@ -311,19 +311,8 @@ fn pypi(j: &JobView<'_>, p: &PublishStep, strict: bool, out: &mut Vec<Finding>) 
                     .warn_only(),
                 );
             }
-            if !strict && reusable_only(j) {
-                out.push(
-                    Finding::new(
-                        j.step_loc(p.step, "uses"),
-                        format!(
-                            "job `{}` publishes to PyPI from the reusable workflow `{}`; PyPI matches its trusted publisher against the calling workflow's file, and does not support reusable workflows as publishers",
-                            j.id,
-                            j.wf.file_name()
-                        ),
-                        "move the publish job into the top-level release workflow, or register the caller's file name on PyPI and declare it in `[[publisher]]`",
-                    )
-                    .warn_only(),
-                );
+            if !strict {
+                reusable_caveat(j, Registry::PyPi, j.step_loc(p.step, "uses"), out);
             }
         }
         Via::Command { command, .. } if command.matches("uv publish") => {
@@ -351,6 +340,45 @@ fn pypi(j: &JobView<'_>, p: &PublishStep, strict: bool, out: &mut Vec<Finding>) 
         }
         _ => {}
     }
+}
+
+/// A warning for an OIDC publish inside a reusable workflow when no
+/// `[[publisher]]` says what the registry was given: the registry matches its
+/// trusted publisher against the top-level workflow's file, so the record
+/// must name the caller, never this file.
+fn reusable_caveat(j: &JobView<'_>, registry: Registry, at: Location, out: &mut Vec<Finding>) {
+    if !reusable_only(j) {
+        return;
+    }
+    let callers: Vec<String> = j
+        .tree
+        .workflow_callers(&j.wf.path)
+        .iter()
+        .map(|c| format!("`{}`", c.rsplit('/').next().unwrap_or(c)))
+        .collect();
+    let seen = if callers.is_empty() {
+        "the calling workflow's file".to_string()
+    } else {
+        callers.join(" or ")
+    };
+    out.push(
+        Finding::new(
+            at,
+            format!(
+                "job `{}` publishes to {} from the reusable workflow `{}`; {} matches its trusted publisher against the top-level workflow, so the record must name {seen}, not `{}`",
+                j.id,
+                registry.name(),
+                j.wf.file_name(),
+                registry.name(),
+                j.wf.file_name()
+            ),
+            format!(
+                "register {seen} as the workflow of the trusted publisher on {} and declare it in `[[publisher]]` so publisher-binding checks it, or move the publish job into the top-level release workflow",
+                registry.name()
+            ),
+        )
+        .warn_only(),
+    );
 }
 
 /// Whether the job's workflow runs only when another workflow calls it.
@@ -411,6 +439,9 @@ fn npm(j: &JobView<'_>, p: &PublishStep, strict: bool, repo: Option<&str>, out: 
         return;
     }
     // From here the job relies on OIDC: it holds the token and hands npm none.
+    if !strict {
+        reusable_caveat(j, Registry::Npm, p.locate(j.wf, j.id), out);
+    }
     // With an npm `[[publisher]]`, publisher-binding reports the runner.
     if !strict && let Some(at) = self_hosted(j) {
         out.push(Finding::new(
