@@ -24,8 +24,8 @@ pub struct Detected {
     pub gate: Option<(String, String)>,
     pub has_changelog: bool,
     /// Trusted-publisher records the publishing jobs present today:
-    /// (registry, workflow file, environment, repository).
-    pub publishers: Vec<(&'static str, String, Option<String>, Option<String>)>,
+    /// (registry, workflow file, environment, repository, what starts it).
+    pub publishers: Vec<Record>,
 }
 
 pub fn detect(tree: &Tree) -> Detected {
@@ -72,9 +72,13 @@ pub fn detect(tree: &Tree) -> Detected {
     d
 }
 
+/// A trusted-publisher record: (registry, workflow file, environment,
+/// repository, what starts the workflow).
+pub type Record = (&'static str, String, Option<String>, Option<String>, String);
+
 /// The identity each publishing job presents to a registry with trusted
 /// publishing, one record per distinct (registry, workflow, environment).
-fn publisher_records(tree: &Tree) -> Vec<(&'static str, String, Option<String>, Option<String>)> {
+fn publisher_records(tree: &Tree) -> Vec<Record> {
     use crate::project::publisher::{identities, policy_name, repository};
     let parsed: Vec<Arc<WorkflowFile>> = tree
         .workflow_paths()
@@ -89,7 +93,7 @@ fn publisher_records(tree: &Tree) -> Vec<(&'static str, String, Option<String>, 
         };
         // An environment written as an expression cannot be typed into a form.
         let env = id.environment.filter(|e| !e.contains("${{"));
-        let rec = (name, id.workflow, env, id.repository);
+        let rec = (name, id.workflow, env, id.repository, id.runs_on);
         if !out.contains(&rec) {
             out.push(rec);
         }
@@ -250,7 +254,14 @@ impl Detected {
                  # uncomment them: publisher-binding then blocks any change that would make\n\
                  # the registry refuse the upload (a renamed file, environment or repository).\n",
             );
-            for (registry, workflow, env, repo) in &self.publishers {
+            for (registry, workflow, env, repo, runs_on) in &self.publishers {
+                if !runs_on.is_empty() {
+                    let shown: String = runs_on
+                        .chars()
+                        .map(|c| if c.is_control() { ' ' } else { c })
+                        .collect();
+                    let _ = writeln!(s, "# ({workflow} runs on: {shown})");
+                }
                 let _ = writeln!(s, "# [[publisher]]\n# registry = {}", toml_str(registry));
                 let _ = writeln!(s, "# workflow = {}", toml_str(workflow));
                 if let Some(e) = env {

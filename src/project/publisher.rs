@@ -69,6 +69,9 @@ pub struct PublisherIdentity {
     pub repository: Option<String>,
     /// The file name of the top-level workflow the run starts from.
     pub workflow: String,
+    /// What starts that top-level workflow (`push (tags: v*)`, `release`):
+    /// the events and refs a registry sees in the token.
+    pub runs_on: String,
     /// The file holding the publishing job (differs from `workflow` when
     /// the job is in a reusable workflow).
     pub job_workflow: String,
@@ -193,7 +196,7 @@ pub fn identities(
                     continue;
                 }
                 seen.push(p.registry);
-                for (top, via, inputs) in &tops {
+                for (top, via, inputs, runs_on) in &tops {
                     let environment = environment
                         .as_deref()
                         .map(|e| with_input(e, inputs).to_string());
@@ -201,6 +204,7 @@ pub fn identities(
                         registry: p.registry,
                         repository: repository.clone(),
                         workflow: top.clone(),
+                        runs_on: runs_on.clone(),
                         job_workflow: wf.file_name().to_string(),
                         via: via.clone(),
                         job: role.id.clone(),
@@ -226,7 +230,7 @@ fn top_level(
     tree: &Tree,
     wf: &WorkflowFile,
     stack: &mut Vec<String>,
-) -> Vec<(String, Vec<String>, Inputs)> {
+) -> Vec<(String, Vec<String>, Inputs, String)> {
     let events = event_names(&wf.model.on);
     let callable = events.iter().any(|e| e == "workflow_call");
     let mut out = Vec::new();
@@ -259,18 +263,23 @@ fn top_level(
                 continue;
             }
             stack.push(caller.clone());
-            for (top, via, _) in top_level(tree, &c, stack) {
+            for (top, via, _, runs_on) in top_level(tree, &c, stack) {
                 for (id, with) in &jobs {
                     let mut v = via.clone();
                     v.push(format!("{} (job `{id}`)", c.file_name()));
-                    out.push((top.clone(), v, with.clone()));
+                    out.push((top.clone(), v, with.clone(), runs_on.clone()));
                 }
             }
             stack.pop();
         }
     }
     if out.is_empty() || events.iter().any(|e| e != "workflow_call") {
-        out.push((wf.file_name().to_string(), Vec::new(), Inputs::new()));
+        out.push((
+            wf.file_name().to_string(),
+            Vec::new(),
+            Inputs::new(),
+            crate::workflow::triggers::describe(&wf.model.on),
+        ));
     }
     out
 }

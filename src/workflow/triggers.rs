@@ -6,7 +6,9 @@ use super::expr::{Scenario, eval, eval_template};
 use github_actions_models::common::If;
 use github_actions_models::workflow::Job;
 use github_actions_models::workflow::Trigger;
-use github_actions_models::workflow::event::{OptionalBody, Push, TagFilters, WorkflowDispatch};
+use github_actions_models::workflow::event::{
+    BranchFilters, OptionalBody, Push, TagFilters, WorkflowDispatch,
+};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -50,6 +52,41 @@ fn push_body(on: &Trigger) -> Option<&Push> {
         },
         _ => None,
     }
+}
+
+/// What starts a workflow, for people: `push (tags: v*)`,
+/// `release, workflow_dispatch`. Branch and tag filters are shown as written.
+pub fn describe(on: &Trigger) -> String {
+    let mut out = Vec::new();
+    for ev in event_names(on) {
+        if ev == "push"
+            && let Some(p) = push_body(on)
+        {
+            let mut filters = Vec::new();
+            match &p.tag_filters {
+                Some(TagFilters::Tags(t)) => filters.push(format!("tags: {}", t.join(", "))),
+                Some(TagFilters::TagsIgnore(t)) => {
+                    filters.push(format!("tags-ignore: {}", t.join(", ")))
+                }
+                None => {}
+            }
+            match &p.branch_filters {
+                Some(BranchFilters::Branches(b)) => {
+                    filters.push(format!("branches: {}", b.join(", ")))
+                }
+                Some(BranchFilters::BranchesIgnore(b)) => {
+                    filters.push(format!("branches-ignore: {}", b.join(", ")))
+                }
+                None => {}
+            }
+            if !filters.is_empty() {
+                out.push(format!("push ({})", filters.join("; ")));
+                continue;
+            }
+        }
+        out.push(ev);
+    }
+    out.join(", ")
 }
 
 /// The kinds of non-pull-request run this workflow has, each twice (two
@@ -221,5 +258,31 @@ mod tests {
         let sc = release_scenarios(&on("push:\n  branches: [main]\n"));
         assert!(sc.iter().all(|s| s.git_ref == "refs/heads/main"));
         assert!(release_scenarios(&on("pull_request")).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod describe_tests {
+    use super::describe;
+    use github_actions_models::workflow::Workflow;
+
+    fn on(yaml: &str) -> String {
+        let wf: Workflow =
+            yaml_serde::from_str(&format!("{yaml}\njobs: {{}}\n")).expect("workflow");
+        describe(&wf.on)
+    }
+
+    #[test]
+    fn events_and_refs_as_written() {
+        assert_eq!(on("on: push"), "push");
+        assert_eq!(
+            on("on:\n  push:\n    tags: ['v*']\n  workflow_dispatch:"),
+            "push (tags: v*), workflow_dispatch"
+        );
+        assert_eq!(
+            on("on:\n  push:\n    branches: [main]\n    tags: ['v*', 'release-*']"),
+            "push (tags: v*, release-*; branches: main)"
+        );
+        assert_eq!(on("on: [release]"), "release");
     }
 }
