@@ -92,6 +92,29 @@ pub fn use_color(
     }
 }
 
+/// What the human report puts before each path so `path:line:col` opens
+/// from the current directory: `packages/app/` when the root was given as a
+/// relative path below it, `../` for each level when the current directory
+/// lies inside the root (the root was found upwards). Empty when the root is
+/// the current directory, was given as an absolute path, lies elsewhere, or
+/// cannot be resolved.
+pub fn display_prefix(root: &std::path::Path, cwd: Option<&std::path::Path>) -> String {
+    let Some(cwd) = cwd else {
+        return String::new();
+    };
+    let (Ok(root), Ok(cwd)) = (std::fs::canonicalize(root), std::fs::canonicalize(cwd)) else {
+        return String::new();
+    };
+    let below = workspace_prefix(&root, None, Some(&cwd));
+    if !below.is_empty() || root == cwd {
+        return below;
+    }
+    if let Ok(inside) = cwd.strip_prefix(&root) {
+        return "../".repeat(inside.components().count());
+    }
+    String::new()
+}
+
 /// Where `--format github` and SARIF paths start: the root relative to the
 /// workspace (`GITHUB_WORKSPACE` when set, else the current directory),
 /// `/`-separated with a trailing `/`, so `shipgate check packages/app`
@@ -430,7 +453,10 @@ fn check(args: CheckArgs) -> u8 {
             FailOn::Warn => report::Threshold::Warn,
             FailOn::New => report::Threshold::New,
         },
-        display_prefix: String::new(),
+        display_prefix: match args.path.as_deref() {
+            Some(p) if p.is_absolute() => String::new(),
+            _ => display_prefix(&root, std::env::current_dir().ok().as_deref()),
+        },
     };
     let written = match &args.output {
         Some(path) => {

@@ -111,3 +111,56 @@ fn junit_failures_follow_fail_on() {
     assert!(strict.contains("<failure type=\"warn\""), "{strict}");
     assert!(strict.contains(": 1 warning\""), "{strict}");
 }
+
+#[test]
+fn human_paths_open_from_the_current_directory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "app/.github/workflows/release.yml",
+        "name: release\non:\n  push:\n    tags: ['v*']\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm publish\n",
+    );
+    std::fs::create_dir_all(dir.path().join("app/.git")).expect("mkdir .git");
+    std::fs::create_dir_all(dir.path().join("app/sub")).expect("mkdir sub");
+    let from = |cwd: &std::path::Path, args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_shipgate"))
+            .args(args)
+            .current_dir(cwd)
+            .env("NO_COLOR", "1")
+            .env_remove("GITHUB_STEP_SUMMARY")
+            .output()
+            .expect("run shipgate");
+        stdout(&out)
+    };
+    let finding = |text: &str| {
+        text.lines()
+            .find(|l| l.contains("release.yml:"))
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    };
+    // The root given relative to the current directory.
+    let below = from(dir.path(), &["check", "app", "-q"]);
+    assert!(
+        finding(&below).starts_with("app/.github/workflows/release.yml:"),
+        "{below}"
+    );
+    // The root found upwards from a subdirectory.
+    let above = from(&dir.path().join("app/sub"), &["check", "-q"]);
+    assert!(
+        finding(&above).starts_with("../.github/workflows/release.yml:"),
+        "{above}"
+    );
+    // At the root, and with an absolute root, paths stay relative to it.
+    let at = from(&dir.path().join("app"), &["check", "-q"]);
+    assert!(
+        finding(&at).starts_with(".github/workflows/release.yml:"),
+        "{at}"
+    );
+    let abs = dir.path().join("app");
+    let abs = from(dir.path(), &["check", abs.to_str().expect("utf-8"), "-q"]);
+    assert!(
+        finding(&abs).starts_with(".github/workflows/release.yml:"),
+        "{abs}"
+    );
+}
