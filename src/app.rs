@@ -3,7 +3,7 @@
 
 use crate::baseline;
 use crate::checks;
-use crate::cli::{BaselineArgs, CheckArgs, Cli, Command, EvidenceCommand, FailOn};
+use crate::cli::{BaselineArgs, CheckArgs, Cli, ColorChoice, Command, EvidenceCommand, FailOn};
 use crate::engine::{self, Options};
 use crate::evaluators::EVALUATORS;
 use crate::finding::Severity;
@@ -48,8 +48,12 @@ pub fn run(cli: Cli) -> u8 {
             match explain_text(&id) {
                 Some(t) => print_out(&t),
                 None => {
+                    let mut names: Vec<&str> = checks::BUILTINS.iter().map(|b| b.meta.id).collect();
+                    names.extend(crate::evaluators::EVALUATORS.iter().map(|e| e.name));
+                    let hint = policy::did_you_mean(&id, &names);
                     say(format_args!(
-                        "error: unknown check or evaluator `{id}`; `shipgate list` shows them"
+                        "error: unknown check or evaluator `{}`{hint}; `shipgate list` shows them",
+                        log_safe(&id)
                     ));
                     2
                 }
@@ -65,10 +69,50 @@ pub fn run(cli: Cli) -> u8 {
     }
 }
 
-/// Colour only for the human format on a terminal, and never when
-/// `NO_COLOR` is set to anything non-empty (https://no-color.org).
-pub fn use_color(format: Format, terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
-    format == Format::Human && terminal && no_color.is_none_or(|v| v.is_empty())
+/// Colour is for the human format only. `--color always` / `never` decide
+/// alone; with `auto`, `NO_COLOR` set to anything non-empty turns it off
+/// (https://no-color.org), else `FORCE_COLOR` or `CLICOLOR_FORCE` set to
+/// anything but empty or `0` turn it on, else it follows the terminal.
+pub fn use_color(
+    format: Format,
+    choice: ColorChoice,
+    terminal: bool,
+    env: impl Fn(&str) -> Option<std::ffi::OsString>,
+) -> bool {
+    if format != Format::Human {
+        return false;
+    }
+    let set = |name: &str| env(name).is_some_and(|v| !v.is_empty());
+    let forced = |name: &str| env(name).is_some_and(|v| !v.is_empty() && v != "0");
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto if set("NO_COLOR") => false,
+        ColorChoice::Auto => forced("FORCE_COLOR") || forced("CLICOLOR_FORCE") || terminal,
+    }
+}
+
+/// What the human report puts before each path so `path:line:col` opens
+/// from the current directory: `packages/app/` when the root was given as a
+/// relative path below it, `../` for each level when the current directory
+/// lies inside the root (the root was found upwards). Empty when the root is
+/// the current directory, was given as an absolute path, lies elsewhere, or
+/// cannot be resolved.
+pub fn display_prefix(root: &std::path::Path, cwd: Option<&std::path::Path>) -> String {
+    let Some(cwd) = cwd else {
+        return String::new();
+    };
+    let (Ok(root), Ok(cwd)) = (std::fs::canonicalize(root), std::fs::canonicalize(cwd)) else {
+        return String::new();
+    };
+    let below = workspace_prefix(&root, None, Some(&cwd));
+    if !below.is_empty() || root == cwd {
+        return below;
+    }
+    if let Ok(inside) = cwd.strip_prefix(&root) {
+        return "../".repeat(inside.components().count());
+    }
+    String::new()
 }
 
 /// Where `--format github` and SARIF paths start: the root relative to the
@@ -241,8 +285,10 @@ fn run_gate(g: Gate<'_>) -> Result<(report::Report, std::path::PathBuf), u8> {
     let known = engine::known_ids(&policy);
     for id in g.only.iter().chain(g.skip) {
         if !known.iter().any(|k| k == id) {
+            let names: Vec<&str> = known.iter().map(|k| k.as_str()).collect();
+            let hint = policy::did_you_mean(id, &names);
             return Err(usage_error(format!(
-                "unknown check `{id}` in --only/--skip; `shipgate list` shows the built-in checks"
+                "unknown check `{id}` in --only/--skip{hint}; `shipgate list` shows the built-in checks"
             )));
         }
     }
@@ -401,6 +447,16 @@ fn check(args: CheckArgs) -> u8 {
             std::env::current_dir().ok().as_deref(),
         ),
         links: report::LinkBase::from_env(),
+        quiet: args.quiet,
+        fail_on: match args.fail_on {
+            FailOn::Block => report::Threshold::Block,
+            FailOn::Warn => report::Threshold::Warn,
+            FailOn::New => report::Threshold::New,
+        },
+        display_prefix: match args.path.as_deref() {
+            Some(p) if p.is_absolute() => String::new(),
+            _ => display_prefix(&root, std::env::current_dir().ok().as_deref()),
+        },
     };
     let written = match &args.output {
         Some(path) => {
@@ -413,8 +469,9 @@ fn check(args: CheckArgs) -> u8 {
         None => {
             ctx.color = use_color(
                 args.format,
+                args.color,
                 std::io::stdout().is_terminal(),
-                std::env::var_os("NO_COLOR").as_deref(),
+                |name| std::env::var_os(name),
             );
             // Buffered: stdout alone flushes at every line.
             let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
@@ -636,10 +693,73 @@ mod tests {
 
     #[test]
     fn colour_only_for_human_on_a_terminal_without_no_color() {
-        assert!(use_color(Format::Human, true, None));
-        assert!(use_color(Format::Human, true, Some(OsStr::new(""))));
-        assert!(!use_color(Format::Human, true, Some(OsStr::new("1"))));
-        assert!(!use_color(Format::Human, false, None));
-        assert!(!use_color(Format::Json, true, None));
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| OsStr::new(v).to_os_string())
+            }
+        };
+        let auto = ColorChoice::Auto;
+        assert!(use_color(Format::Human, auto, true, env(&[])));
+        assert!(use_color(
+            Format::Human,
+            auto,
+            true,
+            env(&[("NO_COLOR", "")])
+        ));
+        assert!(!use_color(
+            Format::Human,
+            auto,
+            true,
+            env(&[("NO_COLOR", "1")])
+        ));
+        assert!(!use_color(Format::Human, auto, false, env(&[])));
+        assert!(!use_color(Format::Json, auto, true, env(&[])));
+        // Forcing works off a terminal; NO_COLOR still wins over it.
+        assert!(use_color(
+            Format::Human,
+            auto,
+            false,
+            env(&[("FORCE_COLOR", "1")])
+        ));
+        assert!(use_color(
+            Format::Human,
+            auto,
+            false,
+            env(&[("CLICOLOR_FORCE", "1")])
+        ));
+        assert!(!use_color(
+            Format::Human,
+            auto,
+            false,
+            env(&[("FORCE_COLOR", "0")])
+        ));
+        assert!(!use_color(
+            Format::Human,
+            auto,
+            false,
+            env(&[("FORCE_COLOR", "1"), ("NO_COLOR", "1")])
+        ));
+        // The flag decides alone.
+        assert!(use_color(
+            Format::Human,
+            ColorChoice::Always,
+            false,
+            env(&[("NO_COLOR", "1")])
+        ));
+        assert!(!use_color(
+            Format::Human,
+            ColorChoice::Never,
+            true,
+            env(&[("FORCE_COLOR", "1")])
+        ));
+        assert!(!use_color(
+            Format::Json,
+            ColorChoice::Always,
+            true,
+            env(&[])
+        ));
     }
 }

@@ -108,6 +108,13 @@ pub struct CheckArgs {
     /// Write the report to this file instead of standard output.
     #[arg(long)]
     pub output: Option<PathBuf>,
+    /// Human report: list only the checks that warn or block, then the summary.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Colour the human report: `auto` on a terminal unless NO_COLOR is set
+    /// (FORCE_COLOR or CLICOLOR_FORCE turn it on off a terminal too).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
     /// Run only these checks (comma-separated ids).
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
@@ -147,6 +154,13 @@ pub struct BaselineArgs {
     /// Write here instead of .shipgate-baseline.json at the root.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1224,22 +1224,47 @@ fn repo_yaml(name: &str) -> Value {
 }
 
 #[test]
-fn action_installs_from_its_own_source_and_passes_inputs_safely() {
+fn action_installs_the_release_binary_and_passes_inputs_safely() {
     let action = repo_yaml("action.yml");
     assert_eq!(action["runs"]["using"], "composite");
-    for input in ["path", "policy", "lane", "format", "fail-on", "sarif-file"] {
+    for input in [
+        "version",
+        "path",
+        "policy",
+        "lane",
+        "format",
+        "fail-on",
+        "sarif-file",
+    ] {
         assert!(action["inputs"][input].is_object(), "input {input}");
     }
     assert_eq!(action["inputs"]["format"]["default"], "github");
     let steps = action["runs"]["steps"].as_array().unwrap();
     let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    // The install script downloads and verifies; the cargo build runs only
+    // when it says there is no release binary (tests/install_action.rs).
     assert!(
         runs.iter()
-            .any(|r| r.contains("cargo install --path \"$GITHUB_ACTION_PATH\" --locked"))
+            .any(|r| r.trim() == "bash \"$GITHUB_ACTION_PATH/scripts/install-action.sh\"")
     );
+    let fallback = steps
+        .iter()
+        .find(|s| {
+            s["run"]
+                .as_str()
+                .is_some_and(|r| r.ends_with("install-action.sh\" cargo"))
+        })
+        .expect("a cargo fallback step");
+    assert_eq!(fallback["if"], "steps.install.outputs.method == 'cargo'");
     for step in steps {
-        // Any action it used would have to be SHA-pinned; it uses none.
-        assert!(step["uses"].is_null(), "unexpected uses: {}", step["uses"]);
+        // Every action it uses is pinned to a full commit SHA.
+        if let Some(uses) = step["uses"].as_str() {
+            let sha = uses.rsplit_once('@').map(|(_, r)| r).unwrap_or("");
+            assert!(
+                sha.len() == 40 && sha.chars().all(|c| c.is_ascii_hexdigit()),
+                "unpinned: {uses}"
+            );
+        }
         if let Some(run) = step["run"].as_str() {
             assert!(
                 !run.contains("${{"),

@@ -304,7 +304,11 @@ pub(super) fn parse(text: &str, path: &str, depth: usize) -> Result<Policy, Poli
                         let names: Vec<&str> = PRESETS.iter().map(|p| p.0).collect();
                         return Err(r.err(
                             n.span.start,
-                            format!("unknown preset `{name}`; presets: {}", names.join(", ")),
+                            format!(
+                                "unknown preset `{name}`{}; presets: {}",
+                                did_you_mean(&name, &names),
+                                names.join(", ")
+                            ),
                         ));
                     };
                     if depth > 4 {
@@ -436,7 +440,15 @@ pub(super) fn parse(text: &str, path: &str, depth: usize) -> Result<Policy, Poli
         {
             return Err(PolicyError {
                 location: w.location.clone(),
-                message: format!("waiver names unknown check `{}`", w.check),
+                message: {
+                    let mut ids: Vec<&str> = checks::BUILTINS.iter().map(|b| b.meta.id).collect();
+                    ids.extend(own.custom.iter().map(|c| c.id.as_str()));
+                    format!(
+                        "waiver names unknown check `{}`{}",
+                        w.check,
+                        did_you_mean(&w.check, &ids)
+                    )
+                },
             });
         }
     }
@@ -496,7 +508,8 @@ fn custom_check(r: &Reader<'_>, item: &Node, own: &Policy) -> Result<CustomCheck
         return Err(r.err(
             e,
             format!(
-                "unknown evaluator `{uses}`; available: {}",
+                "unknown evaluator `{uses}`{}; available: {}",
+                did_you_mean(&uses, &names),
                 if names.is_empty() {
                     "none".into()
                 } else {

@@ -80,7 +80,7 @@ fn plain(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "::group::shipgate report")?;
     writeln!(out, "::stop-commands::{token}")?;
     let mut plain = Vec::new();
-    human::render(report, false, &mut plain)?;
+    human::render(report, &super::RenderContext::default(), &mut plain)?;
     for line in String::from_utf8_lossy(&plain).lines() {
         writeln!(out, "{}", escape::github_line(line))?;
     }

@@ -1,7 +1,7 @@
 //! `--format human`: grouped by check, each finding as `path:line:col` with
 //! its source line, message and fix hint. Colour only when asked.
 
-use super::{Report, escape};
+use super::{RenderContext, Report, Threshold, escape};
 use crate::finding::{Severity, Verdict};
 use std::io::Write;
 
@@ -34,9 +34,12 @@ fn clean(s: &str) -> std::borrow::Cow<'_, str> {
     escape::visible(s)
 }
 
-pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
-    let p = Paint(color);
+pub fn render(report: &Report, ctx: &RenderContext, out: &mut dyn Write) -> std::io::Result<()> {
+    let p = Paint(ctx.color);
     for c in &report.checks {
+        if ctx.quiet && c.verdict < Verdict::Warn {
+            continue;
+        }
         write!(
             out,
             "{} {}  {}",
@@ -64,7 +67,8 @@ pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Res
             }
             writeln!(
                 out,
-                "  {}:{}:{}: {}{}",
+                "  {}{}:{}:{}: {}{}",
+                clean(&ctx.display_prefix),
                 clean(&f.location.path),
                 f.location.line,
                 f.location.column,
@@ -105,10 +109,14 @@ pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Res
                     .map(escape::visible_width)
                     .sum::<usize>()
                     .max(chars);
+                let caret = match f.severity {
+                    Severity::Block if f.suppressed.is_none() => "31",
+                    _ => "33",
+                };
                 writeln!(
                     out,
                     "  {pad} | {indent}{}",
-                    p.wrap("33", &"^".repeat(width.min(120)))
+                    p.wrap(caret, &"^".repeat(width.min(120)))
                 )?;
             }
             if let Some(s) = &f.suppressed
@@ -140,6 +148,9 @@ pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Res
             s.existing
         ));
     }
+    if let Some(why) = failure_reason(report, ctx.fail_on) {
+        tail.push_str(&format!("; fails: {why}"));
+    }
     writeln!(out)?;
     writeln!(
         out,
@@ -149,4 +160,25 @@ pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Res
         p.verdict(report.verdict).trim_end(),
         tail
     )
+}
+
+/// Why the run fails, when the threshold is not the plain "a check blocks"
+/// (whose verdict already says so): `--fail-on warn` failing on warnings
+/// alone, or `--fail-on new` on new blocking findings.
+fn failure_reason(report: &Report, fail_on: Threshold) -> Option<String> {
+    let failing = report.checks.iter().filter(|c| fail_on.fails(c)).count();
+    if failing == 0 {
+        return None;
+    }
+    let checks = if failing == 1 { "check" } else { "checks" };
+    match fail_on {
+        Threshold::Block => None,
+        Threshold::Warn if report.verdict == Verdict::Warn => {
+            Some(format!("--fail-on warn, and {failing} {checks} warn"))
+        }
+        Threshold::Warn => None,
+        Threshold::New => Some(format!(
+            "--fail-on new, and {failing} {checks} have a new blocking finding"
+        )),
+    }
 }

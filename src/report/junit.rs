@@ -1,21 +1,19 @@
 //! `--format junit`: JUnit XML for CI test tabs. One testsuite; one testcase
-//! per check. A blocking check fails with its findings in the failure text;
-//! a warning check passes with its findings in `system-out`; a skipped check
-//! is `<skipped/>`.
+//! per check. A check that fails the run at `--fail-on` (a blocking check;
+//! with `warn`, a warning one too; with `new`, one with a new blocking
+//! finding) fails with its findings in the failure text; any other check
+//! with findings passes with them in `system-out`; a skipped check is
+//! `<skipped/>`.
 
-use super::Report;
 use super::escape::{visible, xml, xml_attr};
-use crate::finding::{Finding, Verdict};
+use super::{Report, Threshold};
+use crate::finding::{Finding, Severity, Verdict};
 use std::fmt::Write as _;
 use std::io::Write;
 
-pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+pub fn render(report: &Report, fail_on: Threshold, out: &mut dyn Write) -> std::io::Result<()> {
     let tests = report.checks.len();
-    let failures = report
-        .checks
-        .iter()
-        .filter(|c| c.verdict == Verdict::Block)
-        .count();
+    let failures = report.checks.iter().filter(|c| fail_on.fails(c)).count();
     let skipped = report
         .checks
         .iter()
@@ -65,16 +63,12 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             _ => x.push_str(">\n"),
         }
         match c.verdict {
-            Verdict::Block => {
-                let counted = c.findings.iter().filter(|f| f.suppressed.is_none()).count();
+            _ if fail_on.fails(c) => {
                 let _ = writeln!(
                     x,
-                    "      <failure type=\"block\" message=\"{}\">{}</failure>",
-                    xml_attr(&format!(
-                        "{}: {counted} blocking finding{}",
-                        c.title,
-                        if counted == 1 { "" } else { "s" }
-                    )),
+                    "      <failure type=\"{}\" message=\"{}\">{}</failure>",
+                    c.verdict.as_str(),
+                    xml_attr(&format!("{}: {}", c.title, counts(&c.findings))),
                     xml(&text)
                 );
             }
@@ -85,7 +79,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                     xml_attr(c.skip_reason.as_deref().unwrap_or("nothing to check"))
                 );
             }
-            Verdict::Warn | Verdict::Pass => {
+            Verdict::Block | Verdict::Warn | Verdict::Pass => {
                 let _ = writeln!(x, "      <system-out>{}</system-out>", xml(&text));
             }
         }
@@ -118,4 +112,93 @@ fn finding_line(f: &Finding) -> String {
         s.push_str(&format!("    help: {}\n", visible(&f.help)));
     }
     s
+}
+
+/// "2 blocking findings, 1 warning": the findings that count, by severity.
+fn counts(findings: &[Finding]) -> String {
+    let counted = |sev: Severity| {
+        findings
+            .iter()
+            .filter(|f| f.suppressed.is_none() && f.severity == sev)
+            .count()
+    };
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let (block, warn) = (counted(Severity::Block), counted(Severity::Warn));
+    match (block, warn) {
+        (0, 0) => "no unsuppressed findings".to_string(),
+        (b, 0) => plural(b, "blocking finding", "blocking findings"),
+        (0, w) => plural(w, "warning", "warnings"),
+        (b, w) => format!(
+            "{}, {}",
+            plural(b, "blocking finding", "blocking findings"),
+            plural(w, "warning", "warnings")
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Location;
+    use crate::report::CheckResult;
+
+    fn report() -> Report {
+        let finding = |sev: Severity| {
+            let mut f = Finding::new(Location::new("a.yml", 1, 1), "m", "");
+            f.severity = sev;
+            f
+        };
+        let check = |id: &str, verdict: Verdict, findings: Vec<Finding>| CheckResult {
+            id: id.into(),
+            title: id.into(),
+            severity: Severity::Block,
+            verdict,
+            findings,
+            skip_reason: None,
+            why: None,
+        };
+        Report::new(
+            "pre-merge".into(),
+            None,
+            vec![
+                check(
+                    "mixed",
+                    Verdict::Block,
+                    vec![
+                        finding(Severity::Block),
+                        finding(Severity::Block),
+                        finding(Severity::Warn),
+                    ],
+                ),
+                check("warned", Verdict::Warn, vec![finding(Severity::Warn)]),
+            ],
+        )
+    }
+
+    fn xml_of(fail_on: Threshold) -> String {
+        let mut out = Vec::new();
+        render(&report(), fail_on, &mut out).expect("render");
+        String::from_utf8(out).expect("utf-8")
+    }
+
+    #[test]
+    fn findings_are_counted_by_severity() {
+        let x = xml_of(Threshold::Block);
+        assert!(
+            x.contains("message=\"mixed: 2 blocking findings, 1 warning\""),
+            "{x}"
+        );
+        assert!(x.contains("failures=\"1\""), "{x}");
+    }
+
+    #[test]
+    fn fail_on_warn_fails_warning_checks_too() {
+        let x = xml_of(Threshold::Warn);
+        assert!(x.contains("failures=\"2\""), "{x}");
+        assert!(
+            x.contains("<failure type=\"warn\" message=\"warned: 1 warning\""),
+            "{x}"
+        );
+    }
 }

@@ -137,6 +137,40 @@ pub struct RenderContext {
     pub workspace_prefix: String,
     /// Where Markdown links point.
     pub links: LinkBase,
+    /// `human`: list only the checks that warn or block.
+    pub quiet: bool,
+    /// What fails the run (`--fail-on`): the human summary says why a run
+    /// failed, and JUnit marks failing checks by it.
+    pub fail_on: Threshold,
+    /// `human`: prefixed to every path so `path:line:col` opens from the
+    /// current directory (`packages/app/`), or empty.
+    pub display_prefix: String,
+}
+
+/// What fails the run, as `--fail-on` says.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Threshold {
+    /// A blocking finding.
+    #[default]
+    Block,
+    /// A blocking finding or a warning.
+    Warn,
+    /// A blocking finding the base does not have.
+    New,
+}
+
+impl Threshold {
+    /// Whether check `c` fails the run at this threshold.
+    pub fn fails(self, c: &CheckResult) -> bool {
+        match self {
+            Threshold::Block => c.verdict == Verdict::Block,
+            Threshold::Warn => c.verdict >= Verdict::Warn,
+            Threshold::New => c
+                .findings
+                .iter()
+                .any(|f| f.suppressed.is_none() && !f.existing && f.severity == Severity::Block),
+        }
+    }
 }
 
 impl RenderContext {
@@ -154,11 +188,11 @@ pub fn render(
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     match format {
-        Format::Human => human::render(report, ctx.color, out),
+        Format::Human => human::render(report, ctx, out),
         Format::Json => json::render(report, out),
         Format::Sarif => sarif::render(report, ctx, out),
         Format::Github => github::render(report, ctx, out),
-        Format::Junit => junit::render(report, out),
+        Format::Junit => junit::render(report, ctx.fail_on, out),
         Format::Markdown => markdown::render(report, &ctx.links, out),
     }
 }
