@@ -729,3 +729,16 @@ fn a_section_that_says_no_breaking_changes_does_not_ask_for_a_major_bump() {
         "{report:#}"
     );
 }
+
+#[test]
+fn a_path_cited_without_its_source_extension_names_the_module() {
+    // `pages/index` is the route of pages/index.tsx; `pages/settings` has no
+    // file under any ending and is still a stale claim.
+    let (_, report) = check_json(&rw("extensionless-module-path"), &["--only", "docs-links"]);
+    let f: Vec<(String, u64)> = findings(&report, "docs-links")
+        .into_iter()
+        .filter(|(.., s)| s == "block")
+        .map(|(p, l, _)| (p, l))
+        .collect();
+    assert_eq!(f, [("README.md".to_string(), 6)], "{report:#}");
+}
