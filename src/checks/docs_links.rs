@@ -1023,6 +1023,25 @@ fn join(dir: &str, seg: &str) -> String {
     }
 }
 
+/// Source file endings a path written without one resolves to, as a module
+/// import or a framework route does (`pages/index` for `pages/index.tsx`).
+const MODULE_ENDINGS: &[&str] = &[
+    "ts", "tsx", "js", "jsx", "mjs", "cjs", "mts", "cts", "vue", "svelte", "astro", "py", "rb",
+    "ex", "exs", "go", "rs", "md", "mdx",
+];
+
+/// Whether `target`, whose last segment has no extension, names a source
+/// file that exists with one of [`MODULE_ENDINGS`].
+fn names_a_module(tree: &Tree, target: &str) -> bool {
+    let last = target.rsplit('/').next().unwrap_or(target);
+    if last.is_empty() || last.contains('.') {
+        return false;
+    }
+    MODULE_ENDINGS
+        .iter()
+        .any(|e| tree.has_path(&format!("{target}.{e}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1180,23 +1199,4 @@ mod tests {
         assert!(is_line_anchor("L10-L20"));
         assert!(!is_line_anchor("links"));
     }
-}
-
-/// Source file endings a path written without one resolves to, as a module
-/// import or a framework route does (`pages/index` for `pages/index.tsx`).
-const MODULE_ENDINGS: &[&str] = &[
-    "ts", "tsx", "js", "jsx", "mjs", "cjs", "mts", "cts", "vue", "svelte", "astro", "py", "rb",
-    "ex", "exs", "go", "rs", "md", "mdx",
-];
-
-/// Whether `target`, whose last segment has no extension, names a source
-/// file that exists with one of [`MODULE_ENDINGS`].
-fn names_a_module(tree: &Tree, target: &str) -> bool {
-    let last = target.rsplit('/').next().unwrap_or(target);
-    if last.is_empty() || last.contains('.') {
-        return false;
-    }
-    MODULE_ENDINGS
-        .iter()
-        .any(|e| tree.has_path(&format!("{target}.{e}")))
 }
