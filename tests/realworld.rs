@@ -618,3 +618,127 @@ fn a_shipping_step_gated_on_a_steps_run_time_output_warns_on_pull_requests() {
         vec![(RELEASE.into(), 5, "warn".into())]
     );
 }
+
+/// Lays out `fixtures/realworld/<name>/base` as commit `main` and `head` on
+/// top of it, in a fresh git repository (the system `git` only builds the
+/// fixture; shipgate reads the objects itself).
+fn base_and_head(name: &str) -> tempfile::TempDir {
+    fn git(dir: &std::path::Path, args: &[&str]) {
+        let out = std::process::Command::new("git")
+            .args([
+                "-c",
+                "user.name=Test",
+                "-c",
+                "user.email=test@example.com",
+                "-c",
+                "commit.gpgsign=false",
+                "-c",
+                "init.defaultBranch=main",
+            ])
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", dir)
+            .output()
+            .expect("run git to build the fixture");
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+    }
+    fn lay(from: &std::path::Path, to: &std::path::Path) {
+        for e in std::fs::read_dir(from).expect("fixture side").flatten() {
+            let dest = to.join(e.file_name());
+            if e.file_type().expect("file type").is_dir() {
+                std::fs::create_dir_all(&dest).unwrap();
+                lay(&e.path(), &dest);
+            } else {
+                std::fs::copy(e.path(), dest).unwrap();
+            }
+        }
+    }
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    let src = rw(name);
+    git(d, &["init", "-q"]);
+    lay(&src.join("base"), d);
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-q", "-m", "base"]);
+    git(d, &["checkout", "-q", "-b", "pr"]);
+    for e in std::fs::read_dir(d).unwrap().flatten() {
+        if e.file_name() != ".git" {
+            let p = e.path();
+            if p.is_dir() {
+                std::fs::remove_dir_all(p).unwrap();
+            } else {
+                std::fs::remove_file(p).unwrap();
+            }
+        }
+    }
+    lay(&src.join("head"), d);
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-q", "-m", "chore: release"]);
+    t
+}
+
+#[test]
+fn a_version_module_the_manifest_reads_may_move_in_a_release_pr() {
+    // pyproject.toml takes its version from `inkwell.__version__`: the bump
+    // edits src/inkwell/__init__.py, which is the version source itself.
+    // The source change riding along is still out of scope.
+    let t = base_and_head("version-module-in-release-pr");
+    let (_, report) = check_json(
+        t.path(),
+        &["--base", "main", "--only", "release-pr-scope,release-bump"],
+    );
+    assert_eq!(verdict(&report, "release-bump"), "pass", "{report:#}");
+    let scope: Vec<(String, u64)> = findings(&report, "release-pr-scope")
+        .into_iter()
+        .map(|(p, l, _)| (p, l))
+        .collect();
+    assert_eq!(
+        scope,
+        [("src/inkwell/render.py".to_string(), 1)],
+        "{report:#}"
+    );
+}
+
+#[test]
+fn a_section_that_says_no_breaking_changes_does_not_ask_for_a_major_bump() {
+    let t = base_and_head("no-breaking-changes-note");
+    let d = t.path();
+    let (code, report) = check_json(d, &["--base", "main", "--only", "release-bump"]);
+    assert_eq!(verdict(&report, "release-bump"), "pass", "{report:#}");
+    assert_eq!(code, 0);
+    // A note that does announce one still needs the major step.
+    let log = d.join("CHANGELOG.md");
+    let text = std::fs::read_to_string(&log).unwrap();
+    std::fs::write(
+        &log,
+        text.replacen(
+            "- Read tide tables in feet.",
+            "- Read tide tables in feet.\n- BREAKING CHANGE: `read()` returns feet.",
+            1,
+        ),
+    )
+    .unwrap();
+    let (code, report) = check_json(d, &["--base", "main", "--only", "release-bump"]);
+    assert_eq!(code, 1, "{report:#}");
+    let f = findings(&report, "release-bump");
+    assert_eq!(f.len(), 1, "{report:#}");
+    assert_eq!(
+        (f[0].0.as_str(), f[0].1),
+        ("CHANGELOG.md", 10),
+        "{report:#}"
+    );
+}
+
+#[test]
+fn a_path_cited_without_its_source_extension_names_the_module() {
+    // `pages/index` is the route of pages/index.tsx; `pages/settings` has no
+    // file under any ending and is still a stale claim.
+    let (_, report) = check_json(&rw("extensionless-module-path"), &["--only", "docs-links"]);
+    let f: Vec<(String, u64)> = findings(&report, "docs-links")
+        .into_iter()
+        .filter(|(.., s)| s == "block")
+        .map(|(p, l, _)| (p, l))
+        .collect();
+    assert_eq!(f, [("README.md".to_string(), 6)], "{report:#}");
+}

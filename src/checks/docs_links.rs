@@ -942,7 +942,7 @@ fn check_cited_paths(
                 escape = Some(e);
                 continue;
             }
-            if tree.has_path(&target) {
+            if tree.has_path(&target) || names_a_module(tree, &target) {
                 resolved = true;
                 break;
             }
@@ -1021,6 +1021,25 @@ fn join(dir: &str, seg: &str) -> String {
     } else {
         format!("{dir}/{seg}")
     }
+}
+
+/// Source file endings a path written without one resolves to, as a module
+/// import or a framework route does (`pages/index` for `pages/index.tsx`).
+const MODULE_ENDINGS: &[&str] = &[
+    "ts", "tsx", "js", "jsx", "mjs", "cjs", "mts", "cts", "vue", "svelte", "astro", "py", "rb",
+    "ex", "exs", "go", "rs", "md", "mdx",
+];
+
+/// Whether `target`, whose last segment has no extension, names a source
+/// file that exists with one of [`MODULE_ENDINGS`].
+fn names_a_module(tree: &Tree, target: &str) -> bool {
+    let last = target.rsplit('/').next().unwrap_or(target);
+    if last.is_empty() || last.contains('.') {
+        return false;
+    }
+    MODULE_ENDINGS
+        .iter()
+        .any(|e| tree.has_path(&format!("{target}.{e}")))
 }
 
 #[cfg(test)]

@@ -180,6 +180,34 @@ fn judge(
     }
 }
 
+/// Where a section notes a breaking change: the first `breaking change`
+/// (or `breaking-change`) that is not negated on its own line ("no breaking
+/// changes", "non-breaking change", "without breaking changes").
+fn breaking_note(body: &str) -> Option<usize> {
+    let lower = body.to_ascii_lowercase();
+    let mut from = 0;
+    loop {
+        let rest = &lower[from..];
+        let rel = match (rest.find("breaking change"), rest.find("breaking-change")) {
+            (Some(a), Some(b)) => a.min(b),
+            (Some(a), None) | (None, Some(a)) => a,
+            (None, None) => return None,
+        };
+        let i = from + rel;
+        let line_start = lower[..i].rfind('\n').map_or(0, |n| n + 1);
+        let before = lower[line_start..i].trim_end_matches([' ', '*', '_', '`']);
+        let negated = before.ends_with("non-")
+            || before.ends_with("non")
+            || ["no", "not", "without", "zero", "any"]
+                .iter()
+                .any(|w| before.split_whitespace().next_back() == Some(*w));
+        if !negated {
+            return Some(i);
+        }
+        from = i + "breaking change".len();
+    }
+}
+
 /// Where the head CHANGELOG marks the new version's section as breaking,
 /// and how, if it does.
 fn breaking_marker(
@@ -195,11 +223,7 @@ fn breaking_marker(
     })?;
     let loc = changelog::heading_location(&doc, heading.line);
     let body = doc.file.text.get(heading.section.clone()).unwrap_or("");
-    if let Some(i) = body
-        .to_ascii_lowercase()
-        .find("breaking change")
-        .or_else(|| body.to_ascii_lowercase().find("breaking-change"))
-    {
+    if let Some(i) = breaking_note(body) {
         let line = heading.line + body[..i].matches('\n').count();
         return Some((
             crate::finding::Location::new(path, line, 1),

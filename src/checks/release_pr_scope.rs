@@ -108,9 +108,21 @@ fn run(cx: &Context<'_>) -> Outcome {
         .iter()
         .map(|r| format!("`{}` {} → {}", r.package, r.old, r.new))
         .collect();
+    // A file that holds a version source of a released package (a Python
+    // module's `__version__` that pyproject.toml points at, say) is part of
+    // the bump itself, whatever its name.
+    let sources: std::collections::HashSet<&str> = reading
+        .releases
+        .iter()
+        .flat_map(|r| r.pairs.iter())
+        .map(|p| p.head.field.location.path.as_str())
+        .collect();
     let mut out = Vec::new();
     for c in base.changes(cx.tree) {
-        if written_by_release_tool(&c.path, c.kind, &rp_manifest) || allowed.is_match(&c.path) {
+        if written_by_release_tool(&c.path, c.kind, &rp_manifest)
+            || allowed.is_match(&c.path)
+            || sources.contains(c.path.as_str())
+        {
             continue;
         }
         out.push(Finding::new(
