@@ -332,7 +332,7 @@ pub(super) fn parse(text: &str, path: &str, depth: usize) -> Result<Policy, Poli
             "checks" => {
                 for c in r.table(e, "")? {
                     let Some(b) = checks::builtin(&c.key) else {
-                        let ids: Vec<&str> = checks::BUILTINS.iter().map(|b| b.meta.id).collect();
+                        let ids: Vec<&str> = checks::BUILTINS.iter().map(|b| b.meta().id).collect();
                         let hint = did_you_mean(&c.key, &ids);
                         return Err(r.err(
                             c.key_span.start,
@@ -357,13 +357,13 @@ pub(super) fn parse(text: &str, path: &str, depth: usize) -> Result<Policy, Poli
                                     )
                                 })?)
                             }
-                            other if b.meta.params.contains(&other) => {
+                            other if b.meta().params.contains(&other) => {
                                 r.typed(k, &ctx)?;
                                 t.params.insert(other.to_string(), to_toml(&k.node));
                             }
                             _ => {
                                 let allowed: Vec<&str> =
-                                    TUNING_KEYS.iter().chain(b.meta.params).copied().collect();
+                                    TUNING_KEYS.iter().chain(b.meta().params).copied().collect();
                                 return Err(r.unknown(k, &ctx, &allowed));
                             }
                         }
