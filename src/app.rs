@@ -48,7 +48,8 @@ pub fn run(cli: Cli) -> u8 {
             match explain_text(&id) {
                 Some(t) => print_out(&t),
                 None => {
-                    let mut names: Vec<&str> = checks::BUILTINS.iter().map(|b| b.meta.id).collect();
+                    let mut names: Vec<&str> =
+                        checks::BUILTINS.iter().map(|b| b.meta().id).collect();
                     names.extend(crate::evaluators::EVALUATORS.iter().map(|e| e.name));
                     let hint = policy::did_you_mean(&id, &names);
                     say(format_args!(

@@ -2,14 +2,13 @@
 //! and inline ignores are applied, severities fixed, and verdicts computed.
 //! Nothing here prints.
 
-use crate::checks::{self, Context, Meta, Outcome, Pass, RunFn, doc_pass, workflow_pass};
+use crate::checks::{self, Check, Context, Meta, Outcome, Scope, doc_pass, workflow_pass};
 use crate::evaluators::{self, Evaluator};
 use crate::finding::{Finding, Location, Severity, Suppression, Verdict};
 use crate::policy::{self, CustomCheck, Policy};
 use crate::repo::Tree;
 use crate::report::{CheckResult, Report};
 use std::collections::HashMap;
-use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// What the command line asks of a run.
@@ -22,12 +21,20 @@ pub struct Options {
 }
 
 enum Runner<'p> {
-    BuiltIn(RunFn),
-    /// A check that reads every project document: run in the shared pass.
-    Docs(doc_pass::Start),
-    /// A check that judges workflows one at a time: run in the shared pass.
-    Workflows(&'static workflow_pass::WorkflowPass),
+    /// A built-in check: run alone, or in the documents or workflows pass,
+    /// as its [`Scope`] says.
+    BuiltIn(&'static dyn Check),
     Custom(&'p CustomCheck, &'static Evaluator),
+}
+
+impl Runner<'_> {
+    /// The built-in check's scope; a custom check runs alone.
+    fn scope(&self) -> Scope {
+        match self {
+            Runner::BuiltIn(check) => check.scope(),
+            Runner::Custom(..) => Scope::Project,
+        }
+    }
 }
 
 struct Planned<'p> {
@@ -46,7 +53,7 @@ static EMPTY: std::sync::LazyLock<toml::Table> = std::sync::LazyLock::new(toml::
 pub fn known_ids(policy: &Policy) -> Vec<String> {
     checks::BUILTINS
         .iter()
-        .map(|b| b.meta.id.to_string())
+        .map(|b| b.meta().id.to_string())
         .chain(std::iter::once(checks::waivers::META.id.to_string()))
         .chain(policy.custom.iter().map(|c| c.id.clone()))
         .collect()
@@ -64,27 +71,24 @@ fn plan<'p>(policy: &'p Policy, opts: &Options) -> Vec<Planned<'p>> {
             && !opts.skip.iter().any(|s| s == id)
     };
     let mut out = Vec::new();
-    for b in checks::BUILTINS {
-        let t = policy.tuning(b.meta.id);
+    for &b in checks::BUILTINS {
+        let meta = b.meta();
+        let t = policy.tuning(meta.id);
         let enabled = t.and_then(|t| t.enabled).unwrap_or(true);
         let lanes: Vec<String> = match t.and_then(|t| t.lanes.clone()) {
             Some(l) => l,
-            None => b.meta.lanes.iter().map(|s| s.to_string()).collect(),
+            None => meta.lanes.iter().map(|s| s.to_string()).collect(),
         };
-        if !enabled || !wanted(b.meta.id) || !policy::runs_in_lane(&lanes, &opts.lane) {
+        if !enabled || !wanted(meta.id) || !policy::runs_in_lane(&lanes, &opts.lane) {
             continue;
         }
         out.push(Planned {
-            id: b.meta.id.to_string(),
-            title: b.meta.title.to_string(),
-            severity: t.and_then(|t| t.severity).unwrap_or(b.meta.severity),
+            id: meta.id.to_string(),
+            title: meta.title.to_string(),
+            severity: t.and_then(|t| t.severity).unwrap_or(meta.severity),
             files: t.and_then(|t| t.files.as_deref()),
             params: t.map(|t| &t.params).unwrap_or(&EMPTY),
-            runner: match b.pass {
-                Pass::Docs(start) => Runner::Docs(start),
-                Pass::Workflows(pass) => Runner::Workflows(pass),
-                Pass::Alone(run) => Runner::BuiltIn(run),
-            },
+            runner: Runner::BuiltIn(b),
             why: None,
         });
     }
@@ -261,24 +265,20 @@ fn run_parallel(
     policy: &Policy,
     planned: &[Planned<'_>],
 ) -> Vec<Outcome> {
-    let group = |want: fn(&Runner<'_>) -> bool| -> Vec<usize> {
+    let group = |want: fn(Scope) -> bool| -> Vec<usize> {
         (0..planned.len())
-            .filter(|i| want(&planned[*i].runner))
+            .filter(|i| want(planned[*i].runner.scope()))
             .collect()
     };
-    let docs: Vec<Vec<usize>> = Some(group(|r| matches!(r, Runner::Docs(_))))
+    let docs: Vec<Vec<usize>> = Some(group(|s| s == Scope::Documents))
         .filter(|g| !g.is_empty())
         .into_iter()
         .collect();
-    let mut rest: Vec<Vec<usize>> = Some(group(|r| matches!(r, Runner::Workflows(_))))
+    let mut rest: Vec<Vec<usize>> = Some(group(|s| matches!(s, Scope::Workflows(_))))
         .filter(|g| !g.is_empty())
         .into_iter()
         .collect();
-    rest.extend(
-        group(|r| matches!(r, Runner::BuiltIn(_) | Runner::Custom(..)))
-            .into_iter()
-            .map(|i| vec![i]),
-    );
+    rest.extend(group(|s| s == Scope::Project).into_iter().map(|i| vec![i]));
     let mut results = run_jobs(tree, base, policy, planned, &docs);
     crate::memory::give_back_freed();
     results.extend(run_jobs(tree, base, policy, planned, &rest));
@@ -316,13 +316,12 @@ fn run_jobs(
                         .iter()
                         .map(|&i| context(tree, base, policy, &planned[i]))
                         .collect();
-                    let outs: Vec<Outcome> =
-                        std::panic::catch_unwind(AssertUnwindSafe(|| run_job(planned, job, &cxs)))
-                            .unwrap_or_else(|_| {
-                                job.iter()
-                                    .map(|&i| internal_error(&planned[i].id))
-                                    .collect()
-                            });
+                    let outs: Vec<Outcome> = checks::guarded(|| run_job(planned, job, &cxs))
+                        .unwrap_or_else(|| {
+                            job.iter()
+                                .map(|&i| internal_error(&planned[i].id))
+                                .collect()
+                        });
                     if let Ok(mut r) = results.lock() {
                         r.extend(job.iter().copied().zip(outs));
                     }
@@ -335,28 +334,21 @@ fn run_jobs(
 
 /// Runs one job: a shared pass over its checks, or one check alone.
 fn run_job(planned: &[Planned<'_>], job: &[usize], cxs: &[Context<'_>]) -> Vec<Outcome> {
-    // The job's checks with what their runner holds, when it is of one kind.
-    fn members<'c, 'a, T>(
-        planned: &[Planned<'_>],
-        job: &[usize],
-        cxs: &'c [Context<'a>],
-        pick: fn(&Runner<'_>) -> Option<T>,
-    ) -> Vec<(&'c Context<'a>, T)> {
-        job.iter()
-            .zip(cxs)
-            .filter_map(|(&i, cx)| pick(&planned[i].runner).map(|t| (cx, t)))
-            .collect()
-    }
+    // The job's built-in checks, each with its context.
+    let members: Vec<(&Context<'_>, &'static dyn Check)> = job
+        .iter()
+        .zip(cxs)
+        .filter_map(|(&i, cx)| match planned[i].runner {
+            Runner::BuiltIn(check) => Some((cx, check)),
+            Runner::Custom(..) => None,
+        })
+        .collect();
     match &planned[job[0]].runner {
-        Runner::Docs(_) => doc_pass::run(&members(planned, job, cxs, |r| match r {
-            Runner::Docs(start) => Some(*start),
-            _ => None,
-        })),
-        Runner::Workflows(_) => workflow_pass::run(&members(planned, job, cxs, |r| match r {
-            Runner::Workflows(pass) => Some(*pass),
-            _ => None,
-        })),
-        Runner::BuiltIn(run) => vec![run(&cxs[0])],
+        Runner::BuiltIn(check) => match check.scope() {
+            Scope::Documents => doc_pass::run(&members),
+            Scope::Workflows(_) => workflow_pass::run(&members),
+            Scope::Project => vec![check.project(&cxs[0])],
+        },
         Runner::Custom(c, ev) => vec![evaluators::run_custom(c, ev, &cxs[0])],
     }
 }
@@ -377,11 +369,7 @@ fn context<'a>(
 }
 
 fn internal_error(id: &str) -> Outcome {
-    Outcome::Findings(vec![Finding::new(
-        Location::file("."),
-        format!("internal error while running `{id}`; the check fails closed"),
-        "please report this bug with the input that caused it",
-    )])
+    checks::internal_error(&format!("running `{id}`"))
 }
 
 /// The source lines findings point at, and the inline ignores on them.

@@ -504,8 +504,8 @@ fn job_runs_bad_parameters_exit_2_naming_the_key() {
 
 #[test]
 fn every_catalog_check_explains_itself() {
-    // This catalog's eight checks: the workflow pass's, after the core six.
-    for id in &WORKFLOW_PASS[6..] {
+    // Every check of the workflow pass.
+    for id in &workflow_pass() {
         let out = shipgate(&["explain", id]);
         assert!(out.status.success(), "{id}");
         assert!(out.stdout.len() > 200, "{id} explains too little");
@@ -544,24 +544,10 @@ fn a_well_kept_hex_release_lane_blocks_nothing() {
     assert!(message(&r, "publish-isolation", 0).contains("must build the package itself"));
 }
 
-/// The checks that run in the shared workflow pass: the six core ones
-/// (tests/core.rs), then this catalog's eight.
-const WORKFLOW_PASS: &[&str] = &[
-    "actions-pinned",
-    "workflow-permissions",
-    "oidc-scope",
-    "publish-environment",
-    "trusted-publishing",
-    "secrets-in-environment",
-    "publish-isolation",
-    "release-concurrency",
-    "dispatch-recovery",
-    "release-triggers",
-    "checkout-credentials",
-    "template-injection",
-    "release-cache",
-    "push-tags",
-];
+/// The checks that run in the shared workflow pass, read from the registry.
+fn workflow_pass() -> Vec<&'static str> {
+    shipgate::checks::workflow_check_ids().collect()
+}
 
 /// Every fixture tree with workflows, however deep it sits under fixtures/.
 fn trees_with_workflows() -> Vec<PathBuf> {
@@ -608,7 +594,7 @@ fn workflow_pass_gives_each_check_what_it_finds_alone() {
         let Some(together) = run_json(root, &[]) else {
             continue;
         };
-        for id in WORKFLOW_PASS {
+        for id in workflow_pass() {
             let entry = |r: &Value| {
                 r["checks"]
                     .as_array()

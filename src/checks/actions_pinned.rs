@@ -1,7 +1,6 @@
 //! `actions-pinned`: remote `uses:` are pinned to full commit SHAs.
 
-use super::workflow_pass::{Visit, WorkflowPass};
-use super::{BuiltIn, Context, Meta, Pass, Workflows};
+use super::{Check, Context, Meta, Over, Scope, Workflows};
 use crate::finding::{Finding, Location, Severity};
 use crate::project::lane::{Behind, Ran};
 use crate::workflow::{Key, WorkflowFile};
@@ -10,38 +9,48 @@ use github_actions_models::workflow::Job;
 use github_actions_models::workflow::job::StepBody;
 use std::collections::HashSet;
 
-pub static CHECK: BuiltIn = BuiltIn {
-    meta: Meta {
-        id: "actions-pinned",
-        title: "Release workflows pin actions to full commit SHAs",
-        severity: Severity::Block,
-        lanes: &[],
-        rationale: "A tag such as `@v4` can be moved by whoever controls the action's repository, \
-            so a release job that uses it runs whatever code the tag points at on release day, with \
-            the release's credentials (a workflow a release workflow calls runs in its lane and \
-            is judged the same). A 40-character commit SHA cannot move. The version comment \
-            after the SHA keeps the pin reviewable and lets update bots bump it. Plain CI \
-            workflows hold no publish credentials, so an unpinned action there is a warning. \
-            The steps of a local composite action (`uses: ./.github/actions/x`) are steps of the \
-            job that uses it: its `uses:` are judged the same way, at their line in its \
-            action.yml, and a local action that is missing or cannot be parsed is reported \
-            where the job uses it, since nothing it runs can be judged.",
-        passes: "- uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2",
-        fails: "- uses: actions/checkout@v4\n- uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683   # no version comment (warn)",
-        fix: "Replace each tag or branch with the commit SHA it points at and keep the tag as a \
-            trailing comment (`owner/action@<sha> # v1.2.3`); tools such as Dependabot and \
-            Renovate keep such pins current.",
-        params: &[],
-    },
-    pass: Pass::Workflows(&PASS),
+pub struct ActionsPinned;
+
+static META: Meta = Meta {
+    id: "actions-pinned",
+    title: "Release workflows pin actions to full commit SHAs",
+    severity: Severity::Block,
+    lanes: &[],
+    rationale: "A tag such as `@v4` can be moved by whoever controls the action's repository, \
+        so a release job that uses it runs whatever code the tag points at on release day, with \
+        the release's credentials (a workflow a release workflow calls runs in its lane and \
+        is judged the same). A 40-character commit SHA cannot move. The version comment \
+        after the SHA keeps the pin reviewable and lets update bots bump it. Plain CI \
+        workflows hold no publish credentials, so an unpinned action there is a warning. \
+        The steps of a local composite action (`uses: ./.github/actions/x`) are steps of the \
+        job that uses it: its `uses:` are judged the same way, at their line in its \
+        action.yml, and a local action that is missing or cannot be parsed is reported \
+        where the job uses it, since nothing it runs can be judged.",
+    passes: "- uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2",
+    fails: "- uses: actions/checkout@v4\n- uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683   # no version comment (warn)",
+    fix: "Replace each tag or branch with the commit SHA it points at and keep the tag as a \
+        trailing comment (`owner/action@<sha> # v1.2.3`); tools such as Dependabot and \
+        Renovate keep such pins current.",
+    params: &[],
 };
 
-static PASS: WorkflowPass = WorkflowPass {
-    all: true,
-    skip: |wfs| (wfs.parsed.is_empty() && wfs.broken.is_empty()).then(|| "no workflows".into()),
-    visit: Visit::WithContext(check_workflow),
-    after: Some(no_release_and_all_pinned),
-};
+impl Check for ActionsPinned {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Workflows(Over::All)
+    }
+
+    fn workflow(&self, cx: &Context<'_>, wf: &WorkflowFile, out: &mut Vec<Finding>) {
+        check_workflow(cx, wf, out)
+    }
+
+    fn after_workflows(&self, wfs: &Workflows, found: &[Finding]) -> Option<String> {
+        no_release_and_all_pinned(wfs, found)
+    }
+}
 
 fn no_release_and_all_pinned(wfs: &Workflows, findings: &[Finding]) -> Option<String> {
     (wfs.releases().next().is_none() && findings.is_empty())

@@ -1,33 +1,42 @@
 //! `changelog-entry`: the CHANGELOG has a section for the version being released.
 
-use super::{BuiltIn, Context, Meta, Outcome, Pass};
+use super::{Check, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
 use crate::manifest::{self, SourceKind, changelog};
 
-pub static CHECK: BuiltIn = BuiltIn {
-    meta: Meta {
-        id: "changelog-entry",
-        title: "CHANGELOG has a section for the current version",
-        severity: Severity::Block,
-        lanes: &[],
-        rationale: "Release notes are what users read before they upgrade, and release tooling \
-            (release-please, GitHub release bodies, Hex docs) often copies them from the \
-            CHANGELOG section of the tagged version. A release whose version has no section ships \
-            without notes, or with the previous release's. The current version is the one the \
-            package's manifests agree on (or release-please's manifest when there is no other). \
-            Packages without a CHANGELOG are not judged. A CHANGELOG that names no version but \
-            links to the changelog kept in the docs (a relative link, or a docs-site URL whose \
-            path ends in a file of this tree, such as `…/operations/changelog/`) is judged by \
-            that file.",
-        passes: "Cargo.toml:   version = \"2.1.0\"\nCHANGELOG.md: ## [2.1.0] - 2026-02-01",
-        fails: "Cargo.toml:   version = \"2.1.0\"\nCHANGELOG.md: ## [Unreleased]\n              ## [2.0.3] - 2026-01-01",
-        fix: "Add a section headed with the version (`## [2.1.0] - 2026-02-01`, or release-please's \
-            `## [2.1.0](…compare…) (2026-02-01)`); under Keep a Changelog, rename `[Unreleased]` \
-            to the version when you cut the release.",
-        params: &[],
-    },
-    pass: Pass::Alone(run),
+pub struct ChangelogEntry;
+
+static META: Meta = Meta {
+    id: "changelog-entry",
+    title: "CHANGELOG has a section for the current version",
+    severity: Severity::Block,
+    lanes: &[],
+    rationale: "Release notes are what users read before they upgrade, and release tooling \
+        (release-please, GitHub release bodies, Hex docs) often copies them from the \
+        CHANGELOG section of the tagged version. A release whose version has no section ships \
+        without notes, or with the previous release's. The current version is the one the \
+        package's manifests agree on (or release-please's manifest when there is no other). \
+        Packages without a CHANGELOG are not judged. A CHANGELOG that names no version but \
+        links to the changelog kept in the docs (a relative link, or a docs-site URL whose \
+        path ends in a file of this tree, such as `…/operations/changelog/`) is judged by \
+        that file.",
+    passes: "Cargo.toml:   version = \"2.1.0\"\nCHANGELOG.md: ## [2.1.0] - 2026-02-01",
+    fails: "Cargo.toml:   version = \"2.1.0\"\nCHANGELOG.md: ## [Unreleased]\n              ## [2.0.3] - 2026-01-01",
+    fix: "Add a section headed with the version (`## [2.1.0] - 2026-02-01`, or release-please's \
+        `## [2.1.0](…compare…) (2026-02-01)`); under Keep a Changelog, rename `[Unreleased]` \
+        to the version when you cut the release.",
+    params: &[],
 };
+
+impl Check for ChangelogEntry {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn project(&self, cx: &Context<'_>) -> Outcome {
+        run(cx)
+    }
+}
 
 fn run(cx: &Context<'_>) -> Outcome {
     let (d, mut findings) = match cx.packages() {

@@ -2,7 +2,7 @@
 //! the section for the new version, on top, with a date, and the sections
 //! of earlier releases did not change.
 
-use super::{BuiltIn, Context, Meta, Outcome, Pass};
+use super::{Check, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
 use crate::manifest::{self, changelog};
 use crate::preflight::release;
@@ -10,29 +10,38 @@ use crate::repo::markdown::MarkdownDoc;
 use regex::Regex;
 use std::sync::LazyLock;
 
-pub static CHECK: BuiltIn = BuiltIn {
-    meta: Meta {
-        id: "changelog-gained",
-        title: "A release PR adds exactly its own dated CHANGELOG section, on top",
-        severity: Severity::Block,
-        lanes: &[],
-        rationale: "The notes a release ships are the CHANGELOG section its PR adds. A section \
-            under the wrong version, placed below the previous release, without a date, or a PR \
-            that quietly rewrites the notes of releases already out, all reach users unseen \
-            because nobody rereads the whole file before merging. Only with `--base REF`, and \
-            only for a package whose version the change moved (see release-bump): the CHANGELOG \
-            must have gained one section, for the new version, above the previous release's, \
-            with a date (YYYY-MM-DD) in its heading or first line; every release section on the \
-            base must be there unchanged. Without a base the check is skipped.",
-        passes: "## [1.3.0] - 2026-11-20     <- added by the PR\n## [1.2.0] - 2026-10-01     <- unchanged",
-        fails: "## [1.2.0] - 2026-10-01\n## [1.3.0] - 2026-11-20     <- added below the previous release",
-        fix: "Put the new version's section first (below `[Unreleased]`), head it with the \
-            version and the release date, and undo edits to older sections (or make them in a \
-            PR of their own).",
-        params: &[],
-    },
-    pass: Pass::Alone(run),
+pub struct ChangelogGained;
+
+static META: Meta = Meta {
+    id: "changelog-gained",
+    title: "A release PR adds exactly its own dated CHANGELOG section, on top",
+    severity: Severity::Block,
+    lanes: &[],
+    rationale: "The notes a release ships are the CHANGELOG section its PR adds. A section \
+        under the wrong version, placed below the previous release, without a date, or a PR \
+        that quietly rewrites the notes of releases already out, all reach users unseen \
+        because nobody rereads the whole file before merging. Only with `--base REF`, and \
+        only for a package whose version the change moved (see release-bump): the CHANGELOG \
+        must have gained one section, for the new version, above the previous release's, \
+        with a date (YYYY-MM-DD) in its heading or first line; every release section on the \
+        base must be there unchanged. Without a base the check is skipped.",
+    passes: "## [1.3.0] - 2026-11-20     <- added by the PR\n## [1.2.0] - 2026-10-01     <- unchanged",
+    fails: "## [1.2.0] - 2026-10-01\n## [1.3.0] - 2026-11-20     <- added below the previous release",
+    fix: "Put the new version's section first (below `[Unreleased]`), head it with the \
+        version and the release date, and undo edits to older sections (or make them in a \
+        PR of their own).",
+    params: &[],
 };
+
+impl Check for ChangelogGained {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn project(&self, cx: &Context<'_>) -> Outcome {
+        run(cx)
+    }
+}
 
 static DATE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b\d{4}-\d{2}-\d{2}\b").expect("static regex"));

@@ -1,35 +1,45 @@
 //! `checkout-credentials`: `actions/checkout` in a release workflow does not
 //! leave the token in `.git/config`.
 
-use super::workflow_pass::WorkflowPass;
-use super::{BuiltIn, Meta, Pass};
+use super::{Check, Context, Meta, Over, Scope};
 use crate::finding::{Finding, Severity};
 use crate::workflow::publish::action_slug;
 use crate::workflow::script::commands;
 use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_route};
 use github_actions_models::workflow::job::StepBody;
 
-pub static CHECK: BuiltIn = BuiltIn {
-    meta: Meta {
-        id: "checkout-credentials",
-        title: "Checkouts in release workflows do not persist the token",
-        severity: Severity::Warn,
-        lanes: &[],
-        rationale: "By default `actions/checkout` writes the job's token into `.git/config` so \
-            later `git` commands can push. Every later step, including build scripts and \
-            third-party actions, can read it from there, and an artifact that uploads the \
-            working directory can carry it out of the run. Release jobs rarely need it: \
-            the GitHub release and tag can be made with `gh` and an explicit `GH_TOKEN`.",
-        passes: "- uses: actions/checkout@<sha> # v4.2.2\n  with:\n    persist-credentials: false",
-        fails: "- uses: actions/checkout@<sha> # v4.2.2",
-        fix: "Add `with: persist-credentials: false` to every checkout in the release workflow; \
-            a step that must push passes the token explicitly for that one command.",
-        params: &[],
-    },
-    pass: Pass::Workflows(&PASS),
+pub struct CheckoutCredentials;
+
+static META: Meta = Meta {
+    id: "checkout-credentials",
+    title: "Checkouts in release workflows do not persist the token",
+    severity: Severity::Warn,
+    lanes: &[],
+    rationale: "By default `actions/checkout` writes the job's token into `.git/config` so \
+        later `git` commands can push. Every later step, including build scripts and \
+        third-party actions, can read it from there, and an artifact that uploads the \
+        working directory can carry it out of the run. Release jobs rarely need it: \
+        the GitHub release and tag can be made with `gh` and an explicit `GH_TOKEN`.",
+    passes: "- uses: actions/checkout@<sha> # v4.2.2\n  with:\n    persist-credentials: false",
+    fails: "- uses: actions/checkout@<sha> # v4.2.2",
+    fix: "Add `with: persist-credentials: false` to every checkout in the release workflow; \
+        a step that must push passes the token explicitly for that one command.",
+    params: &[],
 };
 
-static PASS: WorkflowPass = WorkflowPass::over_releases(check);
+impl Check for CheckoutCredentials {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Workflows(Over::Releases)
+    }
+
+    fn workflow(&self, _cx: &Context<'_>, wf: &WorkflowFile, out: &mut Vec<Finding>) {
+        check(wf, out)
+    }
+}
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     for (job_id, job) in wf.normal_jobs() {

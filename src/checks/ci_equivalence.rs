@@ -4,7 +4,7 @@
 //!
 //! Gate definitions are read as text, never run.
 
-use super::{BuiltIn, Context, Meta, Outcome, Pass};
+use super::{Check, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
 use crate::project::gate::{Item, Kind, Sources, invocation, parse, shell_script};
 use crate::repo::Tree;
@@ -17,35 +17,44 @@ use github_actions_models::workflow::job::StepBody;
 use github_actions_models::workflow::{Job, Trigger};
 use std::collections::{HashMap, HashSet};
 
-pub static CHECK: BuiltIn = BuiltIn {
-    meta: Meta {
-        id: "ci-equivalence",
-        title: "CI runs every command of the contributor gate",
-        severity: Severity::Block,
-        lanes: &[],
-        rationale: "Contributors are told to run one command before merging (`mix ci`, \
-            `npm run ci`, `make ci`, `just ci`). CI may split that command into jobs for caching \
-            and clearer failures, but it has to stay equivalent: a step added to the gate and \
-            never to CI means main can break in a way every contributor's laptop catches and the \
-            merge button does not. shipgate reads the gate as text (mix.exs `aliases` with \
-            nested aliases expanded, package.json `scripts.ci` split on `&&` and `;` with \
-            `npm run X` expanded, a Makefile `ci` target's prerequisites and recipe, a justfile \
-            `ci` recipe, or `gate = [...]` under `[checks.ci-equivalence]`) and checks that each \
-            command runs in a workflow triggered by `push` or `pull_request`, or that CI runs \
-            the gate command itself. A recipe written as shell control flow (`for x in a b; do \
-            …; done`) is not expanded: when CI does not run it as written, it blocks and says \
-            that it cannot tell.",
-        passes: "# mix.exs\nci: [\"format --check-formatted\", \"test\"]\n\
-            # .github/workflows/ci.yml (on: pull_request)\n- run: mix format --check-formatted\n- run: mix test",
-        fails: "# mix.exs\nci: [\"test\", \"test.phase3\"]\n\
-            # .github/workflows/ci.yml runs only `mix test`",
-        fix: "Add a CI step (in a workflow triggered by push or pull_request) that runs the \
-            missing command, or run the whole gate command in CI, or drop the command from the \
-            gate if it is no longer part of the contract.",
-        params: &["gate"],
-    },
-    pass: Pass::Alone(run),
+pub struct CiEquivalence;
+
+static META: Meta = Meta {
+    id: "ci-equivalence",
+    title: "CI runs every command of the contributor gate",
+    severity: Severity::Block,
+    lanes: &[],
+    rationale: "Contributors are told to run one command before merging (`mix ci`, \
+        `npm run ci`, `make ci`, `just ci`). CI may split that command into jobs for caching \
+        and clearer failures, but it has to stay equivalent: a step added to the gate and \
+        never to CI means main can break in a way every contributor's laptop catches and the \
+        merge button does not. shipgate reads the gate as text (mix.exs `aliases` with \
+        nested aliases expanded, package.json `scripts.ci` split on `&&` and `;` with \
+        `npm run X` expanded, a Makefile `ci` target's prerequisites and recipe, a justfile \
+        `ci` recipe, or `gate = [...]` under `[checks.ci-equivalence]`) and checks that each \
+        command runs in a workflow triggered by `push` or `pull_request`, or that CI runs \
+        the gate command itself. A recipe written as shell control flow (`for x in a b; do \
+        …; done`) is not expanded: when CI does not run it as written, it blocks and says \
+        that it cannot tell.",
+    passes: "# mix.exs\nci: [\"format --check-formatted\", \"test\"]\n\
+        # .github/workflows/ci.yml (on: pull_request)\n- run: mix format --check-formatted\n- run: mix test",
+    fails: "# mix.exs\nci: [\"test\", \"test.phase3\"]\n\
+        # .github/workflows/ci.yml runs only `mix test`",
+    fix: "Add a CI step (in a workflow triggered by push or pull_request) that runs the \
+        missing command, or run the whole gate command in CI, or drop the command from the \
+        gate if it is no longer part of the contract.",
+    params: &["gate"],
 };
+
+impl Check for CiEquivalence {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn project(&self, cx: &Context<'_>) -> Outcome {
+        run(cx)
+    }
+}
 
 /// Configuration of CI systems other than GitHub Actions.
 const OTHER_CI: &[&str] = &[

@@ -1,32 +1,41 @@
 //! `codeowners-workflows`: every workflow file has a code owner, by
 //! CODEOWNERS' own rules (the last matching line wins).
 
-use super::{BuiltIn, Context, Meta, Outcome, Pass};
+use super::{Check, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
 use globset::{GlobBuilder, GlobMatcher};
 
-pub static CHECK: BuiltIn = BuiltIn {
-    meta: Meta {
-        id: "codeowners-workflows",
-        title: "CODEOWNERS gives every workflow file an owner",
-        severity: Severity::Warn,
-        lanes: &[],
-        rationale: "A workflow file decides what runs with the repository's secrets and \
-            publishing rights. With branch protection requiring code-owner review, a CODEOWNERS \
-            rule over `.github/workflows/` means no change to the release lane merges without \
-            someone who owns it. shipgate reads CODEOWNERS where GitHub does (`.github/`, then \
-            the root, then `docs/`; the first found is the one used) and applies its rules as \
-            GitHub does: patterns follow gitignore syntax, the last matching line wins, and a \
-            pattern with no owners leaves the matching files unowned.",
-        passes: "# .github/CODEOWNERS\n*                     @acme/devs\n/.github/workflows/   @acme/release-owners",
-        fails: "# .github/CODEOWNERS\n/src/  @acme/devs\n# (nothing matches .github/workflows/release.yml)",
-        fix: "Add a line such as `/.github/workflows/ @org/release-owners` near the end of \
-            CODEOWNERS (after broader patterns, since the last match wins), and turn on \"Require \
-            review from Code Owners\" in branch protection.",
-        params: &[],
-    },
-    pass: Pass::Alone(run),
+pub struct CodeownersWorkflows;
+
+static META: Meta = Meta {
+    id: "codeowners-workflows",
+    title: "CODEOWNERS gives every workflow file an owner",
+    severity: Severity::Warn,
+    lanes: &[],
+    rationale: "A workflow file decides what runs with the repository's secrets and \
+        publishing rights. With branch protection requiring code-owner review, a CODEOWNERS \
+        rule over `.github/workflows/` means no change to the release lane merges without \
+        someone who owns it. shipgate reads CODEOWNERS where GitHub does (`.github/`, then \
+        the root, then `docs/`; the first found is the one used) and applies its rules as \
+        GitHub does: patterns follow gitignore syntax, the last matching line wins, and a \
+        pattern with no owners leaves the matching files unowned.",
+    passes: "# .github/CODEOWNERS\n*                     @acme/devs\n/.github/workflows/   @acme/release-owners",
+    fails: "# .github/CODEOWNERS\n/src/  @acme/devs\n# (nothing matches .github/workflows/release.yml)",
+    fix: "Add a line such as `/.github/workflows/ @org/release-owners` near the end of \
+        CODEOWNERS (after broader patterns, since the last match wins), and turn on \"Require \
+        review from Code Owners\" in branch protection.",
+    params: &[],
 };
+
+impl Check for CodeownersWorkflows {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn project(&self, cx: &Context<'_>) -> Outcome {
+        run(cx)
+    }
+}
 
 /// Where GitHub looks for CODEOWNERS, in order.
 pub(crate) const LOCATIONS: &[&str] = &[".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"];

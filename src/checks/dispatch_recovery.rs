@@ -1,46 +1,53 @@
 //! `dispatch-recovery`: a manual trigger on a release workflow records why
 //! it was used.
 
-use super::workflow_pass::{Visit, WorkflowPass};
-use super::{BuiltIn, Meta, Pass};
+use super::{Check, Context, Meta, Over, Scope, Workflows};
 use crate::finding::{Finding, Severity};
 use crate::workflow::triggers::dispatch;
 use crate::workflow::{Key, WorkflowFile};
 use github_actions_models::workflow::event::WorkflowDispatchInputType;
 
-pub static CHECK: BuiltIn = BuiltIn {
-    meta: Meta {
-        id: "dispatch-recovery",
-        title: "A manual release trigger records why it was used",
-        severity: Severity::Warn,
-        lanes: &[],
-        rationale: "`workflow_dispatch` on a release workflow lets anyone with write access \
-            publish from any ref at any time, outside the reviewed release-PR path. Kept for \
-            recovery (re-running a publish that failed after the tag was pushed), it should \
-            leave a record: a required input that says why, which GitHub shows on the run \
-            page and in the audit trail. An input that names what to release (`ref`, \
-            `recovery_ref`, `recoveryRef`, `tag`, `sha`) is not a reason, whatever its description \
-            says, and neither is a boolean or a number.",
-        passes: "on:\n  workflow_dispatch:\n    inputs:\n      recovery_reason:\n        description: Why is this release being re-run by hand?\n        required: true",
-        fails: "on:\n  push:\n    tags: ['v*']\n  workflow_dispatch:",
-        fix: "Declare a required string input such as `recovery_reason` on `workflow_dispatch` \
-            (and echo it in the run), or drop the manual trigger if releases never need \
-            a re-run.",
-        params: &[],
-    },
-    pass: Pass::Workflows(&PASS),
+pub struct DispatchRecovery;
+
+static META: Meta = Meta {
+    id: "dispatch-recovery",
+    title: "A manual release trigger records why it was used",
+    severity: Severity::Warn,
+    lanes: &[],
+    rationale: "`workflow_dispatch` on a release workflow lets anyone with write access \
+        publish from any ref at any time, outside the reviewed release-PR path. Kept for \
+        recovery (re-running a publish that failed after the tag was pushed), it should \
+        leave a record: a required input that says why, which GitHub shows on the run \
+        page and in the audit trail. An input that names what to release (`ref`, \
+        `recovery_ref`, `recoveryRef`, `tag`, `sha`) is not a reason, whatever its description \
+        says, and neither is a boolean or a number.",
+    passes: "on:\n  workflow_dispatch:\n    inputs:\n      recovery_reason:\n        description: Why is this release being re-run by hand?\n        required: true",
+    fails: "on:\n  push:\n    tags: ['v*']\n  workflow_dispatch:",
+    fix: "Declare a required string input such as `recovery_reason` on `workflow_dispatch` \
+        (and echo it in the run), or drop the manual trigger if releases never need \
+        a re-run.",
+    params: &[],
 };
 
-static PASS: WorkflowPass = WorkflowPass {
-    all: false,
-    skip: |wfs| {
+impl Check for DispatchRecovery {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Workflows(Over::Releases)
+    }
+
+    fn skip_workflows(&self, wfs: &Workflows) -> Option<String> {
         let any = wfs.releases().any(|w| dispatch(&w.model.on).is_some());
         (wfs.broken.is_empty() && !any)
             .then(|| "no release workflow has a `workflow_dispatch` trigger".into())
-    },
-    visit: Visit::Workflow(check),
-    after: None,
-};
+    }
+
+    fn workflow(&self, _cx: &Context<'_>, wf: &WorkflowFile, out: &mut Vec<Finding>) {
+        check(wf, out)
+    }
+}
 
 /// Words in an input's name or description that mark it as the reason.
 const REASON_WORDS: &[&str] = &[

@@ -12,14 +12,13 @@
 //! `.github/`) goes through the tree's cache instead, so it is still read
 //! once however the checks are scheduled.
 
-use super::{Context, Outcome};
+use super::{Check, Context, Outcome, guarded};
 use crate::finding::Finding;
 use crate::repo::markdown::{self, MarkdownDoc};
 use crate::repo::{FileError, TextFile, Tree};
-use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, OnceLock};
 
-/// One check's side of the pass: built per run by its [`Start`] function.
+/// One check's side of the pass: built per run by [`Check::documents`].
 pub trait DocVisitor: Sync {
     /// Called once per selected document, on any thread; returns findings
     /// that concern this document (their snippets are filled while its text
@@ -30,11 +29,6 @@ pub trait DocVisitor: Sync {
     /// After every document: findings that need the whole picture.
     fn finish(self: Box<Self>, visited: Vec<Finding>) -> Outcome;
 }
-
-/// Starts a check's visitor, or ends the check before any document is read
-/// (a bad `files` glob, nothing to look at).
-/// It is given the documents this check will be handed.
-pub type Start = for<'a> fn(&'a Context<'a>, &[&str]) -> Result<Box<dyn DocVisitor + 'a>, Outcome>;
 
 /// The documents a docs check reads: its `files` globs, else every project
 /// document (Markdown outside vendored copies and test inputs). A symlink to
@@ -119,9 +113,9 @@ fn kept(path: &str) -> bool {
     }
 }
 
-/// Runs the pass for every check in `cxs` (each with its [`Start`]) and
-/// returns their outcomes, in order.
-pub fn run(cxs: &[(&Context<'_>, Start)]) -> Vec<Outcome> {
+/// Runs the pass for every check in `cxs` (each of
+/// [`super::Scope::Documents`]) and returns their outcomes, in order.
+pub fn run(cxs: &[(&Context<'_>, &'static dyn Check)]) -> Vec<Outcome> {
     let Some((first, _)) = cxs.first() else {
         return Vec::new();
     };
@@ -132,7 +126,7 @@ pub fn run(cxs: &[(&Context<'_>, Start)]) -> Vec<Outcome> {
     let index: std::collections::HashMap<&str, usize> =
         tree.paths().enumerate().map(|(i, p)| (p, i)).collect();
     let mut any = vec![false; index.len()];
-    for (k, (cx, start)) in cxs.iter().enumerate() {
+    for (k, &(cx, check)) in cxs.iter().enumerate() {
         let selected = match select(cx) {
             Ok(s) => s,
             Err(o) => {
@@ -140,8 +134,8 @@ pub fn run(cxs: &[(&Context<'_>, Start)]) -> Vec<Outcome> {
                 continue;
             }
         };
-        let started = std::panic::catch_unwind(AssertUnwindSafe(|| start(cx, &selected)))
-            .unwrap_or_else(|_| Err(internal_error()));
+        let started =
+            guarded(|| check.documents(cx, &selected)).unwrap_or_else(|| Err(internal_error()));
         match started {
             Ok(v) => {
                 let mut mine = vec![false; index.len()];
@@ -167,7 +161,7 @@ pub fn run(cxs: &[(&Context<'_>, Start)]) -> Vec<Outcome> {
                 found.push(Some(Vec::new()));
                 continue;
             }
-            let got = std::panic::catch_unwind(AssertUnwindSafe(|| visitor.visit(&doc))).ok();
+            let got = guarded(|| visitor.visit(&doc));
             found.push(got.map(|mut fs| {
                 for f in &mut fs {
                     if f.snippet.is_none() && f.location.path == path {
@@ -193,8 +187,7 @@ pub fn run(cxs: &[(&Context<'_>, Start)]) -> Vec<Outcome> {
         outcomes[k] = Some(if crashed[v] {
             internal_error()
         } else {
-            std::panic::catch_unwind(AssertUnwindSafe(|| visitor.finish(fs)))
-                .unwrap_or_else(|_| internal_error())
+            guarded(|| visitor.finish(fs)).unwrap_or_else(internal_error)
         });
     }
     outcomes
@@ -205,11 +198,7 @@ pub fn run(cxs: &[(&Context<'_>, Start)]) -> Vec<Outcome> {
 
 /// A check whose side of the pass crashed fails closed (its report entry names it).
 fn internal_error() -> Outcome {
-    Outcome::Findings(vec![Finding::new(
-        crate::finding::Location::file("."),
-        "internal error while reading the docs; the check fails closed",
-        "please report this bug with the input that caused it",
-    )])
+    super::internal_error("reading the docs")
 }
 
 #[cfg(test)]

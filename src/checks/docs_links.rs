@@ -2,7 +2,7 @@
 //! in Markdown resolve to something that exists inside the repository.
 
 use super::doc_pass::{DocVisitor, PassDoc};
-use super::{BuiltIn, Context, Meta, Outcome, Pass};
+use super::{Check, Context, Meta, Outcome};
 use crate::docsite::Docs;
 use crate::docsite::release::{self, Scope};
 use crate::finding::{Finding, Location, Severity};
@@ -11,49 +11,66 @@ use crate::repo::markdown::{self, Anchors, MarkdownDoc};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-pub static CHECK: BuiltIn = BuiltIn {
-    meta: Meta {
-        id: "docs-links",
-        title: "Links and cited paths in the docs resolve inside the repository",
-        severity: Severity::Block,
-        lanes: &[],
-        rationale: "Docs are part of what a release promises. A support contract that cites \
-            `test/integration/x_test.exs` as its proof, a runbook that links a renamed section, or \
-            a README image that moved all tell readers something the repository no longer backs. \
-            shipgate follows every relative link and image in every Markdown file, checks \
-            `#anchors` against the target's headings, and treats a backticked string as a cited \
-            path when it looks like one: it contains `/`, has no spaces, is not a URL, glob or \
-            placeholder (`vX.Y.Z`, `<name>`), does not start with `/`, and its first segment \
-            exists at the root or beside the document. A problem blocks in the docs a release \
-            depends on: the root README and the README of each published package, SECURITY, the \
-            newest section of a changelog, maintainers' docs (RELEASING, MAINTAINING, runbooks, \
-            docs named for releasing, publishing or the supported surface) and the policy's \
-            `release_docs` globs (a glob that names no document blocks); elsewhere it warns. Links resolve as GitHub shows them or as \
-            the docs' site generator builds them (mkdocs, mdBook, VitePress, Docusaurus, Zola, Hugo, \
-            Sphinx with MyST, ExDoc: `x.html` for `x.md`, folder URLs, root links from the \
-            site's source folder, MyST `(label)=` targets, \
-            `@/` links, static folders, attribute-list ids, mkdocstrings objects, ExDoc \
-            autolinks). Not judged: Markdown under `vendor/`, `third_party/`, test folders \
-            (`test/`, `tests/`, `fixtures/`, `testdata/`, snapshots) and dot-directories other \
-            than `.github`; e-mail addresses; relative links in issue and pull-request \
-            templates, which GitHub renders against the issue's URL; a symlink to a document \
-            inside the repository (that document is judged under its own path); paths any \
-            `.gitignore` excludes; paths a changelog names (it records what changed, removals \
-            included); paths a sentence says are gone, elsewhere or produced by a run (\"moved \
-            to the wiki\", \"on the `x` branch\", \"written to\"); paths introduced as the \
-            reader's own (\"add this to your `.github/workflows/ci.yml`\"); and a guide in which \
-            most cited paths are absent, which describes the reader's project.",
-        passes: "See [the release guide](docs/release.md#preflight) and `test/release_test.exs`\n\
-            (docs/release.md exists, has a `## Preflight` heading, and the test file exists)",
-        fails: "See [the release guide](docs/releasing.md) and `test/integration/gone_test.exs`\n\
-            (neither file exists)",
-        fix: "Point the link or the cited path at the file that exists now, restore the file, or \
-            drop the claim. For a heading anchor, use the heading's GitHub slug (lower-case, \
-            punctuation dropped, spaces as `-`).",
-        params: &["release_docs"],
-    },
-    pass: Pass::Docs(start),
+pub struct DocsLinks;
+
+static META: Meta = Meta {
+    id: "docs-links",
+    title: "Links and cited paths in the docs resolve inside the repository",
+    severity: Severity::Block,
+    lanes: &[],
+    rationale: "Docs are part of what a release promises. A support contract that cites \
+        `test/integration/x_test.exs` as its proof, a runbook that links a renamed section, or \
+        a README image that moved all tell readers something the repository no longer backs. \
+        shipgate follows every relative link and image in every Markdown file, checks \
+        `#anchors` against the target's headings, and treats a backticked string as a cited \
+        path when it looks like one: it contains `/`, has no spaces, is not a URL, glob or \
+        placeholder (`vX.Y.Z`, `<name>`), does not start with `/`, and its first segment \
+        exists at the root or beside the document. A problem blocks in the docs a release \
+        depends on: the root README and the README of each published package, SECURITY, the \
+        newest section of a changelog, maintainers' docs (RELEASING, MAINTAINING, runbooks, \
+        docs named for releasing, publishing or the supported surface) and the policy's \
+        `release_docs` globs (a glob that names no document blocks); elsewhere it warns. Links resolve as GitHub shows them or as \
+        the docs' site generator builds them (mkdocs, mdBook, VitePress, Docusaurus, Zola, Hugo, \
+        Sphinx with MyST, ExDoc: `x.html` for `x.md`, folder URLs, root links from the \
+        site's source folder, MyST `(label)=` targets, \
+        `@/` links, static folders, attribute-list ids, mkdocstrings objects, ExDoc \
+        autolinks). Not judged: Markdown under `vendor/`, `third_party/`, test folders \
+        (`test/`, `tests/`, `fixtures/`, `testdata/`, snapshots) and dot-directories other \
+        than `.github`; e-mail addresses; relative links in issue and pull-request \
+        templates, which GitHub renders against the issue's URL; a symlink to a document \
+        inside the repository (that document is judged under its own path); paths any \
+        `.gitignore` excludes; paths a changelog names (it records what changed, removals \
+        included); paths a sentence says are gone, elsewhere or produced by a run (\"moved \
+        to the wiki\", \"on the `x` branch\", \"written to\"); paths introduced as the \
+        reader's own (\"add this to your `.github/workflows/ci.yml`\"); and a guide in which \
+        most cited paths are absent, which describes the reader's project.",
+    passes: "See [the release guide](docs/release.md#preflight) and `test/release_test.exs`\n\
+        (docs/release.md exists, has a `## Preflight` heading, and the test file exists)",
+    fails: "See [the release guide](docs/releasing.md) and `test/integration/gone_test.exs`\n\
+        (neither file exists)",
+    fix: "Point the link or the cited path at the file that exists now, restore the file, or \
+        drop the claim. For a heading anchor, use the heading's GitHub slug (lower-case, \
+        punctuation dropped, spaces as `-`).",
+    params: &["release_docs"],
 };
+
+impl Check for DocsLinks {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn scope(&self) -> super::Scope {
+        super::Scope::Documents
+    }
+
+    fn documents<'a>(
+        &self,
+        cx: &'a Context<'a>,
+        docs: &[&str],
+    ) -> Result<Box<dyn DocVisitor + 'a>, Outcome> {
+        start(cx, docs)
+    }
+}
 
 /// Routes of github.com that `../../issues`-style links reach from a README.
 const GITHUB_ROUTES: &[&str] = &[

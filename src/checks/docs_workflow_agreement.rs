@@ -2,46 +2,63 @@
 //! (workflow file, environment, repository, owner) match the workflows.
 
 use super::doc_pass::{DocVisitor, PassDoc};
-use super::{BuiltIn, Context, Meta, Outcome, Pass};
+use super::{Check, Context, Meta, Outcome, Scope};
 use crate::finding::{Finding, Location, Severity};
 use crate::project::lane::{PubJob, publishing_jobs};
 use crate::project::publisher::{identities, repository, sees_caller_only};
 use crate::repo::markdown::MarkdownDoc;
 
-pub static CHECK: BuiltIn = BuiltIn {
-    meta: Meta {
-        id: "docs-workflow-agreement",
-        title: "Trusted-publisher settings in the docs match the workflows",
-        severity: Severity::Block,
-        lanes: &[],
-        rationale: "A trusted publisher on PyPI, npm, crates.io or RubyGems is a record typed \
-            into the registry's web form: owner, repository, workflow filename, environment. \
-            The workflow's OIDC token has to match every field, and when one disagrees the \
-            registry answers with a bare 404 or 'no trusted publisher matches'. The runbook that \
-            tells a maintainer what to type is the only copy of those values in the repository, \
-            so it must agree with the workflows. In Markdown documents that mention trusted \
-            publishing, a publisher or OIDC, shipgate reads `Key: value` prose and list items, \
-            key/value tables (two columns, or three with notes) and tables whose header names \
-            the keys (values may be in backticks; 'leave blank' states no value; a value that \
-            links to another site, or a colon inside a code span, states nothing). Where a workflow filename is stated, \
-            `.github/workflows/<name>` must exist and publish (a job holding `id-token: write` \
-            counts), the stated environment must be one its publishing job uses (or, if the \
-            file is missing, one any publishing job uses), and a stated repository or owner \
-            must agree with the repository (`vars.github_repository`, else the manifests, else \
-            `.git/config`). A stated workflow that runs only as a reusable workflow called from \
-            another file is not what PyPI, npm, RubyGems or NuGet see: they match the caller's \
-            file (the identity publisher-binding computes).",
-        passes: "- Workflow filename: `release.yml`\n- Environment: `pypi`\n\
-            (and .github/workflows/release.yml has a publishing job with `environment: pypi`)",
-        fails: "- Workflow filename: `release.yml`\n- Environment: `release`\n\
-            (but the package is published from deploy.yml with `environment: npm`)",
-        fix: "Make the runbook state what the workflow does (and what the registry's trusted \
-            publisher is configured with), or rename the workflow or environment to match. \
-            After changing either, update the registry's trusted-publisher record too.",
-        params: &[],
-    },
-    pass: Pass::Docs(start),
+pub struct DocsWorkflowAgreement;
+
+static META: Meta = Meta {
+    id: "docs-workflow-agreement",
+    title: "Trusted-publisher settings in the docs match the workflows",
+    severity: Severity::Block,
+    lanes: &[],
+    rationale: "A trusted publisher on PyPI, npm, crates.io or RubyGems is a record typed \
+        into the registry's web form: owner, repository, workflow filename, environment. \
+        The workflow's OIDC token has to match every field, and when one disagrees the \
+        registry answers with a bare 404 or 'no trusted publisher matches'. The runbook that \
+        tells a maintainer what to type is the only copy of those values in the repository, \
+        so it must agree with the workflows. In Markdown documents that mention trusted \
+        publishing, a publisher or OIDC, shipgate reads `Key: value` prose and list items, \
+        key/value tables (two columns, or three with notes) and tables whose header names \
+        the keys (values may be in backticks; 'leave blank' states no value; a value that \
+        links to another site, or a colon inside a code span, states nothing). Where a workflow filename is stated, \
+        `.github/workflows/<name>` must exist and publish (a job holding `id-token: write` \
+        counts), the stated environment must be one its publishing job uses (or, if the \
+        file is missing, one any publishing job uses), and a stated repository or owner \
+        must agree with the repository (`vars.github_repository`, else the manifests, else \
+        `.git/config`). A stated workflow that runs only as a reusable workflow called from \
+        another file is not what PyPI, npm, RubyGems or NuGet see: they match the caller's \
+        file (the identity publisher-binding computes).",
+    passes: "- Workflow filename: `release.yml`\n- Environment: `pypi`\n\
+        (and .github/workflows/release.yml has a publishing job with `environment: pypi`)",
+    fails: "- Workflow filename: `release.yml`\n- Environment: `release`\n\
+        (but the package is published from deploy.yml with `environment: npm`)",
+    fix: "Make the runbook state what the workflow does (and what the registry's trusted \
+        publisher is configured with), or rename the workflow or environment to match. \
+        After changing either, update the registry's trusted-publisher record too.",
+    params: &[],
 };
+
+impl Check for DocsWorkflowAgreement {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Documents
+    }
+
+    fn documents<'a>(
+        &self,
+        cx: &'a Context<'a>,
+        docs: &[&str],
+    ) -> Result<Box<dyn DocVisitor + 'a>, Outcome> {
+        start(cx, docs)
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Field {

@@ -1,7 +1,8 @@
-//! The check registry. A built-in check is one file here that declares its
-//! [`Meta`] beside its `run` function, and one line in [`BUILTINS`].
-//! `shipgate list`, `explain`, the README's table and the policy loader all
-//! read this one list.
+//! The check registry. A built-in check is one file here: a type that
+//! implements [`Check`] (its [`Meta`], its [`Scope`] and the hook that
+//! scope calls), and one line in [`BUILTINS`]. `shipgate list`, `explain`,
+//! the README's table, the policy loader and the engine all read this one
+//! list.
 
 use crate::finding::Finding;
 use crate::policy::Policy;
@@ -10,6 +11,7 @@ use crate::workflow::WorkflowFile;
 use std::sync::Arc;
 
 mod actions_pinned;
+mod api;
 mod changelog_entry;
 mod changelog_gained;
 mod checkout_credentials;
@@ -44,6 +46,7 @@ pub mod workflow_pass;
 mod workflow_permissions;
 
 pub use crate::meta::Meta;
+pub use api::{Check, Over, Scope, guarded, internal_error, internal_error_finding};
 
 /// What a check found, before severities, waivers and verdicts are applied.
 #[derive(Debug)]
@@ -53,55 +56,38 @@ pub enum Outcome {
     Findings(Vec<Finding>),
 }
 
-pub type RunFn = fn(&Context<'_>) -> Outcome;
-
-pub struct BuiltIn {
-    pub meta: Meta,
-    /// How the engine runs it.
-    pub pass: Pass,
-}
-
-/// Checks that read every document, or judge workflows one at a time, join
-/// a shared pass over those files (each file read, parsed and located once,
-/// then dropped); the rest run alone.
-pub enum Pass {
-    Alone(RunFn),
-    Docs(doc_pass::Start),
-    Workflows(&'static workflow_pass::WorkflowPass),
-}
-
 /// Every built-in check, in report order.
-pub static BUILTINS: &[&BuiltIn] = &[
-    &actions_pinned::CHECK,
-    &workflow_permissions::CHECK,
-    &oidc_scope::CHECK,
-    &publish_environment::CHECK,
-    &trusted_publishing::CHECK,
-    &publisher_binding::CHECK,
-    &registry_readiness::CHECK,
-    &secrets_in_environment::CHECK,
-    &publish_isolation::CHECK,
-    &release_concurrency::CHECK,
-    &dispatch_recovery::CHECK,
-    &release_triggers::CHECK,
-    &checkout_credentials::CHECK,
-    &template_injection::CHECK,
-    &release_cache::CHECK,
-    &push_tags::CHECK,
-    &versions_agree::CHECK,
-    &changelog_entry::CHECK,
-    &package_metadata::CHECK,
-    &release_please_config::CHECK,
-    &docs_links::CHECK,
-    &docs_workflow_agreement::CHECK,
-    &security_policy::CHECK,
-    &codeowners_workflows::CHECK,
-    &ci_equivalence::CHECK,
-    &tree_contained::CHECK,
-    &release_bump::CHECK,
-    &changelog_gained::CHECK,
-    &release_pr_scope::CHECK,
-    &workflow_change_owned::CHECK,
+pub static BUILTINS: &[&dyn Check] = &[
+    &actions_pinned::ActionsPinned,
+    &workflow_permissions::WorkflowPermissions,
+    &oidc_scope::OidcScope,
+    &publish_environment::PublishEnvironment,
+    &trusted_publishing::TrustedPublishing,
+    &publisher_binding::PublisherBinding,
+    &registry_readiness::RegistryReadiness,
+    &secrets_in_environment::SecretsInEnvironment,
+    &publish_isolation::PublishIsolation,
+    &release_concurrency::ReleaseConcurrency,
+    &dispatch_recovery::DispatchRecovery,
+    &release_triggers::ReleaseTriggers,
+    &checkout_credentials::CheckoutCredentials,
+    &template_injection::TemplateInjection,
+    &release_cache::ReleaseCache,
+    &push_tags::PushTags,
+    &versions_agree::VersionsAgree,
+    &changelog_entry::ChangelogEntry,
+    &package_metadata::PackageMetadata,
+    &release_please_config::ReleasePleaseConfig,
+    &docs_links::DocsLinks,
+    &docs_workflow_agreement::DocsWorkflowAgreement,
+    &security_policy::SecurityPolicy,
+    &codeowners_workflows::CodeownersWorkflows,
+    &ci_equivalence::CiEquivalence,
+    &tree_contained::TreeContained,
+    &release_bump::ReleaseBump,
+    &changelog_gained::ChangelogGained,
+    &release_pr_scope::ReleasePrScope,
+    &workflow_change_owned::WorkflowChangeOwned,
 ];
 
 /// Every check's metadata, in `shipgate list` order, the engine's
@@ -109,7 +95,7 @@ pub static BUILTINS: &[&BuiltIn] = &[
 pub fn all_metas() -> impl Iterator<Item = &'static Meta> {
     BUILTINS
         .iter()
-        .map(|b| &b.meta)
+        .map(|b| b.meta())
         .chain(std::iter::once(&waivers::META))
         .chain(std::iter::once(&crate::baseline::META))
 }
@@ -119,8 +105,18 @@ pub fn meta(id: &str) -> Option<&'static Meta> {
     all_metas().find(|m| m.id == id)
 }
 
-pub fn builtin(id: &str) -> Option<&'static BuiltIn> {
-    BUILTINS.iter().copied().find(|b| b.meta.id == id)
+/// A built-in check by id.
+pub fn builtin(id: &str) -> Option<&'static dyn Check> {
+    BUILTINS.iter().copied().find(|b| b.meta().id == id)
+}
+
+/// The ids of the built-in checks that judge one workflow at a time (the
+/// shared workflow pass), in report order.
+pub fn workflow_check_ids() -> impl Iterator<Item = &'static str> {
+    BUILTINS
+        .iter()
+        .filter(|b| matches!(b.scope(), Scope::Workflows(_)))
+        .map(|b| b.meta().id)
 }
 
 /// What one check run sees: the tree, the policy, and its own settings.

@@ -1,34 +1,44 @@
 //! `oidc-scope`: `id-token: write` only where the OIDC token is used.
 
-use super::workflow_pass::WorkflowPass;
-use super::{BuiltIn, Meta, Pass};
+use super::{Check, Context, Meta, Over, Scope};
 use crate::finding::{Finding, Severity};
 use crate::workflow::oidc::{grants_id_token, oidc_use};
 use crate::workflow::{Key, WorkflowFile};
 use github_actions_models::common::{BasePermission, Permissions};
 use github_actions_models::workflow::Job;
 
-pub static CHECK: BuiltIn = BuiltIn {
-    meta: Meta {
-        id: "oidc-scope",
-        title: "The OIDC token is granted only to jobs that use it",
-        severity: Severity::Block,
-        lanes: &[],
-        rationale: "`id-token: write` lets a job mint a token that registries and clouds accept \
-            as the repository itself. Granted at workflow level, every job (test runners, build \
-            scripts, third-party actions) can mint it. A job should hold it only when it \
-            publishes by trusted publishing, signs or attests artifacts, or logs in to a cloud \
-            or registry with it.",
-        passes: "jobs:\n  publish:\n    environment: pypi\n    permissions:\n      id-token: write\n    steps:\n      - uses: pypa/gh-action-pypi-publish@<sha> # v1.12.4",
-        fails: "permissions:\n  id-token: write     # every job can mint the token\njobs:\n  test: …",
-        fix: "Remove `id-token: write` from the workflow's top-level permissions and from jobs \
-            that do not use it; grant it in the `permissions:` of the publishing (or signing) job only.",
-        params: &[],
-    },
-    pass: Pass::Workflows(&PASS),
+pub struct OidcScope;
+
+static META: Meta = Meta {
+    id: "oidc-scope",
+    title: "The OIDC token is granted only to jobs that use it",
+    severity: Severity::Block,
+    lanes: &[],
+    rationale: "`id-token: write` lets a job mint a token that registries and clouds accept \
+        as the repository itself. Granted at workflow level, every job (test runners, build \
+        scripts, third-party actions) can mint it. A job should hold it only when it \
+        publishes by trusted publishing, signs or attests artifacts, or logs in to a cloud \
+        or registry with it.",
+    passes: "jobs:\n  publish:\n    environment: pypi\n    permissions:\n      id-token: write\n    steps:\n      - uses: pypa/gh-action-pypi-publish@<sha> # v1.12.4",
+    fails: "permissions:\n  id-token: write     # every job can mint the token\njobs:\n  test: …",
+    fix: "Remove `id-token: write` from the workflow's top-level permissions and from jobs \
+        that do not use it; grant it in the `permissions:` of the publishing (or signing) job only.",
+    params: &[],
 };
 
-static PASS: WorkflowPass = WorkflowPass::over_releases(check);
+impl Check for OidcScope {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Workflows(Over::Releases)
+    }
+
+    fn workflow(&self, _cx: &Context<'_>, wf: &WorkflowFile, out: &mut Vec<Finding>) {
+        check(wf, out)
+    }
+}
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     if grants_id_token(&wf.model.permissions) {

@@ -1,43 +1,52 @@
 //! `package-metadata`: what each registry needs before it accepts (or
 //! usefully shows) a package is present in the manifest.
 
-use super::{BuiltIn, Context, Meta, Outcome, Pass};
+use super::{Check, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
 use crate::manifest::{self, Manifest, npm};
 use crate::workflow::oidc::job_holds_id_token;
 use crate::workflow::publish::Registry;
 
-pub static CHECK: BuiltIn = BuiltIn {
-    meta: Meta {
-        id: "package-metadata",
-        title: "Manifests carry the metadata their registry requires",
-        severity: Severity::Block,
-        lanes: &[],
-        rationale: "A registry refuses, or publishes half-described, a package whose manifest \
-            lacks its metadata: crates.io rejects a crate without a description and license, \
-            Hex without licenses, and npm provenance fails unless `repository.url` names the \
-            GitHub repository the workflow runs in. Finding that out in the publish job means a \
-            half-finished release. Checked per registry, what it requires blocking and what its \
-            users expect warning: Cargo (requires description, license or license-file; expects \
-            repository — inherited from `[workspace.package]` counts), pyproject (requires name \
-            and version, or either in `dynamic`; expects description, license, readme), \
-            package.json (requires name and version; expects license and a GitHub \
-            repository.url, required when a workflow publishes it to npm with the OIDC token; \
-            `vars.github_repository = \"owner/repo\"` pins which; judged when it declares entry \
-            points or files, or a workflow runs `npm publish`), mix.exs (description, licenses, \
-            links). Packages not published to that registry (`\"private\": true`, `publish = \
-            false`, no version or a `publish` list without `crates-io`, Poetry `package-mode = \
-            false`, a pyproject without `[build-system]`, a crate that maturin builds into a \
-            Python wheel when no workflow publishes crates) and nested manifests nothing names \
-            are not held to registry rules.",
-        passes: "[package]\nname = \"mycrate\"\nversion.workspace = true\ndescription = \"Does one thing well\"\nlicense.workspace = true\nrepository.workspace = true",
-        fails: "{ \"name\": \"@acme/widget\", \"version\": \"1.2.0\",\n  \"repository\": { \"url\": \"git+https://github.com/acme/widget.git\" } }   <- no license",
-        fix: "Add the missing keys to the manifest (or to `[workspace.package]` and inherit them \
-            with `key.workspace = true`). Mark packages that are never published as private.",
-        params: &[],
-    },
-    pass: Pass::Alone(run),
+pub struct PackageMetadata;
+
+static META: Meta = Meta {
+    id: "package-metadata",
+    title: "Manifests carry the metadata their registry requires",
+    severity: Severity::Block,
+    lanes: &[],
+    rationale: "A registry refuses, or publishes half-described, a package whose manifest \
+        lacks its metadata: crates.io rejects a crate without a description and license, \
+        Hex without licenses, and npm provenance fails unless `repository.url` names the \
+        GitHub repository the workflow runs in. Finding that out in the publish job means a \
+        half-finished release. Checked per registry, what it requires blocking and what its \
+        users expect warning: Cargo (requires description, license or license-file; expects \
+        repository — inherited from `[workspace.package]` counts), pyproject (requires name \
+        and version, or either in `dynamic`; expects description, license, readme), \
+        package.json (requires name and version; expects license and a GitHub \
+        repository.url, required when a workflow publishes it to npm with the OIDC token; \
+        `vars.github_repository = \"owner/repo\"` pins which; judged when it declares entry \
+        points or files, or a workflow runs `npm publish`), mix.exs (description, licenses, \
+        links). Packages not published to that registry (`\"private\": true`, `publish = \
+        false`, no version or a `publish` list without `crates-io`, Poetry `package-mode = \
+        false`, a pyproject without `[build-system]`, a crate that maturin builds into a \
+        Python wheel when no workflow publishes crates) and nested manifests nothing names \
+        are not held to registry rules.",
+    passes: "[package]\nname = \"mycrate\"\nversion.workspace = true\ndescription = \"Does one thing well\"\nlicense.workspace = true\nrepository.workspace = true",
+    fails: "{ \"name\": \"@acme/widget\", \"version\": \"1.2.0\",\n  \"repository\": { \"url\": \"git+https://github.com/acme/widget.git\" } }   <- no license",
+    fix: "Add the missing keys to the manifest (or to `[workspace.package]` and inherit them \
+        with `key.workspace = true`). Mark packages that are never published as private.",
+    params: &[],
 };
+
+impl Check for PackageMetadata {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn project(&self, cx: &Context<'_>) -> Outcome {
+        run(cx)
+    }
+}
 
 fn missing(loc: &Location, path: &str, registry: &str, key: &str, hint: &str) -> Finding {
     Finding::new(

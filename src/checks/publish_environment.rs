@@ -1,39 +1,44 @@
 //! `publish-environment`: every publishing job runs in a GitHub environment.
 
-use super::workflow_pass::{self, Visit, WorkflowPass};
-use super::{BuiltIn, Context, Meta, Pass};
+use super::{Check, Context, Meta, Over, Scope};
 use crate::finding::{Finding, Severity};
 use crate::project::lane::env_name;
 use crate::workflow::Key;
 use crate::workflow::WorkflowFile;
 use github_actions_models::workflow::job::DeploymentEnvironment;
 
-pub static CHECK: BuiltIn = BuiltIn {
-    meta: Meta {
-        id: "publish-environment",
-        title: "Publishing jobs run in a protected environment",
-        severity: Severity::Block,
-        lanes: &[],
-        rationale: "A GitHub environment is where the release boundary lives: deployment branch \
-            rules, required reviewers and environment-scoped secrets apply only to jobs that name \
-            it, and trusted publishers on PyPI and npm can require its name in the OIDC claim. A \
-            publishing job without `environment:` skips all of that. With \
-            `vars.publish_environment` set, the job must use exactly that environment.",
-        passes: "jobs:\n  publish:\n    environment: pypi\n    steps:\n      - uses: pypa/gh-action-pypi-publish@<sha> # v1.12.4",
-        fails: "jobs:\n  publish:            # no environment\n    steps:\n      - run: npm publish",
-        fix: "Add `environment: <name>` to each publishing job (the same name the registry's trusted \
-            publisher expects), and protect that environment in the repository settings.",
-        params: &[],
-    },
-    pass: Pass::Workflows(&PASS),
+pub struct PublishEnvironment;
+
+static META: Meta = Meta {
+    id: "publish-environment",
+    title: "Publishing jobs run in a protected environment",
+    severity: Severity::Block,
+    lanes: &[],
+    rationale: "A GitHub environment is where the release boundary lives: deployment branch \
+        rules, required reviewers and environment-scoped secrets apply only to jobs that name \
+        it, and trusted publishers on PyPI and npm can require its name in the OIDC claim. A \
+        publishing job without `environment:` skips all of that. With \
+        `vars.publish_environment` set, the job must use exactly that environment.",
+    passes: "jobs:\n  publish:\n    environment: pypi\n    steps:\n      - uses: pypa/gh-action-pypi-publish@<sha> # v1.12.4",
+    fails: "jobs:\n  publish:            # no environment\n    steps:\n      - run: npm publish",
+    fix: "Add `environment: <name>` to each publishing job (the same name the registry's trusted \
+        publisher expects), and protect that environment in the repository settings.",
+    params: &[],
 };
 
-static PASS: WorkflowPass = WorkflowPass {
-    all: false,
-    skip: workflow_pass::no_publishing_job,
-    visit: Visit::WithContext(check),
-    after: None,
-};
+impl Check for PublishEnvironment {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Workflows(Over::Publishing)
+    }
+
+    fn workflow(&self, cx: &Context<'_>, wf: &WorkflowFile, out: &mut Vec<Finding>) {
+        check(cx, wf, out)
+    }
+}
 
 fn check(cx: &Context<'_>, wf: &WorkflowFile, findings: &mut Vec<Finding>) {
     let want = cx.var("publish_environment");

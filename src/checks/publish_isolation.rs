@@ -1,8 +1,7 @@
 //! `publish-isolation`: the job that holds publish credentials uploads an
 //! artifact another job built; it checks out, installs and builds nothing.
 
-use super::workflow_pass::WorkflowPass;
-use super::{BuiltIn, Meta, Pass};
+use super::{Check, Context, Meta, Over, Scope};
 use crate::finding::{Finding, Location, Severity};
 use crate::project::lane::Ran;
 use crate::workflow::oidc::job_holds_id_token;
@@ -15,39 +14,50 @@ use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_label, step_ro
 use github_actions_models::common::Uses;
 use github_actions_models::workflow::job::{NormalJob, StepBody};
 
-pub static CHECK: BuiltIn = BuiltIn {
-    meta: Meta {
-        id: "publish-isolation",
-        title: "Publishing jobs upload a prebuilt artifact and run no installs or builds",
-        severity: Severity::Warn,
-        lanes: &[],
-        rationale: "Installing dependencies or building runs code from the dependency tree: \
-            setup.py, build backends, npm lifecycle scripts, build.rs. In the job that holds the \
-            OIDC token or a registry secret, any of that code can publish in your name. Build in \
-            a job with no credentials, upload the result with `actions/upload-artifact`, and let \
-            the publishing job only download it (`actions/download-artifact` v4 or later verifies \
-            it) and upload it to the registry. Setting up the runtime the publish command needs \
-            (`setup-node` for `npm publish`, installing `twine`) is fine. `cargo publish` and \
-            `mix hex.publish` build the package themselves, so their jobs cannot be split this \
-            way; the finding says so, and the job should stay as small as the command allows. A \
-            job that does not publish but holds a registry-named secret warns on each install \
-            or build it runs. So does a job that uploads release assets (`gh release upload`, \
-            a release action): the token that writes the release is there while it builds what \
-            ships (a warning in every preset). What a job runs behind its steps counts as the \
-            job's: the steps of a local composite action, and the commands of the repository \
-            scripts, package.json scripts, Makefile targets and justfile recipes its `run:` \
-            invokes (read, never run), each reported at its own file and line.",
-        passes: "publish:\n  needs: build\n  environment: pypi\n  permissions:\n    id-token: write\n  steps:\n    - uses: actions/download-artifact@<sha> # v4\n      with:\n        name: dist\n        path: dist/\n    - uses: pypa/gh-action-pypi-publish@<sha> # v1.12.4",
-        fails: "publish:\n  steps:\n    - uses: actions/checkout@<sha> # v4\n    - run: pip install build && python -m build\n    - run: twine upload dist/*\n      env:\n        TWINE_PASSWORD: ${{ secrets.PYPI_TOKEN }}",
-        fix: "Split the job: a `build` job without credentials checks out, installs, builds and \
-            runs `actions/upload-artifact`; the publishing job `needs: build`, runs \
-            `actions/download-artifact` (v4 or later) and the publish step, and nothing else.",
-        params: &[],
-    },
-    pass: Pass::Workflows(&PASS),
+pub struct PublishIsolation;
+
+static META: Meta = Meta {
+    id: "publish-isolation",
+    title: "Publishing jobs upload a prebuilt artifact and run no installs or builds",
+    severity: Severity::Warn,
+    lanes: &[],
+    rationale: "Installing dependencies or building runs code from the dependency tree: \
+        setup.py, build backends, npm lifecycle scripts, build.rs. In the job that holds the \
+        OIDC token or a registry secret, any of that code can publish in your name. Build in \
+        a job with no credentials, upload the result with `actions/upload-artifact`, and let \
+        the publishing job only download it (`actions/download-artifact` v4 or later verifies \
+        it) and upload it to the registry. Setting up the runtime the publish command needs \
+        (`setup-node` for `npm publish`, installing `twine`) is fine. `cargo publish` and \
+        `mix hex.publish` build the package themselves, so their jobs cannot be split this \
+        way; the finding says so, and the job should stay as small as the command allows. A \
+        job that does not publish but holds a registry-named secret warns on each install \
+        or build it runs. So does a job that uploads release assets (`gh release upload`, \
+        a release action): the token that writes the release is there while it builds what \
+        ships (a warning in every preset). What a job runs behind its steps counts as the \
+        job's: the steps of a local composite action, and the commands of the repository \
+        scripts, package.json scripts, Makefile targets and justfile recipes its `run:` \
+        invokes (read, never run), each reported at its own file and line.",
+    passes: "publish:\n  needs: build\n  environment: pypi\n  permissions:\n    id-token: write\n  steps:\n    - uses: actions/download-artifact@<sha> # v4\n      with:\n        name: dist\n        path: dist/\n    - uses: pypa/gh-action-pypi-publish@<sha> # v1.12.4",
+    fails: "publish:\n  steps:\n    - uses: actions/checkout@<sha> # v4\n    - run: pip install build && python -m build\n    - run: twine upload dist/*\n      env:\n        TWINE_PASSWORD: ${{ secrets.PYPI_TOKEN }}",
+    fix: "Split the job: a `build` job without credentials checks out, installs, builds and \
+        runs `actions/upload-artifact`; the publishing job `needs: build`, runs \
+        `actions/download-artifact` (v4 or later) and the publish step, and nothing else.",
+    params: &[],
 };
 
-static PASS: WorkflowPass = WorkflowPass::over_releases(check);
+impl Check for PublishIsolation {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Workflows(Over::Releases)
+    }
+
+    fn workflow(&self, _cx: &Context<'_>, wf: &WorkflowFile, out: &mut Vec<Finding>) {
+        check(wf, out)
+    }
+}
 
 /// Setup actions that also install the project's dependencies when an
 /// input is on.

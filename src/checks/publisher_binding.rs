@@ -1,7 +1,7 @@
 //! `publisher-binding`: every publishing job authenticates as one of the
 //! trusted publishers the policy declares (`[[publisher]]`).
 
-use super::{BuiltIn, Context, Meta, Outcome, Pass};
+use super::{Check, Context, Meta, Outcome};
 use crate::finding::{Finding, Severity};
 use crate::policy::Publisher;
 use crate::project::publisher::{
@@ -10,38 +10,47 @@ use crate::project::publisher::{
 use crate::workflow::Registry;
 use std::collections::HashSet;
 
-pub static CHECK: BuiltIn = BuiltIn {
-    meta: Meta {
-        id: "publisher-binding",
-        title: "Publishing jobs match the trusted publishers declared in the policy",
-        severity: Severity::Block,
-        lanes: &[],
-        rationale: "A registry's trusted publisher is a record a maintainer typed into a web \
-            form: repository, workflow file name, environment. The job's OIDC token must match \
-            every field exactly, or the registry refuses with an opaque error (PyPI \
-            `invalid-publisher`, npm E404, crates.io 'does not match the workflow filename', \
-            NuGet 401, RubyGems 'No trusted publisher configured'), after everything else in the \
-            release has passed. `[[publisher]]` entries copy that record into the policy; this \
-            check computes what each publishing job presents and compares field by field: the \
-            workflow file the registry sees (the top-level file: a publish in a reusable \
-            workflow is seen through its caller, and PyPI, npm, RubyGems and NuGet do not \
-            accept the called file), the environment (exactly, case counts), and the \
-            repository. npm refuses trusted publishing from self-hosted runners. A declared \
-            publisher that no job can satisfy warns. Without `[[publisher]]` entries the check \
-            is skipped.",
-        passes: "[[publisher]]\nregistry = \"pypi\"\nworkflow = \"release.yml\"\nenvironment = \"pypi\"\n\
-            (and .github/workflows/release.yml publishes to PyPI from a job with `environment: pypi`)",
-        fails: "[[publisher]]\nregistry = \"npm\"\nworkflow = \"release.yml\"\nenvironment = \"release\"\n\
-            (but the npm publish runs in release.yaml with `environment: Release`)",
-        fix: "Make the registry's trusted publisher and the workflow agree: rename the workflow \
-            file or environment, or change the record on the registry, then copy the record into \
-            `[[publisher]]`. Move a publish out of a reusable workflow into the top-level \
-            workflow for PyPI, npm, RubyGems and NuGet, and publish to npm from a GitHub-hosted \
-            runner.",
-        params: &[],
-    },
-    pass: Pass::Alone(run),
+pub struct PublisherBinding;
+
+static META: Meta = Meta {
+    id: "publisher-binding",
+    title: "Publishing jobs match the trusted publishers declared in the policy",
+    severity: Severity::Block,
+    lanes: &[],
+    rationale: "A registry's trusted publisher is a record a maintainer typed into a web \
+        form: repository, workflow file name, environment. The job's OIDC token must match \
+        every field exactly, or the registry refuses with an opaque error (PyPI \
+        `invalid-publisher`, npm E404, crates.io 'does not match the workflow filename', \
+        NuGet 401, RubyGems 'No trusted publisher configured'), after everything else in the \
+        release has passed. `[[publisher]]` entries copy that record into the policy; this \
+        check computes what each publishing job presents and compares field by field: the \
+        workflow file the registry sees (the top-level file: a publish in a reusable \
+        workflow is seen through its caller, and PyPI, npm, RubyGems and NuGet do not \
+        accept the called file), the environment (exactly, case counts), and the \
+        repository. npm refuses trusted publishing from self-hosted runners. A declared \
+        publisher that no job can satisfy warns. Without `[[publisher]]` entries the check \
+        is skipped.",
+    passes: "[[publisher]]\nregistry = \"pypi\"\nworkflow = \"release.yml\"\nenvironment = \"pypi\"\n\
+        (and .github/workflows/release.yml publishes to PyPI from a job with `environment: pypi`)",
+    fails: "[[publisher]]\nregistry = \"npm\"\nworkflow = \"release.yml\"\nenvironment = \"release\"\n\
+        (but the npm publish runs in release.yaml with `environment: Release`)",
+    fix: "Make the registry's trusted publisher and the workflow agree: rename the workflow \
+        file or environment, or change the record on the registry, then copy the record into \
+        `[[publisher]]`. Move a publish out of a reusable workflow into the top-level \
+        workflow for PyPI, npm, RubyGems and NuGet, and publish to npm from a GitHub-hosted \
+        runner.",
+    params: &[],
 };
+
+impl Check for PublisherBinding {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn project(&self, cx: &Context<'_>) -> Outcome {
+        run(cx)
+    }
+}
 
 fn run(cx: &Context<'_>) -> Outcome {
     let declared = &cx.policy.publishers;

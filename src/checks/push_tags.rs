@@ -1,32 +1,42 @@
 //! `push-tags`: release workflows push one tag by name, not all of them.
 
-use super::workflow_pass::WorkflowPass;
-use super::{BuiltIn, Meta, Pass};
+use super::{Check, Context, Meta, Over, Scope};
 use crate::finding::{Finding, Severity};
 use crate::workflow::script::commands;
 use crate::workflow::{Key, WorkflowFile, step_route};
 use github_actions_models::workflow::job::StepBody;
 
-pub static CHECK: BuiltIn = BuiltIn {
-    meta: Meta {
-        id: "push-tags",
-        title: "Release workflows push one tag by name",
-        severity: Severity::Warn,
-        lanes: &[],
-        rationale: "`git push --tags` pushes every tag in the runner's clone, not just the one \
-            this release made: a stale local tag, or one fetched from a fork, can start another \
-            tag-triggered release or point a version at the wrong commit. Pushing the release's \
-            tag by name does exactly one thing.",
-        passes: "- run: git push origin \"refs/tags/v${VERSION}\"",
-        fails: "- run: git push --tags",
-        fix: "Push the single tag the release created: `git push origin \"$TAG\"` (or \
-            `refs/tags/$TAG`).",
-        params: &[],
-    },
-    pass: Pass::Workflows(&PASS),
+pub struct PushTags;
+
+static META: Meta = Meta {
+    id: "push-tags",
+    title: "Release workflows push one tag by name",
+    severity: Severity::Warn,
+    lanes: &[],
+    rationale: "`git push --tags` pushes every tag in the runner's clone, not just the one \
+        this release made: a stale local tag, or one fetched from a fork, can start another \
+        tag-triggered release or point a version at the wrong commit. Pushing the release's \
+        tag by name does exactly one thing.",
+    passes: "- run: git push origin \"refs/tags/v${VERSION}\"",
+    fails: "- run: git push --tags",
+    fix: "Push the single tag the release created: `git push origin \"$TAG\"` (or \
+        `refs/tags/$TAG`).",
+    params: &[],
 };
 
-static PASS: WorkflowPass = WorkflowPass::over_releases(check);
+impl Check for PushTags {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Workflows(Over::Releases)
+    }
+
+    fn workflow(&self, _cx: &Context<'_>, wf: &WorkflowFile, out: &mut Vec<Finding>) {
+        check(wf, out)
+    }
+}
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     for (job_id, job) in wf.normal_jobs() {

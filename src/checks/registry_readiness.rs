@@ -6,7 +6,7 @@
 //! Only jobs that rely on OIDC are judged: a job that hands the publish a
 //! long-lived token is `trusted-publishing`'s business, not this check's.
 
-use super::{BuiltIn, Context, Meta, Outcome, Pass};
+use super::{Check, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
 use crate::project::publisher::repository_outside_manifests;
 use crate::repo::Tree;
@@ -20,37 +20,46 @@ use github_actions_models::common::{BasePermission, Permission, Permissions, Use
 use github_actions_models::workflow::Job;
 use github_actions_models::workflow::job::{NormalJob, RunsOn, Step, StepBody};
 
-pub static CHECK: BuiltIn = BuiltIn {
-    meta: Meta {
-        id: "registry-readiness",
-        title: "Jobs that publish by trusted publishing have what the registry needs",
-        severity: Severity::Block,
-        lanes: &[],
-        rationale: "Trusted publishing fails at the registry, after the build and every other \
-            check have passed, when the job cannot present a token the registry accepts. Each \
-            registry has its own conditions. Every one needs `id-token: write` on the publishing \
-            job; a job in a reusable workflow holds it only if each caller grants it too. npm \
-            needs npm 11.5.1 or newer (Node 22 and older bundle npm 10, so the job must install a \
-            newer npm), a GitHub-hosted runner, and `repository.url` in package.json naming this \
-            repository. crates.io needs rust-lang/crates-io-auth-action run before `cargo publish` \
-            and its `token` output handed to it as `CARGO_REGISTRY_TOKEN`. NuGet/login needs a \
-            `user:` input and its `NUGET_API_KEY` output passed to `dotnet nuget push`. \
-            rubygems/release-gem pushes the release tag, so it needs `contents: write`. PyPI \
-            does not accept a reusable workflow as the trusted publisher, and attestations \
-            should stay on. Findings where shipgate infers the intent (an npm publish with no \
-            token) warn, unless the policy declares a `[[publisher]]` for that registry. Hex and \
-            Maven Central have no OIDC: their token belongs in a protected environment \
-            (`secrets-in-environment`).",
-        passes: "publish:\n  permissions:\n    id-token: write\n  steps:\n    - uses: rust-lang/crates-io-auth-action@<sha> # v1\n      id: auth\n    - run: cargo publish\n      env:\n        CARGO_REGISTRY_TOKEN: ${{ steps.auth.outputs.token }}",
-        fails: "publish:\n  permissions:\n    contents: read     # no id-token: write\n  steps:\n    - uses: pypa/gh-action-pypi-publish@<sha> # v1.12.4",
-        fix: "Grant `id-token: write` to the publishing job (and to the job that calls its \
-            reusable workflow); for npm, install npm 11.5.1 or newer before publishing \
-            (`npm install -g npm@latest`) and publish from a GitHub-hosted runner; wire the \
-            login action's output into the publish command.",
-        params: &[],
-    },
-    pass: Pass::Alone(run),
+pub struct RegistryReadiness;
+
+static META: Meta = Meta {
+    id: "registry-readiness",
+    title: "Jobs that publish by trusted publishing have what the registry needs",
+    severity: Severity::Block,
+    lanes: &[],
+    rationale: "Trusted publishing fails at the registry, after the build and every other \
+        check have passed, when the job cannot present a token the registry accepts. Each \
+        registry has its own conditions. Every one needs `id-token: write` on the publishing \
+        job; a job in a reusable workflow holds it only if each caller grants it too. npm \
+        needs npm 11.5.1 or newer (Node 22 and older bundle npm 10, so the job must install a \
+        newer npm), a GitHub-hosted runner, and `repository.url` in package.json naming this \
+        repository. crates.io needs rust-lang/crates-io-auth-action run before `cargo publish` \
+        and its `token` output handed to it as `CARGO_REGISTRY_TOKEN`. NuGet/login needs a \
+        `user:` input and its `NUGET_API_KEY` output passed to `dotnet nuget push`. \
+        rubygems/release-gem pushes the release tag, so it needs `contents: write`. PyPI \
+        does not accept a reusable workflow as the trusted publisher, and attestations \
+        should stay on. Findings where shipgate infers the intent (an npm publish with no \
+        token) warn, unless the policy declares a `[[publisher]]` for that registry. Hex and \
+        Maven Central have no OIDC: their token belongs in a protected environment \
+        (`secrets-in-environment`).",
+    passes: "publish:\n  permissions:\n    id-token: write\n  steps:\n    - uses: rust-lang/crates-io-auth-action@<sha> # v1\n      id: auth\n    - run: cargo publish\n      env:\n        CARGO_REGISTRY_TOKEN: ${{ steps.auth.outputs.token }}",
+    fails: "publish:\n  permissions:\n    contents: read     # no id-token: write\n  steps:\n    - uses: pypa/gh-action-pypi-publish@<sha> # v1.12.4",
+    fix: "Grant `id-token: write` to the publishing job (and to the job that calls its \
+        reusable workflow); for npm, install npm 11.5.1 or newer before publishing \
+        (`npm install -g npm@latest`) and publish from a GitHub-hosted runner; wire the \
+        login action's output into the publish command.",
+    params: &[],
 };
+
+impl Check for RegistryReadiness {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn project(&self, cx: &Context<'_>) -> Outcome {
+        run(cx)
+    }
+}
 
 fn run(cx: &Context<'_>) -> Outcome {
     let wfs = cx.workflows();

@@ -2,36 +2,45 @@
 //! moved from one old version to one new version, upwards, by a step that
 //! fits what the CHANGELOG says, and none was left behind.
 
-use super::{BuiltIn, Context, Meta, Outcome, Pass};
+use super::{Check, Context, Meta, Outcome};
 use crate::finding::{Finding, Severity};
 use crate::manifest::{self, changelog};
 use crate::preflight::release::{self, Step, Version, at};
 
-pub static CHECK: BuiltIn = BuiltIn {
-    meta: Meta {
-        id: "release-bump",
-        title: "A release PR bumps every version source together, by the right step",
-        severity: Severity::Block,
-        lanes: &[],
-        rationale: "A release PR (release-please, changesets, a hand-made bump) moves the version \
-            in several places at once. When one is left behind the tag, the registry upload and \
-            the release tool's own record disagree, and the next release is computed from the \
-            stale one. Only with `--base REF`: the manifests and release-please's manifest of \
-            each package are read on both sides; every source that changed must have moved from \
-            the same old version to the same new, higher version (semver, or PEP 440 for Python \
-            versions), every other source must have moved with them, and a change the CHANGELOG \
-            marks as breaking (a `BREAKING CHANGE` note, or a top-level `#` heading for the new \
-            version as conventional-changelog writes for a major release) needs a major bump, or \
-            a minor one while the major version is 0. Without a base the check is skipped.",
-        passes: "base:  Cargo.toml 1.2.0, .release-please-manifest.json {\".\": \"1.2.0\"}\nhead:  Cargo.toml 1.3.0, .release-please-manifest.json {\".\": \"1.3.0\"}",
-        fails: "base:  Cargo.toml 1.2.0, .release-please-manifest.json {\".\": \"1.2.0\"}\nhead:  Cargo.toml 1.3.0, .release-please-manifest.json {\".\": \"1.2.0\"}   <- left behind",
-        fix: "Let the release tool bump every source in one commit (or bump the one left behind \
-            by hand to the same version), and pick the version the change calls for: a major \
-            bump for breaking changes.",
-        params: &[],
-    },
-    pass: Pass::Alone(run),
+pub struct ReleaseBump;
+
+static META: Meta = Meta {
+    id: "release-bump",
+    title: "A release PR bumps every version source together, by the right step",
+    severity: Severity::Block,
+    lanes: &[],
+    rationale: "A release PR (release-please, changesets, a hand-made bump) moves the version \
+        in several places at once. When one is left behind the tag, the registry upload and \
+        the release tool's own record disagree, and the next release is computed from the \
+        stale one. Only with `--base REF`: the manifests and release-please's manifest of \
+        each package are read on both sides; every source that changed must have moved from \
+        the same old version to the same new, higher version (semver, or PEP 440 for Python \
+        versions), every other source must have moved with them, and a change the CHANGELOG \
+        marks as breaking (a `BREAKING CHANGE` note, or a top-level `#` heading for the new \
+        version as conventional-changelog writes for a major release) needs a major bump, or \
+        a minor one while the major version is 0. Without a base the check is skipped.",
+    passes: "base:  Cargo.toml 1.2.0, .release-please-manifest.json {\".\": \"1.2.0\"}\nhead:  Cargo.toml 1.3.0, .release-please-manifest.json {\".\": \"1.3.0\"}",
+    fails: "base:  Cargo.toml 1.2.0, .release-please-manifest.json {\".\": \"1.2.0\"}\nhead:  Cargo.toml 1.3.0, .release-please-manifest.json {\".\": \"1.2.0\"}   <- left behind",
+    fix: "Let the release tool bump every source in one commit (or bump the one left behind \
+        by hand to the same version), and pick the version the change calls for: a major \
+        bump for breaking changes.",
+    params: &[],
 };
+
+impl Check for ReleaseBump {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn project(&self, cx: &Context<'_>) -> Outcome {
+        run(cx)
+    }
+}
 
 fn run(cx: &Context<'_>) -> Outcome {
     let Some(base) = cx.base else {

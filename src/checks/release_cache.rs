@@ -1,7 +1,6 @@
 //! `release-cache`: jobs that publish, ship or build a release restore no caches.
 
-use super::workflow_pass::WorkflowPass;
-use super::{BuiltIn, Meta, Pass};
+use super::{Check, Context, Meta, Over, Scope};
 use crate::finding::{Finding, Severity};
 use crate::project::lane::Ran;
 use crate::workflow::expr::{Scenario, eval_template};
@@ -12,31 +11,42 @@ use github_actions_models::common::Uses;
 use github_actions_models::workflow::job::{NormalJob, StepBody};
 use std::collections::{HashMap, HashSet};
 
-pub static CHECK: BuiltIn = BuiltIn {
-    meta: Meta {
-        id: "release-cache",
-        title: "Jobs that publish, ship or build a release restore no caches",
-        severity: Severity::Warn,
-        lanes: &[],
-        rationale: "A cache is written by whichever run saved it first under its key, including \
-            runs for pull requests and other branches, and GitHub does not sign it. A publishing \
-            job that restores one builds or uploads from files another, less trusted run chose: \
-            cache poisoning turns a compromised CI job into a compromised release. The same holds \
-            for a job that uploads assets to a GitHub release, and for a job whose uploaded \
-            artifact a publishing or shipping job downloads (it builds what ships). Release jobs \
-            are rare, so the time a cache saves them is small. The steps of a local composite \
-            action such a job uses are the job's steps: a cache they restore counts.",
-        passes: "- uses: actions/setup-node@<sha> # v4\n  with:\n    node-version: 22",
-        fails: "- uses: actions/setup-node@<sha> # v4\n  with:\n    node-version: 22\n    cache: npm",
-        fix: "Drop `actions/cache` and `Swatinem/rust-cache` from these jobs and remove \
-            `cache:` (`enable-cache:`, `bundler-cache:`) from `setup-*` steps there (`cache: false` for `actions/setup-go`, whose \
-            cache is on by default).",
-        params: &[],
-    },
-    pass: Pass::Workflows(&PASS),
+pub struct ReleaseCache;
+
+static META: Meta = Meta {
+    id: "release-cache",
+    title: "Jobs that publish, ship or build a release restore no caches",
+    severity: Severity::Warn,
+    lanes: &[],
+    rationale: "A cache is written by whichever run saved it first under its key, including \
+        runs for pull requests and other branches, and GitHub does not sign it. A publishing \
+        job that restores one builds or uploads from files another, less trusted run chose: \
+        cache poisoning turns a compromised CI job into a compromised release. The same holds \
+        for a job that uploads assets to a GitHub release, and for a job whose uploaded \
+        artifact a publishing or shipping job downloads (it builds what ships). Release jobs \
+        are rare, so the time a cache saves them is small. The steps of a local composite \
+        action such a job uses are the job's steps: a cache they restore counts.",
+    passes: "- uses: actions/setup-node@<sha> # v4\n  with:\n    node-version: 22",
+    fails: "- uses: actions/setup-node@<sha> # v4\n  with:\n    node-version: 22\n    cache: npm",
+    fix: "Drop `actions/cache` and `Swatinem/rust-cache` from these jobs and remove \
+        `cache:` (`enable-cache:`, `bundler-cache:`) from `setup-*` steps there (`cache: false` for `actions/setup-go`, whose \
+        cache is on by default).",
+    params: &[],
 };
 
-static PASS: WorkflowPass = WorkflowPass::over_releases(check);
+impl Check for ReleaseCache {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Workflows(Over::Releases)
+    }
+
+    fn workflow(&self, _cx: &Context<'_>, wf: &WorkflowFile, out: &mut Vec<Finding>) {
+        check(wf, out)
+    }
+}
 
 const CACHE_ACTIONS: &[&str] = &[
     "actions/cache",

@@ -1,8 +1,7 @@
 //! `release-concurrency`: a release workflow serialises its runs and never
 //! cancels one that is publishing from `main` or a tag.
 
-use super::workflow_pass::WorkflowPass;
-use super::{BuiltIn, Meta, Pass};
+use super::{Check, Context, Meta, Over, Scope};
 use crate::finding::{Finding, Severity};
 use crate::workflow::expr::{Scenario, context_paths, eval, eval_template, interpolations};
 use crate::workflow::triggers::{if_false, job_outputs, release_scenarios, skipped_jobs};
@@ -10,34 +9,45 @@ use crate::workflow::{Key, WorkflowFile};
 use github_actions_models::common::expr::LoE;
 use github_actions_models::workflow::Concurrency;
 
-pub static CHECK: BuiltIn = BuiltIn {
-    meta: Meta {
-        id: "release-concurrency",
-        title: "Release workflows have a concurrency group and never cancel a release in flight",
-        severity: Severity::Block,
-        lanes: &[],
-        rationale: "Two release runs for the same ref race each other: both may tag, both may \
-            upload, and the registry keeps whichever lands first. A `concurrency` group makes \
-            them queue. `cancel-in-progress: true` is right for pull-request CI but wrong for a \
-            release: cancelling a run on `main` or a tag half-way through can leave a pushed tag \
-            without its package, or a package without its GitHub release. An expression such as \
-            `${{ github.ref != 'refs/heads/main' }}` cancels only superseded branch runs and \
-            passes. A group built only from contexts that are empty for the workflow's own \
-            triggers (`github.head_ref` on a push or tag workflow) is the same string for every \
-            run, so unrelated releases queue behind each other and a waiting run is cancelled \
-            when a newer one arrives.",
-        passes: "on:\n  push:\n    branches: [main]\n  pull_request:\nconcurrency:\n  group: release-${{ github.ref }}\n  cancel-in-progress: ${{ github.ref != 'refs/heads/main' }}",
-        fails: "concurrency:\n  group: ${{ github.workflow }}-${{ github.head_ref }}\n  cancel-in-progress: true",
-        fix: "Add a top-level `concurrency:` block to the release workflow with \
-            `group: release-${{ github.ref }}` and `cancel-in-progress: false` (or an expression \
-            that is false on `main` and tags), keying the group on something every run of this \
-            workflow has, such as `github.ref`.",
-        params: &[],
-    },
-    pass: Pass::Workflows(&PASS),
+pub struct ReleaseConcurrency;
+
+static META: Meta = Meta {
+    id: "release-concurrency",
+    title: "Release workflows have a concurrency group and never cancel a release in flight",
+    severity: Severity::Block,
+    lanes: &[],
+    rationale: "Two release runs for the same ref race each other: both may tag, both may \
+        upload, and the registry keeps whichever lands first. A `concurrency` group makes \
+        them queue. `cancel-in-progress: true` is right for pull-request CI but wrong for a \
+        release: cancelling a run on `main` or a tag half-way through can leave a pushed tag \
+        without its package, or a package without its GitHub release. An expression such as \
+        `${{ github.ref != 'refs/heads/main' }}` cancels only superseded branch runs and \
+        passes. A group built only from contexts that are empty for the workflow's own \
+        triggers (`github.head_ref` on a push or tag workflow) is the same string for every \
+        run, so unrelated releases queue behind each other and a waiting run is cancelled \
+        when a newer one arrives.",
+    passes: "on:\n  push:\n    branches: [main]\n  pull_request:\nconcurrency:\n  group: release-${{ github.ref }}\n  cancel-in-progress: ${{ github.ref != 'refs/heads/main' }}",
+    fails: "concurrency:\n  group: ${{ github.workflow }}-${{ github.head_ref }}\n  cancel-in-progress: true",
+    fix: "Add a top-level `concurrency:` block to the release workflow with \
+        `group: release-${{ github.ref }}` and `cancel-in-progress: false` (or an expression \
+        that is false on `main` and tags), keying the group on something every run of this \
+        workflow has, such as `github.ref`.",
+    params: &[],
 };
 
-static PASS: WorkflowPass = WorkflowPass::over_releases(check);
+impl Check for ReleaseConcurrency {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Workflows(Over::Releases)
+    }
+
+    fn workflow(&self, _cx: &Context<'_>, wf: &WorkflowFile, out: &mut Vec<Finding>) {
+        check(wf, out)
+    }
+}
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     let release_jobs: Vec<&str> = wf

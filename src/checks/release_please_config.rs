@@ -2,32 +2,41 @@
 //! exists, has an entry in `.release-please-manifest.json`, and its
 //! `release-type` fits the manifest found there.
 
-use super::{BuiltIn, Context, Meta, Outcome, Pass};
+use super::{Check, Context, Meta, Outcome};
 use crate::finding::{Finding, Severity};
 use crate::manifest::cargo::join;
 use crate::manifest::release_please;
 
-pub static CHECK: BuiltIn = BuiltIn {
-    meta: Meta {
-        id: "release-please-config",
-        title: "release-please packages exist, have manifest entries and fitting release types",
-        severity: Severity::Block,
-        lanes: &[],
-        rationale: "release-please opens release PRs from `release-please-config.json` and \
-            `.release-please-manifest.json`. A package path that was moved or renamed, a package \
-            with no manifest entry, or a `release-type` that does not match the package's \
-            manifest (`rust` where there is no Cargo.toml) makes it silently skip the package, \
-            bump the wrong file, or fail on the release branch — discovered only when a release \
-            does not appear.",
-        passes: "release-please-config.json:    { \"packages\": { \"crates/core\": { \"release-type\": \"rust\" } } }\n.release-please-manifest.json: { \"crates/core\": \"0.4.0\" }\ncrates/core/Cargo.toml exists",
-        fails: "release-please-config.json:    { \"packages\": { \"crates/old-name\": { \"release-type\": \"rust\" } } }\n(crates/old-name does not exist)",
-        fix: "Point each package path at the directory that holds the package, add it to \
-            `.release-please-manifest.json` with its current version, and set `release-type` to \
-            the ecosystem of its manifest (rust, node, python, elixir, …).",
-        params: &[],
-    },
-    pass: Pass::Alone(run),
+pub struct ReleasePleaseConfig;
+
+static META: Meta = Meta {
+    id: "release-please-config",
+    title: "release-please packages exist, have manifest entries and fitting release types",
+    severity: Severity::Block,
+    lanes: &[],
+    rationale: "release-please opens release PRs from `release-please-config.json` and \
+        `.release-please-manifest.json`. A package path that was moved or renamed, a package \
+        with no manifest entry, or a `release-type` that does not match the package's \
+        manifest (`rust` where there is no Cargo.toml) makes it silently skip the package, \
+        bump the wrong file, or fail on the release branch — discovered only when a release \
+        does not appear.",
+    passes: "release-please-config.json:    { \"packages\": { \"crates/core\": { \"release-type\": \"rust\" } } }\n.release-please-manifest.json: { \"crates/core\": \"0.4.0\" }\ncrates/core/Cargo.toml exists",
+    fails: "release-please-config.json:    { \"packages\": { \"crates/old-name\": { \"release-type\": \"rust\" } } }\n(crates/old-name does not exist)",
+    fix: "Point each package path at the directory that holds the package, add it to \
+        `.release-please-manifest.json` with its current version, and set `release-type` to \
+        the ecosystem of its manifest (rust, node, python, elixir, …).",
+    params: &[],
 };
+
+impl Check for ReleasePleaseConfig {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn project(&self, cx: &Context<'_>) -> Outcome {
+        run(cx)
+    }
+}
 
 fn run(cx: &Context<'_>) -> Outcome {
     let tree = cx.tree;

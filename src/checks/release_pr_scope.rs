@@ -1,35 +1,44 @@
 //! `release-pr-scope` (with `--base`): a release PR touches only the files
 //! a release tool writes.
 
-use super::{BuiltIn, Context, Meta, Outcome, Pass};
+use super::{Check, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
 use crate::manifest::{changelog, release_please};
 use crate::preflight::{ChangeKind, release};
 
-pub static CHECK: BuiltIn = BuiltIn {
-    meta: Meta {
-        id: "release-pr-scope",
-        title: "A release PR changes only what the release tool writes",
-        severity: Severity::Block,
-        lanes: &[],
-        rationale: "A release PR is approved for its version bump and notes, often quickly and by \
-            someone who reads only those. A workflow or source change that rides in on it skips \
-            the review it would get alone, and ships at once. Only with `--base REF`, and only \
-            when the change moves a package's version (see release-bump): every path it adds, \
-            edits or removes must be one a release tool writes: package manifests (Cargo.toml, \
-            package.json, pyproject.toml, mix.exs, *.gemspec, *.csproj and the like), lock \
-            files, CHANGELOGs, release-please's manifest, changeset files it consumes \
-            (`.changeset/*.md`, removed), or a path matching the check's `paths` globs in the \
-            policy (version files such as `src/pkg/__init__.py`). Without a base the check is \
-            skipped.",
-        passes: "release PR: Cargo.toml, Cargo.lock, CHANGELOG.md, .release-please-manifest.json",
-        fails: "release PR: Cargo.toml, CHANGELOG.md, .github/workflows/release.yml   <- rides along",
-        fix: "Move the extra change to a PR of its own. If the release tool really writes the \
-            file, name it in the policy: [checks.release-pr-scope] paths = [\"src/pkg/__init__.py\"].",
-        params: &["paths"],
-    },
-    pass: Pass::Alone(run),
+pub struct ReleasePrScope;
+
+static META: Meta = Meta {
+    id: "release-pr-scope",
+    title: "A release PR changes only what the release tool writes",
+    severity: Severity::Block,
+    lanes: &[],
+    rationale: "A release PR is approved for its version bump and notes, often quickly and by \
+        someone who reads only those. A workflow or source change that rides in on it skips \
+        the review it would get alone, and ships at once. Only with `--base REF`, and only \
+        when the change moves a package's version (see release-bump): every path it adds, \
+        edits or removes must be one a release tool writes: package manifests (Cargo.toml, \
+        package.json, pyproject.toml, mix.exs, *.gemspec, *.csproj and the like), lock \
+        files, CHANGELOGs, release-please's manifest, changeset files it consumes \
+        (`.changeset/*.md`, removed), or a path matching the check's `paths` globs in the \
+        policy (version files such as `src/pkg/__init__.py`). Without a base the check is \
+        skipped.",
+    passes: "release PR: Cargo.toml, Cargo.lock, CHANGELOG.md, .release-please-manifest.json",
+    fails: "release PR: Cargo.toml, CHANGELOG.md, .github/workflows/release.yml   <- rides along",
+    fix: "Move the extra change to a PR of its own. If the release tool really writes the \
+        file, name it in the policy: [checks.release-pr-scope] paths = [\"src/pkg/__init__.py\"].",
+    params: &["paths"],
 };
+
+impl Check for ReleasePrScope {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn project(&self, cx: &Context<'_>) -> Outcome {
+        run(cx)
+    }
+}
 
 /// File names a release tool writes, wherever they are.
 const NAMES: &[&str] = &[

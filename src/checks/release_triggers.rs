@@ -1,7 +1,6 @@
 //! `release-triggers`: release workflows do not run on pull-request events.
 
-use super::workflow_pass::WorkflowPass;
-use super::{BuiltIn, Meta, Pass};
+use super::{Check, Context, Meta, Over, Scope};
 use crate::finding::{Finding, Severity};
 use crate::workflow::expr::{Scenario, Value, eval, eval_template};
 use crate::workflow::publish::action_slug;
@@ -12,32 +11,43 @@ use github_actions_models::common::If;
 use github_actions_models::workflow::Job;
 use github_actions_models::workflow::job::{Step, StepBody};
 
-pub static CHECK: BuiltIn = BuiltIn {
-    meta: Meta {
-        id: "release-triggers",
-        title: "Release workflows are not triggered by pull requests",
-        severity: Severity::Block,
-        lanes: &[],
-        rationale: "`pull_request_target` runs with the base repository's secrets and a write \
-            token while the pull request's author chooses what it acts on; in a workflow that \
-            publishes, one crafted pull request is a release. `pull_request` from a branch of \
-            the same repository also reaches the environment and its secrets. Releases should \
-            start from a push to a protected branch, a tag, a GitHub release, or a deliberate \
-            `workflow_dispatch`. When every job that publishes or ships is guarded by an `if:` \
-            that excludes pull-request runs, or by one that turns on what another job computes at \
-            run time (`needs.plan.outputs.publishing`), the trigger only warns: the guard is the \
-            one thing standing between a pull request and the release.",
-        passes: "on:\n  push:\n    tags: ['v*']",
-        fails: "on:\n  pull_request_target:\n    types: [closed]",
-        fix: "Trigger the release on `push` (tags or the release branch), `release: published` or \
-            `workflow_dispatch`, and move pull-request CI (building, testing, dry runs) to its own \
-            workflow that holds no publish credentials.",
-        params: &[],
-    },
-    pass: Pass::Workflows(&PASS),
+pub struct ReleaseTriggers;
+
+static META: Meta = Meta {
+    id: "release-triggers",
+    title: "Release workflows are not triggered by pull requests",
+    severity: Severity::Block,
+    lanes: &[],
+    rationale: "`pull_request_target` runs with the base repository's secrets and a write \
+        token while the pull request's author chooses what it acts on; in a workflow that \
+        publishes, one crafted pull request is a release. `pull_request` from a branch of \
+        the same repository also reaches the environment and its secrets. Releases should \
+        start from a push to a protected branch, a tag, a GitHub release, or a deliberate \
+        `workflow_dispatch`. When every job that publishes or ships is guarded by an `if:` \
+        that excludes pull-request runs, or by one that turns on what another job computes at \
+        run time (`needs.plan.outputs.publishing`), the trigger only warns: the guard is the \
+        one thing standing between a pull request and the release.",
+    passes: "on:\n  push:\n    tags: ['v*']",
+    fails: "on:\n  pull_request_target:\n    types: [closed]",
+    fix: "Trigger the release on `push` (tags or the release branch), `release: published` or \
+        `workflow_dispatch`, and move pull-request CI (building, testing, dry runs) to its own \
+        workflow that holds no publish credentials.",
+    params: &[],
 };
 
-static PASS: WorkflowPass = WorkflowPass::over_releases(check);
+impl Check for ReleaseTriggers {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Workflows(Over::Releases)
+    }
+
+    fn workflow(&self, _cx: &Context<'_>, wf: &WorkflowFile, out: &mut Vec<Finding>) {
+        check(wf, out)
+    }
+}
 
 const PR_EVENTS: &[&str] = &["pull_request_target", "pull_request"];
 

@@ -1,8 +1,7 @@
 //! `secrets-in-environment`: release secrets are read only by jobs that
 //! declare an environment.
 
-use super::workflow_pass::WorkflowPass;
-use super::{BuiltIn, Meta, Pass};
+use super::{Check, Context, Meta, Over, Scope};
 use crate::finding::{Finding, Severity};
 use crate::repo::yaml_text::hash_lines_in_block_scalars;
 use crate::workflow::secrets::secret_refs;
@@ -10,28 +9,39 @@ use crate::workflow::{Key, WorkflowFile};
 use github_actions_models::workflow::Job;
 use github_actions_models::workflow::job::Secrets;
 
-pub static CHECK: BuiltIn = BuiltIn {
-    meta: Meta {
-        id: "secrets-in-environment",
-        title: "Release secrets are used only in jobs that declare an environment",
-        severity: Severity::Block,
-        lanes: &[],
-        rationale: "A repository secret is readable by every job of every workflow, including \
-            jobs that run untrusted build steps. An environment secret is released only to a job \
-            that names the environment, after its branch rules and reviewers agree. In a release \
-            workflow every secret but GITHUB_TOKEN belongs behind an environment, and \
-            `secrets: inherit` hands all of them to a called workflow.",
-        passes: "publish:\n  environment: hex-publish\n  steps:\n    - run: mix hex.publish --yes\n      env:\n        HEX_API_KEY: ${{ secrets.HEX_API_KEY }}",
-        fails: "build:            # no environment\n  steps:\n    - run: ./build.sh\n      env:\n        SIGNING_KEY: ${{ secrets.SIGNING_KEY }}",
-        fix: "Move the secret into the environment's secrets in the repository settings and add \
-            `environment: <name>` to the job that uses it; pass secrets to reusable workflows by \
-            name, never with `secrets: inherit`.",
-        params: &[],
-    },
-    pass: Pass::Workflows(&PASS),
+pub struct SecretsInEnvironment;
+
+static META: Meta = Meta {
+    id: "secrets-in-environment",
+    title: "Release secrets are used only in jobs that declare an environment",
+    severity: Severity::Block,
+    lanes: &[],
+    rationale: "A repository secret is readable by every job of every workflow, including \
+        jobs that run untrusted build steps. An environment secret is released only to a job \
+        that names the environment, after its branch rules and reviewers agree. In a release \
+        workflow every secret but GITHUB_TOKEN belongs behind an environment, and \
+        `secrets: inherit` hands all of them to a called workflow.",
+    passes: "publish:\n  environment: hex-publish\n  steps:\n    - run: mix hex.publish --yes\n      env:\n        HEX_API_KEY: ${{ secrets.HEX_API_KEY }}",
+    fails: "build:            # no environment\n  steps:\n    - run: ./build.sh\n      env:\n        SIGNING_KEY: ${{ secrets.SIGNING_KEY }}",
+    fix: "Move the secret into the environment's secrets in the repository settings and add \
+        `environment: <name>` to the job that uses it; pass secrets to reusable workflows by \
+        name, never with `secrets: inherit`.",
+    params: &[],
 };
 
-static PASS: WorkflowPass = WorkflowPass::over_releases(check);
+impl Check for SecretsInEnvironment {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Workflows(Over::Releases)
+    }
+
+    fn workflow(&self, _cx: &Context<'_>, wf: &WorkflowFile, out: &mut Vec<Finding>) {
+        check(wf, out)
+    }
+}
 
 /// A job id, its byte span in the file, and whether it declares an environment.
 type JobSpan<'a> = (&'a str, Option<(usize, usize)>, bool);

@@ -1,32 +1,41 @@
 //! `security-policy`: a SECURITY.md exists and tells reporters how to reach
 //! the maintainers privately.
 
-use super::{BuiltIn, Context, Meta, Outcome, Pass};
+use super::{Check, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
 
-pub static CHECK: BuiltIn = BuiltIn {
-    meta: Meta {
-        id: "security-policy",
-        title: "SECURITY.md names a private way to report a vulnerability",
-        severity: Severity::Warn,
-        lanes: &[],
-        rationale: "Someone who finds a hole in a released package needs a way to tell the \
-            maintainers without telling everyone else first. GitHub shows SECURITY.md (from the \
-            root, `.github/` or `docs/`) on the repository's Security tab; if it is missing, or \
-            only says \"open an issue\", the report lands in public. shipgate looks for a \
-            private route in it: an email address, GitHub's private vulnerability reporting \
-            (`/security/advisories/new`), a bug-bounty platform, or a security contact URL.",
-        passes: "## Reporting a vulnerability\nUse GitHub's private vulnerability reporting:\n\
-            https://github.com/OWNER/REPO/security/advisories/new, or mail security@example.org.",
-        fails: "## Reporting a vulnerability\nPlease open an issue.",
-        fix: "Add SECURITY.md (root, `.github/` or `docs/`) with a private reporting route: enable \
-            private vulnerability reporting in the repository settings and link \
-            `https://github.com/OWNER/REPO/security/advisories/new`, or give a monitored email \
-            address.",
-        params: &[],
-    },
-    pass: Pass::Alone(run),
+pub struct SecurityPolicy;
+
+static META: Meta = Meta {
+    id: "security-policy",
+    title: "SECURITY.md names a private way to report a vulnerability",
+    severity: Severity::Warn,
+    lanes: &[],
+    rationale: "Someone who finds a hole in a released package needs a way to tell the \
+        maintainers without telling everyone else first. GitHub shows SECURITY.md (from the \
+        root, `.github/` or `docs/`) on the repository's Security tab; if it is missing, or \
+        only says \"open an issue\", the report lands in public. shipgate looks for a \
+        private route in it: an email address, GitHub's private vulnerability reporting \
+        (`/security/advisories/new`), a bug-bounty platform, or a security contact URL.",
+    passes: "## Reporting a vulnerability\nUse GitHub's private vulnerability reporting:\n\
+        https://github.com/OWNER/REPO/security/advisories/new, or mail security@example.org.",
+    fails: "## Reporting a vulnerability\nPlease open an issue.",
+    fix: "Add SECURITY.md (root, `.github/` or `docs/`) with a private reporting route: enable \
+        private vulnerability reporting in the repository settings and link \
+        `https://github.com/OWNER/REPO/security/advisories/new`, or give a monitored email \
+        address.",
+    params: &[],
 };
+
+impl Check for SecurityPolicy {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn project(&self, cx: &Context<'_>) -> Outcome {
+        run(cx)
+    }
+}
 
 const DIRS: &[&str] = &["", ".github/", "docs/"];
 

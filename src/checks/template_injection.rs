@@ -1,8 +1,7 @@
 //! `template-injection`: values an outsider writes are never expanded into
 //! a script of a release workflow.
 
-use super::workflow_pass::WorkflowPass;
-use super::{BuiltIn, Meta, Pass};
+use super::{Check, Context, Meta, Over, Scope};
 use crate::finding::{Finding, Location, Severity};
 use crate::workflow::contexts::{Control, caller_events, control, filled_by, is_outsider_field};
 use crate::workflow::expr::{context_paths, flowing_paths, interpolations};
@@ -11,29 +10,40 @@ use crate::workflow::triggers::event_names;
 use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_route};
 use github_actions_models::workflow::job::StepBody;
 
-pub static CHECK: BuiltIn = BuiltIn {
-    meta: Meta {
-        id: "template-injection",
-        title: "Release scripts do not expand attacker-controlled expressions",
-        severity: Severity::Block,
-        lanes: &[],
-        rationale: "GitHub substitutes `${{ … }}` into a `run:` script before the shell reads it. \
-            A commit message, branch name, pull-request title or author name is text an outsider \
-            chooses; written as `\"; curl … | sh; echo \"` it becomes part of the script and runs \
-            with the release job's token and credentials. Passing the value through `env:` and \
-            quoting the variable keeps it data. Workflow inputs are chosen by whoever can \
-            dispatch the workflow, a smaller circle, so they warn.",
-        passes: "- run: ./notify.sh \"$AUTHOR\"\n  env:\n    AUTHOR: ${{ github.event.head_commit.author.name }}",
-        fails: "- run: ./notify.sh \"${{ github.event.head_commit.author.name }}\"",
-        fix: "Move each expression into the step's `env:` (`AUTHOR: ${{ … }}`) and use the \
-            quoted shell variable (`\"$AUTHOR\"`) in the script; in `actions/github-script`, read \
-            `context.payload` or `process.env` instead of interpolating.",
-        params: &[],
-    },
-    pass: Pass::Workflows(&PASS),
+pub struct TemplateInjection;
+
+static META: Meta = Meta {
+    id: "template-injection",
+    title: "Release scripts do not expand attacker-controlled expressions",
+    severity: Severity::Block,
+    lanes: &[],
+    rationale: "GitHub substitutes `${{ … }}` into a `run:` script before the shell reads it. \
+        A commit message, branch name, pull-request title or author name is text an outsider \
+        chooses; written as `\"; curl … | sh; echo \"` it becomes part of the script and runs \
+        with the release job's token and credentials. Passing the value through `env:` and \
+        quoting the variable keeps it data. Workflow inputs are chosen by whoever can \
+        dispatch the workflow, a smaller circle, so they warn.",
+    passes: "- run: ./notify.sh \"$AUTHOR\"\n  env:\n    AUTHOR: ${{ github.event.head_commit.author.name }}",
+    fails: "- run: ./notify.sh \"${{ github.event.head_commit.author.name }}\"",
+    fix: "Move each expression into the step's `env:` (`AUTHOR: ${{ … }}`) and use the \
+        quoted shell variable (`\"$AUTHOR\"`) in the script; in `actions/github-script`, read \
+        `context.payload` or `process.env` instead of interpolating.",
+    params: &[],
 };
 
-static PASS: WorkflowPass = WorkflowPass::over_releases(check);
+impl Check for TemplateInjection {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Workflows(Over::Releases)
+    }
+
+    fn workflow(&self, _cx: &Context<'_>, wf: &WorkflowFile, out: &mut Vec<Finding>) {
+        check(wf, out)
+    }
+}
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     let events = event_names(&wf.model.on);

@@ -3,27 +3,36 @@
 //! (SPEC §5); this check says where they are, by their path inside the root
 //! (never their target), so nothing outside the root reaches the report.
 
-use super::{BuiltIn, Context, Meta, Outcome, Pass};
+use super::{Check, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
 
-pub static CHECK: BuiltIn = BuiltIn {
-    meta: Meta {
-        id: "tree-contained",
-        title: "Every path in the tree is readable inside the root",
-        severity: Severity::Warn,
-        lanes: &[],
-        rationale: "shipgate judges the files of the repository and nothing else. A symlink that \
-            points outside the root (to /etc/passwd, to a file on the runner), dangles or loops \
-            is never followed or read, so whatever a check would have learned from it is unknown. \
-            Such links are reported here; a check that needs one of them fails closed on it.",
-        passes: "docs/guide.md -> ../README.md      # stays inside the root",
-        fails: "README.md -> /home/runner/secret.md   # leaves the root\nloop-a -> loop-b -> loop-a",
-        fix: "Replace the symlink with the file itself, point it at a file inside the \
-            repository, or delete it.",
-        params: &[],
-    },
-    pass: Pass::Alone(run),
+pub struct TreeContained;
+
+static META: Meta = Meta {
+    id: "tree-contained",
+    title: "Every path in the tree is readable inside the root",
+    severity: Severity::Warn,
+    lanes: &[],
+    rationale: "shipgate judges the files of the repository and nothing else. A symlink that \
+        points outside the root (to /etc/passwd, to a file on the runner), dangles or loops \
+        is never followed or read, so whatever a check would have learned from it is unknown. \
+        Such links are reported here; a check that needs one of them fails closed on it.",
+    passes: "docs/guide.md -> ../README.md      # stays inside the root",
+    fails: "README.md -> /home/runner/secret.md   # leaves the root\nloop-a -> loop-b -> loop-a",
+    fix: "Replace the symlink with the file itself, point it at a file inside the \
+        repository, or delete it.",
+    params: &[],
 };
+
+impl Check for TreeContained {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn project(&self, cx: &Context<'_>) -> Outcome {
+        run(cx)
+    }
+}
 
 fn run(cx: &Context<'_>) -> Outcome {
     let mut findings: Vec<Finding> = cx

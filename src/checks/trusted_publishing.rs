@@ -1,8 +1,7 @@
 //! `trusted-publishing`: registries that accept OIDC are published to
 //! without long-lived tokens.
 
-use super::workflow_pass::WorkflowPass;
-use super::{BuiltIn, Meta, Pass};
+use super::{Check, Context, Meta, Over, Scope};
 use crate::finding::{Finding, Location, Severity};
 use crate::workflow::publish::{PublishStep, Registry, Via};
 use crate::workflow::secrets::has_registry_secret;
@@ -10,32 +9,43 @@ use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_route};
 use github_actions_models::common::Env;
 use github_actions_models::workflow::job::{NormalJob, StepBody};
 
-pub static CHECK: BuiltIn = BuiltIn {
-    meta: Meta {
-        id: "trusted-publishing",
-        title: "Registries that support OIDC are published to without long-lived tokens",
-        severity: Severity::Block,
-        lanes: &[],
-        rationale: "A registry token stored as a secret lives for months and publishes from \
-            anywhere it leaks to. PyPI and npm accept GitHub's short-lived OIDC token through \
-            trusted publishing, bound to this repository, workflow and environment, so a token \
-            there is a block. crates.io and RubyGems support trusted publishing too, so a token \
-            warns. Registries without OIDC (Hex, Maven) need a token, which must then be an \
-            environment secret. A publish behind a step (in a local composite action or a script \
-            it runs) is judged by what the step hands it: the step's env, or a secret passed as \
-            an input to the composite action.",
-        passes: "publish:\n  environment: pypi\n  permissions:\n    id-token: write\n  steps:\n    - uses: pypa/gh-action-pypi-publish@<sha> # v1.12.4",
-        fails: "- run: twine upload dist/*\n  env:\n    TWINE_PASSWORD: ${{ secrets.PYPI_TOKEN }}",
-        fix: "Configure a trusted publisher on the registry (repository, workflow file name, \
-            environment), grant the publishing job `id-token: write`, and delete the token secret. \
-            For Hex and other registries without OIDC, keep the key as a secret of the publishing \
-            job's environment.",
-        params: &[],
-    },
-    pass: Pass::Workflows(&PASS),
+pub struct TrustedPublishing;
+
+static META: Meta = Meta {
+    id: "trusted-publishing",
+    title: "Registries that support OIDC are published to without long-lived tokens",
+    severity: Severity::Block,
+    lanes: &[],
+    rationale: "A registry token stored as a secret lives for months and publishes from \
+        anywhere it leaks to. PyPI and npm accept GitHub's short-lived OIDC token through \
+        trusted publishing, bound to this repository, workflow and environment, so a token \
+        there is a block. crates.io and RubyGems support trusted publishing too, so a token \
+        warns. Registries without OIDC (Hex, Maven) need a token, which must then be an \
+        environment secret. A publish behind a step (in a local composite action or a script \
+        it runs) is judged by what the step hands it: the step's env, or a secret passed as \
+        an input to the composite action.",
+    passes: "publish:\n  environment: pypi\n  permissions:\n    id-token: write\n  steps:\n    - uses: pypa/gh-action-pypi-publish@<sha> # v1.12.4",
+    fails: "- run: twine upload dist/*\n  env:\n    TWINE_PASSWORD: ${{ secrets.PYPI_TOKEN }}",
+    fix: "Configure a trusted publisher on the registry (repository, workflow file name, \
+        environment), grant the publishing job `id-token: write`, and delete the token secret. \
+        For Hex and other registries without OIDC, keep the key as a secret of the publishing \
+        job's environment.",
+    params: &[],
 };
 
-static PASS: WorkflowPass = WorkflowPass::over_publishing(check);
+impl Check for TrustedPublishing {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Workflows(Over::Publishing)
+    }
+
+    fn workflow(&self, _cx: &Context<'_>, wf: &WorkflowFile, out: &mut Vec<Finding>) {
+        check(wf, out)
+    }
+}
 
 /// Env keys that carry registry credentials. A key named for GitHub
 /// (`GITHUB_TOKEN`, `GH_TOKEN`, `GITHUB_PAT`) authenticates to GitHub, to

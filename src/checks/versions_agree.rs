@@ -2,35 +2,44 @@
 //! same one — manifests, release-please's manifest and the newest CHANGELOG
 //! release — compared package by package.
 
-use super::{BuiltIn, Context, Meta, Outcome, Pass};
+use super::{Check, Context, Meta, Outcome};
 use crate::finding::{Finding, Severity};
 use crate::manifest::{self, canonical};
 
-pub static CHECK: BuiltIn = BuiltIn {
-    meta: Meta {
-        id: "versions-agree",
-        title: "Manifests, release-please and CHANGELOG state the same version",
-        severity: Severity::Block,
-        lanes: &[],
-        rationale: "A release is cut from whatever number the tooling reads: cargo and Hex publish \
-            the manifest's version, release-please bumps from its manifest, readers trust the \
-            CHANGELOG. When one of them drifts (a hand edit, a half-merged release PR) the tag, \
-            the package and the notes name different releases, and nobody notices until a \
-            registry refuses the upload or users install the wrong thing. Versions are compared \
-            per package: the root package (root manifests, release-please entry \".\", root \
-            CHANGELOG), and separately each release-please package or workspace member with its \
-            own sources. A nested manifest nothing names is its own package. With `--base REF`, \
-            a package whose sources agreed on the base is left to release-bump and \
-            changelog-gained, which judge the change against the base.",
-        passes: "mix.exs:                       version: \"1.4.0\"\n.release-please-manifest.json: { \".\": \"1.4.0\" }\nCHANGELOG.md:                  ## [1.4.0] - 2026-01-01",
-        fails: "mix.exs:                       version: \"1.4.0\"\n.release-please-manifest.json: { \".\": \"1.3.9\" }   <- the odd one out\nCHANGELOG.md:                  ## [1.4.0] - 2026-01-01",
-        fix: "Set every source to the version being released — usually by letting the release \
-            tooling (release-please, cargo-release, `npm version`) bump all of them in one \
-            commit — and add the CHANGELOG section for it.",
-        params: &[],
-    },
-    pass: Pass::Alone(run),
+pub struct VersionsAgree;
+
+static META: Meta = Meta {
+    id: "versions-agree",
+    title: "Manifests, release-please and CHANGELOG state the same version",
+    severity: Severity::Block,
+    lanes: &[],
+    rationale: "A release is cut from whatever number the tooling reads: cargo and Hex publish \
+        the manifest's version, release-please bumps from its manifest, readers trust the \
+        CHANGELOG. When one of them drifts (a hand edit, a half-merged release PR) the tag, \
+        the package and the notes name different releases, and nobody notices until a \
+        registry refuses the upload or users install the wrong thing. Versions are compared \
+        per package: the root package (root manifests, release-please entry \".\", root \
+        CHANGELOG), and separately each release-please package or workspace member with its \
+        own sources. A nested manifest nothing names is its own package. With `--base REF`, \
+        a package whose sources agreed on the base is left to release-bump and \
+        changelog-gained, which judge the change against the base.",
+    passes: "mix.exs:                       version: \"1.4.0\"\n.release-please-manifest.json: { \".\": \"1.4.0\" }\nCHANGELOG.md:                  ## [1.4.0] - 2026-01-01",
+    fails: "mix.exs:                       version: \"1.4.0\"\n.release-please-manifest.json: { \".\": \"1.3.9\" }   <- the odd one out\nCHANGELOG.md:                  ## [1.4.0] - 2026-01-01",
+    fix: "Set every source to the version being released — usually by letting the release \
+        tooling (release-please, cargo-release, `npm version`) bump all of them in one \
+        commit — and add the CHANGELOG section for it.",
+    params: &[],
 };
+
+impl Check for VersionsAgree {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn project(&self, cx: &Context<'_>) -> Outcome {
+        run(cx)
+    }
+}
 
 fn run(cx: &Context<'_>) -> Outcome {
     let (d, mut findings) = match cx.packages() {

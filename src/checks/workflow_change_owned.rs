@@ -4,7 +4,7 @@
 
 use super::actions_pinned::is_full_sha;
 use super::codeowners_workflows::{LOCATIONS, owner_rule, parse};
-use super::{BuiltIn, Context, Meta, Outcome, Pass};
+use super::{Check, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
 use crate::preflight::{Base, ChangeKind};
 use crate::workflow::{Key, WorkflowFile};
@@ -13,31 +13,40 @@ use github_actions_models::workflow::Job;
 use github_actions_models::workflow::job::StepBody;
 use std::collections::HashSet;
 
-pub static CHECK: BuiltIn = BuiltIn {
-    meta: Meta {
-        id: "workflow-change-owned",
-        title: "A PR's workflow changes have an owner, and its new release `uses:` are pinned",
-        severity: Severity::Block,
-        lanes: &[],
-        rationale: "A change to a workflow or local action changes what runs with the \
-            repository's secrets and publishing rights, so someone who owns the release lane \
-            must review it. GitHub requests code-owner review from the CODEOWNERS of the PR's \
-            base branch, so that is the file read here: a PR cannot make itself its own owner. \
-            Only with `--base REF`: every workflow (`.github/workflows/*.yml`) and action \
-            (the root `action.yml`, or one under `.github/`) the change adds, edits or removes must be owned by a CODEOWNERS rule \
-            with an owner, and every `uses:` the change adds or alters in a release workflow \
-            must be pinned to a full commit SHA. Pins already on the base are not judged here \
-            (actions-pinned judges every pin, old or new); when actions-pinned blocks at its \
-            default severity it reports the new ones too, and this check leaves them to it. \
-            Without a base the check is skipped.",
-        passes: "base .github/CODEOWNERS: /.github/ @acme/release\nPR adds: - uses: actions/setup-node@49933ea5288caeca8642d1e84afbd3f7d6820020 # v4.4.0",
-        fails: "base .github/CODEOWNERS: /src/ @acme/devs\nPR adds: - uses: actions/setup-node@v4   (unowned file, movable ref)",
-        fix: "Add a CODEOWNERS rule such as `/.github/ @org/release-owners` in a PR of its own \
-            (it takes effect once merged), and pin new actions: `owner/action@<sha> # vX.Y.Z`.",
-        params: &[],
-    },
-    pass: Pass::Alone(run),
+pub struct WorkflowChangeOwned;
+
+static META: Meta = Meta {
+    id: "workflow-change-owned",
+    title: "A PR's workflow changes have an owner, and its new release `uses:` are pinned",
+    severity: Severity::Block,
+    lanes: &[],
+    rationale: "A change to a workflow or local action changes what runs with the \
+        repository's secrets and publishing rights, so someone who owns the release lane \
+        must review it. GitHub requests code-owner review from the CODEOWNERS of the PR's \
+        base branch, so that is the file read here: a PR cannot make itself its own owner. \
+        Only with `--base REF`: every workflow (`.github/workflows/*.yml`) and action \
+        (the root `action.yml`, or one under `.github/`) the change adds, edits or removes must be owned by a CODEOWNERS rule \
+        with an owner, and every `uses:` the change adds or alters in a release workflow \
+        must be pinned to a full commit SHA. Pins already on the base are not judged here \
+        (actions-pinned judges every pin, old or new); when actions-pinned blocks at its \
+        default severity it reports the new ones too, and this check leaves them to it. \
+        Without a base the check is skipped.",
+    passes: "base .github/CODEOWNERS: /.github/ @acme/release\nPR adds: - uses: actions/setup-node@49933ea5288caeca8642d1e84afbd3f7d6820020 # v4.4.0",
+    fails: "base .github/CODEOWNERS: /src/ @acme/devs\nPR adds: - uses: actions/setup-node@v4   (unowned file, movable ref)",
+    fix: "Add a CODEOWNERS rule such as `/.github/ @org/release-owners` in a PR of its own \
+        (it takes effect once merged), and pin new actions: `owner/action@<sha> # vX.Y.Z`.",
+    params: &[],
 };
+
+impl Check for WorkflowChangeOwned {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn project(&self, cx: &Context<'_>) -> Outcome {
+        run(cx)
+    }
+}
 
 fn is_workflow(path: &str) -> bool {
     path.strip_prefix(".github/workflows/")

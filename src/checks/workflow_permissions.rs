@@ -1,34 +1,44 @@
 //! `workflow-permissions`: release workflows start from no token
 //! permissions and grant writes per job.
 
-use super::workflow_pass::WorkflowPass;
-use super::{BuiltIn, Meta, Pass};
+use super::{Check, Context, Meta, Over, Scope};
 use crate::finding::{Finding, Location, Severity};
 use crate::workflow::{Key, WorkflowFile};
 use github_actions_models::common::{BasePermission, Permission, Permissions};
 use github_actions_models::workflow::Job;
 
-pub static CHECK: BuiltIn = BuiltIn {
-    meta: Meta {
-        id: "workflow-permissions",
-        title: "Release workflows default to read-only tokens and grant writes per job",
-        severity: Severity::Block,
-        lanes: &[],
-        rationale: "Without a top-level `permissions:` block, every job gets the repository's \
-            default GITHUB_TOKEN scope, which on many repositories is read-write to everything. \
-            A release workflow should start from `permissions: {}` (or read-only) and grant \
-            `contents: write`, `id-token: write` and the like only to the job that needs them, so \
-            a compromised build step cannot push tags or mint tokens.",
-        passes: "permissions: {}\njobs:\n  publish:\n    permissions:\n      contents: read\n      id-token: write",
-        fails: "permissions:\n  contents: write      # a write at workflow level\njobs: …",
-        fix: "Set `permissions: {}` (or `contents: read`) at the top of the workflow and move each \
-            write grant into the `permissions:` of the one job that needs it. Never use `write-all`.",
-        params: &[],
-    },
-    pass: Pass::Workflows(&PASS),
+pub struct WorkflowPermissions;
+
+static META: Meta = Meta {
+    id: "workflow-permissions",
+    title: "Release workflows default to read-only tokens and grant writes per job",
+    severity: Severity::Block,
+    lanes: &[],
+    rationale: "Without a top-level `permissions:` block, every job gets the repository's \
+        default GITHUB_TOKEN scope, which on many repositories is read-write to everything. \
+        A release workflow should start from `permissions: {}` (or read-only) and grant \
+        `contents: write`, `id-token: write` and the like only to the job that needs them, so \
+        a compromised build step cannot push tags or mint tokens.",
+    passes: "permissions: {}\njobs:\n  publish:\n    permissions:\n      contents: read\n      id-token: write",
+    fails: "permissions:\n  contents: write      # a write at workflow level\njobs: …",
+    fix: "Set `permissions: {}` (or `contents: read`) at the top of the workflow and move each \
+        write grant into the `permissions:` of the one job that needs it. Never use `write-all`.",
+    params: &[],
 };
 
-static PASS: WorkflowPass = WorkflowPass::over_releases(check);
+impl Check for WorkflowPermissions {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Workflows(Over::Releases)
+    }
+
+    fn workflow(&self, _cx: &Context<'_>, wf: &WorkflowFile, out: &mut Vec<Finding>) {
+        check(wf, out)
+    }
+}
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     let top = [Key::K("permissions")];

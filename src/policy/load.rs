@@ -336,7 +336,7 @@ pub(super) fn parse(text: &str, path: &str, depth: usize) -> Result<Policy, Poli
             "checks" => {
                 for c in r.table(e, "")? {
                     let Some(b) = checks::builtin(&c.key) else {
-                        let ids: Vec<&str> = checks::BUILTINS.iter().map(|b| b.meta.id).collect();
+                        let ids: Vec<&str> = checks::BUILTINS.iter().map(|b| b.meta().id).collect();
                         let hint = did_you_mean(&c.key, &ids);
                         return Err(r.err(
                             c.key_span.start,
@@ -361,13 +361,13 @@ pub(super) fn parse(text: &str, path: &str, depth: usize) -> Result<Policy, Poli
                                     )
                                 })?)
                             }
-                            other if b.meta.params.contains(&other) => {
+                            other if b.meta().params.contains(&other) => {
                                 r.typed(k, &ctx)?;
                                 t.params.insert(other.to_string(), to_toml(&k.node));
                             }
                             _ => {
                                 let allowed: Vec<&str> =
-                                    TUNING_KEYS.iter().chain(b.meta.params).copied().collect();
+                                    TUNING_KEYS.iter().chain(b.meta().params).copied().collect();
                                 return Err(r.unknown(k, &ctx, &allowed));
                             }
                         }
@@ -441,7 +441,7 @@ pub(super) fn parse(text: &str, path: &str, depth: usize) -> Result<Policy, Poli
             return Err(PolicyError {
                 location: w.location.clone(),
                 message: {
-                    let mut ids: Vec<&str> = checks::BUILTINS.iter().map(|b| b.meta.id).collect();
+                    let mut ids: Vec<&str> = checks::BUILTINS.iter().map(|b| b.meta().id).collect();
                     ids.extend(own.custom.iter().map(|c| c.id.as_str()));
                     format!(
                         "waiver names unknown check `{}`{}",

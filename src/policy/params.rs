@@ -338,8 +338,8 @@ mod tests {
             }
         }
         for b in crate::checks::BUILTINS {
-            for k in b.meta.params {
-                assert!(param(k).is_some(), "{}: `{k}` has no kind", b.meta.id);
+            for k in b.meta().params {
+                assert!(param(k).is_some(), "{}: `{k}` has no kind", b.meta().id);
             }
         }
     }

@@ -193,7 +193,7 @@ fn waiver() -> Value {
             "check" => json!({
                 "description": format!(
                     "The check id it waives, `*` for all, or a custom check's id. Built in: {}.",
-                    BUILTINS.iter().map(|b| b.meta.id).collect::<Vec<_>>().join(", ")
+                    BUILTINS.iter().map(|b| b.meta().id).collect::<Vec<_>>().join(", ")
                 ),
                 "type": "string",
             }),
@@ -310,7 +310,7 @@ pub fn to_value() -> Value {
             "checks" => {
                 let props: Map<String, Value> = BUILTINS
                     .iter()
-                    .map(|b| (b.meta.id.to_string(), tuning(&b.meta)))
+                    .map(|b| (b.meta().id.to_string(), tuning(b.meta())))
                     .collect();
                 json!({
                     "description": "Tune built-in checks: [checks.ID].",
@@ -376,15 +376,15 @@ mod tests {
         let s = to_value();
         assert_eq!(keys(&s), set(TOP_KEYS));
         let checks = &s["properties"]["checks"];
-        let ids: BTreeSet<String> = BUILTINS.iter().map(|b| b.meta.id.to_string()).collect();
+        let ids: BTreeSet<String> = BUILTINS.iter().map(|b| b.meta().id.to_string()).collect();
         assert_eq!(keys(checks), ids);
         for b in BUILTINS {
-            let want: Vec<&str> = TUNING_KEYS.iter().chain(b.meta.params).copied().collect();
+            let want: Vec<&str> = TUNING_KEYS.iter().chain(b.meta().params).copied().collect();
             assert_eq!(
-                keys(&checks["properties"][b.meta.id]),
+                keys(&checks["properties"][b.meta().id]),
                 set(&want),
                 "{}",
-                b.meta.id
+                b.meta().id
             );
         }
         let custom = &s["properties"]["check"]["items"];
@@ -448,7 +448,7 @@ mod tests {
         rejected("extend = []\n");
 
         for b in BUILTINS {
-            let id = b.meta.id;
+            let id = b.meta().id;
             for k in keys(&s["properties"]["checks"]["properties"][id]) {
                 let value = match k.as_str() {
                     "severity" => "\"warn\"",

@@ -277,7 +277,7 @@ pub struct RuleInfo {
 impl CheckResult {
     pub fn rule_info(&self) -> RuleInfo {
         let meta = crate::checks::builtin(&self.id)
-            .map(|b| &b.meta)
+            .map(|b| b.meta())
             .or_else(|| {
                 (self.id == crate::checks::waivers::META.id)
                     .then_some(&crate::checks::waivers::META)

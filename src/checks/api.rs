@@ -1,0 +1,141 @@
+//! The one way to write a check: a type that implements [`Check`].
+//!
+//! A check declares its [`Meta`] and where it looks ([`Check::scope`]), and
+//! fills in the hook for that scope. The engine does the rest: it plans the
+//! run, walks the documents and workflows once for every check that joins
+//! those passes, spreads the work over every core, and turns a panic in any
+//! hook into a fail-closed finding ([`guarded`]).
+
+use super::doc_pass::DocVisitor;
+use super::{Context, Meta, Outcome, Workflows};
+use crate::finding::{Finding, Location};
+use crate::workflow::WorkflowFile;
+use std::panic::AssertUnwindSafe;
+
+/// Where a check looks, and so which hook the engine calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The whole project at once: [`Check::project`], run as a job of its own.
+    Project,
+    /// Every project document, in the shared documents pass:
+    /// [`Check::documents`].
+    Documents,
+    /// One workflow at a time, in the shared workflow pass:
+    /// [`Check::workflow`] on the workflows [`Over`] names.
+    Workflows(Over),
+}
+
+/// Which workflows a workflow check is handed, and when it has nothing to
+/// judge (unless [`Check::skip_workflows`] says otherwise).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Over {
+    /// Every release workflow; skips when there is none.
+    Releases,
+    /// Every release workflow; skips unless one has a publishing job.
+    Publishing,
+    /// Every workflow; skips when there are none.
+    All,
+}
+
+impl Over {
+    /// Whether the pass hands `wf` to a check of this scope.
+    pub fn visits(self, wf: &WorkflowFile) -> bool {
+        self == Over::All || wf.is_release()
+    }
+
+    /// Why a check of this scope has nothing to judge, if so.
+    pub fn skip(self, wfs: &Workflows) -> Option<String> {
+        match self {
+            Over::Releases => no_release_workflow(wfs),
+            Over::Publishing => no_publishing_job(wfs),
+            Over::All => {
+                (wfs.parsed.is_empty() && wfs.broken.is_empty()).then(|| "no workflows".into())
+            }
+        }
+    }
+}
+
+/// Nothing failed to parse and no workflow releases anything.
+fn no_release_workflow(wfs: &Workflows) -> Option<String> {
+    (wfs.broken.is_empty() && wfs.releases().next().is_none()).then(|| {
+        if wfs.parsed.is_empty() {
+            "no workflows".into()
+        } else {
+            "no release workflow (nothing publishes or ships artifacts)".into()
+        }
+    })
+}
+
+/// Nothing failed to parse and no release workflow has a publishing job.
+fn no_publishing_job(wfs: &Workflows) -> Option<String> {
+    (wfs.broken.is_empty() && !wfs.any_publishing()).then(|| "no publishing job".into())
+}
+
+/// A built-in check. Every hook has a default that does nothing, so a check
+/// writes [`Check::meta`], [`Check::scope`] (unless it is a project check)
+/// and the hook its scope calls.
+pub trait Check: Sync {
+    /// Its id, title, severity, rationale and examples.
+    fn meta(&self) -> &'static Meta;
+
+    /// Where it looks. Project checks need not say.
+    fn scope(&self) -> Scope {
+        Scope::Project
+    }
+
+    /// [`Scope::Project`]: judges the whole project.
+    fn project(&self, _cx: &Context<'_>) -> Outcome {
+        Outcome::Skip("nothing to judge".into())
+    }
+
+    /// [`Scope::Workflows`]: why there is nothing to judge, decided from
+    /// every selected workflow before any is visited. By default, the
+    /// scope's own rule ([`Over::skip`]).
+    fn skip_workflows(&self, wfs: &Workflows) -> Option<String> {
+        match self.scope() {
+            Scope::Workflows(over) => over.skip(wfs),
+            _ => None,
+        }
+    }
+
+    /// [`Scope::Workflows`]: judges one workflow, pushing its findings.
+    fn workflow(&self, _cx: &Context<'_>, _wf: &WorkflowFile, _out: &mut Vec<Finding>) {}
+
+    /// [`Scope::Workflows`]: once every workflow is visited, why the check
+    /// skips after all, from all its findings (those of broken workflows
+    /// included).
+    fn after_workflows(&self, _wfs: &Workflows, _found: &[Finding]) -> Option<String> {
+        None
+    }
+
+    /// [`Scope::Documents`]: starts this run's visitor of the documents in
+    /// `docs`, or ends the check before any is read.
+    fn documents<'a>(
+        &self,
+        _cx: &'a Context<'a>,
+        _docs: &[&str],
+    ) -> Result<Box<dyn DocVisitor + 'a>, Outcome> {
+        Err(Outcome::Skip("nothing to judge".into()))
+    }
+}
+
+/// Runs `f`; a panic inside it comes back as `None`. The one place the
+/// engine catches a check's panic: every caller turns `None` into
+/// [`internal_error`].
+pub fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
+    std::panic::catch_unwind(AssertUnwindSafe(f)).ok()
+}
+
+/// The fail-closed outcome of a check that panicked `doing` something.
+pub fn internal_error(doing: &str) -> Outcome {
+    Outcome::Findings(vec![internal_error_finding(doing)])
+}
+
+/// The finding behind [`internal_error`].
+pub fn internal_error_finding(doing: &str) -> Finding {
+    Finding::new(
+        Location::file("."),
+        format!("internal error while {doing}; the check fails closed"),
+        "please report this bug with the input that caused it",
+    )
+}
