@@ -10,6 +10,7 @@ use crate::repo::{FileError, Tree};
 use crate::workflow::WorkflowFile;
 use std::sync::Arc;
 
+mod action_node_runtime;
 mod actions_pinned;
 mod api;
 mod changelog_entry;
@@ -84,6 +85,7 @@ pub static BUILTINS: &[&dyn Check] = &[
     &codeowners_workflows::CodeownersWorkflows,
     &ci_equivalence::CiEquivalence,
     &tree_contained::TreeContained,
+    &action_node_runtime::ActionNodeRuntime,
     &release_bump::ReleaseBump,
     &changelog_gained::ChangelogGained,
     &release_pr_scope::ReleasePrScope,
