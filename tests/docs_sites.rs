@@ -157,3 +157,20 @@ fn a_framework_tutorial_naming_the_readers_files_is_not_a_claim() {
         vec![at("guides/internals.md", 5, "warn")]
     );
 }
+
+#[test]
+fn a_doc_in_a_nested_project_cites_paths_from_that_project_root() {
+    // packages/app has its own mix.exs and .github: its guide's
+    // `.github/workflows/release.yml` is the app's workflow, not a missing
+    // one at the repository root; a file missing from both is still found.
+    let (code, r) = check_json(
+        &fixture("docs-links/nested-project"),
+        &["--only", "docs-links"],
+    );
+    assert_eq!(code, 0, "{r:#}");
+    assert_eq!(
+        findings(&r, "docs-links"),
+        [at("packages/app/docs/guide.md", 4, "warn")],
+        "{r:#}"
+    );
+}

@@ -897,6 +897,23 @@ pub(crate) fn path_claim(code: &str) -> Option<&str> {
     Some(s)
 }
 
+/// Whether `dir` (not the repository root) is the root of a project of its
+/// own: it holds a package manifest, a policy or a `.github` folder.
+fn is_project_root(tree: &Tree, dir: &str) -> bool {
+    !dir.is_empty()
+        && [
+            ".github",
+            "shipgate.toml",
+            "mix.exs",
+            "package.json",
+            "Cargo.toml",
+            "pyproject.toml",
+            "go.mod",
+        ]
+        .iter()
+        .any(|f| tree.has_path(&join(dir, f)))
+}
+
 /// The first segment of a claim that is not `.` or `..`, and the directory it is
 /// looked up in for a claim starting with `./` or `../`.
 fn check_cited_paths(
@@ -943,6 +960,20 @@ fn check_cited_paths(
             }
             if !docdir.is_empty() && tree.has_path(&join(docdir, first)) {
                 bases.push(docdir);
+            }
+            // A doc inside a nested project (an example app with its own
+            // manifest or `.github`) may cite paths from that project's root:
+            // a claim already judged here also resolves there. (A claim no
+            // base above knows stays unjudged, as before: test data that
+            // describes a virtual file system is not a claim.)
+            let mut dir = docdir;
+            while !bases.is_empty()
+                && let Some((up, _)) = dir.rsplit_once('/')
+            {
+                dir = up;
+                if is_project_root(tree, dir) && tree.has_path(&join(dir, first)) {
+                    bases.push(dir);
+                }
             }
         }
         if bases.is_empty() {
