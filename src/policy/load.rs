@@ -399,13 +399,7 @@ pub(super) fn parse(text: &str, path: &str, depth: usize) -> Result<Policy, Poli
                 }
             }
             "waiver" => {
-                let items = e.node.as_array().ok_or_else(|| {
-                    r.err(
-                        e.node.span.start,
-                        "`waiver` must be an array of tables ([[waiver]])",
-                    )
-                })?;
-                for item in items {
+                for item in array_of_tables(&r, e, "waiver")? {
                     own.waivers.push(super::waiver::parse(
                         &r.loc(item.span.start),
                         item,
@@ -414,13 +408,7 @@ pub(super) fn parse(text: &str, path: &str, depth: usize) -> Result<Policy, Poli
                 }
             }
             "publisher" => {
-                let items = e.node.as_array().ok_or_else(|| {
-                    r.err(
-                        e.node.span.start,
-                        "`publisher` must be an array of tables ([[publisher]])",
-                    )
-                })?;
-                for item in items {
+                for item in array_of_tables(&r, e, "publisher")? {
                     own.publishers.push(super::publisher::parse(
                         &r.loc(item.span.start),
                         item,
@@ -454,6 +442,20 @@ pub(super) fn parse(text: &str, path: &str, depth: usize) -> Result<Policy, Poli
     }
     merge(&mut policy, own);
     Ok(policy)
+}
+
+/// The tables of a `[[name]]` entry; anything else there is a policy error.
+fn array_of_tables<'e>(
+    r: &Reader<'_>,
+    e: &'e Entry,
+    name: &str,
+) -> Result<&'e [Node], PolicyError> {
+    e.node.as_array().ok_or_else(|| {
+        r.err(
+            e.node.span.start,
+            format!("`{name}` must be an array of tables ([[{name}]])"),
+        )
+    })
 }
 
 fn lanes(r: &Reader<'_>, e: &Entry, ctx: &str, own: &Policy) -> Result<Vec<String>, PolicyError> {
