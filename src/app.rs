@@ -60,7 +60,7 @@ pub fn run(cli: Cli) -> u8 {
                 }
             }
         }
-        Command::Schema => print_out(&policy::schema::to_string()),
+        Command::Schema => print_out(&crate::schema::to_string(&crate::engine::catalog())),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut buf = Vec::new();
@@ -270,7 +270,8 @@ fn run_gate(g: Gate<'_>) -> Result<(report::Report, std::path::PathBuf), u8> {
             }
         },
     };
-    let policy = policy::resolve(&root, g.policy).map_err(usage_error)?;
+    let policy =
+        policy::resolve(&root, g.policy, &crate::engine::catalog()).map_err(usage_error)?;
     if !policy.knows_lane(g.lane) {
         let mut lanes: Vec<String> = policy::BUILTIN_LANES
             .iter()
@@ -447,7 +448,14 @@ fn check(args: CheckArgs) -> u8 {
             std::env::var_os("GITHUB_WORKSPACE").as_deref(),
             std::env::current_dir().ok().as_deref(),
         ),
-        links: report::LinkBase::from_env(),
+        links: {
+            let var = |k: &str| std::env::var(k).ok();
+            report::LinkBase::github(
+                var("GITHUB_SERVER_URL").as_deref(),
+                var("GITHUB_REPOSITORY").as_deref(),
+                var("GITHUB_SHA").as_deref(),
+            )
+        },
         quiet: args.quiet,
         fail_on: match args.fail_on {
             FailOn::Block => report::Threshold::Block,

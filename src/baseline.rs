@@ -351,7 +351,7 @@ pub fn apply(report: Report, baseline: &Baseline) -> Report {
         verdict,
         findings: stale,
         skip_reason: None,
-        why: None,
+        rule: crate::report::RuleInfo::of(&META),
     });
     let mut out = Report::new(lane, policy, checks);
     out.baseline = Some(baseline.shown.clone());
@@ -379,7 +379,7 @@ mod tests {
                 verdict: Verdict::Block,
                 findings,
                 skip_reason: None,
-                why: None,
+                rule: Default::default(),
             }],
         )
     }

@@ -7,7 +7,7 @@ use crate::evaluators::{self, Evaluator};
 use crate::finding::{Finding, Location, Severity, Suppression, Verdict};
 use crate::policy::{self, CustomCheck, Policy};
 use crate::repo::Tree;
-use crate::report::{CheckResult, Report};
+use crate::report::{CheckResult, Report, RuleInfo};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -44,10 +44,20 @@ struct Planned<'p> {
     files: Option<&'p [String]>,
     params: &'p toml::Table,
     runner: Runner<'p>,
-    why: Option<String>,
+    rule: RuleInfo,
 }
 
 static EMPTY: std::sync::LazyLock<toml::Table> = std::sync::LazyLock::new(toml::Table::new);
+
+/// What a policy may name: the built-in checks and the evaluators behind
+/// `[[check]]`. The policy loader validates against it and `shipgate schema`
+/// is generated from it.
+pub fn catalog() -> policy::Catalog {
+    policy::Catalog {
+        checks: checks::BUILTINS.iter().map(|b| b.meta()).collect(),
+        evaluators: evaluators::EVALUATORS.iter().map(|e| &e.spec).collect(),
+    }
+}
 
 /// Every check id the policy knows: built-ins and its custom checks.
 pub fn known_ids(policy: &Policy) -> Vec<String> {
@@ -89,7 +99,7 @@ fn plan<'p>(policy: &'p Policy, opts: &Options) -> Vec<Planned<'p>> {
             files: t.and_then(|t| t.files.as_deref()),
             params: t.map(|t| &t.params).unwrap_or(&EMPTY),
             runner: Runner::BuiltIn(b),
-            why: None,
+            rule: RuleInfo::of(meta),
         });
     }
     for c in &policy.custom {
@@ -109,7 +119,7 @@ fn plan<'p>(policy: &'p Policy, opts: &Options) -> Vec<Planned<'p>> {
             files: c.files.as_deref(),
             params: &c.params,
             runner: Runner::Custom(c, ev),
-            why: c.why.clone(),
+            rule: RuleInfo::custom(c.why.as_deref()),
         });
     }
     out
@@ -184,7 +194,7 @@ pub fn run_with_base(
             verdict,
             findings,
             skip_reason,
-            why: p.why.clone(),
+            rule: p.rule.clone(),
         });
     }
     report_unparseable_once(&mut results);
@@ -676,6 +686,6 @@ fn waiver_audit(
         verdict,
         findings,
         skip_reason: None,
-        why: None,
+        rule: RuleInfo::of(meta),
     }
 }

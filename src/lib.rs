@@ -20,5 +20,6 @@ pub mod project;
 pub mod registry_errors;
 pub mod repo;
 pub mod report;
+pub mod schema;
 pub mod text_wrap;
 pub mod workflow;

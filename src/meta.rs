@@ -24,3 +24,8 @@ pub struct Meta {
     /// Extra keys the check accepts under `[checks.ID]`.
     pub params: &'static [&'static str],
 }
+
+/// Where a built-in check is documented.
+pub fn help_uri(id: &str) -> String {
+    format!("{}/blob/main/README.md#{id}", env!("CARGO_PKG_REPOSITORY"))
+}

@@ -163,7 +163,7 @@ proptest! {
                                   ])) {
         let dir = tempfile::tempdir().unwrap();
         let p = write(dir.path(), "p.toml", format!("{pre}{t}"));
-        if let Err(e) = shipgate::policy::resolve(dir.path(), Some(&p)) {
+        if let Err(e) = shipgate::policy::resolve(dir.path(), Some(&p), &shipgate::engine::catalog()) {
             prop_assert!(e.location.line >= 1);
         }
     }

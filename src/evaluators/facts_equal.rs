@@ -1,26 +1,31 @@
 //! `facts.equal`: named `[facts]` — values read from files by TOML/JSON/YAML
 //! path or regex — are all equal. Each odd value is a finding at its own line.
 
-use super::{Evaluator, ParamError};
+use super::{Evaluator, EvaluatorSpec, ParamError};
 use crate::checks::{Context, Outcome};
 use crate::finding::{Finding, Location};
 use crate::manifest::Field;
+use crate::policy::fact_path::path_parts;
 use crate::policy::{CustomCheck, Fact, FactSource, Policy, PolicyError};
 use crate::repo::Tree;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
 pub static EVALUATOR: Evaluator = Evaluator {
-    name: "facts.equal",
-    summary: "named [facts] (values read from files by TOML/JSON/YAML path, regex, or the region `between` two markers) are all equal, or all equal a literal `value`",
-    params: &["facts", "value"],
-    doc: "Every fact named in `facts` (declared under [facts]: a value read from a file by TOML, \
-        JSON or YAML path, a regex, or the normalised text `between` two marker lines) must be \
-        equal; with `value = \"…\"`, each must equal that literal (one fact is then enough). \
-        Each odd value is a finding at its own line in its file; a fact that cannot be read is a \
-        finding at its line in the policy.",
-    example: "[facts]\nmix-version = { file = \"mix.exs\", regex = 'version: \"([^\"]+)\"' }\nrp-version = { file = \".release-please-manifest.json\", json = '\".\"' }\n\n[[check]]\nid = \"versions-match\"\nuses = \"facts.equal\"\nfacts = [\"mix-version\", \"rp-version\"]",
-    validate,
+    spec: EvaluatorSpec {
+        name: "facts.equal",
+        summary: "named [facts] (values read from files by TOML/JSON/YAML path, regex, or the region `between` two markers) are all equal, or all equal a literal `value`",
+        params: &["facts", "value"],
+        doc: "Every fact named in `facts` (declared under [facts]: a value read from a file by TOML, \
+            JSON or YAML path, a regex, or the normalised text `between` two marker lines) must be \
+            equal; with `value = \"…\"`, each must equal that literal (one fact is then enough). \
+            Each odd value is a finding at its own line in its file; a fact that cannot be read is a \
+            finding at its line in the policy.",
+        example: "[facts]\nmix-version = { file = \"mix.exs\", regex = 'version: \"([^\"]+)\"' }\nrp-version = { file = \".release-please-manifest.json\", json = '\".\"' }\n\n[[check]]\nid = \"versions-match\"\nuses = \"facts.equal\"\nfacts = [\"mix-version\", \"rp-version\"]",
+        validate,
+        validate_in_policy: Some(check_names),
+        default_lanes: &[],
+    },
     run,
 };
 
@@ -52,32 +57,30 @@ fn validate(c: &CustomCheck) -> Result<(), ParamError> {
 
 /// Called by the policy loader once every `[facts]` table is known: each name
 /// a `facts.equal` check compares must be defined.
-pub fn check_names(policy: &Policy) -> Result<(), PolicyError> {
-    for c in policy.custom.iter().filter(|c| c.uses == EVALUATOR.name) {
-        let Ok(p) = super::params::<Params>(c) else {
-            continue;
-        };
-        for name in &p.facts {
-            if !policy.facts.contains_key(name) {
-                let line = c
-                    .param_lines
-                    .get("facts")
-                    .copied()
-                    .unwrap_or(c.location.line);
-                let known: Vec<&str> = policy.facts.keys().map(String::as_str).collect();
-                return Err(PolicyError {
-                    location: Location::new(&c.location.path, line, 1),
-                    message: format!(
-                        "[[check]] `{}`: `facts` names `{name}`, which is not defined under [facts] (defined: {})",
-                        c.id,
-                        if known.is_empty() {
-                            "none".into()
-                        } else {
-                            known.join(", ")
-                        }
-                    ),
-                });
-            }
+fn check_names(c: &CustomCheck, policy: &Policy) -> Result<(), PolicyError> {
+    let Ok(p) = super::params::<Params>(c) else {
+        return Ok(());
+    };
+    for name in &p.facts {
+        if !policy.facts.contains_key(name) {
+            let line = c
+                .param_lines
+                .get("facts")
+                .copied()
+                .unwrap_or(c.location.line);
+            let known: Vec<&str> = policy.facts.keys().map(String::as_str).collect();
+            return Err(PolicyError {
+                location: Location::new(&c.location.path, line, 1),
+                message: format!(
+                    "[[check]] `{}`: `facts` names `{name}`, which is not defined under [facts] (defined: {})",
+                    c.id,
+                    if known.is_empty() {
+                        "none".into()
+                    } else {
+                        known.join(", ")
+                    }
+                ),
+            });
         }
     }
     Ok(())
@@ -205,49 +208,6 @@ fn differs(name: &str, f: &Field, want: &str, whom: &str) -> Finding {
         ),
         "make the blocks the same (after their comment prefix and indentation)".to_string(),
     )
-}
-
-/// The parts of a fact path: `a.b.0`, with `"…"` (or `'…'`) quoting a part
-/// that holds dots (`packages.".".version`); an error says what is wrong.
-pub fn path_parts(path: &str) -> Result<Vec<String>, String> {
-    let mut parts = Vec::new();
-    let mut cur = String::new();
-    let mut chars = path.chars().peekable();
-    let mut quoted_part = false;
-    while let Some(c) = chars.next() {
-        match c {
-            '"' | '\'' if cur.is_empty() && !quoted_part => {
-                let mut closed = false;
-                for q in chars.by_ref() {
-                    if q == c {
-                        closed = true;
-                        break;
-                    }
-                    cur.push(q);
-                }
-                if !closed {
-                    return Err(format!("unclosed {c} in `{path}`"));
-                }
-                quoted_part = true;
-                if !matches!(chars.peek(), None | Some('.')) {
-                    return Err(format!("a quoted part must end at a `.` in `{path}`"));
-                }
-            }
-            '.' => {
-                if cur.is_empty() && !quoted_part {
-                    return Err(format!("empty part in `{path}`"));
-                }
-                parts.push(std::mem::take(&mut cur));
-                quoted_part = false;
-            }
-            _ => cur.push(c),
-        }
-    }
-    if cur.is_empty() && !quoted_part {
-        return Err(format!("empty part in `{path}`"));
-    }
-    parts.push(cur);
-    Ok(parts)
 }
 
 /// Follows path parts through a spanned TOML/JSON tree.
@@ -460,19 +420,6 @@ fn yaml_line(text: &str, path: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn paths_quote_parts_with_dots() {
-        assert_eq!(path_parts("a.b.0").unwrap(), ["a", "b", "0"]);
-        assert_eq!(
-            path_parts("packages.\".\".version").unwrap(),
-            ["packages", ".", "version"]
-        );
-        assert_eq!(path_parts("'.'").unwrap(), ["."]);
-        assert!(path_parts("a..b").is_err());
-        assert!(path_parts("\"a").is_err());
-        assert!(path_parts("\"a\"b").is_err());
-    }
 
     #[test]
     fn regions_are_normalised() {

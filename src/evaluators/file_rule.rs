@@ -1,30 +1,38 @@
 //! `file.exists` and `file.absent`: globs over the tree's paths that must,
 //! or must not, match something.
 
-use super::{Evaluator, ParamError, policy_location};
+use super::{Evaluator, EvaluatorSpec, ParamError, policy_location};
 use crate::checks::{Context, Outcome};
 use crate::finding::{Finding, Location};
 use crate::policy::CustomCheck;
 use serde::Deserialize;
 
 pub static EXISTS: Evaluator = Evaluator {
-    name: "file.exists",
-    summary: "each glob in `paths` matches at least one file (or names a directory)",
-    params: &["paths"],
-    doc: "Each glob of `paths` must match at least one file, or name a directory. A glob that \
-        matches nothing is a finding at its line in the policy.",
-    example: "[[check]]\nid = \"has-license\"\nuses = \"file.exists\"\npaths = [\"LICENSE*\"]",
-    validate,
+    spec: EvaluatorSpec {
+        name: "file.exists",
+        summary: "each glob in `paths` matches at least one file (or names a directory)",
+        params: &["paths"],
+        doc: "Each glob of `paths` must match at least one file, or name a directory. A glob that \
+            matches nothing is a finding at its line in the policy.",
+        example: "[[check]]\nid = \"has-license\"\nuses = \"file.exists\"\npaths = [\"LICENSE*\"]",
+        validate,
+        validate_in_policy: None,
+        default_lanes: &[],
+    },
     run: run_exists,
 };
 
 pub static ABSENT: Evaluator = Evaluator {
-    name: "file.absent",
-    summary: "no file matches any glob in `paths`",
-    params: &["paths"],
-    doc: "No file may match any glob of `paths`; each matching path is a finding.",
-    example: "[[check]]\nid = \"no-env-files\"\nuses = \"file.absent\"\npaths = [\"**/.env\"]",
-    validate,
+    spec: EvaluatorSpec {
+        name: "file.absent",
+        summary: "no file matches any glob in `paths`",
+        params: &["paths"],
+        doc: "No file may match any glob of `paths`; each matching path is a finding.",
+        example: "[[check]]\nid = \"no-env-files\"\nuses = \"file.absent\"\npaths = [\"**/.env\"]",
+        validate,
+        validate_in_policy: None,
+        default_lanes: &[],
+    },
     run: run_absent,
 };
 

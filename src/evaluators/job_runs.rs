@@ -1,7 +1,7 @@
 //! `workflow.job-runs`: a job runs the commands a release contract names,
 //! in order, and (optionally) no other job does.
 
-use super::{Evaluator, ParamError, params};
+use super::{Evaluator, EvaluatorSpec, ParamError, params};
 use crate::checks::{Context, Outcome};
 use crate::finding::{Finding, Location};
 use crate::policy::CustomCheck;
@@ -12,27 +12,31 @@ use github_actions_models::workflow::job::{NormalJob, StepBody};
 use serde::Deserialize;
 
 pub static EVALUATOR: Evaluator = Evaluator {
-    name: "workflow.job-runs",
-    summary: "a workflow job (with the composite actions and scripts it reaches) runs the given commands (in order); `only_in_job` / `exclusive` keep commands to that job",
-    params: &[
-        "files",
-        "job",
-        "job_uses",
-        "runs",
-        "runs_in_order",
-        "only_in_job",
-        "exclusive",
-    ],
-    doc: "The job named by `job` (or the job that uses the action `job_uses`) must run each command of \
-        `runs`, and the commands of `runs_in_order` in that order. Commands are matched as \
-        commands inside `run:` scripts (across `&&`, `;` and line continuations, with flags allowed \
-        between words). `only_in_job = true` forbids every other job in the tree from running \
-        them, and `exclusive` names commands no other job may run (whether or not this job \
-        runs them). What a step reaches counts as the job's: the steps of a local composite \
-        action and the commands of a repository script it calls. Findings point at the job's \
-        key, or at the other job's command (in its action or script when it is there).",
-    example: "[[check]]\nid = \"preflight-before-publish\"\nuses = \"workflow.job-runs\"\nfiles = [\".github/workflows/release.yml\"]\njob = \"publish\"\nruns_in_order = [\"mix hex.build\", \"mix hex.publish --yes\"]\nonly_in_job = true",
-    validate,
+    spec: EvaluatorSpec {
+        name: "workflow.job-runs",
+        summary: "a workflow job (with the composite actions and scripts it reaches) runs the given commands (in order); `only_in_job` / `exclusive` keep commands to that job",
+        params: &[
+            "files",
+            "job",
+            "job_uses",
+            "runs",
+            "runs_in_order",
+            "only_in_job",
+            "exclusive",
+        ],
+        doc: "The job named by `job` (or the job that uses the action `job_uses`) must run each command of \
+            `runs`, and the commands of `runs_in_order` in that order. Commands are matched as \
+            commands inside `run:` scripts (across `&&`, `;` and line continuations, with flags allowed \
+            between words). `only_in_job = true` forbids every other job in the tree from running \
+            them, and `exclusive` names commands no other job may run (whether or not this job \
+            runs them). What a step reaches counts as the job's: the steps of a local composite \
+            action and the commands of a repository script it calls. Findings point at the job's \
+            key, or at the other job's command (in its action or script when it is there).",
+        example: "[[check]]\nid = \"preflight-before-publish\"\nuses = \"workflow.job-runs\"\nfiles = [\".github/workflows/release.yml\"]\njob = \"publish\"\nruns_in_order = [\"mix hex.build\", \"mix hex.publish --yes\"]\nonly_in_job = true",
+        validate,
+        validate_in_policy: None,
+        default_lanes: &[],
+    },
     run,
 };
 

@@ -4,6 +4,7 @@
 
 use crate::checks::{Context, Outcome};
 use crate::policy::CustomCheck;
+pub use crate::policy::catalog::{EvaluatorSpec, ParamError};
 use serde::de::DeserializeOwned;
 
 pub mod facts_equal;
@@ -18,21 +19,19 @@ mod text_rule;
 mod workflow_job;
 mod workflow_triggers;
 
+/// An evaluator: what it declares (read by the policy loader through the
+/// catalog) and the code that runs it.
 pub struct Evaluator {
-    pub name: &'static str,
-    pub summary: &'static str,
-    /// Keys it accepts beside the common ones (id, uses, title, why, severity, lanes, enabled).
-    pub params: &'static [&'static str],
-    /// What it asks and how it reports, for `shipgate explain NAME`.
-    pub doc: &'static str,
-    /// A `[[check]]` that uses it.
-    pub example: &'static str,
-    /// Checks the parameters; on error, the offending key (if known) and why.
-    pub validate: fn(&CustomCheck) -> Result<(), ParamError>,
+    pub spec: EvaluatorSpec,
     pub run: fn(&CustomCheck, &Context<'_>) -> Outcome,
 }
 
-pub type ParamError = (Option<&'static str>, String);
+impl std::ops::Deref for Evaluator {
+    type Target = EvaluatorSpec;
+    fn deref(&self) -> &EvaluatorSpec {
+        &self.spec
+    }
+}
 
 /// Every evaluator, in `shipgate list` order.
 pub static EVALUATORS: &[&Evaluator] = &[
@@ -51,14 +50,6 @@ pub static EVALUATORS: &[&Evaluator] = &[
 
 pub fn find(name: &str) -> Option<&'static Evaluator> {
     EVALUATORS.iter().copied().find(|e| e.name == name)
-}
-
-/// The lanes a custom check runs in when the policy names none (empty: every lane).
-pub fn default_lanes(name: &str) -> &'static [&'static str] {
-    match name {
-        "settings.environment" => settings_environment::DEFAULT_LANES,
-        _ => &[],
-    }
 }
 
 /// Runs a custom check, failing closed on globs that name nothing: each

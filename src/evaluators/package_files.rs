@@ -4,7 +4,7 @@
 //! `exclude`) — worked out statically from the manifest and the tree, then
 //! held to `includes`, `excludes` and "no build junk".
 
-use super::{Evaluator, ParamError, params};
+use super::{Evaluator, EvaluatorSpec, ParamError, params};
 use crate::checks::{Context, Outcome};
 use crate::finding::{Finding, Location};
 use crate::policy::CustomCheck;
@@ -12,25 +12,29 @@ use regex::Regex;
 use serde::Deserialize;
 
 pub static EVALUATOR: Evaluator = Evaluator {
-    name: "package.files",
-    summary: "the files the registry package built from `manifest` (mix.exs, package.json, Cargo.toml) would contain: `includes`, `excludes`, `no_build_junk`",
-    params: &["manifest", "includes", "excludes", "no_build_junk"],
-    doc: "Works out, without running any tool, which files of the tree the package built from \
-        `manifest` would contain. Hex (mix.exs): the `files:` of `package` (default: lib, priv, \
-        .formatter.exs, mix.exs, README*, LICENSE*, CHANGELOG*, src, c_src, Makefile*), each a \
-        path or wildcard, directories taken whole, minus `exclude_patterns:` (strings as \
-        substrings, ~r// as regexes). npm (package.json): `files` (`!` entries exclude) plus \
-        package.json, README* and LICENSE*; without `files`, every file minus .npmignore (or \
-        .gitignore) and what npm always leaves out. Cargo (Cargo.toml): `include`, else every \
-        file of the package minus `exclude`, nested packages and target/. Then each glob of \
-        `includes` must match a packaged file, no packaged file may match a glob of `excludes`, \
-        and with `no_build_junk = true` none may be build output or clutter (_build/, deps/, \
-        node_modules/, target/, *.beam, *.tgz, erl_crash.dump, .DS_Store, .env, cover/, …). \
-        Findings point at the manifest entry that brings a file in, or at the list in the \
-        manifest. Files the tree ignores (.gitignore) are not seen, so this judges what is \
-        committed.",
-    example: "[[check]]\nid = \"hex-package-contents\"\nuses = \"package.files\"\nmanifest = \"mix.exs\"\nincludes = [\"lib/**/*.ex\", \"CHANGELOG.md\", \"LICENSE\"]\nexcludes = [\"test/**\", \"docs/internal/**\"]\nno_build_junk = true",
-    validate,
+    spec: EvaluatorSpec {
+        name: "package.files",
+        summary: "the files the registry package built from `manifest` (mix.exs, package.json, Cargo.toml) would contain: `includes`, `excludes`, `no_build_junk`",
+        params: &["manifest", "includes", "excludes", "no_build_junk"],
+        doc: "Works out, without running any tool, which files of the tree the package built from \
+            `manifest` would contain. Hex (mix.exs): the `files:` of `package` (default: lib, priv, \
+            .formatter.exs, mix.exs, README*, LICENSE*, CHANGELOG*, src, c_src, Makefile*), each a \
+            path or wildcard, directories taken whole, minus `exclude_patterns:` (strings as \
+            substrings, ~r// as regexes). npm (package.json): `files` (`!` entries exclude) plus \
+            package.json, README* and LICENSE*; without `files`, every file minus .npmignore (or \
+            .gitignore) and what npm always leaves out. Cargo (Cargo.toml): `include`, else every \
+            file of the package minus `exclude`, nested packages and target/. Then each glob of \
+            `includes` must match a packaged file, no packaged file may match a glob of `excludes`, \
+            and with `no_build_junk = true` none may be build output or clutter (_build/, deps/, \
+            node_modules/, target/, *.beam, *.tgz, erl_crash.dump, .DS_Store, .env, cover/, …). \
+            Findings point at the manifest entry that brings a file in, or at the list in the \
+            manifest. Files the tree ignores (.gitignore) are not seen, so this judges what is \
+            committed.",
+        example: "[[check]]\nid = \"hex-package-contents\"\nuses = \"package.files\"\nmanifest = \"mix.exs\"\nincludes = [\"lib/**/*.ex\", \"CHANGELOG.md\", \"LICENSE\"]\nexcludes = [\"test/**\", \"docs/internal/**\"]\nno_build_junk = true",
+        validate,
+        validate_in_policy: None,
+        default_lanes: &[],
+    },
     run,
 };
 

@@ -13,7 +13,7 @@
 //! points at the evidence file's line of the offending key (line 1 when the
 //! key is missing). Missing, unreadable or malformed evidence fails closed.
 
-use super::{Evaluator, ParamError};
+use super::{Evaluator, EvaluatorSpec, ParamError};
 use crate::checks::{Context, Outcome};
 use crate::finding::{Finding, Location};
 use crate::policy::CustomCheck;
@@ -23,28 +23,32 @@ use serde::Deserialize;
 use std::sync::Arc;
 
 pub static EVALUATOR: Evaluator = Evaluator {
-    name: "settings.environment",
-    summary: "GitHub environment settings exported with `gh api` (branches, reviewers, \
-              admin bypass, secret placement); preflight lane by default",
-    params: &[
-        "evidence",
-        "environment",
-        "branches",
-        "tags",
-        "branch_policies",
-        "required_reviewers",
-        "admins_bypass",
-        "secrets",
-        "environment_secrets",
-        "repo_secrets",
-    ],
-    doc: "Reads a GitHub environment's settings exported with `gh api` (the `evidence` file, and \
-        optionally its branch policies and secrets) and asks that it allows exactly `branches` \
-        (and `tags`), requires reviewers, does not let admins bypass, and holds `secrets` in the \
-        environment rather than the repository. Runs in the preflight lane unless `lanes` says \
-        otherwise.",
-    example: "[[check]]\nid = \"hex-environment\"\nuses = \"settings.environment\"\nevidence = \".shipgate/evidence/hex-publish.json\"\nenvironment = \"hex-publish\"\nbranches = [\"main\"]\nrequired_reviewers = true",
-    validate,
+    spec: EvaluatorSpec {
+        name: "settings.environment",
+        summary: "GitHub environment settings exported with `gh api` (branches, reviewers, \
+                  admin bypass, secret placement); preflight lane by default",
+        params: &[
+            "evidence",
+            "environment",
+            "branches",
+            "tags",
+            "branch_policies",
+            "required_reviewers",
+            "admins_bypass",
+            "secrets",
+            "environment_secrets",
+            "repo_secrets",
+        ],
+        doc: "Reads a GitHub environment's settings exported with `gh api` (the `evidence` file, and \
+            optionally its branch policies and secrets) and asks that it allows exactly `branches` \
+            (and `tags`), requires reviewers, does not let admins bypass, and holds `secrets` in the \
+            environment rather than the repository. Runs in the preflight lane unless `lanes` says \
+            otherwise.",
+        example: "[[check]]\nid = \"hex-environment\"\nuses = \"settings.environment\"\nevidence = \".shipgate/evidence/hex-publish.json\"\nenvironment = \"hex-publish\"\nbranches = [\"main\"]\nrequired_reviewers = true",
+        validate,
+        validate_in_policy: None,
+        default_lanes: DEFAULT_LANES,
+    },
     run,
 };
 

@@ -2,29 +2,33 @@
 //! or step of a workflow) contains each pattern; with `match = "any"`, some
 //! file does; with `only_in_job`, no other part of any workflow does.
 
-use super::Evaluator;
 use super::text_rule::{self, CONTAINS_PARAMS};
+use super::{Evaluator, EvaluatorSpec};
 use crate::checks::{Context, Outcome};
 use crate::finding::Finding;
 use crate::policy::CustomCheck;
 
 pub static EVALUATOR: Evaluator = Evaluator {
-    name: "text.contains",
-    summary: "files matching `files` (optionally only a Markdown `section`, or a workflow `job`/`step`) contain every literal in `patterns` and every `regex`",
-    params: CONTAINS_PARAMS,
-    doc: "Every file `files` matches must contain each literal of `patterns` and a match of each \
-        `regex`. `section = \"Heading\"` narrows a Markdown file to the text under that heading. \
-        `job = \"publish\"` narrows a workflow to that job, and `step = \"name, id or owner/action\"` \
-        to its matching steps; a selected workflow without the job, or a job without the step, is \
-        a finding at its `jobs:` (or `steps:`) key, never a pass. `only_in_job = true` also \
-        forbids the patterns everywhere else in every workflow of the tree (\"HEX_API_KEY appears \
-        only in the publish job\"): each stray occurrence is a finding at its line. \
-        `match = \"any\"` asks that each pattern appear in at least one of the files instead of \
-        in all of them. A missing pattern is reported at the top of the file, the section's \
-        heading, or the job's or step's key; a glob that matches nothing blocks at its line in \
-        the policy.",
-    example: "[[check]]\nid = \"hex-key-only-in-publish\"\nuses = \"text.contains\"\nfiles = [\".github/workflows/release.yml\"]\njob = \"publish\"\npatterns = [\"secrets.HEX_API_KEY\"]\nonly_in_job = true",
-    validate: text_rule::validate,
+    spec: EvaluatorSpec {
+        name: "text.contains",
+        summary: "files matching `files` (optionally only a Markdown `section`, or a workflow `job`/`step`) contain every literal in `patterns` and every `regex`",
+        params: CONTAINS_PARAMS,
+        doc: "Every file `files` matches must contain each literal of `patterns` and a match of each \
+            `regex`. `section = \"Heading\"` narrows a Markdown file to the text under that heading. \
+            `job = \"publish\"` narrows a workflow to that job, and `step = \"name, id or owner/action\"` \
+            to its matching steps; a selected workflow without the job, or a job without the step, is \
+            a finding at its `jobs:` (or `steps:`) key, never a pass. `only_in_job = true` also \
+            forbids the patterns everywhere else in every workflow of the tree (\"HEX_API_KEY appears \
+            only in the publish job\"): each stray occurrence is a finding at its line. \
+            `match = \"any\"` asks that each pattern appear in at least one of the files instead of \
+            in all of them. A missing pattern is reported at the top of the file, the section's \
+            heading, or the job's or step's key; a glob that matches nothing blocks at its line in \
+            the policy.",
+        example: "[[check]]\nid = \"hex-key-only-in-publish\"\nuses = \"text.contains\"\nfiles = [\".github/workflows/release.yml\"]\njob = \"publish\"\npatterns = [\"secrets.HEX_API_KEY\"]\nonly_in_job = true",
+        validate: text_rule::validate,
+        validate_in_policy: None,
+        default_lanes: &[],
+    },
     run,
 };
 

@@ -2,22 +2,26 @@
 //! step of a workflow) contains any pattern; each occurrence is a finding at
 //! its line.
 
-use super::Evaluator;
 use super::text_rule::{self, FORBIDS_PARAMS};
+use super::{Evaluator, EvaluatorSpec};
 use crate::checks::{Context, Outcome};
 use crate::finding::Finding;
 use crate::policy::CustomCheck;
 
 pub static EVALUATOR: Evaluator = Evaluator {
-    name: "text.forbids",
-    summary: "files matching `files` (optionally only a Markdown `section`, or a workflow `job`/`step`) contain no literal in `patterns` and no `regex` match",
-    params: FORBIDS_PARAMS,
-    doc: "No file `files` matches may contain a literal of `patterns` or a match of a `regex`; \
-        each occurrence is a finding at its line and column. `section`, `job` and `step` narrow \
-        the files as for `text.contains`, and a job or step that is not there is a finding, not \
-        a pass. The check is skipped when no file matches.",
-    example: "[[check]]\nid = \"no-continue-on-error-in-publish\"\nuses = \"text.forbids\"\nfiles = [\".github/workflows/release.yml\"]\njob = \"publish\"\npatterns = [\"continue-on-error\"]",
-    validate: text_rule::validate,
+    spec: EvaluatorSpec {
+        name: "text.forbids",
+        summary: "files matching `files` (optionally only a Markdown `section`, or a workflow `job`/`step`) contain no literal in `patterns` and no `regex` match",
+        params: FORBIDS_PARAMS,
+        doc: "No file `files` matches may contain a literal of `patterns` or a match of a `regex`; \
+            each occurrence is a finding at its line and column. `section`, `job` and `step` narrow \
+            the files as for `text.contains`, and a job or step that is not there is a finding, not \
+            a pass. The check is skipped when no file matches.",
+        example: "[[check]]\nid = \"no-continue-on-error-in-publish\"\nuses = \"text.forbids\"\nfiles = [\".github/workflows/release.yml\"]\njob = \"publish\"\npatterns = [\"continue-on-error\"]",
+        validate: text_rule::validate,
+        validate_in_policy: None,
+        default_lanes: &[],
+    },
     run,
 };
 

@@ -2,24 +2,28 @@
 //! occurrence of each pattern comes after the first occurrence of the one
 //! before it.
 
-use super::Evaluator;
 use super::text_rule::{self, FORBIDS_PARAMS};
+use super::{Evaluator, EvaluatorSpec};
 use crate::checks::{Context, Outcome};
 use crate::finding::Finding;
 use crate::policy::CustomCheck;
 
 pub static EVALUATOR: Evaluator = Evaluator {
-    name: "text.order",
-    summary: "in files matching `files` (or a `section`, `job` or `step` of them), the first occurrences of `patterns` / `regex` come in the order given",
-    params: FORBIDS_PARAMS,
-    doc: "In every file `files` matches, each pattern must occur, and the first occurrence of each \
-        must come after the first occurrence of the one listed before it (literals of `patterns` \
-        first, then `regex`). `section`, `job` and `step` narrow the text as for \
-        `text.contains`. A missing pattern is a finding at the start of the scope; one out of \
-        order is a finding at its first occurrence, naming the pattern it should follow and that \
-        pattern's line. Give at least two patterns.",
-    example: "[[check]]\nid = \"release-steps-in-order\"\nuses = \"text.order\"\nfiles = [\"docs/releasing.md\"]\npatterns = [\"mix test\", \"mix hex.build\", \"mix hex.publish\"]",
-    validate,
+    spec: EvaluatorSpec {
+        name: "text.order",
+        summary: "in files matching `files` (or a `section`, `job` or `step` of them), the first occurrences of `patterns` / `regex` come in the order given",
+        params: FORBIDS_PARAMS,
+        doc: "In every file `files` matches, each pattern must occur, and the first occurrence of each \
+            must come after the first occurrence of the one listed before it (literals of `patterns` \
+            first, then `regex`). `section`, `job` and `step` narrow the text as for \
+            `text.contains`. A missing pattern is a finding at the start of the scope; one out of \
+            order is a finding at its first occurrence, naming the pattern it should follow and that \
+            pattern's line. Give at least two patterns.",
+        example: "[[check]]\nid = \"release-steps-in-order\"\nuses = \"text.order\"\nfiles = [\"docs/releasing.md\"]\npatterns = [\"mix test\", \"mix hex.build\", \"mix hex.publish\"]",
+        validate,
+        validate_in_policy: None,
+        default_lanes: &[],
+    },
     run,
 };
 

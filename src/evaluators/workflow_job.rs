@@ -3,7 +3,7 @@
 //! from the typed workflow model and reported at the YAML node that differs.
 
 use super::text_rule::step_matches;
-use super::{Evaluator, ParamError, params};
+use super::{Evaluator, EvaluatorSpec, ParamError, params};
 use crate::checks::{Context, Outcome};
 use crate::finding::{Finding, Location};
 use crate::policy::CustomCheck;
@@ -16,35 +16,39 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 pub static EVALUATOR: Evaluator = Evaluator {
-    name: "workflow.job",
-    summary: "a workflow job's structure: environment, permissions, needs, `if:`, outputs, runs-on, and a step's action and `with:` inputs",
-    params: &[
-        "files",
-        "job",
-        "environment",
-        "permissions",
-        "needs",
-        "if_contains",
-        "outputs",
-        "runs_on",
-        "step",
-        "step_uses",
-        "with",
-    ],
-    doc: "The job `job` of each workflow `files` selects (every workflow when `files` is not \
-        given: then some workflow must have it) must have the structure the other keys state, \
-        read from the parsed workflow rather than its text. `environment`: the job deploys to \
-        this environment. `permissions`: exactly these token scopes (a scope not listed must be \
-        absent or `none`; a job that sets none is judged by the workflow's). `needs`: it needs \
-        at least these jobs. `if_contains`: its `if:` contains each text. `outputs`: it declares \
-        these outputs. `runs_on`: this runner label. `step` selects steps by `name:`, `id:` or \
-        action; `step_uses` asks that they use an action (or, without `step`, that some step \
-        does), and `with` that they pass each input with that value (`fetch-depth = 0`). Every \
-        difference is a finding at the node that differs (the permission's value, the `needs:` \
-        key, the input); something missing is a finding at its parent. A selected workflow \
-        without the job, or a job without the step, is a finding.",
-    example: "[[check]]\nid = \"publish-job-shape\"\nuses = \"workflow.job\"\nfiles = [\".github/workflows/release.yml\"]\njob = \"publish\"\nenvironment = \"hex-publish\"\npermissions = { contents = \"read\" }\nneeds = [\"release-please\"]\nif_contains = [\"needs.release-please.outputs.release_created\"]\n\n[[check]]\nid = \"full-history-checkout\"\nuses = \"workflow.job\"\nfiles = [\".github/workflows/release.yml\"]\njob = \"publish\"\nstep = \"actions/checkout\"\nwith = { fetch-depth = 0, persist-credentials = false }",
-    validate,
+    spec: EvaluatorSpec {
+        name: "workflow.job",
+        summary: "a workflow job's structure: environment, permissions, needs, `if:`, outputs, runs-on, and a step's action and `with:` inputs",
+        params: &[
+            "files",
+            "job",
+            "environment",
+            "permissions",
+            "needs",
+            "if_contains",
+            "outputs",
+            "runs_on",
+            "step",
+            "step_uses",
+            "with",
+        ],
+        doc: "The job `job` of each workflow `files` selects (every workflow when `files` is not \
+            given: then some workflow must have it) must have the structure the other keys state, \
+            read from the parsed workflow rather than its text. `environment`: the job deploys to \
+            this environment. `permissions`: exactly these token scopes (a scope not listed must be \
+            absent or `none`; a job that sets none is judged by the workflow's). `needs`: it needs \
+            at least these jobs. `if_contains`: its `if:` contains each text. `outputs`: it declares \
+            these outputs. `runs_on`: this runner label. `step` selects steps by `name:`, `id:` or \
+            action; `step_uses` asks that they use an action (or, without `step`, that some step \
+            does), and `with` that they pass each input with that value (`fetch-depth = 0`). Every \
+            difference is a finding at the node that differs (the permission's value, the `needs:` \
+            key, the input); something missing is a finding at its parent. A selected workflow \
+            without the job, or a job without the step, is a finding.",
+        example: "[[check]]\nid = \"publish-job-shape\"\nuses = \"workflow.job\"\nfiles = [\".github/workflows/release.yml\"]\njob = \"publish\"\nenvironment = \"hex-publish\"\npermissions = { contents = \"read\" }\nneeds = [\"release-please\"]\nif_contains = [\"needs.release-please.outputs.release_created\"]\n\n[[check]]\nid = \"full-history-checkout\"\nuses = \"workflow.job\"\nfiles = [\".github/workflows/release.yml\"]\njob = \"publish\"\nstep = \"actions/checkout\"\nwith = { fetch-depth = 0, persist-credentials = false }",
+        validate,
+        validate_in_policy: None,
+        default_lanes: &[],
+    },
     run,
 };
 

@@ -2,7 +2,7 @@
 //! not, `push` branch and tag filters, `workflow_dispatch` inputs with their
 //! types, `workflow_run` workflows and types — read from the typed `on:`.
 
-use super::{Evaluator, ParamError, params};
+use super::{Evaluator, EvaluatorSpec, ParamError, params};
 use crate::checks::{Context, Outcome};
 use crate::finding::Finding;
 use crate::policy::CustomCheck;
@@ -16,28 +16,32 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 pub static EVALUATOR: Evaluator = Evaluator {
-    name: "workflow.triggers",
-    summary: "what starts a workflow: events it `has` / `has_not`, push branches and tags, workflow_dispatch inputs and types, workflow_run workflows and types",
-    params: &[
-        "files",
-        "has",
-        "has_not",
-        "push_branches",
-        "push_tags",
-        "dispatch_inputs",
-        "workflow_run_workflows",
-        "workflow_run_types",
-    ],
-    doc: "Every workflow `files` selects must be started by each event of `has` and by no event \
-        of `has_not` (push, pull_request, pull_request_target, workflow_dispatch, workflow_run, \
-        schedule, release, …). `push_branches` and `push_tags` are exactly the `branches` and \
-        `tags` filters of `on.push` (`[]`: that filter is absent). `dispatch_inputs` are exactly \
-        the `workflow_dispatch` inputs, each as \"required TYPE\" or \"TYPE\" (string, boolean, \
-        choice, number, environment). `workflow_run_workflows` and `workflow_run_types` are \
-        exactly those lists of `on.workflow_run`. A missing event is a finding at `on:`; a \
-        forbidden one, a wrong filter or a wrong input at its own key.",
-    example: "[[check]]\nid = \"release-triggers-shape\"\nuses = \"workflow.triggers\"\nfiles = [\".github/workflows/release.yml\"]\nhas = [\"push\", \"workflow_dispatch\"]\nhas_not = [\"pull_request_target\", \"schedule\"]\npush_branches = [\"main\"]\npush_tags = []\ndispatch_inputs = { recovery_reason = \"required string\" }",
-    validate,
+    spec: EvaluatorSpec {
+        name: "workflow.triggers",
+        summary: "what starts a workflow: events it `has` / `has_not`, push branches and tags, workflow_dispatch inputs and types, workflow_run workflows and types",
+        params: &[
+            "files",
+            "has",
+            "has_not",
+            "push_branches",
+            "push_tags",
+            "dispatch_inputs",
+            "workflow_run_workflows",
+            "workflow_run_types",
+        ],
+        doc: "Every workflow `files` selects must be started by each event of `has` and by no event \
+            of `has_not` (push, pull_request, pull_request_target, workflow_dispatch, workflow_run, \
+            schedule, release, …). `push_branches` and `push_tags` are exactly the `branches` and \
+            `tags` filters of `on.push` (`[]`: that filter is absent). `dispatch_inputs` are exactly \
+            the `workflow_dispatch` inputs, each as \"required TYPE\" or \"TYPE\" (string, boolean, \
+            choice, number, environment). `workflow_run_workflows` and `workflow_run_types` are \
+            exactly those lists of `on.workflow_run`. A missing event is a finding at `on:`; a \
+            forbidden one, a wrong filter or a wrong input at its own key.",
+        example: "[[check]]\nid = \"release-triggers-shape\"\nuses = \"workflow.triggers\"\nfiles = [\".github/workflows/release.yml\"]\nhas = [\"push\", \"workflow_dispatch\"]\nhas_not = [\"pull_request_target\", \"schedule\"]\npush_branches = [\"main\"]\npush_tags = []\ndispatch_inputs = { recovery_reason = \"required string\" }",
+        validate,
+        validate_in_policy: None,
+        default_lanes: &[],
+    },
     run,
 };
 

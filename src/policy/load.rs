@@ -2,9 +2,8 @@
 //! validated key by key, so every error names its line and key. Unknown keys
 //! are errors, never ignored.
 
+use super::catalog::Catalog;
 use super::{CustomCheck, Fact, FactSource, PRESETS, Policy, PolicyError, Tuning, params};
-use crate::checks;
-use crate::evaluators;
 use crate::finding::{Location, Severity};
 use crate::repo::formats::parse_toml;
 use crate::repo::fs_guard;
@@ -29,7 +28,7 @@ pub fn find_policy_file(root: &Path) -> Option<(PathBuf, String)> {
 pub const MAX_POLICY_BYTES: u64 = 1 << 20;
 
 /// Loads and validates a policy file; `shown` is how errors name it.
-pub fn load(abs: &Path, shown: &str) -> Result<Policy, PolicyError> {
+pub fn load(abs: &Path, shown: &str, catalog: &Catalog) -> Result<Policy, PolicyError> {
     // A policy is a few kilobytes of a regular file: a huge one, a device
     // (`/dev/zero`), a FIFO or a directory is refused before it is read.
     let limit = MAX_POLICY_BYTES;
@@ -41,8 +40,17 @@ pub fn load(abs: &Path, shown: &str) -> Result<Policy, PolicyError> {
         location: Location::file(shown),
         message: "the policy is not valid UTF-8".into(),
     })?;
-    let mut policy = parse(&text, shown, 0)?;
-    evaluators::facts_equal::check_names(&policy)?;
+    let mut policy = parse(&text, shown, 0, catalog)?;
+    // Checks that refer to names elsewhere in the file (facts), judged once
+    // every table is read.
+    for c in &policy.custom {
+        if let Some(check) = catalog
+            .evaluator(&c.uses)
+            .and_then(|e| e.validate_in_policy)
+        {
+            check(c, &policy)?;
+        }
+    }
     policy.path = Some(shown.to_string());
     Ok(policy)
 }
@@ -51,6 +59,7 @@ struct Reader<'a> {
     text: &'a str,
     lines: LineIndex,
     path: &'a str,
+    catalog: &'a Catalog,
 }
 
 impl Reader<'_> {
@@ -229,7 +238,7 @@ fn suggest<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
     allowed
         .iter()
         .copied()
-        .map(|a| (strsim(&lower, a), a))
+        .map(|a| (strsim::levenshtein(&lower, a), a))
         .filter(|(d, a)| {
             *d <= room || (lower.len() >= 4 && (a.starts_with(&lower) || lower.starts_with(a)))
         })
@@ -237,24 +246,9 @@ fn suggest<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
         .map(|(_, a)| a)
 }
 
-/// Levenshtein distance, for "did you mean".
-fn strsim(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 // The keys the loader accepts at each level. `shipgate schema` is generated
 // from these lists (see schema.rs), so keep them in step with the matches below.
-pub(super) const TOP_KEYS: &[&str] = &[
+pub const TOP_KEYS: &[&str] = &[
     "extends",
     "vars",
     "checks",
@@ -264,19 +258,25 @@ pub(super) const TOP_KEYS: &[&str] = &[
     "publisher",
     "lanes",
 ];
-pub(super) const TUNING_KEYS: &[&str] = &["severity", "files", "lanes", "enabled"];
-pub(super) const CUSTOM_KEYS: &[&str] = &[
+pub const TUNING_KEYS: &[&str] = &["severity", "files", "lanes", "enabled"];
+pub const CUSTOM_KEYS: &[&str] = &[
     "id", "uses", "title", "why", "severity", "lanes", "enabled", "optional",
 ];
 /// `file` plus exactly one source.
-pub(super) const FACT_KEYS: &[&str] = &["file", "toml", "json", "yaml", "regex", "between"];
+pub const FACT_KEYS: &[&str] = &["file", "toml", "json", "yaml", "regex", "between"];
 
 /// Parses policy text. `depth` guards preset recursion.
-pub(super) fn parse(text: &str, path: &str, depth: usize) -> Result<Policy, PolicyError> {
+pub fn parse(
+    text: &str,
+    path: &str,
+    depth: usize,
+    catalog: &Catalog,
+) -> Result<Policy, PolicyError> {
     let r = Reader {
         text,
         lines: LineIndex::new(text),
         path,
+        catalog,
     };
     let root =
         parse_toml(text).map_err(|e| r.err(e.offset, format!("invalid TOML: {}", e.message)))?;
@@ -316,7 +316,7 @@ pub(super) fn parse(text: &str, path: &str, depth: usize) -> Result<Policy, Poli
                             r.err(e.node.span.start, "presets extend each other too deeply")
                         );
                     }
-                    let base = parse(preset, &format!("<preset {name}>"), depth + 1)?;
+                    let base = parse(preset, &format!("<preset {name}>"), depth + 1, catalog)?;
                     merge(&mut policy, base);
                     own.extends.push(name);
                 }
@@ -335,8 +335,8 @@ pub(super) fn parse(text: &str, path: &str, depth: usize) -> Result<Policy, Poli
             }
             "checks" => {
                 for c in r.table(e, "")? {
-                    let Some(b) = checks::builtin(&c.key) else {
-                        let ids: Vec<&str> = checks::BUILTINS.iter().map(|b| b.meta().id).collect();
+                    let Some(meta) = catalog.check(&c.key) else {
+                        let ids = catalog.check_ids();
                         let hint = did_you_mean(&c.key, &ids);
                         return Err(r.err(
                             c.key_span.start,
@@ -361,13 +361,13 @@ pub(super) fn parse(text: &str, path: &str, depth: usize) -> Result<Policy, Poli
                                     )
                                 })?)
                             }
-                            other if b.meta().params.contains(&other) => {
+                            other if meta.params.contains(&other) => {
                                 r.typed(k, &ctx)?;
                                 t.params.insert(other.to_string(), to_toml(&k.node));
                             }
                             _ => {
                                 let allowed: Vec<&str> =
-                                    TUNING_KEYS.iter().chain(b.meta().params).copied().collect();
+                                    TUNING_KEYS.iter().chain(meta.params).copied().collect();
                                 return Err(r.unknown(k, &ctx, &allowed));
                             }
                         }
@@ -384,7 +384,7 @@ pub(super) fn parse(text: &str, path: &str, depth: usize) -> Result<Policy, Poli
                 })?;
                 for item in items {
                     let c = custom_check(&r, item, &own)?;
-                    if checks::builtin(&c.id).is_some() || own.custom.iter().any(|o| o.id == c.id) {
+                    if catalog.check(&c.id).is_some() || own.custom.iter().any(|o| o.id == c.id) {
                         return Err(PolicyError {
                             location: c.location.clone(),
                             message: format!("check id `{}` is already taken", c.id),
@@ -422,14 +422,14 @@ pub(super) fn parse(text: &str, path: &str, depth: usize) -> Result<Policy, Poli
     }
     // Waivers may name custom checks declared anywhere in the file.
     for w in &own.waivers {
-        if checks::builtin(&w.check).is_none()
+        if catalog.check(&w.check).is_none()
             && !own.custom.iter().any(|c| c.id == w.check)
             && w.check != "*"
         {
             return Err(PolicyError {
                 location: w.location.clone(),
                 message: {
-                    let mut ids: Vec<&str> = checks::BUILTINS.iter().map(|b| b.meta().id).collect();
+                    let mut ids = catalog.check_ids();
                     ids.extend(own.custom.iter().map(|c| c.id.as_str()));
                     format!(
                         "waiver names unknown check `{}`{}",
@@ -501,12 +501,12 @@ fn custom_check(r: &Reader<'_>, item: &Node, own: &Policy) -> Result<CustomCheck
             format!("check id `{id}` must be kebab-case (a-z, 0-9, -)"),
         ));
     }
-    let Some(ev) = evaluators::find(&uses) else {
+    let Some(ev) = r.catalog.evaluator(&uses) else {
         let e = item
             .entry("uses")
             .map(|e| e.node.span.start)
             .unwrap_or(item.span.start);
-        let names: Vec<&str> = evaluators::EVALUATORS.iter().map(|e| e.name).collect();
+        let names = r.catalog.evaluator_names();
         return Err(r.err(
             e,
             format!(
@@ -521,10 +521,7 @@ fn custom_check(r: &Reader<'_>, item: &Node, own: &Policy) -> Result<CustomCheck
         ));
     };
     // An evaluator may default its checks to a lane (settings proof: preflight).
-    let default_lanes = evaluators::default_lanes(&uses)
-        .iter()
-        .map(|l| l.to_string())
-        .collect();
+    let default_lanes = ev.default_lanes.iter().map(|l| l.to_string()).collect();
     let mut c = CustomCheck {
         id: id.clone(),
         uses,
@@ -636,7 +633,7 @@ fn fact(r: &Reader<'_>, f: &Entry) -> Result<Fact, PolicyError> {
         }
         let s = r.string(e, &ctx)?;
         if matches!(e.key.as_str(), "toml" | "json" | "yaml")
-            && let Err(why) = crate::evaluators::facts_equal::path_parts(&s)
+            && let Err(why) = super::fact_path::path_parts(&s)
         {
             return Err(r.err(
                 e.node.span.start,
@@ -739,6 +736,43 @@ pub fn to_toml(n: &Node) -> toml::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::policy::EvaluatorSpec;
+
+    static PINNED: crate::meta::Meta = crate::meta::Meta {
+        id: "actions-pinned",
+        title: "t",
+        severity: Severity::Block,
+        lanes: &[],
+        rationale: "",
+        passes: "",
+        fails: "",
+        fix: "",
+        params: &[],
+    };
+
+    static PREFLIGHT_ONLY: EvaluatorSpec = EvaluatorSpec {
+        name: "settings.environment",
+        summary: "",
+        params: &["evidence", "required_reviewers"],
+        doc: "",
+        example: "",
+        validate: |_| Ok(()),
+        validate_in_policy: None,
+        default_lanes: &["preflight"],
+    };
+
+    /// A catalog of one check and one evaluator: the loader judges names
+    /// against what it is handed, nothing else.
+    fn catalog() -> Catalog {
+        Catalog {
+            checks: vec![&PINNED],
+            evaluators: vec![&PREFLIGHT_ONLY],
+        }
+    }
+
+    fn parse(text: &str, path: &str, depth: usize) -> Result<Policy, PolicyError> {
+        super::parse(text, path, depth, &catalog())
+    }
 
     #[test]
     fn misspelt_key_names_line_and_key() {

@@ -2,17 +2,24 @@
 //! waivers, loaded from `shipgate.toml` with every error pointing at the
 //! file, line and key that caused it.
 
+pub mod catalog;
+pub mod fact_path;
 mod load;
 pub mod params;
 pub mod publisher;
-pub mod schema;
 pub mod waiver;
 
 use crate::finding::{Location, Severity};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-pub use load::{did_you_mean, find_policy_file, load};
+pub use catalog::{Catalog, EvaluatorSpec};
+pub use load::{did_you_mean, find_policy_file, load, parse as parse_text};
+
+/// The key lists the loader accepts, for the schema generated beside it.
+pub mod keys {
+    pub use super::load::{CUSTOM_KEYS, FACT_KEYS, TOP_KEYS, TUNING_KEYS};
+}
 pub use publisher::Publisher;
 pub use waiver::Waiver;
 
@@ -187,9 +194,13 @@ pub fn runs_in_lane(check_lanes: &[String], lane: &str) -> bool {
 
 /// Loads the policy for `root`: `--policy`, else `shipgate.toml`, else
 /// `.github/shipgate.toml`, else the built-in default.
-pub fn resolve(root: &Path, explicit: Option<&Path>) -> Result<Policy, PolicyError> {
+pub fn resolve(
+    root: &Path,
+    explicit: Option<&Path>,
+    catalog: &Catalog,
+) -> Result<Policy, PolicyError> {
     match explicit {
-        Some(p) => load(p, &p.display().to_string()),
+        Some(p) => load(p, &p.display().to_string(), catalog),
         None => match find_policy_file(root) {
             Some((abs, shown)) => {
                 // The tree's own policy is as untrusted as the tree: never
@@ -217,7 +228,7 @@ pub fn resolve(root: &Path, explicit: Option<&Path>) -> Result<Policy, PolicyErr
                         "the policy is a symlink that leaves the root; it is not read".into(),
                     ));
                 }
-                load(&abs, &shown)
+                load(&abs, &shown, catalog)
             }
             None => Ok(Policy::builtin_default()),
         },

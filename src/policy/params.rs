@@ -325,22 +325,3 @@ pub fn schema(key: &str) -> Json {
         None => json!({"description": format!("`{key}`")}),
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_declared_parameter_is_typed() {
-        for ev in crate::evaluators::EVALUATORS {
-            for k in ev.params {
-                assert!(param(k).is_some(), "{}: `{k}` has no kind", ev.name);
-            }
-        }
-        for b in crate::checks::BUILTINS {
-            for k in b.meta().params {
-                assert!(param(k).is_some(), "{}: `{k}` has no kind", b.meta().id);
-            }
-        }
-    }
-}

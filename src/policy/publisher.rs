@@ -7,7 +7,7 @@ use crate::finding::Location;
 use crate::repo::spanned::Node;
 
 /// The keys a `[[publisher]]` takes (`shipgate schema` lists them).
-pub(super) const PUBLISHER_KEYS: &[&str] = &[
+pub const PUBLISHER_KEYS: &[&str] = &[
     "registry",
     "package",
     "workflow",

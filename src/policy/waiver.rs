@@ -7,7 +7,7 @@ use crate::finding::Location;
 use crate::repo::spanned::Node;
 
 /// The keys a `[[waiver]]` takes (`shipgate schema` lists them).
-pub(super) const WAIVER_KEYS: &[&str] = &[
+pub const WAIVER_KEYS: &[&str] = &[
     "check",
     "path",
     "line",

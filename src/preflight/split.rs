@@ -71,7 +71,7 @@ mod tests {
                 verdict: Verdict::Block,
                 findings,
                 skip_reason: None,
-                why: None,
+                rule: Default::default(),
             }],
         )
     }

@@ -156,7 +156,7 @@ mod tests {
             verdict,
             findings,
             skip_reason: None,
-            why: None,
+            rule: Default::default(),
         };
         Report::new(
             "pre-merge".into(),

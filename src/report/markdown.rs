@@ -182,7 +182,7 @@ mod tests {
             verdict: Verdict::Block,
             findings,
             skip_reason: None,
-            why: None,
+            rule: Default::default(),
         };
         let report = Report::new("pre-merge".into(), None, vec![c]);
         let mut out = Vec::new();

@@ -21,9 +21,8 @@ pub struct CheckResult {
     pub verdict: Verdict,
     pub findings: Vec<Finding>,
     pub skip_reason: Option<String>,
-    /// Why the check exists, for a custom check (`why = "…"`); built-in
-    /// checks carry theirs in the registry.
-    pub why: Option<String>,
+    /// Why it exists, how to fix it, where it is documented.
+    pub rule: RuleInfo,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -213,13 +212,15 @@ pub fn markdown_summary(report: &Report, ctx: &RenderContext) -> String {
 pub struct LinkBase(pub Option<String>);
 
 impl LinkBase {
-    pub fn from_env() -> LinkBase {
-        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-        match (
-            var("GITHUB_SERVER_URL"),
-            var("GITHUB_REPOSITORY"),
-            var("GITHUB_SHA"),
-        ) {
+    /// Links into the commit a GitHub Actions run checked out, given the
+    /// run's `GITHUB_SERVER_URL`, `GITHUB_REPOSITORY` and `GITHUB_SHA` (the
+    /// command line reads them; renderers never read the environment).
+    /// Any of them missing or blank: links relative to the root.
+    pub fn github(server: Option<&str>, repository: Option<&str>, sha: Option<&str>) -> LinkBase {
+        fn given(v: Option<&str>) -> Option<&str> {
+            v.map(str::trim).filter(|v| !v.is_empty())
+        }
+        match (given(server), given(repository), given(sha)) {
             (Some(server), Some(repo), Some(sha)) => LinkBase(Some(format!(
                 "{}/{}/blob/{}/",
                 server.trim_end_matches('/'),
@@ -241,9 +242,7 @@ impl LinkBase {
 }
 
 /// Where a check is documented.
-pub fn help_uri(id: &str) -> String {
-    format!("{}/blob/main/README.md#{id}", env!("CARGO_PKG_REPOSITORY"))
-}
+pub use crate::meta::help_uri;
 
 /// Percent-encodes a `/`-separated relative path for use in a URI
 /// reference: unreserved characters, most sub-delimiters, `@` and `/` stay.
@@ -262,10 +261,12 @@ pub fn percent_encode_path(path: &str) -> String {
     out
 }
 
-/// Metadata for a check, from the registry for built-ins and from the
-/// policy for custom checks. Renderers use it to describe rules.
+/// What a report says about a check beyond its title: why it exists, how to
+/// fix a failure, where it is documented. The engine fills it from the
+/// check's metadata (or a custom check's `why`), so renderers never look a
+/// check up.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RuleInfo {
-    pub title: String,
     /// Why the check exists (empty when nobody said).
     pub rationale: String,
     /// How to fix a failure (empty for custom checks).
@@ -274,27 +275,21 @@ pub struct RuleInfo {
     pub help_uri: Option<String>,
 }
 
-impl CheckResult {
-    pub fn rule_info(&self) -> RuleInfo {
-        let meta = crate::checks::builtin(&self.id)
-            .map(|b| b.meta())
-            .or_else(|| {
-                (self.id == crate::checks::waivers::META.id)
-                    .then_some(&crate::checks::waivers::META)
-            });
-        match meta {
-            Some(m) => RuleInfo {
-                title: m.title.to_string(),
-                rationale: m.rationale.to_string(),
-                fix: m.fix.to_string(),
-                help_uri: Some(help_uri(m.id)),
-            },
-            None => RuleInfo {
-                title: self.title.clone(),
-                rationale: self.why.clone().unwrap_or_default(),
-                fix: String::new(),
-                help_uri: None,
-            },
+impl RuleInfo {
+    /// A built-in check's (or an engine audit's) declared text.
+    pub fn of(meta: &crate::meta::Meta) -> RuleInfo {
+        RuleInfo {
+            rationale: meta.rationale.to_string(),
+            fix: meta.fix.to_string(),
+            help_uri: Some(help_uri(meta.id)),
+        }
+    }
+
+    /// A custom check's: its `why`, if the policy gives one.
+    pub fn custom(why: Option<&str>) -> RuleInfo {
+        RuleInfo {
+            rationale: why.unwrap_or_default().to_string(),
+            ..RuleInfo::default()
         }
     }
 }
@@ -323,6 +318,20 @@ mod tests {
         assert_eq!(
             LinkBase(Some("https://github.com/o/r/blob/abc/".into())).link("x.yml", 9),
             "https://github.com/o/r/blob/abc/x.yml#L9"
+        );
+        let run = LinkBase::github(Some("https://github.com/"), Some("o/r"), Some("abc"));
+        assert_eq!(
+            run.link("x.yml", 9),
+            "https://github.com/o/r/blob/abc/x.yml#L9"
+        );
+        // Outside a run (or with any of the three blank) links stay relative.
+        assert_eq!(
+            LinkBase::github(Some("https://github.com"), None, Some("abc")),
+            LinkBase(None)
+        );
+        assert_eq!(
+            LinkBase::github(Some(" "), Some("o/r"), Some("abc")),
+            LinkBase(None)
         );
     }
 }

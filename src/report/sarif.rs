@@ -84,14 +84,14 @@ fn rule_name(id: &str) -> String {
 }
 
 fn rule(c: &CheckResult) -> Value {
-    let info = c.rule_info();
+    let info = &c.rule;
     let full = if info.rationale.is_empty() {
-        info.title.clone()
+        c.title.clone()
     } else {
         info.rationale.clone()
     };
     let mut help_text = full.clone();
-    let mut help_md = format!("**{}**\n\n{}", info.title, full);
+    let mut help_md = format!("**{}**\n\n{}", c.title, full);
     if !info.fix.is_empty() {
         help_text.push_str(&format!("\n\nFix: {}", info.fix));
         help_md.push_str(&format!("\n\n**Fix:** {}", info.fix));
@@ -102,13 +102,13 @@ fn rule(c: &CheckResult) -> Value {
     let mut v = json!({
         "id": c.id,
         "name": rule_name(&c.id),
-        "shortDescription": {"text": info.title},
+        "shortDescription": {"text": c.title},
         "fullDescription": {"text": full},
         "help": {"text": help_text, "markdown": help_md},
         "defaultConfiguration": {"level": level(c.severity)},
         "properties": {"tags": ["release", "shipgate"]},
     });
-    if let Some(uri) = info.help_uri {
+    if let Some(uri) = &info.help_uri {
         v["helpUri"] = json!(uri);
     }
     v
@@ -196,6 +196,7 @@ fn fnv1a(parts: &[&[u8]]) -> u64 {
 mod tests {
     use super::*;
     use crate::finding::Location;
+    use crate::report::RuleInfo;
 
     #[test]
     fn fingerprint_ignores_line_moves_but_not_content() {
@@ -234,7 +235,7 @@ mod tests {
             verdict: crate::finding::Verdict::Warn,
             findings: vec![f],
             skip_reason: None,
-            why: why.map(str::to_string),
+            rule: RuleInfo::custom(why),
         }
     }
 

@@ -6,17 +6,16 @@
 //! the schema and the loader cannot drift apart. The
 //! tests below hold the loader to every key the schema names, and back.
 
-use super::load::{CUSTOM_KEYS, FACT_KEYS, TOP_KEYS, TUNING_KEYS};
-use super::publisher::{PUBLISHER_KEYS, PUBLISHER_REGISTRIES};
-use super::waiver::WAIVER_KEYS;
-use super::{BUILTIN_LANES, PRESETS, params};
-use crate::checks::BUILTINS;
-use crate::evaluators::EVALUATORS;
+use crate::meta::Meta;
+use crate::policy::keys::{CUSTOM_KEYS, FACT_KEYS, TOP_KEYS, TUNING_KEYS};
+use crate::policy::publisher::{PUBLISHER_KEYS, PUBLISHER_REGISTRIES};
+use crate::policy::waiver::WAIVER_KEYS;
+use crate::policy::{BUILTIN_LANES, Catalog, PRESETS, params};
 use serde_json::{Map, Value, json};
 
 /// The schema as pretty-printed JSON, ending in a newline.
-pub fn to_string() -> String {
-    let mut s = serde_json::to_string_pretty(&to_value()).unwrap_or_default();
+pub fn to_string(catalog: &Catalog) -> String {
+    let mut s = serde_json::to_string_pretty(&to_value(catalog)).unwrap_or_default();
     s.push('\n');
     s
 }
@@ -66,7 +65,6 @@ fn common_key(key: &str) -> Value {
             "type": "string",
             "pattern": "^[a-z0-9-]+$",
         }),
-        "uses" => uses(),
         "title" => json!({"description": "A one-line title for reports.", "type": "string"}),
         "why" => json!({
             "description": "Why the check exists; shown in reports and SARIF rule help.",
@@ -81,12 +79,13 @@ fn common_key(key: &str) -> Value {
     }
 }
 
-fn uses() -> Value {
-    if EVALUATORS.is_empty() {
+fn uses(catalog: &Catalog) -> Value {
+    if catalog.evaluators.is_empty() {
         return json!({"description": "The generic evaluator to run.", "type": "string"});
     }
-    let names: Vec<&str> = EVALUATORS.iter().map(|e| e.name).collect();
-    let docs: Vec<String> = EVALUATORS
+    let names = catalog.evaluator_names();
+    let docs: Vec<String> = catalog
+        .evaluators
         .iter()
         .map(|e| format!("`{}`: {}", e.name, e.summary))
         .collect();
@@ -97,7 +96,7 @@ fn uses() -> Value {
     })
 }
 
-fn tuning(meta: &crate::checks::Meta) -> Value {
+fn tuning(meta: &Meta) -> Value {
     let mut props = Map::new();
     for k in TUNING_KEYS {
         props.insert(k.to_string(), common_key(k));
@@ -110,18 +109,22 @@ fn tuning(meta: &crate::checks::Meta) -> Value {
         "type": "object",
         "properties": props,
         "additionalProperties": false,
-        "x-taplo": {"links": {"key": crate::report::help_uri(meta.id)}},
+        "x-taplo": {"links": {"key": crate::meta::help_uri(meta.id)}},
     })
 }
 
-fn custom_check() -> Value {
+fn custom_check(catalog: &Catalog) -> Value {
     let mut props = Map::new();
     for k in CUSTOM_KEYS {
-        props.insert(k.to_string(), common_key(k));
+        let v = match *k {
+            "uses" => uses(catalog),
+            other => common_key(other),
+        };
+        props.insert(k.to_string(), v);
     }
     // Which keys go with which evaluator is checked by the loader (draft-04
     // has no if/then); the schema offers the union.
-    for ev in EVALUATORS {
+    for ev in &catalog.evaluators {
         for p in ev.params {
             props
                 .entry(p.to_string())
@@ -186,14 +189,14 @@ fn fact() -> Value {
     })
 }
 
-fn waiver() -> Value {
+fn waiver(catalog: &Catalog) -> Value {
     let mut props = Map::new();
     for k in WAIVER_KEYS {
         let v = match *k {
             "check" => json!({
                 "description": format!(
                     "The check id it waives, `*` for all, or a custom check's id. Built in: {}.",
-                    BUILTINS.iter().map(|b| b.meta().id).collect::<Vec<_>>().join(", ")
+                    catalog.check_ids().join(", ")
                 ),
                 "type": "string",
             }),
@@ -279,7 +282,7 @@ fn publisher() -> Value {
 }
 
 /// The JSON Schema (draft-04) of `shipgate.toml`.
-pub fn to_value() -> Value {
+pub fn to_value(catalog: &Catalog) -> Value {
     let mut top = Map::new();
     for k in TOP_KEYS {
         let v = match *k {
@@ -308,9 +311,10 @@ pub fn to_value() -> Value {
                 })
             }
             "checks" => {
-                let props: Map<String, Value> = BUILTINS
+                let props: Map<String, Value> = catalog
+                    .checks
                     .iter()
-                    .map(|b| (b.meta().id.to_string(), tuning(b.meta())))
+                    .map(|m| (m.id.to_string(), tuning(m)))
                     .collect();
                 json!({
                     "description": "Tune built-in checks: [checks.ID].",
@@ -319,13 +323,13 @@ pub fn to_value() -> Value {
                     "additionalProperties": false,
                 })
             }
-            "check" => custom_check(),
+            "check" => custom_check(catalog),
             "facts" => json!({
                 "description": "Named values read from files, compared by `facts.equal`.",
                 "type": "object",
                 "additionalProperties": fact(),
             }),
-            "waiver" => waiver(),
+            "waiver" => waiver(catalog),
             "publisher" => publisher(),
             "lanes" => json!({
                 "description": format!(
@@ -354,8 +358,24 @@ pub fn to_value() -> Value {
 
 #[cfg(test)]
 mod tests {
-    use super::super::load::parse;
     use super::*;
+    use crate::policy::{Policy, PolicyError};
+
+    fn catalog() -> Catalog {
+        crate::engine::catalog()
+    }
+
+    fn parse(text: &str, path: &str, depth: usize) -> Result<Policy, PolicyError> {
+        crate::policy::parse_text(text, path, depth, &catalog())
+    }
+
+    fn to_value() -> Value {
+        super::to_value(&catalog())
+    }
+
+    fn to_string() -> String {
+        super::to_string(&catalog())
+    }
     use std::collections::BTreeSet;
 
     fn keys(v: &Value) -> BTreeSet<String> {
@@ -376,20 +396,16 @@ mod tests {
         let s = to_value();
         assert_eq!(keys(&s), set(TOP_KEYS));
         let checks = &s["properties"]["checks"];
-        let ids: BTreeSet<String> = BUILTINS.iter().map(|b| b.meta().id.to_string()).collect();
+        let cat = catalog();
+        let ids: BTreeSet<String> = cat.check_ids().iter().map(|id| id.to_string()).collect();
         assert_eq!(keys(checks), ids);
-        for b in BUILTINS {
-            let want: Vec<&str> = TUNING_KEYS.iter().chain(b.meta().params).copied().collect();
-            assert_eq!(
-                keys(&checks["properties"][b.meta().id]),
-                set(&want),
-                "{}",
-                b.meta().id
-            );
+        for m in &cat.checks {
+            let want: Vec<&str> = TUNING_KEYS.iter().chain(m.params).copied().collect();
+            assert_eq!(keys(&checks["properties"][m.id]), set(&want), "{}", m.id);
         }
         let custom = &s["properties"]["check"]["items"];
         let mut want: Vec<&str> = CUSTOM_KEYS.to_vec();
-        for ev in EVALUATORS {
+        for ev in &cat.evaluators {
             want.extend(ev.params);
         }
         assert_eq!(keys(custom), set(&want));
@@ -447,8 +463,9 @@ mod tests {
         }
         rejected("extend = []\n");
 
-        for b in BUILTINS {
-            let id = b.meta().id;
+        let cat = catalog();
+        for m in &cat.checks {
+            let id = m.id;
             for k in keys(&s["properties"]["checks"]["properties"][id]) {
                 let value = match k.as_str() {
                     "severity" => "\"warn\"",
@@ -512,7 +529,7 @@ mod tests {
         rejected("[[publisher]]\nregistry = \"pypi\"\nworkflow = \"release.yml\"\nenv = \"x\"\n");
         rejected("[[publisher]]\nregistry = \"pip\"\nworkflow = \"release.yml\"\n");
 
-        for ev in EVALUATORS {
+        for ev in &cat.evaluators {
             let allowed: Vec<&str> = CUSTOM_KEYS.iter().chain(ev.params).copied().collect();
             for k in allowed {
                 let value = match k {
@@ -578,5 +595,27 @@ mod tests {
             assert!(!text.contains(later), "{later} is not draft-04");
         }
         assert_eq!(v["additionalProperties"], false);
+    }
+}
+
+#[cfg(test)]
+mod typed_params {
+    use crate::policy::params::param;
+
+    /// Every parameter a check or an evaluator declares has a type in the
+    /// table the loader and this schema read.
+    #[test]
+    fn every_declared_parameter_is_typed() {
+        let cat = crate::engine::catalog();
+        for ev in &cat.evaluators {
+            for k in ev.params {
+                assert!(param(k).is_some(), "{}: `{k}` has no kind", ev.name);
+            }
+        }
+        for m in &cat.checks {
+            for k in m.params {
+                assert!(param(k).is_some(), "{}: `{k}` has no kind", m.id);
+            }
+        }
     }
 }

@@ -1,0 +1,57 @@
+//! What the policy loader validates names against: the built-in checks and
+//! the evaluators behind `[[check]]`. The caller hands it in (the engine
+//! builds it from the registries), so the policy module knows what a check or
+//! an evaluator declares without importing the code that runs them.
+
+use super::{CustomCheck, Policy, PolicyError};
+use crate::meta::Meta;
+
+/// A parameter error: the offending key (when known) and why.
+pub type ParamError = (Option<&'static str>, String);
+
+/// Judges one `[[check]]` against the whole loaded policy.
+pub type PolicyValidator = fn(&CustomCheck, &Policy) -> Result<(), PolicyError>;
+
+/// What an evaluator declares: its name, parameters and how they validate.
+/// The code that runs it lives with the evaluator.
+pub struct EvaluatorSpec {
+    pub name: &'static str,
+    pub summary: &'static str,
+    /// Keys it accepts beside the common ones (id, uses, title, why, severity, lanes, enabled).
+    pub params: &'static [&'static str],
+    /// What it asks and how it reports, for `shipgate explain NAME`.
+    pub doc: &'static str,
+    /// A `[[check]]` that uses it.
+    pub example: &'static str,
+    /// Checks the parameters of one `[[check]]`.
+    pub validate: fn(&CustomCheck) -> Result<(), ParamError>,
+    /// Checks one `[[check]]` against the whole loaded policy (names it
+    /// refers to elsewhere in the file), once every table is read.
+    pub validate_in_policy: Option<PolicyValidator>,
+    /// The lanes its checks run in when the policy names none (empty: every lane).
+    pub default_lanes: &'static [&'static str],
+}
+
+/// The names a policy may use.
+pub struct Catalog {
+    pub checks: Vec<&'static Meta>,
+    pub evaluators: Vec<&'static EvaluatorSpec>,
+}
+
+impl Catalog {
+    pub fn check(&self, id: &str) -> Option<&'static Meta> {
+        self.checks.iter().copied().find(|m| m.id == id)
+    }
+
+    pub fn check_ids(&self) -> Vec<&'static str> {
+        self.checks.iter().map(|m| m.id).collect()
+    }
+
+    pub fn evaluator(&self, name: &str) -> Option<&'static EvaluatorSpec> {
+        self.evaluators.iter().copied().find(|e| e.name == name)
+    }
+
+    pub fn evaluator_names(&self) -> Vec<&'static str> {
+        self.evaluators.iter().map(|e| e.name).collect()
+    }
+}
