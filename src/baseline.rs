@@ -335,6 +335,7 @@ pub fn apply(report: Report, baseline: &Baseline) -> Report {
             ),
             "run `shipgate baseline` again to drop what was fixed, so the baseline only shrinks",
         )
+        .code("stale-entry")
         .warn_only();
         f.severity = Severity::Warn;
         stale.push(f);

@@ -509,6 +509,7 @@ fn suppress(
                         format!("`# shipgate: ignore[{check}]` gives no reason"),
                         "say why after the bracket: # shipgate: ignore[check-id] the reason",
                     )
+                    .code("ignore-without-reason")
                     .warn_only(),
                 );
             }
@@ -621,7 +622,8 @@ fn cap_per_file(findings: Vec<Finding>, check: &str) -> Vec<Finding> {
                     if n == 1 { "is" } else { "are" },
                 ),
                 "fix the findings above (the same fix usually applies), then run again to see the rest",
-            );
+            )
+.code("more-findings");
             match weight {
                 Some(w) => more.severity = w,
                 None => {
@@ -652,7 +654,8 @@ fn waiver_audit(
                 w.location.clone(),
                 format!("waiver for `{}` on `{}` expired on {d}", w.check, w.path),
                 "fix what it waives and delete the waiver, or renew `expires` with a fresh reason",
-            );
+            )
+            .code("waiver-expired");
             f.severity = Severity::Block;
             findings.push(f);
         } else if *n == 0 && planned.iter().any(|p| p.id == w.check || w.check == "*") {
@@ -665,6 +668,7 @@ fn waiver_audit(
                     ),
                     "delete the waiver: what it excused is gone",
                 )
+                .code("waiver-stale")
                 .warn_only(),
             );
         }

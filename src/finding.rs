@@ -99,6 +99,11 @@ pub struct Suppression {
 #[derive(Debug, Clone)]
 pub struct Finding {
     pub location: Location,
+    /// What kind of problem this is, stable and kebab-case, under its check
+    /// (`movable-ref` under `actions-pinned`): what SARIF consumers, scripts
+    /// and the docs key on, where the message may be reworded. Empty until
+    /// the check names it.
+    pub code: &'static str,
     pub message: String,
     pub help: String,
     /// The most this finding may weigh. `None`: the check's configured severity.
@@ -125,6 +130,7 @@ impl Finding {
     pub fn new(location: Location, message: impl Into<String>, help: impl Into<String>) -> Self {
         Finding {
             location,
+            code: "",
             message: message.into(),
             help: help.into(),
             cap: None,
@@ -134,6 +140,12 @@ impl Finding {
             reported_under: None,
             existing: false,
         }
+    }
+
+    /// Names the kind of problem (see [`Finding::code`]).
+    pub fn code(mut self, code: &'static str) -> Self {
+        self.code = code;
+        self
     }
 
     /// Never weigh more than a warning, whatever the check's severity.

@@ -96,9 +96,18 @@ fn render(code: i32, stdout: &[u8], stderr: &[u8], keep: &dyn Fn(&str) -> bool) 
             let _ = writeln!(s, "  skipped: {r}");
         }
         for f in c["findings"].as_array().into_iter().flatten() {
+            // Every finding names its kind: what SARIF and scripts key on.
+            let code = f["code"].as_str().unwrap_or("");
+            assert!(
+                !code.is_empty()
+                    && code
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{id}: a finding without a kebab-case code: {f}"
+            );
             let _ = writeln!(
                 s,
-                "  {} {}:{}:{}-{}:{}",
+                "  {} {id}/{code} {}:{}:{}-{}:{}",
                 f["severity"].as_str().unwrap_or(""),
                 f["path"].as_str().unwrap_or(""),
                 f["line"],

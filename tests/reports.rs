@@ -439,6 +439,8 @@ fn sarif_from_token_pypi_workflow_is_valid_and_blocks_the_tag_pinned_checkout() 
         .find(|r| r["ruleId"] == "actions-pinned" && region(r)["startLine"] == 11)
         .expect("an actions-pinned result at line 11");
     assert_eq!(checkout["level"], "error");
+    // The rule is the check; the code names which of its problems this is.
+    assert_eq!(checkout["properties"]["code"], "actions-pinned/movable-ref");
     assert_eq!(uri(checkout), ".github/workflows/release.yml");
     assert_eq!(
         checkout["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"],

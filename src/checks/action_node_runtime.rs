@@ -89,11 +89,14 @@ fn run(cx: &Context<'_>) -> Outcome {
         let value: yaml_serde::Value = match yaml_serde::from_str(&text.text) {
             Ok(v) => v,
             Err(e) => {
-                out.push(Finding::new(
-                    Location::file(&file),
-                    format!("{file} is not valid YAML, so its runtime cannot be judged: {e}"),
-                    "fix the action's metadata file",
-                ));
+                out.push(
+                    Finding::new(
+                        Location::file(&file),
+                        format!("{file} is not valid YAML, so its runtime cannot be judged: {e}"),
+                        "fix the action's metadata file",
+                    )
+                    .code("unparseable-action"),
+                );
                 continue;
             }
         };
@@ -128,7 +131,8 @@ fn run(cx: &Context<'_>) -> Outcome {
                 "local action `{dir}` runs on `{using}`, a Node runtime GitHub-hosted runners have retired or are retiring"
             ),
             "set `runs.using: node24` and rebuild the action with Node 24",
-        ));
+        )
+.code("retired-node"));
     }
     if judged == 0 && out.is_empty() {
         return Outcome::Skip("no workflow uses a local action".into());

@@ -109,7 +109,8 @@ fn check_workflow(cx: &Context<'_>, wf: &WorkflowFile, out: &mut Vec<Finding>) {
             p.at.clone(),
             format!("job `{}`: {}", p.job, p.message),
             "commit the local action (its action.yml) or workflow the job uses, or fix it so it parses",
-        );
+        )
+.code("unreadable-callee");
         out.push(if release { f } else { f.warn_only() });
     }
 }
@@ -232,7 +233,8 @@ fn judge(site: &Site<'_>, uses: &Uses, release: bool, out: &mut Vec<Finding>) {
                     site.locate(),
                     format!("{}{context} is not pinned to an image digest", d.raw()),
                     "pin the image by digest: docker://image@sha256:<digest>",
-                );
+                )
+                .code("image-not-digest");
                 out.push(if release { f } else { f.warn_only() });
             }
         }
@@ -251,6 +253,7 @@ fn judge(site: &Site<'_>, uses: &Uses, release: bool, out: &mut Vec<Finding>) {
                         ),
                         "keep the exact release tag (vX.Y.Z), never a branch or a major-only tag",
                     )
+.code("slsa-release-tag")
                     .warn_only(),
                 );
             } else if !is_full_sha(r.git_ref()) {
@@ -266,7 +269,8 @@ fn judge(site: &Site<'_>, uses: &Uses, release: bool, out: &mut Vec<Finding>) {
                         r.raw().rsplit_once('@').map(|(a, _)| a).unwrap_or(r.raw()),
                         r.git_ref()
                     ),
-                );
+                )
+                .code("movable-ref");
                 out.push(if release { f } else { f.warn_only() });
             } else if release && !every_pin_commented(site.text(), r.raw()) {
                 // Only now pay for the exact location.
@@ -286,6 +290,7 @@ fn judge(site: &Site<'_>, uses: &Uses, release: bool, out: &mut Vec<Finding>) {
                             format!("{} is pinned to a SHA without a version comment", r.raw()),
                             "add the version the SHA stands for as a trailing comment: @<sha> # v1.2.3",
                         )
+.code("sha-without-version")
                         .warn_only(),
                     );
                 }

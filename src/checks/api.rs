@@ -138,4 +138,5 @@ pub fn internal_error_finding(doing: &str) -> Finding {
         format!("internal error while {doing}; the check fails closed"),
         "please report this bug with the input that caused it",
     )
+    .code("internal-error")
 }

@@ -125,21 +125,27 @@ fn run(cx: &Context<'_>) -> Outcome {
             }
             None => top,
         };
-        findings.push(Finding::new(
-            location,
-            format!(
-                "{path} has no section for {} (the current version, from {} at {}:{}); {top}",
-                from.field.value, from.label, from.field.location.path, from.field.location.line
-            ),
-            if unreleased {
+        findings.push(
+            Finding::new(
+                location,
                 format!(
-                    "turn the unreleased section into `## [{}] - <date>` before releasing",
-                    from.field.value
-                )
-            } else {
-                format!("add a `## [{}] - <date>` section", from.field.value)
-            },
-        ));
+                    "{path} has no section for {} (the current version, from {} at {}:{}); {top}",
+                    from.field.value,
+                    from.label,
+                    from.field.location.path,
+                    from.field.location.line
+                ),
+                if unreleased {
+                    format!(
+                        "turn the unreleased section into `## [{}] - <date>` before releasing",
+                        from.field.value
+                    )
+                } else {
+                    format!("add a `## [{}] - <date>` section", from.field.value)
+                },
+            )
+            .code("missing-section"),
+        );
     }
     if judged == 0 && findings.is_empty() {
         return Outcome::Skip("no CHANGELOG beside a package that states its version".into());

@@ -152,7 +152,8 @@ fn judge(
                 s.version, r.new
             ),
             format!("head the section with {} (or drop the extra one)", r.new),
-        ));
+        )
+.code("wrong-version"));
     }
     match mine {
         None if gained.iter().all(|s| s.version == r.new || !s.released) || old_doc.is_none() => {
@@ -160,17 +161,20 @@ fn judge(
                 Some(s) => (s.line, "already had a section for it before this change"),
                 None => (1, "gained no section for it"),
             };
-            out.push(Finding::new(
-                Location::new(path, line, 1),
-                format!(
-                    "package `{pkg}`: the version moves {} → {}, but the CHANGELOG {what}",
-                    r.old, r.new
-                ),
-                format!(
-                    "add `## [{}] - YYYY-MM-DD` with this release's notes on top",
-                    r.new
-                ),
-            ));
+            out.push(
+                Finding::new(
+                    Location::new(path, line, 1),
+                    format!(
+                        "package `{pkg}`: the version moves {} → {}, but the CHANGELOG {what}",
+                        r.old, r.new
+                    ),
+                    format!(
+                        "add `## [{}] - YYYY-MM-DD` with this release's notes on top",
+                        r.new
+                    ),
+                )
+                .code("no-section"),
+            );
         }
         None => {}
         Some(s) => {
@@ -186,18 +190,22 @@ fn judge(
                         r.new, prev.version, now.line
                     ),
                     "move the section above the previous release, under `[Unreleased]` if there is one",
-                ));
+                )
+.code("not-on-top"));
             }
             let first_line = s.text.lines().take(3).collect::<Vec<_>>().join("\n");
             if !DATE.is_match(&first_line) {
-                out.push(Finding::new(
-                    Location::new(path, s.line, 1),
-                    format!(
-                        "package `{pkg}`: the section for {} has no release date (YYYY-MM-DD)",
-                        r.new
-                    ),
-                    format!("head it `## [{}] - YYYY-MM-DD`", r.new),
-                ));
+                out.push(
+                    Finding::new(
+                        Location::new(path, s.line, 1),
+                        format!(
+                            "package `{pkg}`: the section for {} has no release date (YYYY-MM-DD)",
+                            r.new
+                        ),
+                        format!("head it `## [{}] - YYYY-MM-DD`", r.new),
+                    )
+                    .code("no-date"),
+                );
             }
         }
     }
@@ -212,7 +220,8 @@ fn judge(
                     b.version
                 ),
                 "leave the notes of past releases as they were, or change them in a PR of their own",
-            )),
+            )
+.code("past-section-edited")),
             None => out.push(Finding::new(
                 Location::file(path),
                 format!(
@@ -220,7 +229,8 @@ fn judge(
                     b.version
                 ),
                 "put the section back",
-            )),
+            )
+.code("past-section-removed")),
         }
     }
 }

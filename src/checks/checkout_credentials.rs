@@ -82,14 +82,17 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
             } else {
                 "add `with: persist-credentials: false`"
             };
-            out.push(Finding::new(
-                loc,
-                format!(
-                    "{} in job `{job_id}` keeps the token in .git/config for every later step",
-                    uses.raw()
-                ),
-                help,
-            ));
+            out.push(
+                Finding::new(
+                    loc,
+                    format!(
+                        "{} in job `{job_id}` keeps the token in .git/config for every later step",
+                        uses.raw()
+                    ),
+                    help,
+                )
+                .code("persisted-token"),
+            );
         }
     }
 }

@@ -218,7 +218,7 @@ fn run(cx: &Context<'_>) -> Outcome {
             } else {
                 format!("add a CI step that runs `{text}`{whole}")
             };
-            out.push(Finding::new(m.item.location.clone(), message, help));
+            out.push(Finding::new(m.item.location.clone(), message, help).code("not-in-ci"));
         }
     }
     Outcome::Findings(out)

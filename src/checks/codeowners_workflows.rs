@@ -57,7 +57,8 @@ fn run(cx: &Context<'_>) -> Outcome {
                 workflows.len()
             ),
             "add .github/CODEOWNERS with a rule such as `/.github/workflows/ @org/release-owners`",
-        )]);
+        )
+.code("no-codeowners")]);
     };
     let text = match cx.tree.text(path) {
         Ok(t) => t,
@@ -75,7 +76,8 @@ fn run(cx: &Context<'_>) -> Outcome {
                     r.pattern
                 ),
                 "give the rule an owner, or add a later rule such as `/.github/workflows/ @org/release-owners`",
-            )),
+            )
+.code("ownerless-rule")),
             None => match rules.iter().rev().find(|r| r.invalid && r.pattern_matches(wf)) {
                 Some(bad) => out.push(Finding::new(
                     Location::new(path, bad.line, 1),
@@ -85,12 +87,14 @@ fn run(cx: &Context<'_>) -> Outcome {
                         bad.owners.join(" ")
                     ),
                     "write owners as @user, @org/team or an email address",
-                )),
+                )
+.code("invalid-owner")),
                 None => out.push(Finding::new(
                     Location::file(wf),
                     format!("no CODEOWNERS rule in {path} matches {wf}"),
                     format!("add `/.github/workflows/ @org/release-owners` to {path}"),
-                )),
+                )
+.code("unowned-workflow")),
             },
         }
     }

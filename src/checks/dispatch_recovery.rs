@@ -110,7 +110,8 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                 wf.file_name()
             ),
             "add a required input, e.g. `inputs: { recovery_reason: { description: Why run the release by hand?, required: true, type: string } }`",
-        ));
+        )
+.code("no-reason-input"));
         return;
     };
     if inputs
@@ -137,7 +138,8 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                 }
             ),
             "make it `type: string` and `required: true`",
-        ));
+        )
+.code("reason-input-type"));
         return;
     }
     // A reason input that is optional: point at it.
@@ -147,13 +149,16 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     {
         let mut r = route.to_vec();
         r.extend([Key::K("inputs"), Key::K(name)]);
-        out.push(Finding::new(
-            wf.locate_key(&r),
-            format!(
-                "input `{name}` records why the release was run by hand, but it is not required"
-            ),
-            "set `required: true` on it",
-        ));
+        out.push(
+            Finding::new(
+                wf.locate_key(&r),
+                format!(
+                    "input `{name}` records why the release was run by hand, but it is not required"
+                ),
+                "set `required: true` on it",
+            )
+            .code("reason-not-required"),
+        );
         return;
     }
     let names: Vec<String> = inputs.keys().map(|k| format!("`{k}`")).collect();
@@ -167,7 +172,8 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
             names.join(", ")
         ),
         "add a required input such as `recovery_reason`",
-    ));
+    )
+.code("no-reason-input"));
 }
 
 #[cfg(test)]

@@ -272,11 +272,14 @@ fn check_doc(
     let path = pass.path;
     let tree = v.tree;
     if let Some(why) = tree.bad_link(path) {
-        out.push(Finding::new(
-            Location::file(path),
-            format!("{path} is {why}"),
-            "replace the symlink with the document itself, or point it inside the repository",
-        ));
+        out.push(
+            Finding::new(
+                Location::file(path),
+                format!("{path} is {why}"),
+                "replace the symlink with the document itself, or point it inside the repository",
+            )
+            .code("symlinked-doc"),
+        );
         return;
     }
     let doc = match pass.markdown() {
@@ -288,6 +291,7 @@ fn check_doc(
                     format!("links in {path} not checked: {}", e.message),
                     "save the document as UTF-8 text so its links can be checked",
                 )
+                .code("unreadable-doc")
                 .warn_only(),
             );
             return;
@@ -326,11 +330,14 @@ fn release_globs(cx: &Context<'_>) -> Result<Option<globset::GlobSet>, Box<Findi
     };
     let globs: Vec<String> = globs.into_iter().map(str::to_string).collect();
     let bad = |msg: String| {
-        Box::new(Finding::new(
-            Location::file(cx.policy.display_path()),
-            msg,
-            "fix the glob under `[checks.docs-links]`",
-        ))
+        Box::new(
+            Finding::new(
+                Location::file(cx.policy.display_path()),
+                msg,
+                "fix the glob under `[checks.docs-links]`",
+            )
+            .code("bad-glob"),
+        )
     };
     // A glob that names no document (a typo) would quietly leave the doc it
     // meant at warn: it fails closed instead.
@@ -747,11 +754,14 @@ fn check_links(
             if GITHUB_ROUTES.contains(&first) {
                 continue; // `../../issues`: a github.com page, not a file
             }
-            out.push(Finding::new(
-                doc.location(link.span.start),
-                format!("{what} `{dest}` resolves outside the repository root"),
-                "link to a file inside the repository, or use a full https:// URL",
-            ));
+            out.push(
+                Finding::new(
+                    doc.location(link.span.start),
+                    format!("{what} `{dest}` resolves outside the repository root"),
+                    "link to a file inside the repository, or use a full https:// URL",
+                )
+                .code("outside-root"),
+            );
             continue;
         };
         if let Some((through, why)) = symlink_escape(tree, &target) {
@@ -759,7 +769,8 @@ fn check_links(
                 doc.location(link.span.start),
                 format!("{what} `{dest}` goes through `{through}`, {why}"),
                 "point the link at a file inside the repository; shipgate never follows symlinks out of the root",
-            ));
+            )
+.code("through-symlink"));
             continue;
         }
         if !tree.has_path(&target) {
@@ -781,15 +792,19 @@ fn check_links(
                         ),
                         format!("link `{root}` from the root, or commit the file beside the package"),
                     )
+.code("packed-from-root")
                     .warn_only(),
                 );
                 continue;
             }
-            out.push(Finding::new(
-                doc.location(link.span.start),
-                format!("{what} `{dest}` points at `{target}`, which does not exist"),
-                "fix the path, restore the file, or remove the link",
-            ));
+            out.push(
+                Finding::new(
+                    doc.location(link.span.start),
+                    format!("{what} `{dest}` points at `{target}`, which does not exist"),
+                    "fix the path, restore the file, or remove the link",
+                )
+                .code("missing-target"),
+            );
             continue;
         }
         if fragment.is_some() && tree.exists(&target) && markdown::is_markdown(&target) {
@@ -837,7 +852,8 @@ fn check_anchor(
         } else {
             format!("did you mean `#{}`?", near.join("`, `#"))
         },
-    ));
+    )
+.code("missing-anchor"));
 }
 
 /// Whether heading slug `slug` is what a broken `#anchor` most likely
@@ -1020,7 +1036,8 @@ fn check_cited_paths(
                 doc.location(span.offset),
                 format!("cited path `{claim}` goes through `{through}`, {why}"),
                 "cite a path inside the repository; shipgate never follows symlinks out of the root",
-            ));
+            )
+.code("through-symlink"));
             continue;
         }
         // A file missing from a folder that exists is a stale claim; a path
@@ -1046,7 +1063,8 @@ fn check_cited_paths(
                 )
             },
             "restore the file, update the path to where it lives now, or drop the claim",
-        ));
+        )
+.code("missing-cited-path"));
         if !folder_exists && let Some(f) = missing.last_mut() {
             f.cap = Some(Severity::Warn);
         }

@@ -521,7 +521,8 @@ fn judge(cx: &Context<'_>, statements: &[(String, Vec<Stated>)]) -> Outcome {
                                 others(&publishing_files)
                             ),
                             "name the workflow that publishes, or move the publish step into the named workflow",
-                        ));
+                        )
+.code("workflow-does-not-publish"));
                         Some(all_pub.clone())
                     }
                     Some(jobs) => Some(jobs),
@@ -535,7 +536,8 @@ fn judge(cx: &Context<'_>, statements: &[(String, Vec<Stated>)]) -> Outcome {
                     others(&publishing_files)
                 ),
                 "state the workflow filename that publishes (the registry matches it exactly), or rename the workflow",
-            ));
+            )
+.code("workflow-missing"));
             Some(all_pub.clone())
         };
         let through: Vec<&str> = seen
@@ -560,7 +562,8 @@ fn judge(cx: &Context<'_>, statements: &[(String, Vec<Stated>)]) -> Outcome {
                     callers.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
                 ),
                 "state the calling workflow's file name (and configure the registry's trusted publisher with it)",
-            ));
+            )
+.code("reusable-workflow-named"));
         }
         for s in record {
             match s.field {
@@ -595,7 +598,8 @@ fn judge(cx: &Context<'_>, statements: &[(String, Vec<Stated>)]) -> Outcome {
                                 theirs.join("; ")
                             ),
                             "make the doc (and the registry's trusted publisher) name the environment the publishing job uses; the OIDC claim carries it and must match exactly",
-                        ));
+                        )
+.code("environment-differs"));
                     }
                 }
                 Field::Repository => {
@@ -608,7 +612,8 @@ fn judge(cx: &Context<'_>, statements: &[(String, Vec<Stated>)]) -> Outcome {
                             format!("docs give the trusted publisher's repository as the URL `{}`; registries match the bare repository name{}", s.value,
                                 identity.as_ref().map(|(_, n)| format!(" (`{n}`)")).unwrap_or_default()),
                             "state the repository name only, without owner prefix or URL",
-                        ));
+                        )
+.code("repository-as-url"));
                         continue;
                     }
                     if let Some((owner, repo)) = &identity {
@@ -621,7 +626,8 @@ fn judge(cx: &Context<'_>, statements: &[(String, Vec<Stated>)]) -> Outcome {
                                 at(s),
                                 format!("docs say repository `{}`, but the repository is `{owner}/{repo}` (vars.github_repository, the manifests or .git/config)", s.value),
                                 "state the repository the workflow runs in; the OIDC claim carries it",
-                            ));
+                            )
+.code("repository-differs"));
                         }
                     }
                 }
@@ -633,7 +639,8 @@ fn judge(cx: &Context<'_>, statements: &[(String, Vec<Stated>)]) -> Outcome {
                             at(s),
                             format!("docs say owner `{}`, but the repository is `{owner}/{repo}` (vars.github_repository, the manifests or .git/config)", s.value),
                             "state the owner (user or organization) the repository lives under",
-                        ));
+                        )
+.code("owner-differs"));
                     }
                 }
                 Field::Workflow => {}

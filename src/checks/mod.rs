@@ -151,11 +151,14 @@ impl Context<'_> {
         match self.files {
             None => Ok(default),
             Some(globs) => self.tree.glob(globs).map_err(|e| {
-                Box::new(Finding::new(
-                    crate::finding::Location::file(self.policy.display_path()),
-                    format!("bad `files` glob: {e}"),
-                    "fix the glob in the policy",
-                ))
+                Box::new(
+                    Finding::new(
+                        crate::finding::Location::file(self.policy.display_path()),
+                        format!("bad `files` glob: {e}"),
+                        "fix the glob in the policy",
+                    )
+                    .code("bad-glob"),
+                )
             }),
         }
     }

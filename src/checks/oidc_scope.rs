@@ -50,7 +50,8 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
             loc,
             "`id-token: write` is granted at workflow level, so every job can mint an OIDC token",
             "grant `id-token: write` only in the permissions of the job that publishes or signs",
-        ));
+        )
+.code("workflow-level"));
     }
     for (id, job) in &wf.model.jobs {
         let Job::NormalJob(j) = job else { continue };
@@ -76,6 +77,7 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
             loc,
             format!("job `{id}` holds `id-token: write` but neither publishes by OIDC, signs, attests nor logs in with it"),
             "drop `id-token: write` from this job",
-        ));
+        )
+.code("unused-grant"));
     }
 }

@@ -54,6 +54,7 @@ fn missing(loc: &Location, path: &str, registry: &str, key: &str, hint: &str) ->
         format!("{path} has no `{key}`, which {registry} needs"),
         hint.to_string(),
     )
+    .code("required-field")
 }
 
 /// A key the registry accepts a package without, but its users look for: a
@@ -64,6 +65,7 @@ fn expected(loc: &Location, path: &str, registry: &str, key: &str, hint: &str) -
         format!("{path} has no `{key}`, which {registry} shows and its users expect (the registry accepts it without)"),
         hint.to_string(),
     )
+.code("expected-field")
     .warn_only()
 }
 
@@ -129,7 +131,8 @@ fn run(cx: &Context<'_>) -> Outcome {
                                 c.path
                             ),
                             format!("add `{key}` to [workspace.package] in the workspace root"),
-                        ));
+                        )
+.code("undefined-workspace-field"));
                     }
                     let has = |k: &str| p.present.iter().any(|(key, _)| key == k);
                     let inherited = |k: &str| p.broken_inheritance.iter().any(|(key, _)| key == k);
@@ -248,7 +251,8 @@ fn run(cx: &Context<'_>) -> Outcome {
                                     n.path, r.value
                                 ),
                                 "set it to git+https://github.com/OWNER/REPO.git",
-                            ).warn_only()),
+                            )
+.code("repository-not-github").warn_only()),
                             (Some(got), Some(want))
                                 if !got.eq_ignore_ascii_case(want.trim_end_matches(".git")) =>
                             {
@@ -259,7 +263,8 @@ fn run(cx: &Context<'_>) -> Outcome {
                                         n.path
                                     ),
                                     format!("set it to git+https://github.com/{want}.git"),
-                                ))
+                                )
+.code("repository-differs"))
                             }
                             _ => {}
                         },

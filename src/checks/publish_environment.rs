@@ -48,16 +48,18 @@ fn check(cx: &Context<'_>, wf: &WorkflowFile, findings: &mut Vec<Finding>) {
         };
         let what = role.publishes[0].describe();
         match &job.environment {
-            None => findings.push(Finding::new(
-                wf.locate_key(&[Key::K("jobs"), Key::K(id)]),
-                format!("publishing job `{id}` ({what}) declares no `environment`"),
-                match want {
-                    Some(w) => format!("add `environment: {w}` to the job"),
-                    None => {
-                        "add `environment: <name>` to the job and protect that environment".into()
-                    }
-                },
-            )),
+            None => findings.push(
+                Finding::new(
+                    wf.locate_key(&[Key::K("jobs"), Key::K(id)]),
+                    format!("publishing job `{id}` ({what}) declares no `environment`"),
+                    match want {
+                        Some(w) => format!("add `environment: {w}` to the job"),
+                        None => "add `environment: <name>` to the job and protect that environment"
+                            .into(),
+                    },
+                )
+                .code("no-environment"),
+            ),
             Some(env) => {
                 let name = env_name(env);
                 if let Some(w) = want
@@ -80,7 +82,8 @@ fn check(cx: &Context<'_>, wf: &WorkflowFile, findings: &mut Vec<Finding>) {
                         wf.locate(&route),
                         format!("publishing job `{id}` uses environment `{name}`, but the policy's publish_environment is `{w}`"),
                         format!("set `environment: {w}` (or change vars.publish_environment)"),
-                    ));
+                    )
+.code("wrong-environment"));
                 }
             }
         }

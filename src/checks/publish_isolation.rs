@@ -157,7 +157,8 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                     steps.join("; ")
                 ),
                 "keep the job to checkout, toolchain setup and the publish command (run tests and other builds in jobs without the credential), and keep the secret in the job's environment",
-            ));
+            )
+.code("builds-while-publishing"));
             continue;
         }
         push_each(out, job_id, &creds, offences, "publishing job");
@@ -222,14 +223,17 @@ fn push_each(
         } else {
             "build in a job without credentials and upload with actions/upload-artifact; here, only download it with actions/download-artifact v4+ and publish"
         };
-        out.push(Finding::new(
-            o.location,
-            format!(
-                "{job_kind} `{job_id}` holds {creds} and {} in {}",
-                o.what, o.label
-            ),
-            help,
-        ));
+        out.push(
+            Finding::new(
+                o.location,
+                format!(
+                    "{job_kind} `{job_id}` holds {creds} and {} in {}",
+                    o.what, o.label
+                ),
+                help,
+            )
+            .code("credentials-beside-build"),
+        );
     }
 }
 

@@ -100,7 +100,8 @@ fn run(cx: &Context<'_>) -> Outcome {
                     id.job
                 ),
                 "run the npm publishing job on a GitHub-hosted runner (`runs-on: ubuntu-latest`)",
-            ));
+            )
+.code("self-hosted-runner"));
         }
         let mut best: Option<(Vec<Diff>, &Publisher)> = None;
         for (i, p) in &mine {
@@ -152,7 +153,8 @@ fn run(cx: &Context<'_>) -> Outcome {
                     "configure the trusted publisher with workflow `{}` (and the policy's [[publisher]]), or move the publish step into the top-level workflow",
                     id.workflow
                 ),
-            )));
+            )
+.code("reusable-workflow-named")));
             continue;
         }
         let what = diffs
@@ -184,7 +186,8 @@ fn run(cx: &Context<'_>) -> Outcome {
                 "make the {} agree: change the workflow, or the registry's trusted publisher and the policy's [[publisher]]",
                 diffs.iter().map(|d| d.field).collect::<Vec<_>>().join(" and ")
             ),
-        )));
+        )
+.code("no-matching-publisher")));
     }
     for (p, ok) in declared.iter().zip(&satisfied) {
         if *ok {
@@ -204,6 +207,7 @@ fn run(cx: &Context<'_>) -> Outcome {
                 ),
                 "remove the stale [[publisher]] entry (and the record on the registry), or fix the workflow that should publish as it",
             )
+.code("publisher-unused")
             .warn_only(),
         );
     }

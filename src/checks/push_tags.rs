@@ -48,11 +48,14 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                 if cmd.matches("git push") && cmd.has_flag(&["--tags"]) {
                     let mut route = step_route(job_id, i);
                     route.push(Key::K("run"));
-                    out.push(Finding::new(
-                        wf.locate_command(&route, line, &cmd.raw),
-                        format!("`{}` in job `{job_id}` pushes every local tag", cmd.text()),
-                        "push the release's tag by name: git push origin \"$TAG\"",
-                    ));
+                    out.push(
+                        Finding::new(
+                            wf.locate_command(&route, line, &cmd.raw),
+                            format!("`{}` in job `{job_id}` pushes every local tag", cmd.text()),
+                            "push the release's tag by name: git push origin \"$TAG\"",
+                        )
+                        .code("push-all-tags"),
+                    );
                 }
             }
         }

@@ -277,6 +277,7 @@ fn oidc_block(
         ),
         "grant `id-token: write` in the publishing job's `permissions:` (and in the `permissions:` of every job that calls its reusable workflow)",
     )
+.code("no-id-token")
 }
 
 // ---------------------------------------------------------------------------
@@ -317,6 +318,7 @@ fn pypi(j: &JobView<'_>, p: &PublishStep, strict: bool, out: &mut Vec<Finding>) 
                         format!("job `{}` switches off PyPI attestations", j.id),
                         "remove `attestations: false`: with trusted publishing the action signs each distribution and PyPI shows where it was built",
                     )
+.code("attestations-off")
                     .warn_only(),
                 );
             }
@@ -386,6 +388,7 @@ fn reusable_caveat(j: &JobView<'_>, registry: Registry, at: Location, out: &mut 
                 registry.name()
             ),
         )
+.code("reusable-workflow-caller")
         .warn_only(),
     );
 }
@@ -438,7 +441,8 @@ fn npm(j: &JobView<'_>, p: &PublishStep, strict: bool, repo: Option<&str>, out: 
                     j.id
                 ),
                 "grant `id-token: write` to the publishing job, or hand npm a token (and see trusted-publishing)",
-            );
+            )
+.code("no-id-token");
             out.push(if strict { f } else { f.warn_only() });
             false
         }
@@ -460,7 +464,8 @@ fn npm(j: &JobView<'_>, p: &PublishStep, strict: bool, repo: Option<&str>, out: 
                 j.id
             ),
             "run the publishing job on a GitHub-hosted runner (`runs-on: ubuntu-latest`)",
-        ));
+        )
+.code("self-hosted-runner"));
     }
     if !npm_upgraded(j, p.step, command)
         && let Some((node, at)) = setup_node(j, p.step)
@@ -473,7 +478,8 @@ fn npm(j: &JobView<'_>, p: &PublishStep, strict: bool, repo: Option<&str>, out: 
                 j.id
             ),
             "add `- run: npm install -g npm@latest` before the publish, or set up Node 24 or newer",
-        ));
+        )
+.code("npm-too-old"));
     }
     if let Some(repo) = repo
         && let Some(dir) = published_dir(j, p)
@@ -488,7 +494,8 @@ fn npm(j: &JobView<'_>, p: &PublishStep, strict: bool, repo: Option<&str>, out: 
                 "{file}'s `repository` names {o}/{n}, but the package is published from {repo}; npm checks the provenance it generates with trusted publishing against `repository.url` and refuses the publish (E422)"
             ),
             format!("set `repository.url` in package.json to `https://github.com/{repo}`"),
-        ));
+        )
+.code("repository-differs"));
     }
 }
 
@@ -747,7 +754,8 @@ fn crates(j: &JobView<'_>, p: &PublishStep, out: &mut Vec<Finding>) {
                 j.id
             ),
             "move the auth step directly before the `cargo publish` step",
-        ));
+        )
+.code("auth-after-publish"));
         return;
     }
     let text = step_text(j, step);
@@ -773,7 +781,8 @@ fn crates(j: &JobView<'_>, p: &PublishStep, out: &mut Vec<Finding>) {
                 ),
             },
             "give the auth step an `id: auth` and set `CARGO_REGISTRY_TOKEN: ${{ steps.auth.outputs.token }}` in the env of the `cargo publish` step",
-        ));
+        )
+.code("token-not-passed"));
     }
     // The token lives 30 minutes: a build between login and publish eats it.
     if let Some((i, c)) = j
@@ -805,6 +814,7 @@ fn crates(j: &JobView<'_>, p: &PublishStep, out: &mut Vec<Finding>) {
                 ),
                 "run rust-lang/crates-io-auth-action right before `cargo publish`, after the build",
             )
+.code("token-may-expire")
             .warn_only(),
         );
     }
@@ -842,7 +852,8 @@ fn rubygems(j: &JobView<'_>, _p: &PublishStep, out: &mut Vec<Finding>) {
                 j.id
             ),
             "grant `contents: write` to this job",
-        ));
+        )
+.code("no-contents-write"));
     }
 }
 
@@ -888,7 +899,8 @@ fn nuget(j: &JobView<'_>, p: &PublishStep, out: &mut Vec<Finding>) {
                 j.id
             ),
             "add `with: user: <your nuget.org user name>` (not an email address)",
-        ));
+        )
+.code("nuget-login-user"));
     }
     if p.behind.is_some() || i > p.step {
         return;
@@ -916,5 +928,6 @@ fn nuget(j: &JobView<'_>, p: &PublishStep, out: &mut Vec<Finding>) {
             Some(id) => format!("add `--api-key ${{{{ steps.{id}.outputs.NUGET_API_KEY }}}}`"),
             None => "give the login step an `id: login` and add `--api-key ${{ steps.login.outputs.NUGET_API_KEY }}`".into(),
         },
-    ));
+    )
+.code("nuget-no-api-key"));
 }

@@ -92,20 +92,24 @@ fn judge(
                     r.old
                 ),
                 "the sources disagreed before this change: settle the old version first (versions-agree)",
-            ));
+            )
+.code("old-versions-disagree"));
         }
     }
     // …to one version.
     for p in &moved {
         if manifest::normalize(&p.head.field.value) != r.new {
-            out.push(Finding::new(
-                at(&p.head),
-                format!(
-                    "package `{pkg}`: {} moved to {}, but the other moved sources say {}",
-                    p.head.label, p.head.field.value, r.new
-                ),
-                format!("set this to {} with the others", r.new),
-            ));
+            out.push(
+                Finding::new(
+                    at(&p.head),
+                    format!(
+                        "package `{pkg}`: {} moved to {}, but the other moved sources say {}",
+                        p.head.label, p.head.field.value, r.new
+                    ),
+                    format!("set this to {} with the others", r.new),
+                )
+                .code("new-versions-disagree"),
+            );
         }
     }
     // Nothing left behind.
@@ -119,17 +123,20 @@ fn judge(
         } else {
             format!("is new and says {}", p.head.field.value)
         };
-        out.push(Finding::new(
-            at(&p.head),
-            format!(
-                "package `{pkg}`: {} {why} while {} moved {} → {}",
-                p.head.label,
-                names(&moved),
-                r.old,
-                r.new
-            ),
-            format!("bump it to {} in the same change", r.new),
-        ));
+        out.push(
+            Finding::new(
+                at(&p.head),
+                format!(
+                    "package `{pkg}`: {} {why} while {} moved {} → {}",
+                    p.head.label,
+                    names(&moved),
+                    r.old,
+                    r.new
+                ),
+                format!("bump it to {} in the same change", r.new),
+            )
+            .code("source-left-behind"),
+        );
     }
     // Upwards, by a step that fits.
     let Some(first) = moved.first() else { return };
@@ -141,20 +148,24 @@ fn judge(
                 r.old, r.new
             ),
             "use versions that semver or PEP 440 can read",
-        ));
+        )
+.code("unreadable-version"));
         return;
     };
     match old.compare(&new) {
         Some(std::cmp::Ordering::Less) => {}
         Some(_) => {
-            out.push(Finding::new(
-                at(&first.head),
-                format!(
-                    "package `{pkg}`: the version goes from {} to {}, which is not higher",
-                    r.old, r.new
-                ),
-                "a release moves the version up",
-            ));
+            out.push(
+                Finding::new(
+                    at(&first.head),
+                    format!(
+                        "package `{pkg}`: the version goes from {} to {}, which is not higher",
+                        r.old, r.new
+                    ),
+                    "a release moves the version up",
+                )
+                .code("not-higher"),
+            );
             return;
         }
         None => {
@@ -165,7 +176,8 @@ fn judge(
                     r.old, r.new
                 ),
                 "keep one scheme (semver or PEP 440) for the package",
-            ));
+            )
+.code("mixed-schemes"));
             return;
         }
     }
@@ -184,7 +196,8 @@ fn judge(
                     needed.as_str()
                 ),
                 "bump the major version (the minor one before 1.0), or move the breaking change out of this release",
-            ));
+            )
+.code("step-too-small"));
         }
     }
 }

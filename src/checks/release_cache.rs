@@ -189,11 +189,14 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
             let mut route = step_route(job_id, i);
             if CACHE_ACTIONS.contains(&slug.as_str()) {
                 route.push(Key::K("uses"));
-                out.push(Finding::new(
-                    wf.locate(&route),
-                    format!("{what} restores a cache with {}", uses.raw()),
-                    "remove the cache from the publishing job",
-                ));
+                out.push(
+                    Finding::new(
+                        wf.locate(&route),
+                        format!("{what} restores a cache with {}", uses.raw()),
+                        "remove the cache from the publishing job",
+                    )
+                    .code("cache-action"),
+                );
                 continue;
             }
             let name = slug.rsplit('/').next().unwrap_or("");
@@ -211,28 +214,34 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                 }
                 let mut r = route.clone();
                 r.extend([Key::K("with"), Key::K(key)]);
-                out.push(Finding::new(
-                    wf.locate_key(&r),
-                    format!(
-                        "{what} restores a cache through {} (`{key}: {v}`)",
-                        uses.raw()
-                    ),
-                    format!("remove `{key}:` from this step"),
-                ));
+                out.push(
+                    Finding::new(
+                        wf.locate_key(&r),
+                        format!(
+                            "{what} restores a cache through {} (`{key}: {v}`)",
+                            uses.raw()
+                        ),
+                        format!("remove `{key}:` from this step"),
+                    )
+                    .code("setup-cache"),
+                );
             }
             if slug == "actions/setup-go"
                 && go_caches_by_default(uses)
                 && with.and_then(|w| w.get("cache")).is_none()
             {
                 route.push(Key::K("uses"));
-                out.push(Finding::new(
-                    wf.locate(&route),
-                    format!(
-                        "{what} uses {}, which restores the Go module cache by default",
-                        uses.raw()
-                    ),
-                    "add `with: cache: false`",
-                ));
+                out.push(
+                    Finding::new(
+                        wf.locate(&route),
+                        format!(
+                            "{what} uses {}, which restores the Go module cache by default",
+                            uses.raw()
+                        ),
+                        "add `with: cache: false`",
+                    )
+                    .code("go-cache-default"),
+                );
             }
         }
         // Caches restored by local composite actions the job runs.
@@ -252,7 +261,8 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                     b.at.clone(),
                     format!("publishing job `{job_id}` restores a cache with {uses} ({through})"),
                     "remove the cache from the action, or do not use the action in the publishing job",
-                ));
+                )
+.code("cache-action"));
                 continue;
             }
             if !slug.rsplit('/').next().unwrap_or("").starts_with("setup-") {
@@ -271,7 +281,8 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                         "publishing job `{job_id}` restores a cache through {uses} (`{key}: {v}`, {through})"
                     ),
                     format!("remove `{key}:` from this step of the action, or pass it an input that turns the cache off"),
-                ));
+                )
+.code("setup-cache"));
             }
             if slug == "actions/setup-go"
                 && go_caches_by_default(&u)
@@ -283,7 +294,8 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                         "publishing job `{job_id}` uses {uses} ({through}), which restores the Go module cache by default"
                     ),
                     "add `with: cache: false`",
-                ));
+                )
+.code("go-cache-default"));
             }
         }
     }

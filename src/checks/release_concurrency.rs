@@ -104,6 +104,7 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                 ),
                 "add a top-level `concurrency:` with `group: release-${{ github.ref }}` and `cancel-in-progress: false`",
             )
+.code("no-group")
             .warn_only(),
         );
     }
@@ -142,6 +143,7 @@ fn judge(
                 ),
                 "key the group on a context these runs have, e.g. `release-${{ github.ref }}`",
             )
+.code("one-group-for-all")
             .warn_only(),
         );
     }
@@ -159,6 +161,7 @@ fn judge(
                 ),
                 "key the group on what must not run twice at once, e.g. `release-${{ github.ref }}`, with `cancel-in-progress: false`",
             )
+.code("group-per-run")
             .warn_only(),
         );
         return;
@@ -199,7 +202,7 @@ fn judge(
     if matches!(cancel, LoE::Expr(_)) && tags_only && per_tag(group, scenarios) {
         return;
     }
-    out.push(Finding::new(wf.locate(&cancel_route), message, help));
+    out.push(Finding::new(wf.locate(&cancel_route), message, help).code("cancels-release"));
 }
 
 /// Whether the group differs between any two runs of the same event and

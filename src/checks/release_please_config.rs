@@ -58,46 +58,56 @@ fn run(cx: &Context<'_>) -> Outcome {
         Some(Ok(m)) => Some(m),
     };
     if config.packages.is_empty() {
-        findings.push(Finding::new(
-            config.location.clone(),
-            format!("{config_path} declares no packages"),
-            "add `\"packages\": { \".\": { \"release-type\": \"…\" } }`",
-        ));
+        findings.push(
+            Finding::new(
+                config.location.clone(),
+                format!("{config_path} declares no packages"),
+                "add `\"packages\": { \".\": { \"release-type\": \"…\" } }`",
+            )
+            .code("no-packages"),
+        );
     }
     for p in &config.packages {
         if !tree.has_path(&p.dir) || (!p.dir.is_empty() && !tree.is_dir(&p.dir)) {
-            findings.push(Finding::new(
-                p.key_location.clone(),
-                format!(
-                    "release-please package path `{}` does not exist in the tree",
-                    p.raw
-                ),
-                "point it at the package's directory, or remove the entry",
-            ));
+            findings.push(
+                Finding::new(
+                    p.key_location.clone(),
+                    format!(
+                        "release-please package path `{}` does not exist in the tree",
+                        p.raw
+                    ),
+                    "point it at the package's directory, or remove the entry",
+                )
+                .code("missing-path"),
+            );
             continue;
         }
         match &manifest {
-            None => findings.push(Finding::new(
-                p.key_location.clone(),
-                format!(
-                    "package `{}` has no entry: there is no {manifest_path}",
-                    p.raw
-                ),
-                format!(
-                    "create {manifest_path} with `{{ \"{}\": \"<current version>\" }}`",
-                    p.raw
-                ),
-            )),
-            Some(m) if !m.entries.iter().any(|(d, _, _)| *d == p.dir) => {
-                findings.push(Finding::new(
+            None => findings.push(
+                Finding::new(
+                    p.key_location.clone(),
+                    format!(
+                        "package `{}` has no entry: there is no {manifest_path}",
+                        p.raw
+                    ),
+                    format!(
+                        "create {manifest_path} with `{{ \"{}\": \"<current version>\" }}`",
+                        p.raw
+                    ),
+                )
+                .code("no-manifest"),
+            ),
+            Some(m) if !m.entries.iter().any(|(d, _, _)| *d == p.dir) => findings.push(
+                Finding::new(
                     p.key_location.clone(),
                     format!("package `{}` has no entry in {manifest_path}", p.raw),
                     format!(
                         "add `\"{}\": \"<current version>\"` to {manifest_path}",
                         p.raw
                     ),
-                ))
-            }
+                )
+                .code("no-manifest-entry"),
+            ),
             _ => {}
         }
         let Some(rt) = &p.release_type else { continue };
@@ -107,17 +117,20 @@ fn run(cx: &Context<'_>) -> Outcome {
         let globs: Vec<String> = files.iter().map(|f| join(&p.dir, f)).collect();
         let fits = tree.glob(&globs).map(|m| !m.is_empty()).unwrap_or(true);
         if !fits {
-            findings.push(Finding::new(
-                rt.location.clone(),
-                format!(
-                    "package `{}` has release-type `{}`, but `{}` holds none of {}",
-                    p.raw,
-                    rt.value,
-                    if p.dir.is_empty() { "." } else { &p.dir },
-                    files.join(", ")
-                ),
-                "set the release-type to the package's ecosystem, or fix the package path",
-            ));
+            findings.push(
+                Finding::new(
+                    rt.location.clone(),
+                    format!(
+                        "package `{}` has release-type `{}`, but `{}` holds none of {}",
+                        p.raw,
+                        rt.value,
+                        if p.dir.is_empty() { "." } else { &p.dir },
+                        files.join(", ")
+                    ),
+                    "set the release-type to the package's ecosystem, or fix the package path",
+                )
+                .code("release-type-mismatch"),
+            );
         }
     }
     Outcome::Findings(findings)

@@ -104,11 +104,14 @@ fn run(cx: &Context<'_>) -> Outcome {
     let allowed = match crate::repo::build_globset(&extra) {
         Ok(set) => set,
         Err(e) => {
-            return Outcome::Findings(vec![Finding::new(
-                Location::file(cx.policy.display_path()),
-                format!("bad `paths` glob for release-pr-scope: {e}"),
-                "fix the glob in the policy",
-            )]);
+            return Outcome::Findings(vec![
+                Finding::new(
+                    Location::file(cx.policy.display_path()),
+                    format!("bad `paths` glob for release-pr-scope: {e}"),
+                    "fix the glob in the policy",
+                )
+                .code("bad-glob"),
+            ]);
         }
     };
     let (_, rp_manifest) = release_please::file_paths(cx.tree);
@@ -147,7 +150,8 @@ fn run(cx: &Context<'_>) -> Outcome {
                 c.path
             ),
             "move this change to a PR of its own, or name the file in [checks.release-pr-scope] paths if the release tool writes it",
-        ));
+        )
+.code("unrelated-change"));
     }
     Outcome::Findings(out)
 }

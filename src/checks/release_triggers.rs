@@ -80,6 +80,7 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                     ),
                     "move pull-request CI to its own workflow so the release workflow never runs for a pull request",
                 )
+.code("guarded-by-conditions")
                 .warn_only(),
             );
             continue;
@@ -105,7 +106,8 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
             loc,
             format!("{base}: {why}{jobs}"),
             "trigger releases on push to a protected branch, a tag, `release` or `workflow_dispatch`; run pull-request CI in a separate workflow",
-        ));
+        )
+.code("pull-request-trigger"));
     }
 }
 

@@ -58,7 +58,8 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                     j.uses.raw()
                 ),
                 "pass only the secrets the called workflow needs, by name",
-            ));
+            )
+.code("secrets-inherit"));
         }
     }
     // A line starting with `#` inside a block scalar (`run: |`, `env: >-`)
@@ -105,12 +106,14 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                 wf.location_at(offset),
                 format!("secret `{name}` is used in job `{id}`, which declares no environment"),
                 format!("make `{name}` an environment secret and add `environment:` to job `{id}`"),
-            )),
+            )
+.code("no-environment")),
             None if jobs_start.is_some_and(|s| offset < s) => out.push(Finding::new(
                 wf.location_at(offset),
                 format!("secret `{name}` is set at workflow level, so every job of this release workflow can read it"),
                 format!("move `{name}` into the env of the one step that needs it, in a job with an environment"),
-            )),
+            )
+.code("workflow-level-secret")),
             None => {}
         }
     }

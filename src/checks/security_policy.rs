@@ -62,7 +62,8 @@ fn run(cx: &Context<'_>) -> Outcome {
             Location::file("SECURITY.md"),
             "no SECURITY.md in the root, `.github/` or `docs/`: reporters have no private route to the maintainers",
             "add SECURITY.md naming a private reporting route (GitHub private vulnerability reporting or an email address)",
-        )]);
+        )
+.code("no-security-policy")]);
     };
     for path in &found {
         match cx.tree.text(path) {
@@ -77,7 +78,8 @@ fn run(cx: &Context<'_>) -> Outcome {
             "{first} names no private reporting route (no email address, private vulnerability reporting link, or security contact URL)"
         ),
         "link `https://github.com/OWNER/REPO/security/advisories/new` (enable private vulnerability reporting) or give a monitored email address",
-    )])
+    )
+.code("no-private-route")])
 }
 
 /// Whether the text names a way to report privately.

@@ -114,7 +114,8 @@ fn judge(
                 "`{whole}` in job `{job_id}` expands `{p}`, which an outsider controls, straight into the script"
             ),
             help,
-        ));
+        )
+.code("outsider-controlled"));
     } else if let Some(p) = caller.first() {
         out.push(
             Finding::new(
@@ -124,6 +125,7 @@ fn judge(
                 ),
                 help,
             )
+.code("dispatcher-controlled")
             .warn_only(),
         );
     }

@@ -44,6 +44,7 @@ fn run(cx: &Context<'_>) -> Outcome {
                 format!("{path} is {why}"),
                 "replace it with the file, or point it at a file inside the repository",
             )
+            .code("escapes-root")
         })
         .collect();
     findings.extend(

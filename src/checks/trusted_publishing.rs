@@ -91,7 +91,8 @@ fn judge(reg: Registry, env_scoped: bool, job: &str, loc: Location, what: &str) 
             loc,
             format!("job `{job}` publishes to {name} with a long-lived token ({what})"),
             format!("use trusted publishing: configure a trusted publisher on {name}, grant `id-token: write`, and drop the token"),
-        )),
+        )
+.code("long-lived-token")),
         Registry::Crates | Registry::RubyGems | Registry::NuGet => Some(
             Finding::new(
                 loc,
@@ -102,6 +103,7 @@ fn judge(reg: Registry, env_scoped: bool, job: &str, loc: Location, what: &str) 
                     _ => "use NuGet/login (trusted publishing) and delete the secret".to_string(),
                 },
             )
+.code("token-where-oidc-exists")
             .warn_only(),
         ),
         Registry::Hex | Registry::Maven | Registry::Other => (!env_scoped).then(|| {
@@ -110,6 +112,7 @@ fn judge(reg: Registry, env_scoped: bool, job: &str, loc: Location, what: &str) 
                 format!("job `{job}` publishes to {name} with a secret ({what}) but declares no environment, so the secret is not environment-scoped"),
                 "declare the protected environment on the job and store the key as that environment's secret",
             )
+.code("secret-outside-environment")
         }),
     }
 }

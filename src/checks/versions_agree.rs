@@ -135,7 +135,7 @@ fn run(cx: &Context<'_>) -> Outcome {
                     "decide the current version and set every source to it".to_string(),
                 ),
             };
-            findings.push(Finding::new(s.field.location.clone(), message, help));
+            findings.push(Finding::new(s.field.location.clone(), message, help).code("disagrees"));
         }
     }
     if compared == 0 && findings.is_empty() {

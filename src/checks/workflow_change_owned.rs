@@ -99,7 +99,8 @@ fn owners(base: &Base, touched: &[(&str, ChangeKind)], out: &mut Vec<Finding>) {
                     base.describe()
                 ),
                 "add .github/CODEOWNERS with `/.github/ @org/release-owners` in a PR of its own",
-            ));
+            )
+.code("no-codeowners"));
         }
         return;
     };
@@ -117,17 +118,20 @@ fn owners(base: &Base, touched: &[(&str, ChangeKind)], out: &mut Vec<Finding>) {
         if owner_rule(&rules, path).is_some_and(|r| !r.owners.is_empty()) {
             continue;
         }
-        out.push(Finding::new(
-            Location::file(*path),
-            format!(
-                "this change {} {path}, which no rule of the base's {co} ({}) gives an owner",
-                verb(*kind),
-                base.describe()
-            ),
-            format!(
-                "add a rule such as `/.github/ @org/release-owners` to {co} in a PR of its own"
-            ),
-        ));
+        out.push(
+            Finding::new(
+                Location::file(*path),
+                format!(
+                    "this change {} {path}, which no rule of the base's {co} ({}) gives an owner",
+                    verb(*kind),
+                    base.describe()
+                ),
+                format!(
+                    "add a rule such as `/.github/ @org/release-owners` to {co} in a PR of its own"
+                ),
+            )
+            .code("unowned-change"),
+        );
     }
 }
 
@@ -223,6 +227,7 @@ fn new_pins(cx: &Context<'_>, base: &Base, path: &str, out: &mut Vec<Finding>) {
             at,
             format!("this change adds `{r}` to release workflow {path}, and it is not pinned to a commit SHA"),
             "pin it: owner/action@<40-hex sha> # vX.Y.Z (a docker image by @sha256 digest)",
-        ));
+        )
+.code("unpinned-new-uses"));
     }
 }

@@ -68,6 +68,7 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                         ),
                         "add `permissions: {}` at the top so a new job starts with no scopes",
                     )
+.code("no-top-level")
                     .warn_only(),
                 );
             } else {
@@ -80,14 +81,18 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                         if unscoped.len() == 1 { "s" } else { "" }
                     ),
                     "add `permissions: {}` at the top and grant writes per job",
-                ));
+                )
+.code("default-token"));
             }
         }
-        Permissions::Base(BasePermission::WriteAll) => out.push(Finding::new(
-            wf.locate(&top),
-            "top-level `permissions: write-all` gives every job every write scope",
-            "use `permissions: {}` at the top and grant writes per job",
-        )),
+        Permissions::Base(BasePermission::WriteAll) => out.push(
+            Finding::new(
+                wf.locate(&top),
+                "top-level `permissions: write-all` gives every job every write scope",
+                "use `permissions: {}` at the top and grant writes per job",
+            )
+            .code("top-level-write-all"),
+        ),
         Permissions::Base(BasePermission::ReadAll) => {}
         Permissions::Explicit(map) => {
             for (scope, p) in map {
@@ -98,7 +103,8 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                         format!(
                             "move `{scope}: write` into the permissions of the job that needs it"
                         ),
-                    ));
+                    )
+.code("top-level-write"));
                 }
             }
         }
@@ -108,11 +114,14 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
             job_permissions(job),
             Permissions::Base(BasePermission::WriteAll)
         ) {
-            out.push(Finding::new(
-                wf.locate(&[Key::K("jobs"), Key::K(id), Key::K("permissions")]),
-                format!("job `{id}` has `permissions: write-all`"),
-                "grant only the scopes the job uses, e.g. `contents: write`",
-            ));
+            out.push(
+                Finding::new(
+                    wf.locate(&[Key::K("jobs"), Key::K(id), Key::K("permissions")]),
+                    format!("job `{id}` has `permissions: write-all`"),
+                    "grant only the scopes the job uses, e.g. `contents: write`",
+                )
+                .code("job-write-all"),
+            );
         }
     }
 }

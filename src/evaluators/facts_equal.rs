@@ -95,11 +95,14 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
     let mut values: Vec<(&str, Field)> = Vec::new();
     for name in &p.facts {
         let Some(fact) = cx.policy.facts.get(name) else {
-            findings.push(Finding::new(
-                c.location.clone(),
-                format!("fact `{name}` is not defined under [facts]"),
-                format!("add `\"{name}\" = {{ file = \"…\", regex = '…' }}` under [facts]"),
-            ));
+            findings.push(
+                Finding::new(
+                    c.location.clone(),
+                    format!("fact `{name}` is not defined under [facts]"),
+                    format!("add `\"{name}\" = {{ file = \"…\", regex = '…' }}` under [facts]"),
+                )
+                .code("undefined-fact"),
+            );
             continue;
         };
         match read(cx.tree, fact) {
@@ -159,16 +162,19 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
                 findings.push(differs(name, f, &reference, &with));
                 continue;
             }
-            findings.push(Finding::new(
-                f.location.clone(),
-                format!(
-                    "fact `{name}` is {:?}, but {:?} is expected; compared: {}",
-                    f.value,
-                    reference,
-                    seen.join(", ")
-                ),
-                format!("make this {reference:?}, or update the facts that disagree with it"),
-            ));
+            findings.push(
+                Finding::new(
+                    f.location.clone(),
+                    format!(
+                        "fact `{name}` is {:?}, but {:?} is expected; compared: {}",
+                        f.value,
+                        reference,
+                        seen.join(", ")
+                    ),
+                    format!("make this {reference:?}, or update the facts that disagree with it"),
+                )
+                .code("differs"),
+            );
         }
     }
     Outcome::Findings(findings)
@@ -182,7 +188,8 @@ fn differs(name: &str, f: &Field, want: &str, whom: &str) -> Finding {
             f.location.clone(),
             format!("fact `{name}` is {:?}, but it must equal {whom}", f.value),
             format!("make it {want:?}"),
-        );
+        )
+        .code("differs-from-value");
     }
     let got: Vec<&str> = f.value.lines().collect();
     let exp: Vec<&str> = want.lines().collect();
@@ -208,6 +215,7 @@ fn differs(name: &str, f: &Field, want: &str, whom: &str) -> Finding {
         ),
         "make the blocks the same (after their comment prefix and indentation)".to_string(),
     )
+    .code("region-differs")
 }
 
 /// Follows path parts through a spanned TOML/JSON tree.
@@ -278,11 +286,14 @@ pub fn region(text: &str, start: &str, end: &str) -> Option<(String, usize)> {
 }
 
 fn at_fact(fact: &Fact, message: String) -> Box<Finding> {
-    Box::new(Finding::new(
-        fact.location.clone(),
-        message,
-        "point the fact at a file and key or pattern that exists",
-    ))
+    Box::new(
+        Finding::new(
+            fact.location.clone(),
+            message,
+            "point the fact at a file and key or pattern that exists",
+        )
+        .code("unreadable-fact"),
+    )
 }
 
 /// One fact's value and where it is written; a finding when it cannot be read.
@@ -347,20 +358,25 @@ pub fn read(tree: &Tree, fact: &Fact) -> Result<Field, Box<Finding>> {
             if depth > crate::repo::formats::MAX_DEPTH
                 || tf.text.len() > crate::repo::MAX_PARSE_BYTES
             {
-                return Err(Box::new(Finding::new(
-                    Location::file(file),
-                    "cannot judge this file: too deeply nested or too large to parse as YAML",
-                    "fix the file so it parses; shipgate fails closed on files it must judge",
-                )));
+                return Err(Box::new(
+                    Finding::new(
+                        Location::file(file),
+                        "cannot judge this file: too deeply nested or too large to parse as YAML",
+                        "fix the file so it parses; shipgate fails closed on files it must judge",
+                    )
+                    .code("unparseable"),
+                ));
             }
-            let doc: yaml_serde::Value = yaml_serde::from_str(&tf.text).map_err(|e| {
-                let line = e.location().map(|l| l.line()).unwrap_or(1);
-                Box::new(Finding::new(
+            let doc: yaml_serde::Value =
+                yaml_serde::from_str(&tf.text).map_err(|e| {
+                    let line = e.location().map(|l| l.line()).unwrap_or(1);
+                    Box::new(Finding::new(
                     Location::new(file, line, 1),
                     format!("cannot judge this file: invalid YAML: {e}"),
                     "fix the file so it parses; shipgate fails closed on files it must judge",
-                ))
-            })?;
+                )
+.code("unparseable"))
+                })?;
             let mut node = &doc;
             let parts = path_parts(path).map_err(|why| not_found(&why))?;
             for part in &parts {

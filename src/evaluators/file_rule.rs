@@ -83,6 +83,7 @@ fn run_exists(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
                     .clone()
                     .unwrap_or_else(|| format!("add `{g}` to the repository, or fix the path")),
             )
+            .code("no-match")
         })
         .collect();
     Outcome::Findings(out)
@@ -95,13 +96,16 @@ fn run_absent(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
     let mut out = Vec::new();
     for g in &p.paths {
         for path in matches(cx, g) {
-            out.push(Finding::new(
-                Location::file(&path),
-                format!("`{path}` exists, but the policy requires nothing to match `{g}`"),
-                c.why
-                    .clone()
-                    .unwrap_or_else(|| format!("remove `{path}`, or change the policy")),
-            ));
+            out.push(
+                Finding::new(
+                    Location::file(&path),
+                    format!("`{path}` exists, but the policy requires nothing to match `{g}`"),
+                    c.why
+                        .clone()
+                        .unwrap_or_else(|| format!("remove `{path}`, or change the policy")),
+                )
+                .code("forbidden-file"),
+            );
         }
     }
     Outcome::Findings(out)

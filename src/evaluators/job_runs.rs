@@ -124,18 +124,21 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
     };
     if wfs.parsed.is_empty() {
         if findings.is_empty() {
-            findings.push(Finding::new(
-                c.location.clone(),
-                format!(
-                    "no workflow matches `files = {:?}`, so {target} cannot be checked",
-                    if p.files.is_empty() {
-                        vec!["<all workflows>".to_string()]
-                    } else {
-                        p.files.clone()
-                    }
-                ),
-                "point `files` at the workflow that holds the job",
-            ));
+            findings.push(
+                Finding::new(
+                    c.location.clone(),
+                    format!(
+                        "no workflow matches `files = {:?}`, so {target} cannot be checked",
+                        if p.files.is_empty() {
+                            vec!["<all workflows>".to_string()]
+                        } else {
+                            p.files.clone()
+                        }
+                    ),
+                    "point `files` at the workflow that holds the job",
+                )
+                .code("no-workflow"),
+            );
         }
         return Outcome::Findings(findings);
     }
@@ -177,14 +180,17 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
                 let ran = ran(&wf, id, job);
                 for want in &wanted {
                     if let Some(r) = ran.iter().find(|r| r.cmd.matches(want)) {
-                        findings.push(Finding::new(
-                            r.location.clone(),
-                            format!(
-                                "job `{id}` runs `{}`, which only {target} may run (`{want}`)",
-                                r.cmd.text()
-                            ),
-                            format!("remove it from `{id}`, or run it only in {target}"),
-                        ));
+                        findings.push(
+                            Finding::new(
+                                r.location.clone(),
+                                format!(
+                                    "job `{id}` runs `{}`, which only {target} may run (`{want}`)",
+                                    r.cmd.text()
+                                ),
+                                format!("remove it from `{id}`, or run it only in {target}"),
+                            )
+                            .code("runs-outside-job"),
+                        );
                     }
                 }
             }
@@ -193,11 +199,14 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
     if !found_job {
         let wf = &wfs.parsed[0];
         let names: Vec<String> = wfs.parsed.iter().map(|w| w.path.clone()).collect();
-        findings.push(Finding::new(
-            wf.locate_key(&[Key::K("jobs")]),
-            format!("no {target} in {}", names.join(", ")),
-            "name an existing job (`job = \"id\"`) or the action it uses (`job_uses`)",
-        ));
+        findings.push(
+            Finding::new(
+                wf.locate_key(&[Key::K("jobs")]),
+                format!("no {target} in {}", names.join(", ")),
+                "name an existing job (`job = \"id\"`) or the action it uses (`job_uses`)",
+            )
+            .code("no-such-job"),
+        );
     }
     // Say why the contract exists, as the policy puts it.
     if let Some(why) = c.why.as_deref().filter(|w| !w.trim().is_empty()) {
@@ -225,11 +234,14 @@ fn judge_job(wf: &WorkflowFile, id: &str, ran: &[Ran], p: &Params, out: &mut Vec
     };
     for want in &p.runs {
         if !ran.iter().any(|r| r.cmd.matches(want)) {
-            out.push(Finding::new(
-                loc.clone(),
-                format!("job `{id}` does not run `{want}` (it runs {})", listing()),
-                format!("add a step to `{id}` that runs `{want}`"),
-            ));
+            out.push(
+                Finding::new(
+                    loc.clone(),
+                    format!("job `{id}` does not run `{want}` (it runs {})", listing()),
+                    format!("add a step to `{id}` that runs `{want}`"),
+                )
+                .code("missing-command"),
+            );
         }
     }
     // Each command must appear after the one before it.
@@ -237,11 +249,14 @@ fn judge_job(wf: &WorkflowFile, id: &str, ran: &[Ran], p: &Params, out: &mut Vec
     for want in &p.runs_in_order {
         let first_any = ran.iter().position(|r| r.cmd.matches(want));
         let Some(first_any) = first_any else {
-            out.push(Finding::new(
-                loc.clone(),
-                format!("job `{id}` does not run `{want}` (it runs {})", listing()),
-                format!("add a step to `{id}` that runs `{want}`"),
-            ));
+            out.push(
+                Finding::new(
+                    loc.clone(),
+                    format!("job `{id}` does not run `{want}` (it runs {})", listing()),
+                    format!("add a step to `{id}` that runs `{want}`"),
+                )
+                .code("missing-command"),
+            );
             after = None;
             continue;
         };
@@ -266,7 +281,8 @@ fn judge_job(wf: &WorkflowFile, id: &str, ran: &[Ran], p: &Params, out: &mut Vec
                         prev
                     ),
                     format!("reorder the steps of `{id}`: {}", p.runs_in_order.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(" → ")),
-                ));
+                )
+.code("wrong-order"));
                 after = Some((first_any.max(prev_i), want.as_str()));
             }
             (None, None) => after = Some((first_any, want.as_str())),

@@ -93,6 +93,7 @@ pub fn run_custom(c: &CustomCheck, ev: &Evaluator, cx: &Context<'_>) -> Outcome 
                 ),
                 "fix the glob, restore the file, or set `optional = true` if the files may be absent",
             )
+.code("glob-matches-nothing")
         })
         .collect();
     if unmatched.len() < globs.len()
@@ -106,11 +107,10 @@ pub fn run_custom(c: &CustomCheck, ev: &Evaluator, cx: &Context<'_>) -> Outcome 
 /// The fail-closed outcome for a custom check whose parameters cannot be
 /// used: one finding at the check's declaration.
 pub fn param_error(c: &CustomCheck, message: impl Into<String>) -> Outcome {
-    Outcome::Findings(vec![crate::finding::Finding::new(
-        c.location.clone(),
-        message,
-        "fix the check's parameters",
-    )])
+    Outcome::Findings(vec![
+        crate::finding::Finding::new(c.location.clone(), message, "fix the check's parameters")
+            .code("bad-params"),
+    ])
 }
 
 /// The fail-closed outcome for parameters that validated at load time but

@@ -235,11 +235,14 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
         return super::invalid_params(c);
     };
     if !cx.tree.exists(&manifest) {
-        return Outcome::Findings(vec![Finding::new(
-            super::policy_location(c, "manifest"),
-            format!("`manifest = \"{manifest}\"` does not exist"),
-            "point `manifest` at the package's manifest",
-        )]);
+        return Outcome::Findings(vec![
+            Finding::new(
+                super::policy_location(c, "manifest"),
+                format!("`manifest = \"{manifest}\"` does not exist"),
+                "point `manifest` at the package's manifest",
+            )
+            .code("no-manifest"),
+        ]);
     }
     let dir = match manifest.rfind('/') {
         Some(i) => manifest[..i].to_string(),
@@ -290,7 +293,8 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
                     package.files.len()
                 ),
                 help(format!("add `{g}` to the package's file list")),
-            ));
+            )
+.code("missing-file"));
         }
     }
     let excludes = Patterns::new(
@@ -319,11 +323,14 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
             if reported > 50 {
                 continue;
             }
-            out.push(Finding::new(
-                at.clone(),
-                format!("the package built from {manifest} would contain `{f}`, which {why}"),
-                help("narrow the package's file list, or exclude it".to_string()),
-            ));
+            out.push(
+                Finding::new(
+                    at.clone(),
+                    format!("the package built from {manifest} would contain `{f}`, which {why}"),
+                    help("narrow the package's file list, or exclude it".to_string()),
+                )
+                .code("unwanted-file"),
+            );
         }
     }
     Outcome::Findings(out)
@@ -423,7 +430,8 @@ fn hex(cx: &Context<'_>, manifest: &str, dir: &str) -> Result<Package, Box<Findi
                         "the Hex package's `files:` is `{other}`, which cannot be read without running mix.exs"
                     ),
                     "write `files:` as a literal list (~w(lib mix.exs …) or [\"lib\", …])",
-                )));
+                )
+.code("unreadable-file-list")));
             }
             (list_at, "its `files:`".to_string())
         }

@@ -210,7 +210,8 @@ impl Judge<'_> {
     }
 
     fn push(&mut self, location: Location, message: String, help: impl Into<String>) {
-        self.out.push(Finding::new(location, message, help));
+        self.out
+            .push(Finding::new(location, message, help).code("setting-differs"));
     }
 
     fn malformed(&mut self, df: &DataFile, span: &std::ops::Range<usize>, what: String) {

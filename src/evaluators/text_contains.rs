@@ -39,14 +39,17 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
     };
     let mut out = rule.problems;
     if rule.scopes.is_empty() && out.is_empty() {
-        out.push(Finding::new(
-            rule.at,
-            format!(
-                "no file matches `files` ({}), so the required text is nowhere",
-                rule.params.files.join(", ")
-            ),
-            "fix the glob, or restore the file",
-        ));
+        out.push(
+            Finding::new(
+                rule.at,
+                format!(
+                    "no file matches `files` ({}), so the required text is nowhere",
+                    rule.params.files.join(", ")
+                ),
+                "fix the glob, or restore the file",
+            )
+            .code("no-file"),
+        );
         return Outcome::Findings(out);
     }
     let help = |default: String| c.why.clone().unwrap_or(default);
@@ -54,22 +57,28 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
         for pat in &rule.patterns {
             if !rule.scopes.is_empty() && !rule.scopes.iter().any(|s| pat.re.is_match(s.text())) {
                 let names: Vec<&str> = rule.scopes.iter().map(|s| s.shown.as_str()).collect();
-                out.push(Finding::new(
-                    rule.at.clone(),
-                    format!("none of {} contains {}", names.join(", "), pat.shown),
-                    help(format!("add {} to one of them", pat.shown)),
-                ));
+                out.push(
+                    Finding::new(
+                        rule.at.clone(),
+                        format!("none of {} contains {}", names.join(", "), pat.shown),
+                        help(format!("add {} to one of them", pat.shown)),
+                    )
+                    .code("text-missing"),
+                );
             }
         }
     } else {
         for s in &rule.scopes {
             for pat in &rule.patterns {
                 if !pat.re.is_match(s.text()) {
-                    out.push(Finding::new(
-                        s.start.clone(),
-                        format!("{} does not contain {}", s.shown, pat.shown),
-                        help(format!("add {} to {}", pat.shown, s.shown)),
-                    ));
+                    out.push(
+                        Finding::new(
+                            s.start.clone(),
+                            format!("{} does not contain {}", s.shown, pat.shown),
+                            help(format!("add {} to {}", pat.shown, s.shown)),
+                        )
+                        .code("text-missing"),
+                    );
                 }
             }
         }
@@ -80,16 +89,19 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
         for s in text_rule::outside_job(cx, job) {
             for pat in &rule.patterns {
                 for m in pat.re.find_iter(s.text()).take(50) {
-                    out.push(Finding::new(
-                        s.location(m.start(), m.len()),
-                        format!(
-                            "{} holds {} (\"{}\") outside job `{job}`, the only job that may",
-                            s.path,
-                            pat.shown,
-                            m.as_str()
-                        ),
-                        help(format!("move it into job `{job}`, or remove it")),
-                    ));
+                    out.push(
+                        Finding::new(
+                            s.location(m.start(), m.len()),
+                            format!(
+                                "{} holds {} (\"{}\") outside job `{job}`, the only job that may",
+                                s.path,
+                                pat.shown,
+                                m.as_str()
+                            ),
+                            help(format!("move it into job `{job}`, or remove it")),
+                        )
+                        .code("outside-job"),
+                    );
                 }
             }
         }

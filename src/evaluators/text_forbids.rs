@@ -46,18 +46,21 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
                     break;
                 }
                 n += 1;
-                out.push(Finding::new(
-                    s.location(m.start(), m.len()),
-                    format!(
-                        "{} contains forbidden {}: \"{}\"",
-                        s.shown,
-                        pat.shown,
-                        m.as_str()
-                    ),
-                    c.why
-                        .clone()
-                        .unwrap_or_else(|| "remove or reword the text".to_string()),
-                ));
+                out.push(
+                    Finding::new(
+                        s.location(m.start(), m.len()),
+                        format!(
+                            "{} contains forbidden {}: \"{}\"",
+                            s.shown,
+                            pat.shown,
+                            m.as_str()
+                        ),
+                        c.why
+                            .clone()
+                            .unwrap_or_else(|| "remove or reword the text".to_string()),
+                    )
+                    .code("forbidden-text"),
+                );
             }
         }
     }

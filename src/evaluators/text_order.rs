@@ -45,14 +45,17 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
     };
     let mut out = rule.problems;
     if rule.scopes.is_empty() && out.is_empty() {
-        out.push(Finding::new(
-            rule.at,
-            format!(
-                "no file matches `files` ({}), so the order cannot be checked",
-                rule.params.files.join(", ")
-            ),
-            "fix the glob, or restore the file",
-        ));
+        out.push(
+            Finding::new(
+                rule.at,
+                format!(
+                    "no file matches `files` ({}), so the order cannot be checked",
+                    rule.params.files.join(", ")
+                ),
+                "fix the glob, or restore the file",
+            )
+            .code("no-file"),
+        );
         return Outcome::Findings(out);
     }
     for s in &rule.scopes {
@@ -61,31 +64,37 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
         let mut prev: Option<(&str, regex::Match<'_>)> = None;
         for pat in &rule.patterns {
             let Some(m) = pat.re.find(text) else {
-                out.push(Finding::new(
-                    s.start.clone(),
-                    format!("{} does not contain {}", s.shown, pat.shown),
-                    c.why
-                        .clone()
-                        .unwrap_or_else(|| format!("add {} to {}", pat.shown, s.shown)),
-                ));
+                out.push(
+                    Finding::new(
+                        s.start.clone(),
+                        format!("{} does not contain {}", s.shown, pat.shown),
+                        c.why
+                            .clone()
+                            .unwrap_or_else(|| format!("add {} to {}", pat.shown, s.shown)),
+                    )
+                    .code("text-missing"),
+                );
                 continue;
             };
             if let Some((before, pm)) = prev
                 && m.start() < pm.start()
             {
                 let pl = s.location(pm.start(), pm.len());
-                out.push(Finding::new(
-                    s.location(m.start(), m.len()),
-                    format!(
-                        "{}: {} comes before {} (line {}), but the order is {} then {}",
-                        s.shown, pat.shown, before, pl.line, before, pat.shown
-                    ),
-                    c.why.clone().unwrap_or_else(|| {
-                        let all: Vec<&str> =
-                            rule.patterns.iter().map(|p| p.shown.as_str()).collect();
-                        format!("reorder {}: {}", s.shown, all.join(" → "))
-                    }),
-                ));
+                out.push(
+                    Finding::new(
+                        s.location(m.start(), m.len()),
+                        format!(
+                            "{}: {} comes before {} (line {}), but the order is {} then {}",
+                            s.shown, pat.shown, before, pl.line, before, pat.shown
+                        ),
+                        c.why.clone().unwrap_or_else(|| {
+                            let all: Vec<&str> =
+                                rule.patterns.iter().map(|p| p.shown.as_str()).collect();
+                            format!("reorder {}: {}", s.shown, all.join(" → "))
+                        }),
+                    )
+                    .code("wrong-order"),
+                );
                 // Keep comparing against the later of the two.
                 continue;
             }

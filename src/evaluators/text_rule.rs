@@ -229,11 +229,14 @@ pub fn scopes(
     policy_at: &Location,
 ) -> Result<(Vec<Scope>, Vec<Finding>), Box<Finding>> {
     let paths = cx.tree.glob(&p.files).map_err(|e| {
-        Box::new(Finding::new(
-            policy_at.clone(),
-            format!("bad `files` glob: {e}"),
-            "fix the glob",
-        ))
+        Box::new(
+            Finding::new(
+                policy_at.clone(),
+                format!("bad `files` glob: {e}"),
+                "fix the glob",
+            )
+            .code("bad-glob"),
+        )
     })?;
     let mut scopes = Vec::new();
     let mut problems = Vec::new();
@@ -272,11 +275,14 @@ pub fn scopes(
                     start: Location::new(path, h.line, 1),
                     shown: format!("the \"{title}\" section of {path}"),
                 }),
-                None => problems.push(Finding::new(
-                    Location::file(path),
-                    format!("{path} has no section headed \"{title}\""),
-                    format!("add a \"{title}\" heading, or fix `section` in the policy"),
-                )),
+                None => problems.push(
+                    Finding::new(
+                        Location::file(path),
+                        format!("{path} has no section headed \"{title}\""),
+                        format!("add a \"{title}\" heading, or fix `section` in the policy"),
+                    )
+                    .code("no-section"),
+                ),
             },
             Err(e) if is_binary(&e) => {}
             Err(e) => problems.push(e.to_finding()),
@@ -321,18 +327,21 @@ fn job_scopes(
     let file = cx.tree.text(path).map_err(|e| Box::new(e.to_finding()))?;
     let Some((id, model)) = wf.model.jobs.iter().find(|(id, _)| id.as_str() == job) else {
         let ids: Vec<&str> = wf.model.jobs.keys().map(String::as_str).collect();
-        return Err(Box::new(Finding::new(
-            wf.locate_key(&[Key::K("jobs")]),
-            format!(
-                "{path} has no job `{job}` (its jobs: {})",
-                if ids.is_empty() {
-                    "none".into()
-                } else {
-                    ids.join(", ")
-                }
-            ),
-            "fix `job` in the policy, or restore the job",
-        )));
+        return Err(Box::new(
+            Finding::new(
+                wf.locate_key(&[Key::K("jobs")]),
+                format!(
+                    "{path} has no job `{job}` (its jobs: {})",
+                    if ids.is_empty() {
+                        "none".into()
+                    } else {
+                        ids.join(", ")
+                    }
+                ),
+                "fix `job` in the policy, or restore the job",
+            )
+            .code("no-such-job"),
+        ));
     };
     let Some(step) = step else {
         let range = span(&wf, &job_route(id))?;
@@ -371,7 +380,8 @@ fn job_scopes(
             wf.locate_key(&route),
             format!("job `{id}` of {path} has no step named or using `{step}`"),
             "fix `step` in the policy (a step's `name:`, `id:` or the action it uses), or restore the step",
-        )));
+        )
+.code("no-such-step")));
     }
     Ok(out)
 }
@@ -380,14 +390,17 @@ fn job_scopes(
 /// cannot give one (the rule cannot be judged, so it does not pass).
 fn span(wf: &WorkflowFile, route: &[Key<'_>]) -> Result<Range<usize>, Box<Finding>> {
     wf.byte_span(route).map(|(s, e)| s..e).ok_or_else(|| {
-        Box::new(Finding::new(
-            wf.locate(route),
-            format!(
-                "cannot find where this job or step is written in {}",
-                wf.path
-            ),
-            "simplify the workflow's layout so its jobs can be located",
-        ))
+        Box::new(
+            Finding::new(
+                wf.locate(route),
+                format!(
+                    "cannot find where this job or step is written in {}",
+                    wf.path
+                ),
+                "simplify the workflow's layout so its jobs can be located",
+            )
+            .code("unlocatable"),
+        )
     })
 }
 

@@ -173,11 +173,14 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
     let mut out = wfs.broken.clone();
     if wfs.parsed.is_empty() {
         if out.is_empty() {
-            out.push(Finding::new(
-                c.location.clone(),
-                format!("no workflow to look for job `{}` in", p.job),
-                "point `files` at the workflow that holds the job",
-            ));
+            out.push(
+                Finding::new(
+                    c.location.clone(),
+                    format!("no workflow to look for job `{}` in", p.job),
+                    "point `files` at the workflow that holds the job",
+                )
+                .code("no-workflow"),
+            );
         }
         return Outcome::Findings(out);
     }
@@ -213,7 +216,8 @@ fn no_job(wf: &WorkflowFile, job: &str) -> Finding {
                 wf.path
             ),
             "point the check at the called workflow's job (`files` and `job`)",
-        );
+        )
+.code("reusable-job");
     }
     let ids: Vec<&str> = wf.model.jobs.keys().map(String::as_str).collect();
     Finding::new(
@@ -229,6 +233,7 @@ fn no_job(wf: &WorkflowFile, job: &str) -> Finding {
         ),
         "fix `job` in the policy, or restore the job",
     )
+    .code("no-such-job")
 }
 
 /// Where `key` of the job is (its value), or the job's own key when absent.
@@ -250,14 +255,17 @@ fn judge(wf: &WorkflowFile, id: &str, job: &NormalJob, p: &Params, out: &mut Vec
             DeploymentEnvironment::NameURL { name, .. } => name.as_str(),
         });
         if got != Some(want.as_str()) {
-            out.push(Finding::new(
-                at(wf, id, "environment", got.is_some()),
-                match got {
-                    Some(g) => format!("{name} deploys to environment `{g}`, not `{want}`"),
-                    None => format!("{name} has no `environment:` (the policy wants `{want}`)"),
-                },
-                format!("set `environment: {want}` on job `{id}`"),
-            ));
+            out.push(
+                Finding::new(
+                    at(wf, id, "environment", got.is_some()),
+                    match got {
+                        Some(g) => format!("{name} deploys to environment `{g}`, not `{want}`"),
+                        None => format!("{name} has no `environment:` (the policy wants `{want}`)"),
+                    },
+                    format!("set `environment: {want}` on job `{id}`"),
+                )
+                .code("environment"),
+            );
         }
     }
     if let Some(want) = &p.permissions {
@@ -266,14 +274,17 @@ fn judge(wf: &WorkflowFile, id: &str, job: &NormalJob, p: &Params, out: &mut Vec
     if let Some(want) = &p.needs {
         for n in want {
             if !job.needs.iter().any(|h| h == n) {
-                out.push(Finding::new(
-                    at(wf, id, "needs", !job.needs.is_empty()),
-                    format!(
-                        "{name} does not need `{n}` (it needs: {})",
-                        listing(&job.needs)
-                    ),
-                    format!("add `{n}` to the `needs:` of `{id}`"),
-                ));
+                out.push(
+                    Finding::new(
+                        at(wf, id, "needs", !job.needs.is_empty()),
+                        format!(
+                            "{name} does not need `{n}` (it needs: {})",
+                            listing(&job.needs)
+                        ),
+                        format!("add `{n}` to the `needs:` of `{id}`"),
+                    )
+                    .code("needs"),
+                );
             }
         }
     }
@@ -285,18 +296,23 @@ fn judge(wf: &WorkflowFile, id: &str, job: &NormalJob, p: &Params, out: &mut Vec
         };
         for w in want {
             if !cond.as_deref().is_some_and(|c| c.contains(&squash(w))) {
-                out.push(Finding::new(
-                    at(wf, id, "if", cond.is_some()),
-                    match &cond {
-                        Some(c) => {
-                            format!("the `if:` of {name} does not contain `{w}` (it is `{c}`)")
-                        }
-                        None => {
-                            format!("{name} has no `if:` (the policy wants one containing `{w}`)")
-                        }
-                    },
-                    format!("guard `{id}` with an `if:` that contains `{w}`"),
-                ));
+                out.push(
+                    Finding::new(
+                        at(wf, id, "if", cond.is_some()),
+                        match &cond {
+                            Some(c) => {
+                                format!("the `if:` of {name} does not contain `{w}` (it is `{c}`)")
+                            }
+                            None => {
+                                format!(
+                                    "{name} has no `if:` (the policy wants one containing `{w}`)"
+                                )
+                            }
+                        },
+                        format!("guard `{id}` with an `if:` that contains `{w}`"),
+                    )
+                    .code("condition"),
+                );
             }
         }
     }
@@ -304,14 +320,17 @@ fn judge(wf: &WorkflowFile, id: &str, job: &NormalJob, p: &Params, out: &mut Vec
         let have: Vec<String> = job.outputs.keys().cloned().collect();
         for o in want {
             if !job.outputs.contains_key(o) {
-                out.push(Finding::new(
-                    at(wf, id, "outputs", !have.is_empty()),
-                    format!(
-                        "{name} does not declare output `{o}` (it declares: {})",
-                        listing(&have)
-                    ),
-                    format!("declare `{o}` under `outputs:` of `{id}`"),
-                ));
+                out.push(
+                    Finding::new(
+                        at(wf, id, "outputs", !have.is_empty()),
+                        format!(
+                            "{name} does not declare output `{o}` (it declares: {})",
+                            listing(&have)
+                        ),
+                        format!("declare `{o}` under `outputs:` of `{id}`"),
+                    )
+                    .code("outputs"),
+                );
             }
         }
     }
@@ -326,11 +345,14 @@ fn judge(wf: &WorkflowFile, id: &str, job: &NormalJob, p: &Params, out: &mut Vec
             LoE::Expr(e) => vec![e.as_bare().to_string()],
         };
         if !labels.iter().any(|l| l == want) {
-            out.push(Finding::new(
-                at(wf, id, "runs-on", true),
-                format!("{name} runs on {}, not `{want}`", listing(&labels)),
-                format!("set `runs-on: {want}` on `{id}`"),
-            ));
+            out.push(
+                Finding::new(
+                    at(wf, id, "runs-on", true),
+                    format!("{name} runs on {}, not `{want}`", listing(&labels)),
+                    format!("set `runs-on: {want}` on `{id}`"),
+                )
+                .code("runs-on"),
+            );
         }
     }
     if p.step.is_some() || p.step_uses.is_some() {
@@ -347,11 +369,14 @@ fn steps(wf: &WorkflowFile, id: &str, job: &NormalJob, p: &Params, out: &mut Vec
         if let Some(want) = &p.step_uses
             && !job.steps.iter().any(|s| uses_action(s, want))
         {
-            out.push(Finding::new(
-                wf.locate_key(&steps_key),
-                format!("no step of {name} uses `{want}`"),
-                format!("add a step that uses `{want}` to `{id}`"),
-            ));
+            out.push(
+                Finding::new(
+                    wf.locate_key(&steps_key),
+                    format!("no step of {name} uses `{want}`"),
+                    format!("add a step that uses `{want}` to `{id}`"),
+                )
+                .code("step-missing"),
+            );
         }
         return;
     };
@@ -374,11 +399,14 @@ fn steps(wf: &WorkflowFile, id: &str, job: &NormalJob, p: &Params, out: &mut Vec
                 }
                 StepBody::Run { .. } => (wf.locate(&route), "runs a script".to_string()),
             };
-            out.push(Finding::new(
-                loc,
-                format!("{label} of {name} {got}, not `{want}`"),
-                format!("make the step use `{want}`"),
-            ));
+            out.push(
+                Finding::new(
+                    loc,
+                    format!("{label} of {name} {got}, not `{want}`"),
+                    format!("make the step use `{want}`"),
+                )
+                .code("step-uses"),
+            );
         }
         let Some(want) = &p.with else { continue };
         let with = match &s.body {
@@ -394,33 +422,44 @@ fn steps(wf: &WorkflowFile, id: &str, job: &NormalJob, p: &Params, out: &mut Vec
                 Some(got) => {
                     let mut r = with_route.clone();
                     r.push(Key::K(k));
-                    out.push(Finding::new(
-                        wf.locate(&r),
-                        format!(
-                            "{label} of {name} passes `{k}: {}`, not `{k}: {v}`",
-                            env_value(got)
-                        ),
-                        format!("set `{k}: {v}` under the step's `with:`"),
-                    ));
+                    out.push(
+                        Finding::new(
+                            wf.locate(&r),
+                            format!(
+                                "{label} of {name} passes `{k}: {}`, not `{k}: {v}`",
+                                env_value(got)
+                            ),
+                            format!("set `{k}: {v}` under the step's `with:`"),
+                        )
+                        .code("step-input"),
+                    );
                 }
-                None => out.push(Finding::new(
-                    if with.is_some_and(|m| !m.is_empty()) {
-                        wf.locate_key(&with_route)
-                    } else {
-                        wf.locate(&route)
-                    },
-                    format!("{label} of {name} does not pass `{k}` (the policy wants `{k}: {v}`)"),
-                    format!("add `{k}: {v}` under the step's `with:`"),
-                )),
+                None => out.push(
+                    Finding::new(
+                        if with.is_some_and(|m| !m.is_empty()) {
+                            wf.locate_key(&with_route)
+                        } else {
+                            wf.locate(&route)
+                        },
+                        format!(
+                            "{label} of {name} does not pass `{k}` (the policy wants `{k}: {v}`)"
+                        ),
+                        format!("add `{k}: {v}` under the step's `with:`"),
+                    )
+                    .code("step-input-missing"),
+                ),
             }
         }
     }
     if !any {
-        out.push(Finding::new(
-            wf.locate_key(&steps_key),
-            format!("{name} has no step named or using `{sel}`"),
-            "fix `step` in the policy (a step's `name:`, `id:` or action), or restore the step",
-        ));
+        out.push(
+            Finding::new(
+                wf.locate_key(&steps_key),
+                format!("{name} has no step named or using `{sel}`"),
+                "fix `step` in the policy (a step's `name:`, `id:` or action), or restore the step",
+            )
+            .code("no-such-step"),
+        );
     }
 }
 
@@ -474,17 +513,20 @@ fn permissions(
             } else {
                 wf.locate(&route)
             };
-            out.push(Finding::new(
-                loc,
-                format!(
-                    "{whose} grants {got}; the policy wants exactly {{{}}}",
-                    wanted.join(", ")
-                ),
-                format!(
-                    "set `permissions:` on `{id}` to exactly {{{}}}",
-                    wanted.join(", ")
-                ),
-            ));
+            out.push(
+                Finding::new(
+                    loc,
+                    format!(
+                        "{whose} grants {got}; the policy wants exactly {{{}}}",
+                        wanted.join(", ")
+                    ),
+                    format!(
+                        "set `permissions:` on `{id}` to exactly {{{}}}",
+                        wanted.join(", ")
+                    ),
+                )
+                .code("permissions"),
+            );
             return;
         }
     };
@@ -504,11 +546,14 @@ fn permissions(
             } else {
                 wf.locate_key(&route)
             };
-            out.push(Finding::new(
-                loc,
-                format!("{whose} grants `{k}: {got}`, not `{k}: {v}`"),
-                format!("set `{k}: {v}` in the job's `permissions:`"),
-            ));
+            out.push(
+                Finding::new(
+                    loc,
+                    format!("{whose} grants `{k}: {got}`, not `{k}: {v}`"),
+                    format!("set `{k}: {v}` in the job's `permissions:`"),
+                )
+                .code("permission"),
+            );
         }
     }
     for (k, p) in explicit {
@@ -522,7 +567,8 @@ fn permissions(
                     wanted.join(", ")
                 ),
                 format!("remove `{k}` from the `permissions:` of `{id}`"),
-            ));
+            )
+.code("permission-not-allowed"));
             route.pop();
         }
     }

@@ -154,11 +154,14 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
         judge(wf, &p, &mut out);
     }
     if wfs.parsed.is_empty() && out.is_empty() {
-        out.push(Finding::new(
-            c.location.clone(),
-            "no workflow to judge",
-            "point `files` at workflows",
-        ));
+        out.push(
+            Finding::new(
+                c.location.clone(),
+                "no workflow to judge",
+                "point `files` at workflows",
+            )
+            .code("no-workflow"),
+        );
     }
     if let Some(why) = c.why.as_deref().filter(|w| !w.trim().is_empty()) {
         for f in &mut out {
@@ -198,23 +201,29 @@ fn judge(wf: &WorkflowFile, p: &Params, out: &mut Vec<Finding>) {
     let name = &wf.path;
     for e in &p.has {
         if !events.contains(e) {
-            out.push(Finding::new(
-                on_key.clone(),
-                format!(
-                    "{name} is not started by `{e}` (its events: {})",
-                    list(&events)
-                ),
-                format!("add `{e}` under `on:`"),
-            ));
+            out.push(
+                Finding::new(
+                    on_key.clone(),
+                    format!(
+                        "{name} is not started by `{e}` (its events: {})",
+                        list(&events)
+                    ),
+                    format!("add `{e}` under `on:`"),
+                )
+                .code("missing-event"),
+            );
         }
     }
     for e in &p.has_not {
         if events.contains(e) {
-            out.push(Finding::new(
-                event_at(e),
-                format!("{name} is started by `{e}`, which the policy forbids"),
-                format!("remove `{e}` from `on:`"),
-            ));
+            out.push(
+                Finding::new(
+                    event_at(e),
+                    format!("{name} is started by `{e}`, which the policy forbids"),
+                    format!("remove `{e}` from `on:`"),
+                )
+                .code("forbidden-event"),
+            );
         }
     }
     let events_body = match on {
@@ -230,7 +239,8 @@ fn judge(wf: &WorkflowFile, p: &Params, out: &mut Vec<Finding>) {
                     "{name} has no `push` trigger, so its branch and tag filters cannot be judged"
                 ),
                 "add `push:` under `on:` with the branches and tags the policy names",
-            ));
+            )
+.code("no-push"));
         } else {
             let push = events_body.and_then(|e| match &e.push {
                 OptionalBody::Body(b) => Some(b),
@@ -270,7 +280,8 @@ fn judge(wf: &WorkflowFile, p: &Params, out: &mut Vec<Finding>) {
                             list(want)
                         ),
                         format!("set `on.push.{key}` to {}", list(want)),
-                    ));
+                    )
+.code("push-filter"));
                 }
             }
         }
@@ -284,11 +295,14 @@ fn judge(wf: &WorkflowFile, p: &Params, out: &mut Vec<Finding>) {
             _ => None,
         });
         match body {
-            None => out.push(Finding::new(
-                on_key.clone(),
-                format!("{name} has no `workflow_run` trigger with a body"),
-                "add `workflow_run:` with `workflows:` and `types:` under `on:`",
-            )),
+            None => out.push(
+                Finding::new(
+                    on_key.clone(),
+                    format!("{name} has no `workflow_run` trigger with a body"),
+                    "add `workflow_run:` with `workflows:` and `types:` under `on:`",
+                )
+                .code("no-workflow-run"),
+            ),
             Some(b) => {
                 for (key, want, got) in [
                     ("workflows", &p.workflow_run_workflows, &b.workflows),
@@ -309,7 +323,8 @@ fn judge(wf: &WorkflowFile, p: &Params, out: &mut Vec<Finding>) {
                                 list(want)
                             ),
                             format!("set `on.workflow_run.{key}` to {}", list(want)),
-                        ));
+                        )
+.code("workflow-run-filter"));
                     }
                 }
             }
@@ -335,11 +350,16 @@ fn dispatch_inputs(
     let name = &wf.path;
     let route = [Key::K("on"), Key::K("workflow_dispatch")];
     let Some(body) = dispatch(&wf.model.on) else {
-        out.push(Finding::new(
-            wf.locate_key(&[Key::K("on")]),
-            format!("{name} has no `workflow_dispatch` trigger, so its inputs cannot be judged"),
-            "add `workflow_dispatch:` with the inputs the policy names",
-        ));
+        out.push(
+            Finding::new(
+                wf.locate_key(&[Key::K("on")]),
+                format!(
+                    "{name} has no `workflow_dispatch` trigger, so its inputs cannot be judged"
+                ),
+                "add `workflow_dispatch:` with the inputs the policy names",
+            )
+            .code("no-dispatch"),
+        );
         return;
     };
     let empty = Default::default();
@@ -355,7 +375,8 @@ fn dispatch_inputs(
                 wf.locate_key(if inputs.is_empty() { &route } else { &inputs_route }),
                 format!("`workflow_dispatch` of {name} has no input `{input}` (the policy wants a {wanted} input)"),
                 format!("declare input `{input}` ({wanted}) under `on.workflow_dispatch.inputs`"),
-            )),
+            )
+.code("input-missing")),
             Some(i) => {
                 let got_ty = type_name(&i.r#type);
                 let mut r = inputs_route.to_vec();
@@ -374,7 +395,8 @@ fn dispatch_inputs(
                             if i.required { "" } else { "not " }
                         ),
                         format!("set `required: {required}` on input `{input}`"),
-                    ));
+                    )
+.code("input-required"));
                 }
                 if got_ty != ty {
                     let mut rt = r.clone();
@@ -383,7 +405,8 @@ fn dispatch_inputs(
                         wf.locate(&rt),
                         format!("input `{input}` of {name} is a {got_ty}, not a {ty}"),
                         format!("set `type: {ty}` on input `{input}`"),
-                    ));
+                    )
+.code("input-type"));
                 }
             }
         }
@@ -398,6 +421,7 @@ fn dispatch_inputs(
                 want.keys().cloned().collect::<Vec<_>>().join(", ")
             ),
             format!("remove input `{input}`, or add it to `dispatch_inputs`"),
-        ));
+        )
+.code("input-unexpected"));
     }
 }

@@ -49,6 +49,7 @@ impl FileError {
             format!("cannot judge this file: {}", self.message),
             "fix the file so it parses; shipgate fails closed on files it must judge",
         )
+        .code("unparseable")
     }
 }
 

@@ -20,6 +20,7 @@ pub fn to_value(report: &Report) -> Value {
                         "end_line": f.location.end_line,
                         "end_column": f.location.end_column,
                         "severity": f.severity.as_str(),
+                        "code": f.code,
                         "message": f.message,
                         "help": f.help,
                     });

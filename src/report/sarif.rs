@@ -152,6 +152,10 @@ fn result(
         }}],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
     });
+    if !f.code.is_empty() {
+        // The rule is the check; the code says which of its problems this is.
+        v["properties"] = json!({"code": format!("{}/{}", c.id, f.code)});
+    }
     if let Some(s) = &f.suppressed {
         let kind = if s.by == "inline" {
             "inSource"
