@@ -1,8 +1,15 @@
 //! GitHub Actions expressions (`${{ … }}`): the contexts an expression reads,
-//! and a small three-valued evaluator for the few contexts whose value is
-//! known for a given kind of run (a push to `main`, a tag). Anything it does
-//! not know evaluates to "unknown", never to a guess.
+//! what flows into its result, and a small three-valued evaluator for the
+//! few contexts whose value is known for a given kind of run (a push to
+//! `main`, a tag). Anything it does not know evaluates to "unknown", never to
+//! a guess. Expressions are parsed once, by zizmor's
+//! `github-actions-expressions`; what is judged here walks its tree.
 
+use github_actions_expressions::call::{Call, Function};
+use github_actions_expressions::context::Context;
+use github_actions_expressions::literal::Literal;
+use github_actions_expressions::op::{BinOp, UnOp};
+use github_actions_expressions::{Expr, SpannedExpr};
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -235,171 +242,153 @@ pub fn interpolations(text: &str) -> Vec<(usize, &str, &str)> {
 }
 
 /// The context paths an expression reads (`github.event.issue.title`,
-/// `inputs.version`), lower-cased, with `[…]` indexes written as `.*`.
+/// `inputs.version`), lower-cased, with computed indexes written as `.*`
+/// (`x['key']` is `x.key`). Empty when the expression does not parse.
 pub fn context_paths(expr: &str) -> Vec<String> {
-    let toks = match tokenize(expr) {
-        Some(t) => t,
-        None => return Vec::new(),
+    let Some(e) = parse(expr) else {
+        return Vec::new();
     };
-    let mut out = Vec::new();
-    for (i, t) in toks.iter().enumerate() {
-        if let Tok::Path(p) = t {
-            // A function name is followed by `(`.
-            if matches!(toks.get(i + 1), Some(Tok::Open)) {
-                continue;
-            }
-            if !matches!(p.as_str(), "true" | "false" | "null") {
-                out.push(p.to_ascii_lowercase());
-            }
-        }
-    }
-    out
+    e.contexts()
+        .into_iter()
+        .filter_map(|(ctx, _)| path_of(ctx))
+        .collect()
 }
 
 /// The context paths whose value can reach the expression's result, as
-/// text: `a || b` yields either operand, `format`, `join` and `toJSON` pass
-/// their arguments through, while comparisons, `!`, `contains()`,
-/// `startsWith()` and `endsWith()` yield only `true` or `false`. Lower-cased,
-/// indexes as `.*`; empty when the expression cannot be read (callers that
-/// must not miss anything fall back to [`context_paths`]).
+/// text: `a || b` yields either operand and `a && b` only `b` (a falsy `a`
+/// is empty), `format`, `join`, `toJSON` and `fromJSON` pass their
+/// arguments through, `case` its values, while comparisons, `!`,
+/// `contains()`, `startsWith()` and `endsWith()` yield only `true` or
+/// `false`. Lower-cased, indexes as `.*`; `None` when the expression cannot
+/// be read (callers that must not miss anything fall back to
+/// [`context_paths`]).
 pub fn flowing_paths(expr: &str) -> Option<Vec<String>> {
-    let toks = tokenize(expr)?;
-    let mut f = Flow {
-        toks: &toks,
-        pos: 0,
-        depth: 0,
-    };
-    let out = f.or()?;
-    (f.pos == toks.len()).then_some(out)
+    let e = parse(expr)?;
+    let mut out = Vec::new();
+    flow(&e, &mut out);
+    Some(out)
 }
 
-struct Flow<'a> {
-    toks: &'a [Tok],
-    pos: usize,
-    depth: usize,
-}
-
-impl Flow<'_> {
-    fn eat_op(&mut self, op: &str) -> bool {
-        if matches!(self.toks.get(self.pos), Some(Tok::Op(o)) if *o == op) {
-            self.pos += 1;
-            true
-        } else {
-            false
-        }
-    }
-
-    fn or(&mut self) -> Option<Vec<String>> {
-        self.depth += 1;
-        if self.depth > 64 {
-            return None;
-        }
-        let mut out = self.and()?;
-        while self.eat_op("||") {
-            out.extend(self.and()?);
-        }
-        self.depth -= 1;
-        Some(out)
-    }
-
-    fn and(&mut self) -> Option<Vec<String>> {
-        let mut out = self.cmp()?;
-        while self.eat_op("&&") {
-            out.extend(self.cmp()?);
-        }
-        Some(out)
-    }
-
-    fn cmp(&mut self) -> Option<Vec<String>> {
-        let left = self.unary()?;
-        for op in ["==", "!=", "<=", ">=", "<", ">"] {
-            if self.eat_op(op) {
-                self.unary()?;
-                return Some(Vec::new());
-            }
-        }
-        Some(left)
-    }
-
-    fn unary(&mut self) -> Option<Vec<String>> {
-        let mut nots = 0;
-        while self.eat_op("!") {
-            nots += 1;
-        }
-        let v = self.primary()?;
-        Some(if nots > 0 { Vec::new() } else { v })
-    }
-
-    fn primary(&mut self) -> Option<Vec<String>> {
-        let tok = self.toks.get(self.pos)?.clone();
-        self.pos += 1;
-        match tok {
-            Tok::Str(_) | Tok::Num(_) => Some(Vec::new()),
-            Tok::Open => {
-                let v = self.or()?;
-                (self.toks.get(self.pos) == Some(&Tok::Close)).then_some(())?;
-                self.pos += 1;
-                if self.toks.get(self.pos) == Some(&Tok::Member) {
-                    self.pos += 1;
+fn flow(e: &SpannedExpr<'_>, out: &mut Vec<String>) {
+    match &e.inner {
+        Expr::Context(ctx) => match path_of(ctx) {
+            Some(p) => out.push(p),
+            // `fromJSON(x).field`, `(a || b).field`: a property of what the
+            // head yields, which is made of what flows into the head.
+            None => {
+                if let Some(head) = ctx.parts.first() {
+                    flow(head, out);
                 }
-                Some(v)
             }
-            Tok::Path(p) => {
-                if self.toks.get(self.pos) != Some(&Tok::Open) {
-                    return Some(match p.as_str() {
-                        "true" | "false" | "null" => Vec::new(),
-                        _ => vec![p.to_ascii_lowercase()],
-                    });
+        },
+        Expr::Call(Call { func, args }) => match func {
+            Function::Format | Function::Join | Function::ToJSON | Function::FromJSON => {
+                for a in args {
+                    flow(a, out);
                 }
-                self.pos += 1;
-                let mut args = Vec::new();
-                if self.toks.get(self.pos) != Some(&Tok::Close) {
-                    loop {
-                        args.extend(self.or()?);
-                        if self.toks.get(self.pos) == Some(&Tok::Comma) {
-                            self.pos += 1;
-                            continue;
-                        }
-                        break;
+            }
+            // case(pred1, value1, …, default): the values, not the predicates.
+            Function::Case => {
+                for (i, a) in args.iter().enumerate() {
+                    if i % 2 == 1 || i + 1 == args.len() {
+                        flow(a, out);
                     }
                 }
-                (self.toks.get(self.pos) == Some(&Tok::Close)).then_some(())?;
-                self.pos += 1;
-                if self.toks.get(self.pos) == Some(&Tok::Member) {
-                    // A property of what the call returns: it reads the
-                    // call's arguments.
-                    self.pos += 1;
-                    return Some(args);
-                }
-                let boolean = matches!(
-                    p.to_ascii_lowercase().as_str(),
-                    "contains"
-                        | "startswith"
-                        | "endswith"
-                        | "always"
-                        | "success"
-                        | "failure"
-                        | "cancelled"
-                        | "hashfiles"
-                );
-                Some(if boolean { Vec::new() } else { args })
             }
-            _ => None,
-        }
+            _ => {}
+        },
+        Expr::BinOp { lhs, op, rhs } => match op {
+            BinOp::Or => {
+                flow(lhs, out);
+                flow(rhs, out);
+            }
+            BinOp::And => flow(rhs, out),
+            _ => {}
+        },
+        _ => {}
     }
 }
 
-/// Evaluates a bare expression (no `${{ }}`) for one scenario.
-pub fn eval(expr: &str, sc: &Scenario) -> Option<Value> {
-    let toks = tokenize(expr)?;
-    let mut p = Parser {
-        toks: &toks,
-        pos: 0,
-        sc,
-        depth: 0,
+/// Expressions nest at most this deep (parentheses, indexes, calls, `!`):
+/// real ones nest a few levels, and a bound keeps a hostile one from
+/// costing the parser time or stack.
+const MAX_NESTING: usize = 64;
+
+/// Work the expression parser may do on one expression, in grammar rule
+/// calls; past it the expression is unreadable (unknown).
+const MAX_PARSE_CALLS: std::num::NonZeroUsize = match std::num::NonZeroUsize::new(200_000) {
+    Some(n) => n,
+    None => std::num::NonZeroUsize::MIN,
+};
+
+/// Parses a bare expression, or `None` when it is not one GitHub accepts, or
+/// nests deeper than [`MAX_NESTING`].
+fn parse(expr: &str) -> Option<SpannedExpr<'_>> {
+    static LIMIT: std::sync::Once = std::sync::Once::new();
+    // The limit is pest's, process-wide; only this parser uses pest.
+    LIMIT.call_once(|| pest::set_call_limit(Some(MAX_PARSE_CALLS)));
+    if nesting(expr) > MAX_NESTING {
+        return None;
+    }
+    Expr::parse(expr).ok()
+}
+
+/// How deep `(`, `[` and `!` nest outside string literals.
+fn nesting(expr: &str) -> usize {
+    let (mut depth, mut max, mut nots, mut in_str) = (0usize, 0usize, 0usize, false);
+    for c in expr.chars() {
+        if in_str {
+            in_str = c != '\'';
+            continue;
+        }
+        match c {
+            '\'' => in_str = true,
+            '(' | '[' => {
+                depth += 1;
+                max = max.max(depth + nots);
+            }
+            ')' | ']' => depth = depth.saturating_sub(1),
+            '!' => {
+                nots += 1;
+                max = max.max(depth + nots);
+                continue;
+            }
+            _ => {}
+        }
+        if !c.is_whitespace() && c != '=' {
+            nots = 0;
+        }
+    }
+    max
+}
+
+/// A context's dotted path (`github.event.issue.title`), lower-cased, when
+/// it starts at a named context: `x[0]` and `x[*]` read as `x.*`, `x['key']`
+/// as `x.key`. `None` for the property of a call or a parenthesis.
+fn path_of(ctx: &Context<'_>) -> Option<String> {
+    let mut parts = ctx.parts.iter();
+    let Expr::Identifier(head) = &parts.next()?.inner else {
+        return None;
     };
-    let v = p.or()?;
-    (p.pos == toks.len()).then_some(v)?
+    let mut path = head.as_str().to_ascii_lowercase();
+    for part in parts {
+        path.push('.');
+        match &part.inner {
+            Expr::Identifier(i) => path.push_str(&i.as_str().to_ascii_lowercase()),
+            Expr::Index(inner) => match &inner.inner {
+                Expr::Literal(Literal::String(key)) => path.push_str(&key.to_ascii_lowercase()),
+                _ => path.push('*'),
+            },
+            _ => path.push('*'),
+        }
+    }
+    Some(path)
+}
+
+/// Evaluates a bare expression (no `${{ }}`) for one scenario: `None` when
+/// its value is unknown (or it does not parse).
+pub fn eval(expr: &str, sc: &Scenario) -> Option<Value> {
+    value(&parse(expr)?, sc)
 }
 
 /// Evaluates a value that may hold `${{ }}` interpolations (a concurrency
@@ -423,303 +412,65 @@ pub fn eval_template(text: &str, sc: &Scenario) -> Option<Value> {
     Some(Value::Str(out))
 }
 
-#[derive(Debug, Clone, PartialEq)]
-enum Tok {
-    Path(String),
-    Str(String),
-    Num(f64),
-    Op(&'static str),
-    Open,
-    Close,
-    Comma,
-    /// A property or index after a call or a parenthesis:
-    /// `fromJson(x).a.b`, `fromJson(x)[0]`.
-    Member,
-}
-
-fn tokenize(expr: &str) -> Option<Vec<Tok>> {
-    let b: Vec<char> = expr.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        match c {
-            ' ' | '\t' | '\n' | '\r' => i += 1,
-            '\'' => {
-                let mut s = String::new();
-                i += 1;
-                loop {
-                    let ch = *b.get(i)?;
-                    if ch == '\'' {
-                        if b.get(i + 1) == Some(&'\'') {
-                            s.push('\'');
-                            i += 2;
-                            continue;
-                        }
-                        i += 1;
-                        break;
-                    }
-                    s.push(ch);
-                    i += 1;
-                }
-                out.push(Tok::Str(s));
-            }
-            '(' => {
-                out.push(Tok::Open);
-                i += 1;
-            }
-            ')' => {
-                out.push(Tok::Close);
-                i += 1;
-            }
-            ',' => {
-                out.push(Tok::Comma);
-                i += 1;
-            }
-            '.' if matches!(out.last(), Some(Tok::Close | Tok::Member)) => {
-                i += 1;
-                while i < b.len()
-                    && (b[i].is_ascii_alphanumeric() || matches!(b[i], '_' | '-' | '.' | '*'))
-                {
-                    i += 1;
-                }
-                if out.last() != Some(&Tok::Member) {
-                    out.push(Tok::Member);
-                }
-            }
-            '[' if matches!(out.last(), Some(Tok::Close | Tok::Member)) => {
-                let close = b[i..].iter().position(|&x| x == ']')?;
-                i += close + 1;
-                if out.last() != Some(&Tok::Member) {
-                    out.push(Tok::Member);
-                }
-            }
-            '=' | '!' | '<' | '>' | '&' | '|' => {
-                let two: String = b[i..(i + 2).min(b.len())].iter().collect();
-                let op = match two.as_str() {
-                    "==" => "==",
-                    "!=" => "!=",
-                    "<=" => "<=",
-                    ">=" => ">=",
-                    "&&" => "&&",
-                    "||" => "||",
-                    _ => match c {
-                        '!' => "!",
-                        '<' => "<",
-                        '>' => ">",
-                        _ => return None,
-                    },
-                };
-                i += op.len();
-                out.push(Tok::Op(op));
-            }
-            c if c.is_ascii_digit()
-                || (c == '-' && b.get(i + 1).is_some_and(|d| d.is_ascii_digit())) =>
-            {
-                let start = i;
-                i += 1;
-                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == '.') {
-                    i += 1;
-                }
-                let s: String = b[start..i].iter().collect();
-                out.push(Tok::Num(s.parse().ok()?));
-            }
-            c if c.is_ascii_alphabetic() || c == '_' => {
-                let mut s = String::new();
-                while i < b.len() {
-                    let ch = b[i];
-                    if ch.is_ascii_alphanumeric() || matches!(ch, '_' | '-' | '.' | '*') {
-                        s.push(ch);
-                        i += 1;
-                    } else if ch == '[' {
-                        // An index: `.*` whatever it holds.
-                        let close = b[i..].iter().position(|&x| x == ']')?;
-                        s.push_str(".*");
-                        i += close + 1;
-                    } else {
-                        break;
-                    }
-                }
-                out.push(Tok::Path(s));
-            }
-            _ => return None,
-        }
-    }
-    Some(out)
-}
-
-struct Parser<'a> {
-    toks: &'a [Tok],
-    pos: usize,
-    sc: &'a Scenario,
-    depth: usize,
-}
-
-/// `Some(v)` known, `None` unknown. Parse errors also give `None`.
-impl Parser<'_> {
-    fn peek(&self) -> Option<&Tok> {
-        self.toks.get(self.pos)
-    }
-
-    fn eat_op(&mut self, op: &str) -> bool {
-        if matches!(self.peek(), Some(Tok::Op(o)) if *o == op) {
-            self.pos += 1;
-            true
-        } else {
-            false
-        }
-    }
-
-    fn or(&mut self) -> Option<Option<Value>> {
-        let mut left = self.and()?;
-        while self.eat_op("||") {
-            let right = self.and()?;
-            left = match (left, right) {
-                (Some(l), _) if l.truthy() => Some(l),
-                (Some(_), r) => r,
-                (None, Some(r)) if r.truthy() => Some(Value::Bool(true)),
-                _ => None,
-            };
-        }
-        Some(left)
-    }
-
-    fn and(&mut self) -> Option<Option<Value>> {
-        let mut left = self.cmp()?;
-        while self.eat_op("&&") {
-            let right = self.cmp()?;
-            left = match (left, right) {
-                (Some(l), _) if !l.truthy() => Some(l),
-                (Some(_), r) => r,
-                (None, Some(r)) if !r.truthy() => Some(Value::Bool(false)),
-                _ => None,
-            };
-        }
-        Some(left)
-    }
-
-    fn cmp(&mut self) -> Option<Option<Value>> {
-        let left = self.unary()?;
-        for op in ["==", "!=", "<=", ">=", "<", ">"] {
-            if self.eat_op(op) {
-                let right = self.unary()?;
-                return Some(match (left, right) {
-                    (Some(l), Some(r)) => match op {
-                        "==" => Some(Value::Bool(l.loose_eq(&r))),
-                        "!=" => Some(Value::Bool(!l.loose_eq(&r))),
-                        _ => None,
-                    },
+/// The value of an expression in one scenario, `None` when unknown.
+fn value(e: &SpannedExpr<'_>, sc: &Scenario) -> Option<Value> {
+    match &e.inner {
+        Expr::Literal(l) => Some(match l {
+            Literal::Number(n) => Value::Num(*n),
+            Literal::String(s) => Value::Str(s.to_string()),
+            Literal::Boolean(b) => Value::Bool(*b),
+            Literal::Null => Value::Null,
+        }),
+        // A property of a call's result or of a parenthesis is not known.
+        Expr::Context(ctx) => sc.lookup(&path_of(ctx)?),
+        Expr::Call(Call { func, args }) => call(*func, args, sc),
+        Expr::UnOp {
+            op: UnOp::Not,
+            expr,
+        } => value(expr, sc).map(|v| Value::Bool(!v.truthy())),
+        Expr::BinOp { lhs, op, rhs } => {
+            let (l, r) = (value(lhs, sc), value(rhs, sc));
+            match op {
+                // Three-valued: a known operand may decide alone.
+                BinOp::Or => match (l, r) {
+                    (Some(l), _) if l.truthy() => Some(l),
+                    (Some(_), r) => r,
+                    (None, Some(r)) if r.truthy() => Some(Value::Bool(true)),
                     _ => None,
-                });
+                },
+                BinOp::And => match (l, r) {
+                    (Some(l), _) if !l.truthy() => Some(l),
+                    (Some(_), r) => r,
+                    (None, Some(r)) if !r.truthy() => Some(Value::Bool(false)),
+                    _ => None,
+                },
+                BinOp::Eq => Some(Value::Bool(l?.loose_eq(&r?))),
+                BinOp::Neq => Some(Value::Bool(!l?.loose_eq(&r?))),
+                _ => None,
             }
         }
-        Some(left)
-    }
-
-    fn unary(&mut self) -> Option<Option<Value>> {
-        if self.eat_op("!") {
-            self.depth += 1;
-            if self.depth > 64 {
-                return None;
-            }
-            let v = self.unary()?;
-            self.depth -= 1;
-            return Some(v.map(|v| Value::Bool(!v.truthy())));
-        }
-        self.primary()
-    }
-
-    fn primary(&mut self) -> Option<Option<Value>> {
-        let tok = self.peek()?.clone();
-        self.pos += 1;
-        match tok {
-            Tok::Str(s) => Some(Some(Value::Str(s))),
-            Tok::Num(n) => Some(Some(Value::Num(n))),
-            Tok::Open => {
-                self.depth += 1;
-                if self.depth > 64 {
-                    return None;
-                }
-                let v = self.or()?;
-                self.depth -= 1;
-                (self.peek() == Some(&Tok::Close)).then_some(())?;
-                self.pos += 1;
-                if self.peek() == Some(&Tok::Member) {
-                    // A property of a value: not known here.
-                    self.pos += 1;
-                    return Some(None);
-                }
-                Some(v)
-            }
-            Tok::Path(p) => {
-                if self.peek() == Some(&Tok::Open) {
-                    self.pos += 1;
-                    let mut args = Vec::new();
-                    if self.peek() != Some(&Tok::Close) {
-                        loop {
-                            self.depth += 1;
-                            if self.depth > 64 {
-                                return None;
-                            }
-                            args.push(self.or()?);
-                            self.depth -= 1;
-                            if self.peek() == Some(&Tok::Comma) {
-                                self.pos += 1;
-                                continue;
-                            }
-                            break;
-                        }
-                    }
-                    (self.peek() == Some(&Tok::Close)).then_some(())?;
-                    self.pos += 1;
-                    if self.peek() == Some(&Tok::Member) {
-                        // `fromJson(x).field`: what the call returns is not
-                        // known here, nor any property of it.
-                        self.pos += 1;
-                        return Some(None);
-                    }
-                    if args.is_empty()
-                        && let Some(v) = status_call(&p)
-                    {
-                        return Some(v);
-                    }
-                    return Some(call(&p, &args));
-                }
-                Some(match p.as_str() {
-                    "true" => Some(Value::Bool(true)),
-                    "false" => Some(Value::Bool(false)),
-                    "null" => Some(Value::Null),
-                    _ => self.sc.lookup(&p),
-                })
-            }
-            _ => None,
-        }
-    }
-}
-
-fn call(name: &str, args: &[Option<Value>]) -> Option<Value> {
-    let strs: Option<Vec<String>> = args
-        .iter()
-        .map(|a| a.as_ref().map(|v| v.render().to_ascii_lowercase()))
-        .collect();
-    let a = strs?;
-    match (name.to_ascii_lowercase().as_str(), a.as_slice()) {
-        ("startswith", [h, n]) => Some(Value::Bool(h.starts_with(n.as_str()))),
-        ("endswith", [h, n]) => Some(Value::Bool(h.ends_with(n.as_str()))),
-        ("contains", [h, n]) => Some(Value::Bool(h.contains(n.as_str()))),
         _ => None,
     }
 }
 
-/// Status functions: `always()` is true and a run being judged is not cancelled;
-/// whether an earlier job failed is unknown.
-fn status_call(name: &str) -> Option<Option<Value>> {
-    match name.to_ascii_lowercase().as_str() {
-        "always" => Some(Some(Value::Bool(true))),
-        "cancelled" => Some(Some(Value::Bool(false))),
-        "success" | "failure" => Some(None),
-        _ => None,
+/// The functions whose result the evaluator knows: the string tests on
+/// known arguments, and the status functions (`always()` is true and a run
+/// being judged is not cancelled; whether an earlier job failed is unknown).
+fn call(func: Function, args: &[SpannedExpr<'_>], sc: &Scenario) -> Option<Value> {
+    match func {
+        Function::Always => return Some(Value::Bool(true)),
+        Function::Cancelled => return Some(Value::Bool(false)),
+        Function::StartsWith | Function::EndsWith | Function::Contains => {}
+        _ => return None,
     }
+    let [h, n] = args else { return None };
+    let h = value(h, sc)?.render().to_ascii_lowercase();
+    let n = value(n, sc)?.render().to_ascii_lowercase();
+    Some(Value::Bool(match func {
+        Function::StartsWith => h.starts_with(&n),
+        Function::EndsWith => h.ends_with(&n),
+        _ => h.contains(&n),
+    }))
 }
 
 #[cfg(test)]
@@ -799,6 +550,13 @@ mod tests {
         let calls = format!("{}1{}", "contains(".repeat(10_000), ")".repeat(10_000));
         assert_eq!(eval(&calls, &main()), None);
         assert_eq!(eval("'unterminated", &main()), None);
+        // Negations around an unclosed parenthesis make a backtracking
+        // parser retry each level: the nesting bound and the parser's call
+        // limit end it as unknown.
+        let retry = format!("{}x", "!(".repeat(60));
+        assert_eq!(eval(&retry, &main()), None);
+        let fine = format!("{}true{}", "!(".repeat(10), ")".repeat(10));
+        assert_eq!(eval(&fine, &main()), Some(Value::Bool(true)));
         assert_eq!(eval("a[", &main()), None);
         assert!(interpolations("${{ a }} ${{ b").len() == 1);
         // Job outputs that refer to each other stop at a fixed depth.
@@ -856,6 +614,20 @@ mod tests {
             f("format('{0}', toJSON(github.event.commits[0]))"),
             ["github.event.commits.*"]
         );
+        // A falsy left side of `&&` is empty: only the right side can flow.
+        assert_eq!(
+            f("github.event.issue.title && github.head_ref"),
+            ["github.head_ref"]
+        );
+        // `case` yields its values, never its predicates.
+        assert_eq!(
+            f("case(github.event.issue.title == 'x', github.head_ref, 'y')"),
+            ["github.head_ref"]
+        );
+        assert_eq!(
+            f("fromJSON(github.event.comment.body).x"),
+            ["github.event.comment.body"]
+        );
         assert_eq!(flowing_paths("((("), None);
         assert_eq!(flowing_paths(&"(".repeat(100_000)), None);
     }
@@ -873,6 +645,11 @@ mod tests {
         assert_eq!(
             context_paths("toJSON(github.event.commits[0].message) || 'x'"),
             vec!["github.event.commits.*.message".to_string()]
+        );
+        // A literal key reads as a property; a computed index as `*`.
+        assert_eq!(
+            context_paths("github.event['pull_request'].title || needs[inputs.job].result"),
+            ["github.event.pull_request.title", "needs.*.result", "inputs.job"]
         );
         let i = interpolations("a ${{ x }} b ${{y}}");
         assert_eq!(i.len(), 2);
