@@ -649,7 +649,11 @@ mod tests {
         // A literal key reads as a property; a computed index as `*`.
         assert_eq!(
             context_paths("github.event['pull_request'].title || needs[inputs.job].result"),
-            ["github.event.pull_request.title", "needs.*.result", "inputs.job"]
+            [
+                "github.event.pull_request.title",
+                "needs.*.result",
+                "inputs.job"
+            ]
         );
         let i = interpolations("a ${{ x }} b ${{y}}");
         assert_eq!(i.len(), 2);
