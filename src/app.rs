@@ -412,18 +412,31 @@ fn check(args: CheckArgs) -> u8 {
             "--fail-on new needs --base REF: without a base there is nothing to be new against",
         );
     }
-    let (report, root) = match run_gate(Gate {
-        path: args.path.as_deref(),
-        policy: args.policy.as_deref(),
-        lane: &args.lane,
-        only: &args.only,
-        skip: &args.skip,
-        base: args.base.as_deref(),
-        head: args.head.as_deref(),
-    }) {
+    let gate = || {
+        run_gate(Gate {
+            path: args.path.as_deref(),
+            policy: args.policy.as_deref(),
+            lane: &args.lane,
+            only: &args.only,
+            skip: &args.skip,
+            base: args.base.as_deref(),
+            head: args.head.as_deref(),
+        })
+    };
+    let (mut report, root) = match gate() {
         Ok(r) => r,
         Err(code) => return code,
     };
+    if args.diff {
+        return print_fixes(&report, &root);
+    }
+    if args.fix && apply_fixes(&report, &root) > 0 {
+        // Report what is left, judged on the fixed files.
+        report = match gate() {
+            Ok((r, _)) => r,
+            Err(code) => return code,
+        };
+    }
     let report = match load_baseline(&args, &root) {
         Ok(Some(b)) => {
             let base = report.base.clone();
@@ -493,6 +506,64 @@ fn check(args: CheckArgs) -> u8 {
         say(format_args!("warning: {}", log_safe(&e)));
     }
     code
+}
+
+/// The fixes of the findings that count (a waived or inline-ignored finding
+/// was accepted as it is, so it is left alone).
+fn fixes(report: &report::Report) -> impl Iterator<Item = &crate::fix::Fix> {
+    report
+        .checks
+        .iter()
+        .flat_map(|c| &c.findings)
+        .filter(|f| f.suppressed.is_none())
+        .filter_map(|f| f.fix.as_deref())
+}
+
+fn say_refused(refused: &[crate::fix::Refusal]) {
+    for r in refused {
+        say(format_args!(
+            "warning: not fixing {}: {}",
+            log_safe(&r.path),
+            log_safe(&r.reason)
+        ));
+    }
+}
+
+/// `check --diff`: the fixes as one unified diff on stdout; nothing is
+/// written. Exit 0 when there is nothing to fix, 1 otherwise.
+fn print_fixes(report: &report::Report, root: &std::path::Path) -> u8 {
+    let (changes, refused) = crate::fix::plan(root, fixes(report));
+    say_refused(&refused);
+    if changes.is_empty() && refused.is_empty() {
+        say("nothing to fix");
+        return 0;
+    }
+    let patch: String = changes.iter().map(|c| c.unified_diff()).collect();
+    match print_out(&patch) {
+        0 => 1,
+        code => code,
+    }
+}
+
+/// `check --fix`: writes the fixes, says on stderr what changed and what was
+/// refused; returns how many files were written.
+fn apply_fixes(report: &report::Report, root: &std::path::Path) -> usize {
+    let (changes, mut refused) = crate::fix::plan(root, fixes(report));
+    let failed = crate::fix::write(root, &changes);
+    for c in &changes {
+        if failed.iter().any(|r| r.path == c.path) {
+            continue;
+        }
+        say(format_args!(
+            "fixed {}: {}",
+            log_safe(&c.path),
+            log_safe(&c.titles.join("; "))
+        ));
+    }
+    let written = changes.len() - failed.len();
+    refused.extend(failed);
+    say_refused(&refused);
+    written
 }
 
 fn init(root: &std::path::Path, force: bool) -> u8 {

@@ -3,6 +3,7 @@
 
 use super::{Check, Context, Meta, Over, Scope};
 use crate::finding::{Finding, Severity};
+use crate::fix::{Edit, Fix, mapping};
 use crate::workflow::publish::action_slug;
 use crate::workflow::script::commands;
 use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_route};
@@ -82,14 +83,50 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
             } else {
                 "add `with: persist-credentials: false`"
             };
-            out.push(Finding::new(
+            let finding = Finding::new(
                 loc,
                 format!(
                     "{} in job `{job_id}` keeps the token in .git/config for every later step",
                     uses.raw()
                 ),
                 help,
-            ));
+            );
+            // Mechanical only where nothing can break: the key is absent
+            // (an explicit `true` was chosen) and the job does not push.
+            let fix = match (persist, pushes) {
+                (None, false) => fix(wf, job_id, i, with),
+                _ => None,
+            };
+            out.push(match fix {
+                Some(f) => finding.with_fix(f),
+                None => finding,
+            });
         }
     }
+}
+
+/// `persist-credentials: false` added to the step's `with:` (made when absent).
+fn fix(
+    wf: &WorkflowFile,
+    job_id: &str,
+    step: usize,
+    with: &github_actions_models::common::expr::LoE<github_actions_models::common::Env>,
+) -> Option<Fix> {
+    let off = yaml_serde::Value::Bool(false);
+    let mut route = step_route(job_id, step);
+    let edit = match env_map(with) {
+        None => return None,
+        Some(m) if m.is_empty() => {
+            Edit::add(&route, "with", mapping([("persist-credentials", off)]))
+        }
+        Some(_) => {
+            route.push(Key::K("with"));
+            Edit::add(&route, "persist-credentials", off)
+        }
+    };
+    Some(Fix::new(
+        &wf.path,
+        "set `persist-credentials: false` on actions/checkout",
+        vec![edit],
+    ))
 }
