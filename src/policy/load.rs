@@ -47,6 +47,15 @@ pub fn load(abs: &Path, shown: &str) -> Result<Policy, PolicyError> {
     Ok(policy)
 }
 
+/// Parses and validates policy text that is not a file on disk (what
+/// `init` would write); `shown` is how errors name it.
+pub fn from_text(text: &str, shown: &str) -> Result<Policy, PolicyError> {
+    let mut policy = parse(text, shown, 0)?;
+    evaluators::facts_equal::check_names(&policy)?;
+    policy.path = Some(shown.to_string());
+    Ok(policy)
+}
+
 struct Reader<'a> {
     text: &'a str,
     lines: LineIndex,

@@ -12,7 +12,7 @@ use crate::finding::{Location, Severity};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-pub use load::{did_you_mean, find_policy_file, load};
+pub use load::{did_you_mean, find_policy_file, from_text, load};
 pub use publisher::Publisher;
 pub use waiver::Waiver;
 
