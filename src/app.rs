@@ -646,19 +646,16 @@ pub fn list_text() -> String {
     s
 }
 
-/// The check catalog as Markdown, one section a check: the README's
-/// "Checks" section is this text, kept in step by a test.
+/// The check catalog as Markdown: a table of the checks, each linking to
+/// its page under docs/checks/ ([`check_page`]), and the evaluators. The
+/// generated part of docs/checks.md is this text, kept in step by a test.
 pub fn catalog_markdown() -> String {
     let mut s = String::from("| check | default | lanes | what it asks |\n|---|---|---|---|\n");
     for m in checks::all_metas() {
-        let lanes = if m.lanes.is_empty() {
-            "pre-merge".to_string()
-        } else {
-            m.lanes.join(", ")
-        };
         s.push_str(&format!(
-            "| [`{id}`](#{id}) | {} | {lanes} | {} |\n",
+            "| [`{id}`](checks/{id}.md) | {} | {} | {} |\n",
             m.severity.as_str(),
+            lanes_shown(m, ", "),
             m.title,
             id = m.id
         ));
@@ -673,19 +670,87 @@ pub fn catalog_markdown() -> String {
             params.join(", ")
         ));
     }
-    for m in checks::all_metas() {
-        s.push_str(&format!(
-            "\n### {id}\n\n**{title}** — default `{sev}`.\n\n{why}\n\nFails:\n\n```\n{fails}\n```\n\nPasses:\n\n```\n{passes}\n```\n\nFix: {fix}\n",
-            id = m.id,
-            title = m.title,
-            sev = m.severity.as_str(),
-            why = m.rationale.split_whitespace().collect::<Vec<_>>().join(" "),
-            fails = m.fails,
-            passes = m.passes,
-            fix = m.fix.split_whitespace().collect::<Vec<_>>().join(" "),
-        ));
-    }
     s
+}
+
+fn lanes_shown(m: &checks::Meta, sep: &str) -> String {
+    if m.lanes.is_empty() {
+        "pre-merge".to_string()
+    } else {
+        m.lanes.join(sep)
+    }
+}
+
+/// One check's reference page, docs/checks/<id>.md, from its metadata: what
+/// `explain` prints, as Markdown, with its parameters and how to tune it.
+/// SARIF's `helpUri` and `explain` link here.
+pub fn check_page(m: &checks::Meta) -> String {
+    let flat = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let fence = |t: &str| {
+        let ticks = "`".repeat(3.max(longest_backtick_run(t) + 1));
+        format!("{ticks}\n{t}\n{ticks}")
+    };
+    let mut s = format!(
+        "<!-- Generated from the check's metadata in src/ by `UPDATE_README=1 cargo test --locked --test readme`: edit the code, not this page. -->\n\n# {id}\n\n**{title}**\n\n- Default severity: `{sev}`\n- Lanes: {lanes}\n",
+        id = m.id,
+        title = m.title,
+        sev = m.severity.as_str(),
+        lanes = if m.lanes.is_empty() {
+            "`pre-merge` (and so every lane)".to_string()
+        } else {
+            m.lanes
+                .iter()
+                .map(|l| format!("`{l}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        },
+    );
+    s.push_str("- Parameters under `[checks.");
+    s.push_str(m.id);
+    s.push_str("]`: `severity`, `enabled`, `lanes`, `files`");
+    for p in m.params {
+        s.push_str(&format!(", `{p}`"));
+    }
+    s.push('\n');
+    s.push_str(&format!("\n## Why\n\n{}\n", flat(m.rationale)));
+    if !m.fails.is_empty() {
+        s.push_str(&format!("\n## Fails\n\n{}\n", fence(m.fails)));
+    }
+    if !m.passes.is_empty() {
+        s.push_str(&format!("\n## Passes\n\n{}\n", fence(m.passes)));
+    }
+    s.push_str(&format!("\n## How to fix\n\n{}\n", flat(m.fix)));
+    if !m.params.is_empty() {
+        s.push_str("\n## Parameters\n\n");
+        for p in m.params {
+            match crate::policy::params::param(p) {
+                Some(d) => s.push_str(&format!(
+                    "- `{p}` ({}): {}\n",
+                    d.kind.expected(),
+                    flat(d.doc)
+                )),
+                None => s.push_str(&format!("- `{p}`\n")),
+            }
+        }
+    }
+    s.push_str(&format!(
+        "\n## Tuning\n\n{}\n\n`shipgate explain {id}` prints the same in a terminal; [all checks](../checks.md).\n",
+        fence(&format!(
+            "# shipgate.toml\n[checks.{id}]\nseverity = \"{other}\"   # default: {sev}",
+            id = m.id,
+            sev = m.severity.as_str(),
+            other = match m.severity {
+                Severity::Block => "warn",
+                Severity::Warn => "block",
+            },
+        )),
+        id = m.id,
+    ));
+    s
+}
+
+fn longest_backtick_run(t: &str) -> usize {
+    t.split(|c| c != '`').map(str::len).max().unwrap_or(0)
 }
 
 pub fn explain_text(id: &str) -> Option<String> {
@@ -698,7 +763,8 @@ pub fn explain_text(id: &str) -> Option<String> {
         m.lanes.join(", ")
     };
     Some(format!(
-        "{id}: {title}\n\nDefault severity: {sev}\nLanes: {lanes}\n\nWhy\n{why}\n\nPasses\n{passes}\n\nFails\n{fails}\n\nFix\n{fix}\n",
+        "{id}: {title}\n\nDefault severity: {sev}\nLanes: {lanes}\n\nWhy\n{why}\n\nPasses\n{passes}\n\nFails\n{fails}\n\nFix\n{fix}\n\nMore: {uri}\n",
+        uri = report::help_uri(m.id),
         id = m.id,
         title = m.title,
         sev = m.severity.as_str(),
