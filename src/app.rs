@@ -62,12 +62,43 @@ pub fn run(cli: Cli) -> u8 {
         }
         Command::Schema => print_out(&policy::schema::to_string()),
         Command::Completions { shell } => {
-            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut cmd = completion_command();
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut cmd, "shipgate", &mut buf);
             print_out(&String::from_utf8_lossy(&buf))
         }
     }
+}
+
+/// The command line as shell completion sees it: `--only`/`--skip` offer
+/// the check ids, `--lane` the built-in lanes, `explain` the checks and
+/// evaluators. Parsing itself stays open (a policy may add checks and lanes,
+/// and a typo gets "did you mean"), so the lists live only here.
+pub fn completion_command() -> clap::Command {
+    use clap::builder::PossibleValuesParser;
+    let ids: Vec<&'static str> = checks::BUILTINS
+        .iter()
+        .map(|b| b.meta().id)
+        .chain(std::iter::once(checks::waivers::META.id))
+        .collect();
+    let explainable: Vec<&'static str> = checks::all_metas()
+        .map(|m| m.id)
+        .chain(EVALUATORS.iter().map(|e| e.name))
+        .collect();
+    let lanes: Vec<&'static str> = policy::BUILTIN_LANES.to_vec();
+    let values = |v: &[&'static str]| PossibleValuesParser::new(v.to_vec());
+    <Cli as clap::CommandFactory>::command()
+        .mut_subcommand("check", |c| {
+            c.mut_arg("only", |a| a.value_parser(values(&ids)))
+                .mut_arg("skip", |a| a.value_parser(values(&ids)))
+                .mut_arg("lane", |a| a.value_parser(values(&lanes)))
+        })
+        .mut_subcommand("baseline", |c| {
+            c.mut_arg("lane", |a| a.value_parser(values(&lanes)))
+        })
+        .mut_subcommand("explain", |c| {
+            c.mut_arg("id", |a| a.value_parser(values(&explainable)))
+        })
 }
 
 /// Colour is for the human format only. `--color always` / `never` decide
