@@ -82,6 +82,11 @@ fn fix_rewrites_only_the_flagged_nodes_and_the_findings_go() {
         vec![(WF.to_string(), 26, "block".to_string())]
     );
     assert_eq!(verdict(&before, "workflow-permissions"), "block");
+    // The human report says which findings --fix can remove.
+    let (_, human, _) = run(dir.path(), &["-q"]);
+    assert!(human.contains(
+        "    = help: add `with: persist-credentials: false`\n    = fix: `shipgate check --fix` can set `persist-credentials: false` on actions/checkout (`--diff` shows it)\n"
+    ), "{human}");
 
     let (_, _, stderr) = run(dir.path(), &["--fix", "--format", "json"]);
     assert!(
@@ -174,6 +179,11 @@ fn a_job_that_pushes_keeps_its_credentials_and_a_waived_finding_is_left() {
     let (code, stdout, stderr) = run(dir.path(), &["--diff"]);
     assert_eq!((code, stdout.as_str()), (0, ""), "{stderr}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
+    let (_, human, _) = run(dir.path(), &["-q"]);
+    assert!(
+        human.contains("checkout-credentials") && !human.contains("= fix:"),
+        "{human}"
+    );
 
     // A finding accepted by an inline ignore is not "fixed" either.
     let dir = copy_fixture("fix/release");
