@@ -196,7 +196,26 @@ fn plan_file(root: &Path, path: &str, fixes: &[&Fix]) -> Result<Option<Change>, 
     if edits.is_empty() {
         return Ok(None);
     }
-    let after = apply(&before, &edits)?;
+    if is_workflow(path) {
+        // Routes name nodes of the workflow as the checks read it. When the
+        // parser had to read a rewritten text (parallel steps, YAML tags),
+        // a route may not name the same node of the file on disk.
+        let parsed =
+            crate::workflow::WorkflowFile::parse(path, std::sync::Arc::from(before.as_str()))
+                .map_err(|e| format!("it does not parse (line {}: {})", e.line, e.message))?;
+        if *parsed.text != *before {
+            return Err("shipgate reads this workflow through a rewrite (parallel steps or YAML tags), so its fixes are not applied; fix it by hand".into());
+        }
+    }
+    // yamlpatch writes `\n`; a file whose every line ends in `\r\n` is
+    // edited with `\n` and given its own line ends back, never a mix.
+    let crlf =
+        before.contains("\r\n") && before.matches('\n').count() == before.matches("\r\n").count();
+    let after = if crlf {
+        apply(&before.replace("\r\n", "\n"), &edits)?.replace('\n', "\r\n")
+    } else {
+        apply(&before, &edits)?
+    };
     reparse(path, &after)?;
     if after == before {
         return Ok(None);
@@ -330,11 +349,15 @@ fn apply(text: &str, edits: &[&Edit]) -> Result<String, String> {
     Ok(patched.source().to_string())
 }
 
+fn is_workflow(path: &str) -> bool {
+    path.starts_with(".github/workflows/")
+}
+
 /// The fixed text must still be the kind of file it was: a workflow still
 /// parses as a workflow, any other YAML file as YAML.
 fn reparse(path: &str, text: &str) -> Result<(), String> {
     let refuse = |why: String| format!("the fixed file would not parse ({why}); left unchanged");
-    if path.starts_with(".github/workflows/") {
+    if is_workflow(path) {
         crate::workflow::WorkflowFile::parse(path, std::sync::Arc::from(text))
             .map(|_| ())
             .map_err(|e| refuse(format!("line {}: {}", e.line, e.message)))
@@ -423,6 +446,24 @@ mod tests {
         assert!(changes.is_empty());
         assert!(refused[0].reason.contains("would not parse"), "{refused:?}");
         assert_eq!(std::fs::read_to_string(d.path().join(wf)).unwrap(), text);
+    }
+
+    #[test]
+    fn a_crlf_file_keeps_its_line_ends() {
+        let d = tempfile::tempdir().unwrap();
+        let wf = ".github/workflows/release.yml";
+        std::fs::create_dir_all(d.path().join(".github/workflows")).unwrap();
+        let text = "on: push\r\njobs:\r\n  a:\r\n    runs-on: x\r\n    steps:\r\n      - uses: actions/checkout@v4\r\n";
+        std::fs::write(d.path().join(wf), text).unwrap();
+        let route = crate::workflow::step_route("a", 0);
+        let off = mapping([("persist-credentials", Value::Bool(false))]);
+        let fix = Fix::new(wf, "t", vec![Edit::add(&route, "with", off)]);
+        let (changes, refused) = plan(d.path(), [&fix]);
+        assert!(refused.is_empty(), "{refused:?}");
+        assert_eq!(
+            changes[0].after,
+            "on: push\r\njobs:\r\n  a:\r\n    runs-on: x\r\n    steps:\r\n      - uses: actions/checkout@v4\r\n        with:\r\n          persist-credentials: false\r\n"
+        );
     }
 
     #[test]

@@ -242,3 +242,24 @@ fn a_symlinked_workflow_is_never_written_through() {
         original
     );
 }
+
+#[test]
+fn a_workflow_read_through_a_rewrite_is_not_fixed() {
+    // `jobs: !!map` is read with the tag blanked; routes into the rewritten
+    // text are not trusted to name the same node on disk.
+    let dir = tempfile::tempdir().unwrap();
+    let text = "on:\n  push:\n    tags: [\"v*\"]\njobs: !!map\n  a:\n    runs-on: x\n    environment: release\n    steps:\n      - uses: actions/checkout@v4\n      - run: cargo publish\n";
+    let path = common::write(dir.path(), WF, text);
+    let (_, report) = check_json(dir.path(), &["--only", "checkout-credentials"]);
+    assert_eq!(
+        findings(&report, "checkout-credentials"),
+        vec![(WF.to_string(), 9, "warn".to_string())]
+    );
+    let (code, stdout, stderr) = run(dir.path(), &["--fix", "--only", "checkout-credentials"]);
+    assert_eq!(code, 0, "a warning: {stdout}");
+    assert!(
+        stderr.contains("reads this workflow through a rewrite"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+}
