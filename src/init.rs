@@ -198,7 +198,13 @@ fn detect_gate(tree: &Tree) -> Option<(String, String)> {
             .is_some_and(|t| needle.is_match(&t.text))
     };
     let re = |s: &str| regex::Regex::new(s).expect("static regex");
-    if has("mix.exs", &re(r"(?m)^\s*ci:\s*\[")) {
+    // The alias as ci-equivalence reads it, wherever it sits: `aliases:
+    // [ci: [..]]` on one line as well as a `defp aliases` block.
+    if tree
+        .text("mix.exs")
+        .ok()
+        .is_some_and(|t| crate::project::gate::mix_aliases("mix.exs", &t).contains_key("ci"))
+    {
         return Some(("mix.exs".into(), "the `ci:` alias (`mix ci`)".into()));
     }
     if let Ok(pkg) = tree.json("package.json")

@@ -405,3 +405,27 @@ fn init_suggests_what_the_publishing_job_really_runs_and_it_passes() {
     let (_, after) = check_json(dir.path(), &["--lane", "preflight"]);
     assert_eq!(verdict(&after, "publish-only-in-publish"), "pass");
 }
+
+#[test]
+fn init_sees_a_mix_ci_alias_wherever_it_sits() {
+    for project in [
+        // One line, inside the project keyword list.
+        "    [app: :demo, version: @version, aliases: [ci: [\"format --check-formatted\", \"test\"]]]\n",
+        // The usual `defp aliases` block.
+        "    [app: :demo, version: @version, aliases: aliases()]\n  end\n\n  defp aliases do\n    [\n      ci: [\"test\"]\n    ]\n",
+    ] {
+        let dir = copy_fixture("hex-env-good");
+        let mix = dir.path().join("mix.exs");
+        let text = std::fs::read_to_string(&mix).unwrap().replace(
+            "    [app: :demo, version: @version, description: \"Demo\", package: package()]\n",
+            project,
+        );
+        std::fs::write(&mix, text).unwrap();
+        let out = shipgate(&["init", dir.path().to_str().unwrap()]);
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            said.contains("contributor gate: the `ci:` alias (`mix ci`) in mix.exs"),
+            "{project}\n{said}"
+        );
+    }
+}
