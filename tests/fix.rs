@@ -263,3 +263,37 @@ fn a_workflow_read_through_a_rewrite_is_not_fixed() {
     );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
 }
+
+#[test]
+fn top_level_permissions_are_added_only_when_no_job_inherits_them() {
+    // Every job sets its own scopes: `permissions: {}` at the top changes
+    // nothing today and is added.
+    let dir = tempfile::tempdir().unwrap();
+    let text = "on:\n  push:\n    tags: [\"v*\"]\nconcurrency:\n  group: release-${{ github.ref }}\n  cancel-in-progress: false\njobs:\n  ship:\n    runs-on: ubuntu-latest\n    permissions:\n      contents: write # gh release\n    steps:\n      - run: gh release create \"$GITHUB_REF_NAME\"\n";
+    let path = common::write(dir.path(), WF, text);
+    let (_, before) = check_json(dir.path(), &["--only", "workflow-permissions"]);
+    assert_eq!(
+        findings(&before, "workflow-permissions"),
+        vec![(WF.to_string(), 1, "warn".to_string())]
+    );
+    run(dir.path(), &["--fix", "--only", "workflow-permissions"]);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        format!("{text}permissions: {{}}\n")
+    );
+    let (_, after) = check_json(dir.path(), &["--only", "workflow-permissions"]);
+    assert_eq!(verdict(&after, "workflow-permissions"), "pass");
+
+    // A reusable-workflow call without its own `permissions:` gets the
+    // caller's scopes as its cap: `{}` at the top would take them away from
+    // the called workflow, so the finding stays, with no fix.
+    let dir = copy_fixture("realworld/scoped-reusable-call");
+    let (_, before) = check_json(dir.path(), &["--only", "workflow-permissions"]);
+    assert!(findings(&before, "workflow-permissions").contains(&(
+        WF.to_string(),
+        1,
+        "warn".to_string()
+    )));
+    let (_, stdout, _) = run(dir.path(), &["--diff", "--only", "workflow-permissions"]);
+    assert!(!stdout.contains("release.yml"), "{stdout}");
+}

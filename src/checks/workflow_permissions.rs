@@ -60,8 +60,16 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
             if unscoped.is_empty() && !wf.model.jobs.is_empty() {
                 // Every job states its own scopes, so no job runs with the
                 // default token today; only a job added later would.
-                out.push(
-                    Finding::new(
+                // `permissions: {}` changes nothing only when every job,
+                // reusable-workflow calls included, sets its own: a call
+                // without them passes the caller's scopes down as a cap.
+                let all_own = wf.model.jobs.values().all(|j| {
+                    !matches!(
+                        job_permissions(j),
+                        Permissions::Base(BasePermission::Default)
+                    )
+                });
+                let finding = Finding::new(
                         Location::new(&wf.path, 1, 1),
                         format!(
                             "release workflow {} sets no top-level `permissions`; every job sets its own today, but a job added later would get the default token scope",
@@ -69,13 +77,16 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                         ),
                         "add `permissions: {}` at the top so a new job starts with no scopes",
                     )
-                    .warn_only()
-                    .with_fix(Fix::new(
+                    .warn_only();
+                out.push(if all_own {
+                    finding.with_fix(Fix::new(
                         &wf.path,
                         "add top-level `permissions: {}`",
                         vec![Edit::add(&[], "permissions", empty_mapping())],
-                    )),
-                );
+                    ))
+                } else {
+                    finding
+                });
             } else {
                 out.push(Finding::new(
                     Location::new(&wf.path, 1, 1),
