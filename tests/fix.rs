@@ -185,6 +185,28 @@ fn a_job_that_pushes_keeps_its_credentials_and_a_waived_finding_is_left() {
         "{human}"
     );
 
+    // Nor when a later step runs a repository script or an unknown action,
+    // which may use the persisted token without saying `git push` here.
+    for later in [
+        "      - run: ./scripts/release.sh",
+        "      - uses: stefanzweifel/git-auto-commit-action@v5",
+        "      - run: npm run release",
+    ] {
+        let dir = copy_fixture("fix/release");
+        let path = dir.path().join(WF);
+        let text = std::fs::read_to_string(&path).unwrap().replace(
+            "      - run: cargo build --release   # keep this comment\n",
+            &format!("{later}\n"),
+        );
+        std::fs::write(&path, &text).unwrap();
+        let (_, stdout, _) = run(dir.path(), &["--diff", "--only", "checkout-credentials"]);
+        assert_eq!(
+            stdout.matches("persist-credentials: false").count(),
+            1,
+            "only the publish job's checkout: {later}\n{stdout}"
+        );
+    }
+
     // A finding accepted by an inline ignore is not "fixed" either.
     let dir = copy_fixture("fix/release");
     let path = dir.path().join(WF);
