@@ -196,6 +196,9 @@ fn plan_file(root: &Path, path: &str, fixes: &[&Fix]) -> Result<Option<Change>, 
     if edits.is_empty() {
         return Ok(None);
     }
+    // Nesting and alias bombs are refused before tree-sitter sees the text
+    // (deep indentation aborts it), as for every workflow shipgate reads.
+    crate::workflow::yaml_guard(&before).map_err(|e| format!("it is refused: {}", e.message))?;
     if is_workflow(path) {
         // Routes name nodes of the workflow as the checks read it. When the
         // parser had to read a rewritten text (parallel steps, YAML tags),
