@@ -82,6 +82,10 @@ fn fix_rewrites_only_the_flagged_nodes_and_the_findings_go() {
         vec![(WF.to_string(), 26, "block".to_string())]
     );
     assert_eq!(verdict(&before, "workflow-permissions"), "block");
+    assert_eq!(
+        common::result(&before, "release-concurrency")["findings"][0]["fix"],
+        "set `cancel-in-progress: false`"
+    );
     // The human report says which findings --fix can remove.
     let (_, human, _) = run(dir.path(), &["-q"]);
     assert!(human.contains(
