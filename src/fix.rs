@@ -220,6 +220,7 @@ fn plan_file(root: &Path, path: &str, fixes: &[&Fix]) -> Result<Option<Change>, 
         apply(&before, &edits)?
     };
     reparse(path, &after)?;
+    means_the_edits(&before, &after, &edits)?;
     if after == before {
         return Ok(None);
     }
@@ -352,6 +353,41 @@ fn apply(text: &str, edits: &[&Edit]) -> Result<String, String> {
     Ok(patched.source().to_string())
 }
 
+/// The fixed text must mean the original with the edits made and nothing
+/// else: both are read as YAML values, the edits are made to the original's
+/// value, and the two must be equal. This catches an edit the text editor
+/// placed on the wrong node, even when the result still parses.
+fn means_the_edits(before: &str, after: &str, edits: &[&Edit]) -> Result<(), String> {
+    let wrong = || {
+        "the edited text does not mean what the fix intends; left unchanged, fix it by hand"
+            .to_string()
+    };
+    let mut want: yaml_serde::Value = yaml_serde::from_str(before).map_err(|_| wrong())?;
+    let got: yaml_serde::Value = yaml_serde::from_str(after).map_err(|_| wrong())?;
+    for e in edits {
+        let mut node = &mut want;
+        for step in &e.route {
+            node = match step {
+                Step::Key(k) => node.get_mut(k.as_str()),
+                Step::Index(i) => node.get_mut(*i),
+            }
+            .ok_or_else(wrong)?;
+        }
+        match &e.op {
+            Op::Add { key, value } => {
+                let map = node.as_mapping_mut().ok_or_else(wrong)?;
+                let key = yaml_serde::Value::String(key.clone());
+                if map.contains_key(&key) {
+                    return Err(wrong());
+                }
+                map.insert(key, value.clone());
+            }
+            Op::Replace(value) => *node = value.clone(),
+        }
+    }
+    if want == got { Ok(()) } else { Err(wrong()) }
+}
+
 fn is_workflow(path: &str) -> bool {
     path.starts_with(".github/workflows/")
 }
@@ -449,6 +485,30 @@ mod tests {
         assert!(changes.is_empty());
         assert!(refused[0].reason.contains("would not parse"), "{refused:?}");
         assert_eq!(std::fs::read_to_string(d.path().join(wf)).unwrap(), text);
+    }
+
+    #[test]
+    fn an_edit_placed_on_the_wrong_node_is_refused() {
+        // yamlpatch 1.25 replaces the first value of a one-line flow mapping
+        // instead of the one named; the result still parses, but it is not
+        // what the fix means.
+        let text = "jobs:\n  b:\n    runs-on: x\n    concurrency: {group: x, cancel-in-progress: true}\n    steps:\n      - run: a\n";
+        let route = [
+            Key::K("jobs"),
+            Key::K("b"),
+            Key::K("concurrency"),
+            Key::K("cancel-in-progress"),
+        ];
+        let e = Edit::replace(&route, false.into());
+        let edited = fixed(text, std::slice::from_ref(&e)).unwrap();
+        assert!(edited.contains("{ group: false }"), "{edited}");
+        assert!(means_the_edits(text, &edited, &[&e]).is_err());
+        // Made where it belongs, the same edit is accepted.
+        let right = text.replace("cancel-in-progress: true", "cancel-in-progress: false");
+        assert!(means_the_edits(text, &right, &[&e]).is_ok());
+        // And an edit that changed something else as well is not.
+        let more = right.replace("runs-on: x", "runs-on: y");
+        assert!(means_the_edits(text, &more, &[&e]).is_err());
     }
 
     #[test]
