@@ -62,12 +62,43 @@ pub fn run(cli: Cli) -> u8 {
         }
         Command::Schema => print_out(&crate::schema::to_string(&crate::engine::catalog())),
         Command::Completions { shell } => {
-            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut cmd = completion_command();
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut cmd, "shipgate", &mut buf);
             print_out(&String::from_utf8_lossy(&buf))
         }
     }
+}
+
+/// The command line as shell completion sees it: `--only`/`--skip` offer
+/// the check ids, `--lane` the built-in lanes, `explain` the checks and
+/// evaluators. Parsing itself stays open (a policy may add checks and lanes,
+/// and a typo gets "did you mean"), so the lists live only here.
+pub fn completion_command() -> clap::Command {
+    use clap::builder::PossibleValuesParser;
+    let ids: Vec<&'static str> = checks::BUILTINS
+        .iter()
+        .map(|b| b.meta().id)
+        .chain(std::iter::once(checks::waivers::META.id))
+        .collect();
+    let explainable: Vec<&'static str> = checks::all_metas()
+        .map(|m| m.id)
+        .chain(EVALUATORS.iter().map(|e| e.name))
+        .collect();
+    let lanes: Vec<&'static str> = policy::BUILTIN_LANES.to_vec();
+    let values = |v: &[&'static str]| PossibleValuesParser::new(v.to_vec());
+    <Cli as clap::CommandFactory>::command()
+        .mut_subcommand("check", |c| {
+            c.mut_arg("only", |a| a.value_parser(values(&ids)))
+                .mut_arg("skip", |a| a.value_parser(values(&ids)))
+                .mut_arg("lane", |a| a.value_parser(values(&lanes)))
+        })
+        .mut_subcommand("baseline", |c| {
+            c.mut_arg("lane", |a| a.value_parser(values(&lanes)))
+        })
+        .mut_subcommand("explain", |c| {
+            c.mut_arg("id", |a| a.value_parser(values(&explainable)))
+        })
 }
 
 /// Colour is for the human format only. `--color always` / `never` decide
@@ -413,18 +444,31 @@ fn check(args: CheckArgs) -> u8 {
             "--fail-on new needs --base REF: without a base there is nothing to be new against",
         );
     }
-    let (report, root) = match run_gate(Gate {
-        path: args.path.as_deref(),
-        policy: args.policy.as_deref(),
-        lane: &args.lane,
-        only: &args.only,
-        skip: &args.skip,
-        base: args.base.as_deref(),
-        head: args.head.as_deref(),
-    }) {
+    let gate = || {
+        run_gate(Gate {
+            path: args.path.as_deref(),
+            policy: args.policy.as_deref(),
+            lane: &args.lane,
+            only: &args.only,
+            skip: &args.skip,
+            base: args.base.as_deref(),
+            head: args.head.as_deref(),
+        })
+    };
+    let (mut report, root) = match gate() {
         Ok(r) => r,
         Err(code) => return code,
     };
+    if args.diff {
+        return print_fixes(&report, &root);
+    }
+    if args.fix && apply_fixes(&report, &root) > 0 {
+        // Report what is left, judged on the fixed files.
+        report = match gate() {
+            Ok((r, _)) => r,
+            Err(code) => return code,
+        };
+    }
     let report = match load_baseline(&args, &root) {
         Ok(Some(b)) => {
             let base = report.base.clone();
@@ -501,6 +545,64 @@ fn check(args: CheckArgs) -> u8 {
         say(format_args!("warning: {}", log_safe(&e)));
     }
     code
+}
+
+/// The fixes of the findings that count (a waived or inline-ignored finding
+/// was accepted as it is, so it is left alone).
+fn fixes(report: &report::Report) -> impl Iterator<Item = &crate::fix::Fix> {
+    report
+        .checks
+        .iter()
+        .flat_map(|c| &c.findings)
+        .filter(|f| f.suppressed.is_none())
+        .filter_map(|f| f.fix.as_deref())
+}
+
+fn say_refused(refused: &[crate::fix::Refusal]) {
+    for r in refused {
+        say(format_args!(
+            "warning: not fixing {}: {}",
+            log_safe(&r.path),
+            log_safe(&r.reason)
+        ));
+    }
+}
+
+/// `check --diff`: the fixes as one unified diff on stdout; nothing is
+/// written. Exit 0 when there is nothing to fix, 1 otherwise.
+fn print_fixes(report: &report::Report, root: &std::path::Path) -> u8 {
+    let (changes, refused) = crate::fix::plan(root, fixes(report));
+    say_refused(&refused);
+    if changes.is_empty() && refused.is_empty() {
+        say("nothing to fix");
+        return 0;
+    }
+    let patch: String = changes.iter().map(|c| c.unified_diff()).collect();
+    match print_out(&patch) {
+        0 => 1,
+        code => code,
+    }
+}
+
+/// `check --fix`: writes the fixes, says on stderr what changed and what was
+/// refused; returns how many files were written.
+fn apply_fixes(report: &report::Report, root: &std::path::Path) -> usize {
+    let (changes, mut refused) = crate::fix::plan(root, fixes(report));
+    let failed = crate::fix::write(root, &changes);
+    for c in &changes {
+        if failed.iter().any(|r| r.path == c.path) {
+            continue;
+        }
+        say(format_args!(
+            "fixed {}: {}",
+            log_safe(&c.path),
+            log_safe(&c.titles.join("; "))
+        ));
+    }
+    let written = changes.len() - failed.len();
+    refused.extend(failed);
+    say_refused(&refused);
+    written
 }
 
 fn init(root: &std::path::Path, force: bool) -> u8 {
@@ -583,19 +685,16 @@ pub fn list_text() -> String {
     s
 }
 
-/// The check catalog as Markdown, one section a check: the README's
-/// "Checks" section is this text, kept in step by a test.
+/// The check catalog as Markdown: a table of the checks, each linking to
+/// its page under docs/checks/ ([`check_page`]), and the evaluators. The
+/// generated part of docs/checks.md is this text, kept in step by a test.
 pub fn catalog_markdown() -> String {
     let mut s = String::from("| check | default | lanes | what it asks |\n|---|---|---|---|\n");
     for m in checks::all_metas() {
-        let lanes = if m.lanes.is_empty() {
-            "pre-merge".to_string()
-        } else {
-            m.lanes.join(", ")
-        };
         s.push_str(&format!(
-            "| [`{id}`](#{id}) | {} | {lanes} | {} |\n",
+            "| [`{id}`](checks/{id}.md) | {} | {} | {} |\n",
             m.severity.as_str(),
+            lanes_shown(m, ", "),
             m.title,
             id = m.id
         ));
@@ -610,19 +709,87 @@ pub fn catalog_markdown() -> String {
             params.join(", ")
         ));
     }
-    for m in checks::all_metas() {
-        s.push_str(&format!(
-            "\n### {id}\n\n**{title}** — default `{sev}`.\n\n{why}\n\nFails:\n\n```\n{fails}\n```\n\nPasses:\n\n```\n{passes}\n```\n\nFix: {fix}\n",
-            id = m.id,
-            title = m.title,
-            sev = m.severity.as_str(),
-            why = m.rationale.split_whitespace().collect::<Vec<_>>().join(" "),
-            fails = m.fails,
-            passes = m.passes,
-            fix = m.fix.split_whitespace().collect::<Vec<_>>().join(" "),
-        ));
-    }
     s
+}
+
+fn lanes_shown(m: &checks::Meta, sep: &str) -> String {
+    if m.lanes.is_empty() {
+        "pre-merge".to_string()
+    } else {
+        m.lanes.join(sep)
+    }
+}
+
+/// One check's reference page, docs/checks/<id>.md, from its metadata: what
+/// `explain` prints, as Markdown, with its parameters and how to tune it.
+/// SARIF's `helpUri` and `explain` link here.
+pub fn check_page(m: &checks::Meta) -> String {
+    let flat = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let fence = |t: &str| {
+        let ticks = "`".repeat(3.max(longest_backtick_run(t) + 1));
+        format!("{ticks}\n{t}\n{ticks}")
+    };
+    let mut s = format!(
+        "<!-- Generated from the check's metadata in src/ by `UPDATE_README=1 cargo test --locked --test readme`: edit the code, not this page. -->\n\n# {id}\n\n**{title}**\n\n- Default severity: `{sev}`\n- Lanes: {lanes}\n",
+        id = m.id,
+        title = m.title,
+        sev = m.severity.as_str(),
+        lanes = if m.lanes.is_empty() {
+            "`pre-merge` (and so every lane)".to_string()
+        } else {
+            m.lanes
+                .iter()
+                .map(|l| format!("`{l}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        },
+    );
+    s.push_str("- Parameters under `[checks.");
+    s.push_str(m.id);
+    s.push_str("]`: `severity`, `enabled`, `lanes`, `files`");
+    for p in m.params {
+        s.push_str(&format!(", `{p}`"));
+    }
+    s.push('\n');
+    s.push_str(&format!("\n## Why\n\n{}\n", flat(m.rationale)));
+    if !m.fails.is_empty() {
+        s.push_str(&format!("\n## Fails\n\n{}\n", fence(m.fails)));
+    }
+    if !m.passes.is_empty() {
+        s.push_str(&format!("\n## Passes\n\n{}\n", fence(m.passes)));
+    }
+    s.push_str(&format!("\n## How to fix\n\n{}\n", flat(m.fix)));
+    if !m.params.is_empty() {
+        s.push_str("\n## Parameters\n\n");
+        for p in m.params {
+            match crate::policy::params::param(p) {
+                Some(d) => s.push_str(&format!(
+                    "- `{p}` ({}): {}\n",
+                    d.kind.expected(),
+                    flat(d.doc)
+                )),
+                None => s.push_str(&format!("- `{p}`\n")),
+            }
+        }
+    }
+    s.push_str(&format!(
+        "\n## Tuning\n\n{}\n\n`shipgate explain {id}` prints the same in a terminal; [all checks](../checks.md).\n",
+        fence(&format!(
+            "# shipgate.toml\n[checks.{id}]\nseverity = \"{other}\"   # default: {sev}",
+            id = m.id,
+            sev = m.severity.as_str(),
+            other = match m.severity {
+                Severity::Block => "warn",
+                Severity::Warn => "block",
+            },
+        )),
+        id = m.id,
+    ));
+    s
+}
+
+fn longest_backtick_run(t: &str) -> usize {
+    t.split(|c| c != '`').map(str::len).max().unwrap_or(0)
 }
 
 pub fn explain_text(id: &str) -> Option<String> {
@@ -635,7 +802,8 @@ pub fn explain_text(id: &str) -> Option<String> {
         m.lanes.join(", ")
     };
     Some(format!(
-        "{id}: {title}\n\nDefault severity: {sev}\nLanes: {lanes}\n\nWhy\n{why}\n\nPasses\n{passes}\n\nFails\n{fails}\n\nFix\n{fix}\n",
+        "{id}: {title}\n\nDefault severity: {sev}\nLanes: {lanes}\n\nWhy\n{why}\n\nPasses\n{passes}\n\nFails\n{fails}\n\nFix\n{fix}\n\nMore: {uri}\n",
+        uri = report::help_uri(m.id),
         id = m.id,
         title = m.title,
         sev = m.severity.as_str(),

@@ -139,6 +139,14 @@ pub struct CheckArgs {
     /// Judge this revision instead of the work tree (needs --base).
     #[arg(long, value_name = "REF", requires = "base")]
     pub head: Option<String>,
+    /// Apply the mechanical fixes the findings carry to the files under the
+    /// root (comments and formatting kept), then report what is left.
+    #[arg(long, conflicts_with_all = ["diff", "head"])]
+    pub fix: bool,
+    /// Print the mechanical fixes as a unified diff and change nothing; exit
+    /// 1 when there is something to fix.
+    #[arg(long, conflicts_with = "head")]
+    pub diff: bool,
 }
 
 #[derive(clap::Args, Debug)]

@@ -124,6 +124,8 @@ pub struct Finding {
     /// With `--base`: the base commit already had this finding (same check,
     /// file, source line and message), so the change did not bring it.
     pub existing: bool,
+    /// A machine-applicable fix for `check --fix`, when the check has one.
+    pub fix: Option<Box<crate::fix::Fix>>,
 }
 
 impl Finding {
@@ -139,12 +141,19 @@ impl Finding {
             snippet: None,
             reported_under: None,
             existing: false,
+            fix: None,
         }
     }
 
     /// Names the kind of problem (see [`Finding::code`]).
     pub fn code(mut self, code: &'static str) -> Self {
         self.code = code;
+        self
+    }
+
+    /// Attaches the edits that remove this finding (`check --fix`).
+    pub fn with_fix(mut self, fix: crate::fix::Fix) -> Self {
+        self.fix = Some(Box::new(fix));
         self
     }
 

@@ -26,6 +26,9 @@ pub struct Detected {
     /// Trusted-publisher records the publishing jobs present today:
     /// (registry, workflow file, environment, repository, what starts it).
     pub publishers: Vec<Record>,
+    /// The body of a `[[check]]` that keeps publishing in the publishing job,
+    /// built from what that job really runs and already passing on this tree.
+    pub publish_check: Option<String>,
 }
 
 pub fn detect(tree: &Tree) -> Detected {
@@ -69,7 +72,95 @@ pub fn detect(tree: &Tree) -> Detected {
     }
     d.gate = detect_gate(tree);
     d.publishers = publisher_records(tree);
+    d.publish_check = d
+        .publishing
+        .first()
+        .and_then(|(wf, job, _)| publish_check(tree, wf, job));
     d
+}
+
+/// The `[[check]]` suggested for the first publishing job, from the publish
+/// step it really has: its publish command (`runs`, `only_in_job`), or the
+/// publish action that selects the job (`job_uses`) with the registry's
+/// command kept out of every other job (`exclusive`). Each candidate is run
+/// on this tree and only one that passes is offered, so uncommenting it never
+/// blocks a repository that was fine; none passing, none is offered.
+fn publish_check(tree: &Tree, wf_path: &str, job: &str) -> Option<String> {
+    use crate::workflow::publish::{PUBLISH_COMMANDS, Via};
+    let wf = tree.workflow(wf_path).ok()?;
+    let role = wf.release.job(job)?;
+    let head = format!(
+        "id = \"publish-only-in-{}\"\nuses = \"workflow.job-runs\"\nlanes = [\"preflight\"]\nfiles = [{}]\n",
+        job.chars()
+            .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            })
+            .collect::<String>(),
+        toml_str(wf_path)
+    );
+    let mut candidates = Vec::new();
+    let command = role.publishes.iter().find_map(|p| match &p.via {
+        Via::Command { command, .. } => PUBLISH_COMMANDS
+            .iter()
+            .find(|(pattern, _)| command.matches(pattern))
+            .map(|(pattern, _)| *pattern),
+        Via::Action(_) => None,
+    });
+    if let Some(cmd) = command {
+        let body = format!(
+            "{head}job = {}\nruns = [{}]\n",
+            toml_str(job),
+            toml_str(cmd)
+        );
+        candidates.push(format!("{body}only_in_job = true\n"));
+        candidates.push(body);
+    }
+    for p in &role.publishes {
+        if let Via::Action(slug) = &p.via
+            && let Some((cmd, _)) = PUBLISH_COMMANDS.iter().find(|(_, r)| *r == p.registry)
+        {
+            // `owner/name`, without the ref (and any subpath) it is pinned to.
+            let action: String = slug.split('@').next().unwrap_or(slug).to_string();
+            let action = action.split('/').take(2).collect::<Vec<_>>().join("/");
+            candidates.push(format!(
+                "{head}job_uses = {}\nexclusive = [{}]\n",
+                toml_str(&action),
+                toml_str(cmd)
+            ));
+        }
+    }
+    let why = "why = \"one trusted job holds the publish credentials\"\n";
+    candidates
+        .into_iter()
+        .map(|c| format!("{c}{why}"))
+        .find(|body| passes(tree, body))
+}
+
+/// Whether a suggested `[[check]]` loads and passes on `tree` in the
+/// preflight lane.
+fn passes(tree: &Tree, body: &str) -> bool {
+    let text = format!("extends = [\"default\"]\n[[check]]\n{body}");
+    let Ok(policy) = crate::policy::from_text(&text, "shipgate.toml", &crate::engine::catalog())
+    else {
+        return false;
+    };
+    let Some(id) = policy.custom.first().map(|c| c.id.clone()) else {
+        return false;
+    };
+    let opts = crate::engine::Options {
+        lane: "preflight".into(),
+        only: vec![id.clone()],
+        skip: Vec::new(),
+        today: jiff::Zoned::now().date(),
+    };
+    let report = crate::engine::run(tree, &policy, &opts);
+    report
+        .checks
+        .iter()
+        .find(|c| c.id == id)
+        .is_some_and(|c| c.verdict == crate::finding::Verdict::Pass)
 }
 
 /// A trusted-publisher record: (registry, workflow file, environment,
@@ -108,7 +199,13 @@ fn detect_gate(tree: &Tree) -> Option<(String, String)> {
             .is_some_and(|t| needle.is_match(&t.text))
     };
     let re = |s: &str| regex::Regex::new(s).expect("static regex");
-    if has("mix.exs", &re(r"(?m)^\s*ci:\s*\[")) {
+    // The alias as ci-equivalence reads it, wherever it sits: `aliases:
+    // [ci: [..]]` on one line as well as a `defp aliases` block.
+    if tree
+        .text("mix.exs")
+        .ok()
+        .is_some_and(|t| crate::project::gate::mix_aliases("mix.exs", &t).contains_key("ci"))
+    {
         return Some(("mix.exs".into(), "the `ci:` alias (`mix ci`)".into()));
     }
     if let Ok(pkg) = tree.json("package.json")
@@ -225,27 +322,14 @@ impl Detected {
         s.push_str(
             "\n# Tune a built-in check:\n# [checks.checkout-credentials]\n# severity = \"block\"\n",
         );
-        if let Some((wf, job, _)) = self.publishing.first() {
-            let cmd = self
-                .ecosystems
-                .iter()
-                .find_map(|(_, _, p)| match *p {
-                    "hex" => Some("\"mix hex.publish --yes\""),
-                    "npm" => Some("\"npm publish\""),
-                    "crates" => Some("\"cargo publish\""),
-                    "pypi" => Some("\"twine upload\""),
-                    _ => None,
-                })
-                .unwrap_or("\"<publish command>\"");
-            let _ = write!(
-                s,
-                "\n# Only the publishing job publishes, in the preflight lane:\n\
-                 # [[check]]\n# id = \"publish-only-in-{job}\"\n# uses = \"workflow.job-runs\"\n\
-                 # lanes = [\"preflight\"]\n# files = [{}]\n# job = {}\n# runs = [{cmd}]\n\
-                 # only_in_job = true\n# why = \"one trusted job holds the publish credentials\"\n",
-                toml_str(wf),
-                toml_str(job),
+        if let Some(body) = &self.publish_check {
+            s.push_str(
+                "\n# Only the publishing job publishes, in the preflight lane (it passes on\n\
+                 # this repository as it is: it names the publish step the job runs):\n# [[check]]\n",
             );
+            for line in body.lines() {
+                let _ = writeln!(s, "# {line}");
+            }
         }
         if !self.publishers.is_empty() {
             s.push_str(

@@ -10,6 +10,7 @@ pub mod engine;
 pub mod evaluators;
 pub mod evidence;
 pub mod finding;
+pub mod fix;
 pub mod init;
 pub mod manifest;
 pub mod memory;

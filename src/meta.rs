@@ -25,7 +25,11 @@ pub struct Meta {
     pub params: &'static [&'static str],
 }
 
-/// Where a built-in check is documented.
+/// Where a check is documented: its page, docs/checks/<id>.md, generated
+/// from its metadata (`app::check_page`).
 pub fn help_uri(id: &str) -> String {
-    format!("{}/blob/main/README.md#{id}", env!("CARGO_PKG_REPOSITORY"))
+    format!(
+        "{}/blob/main/docs/checks/{id}.md",
+        env!("CARGO_PKG_REPOSITORY")
+    )
 }

@@ -332,3 +332,100 @@ fn assert_policy_error(text: &str, needle: &str, line: usize) {
         "{text}\n{err}"
     );
 }
+
+/// The lines of the commented `[[check]]` that `init` suggests for the
+/// publishing job, uncommented.
+fn uncommented_publish_suggestion(policy: &str) -> String {
+    let start = policy
+        .find("# Only the publishing job publishes")
+        .expect("a publish suggestion");
+    policy[start..]
+        .lines()
+        .skip_while(|l| *l != "# [[check]]")
+        .take_while(|l| !l.is_empty())
+        .map(|l| format!("{}\n", l.strip_prefix("# ").unwrap()))
+        .collect()
+}
+
+#[test]
+fn init_suggests_what_the_publishing_job_really_runs_and_it_passes() {
+    // A Python project that publishes with the PyPI action, not `twine
+    // upload`: the suggestion selects the job by that action.
+    let dir = copy_fixture("release-split-good");
+    let out = shipgate(&["init", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let path = dir.path().join("shipgate.toml");
+    let written = std::fs::read_to_string(&path).unwrap();
+    let suggestion = uncommented_publish_suggestion(&written);
+    assert_eq!(
+        suggestion,
+        "[[check]]\nid = \"publish-only-in-publish\"\nuses = \"workflow.job-runs\"\nlanes = [\"preflight\"]\nfiles = [\".github/workflows/release.yml\"]\njob_uses = \"pypa/gh-action-pypi-publish\"\nexclusive = [\"twine upload\"]\nwhy = \"one trusted job holds the publish credentials\"\n"
+    );
+    let (code, before) = check_json(dir.path(), &["--lane", "preflight"]);
+    std::fs::write(&path, format!("{written}\n{suggestion}")).unwrap();
+    let (after_code, after) = check_json(dir.path(), &["--lane", "preflight"]);
+    assert_eq!(verdict(&after, "publish-only-in-publish"), "pass");
+    assert_eq!(
+        (after_code, after["verdict"].clone()),
+        (code, before["verdict"].clone())
+    );
+
+    // A Hex project whose job runs the publish command: `runs` names it, and
+    // no other job may run it.
+    let dir = copy_fixture("hex-env-good");
+    shipgate(&["init", dir.path().to_str().unwrap()]);
+    let path = dir.path().join("shipgate.toml");
+    let written = std::fs::read_to_string(&path).unwrap();
+    let suggestion = uncommented_publish_suggestion(&written);
+    assert!(
+        suggestion
+            .contains("job = \"publish\"\nruns = [\"mix hex.publish\"]\nonly_in_job = true\n"),
+        "{suggestion}"
+    );
+    std::fs::write(&path, format!("{written}\n{suggestion}")).unwrap();
+    let (_, after) = check_json(dir.path(), &["--lane", "preflight"]);
+    assert_eq!(verdict(&after, "publish-only-in-publish"), "pass");
+
+    // A second job that also publishes: `only_in_job` would block, so the
+    // suggestion leaves it out and still passes.
+    let dir = copy_fixture("hex-env-good");
+    let wf = dir.path().join(".github/workflows/release.yml");
+    let text = std::fs::read_to_string(&wf).unwrap();
+    std::fs::write(
+        &wf,
+        format!("{text}  again:\n    runs-on: ubuntu-latest\n    environment: hex-publish\n    steps:\n      - run: mix hex.publish --yes\n"),
+    )
+    .unwrap();
+    shipgate(&["init", dir.path().to_str().unwrap()]);
+    let path = dir.path().join("shipgate.toml");
+    let written = std::fs::read_to_string(&path).unwrap();
+    let suggestion = uncommented_publish_suggestion(&written);
+    assert!(!suggestion.contains("only_in_job"), "{suggestion}");
+    std::fs::write(&path, format!("{written}\n{suggestion}")).unwrap();
+    let (_, after) = check_json(dir.path(), &["--lane", "preflight"]);
+    assert_eq!(verdict(&after, "publish-only-in-publish"), "pass");
+}
+
+#[test]
+fn init_sees_a_mix_ci_alias_wherever_it_sits() {
+    for project in [
+        // One line, inside the project keyword list.
+        "    [app: :demo, version: @version, aliases: [ci: [\"format --check-formatted\", \"test\"]]]\n",
+        // The usual `defp aliases` block.
+        "    [app: :demo, version: @version, aliases: aliases()]\n  end\n\n  defp aliases do\n    [\n      ci: [\"test\"]\n    ]\n",
+    ] {
+        let dir = copy_fixture("hex-env-good");
+        let mix = dir.path().join("mix.exs");
+        let text = std::fs::read_to_string(&mix).unwrap().replace(
+            "    [app: :demo, version: @version, description: \"Demo\", package: package()]\n",
+            project,
+        );
+        std::fs::write(&mix, text).unwrap();
+        let out = shipgate(&["init", dir.path().to_str().unwrap()]);
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            said.contains("contributor gate: the `ci:` alias (`mix ci`) in mix.exs"),
+            "{project}\n{said}"
+        );
+    }
+}

@@ -3,6 +3,7 @@
 
 use super::{Check, Context, Meta, Over, Scope};
 use crate::finding::{Finding, Severity};
+use crate::fix::{Edit, Fix, mapping};
 use crate::workflow::publish::action_slug;
 use crate::workflow::script::commands;
 use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_route};
@@ -82,17 +83,115 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
             } else {
                 "add `with: persist-credentials: false`"
             };
-            out.push(
-                Finding::new(
-                    loc,
-                    format!(
-                        "{} in job `{job_id}` keeps the token in .git/config for every later step",
-                        uses.raw()
-                    ),
-                    help,
-                )
-                .code("persisted-token"),
-            );
+            let finding = Finding::new(
+                loc,
+                format!(
+                    "{} in job `{job_id}` keeps the token in .git/config for every later step",
+                    uses.raw()
+                ),
+                help,
+            )
+            .code("persisted-token");
+            // Mechanical only where nothing can break: the key is absent
+            // (an explicit `true` was chosen) and no later step may use the
+            // persisted token.
+            let fix = match (persist, pushes) {
+                (None, false) if !later_steps_may_use_git_token(&job.steps[i + 1..]) => {
+                    fix(wf, job_id, i, with)
+                }
+                _ => None,
+            };
+            out.push(match fix {
+                Some(f) => finding.with_fix(f),
+                None => finding,
+            });
         }
     }
+}
+
+/// `persist-credentials: false` added to the step's `with:` (made when absent).
+fn fix(
+    wf: &WorkflowFile,
+    job_id: &str,
+    step: usize,
+    with: &github_actions_models::common::expr::LoE<github_actions_models::common::Env>,
+) -> Option<Fix> {
+    let off = yaml_serde::Value::Bool(false);
+    let mut route = step_route(job_id, step);
+    let edit = match env_map(with) {
+        None => return None,
+        Some(m) if m.is_empty() => {
+            Edit::add(&route, "with", mapping([("persist-credentials", off)]))
+        }
+        Some(_) => {
+            route.push(Key::K("with"));
+            Edit::add(&route, "persist-credentials", off)
+        }
+    };
+    Some(Fix::new(
+        &wf.path,
+        "set `persist-credentials: false` on actions/checkout",
+        vec![edit],
+    ))
+}
+
+/// Whether a step after the checkout may rely on the token it persists: a
+/// git command that talks to the remote, a script or task whose commands are
+/// not read here, or an action not known to leave git alone. Only when none
+/// may is `persist-credentials: false` offered as a fix.
+fn later_steps_may_use_git_token(steps: &[github_actions_models::workflow::job::Step]) -> bool {
+    const REMOTE: &[&str] = &[
+        "git push",
+        "git fetch",
+        "git pull",
+        "git clone",
+        "git ls-remote",
+        "git submodule",
+        "git remote",
+    ];
+    steps.iter().any(|s| match &s.body {
+        StepBody::Run { run, .. } => commands(run).iter().any(|(_, c)| {
+            let program = c.words.first().map(String::as_str).unwrap_or("");
+            REMOTE.iter().any(|r| c.matches(r))
+                || program.contains('/')
+                || program.ends_with(".sh")
+                || matches!(
+                    program,
+                    "bash"
+                        | "sh"
+                        | "make"
+                        | "just"
+                        | "npm"
+                        | "pnpm"
+                        | "yarn"
+                        | "bun"
+                        | "npx"
+                        | "node"
+                        | "python"
+                        | "python3"
+                        | "ruby"
+                        | "rake"
+                        | "mix"
+                        | "semantic-release"
+                        | "changeset"
+                        | "release-it"
+                        | "lerna"
+                        | "goreleaser"
+                )
+        }),
+        StepBody::Uses { uses, .. } => {
+            let Some(slug) = action_slug(uses) else {
+                // A local action or a container: its steps are not read here.
+                return true;
+            };
+            let name = slug.split('/').nth(1).unwrap_or("");
+            !(slug.starts_with("actions/")
+                || name.starts_with("setup-")
+                || crate::workflow::publish::PUBLISH_ACTIONS
+                    .iter()
+                    .any(|(a, _)| *a == slug)
+                || slug.starts_with("docker/")
+                || slug.starts_with("sigstore/"))
+        }
+    })
 }

@@ -3,6 +3,7 @@
 
 use super::{Check, Context, Meta, Over, Scope};
 use crate::finding::{Finding, Severity};
+use crate::fix::{Edit, Fix, mapping};
 use crate::workflow::expr::{Scenario, context_paths, eval, eval_template, interpolations};
 use crate::workflow::triggers::{if_false, job_outputs, release_scenarios, skipped_jobs};
 use crate::workflow::{Key, WorkflowFile};
@@ -105,7 +106,19 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                 "add a top-level `concurrency:` with `group: release-${{ github.ref }}` and `cancel-in-progress: false`",
             )
 .code("no-group")
-            .warn_only(),
+            .warn_only()
+            .with_fix(Fix::new(
+                &wf.path,
+                "add a top-level concurrency group that never cancels a release",
+                vec![Edit::add(
+                    &[],
+                    "concurrency",
+                    mapping([
+                        ("group", "release-${{ github.ref }}".into()),
+                        ("cancel-in-progress", false.into()),
+                    ]),
+                )],
+            )),
         );
     }
 }
@@ -202,7 +215,15 @@ fn judge(
     if matches!(cancel, LoE::Expr(_)) && tags_only && per_tag(group, scenarios) {
         return;
     }
-    out.push(Finding::new(wf.locate(&cancel_route), message, help).code("cancels-release"));
+    let finding = Finding::new(wf.locate(&cancel_route), message, help).code("cancels-release");
+    out.push(match cancel {
+        LoE::Literal(true) => finding.with_fix(Fix::new(
+            &wf.path,
+            "set `cancel-in-progress: false`",
+            vec![Edit::replace(&cancel_route, false.into())],
+        )),
+        _ => finding,
+    });
 }
 
 /// Whether the group differs between any two runs of the same event and

@@ -3,6 +3,7 @@
 
 use super::{Check, Context, Meta, Over, Scope};
 use crate::finding::{Finding, Location, Severity};
+use crate::fix::{Edit, Fix};
 use crate::workflow::{Key, WorkflowFile};
 use github_actions_models::common::{BasePermission, Permission, Permissions};
 use github_actions_models::workflow::Job;
@@ -59,8 +60,16 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
             if unscoped.is_empty() && !wf.model.jobs.is_empty() {
                 // Every job states its own scopes, so no job runs with the
                 // default token today; only a job added later would.
-                out.push(
-                    Finding::new(
+                // `permissions: {}` changes nothing only when every job,
+                // reusable-workflow calls included, sets its own: a call
+                // without them passes the caller's scopes down as a cap.
+                let all_own = wf.model.jobs.values().all(|j| {
+                    !matches!(
+                        job_permissions(j),
+                        Permissions::Base(BasePermission::Default)
+                    )
+                });
+                let finding = Finding::new(
                         Location::new(&wf.path, 1, 1),
                         format!(
                             "release workflow {} sets no top-level `permissions`; every job sets its own today, but a job added later would get the default token scope",
@@ -69,8 +78,16 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                         "add `permissions: {}` at the top so a new job starts with no scopes",
                     )
 .code("no-top-level")
-                    .warn_only(),
-                );
+                    .warn_only();
+                out.push(if all_own {
+                    finding.with_fix(Fix::new(
+                        &wf.path,
+                        "add top-level `permissions: {}`",
+                        vec![Edit::add(&[], "permissions", empty_mapping())],
+                    ))
+                } else {
+                    finding
+                });
             } else {
                 out.push(Finding::new(
                     Location::new(&wf.path, 1, 1),
@@ -95,16 +112,20 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
         ),
         Permissions::Base(BasePermission::ReadAll) => {}
         Permissions::Explicit(map) => {
+            let fix = move_down(wf, map.iter());
             for (scope, p) in map {
                 if *p == Permission::Write {
-                    out.push(Finding::new(
-                        wf.locate_key(&[Key::K("permissions"), Key::K(scope)]),
-                        format!("`{scope}: write` is granted to every job at workflow level"),
-                        format!(
-                            "move `{scope}: write` into the permissions of the job that needs it"
-                        ),
-                    )
-.code("top-level-write"));
+                    out.push(
+                        Finding::new(
+                            wf.locate_key(&[Key::K("permissions"), Key::K(scope)]),
+                            format!("`{scope}: write` is granted to every job at workflow level"),
+                            format!(
+                                "move `{scope}: write` into the permissions of the job that needs it"
+                            ),
+                        )
+                        .code("top-level-write")
+                        .with_fix(fix.clone()),
+                    );
                 }
             }
         }
@@ -131,4 +152,45 @@ fn job_permissions(job: &Job) -> &Permissions {
         Job::NormalJob(j) => &j.permissions,
         Job::ReusableWorkflowCallJob(j) => &j.permissions,
     }
+}
+
+/// The top-level grants moved into every job that has none of its own (a
+/// job with its own `permissions:` never saw them), and `permissions: {}` at
+/// the top: each job keeps exactly the scopes it had, and a job added later
+/// starts with none.
+fn move_down<'a>(
+    wf: &WorkflowFile,
+    map: impl Iterator<Item = (&'a String, &'a Permission)>,
+) -> Fix {
+    let mut grants = yaml_serde::Mapping::new();
+    for (scope, p) in map {
+        let level = match p {
+            Permission::Read => "read",
+            Permission::Write => "write",
+            Permission::None => "none",
+        };
+        grants.insert(scope.as_str().into(), level.into());
+    }
+    let mut edits = vec![Edit::replace(&[Key::K("permissions")], empty_mapping())];
+    for (id, job) in &wf.model.jobs {
+        if matches!(
+            job_permissions(job),
+            Permissions::Base(BasePermission::Default)
+        ) {
+            edits.push(Edit::add(
+                &[Key::K("jobs"), Key::K(id)],
+                "permissions",
+                yaml_serde::Value::Mapping(grants.clone()),
+            ));
+        }
+    }
+    Fix::new(
+        &wf.path,
+        "move the top-level permissions into each job and set `permissions: {}`",
+        edits,
+    )
+}
+
+fn empty_mapping() -> yaml_serde::Value {
+    yaml_serde::Value::Mapping(yaml_serde::Mapping::new())
 }

@@ -40,7 +40,13 @@ pub fn load(abs: &Path, shown: &str, catalog: &Catalog) -> Result<Policy, Policy
         location: Location::file(shown),
         message: "the policy is not valid UTF-8".into(),
     })?;
-    let mut policy = parse(&text, shown, 0, catalog)?;
+    from_text(&text, shown, catalog)
+}
+
+/// Parses and validates policy text that is not a file on disk (what
+/// `init` would write); `shown` is how errors name it.
+pub fn from_text(text: &str, shown: &str, catalog: &Catalog) -> Result<Policy, PolicyError> {
+    let mut policy = parse(text, shown, 0, catalog)?;
     // Checks that refer to names elsewhere in the file (facts), judged once
     // every table is read.
     for c in &policy.custom {

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 pub use catalog::{Catalog, EvaluatorSpec};
-pub use load::{did_you_mean, find_policy_file, load, parse as parse_text};
+pub use load::{did_you_mean, find_policy_file, from_text, load, parse as parse_text};
 
 /// The key lists the loader accepts, for the schema generated beside it.
 pub mod keys {

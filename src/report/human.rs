@@ -127,6 +127,15 @@ pub fn render(report: &Report, ctx: &RenderContext, out: &mut dyn Write) -> std:
             if !f.help.is_empty() {
                 writeln!(out, "    = help: {}", clean(&f.help))?;
             }
+            if let Some(fix) = f.fix.as_deref()
+                && f.suppressed.is_none()
+            {
+                writeln!(
+                    out,
+                    "    = fix: `shipgate check --fix` can {} (`--diff` shows it)",
+                    clean(&fix.title)
+                )?;
+            }
         }
     }
     let s = &report.summary;

@@ -30,6 +30,10 @@ pub fn to_value(report: &Report) -> Value {
                             v["baselined"] = json!(true);
                         }
                     }
+                    if let Some(fix) = f.fix.as_deref() {
+                        // What `check --fix` would do about this finding.
+                        v["fix"] = json!(fix.title);
+                    }
                     if let Some(id) = &f.reported_under {
                         v["reported_under"] = json!(id);
                     }
