@@ -254,7 +254,29 @@ const SHIP_ACTIONS: &[&str] = &[
 
 /// Whether goreleaser's arguments make a release (its default command), not
 /// a config check, a local build or a snapshot.
+/// Arguments chosen by an expression (`${{ github.event_name == 'push' &&
+/// 'release --clean' || 'release --snapshot' }}`) release when any string
+/// they can choose does; one with no literal to read may release.
 fn goreleaser_releases(args: &str) -> bool {
+    if args.contains("${{") {
+        let literals: Vec<&str> = args.split('\'').skip(1).step_by(2).collect();
+        let outside: String = args.split('\'').step_by(2).collect::<Vec<_>>().join(" ");
+        // Words outside the expression (`${{ x }} --clean`) join each choice.
+        let fixed: String = outside
+            .split("${{")
+            .map(|part| part.split_once("}}").map_or(part, |(_, after)| after))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let choices: Vec<String> = literals.iter().map(|l| format!("{fixed} {l}")).collect();
+        if choices.is_empty() {
+            return true;
+        }
+        return choices.iter().any(|c| goreleaser_releases_plain(c));
+    }
+    goreleaser_releases_plain(args)
+}
+
+fn goreleaser_releases_plain(args: &str) -> bool {
     let words: Vec<&str> = args.split_whitespace().collect();
     let command = words.iter().find(|w| !w.starts_with('-')).copied();
     matches!(command, None | Some("release")) && !words.contains(&"--snapshot")
@@ -708,6 +730,14 @@ mod tests {
         assert!(!goreleaser_releases("check"));
         assert!(!goreleaser_releases("release --snapshot --clean"));
         assert!(!goreleaser_releases("build --single-target"));
+        // Chosen per event: the tag-push branch releases.
+        assert!(goreleaser_releases(
+            "${{ github.event_name == 'push' && 'release --clean' || 'release --snapshot --clean' }}"
+        ));
+        assert!(!goreleaser_releases(
+            "${{ inputs.dry && 'release --snapshot' || 'check' }}"
+        ));
+        assert!(goreleaser_releases("${{ inputs.args }}"));
     }
 
     fn facts(yaml: &str) -> ReleaseFacts {
