@@ -19,6 +19,8 @@ pub enum Registry {
     Hex,
     NuGet,
     Maven,
+    /// pub.dev, the Dart and Flutter package registry.
+    PubDev,
     /// A marketplace or registry shipgate knows only by its command.
     Other,
 }
@@ -33,6 +35,7 @@ impl Registry {
             Registry::Hex => "Hex",
             Registry::NuGet => "NuGet",
             Registry::Maven => "Maven",
+            Registry::PubDev => "pub.dev",
             Registry::Other => "a package registry",
         }
     }
@@ -46,6 +49,7 @@ impl Registry {
                 | Registry::Crates
                 | Registry::RubyGems
                 | Registry::NuGet
+                | Registry::PubDev
         )
     }
 }
@@ -81,6 +85,8 @@ pub const PUBLISH_COMMANDS: &[(&str, Registry)] = &[
     ("mix hex.publish", Registry::Hex),
     ("rebar3 hex publish", Registry::Hex),
     ("gem push", Registry::RubyGems),
+    ("dart pub publish", Registry::PubDev),
+    ("flutter pub publish", Registry::PubDev),
     ("dotnet nuget push", Registry::NuGet),
     ("nuget push", Registry::NuGet),
     ("mvn deploy", Registry::Maven),
