@@ -420,6 +420,8 @@ impl ReleaseFacts {
                 }
             })
             .collect::<Vec<JobRole>>();
+        let mut jobs = jobs;
+        drop_ci_images(wf, &mut jobs);
         let by_id = jobs
             .iter()
             .enumerate()
@@ -445,6 +447,66 @@ impl ReleaseFacts {
     pub fn job(&self, id: &str) -> Option<&JobRole> {
         self.by_id.get(id).map(|i| &self.jobs[*i])
     }
+}
+
+/// A container image a job pushes only so that later jobs of the same
+/// workflow run in it (`container: image: ${{ needs.image.outputs.ref }}`)
+/// is CI's own build environment, not something the project ships: such a
+/// push does not make the job (or the workflow) a release.
+fn drop_ci_images(wf: &Workflow, jobs: &mut [JobRole]) {
+    use github_actions_models::common::expr::LoE;
+    use github_actions_models::workflow::job::Container;
+    let image_expr = |c: &Container| match c {
+        Container::Name(LoE::Expr(e))
+        | Container::Container {
+            image: LoE::Expr(e),
+            ..
+        } => Some(e.as_raw().to_string()),
+        _ => None,
+    };
+    for role in jobs.iter_mut() {
+        if role.ships.is_empty()
+            || role.is_publishing()
+            || !role.ships.iter().all(|s| is_container_push(&s.what))
+        {
+            continue;
+        }
+        let needle = format!("needs.{}.outputs.", role.id);
+        let consumed = wf.jobs.values().any(|j| match j {
+            Job::NormalJob(n) => {
+                n.needs.contains(&role.id)
+                    && n.container
+                        .iter()
+                        .chain(n.services.values())
+                        .filter_map(image_expr)
+                        .any(|e| e.contains(&needle))
+            }
+            Job::ReusableWorkflowCallJob(_) => false,
+        });
+        if consumed {
+            role.ships.clear();
+        }
+    }
+}
+
+/// Whether a shipping step pushes a container image.
+fn is_container_push(what: &str) -> bool {
+    let w = what.trim_start();
+    [
+        "docker push",
+        "podman push",
+        "buildah push",
+        "docker buildx imagetools",
+        "skopeo copy",
+    ]
+    .iter()
+    .any(|p| w.starts_with(p))
+        || [
+            "docker/build-push-action",
+            "redhat-actions/push-to-registry",
+        ]
+        .iter()
+        .any(|a| w.to_ascii_lowercase().starts_with(a))
 }
 
 /// `owner/repo` of a `uses:`, lower-cased, without subpath or ref.
