@@ -252,6 +252,10 @@ const SHIP_ACTIONS: &[&str] = &[
     "svenstaro/upload-release-action",
     "actions/upload-release-asset",
     "actions/create-release",
+    // Forks and successors of the release-creating actions above.
+    "yyx990803/release-tag",
+    "marvinpinto/action-automatic-releases",
+    "mikepenz/action-gh-release",
     "goreleaser/goreleaser-action",
     "docker/build-push-action",
     "redhat-actions/push-to-registry",
