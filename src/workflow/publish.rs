@@ -227,11 +227,12 @@ pub fn install_or_build(cmd: &Command) -> Option<&'static str> {
 
 /// Publish commands that must build the package from source themselves:
 /// `cargo publish` compiles the crate, `mix hex.publish` builds the package
-/// and its docs, Maven and Gradle deploys run the build.
+/// and its docs, Maven and Gradle deploys run the build, `dart pub publish`
+/// packs the package from the checked-out source tree.
 pub fn builds_itself(p: &PublishStep) -> bool {
     matches!(
         p.registry,
-        Registry::Crates | Registry::Hex | Registry::Maven
+        Registry::Crates | Registry::Hex | Registry::Maven | Registry::PubDev
     ) && matches!(p.via, Via::Command { .. })
 }
 
@@ -785,7 +786,7 @@ fn delegated_publish(
 pub fn publish_registry(cmd: &Command) -> Option<Registry> {
     let (_, reg) = PUBLISH_COMMANDS.iter().find(|(p, _)| cmd.matches(p))?;
     let dry = cmd.has_flag(&["--dry-run", "--dryrun", "--dry_run"])
-        || (*reg == Registry::Crates && cmd.has_flag(&["-n"]))
+        || (matches!(reg, Registry::Crates | Registry::PubDev) && cmd.has_flag(&["-n"]))
         || (cmd.matches("semantic-release") && cmd.has_flag(&["-d", "--no-ci"]));
     (!dry).then_some(*reg)
 }
@@ -839,6 +840,13 @@ mod tests {
             "on: push\njobs:\n  t:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - run: cargo test\n",
         );
         assert!(!plain.is_release());
+        // pub.dev: `-n` is the dry run; `--force` publishes.
+        let dart = facts(
+            "on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - run: dart pub publish -n\n      - run: flutter pub publish --force\n",
+        );
+        let regs: Vec<Registry> = dart.jobs[0].publishes.iter().map(|p| p.registry).collect();
+        assert_eq!(regs, [Registry::PubDev]);
+        assert_eq!(dart.jobs[0].publishes[0].step, 1);
     }
 
     #[test]
