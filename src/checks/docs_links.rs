@@ -777,6 +777,25 @@ fn check_links(
             if v.docs.ignores.covers(tree, &target) || through_dir_link(tree, &target) {
                 continue; // build output the .gitignore names, or behind a symlinked directory
             }
+            // Docs written for a site built elsewhere (no generator config
+            // in this tree) link pages without `.md`: `../hooks/useFoo` is
+            // the page `hooks/useFoo.md`. Outside the release docs, whose
+            // links must work where GitHub or the registry shows them, that
+            // is the site's link to a page that exists.
+            if !scope.blocks_at(link.span.start)
+                && let Some(page) = extensionless_page(tree, &target)
+            {
+                if fragment.is_some() {
+                    pending.push(PendingAnchor {
+                        target: page,
+                        dest: dest.into(),
+                        image: link.image,
+                        offset: link.span.start,
+                        warn: true,
+                    });
+                }
+                continue;
+            }
             // A package README's `LICENSE` link, where the package folder
             // has none but the repository root does: release tooling often
             // copies the root's file in when it packs the package, so the
@@ -817,6 +836,24 @@ fn check_links(
             });
         }
     }
+}
+
+/// The Markdown page a site would serve for an extensionless link target
+/// (`guide/setup` is `guide/setup.md`, `.mdx`, or `guide/setup/index.md`).
+fn extensionless_page(tree: &Tree, target: &str) -> Option<String> {
+    let t = target.trim_end_matches('/');
+    let last = t.rsplit('/').next().unwrap_or(t);
+    if t.is_empty() || last.contains('.') {
+        return None;
+    }
+    [
+        format!("{t}.md"),
+        format!("{t}.mdx"),
+        format!("{t}/index.md"),
+        format!("{t}/index.mdx"),
+    ]
+    .into_iter()
+    .find(|c| tree.exists(c))
 }
 
 fn check_anchor(

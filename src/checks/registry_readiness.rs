@@ -41,7 +41,11 @@ static META: Meta = Meta {
         should stay on. Findings where shipgate infers the intent (an npm publish with no \
         token) warn, unless the policy declares a `[[publisher]]` for that registry. Hex and \
         Maven Central have no OIDC: their token belongs in a protected environment \
-        (`secrets-in-environment`).",
+        (`secrets-in-environment`). pub.dev hands a token only to a run started by a tag \
+        push whose tag matches the package's configured tag pattern (or by \
+        `workflow_dispatch` where the package allows it), through dart-lang/setup-dart \
+        with `id-token: write`; its publish workflows (dart-lang/setup-dart's and \
+        dart-lang/ecosystem's) need the caller to grant `id-token: write`.",
     passes: "publish:\n  permissions:\n    id-token: write\n  steps:\n    - uses: rust-lang/crates-io-auth-action@<sha> # v1\n      id: auth\n    - run: cargo publish\n      env:\n        CARGO_REGISTRY_TOKEN: ${{ steps.auth.outputs.token }}",
     fails: "publish:\n  permissions:\n    contents: read     # no id-token: write\n  steps:\n    - uses: pypa/gh-action-pypi-publish@<sha> # v1.12.4",
     fix: "Grant `id-token: write` to the publishing job (and to the job that calls its \
@@ -100,11 +104,15 @@ fn run(cx: &Context<'_>) -> Outcome {
                     Registry::Crates => crates(&j, p, &mut out),
                     Registry::RubyGems => rubygems(&j, p, &mut out),
                     Registry::NuGet => nuget(&j, p, &mut out),
+                    Registry::PubDev => pubdev(&j, p, &mut out),
                     _ => continue,
                 }
                 any |= p.registry.supports_oidc();
             }
         }
+    }
+    for wf in &wfs.parsed {
+        any |= pubdev_reusable_calls(cx.tree, wf, &mut out);
     }
     if !any && out.is_empty() {
         return Outcome::Skip("no job publishes to a registry with trusted publishing".into());
@@ -930,4 +938,192 @@ fn nuget(j: &JobView<'_>, p: &PublishStep, out: &mut Vec<Finding>) {
         },
     )
 .code("nuget-no-api-key"));
+}
+
+// ---------------------------------------------------------------------------
+// pub.dev
+// ---------------------------------------------------------------------------
+
+/// Reusable workflows that publish a Dart package to pub.dev by OIDC.
+const PUBDEV_WORKFLOWS: &[&str] = &[
+    "dart-lang/setup-dart/.github/workflows/publish.yml",
+    "dart-lang/ecosystem/.github/workflows/publish.yaml",
+];
+
+/// Whether the job hands `dart pub publish` a long-lived credential
+/// (a `pub-credentials.json` written from a secret, `dart pub token add`):
+/// `trusted-publishing` judges those.
+fn pub_credentials(j: &JobView<'_>) -> bool {
+    j.job.steps.iter().any(|st| {
+        let t = step_text(j, st).to_ascii_lowercase();
+        t.contains("pub token add")
+            || (t.contains("secrets.") && (t.contains("credentials") || t.contains("pub_token")))
+    })
+}
+
+fn pubdev(j: &JobView<'_>, p: &PublishStep, out: &mut Vec<Finding>) {
+    if pub_credentials(j) {
+        return;
+    }
+    let at = p.locate(j.wf, j.id);
+    let setup = j
+        .uses("dart-lang/setup-dart")
+        .map(|(i, _)| i)
+        .find(|i| *i < p.step);
+    let missing = j.missing_id_token();
+    // The job shows it means to publish by OIDC when it sets up Dart's
+    // token exchange or holds the grant; otherwise shipgate infers it.
+    let intent = setup.is_some() || missing.is_none();
+    let cap = |f: Finding| if intent { f } else { f.warn_only() };
+    if setup.is_none() {
+        out.push(cap(Finding::new(
+            at.clone(),
+            format!(
+                "job `{}` publishes to pub.dev with no dart-lang/setup-dart step before the publish, so nothing exchanges GitHub's OIDC token for a pub.dev token",
+                j.id
+            ),
+            "add `uses: dart-lang/setup-dart@<sha>` before the publish step (with `id-token: write` it mints the pub.dev token)",
+        )
+.code("no-setup-dart")));
+    }
+    if let Some(why) = missing {
+        out.push(cap(oidc_block(
+            j,
+            at.clone(),
+            Registry::PubDev,
+            "dart pub publish",
+            why,
+        )));
+    }
+    if let Some(f) = pubdev_trigger(j.tree, j.wf, at) {
+        out.push(cap(f));
+    }
+}
+
+/// Calls of a pub.dev publish workflow: the caller grants `id-token: write`
+/// and runs on the tag push pub.dev accepts. Whether any was found.
+fn pubdev_reusable_calls(tree: &Tree, wf: &WorkflowFile, out: &mut Vec<Finding>) -> bool {
+    let mut any = false;
+    for (id, job) in &wf.model.jobs {
+        let Job::ReusableWorkflowCallJob(call) = job else {
+            continue;
+        };
+        let Uses::Repository(r) = &call.uses else {
+            continue;
+        };
+        let target = format!("{}/{}/{}", r.owner(), r.repo(), r.subpath().unwrap_or(""))
+            .to_ascii_lowercase();
+        if !PUBDEV_WORKFLOWS.contains(&target.as_str()) {
+            continue;
+        }
+        any = true;
+        let at = wf.locate(&[Key::K("jobs"), Key::K(id), Key::K("uses")]);
+        if !job_holds_id_token(&wf.model.permissions, &call.permissions) {
+            out.push(Finding::new(
+                at.clone(),
+                format!(
+                    "job `{id}` calls {target}, which publishes to pub.dev by OIDC, but does not grant it `id-token: write`"
+                ),
+                "grant `id-token: write` in this job's `permissions:`: a called workflow gets no more than its caller grants",
+            )
+.code("no-id-token"));
+        }
+        out.extend(pubdev_trigger(tree, wf, at));
+    }
+    any
+}
+
+/// pub.dev accepts the OIDC token of a run started by pushing a tag that
+/// matches the package's tag pattern (or, where the package allows it, by
+/// `workflow_dispatch`). A workflow that runs on neither cannot publish; one
+/// whose tag filters match no tag for a version of the repository's
+/// packages (`v1.2.3`, `name-v1.2.3`) warns, since pub.dev's pattern must
+/// name a tag the workflow runs on.
+fn pubdev_trigger(tree: &Tree, wf: &WorkflowFile, at: Location) -> Option<Finding> {
+    use crate::workflow::triggers::{dispatch, filter_matches, has_event, push_tag_patterns};
+    let on = &wf.model.on;
+    if has_event(on, "workflow_call") {
+        return None; // the caller's trigger decides
+    }
+    let tags = push_tag_patterns(on);
+    if tags.is_none() && dispatch(on).is_none() {
+        return Some(Finding::new(
+            at,
+            format!(
+                "{} publishes to pub.dev but runs on {}: pub.dev issues tokens only to runs started by pushing a tag (or by `workflow_dispatch` where the package allows it)",
+                wf.file_name(),
+                event_names(on).join(", ")
+            ),
+            "trigger the publish with `on: push: tags: ['v[0-9]+.[0-9]+.[0-9]+']` and set the same tag pattern (`v{{version}}`) in the package's admin page on pub.dev",
+        )
+.code("pub-dev-trigger"));
+    }
+    let patterns = tags.flatten()?;
+    let packages = pubspec_versions(tree);
+    let mut examples = Vec::new();
+    for (name, version) in &packages {
+        let candidates = [
+            version.clone(),
+            format!("v{version}"),
+            format!("{name}-v{version}"),
+            format!("{name}-{version}"),
+            format!("{name}/v{version}"),
+            format!("{name}_v{version}"),
+        ];
+        if candidates
+            .iter()
+            .any(|c| patterns.iter().any(|p| filter_matches(p, c)))
+        {
+            return None;
+        }
+        examples.push(format!("`v{version}`, `{name}-v{version}`"));
+    }
+    let first = examples.first()?;
+    Some(
+        Finding::new(
+            at,
+            format!(
+                "no tag filter of {} ({}) matches a release tag of the Dart packages here ({first}): pub.dev accepts a run only for a tag that matches the package's tag pattern",
+                wf.file_name(),
+                patterns
+                    .iter()
+                    .map(|p| format!("`{p}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            "make the workflow's `tags:` filter match the tag pattern configured on pub.dev (`v{{version}}` or `{{package}}-v{{version}}`)",
+        )
+.code("tag-pattern-mismatch")
+        .warn_only(),
+    )
+}
+
+/// `(name, version)` of every `pubspec.yaml` outside test and example
+/// folders, read from their top-level `name:` and `version:` lines.
+fn pubspec_versions(tree: &Tree) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for path in tree.paths() {
+        if path.rsplit('/').next() != Some("pubspec.yaml")
+            || path.split('/').any(|seg| {
+                matches!(
+                    seg,
+                    "test" | "tests" | "example" | "examples" | "fixtures" | "testdata"
+                ) || seg.starts_with('.')
+            })
+        {
+            continue;
+        }
+        let Ok(tf) = tree.text(path) else { continue };
+        let top = |key: &str| {
+            tf.text.lines().find_map(|l| {
+                let v = l.strip_prefix(key)?.strip_prefix(':')?;
+                let v = v.split(" #").next()?.trim().trim_matches(['"', '\'']);
+                (!v.is_empty()).then(|| v.to_string())
+            })
+        };
+        if let (Some(n), Some(v)) = (top("name"), top("version")) {
+            out.push((n, v));
+        }
+    }
+    out
 }

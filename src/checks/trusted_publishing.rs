@@ -92,14 +92,15 @@ fn judge(reg: Registry, env_scoped: bool, job: &str, loc: Location, what: &str) 
             format!("job `{job}` publishes to {name} with a long-lived token ({what})"),
             format!("use trusted publishing: configure a trusted publisher on {name}, grant `id-token: write`, and drop the token"),
         )
-.code("long-lived-token")),
-        Registry::Crates | Registry::RubyGems | Registry::NuGet => Some(
+        .code("long-lived-token")),
+        Registry::Crates | Registry::RubyGems | Registry::NuGet | Registry::PubDev => Some(
             Finding::new(
                 loc,
                 format!("job `{job}` publishes to {name} with a long-lived token ({what}); {name} supports trusted publishing"),
                 match reg {
                     Registry::Crates => "use rust-lang/crates-io-auth-action for a short-lived token and delete the secret".to_string(),
                     Registry::RubyGems => "use rubygems/release-gem (trusted publishing) and delete the secret".to_string(),
+                    Registry::PubDev => "publish from a tag push with dart-lang/setup-dart and `id-token: write` (automated publishing) and delete the credentials secret".to_string(),
                     _ => "use NuGet/login (trusted publishing) and delete the secret".to_string(),
                 },
             )

@@ -112,9 +112,13 @@ fn is_readme(path: &str) -> bool {
     stem(path) == "readme"
 }
 
-/// Whether `path` is SECURITY (any extension).
+/// Whether `path` is the security policy: SECURITY (any extension) where
+/// GitHub looks for one — the root, `.github/` or `docs/`. A page named
+/// `security.md` deeper in a docs folder (`docs/how-to/security.md`) is a
+/// guide about security for the project's users, not the reporting route.
 fn is_security(path: &str) -> bool {
-    stem(path) == "security"
+    let dir = path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    stem(path) == "security" && matches!(dir, "" | ".github" | "docs")
 }
 
 /// The scope of a document, given whether its directory holds a package
@@ -252,6 +256,24 @@ mod tests {
         let s = scope(&doc("CHANGES.md", t), false, false, false);
         assert!(!s.blocks_at(t.find("first").unwrap()));
         assert!(s.blocks_at(t.find("second").unwrap()));
+    }
+
+    #[test]
+    fn security_policy_only_where_github_finds_it() {
+        for p in ["SECURITY.md", ".github/SECURITY.md", "docs/SECURITY.md"] {
+            assert_eq!(
+                scope(&doc(p, "# x\n"), false, false, false),
+                Scope::All,
+                "{p}"
+            );
+        }
+        for p in ["docs/how-to/security.md", "guides/security.md"] {
+            assert_eq!(
+                scope(&doc(p, "# x\n"), false, true, false),
+                Scope::None,
+                "{p}"
+            );
+        }
     }
 
     #[test]

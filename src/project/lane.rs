@@ -777,6 +777,20 @@ impl Walk<'_> {
                 }
             }
         }
+        for (at, text) in js_held_commands(&tf.text) {
+            for (_, c) in commands(&text) {
+                if let Some(reg) = publish_registry(&c) {
+                    let loc = tf.location(file, at);
+                    let line_text = tf.line(loc.line).unwrap_or("").to_string();
+                    let command = Via::Command {
+                        command: c,
+                        line: 0,
+                    };
+                    self.push(step, loc, &line_text, via, Ran::Publish(reg, command));
+                    return;
+                }
+            }
+        }
         if let Some((at, module)) = imported_publish_call(&tf.text) {
             let loc = tf.location(file, at);
             let line_text = tf.line(loc.line).unwrap_or("").to_string();
@@ -1151,6 +1165,46 @@ const JS_EXEC_CALLS: &[&str] = &[
     "runCommand",
 ];
 
+/// Command lines a JavaScript file keeps in a value to run later
+/// (`let cmds = [`pnpm publish -r ${args}`]; cmds.forEach(logAndExec)`):
+/// a string literal that is an array element, an assigned value or a
+/// branch of `? :`, in a file that runs commands at all. A literal handed
+/// to a call (`console.log('npm publish failed')`) is a message, not a
+/// command.
+fn js_held_commands(text: &str) -> Vec<(usize, String)> {
+    let runs = regex::Regex::new(r"(?i)(exec|spawn)\w*\s*\(")
+        .map(|re| re.is_match(text))
+        .unwrap_or(false);
+    if !runs {
+        return Vec::new();
+    }
+    js_strings(text)
+        .into_iter()
+        .filter(|(start, _, _)| {
+            matches!(
+                char_before_code(&text[..*start]),
+                Some('[' | ',' | '=' | '?' | ':')
+            )
+        })
+        .map(|(start, _, s)| (start, s))
+        .collect()
+}
+
+/// The last character of `before` that is code: trailing white space and
+/// `//` comments at the ends of lines are skipped.
+fn char_before_code(before: &str) -> Option<char> {
+    for line in before.lines().rev() {
+        let code = match line.find("//") {
+            Some(k) if !line[..k].contains(['\'', '"', '`']) => &line[..k],
+            _ => line,
+        };
+        if let Some(c) = code.trim_end().chars().next_back() {
+            return Some(c);
+        }
+    }
+    None
+}
+
 /// The commands a JavaScript file runs: the string literals of each call
 /// to a command runner joined into one command (`execSync('npm publish')`,
 /// `spawn('npm', ['publish', '--tag', tag])`), and zx templates
@@ -1379,6 +1433,19 @@ mod tests {
                 "yarn npm publish --tag X"
             ]
         );
+        // Command lines kept in a value and run later count; a message
+        // handed to a call does not, nor does a file that runs nothing.
+        let held = "const cmds = cond\n  ? // two phases\n    [`pnpm publish -r --tag next ${a}`, `pnpm publish -r`]\n  : [`pnpm publish -r ${a}`];\nconsole.log('npm publish failed');\ncmds.forEach((c) => logAndExec(c));\n";
+        let cmds: Vec<String> = js_held_commands(held).into_iter().map(|(_, c)| c).collect();
+        assert_eq!(
+            cmds,
+            [
+                "pnpm publish -r --tag next X",
+                "pnpm publish -r",
+                "pnpm publish -r X"
+            ]
+        );
+        assert!(js_held_commands("const hint = 'npm publish';\nconsole.log(hint);\n").is_empty());
         let lib = "import { publish } from '@acme/release'\n\npublish({ tag })\n";
         assert_eq!(
             imported_publish_call(lib),

@@ -19,6 +19,8 @@ pub enum Registry {
     Hex,
     NuGet,
     Maven,
+    /// pub.dev, the Dart and Flutter package registry.
+    PubDev,
     /// A marketplace or registry shipgate knows only by its command.
     Other,
 }
@@ -33,6 +35,7 @@ impl Registry {
             Registry::Hex => "Hex",
             Registry::NuGet => "NuGet",
             Registry::Maven => "Maven",
+            Registry::PubDev => "pub.dev",
             Registry::Other => "a package registry",
         }
     }
@@ -46,6 +49,7 @@ impl Registry {
                 | Registry::Crates
                 | Registry::RubyGems
                 | Registry::NuGet
+                | Registry::PubDev
         )
     }
 }
@@ -81,6 +85,8 @@ pub const PUBLISH_COMMANDS: &[(&str, Registry)] = &[
     ("mix hex.publish", Registry::Hex),
     ("rebar3 hex publish", Registry::Hex),
     ("gem push", Registry::RubyGems),
+    ("dart pub publish", Registry::PubDev),
+    ("flutter pub publish", Registry::PubDev),
     ("dotnet nuget push", Registry::NuGet),
     ("nuget push", Registry::NuGet),
     ("mvn deploy", Registry::Maven),
@@ -221,11 +227,12 @@ pub fn install_or_build(cmd: &Command) -> Option<&'static str> {
 
 /// Publish commands that must build the package from source themselves:
 /// `cargo publish` compiles the crate, `mix hex.publish` builds the package
-/// and its docs, Maven and Gradle deploys run the build.
+/// and its docs, Maven and Gradle deploys run the build, `dart pub publish`
+/// packs the package from the checked-out source tree.
 pub fn builds_itself(p: &PublishStep) -> bool {
     matches!(
         p.registry,
-        Registry::Crates | Registry::Hex | Registry::Maven
+        Registry::Crates | Registry::Hex | Registry::Maven | Registry::PubDev
     ) && matches!(p.via, Via::Command { .. })
 }
 
@@ -246,6 +253,10 @@ const SHIP_ACTIONS: &[&str] = &[
     "svenstaro/upload-release-action",
     "actions/upload-release-asset",
     "actions/create-release",
+    // Forks and successors of the release-creating actions above.
+    "yyx990803/release-tag",
+    "marvinpinto/action-automatic-releases",
+    "mikepenz/action-gh-release",
     "goreleaser/goreleaser-action",
     "docker/build-push-action",
     "redhat-actions/push-to-registry",
@@ -254,7 +265,29 @@ const SHIP_ACTIONS: &[&str] = &[
 
 /// Whether goreleaser's arguments make a release (its default command), not
 /// a config check, a local build or a snapshot.
+/// Arguments chosen by an expression (`${{ github.event_name == 'push' &&
+/// 'release --clean' || 'release --snapshot' }}`) release when any string
+/// they can choose does; one with no literal to read may release.
 fn goreleaser_releases(args: &str) -> bool {
+    if args.contains("${{") {
+        let literals: Vec<&str> = args.split('\'').skip(1).step_by(2).collect();
+        let outside: String = args.split('\'').step_by(2).collect::<Vec<_>>().join(" ");
+        // Words outside the expression (`${{ x }} --clean`) join each choice.
+        let fixed: String = outside
+            .split("${{")
+            .map(|part| part.split_once("}}").map_or(part, |(_, after)| after))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let choices: Vec<String> = literals.iter().map(|l| format!("{fixed} {l}")).collect();
+        if choices.is_empty() {
+            return true;
+        }
+        return choices.iter().any(|c| goreleaser_releases_plain(c));
+    }
+    goreleaser_releases_plain(args)
+}
+
+fn goreleaser_releases_plain(args: &str) -> bool {
     let words: Vec<&str> = args.split_whitespace().collect();
     let command = words.iter().find(|w| !w.starts_with('-')).copied();
     matches!(command, None | Some("release")) && !words.contains(&"--snapshot")
@@ -392,6 +425,8 @@ impl ReleaseFacts {
                 }
             })
             .collect::<Vec<JobRole>>();
+        let mut jobs = jobs;
+        drop_ci_images(wf, &mut jobs);
         let by_id = jobs
             .iter()
             .enumerate()
@@ -417,6 +452,66 @@ impl ReleaseFacts {
     pub fn job(&self, id: &str) -> Option<&JobRole> {
         self.by_id.get(id).map(|i| &self.jobs[*i])
     }
+}
+
+/// A container image a job pushes only so that later jobs of the same
+/// workflow run in it (`container: image: ${{ needs.image.outputs.ref }}`)
+/// is CI's own build environment, not something the project ships: such a
+/// push does not make the job (or the workflow) a release.
+fn drop_ci_images(wf: &Workflow, jobs: &mut [JobRole]) {
+    use github_actions_models::common::expr::LoE;
+    use github_actions_models::workflow::job::Container;
+    let image_expr = |c: &Container| match c {
+        Container::Name(LoE::Expr(e))
+        | Container::Container {
+            image: LoE::Expr(e),
+            ..
+        } => Some(e.as_raw().to_string()),
+        _ => None,
+    };
+    for role in jobs.iter_mut() {
+        if role.ships.is_empty()
+            || role.is_publishing()
+            || !role.ships.iter().all(|s| is_container_push(&s.what))
+        {
+            continue;
+        }
+        let needle = format!("needs.{}.outputs.", role.id);
+        let consumed = wf.jobs.values().any(|j| match j {
+            Job::NormalJob(n) => {
+                n.needs.contains(&role.id)
+                    && n.container
+                        .iter()
+                        .chain(n.services.values())
+                        .filter_map(image_expr)
+                        .any(|e| e.contains(&needle))
+            }
+            Job::ReusableWorkflowCallJob(_) => false,
+        });
+        if consumed {
+            role.ships.clear();
+        }
+    }
+}
+
+/// Whether a shipping step pushes a container image.
+fn is_container_push(what: &str) -> bool {
+    let w = what.trim_start();
+    [
+        "docker push",
+        "podman push",
+        "buildah push",
+        "docker buildx imagetools",
+        "skopeo copy",
+    ]
+    .iter()
+    .any(|p| w.starts_with(p))
+        || [
+            "docker/build-push-action",
+            "redhat-actions/push-to-registry",
+        ]
+        .iter()
+        .any(|a| w.to_ascii_lowercase().starts_with(a))
 }
 
 /// `owner/repo` of a `uses:`, lower-cased, without subpath or ref.
@@ -691,7 +786,7 @@ fn delegated_publish(
 pub fn publish_registry(cmd: &Command) -> Option<Registry> {
     let (_, reg) = PUBLISH_COMMANDS.iter().find(|(p, _)| cmd.matches(p))?;
     let dry = cmd.has_flag(&["--dry-run", "--dryrun", "--dry_run"])
-        || (*reg == Registry::Crates && cmd.has_flag(&["-n"]))
+        || (matches!(reg, Registry::Crates | Registry::PubDev) && cmd.has_flag(&["-n"]))
         || (cmd.matches("semantic-release") && cmd.has_flag(&["-d", "--no-ci"]));
     (!dry).then_some(*reg)
 }
@@ -708,6 +803,14 @@ mod tests {
         assert!(!goreleaser_releases("check"));
         assert!(!goreleaser_releases("release --snapshot --clean"));
         assert!(!goreleaser_releases("build --single-target"));
+        // Chosen per event: the tag-push branch releases.
+        assert!(goreleaser_releases(
+            "${{ github.event_name == 'push' && 'release --clean' || 'release --snapshot --clean' }}"
+        ));
+        assert!(!goreleaser_releases(
+            "${{ inputs.dry && 'release --snapshot' || 'check' }}"
+        ));
+        assert!(goreleaser_releases("${{ inputs.args }}"));
     }
 
     fn facts(yaml: &str) -> ReleaseFacts {
@@ -737,6 +840,13 @@ mod tests {
             "on: push\njobs:\n  t:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - run: cargo test\n",
         );
         assert!(!plain.is_release());
+        // pub.dev: `-n` is the dry run; `--force` publishes.
+        let dart = facts(
+            "on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - run: dart pub publish -n\n      - run: flutter pub publish --force\n",
+        );
+        let regs: Vec<Registry> = dart.jobs[0].publishes.iter().map(|p| p.registry).collect();
+        assert_eq!(regs, [Registry::PubDev]);
+        assert_eq!(dart.jobs[0].publishes[0].step, 1);
     }
 
     #[test]

@@ -54,6 +54,71 @@ fn push_body(on: &Trigger) -> Option<&Push> {
     }
 }
 
+/// Which tag pushes start the workflow: `None` when no tag push does,
+/// `Some(None)` when every tag does (no tag filter, or only `tags-ignore`),
+/// `Some(Some(patterns))` for the `tags:` patterns it lists (negated `!`
+/// patterns left out).
+pub fn push_tag_patterns(on: &Trigger) -> Option<Option<Vec<String>>> {
+    if !has_event(on, "push") {
+        return None;
+    }
+    let Some(push) = push_body(on) else {
+        return Some(None);
+    };
+    match &push.tag_filters {
+        Some(TagFilters::Tags(t)) => Some(Some(
+            t.iter().filter(|p| !p.starts_with('!')).cloned().collect(),
+        )),
+        Some(TagFilters::TagsIgnore(_)) => Some(None),
+        // With only `branches`, tags do not start the workflow.
+        None if push.branch_filters.is_some() => None,
+        None => Some(None),
+    }
+}
+
+/// Whether a GitHub Actions filter pattern (`v*`, `*-v[0-9]+.[0-9]+.[0-9]+`,
+/// `release/**`) matches `name`: `*` is any run without `/`, `**` any run,
+/// `?` and `+` make the character before optional or repeatable, `[..]` is a
+/// class.
+pub fn filter_matches(pattern: &str, name: &str) -> bool {
+    let mut re = String::from("^");
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '*' if chars.get(i + 1) == Some(&'*') => {
+                re.push_str(".*");
+                i += 1;
+            }
+            '*' => re.push_str("[^/]*"),
+            '?' | '+' => re.push(chars[i]),
+            '[' => match chars[i..].iter().position(|c| *c == ']') {
+                Some(end) => {
+                    let class: String = chars[i + 1..i + end]
+                        .iter()
+                        .map(|c| {
+                            if *c == '\\' {
+                                "\\\\".to_string()
+                            } else {
+                                c.to_string()
+                            }
+                        })
+                        .collect();
+                    re.push('[');
+                    re.push_str(&class);
+                    re.push(']');
+                    i += end;
+                }
+                None => re.push_str("\\["),
+            },
+            c => re.push_str(&regex::escape(&c.to_string())),
+        }
+        i += 1;
+    }
+    re.push('$');
+    regex::Regex::new(&re).is_ok_and(|r| r.is_match(name))
+}
+
 /// What starts a workflow, for people: `push (tags: v*)`,
 /// `release, workflow_dispatch`. Branch and tag filters are shown as written.
 pub fn describe(on: &Trigger) -> String {
@@ -238,6 +303,27 @@ mod tests {
 
     fn on(y: &str) -> Trigger {
         yaml_serde::from_str(y).unwrap()
+    }
+
+    #[test]
+    fn tag_pushes_and_filter_patterns() {
+        assert_eq!(push_tag_patterns(&on("pull_request")), None);
+        assert_eq!(push_tag_patterns(&on("push:\n  branches: [main]\n")), None);
+        assert_eq!(push_tag_patterns(&on("push")), Some(None));
+        assert_eq!(
+            push_tag_patterns(&on("push:\n  tags: ['v*', '!v0*']\n")),
+            Some(Some(vec!["v*".to_string()]))
+        );
+        assert!(filter_matches("v*", "v1.2.3"));
+        assert!(!filter_matches("v*", "1.2.3"));
+        assert!(filter_matches("*-v[0-9]+.[0-9]+.[0-9]+", "http-v1.6.0"));
+        assert!(!filter_matches("*-v[0-9]+.[0-9]+.[0-9]+", "http-v1.6"));
+        assert!(!filter_matches("v[0-9]+.[0-9]+.[0-9]+", "vX1.2.3"));
+        assert!(filter_matches("release/**", "release/a/b"));
+        assert!(!filter_matches("release/*", "release/a/b"));
+        assert!(filter_matches("v1.?0", "v10"));
+        // Repetitions GitHub would not write: read without a panic.
+        assert!(!filter_matches("v**+", "1.0"));
     }
 
     #[test]
