@@ -5,6 +5,7 @@
 use crate::project::lane::env_name;
 use crate::repo::Tree;
 use crate::workflow::WorkflowFile;
+use crate::workflow::WorkflowTree;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::sync::Arc;

@@ -8,6 +8,7 @@ mod common;
 
 use common::{result, write};
 use serde_json::Value;
+use shipgate::workflow::WorkflowTree;
 use std::ffi::{OsStr, OsString};
 use std::io::Read;
 use std::path::Path;

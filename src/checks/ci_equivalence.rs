@@ -9,6 +9,7 @@ use crate::finding::{Finding, Location, Severity};
 use crate::project::gate::{Item, Kind, Sources, invocation, parse, shell_script};
 use crate::repo::Tree;
 use crate::workflow::WorkflowFile;
+use crate::workflow::WorkflowTree;
 use crate::workflow::script::{Command, commands};
 use github_actions_models::common::Uses;
 use github_actions_models::common::expr::LoE;

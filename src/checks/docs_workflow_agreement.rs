@@ -7,6 +7,7 @@ use crate::finding::{Finding, Location, Severity};
 use crate::project::lane::{PubJob, publishing_jobs};
 use crate::project::publisher::{identities, repository, sees_caller_only};
 use crate::repo::markdown::MarkdownDoc;
+use crate::workflow::WorkflowTree;
 
 pub struct DocsWorkflowAgreement;
 

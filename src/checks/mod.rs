@@ -8,6 +8,7 @@ use crate::finding::Finding;
 use crate::policy::Policy;
 use crate::repo::{FileError, Tree};
 use crate::workflow::WorkflowFile;
+use crate::workflow::WorkflowTree;
 use std::sync::Arc;
 
 mod action_node_runtime;

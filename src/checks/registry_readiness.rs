@@ -10,6 +10,7 @@ use super::{Check, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
 use crate::project::publisher::repository_outside_manifests;
 use crate::repo::Tree;
+use crate::workflow::WorkflowTree;
 use crate::workflow::oidc::job_holds_id_token;
 use crate::workflow::publish::{PublishStep, Registry, Via, action_slug};
 use crate::workflow::script::{Command, commands};

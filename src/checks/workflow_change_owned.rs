@@ -7,6 +7,7 @@ use super::codeowners_workflows::{LOCATIONS, owner_rule, parse};
 use super::{Check, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
 use crate::preflight::{Base, ChangeKind};
+use crate::workflow::WorkflowTree;
 use crate::workflow::{Key, WorkflowFile};
 use github_actions_models::common::Uses;
 use github_actions_models::workflow::Job;

@@ -5,6 +5,7 @@ use super::{Evaluator, EvaluatorSpec, ParamError, params};
 use crate::checks::{Context, Outcome};
 use crate::finding::{Finding, Location};
 use crate::policy::CustomCheck;
+use crate::workflow::WorkflowTree;
 use crate::workflow::publish::action_slug;
 use crate::workflow::script::{Command, commands};
 use crate::workflow::{Key, WorkflowFile, step_route};

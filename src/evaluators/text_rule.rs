@@ -6,6 +6,7 @@ use super::ParamError;
 use crate::checks::Context;
 use crate::finding::{Finding, Location};
 use crate::policy::CustomCheck;
+use crate::workflow::WorkflowTree;
 use crate::workflow::publish::action_slug;
 use crate::workflow::{Key, WorkflowFile, job_route, step_route};
 use github_actions_models::workflow::job::StepBody;

@@ -5,6 +5,7 @@
 use super::Field;
 use crate::finding::Location;
 use crate::repo::{FileError, Tree};
+use crate::workflow::WorkflowTree;
 use crate::workflow::{env_map, env_value};
 use github_actions_models::workflow::job::StepBody;
 

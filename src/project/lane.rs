@@ -4,6 +4,7 @@
 use super::gate::{Item, Sources, invocation};
 use crate::finding::Location;
 use crate::repo::{TextFile, Tree};
+use crate::workflow::WorkflowTree;
 use crate::workflow::oidc::job_holds_id_token;
 use crate::workflow::publish::{ReleaseFacts, Via, action_slug, publish_registry};
 use crate::workflow::script::{Command, commands};

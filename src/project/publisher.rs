@@ -6,6 +6,7 @@
 use super::lane::{env_name, repo_identity};
 use crate::finding::Location;
 use crate::repo::Tree;
+use crate::workflow::WorkflowTree;
 use crate::workflow::triggers::event_names;
 use crate::workflow::{Key, Registry, WorkflowFile, env_map, env_value};
 use github_actions_models::common::Uses;

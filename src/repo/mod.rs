@@ -10,7 +10,6 @@ pub mod text;
 pub mod yaml_text;
 
 use crate::finding::{Finding, Location};
-use crate::workflow::WorkflowFile;
 use formats::SyntaxError;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use spanned::Node;
@@ -35,7 +34,7 @@ pub struct FileError {
 }
 
 impl FileError {
-    fn at_file(path: &str, message: impl Into<String>) -> Self {
+    pub fn at_file(path: &str, message: impl Into<String>) -> Self {
         FileError {
             location: Location::file(path),
             message: message.into(),
@@ -107,7 +106,7 @@ struct Entry {
     rel: String,
     kind: Kind,
     text: Slot<TextFile>,
-    workflow: Slot<WorkflowFile>,
+    derived: Slot<Derived>,
     data: Slot<DataFile>,
     markdown: Slot<markdown::MarkdownDoc>,
 }
@@ -116,9 +115,14 @@ struct Entry {
 /// error is boxed: most files never fail, and an inline error would make
 /// every entry of a 25,000-file tree four times larger. The lock is held
 /// while the value is made, so two threads asking at once still make it once.
-struct Slot<T>(Mutex<Option<Result<Arc<T>, Box<FileError>>>>);
+struct Slot<T: ?Sized>(Mutex<Option<Result<Arc<T>, Box<FileError>>>>);
 
-impl<T> Slot<T> {
+/// What a layer above derives from one file (a parsed workflow), kept beside
+/// it. The tree stores it without knowing its type; [`Tree::derived`] hands
+/// it back typed.
+type Derived = dyn std::any::Any + Send + Sync;
+
+impl<T: ?Sized> Slot<T> {
     fn new() -> Self {
         Slot(Mutex::new(None))
     }
@@ -148,7 +152,7 @@ impl<T> Slot<T> {
     }
 }
 
-fn unbox<T>(r: &Result<Arc<T>, Box<FileError>>) -> Result<Arc<T>, FileError> {
+fn unbox<T: ?Sized>(r: &Result<Arc<T>, Box<FileError>>) -> Result<Arc<T>, FileError> {
     match r {
         Ok(v) => Ok(v.clone()),
         Err(e) => Err((**e).clone()),
@@ -161,7 +165,7 @@ impl Entry {
             rel,
             kind,
             text: Slot::new(),
-            workflow: Slot::new(),
+            derived: Slot::new(),
             data: Slot::new(),
             markdown: Slot::new(),
         }
@@ -502,23 +506,24 @@ impl Tree {
         decode(&e.rel, bytes).map(Arc::new)
     }
 
-    /// A workflow, parsed once.
-    pub fn workflow(&self, rel: &str) -> Result<Arc<WorkflowFile>, FileError> {
+    /// What a layer above makes of the file at `rel` (the workflow module's
+    /// parse), made once by `make` and kept until forgotten. The slot's lock
+    /// is held while `make` runs, so `make` must not ask for the same file's
+    /// derived value again.
+    pub fn derived<T: std::any::Any + Send + Sync>(
+        &self,
+        rel: &str,
+        make: impl FnOnce() -> Result<T, FileError>,
+    ) -> Result<Arc<T>, FileError> {
         let e = self.entry(rel)?;
-        e.workflow.get_or_init(|| {
-            let tf = self.text(rel)?;
-            if tf.text.len() > MAX_PARSE_BYTES {
-                return Err(FileError::at_file(rel, "too large to parse as a workflow"));
-            }
-            WorkflowFile::parse_indexed(rel, tf.text.clone(), tf.lines.clone())
-                .map(|mut wf| {
-                    crate::project::lane::follow(self, &mut wf);
-                    Arc::new(wf)
-                })
-                .map_err(|we| FileError {
-                    location: Location::new(rel, we.line, we.column),
-                    message: we.message,
-                })
+        let any = e
+            .derived
+            .get_or_init(|| make().map(|v| Arc::new(v) as Arc<Derived>))?;
+        any.downcast::<T>().map_err(|_| {
+            FileError::at_file(
+                rel,
+                "internal error: the file was read as two different things",
+            )
         })
     }
 
@@ -528,7 +533,7 @@ impl Tree {
     pub fn forget_workflows(&self) {
         for p in self.workflow_paths() {
             if let Some(e) = self.find(p) {
-                e.workflow.forget();
+                e.derived.forget();
                 e.text.forget();
             }
         }

@@ -23,6 +23,36 @@ use yamlpath::{Component, Document, Route};
 
 pub use publish::{JobRole, PublishStep, Registry, ReleaseFacts};
 
+/// Workflows read through the tree: each parsed once, with what its jobs run
+/// behind their own steps followed (local actions, called workflows,
+/// scripts), and dropped with the tree's `forget_workflows`.
+pub trait WorkflowTree {
+    fn workflow(&self, rel: &str) -> Result<Arc<WorkflowFile>, crate::repo::FileError>;
+}
+
+impl WorkflowTree for crate::repo::Tree {
+    fn workflow(&self, rel: &str) -> Result<Arc<WorkflowFile>, crate::repo::FileError> {
+        self.derived(rel, || {
+            let tf = self.text(rel)?;
+            if tf.text.len() > crate::repo::MAX_PARSE_BYTES {
+                return Err(crate::repo::FileError::at_file(
+                    rel,
+                    "too large to parse as a workflow",
+                ));
+            }
+            WorkflowFile::parse_indexed(rel, tf.text.clone(), tf.lines.clone())
+                .map(|mut wf| {
+                    crate::project::lane::follow(self, &mut wf);
+                    wf
+                })
+                .map_err(|we| crate::repo::FileError {
+                    location: Location::new(rel, we.line, we.column),
+                    message: we.message,
+                })
+        })
+    }
+}
+
 /// Nesting past this is refused before the YAML parsers see the file:
 /// yaml_serde's cost grows with the square of the flow depth (SPEC §5), and
 /// tree-sitter-yaml aborts the whole process (a C assertion, not a panic) once
