@@ -4,7 +4,7 @@
 use super::{Check, Context, Meta, Over, Scope};
 use crate::finding::{Finding, Severity};
 use crate::workflow::publish::action_slug;
-use crate::workflow::script::commands;
+use crate::workflow::script::commands_shared;
 use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_route};
 use github_actions_models::workflow::job::StepBody;
 
@@ -44,7 +44,9 @@ impl Check for CheckoutCredentials {
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     for (job_id, job) in wf.normal_jobs() {
         let pushes = job.steps.iter().any(|s| match &s.body {
-            StepBody::Run { run, .. } => commands(run).iter().any(|(_, c)| c.matches("git push")),
+            StepBody::Run { run, .. } => commands_shared(run)
+                .iter()
+                .any(|(_, c)| c.matches("git push")),
             _ => false,
         });
         for (i, step) in job.steps.iter().enumerate() {
