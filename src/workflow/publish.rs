@@ -378,7 +378,15 @@ impl ReleaseFacts {
             .jobs
             .iter()
             .map(|(id, job)| match job {
-                Job::NormalJob(j) => analyse_job(id, j, lane.behind(id)),
+                Job::NormalJob(j) => {
+                    // Kept with the workflow for the whole run: no spare
+                    // slots (a tree of 100,000 workflows held 300 bytes
+                    // of them each).
+                    let mut role = analyse_job(id, j, lane.behind(id));
+                    role.publishes.shrink_to_fit();
+                    role.ships.shrink_to_fit();
+                    role
+                }
                 Job::ReusableWorkflowCallJob(_) => {
                     let mut role = JobRole {
                         id: id.clone(),
