@@ -260,7 +260,7 @@ fn offences(wf: &WorkflowFile, job_id: &str, job: &NormalJob, role: &JobRole) ->
                             && p.behind.is_none()
                             && matches!(&p.via, Via::Command { command, .. } if command == cmd)
                     });
-                    if let Some(what) = command_offence(&cmd, is_publish) {
+                    if let Some(what) = command_offence(cmd, is_publish) {
                         out.push(Offence {
                             location: wf.locate_command(&route, line, &cmd.raw),
                             label: label.clone(),

@@ -583,7 +583,7 @@ impl Walk<'_> {
                         let loc = yaml.locate_command(&r, *line, &cmd.raw);
                         let line_text = yaml.line(loc.line).to_string();
                         self.push(step, loc, &line_text, &via, Ran::Command(cmd.clone()));
-                        self.command(step, &cmd, &wd, depth + 1, &via);
+                        self.command(step, cmd, &wd, depth + 1, &via);
                     }
                 }
             }
