@@ -419,9 +419,16 @@ impl FindingTexts {
                 }
             }
         }
+        // Each line once, however many findings sit on it: a 2 MB line of
+        // 130,000 links was copied once per finding (12 s of memcpy).
         let mut files: Vec<(&str, Vec<usize>)> = wanted
             .into_iter()
             .filter(|(path, _)| tree.exists(path))
+            .map(|(path, mut lines)| {
+                lines.sort_unstable();
+                lines.dedup();
+                (path, lines)
+            })
             .collect();
         files.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let read = crate::repo::par_map(&files, |(path, lines)| {

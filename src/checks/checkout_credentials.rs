@@ -5,7 +5,7 @@ use super::{Check, Context, Meta, Over, Scope};
 use crate::finding::{Finding, Severity};
 use crate::fix::{Edit, Fix, mapping};
 use crate::workflow::publish::action_slug;
-use crate::workflow::script::commands;
+use crate::workflow::script::commands_shared;
 use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_route};
 use github_actions_models::workflow::job::StepBody;
 
@@ -45,7 +45,9 @@ impl Check for CheckoutCredentials {
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     for (job_id, job) in wf.normal_jobs() {
         let pushes = job.steps.iter().any(|s| match &s.body {
-            StepBody::Run { run, .. } => commands(run).iter().any(|(_, c)| c.matches("git push")),
+            StepBody::Run { run, .. } => commands_shared(run)
+                .iter()
+                .any(|(_, c)| c.matches("git push")),
             _ => false,
         });
         for (i, step) in job.steps.iter().enumerate() {
@@ -150,7 +152,7 @@ fn later_steps_may_use_git_token(steps: &[github_actions_models::workflow::job::
         "git remote",
     ];
     steps.iter().any(|s| match &s.body {
-        StepBody::Run { run, .. } => commands(run).iter().any(|(_, c)| {
+        StepBody::Run { run, .. } => commands_shared(run).iter().any(|(_, c)| {
             let program = c.words.first().map(String::as_str).unwrap_or("");
             REMOTE.iter().any(|r| c.matches(r))
                 || program.contains('/')

@@ -8,7 +8,7 @@ use crate::workflow::oidc::job_holds_id_token;
 use crate::workflow::publish::{
     BUILD_ACTIONS, JobRole, Via, action_slug, builds_itself, install_or_build,
 };
-use crate::workflow::script::{Command, commands};
+use crate::workflow::script::{Command, commands_shared};
 use crate::workflow::secrets::secret_refs;
 use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_label, step_route};
 use github_actions_models::common::Uses;
@@ -257,13 +257,14 @@ fn offences(wf: &WorkflowFile, job_id: &str, job: &NormalJob, role: &JobRole) ->
             }
             StepBody::Run { run, .. } => {
                 route.push(Key::K("run"));
-                for (line, cmd) in commands(run) {
+                for (line, cmd) in commands_shared(run).iter() {
+                    let line = *line;
                     let is_publish = role.publishes.iter().any(|p| {
                         p.step == i
                             && p.behind.is_none()
-                            && matches!(&p.via, Via::Command { command, .. } if *command == cmd)
+                            && matches!(&p.via, Via::Command { command, .. } if command == cmd)
                     });
-                    if let Some(what) = command_offence(&cmd, is_publish) {
+                    if let Some(what) = command_offence(cmd, is_publish) {
                         out.push(Offence {
                             location: wf.locate_command(&route, line, &cmd.raw),
                             label: label.clone(),

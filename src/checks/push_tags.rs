@@ -2,7 +2,7 @@
 
 use super::{Check, Context, Meta, Over, Scope};
 use crate::finding::{Finding, Severity};
-use crate::workflow::script::commands;
+use crate::workflow::script::commands_shared;
 use crate::workflow::{Key, WorkflowFile, step_route};
 use github_actions_models::workflow::job::StepBody;
 
@@ -44,7 +44,8 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
             let StepBody::Run { run, .. } = &step.body else {
                 continue;
             };
-            for (line, cmd) in commands(run) {
+            for (line, cmd) in commands_shared(run).iter() {
+                let line = *line;
                 if cmd.matches("git push") && cmd.has_flag(&["--tags"]) {
                     let mut route = step_route(job_id, i);
                     route.push(Key::K("run"));

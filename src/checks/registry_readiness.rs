@@ -13,7 +13,7 @@ use crate::repo::Tree;
 use crate::workflow::WorkflowTree;
 use crate::workflow::oidc::job_holds_id_token;
 use crate::workflow::publish::{PublishStep, Registry, Via, action_slug};
-use crate::workflow::script::{Command, commands};
+use crate::workflow::script::{Command, commands_shared};
 use crate::workflow::triggers::event_names;
 use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_route};
 use github_actions_models::common::expr::LoE;
@@ -539,7 +539,7 @@ fn npm_upgraded(j: &JobView<'_>, upto: usize, publish: &Command) -> bool {
         return true;
     }
     j.job.steps.iter().take(upto + 1).any(|s| match &s.body {
-        StepBody::Run { run, .. } => commands(run).iter().any(|(_, c)| {
+        StepBody::Run { run, .. } => commands_shared(run).iter().any(|(_, c)| {
             (c.matches("npm install") || c.matches("npm i") || c.matches("npm update"))
                 && c.has_flag(&["-g", "--global", "--location"])
                 && c.words.iter().any(|w| w == "npm" || w.starts_with("npm@"))
@@ -665,8 +665,8 @@ fn published_dir(j: &JobView<'_>, p: &PublishStep) -> Option<String> {
     if let Some(wd) = working_directory.as_ref().or(job_dir.as_ref()) {
         join(wd)?;
     }
-    for (l, c) in commands(run) {
-        if l >= *line {
+    for (l, c) in commands_shared(run).iter() {
+        if *l >= *line {
             break;
         }
         if c.matches("pushd") || c.matches("popd") {
@@ -802,14 +802,14 @@ fn crates(j: &JobView<'_>, p: &PublishStep, out: &mut Vec<Finding>) {
         .take(p.step)
         .skip(auth_i + 1)
         .find_map(|(i, s)| match &s.body {
-            StepBody::Run { run, .. } => commands(run)
-                .into_iter()
+            StepBody::Run { run, .. } => commands_shared(run)
+                .iter()
                 .find(|(_, c)| {
                     c.matches("cargo build")
                         || c.matches("cargo test")
                         || c.matches("cargo package")
                 })
-                .map(|(_, c)| (i, c)),
+                .map(|(_, c)| (i, c.clone())),
             StepBody::Uses { .. } => None,
         })
     {

@@ -182,8 +182,10 @@ pub(crate) enum Kind {
 /// What a command invokes by name: `mix X`, `npm run X` (and yarn/pnpm/bun
 /// forms), `make X`, `just X`.
 pub(crate) fn invocation(cmd: &str) -> Option<(Kind, String)> {
-    let c = parse(cmd)?;
-    let w = &c.words;
+    // Asked of every command a release lane runs: split through the shared
+    // cache, not again.
+    let split = crate::workflow::script::commands_shared(cmd);
+    let w = &split.first()?.1.words;
     let first = w.first()?.rsplit('/').next()?.to_string();
     let args: Vec<&String> = w[1..].iter().filter(|a| !a.starts_with('-')).collect();
     match first.as_str() {

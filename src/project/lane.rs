@@ -7,7 +7,7 @@ use crate::repo::{TextFile, Tree};
 use crate::workflow::WorkflowTree;
 use crate::workflow::oidc::job_holds_id_token;
 use crate::workflow::publish::{ReleaseFacts, Via, action_slug, publish_registry};
-use crate::workflow::script::{Command, commands};
+use crate::workflow::script::{Command, commands, commands_shared};
 use crate::workflow::script_location::command_offset_in_block;
 use crate::workflow::{Key, Registry, WorkflowFile, env_map, env_value, step_route};
 use github_actions_models::action::{Action, Runs, StepBody as ActionStepBody};
@@ -342,8 +342,8 @@ fn lane_of(
                             if under_any(&normalise_path("", wd).unwrap_or_default(), &elsewhere) {
                                 continue;
                             }
-                            for (_, cmd) in commands(run) {
-                                w.command(i, &cmd, wd, depth + 1, &[]);
+                            for (_, cmd) in commands_shared(run).iter() {
+                                w.command(i, cmd, wd, depth + 1, &[]);
                             }
                         }
                         StepBody::Uses { uses, with } => {
@@ -579,12 +579,12 @@ impl Walk<'_> {
                     let mut r = route.to_vec();
                     r.push(Component::Key("run".into()));
                     let wd = working_directory.as_deref().unwrap_or("").to_string();
-                    let cmds = commands(run);
-                    for (line, cmd) in cmds {
-                        let loc = yaml.locate_command(&r, line, &cmd.raw);
+                    let cmds = commands_shared(run);
+                    for (line, cmd) in cmds.iter() {
+                        let loc = yaml.locate_command(&r, *line, &cmd.raw);
                         let line_text = yaml.line(loc.line).to_string();
                         self.push(step, loc, &line_text, &via, Ran::Command(cmd.clone()));
-                        self.command(step, &cmd, &wd, depth + 1, &via);
+                        self.command(step, cmd, &wd, depth + 1, &via);
                     }
                 }
             }

@@ -1,7 +1,7 @@
 //! Who holds GitHub's OIDC token (`id-token: write`) and who uses it.
 
 use super::publish::{JobRole, Registry, Via, action_slug};
-use super::script::commands;
+use super::script::commands_shared;
 use super::{env_map, env_value};
 use github_actions_models::common::{BasePermission, Permission, Permissions};
 use github_actions_models::workflow::job::{NormalJob, StepBody};
@@ -127,7 +127,7 @@ pub fn oidc_use(job: &NormalJob, role: &JobRole) -> Option<String> {
                 if run.contains("ACTIONS_ID_TOKEN_REQUEST") {
                     return Some("requests an ID token in a run script".into());
                 }
-                for (_, c) in commands(run) {
+                for (_, c) in commands_shared(run).iter() {
                     if c.matches("cosign sign")
                         || c.matches("cosign attest")
                         || c.matches("gh attestation")

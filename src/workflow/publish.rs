@@ -1,7 +1,7 @@
 //! What makes a workflow a release workflow (SPEC §4): publishing jobs that
 //! push a package to a registry, and steps that otherwise ship artifacts.
 
-use super::script::{Command, commands};
+use super::script::{Command, commands, commands_shared};
 use super::{env_map, env_value};
 use crate::project::lane::{Behind, Lane, Ran};
 use github_actions_models::common::Uses;
@@ -411,7 +411,15 @@ impl ReleaseFacts {
             .jobs
             .iter()
             .map(|(id, job)| match job {
-                Job::NormalJob(j) => analyse_job(id, j, lane.behind(id)),
+                Job::NormalJob(j) => {
+                    // Kept with the workflow for the whole run: no spare
+                    // slots (a tree of 100,000 workflows held 300 bytes
+                    // of them each).
+                    let mut role = analyse_job(id, j, lane.behind(id));
+                    role.publishes.shrink_to_fit();
+                    role.ships.shrink_to_fit();
+                    role
+                }
                 Job::ReusableWorkflowCallJob(_) => {
                     let mut role = JobRole {
                         id: id.clone(),
@@ -532,8 +540,8 @@ fn analyse_job(id: &str, job: &NormalJob, behind: &[Behind]) -> JobRole {
         match &step.body {
             StepBody::Uses { uses, with } => judge_uses(i, uses, env_map(with), &mut role),
             StepBody::Run { run, .. } => {
-                for (line, cmd) in commands(run) {
-                    judge_command(i, line, cmd, &mut role);
+                for (line, cmd) in commands_shared(run).iter() {
+                    judge_command(i, *line, cmd, &mut role);
                 }
             }
         }
@@ -572,7 +580,7 @@ fn judge_behind(b: &Behind, role: &mut JobRole) {
                 judge_uses(b.step, &u, Some(&env), role);
             }
         }
-        Ran::Command(c) => judge_command(b.step, 0, c.clone(), role),
+        Ran::Command(c) => judge_command(b.step, 0, c, role),
         Ran::Publish(registry, via) => role.publishes.push(PublishStep {
             step: b.step,
             registry: *registry,
@@ -593,12 +601,15 @@ fn judge_behind(b: &Behind, role: &mut JobRole) {
 }
 
 /// A command of a step's script: a publish, or a shipping command.
-fn judge_command(i: usize, line: usize, cmd: Command, role: &mut JobRole) {
-    if let Some(reg) = publish_registry(&cmd) {
+fn judge_command(i: usize, line: usize, cmd: &Command, role: &mut JobRole) {
+    if let Some(reg) = publish_registry(cmd) {
         role.publishes.push(PublishStep {
             step: i,
             registry: reg,
-            via: Via::Command { command: cmd, line },
+            via: Via::Command {
+                command: cmd.clone(),
+                line,
+            },
             behind: None,
         });
     } else if SHIP_COMMANDS.iter().any(|p| cmd.matches(p))
@@ -755,7 +766,7 @@ fn delegated_publish(
             .iter()
             .any(|k| w.contains(k))
     };
-    commands(run).into_iter().find_map(|(line, cmd)| {
+    commands_shared(run).iter().find_map(|(line, cmd)| {
         let w: Vec<&str> = cmd.words.iter().map(String::as_str).collect();
         let delegated = match w.as_slice() {
             [prog, ..]
@@ -773,10 +784,13 @@ fn delegated_publish(
             ["make" | "just" | "rake" | "task", task, ..] if releasing(task) => true,
             _ => false,
         };
-        delegated.then_some(PublishStep {
+        delegated.then(|| PublishStep {
             step,
             registry,
-            via: Via::Command { command: cmd, line },
+            via: Via::Command {
+                command: cmd.clone(),
+                line: *line,
+            },
             behind: None,
         })
     })
