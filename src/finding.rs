@@ -125,7 +125,7 @@ pub struct Finding {
     /// file, source line and message), so the change did not bring it.
     pub existing: bool,
     /// A machine-applicable fix for `check --fix`, when the check has one.
-    pub fix: Option<Box<crate::fix::Fix>>,
+    pub fix: Option<Box<crate::edit::Fix>>,
 }
 
 impl Finding {
@@ -152,7 +152,7 @@ impl Finding {
     }
 
     /// Attaches the edits that remove this finding (`check --fix`).
-    pub fn with_fix(mut self, fix: crate::fix::Fix) -> Self {
+    pub fn with_fix(mut self, fix: crate::edit::Fix) -> Self {
         self.fix = Some(Box::new(fix));
         self
     }

@@ -12,110 +12,13 @@
 //! cannot place, and a result that no longer parses as a workflow. Writing
 //! goes through [`fs_guard::write`], which never follows a symlink.
 
+pub use crate::edit::{Edit, Fix, Op, Step, mapping};
 use crate::repo::fs_guard::{self, Create};
-use crate::workflow::Key;
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 /// Files larger than this are not fixed: workflows are a few KB.
 const MAX_FIX_BYTES: u64 = 4 << 20;
-
-/// One step of a route into a YAML document.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Step {
-    Key(String),
-    Index(usize),
-}
-
-impl From<&Key<'_>> for Step {
-    fn from(k: &Key<'_>) -> Self {
-        match k {
-            Key::K(s) => Step::Key((*s).to_string()),
-            Key::I(i) => Step::Index(*i),
-        }
-    }
-}
-
-/// What an edit does at its route.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Op {
-    /// Adds `key: value` to the mapping at the route; the key must be absent.
-    Add {
-        key: String,
-        value: yaml_serde::Value,
-    },
-    /// Replaces the value at the route.
-    Replace(yaml_serde::Value),
-}
-
-/// One change to one node of a YAML file.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Edit {
-    pub route: Vec<Step>,
-    pub op: Op,
-}
-
-impl Edit {
-    /// Adds `key: value` to the mapping at `route`.
-    pub fn add(route: &[Key<'_>], key: &str, value: yaml_serde::Value) -> Edit {
-        Edit {
-            route: route.iter().map(Step::from).collect(),
-            op: Op::Add {
-                key: key.to_string(),
-                value,
-            },
-        }
-    }
-
-    /// Replaces the value at `route`.
-    pub fn replace(route: &[Key<'_>], value: yaml_serde::Value) -> Edit {
-        Edit {
-            route: route.iter().map(Step::from).collect(),
-            op: Op::Replace(value),
-        }
-    }
-
-    /// The node this edit writes: the route of a replacement, the new key's
-    /// route for an addition.
-    fn touches(&self) -> Vec<Step> {
-        let mut at = self.route.clone();
-        if let Op::Add { key, .. } = &self.op {
-            at.push(Step::Key(key.clone()));
-        }
-        at
-    }
-}
-
-/// A machine-applicable fix for one finding: edits to one file.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Fix {
-    /// Relative to the root, `/`-separated.
-    pub path: String,
-    /// What it does, in a few words (`set persist-credentials: false`).
-    pub title: String,
-    pub edits: Vec<Edit>,
-}
-
-impl Fix {
-    pub fn new(path: &str, title: impl Into<String>, edits: Vec<Edit>) -> Fix {
-        Fix {
-            path: path.to_string(),
-            title: title.into(),
-            edits,
-        }
-    }
-}
-
-/// A YAML mapping of string keys, in the order given.
-pub fn mapping<'a>(
-    pairs: impl IntoIterator<Item = (&'a str, yaml_serde::Value)>,
-) -> yaml_serde::Value {
-    let mut m = yaml_serde::Mapping::new();
-    for (k, v) in pairs {
-        m.insert(yaml_serde::Value::String(k.to_string()), v);
-    }
-    yaml_serde::Value::Mapping(m)
-}
 
 /// The new text of one file, and the fixes it applies.
 #[derive(Debug)]
@@ -410,6 +313,7 @@ fn reparse(path: &str, text: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::workflow::Key;
     use yaml_serde::Value;
 
     fn fixed(text: &str, edits: &[Edit]) -> Result<String, String> {

@@ -2,10 +2,10 @@
 //! commented starter `shipgate.toml` that loads and, as written, gives the
 //! same built-in verdicts as the default policy.
 
-use crate::project::lane::env_name;
 use crate::repo::Tree;
 use crate::workflow::WorkflowFile;
 use crate::workflow::WorkflowTree;
+use crate::workflow::lane::env_name;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -205,7 +205,7 @@ fn detect_gate(tree: &Tree) -> Option<(String, String)> {
     if tree
         .text("mix.exs")
         .ok()
-        .is_some_and(|t| crate::project::gate::mix_aliases("mix.exs", &t).contains_key("ci"))
+        .is_some_and(|t| crate::tasks::mix_aliases("mix.exs", &t).contains_key("ci"))
     {
         return Some(("mix.exs".into(), "the `ci:` alias (`mix ci`)".into()));
     }

@@ -14,8 +14,8 @@ use shipgate::repo::markdown::MarkdownDoc;
 use shipgate::repo::spanned::{Node, Value};
 use shipgate::repo::text::{LineIndex, yaml_nesting_depth};
 use shipgate::repo::{TextFile, Tree};
+use shipgate::shell::commands;
 use shipgate::workflow::WorkflowFile;
-use shipgate::workflow::script::commands;
 use std::sync::Arc;
 
 /// Text biased toward the characters each format treats specially.

@@ -2,8 +2,8 @@
 
 use super::{Check, Context, Meta, Over, Scope, Workflows};
 use crate::finding::{Finding, Location, Severity};
-use crate::project::lane::{Behind, Ran};
 use crate::workflow::WorkflowTree;
+use crate::workflow::lane::{Behind, Ran};
 use crate::workflow::{Key, WorkflowFile};
 use github_actions_models::common::Uses;
 use github_actions_models::workflow::Job;

@@ -2,10 +2,10 @@
 //! leave the token in `.git/config`.
 
 use super::{Check, Context, Meta, Over, Scope};
+use crate::edit::{Edit, Fix, mapping};
 use crate::finding::{Finding, Severity};
-use crate::fix::{Edit, Fix, mapping};
+use crate::shell::commands_shared;
 use crate::workflow::publish::action_slug;
-use crate::workflow::script::commands_shared;
 use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_route};
 use github_actions_models::workflow::job::StepBody;
 

@@ -6,11 +6,11 @@
 
 use super::{Check, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
-use crate::project::gate::{Item, Kind, Sources, invocation, parse, shell_script};
 use crate::repo::Tree;
+use crate::shell::{Command, commands};
+use crate::tasks::{Item, Kind, Sources, invocation, parse, shell_script};
 use crate::workflow::WorkflowFile;
 use crate::workflow::WorkflowTree;
-use crate::workflow::script::{Command, commands};
 use github_actions_models::common::Uses;
 use github_actions_models::common::expr::LoE;
 use github_actions_models::workflow::event::{BareEvent, OptionalBody};
@@ -475,7 +475,7 @@ fn expand_matrix(script: &str, matrix: &HashMap<String, Vec<String>>) -> Vec<Str
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::project::gate::{just_recipes, make_targets, mix_aliases, split_script};
+    use crate::tasks::{just_recipes, make_targets, mix_aliases, split_script};
 
     #[test]
     fn mix_alias_extraction() {

@@ -4,10 +4,10 @@
 use super::doc_pass::{DocVisitor, PassDoc};
 use super::{Check, Context, Meta, Outcome, Scope};
 use crate::finding::{Finding, Location, Severity};
-use crate::project::lane::{PubJob, publishing_jobs};
 use crate::project::publisher::{identities, repository, sees_caller_only};
 use crate::repo::markdown::MarkdownDoc;
 use crate::workflow::WorkflowTree;
+use crate::workflow::lane::{PubJob, publishing_jobs};
 
 pub struct DocsWorkflowAgreement;
 

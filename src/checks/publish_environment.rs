@@ -2,9 +2,9 @@
 
 use super::{Check, Context, Meta, Over, Scope};
 use crate::finding::{Finding, Severity};
-use crate::project::lane::env_name;
 use crate::workflow::Key;
 use crate::workflow::WorkflowFile;
+use crate::workflow::lane::env_name;
 use github_actions_models::workflow::job::DeploymentEnvironment;
 
 pub struct PublishEnvironment;

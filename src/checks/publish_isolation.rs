@@ -3,12 +3,12 @@
 
 use super::{Check, Context, Meta, Over, Scope};
 use crate::finding::{Finding, Location, Severity};
-use crate::project::lane::Ran;
+use crate::shell::{Command, commands_shared};
+use crate::workflow::lane::Ran;
 use crate::workflow::oidc::job_holds_id_token;
 use crate::workflow::publish::{
     BUILD_ACTIONS, JobRole, Via, action_slug, builds_itself, install_or_build,
 };
-use crate::workflow::script::{Command, commands_shared};
 use crate::workflow::secrets::secret_refs;
 use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_label, step_route};
 use github_actions_models::common::Uses;
@@ -400,7 +400,7 @@ fn old_major(uses: &Uses, min: u32) -> bool {
 }
 
 /// A command as written, without a trailing comment.
-fn shown(cmd: &crate::workflow::script::Command) -> String {
+fn shown(cmd: &crate::shell::Command) -> String {
     let raw = cmd.raw.split(" #").next().unwrap_or(&cmd.raw).trim();
     if raw.is_empty() {
         cmd.text()

@@ -2,7 +2,7 @@
 
 use super::{Check, Context, Meta, Over, Scope};
 use crate::finding::{Finding, Severity};
-use crate::workflow::script::commands_shared;
+use crate::shell::commands_shared;
 use crate::workflow::{Key, WorkflowFile, step_route};
 use github_actions_models::workflow::job::StepBody;
 

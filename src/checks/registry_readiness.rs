@@ -10,10 +10,10 @@ use super::{Check, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
 use crate::project::publisher::repository_outside_manifests;
 use crate::repo::Tree;
+use crate::shell::{Command, commands_shared};
 use crate::workflow::WorkflowTree;
 use crate::workflow::oidc::job_holds_id_token;
 use crate::workflow::publish::{PublishStep, Registry, Via, action_slug};
-use crate::workflow::script::{Command, commands_shared};
 use crate::workflow::triggers::event_names;
 use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_route};
 use github_actions_models::common::expr::LoE;
@@ -243,7 +243,7 @@ fn id_token_gap(
             wf.file_name()
         ));
     }
-    if depth >= crate::project::lane::MAX_LANE_DEPTH {
+    if depth >= crate::workflow::lane::MAX_LANE_DEPTH {
         return None;
     }
     // A reusable workflow: the token it can mint is what each caller grants.
@@ -493,7 +493,7 @@ fn npm(j: &JobView<'_>, p: &PublishStep, strict: bool, repo: Option<&str>, out: 
     if let Some(repo) = repo
         && let Some(dir) = published_dir(j, p)
         && let Some((url, at)) = package_repository(j.tree, &dir)
-        && let Some((o, n)) = crate::project::lane::github_slug(&url)
+        && let Some((o, n)) = crate::workflow::lane::github_slug(&url)
         && !format!("{o}/{n}").eq_ignore_ascii_case(repo)
     {
         let file = at.path.clone();

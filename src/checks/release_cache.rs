@@ -2,8 +2,8 @@
 
 use super::{Check, Context, Meta, Over, Scope};
 use crate::finding::{Finding, Severity};
-use crate::project::lane::Ran;
 use crate::workflow::expr::{Scenario, eval_template};
+use crate::workflow::lane::Ran;
 use crate::workflow::publish::action_slug;
 use crate::workflow::triggers::{if_false, job_outputs, release_scenarios, skipped_jobs};
 use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_route};

@@ -2,8 +2,8 @@
 //! cancels one that is publishing from `main` or a tag.
 
 use super::{Check, Context, Meta, Over, Scope};
+use crate::edit::{Edit, Fix, mapping};
 use crate::finding::{Finding, Severity};
-use crate::fix::{Edit, Fix, mapping};
 use crate::workflow::expr::{Scenario, context_paths, eval, eval_template, interpolations};
 use crate::workflow::triggers::{if_false, job_outputs, release_scenarios, skipped_jobs};
 use crate::workflow::{Key, WorkflowFile};
@@ -110,8 +110,7 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
             .with_fix(Fix::new(
                 &wf.path,
                 "add a top-level concurrency group that never cancels a release",
-                vec![Edit::add(
-                    &[],
+                vec![Edit::add_top(
                     "concurrency",
                     mapping([
                         ("group", "release-${{ github.ref }}".into()),

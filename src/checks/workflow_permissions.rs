@@ -2,8 +2,8 @@
 //! permissions and grant writes per job.
 
 use super::{Check, Context, Meta, Over, Scope};
+use crate::edit::{Edit, Fix};
 use crate::finding::{Finding, Location, Severity};
-use crate::fix::{Edit, Fix};
 use crate::workflow::{Key, WorkflowFile};
 use github_actions_models::common::{BasePermission, Permission, Permissions};
 use github_actions_models::workflow::Job;
@@ -83,7 +83,7 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                     finding.with_fix(Fix::new(
                         &wf.path,
                         "add top-level `permissions: {}`",
-                        vec![Edit::add(&[], "permissions", empty_mapping())],
+                        vec![Edit::add_top("permissions", empty_mapping())],
                     ))
                 } else {
                     finding

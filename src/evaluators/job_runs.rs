@@ -5,9 +5,9 @@ use super::{Evaluator, EvaluatorSpec, ParamError, params};
 use crate::checks::{Context, Outcome};
 use crate::finding::{Finding, Location};
 use crate::policy::CustomCheck;
+use crate::shell::{Command, commands};
 use crate::workflow::WorkflowTree;
 use crate::workflow::publish::action_slug;
-use crate::workflow::script::{Command, commands};
 use crate::workflow::{Key, WorkflowFile, step_route};
 use github_actions_models::workflow::job::{NormalJob, StepBody};
 use serde::Deserialize;
@@ -318,7 +318,7 @@ fn ran(wf: &WorkflowFile, id: &str, job: &NormalJob) -> Vec<Ran> {
             }
         }
         for b in behind.iter().filter(|b| b.step == i) {
-            if let crate::project::lane::Ran::Command(cmd) = &b.ran {
+            if let crate::workflow::lane::Ran::Command(cmd) = &b.ran {
                 out.push(Ran {
                     cmd: cmd.clone(),
                     location: b.at.clone(),

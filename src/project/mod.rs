@@ -1,6 +1,4 @@
 //! The project model under the checks: what the repository releases and how
 //! (see DESIGN.md). Built from the tree, never from a check's context.
 
-pub mod gate;
-pub mod lane;
 pub mod publisher;

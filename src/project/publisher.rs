@@ -3,10 +3,10 @@
 //! environment) and the runner it runs on. Built once from the tree and the
 //! parsed workflows; `publisher-binding` compares it with `[[publisher]]`.
 
-use super::lane::{env_name, repo_identity};
 use crate::finding::Location;
 use crate::repo::Tree;
 use crate::workflow::WorkflowTree;
+use crate::workflow::lane::{env_name, repo_identity};
 use crate::workflow::triggers::event_names;
 use crate::workflow::{Key, Registry, WorkflowFile, env_map, env_value};
 use github_actions_models::common::Uses;
@@ -145,7 +145,7 @@ fn git_origin(tree: &Tree) -> Option<String> {
             && let Some((k, v)) = l.split_once('=')
             && k.trim() == "url"
         {
-            return super::lane::github_slug(v.trim()).map(|(o, n)| format!("{o}/{n}"));
+            return crate::workflow::lane::github_slug(v.trim()).map(|(o, n)| format!("{o}/{n}"));
         }
     }
     None
@@ -235,7 +235,7 @@ fn top_level(
     let events = event_names(&wf.model.on);
     let callable = events.iter().any(|e| e == "workflow_call");
     let mut out = Vec::new();
-    if callable && stack.len() <= super::lane::MAX_LANE_DEPTH {
+    if callable && stack.len() <= crate::workflow::lane::MAX_LANE_DEPTH {
         for caller in tree.workflow_callers(&wf.path) {
             if stack.contains(caller) {
                 continue;

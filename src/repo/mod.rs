@@ -5,6 +5,7 @@
 pub mod formats;
 pub mod fs_guard;
 pub mod markdown;
+pub mod paths;
 pub mod spanned;
 pub mod text;
 pub mod yaml_text;

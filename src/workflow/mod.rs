@@ -4,9 +4,9 @@
 
 pub mod contexts;
 pub mod expr;
+pub mod lane;
 pub mod oidc;
 pub mod publish;
-pub mod script;
 pub(crate) mod script_location;
 pub mod secrets;
 pub mod triggers;
@@ -42,7 +42,7 @@ impl WorkflowTree for crate::repo::Tree {
             }
             WorkflowFile::parse_indexed(rel, tf.text.clone(), tf.lines.clone())
                 .map(|mut wf| {
-                    crate::project::lane::follow(self, &mut wf);
+                    crate::workflow::lane::follow(self, &mut wf);
                     wf
                 })
                 .map_err(|we| crate::repo::FileError {
@@ -99,8 +99,8 @@ pub struct WorkflowFile {
     pub release: ReleaseFacts,
     /// What each job runs behind its own steps (local composite actions,
     /// repository and package scripts, called workflows); empty until
-    /// [`crate::project::lane::follow`] reads them through the tree.
-    pub lane: crate::project::lane::Lane,
+    /// [`crate::workflow::lane::follow`] reads them through the tree.
+    pub lane: crate::workflow::lane::Lane,
 }
 
 /// A workflow that could not be judged, with where parsing failed.
@@ -702,6 +702,15 @@ impl Key<'_> {
         match self {
             Key::K(k) => Component::Key((*k).into()),
             Key::I(i) => Component::Index(*i),
+        }
+    }
+}
+
+impl From<Key<'_>> for crate::edit::Step {
+    fn from(k: Key<'_>) -> Self {
+        match k {
+            Key::K(s) => crate::edit::Step::Key(s.to_string()),
+            Key::I(i) => crate::edit::Step::Index(i),
         }
     }
 }

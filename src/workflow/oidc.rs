@@ -1,8 +1,8 @@
 //! Who holds GitHub's OIDC token (`id-token: write`) and who uses it.
 
 use super::publish::{JobRole, Registry, Via, action_slug};
-use super::script::commands_shared;
 use super::{env_map, env_value};
+use crate::shell::commands_shared;
 use github_actions_models::common::{BasePermission, Permission, Permissions};
 use github_actions_models::workflow::job::{NormalJob, StepBody};
 

@@ -1,9 +1,9 @@
 //! What makes a workflow a release workflow (SPEC §4): publishing jobs that
 //! push a package to a registry, and steps that otherwise ship artifacts.
 
-use super::script::{Command, commands, commands_shared};
 use super::{env_map, env_value};
-use crate::project::lane::{Behind, Lane, Ran};
+use crate::shell::{Command, commands, commands_shared};
+use crate::workflow::lane::{Behind, Lane, Ran};
 use github_actions_models::common::Uses;
 use github_actions_models::workflow::Job;
 use github_actions_models::workflow::Workflow;

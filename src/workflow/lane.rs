@@ -1,13 +1,13 @@
 //! The release lane: which jobs publish (following local reusable workflows
 //! they call), the environment each runs in, and the repository's identity.
 
-use super::gate::{Item, Sources, invocation};
 use crate::finding::Location;
 use crate::repo::{TextFile, Tree};
+use crate::shell::{Command, commands, commands_shared};
+use crate::tasks::{Item, Sources, invocation};
 use crate::workflow::WorkflowTree;
 use crate::workflow::oidc::job_holds_id_token;
 use crate::workflow::publish::{ReleaseFacts, Via, action_slug, publish_registry};
-use crate::workflow::script::{Command, commands, commands_shared};
 use crate::workflow::script_location::command_offset_in_block;
 use crate::workflow::{Key, Registry, WorkflowFile, env_map, env_value, step_route};
 use github_actions_models::action::{Action, Runs, StepBody as ActionStepBody};
@@ -400,7 +400,7 @@ fn normalise_path(base: &str, rel: &str) -> Option<String> {
     if rel.starts_with('/') {
         return None;
     }
-    crate::docsite::normalize(base, rel)
+    crate::repo::paths::normalize(base, rel)
 }
 
 impl Walk<'_> {

@@ -6,7 +6,7 @@
 
 use crate::finding::{Finding, Location};
 use crate::repo::Tree;
-use crate::workflow::script::{Command, commands};
+use crate::shell::{Command, commands};
 use std::collections::{HashMap, HashSet};
 
 /// One command of the gate, where it is defined, and what it expands to.
@@ -184,7 +184,7 @@ pub(crate) enum Kind {
 pub(crate) fn invocation(cmd: &str) -> Option<(Kind, String)> {
     // Asked of every command a release lane runs: split through the shared
     // cache, not again.
-    let split = crate::workflow::script::commands_shared(cmd);
+    let split = crate::shell::commands_shared(cmd);
     let w = &split.first()?.1.words;
     let first = w.first()?.rsplit('/').next()?.to_string();
     let args: Vec<&String> = w[1..].iter().filter(|a| !a.starts_with('-')).collect();
