@@ -2,13 +2,13 @@
 
 use super::{Check, Context, Meta, Over, Scope};
 use crate::finding::{Finding, Severity};
+use crate::repo::Tree;
+use crate::workflow::WorkflowTree;
 use crate::workflow::expr::{Scenario, Value, eval, eval_template};
 use crate::workflow::publish::action_slug;
 use crate::workflow::triggers::{event_names, if_false, job_outputs, skipped_jobs};
 use crate::workflow::{Key, WorkflowFile};
 use crate::workflow::{env_map, env_value};
-use crate::repo::Tree;
-use crate::workflow::WorkflowTree;
 use github_actions_models::common::{If, Uses};
 use github_actions_models::workflow::Job;
 use github_actions_models::workflow::job::{Step, StepBody};
