@@ -122,9 +122,6 @@ fn guarded(tree: &Tree, wf: &WorkflowFile, job_id: &str, pr: &PrRun, depth: usiz
     if pr.skipped.contains(job_id) {
         return true;
     }
-    if let Some(Job::ReusableWorkflowCallJob(call)) = wf.model.jobs.get(job_id) {
-        return callee_guarded(tree, &call.uses, depth);
-    }
     // A job-level `if:` that turns on what other jobs compute at run time
     // (`needs.plan.outputs.publishing == 'true'`) cannot be decided here:
     // a condition stands between the pull request and the job, so the
@@ -135,6 +132,9 @@ fn guarded(tree: &Tree, wf: &WorkflowFile, job_id: &str, pr: &PrRun, depth: usiz
     });
     if cond.is_some_and(|c| decided_at_run_time(c, &pr.scenario)) {
         return true;
+    }
+    if let Some(Job::ReusableWorkflowCallJob(call)) = wf.model.jobs.get(job_id) {
+        return callee_guarded(tree, &call.uses, depth);
     }
     let Some((_, job)) = wf.normal_jobs().find(|(id, _)| *id == job_id) else {
         return false;
