@@ -119,6 +119,8 @@ fn links_resolve_as_each_site_generator_resolves_them() {
             ("book/src/README.md".to_string(), 5),
             ("ex/guides/intro.md".to_string(), 4),
             ("hugo/content/blog/a.md".to_string(), 5),
+            // `/migrating#…` is a page's permalink; `/migrating-2` is none.
+            ("jekyll/site/_pages/whats-new.md".to_string(), 11),
             ("mk/docs/index.md".to_string(), 8),
             ("sphinx/docs/contributing/guide.md".to_string(), 3),
             ("vp/guide/a.md".to_string(), 4),

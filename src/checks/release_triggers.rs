@@ -2,12 +2,14 @@
 
 use super::{Check, Context, Meta, Over, Scope};
 use crate::finding::{Finding, Severity};
+use crate::repo::Tree;
+use crate::workflow::WorkflowTree;
 use crate::workflow::expr::{Scenario, Value, eval, eval_template};
 use crate::workflow::publish::action_slug;
 use crate::workflow::triggers::{event_names, if_false, job_outputs, skipped_jobs};
 use crate::workflow::{Key, WorkflowFile};
 use crate::workflow::{env_map, env_value};
-use github_actions_models::common::If;
+use github_actions_models::common::{If, Uses};
 use github_actions_models::workflow::Job;
 use github_actions_models::workflow::job::{Step, StepBody};
 
@@ -44,14 +46,14 @@ impl Check for ReleaseTriggers {
         Scope::Workflows(Over::Releases)
     }
 
-    fn workflow(&self, _cx: &Context<'_>, wf: &WorkflowFile, out: &mut Vec<Finding>) {
-        check(wf, out)
+    fn workflow(&self, cx: &Context<'_>, wf: &WorkflowFile, out: &mut Vec<Finding>) {
+        check(cx.tree, wf, out)
     }
 }
 
 const PR_EVENTS: &[&str] = &["pull_request_target", "pull_request"];
 
-fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
+fn check(tree: &Tree, wf: &WorkflowFile, out: &mut Vec<Finding>) {
     let events = event_names(&wf.model.on);
     if !PR_EVENTS.iter().any(|ev| events.iter().any(|e| e == ev)) {
         return;
@@ -62,7 +64,7 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
         .jobs
         .iter()
         .filter(|r| r.is_publishing() || !r.ships.is_empty())
-        .filter(|r| !guarded(wf, &r.id, &pr))
+        .filter(|r| !guarded(tree, wf, &r.id, &pr, 0))
         .map(|r| r.id.as_str())
         .collect();
     for ev in PR_EVENTS {
@@ -112,8 +114,11 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
 }
 
 /// Whether a job cannot publish or ship on a pull-request run: the job is
-/// skipped there, or every publishing or shipping step's `if:` is false.
-fn guarded(wf: &WorkflowFile, job_id: &str, pr: &PrRun) -> bool {
+/// skipped there, or every publishing or shipping step's `if:` is false, or
+/// it calls a local reusable workflow whose every publishing or shipping job
+/// is itself kept off a pull-request run (the called workflow sees the
+/// caller's event and ref).
+fn guarded(tree: &Tree, wf: &WorkflowFile, job_id: &str, pr: &PrRun, depth: usize) -> bool {
     if pr.skipped.contains(job_id) {
         return true;
     }
@@ -127,6 +132,9 @@ fn guarded(wf: &WorkflowFile, job_id: &str, pr: &PrRun) -> bool {
     });
     if cond.is_some_and(|c| decided_at_run_time(c, &pr.scenario)) {
         return true;
+    }
+    if let Some(Job::ReusableWorkflowCallJob(call)) = wf.model.jobs.get(job_id) {
+        return callee_guarded(tree, &call.uses, depth);
     }
     let Some((_, job)) = wf.normal_jobs().find(|(id, _)| *id == job_id) else {
         return false;
@@ -146,6 +154,33 @@ fn guarded(wf: &WorkflowFile, job_id: &str, pr: &PrRun) -> bool {
                 .get(*i)
                 .is_some_and(|s| step_inert_on_pr(s, &pr.scenario))
         })
+}
+
+/// Whether a local reusable workflow publishes and ships only from jobs a
+/// pull-request run of its caller skips. Inputs the caller passes are not
+/// known here, so only conditions false whatever they hold count (the
+/// evaluator leaves `inputs.*` unknown). A remote workflow, one that cannot
+/// be read, or a chain deeper than four calls is not guarded.
+fn callee_guarded(tree: &Tree, uses: &Uses, depth: usize) -> bool {
+    let Uses::Local(l) = uses else { return false };
+    if depth >= 4 {
+        return false;
+    }
+    let Ok(inner) = tree.workflow(l.path.trim_start_matches("./")) else {
+        return false;
+    };
+    let pr = PrRun::called(&inner);
+    let shipping: Vec<&str> = inner
+        .release
+        .jobs
+        .iter()
+        .filter(|r| r.is_publishing() || !r.ships.is_empty())
+        .map(|r| r.id.as_str())
+        .collect();
+    !shipping.is_empty()
+        && shipping
+            .iter()
+            .all(|id| guarded(tree, &inner, id, &pr, depth + 1))
 }
 
 /// Whether an `if:` turns on what a job or step computes at run time
@@ -204,6 +239,16 @@ impl PrRun {
     fn of(wf: &WorkflowFile) -> PrRun {
         let scenario =
             Scenario::new("pull_request", "refs/pull/1/merge", "1").with_outputs(job_outputs(wf));
+        let skipped = skipped_jobs(wf, &scenario, &false_on_pull_request);
+        PrRun { scenario, skipped }
+    }
+
+    /// A pull-request run of a workflow called by one on `pull_request`:
+    /// the caller's event and ref, the caller's inputs unknown.
+    fn called(wf: &WorkflowFile) -> PrRun {
+        let scenario = Scenario::new("pull_request", "refs/pull/1/merge", "1")
+            .called()
+            .with_outputs(job_outputs(wf));
         let skipped = skipped_jobs(wf, &scenario, &false_on_pull_request);
         PrRun { scenario, skipped }
     }

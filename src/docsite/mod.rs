@@ -1,6 +1,6 @@
 //! How a repository's docs are built and which of them a release depends
 //! on, read once per run: the site generators found in the tree (mkdocs,
-//! mdBook, VitePress, Docusaurus, Zola, Hugo, Sphinx, ExDoc), each with the folder its
+//! mdBook, VitePress, Docusaurus, Zola, Hugo, Sphinx, ExDoc, Jekyll), each with the folder its
 //! pages come from and the folders it serves as-is; every `.gitignore`
 //! (nested ones too), so a doc naming build output is not read as a claim;
 //! and the release docs (see [`release`]).
@@ -10,7 +10,8 @@
 //! its `index.md`, `/guide/x` starts at the site's source folder, `@/x.md`
 //! (Zola) at its content folder, `/logo.png` in its static folder, and
 //! ExDoc flattens its extras so `setup.html` is `setup.md` wherever it
-//! lives. Outside any site, links resolve as GitHub renders them.
+//! lives, and a Jekyll page is also reached at its `permalink:`. Outside any
+//! site, links resolve as GitHub renders them.
 
 pub mod release;
 
@@ -29,6 +30,7 @@ pub enum Generator {
     Hugo,
     ExDoc,
     Sphinx,
+    Jekyll,
 }
 
 impl Generator {
@@ -42,6 +44,7 @@ impl Generator {
             Generator::Hugo => "Hugo",
             Generator::ExDoc => "ExDoc",
             Generator::Sphinx => "Sphinx",
+            Generator::Jekyll => "Jekyll",
         }
     }
 }
@@ -146,6 +149,9 @@ pub struct Docs {
     /// MyST targets (`(name)=` before a heading) of Sphinx sites, which
     /// `[text](name)` links reach.
     myst_labels: HashSet<String>,
+    /// Jekyll pages' `permalink:` front matter, as the site folder joined
+    /// with the URL path (no leading or trailing slash, no `.html`).
+    permalinks: HashSet<String>,
 }
 
 impl Docs {
@@ -173,12 +179,18 @@ impl Docs {
             .filter(|s| s.generator == Generator::Sphinx)
             .flat_map(|s| myst_labels(tree, s))
             .collect();
+        let permalinks = sites
+            .iter()
+            .filter(|s| s.generator == Generator::Jekyll)
+            .flat_map(|s| permalinks(tree, s))
+            .collect();
         Docs {
             sites,
             ignores: Ignores::load(tree),
             exdoc_pages,
             packages,
             myst_labels,
+            permalinks,
         }
     }
 
@@ -209,6 +221,15 @@ impl Docs {
         }
         if site.generator == Generator::Sphinx && self.myst_labels.contains(file_part) {
             return Some(true);
+        }
+        if site.generator == Generator::Jekyll
+            && let Some(rest) = file_part.strip_prefix('/')
+        {
+            let url = rest.trim_matches('/');
+            let url = url.strip_suffix(".html").unwrap_or(url);
+            if self.permalinks.contains(&join(source, url)) {
+                return Some(true);
+            }
         }
         let mut tries: Vec<String> = Vec::new();
         if let Some(rest) = file_part.strip_prefix("@/") {
@@ -406,6 +427,19 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 sources: vec![dir.to_string()],
                 assets: Vec::new(),
             })
+        } else if name == "_config.yml"
+            && ["_layouts", "_includes", "_posts", "_pages", "_data"]
+                .iter()
+                .any(|d| tree.is_dir(&join(dir, d)))
+        {
+            // Jekyll serves every page from its folder and copies the other
+            // files there as they are.
+            Some(Site {
+                generator: Generator::Jekyll,
+                config: path.into(),
+                sources: vec![dir.to_string()],
+                assets: vec![dir.to_string()],
+            })
         } else {
             None
         };
@@ -427,6 +461,37 @@ fn myst_labels(tree: &Tree, site: &Site) -> Vec<String> {
                 .filter(|l| !l.is_empty() && !l.contains(char::is_whitespace))
             {
                 out.push(label.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// The `permalink:` of each Markdown page of a Jekyll site, joined onto the
+/// site's folder: `/upgrading/` in `docs/_pages/x.md` is `docs/upgrading`.
+/// Only the front matter (between the opening `---` and the next) is read.
+fn permalinks(tree: &Tree, site: &Site) -> Vec<String> {
+    let dir = site.sources.first().map(String::as_str).unwrap_or("");
+    let mut out = Vec::new();
+    for p in tree
+        .paths()
+        .filter(|p| site.holds(p) && crate::repo::markdown::is_markdown(p))
+    {
+        let Ok(t) = tree.text_unkept(p) else { continue };
+        let mut lines = t.text.lines();
+        if lines.next().map(str::trim_end) != Some("---") {
+            continue;
+        }
+        let front: String = lines
+            .take_while(|l| l.trim_end() != "---")
+            .take(200)
+            .collect::<Vec<_>>()
+            .join("\n");
+        if let Some(link) = yaml_key(&front, "permalink") {
+            let url = link.trim_matches('/');
+            let url = url.strip_suffix(".html").unwrap_or(url);
+            if !url.contains(':') {
+                out.push(join(dir, url));
             }
         }
     }

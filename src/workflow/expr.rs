@@ -99,6 +99,9 @@ pub struct Scenario {
     /// Output lookups left for this scenario: a hostile file cannot make
     /// them multiply without bound.
     budget: Cell<u32>,
+    /// Run as a reusable workflow by a caller: its `inputs.*` hold what the
+    /// caller passes, so they are unknown whatever the event.
+    called: bool,
 }
 
 impl Scenario {
@@ -111,7 +114,15 @@ impl Scenario {
             skipped_needs: None,
             depth: Cell::new(0),
             budget: Cell::new(OUTPUT_LOOKUPS),
+            called: false,
         }
+    }
+
+    /// The same event and ref, seen by a reusable workflow the run calls:
+    /// `inputs.*` come from the caller and are not known here.
+    pub fn called(mut self) -> Scenario {
+        self.called = true;
+        self
     }
 
     /// Another run of the same event and ref: only the per-run values
@@ -215,7 +226,8 @@ impl Scenario {
         if self.event != "release" && p.starts_with("github.event.release") {
             return Some(Value::Null);
         }
-        if !matches!(self.event.as_str(), "workflow_dispatch" | "workflow_call")
+        if !self.called
+            && !matches!(self.event.as_str(), "workflow_dispatch" | "workflow_call")
             && (p.starts_with("inputs.") || p.starts_with("github.event.inputs."))
         {
             return Some(Value::Null);

@@ -31,6 +31,8 @@ pub const OIDC_ACTIONS: &[&str] = &[
     "pulumi/auth-actions",
     "jfrog/setup-jfrog-cli",
     "goreleaser/goreleaser-action",
+    // GitHub Pages deployments authenticate with the job's OIDC token.
+    "actions/deploy-pages",
 ];
 
 /// Actions that exchange the OIDC token only when an input turns it on:
