@@ -119,6 +119,28 @@ pub trait Check: Sync {
     }
 }
 
+/// A check that judges each release workflow on its own, from the workflow
+/// alone: its metadata and the function that judges one workflow. Such a
+/// check is a static of this type, not a type and an impl of its own.
+pub struct ReleaseWorkflowCheck {
+    pub meta: &'static Meta,
+    pub judge: fn(&WorkflowFile, &mut Vec<Finding>),
+}
+
+impl Check for ReleaseWorkflowCheck {
+    fn meta(&self) -> &'static Meta {
+        self.meta
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Workflows(Over::Releases)
+    }
+
+    fn workflow(&self, _cx: &Context<'_>, wf: &WorkflowFile, out: &mut Vec<Finding>) {
+        (self.judge)(wf, out)
+    }
+}
+
 /// Runs `f`; a panic inside it comes back as `None`. The one place the
 /// engine catches a check's panic: every caller turns `None` into
 /// [`internal_error`].

@@ -1,7 +1,7 @@
 //! `checkout-credentials`: `actions/checkout` in a release workflow does not
 //! leave the token in `.git/config`.
 
-use super::{Check, Context, Meta, Over, Scope};
+use super::{Meta, ReleaseWorkflowCheck};
 use crate::edit::{Edit, Fix, mapping};
 use crate::finding::{Finding, Severity};
 use crate::shell::commands_shared;
@@ -9,7 +9,10 @@ use crate::workflow::publish::action_slug;
 use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_route};
 use github_actions_models::workflow::job::StepBody;
 
-pub struct CheckoutCredentials;
+pub static CHECK: ReleaseWorkflowCheck = ReleaseWorkflowCheck {
+    meta: &META,
+    judge: check,
+};
 
 static META: Meta = Meta {
     id: "checkout-credentials",
@@ -27,20 +30,6 @@ static META: Meta = Meta {
         a step that must push passes the token explicitly for that one command.",
     params: &[],
 };
-
-impl Check for CheckoutCredentials {
-    fn meta(&self) -> &'static Meta {
-        &META
-    }
-
-    fn scope(&self) -> Scope {
-        Scope::Workflows(Over::Releases)
-    }
-
-    fn workflow(&self, _cx: &Context<'_>, wf: &WorkflowFile, out: &mut Vec<Finding>) {
-        check(wf, out)
-    }
-}
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     for (job_id, job) in wf.normal_jobs() {

@@ -48,7 +48,9 @@ pub mod workflow_pass;
 mod workflow_permissions;
 
 pub use crate::meta::Meta;
-pub use api::{Check, Over, Scope, guarded, internal_error, internal_error_finding};
+pub use api::{
+    Check, Over, ReleaseWorkflowCheck, Scope, guarded, internal_error, internal_error_finding,
+};
 
 /// What a check found, before severities, waivers and verdicts are applied.
 #[derive(Debug)]
@@ -62,20 +64,20 @@ pub enum Outcome {
 pub static BUILTINS: &[&dyn Check] = &[
     &actions_pinned::ActionsPinned,
     &workflow_permissions::WorkflowPermissions,
-    &oidc_scope::OidcScope,
+    &oidc_scope::CHECK,
     &publish_environment::PublishEnvironment,
     &trusted_publishing::TrustedPublishing,
     &publisher_binding::PublisherBinding,
     &registry_readiness::RegistryReadiness,
-    &secrets_in_environment::SecretsInEnvironment,
-    &publish_isolation::PublishIsolation,
-    &release_concurrency::ReleaseConcurrency,
+    &secrets_in_environment::CHECK,
+    &publish_isolation::CHECK,
+    &release_concurrency::CHECK,
     &dispatch_recovery::DispatchRecovery,
     &release_triggers::ReleaseTriggers,
-    &checkout_credentials::CheckoutCredentials,
-    &template_injection::TemplateInjection,
-    &release_cache::ReleaseCache,
-    &push_tags::PushTags,
+    &checkout_credentials::CHECK,
+    &template_injection::CHECK,
+    &release_cache::CHECK,
+    &push_tags::CHECK,
     &versions_agree::VersionsAgree,
     &changelog_entry::ChangelogEntry,
     &package_metadata::PackageMetadata,

@@ -1,13 +1,16 @@
 //! `oidc-scope`: `id-token: write` only where the OIDC token is used.
 
-use super::{Check, Context, Meta, Over, Scope};
+use super::{Meta, ReleaseWorkflowCheck};
 use crate::finding::{Finding, Severity};
 use crate::workflow::oidc::{grants_id_token, oidc_use};
 use crate::workflow::{Key, WorkflowFile};
 use github_actions_models::common::{BasePermission, Permissions};
 use github_actions_models::workflow::Job;
 
-pub struct OidcScope;
+pub static CHECK: ReleaseWorkflowCheck = ReleaseWorkflowCheck {
+    meta: &META,
+    judge: check,
+};
 
 static META: Meta = Meta {
     id: "oidc-scope",
@@ -25,20 +28,6 @@ static META: Meta = Meta {
         that do not use it; grant it in the `permissions:` of the publishing (or signing) job only.",
     params: &[],
 };
-
-impl Check for OidcScope {
-    fn meta(&self) -> &'static Meta {
-        &META
-    }
-
-    fn scope(&self) -> Scope {
-        Scope::Workflows(Over::Releases)
-    }
-
-    fn workflow(&self, _cx: &Context<'_>, wf: &WorkflowFile, out: &mut Vec<Finding>) {
-        check(wf, out)
-    }
-}
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     if grants_id_token(&wf.model.permissions) {

@@ -1,7 +1,7 @@
 //! `publish-isolation`: the job that holds publish credentials uploads an
 //! artifact another job built; it checks out, installs and builds nothing.
 
-use super::{Check, Context, Meta, Over, Scope};
+use super::{Meta, ReleaseWorkflowCheck};
 use crate::finding::{Finding, Location, Severity};
 use crate::shell::{Command, commands_shared};
 use crate::workflow::lane::Ran;
@@ -14,7 +14,10 @@ use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_label, step_ro
 use github_actions_models::common::Uses;
 use github_actions_models::workflow::job::{NormalJob, StepBody};
 
-pub struct PublishIsolation;
+pub static CHECK: ReleaseWorkflowCheck = ReleaseWorkflowCheck {
+    meta: &META,
+    judge: check,
+};
 
 static META: Meta = Meta {
     id: "publish-isolation",
@@ -44,20 +47,6 @@ static META: Meta = Meta {
         `actions/download-artifact` (v4 or later) and the publish step, and nothing else.",
     params: &[],
 };
-
-impl Check for PublishIsolation {
-    fn meta(&self) -> &'static Meta {
-        &META
-    }
-
-    fn scope(&self) -> Scope {
-        Scope::Workflows(Over::Releases)
-    }
-
-    fn workflow(&self, _cx: &Context<'_>, wf: &WorkflowFile, out: &mut Vec<Finding>) {
-        check(wf, out)
-    }
-}
 
 /// Setup actions that also install the project's dependencies when an
 /// input is on.

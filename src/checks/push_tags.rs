@@ -1,12 +1,15 @@
 //! `push-tags`: release workflows push one tag by name, not all of them.
 
-use super::{Check, Context, Meta, Over, Scope};
+use super::{Meta, ReleaseWorkflowCheck};
 use crate::finding::{Finding, Severity};
 use crate::shell::commands_shared;
 use crate::workflow::{Key, WorkflowFile, step_route};
 use github_actions_models::workflow::job::StepBody;
 
-pub struct PushTags;
+pub static CHECK: ReleaseWorkflowCheck = ReleaseWorkflowCheck {
+    meta: &META,
+    judge: check,
+};
 
 static META: Meta = Meta {
     id: "push-tags",
@@ -23,20 +26,6 @@ static META: Meta = Meta {
         `refs/tags/$TAG`).",
     params: &[],
 };
-
-impl Check for PushTags {
-    fn meta(&self) -> &'static Meta {
-        &META
-    }
-
-    fn scope(&self) -> Scope {
-        Scope::Workflows(Over::Releases)
-    }
-
-    fn workflow(&self, _cx: &Context<'_>, wf: &WorkflowFile, out: &mut Vec<Finding>) {
-        check(wf, out)
-    }
-}
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     for (job_id, job) in wf.normal_jobs() {

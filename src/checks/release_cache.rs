@@ -1,6 +1,6 @@
 //! `release-cache`: jobs that publish, ship or build a release restore no caches.
 
-use super::{Check, Context, Meta, Over, Scope};
+use super::{Meta, ReleaseWorkflowCheck};
 use crate::finding::{Finding, Severity};
 use crate::workflow::expr::{Scenario, eval_template};
 use crate::workflow::lane::Ran;
@@ -11,7 +11,10 @@ use github_actions_models::common::Uses;
 use github_actions_models::workflow::job::{NormalJob, StepBody};
 use std::collections::{HashMap, HashSet};
 
-pub struct ReleaseCache;
+pub static CHECK: ReleaseWorkflowCheck = ReleaseWorkflowCheck {
+    meta: &META,
+    judge: check,
+};
 
 static META: Meta = Meta {
     id: "release-cache",
@@ -33,20 +36,6 @@ static META: Meta = Meta {
         cache is on by default).",
     params: &[],
 };
-
-impl Check for ReleaseCache {
-    fn meta(&self) -> &'static Meta {
-        &META
-    }
-
-    fn scope(&self) -> Scope {
-        Scope::Workflows(Over::Releases)
-    }
-
-    fn workflow(&self, _cx: &Context<'_>, wf: &WorkflowFile, out: &mut Vec<Finding>) {
-        check(wf, out)
-    }
-}
 
 const CACHE_ACTIONS: &[&str] = &[
     "actions/cache",
@@ -169,9 +158,7 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
         .filter(|s| {
             let skipped = skipped_jobs(wf, s, &if_false);
             wf.release
-                .jobs
-                .iter()
-                .filter(|r| r.is_publishing() || !r.ships.is_empty())
+                .releasing_jobs()
                 .any(|r| !skipped.contains(&r.id))
         })
         .collect();

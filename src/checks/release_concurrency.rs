@@ -1,7 +1,7 @@
 //! `release-concurrency`: a release workflow serialises its runs and never
 //! cancels one that is publishing from `main` or a tag.
 
-use super::{Check, Context, Meta, Over, Scope};
+use super::{Meta, ReleaseWorkflowCheck};
 use crate::edit::{Edit, Fix, mapping};
 use crate::finding::{Finding, Severity};
 use crate::workflow::expr::{Scenario, context_paths, eval, eval_template, interpolations};
@@ -10,7 +10,10 @@ use crate::workflow::{Key, WorkflowFile};
 use github_actions_models::common::expr::LoE;
 use github_actions_models::workflow::Concurrency;
 
-pub struct ReleaseConcurrency;
+pub static CHECK: ReleaseWorkflowCheck = ReleaseWorkflowCheck {
+    meta: &META,
+    judge: check,
+};
 
 static META: Meta = Meta {
     id: "release-concurrency",
@@ -36,28 +39,8 @@ static META: Meta = Meta {
     params: &[],
 };
 
-impl Check for ReleaseConcurrency {
-    fn meta(&self) -> &'static Meta {
-        &META
-    }
-
-    fn scope(&self) -> Scope {
-        Scope::Workflows(Over::Releases)
-    }
-
-    fn workflow(&self, _cx: &Context<'_>, wf: &WorkflowFile, out: &mut Vec<Finding>) {
-        check(wf, out)
-    }
-}
-
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
-    let release_jobs: Vec<&str> = wf
-        .release
-        .jobs
-        .iter()
-        .filter(|r| r.is_publishing() || !r.ships.is_empty())
-        .map(|r| r.id.as_str())
-        .collect();
+    let release_jobs: Vec<&str> = wf.release.releasing_jobs().map(|r| r.id.as_str()).collect();
     // The runs that can release: a tag run whose publishing jobs are all
     // skipped on tags (`if: github.ref == 'refs/heads/main'`) cannot.
     let outputs = job_outputs(wf);

@@ -61,9 +61,7 @@ fn check(tree: &Tree, wf: &WorkflowFile, out: &mut Vec<Finding>) {
     let pr = PrRun::of(wf);
     let unguarded: Vec<&str> = wf
         .release
-        .jobs
-        .iter()
-        .filter(|r| r.is_publishing() || !r.ships.is_empty())
+        .releasing_jobs()
         .filter(|r| !guarded(tree, wf, &r.id, &pr, 0))
         .map(|r| r.id.as_str())
         .collect();
@@ -172,9 +170,7 @@ fn callee_guarded(tree: &Tree, uses: &Uses, depth: usize) -> bool {
     let pr = PrRun::called(&inner);
     let shipping: Vec<&str> = inner
         .release
-        .jobs
-        .iter()
-        .filter(|r| r.is_publishing() || !r.ships.is_empty())
+        .releasing_jobs()
         .map(|r| r.id.as_str())
         .collect();
     !shipping.is_empty()

@@ -1,7 +1,7 @@
 //! `secrets-in-environment`: release secrets are read only by jobs that
 //! declare an environment.
 
-use super::{Check, Context, Meta, Over, Scope};
+use super::{Meta, ReleaseWorkflowCheck};
 use crate::finding::{Finding, Severity};
 use crate::repo::yaml_text::hash_lines_in_block_scalars;
 use crate::workflow::secrets::secret_refs;
@@ -9,7 +9,10 @@ use crate::workflow::{Key, WorkflowFile};
 use github_actions_models::workflow::Job;
 use github_actions_models::workflow::job::Secrets;
 
-pub struct SecretsInEnvironment;
+pub static CHECK: ReleaseWorkflowCheck = ReleaseWorkflowCheck {
+    meta: &META,
+    judge: check,
+};
 
 static META: Meta = Meta {
     id: "secrets-in-environment",
@@ -28,20 +31,6 @@ static META: Meta = Meta {
         name, never with `secrets: inherit`.",
     params: &[],
 };
-
-impl Check for SecretsInEnvironment {
-    fn meta(&self) -> &'static Meta {
-        &META
-    }
-
-    fn scope(&self) -> Scope {
-        Scope::Workflows(Over::Releases)
-    }
-
-    fn workflow(&self, _cx: &Context<'_>, wf: &WorkflowFile, out: &mut Vec<Finding>) {
-        check(wf, out)
-    }
-}
 
 /// A job id, its byte span in the file, and whether it declares an environment.
 type JobSpan<'a> = (&'a str, Option<(usize, usize)>, bool);

@@ -1,7 +1,7 @@
 //! `template-injection`: values an outsider writes are never expanded into
 //! a script of a release workflow.
 
-use super::{Check, Context, Meta, Over, Scope};
+use super::{Meta, ReleaseWorkflowCheck};
 use crate::finding::{Finding, Location, Severity};
 use crate::workflow::contexts::{Control, caller_events, control, filled_by, is_outsider_field};
 use crate::workflow::expr::{context_paths, flowing_paths, interpolations};
@@ -10,7 +10,10 @@ use crate::workflow::triggers::event_names;
 use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_route};
 use github_actions_models::workflow::job::StepBody;
 
-pub struct TemplateInjection;
+pub static CHECK: ReleaseWorkflowCheck = ReleaseWorkflowCheck {
+    meta: &META,
+    judge: check,
+};
 
 static META: Meta = Meta {
     id: "template-injection",
@@ -30,20 +33,6 @@ static META: Meta = Meta {
         `context.payload` or `process.env` instead of interpolating.",
     params: &[],
 };
-
-impl Check for TemplateInjection {
-    fn meta(&self) -> &'static Meta {
-        &META
-    }
-
-    fn scope(&self) -> Scope {
-        Scope::Workflows(Over::Releases)
-    }
-
-    fn workflow(&self, _cx: &Context<'_>, wf: &WorkflowFile, out: &mut Vec<Finding>) {
-        check(wf, out)
-    }
-}
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     let events = event_names(&wf.model.on);

@@ -382,6 +382,11 @@ impl JobRole {
     pub fn is_publishing(&self) -> bool {
         !self.publishes.is_empty()
     }
+
+    /// Publishes to a registry or otherwise ships artifacts.
+    pub fn releases(&self) -> bool {
+        self.is_publishing() || !self.ships.is_empty()
+    }
 }
 
 /// Everything release-related about one workflow, computed once at parse time.
@@ -448,9 +453,12 @@ impl ReleaseFacts {
     }
 
     pub fn is_release(&self) -> bool {
-        self.jobs
-            .iter()
-            .any(|j| j.is_publishing() || !j.ships.is_empty())
+        self.releasing_jobs().next().is_some()
+    }
+
+    /// The jobs that publish or ship.
+    pub fn releasing_jobs(&self) -> impl Iterator<Item = &JobRole> {
+        self.jobs.iter().filter(|j| j.releases())
     }
 
     pub fn publishing_jobs(&self) -> impl Iterator<Item = &JobRole> {
