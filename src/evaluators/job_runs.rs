@@ -233,16 +233,17 @@ fn judge_job(wf: &WorkflowFile, id: &str, ran: &[Ran], p: &Params, out: &mut Vec
             shown.join(", ")
         }
     };
+    let missing = |want: &str| {
+        Finding::new(
+            loc.clone(),
+            format!("job `{id}` does not run `{want}` (it runs {})", listing()),
+            format!("add a step to `{id}` that runs `{want}`"),
+        )
+        .code("missing-command")
+    };
     for want in &p.runs {
         if !ran.iter().any(|r| r.cmd.matches(want)) {
-            out.push(
-                Finding::new(
-                    loc.clone(),
-                    format!("job `{id}` does not run `{want}` (it runs {})", listing()),
-                    format!("add a step to `{id}` that runs `{want}`"),
-                )
-                .code("missing-command"),
-            );
+            out.push(missing(want));
         }
     }
     // Each command must appear after the one before it.
@@ -250,14 +251,7 @@ fn judge_job(wf: &WorkflowFile, id: &str, ran: &[Ran], p: &Params, out: &mut Vec
     for want in &p.runs_in_order {
         let first_any = ran.iter().position(|r| r.cmd.matches(want));
         let Some(first_any) = first_any else {
-            out.push(
-                Finding::new(
-                    loc.clone(),
-                    format!("job `{id}` does not run `{want}` (it runs {})", listing()),
-                    format!("add a step to `{id}` that runs `{want}`"),
-                )
-                .code("missing-command"),
-            );
+            out.push(missing(want));
             after = None;
             continue;
         };
