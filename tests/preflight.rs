@@ -8,26 +8,7 @@ use common::{check_json, result, shipgate, verdict, write};
 use serde_json::Value;
 use std::path::Path;
 
-fn git(dir: &Path, args: &[&str]) {
-    let out = std::process::Command::new("git")
-        .args([
-            "-c",
-            "user.name=Test",
-            "-c",
-            "user.email=test@example.com",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .expect("run git to build the fixture");
-    assert!(out.status.success(), "git {args:?}: {out:?}");
-}
+use common::git;
 
 fn commit(dir: &Path, message: &str) {
     git(dir, &["add", "-A"]);

@@ -623,26 +623,7 @@ fn a_shipping_step_gated_on_a_steps_run_time_output_warns_on_pull_requests() {
 /// top of it, in a fresh git repository (the system `git` only builds the
 /// fixture; shipgate reads the objects itself).
 fn base_and_head(name: &str) -> tempfile::TempDir {
-    fn git(dir: &std::path::Path, args: &[&str]) {
-        let out = std::process::Command::new("git")
-            .args([
-                "-c",
-                "user.name=Test",
-                "-c",
-                "user.email=test@example.com",
-                "-c",
-                "commit.gpgsign=false",
-                "-c",
-                "init.defaultBranch=main",
-            ])
-            .args(args)
-            .current_dir(dir)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("HOME", dir)
-            .output()
-            .expect("run git to build the fixture");
-        assert!(out.status.success(), "git {args:?}: {out:?}");
-    }
+    use common::git;
     fn lay(from: &std::path::Path, to: &std::path::Path) {
         for e in std::fs::read_dir(from).expect("fixture side").flatten() {
             let dest = to.join(e.file_name());

@@ -127,3 +127,27 @@ pub fn has_check(report: &Value, id: &str) -> bool {
         .iter()
         .any(|c| c["id"] == id)
 }
+
+/// Runs the system `git` in `dir` with a fixed identity and no user or
+/// system config: tests build fixture repositories with it (shipgate itself
+/// reads git objects through gix, never by running git).
+pub fn git(dir: &Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .args([
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.com",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .expect("run git to build the fixture");
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+}
