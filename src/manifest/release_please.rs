@@ -47,6 +47,17 @@ pub fn normalize(path: &str) -> String {
 /// Where the config and manifest live: the defaults, unless a workflow's
 /// release-please action step sets `config-file` / `manifest-file`.
 pub fn file_paths(tree: &Tree) -> (String, String) {
+    /// Found once per run: callers ask several times, and finding them
+    /// reads every workflow's text.
+    struct Paths(String, String);
+    let found = tree.whole(|| {
+        let (c, m) = find_file_paths(tree);
+        Paths(c, m)
+    });
+    (found.0.clone(), found.1.clone())
+}
+
+fn find_file_paths(tree: &Tree) -> (String, String) {
     let mut config = CONFIG.to_string();
     let mut manifest = MANIFEST.to_string();
     for path in tree.workflow_paths() {

@@ -2,6 +2,7 @@
 //! leaving the root through a symlink) and a cache that reads and parses each
 //! file at most once for all checks.
 
+mod beneath;
 pub mod formats;
 pub mod fs_guard;
 pub mod markdown;
@@ -204,8 +205,9 @@ pub struct Tree {
     /// Hash of a path → its entry, so the tree keeps no second copy of every
     /// path. Two paths with one hash keep the first; a lookup that lands on
     /// another path falls back to a binary search of `entries`.
-    index: HashMap<u64, usize>,
-    hasher: std::collections::hash_map::RandomState,
+    index: HashMap<u64, usize, foldhash::fast::RandomState>,
+    /// Seeded per run, so a tree cannot choose paths that collide.
+    hasher: foldhash::fast::RandomState,
     dirs: std::collections::HashSet<String>,
     /// Whether any entry is a symlink that is never read (most trees: none).
     any_bad_link: bool,
@@ -214,6 +216,12 @@ pub struct Tree {
     /// Workflow path → the workflows whose text calls it as a local
     /// reusable workflow, built on first use.
     callers: OnceLock<HashMap<String, Vec<String>>>,
+    /// The root directory, held open: files are opened beneath it with the
+    /// kernel refusing every symlink on the way (Linux `openat2`).
+    root_dir: Option<beneath::RootDir>,
+    /// What a layer above derives from the whole tree, by type
+    /// ([`Tree::whole`]).
+    wholes: std::sync::Mutex<HashMap<std::any::TypeId, Arc<dyn std::any::Any + Send + Sync>>>,
 }
 
 impl Tree {
@@ -302,12 +310,13 @@ impl Tree {
         entries.sort_by(|a, b| a.rel.cmp(&b.rel));
         entries.shrink_to_fit();
         use std::hash::BuildHasher;
-        let hasher = std::collections::hash_map::RandomState::new();
-        let mut index = HashMap::with_capacity(entries.len());
+        let hasher = foldhash::fast::RandomState::default();
+        let mut index = HashMap::with_capacity_and_hasher(entries.len(), Default::default());
         for (i, e) in entries.iter().enumerate() {
             index.entry(hasher.hash_one(e.rel.as_str())).or_insert(i);
         }
         let any_bad_link = entries.iter().any(|e| matches!(e.kind, Kind::BadLink(_)));
+        let root_dir = beneath::RootDir::hold(&canon_root);
         Ok(Tree {
             root: root.to_path_buf(),
             canon_root,
@@ -318,6 +327,8 @@ impl Tree {
             dirs,
             walk_problems,
             callers: OnceLock::new(),
+            root_dir,
+            wholes: Default::default(),
         })
     }
 
@@ -456,32 +467,41 @@ impl Tree {
         // opened, as it always was. A FIFO or device would block or never
         // end, so only regular files are read.
         let abs = self.abs(e);
-        let opened = match e.kind {
-            Kind::File => open_no_follow(&abs),
+        // Cheapest first: beneath the held root with no symlink anywhere on
+        // the path, which the kernel enforces, so nothing is left to check.
+        let beneath = match (&e.kind, &self.root_dir) {
+            (Kind::File, Some(dir)) => dir.open(&e.rel),
             _ => None,
         };
-        let file = match opened {
-            Some(file) => match opened_path(&file) {
-                Some(real) if real.starts_with(&self.canon_root) => file,
-                Some(_) => return Err(leaves()),
+        let opened = match (&beneath, &e.kind) {
+            (None, Kind::File) => open_no_follow(&abs),
+            _ => None,
+        };
+        let file = match (beneath, opened) {
+            (Some(file), _) => file,
+            (None, opened) => match opened {
+                Some(file) => match opened_path(&file) {
+                    Some(real) if real.starts_with(&self.canon_root) => file,
+                    Some(_) => return Err(leaves()),
+                    None => {
+                        let real = std::fs::canonicalize(&abs).map_err(cannot)?;
+                        if !real.starts_with(&self.canon_root) {
+                            return Err(leaves());
+                        }
+                        file
+                    }
+                },
                 None => {
                     let real = std::fs::canonicalize(&abs).map_err(cannot)?;
                     if !real.starts_with(&self.canon_root) {
                         return Err(leaves());
                     }
-                    file
+                    if !std::fs::metadata(&real).map_err(cannot)?.is_file() {
+                        return Err(not_regular());
+                    }
+                    std::fs::File::open(&real).map_err(cannot)?
                 }
             },
-            None => {
-                let real = std::fs::canonicalize(&abs).map_err(cannot)?;
-                if !real.starts_with(&self.canon_root) {
-                    return Err(leaves());
-                }
-                if !std::fs::metadata(&real).map_err(cannot)?.is_file() {
-                    return Err(not_regular());
-                }
-                std::fs::File::open(&real).map_err(cannot)?
-            }
         };
         let meta = file.metadata().map_err(cannot)?;
         if !meta.is_file() {
@@ -505,6 +525,28 @@ impl Tree {
             return Err(too_large(bytes.len() as u64));
         }
         decode(&e.rel, bytes).map(Arc::new)
+    }
+
+    /// What a layer above derives from the whole tree (say, where the
+    /// workflows put release-please's files), made once by `make` and kept
+    /// for the run: one value per type. `make` runs without a lock held, so
+    /// it may ask the tree anything; two threads asking first may both make
+    /// it, and the first kept wins.
+    pub fn whole<T: std::any::Any + Send + Sync>(&self, make: impl FnOnce() -> T) -> Arc<T> {
+        let key = std::any::TypeId::of::<T>();
+        let kept = |m: &HashMap<_, Arc<dyn std::any::Any + Send + Sync>>| {
+            m.get(&key).cloned().and_then(|a| a.downcast::<T>().ok())
+        };
+        if let Some(v) = kept(&self.wholes.lock().unwrap_or_else(|p| p.into_inner())) {
+            return v;
+        }
+        let made = Arc::new(make());
+        let mut m = self.wholes.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(first) = kept(&m) {
+            return first;
+        }
+        m.insert(key, made.clone());
+        made
     }
 
     /// What a layer above makes of the file at `rel` (the workflow module's
@@ -617,24 +659,18 @@ impl Tree {
     /// be sure.
     pub fn workflow_callers(&self, rel: &str) -> &[String] {
         let map = self.callers.get_or_init(|| {
+            let paths: Vec<&str> = self.workflow_paths();
+            // Read on every core: with many workflows this is a whole pass
+            // over their texts, and every other reader waits for it.
+            let called = par_map(&paths, |p| match self.text(p) {
+                Ok(tf) => local_workflow_calls(&tf.text),
+                Err(_) => Vec::new(),
+            });
             let mut map: HashMap<String, Vec<String>> = HashMap::new();
-            for p in self.workflow_paths() {
-                let Ok(tf) = self.text(p) else { continue };
-                let mut from = 0;
-                let text = &tf.text;
-                while let Some(k) = text[from..].find(".github/workflows/") {
-                    let start = from + k;
-                    from = start + 1;
-                    let before = text[..start].trim_end_matches(['.', '/', '$']);
-                    if !before.trim_end_matches(['"', '\'', ' ']).ends_with("uses:") {
-                        continue;
-                    }
-                    let end = text[start..]
-                        .find(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == '@')
-                        .map_or(text.len(), |e| start + e);
-                    let callee = &text[start..end];
-                    let list = map.entry(callee.to_string()).or_default();
-                    if list.last().map(String::as_str) != Some(p) {
+            for (p, callees) in paths.iter().zip(called) {
+                for callee in callees {
+                    let list = map.entry(callee).or_default();
+                    if list.last().map(String::as_str) != Some(*p) {
                         list.push(p.to_string());
                     }
                 }
@@ -648,6 +684,26 @@ impl Tree {
     pub fn canon_root(&self) -> &Path {
         &self.canon_root
     }
+}
+
+/// The `.github/workflows/…` paths a workflow's text names after `uses:`,
+/// in order, each once per run of equal names.
+fn local_workflow_calls(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut from = 0;
+    while let Some(k) = text[from..].find(".github/workflows/") {
+        let start = from + k;
+        from = start + 1;
+        let before = text[..start].trim_end_matches(['.', '/', '$']);
+        if !before.trim_end_matches(['"', '\'', ' ']).ends_with("uses:") {
+            continue;
+        }
+        let end = text[start..]
+            .find(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == '@')
+            .map_or(text.len(), |e| start + e);
+        out.push(text[start..end].to_string());
+    }
+    out
 }
 
 fn parse_markdown(rel: &str, tf: Arc<TextFile>) -> Result<Arc<markdown::MarkdownDoc>, FileError> {

@@ -1,97 +1,173 @@
 //! `--format json`: the versioned `shipgate/report-v1` schema.
 
 use super::{Report, SCHEMA};
-use serde_json::{Value, json};
+use serde::Serialize;
 use std::io::Write;
 
-pub fn to_value(report: &Report) -> Value {
-    let checks: Vec<Value> = report
+/// The report as it is written: borrowed views whose fields are declared in
+/// the order they appear (sorted by name, as the schema's examples show), so
+/// the report is streamed to the writer without building a tree of values
+/// first (100,000 findings took 1.5 KB each that way).
+#[derive(Serialize)]
+struct ReportView<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    base: Option<BaseView<'a>>,
+    /// Present only when a baseline was applied, so reports without one
+    /// are unchanged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<BaselineView<'a>>,
+    checks: Vec<CheckView<'a>>,
+    lane: &'a str,
+    policy: &'a Option<String>,
+    schema: &'static str,
+    summary: SummaryView,
+    tool: ToolView,
+    verdict: &'static str,
+}
+
+/// With --base: what the change brought.
+#[derive(Serialize)]
+struct BaseView<'a> {
+    existing: usize,
+    new: usize,
+    #[serde(rename = "ref")]
+    reference: &'a str,
+}
+
+#[derive(Serialize)]
+struct BaselineView<'a> {
+    known: usize,
+    new: usize,
+    path: &'a str,
+}
+
+#[derive(Serialize)]
+struct SummaryView {
+    block: usize,
+    pass: usize,
+    skip: usize,
+    suppressed: usize,
+    warn: usize,
+}
+
+#[derive(Serialize)]
+struct ToolView {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct CheckView<'a> {
+    findings: Vec<FindingView<'a>>,
+    id: &'a str,
+    severity: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    skip_reason: Option<&'a str>,
+    title: &'a str,
+    verdict: &'static str,
+}
+
+#[derive(Serialize)]
+struct FindingView<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baselined: Option<bool>,
+    code: &'static str,
+    column: usize,
+    end_column: usize,
+    end_line: usize,
+    /// What `check --fix` would do about this finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<&'a str>,
+    help: &'a str,
+    line: usize,
+    message: &'a str,
+    /// With --base: whether the change brought it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    new: Option<bool>,
+    path: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reported_under: Option<&'a str>,
+    severity: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<SuppressedView<'a>>,
+}
+
+#[derive(Serialize)]
+struct SuppressedView<'a> {
+    by: &'static str,
+    reason: &'a str,
+}
+
+fn view(report: &Report) -> ReportView<'_> {
+    let checks = report
         .checks
         .iter()
-        .map(|c| {
-            let findings: Vec<Value> = c
+        .map(|c| CheckView {
+            findings: c
                 .findings
                 .iter()
-                .map(|f| {
-                    let mut v = json!({
-                        "path": f.location.path,
-                        "line": f.location.line,
-                        "column": f.location.column,
-                        "end_line": f.location.end_line,
-                        "end_column": f.location.end_column,
-                        "severity": f.severity.as_str(),
-                        "code": f.code,
-                        "message": f.message,
-                        "help": f.help,
-                    });
-                    if let Some(s) = &f.suppressed {
-                        v["suppressed"] = json!({"by": s.by, "reason": s.reason});
-                        if s.by == "baseline" {
-                            v["baselined"] = json!(true);
-                        }
-                    }
-                    if let Some(fix) = f.fix.as_deref() {
-                        // What `check --fix` would do about this finding.
-                        v["fix"] = json!(fix.title);
-                    }
-                    if let Some(id) = &f.reported_under {
-                        v["reported_under"] = json!(id);
-                    }
-                    if report.base.is_some() {
-                        v["new"] = json!(!f.existing);
-                    }
-                    v
+                .map(|f| FindingView {
+                    baselined: f
+                        .suppressed
+                        .as_ref()
+                        .filter(|s| s.by == "baseline")
+                        .map(|_| true),
+                    code: f.code,
+                    column: f.location.column,
+                    end_column: f.location.end_column,
+                    end_line: f.location.end_line,
+                    fix: f.fix.as_deref().map(|fix| fix.title.as_str()),
+                    help: &f.help,
+                    line: f.location.line,
+                    message: &f.message,
+                    new: report.base.is_some().then_some(!f.existing),
+                    path: &f.location.path,
+                    reported_under: f.reported_under.as_deref(),
+                    severity: f.severity.as_str(),
+                    suppressed: f.suppressed.as_ref().map(|s| SuppressedView {
+                        by: s.by,
+                        reason: &s.reason,
+                    }),
                 })
-                .collect();
-            let mut v = json!({
-                "id": c.id,
-                "title": c.title,
-                "verdict": c.verdict.as_str(),
-                "severity": c.severity.as_str(),
-                "findings": findings,
-            });
-            if let Some(r) = &c.skip_reason {
-                v["skip_reason"] = json!(r);
-            }
-            v
+                .collect(),
+            id: &c.id,
+            severity: c.severity.as_str(),
+            skip_reason: c.skip_reason.as_deref(),
+            title: &c.title,
+            verdict: c.verdict.as_str(),
         })
         .collect();
-    let mut v = json!({
-        "schema": SCHEMA,
-        "tool": {"name": "shipgate", "version": env!("CARGO_PKG_VERSION")},
-        "lane": report.lane,
-        "policy": report.policy,
-        "verdict": report.verdict.as_str(),
-        "summary": {
-            "pass": report.summary.pass,
-            "warn": report.summary.warn,
-            "block": report.summary.block,
-            "skip": report.summary.skip,
-            "suppressed": report.summary.suppressed,
+    ReportView {
+        base: report.base.as_deref().map(|reference| BaseView {
+            existing: report.summary.existing,
+            new: report.summary.counted - report.summary.existing.min(report.summary.counted),
+            reference,
+        }),
+        baseline: report.baseline.as_deref().map(|path| BaselineView {
+            known: report.summary.baselined,
+            new: report.summary.counted,
+            path,
+        }),
+        checks,
+        lane: &report.lane,
+        policy: &report.policy,
+        schema: SCHEMA,
+        summary: SummaryView {
+            block: report.summary.block,
+            pass: report.summary.pass,
+            skip: report.summary.skip,
+            suppressed: report.summary.suppressed,
+            warn: report.summary.warn,
         },
-        "checks": checks,
-    });
-    // Present only when a baseline was applied, so reports without one
-    // are unchanged.
-    if let Some(path) = &report.baseline {
-        v["baseline"] = json!({
-            "path": path,
-            "known": report.summary.baselined,
-            "new": report.summary.counted,
-        });
+        tool: ToolView {
+            name: "shipgate",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        verdict: report.verdict.as_str(),
     }
-    // Present only with --base: what the change brought.
-    if let Some(base) = &report.base {
-        v["base"] = json!({
-            "ref": base,
-            "new": report.summary.counted - report.summary.existing.min(report.summary.counted),
-            "existing": report.summary.existing,
-        });
-    }
-    v
 }
 
 pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &to_value(report))?;
+    serde_json::to_writer_pretty(&mut *out, &view(report))?;
     writeln!(out)
 }
