@@ -474,7 +474,10 @@ fn suppress(
     today: &jiff::civil::Date,
 ) {
     for (i, w) in policy.waivers.iter().enumerate() {
-        if (w.check != check && w.check != "*") || w.line.is_some_and(|l| l != f.location.line) {
+        if (w.check != check && w.check != "*")
+            || w.code.as_deref().is_some_and(|c| c != f.code)
+            || w.line.is_some_and(|l| l != f.location.line)
+        {
             continue;
         }
         if !w.matches_finding(f, || snippet(texts, &f.location)) {
@@ -497,7 +500,7 @@ fn suppress(
         });
         return;
     }
-    if let Some((line, reason)) = inline_ignore(texts, &f.location, check) {
+    if let Some((line, reason)) = inline_ignore(texts, &f.location, check, f.code) {
         match reason {
             Some(reason) => {
                 f.suppressed = Some(Suppression {
@@ -526,17 +529,19 @@ fn suppress(
 
 static IGNORE_RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
-        r"(?:#|<!--|//)\s*shipgate:\s*ignore\[([A-Za-z0-9_,\s.-]+)\]\s*(.*?)\s*(?:-->)?\s*$",
+        r"(?:#|<!--|//)\s*shipgate:\s*ignore\[([A-Za-z0-9_,\s./-]+)\]\s*(.*?)\s*(?:-->)?\s*$",
     )
     .expect("static regex")
 });
 
-/// An inline ignore naming `check` on the finding's line or the line above:
-/// the ignore's line and its reason (None when it gives none).
+/// An inline ignore naming `check`, or `check/code` with the finding's
+/// code, on the finding's line or the line above: the ignore's line and its
+/// reason (None when it gives none).
 fn inline_ignore(
     texts: &mut FindingTexts,
     loc: &Location,
     check: &str,
+    code: &str,
 ) -> Option<(usize, Option<String>)> {
     for line in [loc.line, loc.line.saturating_sub(1)] {
         if line == 0 {
@@ -545,7 +550,11 @@ fn inline_ignore(
         let Some(ignore) = ignore_on(texts, &loc.path, line) else {
             continue;
         };
-        if ignore.ids.iter().any(|id| id == check) {
+        let names = |id: &String| match id.split_once('/') {
+            Some((c, k)) => c == check && k == code,
+            None => id == check,
+        };
+        if ignore.ids.iter().any(names) {
             return Some((line, ignore.reason));
         }
     }
@@ -659,7 +668,7 @@ fn waiver_audit(
         if let Some(d) = w.expires.filter(|d| d < today) {
             let mut f = Finding::new(
                 w.location.clone(),
-                format!("waiver for `{}` on `{}` expired on {d}", w.check, w.path),
+                format!("waiver for `{}` on `{}` expired on {d}", w.names(), w.path),
                 "fix what it waives and delete the waiver, or renew `expires` with a fresh reason",
             )
             .code("waiver-expired");
@@ -671,7 +680,8 @@ fn waiver_audit(
                     w.location.clone(),
                     format!(
                         "waiver for `{}` on `{}` matches no finding (stale)",
-                        w.check, w.path
+                        w.names(),
+                        w.path
                     ),
                     "delete the waiver: what it excused is gone",
                 )

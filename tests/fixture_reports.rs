@@ -105,6 +105,14 @@ fn render(code: i32, stdout: &[u8], stderr: &[u8], keep: &dyn Fn(&str) -> bool) 
                         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
                 "{id}: a finding without a kebab-case code: {f}"
             );
+            // A built-in check reports only the codes its `Meta` declares
+            // (or the engine's); custom checks declare none.
+            if let Some(meta) = shipgate::checks::meta(id) {
+                assert!(
+                    meta.code_named(code).is_some(),
+                    "{id} reported code `{code}`, which its Meta does not declare: {f}"
+                );
+            }
             let _ = writeln!(
                 s,
                 "  {} {id}/{code} {}:{}:{}-{}:{}",

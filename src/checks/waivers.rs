@@ -1,7 +1,7 @@
 //! `policy-waivers`: the engine's audit of suppressions. It has no run of its
 //! own: the engine fills it in after applying waivers and inline ignores.
 
-use super::Meta;
+use super::{Code, Meta};
 use crate::finding::Severity;
 
 pub const META: Meta = Meta {
@@ -18,4 +18,18 @@ pub const META: Meta = Meta {
     fix: "Fix the underlying finding and delete the waiver, or renew `expires` with a fresh reason. \
         Remove waivers that match nothing. Give every `# shipgate: ignore[id]` a reason after the bracket.",
     params: &[],
+    codes: &[
+        Code {
+            id: "waiver-expired",
+            summary: "a waiver's `expires` date has passed, so it waives nothing",
+        },
+        Code {
+            id: "waiver-stale",
+            summary: "a waiver matches no finding",
+        },
+        Code {
+            id: "ignore-without-reason",
+            summary: "an inline `# shipgate: ignore[...]` gives no reason",
+        },
+    ],
 };

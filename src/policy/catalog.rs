@@ -4,7 +4,7 @@
 //! an evaluator declares without importing the code that runs them.
 
 use super::{CustomCheck, Policy, PolicyError};
-use crate::meta::Meta;
+use crate::meta::{Code, Meta};
 
 /// A parameter error: the offending key (when known) and why.
 pub type ParamError = (Option<&'static str>, String);
@@ -41,6 +41,19 @@ pub struct Catalog {
 impl Catalog {
     pub fn check(&self, id: &str) -> Option<&'static Meta> {
         self.checks.iter().copied().find(|m| m.id == id)
+    }
+
+    /// A code a built-in check's findings may carry (its own or an engine
+    /// code); `None` for an unknown check or code.
+    pub fn check_code(&self, check: &str, code: &str) -> Option<&'static Code> {
+        self.check(check)?.code_named(code)
+    }
+
+    /// Every code a built-in check's findings may carry, its own first.
+    pub fn code_ids(&self, check: &str) -> Vec<&'static str> {
+        self.check(check)
+            .map(|m| m.all_codes().map(|c| c.id).collect())
+            .unwrap_or_default()
     }
 
     pub fn check_ids(&self) -> Vec<&'static str> {

@@ -445,9 +445,53 @@ pub fn parse(
                 },
             });
         }
+        if let Some(code) = &w.code {
+            waiver_code(catalog, &own, w, code)?;
+        }
     }
     merge(&mut policy, own);
     Ok(policy)
+}
+
+/// Judges the code of a `check = "CHECK/CODE"` waiver: CHECK is a built-in
+/// check (a custom check's findings carry its evaluator's codes, which no
+/// catalog declares, so they are narrowed with `target` or `line` instead)
+/// and CODE one its findings may carry.
+fn waiver_code(
+    catalog: &Catalog,
+    own: &Policy,
+    w: &super::Waiver,
+    code: &str,
+) -> Result<(), PolicyError> {
+    let fail = |message: String| {
+        Err(PolicyError {
+            location: w.location.clone(),
+            message,
+        })
+    };
+    if w.check == "*" {
+        return fail(format!(
+            "waiver `{}` names a code under `*`; codes belong to one check: name it, as in `actions-pinned/{code}`",
+            w.names()
+        ));
+    }
+    if own.custom.iter().any(|c| c.id == w.check) {
+        return fail(format!(
+            "waiver `{}` names a code of custom check `{}`; custom checks declare no codes: waive the check, narrowed with `path`, `line` or `target`",
+            w.names(),
+            w.check
+        ));
+    }
+    if catalog.check_code(&w.check, code).is_some() {
+        return Ok(());
+    }
+    let codes = catalog.code_ids(&w.check);
+    fail(format!(
+        "waiver names unknown code `{code}` of check `{}`{}; `shipgate explain {}` lists its codes",
+        w.check,
+        did_you_mean(code, &codes),
+        w.check
+    ))
 }
 
 /// The tables of a `[[name]]` entry; anything else there is a policy error.
@@ -754,6 +798,10 @@ mod tests {
         fails: "",
         fix: "",
         params: &[],
+        codes: &[crate::meta::Code {
+            id: "movable-ref",
+            summary: "",
+        }],
     };
 
     static PREFLIGHT_ONLY: EvaluatorSpec = EvaluatorSpec {
@@ -778,6 +826,44 @@ mod tests {
 
     fn parse(text: &str, path: &str, depth: usize) -> Result<Policy, PolicyError> {
         super::parse(text, path, depth, &catalog())
+    }
+
+    #[test]
+    fn a_waiver_names_one_code_of_a_check_and_only_a_declared_one() {
+        let p = parse(
+            "[[waiver]]\ncheck = \"actions-pinned/movable-ref\"\nreason = \"r\"\n",
+            "shipgate.toml",
+            0,
+        )
+        .unwrap();
+        assert_eq!(p.waivers[0].check, "actions-pinned");
+        assert_eq!(p.waivers[0].code.as_deref(), Some("movable-ref"));
+        assert_eq!(p.waivers[0].names(), "actions-pinned/movable-ref");
+        // An engine code is a code of every check.
+        assert!(
+            parse(
+                "[[waiver]]\ncheck = \"actions-pinned/unparseable\"\nreason = \"r\"\n",
+                "shipgate.toml",
+                0,
+            )
+            .is_ok()
+        );
+        let e = parse(
+            "\n[[waiver]]\ncheck = \"actions-pinned/movable-rf\"\nreason = \"r\"\n",
+            "shipgate.toml",
+            0,
+        )
+        .unwrap_err();
+        assert_eq!(e.location.line, 2, "{e}");
+        assert!(e.message.contains("unknown code `movable-rf`"), "{e}");
+        assert!(e.message.contains("did you mean `movable-ref`"), "{e}");
+        for bad in ["*/movable-ref", "mine/no-match"] {
+            let text = format!(
+                "[[check]]\nid = \"mine\"\nuses = \"settings.environment\"\nevidence = \"e.json\"\n\n[[waiver]]\ncheck = \"{bad}\"\nreason = \"r\"\n"
+            );
+            let e = parse(&text, "shipgate.toml", 0).unwrap_err();
+            assert!(e.message.contains("code"), "{bad}: {e}");
+        }
     }
 
     #[test]
