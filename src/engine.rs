@@ -524,7 +524,49 @@ fn suppress(
                 );
             }
         }
+    } else {
+        audit.extend(ignores_of_unknown_codes(texts, &f.location, check));
     }
+}
+
+/// Inline ignores on the finding's line or the line above that name a code
+/// its check does not have (`ignore[actions-pinned/movable-rf]`): they
+/// silence nothing, so the audit says so rather than leave a typo unnoticed.
+fn ignores_of_unknown_codes(texts: &mut FindingTexts, loc: &Location, check: &str) -> Vec<Finding> {
+    let Some(meta) = checks::meta(check) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for line in [loc.line, loc.line.saturating_sub(1)] {
+        if line == 0 {
+            continue;
+        }
+        let Some(ignore) = ignore_on(texts, &loc.path, line) else {
+            continue;
+        };
+        for id in &ignore.ids {
+            let Some((named, code)) = id.split_once('/') else {
+                continue;
+            };
+            if named != check || meta.code_named(code).is_some() {
+                continue;
+            }
+            let codes: Vec<&str> = meta.all_codes().map(|c| c.id).collect();
+            out.push(
+                Finding::new(
+                    Location::new(&loc.path, line, 1),
+                    format!(
+                        "`# shipgate: ignore[{id}]` names no code of `{check}`{}, so it silences nothing",
+                        policy::did_you_mean(code, &codes)
+                    ),
+                    format!("name a code that `shipgate explain {check}` lists"),
+                )
+                .code("ignore-unknown-code")
+                .warn_only(),
+            );
+        }
+    }
+    out
 }
 
 static IGNORE_RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {

@@ -237,6 +237,27 @@ fn an_inline_ignore_by_code_suppresses_only_that_code_on_its_line() {
 }
 
 #[test]
+fn an_inline_ignore_naming_an_unknown_code_silences_nothing_and_warns() {
+    let dir = codes_tree(None);
+    let wf = dir.path().join(WF);
+    let text = std::fs::read_to_string(&wf).unwrap().replace(
+        "ignore[actions-pinned/movable-ref] the org",
+        "ignore[actions-pinned/movable-rf] the org",
+    );
+    std::fs::write(&wf, text).unwrap();
+    let (_, r) = check_json(dir.path(), &["--only", "actions-pinned,policy-waivers"]);
+    assert_eq!(pinned(&r)[2], row(15, "movable-ref", ""));
+    assert_eq!(
+        findings(&r, "policy-waivers"),
+        [(WF.to_string(), 14, "warn".to_string())]
+    );
+    let f = &result(&r, "policy-waivers")["findings"][0];
+    assert_eq!(f["code"], "ignore-unknown-code");
+    let msg = f["message"].as_str().unwrap();
+    assert!(msg.contains("did you mean `movable-ref`"), "{msg}");
+}
+
+#[test]
 fn a_waiver_by_code_suppresses_only_that_code() {
     let dir = codes_tree(Some(&format!(
         "[[waiver]]\ncheck = \"actions-pinned/movable-ref\"\npath = \"{WF}\"\nreason = \"tags until the bot pins them\"\n\n[[waiver]]\ncheck = \"actions-pinned/image-not-digest\"\nreason = \"no image yet\"\n"
