@@ -827,7 +827,7 @@ pub fn explain_text(id: &str) -> Option<String> {
     };
     Some(format!(
         "{id}: {title}\n\nDefault severity: {sev}\nLanes: {lanes}\n\nWhy\n{why}\n\nPasses\n{passes}\n\nFails\n{fails}\n\nFix\n{fix}\n\nCodes (`shipgate explain {id}/CODE`)\n{codes}\n\nMore: {uri}\n",
-        codes = codes_text(m),
+        codes = codes_text(m.codes, &[crate::meta::ENGINE_CODES]),
         uri = report::help_uri(m.id),
         id = m.id,
         title = m.title,
@@ -841,22 +841,31 @@ pub fn explain_text(id: &str) -> Option<String> {
 
 /// The codes a check's findings may carry, one a line, for `explain`: its
 /// own, then those the engine may add under any check.
-fn codes_text(m: &checks::Meta) -> String {
-    let width = m.all_codes().map(|c| c.id.len()).max().unwrap_or(0);
+fn codes_text(own: &[crate::meta::Code], shared: &[&[crate::meta::Code]]) -> String {
+    let width = own
+        .iter()
+        .chain(shared.iter().copied().flatten())
+        .map(|c| c.id.len())
+        .max()
+        .unwrap_or(0);
     let line = |c: &crate::meta::Code| format!("  {:<width$}  {}", c.id, c.summary);
-    let mut lines: Vec<String> = m.codes.iter().map(line).collect();
+    let mut lines: Vec<String> = own.iter().map(line).collect();
     lines.push("  and, under any check:".to_string());
-    lines.extend(crate::meta::ENGINE_CODES.iter().map(line));
+    lines.extend(shared.iter().copied().flatten().map(line));
     lines.join("\n")
 }
 
 /// `shipgate explain CHECK/CODE`: one kind of finding of a check, or why
 /// there is none by that name (with the closest one).
 pub fn explain_code(check: &str, code: &str) -> Result<String, String> {
+    if let Some(e) = crate::evaluators::find(check) {
+        return explain_evaluator_code(e, code);
+    }
     let Some(m) = checks::meta(check) else {
-        let ids: Vec<&str> = checks::all_metas().map(|m| m.id).collect();
+        let mut ids: Vec<&str> = checks::all_metas().map(|m| m.id).collect();
+        ids.extend(EVALUATORS.iter().map(|e| e.name));
         return Err(format!(
-            "unknown check `{}`{}; `shipgate list` shows them",
+            "unknown check or evaluator `{}`{}; `shipgate list` shows them",
             log_safe(check),
             policy::did_you_mean(check, &ids)
         ));
@@ -888,6 +897,28 @@ pub fn explain_code(check: &str, code: &str) -> Result<String, String> {
     ))
 }
 
+/// `shipgate explain EVALUATOR/CODE`: one kind of finding of the custom
+/// checks that use an evaluator.
+fn explain_evaluator_code(e: &crate::evaluators::Evaluator, code: &str) -> Result<String, String> {
+    let Some(c) = e.code_named(code) else {
+        let codes: Vec<&str> = e.all_codes().map(|c| c.id).collect();
+        return Err(format!(
+            "evaluator `{}` has no code `{}`{}; `shipgate explain {}` lists its codes",
+            e.name,
+            log_safe(code),
+            policy::did_you_mean(code, &codes),
+            e.name
+        ));
+    };
+    Ok(format!(
+        "{name}/{code}: {summary}\n\nEvaluator: {name}: {about}\n\nA custom check that uses it reports this as `ID/{code}`; waive only this kind with:\n    [[waiver]]\n    check = \"ID/{code}\"\n    reason = \"…\"\n",
+        name = e.name,
+        code = c.id,
+        summary = c.summary,
+        about = e.summary,
+    ))
+}
+
 /// `shipgate explain` for an evaluator of custom `[[check]]` entries.
 fn explain_evaluator(e: &crate::evaluators::Evaluator) -> String {
     let params: Vec<String> = e
@@ -899,7 +930,11 @@ fn explain_evaluator(e: &crate::evaluators::Evaluator) -> String {
         })
         .collect();
     format!(
-        "{name}: evaluator for custom [[check]] entries (uses = \"{name}\")\n\n{summary}\n\nWhat it asks\n{doc}\n\nParameters (besides id, uses, title, why, severity, lanes, enabled, optional)\n{params}\n\nExample\n{example}\n",
+        "{name}: evaluator for custom [[check]] entries (uses = \"{name}\")\n\n{summary}\n\nWhat it asks\n{doc}\n\nParameters (besides id, uses, title, why, severity, lanes, enabled, optional)\n{params}\n\nExample\n{example}\n\nCodes (`shipgate explain {name}/CODE`)\n{codes}\n",
+        codes = codes_text(
+            e.codes,
+            &[crate::meta::CUSTOM_CHECK_CODES, crate::meta::ENGINE_CODES]
+        ),
         name = e.name,
         summary = e.summary,
         doc = wrap(e.doc),

@@ -61,6 +61,19 @@ pub const ENGINE_CODES: &[Code] = &[
     },
 ];
 
+/// The codes the engine may put under any custom `[[check]]`, whatever its
+/// evaluator (`src/evaluators/mod.rs` sets them), beside [`ENGINE_CODES`].
+pub const CUSTOM_CHECK_CODES: &[Code] = &[
+    Code {
+        id: "bad-params",
+        summary: "the check's parameters could not be read when it ran",
+    },
+    Code {
+        id: "glob-matches-nothing",
+        summary: "a `files` glob of the check matches no file (and the check is not `optional`)",
+    },
+];
+
 impl Meta {
     /// A code this check's findings may carry: its own or an engine code.
     pub fn code_named(&self, id: &str) -> Option<&'static Code> {

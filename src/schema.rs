@@ -195,7 +195,7 @@ fn waiver(catalog: &Catalog) -> Value {
         let v = match *k {
             "check" => json!({
                 "description": format!(
-                    "The check id it waives, `*` for all, or a custom check's id; `CHECK/CODE` waives only a built-in check's findings with that code (`shipgate explain CHECK` lists them). Built in: {}.",
+                    "The check id it waives, `*` for all, or a custom check's id; `CHECK/CODE` waives only its findings with that code (`shipgate explain CHECK` lists a built-in check's; a custom check's are its evaluator's). Built in: {}.",
                     catalog.check_ids().join(", ")
                 ),
                 "type": "string",

@@ -1,27 +1,31 @@
-//! Finding codes: every code a built-in check can give is declared in its
-//! `Meta` (or is one of the engine's), every declared code is given
-//! somewhere, and waivers, inline ignores and `explain` can name one code of
-//! a check (`actions-pinned/movable-ref`).
+//! Finding codes: every code a check or an evaluator can give is declared
+//! (in its `Meta`, its `EvaluatorSpec`, or the shared lists in `meta`),
+//! every declared code is given somewhere, and waivers, inline ignores and
+//! `explain` can name one code of a check (`actions-pinned/movable-ref`).
 //!
-//! The source rule the first tests enforce, since a check only ever sets a
-//! code with a string literal, `.code("…")`:
+//! The source rule the first tests enforce, since a code is only ever set
+//! with a string literal, `.code("…")`:
 //! - a literal in the file that declares a check's `Meta` (one check per
 //!   file under `src/checks/`, and `src/baseline.rs`) is a code of that
 //!   check: its `Meta` declares it, or it is an engine code;
 //! - `src/engine.rs` fills in the `policy-waivers` audit, so its literals
 //!   are that audit's codes or engine codes;
+//! - a literal in a file that declares evaluators is a code of one of them;
+//!   one in a module several evaluators share (`SHARED_EVALUATOR_MODULES`)
+//!   is a code of each; one in `src/evaluators/mod.rs` is one of
+//!   `meta::CUSTOM_CHECK_CODES`, which every custom check may carry;
 //! - a literal anywhere else (`src/repo/`, `src/checks/mod.rs`, the shared
 //!   models under `src/workflow/` and `src/manifest/`, …) can end up under
 //!   any check that calls it, so it must be an engine code
 //!   (`meta::ENGINE_CODES`). A shared module that wants a code of its own
-//!   returns what it found and lets the check build the finding;
-//! - `src/evaluators/` is not judged: custom checks declare no codes.
+//!   returns what it found and lets the check build the finding.
 
 mod common;
 
 use common::*;
-use shipgate::meta::{ENGINE_CODES, Meta};
-use std::collections::{BTreeMap, BTreeSet};
+use shipgate::meta::{CUSTOM_CHECK_CODES, ENGINE_CODES, Meta};
+use shipgate::policy::EvaluatorSpec;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Every `.rs` file under `dir`, sorted.
@@ -71,13 +75,103 @@ fn meta_id(text: &str) -> Option<String> {
     Some(konst.captures(text)?[1].to_string())
 }
 
+/// The names of the evaluators a file declares.
+fn evaluator_names(text: &str) -> Vec<String> {
+    let re = regex::Regex::new(r#"spec: EvaluatorSpec \{\s*name: "([^"]+)""#).unwrap();
+    re.captures_iter(text).map(|c| c[1].to_string()).collect()
+}
+
 fn meta(id: &str) -> &'static Meta {
     shipgate::checks::meta(id).unwrap_or_else(|| panic!("no check `{id}`"))
 }
 
-/// Source file (relative to the crate) → the codes it sets, for every file
-/// under `src/` but the evaluators.
-fn code_literals() -> BTreeMap<String, BTreeSet<String>> {
+fn evaluator(name: &str) -> &'static EvaluatorSpec {
+    &shipgate::evaluators::find(name)
+        .unwrap_or_else(|| panic!("no evaluator `{name}`"))
+        .spec
+}
+
+/// Modules shared by several evaluators: each evaluator named here calls
+/// it, so each declares every code the module sets. A new shared module
+/// that sets codes fails the test until it is listed.
+const SHARED_EVALUATOR_MODULES: &[(&str, &[&str])] = &[(
+    "src/evaluators/text_rule.rs",
+    &["text.contains", "text.forbids", "text.order"],
+)];
+
+/// Whose codes a file's `.code("…")` literals are (see the module doc).
+enum Owner {
+    /// The file declares this check's `Meta` (or runs its audit).
+    Check(&'static Meta),
+    /// The file declares these evaluators: each literal is a code of one.
+    Evaluators(Vec<&'static EvaluatorSpec>),
+    /// A module these evaluators share: each literal is a code of every one.
+    SharedBy(Vec<&'static EvaluatorSpec>),
+    /// `src/evaluators/mod.rs`: codes of every custom check.
+    EveryCustomCheck,
+    /// Anywhere else: only the engine's codes.
+    Engine,
+}
+
+impl Owner {
+    fn of(rel: &str, text: &str) -> Owner {
+        if rel == "src/engine.rs" {
+            return Owner::Check(&shipgate::checks::waivers::META);
+        }
+        if rel == "src/evaluators/mod.rs" {
+            return Owner::EveryCustomCheck;
+        }
+        if let Some((_, names)) = SHARED_EVALUATOR_MODULES.iter().find(|(f, _)| *f == rel) {
+            return Owner::SharedBy(names.iter().map(|n| evaluator(n)).collect());
+        }
+        if let Some(id) = meta_id(text) {
+            return Owner::Check(meta(&id));
+        }
+        let evs = evaluator_names(text);
+        if !evs.is_empty() {
+            return Owner::Evaluators(evs.iter().map(|n| evaluator(n)).collect());
+        }
+        Owner::Engine
+    }
+
+    /// Whether `code` may be set in a file this owns.
+    fn declares(&self, code: &str) -> bool {
+        let engine = ENGINE_CODES.iter().any(|c| c.id == code);
+        match self {
+            Owner::Check(m) => m.code_named(code).is_some(),
+            Owner::Evaluators(evs) => evs.iter().any(|e| e.code_named(code).is_some()),
+            Owner::SharedBy(evs) => evs.iter().all(|e| e.code_named(code).is_some()),
+            Owner::EveryCustomCheck => engine || CUSTOM_CHECK_CODES.iter().any(|c| c.id == code),
+            Owner::Engine => engine,
+        }
+    }
+
+    fn name(&self) -> String {
+        match self {
+            Owner::Check(m) => format!("check {}", m.id),
+            Owner::Evaluators(evs) | Owner::SharedBy(evs) => {
+                let names: Vec<&str> = evs.iter().map(|e| e.name).collect();
+                format!("evaluator {}", names.join(" / "))
+            }
+            Owner::EveryCustomCheck => "meta::CUSTOM_CHECK_CODES".into(),
+            Owner::Engine => {
+                "meta::ENGINE_CODES (set outside a check's file; or let the check set it)".into()
+            }
+        }
+    }
+
+    /// Whether the evaluator's own codes may be set in a file this owns.
+    fn covers(&self, e: &EvaluatorSpec) -> bool {
+        match self {
+            Owner::Evaluators(evs) | Owner::SharedBy(evs) => evs.iter().any(|o| o.name == e.name),
+            _ => false,
+        }
+    }
+}
+
+/// Every source file under `src/`: its path, whose codes it sets, and the
+/// codes it sets.
+fn sources() -> Vec<(String, Owner, BTreeSet<String>)> {
     let root = repo_path("");
     let mut files = Vec::new();
     rust_files(&root.join("src"), &mut files);
@@ -91,43 +185,22 @@ fn code_literals() -> BTreeMap<String, BTreeSet<String>> {
                 .replace('\\', "/");
             let text = std::fs::read_to_string(&p).unwrap();
             let codes = literals(&rel, &text);
-            (rel, (text, codes))
-        })
-        .filter(|(rel, _)| !rel.starts_with("src/evaluators/"))
-        .map(|(rel, (text, codes))| {
-            let owner = meta_id(&text);
-            (format!("{rel}|{}", owner.unwrap_or_default()), codes)
+            let owner = Owner::of(&rel, &text);
+            (rel, owner, codes)
         })
         .collect()
 }
 
-/// The check whose codes a file's literals are, if any (see the module doc).
-fn owner(key: &str) -> Option<&str> {
-    let (rel, id) = key.split_once('|').unwrap();
-    match (rel, id) {
-        ("src/engine.rs", _) => Some(shipgate::checks::waivers::META.id),
-        (_, "") => None,
-        (_, id) => Some(id),
-    }
-}
-
 #[test]
-fn every_code_a_check_sets_is_declared_in_its_meta() {
+fn every_code_a_check_sets_is_declared() {
     let mut undeclared = Vec::new();
-    for (key, codes) in code_literals() {
-        let rel = key.split_once('|').unwrap().0;
+    for (rel, owner, codes) in sources() {
         for code in codes {
-            let ok = match owner(&key) {
-                Some(id) => meta(id).code_named(&code).is_some(),
-                None => ENGINE_CODES.iter().any(|c| c.id == code),
-            };
-            if !ok {
-                undeclared.push(match owner(&key) {
-                    Some(id) => format!("{rel}: `{id}/{code}` is not in {id}'s Meta `codes`"),
-                    None => format!(
-                        "{rel}: `{code}` is set outside a check's file, so it must be in meta::ENGINE_CODES (or let the check set it)"
-                    ),
-                });
+            if !owner.declares(&code) {
+                undeclared.push(format!(
+                    "{rel}: `{code}` is not declared by {}",
+                    owner.name()
+                ));
             }
         }
     }
@@ -136,24 +209,37 @@ fn every_code_a_check_sets_is_declared_in_its_meta() {
 
 #[test]
 fn every_declared_code_is_set_somewhere() {
-    let literals = code_literals();
+    let sources = sources();
+    let set_by = |owns: &dyn Fn(&Owner) -> bool| -> BTreeSet<&str> {
+        sources
+            .iter()
+            .filter(|(_, o, _)| owns(o))
+            .flat_map(|(_, _, codes)| codes.iter().map(String::as_str))
+            .collect()
+    };
     let mut dead = Vec::new();
     for m in shipgate::checks::all_metas() {
-        let set: BTreeSet<&String> = literals
-            .iter()
-            .filter(|(key, _)| owner(key) == Some(m.id))
-            .flat_map(|(_, codes)| codes)
-            .collect();
-        for c in m.codes {
-            if !set.iter().any(|s| *s == c.id) {
-                dead.push(format!("{}/{} is declared but never set", m.id, c.id));
-            }
+        let set = set_by(&|o| matches!(o, Owner::Check(x) if x.id == m.id));
+        for c in m.codes.iter().filter(|c| !set.contains(c.id)) {
+            dead.push(format!("{}/{} is declared but never set", m.id, c.id));
         }
     }
-    for c in ENGINE_CODES {
-        if !literals.values().any(|codes| codes.contains(c.id)) {
-            dead.push(format!("engine code {} is declared but never set", c.id));
+    for e in shipgate::evaluators::EVALUATORS {
+        let set = set_by(&|o| o.covers(&e.spec));
+        for c in e.codes.iter().filter(|c| !set.contains(c.id)) {
+            dead.push(format!("{}/{} is declared but never set", e.name, c.id));
         }
+    }
+    let custom = set_by(&|o| matches!(o, Owner::EveryCustomCheck));
+    for c in CUSTOM_CHECK_CODES.iter().filter(|c| !custom.contains(c.id)) {
+        dead.push(format!(
+            "custom-check code {} is declared but never set",
+            c.id
+        ));
+    }
+    let any = set_by(&|_| true);
+    for c in ENGINE_CODES.iter().filter(|c| !any.contains(c.id)) {
+        dead.push(format!("engine code {} is declared but never set", c.id));
     }
     assert!(dead.is_empty(), "{}", dead.join("\n"));
 }
@@ -179,6 +265,19 @@ fn codes_are_kebab_case_unique_and_summarised_in_one_line() {
             );
         }
         assert!(!m.codes.is_empty(), "{} declares no codes", m.id);
+    }
+    for e in shipgate::evaluators::EVALUATORS {
+        let mut seen = BTreeSet::new();
+        for c in e.all_codes() {
+            assert!(
+                kebab.is_match(c.id),
+                "{}/{} is not kebab-case",
+                e.name,
+                c.id
+            );
+            assert!(seen.insert(c.id), "{}/{} is declared twice", e.name, c.id);
+            assert!(!c.summary.trim().is_empty() && !c.summary.contains('\n'));
+        }
     }
 }
 
@@ -350,4 +449,43 @@ fn each_check_page_lists_its_codes() {
             );
         }
     }
+}
+
+#[test]
+fn a_custom_checks_codes_are_its_evaluators() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "RELEASING.md", "# Releasing\n\nTag and push.\n");
+    let policy = "[[check]]\nid = \"release-guide\"\nuses = \"text.contains\"\nfiles = [\"RELEASING.md\"]\npatterns = [\"shipgate check --lane preflight\"]\n";
+    write(dir.path(), "shipgate.toml", policy);
+    let (code, r) = check_json(dir.path(), &["--only", "release-guide"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        result(&r, "release-guide")["findings"][0]["code"],
+        "text-missing"
+    );
+
+    let waived = format!(
+        "{policy}\n[[waiver]]\ncheck = \"release-guide/text-missing\"\nreason = \"the guide moves to the wiki\"\n"
+    );
+    write(dir.path(), "shipgate.toml", &waived);
+    let (code, r) = check_json(dir.path(), &["--only", "release-guide"]);
+    assert_eq!(
+        (code, verdict(&r, "release-guide")),
+        (0, "pass".to_string())
+    );
+
+    let typo =
+        format!("{policy}\n[[waiver]]\ncheck = \"release-guide/text-mising\"\nreason = \"r\"\n");
+    write(dir.path(), "shipgate.toml", &typo);
+    let out = shipgate(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("shipgate.toml:7:"), "{err}");
+    assert!(err.contains("did you mean `text-missing`"), "{err}");
+    assert!(err.contains("shipgate explain text.contains"), "{err}");
+
+    let out = shipgate(&["explain", "text.contains/text-missing"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("text.contains/text-missing: "), "{text}");
 }

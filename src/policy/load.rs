@@ -453,10 +453,8 @@ pub fn parse(
     Ok(policy)
 }
 
-/// Judges the code of a `check = "CHECK/CODE"` waiver: CHECK is a built-in
-/// check (a custom check's findings carry its evaluator's codes, which no
-/// catalog declares, so they are narrowed with `target` or `line` instead)
-/// and CODE one its findings may carry.
+/// Judges the code of a `check = "CHECK/CODE"` waiver: CODE is one that
+/// CHECK's findings may carry (a custom check's are its evaluator's).
 fn waiver_code(
     catalog: &Catalog,
     own: &Policy,
@@ -475,22 +473,22 @@ fn waiver_code(
             w.names()
         ));
     }
-    if own.custom.iter().any(|c| c.id == w.check) {
-        return fail(format!(
-            "waiver `{}` names a code of custom check `{}`; custom checks declare no codes: waive the check, narrowed with `path`, `line` or `target`",
-            w.names(),
-            w.check
-        ));
-    }
-    if catalog.check_code(&w.check, code).is_some() {
+    // A custom check's codes are its evaluator's; `explain` lists them
+    // under the evaluator's name.
+    let (codes, explain) = match own.custom.iter().find(|c| c.id == w.check) {
+        Some(c) => match catalog.evaluator(&c.uses) {
+            Some(ev) => (ev.all_codes().map(|c| c.id).collect(), ev.name),
+            None => (Vec::new(), c.uses.as_str()),
+        },
+        None => (catalog.code_ids(&w.check), w.check.as_str()),
+    };
+    if codes.contains(&code) {
         return Ok(());
     }
-    let codes = catalog.code_ids(&w.check);
     fail(format!(
-        "waiver names unknown code `{code}` of check `{}`{}; `shipgate explain {}` lists its codes",
+        "waiver names unknown code `{code}` of check `{}`{}; `shipgate explain {explain}` lists its codes",
         w.check,
         did_you_mean(code, &codes),
-        w.check
     ))
 }
 
@@ -813,6 +811,10 @@ mod tests {
         validate: |_| Ok(()),
         validate_in_policy: None,
         default_lanes: &["preflight"],
+        codes: &[crate::meta::Code {
+            id: "setting-differs",
+            summary: "",
+        }],
     };
 
     /// A catalog of one check and one evaluator: the loader judges names
@@ -857,6 +859,11 @@ mod tests {
         assert_eq!(e.location.line, 2, "{e}");
         assert!(e.message.contains("unknown code `movable-rf`"), "{e}");
         assert!(e.message.contains("did you mean `movable-ref`"), "{e}");
+        let custom = "[[check]]\nid = \"mine\"\nuses = \"settings.environment\"\nevidence = \"e.json\"\n\n[[waiver]]\ncheck = \"mine/setting-differs\"\nreason = \"r\"\n";
+        assert_eq!(
+            parse(custom, "shipgate.toml", 0).unwrap().waivers[0].names(),
+            "mine/setting-differs"
+        );
         for bad in ["*/movable-ref", "mine/no-match"] {
             let text = format!(
                 "[[check]]\nid = \"mine\"\nuses = \"settings.environment\"\nevidence = \"e.json\"\n\n[[waiver]]\ncheck = \"{bad}\"\nreason = \"r\"\n"
