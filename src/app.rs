@@ -769,9 +769,17 @@ pub fn check_page(m: &checks::Meta) -> String {
     }
     s.push_str(&format!("\n## How to fix\n\n{}\n", flat(m.fix)));
     s.push_str(&format!(
-        "\n## Codes\n\nEach finding carries one of these codes (JSON `code`, SARIF `properties.code` as `{id}/CODE`). A waiver with `check = \"{id}/CODE\"` or an inline `# shipgate: ignore[{id}/CODE] reason` silences only that kind; `shipgate explain {id}/CODE` prints one.\n\n| code | what it means |\n|---|---|\n",
+        "\n## Codes\n\nEach finding carries one of these codes (JSON `code`, SARIF `properties.code` as `{id}/CODE`); `shipgate explain {id}/CODE` prints one.",
         id = m.id
     ));
+    // The audits run after waivers are applied, so nothing waives them.
+    if checks::builtin(m.id).is_some() {
+        s.push_str(&format!(
+            " A waiver with `check = \"{id}/CODE\"` or an inline `# shipgate: ignore[{id}/CODE] reason` silences only that kind.",
+            id = m.id
+        ));
+    }
+    s.push_str("\n\n| code | what it means |\n|---|---|\n");
     for c in m.codes {
         s.push_str(&format!("| `{}` | {} |\n", c.id, c.summary));
     }
@@ -885,8 +893,18 @@ pub fn explain_code(check: &str, code: &str) -> Result<String, String> {
     } else {
         " (the engine may add this code under any check)"
     };
+    // The audits run after waivers are applied, so nothing waives them.
+    let waive = if checks::builtin(m.id).is_some() {
+        format!(
+            "Waive only this kind of finding:\n    [[waiver]]\n    check = \"{id}/{code}\"\n    reason = \"…\"\nor on its line: # shipgate: ignore[{id}/{code}] the reason\n\n",
+            id = m.id,
+            code = c.id
+        )
+    } else {
+        String::new()
+    };
     Ok(format!(
-        "{id}/{code}: {summary}{engine}\n\nCheck: {id}: {title}\nDefault severity: {sev}\n\nFix\n{fix}\n\nWaive only this kind of finding:\n    [[waiver]]\n    check = \"{id}/{code}\"\n    reason = \"…\"\nor on its line: # shipgate: ignore[{id}/{code}] the reason\n\nMore: {uri}\n",
+        "{id}/{code}: {summary}{engine}\n\nCheck: {id}: {title}\nDefault severity: {sev}\n\nFix\n{fix}\n\n{waive}More: {uri}\n",
         id = m.id,
         code = c.id,
         summary = c.summary,

@@ -525,46 +525,63 @@ fn suppress(
             }
         }
     } else {
-        audit.extend(ignores_of_unknown_codes(texts, &f.location, check));
+        audit.extend(ignores_of_unknown_codes(texts, policy, &f.location, check));
     }
 }
 
 /// Inline ignores on the finding's line or the line above that name a code
 /// its check does not have (`ignore[actions-pinned/movable-rf]`): they
 /// silence nothing, so the audit says so rather than leave a typo unnoticed.
-fn ignores_of_unknown_codes(texts: &mut FindingTexts, loc: &Location, check: &str) -> Vec<Finding> {
-    let Some(meta) = checks::meta(check) else {
+fn ignores_of_unknown_codes(
+    texts: &mut FindingTexts,
+    policy: &Policy,
+    loc: &Location,
+    check: &str,
+) -> Vec<Finding> {
+    // Most lines carry no ignore: look for one naming a code of this check
+    // before gathering the check's codes.
+    let named: Vec<(usize, String)> = [loc.line, loc.line.saturating_sub(1)]
+        .into_iter()
+        .filter(|&line| line > 0)
+        .filter_map(|line| Some((line, ignore_on(texts, &loc.path, line)?)))
+        .flat_map(|(line, ignore)| ignore.ids.into_iter().map(move |id| (line, id)))
+        .filter(|(_, id)| id.split_once('/').is_some_and(|(c, _)| c == check))
+        .collect();
+    if named.is_empty() {
         return Vec::new();
+    }
+    // A built-in check's codes, or those of the evaluator a custom one
+    // uses; and what `explain` lists them under.
+    let (codes, explain): (Vec<&str>, &str) = match checks::meta(check) {
+        Some(meta) => (meta.all_codes().map(|c| c.id).collect(), meta.id),
+        None => match policy
+            .custom
+            .iter()
+            .find(|c| c.id == check)
+            .and_then(|c| evaluators::find(&c.uses))
+        {
+            Some(e) => (e.all_codes().map(|c| c.id).collect(), e.name),
+            None => return Vec::new(),
+        },
     };
     let mut out = Vec::new();
-    for line in [loc.line, loc.line.saturating_sub(1)] {
-        if line == 0 {
+    for (line, id) in named {
+        let code = id.split_once('/').map_or("", |(_, k)| k);
+        if codes.contains(&code) {
             continue;
         }
-        let Some(ignore) = ignore_on(texts, &loc.path, line) else {
-            continue;
-        };
-        for id in &ignore.ids {
-            let Some((named, code)) = id.split_once('/') else {
-                continue;
-            };
-            if named != check || meta.code_named(code).is_some() {
-                continue;
-            }
-            let codes: Vec<&str> = meta.all_codes().map(|c| c.id).collect();
-            out.push(
-                Finding::new(
-                    Location::new(&loc.path, line, 1),
-                    format!(
-                        "`# shipgate: ignore[{id}]` names no code of `{check}`{}, so it silences nothing",
-                        policy::did_you_mean(code, &codes)
-                    ),
-                    format!("name a code that `shipgate explain {check}` lists"),
-                )
-                .code("ignore-unknown-code")
-                .warn_only(),
-            );
-        }
+        out.push(
+            Finding::new(
+                Location::new(&loc.path, line, 1),
+                format!(
+                    "`# shipgate: ignore[{id}]` names no code of `{check}`{}, so it silences nothing",
+                    policy::did_you_mean(code, &codes)
+                ),
+                format!("name a code that `shipgate explain {explain}` lists"),
+            )
+            .code("ignore-unknown-code")
+            .warn_only(),
+        );
     }
     out
 }

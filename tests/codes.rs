@@ -484,6 +484,25 @@ fn a_custom_checks_codes_are_its_evaluators() {
     assert!(err.contains("did you mean `text-missing`"), "{err}");
     assert!(err.contains("shipgate explain text.contains"), "{err}");
 
+    // An inline ignore names a custom check's code the same way.
+    write(
+        dir.path(),
+        "RELEASING.md",
+        "<!-- shipgate: ignore[release-guide/text-mising] moving to the wiki -->\n# Releasing\n",
+    );
+    write(dir.path(), "shipgate.toml", policy);
+    let (_, r) = check_json(dir.path(), &["--only", "release-guide,policy-waivers"]);
+    assert_eq!(verdict(&r, "release-guide"), "block");
+    let f = &result(&r, "policy-waivers")["findings"][0];
+    assert_eq!(f["code"], "ignore-unknown-code");
+    assert!(
+        f["help"]
+            .as_str()
+            .unwrap()
+            .contains("explain text.contains"),
+        "{f}"
+    );
+
     let out = shipgate(&["explain", "text.contains/text-missing"]);
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
