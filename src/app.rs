@@ -45,6 +45,15 @@ pub fn run(cli: Cli) -> u8 {
         },
         Command::Explain { id, .. } => {
             let id = id.unwrap_or_default();
+            if let Some((check, code)) = id.split_once('/') {
+                return match explain_code(check, code) {
+                    Ok(t) => print_out(&t),
+                    Err(e) => {
+                        say(format_args!("error: {e}"));
+                        2
+                    }
+                };
+            }
             match explain_text(&id) {
                 Some(t) => print_out(&t),
                 None => {
@@ -759,6 +768,29 @@ pub fn check_page(m: &checks::Meta) -> String {
         s.push_str(&format!("\n## Passes\n\n{}\n", fence(m.passes)));
     }
     s.push_str(&format!("\n## How to fix\n\n{}\n", flat(m.fix)));
+    s.push_str(&format!(
+        "\n## Codes\n\nEach finding carries one of these codes (JSON `code`, SARIF `properties.code` as `{id}/CODE`); `shipgate explain {id}/CODE` prints one.",
+        id = m.id
+    ));
+    // The audits run after waivers are applied, so nothing waives them.
+    if checks::builtin(m.id).is_some() {
+        s.push_str(&format!(
+            " A waiver with `check = \"{id}/CODE\"` or an inline `# shipgate: ignore[{id}/CODE] reason` silences only that kind.",
+            id = m.id
+        ));
+    }
+    s.push_str("\n\n| code | what it means |\n|---|---|\n");
+    for c in m.codes {
+        s.push_str(&format!("| `{}` | {} |\n", c.id, c.summary));
+    }
+    let engine: Vec<String> = crate::meta::ENGINE_CODES
+        .iter()
+        .map(|c| format!("`{}`", c.id))
+        .collect();
+    s.push_str(&format!(
+        "\nAs under every check, the engine may also add {} ([codes](../reports.md#codes)).\n",
+        engine.join(", ")
+    ));
     if !m.params.is_empty() {
         s.push_str("\n## Parameters\n\n");
         for p in m.params {
@@ -802,7 +834,8 @@ pub fn explain_text(id: &str) -> Option<String> {
         m.lanes.join(", ")
     };
     Some(format!(
-        "{id}: {title}\n\nDefault severity: {sev}\nLanes: {lanes}\n\nWhy\n{why}\n\nPasses\n{passes}\n\nFails\n{fails}\n\nFix\n{fix}\n\nMore: {uri}\n",
+        "{id}: {title}\n\nDefault severity: {sev}\nLanes: {lanes}\n\nWhy\n{why}\n\nPasses\n{passes}\n\nFails\n{fails}\n\nFix\n{fix}\n\nCodes (`shipgate explain {id}/CODE`)\n{codes}\n\nMore: {uri}\n",
+        codes = codes_text(m.codes, &[crate::meta::ENGINE_CODES]),
         uri = report::help_uri(m.id),
         id = m.id,
         title = m.title,
@@ -811,6 +844,96 @@ pub fn explain_text(id: &str) -> Option<String> {
         passes = indent(m.passes),
         fails = indent(m.fails),
         fix = wrap(m.fix),
+    ))
+}
+
+/// The codes a check's findings may carry, one a line, for `explain`: its
+/// own, then those the engine may add under any check.
+fn codes_text(own: &[crate::meta::Code], shared: &[&[crate::meta::Code]]) -> String {
+    let width = own
+        .iter()
+        .chain(shared.iter().copied().flatten())
+        .map(|c| c.id.len())
+        .max()
+        .unwrap_or(0);
+    let line = |c: &crate::meta::Code| format!("  {:<width$}  {}", c.id, c.summary);
+    let mut lines: Vec<String> = own.iter().map(line).collect();
+    lines.push("  and, under any check:".to_string());
+    lines.extend(shared.iter().copied().flatten().map(line));
+    lines.join("\n")
+}
+
+/// `shipgate explain CHECK/CODE`: one kind of finding of a check, or why
+/// there is none by that name (with the closest one).
+pub fn explain_code(check: &str, code: &str) -> Result<String, String> {
+    if let Some(e) = crate::evaluators::find(check) {
+        return explain_evaluator_code(e, code);
+    }
+    let Some(m) = checks::meta(check) else {
+        let mut ids: Vec<&str> = checks::all_metas().map(|m| m.id).collect();
+        ids.extend(EVALUATORS.iter().map(|e| e.name));
+        return Err(format!(
+            "unknown check or evaluator `{}`{}; `shipgate list` shows them",
+            log_safe(check),
+            policy::did_you_mean(check, &ids)
+        ));
+    };
+    let Some(c) = m.code_named(code) else {
+        let codes: Vec<&str> = m.all_codes().map(|c| c.id).collect();
+        return Err(format!(
+            "check `{}` has no code `{}`{}; `shipgate explain {}` lists its codes",
+            m.id,
+            log_safe(code),
+            policy::did_you_mean(code, &codes),
+            m.id
+        ));
+    };
+    let engine = if m.codes.iter().any(|own| own.id == c.id) {
+        ""
+    } else {
+        " (the engine may add this code under any check)"
+    };
+    // The audits run after waivers are applied, so nothing waives them.
+    let waive = if checks::builtin(m.id).is_some() {
+        format!(
+            "Waive only this kind of finding:\n    [[waiver]]\n    check = \"{id}/{code}\"\n    reason = \"…\"\nor on its line: # shipgate: ignore[{id}/{code}] the reason\n\n",
+            id = m.id,
+            code = c.id
+        )
+    } else {
+        String::new()
+    };
+    Ok(format!(
+        "{id}/{code}: {summary}{engine}\n\nCheck: {id}: {title}\nDefault severity: {sev}\n\nFix\n{fix}\n\n{waive}More: {uri}\n",
+        id = m.id,
+        code = c.id,
+        summary = c.summary,
+        title = m.title,
+        sev = m.severity.as_str(),
+        fix = wrap(m.fix),
+        uri = report::help_uri(m.id),
+    ))
+}
+
+/// `shipgate explain EVALUATOR/CODE`: one kind of finding of the custom
+/// checks that use an evaluator.
+fn explain_evaluator_code(e: &crate::evaluators::Evaluator, code: &str) -> Result<String, String> {
+    let Some(c) = e.code_named(code) else {
+        let codes: Vec<&str> = e.all_codes().map(|c| c.id).collect();
+        return Err(format!(
+            "evaluator `{}` has no code `{}`{}; `shipgate explain {}` lists its codes",
+            e.name,
+            log_safe(code),
+            policy::did_you_mean(code, &codes),
+            e.name
+        ));
+    };
+    Ok(format!(
+        "{name}/{code}: {summary}\n\nEvaluator: {name}: {about}\n\nA custom check that uses it reports this as `ID/{code}`; waive only this kind with:\n    [[waiver]]\n    check = \"ID/{code}\"\n    reason = \"…\"\n",
+        name = e.name,
+        code = c.id,
+        summary = c.summary,
+        about = e.summary,
     ))
 }
 
@@ -825,7 +948,11 @@ fn explain_evaluator(e: &crate::evaluators::Evaluator) -> String {
         })
         .collect();
     format!(
-        "{name}: evaluator for custom [[check]] entries (uses = \"{name}\")\n\n{summary}\n\nWhat it asks\n{doc}\n\nParameters (besides id, uses, title, why, severity, lanes, enabled, optional)\n{params}\n\nExample\n{example}\n",
+        "{name}: evaluator for custom [[check]] entries (uses = \"{name}\")\n\n{summary}\n\nWhat it asks\n{doc}\n\nParameters (besides id, uses, title, why, severity, lanes, enabled, optional)\n{params}\n\nExample\n{example}\n\nCodes (`shipgate explain {name}/CODE`)\n{codes}\n",
+        codes = codes_text(
+            e.codes,
+            &[crate::meta::CUSTOM_CHECK_CODES, crate::meta::ENGINE_CODES]
+        ),
         name = e.name,
         summary = e.summary,
         doc = wrap(e.doc),

@@ -47,6 +47,10 @@ pub const META: crate::meta::Meta = crate::meta::Meta {
     fails: "an entry whose finding was fixed: {\"check\": \"actions-pinned\", \"path\": \".github/workflows/release.yml\", …}",
     fix: "Run `shipgate baseline` again to rewrite the file without the entries that were fixed.",
     params: &[],
+    codes: &[crate::meta::Code {
+        id: "stale-entry",
+        summary: "a baseline entry matches no current finding",
+    }],
 };
 
 /// What a finding is, not where it is.

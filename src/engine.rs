@@ -474,7 +474,10 @@ fn suppress(
     today: &jiff::civil::Date,
 ) {
     for (i, w) in policy.waivers.iter().enumerate() {
-        if (w.check != check && w.check != "*") || w.line.is_some_and(|l| l != f.location.line) {
+        if (w.check != check && w.check != "*")
+            || w.code.as_deref().is_some_and(|c| c != f.code)
+            || w.line.is_some_and(|l| l != f.location.line)
+        {
             continue;
         }
         if !w.matches_finding(f, || snippet(texts, &f.location)) {
@@ -497,7 +500,7 @@ fn suppress(
         });
         return;
     }
-    if let Some((line, reason)) = inline_ignore(texts, &f.location, check) {
+    if let Some((line, reason)) = inline_ignore(texts, &f.location, check, f.code) {
         match reason {
             Some(reason) => {
                 f.suppressed = Some(Suppression {
@@ -521,22 +524,83 @@ fn suppress(
                 );
             }
         }
+    } else {
+        audit.extend(ignores_of_unknown_codes(texts, policy, &f.location, check));
     }
+}
+
+/// Inline ignores on the finding's line or the line above that name a code
+/// its check does not have (`ignore[actions-pinned/movable-rf]`): they
+/// silence nothing, so the audit says so rather than leave a typo unnoticed.
+fn ignores_of_unknown_codes(
+    texts: &mut FindingTexts,
+    policy: &Policy,
+    loc: &Location,
+    check: &str,
+) -> Vec<Finding> {
+    // Most lines carry no ignore: look for one naming a code of this check
+    // before gathering the check's codes.
+    let named: Vec<(usize, String)> = [loc.line, loc.line.saturating_sub(1)]
+        .into_iter()
+        .filter(|&line| line > 0)
+        .filter_map(|line| Some((line, ignore_on(texts, &loc.path, line)?)))
+        .flat_map(|(line, ignore)| ignore.ids.into_iter().map(move |id| (line, id)))
+        .filter(|(_, id)| id.split_once('/').is_some_and(|(c, _)| c == check))
+        .collect();
+    if named.is_empty() {
+        return Vec::new();
+    }
+    // A built-in check's codes, or those of the evaluator a custom one
+    // uses; and what `explain` lists them under.
+    let (codes, explain): (Vec<&str>, &str) = match checks::meta(check) {
+        Some(meta) => (meta.all_codes().map(|c| c.id).collect(), meta.id),
+        None => match policy
+            .custom
+            .iter()
+            .find(|c| c.id == check)
+            .and_then(|c| evaluators::find(&c.uses))
+        {
+            Some(e) => (e.all_codes().map(|c| c.id).collect(), e.name),
+            None => return Vec::new(),
+        },
+    };
+    let mut out = Vec::new();
+    for (line, id) in named {
+        let code = id.split_once('/').map_or("", |(_, k)| k);
+        if codes.contains(&code) {
+            continue;
+        }
+        out.push(
+            Finding::new(
+                Location::new(&loc.path, line, 1),
+                format!(
+                    "`# shipgate: ignore[{id}]` names no code of `{check}`{}, so it silences nothing",
+                    policy::did_you_mean(code, &codes)
+                ),
+                format!("name a code that `shipgate explain {explain}` lists"),
+            )
+            .code("ignore-unknown-code")
+            .warn_only(),
+        );
+    }
+    out
 }
 
 static IGNORE_RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
-        r"(?:#|<!--|//)\s*shipgate:\s*ignore\[([A-Za-z0-9_,\s.-]+)\]\s*(.*?)\s*(?:-->)?\s*$",
+        r"(?:#|<!--|//)\s*shipgate:\s*ignore\[([A-Za-z0-9_,\s./-]+)\]\s*(.*?)\s*(?:-->)?\s*$",
     )
     .expect("static regex")
 });
 
-/// An inline ignore naming `check` on the finding's line or the line above:
-/// the ignore's line and its reason (None when it gives none).
+/// An inline ignore naming `check`, or `check/code` with the finding's
+/// code, on the finding's line or the line above: the ignore's line and its
+/// reason (None when it gives none).
 fn inline_ignore(
     texts: &mut FindingTexts,
     loc: &Location,
     check: &str,
+    code: &str,
 ) -> Option<(usize, Option<String>)> {
     for line in [loc.line, loc.line.saturating_sub(1)] {
         if line == 0 {
@@ -545,7 +609,11 @@ fn inline_ignore(
         let Some(ignore) = ignore_on(texts, &loc.path, line) else {
             continue;
         };
-        if ignore.ids.iter().any(|id| id == check) {
+        let names = |id: &String| match id.split_once('/') {
+            Some((c, k)) => c == check && k == code,
+            None => id == check,
+        };
+        if ignore.ids.iter().any(names) {
             return Some((line, ignore.reason));
         }
     }
@@ -659,7 +727,7 @@ fn waiver_audit(
         if let Some(d) = w.expires.filter(|d| d < today) {
             let mut f = Finding::new(
                 w.location.clone(),
-                format!("waiver for `{}` on `{}` expired on {d}", w.check, w.path),
+                format!("waiver for `{}` on `{}` expired on {d}", w.names(), w.path),
                 "fix what it waives and delete the waiver, or renew `expires` with a fresh reason",
             )
             .code("waiver-expired");
@@ -671,7 +739,8 @@ fn waiver_audit(
                     w.location.clone(),
                     format!(
                         "waiver for `{}` on `{}` matches no finding (stale)",
-                        w.check, w.path
+                        w.names(),
+                        w.path
                     ),
                     "delete the waiver: what it excused is gone",
                 )

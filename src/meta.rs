@@ -23,6 +23,67 @@ pub struct Meta {
     pub fix: &'static str,
     /// Extra keys the check accepts under `[checks.ID]`.
     pub params: &'static [&'static str],
+    /// Every code its findings may carry, beside the [`ENGINE_CODES`] any
+    /// check may carry. A test fails on a code a check emits but does not
+    /// declare here, and on one declared here that nothing emits.
+    pub codes: &'static [Code],
+}
+
+/// One kind of finding, under its check: the stable kebab-case name a
+/// finding carries (`Finding::code`), waivers and inline ignores target
+/// (`actions-pinned/movable-ref`), and `explain CHECK/CODE` describes.
+#[derive(Debug)]
+pub struct Code {
+    pub id: &'static str,
+    /// One line: what a finding with this code means.
+    pub summary: &'static str,
+}
+
+/// The codes the engine (or the code it runs every check through) may put
+/// under any check: the check itself never chooses them, so no check
+/// declares them again.
+pub const ENGINE_CODES: &[Code] = &[
+    Code {
+        id: "unparseable",
+        summary: "a file the check must judge could not be read or parsed, so the check fails closed",
+    },
+    Code {
+        id: "bad-glob",
+        summary: "a glob the policy hands the check is not a valid glob",
+    },
+    Code {
+        id: "internal-error",
+        summary: "the check crashed on this input (a bug in shipgate), so it fails closed",
+    },
+    Code {
+        id: "more-findings",
+        summary: "the check found more in one file than the report lists; this finding counts the rest",
+    },
+];
+
+/// The codes the engine may put under any custom `[[check]]`, whatever its
+/// evaluator (`src/evaluators/mod.rs` sets them), beside [`ENGINE_CODES`].
+pub const CUSTOM_CHECK_CODES: &[Code] = &[
+    Code {
+        id: "bad-params",
+        summary: "the check's parameters could not be read when it ran",
+    },
+    Code {
+        id: "glob-matches-nothing",
+        summary: "a `files` glob of the check matches no file (and the check is not `optional`)",
+    },
+];
+
+impl Meta {
+    /// A code this check's findings may carry: its own or an engine code.
+    pub fn code_named(&self, id: &str) -> Option<&'static Code> {
+        self.codes.iter().chain(ENGINE_CODES).find(|c| c.id == id)
+    }
+
+    /// Every code its findings may carry, its own first.
+    pub fn all_codes(&self) -> impl Iterator<Item = &'static Code> {
+        self.codes.iter().chain(ENGINE_CODES)
+    }
 }
 
 /// Where a check is documented: its page, docs/checks/<id>.md, generated

@@ -195,10 +195,11 @@ fn waiver(catalog: &Catalog) -> Value {
         let v = match *k {
             "check" => json!({
                 "description": format!(
-                    "The check id it waives, `*` for all, or a custom check's id. Built in: {}.",
+                    "The check id it waives, `*` for all, or a custom check's id; `CHECK/CODE` waives only its findings with that code (`shipgate explain CHECK` lists a built-in check's; a custom check's are its evaluator's). Built in: {}.",
                     catalog.check_ids().join(", ")
                 ),
                 "type": "string",
+                "pattern": "^[^/]+(/[a-z0-9]+(-[a-z0-9]+)*)?$",
             }),
             "path" => {
                 json!({"description": "A glob over finding paths. Default: every path.", "type": "string"})
@@ -515,6 +516,10 @@ mod tests {
             ));
         }
         rejected("[[waiver]]\ncheck = \"actions-pinned\"\nreason = \"r\"\nuntil = \"x\"\n");
+        // `check` may name one code of the check, and only a declared one.
+        accepted("[[waiver]]\ncheck = \"actions-pinned/movable-ref\"\nreason = \"r\"\n");
+        accepted("[[waiver]]\ncheck = \"actions-pinned/unparseable\"\nreason = \"r\"\n");
+        rejected("[[waiver]]\ncheck = \"actions-pinned/movable\"\nreason = \"r\"\n");
 
         for k in keys(&s["properties"]["publisher"]["items"]) {
             let extra = match k.as_str() {

@@ -73,7 +73,48 @@ fn cases(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
 }
 
 /// The report as stable text: exit code, verdicts, findings.
-fn render(code: i32, stdout: &[u8], stderr: &[u8], keep: &dyn Fn(&str) -> bool) -> String {
+/// The evaluator each custom check of a case's policy uses (`id` → `uses`).
+fn custom_checks(case: &Path) -> std::collections::HashMap<String, String> {
+    let Ok(text) = std::fs::read_to_string(case.join("shipgate.toml")) else {
+        return Default::default();
+    };
+    let Ok(policy) = text.parse::<toml::Table>() else {
+        return Default::default();
+    };
+    let checks = policy.get("check").and_then(|c| c.as_array());
+    checks
+        .into_iter()
+        .flatten()
+        .filter_map(|c| {
+            Some((
+                c.get("id")?.as_str()?.to_string(),
+                c.get("uses")?.as_str()?.to_string(),
+            ))
+        })
+        .collect()
+}
+
+/// The codes findings of check `id` may carry: a built-in check's `Meta`,
+/// or the evaluator a custom check uses. `None` when neither is known.
+fn declares(
+    id: &str,
+    code: &str,
+    customs: &std::collections::HashMap<String, String>,
+) -> Option<bool> {
+    if let Some(meta) = shipgate::checks::meta(id) {
+        return Some(meta.code_named(code).is_some());
+    }
+    let ev = shipgate::evaluators::find(customs.get(id)?)?;
+    Some(ev.code_named(code).is_some())
+}
+
+fn render(
+    code: i32,
+    stdout: &[u8],
+    stderr: &[u8],
+    keep: &dyn Fn(&str) -> bool,
+    customs: &std::collections::HashMap<String, String>,
+) -> String {
     let mut s = format!("exit {code}\n");
     let Ok(report) = serde_json::from_slice::<Value>(stdout) else {
         // A policy error: no report, the message on stderr.
@@ -104,6 +145,13 @@ fn render(code: i32, stdout: &[u8], stderr: &[u8], keep: &dyn Fn(&str) -> bool) 
                         .bytes()
                         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
                 "{id}: a finding without a kebab-case code: {f}"
+            );
+            // A check reports only the codes its `Meta` (a custom check:
+            // its evaluator) or the engine declares.
+            assert_ne!(
+                declares(id, code, customs),
+                Some(false),
+                "{id} reported code `{code}`, which it does not declare: {f}"
             );
             let _ = writeln!(
                 s,
@@ -184,7 +232,7 @@ fn every_fixture_case_gives_its_accepted_report() {
                     !builtins.iter().any(|b| b == id)
                 }
             };
-            let text = render(code, &out.stdout, &out.stderr, &keep);
+            let text = render(code, &out.stdout, &out.stderr, &keep, &custom_checks(&case));
             let snap = rel.replace(['/', '.'], "__");
             insta::with_settings!({
                 snapshot_path => "snapshots/fixtures",

@@ -1,7 +1,7 @@
 //! `action-node-runtime`: a local JavaScript action that a workflow uses
 //! declares a Node runtime GitHub still provides.
 
-use super::{Check, Context, Meta, Outcome};
+use super::{Check, Code, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
 use github_actions_models::common::Uses;
 use github_actions_models::workflow::Job;
@@ -27,6 +27,16 @@ static META: Meta = Meta {
     fix: "Set `runs.using: node24`, rebuild the action's bundle with that Node, and run the \
         workflows that use it once before the next release.",
     params: &[],
+    codes: &[
+        Code {
+            id: "retired-node",
+            summary: "a local JavaScript action runs on a Node version GitHub-hosted runners no longer support",
+        },
+        Code {
+            id: "unparseable-action",
+            summary: "a local action's metadata file is not valid YAML, so its runtime cannot be judged",
+        },
+    ],
 };
 
 impl Check for ActionNodeRuntime {

@@ -1,6 +1,6 @@
 //! `actions-pinned`: remote `uses:` are pinned to full commit SHAs.
 
-use super::{Check, Context, Meta, Over, Scope, Workflows};
+use super::{Check, Code, Context, Meta, Over, Scope, Workflows};
 use crate::finding::{Finding, Location, Severity};
 use crate::workflow::WorkflowTree;
 use crate::workflow::lane::{Behind, Ran};
@@ -33,6 +33,28 @@ static META: Meta = Meta {
         trailing comment (`owner/action@<sha> # v1.2.3`); tools such as Dependabot and \
         Renovate keep such pins current.",
     params: &[],
+    codes: &[
+        Code {
+            id: "movable-ref",
+            summary: "a remote action or reusable workflow is pinned to a tag or branch that can be moved",
+        },
+        Code {
+            id: "sha-without-version",
+            summary: "an action is pinned to a commit SHA with no comment saying which version it is",
+        },
+        Code {
+            id: "image-not-digest",
+            summary: "a `docker://` image is pinned by tag rather than by its sha256 digest",
+        },
+        Code {
+            id: "slsa-release-tag",
+            summary: "the SLSA generator is pinned to its release tag, as it requires; tag bumps need review by hand",
+        },
+        Code {
+            id: "unreadable-callee",
+            summary: "a local action or called workflow a job uses is missing or does not parse, so its pins cannot be judged",
+        },
+    ],
 };
 
 impl Check for ActionsPinned {

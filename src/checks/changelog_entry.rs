@@ -1,6 +1,6 @@
 //! `changelog-entry`: the CHANGELOG has a section for the version being released.
 
-use super::{Check, Context, Meta, Outcome};
+use super::{Check, Code, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
 use crate::manifest::{self, SourceKind, changelog};
 
@@ -26,6 +26,10 @@ static META: Meta = Meta {
         `## [2.1.0](…compare…) (2026-02-01)`); under Keep a Changelog, rename `[Unreleased]` \
         to the version when you cut the release.",
     params: &[],
+    codes: &[Code {
+        id: "missing-section",
+        summary: "the CHANGELOG has no section for the version the manifests declare",
+    }],
 };
 
 impl Check for ChangelogEntry {

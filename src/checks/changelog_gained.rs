@@ -2,7 +2,7 @@
 //! the section for the new version, on top, with a date, and the sections
 //! of earlier releases did not change.
 
-use super::{Check, Context, Meta, Outcome};
+use super::{Check, Code, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
 use crate::manifest::{self, changelog};
 use crate::preflight::release;
@@ -31,6 +31,32 @@ static META: Meta = Meta {
         version and the release date, and undo edits to older sections (or make them in a \
         PR of their own).",
     params: &[],
+    codes: &[
+        Code {
+            id: "no-section",
+            summary: "a release bumps the version but the CHANGELOG gained no section for it",
+        },
+        Code {
+            id: "wrong-version",
+            summary: "the CHANGELOG gained a section, but for another version than this release's",
+        },
+        Code {
+            id: "not-on-top",
+            summary: "the new release's section is below an older release's",
+        },
+        Code {
+            id: "no-date",
+            summary: "the new release's section carries no release date",
+        },
+        Code {
+            id: "past-section-edited",
+            summary: "the notes of an already released version were changed",
+        },
+        Code {
+            id: "past-section-removed",
+            summary: "the notes of an already released version were deleted",
+        },
+    ],
 };
 
 impl Check for ChangelogGained {

@@ -1,7 +1,7 @@
 //! `checkout-credentials`: `actions/checkout` in a release workflow does not
 //! leave the token in `.git/config`.
 
-use super::{Meta, ReleaseWorkflowCheck};
+use super::{Code, Meta, ReleaseWorkflowCheck};
 use crate::edit::{Edit, Fix, mapping};
 use crate::finding::{Finding, Severity};
 use crate::shell::commands_shared;
@@ -29,6 +29,10 @@ static META: Meta = Meta {
     fix: "Add `with: persist-credentials: false` to every checkout in the release workflow; \
         a step that must push passes the token explicitly for that one command.",
     params: &[],
+    codes: &[Code {
+        id: "persisted-token",
+        summary: "`actions/checkout` leaves the job's token in .git/config for every later step",
+    }],
 };
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {

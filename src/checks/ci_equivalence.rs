@@ -4,7 +4,7 @@
 //!
 //! Gate definitions are read as text, never run.
 
-use super::{Check, Context, Meta, Outcome};
+use super::{Check, Code, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
 use crate::repo::Tree;
 use crate::shell::{Command, commands};
@@ -45,6 +45,10 @@ static META: Meta = Meta {
         missing command, or run the whole gate command in CI, or drop the command from the \
         gate if it is no longer part of the contract.",
     params: &["gate"],
+    codes: &[Code {
+        id: "not-in-ci",
+        summary: "a command the contributor gate runs is run by no CI workflow",
+    }],
 };
 
 impl Check for CiEquivalence {

@@ -1,7 +1,7 @@
 //! `codeowners-workflows`: every workflow file has a code owner, by
 //! CODEOWNERS' own rules (the last matching line wins).
 
-use super::{Check, Context, Meta, Outcome};
+use super::{Check, Code, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
 use globset::{GlobBuilder, GlobMatcher};
 
@@ -25,6 +25,24 @@ static META: Meta = Meta {
         CODEOWNERS (after broader patterns, since the last match wins), and turn on \"Require \
         review from Code Owners\" in branch protection.",
     params: &[],
+    codes: &[
+        Code {
+            id: "no-codeowners",
+            summary: "the repository has no CODEOWNERS file, so workflow changes need no owner's review",
+        },
+        Code {
+            id: "unowned-workflow",
+            summary: "no CODEOWNERS rule matches a workflow file",
+        },
+        Code {
+            id: "ownerless-rule",
+            summary: "the CODEOWNERS rule that decides a workflow's owner names nobody",
+        },
+        Code {
+            id: "invalid-owner",
+            summary: "the CODEOWNERS rule for a workflow names no valid owner, so GitHub ignores it",
+        },
+    ],
 };
 
 impl Check for CodeownersWorkflows {

@@ -1,7 +1,7 @@
 //! `dispatch-recovery`: a manual trigger on a release workflow records why
 //! it was used.
 
-use super::{Check, Context, Meta, Over, Scope, Workflows};
+use super::{Check, Code, Context, Meta, Over, Scope, Workflows};
 use crate::finding::{Finding, Severity};
 use crate::workflow::triggers::dispatch;
 use crate::workflow::{Key, WorkflowFile};
@@ -27,6 +27,20 @@ static META: Meta = Meta {
         (and echo it in the run), or drop the manual trigger if releases never need \
         a re-run.",
     params: &[],
+    codes: &[
+        Code {
+            id: "no-reason-input",
+            summary: "a release workflow can be started by hand without an input that records why",
+        },
+        Code {
+            id: "reason-not-required",
+            summary: "the input that records why a release was started by hand is optional",
+        },
+        Code {
+            id: "reason-input-type",
+            summary: "the input that records why a release was started by hand cannot hold free text",
+        },
+    ],
 };
 
 impl Check for DispatchRecovery {

@@ -2,7 +2,7 @@
 //! in Markdown resolve to something that exists inside the repository.
 
 use super::doc_pass::{DocVisitor, PassDoc};
-use super::{Check, Context, Meta, Outcome};
+use super::{Check, Code, Context, Meta, Outcome};
 use crate::docsite::Docs;
 use crate::docsite::release::{self, Scope};
 use crate::finding::{Finding, Location, Severity};
@@ -52,6 +52,40 @@ static META: Meta = Meta {
         drop the claim. For a heading anchor, use the heading's GitHub slug (lower-case, \
         punctuation dropped, spaces as `-`).",
     params: &["release_docs"],
+    codes: &[
+        Code {
+            id: "missing-target",
+            summary: "a relative link points at a file that does not exist",
+        },
+        Code {
+            id: "missing-anchor",
+            summary: "a link's `#anchor` matches no heading of the target document",
+        },
+        Code {
+            id: "missing-cited-path",
+            summary: "a backticked repository path cited in prose does not exist",
+        },
+        Code {
+            id: "outside-root",
+            summary: "a link resolves to a place outside the repository",
+        },
+        Code {
+            id: "through-symlink",
+            summary: "a link or cited path goes through a symlink that leaves the repository or cannot be followed",
+        },
+        Code {
+            id: "packed-from-root",
+            summary: "a package README links to a root file that will not be inside the published package",
+        },
+        Code {
+            id: "symlinked-doc",
+            summary: "a document is a symlink out of the repository or one that cannot be read",
+        },
+        Code {
+            id: "unreadable-doc",
+            summary: "a document is not UTF-8 text, so its links were not checked",
+        },
+    ],
 };
 
 impl Check for DocsLinks {

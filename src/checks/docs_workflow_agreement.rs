@@ -2,7 +2,7 @@
 //! (workflow file, environment, repository, owner) match the workflows.
 
 use super::doc_pass::{DocVisitor, PassDoc};
-use super::{Check, Context, Meta, Outcome, Scope};
+use super::{Check, Code, Context, Meta, Outcome, Scope};
 use crate::finding::{Finding, Location, Severity};
 use crate::project::publisher::{identities, repository, sees_caller_only};
 use crate::repo::markdown::MarkdownDoc;
@@ -41,6 +41,36 @@ static META: Meta = Meta {
         publisher is configured with), or rename the workflow or environment to match. \
         After changing either, update the registry's trusted-publisher record too.",
     params: &[],
+    codes: &[
+        Code {
+            id: "workflow-missing",
+            summary: "the docs name a trusted-publishing workflow file that does not exist",
+        },
+        Code {
+            id: "workflow-does-not-publish",
+            summary: "the workflow the docs name for trusted publishing has no publishing job",
+        },
+        Code {
+            id: "reusable-workflow-named",
+            summary: "the docs name a reusable workflow, but the registry sees the calling workflow's file",
+        },
+        Code {
+            id: "environment-differs",
+            summary: "the environment the docs state is not the one the publishing job uses",
+        },
+        Code {
+            id: "repository-as-url",
+            summary: "the docs give the trusted publisher's repository as a URL instead of its name",
+        },
+        Code {
+            id: "repository-differs",
+            summary: "the repository the docs state is not the one the workflow runs in",
+        },
+        Code {
+            id: "owner-differs",
+            summary: "the owner the docs state is not the repository's owner",
+        },
+    ],
 };
 
 impl Check for DocsWorkflowAgreement {

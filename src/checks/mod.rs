@@ -47,7 +47,7 @@ mod workflow_change_owned;
 pub mod workflow_pass;
 mod workflow_permissions;
 
-pub use crate::meta::Meta;
+pub use crate::meta::{Code, Meta};
 pub use api::{
     Check, Over, ReleaseWorkflowCheck, Scope, guarded, internal_error, internal_error_finding,
 };

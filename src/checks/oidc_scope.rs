@@ -1,6 +1,6 @@
 //! `oidc-scope`: `id-token: write` only where the OIDC token is used.
 
-use super::{Meta, ReleaseWorkflowCheck};
+use super::{Code, Meta, ReleaseWorkflowCheck};
 use crate::finding::{Finding, Severity};
 use crate::workflow::oidc::{grants_id_token, oidc_use};
 use crate::workflow::{Key, WorkflowFile};
@@ -27,6 +27,16 @@ static META: Meta = Meta {
     fix: "Remove `id-token: write` from the workflow's top-level permissions and from jobs \
         that do not use it; grant it in the `permissions:` of the publishing (or signing) job only.",
     params: &[],
+    codes: &[
+        Code {
+            id: "workflow-level",
+            summary: "`id-token: write` is granted to every job at workflow level",
+        },
+        Code {
+            id: "unused-grant",
+            summary: "a job holds `id-token: write` but nothing in it uses an OIDC token",
+        },
+    ],
 };
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {

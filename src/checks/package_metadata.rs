@@ -1,7 +1,7 @@
 //! `package-metadata`: what each registry needs before it accepts (or
 //! usefully shows) a package is present in the manifest.
 
-use super::{Check, Context, Meta, Outcome};
+use super::{Check, Code, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
 use crate::manifest::{self, Manifest, npm};
 use crate::workflow::oidc::job_holds_id_token;
@@ -36,6 +36,28 @@ static META: Meta = Meta {
     fix: "Add the missing keys to the manifest (or to `[workspace.package]` and inherit them \
         with `key.workspace = true`). Mark packages that are never published as private.",
     params: &[],
+    codes: &[
+        Code {
+            id: "required-field",
+            summary: "a published manifest lacks a field its registry requires",
+        },
+        Code {
+            id: "expected-field",
+            summary: "a published manifest lacks a field its registry's users expect",
+        },
+        Code {
+            id: "undefined-workspace-field",
+            summary: "a crate inherits a field from the workspace, which does not define it",
+        },
+        Code {
+            id: "repository-not-github",
+            summary: "package.json's repository is not on GitHub, so npm provenance cannot match it",
+        },
+        Code {
+            id: "repository-differs",
+            summary: "package.json's repository is not this repository, which npm provenance rejects",
+        },
+    ],
 };
 
 impl Check for PackageMetadata {

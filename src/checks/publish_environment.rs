@@ -1,6 +1,6 @@
 //! `publish-environment`: every publishing job runs in a GitHub environment.
 
-use super::{Check, Context, Meta, Over, Scope};
+use super::{Check, Code, Context, Meta, Over, Scope};
 use crate::finding::{Finding, Severity};
 use crate::workflow::Key;
 use crate::workflow::WorkflowFile;
@@ -24,6 +24,16 @@ static META: Meta = Meta {
     fix: "Add `environment: <name>` to each publishing job (the same name the registry's trusted \
         publisher expects), and protect that environment in the repository settings.",
     params: &[],
+    codes: &[
+        Code {
+            id: "no-environment",
+            summary: "a publishing job declares no `environment`",
+        },
+        Code {
+            id: "wrong-environment",
+            summary: "a publishing job's environment is not the policy's `publish_environment`",
+        },
+    ],
 };
 
 impl Check for PublishEnvironment {

@@ -1,7 +1,7 @@
 //! `publish-isolation`: the job that holds publish credentials uploads an
 //! artifact another job built; it checks out, installs and builds nothing.
 
-use super::{Meta, ReleaseWorkflowCheck};
+use super::{Code, Meta, ReleaseWorkflowCheck};
 use crate::finding::{Finding, Location, Severity};
 use crate::shell::{Command, commands_shared};
 use crate::workflow::lane::Ran;
@@ -46,6 +46,16 @@ static META: Meta = Meta {
         runs `actions/upload-artifact`; the publishing job `needs: build`, runs \
         `actions/download-artifact` (v4 or later) and the publish step, and nothing else.",
     params: &[],
+    codes: &[
+        Code {
+            id: "credentials-beside-build",
+            summary: "a job that holds publish credentials also checks out, installs or builds",
+        },
+        Code {
+            id: "builds-while-publishing",
+            summary: "the registry's publish command builds from source inside the job that holds the credentials",
+        },
+    ],
 };
 
 /// Setup actions that also install the project's dependencies when an

@@ -1,7 +1,7 @@
 //! `publisher-binding`: every publishing job authenticates as one of the
 //! trusted publishers the policy declares (`[[publisher]]`).
 
-use super::{Check, Context, Meta, Outcome};
+use super::{Check, Code, Context, Meta, Outcome};
 use crate::finding::{Finding, Severity};
 use crate::policy::Publisher;
 use crate::project::publisher::{
@@ -40,6 +40,24 @@ static META: Meta = Meta {
         workflow for PyPI, npm, RubyGems and NuGet, and publish to npm from a GitHub-hosted \
         runner.",
     params: &[],
+    codes: &[
+        Code {
+            id: "no-matching-publisher",
+            summary: "a publishing job matches no `[[publisher]]` the policy declares",
+        },
+        Code {
+            id: "publisher-unused",
+            summary: "a declared `[[publisher]]` matches no publishing job",
+        },
+        Code {
+            id: "reusable-workflow-named",
+            summary: "a `[[publisher]]` names a reusable workflow, but the registry sees the caller's file",
+        },
+        Code {
+            id: "self-hosted-runner",
+            summary: "npm trusted publishing runs on a self-hosted runner, which npm refuses",
+        },
+    ],
 };
 
 impl Check for PublisherBinding {

@@ -1,6 +1,6 @@
 //! `push-tags`: release workflows push one tag by name, not all of them.
 
-use super::{Meta, ReleaseWorkflowCheck};
+use super::{Code, Meta, ReleaseWorkflowCheck};
 use crate::finding::{Finding, Severity};
 use crate::shell::commands_shared;
 use crate::workflow::{Key, WorkflowFile, step_route};
@@ -25,6 +25,10 @@ static META: Meta = Meta {
     fix: "Push the single tag the release created: `git push origin \"$TAG\"` (or \
         `refs/tags/$TAG`).",
     params: &[],
+    codes: &[Code {
+        id: "push-all-tags",
+        summary: "`git push --tags` pushes every local tag, not the release's one",
+    }],
 };
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {

@@ -6,7 +6,7 @@
 //! Only jobs that rely on OIDC are judged: a job that hands the publish a
 //! long-lived token is `trusted-publishing`'s business, not this check's.
 
-use super::{Check, Context, Meta, Outcome};
+use super::{Check, Code, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
 use crate::project::publisher::repository_outside_manifests;
 use crate::repo::Tree;
@@ -54,6 +54,68 @@ static META: Meta = Meta {
         (`npm install -g npm@latest`) and publish from a GitHub-hosted runner; wire the \
         login action's output into the publish command.",
     params: &[],
+    codes: &[
+        Code {
+            id: "no-id-token",
+            summary: "a job that publishes by trusted publishing cannot mint the OIDC token",
+        },
+        Code {
+            id: "attestations-off",
+            summary: "PyPI attestations are switched off",
+        },
+        Code {
+            id: "reusable-workflow-caller",
+            summary: "publishing happens in a reusable workflow, so the registry must trust the calling workflow",
+        },
+        Code {
+            id: "self-hosted-runner",
+            summary: "npm trusted publishing runs on a self-hosted runner, which npm refuses",
+        },
+        Code {
+            id: "npm-too-old",
+            summary: "the npm in use is older than trusted publishing needs",
+        },
+        Code {
+            id: "repository-differs",
+            summary: "package.json's repository is not the repository that publishes, so npm refuses the provenance",
+        },
+        Code {
+            id: "auth-after-publish",
+            summary: "the crates.io auth step runs after `cargo publish`",
+        },
+        Code {
+            id: "token-not-passed",
+            summary: "the crates.io auth step's token never reaches `cargo publish`",
+        },
+        Code {
+            id: "token-may-expire",
+            summary: "slow steps run between the crates.io login and the publish, and the token is short-lived",
+        },
+        Code {
+            id: "no-contents-write",
+            summary: "rubygems/release-gem pushes a tag, but the job lacks `contents: write`",
+        },
+        Code {
+            id: "nuget-login-user",
+            summary: "NuGet/login names no nuget.org user, which the trust policy matches on",
+        },
+        Code {
+            id: "nuget-no-api-key",
+            summary: "the key NuGet/login returns is not passed to `dotnet nuget push`",
+        },
+        Code {
+            id: "no-setup-dart",
+            summary: "a pub.dev publish has no dart-lang/setup-dart step to exchange the OIDC token",
+        },
+        Code {
+            id: "pub-dev-trigger",
+            summary: "a pub.dev publish is started by an event pub.dev issues no token for",
+        },
+        Code {
+            id: "tag-pattern-mismatch",
+            summary: "the workflow's tag filter does not match the tag pattern pub.dev expects",
+        },
+    ],
 };
 
 impl Check for RegistryReadiness {

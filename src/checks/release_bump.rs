@@ -2,7 +2,7 @@
 //! moved from one old version to one new version, upwards, by a step that
 //! fits what the CHANGELOG says, and none was left behind.
 
-use super::{Check, Context, Meta, Outcome};
+use super::{Check, Code, Context, Meta, Outcome};
 use crate::finding::{Finding, Severity};
 use crate::manifest::{self, changelog};
 use crate::preflight::release::{self, Step, Version, at};
@@ -30,6 +30,36 @@ static META: Meta = Meta {
         by hand to the same version), and pick the version the change calls for: a major \
         bump for breaking changes.",
     params: &[],
+    codes: &[
+        Code {
+            id: "old-versions-disagree",
+            summary: "the version sources already disagreed on the base, so the bump cannot be judged",
+        },
+        Code {
+            id: "new-versions-disagree",
+            summary: "the version sources moved to different versions",
+        },
+        Code {
+            id: "source-left-behind",
+            summary: "one version source was not bumped with the others",
+        },
+        Code {
+            id: "unreadable-version",
+            summary: "a version is neither semver nor PEP 440, so the bump cannot be judged",
+        },
+        Code {
+            id: "not-higher",
+            summary: "the new version is not higher than the old one",
+        },
+        Code {
+            id: "mixed-schemes",
+            summary: "the old and new versions follow different version schemes",
+        },
+        Code {
+            id: "step-too-small",
+            summary: "the change breaks compatibility but the version step does not say so",
+        },
+    ],
 };
 
 impl Check for ReleaseBump {

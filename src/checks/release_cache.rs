@@ -1,6 +1,6 @@
 //! `release-cache`: jobs that publish, ship or build a release restore no caches.
 
-use super::{Meta, ReleaseWorkflowCheck};
+use super::{Code, Meta, ReleaseWorkflowCheck};
 use crate::finding::{Finding, Severity};
 use crate::workflow::expr::{Scenario, eval_template};
 use crate::workflow::lane::Ran;
@@ -35,6 +35,20 @@ static META: Meta = Meta {
         `cache:` (`enable-cache:`, `bundler-cache:`) from `setup-*` steps there (`cache: false` for `actions/setup-go`, whose \
         cache is on by default).",
     params: &[],
+    codes: &[
+        Code {
+            id: "cache-action",
+            summary: "a publishing job restores a cache with `actions/cache`",
+        },
+        Code {
+            id: "setup-cache",
+            summary: "a publishing job restores a cache through a `setup-*` action's cache input",
+        },
+        Code {
+            id: "go-cache-default",
+            summary: "a publishing job uses `setup-go`, which restores the module cache unless told not to",
+        },
+    ],
 };
 
 const CACHE_ACTIONS: &[&str] = &[

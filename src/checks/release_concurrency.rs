@@ -1,7 +1,7 @@
 //! `release-concurrency`: a release workflow serialises its runs and never
 //! cancels one that is publishing from `main` or a tag.
 
-use super::{Meta, ReleaseWorkflowCheck};
+use super::{Code, Meta, ReleaseWorkflowCheck};
 use crate::edit::{Edit, Fix, mapping};
 use crate::finding::{Finding, Severity};
 use crate::workflow::expr::{Scenario, context_paths, eval, eval_template, interpolations};
@@ -37,6 +37,24 @@ static META: Meta = Meta {
         that is false on `main` and tags), keying the group on something every run of this \
         workflow has, such as `github.ref`.",
     params: &[],
+    codes: &[
+        Code {
+            id: "no-group",
+            summary: "a release workflow has no concurrency group, so two runs may publish at once",
+        },
+        Code {
+            id: "one-group-for-all",
+            summary: "the concurrency group is built only from contexts that are empty for the workflow's triggers",
+        },
+        Code {
+            id: "group-per-run",
+            summary: "the concurrency group differs on every run, so it never serialises releases",
+        },
+        Code {
+            id: "cancels-release",
+            summary: "a new run cancels a release in progress",
+        },
+    ],
 };
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {

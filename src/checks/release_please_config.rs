@@ -2,7 +2,7 @@
 //! exists, has an entry in `.release-please-manifest.json`, and its
 //! `release-type` fits the manifest found there.
 
-use super::{Check, Context, Meta, Outcome};
+use super::{Check, Code, Context, Meta, Outcome};
 use crate::finding::{Finding, Severity};
 use crate::manifest::cargo::join;
 use crate::manifest::release_please;
@@ -26,6 +26,28 @@ static META: Meta = Meta {
         `.release-please-manifest.json` with its current version, and set `release-type` to \
         the ecosystem of its manifest (rust, node, python, elixir, …).",
     params: &[],
+    codes: &[
+        Code {
+            id: "no-packages",
+            summary: "release-please-config.json declares no packages",
+        },
+        Code {
+            id: "missing-path",
+            summary: "a release-please package path does not exist",
+        },
+        Code {
+            id: "no-manifest",
+            summary: "the release-please manifest file is missing",
+        },
+        Code {
+            id: "no-manifest-entry",
+            summary: "a release-please package has no entry in the manifest file",
+        },
+        Code {
+            id: "release-type-mismatch",
+            summary: "a package's `release-type` does not fit the manifest at its path",
+        },
+    ],
 };
 
 impl Check for ReleasePleaseConfig {

@@ -1,7 +1,7 @@
 //! `release-pr-scope` (with `--base`): a release PR touches only the files
 //! a release tool writes.
 
-use super::{Check, Context, Meta, Outcome};
+use super::{Check, Code, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
 use crate::manifest::{changelog, release_please};
 use crate::preflight::{ChangeKind, release};
@@ -28,6 +28,10 @@ static META: Meta = Meta {
     fix: "Move the extra change to a PR of its own. If the release tool really writes the \
         file, name it in the policy: [checks.release-pr-scope] paths = [\"src/pkg/__init__.py\"].",
     params: &["paths"],
+    codes: &[Code {
+        id: "unrelated-change",
+        summary: "a release pull request changes a file that is not part of the release",
+    }],
 };
 
 impl Check for ReleasePrScope {

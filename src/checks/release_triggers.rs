@@ -1,6 +1,6 @@
 //! `release-triggers`: release workflows do not run on pull-request events.
 
-use super::{Check, Context, Meta, Over, Scope};
+use super::{Check, Code, Context, Meta, Over, Scope};
 use crate::finding::{Finding, Severity};
 use crate::repo::Tree;
 use crate::workflow::WorkflowTree;
@@ -35,6 +35,16 @@ static META: Meta = Meta {
         `workflow_dispatch`, and move pull-request CI (building, testing, dry runs) to its own \
         workflow that holds no publish credentials.",
     params: &[],
+    codes: &[
+        Code {
+            id: "pull-request-trigger",
+            summary: "a release workflow runs for pull requests",
+        },
+        Code {
+            id: "guarded-by-conditions",
+            summary: "a release workflow runs for pull requests and only `if:` conditions keep them from releasing",
+        },
+    ],
 };
 
 impl Check for ReleaseTriggers {

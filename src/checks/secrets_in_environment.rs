@@ -1,7 +1,7 @@
 //! `secrets-in-environment`: release secrets are read only by jobs that
 //! declare an environment.
 
-use super::{Meta, ReleaseWorkflowCheck};
+use super::{Code, Meta, ReleaseWorkflowCheck};
 use crate::finding::{Finding, Severity};
 use crate::repo::yaml_text::hash_lines_in_block_scalars;
 use crate::workflow::secrets::secret_refs;
@@ -30,6 +30,20 @@ static META: Meta = Meta {
         `environment: <name>` to the job that uses it; pass secrets to reusable workflows by \
         name, never with `secrets: inherit`.",
     params: &[],
+    codes: &[
+        Code {
+            id: "no-environment",
+            summary: "a secret is used in a job that declares no environment",
+        },
+        Code {
+            id: "workflow-level-secret",
+            summary: "a secret is set at workflow level, where every job can read it",
+        },
+        Code {
+            id: "secrets-inherit",
+            summary: "a release workflow hands every secret to a called workflow with `secrets: inherit`",
+        },
+    ],
 };
 
 /// A job id, its byte span in the file, and whether it declares an environment.

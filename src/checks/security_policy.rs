@@ -1,7 +1,7 @@
 //! `security-policy`: a SECURITY.md exists and tells reporters how to reach
 //! the maintainers privately.
 
-use super::{Check, Context, Meta, Outcome};
+use super::{Check, Code, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
 
 pub struct SecurityPolicy;
@@ -25,6 +25,16 @@ static META: Meta = Meta {
         `https://github.com/OWNER/REPO/security/advisories/new`, or give a monitored email \
         address.",
     params: &[],
+    codes: &[
+        Code {
+            id: "no-security-policy",
+            summary: "there is no SECURITY.md",
+        },
+        Code {
+            id: "no-private-route",
+            summary: "SECURITY.md names no private way to report a vulnerability",
+        },
+    ],
 };
 
 impl Check for SecurityPolicy {

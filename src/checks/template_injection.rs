@@ -1,7 +1,7 @@
 //! `template-injection`: values an outsider writes are never expanded into
 //! a script of a release workflow.
 
-use super::{Meta, ReleaseWorkflowCheck};
+use super::{Code, Meta, ReleaseWorkflowCheck};
 use crate::finding::{Finding, Location, Severity};
 use crate::workflow::contexts::{Control, caller_events, control, filled_by, is_outsider_field};
 use crate::workflow::expr::{context_paths, flowing_paths, interpolations};
@@ -32,6 +32,16 @@ static META: Meta = Meta {
         quoted shell variable (`\"$AUTHOR\"`) in the script; in `actions/github-script`, read \
         `context.payload` or `process.env` instead of interpolating.",
     params: &[],
+    codes: &[
+        Code {
+            id: "outsider-controlled",
+            summary: "a `run:` script expands text that anyone outside the project controls",
+        },
+        Code {
+            id: "dispatcher-controlled",
+            summary: "a `run:` script expands text that whoever starts the workflow chooses",
+        },
+    ],
 };
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {

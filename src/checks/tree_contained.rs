@@ -3,7 +3,7 @@
 //! (SPEC §5); this check says where they are, by their path inside the root
 //! (never their target), so nothing outside the root reaches the report.
 
-use super::{Check, Context, Meta, Outcome};
+use super::{Check, Code, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
 
 pub struct TreeContained;
@@ -22,6 +22,10 @@ static META: Meta = Meta {
     fix: "Replace the symlink with the file itself, point it at a file inside the \
         repository, or delete it.",
     params: &[],
+    codes: &[Code {
+        id: "escapes-root",
+        summary: "a symlink in the tree points outside the repository or cannot be followed",
+    }],
 };
 
 impl Check for TreeContained {

@@ -1,7 +1,7 @@
 //! `trusted-publishing`: registries that accept OIDC are published to
 //! without long-lived tokens.
 
-use super::{Check, Context, Meta, Over, Scope};
+use super::{Check, Code, Context, Meta, Over, Scope};
 use crate::finding::{Finding, Location, Severity};
 use crate::workflow::publish::{PublishStep, Registry, Via};
 use crate::workflow::secrets::has_registry_secret;
@@ -31,6 +31,20 @@ static META: Meta = Meta {
         For Hex and other registries without OIDC, keep the key as a secret of the publishing \
         job's environment.",
     params: &[],
+    codes: &[
+        Code {
+            id: "long-lived-token",
+            summary: "a job publishes with a long-lived token to a registry that requires OIDC in this policy",
+        },
+        Code {
+            id: "token-where-oidc-exists",
+            summary: "a job publishes with a token to a registry that supports trusted publishing",
+        },
+        Code {
+            id: "secret-outside-environment",
+            summary: "a registry secret is used by a job that declares no environment",
+        },
+    ],
 };
 
 impl Check for TrustedPublishing {

@@ -2,7 +2,7 @@
 //! same one — manifests, release-please's manifest and the newest CHANGELOG
 //! release — compared package by package.
 
-use super::{Check, Context, Meta, Outcome};
+use super::{Check, Code, Context, Meta, Outcome};
 use crate::finding::{Finding, Severity};
 use crate::manifest::{self, canonical};
 
@@ -29,6 +29,10 @@ static META: Meta = Meta {
         tooling (release-please, cargo-release, `npm version`) bump all of them in one \
         commit — and add the CHANGELOG section for it.",
     params: &[],
+    codes: &[Code {
+        id: "disagrees",
+        summary: "a version source disagrees with the package's other sources",
+    }],
 };
 
 impl Check for VersionsAgree {

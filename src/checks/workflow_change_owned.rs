@@ -4,7 +4,7 @@
 
 use super::actions_pinned::is_full_sha;
 use super::codeowners_workflows::{LOCATIONS, owner_rule, parse};
-use super::{Check, Context, Meta, Outcome};
+use super::{Check, Code, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
 use crate::preflight::{Base, ChangeKind};
 use crate::workflow::WorkflowTree;
@@ -37,6 +37,20 @@ static META: Meta = Meta {
     fix: "Add a CODEOWNERS rule such as `/.github/ @org/release-owners` in a PR of its own \
         (it takes effect once merged), and pin new actions: `owner/action@<sha> # vX.Y.Z`.",
     params: &[],
+    codes: &[
+        Code {
+            id: "no-codeowners",
+            summary: "the change touches workflows and the base has no CODEOWNERS",
+        },
+        Code {
+            id: "unowned-change",
+            summary: "the change touches a workflow file no CODEOWNERS rule on the base covers",
+        },
+        Code {
+            id: "unpinned-new-uses",
+            summary: "the change adds an action to a release workflow without a SHA pin",
+        },
+    ],
 };
 
 impl Check for WorkflowChangeOwned {

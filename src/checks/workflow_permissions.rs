@@ -1,7 +1,7 @@
 //! `workflow-permissions`: release workflows start from no token
 //! permissions and grant writes per job.
 
-use super::{Check, Context, Meta, Over, Scope};
+use super::{Check, Code, Context, Meta, Over, Scope};
 use crate::edit::{Edit, Fix};
 use crate::finding::{Finding, Location, Severity};
 use crate::workflow::{Key, WorkflowFile};
@@ -25,6 +25,28 @@ static META: Meta = Meta {
     fix: "Set `permissions: {}` (or `contents: read`) at the top of the workflow and move each \
         write grant into the `permissions:` of the one job that needs it. Never use `write-all`.",
     params: &[],
+    codes: &[
+        Code {
+            id: "default-token",
+            summary: "a release workflow sets no top-level permissions and a job gets the default token scope",
+        },
+        Code {
+            id: "no-top-level",
+            summary: "a release workflow sets no top-level permissions, though every job sets its own",
+        },
+        Code {
+            id: "top-level-write-all",
+            summary: "a release workflow grants `write-all` at top level",
+        },
+        Code {
+            id: "top-level-write",
+            summary: "a release workflow grants a write scope to every job at top level",
+        },
+        Code {
+            id: "job-write-all",
+            summary: "a job is granted `write-all`",
+        },
+    ],
 };
 
 impl Check for WorkflowPermissions {

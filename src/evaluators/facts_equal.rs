@@ -1,6 +1,7 @@
 //! `facts.equal`: named `[facts]` — values read from files by TOML/JSON/YAML
 //! path or regex — are all equal. Each odd value is a finding at its own line.
 
+use super::Code;
 use super::{Evaluator, EvaluatorSpec, ParamError};
 use crate::checks::{Context, Outcome};
 use crate::finding::{Finding, Location};
@@ -25,6 +26,28 @@ pub static EVALUATOR: Evaluator = Evaluator {
         validate,
         validate_in_policy: Some(check_names),
         default_lanes: &[],
+        codes: &[
+            Code {
+                id: "undefined-fact",
+                summary: "the check compares a fact that `[facts]` does not define",
+            },
+            Code {
+                id: "differs",
+                summary: "a fact's value differs from the others it is compared with",
+            },
+            Code {
+                id: "differs-from-value",
+                summary: "a fact's value differs from the value the check requires",
+            },
+            Code {
+                id: "region-differs",
+                summary: "a block of text a fact reads differs from the block it must equal",
+            },
+            Code {
+                id: "unreadable-fact",
+                summary: "a fact's file, key or pattern could not be read or found",
+            },
+        ],
     },
     run,
 };

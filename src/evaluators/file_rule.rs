@@ -1,6 +1,7 @@
 //! `file.exists` and `file.absent`: globs over the tree's paths that must,
 //! or must not, match something.
 
+use super::Code;
 use super::{Evaluator, EvaluatorSpec, ParamError, policy_location};
 use crate::checks::{Context, Outcome};
 use crate::finding::{Finding, Location};
@@ -18,6 +19,10 @@ pub static EXISTS: Evaluator = Evaluator {
         validate,
         validate_in_policy: None,
         default_lanes: &[],
+        codes: &[Code {
+            id: "no-match",
+            summary: "no file matches one of the `paths` globs the check requires",
+        }],
     },
     run: run_exists,
 };
@@ -32,6 +37,10 @@ pub static ABSENT: Evaluator = Evaluator {
         validate,
         validate_in_policy: None,
         default_lanes: &[],
+        codes: &[Code {
+            id: "forbidden-file",
+            summary: "a file matches a glob under `paths` that must match nothing",
+        }],
     },
     run: run_absent,
 };

@@ -1,6 +1,7 @@
 //! `workflow.job-runs`: a job runs the commands a release contract names,
 //! in order, and (optionally) no other job does.
 
+use super::Code;
 use super::{Evaluator, EvaluatorSpec, ParamError, params};
 use crate::checks::{Context, Outcome};
 use crate::finding::{Finding, Location};
@@ -37,6 +38,28 @@ pub static EVALUATOR: Evaluator = Evaluator {
         validate,
         validate_in_policy: None,
         default_lanes: &[],
+        codes: &[
+            Code {
+                id: "no-workflow",
+                summary: "no workflow matches `files`, so there is no job to judge",
+            },
+            Code {
+                id: "no-such-job",
+                summary: "the named job (or a job using `job_uses`) is not in the workflow",
+            },
+            Code {
+                id: "missing-command",
+                summary: "the job does not run a command the check requires",
+            },
+            Code {
+                id: "wrong-order",
+                summary: "the job runs the required commands in another order",
+            },
+            Code {
+                id: "runs-outside-job",
+                summary: "a command that only the named job may run runs in another job",
+            },
+        ],
     },
     run,
 };

@@ -3,6 +3,7 @@
 //! parameter is exit 2, naming its key), and runs like a built-in check.
 
 use crate::checks::{Context, Outcome};
+pub use crate::meta::Code;
 use crate::policy::CustomCheck;
 pub use crate::policy::catalog::{EvaluatorSpec, ParamError};
 use serde::de::DeserializeOwned;

@@ -4,6 +4,7 @@
 //! `exclude`) — worked out statically from the manifest and the tree, then
 //! held to `includes`, `excludes` and "no build junk".
 
+use super::Code;
 use super::{Evaluator, EvaluatorSpec, ParamError, params};
 use crate::checks::{Context, Outcome};
 use crate::finding::{Finding, Location};
@@ -34,6 +35,24 @@ pub static EVALUATOR: Evaluator = Evaluator {
         validate,
         validate_in_policy: None,
         default_lanes: &[],
+        codes: &[
+            Code {
+                id: "no-manifest",
+                summary: "the `manifest` the check names does not exist",
+            },
+            Code {
+                id: "missing-file",
+                summary: "the package built from the manifest would leave out a file it must contain",
+            },
+            Code {
+                id: "unwanted-file",
+                summary: "the package built from the manifest would contain a file it must not",
+            },
+            Code {
+                id: "unreadable-file-list",
+                summary: "the manifest's file list is computed by code, so it cannot be read",
+            },
+        ],
     },
     run,
 };

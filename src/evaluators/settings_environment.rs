@@ -13,6 +13,7 @@
 //! points at the evidence file's line of the offending key (line 1 when the
 //! key is missing). Missing, unreadable or malformed evidence fails closed.
 
+use super::Code;
 use super::{Evaluator, EvaluatorSpec, ParamError};
 use crate::checks::{Context, Outcome};
 use crate::finding::{Finding, Location};
@@ -48,6 +49,10 @@ pub static EVALUATOR: Evaluator = Evaluator {
         validate,
         validate_in_policy: None,
         default_lanes: DEFAULT_LANES,
+        codes: &[Code {
+            id: "setting-differs",
+            summary: "a GitHub environment setting in the evidence is not what the check requires",
+        }],
     },
     run,
 };

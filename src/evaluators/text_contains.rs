@@ -3,7 +3,7 @@
 //! file does; with `only_in_job`, no other part of any workflow does.
 
 use super::text_rule::{self, CONTAINS_PARAMS};
-use super::{Evaluator, EvaluatorSpec};
+use super::{Code, Evaluator, EvaluatorSpec};
 use crate::checks::{Context, Outcome};
 use crate::finding::Finding;
 use crate::policy::CustomCheck;
@@ -28,6 +28,24 @@ pub static EVALUATOR: Evaluator = Evaluator {
         validate: text_rule::validate,
         validate_in_policy: None,
         default_lanes: &[],
+        codes: &[
+            Code {
+                id: "no-file",
+                summary: "no file matches `files`, so the required text is nowhere",
+            },
+            Code {
+                id: "text-missing",
+                summary: "a file (or its section, job or step) lacks a required pattern",
+            },
+            Code {
+                id: "outside-job",
+                summary: "a pattern allowed only in one job appears elsewhere",
+            },
+            text_rule::NO_SECTION,
+            text_rule::NO_SUCH_JOB,
+            text_rule::NO_SUCH_STEP,
+            text_rule::UNLOCATABLE,
+        ],
     },
     run,
 };

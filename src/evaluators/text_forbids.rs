@@ -3,7 +3,7 @@
 //! its line.
 
 use super::text_rule::{self, FORBIDS_PARAMS};
-use super::{Evaluator, EvaluatorSpec};
+use super::{Code, Evaluator, EvaluatorSpec};
 use crate::checks::{Context, Outcome};
 use crate::finding::Finding;
 use crate::policy::CustomCheck;
@@ -21,6 +21,16 @@ pub static EVALUATOR: Evaluator = Evaluator {
         validate: text_rule::validate,
         validate_in_policy: None,
         default_lanes: &[],
+        codes: &[
+            Code {
+                id: "forbidden-text",
+                summary: "a file (or its section, job or step) contains a forbidden pattern",
+            },
+            text_rule::NO_SECTION,
+            text_rule::NO_SUCH_JOB,
+            text_rule::NO_SUCH_STEP,
+            text_rule::UNLOCATABLE,
+        ],
     },
     run,
 };

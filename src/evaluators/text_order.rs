@@ -3,7 +3,7 @@
 //! before it.
 
 use super::text_rule::{self, FORBIDS_PARAMS};
-use super::{Evaluator, EvaluatorSpec};
+use super::{Code, Evaluator, EvaluatorSpec};
 use crate::checks::{Context, Outcome};
 use crate::finding::Finding;
 use crate::policy::CustomCheck;
@@ -23,6 +23,24 @@ pub static EVALUATOR: Evaluator = Evaluator {
         validate,
         validate_in_policy: None,
         default_lanes: &[],
+        codes: &[
+            Code {
+                id: "no-file",
+                summary: "no file matches `files`, so the order cannot be checked",
+            },
+            Code {
+                id: "text-missing",
+                summary: "a file lacks one of the patterns whose order is checked",
+            },
+            Code {
+                id: "wrong-order",
+                summary: "the patterns appear in another order than the check requires",
+            },
+            text_rule::NO_SECTION,
+            text_rule::NO_SUCH_JOB,
+            text_rule::NO_SUCH_STEP,
+            text_rule::UNLOCATABLE,
+        ],
     },
     run,
 };

@@ -2,6 +2,7 @@
 //! parameters, how patterns compile, and the part of a file they look at (the
 //! whole file, a Markdown section, or one job or step of a workflow).
 
+use super::Code;
 use super::ParamError;
 use crate::checks::Context;
 use crate::finding::{Finding, Location};
@@ -14,6 +15,29 @@ use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 use std::ops::Range;
 use std::sync::Arc;
+
+// The codes of the findings `start` builds, declared by each text evaluator
+// that calls it (text.contains, text.forbids, text.order).
+
+pub const NO_SECTION: Code = Code {
+    id: "no-section",
+    summary: "a Markdown file has no section with the heading the check names",
+};
+
+pub const NO_SUCH_JOB: Code = Code {
+    id: "no-such-job",
+    summary: "a workflow has no job with the id the check names",
+};
+
+pub const NO_SUCH_STEP: Code = Code {
+    id: "no-such-step",
+    summary: "the job has no step with the name, id or action the check names",
+};
+
+pub const UNLOCATABLE: Code = Code {
+    id: "unlocatable",
+    summary: "the job or step could not be located in the workflow's text",
+};
 
 /// The keys every text rule takes.
 pub const FORBIDS_PARAMS: &[&str] = &[

@@ -2,6 +2,7 @@
 //! needs, `if:`, outputs, runner, and the action and inputs of a step — read
 //! from the typed workflow model and reported at the YAML node that differs.
 
+use super::Code;
 use super::text_rule::step_matches;
 use super::{Evaluator, EvaluatorSpec, ParamError, params};
 use crate::checks::{Context, Outcome};
@@ -48,6 +49,72 @@ pub static EVALUATOR: Evaluator = Evaluator {
         validate,
         validate_in_policy: None,
         default_lanes: &[],
+        codes: &[
+            Code {
+                id: "no-workflow",
+                summary: "no workflow matches `files`, so there is no job to judge",
+            },
+            Code {
+                id: "no-such-job",
+                summary: "the named job is not in the workflow",
+            },
+            Code {
+                id: "reusable-job",
+                summary: "the named job calls a reusable workflow, which has no steps of its own to judge",
+            },
+            Code {
+                id: "environment",
+                summary: "the job's environment is missing or not the one required",
+            },
+            Code {
+                id: "needs",
+                summary: "the job does not need a job the check requires",
+            },
+            Code {
+                id: "condition",
+                summary: "the job's `if:` is missing or lacks the required text",
+            },
+            Code {
+                id: "outputs",
+                summary: "the job does not declare a required output",
+            },
+            Code {
+                id: "runs-on",
+                summary: "the job runs on another runner than the one required",
+            },
+            Code {
+                id: "step-missing",
+                summary: "no step of the job uses the required action",
+            },
+            Code {
+                id: "step-uses",
+                summary: "the named step uses another action than the one required",
+            },
+            Code {
+                id: "step-input",
+                summary: "a step passes another value for an input than the one required",
+            },
+            Code {
+                id: "step-input-missing",
+                summary: "a step does not pass an input the check requires",
+            },
+            Code {
+                id: "no-such-step",
+                summary: "the job has no step with the name, id or action the check names",
+            },
+            Code {
+                id: "permissions",
+                summary: "the job's permissions are missing or not exactly the ones required",
+            },
+            Code {
+                id: "permission",
+                summary: "the job grants a scope at another level than the one required",
+            },
+            Code {
+                id: "permission-not-allowed",
+                summary: "the job grants a scope the check does not allow",
+            },
+        ],
     },
     run,
 };

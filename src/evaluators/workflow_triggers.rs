@@ -2,6 +2,7 @@
 //! not, `push` branch and tag filters, `workflow_dispatch` inputs with their
 //! types, `workflow_run` workflows and types — read from the typed `on:`.
 
+use super::Code;
 use super::{Evaluator, EvaluatorSpec, ParamError, params};
 use crate::checks::{Context, Outcome};
 use crate::finding::Finding;
@@ -41,6 +42,56 @@ pub static EVALUATOR: Evaluator = Evaluator {
         validate,
         validate_in_policy: None,
         default_lanes: &[],
+        codes: &[
+            Code {
+                id: "no-workflow",
+                summary: "no workflow matches `files`, so there are no triggers to judge",
+            },
+            Code {
+                id: "missing-event",
+                summary: "the workflow is not started by an event the check requires",
+            },
+            Code {
+                id: "forbidden-event",
+                summary: "the workflow is started by an event the check forbids",
+            },
+            Code {
+                id: "no-push",
+                summary: "the workflow has no `push` trigger whose filters could be judged",
+            },
+            Code {
+                id: "push-filter",
+                summary: "a `push` branch or tag filter is not exactly the one required",
+            },
+            Code {
+                id: "no-workflow-run",
+                summary: "the workflow has no `workflow_run` trigger whose filters could be judged",
+            },
+            Code {
+                id: "workflow-run-filter",
+                summary: "a `workflow_run` filter is not exactly the one required",
+            },
+            Code {
+                id: "no-dispatch",
+                summary: "the workflow has no `workflow_dispatch` trigger whose inputs could be judged",
+            },
+            Code {
+                id: "input-missing",
+                summary: "`workflow_dispatch` lacks an input the check requires",
+            },
+            Code {
+                id: "input-required",
+                summary: "a `workflow_dispatch` input is required where it must be optional, or the other way round",
+            },
+            Code {
+                id: "input-type",
+                summary: "a `workflow_dispatch` input has another type than the one required",
+            },
+            Code {
+                id: "input-unexpected",
+                summary: "`workflow_dispatch` takes an input the check does not list",
+            },
+        ],
     },
     run,
 };

@@ -4,7 +4,7 @@
 //! an evaluator declares without importing the code that runs them.
 
 use super::{CustomCheck, Policy, PolicyError};
-use crate::meta::Meta;
+use crate::meta::{CUSTOM_CHECK_CODES, Code, ENGINE_CODES, Meta};
 
 /// A parameter error: the offending key (when known) and why.
 pub type ParamError = (Option<&'static str>, String);
@@ -30,6 +30,24 @@ pub struct EvaluatorSpec {
     pub validate_in_policy: Option<PolicyValidator>,
     /// The lanes its checks run in when the policy names none (empty: every lane).
     pub default_lanes: &'static [&'static str],
+    /// Every code its findings may carry, beside [`CUSTOM_CHECK_CODES`] and
+    /// [`ENGINE_CODES`] (tests/codes.rs holds each evaluator to its list).
+    pub codes: &'static [Code],
+}
+
+impl EvaluatorSpec {
+    /// A code a custom check that uses this evaluator may report.
+    pub fn code_named(&self, id: &str) -> Option<&'static Code> {
+        self.all_codes().find(|c| c.id == id)
+    }
+
+    /// Every code a custom check that uses it may report, its own first.
+    pub fn all_codes(&self) -> impl Iterator<Item = &'static Code> {
+        self.codes
+            .iter()
+            .chain(CUSTOM_CHECK_CODES)
+            .chain(ENGINE_CODES)
+    }
 }
 
 /// The names a policy may use.
@@ -41,6 +59,19 @@ pub struct Catalog {
 impl Catalog {
     pub fn check(&self, id: &str) -> Option<&'static Meta> {
         self.checks.iter().copied().find(|m| m.id == id)
+    }
+
+    /// A code a built-in check's findings may carry (its own or an engine
+    /// code); `None` for an unknown check or code.
+    pub fn check_code(&self, check: &str, code: &str) -> Option<&'static Code> {
+        self.check(check)?.code_named(code)
+    }
+
+    /// Every code a built-in check's findings may carry, its own first.
+    pub fn code_ids(&self, check: &str) -> Vec<&'static str> {
+        self.check(check)
+            .map(|m| m.all_codes().map(|c| c.id).collect())
+            .unwrap_or_default()
     }
 
     pub fn check_ids(&self) -> Vec<&'static str> {

@@ -445,9 +445,51 @@ pub fn parse(
                 },
             });
         }
+        if let Some(code) = &w.code {
+            waiver_code(catalog, &own, w, code)?;
+        }
     }
     merge(&mut policy, own);
     Ok(policy)
+}
+
+/// Judges the code of a `check = "CHECK/CODE"` waiver: CODE is one that
+/// CHECK's findings may carry (a custom check's are its evaluator's).
+fn waiver_code(
+    catalog: &Catalog,
+    own: &Policy,
+    w: &super::Waiver,
+    code: &str,
+) -> Result<(), PolicyError> {
+    let fail = |message: String| {
+        Err(PolicyError {
+            location: w.location.clone(),
+            message,
+        })
+    };
+    if w.check == "*" {
+        return fail(format!(
+            "waiver `{}` names a code under `*`; codes belong to one check: name it, as in `actions-pinned/{code}`",
+            w.names()
+        ));
+    }
+    // A custom check's codes are its evaluator's; `explain` lists them
+    // under the evaluator's name.
+    let (codes, explain) = match own.custom.iter().find(|c| c.id == w.check) {
+        Some(c) => match catalog.evaluator(&c.uses) {
+            Some(ev) => (ev.all_codes().map(|c| c.id).collect(), ev.name),
+            None => (Vec::new(), c.uses.as_str()),
+        },
+        None => (catalog.code_ids(&w.check), w.check.as_str()),
+    };
+    if codes.contains(&code) {
+        return Ok(());
+    }
+    fail(format!(
+        "waiver names unknown code `{code}` of check `{}`{}; `shipgate explain {explain}` lists its codes",
+        w.check,
+        did_you_mean(code, &codes),
+    ))
 }
 
 /// The tables of a `[[name]]` entry; anything else there is a policy error.
@@ -754,6 +796,10 @@ mod tests {
         fails: "",
         fix: "",
         params: &[],
+        codes: &[crate::meta::Code {
+            id: "movable-ref",
+            summary: "",
+        }],
     };
 
     static PREFLIGHT_ONLY: EvaluatorSpec = EvaluatorSpec {
@@ -765,6 +811,10 @@ mod tests {
         validate: |_| Ok(()),
         validate_in_policy: None,
         default_lanes: &["preflight"],
+        codes: &[crate::meta::Code {
+            id: "setting-differs",
+            summary: "",
+        }],
     };
 
     /// A catalog of one check and one evaluator: the loader judges names
@@ -778,6 +828,49 @@ mod tests {
 
     fn parse(text: &str, path: &str, depth: usize) -> Result<Policy, PolicyError> {
         super::parse(text, path, depth, &catalog())
+    }
+
+    #[test]
+    fn a_waiver_names_one_code_of_a_check_and_only_a_declared_one() {
+        let p = parse(
+            "[[waiver]]\ncheck = \"actions-pinned/movable-ref\"\nreason = \"r\"\n",
+            "shipgate.toml",
+            0,
+        )
+        .unwrap();
+        assert_eq!(p.waivers[0].check, "actions-pinned");
+        assert_eq!(p.waivers[0].code.as_deref(), Some("movable-ref"));
+        assert_eq!(p.waivers[0].names(), "actions-pinned/movable-ref");
+        // An engine code is a code of every check.
+        assert!(
+            parse(
+                "[[waiver]]\ncheck = \"actions-pinned/unparseable\"\nreason = \"r\"\n",
+                "shipgate.toml",
+                0,
+            )
+            .is_ok()
+        );
+        let e = parse(
+            "\n[[waiver]]\ncheck = \"actions-pinned/movable-rf\"\nreason = \"r\"\n",
+            "shipgate.toml",
+            0,
+        )
+        .unwrap_err();
+        assert_eq!(e.location.line, 2, "{e}");
+        assert!(e.message.contains("unknown code `movable-rf`"), "{e}");
+        assert!(e.message.contains("did you mean `movable-ref`"), "{e}");
+        let custom = "[[check]]\nid = \"mine\"\nuses = \"settings.environment\"\nevidence = \"e.json\"\n\n[[waiver]]\ncheck = \"mine/setting-differs\"\nreason = \"r\"\n";
+        assert_eq!(
+            parse(custom, "shipgate.toml", 0).unwrap().waivers[0].names(),
+            "mine/setting-differs"
+        );
+        for bad in ["*/movable-ref", "mine/no-match"] {
+            let text = format!(
+                "[[check]]\nid = \"mine\"\nuses = \"settings.environment\"\nevidence = \"e.json\"\n\n[[waiver]]\ncheck = \"{bad}\"\nreason = \"r\"\n"
+            );
+            let e = parse(&text, "shipgate.toml", 0).unwrap_err();
+            assert!(e.message.contains("code"), "{bad}: {e}");
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! `[[waiver]]`: a reasoned, optionally expiring exception for one check's
-//! findings in matching paths, narrowed if need be to a line, to what the
-//! finding is about (`target`), or to the finding itself (`fingerprint`).
+//! findings in matching paths, narrowed if need be to one kind of finding
+//! (`check = "CHECK/CODE"`), a line, what the finding is about (`target`),
+//! or the finding itself (`fingerprint`).
 
 use super::PolicyError;
 use crate::finding::Location;
@@ -19,7 +20,10 @@ pub const WAIVER_KEYS: &[&str] = &[
 
 #[derive(Debug, Clone)]
 pub struct Waiver {
+    /// The check id (`*`: every check).
     pub check: String,
+    /// With `check = "CHECK/CODE"`: only findings with this code.
+    pub code: Option<String>,
     /// A glob over finding paths.
     pub path: String,
     pub line: Option<usize>,
@@ -35,6 +39,14 @@ pub struct Waiver {
 }
 
 impl Waiver {
+    /// What it names, as written: `check` or `check/code`.
+    pub fn names(&self) -> String {
+        match &self.code {
+            Some(code) => format!("{}/{code}", self.check),
+            None => self.check.clone(),
+        }
+    }
+
     /// Whether the finding is the one `target` and `fingerprint` narrow the
     /// waiver to (check, path and line are matched by the engine);
     /// `snippet` gives the finding's source line, read only when needed.
@@ -79,6 +91,7 @@ pub(super) fn parse(
     }
     let mut w = Waiver {
         check: String::new(),
+        code: None,
         path: "**".into(),
         line: None,
         target: None,
@@ -90,7 +103,16 @@ pub(super) fn parse(
     for e in item.entries() {
         let s = || super::load::entry_string("waiver", e, &err);
         match e.key.as_str() {
-            "check" => w.check = s()?,
+            "check" => {
+                let named = s()?;
+                match named.split_once('/') {
+                    Some((check, code)) => {
+                        w.check = check.to_string();
+                        w.code = Some(code.to_string());
+                    }
+                    None => w.check = named,
+                }
+            }
             "path" => {
                 w.path = s()?;
                 crate::repo::check_glob(&w.path).map_err(|g| {
