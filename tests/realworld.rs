@@ -723,3 +723,15 @@ fn a_path_cited_without_its_source_extension_names_the_module() {
         .collect();
     assert_eq!(f, [("README.md".to_string(), 6)], "{report:#}");
 }
+
+#[test]
+fn one_make_run_naming_several_goals_runs_each_of_them() {
+    // opentelemetry-go's lint job runs `make toolchain-check license-check
+    // lint …`: each goal of the gate is run by that one command.
+    let (code, r) = check_json(
+        &fixture("ci-equivalence/good-make-goals"),
+        &["--only", "ci-equivalence"],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(verdict(&r, "ci-equivalence"), "pass");
+}
