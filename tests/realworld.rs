@@ -735,3 +735,18 @@ fn one_make_run_naming_several_goals_runs_each_of_them() {
     assert_eq!(code, 0);
     assert_eq!(verdict(&r, "ci-equivalence"), "pass");
 }
+
+#[test]
+fn internal_crates_of_a_binary_installed_from_git_are_not_held_to_crates_io() {
+    // zola's shape: the binary depends on its workspace crates by path with
+    // no version, so `cargo publish` refuses it and them; a leaf crate only
+    // those depend on is internal too; a UI-test harness crate named by the
+    // workspace lives under tests/. A crate depended on with a version may
+    // be published, and still needs its description.
+    let (code, r) = check_json(&fixture("package-metadata/internal-crates"), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "package-metadata"),
+        vec![("crates/sdk/Cargo.toml".into(), 1, "block".into())]
+    );
+}
