@@ -750,3 +750,19 @@ fn internal_crates_of_a_binary_installed_from_git_are_not_held_to_crates_io() {
         vec![("crates/sdk/Cargo.toml".into(), 1, "block".into())]
     );
 }
+
+#[test]
+fn pypi_publish_pointed_at_another_index_is_not_a_pypi_token() {
+    // pip-tools uploads to PyPI by OIDC and then to its organisation's own
+    // upload server, which takes a key: that key is not a PyPI token. A
+    // token for TestPyPI, which has trusted publishing, still blocks.
+    let (code, r) = check_json(
+        &fixture("trusted-publishing/own-index-upload"),
+        &["--only", "trusted-publishing"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "trusted-publishing"),
+        vec![(RELEASE.into(), 28, "block".into())]
+    );
+}
