@@ -791,3 +791,18 @@ fn changesets_v2_publish_script_input_is_a_publish() {
         vec![(RELEASE.into(), 9, "block".into())]
     );
 }
+
+#[test]
+fn a_workspace_published_whole_holds_every_member_to_crates_io() {
+    // biome runs `cargo publish --workspace`: every member not marked
+    // `publish = false` goes to crates.io, internal-looking or not.
+    let (code, r) = check_json(
+        &fixture("package-metadata/whole-workspace-published"),
+        &["--only", "package-metadata"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "package-metadata"),
+        vec![("crates/util/Cargo.toml".into(), 1, "block".into())]
+    );
+}

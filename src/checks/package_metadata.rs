@@ -5,7 +5,7 @@ use super::{Check, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
 use crate::manifest::{self, Manifest, npm};
 use crate::workflow::oidc::job_holds_id_token;
-use crate::workflow::publish::Registry;
+use crate::workflow::publish::{Registry, Via};
 
 pub struct PackageMetadata;
 
@@ -31,7 +31,9 @@ static META: Meta = Meta {
         false`, a pyproject without `[build-system]`, a crate that maturin builds into a \
         Python wheel when no workflow publishes crates, a crate with a path dependency that \
         has no version, which `cargo publish` refuses, and a crate only such crates depend \
-        on, a crate under a tests or fixtures folder) and nested manifests nothing names \
+        on, a crate under a tests or fixtures folder, unless a workflow publishes the whole \
+        workspace with `cargo publish --workspace`, cargo-workspaces or release-plz) and \
+        nested manifests nothing names \
         are not held to registry rules.",
     passes: "[package]\nname = \"mycrate\"\nversion.workspace = true\ndescription = \"Does one thing well\"\nlicense.workspace = true\nrepository.workspace = true",
     fails: "{ \"name\": \"@acme/widget\", \"version\": \"1.2.0\",\n  \"repository\": { \"url\": \"git+https://github.com/acme/widget.git\" } }   <- no license",
@@ -116,8 +118,27 @@ fn run(cx: &Context<'_>) -> Outcome {
             _ => None,
         })
         .collect();
-    // Crates that cannot or need not reach crates.io: a path dependency
-    // without a version, or only such crates depend on them.
+    // A workflow that publishes the whole workspace (`cargo publish
+    // --workspace`, cargo-workspaces, release-plz) takes every member not
+    // marked `publish = false`: there, a member is what it says it is.
+    let whole_workspace = cx.workflows().releases().any(|wf| {
+        wf.release.publishing_jobs().any(|j| {
+            j.publishes.iter().any(|p| {
+                p.registry == Registry::Crates
+                    && match &p.via {
+                        Via::Command { command, .. } => {
+                            command.has_flag(&["--workspace", "--all"])
+                                || command.matches("cargo workspaces publish")
+                                || command.matches("cargo ws publish")
+                        }
+                        Via::Action(a) => a.starts_with("release-plz/action"),
+                    }
+            })
+        })
+    });
+    // Otherwise crates that cannot or need not reach crates.io are not
+    // judged: a path dependency without a version, or only such crates
+    // depend on them, or a harness under a tests folder.
     let cargo_manifests: Vec<&manifest::cargo::CargoManifest> = d
         .packages
         .iter()
@@ -135,8 +156,9 @@ fn run(cx: &Context<'_>) -> Outcome {
                     let Some(p) = &c.package else { continue };
                     if p.private
                         || (!crates_published && wheel_crates.contains(&c.path.as_str()))
-                        || internal_crates.contains(&c.dir)
-                        || manifest::under_test_data(&c.dir)
+                        || (!whole_workspace
+                            && (internal_crates.contains(&c.dir)
+                                || manifest::under_test_data(&c.dir)))
                     {
                         continue;
                     }
