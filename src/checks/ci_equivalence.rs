@@ -665,6 +665,16 @@ end
     }
 
     #[test]
+    fn a_target_specific_variable_is_not_a_prerequisite() {
+        let mk =
+            "unit:\n\tgo test ./...\nrace:\n\tgo test -count=1 ./...\nunit race: GOFLAGS=-race\n";
+        let t = make_targets("Makefile", mk);
+        let unit: Vec<&str> = t["unit"].iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(unit, vec!["unit", "go test ./..."]);
+        assert!(!t["race"].iter().any(|(s, _)| s.contains("GOFLAGS=")));
+    }
+
+    #[test]
     fn make_and_just() {
         let mk = "CARGO ?= cargo\n.PHONY: ci lint\nci: lint test\n\t@$(CARGO) doc --no-deps\n\nlint:\n\tcargo clippy -- -D warnings\n";
         let t = make_targets("Makefile", mk);
