@@ -523,6 +523,11 @@ pub(crate) fn make_targets(path: &str, text: &str) -> HashMap<String, Vec<(Strin
             Some((p, r)) => (p, Some(r)),
             None => (rest, None),
         };
+        // `test-race test-default: ARGS=-race` sets a variable for those
+        // targets; it is not a rule and names no prerequisite.
+        if prereqs.contains('=') {
+            continue;
+        }
         for t in targets.split_whitespace() {
             let entry = out.entry(t.to_string()).or_default();
             entry.clear();

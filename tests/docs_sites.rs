@@ -118,6 +118,8 @@ fn links_resolve_as_each_site_generator_resolves_them() {
         vec![
             ("book/src/README.md".to_string(), 5),
             ("ex/guides/intro.md".to_string(), 4),
+            // Pages mounted from `content/en` are served from the root.
+            ("hugo-mounts/content/en/guide/a.md".to_string(), 5),
             ("hugo/content/blog/a.md".to_string(), 5),
             // `/migrating#…` is a page's permalink; `/migrating-2` is none.
             ("jekyll/site/_pages/whats-new.md".to_string(), 11),

@@ -723,3 +723,86 @@ fn a_path_cited_without_its_source_extension_names_the_module() {
         .collect();
     assert_eq!(f, [("README.md".to_string(), 6)], "{report:#}");
 }
+
+#[test]
+fn internal_crates_of_a_binary_installed_from_git_are_not_held_to_crates_io() {
+    // zola's shape: the binary depends on its workspace crates by path with
+    // no version, so `cargo publish` refuses it and them; a leaf crate only
+    // those depend on is internal too; a UI-test harness crate named by the
+    // workspace lives under tests/. A crate depended on with a version may
+    // be published, and still needs its description.
+    let (code, r) = check_json(&fixture("package-metadata/internal-crates"), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "package-metadata"),
+        vec![("crates/sdk/Cargo.toml".into(), 1, "block".into())]
+    );
+}
+
+#[test]
+fn one_make_run_naming_several_goals_runs_each_of_them() {
+    // opentelemetry-go's lint job runs `make toolchain-check license-check
+    // lint …`: each goal of the gate is run by that one command.
+    let (code, r) = check_json(
+        &fixture("ci-equivalence/good-make-goals"),
+        &["--only", "ci-equivalence"],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(verdict(&r, "ci-equivalence"), "pass");
+}
+
+#[test]
+fn pypi_publish_pointed_at_another_index_is_not_a_pypi_token() {
+    // pip-tools uploads to PyPI by OIDC and then to its organisation's own
+    // upload server, which takes a key: that key is not a PyPI token. A
+    // token for TestPyPI, which has trusted publishing, still blocks.
+    let (code, r) = check_json(
+        &fixture("trusted-publishing/own-index-upload"),
+        &["--only", "trusted-publishing"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "trusted-publishing"),
+        vec![(RELEASE.into(), 28, "block".into())]
+    );
+}
+
+#[test]
+fn a_changelog_that_hands_over_to_the_github_releases_page_is_not_a_missing_section() {
+    // redux's CHANGELOG.md names no version and says every release is
+    // documented on the GitHub Releases page.
+    let (code, r) = check_json(
+        &fixture("changelog-entry/on-github-releases"),
+        &["--only", "changelog-entry"],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(verdict(&r, "changelog-entry"), "pass");
+}
+
+#[test]
+fn changesets_v2_publish_script_input_is_a_publish() {
+    // SvelteKit's release job hands changesets/action v2 its publish
+    // command as `publish-script:`; the job publishes to npm and needs an
+    // environment like any other publishing job.
+    let (code, r) = check_json(&rw("changesets-publish-script"), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![(RELEASE.into(), 9, "block".into())]
+    );
+}
+
+#[test]
+fn a_workspace_published_whole_holds_every_member_to_crates_io() {
+    // biome runs `cargo publish --workspace`: every member not marked
+    // `publish = false` goes to crates.io, internal-looking or not.
+    let (code, r) = check_json(
+        &fixture("package-metadata/whole-workspace-published"),
+        &["--only", "package-metadata"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "package-metadata"),
+        vec![("crates/util/Cargo.toml".into(), 1, "block".into())]
+    );
+}

@@ -19,7 +19,8 @@ static META: Meta = Meta {
         Packages without a CHANGELOG are not judged. A CHANGELOG that names no version but \
         links to the changelog kept in the docs (a relative link, or a docs-site URL whose \
         path ends in a file of this tree, such as `…/operations/changelog/`) is judged by \
-        that file.",
+        that file; one that names no version and hands over to a GitHub releases page keeps \
+        its notes where an offline gate cannot read them, and passes.",
     passes: "Cargo.toml:   version = \"2.1.0\"\nCHANGELOG.md: ## [2.1.0] - 2026-02-01",
     fails: "Cargo.toml:   version = \"2.1.0\"\nCHANGELOG.md: ## [Unreleased]\n              ## [2.0.3] - 2026-01-01",
     fix: "Add a section headed with the version (`## [2.1.0] - 2026-02-01`, or release-please's \
@@ -97,6 +98,16 @@ fn run(cx: &Context<'_>) -> Outcome {
         } else {
             None
         };
+        // Nor one whose releases are written up on GitHub's releases page
+        // ("Every release is documented on the Releases page"): the notes
+        // live outside the tree, where an offline gate cannot read them.
+        if entries.is_empty()
+            && newest.is_none()
+            && kept_elsewhere.is_none()
+            && points_to_github_releases(&doc)
+        {
+            continue;
+        }
         if let Some(other) = &kept_elsewhere {
             match cx.tree.markdown(other) {
                 Ok(o) if changelog::has_section(&o, &version) => continue,
@@ -155,6 +166,22 @@ fn run(cx: &Context<'_>) -> Outcome {
         return Outcome::Skip("no CHANGELOG beside a package that states its version".into());
     }
     Outcome::Findings(findings)
+}
+
+/// Whether the document links to a repository's GitHub releases page
+/// (`https://github.com/owner/repo/releases`, optionally a tag under it).
+fn points_to_github_releases(doc: &crate::repo::markdown::MarkdownDoc) -> bool {
+    doc.links.iter().filter(|l| !l.image).any(|l| {
+        let dest = l.dest.split(['#', '?']).next().unwrap_or("");
+        let Some(rest) = dest
+            .strip_prefix("https://github.com/")
+            .or_else(|| dest.strip_prefix("http://github.com/"))
+        else {
+            return false;
+        };
+        let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+        segs.len() >= 3 && segs[2] == "releases"
+    })
 }
 
 /// The changelog a version-less CHANGELOG links to, when it is a Markdown

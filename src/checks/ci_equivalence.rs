@@ -394,7 +394,10 @@ fn workflow_commands(
                 for step in &j.steps {
                     if let StepBody::Run { run, .. } = &step.body {
                         for script in expand_matrix(run, &matrix) {
-                            out.extend(commands(&script).into_iter().map(|(_, c)| c));
+                            for (_, c) in commands(&script) {
+                                out.extend(make_goals(&c));
+                                out.push(c);
+                            }
                         }
                     }
                 }
@@ -408,6 +411,78 @@ fn workflow_commands(
             }
         }
     }
+}
+
+/// `make a b c` runs the goals `a`, `b` and `c` in turn: one command per
+/// goal, each keeping the invocation's flags and variable assignments, so a
+/// gate target CI names among others is found. A job count (`-j 4`, `-l 2`)
+/// changes how fast, not what, so it is dropped. Empty unless the command is
+/// `make` with two goals or more, or with a job count.
+fn make_goals(cmd: &Command) -> Vec<Command> {
+    let Some(program) = cmd.words.first() else {
+        return Vec::new();
+    };
+    if !matches!(program.rsplit('/').next(), Some("make" | "gmake")) {
+        return Vec::new();
+    }
+    // Options whose value is the next word (`-C dir`, `-f file`).
+    const VALUED: &[&str] = &[
+        "-C",
+        "-f",
+        "-I",
+        "-o",
+        "-W",
+        "--directory",
+        "--file",
+        "--makefile",
+    ];
+    let mut kept: Vec<&String> = vec![program];
+    let mut goals = Vec::new();
+    let mut i = 1;
+    while i < cmd.words.len() {
+        let w = &cmd.words[i];
+        if (w == "-j" || w == "-l")
+            && cmd
+                .words
+                .get(i + 1)
+                .is_some_and(|n| n.parse::<f64>().is_ok())
+        {
+            i += 2;
+            continue;
+        }
+        if w.starts_with("-j") || w.starts_with("--jobs") || w.starts_with("-l") {
+            i += 1;
+            continue;
+        }
+        if VALUED.contains(&w.as_str()) {
+            kept.push(w);
+            if let Some(v) = cmd.words.get(i + 1) {
+                kept.push(v);
+            }
+            i += 2;
+            continue;
+        }
+        if !w.starts_with('-') && !w.contains('=') {
+            goals.push(kept.len());
+        }
+        kept.push(w);
+        i += 1;
+    }
+    if goals.len() < 2 && kept.len() == cmd.words.len() {
+        return Vec::new();
+    }
+    goals
+        .iter()
+        .map(|&keep| Command {
+            words: kept
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j == keep || !goals.contains(j))
+                .map(|(_, w)| (*w).clone())
+                .collect(),
+            raw: cmd.raw.clone(),
+        })
+        .collect()
 }
 
 fn matrix_values(
@@ -576,6 +651,31 @@ end
         );
         assert_eq!(invocation("npm t"), Some((Kind::Npm, "test".into())));
         assert_eq!(invocation("yarn install"), None);
+    }
+
+    #[test]
+    fn one_make_run_with_several_goals_runs_each_goal() {
+        let goals = |line: &str| -> Vec<String> {
+            let (_, c) = commands(line).into_iter().next().expect("a command");
+            make_goals(&c).iter().map(Command::text).collect()
+        };
+        assert_eq!(
+            goals("make -C src -j 4 lint V=1 test"),
+            vec!["make -C src lint V=1", "make -C src V=1 test"]
+        );
+        assert_eq!(goals("make -j2 unit"), vec!["make unit"]);
+        assert!(goals("make lint").is_empty());
+        assert!(goals("cargo test lint").is_empty());
+    }
+
+    #[test]
+    fn a_target_specific_variable_is_not_a_prerequisite() {
+        let mk =
+            "unit:\n\tgo test ./...\nrace:\n\tgo test -count=1 ./...\nunit race: GOFLAGS=-race\n";
+        let t = make_targets("Makefile", mk);
+        let unit: Vec<&str> = t["unit"].iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(unit, vec!["unit", "go test ./..."]);
+        assert!(!t["race"].iter().any(|(s, _)| s.contains("GOFLAGS=")));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use super::{Check, Code, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
 use crate::manifest::{self, Manifest, npm};
 use crate::workflow::oidc::job_holds_id_token;
-use crate::workflow::publish::Registry;
+use crate::workflow::publish::{Registry, Via};
 
 pub struct PackageMetadata;
 
@@ -29,7 +29,11 @@ static META: Meta = Meta {
         links). Packages not published to that registry (`\"private\": true`, `publish = \
         false`, no version or a `publish` list without `crates-io`, Poetry `package-mode = \
         false`, a pyproject without `[build-system]`, a crate that maturin builds into a \
-        Python wheel when no workflow publishes crates) and nested manifests nothing names \
+        Python wheel when no workflow publishes crates, a crate with a path dependency that \
+        has no version, which `cargo publish` refuses, and a crate only such crates depend \
+        on, a crate under a tests or fixtures folder, unless a workflow publishes the whole \
+        workspace with `cargo publish --workspace`, cargo-workspaces or release-plz) and \
+        nested manifests nothing names \
         are not held to registry rules.",
     passes: "[package]\nname = \"mycrate\"\nversion.workspace = true\ndescription = \"Does one thing well\"\nlicense.workspace = true\nrepository.workspace = true",
     fails: "{ \"name\": \"@acme/widget\", \"version\": \"1.2.0\",\n  \"repository\": { \"url\": \"git+https://github.com/acme/widget.git\" } }   <- no license",
@@ -136,12 +140,48 @@ fn run(cx: &Context<'_>) -> Outcome {
             _ => None,
         })
         .collect();
+    // A workflow that publishes the whole workspace (`cargo publish
+    // --workspace`, cargo-workspaces, release-plz) takes every member not
+    // marked `publish = false`: there, a member is what it says it is.
+    let whole_workspace = cx.workflows().releases().any(|wf| {
+        wf.release.publishing_jobs().any(|j| {
+            j.publishes.iter().any(|p| {
+                p.registry == Registry::Crates
+                    && match &p.via {
+                        Via::Command { command, .. } => {
+                            command.has_flag(&["--workspace", "--all"])
+                                || command.matches("cargo workspaces publish")
+                                || command.matches("cargo ws publish")
+                        }
+                        Via::Action(a) => a.starts_with("release-plz/action"),
+                    }
+            })
+        })
+    });
+    // Otherwise crates that cannot or need not reach crates.io are not
+    // judged: a path dependency without a version, or only such crates
+    // depend on them, or a harness under a tests folder.
+    let cargo_manifests: Vec<&manifest::cargo::CargoManifest> = d
+        .packages
+        .iter()
+        .flat_map(|p| &p.manifests)
+        .filter_map(|m| match m {
+            Manifest::Cargo(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    let internal_crates = manifest::cargo::unpublishable_dirs(&cargo_manifests);
     for pkg in d.packages.iter().filter(|p| p.named) {
         for m in &pkg.manifests {
             match m {
                 Manifest::Cargo(c) => {
                     let Some(p) = &c.package else { continue };
-                    if p.private || (!crates_published && wheel_crates.contains(&c.path.as_str())) {
+                    if p.private
+                        || (!crates_published && wheel_crates.contains(&c.path.as_str()))
+                        || (!whole_workspace
+                            && (internal_crates.contains(&c.dir)
+                                || manifest::under_test_data(&c.dir)))
+                    {
                         continue;
                     }
                     judged += 1;

@@ -400,7 +400,7 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
             Some(Site {
                 generator: Generator::Hugo,
                 config: path.into(),
-                sources: vec![join(dir, "content")],
+                sources: hugo_content_dirs(tree, path, dir),
                 assets: vec![join(dir, "static")],
             })
         } else if name == "conf.py"
@@ -531,6 +531,59 @@ fn js_key(text: &str, key: &str) -> Option<String> {
     let v = caps.get(1).or(caps.get(2)).or(caps.get(3))?.as_str();
     let v = v.trim_start_matches("./").trim_end_matches('/');
     (!v.is_empty()).then(|| v.to_string())
+}
+
+/// Where a Hugo site's pages come from: the folders its config mounts as
+/// `content` (`[[module.mounts]]` with `target = "content"`, which replace
+/// the default), else `contentDir` (the site's and each language's), else
+/// `content/`. Read from a TOML or JSON config; a YAML one gets the default.
+fn hugo_content_dirs(tree: &Tree, path: &str, dir: &str) -> Vec<String> {
+    let default = vec![join(dir, "content")];
+    let df = if path.ends_with(".toml") {
+        tree.toml(path).ok()
+    } else if path.ends_with(".json") {
+        tree.json(path).ok()
+    } else {
+        None
+    };
+    let Some(df) = df else { return default };
+    let clean = |s: &str| s.trim_start_matches("./").trim_end_matches('/').to_string();
+    let mounted: Vec<String> = df
+        .root
+        .path("module.mounts")
+        .and_then(|m| m.as_array())
+        .unwrap_or(&[])
+        .iter()
+        .filter(|m| {
+            m.get("target")
+                .and_then(|t| t.as_str())
+                .map(clean)
+                .as_deref()
+                == Some("content")
+        })
+        .filter_map(|m| m.get("source").and_then(|s| s.as_str()))
+        .map(|s| join(dir, &clean(s)))
+        .collect();
+    if !mounted.is_empty() {
+        return mounted;
+    }
+    let mut dirs: Vec<String> = df
+        .root
+        .get("contentDir")
+        .into_iter()
+        .chain(
+            df.root
+                .get("languages")
+                .map(|l| l.entries())
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(|e| e.node.get("contentDir")),
+        )
+        .filter_map(|n| n.as_str())
+        .map(|s| join(dir, &clean(s)))
+        .collect();
+    dirs.dedup();
+    if dirs.is_empty() { default } else { dirs }
 }
 
 #[cfg(test)]

@@ -43,6 +43,19 @@ pub struct CargoManifest {
     /// Member directories (relative to the root), when a workspace root.
     pub members: Vec<String>,
     pub is_workspace: bool,
+    /// Dependencies (normal and build, any target) given by `path`, with
+    /// `workspace = true` resolved through `[workspace.dependencies]`.
+    pub path_deps: Vec<PathDep>,
+}
+
+/// A dependency on a crate in this tree, by its directory.
+#[derive(Debug, Clone)]
+pub struct PathDep {
+    /// The depended-on crate's directory, relative to the root.
+    pub dir: String,
+    /// Whether a `version` stands beside the path: without one, `cargo
+    /// publish` refuses the crate that declares the dependency.
+    pub versioned: bool,
 }
 
 pub fn dir_of(path: &str) -> &str {
@@ -83,6 +96,11 @@ pub fn read(tree: &Tree, path: &str) -> Result<CargoManifest, FileError> {
         Some(pkg) if pkg.node.is_table() => Some(read_package(tree, &df, &dir, pkg)?),
         _ => None,
     };
+    let path_deps = if package.is_some() {
+        read_path_deps(tree, &df, &dir)
+    } else {
+        Vec::new()
+    };
     Ok(CargoManifest {
         path: path.to_string(),
         dir,
@@ -90,7 +108,98 @@ pub fn read(tree: &Tree, path: &str) -> Result<CargoManifest, FileError> {
         workspace_version,
         members,
         is_workspace: ws.is_some(),
+        path_deps,
     })
+}
+
+/// The path dependencies of a package's `[dependencies]` and
+/// `[build-dependencies]` (and their `[target.*.…]` forms). Dev-dependencies
+/// are left out: `cargo publish` drops a path-only one instead of refusing.
+fn read_path_deps(tree: &Tree, df: &Arc<DataFile>, dir: &str) -> Vec<PathDep> {
+    let mut tables: Vec<&Node> = ["dependencies", "build-dependencies"]
+        .iter()
+        .filter_map(|k| df.root.get(k))
+        .collect();
+    if let Some(targets) = df.root.get("target") {
+        for t in targets.entries() {
+            tables.extend(
+                ["dependencies", "build-dependencies"]
+                    .iter()
+                    .filter_map(|k| t.node.get(k)),
+            );
+        }
+    }
+    let mut root: Option<Option<Arc<DataFile>>> = None;
+    let mut out = Vec::new();
+    for table in tables {
+        for dep in table.entries() {
+            let inherits = dep.node.get("workspace").and_then(Node::as_bool) == Some(true);
+            let (spec, base) = if inherits {
+                let ws = root
+                    .get_or_insert_with(|| workspace_root(tree, df, dir).ok().flatten())
+                    .clone();
+                let Some(ws) = ws else { continue };
+                let Some(spec) = ws
+                    .root
+                    .path("workspace.dependencies")
+                    .and_then(|d| d.get(&dep.key))
+                    .cloned()
+                else {
+                    continue;
+                };
+                (spec, dir_of(&ws.path).to_string())
+            } else {
+                (dep.node.clone(), dir.to_string())
+            };
+            let Some(path) = spec.get("path").and_then(Node::as_str) else {
+                continue;
+            };
+            out.push(PathDep {
+                dir: join(&base, path.trim_end_matches('/')),
+                versioned: spec.get("version").is_some() || dep.node.get("version").is_some(),
+            });
+        }
+    }
+    out
+}
+
+/// Directories of crates that never reach crates.io, whatever their
+/// `publish` says: a crate with a path dependency and no version (`cargo
+/// publish` refuses it), and, repeatedly, a crate that only such crates
+/// depend on, each by path without a version: it exists to be built into
+/// them (the internal crates of a binary installed from git).
+pub fn unpublishable_dirs(manifests: &[&CargoManifest]) -> std::collections::HashSet<String> {
+    let mut out: std::collections::HashSet<String> = manifests
+        .iter()
+        .filter(|m| m.package.is_some() && m.path_deps.iter().any(|d| !d.versioned))
+        .map(|m| m.dir.clone())
+        .collect();
+    loop {
+        let mut grew = false;
+        for m in manifests.iter().filter(|m| m.package.is_some()) {
+            if out.contains(&m.dir) {
+                continue;
+            }
+            let mut dependents = manifests.iter().flat_map(|d| {
+                d.path_deps
+                    .iter()
+                    .filter(|p| p.dir == m.dir)
+                    .map(move |p| (d, p))
+            });
+            let mut any = false;
+            let only_internal = dependents.all(|(d, p)| {
+                any = true;
+                !p.versioned && out.contains(&d.dir)
+            });
+            if any && only_internal {
+                out.insert(m.dir.clone());
+                grew = true;
+            }
+        }
+        if !grew {
+            return out;
+        }
+    }
 }
 
 fn read_package(

@@ -244,6 +244,13 @@ const NOT_OURS: &[&str] = &[
     "third-party",
 ];
 
+/// Whether a directory lies under a test-data or vendored folder (`tests/`,
+/// `fixtures/`, `vendor/`, …): a manifest there, even one a workspace names
+/// (a UI-test harness crate), is not a package published from this tree.
+pub fn under_test_data(dir: &str) -> bool {
+    dir.split('/').any(|seg| NOT_OURS.contains(&seg))
+}
+
 const MANIFEST_NAMES: &[&str] = &["Cargo.toml", "pyproject.toml", "package.json", "mix.exs"];
 
 fn file_name(path: &str) -> &str {

@@ -630,6 +630,26 @@ fn judge_command(i: usize, line: usize, cmd: &Command, role: &mut JobRole) {
     }
 }
 
+/// Whether a package index URL names a host other than PyPI or TestPyPI.
+/// A host chosen by an expression is unknown: not another index.
+fn is_other_index(url: &str) -> bool {
+    let url = url.trim();
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let host = rest.split(['/', ':']).next().unwrap_or("");
+    if host.is_empty() || host.contains("${{") || host.contains('$') {
+        return false;
+    }
+    !matches!(
+        host.to_ascii_lowercase().as_str(),
+        "pypi.org" | "upload.pypi.org" | "test.pypi.org" | "www.pypi.org"
+    )
+}
+
 /// A `uses:` step: a publish action, an action whose inputs make it
 /// publish, or one that ships artifacts.
 fn judge_uses(
@@ -642,9 +662,22 @@ fn judge_uses(
         return;
     };
     if let Some((_, reg)) = PUBLISH_ACTIONS.iter().find(|(a, _)| *a == slug) {
+        let input = |k: &str| with.and_then(|w| w.get(k)).map(env_value);
+        // pypi-publish pointed at another index (a project's own upload
+        // server, a private index) does not publish to PyPI, and that
+        // index's rules for tokens are not PyPI's.
+        let reg = if slug == "pypa/gh-action-pypi-publish"
+            && input("repository-url")
+                .or_else(|| input("repository_url"))
+                .is_some_and(|u| is_other_index(&u))
+        {
+            Registry::Other
+        } else {
+            *reg
+        };
         role.publishes.push(PublishStep {
             step: i,
-            registry: *reg,
+            registry: reg,
             via: Via::Action(uses.raw().to_string()),
             behind: None,
         });
@@ -690,9 +723,10 @@ fn judge_uses(
         });
         return;
     }
-    // changesets/action publishes when given a `publish:` command.
+    // changesets/action publishes when given a `publish:` command
+    // (`publish-script:` in v2).
     if slug == "changesets/action"
-        && let Some(cmd) = with.and_then(|w| w.get("publish"))
+        && let Some(cmd) = with.and_then(|w| w.get("publish").or_else(|| w.get("publish-script")))
     {
         let cmd = env_value(cmd);
         if let Some((line, c)) = commands(&cmd).into_iter().next() {
