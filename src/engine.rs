@@ -140,7 +140,12 @@ pub fn run_with_base(
 ) -> Report {
     let planned = plan(policy, opts);
     let outcomes = run_parallel(tree, base, policy, &planned);
+    // The lines findings point at are copied while the workflows' texts
+    // are still cached (a workflow with a finding is not read twice); then
+    // the parsed workflows and their texts go.
     let mut texts = FindingTexts::collect(tree, &outcomes);
+    tree.forget_workflows();
+    crate::memory::give_back_freed();
     let mut results: Vec<CheckResult> = Vec::new();
     let mut waiver_hits = vec![0usize; policy.waivers.len()];
     // Each waiver's glob is compiled once, not once per finding.
@@ -292,8 +297,6 @@ fn run_parallel(
     let mut results = run_jobs(tree, base, policy, planned, &docs);
     crate::memory::give_back_freed();
     results.extend(run_jobs(tree, base, policy, planned, &rest));
-    tree.forget_workflows();
-    crate::memory::give_back_freed();
     let mut slots: Vec<Option<Outcome>> = (0..planned.len()).map(|_| None).collect();
     for (i, out) in results {
         slots[i] = Some(out);

@@ -38,11 +38,6 @@ pub enum Over {
 }
 
 impl Over {
-    /// Whether the pass hands `wf` to a check of this scope.
-    pub fn visits(self, wf: &WorkflowFile) -> bool {
-        self == Over::All || wf.is_release()
-    }
-
     /// Why a check of this scope has nothing to judge, if so.
     pub fn skip(self, wfs: &Workflows) -> Option<String> {
         match self {

@@ -7,7 +7,7 @@
 //! built at most once, reused by each check from the per-thread cache, and
 //! dropped soon after, whatever the number of workflows.
 
-use super::{Check, Context, Outcome, Scope, Workflows, guarded, internal_error};
+use super::{Check, Context, Outcome, Over, Scope, Workflows, guarded, internal_error};
 use crate::finding::Finding;
 use crate::workflow::WorkflowFile;
 use std::collections::HashMap;
@@ -51,17 +51,38 @@ pub fn run(cxs: &[(&Context<'_>, &'static dyn Check)]) -> Vec<Outcome> {
     let mut order: Vec<Arc<WorkflowFile>> = Vec::new();
     let mut at: HashMap<String, usize> = HashMap::new();
     let mut wanted: Vec<Vec<usize>> = Vec::new();
-    for (s, st) in started.iter().enumerate() {
-        let Scope::Workflows(over) = st.check.scope() else {
+    // Workflows outer, checks inner: whether a workflow releases is worked
+    // out once per workflow, not once per check that asks.
+    for (sel, (_, wfs)) in selections.iter().enumerate() {
+        let visitors: Vec<(usize, Over)> = started
+            .iter()
+            .enumerate()
+            .filter(|(_, st)| which[st.k] == sel)
+            .filter_map(|(s, st)| match st.check.scope() {
+                Scope::Workflows(over) => Some((s, over)),
+                _ => None,
+            })
+            .collect();
+        if visitors.is_empty() {
             continue;
-        };
-        for wf in st.wfs.parsed.iter().filter(|w| over.visits(w)) {
-            let i = *at.entry(wf.path.clone()).or_insert_with(|| {
-                order.push(wf.clone());
-                wanted.push(Vec::new());
-                order.len() - 1
-            });
-            wanted[i].push(s);
+        }
+        for wf in &wfs.parsed {
+            let release = wf.is_release();
+            let mut slot: Option<usize> = None;
+            for &(s, over) in &visitors {
+                // What the scope hands a check: every workflow, or releases.
+                if over != Over::All && !release {
+                    continue;
+                }
+                let i = *slot.get_or_insert_with(|| {
+                    *at.entry(wf.path.clone()).or_insert_with(|| {
+                        order.push(wf.clone());
+                        wanted.push(Vec::new());
+                        order.len() - 1
+                    })
+                });
+                wanted[i].push(s);
+            }
         }
     }
     let items: Vec<usize> = (0..order.len()).collect();
