@@ -5,21 +5,188 @@
 
 use super::{CheckResult, RenderContext, Report, percent_encode_path};
 use crate::finding::{Finding, Severity};
-use serde_json::{Value, json};
+use serde::Serialize;
+#[cfg(test)]
+use serde_json::Value;
 use std::collections::HashMap;
 use std::io::Write;
 
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
-/// The `partialFingerprints` key shipgate fills.
-pub const FINGERPRINT_KEY: &str = "shipgate/v1";
-
 /// The base every result's `uri` is relative to: the workspace (the
 /// repository checkout), declared in the run's `originalUriBaseIds`.
 pub const SRCROOT: &str = "%SRCROOT%";
 
-pub fn to_value(report: &Report, ctx: &RenderContext) -> Value {
-    let rules: Vec<Value> = report.checks.iter().map(rule).collect();
+/// The log as a JSON value, as the unit tests read it.
+#[cfg(test)]
+fn to_value(report: &Report, ctx: &RenderContext) -> Value {
+    serde_json::to_value(log(report, ctx)).unwrap_or(Value::Null)
+}
+
+// The log's shape, as borrowed views whose fields are declared in the order
+// they are written (sorted by name): the log streams to the writer without
+// a tree of JSON values built first.
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [Run<'a>; 1],
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    automation_details: Id,
+    column_kind: &'static str,
+    invocations: [Invocation; 1],
+    original_uri_base_ids: BaseIds,
+    results: Vec<SarifResult<'a>>,
+    tool: Tool<'a>,
+}
+
+#[derive(Serialize)]
+struct Id {
+    id: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+}
+
+#[derive(Serialize)]
+struct BaseIds {
+    #[serde(rename = "%SRCROOT%")]
+    srcroot: Described,
+}
+
+#[derive(Serialize)]
+struct Described {
+    description: Text<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Text<T> {
+    text: T,
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    driver: Driver<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver<'a> {
+    information_uri: &'static str,
+    name: &'static str,
+    rules: Vec<Rule<'a>>,
+    semantic_version: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Rule<'a> {
+    default_configuration: Level,
+    full_description: Text<String>,
+    help: Help,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help_uri: Option<&'a str>,
+    id: &'a str,
+    name: String,
+    properties: Tags,
+    short_description: Text<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Level {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct Help {
+    markdown: String,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Tags {
+    tags: [&'static str; 2],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    /// With --base: SARIF's own word for new and existing results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline_state: Option<&'static str>,
+    level: &'static str,
+    locations: [PhysicalLocation; 1],
+    message: Text<String>,
+    partial_fingerprints: Fingerprints,
+    /// The rule is the check; the code says which of its problems this is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<Code>,
+    rule_id: &'a str,
+    rule_index: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressions: Option<[SarifSuppression<'a>; 1]>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    physical_location: Physical,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Physical {
+    artifact_location: Artifact,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Artifact {
+    uri: String,
+    uri_base_id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    end_column: usize,
+    end_line: usize,
+    start_column: usize,
+    start_line: usize,
+}
+
+/// The `partialFingerprints` shipgate fills: one, under its own versioned key.
+#[derive(Serialize)]
+struct Fingerprints {
+    #[serde(rename = "shipgate/v1")]
+    v1: String,
+}
+
+#[derive(Serialize)]
+struct Code {
+    code: String,
+}
+
+#[derive(Serialize)]
+struct SarifSuppression<'a> {
+    justification: &'a str,
+    kind: &'static str,
+    status: &'static str,
+}
+
+fn log<'a>(report: &'a Report, ctx: &RenderContext) -> Log<'a> {
+    let rules = report.checks.iter().map(rule).collect();
     let mut results = Vec::new();
     for (index, check) in report.checks.iter().enumerate() {
         let mut seen: HashMap<u64, usize> = HashMap::new();
@@ -28,38 +195,47 @@ pub fn to_value(report: &Report, ctx: &RenderContext) -> Value {
             let base = fingerprint(&check.id, f);
             let n = seen.entry(base).or_insert(0);
             *n += 1;
-            let mut r = result(check, index, f, ctx, &format!("{base:016x}:{n}"));
-            // With --base: SARIF's own word for new and existing results.
+            let mut r = result(check, index, f, ctx, format!("{base:016x}:{n}"));
             if report.base.is_some() {
-                r["baselineState"] = json!(if f.existing { "unchanged" } else { "new" });
+                r.baseline_state = Some(if f.existing { "unchanged" } else { "new" });
             }
             results.push(r);
         }
     }
-    json!({
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "shipgate",
-                "version": env!("CARGO_PKG_VERSION"),
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "informationUri": env!("CARGO_PKG_REPOSITORY"),
-                "rules": rules,
-            }},
-            "invocations": [{"executionSuccessful": true}],
-            "originalUriBaseIds": {SRCROOT: {"description": {
-                "text": "The workspace: GITHUB_WORKSPACE in GitHub Actions, else the directory shipgate ran in."
-            }}},
-            "automationDetails": {"id": format!("shipgate/{}/", report.lane)},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
+    Log {
+        schema: SARIF_SCHEMA,
+        runs: [Run {
+            automation_details: Id {
+                id: format!("shipgate/{}/", report.lane),
+            },
+            column_kind: "unicodeCodePoints",
+            invocations: [Invocation {
+                execution_successful: true,
+            }],
+            original_uri_base_ids: BaseIds {
+                srcroot: Described {
+                    description: Text {
+                        text: "The workspace: GITHUB_WORKSPACE in GitHub Actions, else the directory shipgate ran in.",
+                    },
+                },
+            },
+            results,
+            tool: Tool {
+                driver: Driver {
+                    information_uri: env!("CARGO_PKG_REPOSITORY"),
+                    name: "shipgate",
+                    rules,
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                    version: env!("CARGO_PKG_VERSION"),
+                },
+            },
         }],
-    })
+        version: "2.1.0",
+    }
 }
 
 pub fn render(report: &Report, ctx: &RenderContext, out: &mut dyn Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &to_value(report, ctx))?;
+    serde_json::to_writer_pretty(&mut *out, &log(report, ctx))?;
     writeln!(out)
 }
 
@@ -83,7 +259,7 @@ fn rule_name(id: &str) -> String {
         .collect()
 }
 
-fn rule(c: &CheckResult) -> Value {
+fn rule(c: &CheckResult) -> Rule<'_> {
     let info = &c.rule;
     let full = if info.rationale.is_empty() {
         c.title.clone()
@@ -99,28 +275,32 @@ fn rule(c: &CheckResult) -> Value {
     if let Some(uri) = &info.help_uri {
         help_md.push_str(&format!("\n\n[Documentation]({uri})"));
     }
-    let mut v = json!({
-        "id": c.id,
-        "name": rule_name(&c.id),
-        "shortDescription": {"text": c.title},
-        "fullDescription": {"text": full},
-        "help": {"text": help_text, "markdown": help_md},
-        "defaultConfiguration": {"level": level(c.severity)},
-        "properties": {"tags": ["release", "shipgate"]},
-    });
-    if let Some(uri) = &info.help_uri {
-        v["helpUri"] = json!(uri);
+    Rule {
+        default_configuration: Level {
+            level: level(c.severity),
+        },
+        full_description: Text { text: full },
+        help: Help {
+            markdown: help_md,
+            text: help_text,
+        },
+        help_uri: info.help_uri.as_deref(),
+        id: &c.id,
+        name: rule_name(&c.id),
+        properties: Tags {
+            tags: ["release", "shipgate"],
+        },
+        short_description: Text { text: &c.title },
     }
-    v
 }
 
-fn result(
-    c: &CheckResult,
+fn result<'a>(
+    c: &'a CheckResult,
     index: usize,
-    f: &Finding,
+    f: &'a Finding,
     ctx: &RenderContext,
-    fingerprint: &str,
-) -> Value {
+    fingerprint: String,
+) -> SarifResult<'a> {
     let loc = &f.location;
     // SARIF's endColumn is the column after the region; a point location
     // still covers the one character it points at.
@@ -133,39 +313,43 @@ fn result(
     if !f.help.is_empty() {
         text.push_str(&format!("\nhelp: {}", f.help));
     }
-    let mut v = json!({
-        "ruleId": c.id,
-        "ruleIndex": index,
-        "level": level(f.severity),
-        "message": {"text": text},
-        "locations": [{"physicalLocation": {
-            "artifactLocation": {
-                "uri": percent_encode_path(&ctx.workspace_path(&loc.path)),
-                "uriBaseId": SRCROOT,
+    SarifResult {
+        baseline_state: None,
+        level: level(f.severity),
+        locations: [PhysicalLocation {
+            physical_location: Physical {
+                artifact_location: Artifact {
+                    uri: percent_encode_path(&ctx.workspace_path(&loc.path)),
+                    uri_base_id: SRCROOT,
+                },
+                region: Region {
+                    end_column,
+                    end_line: loc.end_line.max(loc.line).max(1),
+                    start_column: loc.column.max(1),
+                    start_line: loc.line.max(1),
+                },
             },
-            "region": {
-                "startLine": loc.line.max(1),
-                "startColumn": loc.column.max(1),
-                "endLine": loc.end_line.max(loc.line).max(1),
-                "endColumn": end_column,
-            },
-        }}],
-        "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
-    });
-    if !f.code.is_empty() {
-        // The rule is the check; the code says which of its problems this is.
-        v["properties"] = json!({"code": format!("{}/{}", c.id, f.code)});
+        }],
+        message: Text { text },
+        partial_fingerprints: Fingerprints { v1: fingerprint },
+        properties: (!f.code.is_empty()).then(|| Code {
+            code: format!("{}/{}", c.id, f.code),
+        }),
+        rule_id: &c.id,
+        rule_index: index,
+        suppressions: f.suppressed.as_ref().map(|s| {
+            let kind = if s.by == "inline" {
+                "inSource"
+            } else {
+                "external"
+            };
+            [SarifSuppression {
+                justification: &s.reason,
+                kind,
+                status: "accepted",
+            }]
+        }),
     }
-    if let Some(s) = &f.suppressed {
-        let kind = if s.by == "inline" {
-            "inSource"
-        } else {
-            "external"
-        };
-        v["suppressions"] =
-            json!([{"kind": kind, "status": "accepted", "justification": s.reason}]);
-    }
-    v
 }
 
 /// A hash of what a finding is, not where: the rule, the file, the source
