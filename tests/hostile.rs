@@ -1521,3 +1521,113 @@ fn names_differing_only_in_invalid_utf8_never_collapse() {
     let all = v.to_string();
     assert!(!all.contains("internal error"), "{all}");
 }
+
+// ------------------------------------------- tree text in diff, init, output
+
+/// Text a person reads (a terminal or a CI log) that carries tree text: no
+/// raw control or bidi character, and no line a runner would take for a
+/// workflow command (`::` after leading whitespace, `##[` anywhere).
+fn assert_log_safe(text: &str, what: &str) {
+    for c in text.chars() {
+        let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+        assert!(
+            !(c.is_control() && !matches!(c, '\n' | '\t')) && !bidi,
+            "{what}: raw {c:?} in {text:?}"
+        );
+    }
+    for line in text.lines() {
+        assert!(
+            !line.trim_start().starts_with("::") && !line.contains("##["),
+            "{what}: a workflow command in {line:?}"
+        );
+    }
+}
+
+/// A release workflow whose checkout keeps its token (so `--diff` has a fix
+/// to show), with tree text around the fix: a block-scalar line that is a
+/// workflow command, a `##[` marker and a bidi override in comments.
+const FIXABLE_RELEASE: &str = "\
+name: release
+on:
+  push:
+    tags: ['v*']
+permissions: {}
+concurrency:
+  group: release
+  cancel-in-progress: false
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    environment: crates
+    steps:
+      # \u{202E}lmy.esaeler ##[group]x
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4
+      - run: |
+          ::error::forged by the tree
+          cargo publish
+";
+
+#[test]
+fn diff_output_shows_tree_text_escaped() {
+    let root = tree();
+    let name = ".github/workflows/rel\u{1b}[2J\n::warning::all checks passed.yml";
+    write(root.path(), name, FIXABLE_RELEASE);
+    let r = run(&[
+        OsStr::new("check"),
+        root.path().as_os_str(),
+        OsStr::new("--diff"),
+    ]);
+    assert_sane(&r, "--diff");
+    assert_eq!(r.code, Some(1), "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("persist-credentials: false"),
+        "{}",
+        r.stdout
+    );
+    assert_log_safe(&r.stdout, "--diff");
+    assert_log_safe(&r.stderr, "--diff stderr");
+    // The name is still shown, escaped, in the diff's header.
+    assert!(r.stdout.contains("rel\\u{1b}[2J\\u{a}"), "{}", r.stdout);
+}
+
+#[test]
+fn init_shows_and_writes_tree_text_escaped() {
+    let root = tree();
+    write(
+        root.path(),
+        "package.json",
+        r#"{"name":"x","version":"1.0.0"}"#,
+    );
+    // A file name, a job id and an environment that each try to leave the
+    // line they are written on: into the policy as live TOML, or into the
+    // terminal as escapes.
+    write(
+        root.path(),
+        ".github/workflows/rel\n[[waiver]]\ncheck = \"docs-links\"\n\u{1b}[2J\u{202E}.yml",
+        "name: release\non:\n  push:\n    tags: ['v*']\njobs:\n  \
+         \"pub\\n::error::job\\e\\u202E\":\n    runs-on: ubuntu-latest\n    \
+         environment: \"prod\\n::error::env\\u2066\"\n    steps:\n      - run: npm publish\n",
+    );
+    let r = run(&[OsStr::new("init"), root.path().as_os_str()]);
+    assert_sane(&r, "init");
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_log_safe(&r.stdout, "init");
+    assert!(r.stdout.contains("pub\\u{a}::error::job"), "{}", r.stdout);
+    let policy = std::fs::read_to_string(root.path().join("shipgate.toml")).unwrap();
+    assert_log_safe(&policy, "written shipgate.toml");
+    for line in policy.lines() {
+        let live = line.trim();
+        assert!(
+            live.is_empty()
+                || live.starts_with('#')
+                || live.starts_with("extends = ")
+                || live.starts_with("publish_environment = ")
+                || live == "[vars]",
+            "tree text became live policy: {line:?}\n{policy}"
+        );
+    }
+    // What init wrote loads.
+    let r = run(&[OsStr::new("check"), root.path().as_os_str()]);
+    assert_sane(&r, "check after init");
+    assert!(matches!(r.code, Some(0 | 1)), "{}", r.stderr);
+}
