@@ -525,8 +525,12 @@ fn check(args: CheckArgs) -> u8 {
             let mut buf = Vec::new();
             let _ = report::render(&report, args.format, &ctx, &mut buf);
             // The path may lie inside the tree under review: a symlink planted
-            // there is refused, never written through.
-            fs_guard::write(path, Create::Replace, &buf)
+            // there, or a directory on the way that is one, is refused,
+            // never written through.
+            match fs_guard::symlink_in_tree(&root, path) {
+                Some(refused) => Err(refused.to_string()),
+                None => fs_guard::write(path, Create::Replace, &buf),
+            }
         }
         None => {
             ctx.color = use_color(

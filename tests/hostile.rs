@@ -1631,3 +1631,43 @@ fn init_shows_and_writes_tree_text_escaped() {
     assert_sane(&r, "check after init");
     assert!(matches!(r.code, Some(0 | 1)), "{}", r.stderr);
 }
+
+#[cfg(unix)]
+#[test]
+fn check_output_never_writes_through_a_symlinked_directory_in_the_tree() {
+    use std::os::unix::fs::symlink;
+    let outside = tree();
+    let root = tree();
+    write(root.path(), WF, GOOD_RELEASE);
+    symlink(outside.path(), root.path().join("reports")).unwrap();
+    std::fs::create_dir(root.path().join("real")).unwrap();
+    for out in [
+        root.path().join("reports/r.json"),
+        root.path().join("reports/../real/r.json"),
+    ] {
+        assert_refused(
+            &[
+                OsStr::new("check"),
+                root.path().as_os_str(),
+                OsStr::new("--format"),
+                OsStr::new("json"),
+                OsStr::new("--output"),
+                out.as_os_str(),
+            ],
+            "symlink",
+        );
+    }
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+    // A real directory in the tree is written to as before.
+    let plain = root.path().join("real/r.json");
+    let r = run(&[
+        OsStr::new("check"),
+        root.path().as_os_str(),
+        OsStr::new("--format"),
+        OsStr::new("json"),
+        OsStr::new("--output"),
+        plain.as_os_str(),
+    ]);
+    assert!(matches!(r.code, Some(0 | 1)), "{}", r.stderr);
+    assert!(plain.is_file());
+}
