@@ -1671,3 +1671,62 @@ fn check_output_never_writes_through_a_symlinked_directory_in_the_tree() {
     assert!(matches!(r.code, Some(0 | 1)), "{}", r.stderr);
     assert!(plain.is_file());
 }
+
+/// A local tag (`!custom`) leaves the workflow unread by the text views that
+/// locate findings and find secrets, so it fails closed at the tag's line:
+/// each check reading the file blocks there. Global tags other than the
+/// standard ones (`!!python/object`, `!<tag:example.com,…>`) the parser reads
+/// untagged, so they are judged as the untagged value, like `!!map`.
+#[test]
+fn other_tags_are_judged_or_fail_closed_at_their_line() {
+    let plain = secret_in("      - run: echo ${{ secrets.TOKEN }}\n");
+    for (from, to, line) in [
+        ("jobs:\n", "jobs: !custom\n", 5),
+        ("  publish:\n", "  publish: !custom\n", 6),
+        ("    steps:\n", "    steps: !seq\n", 8),
+        ("      - run: echo", "      - run: !shell echo", 9),
+    ] {
+        let tagged = plain.replacen(from, to, 1);
+        assert_ne!(tagged, plain);
+        let t = tree();
+        write(t.path(), WF, &tagged);
+        let (code, v) = check_json(t.path(), &[]);
+        assert_eq!(code, 1, "{tagged}");
+        assert_blocks_at(&v, "secrets-in-environment", WF, line);
+        assert_blocks_at(&v, "actions-pinned", WF, line);
+    }
+    let mut judged_as_untagged = vec![
+        "      - run: |\n          !echo ${{ secrets.TOKEN }}\n".to_string(),
+        "      - name: \"a, !b\"\n        run: echo ${{ secrets.TOKEN }}\n".to_string(),
+        "      - run: echo x!y ${{ secrets.TOKEN }}\n".to_string(),
+    ];
+    for (from, to) in [
+        ("jobs:\n", "jobs: !!python/object:os.system\n"),
+        ("    steps:\n", "    steps: !<tag:example.com,2000:seq>\n"),
+        ("  publish:\n", "  publish: !!omap\n"),
+    ] {
+        let tagged = plain.replacen(from, to, 1);
+        assert_ne!(tagged, plain);
+        judged_as_untagged.push(tagged);
+    }
+    // A `!` that is text, not a tag, and the global tags are judged as the
+    // workflow they are.
+    for text in judged_as_untagged {
+        let text = if text.starts_with("on:") {
+            text
+        } else {
+            secret_in(&text)
+        };
+        let t = tree();
+        write(t.path(), WF, &text);
+        let (code, v) = check_json(t.path(), &[]);
+        assert_eq!(code, 1, "{text}");
+        let c = result(&v, "secrets-in-environment");
+        let judged = c["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["message"].as_str().unwrap().contains("secret `TOKEN`"));
+        assert!(judged, "{text}\n{c:#}");
+    }
+}

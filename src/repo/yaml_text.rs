@@ -2,7 +2,10 @@
 //! byte-exact so every offset still points into the file as written:
 //! - standard tags (`!!map`, `!!seq`, `!!int`, …) mean the untagged value,
 //!   so they are blanked before the typed parse, which would otherwise
-//!   refuse `jobs: !!map` and leave the file unjudged;
+//!   refuse `jobs: !!map` and leave the file unjudged; other global tags
+//!   (`!!python/object`, `!<tag:example.com,…>`) the parser already reads
+//!   untagged, so they are blanked too and every view agrees;
+//! - where local tags (`!custom`) may be, which a workflow cannot carry;
 //! - which lines starting with `#` are the content of a block scalar
 //!   (`run: |`, `env: >-`) rather than comments.
 
@@ -15,9 +18,10 @@ const STANDARD: &[&str] = &["map", "seq", "int", "bool", "float", "null"];
 /// `text` with each standard tag in tag position (after indentation, `: `,
 /// `- `, `? `, `[`, `{` or `,`, and followed by a space, a line end or a
 /// flow bracket) replaced by spaces of the same length; `None` when there
-/// is none. Both `!!map` and `!<tag:yaml.org,2002:map>` are recognised.
+/// is none. Both `!!map` and `!<tag:yaml.org,2002:map>` are recognised, and
+/// so is every other global tag but a string's (see [`global_tag_len`]).
 pub fn standard_tags_blanked(text: &str) -> Option<String> {
-    if !text.contains("!!") && !text.contains("!<tag:yaml.org,2002:") {
+    if !text.contains("!!") && !text.contains("!<") {
         return None;
     }
     let b = text.as_bytes();
@@ -28,14 +32,17 @@ pub fn standard_tags_blanked(text: &str) -> Option<String> {
             i += 1;
             continue;
         }
-        let len = STANDARD.iter().find_map(|name| {
-            let short = format!("!!{name}");
-            let long = format!("!<tag:yaml.org,2002:{name}>");
-            [short, long]
-                .into_iter()
-                .find(|t| b[i..].starts_with(t.as_bytes()))
-                .map(|t| t.len())
-        });
+        let len = STANDARD
+            .iter()
+            .find_map(|name| {
+                let short = format!("!!{name}");
+                let long = format!("!<tag:yaml.org,2002:{name}>");
+                [short, long]
+                    .into_iter()
+                    .find(|t| b[i..].starts_with(t.as_bytes()))
+                    .map(|t| t.len())
+            })
+            .or_else(|| global_tag_len(&b[i..]));
         match len {
             Some(n) if b.get(i + n).is_none_or(|c| b" \t\r\n[{".contains(c)) => {
                 let o = out.get_or_insert_with(|| b.to_vec());
@@ -47,6 +54,56 @@ pub fn standard_tags_blanked(text: &str) -> Option<String> {
     }
     // Only ASCII was replaced by ASCII: still UTF-8.
     out.map(|o| String::from_utf8(o).unwrap_or_else(|_| text.to_string()))
+}
+
+/// The length of a global tag other than a string's at the start of `b`:
+/// `!!python/object:…` or a verbatim `!<tag:example.com,2000:x>`. The YAML
+/// parser resolves these to no tag at all (only local `!tags` reach the
+/// typed models), so they are blanked with the standard ones and every view
+/// of the file reads the same untagged value.
+fn global_tag_len(b: &[u8]) -> Option<usize> {
+    let n = if b.starts_with(b"!<") {
+        let close = b
+            .iter()
+            .take_while(|c| !matches!(c, b'\n' | b'\r'))
+            .position(|&c| c == b'>')?;
+        close + 1
+    } else if b.starts_with(b"!!") {
+        2 + b[2..]
+            .iter()
+            .take_while(|c| !b" \t\r\n,[]{}".contains(c))
+            .count()
+    } else {
+        return None;
+    };
+    let tag = &b[..n];
+    let string = tag == b"!!str" || tag == b"!<tag:yaml.org,2002:str>";
+    (n > 2 && !string).then_some(n)
+}
+
+/// Byte offsets of every `!` in tag position that starts a local tag
+/// (`!custom`), in order: the tags the YAML parser keeps and the typed
+/// models then read past. Lexical, so a `!` at
+/// the start of a block-scalar line or after a comma in a quoted string is
+/// found too: callers confirm with the parser before acting on it.
+pub fn other_tag_candidates(text: &str) -> Vec<usize> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    for (i, _) in text.match_indices('!') {
+        if !in_tag_position(b, i) || matches!(b.get(i + 1), Some(b'!' | b'<')) {
+            continue;
+        }
+        let rest = &b[i..];
+        let end = rest
+            .iter()
+            .position(|c| b" \t\r\n,[]{}".contains(c))
+            .unwrap_or(rest.len());
+        // `!` alone is the non-specific tag: a plain string, as untagged.
+        if end > 1 {
+            out.push(i);
+        }
+    }
+    out
 }
 
 fn in_tag_position(b: &[u8], i: usize) -> bool {
