@@ -1730,3 +1730,36 @@ fn other_tags_are_judged_or_fail_closed_at_their_line() {
         assert!(judged, "{text}\n{c:#}");
     }
 }
+
+/// Reports a person reads are often printed into a CI log: a file at the
+/// root whose name is a workflow command starts a report line there, and a
+/// `##[` marker from the tree counts anywhere in a line. Neither may reach
+/// the log live in the human, JUnit or Markdown report.
+#[test]
+fn human_junit_and_markdown_reports_never_start_a_workflow_command() {
+    let root = tree();
+    write(
+        root.path(),
+        "::warning title=x::all good.md",
+        "# x\n[a](nope.md) ##[group]forged\n[b](nope2.md)\n",
+    );
+    write(
+        root.path(),
+        WF,
+        "on:\n  push:\n    tags: ['v*']\npermissions: {}\njobs:\n  \"##[group]job\":\n    \
+         runs-on: ubuntu-latest\n    environment: x\n    steps:\n      - uses: actions/checkout@v4\n      \
+         - run: cargo publish\n",
+    );
+    for format in ["human", "junit", "markdown"] {
+        let r = run(&[
+            OsStr::new("check"),
+            root.path().as_os_str(),
+            OsStr::new("--format"),
+            OsStr::new(format),
+        ]);
+        assert_sane(&r, format);
+        assert_eq!(r.code, Some(1), "{format}: {}", r.stderr);
+        assert_log_safe(&r.stdout, format);
+        assert!(r.stdout.contains("nope2.md"), "{format}: {}", r.stdout);
+    }
+}
