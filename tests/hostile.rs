@@ -1657,6 +1657,15 @@ fn check_output_never_writes_through_a_symlinked_directory_in_the_tree() {
             "symlink",
         );
     }
+    assert_refused(
+        &[
+            OsStr::new("baseline"),
+            root.path().as_os_str(),
+            OsStr::new("--output"),
+            root.path().join("reports/b.json").as_os_str(),
+        ],
+        "symlink",
+    );
     assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
     // A real directory in the tree is written to as before.
     let plain = root.path().join("real/r.json");

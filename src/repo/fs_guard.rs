@@ -70,6 +70,16 @@ pub fn symlink_in_tree(root: &Path, path: &Path) -> Option<Refused> {
     None
 }
 
+/// [`write`], refusing first a directory on the way that is a symlink inside
+/// `root` ([`symlink_in_tree`]): for the files a user names that may lie in
+/// the tree under review (`check --output`, `baseline --output`).
+pub fn write_near_tree(root: &Path, path: &Path, how: Create, bytes: &[u8]) -> Result<(), String> {
+    match symlink_in_tree(root, path) {
+        Some(refused) => Err(refused.to_string()),
+        None => write(path, how, bytes),
+    }
+}
+
 /// Writes `bytes` to `path` through [`create`] (never through a symlink);
 /// the error says what was refused or failed, with the path.
 pub fn write(path: &Path, how: Create, bytes: &[u8]) -> Result<(), String> {
