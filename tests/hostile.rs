@@ -1772,3 +1772,22 @@ fn human_junit_and_markdown_reports_never_start_a_workflow_command() {
         assert!(r.stdout.contains("nope2.md"), "{format}: {}", r.stdout);
     }
 }
+
+/// A Cargo.toml cargo refuses (empty, or `package` that is not a table) is
+/// not a manifest with nothing to check: the manifest checks cannot judge
+/// it, so they block at its line instead of skipping.
+#[test]
+fn a_cargo_manifest_cargo_refuses_blocks_instead_of_skipping() {
+    for (content, line) in [("", 1), ("# nothing\n", 1), ("\npackage = 3\n", 2)] {
+        let t = tree();
+        write(t.path(), "Cargo.toml", content);
+        let (code, v) = check_json(t.path(), &[]);
+        assert_eq!(code, 1, "{content:?}: {v:#}");
+        assert_blocks_at(&v, "package-metadata", "Cargo.toml", line);
+    }
+    // A virtual workspace is a manifest with no package, judged as before.
+    let t = tree();
+    write(t.path(), "Cargo.toml", "[workspace]\nmembers = []\n");
+    let (_, v) = check_json(t.path(), &[]);
+    assert_ne!(result(&v, "package-metadata")["verdict"], "block");
+}
