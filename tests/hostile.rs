@@ -1791,3 +1791,49 @@ fn a_cargo_manifest_cargo_refuses_blocks_instead_of_skipping() {
     let (_, v) = check_json(t.path(), &[]);
     assert_ne!(result(&v, "package-metadata")["verdict"], "block");
 }
+
+/// A UTF-8 name may be spelt exactly as an invalid one is shown
+/// (`r\xFF.yml`, with a backslash): both files stay paths of their own, the
+/// readable one is judged, and nothing panics.
+#[cfg(unix)]
+#[test]
+fn a_utf8_name_spelt_like_an_escaped_one_never_collapses_with_it() {
+    use std::os::unix::ffi::OsStrExt;
+    let t = tree();
+    let wfdir = t.path().join(".github/workflows");
+    std::fs::create_dir_all(&wfdir).unwrap();
+    let literal = ".github/workflows/r\\xFF.yml";
+    write(
+        t.path(),
+        literal,
+        "on:\n  push:\n    tags: [v1]\npermissions: {}\njobs:\n  p:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - run: cargo publish\n",
+    );
+    std::fs::write(wfdir.join(OsStr::from_bytes(b"r\xff.yml")), "on: push\n").unwrap();
+    std::fs::write(t.path().join("a\\xFF.md"), "# a\n").unwrap();
+    std::fs::write(
+        t.path().join(OsStr::from_bytes(b"a\xff.md")),
+        "[x](nope.md)\n",
+    )
+    .unwrap();
+    let (code, v) = check_json(t.path(), &[]);
+    assert_eq!(code, 1);
+    let all = v.to_string();
+    assert!(!all.contains("internal error"), "{all}");
+    // The readable workflow is judged at its own lines.
+    assert!(
+        findings_at(&v, "actions-pinned", literal)
+            .iter()
+            .any(|f| f["line"] == 9),
+        "{:#}",
+        result(&v, "actions-pinned")
+    );
+    // The unreadable one is reported under a path of its own.
+    let contained: Vec<&str> = result(&v, "tree-contained")["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(contained.len(), 2, "{contained:#?}");
+    assert!(!contained.contains(&literal), "{contained:#?}");
+}
