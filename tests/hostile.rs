@@ -1837,3 +1837,49 @@ fn a_utf8_name_spelt_like_an_escaped_one_never_collapses_with_it() {
     assert_eq!(contained.len(), 2, "{contained:#?}");
     assert!(!contained.contains(&literal), "{contained:#?}");
 }
+
+/// A line starting with `#` inside a quoted scalar that spans lines is
+/// content too (GitHub expands the secret there), while a `#` line after a
+/// plain scalar or below a block scalar's content is a comment.
+#[test]
+fn hash_lines_inside_multi_line_quoted_scalars_are_content() {
+    for (step, line) in [
+        (
+            "      - run: \"echo\n          # ${{ secrets.TOKEN }}\"\n",
+            10,
+        ),
+        (
+            "      - run: 'echo\n          # ${{ secrets.TOKEN }}'\n",
+            10,
+        ),
+        (
+            "      - run: 'it''s\n\n          # ${{ secrets.TOKEN }}'\n",
+            11,
+        ),
+        (
+            "      - {run: \"x\n          # ${{ secrets.TOKEN }}\"}\n",
+            10,
+        ),
+        (
+            "      - run: \"a \\\" b\n          # ${{ secrets.TOKEN }}\"\n",
+            10,
+        ),
+    ] {
+        let t = tree();
+        write(t.path(), WF, secret_in(step));
+        let (code, v) = check_json(t.path(), &[]);
+        assert_eq!(code, 1, "{step}");
+        assert_blocks_at(&v, "secrets-in-environment", WF, line);
+    }
+    for step in [
+        "      - run: echo\n          # ${{ secrets.TOKEN }}\n",
+        "      - run: echo \"it's\"\n      # ${{ secrets.TOKEN }}\n",
+        "      - run: |\n          x\n        # ${{ secrets.TOKEN }}\n",
+    ] {
+        let t = tree();
+        write(t.path(), WF, secret_in(step));
+        let (_, v) = check_json(t.path(), &[]);
+        let c = result(&v, "secrets-in-environment");
+        assert_eq!(c["verdict"], "pass", "{step}\n{c:#}");
+    }
+}
