@@ -1883,3 +1883,50 @@ fn hash_lines_inside_multi_line_quoted_scalars_are_content() {
         assert_eq!(c["verdict"], "pass", "{step}\n{c:#}");
     }
 }
+
+/// The policy is part of the tree under review: a custom check's title and
+/// `why` reach SARIF's `help.markdown`, which code scanning renders, so they
+/// are escaped Markdown there (and stay intact in the plain-text fields).
+#[test]
+fn sarif_rule_help_markdown_escapes_policy_text() {
+    let root = tree();
+    write(root.path(), "README.md", "# x\ncertified\n");
+    write(
+        root.path(),
+        "shipgate.toml",
+        "extends = [\"default\"]\n[[check]]\nid = \"c1\"\nuses = \"text.forbids\"\n\
+         title = \"t <img src=x onerror=alert(1)> **bold**\"\n\
+         why = \"w [link](https://evil.example) <a href='https://evil.example'>x</a>\"\n\
+         files = [\"README.md\"]\npatterns = [\"certified\"]\n",
+    );
+    let (code, v) = check_json(root.path(), &[]);
+    assert_eq!(code, 1);
+    let r = run(&[
+        OsStr::new("check"),
+        root.path().as_os_str(),
+        OsStr::new("--format"),
+        OsStr::new("sarif"),
+    ]);
+    assert_sane(&r, "sarif");
+    let sarif: Value = serde_json::from_str(&r.stdout).expect("SARIF is JSON");
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let rule = rules.iter().find(|r| r["id"] == "c1").expect("rule c1");
+    let md = rule["help"]["markdown"].as_str().unwrap();
+    for live in ["<img", "<a ", "](https", "**bold**"] {
+        // Escaped is a backslash before the markup character.
+        let unescaped = md
+            .match_indices(live)
+            .any(|(i, _)| !md[..i].ends_with('\\'));
+        assert!(!unescaped, "{live} is live in {md}");
+    }
+    assert!(
+        rule["shortDescription"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("<img src=x onerror=alert(1)>"),
+        "the plain text stays intact: {rule:#}"
+    );
+    assert!(result(&v, "c1")["title"].as_str().unwrap().contains("<img"));
+}
