@@ -1530,8 +1530,9 @@ fn names_differing_only_in_invalid_utf8_never_collapse() {
 fn assert_log_safe(text: &str, what: &str) {
     for c in text.chars() {
         let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+        let control = c.is_control() && !matches!(c, '\n' | '\t');
         assert!(
-            !(c.is_control() && !matches!(c, '\n' | '\t')) && !bidi,
+            !control && !bidi,
             "{what}: raw {c:?} in {text:?}"
         );
     }
