@@ -1531,10 +1531,7 @@ fn assert_log_safe(text: &str, what: &str) {
     for c in text.chars() {
         let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
         let control = c.is_control() && !matches!(c, '\n' | '\t');
-        assert!(
-            !control && !bidi,
-            "{what}: raw {c:?} in {text:?}"
-        );
+        assert!(!control && !bidi, "{what}: raw {c:?} in {text:?}");
     }
     for line in text.lines() {
         assert!(
@@ -1930,4 +1927,38 @@ fn sarif_rule_help_markdown_escapes_policy_text() {
         "the plain text stays intact: {rule:#}"
     );
     assert!(result(&v, "c1")["title"].as_str().unwrap().contains("<img"));
+}
+
+/// JSON and SARIF keep tree text intact (a parser reads back exactly what
+/// the tree held) but never carry a raw C1 control, DEL or bidi override,
+/// which a terminal showing the file would obey: those are `\u` escapes.
+#[test]
+fn json_and_sarif_escape_what_a_terminal_would_obey() {
+    let root = tree();
+    write(
+        root.path(),
+        WF,
+        "on:\n  push:\n    tags: ['v*']\njobs:\n  \"p\\x9b2J\\x7f\\u202Eq\\u2066\":\n    \
+         runs-on: ubuntu-latest\n    steps:\n      - run: cargo publish\n",
+    );
+    for format in ["json", "sarif"] {
+        let r = run(&[
+            OsStr::new("check"),
+            root.path().as_os_str(),
+            OsStr::new("--format"),
+            OsStr::new(format),
+        ]);
+        assert_sane(&r, format);
+        assert_eq!(r.code, Some(1), "{}", r.stderr);
+        for c in r.stdout.chars() {
+            let obeyed = ('\u{7f}'..='\u{9f}').contains(&c)
+                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+            assert!(!obeyed, "{format}: raw {c:?}");
+        }
+        let v: Value = serde_json::from_str(&r.stdout).expect("valid JSON");
+        assert!(
+            v.to_string().contains("p\u{9b}2J\u{7f}\u{202e}q\u{2066}"),
+            "{format}: the job id is not intact"
+        );
+    }
 }

@@ -60,7 +60,7 @@ pub fn to_value(report: &Report, ctx: &RenderContext) -> Value {
 }
 
 pub fn render(report: &Report, ctx: &RenderContext, out: &mut dyn Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &to_value(report, ctx))?;
+    super::write_json(&mut *out, &to_value(report, ctx))?;
     writeln!(out)
 }
 
