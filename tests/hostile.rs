@@ -1834,6 +1834,17 @@ fn a_utf8_name_spelt_like_an_escaped_one_never_collapses_with_it() {
         .collect();
     assert_eq!(contained.len(), 2, "{contained:#?}");
     assert!(!contained.contains(&literal), "{contained:#?}");
+    // And the unreadable workflow still blocks as a workflow.
+    let blocked: Vec<&str> = result(&v, "workflow-permissions")["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        blocked.iter().any(|p| *p != literal && p.ends_with(".yml")),
+        "{blocked:#?}"
+    );
 }
 
 /// A line starting with `#` inside a quoted scalar that spans lines is

@@ -870,9 +870,9 @@ fn bad_name(p: &Path) -> Option<Kind> {
 }
 
 /// A UTF-8 name can be spelt exactly as a name that is not UTF-8 is shown
-/// (`r\xFF.yml` with a backslash): the shown one then gets a suffix until
-/// it is unique, so two files never share one path (one would go unjudged,
-/// and the passes that index paths would disagree).
+/// (`r\xFF.yml` with a backslash): the shown one then gets a marker before
+/// its extension until it is unique, so two files never share one path (one
+/// would go unjudged, and the passes that index paths would disagree).
 fn keep_escaped_names_apart(entries: &mut [Entry]) {
     let escaped = |e: &Entry| matches!(&e.kind, Kind::BadLink(m) if m == NOT_UTF8);
     if !entries.iter().any(escaped) {
@@ -885,7 +885,14 @@ fn keep_escaped_names_apart(entries: &mut [Entry]) {
         .collect();
     for e in entries.iter_mut().filter(|e| escaped(e)) {
         while !taken.insert(e.rel.clone()) {
-            e.rel.push_str(" (not UTF-8)");
+            // Before the extension, so a workflow is still a `.yml` file and
+            // still judged (and blocked) as one.
+            let name_at = e.rel.rfind('/').map_or(0, |i| i + 1);
+            let at = match e.rel[name_at..].rfind('.') {
+                Some(dot) if dot > 0 => name_at + dot,
+                _ => e.rel.len(),
+            };
+            e.rel.insert_str(at, " (not UTF-8)");
         }
     }
 }
