@@ -434,8 +434,9 @@ fn write_baseline(args: BaselineArgs) -> u8 {
         .clone()
         .unwrap_or_else(|| root.join(baseline::FILE_NAME));
     let (text, findings) = baseline::to_text(&report);
-    // Never through a symlink: the root is the tree under review.
-    let written = fs_guard::write(&target, Create::Replace, text.as_bytes());
+    // Never through a symlink, nor a linked directory: the root is the tree
+    // under review.
+    let written = fs_guard::write_near_tree(&root, &target, Create::Replace, text.as_bytes());
     if let Err(e) = written {
         return usage_error(e);
     }
@@ -525,8 +526,9 @@ fn check(args: CheckArgs) -> u8 {
             let mut buf = Vec::new();
             let _ = report::render(&report, args.format, &ctx, &mut buf);
             // The path may lie inside the tree under review: a symlink planted
-            // there is refused, never written through.
-            fs_guard::write(path, Create::Replace, &buf)
+            // there, or a directory on the way that is one, is refused,
+            // never written through.
+            fs_guard::write_near_tree(&root, path, Create::Replace, &buf)
         }
         None => {
             ctx.color = use_color(

@@ -14,6 +14,7 @@
 
 pub use crate::edit::{Edit, Fix, Op, Step, mapping};
 use crate::repo::fs_guard::{self, Create};
+use crate::report::escape;
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
@@ -31,13 +32,30 @@ pub struct Change {
 }
 
 impl Change {
-    /// The change as a unified diff (`--- a/path`, `+++ b/path`).
+    /// The change as a unified diff (`--- a/path`, `+++ b/path`), made safe
+    /// to print: the path and the lines come from the tree, so each line is
+    /// shown as [`escape::github_line`] shows log text (control and bidi
+    /// characters escaped, no line a CI runner reads as a workflow command).
+    /// Line ends are kept; a line that needed escaping no longer applies as
+    /// a patch, which is the price of never printing it raw.
     pub fn unified_diff(&self) -> String {
-        similar::TextDiff::from_lines(&self.before, &self.after)
+        let path = escape::visible(&self.path);
+        let raw = similar::TextDiff::from_lines(&self.before, &self.after)
             .unified_diff()
             .context_radius(3)
-            .header(&format!("a/{}", self.path), &format!("b/{}", self.path))
-            .to_string()
+            .header(&format!("a/{path}"), &format!("b/{path}"))
+            .to_string();
+        let mut out = String::with_capacity(raw.len());
+        for line in raw.split_inclusive('\n') {
+            let body = line.strip_suffix('\n').unwrap_or(line);
+            let (body, end) = match body.strip_suffix('\r') {
+                Some(b) if line.ends_with('\n') => (b, "\r\n"),
+                _ => (body, if line.ends_with('\n') { "\n" } else { "" }),
+            };
+            out.push_str(&escape::github_line(body));
+            out.push_str(end);
+        }
+        out
     }
 }
 

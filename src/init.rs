@@ -3,6 +3,7 @@
 //! same built-in verdicts as the default policy.
 
 use crate::repo::Tree;
+use crate::report::escape;
 use crate::workflow::WorkflowFile;
 use crate::workflow::WorkflowTree;
 use crate::workflow::lane::env_name;
@@ -237,7 +238,7 @@ impl Detected {
             );
         }
         for (eco, file, _) in &self.ecosystems {
-            let _ = writeln!(s, "  {eco}: {file}");
+            let _ = writeln!(s, "  {eco}: {}", shown(file));
         }
         if self.release_please {
             s.push_str(
@@ -247,24 +248,27 @@ impl Detected {
         for (wf, job, env) in &self.publishing {
             let _ = writeln!(
                 s,
-                "  publishing job `{job}` in {wf} (environment: {})",
-                env.as_deref().unwrap_or("none")
+                "  publishing job `{}` in {} (environment: {})",
+                shown(job),
+                shown(wf),
+                env.as_deref().map_or("none".into(), shown)
             );
         }
         for wf in &self.shipping_only {
             let _ = writeln!(
                 s,
-                "  release workflow {wf} (ships artifacts, publishes to no registry)"
+                "  release workflow {} (ships artifacts, publishes to no registry)",
+                shown(wf)
             );
         }
         if self.publishing.is_empty() && self.shipping_only.is_empty() {
             s.push_str("  no release workflow\n");
         }
         for doc in &self.publisher_docs {
-            let _ = writeln!(s, "  trusted-publisher settings stated in {doc}");
+            let _ = writeln!(s, "  trusted-publisher settings stated in {}", shown(doc));
         }
         if let Some((file, how)) = &self.gate {
-            let _ = writeln!(s, "  contributor gate: {how} in {file}");
+            let _ = writeln!(s, "  contributor gate: {} in {}", shown(how), shown(file));
         }
         s
     }
@@ -341,11 +345,7 @@ impl Detected {
             );
             for (registry, workflow, env, repo, runs_on) in &self.publishers {
                 if !runs_on.is_empty() {
-                    let shown: String = runs_on
-                        .chars()
-                        .map(|c| if c.is_control() { ' ' } else { c })
-                        .collect();
-                    let _ = writeln!(s, "# ({workflow} runs on: {shown})");
+                    let _ = writeln!(s, "# ({} runs on: {})", shown(workflow), shown(runs_on));
                 }
                 let _ = writeln!(s, "# [[publisher]]\n# registry = {}", toml_str(registry));
                 let _ = writeln!(s, "# workflow = {}", toml_str(workflow));
@@ -373,13 +373,21 @@ impl Detected {
     }
 }
 
+/// Tree text (a file name, a job id, an environment) on one line of what
+/// init prints and of the comments it writes: control and bidi characters
+/// escaped, so a line break in a name cannot start a live line of policy.
+fn shown(s: &str) -> String {
+    escape::visible(s).into_owned()
+}
+
+/// A TOML basic string; control and bidi characters as `\uXXXX` escapes.
 fn toml_str(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c if escape::is_hidden(c) => out.push_str(&format!("\\u{:04X}", c as u32)),
             c => out.push(c),
         }
     }

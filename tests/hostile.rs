@@ -1521,3 +1521,455 @@ fn names_differing_only_in_invalid_utf8_never_collapse() {
     let all = v.to_string();
     assert!(!all.contains("internal error"), "{all}");
 }
+
+// ------------------------------------------- tree text in diff, init, output
+
+/// Text a person reads (a terminal or a CI log) that carries tree text: no
+/// raw control or bidi character, and no line a runner would take for a
+/// workflow command (`::` after leading whitespace, `##[` anywhere).
+fn assert_log_safe(text: &str, what: &str) {
+    for c in text.chars() {
+        let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+        let control = c.is_control() && !matches!(c, '\n' | '\t');
+        assert!(!control && !bidi, "{what}: raw {c:?} in {text:?}");
+    }
+    for line in text.lines() {
+        assert!(
+            !line.trim_start().starts_with("::") && !line.contains("##["),
+            "{what}: a workflow command in {line:?}"
+        );
+    }
+}
+
+/// A release workflow whose checkout keeps its token (so `--diff` has a fix
+/// to show), with tree text around the fix: a block-scalar line that is a
+/// workflow command, a `##[` marker and a bidi override in comments.
+const FIXABLE_RELEASE: &str = "\
+name: release
+on:
+  push:
+    tags: ['v*']
+permissions: {}
+concurrency:
+  group: release
+  cancel-in-progress: false
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    environment: crates
+    steps:
+      # \u{202E}lmy.esaeler ##[group]x
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4
+      - run: |
+          ::error::forged by the tree
+          cargo publish
+";
+
+#[test]
+fn diff_output_shows_tree_text_escaped() {
+    let root = tree();
+    let name = ".github/workflows/rel\u{1b}[2J\n::warning::all checks passed.yml";
+    write(root.path(), name, FIXABLE_RELEASE);
+    let r = run(&[
+        OsStr::new("check"),
+        root.path().as_os_str(),
+        OsStr::new("--diff"),
+    ]);
+    assert_sane(&r, "--diff");
+    assert_eq!(r.code, Some(1), "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("persist-credentials: false"),
+        "{}",
+        r.stdout
+    );
+    assert_log_safe(&r.stdout, "--diff");
+    assert_log_safe(&r.stderr, "--diff stderr");
+    // The name is still shown, escaped, in the diff's header.
+    assert!(r.stdout.contains("rel\\u{1b}[2J\\u{a}"), "{}", r.stdout);
+}
+
+#[test]
+fn init_shows_and_writes_tree_text_escaped() {
+    let root = tree();
+    write(
+        root.path(),
+        "package.json",
+        r#"{"name":"x","version":"1.0.0"}"#,
+    );
+    // A file name, a job id and an environment that each try to leave the
+    // line they are written on: into the policy as live TOML, or into the
+    // terminal as escapes.
+    write(
+        root.path(),
+        ".github/workflows/rel\n[[waiver]]\ncheck = \"docs-links\"\n\u{1b}[2J\u{202E}.yml",
+        "name: release\non:\n  push:\n    tags: ['v*']\njobs:\n  \
+         \"pub\\n::error::job\\e\\u202E\":\n    runs-on: ubuntu-latest\n    \
+         environment: \"prod\\n::error::env\\u2066\"\n    steps:\n      - run: npm publish\n",
+    );
+    let r = run(&[OsStr::new("init"), root.path().as_os_str()]);
+    assert_sane(&r, "init");
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_log_safe(&r.stdout, "init");
+    assert!(r.stdout.contains("pub\\u{a}::error::job"), "{}", r.stdout);
+    let policy = std::fs::read_to_string(root.path().join("shipgate.toml")).unwrap();
+    assert_log_safe(&policy, "written shipgate.toml");
+    for line in policy.lines() {
+        let live = line.trim();
+        assert!(
+            live.is_empty()
+                || live.starts_with('#')
+                || live.starts_with("extends = ")
+                || live.starts_with("publish_environment = ")
+                || live == "[vars]",
+            "tree text became live policy: {line:?}\n{policy}"
+        );
+    }
+    // What init wrote loads.
+    let r = run(&[OsStr::new("check"), root.path().as_os_str()]);
+    assert_sane(&r, "check after init");
+    assert!(matches!(r.code, Some(0 | 1)), "{}", r.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn check_output_never_writes_through_a_symlinked_directory_in_the_tree() {
+    use std::os::unix::fs::symlink;
+    let outside = tree();
+    let root = tree();
+    write(root.path(), WF, GOOD_RELEASE);
+    symlink(outside.path(), root.path().join("reports")).unwrap();
+    std::fs::create_dir(root.path().join("real")).unwrap();
+    for out in [
+        root.path().join("reports/r.json"),
+        root.path().join("reports/../real/r.json"),
+    ] {
+        assert_refused(
+            &[
+                OsStr::new("check"),
+                root.path().as_os_str(),
+                OsStr::new("--format"),
+                OsStr::new("json"),
+                OsStr::new("--output"),
+                out.as_os_str(),
+            ],
+            "symlink",
+        );
+    }
+    assert_refused(
+        &[
+            OsStr::new("baseline"),
+            root.path().as_os_str(),
+            OsStr::new("--output"),
+            root.path().join("reports/b.json").as_os_str(),
+        ],
+        "symlink",
+    );
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+    // A real directory in the tree is written to as before.
+    let plain = root.path().join("real/r.json");
+    let r = run(&[
+        OsStr::new("check"),
+        root.path().as_os_str(),
+        OsStr::new("--format"),
+        OsStr::new("json"),
+        OsStr::new("--output"),
+        plain.as_os_str(),
+    ]);
+    assert!(matches!(r.code, Some(0 | 1)), "{}", r.stderr);
+    assert!(plain.is_file());
+}
+
+/// A local tag (`!custom`) leaves the workflow unread by the text views that
+/// locate findings and find secrets, so it fails closed at the tag's line:
+/// each check reading the file blocks there. Global tags other than the
+/// standard ones (`!!python/object`, `!<tag:example.com,…>`) the parser reads
+/// untagged, so they are judged as the untagged value, like `!!map`.
+#[test]
+fn other_tags_are_judged_or_fail_closed_at_their_line() {
+    let plain = secret_in("      - run: echo ${{ secrets.TOKEN }}\n");
+    for (from, to, line) in [
+        ("jobs:\n", "jobs: !custom\n", 5),
+        ("  publish:\n", "  publish: !custom\n", 6),
+        ("    steps:\n", "    steps: !seq\n", 8),
+        ("      - run: echo", "      - run: !shell echo", 9),
+    ] {
+        let tagged = plain.replacen(from, to, 1);
+        assert_ne!(tagged, plain);
+        let t = tree();
+        write(t.path(), WF, &tagged);
+        let (code, v) = check_json(t.path(), &[]);
+        assert_eq!(code, 1, "{tagged}");
+        assert_blocks_at(&v, "secrets-in-environment", WF, line);
+        assert_blocks_at(&v, "actions-pinned", WF, line);
+    }
+    let mut judged_as_untagged = vec![
+        "      - run: |\n          !echo ${{ secrets.TOKEN }}\n".to_string(),
+        "      - name: \"a, !b\"\n        run: echo ${{ secrets.TOKEN }}\n".to_string(),
+        "      - run: echo x!y ${{ secrets.TOKEN }}\n".to_string(),
+    ];
+    for (from, to) in [
+        ("jobs:\n", "jobs: !!python/object:os.system\n"),
+        ("    steps:\n", "    steps: !<tag:example.com,2000:seq>\n"),
+        ("  publish:\n", "  publish: !!omap\n"),
+    ] {
+        let tagged = plain.replacen(from, to, 1);
+        assert_ne!(tagged, plain);
+        judged_as_untagged.push(tagged);
+    }
+    // A `!` that is text, not a tag, and the global tags are judged as the
+    // workflow they are.
+    for text in judged_as_untagged {
+        let text = if text.starts_with("on:") {
+            text
+        } else {
+            secret_in(&text)
+        };
+        let t = tree();
+        write(t.path(), WF, &text);
+        let (code, v) = check_json(t.path(), &[]);
+        assert_eq!(code, 1, "{text}");
+        let c = result(&v, "secrets-in-environment");
+        let judged = c["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["message"].as_str().unwrap().contains("secret `TOKEN`"));
+        assert!(judged, "{text}\n{c:#}");
+    }
+}
+
+/// Reports a person reads are often printed into a CI log: a file at the
+/// root whose name is a workflow command starts a report line there, and a
+/// `##[` marker from the tree counts anywhere in a line. Neither may reach
+/// the log live in the human, JUnit or Markdown report.
+#[test]
+fn human_junit_and_markdown_reports_never_start_a_workflow_command() {
+    let root = tree();
+    write(
+        root.path(),
+        "::warning title=x::all good.md",
+        "# x\n[a](nope.md) ##[group]forged\n[b](nope2.md)\n",
+    );
+    write(
+        root.path(),
+        WF,
+        "on:\n  push:\n    tags: ['v*']\npermissions: {}\njobs:\n  \"##[group]job\":\n    \
+         runs-on: ubuntu-latest\n    environment: x\n    steps:\n      - uses: actions/checkout@v4\n      \
+         - run: cargo publish\n",
+    );
+    for format in ["human", "junit", "markdown"] {
+        let r = run(&[
+            OsStr::new("check"),
+            root.path().as_os_str(),
+            OsStr::new("--format"),
+            OsStr::new(format),
+        ]);
+        assert_sane(&r, format);
+        assert_eq!(r.code, Some(1), "{format}: {}", r.stderr);
+        assert_log_safe(&r.stdout, format);
+        assert!(r.stdout.contains("nope2.md"), "{format}: {}", r.stdout);
+    }
+}
+
+/// A Cargo.toml cargo refuses (empty, or `package` that is not a table) is
+/// not a manifest with nothing to check: the manifest checks cannot judge
+/// it, so they block at its line instead of skipping.
+#[test]
+fn a_cargo_manifest_cargo_refuses_blocks_instead_of_skipping() {
+    for (content, line) in [("", 1), ("# nothing\n", 1), ("\npackage = 3\n", 2)] {
+        let t = tree();
+        write(t.path(), "Cargo.toml", content);
+        let (code, v) = check_json(t.path(), &[]);
+        assert_eq!(code, 1, "{content:?}: {v:#}");
+        assert_blocks_at(&v, "package-metadata", "Cargo.toml", line);
+    }
+    // A virtual workspace is a manifest with no package, judged as before.
+    let t = tree();
+    write(t.path(), "Cargo.toml", "[workspace]\nmembers = []\n");
+    let (_, v) = check_json(t.path(), &[]);
+    assert_ne!(result(&v, "package-metadata")["verdict"], "block");
+}
+
+/// A UTF-8 name may be spelt exactly as an invalid one is shown
+/// (`r\xFF.yml`, with a backslash): both files stay paths of their own, the
+/// readable one is judged, and nothing panics.
+#[cfg(unix)]
+#[test]
+fn a_utf8_name_spelt_like_an_escaped_one_never_collapses_with_it() {
+    use std::os::unix::ffi::OsStrExt;
+    let t = tree();
+    let wfdir = t.path().join(".github/workflows");
+    std::fs::create_dir_all(&wfdir).unwrap();
+    let literal = ".github/workflows/r\\xFF.yml";
+    write(
+        t.path(),
+        literal,
+        "on:\n  push:\n    tags: [v1]\npermissions: {}\njobs:\n  p:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - run: cargo publish\n",
+    );
+    std::fs::write(wfdir.join(OsStr::from_bytes(b"r\xff.yml")), "on: push\n").unwrap();
+    std::fs::write(t.path().join("a\\xFF.md"), "# a\n").unwrap();
+    std::fs::write(
+        t.path().join(OsStr::from_bytes(b"a\xff.md")),
+        "[x](nope.md)\n",
+    )
+    .unwrap();
+    let (code, v) = check_json(t.path(), &[]);
+    assert_eq!(code, 1);
+    let all = v.to_string();
+    assert!(!all.contains("internal error"), "{all}");
+    // The readable workflow is judged at its own lines.
+    assert!(
+        findings_at(&v, "actions-pinned", literal)
+            .iter()
+            .any(|f| f["line"] == 9),
+        "{:#}",
+        result(&v, "actions-pinned")
+    );
+    // The unreadable one is reported under a path of its own.
+    let contained: Vec<&str> = result(&v, "tree-contained")["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(contained.len(), 2, "{contained:#?}");
+    assert!(!contained.contains(&literal), "{contained:#?}");
+    // And the unreadable workflow still blocks as a workflow.
+    let blocked: Vec<&str> = result(&v, "workflow-permissions")["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        blocked.iter().any(|p| *p != literal && p.ends_with(".yml")),
+        "{blocked:#?}"
+    );
+}
+
+/// A line starting with `#` inside a quoted scalar that spans lines is
+/// content too (GitHub expands the secret there), while a `#` line after a
+/// plain scalar or below a block scalar's content is a comment.
+#[test]
+fn hash_lines_inside_multi_line_quoted_scalars_are_content() {
+    for (step, line) in [
+        (
+            "      - run: \"echo\n          # ${{ secrets.TOKEN }}\"\n",
+            10,
+        ),
+        (
+            "      - run: 'echo\n          # ${{ secrets.TOKEN }}'\n",
+            10,
+        ),
+        (
+            "      - run: 'it''s\n\n          # ${{ secrets.TOKEN }}'\n",
+            11,
+        ),
+        (
+            "      - {run: \"x\n          # ${{ secrets.TOKEN }}\"}\n",
+            10,
+        ),
+        (
+            "      - run: \"a \\\" b\n          # ${{ secrets.TOKEN }}\"\n",
+            10,
+        ),
+    ] {
+        let t = tree();
+        write(t.path(), WF, secret_in(step));
+        let (code, v) = check_json(t.path(), &[]);
+        assert_eq!(code, 1, "{step}");
+        assert_blocks_at(&v, "secrets-in-environment", WF, line);
+    }
+    for step in [
+        "      - run: echo\n          # ${{ secrets.TOKEN }}\n",
+        "      - run: echo \"it's\"\n      # ${{ secrets.TOKEN }}\n",
+        "      - run: |\n          x\n        # ${{ secrets.TOKEN }}\n",
+    ] {
+        let t = tree();
+        write(t.path(), WF, secret_in(step));
+        let (_, v) = check_json(t.path(), &[]);
+        let c = result(&v, "secrets-in-environment");
+        assert_eq!(c["verdict"], "pass", "{step}\n{c:#}");
+    }
+}
+
+/// The policy is part of the tree under review: a custom check's title and
+/// `why` reach SARIF's `help.markdown`, which code scanning renders, so they
+/// are escaped Markdown there (and stay intact in the plain-text fields).
+#[test]
+fn sarif_rule_help_markdown_escapes_policy_text() {
+    let root = tree();
+    write(root.path(), "README.md", "# x\ncertified\n");
+    write(
+        root.path(),
+        "shipgate.toml",
+        "extends = [\"default\"]\n[[check]]\nid = \"c1\"\nuses = \"text.forbids\"\n\
+         title = \"t <img src=x onerror=alert(1)> **bold**\"\n\
+         why = \"w [link](https://evil.example) <a href='https://evil.example'>x</a>\"\n\
+         files = [\"README.md\"]\npatterns = [\"certified\"]\n",
+    );
+    let (code, v) = check_json(root.path(), &[]);
+    assert_eq!(code, 1);
+    let r = run(&[
+        OsStr::new("check"),
+        root.path().as_os_str(),
+        OsStr::new("--format"),
+        OsStr::new("sarif"),
+    ]);
+    assert_sane(&r, "sarif");
+    let sarif: Value = serde_json::from_str(&r.stdout).expect("SARIF is JSON");
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let rule = rules.iter().find(|r| r["id"] == "c1").expect("rule c1");
+    let md = rule["help"]["markdown"].as_str().unwrap();
+    for live in ["<img", "<a ", "](https", "**bold**"] {
+        // Escaped is a backslash before the markup character.
+        let unescaped = md
+            .match_indices(live)
+            .any(|(i, _)| !md[..i].ends_with('\\'));
+        assert!(!unescaped, "{live} is live in {md}");
+    }
+    assert!(
+        rule["shortDescription"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("<img src=x onerror=alert(1)>"),
+        "the plain text stays intact: {rule:#}"
+    );
+    assert!(result(&v, "c1")["title"].as_str().unwrap().contains("<img"));
+}
+
+/// JSON and SARIF keep tree text intact (a parser reads back exactly what
+/// the tree held) but never carry a raw C1 control, DEL or bidi override,
+/// which a terminal showing the file would obey: those are `\u` escapes.
+#[test]
+fn json_and_sarif_escape_what_a_terminal_would_obey() {
+    let root = tree();
+    write(
+        root.path(),
+        WF,
+        "on:\n  push:\n    tags: ['v*']\njobs:\n  \"p\\x9b2J\\x7f\\u202Eq\\u2066\":\n    \
+         runs-on: ubuntu-latest\n    steps:\n      - run: cargo publish\n",
+    );
+    for format in ["json", "sarif"] {
+        let r = run(&[
+            OsStr::new("check"),
+            root.path().as_os_str(),
+            OsStr::new("--format"),
+            OsStr::new(format),
+        ]);
+        assert_sane(&r, format);
+        assert_eq!(r.code, Some(1), "{}", r.stderr);
+        for c in r.stdout.chars() {
+            let obeyed = ('\u{7f}'..='\u{9f}').contains(&c)
+                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+            assert!(!obeyed, "{format}: raw {c:?}");
+        }
+        let v: Value = serde_json::from_str(&r.stdout).expect("valid JSON");
+        assert!(
+            v.to_string().contains("p\u{9b}2J\u{7f}\u{202e}q\u{2066}"),
+            "{format}: the job id is not intact"
+        );
+    }
+}

@@ -3,7 +3,7 @@
 
 use super::{Code, Meta, ReleaseWorkflowCheck};
 use crate::finding::{Finding, Severity};
-use crate::repo::yaml_text::hash_lines_in_block_scalars;
+use crate::repo::yaml_text::hash_lines_in_scalars;
 use crate::workflow::secrets::secret_refs;
 use crate::workflow::{Key, WorkflowFile};
 use github_actions_models::workflow::Job;
@@ -66,14 +66,13 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
         }
     }
     // A line starting with `#` inside a block scalar (`run: |`, `env: >-`)
-    // is content, not a comment: GitHub expands the secret there too.
-    let in_blocks = hash_lines_in_block_scalars(&wf.text)
-        .into_iter()
-        .flat_map(|r| {
-            secret_refs(&wf.text[r.clone()])
-                .into_iter()
-                .map(move |(o, name)| (r.start + o, name))
-        });
+    // or a quoted scalar spanning lines is content, not a comment: GitHub
+    // expands the secret there too.
+    let in_blocks = hash_lines_in_scalars(&wf.text).into_iter().flat_map(|r| {
+        secret_refs(&wf.text[r.clone()])
+            .into_iter()
+            .map(move |(o, name)| (r.start + o, name))
+    });
     let mut refs: Vec<(usize, String)> = secret_refs(&wf.text)
         .into_iter()
         .chain(in_blocks)

@@ -92,9 +92,24 @@ pub fn read(tree: &Tree, path: &str) -> Result<CargoManifest, FileError> {
         Some(w) => expand_members(tree, &dir, w),
         None => Vec::new(),
     };
+    // What cargo refuses to load is not a manifest with nothing to check:
+    // the checks that need it cannot judge it.
     let package = match df.root.entry("package") {
         Some(pkg) if pkg.node.is_table() => Some(read_package(tree, &df, &dir, pkg)?),
-        _ => None,
+        Some(pkg) => {
+            return Err(FileError {
+                location: df.location(&pkg.key_span),
+                message: "`package` must be a table ([package]); cargo refuses this manifest"
+                    .into(),
+            });
+        }
+        None if ws.is_none() => {
+            return Err(FileError::at_file(
+                path,
+                "neither [package] nor [workspace]: cargo refuses this manifest",
+            ));
+        }
+        None => None,
     };
     let path_deps = if package.is_some() {
         read_path_deps(tree, &df, &dir)

@@ -41,6 +41,45 @@ pub fn symlink_refusal(path: &Path) -> Option<Refused> {
     })
 }
 
+/// The first symlink on the way to `path` that lives inside `root`, the
+/// tree under review: a directory there that is a link could send a write
+/// anywhere (`reports -> /home/runner`). Links above the root (a system's
+/// `/tmp -> /private/tmp`) are the user's own and left alone; the last
+/// component is refused by the open itself ([`create`]).
+pub fn symlink_in_tree(root: &Path, path: &Path) -> Option<Refused> {
+    let root = std::fs::canonicalize(root).ok()?;
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().ok()?.join(path)
+    };
+    let parts: Vec<_> = abs.components().collect();
+    let mut at = std::path::PathBuf::new();
+    for part in &parts[..parts.len().saturating_sub(1)] {
+        at.push(part);
+        // Missing: the open fails and says so.
+        let meta = std::fs::symlink_metadata(&at).ok()?;
+        if !meta.file_type().is_symlink() {
+            continue;
+        }
+        let home = at.parent().and_then(|p| std::fs::canonicalize(p).ok());
+        if home.is_some_and(|h| h.starts_with(&root)) {
+            return symlink_refusal(&at);
+        }
+    }
+    None
+}
+
+/// [`write`], refusing first a directory on the way that is a symlink inside
+/// `root` ([`symlink_in_tree`]): for the files a user names that may lie in
+/// the tree under review (`check --output`, `baseline --output`).
+pub fn write_near_tree(root: &Path, path: &Path, how: Create, bytes: &[u8]) -> Result<(), String> {
+    match symlink_in_tree(root, path) {
+        Some(refused) => Err(refused.to_string()),
+        None => write(path, how, bytes),
+    }
+}
+
 /// Writes `bytes` to `path` through [`create`] (never through a symlink);
 /// the error says what was refused or failed, with the path.
 pub fn write(path: &Path, how: Create, bytes: &[u8]) -> Result<(), String> {

@@ -307,6 +307,7 @@ impl Tree {
                 }
             }
         }
+        keep_escaped_names_apart(&mut entries);
         entries.sort_by(|a, b| a.rel.cmp(&b.rel));
         entries.shrink_to_fit();
         use std::hash::BuildHasher;
@@ -859,15 +860,41 @@ fn name_string(name: &std::ffi::OsStr) -> String {
     }
 }
 
+/// Why a path whose name is not UTF-8 is never read.
+const NOT_UTF8: &str = "a path whose name is not UTF-8 (shown with `\\xNN` for each invalid \
+                        byte); it is not read, so rename it";
+
 /// Why a path is never read because of its name, if it is.
 fn bad_name(p: &Path) -> Option<Kind> {
-    p.to_str().is_none().then(|| {
-        Kind::BadLink(
-            "a path whose name is not UTF-8 (shown with `\\xNN` for each invalid byte); \
-             it is not read, so rename it"
-                .into(),
-        )
-    })
+    p.to_str().is_none().then(|| Kind::BadLink(NOT_UTF8.into()))
+}
+
+/// A UTF-8 name can be spelt exactly as a name that is not UTF-8 is shown
+/// (`r\xFF.yml` with a backslash): the shown one then gets a marker before
+/// its extension until it is unique, so two files never share one path (one
+/// would go unjudged, and the passes that index paths would disagree).
+fn keep_escaped_names_apart(entries: &mut [Entry]) {
+    let escaped = |e: &Entry| matches!(&e.kind, Kind::BadLink(m) if m == NOT_UTF8);
+    if !entries.iter().any(escaped) {
+        return;
+    }
+    let mut taken: std::collections::HashSet<String> = entries
+        .iter()
+        .filter(|e| !escaped(e))
+        .map(|e| e.rel.clone())
+        .collect();
+    for e in entries.iter_mut().filter(|e| escaped(e)) {
+        while !taken.insert(e.rel.clone()) {
+            // Before the extension, so a workflow is still a `.yml` file and
+            // still judged (and blocked) as one.
+            let name_at = e.rel.rfind('/').map_or(0, |i| i + 1);
+            let at = match e.rel[name_at..].rfind('.') {
+                Some(dot) if dot > 0 => name_at + dot,
+                _ => e.rel.len(),
+            };
+            e.rel.insert_str(at, " (not UTF-8)");
+        }
+    }
 }
 
 fn decode(rel: &str, bytes: Vec<u8>) -> Result<TextFile, FileError> {

@@ -2,9 +2,13 @@
 //! byte-exact so every offset still points into the file as written:
 //! - standard tags (`!!map`, `!!seq`, `!!int`, …) mean the untagged value,
 //!   so they are blanked before the typed parse, which would otherwise
-//!   refuse `jobs: !!map` and leave the file unjudged;
+//!   refuse `jobs: !!map` and leave the file unjudged; other global tags
+//!   (`!!python/object`, `!<tag:example.com,…>`) the parser already reads
+//!   untagged, so they are blanked too and every view agrees;
+//! - where local tags (`!custom`) may be, which a workflow cannot carry;
 //! - which lines starting with `#` are the content of a block scalar
-//!   (`run: |`, `env: >-`) rather than comments.
+//!   (`run: |`, `env: >-`) or of a quoted scalar spanning lines, rather
+//!   than comments.
 
 use std::ops::Range;
 
@@ -15,9 +19,10 @@ const STANDARD: &[&str] = &["map", "seq", "int", "bool", "float", "null"];
 /// `text` with each standard tag in tag position (after indentation, `: `,
 /// `- `, `? `, `[`, `{` or `,`, and followed by a space, a line end or a
 /// flow bracket) replaced by spaces of the same length; `None` when there
-/// is none. Both `!!map` and `!<tag:yaml.org,2002:map>` are recognised.
+/// is none. Both `!!map` and `!<tag:yaml.org,2002:map>` are recognised, and
+/// so is every other global tag but a string's (see [`global_tag_len`]).
 pub fn standard_tags_blanked(text: &str) -> Option<String> {
-    if !text.contains("!!") && !text.contains("!<tag:yaml.org,2002:") {
+    if !text.contains("!!") && !text.contains("!<") {
         return None;
     }
     let b = text.as_bytes();
@@ -28,16 +33,20 @@ pub fn standard_tags_blanked(text: &str) -> Option<String> {
             i += 1;
             continue;
         }
-        let len = STANDARD.iter().find_map(|name| {
-            let short = format!("!!{name}");
-            let long = format!("!<tag:yaml.org,2002:{name}>");
-            [short, long]
-                .into_iter()
-                .find(|t| b[i..].starts_with(t.as_bytes()))
-                .map(|t| t.len())
-        });
+        let len = STANDARD
+            .iter()
+            .find_map(|name| {
+                let short = format!("!!{name}");
+                let long = format!("!<tag:yaml.org,2002:{name}>");
+                [short, long]
+                    .into_iter()
+                    .find(|t| b[i..].starts_with(t.as_bytes()))
+                    .map(|t| t.len())
+            })
+            .filter(|&n| ends_tag(b.get(i + n)))
+            .or_else(|| global_tag_len(&b[i..]));
         match len {
-            Some(n) if b.get(i + n).is_none_or(|c| b" \t\r\n[{".contains(c)) => {
+            Some(n) if ends_tag(b.get(i + n)) => {
                 let o = out.get_or_insert_with(|| b.to_vec());
                 o[i..i + n].fill(b' ');
                 i += n;
@@ -47,6 +56,61 @@ pub fn standard_tags_blanked(text: &str) -> Option<String> {
     }
     // Only ASCII was replaced by ASCII: still UTF-8.
     out.map(|o| String::from_utf8(o).unwrap_or_else(|_| text.to_string()))
+}
+
+/// Whether the byte after a tag ends it: a space, a line end or a flow bracket.
+fn ends_tag(next: Option<&u8>) -> bool {
+    next.is_none_or(|c| b" \t\r\n[{".contains(c))
+}
+
+/// The length of a global tag other than a string's at the start of `b`:
+/// `!!python/object:…` or a verbatim `!<tag:example.com,2000:x>`. The YAML
+/// parser resolves these to no tag at all (only local `!tags` reach the
+/// typed models), so they are blanked with the standard ones and every view
+/// of the file reads the same untagged value.
+fn global_tag_len(b: &[u8]) -> Option<usize> {
+    let n = if b.starts_with(b"!<") {
+        let close = b
+            .iter()
+            .take_while(|c| !matches!(c, b'\n' | b'\r'))
+            .position(|&c| c == b'>')?;
+        close + 1
+    } else if b.starts_with(b"!!") {
+        2 + b[2..]
+            .iter()
+            .take_while(|c| !b" \t\r\n,[]{}".contains(c))
+            .count()
+    } else {
+        return None;
+    };
+    let tag = &b[..n];
+    let string = tag == b"!!str" || tag == b"!<tag:yaml.org,2002:str>";
+    (n > 2 && !string).then_some(n)
+}
+
+/// Byte offsets of every `!` in tag position that starts a local tag
+/// (`!custom`), in order: the tags the YAML parser keeps and the typed
+/// models then read past. Lexical, so a `!` at
+/// the start of a block-scalar line or after a comma in a quoted string is
+/// found too: callers confirm with the parser before acting on it.
+pub fn other_tag_candidates(text: &str) -> Vec<usize> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    for (i, _) in text.match_indices('!') {
+        if !in_tag_position(b, i) || matches!(b.get(i + 1), Some(b'!' | b'<')) {
+            continue;
+        }
+        let rest = &b[i..];
+        let end = rest
+            .iter()
+            .position(|c| b" \t\r\n,[]{}".contains(c))
+            .unwrap_or(rest.len());
+        // `!` alone is the non-specific tag: a plain string, as untagged.
+        if end > 1 {
+            out.push(i);
+        }
+    }
+    out
 }
 
 fn in_tag_position(b: &[u8], i: usize) -> bool {
@@ -62,19 +126,30 @@ fn in_tag_position(b: &[u8], i: usize) -> bool {
 }
 
 /// Byte ranges of the lines that start (after indentation) with `#` but lie
-/// inside a block scalar: content, not comments. Each range starts just
-/// after the `#` and ends at the line's end.
-pub fn hash_lines_in_block_scalars(text: &str) -> Vec<Range<usize>> {
+/// inside a scalar: a block scalar (`run: |`, `env: >-`) or a quoted scalar
+/// that spans lines (`run: "echo` … `"`). They are content, not comments.
+/// Each range starts just after the `#` and ends at the line's end.
+pub fn hash_lines_in_scalars(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     // (indentation of the line that opened the scalar, content indentation once known)
     let mut block: Option<(usize, Option<usize>)> = None;
+    // The quote of a quoted scalar still open at the end of the last line.
+    let mut quote: Option<u8> = None;
     let mut start = 0;
     for line in text.split_inclusive(['\n', '\r']) {
         let offset = start;
         start += line.len();
         let body = line.trim_end_matches(['\n', '\r']);
-        let indent = body.len() - body.trim_start_matches(' ').len();
+        let indent = body.len() - body.trim_start_matches([' ', '\t']).len();
         let rest = &body[indent..];
+        if quote.is_some() {
+            if let Some(after) = rest.strip_prefix('#') {
+                let from = offset + indent + 1;
+                out.push(from..from + after.len());
+            }
+            quote = open_quote_after(rest, quote);
+            continue;
+        }
         if let Some((parent, content)) = block {
             if rest.trim().is_empty() {
                 continue;
@@ -95,9 +170,58 @@ pub fn hash_lines_in_block_scalars(text: &str) -> Vec<Range<usize>> {
         }
         if !rest.starts_with('#') && opens_block_scalar(rest) {
             block = Some((indent, None));
+            continue;
         }
+        quote = open_quote_after(rest, None);
     }
     out
+}
+
+/// The quote (`"` or `'`) of a quoted scalar left open at the end of
+/// `line`, given the one open at its start. A quote opens a scalar only
+/// where a value can start (the line's start, after `: `, `- `, `? `, `[`,
+/// `{` or `,`); a quote inside a plain scalar (`run: echo "hi"`) is text,
+/// and a `#` after whitespace outside quotes starts a comment.
+fn open_quote_after(line: &str, mut quote: Option<u8>) -> Option<u8> {
+    let b = line.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match quote {
+            Some(b'"') if b[i] == b'\\' => i += 1,
+            Some(b'"') if b[i] == b'"' => quote = None,
+            Some(b'\'') if b[i] == b'\'' => {
+                if b.get(i + 1) == Some(&b'\'') {
+                    i += 1;
+                } else {
+                    quote = None;
+                }
+            }
+            Some(_) => {}
+            None => {
+                if b[i] == b'#' && (i == 0 || matches!(b[i - 1], b' ' | b'\t')) {
+                    break;
+                }
+                if matches!(b[i], b'"' | b'\'') && value_starts_at(b, i) {
+                    quote = Some(b[i]);
+                }
+            }
+        }
+        i += 1;
+    }
+    quote
+}
+
+/// Whether a scalar can start at `b[i]`: only whitespace before it on the
+/// line, or an indicator (`:`, `-`, `?` then whitespace; `[`, `{`, `,`).
+fn value_starts_at(b: &[u8], i: usize) -> bool {
+    let mut j = i;
+    while j > 0 && matches!(b[j - 1], b' ' | b'\t') {
+        j -= 1;
+    }
+    if j == 0 || matches!(b[j - 1], b'[' | b'{' | b',') {
+        return true;
+    }
+    j < i && matches!(b[j - 1], b':' | b'-' | b'?')
 }
 
 /// Whether a line ends in a block scalar header (`key: |`, `- >-`, `|2+`),
@@ -136,10 +260,19 @@ mod tests {
             want = want.replace(tag, &" ".repeat(tag.len()));
         }
         assert_eq!(out, want);
-        // Not in tag position, or not a standard tag: left alone.
+        // Not in tag position, a string's tag, or a local tag: left alone.
         assert_eq!(standard_tags_blanked("run: echo a!!map\n"), None);
-        assert_eq!(standard_tags_blanked("x: !!python/object x\n"), None);
-        assert_eq!(standard_tags_blanked("x: !!mapping\n"), None);
+        assert_eq!(standard_tags_blanked("x: !local x\n"), None);
+        // Other global tags the parser reads untagged are blanked too.
+        assert_eq!(
+            standard_tags_blanked("x: !!python/object x\n"),
+            Some(format!("x: {} x\n", " ".repeat("!!python/object".len())))
+        );
+        assert_eq!(
+            standard_tags_blanked("x: !!mapping\n"),
+            Some(format!("x: {}\n", " ".repeat("!!mapping".len())))
+        );
+        assert_eq!(other_tag_candidates("a: !local x\nb: !!map\nc: ! x\n"), [3]);
         assert_eq!(standard_tags_blanked("x: !!str 5\n"), None);
     }
 
@@ -159,18 +292,25 @@ jobs:
       # comment again
       - run: echo # ${{ secrets.C }}
 ";
-        let got: Vec<&str> = hash_lines_in_block_scalars(t)
+        let got: Vec<&str> = hash_lines_in_scalars(t)
             .into_iter()
             .map(|r| &t[r])
             .collect();
         assert_eq!(got, [" ${{ secrets.A }}", "${{ secrets.B }}"]);
         // CR line ends too.
         let cr = "a: |\r  # x\rb: 1\r# y\r";
-        let got: Vec<&str> = hash_lines_in_block_scalars(cr)
+        let got: Vec<&str> = hash_lines_in_scalars(cr)
             .into_iter()
             .map(|r| &cr[r])
             .collect();
         assert_eq!(got, [" x"]);
+        // A quoted scalar spanning lines; quotes inside plain text open none.
+        let q = "a: \"x\n  # ${{ A }} \\\" still\n  # B\"\nb: echo \"q\n# c\nd: 'it''s\n # D'\n";
+        let got: Vec<&str> = hash_lines_in_scalars(q)
+            .into_iter()
+            .map(|r| &q[r])
+            .collect();
+        assert_eq!(got, [" ${{ A }} \\\" still", " B\"", " D'"]);
         assert!(opens_block_scalar("- run: |2-"));
         assert!(opens_block_scalar("key: > # folded"));
         assert!(!opens_block_scalar("key: a | b"));

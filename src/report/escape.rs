@@ -170,8 +170,9 @@ fn md_plain(s: &str) -> String {
 /// A code span holding `s` literally: fenced by a backtick run longer than
 /// any run inside, padded with a space when the content starts or ends with
 /// a backtick or a space (CommonMark strips one space from each end), on one
-/// line, hidden characters shown, and `|` escaped (GitHub splits table cells
-/// at it even inside a code span).
+/// line, hidden characters shown, `##[` neutralised (the report may be
+/// printed into a CI log), and `|` escaped (GitHub splits table cells at it
+/// even inside a code span).
 pub fn md_code(s: &str) -> String {
     let mut body = String::with_capacity(s.len());
     for c in s.chars() {
@@ -184,6 +185,7 @@ pub fn md_code(s: &str) -> String {
     if body.is_empty() {
         return "` `".to_string();
     }
+    let body = neutralise_hashes(&body);
     let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
     let pad = if body.starts_with(['`', ' ']) || body.ends_with(['`', ' ']) {
@@ -197,7 +199,7 @@ pub fn md_code(s: &str) -> String {
 // --------------------------------------------------------------------- XML
 
 /// Text for XML content: markup escaped, hidden characters shown (XML 1.0
-/// cannot carry most C0 controls at all). Line breaks the renderer itself
+/// cannot carry most C0 controls at all), `##[` neutralised. Line breaks the renderer itself
 /// writes are kept; pass tree values through [`visible`] first.
 pub fn xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -213,7 +215,8 @@ pub fn xml(s: &str) -> String {
             c => push_visible(&mut out, c),
         }
     }
-    out
+    // A JUnit file printed into a CI log must not carry a live `##[`.
+    neutralise_hashes(&out).into_owned()
 }
 
 /// An XML attribute value: [`xml`], with line breaks and tabs as character

@@ -29,9 +29,11 @@ impl Paint {
 /// Text from the tree (file names, source lines, messages that quote them)
 /// may hold escape sequences, bidi overrides or line breaks that would
 /// rewrite the reader's terminal or forge report lines; they are shown
-/// escaped.
-fn clean(s: &str) -> std::borrow::Cow<'_, str> {
-    escape::visible(s)
+/// escaped. The human report is what CI logs show most often, so a `##[`
+/// and a leading `::` (a file at the root named like a workflow command
+/// starts a finding's line) are neutralised as in the github format.
+fn clean(s: &str) -> String {
+    escape::github_line(s)
 }
 
 pub fn render(report: &Report, ctx: &RenderContext, out: &mut dyn Write) -> std::io::Result<()> {
@@ -91,16 +93,11 @@ pub fn render(report: &Report, ctx: &RenderContext, out: &mut dyn Write) -> std:
                 } else {
                     raw.chars().count().saturating_sub(col).max(1)
                 };
-                let indent: String = raw
+                // The source before the caret as shown (escapes widen it).
+                let before: String = raw.chars().take(col).collect();
+                let indent: String = clean(&before)
                     .chars()
-                    .take(col)
-                    .map(|c| {
-                        if c == '\t' {
-                            "\t".to_string()
-                        } else {
-                            " ".repeat(escape::visible_width(c))
-                        }
-                    })
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
                 let width: usize = raw
                     .chars()

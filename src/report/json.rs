@@ -168,6 +168,6 @@ fn view(report: &Report) -> ReportView<'_> {
 }
 
 pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &view(report))?;
+    super::write_json(&mut *out, &view(report))?;
     writeln!(out)
 }

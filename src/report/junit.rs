@@ -5,7 +5,7 @@
 //! with findings passes with them in `system-out`; a skipped check is
 //! `<skipped/>`.
 
-use super::escape::{visible, xml, xml_attr};
+use super::escape::{github_line, xml, xml_attr};
 use super::{Report, Threshold};
 use crate::finding::{Finding, Severity, Verdict};
 use std::fmt::Write as _;
@@ -95,21 +95,23 @@ fn finding_line(f: &Finding) -> String {
         Some(s) => format!("suppressed ({})", s.by),
         None => f.severity.as_str().to_string(),
     };
-    // Tree text is made visible before the renderer adds its own line breaks.
+    // Tree text is made visible before the renderer adds its own line breaks,
+    // and cannot start a line a CI log reads as a workflow command (a path
+    // starts each finding's line).
     let mut s = format!(
         "{}:{}:{}: {tag}: {}\n",
-        visible(&loc.path),
+        github_line(&loc.path),
         loc.line,
         loc.column,
-        visible(&f.message)
+        github_line(&f.message)
     );
     if let Some(sup) = &f.suppressed
         && !sup.reason.is_empty()
     {
-        s.push_str(&format!("    reason: {}\n", visible(&sup.reason)));
+        s.push_str(&format!("    reason: {}\n", github_line(&sup.reason)));
     }
     if !f.help.is_empty() {
-        s.push_str(&format!("    help: {}\n", visible(&f.help)));
+        s.push_str(&format!("    help: {}\n", github_line(&f.help)));
     }
     s
 }

@@ -244,6 +244,74 @@ impl LinkBase {
 /// Where a check is documented.
 pub use crate::meta::help_uri;
 
+/// Writes `value` as serde_json's pretty JSON, with every character a
+/// terminal would obey that JSON leaves raw (C1 controls, DEL, bidi marks:
+/// [`escape::is_hidden`]) written as a `\u` escape: a parser reads back the
+/// same text, and a person viewing the file sees the escape (JSON and SARIF).
+pub(crate) fn write_json<T: serde::Serialize + ?Sized>(
+    out: &mut dyn Write,
+    value: &T,
+) -> std::io::Result<()> {
+    let pretty = serde_json::ser::PrettyFormatter::new();
+    let mut ser = serde_json::Serializer::with_formatter(out, ShownJson(pretty));
+    value.serialize(&mut ser)?;
+    Ok(())
+}
+
+/// serde_json's pretty layout, delegated; only string fragments differ.
+struct ShownJson<'a>(serde_json::ser::PrettyFormatter<'a>);
+
+impl serde_json::ser::Formatter for ShownJson<'_> {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut rest = fragment;
+        while let Some((at, c)) = rest.char_indices().find(|&(_, c)| escape::is_hidden(c)) {
+            w.write_all(&rest.as_bytes()[..at])?;
+            write!(w, "\\u{:04x}", c as u32)?;
+            rest = &rest[at + c.len_utf8()..];
+        }
+        w.write_all(rest.as_bytes())
+    }
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
 /// Percent-encodes a `/`-separated relative path for use in a URI
 /// reference: unreserved characters, most sub-delimiters, `@` and `/` stay.
 /// `:` is encoded (`a:b.md` would read as a scheme), and so are parentheses

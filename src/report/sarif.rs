@@ -3,6 +3,7 @@
 //! from the policy for custom checks), one result per finding. Suppressed
 //! findings stay, with `suppressions`, so viewers show them as dismissed.
 
+use super::escape::md_text;
 use super::{CheckResult, RenderContext, Report, percent_encode_path};
 use crate::finding::{Finding, Severity};
 use serde::Serialize;
@@ -235,7 +236,7 @@ fn log<'a>(report: &'a Report, ctx: &RenderContext) -> Log<'a> {
 }
 
 pub fn render(report: &Report, ctx: &RenderContext, out: &mut dyn Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &log(report, ctx))?;
+    super::write_json(&mut *out, &log(report, ctx))?;
     writeln!(out)
 }
 
@@ -259,6 +260,14 @@ fn rule_name(id: &str) -> String {
         .collect()
 }
 
+/// Text as escaped Markdown ([`md_text`]), its paragraphs kept apart.
+fn md_paragraphs(s: &str) -> String {
+    s.split("\n\n")
+        .map(md_text)
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
 fn rule(c: &CheckResult) -> Rule<'_> {
     let info = &c.rule;
     let full = if info.rationale.is_empty() {
@@ -267,10 +276,16 @@ fn rule(c: &CheckResult) -> Rule<'_> {
         info.rationale.clone()
     };
     let mut help_text = full.clone();
-    let mut help_md = format!("**{}**\n\n{}", c.title, full);
+    // Code scanning renders `help.markdown`, and a custom check's title and
+    // `why` come from the policy in the tree under review: escaped.
+    let mut help_md = format!(
+        "**{}**\n\n{}",
+        md_paragraphs(&c.title),
+        md_paragraphs(&full)
+    );
     if !info.fix.is_empty() {
         help_text.push_str(&format!("\n\nFix: {}", info.fix));
-        help_md.push_str(&format!("\n\n**Fix:** {}", info.fix));
+        help_md.push_str(&format!("\n\n**Fix:** {}", md_paragraphs(&info.fix)));
     }
     if let Some(uri) = &info.help_uri {
         help_md.push_str(&format!("\n\n[Documentation]({uri})"));

@@ -111,6 +111,63 @@ pub struct WorkflowError {
     pub message: String,
 }
 
+/// A workflow holding a local tag (`jobs: !custom`) cannot be judged: the typed
+/// model reads past the tag while the text views that locate findings and
+/// find secrets do not, so the checks would disagree about the file (and
+/// the text-based ones pass it unseen). The tag's line is the error; a `!`
+/// that the parser reads as text (in a block scalar or a quoted string) is
+/// not a tag and is left alone.
+fn refuse_other_tags(text: &str, lines: &LineIndex) -> Result<(), WorkflowError> {
+    let candidates = crate::repo::yaml_text::other_tag_candidates(text);
+    if candidates.is_empty() {
+        return Ok(());
+    }
+    // A document the generic parse refuses (an alias bomb, say) is left to
+    // the typed parse, which reports it.
+    let Ok(doc) = yaml_serde::from_str::<yaml_serde::Value>(text) else {
+        return Ok(());
+    };
+    let Some(tag) = first_tag(&doc) else {
+        return Ok(());
+    };
+    let shown = tag.to_string();
+    let at = candidates
+        .iter()
+        .copied()
+        .find(|&i| text[i..].starts_with(shown.as_str()))
+        .unwrap_or(candidates[0]);
+    let (line, column) = lines.position(text, at);
+    Err(WorkflowError {
+        line,
+        column,
+        message: format!(
+            "not a valid GitHub Actions workflow: the local YAML tag `{shown}` has no meaning \
+             shipgate (or GitHub) can read; remove it"
+        ),
+    })
+}
+
+/// The first tag the generic parse kept (standard tags it resolves itself).
+fn first_tag(v: &yaml_serde::Value) -> Option<&yaml_serde::value::Tag> {
+    use yaml_serde::Value;
+    match v {
+        Value::Tagged(t)
+            if !matches!(
+                t.tag.to_string().as_str(),
+                "!!str" | "!<tag:yaml.org,2002:str>"
+            ) =>
+        {
+            Some(&t.tag)
+        }
+        Value::Tagged(t) => first_tag(&t.value),
+        Value::Sequence(items) => items.iter().find_map(first_tag),
+        Value::Mapping(m) => m
+            .iter()
+            .find_map(|(k, v)| first_tag(k).or_else(|| first_tag(v))),
+        _ => None,
+    }
+}
+
 impl WorkflowFile {
     pub fn parse(path: &str, text: Arc<str>) -> Result<WorkflowFile, WorkflowError> {
         let lines = LineIndex::new(&text);
@@ -137,6 +194,7 @@ impl WorkflowFile {
             Some(t) => Arc::from(t),
             None => text,
         };
+        refuse_other_tags(&text, &lines)?;
         let text: Arc<str> = match steps_as_known(&text) {
             Some(t) => Arc::from(t),
             None => text,
