@@ -309,7 +309,7 @@ fn id_token_gap(
         return None;
     }
     // A reusable workflow: the token it can mint is what each caller grants.
-    for caller in tree.workflow_callers(&wf.path) {
+    for caller in &tree.workflow_callers(&wf.path) {
         let Ok(c) = tree.workflow(caller) else {
             continue;
         };

@@ -236,7 +236,7 @@ fn top_level(
     let callable = events.iter().any(|e| e == "workflow_call");
     let mut out = Vec::new();
     if callable && stack.len() <= crate::workflow::lane::MAX_LANE_DEPTH {
-        for caller in tree.workflow_callers(&wf.path) {
+        for caller in &tree.workflow_callers(&wf.path) {
             if stack.contains(caller) {
                 continue;
             }

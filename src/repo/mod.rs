@@ -213,9 +213,6 @@ pub struct Tree {
     any_bad_link: bool,
     /// Problems met while walking (unreadable directories), as findings.
     pub walk_problems: Vec<FileError>,
-    /// Workflow path → the workflows whose text calls it as a local
-    /// reusable workflow, built on first use.
-    callers: OnceLock<HashMap<String, Vec<String>>>,
     /// The root directory, held open: files are opened beneath it with the
     /// kernel refusing every symlink on the way (Linux `openat2`).
     root_dir: Option<beneath::RootDir>,
@@ -327,7 +324,6 @@ impl Tree {
             hasher,
             dirs,
             walk_problems,
-            callers: OnceLock::new(),
             root_dir,
             wholes: Default::default(),
         })
@@ -658,8 +654,10 @@ impl Tree {
     /// (`uses: ./.github/workflows/x.yml` at job level), read from their
     /// text once for the whole tree; each caller still has to be parsed to
     /// be sure.
-    pub fn workflow_callers(&self, rel: &str) -> &[String] {
-        let map = self.callers.get_or_init(|| {
+    pub fn workflow_callers(&self, rel: &str) -> Vec<String> {
+        /// Workflow path → the workflows whose text calls it.
+        struct Callers(HashMap<String, Vec<String>>);
+        let map = self.whole(|| {
             let paths: Vec<&str> = self.workflow_paths();
             // Read on every core: with many workflows this is a whole pass
             // over their texts, and every other reader waits for it.
@@ -676,9 +674,9 @@ impl Tree {
                     }
                 }
             }
-            map
+            Callers(map)
         });
-        map.get(rel).map(Vec::as_slice).unwrap_or(&[])
+        map.0.get(rel).cloned().unwrap_or_default()
     }
 
     /// Whether a path (relative to the root, may be `..`-laden) stays inside it.

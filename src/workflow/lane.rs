@@ -249,7 +249,7 @@ pub fn follow(tree: &Tree, wf: &mut WorkflowFile) {
 /// workflow, by file name. Each caller is parsed and followed on its own
 /// (not through the tree's cache, which may be filling it right now).
 fn release_caller(tree: &Tree, path: &str) -> Option<String> {
-    for caller in tree.workflow_callers(path) {
+    for caller in &tree.workflow_callers(path) {
         if caller == path {
             continue;
         }
