@@ -39,10 +39,7 @@ pub static EVALUATOR: Evaluator = Evaluator {
         validate_in_policy: None,
         default_lanes: &[],
         codes: &[
-            Code {
-                id: "no-workflow",
-                summary: "no workflow matches `files`, so there is no job to judge",
-            },
+            super::NO_WORKFLOW,
             Code {
                 id: "no-such-job",
                 summary: "the named job (or a job using `job_uses`) is not in the workflow",

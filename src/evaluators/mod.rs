@@ -8,6 +8,13 @@ use crate::policy::CustomCheck;
 pub use crate::policy::catalog::{EvaluatorSpec, ParamError};
 use serde::de::DeserializeOwned;
 
+/// The finding of a workflow evaluator whose `files` select no workflow,
+/// declared once for the three that judge workflows.
+pub(crate) const NO_WORKFLOW: Code = Code {
+    id: "no-workflow",
+    summary: "no workflow matches `files`, so there is nothing to judge",
+};
+
 pub mod facts_equal;
 mod file_rule;
 mod job_runs;

@@ -50,10 +50,7 @@ pub static EVALUATOR: Evaluator = Evaluator {
         validate_in_policy: None,
         default_lanes: &[],
         codes: &[
-            Code {
-                id: "no-workflow",
-                summary: "no workflow matches `files`, so there is no job to judge",
-            },
+            super::NO_WORKFLOW,
             Code {
                 id: "no-such-job",
                 summary: "the named job is not in the workflow",

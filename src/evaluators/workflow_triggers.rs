@@ -43,10 +43,7 @@ pub static EVALUATOR: Evaluator = Evaluator {
         validate_in_policy: None,
         default_lanes: &[],
         codes: &[
-            Code {
-                id: "no-workflow",
-                summary: "no workflow matches `files`, so there are no triggers to judge",
-            },
+            super::NO_WORKFLOW,
             Code {
                 id: "missing-event",
                 summary: "the workflow is not started by an event the check requires",
