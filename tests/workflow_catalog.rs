@@ -204,12 +204,26 @@ fn runtime_setup_for_npm_publish_passes() {
 }
 
 #[test]
-fn cargo_publish_says_it_builds_by_necessity() {
-    let (r, _) = check("publish-isolation/cargo", "publish-isolation");
-    assert_eq!(findings(&r, "publish-isolation"), [at(15, "warn")]);
+fn cargo_publish_job_with_only_checkout_and_toolchain_passes() {
+    // `cargo publish` packages the checked-out source: the checkout it needs
+    // is no offence, with a token secret or with crates-io-auth-action's.
+    for case in ["publish-isolation/cargo", "publish-isolation/crates-auth"] {
+        let (r, _) = check(case, "publish-isolation");
+        assert_eq!(verdict(&r, "publish-isolation"), "pass", "{case}");
+    }
+}
+
+#[test]
+fn cargo_publish_says_it_builds_by_necessity_when_the_job_builds_more() {
+    let (r, _) = check("publish-isolation/cargo-extra-build", "publish-isolation");
+    assert_eq!(findings(&r, "publish-isolation"), [at(16, "warn")]);
     let m = message(&r, "publish-isolation", 0);
     assert!(m.contains("must build the package itself"), "{m}");
-    assert!(m.contains("line 11"), "{m}");
+    assert!(
+        m.contains("line 15: builds with `cargo build --release`"),
+        "{m}"
+    );
+    assert!(!m.contains("checks out"), "{m}");
 }
 
 #[test]

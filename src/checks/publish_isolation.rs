@@ -31,8 +31,9 @@ static META: Meta = Meta {
         the publishing job only download it (`actions/download-artifact` v4 or later verifies \
         it) and upload it to the registry. Setting up the runtime the publish command needs \
         (`setup-node` for `npm publish`, installing `twine`) is fine. `cargo publish` and \
-        `mix hex.publish` build the package themselves, so their jobs cannot be split this \
-        way; the finding says so, and the job should stay as small as the command allows. A \
+        `mix hex.publish` package the checked-out source themselves, so their jobs cannot \
+        be split this way: there a checkout and toolchain setup pass, and any other install \
+        or build warns, saying so (the job should stay as small as the command allows). A \
         job that does not publish but holds a registry-named secret warns on each install \
         or build it runs. So does a job that uploads release assets (`gh release upload`, \
         a release action): the token that writes the release is there while it builds what \
@@ -135,8 +136,11 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
             .map(|p| format!("`{}`", p.describe()))
             .collect();
         if role.publishes.iter().all(builds_itself) {
+            // The publish command packages the source, so the checkout it
+            // needs is no offence; other installs and builds still are.
             let (stale, rest): (Vec<Offence>, Vec<Offence>) = offences
                 .into_iter()
+                .filter(|o| o.kind != OffenceKind::Checkout)
                 .partition(|o| o.kind == OffenceKind::StaleDownload);
             push_each(out, job_id, &creds, stale, "publishing job");
             if rest.is_empty() {

@@ -230,10 +230,13 @@ pub fn install_or_build(cmd: &Command) -> Option<&'static str> {
 /// and its docs, Maven and Gradle deploys run the build, `dart pub publish`
 /// packs the package from the checked-out source tree.
 pub fn builds_itself(p: &PublishStep) -> bool {
+    // Whatever authenticates (a command, or an action such as
+    // crates-io-auth-action that only mints the token), the upload to these
+    // registries is made by a tool that packages the checked-out source.
     matches!(
         p.registry,
         Registry::Crates | Registry::Hex | Registry::Maven | Registry::PubDev
-    ) && matches!(p.via, Via::Command { .. })
+    )
 }
 
 /// Commands and actions that ship artifacts without publishing to a registry.
