@@ -526,16 +526,16 @@ fn a_job_that_uploads_release_assets_and_builds_them_warns_even_in_a_strict_pres
 }
 
 #[test]
-fn a_gate_target_written_as_a_shell_loop_fails_closed_and_says_why() {
+fn a_gate_target_written_as_a_shell_loop_warns_that_it_cannot_tell() {
     // `make examples` loops over the examples; CI runs each one in its own
     // words. shipgate does not expand the loop, so it cannot match the
-    // commands: it still blocks (fail closed) but no longer claims that CI
-    // runs none of it without saying why.
+    // commands: it says so, as a warning (a block here would be one it
+    // cannot stand behind), never claiming that CI runs none of it.
     let (code, r) = check_json(&rw("loop-recipe"), &["--only", "ci-equivalence"]);
-    assert_eq!(code, 1, "{r}");
+    assert_eq!(code, 0, "{r}");
     assert_eq!(
         findings(&r, "ci-equivalence"),
-        vec![("Makefile".into(), 3, "block".into())]
+        vec![("Makefile".into(), 3, "warn".into())]
     );
     let msg = &messages(&r, "ci-equivalence")[0];
     assert!(

@@ -79,6 +79,19 @@ fn concurrency_expression_on_tag_runs_judged_by_where_tags_release_and_the_group
 }
 
 #[test]
+fn concurrency_true_on_tags_only_with_a_group_per_tag_warns() {
+    // Only a re-pushed tag can cancel its own earlier run: a warning.
+    let (r, code) = check(
+        "release-concurrency/tags-per-tag-true",
+        "release-concurrency",
+    );
+    assert_eq!(findings(&r, "release-concurrency"), [at(8, "warn")]);
+    assert_eq!(code, 0);
+    let m = message(&r, "release-concurrency", 0);
+    assert!(m.contains("same tag is pushed again"), "{m}");
+}
+
+#[test]
 fn concurrency_missing_group_warns() {
     let (r, code) = check("release-concurrency/missing", "release-concurrency");
     assert_eq!(verdict(&r, "release-concurrency"), "warn");

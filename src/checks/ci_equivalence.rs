@@ -35,8 +35,9 @@ static META: Meta = Meta {
         `ci` recipe, or `gate = [...]` under `[checks.ci-equivalence]`) and checks that each \
         command runs in a workflow triggered by `push` or `pull_request`, or that CI runs \
         the gate command itself. A recipe written as shell control flow (`for x in a b; do \
-        …; done`) is not expanded: when CI does not run it as written, it blocks and says \
-        that it cannot tell.",
+        …; done`) is not expanded: when CI does not run it as written, the finding says that \
+        shipgate cannot tell whether CI runs the same work in other words, and is a warning \
+        (code `cannot-tell`), never a block it could not stand behind.",
     passes: "# mix.exs\nci: [\"format --check-formatted\", \"test\"]\n\
         # .github/workflows/ci.yml (on: pull_request)\n- run: mix format --check-formatted\n- run: mix test",
     fails: "# mix.exs\nci: [\"test\", \"test.phase3\"]\n\
@@ -45,10 +46,16 @@ static META: Meta = Meta {
         missing command, or run the whole gate command in CI, or drop the command from the \
         gate if it is no longer part of the contract.",
     params: &["gate"],
-    codes: &[Code {
-        id: "not-in-ci",
-        summary: "a command the contributor gate runs is run by no CI workflow",
-    }],
+    codes: &[
+        Code {
+            id: "not-in-ci",
+            summary: "a command the contributor gate runs is run by no CI workflow",
+        },
+        Code {
+            id: "cannot-tell",
+            summary: "a gate command written as shell control flow is not run by CI as written, and shipgate does not expand it (a warning)",
+        },
+    ],
 };
 
 impl Check for CiEquivalence {
@@ -192,8 +199,9 @@ fn run(cx: &Context<'_>) -> Outcome {
             };
             // A recipe written as shell control flow (`for x in a b; do …;
             // done`) is not expanded: its steps cannot be matched as written,
-            // so the gate cannot tell whether CI runs the same work. It still
-            // fails closed, but says why.
+            // so the gate cannot tell whether CI runs the same work (CI often
+            // unrolls such a loop into a job per item). It says so, as a
+            // warning: a block it cannot stand behind would be a false one.
             let control = m.steps.iter().find(|s| {
                 let first = s.split_whitespace().next().unwrap_or("");
                 SHELL_CONTROL.contains(&first)
@@ -223,7 +231,12 @@ fn run(cx: &Context<'_>) -> Outcome {
             } else {
                 format!("add a CI step that runs `{text}`{whole}")
             };
-            out.push(Finding::new(m.item.location.clone(), message, help).code("not-in-ci"));
+            let finding = Finding::new(m.item.location.clone(), message, help);
+            out.push(if control.is_some() && !ci.is_empty() {
+                finding.code("cannot-tell").warn_only()
+            } else {
+                finding.code("not-in-ci")
+            });
         }
     }
     Outcome::Findings(out)

@@ -29,7 +29,10 @@ static META: Meta = Meta {
         passes. A group built only from contexts that are empty for the workflow's own \
         triggers (`github.head_ref` on a push or tag workflow) is the same string for every \
         run, so unrelated releases queue behind each other and a waiting run is cancelled \
-        when a newer one arrives.",
+        when a newer one arrives. A workflow that releases only on tags, with a group per \
+        tag and `cancel-in-progress: true`, can only cancel a run of the same tag pushed \
+        again: two releases never cancel each other, so that is a warning (a re-pushed tag \
+        can still cut short its own half-done release).",
     passes: "on:\n  push:\n    branches: [main]\n  pull_request:\nconcurrency:\n  group: release-${{ github.ref }}\n  cancel-in-progress: ${{ github.ref != 'refs/heads/main' }}",
     fails: "concurrency:\n  group: ${{ github.workflow }}-${{ github.head_ref }}\n  cancel-in-progress: true",
     fix: "Add a top-level `concurrency:` block to the release workflow with \
@@ -53,6 +56,10 @@ static META: Meta = Meta {
         Code {
             id: "cancels-release",
             summary: "a new run cancels a release in progress",
+        },
+        Code {
+            id: "cancels-same-tag",
+            summary: "tag releases with a group per tag cancel only a re-pushed tag's own run (a warning)",
         },
     ],
 };
@@ -212,7 +219,34 @@ fn judge(
     // that passes. With one group for all tags, a newer tag cancels an older
     // tag's release.
     let tags_only = cancels.iter().all(|s| s.git_ref.starts_with("refs/tags/"));
-    if matches!(cancel, LoE::Expr(_)) && tags_only && per_tag(group, scenarios) {
+    let same_tag_only = tags_only && per_tag(group, scenarios);
+    if matches!(cancel, LoE::Expr(_)) && same_tag_only {
+        return;
+    }
+    if same_tag_only {
+        // A literal `true` on a tags-only release with a group per tag: no
+        // two releases share a group, so only a tag deleted and pushed again
+        // while its first run is in flight is cancelled. Maintainers choose
+        // that on purpose; the leftover risk (that first run cut short after
+        // the upload) is worth a warning, not a block.
+        out.push(
+            Finding::new(
+                wf.locate(&cancel_route),
+                format!(
+                    "`cancel-in-progress: true` in release workflow `{}` releases only on {} with a concurrency group per tag, so it cancels a run only when the same tag is pushed again while that run is in flight, which can leave that release half done",
+                    wf.file_name(),
+                    refs_of(cancels.iter().copied())
+                ),
+                "set `cancel-in-progress: false` so a re-pushed tag waits for its first run instead of cutting it short",
+            )
+            .code("cancels-same-tag")
+            .warn_only()
+            .with_fix(Fix::new(
+                &wf.path,
+                "set `cancel-in-progress: false`",
+                vec![Edit::replace(&cancel_route, false.into())],
+            )),
+        );
         return;
     }
     let finding = Finding::new(wf.locate(&cancel_route), message, help).code("cancels-release");
