@@ -1202,10 +1202,26 @@ fn hash_lines_inside_block_scalars_are_content_not_comments() {
         assert_eq!(code, 1, "{block}\n{v:#}");
         assert_blocks_at(&v, "secrets-in-environment", WF, line);
     }
-    // A real comment is still a comment.
+    // A `#` without whitespace before it, or inside quotes, is text: the
+    // expression there is evaluated.
+    for (block, line) in [
+        ("      - run: echo a#${{ secrets.TOKEN }}\n", 9),
+        ("      - run: \"echo # ${{ secrets.TOKEN }}\"\n", 9),
+        ("      - run: 'echo # ${{ secrets.TOKEN }}'\n", 9),
+    ] {
+        let t = tree();
+        write(t.path(), WF, secret_in(block));
+        let (code, v) = check_json(t.path(), &["--only", "secrets-in-environment"]);
+        assert_eq!(code, 1, "{block}\n{v:#}");
+        assert_blocks_at(&v, "secrets-in-environment", WF, line);
+    }
+    // A real comment is still a comment, whole-line or after a value.
     for block in [
         "      # ${{ secrets.TOKEN }}\n      - run: echo\n",
         "      - run: |\n          echo\n    # ${{ secrets.TOKEN }}\n",
+        "      - run: cargo build # ${{ secrets.TOKEN }} is not needed\n",
+        "      - run: | # ${{ secrets.TOKEN }}\n          echo\n",
+        "      - run: \"echo\n          done\" # ${{ secrets.TOKEN }}\n",
     ] {
         let t = tree();
         write(t.path(), WF, secret_in(block));

@@ -3,7 +3,7 @@
 
 use super::{Code, Meta, ReleaseWorkflowCheck};
 use crate::finding::{Finding, Severity};
-use crate::repo::yaml_text::hash_lines_in_scalars;
+use crate::repo::yaml_text::{hash_lines_in_scalars, trailing_comments};
 use crate::workflow::secrets::secret_refs;
 use crate::workflow::{Key, WorkflowFile};
 use github_actions_models::workflow::Job;
@@ -73,8 +73,17 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
             .into_iter()
             .map(move |(o, name)| (r.start + o, name))
     });
+    // A comment after a value on its line (`run: make # ${{ secrets.X }}`)
+    // is never evaluated: GitHub does not read it.
+    let comments = trailing_comments(&wf.text);
     let mut refs: Vec<(usize, String)> = secret_refs(&wf.text)
         .into_iter()
+        .filter(|(o, _)| {
+            // The ranges are in order and apart: a binary search, not a
+            // scan per reference.
+            let i = comments.partition_point(|c| c.end <= *o);
+            !comments.get(i).is_some_and(|c| c.contains(o))
+        })
         .chain(in_blocks)
         .filter(|(_, name)| !name.eq_ignore_ascii_case("GITHUB_TOKEN"))
         .collect();

@@ -182,7 +182,12 @@ pub fn hash_lines_in_scalars(text: &str) -> Vec<Range<usize>> {
 /// where a value can start (the line's start, after `: `, `- `, `? `, `[`,
 /// `{` or `,`); a quote inside a plain scalar (`run: echo "hi"`) is text,
 /// and a `#` after whitespace outside quotes starts a comment.
-fn open_quote_after(line: &str, mut quote: Option<u8>) -> Option<u8> {
+fn open_quote_after(line: &str, quote: Option<u8>) -> Option<u8> {
+    scan_line(line, quote).0
+}
+
+/// [`open_quote_after`], and where on the line a comment starts, if one does.
+fn scan_line(line: &str, mut quote: Option<u8>) -> (Option<u8>, Option<usize>) {
     let b = line.as_bytes();
     let mut i = 0;
     while i < b.len() {
@@ -199,7 +204,7 @@ fn open_quote_after(line: &str, mut quote: Option<u8>) -> Option<u8> {
             Some(_) => {}
             None => {
                 if b[i] == b'#' && (i == 0 || matches!(b[i - 1], b' ' | b'\t')) {
-                    break;
+                    return (None, Some(i));
                 }
                 if matches!(b[i], b'"' | b'\'') && value_starts_at(b, i) {
                     quote = Some(b[i]);
@@ -208,7 +213,57 @@ fn open_quote_after(line: &str, mut quote: Option<u8>) -> Option<u8> {
         }
         i += 1;
     }
-    quote
+    (quote, None)
+}
+
+/// Byte ranges of the comments that follow a value on its line
+/// (`run: cargo build # note`): a `#` after whitespace, outside quotes,
+/// block scalars and quoted scalars spanning lines. GitHub never sees that
+/// text, so an expression in it is never evaluated. Each range runs from
+/// the `#` to the line's end. (Whole-line comments are not included.)
+pub fn trailing_comments(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut block: Option<(usize, Option<usize>)> = None;
+    let mut quote: Option<u8> = None;
+    let mut start = 0;
+    for line in text.split_inclusive(['\n', '\r']) {
+        let offset = start;
+        start += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        let indent = body.len() - body.trim_start_matches([' ', '\t']).len();
+        let rest = &body[indent..];
+        if let Some((parent, content)) = block {
+            if rest.trim().is_empty() {
+                continue;
+            }
+            let inside = match content {
+                Some(ci) => indent >= ci,
+                None => indent > parent,
+            };
+            if inside {
+                block = Some((parent, content.or(Some(indent))));
+                continue;
+            }
+            block = None;
+        }
+        if quote.is_none() && rest.starts_with('#') {
+            continue;
+        }
+        if quote.is_none() && opens_block_scalar(rest) {
+            block = Some((indent, None));
+            // A comment may follow the header itself (`run: | # note`).
+            if let (_, Some(at)) = scan_line(rest, None) {
+                out.push(offset + indent + at..offset + body.len());
+            }
+            continue;
+        }
+        let (open, comment) = scan_line(rest, quote);
+        quote = open;
+        if let Some(at) = comment {
+            out.push(offset + indent + at..offset + body.len());
+        }
+    }
+    out
 }
 
 /// Whether a scalar can start at `b[i]`: only whitespace before it on the
@@ -249,6 +304,26 @@ fn opens_block_scalar(rest: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trailing_comments_are_found_outside_scalars_only() {
+        let text = "a: cargo build # note ${{ x }}\nb: \"q # not\" # yes\nc: | # header\n  echo # content\nd: e#f\n# whole line\n";
+        let got: Vec<&str> = trailing_comments(text)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(got, ["# note ${{ x }}", "# yes", "# header"]);
+    }
+
+    #[test]
+    fn a_quoted_scalar_over_lines_hides_its_hashes_until_it_closes() {
+        let text = "run: \"echo a\n  # inside\n  b\" # after\n";
+        let got: Vec<&str> = trailing_comments(text)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(got, ["# after"]);
+    }
 
     #[test]
     fn standard_tags_become_spaces_of_the_same_length() {
