@@ -269,11 +269,12 @@ fn report_unparseable_once(results: &mut [CheckResult]) {
 /// Runs the planned checks on every core, in two phases. The documents
 /// pass runs first, alone (it spreads over every core itself). Then the
 /// workflows pass (also spread over every core) and every other check, each
-/// a job of its own, run side by side; they are the readers of parsed
-/// workflows, which the tree drops once they are done, so the workflows are
-/// never held while the documents pass holds its own data. (The one docs
-/// check that reads workflows, `docs-workflow-agreement`, parses them into
-/// the tree's cache at the end of the first phase, and the second reuses them.)
+/// a job of its own, run side by side. The workflows pass parses each
+/// workflow, hands it to every check that reads workflows, and lets it go;
+/// a workflow is kept in the tree's cache only when a reader asks for it by
+/// name (a called workflow, a caller), and the tree drops those at the end.
+/// (The one docs check that reads workflows, `docs-workflow-agreement`,
+/// reads them for itself at the end of the first phase, without keeping them.)
 fn run_parallel(
     tree: &Tree,
     base: Option<&crate::preflight::Base>,
@@ -289,10 +290,12 @@ fn run_parallel(
         .filter(|g| !g.is_empty())
         .into_iter()
         .collect();
-    let mut rest: Vec<Vec<usize>> = Some(group(|s| matches!(s, Scope::Workflows(_))))
-        .filter(|g| !g.is_empty())
-        .into_iter()
-        .collect();
+    let mut rest: Vec<Vec<usize>> = Some(group(|s| {
+        matches!(s, Scope::Workflows(_) | Scope::AcrossWorkflows)
+    }))
+    .filter(|g| !g.is_empty())
+    .into_iter()
+    .collect();
     rest.extend(group(|s| s == Scope::Project).into_iter().map(|i| vec![i]));
     let mut results = run_jobs(tree, base, policy, planned, &docs);
     crate::memory::give_back_freed();
@@ -359,7 +362,7 @@ fn run_job(planned: &[Planned<'_>], job: &[usize], cxs: &[Context<'_>]) -> Vec<O
     match &planned[job[0]].runner {
         Runner::BuiltIn(check) => match check.scope() {
             Scope::Documents => doc_pass::run(&members),
-            Scope::Workflows(_) => workflow_pass::run(&members),
+            Scope::Workflows(_) | Scope::AcrossWorkflows => workflow_pass::run(&members),
             Scope::Project => vec![check.project(&cxs[0])],
         },
         Runner::Custom(c, ev) => vec![evaluators::run_custom(c, ev, &cxs[0])],

@@ -1,12 +1,15 @@
 //! `action-node-runtime`: a local JavaScript action that a workflow uses
 //! declares a Node runtime GitHub still provides.
 
-use super::{Check, Code, Context, Meta, Outcome};
+use super::{Check, Code, Context, Meta, Outcome, Scope, Seen, WorkflowVisitor};
 use crate::finding::{Finding, Location, Severity};
+use crate::repo::Tree;
+use crate::workflow::WorkflowFile;
 use github_actions_models::common::Uses;
 use github_actions_models::workflow::Job;
 use github_actions_models::workflow::job::StepBody;
 use std::collections::BTreeSet;
+use std::sync::Mutex;
 
 pub struct ActionNodeRuntime;
 
@@ -44,20 +47,31 @@ impl Check for ActionNodeRuntime {
         &META
     }
 
-    fn project(&self, cx: &Context<'_>) -> Outcome {
-        run(cx)
+    fn scope(&self) -> Scope {
+        Scope::AcrossWorkflows
+    }
+
+    fn across_workflows<'a>(
+        &self,
+        cx: &'a Context<'a>,
+    ) -> Result<Box<dyn WorkflowVisitor + 'a>, Outcome> {
+        Ok(Box::new(LocalActions {
+            tree: cx.tree,
+            dirs: Mutex::new(BTreeSet::new()),
+        }))
     }
 }
 
-/// Runtimes hosted runners no longer provide, or are retiring.
-const RETIRED: &[&str] = &["node12", "node16", "node20"];
+/// The check's side of the workflow pass: every local action directory a
+/// workflow step uses, once; the actions are judged when the pass ends.
+struct LocalActions<'a> {
+    tree: &'a Tree,
+    dirs: Mutex<BTreeSet<String>>,
+}
 
-fn run(cx: &Context<'_>) -> Outcome {
-    let wfs = cx.workflows();
-    let mut out = wfs.broken.clone();
-    // Every local action directory a workflow step uses, once.
-    let mut dirs: BTreeSet<String> = BTreeSet::new();
-    for wf in &wfs.parsed {
+impl WorkflowVisitor for LocalActions<'_> {
+    fn visit(&self, wf: &WorkflowFile) -> Vec<Finding> {
+        let mut found = Vec::new();
         for job in wf.model.jobs.values() {
             let Job::NormalJob(job) = job else { continue };
             for step in &job.steps {
@@ -68,14 +82,31 @@ fn run(cx: &Context<'_>) -> Outcome {
                 {
                     let dir = l.path.trim_start_matches("./").trim_end_matches('/');
                     if !dir.contains("${{") && !dir.split('/').any(|s| s == "..") {
-                        dirs.insert(dir.to_string());
+                        found.push(dir.to_string());
                     }
                 }
             }
         }
+        if !found.is_empty()
+            && let Ok(mut dirs) = self.dirs.lock()
+        {
+            dirs.extend(found);
+        }
+        Vec::new()
     }
+
+    fn finish(self: Box<Self>, seen: &Seen, _visited: Vec<Finding>) -> Outcome {
+        let dirs = self.dirs.into_inner().unwrap_or_default();
+        judge(self.tree, seen.broken.clone(), &dirs)
+    }
+}
+
+/// Runtimes hosted runners no longer provide, or are retiring.
+const RETIRED: &[&str] = &["node12", "node16", "node20"];
+
+fn judge(tree: &Tree, mut out: Vec<Finding>, dirs: &BTreeSet<String>) -> Outcome {
     let mut judged = 0;
-    for dir in &dirs {
+    for dir in dirs {
         let Some(file) = ["action.yml", "action.yaml"]
             .iter()
             .map(|f| {
@@ -85,18 +116,23 @@ fn run(cx: &Context<'_>) -> Outcome {
                     format!("{dir}/{f}")
                 }
             })
-            .find(|p| cx.tree.exists(p))
+            .find(|p| tree.exists(p))
         else {
             continue;
         };
-        let text = match cx.tree.text(&file) {
+        let text = match tree.text(&file) {
             Ok(t) => t,
             Err(e) => {
                 out.push(e.to_finding());
                 continue;
             }
         };
-        let value: yaml_serde::Value = match yaml_serde::from_str(&text.text) {
+        // Bounded like a workflow: nesting and alias expansion are refused
+        // before the parser sees them (a deep `[[[…` stalls it).
+        let parsed = crate::workflow::yaml_guard(&text.text)
+            .map_err(|e| e.message)
+            .and_then(|_| yaml_serde::from_str(&text.text).map_err(|e| e.to_string()));
+        let value: yaml_serde::Value = match parsed {
             Ok(v) => v,
             Err(e) => {
                 out.push(

@@ -1,6 +1,6 @@
 //! `actions-pinned`: remote `uses:` are pinned to full commit SHAs.
 
-use super::{Check, Code, Context, Meta, Over, Scope, Workflows};
+use super::{Check, Code, Context, Meta, Over, Scope, Seen};
 use crate::finding::{Finding, Location, Severity};
 use crate::workflow::WorkflowTree;
 use crate::workflow::lane::{Behind, Ran};
@@ -70,13 +70,13 @@ impl Check for ActionsPinned {
         check_workflow(cx, wf, out)
     }
 
-    fn after_workflows(&self, wfs: &Workflows, found: &[Finding]) -> Option<String> {
-        no_release_and_all_pinned(wfs, found)
+    fn after_workflows(&self, seen: &Seen, found: &[Finding]) -> Option<String> {
+        no_release_and_all_pinned(seen, found)
     }
 }
 
-fn no_release_and_all_pinned(wfs: &Workflows, findings: &[Finding]) -> Option<String> {
-    (wfs.releases().next().is_none() && findings.is_empty())
+fn no_release_and_all_pinned(seen: &Seen, findings: &[Finding]) -> Option<String> {
+    (seen.releases == 0 && findings.is_empty())
         .then(|| "no release workflow, and every action in other workflows is pinned".into())
 }
 

@@ -7,7 +7,7 @@
 //! hook into a fail-closed finding ([`guarded`]).
 
 use super::doc_pass::DocVisitor;
-use super::{Context, Meta, Outcome, Workflows};
+use super::{Context, Meta, Outcome};
 use crate::finding::{Finding, Location};
 use crate::workflow::WorkflowFile;
 use std::panic::AssertUnwindSafe;
@@ -23,6 +23,41 @@ pub enum Scope {
     /// One workflow at a time, in the shared workflow pass:
     /// [`Check::workflow`] on the workflows [`Over`] names.
     Workflows(Over),
+    /// Every workflow, in the shared workflow pass, judged across them when
+    /// the pass ends: [`Check::across_workflows`] builds the run's visitor,
+    /// which keeps what it needs of each workflow (facts, findings), never
+    /// the workflow itself.
+    AcrossWorkflows,
+}
+
+/// What the workflow pass saw of the workflows one check selects: enough
+/// to say why the check has nothing to judge, without holding a workflow.
+#[derive(Debug, Default, Clone)]
+pub struct Seen {
+    /// Workflows parsed.
+    pub parsed: usize,
+    /// Fail-closed findings for the workflows that could not be parsed, in
+    /// path order (or the check's bad `files` glob).
+    pub broken: Vec<Finding>,
+    /// Release workflows among those parsed.
+    pub releases: usize,
+    /// Whether a release workflow has a publishing job.
+    pub publishing: bool,
+    /// Whether a release workflow has a `workflow_dispatch` trigger.
+    pub release_dispatch: bool,
+}
+
+/// A check's side of the workflow pass ([`Scope::AcrossWorkflows`]), built
+/// per run by [`Check::across_workflows`].
+pub trait WorkflowVisitor: Sync {
+    /// Called once per selected workflow that parses, on any thread; returns
+    /// findings about it. Anything kept for [`WorkflowVisitor::finish`] is
+    /// the visitor's own (behind a lock: visits run in parallel).
+    fn visit(&self, wf: &WorkflowFile) -> Vec<Finding>;
+
+    /// After every workflow: the outcome, from what was seen and the
+    /// visits' findings (in path order).
+    fn finish(self: Box<Self>, seen: &Seen, visited: Vec<Finding>) -> Outcome;
 }
 
 /// Which workflows a workflow check is handed, and when it has nothing to
@@ -39,21 +74,21 @@ pub enum Over {
 
 impl Over {
     /// Why a check of this scope has nothing to judge, if so.
-    pub fn skip(self, wfs: &Workflows) -> Option<String> {
+    pub fn skip(self, seen: &Seen) -> Option<String> {
         match self {
-            Over::Releases => no_release_workflow(wfs),
-            Over::Publishing => no_publishing_job(wfs),
+            Over::Releases => no_release_workflow(seen),
+            Over::Publishing => no_publishing_job(seen),
             Over::All => {
-                (wfs.parsed.is_empty() && wfs.broken.is_empty()).then(|| "no workflows".into())
+                (seen.parsed == 0 && seen.broken.is_empty()).then(|| "no workflows".into())
             }
         }
     }
 }
 
 /// Nothing failed to parse and no workflow releases anything.
-fn no_release_workflow(wfs: &Workflows) -> Option<String> {
-    (wfs.broken.is_empty() && wfs.releases().next().is_none()).then(|| {
-        if wfs.parsed.is_empty() {
+fn no_release_workflow(seen: &Seen) -> Option<String> {
+    (seen.broken.is_empty() && seen.releases == 0).then(|| {
+        if seen.parsed == 0 {
             "no workflows".into()
         } else {
             "no release workflow (nothing publishes or ships artifacts)".into()
@@ -62,8 +97,8 @@ fn no_release_workflow(wfs: &Workflows) -> Option<String> {
 }
 
 /// Nothing failed to parse and no release workflow has a publishing job.
-fn no_publishing_job(wfs: &Workflows) -> Option<String> {
-    (wfs.broken.is_empty() && !wfs.any_publishing()).then(|| "no publishing job".into())
+fn no_publishing_job(seen: &Seen) -> Option<String> {
+    (seen.broken.is_empty() && !seen.publishing).then(|| "no publishing job".into())
 }
 
 /// A built-in check. Every hook has a default that does nothing, so a check
@@ -84,11 +119,11 @@ pub trait Check: Sync {
     }
 
     /// [`Scope::Workflows`]: why there is nothing to judge, decided from
-    /// every selected workflow before any is visited. By default, the
-    /// scope's own rule ([`Over::skip`]).
-    fn skip_workflows(&self, wfs: &Workflows) -> Option<String> {
+    /// what the pass saw of every selected workflow (the visits' findings
+    /// are then dropped). By default, the scope's own rule ([`Over::skip`]).
+    fn skip_workflows(&self, seen: &Seen) -> Option<String> {
         match self.scope() {
-            Scope::Workflows(over) => over.skip(wfs),
+            Scope::Workflows(over) => over.skip(seen),
             _ => None,
         }
     }
@@ -99,8 +134,17 @@ pub trait Check: Sync {
     /// [`Scope::Workflows`]: once every workflow is visited, why the check
     /// skips after all, from all its findings (those of broken workflows
     /// included).
-    fn after_workflows(&self, _wfs: &Workflows, _found: &[Finding]) -> Option<String> {
+    fn after_workflows(&self, _seen: &Seen, _found: &[Finding]) -> Option<String> {
         None
+    }
+
+    /// [`Scope::AcrossWorkflows`]: starts this run's visitor of the
+    /// workflows, or ends the check before any is read.
+    fn across_workflows<'a>(
+        &self,
+        _cx: &'a Context<'a>,
+    ) -> Result<Box<dyn WorkflowVisitor + 'a>, Outcome> {
+        Err(Outcome::Skip("nothing to judge".into()))
     }
 
     /// [`Scope::Documents`]: starts this run's visitor of the documents in

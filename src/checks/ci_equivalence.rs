@@ -4,7 +4,7 @@
 //!
 //! Gate definitions are read as text, never run.
 
-use super::{Check, Code, Context, Meta, Outcome};
+use super::{Check, Code, Context, Meta, Outcome, Scope, Seen, WorkflowVisitor};
 use crate::finding::{Finding, Location, Severity};
 use crate::repo::Tree;
 use crate::shell::{Command, commands};
@@ -17,6 +17,7 @@ use github_actions_models::workflow::event::{BareEvent, OptionalBody};
 use github_actions_models::workflow::job::StepBody;
 use github_actions_models::workflow::{Job, Trigger};
 use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
 
 pub struct CiEquivalence;
 
@@ -63,8 +64,63 @@ impl Check for CiEquivalence {
         &META
     }
 
-    fn project(&self, cx: &Context<'_>) -> Outcome {
-        run(cx)
+    fn scope(&self) -> Scope {
+        Scope::AcrossWorkflows
+    }
+
+    fn across_workflows<'a>(
+        &self,
+        cx: &'a Context<'a>,
+    ) -> Result<Box<dyn WorkflowVisitor + 'a>, Outcome> {
+        let (roots, problems, policy_gate) = gate(cx)?;
+        Ok(Box::new(CiRuns {
+            cx,
+            roots,
+            problems,
+            policy_gate,
+            commands: Mutex::new(Vec::new()),
+        }))
+    }
+}
+
+/// The check's side of the workflow pass: the gate, read before the pass,
+/// and the commands each CI workflow runs; compared when the pass ends.
+struct CiRuns<'a> {
+    cx: &'a Context<'a>,
+    /// Each gate command with its name (`mix ci`, the policy's `gate`).
+    roots: Vec<(String, Item)>,
+    /// Findings about the gate's own files.
+    problems: Vec<Finding>,
+    policy_gate: bool,
+    /// Per workflow triggered by push or pull_request: its path and what it
+    /// runs (with the local reusable workflows it calls).
+    commands: Mutex<Vec<(String, Vec<Command>)>>,
+}
+
+impl WorkflowVisitor for CiRuns<'_> {
+    fn visit(&self, wf: &WorkflowFile) -> Vec<Finding> {
+        if triggered_by_push_or_pr(wf) {
+            let mut here = Vec::new();
+            workflow_commands(self.cx.tree, wf, &mut here, &mut HashSet::new(), 0);
+            if let Ok(mut all) = self.commands.lock() {
+                all.push((wf.path.clone(), here));
+            }
+        }
+        Vec::new()
+    }
+
+    fn finish(self: Box<Self>, seen: &Seen, _visited: Vec<Finding>) -> Outcome {
+        let mut per_wf = self.commands.into_inner().unwrap_or_default();
+        per_wf.sort_by(|a, b| a.0.cmp(&b.0));
+        let ci: Vec<Command> = per_wf.into_iter().flat_map(|(_, c)| c).collect();
+        judge(
+            self.cx,
+            &self.roots,
+            self.problems,
+            self.policy_gate,
+            seen,
+            &ci,
+        )
     }
 }
 
@@ -105,7 +161,12 @@ const NARROWING_FLAGS_WITH_VALUE: &[&str] = &[
     "--reporter",
 ];
 
-fn run(cx: &Context<'_>) -> Outcome {
+/// The gate commands (with their names), findings about the files they come
+/// from, and whether the policy names them; or the outcome when there is no
+/// gate to compare.
+type Gate = (Vec<(String, Item)>, Vec<Finding>, bool);
+
+fn gate(cx: &Context<'_>) -> Result<Gate, Outcome> {
     let (src, problems) = Sources::read(cx.tree);
     let mut roots: Vec<(String, Item)> = Vec::new();
 
@@ -146,36 +207,45 @@ fn run(cx: &Context<'_>) -> Outcome {
     }
     if roots.is_empty() {
         if problems.is_empty() {
-            return Outcome::Skip(
+            return Err(Outcome::Skip(
                 "no contributor gate (mix `ci` alias, package.json `scripts.ci`, Makefile or justfile `ci`, or `gate` in the policy)"
                     .into(),
-            );
+            ));
         }
-        return Outcome::Findings(problems);
+        return Err(Outcome::Findings(problems));
     }
+    Ok((roots, problems, policy_gate))
+}
 
-    let wfs = cx.workflows();
-    let ci = ci_commands(cx.tree, &wfs.parsed);
-    if ci.is_empty() && wfs.broken.is_empty() {
+/// Compares the gate with what CI runs (`ci`).
+fn judge(
+    cx: &Context<'_>,
+    roots: &[(String, Item)],
+    problems: Vec<Finding>,
+    policy_gate: bool,
+    seen: &Seen,
+    ci: &[Command],
+) -> Outcome {
+    if ci.is_empty() && seen.broken.is_empty() {
         if let Some(other) = OTHER_CI.iter().find(|p| cx.tree.has_path(p)) {
             return Outcome::Skip(format!(
                 "CI runs outside GitHub Actions (`{other}`); shipgate reads only GitHub workflows"
             ));
         }
-        if wfs.parsed.is_empty() {
+        if seen.parsed == 0 {
             return Outcome::Skip("no GitHub Actions workflows to compare the gate with".into());
         }
     }
     let mut out = problems;
-    out.extend(wfs.broken.iter().cloned());
-    for (gate_name, root) in &roots {
+    out.extend(seen.broken.iter().cloned());
+    for (gate_name, root) in roots {
         let mut missing = Vec::new();
         if policy_gate {
-            collect_missing(root, &ci, &mut missing);
-        } else if !runs_in_ci(&root.text, &ci) {
+            collect_missing(root, ci, &mut missing);
+        } else if !runs_in_ci(&root.text, ci) {
             // The gate command is the root; its entries are the commands.
             for c in &root.children {
-                collect_missing(c, &ci, &mut missing);
+                collect_missing(c, ci, &mut missing);
             }
         }
         for m in missing {
@@ -363,20 +433,9 @@ fn relaxed(words: &[String]) -> Vec<&str> {
     out
 }
 
-/// Every command run by workflows triggered by push or pull_request, and by
-/// local reusable workflows they call. `${{ matrix.X }}` is expanded with the
-/// job's matrix values.
-fn ci_commands(tree: &Tree, wfs: &[std::sync::Arc<WorkflowFile>]) -> Vec<Command> {
-    let mut out = Vec::new();
-    let mut seen = HashSet::new();
-    for wf in wfs {
-        if triggered_by_push_or_pr(wf) {
-            workflow_commands(tree, wf, &mut out, &mut seen, 0);
-        }
-    }
-    out
-}
-
+/// Whether push or pull_request triggers `wf`: its commands, and those of
+/// the local reusable workflows it calls (`${{ matrix.X }}` expanded with
+/// the job's matrix values), are what CI runs.
 fn triggered_by_push_or_pr(wf: &WorkflowFile) -> bool {
     match &wf.model.on {
         Trigger::BareEvent(e) => matches!(e, BareEvent::Push | BareEvent::PullRequest),

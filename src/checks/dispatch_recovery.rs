@@ -1,7 +1,7 @@
 //! `dispatch-recovery`: a manual trigger on a release workflow records why
 //! it was used.
 
-use super::{Check, Code, Context, Meta, Over, Scope, Workflows};
+use super::{Check, Code, Context, Meta, Over, Scope, Seen};
 use crate::finding::{Finding, Severity};
 use crate::workflow::triggers::dispatch;
 use crate::workflow::{Key, WorkflowFile};
@@ -52,9 +52,8 @@ impl Check for DispatchRecovery {
         Scope::Workflows(Over::Releases)
     }
 
-    fn skip_workflows(&self, wfs: &Workflows) -> Option<String> {
-        let any = wfs.releases().any(|w| dispatch(&w.model.on).is_some());
-        (wfs.broken.is_empty() && !any)
+    fn skip_workflows(&self, seen: &Seen) -> Option<String> {
+        (seen.broken.is_empty() && !seen.release_dispatch)
             .then(|| "no release workflow has a `workflow_dispatch` trigger".into())
     }
 

@@ -49,7 +49,8 @@ mod workflow_permissions;
 
 pub use crate::meta::{Code, Meta};
 pub use api::{
-    Check, Over, ReleaseWorkflowCheck, Scope, guarded, internal_error, internal_error_finding,
+    Check, Over, ReleaseWorkflowCheck, Scope, Seen, WorkflowVisitor, guarded, internal_error,
+    internal_error_finding,
 };
 
 /// What a check found, before severities, waivers and verdicts are applied.
@@ -115,12 +116,12 @@ pub fn builtin(id: &str) -> Option<&'static dyn Check> {
     BUILTINS.iter().copied().find(|b| b.meta().id == id)
 }
 
-/// The ids of the built-in checks that judge one workflow at a time (the
-/// shared workflow pass), in report order.
+/// The ids of the built-in checks that join the shared workflow pass (one
+/// workflow at a time, or across every workflow), in report order.
 pub fn workflow_check_ids() -> impl Iterator<Item = &'static str> {
     BUILTINS
         .iter()
-        .filter(|b| matches!(b.scope(), Scope::Workflows(_)))
+        .filter(|b| matches!(b.scope(), Scope::Workflows(_) | Scope::AcrossWorkflows))
         .map(|b| b.meta().id)
 }
 
@@ -190,7 +191,9 @@ impl Context<'_> {
                 return out;
             }
         };
-        for parsed in crate::repo::par_map(&paths, |p| self.tree.workflow(p)) {
+        // Not kept in the tree's cache: the check holds them while it runs,
+        // and they go with it.
+        for parsed in crate::repo::par_map(&paths, |p| self.tree.workflow_unkept(p)) {
             match parsed {
                 Ok(wf) => out.parsed.push(wf),
                 Err(e) => out.broken.push(e.to_finding()),

@@ -1,14 +1,16 @@
 //! `publisher-binding`: every publishing job authenticates as one of the
 //! trusted publishers the policy declares (`[[publisher]]`).
 
-use super::{Check, Code, Context, Meta, Outcome};
+use super::{Check, Code, Context, Meta, Outcome, Scope, Seen, WorkflowVisitor};
 use crate::finding::{Finding, Severity};
 use crate::policy::Publisher;
 use crate::project::publisher::{
-    PublisherIdentity, identities, policy_name, repository, sees_caller_only,
+    PublisherIdentity, identities_of, policy_name, repository, sees_caller_only,
 };
 use crate::workflow::Registry;
+use crate::workflow::WorkflowFile;
 use std::collections::HashSet;
+use std::sync::Mutex;
 
 pub struct PublisherBinding;
 
@@ -65,20 +67,60 @@ impl Check for PublisherBinding {
         &META
     }
 
-    fn project(&self, cx: &Context<'_>) -> Outcome {
-        run(cx)
+    fn scope(&self) -> Scope {
+        Scope::AcrossWorkflows
+    }
+
+    fn across_workflows<'a>(
+        &self,
+        cx: &'a Context<'a>,
+    ) -> Result<Box<dyn WorkflowVisitor + 'a>, Outcome> {
+        if cx.policy.publishers.is_empty() {
+            return Err(Outcome::Skip(
+                "no trusted publishers declared in the policy".into(),
+            ));
+        }
+        Ok(Box::new(Identities {
+            cx,
+            repo: repository(cx.tree, cx.var("github_repository")),
+            ids: Mutex::new(Vec::new()),
+        }))
     }
 }
 
-fn run(cx: &Context<'_>) -> Outcome {
-    let declared = &cx.policy.publishers;
-    if declared.is_empty() {
-        return Outcome::Skip("no trusted publishers declared in the policy".into());
+/// The check's side of the workflow pass: the identity of every publishing
+/// job (located while its workflow is at hand); matched against the
+/// declared publishers when the pass ends.
+struct Identities<'a> {
+    cx: &'a Context<'a>,
+    repo: Option<String>,
+    /// Per workflow visited: its path and its jobs' identities.
+    ids: Mutex<Vec<(String, Vec<PublisherIdentity>)>>,
+}
+
+impl WorkflowVisitor for Identities<'_> {
+    fn visit(&self, wf: &WorkflowFile) -> Vec<Finding> {
+        let mut here = Vec::new();
+        identities_of(self.cx.tree, wf, &self.repo, &mut here);
+        if !here.is_empty()
+            && let Ok(mut ids) = self.ids.lock()
+        {
+            ids.push((wf.path.clone(), here));
+        }
+        Vec::new()
     }
-    let wfs = cx.workflows();
-    let mut out = wfs.broken.clone();
-    let repo = repository(cx.tree, cx.var("github_repository"));
-    let ids = identities(cx.tree, &wfs.parsed, repo);
+
+    fn finish(self: Box<Self>, seen: &Seen, _visited: Vec<Finding>) -> Outcome {
+        let mut ids = self.ids.into_inner().unwrap_or_default();
+        // In path order, as a walk over the workflows would give them.
+        ids.sort_by(|a, b| a.0.cmp(&b.0));
+        let ids: Vec<PublisherIdentity> = ids.into_iter().flat_map(|(_, v)| v).collect();
+        run(self.cx, seen.broken.clone(), ids)
+    }
+}
+
+fn run(cx: &Context<'_>, mut out: Vec<Finding>, ids: Vec<PublisherIdentity>) -> Outcome {
+    let declared = &cx.policy.publishers;
     let mut satisfied = vec![false; declared.len()];
     // Jobs (file, job, registry) that authenticate in at least one of the
     // runs that reach them: a mismatch in another run (a reusable workflow

@@ -6,7 +6,7 @@
 //! Only jobs that rely on OIDC are judged: a job that hands the publish a
 //! long-lived token is `trusted-publishing`'s business, not this check's.
 
-use super::{Check, Code, Context, Meta, Outcome};
+use super::{Check, Code, Context, Meta, Outcome, Scope, Seen, WorkflowVisitor};
 use crate::finding::{Finding, Location, Severity};
 use crate::project::publisher::repository_outside_manifests;
 use crate::repo::Tree;
@@ -20,6 +20,7 @@ use github_actions_models::common::expr::LoE;
 use github_actions_models::common::{BasePermission, Permission, Permissions, Uses};
 use github_actions_models::workflow::Job;
 use github_actions_models::workflow::job::{NormalJob, RunsOn, Step, StepBody};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 pub struct RegistryReadiness;
 
@@ -123,23 +124,44 @@ impl Check for RegistryReadiness {
         &META
     }
 
-    fn project(&self, cx: &Context<'_>) -> Outcome {
-        run(cx)
+    fn scope(&self) -> Scope {
+        Scope::AcrossWorkflows
+    }
+
+    fn across_workflows<'a>(
+        &self,
+        cx: &'a Context<'a>,
+    ) -> Result<Box<dyn WorkflowVisitor + 'a>, Outcome> {
+        let declared = cx
+            .policy
+            .publishers
+            .iter()
+            .map(|p| p.registry.as_str())
+            .collect();
+        let repo = repository_outside_manifests(cx.tree, cx.var("github_repository"));
+        Ok(Box::new(Readiness {
+            tree: cx.tree,
+            declared,
+            repo,
+            any: AtomicBool::new(false),
+        }))
     }
 }
 
-fn run(cx: &Context<'_>) -> Outcome {
-    let wfs = cx.workflows();
-    let mut out = wfs.broken.clone();
-    let declared: Vec<&str> = cx
-        .policy
-        .publishers
-        .iter()
-        .map(|p| p.registry.as_str())
-        .collect();
-    let repo = repository_outside_manifests(cx.tree, cx.var("github_repository"));
-    let mut any = false;
-    for wf in &wfs.parsed {
+/// The check's side of the workflow pass.
+struct Readiness<'a> {
+    tree: &'a Tree,
+    /// The registries the policy declares trusted publishers for.
+    declared: Vec<&'a str>,
+    repo: Option<String>,
+    /// Whether any job publishes to a registry with trusted publishing.
+    any: AtomicBool,
+}
+
+impl WorkflowVisitor for Readiness<'_> {
+    fn visit(&self, wf: &WorkflowFile) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let mut any = false;
         for role in wf.release.publishing_jobs() {
             if role.calls_workflow {
                 continue;
@@ -148,7 +170,7 @@ fn run(cx: &Context<'_>) -> Outcome {
                 continue;
             };
             let j = JobView {
-                tree: cx.tree,
+                tree: self.tree,
                 wf,
                 id: &role.id,
                 job,
@@ -160,10 +182,10 @@ fn run(cx: &Context<'_>) -> Outcome {
                 }
                 seen.push((p.registry, p.step));
                 let strict = crate::project::publisher::policy_name(p.registry)
-                    .is_some_and(|n| declared.contains(&n));
+                    .is_some_and(|n| self.declared.contains(&n));
                 match p.registry {
                     Registry::PyPi => pypi(&j, p, strict, &mut out),
-                    Registry::Npm => npm(&j, p, strict, repo.as_deref(), &mut out),
+                    Registry::Npm => npm(&j, p, strict, self.repo.as_deref(), &mut out),
                     Registry::Crates => crates(&j, p, &mut out),
                     Registry::RubyGems => rubygems(&j, p, &mut out),
                     Registry::NuGet => nuget(&j, p, &mut out),
@@ -173,15 +195,22 @@ fn run(cx: &Context<'_>) -> Outcome {
                 any |= p.registry.supports_oidc();
             }
         }
+        any |= pubdev_reusable_calls(self.tree, wf, &mut out);
+        if any {
+            self.any.store(true, Ordering::Relaxed);
+        }
+        out
     }
-    for wf in &wfs.parsed {
-        any |= pubdev_reusable_calls(cx.tree, wf, &mut out);
+
+    fn finish(self: Box<Self>, seen: &Seen, visited: Vec<Finding>) -> Outcome {
+        let mut out = seen.broken.clone();
+        out.extend(visited);
+        if !self.any.load(Ordering::Relaxed) && out.is_empty() {
+            return Outcome::Skip("no job publishes to a registry with trusted publishing".into());
+        }
+        dedup(&mut out);
+        Outcome::Findings(out)
     }
-    if !any && out.is_empty() {
-        return Outcome::Skip("no job publishes to a registry with trusted publishing".into());
-    }
-    dedup(&mut out);
-    Outcome::Findings(out)
 }
 
 /// One finding per place and message: two publish commands of one step

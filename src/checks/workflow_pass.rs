@@ -1,31 +1,60 @@
-//! The shared workflow pass. Most workflow checks judge one workflow at a
-//! time; run as separate jobs, each would walk every workflow on its own,
-//! and a workflow's location tree (tree-sitter, ~25 bytes per byte of YAML,
-//! built only for findings) would be built once per check that reports on
-//! it, or kept for every workflow until the end. In one pass, every such
-//! check visits a workflow back to back on one thread: its location tree is
-//! built at most once, reused by each check from the per-thread cache, and
-//! dropped soon after, whatever the number of workflows.
+//! The shared workflow pass. Checks that read the workflows do not each walk
+//! them: the engine walks them once, on every core, and hands each workflow
+//! to every such check in turn, back to back on one thread, so its location
+//! tree (tree-sitter, ~25 bytes per byte of YAML, built only for findings)
+//! is built at most once and dropped soon after. A workflow is parsed,
+//! visited and let go (unless a reader by name keeps it in the tree's
+//! cache): memory holds the workflows being visited plus what the checks
+//! keep (findings and small facts), not every workflow of the tree.
+//!
+//! Two kinds of check join the pass: those that judge one workflow at a time
+//! ([`Scope::Workflows`], [`Check::workflow`]) and those that judge across
+//! every workflow when the pass ends ([`Scope::AcrossWorkflows`], a
+//! [`WorkflowVisitor`]). Whether a check has nothing to judge is decided at
+//! the end, from what the pass saw ([`Seen`]).
 
-use super::{Check, Context, Outcome, Over, Scope, Workflows, guarded, internal_error};
+use super::{Check, Context, Outcome, Over, Scope, Seen, WorkflowVisitor, guarded, internal_error};
 use crate::finding::Finding;
-use crate::workflow::WorkflowFile;
+use crate::workflow::{WorkflowFile, WorkflowTree};
 use std::collections::HashMap;
-use std::sync::Arc;
 
-struct Started<'w> {
-    k: usize,
-    check: &'static dyn Check,
-    wfs: &'w Workflows,
+/// The workflows one `files` setting selects (`None`: every workflow), or
+/// its bad glob.
+type Selection<'a> = (Option<&'a [String]>, Result<Vec<&'a str>, Finding>);
+
+/// One check's side of the pass.
+enum Member<'a> {
+    /// Judges one workflow at a time, on those `over` names.
+    Each {
+        cx: &'a Context<'a>,
+        check: &'static dyn Check,
+        over: Over,
+    },
+    /// Judges across every workflow through its visitor.
+    Across(Box<dyn WorkflowVisitor + 'a>),
 }
 
-/// Runs the pass for every check in `cxs` (each of [`Scope::Workflows`])
-/// and returns their outcomes, in order.
-pub fn run(cxs: &[(&Context<'_>, &'static dyn Check)]) -> Vec<Outcome> {
+/// What the pass makes of one path.
+enum Visited {
+    /// It could not be read or parsed: the fail-closed finding.
+    Broken(Finding),
+    /// Its facts, and per member that found something (or panicked: `None`)
+    /// the findings.
+    Parsed {
+        release: bool,
+        publishing: bool,
+        dispatch: bool,
+        found: Vec<(usize, Option<Vec<Finding>>)>,
+    },
+}
+
+/// Runs the pass for every check in `cxs` (each of [`Scope::Workflows`] or
+/// [`Scope::AcrossWorkflows`]) and returns their outcomes, in order.
+pub fn run<'a>(cxs: &[(&'a Context<'a>, &'static dyn Check)]) -> Vec<Outcome> {
     let mut outcomes: Vec<Option<Outcome>> = cxs.iter().map(|_| None).collect();
-    // The workflows each distinct `files` setting selects (usually one:
-    // none of the checks sets it), parsed on every core through the cache.
-    let mut selections: Vec<(Option<&[String]>, Workflows)> = Vec::new();
+    // The paths each distinct `files` setting selects (usually one: none of
+    // the checks sets it), or its bad glob.
+    let mut selections: Vec<Selection<'_>> = Vec::new();
     let which: Vec<usize> = cxs
         .iter()
         .map(|(cx, _)| {
@@ -33,99 +62,139 @@ pub fn run(cxs: &[(&Context<'_>, &'static dyn Check)]) -> Vec<Outcome> {
                 .iter()
                 .position(|(files, _)| *files == cx.files)
                 .unwrap_or_else(|| {
-                    selections.push((cx.files, cx.workflows()));
+                    let paths = cx.select(cx.tree.workflow_paths()).map_err(|f| *f);
+                    selections.push((cx.files, paths));
                     selections.len() - 1
                 })
         })
         .collect();
-    let mut started: Vec<Started> = Vec::new();
-    for (k, &(_, check)) in cxs.iter().enumerate() {
-        let wfs = &selections[which[k]].1;
-        match guarded(|| check.skip_workflows(wfs)) {
-            None => outcomes[k] = Some(internal_error(JUDGING)),
-            Some(Some(why)) => outcomes[k] = Some(Outcome::Skip(why)),
-            Some(None) => started.push(Started { k, check, wfs }),
+    // The members that run, each with the index of its check.
+    let mut members: Vec<(usize, Member<'a>)> = Vec::new();
+    for (k, &(cx, check)) in cxs.iter().enumerate() {
+        match check.scope() {
+            Scope::Workflows(over) => members.push((k, Member::Each { cx, check, over })),
+            Scope::AcrossWorkflows => match guarded(|| check.across_workflows(cx)) {
+                None => outcomes[k] = Some(internal_error(JUDGING)),
+                Some(Err(outcome)) => outcomes[k] = Some(outcome),
+                Some(Ok(v)) => members.push((k, Member::Across(v))),
+            },
+            _ => outcomes[k] = Some(internal_error(JUDGING)),
         }
     }
-    // Every workflow some check visits, in path order, and who visits it.
-    let mut order: Vec<Arc<WorkflowFile>> = Vec::new();
-    let mut at: HashMap<String, usize> = HashMap::new();
-    let mut wanted: Vec<Vec<usize>> = Vec::new();
-    // Workflows outer, checks inner: whether a workflow releases is worked
-    // out once per workflow, not once per check that asks.
-    for (sel, (_, wfs)) in selections.iter().enumerate() {
-        let visitors: Vec<(usize, Over)> = started
-            .iter()
-            .enumerate()
-            .filter(|(_, st)| which[st.k] == sel)
-            .filter_map(|(s, st)| match st.check.scope() {
-                Scope::Workflows(over) => Some((s, over)),
-                _ => None,
-            })
-            .collect();
-        if visitors.is_empty() {
-            continue;
+    // Every selected path once, in order, with the selections that hold it.
+    let mut order: Vec<&str> = Vec::new();
+    let mut holders: Vec<Vec<usize>> = Vec::new();
+    let mut at: HashMap<&str, usize> = HashMap::new();
+    for (sel, (_, paths)) in selections.iter().enumerate() {
+        let Ok(paths) = paths else { continue };
+        for &p in paths {
+            let i = *at.entry(p).or_insert_with(|| {
+                order.push(p);
+                holders.push(Vec::new());
+                order.len() - 1
+            });
+            holders[i].push(sel);
         }
-        for wf in &wfs.parsed {
+    }
+    let tree = cxs.first().map(|(cx, _)| cx.tree);
+    let items: Vec<usize> = (0..order.len()).collect();
+    let visited: Vec<Visited> = match tree {
+        None => Vec::new(),
+        Some(tree) => crate::repo::par_map(&items, |&i| {
+            let wf = match tree.workflow_unkept(order[i]) {
+                Ok(wf) => wf,
+                Err(e) => return Visited::Broken(e.to_finding()),
+            };
             let release = wf.is_release();
-            let mut slot: Option<usize> = None;
-            for &(s, over) in &visitors {
-                // What the scope hands a check: every workflow, or releases.
-                if over != Over::All && !release {
+            let mut found = Vec::new();
+            for (m, (k, member)) in members.iter().enumerate() {
+                if !holders[i].contains(&which[*k]) {
                     continue;
                 }
-                let i = *slot.get_or_insert_with(|| {
-                    *at.entry(wf.path.clone()).or_insert_with(|| {
-                        order.push(wf.clone());
-                        wanted.push(Vec::new());
-                        order.len() - 1
-                    })
-                });
-                wanted[i].push(s);
+                match guarded(|| visit(member, &wf, release)) {
+                    None => found.push((m, None)),
+                    Some(None) => {}
+                    // Held until every workflow is visited (100,000 of them,
+                    // one finding each): only what adds to an outcome, with
+                    // no spare capacity.
+                    Some(Some(mut fs)) => {
+                        if !fs.is_empty() {
+                            fs.shrink_to_fit();
+                            found.push((m, Some(fs)));
+                        }
+                    }
+                }
+            }
+            Visited::Parsed {
+                release,
+                publishing: release && wf.release.publishing_jobs().next().is_some(),
+                dispatch: release && crate::workflow::triggers::dispatch(&wf.model.on).is_some(),
+                found,
+            }
+        }),
+    };
+    // Per selection, what the pass saw; per member, its findings in path
+    // order (`None` after a panic).
+    let mut seen: Vec<Seen> = selections
+        .iter()
+        .map(|(_, paths)| Seen {
+            broken: paths.as_ref().err().cloned().into_iter().collect(),
+            ..Seen::default()
+        })
+        .collect();
+    let mut found: Vec<Option<Vec<Finding>>> = members.iter().map(|_| Some(Vec::new())).collect();
+    for (i, v) in visited.into_iter().enumerate() {
+        match v {
+            Visited::Broken(f) => {
+                for &sel in &holders[i] {
+                    seen[sel].broken.push(f.clone());
+                }
+            }
+            Visited::Parsed {
+                release,
+                publishing,
+                dispatch,
+                found: fs,
+            } => {
+                for &sel in &holders[i] {
+                    let s = &mut seen[sel];
+                    s.parsed += 1;
+                    s.releases += usize::from(release);
+                    s.publishing |= publishing;
+                    s.release_dispatch |= dispatch;
+                }
+                for (m, got) in fs {
+                    match (got, &mut found[m]) {
+                        (Some(fs), Some(all)) => all.extend(fs),
+                        _ => found[m] = None,
+                    }
+                }
             }
         }
     }
-    let items: Vec<usize> = (0..order.len()).collect();
-    // Per workflow: (visitor, its findings, or None after a panic).
-    let per_wf = crate::repo::par_map(&items, |&i| {
-        let wf = &order[i];
-        wanted[i]
-            .iter()
-            .map(|&s| {
-                let st = &started[s];
-                let cx = cxs[st.k].0;
-                let got = guarded(|| {
-                    let mut out = Vec::new();
-                    st.check.workflow(cx, wf, &mut out);
-                    // Held until every workflow is visited (100,000 of
-                    // them, one finding each, held 4 slots each).
-                    out.shrink_to_fit();
-                    out
-                });
-                (s, got)
-            })
-            // Only what adds to the outcome is held until every workflow
-            // is visited: findings and panics, not empty visits.
-            .filter(|(_, got)| !got.as_ref().is_some_and(Vec::is_empty))
-            .collect::<Vec<_>>()
-    });
-    let mut found: Vec<Option<Vec<Finding>>> = started
-        .iter()
-        .map(|st| Some(st.wfs.broken.clone()))
-        .collect();
-    for (s, got) in per_wf.into_iter().flatten() {
-        match (got, &mut found[s]) {
-            (Some(fs), Some(all)) => all.extend(fs),
-            _ => found[s] = None,
-        }
-    }
-    for (st, fs) in started.iter().zip(found) {
-        outcomes[st.k] = Some(match fs {
-            None => internal_error(JUDGING),
-            Some(fs) => match guarded(|| st.check.after_workflows(st.wfs, &fs)) {
+    for ((k, member), fs) in members.into_iter().zip(found) {
+        let seen = &seen[which[k]];
+        outcomes[k] = Some(match member {
+            Member::Each { check, .. } => match guarded(|| check.skip_workflows(seen)) {
                 None => internal_error(JUDGING),
                 Some(Some(why)) => Outcome::Skip(why),
-                Some(None) => Outcome::Findings(fs),
+                Some(None) => match fs {
+                    None => internal_error(JUDGING),
+                    Some(visited) => {
+                        let mut all = seen.broken.clone();
+                        all.extend(visited);
+                        match guarded(|| check.after_workflows(seen, &all)) {
+                            None => internal_error(JUDGING),
+                            Some(Some(why)) => Outcome::Skip(why),
+                            Some(None) => Outcome::Findings(all),
+                        }
+                    }
+                },
+            },
+            Member::Across(v) => match fs {
+                None => internal_error(JUDGING),
+                Some(visited) => guarded(move || v.finish(seen, visited))
+                    .unwrap_or_else(|| internal_error(JUDGING)),
             },
         });
     }
@@ -133,6 +202,23 @@ pub fn run(cxs: &[(&Context<'_>, &'static dyn Check)]) -> Vec<Outcome> {
         .into_iter()
         .map(|o| o.unwrap_or_else(|| Outcome::Skip("not run".into())))
         .collect()
+}
+
+/// One member's visit of one workflow: `None` when the member does not look
+/// at this workflow.
+fn visit(member: &Member<'_>, wf: &WorkflowFile, release: bool) -> Option<Vec<Finding>> {
+    match member {
+        Member::Each { cx, check, over } => {
+            // What the scope hands a check: every workflow, or releases.
+            if *over != Over::All && !release {
+                return None;
+            }
+            let mut out = Vec::new();
+            check.workflow(cx, wf, &mut out);
+            Some(out)
+        }
+        Member::Across(v) => Some(v.visit(wf)),
+    }
 }
 
 /// What a workflow check was doing when it panicked.

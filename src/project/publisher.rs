@@ -160,6 +160,19 @@ pub fn identities(
 ) -> Vec<PublisherIdentity> {
     let mut out = Vec::new();
     for wf in workflows {
+        identities_of(tree, wf, &repository, &mut out);
+    }
+    out
+}
+
+/// [`identities`] of one workflow's publishing jobs, pushed onto `out`.
+pub fn identities_of(
+    tree: &Tree,
+    wf: &WorkflowFile,
+    repository: &Option<String>,
+    out: &mut Vec<PublisherIdentity>,
+) {
+    {
         let tops = top_level(tree, wf, &mut vec![wf.path.clone()]);
         for role in wf.release.publishing_jobs() {
             // A job calling a local reusable workflow publishes through that
@@ -219,7 +232,6 @@ pub fn identities(
             }
         }
     }
-    out
 }
 
 /// The top-level workflow files a run of `wf` starts from, each with the

@@ -567,6 +567,26 @@ impl Tree {
         })
     }
 
+    /// [`Tree::derived`] for a one-pass reader: the cached value if another
+    /// reader kept one, else made by `make` and not kept.
+    pub fn derived_unkept<T: std::any::Any + Send + Sync>(
+        &self,
+        rel: &str,
+        make: impl FnOnce() -> Result<T, FileError>,
+    ) -> Result<Arc<T>, FileError> {
+        let e = self.entry(rel)?;
+        let any = match e.derived.get() {
+            Some(cached) => cached?,
+            None => return make().map(Arc::new),
+        };
+        any.downcast::<T>().map_err(|_| {
+            FileError::at_file(
+                rel,
+                "internal error: the file was read as two different things",
+            )
+        })
+    }
+
     /// Drops every parsed workflow and the text of every workflow file, once
     /// no check will read them again: they are most of what a run holds, and
     /// only findings need to outlive the checks. Asking again reads again.

@@ -28,29 +28,46 @@ pub use publish::{JobRole, PublishStep, Registry, ReleaseFacts};
 /// scripts), and dropped with the tree's `forget_workflows`.
 pub trait WorkflowTree {
     fn workflow(&self, rel: &str) -> Result<Arc<WorkflowFile>, crate::repo::FileError>;
+
+    /// [`WorkflowTree::workflow`] for a reader that visits every workflow
+    /// once and lets each go: the cached parse if a reader by name kept one,
+    /// else a fresh parse that is not kept (nor is its text), so memory holds
+    /// the workflows being visited, not every workflow of the tree.
+    fn workflow_unkept(&self, rel: &str) -> Result<Arc<WorkflowFile>, crate::repo::FileError>;
 }
 
 impl WorkflowTree for crate::repo::Tree {
     fn workflow(&self, rel: &str) -> Result<Arc<WorkflowFile>, crate::repo::FileError> {
-        self.derived(rel, || {
-            let tf = self.text(rel)?;
-            if tf.text.len() > crate::repo::MAX_PARSE_BYTES {
-                return Err(crate::repo::FileError::at_file(
-                    rel,
-                    "too large to parse as a workflow",
-                ));
-            }
-            WorkflowFile::parse_indexed(rel, tf.text.clone(), tf.lines.clone())
-                .map(|mut wf| {
-                    crate::workflow::lane::follow(self, &mut wf);
-                    wf
-                })
-                .map_err(|we| crate::repo::FileError {
-                    location: Location::new(rel, we.line, we.column),
-                    message: we.message,
-                })
-        })
+        self.derived(rel, || parse_in_tree(self, rel, self.text(rel)?))
     }
+
+    fn workflow_unkept(&self, rel: &str) -> Result<Arc<WorkflowFile>, crate::repo::FileError> {
+        self.derived_unkept(rel, || parse_in_tree(self, rel, self.text_unkept(rel)?))
+    }
+}
+
+/// Parses the workflow at `rel` from its text and follows what its jobs run
+/// behind their steps through `tree`.
+fn parse_in_tree(
+    tree: &crate::repo::Tree,
+    rel: &str,
+    tf: Arc<crate::repo::TextFile>,
+) -> Result<WorkflowFile, crate::repo::FileError> {
+    if tf.text.len() > crate::repo::MAX_PARSE_BYTES {
+        return Err(crate::repo::FileError::at_file(
+            rel,
+            "too large to parse as a workflow",
+        ));
+    }
+    WorkflowFile::parse_indexed(rel, tf.text.clone(), tf.lines.clone())
+        .map(|mut wf| {
+            crate::workflow::lane::follow(tree, &mut wf);
+            wf
+        })
+        .map_err(|we| crate::repo::FileError {
+            location: Location::new(rel, we.line, we.column),
+            message: we.message,
+        })
 }
 
 /// Nesting past this is refused before the YAML parsers see the file:
