@@ -3,7 +3,9 @@
 
 use crate::baseline;
 use crate::checks;
-use crate::cli::{BaselineArgs, CheckArgs, Cli, ColorChoice, Command, EvidenceCommand, FailOn};
+use crate::cli::{
+    BaselineArgs, CheckArgs, Cli, ColorChoice, Command, EvidenceCommand, FailOn, ListFormat,
+};
 use crate::engine::{self, Options};
 use crate::evaluators::EVALUATORS;
 use crate::finding::Severity;
@@ -19,12 +21,15 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check(args) => check(args),
         Command::Baseline(args) => write_baseline(args),
         Command::Init { path, force } => init(&path, force),
-        Command::List { presets, markdown } => print_out(&if presets {
-            presets_text()
-        } else if markdown {
-            catalog_markdown()
-        } else {
-            list_text()
+        Command::List {
+            presets,
+            markdown,
+            format,
+        } => print_out(&match (presets, markdown, format) {
+            (true, _, _) => presets_text(),
+            (_, true, _) | (_, _, ListFormat::Markdown) => catalog_markdown(),
+            (_, _, ListFormat::Json) => crate::list_json::to_string(),
+            (_, _, ListFormat::Human) => list_text(),
         }),
         Command::Evidence {
             command: EvidenceCommand::Collect(args),
