@@ -49,7 +49,8 @@ pub enum Command {
     /// Explain a check: why it exists, what passes, what fails, how to fix.
     /// With `--error`, explain an error a registry printed at publish time.
     Explain {
-        /// A check id, as `shipgate list` shows it.
+        /// A check id or evaluator name, as `shipgate list` shows it, or
+        /// CHECK/CODE for one kind of finding (`actions-pinned/movable-ref`).
         #[arg(required_unless_present = "error")]
         id: Option<String>,
         /// The error text a registry or publish tool printed (npm E404,
