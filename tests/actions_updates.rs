@@ -138,3 +138,23 @@ fn shipgates_own_pins_are_kept_current() {
     assert_eq!((code, verdict(&r, ID).as_str()), (0, "pass"), "{r:#}");
     assert!(findings(&r, ID).is_empty());
 }
+
+#[test]
+fn a_hostile_dependabot_file_is_refused_not_parsed() {
+    let dir = common::copy_fixture("actions-updates/no-bot");
+    let deep = format!("updates: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    write(dir.path(), ".github/dependabot.yml", deep);
+    let (_, r) = check_json(dir.path(), &["--only", ID]);
+    assert_eq!(coded(&r), [at(".github/dependabot.yml", 1, "unparseable")]);
+    let bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\nupdates: []\n";
+    // An alias bomb under keys the typed config does not read is skipped,
+    // never expanded: the file is judged, in milliseconds.
+    write(dir.path(), ".github/dependabot.yml", bomb);
+    let started = std::time::Instant::now();
+    let (_, r) = check_json(dir.path(), &["--only", ID]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    assert_eq!(
+        coded(&r),
+        [at(".github/dependabot.yml", 8, "no-actions-ecosystem")]
+    );
+}

@@ -4,6 +4,7 @@
 use super::{Check, Code, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
 use crate::repo::spanned::Node;
+use crate::repo::text::YamlShape;
 use crate::repo::{FileError, TextFile};
 use crate::workflow::lane::Ran;
 use crate::workflow::{Key, WorkflowFile};
@@ -376,14 +377,15 @@ fn dependabot_findings(cx: &Context<'_>, pins: &[Pin], out: &mut Vec<Finding>) -
                 continue;
             }
         };
-        let config = match parse_dependabot(path, &file) {
+        let (config, shape) = match parse_dependabot(path, &file) {
             Ok(c) => c,
             Err(e) => {
                 out.push(e.to_finding());
                 continue;
             }
         };
-        judge_dependabot(path, &file, &config, pins, out);
+        let doc = Located::new(path, &file, shape);
+        judge_dependabot(&doc, &config, pins, out);
     }
     match (seen, out.len() == before) {
         (false, _) => Dependabot::Absent,
@@ -392,15 +394,19 @@ fn dependabot_findings(cx: &Context<'_>, pins: &[Pin], out: &mut Vec<Finding>) -
     }
 }
 
-fn parse_dependabot(path: &str, file: &TextFile) -> Result<DependabotConfig, FileError> {
+/// The config, and the shape the YAML pre-scan found (for locating in it).
+fn parse_dependabot(
+    path: &str,
+    file: &TextFile,
+) -> Result<(DependabotConfig, YamlShape), FileError> {
     if file.text.len() > crate::repo::MAX_PARSE_BYTES {
         return Err(FileError::at_file(path, "too large to parse as YAML"));
     }
-    crate::workflow::yaml_guard(&file.text).map_err(|e| FileError {
+    let shape = crate::workflow::yaml_guard(&file.text).map_err(|e| FileError {
         location: Location::new(path, e.line, e.column),
         message: e.message,
     })?;
-    yaml_serde::from_str(&file.text).map_err(|e| {
+    let config = yaml_serde::from_str(&file.text).map_err(|e| {
         let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
         let message = e.to_string();
         let message = message.split(" at line ").next().unwrap_or(&message);
@@ -408,17 +414,17 @@ fn parse_dependabot(path: &str, file: &TextFile) -> Result<DependabotConfig, Fil
             location: Location::new(path, line, column),
             message: format!("not a valid dependabot.yml: {message}"),
         }
-    })
+    })?;
+    Ok((config, shape))
 }
 
 fn judge_dependabot(
-    path: &str,
-    file: &TextFile,
+    doc: &Located<'_>,
     config: &DependabotConfig,
     pins: &[Pin],
     out: &mut Vec<Finding>,
 ) {
-    let doc = Located::new(path, file);
+    let path = doc.path;
     let entries: Vec<(usize, &UpdateEntry)> = config
         .updates
         .iter()
@@ -553,10 +559,9 @@ struct Located<'a> {
 }
 
 impl<'a> Located<'a> {
-    fn new(path: &'a str, file: &'a TextFile) -> Self {
-        // yaml_guard has bounded the nesting; a file too wide to locate
-        // cheaply is pointed at as a whole.
-        let shape = crate::repo::text::yaml_shape(&file.text);
+    /// `shape` is what yaml_guard found: the nesting is bounded, and a
+    /// file too wide to locate cheaply is pointed at as a whole.
+    fn new(path: &'a str, file: &'a TextFile, shape: YamlShape) -> Self {
         let small = shape.flow_items <= crate::workflow::MAX_ITEMS_FOR_LOCATIONS
             && shape.mapping_keys <= crate::workflow::MAX_ITEMS_FOR_LOCATIONS;
         let doc = small
