@@ -3,7 +3,9 @@
 
 use crate::baseline;
 use crate::checks;
-use crate::cli::{BaselineArgs, CheckArgs, Cli, ColorChoice, Command, EvidenceCommand, FailOn};
+use crate::cli::{
+    BaselineArgs, CheckArgs, Cli, ColorChoice, Command, EvidenceCommand, FailOn, ListFormat,
+};
 use crate::engine::{self, Options};
 use crate::evaluators::EVALUATORS;
 use crate::finding::Severity;
@@ -19,12 +21,15 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check(args) => check(args),
         Command::Baseline(args) => write_baseline(args),
         Command::Init { path, force } => init(&path, force),
-        Command::List { presets, markdown } => print_out(&if presets {
-            presets_text()
-        } else if markdown {
-            catalog_markdown()
-        } else {
-            list_text()
+        Command::List {
+            presets,
+            markdown,
+            format,
+        } => print_out(&match (presets, markdown, format) {
+            (true, _, _) => presets_text(),
+            (_, true, _) | (_, _, ListFormat::Markdown) => catalog_markdown(),
+            (_, _, ListFormat::Json) => crate::list_json::to_string(),
+            (_, _, ListFormat::Human) => list_text(),
         }),
         Command::Evidence {
             command: EvidenceCommand::Collect(args),
@@ -74,26 +79,35 @@ pub fn run(cli: Cli) -> u8 {
             let mut cmd = completion_command();
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut cmd, "shipgate", &mut buf);
-            print_out(&String::from_utf8_lossy(&buf))
+            let mut script = String::from_utf8_lossy(&buf).into_owned();
+            if shell == clap_complete::Shell::Fish {
+                script.push_str(&fish_explain_values());
+            }
+            print_out(&script)
         }
     }
 }
 
 /// The command line as shell completion sees it: `--only`/`--skip` offer
 /// the check ids, `--lane` the built-in lanes, `explain` the checks and
-/// evaluators. Parsing itself stays open (a policy may add checks and lanes,
-/// and a typo gets "did you mean"), so the lists live only here.
+/// evaluators, each with its title, and every `CHECK/CODE` of their own
+/// codes, each with its summary (shells that show descriptions, zsh and
+/// fish, print them beside the value). Parsing itself stays open (a policy
+/// may add checks and lanes, and a typo gets "did you mean"), so the lists
+/// live only here.
 pub fn completion_command() -> clap::Command {
-    use clap::builder::PossibleValuesParser;
+    use clap::builder::{PossibleValue, PossibleValuesParser};
     let ids: Vec<&'static str> = checks::BUILTINS
         .iter()
         .map(|b| b.meta().id)
         .chain(std::iter::once(checks::waivers::META.id))
         .collect();
-    let explainable: Vec<&'static str> = checks::all_metas()
-        .map(|m| m.id)
-        .chain(EVALUATORS.iter().map(|e| e.name))
-        .collect();
+    let explainable = explain_values()
+        .into_iter()
+        // clap keeps possible values as `&'static str` (its `string`
+        // feature is off); this runs once, to print a script, so the few
+        // KB of `CHECK/CODE` names are leaked rather than owned.
+        .map(|(value, about)| PossibleValue::new(&*value.leak()).help(about));
     let lanes: Vec<&'static str> = policy::BUILTIN_LANES.to_vec();
     let values = |v: &[&'static str]| PossibleValuesParser::new(v.to_vec());
     <Cli as clap::CommandFactory>::command()
@@ -106,8 +120,54 @@ pub fn completion_command() -> clap::Command {
             c.mut_arg("lane", |a| a.value_parser(values(&lanes)))
         })
         .mut_subcommand("explain", |c| {
-            c.mut_arg("id", |a| a.value_parser(values(&explainable)))
+            c.mut_arg("id", |a| {
+                a.value_parser(PossibleValuesParser::new(explainable))
+            })
         })
+}
+
+/// clap_complete's fish script completes the values of options but not of
+/// positional arguments, so `explain`'s values are added after it: one
+/// `complete` line each, with its description.
+fn fish_explain_values() -> String {
+    let quote = |t: &str| format!("'{}'", t.replace('\\', "\\\\").replace('\'', "\\'"));
+    let mut s = String::from("# `shipgate explain` takes a check, an evaluator, or CHECK/CODE.\n");
+    for (value, about) in explain_values() {
+        s.push_str(&format!(
+            "complete -c shipgate -n \"__fish_shipgate_using_subcommand explain\" -f -a {} -d {}\n",
+            quote(&value),
+            quote(&about)
+        ));
+    }
+    s
+}
+
+/// What `explain` takes, with a line about each: every check and audit
+/// (its title), every evaluator (its summary), then `CHECK/CODE` and
+/// `EVALUATOR/CODE` for each of their own codes (its summary). The engine's
+/// codes, which `explain` also takes under any check, are left out: they
+/// would repeat under every check.
+pub fn explain_values() -> Vec<(String, String)> {
+    let one_line = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out: Vec<(String, String)> = checks::all_metas()
+        .map(|m| (m.id.to_string(), one_line(m.title)))
+        .chain(
+            EVALUATORS
+                .iter()
+                .map(|e| (e.name.to_string(), one_line(e.summary))),
+        )
+        .collect();
+    for m in checks::all_metas() {
+        for c in m.codes {
+            out.push((format!("{}/{}", m.id, c.id), one_line(c.summary)));
+        }
+    }
+    for e in EVALUATORS {
+        for c in e.codes {
+            out.push((format!("{}/{}", e.name, c.id), one_line(c.summary)));
+        }
+    }
+    out
 }
 
 /// Colour is for the human format only. `--color always` / `never` decide

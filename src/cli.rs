@@ -36,14 +36,21 @@ pub enum Command {
         /// List the built-in presets and what they change instead.
         #[arg(long)]
         presets: bool,
-        /// Print the check catalog as Markdown (the README's check reference).
-        #[arg(long, conflicts_with = "presets")]
+        /// Print the check catalog as Markdown (the README's check
+        /// reference); the same as `--format markdown`.
+        #[arg(long, conflicts_with_all = ["presets", "format"])]
         markdown: bool,
+        /// How to print the catalog: one line each (`human`), the
+        /// versioned `shipgate/list-v1` JSON (ids, titles, severities,
+        /// lanes, codes, parameters), or Markdown.
+        #[arg(long, value_enum, default_value = "human", conflicts_with = "presets")]
+        format: ListFormat,
     },
     /// Explain a check: why it exists, what passes, what fails, how to fix.
     /// With `--error`, explain an error a registry printed at publish time.
     Explain {
-        /// A check id, as `shipgate list` shows it.
+        /// A check id or evaluator name, as `shipgate list` shows it, or
+        /// CHECK/CODE for one kind of finding (`actions-pinned/movable-ref`).
         #[arg(required_unless_present = "error")]
         id: Option<String>,
         /// The error text a registry or publish tool printed (npm E404,
@@ -162,6 +169,14 @@ pub struct BaselineArgs {
     /// Write here instead of .shipgate-baseline.json at the root.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// What `shipgate list` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Human,
+    Json,
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -13,6 +13,7 @@ pub mod evidence;
 pub mod finding;
 pub mod fix;
 pub mod init;
+pub mod list_json;
 pub mod manifest;
 pub mod memory;
 pub mod meta;

@@ -74,6 +74,11 @@ fn crate_repo() -> tempfile::TempDir {
         ".github/CODEOWNERS",
         "* @acme/maintainers\n/.github/workflows/ @acme/release\n",
     );
+    write(
+        d,
+        ".github/dependabot.yml",
+        "version: 2\nupdates:\n  - package-ecosystem: github-actions\n    directory: /\n    schedule:\n      interval: weekly\n",
+    );
     write(d, "Cargo.toml", CARGO);
     write(d, "CHANGELOG.md", CHANGELOG);
     write(

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 mod action_node_runtime;
 mod actions_pinned;
+mod actions_updates;
 mod api;
 mod changelog_entry;
 mod changelog_gained;
@@ -64,6 +65,7 @@ pub enum Outcome {
 /// Every built-in check, in report order.
 pub static BUILTINS: &[&dyn Check] = &[
     &actions_pinned::ActionsPinned,
+    &actions_updates::ActionsUpdates,
     &workflow_permissions::WorkflowPermissions,
     &oidc_scope::CHECK,
     &publish_environment::PublishEnvironment,

@@ -83,11 +83,24 @@ fn too_deep(text: &str, depth: usize) -> SyntaxError {
 
 /// A strict JSON parser (RFC 8259) that keeps spans and bounds depth.
 pub fn parse_json(text: &str) -> Result<Node, SyntaxError> {
+    parse_json_with(text, false)
+}
+
+/// [`parse_json`] for JSON5 (renovate.json5, and the JSON with comments
+/// tools such as Renovate accept in their `.json` files): comments,
+/// trailing commas, single-quoted strings, bare identifier keys, and the
+/// extra number forms (hex, `+1`, `.5`, `Infinity`, `NaN`).
+pub fn parse_json5(text: &str) -> Result<Node, SyntaxError> {
+    parse_json_with(text, true)
+}
+
+fn parse_json_with(text: &str, json5: bool) -> Result<Node, SyntaxError> {
     let mut p = JsonParser {
         s: text.as_bytes(),
         text,
         i: 0,
         depth: 0,
+        json5,
     };
     p.ws();
     // Tolerate a UTF-8 byte order mark.
@@ -108,6 +121,8 @@ struct JsonParser<'a> {
     text: &'a str,
     i: usize,
     depth: usize,
+    /// Read JSON5's additions too.
+    json5: bool,
 }
 
 impl JsonParser<'_> {
@@ -119,8 +134,34 @@ impl JsonParser<'_> {
     }
 
     fn ws(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.s.get(self.i) {
-            self.i += 1;
+        loop {
+            while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.s.get(self.i) {
+                self.i += 1;
+            }
+            if !self.json5 {
+                return;
+            }
+            let rest = &self.s[self.i.min(self.s.len())..];
+            if rest.starts_with(b"//") {
+                let end = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+                self.i += end;
+            } else if rest.starts_with(b"/*") {
+                // An unterminated block comment runs to the end; the value
+                // that should follow then reports the error.
+                let end = rest[2..]
+                    .windows(2)
+                    .position(|w| w == b"*/")
+                    .map_or(rest.len(), |p| p + 4);
+                self.i += end;
+            } else if rest.starts_with(b"\x0b") || rest.starts_with(b"\x0c") {
+                self.i += 1;
+            } else if rest.starts_with("\u{a0}".as_bytes())
+                || rest.starts_with("\u{feff}".as_bytes())
+            {
+                self.i += if rest[0] == 0xc2 { 2 } else { 3 };
+            } else {
+                return;
+            }
         }
     }
 
@@ -131,6 +172,8 @@ impl JsonParser<'_> {
             Some(b'{') => self.object()?,
             Some(b'[') => self.array()?,
             Some(b'"') => Value::Str(self.string()?),
+            Some(b'\'') if self.json5 => Value::Str(self.string()?),
+            Some(b'+' | b'.' | b'I' | b'N') if self.json5 => self.number()?,
             Some(b't') => self.word("true", Value::Bool(true))?,
             Some(b'f') => self.word("false", Value::Bool(false))?,
             Some(b'n') => self.word("null", Value::Null)?,
@@ -165,11 +208,25 @@ impl JsonParser<'_> {
         }
         loop {
             self.ws();
-            if self.s.get(self.i) != Some(&b'"') {
-                return Err(self.err("expected a string key"));
+            if self.json5 && self.s.get(self.i) == Some(&b'}') && !entries.is_empty() {
+                // A trailing comma.
+                self.i += 1;
+                break;
             }
             let key_start = self.i;
-            let key = self.string()?;
+            let key = match self.s.get(self.i) {
+                Some(b'"') => self.string()?,
+                Some(b'\'') if self.json5 => self.string()?,
+                Some(&b) if self.json5 && (b.is_ascii_alphabetic() || b == b'_' || b == b'$') => {
+                    let len = self.s[self.i..]
+                        .iter()
+                        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_' || **c == b'$')
+                        .count();
+                    self.i += len;
+                    self.text[key_start..self.i].to_string()
+                }
+                _ => return Err(self.err("expected a string key")),
+            };
             let key_span = key_start..self.i;
             self.ws();
             if self.s.get(self.i) != Some(&b':') {
@@ -209,6 +266,11 @@ impl JsonParser<'_> {
         }
         loop {
             self.ws();
+            if self.json5 && self.s.get(self.i) == Some(&b']') && !items.is_empty() {
+                // A trailing comma.
+                self.i += 1;
+                break;
+            }
             items.push(self.value()?);
             self.ws();
             match self.s.get(self.i) {
@@ -235,11 +297,35 @@ impl JsonParser<'_> {
 
     fn number(&mut self) -> Result<Value, SyntaxError> {
         let start = self.i;
+        if self.json5 {
+            // Hexadecimal, `Infinity` and `NaN`, each after an optional sign.
+            let unsigned = self.s[self.i..]
+                .strip_prefix(b"+")
+                .or_else(|| self.s[self.i..].strip_prefix(b"-"))
+                .unwrap_or(&self.s[self.i..]);
+            let sign = self.s.len() - self.i - unsigned.len();
+            let word = [&b"Infinity"[..], b"NaN"]
+                .into_iter()
+                .find(|w| unsigned.starts_with(w))
+                .map(<[u8]>::len)
+                .or_else(|| {
+                    (unsigned.starts_with(b"0x") || unsigned.starts_with(b"0X")).then(|| {
+                        2 + unsigned[2..]
+                            .iter()
+                            .take_while(|c| c.is_ascii_hexdigit())
+                            .count()
+                    })
+                });
+            if let Some(len) = word.filter(|&l| l > 2) {
+                self.i += sign + len;
+                return Ok(Value::Scalar(self.text[start..self.i].to_string()));
+            }
+        }
         while let Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') = self.s.get(self.i) {
             self.i += 1;
         }
         let raw = &self.text[start..self.i];
-        if raw.parse::<f64>().is_err() {
+        if raw.is_empty() || raw.parse::<f64>().is_err() {
             self.i = start;
             return Err(self.err("malformed number"));
         }
@@ -247,6 +333,7 @@ impl JsonParser<'_> {
     }
 
     fn string(&mut self) -> Result<String, SyntaxError> {
+        let quote = self.s[self.i];
         self.i += 1;
         let mut out = String::new();
         loop {
@@ -254,7 +341,7 @@ impl JsonParser<'_> {
                 return Err(self.err("unterminated string"));
             };
             match b {
-                b'"' => {
+                _ if b == quote => {
                     self.i += 1;
                     return Ok(out);
                 }
@@ -263,6 +350,15 @@ impl JsonParser<'_> {
                     self.i += 2;
                     match esc {
                         Some(b'"') => out.push('"'),
+                        Some(b'\'') if self.json5 => out.push('\''),
+                        Some(b'0') if self.json5 => out.push('\0'),
+                        // A line continuation.
+                        Some(b'\n') if self.json5 => {}
+                        Some(b'\r') if self.json5 => {
+                            if self.s.get(self.i) == Some(&b'\n') {
+                                self.i += 1;
+                            }
+                        }
                         Some(b'\\') => out.push('\\'),
                         Some(b'/') => out.push('/'),
                         Some(b'b') => out.push('\u{8}'),
@@ -320,6 +416,22 @@ mod tests {
         assert!(parse_json(&"[".repeat(100_000)).is_err());
         assert!(parse_json("\"a").is_err());
         assert!(parse_json("[1,]").is_err());
+    }
+
+    #[test]
+    fn json5_reads_what_json_refuses() {
+        let t = "// renovate\n{\n  /* managers */ 'github-actions': {enabled: false,},\n  list: [1, +2, .5, 0x1F, Infinity,],\n  \"s\": 'it\\'s',\n}\n";
+        assert!(parse_json(t).is_err());
+        let n = parse_json5(t).unwrap();
+        let e = n.path("github-actions.enabled").unwrap();
+        assert_eq!(e.as_bool(), Some(false));
+        assert_eq!(&t[e.span.clone()], "false");
+        assert_eq!(n.path("list").unwrap().as_array().unwrap().len(), 5);
+        assert_eq!(n.get("s").unwrap().as_str(), Some("it's"));
+        assert!(parse_json5("{a: }").is_err());
+        assert!(parse_json5("[,]").is_err());
+        assert!(parse_json5("{'a' 1}").is_err());
+        assert!(parse_json5(&"[".repeat(100_000)).is_err());
     }
 
     #[test]
