@@ -1,7 +1,7 @@
 //! `actions-updates`: actions pinned to commit SHAs have an update bot
 //! (Dependabot or Renovate) that keeps the pins current.
 
-use super::{Check, Code, Context, Meta, Outcome};
+use super::{Check, Code, Context, Meta, Outcome, Scope, Seen, WorkflowVisitor};
 use crate::finding::{Finding, Location, Severity};
 use crate::repo::spanned::Node;
 use crate::repo::text::YamlShape;
@@ -12,7 +12,7 @@ use github_actions_models::common::Uses;
 use github_actions_models::workflow::Job;
 use github_actions_models::workflow::job::StepBody;
 use serde::Deserialize;
-use std::sync::Arc;
+use std::sync::Mutex;
 use yamlpath::{Component, Document, Route};
 
 pub struct ActionsUpdates;
@@ -70,8 +70,55 @@ impl Check for ActionsUpdates {
         &META
     }
 
-    fn project(&self, cx: &Context<'_>) -> Outcome {
-        run(cx)
+    fn scope(&self) -> Scope {
+        Scope::AcrossWorkflows
+    }
+
+    fn across_workflows<'a>(
+        &self,
+        cx: &'a Context<'a>,
+    ) -> Result<Box<dyn WorkflowVisitor + 'a>, Outcome> {
+        Ok(Box::new(Pins {
+            cx,
+            seen: Mutex::new(Vec::new()),
+        }))
+    }
+}
+
+/// The check's side of the workflow pass: each workflow's SHA pins, kept
+/// small (only the first is located, when the pass ends); the update bots'
+/// configs are judged then.
+struct Pins<'a> {
+    cx: &'a Context<'a>,
+    seen: Mutex<Vec<WorkflowPins>>,
+}
+
+/// What one workflow pins.
+struct WorkflowPins {
+    path: String,
+    /// Its own steps' and calls' pins: `uses:`, job id, step index (none
+    /// for a job-level call).
+    own: Vec<(String, String, Option<usize>)>,
+    /// Pins in the local composite actions its jobs run, located there.
+    behind: Vec<Pin>,
+}
+
+impl WorkflowVisitor for Pins<'_> {
+    fn visit(&self, wf: &WorkflowFile) -> Vec<Finding> {
+        let here = workflow_pins(wf);
+        if !(here.own.is_empty() && here.behind.is_empty())
+            && let Ok(mut seen) = self.seen.lock()
+        {
+            seen.push(here);
+        }
+        Vec::new()
+    }
+
+    fn finish(self: Box<Self>, seen: &Seen, _visited: Vec<Finding>) -> Outcome {
+        let mut per_wf = self.seen.into_inner().unwrap_or_default();
+        per_wf.sort_by(|a, b| a.path.cmp(&b.path));
+        let pins = sha_pins(self.cx, per_wf);
+        run(self.cx, seen, &pins)
     }
 }
 
@@ -98,15 +145,13 @@ const ECOSYSTEM: &str = "github-actions";
 /// The directory Dependabot must reach for workflow pins.
 const WORKFLOWS_DIR: &str = "/.github/workflows";
 
-fn run(cx: &Context<'_>) -> Outcome {
-    let wfs = cx.workflows();
-    let pins = sha_pins(&wfs.parsed);
+fn run(cx: &Context<'_>, seen: &Seen, pins: &[Pin]) -> Outcome {
     let Some(first) = pins.first() else {
         // A workflow that does not parse may be the one with the pins.
-        if !wfs.broken.is_empty() {
-            return Outcome::Findings(wfs.broken);
+        if !seen.broken.is_empty() {
+            return Outcome::Findings(seen.broken.clone());
         }
-        return Outcome::Skip(if wfs.parsed.is_empty() {
+        return Outcome::Skip(if seen.parsed == 0 {
             "no workflows".into()
         } else {
             "no workflow pins an action to a commit SHA".into()
@@ -117,7 +162,7 @@ fn run(cx: &Context<'_>) -> Outcome {
     if matches!(renovate, Renovate::Updates) {
         return Outcome::Findings(out);
     }
-    let dependabot = dependabot_findings(cx, &pins, &mut out);
+    let dependabot = dependabot_findings(cx, pins, &mut out);
     match (renovate, dependabot) {
         (_, Dependabot::Covers) => {}
         (Renovate::Disabled(f), _) => out.push(*f),
@@ -147,71 +192,105 @@ struct Pin {
     dir: String,
 }
 
-/// Every remote `uses:` pinned to a commit SHA: in the workflows' steps and
-/// job-level calls, then in the local composite actions their jobs run.
-fn sha_pins(workflows: &[Arc<WorkflowFile>]) -> Vec<Pin> {
-    let mut sorted: Vec<&Arc<WorkflowFile>> = workflows.iter().collect();
-    sorted.sort_by(|a, b| a.path.cmp(&b.path));
+/// Every remote `uses:` pinned to a commit SHA, from each workflow's pins in
+/// path order: the workflows' steps and job-level calls first, then the
+/// local composite actions their jobs run (each once). Only the first pin is
+/// located (its workflow read again); the others are counted and their
+/// directories judged.
+fn sha_pins(cx: &Context<'_>, per_wf: Vec<WorkflowPins>) -> Vec<Pin> {
     let mut pins = Vec::new();
-    let mut behind = Vec::new();
-    for wf in sorted {
-        for (job_id, job) in &wf.model.jobs {
-            let mut pin = |uses: &Uses, route: &[Key<'_>]| {
-                if let Uses::Repository(r) = uses
-                    && super::actions_pinned::is_full_sha(r.git_ref())
-                {
-                    pins.push(Pin {
-                        uses: uses.raw().to_string(),
-                        at: wf.locate(route),
-                        dir: WORKFLOWS_DIR.to_string(),
-                    });
-                }
+    let mut behind: Vec<Pin> = Vec::new();
+    for w in per_wf {
+        for (i, (uses, job, step)) in w.own.into_iter().enumerate() {
+            let at = if pins.is_empty() && i == 0 {
+                locate_own(cx, &w.path, &job, step)
+            } else {
+                Location::file(&w.path)
             };
-            match job {
-                Job::NormalJob(j) => {
-                    for (i, step) in j.steps.iter().enumerate() {
-                        if let StepBody::Uses { uses, .. } = &step.body {
-                            let route = [
-                                Key::K("jobs"),
-                                Key::K(job_id),
-                                Key::K("steps"),
-                                Key::I(i),
-                                Key::K("uses"),
-                            ];
-                            pin(uses, &route);
-                        }
-                    }
-                }
-                Job::ReusableWorkflowCallJob(j) => {
-                    pin(&j.uses, &[Key::K("jobs"), Key::K(job_id), Key::K("uses")]);
-                }
-            }
-            for b in wf.lane.behind(job_id) {
-                let Ran::Uses { uses, .. } = &b.ran else {
-                    continue;
-                };
-                let Ok(Uses::Repository(r)) = Uses::parse(uses.as_str()) else {
-                    continue;
-                };
-                if !super::actions_pinned::is_full_sha(r.git_ref())
-                    || behind.iter().any(|p: &Pin| p.at == b.at)
-                {
-                    continue;
-                }
-                let dir = match b.at.path.rsplit_once('/') {
-                    Some((d, _)) => format!("/{d}"),
-                    None => "/".to_string(),
-                };
-                behind.push(Pin {
-                    uses: uses.clone(),
-                    at: b.at.clone(),
-                    dir,
-                });
+            pins.push(Pin {
+                uses,
+                at,
+                dir: WORKFLOWS_DIR.to_string(),
+            });
+        }
+        for p in w.behind {
+            if !behind.iter().any(|b| b.at == p.at) {
+                behind.push(p);
             }
         }
     }
     pins.extend(behind);
     pins
+}
+
+/// Where a workflow's own pin is: its `uses:` line.
+fn locate_own(cx: &Context<'_>, path: &str, job: &str, step: Option<usize>) -> Location {
+    use crate::workflow::WorkflowTree;
+    let Ok(wf) = cx.tree.workflow_unkept(path) else {
+        return Location::file(path);
+    };
+    match step {
+        Some(i) => wf.locate(&[
+            Key::K("jobs"),
+            Key::K(job),
+            Key::K("steps"),
+            Key::I(i),
+            Key::K("uses"),
+        ]),
+        None => wf.locate(&[Key::K("jobs"), Key::K(job), Key::K("uses")]),
+    }
+}
+
+/// One workflow's SHA pins.
+fn workflow_pins(wf: &WorkflowFile) -> WorkflowPins {
+    let mut own = Vec::new();
+    let mut behind: Vec<Pin> = Vec::new();
+    let pinned = |uses: &Uses| matches!(uses, Uses::Repository(r) if super::actions_pinned::is_full_sha(r.git_ref()));
+    for (job_id, job) in &wf.model.jobs {
+        match job {
+            Job::NormalJob(j) => {
+                for (i, step) in j.steps.iter().enumerate() {
+                    if let StepBody::Uses { uses, .. } = &step.body
+                        && pinned(uses)
+                    {
+                        own.push((uses.raw().to_string(), job_id.clone(), Some(i)));
+                    }
+                }
+            }
+            Job::ReusableWorkflowCallJob(j) => {
+                if pinned(&j.uses) {
+                    own.push((j.uses.raw().to_string(), job_id.clone(), None));
+                }
+            }
+        }
+        for b in wf.lane.behind(job_id) {
+            let Ran::Uses { uses, .. } = &b.ran else {
+                continue;
+            };
+            let Ok(Uses::Repository(r)) = Uses::parse(uses.as_str()) else {
+                continue;
+            };
+            if !super::actions_pinned::is_full_sha(r.git_ref())
+                || behind.iter().any(|p: &Pin| p.at == b.at)
+            {
+                continue;
+            }
+            let dir = match b.at.path.rsplit_once('/') {
+                Some((d, _)) => format!("/{d}"),
+                None => "/".to_string(),
+            };
+            behind.push(Pin {
+                uses: uses.clone(),
+                at: b.at.clone(),
+                dir,
+            });
+        }
+    }
+    WorkflowPins {
+        path: wf.path.clone(),
+        own,
+        behind,
+    }
 }
 
 /// What the Renovate config, if any, does for the pins.
