@@ -832,3 +832,26 @@ fn another_services_token_beside_an_oidc_publish_is_not_the_npm_token() {
     );
     assert!(messages(&r, "trusted-publishing")[0].contains("NODE_AUTH_TOKEN"));
 }
+
+#[test]
+fn deno_publish_is_a_publish_to_jsr() {
+    // `deno publish` pushes the package to JSR with the job's OIDC token:
+    // the job publishes (it needs an environment like any other) and uses
+    // the `id-token: write` it holds. The dry run beside it publishes
+    // nothing.
+    let (code, r) = check_json(
+        &fixture("publish-environment/jsr-deno-publish"),
+        &[
+            "--only",
+            "publish-environment,oidc-scope,trusted-publishing",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![(RELEASE.into(), 20, "block".into())]
+    );
+    assert!(messages(&r, "publish-environment")[0].contains("deno publish"));
+    assert_eq!(verdict(&r, "oidc-scope"), "pass");
+    assert_eq!(verdict(&r, "trusted-publishing"), "pass");
+}

@@ -108,7 +108,11 @@ fn judge(reg: Registry, env_scoped: bool, job: &str, loc: Location, what: &str) 
             format!("use trusted publishing: configure a trusted publisher on {name}, grant `id-token: write`, and drop the token"),
         )
         .code("long-lived-token")),
-        Registry::Crates | Registry::RubyGems | Registry::NuGet | Registry::PubDev => Some(
+        Registry::Crates
+        | Registry::RubyGems
+        | Registry::NuGet
+        | Registry::PubDev
+        | Registry::Jsr => Some(
             Finding::new(
                 loc,
                 format!("job `{job}` publishes to {name} with a long-lived token ({what}); {name} supports trusted publishing"),
@@ -116,6 +120,7 @@ fn judge(reg: Registry, env_scoped: bool, job: &str, loc: Location, what: &str) 
                     Registry::Crates => "use rust-lang/crates-io-auth-action for a short-lived token and delete the secret".to_string(),
                     Registry::RubyGems => "use rubygems/release-gem (trusted publishing) and delete the secret".to_string(),
                     Registry::PubDev => "publish from a tag push with dart-lang/setup-dart and `id-token: write` (automated publishing) and delete the credentials secret".to_string(),
+                    Registry::Jsr => "link the package to this repository on JSR, grant `id-token: write`, and drop `--token`".to_string(),
                     _ => "use NuGet/login (trusted publishing) and delete the secret".to_string(),
                 },
             )

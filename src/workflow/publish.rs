@@ -21,6 +21,8 @@ pub enum Registry {
     Maven,
     /// pub.dev, the Dart and Flutter package registry.
     PubDev,
+    /// JSR, the JavaScript registry `deno publish` publishes to.
+    Jsr,
     /// A marketplace or registry shipgate knows only by its command.
     Other,
 }
@@ -36,6 +38,7 @@ impl Registry {
             Registry::NuGet => "NuGet",
             Registry::Maven => "Maven",
             Registry::PubDev => "pub.dev",
+            Registry::Jsr => "JSR",
             Registry::Other => "a package registry",
         }
     }
@@ -50,6 +53,7 @@ impl Registry {
                 | Registry::RubyGems
                 | Registry::NuGet
                 | Registry::PubDev
+                | Registry::Jsr
         )
     }
 }
@@ -87,6 +91,8 @@ pub const PUBLISH_COMMANDS: &[(&str, Registry)] = &[
     ("gem push", Registry::RubyGems),
     ("dart pub publish", Registry::PubDev),
     ("flutter pub publish", Registry::PubDev),
+    ("deno publish", Registry::Jsr),
+    ("jsr publish", Registry::Jsr),
     ("dotnet nuget push", Registry::NuGet),
     ("nuget push", Registry::NuGet),
     ("mvn deploy", Registry::Maven),
