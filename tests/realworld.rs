@@ -854,4 +854,16 @@ fn deno_publish_is_a_publish_to_jsr() {
     assert!(messages(&r, "publish-environment")[0].contains("deno publish"));
     assert_eq!(verdict(&r, "oidc-scope"), "pass");
     assert_eq!(verdict(&r, "trusted-publishing"), "pass");
+    // `deno publish` packs the checked-out source itself, like
+    // `cargo publish`: the isolation finding says so instead of asking for
+    // a prebuilt artifact.
+    let (_, r) = check_json(
+        &fixture("publish-environment/jsr-deno-publish"),
+        &["--only", "publish-isolation"],
+    );
+    assert_eq!(
+        findings(&r, "publish-isolation"),
+        vec![(RELEASE.into(), 31, "warn".into())]
+    );
+    assert!(messages(&r, "publish-isolation")[0].contains("must build the package itself"));
 }

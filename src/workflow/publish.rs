@@ -234,11 +234,11 @@ pub fn install_or_build(cmd: &Command) -> Option<&'static str> {
 /// Publish commands that must build the package from source themselves:
 /// `cargo publish` compiles the crate, `mix hex.publish` builds the package
 /// and its docs, Maven and Gradle deploys run the build, `dart pub publish`
-/// packs the package from the checked-out source tree.
+/// and `deno publish` pack the package from the checked-out source tree.
 pub fn builds_itself(p: &PublishStep) -> bool {
     matches!(
         p.registry,
-        Registry::Crates | Registry::Hex | Registry::Maven | Registry::PubDev
+        Registry::Crates | Registry::Hex | Registry::Maven | Registry::PubDev | Registry::Jsr
     ) && matches!(p.via, Via::Command { .. })
 }
 
