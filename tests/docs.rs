@@ -487,3 +487,17 @@ fn tree_contained_passes_a_tree_whose_symlink_stays_inside() {
     let (_, links) = check("tree-contained/good", "docs-links");
     assert_eq!(links["verdict"], "pass", "{links}");
 }
+
+#[test]
+fn docs_links_to_a_sibling_repository_through_the_owner_page_are_not_files() {
+    // GitHub shows a document at /OWNER/REPO/blob/REF/PATH: from the root,
+    // `../../../name` is another repository of the same owner, a github.com
+    // page. One level above the root is still a missing file, and so is a
+    // link from docs/ that stops at the repository's own `blob/` page.
+    let (code, entry) = check("docs-links/sibling-repository", "docs-links");
+    assert_eq!(code, 1);
+    let fs = entry_messages(&entry);
+    assert_eq!(fs.len(), 2, "{fs:#?}");
+    finding_at(&fs, "README.md", 7, "outside the repository root");
+    finding_at(&fs, "docs/guide.md", 4, "outside the repository root");
+}

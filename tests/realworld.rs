@@ -806,3 +806,64 @@ fn a_workspace_published_whole_holds_every_member_to_crates_io() {
         vec![("crates/util/Cargo.toml".into(), 1, "block".into())]
     );
 }
+
+#[test]
+fn another_services_token_beside_an_oidc_publish_is_not_the_npm_token() {
+    // A monorepo's release job holds `id-token: write` and publishes to npm
+    // by OIDC; a build cache's token at workflow level and a coverage
+    // service's token on the publish step authenticate to those services,
+    // not to npm.
+    let (code, r) = check_json(
+        &fixture("trusted-publishing/oidc-with-cache-token"),
+        &["--only", "trusted-publishing"],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(verdict(&r, "trusted-publishing"), "pass");
+    // The same job with NODE_AUTH_TOKEN on the publish step still blocks:
+    // holding the OIDC token does not excuse an npm token beside it.
+    let (code, r) = check_json(
+        &fixture("trusted-publishing/oidc-with-npm-token"),
+        &["--only", "trusted-publishing"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "trusted-publishing"),
+        vec![(RELEASE.into(), 27, "block".into())]
+    );
+    assert!(messages(&r, "trusted-publishing")[0].contains("NODE_AUTH_TOKEN"));
+}
+
+#[test]
+fn deno_publish_is_a_publish_to_jsr() {
+    // `deno publish` pushes the package to JSR with the job's OIDC token:
+    // the job publishes (it needs an environment like any other) and uses
+    // the `id-token: write` it holds. The dry run beside it publishes
+    // nothing.
+    let (code, r) = check_json(
+        &fixture("publish-environment/jsr-deno-publish"),
+        &[
+            "--only",
+            "publish-environment,oidc-scope,trusted-publishing",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![(RELEASE.into(), 20, "block".into())]
+    );
+    assert!(messages(&r, "publish-environment")[0].contains("deno publish"));
+    assert_eq!(verdict(&r, "oidc-scope"), "pass");
+    assert_eq!(verdict(&r, "trusted-publishing"), "pass");
+    // `deno publish` packs the checked-out source itself, like
+    // `cargo publish`: the isolation finding says so instead of asking for
+    // a prebuilt artifact.
+    let (_, r) = check_json(
+        &fixture("publish-environment/jsr-deno-publish"),
+        &["--only", "publish-isolation"],
+    );
+    assert_eq!(
+        findings(&r, "publish-isolation"),
+        vec![(RELEASE.into(), 31, "warn".into())]
+    );
+    assert!(messages(&r, "publish-isolation")[0].contains("must build the package itself"));
+}

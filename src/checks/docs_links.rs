@@ -436,6 +436,22 @@ fn dir_of(path: &str) -> &str {
 
 pub(crate) use crate::docsite::normalize;
 
+/// How many levels above the repository root a relative link climbs before
+/// it names anything, from a document in directory `base`.
+fn levels_above_root(base: &str, rel: &str) -> usize {
+    let mut depth = base.split('/').filter(|s| !s.is_empty()).count();
+    let mut above = 0;
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." if above == 0 && depth > 0 => depth -= 1,
+            ".." => above += 1,
+            _ => break,
+        }
+    }
+    above
+}
+
 /// The first ancestor (or the path itself) that is a symlink leaving the root.
 fn symlink_escape<'t>(tree: &'t Tree, rel: &str) -> Option<(String, &'t str)> {
     if !tree.has_bad_links() {
@@ -787,6 +803,13 @@ fn check_links(
                 .unwrap_or("");
             if GITHUB_ROUTES.contains(&first) {
                 continue; // `../../issues`: a github.com page, not a file
+            }
+            // GitHub shows a document at `/OWNER/REPO/blob/REF/PATH`: three
+            // levels above the root is the owner's page, so the next name
+            // is another of the owner's repositories (`../../../sibling`).
+            // That is a github.com page this offline gate cannot open.
+            if levels_above_root(base, &file_part) >= 3 {
+                continue;
             }
             out.push(
                 Finding::new(
@@ -1322,6 +1345,16 @@ mod tests {
         );
         assert_eq!(normalize("", "../x"), None);
         assert_eq!(normalize("docs", "../../x"), None);
+    }
+
+    #[test]
+    fn levels_above_the_root() {
+        assert_eq!(levels_above_root("", "../../../sibling"), 3);
+        assert_eq!(levels_above_root("docs", "../../../sibling"), 2);
+        assert_eq!(levels_above_root("docs", "../../../../sibling"), 3);
+        assert_eq!(levels_above_root("", "../x"), 1);
+        assert_eq!(levels_above_root("docs/a", "../b.md"), 0);
+        assert_eq!(levels_above_root("", "./../.././../o/r"), 3);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use super::{Check, Code, Context, Meta, Over, Scope};
 use crate::finding::{Finding, Location, Severity};
+use crate::workflow::oidc::job_holds_id_token;
 use crate::workflow::publish::{PublishStep, Registry, Via};
 use crate::workflow::secrets::has_registry_secret;
 use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_route};
@@ -107,7 +108,11 @@ fn judge(reg: Registry, env_scoped: bool, job: &str, loc: Location, what: &str) 
             format!("use trusted publishing: configure a trusted publisher on {name}, grant `id-token: write`, and drop the token"),
         )
         .code("long-lived-token")),
-        Registry::Crates | Registry::RubyGems | Registry::NuGet | Registry::PubDev => Some(
+        Registry::Crates
+        | Registry::RubyGems
+        | Registry::NuGet
+        | Registry::PubDev
+        | Registry::Jsr => Some(
             Finding::new(
                 loc,
                 format!("job `{job}` publishes to {name} with a long-lived token ({what}); {name} supports trusted publishing"),
@@ -115,6 +120,7 @@ fn judge(reg: Registry, env_scoped: bool, job: &str, loc: Location, what: &str) 
                     Registry::Crates => "use rust-lang/crates-io-auth-action for a short-lived token and delete the secret".to_string(),
                     Registry::RubyGems => "use rubygems/release-gem (trusted publishing) and delete the secret".to_string(),
                     Registry::PubDev => "publish from a tag push with dart-lang/setup-dart and `id-token: write` (automated publishing) and delete the credentials secret".to_string(),
+                    Registry::Jsr => "link the package to this repository on JSR, grant `id-token: write`, and drop `--token`".to_string(),
                     _ => "use NuGet/login (trusted publishing) and delete the secret".to_string(),
                 },
             )
@@ -132,18 +138,109 @@ fn judge(reg: Registry, env_scoped: bool, job: &str, loc: Location, what: &str) 
     }
 }
 
+/// Words in an env key that say what a credential is, not whose it is.
+const GENERIC_WORDS: &[&str] = &[
+    "TOKEN",
+    "TOKENS",
+    "PASSWORD",
+    "PASSWD",
+    "PASS",
+    "API",
+    "KEY",
+    "APIKEY",
+    "AUTH",
+    "AUTHTOKEN",
+    "SECRET",
+    "SECRETS",
+    "CREDENTIAL",
+    "CREDENTIALS",
+    "ACCESS",
+    "PUBLISH",
+    "PUBLISHING",
+    "PUBLISHER",
+    "RELEASE",
+    "RELEASES",
+    "REGISTRY",
+    "DEPLOY",
+    "UPLOAD",
+    "BOT",
+    "CI",
+    "PACKAGE",
+    "PACKAGES",
+    "PKG",
+    "AUTOMATION",
+    "USER",
+    "USERNAME",
+    "PAT",
+    "WRITE",
+    "ORG",
+    "PROD",
+    "PRODUCTION",
+    "TEST",
+    "CONFIG",
+];
+
+/// Words in an env key that name npm or PyPI or one of their publish tools.
+fn registry_words(reg: Registry) -> &'static [&'static str] {
+    match reg {
+        Registry::Npm => &["NPM", "NPMJS", "NODE", "YARN", "PNPM", "BUN"],
+        Registry::PyPi => &[
+            "PYPI",
+            "TESTPYPI",
+            "TWINE",
+            "UV",
+            "POETRY",
+            "FLIT",
+            "HATCH",
+            "PDM",
+            "PYTHON",
+            "WAREHOUSE",
+        ],
+        _ => &[],
+    }
+}
+
+/// Whether an env key names some other service than the registry: a word
+/// in it is neither a credential word nor the registry's own
+/// (`NX_CLOUD_ACCESS_TOKEN`, `CODECOV_TOKEN` for npm). Only npm and PyPI
+/// are judged by name; for the others every credential key still counts.
+fn names_other_service(key: &str, reg: Registry) -> bool {
+    let own = registry_words(reg);
+    if own.is_empty() {
+        return false;
+    }
+    let words: Vec<String> = key
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_uppercase)
+        .collect();
+    if words.iter().any(|w| own.contains(&w.as_str())) {
+        return false;
+    }
+    words.iter().any(|w| !GENERIC_WORDS.contains(&w.as_str()))
+}
+
 /// Where a publishing step gets a registry token from, if it uses one.
+///
+/// In a job that holds the OIDC token, npm and PyPI are published by OIDC
+/// unless a token says otherwise, so a secret whose key names another
+/// service (a build cache's, a coverage service's) is not taken for the
+/// registry's token. A job without OIDC must authenticate with something,
+/// so there every credential-shaped secret counts.
 pub(crate) fn token_use(
     wf: &WorkflowFile,
     job_id: &str,
     job: &NormalJob,
     p: &PublishStep,
 ) -> Option<(Location, String)> {
+    let oidc = job_holds_id_token(&wf.model.permissions, &job.permissions);
+    let reg = p.registry;
+    let key_ok = |k: &str| is_credential_key(k) && !(oidc && names_other_service(k, reg));
     let step = job.steps.get(p.step)?;
     let sroute = step_route(job_id, p.step);
     // Inputs of a publishing action: `password:`, `token:`, …
     if let (Via::Action(_), StepBody::Uses { with, .. }) = (&p.via, &step.body)
-        && let Some(hit) = credential_in(env_map(with), is_credential_key)
+        && let Some(hit) = credential_in(env_map(with), key_ok)
     {
         let mut r = sroute.clone();
         r.extend([Key::K("with"), Key::K(hit)]);
@@ -152,7 +249,7 @@ pub(crate) fn token_use(
     // A token handed to the local composite action the publish is behind.
     if p.behind.is_some()
         && let StepBody::Uses { with, .. } = &step.body
-        && let Some(hit) = credential_in(env_map(with), is_credential_key)
+        && let Some(hit) = credential_in(env_map(with), key_ok)
     {
         let mut r = sroute.clone();
         r.extend([Key::K("with"), Key::K(hit)]);
@@ -173,18 +270,18 @@ pub(crate) fn token_use(
         ));
     }
     // Environment of the step, then the job, then the workflow.
-    if let Some(hit) = credential_in(env_map(&step.env), is_credential_key) {
+    if let Some(hit) = credential_in(env_map(&step.env), key_ok) {
         let mut r = sroute.clone();
         r.extend([Key::K("env"), Key::K(hit)]);
         return Some((wf.locate_key(&r), format!("`{hit}` from a secret")));
     }
-    if let Some(hit) = credential_in(env_map(&job.env), is_credential_key) {
+    if let Some(hit) = credential_in(env_map(&job.env), key_ok) {
         return Some((
             wf.locate_key(&[Key::K("jobs"), Key::K(job_id), Key::K("env"), Key::K(hit)]),
             format!("`{hit}` from a secret"),
         ));
     }
-    if let Some(hit) = credential_in(env_map(&wf.model.env), is_credential_key) {
+    if let Some(hit) = credential_in(env_map(&wf.model.env), key_ok) {
         return Some((
             wf.locate_key(&[Key::K("env"), Key::K(hit)]),
             format!("`{hit}` from a secret"),
@@ -216,7 +313,7 @@ pub(crate) fn token_use(
     None
 }
 
-fn credential_in(env: Option<&Env>, key_ok: fn(&str) -> bool) -> Option<&str> {
+fn credential_in(env: Option<&Env>, key_ok: impl Fn(&str) -> bool) -> Option<&str> {
     env?.iter()
         .find(|(k, v)| key_ok(k) && has_registry_secret(&env_value(v)))
         .map(|(k, _)| k.as_str())

@@ -83,7 +83,9 @@ pub fn oidc_use(job: &NormalJob, role: &JobRole) -> Option<String> {
         if p.registry.supports_oidc() {
             let oidc_capable = match &p.via {
                 Via::Action(_) => true,
-                Via::Command { .. } => matches!(p.registry, Registry::Npm | Registry::PyPi),
+                Via::Command { .. } => {
+                    matches!(p.registry, Registry::Npm | Registry::PyPi | Registry::Jsr)
+                }
             };
             if oidc_capable {
                 return Some(format!(

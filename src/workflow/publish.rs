@@ -21,6 +21,8 @@ pub enum Registry {
     Maven,
     /// pub.dev, the Dart and Flutter package registry.
     PubDev,
+    /// JSR, the JavaScript registry `deno publish` publishes to.
+    Jsr,
     /// A marketplace or registry shipgate knows only by its command.
     Other,
 }
@@ -36,6 +38,7 @@ impl Registry {
             Registry::NuGet => "NuGet",
             Registry::Maven => "Maven",
             Registry::PubDev => "pub.dev",
+            Registry::Jsr => "JSR",
             Registry::Other => "a package registry",
         }
     }
@@ -50,6 +53,7 @@ impl Registry {
                 | Registry::RubyGems
                 | Registry::NuGet
                 | Registry::PubDev
+                | Registry::Jsr
         )
     }
 }
@@ -87,6 +91,8 @@ pub const PUBLISH_COMMANDS: &[(&str, Registry)] = &[
     ("gem push", Registry::RubyGems),
     ("dart pub publish", Registry::PubDev),
     ("flutter pub publish", Registry::PubDev),
+    ("deno publish", Registry::Jsr),
+    ("jsr publish", Registry::Jsr),
     ("dotnet nuget push", Registry::NuGet),
     ("nuget push", Registry::NuGet),
     ("mvn deploy", Registry::Maven),
@@ -228,14 +234,14 @@ pub fn install_or_build(cmd: &Command) -> Option<&'static str> {
 /// Publish commands that must build the package from source themselves:
 /// `cargo publish` compiles the crate, `mix hex.publish` builds the package
 /// and its docs, Maven and Gradle deploys run the build, `dart pub publish`
-/// packs the package from the checked-out source tree.
+/// and `deno publish` pack the package from the checked-out source tree.
 pub fn builds_itself(p: &PublishStep) -> bool {
     // Whatever authenticates (a command, or an action such as
     // crates-io-auth-action that only mints the token), the upload to these
     // registries is made by a tool that packages the checked-out source.
     matches!(
         p.registry,
-        Registry::Crates | Registry::Hex | Registry::Maven | Registry::PubDev
+        Registry::Crates | Registry::Hex | Registry::Maven | Registry::PubDev | Registry::Jsr
     )
 }
 
