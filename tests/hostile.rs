@@ -386,6 +386,48 @@ fn yaml_nested_100k_deep_is_refused_fast() {
 }
 
 #[test]
+fn a_local_action_nested_deep_or_full_of_aliases_is_refused_not_expanded() {
+    // A workflow uses a local action whose action.yml is hostile: it is
+    // refused before the YAML parser sees it (a finding at the file), never
+    // expanded (the parser's cost grows with the square of the depth).
+    let bomb = {
+        let mut y = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..9 {
+            y.push_str(&format!(
+                "{}: &{} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n",
+                (b'a' + i) as char,
+                (b'a' + i) as char,
+                p = (b'a' + i - 1) as char
+            ));
+        }
+        y.push_str("runs:\n  using: node20\n  main: index.js\n");
+        y
+    };
+    for (name, action) in [
+        ("deep", format!("runs: {}\n", "[".repeat(DEEP))),
+        ("aliases", bomb),
+    ] {
+        let t = tree();
+        write(
+            t.path(),
+            ".github/workflows/ci.yml",
+            "on: push\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./local\n",
+        );
+        write(t.path(), "local/action.yml", &action);
+        let (_, v) = check_json(t.path(), &["--only", "action-node-runtime"]);
+        let c = result(&v, "action-node-runtime");
+        let fs = c["findings"].as_array().expect("findings");
+        assert!(
+            fs.iter().any(|f| f["path"] == "local/action.yml"
+                && f["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("not valid YAML"))),
+            "{name}: {c:#}"
+        );
+    }
+}
+
+#[test]
 fn yaml_deep_indentation_is_refused() {
     let mut wf = String::from("on: push\njobs:\n");
     for i in 1..5_000 {
