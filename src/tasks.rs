@@ -16,6 +16,10 @@ pub(crate) struct Item {
     pub location: Location,
     /// Commands it stands for (an alias, script, target or recipe); empty for a leaf.
     pub children: Vec<Item>,
+    /// Other commands that do exactly the same work: `make U` for a Makefile
+    /// target `T` made by the same rule with the same target-specific
+    /// variables (`$(TESTS): test` with `a b: ARGS=-race`).
+    pub same_as: Vec<String>,
 }
 
 /// The gate definitions in a tree, read once.
@@ -27,6 +31,8 @@ pub(crate) struct Sources {
     pub(crate) npm: HashMap<String, (String, Location)>,
     /// Makefile target → (prerequisites, recipe commands), with locations.
     pub(crate) make: HashMap<String, Vec<(String, Location)>>,
+    /// Makefile target → the other targets that do the same work.
+    pub(crate) make_same: HashMap<String, Vec<String>>,
     /// justfile recipe → dependencies and body commands.
     pub(crate) just: HashMap<String, Vec<(String, Location)>>,
 }
@@ -52,6 +58,7 @@ impl Sources {
         for name in ["Makefile", "makefile", "GNUmakefile"] {
             if let Some(t) = read(name) {
                 src.make = make_targets(name, &t.text);
+                src.make_same = same_targets(&src.make, &make_target_vars(&t.text));
                 break;
             }
         }
@@ -119,6 +126,7 @@ impl Sources {
                 text: cmd.trim().to_string(),
                 location,
                 children,
+                same_as: Vec::new(),
             };
         }
         if depth < 12
@@ -163,10 +171,19 @@ impl Sources {
                 seen.remove(&key);
             }
         }
+        let same_as = match invocation(cmd) {
+            Some((Kind::Make, name)) => self
+                .make_same
+                .get(&name)
+                .map(|others| others.iter().map(|o| format!("make {o}")).collect())
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
         Item {
             text: cmd.trim().to_string(),
             location,
             children,
+            same_as,
         }
     }
 }
@@ -472,7 +489,8 @@ pub(crate) fn string_at(text: &str, at: usize) -> Option<(String, usize)> {
 pub(crate) fn make_targets(path: &str, text: &str) -> HashMap<String, Vec<(String, Location)>> {
     let mut vars: HashMap<String, String> = HashMap::new();
     let mut out: HashMap<String, Vec<(String, Location)>> = HashMap::new();
-    let mut current: Option<String> = None;
+    // The targets of the rule whose recipe lines come next.
+    let mut current: Option<Vec<String>> = None;
     let lines: Vec<&str> = text.lines().collect();
     let mut i = 0;
     while i < lines.len() {
@@ -496,10 +514,11 @@ pub(crate) fn make_targets(path: &str, text: &str) -> HashMap<String, Vec<(Strin
             }
             let cmd = substitute_make(cmd, &vars);
             for (_, c) in commands(&cmd) {
-                let text = c.raw.clone();
-                out.get_mut(t)
-                    .expect("current target exists")
-                    .push((text, Location::new(path, lineno, 2)));
+                for t in t {
+                    if let Some(entry) = out.get_mut(t) {
+                        entry.push((c.raw.clone(), Location::new(path, lineno, 2)));
+                    }
+                }
             }
             continue;
         }
@@ -528,6 +547,8 @@ pub(crate) fn make_targets(path: &str, text: &str) -> HashMap<String, Vec<(Strin
         if prereqs.contains('=') {
             continue;
         }
+        // `$(TEST_TARGETS): test` makes every target the variable lists.
+        let targets = substitute_make(targets, &vars);
         for t in targets.split_whitespace() {
             let entry = out.entry(t.to_string()).or_default();
             entry.clear();
@@ -542,7 +563,75 @@ pub(crate) fn make_targets(path: &str, text: &str) -> HashMap<String, Vec<(Strin
                 ));
             }
         }
-        current = targets.split_whitespace().next().map(str::to_string);
+        current = Some(targets.split_whitespace().map(str::to_string).collect());
+    }
+    out
+}
+
+/// Makefile target-specific variables (`test-default test-race: ARGS=-race`):
+/// target → its assignments, as written.
+pub(crate) fn make_target_vars(text: &str) -> HashMap<String, Vec<String>> {
+    let mut vars: HashMap<String, String> = HashMap::new();
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for raw in text.lines() {
+        if raw.starts_with('\t') {
+            continue;
+        }
+        let line = raw.split('#').next().unwrap_or("");
+        if let Some((name, value)) = assignment(line) {
+            vars.insert(name, value);
+            continue;
+        }
+        let Some((targets, rest)) = line.split_once(':') else {
+            continue;
+        };
+        if rest.starts_with('=') || !rest.contains('=') {
+            continue;
+        }
+        for t in substitute_make(targets, &vars).split_whitespace() {
+            out.entry(t.to_string())
+                .or_default()
+                .push(rest.trim().to_string());
+        }
+    }
+    out
+}
+
+/// Targets that do the same work as another: made by the same rule (the
+/// same prerequisites and recipe, from the same lines), with the same
+/// target-specific variables, and a recipe that does not name its own
+/// target (`$@`, `$*`: the work would differ by name).
+pub(crate) fn same_targets(
+    make: &HashMap<String, Vec<(String, Location)>>,
+    vars: &HashMap<String, Vec<String>>,
+) -> HashMap<String, Vec<String>> {
+    const AUTOMATIC: &[&str] = &["$@", "$*", "$<", "$^", "$(@", "${@", "$(*", "${*"];
+    // (what it runs, its variables) → targets.
+    let mut groups: HashMap<(&[(String, Location)], Vec<String>), Vec<&str>> = HashMap::new();
+    for (t, entry) in make {
+        let body = entry.get(1..).unwrap_or_default();
+        if body.is_empty()
+            || body
+                .iter()
+                .any(|(c, _)| AUTOMATIC.iter().any(|a| c.contains(a)))
+        {
+            continue;
+        }
+        let mut v = vars.get(t).cloned().unwrap_or_default();
+        v.sort();
+        groups.entry((body, v)).or_default().push(t.as_str());
+    }
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for targets in groups.into_values().filter(|g| g.len() > 1) {
+        for t in &targets {
+            let mut others: Vec<String> = targets
+                .iter()
+                .filter(|o| *o != t)
+                .map(|o| (*o).to_string())
+                .collect();
+            others.sort();
+            out.insert((*t).to_string(), others);
+        }
     }
     out
 }

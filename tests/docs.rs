@@ -232,6 +232,21 @@ fn ci_equivalence_npm_script_missing_piece_blocks() {
 }
 
 #[test]
+fn ci_equivalence_a_make_target_made_by_the_same_rule_with_the_same_variables_counts() {
+    // `$(SUITES): test` makes test-default and test-race alike, and
+    // `test-default test-race: ARGS=-race` gives both the same variables:
+    // CI running `make test-race` runs the gate's `make test-default`.
+    assert_pass("ci-equivalence/same-rule-make", "ci-equivalence");
+    // test-short has other variables: it is other work, and the gate's
+    // target still blocks, at the gate's line.
+    let (code, entry) = check("ci-equivalence/same-rule-make-other-vars", "ci-equivalence");
+    assert_eq!(code, 1);
+    let fs = entry_messages(&entry);
+    assert_eq!(fs.len(), 1, "{fs:#?}");
+    finding_at(&fs, "Makefile", 14, "make test-default");
+}
+
+#[test]
 fn ci_equivalence_ci_running_the_gate_itself_passes() {
     assert_pass("ci-equivalence/good-make", "ci-equivalence");
 }

@@ -360,7 +360,9 @@ pub(crate) struct Missing<'a> {
 /// runs. Otherwise the command itself is reported, naming the steps CI
 /// skips. `sh -c '…'` wrappers are looked through.
 fn collect_missing<'a>(item: &'a Item, ci: &[Command], out: &mut Vec<Missing<'a>>) {
-    if runs_in_ci(&item.text, ci) {
+    // CI may run a Makefile target that does the same work under another
+    // name (made by the same rule, with the same variables).
+    if runs_in_ci(&item.text, ci) || item.same_as.iter().any(|s| runs_in_ci(s, ci)) {
         return;
     }
     if shell_script(&item.text).is_some() {
@@ -626,7 +628,9 @@ fn expand_matrix(script: &str, matrix: &HashMap<String, Vec<String>>) -> Vec<Str
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tasks::{just_recipes, make_targets, mix_aliases, split_script};
+    use crate::tasks::{
+        just_recipes, make_target_vars, make_targets, mix_aliases, same_targets, split_script,
+    };
 
     #[test]
     fn mix_alias_extraction() {
@@ -792,5 +796,23 @@ end
             expand_matrix("mix ${{ matrix.task }}", &m),
             vec!["mix qa", "mix test.fast"]
         );
+    }
+
+    #[test]
+    fn targets_of_one_rule_with_the_same_variables_do_the_same_work() {
+        let mk =
+            "T := a b c d\n$(T): base\na b: X=1\nc: X=2\nbase:\n\tgo test $(X)\ne f:\n\techo $@\n";
+        let same = same_targets(&make_targets("Makefile", mk), &make_target_vars(mk));
+        assert_eq!(same.get("a"), Some(&vec!["b".to_string()]));
+        assert_eq!(same.get("b"), Some(&vec!["a".to_string()]));
+        // Other variables, or a recipe that names its own target: other work.
+        assert_eq!(same.get("c"), None);
+        assert_eq!(same.get("e"), None);
+        // `d` has no target-specific variables: neither `a` nor `c`.
+        assert_eq!(same.get("d"), None);
+        // The recipe after a rule of two targets belongs to both.
+        let t = make_targets("Makefile", mk);
+        assert_eq!(t["e"].len(), 2, "{:?}", t["e"]);
+        assert_eq!(t["f"].len(), 2, "{:?}", t["f"]);
     }
 }
