@@ -606,8 +606,10 @@ pub(crate) fn same_targets(
     vars: &HashMap<String, Vec<String>>,
 ) -> HashMap<String, Vec<String>> {
     const AUTOMATIC: &[&str] = &["$@", "$*", "$<", "$^", "$(@", "${@", "$(*", "${*"];
-    // (what it runs, its variables) → targets.
-    let mut groups: HashMap<(&[(String, Location)], Vec<String>), Vec<&str>> = HashMap::new();
+    // What a target runs (prerequisites and recipe, with their lines) and
+    // its target-specific variables.
+    type Work<'a> = (&'a [(String, Location)], Vec<String>);
+    let mut groups: HashMap<Work<'_>, Vec<&str>> = HashMap::new();
     for (t, entry) in make {
         let body = entry.get(1..).unwrap_or_default();
         if body.is_empty()
