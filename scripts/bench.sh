@@ -9,8 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
-cargo build --release --quiet
-cargo build --release --quiet --example bench_tree
+cargo build --release --locked --quiet
+cargo build --release --locked --quiet --example bench_tree
 bin=target/release/shipgate
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -12,7 +12,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 if [ -z "${SHIPGATE:-}" ]; then
-    cargo build --release --bin shipgate >&2
+    cargo build --release --locked --bin shipgate >&2
     SHIPGATE="$PWD/target/release/shipgate"
 fi
 work="$(mktemp -d)"
