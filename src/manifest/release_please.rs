@@ -64,7 +64,7 @@ fn find_file_paths(tree: &Tree) -> (String, String) {
         // Callers ask several times per run: the text test keeps it cheap
         // and never parses a workflow that cannot name the action.
         if !tree
-            .text_unkept(path)
+            .text(path)
             .is_ok_and(|t| t.text.contains("release-please-action"))
         {
             continue;

@@ -680,10 +680,8 @@ impl Tree {
         let map = self.whole(|| {
             let paths: Vec<&str> = self.workflow_paths();
             // Read on every core: with many workflows this is a whole pass
-            // over their texts, and every other reader waits for it. The
-            // texts are not kept: the workflow pass reads each again when
-            // it comes to it, and holding every one held them all run long.
-            let called = par_map(&paths, |p| match self.text_unkept(p) {
+            // over their texts, and every other reader waits for it.
+            let called = par_map(&paths, |p| match self.text(p) {
                 Ok(tf) => local_workflow_calls(&tf.text),
                 Err(_) => Vec::new(),
             });
