@@ -854,16 +854,36 @@ fn deno_publish_is_a_publish_to_jsr() {
     assert!(messages(&r, "publish-environment")[0].contains("deno publish"));
     assert_eq!(verdict(&r, "oidc-scope"), "pass");
     assert_eq!(verdict(&r, "trusted-publishing"), "pass");
-    // `deno publish` packs the checked-out source itself, like
-    // `cargo publish`: the isolation finding says so instead of asking for
-    // a prebuilt artifact.
+    // `deno publish` packs the checked-out source itself, like `cargo
+    // publish`: the checkout it needs is no offence, and a job that runs
+    // only the checkout, the toolchain setup and the publish is isolated.
     let (_, r) = check_json(
         &fixture("publish-environment/jsr-deno-publish"),
         &["--only", "publish-isolation"],
     );
-    assert_eq!(
-        findings(&r, "publish-isolation"),
-        vec![(RELEASE.into(), 31, "warn".into())]
+    assert_eq!(verdict(&r, "publish-isolation"), "pass");
+}
+
+#[test]
+fn a_powershell_script_that_pushes_to_nuget_publishes() {
+    // The step hands a registry key to `./build/upload.ps1`, whose
+    // `dotnet nuget push` is the publish: the job publishes and the key is
+    // a release secret. A PowerShell script that pushes nothing
+    // (`pwsh -File build/list.ps1`) adds no publish.
+    let (code, r) = check_json(
+        &fixture("publish-environment/powershell-push-script"),
+        &["--only", "publish-environment,secrets-in-environment"],
     );
-    assert!(messages(&r, "publish-isolation")[0].contains("must build the package itself"));
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![(RELEASE.into(), 11, "block".into())]
+    );
+    let m = &messages(&r, "publish-environment")[0];
+    assert!(m.contains("dotnet nuget push"), "{m}");
+    assert!(m.contains("build/upload.ps1:8"), "{m}");
+    assert_eq!(
+        findings(&r, "secrets-in-environment"),
+        vec![(RELEASE.into(), 22, "block".into())]
+    );
 }
