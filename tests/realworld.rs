@@ -863,3 +863,47 @@ fn deno_publish_is_a_publish_to_jsr() {
     );
     assert_eq!(verdict(&r, "publish-isolation"), "pass");
 }
+
+#[test]
+fn a_powershell_script_that_pushes_to_nuget_publishes() {
+    // The step hands a registry key to `./build/upload.ps1`, whose
+    // `dotnet nuget push` is the publish: the job publishes and the key is
+    // a release secret. A PowerShell script that pushes nothing
+    // (`pwsh -File build/list.ps1`) adds no publish.
+    let (code, r) = check_json(
+        &fixture("publish-environment/powershell-push-script"),
+        &["--only", "publish-environment,secrets-in-environment"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![(RELEASE.into(), 11, "block".into())]
+    );
+    let m = &messages(&r, "publish-environment")[0];
+    assert!(m.contains("dotnet nuget push"), "{m}");
+    assert!(m.contains("build/upload.ps1:8"), "{m}");
+    assert_eq!(
+        findings(&r, "secrets-in-environment"),
+        vec![(RELEASE.into(), 22, "block".into())]
+    );
+}
+
+#[test]
+fn a_release_task_after_configured_rubygems_credentials_publishes() {
+    // rubygems/configure-rubygems-credentials writes a RubyGems key for the
+    // steps after it, so `bundle exec rake release` there pushes the gem:
+    // the job publishes. The same task name in a job with no configured
+    // credentials is not taken for a publish.
+    let (code, r) = check_json(
+        &fixture("publish-environment/rubygems-credentials-then-release-task"),
+        &["--only", "publish-environment"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![(RELEASE.into(), 11, "block".into())]
+    );
+    let m = &messages(&r, "publish-environment")[0];
+    assert!(m.contains("rake release"), "{m}");
+    assert!(m.contains("`gem`"), "{m}");
+}

@@ -617,7 +617,12 @@ impl Walk<'_> {
             via.push(file.clone());
             self.stack.push(file.clone());
             match kind {
-                ScriptKind::Shell => self.shell_script(step, &file, &tf, depth, &via),
+                // A PowerShell script's command lines (`dotnet nuget push
+                // $pkg --api-key $Env:KEY`) read like a shell script's:
+                // one program and its words per line.
+                ScriptKind::Shell | ScriptKind::PowerShell => {
+                    self.shell_script(step, &file, &tf, depth, &via)
+                }
                 ScriptKind::JavaScript => self.javascript(step, &file, &tf, &via),
             }
             self.stack.pop();
@@ -667,7 +672,7 @@ impl Walk<'_> {
 
     /// The repository script a command runs, if it runs one that is here:
     /// `./scripts/publish.sh`, `scripts/install`, `bash scripts/x`, `node
-    /// scripts/x.mjs`, `tsx scripts/x.ts`.
+    /// scripts/x.mjs`, `tsx scripts/x.ts`, `./push.ps1`, `pwsh -File x.ps1`.
     fn script_file(&self, cmd: &Command, wd: &str) -> Option<(String, ScriptKind)> {
         let w = &cmd.words;
         let first = w.first()?.as_str();
@@ -679,6 +684,9 @@ impl Walk<'_> {
         };
         let (path, forced) = match first {
             "bash" | "sh" | "zsh" | "dash" => (arg()?, Some(ScriptKind::Shell)),
+            "pwsh" | "powershell" | "pwsh.exe" | "powershell.exe" => {
+                (arg()?, Some(ScriptKind::PowerShell))
+            }
             "node" | "tsx" | "ts-node" | "bun" | "deno" => {
                 let a = w
                     .iter()
@@ -686,7 +694,7 @@ impl Walk<'_> {
                     .find(|a| !a.starts_with('-') && *a != "run")?;
                 (a.as_str(), Some(ScriptKind::JavaScript))
             }
-            p if p.contains('/') || p.ends_with(".sh") => (p, None),
+            p if p.contains('/') || p.ends_with(".sh") || p.ends_with(".ps1") => (p, None),
             _ => return None,
         };
         if path.contains(['$', '`', '*', '{']) {
@@ -703,10 +711,16 @@ impl Walk<'_> {
                     .any(|e| rel.ends_with(e))
                     .then_some(ScriptKind::JavaScript)?
             }
+            Some(ScriptKind::PowerShell) => rel
+                .to_ascii_lowercase()
+                .ends_with(".ps1")
+                .then_some(ScriptKind::PowerShell)?,
             Some(k) => k,
             None => {
                 if rel.ends_with(".sh") || rel.ends_with(".bash") {
                     ScriptKind::Shell
+                } else if rel.to_ascii_lowercase().ends_with(".ps1") {
+                    ScriptKind::PowerShell
                 } else {
                     let tf = self.tree.text(&rel).ok()?;
                     let first_line = tf.text.lines().next().unwrap_or("");
@@ -951,6 +965,7 @@ const ELSEWHERE_FLAGS: &[&str] = &[
 #[derive(Debug, Clone, Copy)]
 enum ScriptKind {
     Shell,
+    PowerShell,
     JavaScript,
 }
 

@@ -552,10 +552,19 @@ fn analyse_job(id: &str, job: &NormalJob, behind: &[Behind]) -> JobRole {
         id: id.to_string(),
         ..JobRole::default()
     };
+    // A registry whose credentials an earlier step of the job configured
+    // (rubygems/configure-rubygems-credentials exchanges the OIDC token for
+    // a RubyGems key and writes it where `gem push` reads it).
+    let mut configured: Option<Registry> = None;
     for (i, step) in job.steps.iter().enumerate() {
         let before = role.publishes.len();
         match &step.body {
-            StepBody::Uses { uses, with } => judge_uses(i, uses, env_map(with), &mut role),
+            StepBody::Uses { uses, with } => {
+                if let Some(reg) = action_slug(uses).and_then(|s| credential_action(&s)) {
+                    configured = Some(reg);
+                }
+                judge_uses(i, uses, env_map(with), &mut role)
+            }
             StepBody::Run { run, .. } => {
                 for (line, cmd) in commands_shared(run).iter() {
                     judge_command(i, *line, cmd, &mut role);
@@ -571,7 +580,7 @@ fn analyse_job(id: &str, job: &NormalJob, behind: &[Behind]) -> JobRole {
         }
         if role.publishes.len() == before
             && let StepBody::Run { run, .. } = &step.body
-            && let Some(p) = delegated_publish(i, run, env_map(&step.env))
+            && let Some(p) = delegated_publish(i, run, env_map(&step.env), configured)
         {
             role.publishes.push(p);
         }
@@ -787,31 +796,52 @@ const CREDENTIAL_VARS: &[(&str, Registry)] = &[
     ("HEX_API_KEY", Registry::Hex),
 ];
 
+/// Actions that only configure a registry's credentials for later steps
+/// (they publish nothing themselves).
+const CREDENTIAL_ACTIONS: &[(&str, Registry)] = &[(
+    "rubygems/configure-rubygems-credentials",
+    Registry::RubyGems,
+)];
+
+fn credential_action(slug: &str) -> Option<Registry> {
+    CREDENTIAL_ACTIONS
+        .iter()
+        .find(|(a, _)| *a == slug)
+        .map(|(_, r)| *r)
+}
+
 /// A step that hands a registry credential to a repository script or a
-/// release task (`scripts/publish`, `npm run release`, `make publish`) is
-/// publishing through it, even though the publish command is not in the
-/// workflow. Install steps with a token (private registries) are not.
+/// release task (`scripts/publish`, `npm run release`, `make publish`,
+/// `bundle exec rake release`) is publishing through it, even though the
+/// publish command is not in the workflow. The credential comes in the
+/// step's environment or from an earlier step of the job that configured
+/// it (`configured`). Install steps with a token (private registries) are
+/// not publishing.
 fn delegated_publish(
     step: usize,
     run: &str,
     env: Option<&github_actions_models::common::Env>,
+    configured: Option<Registry>,
 ) -> Option<PublishStep> {
-    let registry = env?.iter().find_map(|(k, v)| {
-        let v = env_value(v);
-        if !super::secrets::has_registry_secret(&v) {
-            return None;
-        }
-        CREDENTIAL_VARS
-            .iter()
-            .find(|(name, _)| {
-                if name.ends_with('_') {
-                    k.starts_with(name)
-                } else {
-                    k == name
-                }
-            })
-            .map(|(_, r)| *r)
-    })?;
+    let from_env = env.and_then(|env| {
+        env.iter().find_map(|(k, v)| {
+            let v = env_value(v);
+            if !super::secrets::has_registry_secret(&v) {
+                return None;
+            }
+            CREDENTIAL_VARS
+                .iter()
+                .find(|(name, _)| {
+                    if name.ends_with('_') {
+                        k.starts_with(name)
+                    } else {
+                        k == name
+                    }
+                })
+                .map(|(_, r)| *r)
+        })
+    });
+    let registry = from_env.or(configured)?;
     let releasing = |w: &str| {
         ["publish", "release", "deploy", "upload"]
             .iter()
@@ -832,7 +862,7 @@ fn delegated_publish(
                 true
             }
             ["npm" | "pnpm" | "yarn" | "bun", "run", task, ..] if releasing(task) => true,
-            ["make" | "just" | "rake" | "task", task, ..] if releasing(task) => true,
+            ["make" | "just" | "rake" | "thor" | "task", task, ..] if releasing(task) => true,
             _ => false,
         };
         delegated.then(|| PublishStep {
