@@ -212,18 +212,6 @@ pub struct Workflows {
     pub broken: Vec<Finding>,
 }
 
-impl Workflows {
-    pub fn releases(&self) -> impl Iterator<Item = &Arc<WorkflowFile>> {
-        self.parsed.iter().filter(|w| w.is_release())
-    }
-
-    /// Whether any release workflow has a publishing job.
-    pub fn any_publishing(&self) -> bool {
-        self.releases()
-            .any(|w| w.release.publishing_jobs().next().is_some())
-    }
-}
-
 /// A file that must be judged but cannot be read.
 pub fn fail_closed(err: &FileError) -> Finding {
     err.to_finding()
