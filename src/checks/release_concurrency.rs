@@ -241,23 +241,24 @@ fn judge(
             )
             .code("cancels-same-tag")
             .warn_only()
-            .with_fix(Fix::new(
-                &wf.path,
-                "set `cancel-in-progress: false`",
-                vec![Edit::replace(&cancel_route, false.into())],
-            )),
+            .with_fix(no_cancel(wf, &cancel_route)),
         );
         return;
     }
     let finding = Finding::new(wf.locate(&cancel_route), message, help).code("cancels-release");
     out.push(match cancel {
-        LoE::Literal(true) => finding.with_fix(Fix::new(
-            &wf.path,
-            "set `cancel-in-progress: false`",
-            vec![Edit::replace(&cancel_route, false.into())],
-        )),
+        LoE::Literal(true) => finding.with_fix(no_cancel(wf, &cancel_route)),
         _ => finding,
     });
+}
+
+/// The fix for a literal `cancel-in-progress: true` at `route`.
+fn no_cancel(wf: &WorkflowFile, route: &[Key<'_>]) -> Fix {
+    Fix::new(
+        &wf.path,
+        "set `cancel-in-progress: false`",
+        vec![Edit::replace(route, false.into())],
+    )
 }
 
 /// Whether the group differs between any two runs of the same event and
