@@ -3,7 +3,7 @@
 
 use super::{Code, Meta, ReleaseWorkflowCheck};
 use crate::finding::{Finding, Severity};
-use crate::repo::yaml_text::{hash_lines_in_scalars, trailing_comments};
+use crate::repo::yaml_text::hashes;
 use crate::workflow::secrets::secret_refs;
 use crate::workflow::{Key, WorkflowFile};
 use github_actions_models::workflow::Job;
@@ -68,14 +68,15 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     // A line starting with `#` inside a block scalar (`run: |`, `env: >-`)
     // or a quoted scalar spanning lines is content, not a comment: GitHub
     // expands the secret there too.
-    let in_blocks = hash_lines_in_scalars(&wf.text).into_iter().flat_map(|r| {
+    let hashes = hashes(&wf.text);
+    let in_blocks = hashes.in_scalars.into_iter().flat_map(|r| {
         secret_refs(&wf.text[r.clone()])
             .into_iter()
             .map(move |(o, name)| (r.start + o, name))
     });
     // A comment after a value on its line (`run: make # ${{ secrets.X }}`)
     // is never evaluated: GitHub does not read it.
-    let comments = trailing_comments(&wf.text);
+    let comments = hashes.trailing;
     let mut refs: Vec<(usize, String)> = secret_refs(&wf.text)
         .into_iter()
         .filter(|(o, _)| {

@@ -125,12 +125,25 @@ fn in_tag_position(b: &[u8], i: usize) -> bool {
     j < i && matches!(b[j - 1], b':' | b'-' | b'?')
 }
 
-/// Byte ranges of the lines that start (after indentation) with `#` but lie
-/// inside a scalar: a block scalar (`run: |`, `env: >-`) or a quoted scalar
-/// that spans lines (`run: "echo` … `"`). They are content, not comments.
-/// Each range starts just after the `#` and ends at the line's end.
-pub fn hash_lines_in_scalars(text: &str) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
+/// Where a workflow's `#` characters stand, for readers of its raw text.
+#[derive(Debug, Default)]
+pub struct Hashes {
+    /// The lines that start (after indentation) with `#` but lie inside a
+    /// scalar: a block scalar (`run: |`, `env: >-`) or a quoted scalar that
+    /// spans lines (`run: "echo` … `"`). They are content, not comments.
+    /// Each range starts just after the `#` and ends at the line's end.
+    pub in_scalars: Vec<Range<usize>>,
+    /// The comments that follow a value on its line (`run: make # note`,
+    /// `run: | # note`): a `#` after whitespace, outside quotes, block
+    /// scalars and quoted scalars spanning lines. GitHub never sees that
+    /// text. Each range runs from the `#` to the line's end; whole-line
+    /// comments are not included.
+    pub trailing: Vec<Range<usize>>,
+}
+
+/// [`Hashes`] of `text`, in one walk over its lines.
+pub fn hashes(text: &str) -> Hashes {
+    let mut out = Hashes::default();
     // (indentation of the line that opened the scalar, content indentation once known)
     let mut block: Option<(usize, Option<usize>)> = None;
     // The quote of a quoted scalar still open at the end of the last line.
@@ -142,12 +155,15 @@ pub fn hash_lines_in_scalars(text: &str) -> Vec<Range<usize>> {
         let body = line.trim_end_matches(['\n', '\r']);
         let indent = body.len() - body.trim_start_matches([' ', '\t']).len();
         let rest = &body[indent..];
+        let comment_at = |at: usize| offset + indent + at..offset + body.len();
         if quote.is_some() {
             if let Some(after) = rest.strip_prefix('#') {
                 let from = offset + indent + 1;
-                out.push(from..from + after.len());
+                out.in_scalars.push(from..from + after.len());
             }
-            quote = open_quote_after(rest, quote);
+            let (open, comment) = scan_line(rest, quote);
+            quote = open;
+            out.trailing.extend(comment.map(comment_at));
             continue;
         }
         if let Some((parent, content)) = block {
@@ -162,17 +178,22 @@ pub fn hash_lines_in_scalars(text: &str) -> Vec<Range<usize>> {
                 block = Some((parent, content.or(Some(indent))));
                 if let Some(after) = rest.strip_prefix('#') {
                     let from = offset + indent + 1;
-                    out.push(from..from + after.len());
+                    out.in_scalars.push(from..from + after.len());
                 }
                 continue;
             }
             block = None;
         }
-        if !rest.starts_with('#') && opens_block_scalar(rest) {
+        if rest.starts_with('#') {
+            continue;
+        }
+        let (open, comment) = scan_line(rest, None);
+        out.trailing.extend(comment.map(comment_at));
+        if opens_block_scalar(rest) {
             block = Some((indent, None));
             continue;
         }
-        quote = open_quote_after(rest, None);
+        quote = open;
     }
     out
 }
@@ -181,12 +202,8 @@ pub fn hash_lines_in_scalars(text: &str) -> Vec<Range<usize>> {
 /// `line`, given the one open at its start. A quote opens a scalar only
 /// where a value can start (the line's start, after `: `, `- `, `? `, `[`,
 /// `{` or `,`); a quote inside a plain scalar (`run: echo "hi"`) is text,
-/// and a `#` after whitespace outside quotes starts a comment.
-fn open_quote_after(line: &str, quote: Option<u8>) -> Option<u8> {
-    scan_line(line, quote).0
-}
-
-/// [`open_quote_after`], and where on the line a comment starts, if one does.
+/// and a `#` after whitespace outside quotes starts a comment: with the
+/// quote, where on the line that comment starts, if one does.
 fn scan_line(line: &str, mut quote: Option<u8>) -> (Option<u8>, Option<usize>) {
     let b = line.as_bytes();
     let mut i = 0;
@@ -214,56 +231,6 @@ fn scan_line(line: &str, mut quote: Option<u8>) -> (Option<u8>, Option<usize>) {
         i += 1;
     }
     (quote, None)
-}
-
-/// Byte ranges of the comments that follow a value on its line
-/// (`run: cargo build # note`): a `#` after whitespace, outside quotes,
-/// block scalars and quoted scalars spanning lines. GitHub never sees that
-/// text, so an expression in it is never evaluated. Each range runs from
-/// the `#` to the line's end. (Whole-line comments are not included.)
-pub fn trailing_comments(text: &str) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let mut block: Option<(usize, Option<usize>)> = None;
-    let mut quote: Option<u8> = None;
-    let mut start = 0;
-    for line in text.split_inclusive(['\n', '\r']) {
-        let offset = start;
-        start += line.len();
-        let body = line.trim_end_matches(['\n', '\r']);
-        let indent = body.len() - body.trim_start_matches([' ', '\t']).len();
-        let rest = &body[indent..];
-        if let Some((parent, content)) = block {
-            if rest.trim().is_empty() {
-                continue;
-            }
-            let inside = match content {
-                Some(ci) => indent >= ci,
-                None => indent > parent,
-            };
-            if inside {
-                block = Some((parent, content.or(Some(indent))));
-                continue;
-            }
-            block = None;
-        }
-        if quote.is_none() && rest.starts_with('#') {
-            continue;
-        }
-        if quote.is_none() && opens_block_scalar(rest) {
-            block = Some((indent, None));
-            // A comment may follow the header itself (`run: | # note`).
-            if let (_, Some(at)) = scan_line(rest, None) {
-                out.push(offset + indent + at..offset + body.len());
-            }
-            continue;
-        }
-        let (open, comment) = scan_line(rest, quote);
-        quote = open;
-        if let Some(at) = comment {
-            out.push(offset + indent + at..offset + body.len());
-        }
-    }
-    out
 }
 
 /// Whether a scalar can start at `b[i]`: only whitespace before it on the
@@ -308,7 +275,8 @@ mod tests {
     #[test]
     fn trailing_comments_are_found_outside_scalars_only() {
         let text = "a: cargo build # note ${{ x }}\nb: \"q # not\" # yes\nc: | # header\n  echo # content\nd: e#f\n# whole line\n";
-        let got: Vec<&str> = trailing_comments(text)
+        let got: Vec<&str> = hashes(text)
+            .trailing
             .into_iter()
             .map(|r| &text[r])
             .collect();
@@ -318,7 +286,8 @@ mod tests {
     #[test]
     fn a_quoted_scalar_over_lines_hides_its_hashes_until_it_closes() {
         let text = "run: \"echo a\n  # inside\n  b\" # after\n";
-        let got: Vec<&str> = trailing_comments(text)
+        let got: Vec<&str> = hashes(text)
+            .trailing
             .into_iter()
             .map(|r| &text[r])
             .collect();
@@ -367,24 +336,15 @@ jobs:
       # comment again
       - run: echo # ${{ secrets.C }}
 ";
-        let got: Vec<&str> = hash_lines_in_scalars(t)
-            .into_iter()
-            .map(|r| &t[r])
-            .collect();
+        let got: Vec<&str> = hashes(t).in_scalars.into_iter().map(|r| &t[r]).collect();
         assert_eq!(got, [" ${{ secrets.A }}", "${{ secrets.B }}"]);
         // CR line ends too.
         let cr = "a: |\r  # x\rb: 1\r# y\r";
-        let got: Vec<&str> = hash_lines_in_scalars(cr)
-            .into_iter()
-            .map(|r| &cr[r])
-            .collect();
+        let got: Vec<&str> = hashes(cr).in_scalars.into_iter().map(|r| &cr[r]).collect();
         assert_eq!(got, [" x"]);
         // A quoted scalar spanning lines; quotes inside plain text open none.
         let q = "a: \"x\n  # ${{ A }} \\\" still\n  # B\"\nb: echo \"q\n# c\nd: 'it''s\n # D'\n";
-        let got: Vec<&str> = hash_lines_in_scalars(q)
-            .into_iter()
-            .map(|r| &q[r])
-            .collect();
+        let got: Vec<&str> = hashes(q).in_scalars.into_iter().map(|r| &q[r]).collect();
         assert_eq!(got, [" ${{ A }} \\\" still", " B\"", " D'"]);
         assert!(opens_block_scalar("- run: |2-"));
         assert!(opens_block_scalar("key: > # folded"));
