@@ -57,8 +57,9 @@ impl Sources {
         }
         for name in ["Makefile", "makefile", "GNUmakefile"] {
             if let Some(t) = read(name) {
-                src.make = make_targets(name, &t.text);
-                src.make_same = same_targets(&src.make, &make_target_vars(&t.text));
+                let (targets, specific) = make_rules(name, &t.text);
+                src.make_same = same_targets(&targets, &specific);
+                src.make = targets;
                 break;
             }
         }
@@ -484,11 +485,19 @@ pub(crate) fn string_at(text: &str, at: usize) -> Option<(String, usize)> {
     None
 }
 
-/// Makefile targets: for each, its definition line first, then `make P` for
-/// each prerequisite and each recipe command.
-pub(crate) fn make_targets(path: &str, text: &str) -> HashMap<String, Vec<(String, Location)>> {
+/// A Makefile read once: its targets (for each, its definition line first,
+/// then `make P` for each prerequisite and each recipe command), and each
+/// target's target-specific variables (`test-default test-race: ARGS=-race`)
+/// as written.
+pub(crate) type MakeRules = (
+    HashMap<String, Vec<(String, Location)>>,
+    HashMap<String, Vec<String>>,
+);
+
+pub(crate) fn make_rules(path: &str, text: &str) -> MakeRules {
     let mut vars: HashMap<String, String> = HashMap::new();
     let mut out: HashMap<String, Vec<(String, Location)>> = HashMap::new();
+    let mut specific: HashMap<String, Vec<String>> = HashMap::new();
     // The targets of the rule whose recipe lines come next.
     let mut current: Option<Vec<String>> = None;
     let lines: Vec<&str> = text.lines().collect();
@@ -545,6 +554,12 @@ pub(crate) fn make_targets(path: &str, text: &str) -> HashMap<String, Vec<(Strin
         // `test-race test-default: ARGS=-race` sets a variable for those
         // targets; it is not a rule and names no prerequisite.
         if prereqs.contains('=') {
+            for t in substitute_make(targets, &vars).split_whitespace() {
+                specific
+                    .entry(t.to_string())
+                    .or_default()
+                    .push(rest.trim().to_string());
+            }
             continue;
         }
         // `$(TEST_TARGETS): test` makes every target the variable lists.
@@ -565,36 +580,7 @@ pub(crate) fn make_targets(path: &str, text: &str) -> HashMap<String, Vec<(Strin
         }
         current = Some(targets.split_whitespace().map(str::to_string).collect());
     }
-    out
-}
-
-/// Makefile target-specific variables (`test-default test-race: ARGS=-race`):
-/// target → its assignments, as written.
-pub(crate) fn make_target_vars(text: &str) -> HashMap<String, Vec<String>> {
-    let mut vars: HashMap<String, String> = HashMap::new();
-    let mut out: HashMap<String, Vec<String>> = HashMap::new();
-    for raw in text.lines() {
-        if raw.starts_with('\t') {
-            continue;
-        }
-        let line = raw.split('#').next().unwrap_or("");
-        if let Some((name, value)) = assignment(line) {
-            vars.insert(name, value);
-            continue;
-        }
-        let Some((targets, rest)) = line.split_once(':') else {
-            continue;
-        };
-        if rest.starts_with('=') || !rest.contains('=') {
-            continue;
-        }
-        for t in substitute_make(targets, &vars).split_whitespace() {
-            out.entry(t.to_string())
-                .or_default()
-                .push(rest.trim().to_string());
-        }
-    }
-    out
+    (out, specific)
 }
 
 /// Targets that do the same work as another: made by the same rule (the

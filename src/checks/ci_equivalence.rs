@@ -628,9 +628,7 @@ fn expand_matrix(script: &str, matrix: &HashMap<String, Vec<String>>) -> Vec<Str
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tasks::{
-        just_recipes, make_target_vars, make_targets, mix_aliases, same_targets, split_script,
-    };
+    use crate::tasks::{just_recipes, make_rules, mix_aliases, same_targets, split_script};
 
     #[test]
     fn mix_alias_extraction() {
@@ -748,7 +746,7 @@ end
     fn a_target_specific_variable_is_not_a_prerequisite() {
         let mk =
             "unit:\n\tgo test ./...\nrace:\n\tgo test -count=1 ./...\nunit race: GOFLAGS=-race\n";
-        let t = make_targets("Makefile", mk);
+        let t = make_rules("Makefile", mk).0;
         let unit: Vec<&str> = t["unit"].iter().map(|(s, _)| s.as_str()).collect();
         assert_eq!(unit, vec!["unit", "go test ./..."]);
         assert!(!t["race"].iter().any(|(s, _)| s.contains("GOFLAGS=")));
@@ -757,7 +755,7 @@ end
     #[test]
     fn make_and_just() {
         let mk = "CARGO ?= cargo\n.PHONY: ci lint\nci: lint test\n\t@$(CARGO) doc --no-deps\n\nlint:\n\tcargo clippy -- -D warnings\n";
-        let t = make_targets("Makefile", mk);
+        let t = make_rules("Makefile", mk).0;
         let ci: Vec<&str> = t["ci"].iter().map(|(s, _)| s.as_str()).collect();
         assert_eq!(
             ci,
@@ -802,7 +800,8 @@ end
     fn targets_of_one_rule_with_the_same_variables_do_the_same_work() {
         let mk =
             "T := a b c d\n$(T): base\na b: X=1\nc: X=2\nbase:\n\tgo test $(X)\ne f:\n\techo $@\n";
-        let same = same_targets(&make_targets("Makefile", mk), &make_target_vars(mk));
+        let (targets, specific) = make_rules("Makefile", mk);
+        let same = same_targets(&targets, &specific);
         assert_eq!(same.get("a"), Some(&vec!["b".to_string()]));
         assert_eq!(same.get("b"), Some(&vec!["a".to_string()]));
         // Other variables, or a recipe that names its own target: other work.
@@ -811,7 +810,7 @@ end
         // `d` has no target-specific variables: neither `a` nor `c`.
         assert_eq!(same.get("d"), None);
         // The recipe after a rule of two targets belongs to both.
-        let t = make_targets("Makefile", mk);
+        let t = make_rules("Makefile", mk).0;
         assert_eq!(t["e"].len(), 2, "{:?}", t["e"]);
         assert_eq!(t["f"].len(), 2, "{:?}", t["f"]);
     }
