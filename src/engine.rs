@@ -390,14 +390,19 @@ fn internal_error(id: &str) -> Outcome {
 
 /// The source lines findings point at, and the inline ignores on them.
 struct FindingTexts {
-    /// Path → line → its text, for each finding's line and the line above
-    /// (where an inline ignore may stand). A line that a file does not have,
-    /// or a file that cannot be read, is simply absent.
-    lines: HashMap<String, HashMap<usize, String>>,
-    /// The inline ignore on each (path, line) asked about: every line is
-    /// scanned once, however many findings sit on it (a 2 MB line of links
-    /// with a finding per link was quadratic).
-    ignores: HashMap<(String, usize), Option<InlineIgnore>>,
+    /// Path → the lines asked for, in line order: each finding's line and
+    /// the line above (where an inline ignore may stand). A line that a file
+    /// does not have, or a file that cannot be read, is simply absent.
+    lines: HashMap<String, Vec<SourceLine>, foldhash::fast::RandomState>,
+}
+
+/// One line a finding points at, and the inline ignore on it once looked
+/// for: every line is scanned once, however many findings sit on it (a 2 MB
+/// line of links with a finding per link was quadratic).
+struct SourceLine {
+    number: usize,
+    text: String,
+    ignore: Option<Option<InlineIgnore>>,
 }
 
 /// A `# shipgate: ignore[ids] reason` comment.
@@ -413,7 +418,7 @@ impl FindingTexts {
     /// kept it), on every core, keeping only those lines. Holding the whole
     /// texts instead held every document with a finding until the end.
     fn collect(tree: &Tree, outcomes: &[Outcome]) -> FindingTexts {
-        let mut wanted: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut wanted: HashMap<&str, Vec<usize>, foldhash::fast::RandomState> = HashMap::default();
         for o in outcomes {
             let Outcome::Findings(fs) = o else { continue };
             for f in fs {
@@ -439,12 +444,18 @@ impl FindingTexts {
         files.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let read = crate::repo::par_map(&files, |(path, lines)| {
             let Ok(tf) = tree.text_unkept(path) else {
-                return HashMap::new();
+                return Vec::new();
             };
             lines
                 .iter()
-                .filter_map(|&n| Some((n, tf.lines.line(&tf.text, n)?.to_string())))
-                .collect::<HashMap<usize, String>>()
+                .filter_map(|&number| {
+                    Some(SourceLine {
+                        number,
+                        text: tf.lines.line(&tf.text, number)?.to_string(),
+                        ignore: None,
+                    })
+                })
+                .collect::<Vec<SourceLine>>()
         });
         FindingTexts {
             lines: files
@@ -452,12 +463,19 @@ impl FindingTexts {
                 .map(|(path, _)| path.to_string())
                 .zip(read)
                 .collect(),
-            ignores: HashMap::new(),
         }
     }
 
+    fn source_line(&mut self, path: &str, line: usize) -> Option<&mut SourceLine> {
+        let lines = self.lines.get_mut(path)?;
+        let i = lines.binary_search_by_key(&line, |l| l.number).ok()?;
+        lines.get_mut(i)
+    }
+
     fn line(&self, path: &str, line: usize) -> Option<&str> {
-        self.lines.get(path)?.get(&line).map(String::as_str)
+        let lines = self.lines.get(path)?;
+        let i = lines.binary_search_by_key(&line, |l| l.number).ok()?;
+        Some(&lines[i].text)
     }
 }
 
@@ -628,25 +646,23 @@ fn inline_ignore(
 
 /// The inline ignore on one line, read once per (path, line).
 fn ignore_on(texts: &mut FindingTexts, path: &str, line: usize) -> Option<InlineIgnore> {
-    let key = (path.to_string(), line);
-    if let Some(known) = texts.ignores.get(&key) {
+    let source = texts.source_line(path, line)?;
+    if let Some(known) = &source.ignore {
         return known.clone();
     }
-    let found = texts.line(path, line).and_then(|text| {
-        // A substring search first: the regex runs only on lines that can match.
-        if !text.contains("shipgate:") {
-            return None;
-        }
-        let c = IGNORE_RE.captures(text)?;
-        Some(InlineIgnore {
+    // A substring search first: the regex runs only on lines that can match.
+    let found = if source.text.contains("shipgate:") {
+        IGNORE_RE.captures(&source.text).map(|c| InlineIgnore {
             ids: c[1].split(',').map(|id| id.trim().to_string()).collect(),
             reason: c
                 .get(2)
                 .map(|m| m.as_str().trim().to_string())
                 .filter(|r| !r.is_empty()),
         })
-    });
-    texts.ignores.insert(key, found.clone());
+    } else {
+        None
+    };
+    source.ignore = Some(found.clone());
     found
 }
 

@@ -84,7 +84,7 @@ pub fn run<'a>(cxs: &[(&'a Context<'a>, &'static dyn Check)]) -> Vec<Outcome> {
     // Every selected path once, in order, with the selections that hold it.
     let mut order: Vec<&str> = Vec::new();
     let mut holders: Vec<Vec<usize>> = Vec::new();
-    let mut at: HashMap<&str, usize> = HashMap::new();
+    let mut at: HashMap<&str, usize, foldhash::fast::RandomState> = HashMap::default();
     for (sel, (_, paths)) in selections.iter().enumerate() {
         let Ok(paths) = paths else { continue };
         for &p in paths {

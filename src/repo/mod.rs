@@ -287,21 +287,31 @@ impl Tree {
         let wf_dir = root.join(".github/workflows");
         let real_dir = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir());
         if real_dir(&root.join(".github")) && real_dir(&wf_dir) {
-            let seen: std::collections::HashSet<String> =
-                entries.iter().map(|e| e.rel.clone()).collect();
+            // Only the workflow folder's own entries, borrowed: copying every
+            // path of a 100,000-file tree into a second set cost more than
+            // the read_dir.
+            let seen: std::collections::HashSet<&str, foldhash::fast::RandomState> = entries
+                .iter()
+                .filter(|e| e.rel.starts_with(".github/workflows/"))
+                .map(|e| e.rel.as_str())
+                .collect();
+            let mut hidden = Vec::new();
             for item in std::fs::read_dir(&wf_dir).into_iter().flatten().flatten() {
                 let rel = format!(".github/workflows/{}", name_string(&item.file_name()));
                 let is_yaml = rel.ends_with(".yml") || rel.ends_with(".yaml");
                 let Ok(ft) = item.file_type() else { continue };
-                if !is_yaml || seen.contains(&rel) {
+                if !is_yaml || seen.contains(rel.as_str()) {
                     continue;
                 }
                 if let Some(kind) = classify(&item.path(), ft, &canon_root) {
                     let kind = bad_name(Path::new(&item.file_name())).unwrap_or(kind);
-                    dirs.insert(".github".into());
-                    dirs.insert(".github/workflows".into());
-                    entries.push(Entry::new(rel, kind));
+                    hidden.push(Entry::new(rel, kind));
                 }
+            }
+            if !hidden.is_empty() {
+                dirs.insert(".github".into());
+                dirs.insert(".github/workflows".into());
+                entries.append(&mut hidden);
             }
         }
         keep_escaped_names_apart(&mut entries);
