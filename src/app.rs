@@ -338,7 +338,10 @@ fn has_something_to_gate(tree: &Tree) -> bool {
         "release-please-config.json",
         ".release-please-manifest.json",
     ];
+    // A workflow folder that is a symlink is something to gate: the gate
+    // blocks on it rather than call the tree empty.
     !tree.workflow_paths().is_empty()
+        || tree.workflow_dir_link.is_some()
         || tree.paths().any(|p| {
             let name = p.rsplit('/').next().unwrap_or(p);
             MANIFESTS.contains(&name) || crate::repo::markdown::is_markdown(p)

@@ -344,3 +344,72 @@ fn policy_errors_quoting_the_tree_forge_no_command_on_stderr() {
         }
     }
 }
+
+/// The JSON report of `check DIR`, with its exit code.
+fn check_json(dir: &Path) -> (i32, serde_json::Value) {
+    let out = shipgate(&["check", dir.to_str().unwrap(), "--format", "json"]);
+    let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}", String::from_utf8_lossy(&out.stderr));
+    });
+    (out.status.code().unwrap_or(-1), v)
+}
+
+#[cfg(unix)]
+#[test]
+fn a_workflow_folder_that_is_a_symlink_blocks_instead_of_passing_as_empty() {
+    // GitHub follows no symlink to find workflows: with `.github` or
+    // `.github/workflows` a link, nothing runs. The gate used to see "no
+    // workflows" and skip every workflow check.
+    for (link, target, held) in [
+        (".github/workflows", "../ci", "ci/release.yml"),
+        (".github", "shared", "shared/workflows/release.yml"),
+    ] {
+        let t = tempfile::tempdir().unwrap();
+        write(t.path(), held, RELEASE);
+        write(t.path(), "README.md", "# x\n");
+        std::fs::create_dir_all(t.path().join(link).parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(target, t.path().join(link)).unwrap();
+        let (code, v) = check_json(t.path());
+        assert_eq!(code, 1, "{link}: {v:#}");
+        for id in [
+            "workflow-permissions",
+            "release-concurrency",
+            "publish-environment",
+        ] {
+            let r = result(&v, id);
+            assert_eq!(r["verdict"], "block", "{link} {id}: {r:#}");
+            let f = &r["findings"][0];
+            assert_eq!(f["path"], link, "{link} {id}: {r:#}");
+        }
+        let text = v.to_string();
+        assert!(
+            text.contains(&format!(
+                "`{link}` is a symlink, and GitHub does not follow it"
+            )),
+            "{text}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_workflow_file_that_is_a_symlink_inside_the_root_blocks() {
+    // GitHub reports a symlinked workflow file as invalid and runs none of
+    // its jobs; judging the file it points at would pass a lane that never runs.
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "ci/release.yml", RELEASE);
+    write(t.path(), "README.md", "# x\n");
+    std::fs::create_dir_all(t.path().join(".github/workflows")).unwrap();
+    std::os::unix::fs::symlink("../../ci/release.yml", t.path().join(WF)).unwrap();
+    let (code, v) = check_json(t.path());
+    assert_eq!(code, 1, "{v:#}");
+    let r = result(&v, "release-triggers");
+    assert_eq!(r["verdict"], "block", "{r:#}");
+    assert_eq!(r["findings"][0]["path"], WF);
+    assert_eq!(r["findings"][0]["line"], 1);
+    assert!(
+        v.to_string()
+            .contains("GitHub does not run a workflow file that is a symlink"),
+        "{v:#}"
+    );
+}

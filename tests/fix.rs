@@ -228,21 +228,20 @@ fn a_job_that_pushes_keeps_its_credentials_and_a_waived_finding_is_left() {
 #[cfg(unix)]
 #[test]
 fn a_symlinked_workflow_is_never_written_through() {
-    // A link inside the root is read and judged like any workflow, so its
-    // findings carry fixes: the fixer refuses to write through it.
+    // GitHub does not run a workflow file that is a symlink, so the gate
+    // does not judge the file it points at: it blocks on the link, offers
+    // no fix, and writes nothing.
     let dir = copy_fixture("fix/release");
     let link = dir.path().join(WF);
     let real = dir.path().join("real.yml");
     std::fs::rename(&link, &real).unwrap();
     std::os::unix::fs::symlink("../../real.yml", &link).unwrap();
     let original = std::fs::read_to_string(&real).unwrap();
-    let (code, _, stderr) = run(dir.path(), &["--fix", "-q"]);
-    assert_eq!(code, 1, "the findings stay: {stderr}");
+    let (code, stdout, stderr) = run(dir.path(), &["--fix"]);
+    assert_eq!(code, 1, "the link blocks: {stdout}{stderr}");
     assert!(
-        stderr.contains(
-            "warning: not fixing .github/workflows/release.yml: .github/workflows/release.yml is a symlink; shipgate never writes through a symlink"
-        ),
-        "{stderr}"
+        stdout.contains("GitHub does not run a workflow file that is a symlink"),
+        "{stdout}"
     );
     assert!(!stderr.contains("fixed "), "{stderr}");
     assert_eq!(std::fs::read_to_string(&real).unwrap(), original);
@@ -252,18 +251,22 @@ fn a_symlinked_workflow_is_never_written_through() {
             .file_type()
             .is_symlink()
     );
-    // --diff refuses the same way and prints no patch for it.
-    let (_, stdout, stderr) = run(dir.path(), &["--diff"]);
+    let (_, stdout, _) = run(dir.path(), &["--diff"]);
     assert_eq!(stdout, "");
-    assert!(stderr.contains("is a symlink"), "{stderr}");
 
-    // A directory on the way that is a link is refused too.
+    // A workflow folder that is a link is not judged either, and nothing
+    // under it is written.
     let dir = copy_fixture("fix/release");
     let wf_dir = dir.path().join(".github/workflows");
     let moved = dir.path().join("elsewhere");
     std::fs::rename(&wf_dir, &moved).unwrap();
     std::os::unix::fs::symlink("../elsewhere", &wf_dir).unwrap();
-    let (_, _, stderr) = run(dir.path(), &["--fix", "-q"]);
+    let (code, stdout, stderr) = run(dir.path(), &["--fix"]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("`.github/workflows` is a symlink"),
+        "{stdout}"
+    );
     assert!(!stderr.contains("fixed "), "{stderr}");
     assert_eq!(
         std::fs::read_to_string(moved.join("release.yml")).unwrap(),

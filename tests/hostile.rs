@@ -953,10 +953,15 @@ fn fifos_are_never_opened() {
         return;
     }
     std::os::unix::fs::symlink("../../pipe", wfdir.join("release.yml")).unwrap();
+    std::os::unix::fs::symlink("pipe", t.path().join("Cargo.toml")).unwrap();
     let (code, v) = check_json(t.path(), &[]);
     assert_eq!(code, 1);
+    // A workflow that is a symlink is refused before anything is opened.
     assert_blocks_at(&v, "workflow-permissions", WF, 1);
     let f = file_error(&v, WF);
+    assert!(f.contains("symlink"), "{f:#}");
+    // A manifest that leads to the FIFO is refused when it is read.
+    let f = file_error(&v, "Cargo.toml");
     assert!(f.contains("regular file"), "{f:#}");
 }
 

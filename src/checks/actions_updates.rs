@@ -340,6 +340,7 @@ fn renovate_verdict(cx: &Context<'_>, out: &mut Vec<Finding>) -> Renovate {
                 FileError {
                     location: file.location(path, e.offset),
                     message: format!("invalid {what}: {}", e.message),
+                    help: None,
                 }
                 .to_finding(),
             );
@@ -484,6 +485,7 @@ fn parse_dependabot(
     let shape = crate::workflow::yaml_guard(&file.text).map_err(|e| FileError {
         location: Location::new(path, e.line, e.column),
         message: e.message,
+        help: None,
     })?;
     let config = yaml_serde::from_str(&file.text).map_err(|e| {
         let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
@@ -492,6 +494,7 @@ fn parse_dependabot(
         FileError {
             location: Location::new(path, line, column),
             message: format!("not a valid dependabot.yml: {message}"),
+            help: None,
         }
     })?;
     Ok((config, shape))

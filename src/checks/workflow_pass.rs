@@ -138,7 +138,16 @@ pub fn run<'a>(cxs: &[(&'a Context<'a>, &'static dyn Check)]) -> Vec<Outcome> {
     let mut seen: Vec<Seen> = selections
         .iter()
         .map(|(_, paths)| Seen {
-            broken: paths.as_ref().err().cloned().into_iter().collect(),
+            broken: paths
+                .as_ref()
+                .err()
+                .cloned()
+                .into_iter()
+                .chain(
+                    tree.and_then(|t| t.workflow_dir_link.as_ref())
+                        .map(|e| e.to_finding()),
+                )
+                .collect(),
             ..Seen::default()
         })
         .collect();

@@ -101,6 +101,7 @@ pub fn read(tree: &Tree, path: &str) -> Result<CargoManifest, FileError> {
                 location: df.location(&pkg.key_span),
                 message: "`package` must be a table ([package]); cargo refuses this manifest"
                     .into(),
+                help: None,
             });
         }
         None if ws.is_none() => {

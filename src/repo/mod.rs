@@ -33,13 +33,22 @@ const SKIP_DIRS: &[&str] = &[".git", "target", "node_modules"];
 pub struct FileError {
     pub location: Location,
     pub message: String,
+    /// What to do about it, when "fix the file so it parses" is not it.
+    pub help: Option<String>,
 }
 
 impl FileError {
+    /// The same error with its own advice.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
     pub fn at_file(path: &str, message: impl Into<String>) -> Self {
         FileError {
             location: Location::file(path),
             message: message.into(),
+            help: None,
         }
     }
 
@@ -48,7 +57,9 @@ impl FileError {
         Finding::new(
             self.location.clone(),
             format!("cannot judge this file: {}", self.message),
-            "fix the file so it parses; shipgate fails closed on files it must judge",
+            self.help.as_deref().unwrap_or(
+                "fix the file so it parses; shipgate fails closed on files it must judge",
+            ),
         )
         .code("unparseable")
     }
@@ -196,6 +207,21 @@ fn classify(path: &Path, ft: std::fs::FileType, canon_root: &Path) -> Option<Kin
     }
 }
 
+/// Why the workflow folder at `rel` (`.github` or `.github/workflows`),
+/// a symlink, is not judged.
+fn workflow_dir_link(rel: &str) -> FileError {
+    FileError::at_file(
+        rel,
+        format!(
+            "`{rel}` is a symlink, and GitHub does not follow it: no workflow under it runs, \
+             so none is judged"
+        ),
+    )
+    .help(format!(
+        "make `{rel}` a real directory holding the workflows"
+    ))
+}
+
 /// The files under the root, each read at most once.
 pub struct Tree {
     root: PathBuf,
@@ -213,6 +239,9 @@ pub struct Tree {
     any_bad_link: bool,
     /// Problems met while walking (unreadable directories), as findings.
     pub walk_problems: Vec<FileError>,
+    /// `.github` or `.github/workflows` as a symlink: GitHub does not follow
+    /// it, so no workflow in it runs, and the gate has none to judge there.
+    pub workflow_dir_link: Option<FileError>,
     /// The root directory, held open: files are opened beneath it with the
     /// kernel refusing every symlink on the way (Linux `openat2`).
     root_dir: Option<beneath::RootDir>,
@@ -323,6 +352,12 @@ impl Tree {
         for (i, e) in entries.iter().enumerate() {
             index.entry(hasher.hash_one(e.rel.as_str())).or_insert(i);
         }
+        let workflow_dir_link = [".github", ".github/workflows"]
+            .into_iter()
+            .find(|rel| {
+                std::fs::symlink_metadata(root.join(rel)).is_ok_and(|m| m.file_type().is_symlink())
+            })
+            .map(workflow_dir_link);
         let any_bad_link = entries.iter().any(|e| matches!(e.kind, Kind::BadLink(_)));
         let root_dir = beneath::RootDir::hold(&canon_root);
         Ok(Tree {
@@ -334,6 +369,7 @@ impl Tree {
             hasher,
             dirs,
             walk_problems,
+            workflow_dir_link,
             root_dir,
             wholes: Default::default(),
         })
@@ -398,13 +434,13 @@ impl Tree {
         self.any_bad_link
     }
 
-    /// Why a path is a symlink that is never read, if it is one.
     /// Whether `rel` is a symlink to a file inside the root (read through
     /// it like a file; the file it points at is in the tree under its own path).
     pub fn is_link(&self, rel: &str) -> bool {
         self.find(rel).is_some_and(|e| matches!(e.kind, Kind::Link))
     }
 
+    /// Why a path is a symlink that is never read, if it is one.
     pub fn bad_link(&self, rel: &str) -> Option<&str> {
         if !self.any_bad_link {
             return None;
@@ -643,6 +679,7 @@ impl Tree {
                 Err(err) => Err(FileError {
                     location: tf.location(rel, err.offset),
                     message: format!("invalid {what}: {}", err.message),
+                    help: None,
                 }),
             }
         })
@@ -945,6 +982,7 @@ fn decode(rel: &str, bytes: Vec<u8>) -> Result<TextFile, FileError> {
         return Err(FileError {
             location: Location::new(rel, line, 1),
             message: "binary content (a NUL byte) where text was expected".into(),
+            help: None,
         });
     }
     match String::from_utf8(bytes) {
@@ -967,6 +1005,7 @@ fn decode(rel: &str, bytes: Vec<u8>) -> Result<TextFile, FileError> {
             Err(FileError {
                 location: Location::new(rel, line, col),
                 message: "invalid UTF-8".into(),
+                help: None,
             })
         }
     }

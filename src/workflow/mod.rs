@@ -38,12 +38,29 @@ pub trait WorkflowTree {
 
 impl WorkflowTree for crate::repo::Tree {
     fn workflow(&self, rel: &str) -> Result<Arc<WorkflowFile>, crate::repo::FileError> {
+        refuse_link(self, rel)?;
         self.derived(rel, || parse_in_tree(self, rel, self.text(rel)?))
     }
 
     fn workflow_unkept(&self, rel: &str) -> Result<Arc<WorkflowFile>, crate::repo::FileError> {
+        refuse_link(self, rel)?;
         self.derived_unkept(rel, || parse_in_tree(self, rel, self.text_unkept(rel)?))
     }
+}
+
+/// GitHub does not run a workflow file that is a symlink (it reports the
+/// file as invalid), so its jobs never run: judging the file it points at
+/// would pass a release lane that does not exist.
+fn refuse_link(tree: &crate::repo::Tree, rel: &str) -> Result<(), crate::repo::FileError> {
+    if tree.is_link(rel) {
+        return Err(crate::repo::FileError::at_file(
+            rel,
+            "a symlink, and GitHub does not run a workflow file that is a symlink (it \
+             reports it as invalid), so its jobs never run",
+        )
+        .help("replace the symlink with the workflow file itself"));
+    }
+    Ok(())
 }
 
 /// Parses the workflow at `rel` from its text and follows what its jobs run
@@ -67,6 +84,7 @@ fn parse_in_tree(
         .map_err(|we| crate::repo::FileError {
             location: Location::new(rel, we.line, we.column),
             message: we.message,
+            help: None,
         })
 }
 
