@@ -495,8 +495,7 @@ fn reusable_caveat(j: &JobView<'_>, registry: Registry, at: Location, out: &mut 
 
 /// Whether the job's workflow runs only when another workflow calls it.
 fn reusable_only(j: &JobView<'_>) -> bool {
-    let events = event_names(&j.wf.model.on);
-    !events.is_empty() && events.iter().all(|e| e == "workflow_call")
+    crate::workflow::triggers::only_called(&j.wf.model.on)
 }
 
 fn flag_value(c: &Command, flag: &str) -> Option<String> {

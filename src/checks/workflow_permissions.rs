@@ -19,7 +19,9 @@ static META: Meta = Meta {
         default GITHUB_TOKEN scope, which on many repositories is read-write to everything. \
         A release workflow should start from `permissions: {}` (or read-only) and grant \
         `contents: write`, `id-token: write` and the like only to the job that needs them, so \
-        a compromised build step cannot push tags or mint tokens.",
+        a compromised build step cannot push tags or mint tokens. A workflow that runs only \
+        through `workflow_call` needs no top-level block: its jobs get the scopes of the job \
+        that calls it, which is judged in the calling workflow.",
     passes: "permissions: {}\njobs:\n  publish:\n    permissions:\n      contents: read\n      id-token: write",
     fails: "permissions:\n  contents: write      # a write at workflow level\njobs: …",
     fix: "Set `permissions: {}` (or `contents: read`) at the top of the workflow and move each \
@@ -66,6 +68,12 @@ impl Check for WorkflowPermissions {
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     let top = [Key::K("permissions")];
     match &wf.model.permissions {
+        // A workflow that only runs when called never gets the default
+        // token: with no `permissions:` of its own, each job gets the scopes
+        // of the job that calls it (GitHub lets a called workflow narrow
+        // them, never widen). Those are judged where the call is written.
+        Permissions::Base(BasePermission::Default)
+            if crate::workflow::triggers::only_called(&wf.model.on) => {}
         Permissions::Base(BasePermission::Default) => {
             let unscoped: Vec<&str> = wf
                 .model

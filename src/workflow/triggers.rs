@@ -12,6 +12,14 @@ use github_actions_models::workflow::event::{
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// Whether the workflow runs only when another workflow calls it
+/// (`on: workflow_call` and nothing else): its jobs then get their token
+/// scopes, concurrency and secrets from the calling job.
+pub fn only_called(on: &Trigger) -> bool {
+    let events = event_names(on);
+    !events.is_empty() && events.iter().all(|e| e == "workflow_call")
+}
+
 /// The event names that trigger `on`, in snake_case (`pull_request_target`).
 pub fn event_names(on: &Trigger) -> Vec<String> {
     match on {
