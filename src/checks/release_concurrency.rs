@@ -32,7 +32,9 @@ static META: Meta = Meta {
         when a newer one arrives. A workflow that releases only on tags, with a group per \
         tag and `cancel-in-progress: true`, can only cancel a run of the same tag pushed \
         again: two releases never cancel each other, so that is a warning (a re-pushed tag \
-        can still cut short its own half-done release).",
+        can still cut short its own half-done release). A workflow that runs only through \
+        `workflow_call` runs inside its caller's run: when every workflow in the tree that \
+        calls it sets a concurrency group, it needs none of its own.",
     passes: "on:\n  push:\n    branches: [main]\n  pull_request:\nconcurrency:\n  group: release-${{ github.ref }}\n  cancel-in-progress: ${{ github.ref != 'refs/heads/main' }}",
     fails: "concurrency:\n  group: ${{ github.workflow }}-${{ github.head_ref }}\n  cancel-in-progress: true",
     fix: "Add a top-level `concurrency:` block to the release workflow with \
@@ -101,7 +103,11 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
             None => missing.push(id),
         }
     }
-    if wf.model.concurrency.is_none() && !missing.is_empty() {
+    // A workflow that only runs when called runs inside its caller's run:
+    // callers that each hold a concurrency group serialize it.
+    let serialized_by_callers =
+        wf.release.callers_hold_concurrency && crate::workflow::triggers::only_called(&wf.model.on);
+    if wf.model.concurrency.is_none() && !missing.is_empty() && !serialized_by_callers {
         let jobs: Vec<String> = missing.iter().map(|j| format!("`{j}`")).collect();
         out.push(
             Finding::new(

@@ -241,14 +241,28 @@ pub fn follow(tree: &Tree, wf: &mut WorkflowFile) {
     let mut stack = vec![wf.path.clone()];
     let lane = lane_of(tree, wf, &mut stack, &mut 0, 0);
     wf.release = ReleaseFacts::analyse_with(&wf.model, &lane);
-    wf.release.called_by_release = release_caller(tree, &wf.path);
+    let callers = callers_of(tree, &wf.path);
+    wf.release.called_by_release = callers.release;
+    wf.release.callers_hold_concurrency = callers.all_concurrent;
     wf.lane = lane;
 }
 
-/// The first release workflow that calls `path` as a local reusable
-/// workflow, by file name. Each caller is parsed and followed on its own
-/// (not through the tree's cache, which may be filling it right now).
-fn release_caller(tree: &Tree, path: &str) -> Option<String> {
+/// What the workflows that call one workflow say about it.
+struct Callers {
+    /// The first release workflow among them, by file name.
+    release: Option<String>,
+    /// There is at least one, and every one sets a workflow-level
+    /// `concurrency:`.
+    all_concurrent: bool,
+}
+
+/// The workflows that call `path` as a local reusable workflow. Each caller
+/// is parsed and followed on its own (not through the tree's cache, which
+/// may be filling it right now).
+fn callers_of(tree: &Tree, path: &str) -> Callers {
+    let mut release = None;
+    let mut any = false;
+    let mut all_concurrent = true;
     for caller in &tree.workflow_callers(path) {
         if caller == path {
             continue;
@@ -267,13 +281,20 @@ fn release_caller(tree: &Tree, path: &str) -> Option<String> {
         if !calls {
             continue;
         }
-        let mut stack = vec![caller.clone()];
-        let lane = lane_of(tree, &wf, &mut stack, &mut 0, 0);
-        if ReleaseFacts::analyse_with(&wf.model, &lane).is_release() {
-            return Some(wf.file_name().to_string());
+        any = true;
+        all_concurrent &= wf.model.concurrency.is_some();
+        if release.is_none() {
+            let mut stack = vec![caller.clone()];
+            let lane = lane_of(tree, &wf, &mut stack, &mut 0, 0);
+            if ReleaseFacts::analyse_with(&wf.model, &lane).is_release() {
+                release = Some(wf.file_name().to_string());
+            }
         }
     }
-    None
+    Callers {
+        release,
+        all_concurrent: any && all_concurrent,
+    }
 }
 
 struct Walk<'t> {

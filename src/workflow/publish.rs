@@ -408,6 +408,10 @@ pub struct ReleaseFacts {
     /// A release workflow that calls this one as a local reusable workflow:
     /// its jobs run in that release's lane.
     pub called_by_release: Option<String>,
+    /// Whether the workflow has callers in the tree and each of them holds
+    /// a workflow-level concurrency group: a run of this one is then part
+    /// of a run of its caller, serialized by the caller's group.
+    pub callers_hold_concurrency: bool,
 }
 
 impl ReleaseFacts {
@@ -458,6 +462,7 @@ impl ReleaseFacts {
             jobs,
             by_id,
             called_by_release: None,
+            callers_hold_concurrency: false,
         }
     }
 
