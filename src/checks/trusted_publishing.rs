@@ -8,6 +8,7 @@ use crate::workflow::publish::{PublishStep, Registry, Via};
 use crate::workflow::secrets::has_registry_secret;
 use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_route};
 use github_actions_models::common::Env;
+use github_actions_models::common::expr::LoE;
 use github_actions_models::workflow::job::{NormalJob, StepBody};
 
 pub struct TrustedPublishing;
@@ -269,6 +270,33 @@ pub(crate) fn token_use(
             "a secret on the command line".into(),
         ));
     }
+    // A secret handed to the command through a variable of any name:
+    // `poetry publish --password "$PW"` with `PW: ${{ secrets.X }}`.
+    if let Via::Command { command, .. } = &p.via
+        && let Some((flag, var)) = credential_flag_var(&command.words)
+    {
+        let secret = |env: &LoE<Env>| {
+            env_map(env)?
+                .iter()
+                .find(|(k, v)| *k == &var && has_registry_secret(&env_value(v)))
+                .map(|(k, _)| k.clone())
+        };
+        let what = |k: &str| format!("`{k}` from a secret, passed as `{flag}`");
+        if let Some(k) = secret(&step.env) {
+            let mut r = sroute.clone();
+            r.extend([Key::K("env"), Key::K(&k)]);
+            return Some((wf.locate_key(&r), what(&k)));
+        }
+        if let Some(k) = secret(&job.env) {
+            return Some((
+                wf.locate_key(&[Key::K("jobs"), Key::K(job_id), Key::K("env"), Key::K(&k)]),
+                what(&k),
+            ));
+        }
+        if let Some(k) = secret(&wf.model.env) {
+            return Some((wf.locate_key(&[Key::K("env"), Key::K(&k)]), what(&k)));
+        }
+    }
     // Environment of the step, then the job, then the workflow.
     if let Some(hit) = credential_in(env_map(&step.env), key_ok) {
         let mut r = sroute.clone();
@@ -313,8 +341,88 @@ pub(crate) fn token_use(
     None
 }
 
+/// Flags by which publish commands take a registry credential (twine,
+/// poetry, uv, pdm, hatch, cargo, dotnet nuget, gem).
+const CREDENTIAL_FLAGS: &[&str] = &[
+    "--password",
+    "-p",
+    "-P",
+    "--token",
+    "-t",
+    "--api-key",
+    "--apikey",
+    "-k",
+    "--key",
+    "--auth",
+    "-a",
+    "--auth-token",
+    "--registry-token",
+];
+
+/// The credential flag of a publish command whose value is one variable
+/// (`--password "$PW"`, `--token=${T}`), and that variable's name.
+fn credential_flag_var(words: &[String]) -> Option<(&str, String)> {
+    let var = |v: &str| -> Option<String> {
+        let name = v.strip_prefix('$')?;
+        let name = name
+            .strip_prefix('{')
+            .and_then(|n| n.strip_suffix('}'))
+            .unwrap_or(name);
+        let ok = !name.is_empty()
+            && !name.starts_with(|c: char| c.is_ascii_digit())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        ok.then(|| name.to_string())
+    };
+    for (i, w) in words.iter().enumerate() {
+        if let Some((flag, value)) = w.split_once('=')
+            && let Some(&flag) = CREDENTIAL_FLAGS.iter().find(|f| **f == flag)
+            && let Some(name) = var(value)
+        {
+            return Some((flag, name));
+        }
+        if let Some(&flag) = CREDENTIAL_FLAGS.iter().find(|f| **f == w.as_str())
+            && let Some(name) = words.get(i + 1).and_then(|v| var(v))
+        {
+            return Some((flag, name));
+        }
+    }
+    None
+}
+
 fn credential_in(env: Option<&Env>, key_ok: impl Fn(&str) -> bool) -> Option<&str> {
     env?.iter()
         .find(|(k, v)| key_ok(k) && has_registry_secret(&env_value(v)))
         .map(|(k, _)| k.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::credential_flag_var;
+
+    fn words(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn a_credential_flag_names_the_variable_it_takes() {
+        let got =
+            |s: &str| credential_flag_var(&words(s)).map(|(flag, var)| (flag.to_string(), var));
+        assert_eq!(
+            got("poetry publish --username __token__ --password $PW"),
+            Some(("--password".into(), "PW".into()))
+        );
+        assert_eq!(
+            got("cargo publish --token=${KEY}"),
+            Some(("--token".into(), "KEY".into()))
+        );
+        assert_eq!(
+            got("dotnet nuget push x.nupkg -k $K"),
+            Some(("-k".into(), "K".into()))
+        );
+        // A literal, a partial expansion or a flag without a value is not one variable.
+        assert_eq!(got("twine upload --password literal"), None);
+        assert_eq!(got("uv publish --token ${T}x"), None);
+        assert_eq!(got("uv publish --token"), None);
+        assert_eq!(got("npm publish --tag $CHANNEL"), None);
+    }
 }
