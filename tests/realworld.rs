@@ -907,3 +907,22 @@ fn a_release_task_after_configured_rubygems_credentials_publishes() {
     assert!(m.contains("rake release"), "{m}");
     assert!(m.contains("`gem`"), "{m}");
 }
+
+#[test]
+fn a_release_tools_publish_with_provenance_publishes_to_npm_by_oidc() {
+    // `yarn release-tool publish --yes --provenance`: the monorepo's own
+    // publisher, given npm's provenance flag, publishes to npm with the
+    // job's OIDC token. The job publishes (the workflow is a release, so its
+    // other job's movable ref blocks) and the `id-token: write` is used.
+    let (code, r) = check_json(
+        &fixture("oidc-scope/release-tool-provenance"),
+        &["--only", "oidc-scope,publish-environment,actions-pinned"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(verdict(&r, "oidc-scope"), "pass", "{r:#}");
+    assert_eq!(verdict(&r, "publish-environment"), "pass", "{r:#}");
+    assert_eq!(
+        findings(&r, "actions-pinned"),
+        vec![(RELEASE.into(), 21, "block".into())]
+    );
+}
