@@ -303,6 +303,22 @@ fn an_app_package_json_is_not_held_to_npm_rules() {
 }
 
 #[test]
+fn private_written_as_a_string_is_private_as_npm_reads_it() {
+    // `"private": "true"` is a string, which npm reads as true and refuses
+    // to publish: the worker is not held to npm's provenance fields. The
+    // bench package, with no `private` at all, still is.
+    let r = shipgate(
+        "package-metadata/private-as-string",
+        &["--only", "package-metadata"],
+    );
+    let (v, f) = check(&r, "package-metadata");
+    assert_eq!(v, "block");
+    let at: Vec<(&str, u64)> = f.iter().map(|(p, l, _)| (p.as_str(), *l)).collect();
+    assert_eq!(at, vec![("packages/bench/package.json", 1)]);
+    assert!(f[0].2.contains("repository.url"), "{}", f[0].2);
+}
+
+#[test]
 fn a_private_workspace_root_version_is_not_a_release_version() {
     // The root package.json is private and nothing bumps it; the root
     // CHANGELOG describes the published workspace package.
