@@ -516,3 +516,16 @@ fn docs_links_to_a_sibling_repository_through_the_owner_page_are_not_files() {
     finding_at(&fs, "README.md", 7, "outside the repository root");
     finding_at(&fs, "docs/guide.md", 4, "outside the repository root");
 }
+
+#[test]
+fn headings_written_in_html_or_carrying_badges_have_githubs_anchors() {
+    // `# Lantern [![Gem Version](…)](…) [![CI](…)](…)`: GitHub slugs the
+    // heading's text, not the badges' alt text, so `#lantern--` lands;
+    // `<h3>Our Backers</h3>` gets `#our-backers` like a Markdown heading.
+    // `#backers` names no heading and still blocks.
+    let (code, entry) = check("docs-links/html-and-badge-headings", "docs-links");
+    assert_eq!(code, 1);
+    let fs = entry_messages(&entry);
+    assert_eq!(fs.len(), 1, "{fs:#?}");
+    finding_at(&fs, "README.md", 7, "`#backers`");
+}
