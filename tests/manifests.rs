@@ -133,6 +133,26 @@ fn changelog_entry_bad_names_the_missing_version() {
 }
 
 #[test]
+fn a_changelog_of_release_lines_without_headings_has_its_sections() {
+    // `v3.2.0 - March 3, 2026` on a line of its own, then the release's
+    // list: ESLint's generated CHANGELOG has no headings at all.
+    let r = shipgate("changelog-entry/release-lines-current", &[]);
+    assert_eq!(check(&r, "changelog-entry").0, "pass");
+    assert_eq!(check(&r, "versions-agree").0, "pass");
+    assert_no_block(&r, MINE);
+    // A version the lines do not name still blocks, at the newest line.
+    let r = shipgate("changelog-entry/release-lines-behind", &[]);
+    let (v, f) = check(&r, "changelog-entry");
+    assert_eq!(v, "block");
+    assert_eq!(f.len(), 1);
+    assert_eq!((f[0].0.as_str(), f[0].1), ("CHANGELOG.md", 1));
+    assert!(f[0].2.contains("its newest release is 3.2.0"), "{}", f[0].2);
+    let (v, f) = check(&r, "versions-agree");
+    assert_eq!(v, "block");
+    assert_eq!((f[0].0.as_str(), f[0].1), ("CHANGELOG.md", 1));
+}
+
+#[test]
 fn pyproject_without_readme_warns_at_the_project_table() {
     // PyPI accepts a distribution without a readme: its users expect one.
     let r = shipgate("package-metadata/pyproject-bad", &[]);
