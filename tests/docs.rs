@@ -529,3 +529,16 @@ fn headings_written_in_html_or_carrying_badges_have_githubs_anchors() {
     assert_eq!(fs.len(), 1, "{fs:#?}");
     finding_at(&fs, "README.md", 7, "`#backers`");
 }
+
+#[test]
+fn paths_cited_in_another_repository_are_not_this_trees() {
+    // "In the `quartz/quartz-site` repository, … `tools/release-data.js`":
+    // a file of that repository, though this one has a `tools/` folder. A
+    // path in a sentence about this repository (`quartz/quartz-lint`, as
+    // package.json names it) is still a claim, and still blocks.
+    let (code, entry) = check("docs-links/other-repository-paths", "docs-links");
+    assert_eq!(code, 1);
+    let fs = entry_messages(&entry);
+    assert_eq!(fs.len(), 1, "{fs:#?}");
+    finding_at(&fs, "RELEASING.md", 5, "`tools/publish-notes.js`");
+}
