@@ -535,7 +535,7 @@ fn paths_cited_in_another_repository_are_not_this_trees() {
     // "In the `quartz/quartz-site` repository, … `tools/release-data.js`":
     // a file of that repository, though this one has a `tools/` folder. A
     // path in a sentence about this repository (`quartz/quartz-lint`, as
-    // package.json names it) is still a claim, and still blocks.
+    // package.json's npm shorthand names it) is still a claim, and blocks.
     let (code, entry) = check("docs-links/other-repository-paths", "docs-links");
     assert_eq!(code, 1);
     let fs = entry_messages(&entry);

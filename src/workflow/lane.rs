@@ -99,7 +99,19 @@ pub fn repo_identity(tree: &Tree) -> Option<(String, String)> {
         && let Some(r) = j.root.get("repository")
     {
         if let Some(s) = r.as_str() {
-            urls.push(s.to_string());
+            // npm's shorthand `"repository": "owner/name"` is a GitHub one.
+            let shorthand = !s.contains(':')
+                && s.split('/').count() == 2
+                && s.split('/').all(|p| {
+                    !p.is_empty()
+                        && p.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                });
+            if shorthand {
+                urls.push(format!("github:{s}"));
+            } else {
+                urls.push(s.to_string());
+            }
         } else if let Some(s) = r.get("url").and_then(|u| u.as_str()) {
             urls.push(s.to_string());
         }
