@@ -926,3 +926,30 @@ fn a_release_tools_publish_with_provenance_publishes_to_npm_by_oidc() {
         vec![(RELEASE.into(), 21, "block".into())]
     );
 }
+
+#[test]
+fn cancelling_a_docs_only_hex_publish_warns_where_a_package_publish_blocks() {
+    // `mix hex.publish docs` uploads the docs of a version already on Hex:
+    // a run cancelled for a newer one leaves no half release, so
+    // `cancel-in-progress: true` is a warning. The same workflow running
+    // `mix hex.publish` (the package) still blocks.
+    let (code, r) = check_json(
+        &fixture("release-concurrency/docs-publish-cancels"),
+        &["--only", "release-concurrency"],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(
+        findings(&r, "release-concurrency"),
+        vec![(".github/workflows/docs.yml".into(), 6, "warn".into())]
+    );
+    assert!(messages(&r, "release-concurrency")[0].contains("only publishes docs"));
+    let (code, r) = check_json(
+        &fixture("release-concurrency/package-publish-cancels"),
+        &["--only", "release-concurrency"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "release-concurrency"),
+        vec![(".github/workflows/publish.yml".into(), 6, "block".into())]
+    );
+}

@@ -323,6 +323,12 @@ pub struct PublishStep {
 }
 
 impl PublishStep {
+    /// Whether the step uploads only docs for a version already published
+    /// (`mix hex.publish docs`), not a package.
+    pub fn docs_only(&self) -> bool {
+        matches!(&self.via, Via::Command { command, .. } if command.matches("mix hex.publish docs"))
+    }
+
     /// What the step runs, for messages: `twine upload dist/*` or
     /// `pypa/gh-action-pypi-publish`; where it stands when it is behind the
     /// step (`twine upload dist/* in scripts/publish:25`).
