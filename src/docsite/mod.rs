@@ -249,6 +249,17 @@ impl Docs {
 
     fn resolve_exdoc(&self, file_part: &str) -> Option<bool> {
         let name = file_part.rsplit('/').next().unwrap_or(file_part);
+        // `[Subscriptions](subscriptions.md)`: ExDoc links an extra by its
+        // file name, wherever the two files sit (`config.extras[basename]`).
+        // One it does not know is left to GitHub's rules.
+        if let Some((stem, ext)) = name.rsplit_once('.')
+            && matches!(ext, "md" | "cheatmd" | "livemd" | "txt")
+        {
+            return self
+                .exdoc_pages
+                .contains(&stem.to_ascii_lowercase())
+                .then_some(true);
+        }
         let stem = name.strip_suffix(".html")?;
         // Module, task and exception pages come from the code, not from a
         // Markdown file: `Phoenix.Router.html`, `Mix.Tasks.Phx.New.html`.
