@@ -217,6 +217,11 @@ impl Docs {
         let source = site.source_of(doc).unwrap_or("");
         let base = dir_of(doc);
         if site.generator == Generator::ExDoc {
+            // A link GitHub resolves too (`asset_management.md#css` beside
+            // it) is judged by GitHub's rules, its anchor included.
+            if normalize(base, file_part).is_some_and(|t| tree.exists(&t)) {
+                return None;
+            }
             return self.resolve_exdoc(file_part);
         }
         if site.generator == Generator::Sphinx && self.myst_labels.contains(file_part) {
