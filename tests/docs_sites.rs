@@ -117,6 +117,9 @@ fn links_resolve_as_each_site_generator_resolves_them() {
         places,
         vec![
             ("book/src/README.md".to_string(), 5),
+            // A name no extra has, and a missing anchor beside the doc.
+            ("ex/guides/howto/deploy.md".to_string(), 4),
+            ("ex/guides/howto/deploy.md".to_string(), 4),
             ("ex/guides/intro.md".to_string(), 4),
             // Pages mounted from `content/en` are served from the root.
             ("hugo-mounts/content/en/guide/a.md".to_string(), 5),
