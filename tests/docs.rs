@@ -516,3 +516,29 @@ fn docs_links_to_a_sibling_repository_through_the_owner_page_are_not_files() {
     finding_at(&fs, "README.md", 7, "outside the repository root");
     finding_at(&fs, "docs/guide.md", 4, "outside the repository root");
 }
+
+#[test]
+fn headings_written_in_html_or_carrying_badges_have_githubs_anchors() {
+    // `# Lantern [![Gem Version](…)](…) [![CI](…)](…)`: GitHub slugs the
+    // heading's text, not the badges' alt text, so `#lantern--` lands;
+    // `<h3>Our Backers</h3>` gets `#our-backers` like a Markdown heading.
+    // `#backers` names no heading and still blocks.
+    let (code, entry) = check("docs-links/html-and-badge-headings", "docs-links");
+    assert_eq!(code, 1);
+    let fs = entry_messages(&entry);
+    assert_eq!(fs.len(), 1, "{fs:#?}");
+    finding_at(&fs, "README.md", 7, "`#backers`");
+}
+
+#[test]
+fn paths_cited_in_another_repository_are_not_this_trees() {
+    // "In the `quartz/quartz-site` repository, … `tools/release-data.js`":
+    // a file of that repository, though this one has a `tools/` folder. A
+    // path in a sentence about this repository (`quartz/quartz-lint`, as
+    // package.json's npm shorthand names it) is still a claim, and blocks.
+    let (code, entry) = check("docs-links/other-repository-paths", "docs-links");
+    assert_eq!(code, 1);
+    let fs = entry_messages(&entry);
+    assert_eq!(fs.len(), 1, "{fs:#?}");
+    finding_at(&fs, "RELEASING.md", 5, "`tools/publish-notes.js`");
+}

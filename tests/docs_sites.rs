@@ -117,6 +117,9 @@ fn links_resolve_as_each_site_generator_resolves_them() {
         places,
         vec![
             ("book/src/README.md".to_string(), 5),
+            // A name no extra has, and a missing anchor beside the doc.
+            ("ex/guides/howto/deploy.md".to_string(), 4),
+            ("ex/guides/howto/deploy.md".to_string(), 4),
             ("ex/guides/intro.md".to_string(), 4),
             // Pages mounted from `content/en` are served from the root.
             ("hugo-mounts/content/en/guide/a.md".to_string(), 5),
@@ -176,5 +179,24 @@ fn a_doc_in_a_nested_project_cites_paths_from_that_project_root() {
         findings(&r, "docs-links"),
         [at("packages/app/docs/guide.md", 4, "warn")],
         "{r:#}"
+    );
+}
+
+#[test]
+fn exdoc_links_an_extra_by_its_file_name_from_any_folder() {
+    // ExDoc flattens its extras and links `[x](intro.md)` to the extra of
+    // that file name, wherever it sits: from guides/howto/, `intro.md` is
+    // guides/intro.md. A name no page has is still reported, as on GitHub,
+    // and so is a missing anchor in a file beside the doc (`setup.md#ports`).
+    let (code, mut got) = run("docs-links/sites/ex", &[]);
+    got.sort();
+    assert_eq!(code, 0);
+    assert_eq!(
+        got,
+        vec![
+            at("guides/howto/deploy.md", 4, "warn"),
+            at("guides/howto/deploy.md", 4, "warn"),
+            at("guides/intro.md", 4, "warn"),
+        ]
     );
 }

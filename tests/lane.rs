@@ -320,3 +320,22 @@ fn a_staged_npm_publish_inside_a_command_substitution_is_the_jobs_publish() {
     let (r, _) = check("staged-publish", "publish-environment");
     assert_eq!(verdict(&r, "publish-environment"), "pass", "{r:#}");
 }
+
+// ---- scripts told to check only --------------------------------------------
+
+#[test]
+fn a_script_run_with_a_check_only_flag_it_reads_does_not_publish() {
+    let (r, _) = check("check-only-script", "publish-environment");
+    // `ensure-packages.mjs --check-only` exits before its `npm publish` (the
+    // script reads the flag); run without the flag it publishes. A `--check`
+    // the script never reads does not stop its publish.
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        [
+            at(".github/workflows/ci.yml", 10, "block"),
+            at(WF, 8, "block")
+        ]
+    );
+    let m = message_at(&r, "publish-environment", WF, 8);
+    assert!(m.contains("scripts/ensure-packages.mjs:10"), "{m}");
+}

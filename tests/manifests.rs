@@ -133,6 +133,26 @@ fn changelog_entry_bad_names_the_missing_version() {
 }
 
 #[test]
+fn a_changelog_of_release_lines_without_headings_has_its_sections() {
+    // `v3.2.0 - March 3, 2026` on a line of its own, then the release's
+    // list: ESLint's generated CHANGELOG has no headings at all.
+    let r = shipgate("changelog-entry/release-lines-current", &[]);
+    assert_eq!(check(&r, "changelog-entry").0, "pass");
+    assert_eq!(check(&r, "versions-agree").0, "pass");
+    assert_no_block(&r, MINE);
+    // A version the lines do not name still blocks, at the newest line.
+    let r = shipgate("changelog-entry/release-lines-behind", &[]);
+    let (v, f) = check(&r, "changelog-entry");
+    assert_eq!(v, "block");
+    assert_eq!(f.len(), 1);
+    assert_eq!((f[0].0.as_str(), f[0].1), ("CHANGELOG.md", 1));
+    assert!(f[0].2.contains("its newest release is 3.2.0"), "{}", f[0].2);
+    let (v, f) = check(&r, "versions-agree");
+    assert_eq!(v, "block");
+    assert_eq!((f[0].0.as_str(), f[0].1), ("CHANGELOG.md", 1));
+}
+
+#[test]
 fn pyproject_without_readme_warns_at_the_project_table() {
     // PyPI accepts a distribution without a readme: its users expect one.
     let r = shipgate("package-metadata/pyproject-bad", &[]);
@@ -300,6 +320,22 @@ fn an_app_package_json_is_not_held_to_npm_rules() {
     let r = shipgate("package-metadata/app", &[]);
     assert_eq!(check(&r, "package-metadata").0, "skip");
     assert_eq!(r.code, 0);
+}
+
+#[test]
+fn private_written_as_a_string_is_private_as_npm_reads_it() {
+    // `"private": "true"` is a string, which npm reads as true and refuses
+    // to publish: the worker is not held to npm's provenance fields. The
+    // bench package, with no `private` at all, still is.
+    let r = shipgate(
+        "package-metadata/private-as-string",
+        &["--only", "package-metadata"],
+    );
+    let (v, f) = check(&r, "package-metadata");
+    assert_eq!(v, "block");
+    let at: Vec<(&str, u64)> = f.iter().map(|(p, l, _)| (p.as_str(), *l)).collect();
+    assert_eq!(at, vec![("packages/bench/package.json", 1)]);
+    assert!(f[0].2.contains("repository.url"), "{}", f[0].2);
 }
 
 #[test]

@@ -904,3 +904,49 @@ fn a_release_task_after_configured_rubygems_credentials_publishes() {
     assert!(m.contains("rake release"), "{m}");
     assert!(m.contains("`gem`"), "{m}");
 }
+
+#[test]
+fn a_release_tools_publish_with_provenance_publishes_to_npm_by_oidc() {
+    // `yarn release-tool publish --yes --provenance`: the monorepo's own
+    // publisher, given npm's provenance flag, publishes to npm with the
+    // job's OIDC token. The job publishes (the workflow is a release, so its
+    // other job's movable ref blocks) and the `id-token: write` is used.
+    let (code, r) = check_json(
+        &fixture("oidc-scope/release-tool-provenance"),
+        &["--only", "oidc-scope,publish-environment,actions-pinned"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(verdict(&r, "oidc-scope"), "pass", "{r:#}");
+    assert_eq!(verdict(&r, "publish-environment"), "pass", "{r:#}");
+    assert_eq!(
+        findings(&r, "actions-pinned"),
+        vec![(RELEASE.into(), 21, "block".into())]
+    );
+}
+
+#[test]
+fn cancelling_a_docs_only_hex_publish_warns_where_a_package_publish_blocks() {
+    // `mix hex.publish docs` uploads the docs of a version already on Hex:
+    // a run cancelled for a newer one leaves no half release, so
+    // `cancel-in-progress: true` is a warning. The same workflow running
+    // `mix hex.publish` (the package) still blocks.
+    let (code, r) = check_json(
+        &fixture("release-concurrency/docs-publish-cancels"),
+        &["--only", "release-concurrency"],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(
+        findings(&r, "release-concurrency"),
+        vec![(".github/workflows/docs.yml".into(), 6, "warn".into())]
+    );
+    assert!(messages(&r, "release-concurrency")[0].contains("only publishes docs"));
+    let (code, r) = check_json(
+        &fixture("release-concurrency/package-publish-cancels"),
+        &["--only", "release-concurrency"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "release-concurrency"),
+        vec![(".github/workflows/publish.yml".into(), 6, "block".into())]
+    );
+}

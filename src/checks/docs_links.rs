@@ -704,6 +704,32 @@ fn says_not_here(text: &str, offset: usize) -> bool {
     MARKERS.iter().any(|m| sentence.contains(m))
 }
 
+/// `owner/name` (backticked or not) followed by "repository" or "repo".
+static NAMED_REPOSITORY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)`?\b([a-z0-9][a-z0-9_.-]*)/([a-z0-9_.-]+)`?\s+(?:repository|repo)\b")
+        .expect("valid regex")
+});
+
+/// Whether the sentence or list item before the code span at `offset`
+/// names another GitHub repository as where the path lives ("In the
+/// `eslint/eslint.org` repository, submit a PR to set … in
+/// `tools/release-data.js`"). Only a repository other than this one (as
+/// its manifests name it) counts; when this one is unknown, none does.
+fn in_other_repository(text: &str, offset: usize, this: Option<&(String, String)>) -> bool {
+    let Some((owner, name)) = this else {
+        return false;
+    };
+    let before = text_before(text, offset, 300);
+    let start = [". ", ".\n", "\n\n", "\n- ", "\n* ", "! ", "? "]
+        .iter()
+        .filter_map(|b| before.rfind(b).map(|i| i + b.len()))
+        .max()
+        .unwrap_or(0);
+    NAMED_REPOSITORY
+        .captures_iter(&before[start..])
+        .any(|c| !(c[1].eq_ignore_ascii_case(owner) && c[2].eq_ignore_ascii_case(name)))
+}
+
 /// The root's license file, when `target` names a license file (`LICENSE`,
 /// `LICENSE.md`, `COPYING`, `NOTICE`) in a sub-folder that lacks it.
 fn root_license_for(tree: &Tree, target: &str) -> Option<String> {
@@ -1038,6 +1064,7 @@ fn check_cited_paths(
     let mut escapes = Vec::new();
     let mut missing = Vec::new();
     let mut found = 0usize;
+    let this_repo = std::cell::OnceCell::new();
     for span in &doc.code_spans {
         let Some(claim) = path_claim(&span.code) else {
             continue;
@@ -1118,6 +1145,10 @@ fn check_cited_paths(
         }
         if says_not_here(text, span.offset) {
             continue; // "moved to the wiki", "written to `out/x`", "on the `y` branch"
+        }
+        let this = this_repo.get_or_init(|| crate::workflow::lane::repo_identity(tree));
+        if in_other_repository(text, span.offset, this.as_ref()) {
+            continue; // "In the `owner/site` repository, edit `tools/x.js`"
         }
         if tried
             .iter()
@@ -1345,6 +1376,21 @@ mod tests {
         );
         assert_eq!(normalize("", "../x"), None);
         assert_eq!(normalize("docs", "../../x"), None);
+    }
+
+    #[test]
+    fn paths_in_another_repository() {
+        let this = ("eslint".to_string(), "eslint".to_string());
+        let t = "- In the `eslint/eslint.org` repository, submit a PR to set `x` in `tools/release-data.js`.\n- In the `eslint/eslint` repository, add `legacy-peer-deps` in `tools/npmrc`.\n- Then edit `docs/x.md`.\n";
+        let at = |s: &str| t.find(s).unwrap();
+        assert!(in_other_repository(
+            t,
+            at("`tools/release-data.js`"),
+            Some(&this)
+        ));
+        assert!(!in_other_repository(t, at("`tools/npmrc`"), Some(&this)));
+        assert!(!in_other_repository(t, at("`docs/x.md`"), Some(&this)));
+        assert!(!in_other_repository(t, at("`tools/release-data.js`"), None));
     }
 
     #[test]

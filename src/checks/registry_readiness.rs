@@ -808,7 +808,7 @@ fn package_repository(tree: &Tree, dir: &str) -> Option<(String, Location)> {
         return None;
     }
     let j = tree.json(&path).ok()?;
-    if j.root.get("private").and_then(|p| p.as_bool()) == Some(true) {
+    if j.root.get("private").is_some_and(|p| p.is_js_truthy()) {
         return None;
     }
     let r = j.root.get("repository")?;

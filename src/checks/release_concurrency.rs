@@ -60,6 +60,10 @@ static META: Meta = Meta {
             summary: "a new run cancels a release in progress",
         },
         Code {
+            id: "cancels-docs-publish",
+            summary: "a workflow that only publishes docs (`mix hex.publish docs`) cancels an in-flight docs upload, which the newer run redoes (a warning)",
+        },
+        Code {
             id: "cancels-same-tag",
             summary: "tag releases with a group per tag cancel only a re-pushed tag's own run (a warning)",
         },
@@ -84,8 +88,13 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
         .cloned()
         .collect();
     let scenarios = if releasing.is_empty() { all } else { releasing };
+    // Every release job only uploads docs for a version already published
+    // (`mix hex.publish docs`): a cancelled run leaves no half release.
+    let docs_only = wf.release.releasing_jobs().all(|r| {
+        r.ships.is_empty() && !r.publishes.is_empty() && r.publishes.iter().all(|p| p.docs_only())
+    });
     if let Some(c) = &wf.model.concurrency {
-        judge(wf, c, &[Key::K("concurrency")], &scenarios, out);
+        judge(wf, c, &[Key::K("concurrency")], &scenarios, docs_only, out);
     }
     let mut missing = Vec::new();
     for (id, job) in wf.normal_jobs() {
@@ -98,6 +107,7 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                 c,
                 &[Key::K("jobs"), Key::K(id), Key::K("concurrency")],
                 &scenarios,
+                docs_only,
                 out,
             ),
             None => missing.push(id),
@@ -141,6 +151,7 @@ fn judge(
     c: &Concurrency,
     route: &[Key<'_>],
     scenarios: &[Scenario],
+    docs_only: bool,
     out: &mut Vec<Finding>,
 ) {
     let (group, cancel) = match c {
@@ -249,6 +260,24 @@ fn judge(
             .warn_only()
             .with_fix(no_cancel(wf, &cancel_route)),
         );
+        return;
+    }
+    if docs_only {
+        let finding = Finding::new(
+                wf.locate(&cancel_route),
+                format!(
+                    "`cancel-in-progress: {shown}` in `{}`, which only publishes docs for a released version, cancels a docs upload in flight on {}; the newer run uploads them again",
+                    wf.file_name(),
+                    refs_of(cancels.iter().copied())
+                ),
+                "set `cancel-in-progress: false` so each docs upload finishes before the next starts",
+            )
+            .code("cancels-docs-publish")
+            .warn_only();
+        out.push(match cancel {
+            LoE::Literal(true) => finding.with_fix(no_cancel(wf, &cancel_route)),
+            _ => finding,
+        });
         return;
     }
     let finding = Finding::new(wf.locate(&cancel_route), message, help).code("cancels-release");

@@ -217,6 +217,11 @@ impl Docs {
         let source = site.source_of(doc).unwrap_or("");
         let base = dir_of(doc);
         if site.generator == Generator::ExDoc {
+            // A link GitHub resolves too (`asset_management.md#css` beside
+            // it) is judged by GitHub's rules, its anchor included.
+            if normalize(base, file_part).is_some_and(|t| tree.exists(&t)) {
+                return None;
+            }
             return self.resolve_exdoc(file_part);
         }
         if site.generator == Generator::Sphinx && self.myst_labels.contains(file_part) {
@@ -249,6 +254,17 @@ impl Docs {
 
     fn resolve_exdoc(&self, file_part: &str) -> Option<bool> {
         let name = file_part.rsplit('/').next().unwrap_or(file_part);
+        // `[Subscriptions](subscriptions.md)`: ExDoc links an extra by its
+        // file name, wherever the two files sit (`config.extras[basename]`).
+        // One it does not know is left to GitHub's rules.
+        if let Some((stem, ext)) = name.rsplit_once('.')
+            && matches!(ext, "md" | "cheatmd" | "livemd" | "txt")
+        {
+            return self
+                .exdoc_pages
+                .contains(&stem.to_ascii_lowercase())
+                .then_some(true);
+        }
         let stem = name.strip_suffix(".html")?;
         // Module, task and exception pages come from the code, not from a
         // Markdown file: `Phoenix.Router.html`, `Mix.Tasks.Phx.New.html`.

@@ -144,9 +144,12 @@ pub fn heading_version(text: &str) -> Option<(String, bool)> {
     Some((v, released))
 }
 
-/// Every heading that names a version, in document order.
+/// Every heading that names a version, in document order. A changelog
+/// with no such heading may mark its releases with lines of their own
+/// instead (see [`release_lines`]).
 pub fn entries(doc: &MarkdownDoc) -> Vec<Entry> {
-    doc.headings
+    let headed: Vec<Entry> = doc
+        .headings
         .iter()
         .filter_map(|h| {
             let (version, released) = heading_version(&h.text)?;
@@ -158,7 +161,51 @@ pub fn entries(doc: &MarkdownDoc) -> Vec<Entry> {
                 heading: h.text.clone(),
             })
         })
-        .collect()
+        .collect();
+    if headed.is_empty() {
+        release_lines(&doc.file.text)
+    } else {
+        headed
+    }
+}
+
+/// `v10.9.0 - August 21, 2026` on a line of its own, then the release's
+/// list: the release markers of a changelog written without headings
+/// (ESLint's generated CHANGELOG.md).
+static RELEASE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^[vV]?(\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?)\s+[-–—]\s+([A-Za-z]+\.? \d{1,2},? \d{4}|\d{4}-\d{2}-\d{2})\s*$",
+    )
+    .expect("static regex")
+});
+
+/// Release lines (see [`RELEASE_LINE`]): each starts a paragraph, and a
+/// list item comes next.
+fn release_lines(text: &str) -> Vec<Entry> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(caps) = RELEASE_LINE.captures(line) else {
+            continue;
+        };
+        if i > 0 && !lines[i - 1].trim().is_empty() {
+            continue;
+        }
+        let next = lines[i + 1..]
+            .iter()
+            .map(|l| l.trim())
+            .find(|l| !l.is_empty());
+        if !next.is_some_and(|l| l.starts_with("* ") || l.starts_with("- ")) {
+            continue;
+        }
+        out.push(Entry {
+            version: caps[1].to_string(),
+            released: true,
+            line: i + 1,
+            heading: line.trim().to_string(),
+        });
+    }
+    out
 }
 
 /// Whether the first line under a heading marks the section unreleased, as
@@ -251,6 +298,22 @@ mod tests {
         assert_eq!(v("Migrating 1.0"), None);
         assert_eq!(v("Python 3.12 support"), None);
         assert_eq!(v("Support for 1.0 and later"), None);
+    }
+
+    #[test]
+    fn release_lines_without_headings() {
+        let d = doc(
+            "v10.9.0 - August 21, 2026\n\n* [`899dbf1`](https://x) feat: a (A)\n\nv10.8.1 - 2026-08-07\n\n* [`1a2b3c4`](https://x) fix: b (B)\n\nSee v10.8.0 - June 1, 2026 for more.\n",
+        );
+        let e = entries(&d);
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert_eq!((e[0].version.as_str(), e[0].line), ("10.9.0", 1));
+        assert_eq!((e[1].version.as_str(), e[1].line), ("10.8.1", 5));
+        assert!(has_section(&d, "10.9.0"));
+        assert_eq!(newest_release(&d).map(|f| f.value), Some("10.9.0".into()));
+        // With version headings, lines are not read as releases.
+        let d = doc("# Changelog\n\n## 2.0.0\n\nv3.0.0 - May 1, 2026\n\n* x\n");
+        assert!(!has_section(&d, "3.0.0"));
     }
 
     #[test]

@@ -59,7 +59,9 @@ pub fn read(tree: &Tree, path: &str) -> Result<PackageJson, FileError> {
         path: path.to_string(),
         name: field("name"),
         version: field("version"),
-        private: root.get("private").and_then(|n| n.as_bool()) == Some(true),
+        // npm refuses to publish whatever `private` JavaScript reads as
+        // true, `"private": "true"` included.
+        private: root.get("private").is_some_and(|n| n.is_js_truthy()),
         license,
         repository,
         workspaces,

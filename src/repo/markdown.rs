@@ -176,6 +176,33 @@ static HTML_ANCHOR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)\b(?:id|name)\s*=\s*["']([^"'<>]+)["']"#).expect("valid regex")
 });
 
+/// A heading written in HTML (`<h3 align="center">Sponsors</h3>`) and what
+/// is inside it.
+static HTML_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?is)<h[1-6](?:\s[^>]*)?>(.*?)</h[1-6]\s*>").expect("valid regex")
+});
+
+/// The text of an HTML fragment as a browser shows it: tags dropped (an
+/// image's alt text with them), the common entities decoded.
+fn html_text(fragment: &str) -> String {
+    let mut out = String::with_capacity(fragment.len());
+    let mut in_tag = false;
+    for c in fragment.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
 impl MarkdownDoc {
     pub fn parse(path: &str, file: Arc<TextFile>) -> MarkdownDoc {
         let text: &str = &file.text;
@@ -186,12 +213,16 @@ impl MarkdownDoc {
         let mut tables: Vec<Table> = Vec::new();
         let mut slugs: HashMap<String, usize> = HashMap::new();
         let mut open_heading: Option<(u8, usize, String)> = None;
+        // Images open inside a heading: their alt text is not the heading's
+        // text (GitHub slugs `# Name [![badge](…)](…)` as `name-`).
+        let mut images_in_heading = 0usize;
         let opts =
             Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
         for (event, range) in Parser::new_ext(text, opts).into_offset_iter() {
             match event {
                 Event::Start(Tag::Heading { level, .. }) => {
                     open_heading = Some((level_num(level), range.start, String::new()));
+                    images_in_heading = 0;
                 }
                 Event::End(TagEnd::Heading(_)) => {
                     if let Some((level, start, htext)) = open_heading.take() {
@@ -214,9 +245,14 @@ impl MarkdownDoc {
                     }
                 }
                 Event::Text(t) => {
-                    if let Some((_, _, h)) = open_heading.as_mut() {
+                    if let Some((_, _, h)) = open_heading.as_mut()
+                        && images_in_heading == 0
+                    {
                         h.push_str(&t);
                     }
+                }
+                Event::End(TagEnd::Image) if open_heading.is_some() => {
+                    images_in_heading = images_in_heading.saturating_sub(1);
                 }
                 Event::Code(c) => {
                     if let Some((_, _, h)) = open_heading.as_mut() {
@@ -252,11 +288,16 @@ impl MarkdownDoc {
                     image: false,
                     span: range,
                 }),
-                Event::Start(Tag::Image { dest_url, .. }) => links.push(Link {
-                    dest: dest_url.into_string().into_boxed_str(),
-                    image: true,
-                    span: range,
-                }),
+                Event::Start(Tag::Image { dest_url, .. }) => {
+                    if open_heading.is_some() {
+                        images_in_heading += 1;
+                    }
+                    links.push(Link {
+                        dest: dest_url.into_string().into_boxed_str(),
+                        image: true,
+                        span: range,
+                    })
+                }
                 _ => {}
             }
         }
@@ -330,6 +371,19 @@ impl MarkdownDoc {
                 .collect();
             if text.contains("{") {
                 html.extend(ATTR_ANCHOR.captures_iter(text).map(|c| c[1].to_string()));
+            }
+            // `<h3>Technology Sponsors</h3>`: GitHub gives a heading written
+            // in HTML the anchor it gives a Markdown one.
+            if text.contains("<h") || text.contains("<H") {
+                for c in HTML_HEADING.captures_iter(text) {
+                    let at = c.get(0).map_or(0, |m| m.start());
+                    if self.in_code_block(at) {
+                        continue;
+                    }
+                    let inner = html_text(&c[1]);
+                    html.push(slugify(&inner));
+                    html.push(loose_slug(&inner));
+                }
             }
             let prefixes = if text.contains(":::") {
                 AUTODOC
@@ -482,6 +536,22 @@ mod tests {
         assert!(!is_project_doc(".planning/phase-1.md"));
         assert!(!is_project_doc(".claude/worktrees/a/README.md"));
         assert!(is_project_doc(".github/SECURITY.md"));
+    }
+
+    #[test]
+    fn html_headings_and_badges_in_headings() {
+        let d = doc(
+            "# Faker [![Gem Version](https://b/v.svg)](https://r) [![CI](https://b/ci.svg)](https://a)\n\n<h3 align=\"center\">Technology <em>Sponsors</em> &amp; Friends</h3>\n\n```html\n<h2>In a block</h2>\n```\n",
+        );
+        // The badges' alt text is not part of the heading's text.
+        assert_eq!(d.headings[0].text, "Faker");
+        assert!(d.has_anchor("faker--"));
+        assert!(d.has_anchor("faker"));
+        assert!(!d.has_anchor("faker-gem-version-ci"));
+        // A heading written in HTML has GitHub's anchor too.
+        assert!(d.has_anchor("technology-sponsors--friends"));
+        assert!(d.has_anchor("technology-sponsors-friends"));
+        assert!(!d.has_anchor("in-a-block"));
     }
 
     #[test]

@@ -65,6 +65,20 @@ impl Node {
         }
     }
 
+    /// Whether JavaScript reads the value as true, as npm reads
+    /// `"private"` (`if (manifest.private)`): `true`, a non-empty string
+    /// (`"true"`, even `"false"`), a number other than zero, any array or
+    /// object.
+    pub fn is_js_truthy(&self) -> bool {
+        match &self.value {
+            Value::Null => false,
+            Value::Bool(b) => *b,
+            Value::Str(s) => !s.is_empty(),
+            Value::Scalar(n) => n.parse::<f64>().map_or(true, |f| f != 0.0 && !f.is_nan()),
+            Value::Array(_) | Value::Table(_) => true,
+        }
+    }
+
     pub fn as_array(&self) -> Option<&[Node]> {
         match &self.value {
             Value::Array(items) => Some(items),

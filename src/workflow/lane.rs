@@ -99,7 +99,19 @@ pub fn repo_identity(tree: &Tree) -> Option<(String, String)> {
         && let Some(r) = j.root.get("repository")
     {
         if let Some(s) = r.as_str() {
-            urls.push(s.to_string());
+            // npm's shorthand `"repository": "owner/name"` is a GitHub one.
+            let shorthand = !s.contains(':')
+                && s.split('/').count() == 2
+                && s.split('/').all(|p| {
+                    !p.is_empty()
+                        && p.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                });
+            if shorthand {
+                urls.push(format!("github:{s}"));
+            } else {
+                urls.push(s.to_string());
+            }
         } else if let Some(s) = r.get("url").and_then(|u| u.as_str()) {
             urls.push(s.to_string());
         }
@@ -634,6 +646,15 @@ impl Walk<'_> {
             if tf.text.len() > crate::repo::MAX_PARSE_BYTES {
                 return;
             }
+            // `node scripts/ensure-packages.ts --check-only`: a script that
+            // reads the check-only flag it is given only checks; whatever it
+            // would publish when run by hand is not this job's work.
+            if CHECK_ONLY_FLAGS
+                .iter()
+                .any(|f| cmd.has_flag(&[f]) && tf.text.contains(f))
+            {
+                return;
+            }
             let mut via = via.to_vec();
             via.push(file.clone());
             self.stack.push(file.clone());
@@ -962,6 +983,16 @@ const CALLED_WORKFLOW_COST: usize = 100;
 
 /// Flags that tell a script or task not to publish.
 const DRY_RUN_FLAGS: &[&str] = &["--dry-run", "--dryrun", "--dry_run", "--dry"];
+
+/// Flags that tell a script to check only, not act; they count when the
+/// script itself reads the flag (its text names it).
+const CHECK_ONLY_FLAGS: &[&str] = &[
+    "--check-only",
+    "--check_only",
+    "--check",
+    "--verify-only",
+    "--validate-only",
+];
 
 /// Flags that make a task runner read another directory's package.json,
 /// Makefile or justfile than the root's.

@@ -323,6 +323,12 @@ pub struct PublishStep {
 }
 
 impl PublishStep {
+    /// Whether the step uploads only docs for a version already published
+    /// (`mix hex.publish docs`), not a package.
+    pub fn docs_only(&self) -> bool {
+        matches!(&self.via, Via::Command { command, .. } if command.matches("mix hex.publish docs"))
+    }
+
     /// What the step runs, for messages: `twine upload dist/*` or
     /// `pypa/gh-action-pypi-publish`; where it stands when it is behind the
     /// step (`twine upload dist/* in scripts/publish:25`).
@@ -884,11 +890,34 @@ fn delegated_publish(
 
 /// The registry a command publishes to, unless it is a dry run.
 pub fn publish_registry(cmd: &Command) -> Option<Registry> {
-    let (_, reg) = PUBLISH_COMMANDS.iter().find(|(p, _)| cmd.matches(p))?;
+    let Some((_, reg)) = PUBLISH_COMMANDS.iter().find(|(p, _)| cmd.matches(p)) else {
+        return provenance_publish(cmd);
+    };
     let dry = cmd.has_flag(&["--dry-run", "--dryrun", "--dry_run"])
         || (matches!(reg, Registry::Crates | Registry::PubDev) && cmd.has_flag(&["-n"]))
         || (cmd.matches("semantic-release") && cmd.has_flag(&["-d", "--no-ci"]));
     (!dry).then_some(*reg)
+}
+
+/// A monorepo's own release tool run as `… publish --provenance` (`yarn
+/// release-tool publish --yes --provenance`): `--provenance` is npm's flag
+/// for a provenance statement signed with the job's OIDC token, which only
+/// a publish to npm makes, so the tool publishes to npm.
+fn provenance_publish(cmd: &Command) -> Option<Registry> {
+    // `publish` is the subcommand: the program's or its tool's first word.
+    let publish = cmd
+        .words
+        .iter()
+        .filter(|w| !w.starts_with('-'))
+        .skip(1)
+        .take(2)
+        .any(|w| w == "publish");
+    let provenance = cmd
+        .words
+        .iter()
+        .any(|w| w == "--provenance" || w == "--provenance=true");
+    let dry = cmd.has_flag(&["--dry-run", "--dryrun", "--dry_run"]);
+    (publish && provenance && !dry).then_some(Registry::Npm)
 }
 
 #[cfg(test)]
@@ -916,6 +945,23 @@ mod tests {
     fn facts(yaml: &str) -> ReleaseFacts {
         let wf: Workflow = yaml_serde::from_str(yaml).unwrap();
         ReleaseFacts::analyse(&wf)
+    }
+
+    #[test]
+    fn a_release_tools_publish_with_provenance_is_an_npm_publish() {
+        let c = |s: &str| commands(s).remove(0).1;
+        let reg = |s: &str| publish_registry(&c(s));
+        assert_eq!(
+            reg("yarn release-tool publish --yes --provenance"),
+            Some(Registry::Npm)
+        );
+        assert_eq!(reg("yarn release-tool publish --yes"), None);
+        assert_eq!(
+            reg("yarn release-tool publish --provenance --dry-run"),
+            None
+        );
+        assert_eq!(reg("tool publish --provenance=false"), None);
+        assert_eq!(reg("gh attestation verify --provenance publish"), None);
     }
 
     #[test]
