@@ -1,8 +1,8 @@
 //! The check registry. A built-in check is one file here: a type that
 //! implements [`Check`] (its [`Meta`], its [`Scope`] and the hook that
-//! scope calls), and one line in [`BUILTINS`]. `shipgate list`, `explain`,
-//! the README's table, the policy loader and the engine all read this one
-//! list.
+//! scope calls), and one line in the `builtins!` list, which declares its
+//! module and makes [`BUILTINS`]. `shipgate list`, `explain`, the README's
+//! table, the policy loader and the engine all read this one list.
 
 use crate::finding::Finding;
 use crate::policy::Policy;
@@ -11,48 +11,26 @@ use crate::workflow::WorkflowFile;
 use crate::workflow::WorkflowTree;
 use std::sync::Arc;
 
-mod action_node_runtime;
-mod actions_pinned;
-mod actions_updates;
 mod api;
-mod changelog_entry;
-mod changelog_gained;
-mod checkout_credentials;
-mod ci_equivalence;
-mod codeowners_workflows;
-mod dispatch_recovery;
 pub mod doc_pass;
-mod docs_links;
-mod docs_workflow_agreement;
-mod oidc_scope;
-mod package_metadata;
-mod publish_environment;
-mod publish_isolation;
-mod publisher_binding;
-mod push_tags;
-mod registry_readiness;
-mod release_bump;
-mod release_cache;
-mod release_concurrency;
-mod release_please_config;
-mod release_pr_scope;
-mod release_triggers;
-mod secrets_in_environment;
-mod security_policy;
-mod template_injection;
-mod tree_contained;
-mod trusted_publishing;
-mod versions_agree;
 pub mod waivers;
-mod workflow_change_owned;
 pub mod workflow_pass;
-mod workflow_permissions;
 
 pub use crate::meta::{Code, Meta};
 pub use api::{
     Check, Over, ReleaseWorkflowCheck, Scope, Seen, WorkflowVisitor, guarded, internal_error,
     internal_error_finding,
 };
+
+/// Declares each check's module and lists its value in [`BUILTINS`].
+macro_rules! builtins {
+    ($($module:ident :: $check:ident),* $(,)?) => {
+        $(mod $module;)*
+
+        /// Every built-in check, in report order.
+        pub static BUILTINS: &[&dyn Check] = &[$(&$module::$check),*];
+    };
+}
 
 /// What a check found, before severities, waivers and verdicts are applied.
 #[derive(Debug)]
@@ -62,41 +40,43 @@ pub enum Outcome {
     Findings(Vec<Finding>),
 }
 
-/// Every built-in check, in report order.
-pub static BUILTINS: &[&dyn Check] = &[
-    &actions_pinned::ActionsPinned,
-    &actions_updates::ActionsUpdates,
-    &workflow_permissions::WorkflowPermissions,
-    &oidc_scope::CHECK,
-    &publish_environment::PublishEnvironment,
-    &trusted_publishing::TrustedPublishing,
-    &publisher_binding::PublisherBinding,
-    &registry_readiness::RegistryReadiness,
-    &secrets_in_environment::CHECK,
-    &publish_isolation::CHECK,
-    &release_concurrency::CHECK,
-    &dispatch_recovery::DispatchRecovery,
-    &release_triggers::ReleaseTriggers,
-    &checkout_credentials::CHECK,
-    &template_injection::CHECK,
-    &release_cache::CHECK,
-    &push_tags::CHECK,
-    &versions_agree::VersionsAgree,
-    &changelog_entry::ChangelogEntry,
-    &package_metadata::PackageMetadata,
-    &release_please_config::ReleasePleaseConfig,
-    &docs_links::DocsLinks,
-    &docs_workflow_agreement::DocsWorkflowAgreement,
-    &security_policy::SecurityPolicy,
-    &codeowners_workflows::CodeownersWorkflows,
-    &ci_equivalence::CiEquivalence,
-    &tree_contained::TreeContained,
-    &action_node_runtime::ActionNodeRuntime,
-    &release_bump::ReleaseBump,
-    &changelog_gained::ChangelogGained,
-    &release_pr_scope::ReleasePrScope,
-    &workflow_change_owned::WorkflowChangeOwned,
-];
+// Every built-in check, in report order: one line each, the check's
+// module and the value that implements `Check`. The macro declares the
+// module too, so adding a check is its file, this line and its fixtures.
+builtins! {
+    actions_pinned::ActionsPinned,
+    actions_updates::ActionsUpdates,
+    workflow_permissions::WorkflowPermissions,
+    oidc_scope::CHECK,
+    publish_environment::PublishEnvironment,
+    trusted_publishing::TrustedPublishing,
+    publisher_binding::PublisherBinding,
+    registry_readiness::RegistryReadiness,
+    secrets_in_environment::CHECK,
+    publish_isolation::CHECK,
+    release_concurrency::CHECK,
+    dispatch_recovery::DispatchRecovery,
+    release_triggers::ReleaseTriggers,
+    checkout_credentials::CHECK,
+    template_injection::CHECK,
+    release_cache::CHECK,
+    push_tags::CHECK,
+    versions_agree::VersionsAgree,
+    changelog_entry::ChangelogEntry,
+    package_metadata::PackageMetadata,
+    release_please_config::ReleasePleaseConfig,
+    docs_links::DocsLinks,
+    docs_workflow_agreement::DocsWorkflowAgreement,
+    security_policy::SecurityPolicy,
+    codeowners_workflows::CodeownersWorkflows,
+    ci_equivalence::CiEquivalence,
+    tree_contained::TreeContained,
+    action_node_runtime::ActionNodeRuntime,
+    release_bump::ReleaseBump,
+    changelog_gained::ChangelogGained,
+    release_pr_scope::ReleasePrScope,
+    workflow_change_owned::WorkflowChangeOwned,
+}
 
 /// Every check's metadata, in `shipgate list` order, the engine's
 /// `policy-waivers` and `baseline` audits last.
