@@ -129,16 +129,14 @@ fn judge(tree: &Tree, mut out: Vec<Finding>, dirs: &BTreeSet<String>) -> Outcome
         };
         // Bounded like a workflow: nesting and alias expansion are refused
         // before the parser sees them (a deep `[[[…` stalls it).
-        let parsed = crate::workflow::yaml_guard(&text.text)
-            .map_err(|e| e.message)
-            .and_then(|_| yaml_serde::from_str(&text.text).map_err(|e| e.to_string()));
+        let parsed = crate::workflow::parse_yaml_file(&file, &text.text, "action");
         let value: yaml_serde::Value = match parsed {
-            Ok(v) => v,
+            Ok((v, _)) => v,
             Err(e) => {
                 out.push(
                     Finding::new(
-                        Location::file(&file),
-                        format!("{file} is not valid YAML, so its runtime cannot be judged: {e}"),
+                        e.location.clone(),
+                        format!("{file}'s runtime cannot be judged: {}", e.message),
                         "fix the action's metadata file",
                     )
                     .code("unparseable-action"),

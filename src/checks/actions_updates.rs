@@ -479,25 +479,7 @@ fn parse_dependabot(
     path: &str,
     file: &TextFile,
 ) -> Result<(DependabotConfig, YamlShape), FileError> {
-    if file.text.len() > crate::repo::MAX_PARSE_BYTES {
-        return Err(FileError::at_file(path, "too large to parse as YAML"));
-    }
-    let shape = crate::workflow::yaml_guard(&file.text).map_err(|e| FileError {
-        location: Location::new(path, e.line, e.column),
-        message: e.message,
-        help: None,
-    })?;
-    let config = yaml_serde::from_str(&file.text).map_err(|e| {
-        let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-        let message = e.to_string();
-        let message = message.split(" at line ").next().unwrap_or(&message);
-        FileError {
-            location: Location::new(path, line, column),
-            message: format!("not a valid dependabot.yml: {message}"),
-            help: None,
-        }
-    })?;
-    Ok((config, shape))
+    crate::workflow::parse_yaml_file(path, &file.text, "dependabot.yml")
 }
 
 fn judge_dependabot(

@@ -9,7 +9,9 @@ use crate::workflow::WorkflowTree;
 use crate::workflow::oidc::job_holds_id_token;
 use crate::workflow::publish::{ReleaseFacts, Via, action_slug, publish_registry};
 use crate::workflow::script_location::command_offset_in_block;
-use crate::workflow::{Key, Registry, WorkflowFile, env_map, env_value, step_route};
+use crate::workflow::{
+    Key, Registry, WorkflowFile, env_map, env_value, parse_yaml_file, step_route,
+};
 use github_actions_models::action::{Action, Runs, StepBody as ActionStepBody};
 use github_actions_models::common::expr::LoE;
 use github_actions_models::common::{BasePermission, Permissions, Uses};
@@ -526,7 +528,7 @@ impl Walk<'_> {
                 return;
             }
         };
-        let action = match parse_action(&tf.text) {
+        let action = match parse_action(&file, &tf.text) {
             Ok(a) => a,
             Err(why) => {
                 self.problem(
@@ -1049,18 +1051,10 @@ fn collect_leaves(item: &Item, out: &mut Vec<(String, Location)>) {
 }
 
 /// An action.yml, parsed with the same bounds as a workflow.
-fn parse_action(text: &str) -> Result<Action, String> {
-    if text.len() > crate::repo::MAX_PARSE_BYTES {
-        return Err("too large to parse".into());
-    }
-    crate::workflow::yaml_guard(text).map_err(|e| e.message)?;
-    yaml_serde::from_str::<Action>(text).map_err(|e| {
-        let at = e
-            .location()
-            .map(|l| format!(" (line {})", l.line()))
-            .unwrap_or_default();
-        format!("not a valid action{at}")
-    })
+fn parse_action(path: &str, text: &str) -> Result<Action, String> {
+    parse_yaml_file::<Action>(path, text, "action")
+        .map(|(action, _)| action)
+        .map_err(|e| format!("{} (line {})", e.message, e.location.line))
 }
 
 /// `NAME=value` lines of a shell script: every value each name is given.

@@ -447,6 +447,39 @@ pub fn yaml_guard(text: &str) -> Result<crate::repo::text::YamlShape, WorkflowEr
     Ok(shape)
 }
 
+/// A YAML file other than a workflow (an action's metadata, a Dependabot
+/// config), read into `T` with a workflow's bounds: the size cap, then
+/// [`yaml_guard`], then yaml_serde. `what` names the file's kind in the
+/// error (`"dependabot.yml"`: "not a valid dependabot.yml: …"), which
+/// points at the parser's line.
+pub fn parse_yaml_file<T: serde::de::DeserializeOwned>(
+    path: &str,
+    text: &str,
+    what: &str,
+) -> Result<(T, crate::repo::text::YamlShape), crate::repo::FileError> {
+    if text.len() > crate::repo::MAX_PARSE_BYTES {
+        return Err(crate::repo::FileError::at_file(
+            path,
+            format!("too large to parse as a {what}"),
+        ));
+    }
+    let at = |line: usize, column: usize, message: String| crate::repo::FileError {
+        location: Location::new(path, line, column),
+        message,
+        help: None,
+    };
+    let shape = yaml_guard(text).map_err(|e| at(e.line, e.column, e.message))?;
+    let value = yaml_serde::from_str(text).map_err(|e| {
+        let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+        at(
+            line,
+            column,
+            format!("not a valid {what}: {}", strip_position(&e.to_string())),
+        )
+    })?;
+    Ok((value, shape))
+}
+
 /// Finds `needle` in `hay` treating any run of whitespace (and a `\` line
 /// continuation) as one space.
 fn find_loose(hay: &str, needle: &str) -> Option<usize> {
