@@ -896,7 +896,70 @@ pub fn publish_registry(cmd: &Command) -> Option<Registry> {
     let dry = cmd.has_flag(&["--dry-run", "--dryrun", "--dry_run"])
         || (matches!(reg, Registry::Crates | Registry::PubDev) && cmd.has_flag(&["-n"]))
         || (cmd.matches("semantic-release") && cmd.has_flag(&["-d", "--no-ci"]));
-    (!dry).then_some(*reg)
+    (!dry).then(|| {
+        if elsewhere(cmd, *reg) {
+            Registry::Other
+        } else {
+            *reg
+        }
+    })
+}
+
+/// Whether a publish command is pointed at another index than its
+/// registry's public one (`dotnet nuget push --source` a MyGet or GitHub
+/// Packages feed, `npm publish --registry https://npm.pkg.github.com`,
+/// `cargo publish --registry` a private one): it still publishes, but that
+/// index's rules for tokens are not the public registry's.
+fn elsewhere(cmd: &Command, reg: Registry) -> bool {
+    let value = |flags: &[&str]| -> Option<String> {
+        let mut words = cmd.words.iter();
+        while let Some(w) = words.next() {
+            for f in flags {
+                if w == f {
+                    return words.next().cloned();
+                }
+                if let Some(v) = w.strip_prefix(f).and_then(|r| r.strip_prefix('=')) {
+                    return Some(v.to_string());
+                }
+            }
+        }
+        None
+    };
+    let other_host = |flags: &[&str], public: &[&str]| {
+        value(flags).is_some_and(|url| {
+            host_of(&url).is_some_and(|h| {
+                !public
+                    .iter()
+                    .any(|p| h == *p || h.ends_with(&format!(".{p}")))
+            })
+        })
+    };
+    match reg {
+        Registry::Npm => other_host(&["--registry"], &["npmjs.org", "yarnpkg.com"]),
+        Registry::PyPi => other_host(
+            &["--repository-url", "--publish-url"],
+            &["pypi.org", "pythonhosted.org"],
+        ),
+        Registry::NuGet => other_host(&["--source", "-s", "-Source"], &["nuget.org"]),
+        Registry::RubyGems => other_host(&["--host"], &["rubygems.org"]),
+        Registry::Crates => {
+            value(&["--registry"]).is_some_and(|r| r != "crates-io")
+                || other_host(&["--index"], &["crates.io"])
+        }
+        _ => false,
+    }
+}
+
+/// The lowercased host of an http(s) URL written literally (None for an
+/// expression or a variable, which could be anything).
+fn host_of(url: &str) -> Option<String> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let host = rest.split(['/', ':', '?']).next().unwrap_or("");
+    (!host.is_empty() && !host.contains('$') && !host.contains('{'))
+        .then(|| host.to_ascii_lowercase())
 }
 
 /// A monorepo's own release tool run as `… publish --provenance` (`yarn
