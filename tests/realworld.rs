@@ -950,3 +950,18 @@ fn cancelling_a_docs_only_hex_publish_warns_where_a_package_publish_blocks() {
         vec![(".github/workflows/publish.yml".into(), 6, "block".into())]
     );
 }
+
+#[test]
+fn create_gh_release_action_makes_a_release_workflow() {
+    // tokio-rs/tracing: a tag push runs only `taiki-e/create-gh-release-action`,
+    // which creates the GitHub release from the changelog, as `gh release
+    // create` does; the workflow ships, so its movable ref blocks.
+    let (code, r) = check_json(&fixture("actions-pinned/create-gh-release-action"), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(verdict(&r, "actions-pinned"), "block");
+    assert_eq!(
+        findings(&r, "actions-pinned"),
+        vec![(RELEASE.into(), 19, "block".into())]
+    );
+    assert!(messages(&r, "actions-pinned")[0].contains("taiki-e/create-gh-release-action@v1"));
+}

@@ -266,6 +266,8 @@ const SHIP_ACTIONS: &[&str] = &[
     "yyx990803/release-tag",
     "marvinpinto/action-automatic-releases",
     "mikepenz/action-gh-release",
+    // Creates the GitHub release from the changelog, as `gh release create`.
+    "taiki-e/create-gh-release-action",
     "goreleaser/goreleaser-action",
     "docker/build-push-action",
     "redhat-actions/push-to-registry",
