@@ -1,7 +1,7 @@
 //! `actions-updates`: actions pinned to commit SHAs have an update bot
 //! (Dependabot or Renovate) that keeps the pins current.
 
-use super::{Check, Code, Context, Meta, Outcome, Scope, Seen, WorkflowVisitor};
+use super::{Check, Code, Context, InPathOrder, Meta, Outcome, Scope, Seen, WorkflowVisitor};
 use crate::finding::{Finding, Location, Severity};
 use crate::repo::spanned::Node;
 use crate::repo::text::YamlShape;
@@ -12,7 +12,6 @@ use github_actions_models::common::Uses;
 use github_actions_models::workflow::Job;
 use github_actions_models::workflow::job::StepBody;
 use serde::Deserialize;
-use std::sync::Mutex;
 use yamlpath::{Component, Document, Route};
 
 pub struct ActionsUpdates;
@@ -80,7 +79,7 @@ impl Check for ActionsUpdates {
     ) -> Result<Box<dyn WorkflowVisitor + 'a>, Outcome> {
         Ok(Box::new(Pins {
             cx,
-            seen: Mutex::new(Vec::new()),
+            seen: InPathOrder::default(),
         }))
     }
 }
@@ -90,7 +89,7 @@ impl Check for ActionsUpdates {
 /// configs are judged then.
 struct Pins<'a> {
     cx: &'a Context<'a>,
-    seen: Mutex<Vec<WorkflowPins>>,
+    seen: InPathOrder<WorkflowPins>,
 }
 
 /// What one workflow pins.
@@ -106,17 +105,14 @@ struct WorkflowPins {
 impl WorkflowVisitor for Pins<'_> {
     fn visit(&self, wf: &WorkflowFile) -> Vec<Finding> {
         let here = workflow_pins(wf);
-        if !(here.own.is_empty() && here.behind.is_empty())
-            && let Ok(mut seen) = self.seen.lock()
-        {
-            seen.push(here);
+        if !(here.own.is_empty() && here.behind.is_empty()) {
+            self.seen.add(&wf.path, here);
         }
         Vec::new()
     }
 
     fn finish(self: Box<Self>, seen: &Seen, _visited: Vec<Finding>) -> Outcome {
-        let mut per_wf = self.seen.into_inner().unwrap_or_default();
-        per_wf.sort_by(|a, b| a.path.cmp(&b.path));
+        let per_wf = self.seen.into_sorted().into_iter().map(|(_, p)| p).collect();
         let pins = sha_pins(self.cx, per_wf);
         run(self.cx, seen, &pins)
     }

@@ -47,6 +47,33 @@ pub struct Seen {
     pub release_dispatch: bool,
 }
 
+/// What a [`WorkflowVisitor`] gathers from each workflow, added from every
+/// thread of the pass and handed back in path order, as one walk over the
+/// workflows would give it.
+pub struct InPathOrder<T>(std::sync::Mutex<Vec<(String, T)>>);
+
+impl<T> Default for InPathOrder<T> {
+    fn default() -> Self {
+        InPathOrder(std::sync::Mutex::new(Vec::new()))
+    }
+}
+
+impl<T> InPathOrder<T> {
+    /// Keeps what the workflow at `path` gave.
+    pub fn add(&self, path: &str, facts: T) {
+        if let Ok(mut all) = self.0.lock() {
+            all.push((path.to_string(), facts));
+        }
+    }
+
+    /// Everything added, sorted by workflow path.
+    pub fn into_sorted(self) -> Vec<(String, T)> {
+        let mut all = self.0.into_inner().unwrap_or_else(|p| p.into_inner());
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        all
+    }
+}
+
 /// A check's side of the workflow pass ([`Scope::AcrossWorkflows`]), built
 /// per run by [`Check::across_workflows`].
 pub trait WorkflowVisitor: Sync {

@@ -4,7 +4,7 @@
 //!
 //! Gate definitions are read as text, never run.
 
-use super::{Check, Code, Context, Meta, Outcome, Scope, Seen, WorkflowVisitor};
+use super::{Check, Code, Context, InPathOrder, Meta, Outcome, Scope, Seen, WorkflowVisitor};
 use crate::finding::{Finding, Location, Severity};
 use crate::repo::Tree;
 use crate::shell::{Command, commands};
@@ -17,7 +17,6 @@ use github_actions_models::workflow::event::{BareEvent, OptionalBody};
 use github_actions_models::workflow::job::StepBody;
 use github_actions_models::workflow::{Job, Trigger};
 use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
 
 pub struct CiEquivalence;
 
@@ -78,7 +77,7 @@ impl Check for CiEquivalence {
             roots,
             problems,
             policy_gate,
-            commands: Mutex::new(Vec::new()),
+            commands: InPathOrder::default(),
         }))
     }
 }
@@ -94,7 +93,7 @@ struct CiRuns<'a> {
     policy_gate: bool,
     /// Per workflow triggered by push or pull_request: its path and what it
     /// runs (with the local reusable workflows it calls).
-    commands: Mutex<Vec<(String, Vec<Command>)>>,
+    commands: InPathOrder<Vec<Command>>,
 }
 
 impl WorkflowVisitor for CiRuns<'_> {
@@ -102,17 +101,18 @@ impl WorkflowVisitor for CiRuns<'_> {
         if triggered_by_push_or_pr(wf) {
             let mut here = Vec::new();
             workflow_commands(self.cx.tree, wf, &mut here, &mut HashSet::new(), 0);
-            if let Ok(mut all) = self.commands.lock() {
-                all.push((wf.path.clone(), here));
-            }
+            self.commands.add(&wf.path, here);
         }
         Vec::new()
     }
 
     fn finish(self: Box<Self>, seen: &Seen, _visited: Vec<Finding>) -> Outcome {
-        let mut per_wf = self.commands.into_inner().unwrap_or_default();
-        per_wf.sort_by(|a, b| a.0.cmp(&b.0));
-        let ci: Vec<Command> = per_wf.into_iter().flat_map(|(_, c)| c).collect();
+        let ci: Vec<Command> = self
+            .commands
+            .into_sorted()
+            .into_iter()
+            .flat_map(|(_, c)| c)
+            .collect();
         judge(
             self.cx,
             &self.roots,

@@ -1,7 +1,7 @@
 //! `publisher-binding`: every publishing job authenticates as one of the
 //! trusted publishers the policy declares (`[[publisher]]`).
 
-use super::{Check, Code, Context, Meta, Outcome, Scope, Seen, WorkflowVisitor};
+use super::{Check, Code, Context, InPathOrder, Meta, Outcome, Scope, Seen, WorkflowVisitor};
 use crate::finding::{Finding, Severity};
 use crate::policy::Publisher;
 use crate::project::publisher::{
@@ -10,7 +10,6 @@ use crate::project::publisher::{
 use crate::workflow::Registry;
 use crate::workflow::WorkflowFile;
 use std::collections::HashSet;
-use std::sync::Mutex;
 
 pub struct PublisherBinding;
 
@@ -83,7 +82,7 @@ impl Check for PublisherBinding {
         Ok(Box::new(Identities {
             cx,
             repo: repository(cx.tree, cx.var("github_repository")),
-            ids: Mutex::new(Vec::new()),
+            ids: InPathOrder::default(),
         }))
     }
 }
@@ -95,26 +94,26 @@ struct Identities<'a> {
     cx: &'a Context<'a>,
     repo: Option<String>,
     /// Per workflow visited: its path and its jobs' identities.
-    ids: Mutex<Vec<(String, Vec<PublisherIdentity>)>>,
+    ids: InPathOrder<Vec<PublisherIdentity>>,
 }
 
 impl WorkflowVisitor for Identities<'_> {
     fn visit(&self, wf: &WorkflowFile) -> Vec<Finding> {
         let mut here = Vec::new();
         identities_of(self.cx.tree, wf, &self.repo, &mut here);
-        if !here.is_empty()
-            && let Ok(mut ids) = self.ids.lock()
-        {
-            ids.push((wf.path.clone(), here));
+        if !here.is_empty() {
+            self.ids.add(&wf.path, here);
         }
         Vec::new()
     }
 
     fn finish(self: Box<Self>, seen: &Seen, _visited: Vec<Finding>) -> Outcome {
-        let mut ids = self.ids.into_inner().unwrap_or_default();
-        // In path order, as a walk over the workflows would give them.
-        ids.sort_by(|a, b| a.0.cmp(&b.0));
-        let ids: Vec<PublisherIdentity> = ids.into_iter().flat_map(|(_, v)| v).collect();
+        let ids: Vec<PublisherIdentity> = self
+            .ids
+            .into_sorted()
+            .into_iter()
+            .flat_map(|(_, v)| v)
+            .collect();
         run(self.cx, seen.broken.clone(), ids)
     }
 }
