@@ -8,7 +8,6 @@ use crate::workflow::publish::{PublishStep, Registry, Via};
 use crate::workflow::secrets::has_registry_secret;
 use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_route};
 use github_actions_models::common::Env;
-use github_actions_models::common::expr::LoE;
 use github_actions_models::workflow::job::{NormalJob, StepBody};
 
 pub struct TrustedPublishing;
@@ -274,46 +273,13 @@ pub(crate) fn token_use(
     // `poetry publish --password "$PW"` with `PW: ${{ secrets.X }}`.
     if let Via::Command { command, .. } = &p.via
         && let Some((flag, var)) = credential_flag_var(&command.words)
+        && let Some((loc, hit)) = env_secret(wf, job_id, job, p.step, |k| k == var)
     {
-        let secret = |env: &LoE<Env>| {
-            env_map(env)?
-                .iter()
-                .find(|(k, v)| *k == &var && has_registry_secret(&env_value(v)))
-                .map(|(k, _)| k.clone())
-        };
-        let what = |k: &str| format!("`{k}` from a secret, passed as `{flag}`");
-        if let Some(k) = secret(&step.env) {
-            let mut r = sroute.clone();
-            r.extend([Key::K("env"), Key::K(&k)]);
-            return Some((wf.locate_key(&r), what(&k)));
-        }
-        if let Some(k) = secret(&job.env) {
-            return Some((
-                wf.locate_key(&[Key::K("jobs"), Key::K(job_id), Key::K("env"), Key::K(&k)]),
-                what(&k),
-            ));
-        }
-        if let Some(k) = secret(&wf.model.env) {
-            return Some((wf.locate_key(&[Key::K("env"), Key::K(&k)]), what(&k)));
-        }
+        return Some((loc, format!("`{hit}` from a secret, passed as `{flag}`")));
     }
     // Environment of the step, then the job, then the workflow.
-    if let Some(hit) = credential_in(env_map(&step.env), key_ok) {
-        let mut r = sroute.clone();
-        r.extend([Key::K("env"), Key::K(hit)]);
-        return Some((wf.locate_key(&r), format!("`{hit}` from a secret")));
-    }
-    if let Some(hit) = credential_in(env_map(&job.env), key_ok) {
-        return Some((
-            wf.locate_key(&[Key::K("jobs"), Key::K(job_id), Key::K("env"), Key::K(hit)]),
-            format!("`{hit}` from a secret"),
-        ));
-    }
-    if let Some(hit) = credential_in(env_map(&wf.model.env), key_ok) {
-        return Some((
-            wf.locate_key(&[Key::K("env"), Key::K(hit)]),
-            format!("`{hit}` from a secret"),
-        ));
+    if let Some((loc, hit)) = env_secret(wf, job_id, job, p.step, key_ok) {
+        return Some((loc, format!("`{hit}` from a secret")));
     }
     // An earlier step that writes a token into .npmrc / .pypirc / credentials.
     for (i, s) in job.steps.iter().enumerate().take(p.step) {
@@ -387,6 +353,29 @@ fn credential_flag_var(words: &[String]) -> Option<(&str, String)> {
         }
     }
     None
+}
+
+/// The first env key, in the step's env, then the job's, then the
+/// workflow's, that `key_ok` accepts and a registry secret fills, with where
+/// it is written.
+fn env_secret<'w>(
+    wf: &'w WorkflowFile,
+    job_id: &str,
+    job: &'w NormalJob,
+    step: usize,
+    key_ok: impl Fn(&str) -> bool,
+) -> Option<(Location, &'w str)> {
+    if let Some(hit) = credential_in(env_map(&job.steps.get(step)?.env), &key_ok) {
+        let mut r = step_route(job_id, step);
+        r.extend([Key::K("env"), Key::K(hit)]);
+        return Some((wf.locate_key(&r), hit));
+    }
+    if let Some(hit) = credential_in(env_map(&job.env), &key_ok) {
+        let r = [Key::K("jobs"), Key::K(job_id), Key::K("env"), Key::K(hit)];
+        return Some((wf.locate_key(&r), hit));
+    }
+    let hit = credential_in(env_map(&wf.model.env), &key_ok)?;
+    Some((wf.locate_key(&[Key::K("env"), Key::K(hit)]), hit))
 }
 
 fn credential_in(env: Option<&Env>, key_ok: impl Fn(&str) -> bool) -> Option<&str> {
