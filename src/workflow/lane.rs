@@ -255,9 +255,14 @@ pub fn follow(tree: &Tree, wf: &mut WorkflowFile) {
     let mut stack = vec![wf.path.clone()];
     let lane = lane_of(tree, wf, &mut stack, &mut 0, 0);
     wf.release = ReleaseFacts::analyse_with(&wf.model, &lane);
-    let callers = callers_of(tree, &wf.path);
-    wf.release.called_by_release = callers.release;
-    wf.release.callers_hold_concurrency = callers.all_concurrent;
+    // Only a workflow with a `workflow_call` trigger can be called (GitHub
+    // refuses the call otherwise), so no other one asks who calls it: the
+    // callers' index is a read of every workflow in the tree.
+    if super::triggers::has_event(&wf.model.on, "workflow_call") {
+        let callers = callers_of(tree, &wf.path);
+        wf.release.called_by_release = callers.release;
+        wf.release.callers_hold_concurrency = callers.all_concurrent;
+    }
     wf.lane = lane;
 }
 
