@@ -143,7 +143,7 @@ pub fn run_with_base(
     // The lines findings point at are copied while the workflows' texts
     // are still cached (a workflow with a finding is not read twice); then
     // the parsed workflows and their texts go.
-    let mut texts = FindingTexts::collect(tree, &outcomes);
+    let texts = FindingTexts::collect(tree, &outcomes);
     tree.forget_workflows();
     crate::memory::give_back_freed();
     let mut results: Vec<CheckResult> = Vec::new();
@@ -165,21 +165,35 @@ pub fn run_with_base(
                 Some(cap) => cap.min(p.severity),
                 None => p.severity,
             };
-            suppress(
-                &mut texts,
+        }
+        // Each finding is judged on every core (its file's lines are read
+        // already); what it adds to the run's tallies is summed after, in
+        // finding order.
+        let judged = crate::repo::par_map(&findings, |f| {
+            judge(
+                texts.file(&f.location.path),
                 policy,
                 &waiver_globs,
                 &p.id,
                 f,
-                &mut waiver_hits,
-                &mut audit,
                 &opts.today,
-            );
+            )
+        });
+        for (f, j) in findings.iter_mut().zip(judged) {
+            f.suppressed = j.suppressed;
+            for i in j.waiver_hits {
+                waiver_hits[i] += 1;
+            }
+            audit.extend(j.audit);
         }
         let mut findings = ordered_and_capped(findings, &p.id);
-        for f in &mut findings {
-            if f.snippet.is_none() {
-                f.snippet = snippet(&mut texts, &f.location);
+        let snippets = crate::repo::par_map(&findings, |f| match f.snippet {
+            Some(_) => None,
+            None => snippet(texts.file(&f.location.path), &f.location),
+        });
+        for (f, s) in findings.iter_mut().zip(snippets) {
+            if s.is_some() {
+                f.snippet = s;
             }
         }
         let verdict = if verdict_base == Verdict::Skip {
@@ -396,17 +410,16 @@ struct FindingTexts {
     lines: HashMap<String, Vec<SourceLine>, foldhash::fast::RandomState>,
 }
 
-/// One line a finding points at, and the inline ignore on it once looked
-/// for: every line is scanned once, however many findings sit on it (a 2 MB
-/// line of links with a finding per link was quadratic).
+/// One line a finding points at, and the inline ignore on it: every line is
+/// read and scanned once, however many findings sit on it (a 2 MB line of
+/// links with a finding per link was quadratic).
 struct SourceLine {
     number: usize,
     text: String,
-    ignore: Option<Option<InlineIgnore>>,
+    ignore: Option<InlineIgnore>,
 }
 
 /// A `# shipgate: ignore[ids] reason` comment.
-#[derive(Clone)]
 struct InlineIgnore {
     ids: Vec<String>,
     reason: Option<String>,
@@ -414,9 +427,10 @@ struct InlineIgnore {
 
 impl FindingTexts {
     /// Reads, before the report is built, the lines every finding in
-    /// `outcomes` may need: each file once (the cached copy when a check
-    /// kept it), on every core, keeping only those lines. Holding the whole
-    /// texts instead held every document with a finding until the end.
+    /// `outcomes` may need, and the inline ignore on each: each file once
+    /// (the cached copy when a check kept it), on every core, keeping only
+    /// those lines. Holding the whole texts instead held every document
+    /// with a finding until the end.
     fn collect(tree: &Tree, outcomes: &[Outcome]) -> FindingTexts {
         let mut wanted: HashMap<&str, Vec<usize>, foldhash::fast::RandomState> = HashMap::default();
         for o in outcomes {
@@ -430,73 +444,79 @@ impl FindingTexts {
                 }
             }
         }
-        // Each line once, however many findings sit on it: a 2 MB line of
-        // 130,000 links was copied once per finding (12 s of memcpy).
-        let mut files: Vec<(&str, Vec<usize>)> = wanted
-            .into_iter()
-            .filter(|(path, _)| tree.exists(path))
-            .map(|(path, mut lines)| {
-                lines.sort_unstable();
-                lines.dedup();
-                (path, lines)
-            })
-            .collect();
-        files.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let files: Vec<(&str, Vec<usize>)> = wanted.into_iter().collect();
         let read = crate::repo::par_map(&files, |(path, lines)| {
+            if !tree.exists(path) {
+                return None;
+            }
             let Ok(tf) = tree.text_unkept(path) else {
-                return Vec::new();
+                return Some(Vec::new());
             };
-            lines
+            // Each line once, however many findings sit on it: a 2 MB line
+            // of 130,000 links was copied once per finding (12 s of memcpy).
+            let mut lines = lines.clone();
+            lines.sort_unstable();
+            lines.dedup();
+            let kept = lines
                 .iter()
                 .filter_map(|&number| {
+                    let text = tf.lines.line(&tf.text, number)?;
                     Some(SourceLine {
                         number,
-                        text: tf.lines.line(&tf.text, number)?.to_string(),
-                        ignore: None,
+                        ignore: ignore_in(text),
+                        text: text.to_string(),
                     })
                 })
-                .collect::<Vec<SourceLine>>()
+                .collect::<Vec<SourceLine>>();
+            Some(kept)
         });
         FindingTexts {
             lines: files
                 .iter()
-                .map(|(path, _)| path.to_string())
                 .zip(read)
+                .filter_map(|((path, _), lines)| Some((path.to_string(), lines?)))
                 .collect(),
         }
     }
 
-    fn source_line(&mut self, path: &str, line: usize) -> Option<&mut SourceLine> {
-        let lines = self.lines.get_mut(path)?;
-        let i = lines.binary_search_by_key(&line, |l| l.number).ok()?;
-        lines.get_mut(i)
-    }
-
-    fn line(&self, path: &str, line: usize) -> Option<&str> {
-        let lines = self.lines.get(path)?;
-        let i = lines.binary_search_by_key(&line, |l| l.number).ok()?;
-        Some(&lines[i].text)
+    /// The lines kept of the file at `path` (none when it has no finding or
+    /// cannot be read).
+    fn file(&self, path: &str) -> &[SourceLine] {
+        self.lines.get(path).map_or(&[], Vec::as_slice)
     }
 }
 
-fn snippet(texts: &mut FindingTexts, loc: &Location) -> Option<String> {
-    let line = texts.line(&loc.path, loc.line)?;
-    Some(line.chars().take(300).collect())
+/// Line `number` among one file's kept lines.
+fn line_of(lines: &[SourceLine], number: usize) -> Option<&SourceLine> {
+    let i = lines.binary_search_by_key(&number, |l| l.number).ok()?;
+    lines.get(i)
+}
+
+fn snippet(lines: &[SourceLine], loc: &Location) -> Option<String> {
+    let line = line_of(lines, loc.line)?;
+    Some(line.text.chars().take(300).collect())
+}
+
+/// What judging one finding decided: its suppression, the waivers it
+/// counts as a use of, and what it adds to the waiver audit.
+#[derive(Default)]
+struct Judgement {
+    suppressed: Option<Suppression>,
+    waiver_hits: Vec<usize>,
+    audit: Vec<Finding>,
 }
 
 /// Applies the first matching waiver, else an inline ignore on the finding's
-/// line or the line above.
-#[allow(clippy::too_many_arguments)]
-fn suppress(
-    texts: &mut FindingTexts,
+/// line or the line above. `lines` are the finding's file's kept lines.
+fn judge(
+    lines: &[SourceLine],
     policy: &Policy,
     waiver_globs: &[Option<globset::GlobSet>],
     check: &str,
-    f: &mut Finding,
-    hits: &mut [usize],
-    audit: &mut Vec<Finding>,
+    f: &Finding,
     today: &jiff::civil::Date,
-) {
+) -> Judgement {
+    let mut out = Judgement::default();
     for (i, w) in policy.waivers.iter().enumerate() {
         if (w.check != check && w.check != "*")
             || w.code.as_deref().is_some_and(|c| c != f.code)
@@ -504,7 +524,7 @@ fn suppress(
         {
             continue;
         }
-        if !w.matches_finding(f, || snippet(texts, &f.location)) {
+        if !w.matches_finding(f, || snippet(lines, &f.location)) {
             continue;
         }
         let Some(set) = &waiver_globs[i] else {
@@ -513,31 +533,31 @@ fn suppress(
         if !set.is_match(&f.location.path) {
             continue;
         }
-        hits[i] += 1;
+        out.waiver_hits.push(i);
         if w.expires.is_some_and(|d| d < *today) {
             // An expired waiver suppresses nothing; the audit reports it.
             continue;
         }
-        f.suppressed = Some(Suppression {
+        out.suppressed = Some(Suppression {
             by: "waiver",
             reason: w.reason.clone(),
         });
-        return;
+        return out;
     }
-    if let Some((line, reason)) = inline_ignore(texts, &f.location, check, f.code) {
+    if let Some((line, reason)) = inline_ignore(lines, &f.location, check, f.code) {
         match reason {
             Some(reason) => {
-                f.suppressed = Some(Suppression {
+                out.suppressed = Some(Suppression {
                     by: "inline",
-                    reason,
+                    reason: reason.clone(),
                 });
             }
             None => {
-                f.suppressed = Some(Suppression {
+                out.suppressed = Some(Suppression {
                     by: "inline",
                     reason: String::new(),
                 });
-                audit.push(
+                out.audit.push(
                     Finding::new(
                         Location::new(&f.location.path, line, 1),
                         format!("`# shipgate: ignore[{check}]` gives no reason"),
@@ -549,26 +569,27 @@ fn suppress(
             }
         }
     } else {
-        audit.extend(ignores_of_unknown_codes(texts, policy, &f.location, check));
+        out.audit = ignores_of_unknown_codes(lines, policy, &f.location, check);
     }
+    out
 }
 
 /// Inline ignores on the finding's line or the line above that name a code
 /// its check does not have (`ignore[actions-pinned/movable-rf]`): they
 /// silence nothing, so the audit says so rather than leave a typo unnoticed.
 fn ignores_of_unknown_codes(
-    texts: &mut FindingTexts,
+    lines: &[SourceLine],
     policy: &Policy,
     loc: &Location,
     check: &str,
 ) -> Vec<Finding> {
     // Most lines carry no ignore: look for one naming a code of this check
     // before gathering the check's codes.
-    let named: Vec<(usize, String)> = [loc.line, loc.line.saturating_sub(1)]
+    let named: Vec<(usize, &String)> = [loc.line, loc.line.saturating_sub(1)]
         .into_iter()
         .filter(|&line| line > 0)
-        .filter_map(|line| Some((line, ignore_on(texts, &loc.path, line)?)))
-        .flat_map(|(line, ignore)| ignore.ids.into_iter().map(move |id| (line, id)))
+        .filter_map(|line| Some((line, ignore_on(lines, line)?)))
+        .flat_map(|(line, ignore)| ignore.ids.iter().map(move |id| (line, id)))
         .filter(|(_, id)| id.split_once('/').is_some_and(|(c, _)| c == check))
         .collect();
     if named.is_empty() {
@@ -620,17 +641,17 @@ static IGNORE_RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|
 /// An inline ignore naming `check`, or `check/code` with the finding's
 /// code, on the finding's line or the line above: the ignore's line and its
 /// reason (None when it gives none).
-fn inline_ignore(
-    texts: &mut FindingTexts,
+fn inline_ignore<'a>(
+    lines: &'a [SourceLine],
     loc: &Location,
     check: &str,
     code: &str,
-) -> Option<(usize, Option<String>)> {
+) -> Option<(usize, &'a Option<String>)> {
     for line in [loc.line, loc.line.saturating_sub(1)] {
         if line == 0 {
             continue;
         }
-        let Some(ignore) = ignore_on(texts, &loc.path, line) else {
+        let Some(ignore) = ignore_on(lines, line) else {
             continue;
         };
         let names = |id: &String| match id.split_once('/') {
@@ -638,32 +659,30 @@ fn inline_ignore(
             None => id == check,
         };
         if ignore.ids.iter().any(names) {
-            return Some((line, ignore.reason));
+            return Some((line, &ignore.reason));
         }
     }
     None
 }
 
-/// The inline ignore on one line, read once per (path, line).
-fn ignore_on(texts: &mut FindingTexts, path: &str, line: usize) -> Option<InlineIgnore> {
-    let source = texts.source_line(path, line)?;
-    if let Some(known) = &source.ignore {
-        return known.clone();
-    }
+/// The inline ignore on line `number` of a file's kept lines.
+fn ignore_on(lines: &[SourceLine], number: usize) -> Option<&InlineIgnore> {
+    line_of(lines, number)?.ignore.as_ref()
+}
+
+/// The inline ignore a line holds, if any.
+fn ignore_in(text: &str) -> Option<InlineIgnore> {
     // A substring search first: the regex runs only on lines that can match.
-    let found = if source.text.contains("shipgate:") {
-        IGNORE_RE.captures(&source.text).map(|c| InlineIgnore {
-            ids: c[1].split(',').map(|id| id.trim().to_string()).collect(),
-            reason: c
-                .get(2)
-                .map(|m| m.as_str().trim().to_string())
-                .filter(|r| !r.is_empty()),
-        })
-    } else {
-        None
-    };
-    source.ignore = Some(found.clone());
-    found
+    if !text.contains("shipgate:") {
+        return None;
+    }
+    IGNORE_RE.captures(text).map(|c| InlineIgnore {
+        ids: c[1].split(',').map(|id| id.trim().to_string()).collect(),
+        reason: c
+            .get(2)
+            .map(|m| m.as_str().trim().to_string())
+            .filter(|r| !r.is_empty()),
+    })
 }
 
 /// At most this many findings of one check are listed per file; the rest

@@ -32,12 +32,27 @@ pub fn is_hidden(c: char) -> bool {
         )
 }
 
+/// Whether `s` holds a character [`is_hidden`] names. Reports are mostly
+/// ASCII, so bytes are looked at first and only text from the first
+/// non-ASCII byte on is decoded.
+pub fn has_hidden(s: &str) -> bool {
+    for (i, b) in s.bytes().enumerate() {
+        if b >= 0x80 {
+            return s[i..].chars().any(is_hidden);
+        }
+        if (b < 0x20 && b != b'\t') || b == 0x7f {
+            return true;
+        }
+    }
+    false
+}
+
 /// Tree text with every [`is_hidden`] character shown as a Rust-style
 /// escape (`\u{1b}`), so a reader sees what is there and nothing rewrites
 /// the terminal, the order of the line, or the line structure of the report.
 /// A backslash is left alone: the escapes are for a person, not a parser.
 pub fn visible(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_hidden) {
+    if !has_hidden(s) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -231,6 +246,29 @@ pub fn xml_attr(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_ascii_scan_agrees_with_the_char_test() {
+        let cases = [
+            "",
+            "plain text, tabs\tand all",
+            "bell\u{7}",
+            "del\u{7f}",
+            "newline\n",
+            "ünïcode only",
+            "ü then esc \u{1b}",
+            "esc \u{1b} then ü",
+            "c1 \u{85}",
+            "rlo \u{202e}",
+            "isolate \u{2069} end",
+            "separator \u{2028}",
+            "arabic mark \u{61c}",
+            "emoji 🚀 fine",
+        ];
+        for s in cases {
+            assert_eq!(has_hidden(s), s.chars().any(is_hidden), "{s:?}");
+        }
+    }
 
     #[test]
     fn hidden_characters_are_shown() {

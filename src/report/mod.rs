@@ -267,6 +267,9 @@ impl serde_json::ser::Formatter for ShownJson<'_> {
         w: &mut W,
         fragment: &str,
     ) -> std::io::Result<()> {
+        if !escape::has_hidden(fragment) {
+            return w.write_all(fragment.as_bytes());
+        }
         let mut rest = fragment;
         while let Some((at, c)) = rest.char_indices().find(|&(_, c)| escape::is_hidden(c)) {
             w.write_all(&rest.as_bytes()[..at])?;
