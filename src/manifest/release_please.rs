@@ -60,15 +60,15 @@ pub fn file_paths(tree: &Tree) -> (String, String) {
 fn find_file_paths(tree: &Tree) -> (String, String) {
     let mut config = CONFIG.to_string();
     let mut manifest = MANIFEST.to_string();
-    for path in tree.workflow_paths() {
-        // Callers ask several times per run: the text test keeps it cheap
-        // and never parses a workflow that cannot name the action.
-        if !tree
-            .text(path)
+    // A text test first, on every core: only a workflow that names the
+    // action is parsed. The texts are kept for the workflows pass, which
+    // takes each out of the cache when it parses it (one read per file).
+    let paths = tree.workflow_paths();
+    let names = crate::repo::par_map(&paths, |path| {
+        tree.text(path)
             .is_ok_and(|t| t.text.contains("release-please-action"))
-        {
-            continue;
-        }
+    });
+    for (path, _) in paths.iter().zip(names).filter(|(_, named)| *named) {
         let Ok(wf) = tree.workflow(path) else {
             continue;
         };

@@ -163,6 +163,11 @@ impl<T: ?Sized> Slot<T> {
     fn forget(&self) {
         self.lock().take();
     }
+
+    /// The value, if made, taken out: the next ask makes it again.
+    fn take(&self) -> Option<Result<Arc<T>, FileError>> {
+        self.lock().take().as_ref().map(unbox)
+    }
 }
 
 fn unbox<T: ?Sized>(r: &Result<Arc<T>, Box<FileError>>) -> Result<Arc<T>, FileError> {
@@ -246,7 +251,7 @@ pub struct Tree {
     /// kernel refusing every symlink on the way (Linux `openat2`).
     root_dir: Option<beneath::RootDir>,
     /// What a layer above derives from the whole tree, by type
-    /// ([`Tree::whole`]).
+    /// ([`Tree::whole`]): per type, a cell that holds the value once made.
     wholes: std::sync::Mutex<HashMap<std::any::TypeId, Arc<dyn std::any::Any + Send + Sync>>>,
 }
 
@@ -572,24 +577,25 @@ impl Tree {
 
     /// What a layer above derives from the whole tree (say, where the
     /// workflows put release-please's files), made once by `make` and kept
-    /// for the run: one value per type. `make` runs without a lock held, so
-    /// it may ask the tree anything; two threads asking first may both make
-    /// it, and the first kept wins.
+    /// for the run: one value per type. Threads that ask while it is being
+    /// made wait for it rather than make it again (several checks start by
+    /// asking, and a whole-tree value is a pass over many files). `make`
+    /// runs with no lock of the tree held, so it may ask the tree anything
+    /// but the same type's value.
     pub fn whole<T: std::any::Any + Send + Sync>(&self, make: impl FnOnce() -> T) -> Arc<T> {
         let key = std::any::TypeId::of::<T>();
-        let kept = |m: &HashMap<_, Arc<dyn std::any::Any + Send + Sync>>| {
-            m.get(&key).cloned().and_then(|a| a.downcast::<T>().ok())
-        };
-        if let Some(v) = kept(&self.wholes.lock().unwrap_or_else(|p| p.into_inner())) {
-            return v;
+        let cell = self
+            .wholes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(key)
+            .or_insert_with(|| Arc::new(OnceLock::<Arc<T>>::new()))
+            .clone();
+        // The cell under T's type id is always a cell of T.
+        match cell.downcast::<OnceLock<Arc<T>>>() {
+            Ok(cell) => cell.get_or_init(|| Arc::new(make())).clone(),
+            Err(_) => Arc::new(make()),
         }
-        let made = Arc::new(make());
-        let mut m = self.wholes.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(first) = kept(&m) {
-            return first;
-        }
-        m.insert(key, made.clone());
-        made
     }
 
     /// What a layer above makes of the file at `rel` (the workflow module's
@@ -703,6 +709,18 @@ impl Tree {
         }
     }
 
+    /// [`Tree::text_unkept`] for the one reader that is the last to need
+    /// the text (the workflows pass, which parses each workflow once): a
+    /// copy an earlier whole-tree reader kept is taken out of the cache, so
+    /// the file is read once and its text is not held to the end.
+    pub fn text_taken(&self, rel: &str) -> Result<Arc<TextFile>, FileError> {
+        let e = self.entry(rel)?;
+        match e.text.take() {
+            Some(cached) => cached,
+            None => self.read_text(e),
+        }
+    }
+
     /// [`Tree::markdown`] for a one-pass reader: parsed from `file` (which
     /// [`Tree::text_unkept`] gave) unless already cached, and not kept.
     pub fn markdown_unkept(
@@ -728,7 +746,7 @@ impl Tree {
             let paths: Vec<&str> = self.workflow_paths();
             // Read on every core: with many workflows this is a whole pass
             // over their texts, and every other reader waits for it.
-            let called = par_map(&paths, |p| match self.text(p) {
+            let called = par_map(&paths, |p| match self.text_unkept(p) {
                 Ok(tf) => local_workflow_calls(&tf.text),
                 Err(_) => Vec::new(),
             });

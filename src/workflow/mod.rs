@@ -44,7 +44,7 @@ impl WorkflowTree for crate::repo::Tree {
 
     fn workflow_unkept(&self, rel: &str) -> Result<Arc<WorkflowFile>, crate::repo::FileError> {
         refuse_link(self, rel)?;
-        self.derived_unkept(rel, || parse_in_tree(self, rel, self.text_unkept(rel)?))
+        self.derived_unkept(rel, || parse_in_tree(self, rel, self.text_taken(rel)?))
     }
 }
 
