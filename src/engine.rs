@@ -139,11 +139,12 @@ pub fn run_with_base(
     opts: &Options,
 ) -> Report {
     let planned = plan(policy, opts);
-    let outcomes = run_parallel(tree, base, policy, &planned);
-    // The lines findings point at are copied while the workflows' texts
-    // are still cached (a workflow with a finding is not read twice); then
-    // the parsed workflows and their texts go.
-    let texts = FindingTexts::collect(tree, &outcomes);
+    let seen = checks::LinesSeen::default();
+    let outcomes = run_parallel(tree, base, policy, &planned, &seen);
+    // The lines findings point at: those the passes noted while they held
+    // the files, the rest copied while the workflows' texts are still
+    // cached; then the parsed workflows and their texts go.
+    let texts = FindingTexts::collect(tree, &outcomes, seen.into_map());
     tree.forget_workflows();
     crate::memory::give_back_freed();
     let mut results: Vec<CheckResult> = Vec::new();
@@ -294,6 +295,7 @@ fn run_parallel(
     base: Option<&crate::preflight::Base>,
     policy: &Policy,
     planned: &[Planned<'_>],
+    seen: &checks::LinesSeen,
 ) -> Vec<Outcome> {
     let group = |want: fn(Scope) -> bool| -> Vec<usize> {
         (0..planned.len())
@@ -311,9 +313,9 @@ fn run_parallel(
     .into_iter()
     .collect();
     rest.extend(group(|s| s == Scope::Project).into_iter().map(|i| vec![i]));
-    let mut results = run_jobs(tree, base, policy, planned, &docs);
+    let mut results = run_jobs(tree, base, policy, planned, &docs, seen);
     crate::memory::give_back_freed();
-    results.extend(run_jobs(tree, base, policy, planned, &rest));
+    results.extend(run_jobs(tree, base, policy, planned, &rest, seen));
     let mut slots: Vec<Option<Outcome>> = (0..planned.len()).map(|_| None).collect();
     for (i, out) in results {
         slots[i] = Some(out);
@@ -332,6 +334,7 @@ fn run_jobs(
     policy: &Policy,
     planned: &[Planned<'_>],
     jobs: &[Vec<usize>],
+    seen: &checks::LinesSeen,
 ) -> Vec<(usize, Outcome)> {
     let next = AtomicUsize::new(0);
     let threads = crate::repo::cores().unwrap_or(2).min(jobs.len());
@@ -344,7 +347,7 @@ fn run_jobs(
                     let Some(job) = jobs.get(j) else { break };
                     let cxs: Vec<Context<'_>> = job
                         .iter()
-                        .map(|&i| context(tree, base, policy, &planned[i]))
+                        .map(|&i| context(tree, base, policy, &planned[i], seen))
                         .collect();
                     let outs: Vec<Outcome> = checks::guarded(|| run_job(planned, job, &cxs))
                         .unwrap_or_else(|| {
@@ -388,6 +391,7 @@ fn context<'a>(
     base: Option<&'a crate::preflight::Base>,
     policy: &'a Policy,
     p: &'a Planned<'_>,
+    lines_seen: &'a checks::LinesSeen,
 ) -> Context<'a> {
     Context {
         tree,
@@ -395,6 +399,7 @@ fn context<'a>(
         policy,
         files: p.files,
         params: p.params,
+        lines_seen,
     }
 }
 
@@ -431,7 +436,11 @@ impl FindingTexts {
     /// (the cached copy when a check kept it), on every core, keeping only
     /// those lines. Holding the whole texts instead held every document
     /// with a finding until the end.
-    fn collect(tree: &Tree, outcomes: &[Outcome]) -> FindingTexts {
+    fn collect(
+        tree: &Tree,
+        outcomes: &[Outcome],
+        noted: HashMap<String, checks::NotedLines, foldhash::fast::RandomState>,
+    ) -> FindingTexts {
         let mut wanted: HashMap<&str, Vec<usize>, foldhash::fast::RandomState> = HashMap::default();
         for o in outcomes {
             let Outcome::Findings(fs) = o else { continue };
@@ -449,24 +458,34 @@ impl FindingTexts {
             if !tree.exists(path) {
                 return None;
             }
-            let Ok(tf) = tree.text_unkept(path) else {
-                return Some(Vec::new());
-            };
             // Each line once, however many findings sit on it: a 2 MB line
             // of 130,000 links was copied once per finding (12 s of memcpy).
             let mut lines = lines.clone();
             lines.sort_unstable();
             lines.dedup();
+            let keep = |number: usize, text: &str| SourceLine {
+                number,
+                ignore: ignore_in(text),
+                text: text.to_string(),
+            };
+            // Noted by a pass that held the file: read it again only when a
+            // finding from elsewhere wants a line the pass did not note.
+            if let Some(noted) = noted.get(*path) {
+                let at = |n: &usize| noted.binary_search_by_key(n, |(k, _)| *k).ok();
+                if lines.iter().all(|n| at(n).is_some()) {
+                    let kept = lines
+                        .iter()
+                        .filter_map(|n| Some(keep(*n, noted[at(n)?].1.as_deref()?)))
+                        .collect::<Vec<SourceLine>>();
+                    return Some(kept);
+                }
+            }
+            let Ok(tf) = tree.text_unkept(path) else {
+                return Some(Vec::new());
+            };
             let kept = lines
                 .iter()
-                .filter_map(|&number| {
-                    let text = tf.lines.line(&tf.text, number)?;
-                    Some(SourceLine {
-                        number,
-                        ignore: ignore_in(text),
-                        text: text.to_string(),
-                    })
-                })
+                .filter_map(|&number| Some(keep(number, tf.lines.line(&tf.text, number)?)))
                 .collect::<Vec<SourceLine>>();
             Some(kept)
         });

@@ -18,8 +18,8 @@ pub mod workflow_pass;
 
 pub use crate::meta::{Code, Meta};
 pub use api::{
-    Check, InPathOrder, Over, ReleaseWorkflowCheck, Scope, Seen, WorkflowVisitor, guarded,
-    internal_error, internal_error_finding,
+    Check, InPathOrder, LinesSeen, NotedLines, Over, ReleaseWorkflowCheck, Scope, Seen,
+    WorkflowVisitor, guarded, internal_error, internal_error_finding,
 };
 
 /// Declares each check's module and lists its value in [`BUILTINS`].
@@ -118,6 +118,9 @@ pub struct Context<'a> {
     pub files: Option<&'a [String]>,
     /// Extra keys from the check's policy entry.
     pub params: &'a toml::Table,
+    /// Where a pass notes the lines its findings point at while it holds
+    /// the file, for the report (shared by every check of the run).
+    pub lines_seen: &'a LinesSeen,
 }
 
 impl Context<'_> {

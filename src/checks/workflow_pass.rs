@@ -97,6 +97,7 @@ pub fn run<'a>(cxs: &[(&'a Context<'a>, &'static dyn Check)]) -> Vec<Outcome> {
         }
     }
     let tree = cxs.first().map(|(cx, _)| cx.tree);
+    let lines_seen = cxs.first().map(|(cx, _)| cx.lines_seen);
     let items: Vec<usize> = (0..order.len()).collect();
     let visited: Vec<Visited> = match tree {
         None => Vec::new(),
@@ -124,6 +125,13 @@ pub fn run<'a>(cxs: &[(&'a Context<'a>, &'static dyn Check)]) -> Vec<Outcome> {
                         }
                     }
                 }
+            }
+            if let Some(seen) = lines_seen {
+                seen.note(
+                    &wf.path,
+                    |n| wf.lines.line(&wf.text, n),
+                    found.iter().filter_map(|(_, fs)| fs.as_ref()).flatten(),
+                );
             }
             Visited::Parsed {
                 release,
