@@ -428,12 +428,8 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
             let route = text
                 .as_ref()
                 .and_then(|t| {
-                    js_key(&t.text, "routeBasePath").or_else(|| {
-                        regex::Regex::new(r#"\brouteBasePath\s*:\s*["'`]/["'`]"#)
-                            .ok()
-                            .filter(|re| re.is_match(&t.text))
-                            .map(|_| String::new())
-                    })
+                    js_key(&t.text, "routeBasePath")
+                        .or_else(|| serves_docs_at_root(&t.text).then(String::new))
                 })
                 .unwrap_or_else(|| "docs".into());
             let route = route.trim_matches('/').to_string();
@@ -663,6 +659,19 @@ fn js_key(text: &str, key: &str) -> Option<String> {
     (!v.is_empty()).then(|| v.to_string())
 }
 
+/// Whether a Docusaurus config says `routeBasePath: '/'` (docs-only mode),
+/// which [`js_key`] reads as no value.
+fn serves_docs_at_root(text: &str) -> bool {
+    text.match_indices("routeBasePath").any(|(i, k)| {
+        let rest = text[i + k.len()..].trim_start();
+        let Some(rest) = rest.strip_prefix(':') else {
+            return false;
+        };
+        let rest = rest.trim_start();
+        ["'/'", "\"/\"", "`/`"].iter().any(|q| rest.starts_with(q))
+    })
+}
+
 /// Where a Hugo site's pages come from: the folders its config mounts as
 /// `content` (`[[module.mounts]]` with `target = "content"`, which replace
 /// the default), else `contentDir` (the site's and each language's), else
@@ -739,6 +748,9 @@ mod tests {
             Some("../docs")
         );
         assert_eq!(js_key("path: variable,", "path"), None);
+        assert!(serves_docs_at_root("docs: { routeBasePath: '/' },"));
+        assert!(serves_docs_at_root("routeBasePath : \"/\""));
+        assert!(!serves_docs_at_root("routeBasePath: '/guide'"));
         assert_eq!(
             js_key(
                 "presets: [[\"classic\", { docs: { path: \"../docs\" } }]],",
