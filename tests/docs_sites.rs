@@ -117,6 +117,11 @@ fn links_resolve_as_each_site_generator_resolves_them() {
         places,
         vec![
             ("book/src/README.md".to_string(), 5),
+            // The one Docusaurus route that names no page.
+            (
+                "docusaurus-routes/website/docs/configuration/changelog.md".to_string(),
+                12,
+            ),
             // A name no extra has, and a missing anchor beside the doc.
             ("ex/guides/howto/deploy.md".to_string(), 4),
             ("ex/guides/howto/deploy.md".to_string(), 4),
@@ -198,5 +203,20 @@ fn exdoc_links_an_extra_by_its_file_name_from_any_folder() {
             at("guides/howto/deploy.md", 4, "warn"),
             at("guides/intro.md", 4, "warn"),
         ]
+    );
+}
+
+#[test]
+fn docusaurus_serves_docs_under_its_route_and_generates_category_pages() {
+    // `/docs/x` is the page `x` of the docs folder (the default
+    // `routeBasePath`), `/support` a page of `src/pages`, and
+    // `/docs/category/<label>` the index a `_category_.json` asks
+    // Docusaurus to generate. The page named `changelog.md` is a guide to a
+    // changelog setting, with no release headings: its one dead link warns.
+    let (code, got) = run("docs-links/sites/docusaurus-routes", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        got,
+        vec![at("website/docs/configuration/changelog.md", 12, "warn")]
     );
 }

@@ -387,3 +387,32 @@ fn skip_changelog_leaves_an_archived_changelog_alone() {
     assert_eq!(check(&r, "changelog-entry").0, "skip");
     assert_eq!(check(&r, "release-please-config").0, "pass");
 }
+
+#[test]
+fn a_test_tooling_package_json_beside_the_released_manifest_is_not_compared() {
+    // pydantic-core: a package.json that runs the wasm tests (version
+    // 1.0.0) sits beside the Cargo.toml whose version maturin gives the
+    // wheel (2.1.0). The release workflow publishes to PyPI and nothing
+    // publishes to npm: the package.json is tooling, not a version source.
+    let r = shipgate(
+        "versions-agree/tooling-package-json",
+        &["--only", "versions-agree"],
+    );
+    assert_eq!(check(&r, "versions-agree"), ("pass".into(), vec![]));
+    assert_eq!(r.code, 0);
+
+    // Once a release workflow publishes to npm, the package.json is a
+    // package again, and its version disagrees.
+    let tmp = common::copy_fixture("versions-agree/tooling-package-json");
+    common::write(
+        tmp.path(),
+        ".github/workflows/npm.yml",
+        "on:\n  push:\n    tags: [\"v*\"]\npermissions: {}\njobs:\n  npm:\n    runs-on: ubuntu-latest\n    environment: npm\n    permissions:\n      id-token: write\n    steps:\n      - run: npm publish --provenance\n",
+    );
+    let (code, report) = common::check_json(tmp.path(), &["--only", "versions-agree"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        common::findings(&report, "versions-agree"),
+        vec![("package.json".into(), 3, "block".into())]
+    );
+}

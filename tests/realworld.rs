@@ -965,3 +965,44 @@ fn create_gh_release_action_makes_a_release_workflow() {
     );
     assert!(messages(&r, "actions-pinned")[0].contains("taiki-e/create-gh-release-action@v1"));
 }
+
+#[test]
+fn a_changesets_snapshot_action_publishes_by_oidc() {
+    // vanilla-extract: `seek-oss/changesets-snapshot` versions the changed
+    // packages as snapshots and publishes them to npm by OIDC, so the job
+    // that runs it uses its `id-token: write`; the lint job beside it does
+    // not and still blocks.
+    let (code, r) = check_json(
+        &fixture("oidc-scope/changesets-snapshot-action"),
+        &["--only", "oidc-scope,publish-environment"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "oidc-scope"),
+        vec![(".github/workflows/snapshot.yml".into(), 41, "block".into())]
+    );
+    assert!(messages(&r, "oidc-scope")[0].contains("job `lint`"));
+    // The snapshot job is a publishing job, and it has its environment.
+    assert_eq!(verdict(&r, "publish-environment"), "pass");
+}
+
+#[test]
+fn maturin_action_upload_is_a_pypi_publish() {
+    // git-cliff, typos: `PyO3/maturin-action` with `command: upload` sends
+    // the wheels to PyPI (here with a token); `command: build` only builds.
+    let (code, r) = check_json(
+        &fixture("publish-environment/maturin-action-upload"),
+        &["--only", "publish-environment,trusted-publishing"],
+    );
+    assert_eq!(code, 1);
+    let wf = ".github/workflows/wheels.yml";
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![(wf.into(), 31, "block".into())]
+    );
+    assert!(messages(&r, "publish-environment")[0].contains("job `upload`"));
+    assert_eq!(
+        findings(&r, "trusted-publishing"),
+        vec![(wf.into(), 43, "block".into())]
+    );
+}

@@ -2,9 +2,12 @@
 //! same one — manifests, release-please's manifest and the newest CHANGELOG
 //! release — compared package by package.
 
-use super::{Check, Code, Context, Meta, Outcome};
+use super::{Check, Code, Context, Meta, Outcome, Scope, Seen, WorkflowVisitor};
 use crate::finding::{Finding, Severity};
-use crate::manifest::{self, canonical};
+use crate::manifest::{self, Manifest, canonical};
+use crate::workflow::WorkflowFile;
+use crate::workflow::publish::Registry;
+use std::sync::Mutex;
 
 pub struct VersionsAgree;
 
@@ -20,7 +23,10 @@ static META: Meta = Meta {
         registry refuses the upload or users install the wrong thing. Versions are compared \
         per package: the root package (root manifests, release-please entry \".\", root \
         CHANGELOG), and separately each release-please package or workspace member with its \
-        own sources. A nested manifest nothing names is its own package. With `--base REF`, \
+        own sources. A nested manifest nothing names is its own package. A package.json \
+        beside another ecosystem's versioned manifest is tooling (a test runner, a docs \
+        build) when the release workflows publish but never to npm, and is not compared. \
+        With `--base REF`, \
         a package whose sources agreed on the base is left to release-bump and \
         changelog-gained, which judge the change against the base.",
     passes: "mix.exs:                       version: \"1.4.0\"\n.release-please-manifest.json: { \".\": \"1.4.0\" }\nCHANGELOG.md:                  ## [1.4.0] - 2026-01-01",
@@ -40,12 +46,90 @@ impl Check for VersionsAgree {
         &META
     }
 
-    fn project(&self, cx: &Context<'_>) -> Outcome {
-        run(cx)
+    fn scope(&self) -> Scope {
+        Scope::AcrossWorkflows
+    }
+
+    fn across_workflows<'a>(
+        &self,
+        cx: &'a Context<'a>,
+    ) -> Result<Box<dyn WorkflowVisitor + 'a>, Outcome> {
+        Ok(Box::new(Registries {
+            cx,
+            seen: Mutex::new(Published::default()),
+        }))
     }
 }
 
-fn run(cx: &Context<'_>) -> Outcome {
+/// Whether the tree's release workflows publish at all, and to npm.
+#[derive(Default, Clone, Copy)]
+struct Published {
+    any: bool,
+    npm: bool,
+}
+
+/// The check's side of the workflow pass: which registries the release
+/// workflows publish to; the packages are compared when the pass ends.
+struct Registries<'a> {
+    cx: &'a Context<'a>,
+    seen: Mutex<Published>,
+}
+
+impl WorkflowVisitor for Registries<'_> {
+    fn visit(&self, wf: &WorkflowFile) -> Vec<Finding> {
+        if !wf.is_release() {
+            return Vec::new();
+        }
+        let mut here = Published::default();
+        for j in wf.release.publishing_jobs() {
+            for p in &j.publishes {
+                here.any = true;
+                here.npm |= p.registry == Registry::Npm;
+            }
+        }
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.any |= here.any;
+            seen.npm |= here.npm;
+        }
+        Vec::new()
+    }
+
+    fn finish(self: Box<Self>, _seen: &Seen, _visited: Vec<Finding>) -> Outcome {
+        let published = self.seen.into_inner().unwrap_or_default();
+        run(self.cx, published)
+    }
+}
+
+/// The package.json files of a package that are its tooling rather than
+/// what it releases: beside another ecosystem's manifest that states the
+/// version (a Rust or Python package with a package.json for its tests or
+/// docs build), in a tree whose release workflows publish, but never to
+/// npm, and with no release-please entry versioning the package. Without
+/// that evidence (nothing published by CI, or npm published) every
+/// package.json stays a version source.
+fn tooling_package_json(pkg: &manifest::Package, published: Published) -> Vec<&str> {
+    if !published.any || published.npm || pkg.release_please.is_some() {
+        return Vec::new();
+    }
+    let other_versioned = pkg.manifests.iter().any(|m| match m {
+        Manifest::Cargo(c) => c.package.as_ref().is_some_and(|p| p.version.is_some()),
+        Manifest::Pyproject(p) => p.version.is_some(),
+        Manifest::Mix(m) => m.version.is_some(),
+        Manifest::Npm(_) => false,
+    });
+    if !other_versioned {
+        return Vec::new();
+    }
+    pkg.manifests
+        .iter()
+        .filter_map(|m| match m {
+            Manifest::Npm(n) => Some(n.path.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn run(cx: &Context<'_>, published: Published) -> Outcome {
     let (d, mut findings) = match cx.packages() {
         Ok(x) => x,
         Err(f) => return Outcome::Findings(vec![*f]),
@@ -70,13 +154,24 @@ fn run(cx: &Context<'_>) -> Outcome {
     };
     for pkg in &d.packages {
         notes.extend(pkg.notes.iter().cloned());
-        let sources = match pkg.sources(cx.tree) {
+        let mut sources = match pkg.sources(cx.tree) {
             Ok(s) => s,
             Err(e) => {
                 findings.push(e.to_finding());
                 continue;
             }
         };
+        let tooling = tooling_package_json(pkg, published);
+        if !tooling.is_empty() {
+            let before = sources.len();
+            sources.retain(|s| !tooling.contains(&s.field.location.path.as_str()));
+            if sources.len() < before {
+                notes.push(format!(
+                    "{}: not compared, its folder's other manifest states the version and the release workflows publish nothing to npm",
+                    tooling.join(", ")
+                ));
+            }
+        }
         if sources.len() < 2 {
             continue;
         }

@@ -59,6 +59,10 @@ pub struct Site {
     pub sources: Vec<String>,
     /// Folders served at the site's root as they are (`public/`, `static/`).
     pub assets: Vec<String>,
+    /// URL prefixes the site serves from a folder of its own, longest
+    /// first: Docusaurus serves its docs under `/docs/` (its
+    /// `routeBasePath`), its blog under `/blog/` and `src/pages` at `/`.
+    pub routes: Vec<(String, String)>,
 }
 
 impl Site {
@@ -152,6 +156,11 @@ pub struct Docs {
     /// Jekyll pages' `permalink:` front matter, as the site folder joined
     /// with the URL path (no leading or trailing slash, no `.html`).
     permalinks: HashSet<String>,
+    /// The index pages Docusaurus generates for a sidebar category
+    /// (`_category_.json` with `"link": {"type": "generated-index"}`), as
+    /// the docs folder joined with the page's path: `category/<label>`, or
+    /// the category's own `slug`.
+    categories: HashSet<String>,
 }
 
 impl Docs {
@@ -184,7 +193,13 @@ impl Docs {
             .filter(|s| s.generator == Generator::Jekyll)
             .flat_map(|s| permalinks(tree, s))
             .collect();
+        let categories = sites
+            .iter()
+            .filter(|s| s.generator == Generator::Docusaurus)
+            .flat_map(|s| generated_categories(tree, s))
+            .collect();
         Docs {
+            categories,
             sites,
             ignores: Ignores::load(tree),
             exdoc_pages,
@@ -245,8 +260,29 @@ impl Docs {
             for a in &site.assets {
                 tries.push(join(a, rest));
             }
+            let url = rest.trim_end_matches('/');
+            for (prefix, folder) in &site.routes {
+                let under_route = if prefix.is_empty() {
+                    Some(url)
+                } else if url == prefix {
+                    Some("")
+                } else {
+                    url.strip_prefix(prefix.as_str())
+                        .and_then(|r| r.strip_prefix('/'))
+                };
+                if let Some(r) = under_route {
+                    if self.categories.contains(&join(folder, r)) {
+                        return Some(true);
+                    }
+                    tries.push(join(folder, r));
+                }
+            }
         } else {
-            tries.push(normalize(base, file_part)?);
+            let t = normalize(base, file_part)?;
+            if self.categories.contains(t.trim_end_matches('/')) {
+                return Some(true);
+            }
+            tries.push(t);
         }
         let found = tries.iter().any(|t| page_exists(tree, t));
         Some(found)
@@ -349,6 +385,7 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 config: path.into(),
                 sources: vec![join(dir, &docs_dir)],
                 assets: Vec::new(),
+                routes: Vec::new(),
             })
         } else if name == "book.toml" {
             let src = tree
@@ -361,6 +398,7 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 config: path.into(),
                 sources: vec![join(dir, &src)],
                 assets: Vec::new(),
+                routes: Vec::new(),
             })
         } else if dir.ends_with(".vitepress") && name.starts_with("config.") {
             let root = dir_of(dir);
@@ -375,6 +413,7 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 config: path.into(),
                 assets: vec![join(&src, "public")],
                 sources: vec![src],
+                routes: Vec::new(),
             })
         } else if name.starts_with("docusaurus.config.") {
             let text = tree.text(path).ok();
@@ -383,6 +422,23 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 .and_then(|t| js_key(&t.text, "path"))
                 .map(|p| normalize(dir, &p).unwrap_or_else(|| join(dir, "docs")))
                 .unwrap_or_else(|| join(dir, "docs"));
+            // The docs plugin serves its folder under `routeBasePath`
+            // (`docs` unless the config says otherwise; `/` in docs-only
+            // mode), the blog under `/blog`, and `src/pages` at the root.
+            let route = text
+                .as_ref()
+                .and_then(|t| {
+                    js_key(&t.text, "routeBasePath")
+                        .or_else(|| serves_docs_at_root(&t.text).then(String::new))
+                })
+                .unwrap_or_else(|| "docs".into());
+            let route = route.trim_matches('/').to_string();
+            let mut routes = vec![
+                (route, docs.clone()),
+                ("blog".to_string(), join(dir, "blog")),
+                (String::new(), join(dir, "src/pages")),
+            ];
+            routes.sort_by_key(|(prefix, _)| std::cmp::Reverse(prefix.len()));
             Some(Site {
                 generator: Generator::Docusaurus,
                 config: path.into(),
@@ -393,6 +449,7 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                     join(dir, "src/pages"),
                 ],
                 assets: vec![join(dir, "static")],
+                routes,
             })
         } else if (name == "config.toml" || name == "zola.toml")
             && tree.is_dir(&join(dir, "content"))
@@ -406,6 +463,7 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 config: path.into(),
                 sources: vec![join(dir, "content")],
                 assets: vec![join(dir, "static")],
+                routes: Vec::new(),
             })
         } else if (name.starts_with("hugo.")
             && [".toml", ".yaml", ".yml", ".json"]
@@ -418,6 +476,7 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 config: path.into(),
                 sources: hugo_content_dirs(tree, path, dir),
                 assets: vec![join(dir, "static")],
+                routes: Vec::new(),
             })
         } else if name == "conf.py"
             && tree
@@ -430,6 +489,7 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 config: path.into(),
                 sources: vec![dir.to_string()],
                 assets: Vec::new(),
+                routes: Vec::new(),
             })
         } else if name == "mix.exs"
             && tree
@@ -442,6 +502,7 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 config: path.into(),
                 sources: vec![dir.to_string()],
                 assets: Vec::new(),
+                routes: Vec::new(),
             })
         } else if name == "_config.yml"
             && ["_layouts", "_includes", "_posts", "_pages", "_data"]
@@ -455,6 +516,7 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 config: path.into(),
                 sources: vec![dir.to_string()],
                 assets: vec![dir.to_string()],
+                routes: Vec::new(),
             })
         } else {
             None
@@ -462,6 +524,54 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
         sites.extend(site);
     }
     sites
+}
+
+/// The category index pages a Docusaurus site generates, each as its docs
+/// folder joined with the page's path (see [`Docs::categories`]).
+fn generated_categories(tree: &Tree, site: &Site) -> Vec<String> {
+    let Some(docs) = site.sources.first() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for p in tree.paths().filter(|p| under(p, docs)) {
+        let name = p.rsplit('/').next().unwrap_or(p);
+        if name != "_category_.json" {
+            continue;
+        }
+        let Ok(df) = tree.json(p) else { continue };
+        let Some(link) = df.root.get("link") else {
+            continue;
+        };
+        if link.get("type").and_then(|t| t.as_str()) != Some("generated-index") {
+            continue;
+        }
+        if let Some(slug) = link.get("slug").and_then(|s| s.as_str()) {
+            out.push(join(docs, slug.trim_matches('/')));
+            continue;
+        }
+        // Without a slug the page is `category/` and the label (else the
+        // folder's name) as Docusaurus slugs it: lower case, every run of
+        // other characters one `-`.
+        let label = df
+            .root
+            .get("label")
+            .and_then(|l| l.as_str())
+            .map(str::to_string)
+            .unwrap_or_else(|| dir_of(p).rsplit('/').next().unwrap_or("").to_string());
+        let mut slug = String::new();
+        for c in label.to_lowercase().chars() {
+            if c.is_alphanumeric() {
+                slug.push(c);
+            } else if !slug.is_empty() && !slug.ends_with('-') {
+                slug.push('-');
+            }
+        }
+        let slug = slug.trim_end_matches('-');
+        if !slug.is_empty() {
+            out.push(join(docs, &format!("category/{slug}")));
+        }
+    }
+    out
 }
 
 /// The `(name)=` targets in the Markdown pages of a Sphinx site.
@@ -549,6 +659,19 @@ fn js_key(text: &str, key: &str) -> Option<String> {
     (!v.is_empty()).then(|| v.to_string())
 }
 
+/// Whether a Docusaurus config says `routeBasePath: '/'` (docs-only mode),
+/// which [`js_key`] reads as no value.
+fn serves_docs_at_root(text: &str) -> bool {
+    text.match_indices("routeBasePath").any(|(i, k)| {
+        let rest = text[i + k.len()..].trim_start();
+        let Some(rest) = rest.strip_prefix(':') else {
+            return false;
+        };
+        let rest = rest.trim_start();
+        ["'/'", "\"/\"", "`/`"].iter().any(|q| rest.starts_with(q))
+    })
+}
+
 /// Where a Hugo site's pages come from: the folders its config mounts as
 /// `content` (`[[module.mounts]]` with `target = "content"`, which replace
 /// the default), else `contentDir` (the site's and each language's), else
@@ -625,6 +748,9 @@ mod tests {
             Some("../docs")
         );
         assert_eq!(js_key("path: variable,", "path"), None);
+        assert!(serves_docs_at_root("docs: { routeBasePath: '/' },"));
+        assert!(serves_docs_at_root("routeBasePath : \"/\""));
+        assert!(!serves_docs_at_root("routeBasePath: '/guide'"));
         assert_eq!(
             js_key(
                 "presets: [[\"classic\", { docs: { path: \"../docs\" } }]],",

@@ -146,6 +146,17 @@ pub fn scope(
         if stem(path).chars().any(|c| c.is_ascii_digit()) {
             return Scope::None;
         }
+        // A site page named `changelog` with no release heading at all is
+        // a guide about changelogs (a changelog generator's configuration
+        // page), not the project's release notes.
+        if in_site
+            && !doc
+                .headings
+                .iter()
+                .any(|h| crate::manifest::changelog::heading_version(&h.text).is_some())
+        {
+            return Scope::None;
+        }
         return Scope::Current(current_sections(doc));
     }
     if is_maintainer_name(path, in_site) {
@@ -256,6 +267,35 @@ mod tests {
         let s = scope(&doc("CHANGES.md", t), false, false, false);
         assert!(!s.blocks_at(t.find("first").unwrap()));
         assert!(s.blocks_at(t.find("second").unwrap()));
+    }
+
+    #[test]
+    fn a_site_page_named_changelog_without_releases_is_a_guide() {
+        let t = "# Changelog\n\n## header\n\nSee [x](/nowhere).\n";
+        assert_eq!(
+            scope(
+                &doc("docs/configuration/changelog.md", t),
+                false,
+                true,
+                false
+            ),
+            Scope::None
+        );
+        // Outside a site, or with a release heading, it is release notes.
+        assert!(matches!(
+            scope(
+                &doc("docs/configuration/changelog.md", t),
+                false,
+                false,
+                false
+            ),
+            Scope::Current(_)
+        ));
+        let t = "# Changelog\n\n## 1.0.0\n\nfirst\n";
+        assert!(matches!(
+            scope(&doc("docs/changelog.md", t), false, true, false),
+            Scope::Current(_)
+        ));
     }
 
     #[test]

@@ -111,6 +111,9 @@ pub const PUBLISH_ACTIONS: &[(&str, Registry)] = &[
     ("rust-lang/crates-io-auth-action", Registry::Crates),
     ("js-devtools/npm-publish", Registry::Npm),
     ("cycjimmy/semantic-release-action", Registry::Npm),
+    // Runs `changeset version --snapshot` and `changeset publish --tag`:
+    // every workspace package goes to npm under a snapshot dist-tag.
+    ("seek-oss/changesets-snapshot", Registry::Npm),
 ];
 
 /// Commands that install dependencies or build a package: what a job holding
@@ -725,6 +728,11 @@ fn judge_uses(
         "shopify/cibuildgem" => {
             (input("step").as_deref() == Some("release")).then_some(Registry::RubyGems)
         }
+        // maturin's `upload` and `publish` commands send the wheels to
+        // PyPI, as `maturin upload` in a script does; its other commands
+        // (`build`, `sdist`) only build.
+        "pyo3/maturin-action" => matches!(input("command").as_deref(), Some("upload" | "publish"))
+            .then_some(Registry::PyPi),
         "actions-rs/cargo" => (input("command").as_deref() == Some("publish")
             && !input("args").is_some_and(|a| a.contains("--dry-run")))
         .then_some(Registry::Crates),
