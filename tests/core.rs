@@ -97,6 +97,35 @@ fn hex_secret_in_environment_passes() {
 }
 
 #[test]
+fn a_feed_key_without_environment_is_blocked_once_per_check_that_owns_it() {
+    // One missing `environment:` on a job pushing with a key to a feed that
+    // has no trusted publishing (MyGet, Hex): publish-environment blocks the
+    // job and secrets-in-environment the secret; trusted-publishing has no
+    // trusted publisher to offer and says nothing. NuGet has one, so its key
+    // still warns there.
+    let (code, r) = check_json(
+        &fixture("trusted-publishing/feed-key-without-environment"),
+        &[],
+    );
+    assert_eq!(code, 1, "{r:#}");
+    let at = |line: u64, sev: &str| (WF.to_string(), line, sev.to_string());
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![at(14, "block"), at(18, "block"), at(24, "block")]
+    );
+    assert_eq!(
+        findings(&r, "secrets-in-environment"),
+        vec![at(17, "block"), at(23, "block"), at(27, "block")]
+    );
+    assert_eq!(findings(&r, "trusted-publishing"), vec![at(27, "warn")]);
+    let m = &finding_messages(&r, "trusted-publishing")[0].2;
+    assert!(
+        m.contains("`nuget-org`") && m.contains("NuGet supports trusted publishing"),
+        "{m}"
+    );
+}
+
+#[test]
 fn oidc_granted_where_unused_blocks() {
     let (code, r) = check_json(&fixture("oidc-scope-bad"), &[]);
     assert_eq!(code, 1);

@@ -413,3 +413,174 @@ fn a_workflow_file_that_is_a_symlink_inside_the_root_blocks() {
         "{v:#}"
     );
 }
+
+/// Every finding of the report that carries `needle` in its message, as
+/// (check, path, line).
+fn findings_saying(v: &serde_json::Value, needle: &str) -> Vec<(String, String, u64)> {
+    let mut out = Vec::new();
+    for c in v["checks"].as_array().unwrap() {
+        for f in c["findings"].as_array().unwrap() {
+            if f["message"].as_str().unwrap_or("").contains(needle) {
+                out.push((
+                    c["id"].as_str().unwrap().to_string(),
+                    f["path"].as_str().unwrap().to_string(),
+                    f["line"].as_u64().unwrap(),
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_workflow_that_writes_a_key_twice_blocks_once_at_the_second_key() {
+    // YAML parsers keep the last of two equal keys; GitHub refuses the file
+    // ("'A' is already defined") and runs none of it, so judging the
+    // last-wins reading would judge a workflow that does not exist.
+    let job = "  publish:\n    runs-on: ubuntu-latest\n    environment: crates\n    steps:\n      - run: cargo publish\n";
+    let head = "name: release\non:\n  push:\n    tags: ['v*']\npermissions: {}\n";
+    for (name, wf, line, key) in [
+        (
+            "env",
+            format!("{head}env:\n  A: 1\n  B: 2\n  A: 3\njobs:\n{job}"),
+            9,
+            "A",
+        ),
+        (
+            "jobs",
+            format!("{head}jobs:\n{job}jobs:\n{job}"),
+            12,
+            "jobs",
+        ),
+        (
+            "a job listed twice",
+            format!("{head}jobs:\n{job}{job}"),
+            12,
+            "publish",
+        ),
+        (
+            "step",
+            format!("{head}jobs:\n{job}        env:\n          X: 1\n        run: cargo test\n"),
+            14,
+            "run",
+        ),
+        (
+            "nested flow mapping",
+            format!("{head}jobs:\n{job}        with: {{a: 1, a: 2}}\n"),
+            12,
+            "a",
+        ),
+        (
+            "quoted and plain",
+            format!("{head}env:\n  a: 1\n  \"a\": 2\njobs:\n{job}"),
+            8,
+            "a",
+        ),
+    ] {
+        let t = tempfile::tempdir().unwrap();
+        write(t.path(), WF, &wf);
+        write(t.path(), "README.md", "# x\n");
+        let (code, v) = check_json(t.path());
+        assert_eq!(code, 1, "{name}\n{wf}\n{v:#}");
+        let said = format!("the key `{key}` appears twice");
+        let at = findings_saying(&v, &said);
+        assert_eq!(
+            at,
+            [("actions-pinned".to_string(), WF.to_string(), line)],
+            "{name}: one report of the parse error, at the second key\n{wf}\n{v:#}"
+        );
+        // The checks that needed the file block there, pointing at that report.
+        assert_eq!(
+            result(&v, "publish-environment")["verdict"],
+            "block",
+            "{name}"
+        );
+        assert!(
+            findings_saying(&v, "cannot be read or parsed")
+                .iter()
+                .all(|(_, p, _)| p == WF),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn equal_keys_in_sibling_mappings_are_not_duplicates() {
+    let wf = "\
+name: release
+on:
+  push:
+    tags: ['v*']
+permissions: {}
+concurrency:
+  group: release-${{ github.ref }}
+  cancel-in-progress: false
+env:
+  A: 1
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    env:
+      A: 2
+    steps:
+      - run: cargo test
+        env: {A: 3}
+      - run: cargo test
+        env: {A: 4}
+  publish:
+    needs: test
+    runs-on: ubuntu-latest
+    environment: crates
+    env:
+      A: 5
+    steps:
+      - run: cargo publish
+";
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), WF, wf);
+    write(t.path(), "README.md", "# x\n");
+    let (_, v) = check_json(t.path());
+    assert!(findings_saying(&v, "appears twice").is_empty(), "{v:#}");
+    assert!(findings_saying(&v, "cannot judge").is_empty(), "{v:#}");
+    assert_eq!(
+        result(&v, "publish-environment")["verdict"],
+        "pass",
+        "{v:#}"
+    );
+}
+
+#[test]
+fn a_local_action_that_writes_a_key_twice_is_not_read_as_last_wins() {
+    let wf = "\
+name: release
+on:
+  push:
+    tags: ['v*']
+permissions: {}
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    environment: crates
+    steps:
+      - uses: ./.github/actions/ship
+";
+    let action = "\
+name: ship
+runs:
+  using: composite
+  steps:
+    - run: cargo publish
+      shell: bash
+      shell: sh
+";
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), WF, wf);
+    write(t.path(), ".github/actions/ship/action.yml", action);
+    write(t.path(), "README.md", "# x\n");
+    let (_, v) = check_json(t.path());
+    let text = v.to_string();
+    assert!(
+        text.contains("the key `shell` appears twice") && text.contains("line 7"),
+        "{v:#}"
+    );
+}

@@ -100,6 +100,55 @@ fn concurrency_missing_group_warns() {
 }
 
 #[test]
+fn a_job_calling_a_releasing_workflow_is_judged_in_its_caller() {
+    // The caller starts the release: an ungrouped caller is warned, at its
+    // own `on:`, and the workflow it calls (run only through
+    // `workflow_call`) is not warned again.
+    let (r, code) = check(
+        "release-concurrency/called-by-ungrouped",
+        "release-concurrency",
+    );
+    assert_eq!(findings(&r, "release-concurrency"), [at(2, "warn")]);
+    let m = message(&r, "release-concurrency", 0);
+    assert!(m.contains("`release.yml`") && m.contains("`crates`"), "{m}");
+    assert_eq!(code, 0);
+    // A group on the calling job, on the caller, or inside the called
+    // workflow serialises the release: nothing to say.
+    for grouped in [
+        "called-by-grouped",
+        "called-job-grouped",
+        "called-holds-group",
+    ] {
+        let (r, _) = check(
+            &format!("release-concurrency/{grouped}"),
+            "release-concurrency",
+        );
+        assert_eq!(
+            verdict(&r, "release-concurrency"),
+            "pass",
+            "{grouped}: {r:#}"
+        );
+    }
+    // A called workflow that also runs on its own pushes has runs with no
+    // caller around them: both it and its ungrouped caller are warned.
+    let (r, _) = check(
+        "release-concurrency/called-and-pushed",
+        "release-concurrency",
+    );
+    assert_eq!(
+        findings(&r, "release-concurrency"),
+        [
+            (
+                ".github/workflows/publish-crates.yml".to_string(),
+                3,
+                "warn".to_string()
+            ),
+            at(2, "warn")
+        ]
+    );
+}
+
+#[test]
 fn concurrency_group_of_empty_contexts_says_it_collapses() {
     let (r, _) = check("release-concurrency/collapsed", "release-concurrency");
     assert_eq!(verdict(&r, "release-concurrency"), "warn");

@@ -8,7 +8,7 @@ use crate::workflow::expr::{Scenario, context_paths, eval, eval_template, interp
 use crate::workflow::triggers::{if_false, job_outputs, release_scenarios, skipped_jobs};
 use crate::workflow::{Key, WorkflowFile};
 use github_actions_models::common::expr::LoE;
-use github_actions_models::workflow::Concurrency;
+use github_actions_models::workflow::{Concurrency, Job};
 
 pub static CHECK: ReleaseWorkflowCheck = ReleaseWorkflowCheck {
     meta: &META,
@@ -32,9 +32,10 @@ static META: Meta = Meta {
         when a newer one arrives. A workflow that releases only on tags, with a group per \
         tag and `cancel-in-progress: true`, can only cancel a run of the same tag pushed \
         again: two releases never cancel each other, so that is a warning (a re-pushed tag \
-        can still cut short its own half-done release). A workflow that runs only through \
-        `workflow_call` runs inside its caller's run: when every workflow in the tree that \
-        calls it sets a concurrency group, it needs none of its own.",
+        can still cut short its own half-done release). A job that calls a local reusable workflow \
+        which publishes or ships is one of the caller's releasing jobs, and the called \
+        workflow, when it runs only through `workflow_call`, runs inside its caller's run: \
+        the caller is judged for the group, and the called workflow needs none of its own.",
     passes: "on:\n  push:\n    branches: [main]\n  pull_request:\nconcurrency:\n  group: release-${{ github.ref }}\n  cancel-in-progress: ${{ github.ref != 'refs/heads/main' }}",
     fails: "concurrency:\n  group: ${{ github.workflow }}-${{ github.head_ref }}\n  cancel-in-progress: true",
     fix: "Add a top-level `concurrency:` block to the release workflow with \
@@ -97,26 +98,46 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
         judge(wf, c, &[Key::K("concurrency")], &scenarios, docs_only, out);
     }
     let mut missing = Vec::new();
-    for (id, job) in wf.normal_jobs() {
+    for (id, job) in &wf.model.jobs {
+        let id = id.as_str();
         if !release_jobs.contains(&id) {
             continue;
         }
-        match &job.concurrency {
-            Some(c) => judge(
-                wf,
-                c,
-                &[Key::K("jobs"), Key::K(id), Key::K("concurrency")],
-                &scenarios,
-                docs_only,
-                out,
-            ),
-            None => missing.push(id),
+        match job {
+            Job::NormalJob(job) => match &job.concurrency {
+                Some(c) => judge(
+                    wf,
+                    c,
+                    &[Key::K("jobs"), Key::K(id), Key::K("concurrency")],
+                    &scenarios,
+                    docs_only,
+                    out,
+                ),
+                None => missing.push(id),
+            },
+            // A job that calls a local reusable workflow which releases is a
+            // releasing job of this workflow: the release runs inside this
+            // run. It is grouped when the called workflow holds its own group,
+            // or the job does (the typed model keeps no `concurrency:` for a
+            // calling job, so that is read from the text).
+            Job::ReusableWorkflowCallJob(_) => {
+                if !wf.lane.call_is_grouped(id)
+                    && wf
+                        .byte_span(&[Key::K("jobs"), Key::K(id), Key::K("concurrency")])
+                        .is_none()
+                {
+                    missing.push(id);
+                }
+            }
         }
     }
     // A workflow that only runs when called runs inside its caller's run:
-    // callers that each hold a concurrency group serialize it.
-    let serialized_by_callers =
-        wf.release.callers_hold_concurrency && crate::workflow::triggers::only_called(&wf.model.on);
+    // callers that each hold a concurrency group serialize it, and a release
+    // workflow that calls it is judged for the group itself (its calling job
+    // releases), so the finding lands on the workflow that starts the release.
+    let only_called = crate::workflow::triggers::only_called(&wf.model.on);
+    let serialized_by_callers = only_called
+        && (wf.release.callers_hold_concurrency || wf.release.called_by_release.is_some());
     if wf.model.concurrency.is_none() && !missing.is_empty() && !serialized_by_callers {
         let jobs: Vec<String> = missing.iter().map(|j| format!("`{j}`")).collect();
         out.push(

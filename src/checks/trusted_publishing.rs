@@ -21,16 +21,15 @@ static META: Meta = Meta {
         anywhere it leaks to. PyPI and npm accept GitHub's short-lived OIDC token through \
         trusted publishing, bound to this repository, workflow and environment, so a token \
         there is a block. crates.io and RubyGems support trusted publishing too, so a token \
-        warns. Registries without OIDC (Hex, Maven) need a token, which must then be an \
-        environment secret. A publish behind a step (in a local composite action or a script \
-        it runs) is judged by what the step hands it: the step's env, or a secret passed as \
-        an input to the composite action.",
+        warns. Registries without OIDC (Hex, Maven, other feeds) need a token; this check has \
+        nothing to say about it, and keeping it in the publishing job's environment is \
+        judged by `publish-environment` and `secrets-in-environment`. A publish behind a \
+        step (in a local composite action or a script it runs) is judged by what the step \
+        hands it: the step's env, or a secret passed as an input to the composite action.",
     passes: "publish:\n  environment: pypi\n  permissions:\n    id-token: write\n  steps:\n    - uses: pypa/gh-action-pypi-publish@<sha> # v1.12.4",
     fails: "- run: twine upload dist/*\n  env:\n    TWINE_PASSWORD: ${{ secrets.PYPI_TOKEN }}",
     fix: "Configure a trusted publisher on the registry (repository, workflow file name, \
-        environment), grant the publishing job `id-token: write`, and delete the token secret. \
-        For Hex and other registries without OIDC, keep the key as a secret of the publishing \
-        job's environment.",
+        environment), grant the publishing job `id-token: write`, and delete the token secret.",
     params: &[],
     codes: &[
         Code {
@@ -40,10 +39,6 @@ static META: Meta = Meta {
         Code {
             id: "token-where-oidc-exists",
             summary: "a job publishes with a token to a registry that supports trusted publishing",
-        },
-        Code {
-            id: "secret-outside-environment",
-            summary: "a registry secret is used by a job that declares no environment",
         },
     ],
 };
@@ -90,8 +85,16 @@ fn check(wf: &WorkflowFile, findings: &mut Vec<Finding>) {
             continue;
         };
         for p in &role.publishes {
+            // A registry with no trusted publisher needs its token: nothing
+            // to judge here. That the token stays in the job's environment
+            // is publish-environment's and secrets-in-environment's finding
+            // on this same job; repeating it here made one missing
+            // `environment:` three BLOCKs.
+            if !p.registry.supports_oidc() {
+                continue;
+            }
             if let Some((loc, what)) = token_use(wf, id, job, p)
-                && let Some(f) = judge(p.registry, job.environment.is_some(), id, loc, &what)
+                && let Some(f) = judge(p.registry, id, loc, &what)
             {
                 findings.push(f);
             }
@@ -99,7 +102,9 @@ fn check(wf: &WorkflowFile, findings: &mut Vec<Finding>) {
     }
 }
 
-fn judge(reg: Registry, env_scoped: bool, job: &str, loc: Location, what: &str) -> Option<Finding> {
+/// The finding for a long-lived token used to publish to `reg`, a registry
+/// with trusted publishing.
+fn judge(reg: Registry, job: &str, loc: Location, what: &str) -> Option<Finding> {
     let name = reg.name();
     match reg {
         Registry::PyPi | Registry::Npm => Some(Finding::new(
@@ -127,14 +132,8 @@ fn judge(reg: Registry, env_scoped: bool, job: &str, loc: Location, what: &str) 
 .code("token-where-oidc-exists")
             .warn_only(),
         ),
-        Registry::Hex | Registry::Maven | Registry::Other => (!env_scoped).then(|| {
-            Finding::new(
-                loc,
-                format!("job `{job}` publishes to {name} with a secret ({what}) but declares no environment, so the secret is not environment-scoped"),
-                "declare the protected environment on the job and store the key as that environment's secret",
-            )
-.code("secret-outside-environment")
-        }),
+        // No trusted publisher to use instead: see `check`.
+        Registry::Hex | Registry::Maven | Registry::Other => None,
     }
 }
 

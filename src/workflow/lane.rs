@@ -232,6 +232,10 @@ pub struct Lane {
     /// only narrow what the caller grants, so those jobs do not run with
     /// the default token scope.
     scoped_calls: HashSet<String>,
+    /// Jobs that call a local reusable workflow which serialises its own
+    /// release: a workflow-level `concurrency:`, or one on every job of it
+    /// that publishes or ships.
+    grouped_calls: HashSet<String>,
 }
 
 impl Lane {
@@ -244,6 +248,12 @@ impl Lane {
     /// token permissions.
     pub fn call_is_scoped(&self, id: &str) -> bool {
         self.scoped_calls.contains(id)
+    }
+
+    /// Whether job `id` calls a local reusable workflow that holds its own
+    /// concurrency group for its releasing jobs.
+    pub fn call_is_grouped(&self, id: &str) -> bool {
+        self.grouped_calls.contains(id)
     }
 }
 
@@ -406,8 +416,12 @@ fn lane_of(
             Job::ReusableWorkflowCallJob(call) => {
                 if let Uses::Local(l) = &call.uses {
                     let at = || wf.locate(&[Key::K("jobs"), Key::K(id), Key::K("uses")]);
-                    if w.called_workflow(&l.path, &at, depth + 1) {
+                    let called = w.called_workflow(&l.path, &at, depth + 1);
+                    if called.scoped {
                         lane.scoped_calls.insert(id.clone());
+                    }
+                    if called.grouped {
+                        lane.grouped_calls.insert(id.clone());
                     }
                 }
             }
@@ -875,9 +889,15 @@ impl Walk<'_> {
     /// A local reusable workflow a job calls: what its jobs publish and
     /// ship belongs to the caller's lane.
     /// Follows a local reusable workflow; whether it scopes its own token.
-    fn called_workflow(&mut self, path: &str, at: &dyn Fn() -> Location, depth: usize) -> bool {
+    fn called_workflow(
+        &mut self,
+        path: &str,
+        at: &dyn Fn() -> Location,
+        depth: usize,
+    ) -> CalledWorkflow {
+        let none = CalledWorkflow::default();
         if depth > MAX_LANE_DEPTH || !self.budget_left() {
-            return false;
+            return none;
         }
         let shown = format!("./{}", path.trim_start_matches("./"));
         let Some(file) = normalise_path("", path) else {
@@ -885,17 +905,17 @@ impl Walk<'_> {
                 at(),
                 format!("called workflow `{shown}` is outside the repository"),
             );
-            return false;
+            return none;
         };
         if self.stack.contains(&file) {
-            return false;
+            return none;
         }
         if !self.tree.exists(&file) {
             self.problem(
                 at(),
                 format!("called workflow `{shown}` does not exist, so what this job runs cannot be judged"),
             );
-            return false;
+            return none;
         }
         let tf = match self.read(&file) {
             Ok(t) => t,
@@ -904,7 +924,7 @@ impl Walk<'_> {
                     at(),
                     format!("called workflow `{shown}` cannot be read: {why}"),
                 );
-                return false;
+                return none;
             }
         };
         if tf.text.len() > crate::repo::MAX_PARSE_BYTES {
@@ -912,7 +932,7 @@ impl Walk<'_> {
                 at(),
                 format!("called workflow `{shown}` is too large to parse"),
             );
-            return false;
+            return none;
         }
         let inner = match WorkflowFile::parse_indexed(&file, tf.text.clone(), tf.lines.clone()) {
             Ok(w) => w,
@@ -924,7 +944,7 @@ impl Walk<'_> {
                         e.line, e.message
                     ),
                 );
-                return false;
+                return none;
             }
         };
         let scoped = !matches!(
@@ -981,8 +1001,25 @@ impl Walk<'_> {
         for p in inner_lane.problems {
             self.problem(p.at, p.message);
         }
-        scoped
+        let grouped = inner.model.concurrency.is_some()
+            || {
+                let mut releasing = facts.releasing_jobs().peekable();
+                releasing.peek().is_some()
+                && releasing.all(|r| {
+                    matches!(inner.model.jobs.get(&r.id), Some(Job::NormalJob(n)) if n.concurrency.is_some())
+                })
+            };
+        CalledWorkflow { scoped, grouped }
     }
+}
+
+/// What a job learns of the local reusable workflow it calls.
+#[derive(Default)]
+struct CalledWorkflow {
+    /// It scopes its own token (top-level `permissions:`, or on every job).
+    scoped: bool,
+    /// It holds a concurrency group around its releasing jobs.
+    grouped: bool,
 }
 
 /// What following one called workflow counts against [`MAX_LANE_ITEMS`].

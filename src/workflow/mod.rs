@@ -10,6 +10,7 @@ pub mod publish;
 pub(crate) mod script_location;
 pub mod secrets;
 pub mod triggers;
+pub mod unique_keys;
 
 use crate::finding::Location;
 use crate::repo::text::{LineIndex, yaml_shape};
@@ -235,7 +236,7 @@ impl WorkflowFile {
             None => text,
         };
         let patched = self_repo_refs_as_local(&text);
-        let model: Workflow = match yaml_serde::from_str(patched.as_deref().unwrap_or(&text)) {
+        let model: Workflow = match unique_keys::from_str(patched.as_deref().unwrap_or(&text)) {
             Ok(m) => m,
             Err(e) => {
                 let (line, column) = e
@@ -469,7 +470,7 @@ pub fn parse_yaml_file<T: serde::de::DeserializeOwned>(
         help: None,
     };
     let shape = yaml_guard(text).map_err(|e| at(e.line, e.column, e.message))?;
-    let value = yaml_serde::from_str(text).map_err(|e| {
+    let value = unique_keys::from_str(text).map_err(|e| {
         let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
         at(
             line,
@@ -533,7 +534,7 @@ fn alias_bomb(text: &str) -> Option<WorkflowError> {
 
 /// Whether the text may define a YAML anchor (`&name` after a separator);
 /// `&&` in shell scripts does not count.
-fn has_anchor(text: &str) -> bool {
+pub(crate) fn has_anchor(text: &str) -> bool {
     let b = text.as_bytes();
     b.iter().enumerate().any(|(i, &c)| {
         c == b'&'
