@@ -47,13 +47,34 @@ thread_local! {
     static READ_SKIPPED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// The keys one mapping has written so far.
+/// The keys one mapping has written so far. Most mappings of a workflow
+/// have a handful of keys: those are compared in a list, and only a large
+/// mapping gets a set.
 #[derive(Default)]
-struct Keys(HashSet<String>);
+struct Keys {
+    few: Vec<String>,
+    many: HashSet<String>,
+}
+
+/// Keys compared in a list before a mapping's keys go into a set.
+const FEW_KEYS: usize = 16;
 
 impl Keys {
     fn add<E: de::Error>(&mut self, key: &str) -> Result<(), E> {
-        if key == "<<" || self.0.insert(key.to_string()) {
+        if key == "<<" {
+            return Ok(());
+        }
+        let fresh = if self.many.is_empty() && self.few.len() < FEW_KEYS {
+            let fresh = !self.few.iter().any(|k| k == key);
+            if fresh {
+                self.few.push(key.to_string());
+            }
+            fresh
+        } else {
+            self.many.extend(self.few.drain(..));
+            self.many.insert(key.to_string())
+        };
+        if fresh {
             return Ok(());
         }
         Err(E::custom(format_args!(
@@ -383,6 +404,21 @@ mod tests {
         assert_eq!((line, col), (1, 11));
         let (line, _, _) = refused("x: 1\n'x': 2\n");
         assert_eq!(line, 2);
+    }
+
+    #[test]
+    fn a_large_mapping_is_checked_past_the_list() {
+        let keys: Vec<String> = (0..40).map(|i| format!("k{i}: {i}\n")).collect();
+        let all = keys.concat();
+        from_str::<Any>(&all).unwrap_or_else(|e| panic!("{e}"));
+        // A repeat of an early key after the list became a set, and a repeat
+        // of a late key.
+        for (again, line) in [("k3: x\n", 41), ("k39: x\n", 41)] {
+            let (at, _, msg) = refused(&format!("{all}{again}"));
+            assert_eq!(at, line, "{msg}");
+        }
+        let (at, _, _) = refused(&format!("{}k5: x\n", keys[..10].concat()));
+        assert_eq!(at, 11);
     }
 
     #[test]
