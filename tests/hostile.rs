@@ -870,19 +870,26 @@ fn a_policy_file_that_is_a_symlink_out_is_not_read() {
 
 #[test]
 fn gitignore_cannot_hide_release_workflows() {
-    let t = tree();
-    write(t.path(), ".gitignore", ".github/\n*.yml\n");
-    write(
-        t.path(),
-        WF,
-        "on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - run: cargo publish\n",
-    );
-    let (code, v) = check_json(t.path(), &[]);
-    assert_eq!(
-        code, 1,
-        "an ignored release workflow was waved through: {v:#}"
-    );
-    assert_blocks_at(&v, "workflow-permissions", WF, 1);
+    // At the root, in `.github/` and in the workflow folder itself.
+    for (at, rule) in [
+        (".gitignore", ".github/\n*.yml\n"),
+        (".github/.gitignore", "workflows/\n"),
+        (".github/workflows/.gitignore", "*\n"),
+    ] {
+        let t = tree();
+        write(t.path(), at, rule);
+        write(
+            t.path(),
+            WF,
+            "on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - run: cargo publish\n",
+        );
+        let (code, v) = check_json(t.path(), &[]);
+        assert_eq!(
+            code, 1,
+            "a release workflow ignored by {at} was waved through: {v:#}"
+        );
+        assert_blocks_at(&v, "workflow-permissions", WF, 1);
+    }
 }
 
 // ---------------------------------------------------------------- pipes

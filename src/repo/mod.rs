@@ -320,7 +320,14 @@ impl Tree {
         // committed `.gitignore` must not hide one from the gate.
         let wf_dir = root.join(".github/workflows");
         let real_dir = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir());
-        if real_dir(&root.join(".github")) && real_dir(&wf_dir) {
+        // The walk reads `.gitignore` files only (no global or `.git/info`
+        // excludes, none above the root), so with none on the way to the
+        // workflow folder it hid nothing there, and the folder is not read
+        // a second time.
+        let may_hide = ["", ".github/", ".github/workflows/"]
+            .iter()
+            .any(|dir| std::fs::symlink_metadata(root.join(format!("{dir}.gitignore"))).is_ok());
+        if may_hide && real_dir(&root.join(".github")) && real_dir(&wf_dir) {
             // Only the workflow folder's own entries, borrowed: copying every
             // path of a 100,000-file tree into a second set cost more than
             // the read_dir.
@@ -349,7 +356,7 @@ impl Tree {
             }
         }
         keep_escaped_names_apart(&mut entries);
-        entries.sort_by(|a, b| a.rel.cmp(&b.rel));
+        entries.sort_unstable_by(|a, b| a.rel.cmp(&b.rel));
         entries.shrink_to_fit();
         use std::hash::BuildHasher;
         let hasher = foldhash::fast::RandomState::default();
