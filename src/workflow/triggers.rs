@@ -248,6 +248,15 @@ pub fn skipped_jobs(
     sc: &Scenario,
     cond_false: &dyn Fn(&If, &Scenario) -> bool,
 ) -> std::collections::HashSet<String> {
+    // Only a condition skips a job (a job is skipped through `needs` only
+    // when a job it needs is): with none, every job runs.
+    let conditional = wf.model.jobs.values().any(|j| match j {
+        Job::NormalJob(j) => j.r#if.is_some(),
+        Job::ReusableWorkflowCallJob(j) => j.r#if.is_some(),
+    });
+    if !conditional {
+        return std::collections::HashSet::new();
+    }
     let mut memo = HashMap::new();
     for id in wf.model.jobs.keys() {
         skipped_at(wf, id, sc, cond_false, &mut memo);
