@@ -90,14 +90,10 @@ pub fn is_changelog_name(path: &str) -> bool {
 fn is_maintainer_name(path: &str, in_site: bool) -> bool {
     let s = stem(path);
     let w = words(&s);
-    let maintainer = w.iter().any(|w| {
-        matches!(
-            *w,
-            "releasing" | "maintaining" | "maintainer" | "maintainers" | "runbook" | "runbooks"
-        )
-    }) || (w.contains(&"support") || w.contains(&"supported"))
-        && w.iter()
-            .any(|w| matches!(*w, "surface" | "contract" | "matrix" | "policy"));
+    let maintainer = names_maintainers(path)
+        || (w.contains(&"support") || w.contains(&"supported"))
+            && w.iter()
+                .any(|w| matches!(*w, "surface" | "contract" | "matrix" | "policy"));
     let release = w.iter().any(|w| {
         matches!(
             *w,
@@ -160,9 +156,41 @@ pub fn scope(
         return Scope::Current(current_sections(doc));
     }
     if is_maintainer_name(path, in_site) {
+        // `RELEASES.md` that is a list of releases, one heading each, is
+        // release notes kept under another name: its history is history.
+        if !names_maintainers(path) && is_release_log(doc) {
+            return Scope::Current(current_sections(doc));
+        }
         return Scope::All;
     }
     Scope::None
+}
+
+/// Whether a file name speaks of the people who cut releases, not only of
+/// releases (`RELEASING`, `MAINTAINERS`, a runbook).
+fn names_maintainers(path: &str) -> bool {
+    let s = stem(path);
+    words(&s).iter().any(|w| {
+        matches!(
+            *w,
+            "releasing" | "maintaining" | "maintainer" | "maintainers" | "runbook" | "runbooks"
+        )
+    })
+}
+
+/// Whether a document reads as a log of releases: at least three of its
+/// headings name a released version. A runbook may show one example
+/// version; a log has one heading per release.
+fn is_release_log(doc: &MarkdownDoc) -> bool {
+    doc.headings
+        .iter()
+        .filter(|h| {
+            crate::manifest::changelog::heading_version(&h.text)
+                .is_some_and(|(_, released)| released)
+        })
+        .take(3)
+        .count()
+        >= 3
 }
 
 /// Whether a file name is a package manifest, so its folder is a package.
@@ -249,6 +277,23 @@ mod tests {
         assert!(!is_maintainer_name("guides/deployment/releases.md", true));
         assert!(!is_maintainer_name("docs/supported-sql.md", false));
         assert!(!is_maintainer_name("docs/guide.md", false));
+    }
+
+    #[test]
+    fn releases_log_under_a_release_name() {
+        let t = "# Releases\n\n## 3.0.0\n\nnewest\n\n## 2.0.0\n\nold\n\n## 1.0.0\n\noldest\n";
+        let d = doc("RELEASES.md", t);
+        let s = scope(&d, false, false, false);
+        assert!(s.blocks_at(t.find("newest").unwrap()));
+        assert!(!s.blocks_at(t.find("old\n").unwrap()));
+        // A runbook keeps its whole scope, example versions and all.
+        let r = "# Releasing\n\n## 1.0.0\n\n## 2.0.0\n\n## 3.0.0\n\nsteps\n";
+        let d = doc("RELEASING.md", r);
+        assert_eq!(scope(&d, false, false, false), Scope::All);
+        // A release guide without release headings stays whole.
+        let g = "# Release process\n\n## Tag\n\nsteps\n";
+        let d = doc("docs/release-process.md", g);
+        assert_eq!(scope(&d, false, false, false), Scope::All);
     }
 
     #[test]
