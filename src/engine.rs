@@ -441,7 +441,18 @@ impl FindingTexts {
         outcomes: &[Outcome],
         noted: HashMap<String, checks::NotedLines, foldhash::fast::RandomState>,
     ) -> FindingTexts {
-        let mut wanted: HashMap<&str, Vec<usize>, foldhash::fast::RandomState> = HashMap::default();
+        // Sized for a file per finding (100,000 workflows with one each),
+        // up to a bound (500,000 findings may sit in one file): no rehash
+        // while it fills.
+        let findings: usize = outcomes
+            .iter()
+            .map(|o| match o {
+                Outcome::Findings(fs) => fs.len(),
+                Outcome::Skip(_) => 0,
+            })
+            .sum();
+        let mut wanted: HashMap<&str, Vec<usize>, foldhash::fast::RandomState> =
+            HashMap::with_capacity_and_hasher(findings.min(1 << 17), Default::default());
         for o in outcomes {
             let Outcome::Findings(fs) = o else { continue };
             for f in fs {

@@ -81,7 +81,7 @@ impl<T> InPathOrder<T> {
 /// snippets and inline ignores. 100,000 workflows with a finding each were
 /// each read a second time after the pass.
 #[derive(Default)]
-pub struct LinesSeen(std::sync::Mutex<Vec<(String, NotedLines)>>);
+pub struct LinesSeen(std::sync::Mutex<HashMap<String, NotedLines, foldhash::fast::RandomState>>);
 
 /// Line number → the line's text (`None`: the file has no such line), in
 /// line order.
@@ -112,22 +112,24 @@ impl LinesSeen {
             .map(|n| (n, line(n).map(str::to_string)))
             .collect();
         if let Ok(mut all) = self.0.lock() {
-            all.push((path.to_string(), noted));
+            match all.entry(path.to_string()) {
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(noted);
+                }
+                // A path noted twice keeps both notes' lines.
+                std::collections::hash_map::Entry::Occupied(mut o) => {
+                    let kept = o.get_mut();
+                    kept.extend(noted);
+                    kept.sort_unstable_by_key(|(n, _)| *n);
+                    kept.dedup_by_key(|(n, _)| *n);
+                }
+            }
         }
     }
 
-    /// Everything noted, by path (a path noted twice keeps both notes' lines).
+    /// Everything noted, by path.
     pub fn into_map(self) -> HashMap<String, NotedLines, foldhash::fast::RandomState> {
-        let all = self.0.into_inner().unwrap_or_else(|p| p.into_inner());
-        let mut map: HashMap<String, NotedLines, foldhash::fast::RandomState> =
-            HashMap::with_capacity_and_hasher(all.len(), Default::default());
-        for (path, lines) in all {
-            let kept = map.entry(path).or_default();
-            kept.extend(lines);
-            kept.sort_unstable_by_key(|(n, _)| *n);
-            kept.dedup_by_key(|(n, _)| *n);
-        }
-        map
+        self.0.into_inner().unwrap_or_else(|p| p.into_inner())
     }
 }
 
