@@ -252,10 +252,14 @@ pub(crate) fn write_json<T: serde::Serialize + ?Sized>(
     out: &mut dyn Write,
     value: &T,
 ) -> std::io::Result<()> {
+    // The serializer makes many small writes (a quote, an indent, a
+    // fragment); a buffer of a known type takes them without a call through
+    // the writer's vtable each, and hands the writer whole blocks.
+    let mut buf = std::io::BufWriter::with_capacity(1 << 16, out);
     let pretty = serde_json::ser::PrettyFormatter::new();
-    let mut ser = serde_json::Serializer::with_formatter(out, ShownJson(pretty));
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, ShownJson(pretty));
     value.serialize(&mut ser)?;
-    Ok(())
+    buf.flush()
 }
 
 /// serde_json's pretty layout, delegated; only string fragments differ.
