@@ -129,11 +129,7 @@ impl WorkflowVisitor for Publishes<'_> {
 
 /// What one release workflow publishes.
 fn published_by(wf: &WorkflowFile) -> Published {
-    let to = |registry: Registry| {
-        wf.release
-            .publishing_jobs()
-            .any(|j| j.publishes.iter().any(|p| p.registry == registry))
-    };
+    let to = |registry: Registry| wf.release.publishes_to(registry);
     Published {
         npm: to(Registry::Npm),
         // npm provenance (and so a `repository.url` that names this

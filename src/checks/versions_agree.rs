@@ -80,13 +80,10 @@ impl WorkflowVisitor for Registries<'_> {
         if !wf.is_release() {
             return Vec::new();
         }
-        let mut here = Published::default();
-        for j in wf.release.publishing_jobs() {
-            for p in &j.publishes {
-                here.any = true;
-                here.npm |= p.registry == Registry::Npm;
-            }
-        }
+        let here = Published {
+            any: wf.release.publishing_jobs().any(|j| !j.publishes.is_empty()),
+            npm: wf.release.publishes_to(Registry::Npm),
+        };
         if let Ok(mut seen) = self.seen.lock() {
             seen.any |= here.any;
             seen.npm |= here.npm;

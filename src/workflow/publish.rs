@@ -490,6 +490,12 @@ impl ReleaseFacts {
         self.jobs.iter().filter(|j| j.is_publishing())
     }
 
+    /// Whether some job of the workflow publishes to `registry`.
+    pub fn publishes_to(&self, registry: Registry) -> bool {
+        self.publishing_jobs()
+            .any(|j| j.publishes.iter().any(|p| p.registry == registry))
+    }
+
     pub fn job(&self, id: &str) -> Option<&JobRole> {
         self.by_id.get(id).map(|i| &self.jobs[*i])
     }
