@@ -4,6 +4,7 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    shipgate::memory::configure();
     // A panic is a bug; say so plainly and exit 2 rather than 101.
     std::panic::set_hook(Box::new(|info| {
         shipgate::app::say(format_args!("shipgate: internal error: {info}"));

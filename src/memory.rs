@@ -1,18 +1,91 @@
-//! Handing freed memory back to the OS between the phases of a run.
+//! The allocator, and handing freed memory back to the OS between the
+//! phases of a run.
 //!
-//! glibc's allocator keeps what a thread freed in that thread's arena for
-//! later use, so after the documents pass drops its parsed documents the
-//! process still holds their pages, and the workflows phase then allocates
-//! elsewhere: peak RSS became the sum of the phases rather than the larger
-//! one. `malloc_trim` returns the free pages of every arena.
+//! shipgate allocates many small, short-lived values from every core (a
+//! parsed workflow is thousands of strings and vectors). mimalloc serves
+//! those from per-thread free lists; glibc's allocator, measured on the same
+//! runs, spent a quarter to a third of the CPU of 100,000 small workflows in
+//! `malloc`, `free`, arena growth and consolidation, and kept each thread's
+//! freed memory in that thread's arena, so peak RSS became the sum of the
+//! phases (a `malloc_trim` between them was needed). mimalloc's one
+//! setting that matters here is how long it waits before returning freed
+//! pages to the OS: by default a second, longer than a small tree's whole
+//! run, which doubled that run's peak RSS; shipgate asks it to return them
+//! at once ([`configure`]).
+//!
+//! `docs/performance.md` has the measurements.
 
-/// Returns the allocator's free pages to the OS, where that is possible
-/// and needed (glibc); elsewhere does nothing.
+/// The allocator every allocation of the binary goes through.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// mimalloc's option numbers, from its `mimalloc.h` (the `mi_option_t`
+/// enumeration; libmimalloc-sys builds v3 unless asked for v2, and both
+/// number it 15): the delay in milliseconds before freed pages are purged
+/// (returned to the OS).
+const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+
+// The two entry points used here are exported by the mimalloc library the
+// `mimalloc` crate links; libmimalloc-sys declares them only behind a
+// feature whose dependency is not available here, so they are declared
+// with the signatures of `mimalloc.h`.
+unsafe extern "C" {
+    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+    fn mi_option_get(option: std::ffi::c_int) -> std::ffi::c_long;
+    fn mi_collect(force: bool);
+}
+
+/// Sets the allocator up for a run: freed pages go back to the OS as soon
+/// as they are free, unless the user asked otherwise through mimalloc's own
+/// `MIMALLOC_PURGE_DELAY` environment variable. Called first thing in
+/// `main`; calling it again changes nothing.
+pub fn configure() {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+        return;
+    }
+    // SAFETY: `mi_option_set` takes two integers and no pointer; mimalloc
+    // documents it as callable at any time, from any thread, and the option
+    // number is the purge delay's in the linked version (checked by the
+    // unit test below).
+    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
+}
+
+/// Returns the allocator's free pages to the OS, between the phases of a
+/// run: what one phase freed should not stay counted while the next one
+/// allocates.
 pub fn give_back_freed() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: `malloc_trim` takes no pointer and only releases pages that
-    // glibc's own bookkeeping marks free; any thread may call it at any time.
-    unsafe {
-        libc::malloc_trim(0);
+    // SAFETY: `mi_collect` takes a flag and no pointer; it only releases
+    // pages mimalloc's own bookkeeping marks free, and may be called from
+    // any thread at any time.
+    unsafe { mi_collect(true) }
+}
+
+/// The purge delay in force, in milliseconds.
+pub fn purge_delay_ms() -> std::ffi::c_long {
+    // SAFETY: as for `mi_option_set`: an integer in, an integer out.
+    unsafe { mi_option_get(MI_OPTION_PURGE_DELAY) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_purge_delay_option_number_names_the_purge_delay() {
+        // mimalloc v3's default purge delay is 1000 ms (v2's 10 ms) and its
+        // neighbours in the enumeration default to other values
+        // (eager_commit_delay 1, use_numa_nodes 0): a wrong option number
+        // would read another one.
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+            return;
+        }
+        let before = purge_delay_ms();
+        assert!(
+            matches!(before, 1000 | 10 | 0),
+            "purge delay read as {before}"
+        );
+        configure();
+        assert_eq!(purge_delay_ms(), 0);
+        give_back_freed();
     }
 }
