@@ -449,11 +449,7 @@ fn run_gate(g: Gate<'_>) -> Result<(report::Report, std::path::PathBuf), u8> {
         let before = engine::run(base.tree(), &policy, &opts);
         report = preflight::split::mark(report, &before, &base.describe());
     }
-    // The process ends soon: freeing every cached file one by one costs more
-    // than the exit that returns the memory at once. Snapshots are dropped
-    // (their temporary folders removed); only the work tree is left.
-    drop((head, base));
-    std::mem::forget(discovered);
+    drop((head, base, discovered));
     Ok((report, root))
 }
 
@@ -618,10 +614,7 @@ fn check(args: CheckArgs) -> u8 {
         // The gate ran; a summary that cannot be written must not hide its verdict.
         say(format_args!("warning: {}", log_safe(&e)));
     }
-    // As with the tree (see `run_gate`): the process ends now, and freeing
-    // every finding one by one (100,000 of them, several strings each)
-    // costs more than the exit that returns the memory at once.
-    std::mem::forget(report);
+    drop(report);
     code
 }
 
