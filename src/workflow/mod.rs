@@ -18,7 +18,6 @@ use github_actions_models::common::expr::LoE;
 use github_actions_models::common::{Env, EnvValue};
 use github_actions_models::workflow::job::{NormalJob, Step, StepBody};
 use github_actions_models::workflow::{Job, Workflow};
-use std::rc::Rc;
 use std::sync::Arc;
 use yamlpath::{Component, Document, Route};
 
@@ -110,24 +109,15 @@ pub const MAX_ITEMS_FOR_LOCATIONS: usize = 20_000;
 /// hold arbitrary values that yaml_serde would build in memory.
 pub const MAX_YAML_NODES: usize = 1_000_000;
 
-static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-/// Location trees kept per thread, most recently used last.
-const LOCATION_TREES_PER_THREAD: usize = 8;
-
-thread_local! {
-    static LOCATION_TREES: std::cell::RefCell<Vec<(u64, Option<Rc<Document>>)>> =
-        const { std::cell::RefCell::new(Vec::new()) };
-}
-
 /// A workflow read and parsed once for every check.
 pub struct WorkflowFile {
     pub path: String,
     pub text: Arc<str>,
     pub lines: LineIndex,
     pub model: Workflow,
-    /// Names this parse for the per-thread cache of location trees.
-    id: u64,
+    /// The format-preserving tree for location lookups, built on the first
+    /// lookup ([`WorkflowFile::doc`]) and dropped with the workflow.
+    located: std::sync::OnceLock<Option<Document>>,
     /// False when the file is too big for tree-sitter to locate cheaply:
     /// findings then point at the file.
     locatable: bool,
@@ -263,7 +253,7 @@ impl WorkflowFile {
             text,
             lines,
             model,
-            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            located: std::sync::OnceLock::new(),
             locatable,
             release,
             lane: Default::default(),
@@ -273,30 +263,17 @@ impl WorkflowFile {
     /// The format-preserving tree for location lookups, or None when
     /// tree-sitter rejects the file (locations are best effort: the model
     /// still judges it). Built on the first lookup, so a workflow with no
-    /// findings never pays for it, and kept in a small per-thread cache
-    /// rather than with the workflow: a tree takes ~25 bytes per byte of
-    /// YAML, and holding one for every workflow made memory grow with the
-    /// tree. A check's lookups for one workflow come together, so the cache
-    /// rarely misses.
-    pub(crate) fn doc(&self) -> Option<Rc<Document>> {
+    /// findings never pays for it, and owned by the workflow: a tree takes
+    /// about 25 bytes per byte of YAML, and it goes when the workflow does
+    /// (the workflows pass lets each workflow go after its visit; the tree's
+    /// cache forgets the workflows it kept when the checks are done).
+    pub(crate) fn doc(&self) -> Option<&Document> {
         if !self.locatable {
             return None;
         }
-        LOCATION_TREES.with(|cache| {
-            let mut cache = cache.borrow_mut();
-            if let Some(i) = cache.iter().position(|(id, _)| *id == self.id) {
-                let hit = cache.remove(i);
-                let doc = hit.1.clone();
-                cache.push(hit);
-                return doc;
-            }
-            let doc = Document::new(self.text.to_string()).ok().map(Rc::new);
-            if cache.len() >= LOCATION_TREES_PER_THREAD {
-                cache.remove(0);
-            }
-            cache.push((self.id, doc.clone()));
-            doc
-        })
+        self.located
+            .get_or_init(|| Document::new(self.text.to_string()).ok())
+            .as_ref()
     }
 
     /// The file name, e.g. `release.yml`.
@@ -939,10 +916,10 @@ mod tests {
     }
 
     #[test]
-    fn location_trees_are_rebuilt_after_eviction() {
-        // Workflows of different shapes: a tree kept for the wrong one would
-        // put the key on another line.
-        let wfs: Vec<WorkflowFile> = (0..LOCATION_TREES_PER_THREAD * 2 + 1)
+    fn each_workflow_locates_in_its_own_tree() {
+        // Workflows of different shapes, located in turn and again: a tree
+        // shared or mixed up between them would put the key on another line.
+        let wfs: Vec<WorkflowFile> = (0..17)
             .map(|i| {
                 let pad = "# pad\n".repeat(i);
                 let text = format!(
@@ -957,7 +934,16 @@ mod tests {
                 assert_eq!(wf.locate(&route).line, i + 4, "w{i}");
             }
         }
-        LOCATION_TREES.with(|c| assert!(c.borrow().len() <= LOCATION_TREES_PER_THREAD));
+        // The same, from several threads at once over shared workflows.
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| {
+                    for (i, wf) in wfs.iter().enumerate().rev() {
+                        assert_eq!(wf.locate(&route).line, i + 4, "w{i}");
+                    }
+                });
+            }
+        });
     }
 
     #[test]
