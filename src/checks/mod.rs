@@ -152,15 +152,23 @@ impl Context<'_> {
         }
     }
 
-    /// The packages a manifest check judges: every manifest, or only those
-    /// its policy `files` globs select; the discovery's errors come back as
+    /// The packages a manifest check judges: every manifest (discovered
+    /// once per run and shared by every check that asks), or only those its
+    /// policy `files` globs select; the discovery's errors come back as
     /// fail-closed findings beside it. A bad glob is the check's one finding.
-    pub fn packages(&self) -> Result<(crate::manifest::Discovery, Vec<Finding>), Box<Finding>> {
-        let selected = match self.files {
-            None => None,
-            Some(_) => Some(self.select(Vec::new())?),
+    pub fn packages(
+        &self,
+    ) -> Result<(Arc<crate::manifest::Discovery>, Vec<Finding>), Box<Finding>> {
+        let d = match self.files {
+            None => crate::manifest::discovered(self.tree),
+            Some(_) => {
+                let selected = self.select(Vec::new())?;
+                Arc::new(crate::manifest::discover_selected(
+                    self.tree,
+                    Some(&selected),
+                ))
+            }
         };
-        let d = crate::manifest::discover_selected(self.tree, selected.as_deref());
         let errors = d.errors.iter().map(|e| e.to_finding()).collect();
         Ok((d, errors))
     }

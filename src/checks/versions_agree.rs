@@ -136,10 +136,10 @@ fn run(cx: &Context<'_>, published: Published) -> Outcome {
     // With --base, a package whose sources agreed on the base and disagree
     // now was split by the change itself: release-bump and changelog-gained
     // judge that against the base, and saying it here too would repeat them.
-    let base_packages = cx.base.map(|b| (b, manifest::discover(b.tree()).packages));
+    let base_packages = cx.base.map(|b| (b, manifest::discovered(b.tree())));
     let agreed_on_base = |pkg: &manifest::Package| {
         base_packages.as_ref().is_some_and(|(b, pkgs)| {
-            pkgs.iter()
+            pkgs.packages.iter()
                 .find(|p| p.dir == pkg.dir)
                 .and_then(|p| p.sources(b.tree()).ok())
                 .is_some_and(|s| {

@@ -262,6 +262,12 @@ pub fn discover(tree: &Tree) -> Discovery {
     discover_selected(tree, None)
 }
 
+/// [`discover`], made once per run and shared: every check that judges the
+/// packages asks for the same discovery.
+pub fn discovered(tree: &Tree) -> std::sync::Arc<Discovery> {
+    tree.whole(|| discover(tree))
+}
+
 /// [`discover`], reading only the files in `selected` (a check's `files`
 /// setting) when given.
 pub fn discover_selected(tree: &Tree, selected: Option<&[&str]>) -> Discovery {

@@ -64,8 +64,8 @@ fn sources(pkg: &manifest::Package, tree: &Tree) -> Result<Vec<VersionSource>, F
 /// Reads every package on both sides and pairs their version sources.
 pub fn read(head: &Tree, base: &Base) -> Reading {
     let mut out = Reading::default();
-    let h = manifest::discover(head);
-    let b = manifest::discover(base.tree());
+    let h = manifest::discovered(head);
+    let b = manifest::discovered(base.tree());
     out.broken.extend(h.errors.iter().map(|e| e.to_finding()));
     for e in &b.errors {
         let mut f = e.to_finding();
