@@ -534,6 +534,20 @@ fn docs_links_to_a_file_on_another_branch_are_not_files_of_this_tree() {
 }
 
 #[test]
+fn a_plugins_src_dir_in_a_vitepress_config_is_not_the_sites() {
+    // `offline: { srcDir: '.vitepress/' }` is a plugin's option, nested in
+    // the config object: the site's pages are still the config's folder,
+    // so `/guide/start.html` is `site/guide/start.md`. A page that is not
+    // there still warns.
+    let (code, entry) = check("docs-links/vitepress-nested-srcdir", "docs-links");
+    assert_eq!(code, 0);
+    assert_eq!(entry["verdict"], "warn");
+    let fs = entry_messages(&entry);
+    assert_eq!(fs.len(), 1, "{fs:#?}");
+    finding_at(&fs, "site/index.md", 3, "`/recipes.html`");
+}
+
+#[test]
 fn headings_written_in_html_or_carrying_badges_have_githubs_anchors() {
     // `# Lantern [![Gem Version](…)](…) [![CI](…)](…)`: GitHub slugs the
     // heading's text, not the badges' alt text, so `#lantern--` lands;
