@@ -518,6 +518,36 @@ fn docs_links_to_a_sibling_repository_through_the_owner_page_are_not_files() {
 }
 
 #[test]
+fn docs_links_to_a_file_on_another_branch_are_not_files_of_this_tree() {
+    // One level above the root is GitHub's `blob/` page, so the next name is
+    // a ref: `../media/screens/follow.gif` is a file on the `media` branch,
+    // from the root README and from docs/ alike. `../guide/start.md` names a
+    // folder of this tree (a link that climbed once too often) and
+    // `../notes.md` names a ref with no file: both still block.
+    let (code, entry) = check("docs-links/other-branch", "docs-links");
+    assert_eq!(code, 1);
+    assert_eq!(entry["verdict"], "block");
+    let fs = entry_messages(&entry);
+    assert_eq!(fs.len(), 2, "{fs:#?}");
+    finding_at(&fs, "README.md", 9, "`../guide/start.md` resolves outside");
+    finding_at(&fs, "README.md", 9, "`../notes.md` resolves outside");
+}
+
+#[test]
+fn a_plugins_src_dir_in_a_vitepress_config_is_not_the_sites() {
+    // `offline: { srcDir: '.vitepress/' }` is a plugin's option, nested in
+    // the config object: the site's pages are still the config's folder,
+    // so `/guide/start.html` is `site/guide/start.md`. A page that is not
+    // there still warns.
+    let (code, entry) = check("docs-links/vitepress-nested-srcdir", "docs-links");
+    assert_eq!(code, 0);
+    assert_eq!(entry["verdict"], "warn");
+    let fs = entry_messages(&entry);
+    assert_eq!(fs.len(), 1, "{fs:#?}");
+    finding_at(&fs, "site/index.md", 3, "`/recipes.html`");
+}
+
+#[test]
 fn headings_written_in_html_or_carrying_badges_have_githubs_anchors() {
     // `# Lantern [![Gem Version](…)](…) [![CI](…)](…)`: GitHub slugs the
     // heading's text, not the badges' alt text, so `#lantern--` lands;

@@ -153,6 +153,28 @@ fn a_changelog_of_release_lines_without_headings_has_its_sections() {
 }
 
 #[test]
+fn a_changelog_that_hands_over_is_judged_by_the_file_it_names() {
+    // lumen-macros/CHANGELOG.md stops at 0.2.0, says it is no longer kept
+    // and links the workspace changelog, which is headed with another
+    // crate's versions: the crate has no changelog of its own to judge.
+    // lumen-core/CHANGELOG.md hands over to docs/changes.md in its own
+    // folder, which is judged, and which lacks 1.2.0.
+    let r = shipgate("changelog-entry/handed-over", &[]);
+    assert_eq!(r.code, 1);
+    for id in ["changelog-entry", "versions-agree"] {
+        let (v, f) = check(&r, id);
+        assert_eq!(v, "block", "{id}");
+        assert_eq!(f.len(), 1, "{id}: {f:?}");
+        assert_eq!(
+            (f[0].0.as_str(), f[0].1),
+            ("lumen-core/docs/changes.md", 3),
+            "{id}"
+        );
+        assert!(f[0].2.contains("1.2.0"), "{}", f[0].2);
+    }
+}
+
+#[test]
 fn pyproject_without_readme_warns_at_the_project_table() {
     // PyPI accepts a distribution without a readme: its users expect one.
     let r = shipgate("package-metadata/pyproject-bad", &[]);

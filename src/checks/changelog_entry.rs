@@ -20,7 +20,11 @@ static META: Meta = Meta {
         links to the changelog kept in the docs (a relative link, or a docs-site URL whose \
         path ends in a file of this tree, such as `…/operations/changelog/`) is judged by \
         that file; one that names no version and hands over to a GitHub releases page keeps \
-        its notes where an offline gate cannot read them, and passes.",
+        its notes where an offline gate cannot read them, and passes. A CHANGELOG whose \
+        opening text says it is no longer kept and links another changelog is judged by that \
+        file when it lies in the package's folder; one that hands over to a shared changelog \
+        outside it (a workspace's, headed with another package's versions) leaves the package \
+        with no changelog of its own to judge.",
     passes: "Cargo.toml:   version = \"2.1.0\"\nCHANGELOG.md: ## [2.1.0] - 2026-02-01",
     fails: "Cargo.toml:   version = \"2.1.0\"\nCHANGELOG.md: ## [Unreleased]\n              ## [2.0.3] - 2026-01-01",
     fix: "Add a section headed with the version (`## [2.1.0] - 2026-02-01`, or release-please's \

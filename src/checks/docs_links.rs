@@ -37,7 +37,10 @@ static META: Meta = Meta {
         autolinks). Not judged: Markdown under `vendor/`, `third_party/`, test folders \
         (`test/`, `tests/`, `fixtures/`, `testdata/`, snapshots) and dot-directories other \
         than `.github`; e-mail addresses; relative links in issue and pull-request \
-        templates, which GitHub renders against the issue's URL; a symlink to a document \
+        templates, which GitHub renders against the issue's URL; links that climb out of \
+        the root into GitHub's own pages (`../../issues`, a sibling repository \
+        `../../../name`, a file on another branch `../BRANCH/path` whose first name is not \
+        a folder of this tree); a symlink to a document \
         inside the repository (that document is judged under its own path); paths any \
         `.gitignore` excludes; paths a changelog names (it records what changed, removals \
         included); paths a sentence says are gone, elsewhere or produced by a run (\"moved \
@@ -452,6 +455,21 @@ fn levels_above_root(base: &str, rel: &str) -> usize {
     above
 }
 
+/// Whether `rel`, which climbs exactly one level above the root, names a
+/// file on another branch (`../BRANCH/PATH`): a ref and at least one path
+/// segment after it, whose first name is not a file or folder of this tree
+/// (`../docs/guide.md` from the root miscounts the way to `docs/guide.md`).
+fn on_another_branch(tree: &Tree, rel: &str) -> bool {
+    let rest: Vec<&str> = rel
+        .split('/')
+        .skip_while(|s| matches!(*s, "" | "." | ".."))
+        .collect();
+    if rest.len() < 2 || rest.iter().any(|s| matches!(*s, "" | "." | "..")) {
+        return false;
+    }
+    !tree.has_path(rest[0])
+}
+
 /// The first ancestor (or the path itself) that is a symlink leaving the root.
 fn symlink_escape<'t>(tree: &'t Tree, rel: &str) -> Option<(String, &'t str)> {
     if !tree.has_bad_links() {
@@ -834,7 +852,17 @@ fn check_links(
             // levels above the root is the owner's page, so the next name
             // is another of the owner's repositories (`../../../sibling`).
             // That is a github.com page this offline gate cannot open.
-            if levels_above_root(base, &file_part) >= 3 {
+            let above = levels_above_root(base, &file_part);
+            if above >= 3 {
+                continue;
+            }
+            // One level above the root is the `blob/` (or `raw/`) page, so
+            // the next name is a ref: `../assets/demo.gif` from the root is
+            // `demo.gif` on the `assets` branch, a common home for images
+            // kept out of the code branches. Another branch is not in this
+            // tree. A ref alone (`../notes.md`) is no file, and a first name
+            // that is a folder here is a link that climbed once too often.
+            if above == 1 && on_another_branch(tree, &file_part) {
                 continue;
             }
             out.push(

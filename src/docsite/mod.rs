@@ -405,7 +405,7 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
             let src = tree
                 .text(path)
                 .ok()
-                .and_then(|t| js_key(&t.text, "srcDir"))
+                .and_then(|t| js_config_key(&t.text, "srcDir"))
                 .map(|s| join(root, &s))
                 .unwrap_or_else(|| root.to_string());
             Some(Site {
@@ -659,6 +659,68 @@ fn js_key(text: &str, key: &str) -> Option<String> {
     (!v.is_empty()).then(|| v.to_string())
 }
 
+/// A key of the config object itself, not of an object nested in it: the
+/// PWA plugin's `pwa: { srcDir: '.vitepress/' }` names where its service
+/// worker lives, not the site's pages. The config object is the first `{`
+/// after `defineConfig(` (or `export default`); a config written some other
+/// way is read with [`js_key`].
+fn js_config_key(text: &str, key: &str) -> Option<String> {
+    let Some(start) = text
+        .find("defineConfig(")
+        .or_else(|| text.find("export default"))
+        .and_then(|at| text[at..].find('{').map(|b| at + b))
+    else {
+        return js_key(text, key);
+    };
+    // Byte offsets of the config object's own keys' depth: 1 inside its
+    // braces. Strings and line comments are stepped over.
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = start;
+    let mut line_start = i;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'{' | b'[' | b'(' => depth += 1,
+            b'}' | b']' | b')' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return None;
+                }
+            }
+            q @ (b'"' | b'\'' | b'`') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != q {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'\n' => line_start = i + 1,
+            _ if depth == 1 && text[i..].starts_with(key) => {
+                let before = text[line_start..i].trim();
+                if (before.is_empty() || before.ends_with(',') || before.ends_with('{'))
+                    && let Some(v) = js_key(
+                        &text[i..text[i..].find('\n').map_or(text.len(), |n| i + n)],
+                        key,
+                    )
+                {
+                    return Some(v);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// Whether a Docusaurus config says `routeBasePath: '/'` (docs-only mode),
 /// which [`js_key`] reads as no value.
 fn serves_docs_at_root(text: &str) -> bool {
@@ -748,6 +810,15 @@ mod tests {
             Some("../docs")
         );
         assert_eq!(js_key("path: variable,", "path"), None);
+        // The PWA plugin's `srcDir` is its own, not the site's.
+        let vp = "export default withPwa(defineConfig({\n  title: 'x', // a {\n  pwa: {\n    srcDir: '.vitepress/',\n  },\n}))\n";
+        assert_eq!(js_config_key(vp, "srcDir"), None);
+        let vp = "export default defineConfig({\n  markdown: { lineNumbers: true },\n  srcDir: 'pages',\n})\n";
+        assert_eq!(js_config_key(vp, "srcDir").as_deref(), Some("pages"));
+        assert_eq!(
+            js_config_key("  srcDir: './src',\n", "srcDir").as_deref(),
+            Some("src")
+        );
         assert!(serves_docs_at_root("docs: { routeBasePath: '/' },"));
         assert!(serves_docs_at_root("routeBasePath : \"/\""));
         assert!(!serves_docs_at_root("routeBasePath: '/guide'"));

@@ -260,6 +260,64 @@ pub fn has_section(doc: &MarkdownDoc, version: &str) -> bool {
         .any(|e| super::canonical(&e.version) == want)
 }
 
+/// Words with which a changelog's opening text says it is no longer kept.
+const RETIRED: &[&str] = &[
+    "obsolete",
+    "no longer",
+    "not maintained",
+    "not updated",
+    "not kept",
+    "deprecated",
+    "archived",
+    "frozen",
+    "superseded",
+    "moved to",
+    "has moved",
+    "now kept",
+    "now lives",
+];
+
+/// The changelog this one hands over to, when the text before its first
+/// release says it is no longer kept and links to another changelog
+/// ("See the [workspace changelog](../CHANGELOG.md) for newer releases; this
+/// file is obsolete"): its releases stop at the hand-over, and the newer
+/// ones are recorded in the linked file. Returns the link as written.
+pub fn handed_over(doc: &MarkdownDoc) -> Option<String> {
+    let text = &doc.file.text;
+    let first = entries(doc).first().map(|e| e.line)?;
+    let end = text
+        .split_inclusive('\n')
+        .take(first.saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>();
+    let preamble = text.get(..end)?.to_lowercase();
+    if !RETIRED.iter().any(|w| preamble.contains(w)) {
+        return None;
+    }
+    let own = doc.path.rsplit('/').next().unwrap_or(&doc.path);
+    doc.links
+        .iter()
+        .filter(|l| !l.image && l.span.start < end)
+        .map(|l| l.dest.split(['#', '?']).next().unwrap_or(""))
+        .find(|dest| {
+            let last = dest.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+            let name = last.to_ascii_lowercase();
+            let names_changelog = [
+                "changelog",
+                "changes",
+                "history",
+                "release-notes",
+                "releases",
+            ]
+            .iter()
+            .any(|w| name.starts_with(w));
+            // A link to this very file (`CHANGELOG.md` from itself) hands
+            // over nothing.
+            names_changelog && *dest != own && *dest != format!("./{own}")
+        })
+        .map(str::to_string)
+}
+
 pub fn heading_location(doc: &MarkdownDoc, line: usize) -> Location {
     Location::new(&doc.path, line, 1)
 }
@@ -272,6 +330,24 @@ mod tests {
 
     fn doc(t: &str) -> MarkdownDoc {
         MarkdownDoc::parse("CHANGELOG.md", Arc::new(TextFile::new(t)))
+    }
+
+    #[test]
+    fn a_changelog_handed_over_to_another() {
+        let retired = doc(
+            "# Changelog\n\nSee the [workspace changelog](../CHANGELOG.md) for newer releases.\nThis file is obsolete since 2.0.\n\n## [1.4.0] - 2025-01-01\n\n- Fixed\n",
+        );
+        assert_eq!(handed_over(&retired).as_deref(), Some("../CHANGELOG.md"));
+        // A link without a word that retires the file is a cross-reference.
+        let kept = doc(
+            "# Changelog\n\nOlder entries are in [HISTORY](HISTORY.md).\n\n## [1.4.0] - 2025-01-01\n",
+        );
+        assert_eq!(handed_over(&kept), None);
+        // Words under a release say nothing about the file.
+        let section = doc(
+            "# Changelog\n\n## [1.4.0] - 2025-01-01\n\n- The old API is deprecated; see [CHANGES](CHANGES.md).\n",
+        );
+        assert_eq!(handed_over(&section), None);
     }
 
     #[test]

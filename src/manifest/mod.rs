@@ -402,10 +402,36 @@ pub fn discover_selected(tree: &Tree, selected: Option<&[&str]>) -> Discovery {
             None
         } else {
             configured.or_else(|| {
-                changelog::NAMES
+                let found = changelog::NAMES
                     .iter()
                     .map(|n| cargo::join(&dir, n))
-                    .find(|p| tree.exists(p) && chosen(p))
+                    .find(|p| tree.exists(p) && chosen(p))?;
+                // A changelog that says it is no longer kept and hands over
+                // to another records none of the package's newer releases.
+                // The file it names is the package's changelog when it lies
+                // in the package's own folder (`docs/changes.md`); one
+                // outside it (a workspace's shared `../CHANGELOG.md`, headed
+                // with another package's versions) is not this package's.
+                let over = tree
+                    .markdown(&found)
+                    .ok()
+                    .and_then(|doc| changelog::handed_over(&doc));
+                let Some(to) = over else {
+                    return Some(found);
+                };
+                let target = (!to.contains(':') && !to.starts_with('/'))
+                    .then(|| cargo::join(cargo::dir_of(&found), &to))
+                    .filter(|t| {
+                        tree.exists(t)
+                            && t != &found
+                            && (dir.is_empty() || t.starts_with(&format!("{dir}/")))
+                    });
+                if target.is_none() {
+                    pkg.notes.push(format!(
+                        "{found}: no longer kept (it hands over to {to}); not read as this package's changelog"
+                    ));
+                }
+                target
             })
         };
         for m in &pkg.manifests {
