@@ -46,6 +46,8 @@ pub struct Seen {
     pub publishing: bool,
     /// Whether a release workflow has a `workflow_dispatch` trigger.
     pub release_dispatch: bool,
+    /// What the release workflows publish, joined over all of them.
+    pub published: crate::workflow::publish::Published,
 }
 
 /// What a [`WorkflowVisitor`] gathers from each workflow, added from every
@@ -144,6 +146,22 @@ pub trait WorkflowVisitor: Sync {
     /// After every workflow: the outcome, from what was seen and the
     /// visits' findings (in path order).
     fn finish(self: Box<Self>, seen: &Seen, visited: Vec<Finding>) -> Outcome;
+}
+
+/// The visitor of a check that judges once the workflows pass is done,
+/// from what the pass saw of every workflow ([`Seen`]) and nothing of its
+/// own: `judge` runs when the pass ends.
+pub struct AfterPass<F>(pub F);
+
+impl<F: FnOnce(&Seen) -> Outcome + Sync> WorkflowVisitor for AfterPass<F> {
+    fn visit(&self, _wf: &WorkflowFile) -> Vec<Finding> {
+        Vec::new()
+    }
+
+    fn finish(self: Box<Self>, seen: &Seen, _visited: Vec<Finding>) -> Outcome {
+        let AfterPass(judge) = *self;
+        judge(seen)
+    }
 }
 
 /// Which workflows a workflow check is handed, and when it has nothing to

@@ -18,7 +18,7 @@ pub mod workflow_pass;
 
 pub use crate::meta::{Code, Meta};
 pub use api::{
-    Check, InPathOrder, LinesSeen, NotedLines, Over, ReleaseWorkflowCheck, Scope, Seen,
+    AfterPass, Check, InPathOrder, LinesSeen, NotedLines, Over, ReleaseWorkflowCheck, Scope, Seen,
     WorkflowVisitor, guarded, internal_error, internal_error_finding,
 };
 

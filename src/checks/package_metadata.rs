@@ -1,13 +1,10 @@
 //! `package-metadata`: what each registry needs before it accepts (or
 //! usefully shows) a package is present in the manifest.
 
-use super::{Check, Code, Context, Meta, Outcome, Scope, Seen, WorkflowVisitor};
+use super::{AfterPass, Check, Code, Context, Meta, Outcome, Scope, Seen, WorkflowVisitor};
 use crate::finding::{Finding, Location, Severity};
 use crate::manifest::{self, Manifest, npm};
-use crate::workflow::WorkflowFile;
-use crate::workflow::oidc::job_holds_id_token;
-use crate::workflow::publish::{Registry, Via};
-use std::sync::Mutex;
+use crate::workflow::publish::{Published, Registry};
 
 pub struct PackageMetadata;
 
@@ -79,86 +76,8 @@ impl Check for PackageMetadata {
         &self,
         cx: &'a Context<'a>,
     ) -> Result<Box<dyn WorkflowVisitor + 'a>, Outcome> {
-        Ok(Box::new(Publishes {
-            cx,
-            seen: Mutex::new(Published::default()),
-        }))
-    }
-}
-
-/// What the release workflows publish, as far as the manifests care.
-#[derive(Default, Clone, Copy)]
-struct Published {
-    npm: bool,
-    /// npm with the OIDC token (provenance).
-    npm_oidc: bool,
-    pypi: bool,
-    crates: bool,
-    /// Every member of a Cargo workspace at once.
-    whole_workspace: bool,
-}
-
-/// The check's side of the workflow pass: what each release workflow
-/// publishes; the manifests are judged when the pass ends.
-struct Publishes<'a> {
-    cx: &'a Context<'a>,
-    seen: Mutex<Published>,
-}
-
-impl WorkflowVisitor for Publishes<'_> {
-    fn visit(&self, wf: &WorkflowFile) -> Vec<Finding> {
-        if !wf.is_release() {
-            return Vec::new();
-        }
-        let here = published_by(wf);
-        if let Ok(mut seen) = self.seen.lock() {
-            seen.npm |= here.npm;
-            seen.npm_oidc |= here.npm_oidc;
-            seen.pypi |= here.pypi;
-            seen.crates |= here.crates;
-            seen.whole_workspace |= here.whole_workspace;
-        }
-        Vec::new()
-    }
-
-    fn finish(self: Box<Self>, _seen: &Seen, _visited: Vec<Finding>) -> Outcome {
-        let published = self.seen.into_inner().unwrap_or_default();
-        run(self.cx, published)
-    }
-}
-
-/// What one release workflow publishes.
-fn published_by(wf: &WorkflowFile) -> Published {
-    let to = |registry: Registry| wf.release.publishes_to(registry);
-    Published {
-        npm: to(Registry::Npm),
-        // npm provenance (and so a `repository.url` that names this
-        // repository) is required only of a package published with the
-        // OIDC token.
-        npm_oidc: wf.release.publishing_jobs().any(|j| {
-            j.publishes.iter().any(|p| p.registry == Registry::Npm)
-                && wf.normal_jobs().any(|(id, job)| {
-                    id == j.id && job_holds_id_token(&wf.model.permissions, &job.permissions)
-                })
-        }),
-        pypi: to(Registry::PyPi),
-        crates: to(Registry::Crates),
-        // A workflow that publishes the whole workspace (`cargo publish
-        // --workspace`, cargo-workspaces, release-plz) takes every member not
-        // marked `publish = false`: there, a member is what it says it is.
-        whole_workspace: wf.release.publishing_jobs().any(|j| {
-            j.publishes.iter().any(|p| {
-                p.registry == Registry::Crates
-                    && match &p.via {
-                        Via::Command { command, .. } => {
-                            command.has_flag(&["--workspace", "--all"])
-                                || command.matches("cargo workspaces publish")
-                                || command.matches("cargo ws publish")
-                        }
-                        Via::Action(a) => a.starts_with("release-plz/action"),
-                    }
-            })
-        }),
+        // What the release workflows publish is a fact of the pass.
+        Ok(Box::new(AfterPass(move |seen: &Seen| run(cx, seen.published))))
     }
 }
 
@@ -192,12 +111,13 @@ fn run(cx: &Context<'_>, published: Published) -> Outcome {
     let mut judged = 0;
     // An npm publish in a release workflow makes every non-private package
     // a candidate; otherwise a package.json that ships nothing is an app's.
+    let npm_published = published.to(Registry::Npm);
+    let pypi_published = published.to(Registry::PyPi);
+    let crates_published = published.to(Registry::Crates);
     let Published {
-        npm: npm_published,
         npm_oidc,
-        pypi: pypi_published,
-        crates: crates_published,
         whole_workspace,
+        ..
     } = published;
     // Crates that maturin builds into a Python wheel: published to PyPI
     // inside the wheel, not to crates.io (unless a workflow publishes crates).

@@ -2,12 +2,10 @@
 //! same one — manifests, release-please's manifest and the newest CHANGELOG
 //! release — compared package by package.
 
-use super::{Check, Code, Context, Meta, Outcome, Scope, Seen, WorkflowVisitor};
+use super::{AfterPass, Check, Code, Context, Meta, Outcome, Scope, Seen, WorkflowVisitor};
 use crate::finding::{Finding, Severity};
 use crate::manifest::{self, Manifest, canonical};
-use crate::workflow::WorkflowFile;
-use crate::workflow::publish::Registry;
-use std::sync::Mutex;
+use crate::workflow::publish::{Published, Registry};
 
 pub struct VersionsAgree;
 
@@ -54,46 +52,9 @@ impl Check for VersionsAgree {
         &self,
         cx: &'a Context<'a>,
     ) -> Result<Box<dyn WorkflowVisitor + 'a>, Outcome> {
-        Ok(Box::new(Registries {
-            cx,
-            seen: Mutex::new(Published::default()),
-        }))
-    }
-}
-
-/// Whether the tree's release workflows publish at all, and to npm.
-#[derive(Default, Clone, Copy)]
-struct Published {
-    any: bool,
-    npm: bool,
-}
-
-/// The check's side of the workflow pass: which registries the release
-/// workflows publish to; the packages are compared when the pass ends.
-struct Registries<'a> {
-    cx: &'a Context<'a>,
-    seen: Mutex<Published>,
-}
-
-impl WorkflowVisitor for Registries<'_> {
-    fn visit(&self, wf: &WorkflowFile) -> Vec<Finding> {
-        if !wf.is_release() {
-            return Vec::new();
-        }
-        let here = Published {
-            any: wf.release.publishing_jobs().any(|j| !j.publishes.is_empty()),
-            npm: wf.release.publishes_to(Registry::Npm),
-        };
-        if let Ok(mut seen) = self.seen.lock() {
-            seen.any |= here.any;
-            seen.npm |= here.npm;
-        }
-        Vec::new()
-    }
-
-    fn finish(self: Box<Self>, _seen: &Seen, _visited: Vec<Finding>) -> Outcome {
-        let published = self.seen.into_inner().unwrap_or_default();
-        run(self.cx, published)
+        // Which registries the release workflows publish to is a fact of
+        // the pass; the packages are compared when it ends.
+        Ok(Box::new(AfterPass(move |seen: &Seen| run(cx, seen.published))))
     }
 }
 
@@ -105,7 +66,7 @@ impl WorkflowVisitor for Registries<'_> {
 /// that evidence (nothing published by CI, or npm published) every
 /// package.json stays a version source.
 fn tooling_package_json(pkg: &manifest::Package, published: Published) -> Vec<&str> {
-    if !published.any || published.npm || pkg.release_please.is_some() {
+    if !published.any() || published.to(Registry::Npm) || pkg.release_please.is_some() {
         return Vec::new();
     }
     let other_versioned = pkg.manifests.iter().any(|m| match m {

@@ -44,6 +44,7 @@ enum Visited {
         release: bool,
         publishing: bool,
         dispatch: bool,
+        published: crate::workflow::publish::Published,
         found: Vec<(usize, Option<Vec<Finding>>)>,
     },
 }
@@ -137,6 +138,7 @@ pub fn run<'a>(cxs: &[(&'a Context<'a>, &'static dyn Check)]) -> Vec<Outcome> {
                 release,
                 publishing: release && wf.release.publishing_jobs().next().is_some(),
                 dispatch: release && crate::workflow::triggers::dispatch(&wf.model.on).is_some(),
+                published: wf.published(),
                 found,
             }
         }),
@@ -171,6 +173,7 @@ pub fn run<'a>(cxs: &[(&'a Context<'a>, &'static dyn Check)]) -> Vec<Outcome> {
                 release,
                 publishing,
                 dispatch,
+                published,
                 found: fs,
             } => {
                 for &sel in &holders[i] {
@@ -179,6 +182,7 @@ pub fn run<'a>(cxs: &[(&'a Context<'a>, &'static dyn Check)]) -> Vec<Outcome> {
                     s.releases += usize::from(release);
                     s.publishing |= publishing;
                     s.release_dispatch |= dispatch;
+                    s.published.join(published);
                 }
                 for (m, got) in fs {
                     match (got, &mut found[m]) {

@@ -490,14 +490,83 @@ impl ReleaseFacts {
         self.jobs.iter().filter(|j| j.is_publishing())
     }
 
-    /// Whether some job of the workflow publishes to `registry`.
-    pub fn publishes_to(&self, registry: Registry) -> bool {
-        self.publishing_jobs()
-            .any(|j| j.publishes.iter().any(|p| p.registry == registry))
-    }
-
     pub fn job(&self, id: &str) -> Option<&JobRole> {
         self.by_id.get(id).map(|i| &self.jobs[*i])
+    }
+}
+
+/// What release workflows publish, as the checks that judge manifests
+/// need it: the registries, and two facts about how. Made for each release
+/// workflow ([`super::WorkflowFile::published`]) and joined over every
+/// workflow a check selects by the workflows pass (`checks::Seen`), so no
+/// check gathers it for itself.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Published {
+    /// One bit per [`Registry`] published to.
+    registries: u16,
+    /// npm with the OIDC token held by the publishing job (provenance, which
+    /// needs `repository.url` to name this repository).
+    pub npm_oidc: bool,
+    /// Every member of a Cargo workspace at once (`cargo publish
+    /// --workspace`, cargo-workspaces, release-plz): a member not marked
+    /// `publish = false` is then published.
+    pub whole_workspace: bool,
+}
+
+impl Published {
+    fn bit(registry: Registry) -> u16 {
+        1 << (registry as u16)
+    }
+
+    /// Whether `registry` is published to.
+    pub fn to(&self, registry: Registry) -> bool {
+        self.registries & Published::bit(registry) != 0
+    }
+
+    /// Whether anything is published to a registry.
+    pub fn any(&self) -> bool {
+        self.registries != 0
+    }
+
+    /// Adds what another workflow publishes.
+    pub fn join(&mut self, other: Published) {
+        self.registries |= other.registries;
+        self.npm_oidc |= other.npm_oidc;
+        self.whole_workspace |= other.whole_workspace;
+    }
+}
+
+impl super::WorkflowFile {
+    /// What this workflow publishes: nothing unless it is a release
+    /// workflow.
+    pub fn published(&self) -> Published {
+        let mut out = Published::default();
+        if !self.is_release() {
+            return out;
+        }
+        for job in self.release.publishing_jobs() {
+            for p in &job.publishes {
+                out.registries |= Published::bit(p.registry);
+                out.npm_oidc |= p.registry == Registry::Npm
+                    && self.normal_jobs().any(|(id, j)| {
+                        id == job.id
+                            && super::oidc::job_holds_id_token(
+                                &self.model.permissions,
+                                &j.permissions,
+                            )
+                    });
+                out.whole_workspace |= p.registry == Registry::Crates
+                    && match &p.via {
+                        Via::Command { command, .. } => {
+                            command.has_flag(&["--workspace", "--all"])
+                                || command.matches("cargo workspaces publish")
+                                || command.matches("cargo ws publish")
+                        }
+                        Via::Action(a) => a.starts_with("release-plz/action"),
+                    };
+            }
+        }
+        out
     }
 }
 
@@ -1002,6 +1071,41 @@ fn provenance_publish(cmd: &Command) -> Option<Registry> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn wf(text: &str) -> crate::workflow::WorkflowFile {
+        crate::workflow::WorkflowFile::parse(".github/workflows/r.yml", text.into()).unwrap()
+    }
+
+    #[test]
+    fn published_names_registries_and_how() {
+        let npm_oidc = wf(
+            "on: push\njobs:\n  p:\n    runs-on: x\n    permissions:\n      id-token: write\n    steps:\n      - run: npm publish --provenance\n",
+        );
+        let p = npm_oidc.published();
+        assert!(p.any() && p.to(Registry::Npm) && p.npm_oidc);
+        assert!(!p.to(Registry::Crates) && !p.whole_workspace);
+
+        let npm_token =
+            wf("on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - run: npm publish\n");
+        assert!(npm_token.published().to(Registry::Npm) && !npm_token.published().npm_oidc);
+
+        let crates = wf(
+            "on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - run: cargo publish --workspace\n",
+        );
+        let c = crates.published();
+        assert!(c.to(Registry::Crates) && c.whole_workspace && !c.to(Registry::Npm));
+
+        let ci = wf("on: push\njobs:\n  t:\n    runs-on: x\n    steps:\n      - run: cargo test\n");
+        assert_eq!(ci.published(), Published::default());
+        assert!(!ci.published().any());
+
+        let mut all = Published::default();
+        for w in [&npm_oidc, &crates, &ci] {
+            all.join(w.published());
+        }
+        assert!(all.to(Registry::Npm) && all.to(Registry::Crates) && !all.to(Registry::PyPi));
+        assert!(all.npm_oidc && all.whole_workspace);
+    }
 
     #[test]
     fn goreleaser_ships_only_a_real_release() {
