@@ -305,3 +305,39 @@ fn human_and_json_reports_snapshot() {
     let (_, json) = check_json(&dir, &[]);
     insta::assert_json_snapshot!("pypi_token_bad_json", json);
 }
+
+#[test]
+fn a_remote_reusable_workflow_handed_a_registry_credential_makes_a_release_workflow() {
+    // The called workflow lives in another repository and cannot be read;
+    // handing it NUGET_API_KEY says it publishes. The caller is judged as
+    // the release workflow it is; a lint call handed another service's
+    // token stays an ordinary workflow.
+    let (code, r) = check_json(&fixture("secrets-in-environment/remote-release-call"), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "actions-pinned"),
+        vec![
+            (".github/workflows/lint.yml".into(), 5, "warn".into()),
+            (WF.into(), 7, "block".into()),
+        ]
+    );
+    assert_eq!(
+        findings(&r, "workflow-permissions"),
+        vec![(WF.into(), 1, "block".into())]
+    );
+    assert_eq!(
+        findings(&r, "secrets-in-environment"),
+        vec![
+            (WF.into(), 11, "block".into()),
+            (WF.into(), 12, "block".into())
+        ]
+    );
+    let help = result(&r, "secrets-in-environment")["findings"][0]["help"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(help.contains("cannot declare `environment:`"), "{help}");
+    // Its steps are not seen: nothing claims a publishing job.
+    assert_eq!(verdict(&r, "publish-environment"), "skip");
+    assert_eq!(verdict(&r, "trusted-publishing"), "skip");
+}

@@ -46,8 +46,9 @@ static META: Meta = Meta {
     ],
 };
 
-/// A job id, its byte span in the file, and whether it declares an environment.
-type JobSpan<'a> = (&'a str, Option<(usize, usize)>, bool);
+/// A job id, its byte span in the file, whether it declares an environment,
+/// and whether it calls a reusable workflow (which cannot declare one).
+type JobSpan<'a> = (&'a str, Option<(usize, usize)>, bool, bool);
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     for (id, job) in &wf.model.jobs {
@@ -104,6 +105,7 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                 id.as_str(),
                 wf.byte_span(&[Key::K("jobs"), Key::K(id)]),
                 has_env,
+                matches!(job, Job::ReusableWorkflowCallJob(_)),
             )
         })
         .collect();
@@ -111,10 +113,18 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     for (offset, name) in refs {
         let job = spans
             .iter()
-            .find(|(_, span, _)| span.is_some_and(|(s, e)| offset >= s && offset < e));
+            .find(|(_, span, _, _)| span.is_some_and(|(s, e)| offset >= s && offset < e));
         match job {
-            Some((_, _, true)) => {}
-            Some((id, _, false)) => out.push(Finding::new(
+            Some((_, _, true, _)) => {}
+            // GitHub refuses `environment:` on a job that calls a reusable
+            // workflow: the secret belongs to the called job's environment.
+            Some((id, _, false, true)) => out.push(Finding::new(
+                wf.location_at(offset),
+                format!("secret `{name}` is handed by job `{id}` to the workflow it calls as a repository secret, outside any environment"),
+                format!("make `{name}` a secret of the environment the called workflow's publishing job declares, and stop passing it from here (a job that calls a reusable workflow cannot declare `environment:`)"),
+            )
+.code("no-environment")),
+            Some((id, _, false, false)) => out.push(Finding::new(
                 wf.location_at(offset),
                 format!("secret `{name}` is used in job `{id}`, which declares no environment"),
                 format!("make `{name}` an environment secret and add `environment:` to job `{id}`"),

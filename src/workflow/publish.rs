@@ -449,7 +449,7 @@ impl ReleaseFacts {
                     role.ships.shrink_to_fit();
                     role
                 }
-                Job::ReusableWorkflowCallJob(_) => {
+                Job::ReusableWorkflowCallJob(call) => {
                     let mut role = JobRole {
                         id: id.clone(),
                         calls_workflow: true,
@@ -457,6 +457,9 @@ impl ReleaseFacts {
                     };
                     for b in lane.behind(id) {
                         judge_behind(b, &mut role);
+                    }
+                    if let Some(ship) = remote_release_call(call) {
+                        role.ships.push(ship);
                     }
                     role
                 }
@@ -872,6 +875,86 @@ fn judge_uses(
     }
 }
 
+/// A job that calls a reusable workflow in another repository, whose steps
+/// cannot be read here, and hands it a registry credential by name
+/// (`secrets: {npm_token: ${{ secrets.NPM_TOKEN }}}`): the called workflow
+/// publishes with it, so the job releases. Its steps stay unjudged; the
+/// calling workflow is judged as the release workflow it is (its pins,
+/// permissions, triggers and the secrets it hands over).
+fn remote_release_call(
+    call: &github_actions_models::workflow::job::ReusableWorkflowCallJob,
+) -> Option<ShipStep> {
+    use github_actions_models::workflow::job::Secrets;
+    if !matches!(call.uses, Uses::Repository(_)) {
+        return None;
+    }
+    let Some(Secrets::Env(passed)) = &call.secrets else {
+        return None;
+    };
+    passed.iter().find_map(|(key, value)| {
+        let value = env_value(value);
+        let names = crate::workflow::secrets::secret_refs(&value);
+        let credential = names
+            .iter()
+            .map(|(_, n)| n.as_str())
+            .find(|n| registry_credential(n))
+            .or_else(|| (!names.is_empty() && registry_credential(key)).then_some(key.as_str()))?;
+        Some(ShipStep {
+            step: 0,
+            what: format!(
+                "{}, handed the registry credential `{credential}`",
+                call.uses.raw()
+            ),
+        })
+    })
+}
+
+/// Whether a secret's name says it is a package registry's credential: a
+/// registry's name and a credential word among its `_`/`-` separated words
+/// (`NPM_TOKEN`, `PYPI_API_TOKEN`, `nuget-api-key`, `FURY_TOKEN`), never a
+/// GitHub token or a key of some other service.
+pub fn registry_credential(name: &str) -> bool {
+    const REGISTRIES: &[&str] = &[
+        "NPM",
+        "PYPI",
+        "TWINE",
+        "NUGET",
+        "CARGO",
+        "CRATES",
+        "CRATESIO",
+        "HEX",
+        "HEXPM",
+        "RUBYGEMS",
+        "GEM",
+        "FURY",
+        "GEMFURY",
+        "DOCKER",
+        "DOCKERHUB",
+        "SNAPCRAFT",
+        "CHOCOLATEY",
+        "CHOCO",
+        "JSR",
+        "SONATYPE",
+        "OSSRH",
+        "MAVEN",
+        "CLOUDSMITH",
+        "PACKAGECLOUD",
+        "VSCE",
+        "OVSX",
+        "PUB",
+    ];
+    const CREDENTIALS: &[&str] = &[
+        "TOKEN", "KEY", "APIKEY", "PASSWORD", "PASS", "SECRET", "PAT",
+    ];
+    let words: Vec<String> = name
+        .split(['_', '-'])
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_uppercase)
+        .collect();
+    words.iter().any(|w| REGISTRIES.contains(&w.as_str()))
+        && words.iter().any(|w| CREDENTIALS.contains(&w.as_str()))
+}
+
 /// Environment variables that hand a registry credential to whatever runs.
 const CREDENTIAL_VARS: &[(&str, Registry)] = &[
     ("TWINE_PASSWORD", Registry::PyPi),
@@ -1071,6 +1154,34 @@ fn provenance_publish(cmd: &Command) -> Option<Registry> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn registry_credentials_are_named_for_a_registry() {
+        for yes in [
+            "NPM_TOKEN",
+            "PYPI_API_TOKEN",
+            "nuget-api-key",
+            "FURY_TOKEN",
+            "DOCKERHUB_TOKEN",
+            "CARGO_REGISTRY_TOKEN",
+            "HEX_API_KEY",
+            "gem_host_api_key",
+        ] {
+            assert!(registry_credential(yes), "{yes}");
+        }
+        for no in [
+            "GITHUB_TOKEN",
+            "PERSONAL_ACCESS_TOKEN",
+            "CODECOV_TOKEN",
+            "REVIEWDOG_TOKEN",
+            "NPM_REGISTRY",
+            "DOCKER_USERNAME",
+            "SIGNING_KEY",
+            "TOKEN",
+        ] {
+            assert!(!registry_credential(no), "{no}");
+        }
+    }
 
     fn wf(text: &str) -> crate::workflow::WorkflowFile {
         crate::workflow::WorkflowFile::parse(".github/workflows/r.yml", text.into()).unwrap()
