@@ -341,3 +341,19 @@ fn a_remote_reusable_workflow_handed_a_registry_credential_makes_a_release_workf
     assert_eq!(verdict(&r, "publish-environment"), "skip");
     assert_eq!(verdict(&r, "trusted-publishing"), "skip");
 }
+
+#[test]
+fn an_action_handed_a_registry_credential_releases_and_npm_provenance_uses_the_oidc_token() {
+    // Neither job's action is known, but each is handed NPM_TOKEN: the
+    // workflow releases. `NPM_CONFIG_PROVENANCE: true` makes npm sign with
+    // the OIDC token, so the first job's grant is used; the second job
+    // holds the grant with nothing that uses it.
+    let (code, r) = check_json(&fixture("oidc-scope/provenance-env"), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "oidc-scope"),
+        vec![(WF.into(), 27, "block".into())]
+    );
+    assert_eq!(verdict(&r, "secrets-in-environment"), "pass");
+    assert_eq!(verdict(&r, "workflow-permissions"), "pass");
+}

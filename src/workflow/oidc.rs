@@ -3,7 +3,8 @@
 use super::publish::{JobRole, Registry, Via, action_slug};
 use super::{env_map, env_value};
 use crate::shell::commands_shared;
-use github_actions_models::common::{BasePermission, Permission, Permissions};
+use github_actions_models::common::expr::LoE;
+use github_actions_models::common::{BasePermission, Env, Permission, Permissions};
 use github_actions_models::workflow::job::{NormalJob, StepBody};
 
 /// Actions known to exchange the OIDC token: publishing, attestations and
@@ -95,6 +96,21 @@ pub fn oidc_use(job: &NormalJob, role: &JobRole) -> Option<String> {
                 ));
             }
         }
+    }
+    // npm reads `NPM_CONFIG_PROVENANCE=true` as `--provenance`: whatever
+    // publishes to npm under it (a release action, a script) signs the
+    // provenance statement with the OIDC token.
+    let provenance_env = |env: &LoE<Env>| {
+        env_map(env).is_some_and(|m| {
+            m.iter().any(|(k, v)| {
+                let v = env_value(v);
+                k.eq_ignore_ascii_case("NPM_CONFIG_PROVENANCE")
+                    && (v.trim().eq_ignore_ascii_case("true") || v.contains("${{"))
+            })
+        })
+    };
+    if provenance_env(&job.env) || job.steps.iter().any(|s| provenance_env(&s.env)) {
+        return Some("publishes to npm with provenance (`NPM_CONFIG_PROVENANCE`)".into());
     }
     for step in &job.steps {
         match &step.body {

@@ -678,8 +678,38 @@ fn analyse_job(id: &str, job: &NormalJob, behind: &[Behind]) -> JobRole {
         {
             role.publishes.push(p);
         }
+        // An action of another repository that nothing above recognised,
+        // handed a registry credential (`with: {npm-token: ${{
+        // secrets.NPM_TOKEN }}}`): it publishes with it, by all evidence.
+        if role.publishes.len() == before
+            && !role.ships.iter().any(|s| s.step == i)
+            && let StepBody::Uses { uses, with } = &step.body
+            && matches!(uses, Uses::Repository(_))
+            && let Some(credential) = env_map(with)
+                .into_iter()
+                .flatten()
+                .chain(env_map(&step.env).into_iter().flatten())
+                .find_map(|(_, v)| handed_credential(&env_value(v)))
+        {
+            role.ships.push(ShipStep {
+                step: i,
+                what: format!(
+                    "{}, handed the registry credential `{credential}`",
+                    uses.raw()
+                ),
+            });
+        }
     }
     role
+}
+
+/// The first secret `value` refers to whose name says it is a package
+/// registry's credential ([`registry_credential`]).
+fn handed_credential(value: &str) -> Option<String> {
+    crate::workflow::secrets::secret_refs(value)
+        .into_iter()
+        .map(|(_, n)| n)
+        .find(|n| registry_credential(n))
 }
 
 /// A step or command behind a job's step, judged as if it were the step.
@@ -912,7 +942,8 @@ fn remote_release_call(
 /// Whether a secret's name says it is a package registry's credential: a
 /// registry's name and a credential word among its `_`/`-` separated words
 /// (`NPM_TOKEN`, `PYPI_API_TOKEN`, `nuget-api-key`, `FURY_TOKEN`), never a
-/// GitHub token or a key of some other service.
+/// GitHub token or a key of some other service. A Docker Hub login is left
+/// out: CI logs in to pull images past the rate limit as often as to push.
 pub fn registry_credential(name: &str) -> bool {
     const REGISTRIES: &[&str] = &[
         "NPM",
@@ -928,8 +959,6 @@ pub fn registry_credential(name: &str) -> bool {
         "GEM",
         "FURY",
         "GEMFURY",
-        "DOCKER",
-        "DOCKERHUB",
         "SNAPCRAFT",
         "CHOCOLATEY",
         "CHOCO",
@@ -941,7 +970,6 @@ pub fn registry_credential(name: &str) -> bool {
         "PACKAGECLOUD",
         "VSCE",
         "OVSX",
-        "PUB",
     ];
     const CREDENTIALS: &[&str] = &[
         "TOKEN", "KEY", "APIKEY", "PASSWORD", "PASS", "SECRET", "PAT",
@@ -1162,7 +1190,6 @@ mod tests {
             "PYPI_API_TOKEN",
             "nuget-api-key",
             "FURY_TOKEN",
-            "DOCKERHUB_TOKEN",
             "CARGO_REGISTRY_TOKEN",
             "HEX_API_KEY",
             "gem_host_api_key",
@@ -1176,6 +1203,8 @@ mod tests {
             "REVIEWDOG_TOKEN",
             "NPM_REGISTRY",
             "DOCKER_USERNAME",
+            "DOCKERHUB_TOKEN",
+            "GPG_PUB_KEY",
             "SIGNING_KEY",
             "TOKEN",
         ] {
