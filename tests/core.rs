@@ -311,12 +311,14 @@ fn a_remote_reusable_workflow_handed_a_registry_credential_makes_a_release_workf
     // The called workflow lives in another repository and cannot be read;
     // handing it NUGET_API_KEY says it publishes. The caller is judged as
     // the release workflow it is; a lint call handed another service's
-    // token stays an ordinary workflow.
+    // token, and a pull-request CI handing NPM_TOKEN to an action that
+    // installs private packages, stay ordinary workflows.
     let (code, r) = check_json(&fixture("secrets-in-environment/remote-release-call"), &[]);
     assert_eq!(code, 1);
     assert_eq!(
         findings(&r, "actions-pinned"),
         vec![
+            (".github/workflows/ci.yml".into(), 9, "warn".into()),
             (".github/workflows/lint.yml".into(), 5, "warn".into()),
             (WF.into(), 7, "block".into()),
         ]

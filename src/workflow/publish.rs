@@ -396,6 +396,11 @@ pub struct JobRole {
     pub ships: Vec<ShipStep>,
     /// A job-level `uses:` of a reusable workflow.
     pub calls_workflow: bool,
+    /// Steps (or a called workflow) of another repository, unseen, handed a
+    /// registry credential: they ship, unless the workflow runs on pull
+    /// requests, where such a credential installs private packages more
+    /// often than it publishes ([`ReleaseFacts::analyse_with`] decides).
+    handed: Vec<ShipStep>,
 }
 
 impl JobRole {
@@ -459,13 +464,24 @@ impl ReleaseFacts {
                         judge_behind(b, &mut role);
                     }
                     if let Some(ship) = remote_release_call(call) {
-                        role.ships.push(ship);
+                        role.handed.push(ship);
                     }
                     role
                 }
             })
             .collect::<Vec<JobRole>>();
         let mut jobs = jobs;
+        if jobs.iter().any(|j| !j.handed.is_empty()) {
+            let on_prs = crate::workflow::triggers::event_names(&wf.on)
+                .iter()
+                .any(|e| e == "pull_request" || e == "pull_request_target");
+            for j in &mut jobs {
+                let handed = std::mem::take(&mut j.handed);
+                if !on_prs {
+                    j.ships.extend(handed);
+                }
+            }
+        }
         drop_ci_images(wf, &mut jobs);
         let by_id = jobs
             .iter()
@@ -683,6 +699,7 @@ fn analyse_job(id: &str, job: &NormalJob, behind: &[Behind]) -> JobRole {
         // secrets.NPM_TOKEN }}}`): it publishes with it, by all evidence.
         if role.publishes.len() == before
             && !role.ships.iter().any(|s| s.step == i)
+            && !role.handed.iter().any(|s| s.step == i)
             && let StepBody::Uses { uses, with } = &step.body
             && matches!(uses, Uses::Repository(_))
             && let Some(credential) = env_map(with)
@@ -691,7 +708,7 @@ fn analyse_job(id: &str, job: &NormalJob, behind: &[Behind]) -> JobRole {
                 .chain(env_map(&step.env).into_iter().flatten())
                 .find_map(|(_, v)| handed_credential(&env_value(v)))
         {
-            role.ships.push(ShipStep {
+            role.handed.push(ShipStep {
                 step: i,
                 what: format!(
                     "{}, handed the registry credential `{credential}`",
