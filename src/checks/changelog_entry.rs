@@ -194,18 +194,7 @@ fn points_to_github_releases(doc: &crate::repo::markdown::MarkdownDoc) -> bool {
 /// `docs/operations/changelog.md`). Only links whose last segment names a
 /// changelog count.
 fn kept_in(cx: &Context<'_>, doc: &crate::repo::markdown::MarkdownDoc) -> Option<String> {
-    let names_changelog = |seg: &str| {
-        let s = seg.to_ascii_lowercase();
-        [
-            "changelog",
-            "changes",
-            "history",
-            "release-notes",
-            "releases",
-        ]
-        .iter()
-        .any(|w| s.starts_with(w))
-    };
+    use crate::manifest::changelog::names_changelog;
     for link in doc.links.iter().filter(|l| !l.image) {
         let dest = link.dest.split(['#', '?']).next().unwrap_or("");
         if let Some(rest) = dest

@@ -301,21 +301,26 @@ pub fn handed_over(doc: &MarkdownDoc) -> Option<String> {
         .map(|l| l.dest.split(['#', '?']).next().unwrap_or(""))
         .find(|dest| {
             let last = dest.trim_end_matches('/').rsplit('/').next().unwrap_or("");
-            let name = last.to_ascii_lowercase();
-            let names_changelog = [
-                "changelog",
-                "changes",
-                "history",
-                "release-notes",
-                "releases",
-            ]
-            .iter()
-            .any(|w| name.starts_with(w));
             // A link to this very file (`CHANGELOG.md` from itself) hands
             // over nothing.
-            names_changelog && *dest != own && *dest != format!("./{own}")
+            names_changelog(last) && *dest != own && *dest != format!("./{own}")
         })
         .map(str::to_string)
+}
+
+/// Whether a file or folder name reads as a changelog's (`CHANGELOG.md`,
+/// `HISTORY.rst`, `release-notes/`), whatever its case.
+pub fn names_changelog(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    [
+        "changelog",
+        "changes",
+        "history",
+        "release-notes",
+        "releases",
+    ]
+    .iter()
+    .any(|w| name.starts_with(w))
 }
 
 pub fn heading_location(doc: &MarkdownDoc, line: usize) -> Location {
