@@ -235,3 +235,14 @@ fn a_hugo_site_configured_from_its_config_directory_mounts_its_content() {
         vec![at("site/content/en/project/changelog.md", 7, "block")]
     );
 }
+
+#[test]
+fn a_changelog_a_sphinx_site_includes_reaches_its_myst_labels() {
+    // docs/changelog.md pulls in ../CHANGELOG.md with ```{include}```, so the
+    // root changelog is written for the site: `(config-options)` is the
+    // label docs/options.md defines. A name that is neither a label nor a
+    // file still blocks in the newest section.
+    let (code, got) = run("docs-links/sphinx-included-changelog", &[]);
+    assert_eq!(code, 1);
+    assert_eq!(got, vec![at("CHANGELOG.md", 5, "block")]);
+}

@@ -153,6 +153,11 @@ pub struct Docs {
     /// MyST targets (`(name)=` before a heading) of Sphinx sites, which
     /// `[text](name)` links reach.
     myst_labels: HashSet<String>,
+    /// Files outside a Sphinx site's folder that its pages pull in with an
+    /// `{include}` directive (`docs/changelog.md` including
+    /// `../CHANGELOG.md`): written for the site, so their MyST label links
+    /// land.
+    sphinx_included: HashSet<String>,
     /// Jekyll pages' `permalink:` front matter, as the site folder joined
     /// with the URL path (no leading or trailing slash, no `.html`).
     permalinks: HashSet<String>,
@@ -188,6 +193,11 @@ impl Docs {
             .filter(|s| s.generator == Generator::Sphinx)
             .flat_map(|s| myst_labels(tree, s))
             .collect();
+        let sphinx_included = sites
+            .iter()
+            .filter(|s| s.generator == Generator::Sphinx)
+            .flat_map(|s| sphinx_includes(tree, s))
+            .collect();
         let permalinks = sites
             .iter()
             .filter(|s| s.generator == Generator::Jekyll)
@@ -205,6 +215,7 @@ impl Docs {
             exdoc_pages,
             packages,
             myst_labels,
+            sphinx_included,
             permalinks,
         }
     }
@@ -228,6 +239,9 @@ impl Docs {
     /// form the site resolves that this model does not (GitHub's rules then
     /// apply).
     pub fn resolve(&self, tree: &Tree, doc: &str, file_part: &str) -> Option<bool> {
+        if self.sphinx_included.contains(doc) && self.myst_labels.contains(file_part) {
+            return Some(true);
+        }
         let site = self.site_of(doc)?;
         let source = site.source_of(doc).unwrap_or("");
         let base = dir_of(doc);
@@ -593,6 +607,45 @@ fn myst_labels(tree: &Tree, site: &Site) -> Vec<String> {
             {
                 out.push(label.to_string());
             }
+        }
+    }
+    out
+}
+
+/// The files a Sphinx site's pages include (MyST ```` ```{include} path ````
+/// or `:::{include}`, reST `.. include:: path`), resolved from the including
+/// page's folder (a leading `/` from the site's folder).
+fn sphinx_includes(tree: &Tree, site: &Site) -> Vec<String> {
+    let dir = site.sources.first().map(String::as_str).unwrap_or("");
+    let mut out = Vec::new();
+    for p in tree
+        .paths()
+        .filter(|p| site.holds(p) && (p.ends_with(".md") || p.ends_with(".rst")))
+    {
+        let Ok(t) = tree.text_unkept(p) else { continue };
+        for line in t.text.lines() {
+            let l = line.trim();
+            let target = if let Some(rest) = l.strip_prefix(".. include::") {
+                rest
+            } else {
+                let rest = l.trim_start_matches(['`', '~', ':']);
+                if rest.len() == l.len() || l.len() - rest.len() < 3 {
+                    continue;
+                }
+                let Some(rest) = rest.strip_prefix("{include}") else {
+                    continue;
+                };
+                rest
+            };
+            let target = target.trim();
+            if target.is_empty() || target.contains("://") {
+                continue;
+            }
+            let path = match target.strip_prefix('/') {
+                Some(from_site) => Some(join(dir, from_site)),
+                None => normalize(dir_of(p), target),
+            };
+            out.extend(path.filter(|t| !site.holds(t) && tree.exists(t)));
         }
     }
     out
