@@ -438,3 +438,30 @@ fn a_test_tooling_package_json_beside_the_released_manifest_is_not_compared() {
         vec![("package.json".into(), 3, "block".into())]
     );
 }
+
+#[test]
+fn an_environment_only_pyproject_is_no_version_source() {
+    // The root pyproject.toml sets up a uv dev environment (`[tool.uv]
+    // package = false`): nothing is built from it, and its `0.1.0` is a
+    // placeholder beside the Cargo workspace's 3.4.0.
+    let r = shipgate(
+        "versions-agree/uv-virtual-root",
+        &["--only", "versions-agree"],
+    );
+    assert_eq!(check(&r, "versions-agree"), ("pass".into(), vec![]));
+    assert_eq!(r.code, 0);
+
+    // Without the marker it is a package, and its version disagrees.
+    let tmp = common::copy_fixture("versions-agree/uv-virtual-root");
+    common::write(
+        tmp.path(),
+        "pyproject.toml",
+        "[project]\nname = \"spindle-dev\"\nversion = \"0.1.0\"\n",
+    );
+    let (code, report) = common::check_json(tmp.path(), &["--only", "versions-agree"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        common::findings(&report, "versions-agree"),
+        vec![("pyproject.toml".into(), 3, "block".into())]
+    );
+}

@@ -151,6 +151,12 @@ impl Package {
                     }
                 }
                 Manifest::Pyproject(p) => {
+                    // An environment-only pyproject (a uv workspace root
+                    // with `package = false`) is never built: its version
+                    // is a placeholder, unless release-please versions it.
+                    if p.never_built && self.release_please.is_none() {
+                        continue;
+                    }
                     if let Some(v) = &p.version {
                         let label = if v.location.path == p.path {
                             format!("{} version", p.path)
