@@ -465,3 +465,30 @@ fn an_environment_only_pyproject_is_no_version_source() {
         vec![("pyproject.toml".into(), 3, "block".into())]
     );
 }
+
+#[test]
+fn a_changelog_that_restarted_its_numbering_is_read_from_its_newest_release() {
+    // `1.0.0 (2022-05-14)` at the foot is the old name's last release; every
+    // dated release since (0.4.0, 0.4.1) is later, so the newest is 0.4.1,
+    // as package.json says.
+    let r = shipgate(
+        "versions-agree/restarted-numbering",
+        &["--only", "versions-agree"],
+    );
+    assert_eq!(check(&r, "versions-agree"), ("pass".into(), vec![]));
+    assert_eq!(r.code, 0);
+
+    // A manifest that is behind the newest section still disagrees with it.
+    let tmp = common::copy_fixture("versions-agree/restarted-numbering");
+    common::write(
+        tmp.path(),
+        "package.json",
+        "{\n  \"name\": \"lumen-detector\",\n  \"version\": \"0.4.0\"\n}\n",
+    );
+    let (code, report) = common::check_json(tmp.path(), &["--only", "versions-agree"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        common::findings(&report, "versions-agree"),
+        vec![("CHANGELOG.md".into(), 3, "block".into())]
+    );
+}

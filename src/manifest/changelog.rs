@@ -8,7 +8,6 @@ use super::{Field, compare_versions};
 use crate::finding::Location;
 use crate::repo::markdown::MarkdownDoc;
 use regex::Regex;
-use std::cmp::Ordering;
 use std::sync::LazyLock;
 
 /// A heading that names a version.
@@ -235,21 +234,43 @@ fn body_says_unreleased(text: &str, section: &std::ops::Range<usize>) -> bool {
 }
 
 /// The newest released version: the highest one (so oldest-first files work too).
+///
+/// A highest version dated before every other dated release is an old
+/// numbering the package restarted from (a `1.0.0 (2022-05-14)` at the foot
+/// of a file whose releases since run 0.1.2 … 0.8.12): it is passed over.
 pub fn newest_release(doc: &MarkdownDoc) -> Option<Field> {
-    let mut best: Option<Entry> = None;
-    for e in entries(doc).into_iter().filter(|e| e.released) {
-        let better = match &best {
-            None => true,
-            Some(b) => compare_versions(&e.version, &b.version) == Ordering::Greater,
-        };
-        if better {
-            best = Some(e);
+    let mut released: Vec<Entry> = entries(doc).into_iter().filter(|e| e.released).collect();
+    let best = loop {
+        let (i, top) = released
+            .iter()
+            .enumerate()
+            .rev()
+            .max_by(|(_, a), (_, b)| compare_versions(&a.version, &b.version))?;
+        let restarted = heading_date(&top.heading).is_some_and(|d| {
+            let mut others = released
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .filter_map(|(_, e)| heading_date(&e.heading))
+                .peekable();
+            others.peek().is_some() && others.all(|o| o > d)
+        });
+        let top = released.remove(i);
+        if !restarted {
+            break top;
         }
-    }
-    best.map(|e| Field {
-        value: e.version,
-        location: heading_location(doc, e.line),
+    };
+    Some(Field {
+        value: best.version,
+        location: heading_location(doc, best.line),
     })
+}
+
+/// The ISO date a release heading carries (`## 1.0.0 (2022-05-14)`).
+fn heading_date(heading: &str) -> Option<&str> {
+    static DATE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\b\d{4}-\d{2}-\d{2}\b").expect("static regex"));
+    DATE.find(heading).map(|m| m.as_str())
 }
 
 /// Whether some heading (released or not) names `version`.
@@ -330,6 +351,23 @@ mod tests {
 
     fn doc(t: &str) -> MarkdownDoc {
         MarkdownDoc::parse("CHANGELOG.md", Arc::new(TextFile::new(t)))
+    }
+
+    #[test]
+    fn a_restarted_numbering_is_not_the_newest_release() {
+        let restarted = doc(
+            "# Changelog\n\n## [0.4.1](x) (2026-03-02)\n\n- a\n\n## 0.4.0 (2025-11-20)\n\n- b\n\n## 1.0.0 (2022-05-14)\n\n- c\n",
+        );
+        assert_eq!(newest_release(&restarted).unwrap().value, "0.4.1");
+        // A major release older than some lower-numbered one (a backport
+        // after it) is still the newest.
+        let backport = doc(
+            "# Changelog\n\n## 1.9.5 (2026-03-02)\n\n## 2.0.0 (2026-01-10)\n\n## 1.9.4 (2025-11-20)\n",
+        );
+        assert_eq!(newest_release(&backport).unwrap().value, "2.0.0");
+        // Undated headings: the highest version.
+        let undated = doc("# Changelog\n\n## 0.4.1\n\n## 1.0.0\n");
+        assert_eq!(newest_release(&undated).unwrap().value, "1.0.0");
     }
 
     #[test]
