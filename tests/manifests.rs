@@ -492,3 +492,33 @@ fn a_changelog_that_restarted_its_numbering_is_read_from_its_newest_release() {
         vec![("CHANGELOG.md".into(), 3, "block".into())]
     );
 }
+
+#[test]
+fn a_root_changelog_that_says_it_moved_is_not_the_root_packages() {
+    // "Since 0.26 the changelog has moved to a CHANGELOG.md in each package
+    // folder": no link to follow, but the sentence retires the file, so its
+    // 0.25.0 is not compared with the workspace root's 0.1.0, and the root
+    // needs no section for 0.1.0 in it. The package's own changelog is still
+    // judged.
+    let r = shipgate(
+        "versions-agree/retired-root-changelog",
+        &["--only", "versions-agree", "--only", "changelog-entry"],
+    );
+    assert_eq!(check(&r, "versions-agree"), ("pass".into(), vec![]));
+    assert_eq!(check(&r, "changelog-entry"), ("pass".into(), vec![]));
+    assert_eq!(r.code, 0);
+
+    // The package's changelog behind its manifest still blocks.
+    let tmp = common::copy_fixture("versions-agree/retired-root-changelog");
+    common::write(
+        tmp.path(),
+        "packages/lamp/CHANGELOG.md",
+        "# Changelog\n\n## 2.2.0 (2026-01-05)\n\n- Dimmer.\n",
+    );
+    let (code, report) = common::check_json(tmp.path(), &["--only", "changelog-entry"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        common::findings(&report, "changelog-entry"),
+        vec![("packages/lamp/CHANGELOG.md".into(), 3, "block".into())]
+    );
+}

@@ -303,7 +303,7 @@ const RETIRED: &[&str] = &[
 /// ("See the [workspace changelog](../CHANGELOG.md) for newer releases; this
 /// file is obsolete"): its releases stop at the hand-over, and the newer
 /// ones are recorded in the linked file. Returns the link as written.
-pub fn handed_over(doc: &MarkdownDoc) -> Option<String> {
+pub fn handed_over(doc: &MarkdownDoc) -> Option<HandOver> {
     let text = &doc.file.text;
     let first = entries(doc).first().map(|e| e.line)?;
     let end = text
@@ -316,7 +316,8 @@ pub fn handed_over(doc: &MarkdownDoc) -> Option<String> {
         return None;
     }
     let own = doc.path.rsplit('/').next().unwrap_or(&doc.path);
-    doc.links
+    let linked = doc
+        .links
         .iter()
         .filter(|l| !l.image && l.span.start < end)
         .map(|l| l.dest.split(['#', '?']).next().unwrap_or(""))
@@ -336,7 +337,31 @@ pub fn handed_over(doc: &MarkdownDoc) -> Option<String> {
             // over nothing.
             names_changelog && *dest != own && *dest != format!("./{own}")
         })
-        .map(str::to_string)
+        .map(|d| HandOver::Link(d.to_string()));
+    if linked.is_some() {
+        return linked;
+    }
+    // No link to follow, but one sentence of the opening text says the
+    // changelog is no longer kept ("changelog content has moved to separate
+    // CHANGELOG.md files for each package"): the file keeps only the
+    // releases before the move.
+    preamble
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .flat_map(|l| l.split(". "))
+        .find(|sentence| {
+            sentence.contains("changelog") && RETIRED.iter().any(|w| sentence.contains(w))
+        })
+        .map(|s| HandOver::Text(s.trim().chars().take(120).collect()))
+}
+
+/// Where a changelog that is no longer kept says its releases went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HandOver {
+    /// A link to another changelog, as written.
+    Link(String),
+    /// A sentence that says so, with no link to follow.
+    Text(String),
 }
 
 pub fn heading_location(doc: &MarkdownDoc, line: usize) -> Location {
@@ -351,6 +376,19 @@ mod tests {
 
     fn doc(t: &str) -> MarkdownDoc {
         MarkdownDoc::parse("CHANGELOG.md", Arc::new(TextFile::new(t)))
+    }
+
+    #[test]
+    fn a_changelog_that_says_it_moved_without_a_link() {
+        let moved = doc(
+            "# CHANGELOG\n\nAs of v0.9.1 changelog content has moved to the CHANGELOG.md of each package. [Search them](https://example.org/search?q=CHANGELOG.md).\n\n## 0.9.0\n\n- a\n",
+        );
+        assert!(matches!(handed_over(&moved), Some(HandOver::Text(_))));
+        // "no longer" about something else is no hand-over.
+        let live = doc(
+            "# Changelog\n\nPython 3.8 is no longer supported. All notable changes are in this changelog.\n\n## 0.9.0\n",
+        );
+        assert_eq!(handed_over(&live), None);
     }
 
     #[test]
@@ -375,7 +413,10 @@ mod tests {
         let retired = doc(
             "# Changelog\n\nSee the [workspace changelog](../CHANGELOG.md) for newer releases.\nThis file is obsolete since 2.0.\n\n## [1.4.0] - 2025-01-01\n\n- Fixed\n",
         );
-        assert_eq!(handed_over(&retired).as_deref(), Some("../CHANGELOG.md"));
+        assert_eq!(
+            handed_over(&retired),
+            Some(HandOver::Link("../CHANGELOG.md".into()))
+        );
         // A link without a word that retires the file is a cross-reference.
         let kept = doc(
             "# Changelog\n\nOlder entries are in [HISTORY](HISTORY.md).\n\n## [1.4.0] - 2025-01-01\n",

@@ -422,8 +422,15 @@ pub fn discover_selected(tree: &Tree, selected: Option<&[&str]>) -> Discovery {
                     .markdown(&found)
                     .ok()
                     .and_then(|doc| changelog::handed_over(&doc));
-                let Some(to) = over else {
-                    return Some(found);
+                let to = match over {
+                    None => return Some(found),
+                    Some(changelog::HandOver::Text(sentence)) => {
+                        pkg.notes.push(format!(
+                            "{found}: no longer kept (\"{sentence}\"); not read as this package's changelog"
+                        ));
+                        return None;
+                    }
+                    Some(changelog::HandOver::Link(to)) => to,
                 };
                 let target = (!to.contains(':') && !to.starts_with('/'))
                     .then(|| cargo::join(cargo::dir_of(&found), &to))
