@@ -220,3 +220,29 @@ fn docusaurus_serves_docs_under_its_route_and_generates_category_pages() {
         vec![at("website/docs/configuration/changelog.md", 12, "warn")]
     );
 }
+
+#[test]
+fn a_hugo_site_configured_from_its_config_directory_mounts_its_content() {
+    // `site/config/_default/hugo.yaml` is the site's config: its YAML mounts
+    // `content/en` and `content/fr` as the content tree, so
+    // `/docs/install/` is `content/en/docs/install.md`, from the English
+    // changelog and from the French page alike. A page in neither still
+    // blocks in the changelog's newest section.
+    let (code, got) = run("docs-links/hugo-config-dir", &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        got,
+        vec![at("site/content/en/project/changelog.md", 7, "block")]
+    );
+}
+
+#[test]
+fn a_changelog_a_sphinx_site_includes_reaches_its_myst_labels() {
+    // docs/changelog.md pulls in ../CHANGELOG.md with ```{include}```, so the
+    // root changelog is written for the site: `(config-options)` is the
+    // label docs/options.md defines. A name that is neither a label nor a
+    // file still blocks in the newest section.
+    let (code, got) = run("docs-links/sphinx-included-changelog", &[]);
+    assert_eq!(code, 1);
+    assert_eq!(got, vec![at("CHANGELOG.md", 5, "block")]);
+}

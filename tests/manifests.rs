@@ -438,3 +438,87 @@ fn a_test_tooling_package_json_beside_the_released_manifest_is_not_compared() {
         vec![("package.json".into(), 3, "block".into())]
     );
 }
+
+#[test]
+fn an_environment_only_pyproject_is_no_version_source() {
+    // The root pyproject.toml sets up a uv dev environment (`[tool.uv]
+    // package = false`): nothing is built from it, and its `0.1.0` is a
+    // placeholder beside the Cargo workspace's 3.4.0.
+    let r = shipgate(
+        "versions-agree/uv-virtual-root",
+        &["--only", "versions-agree"],
+    );
+    assert_eq!(check(&r, "versions-agree"), ("pass".into(), vec![]));
+    assert_eq!(r.code, 0);
+
+    // Without the marker it is a package, and its version disagrees.
+    let tmp = common::copy_fixture("versions-agree/uv-virtual-root");
+    common::write(
+        tmp.path(),
+        "pyproject.toml",
+        "[project]\nname = \"spindle-dev\"\nversion = \"0.1.0\"\n",
+    );
+    let (code, report) = common::check_json(tmp.path(), &["--only", "versions-agree"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        common::findings(&report, "versions-agree"),
+        vec![("pyproject.toml".into(), 3, "block".into())]
+    );
+}
+
+#[test]
+fn a_changelog_that_restarted_its_numbering_is_read_from_its_newest_release() {
+    // `1.0.0 (2022-05-14)` at the foot is the old name's last release; every
+    // dated release since (0.4.0, 0.4.1) is later, so the newest is 0.4.1,
+    // as package.json says.
+    let r = shipgate(
+        "versions-agree/restarted-numbering",
+        &["--only", "versions-agree"],
+    );
+    assert_eq!(check(&r, "versions-agree"), ("pass".into(), vec![]));
+    assert_eq!(r.code, 0);
+
+    // A manifest that is behind the newest section still disagrees with it.
+    let tmp = common::copy_fixture("versions-agree/restarted-numbering");
+    common::write(
+        tmp.path(),
+        "package.json",
+        "{\n  \"name\": \"lumen-detector\",\n  \"version\": \"0.4.0\"\n}\n",
+    );
+    let (code, report) = common::check_json(tmp.path(), &["--only", "versions-agree"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        common::findings(&report, "versions-agree"),
+        vec![("CHANGELOG.md".into(), 3, "block".into())]
+    );
+}
+
+#[test]
+fn a_root_changelog_that_says_it_moved_is_not_the_root_packages() {
+    // "Since 0.26 the changelog has moved to a CHANGELOG.md in each package
+    // folder": no link to follow, but the sentence retires the file, so its
+    // 0.25.0 is not compared with the workspace root's 0.1.0, and the root
+    // needs no section for 0.1.0 in it. The package's own changelog is still
+    // judged.
+    let r = shipgate(
+        "versions-agree/retired-root-changelog",
+        &["--only", "versions-agree", "--only", "changelog-entry"],
+    );
+    assert_eq!(check(&r, "versions-agree"), ("pass".into(), vec![]));
+    assert_eq!(check(&r, "changelog-entry"), ("pass".into(), vec![]));
+    assert_eq!(r.code, 0);
+
+    // The package's changelog behind its manifest still blocks.
+    let tmp = common::copy_fixture("versions-agree/retired-root-changelog");
+    common::write(
+        tmp.path(),
+        "packages/lamp/CHANGELOG.md",
+        "# Changelog\n\n## 2.2.0 (2026-01-05)\n\n- Dimmer.\n",
+    );
+    let (code, report) = common::check_json(tmp.path(), &["--only", "changelog-entry"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        common::findings(&report, "changelog-entry"),
+        vec![("packages/lamp/CHANGELOG.md".into(), 3, "block".into())]
+    );
+}

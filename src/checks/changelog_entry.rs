@@ -24,7 +24,9 @@ static META: Meta = Meta {
         opening text says it is no longer kept and links another changelog is judged by that \
         file when it lies in the package's folder; one that hands over to a shared changelog \
         outside it (a workspace's, headed with another package's versions) leaves the package \
-        with no changelog of its own to judge.",
+        with no changelog of its own to judge; so does one whose opening sentence says the \
+        changelog moved or is no longer kept without linking where (\"changelog content has \
+        moved to a CHANGELOG.md in each package\").",
     passes: "Cargo.toml:   version = \"2.1.0\"\nCHANGELOG.md: ## [2.1.0] - 2026-02-01",
     fails: "Cargo.toml:   version = \"2.1.0\"\nCHANGELOG.md: ## [Unreleased]\n              ## [2.0.3] - 2026-01-01",
     fix: "Add a section headed with the version (`## [2.1.0] - 2026-02-01`, or release-please's \

@@ -23,8 +23,11 @@ static META: Meta = Meta {
         CHANGELOG), and separately each release-please package or workspace member with its \
         own sources. A nested manifest nothing names is its own package. A package.json \
         beside another ecosystem's versioned manifest is tooling (a test runner, a docs \
-        build) when the release workflows publish but never to npm, and is not compared. \
-        With `--base REF`, \
+        build) when the release workflows publish but never to npm, and is not compared; \
+        so is a pyproject.toml nothing is built from (`[tool.uv] package = false`, Poetry's \
+        `package-mode = false`). A CHANGELOG's newest release is its highest version, \
+        unless that heading is dated before every other dated release (a numbering the \
+        package restarted). With `--base REF`, \
         a package whose sources agreed on the base is left to release-bump and \
         changelog-gained, which judge the change against the base.",
     passes: "mix.exs:                       version: \"1.4.0\"\n.release-please-manifest.json: { \".\": \"1.4.0\" }\nCHANGELOG.md:                  ## [1.4.0] - 2026-01-01",

@@ -153,6 +153,11 @@ pub struct Docs {
     /// MyST targets (`(name)=` before a heading) of Sphinx sites, which
     /// `[text](name)` links reach.
     myst_labels: HashSet<String>,
+    /// Files outside a Sphinx site's folder that its pages pull in with an
+    /// `{include}` directive (`docs/changelog.md` including
+    /// `../CHANGELOG.md`): written for the site, so their MyST label links
+    /// land.
+    sphinx_included: HashSet<String>,
     /// Jekyll pages' `permalink:` front matter, as the site folder joined
     /// with the URL path (no leading or trailing slash, no `.html`).
     permalinks: HashSet<String>,
@@ -188,6 +193,11 @@ impl Docs {
             .filter(|s| s.generator == Generator::Sphinx)
             .flat_map(|s| myst_labels(tree, s))
             .collect();
+        let sphinx_included = sites
+            .iter()
+            .filter(|s| s.generator == Generator::Sphinx)
+            .flat_map(|s| sphinx_includes(tree, s))
+            .collect();
         let permalinks = sites
             .iter()
             .filter(|s| s.generator == Generator::Jekyll)
@@ -205,6 +215,7 @@ impl Docs {
             exdoc_pages,
             packages,
             myst_labels,
+            sphinx_included,
             permalinks,
         }
     }
@@ -228,6 +239,9 @@ impl Docs {
     /// form the site resolves that this model does not (GitHub's rules then
     /// apply).
     pub fn resolve(&self, tree: &Tree, doc: &str, file_part: &str) -> Option<bool> {
+        if self.sphinx_included.contains(doc) && self.myst_labels.contains(file_part) {
+            return Some(true);
+        }
         let site = self.site_of(doc)?;
         let source = site.source_of(doc).unwrap_or("");
         let base = dir_of(doc);
@@ -257,6 +271,14 @@ impl Docs {
             tries.push(join(source, rest));
         } else if let Some(rest) = file_part.strip_prefix('/') {
             tries.push(join(source, rest));
+            if site.generator == Generator::Hugo {
+                // Every folder a Hugo config mounts as `content` lands in
+                // the one content tree (a language's pages with the
+                // default language's as the fallback).
+                for s in site.sources.iter().filter(|s| s.as_str() != source) {
+                    tries.push(join(s, rest));
+                }
+            }
             for a in &site.assets {
                 tries.push(join(a, rest));
             }
@@ -465,17 +487,14 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 assets: vec![join(dir, "static")],
                 routes: Vec::new(),
             })
-        } else if (name.starts_with("hugo.")
-            && [".toml", ".yaml", ".yml", ".json"]
-                .iter()
-                .any(|e| name.ends_with(e)))
-            && tree.is_dir(&join(dir, "content"))
+        } else if let Some(site_dir) = hugo_site_dir(name, dir)
+            && tree.is_dir(&join(site_dir, "content"))
         {
             Some(Site {
                 generator: Generator::Hugo,
                 config: path.into(),
-                sources: hugo_content_dirs(tree, path, dir),
-                assets: vec![join(dir, "static")],
+                sources: hugo_content_dirs(tree, path, site_dir),
+                assets: vec![join(site_dir, "static")],
                 routes: Vec::new(),
             })
         } else if name == "conf.py"
@@ -588,6 +607,45 @@ fn myst_labels(tree: &Tree, site: &Site) -> Vec<String> {
             {
                 out.push(label.to_string());
             }
+        }
+    }
+    out
+}
+
+/// The files a Sphinx site's pages include (MyST ```` ```{include} path ````
+/// or `:::{include}`, reST `.. include:: path`), resolved from the including
+/// page's folder (a leading `/` from the site's folder).
+fn sphinx_includes(tree: &Tree, site: &Site) -> Vec<String> {
+    let dir = site.sources.first().map(String::as_str).unwrap_or("");
+    let mut out = Vec::new();
+    for p in tree
+        .paths()
+        .filter(|p| site.holds(p) && (p.ends_with(".md") || p.ends_with(".rst")))
+    {
+        let Ok(t) = tree.text_unkept(p) else { continue };
+        for line in t.text.lines() {
+            let l = line.trim();
+            let target = if let Some(rest) = l.strip_prefix(".. include::") {
+                rest
+            } else {
+                let rest = l.trim_start_matches(['`', '~', ':']);
+                if rest.len() == l.len() || l.len() - rest.len() < 3 {
+                    continue;
+                }
+                let Some(rest) = rest.strip_prefix("{include}") else {
+                    continue;
+                };
+                rest
+            };
+            let target = target.trim();
+            if target.is_empty() || target.contains("://") {
+                continue;
+            }
+            let path = match target.strip_prefix('/') {
+                Some(from_site) => Some(join(dir, from_site)),
+                None => normalize(dir_of(p), target),
+            };
+            out.extend(path.filter(|t| !site.holds(t) && tree.exists(t)));
         }
     }
     out
@@ -734,10 +792,38 @@ fn serves_docs_at_root(text: &str) -> bool {
     })
 }
 
+/// The folder of the Hugo site whose config `path` is: `hugo.toml` (or
+/// `.yaml`, `.yml`, `.json`) in the site's folder, or `hugo.*` or
+/// `config.*` in its config directory, `config/_default/` (the settings
+/// every environment shares; `config/production/` only adds to them).
+fn hugo_site_dir<'a>(name: &str, dir: &'a str) -> Option<&'a str> {
+    let (stem, ext) = name.rsplit_once('.')?;
+    if !matches!(ext, "toml" | "yaml" | "yml" | "json") {
+        return None;
+    }
+    let parent = dir_of(dir);
+    if parent == "config" || parent.ends_with("/config") {
+        let env = dir.rsplit('/').next().unwrap_or(dir);
+        return (env == "_default" && (stem == "hugo" || stem == "config")).then(|| dir_of(parent));
+    }
+    (stem == "hugo").then_some(dir)
+}
+
+/// A YAML config read into the same tree a JSON one gives (`None` when it
+/// does not parse, or is not a mapping).
+fn yaml_config(tree: &Tree, path: &str) -> Option<crate::repo::spanned::Node> {
+    let text = tree.text(path).ok()?;
+    let value: serde_json::Value = yaml_serde::from_str(&text.text).ok()?;
+    if !value.is_object() {
+        return None;
+    }
+    crate::repo::formats::parse_json(&serde_json::to_string(&value).ok()?).ok()
+}
+
 /// Where a Hugo site's pages come from: the folders its config mounts as
-/// `content` (`[[module.mounts]]` with `target = "content"`, which replace
-/// the default), else `contentDir` (the site's and each language's), else
-/// `content/`. Read from a TOML or JSON config; a YAML one gets the default.
+/// `content` (`module.mounts` with `target: content`, which replace the
+/// default), else `contentDir` (the site's and each language's), else
+/// `content/`. A config that cannot be read gets the default.
 fn hugo_content_dirs(tree: &Tree, path: &str, dir: &str) -> Vec<String> {
     let default = vec![join(dir, "content")];
     let df = if path.ends_with(".toml") {
@@ -747,10 +833,16 @@ fn hugo_content_dirs(tree: &Tree, path: &str, dir: &str) -> Vec<String> {
     } else {
         None
     };
-    let Some(df) = df else { return default };
+    let yaml = if df.is_none() && (path.ends_with(".yaml") || path.ends_with(".yml")) {
+        yaml_config(tree, path)
+    } else {
+        None
+    };
+    let Some(root) = df.as_ref().map(|d| &d.root).or(yaml.as_ref()) else {
+        return default;
+    };
     let clean = |s: &str| s.trim_start_matches("./").trim_end_matches('/').to_string();
-    let mounted: Vec<String> = df
-        .root
+    let mounted: Vec<String> = root
         .path("module.mounts")
         .and_then(|m| m.as_array())
         .unwrap_or(&[])
@@ -768,13 +860,11 @@ fn hugo_content_dirs(tree: &Tree, path: &str, dir: &str) -> Vec<String> {
     if !mounted.is_empty() {
         return mounted;
     }
-    let mut dirs: Vec<String> = df
-        .root
+    let mut dirs: Vec<String> = root
         .get("contentDir")
         .into_iter()
         .chain(
-            df.root
-                .get("languages")
+            root.get("languages")
                 .map(|l| l.entries())
                 .unwrap_or(&[])
                 .iter()
@@ -790,6 +880,24 @@ fn hugo_content_dirs(tree: &Tree, path: &str, dir: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hugo_config_in_the_site_folder_or_its_config_directory() {
+        assert_eq!(hugo_site_dir("hugo.toml", "site"), Some("site"));
+        assert_eq!(hugo_site_dir("hugo.yaml", "config/_default"), Some(""));
+        assert_eq!(
+            hugo_site_dir("config.yaml", "web/config/_default"),
+            Some("web")
+        );
+        // An environment's overrides and a plain `config.toml` are not it.
+        assert_eq!(hugo_site_dir("hugo.yaml", "web/config/production"), None);
+        assert_eq!(hugo_site_dir("config.toml", "web"), None);
+        assert_eq!(hugo_site_dir("hugo.md", "web"), None);
+        assert_eq!(
+            hugo_site_dir("hugo.yaml", "webconfig/_default"),
+            Some("webconfig/_default")
+        );
+    }
 
     #[test]
     fn config_values() {

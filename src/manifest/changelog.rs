@@ -8,7 +8,6 @@ use super::{Field, compare_versions};
 use crate::finding::Location;
 use crate::repo::markdown::MarkdownDoc;
 use regex::Regex;
-use std::cmp::Ordering;
 use std::sync::LazyLock;
 
 /// A heading that names a version.
@@ -235,21 +234,43 @@ fn body_says_unreleased(text: &str, section: &std::ops::Range<usize>) -> bool {
 }
 
 /// The newest released version: the highest one (so oldest-first files work too).
+///
+/// A highest version dated before every other dated release is an old
+/// numbering the package restarted from (a `1.0.0 (2022-05-14)` at the foot
+/// of a file whose releases since run 0.1.2 … 0.8.12): it is passed over.
 pub fn newest_release(doc: &MarkdownDoc) -> Option<Field> {
-    let mut best: Option<Entry> = None;
-    for e in entries(doc).into_iter().filter(|e| e.released) {
-        let better = match &best {
-            None => true,
-            Some(b) => compare_versions(&e.version, &b.version) == Ordering::Greater,
-        };
-        if better {
-            best = Some(e);
+    let mut released: Vec<Entry> = entries(doc).into_iter().filter(|e| e.released).collect();
+    let best = loop {
+        let (i, top) = released
+            .iter()
+            .enumerate()
+            .rev()
+            .max_by(|(_, a), (_, b)| compare_versions(&a.version, &b.version))?;
+        let restarted = heading_date(&top.heading).is_some_and(|d| {
+            let mut others = released
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .filter_map(|(_, e)| heading_date(&e.heading))
+                .peekable();
+            others.peek().is_some() && others.all(|o| o > d)
+        });
+        let top = released.remove(i);
+        if !restarted {
+            break top;
         }
-    }
-    best.map(|e| Field {
-        value: e.version,
-        location: heading_location(doc, e.line),
+    };
+    Some(Field {
+        value: best.version,
+        location: heading_location(doc, best.line),
     })
+}
+
+/// The ISO date a release heading carries (`## 1.0.0 (2022-05-14)`).
+fn heading_date(heading: &str) -> Option<&str> {
+    static DATE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\b\d{4}-\d{2}-\d{2}\b").expect("static regex"));
+    DATE.find(heading).map(|m| m.as_str())
 }
 
 /// Whether some heading (released or not) names `version`.
@@ -282,7 +303,7 @@ const RETIRED: &[&str] = &[
 /// ("See the [workspace changelog](../CHANGELOG.md) for newer releases; this
 /// file is obsolete"): its releases stop at the hand-over, and the newer
 /// ones are recorded in the linked file. Returns the link as written.
-pub fn handed_over(doc: &MarkdownDoc) -> Option<String> {
+pub fn handed_over(doc: &MarkdownDoc) -> Option<HandOver> {
     let text = &doc.file.text;
     let first = entries(doc).first().map(|e| e.line)?;
     let end = text
@@ -295,7 +316,8 @@ pub fn handed_over(doc: &MarkdownDoc) -> Option<String> {
         return None;
     }
     let own = doc.path.rsplit('/').next().unwrap_or(&doc.path);
-    doc.links
+    let linked = doc
+        .links
         .iter()
         .filter(|l| !l.image && l.span.start < end)
         .map(|l| l.dest.split(['#', '?']).next().unwrap_or(""))
@@ -305,7 +327,31 @@ pub fn handed_over(doc: &MarkdownDoc) -> Option<String> {
             // over nothing.
             names_changelog(last) && *dest != own && *dest != format!("./{own}")
         })
-        .map(str::to_string)
+        .map(|d| HandOver::Link(d.to_string()));
+    if linked.is_some() {
+        return linked;
+    }
+    // No link to follow, but one sentence of the opening text says the
+    // changelog is no longer kept ("changelog content has moved to separate
+    // CHANGELOG.md files for each package"): the file keeps only the
+    // releases before the move.
+    preamble
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .flat_map(|l| l.split(". "))
+        .find(|sentence| {
+            sentence.contains("changelog") && RETIRED.iter().any(|w| sentence.contains(w))
+        })
+        .map(|s| HandOver::Text(s.trim().chars().take(120).collect()))
+}
+
+/// Where a changelog that is no longer kept says its releases went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HandOver {
+    /// A link to another changelog, as written.
+    Link(String),
+    /// A sentence that says so, with no link to follow.
+    Text(String),
 }
 
 /// Whether a file or folder name reads as a changelog's (`CHANGELOG.md`,
@@ -338,11 +384,44 @@ mod tests {
     }
 
     #[test]
+    fn a_changelog_that_says_it_moved_without_a_link() {
+        let moved = doc(
+            "# CHANGELOG\n\nAs of v0.9.1 changelog content has moved to the CHANGELOG.md of each package. [Search them](https://example.org/search?q=CHANGELOG.md).\n\n## 0.9.0\n\n- a\n",
+        );
+        assert!(matches!(handed_over(&moved), Some(HandOver::Text(_))));
+        // "no longer" about something else is no hand-over.
+        let live = doc(
+            "# Changelog\n\nPython 3.8 is no longer supported. All notable changes are in this changelog.\n\n## 0.9.0\n",
+        );
+        assert_eq!(handed_over(&live), None);
+    }
+
+    #[test]
+    fn a_restarted_numbering_is_not_the_newest_release() {
+        let restarted = doc(
+            "# Changelog\n\n## [0.4.1](x) (2026-03-02)\n\n- a\n\n## 0.4.0 (2025-11-20)\n\n- b\n\n## 1.0.0 (2022-05-14)\n\n- c\n",
+        );
+        assert_eq!(newest_release(&restarted).unwrap().value, "0.4.1");
+        // A major release older than some lower-numbered one (a backport
+        // after it) is still the newest.
+        let backport = doc(
+            "# Changelog\n\n## 1.9.5 (2026-03-02)\n\n## 2.0.0 (2026-01-10)\n\n## 1.9.4 (2025-11-20)\n",
+        );
+        assert_eq!(newest_release(&backport).unwrap().value, "2.0.0");
+        // Undated headings: the highest version.
+        let undated = doc("# Changelog\n\n## 0.4.1\n\n## 1.0.0\n");
+        assert_eq!(newest_release(&undated).unwrap().value, "1.0.0");
+    }
+
+    #[test]
     fn a_changelog_handed_over_to_another() {
         let retired = doc(
             "# Changelog\n\nSee the [workspace changelog](../CHANGELOG.md) for newer releases.\nThis file is obsolete since 2.0.\n\n## [1.4.0] - 2025-01-01\n\n- Fixed\n",
         );
-        assert_eq!(handed_over(&retired).as_deref(), Some("../CHANGELOG.md"));
+        assert_eq!(
+            handed_over(&retired),
+            Some(HandOver::Link("../CHANGELOG.md".into()))
+        );
         // A link without a word that retires the file is a cross-reference.
         let kept = doc(
             "# Changelog\n\nOlder entries are in [HISTORY](HISTORY.md).\n\n## [1.4.0] - 2025-01-01\n",

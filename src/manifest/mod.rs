@@ -151,6 +151,12 @@ impl Package {
                     }
                 }
                 Manifest::Pyproject(p) => {
+                    // An environment-only pyproject (a uv workspace root
+                    // with `package = false`) is never built: its version
+                    // is a placeholder, unless release-please versions it.
+                    if p.never_built && self.release_please.is_none() {
+                        continue;
+                    }
                     if let Some(v) = &p.version {
                         let label = if v.location.path == p.path {
                             format!("{} version", p.path)
@@ -416,8 +422,15 @@ pub fn discover_selected(tree: &Tree, selected: Option<&[&str]>) -> Discovery {
                     .markdown(&found)
                     .ok()
                     .and_then(|doc| changelog::handed_over(&doc));
-                let Some(to) = over else {
-                    return Some(found);
+                let to = match over {
+                    None => return Some(found),
+                    Some(changelog::HandOver::Text(sentence)) => {
+                        pkg.notes.push(format!(
+                            "{found}: no longer kept (\"{sentence}\"); not read as this package's changelog"
+                        ));
+                        return None;
+                    }
+                    Some(changelog::HandOver::Link(to)) => to,
                 };
                 let target = (!to.contains(':') && !to.starts_with('/'))
                     .then(|| cargo::join(cargo::dir_of(&found), &to))

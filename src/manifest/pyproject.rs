@@ -26,6 +26,10 @@ pub struct Pyproject {
     pub version_note: Option<String>,
     /// `package-mode = false`, `Private :: Do Not Upload`, or no build system.
     pub private: bool,
+    /// `package-mode = false` (Poetry) or `[tool.uv] package = false`: the
+    /// file only sets up an environment (a workspace root, a dev setup);
+    /// nothing is built from it, so nobody bumps its version.
+    pub never_built: bool,
     /// A PEP 621 project with no `[build-system]`: usually an application,
     /// unless a workflow uploads it to PyPI.
     pub no_build_system: bool,
@@ -58,6 +62,7 @@ pub fn read(tree: &Tree, path: &str) -> Result<Pyproject, FileError> {
         version: None,
         version_note: None,
         private: false,
+        never_built: false,
         no_build_system: false,
         present: Vec::new(),
         location,
@@ -101,12 +106,12 @@ pub fn read(tree: &Tree, path: &str) -> Result<Pyproject, FileError> {
     };
     let mut all_classifiers = classifiers(project.map(|e| &e.node));
     all_classifiers.extend(classifiers(poetry));
-    out.private = poetry
+    out.never_built = poetry
         .and_then(|p| p.get("package-mode"))
         .and_then(|n| n.as_bool())
         == Some(false)
-        || all_classifiers.iter().any(|c| c.starts_with("Private ::"))
         || root.path("tool.uv.package").and_then(|n| n.as_bool()) == Some(false);
+    out.private = out.never_built || all_classifiers.iter().any(|c| c.starts_with("Private ::"));
     out.no_build_system =
         project.is_some() && poetry.is_none() && root.get("build-system").is_none();
     let dynamic: Vec<&str> = project
