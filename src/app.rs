@@ -614,8 +614,13 @@ fn check(args: CheckArgs) -> u8 {
         // The gate ran; a summary that cannot be written must not hide its verdict.
         say(format_args!("warning: {}", log_safe(&e)));
     }
-    drop(report);
-    code
+    // The run is over and what it wrote is flushed: the process exits here
+    // rather than free the report one finding at a time (100,000 findings,
+    // made on the pass's threads, took 0.3 s to free on this one); the OS
+    // takes the memory back at once. Nothing else is pending: no file is
+    // open for writing, and no other thread is running.
+    let _ = std::io::Write::flush(&mut std::io::stdout());
+    std::process::exit(i32::from(code))
 }
 
 /// The fixes of the findings that count (a waived or inline-ignored finding
