@@ -42,11 +42,10 @@ pub struct Seen {
     pub broken: Vec<Finding>,
     /// Release workflows among those parsed.
     pub releases: usize,
-    /// Whether a release workflow has a publishing job.
-    pub publishing: bool,
     /// Whether a release workflow has a `workflow_dispatch` trigger.
     pub release_dispatch: bool,
-    /// What the release workflows publish, joined over all of them.
+    /// What the release workflows publish, joined over all of them (a
+    /// release workflow has a publishing job when it publishes anything).
     pub published: crate::workflow::publish::Published,
 }
 
@@ -202,7 +201,7 @@ fn no_release_workflow(seen: &Seen) -> Option<String> {
 
 /// Nothing failed to parse and no release workflow has a publishing job.
 fn no_publishing_job(seen: &Seen) -> Option<String> {
-    (seen.broken.is_empty() && !seen.publishing).then(|| "no publishing job".into())
+    (seen.broken.is_empty() && !seen.published.any()).then(|| "no publishing job".into())
 }
 
 /// A built-in check. Every hook has a default that does nothing, so a check

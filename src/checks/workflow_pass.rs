@@ -42,7 +42,6 @@ enum Visited {
     /// the findings.
     Parsed {
         release: bool,
-        publishing: bool,
         dispatch: bool,
         published: crate::workflow::publish::Published,
         found: Vec<(usize, Option<Vec<Finding>>)>,
@@ -136,7 +135,6 @@ pub fn run<'a>(cxs: &[(&'a Context<'a>, &'static dyn Check)]) -> Vec<Outcome> {
             }
             Visited::Parsed {
                 release,
-                publishing: release && wf.release.publishing_jobs().next().is_some(),
                 dispatch: release && crate::workflow::triggers::dispatch(&wf.model.on).is_some(),
                 published: wf.published(),
                 found,
@@ -171,7 +169,6 @@ pub fn run<'a>(cxs: &[(&'a Context<'a>, &'static dyn Check)]) -> Vec<Outcome> {
             }
             Visited::Parsed {
                 release,
-                publishing,
                 dispatch,
                 published,
                 found: fs,
@@ -180,7 +177,6 @@ pub fn run<'a>(cxs: &[(&'a Context<'a>, &'static dyn Check)]) -> Vec<Outcome> {
                     let s = &mut seen[sel];
                     s.parsed += 1;
                     s.releases += usize::from(release);
-                    s.publishing |= publishing;
                     s.release_dispatch |= dispatch;
                     s.published.join(published);
                 }

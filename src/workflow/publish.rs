@@ -699,7 +699,6 @@ fn analyse_job(id: &str, job: &NormalJob, behind: &[Behind]) -> JobRole {
         // secrets.NPM_TOKEN }}}`): it publishes with it, by all evidence.
         if role.publishes.len() == before
             && !role.ships.iter().any(|s| s.step == i)
-            && !role.handed.iter().any(|s| s.step == i)
             && let StepBody::Uses { uses, with } = &step.body
             && matches!(uses, Uses::Repository(_))
             && let Some(credential) = env_map(with)
@@ -940,12 +939,11 @@ fn remote_release_call(
     };
     passed.iter().find_map(|(key, value)| {
         let value = env_value(value);
-        let names = crate::workflow::secrets::secret_refs(&value);
-        let credential = names
-            .iter()
-            .map(|(_, n)| n.as_str())
-            .find(|n| registry_credential(n))
-            .or_else(|| (!names.is_empty() && registry_credential(key)).then_some(key.as_str()))?;
+        // The secret's own name, or the name the called workflow reads it by.
+        let credential = handed_credential(&value).or_else(|| {
+            (crate::workflow::secrets::has_registry_secret(&value) && registry_credential(key))
+                .then(|| key.clone())
+        })?;
         Some(ShipStep {
             step: 0,
             what: format!(
@@ -961,7 +959,7 @@ fn remote_release_call(
 /// (`NPM_TOKEN`, `PYPI_API_TOKEN`, `nuget-api-key`, `FURY_TOKEN`), never a
 /// GitHub token or a key of some other service. A Docker Hub login is left
 /// out: CI logs in to pull images past the rate limit as often as to push.
-pub fn registry_credential(name: &str) -> bool {
+fn registry_credential(name: &str) -> bool {
     const REGISTRIES: &[&str] = &[
         "NPM",
         "PYPI",
