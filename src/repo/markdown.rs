@@ -65,12 +65,16 @@ pub struct MarkdownDoc {
 
 /// Where `#fragment` links into a document may land: its heading slugs (in
 /// document order) and its HTML `id=`/`name=` attributes. Small enough to
-/// keep after the document itself is dropped.
+/// keep after the document itself is dropped: a tree of 80,000 pages keeps
+/// every page's, so the anchors share one string instead of one allocation
+/// each.
 #[derive(Debug, Clone, Default)]
 pub struct Anchors {
-    /// Every anchor, lower-cased, sorted and deduplicated, for lookups.
-    sorted: Box<[Box<str>]>,
-    /// The heading slugs in document order, as indexes into `sorted`.
+    /// Every anchor, lower-cased, sorted and deduplicated, one after another.
+    text: Box<str>,
+    /// Where each anchor of `text` ends; anchor `i` starts where `i - 1` ends.
+    ends: Box<[u32]>,
+    /// The heading slugs in document order, as indexes into the sorted anchors.
     slugs: Box<[u32]>,
     /// Objects a mkdocstrings `::: pkg.module` block documents: every
     /// anchor under them (`#pkg.module.Class.method`) is generated.
@@ -84,7 +88,7 @@ impl Anchors {
         let collapsed = slugs
             .iter()
             .filter(|s| s.contains("--"))
-            .map(|s| collapse_dashes(s));
+            .map(|s| collapse_dashes(&s.to_lowercase()));
         let mut all: Vec<String> = slugs
             .iter()
             .chain(&html)
@@ -93,29 +97,64 @@ impl Anchors {
             .collect();
         all.sort_unstable();
         all.dedup();
-        let sorted: Box<[Box<str>]> = all.into_iter().map(String::into_boxed_str).collect();
-        let slugs = slugs
+        let mut text = String::with_capacity(all.iter().map(String::len).sum());
+        let mut ends = Vec::with_capacity(all.len());
+        for a in &all {
+            // A document is parsed only below MAX_PARSE_BYTES, far below
+            // u32::MAX even with every anchor written twice: no anchor is
+            // lost to the narrowing, but stop rather than wrap.
+            let Ok(end) = u32::try_from(text.len() + a.len()) else {
+                break;
+            };
+            text.push_str(a);
+            ends.push(end);
+        }
+        let mut anchors = Anchors {
+            text: text.into_boxed_str(),
+            ends: ends.into_boxed_slice(),
+            slugs: Box::default(),
+            prefixes: prefixes
+                .into_iter()
+                .map(|p| p.to_lowercase().into_boxed_str())
+                .collect(),
+        };
+        anchors.slugs = slugs
             .iter()
             .filter_map(|s| {
-                let i = sorted.binary_search_by(|a| (**a).cmp(s.to_lowercase().as_str()));
-                i.ok().and_then(|i| u32::try_from(i).ok())
+                let i = anchors.position(&s.to_lowercase())?;
+                u32::try_from(i).ok()
             })
             .collect();
-        let prefixes = prefixes
-            .into_iter()
-            .map(|p| p.to_lowercase().into_boxed_str())
-            .collect();
-        Anchors {
-            sorted,
-            slugs,
-            prefixes,
+        anchors
+    }
+
+    /// The `i`th anchor in sorted order.
+    fn nth(&self, i: usize) -> &str {
+        let start = match i {
+            0 => 0,
+            _ => self.ends[i - 1] as usize,
+        };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    /// Where the lower-cased `anchor` is among the sorted anchors.
+    fn position(&self, anchor: &str) -> Option<usize> {
+        let (mut lo, mut hi) = (0, self.ends.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.nth(mid).cmp(anchor) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
         }
+        None
     }
 
     /// Whether `anchor` lands somewhere (case-insensitive).
     pub fn has(&self, anchor: &str) -> bool {
         let a = anchor.to_lowercase();
-        let found = |a: &str| self.sorted.binary_search_by(|x| (**x).cmp(a)).is_ok();
+        let found = |a: &str| self.position(a).is_some();
         found(&a)
             || (a.contains("--") && found(&collapse_dashes(&a)))
             || found(&loose_slug(&a))
@@ -127,7 +166,7 @@ impl Anchors {
 
     /// The heading slugs, in document order.
     pub fn slugs(&self) -> impl ExactSizeIterator<Item = &str> {
-        self.slugs.iter().map(|&i| &*self.sorted[i as usize])
+        self.slugs.iter().map(|&i| self.nth(i as usize))
     }
 }
 
@@ -507,6 +546,30 @@ mod tests {
 
     fn doc(t: &str) -> MarkdownDoc {
         MarkdownDoc::parse("d.md", Arc::new(TextFile::new(t)))
+    }
+
+    #[test]
+    fn anchors_are_one_string_and_keep_heading_order() {
+        let a = Anchors::new(
+            vec!["zeta".into(), "Alpha--Beta".into(), "mid".into(), "".into()],
+            vec!["Top".into(), "mid".into()],
+            vec!["pkg.mod".into()],
+        );
+        assert_eq!(
+            a.slugs().collect::<Vec<_>>(),
+            ["zeta", "alpha--beta", "mid", ""]
+        );
+        // Sorted, deduplicated, with the dash-collapsed form beside the slug.
+        let all: Vec<&str> = (0..a.ends.len()).map(|i| a.nth(i)).collect();
+        assert_eq!(all, ["", "alpha--beta", "alpha-beta", "mid", "top", "zeta"]);
+        for hit in ["ZETA", "top", "alpha-beta", "Alpha--Beta", "pkg.mod.Class"] {
+            assert!(a.has(hit), "{hit}");
+        }
+        for miss in ["zet", "zetaa", "alpha", "pkg.module", "bottom"] {
+            assert!(!a.has(miss), "{miss}");
+        }
+        assert!(!Anchors::default().has("x"));
+        assert_eq!(Anchors::default().slugs().len(), 0);
     }
 
     #[test]

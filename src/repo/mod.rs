@@ -400,17 +400,36 @@ impl Tree {
         self.find(rel).is_some()
     }
 
-    /// The entry of `rel`.
-    fn find(&self, rel: &str) -> Option<&Entry> {
+    /// How many files the tree holds (the length of [`Tree::paths`]).
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Where `rel` is in [`Tree::paths`]: a small key for a file, for
+    /// tables indexed by path.
+    pub fn position(&self, rel: &str) -> Option<usize> {
         use std::hash::BuildHasher;
         let i = *self.index.get(&self.hasher.hash_one(rel))?;
         if self.entries[i].rel == rel {
-            return Some(&self.entries[i]);
+            return Some(i);
         }
         self.entries
             .binary_search_by(|e| e.rel.as_str().cmp(rel))
             .ok()
-            .map(|i| &self.entries[i])
+    }
+
+    /// The path at `position` in [`Tree::paths`].
+    pub fn path_at(&self, position: usize) -> Option<&str> {
+        self.entries.get(position).map(|e| e.rel.as_str())
+    }
+
+    /// The entry of `rel`.
+    fn find(&self, rel: &str) -> Option<&Entry> {
+        self.position(rel).map(|i| &self.entries[i])
     }
 
     /// Where an entry is on disk: the root joined with its path (only
