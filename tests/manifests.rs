@@ -542,7 +542,9 @@ fn a_release_type_input_means_release_please_reads_no_config_file() {
     assert_eq!(code, 1);
     let f = common::finding_messages(&report, "release-please-config");
     assert_eq!(
-        f.iter().map(|(p, l, _)| (p.as_str(), *l)).collect::<Vec<_>>(),
+        f.iter()
+            .map(|(p, l, _)| (p.as_str(), *l))
+            .collect::<Vec<_>>(),
         [("release-please-config.json", 1)]
     );
     assert!(f[0].2.contains("declares no packages"), "{f:?}");
