@@ -266,3 +266,14 @@ fn a_jekyll_collection_serves_its_pages_at_pretty_urls_under_its_name() {
         )]
     );
 }
+
+#[test]
+fn exdoc_copies_its_assets_folders_beside_every_page() {
+    // `assets: %{Path.expand("./guides/images") => "images"}` puts the
+    // folder at `images/` next to the flattened extras: `images/shot.png`
+    // from guides/howto/ is guides/images/shot.png. A file the folder does
+    // not hold is still reported.
+    let (code, got) = run("docs-links/exdoc-assets", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(got, vec![at("guides/howto/setup.md", 9, "warn")]);
+}

@@ -10,7 +10,7 @@
 //! its `index.md`, `/guide/x` starts at the site's source folder, `@/x.md`
 //! (Zola) at its content folder, `/logo.png` in its static folder, and
 //! ExDoc flattens its extras so `setup.html` is `setup.md` wherever it
-//! lives, and a Jekyll page is also reached at its `permalink:` and its
+//! lives (and copies its `assets:` folders beside them), and a Jekyll page is also reached at its `permalink:` and its
 //! `redirect_from:` URLs, a collection's pages under `/<name>/`, and a page
 //! served at a pretty URL (`x/`) counts its relative links from there. Outside any
 //! site, links resolve as GitHub renders them.
@@ -257,6 +257,19 @@ impl Docs {
             // it) is judged by GitHub's rules, its anchor included.
             if normalize(base, file_part).is_some_and(|t| tree.exists(&t)) {
                 return None;
+            }
+            // Every page sits in the one output folder, beside the folders
+            // the `assets:` option copies there: `images/x.png` from any
+            // extra is the file in the folder copied to `images/`.
+            let rel = file_part.trim_start_matches("./");
+            for (target, folder) in &site.routes {
+                if let Some(rest) = rel
+                    .strip_prefix(target.as_str())
+                    .and_then(|r| r.strip_prefix('/'))
+                    && tree.exists(&join(folder, rest))
+                {
+                    return Some(true);
+                }
             }
             return self.resolve_exdoc(file_part);
         }
@@ -557,7 +570,10 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 config: path.into(),
                 sources: vec![dir.to_string()],
                 assets: Vec::new(),
-                routes: Vec::new(),
+                routes: tree
+                    .text(path)
+                    .map(|t| exdoc_assets(&t.text, dir))
+                    .unwrap_or_default(),
                 pretty: Vec::new(),
             })
         } else if name == "_config.yml"
@@ -583,6 +599,40 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
         sites.extend(site);
     }
     sites
+}
+
+/// The folders ExDoc's `assets:` option copies into the docs' output, as
+/// (output folder, source folder from the root): `assets: %{"guides/assets"
+/// => "assets"}` (a source may be spelled `Path.expand("./docs/images")`),
+/// or the older `assets: "guides/assets"`, copied to `assets/`.
+fn exdoc_assets(text: &str, dir: &str) -> Vec<(String, String)> {
+    let source = r#"(?:"([^"\n]+)"|Path\.expand\(\s*"([^"\n]+)"[^)]*\))"#;
+    let (Ok(map), Ok(pair), Ok(single)) = (
+        regex::Regex::new(r"\bassets:\s*%\{([^}]*)\}"),
+        regex::Regex::new(&format!(r#"{source}\s*=>\s*"([^"\n]+)""#)),
+        regex::Regex::new(r#"\bassets:\s*"([^"\n]+)""#),
+    ) else {
+        return Vec::new();
+    };
+    let clean = |p: &str| p.trim_start_matches("./").trim_matches('/').to_string();
+    let mut out = Vec::new();
+    if let Some(m) = map.captures(text).and_then(|c| c.get(1)) {
+        for c in pair.captures_iter(m.as_str()) {
+            let Some(src) = c.get(1).or(c.get(2)) else {
+                continue;
+            };
+            let (src, dst) = (clean(src.as_str()), clean(&c[3]));
+            if !src.is_empty() && !dst.is_empty() && !src.contains("..") {
+                out.push((dst, join(dir, &src)));
+            }
+        }
+    } else if let Some(c) = single.captures(text) {
+        let src = clean(&c[1]);
+        if !src.is_empty() && !src.contains("..") {
+            out.push(("assets".to_string(), join(dir, &src)));
+        }
+    }
+    out
 }
 
 /// A Jekyll site's collection routes and pretty folders, from its
