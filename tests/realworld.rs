@@ -1006,3 +1006,29 @@ fn maturin_action_upload_is_a_pypi_publish() {
         vec![(wf.into(), 43, "block".into())]
     );
 }
+
+#[test]
+fn a_tox_release_environment_given_a_pypi_token_publishes() {
+    // `tox -e release` with TWINE_PASSWORD from a secret: tox.ini's release
+    // environment runs `twine upload`, so the job publishes to PyPI with a
+    // long-lived token where trusted publishing exists. `tox -e py312` in
+    // the test job is no publish.
+    let (code, r) = check_json(
+        &fixture("trusted-publishing/tox-release-environment"),
+        &["--only", "trusted-publishing,publish-environment"],
+    );
+    assert_eq!(code, 1);
+    let ci = ".github/workflows/ci.yml";
+    assert_eq!(
+        findings(&r, "trusted-publishing"),
+        vec![(ci.into(), 29, "block".into())],
+        "{r:#}"
+    );
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![(ci.into(), 17, "block".into())],
+        "{r:#}"
+    );
+    let m = &messages(&r, "publish-environment")[0];
+    assert!(m.contains("tox -e release"), "{m}");
+}

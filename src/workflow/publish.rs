@@ -1032,6 +1032,41 @@ fn credential_action(slug: &str) -> Option<Registry> {
         .map(|(_, r)| *r)
 }
 
+/// The environment a tox command runs, or the session a nox command runs
+/// (`tox -e release`, `tox run -e=release`, `python -m tox -e release`,
+/// `uvx nox -s publish`), when the command names exactly one.
+fn runner_env<'a>(w: &[&'a str]) -> Option<&'a str> {
+    let at = match w {
+        ["python" | "python3" | "py", "-m", "tox" | "nox", ..] => 2,
+        ["uvx" | "pipx", "tox" | "nox", ..] => 1,
+        ["tox" | "nox", ..] => 0,
+        _ => return None,
+    };
+    let flags: &[&str] = if w[at] == "tox" {
+        &["-e", "--env"]
+    } else {
+        &["-s", "--session", "--sessions", "-e"]
+    };
+    let rest = &w[at + 1..];
+    let mut found = None;
+    for (i, word) in rest.iter().enumerate() {
+        let value = if flags.contains(word) {
+            rest.get(i + 1).copied()
+        } else {
+            flags
+                .iter()
+                .find_map(|f| word.strip_prefix(f).and_then(|v| v.strip_prefix('=')))
+        };
+        if let Some(v) = value {
+            if found.is_some() || v.contains([',', '$']) {
+                return None; // several, or chosen at run time
+            }
+            found = Some(v);
+        }
+    }
+    found
+}
+
 /// A step that hands a registry credential to a repository script or a
 /// release task (`scripts/publish`, `npm run release`, `make publish`,
 /// `bundle exec rake release`) is publishing through it, even though the
@@ -1085,7 +1120,9 @@ fn delegated_publish(
             }
             ["npm" | "pnpm" | "yarn" | "bun", "run", task, ..] if releasing(task) => true,
             ["make" | "just" | "rake" | "thor" | "task", task, ..] if releasing(task) => true,
-            _ => false,
+            // `tox -e release`, `tox run -e release`, `nox -s publish`: an
+            // environment or session of the project's tox.ini or noxfile.
+            _ => runner_env(&w).is_some_and(releasing),
         };
         delegated.then(|| PublishStep {
             step,
@@ -1346,6 +1383,32 @@ mod tests {
             !install.jobs[0].is_publishing(),
             "installing from a private registry is not publishing"
         );
+    }
+
+    #[test]
+    fn a_tox_or_nox_release_environment_given_a_registry_token_publishes() {
+        let job = |run: &str| {
+            facts(&format!(
+                "on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - run: {run}\n        env:\n          TWINE_PASSWORD: ${{{{ secrets.PYPI_TOKEN }}}}\n"
+            ))
+        };
+        for run in [
+            "tox -e release",
+            "tox run -e=release",
+            "python -m tox -e publish",
+            "uvx nox -s upload",
+        ] {
+            let f = job(run);
+            assert_eq!(f.jobs[0].publishes[0].registry, Registry::PyPi, "{run}");
+        }
+        for run in [
+            "tox -e py312",
+            "tox -e release,docs",
+            "tox -e ${{ matrix.env }}",
+            "nox -s tests",
+        ] {
+            assert!(!job(run).jobs[0].is_publishing(), "{run}");
+        }
     }
 
     #[test]
