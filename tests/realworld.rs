@@ -1032,3 +1032,24 @@ fn a_tox_release_environment_given_a_pypi_token_publishes() {
     let m = &messages(&r, "publish-environment")[0];
     assert!(m.contains("tox -e release"), "{m}");
 }
+
+#[test]
+fn a_release_task_in_a_job_that_never_runs_publishes_nothing() {
+    // The same release job, in a workflow only branch pushes start, waits
+    // for a tag ref that never comes: left-over code, no release path.
+    let tmp = copy_fixture("trusted-publishing/tox-release-environment");
+    let wf = ".github/workflows/ci.yml";
+    let text = std::fs::read_to_string(tmp.path().join(wf)).unwrap();
+    let text = text.replace("    tags: [\"v*\"]\n", "").replace(
+        "if: github.ref_type == 'tag'",
+        "if: contains(github.ref, 'refs/tags/')",
+    );
+    write(tmp.path(), wf, text);
+    let (code, r) = check_json(
+        tmp.path(),
+        &["--only", "trusted-publishing,publish-environment"],
+    );
+    assert_eq!(code, 0, "{r:#}");
+    assert_eq!(verdict(&r, "trusted-publishing"), "skip", "{r:#}");
+    assert_eq!(verdict(&r, "publish-environment"), "skip", "{r:#}");
+}

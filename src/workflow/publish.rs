@@ -401,6 +401,9 @@ pub struct JobRole {
     /// requests, where such a credential installs private packages more
     /// often than it publishes ([`ReleaseFacts::analyse_with`] decides).
     handed: Vec<ShipStep>,
+    /// Steps whose publish is inferred from a registry token handed to a
+    /// release task (`tox -e release` with `TWINE_PASSWORD`), not read.
+    delegated: Vec<usize>,
 }
 
 impl JobRole {
@@ -483,6 +486,7 @@ impl ReleaseFacts {
             }
         }
         drop_ci_images(wf, &mut jobs);
+        drop_dead_delegated(wf, &mut jobs);
         let by_id = jobs
             .iter()
             .enumerate()
@@ -589,6 +593,29 @@ impl super::WorkflowFile {
     }
 }
 
+/// A publish inferred from a token handed to a release task counts only in
+/// a job that can run: a job whose `if:` wants a tag
+/// (`contains(github.ref, 'refs/tags/')`) in a workflow no tag starts is
+/// left-over code, and what its task would do is no release path.
+fn drop_dead_delegated(wf: &Workflow, jobs: &mut [JobRole]) {
+    if jobs.iter().all(|j| j.delegated.is_empty()) {
+        return;
+    }
+    let Some(scenarios) = crate::workflow::triggers::every_run(&wf.on) else {
+        return;
+    };
+    let never: Vec<std::collections::HashSet<String>> = scenarios
+        .iter()
+        .map(|s| crate::workflow::triggers::skipped_in(wf, s, &crate::workflow::triggers::if_false))
+        .collect();
+    for j in jobs.iter_mut().filter(|j| !j.delegated.is_empty()) {
+        if never.iter().all(|skipped| skipped.contains(&j.id)) {
+            let dead = std::mem::take(&mut j.delegated);
+            j.publishes.retain(|p| !dead.contains(&p.step));
+        }
+    }
+}
+
 /// A container image a job pushes only so that later jobs of the same
 /// workflow run in it (`container: image: ${{ needs.image.outputs.ref }}`)
 /// is CI's own build environment, not something the project ships: such a
@@ -692,6 +719,7 @@ fn analyse_job(id: &str, job: &NormalJob, behind: &[Behind]) -> JobRole {
             && let StepBody::Run { run, .. } = &step.body
             && let Some(p) = delegated_publish(i, run, env_map(&step.env), configured)
         {
+            role.delegated.push(i);
             role.publishes.push(p);
         }
         // An action of another repository that nothing above recognised,
