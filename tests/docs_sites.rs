@@ -246,3 +246,34 @@ fn a_changelog_a_sphinx_site_includes_reaches_its_myst_labels() {
     assert_eq!(code, 1);
     assert_eq!(got, vec![at("CHANGELOG.md", 5, "block")]);
 }
+
+#[test]
+fn a_jekyll_collection_serves_its_pages_at_pretty_urls_under_its_name() {
+    // `_guides/maintaining/becoming-a-maintainer.md` is served at
+    // `/guides/maintaining/becoming-a-maintainer/`: `../triaging/` from that
+    // URL is the page beside the file, `/guides/…/reviewing/` the
+    // collection's page, `/help/` an old URL a page keeps through
+    // `redirect_from`. The one page no file gives still blocks in this
+    // maintainer guide.
+    let (code, got) = run("docs-links/jekyll-collections", &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        got,
+        vec![at(
+            "site/_guides/maintaining/becoming-a-maintainer.md",
+            8,
+            "block"
+        )]
+    );
+}
+
+#[test]
+fn exdoc_copies_its_assets_folders_beside_every_page() {
+    // `assets: %{Path.expand("./guides/images") => "images"}` puts the
+    // folder at `images/` next to the flattened extras: `images/shot.png`
+    // from guides/howto/ is guides/images/shot.png. A file the folder does
+    // not hold is still reported.
+    let (code, got) = run("docs-links/exdoc-assets", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(got, vec![at("guides/howto/setup.md", 9, "warn")]);
+}

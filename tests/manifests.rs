@@ -522,3 +522,30 @@ fn a_root_changelog_that_says_it_moved_is_not_the_root_packages() {
         vec![("packages/lamp/CHANGELOG.md".into(), 3, "block".into())]
     );
 }
+
+#[test]
+fn a_release_type_input_means_release_please_reads_no_config_file() {
+    // The only release-please step gives `release-type`: the action runs in
+    // single-package mode and never opens release-please-config.json, so a
+    // config without packages is no broken release.
+    let r = shipgate("release-please-config/single-package-mode", &[]);
+    let (v, f) = check(&r, "release-please-config");
+    assert_eq!(v, "skip", "{f:?}");
+    // A second step without `release-type` reads the file: it blocks there.
+    let tmp = common::copy_fixture("release-please-config/single-package-mode");
+    common::write(
+        tmp.path(),
+        ".github/workflows/release-please-manifest.yml",
+        "on: workflow_dispatch\npermissions: {}\njobs:\n  rp:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: googleapis/release-please-action@a02a34c4d625f9be7cb89156071d8567266a2445 # v4.2.0\n        with:\n          token: ${{ secrets.GITHUB_TOKEN }}\n",
+    );
+    let (code, report) = common::check_json(tmp.path(), &["--only", "release-please-config"]);
+    assert_eq!(code, 1);
+    let f = common::finding_messages(&report, "release-please-config");
+    assert_eq!(
+        f.iter()
+            .map(|(p, l, _)| (p.as_str(), *l))
+            .collect::<Vec<_>>(),
+        [("release-please-config.json", 1)]
+    );
+    assert!(f[0].2.contains("declares no packages"), "{f:?}");
+}

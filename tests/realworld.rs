@@ -1006,3 +1006,50 @@ fn maturin_action_upload_is_a_pypi_publish() {
         vec![(wf.into(), 43, "block".into())]
     );
 }
+
+#[test]
+fn a_tox_release_environment_given_a_pypi_token_publishes() {
+    // `tox -e release` with TWINE_PASSWORD from a secret: tox.ini's release
+    // environment runs `twine upload`, so the job publishes to PyPI with a
+    // long-lived token where trusted publishing exists. `tox -e py312` in
+    // the test job is no publish.
+    let (code, r) = check_json(
+        &fixture("trusted-publishing/tox-release-environment"),
+        &["--only", "trusted-publishing,publish-environment"],
+    );
+    assert_eq!(code, 1);
+    let ci = ".github/workflows/ci.yml";
+    assert_eq!(
+        findings(&r, "trusted-publishing"),
+        vec![(ci.into(), 29, "block".into())],
+        "{r:#}"
+    );
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![(ci.into(), 17, "block".into())],
+        "{r:#}"
+    );
+    let m = &messages(&r, "publish-environment")[0];
+    assert!(m.contains("tox -e release"), "{m}");
+}
+
+#[test]
+fn a_release_task_in_a_job_that_never_runs_publishes_nothing() {
+    // The same release job, in a workflow only branch pushes start, waits
+    // for a tag ref that never comes: left-over code, no release path.
+    let tmp = copy_fixture("trusted-publishing/tox-release-environment");
+    let wf = ".github/workflows/ci.yml";
+    let text = std::fs::read_to_string(tmp.path().join(wf)).unwrap();
+    let text = text.replace("    tags: [\"v*\"]\n", "").replace(
+        "if: github.ref_type == 'tag'",
+        "if: contains(github.ref, 'refs/tags/')",
+    );
+    write(tmp.path(), wf, text);
+    let (code, r) = check_json(
+        tmp.path(),
+        &["--only", "trusted-publishing,publish-environment"],
+    );
+    assert_eq!(code, 0, "{r:#}");
+    assert_eq!(verdict(&r, "trusted-publishing"), "skip", "{r:#}");
+    assert_eq!(verdict(&r, "publish-environment"), "skip", "{r:#}");
+}

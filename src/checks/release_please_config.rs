@@ -19,7 +19,8 @@ static META: Meta = Meta {
         with no manifest entry, or a `release-type` that does not match the package's \
         manifest (`rust` where there is no Cargo.toml) makes it silently skip the package, \
         bump the wrong file, or fail on the release branch — discovered only when a release \
-        does not appear.",
+        does not appear. When every release-please action step is given a `release-type` \
+        input, the action runs in single-package mode and reads neither file: the check skips.",
     passes: "release-please-config.json:    { \"packages\": { \"crates/core\": { \"release-type\": \"rust\" } } }\n.release-please-manifest.json: { \"crates/core\": \"0.4.0\" }\ncrates/core/Cargo.toml exists",
     fails: "release-please-config.json:    { \"packages\": { \"crates/old-name\": { \"release-type\": \"rust\" } } }\n(crates/old-name does not exist)",
     fix: "Point each package path at the directory that holds the package, add it to \
@@ -69,6 +70,12 @@ fn run(cx: &Context<'_>) -> Outcome {
         Some(Err(e)) => return Outcome::Findings(vec![e.to_finding()]),
         Some(Ok(c)) => c,
     };
+    if let Some(wf) = release_please::single_package_workflow(tree) {
+        return Outcome::Skip(format!(
+            "release-please runs in single-package mode (`release-type` in {wf}) and does not read {}",
+            config.path
+        ));
+    }
     let mut findings = Vec::new();
     let (config_path, manifest_path) = (&config.path, release_please::file_paths(tree).1);
     let manifest = match release_please::read_manifest(tree) {

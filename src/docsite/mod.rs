@@ -10,7 +10,9 @@
 //! its `index.md`, `/guide/x` starts at the site's source folder, `@/x.md`
 //! (Zola) at its content folder, `/logo.png` in its static folder, and
 //! ExDoc flattens its extras so `setup.html` is `setup.md` wherever it
-//! lives, and a Jekyll page is also reached at its `permalink:`. Outside any
+//! lives (and copies its `assets:` folders beside them), and a Jekyll page is also reached at its `permalink:` and its
+//! `redirect_from:` URLs, a collection's pages under `/<name>/`, and a page
+//! served at a pretty URL (`x/`) counts its relative links from there. Outside any
 //! site, links resolve as GitHub renders them.
 
 pub mod release;
@@ -63,6 +65,11 @@ pub struct Site {
     /// first: Docusaurus serves its docs under `/docs/` (its
     /// `routeBasePath`), its blog under `/blog/` and `src/pages` at `/`.
     pub routes: Vec<(String, String)>,
+    /// Folders whose pages are served at a URL of their own name ending in
+    /// `/` (Jekyll's pretty permalinks: `guide/setup.md` at `guide/setup/`),
+    /// so a relative link there counts from that URL, one level below the
+    /// file's folder.
+    pub pretty: Vec<String>,
 }
 
 impl Site {
@@ -251,6 +258,19 @@ impl Docs {
             if normalize(base, file_part).is_some_and(|t| tree.exists(&t)) {
                 return None;
             }
+            // Every page sits in the one output folder, beside the folders
+            // the `assets:` option copies there: `images/x.png` from any
+            // extra is the file in the folder copied to `images/`.
+            let rel = file_part.trim_start_matches("./");
+            for (target, folder) in &site.routes {
+                if let Some(rest) = rel
+                    .strip_prefix(target.as_str())
+                    .and_then(|r| r.strip_prefix('/'))
+                    && tree.exists(&join(folder, rest))
+                {
+                    return Some(true);
+                }
+            }
             return self.resolve_exdoc(file_part);
         }
         if site.generator == Generator::Sphinx && self.myst_labels.contains(file_part) {
@@ -305,6 +325,13 @@ impl Docs {
                 return Some(true);
             }
             tries.push(t);
+            // A page served at `<name>/` reads `../other/` from that URL:
+            // from the file's folder that is one level higher.
+            if let Some(own) = pretty_url_folder(site, doc)
+                && let Some(t) = normalize(&own, file_part)
+            {
+                tries.push(t);
+            }
         }
         let found = tries.iter().any(|t| page_exists(tree, t));
         Some(found)
@@ -350,6 +377,21 @@ impl Docs {
             || ["c:", "t:", "m:", "e:"].iter().any(|p| d.starts_with(p))
             || d.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && !d.contains('/')
     }
+}
+
+/// The folder a page's relative links count from when its site serves it
+/// at a URL of its own name (`guide/setup.md` at `guide/setup/`): the page
+/// path without its extension. An index page is its folder's URL already.
+fn pretty_url_folder(site: &Site, doc: &str) -> Option<String> {
+    if !site.pretty.iter().any(|f| under(doc, f)) {
+        return None;
+    }
+    let name = doc.rsplit('/').next().unwrap_or(doc);
+    let (stem, _) = name.rsplit_once('.')?;
+    if stem.eq_ignore_ascii_case("index") {
+        return None;
+    }
+    Some(join(dir_of(doc), stem))
 }
 
 /// Whether a site-relative target names a page or file that exists:
@@ -408,6 +450,7 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 sources: vec![join(dir, &docs_dir)],
                 assets: Vec::new(),
                 routes: Vec::new(),
+                pretty: Vec::new(),
             })
         } else if name == "book.toml" {
             let src = tree
@@ -421,6 +464,7 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 sources: vec![join(dir, &src)],
                 assets: Vec::new(),
                 routes: Vec::new(),
+                pretty: Vec::new(),
             })
         } else if dir.ends_with(".vitepress") && name.starts_with("config.") {
             let root = dir_of(dir);
@@ -436,6 +480,7 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 assets: vec![join(&src, "public")],
                 sources: vec![src],
                 routes: Vec::new(),
+                pretty: Vec::new(),
             })
         } else if name.starts_with("docusaurus.config.") {
             let text = tree.text(path).ok();
@@ -472,6 +517,7 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 ],
                 assets: vec![join(dir, "static")],
                 routes,
+                pretty: Vec::new(),
             })
         } else if (name == "config.toml" || name == "zola.toml")
             && tree.is_dir(&join(dir, "content"))
@@ -486,6 +532,7 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 sources: vec![join(dir, "content")],
                 assets: vec![join(dir, "static")],
                 routes: Vec::new(),
+                pretty: Vec::new(),
             })
         } else if let Some(site_dir) = hugo_site_dir(name, dir)
             && tree.is_dir(&join(site_dir, "content"))
@@ -496,6 +543,7 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 sources: hugo_content_dirs(tree, path, site_dir),
                 assets: vec![join(site_dir, "static")],
                 routes: Vec::new(),
+                pretty: Vec::new(),
             })
         } else if name == "conf.py"
             && tree
@@ -509,6 +557,7 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 sources: vec![dir.to_string()],
                 assets: Vec::new(),
                 routes: Vec::new(),
+                pretty: Vec::new(),
             })
         } else if name == "mix.exs"
             && tree
@@ -521,7 +570,11 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 config: path.into(),
                 sources: vec![dir.to_string()],
                 assets: Vec::new(),
-                routes: Vec::new(),
+                routes: tree
+                    .text(path)
+                    .map(|t| exdoc_assets(&t.text, dir))
+                    .unwrap_or_default(),
+                pretty: Vec::new(),
             })
         } else if name == "_config.yml"
             && ["_layouts", "_includes", "_posts", "_pages", "_data"]
@@ -529,13 +582,16 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 .any(|d| tree.is_dir(&join(dir, d)))
         {
             // Jekyll serves every page from its folder and copies the other
-            // files there as they are.
+            // files there as they are; a collection's pages come from its
+            // `_name` folder at the URLs its permalink gives.
+            let (routes, pretty) = jekyll_urls(tree, path, dir);
             Some(Site {
                 generator: Generator::Jekyll,
                 config: path.into(),
                 sources: vec![dir.to_string()],
                 assets: vec![dir.to_string()],
-                routes: Vec::new(),
+                routes,
+                pretty,
             })
         } else {
             None
@@ -543,6 +599,107 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
         sites.extend(site);
     }
     sites
+}
+
+/// The folders ExDoc's `assets:` option copies into the docs' output, as
+/// (output folder, source folder from the root): `assets: %{"guides/assets"
+/// => "assets"}` (a source may be spelled `Path.expand("./docs/images")`),
+/// or the older `assets: "guides/assets"`, copied to `assets/`.
+fn exdoc_assets(text: &str, dir: &str) -> Vec<(String, String)> {
+    let source = r#"(?:"([^"\n]+)"|Path\.expand\(\s*"([^"\n]+)"[^)]*\))"#;
+    let (Ok(map), Ok(pair), Ok(single)) = (
+        regex::Regex::new(r"\bassets:\s*%\{([^}]*)\}"),
+        regex::Regex::new(&format!(r#"{source}\s*=>\s*"([^"\n]+)""#)),
+        regex::Regex::new(r#"\bassets:\s*"([^"\n]+)""#),
+    ) else {
+        return Vec::new();
+    };
+    let clean = |p: &str| p.trim_start_matches("./").trim_matches('/').to_string();
+    let mut out = Vec::new();
+    if let Some(m) = map.captures(text).and_then(|c| c.get(1)) {
+        for c in pair.captures_iter(m.as_str()) {
+            let Some(src) = c.get(1).or(c.get(2)) else {
+                continue;
+            };
+            let (src, dst) = (clean(src.as_str()), clean(&c[3]));
+            if !src.is_empty() && !dst.is_empty() && !src.contains("..") {
+                out.push((dst, join(dir, &src)));
+            }
+        }
+    } else if let Some(c) = single.captures(text) {
+        let src = clean(&c[1]);
+        if !src.is_empty() && !src.contains("..") {
+            out.push(("assets".to_string(), join(dir, &src)));
+        }
+    }
+    out
+}
+
+/// A Jekyll site's collection routes and pretty folders, from its
+/// `_config.yml`: a collection whose permalink is `/:collection/:path…` is
+/// served under `/<name>/` from its `_<name>` folder (inside
+/// `collections_dir`), and a permalink ending in `/` (or the site's
+/// `permalink: pretty`) serves each page at a URL of its own name.
+fn jekyll_urls(tree: &Tree, config: &str, dir: &str) -> (Vec<(String, String)>, Vec<String>) {
+    use yaml_serde::Value;
+    let (mut routes, mut pretty) = (Vec::new(), Vec::new());
+    let Ok(tf) = tree.text(config) else {
+        return (routes, pretty);
+    };
+    let Ok((root, _)) = crate::workflow::parse_yaml_file::<Value>(config, &tf.text, "_config.yml")
+    else {
+        return (routes, pretty);
+    };
+    let ends_pretty = |v: Option<&Value>| {
+        v.and_then(Value::as_str)
+            .is_some_and(|p| p == "pretty" || p.ends_with('/'))
+    };
+    let site_pretty = ends_pretty(root.get("permalink"));
+    if site_pretty {
+        pretty.push(dir.to_string());
+    }
+    let cdir = root
+        .get("collections_dir")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .trim_matches('/');
+    let collections: Vec<(String, Option<&Value>)> = match root.get("collections") {
+        Some(Value::Mapping(m)) => m
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str()?.to_string(), Some(v))))
+            .collect(),
+        Some(Value::Sequence(s)) => s
+            .iter()
+            .filter_map(|k| Some((k.as_str()?.to_string(), None)))
+            .collect(),
+        _ => Vec::new(),
+    };
+    for (name, meta) in collections {
+        if name == "posts" || name.is_empty() || name.contains(['/', '.']) {
+            continue; // posts are dated; their URLs are not their paths
+        }
+        let folder = join(dir, &join(cdir, &format!("_{name}")));
+        let permalink = meta.and_then(|m| m.get("permalink"));
+        let output = meta
+            .and_then(|m| m.get("output"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        if !output {
+            continue; // not rendered: no URLs at all
+        }
+        let served_by_path = match permalink.and_then(Value::as_str) {
+            None => true, // the default, `/:collection/:path:output_ext`
+            Some(p) => p.starts_with("/:collection/") && p.contains(":path"),
+        };
+        if served_by_path {
+            routes.push((name.clone(), folder.clone()));
+        }
+        if ends_pretty(permalink) || (permalink.is_none() && site_pretty) {
+            pretty.push(folder);
+        }
+    }
+    routes.sort_by_key(|(prefix, _)| std::cmp::Reverse(prefix.len()));
+    (routes, pretty)
 }
 
 /// The category index pages a Docusaurus site generates, each as its docs
@@ -671,10 +828,17 @@ fn permalinks(tree: &Tree, site: &Site) -> Vec<String> {
             .take(200)
             .collect::<Vec<_>>()
             .join("\n");
-        if let Some(link) = yaml_key(&front, "permalink") {
-            let url = link.trim_matches('/');
+        // The page's own URL, and the old ones the jekyll-redirect-from
+        // plugin keeps answering (`redirect_from:`, one or a list).
+        let mut urls: Vec<String> = yaml_key(&front, "permalink").into_iter().collect();
+        urls.extend(yaml_key(&front, "redirect_from"));
+        urls.extend(yaml_list(&front, "redirect_from"));
+        for link in urls {
+            let url = link.trim_matches(['/', '"', '\'']);
             let url = url.strip_suffix(".html").unwrap_or(url);
-            if !url.contains(':') {
+            let url = url.strip_suffix("/index").unwrap_or(url);
+            let url = if url == "index" { "" } else { url };
+            if !url.contains(':') && !url.is_empty() {
                 out.push(join(dir, url));
             }
         }
@@ -689,6 +853,28 @@ fn yaml_key(text: &str, key: &str) -> Option<String> {
         let v = rest.split(" #").next()?.trim().trim_matches(['"', '\'']);
         (!v.is_empty()).then(|| v.trim_end_matches('/').to_string())
     })
+}
+
+/// The items of a block list under a top-level `key:` of a YAML text
+/// (`key:` alone on its line, then `- item` lines).
+fn yaml_list(text: &str, key: &str) -> Vec<String> {
+    let mut lines = text.lines();
+    let found = lines.by_ref().any(|l| {
+        l.strip_prefix(key)
+            .and_then(|r| r.trim_start().strip_prefix(':'))
+            .is_some_and(|r| r.split(" #").next().unwrap_or("").trim().is_empty())
+    });
+    if !found {
+        return Vec::new();
+    }
+    lines
+        .map(str::trim)
+        .take_while(|l| l.starts_with('-'))
+        .filter_map(|l| {
+            let v = l[1..].trim().trim_matches(['"', '\'']);
+            (!v.is_empty()).then(|| v.to_string())
+        })
+        .collect()
 }
 
 /// `key = "value"` in a TOML file (the first one).

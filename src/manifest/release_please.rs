@@ -47,17 +47,31 @@ pub fn normalize(path: &str) -> String {
 /// Where the config and manifest live: the defaults, unless a workflow's
 /// release-please action step sets `config-file` / `manifest-file`.
 pub fn file_paths(tree: &Tree) -> (String, String) {
-    /// Found once per run: callers ask several times, and finding them
-    /// reads every workflow's text.
-    struct Paths(String, String);
-    let found = tree.whole(|| {
-        let (c, m) = find_file_paths(tree);
-        Paths(c, m)
-    });
-    (found.0.clone(), found.1.clone())
+    let found = found_paths(tree);
+    (found.config.clone(), found.manifest.clone())
 }
 
-fn find_file_paths(tree: &Tree) -> (String, String) {
+/// The workflow whose release-please action step runs in single-package
+/// mode, when every such step does: given a `release-type` input, the
+/// action builds its one package from its inputs and never opens
+/// `release-please-config.json` or the manifest file.
+pub fn single_package_workflow(tree: &Tree) -> Option<String> {
+    found_paths(tree).single.clone()
+}
+
+/// What the workflows say about release-please's files, found once per run:
+/// callers ask several times, and finding it reads every workflow's text.
+struct Paths {
+    config: String,
+    manifest: String,
+    single: Option<String>,
+}
+
+fn found_paths(tree: &Tree) -> std::sync::Arc<Paths> {
+    tree.whole(|| find_file_paths(tree))
+}
+
+fn find_file_paths(tree: &Tree) -> Paths {
     let mut config = CONFIG.to_string();
     let mut manifest = MANIFEST.to_string();
     // A text test first, on every core: only a workflow that names the
@@ -68,6 +82,11 @@ fn find_file_paths(tree: &Tree) -> (String, String) {
         tree.text(path)
             .is_ok_and(|t| t.text.contains("release-please-action"))
     });
+    let mut first = true;
+    // The workflow of a step with a `release-type`, and whether some step
+    // has none (and so reads the config file).
+    let mut single: Option<String> = None;
+    let mut reads_config = false;
     for (path, _) in paths.iter().zip(names).filter(|(_, named)| *named) {
         let Ok(wf) = tree.workflow(path) else {
             continue;
@@ -82,18 +101,35 @@ fn find_file_paths(tree: &Tree) -> (String, String) {
                 {
                     continue;
                 }
-                let Some(with) = env_map(with) else { continue };
+                let with = env_map(with);
+                let release_type = with
+                    .as_ref()
+                    .and_then(|w| w.get("release-type"))
+                    .map(env_value)
+                    .is_some_and(|v| !v.trim().is_empty());
+                if release_type {
+                    single.get_or_insert_with(|| path.to_string());
+                } else {
+                    reads_config = true;
+                }
+                let Some(with) = with.filter(|_| first) else {
+                    continue;
+                };
+                first = false;
                 if let Some(v) = with.get("config-file") {
                     config = super::cargo::join("", &env_value(v));
                 }
                 if let Some(v) = with.get("manifest-file") {
                     manifest = super::cargo::join("", &env_value(v));
                 }
-                return (config, manifest);
             }
         }
     }
-    (config, manifest)
+    Paths {
+        config,
+        manifest,
+        single: single.filter(|_| !reads_config),
+    }
 }
 
 pub fn read_manifest(tree: &Tree) -> Option<Result<RpManifest, FileError>> {

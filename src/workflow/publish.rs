@@ -401,6 +401,9 @@ pub struct JobRole {
     /// requests, where such a credential installs private packages more
     /// often than it publishes ([`ReleaseFacts::analyse_with`] decides).
     handed: Vec<ShipStep>,
+    /// Steps whose publish is inferred from a registry token handed to a
+    /// release task (`tox -e release` with `TWINE_PASSWORD`), not read.
+    delegated: Vec<usize>,
 }
 
 impl JobRole {
@@ -483,6 +486,7 @@ impl ReleaseFacts {
             }
         }
         drop_ci_images(wf, &mut jobs);
+        drop_dead_delegated(wf, &mut jobs);
         let by_id = jobs
             .iter()
             .enumerate()
@@ -589,6 +593,29 @@ impl super::WorkflowFile {
     }
 }
 
+/// A publish inferred from a token handed to a release task counts only in
+/// a job that can run: a job whose `if:` wants a tag
+/// (`contains(github.ref, 'refs/tags/')`) in a workflow no tag starts is
+/// left-over code, and what its task would do is no release path.
+fn drop_dead_delegated(wf: &Workflow, jobs: &mut [JobRole]) {
+    if jobs.iter().all(|j| j.delegated.is_empty()) {
+        return;
+    }
+    let Some(scenarios) = crate::workflow::triggers::every_run(&wf.on) else {
+        return;
+    };
+    let never: Vec<std::collections::HashSet<String>> = scenarios
+        .iter()
+        .map(|s| crate::workflow::triggers::skipped_in(wf, s, &crate::workflow::triggers::if_false))
+        .collect();
+    for j in jobs.iter_mut().filter(|j| !j.delegated.is_empty()) {
+        if never.iter().all(|skipped| skipped.contains(&j.id)) {
+            let dead = std::mem::take(&mut j.delegated);
+            j.publishes.retain(|p| !dead.contains(&p.step));
+        }
+    }
+}
+
 /// A container image a job pushes only so that later jobs of the same
 /// workflow run in it (`container: image: ${{ needs.image.outputs.ref }}`)
 /// is CI's own build environment, not something the project ships: such a
@@ -692,6 +719,7 @@ fn analyse_job(id: &str, job: &NormalJob, behind: &[Behind]) -> JobRole {
             && let StepBody::Run { run, .. } = &step.body
             && let Some(p) = delegated_publish(i, run, env_map(&step.env), configured)
         {
+            role.delegated.push(i);
             role.publishes.push(p);
         }
         // An action of another repository that nothing above recognised,
@@ -1032,6 +1060,41 @@ fn credential_action(slug: &str) -> Option<Registry> {
         .map(|(_, r)| *r)
 }
 
+/// The environment a tox command runs, or the session a nox command runs
+/// (`tox -e release`, `tox run -e=release`, `python -m tox -e release`,
+/// `uvx nox -s publish`), when the command names exactly one.
+fn runner_env<'a>(w: &[&'a str]) -> Option<&'a str> {
+    let at = match w {
+        ["python" | "python3" | "py", "-m", "tox" | "nox", ..] => 2,
+        ["uvx" | "pipx", "tox" | "nox", ..] => 1,
+        ["tox" | "nox", ..] => 0,
+        _ => return None,
+    };
+    let flags: &[&str] = if w[at] == "tox" {
+        &["-e", "--env"]
+    } else {
+        &["-s", "--session", "--sessions", "-e"]
+    };
+    let rest = &w[at + 1..];
+    let mut found = None;
+    for (i, word) in rest.iter().enumerate() {
+        let value = if flags.contains(word) {
+            rest.get(i + 1).copied()
+        } else {
+            flags
+                .iter()
+                .find_map(|f| word.strip_prefix(f).and_then(|v| v.strip_prefix('=')))
+        };
+        if let Some(v) = value {
+            if found.is_some() || v.contains([',', '$']) {
+                return None; // several, or chosen at run time
+            }
+            found = Some(v);
+        }
+    }
+    found
+}
+
 /// A step that hands a registry credential to a repository script or a
 /// release task (`scripts/publish`, `npm run release`, `make publish`,
 /// `bundle exec rake release`) is publishing through it, even though the
@@ -1085,7 +1148,9 @@ fn delegated_publish(
             }
             ["npm" | "pnpm" | "yarn" | "bun", "run", task, ..] if releasing(task) => true,
             ["make" | "just" | "rake" | "thor" | "task", task, ..] if releasing(task) => true,
-            _ => false,
+            // `tox -e release`, `tox run -e release`, `nox -s publish`: an
+            // environment or session of the project's tox.ini or noxfile.
+            _ => runner_env(&w).is_some_and(releasing),
         };
         delegated.then(|| PublishStep {
             step,
@@ -1346,6 +1411,32 @@ mod tests {
             !install.jobs[0].is_publishing(),
             "installing from a private registry is not publishing"
         );
+    }
+
+    #[test]
+    fn a_tox_or_nox_release_environment_given_a_registry_token_publishes() {
+        let job = |run: &str| {
+            facts(&format!(
+                "on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - run: {run}\n        env:\n          TWINE_PASSWORD: ${{{{ secrets.PYPI_TOKEN }}}}\n"
+            ))
+        };
+        for run in [
+            "tox -e release",
+            "tox run -e=release",
+            "python -m tox -e publish",
+            "uvx nox -s upload",
+        ] {
+            let f = job(run);
+            assert_eq!(f.jobs[0].publishes[0].registry, Registry::PyPi, "{run}");
+        }
+        for run in [
+            "tox -e py312",
+            "tox -e release,docs",
+            "tox -e ${{ matrix.env }}",
+            "nox -s tests",
+        ] {
+            assert!(!job(run).jobs[0].is_publishing(), "{run}");
+        }
     }
 
     #[test]

@@ -209,6 +209,27 @@ pub fn release_scenarios(on: &Trigger) -> Vec<Scenario> {
     out
 }
 
+/// One run of every kind this workflow can have, a tag run wherever the
+/// trigger allows one (a dispatch may be started on a tag), or `None` when
+/// it has a trigger this model does not know.
+pub fn every_run(on: &Trigger) -> Option<Vec<Scenario>> {
+    let mut out = release_scenarios(on);
+    for ev in event_names(on) {
+        match ev.as_str() {
+            "pull_request" | "pull_request_target" => {
+                out.push(Scenario::new(&ev, "refs/pull/1/merge", "1"))
+            }
+            "workflow_dispatch" | "repository_dispatch" | "workflow_run" => {
+                out.push(Scenario::new(&ev, "refs/tags/v1.0.0", "1"))
+            }
+            "push" | "release" | "create" | "registry_package" | "workflow_call" | "schedule"
+            | "merge_group" => {}
+            _ => return None,
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
 /// Every job's declared outputs, as `job.name` → expression, for
 /// [`Scenario::with_outputs`].
 pub fn job_outputs(wf: &WorkflowFile) -> Arc<HashMap<String, String>> {
@@ -248,9 +269,18 @@ pub fn skipped_jobs(
     sc: &Scenario,
     cond_false: &dyn Fn(&If, &Scenario) -> bool,
 ) -> std::collections::HashSet<String> {
+    skipped_in(&wf.model, sc, cond_false)
+}
+
+/// [`skipped_jobs`] over a workflow's model.
+pub fn skipped_in(
+    wf: &github_actions_models::workflow::Workflow,
+    sc: &Scenario,
+    cond_false: &dyn Fn(&If, &Scenario) -> bool,
+) -> std::collections::HashSet<String> {
     // Only a condition skips a job (a job is skipped through `needs` only
     // when a job it needs is): with none, every job runs.
-    let conditional = wf.model.jobs.values().any(|j| match j {
+    let conditional = wf.jobs.values().any(|j| match j {
         Job::NormalJob(j) => j.r#if.is_some(),
         Job::ReusableWorkflowCallJob(j) => j.r#if.is_some(),
     });
@@ -258,7 +288,7 @@ pub fn skipped_jobs(
         return std::collections::HashSet::new();
     }
     let mut memo = HashMap::new();
-    for id in wf.model.jobs.keys() {
+    for id in wf.jobs.keys() {
         skipped_at(wf, id, sc, cond_false, &mut memo);
     }
     memo.into_iter()
@@ -268,7 +298,7 @@ pub fn skipped_jobs(
 }
 
 fn skipped_at(
-    wf: &WorkflowFile,
+    wf: &github_actions_models::workflow::Workflow,
     job_id: &str,
     sc: &Scenario,
     cond_false: &dyn Fn(&If, &Scenario) -> bool,
@@ -279,7 +309,7 @@ fn skipped_at(
     }
     // Assume it runs while it is being decided: a `needs` cycle proves nothing.
     memo.insert(job_id.to_string(), false);
-    let Some(job) = wf.model.jobs.get(job_id) else {
+    let Some(job) = wf.jobs.get(job_id) else {
         return false;
     };
     let (cond, needs) = match job {
