@@ -1006,3 +1006,26 @@ fn maturin_action_upload_is_a_pypi_publish() {
         vec![(wf.into(), 43, "block".into())]
     );
 }
+
+#[test]
+fn nx_release_publish_publishes_unless_the_dry_run_is_fixed_on() {
+    // `nx release publish` pushes every releasable project of an Nx
+    // workspace to npm. `--dry-run` alone makes it a rehearsal; a dry-run
+    // switch whose value the run fills in (`--dry-run="$REHEARSE"`, from a
+    // dispatch input) is the same line that makes the real release, so
+    // that job publishes, and it declares no environment.
+    let (code, r) = check_json(
+        &fixture("publish-environment/nx-release-publish"),
+        &["--only", "publish-environment"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![(RELEASE.into(), 23, "block".into())]
+    );
+    let m = &messages(&r, "publish-environment")[0];
+    assert!(
+        m.contains("`packages`") && m.contains("nx release publish"),
+        "{m}"
+    );
+}
