@@ -73,6 +73,28 @@ impl Command {
     }
 }
 
+impl Command {
+    /// Whether one of the given switches is on: given bare
+    /// (`--dry-run`) or with a value that is not false (`--dry-run=true`).
+    /// A value the run fills in (`--dry-run="$DRY_RUN"`, `${{ inputs.dry }}`)
+    /// is not known to be on: the same line also makes the real release.
+    pub fn has_switch_on(&self, flags: &[&str]) -> bool {
+        self.words.iter().any(|w| {
+            flags.iter().any(|f| {
+                if w == f {
+                    return true;
+                }
+                let Some(v) = w.strip_prefix(f).and_then(|r| r.strip_prefix('=')) else {
+                    return false;
+                };
+                let v = v.trim_matches(['"', '\'']);
+                !(v.contains('$')
+                    || matches!(v.to_ascii_lowercase().as_str(), "false" | "0" | "no"))
+            })
+        })
+    }
+}
+
 fn is_flag(w: &str) -> bool {
     (w.starts_with('-') && w.len() > 1) || w.starts_with('+')
 }
@@ -396,6 +418,12 @@ mod tests {
         assert!(!c("npm run publish").matches("npm publish"));
         assert!(c("python -m twine upload dist/*").matches("twine upload"));
         assert!(c("npx changeset publish").matches("changeset publish"));
+        let dry = ["--dry-run"];
+        assert!(c("nx release publish --dry-run").has_switch_on(&dry));
+        assert!(c("nx release publish --dry-run=true").has_switch_on(&dry));
+        assert!(!c("nx release publish --dry-run=false").has_switch_on(&dry));
+        assert!(!c("nx release publish --dry-run=\"$DRY\"").has_switch_on(&dry));
+        assert!(!c("nx release publish").has_switch_on(&dry));
         assert!(c("mix hex.publish --yes").matches("mix hex.publish --yes"));
         assert!(!c("mix hex.publish").matches("mix hex.publish --yes"));
         assert!(!c("echo cargo publish").matches("cargo publish"));

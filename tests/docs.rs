@@ -572,3 +572,16 @@ fn paths_cited_in_another_repository_are_not_this_trees() {
     assert_eq!(fs.len(), 1, "{fs:#?}");
     finding_at(&fs, "RELEASING.md", 5, "`tools/publish-notes.js`");
 }
+
+#[test]
+fn a_file_named_for_a_version_pattern_is_one_to_write_not_a_citation() {
+    // "write the upgrade guide `docs/N.N-Upgrade.md`": a file the release
+    // steps tell the maintainer to create for the next version, named with
+    // a version pattern (as `vX.Y.Z` is a placeholder). A real version's
+    // guide that is missing (`docs/2.0-Upgrade.md`) still blocks.
+    let (code, entry) = check("docs-links/version-pattern-file", "docs-links");
+    assert_eq!(code, 1);
+    let fs = entry_messages(&entry);
+    assert_eq!(fs.len(), 1, "{fs:#?}");
+    finding_at(&fs, "RELEASING.md", 7, "`docs/2.0-Upgrade.md`");
+}

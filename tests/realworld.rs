@@ -1053,3 +1053,26 @@ fn a_release_task_in_a_job_that_never_runs_publishes_nothing() {
     assert_eq!(verdict(&r, "trusted-publishing"), "skip", "{r:#}");
     assert_eq!(verdict(&r, "publish-environment"), "skip", "{r:#}");
 }
+
+#[test]
+fn nx_release_publish_publishes_unless_the_dry_run_is_fixed_on() {
+    // `nx release publish` pushes every releasable project of an Nx
+    // workspace to npm. `--dry-run` alone makes it a rehearsal; a dry-run
+    // switch whose value the run fills in (`--dry-run="$REHEARSE"`, from a
+    // dispatch input) is the same line that makes the real release, so
+    // that job publishes, and it declares no environment.
+    let (code, r) = check_json(
+        &fixture("publish-environment/nx-release-publish"),
+        &["--only", "publish-environment"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![(RELEASE.into(), 23, "block".into())]
+    );
+    let m = &messages(&r, "publish-environment")[0];
+    assert!(
+        m.contains("`packages`") && m.contains("nx release publish"),
+        "{m}"
+    );
+}

@@ -701,3 +701,25 @@ fn workflow_pass_gives_each_check_what_it_finds_alone() {
     assert!(compared >= 100, "{compared}");
     assert!(with_findings >= 30, "{with_findings}");
 }
+
+#[test]
+fn a_release_kept_to_some_tags_by_name_is_judged_on_tag_runs() {
+    // `if: startsWith(github.ref_name, 'v3')`: which tags publish is not
+    // known (the gate's stand-in tag is no `v3…`), so tag runs still
+    // release, and branch runs (whose ref is known) do not. With a group
+    // per ref, `cancel-in-progress: true` can only cut short a re-pushed
+    // tag's own run: the warning, not the block for cancelling a release.
+    let (r, code) = check(
+        "release-concurrency/tag-named-in-condition",
+        "release-concurrency",
+    );
+    let ci = (
+        ".github/workflows/ci.yml".to_string(),
+        9,
+        "warn".to_string(),
+    );
+    assert_eq!(findings(&r, "release-concurrency"), [ci]);
+    assert_eq!(code, 0);
+    let m = message(&r, "release-concurrency", 0);
+    assert!(m.contains("same tag is pushed again"), "{m}");
+}

@@ -598,14 +598,25 @@ fn is_kind_example(text: &str, offset: usize) -> bool {
         .any(|w| matches!(*w, "a" | "an" | "any" | "some" | "each" | "every"))
 }
 
-/// `vX.Y.Z`, `0.MINOR.x`, `1.x`, `N.N`: a version written as a pattern.
+/// `vX.Y.Z`, `0.MINOR.x`, `1.x`, `N.N`: a version written as a pattern,
+/// the whole path segment or a part of it between `-` and `_` that starts
+/// a file name (`X.X-Upgrade.md`, `app-vX.Y.Z.tar.gz`): a file someone is
+/// told to write for a version, not one of this tree.
 fn is_version_placeholder(seg: &[u8]) -> bool {
-    let seg = seg
+    seg.split(|c| *c == b'-' || *c == b'_')
+        .any(starts_with_version_pattern)
+}
+
+/// Whether `part` starts with two or more dot-separated version fields, at
+/// least one of them a letter or word standing for a number (`X.Y`,
+/// `1.x`, `MAJOR.MINOR`); what follows (`.md`) does not matter.
+fn starts_with_version_pattern(part: &[u8]) -> bool {
+    let part = part
         .strip_prefix(b"v")
-        .or(seg.strip_prefix(b"V"))
-        .unwrap_or(seg);
+        .or(part.strip_prefix(b"V"))
+        .unwrap_or(part);
     // Runs for every segment of every link: no allocation.
-    if !seg.contains(&b'.') {
+    if !part.contains(&b'.') {
         return false;
     }
     let word = |p: &[u8]| {
@@ -614,11 +625,15 @@ fn is_version_placeholder(seg: &[u8]) -> bool {
             b"x" | b"X" | b"y" | b"Y" | b"z" | b"Z" | b"n" | b"N" | b"*"
         ) || [&b"MAJOR"[..], b"MINOR", b"PATCH"].contains(&p)
     };
-    let mut parts = seg.split(|c| *c == b'.');
-    parts
-        .clone()
-        .all(|p| !p.is_empty() && (p.iter().all(u8::is_ascii_digit) || word(p)))
-        && parts.any(word)
+    let (mut fields, mut worded) = (0usize, false);
+    for p in part.split(|c| *c == b'.') {
+        if p.is_empty() || !(p.iter().all(u8::is_ascii_digit) || word(p)) {
+            break;
+        }
+        fields += 1;
+        worded |= word(p);
+    }
+    fields >= 2 && worded
 }
 
 /// Whether the code span at `offset` is about the reader's own project:
@@ -1321,6 +1336,12 @@ mod tests {
         assert!(looks_like_placeholder("sdk/go/vX.Y.Z"));
         assert!(looks_like_placeholder("releases/0.MINOR.x"));
         assert!(looks_like_placeholder("docs/v1.x/guide.md"));
+        assert!(looks_like_placeholder("docs/X.X-Upgrade.md"));
+        assert!(looks_like_placeholder("dist/app-vX.Y.Z.tar.gz"));
+        assert!(looks_like_placeholder("notes/upgrade_N.N.md"));
+        assert!(!looks_like_placeholder("docs/7.0-Upgrade.md"));
+        assert!(!looks_like_placeholder("docs/x.md"));
+        assert!(!looks_like_placeholder("lib/x-ray/z.rb"));
         assert!(!looks_like_placeholder("docs/v1.2/guide.md"));
         assert!(!looks_like_placeholder("src/main.rs"));
     }

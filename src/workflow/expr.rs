@@ -21,6 +21,17 @@ pub enum Value {
     Bool(bool),
     Num(f64),
     Str(String),
+    /// A string of which only the start is known: the ref of a run some
+    /// tag started is `refs/tags/` and then a name no file states, and its
+    /// `github.ref_name` is that name. `text` is one such string, which
+    /// stands in where the value is only rendered (a concurrency group:
+    /// two tags give two groups); `known` is how many of its leading bytes
+    /// every such run shares. A test against the unknown rest (`v4` at the
+    /// start of the name) is unknown, never decided by the stand-in.
+    Partial {
+        text: String,
+        known: usize,
+    },
 }
 
 impl Value {
@@ -30,6 +41,8 @@ impl Value {
             Value::Bool(b) => *b,
             Value::Num(n) => *n != 0.0 && !n.is_nan(),
             Value::Str(s) => !s.is_empty(),
+            // A ref and a tag name are never empty.
+            Value::Partial { text, .. } => !text.is_empty(),
         }
     }
 
@@ -39,12 +52,34 @@ impl Value {
             Value::Null => String::new(),
             Value::Bool(b) => b.to_string(),
             Value::Num(n) => n.to_string(),
-            Value::Str(s) => s.clone(),
+            Value::Str(s) | Value::Partial { text: s, .. } => s.clone(),
         }
     }
 
-    fn loose_eq(&self, other: &Value) -> bool {
-        match (self, other) {
+    /// The part every run shares, for a partly known string.
+    fn known_start(&self) -> Option<&str> {
+        match self {
+            Value::Partial { text, known } => text.get(..*known),
+            _ => None,
+        }
+    }
+
+    /// `==`: `None` when a partly known string is compared with one that
+    /// starts as it does (the unknown rest decides).
+    fn loose_eq(&self, other: &Value) -> Option<bool> {
+        if let (Value::Partial { text: a, .. }, Value::Partial { text: b, .. }) = (self, other) {
+            return (a == b).then_some(true);
+        }
+        for (p, o) in [(self, other), (other, self)] {
+            if let Some(start) = p.known_start() {
+                let o = o.render();
+                let shares = o
+                    .get(..start.len())
+                    .is_some_and(|h| h.eq_ignore_ascii_case(start));
+                return if shares { None } else { Some(false) };
+            }
+        }
+        Some(match (self, other) {
             (Value::Str(a), Value::Str(b)) => a.eq_ignore_ascii_case(b),
             (Value::Null, Value::Null) => true,
             (Value::Bool(a), Value::Bool(b)) => a == b,
@@ -52,7 +87,7 @@ impl Value {
             // Mixed types: GitHub coerces to numbers; rendering is close enough
             // for the literals release workflows compare.
             (a, b) => a.render().eq_ignore_ascii_case(&b.render()),
-        }
+        })
     }
 }
 
@@ -158,8 +193,23 @@ impl Scenario {
         self.depth.set(self.depth.get() + 1);
         let v = eval_template(tpl, self);
         self.depth.set(self.depth.get() - 1);
-        // Job outputs are always strings.
-        v.map(|v| Value::Str(v.render()))
+        // Job outputs are always strings (a tag's name stays partly known).
+        v.map(|v| match v {
+            Value::Partial { .. } => v,
+            v => Value::Str(v.render()),
+        })
+    }
+
+    /// `github.ref`: a branch's in full, a tag's as far as `refs/tags/`.
+    fn git_ref_value(&self) -> Value {
+        if self.git_ref.starts_with("refs/tags/") {
+            Value::Partial {
+                text: self.git_ref.clone(),
+                known: "refs/tags/".len(),
+            }
+        } else {
+            Value::Str(self.git_ref.clone())
+        }
     }
 
     fn is_pull_request(&self) -> bool {
@@ -171,12 +221,18 @@ impl Scenario {
         let s = |v: &str| Some(Value::Str(v.to_string()));
         let p = path.to_ascii_lowercase();
         match p.as_str() {
-            "github.ref" => return s(&self.git_ref),
+            // A tag run's tag is not known: only its `refs/tags/`.
+            "github.ref" => return Some(self.git_ref_value()),
             "github.ref_name" => {
+                if let Some(tag) = self.git_ref.strip_prefix("refs/tags/") {
+                    return Some(Value::Partial {
+                        text: tag.to_string(),
+                        known: 0,
+                    });
+                }
                 let short = self
                     .git_ref
                     .strip_prefix("refs/heads/")
-                    .or_else(|| self.git_ref.strip_prefix("refs/tags/"))
                     .unwrap_or(&self.git_ref);
                 return s(short);
             }
@@ -192,7 +248,7 @@ impl Scenario {
             "github.workflow" => return s("release"),
             "github.repository" => return s("owner/repo"),
             "github.repository_owner" => return s("owner"),
-            "github.event.ref" if self.event == "push" => return s(&self.git_ref),
+            "github.event.ref" if self.event == "push" => return Some(self.git_ref_value()),
             "github.head_ref" | "github.base_ref" if !self.is_pull_request() => {
                 return Some(Value::Null);
             }
@@ -456,8 +512,8 @@ fn value(e: &SpannedExpr<'_>, sc: &Scenario) -> Option<Value> {
                     (None, Some(r)) if !r.truthy() => Some(Value::Bool(false)),
                     _ => None,
                 },
-                BinOp::Eq => Some(Value::Bool(l?.loose_eq(&r?))),
-                BinOp::Neq => Some(Value::Bool(!l?.loose_eq(&r?))),
+                BinOp::Eq => l?.loose_eq(&r?).map(Value::Bool),
+                BinOp::Neq => l?.loose_eq(&r?).map(|eq| Value::Bool(!eq)),
                 _ => None,
             }
         }
@@ -476,8 +532,23 @@ fn call(func: Function, args: &[SpannedExpr<'_>], sc: &Scenario) -> Option<Value
         _ => return None,
     }
     let [h, n] = args else { return None };
-    let h = value(h, sc)?.render().to_ascii_lowercase();
-    let n = value(n, sc)?.render().to_ascii_lowercase();
+    let (h, n) = (value(h, sc)?, value(n, sc)?);
+    if matches!(n, Value::Partial { .. }) {
+        return None;
+    }
+    let n = n.render().to_ascii_lowercase();
+    if let Some(start) = h.known_start() {
+        // Only the start of the haystack is known: a test the known part
+        // answers is answered, one that reaches into the rest is unknown.
+        let start = start.to_ascii_lowercase();
+        return match func {
+            Function::StartsWith if start.starts_with(&n) => Some(Value::Bool(true)),
+            Function::StartsWith if !n.starts_with(&start) => Some(Value::Bool(false)),
+            Function::Contains if start.contains(&n) => Some(Value::Bool(true)),
+            _ => None,
+        };
+    }
+    let h = h.render().to_ascii_lowercase();
     Some(Value::Bool(match func {
         Function::StartsWith => h.starts_with(&n),
         Function::EndsWith => h.ends_with(&n),
@@ -516,6 +587,37 @@ mod tests {
     }
 
     #[test]
+    fn a_tag_runs_name_is_unknown_past_refs_tags() {
+        let t = |e: &str| eval(e, &tag()).map(|v| v.truthy());
+        // What `refs/tags/` answers is known …
+        assert_eq!(t("startsWith(github.ref, 'refs/tags/')"), Some(true));
+        assert_eq!(t("startsWith(github.ref, 'refs/heads/')"), Some(false));
+        assert_eq!(t("github.ref == 'refs/heads/main'"), Some(false));
+        assert_eq!(t("github.ref != 'refs/heads/main'"), Some(true));
+        assert_eq!(t("github.ref_type == 'tag'"), Some(true));
+        assert_eq!(t("contains(github.ref, 'tags')"), Some(true));
+        // … the tag's own name is not: the stand-in `v1.0.0` decides nothing.
+        assert_eq!(t("startsWith(github.ref_name, 'v4')"), None);
+        assert_eq!(t("startsWith(github.ref, 'refs/tags/v4')"), None);
+        assert_eq!(t("github.ref == 'refs/tags/v2.0.0'"), None);
+        assert_eq!(t("github.ref_name == 'v1.0.0'"), None);
+        assert_eq!(t("contains(github.ref_name, '-beta')"), None);
+        assert_eq!(t("endsWith(github.ref, '-rc')"), None);
+        assert_eq!(t("github.ref_name"), Some(true));
+        // A branch run's ref is known in full.
+        assert_eq!(
+            eval("startsWith(github.ref_name, 'v4')", &main()),
+            Some(Value::Bool(false))
+        );
+        // Rendered (a concurrency group), two tags stay two groups.
+        let other = Scenario::new("push", "refs/tags/v1.0.1", "1");
+        assert_ne!(
+            eval_template("rel-${{ github.ref }}", &tag()),
+            eval_template("rel-${{ github.ref }}", &other)
+        );
+    }
+
+    #[test]
     fn properties_of_calls_are_unknown_but_parse() {
         let pr = Scenario::new("pull_request", "refs/pull/1/merge", "1");
         let e = "inputs.plan != '' && !fromJson(inputs.plan).announcement_tag_is_implicit";
@@ -536,8 +638,8 @@ mod tests {
         let v = eval_template("publish-${{ github.event.push.ref }}", &tag());
         assert_eq!(v, Some(Value::Str("publish-".into())));
         assert_eq!(
-            eval("github.event.ref", &tag()),
-            Some(Value::Str("refs/tags/v1.0.0".into()))
+            eval("github.event.ref", &tag()).map(|v| v.render()),
+            Some("refs/tags/v1.0.0".into())
         );
         assert_eq!(eval("github.event.head_commit.message", &tag()), None);
     }

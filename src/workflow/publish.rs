@@ -77,6 +77,8 @@ pub const PUBLISH_COMMANDS: &[(&str, Registry)] = &[
     ("yarn changeset publish", Registry::Npm),
     ("pnpm changeset publish", Registry::Npm),
     ("lerna publish", Registry::Npm),
+    // Nx's release publish: every releasable project of the workspace.
+    ("nx release publish", Registry::Npm),
     ("semantic-release", Registry::Npm),
     ("twine upload", Registry::PyPi),
     ("uv publish", Registry::PyPi),
@@ -1169,7 +1171,7 @@ pub fn publish_registry(cmd: &Command) -> Option<Registry> {
     let Some((_, reg)) = PUBLISH_COMMANDS.iter().find(|(p, _)| cmd.matches(p)) else {
         return provenance_publish(cmd);
     };
-    let dry = cmd.has_flag(&["--dry-run", "--dryrun", "--dry_run"])
+    let dry = cmd.has_switch_on(&["--dry-run", "--dryrun", "--dry_run"])
         || (matches!(reg, Registry::Crates | Registry::PubDev) && cmd.has_flag(&["-n"]))
         || (cmd.matches("semantic-release") && cmd.has_flag(&["-d", "--no-ci"]));
     (!dry).then(|| {
@@ -1255,7 +1257,7 @@ fn provenance_publish(cmd: &Command) -> Option<Registry> {
         .words
         .iter()
         .any(|w| w == "--provenance" || w == "--provenance=true");
-    let dry = cmd.has_flag(&["--dry-run", "--dryrun", "--dry_run"]);
+    let dry = cmd.has_switch_on(&["--dry-run", "--dryrun", "--dry_run"]);
     (publish && provenance && !dry).then_some(Registry::Npm)
 }
 
