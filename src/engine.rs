@@ -56,6 +56,7 @@ pub fn catalog() -> policy::Catalog {
     policy::Catalog {
         checks: checks::BUILTINS.iter().map(|b| b.meta()).collect(),
         evaluators: evaluators::EVALUATORS.iter().map(|e| &e.spec).collect(),
+        audits: vec![&checks::waivers::META, &crate::baseline::META],
     }
 }
 

@@ -54,6 +54,10 @@ impl EvaluatorSpec {
 pub struct Catalog {
     pub checks: Vec<&'static Meta>,
     pub evaluators: Vec<&'static EvaluatorSpec>,
+    /// The engine's audits of the policy itself (`policy-waivers`,
+    /// `baseline`): listed and reported like checks, but nothing of theirs
+    /// is set under `[checks]`.
+    pub audits: Vec<&'static Meta>,
 }
 
 impl Catalog {

@@ -341,6 +341,17 @@ pub fn parse(
             }
             "checks" => {
                 for c in r.table(e, "")? {
+                    if catalog.audits.iter().any(|a| a.id == c.key) {
+                        return Err(r.err(
+                            c.key_span.start,
+                            format!(
+                                "`{}` is the gate's audit of the policy itself, not a check \
+                                 with settings: it cannot be disabled, retuned or narrowed \
+                                 under [checks]; remove this table",
+                                c.key
+                            ),
+                        ));
+                    }
                     let Some(meta) = catalog.check(&c.key) else {
                         let ids = catalog.check_ids();
                         let hint = did_you_mean(&c.key, &ids);
@@ -802,6 +813,26 @@ mod tests {
         }],
     };
 
+    static AUDIT: crate::meta::Meta = crate::meta::Meta {
+        id: "policy-waivers",
+        ..PINNED
+    };
+
+    #[test]
+    fn an_audit_of_the_policy_has_no_settings_and_says_so() {
+        // `shipgate list` shows the audits beside the checks; a table for
+        // one is refused with what it is, not as an unknown check.
+        let e = parse(
+            "[checks.actions-pinned]\nseverity = \"warn\"\n[checks.policy-waivers]\nenabled = false\n",
+            "shipgate.toml",
+            0,
+        )
+        .unwrap_err();
+        assert_eq!(e.location.line, 3, "{e}");
+        assert!(e.message.contains("audit of the policy itself"), "{e}");
+        assert!(!e.message.contains("unknown check"), "{e}");
+    }
+
     static PREFLIGHT_ONLY: EvaluatorSpec = EvaluatorSpec {
         name: "settings.environment",
         summary: "",
@@ -823,6 +854,7 @@ mod tests {
         Catalog {
             checks: vec![&PINNED],
             evaluators: vec![&PREFLIGHT_ONLY],
+            audits: vec![&AUDIT],
         }
     }
 
