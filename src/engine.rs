@@ -323,8 +323,60 @@ fn run_parallel(
     }
     slots
         .into_iter()
-        .map(|o| o.unwrap_or_else(|| Outcome::Skip("not run".into())))
+        .zip(planned)
+        .map(|(o, p)| {
+            let o = o.unwrap_or_else(|| Outcome::Skip("not run".into()));
+            with_unmatched_globs(tree, policy, p, o)
+        })
         .collect()
+}
+
+/// A built-in check narrowed by `[checks.ID] files` judges only what those
+/// globs select, so a glob that matches nothing (a typo, a folder since
+/// moved) would quietly make it judge less, or nothing at all (a SKIP over
+/// no workflows). Each such glob is a finding at the `files` line of the
+/// policy, as for a custom check; when none matches, they are the check's
+/// whole outcome. (Custom checks do this in `evaluators::run_custom`.)
+fn with_unmatched_globs(
+    tree: &Tree,
+    policy: &Policy,
+    p: &Planned<'_>,
+    outcome: Outcome,
+) -> Outcome {
+    let (Runner::BuiltIn(_), Some(globs)) = (&p.runner, p.files) else {
+        return outcome;
+    };
+    let unmatched: Vec<&String> = globs
+        .iter()
+        .filter(|g| {
+            tree.glob(std::slice::from_ref(*g))
+                .is_ok_and(|hits| hits.is_empty())
+        })
+        .collect();
+    if unmatched.is_empty() {
+        return outcome;
+    }
+    let line = policy.tuning(&p.id).and_then(|t| t.files_line).unwrap_or(1);
+    let mut findings: Vec<Finding> = unmatched
+        .iter()
+        .map(|g| {
+            Finding::new(
+                crate::finding::Location::new(policy.display_path(), line, 1),
+                format!(
+                    "[checks.{}] `files` glob `{g}` matches no file, so the check does not judge what the policy names",
+                    p.id
+                ),
+                "fix the glob, or remove it (without `files` the check judges its default files)",
+            )
+            .code("glob-matches-nothing")
+        })
+        .collect();
+    if unmatched.len() < globs.len()
+        && let Outcome::Findings(more) = outcome
+    {
+        findings.extend(more);
+    }
+    Outcome::Findings(findings)
 }
 
 /// Runs `jobs` on every core, the first queued first; each outcome with the

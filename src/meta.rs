@@ -59,20 +59,18 @@ pub const ENGINE_CODES: &[Code] = &[
         id: "more-findings",
         summary: "the check found more in one file than the report lists; this finding counts the rest",
     },
+    Code {
+        id: "glob-matches-nothing",
+        summary: "a `files` glob the policy gives the check matches no file (and a custom check is not `optional`), so the check would judge less than the policy says",
+    },
 ];
 
 /// The codes the engine may put under any custom `[[check]]`, whatever its
 /// evaluator (`src/evaluators/mod.rs` sets them), beside [`ENGINE_CODES`].
-pub const CUSTOM_CHECK_CODES: &[Code] = &[
-    Code {
-        id: "bad-params",
-        summary: "the check's parameters could not be read when it ran",
-    },
-    Code {
-        id: "glob-matches-nothing",
-        summary: "a `files` glob of the check matches no file (and the check is not `optional`)",
-    },
-];
+pub const CUSTOM_CHECK_CODES: &[Code] = &[Code {
+    id: "bad-params",
+    summary: "the check's parameters could not be read when it ran",
+}];
 
 impl Meta {
     /// A code this check's findings may carry: its own or an engine code.

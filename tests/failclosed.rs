@@ -235,6 +235,69 @@ fn globs_that_match_nothing_block_unless_optional() {
 }
 
 #[test]
+fn a_built_in_check_narrowed_to_globs_that_match_nothing_blocks() {
+    // `files` of a built-in check narrows what it judges: a misspelt glob
+    // used to leave actions-pinned with no workflow (a SKIP), and one of two
+    // globs misspelt made it judge half of what the policy names.
+    for (files, findings) in [
+        ("[\".github/workflows/relase.yml\"]", 1),
+        ("[\".github/workflows/release.yml\", \"ci/*.yml\"]", 2),
+    ] {
+        let policy = format!("# narrowed\n[checks.actions-pinned]\nfiles = {files}\n");
+        let t = tree_with_policy(&policy);
+        write(
+            t.path(),
+            WF,
+            RELEASE.replace(
+                "    steps:\n",
+                "    steps:\n      - uses: actions/checkout@v4\n",
+            ),
+        );
+        let (code, v) = common::check_json(t.path(), &[]);
+        let c = result(&v, "actions-pinned");
+        assert_eq!(c["verdict"], "block", "{policy}\n{c:#}");
+        assert_eq!(code, 1);
+        let msgs = common::entry_messages(c);
+        assert_eq!(msgs.len(), findings, "{msgs:#?}");
+        assert!(
+            msgs.iter()
+                .any(|(p, l, m)| p == "shipgate.toml" && *l == 3 && m.contains("matches no file")),
+            "{policy}\n{msgs:#?}"
+        );
+        // The glob that matches is still judged: the movable ref is there.
+        assert_eq!(
+            msgs.iter().any(|(p, l, _)| p == WF && *l == 14),
+            findings == 2,
+            "{msgs:#?}"
+        );
+    }
+    // Globs that all match: no such finding.
+    let t = tree_with_policy("[checks.actions-pinned]\nfiles = [\".github/workflows/*.yml\"]\n");
+    let (_, v) = common::check_json(t.path(), &[]);
+    let c = result(&v, "actions-pinned");
+    assert_eq!(c["verdict"], "pass", "{c:#}");
+}
+
+#[test]
+fn an_empty_files_or_paths_list_is_a_policy_error() {
+    assert_policy_error(
+        "[checks.actions-pinned]\nfiles = []\n",
+        2,
+        &["`checks.actions-pinned.files` is empty"],
+    );
+    assert_policy_error(
+        "[[check]]\nid = \"c\"\nuses = \"text.contains\"\npatterns = [\"x\"]\nfiles = []\n",
+        5,
+        &["files` is empty"],
+    );
+    assert_policy_error(
+        "[[check]]\nid = \"c\"\nuses = \"file.exists\"\npaths = []\n",
+        4,
+        &["paths` is empty"],
+    );
+}
+
+#[test]
 fn only_and_skip_that_leave_nothing_are_exit_2() {
     let t = tree_with_policy("extends = [\"default\"]\n");
     let root = t.path().to_str().unwrap();

@@ -170,6 +170,22 @@ fn tuning_severity_files_and_enabled() {
     assert!(!has_check(&r, "trusted-publishing"));
     assert_eq!(
         verdict(&r, "workflow-permissions"),
+        "block",
+        "a `files` glob that matches nothing blocks at its policy line"
+    );
+    assert_eq!(
+        findings(&r, "workflow-permissions"),
+        vec![("shipgate.toml".into(), 8, "block".into())]
+    );
+    // Narrowed to a workflow that is there (and releases nothing).
+    std::fs::write(
+        dir.path().join(".github/workflows/other.yml"),
+        "on: pull_request\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make test\n",
+    )
+    .unwrap();
+    let (_, r) = check_json(dir.path(), &[]);
+    assert_eq!(
+        verdict(&r, "workflow-permissions"),
         "skip",
         "files narrows what the check reads"
     );

@@ -134,6 +134,17 @@ impl Reader<'_> {
 
     fn globs(&self, e: &Entry, ctx: &str) -> Result<Vec<String>, PolicyError> {
         let globs = self.strings(e, ctx)?;
+        // An empty selection would make the check judge nothing and pass.
+        if globs.is_empty() && matches!(e.key.as_str(), "files" | "paths") {
+            return Err(self.err(
+                e.node.span.start,
+                format!(
+                    "`{ctx}{}` is empty, so the check would judge no file; name at least one \
+                     glob, or remove the key",
+                    e.key
+                ),
+            ));
+        }
         for g in &globs {
             crate::repo::check_glob(g).map_err(|err| {
                 self.err(
@@ -368,7 +379,10 @@ pub fn parse(
                     for k in r.table(c, "checks.")? {
                         match k.key.as_str() {
                             "severity" => t.severity = Some(r.severity(k, &ctx)?),
-                            "files" => t.files = Some(r.globs(k, &ctx)?),
+                            "files" => {
+                                t.files = Some(r.globs(k, &ctx)?);
+                                t.files_line = Some(r.loc(k.key_span.start).line);
+                            }
                             "lanes" => t.lanes = Some(lanes(&r, k, &ctx, &own)?),
                             "enabled" => {
                                 t.enabled = Some(k.node.as_bool().ok_or_else(|| {
@@ -755,6 +769,7 @@ fn merge(into: &mut Policy, from: Policy) {
         }
         if t.files.is_some() {
             cur.files = t.files;
+            cur.files_line = t.files_line;
         }
         if t.lanes.is_some() {
             cur.lanes = t.lanes;

@@ -94,6 +94,8 @@ impl std::error::Error for PolicyError {}
 pub struct Tuning {
     pub severity: Option<Severity>,
     pub files: Option<Vec<String>>,
+    /// The policy line of `files`, for a finding about a glob of it.
+    pub files_line: Option<usize>,
     pub lanes: Option<Vec<String>>,
     pub enabled: Option<bool>,
     /// Check-specific keys (declared in the check's `Meta::params`).
