@@ -279,7 +279,7 @@ fn a_built_in_check_narrowed_to_globs_that_match_nothing_blocks() {
 }
 
 #[test]
-fn an_empty_files_or_paths_list_is_a_policy_error() {
+fn an_empty_files_paths_or_lanes_list_is_a_policy_error() {
     assert_policy_error(
         "[checks.actions-pinned]\nfiles = []\n",
         2,
@@ -294,6 +294,12 @@ fn an_empty_files_or_paths_list_is_a_policy_error() {
         "[[check]]\nid = \"c\"\nuses = \"file.exists\"\npaths = []\n",
         4,
         &["paths` is empty"],
+    );
+    // No lane: never run, or every lane? Neither is guessed.
+    assert_policy_error(
+        "[checks.actions-pinned]\nlanes = []\n",
+        2,
+        &["`checks.actions-pinned.lanes` is empty", "enabled = false"],
     );
 }
 

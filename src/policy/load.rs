@@ -533,6 +533,17 @@ fn array_of_tables<'e>(
 
 fn lanes(r: &Reader<'_>, e: &Entry, ctx: &str, own: &Policy) -> Result<Vec<String>, PolicyError> {
     let lanes = r.strings(e, ctx)?;
+    // Read literally, no lane would mean the check never runs; the engine
+    // reads an empty list as every lane. Neither is safe to guess.
+    if lanes.is_empty() {
+        return Err(r.err(
+            e.node.span.start,
+            format!(
+                "`{ctx}lanes` is empty; name the lanes the check runs in, remove the key for \
+                 its default lanes, or set `enabled = false` to turn it off"
+            ),
+        ));
+    }
     for l in &lanes {
         if !super::BUILTIN_LANES.contains(&l.as_str()) && !own.lanes.contains(l) {
             return Err(r.err(
