@@ -277,3 +277,14 @@ fn exdoc_copies_its_assets_folders_beside_every_page() {
     assert_eq!(code, 0);
     assert_eq!(got, vec![at("guides/howto/setup.md", 9, "warn")]);
 }
+
+#[test]
+fn docusaurus_pages_are_reached_at_the_urls_their_front_matter_and_plugins_give() {
+    // `id: configs` serves `users/Shared_Configs.md` at `/docs/users/configs`;
+    // a second docs plugin instance serves `../api-docs` at `/api/`; a
+    // blog post is at its `slug:` or, dated, at `/blog/YYYY/MM/DD/name`.
+    // The page no file gives is still reported.
+    let (code, got) = run("docs-links/docusaurus-urls", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(got, vec![at("website/docs/guide.md", 8, "warn")]);
+}

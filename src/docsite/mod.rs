@@ -213,7 +213,11 @@ impl Docs {
         let categories = sites
             .iter()
             .filter(|s| s.generator == Generator::Docusaurus)
-            .flat_map(|s| generated_categories(tree, s))
+            .flat_map(|s| {
+                generated_categories(tree, s)
+                    .into_iter()
+                    .chain(docusaurus_urls(tree, s))
+            })
             .collect();
         Docs {
             categories,
@@ -484,19 +488,31 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
             })
         } else if name.starts_with("docusaurus.config.") {
             let text = tree.text(path).ok();
-            let docs = text
+            // Plugin instances that set both keys are read apart (below);
+            // the main docs take the first `path` / `routeBasePath` outside
+            // them.
+            let keys = text
                 .as_ref()
-                .and_then(|t| js_key(&t.text, "path"))
+                .map(|t| docusaurus_keys(&t.text))
+                .unwrap_or_default();
+            let docs = keys
+                .path
+                .clone()
                 .map(|p| normalize(dir, &p).unwrap_or_else(|| join(dir, "docs")))
                 .unwrap_or_else(|| join(dir, "docs"));
             // The docs plugin serves its folder under `routeBasePath`
             // (`docs` unless the config says otherwise; `/` in docs-only
             // mode), the blog under `/blog`, and `src/pages` at the root.
-            let route = text
-                .as_ref()
-                .and_then(|t| {
-                    js_key(&t.text, "routeBasePath")
-                        .or_else(|| serves_docs_at_root(&t.text).then(String::new))
+            let route = keys
+                .route
+                .clone()
+                .or_else(|| {
+                    let paired = keys
+                        .instances
+                        .iter()
+                        .any(|(r, _)| r.trim_matches('/').is_empty());
+                    text.as_ref()
+                        .and_then(|t| (!paired && serves_docs_at_root(&t.text)).then(String::new))
                 })
                 .unwrap_or_else(|| "docs".into());
             let route = route.trim_matches('/').to_string();
@@ -505,16 +521,32 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 ("blog".to_string(), join(dir, "blog")),
                 (String::new(), join(dir, "src/pages")),
             ];
+            let mut sources = vec![
+                docs,
+                join(dir, "blog"),
+                join(dir, "versioned_docs"),
+                join(dir, "src/pages"),
+            ];
+            // Each further docs (or blog) plugin instance serves its own
+            // folder under its own route: `{ id: 'api', path: 'api-docs',
+            // routeBasePath: 'api' }`.
+            for (route, folder) in keys.instances {
+                let Some(folder) = normalize(dir, &folder) else {
+                    continue;
+                };
+                let route = route.trim_matches('/').to_string();
+                if !routes.contains(&(route.clone(), folder.clone())) {
+                    routes.push((route, folder.clone()));
+                }
+                if !sources.contains(&folder) {
+                    sources.push(folder);
+                }
+            }
             routes.sort_by_key(|(prefix, _)| std::cmp::Reverse(prefix.len()));
             Some(Site {
                 generator: Generator::Docusaurus,
                 config: path.into(),
-                sources: vec![
-                    docs,
-                    join(dir, "blog"),
-                    join(dir, "versioned_docs"),
-                    join(dir, "src/pages"),
-                ],
+                sources,
                 assets: vec![join(dir, "static")],
                 routes,
                 pretty: Vec::new(),
@@ -704,6 +736,81 @@ fn jekyll_urls(tree: &Tree, config: &str, dir: &str) -> (Vec<(String, String)>, 
 
 /// The category index pages a Docusaurus site generates, each as its docs
 /// folder joined with the page's path (see [`Docs::categories`]).
+/// The URLs Docusaurus gives pages whose front matter names them: a doc's
+/// `id:` replaces its file name (`users/Shared_Configs.mdx` with `id:
+/// configs` is `users/configs`), a `slug:` replaces its path (from the
+/// route when it starts with `/`, else from the doc's folder; a blog post's
+/// from the blog's route), and a blog post named `2024-07-31-name.md` is
+/// `2024/07/31/name`. Each as the route's folder joined with the URL under
+/// the route, the form [`Docs::resolve`] looks pages up by.
+fn docusaurus_urls(tree: &Tree, site: &Site) -> Vec<String> {
+    let mut out = Vec::new();
+    for (prefix, folder) in &site.routes {
+        let blog = prefix == "blog" || folder.rsplit('/').next() == Some("blog");
+        for p in tree
+            .paths()
+            .filter(|p| under(p, folder) && (p.ends_with(".md") || p.ends_with(".mdx")))
+        {
+            let rel = p
+                .strip_prefix(folder.as_str())
+                .unwrap_or(p)
+                .trim_start_matches('/');
+            let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+            let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+            if blog && let Some(dated) = dated_post(stem) {
+                out.push(join(folder, &dated));
+            }
+            let Ok(t) = tree.text_unkept(p) else { continue };
+            let mut lines = t.text.lines();
+            if lines.next().map(str::trim_end) != Some("---") {
+                continue;
+            }
+            let front: String = lines
+                .take_while(|l| l.trim_end() != "---")
+                .take(200)
+                .collect::<Vec<_>>()
+                .join("\n");
+            let url = match (yaml_key(&front, "slug"), yaml_key(&front, "id")) {
+                (Some(slug), _) if slug.starts_with('/') || blog => {
+                    slug.trim_start_matches('/').to_string()
+                }
+                (Some(slug), _) => join(dir, &slug),
+                (None, Some(id)) if !blog => join(dir, &id),
+                _ => continue,
+            };
+            if !url.contains(':') {
+                out.push(join(folder, &url));
+            }
+        }
+    }
+    out
+}
+
+/// `2024-07-31-name` → `2024/07/31/name`: a dated blog post's default URL.
+fn dated_post(stem: &str) -> Option<String> {
+    let b = stem.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+    if b.len() > 11
+        && digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10)
+        && b[10] == b'-'
+    {
+        Some(format!(
+            "{}/{}/{}/{}",
+            &stem[..4],
+            &stem[5..7],
+            &stem[8..10],
+            &stem[11..]
+        ))
+    } else {
+        None
+    }
+}
+
 fn generated_categories(tree: &Tree, site: &Site) -> Vec<String> {
     let Some(docs) = site.sources.first() else {
         return Vec::new();
@@ -965,6 +1072,121 @@ fn js_config_key(text: &str, key: &str) -> Option<String> {
     None
 }
 
+/// The `path` and `routeBasePath` keys of a Docusaurus config.
+#[derive(Debug, Default, PartialEq)]
+struct DocusaurusKeys {
+    /// Every object literal that sets both to a string (a content plugin
+    /// instance), as (route, folder as written).
+    instances: Vec<(String, String)>,
+    /// The first `path` and `routeBasePath` outside those: the main docs'.
+    path: Option<String>,
+    route: Option<String>,
+}
+
+/// Reads [`DocusaurusKeys`]. Keys are grouped by the innermost `{` they sit
+/// in; strings and `//` comments are stepped over, so a brace inside one
+/// does not count.
+fn docusaurus_keys(text: &str) -> DocusaurusKeys {
+    let clean = |v: &str| {
+        let v = v.trim_start_matches("./").trim_end_matches('/');
+        (!v.is_empty()).then(|| v.to_string())
+    };
+    let mut keys = DocusaurusKeys::default();
+    for (_, route, path) in docusaurus_objects(text) {
+        match (route, path) {
+            (Some(r), Some(p)) => keys.instances.push((r, p)),
+            // Outside a paired object, the first of each.
+            (r, p) => {
+                if keys.route.is_none() {
+                    keys.route = r.map(|r| r.trim_start_matches("./").trim_end_matches('/').into());
+                }
+                if keys.path.is_none() {
+                    keys.path = p.as_deref().and_then(clean);
+                }
+            }
+        }
+    }
+    keys
+}
+
+/// Per object literal that sets `path` or `routeBasePath` to a string, in
+/// the order the objects open: (where, route, path).
+fn docusaurus_objects(text: &str) -> Vec<(usize, Option<String>, Option<String>)> {
+    let key = regex::Regex::new(
+        r#"\b(path|routeBasePath)\s*:\s*(?:"([^"\n]*)"|'([^'\n]*)'|`([^`\n$]*)`)"#,
+    )
+    .expect("valid regex");
+    let hits: Vec<(usize, bool, String)> = key
+        .captures_iter(text)
+        .filter_map(|c| {
+            let at = c.get(0)?.start();
+            let route = &c[1] == "routeBasePath";
+            let v = c.get(2).or(c.get(3)).or(c.get(4))?.as_str();
+            Some((at, route, v.to_string()))
+        })
+        .collect();
+    if hits.is_empty() {
+        return Vec::new();
+    }
+    // The innermost open `{` at each hit.
+    let bytes = text.as_bytes();
+    let mut open: Vec<usize> = Vec::new();
+    let mut owner = Vec::with_capacity(hits.len());
+    let (mut i, mut next) = (0, 0);
+    while i < bytes.len() && next < hits.len() {
+        if i == hits[next].0 {
+            owner.push(open.last().copied());
+            next += 1;
+            continue;
+        }
+        match bytes[i] {
+            b'{' => open.push(i),
+            b'}' => {
+                open.pop();
+            }
+            q @ (b'"' | b'\'' | b'`') => {
+                // Step over the string (a hit never starts inside one it
+                // matched, and one inside an unclosed string is dropped).
+                let mut j = i + 1;
+                while j < bytes.len() && bytes[j] != q && bytes[j] != b'\n' {
+                    j += if bytes[j] == b'\\' { 2 } else { 1 };
+                }
+                while next < hits.len() && hits[next].0 < j {
+                    owner.push(None);
+                    next += 1;
+                }
+                i = j;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                let end = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
+                while next < hits.len() && hits[next].0 < end {
+                    owner.push(None);
+                    next += 1;
+                }
+                i = end;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut by_object: Vec<(usize, Option<String>, Option<String>)> = Vec::new();
+    for ((_, route, value), obj) in hits.into_iter().zip(owner) {
+        let Some(obj) = obj else { continue };
+        let slot = match by_object.iter().position(|(o, ..)| *o == obj) {
+            Some(k) => k,
+            None => {
+                by_object.push((obj, None, None));
+                by_object.len() - 1
+            }
+        };
+        let (_, r, p) = &mut by_object[slot];
+        let field = if route { r } else { p };
+        field.get_or_insert(value);
+    }
+    by_object.sort_by_key(|(o, ..)| *o);
+    by_object
+}
+
 /// Whether a Docusaurus config says `routeBasePath: '/'` (docs-only mode),
 /// which [`js_key`] reads as no value.
 fn serves_docs_at_root(text: &str) -> bool {
@@ -1066,6 +1288,40 @@ fn hugo_content_dirs(tree: &Tree, path: &str, dir: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn docusaurus_plugin_instances_pair_keys_of_one_object() {
+        let config = r#"
+const rules = {
+  id: 'rules', // a comment with { and path: 'nope'
+  path: '../plugin/docs/rules',
+  label: "a } in a string",
+  routeBasePath: 'rules',
+};
+export default {
+  presets: [['classic', { docs: { routeBasePath: '/' }, blog: { path: 'news' } }]],
+  plugins: [
+    ['@docusaurus/plugin-content-docs', { id: 'api', path: "api-docs", routeBasePath: "/api/" }],
+    ['other', { path: `gen/${name}`, routeBasePath: 'gen' }],
+  ],
+};
+"#;
+        let keys = docusaurus_keys(config);
+        assert_eq!(
+            keys.instances,
+            vec![
+                ("rules".to_string(), "../plugin/docs/rules".to_string()),
+                ("/api/".to_string(), "api-docs".to_string()),
+            ]
+        );
+        // The main docs' keys come from outside the instances.
+        assert_eq!(keys.route.as_deref(), Some(""));
+        assert_eq!(keys.path.as_deref(), Some("news"));
+        let lone = docusaurus_keys("module.exports = { docs: { path: './site/' } }");
+        assert!(lone.instances.is_empty());
+        assert_eq!(lone.path.as_deref(), Some("site"));
+        assert_eq!(docusaurus_keys(""), DocusaurusKeys::default());
+    }
 
     #[test]
     fn hugo_config_in_the_site_folder_or_its_config_directory() {
