@@ -691,6 +691,42 @@ mod tests {
     }
 
     #[test]
+    fn a_callers_inputs_decide_conditions_on_them_alone() {
+        let given: HashMap<String, Given> = [
+            ("upload".to_string(), Given::Literal(Value::Bool(false))),
+            (
+                "plan".to_string(),
+                Given::Template(r#"{"live": false, "tag": "${{ github.sha }}"}"#.into()),
+            ),
+            (
+                "odd".to_string(),
+                Given::Template(r#"{"live": ${{ inputs.x }}}"#.into()),
+            ),
+        ]
+        .into();
+        let sc = Scenario::given_inputs(given);
+        assert_eq!(eval("inputs.upload", &sc), Some(Value::Bool(false)));
+        assert_eq!(
+            eval("fromJSON(inputs.plan).live == true", &sc),
+            Some(Value::Bool(false))
+        );
+        assert_eq!(
+            eval("fromJSON(inputs.plan).LIVE != 'true'", &sc),
+            Some(Value::Bool(true))
+        );
+        // A field an expression fills, invalid JSON, an input not given and
+        // every other context are unknown.
+        assert_eq!(eval("fromJSON(inputs.plan).tag == 'x'", &sc), None);
+        assert_eq!(eval("fromJSON(inputs.odd).live", &sc), None);
+        assert_eq!(eval("inputs.missing", &sc), None);
+        assert_eq!(eval("github.ref == 'refs/heads/main'", &sc), None);
+        assert_eq!(
+            eval("inputs.upload && github.event_name == 'push'", &sc),
+            Some(Value::Bool(false))
+        );
+    }
+
+    #[test]
     fn evaluates_ref_guards() {
         let e = "github.ref != 'refs/heads/main'";
         assert_eq!(eval(e, &main()), Some(Value::Bool(false)));
