@@ -339,3 +339,44 @@ fn a_script_run_with_a_check_only_flag_it_reads_does_not_publish() {
     let m = message_at(&r, "publish-environment", WF, 8);
     assert!(m.contains("scripts/ensure-packages.mjs:10"), "{m}");
 }
+
+#[test]
+fn a_call_whose_inputs_switch_the_publish_off_is_a_rehearsal_not_a_release() {
+    // ci.yml calls the reusable publish workflow with `"live": false` in a
+    // JSON input (around an expression that fills another field) and
+    // `upload: false`: the steps and job those inputs switch off publish
+    // nothing for this caller, and the token mint that stays on uploads
+    // nothing by itself. ci.yml is no release workflow, so its test job's
+    // secret needs no environment.
+    let dir = fixture("secrets-in-environment/reusable-dry-run");
+    let (code, r) = check_json(&dir, &[]);
+    assert_eq!(code, 0, "{r:#}");
+    assert_eq!(verdict(&r, "secrets-in-environment"), "pass");
+    assert_eq!(verdict(&r, "workflow-permissions"), "pass");
+    assert_eq!(verdict(&r, "registry-readiness"), "pass");
+    assert!(findings(&r, "secrets-in-environment").is_empty());
+}
+
+#[test]
+fn a_call_whose_switch_is_filled_by_an_expression_still_releases() {
+    // The same call with `"live"` filled from the ref: the switch is not
+    // known, so the call may publish and ci.yml is judged as a release.
+    let dir = fixture("secrets-in-environment/reusable-input-unknown");
+    let (code, r) = check_json(&dir, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "secrets-in-environment"),
+        vec![at(".github/workflows/ci.yml", 12, "block")]
+    );
+    assert_eq!(
+        findings(&r, "workflow-permissions"),
+        vec![at(".github/workflows/ci.yml", 1, "block")]
+    );
+    let m = message_at(
+        &r,
+        "registry-readiness",
+        ".github/workflows/publish.yml",
+        25,
+    );
+    assert!(m.contains("called by job `rehearse` of `ci.yml`"), "{m}");
+}

@@ -245,7 +245,7 @@ impl JobView<'_> {
 
     /// Why the job cannot mint the OIDC token, if it cannot on some run.
     fn missing_id_token(&self) -> Option<String> {
-        id_token_gap(self.tree, self.wf, &self.job.permissions, 0)
+        id_token_gap(self.tree, self.wf, self.id, &self.job.permissions, 0)
     }
 }
 
@@ -304,13 +304,14 @@ fn is_default(p: &Permissions) -> bool {
     matches!(p, Permissions::Base(BasePermission::Default))
 }
 
-/// Why a job with `job_perms` in `wf` cannot mint the OIDC token on some
+/// Why job `job` with `job_perms` in `wf` cannot mint the OIDC token on some
 /// run: neither it nor its workflow grants `id-token: write` (the default
 /// token never has it), or a local caller of the reusable workflow does not
 /// grant it (a called workflow can only keep or narrow its caller's grant).
 fn id_token_gap(
     tree: &Tree,
     wf: &WorkflowFile,
+    job: &str,
     job_perms: &Permissions,
     depth: usize,
 ) -> Option<String> {
@@ -349,7 +350,12 @@ fn id_token_gap(
             if !matches!(&call.uses, Uses::Local(l) if l.path.trim_start_matches("./") == wf.path) {
                 continue;
             }
-            if let Some(why) = id_token_gap(tree, &c, &call.permissions, depth + 1) {
+            // A caller whose inputs switch the publish off (a dry run)
+            // needs no token for it.
+            if !crate::workflow::lane::job_publishes_when_called(wf, job, &call.with) {
+                continue;
+            }
+            if let Some(why) = id_token_gap(tree, &c, cid, &call.permissions, depth + 1) {
                 return Some(format!(
                     "it runs in the reusable workflow `{}`, called by job `{cid}` of `{}`, where {why}",
                     wf.file_name(),

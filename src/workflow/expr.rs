@@ -137,7 +137,24 @@ pub struct Scenario {
     /// Run as a reusable workflow by a caller: its `inputs.*` hold what the
     /// caller passes, so they are unknown whatever the event.
     called: bool,
+    /// What one caller passes in `with:` (lower-cased name → value), when
+    /// the scenario knows only that: every other context is unknown.
+    given: Option<Arc<HashMap<String, Given>>>,
 }
+
+/// One input a caller passes to a reusable workflow.
+#[derive(Debug, Clone)]
+pub enum Given {
+    /// A literal string, number or boolean.
+    Literal(Value),
+    /// A string with `${{ }}` in it: unknown as a whole, though a JSON
+    /// document written around the expressions still has known fields.
+    Template(String),
+}
+
+/// Stands in for an expression inside a caller's JSON input: a field that
+/// holds it is unknown.
+const UNKNOWN_PART: &str = "shipgate-unknown-part-5e1f";
 
 impl Scenario {
     pub fn new(event: &str, git_ref: &str, run: &str) -> Scenario {
@@ -150,7 +167,27 @@ impl Scenario {
             depth: Cell::new(0),
             budget: Cell::new(OUTPUT_LOOKUPS),
             called: false,
+            given: None,
         }
+    }
+
+    /// A run of a reusable workflow of which only what one caller passes
+    /// in `with:` is known: the event, the ref and every other context are
+    /// unknown, and so is an input the caller does not pass.
+    pub fn given_inputs(given: HashMap<String, Given>) -> Scenario {
+        let mut sc = Scenario::new("", "", "").called();
+        sc.given = Some(Arc::new(
+            given
+                .into_iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), v))
+                .collect(),
+        ));
+        sc
+    }
+
+    /// The caller's input `name`, as given.
+    fn given_input(&self, name: &str) -> Option<&Given> {
+        self.given.as_ref()?.get(name)
     }
 
     /// The same event and ref, seen by a reusable workflow the run calls:
@@ -220,6 +257,12 @@ impl Scenario {
     fn lookup(&self, path: &str) -> Option<Value> {
         let s = |v: &str| Some(Value::Str(v.to_string()));
         let p = path.to_ascii_lowercase();
+        if self.given.is_some() {
+            return match self.given_input(p.strip_prefix("inputs.")?)? {
+                Given::Literal(v) => Some(v.clone()),
+                Given::Template(_) => None,
+            };
+        }
         match p.as_str() {
             // A tag run's tag is not known: only its `refs/tags/`.
             "github.ref" => return Some(self.git_ref_value()),
@@ -489,8 +532,12 @@ fn value(e: &SpannedExpr<'_>, sc: &Scenario) -> Option<Value> {
             Literal::Boolean(b) => Value::Bool(*b),
             Literal::Null => Value::Null,
         }),
-        // A property of a call's result or of a parenthesis is not known.
-        Expr::Context(ctx) => sc.lookup(&path_of(ctx)?),
+        // A property of a call's result or of a parenthesis is not known,
+        // but for a field of a caller's JSON input (`fromJSON(inputs.info).x`).
+        Expr::Context(ctx) => match path_of(ctx) {
+            Some(p) => sc.lookup(&p),
+            None => json_field(ctx, sc),
+        },
         Expr::Call(Call { func, args }) => call(*func, args, sc),
         Expr::UnOp {
             op: UnOp::Not,
@@ -517,6 +564,82 @@ fn value(e: &SpannedExpr<'_>, sc: &Scenario) -> Option<Value> {
                 _ => None,
             }
         }
+        _ => None,
+    }
+}
+
+/// `fromJSON(X).a.b`: the field of a JSON document X holds, when X is a
+/// known string or an input the caller wrote as JSON around expressions
+/// (a field those expressions fill is unknown).
+fn json_field(ctx: &Context<'_>, sc: &Scenario) -> Option<Value> {
+    let mut parts = ctx.parts.iter();
+    let Expr::Call(Call {
+        func: Function::FromJSON,
+        args,
+    }) = &parts.next()?.inner
+    else {
+        return None;
+    };
+    let [arg] = args.as_slice() else { return None };
+    let text = match &arg.inner {
+        Expr::Context(c) => match path_of(c)?.strip_prefix("inputs.") {
+            Some(name) if sc.given.is_some() => match sc.given_input(name)? {
+                Given::Literal(Value::Str(s)) => s.clone(),
+                Given::Literal(_) => return None,
+                Given::Template(t) => {
+                    let mut out = String::new();
+                    let mut last = 0;
+                    for (start, whole, _) in interpolations(t) {
+                        out.push_str(&t[last..start]);
+                        out.push_str(UNKNOWN_PART);
+                        last = start + whole.len();
+                    }
+                    out.push_str(&t[last..]);
+                    out
+                }
+            },
+            _ => return None,
+        },
+        _ => match value(arg, sc)? {
+            Value::Str(s) => s,
+            _ => return None,
+        },
+    };
+    if text.len() > 64 * 1024 {
+        return None;
+    }
+    let mut at: serde_json::Value = serde_json::from_str(&text).ok()?;
+    for part in parts {
+        let key = match &part.inner {
+            Expr::Identifier(i) => i.as_str().to_string(),
+            Expr::Index(inner) => match &inner.inner {
+                Expr::Literal(Literal::String(k)) => k.to_string(),
+                Expr::Literal(Literal::Number(n)) if *n >= 0.0 && n.fract() == 0.0 => {
+                    at = at.get(*n as usize)?.clone();
+                    continue;
+                }
+                _ => return None,
+            },
+            _ => return None,
+        };
+        // Property names are matched without regard to case.
+        let obj = at.as_object()?;
+        if obj.keys().any(|k| k.contains(UNKNOWN_PART)) {
+            return None;
+        }
+        let found = obj
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(&key))
+            .map(|(_, v)| v.clone());
+        at = found.unwrap_or(serde_json::Value::Null);
+    }
+    match at {
+        serde_json::Value::Null => Some(Value::Null),
+        serde_json::Value::Bool(b) => Some(Value::Bool(b)),
+        serde_json::Value::Number(n) => n.as_f64().map(Value::Num),
+        serde_json::Value::String(s) if s.contains(UNKNOWN_PART) => None,
+        serde_json::Value::String(s) => Some(Value::Str(s)),
+        // An object or array is only known as a document.
         _ => None,
     }
 }
@@ -565,6 +688,42 @@ mod tests {
     }
     fn tag() -> Scenario {
         Scenario::new("push", "refs/tags/v1.0.0", "1")
+    }
+
+    #[test]
+    fn a_callers_inputs_decide_conditions_on_them_alone() {
+        let given: HashMap<String, Given> = [
+            ("upload".to_string(), Given::Literal(Value::Bool(false))),
+            (
+                "plan".to_string(),
+                Given::Template(r#"{"live": false, "tag": "${{ github.sha }}"}"#.into()),
+            ),
+            (
+                "odd".to_string(),
+                Given::Template(r#"{"live": ${{ inputs.x }}}"#.into()),
+            ),
+        ]
+        .into();
+        let sc = Scenario::given_inputs(given);
+        assert_eq!(eval("inputs.upload", &sc), Some(Value::Bool(false)));
+        assert_eq!(
+            eval("fromJSON(inputs.plan).live == true", &sc),
+            Some(Value::Bool(false))
+        );
+        assert_eq!(
+            eval("fromJSON(inputs.plan).LIVE != 'true'", &sc),
+            Some(Value::Bool(true))
+        );
+        // A field an expression fills, invalid JSON, an input not given and
+        // every other context are unknown.
+        assert_eq!(eval("fromJSON(inputs.plan).tag == 'x'", &sc), None);
+        assert_eq!(eval("fromJSON(inputs.odd).live", &sc), None);
+        assert_eq!(eval("inputs.missing", &sc), None);
+        assert_eq!(eval("github.ref == 'refs/heads/main'", &sc), None);
+        assert_eq!(
+            eval("inputs.upload && github.event_name == 'push'", &sc),
+            Some(Value::Bool(false))
+        );
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::workflow::{
 };
 use github_actions_models::action::{Action, Runs, StepBody as ActionStepBody};
 use github_actions_models::common::expr::LoE;
-use github_actions_models::common::{BasePermission, Permissions, Uses};
+use github_actions_models::common::{BasePermission, Env, EnvValue, Permissions, Uses};
 use github_actions_models::workflow::Job;
 use github_actions_models::workflow::job::{DeploymentEnvironment, StepBody};
 use std::collections::{HashMap, HashSet};
@@ -416,7 +416,7 @@ fn lane_of(
             Job::ReusableWorkflowCallJob(call) => {
                 if let Uses::Local(l) = &call.uses {
                     let at = || wf.locate(&[Key::K("jobs"), Key::K(id), Key::K("uses")]);
-                    let called = w.called_workflow(&l.path, &at, depth + 1);
+                    let called = w.called_workflow(&l.path, &at, depth + 1, &call.with);
                     if called.scoped {
                         lane.scoped_calls.insert(id.clone());
                     }
@@ -894,6 +894,7 @@ impl Walk<'_> {
         path: &str,
         at: &dyn Fn() -> Location,
         depth: usize,
+        with: &LoE<Env>,
     ) -> CalledWorkflow {
         let none = CalledWorkflow::default();
         if depth > MAX_LANE_DEPTH || !self.budget_left() {
@@ -970,9 +971,28 @@ impl Walk<'_> {
         stack.pop();
         self.stack = stack;
         let facts = ReleaseFacts::analyse_with(&inner.model, &inner_lane);
+        let off = switched_off(&inner, with);
         let via = vec![shown];
         for role in &facts.jobs {
-            for p in &role.publishes {
+            if off.job(&role.id) {
+                continue;
+            }
+            let live = |p: &&crate::workflow::publish::PublishStep| {
+                role.calls_workflow || !off.step(&role.id, p.step)
+            };
+            // A step that only mints the registry's token publishes through
+            // the upload that follows it: with every upload switched off
+            // (a dry run), the mint alone is no release.
+            let uploads_off = role.publishes.iter().any(|p| !live(&p))
+                && role
+                    .publishes
+                    .iter()
+                    .filter(live)
+                    .all(|p| mints_token_only(&p));
+            for p in role.publishes.iter().filter(live) {
+                if uploads_off {
+                    continue;
+                }
                 let loc = p.locate(&inner, &role.id);
                 let line_text = line_of(&inner, &loc);
                 let mut v = via.clone();
@@ -989,6 +1009,9 @@ impl Walk<'_> {
                 );
             }
             for s in &role.ships {
+                if !role.calls_workflow && off.step(&role.id, s.step) {
+                    continue;
+                }
                 let mut route = step_route(&role.id, s.step);
                 route.push(Key::K("uses"));
                 let loc = inner.locate(&route);
@@ -1011,6 +1034,96 @@ impl Walk<'_> {
             };
         CalledWorkflow { scoped, grouped }
     }
+}
+
+/// The jobs and steps of a called workflow that one caller's `with:`
+/// switches off: an `if:` that reads only what the caller passes
+/// (`if: inputs.publish`, `if: fromJSON(inputs.info).is-release == 'true'`)
+/// and is false for the values it passes. A call that passes
+/// `publish: false` is a dry run of that workflow, and what those jobs and
+/// steps would publish or ship is not this caller's release. An `if:` that
+/// reads anything else (the event, the ref, another job's output) or an
+/// input the caller fills from an expression stays unknown, and counts.
+pub(crate) struct SwitchedOff {
+    jobs: HashSet<String>,
+    steps: HashSet<(String, usize)>,
+}
+
+impl SwitchedOff {
+    pub(crate) fn job(&self, id: &str) -> bool {
+        self.jobs.contains(id)
+    }
+
+    pub(crate) fn step(&self, job: &str, step: usize) -> bool {
+        self.steps.contains(&(job.to_string(), step))
+    }
+}
+
+/// Whether job `job` of `inner` still publishes when called with `with`:
+/// not when the caller's inputs switch the job off, or every upload step
+/// of it (a token mint alone is no publish).
+pub(crate) fn job_publishes_when_called(inner: &WorkflowFile, job: &str, with: &LoE<Env>) -> bool {
+    let off = switched_off(inner, with);
+    if off.job(job) {
+        return false;
+    }
+    let Some(role) = inner.release.job(job) else {
+        return true;
+    };
+    if role.calls_workflow {
+        return true;
+    }
+    let live: Vec<_> = role
+        .publishes
+        .iter()
+        .filter(|p| !off.step(job, p.step))
+        .collect();
+    !live.is_empty() && (live.len() == role.publishes.len() || !live.iter().all(mints_token_only))
+}
+
+/// A publish step that only mints the registry's token for a later upload
+/// (`rust-lang/crates-io-auth-action` for `cargo publish`).
+fn mints_token_only(p: &&crate::workflow::publish::PublishStep) -> bool {
+    p.behind.is_none()
+        && matches!(&p.via, Via::Action(a) if a.trim_start_matches("./").to_ascii_lowercase().starts_with("rust-lang/crates-io-auth-action"))
+}
+
+/// [`SwitchedOff`] for a call of `inner` with `with`.
+pub(crate) fn switched_off(inner: &WorkflowFile, with: &LoE<Env>) -> SwitchedOff {
+    use crate::workflow::expr::{Given, Scenario, Value};
+    let mut off = SwitchedOff {
+        jobs: HashSet::new(),
+        steps: HashSet::new(),
+    };
+    let Some(map) = env_map(with) else {
+        return off;
+    };
+    if map.is_empty() {
+        return off;
+    }
+    let given: HashMap<String, Given> = map
+        .iter()
+        .map(|(k, v)| {
+            let g = match v {
+                EnvValue::String(t) if t.contains("${{") => Given::Template(t.clone()),
+                EnvValue::String(t) => Given::Literal(Value::Str(t.clone())),
+                EnvValue::Number(n) => Given::Literal(Value::Num(*n)),
+                EnvValue::Boolean(b) => Given::Literal(Value::Bool(*b)),
+            };
+            (k.clone(), g)
+        })
+        .collect();
+    let sc = Scenario::given_inputs(given);
+    let if_false = crate::workflow::triggers::if_false;
+    off.jobs = crate::workflow::triggers::skipped_in(&inner.model, &sc, &if_false);
+    for (id, job) in inner.normal_jobs() {
+        for (i, step) in job.steps.iter().enumerate() {
+            if step.r#if.as_ref().is_some_and(|c| if_false(c, &sc)) {
+                off.steps.insert((id.to_string(), i));
+            }
+        }
+    }
+    off
 }
 
 /// What a job learns of the local reusable workflow it calls.
