@@ -760,16 +760,9 @@ fn docusaurus_urls(tree: &Tree, site: &Site) -> Vec<String> {
             if blog && let Some(dated) = dated_post(stem) {
                 out.push(join(folder, &dated));
             }
-            let Ok(t) = tree.text_unkept(p) else { continue };
-            let mut lines = t.text.lines();
-            if lines.next().map(str::trim_end) != Some("---") {
+            let Some(front) = front_matter(tree, p) else {
                 continue;
-            }
-            let front: String = lines
-                .take_while(|l| l.trim_end() != "---")
-                .take(200)
-                .collect::<Vec<_>>()
-                .join("\n");
+            };
             let url = match (yaml_key(&front, "slug"), yaml_key(&front, "id")) {
                 (Some(slug), _) if slug.starts_with('/') || blog => {
                     slug.trim_start_matches('/').to_string()
@@ -925,16 +918,9 @@ fn permalinks(tree: &Tree, site: &Site) -> Vec<String> {
         .paths()
         .filter(|p| site.holds(p) && crate::repo::markdown::is_markdown(p))
     {
-        let Ok(t) = tree.text_unkept(p) else { continue };
-        let mut lines = t.text.lines();
-        if lines.next().map(str::trim_end) != Some("---") {
+        let Some(front) = front_matter(tree, p) else {
             continue;
-        }
-        let front: String = lines
-            .take_while(|l| l.trim_end() != "---")
-            .take(200)
-            .collect::<Vec<_>>()
-            .join("\n");
+        };
         // The page's own URL, and the old ones the jekyll-redirect-from
         // plugin keeps answering (`redirect_from:`, one or a list).
         let mut urls: Vec<String> = yaml_key(&front, "permalink").into_iter().collect();
@@ -951,6 +937,21 @@ fn permalinks(tree: &Tree, site: &Site) -> Vec<String> {
         }
     }
     out
+}
+
+/// A page's YAML front matter (between `---` lines at its top, at most 200
+/// lines), read without keeping the page in the tree's cache.
+fn front_matter(tree: &Tree, path: &str) -> Option<String> {
+    let t = tree.text_unkept(path).ok()?;
+    let mut lines = t.text.lines();
+    if lines.next().map(str::trim_end) != Some("---") {
+        return None;
+    }
+    let front: Vec<&str> = lines
+        .take_while(|l| l.trim_end() != "---")
+        .take(200)
+        .collect();
+    Some(front.join("\n"))
 }
 
 /// `key: value` at the start of a line of a YAML file (a top-level scalar).
