@@ -346,13 +346,7 @@ fn with_unmatched_globs(
     let (Runner::BuiltIn(_), Some(globs)) = (&p.runner, p.files) else {
         return outcome;
     };
-    let unmatched: Vec<&String> = globs
-        .iter()
-        .filter(|g| {
-            tree.glob(std::slice::from_ref(*g))
-                .is_ok_and(|hits| hits.is_empty())
-        })
-        .collect();
+    let unmatched = tree.unmatched_globs(globs);
     if unmatched.is_empty() {
         return outcome;
     }

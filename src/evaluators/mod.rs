@@ -69,14 +69,7 @@ pub fn find(name: &str) -> Option<&'static Evaluator> {
 /// themselves: matching nothing is what they are about.
 pub fn run_custom(c: &CustomCheck, ev: &Evaluator, cx: &Context<'_>) -> Outcome {
     let globs = c.files.as_deref().unwrap_or_default();
-    let unmatched: Vec<&String> = globs
-        .iter()
-        .filter(|g| {
-            cx.tree
-                .glob(std::slice::from_ref(*g))
-                .is_ok_and(|hits| hits.is_empty())
-        })
-        .collect();
+    let unmatched = cx.tree.unmatched_globs(globs);
     if unmatched.is_empty() {
         return (ev.run)(c, cx);
     }

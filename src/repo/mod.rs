@@ -498,6 +498,18 @@ impl Tree {
     }
 
     /// The workflow files GitHub runs: `.github/workflows/*.yml|yaml`.
+    /// The globs of `globs` that match no file (a bad glob is the caller's
+    /// to report, not counted here): a policy glob that selects nothing.
+    pub fn unmatched_globs<'g>(&self, globs: &'g [String]) -> Vec<&'g String> {
+        globs
+            .iter()
+            .filter(|g| {
+                self.glob(std::slice::from_ref(*g))
+                    .is_ok_and(|hits| hits.is_empty())
+            })
+            .collect()
+    }
+
     pub fn workflow_paths(&self) -> Vec<&str> {
         self.paths()
             .filter(|p| {
