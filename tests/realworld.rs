@@ -1076,3 +1076,30 @@ fn nx_release_publish_publishes_unless_the_dry_run_is_fixed_on() {
         "{m}"
     );
 }
+
+#[test]
+fn jvm_builds_publish_from_anywhere_in_their_goal_list() {
+    // Maven, Gradle and sbt run a list of goals: `mvn clean deploy` and
+    // `./gradlew build publishToSonatype` publish though the publishing goal
+    // is not the first word after the program. Installing into the local
+    // repository, a skipped deploy, an excluded task and a dry run do not.
+    let (code, r) = check_json(
+        &fixture("publish-environment/jvm-goal-lists"),
+        &["--only", "publish-environment"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![
+            (RELEASE.into(), 10, "block".into()),
+            (RELEASE.into(), 18, "block".into()),
+            (RELEASE.into(), 24, "block".into()),
+        ]
+    );
+    let m = messages(&r, "publish-environment").join("\n");
+    assert!(
+        m.contains("`maven`") && m.contains("`gradle`") && m.contains("`scala`"),
+        "{m}"
+    );
+    assert!(!m.contains("local-only"), "{m}");
+}

@@ -1168,6 +1168,9 @@ fn delegated_publish(
 
 /// The registry a command publishes to, unless it is a dry run.
 pub fn publish_registry(cmd: &Command) -> Option<Registry> {
+    if let Some(tool) = jvm_build_tool(cmd) {
+        return build_tool_publish(cmd, tool);
+    }
     let Some((_, reg)) = PUBLISH_COMMANDS.iter().find(|(p, _)| cmd.matches(p)) else {
         return provenance_publish(cmd);
     };
@@ -1181,6 +1184,126 @@ pub fn publish_registry(cmd: &Command) -> Option<Registry> {
             *reg
         }
     })
+}
+
+/// A JVM build whose goals or tasks publish, wherever they stand among
+/// the others (`mvn -B clean deploy -P release`, `./gradlew build
+/// publishToSonatype closeAndReleaseSonatypeStagingRepository`, `sbt
+/// +publishSigned sonatypeBundleRelease`, `sbt ci-release`): these tools
+/// take a list of goals, so the pattern match above (the subcommand right
+/// after the program) misses them. Local installs (`publishToMavenLocal`,
+/// `sbt publishLocal`), excluded tasks (`-x publish`), skipped deploys
+/// (`-Dmaven.deploy.skip=true`) and dry runs (`gradle -m`) publish nothing.
+fn build_tool_publish(cmd: &Command, tool: &str) -> Option<Registry> {
+    let args = &cmd.words[1..];
+    let goals = || {
+        let mut out = Vec::new();
+        let mut skip_next = false;
+        for w in args {
+            if std::mem::take(&mut skip_next) {
+                continue;
+            }
+            if is_flag_word(w) {
+                // Flags whose value is a separate word: Gradle's excluded
+                // task, Maven's settings file, project list or profile.
+                skip_next = matches!(
+                    w.as_str(),
+                    "-x" | "--exclude-task"
+                        | "-s"
+                        | "--settings"
+                        | "-pl"
+                        | "--projects"
+                        | "-P"
+                        | "--activate-profiles"
+                        | "-f"
+                        | "--file"
+                        | "-rf"
+                        | "--resume-from"
+                        | "-p"
+                        | "--project-dir"
+                );
+                continue;
+            }
+            out.push(w.as_str());
+        }
+        out
+    };
+    match tool {
+        "mvn" | "mvnw" | "mvnd" => {
+            let skipped = args.iter().any(|w| {
+                w.strip_prefix("-Dmaven.deploy.skip")
+                    .is_some_and(|v| v.is_empty() || v.eq_ignore_ascii_case("=true"))
+            });
+            let publishes = goals().iter().any(|g| {
+                *g == "deploy"
+                    || g.ends_with(":deploy")
+                    || *g == "release:perform"
+                    || (g.starts_with("jreleaser:")
+                        && (g.ends_with(":deploy") || g.ends_with(":full-release")))
+            });
+            (publishes && !skipped).then_some(Registry::Maven)
+        }
+        "gradle" | "gradlew" => {
+            if cmd.has_flag(&["-m", "--dry-run"]) {
+                return None;
+            }
+            let mut found = None;
+            for g in goals() {
+                let task = g.rsplit(':').next().unwrap_or(g);
+                if task == "publishPlugins" {
+                    found.get_or_insert(Registry::Other);
+                } else if gradle_publish_task(task) {
+                    found = Some(Registry::Maven);
+                }
+            }
+            found
+        }
+        "sbt" => {
+            // `sbt "; +publishSigned; sonatypeBundleRelease"`: one word may
+            // hold several commands.
+            let publishes = goals()
+                .iter()
+                .flat_map(|g| g.split([';', ' ']))
+                .map(|t| t.trim().trim_start_matches('+').trim())
+                .any(|t| {
+                    matches!(
+                        t,
+                        "ci-release"
+                            | "publish"
+                            | "publishSigned"
+                            | "sonatypeBundleRelease"
+                            | "sonatypeRelease"
+                            | "sonatypeCentralRelease"
+                            | "sonaRelease"
+                    ) || t.ends_with("/publish")
+                        || t.ends_with("/publishSigned")
+                });
+            publishes.then_some(Registry::Maven)
+        }
+        _ => None,
+    }
+}
+
+/// The JVM build tool a command runs (`./mvnw` is `mvnw`), if it runs one.
+fn jvm_build_tool(cmd: &Command) -> Option<&str> {
+    let program = cmd.words.first()?;
+    let base = program.rsplit('/').next().unwrap_or(program);
+    let base = base.strip_suffix(".cmd").unwrap_or(base);
+    matches!(base, "mvn" | "mvnw" | "mvnd" | "gradle" | "gradlew" | "sbt").then_some(base)
+}
+
+/// A Gradle task that uploads to a remote repository: `publish`, the
+/// `publish…To…` tasks of maven-publish but those to Maven Local, and the
+/// staging-repository release of the Nexus and Central plugins.
+fn gradle_publish_task(task: &str) -> bool {
+    task == "publish"
+        || (task.starts_with("publish") && task.contains("To") && !task.ends_with("MavenLocal"))
+        || (task.starts_with("closeAndRelease") && task.contains("Staging"))
+        || task == "releaseSonatypeStagingRepository"
+}
+
+fn is_flag_word(w: &str) -> bool {
+    w.starts_with('-') && w.len() > 1
 }
 
 /// Whether a publish command is pointed at another index than its
@@ -1398,6 +1521,38 @@ mod tests {
         let regs: Vec<Registry> = dart.jobs[0].publishes.iter().map(|p| p.registry).collect();
         assert_eq!(regs, [Registry::PubDev]);
         assert_eq!(dart.jobs[0].publishes[0].step, 1);
+    }
+
+    #[test]
+    fn jvm_goal_lists_publish_wherever_the_goal_stands() {
+        let reg = |line: &str| publish_registry(&commands(line).remove(0).1);
+        for (line, want) in [
+            ("mvn clean deploy", Registry::Maven),
+            ("./mvnw -B -ntp verify deploy:deploy", Registry::Maven),
+            ("mvn -s settings.xml release:perform", Registry::Maven),
+            (
+                "./gradlew publishAllPublicationsToMavenCentralRepository",
+                Registry::Maven,
+            ),
+            ("gradle :lib:publish", Registry::Maven),
+            ("./gradlew publishPlugins", Registry::Other),
+            ("sbt ci-release", Registry::Maven),
+            ("sbt core/publishSigned", Registry::Maven),
+        ] {
+            assert_eq!(reg(line), Some(want), "{line}");
+        }
+        for line in [
+            "mvn clean install",
+            "mvn -pl deploy test",
+            "mvn deploy -Dmaven.deploy.skip=true",
+            "./gradlew publishToMavenLocal",
+            "./gradlew build -x publish",
+            "./gradlew --dry-run publish",
+            "sbt publishLocal",
+            "sbt test",
+        ] {
+            assert_eq!(reg(line), None, "{line}");
+        }
     }
 
     #[test]
