@@ -1189,7 +1189,8 @@ pub fn publish_registry(cmd: &Command) -> Option<Registry> {
 /// A JVM build whose goals or tasks publish, wherever they stand among
 /// the others (`mvn -B clean deploy -P release`, `./gradlew build
 /// publishToSonatype closeAndReleaseSonatypeStagingRepository`, `sbt
-/// +publishSigned sonatypeBundleRelease`, `sbt ci-release`): these tools
+/// +publishSigned sonatypeBundleRelease`, `sbt ci-release`, sbt-typelevel's
+/// `sbt tlCiRelease`): these tools
 /// take a list of goals, so the pattern match above (the subcommand right
 /// after the program) misses them. Local installs (`publishToMavenLocal`,
 /// `sbt publishLocal`), excluded tasks (`-x publish`), skipped deploys
@@ -1269,6 +1270,8 @@ fn build_tool_publish(cmd: &Command, tool: &str) -> Option<Registry> {
                     matches!(
                         t,
                         "ci-release"
+                            | "tlCiRelease"
+                            | "tlRelease"
                             | "publish"
                             | "publishSigned"
                             | "sonatypeBundleRelease"
@@ -1537,6 +1540,7 @@ mod tests {
             ("gradle :lib:publish", Registry::Maven),
             ("./gradlew publishPlugins", Registry::Other),
             ("sbt ci-release", Registry::Maven),
+            ("sbt tlCiRelease", Registry::Maven),
             ("sbt core/publishSigned", Registry::Maven),
         ] {
             assert_eq!(reg(line), Some(want), "{line}");
