@@ -1103,3 +1103,27 @@ fn jvm_builds_publish_from_anywhere_in_their_goal_list() {
     );
     assert!(!m.contains("local-only"), "{m}");
 }
+
+#[test]
+fn npm_release_tools_and_workspace_runners_publish() {
+    // `yarn workspaces foreach … npm publish` publishes every workspace;
+    // `changelogen --publish` runs npm publish; a release tool handed the
+    // npm token publishes with it. Their dry runs, and a foreach that only
+    // builds, publish nothing.
+    let (code, r) = check_json(
+        &fixture("publish-environment/npm-release-tools"),
+        &["--only", "publish-environment"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![
+            (RELEASE.into(), 10, "block".into()),
+            (RELEASE.into(), 14, "block".into()),
+            (RELEASE.into(), 18, "block".into()),
+            (RELEASE.into(), 24, "block".into()),
+        ]
+    );
+    let m = messages(&r, "publish-environment").join("\n");
+    assert!(!m.contains("rehearse"), "{m}");
+}

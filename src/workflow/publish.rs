@@ -80,6 +80,8 @@ pub const PUBLISH_COMMANDS: &[(&str, Registry)] = &[
     // Nx's release publish: every releasable project of the workspace.
     ("nx release publish", Registry::Npm),
     ("semantic-release", Registry::Npm),
+    // @ossjs/release: bumps, tags and publishes with npm.
+    ("release publish", Registry::Npm),
     ("twine upload", Registry::PyPi),
     ("uv publish", Registry::PyPi),
     ("poetry publish", Registry::PyPi),
@@ -1148,6 +1150,9 @@ fn delegated_publish(
             ["bash" | "sh" | "python" | "python3" | "node", script, ..] if releasing(script) => {
                 true
             }
+            // A release tool handed the token (`release-it --ci`, `release
+            // publish`, `auto shipit`): it publishes with it.
+            _ if released_by_tool(&w, &releasing) => !rehearsal(cmd),
             ["npm" | "pnpm" | "yarn" | "bun", "run", task, ..] if releasing(task) => true,
             ["make" | "just" | "rake" | "thor" | "task", task, ..] if releasing(task) => true,
             // `tox -e release`, `tox run -e release`, `nox -s publish`: an
@@ -1168,6 +1173,9 @@ fn delegated_publish(
 
 /// The registry a command publishes to, unless it is a dry run.
 pub fn publish_registry(cmd: &Command) -> Option<Registry> {
+    if let Some(inner) = per_workspace(cmd) {
+        return publish_registry(&inner);
+    }
     if let Some(tool) = jvm_build_tool(cmd) {
         return build_tool_publish(cmd, tool);
     }
@@ -1287,6 +1295,43 @@ fn build_tool_publish(cmd: &Command, tool: &str) -> Option<Registry> {
     }
 }
 
+/// A release tool run by name, directly or through the package manager
+/// (`release-it --ci`, `yarn auto shipit`, `pnpm release`): handed the
+/// registry's token, it publishes with it.
+fn released_by_tool(w: &[&str], releasing: &dyn Fn(&str) -> bool) -> bool {
+    match through_package_manager(w) {
+        [prog, "shipit" | "latest" | "canary" | "next", ..] if program_base(prog) == "auto" => true,
+        [prog, ..] => !prog.starts_with('-') && releasing(program_base(prog)),
+        [] => false,
+    }
+}
+
+/// The words of a tool run through the package manager (`pnpm exec
+/// changelogen`, `yarn auto shipit`, `bun x release-it`), or all of them.
+fn through_package_manager<S: AsRef<str>>(w: &[S]) -> &[S] {
+    let first = |i: usize| w.get(i).map(AsRef::as_ref);
+    match (first(0), first(1)) {
+        (Some("yarn" | "pnpm" | "bun"), Some("exec" | "dlx" | "x")) => &w[2..],
+        (Some("yarn" | "pnpm" | "bun"), Some(_)) => &w[1..],
+        _ => w,
+    }
+}
+
+/// A release tool's dry run (`release-it --dry-run`, `auto shipit -d`).
+fn rehearsal(cmd: &Command) -> bool {
+    cmd.has_switch_on(&["--dry-run", "--dryrun", "--dry_run"]) || cmd.has_flag(&["-d"])
+}
+
+/// A program's name without its directory or npm version (`release-it`
+/// for `node_modules/.bin/release-it` or `release-it@17`).
+fn program_base(word: &str) -> &str {
+    let base = word.rsplit('/').next().unwrap_or(word);
+    match base.rfind('@') {
+        Some(at) if at > 0 => &base[..at],
+        _ => base,
+    }
+}
+
 /// The JVM build tool a command runs (`./mvnw` is `mvnw`), if it runs one.
 fn jvm_build_tool(cmd: &Command) -> Option<&str> {
     let program = cmd.words.first()?;
@@ -1366,11 +1411,62 @@ fn host_of(url: &str) -> Option<String> {
         .then(|| host.to_ascii_lowercase())
 }
 
+/// The command a workspace runner runs in each package (or one): `yarn
+/// workspaces foreach -A --no-private npm publish` runs `yarn npm publish`,
+/// `yarn workspace web npm publish` the same in one, `lerna exec -- npm
+/// publish` and `pnpm -r exec npm publish` run `npm publish`.
+fn per_workspace(cmd: &Command) -> Option<Command> {
+    let w = &cmd.words;
+    let rest: Vec<String> = match w.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["yarn", "workspaces", "foreach", ..] => {
+            // Flags of `foreach` may take values (`--include @scope/*`): the
+            // command starts at the first word naming a yarn command that
+            // publishes.
+            let at = w
+                .iter()
+                .skip(3)
+                .position(|x| x == "npm" || x == "publish")?
+                + 3;
+            std::iter::once("yarn".to_string())
+                .chain(w[at..].iter().cloned())
+                .collect()
+        }
+        ["yarn", "workspace", _, ..] => std::iter::once("yarn".to_string())
+            .chain(w[3..].iter().cloned())
+            .collect(),
+        ["lerna", "exec", ..] => {
+            let at = w.iter().position(|x| x == "--")?;
+            w[at + 1..].to_vec()
+        }
+        ["pnpm", ..] => {
+            let at = w.iter().position(|x| x == "exec")?;
+            // Only flags stand between `pnpm` and `exec` (`-r`, `--filter x`).
+            if w[1..at].iter().any(|x| x == "publish" || x == "run") {
+                return None;
+            }
+            w[at + 1..].to_vec()
+        }
+        _ => return None,
+    };
+    (!rest.is_empty()).then(|| Command {
+        words: rest,
+        raw: cmd.raw.clone(),
+    })
+}
+
 /// A monorepo's own release tool run as `… publish --provenance` (`yarn
 /// release-tool publish --yes --provenance`): `--provenance` is npm's flag
 /// for a provenance statement signed with the job's OIDC token, which only
 /// a publish to npm makes, so the tool publishes to npm.
 fn provenance_publish(cmd: &Command) -> Option<Registry> {
+    // `changelogen --release --publish`: bumps, tags and runs `npm publish`.
+    if through_package_manager(&cmd.words)
+        .first()
+        .is_some_and(|p| program_base(p) == "changelogen")
+        && cmd.has_flag(&["--publish"])
+    {
+        return (!cmd.has_flag(&["--dry", "--dry-run"])).then_some(Registry::Npm);
+    }
     // `publish` is the subcommand: the program's or its tool's first word.
     let publish = cmd
         .words
@@ -1556,6 +1652,62 @@ mod tests {
             "sbt test",
         ] {
             assert_eq!(reg(line), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn workspace_runners_publish_what_they_run() {
+        let reg = |line: &str| publish_registry(&commands(line).remove(0).1);
+        for line in [
+            "yarn workspaces foreach -A --no-private npm publish",
+            "yarn workspace @acme/web npm publish --access public",
+            "lerna exec --no-private -- npm publish",
+            "pnpm -r --filter ./packages/* exec npm publish",
+            "changelogen --release --publish",
+            "pnpm changelogen --canary nightly --publish",
+            "npx release publish",
+        ] {
+            assert_eq!(reg(line), Some(Registry::Npm), "{line}");
+        }
+        for line in [
+            "yarn workspaces foreach -A run build",
+            "yarn workspace web build",
+            "lerna exec -- npm test",
+            "pnpm -r exec tsc",
+            "yarn workspaces foreach -A npm publish --dry-run",
+            "changelogen --release",
+            "changelogen --publish --dry",
+        ] {
+            assert_eq!(reg(line), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn release_tools_handed_the_token_publish_with_it() {
+        let job = |run: &str| {
+            facts(&format!(
+                "on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - run: {run}\n        env:\n          NPM_TOKEN: ${{{{ secrets.NPM_TOKEN }}}}\n"
+            ))
+        };
+        for run in [
+            "npx release-it --ci",
+            "yarn auto shipit -vv",
+            "pnpm release",
+            "bun x release-it",
+        ] {
+            assert_eq!(
+                job(run).jobs[0].publishes[0].registry,
+                Registry::Npm,
+                "{run}"
+            );
+        }
+        for run in [
+            "release-it --ci --dry-run",
+            "yarn auto shipit -d",
+            "yarn build",
+            "auto label",
+        ] {
+            assert!(!job(run).jobs[0].is_publishing(), "{run}");
         }
     }
 
