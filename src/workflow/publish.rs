@@ -1340,14 +1340,25 @@ fn jvm_build_tool(cmd: &Command) -> Option<&str> {
     matches!(base, "mvn" | "mvnw" | "mvnd" | "gradle" | "gradlew" | "sbt").then_some(base)
 }
 
-/// A Gradle task that uploads to a remote repository: `publish`, the
-/// `publish…To…` tasks of maven-publish but those to Maven Local, and the
-/// staging-repository release of the Nexus and Central plugins.
+/// A Gradle task that uploads to a public registry: `publish`, the
+/// Nexus and Maven Central plugins' tasks (and their staging release) and
+/// the Gradle Plugin Portal's. A task publishing to a repository the build
+/// names itself (`publishAllPublicationsToStagingRepository`, a folder) or
+/// to Maven Local is not known to leave the machine.
 fn gradle_publish_task(task: &str) -> bool {
-    task == "publish"
-        || (task.starts_with("publish") && task.contains("To") && !task.ends_with("MavenLocal"))
-        || (task.starts_with("closeAndRelease") && task.contains("Staging"))
-        || task == "releaseSonatypeStagingRepository"
+    matches!(
+        task,
+        "publish"
+            | "publishToSonatype"
+            | "publishToMavenCentral"
+            | "publishAndReleaseToMavenCentral"
+            | "publishAllPublicationsToMavenCentral"
+            | "publishAllPublicationsToMavenCentralRepository"
+            | "publishAllPublicationsToSonatypeRepository"
+            | "closeAndReleaseSonatypeStagingRepository"
+            | "closeAndReleaseStagingRepositories"
+            | "releaseSonatypeStagingRepository"
+    )
 }
 
 fn is_flag_word(w: &str) -> bool {
@@ -1635,6 +1646,10 @@ mod tests {
             ),
             ("gradle :lib:publish", Registry::Maven),
             ("./gradlew publishPlugins", Registry::Other),
+            (
+                "./gradlew closeAndReleaseStagingRepositories",
+                Registry::Maven,
+            ),
             ("sbt ci-release", Registry::Maven),
             ("sbt tlCiRelease", Registry::Maven),
             ("sbt core/publishSigned", Registry::Maven),
@@ -1646,6 +1661,7 @@ mod tests {
             "mvn -pl deploy test",
             "mvn deploy -Dmaven.deploy.skip=true",
             "./gradlew publishToMavenLocal",
+            "./gradlew publishAllPublicationsToStagingRepository",
             "./gradlew build -x publish",
             "./gradlew --dry-run publish",
             "sbt publishLocal",
