@@ -157,6 +157,17 @@ pub fn commands_shared(script: &str) -> Rc<[(usize, Command)]> {
     })
 }
 
+/// Empties this thread's cache of split scripts (the workflows pass calls
+/// it when the checks of one workflow are done, so the cache never holds
+/// more than the scripts of the workflow being judged and what it reaches).
+pub fn forget_split_scripts() {
+    SPLIT.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        cache.map = HashMap::new();
+        cache.bytes = 0;
+    });
+}
+
 /// The most a thread's cache of split scripts holds, about.
 const CACHE_BYTES: usize = 4 << 20;
 

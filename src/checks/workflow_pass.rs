@@ -133,6 +133,9 @@ pub fn run<'a>(cxs: &[(&'a Context<'a>, &'static dyn Check)]) -> Vec<Outcome> {
                     found.iter().filter_map(|(_, fs)| fs.as_ref()).flatten(),
                 );
             }
+            // The split scripts are shared by the checks of this workflow,
+            // which are done: the next workflow starts from an empty cache.
+            crate::shell::forget_split_scripts();
             Visited::Parsed {
                 release,
                 dispatch: release && crate::workflow::triggers::dispatch(&wf.model.on).is_some(),
