@@ -1127,3 +1127,40 @@ fn npm_release_tools_and_workspace_runners_publish() {
     let m = messages(&r, "publish-environment").join("\n");
     assert!(!m.contains("rehearse"), "{m}");
 }
+
+#[test]
+fn cargo_release_executed_and_extension_uploads_publish() {
+    // `cargo release --execute` publishes; without `--execute`, or as its
+    // tag step, it does not. The marketplace upload action publishes.
+    let (code, r) = check_json(
+        &fixture("publish-environment/cargo-release-and-extensions"),
+        &["--only", "publish-environment"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![
+            (RELEASE.into(), 10, "block".into()),
+            (RELEASE.into(), 18, "block".into()),
+        ]
+    );
+    let m = messages(&r, "publish-environment").join("\n");
+    assert!(!m.contains("rehearsal"), "{m}");
+}
+
+#[test]
+fn a_call_of_a_known_publishing_reusable_workflow_makes_a_release_workflow() {
+    // dart-lang/setup-dart's publish workflow mints the OIDC token and
+    // publishes the caller's package: the caller is a release workflow and
+    // its movable `@v1` blocks.
+    let (code, r) = check_json(
+        &fixture("actions-pinned/remote-publish-workflow"),
+        &["--only", "actions-pinned,oidc-scope"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "actions-pinned"),
+        vec![(".github/workflows/publish.yml".into(), 10, "block".into())]
+    );
+    assert!(findings(&r, "oidc-scope").is_empty());
+}

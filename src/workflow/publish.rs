@@ -118,6 +118,8 @@ pub const PUBLISH_ACTIONS: &[(&str, Registry)] = &[
     // Runs `changeset version --snapshot` and `changeset publish --tag`:
     // every workspace package goes to npm under a snapshot dist-tag.
     ("seek-oss/changesets-snapshot", Registry::Npm),
+    // `vsce publish` / `ovsx publish` with the token it is given.
+    ("haaleo/publish-vscode-extension", Registry::Other),
 ];
 
 /// Commands that install dependencies or build a package: what a job holding
@@ -963,8 +965,18 @@ fn remote_release_call(
     call: &github_actions_models::workflow::job::ReusableWorkflowCallJob,
 ) -> Option<ShipStep> {
     use github_actions_models::workflow::job::Secrets;
-    if !matches!(call.uses, Uses::Repository(_)) {
+    let Uses::Repository(r) = &call.uses else {
         return None;
+    };
+    // Reusable workflows published for others to publish with, by OIDC:
+    // no secret is handed, the called workflow mints the token.
+    let slug =
+        format!("{}/{}/{}", r.owner(), r.repo(), r.subpath().unwrap_or("")).to_ascii_lowercase();
+    if PUBLISH_WORKFLOWS.contains(&slug.as_str()) {
+        return Some(ShipStep {
+            step: 0,
+            what: format!("{}, which publishes to pub.dev", call.uses.raw()),
+        });
     }
     let Some(Secrets::Env(passed)) = &call.secrets else {
         return None;
@@ -985,6 +997,13 @@ fn remote_release_call(
         })
     })
 }
+
+/// Reusable workflows of other repositories that publish the caller's
+/// package (to pub.dev, by OIDC), as `owner/repo/path`.
+const PUBLISH_WORKFLOWS: &[&str] = &[
+    "dart-lang/setup-dart/.github/workflows/publish.yml",
+    "dart-lang/ecosystem/.github/workflows/publish.yaml",
+];
 
 /// Whether a secret's name says it is a package registry's credential: a
 /// registry's name and a credential word among its `_`/`-` separated words
@@ -1179,6 +1198,9 @@ pub fn publish_registry(cmd: &Command) -> Option<Registry> {
     if let Some(tool) = jvm_build_tool(cmd) {
         return build_tool_publish(cmd, tool);
     }
+    if cmd.matches("cargo release") {
+        return cargo_release(cmd);
+    }
     let Some((_, reg)) = PUBLISH_COMMANDS.iter().find(|(p, _)| cmd.matches(p)) else {
         return provenance_publish(cmd);
     };
@@ -1330,6 +1352,25 @@ fn program_base(word: &str) -> &str {
         Some(at) if at > 0 => &base[..at],
         _ => base,
     }
+}
+
+/// cargo-release: without `--execute` every run is a dry run; with it, a
+/// release (`cargo release minor --execute`) or its publish step (`cargo
+/// release publish -x`) publishes to crates.io, unless `--no-publish`.
+/// Its other steps (`version`, `tag`, `push`, …) publish nothing.
+fn cargo_release(cmd: &Command) -> Option<Registry> {
+    let execute = cmd.has_flag(&["--execute", "-x"]);
+    let step = cmd
+        .words
+        .iter()
+        .skip(2)
+        .find(|w| !w.starts_with('-'))
+        .map(String::as_str);
+    let other_step = matches!(
+        step,
+        Some("version" | "replace" | "hook" | "commit" | "owner" | "tag" | "push" | "changes")
+    );
+    (execute && !other_step && !cmd.has_flag(&["--no-publish"])).then_some(Registry::Crates)
 }
 
 /// The JVM build tool a command runs (`./mvnw` is `mvnw`), if it runs one.
@@ -1666,6 +1707,27 @@ mod tests {
             "./gradlew --dry-run publish",
             "sbt publishLocal",
             "sbt test",
+        ] {
+            assert_eq!(reg(line), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn cargo_release_publishes_only_when_executed() {
+        let reg = |line: &str| publish_registry(&commands(line).remove(0).1);
+        for line in [
+            "cargo release --execute --no-confirm",
+            "cargo release minor -x",
+            "cargo release publish --execute",
+            "cargo release --workspace 1.2.0 --execute",
+        ] {
+            assert_eq!(reg(line), Some(Registry::Crates), "{line}");
+        }
+        for line in [
+            "cargo release minor",
+            "cargo release --execute --no-publish",
+            "cargo release tag --execute",
+            "cargo release version patch -x",
         ] {
             assert_eq!(reg(line), None, "{line}");
         }
