@@ -288,3 +288,15 @@ fn docusaurus_pages_are_reached_at_the_urls_their_front_matter_and_plugins_give(
     assert_eq!(code, 0);
     assert_eq!(got, vec![at("website/docs/guide.md", 8, "warn")]);
 }
+
+#[test]
+fn docusaurus_versioned_docs_react_pages_and_the_blog_index_resolve() {
+    // A frozen version folder names its pages by their `id:` within that
+    // folder (`setup` is the 1.0 `Setup.md`); `/help` is a React page of
+    // `src/pages` and `/blog/` the generated blog index. A page only the
+    // current docs have, and a URL no page gives, still warn.
+    let (code, got) = run("docs-links/docusaurus-versions", &[]);
+    assert_eq!(code, 0);
+    let guide = "website/versioned_docs/version-1.0/guide.md";
+    assert_eq!(got, vec![at(guide, 9, "warn"), at(guide, 10, "warn")]);
+}

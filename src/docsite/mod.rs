@@ -12,7 +12,10 @@
 //! ExDoc flattens its extras so `setup.html` is `setup.md` wherever it
 //! lives (and copies its `assets:` folders beside them), and a Jekyll page is also reached at its `permalink:` and its
 //! `redirect_from:` URLs, a collection's pages under `/<name>/`, and a page
-//! served at a pretty URL (`x/`) counts its relative links from there. Outside any
+//! served at a pretty URL (`x/`) counts its relative links from there. A
+//! Docusaurus page is reached at its front-matter `id:`/`slug:` (in the docs
+//! and in each frozen `versioned_docs/version-*` copy), a React page of
+//! `src/pages` at its name, and the blog at its generated index. Outside any
 //! site, links resolve as GitHub renders them.
 
 pub mod release;
@@ -320,6 +323,11 @@ impl Docs {
                     if self.categories.contains(&join(folder, r)) {
                         return Some(true);
                     }
+                    if site.generator == Generator::Docusaurus
+                        && docusaurus_generated_page(tree, prefix, folder, r)
+                    {
+                        return Some(true);
+                    }
                     tries.push(join(folder, r));
                 }
             }
@@ -396,6 +404,22 @@ fn pretty_url_folder(site: &Site, doc: &str) -> Option<String> {
         return None;
     }
     Some(join(dir_of(doc), stem))
+}
+
+/// Pages a Docusaurus site makes without a Markdown file: the blog's index
+/// (`/blog/`, when the blog folder exists) and a React page of `src/pages`
+/// (`/help` from `help.js`, `help.tsx` or `help/index.js`).
+fn docusaurus_generated_page(tree: &Tree, prefix: &str, folder: &str, rest: &str) -> bool {
+    if prefix == "blog" {
+        return rest.is_empty() && tree.is_dir(folder);
+    }
+    if !(prefix.is_empty() && folder.ends_with("src/pages")) {
+        return false;
+    }
+    let page = join(folder, rest.trim_end_matches('/'));
+    ["js", "jsx", "ts", "tsx"].iter().any(|ext| {
+        tree.exists(&format!("{page}.{ext}")) || tree.exists(&join(&page, &format!("index.{ext}")))
+    })
 }
 
 /// Whether a site-relative target names a page or file that exists:
@@ -745,7 +769,9 @@ fn jekyll_urls(tree: &Tree, config: &str, dir: &str) -> (Vec<(String, String)>, 
 /// the route, the form [`Docs::resolve`] looks pages up by.
 fn docusaurus_urls(tree: &Tree, site: &Site) -> Vec<String> {
     let mut out = Vec::new();
-    for (prefix, folder) in &site.routes {
+    let routes = site.routes.iter().map(|(p, f)| (p.clone(), f.clone()));
+    for (prefix, folder) in routes.chain(docusaurus_versions(tree, site)) {
+        let folder = &folder;
         let blog = prefix == "blog" || folder.rsplit('/').next() == Some("blog");
         for p in tree
             .paths()
@@ -773,6 +799,35 @@ fn docusaurus_urls(tree: &Tree, site: &Site) -> Vec<String> {
             };
             if !url.contains(':') {
                 out.push(join(folder, &url));
+            }
+        }
+    }
+    out
+}
+
+/// The frozen copies of a Docusaurus site's docs, one folder per version
+/// (`versioned_docs/version-29.7/`, made by `docusaurus docs:version`): each
+/// is served as the docs are, so its pages' `id:` and `slug:` name them
+/// within that folder. As (route, folder) pairs like [`Site::routes`]; the
+/// route is left empty, as it only tells a blog apart.
+fn docusaurus_versions(tree: &Tree, site: &Site) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for versioned in site
+        .sources
+        .iter()
+        .filter(|s| s.rsplit('/').next() == Some("versioned_docs"))
+    {
+        for p in tree.paths().filter(|p| under(p, versioned)) {
+            let rest = p[versioned.len()..].trim_start_matches('/');
+            let Some((version, _)) = rest.split_once('/') else {
+                continue;
+            };
+            if !version.starts_with("version-") {
+                continue;
+            }
+            let folder = join(versioned, version);
+            if !out.iter().any(|(_, f)| *f == folder) {
+                out.push((String::new(), folder));
             }
         }
     }
