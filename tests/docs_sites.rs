@@ -300,3 +300,16 @@ fn docusaurus_versioned_docs_react_pages_and_the_blog_index_resolve() {
     let guide = "website/versioned_docs/version-1.0/guide.md";
     assert_eq!(got, vec![at(guide, 9, "warn"), at(guide, 10, "warn")]);
 }
+
+#[test]
+fn a_sphinx_myst_link_to_a_dotted_python_name_is_a_cross_reference() {
+    // `[renderer](mypkg.render.JSONRenderer)` in a MyST page is resolved by
+    // Sphinx to the object autodoc documents; it names no file. A link to
+    // a missing `setup.py` or `changes.rst` is a path and still warns.
+    let (code, got) = run("docs-links/sphinx-python-objects", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        got,
+        vec![at("docs/why.md", 9, "warn"), at("docs/why.md", 10, "warn")]
+    );
+}

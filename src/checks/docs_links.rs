@@ -31,7 +31,8 @@ static META: Meta = Meta {
         `release_docs` globs (a glob that names no document blocks); elsewhere it warns. Links resolve as GitHub shows them or as \
         the docs' site generator builds them (mkdocs, mdBook, VitePress, Docusaurus, Zola, Hugo, \
         Sphinx with MyST, ExDoc: `x.html` for `x.md`, folder URLs, root links from the \
-        site's source folder, MyST `(label)=` targets (from its pages and the files they `{include}`), \
+        site's source folder, MyST `(label)=` targets (from its pages and the files they `{include}`) \
+        and dotted Python names (`pkg.mod.Class`), Docusaurus front-matter ids in each doc version, \
         `@/` links, static folders, attribute-list ids, mkdocstrings objects, ExDoc \
         autolinks). Not judged: Markdown under `vendor/`, `third_party/`, test folders \
         (`test/`, `tests/`, `fixtures/`, `testdata/`, snapshots) and dot-directories other \

@@ -376,11 +376,15 @@ impl Docs {
 
     /// Whether a link destination is an ExDoc autolink (`` `Plug` ``,
     /// `` `c:Plug.init/1` ``, `m:Plug`, `t:t/0`), which ExDoc turns into a
-    /// link to a module or function page.
+    /// link to a module or function page, or in a Sphinx site a dotted
+    /// Python name MyST resolves to an autodoc object (`pkg.mod.Class`).
     pub fn is_autolink(&self, doc: &str, dest: &str) -> bool {
         let Some(site) = self.site_of(doc) else {
             return false;
         };
+        if site.generator == Generator::Sphinx {
+            return python_object(dest.trim());
+        }
         if site.generator != Generator::ExDoc {
             return false;
         }
@@ -389,6 +393,29 @@ impl Docs {
             || ["c:", "t:", "m:", "e:"].iter().any(|p| d.starts_with(p))
             || d.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && !d.contains('/')
     }
+}
+
+/// Whether a link destination is a dotted Python name (`pkg.mod.Class`),
+/// which MyST resolves as a cross-reference to the object autodoc
+/// documents, never as a file: two or more identifiers joined by `.`, the
+/// last not a file extension (`setup.py`, `index.rst` stay files).
+fn python_object(dest: &str) -> bool {
+    const FILE_EXTENSIONS: &[&str] = &[
+        "md", "rst", "txt", "py", "pyi", "html", "htm", "toml", "cfg", "ini", "json", "yaml",
+        "yml", "ipynb", "png", "svg", "jpg", "jpeg", "gif", "css", "js", "sh", "in", "lock",
+    ];
+    let parts: Vec<&str> = dest.split('.').collect();
+    let identifier = |p: &&str| {
+        p.chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
+            && p.chars().all(|c| c.is_alphanumeric() || c == '_')
+    };
+    parts.len() >= 2
+        && parts.iter().all(identifier)
+        && parts
+            .last()
+            .is_some_and(|l| !FILE_EXTENSIONS.contains(&l.to_ascii_lowercase().as_str()))
 }
 
 /// The folder a page's relative links count from when its site serves it
@@ -1344,6 +1371,19 @@ fn hugo_content_dirs(tree: &Tree, path: &str, dir: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn python_object_is_a_dotted_identifier_path_not_a_file_name() {
+        assert!(python_object("structlog.processors"));
+        assert!(python_object("pkg.mod.Class.method_name"));
+        assert!(!python_object("setup.py"));
+        assert!(!python_object("docs.index.RST"));
+        assert!(!python_object("processors"));
+        assert!(!python_object("guide/pkg.mod"));
+        assert!(!python_object("pkg..mod"));
+        assert!(!python_object("1.2.3"));
+        assert!(!python_object(""));
+    }
 
     #[test]
     fn docusaurus_plugin_instances_pair_keys_of_one_object() {
