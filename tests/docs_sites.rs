@@ -313,3 +313,14 @@ fn a_sphinx_myst_link_to_a_dotted_python_name_is_a_cross_reference() {
         vec![at("docs/why.md", 9, "warn"), at("docs/why.md", 10, "warn")]
     );
 }
+
+#[test]
+fn a_vitepress_config_folder_is_a_site_and_its_ignored_api_pages_are_build_output() {
+    // `.vitepress/config/index.ts` (with `srcDir` in a file beside it)
+    // configures the site as `.vitepress/config.ts` would, four levels
+    // down; a link into the API folder its `.gitignore` names is a page
+    // the build writes. A page that is neither still warns.
+    let (code, got) = run("docs-links/vitepress-config-folder", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(got, vec![at("packages/docs/src/guide/intro.md", 7, "warn")]);
+}

@@ -345,7 +345,12 @@ impl Docs {
                 tries.push(t);
             }
         }
-        let found = tries.iter().any(|t| page_exists(tree, t));
+        // A page the site generates into a folder its `.gitignore` names
+        // (API pages a typedoc run writes before the build) is build
+        // output, as a GitHub link into ignored files is.
+        let found = tries
+            .iter()
+            .any(|t| page_exists(tree, t) || self.ignores.covers(tree, t));
         Some(found)
     }
 
@@ -487,7 +492,11 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
         let depth = path.matches('/').count();
         let name = path.rsplit('/').next().unwrap_or(path);
         let dir = dir_of(path);
-        if depth > 3 {
+        // A VitePress config split into a folder
+        // (`.vitepress/config/index.ts`) sits one level deeper.
+        let vitepress_folder_config =
+            dir.ends_with(".vitepress/config") && name.starts_with("index.");
+        if depth > 3 && !(depth == 4 && vitepress_folder_config) {
             continue;
         }
         let site = if (name.starts_with("mkdocs")
@@ -521,12 +530,29 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 routes: Vec::new(),
                 pretty: Vec::new(),
             })
-        } else if dir.ends_with(".vitepress") && name.starts_with("config.") {
-            let root = dir_of(dir);
-            let src = tree
-                .text(path)
-                .ok()
-                .and_then(|t| js_config_key(&t.text, "srcDir"))
+        } else if (dir.ends_with(".vitepress") && name.starts_with("config."))
+            || vitepress_folder_config
+        {
+            let vitepress = if vitepress_folder_config {
+                dir_of(dir)
+            } else {
+                dir
+            };
+            let root = dir_of(vitepress);
+            // A config folder keeps its shared keys in a file beside
+            // `index.ts` (`shared.ts`): `srcDir` is read from any of them.
+            let files: Vec<&str> = if vitepress_folder_config {
+                tree.paths().filter(|p| dir_of(p) == dir).collect()
+            } else {
+                vec![path]
+            };
+            let src = files
+                .iter()
+                .find_map(|f| {
+                    tree.text(f)
+                        .ok()
+                        .and_then(|t| js_config_key(&t.text, "srcDir"))
+                })
                 .map(|s| join(root, &s))
                 .unwrap_or_else(|| root.to_string());
             Some(Site {
