@@ -324,3 +324,25 @@ fn a_vitepress_config_folder_is_a_site_and_its_ignored_api_pages_are_build_outpu
     assert_eq!(code, 0);
     assert_eq!(got, vec![at("packages/docs/src/guide/intro.md", 7, "warn")]);
 }
+
+#[test]
+fn order_prefixed_pages_are_linked_by_their_names_without_the_prefix() {
+    // Pages named `02-guide/01-setup.md` for a site built elsewhere, which
+    // drops the prefixes and serves the tree from one folder: `setup` from
+    // a numbered page in another section is that page, its anchor left to
+    // the site. A name no page has, and the same link from a page without
+    // a prefix, still warn.
+    let (code, got) = run("docs-links/numbered-pages", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        got,
+        vec![
+            at(
+                "documentation/docs/01-introduction/01-overview.md",
+                7,
+                "warn"
+            ),
+            at("documentation/notes.md", 3, "warn"),
+        ]
+    );
+}

@@ -176,6 +176,10 @@ pub struct Docs {
     /// the docs folder joined with the page's path: `category/<label>`, or
     /// the category's own `slug`.
     categories: HashSet<String>,
+    /// Pages named with an order prefix (`04-styling/01-scoped-styles.md`),
+    /// keyed by the folder above the numbered folders and the name without
+    /// its prefix (`scoped-styles`); see [`Docs::numbered_page`].
+    numbered: std::collections::HashMap<(String, String), String>,
 }
 
 impl Docs {
@@ -222,7 +226,23 @@ impl Docs {
                     .chain(docusaurus_urls(tree, s))
             })
             .collect();
+        let mut numbered = std::collections::HashMap::new();
+        for p in tree.paths() {
+            let name = p.rsplit('/').next().unwrap_or(p);
+            let Some(stem) = name
+                .strip_suffix(".md")
+                .or_else(|| name.strip_suffix(".mdx"))
+            else {
+                continue;
+            };
+            if let Some(page) = unnumbered(stem) {
+                numbered
+                    .entry((numbered_root(p).to_string(), page.to_string()))
+                    .or_insert_with(|| p.to_string());
+            }
+        }
         Docs {
+            numbered,
             categories,
             sites,
             ignores: Ignores::load(tree),
@@ -232,6 +252,26 @@ impl Docs {
             sphinx_included,
             permalinks,
         }
+    }
+
+    /// The page a bare page name links to in docs whose files and folders
+    /// carry order prefixes (`01-introduction/03-svelte-files.md`), written
+    /// for a site built elsewhere that drops the prefixes and serves every
+    /// page of the tree under one folder: `scoped-styles` (or
+    /// `./scoped-styles`) from any page of the tree is
+    /// `04-styling/01-scoped-styles.md`. Only for a page that is numbered
+    /// itself, and a name with no folder and no extension.
+    pub fn numbered_page(&self, doc: &str, file_part: &str) -> Option<&str> {
+        let name = file_part.trim_start_matches("./").trim_end_matches('/');
+        if name.is_empty() || name.contains(['/', '.']) {
+            return None;
+        }
+        let doc_name = doc.rsplit('/').next().unwrap_or(doc);
+        let doc_stem = doc_name.rsplit_once('.').map_or(doc_name, |(s, _)| s);
+        unnumbered(doc_stem)?;
+        self.numbered
+            .get(&(numbered_root(doc).to_string(), name.to_string()))
+            .map(String::as_str)
     }
 
     /// Whether the folder of `path` holds a package manifest.
@@ -398,6 +438,24 @@ impl Docs {
             || ["c:", "t:", "m:", "e:"].iter().any(|p| d.starts_with(p))
             || d.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && !d.contains('/')
     }
+}
+
+/// `01-scoped-styles` → `scoped-styles`: a name without its order prefix
+/// (digits and a `-`), if it has one.
+fn unnumbered(name: &str) -> Option<&str> {
+    let (digits, rest) = name.split_once('-')?;
+    (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) && !rest.is_empty())
+        .then_some(rest)
+}
+
+/// The folder above the numbered folders a file sits in:
+/// `documentation/docs` for `documentation/docs/04-styling/01-x.md`.
+fn numbered_root(path: &str) -> &str {
+    let mut dir = dir_of(path);
+    while !dir.is_empty() && unnumbered(dir.rsplit('/').next().unwrap_or(dir)).is_some() {
+        dir = dir_of(dir);
+    }
+    dir
 }
 
 /// Whether a link destination is a dotted Python name (`pkg.mod.Class`),
@@ -1397,6 +1455,18 @@ fn hugo_content_dirs(tree: &Tree, path: &str, dir: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn order_prefixes_come_off_names_and_folders() {
+        assert_eq!(unnumbered("01-scoped-styles"), Some("scoped-styles"));
+        assert_eq!(unnumbered("2024-07-31-post"), Some("07-31-post"));
+        assert_eq!(unnumbered("scoped-styles"), None);
+        assert_eq!(unnumbered("01-"), None);
+        assert_eq!(unnumbered("-x"), None);
+        assert_eq!(numbered_root("d/docs/04-styling/01-x.md"), "d/docs");
+        assert_eq!(numbered_root("01-a/02-b/03-x.md"), "");
+        assert_eq!(numbered_root("guide/x.md"), "guide");
+    }
 
     #[test]
     fn python_object_is_a_dotted_identifier_path_not_a_file_name() {
