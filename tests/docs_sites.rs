@@ -288,3 +288,61 @@ fn docusaurus_pages_are_reached_at_the_urls_their_front_matter_and_plugins_give(
     assert_eq!(code, 0);
     assert_eq!(got, vec![at("website/docs/guide.md", 8, "warn")]);
 }
+
+#[test]
+fn docusaurus_versioned_docs_react_pages_and_the_blog_index_resolve() {
+    // A frozen version folder names its pages by their `id:` within that
+    // folder (`setup` is the 1.0 `Setup.md`); `/help` is a React page of
+    // `src/pages` and `/blog/` the generated blog index. A page only the
+    // current docs have, and a URL no page gives, still warn.
+    let (code, got) = run("docs-links/docusaurus-versions", &[]);
+    assert_eq!(code, 0);
+    let guide = "website/versioned_docs/version-1.0/guide.md";
+    assert_eq!(got, vec![at(guide, 9, "warn"), at(guide, 10, "warn")]);
+}
+
+#[test]
+fn a_sphinx_myst_link_to_a_dotted_python_name_is_a_cross_reference() {
+    // `[renderer](mypkg.render.JSONRenderer)` in a MyST page is resolved by
+    // Sphinx to the object autodoc documents; it names no file. A link to
+    // a missing `setup.py` or `changes.rst` is a path and still warns.
+    let (code, got) = run("docs-links/sphinx-python-objects", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        got,
+        vec![at("docs/why.md", 9, "warn"), at("docs/why.md", 10, "warn")]
+    );
+}
+
+#[test]
+fn a_vitepress_config_folder_is_a_site_and_its_ignored_api_pages_are_build_output() {
+    // `.vitepress/config/index.ts` (with `srcDir` in a file beside it)
+    // configures the site as `.vitepress/config.ts` would, four levels
+    // down; a link into the API folder its `.gitignore` names is a page
+    // the build writes. A page that is neither still warns.
+    let (code, got) = run("docs-links/vitepress-config-folder", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(got, vec![at("packages/docs/src/guide/intro.md", 7, "warn")]);
+}
+
+#[test]
+fn order_prefixed_pages_are_linked_by_their_names_without_the_prefix() {
+    // Pages named `02-guide/01-setup.md` for a site built elsewhere, which
+    // drops the prefixes and serves the tree from one folder: `setup` from
+    // a numbered page in another section is that page, its anchor left to
+    // the site. A name no page has, and the same link from a page without
+    // a prefix, still warn.
+    let (code, got) = run("docs-links/numbered-pages", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        got,
+        vec![
+            at(
+                "documentation/docs/01-introduction/01-overview.md",
+                7,
+                "warn"
+            ),
+            at("documentation/notes.md", 3, "warn"),
+        ]
+    );
+}

@@ -790,6 +790,37 @@ fn changesets_v2_publish_script_input_is_a_publish() {
 }
 
 #[test]
+fn a_changesets_publish_input_that_only_prints_publishes_nothing() {
+    // A prerelease lane runs changesets/action to open the version pull
+    // request and gives it `publish: echo …`: the action runs that command
+    // instead of publishing, so the job is no publishing job and the
+    // workflow no release workflow.
+    let (code, r) = check_json(
+        &fixture("publish-environment/changesets-version-only"),
+        &["--only", "publish-environment,secrets-in-environment"],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(verdict(&r, "publish-environment"), "skip");
+    assert_eq!(verdict(&r, "secrets-in-environment"), "skip");
+    // The same lane handed `changeset publish` still publishes: the job
+    // needs an environment and the bot key is a release secret.
+    let (code, r) = check_json(
+        &fixture("publish-environment/changesets-version-and-publish"),
+        &["--only", "publish-environment,secrets-in-environment"],
+    );
+    assert_eq!(code, 1);
+    let wf = ".github/workflows/prerelease.yml";
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![(wf.into(), 9, "block".into())]
+    );
+    assert_eq!(
+        findings(&r, "secrets-in-environment"),
+        vec![(wf.into(), 19, "block".into())]
+    );
+}
+
+#[test]
 fn a_workspace_published_whole_holds_every_member_to_crates_io() {
     // biome runs `cargo publish --workspace`: every member not marked
     // `publish = false` goes to crates.io, internal-looking or not.

@@ -12,7 +12,10 @@
 //! ExDoc flattens its extras so `setup.html` is `setup.md` wherever it
 //! lives (and copies its `assets:` folders beside them), and a Jekyll page is also reached at its `permalink:` and its
 //! `redirect_from:` URLs, a collection's pages under `/<name>/`, and a page
-//! served at a pretty URL (`x/`) counts its relative links from there. Outside any
+//! served at a pretty URL (`x/`) counts its relative links from there. A
+//! Docusaurus page is reached at its front-matter `id:`/`slug:` (in the docs
+//! and in each frozen `versioned_docs/version-*` copy), a React page of
+//! `src/pages` at its name, and the blog at its generated index. Outside any
 //! site, links resolve as GitHub renders them.
 
 pub mod release;
@@ -173,6 +176,10 @@ pub struct Docs {
     /// the docs folder joined with the page's path: `category/<label>`, or
     /// the category's own `slug`.
     categories: HashSet<String>,
+    /// Pages named with an order prefix (`04-styling/01-scoped-styles.md`),
+    /// keyed by the folder above the numbered folders and the name without
+    /// its prefix (`scoped-styles`); see [`Docs::numbered_page`].
+    numbered: std::collections::HashMap<(String, String), String>,
 }
 
 impl Docs {
@@ -219,7 +226,23 @@ impl Docs {
                     .chain(docusaurus_urls(tree, s))
             })
             .collect();
+        let mut numbered = std::collections::HashMap::new();
+        for p in tree.paths() {
+            let name = p.rsplit('/').next().unwrap_or(p);
+            let Some(stem) = name
+                .strip_suffix(".md")
+                .or_else(|| name.strip_suffix(".mdx"))
+            else {
+                continue;
+            };
+            if let Some(page) = unnumbered(stem) {
+                numbered
+                    .entry((numbered_root(p).to_string(), page.to_string()))
+                    .or_insert_with(|| p.to_string());
+            }
+        }
         Docs {
+            numbered,
             categories,
             sites,
             ignores: Ignores::load(tree),
@@ -229,6 +252,26 @@ impl Docs {
             sphinx_included,
             permalinks,
         }
+    }
+
+    /// The page a bare page name links to in docs whose files and folders
+    /// carry order prefixes (`01-introduction/03-svelte-files.md`), written
+    /// for a site built elsewhere that drops the prefixes and serves every
+    /// page of the tree under one folder: `scoped-styles` (or
+    /// `./scoped-styles`) from any page of the tree is
+    /// `04-styling/01-scoped-styles.md`. Only for a page that is numbered
+    /// itself, and a name with no folder and no extension.
+    pub fn numbered_page(&self, doc: &str, file_part: &str) -> Option<&str> {
+        let name = file_part.trim_start_matches("./").trim_end_matches('/');
+        if name.is_empty() || name.contains(['/', '.']) {
+            return None;
+        }
+        let doc_name = doc.rsplit('/').next().unwrap_or(doc);
+        let doc_stem = doc_name.rsplit_once('.').map_or(doc_name, |(s, _)| s);
+        unnumbered(doc_stem)?;
+        self.numbered
+            .get(&(numbered_root(doc).to_string(), name.to_string()))
+            .map(String::as_str)
     }
 
     /// Whether the folder of `path` holds a package manifest.
@@ -320,6 +363,11 @@ impl Docs {
                     if self.categories.contains(&join(folder, r)) {
                         return Some(true);
                     }
+                    if site.generator == Generator::Docusaurus
+                        && docusaurus_generated_page(tree, prefix, folder, r)
+                    {
+                        return Some(true);
+                    }
                     tries.push(join(folder, r));
                 }
             }
@@ -337,7 +385,12 @@ impl Docs {
                 tries.push(t);
             }
         }
-        let found = tries.iter().any(|t| page_exists(tree, t));
+        // A page the site generates into a folder its `.gitignore` names
+        // (API pages a typedoc run writes before the build) is build
+        // output, as a GitHub link into ignored files is.
+        let found = tries
+            .iter()
+            .any(|t| page_exists(tree, t) || self.ignores.covers(tree, t));
         Some(found)
     }
 
@@ -368,11 +421,15 @@ impl Docs {
 
     /// Whether a link destination is an ExDoc autolink (`` `Plug` ``,
     /// `` `c:Plug.init/1` ``, `m:Plug`, `t:t/0`), which ExDoc turns into a
-    /// link to a module or function page.
+    /// link to a module or function page, or in a Sphinx site a dotted
+    /// Python name MyST resolves to an autodoc object (`pkg.mod.Class`).
     pub fn is_autolink(&self, doc: &str, dest: &str) -> bool {
         let Some(site) = self.site_of(doc) else {
             return false;
         };
+        if site.generator == Generator::Sphinx {
+            return python_object(dest.trim());
+        }
         if site.generator != Generator::ExDoc {
             return false;
         }
@@ -381,6 +438,47 @@ impl Docs {
             || ["c:", "t:", "m:", "e:"].iter().any(|p| d.starts_with(p))
             || d.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && !d.contains('/')
     }
+}
+
+/// `01-scoped-styles` → `scoped-styles`: a name without its order prefix
+/// (digits and a `-`), if it has one.
+fn unnumbered(name: &str) -> Option<&str> {
+    let (digits, rest) = name.split_once('-')?;
+    (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) && !rest.is_empty())
+        .then_some(rest)
+}
+
+/// The folder above the numbered folders a file sits in:
+/// `documentation/docs` for `documentation/docs/04-styling/01-x.md`.
+fn numbered_root(path: &str) -> &str {
+    let mut dir = dir_of(path);
+    while !dir.is_empty() && unnumbered(dir.rsplit('/').next().unwrap_or(dir)).is_some() {
+        dir = dir_of(dir);
+    }
+    dir
+}
+
+/// Whether a link destination is a dotted Python name (`pkg.mod.Class`),
+/// which MyST resolves as a cross-reference to the object autodoc
+/// documents, never as a file: two or more identifiers joined by `.`, the
+/// last not a file extension (`setup.py`, `index.rst` stay files).
+fn python_object(dest: &str) -> bool {
+    const FILE_EXTENSIONS: &[&str] = &[
+        "md", "rst", "txt", "py", "pyi", "html", "htm", "toml", "cfg", "ini", "json", "yaml",
+        "yml", "ipynb", "png", "svg", "jpg", "jpeg", "gif", "css", "js", "sh", "in", "lock",
+    ];
+    let parts: Vec<&str> = dest.split('.').collect();
+    let identifier = |p: &&str| {
+        p.chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
+            && p.chars().all(|c| c.is_alphanumeric() || c == '_')
+    };
+    parts.len() >= 2
+        && parts.iter().all(identifier)
+        && parts
+            .last()
+            .is_some_and(|l| !FILE_EXTENSIONS.contains(&l.to_ascii_lowercase().as_str()))
 }
 
 /// The folder a page's relative links count from when its site serves it
@@ -396,6 +494,22 @@ fn pretty_url_folder(site: &Site, doc: &str) -> Option<String> {
         return None;
     }
     Some(join(dir_of(doc), stem))
+}
+
+/// Pages a Docusaurus site makes without a Markdown file: the blog's index
+/// (`/blog/`, when the blog folder exists) and a React page of `src/pages`
+/// (`/help` from `help.js`, `help.tsx` or `help/index.js`).
+fn docusaurus_generated_page(tree: &Tree, prefix: &str, folder: &str, rest: &str) -> bool {
+    if prefix == "blog" {
+        return rest.is_empty() && tree.is_dir(folder);
+    }
+    if !(prefix.is_empty() && folder.ends_with("src/pages")) {
+        return false;
+    }
+    let page = join(folder, rest.trim_end_matches('/'));
+    ["js", "jsx", "ts", "tsx"].iter().any(|ext| {
+        tree.exists(&format!("{page}.{ext}")) || tree.exists(&join(&page, &format!("index.{ext}")))
+    })
 }
 
 /// Whether a site-relative target names a page or file that exists:
@@ -436,7 +550,11 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
         let depth = path.matches('/').count();
         let name = path.rsplit('/').next().unwrap_or(path);
         let dir = dir_of(path);
-        if depth > 3 {
+        // A VitePress config split into a folder
+        // (`.vitepress/config/index.ts`) sits one level deeper.
+        let vitepress_folder_config =
+            dir.ends_with(".vitepress/config") && name.starts_with("index.");
+        if depth > 3 && !(depth == 4 && vitepress_folder_config) {
             continue;
         }
         let site = if (name.starts_with("mkdocs")
@@ -470,12 +588,29 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 routes: Vec::new(),
                 pretty: Vec::new(),
             })
-        } else if dir.ends_with(".vitepress") && name.starts_with("config.") {
-            let root = dir_of(dir);
-            let src = tree
-                .text(path)
-                .ok()
-                .and_then(|t| js_config_key(&t.text, "srcDir"))
+        } else if (dir.ends_with(".vitepress") && name.starts_with("config."))
+            || vitepress_folder_config
+        {
+            let vitepress = if vitepress_folder_config {
+                dir_of(dir)
+            } else {
+                dir
+            };
+            let root = dir_of(vitepress);
+            // A config folder keeps its shared keys in a file beside
+            // `index.ts` (`shared.ts`): `srcDir` is read from any of them.
+            let files: Vec<&str> = if vitepress_folder_config {
+                tree.paths().filter(|p| dir_of(p) == dir).collect()
+            } else {
+                vec![path]
+            };
+            let src = files
+                .iter()
+                .find_map(|f| {
+                    tree.text(f)
+                        .ok()
+                        .and_then(|t| js_config_key(&t.text, "srcDir"))
+                })
                 .map(|s| join(root, &s))
                 .unwrap_or_else(|| root.to_string());
             Some(Site {
@@ -745,7 +880,9 @@ fn jekyll_urls(tree: &Tree, config: &str, dir: &str) -> (Vec<(String, String)>, 
 /// the route, the form [`Docs::resolve`] looks pages up by.
 fn docusaurus_urls(tree: &Tree, site: &Site) -> Vec<String> {
     let mut out = Vec::new();
-    for (prefix, folder) in &site.routes {
+    let routes = site.routes.iter().map(|(p, f)| (p.clone(), f.clone()));
+    for (prefix, folder) in routes.chain(docusaurus_versions(tree, site)) {
+        let folder = &folder;
         let blog = prefix == "blog" || folder.rsplit('/').next() == Some("blog");
         for p in tree
             .paths()
@@ -773,6 +910,35 @@ fn docusaurus_urls(tree: &Tree, site: &Site) -> Vec<String> {
             };
             if !url.contains(':') {
                 out.push(join(folder, &url));
+            }
+        }
+    }
+    out
+}
+
+/// The frozen copies of a Docusaurus site's docs, one folder per version
+/// (`versioned_docs/version-29.7/`, made by `docusaurus docs:version`): each
+/// is served as the docs are, so its pages' `id:` and `slug:` name them
+/// within that folder. As (route, folder) pairs like [`Site::routes`]; the
+/// route is left empty, as it only tells a blog apart.
+fn docusaurus_versions(tree: &Tree, site: &Site) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for versioned in site
+        .sources
+        .iter()
+        .filter(|s| s.rsplit('/').next() == Some("versioned_docs"))
+    {
+        for p in tree.paths().filter(|p| under(p, versioned)) {
+            let rest = p[versioned.len()..].trim_start_matches('/');
+            let Some((version, _)) = rest.split_once('/') else {
+                continue;
+            };
+            if !version.starts_with("version-") {
+                continue;
+            }
+            let folder = join(versioned, version);
+            if !out.iter().any(|(_, f)| *f == folder) {
+                out.push((String::new(), folder));
             }
         }
     }
@@ -1289,6 +1455,31 @@ fn hugo_content_dirs(tree: &Tree, path: &str, dir: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn order_prefixes_come_off_names_and_folders() {
+        assert_eq!(unnumbered("01-scoped-styles"), Some("scoped-styles"));
+        assert_eq!(unnumbered("2024-07-31-post"), Some("07-31-post"));
+        assert_eq!(unnumbered("scoped-styles"), None);
+        assert_eq!(unnumbered("01-"), None);
+        assert_eq!(unnumbered("-x"), None);
+        assert_eq!(numbered_root("d/docs/04-styling/01-x.md"), "d/docs");
+        assert_eq!(numbered_root("01-a/02-b/03-x.md"), "");
+        assert_eq!(numbered_root("guide/x.md"), "guide");
+    }
+
+    #[test]
+    fn python_object_is_a_dotted_identifier_path_not_a_file_name() {
+        assert!(python_object("structlog.processors"));
+        assert!(python_object("pkg.mod.Class.method_name"));
+        assert!(!python_object("setup.py"));
+        assert!(!python_object("docs.index.RST"));
+        assert!(!python_object("processors"));
+        assert!(!python_object("guide/pkg.mod"));
+        assert!(!python_object("pkg..mod"));
+        assert!(!python_object("1.2.3"));
+        assert!(!python_object(""));
+    }
 
     #[test]
     fn docusaurus_plugin_instances_pair_keys_of_one_object() {

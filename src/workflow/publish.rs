@@ -926,7 +926,14 @@ fn judge_uses(
         && let Some(cmd) = with.and_then(|w| w.get("publish").or_else(|| w.get("publish-script")))
     {
         let cmd = env_value(cmd);
-        if let Some((line, c)) = commands(&cmd).into_iter().next() {
+        let cmds = commands(&cmd);
+        // `publish: echo "never publishes here"`: a lane that only opens
+        // version pull requests hands the action a command that does
+        // nothing, and the action then publishes nothing.
+        if cmds.iter().all(|(_, c)| does_nothing(c)) {
+            return;
+        }
+        if let Some((line, c)) = cmds.into_iter().next() {
             role.publishes.push(PublishStep {
                 step: i,
                 registry: Registry::Npm,
@@ -953,6 +960,14 @@ fn judge_uses(
             });
         }
     }
+}
+
+/// A command that only prints or stops (`echo`, `printf`, `true`, `:`,
+/// `exit`): given as a publish command, it publishes nothing.
+fn does_nothing(cmd: &Command) -> bool {
+    cmd.words
+        .first()
+        .is_some_and(|w| matches!(w.as_str(), "echo" | "printf" | "true" | ":" | "exit"))
 }
 
 /// A job that calls a reusable workflow in another repository, whose steps
