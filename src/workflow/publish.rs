@@ -93,6 +93,9 @@ pub const PUBLISH_COMMANDS: &[(&str, Registry)] = &[
     ("gem push", Registry::RubyGems),
     ("dart pub publish", Registry::PubDev),
     ("flutter pub publish", Registry::PubDev),
+    // `pub lish` is pub's own alias of `pub publish`.
+    ("dart pub lish", Registry::PubDev),
+    ("flutter pub lish", Registry::PubDev),
     ("deno publish", Registry::Jsr),
     ("jsr publish", Registry::Jsr),
     ("dotnet nuget push", Registry::NuGet),
@@ -1166,14 +1169,64 @@ fn delegated_publish(
     })
 }
 
+/// Gradle tasks that publish to a remote registry, wherever they stand
+/// among the tasks of one invocation (`./gradlew build publishToSonatype
+/// closeAndReleaseSonatypeStagingRepository`): `publish`, the Nexus and
+/// Maven Central plugins' tasks, and the Gradle Plugin Portal's. A task
+/// publishing to a repository the build names itself (a local staging
+/// folder, `publishToMavenLocal`) is not known to leave the machine.
+const GRADLE_PUBLISH_TASKS: &[(&str, Registry)] = &[
+    ("publish", Registry::Maven),
+    ("publishToSonatype", Registry::Maven),
+    ("publishToMavenCentral", Registry::Maven),
+    ("publishAndReleaseToMavenCentral", Registry::Maven),
+    ("publishAllPublicationsToMavenCentral", Registry::Maven),
+    (
+        "publishAllPublicationsToMavenCentralRepository",
+        Registry::Maven,
+    ),
+    (
+        "publishAllPublicationsToSonatypeRepository",
+        Registry::Maven,
+    ),
+    ("publishPlugins", Registry::Other),
+];
+
+/// The registry a Gradle invocation publishes to: one of its task
+/// arguments (`publishToSonatype`, `:lib:publish`) is a remote publish task.
+fn gradle_publish(cmd: &Command) -> Option<Registry> {
+    let program = cmd.words.first()?;
+    let base = program.rsplit('/').next().unwrap_or(program);
+    if !matches!(base, "gradle" | "gradlew" | "gradlew.bat") {
+        return None;
+    }
+    cmd.words[1..]
+        .iter()
+        .filter(|w| !w.starts_with('-'))
+        .find_map(|w| {
+            let task = w.rsplit(':').next().unwrap_or(w);
+            GRADLE_PUBLISH_TASKS
+                .iter()
+                .find(|(t, _)| *t == task)
+                .map(|(_, r)| *r)
+        })
+}
+
 /// The registry a command publishes to, unless it is a dry run.
 pub fn publish_registry(cmd: &Command) -> Option<Registry> {
-    let Some((_, reg)) = PUBLISH_COMMANDS.iter().find(|(p, _)| cmd.matches(p)) else {
+    let found = PUBLISH_COMMANDS
+        .iter()
+        .find(|(p, _)| cmd.matches(p))
+        .map(|(_, r)| *r)
+        .or_else(|| gradle_publish(cmd));
+    let Some(reg) = found else {
         return provenance_publish(cmd);
     };
+    let reg = &reg;
     let dry = cmd.has_switch_on(&["--dry-run", "--dryrun", "--dry_run"])
         || (matches!(reg, Registry::Crates | Registry::PubDev) && cmd.has_flag(&["-n"]))
-        || (cmd.matches("semantic-release") && cmd.has_flag(&["-d", "--no-ci"]));
+        || (cmd.matches("semantic-release") && cmd.has_flag(&["-d", "--no-ci"]))
+        || (gradle_publish(cmd).is_some() && cmd.has_flag(&["-m", "--dry-run"]));
     (!dry).then(|| {
         if elsewhere(cmd, *reg) {
             Registry::Other
@@ -1398,6 +1451,47 @@ mod tests {
         let regs: Vec<Registry> = dart.jobs[0].publishes.iter().map(|p| p.registry).collect();
         assert_eq!(regs, [Registry::PubDev]);
         assert_eq!(dart.jobs[0].publishes[0].step, 1);
+    }
+
+    #[test]
+    fn pub_lish_and_gradle_publish_tasks_publish() {
+        let regs = |run: &str| -> Vec<Registry> {
+            facts(&format!(
+                "on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - run: {run}\n"
+            ))
+            .jobs[0]
+                .publishes
+                .iter()
+                .map(|p| p.registry)
+                .collect()
+        };
+        assert_eq!(regs("dart pub lish -f"), [Registry::PubDev]);
+        assert_eq!(regs("dart pub lish --dry-run"), []);
+        assert_eq!(
+            regs(
+                "./gradlew githubRelease publishToSonatype closeAndReleaseStagingRepositories --info"
+            ),
+            [Registry::Maven]
+        );
+        assert_eq!(regs("./gradlew :lib:publish"), [Registry::Maven]);
+        assert_eq!(regs("gradle build publishPlugins"), [Registry::Other]);
+        // Local repositories, other tasks and dry runs publish nothing.
+        assert_eq!(regs("./gradlew build publishToMavenLocal"), []);
+        assert_eq!(
+            regs("./gradlew publishAllPublicationsToStagingRepository"),
+            []
+        );
+        assert_eq!(regs("./gradlew publishToSonatype -m"), []);
+        assert_eq!(regs("./gradlew check -Ppublish=true"), []);
+    }
+
+    #[test]
+    fn a_rake_release_run_by_gem_exec_publishes_with_configured_credentials() {
+        let f = facts(
+            "on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - uses: rubygems/configure-rubygems-credentials@v1\n      - run: gem exec rake gems:release\n",
+        );
+        assert_eq!(f.jobs[0].publishes[0].registry, Registry::RubyGems);
+        assert_eq!(f.jobs[0].publishes[0].step, 1);
     }
 
     #[test]
