@@ -288,3 +288,29 @@ fn docusaurus_pages_are_reached_at_the_urls_their_front_matter_and_plugins_give(
     assert_eq!(code, 0);
     assert_eq!(got, vec![at("website/docs/guide.md", 8, "warn")]);
 }
+
+#[test]
+fn jekyll_pages_with_the_markdown_extension_are_reached_without_it() {
+    // `guide` and `index#features` are the site's `guide.markdown` and
+    // `index.markdown`: found, anchors checked. `setup` names no page.
+    let (code, got) = run("docs-links/jekyll-markdown-pages", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(got, vec![at("site/index.markdown", 11, "warn")]);
+
+    // An anchor the `.markdown` page lacks is still reported.
+    let tmp = copy_fixture("docs-links/jekyll-markdown-pages");
+    let page = std::fs::read_to_string(tmp.path().join("site/index.markdown")).unwrap();
+    write(
+        tmp.path(),
+        "site/index.markdown",
+        page.replace("guide#usage", "guide#install"),
+    );
+    let (_, report) = check_json(tmp.path(), &["--only", ID]);
+    assert_eq!(
+        findings(&report, ID),
+        vec![
+            at("site/index.markdown", 10, "warn"),
+            at("site/index.markdown", 11, "warn")
+        ]
+    );
+}

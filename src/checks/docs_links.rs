@@ -988,8 +988,10 @@ fn extensionless_page(tree: &Tree, target: &str) -> Option<String> {
     [
         format!("{t}.md"),
         format!("{t}.mdx"),
+        format!("{t}.markdown"),
         format!("{t}/index.md"),
         format!("{t}/index.mdx"),
+        format!("{t}/index.markdown"),
     ]
     .into_iter()
     .find(|c| tree.exists(c))
