@@ -314,3 +314,25 @@ fn jekyll_pages_with_the_markdown_extension_are_reached_without_it() {
         ]
     );
 }
+
+#[test]
+fn docfx_tab_headings_name_tabs_not_anchors() {
+    // `# [xUnit](#tab/xunit)` in a folder docfx.json builds is a tab of the
+    // page. A `#tab/…` link in a paragraph is an in-page link: reported.
+    let (code, got) = run("docs-links/docfx-tabs", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(got, vec![at("site/guide/install.md", 15, "warn")]);
+
+    // Without docfx.json the headings' links are in-page links too.
+    let tmp = copy_fixture("docs-links/docfx-tabs");
+    std::fs::remove_file(tmp.path().join("site/docfx.json")).unwrap();
+    let (_, report) = check_json(tmp.path(), &["--only", ID]);
+    assert_eq!(
+        findings(&report, ID),
+        vec![
+            at("site/guide/install.md", 5, "warn"),
+            at("site/guide/install.md", 9, "warn"),
+            at("site/guide/install.md", 15, "warn")
+        ]
+    );
+}
