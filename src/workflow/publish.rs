@@ -1212,13 +1212,32 @@ fn gradle_publish(cmd: &Command) -> Option<Registry> {
         })
 }
 
+/// Whether a Maven invocation deploys, wherever the goal stands among its
+/// phases and goals (`mvn -B clean deploy`, `./mvnw clean
+/// nexus-staging:deploy`, `mvn release:perform`, which deploys the tagged
+/// release).
+fn maven_deploys(cmd: &Command) -> bool {
+    let Some(program) = cmd.words.first() else {
+        return false;
+    };
+    let base = program.rsplit('/').next().unwrap_or(program);
+    if !matches!(base, "mvn" | "mvnw" | "mvnw.cmd") {
+        return false;
+    }
+    cmd.words[1..]
+        .iter()
+        .filter(|w| !w.starts_with('-'))
+        .any(|w| w == "deploy" || w.ends_with(":deploy") || w == "release:perform")
+}
+
 /// The registry a command publishes to, unless it is a dry run.
 pub fn publish_registry(cmd: &Command) -> Option<Registry> {
     let found = PUBLISH_COMMANDS
         .iter()
         .find(|(p, _)| cmd.matches(p))
         .map(|(_, r)| *r)
-        .or_else(|| gradle_publish(cmd));
+        .or_else(|| gradle_publish(cmd))
+        .or_else(|| maven_deploys(cmd).then_some(Registry::Maven));
     let Some(reg) = found else {
         return provenance_publish(cmd);
     };
@@ -1454,7 +1473,7 @@ mod tests {
     }
 
     #[test]
-    fn pub_lish_and_gradle_publish_tasks_publish() {
+    fn pub_lish_gradle_publish_tasks_and_maven_deploys_publish() {
         let regs = |run: &str| -> Vec<Registry> {
             facts(&format!(
                 "on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - run: {run}\n"
@@ -1483,6 +1502,12 @@ mod tests {
         );
         assert_eq!(regs("./gradlew publishToSonatype -m"), []);
         assert_eq!(regs("./gradlew check -Ppublish=true"), []);
+        // Maven: the deploy phase or goal among others.
+        assert_eq!(regs("mvn -B clean deploy -P release"), [Registry::Maven]);
+        assert_eq!(regs("./mvnw clean nexus-staging:deploy"), [Registry::Maven]);
+        assert_eq!(regs("./mvnw -B release:perform"), [Registry::Maven]);
+        assert_eq!(regs("mvn -B clean verify"), []);
+        assert_eq!(regs("mvn -B release:prepare"), []);
     }
 
     #[test]
