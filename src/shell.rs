@@ -369,7 +369,8 @@ fn normalise(mut words: Vec<String>) -> Vec<String> {
                 {
                     2
                 }
-                "bundle" if words.get(1).map(String::as_str) == Some("exec") => 2,
+                // `gem exec rake release`: RubyGems runs a gem's executable.
+                "bundle" | "gem" if words.get(1).map(String::as_str) == Some("exec") => 2,
                 "pnpm" | "yarn"
                     if matches!(words.get(1).map(String::as_str), Some("exec" | "dlx")) =>
                 {

@@ -346,3 +346,51 @@ fn order_prefixed_pages_are_linked_by_their_names_without_the_prefix() {
         ]
     );
 }
+
+#[test]
+fn jekyll_pages_with_the_markdown_extension_are_reached_without_it() {
+    // `guide` and `index#features` are the site's `guide.markdown` and
+    // `index.markdown`: found, anchors checked. `setup` names no page.
+    let (code, got) = run("docs-links/jekyll-markdown-pages", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(got, vec![at("site/index.markdown", 11, "warn")]);
+
+    // An anchor the `.markdown` page lacks is still reported.
+    let tmp = copy_fixture("docs-links/jekyll-markdown-pages");
+    let page = std::fs::read_to_string(tmp.path().join("site/index.markdown")).unwrap();
+    write(
+        tmp.path(),
+        "site/index.markdown",
+        page.replace("guide#usage", "guide#install"),
+    );
+    let (_, report) = check_json(tmp.path(), &["--only", ID]);
+    assert_eq!(
+        findings(&report, ID),
+        vec![
+            at("site/index.markdown", 10, "warn"),
+            at("site/index.markdown", 11, "warn")
+        ]
+    );
+}
+
+#[test]
+fn docfx_tab_headings_name_tabs_not_anchors() {
+    // `# [xUnit](#tab/xunit)` in a folder docfx.json builds is a tab of the
+    // page. A `#tab/…` link in a paragraph is an in-page link: reported.
+    let (code, got) = run("docs-links/docfx-tabs", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(got, vec![at("site/guide/install.md", 15, "warn")]);
+
+    // Without docfx.json the headings' links are in-page links too.
+    let tmp = copy_fixture("docs-links/docfx-tabs");
+    std::fs::remove_file(tmp.path().join("site/docfx.json")).unwrap();
+    let (_, report) = check_json(tmp.path(), &["--only", ID]);
+    assert_eq!(
+        findings(&report, ID),
+        vec![
+            at("site/guide/install.md", 5, "warn"),
+            at("site/guide/install.md", 9, "warn"),
+            at("site/guide/install.md", 15, "warn")
+        ]
+    );
+}

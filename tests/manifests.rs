@@ -524,6 +524,42 @@ fn a_root_changelog_that_says_it_moved_is_not_the_root_packages() {
 }
 
 #[test]
+fn a_root_changelog_split_into_the_applications_is_not_the_root_packages() {
+    // "This changelog has been split into a changelog per application": the
+    // root file keeps old releases of several components, and the root
+    // mix.exs (a test harness at 0.1.0) is not compared with them.
+    let r = shipgate(
+        "versions-agree/split-root-changelog",
+        &["--only", "versions-agree", "--only", "changelog-entry"],
+    );
+    assert_eq!(check(&r, "versions-agree"), ("pass".into(), vec![]));
+    assert_eq!(check(&r, "changelog-entry"), ("pass".into(), vec![]));
+    assert_eq!(r.code, 0);
+
+    // Without the sentence the root changelog is the root package's: its
+    // newest release disagrees with mix.exs and has no section for 0.1.0.
+    let tmp = common::copy_fixture("versions-agree/split-root-changelog");
+    common::write(
+        tmp.path(),
+        "CHANGELOG.md",
+        "# Changelog\n\n## Lamp 1.8.0 - 2024-10-05\n\n- Brighter bulbs.\n",
+    );
+    let (code, report) = common::check_json(
+        tmp.path(),
+        &["--only", "versions-agree", "--only", "changelog-entry"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        common::findings(&report, "versions-agree"),
+        vec![("CHANGELOG.md".into(), 3, "block".into())]
+    );
+    assert_eq!(
+        common::findings(&report, "changelog-entry"),
+        vec![("CHANGELOG.md".into(), 3, "block".into())]
+    );
+}
+
+#[test]
 fn a_release_type_input_means_release_please_reads_no_config_file() {
     // The only release-please step gives `release-type`: the action runs in
     // single-package mode and never opens release-please-config.json, so a

@@ -1195,3 +1195,53 @@ fn a_call_of_a_known_publishing_reusable_workflow_makes_a_release_workflow() {
     );
     assert!(findings(&r, "oidc-scope").is_empty());
 }
+
+#[test]
+fn a_gradle_publish_task_among_others_publishes_to_maven_central() {
+    // `./gradlew githubRelease publishToSonatype closeAndRelease…`: the
+    // Nexus plugin's publish task, not first among the tasks, still pushes
+    // the library to Maven Central.
+    let (code, r) = check_json(
+        &fixture("publish-environment/gradle-central-tasks"),
+        &["--only", "publish-environment"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![(".github/workflows/ci.yml".into(), 19, "block".into())]
+    );
+    let m = &messages(&r, "publish-environment")[0];
+    assert!(m.contains("publishToSonatype"), "{m}");
+
+    // To the local Maven repository nothing leaves the runner.
+    let tmp = copy_fixture("publish-environment/gradle-central-tasks");
+    let wf = std::fs::read_to_string(tmp.path().join(".github/workflows/ci.yml")).unwrap();
+    write(
+        tmp.path(),
+        ".github/workflows/ci.yml",
+        wf.replace("publishToSonatype", "publishToMavenLocal"),
+    );
+    let (code, r) = check_json(tmp.path(), &["--only", "publish-environment"]);
+    assert_eq!(code, 0);
+    assert_eq!(verdict(&r, "publish-environment"), "skip", "{r:#}");
+}
+
+#[test]
+fn a_release_task_run_by_gem_exec_after_rubygems_credentials_publishes() {
+    // `gem exec rake gems:release` runs rake like `bundle exec` does: after
+    // configure-rubygems-credentials, the release task pushes the gems.
+    let tmp = copy_fixture("publish-environment/rubygems-credentials-then-release-task");
+    let wf = std::fs::read_to_string(tmp.path().join(RELEASE)).unwrap();
+    write(
+        tmp.path(),
+        RELEASE,
+        wf.replace("bundle exec rake release\n", "gem exec rake gems:release\n"),
+    );
+    let (code, r) = check_json(tmp.path(), &["--only", "publish-environment"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![(RELEASE.into(), 11, "block".into())]
+    );
+    assert!(messages(&r, "publish-environment")[0].contains("rake gems:release"));
+}

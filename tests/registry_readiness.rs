@@ -249,3 +249,55 @@ fn npm_from_a_reusable_workflow_warns_naming_the_caller_the_record_must_name() {
         &["must name `release.yml`, not `npm-publish.yml`"],
     );
 }
+
+#[test]
+fn dart_set_up_inside_a_local_composite_action_counts_before_the_publish() {
+    // The job's `./.github/actions/prepare` runs dart-lang/setup-dart first:
+    // the pub.dev token is minted before `dart pub publish`, and the OIDC
+    // grant is used by the publish.
+    let dir = fixture("registry-readiness/pubdev-setup-in-action");
+    let (code, r) = check_json(&dir, &["--only", ID, "--only", "oidc-scope"]);
+    assert_eq!(verdict(&r, ID), "pass", "{r:#}");
+    assert_eq!(verdict(&r, "oidc-scope"), "pass", "{r:#}");
+    assert_eq!(code, 0);
+    // pub.dev's own documented shape (setup-dart as a step of the job)
+    // holds the grant for the publish too.
+    let (_, r) = check_json(
+        &fixture("registry-readiness/pubdev-good"),
+        &["--only", "oidc-scope"],
+    );
+    assert_eq!(verdict(&r, "oidc-scope"), "pass", "{r:#}");
+
+    // Without setup-dart in the composite action nothing mints the token:
+    // the publish line blocks.
+    let tmp = common::copy_fixture("registry-readiness/pubdev-setup-in-action");
+    common::write(
+        tmp.path(),
+        ".github/actions/prepare/action.yml",
+        "name: Prepare\ndescription: deps\nruns:\n  using: composite\n  steps:\n    - run: dart pub get\n      shell: bash\n",
+    );
+    let (code, r) = check_json(tmp.path(), &["--only", ID]);
+    assert_eq!(code, 1);
+    let f = finding_messages(&r, ID);
+    assert_eq!(
+        f.iter()
+            .map(|(p, l, _)| (p.as_str(), *l))
+            .collect::<Vec<_>>(),
+        [(".github/workflows/publish.yml", 21)]
+    );
+    assert!(f[0].2.contains("no dart-lang/setup-dart step"), "{f:?}");
+
+    // A job that holds the grant but publishes nothing still blocks
+    // oidc-scope, setup-dart or not.
+    common::write(
+        tmp.path(),
+        ".github/workflows/publish.yml",
+        "on:\n  push:\n    tags: ['v*']\npermissions: {}\njobs:\n  test:\n    runs-on: ubuntu-latest\n    permissions:\n      id-token: write\n    steps:\n      - uses: dart-lang/setup-dart@3d3c42e5aac5ba805825da76410c181273ba90b1 # v1.7.1\n      - run: dart test\n      - run: gh release create \"$GITHUB_REF_NAME\"\n",
+    );
+    let (code, r) = check_json(tmp.path(), &["--only", "oidc-scope"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        common::findings(&r, "oidc-scope"),
+        vec![(".github/workflows/publish.yml".into(), 9, "block".into())]
+    );
+}

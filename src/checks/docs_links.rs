@@ -845,7 +845,9 @@ fn check_links(
         let file_part = markdown::percent_decode(file_part);
         // `#anchor` alone: a heading of this document.
         if file_part.is_empty() {
-            if let Some(f) = fragment {
+            if let Some(f) = fragment
+                && !docfx_tab(tree, doc, f, link.span.start)
+            {
                 check_anchor(
                     doc.anchors(),
                     f,
@@ -987,6 +989,34 @@ fn check_links(
     }
 }
 
+/// DocFX's tabbed content: a heading that is only a link to `#tab/<id>`
+/// (`# [xUnit](#tab/xunit)`) starts a tab of the page, in a folder that a
+/// `docfx.json` at or above it builds. It names no heading.
+fn docfx_tab(tree: &Tree, doc: &MarkdownDoc, fragment: &str, at: usize) -> bool {
+    if !fragment.starts_with("tab/") {
+        return false;
+    }
+    let line = doc.location(at).line;
+    if !doc.headings.iter().any(|h| h.line == line) {
+        return false;
+    }
+    let mut dir = dir_of(&doc.path);
+    loop {
+        let config = if dir.is_empty() {
+            "docfx.json".to_string()
+        } else {
+            format!("{dir}/docfx.json")
+        };
+        if tree.exists(&config) {
+            return true;
+        }
+        if dir.is_empty() {
+            return false;
+        }
+        dir = dir_of(dir);
+    }
+}
+
 /// The Markdown page a site would serve for an extensionless link target
 /// (`guide/setup` is `guide/setup.md`, `.mdx`, or `guide/setup/index.md`).
 fn extensionless_page(tree: &Tree, target: &str) -> Option<String> {
@@ -998,8 +1028,10 @@ fn extensionless_page(tree: &Tree, target: &str) -> Option<String> {
     [
         format!("{t}.md"),
         format!("{t}.mdx"),
+        format!("{t}.markdown"),
         format!("{t}/index.md"),
         format!("{t}/index.mdx"),
+        format!("{t}/index.markdown"),
     ]
     .into_iter()
     .find(|c| tree.exists(c))

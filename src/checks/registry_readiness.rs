@@ -12,6 +12,7 @@ use crate::project::publisher::repository_outside_manifests;
 use crate::repo::Tree;
 use crate::shell::{Command, commands_shared};
 use crate::workflow::WorkflowTree;
+use crate::workflow::lane::Ran;
 use crate::workflow::oidc::job_holds_id_token;
 use crate::workflow::publish::{PublishStep, Registry, Via, action_slug};
 use crate::workflow::triggers::event_names;
@@ -240,6 +241,25 @@ impl JobView<'_> {
         self.job.steps.iter().enumerate().filter(move |(_, s)| {
             matches!(&s.body, StepBody::Uses { uses, .. }
                 if action_slug(uses).is_some_and(|a| a.eq_ignore_ascii_case(slug)))
+        })
+    }
+
+    /// The job's own steps that run an action, by its lower-case
+    /// `owner/name` slug, inside a local composite action (`uses:
+    /// ./.github/actions/prepare`, whose first step sets up Dart).
+    fn behind_uses<'s>(&'s self, slug: &'s str) -> impl Iterator<Item = usize> + 's {
+        self.wf.lane.behind(self.id).iter().filter_map(move |b| match &b.ran {
+            Ran::Uses { uses, .. } => {
+                let name = uses.split('@').next().unwrap_or(uses);
+                let mut parts = name.split('/');
+                let owner_repo = format!(
+                    "{}/{}",
+                    parts.next().unwrap_or(""),
+                    parts.next().unwrap_or("")
+                );
+                owner_repo.eq_ignore_ascii_case(slug).then_some(b.step)
+            }
+            _ => None,
         })
     }
 
@@ -1066,6 +1086,7 @@ fn pubdev(j: &JobView<'_>, p: &PublishStep, out: &mut Vec<Finding>) {
     let setup = j
         .uses("dart-lang/setup-dart")
         .map(|(i, _)| i)
+        .chain(j.behind_uses("dart-lang/setup-dart"))
         .find(|i| *i < p.step);
     let missing = j.missing_id_token();
     // The job shows it means to publish by OIDC when it sets up Dart's

@@ -527,7 +527,10 @@ fn page_exists(tree: &Tree, target: &str) -> bool {
     let mut candidates = vec![
         format!("{stemmed}.md"),
         format!("{stemmed}.mdx"),
+        // Jekyll's other Markdown extension (`invite.markdown` at `invite`).
+        format!("{stemmed}.markdown"),
         join(stemmed, "index.md"),
+        join(stemmed, "index.markdown"),
         join(stemmed, "README.md"),
         join(stemmed, "readme.md"),
         join(stemmed, "_index.md"),
@@ -540,6 +543,7 @@ fn page_exists(tree: &Tree, target: &str) -> bool {
     {
         candidates.push(join(dir, "README.md"));
         candidates.push(join(dir, "_index.md"));
+        candidates.push(join(dir, "index.markdown"));
     }
     candidates.iter().any(|c| tree.exists(c))
 }

@@ -294,6 +294,11 @@ const RETIRED: &[&str] = &[
     "superseded",
     "moved to",
     "has moved",
+    // "This changelog has been split into a changelog per application":
+    // the releases since are in the packages' own files.
+    "has been split",
+    "was split",
+    "have been split",
     "now kept",
     "now lives",
 ];
@@ -394,6 +399,16 @@ mod tests {
             "# Changelog\n\nPython 3.8 is no longer supported. All notable changes are in this changelog.\n\n## 0.9.0\n",
         );
         assert_eq!(handed_over(&live), None);
+        // Split into the packages' own changelogs.
+        let split = doc(
+            "**This changelog has been split into a changelog per application under `apps/*`. This file remains for releases before 2025-07-31.**\n\n# Changelog\n\n## SDK 1.6.0 - 2025-06-16\n",
+        );
+        assert!(matches!(handed_over(&split), Some(HandOver::Text(_))));
+        // A changelog split into sections is still kept.
+        let sections = doc(
+            "# Changelog\n\nEach release of this changelog is split into Added, Changed and Fixed.\n\n## 0.9.0\n",
+        );
+        assert_eq!(handed_over(&sections), None);
     }
 
     #[test]

@@ -84,9 +84,13 @@ pub fn oidc_use(job: &NormalJob, role: &JobRole) -> Option<String> {
         if p.registry.supports_oidc() {
             let oidc_capable = match &p.via {
                 Via::Action(_) => true,
-                Via::Command { .. } => {
-                    matches!(p.registry, Registry::Npm | Registry::PyPi | Registry::Jsr)
-                }
+                // pub.dev's automated publishing: `dart pub publish` sends
+                // the token dart-lang/setup-dart minted from the grant
+                // (registry-readiness judges whether that step is there).
+                Via::Command { .. } => matches!(
+                    p.registry,
+                    Registry::Npm | Registry::PyPi | Registry::Jsr | Registry::PubDev
+                ),
             };
             if oidc_capable {
                 return Some(format!(

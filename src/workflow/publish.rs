@@ -95,6 +95,9 @@ pub const PUBLISH_COMMANDS: &[(&str, Registry)] = &[
     ("gem push", Registry::RubyGems),
     ("dart pub publish", Registry::PubDev),
     ("flutter pub publish", Registry::PubDev),
+    // `pub lish` is pub's own alias of `pub publish`.
+    ("dart pub lish", Registry::PubDev),
+    ("flutter pub lish", Registry::PubDev),
     ("deno publish", Registry::Jsr),
     ("jsr publish", Registry::Jsr),
     ("dotnet nuget push", Registry::NuGet),
@@ -1392,13 +1395,17 @@ fn cargo_release(cmd: &Command) -> Option<Registry> {
 fn jvm_build_tool(cmd: &Command) -> Option<&str> {
     let program = cmd.words.first()?;
     let base = program.rsplit('/').next().unwrap_or(program);
-    let base = base.strip_suffix(".cmd").unwrap_or(base);
+    let base = base
+        .strip_suffix(".cmd")
+        .or_else(|| base.strip_suffix(".bat"))
+        .unwrap_or(base);
     matches!(base, "mvn" | "mvnw" | "mvnd" | "gradle" | "gradlew" | "sbt").then_some(base)
 }
 
 /// A Gradle task that uploads to a public registry: `publish`, the
-/// Nexus and Maven Central plugins' tasks (and their staging release) and
-/// the Gradle Plugin Portal's. A task publishing to a repository the build
+/// Nexus and Maven Central plugins' tasks and the Gradle Plugin Portal's
+/// (the Nexus plugin's `closeAndRelease…` tasks only release what such a
+/// task staged in the same run). A task publishing to a repository the build
 /// names itself (`publishAllPublicationsToStagingRepository`, a folder) or
 /// to Maven Local is not known to leave the machine.
 fn gradle_publish_task(task: &str) -> bool {
@@ -1411,9 +1418,6 @@ fn gradle_publish_task(task: &str) -> bool {
             | "publishAllPublicationsToMavenCentral"
             | "publishAllPublicationsToMavenCentralRepository"
             | "publishAllPublicationsToSonatypeRepository"
-            | "closeAndReleaseSonatypeStagingRepository"
-            | "closeAndReleaseStagingRepositories"
-            | "releaseSonatypeStagingRepository"
     )
 }
 
@@ -1702,10 +1706,6 @@ mod tests {
             ),
             ("gradle :lib:publish", Registry::Maven),
             ("./gradlew publishPlugins", Registry::Other),
-            (
-                "./gradlew closeAndReleaseStagingRepositories",
-                Registry::Maven,
-            ),
             ("sbt ci-release", Registry::Maven),
             ("sbt tlCiRelease", Registry::Maven),
             ("sbt core/publishSigned", Registry::Maven),
@@ -1718,6 +1718,7 @@ mod tests {
             "mvn deploy -Dmaven.deploy.skip=true",
             "./gradlew publishToMavenLocal",
             "./gradlew publishAllPublicationsToStagingRepository",
+            "./gradlew closeAndReleaseStagingRepositories",
             "./gradlew build -x publish",
             "./gradlew --dry-run publish",
             "sbt publishLocal",
@@ -1802,6 +1803,53 @@ mod tests {
         ] {
             assert!(!job(run).jobs[0].is_publishing(), "{run}");
         }
+    }
+
+    #[test]
+    fn pub_lish_gradle_publish_tasks_and_maven_deploys_publish() {
+        let regs = |run: &str| -> Vec<Registry> {
+            facts(&format!(
+                "on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - run: {run}\n"
+            ))
+            .jobs[0]
+                .publishes
+                .iter()
+                .map(|p| p.registry)
+                .collect()
+        };
+        assert_eq!(regs("dart pub lish -f"), [Registry::PubDev]);
+        assert_eq!(regs("dart pub lish --dry-run"), []);
+        assert_eq!(
+            regs(
+                "./gradlew githubRelease publishToSonatype closeAndReleaseStagingRepositories --info"
+            ),
+            [Registry::Maven]
+        );
+        assert_eq!(regs("./gradlew :lib:publish"), [Registry::Maven]);
+        assert_eq!(regs("gradle build publishPlugins"), [Registry::Other]);
+        // Local repositories, other tasks and dry runs publish nothing.
+        assert_eq!(regs("./gradlew build publishToMavenLocal"), []);
+        assert_eq!(
+            regs("./gradlew publishAllPublicationsToStagingRepository"),
+            []
+        );
+        assert_eq!(regs("./gradlew publishToSonatype -m"), []);
+        assert_eq!(regs("./gradlew check -Ppublish=true"), []);
+        // Maven: the deploy phase or goal among others.
+        assert_eq!(regs("mvn -B clean deploy -P release"), [Registry::Maven]);
+        assert_eq!(regs("./mvnw clean nexus-staging:deploy"), [Registry::Maven]);
+        assert_eq!(regs("./mvnw -B release:perform"), [Registry::Maven]);
+        assert_eq!(regs("mvn -B clean verify"), []);
+        assert_eq!(regs("mvn -B release:prepare"), []);
+    }
+
+    #[test]
+    fn a_rake_release_run_by_gem_exec_publishes_with_configured_credentials() {
+        let f = facts(
+            "on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - uses: rubygems/configure-rubygems-credentials@v1\n      - run: gem exec rake gems:release\n",
+        );
+        assert_eq!(f.jobs[0].publishes[0].registry, Registry::RubyGems);
+        assert_eq!(f.jobs[0].publishes[0].step, 1);
     }
 
     #[test]
