@@ -1245,3 +1245,19 @@ fn a_release_task_run_by_gem_exec_after_rubygems_credentials_publishes() {
     );
     assert!(messages(&r, "publish-environment")[0].contains("rake gems:release"));
 }
+
+#[test]
+fn an_image_build_that_pushes_makes_a_release_workflow() {
+    // `docker buildx build --push` and `ko build` push what they build: the
+    // workflow ships a container image. `--load` and `ko build --local`
+    // keep it on the runner.
+    let (code, r) = check_json(
+        &fixture("workflow-permissions/image-builds-that-push"),
+        &["--only", "workflow-permissions"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "workflow-permissions"),
+        vec![(".github/workflows/images.yml".into(), 1, "block".into())]
+    );
+}

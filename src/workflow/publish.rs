@@ -282,6 +282,7 @@ const SHIP_ACTIONS: &[&str] = &[
     "taiki-e/create-gh-release-action",
     "goreleaser/goreleaser-action",
     "docker/build-push-action",
+    "docker/bake-action",
     "redhat-actions/push-to-registry",
     "taiki-e/upload-rust-binary-action",
 ];
@@ -674,11 +675,22 @@ fn is_container_push(what: &str) -> bool {
         "buildah push",
         "docker buildx imagetools",
         "skopeo copy",
+        "docker build",
+        "docker buildx",
+        "docker bake",
+        "docker manifest push",
+        "docker image push",
+        "podman build",
+        "crane ",
+        "ko ",
+        "docker compose push",
+        "docker-compose push",
     ]
     .iter()
     .any(|p| w.starts_with(p))
         || [
             "docker/build-push-action",
+            "docker/bake-action",
             "redhat-actions/push-to-registry",
         ]
         .iter()
@@ -815,14 +827,74 @@ fn judge_command(i: usize, line: usize, cmd: &Command, role: &mut JobRole) {
             },
             behind: None,
         });
-    } else if SHIP_COMMANDS.iter().any(|p| cmd.matches(p))
-        && !(cmd.matches("goreleaser release") && cmd.has_flag(&["--snapshot"]))
+    } else if (SHIP_COMMANDS.iter().any(|p| cmd.matches(p))
+        && !(cmd.matches("goreleaser release") && cmd.has_flag(&["--snapshot"])))
+        || pushes_image(cmd)
     {
         role.ships.push(ShipStep {
             step: i,
             what: cmd.text(),
         });
     }
+}
+
+/// A build or copy that pushes an image or chart to a registry as it goes:
+/// `docker buildx build --push` (or `--output type=registry`), `docker
+/// buildx bake --push`, `docker manifest push`, `crane push|copy`, `oras
+/// push`, `helm push`, and `ko build|publish|resolve`, which push unless
+/// told to keep the image local.
+fn pushes_image(cmd: &Command) -> bool {
+    let registry_output = || {
+        let mut words = cmd.words.iter();
+        while let Some(w) = words.next() {
+            let value = match w.as_str() {
+                "-o" | "--output" => words.next().map(String::as_str),
+                _ => w.strip_prefix("--output="),
+            };
+            if value.is_some_and(|v| v.contains("type=registry") || v.contains("push=true")) {
+                return true;
+            }
+        }
+        false
+    };
+    let buildx = [
+        "docker buildx build",
+        "docker build",
+        "docker buildx bake",
+        "docker bake",
+        "podman build",
+    ]
+    .iter()
+    .any(|p| cmd.matches(p));
+    if buildx {
+        // `--push=${{ … }}` pushes on the runs its expression allows, as
+        // build-push-action's `push:` does.
+        let push_off = cmd.words.iter().any(|w| {
+            w.strip_prefix("--push=")
+                .is_some_and(|v| matches!(v.trim_matches(['"', '\'']), "false" | "0"))
+        });
+        return (cmd.has_flag(&["--push"]) && !push_off) || registry_output();
+    }
+    if [
+        "docker manifest push",
+        "docker image push",
+        "docker compose push",
+        "docker-compose push",
+        "crane push",
+        "crane copy",
+        "crane cp",
+        "oras push",
+        "helm push",
+    ]
+    .iter()
+    .any(|p| cmd.matches(p))
+    {
+        return true;
+    }
+    ["ko build", "ko publish", "ko resolve", "ko apply"]
+        .iter()
+        .any(|p| cmd.matches(p))
+        && !cmd.has_flag(&["--local", "-L", "--push=false"])
 }
 
 /// Whether a package index URL names a host other than PyPI or TestPyPI.
@@ -948,7 +1020,9 @@ fn judge_uses(
     }
     if SHIP_ACTIONS.contains(&slug.as_str()) {
         let pushes = match slug.as_str() {
-            "docker/build-push-action" => input("push").is_some_and(|v| v != "false"),
+            "docker/build-push-action" | "docker/bake-action" => {
+                input("push").is_some_and(|v| v != "false")
+            }
             // goreleaser ships only when it runs `release` without
             // `--snapshot`; `check`, `build` and snapshots publish nothing.
             "goreleaser/goreleaser-action" => {
@@ -1725,6 +1799,36 @@ mod tests {
             "sbt test",
         ] {
             assert_eq!(reg(line), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn image_builds_that_push_ship() {
+        let ships = |line: &str| {
+            let (_, cmd) = commands(line).remove(0);
+            pushes_image(&cmd)
+        };
+        for line in [
+            "docker buildx build --push -t ghcr.io/o/x:1 .",
+            "docker buildx build --push=${{ github.event_name != 'pull_request' }} .",
+            "docker build --output type=registry -t o/x .",
+            "docker buildx bake --push",
+            "docker manifest push o/x:1",
+            "crane copy o/x:1 o/x:latest",
+            "helm push chart.tgz oci://ghcr.io/o",
+            "ko build ./cmd/x",
+            "docker compose push",
+        ] {
+            assert!(ships(line), "{line}");
+        }
+        for line in [
+            "docker buildx build -t o/x .",
+            "docker buildx build --push=false .",
+            "docker build --load -t o/x .",
+            "ko build --local ./cmd/x",
+            "helm package chart",
+        ] {
+            assert!(!ships(line), "{line}");
         }
     }
 
