@@ -1293,6 +1293,9 @@ pub fn publish_registry(cmd: &Command) -> Option<Registry> {
     if cmd.matches("cargo release") {
         return cargo_release(cmd);
     }
+    if cmd.matches("nx release") && !cmd.matches("nx release publish") {
+        return nx_release(cmd);
+    }
     let Some((_, reg)) = PUBLISH_COMMANDS.iter().find(|(p, _)| cmd.matches(p)) else {
         return provenance_publish(cmd);
     };
@@ -1463,6 +1466,22 @@ fn cargo_release(cmd: &Command) -> Option<Registry> {
         Some("version" | "replace" | "hook" | "commit" | "owner" | "tag" | "push" | "changes")
     );
     (execute && !other_step && !cmd.has_flag(&["--no-publish"])).then_some(Registry::Crates)
+}
+
+/// `nx release` without a subcommand (or with only the version to make,
+/// `nx release minor`) versions, writes changelogs and publishes every
+/// releasable project, unless `--skip-publish`; its `version`, `changelog`
+/// and `plan` steps publish nothing.
+fn nx_release(cmd: &Command) -> Option<Registry> {
+    let mut words = cmd.words.iter().skip(2).filter(|w| !w.starts_with('-'));
+    let step = words.next().map(String::as_str);
+    if step.is_some_and(|s| s == "version" || s == "changelog" || s.starts_with("plan")) {
+        return None;
+    }
+    let off = cmd.has_flag(&["--skip-publish"])
+        || cmd.has_switch_on(&["--dry-run", "--dryrun", "--dry_run"])
+        || cmd.has_flag(&["-d"]);
+    (!off).then_some(Registry::Npm)
 }
 
 /// The JVM build tool a command runs (`./mvnw` is `mvnw`), if it runs one.
@@ -1829,6 +1848,27 @@ mod tests {
             "helm package chart",
         ] {
             assert!(!ships(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn nx_release_publishes_unless_told_not_to() {
+        let reg = |line: &str| publish_registry(&commands(line).remove(0).1);
+        for line in [
+            "npx nx release --yes",
+            "nx release minor",
+            "pnpm exec nx release publish",
+        ] {
+            assert_eq!(reg(line), Some(Registry::Npm), "{line}");
+        }
+        for line in [
+            "nx release --skip-publish",
+            "nx release --dry-run",
+            "nx release version 1.2.0",
+            "nx release changelog 1.2.0",
+            "nx release plan minor",
+        ] {
+            assert_eq!(reg(line), None, "{line}");
         }
     }
 
