@@ -713,6 +713,9 @@ fn analyse_job(id: &str, job: &NormalJob, behind: &[Behind]) -> JobRole {
     // A registry whose credentials an earlier step of the job configured
     // (rubygems/configure-rubygems-credentials exchanges the OIDC token for
     // a RubyGems key and writes it where `gem push` reads it).
+    // (A credential set in the job's own `env:` is not taken for one: CI
+    // jobs set install tokens there for every step, and a `deploy-docs`
+    // task beside them publishes nothing.)
     let mut configured: Option<Registry> = None;
     for (i, step) in job.steps.iter().enumerate() {
         let before = role.publishes.len();
@@ -1217,31 +1220,34 @@ fn runner_env<'a>(w: &[&'a str]) -> Option<&'a str> {
 /// step's environment or from an earlier step of the job that configured
 /// it (`configured`). Install steps with a token (private registries) are
 /// not publishing.
+/// The registry whose credential an `env:` map sets from a secret
+/// (`TWINE_PASSWORD: ${{ secrets.PYPI_TOKEN }}`).
+fn credential_in_env(env: &github_actions_models::common::Env) -> Option<Registry> {
+    env.iter().find_map(|(k, v)| {
+        let v = env_value(v);
+        if !super::secrets::has_registry_secret(&v) {
+            return None;
+        }
+        CREDENTIAL_VARS
+            .iter()
+            .find(|(name, _)| {
+                if name.ends_with('_') {
+                    k.starts_with(name)
+                } else {
+                    k == name
+                }
+            })
+            .map(|(_, r)| *r)
+    })
+}
+
 fn delegated_publish(
     step: usize,
     run: &str,
     env: Option<&github_actions_models::common::Env>,
     configured: Option<Registry>,
 ) -> Option<PublishStep> {
-    let from_env = env.and_then(|env| {
-        env.iter().find_map(|(k, v)| {
-            let v = env_value(v);
-            if !super::secrets::has_registry_secret(&v) {
-                return None;
-            }
-            CREDENTIAL_VARS
-                .iter()
-                .find(|(name, _)| {
-                    if name.ends_with('_') {
-                        k.starts_with(name)
-                    } else {
-                        k == name
-                    }
-                })
-                .map(|(_, r)| *r)
-        })
-    });
-    let registry = from_env.or(configured)?;
+    let registry = env.and_then(credential_in_env).or(configured)?;
     let releasing = |w: &str| {
         ["publish", "release", "deploy", "upload"]
             .iter()
