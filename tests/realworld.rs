@@ -1195,3 +1195,20 @@ fn a_call_of_a_known_publishing_reusable_workflow_makes_a_release_workflow() {
     );
     assert!(findings(&r, "oidc-scope").is_empty());
 }
+
+#[test]
+fn a_vs_code_extension_manifest_is_not_an_npm_package() {
+    // `engines.vscode` makes package.json an extension manifest: its
+    // `main` is the file VS Code loads and vsce ships it to the
+    // Marketplace, so npm's expectations (a `license` field) do not apply.
+    // A library beside it with the same gaps still warns.
+    let (code, r) = check_json(
+        &fixture("package-metadata/vscode-extension"),
+        &["--only", "package-metadata"],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(
+        findings(&r, "package-metadata"),
+        vec![("lib/package.json".into(), 1, "warn".into())]
+    );
+}
