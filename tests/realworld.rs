@@ -1212,3 +1212,20 @@ fn a_vs_code_extension_manifest_is_not_an_npm_package() {
         vec![("lib/package.json".into(), 1, "warn".into())]
     );
 }
+
+#[test]
+fn a_maven_deploy_to_a_folder_stages_and_the_upload_publishes() {
+    // `deploy -DaltDeploymentRepository=local::file:…` writes the staging
+    // folder on the runner: job `stage` publishes nothing. The job that
+    // runs JReleaser's deploy uploads it to Maven Central and still needs
+    // an environment.
+    let (code, r) = check_json(
+        &fixture("publish-environment/maven-staging-folder"),
+        &["--only", "publish-environment"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![(RELEASE.into(), 16, "block".into())]
+    );
+}

@@ -1239,7 +1239,9 @@ pub fn publish_registry(cmd: &Command) -> Option<Registry> {
 /// take a list of goals, so the pattern match above (the subcommand right
 /// after the program) misses them. Local installs (`publishToMavenLocal`,
 /// `sbt publishLocal`), excluded tasks (`-x publish`), skipped deploys
-/// (`-Dmaven.deploy.skip=true`) and dry runs (`gradle -m`) publish nothing.
+/// (`-Dmaven.deploy.skip=true`), deploys to a folder
+/// (`-DaltDeploymentRepository=local::file:…`) and dry runs (`gradle -m`)
+/// publish nothing.
 fn build_tool_publish(cmd: &Command, tool: &str) -> Option<Registry> {
     let args = &cmd.words[1..];
     let goals = || {
@@ -1280,14 +1282,16 @@ fn build_tool_publish(cmd: &Command, tool: &str) -> Option<Registry> {
                 w.strip_prefix("-Dmaven.deploy.skip")
                     .is_some_and(|v| v.is_empty() || v.eq_ignore_ascii_case("=true"))
             });
+            let staged = maven_deploys_to_folder(args);
             let publishes = goals().iter().any(|g| {
-                *g == "deploy"
-                    || g.ends_with(":deploy")
-                    || *g == "release:perform"
-                    || (g.starts_with("jreleaser:")
-                        && (g.ends_with(":deploy") || g.ends_with(":full-release")))
+                if g.starts_with("jreleaser:") {
+                    return g.ends_with(":deploy") || g.ends_with(":full-release");
+                }
+                (*g == "deploy" || g.ends_with(":deploy") || *g == "release:perform")
+                    && !skipped
+                    && !staged
             });
-            (publishes && !skipped).then_some(Registry::Maven)
+            publishes.then_some(Registry::Maven)
         }
         "gradle" | "gradlew" => {
             if cmd.has_flag(&["-m", "--dry-run"]) {
@@ -1330,6 +1334,31 @@ fn build_tool_publish(cmd: &Command, tool: &str) -> Option<Registry> {
         }
         _ => None,
     }
+}
+
+/// Whether a Maven deploy is pointed at a folder on the machine
+/// (`-DaltDeploymentRepository=local::file:./target/staging-deploy`, the
+/// staging JReleaser then uploads): releases and snapshots both go to a
+/// `file:` repository. A deploy that names only one of the two still
+/// sends the other to the repositories the POM names.
+fn maven_deploys_to_folder(args: &[String]) -> bool {
+    let alt = |key: &str| {
+        args.iter().find_map(|w| {
+            let v = w.strip_prefix("-D")?.strip_prefix(key)?.strip_prefix('=')?;
+            // `id::url` or the older `id::layout::url`.
+            Some(
+                v.rsplit("::")
+                    .next()
+                    .unwrap_or(v)
+                    .trim_matches(['"', '\''])
+                    .to_string(),
+            )
+        })
+    };
+    let local = |url: Option<String>| url.is_some_and(|u| u.starts_with("file:"));
+    local(alt("altDeploymentRepository"))
+        || (local(alt("altReleaseDeploymentRepository"))
+            && local(alt("altSnapshotDeploymentRepository")))
 }
 
 /// A release tool run by name, directly or through the package manager
@@ -1398,7 +1427,7 @@ fn jvm_build_tool(cmd: &Command) -> Option<&str> {
 
 /// A Gradle task that uploads to a public registry: `publish`, the
 /// Nexus and Maven Central plugins' tasks (and their staging release) and
-/// the Gradle Plugin Portal's. A task publishing to a repository the build
+/// the Gradle Plugin Portal's, and JReleaser's deploy. A task publishing to a repository the build
 /// names itself (`publishAllPublicationsToStagingRepository`, a folder) or
 /// to Maven Local is not known to leave the machine.
 fn gradle_publish_task(task: &str) -> bool {
@@ -1414,6 +1443,8 @@ fn gradle_publish_task(task: &str) -> bool {
             | "closeAndReleaseSonatypeStagingRepository"
             | "closeAndReleaseStagingRepositories"
             | "releaseSonatypeStagingRepository"
+            | "jreleaserDeploy"
+            | "jreleaserFullRelease"
     )
 }
 
@@ -1709,6 +1740,15 @@ mod tests {
             ("sbt ci-release", Registry::Maven),
             ("sbt tlCiRelease", Registry::Maven),
             ("sbt core/publishSigned", Registry::Maven),
+            (
+                "./mvnw deploy -DaltDeploymentRepository=local::file:target/staging jreleaser:full-release",
+                Registry::Maven,
+            ),
+            ("./gradlew jreleaserDeploy", Registry::Maven),
+            (
+                "mvn deploy -DaltReleaseDeploymentRepository=local::file:target/staging",
+                Registry::Maven,
+            ),
         ] {
             assert_eq!(reg(line), Some(want), "{line}");
         }
@@ -1716,6 +1756,8 @@ mod tests {
             "mvn clean install",
             "mvn -pl deploy test",
             "mvn deploy -Dmaven.deploy.skip=true",
+            "./mvnw -Ppublication deploy -DaltDeploymentRepository=local::file:./target/staging-deploy",
+            "mvn deploy -DaltReleaseDeploymentRepository=local::default::file:///tmp/r -DaltSnapshotDeploymentRepository=local::default::file:///tmp/s",
             "./gradlew publishToMavenLocal",
             "./gradlew publishAllPublicationsToStagingRepository",
             "./gradlew build -x publish",
