@@ -1229,3 +1229,20 @@ fn a_maven_deploy_to_a_folder_stages_and_the_upload_publishes() {
         vec![(RELEASE.into(), 16, "block".into())]
     );
 }
+
+#[test]
+fn a_maven_plugins_deploy_goal_ships_an_app_not_a_package() {
+    // `appengine:deploy` and `site:deploy` ship an application and a
+    // site: job `app` publishes nothing to a registry. The `deploy` phase
+    // in job `library` uploads to the POM's repository and still needs an
+    // environment.
+    let (code, r) = check_json(
+        &fixture("publish-environment/maven-app-deploy"),
+        &["--only", "publish-environment"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![(RELEASE.into(), 13, "block".into())]
+    );
+}

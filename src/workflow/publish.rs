@@ -1287,9 +1287,7 @@ fn build_tool_publish(cmd: &Command, tool: &str) -> Option<Registry> {
                 if g.starts_with("jreleaser:") {
                     return g.ends_with(":deploy") || g.ends_with(":full-release");
                 }
-                (*g == "deploy" || g.ends_with(":deploy") || *g == "release:perform")
-                    && !skipped
-                    && !staged
+                (maven_deploy_goal(g) || *g == "release:perform") && !skipped && !staged
             });
             publishes.then_some(Registry::Maven)
         }
@@ -1334,6 +1332,33 @@ fn build_tool_publish(cmd: &Command, tool: &str) -> Option<Registry> {
         }
         _ => None,
     }
+}
+
+/// A Maven goal that uploads the build's artifacts to a repository: the
+/// `deploy` phase, the deploy plugin's goal (`deploy:deploy`, or by its
+/// coordinates `org.apache.maven.plugins:maven-deploy-plugin:3.1.1:deploy`)
+/// and the Nexus staging plugin's. Other plugins' `deploy` goals ship an
+/// application or a site (`appengine:deploy`, `azure-webapp:deploy`,
+/// `site:deploy`), not a package.
+fn maven_deploy_goal(goal: &str) -> bool {
+    if goal == "deploy" {
+        return true;
+    }
+    let Some(plugin) = goal.strip_suffix(":deploy") else {
+        return false;
+    };
+    // `groupId:artifactId[:version]` or the plugin's prefix.
+    let mut parts = plugin.split(':');
+    let prefix = match (parts.next(), parts.next()) {
+        (Some(_), Some(artifact)) => artifact
+            .strip_prefix("maven-")
+            .and_then(|a| a.strip_suffix("-plugin"))
+            .or_else(|| artifact.strip_suffix("-maven-plugin"))
+            .unwrap_or(artifact),
+        (Some(p), None) => p,
+        _ => return false,
+    };
+    matches!(prefix, "deploy" | "nexus-staging")
 }
 
 /// Whether a Maven deploy is pointed at a folder on the machine
@@ -1746,6 +1771,15 @@ mod tests {
             ),
             ("./gradlew jreleaserDeploy", Registry::Maven),
             (
+                "mvn -B org.apache.maven.plugins:maven-deploy-plugin:3.1.1:deploy",
+                Registry::Maven,
+            ),
+            ("mvn clean nexus-staging:deploy", Registry::Maven),
+            (
+                "mvn org.sonatype.plugins:nexus-staging-maven-plugin:deploy",
+                Registry::Maven,
+            ),
+            (
                 "mvn deploy -DaltReleaseDeploymentRepository=local::file:target/staging",
                 Registry::Maven,
             ),
@@ -1756,6 +1790,10 @@ mod tests {
             "mvn clean install",
             "mvn -pl deploy test",
             "mvn deploy -Dmaven.deploy.skip=true",
+            "./mvnw package appengine:deploy",
+            "mvn site site:deploy",
+            "mvn -B package azure-functions:deploy",
+            "mvn com.microsoft.azure:azure-webapp-maven-plugin:2.13.0:deploy",
             "./mvnw -Ppublication deploy -DaltDeploymentRepository=local::file:./target/staging-deploy",
             "mvn deploy -DaltReleaseDeploymentRepository=local::default::file:///tmp/r -DaltSnapshotDeploymentRepository=local::default::file:///tmp/s",
             "./gradlew publishToMavenLocal",
