@@ -1246,3 +1246,20 @@ fn a_maven_plugins_deploy_goal_ships_an_app_not_a_package() {
         vec![(RELEASE.into(), 13, "block".into())]
     );
 }
+
+#[test]
+fn a_plugin_portal_validation_run_publishes_nothing() {
+    // `publishPlugins --validate-only` checks the plugin against the
+    // Gradle Plugin Portal and uploads nothing: job `validate` is not a
+    // publishing job. The real `publishPlugins` on tags still needs an
+    // environment.
+    let (code, r) = check_json(
+        &fixture("publish-environment/gradle-plugin-validate"),
+        &["--only", "publish-environment"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![(RELEASE.into(), 13, "block".into())]
+    );
+}

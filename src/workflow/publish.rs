@@ -1299,7 +1299,11 @@ fn build_tool_publish(cmd: &Command, tool: &str) -> Option<Registry> {
             for g in goals() {
                 let task = g.rsplit(':').next().unwrap_or(g);
                 if task == "publishPlugins" {
-                    found.get_or_insert(Registry::Other);
+                    // The plugin-publish plugin's rehearsal: it checks the
+                    // plugins against the Portal and uploads nothing.
+                    if !cmd.has_switch_on(&["--validate-only"]) {
+                        found.get_or_insert(Registry::Other);
+                    }
                 } else if gradle_publish_task(task) {
                     found = Some(Registry::Maven);
                 }
@@ -1791,6 +1795,7 @@ mod tests {
             "mvn -pl deploy test",
             "mvn deploy -Dmaven.deploy.skip=true",
             "./mvnw package appengine:deploy",
+            "./gradlew publishPlugins --validate-only",
             "mvn site site:deploy",
             "mvn -B package azure-functions:deploy",
             "mvn com.microsoft.azure:azure-webapp-maven-plugin:2.13.0:deploy",
