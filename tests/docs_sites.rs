@@ -394,3 +394,21 @@ fn docfx_tab_headings_name_tabs_not_anchors() {
         ]
     );
 }
+
+#[test]
+fn a_docusaurus_one_site_serves_its_docs_as_html_pages_under_its_base_url() {
+    // `website/siteConfig.js` beside a package.json on `docusaurus` 1:
+    // `guide.html` from a doc is `docs/guide.md` (even when the config's
+    // docs folder is written at build time from `docs/`), and a blog link
+    // to `/example/docs/guide.html` counts the `baseUrl`. A page no file
+    // backs still warns.
+    let (code, got) = run("docs-links/docusaurus-one", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        got,
+        vec![
+            at("docs/start.md", 8, "warn"),
+            at("website/blog/2024-05-01-launch.md", 6, "warn"),
+        ]
+    );
+}

@@ -1261,3 +1261,71 @@ fn an_image_build_that_pushes_makes_a_release_workflow() {
         vec![(".github/workflows/images.yml".into(), 1, "block".into())]
     );
 }
+
+#[test]
+fn a_vs_code_extension_manifest_is_not_an_npm_package() {
+    // `engines.vscode` makes package.json an extension manifest: its
+    // `main` is the file VS Code loads and vsce ships it to the
+    // Marketplace, so npm's expectations (a `license` field) do not apply.
+    // A library beside it with the same gaps still warns.
+    let (code, r) = check_json(
+        &fixture("package-metadata/vscode-extension"),
+        &["--only", "package-metadata"],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(
+        findings(&r, "package-metadata"),
+        vec![("lib/package.json".into(), 1, "warn".into())]
+    );
+}
+
+#[test]
+fn a_maven_deploy_to_a_folder_stages_and_the_upload_publishes() {
+    // `deploy -DaltDeploymentRepository=local::file:…` writes the staging
+    // folder on the runner: job `stage` publishes nothing. The job that
+    // runs JReleaser's deploy uploads it to Maven Central and still needs
+    // an environment.
+    let (code, r) = check_json(
+        &fixture("publish-environment/maven-staging-folder"),
+        &["--only", "publish-environment"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![(RELEASE.into(), 16, "block".into())]
+    );
+}
+
+#[test]
+fn a_maven_plugins_deploy_goal_ships_an_app_not_a_package() {
+    // `appengine:deploy` and `site:deploy` ship an application and a
+    // site: job `app` publishes nothing to a registry. The `deploy` phase
+    // in job `library` uploads to the POM's repository and still needs an
+    // environment.
+    let (code, r) = check_json(
+        &fixture("publish-environment/maven-app-deploy"),
+        &["--only", "publish-environment"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![(RELEASE.into(), 13, "block".into())]
+    );
+}
+
+#[test]
+fn a_plugin_portal_validation_run_publishes_nothing() {
+    // `publishPlugins --validate-only` checks the plugin against the
+    // Gradle Plugin Portal and uploads nothing: job `validate` is not a
+    // publishing job. The real `publishPlugins` on tags still needs an
+    // environment.
+    let (code, r) = check_json(
+        &fixture("publish-environment/gradle-plugin-validate"),
+        &["--only", "publish-environment"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![(RELEASE.into(), 13, "block".into())]
+    );
+}

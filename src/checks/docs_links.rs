@@ -33,6 +33,7 @@ static META: Meta = Meta {
         Sphinx with MyST, ExDoc: `x.html` for `x.md`, folder URLs, root links from the \
         site's source folder, MyST `(label)=` targets (from its pages and the files they `{include}`) \
         and dotted Python names (`pkg.mod.Class`), Docusaurus front-matter ids in each doc version, \
+        Docusaurus 1 sites (`website/siteConfig.js`, its `baseUrl`), \
         `@/` links, static folders, attribute-list ids, mkdocstrings objects, ExDoc \
         autolinks). Not judged: Markdown under `vendor/`, `third_party/`, test folders \
         (`test/`, `tests/`, `fixtures/`, `testdata/`, snapshots) and dot-directories other \

@@ -24,7 +24,8 @@ static META: Meta = Meta {
         package.json (requires name and version; expects license and a GitHub \
         repository.url, required when a workflow publishes it to npm with the OIDC token; \
         `vars.github_repository = \"owner/repo\"` pins which; judged when it declares entry \
-        points or files, or a workflow runs `npm publish`), mix.exs (description, licenses, \
+        points or files, not as a VS Code extension's manifest, or a workflow runs `npm \
+        publish`), mix.exs (description, licenses, \
         links). Packages not published to that registry (`\"private\": true`, `publish = \
         false`, no version or a `publish` list without `crates-io`, Poetry `package-mode = \
         false`, a pyproject without `[build-system]`, a crate that maturin builds into a \

@@ -15,7 +15,9 @@
 //! served at a pretty URL (`x/`) counts its relative links from there. A
 //! Docusaurus page is reached at its front-matter `id:`/`slug:` (in the docs
 //! and in each frozen `versioned_docs/version-*` copy), a React page of
-//! `src/pages` at its name, and the blog at its generated index. Outside any
+//! `src/pages` at its name, and the blog at its generated index (Docusaurus 1,
+//! `website/siteConfig.js`, serves the docs as `docs/x.html`, also under its
+//! `baseUrl`). Outside any
 //! site, links resolve as GitHub renders them.
 
 pub mod release;
@@ -625,6 +627,8 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 routes: Vec::new(),
                 pretty: Vec::new(),
             })
+        } else if name == "siteConfig.js" {
+            docusaurus_one(tree, path, dir)
         } else if name.starts_with("docusaurus.config.") {
             let text = tree.text(path).ok();
             // Plugin instances that set both keys are read apart (below);
@@ -871,6 +875,63 @@ fn jekyll_urls(tree: &Tree, config: &str, dir: &str) -> (Vec<(String, String)>, 
     }
     routes.sort_by_key(|(prefix, _)| std::cmp::Reverse(prefix.len()));
     (routes, pretty)
+}
+
+/// A Docusaurus 1 site: `website/siteConfig.js` beside a `package.json`
+/// that depends on `docusaurus` (version 2 on is `@docusaurus/core`, with
+/// a `docusaurus.config.js`). Its docs come from the folder beside
+/// `website/` (`docs/`, or `customDocsPath`) and are served as
+/// `docs/<id>.html`, so `tests.html` from a doc is the page `tests.md`;
+/// the blog is `website/blog/`, the static files `website/static/`.
+fn docusaurus_one(tree: &Tree, path: &str, dir: &str) -> Option<Site> {
+    let manifest = tree.text(&join(dir, "package.json")).ok()?;
+    if !manifest.text.contains("\"docusaurus\"") {
+        return None;
+    }
+    let root = dir_of(dir);
+    let config = tree.text(path).ok().map(|t| t.text.to_string());
+    let docs_dir = config
+        .as_deref()
+        .and_then(|t| js_config_key(t, "customDocsPath"))
+        .unwrap_or_else(|| "docs".into());
+    // A `customDocsPath` the tree lacks is written at build time (mdoc
+    // compiles `docs/` into `website/target/docs`): its pages come from
+    // `docs/`, the generator's default input.
+    let docs = normalize(root, &docs_dir)
+        .filter(|d| tree.is_dir(d))
+        .unwrap_or_else(|| join(root, "docs"));
+    let mut routes = vec![
+        ("docs".to_string(), docs.clone()),
+        ("blog".to_string(), join(dir, "blog")),
+    ];
+    // Links in its pages are plain hrefs: a root link written for a site
+    // served below the domain (`/lib/docs/x.html` with `baseUrl: "/lib/"`)
+    // names the same pages.
+    if let Some(base) = config.as_deref().and_then(base_url) {
+        let prefixed: Vec<(String, String)> = routes
+            .iter()
+            .map(|(prefix, folder)| (join(&base, prefix), folder.clone()))
+            .collect();
+        routes.extend(prefixed);
+    }
+    routes.sort_by_key(|(prefix, _)| std::cmp::Reverse(prefix.len()));
+    Some(Site {
+        generator: Generator::Docusaurus,
+        config: path.into(),
+        sources: vec![docs.clone(), join(dir, "blog"), join(dir, "versioned_docs")],
+        assets: vec![join(dir, "static")],
+        routes,
+        pretty: Vec::new(),
+    })
+}
+
+/// A Docusaurus 1 `baseUrl` other than `/`, without its slashes: written
+/// in the config object (`baseUrl: "/lib/"`) or in a constant it names
+/// (`const baseUrl = "/lib/"`).
+fn base_url(config: &str) -> Option<String> {
+    let re = regex::Regex::new(r#"\bbaseUrl\s*[:=]\s*["'`]([^"'`\n]*)["'`]"#).ok()?;
+    let base = re.captures(config)?.get(1)?.as_str().trim_matches('/');
+    (!base.is_empty() && !base.contains("${")).then(|| base.to_string())
 }
 
 /// The category index pages a Docusaurus site generates, each as its docs
@@ -1483,6 +1544,15 @@ mod tests {
         assert!(!python_object("pkg..mod"));
         assert!(!python_object("1.2.3"));
         assert!(!python_object(""));
+    }
+
+    #[test]
+    fn docusaurus_one_base_url_is_read_from_the_config_or_its_constant() {
+        assert_eq!(base_url("const baseUrl = '/lib/';").as_deref(), Some("lib"));
+        assert_eq!(base_url("  baseUrl: \"/a/b/\",").as_deref(), Some("a/b"));
+        assert_eq!(base_url("baseUrl: '/',"), None);
+        assert_eq!(base_url("baseUrl: `/${name}/`,"), None);
+        assert_eq!(base_url("url: 'https://x.org',"), None);
     }
 
     #[test]

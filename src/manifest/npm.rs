@@ -18,7 +18,8 @@ pub struct PackageJson {
     /// Workspace member directories (relative to the root).
     pub workspaces: Vec<String>,
     /// Declares what it ships (`main`, `exports`, `bin`, `files`, `types`,
-    /// `publishConfig`, …): a library or tool, not an app's dependency list.
+    /// `publishConfig`, …): a library or tool, not an app's dependency list
+    /// nor a VS Code extension.
     pub ships_entry_points: bool,
     pub location: Location,
 }
@@ -65,18 +66,22 @@ pub fn read(tree: &Tree, path: &str) -> Result<PackageJson, FileError> {
         license,
         repository,
         workspaces,
-        ships_entry_points: [
-            "main",
-            "module",
-            "exports",
-            "bin",
-            "files",
-            "types",
-            "typings",
-            "publishConfig",
-        ]
-        .iter()
-        .any(|k| root.get(k).is_some()),
+        // A VS Code extension's manifest (`engines.vscode`) names in `main`
+        // the file the editor loads: it is packaged by vsce for the
+        // Marketplace, not shipped to npm.
+        ships_entry_points: root.get("engines").and_then(|e| e.get("vscode")).is_none()
+            && [
+                "main",
+                "module",
+                "exports",
+                "bin",
+                "files",
+                "types",
+                "typings",
+                "publishConfig",
+            ]
+            .iter()
+            .any(|k| root.get(k).is_some()),
         location: Location::new(path, 1, 1),
     })
 }

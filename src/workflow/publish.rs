@@ -1325,7 +1325,9 @@ pub fn publish_registry(cmd: &Command) -> Option<Registry> {
 /// take a list of goals, so the pattern match above (the subcommand right
 /// after the program) misses them. Local installs (`publishToMavenLocal`,
 /// `sbt publishLocal`), excluded tasks (`-x publish`), skipped deploys
-/// (`-Dmaven.deploy.skip=true`) and dry runs (`gradle -m`) publish nothing.
+/// (`-Dmaven.deploy.skip=true`), deploys to a folder
+/// (`-DaltDeploymentRepository=local::file:…`) and dry runs (`gradle -m`)
+/// publish nothing.
 fn build_tool_publish(cmd: &Command, tool: &str) -> Option<Registry> {
     let args = &cmd.words[1..];
     let goals = || {
@@ -1366,14 +1368,14 @@ fn build_tool_publish(cmd: &Command, tool: &str) -> Option<Registry> {
                 w.strip_prefix("-Dmaven.deploy.skip")
                     .is_some_and(|v| v.is_empty() || v.eq_ignore_ascii_case("=true"))
             });
+            let staged = maven_deploys_to_folder(args);
             let publishes = goals().iter().any(|g| {
-                *g == "deploy"
-                    || g.ends_with(":deploy")
-                    || *g == "release:perform"
-                    || (g.starts_with("jreleaser:")
-                        && (g.ends_with(":deploy") || g.ends_with(":full-release")))
+                if g.starts_with("jreleaser:") {
+                    return g.ends_with(":deploy") || g.ends_with(":full-release");
+                }
+                (maven_deploy_goal(g) || *g == "release:perform") && !skipped && !staged
             });
-            (publishes && !skipped).then_some(Registry::Maven)
+            publishes.then_some(Registry::Maven)
         }
         "gradle" | "gradlew" => {
             if cmd.has_flag(&["-m", "--dry-run"]) {
@@ -1383,7 +1385,11 @@ fn build_tool_publish(cmd: &Command, tool: &str) -> Option<Registry> {
             for g in goals() {
                 let task = g.rsplit(':').next().unwrap_or(g);
                 if task == "publishPlugins" {
-                    found.get_or_insert(Registry::Other);
+                    // The plugin-publish plugin's rehearsal: it checks the
+                    // plugins against the Portal and uploads nothing.
+                    if !cmd.has_switch_on(&["--validate-only"]) {
+                        found.get_or_insert(Registry::Other);
+                    }
                 } else if gradle_publish_task(task) {
                     found = Some(Registry::Maven);
                 }
@@ -1416,6 +1422,58 @@ fn build_tool_publish(cmd: &Command, tool: &str) -> Option<Registry> {
         }
         _ => None,
     }
+}
+
+/// A Maven goal that uploads the build's artifacts to a repository: the
+/// `deploy` phase, the deploy plugin's goal (`deploy:deploy`, or by its
+/// coordinates `org.apache.maven.plugins:maven-deploy-plugin:3.1.1:deploy`)
+/// and the Nexus staging plugin's. Other plugins' `deploy` goals ship an
+/// application or a site (`appengine:deploy`, `azure-webapp:deploy`,
+/// `site:deploy`), not a package.
+fn maven_deploy_goal(goal: &str) -> bool {
+    if goal == "deploy" {
+        return true;
+    }
+    let Some(plugin) = goal.strip_suffix(":deploy") else {
+        return false;
+    };
+    // `groupId:artifactId[:version]` or the plugin's prefix.
+    let mut parts = plugin.split(':');
+    let prefix = match (parts.next(), parts.next()) {
+        (Some(_), Some(artifact)) => artifact
+            .strip_prefix("maven-")
+            .and_then(|a| a.strip_suffix("-plugin"))
+            .or_else(|| artifact.strip_suffix("-maven-plugin"))
+            .unwrap_or(artifact),
+        (Some(p), None) => p,
+        _ => return false,
+    };
+    matches!(prefix, "deploy" | "nexus-staging")
+}
+
+/// Whether a Maven deploy is pointed at a folder on the machine
+/// (`-DaltDeploymentRepository=local::file:./target/staging-deploy`, the
+/// staging JReleaser then uploads): releases and snapshots both go to a
+/// `file:` repository. A deploy that names only one of the two still
+/// sends the other to the repositories the POM names.
+fn maven_deploys_to_folder(args: &[String]) -> bool {
+    let alt = |key: &str| {
+        args.iter().find_map(|w| {
+            let v = w.strip_prefix("-D")?.strip_prefix(key)?.strip_prefix('=')?;
+            // `id::url` or the older `id::layout::url`.
+            Some(
+                v.rsplit("::")
+                    .next()
+                    .unwrap_or(v)
+                    .trim_matches(['"', '\''])
+                    .to_string(),
+            )
+        })
+    };
+    let local = |url: Option<String>| url.is_some_and(|u| u.starts_with("file:"));
+    local(alt("altDeploymentRepository"))
+        || (local(alt("altReleaseDeploymentRepository"))
+            && local(alt("altSnapshotDeploymentRepository")))
 }
 
 /// A release tool run by name, directly or through the package manager
@@ -1502,9 +1560,10 @@ fn jvm_build_tool(cmd: &Command) -> Option<&str> {
 }
 
 /// A Gradle task that uploads to a public registry: `publish`, the
-/// Nexus and Maven Central plugins' tasks and the Gradle Plugin Portal's
-/// (the Nexus plugin's `closeAndRelease…` tasks only release what such a
-/// task staged in the same run). A task publishing to a repository the build
+/// Nexus and Maven Central plugins' tasks, the Gradle Plugin Portal's and
+/// JReleaser's deploy (the Nexus plugin's `closeAndRelease…` tasks only
+/// release what such a task staged in the same run). A task publishing to
+/// a repository the build
 /// names itself (`publishAllPublicationsToStagingRepository`, a folder) or
 /// to Maven Local is not known to leave the machine.
 fn gradle_publish_task(task: &str) -> bool {
@@ -1517,6 +1576,8 @@ fn gradle_publish_task(task: &str) -> bool {
             | "publishAllPublicationsToMavenCentral"
             | "publishAllPublicationsToMavenCentralRepository"
             | "publishAllPublicationsToSonatypeRepository"
+            | "jreleaserDeploy"
+            | "jreleaserFullRelease"
     )
 }
 
@@ -1808,6 +1869,24 @@ mod tests {
             ("sbt ci-release", Registry::Maven),
             ("sbt tlCiRelease", Registry::Maven),
             ("sbt core/publishSigned", Registry::Maven),
+            (
+                "./mvnw deploy -DaltDeploymentRepository=local::file:target/staging jreleaser:full-release",
+                Registry::Maven,
+            ),
+            ("./gradlew jreleaserDeploy", Registry::Maven),
+            (
+                "mvn -B org.apache.maven.plugins:maven-deploy-plugin:3.1.1:deploy",
+                Registry::Maven,
+            ),
+            ("mvn clean nexus-staging:deploy", Registry::Maven),
+            (
+                "mvn org.sonatype.plugins:nexus-staging-maven-plugin:deploy",
+                Registry::Maven,
+            ),
+            (
+                "mvn deploy -DaltReleaseDeploymentRepository=local::file:target/staging",
+                Registry::Maven,
+            ),
         ] {
             assert_eq!(reg(line), Some(want), "{line}");
         }
@@ -1815,6 +1894,13 @@ mod tests {
             "mvn clean install",
             "mvn -pl deploy test",
             "mvn deploy -Dmaven.deploy.skip=true",
+            "./mvnw package appengine:deploy",
+            "./gradlew publishPlugins --validate-only",
+            "mvn site site:deploy",
+            "mvn -B package azure-functions:deploy",
+            "mvn com.microsoft.azure:azure-webapp-maven-plugin:2.13.0:deploy",
+            "./mvnw -Ppublication deploy -DaltDeploymentRepository=local::file:./target/staging-deploy",
+            "mvn deploy -DaltReleaseDeploymentRepository=local::default::file:///tmp/r -DaltSnapshotDeploymentRepository=local::default::file:///tmp/s",
             "./gradlew publishToMavenLocal",
             "./gradlew publishAllPublicationsToStagingRepository",
             "./gradlew closeAndReleaseStagingRepositories",
