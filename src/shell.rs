@@ -376,6 +376,18 @@ fn normalise(mut words: Vec<String>) -> Vec<String> {
                 {
                     2
                 }
+                // `npm exec -- release-it`, `bun x release-it`: the package's
+                // binary, run by the package manager.
+                "npm" if words.get(1).map(String::as_str) == Some("exec") => {
+                    2 + words
+                        .iter()
+                        .skip(2)
+                        .take_while(|w| w.starts_with('-'))
+                        .count()
+                }
+                "bun" if words.get(1).map(String::as_str) == Some("x") => 2,
+                // The end of a wrapper's own options (`npm exec -- tool`).
+                "--" => 1,
                 _ => 0,
             }
         };
@@ -451,6 +463,12 @@ mod tests {
         assert_eq!(commands("echo ${{ a }} && cargo publish").len(), 2);
         assert!(c("npx @changesets/cli@2 publish").matches("cli publish"));
         assert!(!c("npx semantic-release-cli@1").matches("semantic-release"));
+        assert_eq!(c("npm exec -- release-it --ci").text(), "release-it --ci");
+        assert_eq!(c("bun x semantic-release").text(), "semantic-release");
+        assert_eq!(
+            c("npm exec --yes -- changeset publish").text(),
+            "changeset publish"
+        );
     }
 
     #[test]
