@@ -289,6 +289,34 @@ fn goreleaser_check_and_snapshots_ship_nothing() {
 }
 
 #[test]
+fn goreleaser_build_with_an_expression_after_its_command_ships_nothing() {
+    // `args: build --snapshot --clean ${{ steps.ids.outputs.flags }}`: the
+    // expression only adds flags after `build`, so the pull-request
+    // workflow releases nothing.
+    let (code, r) = check_json(&rw("goreleaser-build-expression"), &[]);
+    for id in ["release-triggers", "workflow-permissions"] {
+        assert_eq!(verdict(&r, id), "skip", "{id}: {:#?}", findings(&r, id));
+    }
+    assert_eq!(code, 0);
+
+    // `release --clean` before the same expression ships on a pull request.
+    let tmp = copy_fixture("realworld/goreleaser-build-expression");
+    let wf = ".github/workflows/test.yml";
+    let text = std::fs::read_to_string(tmp.path().join(wf)).unwrap();
+    write(
+        tmp.path(),
+        wf,
+        text.replace("build --snapshot --clean", "release --clean"),
+    );
+    let (code, r) = check_json(tmp.path(), &["--only", "release-triggers"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "release-triggers"),
+        vec![(wf.into(), 3, "block".into())]
+    );
+}
+
+#[test]
 fn a_group_unique_per_run_on_a_tag_push_cancels_no_release() {
     // CI that also ships on tags, grouped by `github.head_ref ||
     // github.run_id`: on a tag push `head_ref` is empty, so every run has a

@@ -303,7 +303,17 @@ fn goreleaser_releases(args: &str) -> bool {
             .join(" ");
         let choices: Vec<String> = literals.iter().map(|l| format!("{fixed} {l}")).collect();
         if choices.is_empty() {
-            return true;
+            // Nothing to read in the expression (`${{ steps.x.outputs.id }}`):
+            // a command written before it (`build --snapshot ${{ … }}`) or a
+            // `--snapshot` anywhere outside it still decides; else it may
+            // release.
+            let head = args.split("${{").next().unwrap_or("");
+            let named = head
+                .split_whitespace()
+                .next()
+                .is_some_and(|w| !w.starts_with('-'));
+            let snapshot = fixed.split_whitespace().any(|w| w == "--snapshot");
+            return !snapshot && (!named || goreleaser_releases_plain(head));
         }
         return choices.iter().any(|c| goreleaser_releases_plain(c));
     }
@@ -1638,6 +1648,18 @@ mod tests {
             "${{ inputs.dry && 'release --snapshot' || 'check' }}"
         ));
         assert!(goreleaser_releases("${{ inputs.args }}"));
+        assert!(goreleaser_releases(
+            "release --clean ${{ steps.ids.outputs.id }}"
+        ));
+        assert!(goreleaser_releases("${{ inputs.command }} --clean"));
+        assert!(!goreleaser_releases(
+            "build --snapshot ${{ steps.ids.outputs.id }}"
+        ));
+        assert!(!goreleaser_releases(
+            "build --clean ${{ steps.ids.outputs.id }}"
+        ));
+        assert!(!goreleaser_releases("${{ inputs.command }} --snapshot"));
+        assert!(goreleaser_releases("--config x.yml ${{ inputs.command }}"));
     }
 
     fn facts(yaml: &str) -> ReleaseFacts {
