@@ -1494,7 +1494,8 @@ fn host_of(url: &str) -> Option<String> {
 
 /// The command a workspace runner runs in each package (or one): `yarn
 /// workspaces foreach -A --no-private npm publish` runs `yarn npm publish`,
-/// `yarn workspace web npm publish` the same in one, `lerna exec -- npm
+/// `yarn workspace web npm publish` the same in one (`yarn workspace web
+/// exec npm publish` runs `npm publish` there), `lerna exec -- npm
 /// publish` and `pnpm -r exec npm publish` run `npm publish`.
 fn per_workspace(cmd: &Command) -> Option<Command> {
     let w = &cmd.words;
@@ -1512,6 +1513,9 @@ fn per_workspace(cmd: &Command) -> Option<Command> {
                 .chain(w[at..].iter().cloned())
                 .collect()
         }
+        // `yarn workspace web exec npm publish` runs the command itself in
+        // that package, as `yarn exec` does.
+        ["yarn", "workspace", _, "exec", ..] => w[4..].to_vec(),
         ["yarn", "workspace", _, ..] => std::iter::once("yarn".to_string())
             .chain(w[3..].iter().cloned())
             .collect(),
@@ -1777,6 +1781,7 @@ mod tests {
         for line in [
             "yarn workspaces foreach -A --no-private npm publish",
             "yarn workspace @acme/web npm publish --access public",
+            "yarn workspace @acme/web exec npm publish --provenance",
             "lerna exec --no-private -- npm publish",
             "pnpm -r --filter ./packages/* exec npm publish",
             "changelogen --release --publish",
@@ -1788,6 +1793,7 @@ mod tests {
         for line in [
             "yarn workspaces foreach -A run build",
             "yarn workspace web build",
+            "yarn workspace web exec npm pack",
             "lerna exec -- npm test",
             "pnpm -r exec tsc",
             "yarn workspaces foreach -A npm publish --dry-run",
