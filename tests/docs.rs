@@ -566,6 +566,7 @@ fn paths_cited_in_another_repository_are_not_this_trees() {
     // a file of that repository, though this one has a `tools/` folder. A
     // path in a sentence about this repository (`quartz/quartz-lint`, as
     // package.json's npm shorthand names it) is still a claim, and blocks.
+    // "(see `tools/tagline.js` in that repo)" points back at the other one.
     let (code, entry) = check("docs-links/other-repository-paths", "docs-links");
     assert_eq!(code, 1);
     let fs = entry_messages(&entry);

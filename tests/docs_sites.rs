@@ -412,3 +412,59 @@ fn a_docusaurus_one_site_serves_its_docs_as_html_pages_under_its_base_url() {
         ]
     );
 }
+
+#[test]
+fn a_starlight_site_serves_slugs_astro_pages_and_redirects() {
+    // Starlight pages with order prefixes are served at their `slug:`;
+    // `src/pages/…/active.astro` is an Astro page and `/invite` a redirect
+    // in the config. A URL none of them gives still warns.
+    let (code, got) = run("docs-links/starlight-slugs", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        got,
+        vec![at(
+            "site/src/content/docs/02-guides/01-first.md",
+            10,
+            "warn"
+        )]
+    );
+}
+
+#[test]
+fn a_hugo_site_configured_by_config_toml_is_a_site() {
+    // `site/config.toml` with Hugo's `baseURL` beside `site/content/`:
+    // `/docs/user/setup/` is a page of it; `/docs/user/missing` is not.
+    let (code, got) = run("docs-links/hugo-legacy-config", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        got,
+        vec![at("site/content/docs/user/quick-start.md", 7, "warn")]
+    );
+}
+
+#[test]
+fn exdoc_extras_are_linked_by_the_filename_the_config_gives_them() {
+    // `"guides/backend/nx.md": [filename: "backend-nx"]` is served as
+    // `backend-nx.html`; a name no extra takes still warns.
+    let (code, got) = run("docs-links/exdoc-extra-filenames", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(got, vec![at("guides/backend/index.md", 4, "warn")]);
+}
+
+#[test]
+fn a_docs_folder_named_target_is_read_but_a_build_target_is_not() {
+    // `docs/guide/target/` is a folder of pages; `engine/target/` beside
+    // `engine/Cargo.toml` is cargo's output, which the walk leaves out.
+    let (code, got) = run("docs-links/content-target-folder", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(got, vec![at("docs/guide/index.md", 5, "warn")]);
+}
+
+#[test]
+fn a_jekyll_link_that_climbs_from_the_pretty_url_lands_in_the_site() {
+    // Served at `/docs/kitchen-sink/`, the page reaches `assets/` with
+    // `../../`; one more level leaves the site and still warns.
+    let (code, got) = run("docs-links/jekyll-pretty-climb", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(got, vec![at("docs/kitchen-sink.md", 9, "warn")]);
+}

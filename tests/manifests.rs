@@ -585,3 +585,52 @@ fn a_release_type_input_means_release_please_reads_no_config_file() {
     );
     assert!(f[0].2.contains("declares no packages"), "{f:?}");
 }
+
+#[test]
+fn test_projects_under_a_test_collection_folder_are_not_packages() {
+    // `test-crates/mixed` states 2.1.2 in Cargo.toml and 0.1.0 in
+    // pyproject.toml on purpose (a build tool's test input); the same pair
+    // under `bindings/` is a package and blocks at both sources.
+    let r = shipgate(
+        "versions-agree/test-collection",
+        &["--only", "versions-agree"],
+    );
+    assert_eq!(r.code, 1);
+    let (verdict, fs) = check(&r, "versions-agree");
+    assert_eq!(verdict, "block");
+    let at: Vec<(&str, u64)> = fs.iter().map(|(p, l, _)| (p.as_str(), *l)).collect();
+    assert_eq!(
+        at,
+        vec![
+            ("bindings/mixed/Cargo.toml", 3),
+            ("bindings/mixed/pyproject.toml", 7)
+        ]
+    );
+}
+
+#[test]
+fn a_gems_linter_package_json_is_not_its_version() {
+    // The gemspec and the CHANGELOG say 2.4.0, the gem is pushed, nothing
+    // goes to npm: the package.json (0.2.0) only installs linters.
+    let only = ["--only", "versions-agree,changelog-entry"];
+    let r = shipgate("versions-agree/gem-tooling-package-json", &only);
+    assert_eq!(r.code, 0);
+    assert_eq!(check(&r, "versions-agree").1, vec![]);
+    assert_eq!(check(&r, "changelog-entry").1, vec![]);
+
+    // Without the gemspec the package.json is the folder's manifest, and
+    // its version has no CHANGELOG section.
+    let tmp = common::copy_fixture("versions-agree/gem-tooling-package-json");
+    std::fs::remove_file(tmp.path().join("gem-theme.gemspec")).unwrap();
+    let (code, report) = common::check_json(tmp.path(), &only);
+    assert_eq!(code, 1);
+    // The manifest's word decides a pair, so the CHANGELOG is the odd one.
+    assert_eq!(
+        common::findings(&report, "versions-agree"),
+        vec![("CHANGELOG.md".into(), 3, "block".into())]
+    );
+    assert_eq!(
+        common::findings(&report, "changelog-entry"),
+        vec![("CHANGELOG.md".into(), 3, "block".into())]
+    );
+}

@@ -289,6 +289,100 @@ fn goreleaser_check_and_snapshots_ship_nothing() {
 }
 
 #[test]
+fn goreleaser_build_with_an_expression_after_its_command_ships_nothing() {
+    // `args: build --snapshot --clean ${{ steps.ids.outputs.flags }}`: the
+    // expression only adds flags after `build`, so the pull-request
+    // workflow releases nothing.
+    let (code, r) = check_json(&rw("goreleaser-build-expression"), &[]);
+    for id in ["release-triggers", "workflow-permissions"] {
+        assert_eq!(verdict(&r, id), "skip", "{id}: {:#?}", findings(&r, id));
+    }
+    assert_eq!(code, 0);
+
+    // `release --clean` before the same expression ships on a pull request.
+    let tmp = copy_fixture("realworld/goreleaser-build-expression");
+    let wf = ".github/workflows/test.yml";
+    let text = std::fs::read_to_string(tmp.path().join(wf)).unwrap();
+    write(
+        tmp.path(),
+        wf,
+        text.replace("build --snapshot --clean", "release --clean"),
+    );
+    let (code, r) = check_json(tmp.path(), &["--only", "release-triggers"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "release-triggers"),
+        vec![(wf.into(), 3, "block".into())]
+    );
+}
+
+#[test]
+fn npm_publish_run_through_yarn_workspace_exec_is_a_publishing_job() {
+    // `yarn workspace ${{ inputs.package }} exec npm publish --provenance`
+    // publishes the chosen package: the job needs an environment.
+    let wf = ".github/workflows/publish.yml";
+    let only = ["--only", "publish-environment"];
+    let (code, r) = check_json(&rw("yarn-workspace-exec-publish"), &only);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![(wf.into(), 19, "block".into())]
+    );
+
+    // `exec npm pack` in the same place only builds a tarball.
+    let tmp = copy_fixture("realworld/yarn-workspace-exec-publish");
+    let text = std::fs::read_to_string(tmp.path().join(wf)).unwrap();
+    write(
+        tmp.path(),
+        wf,
+        text.replace(
+            "exec npm publish --access public --provenance",
+            "exec npm pack",
+        ),
+    );
+    let (code, r) = check_json(tmp.path(), &only);
+    assert_eq!(verdict(&r, "publish-environment"), "skip");
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn a_zx_script_behind_a_package_script_publishes_what_it_runs() {
+    // `pnpm run ci:publish` is `zx scripts/publish.mjs`, whose
+    // `` $`pnpm -r publish …` `` publishes to npm.
+    let only = ["--only", "publish-environment"];
+    let (code, r) = check_json(&rw("zx-publish-script"), &only);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![(RELEASE.into(), 10, "block".into())]
+    );
+
+    // The same script building only publishes nothing.
+    let tmp = copy_fixture("realworld/zx-publish-script");
+    write(
+        tmp.path(),
+        "scripts/publish.mjs",
+        "import { $ } from 'zx'\n\nawait $`pnpm -r build`\n",
+    );
+    let (code, r) = check_json(tmp.path(), &only);
+    assert_eq!(verdict(&r, "publish-environment"), "skip");
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn an_npm_publish_holds_libraries_not_workspace_apps_to_npm_rules() {
+    // The docs site (no version, nothing shipped) and the demo under
+    // `examples/` are not published; the library without `repository` is.
+    let only = ["--only", "package-metadata"];
+    let (code, r) = check_json(&fixture("package-metadata/workspace-apps"), &only);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "package-metadata"),
+        vec![("packages/core/package.json".into(), 1, "block".into())]
+    );
+}
+
+#[test]
 fn a_group_unique_per_run_on_a_tag_push_cancels_no_release() {
     // CI that also ships on tags, grouped by `github.head_ref ||
     // github.run_id`: on a tag push `head_ref` is empty, so every run has a

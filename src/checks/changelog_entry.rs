@@ -1,8 +1,9 @@
 //! `changelog-entry`: the CHANGELOG has a section for the version being released.
 
-use super::{Check, Code, Context, Meta, Outcome};
+use super::{AfterPass, Check, Code, Context, Meta, Outcome, Scope, Seen, WorkflowVisitor};
 use crate::finding::{Finding, Location, Severity};
 use crate::manifest::{self, SourceKind, changelog};
+use crate::workflow::publish::Published;
 
 pub struct ChangelogEntry;
 
@@ -15,7 +16,9 @@ static META: Meta = Meta {
         (release-please, GitHub release bodies, Hex docs) often copies them from the \
         CHANGELOG section of the tagged version. A release whose version has no section ships \
         without notes, or with the previous release's. The current version is the one the \
-        package's manifests agree on (or release-please's manifest when there is no other). \
+        package's manifests agree on (or release-please's manifest when there is no other); a \
+        package.json that versions-agree reads as tooling (beside a gemspec or another \
+        ecosystem's versioned manifest, with nothing published to npm) is not one of them. \
         Packages without a CHANGELOG are not judged. A CHANGELOG that names no version but \
         links to the changelog kept in the docs (a relative link, or a docs-site URL whose \
         path ends in a file of this tree, such as `…/operations/changelog/`) is judged by \
@@ -44,12 +47,21 @@ impl Check for ChangelogEntry {
         &META
     }
 
-    fn project(&self, cx: &Context<'_>) -> Outcome {
-        run(cx)
+    fn scope(&self) -> Scope {
+        Scope::AcrossWorkflows
+    }
+
+    fn across_workflows<'a>(
+        &self,
+        cx: &'a Context<'a>,
+    ) -> Result<Box<dyn WorkflowVisitor + 'a>, Outcome> {
+        // Whether a package.json is tooling depends on what the release
+        // workflows publish, a fact of the pass.
+        Ok(Box::new(AfterPass(move |seen: &Seen| run(cx, seen.published))))
     }
 }
 
-fn run(cx: &Context<'_>) -> Outcome {
+fn run(cx: &Context<'_>, published: Published) -> Outcome {
     let (d, mut findings) = match cx.packages() {
         Ok(x) => x,
         Err(f) => return Outcome::Findings(vec![*f]),
@@ -64,9 +76,11 @@ fn run(cx: &Context<'_>) -> Outcome {
                 continue;
             }
         };
+        let tooling = manifest::tooling_package_json(cx.tree, pkg, published);
         let current: Vec<_> = sources
             .iter()
             .filter(|s| s.kind != SourceKind::Changelog)
+            .filter(|s| !tooling.contains(&s.field.location.path.as_str()))
             .cloned()
             .collect();
         if current.is_empty() {

@@ -30,13 +30,14 @@ static META: Meta = Meta {
         docs named for releasing, publishing or the supported surface) and the policy's \
         `release_docs` globs (a glob that names no document blocks); elsewhere it warns. Links resolve as GitHub shows them or as \
         the docs' site generator builds them (mkdocs, mdBook, VitePress, Docusaurus, Zola, Hugo, \
-        Sphinx with MyST, ExDoc: `x.html` for `x.md`, folder URLs, root links from the \
-        site's source folder, MyST `(label)=` targets (from its pages and the files they `{include}`) \
-        and dotted Python names (`pkg.mod.Class`), Docusaurus front-matter ids in each doc version, \
-        Docusaurus 1 sites (`website/siteConfig.js`, its `baseUrl`), \
-        `@/` links, static folders, attribute-list ids, mkdocstrings objects, ExDoc \
-        autolinks). Not judged: Markdown under `vendor/`, `third_party/`, test folders \
-        (`test/`, `tests/`, `fixtures/`, `testdata/`, snapshots) and dot-directories other \
+        Sphinx with MyST, ExDoc, Jekyll, Starlight: `x.html` for `x.md`, folder URLs, root links \
+        from the site's source folder, MyST `(label)=` targets (from its pages and the files they \
+        `{include}`) and dotted Python names (`pkg.mod.Class`), Docusaurus front-matter ids in \
+        each doc version, Docusaurus 1 sites (`website/siteConfig.js`, its `baseUrl`), \
+        Starlight `slug:`s, Astro pages and redirects, `@/` links, static \
+        folders, attribute-list ids, mkdocstrings objects, ExDoc autolinks and extras' \
+        `filename:`s). Not judged: Markdown under `vendor/`, `third_party/`, test folders \
+        (`test/`, `tests/`, `fixtures/`, `testdata/`, `test-crates/`, snapshots) and dot-directories other \
         than `.github`; e-mail addresses; relative links in issue and pull-request \
         templates, which GitHub renders against the issue's URL; links that climb out of \
         the root into GitHub's own pages (`../../issues`, a sibling repository \
@@ -724,6 +725,7 @@ fn says_not_here(text: &str, offset: usize) -> bool {
         "used to",
         " branch",
         "wiki",
+        "that repo",
         "will be",
         "will live",
         "planned",

@@ -24,8 +24,9 @@ static META: Meta = Meta {
         package.json (requires name and version; expects license and a GitHub \
         repository.url, required when a workflow publishes it to npm with the OIDC token; \
         `vars.github_repository = \"owner/repo\"` pins which; judged when it declares entry \
-        points or files, not as a VS Code extension's manifest, or a workflow runs `npm \
-        publish`), mix.exs (description, licenses, \
+        points or files, or a workflow runs `npm publish`; not a VS Code extension's \
+        manifest, one with neither a version nor entry points, an app's or docs site's \
+        dependency list, nor one under `examples/` no release config names), mix.exs (description, licenses, \
         links). Packages not published to that registry (`\"private\": true`, `publish = \
         false`, no version or a `publish` list without `crates-io`, Poetry `package-mode = \
         false`, a pyproject without `[build-system]`, a crate that maturin builds into a \
@@ -235,8 +236,21 @@ fn run(cx: &Context<'_>, published: Published) -> Outcome {
                     }
                 }
                 Manifest::Npm(n) => {
+                    // A workspace member with neither a version nor anything
+                    // it ships (`main`, `exports`, `files`, …) is an app's or
+                    // a docs site's dependency list, which npm would refuse;
+                    // one under an `examples/` folder is a demo app, unless a
+                    // release config names it.
+                    let app = n.version.is_none() && !n.ships_entry_points;
+                    let example = !pkg.released
+                        && pkg
+                            .dir
+                            .split('/')
+                            .any(|seg| matches!(seg, "examples" | "example"));
                     if n.private
                         || (n.name.is_none() && n.version.is_none())
+                        || app
+                        || example
                         || !(n.ships_entry_points || npm_published)
                     {
                         continue;

@@ -4,8 +4,8 @@
 
 use super::{AfterPass, Check, Code, Context, Meta, Outcome, Scope, Seen, WorkflowVisitor};
 use crate::finding::{Finding, Severity};
-use crate::manifest::{self, Manifest, canonical};
-use crate::workflow::publish::{Published, Registry};
+use crate::manifest::{self, canonical};
+use crate::workflow::publish::Published;
 
 pub struct VersionsAgree;
 
@@ -22,7 +22,7 @@ static META: Meta = Meta {
         per package: the root package (root manifests, release-please entry \".\", root \
         CHANGELOG), and separately each release-please package or workspace member with its \
         own sources. A nested manifest nothing names is its own package. A package.json \
-        beside another ecosystem's versioned manifest is tooling (a test runner, a docs \
+        beside another ecosystem's versioned manifest (a gemspec included) is tooling (a test runner, a docs \
         build) when the release workflows publish but never to npm, and is not compared; \
         so is a pyproject.toml nothing is built from (`[tool.uv] package = false`, Poetry's \
         `package-mode = false`). A CHANGELOG's newest release is its highest version, \
@@ -61,35 +61,6 @@ impl Check for VersionsAgree {
     }
 }
 
-/// The package.json files of a package that are its tooling rather than
-/// what it releases: beside another ecosystem's manifest that states the
-/// version (a Rust or Python package with a package.json for its tests or
-/// docs build), in a tree whose release workflows publish, but never to
-/// npm, and with no release-please entry versioning the package. Without
-/// that evidence (nothing published by CI, or npm published) every
-/// package.json stays a version source.
-fn tooling_package_json(pkg: &manifest::Package, published: Published) -> Vec<&str> {
-    if !published.any() || published.to(Registry::Npm) || pkg.release_please.is_some() {
-        return Vec::new();
-    }
-    let other_versioned = pkg.manifests.iter().any(|m| match m {
-        Manifest::Cargo(c) => c.package.as_ref().is_some_and(|p| p.version.is_some()),
-        Manifest::Pyproject(p) => p.version.is_some(),
-        Manifest::Mix(m) => m.version.is_some(),
-        Manifest::Npm(_) => false,
-    });
-    if !other_versioned {
-        return Vec::new();
-    }
-    pkg.manifests
-        .iter()
-        .filter_map(|m| match m {
-            Manifest::Npm(n) => Some(n.path.as_str()),
-            _ => None,
-        })
-        .collect()
-}
-
 fn run(cx: &Context<'_>, published: Published) -> Outcome {
     let (d, mut findings) = match cx.packages() {
         Ok(x) => x,
@@ -122,7 +93,7 @@ fn run(cx: &Context<'_>, published: Published) -> Outcome {
                 continue;
             }
         };
-        let tooling = tooling_package_json(pkg, published);
+        let tooling = manifest::tooling_package_json(cx.tree, pkg, published);
         if !tooling.is_empty() {
             let before = sources.len();
             sources.retain(|s| !tooling.contains(&s.field.location.path.as_str()));

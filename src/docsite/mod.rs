@@ -1,6 +1,6 @@
 //! How a repository's docs are built and which of them a release depends
 //! on, read once per run: the site generators found in the tree (mkdocs,
-//! mdBook, VitePress, Docusaurus, Zola, Hugo, Sphinx, ExDoc, Jekyll), each with the folder its
+//! mdBook, VitePress, Docusaurus, Zola, Hugo, Sphinx, ExDoc, Jekyll, Starlight), each with the folder its
 //! pages come from and the folders it serves as-is; every `.gitignore`
 //! (nested ones too), so a doc naming build output is not read as a claim;
 //! and the release docs (see [`release`]).
@@ -38,6 +38,7 @@ pub enum Generator {
     ExDoc,
     Sphinx,
     Jekyll,
+    Starlight,
 }
 
 impl Generator {
@@ -52,6 +53,7 @@ impl Generator {
             Generator::ExDoc => "ExDoc",
             Generator::Sphinx => "Sphinx",
             Generator::Jekyll => "Jekyll",
+            Generator::Starlight => "Starlight",
         }
     }
 }
@@ -176,7 +178,8 @@ pub struct Docs {
     /// The index pages Docusaurus generates for a sidebar category
     /// (`_category_.json` with `"link": {"type": "generated-index"}`), as
     /// the docs folder joined with the page's path: `category/<label>`, or
-    /// the category's own `slug`.
+    /// the category's own `slug`; and the URLs a Starlight site serves that
+    /// no page's file name gives (see [`starlight_slugs`]).
     categories: HashSet<String>,
     /// Pages named with an order prefix (`04-styling/01-scoped-styles.md`),
     /// keyed by the folder above the numbered folders and the name without
@@ -195,6 +198,12 @@ impl Docs {
                     let stem = name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name);
                     stem.to_ascii_lowercase()
                 })
+                .chain(
+                    sites
+                        .iter()
+                        .filter(|s| s.generator == Generator::ExDoc)
+                        .flat_map(|s| exdoc_filenames(tree, &s.config)),
+                )
                 .collect()
         } else {
             HashSet::new()
@@ -227,6 +236,12 @@ impl Docs {
                     .into_iter()
                     .chain(docusaurus_urls(tree, s))
             })
+            .chain(
+                sites
+                    .iter()
+                    .filter(|s| s.generator == Generator::Starlight)
+                    .flat_map(|s| starlight_slugs(tree, s)),
+            )
             .collect();
         let mut numbered = std::collections::HashMap::new();
         for p in tree.paths() {
@@ -374,17 +389,23 @@ impl Docs {
                 }
             }
         } else {
-            let t = normalize(base, file_part)?;
-            if self.categories.contains(t.trim_end_matches('/')) {
-                return Some(true);
+            let direct = normalize(base, file_part);
+            if let Some(t) = direct {
+                if self.categories.contains(t.trim_end_matches('/')) {
+                    return Some(true);
+                }
+                tries.push(t);
             }
-            tries.push(t);
             // A page served at `<name>/` reads `../other/` from that URL:
-            // from the file's folder that is one level higher.
+            // from the file's folder that is one level higher (so a link
+            // that climbs above the root from the file may still land).
             if let Some(own) = pretty_url_folder(site, doc)
                 && let Some(t) = normalize(&own, file_part)
             {
                 tries.push(t);
+            }
+            if tries.is_empty() {
+                return None;
             }
         }
         // A page the site generates into a folder its `.gitignore` names
@@ -709,7 +730,8 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 routes: Vec::new(),
                 pretty: Vec::new(),
             })
-        } else if let Some(site_dir) = hugo_site_dir(name, dir)
+        } else if let Some(site_dir) =
+            hugo_site_dir(name, dir).or_else(|| legacy_hugo_config(tree, path, name, dir))
             && tree.is_dir(&join(site_dir, "content"))
         {
             Some(Site {
@@ -751,6 +773,17 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                     .unwrap_or_default(),
                 pretty: Vec::new(),
             })
+        } else if let Some(pages) = starlight_pages(tree, path, name, dir) {
+            // Starlight serves `src/content/docs/a/b.md` at `/a/b/`, or at
+            // the `slug:` its front matter gives; `public/` is copied as is.
+            Some(Site {
+                generator: Generator::Starlight,
+                config: path.into(),
+                sources: vec![pages.clone()],
+                assets: vec![join(dir, "public")],
+                routes: vec![(String::new(), pages)],
+                pretty: Vec::new(),
+            })
         } else if name == "_config.yml"
             && ["_layouts", "_includes", "_posts", "_pages", "_data"]
                 .iter()
@@ -774,6 +807,118 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
         sites.extend(site);
     }
     sites
+}
+
+/// The pages folder of an Astro site that uses Starlight: its config
+/// (`astro.config.mjs`, `.ts`, …) names the integration and
+/// `src/content/docs/` beside it holds the pages.
+fn starlight_pages(tree: &Tree, path: &str, name: &str, dir: &str) -> Option<String> {
+    let ext = name.strip_prefix("astro.config.")?;
+    if !matches!(ext, "mjs" | "js" | "ts" | "mts" | "cjs" | "cts") {
+        return None;
+    }
+    let pages = join(dir, "src/content/docs");
+    (tree.is_dir(&pages) && tree.text(path).ok()?.text.contains("@astrojs/starlight"))
+        .then_some(pages)
+}
+
+/// The URLs of a Starlight site that its pages folder does not show by
+/// file name, as the pages folder joined with the URL path: a `slug:` in a
+/// page's front matter (`slug: getting-started/terms` serves the page at
+/// `/getting-started/terms/` whatever its file is called), Astro's own
+/// pages (`src/pages/reference/active.astro` at `/reference/active`; not
+/// the dynamic `[param]` ones), and the config's `redirects` sources.
+fn starlight_slugs(tree: &Tree, site: &Site) -> Vec<String> {
+    let mut out = Vec::new();
+    let root = dir_of(&site.config);
+    let astro_pages = join(root, "src/pages");
+    for folder in &site.sources {
+        for p in tree.paths().filter(|p| under(p, &astro_pages)) {
+            let rel = p[astro_pages.len()..].trim_start_matches('/');
+            let Some(stem) = [".astro", ".md", ".mdx"]
+                .iter()
+                .find_map(|e| rel.strip_suffix(e))
+            else {
+                continue;
+            };
+            if stem.contains('[') {
+                continue;
+            }
+            let url = stem
+                .strip_suffix("index")
+                .unwrap_or(stem)
+                .trim_end_matches('/');
+            out.push(join(folder, url));
+        }
+        if let Ok(config) = tree.text(&site.config) {
+            for from in astro_redirects(&config.text) {
+                out.push(join(folder, &from));
+            }
+        }
+        for p in tree
+            .paths()
+            .filter(|p| under(p, folder) && (p.ends_with(".md") || p.ends_with(".mdx")))
+        {
+            if let Some(slug) = front_matter(tree, p).and_then(|f| yaml_key(&f, "slug")) {
+                let slug = slug.trim_matches('/');
+                if !slug.is_empty() && !slug.contains(':') {
+                    out.push(join(folder, slug));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The paths an Astro config's `redirects: { "/old/": "/new/", … }` serve
+/// (without slashes at either end); a dynamic one (`[...slug]`) is left out.
+fn astro_redirects(text: &str) -> Vec<String> {
+    let Some(at) = text.find("redirects:") else {
+        return Vec::new();
+    };
+    let rest = &text[at..];
+    let Some(open) = rest.find('{') else {
+        return Vec::new();
+    };
+    let mut depth = 0usize;
+    let mut end = rest.len();
+    for (i, c) in rest[open..].char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    end = open + i;
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let Ok(key) = regex::Regex::new(r#"(?m)^\s*["'](/[^"'\s]*)["']\s*:"#) else {
+        return Vec::new();
+    };
+    key.captures_iter(&rest[open..end])
+        .map(|c| c[1].trim_matches('/').to_string())
+        .filter(|k| !k.is_empty() && !k.contains('['))
+        .collect()
+}
+
+/// The page names an ExDoc config gives its extras in place of their file
+/// names (`"guides/a/nx.md": [filename: "a-nx"]` is served as `a-nx.html`),
+/// lower-cased.
+fn exdoc_filenames(tree: &Tree, config: &str) -> Vec<String> {
+    let (Ok(text), Ok(option)) = (
+        tree.text(config),
+        regex::Regex::new(r#"\bfilename:\s*"([^"\n]+)""#),
+    ) else {
+        return Vec::new();
+    };
+    option
+        .captures_iter(&text.text)
+        .map(|c| c[1].trim().to_ascii_lowercase())
+        .filter(|n| !n.is_empty() && !n.contains('/'))
+        .collect()
 }
 
 /// The folders ExDoc's `assets:` option copies into the docs' output, as
@@ -1447,6 +1592,21 @@ fn hugo_site_dir<'a>(name: &str, dir: &'a str) -> Option<&'a str> {
         return (env == "_default" && (stem == "hugo" || stem == "config")).then(|| dir_of(parent));
     }
     (stem == "hugo").then_some(dir)
+}
+
+/// The folder of a Hugo site configured by the name older Hugo used,
+/// `config.toml` (or `.yaml`, `.yml`, `.json`) in the site's folder, which
+/// Hugo still reads. Other tools use that name too (Zola, read before
+/// this), so the file must set Hugo's `baseURL` (any case, as Hugo reads
+/// keys).
+fn legacy_hugo_config<'a>(tree: &Tree, path: &str, name: &str, dir: &'a str) -> Option<&'a str> {
+    let (stem, ext) = name.rsplit_once('.')?;
+    if stem != "config" || !matches!(ext, "toml" | "yaml" | "yml" | "json") {
+        return None;
+    }
+    let text = tree.text(path).ok()?;
+    let key = regex::Regex::new(r#"(?im)^\s*"?baseurl"?\s*[:=]"#).ok()?;
+    key.is_match(&text.text).then_some(dir)
 }
 
 /// A YAML config read into the same tree a JSON one gives (`None` when it

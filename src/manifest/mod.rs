@@ -227,6 +227,49 @@ pub struct Discovery {
     pub errors: Vec<FileError>,
 }
 
+/// The package.json files of a package that are its tooling rather than
+/// what it releases: beside another ecosystem's manifest that states the
+/// version (a Rust or Python package or a gem with a package.json for its
+/// tests, linters or docs build), in a tree whose release workflows publish, but never to
+/// npm, and with no release-please entry versioning the package. Without
+/// that evidence (nothing published by CI, or npm published) every
+/// package.json stays a version source.
+pub fn tooling_package_json<'p>(
+    tree: &crate::repo::Tree,
+    pkg: &'p Package,
+    published: crate::workflow::publish::Published,
+) -> Vec<&'p str> {
+    if !published.any()
+        || published.to(crate::workflow::publish::Registry::Npm)
+        || pkg.release_please.is_some()
+    {
+        return Vec::new();
+    }
+    let other_versioned = pkg.manifests.iter().any(|m| match m {
+        Manifest::Cargo(c) => c.package.as_ref().is_some_and(|p| p.version.is_some()),
+        Manifest::Pyproject(p) => p.version.is_some(),
+        Manifest::Mix(m) => m.version.is_some(),
+        Manifest::Npm(_) => false,
+    });
+    // A gem's specification always states its version (RubyGems requires
+    // one), so a gemspec in the folder is such a manifest too.
+    let gemspec = || {
+        tree.paths().any(|p| {
+            p.ends_with(".gemspec") && p.rsplit_once('/').map_or("", |(d, _)| d) == pkg.dir
+        })
+    };
+    if !other_versioned && !gemspec() {
+        return Vec::new();
+    }
+    pkg.manifests
+        .iter()
+        .filter_map(|m| match m {
+            Manifest::Npm(n) => Some(n.path.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Path segments under which an unnamed manifest is test data or vendored
 /// code, not a package of this repository (a test suite's expected output
 /// may well be a file named `Cargo.toml`). Dot-directories other than
@@ -254,7 +297,12 @@ const NOT_OURS: &[&str] = &[
 /// `fixtures/`, `vendor/`, …): a manifest there, even one a workspace names
 /// (a UI-test harness crate), is not a package published from this tree.
 pub fn under_test_data(dir: &str) -> bool {
-    dir.split('/').any(|seg| NOT_OURS.contains(&seg))
+    dir.split('/').any(not_ours)
+}
+
+/// A folder name under which a manifest is test data or vendored code.
+fn not_ours(seg: &str) -> bool {
+    NOT_OURS.contains(&seg) || crate::repo::paths::test_collection(seg)
 }
 
 const MANIFEST_NAMES: &[&str] = &["Cargo.toml", "pyproject.toml", "package.json", "mix.exs"];
@@ -349,7 +397,7 @@ pub fn discover_selected(tree: &Tree, selected: Option<&[&str]>) -> Discovery {
         let ours = named.contains_key(dir)
             || !dir
                 .split('/')
-                .any(|seg| NOT_OURS.contains(&seg) || (seg.starts_with('.') && seg != ".github"));
+                .any(|seg| not_ours(seg) || (seg.starts_with('.') && seg != ".github"));
         if !ours {
             continue;
         }
@@ -508,7 +556,7 @@ pub fn expand_dirs(tree: &Tree, patterns: &[String], file: &str) -> Vec<String> 
         .map(|p| cargo::dir_of(p).to_string())
         .filter(|d| {
             !d.split('/')
-                .any(|seg| NOT_OURS.contains(&seg) && !named_outright(seg))
+                .any(|seg| not_ours(seg) && !named_outright(seg))
         })
         .collect();
     out.dedup();

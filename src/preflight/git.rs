@@ -22,8 +22,9 @@ pub const MAX_SNAPSHOT_ENTRIES: usize = 500_000;
 const MAX_DEPTH: usize = 128;
 /// A symlink's target longer than this is not written.
 const MAX_LINK_BYTES: u64 = 4096;
-/// Folders never written (the work-tree walk skips them too).
-const SKIP_DIRS: &[&[u8]] = &[b".git", b"target", b"node_modules"];
+/// Folders never written (the work-tree walk skips them too; a committed
+/// `target/` is content, and the walk judges it as it judges the work tree's).
+const SKIP_DIRS: &[&[u8]] = &[b".git", b"node_modules"];
 
 /// The repository that holds the gated root, opened without reading any
 /// configuration beyond the repository's own, and where the root lies in its

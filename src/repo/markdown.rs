@@ -473,7 +473,11 @@ pub fn is_project_doc(path: &str) -> bool {
     is_markdown(path) && {
         let mut dirs = path.split('/');
         dirs.next_back();
-        !dirs.any(|d| NOT_DOCS.contains(&d) || (d.starts_with('.') && d != ".github"))
+        !dirs.any(|d| {
+            NOT_DOCS.contains(&d)
+                || super::paths::test_collection(d)
+                || (d.starts_with('.') && d != ".github")
+        })
     }
 }
 

@@ -26,7 +26,29 @@ pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 pub const MAX_PARSE_BYTES: usize = 8 * 1024 * 1024;
 
 /// Directories never walked.
-const SKIP_DIRS: &[&str] = &[".git", "target", "node_modules"];
+const SKIP_DIRS: &[&str] = &[".git", "node_modules"];
+
+/// Files beside a `target` folder that make it a build's output (Cargo,
+/// Maven, sbt), or inside it (Cargo tags its output with `CACHEDIR.TAG`).
+const BUILD_MANIFESTS: &[&str] = &["Cargo.toml", "pom.xml", "build.sbt"];
+
+/// Whether a folder is left out of the walk: `.git`, `node_modules`, and a
+/// `target` folder that is a build's output. A `target` folder that is
+/// neither tagged nor beside a build manifest is content (docs about scan
+/// targets, a deploy target's config) and is walked.
+fn skipped_dir(path: &Path, name: &std::ffi::OsStr) -> bool {
+    if SKIP_DIRS.iter().any(|d| name == *d) {
+        return true;
+    }
+    if name != "target" {
+        return false;
+    }
+    let present = |p: PathBuf| std::fs::symlink_metadata(p).is_ok();
+    present(path.join("CACHEDIR.TAG"))
+        || path
+            .parent()
+            .is_some_and(|parent| BUILD_MANIFESTS.iter().any(|m| present(parent.join(m))))
+}
 
 /// Why a file could not be read or parsed; always points at a line.
 #[derive(Debug, Clone, PartialEq)]
@@ -257,7 +279,8 @@ pub struct Tree {
 
 impl Tree {
     /// Walks `root`. Hidden files are included (`.github/`), ignored ones and
-    /// `.git`, `target`, `node_modules` are not; symlinks are never followed.
+    /// `.git`, `node_modules` and build output `target/` are not; symlinks
+    /// are never followed.
     pub fn discover(root: &Path) -> anyhow::Result<Tree> {
         let canon_root = std::fs::canonicalize(root)
             .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", root.display()))?;
@@ -276,7 +299,7 @@ impl Tree {
             .filter_entry(|e| {
                 !(e.depth() > 0
                     && e.file_type().is_some_and(|t| t.is_dir())
-                    && SKIP_DIRS.iter().any(|d| e.file_name() == *d))
+                    && skipped_dir(e.path(), e.file_name()))
             })
             .build();
         let mut entries = Vec::new();

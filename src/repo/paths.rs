@@ -34,3 +34,40 @@ pub fn normalize(base: &str, rel: &str) -> Option<String> {
     }
     Some(out)
 }
+
+/// Whether a folder name says it holds many small projects for a test
+/// suite: `test-` or `tests_` joined to a word for a collection of
+/// projects (`test-crates/`, `test_projects/`, `tests-packages/`). A folder
+/// such as `test-utils/` or `testing/` is not one: it may be a package.
+pub fn test_collection(seg: &str) -> bool {
+    const KINDS: &[&str] = &[
+        "crates",
+        "packages",
+        "projects",
+        "apps",
+        "cases",
+        "repos",
+        "workspaces",
+        "inputs",
+        "fixtures",
+        "sites",
+        "modules",
+    ];
+    let lower = seg.to_ascii_lowercase();
+    ["test-", "test_", "tests-", "tests_"]
+        .iter()
+        .filter_map(|p| lower.strip_prefix(p))
+        .any(|rest| KINDS.contains(&rest))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn test_collections_are_named_for_many_projects() {
+        assert!(super::test_collection("test-crates"));
+        assert!(super::test_collection("Test_Projects"));
+        assert!(!super::test_collection("test-utils"));
+        assert!(!super::test_collection("testing"));
+        assert!(!super::test_collection("crates"));
+    }
+}

@@ -750,7 +750,7 @@ impl Walk<'_> {
             "pwsh" | "powershell" | "pwsh.exe" | "powershell.exe" => {
                 (arg()?, Some(ScriptKind::PowerShell))
             }
-            "node" | "tsx" | "ts-node" | "bun" | "deno" => {
+            "node" | "tsx" | "ts-node" | "bun" | "deno" | "zx" => {
                 let a = w
                     .iter()
                     .skip(1)
@@ -794,7 +794,9 @@ impl Walk<'_> {
                     let interp = interp.rsplit('/').next().unwrap_or(interp);
                     match interp {
                         "sh" | "bash" | "zsh" | "dash" | "ash" => ScriptKind::Shell,
-                        "node" | "tsx" | "ts-node" | "bun" | "deno" => ScriptKind::JavaScript,
+                        "node" | "tsx" | "ts-node" | "bun" | "deno" | "zx" => {
+                            ScriptKind::JavaScript
+                        }
                         _ => return None,
                     }
                 }

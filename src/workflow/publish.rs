@@ -304,7 +304,17 @@ fn goreleaser_releases(args: &str) -> bool {
             .join(" ");
         let choices: Vec<String> = literals.iter().map(|l| format!("{fixed} {l}")).collect();
         if choices.is_empty() {
-            return true;
+            // Nothing to read in the expression (`${{ steps.x.outputs.id }}`):
+            // a command written before it (`build --snapshot ${{ … }}`) or a
+            // `--snapshot` anywhere outside it still decides; else it may
+            // release.
+            let head = args.split("${{").next().unwrap_or("");
+            let named = head
+                .split_whitespace()
+                .next()
+                .is_some_and(|w| !w.starts_with('-'));
+            let snapshot = fixed.split_whitespace().any(|w| w == "--snapshot");
+            return !snapshot && (!named || goreleaser_releases_plain(head));
         }
         return choices.iter().any(|c| goreleaser_releases_plain(c));
     }
@@ -1644,7 +1654,8 @@ fn host_of(url: &str) -> Option<String> {
 
 /// The command a workspace runner runs in each package (or one): `yarn
 /// workspaces foreach -A --no-private npm publish` runs `yarn npm publish`,
-/// `yarn workspace web npm publish` the same in one, `lerna exec -- npm
+/// `yarn workspace web npm publish` the same in one (`yarn workspace web
+/// exec npm publish` runs `npm publish` there), `lerna exec -- npm
 /// publish` and `pnpm -r exec npm publish` run `npm publish`.
 fn per_workspace(cmd: &Command) -> Option<Command> {
     let w = &cmd.words;
@@ -1662,6 +1673,9 @@ fn per_workspace(cmd: &Command) -> Option<Command> {
                 .chain(w[at..].iter().cloned())
                 .collect()
         }
+        // `yarn workspace web exec npm publish` runs the command itself in
+        // that package, as `yarn exec` does.
+        ["yarn", "workspace", _, "exec", ..] => w[4..].to_vec(),
         ["yarn", "workspace", _, ..] => std::iter::once("yarn".to_string())
             .chain(w[3..].iter().cloned())
             .collect(),
@@ -1798,6 +1812,18 @@ mod tests {
             "${{ inputs.dry && 'release --snapshot' || 'check' }}"
         ));
         assert!(goreleaser_releases("${{ inputs.args }}"));
+        assert!(goreleaser_releases(
+            "release --clean ${{ steps.ids.outputs.id }}"
+        ));
+        assert!(goreleaser_releases("${{ inputs.command }} --clean"));
+        assert!(!goreleaser_releases(
+            "build --snapshot ${{ steps.ids.outputs.id }}"
+        ));
+        assert!(!goreleaser_releases(
+            "build --clean ${{ steps.ids.outputs.id }}"
+        ));
+        assert!(!goreleaser_releases("${{ inputs.command }} --snapshot"));
+        assert!(goreleaser_releases("--config x.yml ${{ inputs.command }}"));
     }
 
     fn facts(yaml: &str) -> ReleaseFacts {
@@ -1991,6 +2017,7 @@ mod tests {
         for line in [
             "yarn workspaces foreach -A --no-private npm publish",
             "yarn workspace @acme/web npm publish --access public",
+            "yarn workspace @acme/web exec npm publish --provenance",
             "lerna exec --no-private -- npm publish",
             "pnpm -r --filter ./packages/* exec npm publish",
             "changelogen --release --publish",
@@ -2002,6 +2029,7 @@ mod tests {
         for line in [
             "yarn workspaces foreach -A run build",
             "yarn workspace web build",
+            "yarn workspace web exec npm pack",
             "lerna exec -- npm test",
             "pnpm -r exec tsc",
             "yarn workspaces foreach -A npm publish --dry-run",
