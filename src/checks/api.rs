@@ -10,6 +10,7 @@ use super::doc_pass::DocVisitor;
 use super::{Context, Meta, Outcome};
 use crate::finding::{Finding, Location};
 use crate::workflow::WorkflowFile;
+use crate::workflow::publish::Published;
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 
@@ -280,6 +281,35 @@ impl Check for ReleaseWorkflowCheck {
 
     fn workflow(&self, _cx: &Context<'_>, wf: &WorkflowFile, out: &mut Vec<Finding>) {
         (self.judge)(wf, out)
+    }
+}
+
+/// A check that judges the project once the workflows pass is done, from
+/// what the release workflows publish ([`Published`]): which registries
+/// decide which manifests are packages and what they must carry. Such a
+/// check is a static of this type, as [`ReleaseWorkflowCheck`] is.
+pub struct PublishedCheck {
+    pub meta: &'static Meta,
+    pub judge: fn(&Context<'_>, Published) -> Outcome,
+}
+
+impl Check for PublishedCheck {
+    fn meta(&self) -> &'static Meta {
+        self.meta
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::AcrossWorkflows
+    }
+
+    fn across_workflows<'a>(
+        &self,
+        cx: &'a Context<'a>,
+    ) -> Result<Box<dyn WorkflowVisitor + 'a>, Outcome> {
+        let judge = self.judge;
+        Ok(Box::new(AfterPass(move |seen: &Seen| {
+            judge(cx, seen.published)
+        })))
     }
 }
 

@@ -1,11 +1,9 @@
 //! `changelog-entry`: the CHANGELOG has a section for the version being released.
 
-use super::{AfterPass, Check, Code, Context, Meta, Outcome, Scope, Seen, WorkflowVisitor};
+use super::{Code, Context, Meta, Outcome, PublishedCheck};
 use crate::finding::{Finding, Location, Severity};
 use crate::manifest::{self, SourceKind, changelog};
 use crate::workflow::publish::Published;
-
-pub struct ChangelogEntry;
 
 static META: Meta = Meta {
     id: "changelog-entry",
@@ -42,24 +40,12 @@ static META: Meta = Meta {
     }],
 };
 
-impl Check for ChangelogEntry {
-    fn meta(&self) -> &'static Meta {
-        &META
-    }
-
-    fn scope(&self) -> Scope {
-        Scope::AcrossWorkflows
-    }
-
-    fn across_workflows<'a>(
-        &self,
-        cx: &'a Context<'a>,
-    ) -> Result<Box<dyn WorkflowVisitor + 'a>, Outcome> {
-        // Whether a package.json is tooling depends on what the release
-        // workflows publish, a fact of the pass.
-        Ok(Box::new(AfterPass(move |seen: &Seen| run(cx, seen.published))))
-    }
-}
+/// Judged when the workflows pass ends: what the release workflows
+/// publish decides which manifests are packages.
+pub static CHECK: PublishedCheck = PublishedCheck {
+    meta: &META,
+    judge: run,
+};
 
 fn run(cx: &Context<'_>, published: Published) -> Outcome {
     let (d, mut findings) = match cx.packages() {

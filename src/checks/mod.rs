@@ -18,8 +18,9 @@ pub mod workflow_pass;
 
 pub use crate::meta::{Code, Meta};
 pub use api::{
-    AfterPass, Check, InPathOrder, LinesSeen, NotedLines, Over, ReleaseWorkflowCheck, Scope, Seen,
-    WorkflowVisitor, guarded, internal_error, internal_error_finding,
+    AfterPass, Check, InPathOrder, LinesSeen, NotedLines, Over, PublishedCheck,
+    ReleaseWorkflowCheck, Scope, Seen, WorkflowVisitor, guarded, internal_error,
+    internal_error_finding,
 };
 
 /// Declares each check's module and lists its value in [`BUILTINS`].
@@ -61,9 +62,9 @@ builtins! {
     template_injection::CHECK,
     release_cache::CHECK,
     push_tags::CHECK,
-    versions_agree::VersionsAgree,
-    changelog_entry::ChangelogEntry,
-    package_metadata::PackageMetadata,
+    versions_agree::CHECK,
+    changelog_entry::CHECK,
+    package_metadata::CHECK,
     release_please_config::ReleasePleaseConfig,
     docs_links::DocsLinks,
     docs_workflow_agreement::DocsWorkflowAgreement,

@@ -1,12 +1,10 @@
 //! `package-metadata`: what each registry needs before it accepts (or
 //! usefully shows) a package is present in the manifest.
 
-use super::{AfterPass, Check, Code, Context, Meta, Outcome, Scope, Seen, WorkflowVisitor};
+use super::{Code, Context, Meta, Outcome, PublishedCheck};
 use crate::finding::{Finding, Location, Severity};
 use crate::manifest::{self, Manifest, npm};
 use crate::workflow::publish::{Published, Registry};
-
-pub struct PackageMetadata;
 
 static META: Meta = Meta {
     id: "package-metadata",
@@ -65,23 +63,12 @@ static META: Meta = Meta {
     ],
 };
 
-impl Check for PackageMetadata {
-    fn meta(&self) -> &'static Meta {
-        &META
-    }
-
-    fn scope(&self) -> Scope {
-        Scope::AcrossWorkflows
-    }
-
-    fn across_workflows<'a>(
-        &self,
-        cx: &'a Context<'a>,
-    ) -> Result<Box<dyn WorkflowVisitor + 'a>, Outcome> {
-        // What the release workflows publish is a fact of the pass.
-        Ok(Box::new(AfterPass(move |seen: &Seen| run(cx, seen.published))))
-    }
-}
+/// Judged when the workflows pass ends: what the release workflows
+/// publish decides which manifests are packages.
+pub static CHECK: PublishedCheck = PublishedCheck {
+    meta: &META,
+    judge: run,
+};
 
 fn missing(loc: &Location, path: &str, registry: &str, key: &str, hint: &str) -> Finding {
     Finding::new(

@@ -2,12 +2,10 @@
 //! same one — manifests, release-please's manifest and the newest CHANGELOG
 //! release — compared package by package.
 
-use super::{AfterPass, Check, Code, Context, Meta, Outcome, Scope, Seen, WorkflowVisitor};
+use super::{Code, Context, Meta, Outcome, PublishedCheck};
 use crate::finding::{Finding, Severity};
 use crate::manifest::{self, canonical};
 use crate::workflow::publish::Published;
-
-pub struct VersionsAgree;
 
 static META: Meta = Meta {
     id: "versions-agree",
@@ -42,24 +40,12 @@ static META: Meta = Meta {
     }],
 };
 
-impl Check for VersionsAgree {
-    fn meta(&self) -> &'static Meta {
-        &META
-    }
-
-    fn scope(&self) -> Scope {
-        Scope::AcrossWorkflows
-    }
-
-    fn across_workflows<'a>(
-        &self,
-        cx: &'a Context<'a>,
-    ) -> Result<Box<dyn WorkflowVisitor + 'a>, Outcome> {
-        // Which registries the release workflows publish to is a fact of
-        // the pass; the packages are compared when it ends.
-        Ok(Box::new(AfterPass(move |seen: &Seen| run(cx, seen.published))))
-    }
-}
+/// Judged when the workflows pass ends: what the release workflows
+/// publish decides which manifests are packages.
+pub static CHECK: PublishedCheck = PublishedCheck {
+    meta: &META,
+    judge: run,
+};
 
 fn run(cx: &Context<'_>, published: Published) -> Outcome {
     let (d, mut findings) = match cx.packages() {
