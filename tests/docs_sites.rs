@@ -315,6 +315,15 @@ fn a_sphinx_myst_link_to_a_dotted_python_name_is_a_cross_reference() {
 }
 
 #[test]
+fn a_myst_explicit_target_is_an_anchor() {
+    // `(event-stream)=` before a heading is a MyST target, which
+    // `[text](#event-stream)` links to; a label no page defines still warns.
+    let (code, got) = run("docs-links/myst-targets", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(got, vec![at("docs/plugins.md", 7, "warn")]);
+}
+
+#[test]
 fn a_vitepress_config_folder_is_a_site_and_its_ignored_api_pages_are_build_output() {
     // `.vitepress/config/index.ts` (with `srcDir` in a file beside it)
     // configures the site as `.vitepress/config.ts` would, four levels

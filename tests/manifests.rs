@@ -634,3 +634,35 @@ fn a_gems_linter_package_json_is_not_its_version() {
         vec![("CHANGELOG.md".into(), 3, "block".into())]
     );
 }
+
+#[test]
+fn a_javascript_actions_build_manifest_is_not_an_npm_package() {
+    // action.yml beside package.json: `main` names the source the action
+    // bundles into dist/, the action ships as a git tag, and nothing
+    // publishes to npm, so a missing `version` is no registry's concern.
+    let only = ["--only", "package-metadata"];
+    let r = shipgate("package-metadata/javascript-action", &only);
+    assert_eq!(r.code, 0);
+    assert_eq!(check(&r, "package-metadata").0, "skip");
+
+    // Without the action.yml the same package.json declares an entry point
+    // and is held to npm's rules: it has no version (block) and no
+    // repository.url (warn).
+    let tmp = common::copy_fixture("package-metadata/javascript-action");
+    std::fs::remove_file(tmp.path().join("action.yml")).unwrap();
+    let (code, report) = common::check_json(tmp.path(), &only);
+    assert_eq!(code, 1);
+    assert_eq!(
+        common::findings(&report, "package-metadata"),
+        vec![
+            ("package.json".into(), 1, "block".into()),
+            ("package.json".into(), 1, "warn".into())
+        ]
+    );
+    assert!(
+        common::finding_messages(&report, "package-metadata")[0]
+            .2
+            .contains("no `version`, which npm needs"),
+        "{report}"
+    );
+}

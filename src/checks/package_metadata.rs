@@ -23,7 +23,8 @@ static META: Meta = Meta {
         repository.url, required when a workflow publishes it to npm with the OIDC token; \
         `vars.github_repository = \"owner/repo\"` pins which; judged when it declares entry \
         points or files, or a workflow runs `npm publish`; not a VS Code extension's \
-        manifest, one with neither a version nor entry points, an app's or docs site's \
+        manifest, a GitHub Action's build manifest (an action.yml beside it, no \
+        `publishConfig`) when no workflow runs `npm publish`, one with neither a version nor entry points, an app's or docs site's \
         dependency list, nor one under `examples/` no release config names), mix.exs (description, licenses, \
         links). Packages not published to that registry (`\"private\": true`, `publish = \
         false`, no version or a `publish` list without `crates-io`, Poetry `package-mode = \

@@ -18,8 +18,8 @@ pub struct PackageJson {
     /// Workspace member directories (relative to the root).
     pub workspaces: Vec<String>,
     /// Declares what it ships (`main`, `exports`, `bin`, `files`, `types`,
-    /// `publishConfig`, …): a library or tool, not an app's dependency list
-    /// nor a VS Code extension.
+    /// `publishConfig`, …): a library or tool, not an app's dependency list,
+    /// a VS Code extension, nor a GitHub Action's build manifest.
     pub ships_entry_points: bool,
     pub location: Location,
 }
@@ -70,6 +70,7 @@ pub fn read(tree: &Tree, path: &str) -> Result<PackageJson, FileError> {
         // the file the editor loads: it is packaged by vsce for the
         // Marketplace, not shipped to npm.
         ships_entry_points: root.get("engines").and_then(|e| e.get("vscode")).is_none()
+            && !beside_action(tree, path, root.get("publishConfig").is_some())
             && [
                 "main",
                 "module",
@@ -84,6 +85,17 @@ pub fn read(tree: &Tree, path: &str) -> Result<PackageJson, FileError> {
             .any(|k| root.get(k).is_some()),
         location: Location::new(path, 1, 1),
     })
+}
+
+/// A GitHub Action's build manifest: an `action.yml` (or `action.yaml`)
+/// lies beside it, so `main` names the code the action bundles into `dist/`,
+/// and the action ships as a git ref, not to npm. A `publishConfig` still
+/// says it is meant for a registry too.
+fn beside_action(tree: &Tree, path: &str, publish_config: bool) -> bool {
+    !publish_config
+        && ["action.yml", "action.yaml"]
+            .iter()
+            .any(|f| tree.exists(&super::cargo::join(dir_of(path), f)))
 }
 
 /// `owner/repo` from the forms npm accepts: `git+https://github.com/o/r.git`,

@@ -206,6 +206,12 @@ static ATTR_ANCHOR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\{\s*:?\s*#([A-Za-z0-9_][\w.:-]*)[^}\n]*\}").expect("valid regex")
 });
 
+/// MyST's explicit targets, a line `(label)=` before a heading or block,
+/// which `[text](#label)` links to in a Sphinx site.
+static MYST_TARGET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^[ \t]*\(([A-Za-z0-9_][\w.:-]*)\)=[ \t]*$").expect("valid regex")
+});
+
 /// `::: pkg.module` blocks of mkdocstrings, which render an object's docs.
 static AUTODOC: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^\s*:::\s+([A-Za-z_][\w.]*)\s*$").expect("valid regex"));
@@ -410,6 +416,9 @@ impl MarkdownDoc {
                 .collect();
             if text.contains("{") {
                 html.extend(ATTR_ANCHOR.captures_iter(text).map(|c| c[1].to_string()));
+            }
+            if text.contains(")=") {
+                html.extend(MYST_TARGET.captures_iter(text).map(|c| c[1].to_string()));
             }
             // `<h3>Technology Sponsors</h3>`: GitHub gives a heading written
             // in HTML the anchor it gives a Markdown one.
