@@ -34,6 +34,8 @@ pub const OIDC_ACTIONS: &[&str] = &[
     "goreleaser/goreleaser-action",
     // GitHub Pages deployments authenticate with the job's OIDC token.
     "actions/deploy-pages",
+    // Pushes the action to GHCR as an OCI package and attests it.
+    "actions/publish-immutable-action",
 ];
 
 /// Actions that exchange the OIDC token only when an input turns it on:

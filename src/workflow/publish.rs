@@ -285,6 +285,8 @@ const SHIP_ACTIONS: &[&str] = &[
     "docker/bake-action",
     "redhat-actions/push-to-registry",
     "taiki-e/upload-rust-binary-action",
+    // An immutable action: the release's code pushed to GHCR as a package.
+    "actions/publish-immutable-action",
 ];
 
 /// Whether goreleaser's arguments make a release (its default command), not
@@ -1937,6 +1939,16 @@ mod tests {
         ] {
             assert_eq!(reg(line), None, "{line}");
         }
+    }
+
+    #[test]
+    fn an_immutable_action_push_ships() {
+        let f = facts(
+            "on: release\njobs:\n  p:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/publish-immutable-action@v0.0.4\n",
+        );
+        assert!(f.is_release());
+        assert!(!f.jobs[0].is_publishing(), "no package registry");
+        assert_eq!(f.jobs[0].ships[0].step, 1);
     }
 
     #[test]
