@@ -74,6 +74,24 @@ impl Command {
 }
 
 impl Command {
+    /// The value given to the first of `flags` the command has, written
+    /// either as the next word (`--registry URL`) or after `=`
+    /// (`--registry=URL`).
+    pub fn flag_value(&self, flags: &[&str]) -> Option<&str> {
+        let mut words = self.words.iter();
+        while let Some(w) = words.next() {
+            for f in flags {
+                if w == f {
+                    return words.next().map(String::as_str);
+                }
+                if let Some(v) = w.strip_prefix(f).and_then(|r| r.strip_prefix('=')) {
+                    return Some(v);
+                }
+            }
+        }
+        None
+    }
+
     /// Whether one of the given switches is on: given bare
     /// (`--dry-run`) or with a value that is not false (`--dry-run=true`).
     /// A value the run fills in (`--dry-run="$DRY_RUN"`, `${{ inputs.dry }}`)
@@ -452,6 +470,22 @@ mod tests {
         assert!(!c("mix hex.publish").matches("mix hex.publish --yes"));
         assert!(!c("echo cargo publish").matches("cargo publish"));
         assert!(c("cargo publish --dry-run").has_flag(&["--dry-run"]));
+        let v = |line: &str| {
+            c(line)
+                .flag_value(&["--registry", "-r"])
+                .map(str::to_string)
+        };
+        assert_eq!(
+            v("npm publish --registry https://x"),
+            Some("https://x".into())
+        );
+        assert_eq!(
+            v("npm publish --registry=https://y --tag a"),
+            Some("https://y".into())
+        );
+        assert_eq!(v("npm publish -r z"), Some("z".into()));
+        assert_eq!(v("npm publish --registry"), None);
+        assert_eq!(v("npm publish --registryx=1"), None);
         assert!(c("./gradlew publish").matches("gradlew publish"));
         assert!(c("npx semantic-release@24.2.9").matches("semantic-release"));
         let e = c("npm publish --tag ${{ steps.t.outputs.tag }} --dry-run");

@@ -860,17 +860,8 @@ fn judge_command(i: usize, line: usize, cmd: &Command, role: &mut JobRole) {
 /// told to keep the image local.
 fn pushes_image(cmd: &Command) -> bool {
     let registry_output = || {
-        let mut words = cmd.words.iter();
-        while let Some(w) = words.next() {
-            let value = match w.as_str() {
-                "-o" | "--output" => words.next().map(String::as_str),
-                _ => w.strip_prefix("--output="),
-            };
-            if value.is_some_and(|v| v.contains("type=registry") || v.contains("push=true")) {
-                return true;
-            }
-        }
-        false
+        cmd.flag_value(&["--output", "-o"])
+            .is_some_and(|v| v.contains("type=registry") || v.contains("push=true"))
     };
     let buildx = [
         "docker buildx build",
@@ -1502,10 +1493,11 @@ fn released_by_tool(w: &[&str], releasing: &dyn Fn(&str) -> bool) -> bool {
 /// The words of a tool run through the package manager (`pnpm exec
 /// changelogen`, `yarn auto shipit`, `bun x release-it`), or all of them.
 fn through_package_manager<S: AsRef<str>>(w: &[S]) -> &[S] {
-    let first = |i: usize| w.get(i).map(AsRef::as_ref);
-    match (first(0), first(1)) {
-        (Some("yarn" | "pnpm" | "bun"), Some("exec" | "dlx" | "x")) => &w[2..],
-        (Some("yarn" | "pnpm" | "bun"), Some(_)) => &w[1..],
+    // `pnpm exec`, `yarn dlx`, `bun x` and `npm exec` are dropped when the
+    // script is split (`shell::commands`); what is left is the bare form,
+    // which runs a package script or binary of that name.
+    match w.first().map(AsRef::as_ref) {
+        Some("yarn" | "pnpm" | "bun") if w.len() > 1 => &w[1..],
         _ => w,
     }
 }
@@ -1562,8 +1554,7 @@ fn nx_release(cmd: &Command) -> Option<Registry> {
 
 /// The JVM build tool a command runs (`./mvnw` is `mvnw`), if it runs one.
 fn jvm_build_tool(cmd: &Command) -> Option<&str> {
-    let program = cmd.words.first()?;
-    let base = program.rsplit('/').next().unwrap_or(program);
+    let base = program_base(cmd.words.first()?);
     let base = base
         .strip_suffix(".cmd")
         .or_else(|| base.strip_suffix(".bat"))
@@ -1593,6 +1584,9 @@ fn gradle_publish_task(task: &str) -> bool {
     )
 }
 
+/// A flag of a JVM build tool's command line. Unlike the shell reader's
+/// flags, a word starting with `+` is a goal here (sbt's cross-built
+/// `+publishSigned`).
 fn is_flag_word(w: &str) -> bool {
     w.starts_with('-') && w.len() > 1
 }
@@ -1603,23 +1597,10 @@ fn is_flag_word(w: &str) -> bool {
 /// `cargo publish --registry` a private one): it still publishes, but that
 /// index's rules for tokens are not the public registry's.
 fn elsewhere(cmd: &Command, reg: Registry) -> bool {
-    let value = |flags: &[&str]| -> Option<String> {
-        let mut words = cmd.words.iter();
-        while let Some(w) = words.next() {
-            for f in flags {
-                if w == f {
-                    return words.next().cloned();
-                }
-                if let Some(v) = w.strip_prefix(f).and_then(|r| r.strip_prefix('=')) {
-                    return Some(v.to_string());
-                }
-            }
-        }
-        None
-    };
+    let value = |flags: &[&str]| cmd.flag_value(flags);
     let other_host = |flags: &[&str], public: &[&str]| {
         value(flags).is_some_and(|url| {
-            host_of(&url).is_some_and(|h| {
+            host_of(url).is_some_and(|h| {
                 !public
                     .iter()
                     .any(|p| h == *p || h.ends_with(&format!(".{p}")))
