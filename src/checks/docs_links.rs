@@ -444,9 +444,7 @@ fn is_issue_template(path: &str) -> bool {
             || lower.contains("discussion_template"))
 }
 
-fn dir_of(path: &str) -> &str {
-    path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
-}
+use crate::repo::paths::dir_of;
 
 pub(crate) use crate::docsite::normalize;
 

@@ -114,9 +114,7 @@ fn join(dir: &str, rel: &str) -> String {
     }
 }
 
-fn dir_of(path: &str) -> &str {
-    path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
-}
+use crate::repo::paths::dir_of;
 
 /// Every `.gitignore` in the tree, each matching from its own folder.
 pub struct Ignores(Vec<ignore::gitignore::Gitignore>);

@@ -58,9 +58,7 @@ pub struct PathDep {
     pub versioned: bool,
 }
 
-pub fn dir_of(path: &str) -> &str {
-    path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
-}
+pub use crate::repo::paths::dir_of;
 
 pub fn join(dir: &str, rel: &str) -> String {
     let mut parts: Vec<&str> = if dir.is_empty() {

@@ -1,6 +1,11 @@
 //! Paths inside the root: joining a relative path onto a folder without
 //! ever leaving the root.
 
+/// The folder a path lies in (`""` for a file at the root).
+pub fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+}
+
 /// Joins `rel` onto `base` (a folder relative to the root) and removes `.`
 /// and `..`; `None` when the result leaves the root. A `rel` starting with
 /// `/` starts at the root.
