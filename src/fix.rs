@@ -341,7 +341,7 @@ mod tests {
     #[test]
     fn adds_a_key_to_a_step_keeping_comments() {
         let text = "jobs:\n  build:\n    runs-on: ubuntu-latest # the runner\n    steps:\n      # check out\n      - uses: actions/checkout@v4 # v4.2.2\n      - run: make\n";
-        let route = crate::workflow::step_route("build", 0);
+        let route = [Key::K("jobs"), Key::K("build"), Key::K("steps"), Key::I(0)];
         let out = fixed(
             text,
             &[Edit::add(
@@ -440,7 +440,7 @@ mod tests {
         std::fs::create_dir_all(d.path().join(".github/workflows")).unwrap();
         let text = "on: push\r\njobs:\r\n  a:\r\n    runs-on: x\r\n    steps:\r\n      - uses: actions/checkout@v4\r\n";
         std::fs::write(d.path().join(wf), text).unwrap();
-        let route = crate::workflow::step_route("a", 0);
+        let route = [Key::K("jobs"), Key::K("a"), Key::K("steps"), Key::I(0)];
         let off = mapping([("persist-credentials", Value::Bool(false))]);
         let fix = Fix::new(wf, "t", vec![Edit::add(&route, "with", off)]);
         let (changes, refused) = plan(d.path(), [&fix]);

@@ -122,10 +122,11 @@ proptest! {
         if let Ok(wf) = WorkflowFile::parse(".github/workflows/r.yml", t.as_str().into()) {
             // Locations of every job and step resolve inside the file.
             for (id, job) in wf.normal_jobs() {
-                let l = wf.locate(&shipgate::workflow::job_route(id));
+                let l = wf.job(id).location().locate();
                 prop_assert!(l.line >= 1 && l.line <= t.lines().count().max(1));
                 for i in 0..job.steps.len() {
-                    let _ = wf.locate(&shipgate::workflow::step_route(id, i));
+                    let s = wf.job(id).step(i).location().key("uses").locate();
+                    prop_assert!(s.line >= 1 && s.line <= t.lines().count().max(1));
                 }
             }
             let _ = wf.is_release();

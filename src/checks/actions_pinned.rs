@@ -4,7 +4,8 @@ use super::{Check, Code, Context, Meta, Over, Scope, Seen};
 use crate::finding::{Finding, Location, Severity};
 use crate::workflow::WorkflowTree;
 use crate::workflow::lane::{Behind, Ran};
-use crate::workflow::{Key, WorkflowFile};
+use crate::workflow::at::At;
+use crate::workflow::{WorkflowFile};
 use github_actions_models::common::Uses;
 use github_actions_models::workflow::Job;
 use github_actions_models::workflow::job::StepBody;
@@ -89,14 +90,8 @@ fn check_workflow(cx: &Context<'_>, wf: &WorkflowFile, out: &mut Vec<Finding>) {
             Job::NormalJob(j) => {
                 for (i, step) in j.steps.iter().enumerate() {
                     if let StepBody::Uses { uses, .. } = &step.body {
-                        let route = [
-                            Key::K("jobs"),
-                            Key::K(job_id),
-                            Key::K("steps"),
-                            Key::I(i),
-                            Key::K("uses"),
-                        ];
-                        judge(&Site::Workflow(wf, &route), uses, release, out);
+                        let at = wf.job(job_id).step(i).location().key("uses");
+                        judge(&Site::Workflow(wf, at), uses, release, out);
                     }
                 }
                 // The `uses:` of local composite actions the job runs.
@@ -120,8 +115,8 @@ fn check_workflow(cx: &Context<'_>, wf: &WorkflowFile, out: &mut Vec<Finding>) {
                 }
             }
             Job::ReusableWorkflowCallJob(j) => {
-                let route = [Key::K("jobs"), Key::K(job_id), Key::K("uses")];
-                judge(&Site::Workflow(wf, &route), &j.uses, release, out);
+                let at = wf.job(job_id).location().key("uses");
+                judge(&Site::Workflow(wf, at), &j.uses, release, out);
             }
         }
     }
@@ -164,14 +159,14 @@ fn owner(cx: &Context<'_>, action_file: &str) -> Option<String> {
 /// Where a `uses:` is written: a step of the workflow, or a step of a local
 /// composite action one of its jobs runs.
 enum Site<'a> {
-    Workflow(&'a WorkflowFile, &'a [Key<'a>]),
+    Workflow(&'a WorkflowFile, At<'a>),
     Behind(&'a WorkflowFile, &'a str, &'a Behind),
 }
 
 impl Site<'_> {
     fn locate(&self) -> Location {
         match self {
-            Site::Workflow(wf, route) => wf.locate(route),
+            Site::Workflow(_, at) => at.locate(),
             Site::Behind(_, _, b) => b.at.clone(),
         }
     }
@@ -189,6 +184,26 @@ impl Site<'_> {
             Site::Workflow(wf, _) => wf.lines.line(&wf.text, loc.line).unwrap_or("").to_string(),
             Site::Behind(_, _, b) => b.line_text.clone(),
         }
+    }
+
+    /// Whether the `uses:` at `loc`, pinned to `git_ref`, carries a
+    /// non-empty comment: in a workflow, the comments the location tree
+    /// finds on the value's line; in a composite action (and where the
+    /// tree cannot find the value), the text after the ref on its line.
+    fn has_version_comment(&self, loc: &Location, git_ref: &str) -> bool {
+        if let Site::Workflow(_, at) = self
+            && let Some(comments) = at.comments()
+        {
+            return comments.iter().any(|c| !c.is_empty());
+        }
+        let line = self.line(loc);
+        let after = line
+            .find(git_ref)
+            .map(|i| &line[i + git_ref.len()..])
+            .unwrap_or("");
+        after
+            .split_once('#')
+            .is_some_and(|(_, c)| !c.trim().is_empty())
     }
 
     /// How a message names where it stands, after the action.
@@ -298,15 +313,7 @@ fn judge(site: &Site<'_>, uses: &Uses, release: bool, out: &mut Vec<Finding>) {
             } else if release && !every_pin_commented(site.text(), r.raw()) {
                 // Only now pay for the exact location.
                 let loc = site.locate();
-                let line = site.line(&loc);
-                let after = line
-                    .find(r.git_ref())
-                    .map(|i| &line[i + r.git_ref().len()..])
-                    .unwrap_or("");
-                let has_comment = after
-                    .split_once('#')
-                    .is_some_and(|(_, c)| !c.trim().is_empty());
-                if !has_comment {
+                if !site.has_version_comment(&loc, r.git_ref()) {
                     out.push(
                         Finding::new(
                             loc,

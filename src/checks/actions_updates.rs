@@ -7,7 +7,7 @@ use crate::repo::spanned::Node;
 use crate::repo::text::YamlShape;
 use crate::repo::{FileError, TextFile};
 use crate::workflow::lane::Ran;
-use crate::workflow::{Key, WorkflowFile};
+use crate::workflow::WorkflowFile;
 use github_actions_models::common::Uses;
 use github_actions_models::workflow::Job;
 use github_actions_models::workflow::job::StepBody;
@@ -225,16 +225,11 @@ fn locate_own(cx: &Context<'_>, path: &str, job: &str, step: Option<usize>) -> L
     let Ok(wf) = cx.tree.workflow_unkept(path) else {
         return Location::file(path);
     };
-    match step {
-        Some(i) => wf.locate(&[
-            Key::K("jobs"),
-            Key::K(job),
-            Key::K("steps"),
-            Key::I(i),
-            Key::K("uses"),
-        ]),
-        None => wf.locate(&[Key::K("jobs"), Key::K(job), Key::K("uses")]),
-    }
+    let at = match step {
+        Some(i) => wf.job(job).step(i).location(),
+        None => wf.job(job).location(),
+    };
+    at.key("uses").locate()
 }
 
 /// One workflow's SHA pins.

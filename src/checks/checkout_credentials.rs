@@ -6,7 +6,7 @@ use crate::edit::{Edit, Fix, mapping};
 use crate::finding::{Finding, Severity};
 use crate::shell::commands_shared;
 use crate::workflow::publish::action_slug;
-use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_route};
+use crate::workflow::{WorkflowFile, env_map, env_value};
 use github_actions_models::workflow::job::StepBody;
 
 pub static CHECK: ReleaseWorkflowCheck = ReleaseWorkflowCheck {
@@ -62,16 +62,10 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
             if off {
                 continue;
             }
-            let mut route = step_route(job_id, i);
+            let step_at = wf.job(job_id).step(i).location();
             let loc = match persist {
-                Some(_) => {
-                    route.extend([Key::K("with"), Key::K("persist-credentials")]);
-                    wf.locate(&route)
-                }
-                None => {
-                    route.push(Key::K("uses"));
-                    wf.locate(&route)
-                }
+                Some(_) => step_at.key("with").key("persist-credentials").locate(),
+                None => step_at.key("uses").locate(),
             };
             let help = if pushes {
                 "add `with: persist-credentials: false`; this job runs `git push`, so give that one command the token (e.g. `git push \"https://x-access-token:${GH_TOKEN}@github.com/${GITHUB_REPOSITORY}\"`), or keep the default and record why with an inline ignore"
@@ -112,16 +106,13 @@ fn fix(
     with: &github_actions_models::common::expr::LoE<github_actions_models::common::Env>,
 ) -> Option<Fix> {
     let off = yaml_serde::Value::Bool(false);
-    let mut route = step_route(job_id, step);
+    let step_at = wf.job(job_id).step(step).location();
     let edit = match env_map(with) {
         None => return None,
         Some(m) if m.is_empty() => {
-            Edit::add(&route, "with", mapping([("persist-credentials", off)]))
+            Edit::add(step_at.route(), "with", mapping([("persist-credentials", off)]))
         }
-        Some(_) => {
-            route.push(Key::K("with"));
-            Edit::add(&route, "persist-credentials", off)
-        }
+        Some(_) => Edit::add(step_at.key("with").route(), "persist-credentials", off),
     };
     Some(Fix::new(
         &wf.path,

@@ -63,14 +63,10 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
         if oidc_use(j, role).is_some() {
             continue;
         }
+        let perms = wf.job(id).location().key("permissions");
         let loc = match &j.permissions {
-            Permissions::Base(_) => wf.locate(&[Key::K("jobs"), Key::K(id), Key::K("permissions")]),
-            Permissions::Explicit(_) => wf.locate_key(&[
-                Key::K("jobs"),
-                Key::K(id),
-                Key::K("permissions"),
-                Key::K("id-token"),
-            ]),
+            Permissions::Base(_) => perms.locate(),
+            Permissions::Explicit(_) => perms.key("id-token").locate_key(),
         };
         out.push(Finding::new(
             loc,

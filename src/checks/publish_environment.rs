@@ -2,7 +2,6 @@
 
 use super::{Check, Code, Context, Meta, Over, Scope};
 use crate::finding::{Finding, Severity};
-use crate::workflow::Key;
 use crate::workflow::WorkflowFile;
 use crate::workflow::lane::env_name;
 use github_actions_models::workflow::job::DeploymentEnvironment;
@@ -60,7 +59,7 @@ fn check(cx: &Context<'_>, wf: &WorkflowFile, findings: &mut Vec<Finding>) {
         match &job.environment {
             None => findings.push(
                 Finding::new(
-                    wf.locate_key(&[Key::K("jobs"), Key::K(id)]),
+                    wf.job(id).location().locate_key(),
                     format!("publishing job `{id}` ({what}) declares no `environment`"),
                     match want {
                         Some(w) => format!("add `environment: {w}` to the job"),
@@ -75,21 +74,13 @@ fn check(cx: &Context<'_>, wf: &WorkflowFile, findings: &mut Vec<Finding>) {
                 if let Some(w) = want
                     && name != w
                 {
-                    let route = match env {
-                        DeploymentEnvironment::Name(_) => {
-                            vec![Key::K("jobs"), Key::K(id), Key::K("environment")]
-                        }
-                        DeploymentEnvironment::NameURL { .. } => {
-                            vec![
-                                Key::K("jobs"),
-                                Key::K(id),
-                                Key::K("environment"),
-                                Key::K("name"),
-                            ]
-                        }
+                    let at = wf.job(id).location().key("environment");
+                    let at = match env {
+                        DeploymentEnvironment::Name(_) => at,
+                        DeploymentEnvironment::NameURL { .. } => at.key("name"),
                     };
                     findings.push(Finding::new(
-                        wf.locate(&route),
+                        at.locate(),
                         format!("publishing job `{id}` uses environment `{name}`, but the policy's publish_environment is `{w}`"),
                         format!("set `environment: {w}` (or change vars.publish_environment)"),
                     )

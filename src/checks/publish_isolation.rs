@@ -10,7 +10,7 @@ use crate::workflow::publish::{
     BUILD_ACTIONS, JobRole, Via, action_slug, builds_itself, install_or_build,
 };
 use crate::workflow::secrets::secret_refs;
-use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_label, step_route};
+use crate::workflow::{WorkflowFile, env_map, env_value, step_label};
 use github_actions_models::common::Uses;
 use github_actions_models::workflow::job::{NormalJob, StepBody};
 
@@ -244,14 +244,13 @@ fn offences(wf: &WorkflowFile, job_id: &str, job: &NormalJob, role: &JobRole) ->
     let mut out = Vec::new();
     for (i, step) in job.steps.iter().enumerate() {
         let label = step_label(step, i);
-        let mut route = step_route(job_id, i);
+        let step_at = wf.job(job_id).step(i).location();
         match &step.body {
             StepBody::Uses { uses, with } => {
-                route.push(Key::K("uses"));
                 let input = |k: &str| env_map(with).and_then(|w| w.get(k)).map(env_value);
                 if let Some((what, kind)) = uses_offence(uses, input) {
                     out.push(Offence {
-                        location: wf.locate(&route),
+                        location: step_at.key("uses").locate(),
                         label,
                         what,
                         kind,
@@ -259,7 +258,7 @@ fn offences(wf: &WorkflowFile, job_id: &str, job: &NormalJob, role: &JobRole) ->
                 }
             }
             StepBody::Run { run, .. } => {
-                route.push(Key::K("run"));
+                let run_at = step_at.key("run");
                 for (line, cmd) in commands_shared(run).iter() {
                     let line = *line;
                     let is_publish = role.publishes.iter().any(|p| {
@@ -269,7 +268,7 @@ fn offences(wf: &WorkflowFile, job_id: &str, job: &NormalJob, role: &JobRole) ->
                     });
                     if let Some(what) = command_offence(cmd, is_publish) {
                         out.push(Offence {
-                            location: wf.locate_command(&route, line, &cmd.raw),
+                            location: run_at.locate_command(line, &cmd.raw),
                             label: label.clone(),
                             what,
                             kind: OffenceKind::InstallOrBuild,

@@ -3,7 +3,7 @@
 use super::{Code, Meta, ReleaseWorkflowCheck};
 use crate::finding::{Finding, Severity};
 use crate::shell::commands_shared;
-use crate::workflow::{Key, WorkflowFile, step_route};
+use crate::workflow::WorkflowFile;
 use github_actions_models::workflow::job::StepBody;
 
 pub static CHECK: ReleaseWorkflowCheck = ReleaseWorkflowCheck {
@@ -40,11 +40,10 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
             for (line, cmd) in commands_shared(run).iter() {
                 let line = *line;
                 if cmd.matches("git push") && cmd.has_flag(&["--tags"]) {
-                    let mut route = step_route(job_id, i);
-                    route.push(Key::K("run"));
+                    let run = wf.job(job_id).step(i).location().key("run");
                     out.push(
                         Finding::new(
-                            wf.locate_command(&route, line, &cmd.raw),
+                            run.locate_command(line, &cmd.raw),
                             format!("`{}` in job `{job_id}` pushes every local tag", cmd.text()),
                             "push the release's tag by name: git push origin \"$TAG\"",
                         )

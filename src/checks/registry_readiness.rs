@@ -16,7 +16,8 @@ use crate::workflow::lane::Ran;
 use crate::workflow::oidc::job_holds_id_token;
 use crate::workflow::publish::{PublishStep, Registry, Via, action_slug};
 use crate::workflow::triggers::event_names;
-use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_route};
+use crate::workflow::at::JobAt;
+use crate::workflow::{WorkflowFile, env_map, env_value};
 use github_actions_models::common::expr::LoE;
 use github_actions_models::common::{BasePermission, Permission, Permissions, Uses};
 use github_actions_models::workflow::Job;
@@ -229,11 +230,14 @@ struct JobView<'a> {
     job: &'a NormalJob,
 }
 
-impl JobView<'_> {
-    fn step_loc(&self, i: usize, key: &str) -> Location {
-        let mut r = step_route(self.id, i);
-        r.push(Key::K(key));
-        self.wf.locate(&r)
+impl<'a> JobView<'a> {
+    /// The job, as a place in its workflow.
+    fn at(&self) -> JobAt<'a> {
+        self.wf.job(self.id)
+    }
+
+    fn step_loc(&self, i: usize, key: &'static str) -> Location {
+        self.at().step(i).location().key(key).locate()
     }
 
     /// Steps using an action, by its lower-case `owner/name` slug.
@@ -436,11 +440,10 @@ fn pypi(j: &JobView<'_>, p: &PublishStep, strict: bool, out: &mut Vec<Finding>) 
                 ));
             }
             if with_input(step, "attestations").is_some_and(|v| v.trim() == "false") {
-                let mut r = step_route(j.id, p.step);
-                r.extend([Key::K("with"), Key::K("attestations")]);
+                let at = j.at().step(p.step).location().key("with");
                 out.push(
                     Finding::new(
-                        j.wf.locate_key(&r),
+                        at.key("attestations").locate_key(),
                         format!("job `{}` switches off PyPI attestations", j.id),
                         "remove `attestations: false`: with trusted publishing the action signs each distribution and PyPI shows where it was built",
                     )
@@ -643,7 +646,7 @@ fn self_hosted(j: &JobView<'_>) -> Option<Location> {
         LoE::Expr(_) => return None,
     };
     labels.iter().any(|l| l == "self-hosted").then(|| {
-        j.wf.locate(&[Key::K("jobs"), Key::K(j.id), Key::K("runs-on")])
+        j.at().location().key("runs-on").locate()
     })
 }
 
@@ -672,9 +675,8 @@ fn setup_node(j: &JobView<'_>, upto: usize) -> Option<(String, Location)> {
         .filter(|(i, _)| *i < upto)
         .last()?;
     if let Some(v) = with_input(step, "node-version") {
-        let mut r = step_route(j.id, i);
-        r.extend([Key::K("with"), Key::K("node-version")]);
-        return Some((v.trim().to_string(), j.wf.locate(&r)));
+        let at = j.at().step(i).location().key("with").key("node-version");
+        return Some((v.trim().to_string(), at.locate()));
     }
     let file = with_input(step, "node-version-file")?;
     let file = file.trim().trim_start_matches("./");
@@ -1135,7 +1137,7 @@ fn pubdev_reusable_calls(tree: &Tree, wf: &WorkflowFile, out: &mut Vec<Finding>)
             continue;
         }
         any = true;
-        let at = wf.locate(&[Key::K("jobs"), Key::K(id), Key::K("uses")]);
+        let at = wf.job(id).location().key("uses").locate();
         if !job_holds_id_token(&wf.model.permissions, &call.permissions) {
             out.push(Finding::new(
                 at.clone(),

@@ -6,7 +6,7 @@ use crate::workflow::expr::{Scenario, eval_template};
 use crate::workflow::lane::Ran;
 use crate::workflow::publish::action_slug;
 use crate::workflow::triggers::{if_false, job_outputs, release_scenarios, skipped_jobs};
-use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_route};
+use crate::workflow::{WorkflowFile, env_map, env_value};
 use github_actions_models::common::Uses;
 use github_actions_models::workflow::job::{NormalJob, StepBody};
 use std::collections::{HashMap, HashSet};
@@ -187,12 +187,11 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
             let Some(slug) = action_slug(uses) else {
                 continue;
             };
-            let mut route = step_route(job_id, i);
+            let step_at = wf.job(job_id).step(i).location();
             if CACHE_ACTIONS.contains(&slug.as_str()) {
-                route.push(Key::K("uses"));
                 out.push(
                     Finding::new(
-                        wf.locate(&route),
+                        step_at.key("uses").locate(),
                         format!("{what} restores a cache with {}", uses.raw()),
                         "remove the cache from the publishing job",
                     )
@@ -213,11 +212,9 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                 if off_on_release(&v, &scenarios) {
                     continue;
                 }
-                let mut r = route.clone();
-                r.extend([Key::K("with"), Key::K(key)]);
                 out.push(
                     Finding::new(
-                        wf.locate_key(&r),
+                        step_at.clone().key("with").key(key).locate_key(),
                         format!(
                             "{what} restores a cache through {} (`{key}: {v}`)",
                             uses.raw()
@@ -231,10 +228,9 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                 && go_caches_by_default(uses)
                 && with.and_then(|w| w.get("cache")).is_none()
             {
-                route.push(Key::K("uses"));
                 out.push(
                     Finding::new(
-                        wf.locate(&route),
+                        step_at.key("uses").locate(),
                         format!(
                             "{what} uses {}, which restores the Go module cache by default",
                             uses.raw()

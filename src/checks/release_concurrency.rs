@@ -6,6 +6,7 @@ use crate::edit::{Edit, Fix, mapping};
 use crate::finding::{Finding, Severity};
 use crate::workflow::expr::{Scenario, context_paths, eval, eval_template, interpolations};
 use crate::workflow::triggers::{if_false, job_outputs, release_scenarios, skipped_jobs};
+use crate::workflow::at::At;
 use crate::workflow::{Key, WorkflowFile};
 use github_actions_models::common::expr::LoE;
 use github_actions_models::workflow::{Concurrency, Job};
@@ -95,7 +96,7 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
         r.ships.is_empty() && !r.publishes.is_empty() && r.publishes.iter().all(|p| p.docs_only())
     });
     if let Some(c) = &wf.model.concurrency {
-        judge(wf, c, &[Key::K("concurrency")], &scenarios, docs_only, out);
+        judge(wf, c, wf.top().key("concurrency"), &scenarios, docs_only, out);
     }
     let mut missing = Vec::new();
     for (id, job) in &wf.model.jobs {
@@ -108,7 +109,7 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                 Some(c) => judge(
                     wf,
                     c,
-                    &[Key::K("jobs"), Key::K(id), Key::K("concurrency")],
+                    wf.job(id).location().key("concurrency"),
                     &scenarios,
                     docs_only,
                     out,
@@ -123,7 +124,10 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
             Job::ReusableWorkflowCallJob(_) => {
                 if !wf.lane.call_is_grouped(id)
                     && wf
-                        .byte_span(&[Key::K("jobs"), Key::K(id), Key::K("concurrency")])
+                        .job(id)
+                        .location()
+                        .key("concurrency")
+                        .byte_span()
                         .is_none()
                 {
                     missing.push(id);
@@ -170,7 +174,7 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
 fn judge(
     wf: &WorkflowFile,
     c: &Concurrency,
-    route: &[Key<'_>],
+    at: At<'_>,
     scenarios: &[Scenario],
     docs_only: bool,
     out: &mut Vec<Finding>,
@@ -186,14 +190,14 @@ fn judge(
         // Only pull-request runs: release-triggers reports that.
         return;
     }
-    let mut group_route = route.to_vec();
-    if matches!(c, Concurrency::Rich { .. }) {
-        group_route.push(Key::K("group"));
-    }
+    let group_at = match c {
+        Concurrency::Rich { .. } => at.clone().key("group"),
+        Concurrency::Bare(_) => at.clone(),
+    };
     if let Some(empty) = collapsed(group, scenarios) {
         out.push(
             Finding::new(
-                wf.locate(&group_route),
+                group_at.locate(),
                 format!(
                     "concurrency group `{group}` is the same for every run of this workflow: {} is empty for its triggers ({}), so every release shares one group and a waiting run is cancelled when a newer one arrives",
                     empty.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", "),
@@ -211,7 +215,7 @@ fn judge(
         // nothing waits either.
         out.push(
             Finding::new(
-                wf.locate(&group_route),
+                group_at.locate(),
                 format!(
                     "concurrency group `{group}` differs on every run of release workflow `{}` (it takes `github.run_id` or the like for {}), so it never cancels a release but never queues one either: two runs can publish at once",
                     wf.file_name(),
@@ -225,8 +229,7 @@ fn judge(
         return;
     }
     let Some(cancel) = cancel else { return };
-    let mut cancel_route = route.to_vec();
-    cancel_route.push(Key::K("cancel-in-progress"));
+    let cancel_at = at.key("cancel-in-progress");
     let (shown, cancels, help): (String, Vec<&Scenario>, &str) = match cancel {
         LoE::Literal(false) => return,
         LoE::Literal(true) => (
@@ -269,7 +272,7 @@ fn judge(
         // the upload) is worth a warning, not a block.
         out.push(
             Finding::new(
-                wf.locate(&cancel_route),
+                cancel_at.locate(),
                 format!(
                     "`cancel-in-progress: true` in release workflow `{}` releases only on {} with a concurrency group per tag, so it cancels a run only when the same tag is pushed again while that run is in flight, which can leave that release half done",
                     wf.file_name(),
@@ -279,13 +282,13 @@ fn judge(
             )
             .code("cancels-same-tag")
             .warn_only()
-            .with_fix(no_cancel(wf, &cancel_route)),
+            .with_fix(no_cancel(wf, cancel_at.route())),
         );
         return;
     }
     if docs_only {
         let finding = Finding::new(
-                wf.locate(&cancel_route),
+                cancel_at.locate(),
                 format!(
                     "`cancel-in-progress: {shown}` in `{}`, which only publishes docs for a released version, cancels a docs upload in flight on {}; the newer run uploads them again",
                     wf.file_name(),
@@ -296,14 +299,14 @@ fn judge(
             .code("cancels-docs-publish")
             .warn_only();
         out.push(match cancel {
-            LoE::Literal(true) => finding.with_fix(no_cancel(wf, &cancel_route)),
+            LoE::Literal(true) => finding.with_fix(no_cancel(wf, cancel_at.route())),
             _ => finding,
         });
         return;
     }
-    let finding = Finding::new(wf.locate(&cancel_route), message, help).code("cancels-release");
+    let finding = Finding::new(cancel_at.locate(), message, help).code("cancels-release");
     out.push(match cancel {
-        LoE::Literal(true) => finding.with_fix(no_cancel(wf, &cancel_route)),
+        LoE::Literal(true) => finding.with_fix(no_cancel(wf, cancel_at.route())),
         _ => finding,
     });
 }

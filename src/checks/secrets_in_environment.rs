@@ -5,7 +5,7 @@ use super::{Code, Meta, ReleaseWorkflowCheck};
 use crate::finding::{Finding, Severity};
 use crate::repo::yaml_text::hashes;
 use crate::workflow::secrets::secret_refs;
-use crate::workflow::{Key, WorkflowFile};
+use crate::workflow::WorkflowFile;
 use github_actions_models::workflow::Job;
 use github_actions_models::workflow::job::Secrets;
 
@@ -56,7 +56,7 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
             && j.secrets == Some(Secrets::Inherit)
         {
             out.push(Finding::new(
-                wf.locate(&[Key::K("jobs"), Key::K(id), Key::K("secrets")]),
+                wf.job(id).location().key("secrets").locate(),
                 format!(
                     "job `{id}` passes `secrets: inherit`, handing every repository secret to {}",
                     j.uses.raw()
@@ -103,13 +103,13 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
             let has_env = matches!(job, Job::NormalJob(j) if j.environment.is_some());
             (
                 id.as_str(),
-                wf.byte_span(&[Key::K("jobs"), Key::K(id)]),
+                wf.job(id).location().byte_span(),
                 has_env,
                 matches!(job, Job::ReusableWorkflowCallJob(_)),
             )
         })
         .collect();
-    let jobs_start = wf.byte_span(&[Key::K("jobs")]).map(|s| s.0);
+    let jobs_start = wf.top().key("jobs").byte_span().map(|s| s.0);
     for (offset, name) in refs {
         let job = spans
             .iter()

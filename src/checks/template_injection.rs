@@ -7,7 +7,7 @@ use crate::workflow::contexts::{Control, caller_events, control, filled_by, is_o
 use crate::workflow::expr::{context_paths, flowing_paths, interpolations};
 use crate::workflow::publish::action_slug;
 use crate::workflow::triggers::event_names;
-use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_route};
+use crate::workflow::{WorkflowFile, env_map, env_value};
 use github_actions_models::workflow::job::StepBody;
 
 pub static CHECK: ReleaseWorkflowCheck = ReleaseWorkflowCheck {
@@ -60,14 +60,14 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                     }
                 }
             };
-            let mut route = step_route(job_id, i);
+            let mut at = wf.job(job_id).step(i).location();
             if key == "script" {
-                route.push(Key::K("with"));
+                at = at.key("with");
             }
-            route.push(Key::K(key));
+            let at = at.key(key);
             for (offset, whole, inner) in interpolations(&script) {
                 let line = script[..offset].matches('\n').count();
-                let loc = wf.locate_command(&route, line, whole);
+                let loc = at.locate_command(line, whole);
                 judge(&events, loc, job_id, whole, inner, out);
             }
         }

@@ -6,7 +6,7 @@ use crate::finding::{Finding, Location, Severity};
 use crate::workflow::oidc::job_holds_id_token;
 use crate::workflow::publish::{PublishStep, Registry, Via};
 use crate::workflow::secrets::has_registry_secret;
-use crate::workflow::{Key, WorkflowFile, env_map, env_value, step_route};
+use crate::workflow::{WorkflowFile, env_map, env_value};
 use github_actions_models::common::Env;
 use github_actions_models::workflow::job::{NormalJob, StepBody};
 
@@ -236,24 +236,21 @@ pub(crate) fn token_use(
     let reg = p.registry;
     let key_ok = |k: &str| is_credential_key(k) && !(oidc && names_other_service(k, reg));
     let step = job.steps.get(p.step)?;
-    let sroute = step_route(job_id, p.step);
+    let step_at = wf.job(job_id).step(p.step).location();
     // Inputs of a publishing action: `password:`, `token:`, …
     if let (Via::Action(_), StepBody::Uses { with, .. }) = (&p.via, &step.body)
         && let Some(hit) = credential_in(env_map(with), key_ok)
     {
-        let mut r = sroute.clone();
-        r.extend([Key::K("with"), Key::K(hit)]);
-        return Some((wf.locate_key(&r), format!("`{hit}:` input")));
+        let at = step_at.key("with").key(hit);
+        return Some((at.locate_key(), format!("`{hit}:` input")));
     }
     // A token handed to the local composite action the publish is behind.
     if p.behind.is_some()
         && let StepBody::Uses { with, .. } = &step.body
         && let Some(hit) = credential_in(env_map(with), key_ok)
     {
-        let mut r = sroute.clone();
-        r.extend([Key::K("with"), Key::K(hit)]);
         return Some((
-            wf.locate_key(&r),
+            step_at.key("with").key(hit).locate_key(),
             format!("`{hit}:` input to the local action"),
         ));
     }
@@ -261,10 +258,8 @@ pub(crate) fn token_use(
     if let Via::Command { command, .. } = &p.via
         && has_registry_secret(&command.raw)
     {
-        let mut r = sroute.clone();
-        r.push(Key::K("run"));
         return Some((
-            wf.locate_in(&r, &command.raw),
+            step_at.key("run").locate_text(&command.raw),
             "a secret on the command line".into(),
         ));
     }
@@ -295,10 +290,9 @@ pub(crate) fn token_use(
             .iter()
             .any(|w| run.contains(w))
         {
-            let mut r = step_route(job_id, i);
-            r.push(Key::K("run"));
+            let run = wf.job(job_id).step(i).location().key("run");
             return Some((
-                wf.locate_in(&r, "secrets."),
+                run.locate_text("secrets."),
                 "a token written to a credentials file".into(),
             ));
         }
@@ -365,16 +359,15 @@ fn env_secret<'w>(
     key_ok: impl Fn(&str) -> bool,
 ) -> Option<(Location, &'w str)> {
     if let Some(hit) = credential_in(env_map(&job.steps.get(step)?.env), &key_ok) {
-        let mut r = step_route(job_id, step);
-        r.extend([Key::K("env"), Key::K(hit)]);
-        return Some((wf.locate_key(&r), hit));
+        let at = wf.job(job_id).step(step).location().key("env").key(hit);
+        return Some((at.locate_key(), hit));
     }
     if let Some(hit) = credential_in(env_map(&job.env), &key_ok) {
-        let r = [Key::K("jobs"), Key::K(job_id), Key::K("env"), Key::K(hit)];
-        return Some((wf.locate_key(&r), hit));
+        let at = wf.job(job_id).location().key("env").key(hit);
+        return Some((at.locate_key(), hit));
     }
     let hit = credential_in(env_map(&wf.model.env), &key_ok)?;
-    Some((wf.locate_key(&[Key::K("env"), Key::K(hit)]), hit))
+    Some((wf.top().key("env").key(hit).locate_key(), hit))
 }
 
 fn credential_in(env: Option<&Env>, key_ok: impl Fn(&str) -> bool) -> Option<&str> {

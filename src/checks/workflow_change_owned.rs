@@ -8,7 +8,7 @@ use super::{Check, Code, Context, Meta, Outcome};
 use crate::finding::{Finding, Location, Severity};
 use crate::preflight::{Base, ChangeKind};
 use crate::workflow::WorkflowTree;
-use crate::workflow::{Key, WorkflowFile};
+use crate::workflow::WorkflowFile;
 use github_actions_models::common::Uses;
 use github_actions_models::workflow::Job;
 use github_actions_models::workflow::job::StepBody;
@@ -176,20 +176,13 @@ fn uses_of(wf: &WorkflowFile) -> Vec<(&Uses, Location)> {
             Job::NormalJob(j) => {
                 for (i, step) in j.steps.iter().enumerate() {
                     if let StepBody::Uses { uses, .. } = &step.body {
-                        let route = [
-                            Key::K("jobs"),
-                            Key::K(job_id),
-                            Key::K("steps"),
-                            Key::I(i),
-                            Key::K("uses"),
-                        ];
-                        out.push((uses, wf.locate(&route)));
+                        let at = wf.job(job_id).step(i).location().key("uses");
+                        out.push((uses, at.locate()));
                     }
                 }
             }
             Job::ReusableWorkflowCallJob(j) => {
-                let route = [Key::K("jobs"), Key::K(job_id), Key::K("uses")];
-                out.push((&j.uses, wf.locate(&route)));
+                out.push((&j.uses, wf.job(job_id).location().key("uses").locate()));
             }
         }
     }

@@ -167,7 +167,7 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
         ) {
             out.push(
                 Finding::new(
-                    wf.locate(&[Key::K("jobs"), Key::K(id), Key::K("permissions")]),
+                    wf.job(id).location().key("permissions").locate(),
                     format!("job `{id}` has `permissions: write-all`"),
                     "grant only the scopes the job uses, e.g. `contents: write`",
                 )
@@ -208,7 +208,7 @@ fn move_down<'a>(
             Permissions::Base(BasePermission::Default)
         ) {
             edits.push(Edit::add(
-                &[Key::K("jobs"), Key::K(id)],
+                wf.job(id).location().route(),
                 "permissions",
                 yaml_serde::Value::Mapping(grants.clone()),
             ));

@@ -7,9 +7,9 @@ use crate::checks::{Context, Outcome};
 use crate::finding::{Finding, Location};
 use crate::policy::CustomCheck;
 use crate::shell::{Command, commands};
+use crate::workflow::WorkflowFile;
 use crate::workflow::WorkflowTree;
 use crate::workflow::publish::action_slug;
-use crate::workflow::{Key, WorkflowFile, step_route};
 use github_actions_models::workflow::job::{NormalJob, StepBody};
 use serde::Deserialize;
 
@@ -222,7 +222,7 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
         let names: Vec<String> = wfs.parsed.iter().map(|w| w.path.clone()).collect();
         findings.push(
             Finding::new(
-                wf.locate_key(&[Key::K("jobs")]),
+                wf.top().key("jobs").locate_key(),
                 format!("no {target} in {}", names.join(", ")),
                 "name an existing job (`job = \"id\"`) or the action it uses (`job_uses`)",
             )
@@ -239,7 +239,7 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
 }
 
 fn judge_job(wf: &WorkflowFile, id: &str, ran: &[Ran], p: &Params, out: &mut Vec<Finding>) {
-    let loc = wf.locate_key(&[Key::K("jobs"), Key::K(id)]);
+    let loc = wf.job(id).location().locate_key();
     let listing = || {
         let all: Vec<String> = ran.iter().map(|r| format!("`{}`", r.cmd.text())).collect();
         if all.is_empty() {
@@ -324,10 +324,9 @@ fn ran(wf: &WorkflowFile, id: &str, job: &NormalJob) -> Vec<Ran> {
     let behind = wf.lane.behind(id);
     for (i, step) in job.steps.iter().enumerate() {
         if let StepBody::Run { run, .. } = &step.body {
-            let mut route = step_route(id, i);
-            route.push(Key::K("run"));
+            let run_at = wf.job(id).step(i).location().key("run");
             for (line, cmd) in commands(run) {
-                let location = wf.locate_command(&route, line, &cmd.raw);
+                let location = run_at.locate_command(line, &cmd.raw);
                 out.push(Ran { cmd, location });
             }
         }

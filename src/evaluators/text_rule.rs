@@ -7,9 +7,10 @@ use super::ParamError;
 use crate::checks::Context;
 use crate::finding::{Finding, Location};
 use crate::policy::CustomCheck;
+use crate::workflow::WorkflowFile;
 use crate::workflow::WorkflowTree;
+use crate::workflow::at::At;
 use crate::workflow::publish::action_slug;
-use crate::workflow::{Key, WorkflowFile, job_route, step_route};
 use github_actions_models::workflow::job::StepBody;
 use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
@@ -354,7 +355,7 @@ fn job_scopes(
         let ids: Vec<&str> = wf.model.jobs.keys().map(String::as_str).collect();
         return Err(Box::new(
             Finding::new(
-                wf.locate_key(&[Key::K("jobs")]),
+                wf.top().key("jobs").locate_key(),
                 format!(
                     "{path} has no job `{job}` (its jobs: {})",
                     if ids.is_empty() {
@@ -369,12 +370,13 @@ fn job_scopes(
         ));
     };
     let Some(step) = step else {
-        let range = span(&wf, &job_route(id))?;
+        let at = wf.job(id).location();
+        let range = span(&wf, &at)?;
         return Ok(vec![Scope {
             path: path.to_string(),
             file,
             range,
-            start: wf.locate_key(&job_route(id)),
+            start: at.locate_key(),
             shown: format!("job `{id}` of {path}"),
         }]);
     };
@@ -385,12 +387,12 @@ fn job_scopes(
     let mut out = Vec::new();
     for (i, s) in steps.iter().enumerate() {
         if step_matches(s, step) {
-            let route = step_route(id, i);
+            let at = wf.job(id).step(i).location();
             out.push(Scope {
                 path: path.to_string(),
                 file: file.clone(),
-                range: span(&wf, &route)?,
-                start: wf.locate(&route),
+                range: span(&wf, &at)?,
+                start: at.locate(),
                 shown: format!(
                     "{} of job `{id}` in {path}",
                     crate::workflow::step_label(s, i)
@@ -399,10 +401,8 @@ fn job_scopes(
         }
     }
     if out.is_empty() {
-        let mut route = job_route(id);
-        route.push(Key::K("steps"));
         return Err(Box::new(Finding::new(
-            wf.locate_key(&route),
+            wf.job(id).location().key("steps").locate_key(),
             format!("job `{id}` of {path} has no step named or using `{step}`"),
             "fix `step` in the policy (a step's `name:`, `id:` or the action it uses), or restore the step",
         )
@@ -413,11 +413,11 @@ fn job_scopes(
 
 /// The byte range of a route in a workflow; a finding when the location tree
 /// cannot give one (the rule cannot be judged, so it does not pass).
-fn span(wf: &WorkflowFile, route: &[Key<'_>]) -> Result<Range<usize>, Box<Finding>> {
-    wf.byte_span(route).map(|(s, e)| s..e).ok_or_else(|| {
+fn span(wf: &WorkflowFile, at: &At<'_>) -> Result<Range<usize>, Box<Finding>> {
+    at.byte_span().map(|(s, e)| s..e).ok_or_else(|| {
         Box::new(
             Finding::new(
-                wf.locate(route),
+                at.locate(),
                 format!(
                     "cannot find where this job or step is written in {}",
                     wf.path
@@ -442,7 +442,7 @@ pub fn outside_job(cx: &Context<'_>, job: &str) -> Vec<Scope> {
             .model
             .jobs
             .contains_key(job)
-            .then(|| wf.byte_span(&job_route(job)))
+            .then(|| wf.job(job).location().byte_span())
             .flatten();
         let len = file.text.len();
         let ranges: Vec<Range<usize>> = match cut {

@@ -9,7 +9,7 @@ use crate::checks::{Context, Outcome};
 use crate::finding::{Finding, Location};
 use crate::policy::CustomCheck;
 use crate::workflow::publish::action_slug;
-use crate::workflow::{Key, WorkflowFile, env_map, env_value, job_route, step_route};
+use crate::workflow::{WorkflowFile, env_map, env_value};
 use github_actions_models::common::expr::LoE;
 use github_actions_models::common::{BasePermission, If, Permission, Permissions};
 use github_actions_models::workflow::job::{DeploymentEnvironment, NormalJob, RunsOn, StepBody};
@@ -274,7 +274,7 @@ fn run(c: &CustomCheck, cx: &Context<'_>) -> Outcome {
 fn no_job(wf: &WorkflowFile, job: &str) -> Finding {
     if wf.model.jobs.contains_key(job) {
         return Finding::new(
-            wf.locate_key(&job_route(job)),
+            wf.job(job).location().locate_key(),
             format!(
                 "job `{job}` of {} calls a reusable workflow; workflow.job judges jobs that run steps",
                 wf.path
@@ -285,7 +285,7 @@ fn no_job(wf: &WorkflowFile, job: &str) -> Finding {
     }
     let ids: Vec<&str> = wf.model.jobs.keys().map(String::as_str).collect();
     Finding::new(
-        wf.locate_key(&[Key::K("jobs")]),
+        wf.top().key("jobs").locate_key(),
         format!(
             "{} has no job `{job}` (its jobs: {})",
             wf.path,
@@ -302,12 +302,11 @@ fn no_job(wf: &WorkflowFile, job: &str) -> Finding {
 
 /// Where `key` of the job is (its value), or the job's own key when absent.
 fn at(wf: &WorkflowFile, id: &str, key: &str, present: bool) -> Location {
-    let mut route = job_route(id);
+    let job = wf.job(id).location();
     if present {
-        route.push(Key::K(key));
-        wf.locate(&route)
+        job.key(key).locate()
     } else {
-        wf.locate_key(&route)
+        job.locate_key()
     }
 }
 
@@ -426,8 +425,7 @@ fn judge(wf: &WorkflowFile, id: &str, job: &NormalJob, p: &Params, out: &mut Vec
 
 fn steps(wf: &WorkflowFile, id: &str, job: &NormalJob, p: &Params, out: &mut Vec<Finding>) {
     let name = format!("job `{id}` of {}", wf.path);
-    let mut steps_key = job_route(id);
-    steps_key.push(Key::K("steps"));
+    let steps_key = wf.job(id).location().key("steps");
     let Some(sel) = &p.step else {
         // Some step uses the action.
         if let Some(want) = &p.step_uses
@@ -435,7 +433,7 @@ fn steps(wf: &WorkflowFile, id: &str, job: &NormalJob, p: &Params, out: &mut Vec
         {
             out.push(
                 Finding::new(
-                    wf.locate_key(&steps_key),
+                    steps_key.locate_key(),
                     format!("no step of {name} uses `{want}`"),
                     format!("add a step that uses `{want}` to `{id}`"),
                 )
@@ -450,18 +448,17 @@ fn steps(wf: &WorkflowFile, id: &str, job: &NormalJob, p: &Params, out: &mut Vec
             continue;
         }
         any = true;
-        let route = step_route(id, i);
+        let step_at = wf.job(id).step(i).location();
         let label = crate::workflow::step_label(s, i);
         if let Some(want) = &p.step_uses
             && !uses_action(s, want)
         {
             let (loc, got) = match &s.body {
                 StepBody::Uses { uses, .. } => {
-                    let mut r = route.clone();
-                    r.push(Key::K("uses"));
-                    (wf.locate(&r), format!("uses `{}`", uses.raw()))
+                    let at = step_at.clone().key("uses");
+                    (at.locate(), format!("uses `{}`", uses.raw()))
                 }
-                StepBody::Run { .. } => (wf.locate(&route), "runs a script".to_string()),
+                StepBody::Run { .. } => (step_at.locate(), "runs a script".to_string()),
             };
             out.push(
                 Finding::new(
@@ -477,18 +474,15 @@ fn steps(wf: &WorkflowFile, id: &str, job: &NormalJob, p: &Params, out: &mut Vec
             StepBody::Uses { with, .. } => env_map(with),
             StepBody::Run { .. } => None,
         };
-        let mut with_route = route.clone();
-        with_route.push(Key::K("with"));
+        let with_at = step_at.clone().key("with");
         for (k, v) in want {
             let v = shown(v);
             match with.and_then(|m| m.get(k)) {
                 Some(got) if env_value(got) == v => {}
                 Some(got) => {
-                    let mut r = with_route.clone();
-                    r.push(Key::K(k));
                     out.push(
                         Finding::new(
-                            wf.locate(&r),
+                            with_at.clone().key(k).locate(),
                             format!(
                                 "{label} of {name} passes `{k}: {}`, not `{k}: {v}`",
                                 env_value(got)
@@ -501,9 +495,9 @@ fn steps(wf: &WorkflowFile, id: &str, job: &NormalJob, p: &Params, out: &mut Vec
                 None => out.push(
                     Finding::new(
                         if with.is_some_and(|m| !m.is_empty()) {
-                            wf.locate_key(&with_route)
+                            with_at.locate_key()
                         } else {
-                            wf.locate(&route)
+                            step_at.locate()
                         },
                         format!(
                             "{label} of {name} does not pass `{k}` (the policy wants `{k}: {v}`)"
@@ -518,7 +512,7 @@ fn steps(wf: &WorkflowFile, id: &str, job: &NormalJob, p: &Params, out: &mut Vec
     if !any {
         out.push(
             Finding::new(
-                wf.locate_key(&steps_key),
+                steps_key.locate_key(),
                 format!("{name} has no step named or using `{sel}`"),
                 "fix `step` in the policy (a step's `name:`, `id:` or action), or restore the step",
             )
@@ -549,14 +543,13 @@ fn permissions(
 ) {
     let name = format!("job `{id}` of {}", wf.path);
     let own = !matches!(job.permissions, Permissions::Base(BasePermission::Default));
-    let (perms, mut route, whose) = if own {
-        let mut r = job_route(id);
-        r.push(Key::K("permissions"));
-        (&job.permissions, r, name.clone())
+    let (perms, perms_at, whose) = if own {
+        let at = wf.job(id).location().key("permissions");
+        (&job.permissions, at, name.clone())
     } else {
         (
             &wf.model.permissions,
-            vec![Key::K("permissions")],
+            wf.top().key("permissions"),
             format!("{name} sets no permissions, and {}", wf.path),
         )
     };
@@ -573,9 +566,9 @@ fn permissions(
                 BasePermission::WriteAll => "`write-all`",
             };
             let loc = if matches!(b, BasePermission::Default) {
-                wf.locate_key(&job_route(id))
+                wf.job(id).location().locate_key()
             } else {
-                wf.locate(&route)
+                perms_at.locate()
             };
             out.push(
                 Finding::new(
@@ -604,11 +597,9 @@ fn permissions(
         let got = explicit.get(k).map(value).unwrap_or("none");
         if got != v {
             let loc = if explicit.contains_key(k) {
-                let mut r = route.clone();
-                r.push(Key::K(k));
-                wf.locate(&r)
+                perms_at.clone().key(k).locate()
             } else {
-                wf.locate_key(&route)
+                perms_at.locate_key()
             };
             out.push(
                 Finding::new(
@@ -622,9 +613,8 @@ fn permissions(
     }
     for (k, p) in explicit {
         if !want.contains_key(k) && *p != Permission::None {
-            route.push(Key::K(k));
             out.push(Finding::new(
-                wf.locate(&route),
+                perms_at.clone().key(k).locate(),
                 format!(
                     "{whose} grants `{k}: {}`, which the policy does not allow (it allows exactly {{{}}})",
                     value(p),
@@ -633,7 +623,6 @@ fn permissions(
                 format!("remove `{k}` from the `permissions:` of `{id}`"),
             )
 .code("permission-not-allowed"));
-            route.pop();
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::repo::Tree;
 use crate::workflow::WorkflowTree;
 use crate::workflow::lane::{env_name, repo_identity};
 use crate::workflow::triggers::event_names;
-use crate::workflow::{Key, Registry, WorkflowFile, env_map, env_value};
+use crate::workflow::{Registry, WorkflowFile, env_map, env_value};
 use github_actions_models::common::Uses;
 use github_actions_models::common::expr::LoE;
 use github_actions_models::workflow::Job;
@@ -184,19 +184,15 @@ pub fn identities_of(
                 continue;
             };
             let environment = job.environment.as_ref().map(|e| env_name(e).to_string());
+            let at = wf.job(&role.id).location();
             let environment_at = match &job.environment {
-                None => wf.locate_key(&[Key::K("jobs"), Key::K(&role.id)]),
-                Some(DeploymentEnvironment::Name(_)) => {
-                    wf.locate(&[Key::K("jobs"), Key::K(&role.id), Key::K("environment")])
+                None => at.locate_key(),
+                Some(DeploymentEnvironment::Name(_)) => at.clone().key("environment").locate(),
+                Some(DeploymentEnvironment::NameURL { .. }) => {
+                    at.clone().key("environment").key("name").locate()
                 }
-                Some(DeploymentEnvironment::NameURL { .. }) => wf.locate(&[
-                    Key::K("jobs"),
-                    Key::K(&role.id),
-                    Key::K("environment"),
-                    Key::K("name"),
-                ]),
             };
-            let runs_on_at = wf.locate(&[Key::K("jobs"), Key::K(&role.id), Key::K("runs-on")]);
+            let runs_on_at = at.key("runs-on").locate();
             let self_hosted = match &job.runs_on {
                 LoE::Literal(RunsOn::Target(labels)) => labels.iter().any(|l| l == "self-hosted"),
                 LoE::Literal(RunsOn::Group { labels, .. }) => {

@@ -9,9 +9,7 @@ use crate::workflow::WorkflowTree;
 use crate::workflow::oidc::job_holds_id_token;
 use crate::workflow::publish::{ReleaseFacts, Via, action_slug, publish_registry};
 use crate::workflow::script_location::command_offset_in_block;
-use crate::workflow::{
-    Key, Registry, WorkflowFile, env_map, env_value, parse_yaml_file, step_route,
-};
+use crate::workflow::{Registry, WorkflowFile, env_map, env_value, parse_yaml_file};
 use github_actions_models::action::{Action, Runs, StepBody as ActionStepBody};
 use github_actions_models::common::expr::LoE;
 use github_actions_models::common::{BasePermission, Env, EnvValue, Permissions, Uses};
@@ -375,13 +373,11 @@ fn lane_of(
                             if under_any(&dir, &elsewhere) {
                                 continue;
                             }
-                            let route = step_route(id, i);
-                            let mut r = route.clone();
-                            r.push(Key::K("uses"));
+                            let uses_at = wf.job(id).step(i).location().key("uses");
                             let given: HashMap<String, String> = env_map(with)
                                 .map(|m| m.iter().map(|(k, v)| (k.clone(), env_value(v))).collect())
                                 .unwrap_or_default();
-                            w.action(i, &l.path, &|| wf.locate(&r), &given, depth + 1, &[]);
+                            w.action(i, &l.path, &|| uses_at.locate(), &given, depth + 1, &[]);
                         }
                         StepBody::Run {
                             run,
@@ -415,7 +411,8 @@ fn lane_of(
             }
             Job::ReusableWorkflowCallJob(call) => {
                 if let Uses::Local(l) = &call.uses {
-                    let at = || wf.locate(&[Key::K("jobs"), Key::K(id), Key::K("uses")]);
+                    let uses_at = wf.job(id).location().key("uses");
+                    let at = || uses_at.locate();
                     let called = w.called_workflow(&l.path, &at, depth + 1, &call.with);
                     if called.scoped {
                         lane.scoped_calls.insert(id.clone());
@@ -1014,9 +1011,12 @@ impl Walk<'_> {
                 if !role.calls_workflow && off.step(&role.id, s.step) {
                     continue;
                 }
-                let mut route = step_route(&role.id, s.step);
-                route.push(Key::K("uses"));
-                let loc = inner.locate(&route);
+                let loc = inner
+                    .job(&role.id)
+                    .step(s.step)
+                    .location()
+                    .key("uses")
+                    .locate();
                 let line_text = line_of(&inner, &loc);
                 let mut v = via.clone();
                 v.push(format!("job `{}`", role.id));

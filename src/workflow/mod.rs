@@ -2,6 +2,7 @@
 //! and a format-preserving tree for exact locations (yamlpath). Checks never
 //! count lines themselves; they ask a [`WorkflowFile`] where a route lives.
 
+pub mod at;
 pub mod contexts;
 pub mod expr;
 pub mod lane;
@@ -817,15 +818,6 @@ impl From<Key<'_>> for crate::edit::Step {
             Key::I(i) => crate::edit::Step::Index(i),
         }
     }
-}
-
-/// Routes to common places.
-pub fn job_route(job: &str) -> Vec<Key<'_>> {
-    vec![Key::K("jobs"), Key::K(job)]
-}
-
-pub fn step_route(job: &str, step: usize) -> Vec<Key<'_>> {
-    vec![Key::K("jobs"), Key::K(job), Key::K("steps"), Key::I(step)]
 }
 
 /// How messages name a step: its `name:`, else what it uses or runs, with

@@ -381,16 +381,10 @@ impl PublishStep {
         if let Some(b) = &self.behind {
             return b.at.clone();
         }
-        let mut route = super::step_route(job_id, self.step);
+        let step = wf.job(job_id).step(self.step).location();
         match &self.via {
-            Via::Command { command, line } => {
-                route.push(super::Key::K("run"));
-                wf.locate_command(&route, *line, &command.raw)
-            }
-            Via::Action(_) => {
-                route.push(super::Key::K("uses"));
-                wf.locate(&route)
-            }
+            Via::Command { command, line } => step.key("run").locate_command(*line, &command.raw),
+            Via::Action(_) => step.key("uses").locate(),
         }
     }
 
