@@ -71,9 +71,9 @@ fn colour_follows_the_flag_then_the_environment() {
     assert!(coloured(&["--color", "always"], &[("NO_COLOR", "1")]));
     assert!(!coloured(&["--color", "never"], &[("FORCE_COLOR", "1")]));
     assert!(!coloured(&["--color", "always", "--format", "json"], &[]));
-    // A blocking finding's caret is red.
+    // A blocking finding's carets are (bright) red.
     let text = stdout(&run(&["check", root, "--color", "always"], &[]));
-    assert!(text.contains("\x1b[31m^"), "{text}");
+    assert!(text.contains("\x1b[91m^"), "{text}");
 }
 
 #[test]

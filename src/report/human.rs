@@ -2,27 +2,37 @@
 //! its source line, message and fix hint. Colour only when asked.
 
 use super::{RenderContext, Report, Threshold, escape};
-use crate::finding::{Severity, Verdict};
+use crate::finding::{Location, Severity, Verdict};
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use anstyle::{AnsiColor, Effects, Style};
 use std::io::Write;
 
+/// Styles of the report's own words (never of text from the tree).
+const BOLD: Style = Style::new().effects(Effects::BOLD);
+const DIM: Style = Style::new().effects(Effects::DIMMED);
+const RED: Style = AnsiColor::Red.on_default();
+const YELLOW: Style = AnsiColor::Yellow.on_default();
+const GREEN: Style = AnsiColor::Green.on_default();
+
+/// Styles text when colour is on.
 struct Paint(bool);
 
 impl Paint {
-    fn wrap(&self, code: &str, s: &str) -> String {
+    fn wrap(&self, style: Style, s: &str) -> String {
         if self.0 {
-            format!("\x1b[{code}m{s}\x1b[0m")
+            format!("{style}{s}{style:#}")
         } else {
             s.to_string()
         }
     }
     fn verdict(&self, v: Verdict) -> String {
-        let (label, code) = match v {
-            Verdict::Pass => ("PASS ", "32"),
-            Verdict::Warn => ("WARN ", "33"),
-            Verdict::Block => ("BLOCK", "1;31"),
-            Verdict::Skip => ("SKIP ", "2"),
+        let (label, style) = match v {
+            Verdict::Pass => ("PASS ", GREEN),
+            Verdict::Warn => ("WARN ", YELLOW),
+            Verdict::Block => ("BLOCK", RED.effects(Effects::BOLD)),
+            Verdict::Skip => ("SKIP ", DIM),
         };
-        self.wrap(code, label)
+        self.wrap(style, label)
     }
 }
 
@@ -46,11 +56,11 @@ pub fn render(report: &Report, ctx: &RenderContext, out: &mut dyn Write) -> std:
             out,
             "{} {}  {}",
             p.verdict(c.verdict),
-            p.wrap("1", &c.id),
+            p.wrap(BOLD, &c.id),
             clean(&c.title)
         )?;
         if let Some(why) = &c.skip_reason {
-            write!(out, " {}", p.wrap("2", &format!("({})", clean(why))))?;
+            write!(out, " {}", p.wrap(DIM, &format!("({})", clean(why))))?;
         }
         writeln!(out)?;
         // Baselined findings are known: counted in the summary, not listed.
@@ -60,12 +70,12 @@ pub fn render(report: &Report, ctx: &RenderContext, out: &mut dyn Write) -> std:
             .filter(|f| f.suppressed.as_ref().is_none_or(|s| s.by != "baseline"))
         {
             let mut tag = match (&f.suppressed, f.severity) {
-                (Some(s), _) => p.wrap("2", &format!("suppressed ({}): ", s.by)),
-                (None, Severity::Block) => p.wrap("31", "block: "),
-                (None, Severity::Warn) => p.wrap("33", "warn: "),
+                (Some(s), _) => p.wrap(DIM, &format!("suppressed ({}): ", s.by)),
+                (None, Severity::Block) => p.wrap(RED, "block: "),
+                (None, Severity::Warn) => p.wrap(YELLOW, "warn: "),
             };
             if report.base.is_some() && f.existing {
-                tag.push_str(&p.wrap("2", "(existing) "));
+                tag.push_str(&p.wrap(DIM, "(existing) "));
             }
             writeln!(
                 out,
@@ -78,43 +88,10 @@ pub fn render(report: &Report, ctx: &RenderContext, out: &mut dyn Write) -> std:
                 clean(&f.message)
             )?;
             if let Some(raw) = f.snippet.as_deref() {
-                let raw = raw.trim_end();
-                let n = f.location.line.to_string();
-                writeln!(out, "  {} | {}", p.wrap("2", &n), clean(raw))?;
-                let pad = " ".repeat(n.len());
-                // Columns count characters of the source; an escaped
-                // character is wider once shown, so the caret follows it.
-                let col = f.location.column.saturating_sub(1);
-                let chars = if f.location.end_line == f.location.line {
-                    f.location
-                        .end_column
-                        .saturating_sub(f.location.column)
-                        .max(1)
-                } else {
-                    raw.chars().count().saturating_sub(col).max(1)
-                };
-                // The source before the caret as shown (escapes widen it).
-                let before: String = raw.chars().take(col).collect();
-                let indent: String = clean(&before)
-                    .chars()
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
-                    .collect();
-                let width: usize = raw
-                    .chars()
-                    .skip(col)
-                    .take(chars)
-                    .map(escape::visible_width)
-                    .sum::<usize>()
-                    .max(chars);
-                let caret = match f.severity {
-                    Severity::Block if f.suppressed.is_none() => "31",
-                    _ => "33",
-                };
-                writeln!(
-                    out,
-                    "  {pad} | {indent}{}",
-                    p.wrap(caret, &"^".repeat(width.min(120)))
-                )?;
+                let blocks = f.severity == Severity::Block && f.suppressed.is_none();
+                for line in frame(raw, &f.location, blocks, ctx.color).lines() {
+                    writeln!(out, "  {line}")?;
+                }
             }
             if let Some(s) = &f.suppressed
                 && !s.reason.is_empty()
@@ -168,6 +145,70 @@ pub fn render(report: &Report, ctx: &RenderContext, out: &mut dyn Write) -> std:
     )
 }
 
+/// The source line a finding points at, with carets under what it points
+/// at, as a code frame drawn by annotate-snippets (red carets for a finding
+/// that blocks, yellow otherwise, when colour is on). The line is shown
+/// escaped ([`clean`]) and the span is measured on the escaped text, so
+/// the carets stay under what they mark however wide an escape is.
+fn frame(raw: &str, at: &Location, blocks: bool, color: bool) -> String {
+    let raw = raw.trim_end();
+    let col = at.column.saturating_sub(1);
+    let chars = if at.end_line == at.line {
+        at.end_column.saturating_sub(at.column).max(1)
+    } else {
+        raw.chars().count().saturating_sub(col).max(1)
+    };
+    let before: String = raw.chars().take(col).collect();
+    let upto: String = raw.chars().take(col + chars).collect();
+    let shown = clean(raw);
+    let start = char_floor(&shown, clean(&before).len());
+    let end = char_floor(&shown, clean(&upto).len()).max(start);
+    let level = if blocks { Level::ERROR } else { Level::WARNING };
+    let report = &[Group::with_level(level).element(
+        Snippet::source(shown.as_str())
+            .line_start(at.line)
+            .annotation(AnnotationKind::Primary.span(start..end)),
+    )];
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let drawn = renderer.render(report);
+    // The frame opens with an empty gutter line, which separates a title
+    // from its source; the finding's own line is the title here.
+    match drawn.split_once('\n') {
+        Some((first, rest)) if strip_styles(first).trim() == "|" => rest.to_string(),
+        _ => drawn,
+    }
+}
+
+/// `s` without its ANSI SGR sequences (`ESC [ … m`), which only the
+/// renderer itself wrote.
+fn strip_styles(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('\u{1b}') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        match rest.find('m') {
+            Some(m) => rest = &rest[m + 1..],
+            None => rest = "",
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The largest char boundary of `s` at or below `at` (within `s`).
+fn char_floor(s: &str, at: usize) -> usize {
+    let mut at = at.min(s.len());
+    while !s.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
 /// Why the run fails, when the threshold is not the plain "a check blocks"
 /// (whose verdict already says so): `--fail-on warn` failing on warnings
 /// alone, or `--fail-on new` on new blocking findings.
@@ -186,5 +227,77 @@ fn failure_reason(report: &Report, fail_on: Threshold) -> Option<String> {
         Threshold::New => Some(format!(
             "--fail-on new, and {failing} {checks} have a new blocking finding"
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caret_line(framed: &str) -> &str {
+        framed.lines().last().unwrap_or("")
+    }
+
+    #[test]
+    fn the_frame_shows_the_line_and_marks_the_span() {
+        let raw = "      - uses: actions/checkout@v4";
+        let at = Location::new("w.yml", 14, 15).with_end(14, 34);
+        let framed = frame(raw, &at, true, false);
+        assert!(
+            framed.contains("14 |       - uses: actions/checkout@v4"),
+            "{framed}"
+        );
+        let carets = caret_line(&framed);
+        let bar = carets.find('|').unwrap();
+        assert_eq!(carets[bar + 2..].find('^'), Some(14), "{framed}");
+        assert_eq!(carets.matches('^').count(), 19, "{framed}");
+    }
+
+    #[test]
+    fn a_hidden_character_is_shown_escaped_and_the_carets_follow_it() {
+        // Column 3 is `b`, after a right-to-left override.
+        let raw = "a\u{202e}bc";
+        let at = Location::new("x.md", 2, 3).with_end(2, 4);
+        let framed = frame(raw, &at, false, false);
+        assert!(!framed.contains('\u{202e}'), "{framed}");
+        assert!(framed.contains("a\\u{202e}bc"), "{framed}");
+        let carets = caret_line(&framed);
+        let bar = carets.find('|').unwrap();
+        let shown = framed.lines().find(|l| l.contains("a\\u")).unwrap();
+        let b = shown.find("bc").unwrap();
+        assert_eq!(carets.find('^'), Some(b), "{framed}");
+        assert_eq!(carets[bar..].matches('^').count(), 1);
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        let at = Location::new("x", 1, 1).with_end(1, 2);
+        assert!(!frame("ab", &at, true, false).contains('\u{1b}'));
+        assert!(frame("ab", &at, true, true).contains('\u{1b}'));
+    }
+
+    #[test]
+    fn no_column_or_text_makes_it_panic() {
+        let lines = [
+            "",
+            "abc",
+            "\tx\ty",
+            "héllo wörld",
+            "日本語テキスト",
+            "a\u{fe0f}b\u{202e}c\u{1b}[31md",
+            "::error::x ##[group] y",
+            &"long ".repeat(100),
+        ];
+        for raw in lines {
+            for col in [1, 2, 3, 5, 8, 200, 600] {
+                for end in [col, col + 1, col + 3, col + 50, 1000] {
+                    let at = Location::new("f", 3, col).with_end(3, end);
+                    let framed = frame(raw, &at, true, false);
+                    assert!(framed.contains("3 |"), "{raw:?} {col} {end}: {framed}");
+                    let multi = Location::new("f", 3, col).with_end(4, 1);
+                    let _ = frame(raw, &multi, false, true);
+                }
+            }
+        }
     }
 }
