@@ -125,230 +125,44 @@ fn copy_into(from: &Path, to: &Path) {
 }
 
 // ---------------------------------------------------------------------------
-// A focused JSON Schema (draft-04) validator: exactly the keywords the
-// official SARIF 2.1.0 schema and `shipgate schema` use. Any other keyword panics, so a schema
-// feature this validator does not understand can never pass silently.
+// JSON Schema (draft-04, the draft both the official SARIF 2.1.0 schema and
+// `shipgate schema` declare), validated by the jsonschema crate with formats
+// (`uri`, `date-time`) checked too.
 // ---------------------------------------------------------------------------
 mod schema {
     use serde_json::Value;
 
-    pub struct Validator {
-        root: Value,
-    }
-
-    const ANNOTATIONS: &[&str] = &[
-        "description",
-        "default",
-        "title",
-        "$schema",
-        "id",
-        "x-taplo",
-    ];
+    pub struct Validator(jsonschema::Validator);
 
     impl Validator {
         pub fn new(root: Value) -> Self {
-            Validator { root }
+            assert_eq!(
+                root["$schema"], "http://json-schema.org/draft-04/schema#",
+                "a draft-04 schema"
+            );
+            // `uri-reference` is newer than draft-04, so the validator does
+            // not know it; SARIF uses it for every artifact's `uri`.
+            let compiled = jsonschema::options()
+                .with_draft(jsonschema::Draft::Draft4)
+                .should_validate_formats(true)
+                .with_format("uri-reference", uri_reference)
+                .build(&root)
+                .expect("the schema compiles");
+            Validator(compiled)
         }
 
+        /// Every way `instance` breaks the schema, each with where.
         pub fn validate(&self, instance: &Value) -> Vec<String> {
-            let mut errors = Vec::new();
-            self.check(&self.root, instance, "$", &mut errors);
-            errors
-        }
-
-        fn resolve(&self, reference: &str) -> &Value {
-            let name = reference
-                .strip_prefix("#/definitions/")
-                .unwrap_or_else(|| panic!("unsupported $ref {reference}"));
-            let target = &self.root["definitions"][name];
-            assert!(!target.is_null(), "dangling $ref {reference}");
-            target
-        }
-
-        fn check(&self, schema: &Value, v: &Value, at: &str, errors: &mut Vec<String>) {
-            let Some(obj) = schema.as_object() else {
-                panic!("schema at {at} is not an object");
-            };
-            if let Some(r) = obj.get("$ref") {
-                // draft-04: siblings of $ref are ignored.
-                return self.check(self.resolve(r.as_str().unwrap()), v, at, errors);
-            }
-            for (keyword, arg) in obj {
-                match keyword.as_str() {
-                    k if ANNOTATIONS.contains(&k) => {}
-                    "definitions" => {}
-                    "type" => {
-                        let ok = match arg {
-                            Value::String(t) => is_type(v, t),
-                            Value::Array(ts) => ts.iter().any(|t| is_type(v, t.as_str().unwrap())),
-                            _ => panic!("bad type keyword"),
-                        };
-                        if !ok {
-                            errors.push(format!("{at}: expected type {arg}, got {v}"));
-                        }
-                    }
-                    "enum" => {
-                        if !arg.as_array().unwrap().contains(v) {
-                            errors.push(format!("{at}: {v} is not one of {arg}"));
-                        }
-                    }
-                    "properties" => {
-                        if let Some(o) = v.as_object() {
-                            for (name, sub) in arg.as_object().unwrap() {
-                                if let Some(child) = o.get(name) {
-                                    self.check(sub, child, &format!("{at}.{name}"), errors);
-                                }
-                            }
-                        }
-                    }
-                    "additionalProperties" => {
-                        if let Some(o) = v.as_object() {
-                            let declared = obj.get("properties").and_then(Value::as_object);
-                            for (name, child) in o {
-                                if declared.is_some_and(|d| d.contains_key(name)) {
-                                    continue;
-                                }
-                                match arg {
-                                    Value::Bool(false) => errors
-                                        .push(format!("{at}: property `{name}` is not allowed")),
-                                    Value::Bool(true) => {}
-                                    sub => self.check(sub, child, &format!("{at}.{name}"), errors),
-                                }
-                            }
-                        }
-                    }
-                    "required" => {
-                        if let Some(o) = v.as_object() {
-                            for name in arg.as_array().unwrap() {
-                                let name = name.as_str().unwrap();
-                                if !o.contains_key(name) {
-                                    errors.push(format!("{at}: missing required `{name}`"));
-                                }
-                            }
-                        }
-                    }
-                    "items" => {
-                        if let Some(items) = v.as_array() {
-                            for (i, item) in items.iter().enumerate() {
-                                self.check(arg, item, &format!("{at}[{i}]"), errors);
-                            }
-                        }
-                    }
-                    "minItems" => {
-                        if let Some(items) = v.as_array()
-                            && (items.len() as u64) < arg.as_u64().unwrap()
-                        {
-                            errors.push(format!("{at}: fewer than {arg} items"));
-                        }
-                    }
-                    "uniqueItems" => {
-                        if arg == &Value::Bool(true)
-                            && let Some(items) = v.as_array()
-                        {
-                            for (i, a) in items.iter().enumerate() {
-                                if items[..i].contains(a) {
-                                    errors.push(format!("{at}[{i}]: duplicate item"));
-                                }
-                            }
-                        }
-                    }
-                    "minimum" => {
-                        if let Some(n) = v.as_f64()
-                            && n < arg.as_f64().unwrap()
-                        {
-                            errors.push(format!("{at}: {n} < minimum {arg}"));
-                        }
-                    }
-                    "maximum" => {
-                        if let Some(n) = v.as_f64()
-                            && n > arg.as_f64().unwrap()
-                        {
-                            errors.push(format!("{at}: {n} > maximum {arg}"));
-                        }
-                    }
-                    "pattern" => {
-                        if let Some(s) = v.as_str() {
-                            let re = regex::Regex::new(arg.as_str().unwrap()).unwrap();
-                            if !re.is_match(s) {
-                                errors.push(format!("{at}: `{s}` does not match {arg}"));
-                            }
-                        }
-                    }
-                    "format" => {
-                        if let Some(s) = v.as_str()
-                            && !format_ok(arg.as_str().unwrap(), s)
-                        {
-                            errors.push(format!("{at}: `{s}` is not a valid {arg}"));
-                        }
-                    }
-                    "minProperties" | "maxProperties" => {
-                        if let Some(o) = v.as_object() {
-                            let n = arg.as_u64().unwrap() as usize;
-                            let bad = if keyword == "minProperties" {
-                                o.len() < n
-                            } else {
-                                o.len() > n
-                            };
-                            if bad {
-                                errors.push(format!("{at}: {keyword} {n}, has {}", o.len()));
-                            }
-                        }
-                    }
-                    "minLength" => {
-                        if let Some(s) = v.as_str()
-                            && (s.chars().count() as u64) < arg.as_u64().unwrap()
-                        {
-                            errors.push(format!("{at}: shorter than {arg}"));
-                        }
-                    }
-                    "not" => {
-                        let mut e = Vec::new();
-                        self.check(arg, v, at, &mut e);
-                        if e.is_empty() {
-                            errors.push(format!("{at}: matches a schema it must not"));
-                        }
-                    }
-                    "anyOf" | "oneOf" => {
-                        let passing = arg
-                            .as_array()
-                            .unwrap()
-                            .iter()
-                            .filter(|sub| {
-                                let mut e = Vec::new();
-                                self.check(sub, v, at, &mut e);
-                                e.is_empty()
-                            })
-                            .count();
-                        let ok = if keyword == "anyOf" {
-                            passing >= 1
-                        } else {
-                            passing == 1
-                        };
-                        if !ok {
-                            errors.push(format!("{at}: {keyword} matched {passing} branches"));
-                        }
-                    }
-                    other => panic!("validator does not implement keyword `{other}` (at {at})"),
-                }
-            }
+            self.0
+                .iter_errors(instance)
+                .map(|e| format!("{}: {e}", e.instance_path()))
+                .collect()
         }
     }
 
-    fn is_type(v: &Value, t: &str) -> bool {
-        match t {
-            "object" => v.is_object(),
-            "array" => v.is_array(),
-            "string" => v.is_string(),
-            "boolean" => v.is_boolean(),
-            "null" => v.is_null(),
-            "number" => v.is_number(),
-            "integer" => v.is_i64() || v.is_u64(),
-            other => panic!("unknown type {other}"),
-        }
-    }
-
-    /// RFC 3986 characters, with `%` only as the start of an escape.
-    fn uri_chars_ok(s: &str) -> bool {
+    /// An RFC 3986 URI reference, as far as its characters go: only
+    /// unreserved and reserved characters, and `%` with two hex digits.
+    fn uri_reference(s: &str) -> bool {
         let b = s.as_bytes();
         let mut i = 0;
         while i < b.len() {
@@ -367,28 +181,6 @@ mod schema {
             i += 1;
         }
         true
-    }
-
-    fn format_ok(format: &str, s: &str) -> bool {
-        match format {
-            "uri" => {
-                let scheme_end = s.find(':');
-                scheme_end.is_some_and(|e| {
-                    e > 0
-                        && s.as_bytes()[0].is_ascii_alphabetic()
-                        && s[..e]
-                            .bytes()
-                            .all(|c| c.is_ascii_alphanumeric() || b"+-.".contains(&c))
-                }) && uri_chars_ok(s)
-            }
-            "uri-reference" => uri_chars_ok(s),
-            "date-time" => regex::Regex::new(
-                r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$",
-            )
-            .unwrap()
-            .is_match(s),
-            other => panic!("unknown format {other}"),
-        }
     }
 }
 
