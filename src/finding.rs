@@ -126,6 +126,16 @@ pub struct Finding {
     pub existing: bool,
     /// A machine-applicable fix for `check --fix`, when the check has one.
     pub fix: Option<Box<crate::edit::Fix>>,
+    /// Other places the finding is about (the source it disagrees with,
+    /// the workflow job a doc names), each with what stands there.
+    pub related: Vec<Related>,
+}
+
+/// Another place a finding is about, and what stands there.
+#[derive(Debug, Clone)]
+pub struct Related {
+    pub location: Location,
+    pub message: String,
 }
 
 impl Finding {
@@ -142,7 +152,17 @@ impl Finding {
             reported_under: None,
             existing: false,
             fix: None,
+            related: Vec::new(),
         }
+    }
+
+    /// Points at another place the finding is about (see [`Finding::related`]).
+    pub fn related(mut self, location: Location, message: impl Into<String>) -> Self {
+        self.related.push(Related {
+            location,
+            message: message.into(),
+        });
+        self
     }
 
     /// Names the kind of problem (see [`Finding::code`]).

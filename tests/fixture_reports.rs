@@ -164,6 +164,16 @@ fn render(
                 f["end_column"]
             );
             let _ = writeln!(s, "    {}", f["message"].as_str().unwrap_or(""));
+            for r in f["related"].as_array().into_iter().flatten() {
+                let _ = writeln!(
+                    s,
+                    "    see: {}:{}:{} {}",
+                    r["path"].as_str().unwrap_or(""),
+                    r["line"],
+                    r["column"],
+                    r["message"].as_str().unwrap_or("")
+                );
+            }
             let _ = writeln!(s, "    help: {}", f["help"].as_str().unwrap_or(""));
             if let Some(by) = f["suppressed"]["by"].as_str() {
                 let _ = writeln!(s, "    suppressed by {by}");

@@ -1087,3 +1087,79 @@ fn pre_commit_hook_runs_the_gate_on_the_repository() {
     assert_eq!(hook["entry"], "shipgate check");
     assert_eq!(hook["pass_filenames"], false);
 }
+
+/// A finding about two places points at the other one too: the policy line
+/// that sets the expected environment, the sources a version disagrees with.
+/// JSON gives them as `related`, SARIF as `relatedLocations` (valid against
+/// the official schema), the human report as `= see:` lines.
+#[test]
+fn findings_point_at_the_other_places_they_are_about() {
+    let tree = fixture("publish-environment-mismatch");
+    let run = check(&tree, "json");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    let wrong = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["findings"].as_array().unwrap())
+        .find(|f| f["code"] == "wrong-environment")
+        .expect("the mismatch blocks");
+    assert_eq!(wrong["path"], ".github/workflows/release.yml");
+    assert_eq!(wrong["line"], 9);
+    let related = wrong["related"].as_array().expect("related");
+    assert_eq!(related.len(), 1);
+    assert_eq!(related[0]["path"], "shipgate.toml");
+    assert_eq!(related[0]["line"], 2);
+    assert!(
+        related[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("publish_environment = \"hex-publish\""),
+        "{related:?}"
+    );
+
+    let sarif = sarif_of(&tree);
+    assert!(sarif_validator().validate(&sarif).is_empty());
+    let result = results(&sarif)
+        .iter()
+        .find(|r| r["properties"]["code"] == "publish-environment/wrong-environment")
+        .expect("a SARIF result");
+    let rel = &result["relatedLocations"][0]["physicalLocation"];
+    assert_eq!(rel["artifactLocation"]["uri"], "shipgate.toml");
+    assert_eq!(rel["region"]["startLine"], 2);
+
+    let human = check(&tree, "human").stdout;
+    assert!(
+        human.contains("    = see: shipgate.toml:2:1: the policy sets publish_environment"),
+        "{human}"
+    );
+
+    // A version source that disagrees names the sources it disagrees with;
+    // one that agrees with the majority has nothing related.
+    let run = check(&fixture("versions-agree/bad"), "json");
+    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    let versions = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "versions-agree")
+        .unwrap();
+    let f = &versions["findings"];
+    assert_eq!(f.as_array().unwrap().len(), 1, "{f}");
+    let seen: Vec<(String, u64)> = f[0]["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["path"].as_str().unwrap().to_string(),
+                r["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [("mix.exs".to_string(), 4), ("CHANGELOG.md".to_string(), 3)]
+    );
+}

@@ -621,7 +621,7 @@ fn judge(cx: &Context<'_>, statements: &[(String, Vec<Stated>)]) -> Outcome {
                                 ),
                             })
                             .collect();
-                        out.push(Finding::new(
+                        let mut finding = Finding::new(
                             at(s),
                             format!(
                                 "docs say environment `{}`, but the publishing {}",
@@ -630,7 +630,18 @@ fn judge(cx: &Context<'_>, statements: &[(String, Vec<Stated>)]) -> Outcome {
                             ),
                             "make the doc (and the registry's trusted publisher) name the environment the publishing job uses; the OIDC claim carries it and must match exactly",
                         )
-.code("environment-differs"));
+                        .code("environment-differs");
+                        // Where each publishing job names its environment.
+                        for j in jobs {
+                            if let Ok(wf) = cx.tree.workflow(&j.path) {
+                                let said = match &j.env {
+                                    Some(e) => format!("job `{}` uses environment `{e}`", j.job),
+                                    None => format!("job `{}` declares no environment", j.job),
+                                };
+                                finding = finding.related(wf.job(&j.job).environment(), said);
+                            }
+                        }
+                        out.push(finding);
                     }
                 }
                 Field::Repository => {

@@ -136,6 +136,14 @@ impl Context<'_> {
         self.policy.vars.get(name).map(String::as_str)
     }
 
+    /// Where the policy file sets variable `name` (not a built-in preset).
+    pub fn var_location(&self, name: &str) -> Option<&crate::finding::Location> {
+        self.policy
+            .var_at
+            .get(name)
+            .filter(|l| !l.path.starts_with('<'))
+    }
+
     /// Paths this check should look at: the policy's `files` globs, or `default`.
     pub fn select<'t>(&'t self, default: Vec<&'t str>) -> Result<Vec<&'t str>, Box<Finding>> {
         match self.files {

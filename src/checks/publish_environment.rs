@@ -4,7 +4,6 @@ use super::{Check, Code, Context, Meta, Over, Scope};
 use crate::finding::{Finding, Severity};
 use crate::workflow::WorkflowFile;
 use crate::workflow::lane::env_name;
-use github_actions_models::workflow::job::DeploymentEnvironment;
 
 pub struct PublishEnvironment;
 
@@ -74,17 +73,19 @@ fn check(cx: &Context<'_>, wf: &WorkflowFile, findings: &mut Vec<Finding>) {
                 if let Some(w) = want
                     && name != w
                 {
-                    let at = wf.job(id).location().key("environment");
-                    let at = match env {
-                        DeploymentEnvironment::Name(_) => at,
-                        DeploymentEnvironment::NameURL { .. } => at.key("name"),
-                    };
-                    findings.push(Finding::new(
-                        at.locate(),
+                    let mut finding = Finding::new(
+                        wf.job(id).environment(),
                         format!("publishing job `{id}` uses environment `{name}`, but the policy's publish_environment is `{w}`"),
                         format!("set `environment: {w}` (or change vars.publish_environment)"),
                     )
-.code("wrong-environment"));
+                    .code("wrong-environment");
+                    if let Some(at) = cx.var_location("publish_environment") {
+                        finding = finding.related(
+                            at.clone(),
+                            format!("the policy sets publish_environment = \"{w}\""),
+                        );
+                    }
+                    findings.push(finding);
                 }
             }
         }

@@ -152,7 +152,22 @@ fn run(cx: &Context<'_>, published: Published) -> Outcome {
                     "decide the current version and set every source to it".to_string(),
                 ),
             };
-            findings.push(Finding::new(s.field.location.clone(), message, help).code("disagrees"));
+            let mut finding = Finding::new(s.field.location.clone(), message, help).code("disagrees");
+            // Where the other sources say otherwise: those that say the
+            // agreed version, or every other one when none is agreed.
+            for other in sources.iter().filter(|o| {
+                !std::ptr::eq(*o, s)
+                    && canonical(&o.field.value) != canonical(&s.field.value)
+                    && agreed_key
+                        .as_deref()
+                        .is_none_or(|k| canonical(&o.field.value) == k)
+            }) {
+                finding = finding.related(
+                    other.field.location.clone(),
+                    format!("{} says {}", other.label, other.field.value.trim()),
+                );
+            }
+            findings.push(finding);
         }
     }
     if compared == 0 && findings.is_empty() {

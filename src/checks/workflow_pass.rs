@@ -37,7 +37,7 @@ enum Member<'a> {
 /// What the pass makes of one path.
 enum Visited {
     /// It could not be read or parsed: the fail-closed finding.
-    Broken(Finding),
+    Broken(Box<Finding>),
     /// Its facts, and per member that found something (or panicked: `None`)
     /// the findings.
     Parsed {
@@ -104,7 +104,7 @@ pub fn run<'a>(cxs: &[(&'a Context<'a>, &'static dyn Check)]) -> Vec<Outcome> {
         Some(tree) => crate::repo::par_map(&items, |&i| {
             let wf = match tree.workflow_unkept(order[i]) {
                 Ok(wf) => wf,
-                Err(e) => return Visited::Broken(e.to_finding()),
+                Err(e) => return Visited::Broken(Box::new(e.to_finding())),
             };
             let release = wf.is_release();
             let mut found = Vec::new();
@@ -167,7 +167,7 @@ pub fn run<'a>(cxs: &[(&'a Context<'a>, &'static dyn Check)]) -> Vec<Outcome> {
         match v {
             Visited::Broken(f) => {
                 for &sel in &holders[i] {
-                    seen[sel].broken.push(f.clone());
+                    seen[sel].broken.push((*f).clone());
                 }
             }
             Visited::Parsed {

@@ -348,6 +348,7 @@ pub fn parse(
                     }
                     let value = r.string(v, "vars.")?;
                     own.vars.insert(v.key.clone(), value);
+                    own.var_at.insert(v.key.clone(), r.loc(v.key_span.start));
                 }
             }
             "checks" => {
@@ -773,6 +774,7 @@ fn fact(r: &Reader<'_>, f: &Entry) -> Result<Fact, PolicyError> {
 fn merge(into: &mut Policy, from: Policy) {
     into.extends.extend(from.extends);
     into.vars.extend(from.vars);
+    into.var_at.extend(from.var_at);
     for (id, t) in from.tunings {
         let cur = into.tunings.entry(id).or_default();
         if t.severity.is_some() {

@@ -152,6 +152,9 @@ pub struct Policy {
     pub path: Option<String>,
     pub extends: Vec<String>,
     pub vars: BTreeMap<String, String>,
+    /// Where each variable is set (its key in the policy file, or in the
+    /// preset that set it), for findings that point into the policy.
+    pub var_at: BTreeMap<String, Location>,
     pub tunings: HashMap<String, Tuning>,
     pub custom: Vec<CustomCheck>,
     pub facts: BTreeMap<String, Fact>,

@@ -12,7 +12,7 @@ use crate::workflow::{Registry, WorkflowFile, env_map, env_value};
 use github_actions_models::common::Uses;
 use github_actions_models::common::expr::LoE;
 use github_actions_models::workflow::Job;
-use github_actions_models::workflow::job::{DeploymentEnvironment, RunsOn};
+use github_actions_models::workflow::job::RunsOn;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -184,15 +184,8 @@ pub fn identities_of(
                 continue;
             };
             let environment = job.environment.as_ref().map(|e| env_name(e).to_string());
-            let at = wf.job(&role.id).location();
-            let environment_at = match &job.environment {
-                None => at.locate_key(),
-                Some(DeploymentEnvironment::Name(_)) => at.clone().key("environment").locate(),
-                Some(DeploymentEnvironment::NameURL { .. }) => {
-                    at.clone().key("environment").key("name").locate()
-                }
-            };
-            let runs_on_at = at.key("runs-on").locate();
+            let environment_at = wf.job(&role.id).environment();
+            let runs_on_at = wf.job(&role.id).location().key("runs-on").locate();
             let self_hosted = match &job.runs_on {
                 LoE::Literal(RunsOn::Target(labels)) => labels.iter().any(|l| l == "self-hosted"),
                 LoE::Literal(RunsOn::Group { labels, .. }) => {

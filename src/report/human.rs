@@ -93,6 +93,17 @@ pub fn render(report: &Report, ctx: &RenderContext, out: &mut dyn Write) -> std:
                     writeln!(out, "  {line}")?;
                 }
             }
+            for r in &f.related {
+                writeln!(
+                    out,
+                    "    = see: {}{}:{}:{}: {}",
+                    clean(&ctx.display_prefix),
+                    clean(&r.location.path),
+                    r.location.line,
+                    r.location.column,
+                    clean(&r.message)
+                )?;
+            }
             if let Some(s) = &f.suppressed
                 && !s.reason.is_empty()
             {

@@ -85,11 +85,22 @@ struct FindingView<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     new: Option<bool>,
     path: &'a str,
+    /// Other places the finding is about.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<RelatedView<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     reported_under: Option<&'a str>,
     severity: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     suppressed: Option<SuppressedView<'a>>,
+}
+
+#[derive(Serialize)]
+struct RelatedView<'a> {
+    column: usize,
+    line: usize,
+    message: &'a str,
+    path: &'a str,
 }
 
 #[derive(Serialize)]
@@ -122,6 +133,16 @@ fn view(report: &Report) -> ReportView<'_> {
                     message: &f.message,
                     new: report.base.is_some().then_some(!f.existing),
                     path: &f.location.path,
+                    related: f
+                        .related
+                        .iter()
+                        .map(|r| RelatedView {
+                            column: r.location.column,
+                            line: r.location.line,
+                            message: &r.message,
+                            path: &r.location.path,
+                        })
+                        .collect(),
                     reported_under: f.reported_under.as_deref(),
                     severity: f.severity.as_str(),
                     suppressed: f.suppressed.as_ref().map(|s| SuppressedView {

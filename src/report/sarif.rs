@@ -132,6 +132,9 @@ struct SarifResult<'a> {
     /// The rule is the check; the code says which of its problems this is.
     #[serde(skip_serializing_if = "Option::is_none")]
     properties: Option<Code>,
+    /// Other places the finding is about.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<RelatedLocation>,
     rule_id: &'a str,
     rule_index: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -141,6 +144,14 @@ struct SarifResult<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct PhysicalLocation {
+    physical_location: Physical,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RelatedLocation {
+    id: usize,
+    message: Text<String>,
     physical_location: Physical,
 }
 
@@ -309,14 +320,8 @@ fn rule(c: &CheckResult) -> Rule<'_> {
     }
 }
 
-fn result<'a>(
-    c: &'a CheckResult,
-    index: usize,
-    f: &'a Finding,
-    ctx: &RenderContext,
-    fingerprint: String,
-) -> SarifResult<'a> {
-    let loc = &f.location;
+/// Where a location is, relative to the workspace.
+fn physical(loc: &crate::finding::Location, ctx: &RenderContext) -> Physical {
     // SARIF's endColumn is the column after the region; a point location
     // still covers the one character it points at.
     let end_column = if loc.end_line == loc.line {
@@ -324,6 +329,27 @@ fn result<'a>(
     } else {
         loc.end_column.max(1)
     };
+    Physical {
+        artifact_location: Artifact {
+            uri: percent_encode_path(&ctx.workspace_path(&loc.path)),
+            uri_base_id: SRCROOT,
+        },
+        region: Region {
+            end_column,
+            end_line: loc.end_line.max(loc.line).max(1),
+            start_column: loc.column.max(1),
+            start_line: loc.line.max(1),
+        },
+    }
+}
+
+fn result<'a>(
+    c: &'a CheckResult,
+    index: usize,
+    f: &'a Finding,
+    ctx: &RenderContext,
+    fingerprint: String,
+) -> SarifResult<'a> {
     let mut text = f.message.clone();
     if !f.help.is_empty() {
         text.push_str(&format!("\nhelp: {}", f.help));
@@ -332,24 +358,25 @@ fn result<'a>(
         baseline_state: None,
         level: level(f.severity),
         locations: [PhysicalLocation {
-            physical_location: Physical {
-                artifact_location: Artifact {
-                    uri: percent_encode_path(&ctx.workspace_path(&loc.path)),
-                    uri_base_id: SRCROOT,
-                },
-                region: Region {
-                    end_column,
-                    end_line: loc.end_line.max(loc.line).max(1),
-                    start_column: loc.column.max(1),
-                    start_line: loc.line.max(1),
-                },
-            },
+            physical_location: physical(&f.location, ctx),
         }],
         message: Text { text },
         partial_fingerprints: Fingerprints { v1: fingerprint },
         properties: (!f.code.is_empty()).then(|| Code {
             code: format!("{}/{}", c.id, f.code),
         }),
+        related_locations: f
+            .related
+            .iter()
+            .enumerate()
+            .map(|(id, r)| RelatedLocation {
+                id,
+                message: Text {
+                    text: r.message.clone(),
+                },
+                physical_location: physical(&r.location, ctx),
+            })
+            .collect(),
         rule_id: &c.id,
         rule_index: index,
         suppressions: f.suppressed.as_ref().map(|s| {

@@ -106,6 +106,26 @@ impl<'w> JobAt<'w> {
         }
     }
 
+    /// Where the job's environment is named (`environment: release`, or
+    /// the `name:` of `environment: {name, url}`); the job's own key when
+    /// it declares none.
+    pub fn environment(&self) -> Location {
+        use github_actions_models::workflow::Job;
+        use github_actions_models::workflow::job::DeploymentEnvironment;
+        let job = self.location();
+        let env = match self.wf.model.jobs.get(self.id) {
+            Some(Job::NormalJob(j)) => j.environment.as_ref(),
+            _ => None,
+        };
+        match env {
+            None => job.locate_key(),
+            Some(DeploymentEnvironment::Name(_)) => job.key("environment").locate(),
+            Some(DeploymentEnvironment::NameURL { .. }) => {
+                job.key("environment").key("name").locate()
+            }
+        }
+    }
+
     /// The job's `index`-th step (0-based).
     pub fn step(&self, index: usize) -> StepAt<'w> {
         StepAt { job: *self, index }

@@ -23,7 +23,10 @@ use yamlpath::{Component, Route};
 /// expression counts as matching anything).
 #[derive(Clone)]
 pub struct PubJob {
+    /// The workflow's file name (`release.yml`).
     pub workflow: String,
+    /// The workflow's path from the root.
+    pub path: String,
     pub job: String,
     pub env: Option<String>,
 }
@@ -44,6 +47,7 @@ pub fn publishing_jobs(
         .filter(|r| !r.calls_workflow)
         .map(|r| PubJob {
             workflow: wf.file_name().to_string(),
+            path: wf.path.clone(),
             job: r.id.clone(),
             env: wf.model.jobs.get(&r.id).and_then(|j| match j {
                 Job::NormalJob(n) => n.environment.as_ref().map(|e| env_name(e).to_string()),
@@ -59,6 +63,7 @@ pub fn publishing_jobs(
             if job_holds_id_token(&wf.model.permissions, &job.permissions) {
                 out.push(PubJob {
                     workflow: wf.file_name().to_string(),
+                    path: wf.path.clone(),
                     job: id.to_string(),
                     env: job.environment.as_ref().map(|e| env_name(e).to_string()),
                 });
