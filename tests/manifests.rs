@@ -175,6 +175,27 @@ fn a_changelog_that_hands_over_is_judged_by_the_file_it_names() {
 }
 
 #[test]
+fn a_changelog_that_names_where_later_versions_went_is_not_judged() {
+    // runner/CHANGELOG.md stops at 0.4.0 and says the versions after it are
+    // in the tool's changelog on its website: it is not the crate's changelog
+    // for 0.9.2. filter/CHANGELOG.md points elsewhere only for versions
+    // before its first entry, is still kept, and lacks 0.6.0.
+    let r = shipgate("changelog-entry/handed-over-after", &[]);
+    assert_eq!(r.code, 1);
+    for id in ["changelog-entry", "versions-agree"] {
+        let (v, f) = check(&r, id);
+        assert_eq!(v, "block", "{id}");
+        assert_eq!(f.len(), 1, "{id}: {f:?}");
+        assert_eq!(
+            (f[0].0.as_str(), f[0].1),
+            ("filter/CHANGELOG.md", 5),
+            "{id}"
+        );
+        assert!(f[0].2.contains("0.6.0"), "{}", f[0].2);
+    }
+}
+
+#[test]
 fn pyproject_without_readme_warns_at_the_project_table() {
     // PyPI accepts a distribution without a readme: its users expect one.
     let r = shipgate("package-metadata/pyproject-bad", &[]);
