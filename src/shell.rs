@@ -364,8 +364,12 @@ fn normalise(mut words: Vec<String>) -> Vec<String> {
             match f {
                 "if" | "then" | "do" | "else" | "elif" | "while" | "until" | "!" | "sudo"
                 | "time" | "exec" | "command" | "nohup" | "env" | "xargs" | "eval" | "$" => 1,
-                "python" | "python3" | "py" | "python2"
-                    if words.get(1).map(String::as_str) == Some("-m") =>
+                // Also an interpreter named by its path (a virtualenv's
+                // `venv/bin/python -m twine upload`).
+                _ if matches!(
+                    f.rsplit('/').next(),
+                    Some("python" | "python3" | "py" | "python2")
+                ) && words.get(1).map(String::as_str) == Some("-m") =>
                 {
                     2
                 }
@@ -459,6 +463,8 @@ mod tests {
         assert!(c("pnpm --filter ./pkg publish").matches("pnpm publish"));
         assert!(!c("npm run publish").matches("npm publish"));
         assert!(c("python -m twine upload dist/*").matches("twine upload"));
+        assert!(c("./venv/bin/python -m twine upload dist/*").matches("twine upload"));
+        assert!(!c("./venv/bin/python3-config -m twine").matches("twine"));
         assert!(c("npx changeset publish").matches("changeset publish"));
         let dry = ["--dry-run"];
         assert!(c("nx release publish --dry-run").has_switch_on(&dry));
