@@ -268,6 +268,18 @@ fn ci_equivalence_justfile_with_narrowing_flags_passes() {
 }
 
 #[test]
+fn ci_equivalence_reads_a_just_dependency_called_with_arguments_as_one_recipe() {
+    // `(check '… --locked --offline …')` calls the recipe `check`, whose
+    // step CI runs; the words of its quoted argument are no recipes. The
+    // gate's own `cargo doc` runs nowhere in CI and still blocks.
+    let (code, entry) = check("ci-equivalence/just-call-arguments", "ci-equivalence");
+    assert_eq!(code, 1);
+    let fs = entry_messages(&entry);
+    assert_eq!(fs.len(), 1, "{fs:#?}");
+    finding_at(&fs, "justfile", 3, "cargo doc --no-deps");
+}
+
+#[test]
 fn ci_equivalence_looks_through_shell_wrappers_and_aliases() {
     // `cmd sh -lc 'mix lint'` is `mix lint`, covered by CI running both of its steps.
     assert_pass("ci-equivalence/good-wrapped", "ci-equivalence");
