@@ -587,6 +587,20 @@ fn paths_cited_in_another_repository_are_not_this_trees() {
 }
 
 #[test]
+fn a_path_the_reader_is_told_to_create_is_theirs_wherever_the_doc_cites_it() {
+    // "Start by creating one module … in `test/support/builders.ex`" and
+    // "create a folder …, like `test/builders`": files of the reader's
+    // project, and `test/builders` cited again later is that same folder.
+    // "When creating a release, update `test/support/release_cases.ex`"
+    // cites a file of this repository, which is missing, and blocks.
+    let (code, entry) = check("docs-links/reader-creates", "docs-links");
+    assert_eq!(code, 1);
+    let fs = entry_messages(&entry);
+    assert_eq!(fs.len(), 1, "{fs:#?}");
+    finding_at(&fs, "README.md", 13, "`test/support/release_cases.ex`");
+}
+
+#[test]
 fn a_file_named_for_a_version_pattern_is_one_to_write_not_a_citation() {
     // "write the upgrade guide `docs/N.N-Upgrade.md`": a file the release
     // steps tell the maintainer to create for the next version, named with
