@@ -207,6 +207,22 @@ fn pyproject_without_readme_warns_at_the_project_table() {
 }
 
 #[test]
+fn a_crate_every_crates_io_publish_leaves_out_by_name_is_not_judged() {
+    // scripts/publish.sh calls its function `publish_crates` (which runs
+    // `cargo release publish --execute "$@"`) with `--workspace --exclude
+    // tally --exclude tally-harness`, then with `-p tally`. tally-harness is
+    // published nowhere: its missing description is not judged. tally is
+    // excluded from the first call but published by the second, and still
+    // blocks for its description.
+    let r = shipgate("package-metadata/excluded-by-name", &[]);
+    let (v, f) = check(&r, "package-metadata");
+    assert_eq!(v, "block");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!((f[0].0.as_str(), f[0].1), ("cli/Cargo.toml", 1));
+    assert!(f[0].2.contains("`description`"), "{}", f[0].2);
+}
+
+#[test]
 fn package_metadata_good_inherits_from_workspace() {
     let r = shipgate("package-metadata/good", &[]);
     let (v, f) = check(&r, "package-metadata");
