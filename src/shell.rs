@@ -485,8 +485,14 @@ mod tests {
         assert!(c("python -m twine upload dist/*").matches("twine upload"));
         assert!(c("./venv/bin/python -m twine upload dist/*").matches("twine upload"));
         let ex = c("cargo publish --workspace --exclude a --exclude=b -p c");
-        assert_eq!(ex.flag_values(&["--exclude"]).collect::<Vec<_>>(), ["a", "b"]);
-        assert_eq!(ex.flag_values(&["-p", "--package"]).collect::<Vec<_>>(), ["c"]);
+        assert_eq!(
+            ex.flag_values(&["--exclude"]).collect::<Vec<_>>(),
+            ["a", "b"]
+        );
+        assert_eq!(
+            ex.flag_values(&["-p", "--package"]).collect::<Vec<_>>(),
+            ["c"]
+        );
         assert!(!c("./venv/bin/python3-config -m twine").matches("twine"));
         assert!(c("npx changeset publish").matches("changeset publish"));
         let dry = ["--dry-run"];
