@@ -92,6 +92,26 @@ impl Command {
         None
     }
 
+    /// Every value given to any of `flags`, in order (`--exclude a
+    /// --exclude=b` gives `a`, `b`).
+    pub fn flag_values<'a>(&'a self, flags: &'a [&'a str]) -> impl Iterator<Item = &'a str> + 'a {
+        let mut words = self.words.iter().peekable();
+        std::iter::from_fn(move || {
+            while let Some(w) = words.next() {
+                for f in flags {
+                    if w == f {
+                        if let Some(v) = words.next() {
+                            return Some(v.as_str());
+                        }
+                    } else if let Some(v) = w.strip_prefix(f).and_then(|r| r.strip_prefix('=')) {
+                        return Some(v);
+                    }
+                }
+            }
+            None
+        })
+    }
+
     /// Whether one of the given switches is on: given bare
     /// (`--dry-run`) or with a value that is not false (`--dry-run=true`).
     /// A value the run fills in (`--dry-run="$DRY_RUN"`, `${{ inputs.dry }}`)
@@ -364,8 +384,12 @@ fn normalise(mut words: Vec<String>) -> Vec<String> {
             match f {
                 "if" | "then" | "do" | "else" | "elif" | "while" | "until" | "!" | "sudo"
                 | "time" | "exec" | "command" | "nohup" | "env" | "xargs" | "eval" | "$" => 1,
-                "python" | "python3" | "py" | "python2"
-                    if words.get(1).map(String::as_str) == Some("-m") =>
+                // Also an interpreter named by its path (a virtualenv's
+                // `venv/bin/python -m twine upload`).
+                _ if matches!(
+                    f.rsplit('/').next(),
+                    Some("python" | "python3" | "py" | "python2")
+                ) && words.get(1).map(String::as_str) == Some("-m") =>
                 {
                     2
                 }
@@ -459,6 +483,17 @@ mod tests {
         assert!(c("pnpm --filter ./pkg publish").matches("pnpm publish"));
         assert!(!c("npm run publish").matches("npm publish"));
         assert!(c("python -m twine upload dist/*").matches("twine upload"));
+        assert!(c("./venv/bin/python -m twine upload dist/*").matches("twine upload"));
+        let ex = c("cargo publish --workspace --exclude a --exclude=b -p c");
+        assert_eq!(
+            ex.flag_values(&["--exclude"]).collect::<Vec<_>>(),
+            ["a", "b"]
+        );
+        assert_eq!(
+            ex.flag_values(&["-p", "--package"]).collect::<Vec<_>>(),
+            ["c"]
+        );
+        assert!(!c("./venv/bin/python3-config -m twine").matches("twine"));
         assert!(c("npx changeset publish").matches("changeset publish"));
         let dry = ["--dry-run"];
         assert!(c("nx release publish --dry-run").has_switch_on(&dry));

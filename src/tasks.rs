@@ -649,6 +649,60 @@ pub(crate) fn substitute_make(cmd: &str, vars: &HashMap<String, String>) -> Stri
 
 /// justfile recipes: definition line first, then `just D` per dependency and
 /// each body command.
+/// The recipes a just recipe's header depends on, in order: bare names
+/// (`ci: test lint`) and the first word of a call with arguments (`test:
+/// (watch 'ltest --all')` depends on `watch`; its quoted arguments are not
+/// recipes). A trailing comment ends the list.
+fn just_dependencies(deps: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut start: Option<usize> = None;
+    let mut first_in_call = false;
+    let mut end_word = |start: &mut Option<usize>, at: usize, depth: usize, first: &mut bool| {
+        if let Some(s) = start.take() {
+            if depth == 0 || *first {
+                out.push(&deps[s..at]);
+            }
+            *first = false;
+        }
+    };
+    for (i, c) in deps.char_indices() {
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '\'' | '"' => {
+                end_word(&mut start, i, depth, &mut first_in_call);
+                first_in_call = false;
+                quote = Some(c);
+            }
+            '(' => {
+                end_word(&mut start, i, depth, &mut first_in_call);
+                depth += 1;
+                first_in_call = depth == 1;
+            }
+            ')' => {
+                end_word(&mut start, i, depth, &mut first_in_call);
+                depth = depth.saturating_sub(1);
+                first_in_call = false;
+            }
+            '#' if depth == 0 && start.is_none() => break,
+            c if c.is_whitespace() => end_word(&mut start, i, depth, &mut first_in_call),
+            _ => {
+                if start.is_none() {
+                    start = Some(i);
+                }
+            }
+        }
+    }
+    end_word(&mut start, deps.len(), depth, &mut first_in_call);
+    out
+}
+
 pub(crate) fn just_recipes(path: &str, text: &str) -> HashMap<String, Vec<(String, Location)>> {
     let mut out: HashMap<String, Vec<(String, Location)>> = HashMap::new();
     let mut current: Option<String> = None;
@@ -683,14 +737,11 @@ pub(crate) fn just_recipes(path: &str, text: &str) -> HashMap<String, Vec<(Strin
             continue;
         }
         let mut entry = vec![(name.to_string(), Location::new(path, lineno, 1))];
-        for d in deps.split_whitespace() {
-            if d == "&&" {
-                continue;
-            }
-            let d = d.trim_start_matches('(');
+        for d in just_dependencies(deps) {
             if d.chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
                 && !d.is_empty()
+                && !d.starts_with('-')
             {
                 entry.push((format!("just {d}"), Location::new(path, lineno, 1)));
             }

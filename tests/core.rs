@@ -345,6 +345,20 @@ fn a_remote_reusable_workflow_handed_a_registry_credential_makes_a_release_workf
 }
 
 #[test]
+fn the_sigstore_cli_run_from_a_virtualenv_uses_the_oidc_token() {
+    // `build` signs each distribution with sigstore-python's `sigstore
+    // sign`, run as a module by the interpreter of a virtualenv, over a
+    // continued line: it uses its grant. `smoke` only verifies, which needs
+    // no token, so its grant is unused.
+    let (code, r) = check_json(&fixture("oidc-scope/sigstore-cli"), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "oidc-scope"),
+        vec![(WF.into(), 41, "block".into())]
+    );
+}
+
+#[test]
 fn an_action_handed_a_registry_credential_releases_and_npm_provenance_uses_the_oidc_token() {
     // Neither job's action is known, but each is handed NPM_TOKEN: the
     // workflow releases. `NPM_CONFIG_PROVENANCE: true` makes npm sign with

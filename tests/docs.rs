@@ -268,6 +268,18 @@ fn ci_equivalence_justfile_with_narrowing_flags_passes() {
 }
 
 #[test]
+fn ci_equivalence_reads_a_just_dependency_called_with_arguments_as_one_recipe() {
+    // `(check '… --locked --offline …')` calls the recipe `check`, whose
+    // step CI runs; the words of its quoted argument are no recipes. The
+    // gate's own `cargo doc` runs nowhere in CI and still blocks.
+    let (code, entry) = check("ci-equivalence/just-call-arguments", "ci-equivalence");
+    assert_eq!(code, 1);
+    let fs = entry_messages(&entry);
+    assert_eq!(fs.len(), 1, "{fs:#?}");
+    finding_at(&fs, "justfile", 3, "cargo doc --no-deps");
+}
+
+#[test]
 fn ci_equivalence_looks_through_shell_wrappers_and_aliases() {
     // `cmd sh -lc 'mix lint'` is `mix lint`, covered by CI running both of its steps.
     assert_pass("ci-equivalence/good-wrapped", "ci-equivalence");
@@ -572,6 +584,20 @@ fn paths_cited_in_another_repository_are_not_this_trees() {
     let fs = entry_messages(&entry);
     assert_eq!(fs.len(), 1, "{fs:#?}");
     finding_at(&fs, "RELEASING.md", 5, "`tools/publish-notes.js`");
+}
+
+#[test]
+fn a_path_the_reader_is_told_to_create_is_theirs_wherever_the_doc_cites_it() {
+    // "Start by creating one module … in `test/support/builders.ex`" and
+    // "create a folder …, like `test/builders`": files of the reader's
+    // project, and `test/builders` cited again later is that same folder.
+    // "When creating a release, update `test/support/release_cases.ex`"
+    // cites a file of this repository, which is missing, and blocks.
+    let (code, entry) = check("docs-links/reader-creates", "docs-links");
+    assert_eq!(code, 1);
+    let fs = entry_messages(&entry);
+    assert_eq!(fs.len(), 1, "{fs:#?}");
+    finding_at(&fs, "README.md", 13, "`test/support/release_cases.ex`");
 }
 
 #[test]

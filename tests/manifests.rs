@@ -175,6 +175,27 @@ fn a_changelog_that_hands_over_is_judged_by_the_file_it_names() {
 }
 
 #[test]
+fn a_changelog_that_names_where_later_versions_went_is_not_judged() {
+    // runner/CHANGELOG.md stops at 0.4.0 and says the versions after it are
+    // in the tool's changelog on its website: it is not the crate's changelog
+    // for 0.9.2. filter/CHANGELOG.md points elsewhere only for versions
+    // before its first entry, is still kept, and lacks 0.6.0.
+    let r = shipgate("changelog-entry/handed-over-after", &[]);
+    assert_eq!(r.code, 1);
+    for id in ["changelog-entry", "versions-agree"] {
+        let (v, f) = check(&r, id);
+        assert_eq!(v, "block", "{id}");
+        assert_eq!(f.len(), 1, "{id}: {f:?}");
+        assert_eq!(
+            (f[0].0.as_str(), f[0].1),
+            ("filter/CHANGELOG.md", 5),
+            "{id}"
+        );
+        assert!(f[0].2.contains("0.6.0"), "{}", f[0].2);
+    }
+}
+
+#[test]
 fn pyproject_without_readme_warns_at_the_project_table() {
     // PyPI accepts a distribution without a readme: its users expect one.
     let r = shipgate("package-metadata/pyproject-bad", &[]);
@@ -183,6 +204,22 @@ fn pyproject_without_readme_warns_at_the_project_table() {
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!((f[0].0.as_str(), f[0].1), ("pyproject.toml", 5));
     assert!(f[0].2.contains("`readme`"), "{}", f[0].2);
+}
+
+#[test]
+fn a_crate_every_crates_io_publish_leaves_out_by_name_is_not_judged() {
+    // scripts/publish.sh calls its function `publish_crates` (which runs
+    // `cargo release publish --execute "$@"`) with `--workspace --exclude
+    // tally --exclude tally-harness`, then with `-p tally`. tally-harness is
+    // published nowhere: its missing description is not judged. tally is
+    // excluded from the first call but published by the second, and still
+    // blocks for its description.
+    let r = shipgate("package-metadata/excluded-by-name", &[]);
+    let (v, f) = check(&r, "package-metadata");
+    assert_eq!(v, "block");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!((f[0].0.as_str(), f[0].1), ("cli/Cargo.toml", 1));
+    assert!(f[0].2.contains("`description`"), "{}", f[0].2);
 }
 
 #[test]

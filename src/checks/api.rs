@@ -308,7 +308,7 @@ impl Check for PublishedCheck {
     ) -> Result<Box<dyn WorkflowVisitor + 'a>, Outcome> {
         let judge = self.judge;
         Ok(Box::new(AfterPass(move |seen: &Seen| {
-            judge(cx, seen.published)
+            judge(cx, seen.published.clone())
         })))
     }
 }

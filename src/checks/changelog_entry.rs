@@ -62,7 +62,7 @@ fn run(cx: &Context<'_>, published: Published) -> Outcome {
                 continue;
             }
         };
-        let tooling = manifest::tooling_package_json(cx.tree, pkg, published);
+        let tooling = manifest::tooling_package_json(cx.tree, pkg, &published);
         let current: Vec<_> = sources
             .iter()
             .filter(|s| s.kind != SourceKind::Changelog)

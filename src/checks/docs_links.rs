@@ -47,7 +47,9 @@ static META: Meta = Meta {
         `.gitignore` excludes; paths a changelog names (it records what changed, removals \
         included); paths a sentence says are gone, elsewhere or produced by a run (\"moved \
         to the wiki\", \"on the `x` branch\", \"written to\"); paths introduced as the \
-        reader's own (\"add this to your `.github/workflows/ci.yml`\"); and a guide in which \
+        reader's own (\"add this to your `.github/workflows/ci.yml`\") or as where the \
+        reader creates something (\"create the module in `test/support/factory.ex`\"), \
+        there and wherever the same document cites them again; and a guide in which \
         most cited paths are absent, which describes the reader's project.",
     passes: "See [the release guide](docs/release.md#preflight) and `test/release_test.exs`\n\
         (docs/release.md exists, has a `## Preflight` heading, and the test file exists)",
@@ -669,6 +671,35 @@ fn is_example(text: &str, offset: usize) -> bool {
         .any(|b| between.contains(b))
 }
 
+/// Whether the sentence before the code span at `offset` tells the reader
+/// to create something there: "Start by creating one module (such as
+/// `App.Factory`) in `test/support/factory.ex`", "create a directory, like
+/// `test/factories`", "create `x/y`". The span must be where the creating
+/// happens (a preposition or nothing between): in "when creating a release,
+/// update `docs/x.md`" the path is cited as one that exists.
+fn tells_reader_to_create(text: &str, offset: usize) -> bool {
+    let before = text_before(text, offset, 200);
+    let start = [". ", ".\n", "\n\n", "\n- ", "\n* ", "! ", "? "]
+        .iter()
+        .filter_map(|b| before.rfind(b).map(|i| i + b.len()))
+        .max()
+        .unwrap_or(0);
+    let sentence = before[start..].to_lowercase();
+    let Some(at) = ["create ", "creating "]
+        .iter()
+        .filter_map(|v| sentence.rfind(v).map(|i| i + v.len()))
+        .max()
+    else {
+        return false;
+    };
+    let between = sentence[at..].trim_end();
+    if between.len() > 100 {
+        return false;
+    }
+    let last = between.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
+    between.is_empty() || matches!(last, "in" | "at" | "under" | "like" | "called" | "named" | "as")
+}
+
 /// Up to `max` bytes of `text` before `offset`, cut at a character boundary.
 fn text_before(text: &str, offset: usize, max: usize) -> &str {
     let end = offset.min(text.len());
@@ -1164,6 +1195,9 @@ fn check_cited_paths(
     let mut missing = Vec::new();
     let mut found = 0usize;
     let this_repo = std::cell::OnceCell::new();
+    // Paths the document has already shown to be the reader's (to create,
+    // or in their project): cited again further on, they still are.
+    let mut readers: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for span in &doc.code_spans {
         let Some(claim) = path_claim(&span.code) else {
             continue;
@@ -1239,8 +1273,15 @@ fn check_cited_paths(
         // What the prose around a missing path says about it (read only for
         // the few claims that do not resolve).
         let text = &doc.file.text;
-        if is_example(text, span.offset) || is_kind_example(text, span.offset) {
-            continue; // "your `x/y`": the reader's project, not this repository
+        if readers.contains(claim) {
+            continue;
+        }
+        if is_example(text, span.offset)
+            || is_kind_example(text, span.offset)
+            || tells_reader_to_create(text, span.offset)
+        {
+            readers.insert(claim);
+            continue; // "your `x/y`", "create it in `x/y`": the reader's project
         }
         if says_not_here(text, span.offset) {
             continue; // "moved to the wiki", "written to `out/x`", "on the `y` branch"

@@ -32,7 +32,9 @@ static META: Meta = Meta {
         Python wheel when no workflow publishes crates, a crate with a path dependency that \
         has no version, which `cargo publish` refuses, and a crate only such crates depend \
         on, a crate under a tests or fixtures folder, unless a workflow publishes the whole \
-        workspace with `cargo publish --workspace`, cargo-workspaces or release-plz) and \
+        workspace with `cargo publish --workspace`, cargo-workspaces or release-plz; a \
+        crate a crates.io publish leaves out with `--exclude NAME` and none names with \
+        `-p NAME`, also when the publish runs in a shell function handed those words) and \
         nested manifests nothing names \
         are not held to registry rules.",
     passes: "[package]\nname = \"mycrate\"\nversion.workspace = true\ndescription = \"Does one thing well\"\nlicense.workspace = true\nrepository.workspace = true",
@@ -108,7 +110,7 @@ fn run(cx: &Context<'_>, published: Published) -> Outcome {
         npm_oidc,
         whole_workspace,
         ..
-    } = published;
+    } = published.clone();
     // Crates that maturin builds into a Python wheel: published to PyPI
     // inside the wheel, not to crates.io (unless a workflow publishes crates).
     let wheel_crates: Vec<&str> = d
@@ -139,6 +141,7 @@ fn run(cx: &Context<'_>, published: Published) -> Outcome {
                 Manifest::Cargo(c) => {
                     let Some(p) = &c.package else { continue };
                     if p.private
+                        || p.name.as_deref().is_some_and(|n| published.crate_left_out(n))
                         || (!crates_published && wheel_crates.contains(&c.path.as_str()))
                         || (!whole_workspace
                             && (internal_crates.contains(&c.dir)

@@ -79,7 +79,7 @@ fn run(cx: &Context<'_>, published: Published) -> Outcome {
                 continue;
             }
         };
-        let tooling = manifest::tooling_package_json(cx.tree, pkg, published);
+        let tooling = manifest::tooling_package_json(cx.tree, pkg, &published);
         if !tooling.is_empty() {
             let before = sources.len();
             sources.retain(|s| !tooling.contains(&s.field.location.path.as_str()));

@@ -181,7 +181,7 @@ pub fn run<'a>(cxs: &[(&'a Context<'a>, &'static dyn Check)]) -> Vec<Outcome> {
                     s.parsed += 1;
                     s.releases += usize::from(release);
                     s.release_dispatch |= dispatch;
-                    s.published.join(published);
+                    s.published.join(published.clone());
                 }
                 for (m, got) in fs {
                     match (got, &mut found[m]) {

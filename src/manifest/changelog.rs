@@ -301,6 +301,14 @@ const RETIRED: &[&str] = &[
     "have been split",
     "now kept",
     "now lives",
+    // "For versions after 0.75.0, see the [tool's changelog](…)": the file
+    // stops at that release and names where the later ones are written.
+    "versions after",
+    "releases after",
+    "for newer versions",
+    "for later versions",
+    "for newer releases",
+    "for later releases",
 ];
 
 /// The changelog this one hands over to, when the text before its first

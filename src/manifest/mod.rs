@@ -237,7 +237,7 @@ pub struct Discovery {
 pub fn tooling_package_json<'p>(
     tree: &crate::repo::Tree,
     pkg: &'p Package,
-    published: crate::workflow::publish::Published,
+    published: &crate::workflow::publish::Published,
 ) -> Vec<&'p str> {
     if !published.any()
         || published.to(crate::workflow::publish::Registry::Npm)

@@ -819,7 +819,9 @@ impl Walk<'_> {
         via: &[String],
     ) {
         let vars = shell_assignments(&tf.text);
-        for (line, cmd) in commands(&tf.text) {
+        let functions = shell_functions(&tf.text);
+        let all = commands(&tf.text);
+        for (line, cmd) in all.iter().cloned() {
             if !self.budget_left() {
                 break;
             }
@@ -827,8 +829,37 @@ impl Walk<'_> {
             let line_text = tf.line(line + 1).unwrap_or("");
             let col = line_text.find(cmd.raw.trim()).map_or(1, |c| c + 1);
             let at = Location::new(file, line + 1, col);
-            self.push(step, at, line_text, via, Ran::Command(cmd.clone()));
+            self.push(step, at.clone(), line_text, via, Ran::Command(cmd.clone()));
             self.command(step, &cmd, "", depth + 1, via);
+            // A call of a function the script defines: the commands of its
+            // body that pass on their arguments (`cargo release publish
+            // "$@"`) run with the call's words, at the call.
+            let Some(&(from, to)) = cmd.words.first().and_then(|w| functions.get(w.as_str()))
+            else {
+                continue;
+            };
+            let args = &cmd.words[1..];
+            for (_, body) in all.iter().filter(|(l, _)| (from..=to).contains(l)) {
+                if !body.words.iter().any(|w| w == "$@" || w == "$*") {
+                    continue;
+                }
+                let words = body
+                    .words
+                    .iter()
+                    .flat_map(|w| {
+                        if w == "$@" || w == "$*" {
+                            args.to_vec()
+                        } else {
+                            vec![w.clone()]
+                        }
+                    })
+                    .collect();
+                let called = Command {
+                    words,
+                    raw: cmd.raw.clone(),
+                };
+                self.push(step, at.clone(), line_text, via, Ran::Command(called));
+            }
         }
     }
 
@@ -1217,6 +1248,50 @@ fn parse_action(path: &str, text: &str) -> Result<Action, String> {
     parse_yaml_file::<Action>(path, text, "action")
         .map(|(action, _)| action)
         .map_err(|e| format!("{} (line {})", e.message, e.location.line))
+}
+
+/// The functions a shell script defines (`name() {`, `function name {`),
+/// each with the 0-based lines of its body: from the line after the
+/// definition to the closing `}` at the definition's indentation.
+fn shell_functions(text: &str) -> HashMap<String, (usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = HashMap::new();
+    for (i, raw) in lines.iter().enumerate() {
+        let l = raw.trim();
+        let head = l
+            .strip_prefix("function ")
+            .map(str::trim_start)
+            .unwrap_or(l);
+        let name_end = head
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(head.len());
+        let (name, rest) = head.split_at(name_end);
+        let rest = rest.trim_start();
+        let rest =
+            rest.strip_prefix("()")
+                .map(str::trim_start)
+                .unwrap_or(if l.starts_with("function ") {
+                    rest
+                } else {
+                    "-"
+                });
+        if name.is_empty() || !(rest.is_empty() || rest == "{") {
+            continue;
+        }
+        let indent = raw.len() - raw.trim_start().len();
+        let close = lines
+            .iter()
+            .enumerate()
+            .skip(i + 1)
+            .find(|(_, r)| {
+                r.trim_start().starts_with('}') && r.len() - r.trim_start().len() <= indent
+            })
+            .map(|(j, _)| j);
+        if let Some(j) = close {
+            out.insert(name.to_string(), (i + 1, j));
+        }
+    }
+    out
 }
 
 /// `NAME=value` lines of a shell script: every value each name is given.

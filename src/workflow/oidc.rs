@@ -154,8 +154,13 @@ pub fn oidc_use(job: &NormalJob, role: &JobRole) -> Option<String> {
                     return Some("requests an ID token in a run script".into());
                 }
                 for (_, c) in commands_shared(run).iter() {
+                    // The Sigstore CLIs sign keylessly with the ambient
+                    // OIDC token (`cosign sign`, sigstore-python's
+                    // `sigstore sign` and `sigstore attest`).
                     if c.matches("cosign sign")
                         || c.matches("cosign attest")
+                        || c.matches("sigstore sign")
+                        || c.matches("sigstore attest")
                         || c.matches("gh attestation")
                     {
                         return Some(format!("signs with `{}`", c.text()));

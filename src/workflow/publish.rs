@@ -539,7 +539,7 @@ impl ReleaseFacts {
 /// workflow ([`super::WorkflowFile::published`]) and joined over every
 /// workflow a check selects by the workflows pass (`checks::Seen`), so no
 /// check gathers it for itself.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Published {
     /// One bit per [`Registry`] published to.
     registries: u16,
@@ -550,6 +550,11 @@ pub struct Published {
     /// --workspace`, cargo-workspaces, release-plz): a member not marked
     /// `publish = false` is then published.
     pub whole_workspace: bool,
+    /// Crates a crates.io publish leaves out by name (`cargo publish
+    /// --workspace --exclude NAME`, cargo-release's `--exclude`).
+    pub crates_excluded: Vec<String>,
+    /// Crates a crates.io publish names (`-p NAME`, `--package NAME`).
+    pub crates_named: Vec<String>,
 }
 
 impl Published {
@@ -572,6 +577,15 @@ impl Published {
         self.registries |= other.registries;
         self.npm_oidc |= other.npm_oidc;
         self.whole_workspace |= other.whole_workspace;
+        self.crates_excluded.extend(other.crates_excluded);
+        self.crates_named.extend(other.crates_named);
+    }
+
+    /// Whether a crate is left out of every crates.io publish that names
+    /// crates: excluded by name, and published by name nowhere.
+    pub fn crate_left_out(&self, name: &str) -> bool {
+        self.crates_excluded.iter().any(|n| n == name)
+            && !self.crates_named.iter().any(|n| n == name)
     }
 }
 
@@ -603,6 +617,15 @@ impl super::WorkflowFile {
                         }
                         Via::Action(a) => a.starts_with("release-plz/action"),
                     };
+                if let (Registry::Crates, Via::Command { command, .. }) = (p.registry, &p.via) {
+                    out.crates_excluded
+                        .extend(command.flag_values(&["--exclude"]).map(str::to_string));
+                    out.crates_named.extend(
+                        command
+                            .flag_values(&["-p", "--package"])
+                            .map(str::to_string),
+                    );
+                }
             }
         }
         out
