@@ -345,6 +345,28 @@ fn a_remote_reusable_workflow_handed_a_registry_credential_makes_a_release_workf
 }
 
 #[test]
+fn a_remote_release_workflow_granted_the_oidc_token_makes_a_release_workflow() {
+    // No secret is handed: the called release workflow of another
+    // repository mints the registry's token with the OIDC grant. A lint
+    // workflow given the token, and a release workflow called from a
+    // pull-request run, stay ordinary workflows.
+    let (code, r) = check_json(&fixture("actions-pinned/remote-release-oidc"), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "actions-pinned"),
+        vec![
+            (".github/workflows/lint.yml".into(), 8, "warn".into()),
+            (".github/workflows/preview.yml".into(), 7, "warn".into()),
+            (WF.into(), 11, "block".into()),
+        ]
+    );
+    // The caller holds its group and its permissions itself.
+    assert_eq!(verdict(&r, "release-concurrency"), "pass");
+    assert_eq!(verdict(&r, "workflow-permissions"), "pass");
+    assert_eq!(verdict(&r, "publish-environment"), "skip");
+}
+
+#[test]
 fn the_sigstore_cli_run_from_a_virtualenv_uses_the_oidc_token() {
     // `build` signs each distribution with sigstore-python's `sigstore
     // sign`, run as a module by the interpreter of a virtualenv, over a

@@ -482,7 +482,7 @@ impl ReleaseFacts {
                     for b in lane.behind(id) {
                         judge_behind(b, &mut role);
                     }
-                    if let Some(ship) = remote_release_call(call) {
+                    if let Some(ship) = remote_release_call(call, &wf.permissions) {
                         role.handed.push(ship);
                     }
                     role
@@ -1075,9 +1075,13 @@ fn does_nothing(cmd: &Command) -> bool {
 /// (`secrets: {npm_token: ${{ secrets.NPM_TOKEN }}}`): the called workflow
 /// publishes with it, so the job releases. Its steps stay unjudged; the
 /// calling workflow is judged as the release workflow it is (its pins,
-/// permissions, triggers and the secrets it hands over).
+/// permissions, triggers and the secrets it hands over). So is a job that
+/// grants the OIDC token to another repository's workflow named for
+/// releasing or publishing (`…/release.yml`, `…/npm-publish.yml`): it
+/// mints the registry's token with it, and no secret needs handing.
 fn remote_release_call(
     call: &github_actions_models::workflow::job::ReusableWorkflowCallJob,
+    workflow_permissions: &github_actions_models::common::Permissions,
 ) -> Option<ShipStep> {
     use github_actions_models::workflow::job::Secrets;
     let Uses::Repository(r) = &call.uses else {
@@ -1091,6 +1095,17 @@ fn remote_release_call(
         return Some(ShipStep {
             step: 0,
             what: format!("{}, which publishes to pub.dev", call.uses.raw()),
+        });
+    }
+    if crate::workflow::oidc::job_holds_id_token(workflow_permissions, &call.permissions)
+        && named_for_release(r.subpath().unwrap_or(""))
+    {
+        return Some(ShipStep {
+            step: 0,
+            what: format!(
+                "{}, a release workflow of another repository handed the OIDC token",
+                call.uses.raw()
+            ),
         });
     }
     let Some(Secrets::Env(passed)) = &call.secrets else {
@@ -1111,6 +1126,20 @@ fn remote_release_call(
             ),
         })
     })
+}
+
+/// Whether a workflow file's name says it releases or publishes: a word of
+/// its name (split at `-`, `_`, `.`) is `release` or `publish` (`release.yml`,
+/// `npm-publish.yaml`, `release_pypi.yml`), not merely contains it
+/// (`prerelease-check.yml`, `unpublished.yml`).
+fn named_for_release(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let stem = name
+        .strip_suffix(".yml")
+        .or_else(|| name.strip_suffix(".yaml"))
+        .unwrap_or(name);
+    stem.split(['-', '_', '.'])
+        .any(|w| w.eq_ignore_ascii_case("release") || w.eq_ignore_ascii_case("publish"))
 }
 
 /// Reusable workflows of other repositories that publish the caller's
@@ -1731,6 +1760,26 @@ fn provenance_publish(cmd: &Command) -> Option<Registry> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn workflow_files_named_for_releasing() {
+        for yes in [
+            ".github/workflows/release.yml",
+            ".github/workflows/npm-publish.yaml",
+            ".github/workflows/release_pypi.yml",
+            "ci/Publish.yml",
+        ] {
+            assert!(named_for_release(yes), "{yes}");
+        }
+        for no in [
+            ".github/workflows/prerelease-check.yml",
+            ".github/workflows/unpublished.yml",
+            ".github/workflows/lint.yml",
+            "",
+        ] {
+            assert!(!named_for_release(no), "{no}");
+        }
+    }
 
     #[test]
     fn registry_credentials_are_named_for_a_registry() {
