@@ -1423,3 +1423,23 @@ fn a_plugin_portal_validation_run_publishes_nothing() {
         vec![(RELEASE.into(), 13, "block".into())]
     );
 }
+
+#[test]
+fn an_image_pushed_to_a_registry_without_tls_is_a_test_not_a_release() {
+    // `ko publish --insecure-registry` and `helm push --plain-http` reach a
+    // registry started on the runner for an end-to-end test: `e2e.yml` is
+    // no release workflow and its movable ref only warns. The same push
+    // without those flags (`images.yml`) ships an image and still blocks.
+    let (code, r) = check_json(
+        &fixture("actions-pinned/image-push-to-test-registry"),
+        &["--only", "actions-pinned"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "actions-pinned"),
+        vec![
+            (".github/workflows/e2e.yml".into(), 10, "warn".into()),
+            (".github/workflows/images.yml".into(), 12, "block".into()),
+        ]
+    );
+}

@@ -876,6 +876,9 @@ fn judge_command(i: usize, line: usize, cmd: &Command, role: &mut JobRole) {
 /// push`, `helm push`, and `ko build|publish|resolve`, which push unless
 /// told to keep the image local.
 fn pushes_image(cmd: &Command) -> bool {
+    if to_test_registry(cmd) {
+        return false;
+    }
     let registry_output = || {
         cmd.flag_value(&["--output", "-o"])
             .is_some_and(|v| v.contains("type=registry") || v.contains("push=true"))
@@ -918,6 +921,26 @@ fn pushes_image(cmd: &Command) -> bool {
         .iter()
         .any(|p| cmd.matches(p))
         && !cmd.has_flag(&["--local", "-L", "--push=false"])
+}
+
+/// Whether an image push is told to reach its registry without TLS or
+/// without checking the certificate (`ko --insecure-registry`, `crane
+/// --insecure`, `oras`/`helm push --plain-http`, `helm push
+/// --insecure-skip-tls-verify`, buildx's `registry.insecure=true`). That is
+/// a registry the job brought up on the runner for a test (kind's, a
+/// `registry:2` service), not the one a release ships to.
+fn to_test_registry(cmd: &Command) -> bool {
+    let flagged = cmd.words.iter().any(|w| {
+        let (flag, value) = w.split_once('=').unwrap_or((w, "true"));
+        matches!(
+            flag,
+            "--insecure-registry" | "--insecure" | "--plain-http" | "--insecure-skip-tls-verify"
+        ) && !matches!(value.trim_matches(['"', '\'']), "false" | "0")
+    });
+    flagged
+        || cmd
+            .flag_value(&["--output", "-o"])
+            .is_some_and(|v| v.contains("registry.insecure=true"))
 }
 
 /// Whether a package index URL names a host other than PyPI or TestPyPI.
@@ -2013,6 +2036,7 @@ mod tests {
             "crane copy o/x:1 o/x:latest",
             "helm push chart.tgz oci://ghcr.io/o",
             "ko build ./cmd/x",
+            "ko build --insecure-registry=false ./cmd/x",
             "docker compose push",
         ] {
             assert!(ships(line), "{line}");
@@ -2022,6 +2046,10 @@ mod tests {
             "docker buildx build --push=false .",
             "docker build --load -t o/x .",
             "ko build --local ./cmd/x",
+            "ko publish --insecure-registry -B example.com/demo",
+            "crane --insecure copy registry.local:5000/x:1 registry.local:5000/x:2",
+            "helm push chart.tgz oci://localhost:5000/charts --plain-http",
+            "docker buildx build --output type=registry,registry.insecure=true -t localhost:5000/x .",
             "helm package chart",
         ] {
             assert!(!ships(line), "{line}");
