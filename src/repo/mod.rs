@@ -8,6 +8,7 @@ pub mod fs_guard;
 pub mod markdown;
 pub mod paths;
 pub mod spanned;
+pub mod stated;
 pub mod text;
 pub mod yaml_text;
 
