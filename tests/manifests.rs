@@ -160,17 +160,19 @@ fn a_changelog_that_hands_over_is_judged_by_the_file_it_names() {
     // lumen-core/CHANGELOG.md hands over to docs/changes.md in its own
     // folder, which is judged, and which lacks 1.2.0.
     let r = shipgate("changelog-entry/handed-over", &[]);
+    changelog_blocks_once_at(&r, "lumen-core/docs/changes.md", 3, "1.2.0");
+}
+
+/// The run blocks, and changelog-entry and versions-agree each block once,
+/// at `path:line`, naming `version`.
+fn changelog_blocks_once_at(r: &Run, path: &str, line: u64, version: &str) {
     assert_eq!(r.code, 1);
     for id in ["changelog-entry", "versions-agree"] {
-        let (v, f) = check(&r, id);
+        let (v, f) = check(r, id);
         assert_eq!(v, "block", "{id}");
         assert_eq!(f.len(), 1, "{id}: {f:?}");
-        assert_eq!(
-            (f[0].0.as_str(), f[0].1),
-            ("lumen-core/docs/changes.md", 3),
-            "{id}"
-        );
-        assert!(f[0].2.contains("1.2.0"), "{}", f[0].2);
+        assert_eq!((f[0].0.as_str(), f[0].1), (path, line), "{id}");
+        assert!(f[0].2.contains(version), "{}", f[0].2);
     }
 }
 
@@ -181,18 +183,7 @@ fn a_changelog_that_names_where_later_versions_went_is_not_judged() {
     // for 0.9.2. filter/CHANGELOG.md points elsewhere only for versions
     // before its first entry, is still kept, and lacks 0.6.0.
     let r = shipgate("changelog-entry/handed-over-after", &[]);
-    assert_eq!(r.code, 1);
-    for id in ["changelog-entry", "versions-agree"] {
-        let (v, f) = check(&r, id);
-        assert_eq!(v, "block", "{id}");
-        assert_eq!(f.len(), 1, "{id}: {f:?}");
-        assert_eq!(
-            (f[0].0.as_str(), f[0].1),
-            ("filter/CHANGELOG.md", 5),
-            "{id}"
-        );
-        assert!(f[0].2.contains("0.6.0"), "{}", f[0].2);
-    }
+    changelog_blocks_once_at(&r, "filter/CHANGELOG.md", 5, "0.6.0");
 }
 
 #[test]

@@ -1139,13 +1139,7 @@ fn findings_point_at_the_other_places_they_are_about() {
     // one that agrees with the majority has nothing related.
     let run = check(&fixture("versions-agree/bad"), "json");
     let v: Value = serde_json::from_str(&run.stdout).unwrap();
-    let versions = v["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == "versions-agree")
-        .unwrap();
-    let f = &versions["findings"];
+    let f = &common::result(&v, "versions-agree")["findings"];
     assert_eq!(f.as_array().unwrap().len(), 1, "{f}");
     let seen: Vec<(String, u64)> = f[0]["related"]
         .as_array()
