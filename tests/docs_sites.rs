@@ -477,3 +477,23 @@ fn a_jekyll_link_that_climbs_from_the_pretty_url_lands_in_the_site() {
     assert_eq!(code, 0);
     assert_eq!(got, vec![at("docs/kitchen-sink.md", 9, "warn")]);
 }
+
+#[test]
+fn a_fragment_other_pages_paste_in_links_from_their_folders() {
+    // `docs/snippets/see-also.md` is pasted into two style pages by
+    // pymdownx.snippets, `book/shared/notes.md` into a chapter by mdBook's
+    // `{{#include}}`: their links to pages beside the including page are
+    // fine; a link broken from every includer still warns, and the README's
+    // broken link still blocks.
+    let (code, mut got) = run("docs-links/included-fragment", &[]);
+    got.sort();
+    assert_eq!(code, 1);
+    assert_eq!(
+        got,
+        vec![
+            at("README.md", 4, "block"),
+            at("book/shared/notes.md", 2, "warn"),
+            at("docs/snippets/see-also.md", 2, "warn"),
+        ]
+    );
+}

@@ -161,6 +161,8 @@ fn start<'a>(cx: &'a Context<'a>, docs: &[&str]) -> Result<Box<dyn DocVisitor + 
             .take(cx.tree.len())
             .collect(),
         pending: Mutex::new(Vec::new()),
+        included_by: Mutex::new(std::collections::HashMap::new()),
+        missing: Mutex::new(Vec::new()),
     }))
 }
 
@@ -177,6 +179,21 @@ struct Links<'a> {
     anchors: Box<[OnceLock<Anchors>]>,
     /// Per document, its links whose target was not visited yet.
     pending: Mutex<Vec<Box<[Waiting]>>>,
+    /// Pages other pages paste in (`--8<--`, `{{#include}}`, `{include}`),
+    /// each with the pages that include it.
+    included_by: Mutex<std::collections::HashMap<String, Vec<String>>>,
+    /// Links to files that do not exist, as (document, line, column, path
+    /// as written): when the document turns out to be included, each is
+    /// resolved again from its includers' folders when the pass ends.
+    missing: Mutex<Vec<Missing>>,
+}
+
+/// A link reported as pointing at a missing file (see [`Links::missing`]).
+struct Missing {
+    doc: String,
+    line: usize,
+    column: usize,
+    file_part: String,
 }
 
 /// A link to another document's `#fragment`, found while its document is
@@ -293,6 +310,35 @@ impl DocVisitor for Links<'_> {
     }
 
     fn finish(self: Box<Self>, mut out: Vec<Finding>) -> Outcome {
+        let included_by = self.included_by.into_inner().unwrap_or_default();
+        if !included_by.is_empty() {
+            // A fragment's link is the including page's link once pasted:
+            // one that resolves from an includer's folder is not broken.
+            let missing = self.missing.into_inner().unwrap_or_default();
+            let fine: std::collections::HashSet<(&str, usize, usize)> = missing
+                .iter()
+                .filter(|m| {
+                    included_by.get(&m.doc).is_some_and(|pages| {
+                        pages.iter().any(|page| {
+                            self.docs.resolve(self.tree, page, &m.file_part) == Some(true)
+                                || normalize(dir_of(page), &m.file_part)
+                                    .is_some_and(|t| self.tree.has_path(&t))
+                        })
+                    })
+                })
+                .map(|m| (m.doc.as_str(), m.line, m.column))
+                .collect();
+            if !fine.is_empty() {
+                out.retain(|f| {
+                    f.code != "missing-target"
+                        || !fine.contains(&(
+                            f.location.path.as_str(),
+                            f.location.line,
+                            f.location.column,
+                        ))
+                });
+            }
+        }
         let pending = self.pending.into_inner().unwrap_or_default();
         for p in pending.iter().flatten() {
             match self.anchors.get(p.target as usize).and_then(OnceLock::get) {
@@ -351,6 +397,14 @@ fn check_doc(
         && let Some(slot) = v.anchors.get(pass.position)
     {
         let _ = slot.set(doc.anchors().clone());
+    }
+    let included = crate::docsite::includes::included_pages(tree, path, &doc.file.text);
+    if !included.is_empty()
+        && let Ok(mut by) = v.included_by.lock()
+    {
+        for p in included {
+            by.entry(p).or_default().push(path.to_string());
+        }
     }
     let named = v.release_docs.as_ref().is_some_and(|g| g.is_match(path));
     // A page of a docs site is written for users; a file at the root is
@@ -996,9 +1050,18 @@ fn check_links(
                 );
                 continue;
             }
+            let at = doc.location(link.span.start);
+            if let Ok(mut m) = v.missing.lock() {
+                m.push(Missing {
+                    doc: doc.path.to_string(),
+                    line: at.line,
+                    column: at.column,
+                    file_part: file_part.to_string(),
+                });
+            }
             out.push(
                 Finding::new(
-                    doc.location(link.span.start),
+                    at,
                     format!("{what} `{dest}` points at `{target}`, which does not exist"),
                     "fix the path, restore the file, or remove the link",
                 )

@@ -20,6 +20,7 @@
 //! `baseUrl`). Outside any
 //! site, links resolve as GitHub renders them.
 
+pub mod includes;
 pub mod release;
 
 use crate::repo::Tree;
