@@ -477,3 +477,14 @@ fn a_jekyll_link_that_climbs_from_the_pretty_url_lands_in_the_site() {
     assert_eq!(code, 0);
     assert_eq!(got, vec![at("docs/kitchen-sink.md", 9, "warn")]);
 }
+
+#[test]
+fn a_myst_directive_name_option_is_an_anchor() {
+    // `:name:` under `:::{figure}` and `:label:` under ```` ```{code-block} ````
+    // label the directive, and `[](#label)` links to it; the same words
+    // outside a directive's option block label nothing, so a release doc's
+    // link to them still blocks.
+    let (code, got) = run("docs-links/myst-directive-names", &[]);
+    assert_eq!(code, 1);
+    assert_eq!(got, vec![at("RELEASING.md", 21, "block")]);
+}
