@@ -1423,3 +1423,21 @@ fn a_plugin_portal_validation_run_publishes_nothing() {
         vec![(RELEASE.into(), 13, "block".into())]
     );
 }
+
+#[test]
+fn jupyter_releasers_finalize_step_publishes_by_oidc_and_its_drafting_steps_do_not() {
+    // `…/jupyter_releaser/.github/actions/finalize-release` uploads to PyPI
+    // by trusted publishing: the job running it publishes (in an
+    // environment) and uses its `id-token: write`. A job that runs only
+    // `prep-release` publishes nothing and its grant still blocks.
+    let (code, r) = check_json(
+        &fixture("oidc-scope/jupyter-releaser-finalize"),
+        &["--only", "oidc-scope,publish-environment"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "oidc-scope"),
+        vec![(RELEASE.into(), 10, "block".into())]
+    );
+    assert_eq!(verdict(&r, "publish-environment"), "pass", "{r:#}");
+}

@@ -1018,6 +1018,23 @@ fn judge_uses(
         });
         return;
     }
+    // jupyter_releaser's `finalize-release` action uploads the built
+    // distributions to PyPI (by trusted publishing unless it is handed a
+    // `PYPI_TOKEN`) and any npm packages; its `prep-release` and
+    // `populate-release` siblings only draft the release.
+    if slug == "jupyter-server/jupyter_releaser"
+        && let Uses::Repository(r) = uses
+        && r.subpath()
+            .is_some_and(|p| p.trim_matches('/') == ".github/actions/finalize-release")
+    {
+        role.publishes.push(PublishStep {
+            step: i,
+            registry: Registry::PyPi,
+            via: Via::Action(uses.raw().to_string()),
+            behind: None,
+        });
+        return;
+    }
     // changesets/action publishes when given a `publish:` command
     // (`publish-script:` in v2).
     if slug == "changesets/action"
