@@ -1441,3 +1441,21 @@ fn jupyter_releasers_finalize_step_publishes_by_oidc_and_its_drafting_steps_do_n
     );
     assert_eq!(verdict(&r, "publish-environment"), "pass", "{r:#}");
 }
+
+#[test]
+fn a_jsr_package_run_by_deno_that_publishes_on_tag_is_a_jsr_publish() {
+    // `deno run -A jsr:@david/publish-on-tag@0.1.4` runs `deno publish` by
+    // trusted publishing: the job publishes to JSR and uses its OIDC
+    // grant. A job running a local Deno script with the same grant still
+    // blocks.
+    let (code, r) = check_json(
+        &fixture("oidc-scope/deno-publish-on-tag"),
+        &["--only", "oidc-scope,publish-environment"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "oidc-scope"),
+        vec![(RELEASE.into(), 11, "block".into())]
+    );
+    assert_eq!(verdict(&r, "publish-environment"), "pass", "{r:#}");
+}

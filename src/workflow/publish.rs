@@ -100,6 +100,9 @@ pub const PUBLISH_COMMANDS: &[(&str, Registry)] = &[
     ("flutter pub lish", Registry::PubDev),
     ("deno publish", Registry::Jsr),
     ("jsr publish", Registry::Jsr),
+    // A JSR package run by `deno run jsr:@david/publish-on-tag`: it runs
+    // `deno publish` when the pushed tag names the package's version.
+    ("publish-on-tag", Registry::Jsr),
     ("dotnet nuget push", Registry::NuGet),
     ("nuget push", Registry::NuGet),
     ("mvn deploy", Registry::Maven),
