@@ -250,6 +250,19 @@ fn myst_directive_names(text: &str) -> Vec<String> {
     out
 }
 
+/// Every MyST label a page defines: `(label)=` target lines and the
+/// `:name:`/`:label:` options of its directives.
+pub(crate) fn myst_page_labels(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    if text.contains(")=") {
+        out.extend(MYST_TARGET.captures_iter(text).map(|c| c[1].to_string()));
+    }
+    if text.contains(":name:") || text.contains(":label:") {
+        out.extend(myst_directive_names(text));
+    }
+    out
+}
+
 /// `::: pkg.module` blocks of mkdocstrings, which render an object's docs.
 static AUTODOC: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^\s*:::\s+([A-Za-z_][\w.]*)\s*$").expect("valid regex"));
