@@ -428,6 +428,24 @@ fn normalise(mut words: Vec<String>) -> Vec<String> {
                         .count()
                 }
                 "bun" if words.get(1).map(String::as_str) == Some("x") => 2,
+                // `deno run -A jsr:@scope/tool@1`, `deno x npm:tool`: a
+                // package from a registry, run by Deno. Its permission
+                // flags are dropped with the runner; a local script
+                // (`deno run main.ts`) is left as it is.
+                "deno"
+                    if matches!(words.get(1).map(String::as_str), Some("run" | "x"))
+                        && words
+                            .iter()
+                            .skip(2)
+                            .find(|w| !w.starts_with('-'))
+                            .is_some_and(|w| w.starts_with("jsr:") || w.starts_with("npm:")) =>
+                {
+                    2 + words
+                        .iter()
+                        .skip(2)
+                        .take_while(|w| w.starts_with('-'))
+                        .count()
+                }
                 // The end of a wrapper's own options (`npm exec -- tool`).
                 "--" => 1,
                 _ => 0,
@@ -437,6 +455,14 @@ fn normalise(mut words: Vec<String>) -> Vec<String> {
             return words;
         }
         words.drain(..drop);
+        // Deno names a registry package by its registry: `jsr:@scope/tool`.
+        if let Some(first) = words.first_mut()
+            && let Some(spec) = first
+                .strip_prefix("jsr:")
+                .or_else(|| first.strip_prefix("npm:"))
+        {
+            *first = spec.to_string();
+        }
     }
 }
 
@@ -532,6 +558,9 @@ mod tests {
         assert_eq!(commands("echo ${{ a }} && cargo publish").len(), 2);
         assert!(c("npx @changesets/cli@2 publish").matches("cli publish"));
         assert!(!c("npx semantic-release-cli@1").matches("semantic-release"));
+        assert!(c("deno run -A jsr:@david/publish-on-tag@0.1.4").matches("publish-on-tag"));
+        assert!(c("deno x npm:semantic-release@24").matches("semantic-release"));
+        assert!(!c("deno run -A publish-on-tag.ts").matches("publish-on-tag"));
         assert_eq!(c("npm exec -- release-it --ci").text(), "release-it --ci");
         assert_eq!(c("bun x semantic-release").text(), "semantic-release");
         assert_eq!(

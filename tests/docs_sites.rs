@@ -497,3 +497,25 @@ fn a_fragment_other_pages_paste_in_links_from_their_folders() {
         ]
     );
 }
+
+#[test]
+fn a_myst_directive_name_option_is_an_anchor() {
+    // `:name:` under `:::{figure}` and `:label:` under ```` ```{code-block} ````
+    // label the directive, and `[](#label)` links to it; the same words
+    // outside a directive's option block label nothing, so a release doc's
+    // link to them still blocks.
+    let (code, got) = run("docs-links/myst-directive-names", &[]);
+    assert_eq!(code, 1);
+    assert_eq!(got, vec![at("RELEASING.md", 21, "block")]);
+}
+
+#[test]
+fn a_mystmd_project_reaches_labels_on_its_other_pages() {
+    // In a mystmd project (`myst.yml` with `project:`) `[](#label)` finds
+    // a label on any page: a `(label)=` target and a directive's `:label:`
+    // in `docs/keys.md` are reached from `RELEASING.md`. A label no page
+    // defines still blocks in that release doc.
+    let (code, got) = run("docs-links/mystmd-project-labels", &[]);
+    assert_eq!(code, 1);
+    assert_eq!(got, vec![at("RELEASING.md", 7, "block")]);
+}

@@ -1443,3 +1443,39 @@ fn an_image_pushed_to_a_registry_without_tls_is_a_test_not_a_release() {
         ]
     );
 }
+
+#[test]
+fn jupyter_releasers_finalize_step_publishes_by_oidc_and_its_drafting_steps_do_not() {
+    // `…/jupyter_releaser/.github/actions/finalize-release` uploads to PyPI
+    // by trusted publishing: the job running it publishes (in an
+    // environment) and uses its `id-token: write`. A job that runs only
+    // `prep-release` publishes nothing and its grant still blocks.
+    let (code, r) = check_json(
+        &fixture("oidc-scope/jupyter-releaser-finalize"),
+        &["--only", "oidc-scope,publish-environment"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "oidc-scope"),
+        vec![(RELEASE.into(), 10, "block".into())]
+    );
+    assert_eq!(verdict(&r, "publish-environment"), "pass", "{r:#}");
+}
+
+#[test]
+fn a_jsr_package_run_by_deno_that_publishes_on_tag_is_a_jsr_publish() {
+    // `deno run -A jsr:@david/publish-on-tag@0.1.4` runs `deno publish` by
+    // trusted publishing: the job publishes to JSR and uses its OIDC
+    // grant. A job running a local Deno script with the same grant still
+    // blocks.
+    let (code, r) = check_json(
+        &fixture("oidc-scope/deno-publish-on-tag"),
+        &["--only", "oidc-scope,publish-environment"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "oidc-scope"),
+        vec![(RELEASE.into(), 11, "block".into())]
+    );
+    assert_eq!(verdict(&r, "publish-environment"), "pass", "{r:#}");
+}

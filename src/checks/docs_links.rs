@@ -32,7 +32,8 @@ static META: Meta = Meta {
         the docs' site generator builds them (mkdocs, mdBook, VitePress, Docusaurus, Zola, Hugo, \
         Sphinx with MyST, ExDoc, Jekyll, Starlight: `x.html` for `x.md`, folder URLs, root links \
         from the site's source folder, MyST `(label)=` targets (from its pages and the files they \
-        `{include}`) and dotted Python names (`pkg.mod.Class`), Docusaurus front-matter ids in \
+        `{include}`) and dotted Python names (`pkg.mod.Class`), MyST directives' `:name:` and \
+        `:label:` options, the labels of every page of a mystmd project (`myst.yml`), Docusaurus front-matter ids in \
         each doc version, Docusaurus 1 sites (`website/siteConfig.js`, its `baseUrl`), \
         Starlight `slug:`s, Astro pages and redirects, `@/` links, static \
         folders, attribute-list ids, mkdocstrings objects, ExDoc autolinks and extras' \
@@ -933,6 +934,7 @@ fn check_links(
         if file_part.is_empty() {
             if let Some(f) = fragment
                 && !docfx_tab(tree, doc, f, link.span.start)
+                && !v.docs.mystmd_label(&doc.path, &markdown::percent_decode(f))
             {
                 check_anchor(
                     doc.anchors(),

@@ -184,6 +184,11 @@ pub struct Docs {
     /// keyed by the folder above the numbered folders and the name without
     /// its prefix (`scoped-styles`); see [`Docs::numbered_page`].
     numbered: std::collections::HashMap<(String, String), String>,
+    /// mystmd projects (a `myst.yml` with a `project:` section): the
+    /// project's folder and the labels its pages define, lower-cased.
+    /// mystmd resolves `[](#label)` against every page of the project,
+    /// not only the linking one.
+    mystmd_labels: Vec<(String, HashSet<String>)>,
 }
 
 impl Docs {
@@ -257,7 +262,9 @@ impl Docs {
                     .or_insert_with(|| p.to_string());
             }
         }
+        let mystmd_labels = mystmd_projects(tree);
         Docs {
+            mystmd_labels,
             numbered,
             categories,
             sites,
@@ -268,6 +275,19 @@ impl Docs {
             sphinx_included,
             permalinks,
         }
+    }
+
+    /// Whether `label` is a MyST label some page of the mystmd project
+    /// holding `doc` defines: there `[](#label)` reaches it from any page.
+    pub fn mystmd_label(&self, doc: &str, label: &str) -> bool {
+        let label = label.to_lowercase();
+        self.mystmd_labels.iter().any(|(dir, labels)| {
+            (dir.is_empty()
+                || doc
+                    .strip_prefix(dir.as_str())
+                    .is_some_and(|r| r.starts_with('/')))
+                && labels.contains(&label)
+        })
     }
 
     /// The page a bare page name links to in docs whose files and folders
@@ -1221,6 +1241,39 @@ fn generated_categories(tree: &Tree, site: &Site) -> Vec<String> {
         if !slug.is_empty() {
             out.push(join(docs, &format!("category/{slug}")));
         }
+    }
+    out
+}
+
+/// The mystmd projects of the tree: each `myst.yml` with a top-level
+/// `project:` section, with the labels the Markdown pages under its folder
+/// define.
+fn mystmd_projects(tree: &Tree) -> Vec<(String, HashSet<String>)> {
+    let mut out = Vec::new();
+    for cfg in tree
+        .paths()
+        .filter(|p| p.rsplit('/').next() == Some("myst.yml"))
+    {
+        let Ok(t) = tree.text_unkept(cfg) else {
+            continue;
+        };
+        if !t.text.lines().any(|l| l.trim_end() == "project:") {
+            continue;
+        }
+        let dir = dir_of(cfg).to_string();
+        let labels = tree
+            .paths()
+            .filter(|p| {
+                p.ends_with(".md")
+                    && (dir.is_empty()
+                        || p.strip_prefix(dir.as_str())
+                            .is_some_and(|r| r.starts_with('/')))
+            })
+            .filter_map(|p| tree.text_unkept(p).ok())
+            .flat_map(|t| crate::repo::markdown::myst_page_labels(&t.text))
+            .map(|l| l.to_lowercase())
+            .collect();
+        out.push((dir, labels));
     }
     out
 }

@@ -212,6 +212,57 @@ static MYST_TARGET: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^[ \t]*\(([A-Za-z0-9_][\w.:-]*)\)=[ \t]*$").expect("valid regex")
 });
 
+/// A MyST directive's opening line, fenced by backticks or colons:
+/// ```` ```{figure} path ```` or `:::{code-block} yaml`.
+static MYST_DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[ \t]*(?:`{3,}|:{3,})[ \t]*\{[A-Za-z][\w:-]*\}").expect("valid regex")
+});
+
+/// The labels MyST directives give themselves with their `:name:` (or
+/// mystmd's `:label:`) option, which `[](#label)` links to as it links to
+/// a `(label)=` target. Only an option line in the option block right
+/// under a directive's opening line counts; the same words elsewhere on a
+/// page are text.
+fn myst_directive_names(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_options = false;
+    for line in text.lines() {
+        if MYST_DIRECTIVE.is_match(line) {
+            in_options = true;
+            continue;
+        }
+        if !in_options {
+            continue;
+        }
+        let l = line.trim();
+        let Some(rest) = l.strip_prefix(':') else {
+            in_options = false;
+            continue;
+        };
+        let value = rest
+            .strip_prefix("name:")
+            .or_else(|| rest.strip_prefix("label:"))
+            .map(str::trim);
+        if let Some(v) = value.filter(|v| !v.is_empty() && !v.contains(char::is_whitespace)) {
+            out.push(v.to_string());
+        }
+    }
+    out
+}
+
+/// Every MyST label a page defines: `(label)=` target lines and the
+/// `:name:`/`:label:` options of its directives.
+pub(crate) fn myst_page_labels(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    if text.contains(")=") {
+        out.extend(MYST_TARGET.captures_iter(text).map(|c| c[1].to_string()));
+    }
+    if text.contains(":name:") || text.contains(":label:") {
+        out.extend(myst_directive_names(text));
+    }
+    out
+}
+
 /// `::: pkg.module` blocks of mkdocstrings, which render an object's docs.
 static AUTODOC: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^\s*:::\s+([A-Za-z_][\w.]*)\s*$").expect("valid regex"));
@@ -419,6 +470,9 @@ impl MarkdownDoc {
             }
             if text.contains(")=") {
                 html.extend(MYST_TARGET.captures_iter(text).map(|c| c[1].to_string()));
+            }
+            if text.contains(":name:") || text.contains(":label:") {
+                html.extend(myst_directive_names(text));
             }
             // `<h3>Technology Sponsors</h3>`: GitHub gives a heading written
             // in HTML the anchor it gives a Markdown one.

@@ -100,6 +100,9 @@ pub const PUBLISH_COMMANDS: &[(&str, Registry)] = &[
     ("flutter pub lish", Registry::PubDev),
     ("deno publish", Registry::Jsr),
     ("jsr publish", Registry::Jsr),
+    // A JSR package run by `deno run jsr:@david/publish-on-tag`: it runs
+    // `deno publish` when the pushed tag names the package's version.
+    ("publish-on-tag", Registry::Jsr),
     ("dotnet nuget push", Registry::NuGet),
     ("nuget push", Registry::NuGet),
     ("mvn deploy", Registry::Maven),
@@ -1036,6 +1039,23 @@ fn judge_uses(
         role.publishes.push(PublishStep {
             step: i,
             registry: Registry::Npm,
+            via: Via::Action(uses.raw().to_string()),
+            behind: None,
+        });
+        return;
+    }
+    // jupyter_releaser's `finalize-release` action uploads the built
+    // distributions to PyPI (by trusted publishing unless it is handed a
+    // `PYPI_TOKEN`) and any npm packages; its `prep-release` and
+    // `populate-release` siblings only draft the release.
+    if slug == "jupyter-server/jupyter_releaser"
+        && let Uses::Repository(r) = uses
+        && r.subpath()
+            .is_some_and(|p| p.trim_matches('/') == ".github/actions/finalize-release")
+    {
+        role.publishes.push(PublishStep {
+            step: i,
+            registry: Registry::PyPi,
             via: Via::Action(uses.raw().to_string()),
             behind: None,
         });
