@@ -127,8 +127,9 @@ pub struct Finding {
     /// A machine-applicable fix for `check --fix`, when the check has one.
     pub fix: Option<Box<crate::edit::Fix>>,
     /// Other places the finding is about (the source it disagrees with,
-    /// the workflow job a doc names), each with what stands there.
-    pub related: Vec<Related>,
+    /// the workflow job a doc names), each with what stands there. Boxed:
+    /// most findings have none, and a run may hold hundreds of thousands.
+    pub related: Option<Box<Vec<Related>>>,
 }
 
 /// Another place a finding is about, and what stands there.
@@ -152,13 +153,13 @@ impl Finding {
             reported_under: None,
             existing: false,
             fix: None,
-            related: Vec::new(),
+            related: None,
         }
     }
 
     /// Points at another place the finding is about (see [`Finding::related`]).
     pub fn related(mut self, location: Location, message: impl Into<String>) -> Self {
-        self.related.push(Related {
+        self.related.get_or_insert_default().push(Related {
             location,
             message: message.into(),
         });
@@ -175,6 +176,11 @@ impl Finding {
     pub fn with_fix(mut self, fix: crate::edit::Fix) -> Self {
         self.fix = Some(Box::new(fix));
         self
+    }
+
+    /// The other places the finding is about (see [`Finding::related`]).
+    pub fn related_places(&self) -> &[Related] {
+        self.related.as_deref().map_or(&[], Vec::as_slice)
     }
 
     /// Never weigh more than a warning, whatever the check's severity.

@@ -163,7 +163,6 @@ fn start<'a>(cx: &'a Context<'a>, docs: &[&str]) -> Result<Box<dyn DocVisitor + 
             .collect(),
         pending: Mutex::new(Vec::new()),
         included_by: Mutex::new(std::collections::HashMap::new()),
-        missing: Mutex::new(Vec::new()),
     }))
 }
 
@@ -181,20 +180,9 @@ struct Links<'a> {
     /// Per document, its links whose target was not visited yet.
     pending: Mutex<Vec<Box<[Waiting]>>>,
     /// Pages other pages paste in (`--8<--`, `{{#include}}`, `{include}`),
-    /// each with the pages that include it.
+    /// each with the pages that include it: their links to missing files
+    /// are resolved again from the includers' folders when the pass ends.
     included_by: Mutex<std::collections::HashMap<String, Vec<String>>>,
-    /// Links to files that do not exist, as (document, line, column, path
-    /// as written): when the document turns out to be included, each is
-    /// resolved again from its includers' folders when the pass ends.
-    missing: Mutex<Vec<Missing>>,
-}
-
-/// A link reported as pointing at a missing file (see [`Links::missing`]).
-struct Missing {
-    doc: String,
-    line: usize,
-    column: usize,
-    file_part: String,
 }
 
 /// A link to another document's `#fragment`, found while its document is
@@ -313,32 +301,7 @@ impl DocVisitor for Links<'_> {
     fn finish(self: Box<Self>, mut out: Vec<Finding>) -> Outcome {
         let included_by = self.included_by.into_inner().unwrap_or_default();
         if !included_by.is_empty() {
-            // A fragment's link is the including page's link once pasted:
-            // one that resolves from an includer's folder is not broken.
-            let missing = self.missing.into_inner().unwrap_or_default();
-            let fine: std::collections::HashSet<(&str, usize, usize)> = missing
-                .iter()
-                .filter(|m| {
-                    included_by.get(&m.doc).is_some_and(|pages| {
-                        pages.iter().any(|page| {
-                            self.docs.resolve(self.tree, page, &m.file_part) == Some(true)
-                                || normalize(dir_of(page), &m.file_part)
-                                    .is_some_and(|t| self.tree.has_path(&t))
-                        })
-                    })
-                })
-                .map(|m| (m.doc.as_str(), m.line, m.column))
-                .collect();
-            if !fine.is_empty() {
-                out.retain(|f| {
-                    f.code != "missing-target"
-                        || !fine.contains(&(
-                            f.location.path.as_str(),
-                            f.location.line,
-                            f.location.column,
-                        ))
-                });
-            }
+            resolve_from_includers(self.tree, &self.docs, &included_by, &mut out);
         }
         let pending = self.pending.into_inner().unwrap_or_default();
         for p in pending.iter().flatten() {
@@ -358,6 +321,58 @@ impl DocVisitor for Links<'_> {
         }
         Outcome::Findings(out)
     }
+}
+
+/// A fragment's link is the including page's link once pasted: a link of
+/// an included page reported as missing, that resolves from the folder of
+/// a page including it, is not broken. Included pages are few; their links
+/// are read again here rather than kept for every document.
+fn resolve_from_includers(
+    tree: &Tree,
+    docs: &Docs,
+    included_by: &std::collections::HashMap<String, Vec<String>>,
+    out: &mut Vec<Finding>,
+) {
+    let mut fine: std::collections::HashSet<(String, usize, usize)> = Default::default();
+    let reported: std::collections::HashSet<&str> = out
+        .iter()
+        .filter(|f| f.code == "missing-target")
+        .map(|f| f.location.path.as_str())
+        .filter(|p| included_by.contains_key(*p))
+        .collect();
+    for path in reported {
+        let (Some(pages), Ok(doc)) = (included_by.get(path), tree.markdown(path)) else {
+            continue;
+        };
+        for link in &doc.links {
+            let Some(file_part) = link_file_part(link.dest.trim()) else {
+                continue;
+            };
+            let resolves = pages.iter().any(|page| {
+                docs.resolve(tree, page, &file_part) == Some(true)
+                    || normalize(dir_of(page), &file_part).is_some_and(|t| tree.has_path(&t))
+            });
+            if resolves {
+                let at = doc.location(link.span.start);
+                fine.insert((path.to_string(), at.line, at.column));
+            }
+        }
+    }
+    if !fine.is_empty() {
+        out.retain(|f| {
+            f.code != "missing-target"
+                || !fine.contains(&(f.location.path.clone(), f.location.line, f.location.column))
+        });
+    }
+}
+
+/// The file a link names: its destination without `#fragment` and
+/// `?query`, percent-decoded; `None` for a link to this page's own anchor.
+fn link_file_part(dest: &str) -> Option<String> {
+    let no_fragment = dest.split_once('#').map_or(dest, |(p, _)| p);
+    let file_part = no_fragment.split('?').next().unwrap_or("");
+    let decoded = markdown::percent_decode(file_part).to_string();
+    (!decoded.is_empty()).then_some(decoded)
 }
 
 fn check_doc(
@@ -1052,18 +1067,9 @@ fn check_links(
                 );
                 continue;
             }
-            let at = doc.location(link.span.start);
-            if let Ok(mut m) = v.missing.lock() {
-                m.push(Missing {
-                    doc: doc.path.to_string(),
-                    line: at.line,
-                    column: at.column,
-                    file_part: file_part.to_string(),
-                });
-            }
             out.push(
                 Finding::new(
-                    at,
+                    doc.location(link.span.start),
                     format!("{what} `{dest}` points at `{target}`, which does not exist"),
                     "fix the path, restore the file, or remove the link",
                 )

@@ -93,7 +93,7 @@ pub fn render(report: &Report, ctx: &RenderContext, out: &mut dyn Write) -> std:
                     writeln!(out, "  {line}")?;
                 }
             }
-            for r in &f.related {
+            for r in f.related_places() {
                 writeln!(
                     out,
                     "    = see: {}{}:{}:{}: {}",

@@ -134,7 +134,7 @@ fn view(report: &Report) -> ReportView<'_> {
                     new: report.base.is_some().then_some(!f.existing),
                     path: &f.location.path,
                     related: f
-                        .related
+                        .related_places()
                         .iter()
                         .map(|r| RelatedView {
                             column: r.location.column,

@@ -366,7 +366,7 @@ fn result<'a>(
             code: format!("{}/{}", c.id, f.code),
         }),
         related_locations: f
-            .related
+            .related_places()
             .iter()
             .enumerate()
             .map(|(id, r)| RelatedLocation {
