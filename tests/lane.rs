@@ -380,3 +380,31 @@ fn a_call_whose_switch_is_filled_by_an_expression_still_releases() {
     );
     assert!(m.contains("called by job `rehearse` of `ci.yml`"), "{m}");
 }
+
+// ---- JavaScript release scripts ---------------------------------------------
+
+#[test]
+fn publishes_in_javascript_release_scripts_are_found_and_messages_are_not() {
+    let dir = fixture("trusted-publishing/js-release-script");
+    let (_, r) = check_json(&dir, &["--only", "trusted-publishing,publish-environment"]);
+    // `pnpm run release` → `node scripts/release.mjs` → `execSync('npm
+    // publish --provenance')`, and `pnpm run ship` → `zx scripts/ship.mjs`
+    // → `` $({ stdio })`pnpm publish -r` ``, each with an npm token from a
+    // secret. `announce` only prints or comments the command, and
+    // `rehearse` runs it with `--dry-run`: neither publishes.
+    assert_eq!(
+        findings(&r, "trusted-publishing"),
+        [at(WF, 14, "block"), at(WF, 21, "block")]
+    );
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        [at(WF, 8, "block"), at(WF, 15, "block")]
+    );
+    let release = message_at(&r, "publish-environment", WF, 8);
+    assert!(
+        release.contains("npm publish --provenance in scripts/release.mjs:4"),
+        "{release}"
+    );
+    let ship = message_at(&r, "publish-environment", WF, 15);
+    assert!(ship.contains("scripts/ship.mjs:5"), "{ship}");
+}

@@ -1384,8 +1384,29 @@ fn resolve_program(cmd: Command, vars: &HashMap<String, Vec<String>>) -> Command
 /// template literals, each `${…}` read as one word), with their byte
 /// range; comments skipped.
 fn js_strings(text: &str) -> Vec<(usize, usize, String)> {
+    js_literals(text)
+        .into_iter()
+        .map(|l| (l.start, l.end, l.text))
+        .collect()
+}
+
+/// A string literal of a JavaScript file and the bracket it stands in.
+struct JsLiteral {
+    start: usize,
+    end: usize,
+    text: String,
+    /// The offset of the innermost `(`, `[` or `{` still open where the
+    /// literal starts (`None`: at the top level).
+    opener: Option<usize>,
+}
+
+/// The string literals of a JavaScript/TypeScript file, read as text:
+/// comments are skipped, and the brackets of the code around them are
+/// tracked so a literal's enclosing call or array can be named.
+fn js_literals(text: &str) -> Vec<JsLiteral> {
     let b = text.as_bytes();
     let mut out = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
     let mut i = 0;
     while i < b.len() {
         match b[i] {
@@ -1400,6 +1421,14 @@ fn js_strings(text: &str) -> Vec<(usize, usize, String)> {
                     i += 1;
                 }
                 i += 2;
+            }
+            b'(' | b'[' | b'{' => {
+                open.push(i);
+                i += 1;
+            }
+            b')' | b']' | b'}' => {
+                open.pop();
+                i += 1;
             }
             q @ (b'\'' | b'"' | b'`') => {
                 let start = i;
@@ -1437,13 +1466,64 @@ fn js_strings(text: &str) -> Vec<(usize, usize, String)> {
                 }
                 i += 1;
                 if let Ok(s) = String::from_utf8(s) {
-                    out.push((start, i.min(b.len()), s));
+                    out.push(JsLiteral {
+                        start,
+                        end: i.min(b.len()),
+                        text: s,
+                        opener: open.last().copied(),
+                    });
                 }
             }
             _ => i += 1,
         }
     }
     out
+}
+
+/// The name called at an opening `(` (`console.log` for
+/// `console.log(`), or `""` for a bare parenthesis.
+fn callee_at(text: &str, paren: usize) -> &str {
+    let before = text[..paren].trim_end();
+    let from = before
+        .rfind(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '$' | '.')))
+        .map_or(0, |k| k + 1);
+    &before[from..]
+}
+
+/// Whether the text before a template literal tags it with a command
+/// runner: zx's or execa's `$` (and `$$`, `$.sync`), `execa`, or one of
+/// them called with options first (`` $({ stdio: 'inherit' })`…` ``).
+fn runner_tag(before: &str) -> bool {
+    let mut before = before;
+    if before.ends_with(')') {
+        // Back to the `(` that the final `)` closes.
+        let mut depth = 0usize;
+        let mut open = None;
+        for (k, c) in before.char_indices().rev().take(2000) {
+            match c {
+                ')' => depth += 1,
+                '(' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        open = Some(k);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let Some(open) = open else {
+            return false;
+        };
+        before = &before[..open];
+    }
+    let from = before
+        .rfind(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '$' | '.')))
+        .map_or(0, |k| k + 1);
+    matches!(
+        &before[from..],
+        "$" | "$$" | "$.sync" | "$.s" | "execa" | "execaSync" | "execa.sync"
+    )
 }
 
 /// Functions that run a command from JavaScript: Node's child_process,
@@ -1477,15 +1557,26 @@ fn js_held_commands(text: &str) -> Vec<(usize, String)> {
     if !runs {
         return Vec::new();
     }
-    js_strings(text)
+    js_literals(text)
         .into_iter()
-        .filter(|(start, _, _)| {
+        .filter(|l| {
             matches!(
-                char_before_code(&text[..*start]),
+                char_before_code(&text[..l.start]),
                 Some('[' | ',' | '=' | '?' | ':')
             )
         })
-        .map(|(start, _, s)| (start, s))
+        // An argument of a call that runs nothing (`console.log('next:',
+        // 'npm publish')`, `new Error(ok ? 'a' : 'npm publish failed')`)
+        // is a message; a runner's own arguments count.
+        .filter(|l| match l.opener {
+            Some(p) if text.as_bytes()[p] == b'(' => {
+                let name = callee_at(text, p);
+                let name = name.rsplit('.').next().unwrap_or(name);
+                name.is_empty() || JS_EXEC_CALLS.contains(&name)
+            }
+            _ => true,
+        })
+        .map(|l| (l.start, l.text))
         .collect()
 }
 
@@ -1506,13 +1597,14 @@ fn char_before_code(before: &str) -> Option<char> {
 
 /// The commands a JavaScript file runs: the string literals of each call
 /// to a command runner joined into one command (`execSync('npm publish')`,
-/// `spawn('npm', ['publish', '--tag', tag])`), and zx templates
-/// (`` $`npm publish` ``), each with its offset.
+/// `spawn('npm', ['publish', '--tag', tag])`), and templates tagged with
+/// a runner (zx's `` $`npm publish` ``, `` execa({ stdio })`npm publish` ``),
+/// each with its offset.
 fn js_exec_commands(text: &str) -> Vec<(usize, String)> {
     let strings = js_strings(text);
     let mut out = Vec::new();
     for (start, _, s) in &strings {
-        if text.as_bytes()[*start] == b'`' && text[..*start].ends_with('$') {
+        if text.as_bytes()[*start] == b'`' && runner_tag(&text[..*start]) {
             out.push((*start, s.clone()));
         }
     }
@@ -1756,6 +1848,53 @@ mod tests {
             None
         );
         assert_eq!(imported_publish_call("import { publish } from 'x'\n"), None);
+    }
+
+    #[test]
+    fn javascript_literals_are_read_as_text() {
+        // Quotes of each kind, an escaped quote, and a template whose
+        // placeholder is one word; comments hold no literals.
+        let js =
+            "a('x\\'y'); b(\"npm publish\") // 'no'\n/* \"no\" */ c(`pnpm publish --tag ${t}`)\n";
+        let texts: Vec<String> = js_strings(js).into_iter().map(|(_, _, s)| s).collect();
+        assert_eq!(texts, ["x'y", "npm publish", "pnpm publish --tag X"]);
+        // A literal program and an array of literal arguments are one command.
+        let run = "execa('pnpm', ['publish', '--access', 'public'], { stdio: 'inherit' })\n";
+        let cmds: Vec<String> = js_exec_commands(run).into_iter().map(|(_, c)| c).collect();
+        assert_eq!(cmds, ["pnpm publish --access public"]);
+        // A program named by a placeholder is not a known program.
+        let dynamic = "execSync(`${pm} publish`)\n";
+        let cmds: Vec<String> = js_exec_commands(dynamic)
+            .into_iter()
+            .map(|(_, c)| c)
+            .collect();
+        assert_eq!(cmds, ["X publish"]);
+        assert!(publish_registry(&cmd("X publish")).is_none());
+    }
+
+    #[test]
+    fn templates_tagged_with_a_runner_are_commands() {
+        let js = "await $`npm publish`\nawait $({ stdio: 'inherit' })`pnpm publish -r`\nawait execa`yarn npm publish`\nawait execa({ cwd: dir })`bun publish`\nconst s = String.raw`npm publish`\nconst t = `npm publish`\n";
+        let cmds: Vec<String> = js_exec_commands(js).into_iter().map(|(_, c)| c).collect();
+        assert_eq!(
+            cmds,
+            [
+                "npm publish",
+                "pnpm publish -r",
+                "yarn npm publish",
+                "bun publish"
+            ]
+        );
+    }
+
+    #[test]
+    fn messages_handed_to_other_calls_are_not_held_commands() {
+        let js = "execSync('git push')\nconsole.log('next:', 'npm publish')\nthrow new Error(ok ? 'done' : 'npm publish failed')\nconst cmd = dry ? 'npm publish --dry-run' : 'npm publish'\nexecSync(dry ? 'x' : 'pnpm publish')\n";
+        let held: Vec<String> = js_held_commands(js).into_iter().map(|(_, c)| c).collect();
+        assert_eq!(
+            held,
+            ["npm publish --dry-run", "npm publish", "x", "pnpm publish"]
+        );
     }
 
     #[test]
