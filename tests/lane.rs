@@ -408,3 +408,17 @@ fn publishes_in_javascript_release_scripts_are_found_and_messages_are_not() {
     let ship = message_at(&r, "publish-environment", WF, 15);
     assert!(ship.contains("scripts/ship.mjs:5"), "{ship}");
 }
+
+#[test]
+fn nx_release_publish_called_from_a_script_publishes_unless_told_to_rehearse() {
+    let dir = fixture("publish-environment/js-nx-release-publish");
+    let (_, r) = check_json(&dir, &["--only", "publish-environment"]);
+    // `pnpm run release --dry-run="$DRY_RUN"` → `tsx tools/release.mts`,
+    // which calls Nx's `releasePublish`: the value is filled in at run
+    // time, so the same line makes the real release. `--dry-run` bare
+    // (job `rehearse`) does not.
+    assert_eq!(findings(&r, "publish-environment"), [at(WF, 10, "block")]);
+    let m = message_at(&r, "publish-environment", WF, 10);
+    assert!(m.contains("releasePublish() from nx/release"), "{m}");
+    assert!(m.contains("tools/release.mts:13"), "{m}");
+}

@@ -655,8 +655,10 @@ impl Walk<'_> {
         if depth > MAX_LANE_DEPTH || !self.budget_left() {
             return;
         }
-        // `./release.sh --dry-run`: whatever it runs, it is told not to publish.
-        if cmd.has_flag(DRY_RUN_FLAGS) {
+        // `./release.sh --dry-run`: whatever it runs, it is told not to
+        // publish. A value filled in at run time (`--dry-run="$DRY_RUN"`)
+        // or a false one leaves the real release on the same line.
+        if cmd.has_switch_on(DRY_RUN_FLAGS) {
             return;
         }
         if let Some((file, kind)) = self.script_file(cmd, wd) {
@@ -904,12 +906,12 @@ impl Walk<'_> {
                 }
             }
         }
-        if let Some((at, module)) = imported_publish_call(&tf.text) {
+        if let Some((at, module, name)) = imported_publish_call(&tf.text) {
             let loc = tf.location(file, at);
             let line_text = tf.line(loc.line).unwrap_or("").to_string();
             let command = Command {
-                words: vec!["publish()".to_string()],
-                raw: format!("publish() from {module}"),
+                words: vec![format!("{name}()")],
+                raw: format!("{name}() from {module}"),
             };
             self.push(
                 step,
@@ -1667,11 +1669,24 @@ fn js_exec_commands(text: &str) -> Vec<(usize, String)> {
 }
 
 /// A `publish` function imported from a package (`import { publish } from
-/// '@scope/release-scripts'`, `const { publish } = require('…')`) and
-/// called (`publish(`): the offset of the call and the module.
-fn imported_publish_call(text: &str) -> Option<(usize, String)> {
-    let module = text.lines().find_map(|l| {
-        let l = l.trim();
+/// '@scope/release-scripts'`, `const { publish } = require('…')`), or Nx's
+/// programmatic `releasePublish` (from `nx/release`), and called
+/// (`publish(`): the offset of the call and the module.
+fn imported_publish_call(text: &str) -> Option<(usize, String, &'static str)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let (name, module) = (0..lines.len()).find_map(|i| {
+        // A statement whose `{ … }` spans lines is read as one line.
+        let mut stmt = lines[i].trim().to_string();
+        if stmt.contains('{') && !stmt.contains('}') {
+            for more in lines.iter().skip(i + 1).take(30) {
+                stmt.push(' ');
+                stmt.push_str(more.trim());
+                if more.contains('}') {
+                    break;
+                }
+            }
+        }
+        let l = stmt.as_str();
         let names = if let Some(r) = l.strip_prefix("import") {
             r.split_once("from")?.0
         } else if l.starts_with("const") || l.starts_with("let") || l.starts_with("var") {
@@ -1681,20 +1696,26 @@ fn imported_publish_call(text: &str) -> Option<(usize, String)> {
             return None;
         };
         let inner = names.split_once('{')?.1.split_once('}')?.0;
-        let imports_publish = inner
-            .split(',')
-            .any(|n| n.split_whitespace().next() == Some("publish"));
-        if !imports_publish {
-            return None;
-        }
         let q = l.rfind(['\'', '"'])?;
         let open = l[..q].rfind(['\'', '"'])?;
         let m = &l[open + 1..q];
         // A package, not a file of this repository.
-        (!m.starts_with('.') && !m.is_empty()).then(|| m.to_string())
+        if m.starts_with('.') || m.is_empty() {
+            return None;
+        }
+        let nx = m == "nx" || m.starts_with("nx/release");
+        let name = inner
+            .split(',')
+            .find_map(|n| match n.split_whitespace().next() {
+                Some("publish") => Some("publish"),
+                Some("releasePublish") if nx => Some("releasePublish"),
+                _ => None,
+            })?;
+        Some((name, m.to_string()))
     })?;
+    let call = format!("{name}(");
     let mut from = 0;
-    while let Some(k) = text[from..].find("publish(") {
+    while let Some(k) = text[from..].find(&call) {
         let at = from + k;
         let before = text[..at].chars().next_back();
         let is_call =
@@ -1706,9 +1727,9 @@ fn imported_publish_call(text: &str) -> Option<(usize, String)> {
             && !line.starts_with("function")
             && !line.contains("import")
         {
-            return Some((at, module));
+            return Some((at, module, name));
         }
-        from = at + "publish(".len();
+        from = at + call.len();
     }
     None
 }
@@ -1840,7 +1861,11 @@ mod tests {
         let lib = "import { publish } from '@acme/release'\n\npublish({ tag })\n";
         assert_eq!(
             imported_publish_call(lib),
-            Some((lib.find("publish({").unwrap(), "@acme/release".to_string()))
+            Some((
+                lib.find("publish({").unwrap(),
+                "@acme/release".to_string(),
+                "publish"
+            ))
         );
         // A publish of the repository's own module, or one never called: no.
         assert_eq!(
@@ -1848,6 +1873,21 @@ mod tests {
             None
         );
         assert_eq!(imported_publish_call("import { publish } from 'x'\n"), None);
+        // Nx's programmatic release publishes; its other steps, or a
+        // `releasePublish` of another package, do not.
+        let nx = "import { releaseVersion } from 'nx/release';\nimport {\n  releaseChangelog,\n  releasePublish,\n} from 'nx/release/index.js';\nawait releasePublish({ dryRun })\n";
+        assert_eq!(
+            imported_publish_call(nx),
+            Some((
+                nx.find("releasePublish({").unwrap(),
+                "nx/release/index.js".to_string(),
+                "releasePublish"
+            ))
+        );
+        assert_eq!(
+            imported_publish_call("import { releasePublish } from 'acme'\nreleasePublish()\n"),
+            None
+        );
     }
 
     #[test]
