@@ -422,3 +422,16 @@ fn nx_release_publish_called_from_a_script_publishes_unless_told_to_rehearse() {
     assert!(m.contains("releasePublish() from nx/release"), "{m}");
     assert!(m.contains("tools/release.mts:13"), "{m}");
 }
+
+#[test]
+fn a_function_a_release_script_imports_from_its_own_module_is_followed_once() {
+    let dir = fixture("publish-environment/js-imported-helper");
+    let (_, r) = check_json(&dir, &["--only", "publish-environment"]);
+    // `node scripts/release.mjs` calls `publishAll` from
+    // `./lib/packages.mjs`, whose body runs `pnpm publish -r`. Job `tag`
+    // imports and calls only `tagAll` from the same module: the module's
+    // other functions are not its work.
+    assert_eq!(findings(&r, "publish-environment"), [at(WF, 7, "block")]);
+    let m = message_at(&r, "publish-environment", WF, 7);
+    assert!(m.contains("scripts/lib/packages.mjs:5"), "{m}");
+}

@@ -870,6 +870,13 @@ impl Walk<'_> {
     /// function it imports from a package and calls (a release library such
     /// as `@vitejs/release-scripts`, which publishes the package to npm).
     fn javascript(&mut self, step: usize, file: &str, tf: &TextFile, via: &[String]) {
+        if !self.javascript_own(step, file, tf, via) {
+            self.javascript_imports(step, file, tf, via);
+        }
+    }
+
+    /// What a JavaScript file publishes itself; whether it publishes.
+    fn javascript_own(&mut self, step: usize, file: &str, tf: &TextFile, via: &[String]) -> bool {
         for (at, text) in js_exec_commands(&tf.text) {
             for (_, c) in commands(&text) {
                 if let Some(reg) = publish_registry(&c) {
@@ -888,7 +895,7 @@ impl Walk<'_> {
                             },
                         ),
                     );
-                    return;
+                    return true;
                 }
             }
         }
@@ -902,7 +909,7 @@ impl Walk<'_> {
                         line: 0,
                     };
                     self.push(step, loc, &line_text, via, Ran::Publish(reg, command));
-                    return;
+                    return true;
                 }
             }
         }
@@ -920,6 +927,63 @@ impl Walk<'_> {
                 via,
                 Ran::Publish(Registry::Npm, Via::Command { command, line: 0 }),
             );
+            return true;
+        }
+        false
+    }
+
+    /// One level of the script's own modules: a function it imports from a
+    /// file of the repository (`import { publishAll } from './lib.mjs'`)
+    /// and calls publishes what that function's body runs. Only the named
+    /// function is read, so a helper module's other functions do not count.
+    fn javascript_imports(&mut self, step: usize, file: &str, tf: &TextFile, via: &[String]) {
+        let dir = file.rsplit_once('/').map_or("", |(d, _)| d);
+        for (name, local, spec) in js_local_imports(&tf.text) {
+            if !self.budget_left() || !js_calls(&tf.text, &local) {
+                continue;
+            }
+            let Some(base) = normalise_path(dir, &spec) else {
+                continue;
+            };
+            let exts = ["", ".ts", ".mts", ".js", ".mjs", ".cjs"];
+            let index = ["/index.ts", "/index.js", "/index.mjs"];
+            let Some(module) = exts
+                .iter()
+                .chain(index.iter())
+                .map(|e| format!("{base}{e}"))
+                .find(|m| self.tree.exists(m) && !self.tree.is_dir(m))
+            else {
+                continue;
+            };
+            if self.stack.contains(&module) {
+                continue;
+            }
+            let Ok(mf) = self.read(&module) else {
+                continue;
+            };
+            if mf.text.len() > crate::repo::MAX_PARSE_BYTES {
+                continue;
+            }
+            let Some((open, close)) = js_function_body(&mf.text, &name) else {
+                continue;
+            };
+            let body = &mf.text[open..close];
+            for (at, text) in js_exec_commands(body) {
+                for (_, c) in commands(&text) {
+                    if let Some(reg) = publish_registry(&c) {
+                        let loc = mf.location(&module, open + at);
+                        let line_text = mf.line(loc.line).unwrap_or("").to_string();
+                        let mut via = via.to_vec();
+                        via.push(module.clone());
+                        let command = Via::Command {
+                            command: c,
+                            line: 0,
+                        };
+                        self.push(step, loc, &line_text, &via, Ran::Publish(reg, command));
+                        return;
+                    }
+                }
+            }
         }
     }
 
@@ -1734,6 +1798,178 @@ fn imported_publish_call(text: &str) -> Option<(usize, String, &'static str)> {
     None
 }
 
+/// Functions a script imports by name from a module of its own (a path
+/// starting with `.`): (name in the module, name in the script, path).
+fn js_local_imports(text: &str) -> Vec<(String, String, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for i in 0..lines.len() {
+        let first = lines[i].trim();
+        let (is_import, is_require) = (
+            first.starts_with("import "),
+            first.starts_with("const ") || first.starts_with("let ") || first.starts_with("var "),
+        );
+        if !(is_import || is_require) {
+            continue;
+        }
+        let mut stmt = first.to_string();
+        if stmt.contains('{') && !stmt.contains('}') {
+            for more in lines.iter().skip(i + 1).take(30) {
+                stmt.push(' ');
+                stmt.push_str(more.trim());
+                if more.contains('}') {
+                    break;
+                }
+            }
+        }
+        let (names, rest) = if is_import {
+            match stmt.split_once(" from ") {
+                Some(x) => x,
+                None => continue,
+            }
+        } else {
+            match stmt.split_once('=') {
+                Some((l, r)) if r.trim().starts_with("require(") => (l, r),
+                _ => continue,
+            }
+        };
+        let Some(q) = rest.find(['\'', '"']) else {
+            continue;
+        };
+        let Some(len) = rest[q + 1..].find(['\'', '"']) else {
+            continue;
+        };
+        let spec = &rest[q + 1..q + 1 + len];
+        if !spec.starts_with("./") && !spec.starts_with("../") {
+            continue;
+        }
+        let Some(inner) = names
+            .split_once('{')
+            .and_then(|(_, r)| r.split_once('}'))
+            .map(|(i, _)| i)
+        else {
+            continue;
+        };
+        for n in inner.split(',') {
+            let words: Vec<&str> = n.split_whitespace().collect();
+            let (name, local) = match words.as_slice() {
+                [name] => (*name, *name),
+                [name, "as", local] => (*name, *local),
+                [name, local] if name.ends_with(':') => (name.trim_end_matches(':'), *local),
+                _ => continue,
+            };
+            let ident = |w: &str| {
+                !w.is_empty()
+                    && w.chars()
+                        .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+            };
+            if ident(name) && ident(local) && name != "type" {
+                out.push((name.to_string(), local.to_string(), spec.to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// Whether the script calls `name(` outside comments, strings and
+/// import lines.
+fn js_calls(text: &str, name: &str) -> bool {
+    let strings = js_literals(text);
+    let in_string = |at: usize| strings.iter().any(|l| l.start <= at && at < l.end);
+    let call = format!("{name}(");
+    let mut from = 0;
+    while let Some(k) = text[from..].find(&call) {
+        let at = from + k;
+        from = at + call.len();
+        let before = text[..at].chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '$' | '.')) {
+            continue;
+        }
+        let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+        let line = text[line_start..at].trim_start();
+        if line.starts_with("//")
+            || line.starts_with('*')
+            || line.starts_with("import")
+            || line.starts_with("function")
+            || line.starts_with("export")
+            || line.starts_with("async function")
+            || in_string(at)
+        {
+            continue;
+        }
+        return true;
+    }
+    false
+}
+
+/// The body of the function a module defines under `name` (`function
+/// name(…) {…}`, `const name = async (…) => {…}`), as a byte range inside
+/// its braces.
+fn js_function_body(text: &str, name: &str) -> Option<(usize, usize)> {
+    let strings = js_literals(text);
+    let ends: HashMap<usize, usize> = strings.iter().map(|l| (l.start, l.end)).collect();
+    let in_string = |at: usize| strings.iter().any(|l| l.start <= at && at < l.end);
+    let defs = [
+        format!("function {name}("),
+        format!("function* {name}("),
+        format!("const {name} = "),
+        format!("let {name} = "),
+    ];
+    let at = defs.iter().find_map(|d| {
+        let mut from = 0;
+        while let Some(k) = text[from..].find(d.as_str()) {
+            let at = from + k;
+            from = at + d.len();
+            let before = text[..at].chars().next_back();
+            if !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$')
+                && !in_string(at)
+            {
+                return Some(at + d.len());
+            }
+        }
+        None
+    })?;
+    // The first `{` after the definition that is not inside its
+    // parameters opens the body.
+    let b = text.as_bytes();
+    let mut j = at;
+    let mut parens = 0usize;
+    let open = loop {
+        if let Some(e) = ends.get(&j) {
+            j = *e;
+            continue;
+        }
+        match *b.get(j)? {
+            b'(' => parens += 1,
+            b')' => parens = parens.saturating_sub(1),
+            b'{' if parens == 0 => break j,
+            b';' if parens == 0 => return None,
+            _ => {}
+        }
+        j += 1;
+    };
+    let mut depth = 0usize;
+    let mut j = open;
+    while j < b.len() {
+        if let Some(e) = ends.get(&j) {
+            j = *e;
+            continue;
+        }
+        match b[j] {
+            b'{' => depth += 1,
+            b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some((open + 1, j));
+                }
+            }
+            _ => {}
+        }
+        j += 1;
+    }
+    None
+}
+
 /// A YAML file other than a workflow (an action.yml), for locating routes.
 struct YamlText {
     path: String,
@@ -1935,6 +2171,36 @@ mod tests {
             held,
             ["npm publish --dry-run", "npm publish", "x", "pnpm publish"]
         );
+    }
+
+    #[test]
+    fn functions_imported_from_own_modules_and_their_bodies() {
+        let js = "import { a, b as c } from './lib.mjs'\nimport {\n  d,\n  type E,\n} from '../x'\nimport { f } from 'pkg'\nconst { g } = require('./g')\n";
+        let got = js_local_imports(js);
+        let names: Vec<(&str, &str, &str)> = got
+            .iter()
+            .map(|(n, l, s)| (n.as_str(), l.as_str(), s.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("a", "a", "./lib.mjs"),
+                ("b", "c", "./lib.mjs"),
+                ("d", "d", "../x"),
+                ("g", "g", "./g")
+            ]
+        );
+        assert!(js_calls("import { a } from './a'\nawait a(1)\n", "a"));
+        assert!(!js_calls(
+            "import { a } from './a'\n// a(1)\nconsole.log('a(1)')\n",
+            "a"
+        ));
+        let m = "export function one(x) {\n  if (x) { run('npm publish') }\n}\nexport const two = async ({ y }) => {\n  execSync('x')\n}\n";
+        let (o, c) = js_function_body(m, "one").unwrap();
+        assert_eq!(m[o..c].trim(), "if (x) { run('npm publish') }");
+        let (o, c) = js_function_body(m, "two").unwrap();
+        assert_eq!(m[o..c].trim(), "execSync('x')");
+        assert_eq!(js_function_body(m, "three"), None);
     }
 
     #[test]
