@@ -380,3 +380,58 @@ fn a_call_whose_switch_is_filled_by_an_expression_still_releases() {
     );
     assert!(m.contains("called by job `rehearse` of `ci.yml`"), "{m}");
 }
+
+// ---- JavaScript release scripts ---------------------------------------------
+
+#[test]
+fn publishes_in_javascript_release_scripts_are_found_and_messages_are_not() {
+    let dir = fixture("trusted-publishing/js-release-script");
+    let (_, r) = check_json(&dir, &["--only", "trusted-publishing,publish-environment"]);
+    // `pnpm run release` → `node scripts/release.mjs` → `execSync('npm
+    // publish --provenance')`, and `pnpm run ship` → `zx scripts/ship.mjs`
+    // → `` $({ stdio })`pnpm publish -r` ``, each with an npm token from a
+    // secret. `announce` only prints or comments the command, and
+    // `rehearse` runs it with `--dry-run`: neither publishes.
+    assert_eq!(
+        findings(&r, "trusted-publishing"),
+        [at(WF, 14, "block"), at(WF, 21, "block")]
+    );
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        [at(WF, 8, "block"), at(WF, 15, "block")]
+    );
+    let release = message_at(&r, "publish-environment", WF, 8);
+    assert!(
+        release.contains("npm publish --provenance in scripts/release.mjs:4"),
+        "{release}"
+    );
+    let ship = message_at(&r, "publish-environment", WF, 15);
+    assert!(ship.contains("scripts/ship.mjs:5"), "{ship}");
+}
+
+#[test]
+fn nx_release_publish_called_from_a_script_publishes_unless_told_to_rehearse() {
+    let dir = fixture("publish-environment/js-nx-release-publish");
+    let (_, r) = check_json(&dir, &["--only", "publish-environment"]);
+    // `pnpm run release --dry-run="$DRY_RUN"` → `tsx tools/release.mts`,
+    // which calls Nx's `releasePublish`: the value is filled in at run
+    // time, so the same line makes the real release. `--dry-run` bare
+    // (job `rehearse`) does not.
+    assert_eq!(findings(&r, "publish-environment"), [at(WF, 10, "block")]);
+    let m = message_at(&r, "publish-environment", WF, 10);
+    assert!(m.contains("releasePublish() from nx/release"), "{m}");
+    assert!(m.contains("tools/release.mts:13"), "{m}");
+}
+
+#[test]
+fn a_function_a_release_script_imports_from_its_own_module_is_followed_once() {
+    let dir = fixture("publish-environment/js-imported-helper");
+    let (_, r) = check_json(&dir, &["--only", "publish-environment"]);
+    // `node scripts/release.mjs` calls `publishAll` from
+    // `./lib/packages.mjs`, whose body runs `pnpm publish -r`. Job `tag`
+    // imports and calls only `tagAll` from the same module: the module's
+    // other functions are not its work.
+    assert_eq!(findings(&r, "publish-environment"), [at(WF, 7, "block")]);
+    let m = message_at(&r, "publish-environment", WF, 7);
+    assert!(m.contains("scripts/lib/packages.mjs:5"), "{m}");
+}

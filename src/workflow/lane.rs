@@ -655,8 +655,10 @@ impl Walk<'_> {
         if depth > MAX_LANE_DEPTH || !self.budget_left() {
             return;
         }
-        // `./release.sh --dry-run`: whatever it runs, it is told not to publish.
-        if cmd.has_flag(DRY_RUN_FLAGS) {
+        // `./release.sh --dry-run`: whatever it runs, it is told not to
+        // publish. A value filled in at run time (`--dry-run="$DRY_RUN"`)
+        // or a false one leaves the real release on the same line.
+        if cmd.has_switch_on(DRY_RUN_FLAGS) {
             return;
         }
         if let Some((file, kind)) = self.script_file(cmd, wd) {
@@ -868,6 +870,13 @@ impl Walk<'_> {
     /// function it imports from a package and calls (a release library such
     /// as `@vitejs/release-scripts`, which publishes the package to npm).
     fn javascript(&mut self, step: usize, file: &str, tf: &TextFile, via: &[String]) {
+        if !self.javascript_own(step, file, tf, via) {
+            self.javascript_imports(step, file, tf, via);
+        }
+    }
+
+    /// What a JavaScript file publishes itself; whether it publishes.
+    fn javascript_own(&mut self, step: usize, file: &str, tf: &TextFile, via: &[String]) -> bool {
         for (at, text) in js_exec_commands(&tf.text) {
             for (_, c) in commands(&text) {
                 if let Some(reg) = publish_registry(&c) {
@@ -886,7 +895,7 @@ impl Walk<'_> {
                             },
                         ),
                     );
-                    return;
+                    return true;
                 }
             }
         }
@@ -900,16 +909,16 @@ impl Walk<'_> {
                         line: 0,
                     };
                     self.push(step, loc, &line_text, via, Ran::Publish(reg, command));
-                    return;
+                    return true;
                 }
             }
         }
-        if let Some((at, module)) = imported_publish_call(&tf.text) {
+        if let Some((at, module, name)) = imported_publish_call(&tf.text) {
             let loc = tf.location(file, at);
             let line_text = tf.line(loc.line).unwrap_or("").to_string();
             let command = Command {
-                words: vec!["publish()".to_string()],
-                raw: format!("publish() from {module}"),
+                words: vec![format!("{name}()")],
+                raw: format!("{name}() from {module}"),
             };
             self.push(
                 step,
@@ -918,6 +927,63 @@ impl Walk<'_> {
                 via,
                 Ran::Publish(Registry::Npm, Via::Command { command, line: 0 }),
             );
+            return true;
+        }
+        false
+    }
+
+    /// One level of the script's own modules: a function it imports from a
+    /// file of the repository (`import { publishAll } from './lib.mjs'`)
+    /// and calls publishes what that function's body runs. Only the named
+    /// function is read, so a helper module's other functions do not count.
+    fn javascript_imports(&mut self, step: usize, file: &str, tf: &TextFile, via: &[String]) {
+        let dir = file.rsplit_once('/').map_or("", |(d, _)| d);
+        for (name, local, spec) in js_local_imports(&tf.text) {
+            if !self.budget_left() || !js_calls(&tf.text, &local) {
+                continue;
+            }
+            let Some(base) = normalise_path(dir, &spec) else {
+                continue;
+            };
+            let exts = ["", ".ts", ".mts", ".js", ".mjs", ".cjs"];
+            let index = ["/index.ts", "/index.js", "/index.mjs"];
+            let Some(module) = exts
+                .iter()
+                .chain(index.iter())
+                .map(|e| format!("{base}{e}"))
+                .find(|m| self.tree.exists(m) && !self.tree.is_dir(m))
+            else {
+                continue;
+            };
+            if self.stack.contains(&module) {
+                continue;
+            }
+            let Ok(mf) = self.read(&module) else {
+                continue;
+            };
+            if mf.text.len() > crate::repo::MAX_PARSE_BYTES {
+                continue;
+            }
+            let Some((open, close)) = js_function_body(&mf.text, &name) else {
+                continue;
+            };
+            let body = &mf.text[open..close];
+            for (at, text) in js_exec_commands(body) {
+                for (_, c) in commands(&text) {
+                    if let Some(reg) = publish_registry(&c) {
+                        let loc = mf.location(&module, open + at);
+                        let line_text = mf.line(loc.line).unwrap_or("").to_string();
+                        let mut via = via.to_vec();
+                        via.push(module.clone());
+                        let command = Via::Command {
+                            command: c,
+                            line: 0,
+                        };
+                        self.push(step, loc, &line_text, &via, Ran::Publish(reg, command));
+                        return;
+                    }
+                }
+            }
         }
     }
 
@@ -1384,8 +1450,29 @@ fn resolve_program(cmd: Command, vars: &HashMap<String, Vec<String>>) -> Command
 /// template literals, each `${…}` read as one word), with their byte
 /// range; comments skipped.
 fn js_strings(text: &str) -> Vec<(usize, usize, String)> {
+    js_literals(text)
+        .into_iter()
+        .map(|l| (l.start, l.end, l.text))
+        .collect()
+}
+
+/// A string literal of a JavaScript file and the bracket it stands in.
+struct JsLiteral {
+    start: usize,
+    end: usize,
+    text: String,
+    /// The offset of the innermost `(`, `[` or `{` still open where the
+    /// literal starts (`None`: at the top level).
+    opener: Option<usize>,
+}
+
+/// The string literals of a JavaScript/TypeScript file, read as text:
+/// comments are skipped, and the brackets of the code around them are
+/// tracked so a literal's enclosing call or array can be named.
+fn js_literals(text: &str) -> Vec<JsLiteral> {
     let b = text.as_bytes();
     let mut out = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
     let mut i = 0;
     while i < b.len() {
         match b[i] {
@@ -1400,6 +1487,14 @@ fn js_strings(text: &str) -> Vec<(usize, usize, String)> {
                     i += 1;
                 }
                 i += 2;
+            }
+            b'(' | b'[' | b'{' => {
+                open.push(i);
+                i += 1;
+            }
+            b')' | b']' | b'}' => {
+                open.pop();
+                i += 1;
             }
             q @ (b'\'' | b'"' | b'`') => {
                 let start = i;
@@ -1437,13 +1532,64 @@ fn js_strings(text: &str) -> Vec<(usize, usize, String)> {
                 }
                 i += 1;
                 if let Ok(s) = String::from_utf8(s) {
-                    out.push((start, i.min(b.len()), s));
+                    out.push(JsLiteral {
+                        start,
+                        end: i.min(b.len()),
+                        text: s,
+                        opener: open.last().copied(),
+                    });
                 }
             }
             _ => i += 1,
         }
     }
     out
+}
+
+/// The name called at an opening `(` (`console.log` for
+/// `console.log(`), or `""` for a bare parenthesis.
+fn callee_at(text: &str, paren: usize) -> &str {
+    let before = text[..paren].trim_end();
+    let from = before
+        .rfind(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '$' | '.')))
+        .map_or(0, |k| k + 1);
+    &before[from..]
+}
+
+/// Whether the text before a template literal tags it with a command
+/// runner: zx's or execa's `$` (and `$$`, `$.sync`), `execa`, or one of
+/// them called with options first (`` $({ stdio: 'inherit' })`…` ``).
+fn runner_tag(before: &str) -> bool {
+    let mut before = before;
+    if before.ends_with(')') {
+        // Back to the `(` that the final `)` closes.
+        let mut depth = 0usize;
+        let mut open = None;
+        for (k, c) in before.char_indices().rev().take(2000) {
+            match c {
+                ')' => depth += 1,
+                '(' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        open = Some(k);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let Some(open) = open else {
+            return false;
+        };
+        before = &before[..open];
+    }
+    let from = before
+        .rfind(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '$' | '.')))
+        .map_or(0, |k| k + 1);
+    matches!(
+        &before[from..],
+        "$" | "$$" | "$.sync" | "$.s" | "execa" | "execaSync" | "execa.sync"
+    )
 }
 
 /// Functions that run a command from JavaScript: Node's child_process,
@@ -1477,15 +1623,26 @@ fn js_held_commands(text: &str) -> Vec<(usize, String)> {
     if !runs {
         return Vec::new();
     }
-    js_strings(text)
+    js_literals(text)
         .into_iter()
-        .filter(|(start, _, _)| {
+        .filter(|l| {
             matches!(
-                char_before_code(&text[..*start]),
+                char_before_code(&text[..l.start]),
                 Some('[' | ',' | '=' | '?' | ':')
             )
         })
-        .map(|(start, _, s)| (start, s))
+        // An argument of a call that runs nothing (`console.log('next:',
+        // 'npm publish')`, `new Error(ok ? 'a' : 'npm publish failed')`)
+        // is a message; a runner's own arguments count.
+        .filter(|l| match l.opener {
+            Some(p) if text.as_bytes()[p] == b'(' => {
+                let name = callee_at(text, p);
+                let name = name.rsplit('.').next().unwrap_or(name);
+                name.is_empty() || JS_EXEC_CALLS.contains(&name)
+            }
+            _ => true,
+        })
+        .map(|l| (l.start, l.text))
         .collect()
 }
 
@@ -1506,13 +1663,14 @@ fn char_before_code(before: &str) -> Option<char> {
 
 /// The commands a JavaScript file runs: the string literals of each call
 /// to a command runner joined into one command (`execSync('npm publish')`,
-/// `spawn('npm', ['publish', '--tag', tag])`), and zx templates
-/// (`` $`npm publish` ``), each with its offset.
+/// `spawn('npm', ['publish', '--tag', tag])`), and templates tagged with
+/// a runner (zx's `` $`npm publish` ``, `` execa({ stdio })`npm publish` ``),
+/// each with its offset.
 fn js_exec_commands(text: &str) -> Vec<(usize, String)> {
     let strings = js_strings(text);
     let mut out = Vec::new();
     for (start, _, s) in &strings {
-        if text.as_bytes()[*start] == b'`' && text[..*start].ends_with('$') {
+        if text.as_bytes()[*start] == b'`' && runner_tag(&text[..*start]) {
             out.push((*start, s.clone()));
         }
     }
@@ -1575,11 +1733,24 @@ fn js_exec_commands(text: &str) -> Vec<(usize, String)> {
 }
 
 /// A `publish` function imported from a package (`import { publish } from
-/// '@scope/release-scripts'`, `const { publish } = require('…')`) and
-/// called (`publish(`): the offset of the call and the module.
-fn imported_publish_call(text: &str) -> Option<(usize, String)> {
-    let module = text.lines().find_map(|l| {
-        let l = l.trim();
+/// '@scope/release-scripts'`, `const { publish } = require('…')`), or Nx's
+/// programmatic `releasePublish` (from `nx/release`), and called
+/// (`publish(`): the offset of the call and the module.
+fn imported_publish_call(text: &str) -> Option<(usize, String, &'static str)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let (name, module) = (0..lines.len()).find_map(|i| {
+        // A statement whose `{ … }` spans lines is read as one line.
+        let mut stmt = lines[i].trim().to_string();
+        if stmt.contains('{') && !stmt.contains('}') {
+            for more in lines.iter().skip(i + 1).take(30) {
+                stmt.push(' ');
+                stmt.push_str(more.trim());
+                if more.contains('}') {
+                    break;
+                }
+            }
+        }
+        let l = stmt.as_str();
         let names = if let Some(r) = l.strip_prefix("import") {
             r.split_once("from")?.0
         } else if l.starts_with("const") || l.starts_with("let") || l.starts_with("var") {
@@ -1589,20 +1760,26 @@ fn imported_publish_call(text: &str) -> Option<(usize, String)> {
             return None;
         };
         let inner = names.split_once('{')?.1.split_once('}')?.0;
-        let imports_publish = inner
-            .split(',')
-            .any(|n| n.split_whitespace().next() == Some("publish"));
-        if !imports_publish {
-            return None;
-        }
         let q = l.rfind(['\'', '"'])?;
         let open = l[..q].rfind(['\'', '"'])?;
         let m = &l[open + 1..q];
         // A package, not a file of this repository.
-        (!m.starts_with('.') && !m.is_empty()).then(|| m.to_string())
+        if m.starts_with('.') || m.is_empty() {
+            return None;
+        }
+        let nx = m == "nx" || m.starts_with("nx/release");
+        let name = inner
+            .split(',')
+            .find_map(|n| match n.split_whitespace().next() {
+                Some("publish") => Some("publish"),
+                Some("releasePublish") if nx => Some("releasePublish"),
+                _ => None,
+            })?;
+        Some((name, m.to_string()))
     })?;
+    let call = format!("{name}(");
     let mut from = 0;
-    while let Some(k) = text[from..].find("publish(") {
+    while let Some(k) = text[from..].find(&call) {
         let at = from + k;
         let before = text[..at].chars().next_back();
         let is_call =
@@ -1614,9 +1791,181 @@ fn imported_publish_call(text: &str) -> Option<(usize, String)> {
             && !line.starts_with("function")
             && !line.contains("import")
         {
-            return Some((at, module));
+            return Some((at, module, name));
         }
-        from = at + "publish(".len();
+        from = at + call.len();
+    }
+    None
+}
+
+/// Functions a script imports by name from a module of its own (a path
+/// starting with `.`): (name in the module, name in the script, path).
+fn js_local_imports(text: &str) -> Vec<(String, String, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for i in 0..lines.len() {
+        let first = lines[i].trim();
+        let (is_import, is_require) = (
+            first.starts_with("import "),
+            first.starts_with("const ") || first.starts_with("let ") || first.starts_with("var "),
+        );
+        if !(is_import || is_require) {
+            continue;
+        }
+        let mut stmt = first.to_string();
+        if stmt.contains('{') && !stmt.contains('}') {
+            for more in lines.iter().skip(i + 1).take(30) {
+                stmt.push(' ');
+                stmt.push_str(more.trim());
+                if more.contains('}') {
+                    break;
+                }
+            }
+        }
+        let (names, rest) = if is_import {
+            match stmt.split_once(" from ") {
+                Some(x) => x,
+                None => continue,
+            }
+        } else {
+            match stmt.split_once('=') {
+                Some((l, r)) if r.trim().starts_with("require(") => (l, r),
+                _ => continue,
+            }
+        };
+        let Some(q) = rest.find(['\'', '"']) else {
+            continue;
+        };
+        let Some(len) = rest[q + 1..].find(['\'', '"']) else {
+            continue;
+        };
+        let spec = &rest[q + 1..q + 1 + len];
+        if !spec.starts_with("./") && !spec.starts_with("../") {
+            continue;
+        }
+        let Some(inner) = names
+            .split_once('{')
+            .and_then(|(_, r)| r.split_once('}'))
+            .map(|(i, _)| i)
+        else {
+            continue;
+        };
+        for n in inner.split(',') {
+            let words: Vec<&str> = n.split_whitespace().collect();
+            let (name, local) = match words.as_slice() {
+                [name] => (*name, *name),
+                [name, "as", local] => (*name, *local),
+                [name, local] if name.ends_with(':') => (name.trim_end_matches(':'), *local),
+                _ => continue,
+            };
+            let ident = |w: &str| {
+                !w.is_empty()
+                    && w.chars()
+                        .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+            };
+            if ident(name) && ident(local) && name != "type" {
+                out.push((name.to_string(), local.to_string(), spec.to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// Whether the script calls `name(` outside comments, strings and
+/// import lines.
+fn js_calls(text: &str, name: &str) -> bool {
+    let strings = js_literals(text);
+    let in_string = |at: usize| strings.iter().any(|l| l.start <= at && at < l.end);
+    let call = format!("{name}(");
+    let mut from = 0;
+    while let Some(k) = text[from..].find(&call) {
+        let at = from + k;
+        from = at + call.len();
+        let before = text[..at].chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '$' | '.')) {
+            continue;
+        }
+        let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+        let line = text[line_start..at].trim_start();
+        if line.starts_with("//")
+            || line.starts_with('*')
+            || line.starts_with("import")
+            || line.starts_with("function")
+            || line.starts_with("export")
+            || line.starts_with("async function")
+            || in_string(at)
+        {
+            continue;
+        }
+        return true;
+    }
+    false
+}
+
+/// The body of the function a module defines under `name` (`function
+/// name(…) {…}`, `const name = async (…) => {…}`), as a byte range inside
+/// its braces.
+fn js_function_body(text: &str, name: &str) -> Option<(usize, usize)> {
+    let strings = js_literals(text);
+    let ends: HashMap<usize, usize> = strings.iter().map(|l| (l.start, l.end)).collect();
+    let in_string = |at: usize| strings.iter().any(|l| l.start <= at && at < l.end);
+    let defs = [
+        format!("function {name}("),
+        format!("function* {name}("),
+        format!("const {name} = "),
+        format!("let {name} = "),
+    ];
+    let at = defs.iter().find_map(|d| {
+        let mut from = 0;
+        while let Some(k) = text[from..].find(d.as_str()) {
+            let at = from + k;
+            from = at + d.len();
+            let before = text[..at].chars().next_back();
+            if !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$')
+                && !in_string(at)
+            {
+                return Some(at + d.len());
+            }
+        }
+        None
+    })?;
+    // The first `{` after the definition that is not inside its
+    // parameters opens the body.
+    let b = text.as_bytes();
+    let mut j = at;
+    let mut parens = 0usize;
+    let open = loop {
+        if let Some(e) = ends.get(&j) {
+            j = *e;
+            continue;
+        }
+        match *b.get(j)? {
+            b'(' => parens += 1,
+            b')' => parens = parens.saturating_sub(1),
+            b'{' if parens == 0 => break j,
+            b';' if parens == 0 => return None,
+            _ => {}
+        }
+        j += 1;
+    };
+    let mut depth = 0usize;
+    let mut j = open;
+    while j < b.len() {
+        if let Some(e) = ends.get(&j) {
+            j = *e;
+            continue;
+        }
+        match b[j] {
+            b'{' => depth += 1,
+            b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some((open + 1, j));
+                }
+            }
+            _ => {}
+        }
+        j += 1;
     }
     None
 }
@@ -1748,7 +2097,11 @@ mod tests {
         let lib = "import { publish } from '@acme/release'\n\npublish({ tag })\n";
         assert_eq!(
             imported_publish_call(lib),
-            Some((lib.find("publish({").unwrap(), "@acme/release".to_string()))
+            Some((
+                lib.find("publish({").unwrap(),
+                "@acme/release".to_string(),
+                "publish"
+            ))
         );
         // A publish of the repository's own module, or one never called: no.
         assert_eq!(
@@ -1756,6 +2109,98 @@ mod tests {
             None
         );
         assert_eq!(imported_publish_call("import { publish } from 'x'\n"), None);
+        // Nx's programmatic release publishes; its other steps, or a
+        // `releasePublish` of another package, do not.
+        let nx = "import { releaseVersion } from 'nx/release';\nimport {\n  releaseChangelog,\n  releasePublish,\n} from 'nx/release/index.js';\nawait releasePublish({ dryRun })\n";
+        assert_eq!(
+            imported_publish_call(nx),
+            Some((
+                nx.find("releasePublish({").unwrap(),
+                "nx/release/index.js".to_string(),
+                "releasePublish"
+            ))
+        );
+        assert_eq!(
+            imported_publish_call("import { releasePublish } from 'acme'\nreleasePublish()\n"),
+            None
+        );
+    }
+
+    #[test]
+    fn javascript_literals_are_read_as_text() {
+        // Quotes of each kind, an escaped quote, and a template whose
+        // placeholder is one word; comments hold no literals.
+        let js =
+            "a('x\\'y'); b(\"npm publish\") // 'no'\n/* \"no\" */ c(`pnpm publish --tag ${t}`)\n";
+        let texts: Vec<String> = js_strings(js).into_iter().map(|(_, _, s)| s).collect();
+        assert_eq!(texts, ["x'y", "npm publish", "pnpm publish --tag X"]);
+        // A literal program and an array of literal arguments are one command.
+        let run = "execa('pnpm', ['publish', '--access', 'public'], { stdio: 'inherit' })\n";
+        let cmds: Vec<String> = js_exec_commands(run).into_iter().map(|(_, c)| c).collect();
+        assert_eq!(cmds, ["pnpm publish --access public"]);
+        // A program named by a placeholder is not a known program.
+        let dynamic = "execSync(`${pm} publish`)\n";
+        let cmds: Vec<String> = js_exec_commands(dynamic)
+            .into_iter()
+            .map(|(_, c)| c)
+            .collect();
+        assert_eq!(cmds, ["X publish"]);
+        assert!(publish_registry(&cmd("X publish")).is_none());
+    }
+
+    #[test]
+    fn templates_tagged_with_a_runner_are_commands() {
+        let js = "await $`npm publish`\nawait $({ stdio: 'inherit' })`pnpm publish -r`\nawait execa`yarn npm publish`\nawait execa({ cwd: dir })`bun publish`\nconst s = String.raw`npm publish`\nconst t = `npm publish`\n";
+        let cmds: Vec<String> = js_exec_commands(js).into_iter().map(|(_, c)| c).collect();
+        assert_eq!(
+            cmds,
+            [
+                "npm publish",
+                "pnpm publish -r",
+                "yarn npm publish",
+                "bun publish"
+            ]
+        );
+    }
+
+    #[test]
+    fn messages_handed_to_other_calls_are_not_held_commands() {
+        let js = "execSync('git push')\nconsole.log('next:', 'npm publish')\nthrow new Error(ok ? 'done' : 'npm publish failed')\nconst cmd = dry ? 'npm publish --dry-run' : 'npm publish'\nexecSync(dry ? 'x' : 'pnpm publish')\n";
+        let held: Vec<String> = js_held_commands(js).into_iter().map(|(_, c)| c).collect();
+        assert_eq!(
+            held,
+            ["npm publish --dry-run", "npm publish", "x", "pnpm publish"]
+        );
+    }
+
+    #[test]
+    fn functions_imported_from_own_modules_and_their_bodies() {
+        let js = "import { a, b as c } from './lib.mjs'\nimport {\n  d,\n  type E,\n} from '../x'\nimport { f } from 'pkg'\nconst { g } = require('./g')\n";
+        let got = js_local_imports(js);
+        let names: Vec<(&str, &str, &str)> = got
+            .iter()
+            .map(|(n, l, s)| (n.as_str(), l.as_str(), s.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("a", "a", "./lib.mjs"),
+                ("b", "c", "./lib.mjs"),
+                ("d", "d", "../x"),
+                ("g", "g", "./g")
+            ]
+        );
+        assert!(js_calls("import { a } from './a'\nawait a(1)\n", "a"));
+        assert!(!js_calls(
+            "import { a } from './a'\n// a(1)\nconsole.log('a(1)')\n",
+            "a"
+        ));
+        let m = "export function one(x) {\n  if (x) { run('npm publish') }\n}\nexport const two = async ({ y }) => {\n  execSync('x')\n}\n";
+        let (o, c) = js_function_body(m, "one").unwrap();
+        assert_eq!(m[o..c].trim(), "if (x) { run('npm publish') }");
+        let (o, c) = js_function_body(m, "two").unwrap();
+        assert_eq!(m[o..c].trim(), "execSync('x')");
+        assert_eq!(js_function_body(m, "three"), None);
     }
 
     #[test]
