@@ -189,26 +189,11 @@ fn frame(raw: &str, at: &Location, blocks: bool, color: bool) -> String {
     // The frame opens with an empty gutter line, which separates a title
     // from its source; the finding's own line is the title here.
     match drawn.split_once('\n') {
-        Some((first, rest)) if strip_styles(first).trim() == "|" => rest.to_string(),
+        Some((first, rest)) if anstream::adapter::strip_str(first).to_string().trim() == "|" => {
+            rest.to_string()
+        }
         _ => drawn,
     }
-}
-
-/// `s` without its ANSI SGR sequences (`ESC [ … m`), which only the
-/// renderer itself wrote.
-fn strip_styles(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('\u{1b}') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        match rest.find('m') {
-            Some(m) => rest = &rest[m + 1..],
-            None => rest = "",
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// The largest char boundary of `s` at or below `at` (within `s`).
@@ -284,7 +269,13 @@ mod tests {
     fn colour_only_when_asked() {
         let at = Location::new("x", 1, 1).with_end(1, 2);
         assert!(!frame("ab", &at, true, false).contains('\u{1b}'));
-        assert!(frame("ab", &at, true, true).contains('\u{1b}'));
+        let styled = frame("ab", &at, true, true);
+        assert!(styled.contains('\u{1b}'));
+        // Styled or not, the frame opens on the source line, not an empty
+        // gutter line.
+        let first = anstream::adapter::strip_str(styled.lines().next().unwrap()).to_string();
+        assert!(first.contains("1 | ab"), "{first:?}");
+        assert!(frame("ab", &at, true, false).starts_with("1 | ab"));
     }
 
     #[test]
