@@ -345,9 +345,10 @@ fn resolve_from_includers(
             continue;
         };
         for link in &doc.links {
-            let Some(file_part) = link_file_part(link.dest.trim()) else {
+            let (file_part, _) = split_link(link.dest.trim());
+            if file_part.is_empty() {
                 continue;
-            };
+            }
             let resolves = pages.iter().any(|page| {
                 docs.resolve(tree, page, &file_part) == Some(true)
                     || normalize(dir_of(page), &file_part).is_some_and(|t| tree.has_path(&t))
@@ -366,13 +367,16 @@ fn resolve_from_includers(
     }
 }
 
-/// The file a link names: its destination without `#fragment` and
-/// `?query`, percent-decoded; `None` for a link to this page's own anchor.
-fn link_file_part(dest: &str) -> Option<String> {
-    let no_fragment = dest.split_once('#').map_or(dest, |(p, _)| p);
+/// A link's destination as the file it names (without `?query`,
+/// percent-decoded; empty for a link to this page's own anchor) and its
+/// `#fragment`, if any.
+fn split_link(dest: &str) -> (std::borrow::Cow<'_, str>, Option<&str>) {
+    let (no_fragment, fragment) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (dest, None),
+    };
     let file_part = no_fragment.split('?').next().unwrap_or("");
-    let decoded = markdown::percent_decode(file_part).to_string();
-    (!decoded.is_empty()).then_some(decoded)
+    (markdown::percent_decode(file_part), fragment)
 }
 
 fn check_doc(
@@ -939,12 +943,7 @@ fn check_links(
         {
             continue;
         }
-        let (no_query, fragment) = match dest.split_once('#') {
-            Some((p, f)) => (p, Some(f)),
-            None => (dest, None),
-        };
-        let file_part = no_query.split('?').next().unwrap_or("");
-        let file_part = markdown::percent_decode(file_part);
+        let (file_part, fragment) = split_link(dest);
         // `#anchor` alone: a heading of this document.
         if file_part.is_empty() {
             if let Some(f) = fragment
