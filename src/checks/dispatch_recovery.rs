@@ -4,7 +4,7 @@
 use super::{Check, Code, Context, Meta, Over, Scope, Seen};
 use crate::finding::{Finding, Severity};
 use crate::workflow::triggers::dispatch;
-use crate::workflow::{Key, WorkflowFile};
+use crate::workflow::WorkflowFile;
 use github_actions_models::workflow::event::WorkflowDispatchInputType;
 
 pub struct DispatchRecovery;
@@ -105,7 +105,7 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     let Some(body) = dispatch(&wf.model.on) else {
         return;
     };
-    let route = [Key::K("on"), Key::K("workflow_dispatch")];
+    let dispatch_at = wf.top().key("on").key("workflow_dispatch");
     let inputs = body.map(|b| &b.inputs);
     let is_reason = |name: &str, desc: Option<&str>| {
         if names_a_ref(name) {
@@ -117,7 +117,7 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     };
     let Some(inputs) = inputs.filter(|i| !i.is_empty()) else {
         out.push(Finding::new(
-            wf.locate_key(&route),
+            dispatch_at.locate_key(),
             format!(
                 "release workflow `{}` can be run by hand (`workflow_dispatch`) without saying why",
                 wf.file_name()
@@ -138,10 +138,8 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
         .iter()
         .find(|(n, i)| !holds_text(&i.r#type) && is_reason(n, i.description.as_deref()))
     {
-        let mut r = route.to_vec();
-        r.extend([Key::K("inputs"), Key::K(name), Key::K("type")]);
         out.push(Finding::new(
-            wf.locate(&r),
+            dispatch_at.key("inputs").key(name).key("type").locate(),
             format!(
                 "input `{name}` is meant to record why the release was run by hand, but a {} cannot hold a reason",
                 match i.r#type {
@@ -160,11 +158,9 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
         .iter()
         .find(|(n, i)| is_reason(n, i.description.as_deref()))
     {
-        let mut r = route.to_vec();
-        r.extend([Key::K("inputs"), Key::K(name)]);
         out.push(
             Finding::new(
-                wf.locate_key(&r),
+                dispatch_at.key("inputs").key(name).locate_key(),
                 format!(
                     "input `{name}` records why the release was run by hand, but it is not required"
                 ),
@@ -175,10 +171,8 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
         return;
     }
     let names: Vec<String> = inputs.keys().map(|k| format!("`{k}`")).collect();
-    let mut r = route.to_vec();
-    r.push(Key::K("inputs"));
     out.push(Finding::new(
-        wf.locate_key(&r),
+        dispatch_at.key("inputs").locate_key(),
         format!(
             "`workflow_dispatch` on release workflow `{}` has inputs ({}) but none records why it was run by hand",
             wf.file_name(),

@@ -3,7 +3,7 @@
 use super::{Code, Meta, ReleaseWorkflowCheck};
 use crate::finding::{Finding, Severity};
 use crate::workflow::oidc::{grants_id_token, oidc_use};
-use crate::workflow::{Key, WorkflowFile};
+use crate::workflow::WorkflowFile;
 use github_actions_models::common::{BasePermission, Permissions};
 use github_actions_models::workflow::Job;
 
@@ -42,8 +42,8 @@ static META: Meta = Meta {
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     if grants_id_token(&wf.model.permissions) {
         let loc = match &wf.model.permissions {
-            Permissions::Base(BasePermission::WriteAll) => wf.locate(&[Key::K("permissions")]),
-            _ => wf.locate_key(&[Key::K("permissions"), Key::K("id-token")]),
+            Permissions::Base(BasePermission::WriteAll) => wf.top().key("permissions").locate(),
+            _ => wf.top().key("permissions").key("id-token").locate_key(),
         };
         out.push(Finding::new(
             loc,

@@ -146,7 +146,7 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
         let jobs: Vec<String> = missing.iter().map(|j| format!("`{j}`")).collect();
         out.push(
             Finding::new(
-                wf.locate_key(&[Key::K("on")]),
+                wf.top().key("on").locate_key(),
                 format!(
                     "release workflow `{}` has no concurrency group (nor do its releasing jobs {}), so two runs can publish at once",
                     wf.file_name(),

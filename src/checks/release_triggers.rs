@@ -7,7 +7,7 @@ use crate::workflow::WorkflowTree;
 use crate::workflow::expr::{Scenario, Value, eval, eval_template};
 use crate::workflow::publish::action_slug;
 use crate::workflow::triggers::{event_names, if_false, job_outputs, skipped_jobs};
-use crate::workflow::{Key, WorkflowFile};
+use crate::workflow::WorkflowFile;
 use crate::workflow::{env_map, env_value};
 use github_actions_models::common::{If, Uses};
 use github_actions_models::workflow::Job;
@@ -79,7 +79,7 @@ fn check(tree: &Tree, wf: &WorkflowFile, out: &mut Vec<Finding>) {
         if !events.iter().any(|e| e == ev) {
             continue;
         }
-        let loc = wf.locate_key(&[Key::K("on"), Key::K(ev)]);
+        let loc = wf.top().key("on").key(ev).locate_key();
         let base = format!("release workflow `{}` runs on `{ev}`", wf.file_name());
         if *ev == "pull_request" && unguarded.is_empty() {
             out.push(

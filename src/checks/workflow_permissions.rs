@@ -4,7 +4,7 @@
 use super::{Check, Code, Context, Meta, Over, Scope};
 use crate::edit::{Edit, Fix};
 use crate::finding::{Finding, Location, Severity};
-use crate::workflow::{Key, WorkflowFile};
+use crate::workflow::WorkflowFile;
 use github_actions_models::common::{BasePermission, Permission, Permissions};
 use github_actions_models::workflow::Job;
 
@@ -66,7 +66,7 @@ impl Check for WorkflowPermissions {
 }
 
 fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
-    let top = [Key::K("permissions")];
+    let top = wf.top().key("permissions");
     match &wf.model.permissions {
         // A workflow that only runs when called never gets the default
         // token: with no `permissions:` of its own, each job gets the scopes
@@ -134,7 +134,7 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
         }
         Permissions::Base(BasePermission::WriteAll) => out.push(
             Finding::new(
-                wf.locate(&top),
+                top.locate(),
                 "top-level `permissions: write-all` gives every job every write scope",
                 "use `permissions: {}` at the top and grant writes per job",
             )
@@ -147,7 +147,7 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                 if *p == Permission::Write {
                     out.push(
                         Finding::new(
-                            wf.locate_key(&[Key::K("permissions"), Key::K(scope)]),
+                            top.clone().key(scope).locate_key(),
                             format!("`{scope}: write` is granted to every job at workflow level"),
                             format!(
                                 "move `{scope}: write` into the permissions of the job that needs it"
@@ -201,7 +201,10 @@ fn move_down<'a>(
         };
         grants.insert(scope.as_str().into(), level.into());
     }
-    let mut edits = vec![Edit::replace(&[Key::K("permissions")], empty_mapping())];
+    let mut edits = vec![Edit::replace(
+        wf.top().key("permissions").route(),
+        empty_mapping(),
+    )];
     for (id, job) in &wf.model.jobs {
         if matches!(
             job_permissions(job),

@@ -7,8 +7,8 @@ use super::{Evaluator, EvaluatorSpec, ParamError, params};
 use crate::checks::{Context, Outcome};
 use crate::finding::Finding;
 use crate::policy::CustomCheck;
+use crate::workflow::WorkflowFile;
 use crate::workflow::triggers::{dispatch, event_names};
-use crate::workflow::{Key, WorkflowFile};
 use github_actions_models::workflow::Trigger;
 use github_actions_models::workflow::event::{
     BranchFilters, Events, OptionalBody, TagFilters, WorkflowDispatchInputType,
@@ -241,10 +241,11 @@ fn list(v: &[String]) -> String {
 fn judge(wf: &WorkflowFile, p: &Params, out: &mut Vec<Finding>) {
     let on = &wf.model.on;
     let events = event_names(on);
-    let on_key = wf.locate_key(&[Key::K("on")]);
+    let on_at = wf.top().key("on");
+    let on_key = on_at.locate_key();
     let event_at = |e: &str| match on {
-        Trigger::Events(_) => wf.locate_key(&[Key::K("on"), Key::K(e)]),
-        _ => wf.locate(&[Key::K("on")]),
+        Trigger::Events(_) => on_at.clone().key(e).locate_key(),
+        _ => on_at.locate(),
     };
     let name = &wf.path;
     for e in &p.has {
@@ -315,10 +316,11 @@ fn judge(wf: &WorkflowFile, p: &Params, out: &mut Vec<Finding>) {
                     } else {
                         key.to_string()
                     };
+                    let push_at = wf.top().key("on").key("push");
                     let loc = if got.is_empty() && !ignored {
-                        wf.locate_key(&[Key::K("on"), Key::K("push")])
+                        push_at.locate_key()
                     } else {
-                        wf.locate(&[Key::K("on"), Key::K("push"), Key::K(&written)])
+                        push_at.key(&written).locate()
                     };
                     out.push(Finding::new(
                         loc,
@@ -358,10 +360,11 @@ fn judge(wf: &WorkflowFile, p: &Params, out: &mut Vec<Finding>) {
                 ] {
                     let Some(want) = want else { continue };
                     if !same(want, got) {
+                        let run_at = wf.top().key("on").key("workflow_run");
                         let loc = if got.is_empty() {
-                            wf.locate_key(&[Key::K("on"), Key::K("workflow_run")])
+                            run_at.locate_key()
                         } else {
-                            wf.locate(&[Key::K("on"), Key::K("workflow_run"), Key::K(key)])
+                            run_at.key(key).locate()
                         };
                         out.push(Finding::new(
                             loc,
@@ -396,11 +399,11 @@ fn dispatch_inputs(
     out: &mut Vec<Finding>,
 ) {
     let name = &wf.path;
-    let route = [Key::K("on"), Key::K("workflow_dispatch")];
+    let dispatch_at = wf.top().key("on").key("workflow_dispatch");
     let Some(body) = dispatch(&wf.model.on) else {
         out.push(
             Finding::new(
-                wf.locate_key(&[Key::K("on")]),
+                wf.top().key("on").locate_key(),
                 format!(
                     "{name} has no `workflow_dispatch` trigger, so its inputs cannot be judged"
                 ),
@@ -412,7 +415,7 @@ fn dispatch_inputs(
     };
     let empty = Default::default();
     let inputs = body.map(|b| &b.inputs).unwrap_or(&empty);
-    let inputs_route = [route[0], route[1], Key::K("inputs")];
+    let inputs_at = dispatch_at.clone().key("inputs");
     for (input, spec) in want {
         let Some((required, ty)) = spec.as_str().and_then(input_spec) else {
             continue;
@@ -420,23 +423,25 @@ fn dispatch_inputs(
         let wanted = format!("{}{ty}", if required { "required " } else { "" });
         match inputs.get(input) {
             None => out.push(Finding::new(
-                wf.locate_key(if inputs.is_empty() { &route } else { &inputs_route }),
+                if inputs.is_empty() {
+                    dispatch_at.locate_key()
+                } else {
+                    inputs_at.locate_key()
+                },
                 format!("`workflow_dispatch` of {name} has no input `{input}` (the policy wants a {wanted} input)"),
                 format!("declare input `{input}` ({wanted}) under `on.workflow_dispatch.inputs`"),
             )
 .code("input-missing")),
             Some(i) => {
                 let got_ty = type_name(&i.r#type);
-                let mut r = inputs_route.to_vec();
-                r.push(Key::K(input));
+                let input_at = inputs_at.clone().key(input);
                 if i.required != required {
-                    let mut rr = r.clone();
-                    rr.push(Key::K("required"));
+                    let required_at = input_at.clone().key("required");
                     out.push(Finding::new(
-                        if wf.byte_span(&rr).is_some() {
-                            wf.locate(&rr)
+                        if required_at.byte_span().is_some() {
+                            required_at.locate()
                         } else {
-                            wf.locate_key(&r)
+                            input_at.locate_key()
                         },
                         format!(
                             "input `{input}` of {name} is {}required, but the policy wants a {wanted} input",
@@ -447,10 +452,8 @@ fn dispatch_inputs(
 .code("input-required"));
                 }
                 if got_ty != ty {
-                    let mut rt = r.clone();
-                    rt.push(Key::K("type"));
                     out.push(Finding::new(
-                        wf.locate(&rt),
+                        input_at.key("type").locate(),
                         format!("input `{input}` of {name} is a {got_ty}, not a {ty}"),
                         format!("set `type: {ty}` on input `{input}`"),
                     )
@@ -460,10 +463,8 @@ fn dispatch_inputs(
         }
     }
     for (input, _) in inputs.iter().filter(|(n, _)| !want.contains_key(*n)) {
-        let mut r = inputs_route.to_vec();
-        r.push(Key::K(input));
         out.push(Finding::new(
-            wf.locate_key(&r),
+            inputs_at.clone().key(input).locate_key(),
             format!(
                 "`workflow_dispatch` of {name} takes input `{input}`, which the policy does not list (it lists: {})",
                 want.keys().cloned().collect::<Vec<_>>().join(", ")
