@@ -9,6 +9,7 @@ use crate::finding::{Finding, Location, Severity};
 use crate::repo::Tree;
 use crate::repo::markdown::{self, Anchors, MarkdownDoc};
 use std::sync::{Mutex, OnceLock};
+use std::collections::HashSet;
 
 pub struct DocsLinks;
 
@@ -157,6 +158,7 @@ fn start<'a>(cx: &'a Context<'a>, docs: &[&str]) -> Result<Box<dyn DocVisitor + 
     Ok(Box::new(Links {
         tree: cx.tree,
         docs: Docs::load(cx.tree),
+        project_roots: project_roots(cx.tree),
         release_docs,
         anchors: std::iter::repeat_with(OnceLock::new)
             .take(cx.tree.len())
@@ -172,6 +174,8 @@ fn start<'a>(cx: &'a Context<'a>, docs: &[&str]) -> Result<Box<dyn DocVisitor + 
 struct Links<'a> {
     tree: &'a Tree,
     docs: Docs,
+    /// Folders that are the root of a nested project (see [`project_roots`]).
+    project_roots: HashSet<String>,
     /// The policy's `release_docs` globs: documents that block like a README.
     release_docs: Option<globset::GlobSet>,
     /// Anchors of every document visited, by its position in the tree's
@@ -333,7 +337,7 @@ fn resolve_from_includers(
     included_by: &std::collections::HashMap<String, Vec<String>>,
     out: &mut Vec<Finding>,
 ) {
-    let mut fine: std::collections::HashSet<(String, usize, usize)> = Default::default();
+    let mut fine: HashSet<(String, usize, usize)> = Default::default();
     let reported: std::collections::HashSet<&str> = out
         .iter()
         .filter(|f| f.code == "missing-target")
@@ -435,7 +439,7 @@ fn check_doc(
     if !is_issue_template(path) {
         check_links(v, doc, &scope, pending, out);
     }
-    check_cited_paths(tree, &v.docs, doc, &scope, out);
+    check_cited_paths(tree, &v.docs, &v.project_roots, doc, &scope, out);
     // Where a release does not depend on the document, a problem warns.
     for f in &mut out[before..] {
         if f.cap.is_none()
@@ -1233,21 +1237,29 @@ pub(crate) fn path_claim(code: &str) -> Option<&str> {
     Some(s)
 }
 
-/// Whether `dir` (not the repository root) is the root of a project of its
-/// own: it holds a package manifest, a policy or a `.github` folder.
-fn is_project_root(tree: &Tree, dir: &str) -> bool {
-    !dir.is_empty()
-        && [
-            ".github",
-            "shipgate.toml",
-            "mix.exs",
-            "package.json",
-            "Cargo.toml",
-            "pyproject.toml",
-            "go.mod",
-        ]
-        .iter()
-        .any(|f| tree.has_path(&join(dir, f)))
+/// What makes a folder the root of a project of its own: a package
+/// manifest, a policy or a `.github` folder.
+const PROJECT_MARKERS: &[&str] = &[
+    ".github",
+    "shipgate.toml",
+    "mix.exs",
+    "package.json",
+    "Cargo.toml",
+    "pyproject.toml",
+    "go.mod",
+];
+
+/// Every folder (not the repository root) that holds one of
+/// [`PROJECT_MARKERS`], collected once per run from the tree's files and
+/// folders: a cited path asks this of each folder above its document.
+fn project_roots(tree: &Tree) -> HashSet<String> {
+    tree.paths()
+        .chain(tree.dirs())
+        .filter_map(|p| {
+            let (dir, name) = p.rsplit_once('/')?;
+            PROJECT_MARKERS.contains(&name).then(|| dir.to_string())
+        })
+        .collect()
 }
 
 /// The first segment of a claim that is not `.` or `..`, and the directory it is
@@ -1255,6 +1267,7 @@ fn is_project_root(tree: &Tree, dir: &str) -> bool {
 fn check_cited_paths(
     tree: &Tree,
     docs: &Docs,
+    project_roots: &HashSet<String>,
     doc: &MarkdownDoc,
     scope: &Scope,
     out: &mut Vec<Finding>,
@@ -1267,7 +1280,7 @@ fn check_cited_paths(
     let this_repo = std::cell::OnceCell::new();
     // Paths the document has already shown to be the reader's (to create,
     // or in their project): cited again further on, they still are.
-    let mut readers: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut readers: HashSet<&str> = HashSet::new();
     for span in &doc.code_spans {
         let Some(claim) = path_claim(&span.code) else {
             continue;
@@ -1311,7 +1324,7 @@ fn check_cited_paths(
                 && let Some((up, _)) = dir.rsplit_once('/')
             {
                 dir = up;
-                if is_project_root(tree, dir) && tree.has_path(&join(dir, first)) {
+                if project_roots.contains(dir) && tree.has_path(&join(dir, first)) {
                     bases.push(dir);
                 }
             }
@@ -1418,10 +1431,14 @@ fn check_cited_paths(
 
 fn join(dir: &str, seg: &str) -> String {
     if dir.is_empty() {
-        seg.to_string()
-    } else {
-        format!("{dir}/{seg}")
+        return seg.to_string();
     }
+    // Built by hand, not with `format!`: this runs for every cited path.
+    let mut out = String::with_capacity(dir.len() + 1 + seg.len());
+    out.push_str(dir);
+    out.push('/');
+    out.push_str(seg);
+    out
 }
 
 /// Source file endings a path written without one resolves to, as a module

@@ -420,6 +420,11 @@ impl Tree {
         self.entries.iter().map(|e| e.rel.as_str())
     }
 
+    /// Every folder the walk found (not the root), in no order.
+    pub fn dirs(&self) -> impl Iterator<Item = &str> {
+        self.dirs.iter().map(|d| d.as_str())
+    }
+
     pub fn exists(&self, rel: &str) -> bool {
         self.find(rel).is_some()
     }
