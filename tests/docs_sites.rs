@@ -519,3 +519,23 @@ fn a_mystmd_project_reaches_labels_on_its_other_pages() {
     assert_eq!(code, 1);
     assert_eq!(got, vec![at("RELEASING.md", 7, "block")]);
 }
+
+#[test]
+fn the_readme_of_a_package_never_published_warns() {
+    // `"private": true` (a monorepo's starter template) and `publish =
+    // false` say the package never reaches a registry: its README is not a
+    // registry's page, so a broken link there warns. The same link in a
+    // published package's README still blocks.
+    let (code, mut got) = run("docs-links/private-package-readme", &[]);
+    got.sort();
+    assert_eq!(code, 1);
+    assert_eq!(
+        got,
+        vec![
+            at("crates/bench-tool/README.md", 3, "warn"),
+            at("crates/gauge/README.md", 3, "block"),
+            at("packages/starter/README.md", 3, "warn"),
+            at("packages/widgets/README.md", 3, "block"),
+        ]
+    );
+}

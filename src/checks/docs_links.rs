@@ -25,7 +25,8 @@ static META: Meta = Meta {
         path when it looks like one: it contains `/`, has no spaces, is not a URL, glob or \
         placeholder (`vX.Y.Z`, `<name>`), does not start with `/`, and its first segment \
         exists at the root or beside the document. A problem blocks in the docs a release \
-        depends on: the root README and the README of each published package, SECURITY, the \
+        depends on: the root README and the README of each published package (not one whose \
+        manifest says it is never published: `\"private\": true`, `publish = false`), SECURITY, the \
         newest section of a changelog, maintainers' docs (RELEASING, MAINTAINING, runbooks, \
         docs named for releasing, publishing or the supported surface) and the policy's \
         `release_docs` globs (a glob that names no document blocks); elsewhere it warns. Links resolve as GitHub shows them or as \

@@ -161,7 +161,8 @@ pub struct Docs {
     /// File names (lower-case, no extension) of every Markdown page of an
     /// ExDoc site, which flattens its extras to one folder.
     exdoc_pages: HashSet<String>,
-    /// Folders that hold a package manifest ("" for the root).
+    /// Folders that hold a package manifest ("" for the root), other than
+    /// one that says it is never published (see [`declares_unpublished`]).
     packages: HashSet<String>,
     /// MyST targets (`(name)=` before a heading) of Sphinx sites, which
     /// `[text](name)` links reach.
@@ -215,6 +216,7 @@ impl Docs {
         let packages = tree
             .paths()
             .filter(|p| release::is_manifest_name(p.rsplit('/').next().unwrap_or(p)))
+            .filter(|p| !declares_unpublished(tree, p))
             .map(|p| dir_of(p).to_string())
             .collect();
         let myst_labels = sites
@@ -588,6 +590,21 @@ fn page_exists(tree: &Tree, target: &str) -> bool {
         candidates.push(join(dir, "index.markdown"));
     }
     candidates.iter().any(|c| tree.exists(c))
+}
+
+/// Whether the manifest at `path` says its package never reaches a
+/// registry: a `package.json` with `"private": true` (a monorepo's starter
+/// template, an internal tool), a crate with `publish = false` or no
+/// version, a pyproject with a `Private ::` classifier or `package = false`.
+/// Its README is what the folder's readers see, not a registry's page.
+fn declares_unpublished(tree: &Tree, path: &str) -> bool {
+    use crate::manifest::{cargo, npm, pyproject};
+    match path.rsplit('/').next().unwrap_or(path) {
+        "package.json" => npm::read(tree, path).is_ok_and(|n| n.private),
+        "Cargo.toml" => cargo::read(tree, path).is_ok_and(|c| c.package.is_some_and(|p| p.private)),
+        "pyproject.toml" => pyproject::read(tree, path).is_ok_and(|p| p.is_package && p.private),
+        _ => false,
+    }
 }
 
 fn find_sites(tree: &Tree) -> Vec<Site> {
