@@ -50,7 +50,8 @@ static META: Meta = Meta {
         included); paths a sentence says are gone, elsewhere or produced by a run (\"moved \
         to the wiki\", \"on the `x` branch\", \"written to\"); paths introduced as the \
         reader's own (\"add this to your `.github/workflows/ci.yml`\") or as where the \
-        reader creates something (\"create the module in `test/support/factory.ex`\"), \
+        reader creates something (\"create the module in `test/support/factory.ex`\") or \
+        where a framework's layout would put it (\"request tests would go into `spec/requests`\"), \
         there and wherever the same document cites them again; and a guide in which \
         most cited paths are absent, which describes the reader's project.",
     passes: "See [the release guide](docs/release.md#preflight) and `test/release_test.exs`\n\
@@ -775,6 +776,41 @@ fn tells_reader_to_create(text: &str, offset: usize) -> bool {
     between.is_empty() || matches!(last, "in" | "at" | "under" | "like" | "called" | "named" | "as")
 }
 
+/// Whether the sentence before the code span at `offset` says where
+/// something *would* go, the convention of a framework or of the reader's
+/// app rather than a file of this tree: "In Rails, request tests would go
+/// into the `spec/requests` group", "a config would live in `config/x`".
+/// The span must be the place itself (a preposition, perhaps an article,
+/// right before it): "the release would fail without `scripts/sign.sh`"
+/// still cites a file of this tree.
+fn where_it_would_go(text: &str, offset: usize) -> bool {
+    let before = text_before(text, offset, 200);
+    let start = [". ", ".\n", "\n\n", "\n- ", "\n* ", "! ", "? "]
+        .iter()
+        .filter_map(|b| before.rfind(b).map(|i| i + b.len()))
+        .max()
+        .unwrap_or(0);
+    let sentence = before[start..].to_lowercase();
+    let Some(at) = sentence
+        .match_indices("would ")
+        .map(|(i, m)| i + m.len())
+        .filter(|&i| i == "would ".len() || !sentence[..i - "would ".len()].ends_with(|c: char| c.is_alphanumeric()))
+        .last()
+    else {
+        return false;
+    };
+    let between = &sentence[at..];
+    if between.len() > 60 {
+        return false;
+    }
+    let mut words = between.split_whitespace().rev();
+    let mut last = words.next().unwrap_or("");
+    if matches!(last, "the" | "a" | "an") {
+        last = words.next().unwrap_or("");
+    }
+    matches!(last, "in" | "into" | "under" | "inside" | "at")
+}
+
 /// Up to `max` bytes of `text` before `offset`, cut at a character boundary.
 fn text_before(text: &str, offset: usize, max: usize) -> &str {
     let end = offset.min(text.len());
@@ -1350,6 +1386,7 @@ fn check_cited_paths(
         if is_example(text, span.offset)
             || is_kind_example(text, span.offset)
             || tells_reader_to_create(text, span.offset)
+            || where_it_would_go(text, span.offset)
         {
             readers.insert(claim);
             continue; // "your `x/y`", "create it in `x/y`": the reader's project
