@@ -539,3 +539,13 @@ fn the_readme_of_a_package_never_published_warns() {
         ]
     );
 }
+
+#[test]
+fn a_docfx_site_resolves_root_links_from_its_folder() {
+    // `/help/matchers/` in a page of the folder docfx.json builds is the
+    // page `docs/help/matchers/index.md`; a root link to a page no folder
+    // holds still warns.
+    let (code, got) = run("docs-links/docfx-root-links", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(got, vec![at("docs/help/callbacks/index.md", 8, "warn")]);
+}

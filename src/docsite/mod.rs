@@ -1,6 +1,6 @@
 //! How a repository's docs are built and which of them a release depends
 //! on, read once per run: the site generators found in the tree (mkdocs,
-//! mdBook, VitePress, Docusaurus, Zola, Hugo, Sphinx, ExDoc, Jekyll, Starlight), each with the folder its
+//! mdBook, VitePress, Docusaurus, Zola, Hugo, Sphinx, ExDoc, Jekyll, Starlight, DocFX), each with the folder its
 //! pages come from and the folders it serves as-is; every `.gitignore`
 //! (nested ones too), so a doc naming build output is not read as a claim;
 //! and the release docs (see [`release`]).
@@ -40,6 +40,7 @@ pub enum Generator {
     Sphinx,
     Jekyll,
     Starlight,
+    DocFx,
 }
 
 impl Generator {
@@ -55,6 +56,7 @@ impl Generator {
             Generator::Sphinx => "Sphinx",
             Generator::Jekyll => "Jekyll",
             Generator::Starlight => "Starlight",
+            Generator::DocFx => "DocFX",
         }
     }
 }
@@ -818,6 +820,18 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 sources: vec![pages.clone()],
                 assets: vec![join(dir, "public")],
                 routes: vec![(String::new(), pages)],
+                pretty: Vec::new(),
+            })
+        } else if name == "docfx.json" && !path.contains("/.") {
+            // DocFX builds the Markdown beside its config into pages at the
+            // same paths (`help/x/index.md` at `/help/x/`) and copies its
+            // resources (images) as they are.
+            Some(Site {
+                generator: Generator::DocFx,
+                config: path.into(),
+                sources: vec![dir.to_string()],
+                assets: vec![dir.to_string()],
+                routes: Vec::new(),
                 pretty: Vec::new(),
             })
         } else if name == "_config.yml"
