@@ -549,3 +549,20 @@ fn a_docfx_site_resolves_root_links_from_its_folder() {
     assert_eq!(code, 0);
     assert_eq!(got, vec![at("docs/help/callbacks/index.md", 8, "warn")]);
 }
+
+#[test]
+fn the_file_a_manifest_names_as_its_readme_blocks_like_a_readme() {
+    // `readme = "docs/PYPI_README.md"`: that file is the package's page on
+    // PyPI, so its broken link blocks; the same link in another page of
+    // the docs warns.
+    let (code, mut got) = run("docs-links/manifest-readme", &[]);
+    got.sort();
+    assert_eq!(code, 1);
+    assert_eq!(
+        got,
+        vec![
+            at("docs/PYPI_README.md", 3, "block"),
+            at("docs/guide.md", 3, "warn"),
+        ]
+    );
+}

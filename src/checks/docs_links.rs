@@ -26,7 +26,8 @@ static META: Meta = Meta {
         placeholder (`vX.Y.Z`, `<name>`), does not start with `/`, and its first segment \
         exists at the root or beside the document. A problem blocks in the docs a release \
         depends on: the root README and the README of each published package (not one whose \
-        manifest says it is never published: `\"private\": true`, `publish = false`), SECURITY, the \
+        manifest says it is never published: `\"private\": true`, `publish = false`), the file a \
+        package's manifest names as its readme (pyproject's or Cargo's `readme`), SECURITY, the \
         newest section of a changelog, maintainers' docs (RELEASING, MAINTAINING, runbooks, \
         docs named for releasing, publishing or the supported surface) and the policy's \
         `release_docs` globs (a glob that names no document blocks); elsewhere it warns. Links resolve as GitHub shows them or as \
@@ -428,7 +429,10 @@ fn check_doc(
             by.entry(p).or_default().push(path.to_string());
         }
     }
-    let named = v.release_docs.as_ref().is_some_and(|g| g.is_match(path));
+    // The file a manifest names as its package's readme (PyPI's page, kept
+    // as `docs/PYPI_README.md`) blocks like the README it stands for.
+    let named = v.release_docs.as_ref().is_some_and(|g| g.is_match(path))
+        || v.docs.is_manifest_readme(path);
     // A page of a docs site is written for users; a file at the root is
     // the repository's own (even when ExDoc also renders it).
     let in_site = path.contains('/') && v.docs.site_of(path).is_some();

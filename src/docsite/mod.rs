@@ -166,6 +166,10 @@ pub struct Docs {
     /// Folders that hold a package manifest ("" for the root), other than
     /// one that says it is never published (see [`declares_unpublished`]).
     packages: HashSet<String>,
+    /// Markdown files a published package's manifest names as its readme
+    /// (`[project] readme = "docs/PYPI_README.md"`, Cargo's `readme`): the
+    /// page the registry shows, whatever the file is called.
+    manifest_readmes: HashSet<String>,
     /// MyST targets (`(name)=` before a heading) of Sphinx sites, which
     /// `[text](name)` links reach.
     myst_labels: HashSet<String>,
@@ -221,6 +225,12 @@ impl Docs {
             .filter(|p| !declares_unpublished(tree, p))
             .map(|p| dir_of(p).to_string())
             .collect();
+        let manifest_readmes = tree
+            .paths()
+            .filter(|p| matches!(p.rsplit('/').next(), Some("pyproject.toml" | "Cargo.toml")))
+            .filter(|p| !declares_unpublished(tree, p))
+            .filter_map(|p| manifest_readme(tree, p))
+            .collect();
         let myst_labels = sites
             .iter()
             .filter(|s| s.generator == Generator::Sphinx)
@@ -275,6 +285,7 @@ impl Docs {
             ignores: Ignores::load(tree),
             exdoc_pages,
             packages,
+            manifest_readmes,
             myst_labels,
             sphinx_included,
             permalinks,
@@ -317,6 +328,12 @@ impl Docs {
     /// Whether the folder of `path` holds a package manifest.
     pub fn in_package_dir(&self, path: &str) -> bool {
         self.packages.contains(dir_of(path))
+    }
+
+    /// Whether `path` is the file a published package's manifest names as
+    /// its readme: what the registry shows on the package's page.
+    pub fn is_manifest_readme(&self, path: &str) -> bool {
+        self.manifest_readmes.contains(path)
     }
 
     /// The site `path` is a page of, if any (the deepest source wins).
@@ -607,6 +624,26 @@ fn declares_unpublished(tree: &Tree, path: &str) -> bool {
         "pyproject.toml" => pyproject::read(tree, path).is_ok_and(|p| p.is_package && p.private),
         _ => false,
     }
+}
+
+/// The Markdown file the manifest at `path` names as its package's readme:
+/// pyproject's `[project] readme` (a path, or a table's `file`) or
+/// `[tool.poetry] readme`, Cargo's `[package] readme` (a path).
+fn manifest_readme(tree: &Tree, path: &str) -> Option<String> {
+    let df = tree.toml(path).ok()?;
+    let root = &df.root;
+    let readme = if path.ends_with("Cargo.toml") {
+        root.get("package")?.get("readme")?
+    } else {
+        root.get("project")
+            .and_then(|p| p.get("readme"))
+            .or_else(|| root.get("tool")?.get("poetry")?.get("readme"))?
+    };
+    let file = readme
+        .as_str()
+        .or_else(|| readme.get("file").and_then(|f| f.as_str()))?;
+    let target = normalize(dir_of(path), file)?;
+    crate::repo::markdown::is_markdown(&target).then_some(target)
 }
 
 fn find_sites(tree: &Tree) -> Vec<Site> {
