@@ -601,6 +601,19 @@ fn a_path_the_reader_is_told_to_create_is_theirs_wherever_the_doc_cites_it() {
 }
 
 #[test]
+fn a_path_where_a_frameworks_layout_would_put_something_is_not_a_citation() {
+    // "In Rails, request tests would go into the `spec/requests` group":
+    // the layout of the reader's app, not a folder of this tree. "Our
+    // release checks in `spec/release`" cites one, which is missing, and
+    // blocks.
+    let (code, entry) = check("docs-links/framework-layout", "docs-links");
+    assert_eq!(code, 1);
+    let fs = entry_messages(&entry);
+    assert_eq!(fs.len(), 1, "{fs:#?}");
+    finding_at(&fs, "README.md", 5, "`spec/release`");
+}
+
+#[test]
 fn a_file_named_for_a_version_pattern_is_one_to_write_not_a_citation() {
     // "write the upgrade guide `docs/N.N-Upgrade.md`": a file the release
     // steps tell the maintainer to create for the next version, named with

@@ -519,3 +519,50 @@ fn a_mystmd_project_reaches_labels_on_its_other_pages() {
     assert_eq!(code, 1);
     assert_eq!(got, vec![at("RELEASING.md", 7, "block")]);
 }
+
+#[test]
+fn the_readme_of_a_package_never_published_warns() {
+    // `"private": true` (a monorepo's starter template) and `publish =
+    // false` say the package never reaches a registry: its README is not a
+    // registry's page, so a broken link there warns. The same link in a
+    // published package's README still blocks.
+    let (code, mut got) = run("docs-links/private-package-readme", &[]);
+    got.sort();
+    assert_eq!(code, 1);
+    assert_eq!(
+        got,
+        vec![
+            at("crates/bench-tool/README.md", 3, "warn"),
+            at("crates/gauge/README.md", 3, "block"),
+            at("packages/starter/README.md", 3, "warn"),
+            at("packages/widgets/README.md", 3, "block"),
+        ]
+    );
+}
+
+#[test]
+fn a_docfx_site_resolves_root_links_from_its_folder() {
+    // `/help/matchers/` in a page of the folder docfx.json builds is the
+    // page `docs/help/matchers/index.md`; a root link to a page no folder
+    // holds still warns.
+    let (code, got) = run("docs-links/docfx-root-links", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(got, vec![at("docs/help/callbacks/index.md", 8, "warn")]);
+}
+
+#[test]
+fn the_file_a_manifest_names_as_its_readme_blocks_like_a_readme() {
+    // `readme = "docs/PYPI_README.md"`: that file is the package's page on
+    // PyPI, so its broken link blocks; the same link in another page of
+    // the docs warns.
+    let (code, mut got) = run("docs-links/manifest-readme", &[]);
+    got.sort();
+    assert_eq!(code, 1);
+    assert_eq!(
+        got,
+        vec![
+            at("docs/PYPI_README.md", 3, "block"),
+            at("docs/guide.md", 3, "warn"),
+        ]
+    );
+}

@@ -26,12 +26,14 @@ static META: Meta = Meta {
         path when it looks like one: it contains `/`, has no spaces, is not a URL, glob or \
         placeholder (`vX.Y.Z`, `<name>`), does not start with `/`, and its first segment \
         exists at the root or beside the document. A problem blocks in the docs a release \
-        depends on: the root README and the README of each published package, SECURITY, the \
+        depends on: the root README and the README of each published package (not one whose \
+        manifest says it is never published: `\"private\": true`, `publish = false`), the file a \
+        package's manifest names as its readme (pyproject's or Cargo's `readme`), SECURITY, the \
         newest section of a changelog, maintainers' docs (RELEASING, MAINTAINING, runbooks, \
         docs named for releasing, publishing or the supported surface) and the policy's \
         `release_docs` globs (a glob that names no document blocks); elsewhere it warns. Links resolve as GitHub shows them or as \
         the docs' site generator builds them (mkdocs, mdBook, VitePress, Docusaurus, Zola, Hugo, \
-        Sphinx with MyST, ExDoc, Jekyll, Starlight: `x.html` for `x.md`, folder URLs, root links \
+        Sphinx with MyST, ExDoc, Jekyll, Starlight, DocFX: `x.html` for `x.md`, folder URLs, root links \
         from the site's source folder, MyST `(label)=` targets (from its pages and the files they \
         `{include}`) and dotted Python names (`pkg.mod.Class`), MyST directives' `:name:` and \
         `:label:` options, the labels of every page of a mystmd project (`myst.yml`), Docusaurus front-matter ids in \
@@ -50,7 +52,8 @@ static META: Meta = Meta {
         included); paths a sentence says are gone, elsewhere or produced by a run (\"moved \
         to the wiki\", \"on the `x` branch\", \"written to\"); paths introduced as the \
         reader's own (\"add this to your `.github/workflows/ci.yml`\") or as where the \
-        reader creates something (\"create the module in `test/support/factory.ex`\"), \
+        reader creates something (\"create the module in `test/support/factory.ex`\") or \
+        where a framework's layout would put it (\"request tests would go into `spec/requests`\"), \
         there and wherever the same document cites them again; and a guide in which \
         most cited paths are absent, which describes the reader's project.",
     passes: "See [the release guide](docs/release.md#preflight) and `test/release_test.exs`\n\
@@ -430,7 +433,10 @@ fn check_doc(
             by.entry(p).or_default().push(path.to_string());
         }
     }
-    let named = v.release_docs.as_ref().is_some_and(|g| g.is_match(path));
+    // The file a manifest names as its package's readme (PyPI's page, kept
+    // as `docs/PYPI_README.md`) blocks like the README it stands for.
+    let named = v.release_docs.as_ref().is_some_and(|g| g.is_match(path))
+        || v.docs.is_manifest_readme(path);
     // A page of a docs site is written for users; a file at the root is
     // the repository's own (even when ExDoc also renders it).
     let in_site = path.contains('/') && v.docs.site_of(path).is_some();
@@ -776,6 +782,41 @@ fn tells_reader_to_create(text: &str, offset: usize) -> bool {
     }
     let last = between.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
     between.is_empty() || matches!(last, "in" | "at" | "under" | "like" | "called" | "named" | "as")
+}
+
+/// Whether the sentence before the code span at `offset` says where
+/// something *would* go, the convention of a framework or of the reader's
+/// app rather than a file of this tree: "In Rails, request tests would go
+/// into the `spec/requests` group", "a config would live in `config/x`".
+/// The span must be the place itself (a preposition, perhaps an article,
+/// right before it): "the release would fail without `scripts/sign.sh`"
+/// still cites a file of this tree.
+fn where_it_would_go(text: &str, offset: usize) -> bool {
+    let before = text_before(text, offset, 200);
+    let start = [". ", ".\n", "\n\n", "\n- ", "\n* ", "! ", "? "]
+        .iter()
+        .filter_map(|b| before.rfind(b).map(|i| i + b.len()))
+        .max()
+        .unwrap_or(0);
+    let sentence = before[start..].to_lowercase();
+    let Some(at) = sentence
+        .match_indices("would ")
+        .map(|(i, m)| i + m.len())
+        .filter(|&i| i == "would ".len() || !sentence[..i - "would ".len()].ends_with(|c: char| c.is_alphanumeric()))
+        .last()
+    else {
+        return false;
+    };
+    let between = &sentence[at..];
+    if between.len() > 60 {
+        return false;
+    }
+    let mut words = between.split_whitespace().rev();
+    let mut last = words.next().unwrap_or("");
+    if matches!(last, "the" | "a" | "an") {
+        last = words.next().unwrap_or("");
+    }
+    matches!(last, "in" | "into" | "under" | "inside" | "at")
 }
 
 /// Up to `max` bytes of `text` before `offset`, cut at a character boundary.
@@ -1362,6 +1403,7 @@ fn check_cited_paths(
         if is_example(text, span.offset)
             || is_kind_example(text, span.offset)
             || tells_reader_to_create(text, span.offset)
+            || where_it_would_go(text, span.offset)
         {
             readers.insert(claim);
             continue; // "your `x/y`", "create it in `x/y`": the reader's project

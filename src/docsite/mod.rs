@@ -1,6 +1,6 @@
 //! How a repository's docs are built and which of them a release depends
 //! on, read once per run: the site generators found in the tree (mkdocs,
-//! mdBook, VitePress, Docusaurus, Zola, Hugo, Sphinx, ExDoc, Jekyll, Starlight), each with the folder its
+//! mdBook, VitePress, Docusaurus, Zola, Hugo, Sphinx, ExDoc, Jekyll, Starlight, DocFX), each with the folder its
 //! pages come from and the folders it serves as-is; every `.gitignore`
 //! (nested ones too), so a doc naming build output is not read as a claim;
 //! and the release docs (see [`release`]).
@@ -40,6 +40,7 @@ pub enum Generator {
     Sphinx,
     Jekyll,
     Starlight,
+    DocFx,
 }
 
 impl Generator {
@@ -55,6 +56,7 @@ impl Generator {
             Generator::Sphinx => "Sphinx",
             Generator::Jekyll => "Jekyll",
             Generator::Starlight => "Starlight",
+            Generator::DocFx => "DocFX",
         }
     }
 }
@@ -161,8 +163,13 @@ pub struct Docs {
     /// File names (lower-case, no extension) of every Markdown page of an
     /// ExDoc site, which flattens its extras to one folder.
     exdoc_pages: HashSet<String>,
-    /// Folders that hold a package manifest ("" for the root).
+    /// Folders that hold a package manifest ("" for the root), other than
+    /// one that says it is never published (see [`declares_unpublished`]).
     packages: HashSet<String>,
+    /// Markdown files a published package's manifest names as its readme
+    /// (`[project] readme = "docs/PYPI_README.md"`, Cargo's `readme`): the
+    /// page the registry shows, whatever the file is called.
+    manifest_readmes: HashSet<String>,
     /// MyST targets (`(name)=` before a heading) of Sphinx sites, which
     /// `[text](name)` links reach.
     myst_labels: HashSet<String>,
@@ -215,7 +222,14 @@ impl Docs {
         let packages = tree
             .paths()
             .filter(|p| release::is_manifest_name(p.rsplit('/').next().unwrap_or(p)))
+            .filter(|p| !declares_unpublished(tree, p))
             .map(|p| dir_of(p).to_string())
+            .collect();
+        let manifest_readmes = tree
+            .paths()
+            .filter(|p| matches!(p.rsplit('/').next(), Some("pyproject.toml" | "Cargo.toml")))
+            .filter(|p| !declares_unpublished(tree, p))
+            .filter_map(|p| manifest_readme(tree, p))
             .collect();
         let myst_labels = sites
             .iter()
@@ -271,6 +285,7 @@ impl Docs {
             ignores: Ignores::load(tree),
             exdoc_pages,
             packages,
+            manifest_readmes,
             myst_labels,
             sphinx_included,
             permalinks,
@@ -313,6 +328,12 @@ impl Docs {
     /// Whether the folder of `path` holds a package manifest.
     pub fn in_package_dir(&self, path: &str) -> bool {
         self.packages.contains(dir_of(path))
+    }
+
+    /// Whether `path` is the file a published package's manifest names as
+    /// its readme: what the registry shows on the package's page.
+    pub fn is_manifest_readme(&self, path: &str) -> bool {
+        self.manifest_readmes.contains(path)
     }
 
     /// The site `path` is a page of, if any (the deepest source wins).
@@ -590,6 +611,41 @@ fn page_exists(tree: &Tree, target: &str) -> bool {
     candidates.iter().any(|c| tree.exists(c))
 }
 
+/// Whether the manifest at `path` says its package never reaches a
+/// registry: a `package.json` with `"private": true` (a monorepo's starter
+/// template, an internal tool), a crate with `publish = false` or no
+/// version, a pyproject with a `Private ::` classifier or `package = false`.
+/// Its README is what the folder's readers see, not a registry's page.
+fn declares_unpublished(tree: &Tree, path: &str) -> bool {
+    use crate::manifest::{cargo, npm, pyproject};
+    match path.rsplit('/').next().unwrap_or(path) {
+        "package.json" => npm::read(tree, path).is_ok_and(|n| n.private),
+        "Cargo.toml" => cargo::read(tree, path).is_ok_and(|c| c.package.is_some_and(|p| p.private)),
+        "pyproject.toml" => pyproject::read(tree, path).is_ok_and(|p| p.is_package && p.private),
+        _ => false,
+    }
+}
+
+/// The Markdown file the manifest at `path` names as its package's readme:
+/// pyproject's `[project] readme` (a path, or a table's `file`) or
+/// `[tool.poetry] readme`, Cargo's `[package] readme` (a path).
+fn manifest_readme(tree: &Tree, path: &str) -> Option<String> {
+    let df = tree.toml(path).ok()?;
+    let root = &df.root;
+    let readme = if path.ends_with("Cargo.toml") {
+        root.get("package")?.get("readme")?
+    } else {
+        root.get("project")
+            .and_then(|p| p.get("readme"))
+            .or_else(|| root.get("tool")?.get("poetry")?.get("readme"))?
+    };
+    let file = readme
+        .as_str()
+        .or_else(|| readme.get("file").and_then(|f| f.as_str()))?;
+    let target = normalize(dir_of(path), file)?;
+    crate::repo::markdown::is_markdown(&target).then_some(target)
+}
+
 fn find_sites(tree: &Tree) -> Vec<Site> {
     let mut sites = Vec::new();
     for path in tree.paths() {
@@ -801,6 +857,18 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 sources: vec![pages.clone()],
                 assets: vec![join(dir, "public")],
                 routes: vec![(String::new(), pages)],
+                pretty: Vec::new(),
+            })
+        } else if name == "docfx.json" && !path.contains("/.") {
+            // DocFX builds the Markdown beside its config into pages at the
+            // same paths (`help/x/index.md` at `/help/x/`) and copies its
+            // resources (images) as they are.
+            Some(Site {
+                generator: Generator::DocFx,
+                config: path.into(),
+                sources: vec![dir.to_string()],
+                assets: vec![dir.to_string()],
+                routes: Vec::new(),
                 pretty: Vec::new(),
             })
         } else if name == "_config.yml"
