@@ -178,7 +178,7 @@ struct Links<'a> {
     tree: &'a Tree,
     docs: Docs,
     /// Folders that are the root of a nested project (see [`project_roots`]).
-    project_roots: HashSet<String>,
+    project_roots: Roots,
     /// The policy's `release_docs` globs: documents that block like a README.
     release_docs: Option<globset::GlobSet>,
     /// Anchors of every document visited, by its position in the tree's
@@ -1290,10 +1290,13 @@ const PROJECT_MARKERS: &[&str] = &[
     "go.mod",
 ];
 
+/// Folders, hashed the fast way (asked for every cited path).
+type Roots = HashSet<String, foldhash::fast::RandomState>;
+
 /// Every folder (not the repository root) that holds one of
 /// [`PROJECT_MARKERS`], collected once per run from the tree's files and
 /// folders: a cited path asks this of each folder above its document.
-fn project_roots(tree: &Tree) -> HashSet<String> {
+fn project_roots(tree: &Tree) -> Roots {
     tree.paths()
         .chain(tree.dirs())
         .filter_map(|p| {
@@ -1308,7 +1311,7 @@ fn project_roots(tree: &Tree) -> HashSet<String> {
 fn check_cited_paths(
     tree: &Tree,
     docs: &Docs,
-    project_roots: &HashSet<String>,
+    project_roots: &Roots,
     doc: &MarkdownDoc,
     scope: &Scope,
     out: &mut Vec<Finding>,

@@ -259,10 +259,10 @@ pub struct Tree {
     /// Hash of a path → its entry, so the tree keeps no second copy of every
     /// path. Two paths with one hash keep the first; a lookup that lands on
     /// another path falls back to a binary search of `entries`.
-    index: HashMap<u64, usize, foldhash::fast::RandomState>,
+    index: HashMap<u64, usize, std::hash::BuildHasherDefault<Prehashed>>,
     /// Seeded per run, so a tree cannot choose paths that collide.
     hasher: foldhash::fast::RandomState,
-    dirs: std::collections::HashSet<String>,
+    dirs: std::collections::HashSet<String, foldhash::fast::RandomState>,
     /// Whether any entry is a symlink that is never read (most trees: none).
     any_bad_link: bool,
     /// Problems met while walking (unreadable directories), as findings.
@@ -304,7 +304,7 @@ impl Tree {
             })
             .build();
         let mut entries = Vec::new();
-        let mut dirs = std::collections::HashSet::new();
+        let mut dirs = std::collections::HashSet::with_hasher(Default::default());
         let mut walk_problems = Vec::new();
         for item in walker {
             let e = match item {
@@ -913,6 +913,29 @@ pub fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec
 pub fn cores() -> Option<usize> {
     static CORES: OnceLock<Option<usize>> = OnceLock::new();
     *CORES.get_or_init(|| std::thread::available_parallelism().ok().map(|n| n.get()))
+}
+
+/// The hasher of [`Tree`]'s path index, whose keys are already hashes of
+/// the paths (by the tree's seeded hasher): the key is its own hash, not
+/// hashed a second time on every lookup.
+#[derive(Default)]
+pub struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u64` keys are hashed; anything else is folded in plainly.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 /// Opens a path for reading without following a symlink at its last
