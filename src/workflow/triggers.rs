@@ -25,14 +25,193 @@ pub fn event_names(on: &Trigger) -> Vec<String> {
     match on {
         Trigger::BareEvent(e) => vec![snake(&format!("{e:?}"))],
         Trigger::BareEvents(es) => es.iter().map(|e| snake(&format!("{e:?}"))).collect(),
-        Trigger::Events(events) => match serde_json::to_value(events.as_ref()) {
-            Ok(serde_json::Value::Object(m)) => m
-                .into_iter()
-                .filter(|(_, v)| v.as_str() != Some("Missing"))
-                .map(|(k, _)| k)
-                .collect(),
-            _ => Vec::new(),
-        },
+        Trigger::Events(events) => set_events(events.as_ref()),
+    }
+}
+
+/// The names of the events an `on:` map sets, sorted: the typed model's
+/// field names whose value is not `Missing`. Read by a serializer that
+/// looks at the first level only, so no event's body (its branch lists,
+/// its inputs) is serialized: this runs several times per workflow.
+fn set_events(events: &github_actions_models::workflow::event::Events) -> Vec<String> {
+    use serde::Serialize;
+    let mut names = Vec::new();
+    if events.serialize(probe::Fields(&mut names)).is_err() {
+        return Vec::new();
+    }
+    names.sort_unstable();
+    names
+}
+
+mod probe {
+    //! Two serializers: [`Fields`] collects the names of a struct's fields
+    //! whose value [`IsMissing`] does not find to be the `Missing` variant;
+    //! anything else either meets ends the serialization at once.
+    use serde::ser::{self, Impossible, Serialize, SerializeStruct};
+
+    #[derive(Debug)]
+    pub struct Stop;
+
+    impl std::fmt::Display for Stop {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("not a struct of events")
+        }
+    }
+
+    impl std::error::Error for Stop {}
+
+    impl ser::Error for Stop {
+        fn custom<T: std::fmt::Display>(_: T) -> Stop {
+            Stop
+        }
+    }
+
+    /// What every serializer method but the ones a probe reads answers.
+    macro_rules! refuse {
+        ($ok:ty; $($name:ident($($arg:ty),*)),* $(,)?) => {
+            $(fn $name(self, $(_: $arg),*) -> Result<$ok, Stop> { Err(Stop) })*
+        };
+    }
+
+    macro_rules! refuse_compounds {
+        ($ok:ty) => {
+            type SerializeSeq = Impossible<$ok, Stop>;
+            type SerializeTuple = Impossible<$ok, Stop>;
+            type SerializeTupleStruct = Impossible<$ok, Stop>;
+            type SerializeTupleVariant = Impossible<$ok, Stop>;
+            type SerializeMap = Impossible<$ok, Stop>;
+            type SerializeStructVariant = Impossible<$ok, Stop>;
+            refuse!($ok;
+                serialize_bool(bool), serialize_i8(i8), serialize_i16(i16),
+                serialize_i32(i32), serialize_i64(i64), serialize_u8(u8),
+                serialize_u16(u16), serialize_u32(u32), serialize_u64(u64),
+                serialize_f32(f32), serialize_f64(f64), serialize_char(char),
+                serialize_str(&str), serialize_bytes(&[u8]), serialize_none(),
+                serialize_unit(), serialize_unit_struct(&'static str),
+            );
+            fn serialize_some<T: ?Sized + Serialize>(self, _: &T) -> Result<$ok, Stop> {
+                Err(Stop)
+            }
+            fn serialize_newtype_struct<T: ?Sized + Serialize>(
+                self,
+                _: &'static str,
+                _: &T,
+            ) -> Result<$ok, Stop> {
+                Err(Stop)
+            }
+            fn serialize_newtype_variant<T: ?Sized + Serialize>(
+                self,
+                _: &'static str,
+                _: u32,
+                _: &'static str,
+                _: &T,
+            ) -> Result<$ok, Stop> {
+                Err(Stop)
+            }
+            fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Stop> {
+                Err(Stop)
+            }
+            fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Stop> {
+                Err(Stop)
+            }
+            fn serialize_tuple_struct(
+                self,
+                _: &'static str,
+                _: usize,
+            ) -> Result<Self::SerializeTupleStruct, Stop> {
+                Err(Stop)
+            }
+            fn serialize_tuple_variant(
+                self,
+                _: &'static str,
+                _: u32,
+                _: &'static str,
+                _: usize,
+            ) -> Result<Self::SerializeTupleVariant, Stop> {
+                Err(Stop)
+            }
+            fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Stop> {
+                Err(Stop)
+            }
+            fn serialize_struct_variant(
+                self,
+                _: &'static str,
+                _: u32,
+                _: &'static str,
+                _: usize,
+            ) -> Result<Self::SerializeStructVariant, Stop> {
+                Err(Stop)
+            }
+        };
+    }
+
+    /// Collects the names of a struct's fields that are set.
+    pub struct Fields<'a>(pub &'a mut Vec<String>);
+
+    impl<'a> ser::Serializer for Fields<'a> {
+        type Ok = ();
+        type Error = Stop;
+        type SerializeStruct = Self;
+        refuse_compounds!(());
+        refuse!((); serialize_unit_variant(&'static str, u32, &'static str));
+        fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, Stop> {
+            Ok(self)
+        }
+    }
+
+    impl SerializeStruct for Fields<'_> {
+        type Ok = ();
+        type Error = Stop;
+        fn serialize_field<T: ?Sized + Serialize>(
+            &mut self,
+            key: &'static str,
+            value: &T,
+        ) -> Result<(), Stop> {
+            // A body, or any value but the `Missing` variant, stops the
+            // probe at its first step: the event is set.
+            if value.serialize(IsMissing) != Ok(true) {
+                self.0.push(key.to_string());
+            }
+            Ok(())
+        }
+        fn skip_field(&mut self, _: &'static str) -> Result<(), Stop> {
+            Ok(())
+        }
+        fn end(self) -> Result<(), Stop> {
+            Ok(())
+        }
+    }
+
+    /// `Ok(true)` for the unit variant `Missing`; anything else is `Ok(false)`
+    /// or stops.
+    struct IsMissing;
+
+    impl ser::Serializer for IsMissing {
+        type Ok = bool;
+        type Error = Stop;
+        type SerializeStruct = Impossible<bool, Stop>;
+        refuse_compounds!(bool);
+        fn serialize_unit_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            variant: &'static str,
+        ) -> Result<bool, Stop> {
+            Ok(variant == "Missing")
+        }
+        fn serialize_struct(
+            self,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeStruct, Stop> {
+            Err(Stop)
+        }
+    }
+
+    impl PartialEq for Stop {
+        fn eq(&self, _: &Stop) -> bool {
+            true
+        }
     }
 }
 
