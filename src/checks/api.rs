@@ -143,25 +143,16 @@ pub trait WorkflowVisitor: Sync {
     /// the visitor's own (behind a lock: visits run in parallel).
     fn visit(&self, wf: &WorkflowFile) -> Vec<Finding>;
 
+    /// Work that needs nothing from the pass (reading the project's
+    /// manifests), run on a thread of its own while the workflows are
+    /// visited, so [`WorkflowVisitor::finish`] does not start it after
+    /// them on one core. Its results live where they are shared (the
+    /// tree's cache).
+    fn prepare(&self) {}
+
     /// After every workflow: the outcome, from what was seen and the
     /// visits' findings (in path order).
     fn finish(self: Box<Self>, seen: &Seen, visited: Vec<Finding>) -> Outcome;
-}
-
-/// The visitor of a check that judges once the workflows pass is done,
-/// from what the pass saw of every workflow ([`Seen`]) and nothing of its
-/// own: `judge` runs when the pass ends.
-pub struct AfterPass<F>(pub F);
-
-impl<F: FnOnce(&Seen) -> Outcome + Sync> WorkflowVisitor for AfterPass<F> {
-    fn visit(&self, _wf: &WorkflowFile) -> Vec<Finding> {
-        Vec::new()
-    }
-
-    fn finish(self: Box<Self>, seen: &Seen, _visited: Vec<Finding>) -> Outcome {
-        let AfterPass(judge) = *self;
-        judge(seen)
-    }
 }
 
 /// Which workflows a workflow check is handed, and when it has nothing to
@@ -306,10 +297,33 @@ impl Check for PublishedCheck {
         &self,
         cx: &'a Context<'a>,
     ) -> Result<Box<dyn WorkflowVisitor + 'a>, Outcome> {
-        let judge = self.judge;
-        Ok(Box::new(AfterPass(move |seen: &Seen| {
-            judge(cx, seen.published.clone())
-        })))
+        Ok(Box::new(PublishedPass {
+            cx,
+            judge: self.judge,
+        }))
+    }
+}
+
+/// A [`PublishedCheck`]'s side of the workflow pass: it reads the project's
+/// packages beside the visits and judges when the pass ends.
+struct PublishedPass<'a> {
+    cx: &'a Context<'a>,
+    judge: fn(&Context<'_>, Published) -> Outcome,
+}
+
+impl WorkflowVisitor for PublishedPass<'_> {
+    fn visit(&self, _wf: &WorkflowFile) -> Vec<Finding> {
+        Vec::new()
+    }
+
+    fn prepare(&self) {
+        // The packages are shared by every check that asks (the tree's
+        // cache); an error here comes back when the judge asks again.
+        let _ = self.cx.packages();
+    }
+
+    fn finish(self: Box<Self>, seen: &Seen, _visited: Vec<Finding>) -> Outcome {
+        (self.judge)(self.cx, seen.published.clone())
     }
 }
 

@@ -101,47 +101,60 @@ pub fn run<'a>(cxs: &[(&'a Context<'a>, &'static dyn Check)]) -> Vec<Outcome> {
     let items: Vec<usize> = (0..order.len()).collect();
     let visited: Vec<Visited> = match tree {
         None => Vec::new(),
-        Some(tree) => crate::repo::par_map(&items, |&i| {
-            let wf = match tree.workflow_unkept(order[i]) {
-                Ok(wf) => wf,
-                Err(e) => return Visited::Broken(Box::new(e.to_finding())),
-            };
-            let release = wf.is_release();
-            let mut found = Vec::new();
-            for (m, (k, member)) in members.iter().enumerate() {
-                if !holders[i].contains(&which[*k]) {
-                    continue;
-                }
-                match guarded(|| visit(member, &wf, release)) {
-                    None => found.push((m, None)),
-                    Some(None) => {}
-                    // Held until every workflow is visited (100,000 of them,
-                    // one finding each): only what adds to an outcome, with
-                    // no spare capacity.
-                    Some(Some(mut fs)) => {
-                        if !fs.is_empty() {
-                            fs.shrink_to_fit();
-                            found.push((m, Some(fs)));
+        Some(tree) => std::thread::scope(|s| {
+            // What members prepare runs beside the visits.
+            if members.iter().any(|(_, m)| matches!(m, Member::Across(_))) {
+                s.spawn(|| {
+                    for (_, m) in &members {
+                        if let Member::Across(v) = m {
+                            let _ = guarded(|| v.prepare());
+                        }
+                    }
+                });
+            }
+            crate::repo::par_map(&items, |&i| {
+                let wf = match tree.workflow_unkept(order[i]) {
+                    Ok(wf) => wf,
+                    Err(e) => return Visited::Broken(Box::new(e.to_finding())),
+                };
+                let release = wf.is_release();
+                let mut found = Vec::new();
+                for (m, (k, member)) in members.iter().enumerate() {
+                    if !holders[i].contains(&which[*k]) {
+                        continue;
+                    }
+                    match guarded(|| visit(member, &wf, release)) {
+                        None => found.push((m, None)),
+                        Some(None) => {}
+                        // Held until every workflow is visited (100,000 of them,
+                        // one finding each): only what adds to an outcome, with
+                        // no spare capacity.
+                        Some(Some(mut fs)) => {
+                            if !fs.is_empty() {
+                                fs.shrink_to_fit();
+                                found.push((m, Some(fs)));
+                            }
                         }
                     }
                 }
-            }
-            if let Some(seen) = lines_seen {
-                seen.note(
-                    &wf.path,
-                    |n| wf.lines.line(&wf.text, n),
-                    found.iter().filter_map(|(_, fs)| fs.as_ref()).flatten(),
-                );
-            }
-            // The split scripts are shared by the checks of this workflow,
-            // which are done: the next workflow starts from an empty cache.
-            crate::shell::forget_split_scripts();
-            Visited::Parsed {
-                release,
-                dispatch: release && crate::workflow::triggers::dispatch(&wf.model.on).is_some(),
-                published: wf.published(),
-                found,
-            }
+                if let Some(seen) = lines_seen {
+                    seen.note(
+                        &wf.path,
+                        |n| wf.lines.line(&wf.text, n),
+                        found.iter().filter_map(|(_, fs)| fs.as_ref()).flatten(),
+                    );
+                }
+                // The split scripts are shared by the checks of this workflow,
+                // which are done: the next workflow starts from an empty cache.
+                crate::shell::forget_split_scripts();
+                Visited::Parsed {
+                    release,
+                    dispatch: release
+                        && crate::workflow::triggers::dispatch(&wf.model.on).is_some(),
+                    published: wf.published(),
+                    found,
+                }
+            })
         }),
     };
     // Per selection, what the pass saw; per member, its findings in path

@@ -571,6 +571,21 @@ mod tests {
         assert!(sc.iter().all(|s| s.git_ref == "refs/heads/main"));
         assert!(release_scenarios(&on("pull_request")).is_empty());
     }
+
+    #[test]
+    fn events_of_a_map_in_name_order() {
+        // Bodies, bare keys and null values all set their event; the names
+        // come sorted, whatever order the map is written in.
+        let m = on(
+            "workflow_dispatch:\n  inputs:\n    v: {type: string}\nschedule:\n  - cron: '0 0 * * *'\nrelease: ~\npull_request_target:\n  branches: [main]\n",
+        );
+        assert_eq!(
+            event_names(&m),
+            ["pull_request_target", "release", "schedule", "workflow_dispatch"]
+        );
+        assert!(!has_event(&m, "push"));
+        assert!(has_event(&m, "schedule"));
+    }
 }
 
 #[cfg(test)]
