@@ -616,35 +616,56 @@ fn has_scheme(dest: &str) -> bool {
 }
 
 fn looks_like_placeholder(s: &str) -> bool {
-    // ASCII case-insensitive, no allocation, one pass for the markers: this
-    // runs for every link and code span of every document.
+    // ASCII case-insensitive, no allocation: this runs for every link and
+    // code span of every document, so each byte is looked at through a
+    // table, and a segment is examined further only when its first byte
+    // (or a dot in it) could start a placeholder.
     fn starts(seg: &[u8], p: &[u8]) -> bool {
         seg.len() >= p.len() && seg[..p.len()].eq_ignore_ascii_case(p)
     }
+    const MARKER_START: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut i = 0;
+        let set = b"<>{}$.pPxX";
+        while i < set.len() {
+            t[set[i] as usize] = true;
+            i += 1;
+        }
+        t
+    };
     let b = s.as_bytes();
-    let marker = (0..b.len()).any(|i| {
+    for (i, &c) in b.iter().enumerate() {
+        if !MARKER_START[c as usize] {
+            continue;
+        }
         let rest = &b[i..];
-        match rest[0] {
-            b'<' | b'>' | b'{' | b'}' | b'$' => true,
+        let marker = match c {
             b'.' => rest.starts_with(b"..."),
             b'p' | b'P' => starts(rest, b"path/to"),
             b'x' | b'X' => starts(rest, b"xxx"),
-            _ => false,
+            _ => true,
+        };
+        if marker {
+            return true;
         }
-    });
-    marker
-        || (!s.is_ascii() && s.contains('…'))
-        || b.split(|c| *c == b'/').any(is_version_placeholder)
-        || b.split(|c| *c == b'/').any(|seg| {
-            [&b"my_"[..], b"my-", b"your_", b"your-", b"yourname"]
-                .iter()
-                .any(|p| starts(seg, p))
-                || seg.split(|c| *c == b'.').next().is_some_and(|w| {
+    }
+    if !s.is_ascii() && s.contains('…') {
+        return true;
+    }
+    b.split(|c| *c == b'/').any(|seg| {
+        let first = seg.first().map(u8::to_ascii_lowercase);
+        (seg.contains(&b'.') && is_version_placeholder(seg))
+            || (matches!(first, Some(b'm' | b'y'))
+                && [&b"my_"[..], b"my-", b"your_", b"your-", b"yourname"]
+                    .iter()
+                    .any(|p| starts(seg, p)))
+            || (matches!(first, Some(b'f' | b'b'))
+                && seg.split(|c| *c == b'.').next().is_some_and(|w| {
                     [&b"foo"[..], b"bar", b"baz"]
                         .iter()
                         .any(|f| w.eq_ignore_ascii_case(f))
-                })
-        })
+                }))
+    })
 }
 
 /// Whether the code span at `offset` stands in a parenthesised list that

@@ -390,6 +390,25 @@ mod tests {
     }
 
     #[test]
+    fn talk_of_trusted_publishing_in_any_casing() {
+        for yes in [
+            "Set up Trusted Publishing on PyPI",
+            "the TRUSTED-PUBLISHER form",
+            "an OIDC token",
+            "add a publisher",
+        ] {
+            assert!(about_trusted_publishing(yes), "{yes}");
+        }
+        for no in [
+            "trusted by many",
+            "publish with a token",
+            "Workflow file: ci.yml",
+        ] {
+            assert!(!about_trusted_publishing(no), "{no}");
+        }
+    }
+
+    #[test]
     fn list_prose_and_tables() {
         let t = "# PyPI\n\n- PyPI Project Name: `x`\n- **Owner:** acme\n- Repository name: `tool`\n   - Workflow filename: `release.yml` (the filename)\n   - Environment name: release\n";
         assert_eq!(

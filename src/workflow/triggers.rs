@@ -581,7 +581,12 @@ mod tests {
         );
         assert_eq!(
             event_names(&m),
-            ["pull_request_target", "release", "schedule", "workflow_dispatch"]
+            [
+                "pull_request_target",
+                "release",
+                "schedule",
+                "workflow_dispatch"
+            ]
         );
         assert!(!has_event(&m, "push"));
         assert!(has_event(&m, "schedule"));
