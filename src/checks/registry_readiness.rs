@@ -452,7 +452,7 @@ fn pypi(j: &JobView<'_>, p: &PublishStep, strict: bool, out: &mut Vec<Finding>) 
                 );
             }
             if !strict {
-                reusable_caveat(j, Registry::PyPi, j.step_loc(p.step, "uses"), out);
+                reusable_caveat(j, Registry::PyPi, || j.step_loc(p.step, "uses"), out);
             }
         }
         Via::Command { command, .. } if command.matches("uv publish") => {
@@ -486,7 +486,14 @@ fn pypi(j: &JobView<'_>, p: &PublishStep, strict: bool, out: &mut Vec<Finding>) 
 /// `[[publisher]]` says what the registry was given: the registry matches its
 /// trusted publisher against the top-level workflow's file, so the record
 /// must name the caller, never this file.
-fn reusable_caveat(j: &JobView<'_>, registry: Registry, at: Location, out: &mut Vec<Finding>) {
+/// `at` is asked only when there is a finding: locating a step parses the
+/// workflow's location tree.
+fn reusable_caveat(
+    j: &JobView<'_>,
+    registry: Registry,
+    at: impl FnOnce() -> Location,
+    out: &mut Vec<Finding>,
+) {
     if !reusable_only(j) {
         return;
     }
@@ -503,7 +510,7 @@ fn reusable_caveat(j: &JobView<'_>, registry: Registry, at: Location, out: &mut 
     };
     out.push(
         Finding::new(
-            at,
+            at(),
             format!(
                 "job `{}` publishes to {} from the reusable workflow `{}`; {} matches its trusted publisher against the top-level workflow, so the record must name {seen}, not `{}`",
                 j.id,
@@ -559,11 +566,10 @@ fn npm(j: &JobView<'_>, p: &PublishStep, strict: bool, repo: Option<&str>, out: 
     {
         return;
     }
-    let at = p.locate(j.wf, j.id);
     let holds = match j.missing_id_token() {
         Some(why) => {
             let f = Finding::new(
-                at,
+                p.locate(j.wf, j.id),
                 format!(
                     "job `{}` runs `npm publish` with no token, so npm can only use trusted publishing, but the job cannot mint the OIDC token: {why}",
                     j.id
@@ -581,7 +587,7 @@ fn npm(j: &JobView<'_>, p: &PublishStep, strict: bool, repo: Option<&str>, out: 
     }
     // From here the job relies on OIDC: it holds the token and hands npm none.
     if !strict {
-        reusable_caveat(j, Registry::Npm, p.locate(j.wf, j.id), out);
+        reusable_caveat(j, Registry::Npm, || p.locate(j.wf, j.id), out);
     }
     // With an npm `[[publisher]]`, publisher-binding reports the runner.
     if !strict && let Some(at) = self_hosted(j) {
