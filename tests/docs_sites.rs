@@ -268,6 +268,27 @@ fn a_jekyll_collection_serves_its_pages_at_pretty_urls_under_its_name() {
 }
 
 #[test]
+fn an_exdoc_config_script_makes_its_extras_a_site() {
+    // `ex_doc --config lib/lang/scripts/docs.exs` (no `mix.exs` docs):
+    // the extras it lists are pages of an ExDoc site, so `releases.md` is
+    // a guide for users, not a maintainers' doc, and its `bin/shop` (in
+    // the reader's release) warns; `` `Kernel` `` is an autolink and
+    // `assets/logo.png` the copied images folder. The page it links that
+    // no folder holds still warns, and the root RELEASING.md still blocks.
+    let (code, mut got) = run("docs-links/exdoc-config-script", &[]);
+    got.sort();
+    assert_eq!(code, 1);
+    assert_eq!(
+        got,
+        vec![
+            at("RELEASING.md", 3, "block"),
+            at("lib/lang/pages/guide/releases.md", 5, "warn"),
+            at("lib/lang/pages/guide/releases.md", 7, "warn"),
+        ]
+    );
+}
+
+#[test]
 fn exdoc_copies_its_assets_folders_beside_every_page() {
     // `assets: %{Path.expand("./guides/images") => "images"}` puts the
     // folder at `images/` next to the flattened extras: `images/shot.png`

@@ -848,6 +848,8 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                     .unwrap_or_default(),
                 pretty: Vec::new(),
             })
+        } else if let Some(site) = exdoc_config_site(tree, path, name, dir) {
+            Some(site)
         } else if let Some(pages) = starlight_pages(tree, path, name, dir) {
             // Starlight serves `src/content/docs/a/b.md` at `/a/b/`, or at
             // the `slug:` its front matter gives; `public/` is copied as is.
@@ -989,6 +991,49 @@ fn astro_redirects(text: &str) -> Vec<String> {
         .map(|c| c[1].trim_matches('/').to_string())
         .filter(|k| !k.is_empty() && !k.contains('['))
         .collect()
+}
+
+/// An ExDoc config kept in a script of its own, as `ex_doc --config
+/// docs.exs` reads it (a project that builds its docs without a `mix.exs`
+/// `docs:` section, as Elixir itself does): a `.exs` file whose `extras:`
+/// lists Markdown files that exist, from the root (where `ex_doc` runs) or
+/// beside the script. The site's pages are those extras' folders.
+fn exdoc_config_site(tree: &Tree, path: &str, name: &str, dir: &str) -> Option<Site> {
+    if !name.ends_with(".exs") || name == "mix.exs" || crate::manifest::under_test_data(dir) {
+        return None;
+    }
+    let text = tree.text(path).ok()?;
+    let text: &str = &text.text;
+    let at = text.find("extras:")?;
+    let quoted = regex::Regex::new(r#""([^"\n]+\.(?:md|cheatmd|livemd))""#).ok()?;
+    let listed: Vec<&str> = quoted
+        .captures_iter(&text[at..])
+        .filter_map(|c| c.get(1).map(|m| m.as_str().trim_start_matches("./")))
+        .filter(|p| !p.contains(".."))
+        .collect();
+    let base = ["", dir]
+        .into_iter()
+        .find(|b| listed.iter().any(|p| tree.exists(&join(b, p))))?;
+    let mut sources: Vec<String> = listed
+        .iter()
+        .map(|p| join(base, p))
+        .filter(|p| tree.exists(p))
+        .map(|p| dir_of(&p).to_string())
+        .filter(|d| !d.is_empty())
+        .collect();
+    sources.sort();
+    sources.dedup();
+    if sources.is_empty() {
+        return None;
+    }
+    Some(Site {
+        generator: Generator::ExDoc,
+        config: path.into(),
+        sources,
+        assets: Vec::new(),
+        routes: exdoc_assets(text, base),
+        pretty: Vec::new(),
+    })
 }
 
 /// The page names an ExDoc config gives its extras in place of their file
