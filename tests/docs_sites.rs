@@ -268,6 +268,24 @@ fn a_jekyll_collection_serves_its_pages_at_pretty_urls_under_its_name() {
 }
 
 #[test]
+fn a_jekyll_project_sites_root_links_may_carry_its_baseurl() {
+    // `baseurl: "/widget"`: `/widget/manual/setup` is the page whose
+    // permalink is `/manual/setup/`, and `/widget` the home page
+    // (`permalink: /`). A page no file gives (`/widget/faq`,
+    // `/widget/manual/usage/`) and a link under another base still warn.
+    let (code, got) = run("docs-links/jekyll-baseurl", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        got,
+        vec![
+            at("docs/_manual/01-setup.md", 5, "warn"),
+            at("docs/_manual/01-setup.md", 7, "warn"),
+            at("docs/_manual/01-setup.md", 7, "warn"),
+        ]
+    );
+}
+
+#[test]
 fn an_exdoc_config_script_makes_its_extras_a_site() {
     // `ex_doc --config lib/lang/scripts/docs.exs` (no `mix.exs` docs):
     // the extras it lists are pages of an ExDoc site, so `releases.md` is

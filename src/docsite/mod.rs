@@ -196,6 +196,10 @@ pub struct Docs {
     /// mystmd resolves `[](#label)` against every page of the project,
     /// not only the linking one.
     mystmd_labels: Vec<(String, HashSet<String>)>,
+    /// Jekyll sites' `baseurl` (the path a project site is served under,
+    /// `/name` on `owner.github.io/name`), by config path, without slashes:
+    /// a root link written with it (`/name/manual/x`) is the page `/manual/x`.
+    jekyll_baseurls: std::collections::HashMap<String, String>,
 }
 
 impl Docs {
@@ -277,7 +281,19 @@ impl Docs {
             }
         }
         let mystmd_labels = mystmd_projects(tree);
+        let jekyll_baseurls = sites
+            .iter()
+            .filter(|s| s.generator == Generator::Jekyll)
+            .filter_map(|s| {
+                let text = tree.text(&s.config).ok()?;
+                let base = yaml_key(&text.text, "baseurl")?;
+                let base = base.trim_matches(['/', '"', '\'', ' ']);
+                (!base.is_empty() && !base.contains(['{', ':']))
+                    .then(|| (s.config.clone(), base.to_string()))
+            })
+            .collect();
         Docs {
+            jekyll_baseurls,
             mystmd_labels,
             numbered,
             categories,
@@ -356,6 +372,24 @@ impl Docs {
         let site = self.site_of(doc)?;
         let source = site.source_of(doc).unwrap_or("");
         let base = dir_of(doc);
+        // A Jekyll project site's root links may carry its `baseurl`.
+        let unbased;
+        let file_part = match self.jekyll_baseurls.get(&site.config) {
+            Some(b) if site.generator == Generator::Jekyll => {
+                match file_part
+                    .strip_prefix('/')
+                    .and_then(|r| r.strip_prefix(b.as_str()))
+                    .filter(|r| r.is_empty() || r.starts_with('/'))
+                {
+                    Some(r) => {
+                        unbased = format!("/{}", r.trim_start_matches('/'));
+                        unbased.as_str()
+                    }
+                    None => file_part,
+                }
+            }
+            _ => file_part,
+        };
         if site.generator == Generator::ExDoc {
             // A link GitHub resolves too (`asset_management.md#css` beside
             // it) is judged by GitHub's rules, its anchor included.
@@ -1472,7 +1506,8 @@ fn permalinks(tree: &Tree, site: &Site) -> Vec<String> {
             let url = url.strip_suffix(".html").unwrap_or(url);
             let url = url.strip_suffix("/index").unwrap_or(url);
             let url = if url == "index" { "" } else { url };
-            if !url.contains(':') && !url.is_empty() {
+            // `permalink: /` is the site's home page, which `/` reaches.
+            if !url.contains(':') {
                 out.push(join(dir, url));
             }
         }
