@@ -286,6 +286,24 @@ fn a_jekyll_project_sites_root_links_may_carry_its_baseurl() {
 }
 
 #[test]
+fn an_mkdocs_i18n_language_folder_falls_back_to_the_default_pages() {
+    // mkdocs-static-i18n (`docs_structure: folder`) builds `docs/ja/` over
+    // the default language's pages: `ref/api.md` from `docs/ja/index.md`
+    // and `../assets/logo.png` from `docs/ja/guide/` are the default's
+    // files. A page neither has, and the same link from a folder that is
+    // no language's, still warn.
+    let (code, got) = run("docs-links/mkdocs-i18n-folders", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        got,
+        vec![
+            at("docs/extra/page.md", 3, "warn"),
+            at("docs/ja/index.md", 5, "warn"),
+        ]
+    );
+}
+
+#[test]
 fn an_exdoc_config_script_makes_its_extras_a_site() {
     // `ex_doc --config lib/lang/scripts/docs.exs` (no `mix.exs` docs):
     // the extras it lists are pages of an ExDoc site, so `releases.md` is

@@ -200,6 +200,9 @@ pub struct Docs {
     /// `/name` on `owner.github.io/name`), by config path, without slashes:
     /// a root link written with it (`/name/manual/x`) is the page `/manual/x`.
     jekyll_baseurls: std::collections::HashMap<String, String>,
+    /// mkdocs sites built per language by mkdocs-static-i18n from language
+    /// folders (`docs_structure: folder`): config path and the locales.
+    mkdocs_locales: Vec<(String, Vec<String>)>,
 }
 
 impl Docs {
@@ -292,7 +295,17 @@ impl Docs {
                     .then(|| (s.config.clone(), base.to_string()))
             })
             .collect();
+        let mkdocs_locales = sites
+            .iter()
+            .filter(|s| s.generator == Generator::Mkdocs)
+            .filter_map(|s| {
+                let text = tree.text(&s.config).ok()?;
+                let locales = i18n_locales(&text.text);
+                (!locales.is_empty()).then(|| (s.config.clone(), locales))
+            })
+            .collect();
         Docs {
+            mkdocs_locales,
             jekyll_baseurls,
             mystmd_labels,
             numbered,
@@ -481,6 +494,29 @@ impl Docs {
             if tries.is_empty() {
                 return None;
             }
+        }
+        // mkdocs-static-i18n with `docs_structure: folder`: a language's
+        // folder (`docs/ja/`) is built over the default language's pages,
+        // so what a translated page links and its folder lacks is the
+        // default language's file (`docs/ja/ref/x.md` → `docs/ref/x.md`).
+        if let Some((_, locales)) = self
+            .mkdocs_locales
+            .iter()
+            .find(|(config, _)| *config == site.config)
+            && let Some(locale) = doc
+                .strip_prefix(source)
+                .and_then(|r| r.strip_prefix('/'))
+                .and_then(|r| r.split_once('/'))
+                .map(|(first, _)| first)
+                .filter(|first| locales.iter().any(|l| l == first))
+        {
+            let own = join(source, locale);
+            let fallback: Vec<String> = tries
+                .iter()
+                .filter_map(|t| t.strip_prefix(own.as_str())?.strip_prefix('/'))
+                .map(|rest| join(source, rest))
+                .collect();
+            tries.extend(fallback);
         }
         // A page the site generates into a folder its `.gitignore` names
         // (API pages a typedoc run writes before the build) is build
@@ -1024,6 +1060,32 @@ fn astro_redirects(text: &str) -> Vec<String> {
     key.captures_iter(&rest[open..end])
         .map(|c| c[1].trim_matches('/').to_string())
         .filter(|k| !k.is_empty() && !k.contains('['))
+        .collect()
+}
+
+/// The locales of an mkdocs config whose `i18n` plugin (mkdocs-static-i18n)
+/// keeps each language in a folder of its own (`docs_structure: folder`).
+fn i18n_locales(text: &str) -> Vec<String> {
+    let folder = text.lines().any(|l| {
+        l.trim()
+            .strip_prefix("docs_structure:")
+            .is_some_and(|v| v.trim().trim_matches(['"', '\'']) == "folder")
+    });
+    if !folder
+        || !text
+            .lines()
+            .any(|l| l.trim().trim_start_matches("- ") == "i18n:")
+    {
+        return Vec::new();
+    }
+    text.lines()
+        .filter_map(|l| l.trim().trim_start_matches("- ").strip_prefix("locale:"))
+        .map(|v| v.trim().trim_matches(['"', '\'']).to_string())
+        .filter(|v| {
+            !v.is_empty()
+                && v.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
         .collect()
 }
 
