@@ -268,6 +268,63 @@ fn a_jekyll_collection_serves_its_pages_at_pretty_urls_under_its_name() {
 }
 
 #[test]
+fn a_jekyll_project_sites_root_links_may_carry_its_baseurl() {
+    // `baseurl: "/widget"`: `/widget/manual/setup` is the page whose
+    // permalink is `/manual/setup/`, and `/widget` the home page
+    // (`permalink: /`). A page no file gives (`/widget/faq`,
+    // `/widget/manual/usage/`) and a link under another base still warn.
+    let (code, got) = run("docs-links/jekyll-baseurl", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        got,
+        vec![
+            at("docs/_manual/01-setup.md", 5, "warn"),
+            at("docs/_manual/01-setup.md", 7, "warn"),
+            at("docs/_manual/01-setup.md", 7, "warn"),
+        ]
+    );
+}
+
+#[test]
+fn an_mkdocs_i18n_language_folder_falls_back_to_the_default_pages() {
+    // mkdocs-static-i18n (`docs_structure: folder`) builds `docs/ja/` over
+    // the default language's pages: `ref/api.md` from `docs/ja/index.md`
+    // and `../assets/logo.png` from `docs/ja/guide/` are the default's
+    // files. A page neither has, and the same link from a folder that is
+    // no language's, still warn.
+    let (code, got) = run("docs-links/mkdocs-i18n-folders", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        got,
+        vec![
+            at("docs/extra/page.md", 3, "warn"),
+            at("docs/ja/index.md", 5, "warn"),
+        ]
+    );
+}
+
+#[test]
+fn an_exdoc_config_script_makes_its_extras_a_site() {
+    // `ex_doc --config lib/lang/scripts/docs.exs` (no `mix.exs` docs):
+    // the extras it lists are pages of an ExDoc site, so `releases.md` is
+    // a guide for users, not a maintainers' doc, and its `bin/shop` (in
+    // the reader's release) warns; `` `Kernel` `` is an autolink and
+    // `assets/logo.png` the copied images folder. The page it links that
+    // no folder holds still warns, and the root RELEASING.md still blocks.
+    let (code, mut got) = run("docs-links/exdoc-config-script", &[]);
+    got.sort();
+    assert_eq!(code, 1);
+    assert_eq!(
+        got,
+        vec![
+            at("RELEASING.md", 3, "block"),
+            at("lib/lang/pages/guide/releases.md", 5, "warn"),
+            at("lib/lang/pages/guide/releases.md", 7, "warn"),
+        ]
+    );
+}
+
+#[test]
 fn exdoc_copies_its_assets_folders_beside_every_page() {
     // `assets: %{Path.expand("./guides/images") => "images"}` puts the
     // folder at `images/` next to the flattened extras: `images/shot.png`

@@ -468,6 +468,33 @@ fn a_test_tooling_package_json_beside_the_released_manifest_is_not_compared() {
 }
 
 #[test]
+fn a_crate_never_published_beside_an_npm_package_is_no_version_source() {
+    // A Node-API binding: the crate (`publish = false`, 0.3.0) is the build
+    // of the npm package (0.5.0), which carries the release and agrees with
+    // the CHANGELOG.
+    let only = ["--only", "versions-agree,changelog-entry"];
+    let r = shipgate("versions-agree/napi-binding-crate", &only);
+    assert_eq!(check(&r, "versions-agree"), ("pass".into(), vec![]));
+    assert_eq!(check(&r, "changelog-entry").1, vec![]);
+    assert_eq!(r.code, 0);
+
+    // A crate that is published is a version source, and its 0.3.0 is the
+    // odd one out.
+    let tmp = common::copy_fixture("versions-agree/napi-binding-crate");
+    common::write(
+        tmp.path(),
+        "Cargo.toml",
+        "[package]\nname = \"widget_napi\"\nversion = \"0.3.0\"\nedition = \"2021\"\n",
+    );
+    let (code, report) = common::check_json(tmp.path(), &only);
+    assert_eq!(code, 1);
+    assert_eq!(
+        common::findings(&report, "versions-agree"),
+        vec![("Cargo.toml".into(), 3, "block".into())]
+    );
+}
+
+#[test]
 fn an_environment_only_pyproject_is_no_version_source() {
     // The root pyproject.toml sets up a uv dev environment (`[tool.uv]
     // package = false`): nothing is built from it, and its `0.1.0` is a

@@ -1077,6 +1077,27 @@ fn cancelling_a_docs_only_hex_publish_warns_where_a_package_publish_blocks() {
 }
 
 #[test]
+fn cancelling_a_snapshot_only_maven_publish_warns_where_a_release_blocks() {
+    // A Gradle workflow that sets its version to `…-SNAPSHOT` before
+    // publishing only publishes snapshots: the run a newer push cancels is
+    // replaced by a newer snapshot, so `cancel-in-progress: true` warns.
+    // The same workflow with the tag's version is a release, and blocks.
+    let (code, r) = check_json(
+        &fixture("release-concurrency/snapshot-publish-cancels"),
+        &["--only", "release-concurrency"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "release-concurrency"),
+        vec![
+            (".github/workflows/release.yml".into(), 7, "block".into()),
+            (".github/workflows/snapshot.yml".into(), 7, "warn".into()),
+        ]
+    );
+    assert!(messages(&r, "release-concurrency")[1].contains("only publishes snapshot builds"));
+}
+
+#[test]
 fn create_gh_release_action_makes_a_release_workflow() {
     // tokio-rs/tracing: a tag push runs only `taiki-e/create-gh-release-action`,
     // which creates the GitHub release from the changelog, as `gh release

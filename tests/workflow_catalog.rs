@@ -381,6 +381,29 @@ fn a_guard_read_from_a_job_output_counts() {
 }
 
 #[test]
+fn a_guard_on_an_activity_type_no_pull_request_has_counts() {
+    // `github.event.action == 'published'` is false on every pull-request
+    // run (its action is opened, synchronize, …): the trigger only warns.
+    // `!= 'closed'` is true on most of them: still a block.
+    let (r, _) = check("release-triggers/event-action-guarded", "release-triggers");
+    assert_eq!(
+        findings(&r, "release-triggers"),
+        [
+            (
+                ".github/workflows/labels.yml".to_string(),
+                3,
+                "block".to_string()
+            ),
+            (
+                ".github/workflows/release.yml".to_string(),
+                3,
+                "warn".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
 fn docker_push_disabled_on_pull_requests_only_warns() {
     let (r, _) = check("release-triggers/docker-pr", "release-triggers");
     assert_eq!(

@@ -32,8 +32,10 @@ static META: Meta = Meta {
         newest section of a changelog, maintainers' docs (RELEASING, MAINTAINING, runbooks, \
         docs named for releasing, publishing or the supported surface) and the policy's \
         `release_docs` globs (a glob that names no document blocks); elsewhere it warns. Links resolve as GitHub shows them or as \
-        the docs' site generator builds them (mkdocs, mdBook, VitePress, Docusaurus, Zola, Hugo, \
-        Sphinx with MyST, ExDoc, Jekyll, Starlight, DocFX: `x.html` for `x.md`, folder URLs, root links \
+        the docs' site generator builds them (mkdocs, with mkdocs-static-i18n's language \
+        folders over the default language's pages, mdBook, VitePress, Docusaurus, Zola, Hugo, \
+        Sphinx with MyST, ExDoc (a `mix.exs` `docs:` or a config script `ex_doc --config` \
+        reads), Jekyll (root links with the site's `baseurl`), Starlight, DocFX: `x.html` for `x.md`, folder URLs, root links \
         from the site's source folder, MyST `(label)=` targets (from its pages and the files they \
         `{include}`) and dotted Python names (`pkg.mod.Class`), MyST directives' `:name:` and \
         `:label:` options, the labels of every page of a mystmd project (`myst.yml`), Docusaurus front-matter ids in \

@@ -7,6 +7,7 @@ use crate::finding::{Finding, Severity};
 use crate::workflow::expr::{Scenario, context_paths, eval, eval_template, interpolations};
 use crate::workflow::triggers::{if_false, job_outputs, release_scenarios, skipped_jobs};
 use crate::workflow::at::At;
+use crate::workflow::publish::Registry;
 use crate::workflow::{Key, WorkflowFile};
 use github_actions_models::common::expr::LoE;
 use github_actions_models::workflow::{Concurrency, Job};
@@ -33,7 +34,10 @@ static META: Meta = Meta {
         when a newer one arrives. A workflow that releases only on tags, with a group per \
         tag and `cancel-in-progress: true`, can only cancel a run of the same tag pushed \
         again: two releases never cancel each other, so that is a warning (a re-pushed tag \
-        can still cut short its own half-done release). A job that calls a local reusable workflow \
+        can still cut short its own half-done release). A workflow that only publishes \
+        what the next run redoes (docs for a released version, `mix hex.publish docs`; a \
+        Maven snapshot, every version it sets before publishing ending in `-SNAPSHOT`) \
+        only warns. A job that calls a local reusable workflow \
         which publishes or ships is one of the caller's releasing jobs, and the called \
         workflow, when it runs only through `workflow_call`, runs inside its caller's run: \
         the caller is judged for the group, and the called workflow needs none of its own.",
@@ -66,6 +70,10 @@ static META: Meta = Meta {
             summary: "a workflow that only publishes docs (`mix hex.publish docs`) cancels an in-flight docs upload, which the newer run redoes (a warning)",
         },
         Code {
+            id: "cancels-snapshot-publish",
+            summary: "a workflow that only publishes Maven snapshot builds (`-SNAPSHOT`) cancels an in-flight snapshot upload, which the newer run replaces (a warning)",
+        },
+        Code {
             id: "cancels-same-tag",
             summary: "tag releases with a group per tag cancel only a re-pushed tag's own run (a warning)",
         },
@@ -95,8 +103,25 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
     let docs_only = wf.release.releasing_jobs().all(|r| {
         r.ships.is_empty() && !r.publishes.is_empty() && r.publishes.iter().all(|p| p.docs_only())
     });
+    // Every release job publishes only a snapshot build to Maven (each
+    // version it sets ends in `-SNAPSHOT`): the newer run publishes a newer
+    // snapshot, as a newer docs upload replaces the one it cancels.
+    let snapshots = wf.release.releasing_jobs().all(|r| {
+        r.ships.is_empty()
+            && !r.publishes.is_empty()
+            && r.publishes
+                .iter()
+                .all(|p| p.registry == Registry::Maven && snapshot_only(wf, &r.id, p.step))
+    });
+    let redone = if docs_only {
+        Redone::Docs
+    } else if snapshots {
+        Redone::Snapshot
+    } else {
+        Redone::Not
+    };
     if let Some(c) = &wf.model.concurrency {
-        judge(wf, c, wf.top().key("concurrency"), &scenarios, docs_only, out);
+        judge(wf, c, wf.top().key("concurrency"), &scenarios, redone, out);
     }
     let mut missing = Vec::new();
     for (id, job) in &wf.model.jobs {
@@ -111,7 +136,7 @@ fn check(wf: &WorkflowFile, out: &mut Vec<Finding>) {
                     c,
                     wf.job(id).location().key("concurrency"),
                     &scenarios,
-                    docs_only,
+                    redone,
                     out,
                 ),
                 None => missing.push(id),
@@ -176,7 +201,7 @@ fn judge(
     c: &Concurrency,
     at: At<'_>,
     scenarios: &[Scenario],
-    docs_only: bool,
+    redone: Redone,
     out: &mut Vec<Finding>,
 ) {
     let (group, cancel) = match c {
@@ -286,18 +311,33 @@ fn judge(
         );
         return;
     }
-    if docs_only {
+    if redone != Redone::Not {
+        let (what, again, help) = match redone {
+            Redone::Snapshot => (
+                "only publishes snapshot builds (its version ends in `-SNAPSHOT`), cancels a snapshot upload in flight",
+                "publishes a newer snapshot",
+                "set `cancel-in-progress: false` so each snapshot upload finishes before the next starts",
+            ),
+            _ => (
+                "only publishes docs for a released version, cancels a docs upload in flight",
+                "uploads them again",
+                "set `cancel-in-progress: false` so each docs upload finishes before the next starts",
+            ),
+        };
         let finding = Finding::new(
                 cancel_at.locate(),
                 format!(
-                    "`cancel-in-progress: {shown}` in `{}`, which only publishes docs for a released version, cancels a docs upload in flight on {}; the newer run uploads them again",
+                    "`cancel-in-progress: {shown}` in `{}`, which {what} on {}; the newer run {again}",
                     wf.file_name(),
                     refs_of(cancels.iter().copied())
                 ),
-                "set `cancel-in-progress: false` so each docs upload finishes before the next starts",
+                help,
             )
-            .code("cancels-docs-publish")
             .warn_only();
+        let finding = match redone {
+            Redone::Snapshot => finding.code("cancels-snapshot-publish"),
+            _ => finding.code("cancels-docs-publish"),
+        };
         out.push(match cancel {
             LoE::Literal(true) => finding.with_fix(no_cancel(wf, cancel_at.route())),
             _ => finding,
@@ -309,6 +349,56 @@ fn judge(
         LoE::Literal(true) => finding.with_fix(no_cancel(wf, cancel_at.route())),
         _ => finding,
     });
+}
+
+/// Whether a Maven or Gradle publish at `step` of job `job_id` publishes a
+/// snapshot: every version the job sets up to that step ends in
+/// `-SNAPSHOT`, and it sets one. A version is set by a line of a `run:`
+/// script (`echo "ORG_GRADLE_PROJECT_VERSION_NAME=$(…)-SNAPSHOT" >>
+/// $GITHUB_ENV`, `-Pversion=…`, `-DnewVersion=…`) or a `*version*` variable
+/// of the workflow's, the job's or a step's `env:`. One set to anything
+/// else (an input, a tag) is a release.
+fn snapshot_only(wf: &WorkflowFile, job_id: &str, step: usize) -> bool {
+    use crate::workflow::{env_map, env_value};
+    use github_actions_models::workflow::job::StepBody;
+    let Some(Job::NormalJob(job)) = wf.model.jobs.get(job_id) else {
+        return false;
+    };
+    let Ok(assign) = regex::Regex::new(r"(?i)version\w*\s*=\s*((?:\$\([^)]*\)|[^\s;&|])*)") else {
+        return false;
+    };
+    let mut values: Vec<String> = Vec::new();
+    let from_env = |values: &mut Vec<String>, env: Option<&github_actions_models::common::Env>| {
+        for (k, v) in env.into_iter().flatten() {
+            if k.to_ascii_lowercase().contains("version") {
+                values.push(env_value(v));
+            }
+        }
+    };
+    from_env(&mut values, env_map(&wf.model.env));
+    from_env(&mut values, env_map(&job.env));
+    for s in job.steps.iter().take(step + 1) {
+        from_env(&mut values, env_map(&s.env));
+        if let StepBody::Run { run, .. } = &s.body {
+            values.extend(assign.captures_iter(run).map(|c| c[1].to_string()));
+        }
+    }
+    !values.is_empty()
+        && values
+            .iter()
+            .all(|v| v.trim_end_matches(['"', '\'']).ends_with("-SNAPSHOT"))
+}
+
+/// What a cancelled run of a workflow leaves for the next run to redo,
+/// when that is all it publishes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Redone {
+    /// A release: cancelling it can leave it half done.
+    Not,
+    /// Docs for a version already published (`mix hex.publish docs`).
+    Docs,
+    /// A snapshot build (`-SNAPSHOT`), which the newer run replaces.
+    Snapshot,
 }
 
 /// The fix for a literal `cancel-in-progress: true` at `route`.

@@ -26,8 +26,9 @@ static META: Meta = Meta {
         the same repository also reaches the environment and its secrets. Releases should \
         start from a push to a protected branch, a tag, a GitHub release, or a deliberate \
         `workflow_dispatch`. When every job that publishes or ships is guarded by an `if:` \
-        that excludes pull-request runs, or by one that turns on what another job computes at \
-        run time (`needs.plan.outputs.publishing`), the trigger only warns: the guard is the \
+        that excludes pull-request runs (an event name, a ref, or an activity type no pull \
+        request has: `github.event.action == 'published'`), or by one that turns on what \
+        another job computes at run time (`needs.plan.outputs.publishing`), the trigger only warns: the guard is the \
         one thing standing between a pull request and the release.",
     passes: "on:\n  push:\n    tags: ['v*']",
     fails: "on:\n  pull_request_target:\n    types: [closed]",

@@ -196,6 +196,13 @@ pub struct Docs {
     /// mystmd resolves `[](#label)` against every page of the project,
     /// not only the linking one.
     mystmd_labels: Vec<(String, HashSet<String>)>,
+    /// Jekyll sites' `baseurl` (the path a project site is served under,
+    /// `/name` on `owner.github.io/name`), by config path, without slashes:
+    /// a root link written with it (`/name/manual/x`) is the page `/manual/x`.
+    jekyll_baseurls: std::collections::HashMap<String, String>,
+    /// mkdocs sites built per language by mkdocs-static-i18n from language
+    /// folders (`docs_structure: folder`): config path and the locales.
+    mkdocs_locales: Vec<(String, Vec<String>)>,
 }
 
 impl Docs {
@@ -277,7 +284,29 @@ impl Docs {
             }
         }
         let mystmd_labels = mystmd_projects(tree);
+        let jekyll_baseurls = sites
+            .iter()
+            .filter(|s| s.generator == Generator::Jekyll)
+            .filter_map(|s| {
+                let text = tree.text(&s.config).ok()?;
+                let base = yaml_key(&text.text, "baseurl")?;
+                let base = base.trim_matches(['/', '"', '\'', ' ']);
+                (!base.is_empty() && !base.contains(['{', ':']))
+                    .then(|| (s.config.clone(), base.to_string()))
+            })
+            .collect();
+        let mkdocs_locales = sites
+            .iter()
+            .filter(|s| s.generator == Generator::Mkdocs)
+            .filter_map(|s| {
+                let text = tree.text(&s.config).ok()?;
+                let locales = i18n_locales(&text.text);
+                (!locales.is_empty()).then(|| (s.config.clone(), locales))
+            })
+            .collect();
         Docs {
+            mkdocs_locales,
+            jekyll_baseurls,
             mystmd_labels,
             numbered,
             categories,
@@ -356,6 +385,24 @@ impl Docs {
         let site = self.site_of(doc)?;
         let source = site.source_of(doc).unwrap_or("");
         let base = dir_of(doc);
+        // A Jekyll project site's root links may carry its `baseurl`.
+        let unbased;
+        let file_part = match self.jekyll_baseurls.get(&site.config) {
+            Some(b) if site.generator == Generator::Jekyll => {
+                match file_part
+                    .strip_prefix('/')
+                    .and_then(|r| r.strip_prefix(b.as_str()))
+                    .filter(|r| r.is_empty() || r.starts_with('/'))
+                {
+                    Some(r) => {
+                        unbased = format!("/{}", r.trim_start_matches('/'));
+                        unbased.as_str()
+                    }
+                    None => file_part,
+                }
+            }
+            _ => file_part,
+        };
         if site.generator == Generator::ExDoc {
             // A link GitHub resolves too (`asset_management.md#css` beside
             // it) is judged by GitHub's rules, its anchor included.
@@ -447,6 +494,29 @@ impl Docs {
             if tries.is_empty() {
                 return None;
             }
+        }
+        // mkdocs-static-i18n with `docs_structure: folder`: a language's
+        // folder (`docs/ja/`) is built over the default language's pages,
+        // so what a translated page links and its folder lacks is the
+        // default language's file (`docs/ja/ref/x.md` → `docs/ref/x.md`).
+        if let Some((_, locales)) = self
+            .mkdocs_locales
+            .iter()
+            .find(|(config, _)| *config == site.config)
+            && let Some(locale) = doc
+                .strip_prefix(source)
+                .and_then(|r| r.strip_prefix('/'))
+                .and_then(|r| r.split_once('/'))
+                .map(|(first, _)| first)
+                .filter(|first| locales.iter().any(|l| l == first))
+        {
+            let own = join(source, locale);
+            let fallback: Vec<String> = tries
+                .iter()
+                .filter_map(|t| t.strip_prefix(own.as_str())?.strip_prefix('/'))
+                .map(|rest| join(source, rest))
+                .collect();
+            tries.extend(fallback);
         }
         // A page the site generates into a folder its `.gitignore` names
         // (API pages a typedoc run writes before the build) is build
@@ -848,6 +918,8 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                     .unwrap_or_default(),
                 pretty: Vec::new(),
             })
+        } else if let Some(site) = exdoc_config_site(tree, path, name, dir) {
+            Some(site)
         } else if let Some(pages) = starlight_pages(tree, path, name, dir) {
             // Starlight serves `src/content/docs/a/b.md` at `/a/b/`, or at
             // the `slug:` its front matter gives; `public/` is copied as is.
@@ -989,6 +1061,75 @@ fn astro_redirects(text: &str) -> Vec<String> {
         .map(|c| c[1].trim_matches('/').to_string())
         .filter(|k| !k.is_empty() && !k.contains('['))
         .collect()
+}
+
+/// The locales of an mkdocs config whose `i18n` plugin (mkdocs-static-i18n)
+/// keeps each language in a folder of its own (`docs_structure: folder`).
+fn i18n_locales(text: &str) -> Vec<String> {
+    let folder = text.lines().any(|l| {
+        l.trim()
+            .strip_prefix("docs_structure:")
+            .is_some_and(|v| v.trim().trim_matches(['"', '\'']) == "folder")
+    });
+    if !folder
+        || !text
+            .lines()
+            .any(|l| l.trim().trim_start_matches("- ") == "i18n:")
+    {
+        return Vec::new();
+    }
+    text.lines()
+        .filter_map(|l| l.trim().trim_start_matches("- ").strip_prefix("locale:"))
+        .map(|v| v.trim().trim_matches(['"', '\'']).to_string())
+        .filter(|v| {
+            !v.is_empty()
+                && v.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+        .collect()
+}
+
+/// An ExDoc config kept in a script of its own, as `ex_doc --config
+/// docs.exs` reads it (a project that builds its docs without a `mix.exs`
+/// `docs:` section, as Elixir itself does): a `.exs` file whose `extras:`
+/// lists Markdown files that exist, from the root (where `ex_doc` runs) or
+/// beside the script. The site's pages are those extras' folders.
+fn exdoc_config_site(tree: &Tree, path: &str, name: &str, dir: &str) -> Option<Site> {
+    if !name.ends_with(".exs") || name == "mix.exs" || crate::manifest::under_test_data(dir) {
+        return None;
+    }
+    let text = tree.text(path).ok()?;
+    let text: &str = &text.text;
+    let at = text.find("extras:")?;
+    let quoted = regex::Regex::new(r#""([^"\n]+\.(?:md|cheatmd|livemd))""#).ok()?;
+    let listed: Vec<&str> = quoted
+        .captures_iter(&text[at..])
+        .filter_map(|c| c.get(1).map(|m| m.as_str().trim_start_matches("./")))
+        .filter(|p| !p.contains(".."))
+        .collect();
+    let base = ["", dir]
+        .into_iter()
+        .find(|b| listed.iter().any(|p| tree.exists(&join(b, p))))?;
+    let mut sources: Vec<String> = listed
+        .iter()
+        .map(|p| join(base, p))
+        .filter(|p| tree.exists(p))
+        .map(|p| dir_of(&p).to_string())
+        .filter(|d| !d.is_empty())
+        .collect();
+    sources.sort();
+    sources.dedup();
+    if sources.is_empty() {
+        return None;
+    }
+    Some(Site {
+        generator: Generator::ExDoc,
+        config: path.into(),
+        sources,
+        assets: Vec::new(),
+        routes: exdoc_assets(text, base),
+        pretty: Vec::new(),
+    })
 }
 
 /// The page names an ExDoc config gives its extras in place of their file
@@ -1427,7 +1568,8 @@ fn permalinks(tree: &Tree, site: &Site) -> Vec<String> {
             let url = url.strip_suffix(".html").unwrap_or(url);
             let url = url.strip_suffix("/index").unwrap_or(url);
             let url = if url == "index" { "" } else { url };
-            if !url.contains(':') && !url.is_empty() {
+            // `permalink: /` is the site's home page, which `/` reaches.
+            if !url.contains(':') {
                 out.push(join(dir, url));
             }
         }

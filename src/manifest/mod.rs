@@ -119,9 +119,24 @@ impl Package {
                 out.push(VersionSource { label, kind, field });
             }
         };
+        // A crate that says it is never published (`publish = false`),
+        // beside a manifest of another registry that states a version (the
+        // Node-API binding of a package npm receives), is that package's
+        // build: the other manifest carries the release, and nobody bumps
+        // the crate's own number.
+        let published_elsewhere = self.release_please.is_none()
+            && self.manifests.iter().any(|m| match m {
+                Manifest::Npm(n) => !n.private && n.version.is_some(),
+                Manifest::Pyproject(p) => !p.private && !p.never_built && p.version.is_some(),
+                Manifest::Mix(m) => m.version.is_some(),
+                Manifest::Cargo(_) => false,
+            });
         for m in &self.manifests {
             match m {
                 Manifest::Cargo(c) => {
+                    if published_elsewhere && c.package.as_ref().is_some_and(|p| p.private) {
+                        continue;
+                    }
                     if let Some(p) = &c.package
                         && let Some(v) = &p.version
                     {

@@ -544,6 +544,11 @@ fn value(e: &SpannedExpr<'_>, sc: &Scenario) -> Option<Value> {
             expr,
         } => value(expr, sc).map(|v| Value::Bool(!v.truthy())),
         Expr::BinOp { lhs, op, rhs } => {
+            if matches!(op, BinOp::Eq | BinOp::Neq)
+                && let Some(eq) = activity_type_eq(lhs, rhs, sc)
+            {
+                return Some(Value::Bool(eq == matches!(op, BinOp::Eq)));
+            }
             let (l, r) = (value(lhs, sc), value(rhs, sc));
             match op {
                 // Three-valued: a known operand may decide alone.
@@ -566,6 +571,54 @@ fn value(e: &SpannedExpr<'_>, sc: &Scenario) -> Option<Value> {
         }
         _ => None,
     }
+}
+
+/// The activity types a pull request's event payload names in `action`.
+const PULL_REQUEST_ACTIONS: &[&str] = &[
+    "assigned",
+    "unassigned",
+    "labeled",
+    "unlabeled",
+    "opened",
+    "edited",
+    "closed",
+    "reopened",
+    "synchronize",
+    "converted_to_draft",
+    "ready_for_review",
+    "locked",
+    "unlocked",
+    "review_requested",
+    "review_request_removed",
+    "auto_merge_enabled",
+    "auto_merge_disabled",
+    "milestoned",
+    "demilestoned",
+    "enqueued",
+    "dequeued",
+];
+
+/// `github.event.action == 'published'` on a pull-request run: the
+/// payload's `action` is one of a pull request's activity types, which one
+/// unknown, so a test for any other word is false (`Some(false)`); a test
+/// for one of them is left unknown (`None`).
+fn activity_type_eq(a: &SpannedExpr<'_>, b: &SpannedExpr<'_>, sc: &Scenario) -> Option<bool> {
+    if !sc.is_pull_request() || sc.given.is_some() {
+        return None;
+    }
+    let is_action = |e: &SpannedExpr<'_>| matches!(&e.inner, Expr::Context(c) if path_of(c).as_deref() == Some("github.event.action"));
+    let word = |e: &SpannedExpr<'_>| match &e.inner {
+        Expr::Literal(Literal::String(s)) => Some(s.to_ascii_lowercase()),
+        _ => None,
+    };
+    let w = if is_action(a) {
+        word(b)?
+    } else if is_action(b) {
+        word(a)?
+    } else {
+        return None;
+    };
+    (!PULL_REQUEST_ACTIONS.contains(&w.as_str())).then_some(false)
 }
 
 /// `fromJSON(X).a.b`: the field of a JSON document X holds, when X is a
@@ -688,6 +741,20 @@ mod tests {
     }
     fn tag() -> Scenario {
         Scenario::new("push", "refs/tags/v1.0.0", "1")
+    }
+
+    #[test]
+    fn a_pull_requests_activity_type_is_one_of_its_own() {
+        let pr = Scenario::new("pull_request", "refs/pull/1/merge", "1");
+        let t = |e: &str| eval(e, &pr).map(|v| v.truthy());
+        assert_eq!(t("github.event.action == 'published'"), Some(false));
+        assert_eq!(t("'released' == github.event.action"), Some(false));
+        assert_eq!(t("github.event.action != 'published'"), Some(true));
+        assert_eq!(t("github.event.action == 'opened'"), None);
+        assert_eq!(t("github.event.action != 'closed'"), None);
+        // Elsewhere the payload's action is not judged this way.
+        let rel = Scenario::new("release", "refs/tags/v1", "1");
+        assert_eq!(eval("github.event.action == 'published'", &rel), None);
     }
 
     #[test]
