@@ -153,7 +153,6 @@ pub fn run(cxs: &[(&Context<'_>, &'static dyn Check)]) -> Vec<Outcome> {
         }
     }
     let paths: Vec<(usize, &str)> = tree.paths().enumerate().filter(|(i, _)| any[*i]).collect();
-    let lines_seen = first.lines_seen;
     // Per document: for each visitor, its findings (or None after a panic).
     let per_doc = crate::repo::par_map(&paths, |&(i, path)| {
         let doc = PassDoc::new(tree, i, path);
@@ -172,15 +171,6 @@ pub fn run(cxs: &[(&Context<'_>, &'static dyn Check)]) -> Vec<Outcome> {
                 }
                 fs
             }));
-        }
-        // The lines these findings point at, noted while the document is
-        // held, so the report does not read it again for them.
-        if let Some(Ok(tf)) = doc.text.get() {
-            lines_seen.note(
-                path,
-                |n| tf.lines.line(&tf.text, n),
-                found.iter().flatten().flatten(),
-            );
         }
         found
     });
