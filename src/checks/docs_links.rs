@@ -778,6 +778,18 @@ fn is_example(text: &str, offset: usize) -> bool {
         .any(|b| between.contains(b))
 }
 
+/// The sentence that runs up to `offset` (at most 200 bytes back, from the
+/// last sentence or list-item break), lower-cased.
+fn sentence_before(text: &str, offset: usize) -> String {
+    let before = text_before(text, offset, 200);
+    let start = [". ", ".\n", "\n\n", "\n- ", "\n* ", "! ", "? "]
+        .iter()
+        .filter_map(|b| before.rfind(b).map(|i| i + b.len()))
+        .max()
+        .unwrap_or(0);
+    before[start..].to_lowercase()
+}
+
 /// Whether the sentence before the code span at `offset` tells the reader
 /// to create something there: "Start by creating one module (such as
 /// `App.Factory`) in `test/support/factory.ex`", "create a directory, like
@@ -785,13 +797,7 @@ fn is_example(text: &str, offset: usize) -> bool {
 /// happens (a preposition or nothing between): in "when creating a release,
 /// update `docs/x.md`" the path is cited as one that exists.
 fn tells_reader_to_create(text: &str, offset: usize) -> bool {
-    let before = text_before(text, offset, 200);
-    let start = [". ", ".\n", "\n\n", "\n- ", "\n* ", "! ", "? "]
-        .iter()
-        .filter_map(|b| before.rfind(b).map(|i| i + b.len()))
-        .max()
-        .unwrap_or(0);
-    let sentence = before[start..].to_lowercase();
+    let sentence = sentence_before(text, offset);
     let Some(at) = ["create ", "creating "]
         .iter()
         .filter_map(|v| sentence.rfind(v).map(|i| i + v.len()))
@@ -815,17 +821,14 @@ fn tells_reader_to_create(text: &str, offset: usize) -> bool {
 /// right before it): "the release would fail without `scripts/sign.sh`"
 /// still cites a file of this tree.
 fn where_it_would_go(text: &str, offset: usize) -> bool {
-    let before = text_before(text, offset, 200);
-    let start = [". ", ".\n", "\n\n", "\n- ", "\n* ", "! ", "? "]
-        .iter()
-        .filter_map(|b| before.rfind(b).map(|i| i + b.len()))
-        .max()
-        .unwrap_or(0);
-    let sentence = before[start..].to_lowercase();
+    let sentence = sentence_before(text, offset);
     let Some(at) = sentence
         .match_indices("would ")
         .map(|(i, m)| i + m.len())
-        .filter(|&i| i == "would ".len() || !sentence[..i - "would ".len()].ends_with(|c: char| c.is_alphanumeric()))
+        .filter(|&i| {
+            let word_start = i - "would ".len();
+            !sentence[..word_start].ends_with(|c: char| c.is_alphanumeric())
+        })
         .last()
     else {
         return false;
