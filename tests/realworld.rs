@@ -558,6 +558,30 @@ fn parallel_steps_are_judged_not_refused() {
 }
 
 #[test]
+fn a_trigger_key_left_empty_is_an_empty_map_not_a_refusal() {
+    // `workflow_dispatch:` with `inputs:` and nothing under it (GitHub runs
+    // it, reading an empty map), and `workflow_call:` with `inputs: ~` and
+    // an empty `secrets:`: the workflows are judged. `lint.yml`'s
+    // `inputs: everything` is no map at all and is still refused.
+    let (code, r) = check_json(&rw("empty-trigger-inputs"), &["--only", "actions-pinned"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "actions-pinned"),
+        vec![
+            (".github/workflows/lint.yml".into(), 1, "block".into()),
+            (RELEASE.into(), 23, "block".into()),
+        ]
+    );
+    let m = messages(&r, "actions-pinned");
+    assert!(
+        m[0].contains("not a valid GitHub Actions workflow"),
+        "{m:?}"
+    );
+    assert!(m[1].contains("actions/setup-node@v4"), "{m:?}");
+    assert!(!r.to_string().contains("shared.yml"), "{r:#}");
+}
+
+#[test]
 fn a_cache_in_a_job_that_builds_release_assets_warns() {
     // `ship` uploads to the GitHub release what `build` built: build's
     // rust-cache is a cache in the release. `coverage` uploads an artifact
