@@ -582,6 +582,24 @@ fn a_trigger_key_left_empty_is_an_empty_map_not_a_refusal() {
 }
 
 #[test]
+fn gem_release_with_configured_credentials_publishes() {
+    // gem-release's `gem release` after configure-rubygems-credentials
+    // pushes the gem: the workflow is a release workflow and its movable
+    // ref blocks. `rehearse.yml` runs `gem release --pretend`, which
+    // pushes nothing: the same ref only warns there.
+    let (code, r) = check_json(&rw("gem-release-plugin"), &["--only", "actions-pinned"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "actions-pinned"),
+        vec![
+            (".github/workflows/rehearse.yml".into(), 20, "warn".into()),
+            (RELEASE.into(), 20, "block".into()),
+        ]
+    );
+    assert!(messages(&r, "actions-pinned")[1].contains("in a release workflow"));
+}
+
+#[test]
 fn a_cache_in_a_job_that_builds_release_assets_warns() {
     // `ship` uploads to the GitHub release what `build` built: build's
     // rust-cache is a cache in the release. `coverage` uploads an artifact
