@@ -934,6 +934,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_empty_trigger_key_is_an_empty_map_but_a_scalar_is_refused() {
+        let empty = "on:\n  workflow_dispatch:\n    inputs:\n\n  workflow_call:\n    inputs: ~\n    secrets:\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo\n";
+        let wf = WorkflowFile::parse(".github/workflows/e.yml", empty.into()).unwrap();
+        assert_eq!(wf.text.lines().count(), empty.lines().count());
+        let scalar = "on:\n  workflow_dispatch:\n    inputs: everything\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo\n";
+        let Err(e) = WorkflowFile::parse(".github/workflows/s.yml", scalar.into()) else {
+            panic!("a scalar `inputs:` parsed");
+        };
+        assert!(
+            e.message.contains("not a valid GitHub Actions workflow"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
     fn parallel_and_control_steps_become_known_steps_line_for_line() {
         let t = "jobs:\n  a:\n    steps:\n      - parallel:\n          - run: one\n          - uses: o/r@v1\n            with:\n              x: 1\n      - name: w\n        wait-all:\n      - cancel: bg\n      - wait:\n          - a\n          - b\n      - run: last\n";
         let got = steps_as_known(t).unwrap();
