@@ -721,3 +721,42 @@ fn a_javascript_actions_build_manifest_is_not_an_npm_package() {
         "{report}"
     );
 }
+
+#[test]
+fn a_seeded_release_please_changelog_with_no_version_warns() {
+    // `packages/beta` is versioned by release-please at the 0.1.0 it was
+    // seeded with and its CHANGELOG names no version: release-please writes
+    // the first section (a warning). `packages/alpha`'s CHANGELOG stops at
+    // 1.1.0 while it is at 1.2.0 and still blocks.
+    let r = shipgate(
+        "changelog-entry/release-please-seeded",
+        &["--only", "changelog-entry"],
+    );
+    assert_eq!(r.code, 1);
+    let (v, f) = check(&r, "changelog-entry");
+    assert_eq!(v, "block");
+    let at: Vec<(&str, u64)> = f.iter().map(|(p, l, _)| (p.as_str(), *l)).collect();
+    assert_eq!(
+        at,
+        vec![
+            ("packages/alpha/CHANGELOG.md", 3),
+            ("packages/beta/CHANGELOG.md", 1)
+        ]
+    );
+    assert!(f[0].2.contains("no section for 1.2.0"), "{}", f[0].2);
+    assert!(
+        f[1].2
+            .contains("release-please versions this package at 0.1.0"),
+        "{}",
+        f[1].2
+    );
+    let sev: Vec<&str> = r.report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["id"] == "changelog-entry")
+        .flat_map(|c| c["findings"].as_array().unwrap().iter())
+        .map(|x| x["severity"].as_str().unwrap())
+        .collect();
+    assert_eq!(sev, vec!["block", "warn"]);
+}

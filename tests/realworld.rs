@@ -558,6 +558,42 @@ fn parallel_steps_are_judged_not_refused() {
 }
 
 #[test]
+fn a_trigger_key_left_empty_is_an_empty_map_not_a_refusal() {
+    // `workflow_dispatch:` with `inputs:` and nothing under it (GitHub runs
+    // it, reading an empty map), and `workflow_call:` with `inputs: ~` and
+    // an empty `secrets:`: the workflows are judged, and the release
+    // workflow's movable ref blocks at its line. (An `inputs:` holding a
+    // scalar is still refused: the unit test beside the rewrite.)
+    let (code, r) = check_json(&rw("empty-trigger-inputs"), &["--only", "actions-pinned"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "actions-pinned"),
+        vec![(RELEASE.into(), 23, "block".into())]
+    );
+    assert!(messages(&r, "actions-pinned")[0].contains("actions/setup-node@v4"));
+    assert!(!r.to_string().contains("cannot judge"), "{r:#}");
+    assert!(!r.to_string().contains("shared.yml"), "{r:#}");
+}
+
+#[test]
+fn gem_release_with_configured_credentials_publishes() {
+    // gem-release's `gem release` after configure-rubygems-credentials
+    // pushes the gem: the workflow is a release workflow and its movable
+    // ref blocks. `rehearse.yml` runs `gem release --pretend`, which
+    // pushes nothing: the same ref only warns there.
+    let (code, r) = check_json(&rw("gem-release-plugin"), &["--only", "actions-pinned"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "actions-pinned"),
+        vec![
+            (".github/workflows/rehearse.yml".into(), 20, "warn".into()),
+            (RELEASE.into(), 20, "block".into()),
+        ]
+    );
+    assert!(messages(&r, "actions-pinned")[1].contains("in a release workflow"));
+}
+
+#[test]
 fn a_cache_in_a_job_that_builds_release_assets_warns() {
     // `ship` uploads to the GitHub release what `build` built: build's
     // rust-cache is a cache in the release. `coverage` uploads an artifact

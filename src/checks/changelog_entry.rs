@@ -27,17 +27,26 @@ static META: Meta = Meta {
         outside it (a workspace's, headed with another package's versions) leaves the package \
         with no changelog of its own to judge; so does one whose opening sentence says the \
         changelog moved or is no longer kept without linking where (\"changelog content has \
-        moved to a CHANGELOG.md in each package\").",
+        moved to a CHANGELOG.md in each package\"). A package release-please versions whose \
+        CHANGELOG names no version at all, at the version release-please's manifest was \
+        seeded with, only warns: release-please writes every section itself, and its first \
+        release pull request writes that one.",
     passes: "Cargo.toml:   version = \"2.1.0\"\nCHANGELOG.md: ## [2.1.0] - 2026-02-01",
     fails: "Cargo.toml:   version = \"2.1.0\"\nCHANGELOG.md: ## [Unreleased]\n              ## [2.0.3] - 2026-01-01",
     fix: "Add a section headed with the version (`## [2.1.0] - 2026-02-01`, or release-please's \
         `## [2.1.0](…compare…) (2026-02-01)`); under Keep a Changelog, rename `[Unreleased]` \
         to the version when you cut the release.",
     params: &[],
-    codes: &[Code {
-        id: "missing-section",
-        summary: "the CHANGELOG has no section for the version the manifests declare",
-    }],
+    codes: &[
+        Code {
+            id: "missing-section",
+            summary: "the CHANGELOG has no section for the version the manifests declare",
+        },
+        Code {
+            id: "release-please-first-section",
+            summary: "a CHANGELOG release-please versions names no version yet: its first release pull request writes the section (a warning)",
+        },
+    ],
 };
 
 /// Judged when the workflows pass ends: what the release workflows
@@ -135,6 +144,18 @@ fn run(cx: &Context<'_>, published: Published) -> Outcome {
             ),
             (None, None) => (Location::file(path), "it has no headings".to_string()),
         };
+        // release-please writes every section of a package's CHANGELOG
+        // itself, the first one too: a CHANGELOG it versions that names no
+        // version at all, at the version its manifest was seeded with, has
+        // had no release cut by it yet, and its first release pull request
+        // writes the section. A warning: a release made by hand under that
+        // version would have no notes here.
+        let seeded = pkg.release_please.as_ref().is_some_and(|rp| {
+            entries.is_empty()
+                && newest.is_none()
+                && kept_elsewhere.is_none()
+                && manifest::canonical(&rp.value) == version
+        });
         let unreleased = entries.iter().any(|e| !e.released)
             || doc
                 .headings
@@ -146,6 +167,23 @@ fn run(cx: &Context<'_>, published: Published) -> Outcome {
             }
             None => top,
         };
+        if let (true, Some(rp)) = (seeded, &pkg.release_please) {
+            findings.push(
+                Finding::new(
+                    location,
+                    format!(
+                        "{path} names no released version yet, and release-please versions this \
+                         package at {} ({}:{}): its first release pull request writes the \
+                         section; a release cut by hand would have no notes",
+                        from.field.value, rp.location.path, rp.location.line,
+                    ),
+                    "let release-please's next release pull request write the first section",
+                )
+                .code("release-please-first-section")
+                .warn_only(),
+            );
+            continue;
+        }
         findings.push(
             Finding::new(
                 location,

@@ -226,6 +226,10 @@ impl WorkflowFile {
             Some(t) => Arc::from(t),
             None => text,
         };
+        let text: Arc<str> = match empty_trigger_maps_as_known(&text) {
+            Some(t) => Arc::from(t),
+            None => text,
+        };
         let patched = self_repo_refs_as_local(&text);
         let model: Workflow = match unique_keys::from_str(patched.as_deref().unwrap_or(&text)) {
             Ok(m) => m,
@@ -762,6 +766,74 @@ fn rewrite_step(lines: &[&str], out: &mut [String], start: usize, end: usize, s:
     did
 }
 
+/// GitHub reads a `workflow_dispatch:` or `workflow_call:` key left with no
+/// value (`inputs:` and nothing under it, or `~`/`null`) as an empty map and
+/// runs the workflow; the typed model refuses a null where it wants a map,
+/// which would leave the whole workflow unjudged. Such a key becomes a
+/// comment, line for line (its line keeps its place; nothing is reported
+/// on it). `None` when there is nothing to rewrite.
+fn empty_trigger_maps_as_known(text: &str) -> Option<String> {
+    if !text.contains("workflow_dispatch:") && !text.contains("workflow_call:") {
+        return None;
+    }
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let blank = |l: &str| {
+        let t = l.trim();
+        t.is_empty() || t.starts_with('#')
+    };
+    let null_value = |rest: &str| {
+        let r = rest.split(" #").next().unwrap_or("").trim();
+        r.is_empty() || r == "~" || r == "null" || r == "Null" || r == "NULL" || r.starts_with('#')
+    };
+    let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    let mut changed = false;
+    for (i, line) in lines.iter().enumerate() {
+        let t = line.trim_start();
+        let (event, rest) = if let Some(r) = t.strip_prefix("workflow_dispatch:") {
+            ("workflow_dispatch", r)
+        } else if let Some(r) = t.strip_prefix("workflow_call:") {
+            ("workflow_call", r)
+        } else {
+            continue;
+        };
+        let r = rest.trim();
+        if !(r.is_empty() || r.starts_with('#')) {
+            continue;
+        }
+        let key_indent = indent(line);
+        let children: Vec<usize> = (i + 1..lines.len())
+            .take_while(|&j| blank(lines[j]) || indent(lines[j]) > key_indent)
+            .filter(|&j| !blank(lines[j]))
+            .collect();
+        let Some(&first) = children.first() else {
+            continue;
+        };
+        let c = indent(lines[first]);
+        for (n, &j) in children.iter().enumerate() {
+            if indent(lines[j]) != c {
+                continue;
+            }
+            let Some((key, value)) = lines[j].trim_start().split_once(':') else {
+                continue;
+            };
+            let known = match event {
+                "workflow_dispatch" => key == "inputs",
+                _ => matches!(key, "inputs" | "outputs" | "secrets"),
+            };
+            // Nothing nested under it: the next line of the trigger is a
+            // sibling (or there is none).
+            let nested = children.get(n + 1).is_some_and(|&k| indent(lines[k]) > c);
+            if known && null_value(value) && !nested {
+                let nl = if lines[j].ends_with('\n') { "\n" } else { "" };
+                out[j] = format!("{}# {}{nl}", " ".repeat(c), lines[j].trim());
+                changed = true;
+            }
+        }
+    }
+    changed.then(|| out.concat())
+}
+
 fn self_repo_refs_as_local(text: &str) -> Option<String> {
     if !text.contains("$/") {
         return None;
@@ -860,6 +932,22 @@ pub fn env_map(env: &LoE<Env>) -> Option<&Env> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_trigger_key_is_an_empty_map_but_a_scalar_is_refused() {
+        let empty = "on:\n  workflow_dispatch:\n    inputs:\n\n  workflow_call:\n    inputs: ~\n    secrets:\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo\n";
+        let wf = WorkflowFile::parse(".github/workflows/e.yml", empty.into()).unwrap();
+        assert_eq!(wf.text.lines().count(), empty.lines().count());
+        let scalar = "on:\n  workflow_dispatch:\n    inputs: everything\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo\n";
+        let Err(e) = WorkflowFile::parse(".github/workflows/s.yml", scalar.into()) else {
+            panic!("a scalar `inputs:` parsed");
+        };
+        assert!(
+            e.message.contains("not a valid GitHub Actions workflow"),
+            "{}",
+            e.message
+        );
+    }
 
     #[test]
     fn parallel_and_control_steps_become_known_steps_line_for_line() {

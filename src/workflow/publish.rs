@@ -1364,6 +1364,12 @@ fn delegated_publish(
             _ if released_by_tool(&w, &releasing) => !rehearsal(cmd),
             ["npm" | "pnpm" | "yarn" | "bun", "run", task, ..] if releasing(task) => true,
             ["make" | "just" | "rake" | "thor" | "task", task, ..] if releasing(task) => true,
+            // The gem-release plugin's `gem release` builds the gem and
+            // pushes it with the configured RubyGems key (`--pretend`
+            // only shows what it would do).
+            ["gem", "release", ..] if registry == Registry::RubyGems => {
+                !cmd.has_flag(&["--pretend"])
+            }
             // `tox -e release`, `tox run -e release`, `nox -s publish`: an
             // environment or session of the project's tox.ini or noxfile.
             _ => runner_env(&w).is_some_and(releasing),
@@ -2221,6 +2227,18 @@ mod tests {
         );
         assert_eq!(f.jobs[0].publishes[0].registry, Registry::RubyGems);
         assert_eq!(f.jobs[0].publishes[0].step, 1);
+    }
+
+    #[test]
+    fn gem_release_publishes_with_configured_credentials() {
+        let f = facts(
+            "on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - uses: rubygems/configure-rubygems-credentials@v1\n      - run: gem release\n",
+        );
+        assert_eq!(f.jobs[0].publishes[0].registry, Registry::RubyGems);
+        let pretend = facts(
+            "on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - uses: rubygems/configure-rubygems-credentials@v1\n      - run: gem release --pretend\n",
+        );
+        assert!(pretend.jobs[0].publishes.is_empty());
     }
 
     #[test]
