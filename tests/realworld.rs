@@ -571,6 +571,13 @@ fn a_trigger_key_left_empty_is_an_empty_map_not_a_refusal() {
         vec![(RELEASE.into(), 23, "block".into())]
     );
     assert!(messages(&r, "actions-pinned")[0].contains("actions/setup-node@v4"));
+    // The rewrite makes line 4 longer: positions after it still come from
+    // the text as judged, so the column is the action's own (15).
+    assert_eq!(
+        result(&r, "actions-pinned")["findings"][0]["column"].as_u64(),
+        Some(15),
+        "{r:#}"
+    );
     assert!(!r.to_string().contains("cannot judge"), "{r:#}");
     assert!(!r.to_string().contains("shared.yml"), "{r:#}");
 }

@@ -209,6 +209,7 @@ impl WorkflowFile {
         lines: LineIndex,
     ) -> Result<WorkflowFile, WorkflowError> {
         let shape = yaml_guard(&text)?;
+        let original_len = text.len();
         // `uses: $/path` (a self-repository reference) is newer than the typed
         // model; it means the same as `./path` at the running commit, and the
         // two spellings have the same length, so offsets stay exact.
@@ -229,6 +230,15 @@ impl WorkflowFile {
         let text: Arc<str> = match empty_trigger_maps_as_known(&text) {
             Some(t) => Arc::from(t),
             None => text,
+        };
+        // The rewrites keep every line where it was but may change a line's
+        // length (a dedented step): the tree's index of the text as read
+        // would then put later offsets on the wrong line, so an index of
+        // the text as judged is built instead.
+        let lines = if text.len() == original_len {
+            lines
+        } else {
+            LineIndex::new(&text)
         };
         let patched = self_repo_refs_as_local(&text);
         let model: Workflow = match unique_keys::from_str(patched.as_deref().unwrap_or(&text)) {
