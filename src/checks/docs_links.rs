@@ -782,12 +782,20 @@ fn is_example(text: &str, offset: usize) -> bool {
 /// last sentence or list-item break), lower-cased.
 fn sentence_before(text: &str, offset: usize) -> String {
     let before = text_before(text, offset, 200);
-    let start = [". ", ".\n", "\n\n", "\n- ", "\n* ", "! ", "? "]
+    before[sentence_start(before)..].to_lowercase()
+}
+
+/// What ends a sentence or a list item in running text.
+const SENTENCE_BREAKS: &[&str] = &[". ", ".\n", "\n\n", "\n- ", "\n* ", "! ", "? "];
+
+/// Where the last sentence of `before` starts: after its last sentence or
+/// list-item break (0 when there is none).
+fn sentence_start(before: &str) -> usize {
+    SENTENCE_BREAKS
         .iter()
         .filter_map(|b| before.rfind(b).map(|i| i + b.len()))
         .max()
-        .unwrap_or(0);
-    before[start..].to_lowercase()
+        .unwrap_or(0)
 }
 
 /// Whether the sentence before the code span at `offset` tells the reader
@@ -872,21 +880,12 @@ fn text_after(text: &str, offset: usize, max: usize) -> &str {
 fn says_not_here(text: &str, offset: usize) -> bool {
     let before = text_before(text, offset, 200);
     let after = text_after(text, offset, 200);
-    let cut = |s: &str| {
-        [". ", ".\n", "\n\n", "\n- ", "\n* ", "! ", "? "]
-            .iter()
-            .filter_map(|b| s.find(b))
-            .min()
-            .unwrap_or(s.len())
-    };
-    let rcut = |s: &str| {
-        [". ", ".\n", "\n\n", "\n- ", "\n* ", "! ", "? "]
-            .iter()
-            .filter_map(|b| s.rfind(b).map(|i| i + b.len()))
-            .max()
-            .unwrap_or(0)
-    };
-    let sentence = format!("{} {}", &before[rcut(before)..], &after[..cut(after)]).to_lowercase();
+    let end = SENTENCE_BREAKS
+        .iter()
+        .filter_map(|b| after.find(b))
+        .min()
+        .unwrap_or(after.len());
+    let sentence = format!("{} {}", &before[sentence_start(before)..], &after[..end]).to_lowercase();
     const MARKERS: &[&str] = &[
         "removed",
         "deleted",
@@ -939,11 +938,7 @@ fn in_other_repository(text: &str, offset: usize, this: Option<&(String, String)
         return false;
     };
     let before = text_before(text, offset, 300);
-    let start = [". ", ".\n", "\n\n", "\n- ", "\n* ", "! ", "? "]
-        .iter()
-        .filter_map(|b| before.rfind(b).map(|i| i + b.len()))
-        .max()
-        .unwrap_or(0);
+    let start = sentence_start(before);
     NAMED_REPOSITORY
         .captures_iter(&before[start..])
         .any(|c| !(c[1].eq_ignore_ascii_case(owner) && c[2].eq_ignore_ascii_case(name)))
