@@ -1029,33 +1029,28 @@ fn judge_uses(
         });
         return;
     }
-    // changesets/action v2 splits into sub-actions; `…/publish`
-    // publishes the packed tarballs to npm.
-    if slug == "changesets/action"
-        && let Uses::Repository(r) = uses
-        && r.subpath()
-            .is_some_and(|p| p.trim_matches('/') == "publish")
+    // Actions whose sub-action (a folder of the action's repository)
+    // publishes: changesets/action v2's `…/publish` pushes the packed
+    // tarballs to npm; jupyter_releaser's `finalize-release` uploads the
+    // built distributions to PyPI (by trusted publishing unless handed a
+    // `PYPI_TOKEN`), while its `prep-release` and `populate-release`
+    // siblings only draft the release.
+    const PUBLISHING_SUBACTIONS: &[(&str, &str, Registry)] = &[
+        ("changesets/action", "publish", Registry::Npm),
+        (
+            "jupyter-server/jupyter_releaser",
+            ".github/actions/finalize-release",
+            Registry::PyPi,
+        ),
+    ];
+    if let Uses::Repository(r) = uses
+        && let Some(&(_, _, registry)) = PUBLISHING_SUBACTIONS.iter().find(|(s, sub, _)| {
+            slug == *s && r.subpath().is_some_and(|p| p.trim_matches('/') == *sub)
+        })
     {
         role.publishes.push(PublishStep {
             step: i,
-            registry: Registry::Npm,
-            via: Via::Action(uses.raw().to_string()),
-            behind: None,
-        });
-        return;
-    }
-    // jupyter_releaser's `finalize-release` action uploads the built
-    // distributions to PyPI (by trusted publishing unless it is handed a
-    // `PYPI_TOKEN`) and any npm packages; its `prep-release` and
-    // `populate-release` siblings only draft the release.
-    if slug == "jupyter-server/jupyter_releaser"
-        && let Uses::Repository(r) = uses
-        && r.subpath()
-            .is_some_and(|p| p.trim_matches('/') == ".github/actions/finalize-release")
-    {
-        role.publishes.push(PublishStep {
-            step: i,
-            registry: Registry::PyPi,
+            registry,
             via: Via::Action(uses.raw().to_string()),
             behind: None,
         });
