@@ -2069,10 +2069,15 @@ mod tests {
         assert_eq!(r("$UNSET publish"), "$UNSET publish");
     }
 
+    /// The command lines a JavaScript file runs, without their offsets.
+    fn exec_commands(js: &str) -> Vec<String> {
+        js_exec_commands(js).into_iter().map(|(_, c)| c).collect()
+    }
+
     #[test]
     fn javascript_commands_are_read_from_runner_calls_only() {
         let js = "// npm publish in a comment\nconsole.log('npm publish failed')\nexecSync('npm publish --tag next')\nspawn('pnpm', ['publish', '--no-git-checks'])\nawait $`yarn npm publish --tag ${tag}`\n";
-        let cmds: Vec<String> = js_exec_commands(js).into_iter().map(|(_, c)| c).collect();
+        let cmds = exec_commands(js);
         assert_eq!(
             cmds,
             [
@@ -2136,14 +2141,11 @@ mod tests {
         assert_eq!(texts, ["x'y", "npm publish", "pnpm publish --tag X"]);
         // A literal program and an array of literal arguments are one command.
         let run = "execa('pnpm', ['publish', '--access', 'public'], { stdio: 'inherit' })\n";
-        let cmds: Vec<String> = js_exec_commands(run).into_iter().map(|(_, c)| c).collect();
+        let cmds = exec_commands(run);
         assert_eq!(cmds, ["pnpm publish --access public"]);
         // A program named by a placeholder is not a known program.
         let dynamic = "execSync(`${pm} publish`)\n";
-        let cmds: Vec<String> = js_exec_commands(dynamic)
-            .into_iter()
-            .map(|(_, c)| c)
-            .collect();
+        let cmds = exec_commands(dynamic);
         assert_eq!(cmds, ["X publish"]);
         assert!(publish_registry(&cmd("X publish")).is_none());
     }
@@ -2151,7 +2153,7 @@ mod tests {
     #[test]
     fn templates_tagged_with_a_runner_are_commands() {
         let js = "await $`npm publish`\nawait $({ stdio: 'inherit' })`pnpm publish -r`\nawait execa`yarn npm publish`\nawait execa({ cwd: dir })`bun publish`\nconst s = String.raw`npm publish`\nconst t = `npm publish`\n";
-        let cmds: Vec<String> = js_exec_commands(js).into_iter().map(|(_, c)| c).collect();
+        let cmds = exec_commands(js);
         assert_eq!(
             cmds,
             [
