@@ -282,6 +282,12 @@ fn report_unparseable_once(results: &mut [CheckResult]) {
     }
 }
 
+/// How long freed pages wait for reuse during the documents pass
+/// ([`crate::memory::PurgeDelay`]): long enough for the next documents to
+/// take them, short against the pass. That pass never holds the run's peak
+/// (the workflows pass and the report do), so the wait costs no peak RSS.
+const DOCS_PURGE_DELAY_MS: std::ffi::c_long = 10;
+
 /// Runs the planned checks on every core, in two phases. The documents
 /// pass runs first, alone (it spreads over every core itself). Then the
 /// workflows pass (also spread over every core) and every other check, each
@@ -314,7 +320,10 @@ fn run_parallel(
     .into_iter()
     .collect();
     rest.extend(group(|s| s == Scope::Project).into_iter().map(|i| vec![i]));
-    let mut results = run_jobs(tree, base, policy, planned, &docs, seen);
+    let mut results = {
+        let _reuse = crate::memory::PurgeDelay::hold(DOCS_PURGE_DELAY_MS);
+        run_jobs(tree, base, policy, planned, &docs, seen)
+    };
     crate::memory::give_back_freed();
     results.extend(run_jobs(tree, base, policy, planned, &rest, seen));
     let mut slots: Vec<Option<Outcome>> = (0..planned.len()).map(|_| None).collect();

@@ -153,28 +153,48 @@ pub fn run(cxs: &[(&Context<'_>, &'static dyn Check)]) -> Vec<Outcome> {
         }
     }
     let paths: Vec<(usize, &str)> = tree.paths().enumerate().filter(|(i, _)| any[*i]).collect();
-    // Per document: for each visitor, its findings (or None after a panic).
+    // Per document: for each visitor, its findings (or None after a panic);
+    // no list at all when no visitor found anything, which is most
+    // documents. What is kept for the whole pass is kept at its size: a
+    // 100,000-document tree holds every document's result at once.
     let per_doc = crate::repo::par_map(&paths, |&(i, path)| {
         let doc = PassDoc::new(tree, i, path);
-        let mut found: Vec<Option<Vec<Finding>>> = Vec::with_capacity(visitors.len());
+        let mut found: Vec<Option<Vec<Finding>>> = Vec::new();
         for (v, (_, visitor)) in visitors.iter().enumerate() {
-            if !wanted[v][i] {
-                found.push(Some(Vec::new()));
+            let got = if wanted[v][i] {
+                guarded(|| visitor.visit(&doc))
+            } else {
+                Some(Vec::new())
+            };
+            if matches!(&got, Some(fs) if fs.is_empty()) && found.is_empty() {
                 continue;
             }
-            let got = guarded(|| visitor.visit(&doc));
+            if found.is_empty() {
+                found.reserve_exact(visitors.len());
+                found.resize_with(v, || Some(Vec::new()));
+            }
             found.push(got.map(|mut fs| {
                 for f in &mut fs {
                     if f.snippet.is_none() && f.location.path == path {
                         f.snippet = doc.snippet(f.location.line);
                     }
                 }
+                fs.shrink_to_fit();
                 fs
             }));
         }
         found
     });
-    let mut visited: Vec<Vec<Finding>> = visitors.iter().map(|_| Vec::new()).collect();
+    let mut visited: Vec<Vec<Finding>> = (0..visitors.len())
+        .map(|v| {
+            let n = per_doc
+                .iter()
+                .filter_map(|found| found.get(v).and_then(Option::as_ref))
+                .map(Vec::len)
+                .sum();
+            Vec::with_capacity(n)
+        })
+        .collect();
     let mut crashed = vec![false; visitors.len()];
     for found in per_doc {
         for (v, got) in found.into_iter().enumerate() {
