@@ -66,6 +66,9 @@ impl<'w> At<'w> {
     /// value). A `#` inside a quoted value or a block scalar is content,
     /// not a comment, and is not returned.
     pub fn comments(&self) -> Option<Vec<String>> {
+        if let Some(found) = self.wf.fast_comments(&self.route) {
+            return found;
+        }
         let doc = self.wf.doc()?;
         let comps: Vec<yamlpath::Component<'_>> = self.route.iter().map(Key::component).collect();
         let feature = doc.query_exact(&yamlpath::Route::from(comps)).ok()??;

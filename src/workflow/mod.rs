@@ -5,6 +5,8 @@
 pub mod at;
 pub mod contexts;
 pub mod expr;
+#[doc(hidden)]
+pub mod fast_locate;
 pub mod lane;
 pub mod oidc;
 pub mod publish;
@@ -104,6 +106,13 @@ pub const MAX_YAML_DEPTH: usize = 200;
 /// instead of the line. Real workflows have hundreds of keys at most.
 pub const MAX_ITEMS_FOR_LOCATIONS: usize = 20_000;
 
+/// The block-style reader ([`fast_locate`]) walks the lines on the way to
+/// each route, which costs up to the file's lines (times its depth) per
+/// route, where the location tree, once built, costs the keys of each
+/// mapping on the way. Past this many routes asked of one workflow the rest
+/// go to the tree, so a file with thousands of findings stays linear.
+pub const FAST_QUERIES: usize = 256;
+
 /// YAML nodes a workflow may expand to once aliases are followed. Anchors and
 /// aliases are legal in workflows, but a few lines of them can stand for
 /// millions of nodes ("billion laughs"), and fields such as `matrix.include`
@@ -119,6 +128,11 @@ pub struct WorkflowFile {
     /// The format-preserving tree for location lookups, built on the first
     /// lookup ([`WorkflowFile::doc`]) and dropped with the workflow.
     located: std::sync::OnceLock<Option<Document>>,
+    /// The line index of [`fast_locate`], which answers most routes of a
+    /// block-style workflow without the location tree.
+    fast: std::sync::OnceLock<Option<fast_locate::Index>>,
+    /// Routes asked of the block-style reader so far ([`FAST_QUERIES`]).
+    fast_asked: std::sync::atomic::AtomicUsize,
     /// False when the file is too big for tree-sitter to locate cheaply:
     /// findings then point at the file.
     locatable: bool,
@@ -269,6 +283,8 @@ impl WorkflowFile {
             lines,
             model,
             located: std::sync::OnceLock::new(),
+            fast: std::sync::OnceLock::new(),
+            fast_asked: std::sync::atomic::AtomicUsize::new(0),
             locatable,
             release,
             lane: Default::default(),
@@ -289,6 +305,79 @@ impl WorkflowFile {
         self.located
             .get_or_init(|| Document::new(self.text.to_string()).ok())
             .as_ref()
+    }
+
+    /// The block-style reader of this workflow ([`fast_locate`]), when the
+    /// text is one it reads; its answers equal the location tree's, and
+    /// where it is unsure the caller asks the tree.
+    fn fast(&self) -> Option<fast_locate::Lines<'_>> {
+        use std::sync::atomic::Ordering;
+        if !self.locatable || self.fast_asked.fetch_add(1, Ordering::Relaxed) >= FAST_QUERIES {
+            return None;
+        }
+        self.fast
+            .get_or_init(|| fast_locate::Index::new(&self.text))
+            .as_ref()
+            .map(|i| i.view(&self.text))
+    }
+
+    /// The byte span of the value at `route` (`None`: the key has no value
+    /// or the route is not there), from the block-style reader; `Err` when
+    /// it is unsure.
+    fn fast_exact(&self, route: &[Key<'_>]) -> Result<Option<(usize, usize)>, ()> {
+        use fast_locate::{Answer, Mode};
+        match self.fast().map(|f| f.query(route, Mode::Exact)) {
+            Some(Answer::Found(s, e)) => Ok(Some((s, e))),
+            Some(Answer::NoValue | Answer::Missing) => Ok(None),
+            Some(Answer::Unsure) | None => Err(()),
+        }
+    }
+
+    /// The comments on the lines of the value at `route`, each without its
+    /// `#` and trimmed, from the block-style reader: `Some(None)` when the
+    /// value is not there, `None` when the reader is unsure.
+    pub(crate) fn fast_comments(&self, route: &[Key<'_>]) -> Option<Option<Vec<String>>> {
+        let found = self.fast()?.comments(route)?;
+        Some(found.map(|spans| {
+            spans
+                .iter()
+                .filter_map(|&(s, e)| self.text.get(s..e))
+                .map(|c| c.trim_start_matches('#').trim().to_string())
+                .collect()
+        }))
+    }
+
+    /// [`WorkflowFile::span_of`] from the block-style reader; `None` when it
+    /// is unsure anywhere on the way.
+    fn fast_span_of(&self, route: &[Key<'_>], key_only: bool) -> Option<Location> {
+        use fast_locate::{Answer, Mode};
+        let fast = self.fast()?;
+        let mut len = route.len();
+        loop {
+            let r = &route[..len];
+            let found = if key_only && len == route.len() && len > 0 {
+                fast.query(r, Mode::KeyOnly)
+            } else {
+                match fast.query(r, Mode::Exact) {
+                    Answer::Found(s, e) => Answer::Found(s, e),
+                    Answer::Unsure => Answer::Unsure,
+                    Answer::NoValue | Answer::Missing => fast.query(r, Mode::Pretty),
+                }
+            };
+            match found {
+                Answer::Found(start, end) => {
+                    let (l, c) = self.lines.position(&self.text, start);
+                    let (el, ec) = self.lines.position(&self.text, end);
+                    return Some(Location::new(&self.path, l, c).with_end(el, ec));
+                }
+                Answer::Unsure => return None,
+                Answer::NoValue | Answer::Missing => {}
+            }
+            if len == 0 {
+                return Some(Location::file(&self.path));
+            }
+            len -= 1;
+        }
     }
 
     /// The file name, e.g. `release.yml`.
@@ -352,6 +441,9 @@ impl WorkflowFile {
         {
             return loc;
         }
+        if let Some(loc) = self.fast_span_of(route, key_only) {
+            return loc;
+        }
         let Some(doc) = self.doc() else {
             return Location::file(&self.path);
         };
@@ -382,6 +474,12 @@ impl WorkflowFile {
 
     /// The byte range of the value at `route`, when it can be found exactly.
     pub fn byte_span(&self, route: &[Key<'_>]) -> Option<(usize, usize)> {
+        use fast_locate::{Answer, Mode};
+        match self.fast().map(|f| f.query(route, Mode::Pretty)) {
+            Some(Answer::Found(s, e)) => return Some((s, e)),
+            Some(Answer::Missing | Answer::NoValue) => return None,
+            Some(Answer::Unsure) | None => {}
+        }
         let doc = self.doc()?;
         let comps: Vec<Component<'_>> = route.iter().map(Key::component).collect();
         doc.query_pretty(&Route::from(comps))
@@ -399,14 +497,20 @@ impl WorkflowFile {
     /// `needle` first appears; the value's own location when it does not.
     pub fn locate_in(&self, route: &[Key<'_>], needle: &str) -> Location {
         let base = self.locate(route);
-        let Some(doc) = self.doc() else {
-            return base;
+        let (start, end) = match self.fast_exact(route) {
+            Ok(Some(span)) => span,
+            Ok(None) => return base,
+            Err(()) => {
+                let Some(doc) = self.doc() else {
+                    return base;
+                };
+                let comps: Vec<Component<'_>> = route.iter().map(Key::component).collect();
+                let Ok(Some(f)) = doc.query_exact(&Route::from(comps)) else {
+                    return base;
+                };
+                f.location.byte_span
+            }
         };
-        let comps: Vec<Component<'_>> = route.iter().map(Key::component).collect();
-        let Ok(Some(f)) = doc.query_exact(&Route::from(comps)) else {
-            return base;
-        };
-        let (start, end) = f.location.byte_span;
         let Some(region) = self.text.get(start..end) else {
             return base;
         };

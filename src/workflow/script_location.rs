@@ -12,14 +12,20 @@ impl WorkflowFile {
     /// scalars fall back to [`WorkflowFile::locate_in`].
     pub fn locate_command(&self, route: &[Key<'_>], script_line: usize, raw: &str) -> Location {
         let fallback = || self.locate_in(route, raw);
-        let Some(doc) = self.doc() else {
-            return fallback();
+        let (start, end) = match self.fast_exact(route) {
+            Ok(Some(span)) => span,
+            Ok(None) => return fallback(),
+            Err(()) => {
+                let Some(doc) = self.doc() else {
+                    return fallback();
+                };
+                let comps: Vec<Component<'_>> = route.iter().map(Key::component).collect();
+                let Ok(Some(f)) = doc.query_exact(&Route::from(comps)) else {
+                    return fallback();
+                };
+                f.location.byte_span
+            }
         };
-        let comps: Vec<Component<'_>> = route.iter().map(Key::component).collect();
-        let Ok(Some(f)) = doc.query_exact(&Route::from(comps)) else {
-            return fallback();
-        };
-        let (start, end) = f.location.byte_span;
         let Some(region) = self.text.get(start..end) else {
             return fallback();
         };
