@@ -238,6 +238,10 @@ fn body_says_unreleased(text: &str, section: &std::ops::Range<usize>) -> bool {
 /// A highest version dated before every other dated release is an old
 /// numbering the package restarted from (a `1.0.0 (2022-05-14)` at the foot
 /// of a file whose releases since run 0.1.2 … 0.8.12): it is passed over.
+/// So is a highest version that is a pre-release written below a
+/// newest-first run of lower releases (`1.0.0-alpha.4` under 0.30.0 …
+/// 0.37.7): a pre-release line the package left, whose final release never
+/// came, while it went on releasing the line above it.
 pub fn newest_release(doc: &MarkdownDoc) -> Option<Field> {
     let mut released: Vec<Entry> = entries(doc).into_iter().filter(|e| e.released).collect();
     let best = loop {
@@ -254,7 +258,7 @@ pub fn newest_release(doc: &MarkdownDoc) -> Option<Field> {
                 .filter_map(|(_, e)| heading_date(&e.heading))
                 .peekable();
             others.peek().is_some() && others.all(|o| o > d)
-        });
+        }) || left_prerelease(&released[..i], &top.version);
         let top = released.remove(i);
         if !restarted {
             break top;
@@ -264,6 +268,32 @@ pub fn newest_release(doc: &MarkdownDoc) -> Option<Field> {
         value: best.version,
         location: heading_location(doc, best.line),
     })
+}
+
+/// Whether `version`, the highest of a changelog's releases, is a
+/// pre-release the package left: it is a pre-release, and the releases
+/// written above it are at least two, all lower, and run newest-first (the
+/// first above the last), so they were released after it. One release above
+/// a pre-release (a backport published while the release candidate waits)
+/// does not say the line was left.
+fn left_prerelease(above: &[Entry], version: &str) -> bool {
+    let (Some(first), Some(last)) = (above.first(), above.last()) else {
+        return false;
+    };
+    above.len() >= 2
+        && is_prerelease(version)
+        && compare_versions(&first.version, &last.version).is_gt()
+}
+
+/// Whether a version is a pre-release: it sorts below its own numeric
+/// release (`1.0.0-alpha.4` < `1.0.0`, `2.1.0rc1` < `2.1.0`; not
+/// `1.0.0.post1`).
+fn is_prerelease(version: &str) -> bool {
+    let cut = version
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(version.len());
+    let base = version[..cut].trim_end_matches('.');
+    cut < version.len() && !base.is_empty() && compare_versions(version, base).is_lt()
 }
 
 /// The ISO date a release heading carries (`## 1.0.0 (2022-05-14)`).
@@ -434,6 +464,17 @@ mod tests {
         // Undated headings: the highest version.
         let undated = doc("# Changelog\n\n## 0.4.1\n\n## 1.0.0\n");
         assert_eq!(newest_release(&undated).unwrap().value, "1.0.0");
+        // A pre-release line left below the releases made since.
+        let left = doc("# Changelog\n\n## 0.31.0\n\n## 0.30.0\n\n## 1.0.0-alpha.1\n\n## 0.29.0\n");
+        assert_eq!(newest_release(&left).unwrap().value, "0.31.0");
+        // One backport above a release candidate leaves the candidate newest.
+        let backport = doc("# Changelog\n\n## 1.9.5\n\n## 2.0.0-rc.1\n\n## 1.9.4\n");
+        assert_eq!(newest_release(&backport).unwrap().value, "2.0.0-rc.1");
+        // A pre-release on top is the newest.
+        let top = doc("# Changelog\n\n## 2.0.0-beta.1\n\n## 1.9.0\n\n## 1.8.0\n");
+        assert_eq!(newest_release(&top).unwrap().value, "2.0.0-beta.1");
+        assert!(is_prerelease("1.0.0-alpha.4") && is_prerelease("2.1.0rc1"));
+        assert!(!is_prerelease("1.0.0") && !is_prerelease("1.0.0.post1"));
     }
 
     #[test]
