@@ -258,7 +258,7 @@ pub fn newest_release(doc: &MarkdownDoc) -> Option<Field> {
                 .filter_map(|(_, e)| heading_date(&e.heading))
                 .peekable();
             others.peek().is_some() && others.all(|o| o > d)
-        }) || left_prerelease(&released[..i], &top.version);
+        }) || left_prerelease(&released[..i], &released[i + 1..], &top.version);
         let top = released.remove(i);
         if !restarted {
             break top;
@@ -272,17 +272,40 @@ pub fn newest_release(doc: &MarkdownDoc) -> Option<Field> {
 
 /// Whether `version`, the highest of a changelog's releases, is a
 /// pre-release the package left: it is a pre-release, and the releases
-/// written above it are at least two, all lower, and run newest-first (the
-/// first above the last), so they were released after it. One release above
-/// a pre-release (a backport published while the release candidate waits)
-/// does not say the line was left.
-fn left_prerelease(above: &[Entry], version: &str) -> bool {
+/// written above it are at least two, run newest-first (the first above
+/// the last), and open a newer minor line than any release below it
+/// (0.30.0 … 0.37.7 above `1.0.0-alpha.4`, 0.29.0 below): the package went
+/// on releasing after it. Patches of a line already below (1.9.1 and
+/// 1.9.2 above `2.0.0-rc.1`, 1.9.0 below: backports while the release
+/// candidate waits) do not say the line was left.
+fn left_prerelease(above: &[Entry], below: &[Entry], version: &str) -> bool {
     let (Some(first), Some(last)) = (above.first(), above.last()) else {
         return false;
     };
+    let lowest_above = above
+        .iter()
+        .map(|e| minor_line(&e.version))
+        .min()
+        .unwrap_or_default();
+    let newer_line = below
+        .iter()
+        .filter(|e| !is_prerelease(&e.version))
+        .map(|e| minor_line(&e.version))
+        .max()
+        .is_none_or(|highest_below| lowest_above > highest_below);
     above.len() >= 2
         && is_prerelease(version)
         && compare_versions(&first.version, &last.version).is_gt()
+        && newer_line
+}
+
+/// A version's major and minor numbers (`0.37.7` → (0, 37)).
+fn minor_line(version: &str) -> (u64, u64) {
+    let mut parts = version
+        .split(|c: char| !c.is_ascii_digit())
+        .take_while(|p| !p.is_empty())
+        .map(|p| p.parse::<u64>().unwrap_or(0));
+    (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
 }
 
 /// Whether a version is a pre-release: it sorts below its own numeric
@@ -470,6 +493,11 @@ mod tests {
         // One backport above a release candidate leaves the candidate newest.
         let backport = doc("# Changelog\n\n## 1.9.5\n\n## 2.0.0-rc.1\n\n## 1.9.4\n");
         assert_eq!(newest_release(&backport).unwrap().value, "2.0.0-rc.1");
+        // So do two, patches of the line below the candidate.
+        let backports = doc("# Changelog\n\n## 1.9.6\n\n## 1.9.5\n\n## 2.0.0-rc.1\n\n## 1.9.4\n");
+        assert_eq!(newest_release(&backports).unwrap().value, "2.0.0-rc.1");
+        assert_eq!(minor_line("0.37.7"), (0, 37));
+        assert_eq!(minor_line("2.1.0rc1"), (2, 1));
         // A pre-release on top is the newest.
         let top = doc("# Changelog\n\n## 2.0.0-beta.1\n\n## 1.9.0\n\n## 1.8.0\n");
         assert_eq!(newest_release(&top).unwrap().value, "2.0.0-beta.1");
