@@ -614,6 +614,19 @@ fn a_path_where_a_frameworks_layout_would_put_something_is_not_a_citation() {
 }
 
 #[test]
+fn a_stand_in_file_name_is_the_readers_file_not_a_citation() {
+    // "Annotate an import in a test suite such as `test/some_test.dart`":
+    // `some_test.dart` stands for a file of the reader's project, as
+    // `my_app` does. A named file of this tree that is missing
+    // (`test/goldens.json`) still blocks in the README.
+    let (code, entry) = check("docs-links/stand-in-name", "docs-links");
+    assert_eq!(code, 1);
+    let fs = entry_messages(&entry);
+    assert_eq!(fs.len(), 1, "{fs:#?}");
+    finding_at(&fs, "README.md", 11, "`test/goldens.json`");
+}
+
+#[test]
 fn a_file_named_for_a_version_pattern_is_one_to_write_not_a_citation() {
     // "write the upgrade guide `docs/N.N-Upgrade.md`": a file the release
     // steps tell the maintainer to create for the next version, named with

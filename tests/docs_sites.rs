@@ -359,6 +359,19 @@ fn docusaurus_versioned_docs_react_pages_and_the_blog_index_resolve() {
 }
 
 #[test]
+fn a_docusaurus_markdown_link_is_looked_up_from_the_docs_folder() {
+    // `[catalog](catalogs.md)` in `docs/cli/add.md` is `docs/catalogs.md`
+    // to Docusaurus, which tries the docs folder (of the page's version)
+    // and the site folder before the page's own folder. A link written
+    // `./catalogs.md` is only beside the page, and `workspaces.md` is no
+    // page anywhere: both still warn.
+    let (code, got) = run("docs-links/docusaurus-content-root", &[]);
+    assert_eq!(code, 0);
+    let add = "docs/cli/add.md";
+    assert_eq!(got, vec![at(add, 7, "warn"), at(add, 8, "warn")]);
+}
+
+#[test]
 fn a_sphinx_myst_link_to_a_dotted_python_name_is_a_cross_reference() {
     // `[renderer](mypkg.render.JSONRenderer)` in a MyST page is resolved by
     // Sphinx to the object autodoc documents; it names no file. A link to

@@ -549,6 +549,30 @@ fn a_changelog_that_restarted_its_numbering_is_read_from_its_newest_release() {
 }
 
 #[test]
+fn a_prerelease_line_left_below_later_releases_is_not_the_newest() {
+    // `1.0.0-alpha.0` and `alpha.1` sit under 0.31.0 and 0.31.1, written
+    // above them since: the package went on releasing 0.x, as package.json
+    // says, and the alphas' 1.0.0 never came.
+    let r = shipgate(
+        "versions-agree/left-prerelease",
+        &["--only", "versions-agree"],
+    );
+    assert_eq!(check(&r, "versions-agree"), ("pass".into(), vec![]));
+    assert_eq!(r.code, 0);
+
+    // A manifest behind the top section still disagrees with it.
+    let tmp = common::copy_fixture("versions-agree/left-prerelease");
+    let text = std::fs::read_to_string(tmp.path().join("package.json")).unwrap();
+    common::write(tmp.path(), "package.json", text.replace("0.31.1", "0.31.0"));
+    let (code, report) = common::check_json(tmp.path(), &["--only", "versions-agree"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        common::findings(&report, "versions-agree"),
+        vec![("CHANGELOG.md".into(), 3, "block".into())]
+    );
+}
+
+#[test]
 fn a_root_changelog_that_says_it_moved_is_not_the_root_packages() {
     // "Since 0.26 the changelog has moved to a CHANGELOG.md in each package
     // folder": no link to follow, but the sentence retires the file, so its

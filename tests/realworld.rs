@@ -289,6 +289,38 @@ fn goreleaser_check_and_snapshots_ship_nothing() {
 }
 
 #[test]
+fn goreleaser_action_that_only_installs_ships_nothing() {
+    // `install-only: true` puts goreleaser on the PATH and runs nothing;
+    // the step after it builds a snapshot. The push-to-main CI workflow
+    // that cancels superseded runs is not a release lane.
+    let (code, r) = check_json(&rw("goreleaser-install-only"), &[]);
+    for id in ["release-concurrency", "workflow-permissions"] {
+        assert_eq!(verdict(&r, id), "skip", "{id}: {:#?}", findings(&r, id));
+    }
+    assert_eq!(code, 0);
+
+    // The same action running its default `release` ships: both block.
+    let tmp = copy_fixture("realworld/goreleaser-install-only");
+    let wf = ".github/workflows/ci.yml";
+    let text = std::fs::read_to_string(tmp.path().join(wf)).unwrap();
+    write(
+        tmp.path(),
+        wf,
+        text.replace("install-only: true", "args: release --clean"),
+    );
+    let (code, r) = check_json(tmp.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "workflow-permissions"),
+        vec![(wf.into(), 1, "block".into())]
+    );
+    assert_eq!(
+        findings(&r, "release-concurrency"),
+        vec![(wf.into(), 8, "block".into())]
+    );
+}
+
+#[test]
 fn goreleaser_build_with_an_expression_after_its_command_ships_nothing() {
     // `args: build --snapshot --clean ${{ steps.ids.outputs.flags }}`: the
     // expression only adds flags after `build`, so the pull-request

@@ -657,10 +657,20 @@ fn looks_like_placeholder(s: &str) -> bool {
     b.split(|c| *c == b'/').any(|seg| {
         let first = seg.first().map(u8::to_ascii_lowercase);
         (seg.contains(&b'.') && is_version_placeholder(seg))
-            || (matches!(first, Some(b'm' | b'y'))
-                && [&b"my_"[..], b"my-", b"your_", b"your-", b"yourname"]
-                    .iter()
-                    .any(|p| starts(seg, p)))
+            || (matches!(first, Some(b'm' | b'y' | b's'))
+                && [
+                    &b"my_"[..],
+                    b"my-",
+                    b"your_",
+                    b"your-",
+                    b"yourname",
+                    // `test/some_test.dart`, `lib/some-module.js`: a stand-in
+                    // name for one of the reader's files, as `my_app` is.
+                    b"some_",
+                    b"some-",
+                ]
+                .iter()
+                .any(|p| starts(seg, p)))
             || (matches!(first, Some(b'f' | b'b'))
                 && seg.split(|c| *c == b'.').next().is_some_and(|w| {
                     [&b"foo"[..], b"bar", b"baz"]
@@ -1538,7 +1548,7 @@ mod tests {
             || lower.contains("path/to")
             || lower.contains("xxx")
             || lower.split('/').any(|seg| {
-                ["my_", "my-", "your_", "your-", "yourname"]
+                ["my_", "my-", "your_", "your-", "yourname", "some_", "some-"]
                     .iter()
                     .any(|p| seg.starts_with(p))
                     || matches!(seg.split('.').next(), Some("foo" | "bar" | "baz"))
@@ -1564,6 +1574,9 @@ mod tests {
             "",
             "a/b.c",
             "yournamespace/x",
+            "test/some_test.dart",
+            "lib/Some-module.js",
+            "lib/something.ex",
             "é/xx",
         ];
         for c in cases {
@@ -1581,6 +1594,8 @@ mod tests {
         assert!(!looks_like_placeholder("lib/x-ray/z.rb"));
         assert!(!looks_like_placeholder("docs/v1.2/guide.md"));
         assert!(!looks_like_placeholder("src/main.rs"));
+        assert!(looks_like_placeholder("test/some_test.dart"));
+        assert!(!looks_like_placeholder("lib/something.ex"));
     }
 
     #[test]

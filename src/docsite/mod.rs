@@ -442,6 +442,14 @@ impl Docs {
             tries.push(join(source, rest));
         } else if let Some(rest) = file_part.strip_prefix('/') {
             tries.push(join(source, rest));
+            // Docusaurus reads `/cli/cache-list.md` from the docs folder of
+            // the page's version (and the site's folder).
+            if site.generator == Generator::Docusaurus
+                && (rest.ends_with(".md") || rest.ends_with(".mdx"))
+            {
+                tries.push(join(&docusaurus_content_root(source, doc), rest));
+                tries.push(join(dir_of(&site.config), rest));
+            }
             if site.generator == Generator::Hugo {
                 // Every folder a Hugo config mounts as `content` lands in
                 // the one content tree (a language's pages with the
@@ -490,6 +498,24 @@ impl Docs {
                 && let Some(t) = normalize(&own, file_part)
             {
                 tries.push(t);
+            }
+            // Docusaurus looks a link to a Markdown file that does not start
+            // `./` or `../` (`catalogs.md` from `docs/cli/add.md`) up from
+            // the docs folder of the page's version and from the site's
+            // folder too, not only beside the page.
+            if site.generator == Generator::Docusaurus
+                && !file_part.starts_with("./")
+                && !file_part.starts_with("../")
+                && (file_part.ends_with(".md") || file_part.ends_with(".mdx"))
+            {
+                for root in [
+                    docusaurus_content_root(source, doc),
+                    dir_of(&site.config).to_string(),
+                ] {
+                    if let Some(t) = normalize(&root, file_part) {
+                        tries.push(t);
+                    }
+                }
             }
             if tries.is_empty() {
                 return None;
@@ -627,6 +653,22 @@ fn pretty_url_folder(site: &Site, doc: &str) -> Option<String> {
         return None;
     }
     Some(join(dir_of(doc), stem))
+}
+
+/// The docs folder a Docusaurus page belongs to: its source folder, or for
+/// a frozen version (`versioned_docs/version-10.x/cli/add.md`) that
+/// version's own folder.
+fn docusaurus_content_root(source: &str, doc: &str) -> String {
+    if source.rsplit('/').next() == Some("versioned_docs")
+        && let Some(version) = doc
+            .strip_prefix(source)
+            .and_then(|r| r.strip_prefix('/'))
+            .and_then(|r| r.split_once('/'))
+            .map(|(first, _)| first)
+    {
+        return join(source, version);
+    }
+    source.to_string()
 }
 
 /// Pages a Docusaurus site makes without a Markdown file: the blog's index

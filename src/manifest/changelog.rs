@@ -238,6 +238,10 @@ fn body_says_unreleased(text: &str, section: &std::ops::Range<usize>) -> bool {
 /// A highest version dated before every other dated release is an old
 /// numbering the package restarted from (a `1.0.0 (2022-05-14)` at the foot
 /// of a file whose releases since run 0.1.2 … 0.8.12): it is passed over.
+/// So is a highest version that is a pre-release written below a
+/// newest-first run of lower releases (`1.0.0-alpha.4` under 0.30.0 …
+/// 0.37.7): a pre-release line the package left, whose final release never
+/// came, while it went on releasing the line above it.
 pub fn newest_release(doc: &MarkdownDoc) -> Option<Field> {
     let mut released: Vec<Entry> = entries(doc).into_iter().filter(|e| e.released).collect();
     let best = loop {
@@ -254,7 +258,7 @@ pub fn newest_release(doc: &MarkdownDoc) -> Option<Field> {
                 .filter_map(|(_, e)| heading_date(&e.heading))
                 .peekable();
             others.peek().is_some() && others.all(|o| o > d)
-        });
+        }) || left_prerelease(&released[..i], &released[i + 1..], &top.version);
         let top = released.remove(i);
         if !restarted {
             break top;
@@ -264,6 +268,55 @@ pub fn newest_release(doc: &MarkdownDoc) -> Option<Field> {
         value: best.version,
         location: heading_location(doc, best.line),
     })
+}
+
+/// Whether `version`, the highest of a changelog's releases, is a
+/// pre-release the package left: it is a pre-release, and the releases
+/// written above it are at least two, run newest-first (the first above
+/// the last), and open a newer minor line than any release below it
+/// (0.30.0 … 0.37.7 above `1.0.0-alpha.4`, 0.29.0 below): the package went
+/// on releasing after it. Patches of a line already below (1.9.1 and
+/// 1.9.2 above `2.0.0-rc.1`, 1.9.0 below: backports while the release
+/// candidate waits) do not say the line was left.
+fn left_prerelease(above: &[Entry], below: &[Entry], version: &str) -> bool {
+    let (Some(first), Some(last)) = (above.first(), above.last()) else {
+        return false;
+    };
+    let lowest_above = above
+        .iter()
+        .map(|e| minor_line(&e.version))
+        .min()
+        .unwrap_or_default();
+    let newer_line = below
+        .iter()
+        .filter(|e| !is_prerelease(&e.version))
+        .map(|e| minor_line(&e.version))
+        .max()
+        .is_none_or(|highest_below| lowest_above > highest_below);
+    above.len() >= 2
+        && is_prerelease(version)
+        && compare_versions(&first.version, &last.version).is_gt()
+        && newer_line
+}
+
+/// A version's major and minor numbers (`0.37.7` → (0, 37)).
+fn minor_line(version: &str) -> (u64, u64) {
+    let mut parts = version
+        .split(|c: char| !c.is_ascii_digit())
+        .take_while(|p| !p.is_empty())
+        .map(|p| p.parse::<u64>().unwrap_or(0));
+    (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+}
+
+/// Whether a version is a pre-release: it sorts below its own numeric
+/// release (`1.0.0-alpha.4` < `1.0.0`, `2.1.0rc1` < `2.1.0`; not
+/// `1.0.0.post1`).
+fn is_prerelease(version: &str) -> bool {
+    let cut = version
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(version.len());
+    let base = version[..cut].trim_end_matches('.');
+    cut < version.len() && !base.is_empty() && compare_versions(version, base).is_lt()
 }
 
 /// The ISO date a release heading carries (`## 1.0.0 (2022-05-14)`).
@@ -434,6 +487,22 @@ mod tests {
         // Undated headings: the highest version.
         let undated = doc("# Changelog\n\n## 0.4.1\n\n## 1.0.0\n");
         assert_eq!(newest_release(&undated).unwrap().value, "1.0.0");
+        // A pre-release line left below the releases made since.
+        let left = doc("# Changelog\n\n## 0.31.0\n\n## 0.30.0\n\n## 1.0.0-alpha.1\n\n## 0.29.0\n");
+        assert_eq!(newest_release(&left).unwrap().value, "0.31.0");
+        // One backport above a release candidate leaves the candidate newest.
+        let backport = doc("# Changelog\n\n## 1.9.5\n\n## 2.0.0-rc.1\n\n## 1.9.4\n");
+        assert_eq!(newest_release(&backport).unwrap().value, "2.0.0-rc.1");
+        // So do two, patches of the line below the candidate.
+        let backports = doc("# Changelog\n\n## 1.9.6\n\n## 1.9.5\n\n## 2.0.0-rc.1\n\n## 1.9.4\n");
+        assert_eq!(newest_release(&backports).unwrap().value, "2.0.0-rc.1");
+        assert_eq!(minor_line("0.37.7"), (0, 37));
+        assert_eq!(minor_line("2.1.0rc1"), (2, 1));
+        // A pre-release on top is the newest.
+        let top = doc("# Changelog\n\n## 2.0.0-beta.1\n\n## 1.9.0\n\n## 1.8.0\n");
+        assert_eq!(newest_release(&top).unwrap().value, "2.0.0-beta.1");
+        assert!(is_prerelease("1.0.0-alpha.4") && is_prerelease("2.1.0rc1"));
+        assert!(!is_prerelease("1.0.0") && !is_prerelease("1.0.0.post1"));
     }
 
     #[test]

@@ -1086,8 +1086,12 @@ fn judge_uses(
             }
             // goreleaser ships only when it runs `release` without
             // `--snapshot`; `check`, `build` and snapshots publish nothing.
+            // With `install-only: true` the action only puts goreleaser on
+            // the PATH and runs nothing: what a later `run:` step does with
+            // it is judged as that step's command.
             "goreleaser/goreleaser-action" => {
-                goreleaser_releases(input("args").as_deref().unwrap_or("release"))
+                input("install-only").is_none_or(|v| v.trim() != "true")
+                    && goreleaser_releases(input("args").as_deref().unwrap_or("release"))
             }
             _ => true,
         };
