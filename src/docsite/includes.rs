@@ -20,10 +20,11 @@ use crate::repo::paths::{dir_of, normalize};
 /// from the root that exist in `tree`.
 pub fn included_pages(tree: &Tree, doc: &str, text: &str) -> Vec<String> {
     // Most pages include nothing: one look for any of the markers first.
-    if !(text.contains("--8<--")
-        || text.contains("{{#include")
-        || text.contains("{include}")
-        || text.contains(".. include::"))
+    use crate::repo::markdown::has;
+    if !(has(text, "--8<--")
+        || has(text, "{{#include")
+        || has(text, "{include}")
+        || has(text, ".. include::"))
     {
         return Vec::new();
     }

@@ -100,11 +100,7 @@ impl Index {
     /// aliases and tags are refused where a route meets them.
     pub fn new(text: &str) -> Option<Index> {
         let mut starts = vec![0];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                starts.push(i + 1);
-            }
-        }
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         if text.ends_with('\n') {
             starts.pop();
         }
