@@ -20,11 +20,12 @@ use crate::repo::paths::{dir_of, normalize};
 /// from the root that exist in `tree`.
 pub fn included_pages(tree: &Tree, doc: &str, text: &str) -> Vec<String> {
     // Most pages include nothing: one look for any of the markers first.
-    use crate::repo::markdown::has;
-    if !(has(text, "--8<--")
-        || has(text, "{{#include")
-        || has(text, "{include}")
-        || has(text, ".. include::"))
+    use crate::repo::markdown::{Marker, text_marker};
+    static SNIPPETS: Marker = text_marker!("--8<--");
+    static MDBOOK: Marker = text_marker!("{{#include");
+    static MYST: Marker = text_marker!("{include}");
+    static RST: Marker = text_marker!(".. include::");
+    if !(SNIPPETS.in_text(text) || MDBOOK.in_text(text) || MYST.in_text(text) || RST.in_text(text))
     {
         return Vec::new();
     }
