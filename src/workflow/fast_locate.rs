@@ -155,6 +155,11 @@ impl<'t> Lines<'t> {
         l.len() - l.trim_start_matches(' ').len()
     }
 
+    /// Whether line `n`'s content is a sequence item's dash.
+    fn starts_item(&self, n: usize) -> bool {
+        is_dash(self.raw(n).trim_start_matches(' '))
+    }
+
     /// Blank, or only a comment.
     fn is_empty_line(&self, n: usize) -> bool {
         let b = self.raw(n).trim_start_matches(' ');
@@ -272,7 +277,7 @@ impl<'t> Lines<'t> {
         };
         let col = at - line_start;
         let rest = &self.text[at..line_start + self.raw(n).len()];
-        if rest == "-" || rest.starts_with("- ") {
+        if is_dash(rest) {
             return Ok(Node::Seq { line: n, col });
         }
         if self.key_at(n, col).is_some() {
@@ -371,10 +376,7 @@ impl<'t> Lines<'t> {
         while m < self.len() {
             if !self.is_empty_line(m) {
                 let ind = self.indent(m);
-                let dash = compact && ind == owner && {
-                    let b = self.raw(m).trim_start_matches(' ');
-                    b == "-" || b.starts_with("- ")
-                };
+                let dash = compact && ind == owner && self.starts_item(m);
                 if ind <= owner && !dash {
                     return m;
                 }
@@ -399,11 +401,7 @@ impl<'t> Lines<'t> {
     /// whose dashes are at column `col`; `None` at its end.
     fn next_item(&self, n: usize, col: usize) -> Option<usize> {
         let m = self.extent(n, col, false);
-        (m < self.len() && self.indent(m) == col && {
-            let b = self.raw(m).trim_start_matches(' ');
-            b == "-" || b.starts_with("- ")
-        })
-        .then_some(m)
+        (m < self.len() && self.indent(m) == col && self.starts_item(m)).then_some(m)
     }
 
     /// The value of a key (or dash) at column `owner` on line `n` whose
@@ -421,11 +419,7 @@ impl<'t> Lines<'t> {
                 return Ok((None, self.len()));
             };
             let ind = self.indent(m);
-            let dash = {
-                let b = self.raw(m).trim_start_matches(' ');
-                b == "-" || b.starts_with("- ")
-            };
-            if ind > owner || (ind == owner && dash) {
+            if ind > owner || (ind == owner && self.starts_item(m)) {
                 let node = self.node_at_line_start(m, None)?;
                 let end = self.end_line_of(node)?;
                 return Ok((Some(node), end));
@@ -481,7 +475,7 @@ impl<'t> Lines<'t> {
                 ))
             }
             b'&' | b'*' | b'!' | b'%' | b'@' | b'`' | b'?' => Err(Answer::Unsure),
-            b'-' if body == "-" || body.starts_with("- ") => Err(Answer::Unsure),
+            b'-' if is_dash(body) => Err(Answer::Unsure),
             _ => {
                 // A plain scalar: it ends before ` #` or at the line's end.
                 if body.contains(": ") || body.ends_with(':') {
@@ -579,7 +573,7 @@ impl<'t> Lines<'t> {
         }
         let at = line_start + line.len() - body.len();
         let inner_col = at - line_start;
-        if body == "-" || body.starts_with("- ") {
+        if is_dash(body) {
             return Err(Answer::Unsure);
         }
         if self.key_at(n, inner_col).is_some() {
@@ -698,6 +692,11 @@ impl<'t> Lines<'t> {
     }
 }
 
+/// Whether `s` starts with a sequence item's dash (`-` alone or `- `).
+fn is_dash(s: &str) -> bool {
+    s == "-" || s.starts_with("- ")
+}
+
 /// Where the `:` that ends a plain key is: the first one followed by a
 /// space, a tab or the end of the line.
 fn find_key_colon(s: &str) -> Option<usize> {
@@ -738,93 +737,83 @@ fn quoted_end(s: &str) -> Option<usize> {
     None
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// How this reader and the location tree compare on one text: every route
+/// of the text (one missing key per mapping, one index past each sequence)
+/// in every mode, and the comments of each. For `examples/locate_diff.rs`
+/// and the tests.
+#[doc(hidden)]
+pub enum Compared {
+    /// yaml_serde or tree-sitter refuses the text.
+    Unparsed,
+    /// [`Index::new`] refuses the text: every route goes to the tree.
+    NotBlockStyle,
+    Done {
+        /// Answers this reader gave that equal the tree's.
+        agree: usize,
+        /// Questions this reader left to the tree.
+        unsure: usize,
+        /// Answers that differ, described.
+        differ: Vec<String>,
+    },
+}
+
+#[doc(hidden)]
+pub fn compare_with_tree(text: &str) -> Compared {
     use yamlpath::{Component, Document, Route};
-
-    /// Every route of `value`, with one missing key per mapping and one
-    /// index past the end of each sequence.
-    fn routes(v: &yaml_serde::Value, prefix: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
-        out.push(prefix.clone());
-        match v {
-            yaml_serde::Value::Mapping(m) => {
-                for (k, val) in m {
-                    if let Some(k) = k.as_str() {
-                        prefix.push(format!("K{k}"));
-                        routes(val, prefix, out);
-                        prefix.pop();
-                    }
-                }
-                prefix.push("Kabsent".into());
-                out.push(prefix.clone());
-                prefix.pop();
+    let Ok(value) = yaml_serde::from_str::<yaml_serde::Value>(text) else {
+        return Compared::Unparsed;
+    };
+    let Ok(doc) = Document::new(text.to_string()) else {
+        return Compared::Unparsed;
+    };
+    let Some(index) = Index::new(text) else {
+        return Compared::NotBlockStyle;
+    };
+    let lines = index.view(text);
+    let mut all = Vec::new();
+    every_route(&value, &mut Vec::new(), &mut all);
+    let (mut agree, mut unsure, mut differ) = (0, 0, Vec::new());
+    let span =
+        |f: yamlpath::Feature<'_>| Answer::Found(f.location.byte_span.0, f.location.byte_span.1);
+    for r in all {
+        let keys: Vec<Key<'_>> = r
+            .iter()
+            .map(|s| match s {
+                RouteStep::Key(k) => Key::K(k),
+                RouteStep::Index(i) => Key::I(*i),
+            })
+            .collect();
+        let comps: Vec<Component<'_>> = r
+            .iter()
+            .map(|s| match s {
+                RouteStep::Key(k) => Component::Key(k.as_str().into()),
+                RouteStep::Index(i) => Component::Index(*i),
+            })
+            .collect();
+        let route = Route::from(comps);
+        for mode in [Mode::Exact, Mode::Pretty, Mode::KeyOnly] {
+            if mode == Mode::KeyOnly && !matches!(keys.last(), Some(Key::K(_))) {
+                continue;
             }
-            yaml_serde::Value::Sequence(s) => {
-                for (i, val) in s.iter().enumerate() {
-                    prefix.push(format!("I{i}"));
-                    routes(val, prefix, out);
-                    prefix.pop();
-                }
-                prefix.push(format!("I{}", s.len()));
-                out.push(prefix.clone());
-                prefix.pop();
-            }
-            _ => {}
-        }
-    }
-
-    /// Asks every route of `text` in every mode of both readers; returns
-    /// how many answers this reader gave (not unsure). Panics where the
-    /// two disagree.
-    fn agree_with_tree(text: &str) -> usize {
-        let value: yaml_serde::Value = yaml_serde::from_str(text).unwrap();
-        let doc = Document::new(text.to_string()).unwrap();
-        let index = Index::new(text).expect("a block-style text");
-        let lines = index.view(text);
-        let mut all = Vec::new();
-        routes(&value, &mut Vec::new(), &mut all);
-        let mut answered = 0;
-        for r in all {
-            let keys: Vec<Key<'_>> = r
-                .iter()
-                .map(|s| match s.strip_prefix('K') {
-                    Some(k) => Key::K(k),
-                    None => Key::I(s[1..].parse().unwrap()),
-                })
-                .collect();
-            let comps: Vec<Component<'_>> = keys
-                .iter()
-                .map(|k| match k {
-                    Key::K(k) => Component::Key((*k).into()),
-                    Key::I(i) => Component::Index(*i),
-                })
-                .collect();
-            let route = Route::from(comps);
-            let span = |f: yamlpath::Feature<'_>| {
-                Answer::Found(f.location.byte_span.0, f.location.byte_span.1)
+            let tree = match mode {
+                Mode::Exact => match doc.query_exact(&route) {
+                    Ok(Some(f)) => span(f),
+                    Ok(None) => Answer::NoValue,
+                    Err(_) => Answer::Missing,
+                },
+                Mode::Pretty => doc.query_pretty(&route).map_or(Answer::Missing, span),
+                Mode::KeyOnly => doc.query_key_only(&route).map_or(Answer::Missing, span),
             };
-            for mode in [Mode::Exact, Mode::Pretty, Mode::KeyOnly] {
-                if mode == Mode::KeyOnly && !matches!(keys.last(), Some(Key::K(_))) {
-                    continue;
-                }
-                let tree = match mode {
-                    Mode::Exact => match doc.query_exact(&route) {
-                        Ok(Some(f)) => span(f),
-                        Ok(None) => Answer::NoValue,
-                        Err(_) => Answer::Missing,
-                    },
-                    Mode::Pretty => doc.query_pretty(&route).map_or(Answer::Missing, span),
-                    Mode::KeyOnly => doc.query_key_only(&route).map_or(Answer::Missing, span),
-                };
-                let fast = lines.query(&keys, mode);
-                if fast != Answer::Unsure {
-                    assert_eq!(fast, tree, "{r:?} {mode:?}");
-                    answered += 1;
-                }
+            match lines.query(&keys, mode) {
+                Answer::Unsure => unsure += 1,
+                fast if fast == tree => agree += 1,
+                fast => differ.push(format!("{r:?} {mode:?}: {fast:?}, the tree {tree:?}")),
             }
-            if let Some(c) = lines.comments(&keys) {
-                let tree = match doc.query_exact(&route) {
+        }
+        match lines.comments(&keys) {
+            None => unsure += 1,
+            Some(fast) => {
+                let tree: Option<Vec<(usize, usize)>> = match doc.query_exact(&route) {
                     Ok(Some(f)) => Some(
                         doc.feature_comments(&f)
                             .iter()
@@ -833,11 +822,78 @@ mod tests {
                     ),
                     _ => None,
                 };
-                assert_eq!(c, tree, "comments of {r:?}");
-                answered += 1;
+                if fast == tree {
+                    agree += 1;
+                } else {
+                    differ.push(format!("{r:?} comments: {fast:?}, the tree {tree:?}"));
+                }
             }
         }
-        answered
+    }
+    Compared::Done {
+        agree,
+        unsure,
+        differ,
+    }
+}
+
+/// One step of a route [`compare_with_tree`] asks.
+#[derive(Clone, Debug)]
+enum RouteStep {
+    Key(String),
+    Index(usize),
+}
+
+/// Every route of `v`, with one missing key per mapping and one index past
+/// the end of each sequence. Deeper than 10 levels is not asked.
+fn every_route(v: &yaml_serde::Value, prefix: &mut Vec<RouteStep>, out: &mut Vec<Vec<RouteStep>>) {
+    out.push(prefix.clone());
+    if prefix.len() > 10 {
+        return;
+    }
+    match v {
+        yaml_serde::Value::Mapping(m) => {
+            for (k, val) in m {
+                if let Some(k) = k.as_str() {
+                    prefix.push(RouteStep::Key(k.to_string()));
+                    every_route(val, prefix, out);
+                    prefix.pop();
+                }
+            }
+            prefix.push(RouteStep::Key("not-a-key-here".into()));
+            out.push(prefix.clone());
+            prefix.pop();
+        }
+        yaml_serde::Value::Sequence(s) => {
+            for (i, val) in s.iter().enumerate() {
+                prefix.push(RouteStep::Index(i));
+                every_route(val, prefix, out);
+                prefix.pop();
+            }
+            prefix.push(RouteStep::Index(s.len()));
+            out.push(prefix.clone());
+            prefix.pop();
+        }
+        yaml_serde::Value::Tagged(t) => every_route(&t.value, prefix, out),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Asks every route of `text` of both readers; returns how many
+    /// answers this reader gave. Panics where the two disagree.
+    fn agree_with_tree(text: &str) -> usize {
+        match compare_with_tree(text) {
+            Compared::Done { agree, differ, .. } => {
+                assert!(differ.is_empty(), "{differ:#?}");
+                agree
+            }
+            Compared::Unparsed => panic!("not YAML"),
+            Compared::NotBlockStyle => panic!("not block style"),
+        }
     }
 
     const SHAPES: &str = "\
