@@ -340,11 +340,10 @@ impl<'t> Lines<'t> {
 
     /// The pair of `map` whose key is `want`.
     fn find_key(&self, map: Node, want: &str) -> Step<Pair> {
-        let Node::Map { line, col, first } = map else {
+        let Node::Map { line, col, .. } = map else {
             return Err(Answer::Unsure);
         };
         let mut n = line;
-        let _ = first;
         loop {
             let Some((ks, ke, text, vfrom)) = self.key_at(n, col) else {
                 return Err(Answer::Unsure);
@@ -427,55 +426,39 @@ impl<'t> Lines<'t> {
             return Ok((None, n + 1));
         }
         let c = body.as_bytes()[0];
-        match c {
-            b'|' | b'>' => {
-                let header = body.split(" #").next().unwrap_or(body).trim_end();
-                if !header[1..].bytes().all(|b| b == b'-' || b == b'+') {
-                    return Err(Answer::Unsure);
-                }
-                let node = Node::Block {
-                    start: at,
-                    line: n,
-                    parent: owner,
-                };
-                let end = self.end_line_of(node)?;
-                Ok((Some(node), end))
+        if c == b'|' || c == b'>' {
+            let header = body.split(" #").next().unwrap_or(body).trim_end();
+            if !header[1..].bytes().all(|b| b == b'-' || b == b'+') {
+                return Err(Answer::Unsure);
             }
+            let node = Node::Block {
+                start: at,
+                line: n,
+                parent: owner,
+            };
+            return Ok((Some(node), self.end_line_of(node)?));
+        }
+        // The rest are scalars (or a flow collection the route ends on) on
+        // this one line; how long each is written differs.
+        let len = match c {
             b'"' | b'\'' => {
                 let end = quoted_end(body).ok_or(Answer::Unsure)?;
                 let after = body[end..].trim_start_matches([' ', '\t']);
                 if !(after.is_empty() || after.starts_with('#')) {
                     return Err(Answer::Unsure);
                 }
-                self.single_line(n, owner)?;
-                Ok((
-                    Some(Node::Leaf {
-                        start: at,
-                        end: at + end,
-                    }),
-                    n + 1,
-                ))
+                end
             }
             b'[' | b'{' => {
                 let close = if c == b'[' { ']' } else { '}' };
-                if body.contains(['"', '\'', '#']) {
-                    return Err(Answer::Unsure);
-                }
                 let content = body.trim_end_matches([' ', '\t']);
-                if !content.ends_with(close) {
+                if body.contains(['"', '\'', '#']) || !content.ends_with(close) {
                     return Err(Answer::Unsure);
                 }
-                self.single_line(n, owner)?;
-                Ok((
-                    Some(Node::Leaf {
-                        start: at,
-                        end: at + content.len(),
-                    }),
-                    n + 1,
-                ))
+                content.len()
             }
-            b'&' | b'*' | b'!' | b'%' | b'@' | b'`' | b'?' => Err(Answer::Unsure),
-            b'-' if is_dash(body) => Err(Answer::Unsure),
+            b'&' | b'*' | b'!' | b'%' | b'@' | b'`' | b'?' => return Err(Answer::Unsure),
+            b'-' if is_dash(body) => return Err(Answer::Unsure),
             _ => {
                 // A plain scalar: it ends before ` #` or at the line's end.
                 if body.contains(": ") || body.ends_with(':') {
@@ -485,17 +468,17 @@ impl<'t> Lines<'t> {
                     Some(i) => &body[..i],
                     None => body,
                 };
-                let content = content.trim_end_matches([' ', '\t']);
-                self.single_line(n, owner)?;
-                Ok((
-                    Some(Node::Leaf {
-                        start: at,
-                        end: at + content.len(),
-                    }),
-                    n + 1,
-                ))
+                content.trim_end_matches([' ', '\t']).len()
             }
-        }
+        };
+        self.single_line(n, owner)?;
+        Ok((
+            Some(Node::Leaf {
+                start: at,
+                end: at + len,
+            }),
+            n + 1,
+        ))
     }
 
     /// A scalar on line `n` owned at column `owner` must not go on over
@@ -503,11 +486,7 @@ impl<'t> Lines<'t> {
     fn single_line(&self, n: usize, owner: usize) -> Step<()> {
         match self.next_content(n + 1) {
             Some(m) if self.indent(m) > owner => Err(Answer::Unsure),
-            _ => {
-                // A comment-only line deeper than the owner would end a plain
-                // scalar, but check it is not a continuation either way.
-                Ok(())
-            }
+            _ => Ok(()),
         }
     }
 

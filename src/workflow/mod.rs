@@ -347,37 +347,35 @@ impl WorkflowFile {
         }))
     }
 
-    /// [`WorkflowFile::span_of`] from the block-style reader; `None` when it
-    /// is unsure anywhere on the way.
-    fn fast_span_of(&self, route: &[Key<'_>], key_only: bool) -> Option<Location> {
-        use fast_locate::{Answer, Mode};
-        let fast = self.fast()?;
-        let mut len = route.len();
-        loop {
+    /// The location of `route`, or of its nearest ancestor that is there,
+    /// else the file, as one reader (`ask`) answers: the key alone at the
+    /// full route when `key_only`, else the value, else the `key: value`
+    /// pair. `ask` gives `Ok(None)` where the route is not there (or has no
+    /// value) and `Err` where it cannot say; then this gives `None`.
+    fn nearest(
+        &self,
+        route: &[Key<'_>],
+        key_only: bool,
+        ask: impl Fn(&[Key<'_>], fast_locate::Mode) -> Result<Option<(usize, usize)>, ()>,
+    ) -> Option<Location> {
+        use fast_locate::Mode;
+        for len in (0..=route.len()).rev() {
             let r = &route[..len];
             let found = if key_only && len == route.len() && len > 0 {
-                fast.query(r, Mode::KeyOnly)
+                ask(r, Mode::KeyOnly).ok()?
             } else {
-                match fast.query(r, Mode::Exact) {
-                    Answer::Found(s, e) => Answer::Found(s, e),
-                    Answer::Unsure => Answer::Unsure,
-                    Answer::NoValue | Answer::Missing => fast.query(r, Mode::Pretty),
+                match ask(r, Mode::Exact).ok()? {
+                    Some(span) => Some(span),
+                    None => ask(r, Mode::Pretty).ok()?,
                 }
             };
-            match found {
-                Answer::Found(start, end) => {
-                    let (l, c) = self.lines.position(&self.text, start);
-                    let (el, ec) = self.lines.position(&self.text, end);
-                    return Some(Location::new(&self.path, l, c).with_end(el, ec));
-                }
-                Answer::Unsure => return None,
-                Answer::NoValue | Answer::Missing => {}
+            if let Some((start, end)) = found {
+                let (l, c) = self.lines.position(&self.text, start);
+                let (el, ec) = self.lines.position(&self.text, end);
+                return Some(Location::new(&self.path, l, c).with_end(el, ec));
             }
-            if len == 0 {
-                return Some(Location::file(&self.path));
-            }
-            len -= 1;
         }
+        Some(Location::file(&self.path))
     }
 
     /// The file name, e.g. `release.yml`.
@@ -441,35 +439,31 @@ impl WorkflowFile {
         {
             return loc;
         }
-        if let Some(loc) = self.fast_span_of(route, key_only) {
+        use fast_locate::{Answer, Mode};
+        if let Some(fast) = self.fast()
+            && let Some(loc) = self.nearest(route, key_only, |r, mode| match fast.query(r, mode) {
+                Answer::Found(s, e) => Ok(Some((s, e))),
+                Answer::NoValue | Answer::Missing => Ok(None),
+                Answer::Unsure => Err(()),
+            })
+        {
             return loc;
         }
         let Some(doc) = self.doc() else {
             return Location::file(&self.path);
         };
-        let mut len = route.len();
-        loop {
-            let comps: Vec<Component<'_>> = route[..len].iter().map(Key::component).collect();
+        let tree = |r: &[Key<'_>], mode| {
+            let comps: Vec<Component<'_>> = r.iter().map(Key::component).collect();
             let r = Route::from(comps);
-            let found = if key_only && len == route.len() && len > 0 {
-                doc.query_key_only(&r).ok()
-            } else {
-                match doc.query_exact(&r) {
-                    Ok(Some(f)) => Some(f),
-                    _ => doc.query_pretty(&r).ok(),
-                }
+            let found = match mode {
+                Mode::KeyOnly => doc.query_key_only(&r).ok(),
+                Mode::Exact => doc.query_exact(&r).ok().flatten(),
+                Mode::Pretty => doc.query_pretty(&r).ok(),
             };
-            if let Some(f) = found {
-                let (start, end) = f.location.byte_span;
-                let (l, c) = self.lines.position(&self.text, start);
-                let (el, ec) = self.lines.position(&self.text, end);
-                return Location::new(&self.path, l, c).with_end(el, ec);
-            }
-            if len == 0 {
-                return Location::file(&self.path);
-            }
-            len -= 1;
-        }
+            Ok(found.map(|f| f.location.byte_span))
+        };
+        self.nearest(route, key_only, tree)
+            .unwrap_or_else(|| Location::file(&self.path))
     }
 
     /// The byte range of the value at `route`, when it can be found exactly.
