@@ -476,7 +476,10 @@ struct FindingTexts {
 /// links with a finding per link was quadratic).
 struct SourceLine {
     number: usize,
-    text: String,
+    /// None where the pass that held the file kept only that the line is
+    /// there (no inline ignore on it, and every finding on it has its
+    /// snippet).
+    text: Option<String>,
     ignore: Option<InlineIgnore>,
 }
 
@@ -507,42 +510,58 @@ impl FindingTexts {
                 Outcome::Skip(_) => 0,
             })
             .sum();
-        let mut wanted: HashMap<&str, Vec<usize>, foldhash::fast::RandomState> =
+        // Per file, each line wanted: a finding's line (and whether that
+        // finding still needs its snippet from it), and the line above.
+        let mut wanted: HashMap<&str, Vec<(usize, bool)>, foldhash::fast::RandomState> =
             HashMap::with_capacity_and_hasher(findings.min(1 << 17), Default::default());
         for o in outcomes {
             let Outcome::Findings(fs) = o else { continue };
             for f in fs {
                 let line = f.location.line;
                 let lines = wanted.entry(f.location.path.as_str()).or_default();
-                lines.push(line);
+                lines.push((line, f.snippet.is_none()));
                 if line > 1 {
-                    lines.push(line - 1);
+                    lines.push((line - 1, false));
                 }
             }
         }
-        let files: Vec<(&str, Vec<usize>)> = wanted.into_iter().collect();
+        let files: Vec<(&str, Vec<(usize, bool)>)> = wanted.into_iter().collect();
         let read = crate::repo::par_map(&files, |(path, lines)| {
             if !tree.exists(path) {
                 return None;
             }
             // Each line once, however many findings sit on it: a 2 MB line
             // of 130,000 links was copied once per finding (12 s of memcpy).
+            // A line wanted for a snippet sorts first and is kept by the dedup.
             let mut lines = lines.clone();
-            lines.sort_unstable();
-            lines.dedup();
+            lines.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+            lines.dedup_by_key(|(n, _)| *n);
             let keep = |number: usize, text: &str| SourceLine {
                 number,
                 ignore: ignore_in(text),
-                text: text.to_string(),
+                text: Some(text.to_string()),
             };
             // Noted by a pass that held the file: read it again only when a
-            // finding from elsewhere wants a line the pass did not note.
+            // finding from elsewhere wants a line the pass did not note, or
+            // the text of a line the pass only marked as seen.
             if let Some(noted) = noted.get(*path) {
-                let at = |n: &usize| noted.binary_search_by_key(n, |(k, _)| *k).ok();
-                if lines.iter().all(|n| at(n).is_some()) {
+                let at = |n: usize| noted.binary_search_by_key(&n, |(k, _)| *k).ok();
+                let enough = lines.iter().all(|&(n, needs_text)| {
+                    at(n).is_some_and(|i| !(needs_text && noted[i].1 == checks::Noted::Plain))
+                });
+                if enough {
                     let kept = lines
                         .iter()
-                        .filter_map(|n| Some(keep(*n, noted[at(n)?].1.as_deref()?)))
+                        .filter_map(|&(n, _)| match &noted[at(n)?].1 {
+                            checks::Noted::Absent => None,
+                            checks::Noted::Text(t) => Some(keep(n, t)),
+                            // No ignore on it, and no finding takes its text.
+                            checks::Noted::Plain => Some(SourceLine {
+                                number: n,
+                                ignore: None,
+                                text: None,
+                            }),
+                        })
                         .collect::<Vec<SourceLine>>();
                     return Some(kept);
                 }
@@ -552,7 +571,7 @@ impl FindingTexts {
             };
             let kept = lines
                 .iter()
-                .filter_map(|&number| Some(keep(number, tf.lines.line(&tf.text, number)?)))
+                .filter_map(|&(number, _)| Some(keep(number, tf.lines.line(&tf.text, number)?)))
                 .collect::<Vec<SourceLine>>();
             Some(kept)
         });
@@ -579,8 +598,8 @@ fn line_of(lines: &[SourceLine], number: usize) -> Option<&SourceLine> {
 }
 
 fn snippet(lines: &[SourceLine], loc: &Location) -> Option<String> {
-    let line = line_of(lines, loc.line)?;
-    Some(line.text.chars().take(300).collect())
+    let text = line_of(lines, loc.line)?.text.as_deref()?;
+    Some(text.chars().take(300).collect())
 }
 
 /// What judging one finding decided: its suppression, the waivers it
@@ -759,7 +778,7 @@ fn ignore_on(lines: &[SourceLine], number: usize) -> Option<&InlineIgnore> {
 /// The inline ignore a line holds, if any.
 fn ignore_in(text: &str) -> Option<InlineIgnore> {
     // A substring search first: the regex runs only on lines that can match.
-    if !text.contains("shipgate:") {
+    if !checks::may_hold_ignore(text) {
         return None;
     }
     IGNORE_RE.captures(text).map(|c| InlineIgnore {
@@ -826,6 +845,8 @@ fn cap_per_file(findings: Vec<Finding>, check: &str) -> Vec<Finding> {
                 "fix the findings above (the same fix usually applies), then run again to see the rest",
             )
 .code("more-findings");
+            // The line's text as the first left out shows it.
+            more.snippet = at.snippet.clone();
             match weight {
                 Some(w) => more.severity = w,
                 None => {

@@ -638,3 +638,74 @@ fn a_file_named_for_a_version_pattern_is_one_to_write_not_a_citation() {
     assert_eq!(fs.len(), 1, "{fs:#?}");
     finding_at(&fs, "RELEASING.md", 7, "`docs/2.0-Upgrade.md`");
 }
+
+// ------------------------------------------- lines the documents pass notes
+
+#[test]
+fn inline_ignores_and_snippets_of_a_nested_document_come_from_the_documents_pass() {
+    // A page under docs/ is read once, by the documents pass, which notes
+    // what the report needs of it: the ignore on the line above a finding,
+    // the ignore on the finding's own line, and every snippet, including
+    // the one of the finding that counts those past the per-file cap.
+    let t = tempfile::tempdir().unwrap();
+    let many: String = (0..205).map(|i| format!("[m{i}](gone-{i}.md)\n")).collect();
+    write(
+        t.path(),
+        "docs/guide.md",
+        format!(
+            "# Guide\n\n\
+             <!-- shipgate: ignore[docs-links] moved to the wiki -->\n\
+             See [old](old.md).\n\n\
+             See [older](older.md). <!-- shipgate: ignore[docs-links] kept for the archive -->\n\n\
+             See [missing](missing.md).\n\n\
+             {many}"
+        ),
+    );
+    write(
+        t.path(),
+        "README.md",
+        "# Project\n\nSee [the guide](docs/guide.md).\n",
+    );
+    let (code, report) = check_json(t.path(), &["--only", "docs-links"]);
+    // A page outside the release docs: its broken links warn.
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(result(&report, "docs-links")["verdict"], "warn");
+    let fs = result(&report, "docs-links")["findings"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let at = |line: u64| {
+        fs.iter()
+            .find(|f| f["path"] == "docs/guide.md" && f["line"] == line)
+            .unwrap_or_else(|| panic!("no finding at line {line}: {fs:#?}"))
+    };
+    assert_eq!(at(4)["suppressed"]["by"], "inline", "{:#}", at(4));
+    assert_eq!(at(4)["suppressed"]["reason"], "moved to the wiki");
+    assert_eq!(at(6)["suppressed"]["by"], "inline", "{:#}", at(6));
+    assert_eq!(at(6)["suppressed"]["reason"], "kept for the archive");
+    assert!(
+        at(8).get("suppressed").is_none_or(|s| s.is_null()),
+        "{:#}",
+        at(8)
+    );
+    // 208 findings on the page: 200 listed, the rest counted at the first
+    // left out (line 10 + 197).
+    assert_eq!(fs.len(), 201, "{fs:#?}");
+    assert!(
+        fs[200]["message"]
+            .as_str()
+            .unwrap()
+            .contains("8 more findings")
+    );
+    assert_eq!(fs[200]["line"], 207);
+    let out = shipgate(&["check", t.path().to_str().unwrap(), "--only", "docs-links"]);
+    let human = String::from_utf8_lossy(&out.stdout);
+    assert!(human.contains("8 | See [missing](missing.md)."), "{human}");
+    assert!(human.contains("206 | [m196](gone-196.md)"), "{human}");
+    // The counting finding shows its line, as every other finding does.
+    let counted = human
+        .split("8 more findings")
+        .nth(1)
+        .expect("the counting finding is shown");
+    assert!(counted.contains("207 | [m197](gone-197.md)"), "{human}");
+}

@@ -85,44 +85,80 @@ impl<T> InPathOrder<T> {
 #[derive(Default)]
 pub struct LinesSeen(std::sync::Mutex<HashMap<String, NotedLines, foldhash::fast::RandomState>>);
 
-/// Line number → the line's text (`None`: the file has no such line), in
-/// line order.
-pub type NotedLines = Vec<(usize, Option<String>)>;
+/// Line number → what was noted of that line, in line order.
+pub type NotedLines = Vec<(usize, Noted)>;
+
+/// One line a finding points at, as a pass noted it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Noted {
+    /// The file has no such line.
+    Absent,
+    /// The line's text: it may hold an inline ignore, or a finding on it
+    /// has no snippet yet.
+    Text(String),
+    /// The line exists and holds no inline ignore, and every finding on it
+    /// already carries its snippet: nothing of it is kept.
+    Plain,
+}
+
+/// Whether a line may hold an inline ignore (`shipgate: ignore[…]`): the
+/// cheap test before the engine reads one.
+pub fn may_hold_ignore(line: &str) -> bool {
+    line.contains("shipgate:")
+}
 
 impl LinesSeen {
     /// Notes the lines of the file at `path` that the findings on it point
-    /// at, through `line` (1-based line → its text).
+    /// at, through `line` (1-based line → its text). A line's text is kept
+    /// only where the report may need it: a line that could hold an inline
+    /// ignore, or a finding's line when that finding has no snippet. The
+    /// rest are only marked as seen (a documents pass with a finding in
+    /// every other page would otherwise hold two lines per finding through
+    /// the whole run).
     pub fn note<'f>(
         &self,
         path: &str,
         line: impl Fn(usize) -> Option<&'f str>,
         findings: impl IntoIterator<Item = &'f Finding>,
     ) {
-        let mut wanted: Vec<usize> = findings
+        // (line, whether a finding on it needs its text for a snippet)
+        let mut wanted: Vec<(usize, bool)> = findings
             .into_iter()
             .filter(|f| f.location.path == path)
-            .flat_map(|f| [f.location.line, f.location.line.saturating_sub(1)])
-            .filter(|&n| n > 0)
+            .flat_map(|f| {
+                let n = f.location.line;
+                [(n, f.snippet.is_none()), (n.saturating_sub(1), false)]
+            })
+            .filter(|&(n, _)| n > 0)
             .collect();
         if wanted.is_empty() {
             return;
         }
-        wanted.sort_unstable();
-        wanted.dedup();
+        // Per line, "needs text" first, so that the dedup keeps it.
+        wanted.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        wanted.dedup_by_key(|(n, _)| *n);
         let noted: NotedLines = wanted
             .into_iter()
-            .map(|n| (n, line(n).map(str::to_string)))
+            .map(|(n, needs_text)| {
+                let seen = match line(n) {
+                    None => Noted::Absent,
+                    Some(t) if needs_text || may_hold_ignore(t) => Noted::Text(t.to_string()),
+                    Some(_) => Noted::Plain,
+                };
+                (n, seen)
+            })
             .collect();
         if let Ok(mut all) = self.0.lock() {
             match all.entry(path.to_string()) {
                 std::collections::hash_map::Entry::Vacant(v) => {
                     v.insert(noted);
                 }
-                // A path noted twice keeps both notes' lines.
+                // A path noted twice keeps both notes' lines, a line's
+                // text over its mark.
                 std::collections::hash_map::Entry::Occupied(mut o) => {
                     let kept = o.get_mut();
                     kept.extend(noted);
-                    kept.sort_unstable_by_key(|(n, _)| *n);
+                    kept.sort_by_key(|(n, seen)| (*n, matches!(seen, Noted::Plain)));
                     kept.dedup_by_key(|(n, _)| *n);
                 }
             }

@@ -157,6 +157,7 @@ pub fn run(cxs: &[(&Context<'_>, &'static dyn Check)]) -> Vec<Outcome> {
     // no list at all when no visitor found anything, which is most
     // documents. What is kept for the whole pass is kept at its size: a
     // 100,000-document tree holds every document's result at once.
+    let seen = first.lines_seen;
     let per_doc = crate::repo::par_map(&paths, |&(i, path)| {
         let doc = PassDoc::new(tree, i, path);
         let mut found: Vec<Option<Vec<Finding>>> = Vec::new();
@@ -182,6 +183,16 @@ pub fn run(cxs: &[(&Context<'_>, &'static dyn Check)]) -> Vec<Outcome> {
                 fs.shrink_to_fit();
                 fs
             }));
+        }
+        // The lines the report needs of this document (inline ignores on
+        // or above each finding), noted while its text is at hand: it is
+        // not read again for the report.
+        if let Some(Ok(tf)) = doc.text.get() {
+            seen.note(
+                path,
+                |n| tf.line(n),
+                found.iter().filter_map(Option::as_ref).flatten(),
+            );
         }
         found
     });

@@ -18,8 +18,8 @@ pub mod workflow_pass;
 
 pub use crate::meta::{Code, Meta};
 pub use api::{
-    Check, InPathOrder, LinesSeen, NotedLines, Over, PublishedCheck, ReleaseWorkflowCheck, Scope,
-    Seen, WorkflowVisitor, guarded, internal_error, internal_error_finding,
+    Check, InPathOrder, LinesSeen, Noted, NotedLines, Over, PublishedCheck, ReleaseWorkflowCheck,
+    Scope, Seen, WorkflowVisitor, guarded, internal_error, internal_error_finding, may_hold_ignore,
 };
 
 /// Declares each check's module and lists its value in [`BUILTINS`].
