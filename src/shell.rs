@@ -137,6 +137,54 @@ fn is_flag(w: &str) -> bool {
     (w.starts_with('-') && w.len() > 1) || w.starts_with('+')
 }
 
+/// A list of command patterns indexed by their program, for the long lists
+/// every command of every script is tried against (the publish and ship
+/// commands): only the patterns whose program the command could be are
+/// tried, in list order, with [`Command::matches`].
+pub struct ByProgram {
+    /// Pattern indices by program (without a leading `./`).
+    index: HashMap<&'static str, Vec<usize>>,
+}
+
+impl ByProgram {
+    /// Indexes `patterns` (each a pattern as [`Command::matches`] takes it).
+    /// A pattern's program is a plain name (`cargo`) or one led by `./`
+    /// (`./gradlew`): a program with a folder in it would be told apart
+    /// only by [`program_is`]'s whole-word comparison, which this index
+    /// does not make.
+    pub fn new(patterns: impl IntoIterator<Item = &'static str>) -> ByProgram {
+        let mut index: HashMap<&'static str, Vec<usize>> = HashMap::new();
+        for (i, p) in patterns.into_iter().enumerate() {
+            let program = p.split_whitespace().next().unwrap_or("");
+            let key = program.trim_start_matches("./");
+            debug_assert!(!key.contains('/'), "pattern program with a folder: {p}");
+            index.entry(key).or_default().push(i);
+        }
+        ByProgram { index }
+    }
+
+    /// The index of the first of the patterns `cmd` matches, given the
+    /// same list as [`ByProgram::new`].
+    pub fn first(&self, cmd: &Command, patterns: &[&str]) -> Option<usize> {
+        let word = cmd.words.first()?;
+        // The names `program_is` accepts for the command's first word: its
+        // file name, and a package spec's name (`semantic-release@24`).
+        let base = word.rsplit('/').next().unwrap_or(word);
+        let name = base.split_once('@').map_or(base, |(n, _)| n);
+        let mut tried: Vec<usize> = [base, name]
+            .iter()
+            .filter_map(|k| self.index.get(k))
+            .flatten()
+            .copied()
+            .collect();
+        tried.sort_unstable();
+        tried.dedup();
+        tried
+            .into_iter()
+            .find(|&i| patterns.get(i).is_some_and(|p| cmd.matches(p)))
+    }
+}
+
 fn program_is(word: &str, want: &str) -> bool {
     if word == want {
         return true;

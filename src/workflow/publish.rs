@@ -2,7 +2,7 @@
 //! push a package to a registry, and steps that otherwise ship artifacts.
 
 use super::{env_map, env_value};
-use crate::shell::{Command, commands, commands_shared};
+use crate::shell::{ByProgram, Command, commands, commands_shared};
 use crate::workflow::lane::{Behind, Lane, Ran};
 use github_actions_models::common::Uses;
 use github_actions_models::workflow::Job;
@@ -271,6 +271,23 @@ const SHIP_COMMANDS: &[&str] = &[
     "skopeo copy",
     "goreleaser release",
 ];
+/// Whether `cmd` is one of [`SHIP_COMMANDS`].
+fn ship_command(cmd: &Command) -> bool {
+    static BY_PROGRAM: std::sync::LazyLock<ByProgram> =
+        std::sync::LazyLock::new(|| ByProgram::new(SHIP_COMMANDS.iter().copied()));
+    BY_PROGRAM.first(cmd, SHIP_COMMANDS).is_some()
+}
+
+/// The registry of the first of [`PUBLISH_COMMANDS`] that `cmd` is.
+fn publish_command(cmd: &Command) -> Option<&'static Registry> {
+    static PATTERNS: std::sync::LazyLock<Vec<&'static str>> =
+        std::sync::LazyLock::new(|| PUBLISH_COMMANDS.iter().map(|(p, _)| *p).collect());
+    static BY_PROGRAM: std::sync::LazyLock<ByProgram> =
+        std::sync::LazyLock::new(|| ByProgram::new(PATTERNS.iter().copied()));
+    let i = BY_PROGRAM.first(cmd, &PATTERNS)?;
+    PUBLISH_COMMANDS.get(i).map(|(_, r)| r)
+}
+
 const SHIP_ACTIONS: &[&str] = &[
     "softprops/action-gh-release",
     "ncipollo/release-action",
@@ -862,7 +879,7 @@ fn judge_command(i: usize, line: usize, cmd: &Command, role: &mut JobRole) {
             },
             behind: None,
         });
-    } else if (SHIP_COMMANDS.iter().any(|p| cmd.matches(p))
+    } else if (ship_command(cmd)
         && !(cmd.matches("goreleaser release") && cmd.has_flag(&["--snapshot"])))
         || pushes_image(cmd)
     {
@@ -1399,7 +1416,7 @@ pub fn publish_registry(cmd: &Command) -> Option<Registry> {
     if cmd.matches("nx release") && !cmd.matches("nx release publish") {
         return nx_release(cmd);
     }
-    let Some((_, reg)) = PUBLISH_COMMANDS.iter().find(|(p, _)| cmd.matches(p)) else {
+    let Some(reg) = publish_command(cmd) else {
         return provenance_publish(cmd);
     };
     let dry = cmd.has_switch_on(&["--dry-run", "--dryrun", "--dry_run"])
@@ -1808,6 +1825,65 @@ fn provenance_publish(cmd: &Command) -> Option<Registry> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_program_index_finds_what_trying_every_pattern_finds() {
+        // Every pattern's program is a plain name (or `./name`), which the
+        // index relies on.
+        for p in PUBLISH_COMMANDS
+            .iter()
+            .map(|(p, _)| *p)
+            .chain(SHIP_COMMANDS.iter().copied())
+        {
+            let program = p.split_whitespace().next().unwrap();
+            assert!(!program.trim_start_matches("./").contains('/'), "{p}");
+        }
+        // Each pattern written as a command, and the forms a program takes
+        // in scripts (a path, a package spec with its version, flags
+        // between the words), plus commands that are none of them.
+        let mut scripts: Vec<String> = PUBLISH_COMMANDS
+            .iter()
+            .map(|(p, _)| p.to_string())
+            .chain(SHIP_COMMANDS.iter().map(|p| p.to_string()))
+            .collect();
+        scripts.extend(
+            [
+                "./node_modules/.bin/semantic-release",
+                "npx semantic-release@24.2.9 --dry-run",
+                "/usr/bin/npm --workspace a publish --access public",
+                "./gradlew publish",
+                "gh release create v1 dist/*",
+                "gh  release list",
+                "pnpm -r publish --no-git-checks",
+                "python -m twine upload dist/*",
+                "echo cargo publish",
+                "docker buildx imagetools create -t x y",
+                "make release",
+                "cargo@1 publish",
+                "@scope/tool publish",
+            ]
+            .map(String::from),
+        );
+        let publish_patterns: Vec<&str> = PUBLISH_COMMANDS.iter().map(|(p, _)| *p).collect();
+        let (mut published, mut shipped) = (0, 0);
+        for script in &scripts {
+            for (_, cmd) in commands(script) {
+                let linear = PUBLISH_COMMANDS
+                    .iter()
+                    .position(|(p, _)| cmd.matches(p))
+                    .map(|i| &PUBLISH_COMMANDS[i].1);
+                assert_eq!(publish_command(&cmd), linear, "{script}");
+                let ships = SHIP_COMMANDS.iter().any(|p| cmd.matches(p));
+                assert_eq!(ship_command(&cmd), ships, "{script}");
+                published += usize::from(linear.is_some());
+                shipped += usize::from(ships);
+            }
+        }
+        // Most of the list matched itself (a few patterns are
+        // shadowed by an earlier one of the same registry's form).
+        assert!(published >= publish_patterns.len() - 5, "{published}");
+        assert!(shipped >= SHIP_COMMANDS.len(), "{shipped}");
+    }
 
     #[test]
     fn workflow_files_named_for_releasing() {
