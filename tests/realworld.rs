@@ -1575,3 +1575,53 @@ fn a_jsr_package_run_by_deno_that_publishes_on_tag_is_a_jsr_publish() {
     );
     assert_eq!(verdict(&r, "publish-environment"), "pass", "{r:#}");
 }
+
+#[test]
+fn vite_plus_package_manager_publish_uses_the_oidc_token() {
+    // `vp pm publish` is Vite+ handing `publish` to the project's package
+    // manager: the job publishes to npm by trusted publishing, so its
+    // `id-token: write` is used.
+    let (code, r) = check_json(&rw("vite-plus-publish"), &[]);
+    assert_eq!(
+        verdict(&r, "oidc-scope"),
+        "pass",
+        "{:#?}",
+        findings(&r, "oidc-scope")
+    );
+    assert_eq!(verdict(&r, "trusted-publishing"), "pass");
+    assert_eq!(code, 0);
+
+    // Handed an npm token instead, the same publish blocks
+    // trusted-publishing; with only the dry run left, the grant is unused.
+    let tmp = copy_fixture("realworld/vite-plus-publish");
+    let text = std::fs::read_to_string(tmp.path().join(RELEASE)).unwrap();
+    write(
+        tmp.path(),
+        RELEASE,
+        text.replace(
+            "        run: vp pm publish --access public --no-git-checks",
+            "        run: vp pm publish --access public --no-git-checks\n        env:\n          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}",
+        ),
+    );
+    let (code, r) = check_json(tmp.path(), &["--only", "trusted-publishing"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "trusted-publishing"),
+        vec![(RELEASE.into(), 47, "block".into())]
+    );
+    write(
+        tmp.path(),
+        RELEASE,
+        text.replace(
+            "        run: vp pm publish --access public --no-git-checks\n",
+            "",
+        )
+        .replace("      - name: Publish\n", ""),
+    );
+    let (code, r) = check_json(tmp.path(), &["--only", "oidc-scope"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "oidc-scope"),
+        vec![(RELEASE.into(), 35, "block".into())]
+    );
+}
