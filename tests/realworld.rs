@@ -1625,3 +1625,41 @@ fn vite_plus_package_manager_publish_uses_the_oidc_token() {
         vec![(RELEASE.into(), 35, "block".into())]
     );
 }
+
+#[test]
+fn renovate_json5_reads_escaped_characters_as_themselves() {
+    // JSON5 reads `\.` in a string as `.` (any escaped character but a
+    // digit stands for itself): a Renovate pattern written that way is a
+    // config Renovate runs, not a file shipgate cannot judge.
+    let (code, r) = check_json(
+        &rw("renovate-json5-escapes"),
+        &["--only", "actions-updates"],
+    );
+    assert_eq!(
+        verdict(&r, "actions-updates"),
+        "pass",
+        "{:#?}",
+        messages(&r, "actions-updates")
+    );
+    assert_eq!(code, 0);
+
+    // The same file turning the github-actions manager off still warns,
+    // at the switch.
+    let tmp = copy_fixture("realworld/renovate-json5-escapes");
+    let cfg = ".github/renovate.json5";
+    let text = std::fs::read_to_string(tmp.path().join(cfg)).unwrap();
+    write(
+        tmp.path(),
+        cfg,
+        text.replace(
+            "  \"github-actions\": {\n",
+            "  \"github-actions\": {\n    enabled: false,\n",
+        ),
+    );
+    let (_, r) = check_json(tmp.path(), &["--only", "actions-updates"]);
+    assert_eq!(
+        findings(&r, "actions-updates"),
+        vec![(cfg.into(), 11, "warn".into())]
+    );
+    assert!(messages(&r, "actions-updates")[0].contains("enabled: false"));
+}
