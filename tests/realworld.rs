@@ -1663,3 +1663,31 @@ fn renovate_json5_reads_escaped_characters_as_themselves() {
     );
     assert!(messages(&r, "actions-updates")[0].contains("enabled: false"));
 }
+
+#[test]
+fn a_nextra_root_link_is_read_from_the_locale_content_folder() {
+    // Nextra serves `content/` from the site's root; with Next.js i18n
+    // locales each `content/<locale>/` is a root of its own, so
+    // `/docs/options` from `content/es/docs/…` is `content/es/docs/options.mdx`.
+    // A page no locale has, and one only another locale has, still warn.
+    let (code, r) = check_json(
+        &fixture("docs-links/nextra-locales"),
+        &["--only", "docs-links"],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(
+        findings(&r, "docs-links"),
+        vec![
+            (
+                "site/content/en/docs/global-configuration.md".into(),
+                7,
+                "warn".into()
+            ),
+            (
+                "site/content/es/docs/global-configuration.md".into(),
+                5,
+                "warn".into()
+            ),
+        ]
+    );
+}

@@ -35,7 +35,8 @@ static META: Meta = Meta {
         the docs' site generator builds them (mkdocs, with mkdocs-static-i18n's language \
         folders over the default language's pages, mdBook, VitePress, Docusaurus, Zola, Hugo, \
         Sphinx with MyST, ExDoc (a `mix.exs` `docs:` or a config script `ex_doc --config` \
-        reads), Jekyll (root links with the site's `baseurl`), Starlight, DocFX: `x.html` for `x.md`, folder URLs, root links \
+        reads), Jekyll (root links with the site's `baseurl`), Starlight, DocFX, Nextra (its `content/` \
+        folder, a folder per Next.js locale, `contentDirBasePath`): `x.html` for `x.md`, folder URLs, root links \
         from the site's source folder, MyST `(label)=` targets (from its pages and the files they \
         `{include}`) and dotted Python names (`pkg.mod.Class`), MyST directives' `:name:` and \
         `:label:` options, the labels of every page of a mystmd project (`myst.yml`), Docusaurus front-matter ids in \
