@@ -1691,3 +1691,19 @@ fn a_nextra_root_link_is_read_from_the_locale_content_folder() {
         ]
     );
 }
+
+#[test]
+fn a_version_written_with_one_placeholder_letter_per_digit_is_a_pattern() {
+    // `.changes/v1.XX/` names the folder of whichever release line the
+    // reader means, as `v1.x` would; a real line's folder that is gone
+    // (`.changes/v1.9/`) still blocks in a release doc.
+    let (code, r) = check_json(
+        &fixture("docs-links/version-digits-placeholder"),
+        &["--only", "docs-links"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "docs-links"),
+        vec![("RELEASING.md".into(), 8, "block".into())]
+    );
+}
