@@ -1707,3 +1707,20 @@ fn a_version_written_with_one_placeholder_letter_per_digit_is_a_pattern() {
         vec![("RELEASING.md".into(), 8, "block".into())]
     );
 }
+
+#[test]
+fn a_shell_checkout_action_checks_out_the_source() {
+    // taiki-e/checkout-action checks the repository out as
+    // actions/checkout does: a job that publishes after it works from the
+    // source tree, which publish-isolation warns about at that step.
+    let (code, r) = check_json(
+        &rw("shell-checkout-action"),
+        &["--only", "publish-isolation"],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(
+        findings(&r, "publish-isolation"),
+        vec![(RELEASE.into(), 20, "warn".into())]
+    );
+    assert!(messages(&r, "publish-isolation")[0].contains("checks out the source"));
+}
