@@ -441,7 +441,7 @@ fn normalise(mut words: Vec<String>) -> Vec<String> {
                 {
                     2
                 }
-                "npx" | "bunx" | "uvx" | "pipx" if true => {
+                "npx" | "bunx" | "uvx" | "pipx" | "vpx" if true => {
                     if f == "pipx" && words.get(1).map(String::as_str) == Some("run") {
                         2
                     } else if f == "pipx" {
@@ -461,7 +461,9 @@ fn normalise(mut words: Vec<String>) -> Vec<String> {
                 }
                 // `gem exec rake release`: RubyGems runs a gem's executable.
                 "bundle" | "gem" if words.get(1).map(String::as_str) == Some("exec") => 2,
-                "pnpm" | "yarn"
+                // Vite+'s `vp exec` and `vp dlx` are pnpm's, for whichever
+                // package manager the project uses.
+                "pnpm" | "yarn" | "vp"
                     if matches!(words.get(1).map(String::as_str), Some("exec" | "dlx")) =>
                 {
                     2

@@ -198,7 +198,7 @@ pub(crate) enum Kind {
 }
 
 /// What a command invokes by name: `mix X`, `npm run X` (and yarn/pnpm/bun
-/// forms), `make X`, `just X`.
+/// forms, and Vite+'s `vp run X`), `make X`, `just X`.
 pub(crate) fn invocation(cmd: &str) -> Option<(Kind, String)> {
     // Asked of every command a release lane runs: split through the shared
     // cache, not again.
@@ -210,7 +210,8 @@ pub(crate) fn invocation(cmd: &str) -> Option<(Kind, String)> {
         "mix" => Some((Kind::Mix, args.first()?.to_string())),
         "make" | "gmake" => Some((Kind::Make, args.first()?.to_string())),
         "just" => Some((Kind::Just, args.first()?.to_string())),
-        "npm" | "yarn" | "pnpm" | "bun" => npm_script(&first, &args).map(|s| (Kind::Npm, s)),
+        // Vite+'s `vp run X` runs the package.json script X.
+        "npm" | "yarn" | "pnpm" | "bun" | "vp" => npm_script(&first, &args).map(|s| (Kind::Npm, s)),
         _ => None,
     }
 }

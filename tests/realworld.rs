@@ -1575,3 +1575,152 @@ fn a_jsr_package_run_by_deno_that_publishes_on_tag_is_a_jsr_publish() {
     );
     assert_eq!(verdict(&r, "publish-environment"), "pass", "{r:#}");
 }
+
+#[test]
+fn vite_plus_package_manager_publish_uses_the_oidc_token() {
+    // `vp pm publish` is Vite+ handing `publish` to the project's package
+    // manager: the job publishes to npm by trusted publishing, so its
+    // `id-token: write` is used.
+    let (code, r) = check_json(&rw("vite-plus-publish"), &[]);
+    assert_eq!(
+        verdict(&r, "oidc-scope"),
+        "pass",
+        "{:#?}",
+        findings(&r, "oidc-scope")
+    );
+    assert_eq!(verdict(&r, "trusted-publishing"), "pass");
+    assert_eq!(code, 0);
+
+    // Handed an npm token instead, the same publish blocks
+    // trusted-publishing; with only the dry run left, the grant is unused.
+    let tmp = copy_fixture("realworld/vite-plus-publish");
+    let text = std::fs::read_to_string(tmp.path().join(RELEASE)).unwrap();
+    write(
+        tmp.path(),
+        RELEASE,
+        text.replace(
+            "        run: vp pm publish --access public --no-git-checks",
+            "        run: vp pm publish --access public --no-git-checks\n        env:\n          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}",
+        ),
+    );
+    let (code, r) = check_json(tmp.path(), &["--only", "trusted-publishing"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "trusted-publishing"),
+        vec![(RELEASE.into(), 47, "block".into())]
+    );
+    write(
+        tmp.path(),
+        RELEASE,
+        text.replace(
+            "        run: vp pm publish --access public --no-git-checks\n",
+            "",
+        )
+        .replace("      - name: Publish\n", ""),
+    );
+    let (code, r) = check_json(tmp.path(), &["--only", "oidc-scope"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "oidc-scope"),
+        vec![(RELEASE.into(), 35, "block".into())]
+    );
+}
+
+#[test]
+fn renovate_json5_reads_escaped_characters_as_themselves() {
+    // JSON5 reads `\.` in a string as `.` (any escaped character but a
+    // digit stands for itself): a Renovate pattern written that way is a
+    // config Renovate runs, not a file shipgate cannot judge.
+    let (code, r) = check_json(
+        &rw("renovate-json5-escapes"),
+        &["--only", "actions-updates"],
+    );
+    assert_eq!(
+        verdict(&r, "actions-updates"),
+        "pass",
+        "{:#?}",
+        messages(&r, "actions-updates")
+    );
+    assert_eq!(code, 0);
+
+    // The same file turning the github-actions manager off still warns,
+    // at the switch.
+    let tmp = copy_fixture("realworld/renovate-json5-escapes");
+    let cfg = ".github/renovate.json5";
+    let text = std::fs::read_to_string(tmp.path().join(cfg)).unwrap();
+    write(
+        tmp.path(),
+        cfg,
+        text.replace(
+            "  \"github-actions\": {\n",
+            "  \"github-actions\": {\n    enabled: false,\n",
+        ),
+    );
+    let (_, r) = check_json(tmp.path(), &["--only", "actions-updates"]);
+    assert_eq!(
+        findings(&r, "actions-updates"),
+        vec![(cfg.into(), 11, "warn".into())]
+    );
+    assert!(messages(&r, "actions-updates")[0].contains("enabled: false"));
+}
+
+#[test]
+fn a_nextra_root_link_is_read_from_the_locale_content_folder() {
+    // Nextra serves `content/` from the site's root; with Next.js i18n
+    // locales each `content/<locale>/` is a root of its own, so
+    // `/docs/options` from `content/es/docs/…` is `content/es/docs/options.mdx`.
+    // A page no locale has, and one only another locale has, still warn.
+    let (code, r) = check_json(
+        &fixture("docs-links/nextra-locales"),
+        &["--only", "docs-links"],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(
+        findings(&r, "docs-links"),
+        vec![
+            (
+                "site/content/en/docs/global-configuration.md".into(),
+                7,
+                "warn".into()
+            ),
+            (
+                "site/content/es/docs/global-configuration.md".into(),
+                5,
+                "warn".into()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_version_written_with_one_placeholder_letter_per_digit_is_a_pattern() {
+    // `.changes/v1.XX/` names the folder of whichever release line the
+    // reader means, as `v1.x` would; a real line's folder that is gone
+    // (`.changes/v1.9/`) still blocks in a release doc.
+    let (code, r) = check_json(
+        &fixture("docs-links/version-digits-placeholder"),
+        &["--only", "docs-links"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "docs-links"),
+        vec![("RELEASING.md".into(), 8, "block".into())]
+    );
+}
+
+#[test]
+fn a_shell_checkout_action_checks_out_the_source() {
+    // taiki-e/checkout-action checks the repository out as
+    // actions/checkout does: a job that publishes after it works from the
+    // source tree, which publish-isolation warns about at that step.
+    let (code, r) = check_json(
+        &rw("shell-checkout-action"),
+        &["--only", "publish-isolation"],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(
+        findings(&r, "publish-isolation"),
+        vec![(RELEASE.into(), 20, "warn".into())]
+    );
+    assert!(messages(&r, "publish-isolation")[0].contains("checks out the source"));
+}

@@ -725,6 +725,12 @@ end
         );
         assert_eq!(invocation("npm t"), Some((Kind::Npm, "test".into())));
         assert_eq!(invocation("yarn install"), None);
+        // Vite+'s `vp run X` runs a script; its own commands are not scripts.
+        assert_eq!(
+            invocation("vp run release"),
+            Some((Kind::Npm, "release".into()))
+        );
+        assert_eq!(invocation("vp build"), None);
     }
 
     #[test]

@@ -35,7 +35,8 @@ static META: Meta = Meta {
         the docs' site generator builds them (mkdocs, with mkdocs-static-i18n's language \
         folders over the default language's pages, mdBook, VitePress, Docusaurus, Zola, Hugo, \
         Sphinx with MyST, ExDoc (a `mix.exs` `docs:` or a config script `ex_doc --config` \
-        reads), Jekyll (root links with the site's `baseurl`), Starlight, DocFX: `x.html` for `x.md`, folder URLs, root links \
+        reads), Jekyll (root links with the site's `baseurl`), Starlight, DocFX, Nextra (its `content/` \
+        folder, a folder per Next.js locale, `contentDirBasePath`): `x.html` for `x.md`, folder URLs, root links \
         from the site's source folder, MyST `(label)=` targets (from its pages and the files they \
         `{include}`) and dotted Python names (`pkg.mod.Class`), MyST directives' `:name:` and \
         `:label:` options, the labels of every page of a mystmd project (`myst.yml`), Docusaurus front-matter ids in \
@@ -718,7 +719,7 @@ fn is_kind_example(text: &str, offset: usize) -> bool {
         .any(|w| matches!(*w, "a" | "an" | "any" | "some" | "each" | "every"))
 }
 
-/// `vX.Y.Z`, `0.MINOR.x`, `1.x`, `N.N`: a version written as a pattern,
+/// `vX.Y.Z`, `0.MINOR.x`, `1.x`, `N.N`, `v1.XX`: a version written as a pattern,
 /// the whole path segment or a part of it between `-` and `_` that starts
 /// a file name (`X.X-Upgrade.md`, `app-vX.Y.Z.tar.gz`): a file someone is
 /// told to write for a version, not one of this tree.
@@ -739,11 +740,13 @@ fn starts_with_version_pattern(part: &[u8]) -> bool {
     if !part.contains(&b'.') {
         return false;
     }
+    // One placeholder letter, or the same one written once per digit
+    // (`v1.XX`, `NN.x`).
     let word = |p: &[u8]| {
-        matches!(
-            p,
-            b"x" | b"X" | b"y" | b"Y" | b"z" | b"Z" | b"n" | b"N" | b"*"
-        ) || [&b"MAJOR"[..], b"MINOR", b"PATCH"].contains(&p)
+        let letter = |c: &u8| matches!(c, b'x' | b'X' | b'y' | b'Y' | b'z' | b'Z' | b'n' | b'N');
+        p == b"*"
+            || (matches!(p.len(), 1..=3) && letter(&p[0]) && p.iter().all(|c| *c == p[0]))
+            || [&b"MAJOR"[..], b"MINOR", b"PATCH"].contains(&p)
     };
     let (mut fields, mut worded) = (0usize, false);
     for p in part.split(|c| *c == b'.') {
@@ -1589,6 +1592,9 @@ mod tests {
         assert!(looks_like_placeholder("docs/X.X-Upgrade.md"));
         assert!(looks_like_placeholder("dist/app-vX.Y.Z.tar.gz"));
         assert!(looks_like_placeholder("notes/upgrade_N.N.md"));
+        assert!(looks_like_placeholder(".changes/v1.XX/"));
+        assert!(!looks_like_placeholder(".changes/v1.10/"));
+        assert!(!looks_like_placeholder("docs/1.xy/guide.md"));
         assert!(!looks_like_placeholder("docs/7.0-Upgrade.md"));
         assert!(!looks_like_placeholder("docs/x.md"));
         assert!(!looks_like_placeholder("lib/x-ray/z.rb"));

@@ -339,7 +339,9 @@ fn uses_offence(
                 && input(key).is_some_and(|v| !v.is_empty() && !v.eq_ignore_ascii_case("false"))
         })
         .map(|(_, key)| *key);
-    if slug == "actions/checkout" {
+    // taiki-e/checkout-action is a checkout of the repository too, in a
+    // few lines of shell instead of Node.
+    if slug == "actions/checkout" || slug == "taiki-e/checkout-action" {
         Some(("checks out the source".into(), OffenceKind::Checkout))
     } else if let Some(key) = installs {
         Some((

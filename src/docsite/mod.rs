@@ -41,6 +41,7 @@ pub enum Generator {
     Jekyll,
     Starlight,
     DocFx,
+    Nextra,
 }
 
 impl Generator {
@@ -57,6 +58,7 @@ impl Generator {
             Generator::Jekyll => "Jekyll",
             Generator::Starlight => "Starlight",
             Generator::DocFx => "DocFX",
+            Generator::Nextra => "Nextra",
         }
     }
 }
@@ -973,6 +975,8 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 routes: vec![(String::new(), pages)],
                 pretty: Vec::new(),
             })
+        } else if let Some(site) = nextra_site(tree, path, name, dir) {
+            Some(site)
         } else if name == "docfx.json" && !path.contains("/.") {
             // DocFX builds the Markdown beside its config into pages at the
             // same paths (`help/x/index.md` at `/help/x/`) and copies its
@@ -1021,6 +1025,81 @@ fn starlight_pages(tree: &Tree, path: &str, name: &str, dir: &str) -> Option<Str
     let pages = join(dir, "src/content/docs");
     (tree.is_dir(&pages) && tree.text(path).ok()?.text.contains("@astrojs/starlight"))
         .then_some(pages)
+}
+
+/// A Nextra site: a Next.js config (`next.config.mjs`, `.ts`, …) that
+/// imports `nextra`. Nextra 4 serves the Markdown of its `content/` folder
+/// (or `src/content/`) from the site's root, or from the config's
+/// `contentDirBasePath`. With Next.js `i18n` locales each locale's folder
+/// (`content/es/`) is a root of its own: `/docs/options` from one of its
+/// pages is that locale's `docs/options`.
+fn nextra_site(tree: &Tree, path: &str, name: &str, dir: &str) -> Option<Site> {
+    let ext = name.strip_prefix("next.config.")?;
+    if !matches!(ext, "mjs" | "js" | "ts" | "mts" | "cjs" | "cts") {
+        return None;
+    }
+    let text = tree.text(path).ok()?;
+    let text = &text.text;
+    let imports = ["'nextra'", "\"nextra\""]
+        .iter()
+        .any(|q| text.contains(&format!("from {q}")) || text.contains(&format!("require({q})")));
+    if !imports {
+        return None;
+    }
+    let content = ["content", "src/content"]
+        .iter()
+        .map(|f| join(dir, f))
+        .find(|f| tree.is_dir(f))?;
+    let locales: Vec<String> = nextra_locales(text)
+        .into_iter()
+        .map(|l| join(&content, &l))
+        .filter(|f| tree.is_dir(f))
+        .collect();
+    let sources = if locales.is_empty() {
+        vec![content]
+    } else {
+        locales
+    };
+    let base = js_key(text, "contentDirBasePath")
+        .map(|b| b.trim_matches('/').to_string())
+        .unwrap_or_default();
+    let routes = if base.is_empty() {
+        Vec::new()
+    } else {
+        sources.iter().map(|s| (base.clone(), s.clone())).collect()
+    };
+    Some(Site {
+        generator: Generator::Nextra,
+        config: path.into(),
+        sources,
+        assets: vec![join(dir, "public")],
+        routes,
+        pretty: Vec::new(),
+    })
+}
+
+/// The locales a Next.js config lists: `i18n: { locales: ['en', 'es'] }`.
+fn nextra_locales(text: &str) -> Vec<String> {
+    let Some(at) = text.find("locales:") else {
+        return Vec::new();
+    };
+    let rest = &text[at + "locales:".len()..];
+    let Some(list) = rest
+        .trim_start()
+        .strip_prefix('[')
+        .and_then(|r| r.split_once(']'))
+        .map(|(l, _)| l)
+    else {
+        return Vec::new();
+    };
+    list.split(',')
+        .map(|v| v.trim().trim_matches(['"', '\'', '`']).to_string())
+        .filter(|v| {
+            !v.is_empty()
+                && v.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+        .collect()
 }
 
 /// The URLs of a Starlight site that its pages folder does not show by

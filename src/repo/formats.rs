@@ -377,6 +377,29 @@ impl JsonParser<'_> {
                             self.i += 4;
                             out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
                         }
+                        Some(b'v') if self.json5 => out.push('\u{b}'),
+                        Some(b'x') if self.json5 => {
+                            let hex = self
+                                .text
+                                .get(self.i..self.i + 2)
+                                .and_then(|h| u32::from_str_radix(h, 16).ok());
+                            let Some(code) = hex else {
+                                return Err(self.err("bad \\x escape"));
+                            };
+                            self.i += 2;
+                            out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+                        }
+                        // JSON5 (as ECMAScript) reads any other escaped
+                        // character as itself: `"\.txt"` in a Renovate
+                        // pattern is `.txt`. Only digits stay errors.
+                        Some(b) if self.json5 && !b.is_ascii_digit() => {
+                            let ch = self.text[self.i - 1..].chars().next().unwrap_or('\u{fffd}');
+                            self.i += ch.len_utf8().max(1) - 1;
+                            // U+2028 and U+2029 continue the line, as `\n` does.
+                            if ch != '\u{2028}' && ch != '\u{2029}' {
+                                out.push(ch);
+                            }
+                        }
                         _ => {
                             self.i -= 1;
                             return Err(self.err("bad escape"));
@@ -428,6 +451,13 @@ mod tests {
         assert_eq!(&t[e.span.clone()], "false");
         assert_eq!(n.path("list").unwrap().as_array().unwrap().len(), 5);
         assert_eq!(n.get("s").unwrap().as_str(), Some("it's"));
+        // Any escaped character but a digit stands for itself in JSON5
+        // (a Renovate regex written `"\\.txt$"`); JSON refuses it.
+        let n = parse_json5(r#"{"p": "a\.txt$", "q": "\x41\v\é"}"#).unwrap();
+        assert_eq!(n.get("p").unwrap().as_str(), Some("a.txt$"));
+        assert_eq!(n.get("q").unwrap().as_str(), Some("A\u{b}é"));
+        assert!(parse_json(r#"{"p": "a\.txt"}"#).is_err());
+        assert!(parse_json5(r#"{"p": "\1"}"#).is_err());
         assert!(parse_json5("{a: }").is_err());
         assert!(parse_json5("[,]").is_err());
         assert!(parse_json5("{'a' 1}").is_err());

@@ -73,6 +73,9 @@ pub const PUBLISH_COMMANDS: &[(&str, Registry)] = &[
     ("yarn npm publish", Registry::Npm),
     ("yarn publish", Registry::Npm),
     ("bun publish", Registry::Npm),
+    // Vite+'s `vp pm <command>` hands the command to the package manager
+    // the project uses (pnpm, npm, Yarn or Bun): every one publishes to npm.
+    ("vp pm publish", Registry::Npm),
     ("changeset publish", Registry::Npm),
     ("yarn changeset publish", Registry::Npm),
     ("pnpm changeset publish", Registry::Npm),
@@ -2255,6 +2258,30 @@ mod tests {
         ] {
             assert!(!job(run).jobs[0].is_publishing(), "{run}");
         }
+    }
+
+    #[test]
+    fn vite_plus_publishes_through_the_package_manager() {
+        let regs = |run: &str| -> Vec<Registry> {
+            facts(&format!(
+                "on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - run: {run}\n"
+            ))
+            .jobs[0]
+                .publishes
+                .iter()
+                .map(|p| p.registry)
+                .collect()
+        };
+        // Vite+ hands `vp pm publish` to the project's package manager;
+        // `vp exec` and `vpx` run a package's binary.
+        assert_eq!(
+            regs("vp pm publish -r --tag latest --no-git-checks"),
+            [Registry::Npm]
+        );
+        assert_eq!(regs("vp pm publish -r --dry-run --no-git-checks"), []);
+        assert_eq!(regs("vp pm pack"), []);
+        assert_eq!(regs("vp exec changeset publish"), [Registry::Npm]);
+        assert_eq!(regs("vpx semantic-release"), [Registry::Npm]);
     }
 
     #[test]
