@@ -545,14 +545,15 @@ impl FindingTexts {
             // finding from elsewhere wants a line the pass did not note, or
             // the text of a line the pass only marked as seen.
             if let Some(noted) = noted.get(*path) {
-                let at = |n: usize| noted.binary_search_by_key(&n, |(k, _)| *k).ok();
                 let enough = lines.iter().all(|&(n, needs_text)| {
-                    at(n).is_some_and(|i| !(needs_text && noted[i].1 == checks::Noted::Plain))
+                    noted
+                        .get(n)
+                        .is_some_and(|seen| !(needs_text && seen == checks::Noted::Plain))
                 });
                 if enough {
                     let kept = lines
                         .iter()
-                        .filter_map(|&(n, _)| match &noted[at(n)?].1 {
+                        .filter_map(|&(n, _)| match noted.get(n)? {
                             checks::Noted::Absent => None,
                             checks::Noted::Text(t) => Some(keep(n, t)),
                             // No ignore on it, and no finding takes its text.

@@ -85,20 +85,55 @@ impl<T> InPathOrder<T> {
 #[derive(Default)]
 pub struct LinesSeen(std::sync::Mutex<HashMap<String, NotedLines, foldhash::fast::RandomState>>);
 
-/// Line number → what was noted of that line, in line order.
-pub type NotedLines = Vec<(usize, Noted)>;
+/// What a pass noted of one file's lines. Most noted lines are only marked
+/// as seen (four bytes each); the few whose text the report may need keep
+/// it beside.
+#[derive(Debug, Default)]
+pub struct NotedLines {
+    /// Every line noted, in order.
+    seen: Vec<u32>,
+    /// Of those, the lines whose text was kept, or that the file does not
+    /// have (`None`), in order.
+    kept: Vec<(u32, Option<Box<str>>)>,
+}
 
 /// One line a finding points at, as a pass noted it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Noted {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Noted<'a> {
     /// The file has no such line.
     Absent,
     /// The line's text: it may hold an inline ignore, or a finding on it
-    /// has no snippet yet.
-    Text(String),
+    /// had no snippet.
+    Text(&'a str),
     /// The line exists and holds no inline ignore, and every finding on it
-    /// already carries its snippet: nothing of it is kept.
+    /// carried its snippet: nothing of it was kept.
     Plain,
+}
+
+impl NotedLines {
+    /// What was noted of line `n` (`None`: the line was not noted).
+    pub fn get(&self, n: usize) -> Option<Noted<'_>> {
+        let n = u32::try_from(n).ok()?;
+        self.seen.binary_search(&n).ok()?;
+        Some(match self.kept.binary_search_by_key(&n, |(k, _)| *k) {
+            Ok(i) => match &self.kept[i].1 {
+                Some(t) => Noted::Text(t),
+                None => Noted::Absent,
+            },
+            Err(_) => Noted::Plain,
+        })
+    }
+
+    /// Adds what another note of the same file saw; a line's text wins
+    /// over its mark.
+    fn merge(&mut self, other: NotedLines) {
+        self.seen.extend(other.seen);
+        self.seen.sort_unstable();
+        self.seen.dedup();
+        self.kept.extend(other.kept);
+        self.kept.sort_by_key(|(n, _)| *n);
+        self.kept.dedup_by_key(|(n, _)| *n);
+    }
 }
 
 /// Whether a line may hold an inline ignore (`shipgate: ignore[…]`): the
@@ -114,7 +149,8 @@ impl LinesSeen {
     /// ignore, or a finding's line when that finding has no snippet. The
     /// rest are only marked as seen (a documents pass with a finding in
     /// every other page would otherwise hold two lines per finding through
-    /// the whole run).
+    /// the whole run). A line past `u32::MAX` is not noted: the engine
+    /// reads the file again for it.
     pub fn note<'f>(
         &self,
         path: &str,
@@ -122,7 +158,7 @@ impl LinesSeen {
         findings: impl IntoIterator<Item = &'f Finding>,
     ) {
         // (line, whether a finding on it needs its text for a snippet)
-        let mut wanted: Vec<(usize, bool)> = findings
+        let mut wanted: Vec<(u32, bool)> = findings
             .into_iter()
             .filter(|f| f.location.path == path)
             .flat_map(|f| {
@@ -130,6 +166,7 @@ impl LinesSeen {
                 [(n, f.snippet.is_none()), (n.saturating_sub(1), false)]
             })
             .filter(|&(n, _)| n > 0)
+            .filter_map(|(n, needs_text)| Some((u32::try_from(n).ok()?, needs_text)))
             .collect();
         if wanted.is_empty() {
             return;
@@ -137,30 +174,25 @@ impl LinesSeen {
         // Per line, "needs text" first, so that the dedup keeps it.
         wanted.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
         wanted.dedup_by_key(|(n, _)| *n);
-        let noted: NotedLines = wanted
-            .into_iter()
-            .map(|(n, needs_text)| {
-                let seen = match line(n) {
-                    None => Noted::Absent,
-                    Some(t) if needs_text || may_hold_ignore(t) => Noted::Text(t.to_string()),
-                    Some(_) => Noted::Plain,
-                };
-                (n, seen)
-            })
-            .collect();
+        let mut noted = NotedLines {
+            seen: Vec::with_capacity(wanted.len()),
+            kept: Vec::new(),
+        };
+        for (n, needs_text) in wanted {
+            noted.seen.push(n);
+            match line(n as usize) {
+                None => noted.kept.push((n, None)),
+                Some(t) if needs_text || may_hold_ignore(t) => noted.kept.push((n, Some(t.into()))),
+                Some(_) => {}
+            }
+        }
         if let Ok(mut all) = self.0.lock() {
             match all.entry(path.to_string()) {
                 std::collections::hash_map::Entry::Vacant(v) => {
                     v.insert(noted);
                 }
-                // A path noted twice keeps both notes' lines, a line's
-                // text over its mark.
-                std::collections::hash_map::Entry::Occupied(mut o) => {
-                    let kept = o.get_mut();
-                    kept.extend(noted);
-                    kept.sort_by_key(|(n, seen)| (*n, matches!(seen, Noted::Plain)));
-                    kept.dedup_by_key(|(n, _)| *n);
-                }
+                // A path noted twice keeps both notes' lines.
+                std::collections::hash_map::Entry::Occupied(mut o) => o.get_mut().merge(noted),
             }
         }
     }
@@ -383,4 +415,42 @@ pub fn internal_error_finding(doing: &str) -> Finding {
         "please report this bug with the input that caused it",
     )
     .code("internal-error")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{LinesSeen, Noted};
+    use crate::finding::{Finding, Location};
+
+    fn at(line: usize, snippet: Option<&str>) -> Finding {
+        let mut f = Finding::new(Location::new("d.md", line, 1), "m", "h");
+        f.snippet = snippet.map(str::to_string);
+        f
+    }
+
+    #[test]
+    fn a_line_keeps_its_text_only_where_the_report_needs_it() {
+        let text = ["# T", "<!-- shipgate: ignore[x] why -->", "a", "b", "c"];
+        let line = |n: usize| text.get(n.wrapping_sub(1)).copied();
+        let seen = LinesSeen::default();
+        // Line 3 has its snippet; line 5 has none; line 9 is past the end.
+        let findings = [at(3, Some("a")), at(5, None), at(9, None)];
+        seen.note("d.md", line, &findings);
+        let all = seen.into_map();
+        let d = &all["d.md"];
+        assert_eq!(d.get(2), Some(Noted::Text(text[1])), "an ignore stays");
+        assert_eq!(d.get(3), Some(Noted::Plain), "a snippet was kept already");
+        assert_eq!(d.get(4), Some(Noted::Plain));
+        assert_eq!(d.get(5), Some(Noted::Text("c")), "no snippet yet");
+        assert_eq!(d.get(9), Some(Noted::Absent));
+        assert_eq!(d.get(1), None, "not noted");
+        // A second note of the same file: a line's text wins over its mark.
+        let seen = LinesSeen::default();
+        let (first, second) = ([at(4, Some("b"))], [at(4, None)]);
+        seen.note("d.md", line, &first);
+        seen.note("d.md", line, &second);
+        let all = seen.into_map();
+        assert_eq!(all["d.md"].get(4), Some(Noted::Text("b")));
+        assert_eq!(all["d.md"].get(3), Some(Noted::Plain));
+    }
 }
