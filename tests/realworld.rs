@@ -1724,3 +1724,56 @@ fn a_shell_checkout_action_checks_out_the_source() {
     );
     assert!(messages(&r, "publish-isolation")[0].contains("checks out the source"));
 }
+
+#[test]
+fn a_publish_behind_a_workspace_package_script_is_followed() {
+    // The root's `npm run release` runs `npm run publish-package
+    // --workspace=packages/core --workspace=packages/cli`: each workspace's
+    // own script publishes. The job that runs `npm run deploy` in
+    // tools/site only builds.
+    let only = ["--only", "publish-environment"];
+    let (code, r) = check_json(&rw("workspace-package-script"), &only);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![(RELEASE.into(), 13, "block".into())]
+    );
+    let messages = finding_messages(&r, "publish-environment");
+    assert!(
+        messages[0].2.contains("packages/core/package.json:6"),
+        "{messages:?}"
+    );
+
+    // The folder a step runs in is where its package script is read: the
+    // site's `deploy` that publishes makes that job a publishing job too.
+    let tmp = copy_fixture("realworld/workspace-package-script");
+    write(
+        tmp.path(),
+        "tools/site/package.json",
+        r#"{"name": "acme-site", "scripts": {"deploy": "npm publish"}}"#,
+    );
+    let (code, r) = check_json(tmp.path(), &only);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![
+            (RELEASE.into(), 13, "block".into()),
+            (RELEASE.into(), 29, "block".into())
+        ]
+    );
+
+    // A workspace named by its package name cannot be told from the
+    // command: its script is not followed. The step is still handed the
+    // npm token, so it is judged as publishing by that alone.
+    let tmp = copy_fixture("realworld/workspace-package-script");
+    write(
+        tmp.path(),
+        "package.json",
+        r#"{"name": "acme-root", "scripts": {"release": "npm run publish-package --workspace=@acme/core"}}"#,
+    );
+    let (code, r) = check_json(tmp.path(), &only);
+    assert_eq!(code, 1);
+    let messages = finding_messages(&r, "publish-environment");
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(messages[0].2.contains("(npm run release)"), "{messages:?}");
+}

@@ -747,14 +747,11 @@ fn published_dir(j: &JobView<'_>, p: &PublishStep) -> Option<String> {
     let Via::Command { command, line } = &p.via else {
         return None;
     };
-    let StepBody::Run {
-        run,
-        working_directory,
-        ..
-    } = &step.body
-    else {
+    let StepBody::Run { run, .. } = &step.body else {
         return None;
     };
+    // Read from the text: the model's `working_directory` is never set.
+    let working_directory = j.wf.step_working_directory(j.id, p.step);
     if command.has_flag(&["--workspace", "-w", "--workspaces", "--ws"]) {
         return None;
     }

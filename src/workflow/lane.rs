@@ -4,7 +4,7 @@
 use crate::finding::Location;
 use crate::repo::{TextFile, Tree};
 use crate::shell::{Command, commands, commands_shared};
-use crate::tasks::{Item, Sources, invocation};
+use crate::tasks::{Item, Kind, Sources, invocation};
 use crate::workflow::WorkflowTree;
 use crate::workflow::oidc::job_holds_id_token;
 use crate::workflow::publish::{ReleaseFacts, Via, action_slug, publish_registry};
@@ -384,12 +384,9 @@ fn lane_of(
                                 .unwrap_or_default();
                             w.action(i, &l.path, &|| uses_at.locate(), &given, depth + 1, &[]);
                         }
-                        StepBody::Run {
-                            run,
-                            working_directory,
-                            ..
-                        } => {
-                            let wd = working_directory.as_deref().unwrap_or("");
+                        StepBody::Run { run, .. } => {
+                            let wd = wf.step_working_directory(id, i).unwrap_or_default();
+                            let wd = wd.as_str();
                             if under_any(&normalise_path("", wd).unwrap_or_default(), &elsewhere) {
                                 continue;
                             }
@@ -695,6 +692,13 @@ impl Walk<'_> {
             self.stack.pop();
             return;
         }
+        // `npm run X` in another folder (a step's `working-directory`,
+        // `--workspace=packages/a`, `--prefix dir`): that folder's
+        // package.json script X.
+        if let Some(dirs) = package_dirs(cmd, wd) {
+            self.package_scripts(step, cmd, &dirs, depth, via);
+            return;
+        }
         // `npm run X`, `make X`, `just X`: the commands it stands for. The
         // gate reads the root package.json, Makefile and justfile.
         if !wd.trim_matches(['.', '/']).is_empty() || cmd.has_flag(ELSEWHERE_FLAGS) {
@@ -735,6 +739,59 @@ impl Walk<'_> {
             }
         }
         self.stack.pop();
+    }
+
+    /// `npm run X` (or yarn's, pnpm's, bun's) run in each of `dirs`: the
+    /// commands of script X of that folder's package.json, each recorded
+    /// where the script is written and followed from that folder. A folder
+    /// without a package.json, or one without script X, adds nothing.
+    fn package_scripts(
+        &mut self,
+        step: usize,
+        cmd: &Command,
+        dirs: &[String],
+        depth: usize,
+        via: &[String],
+    ) {
+        let Some((Kind::Npm, name)) = invocation(&cmd.raw) else {
+            return;
+        };
+        for dir in dirs {
+            if !self.budget_left() {
+                break;
+            }
+            let manifest = if dir.is_empty() {
+                "package.json".to_string()
+            } else {
+                format!("{dir}/package.json")
+            };
+            let key = format!("task:{manifest}:{name}");
+            if self.stack.contains(&key) || !self.tree.exists(&manifest) {
+                continue;
+            }
+            let Ok(df) = self.tree.json(&manifest) else {
+                continue; // a package.json that does not parse is reported by the checks that read it
+            };
+            let Some(script) = df.root.get("scripts").and_then(|s| s.get(&name)) else {
+                continue;
+            };
+            let Some(line) = script.as_str() else {
+                continue;
+            };
+            let at = df.location(&script.span);
+            let line_text = df.file.line(at.line).unwrap_or_default().to_string();
+            let mut via = via.to_vec();
+            via.push(format!("`{}`", cmd.text()));
+            self.stack.push(key);
+            for (_, c) in commands(line) {
+                if !self.budget_left() {
+                    break;
+                }
+                self.push(step, at.clone(), &line_text, &via, Ran::Command(c.clone()));
+                self.command(step, &c, dir, depth + 1, &via);
+            }
+            self.stack.pop();
+        }
     }
 
     /// The repository script a command runs, if it runs one that is here:
@@ -1254,6 +1311,42 @@ const CHECK_ONLY_FLAGS: &[&str] = &[
     "--verify-only",
     "--validate-only",
 ];
+
+/// The folders whose package.json an `npm run X` (or yarn's, pnpm's,
+/// bun's) reads, when that is not the root's: the folders npm's
+/// `--workspace`/`-w` name as paths, a `--prefix`/`--dir`/`--cwd`/`-C`
+/// folder, or else the folder the step runs in. `None` when the command
+/// reads the root's, or a folder that cannot be told from the command
+/// (a workspace named by its package name, `--workspaces`, pnpm's
+/// `--filter`): those are not followed.
+fn package_dirs(cmd: &Command, wd: &str) -> Option<Vec<String>> {
+    invocation(&cmd.raw).filter(|(k, _)| *k == Kind::Npm)?;
+    let clean = |d: &str| -> Option<String> {
+        let d = d.trim().trim_start_matches("./").trim_end_matches('/');
+        crate::repo::paths::normalize("", d)
+    };
+    if cmd.has_flag(&["--workspaces", "-ws", "--filter", "-F", "--recursive", "-r"]) {
+        return None;
+    }
+    let named: Vec<&str> = cmd.flag_values(&["--workspace", "-w"]).collect();
+    if !named.is_empty() {
+        // A workspace given by its folder (`packages/shared`); one given by
+        // its package name leaves the command unfollowed.
+        let dirs: Option<Vec<String>> = named
+            .iter()
+            .map(|d| clean(d).filter(|d| !d.is_empty() && !d.starts_with('@')))
+            .collect();
+        return dirs;
+    }
+    if let Some(d) = cmd.flag_value(&["--prefix", "--dir", "--cwd", "-C"]) {
+        return clean(d).map(|d| vec![d]);
+    }
+    let wd = wd.trim();
+    if wd.is_empty() || wd.trim_matches(['.', '/']).is_empty() {
+        return None;
+    }
+    clean(wd).filter(|d| !d.is_empty()).map(|d| vec![d])
+}
 
 /// Flags that make a task runner read another directory's package.json,
 /// Makefile or justfile than the root's.

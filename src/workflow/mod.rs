@@ -481,6 +481,41 @@ impl WorkflowFile {
             .map(|f| f.location.byte_span)
     }
 
+    /// The `working-directory` of step `step` of job `job`, read from the
+    /// text: the model's field never has it (github-actions-models 1.25
+    /// renames the variants of a step's body, not their fields, so it
+    /// looks for `working_directory`). A value written over several lines,
+    /// or one the readers cannot find exactly, is `None`.
+    pub fn step_working_directory(&self, job: &str, step: usize) -> Option<String> {
+        let route = [
+            Key::K("jobs"),
+            Key::K(job),
+            Key::K("steps"),
+            Key::I(step),
+            Key::K("working-directory"),
+        ];
+        let (s, e) = match self.fast_exact(&route) {
+            Ok(found) => found?,
+            Err(()) => {
+                let doc = self.doc()?;
+                let comps: Vec<Component<'_>> = route.iter().map(Key::component).collect();
+                doc.query_exact(&Route::from(comps))
+                    .ok()
+                    .flatten()?
+                    .location
+                    .byte_span
+            }
+        };
+        let raw = self.text.get(s..e)?.trim();
+        let value = match raw.as_bytes().first() {
+            Some(b'"') => raw.strip_prefix('"')?.strip_suffix('"')?,
+            Some(b'\'') => raw.strip_prefix('\'')?.strip_suffix('\'')?,
+            Some(b'|' | b'>') => return None,
+            _ => raw,
+        };
+        (!value.contains('\n')).then(|| value.trim().to_string())
+    }
+
     /// The location of a byte offset in this file.
     pub fn location_at(&self, offset: usize) -> Location {
         let (l, c) = self.lines.position(&self.text, offset);
@@ -1040,6 +1075,35 @@ pub fn env_map(env: &LoE<Env>) -> Option<&Env> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_steps_working_directory_is_read_from_the_text() {
+        let text = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: npm run x\n        working-directory: tools/site\n      - run: y\n        working-directory: \"pkg/a\"\n      - run: z\n      - run: w\n        working-directory: |\n          odd\n  b:\n    runs-on: x\n    steps: [{run: v, working-directory: 'flow/dir'}]\n";
+        let wf = WorkflowFile::parse("w.yml", text.into()).unwrap();
+        // The model never has it (the reason this reads the text).
+        let Some(Job::NormalJob(a)) = wf.model.jobs.get("a") else {
+            panic!("job a");
+        };
+        assert!(matches!(
+            &a.steps[0].body,
+            StepBody::Run {
+                working_directory: None,
+                ..
+            }
+        ));
+        assert_eq!(
+            wf.step_working_directory("a", 0).as_deref(),
+            Some("tools/site")
+        );
+        assert_eq!(wf.step_working_directory("a", 1).as_deref(), Some("pkg/a"));
+        assert_eq!(wf.step_working_directory("a", 2), None);
+        assert_eq!(wf.step_working_directory("a", 3), None, "a block scalar");
+        // A flow mapping: the location tree answers.
+        assert_eq!(
+            wf.step_working_directory("b", 0).as_deref(),
+            Some("flow/dir")
+        );
+    }
 
     #[test]
     fn an_empty_trigger_key_is_an_empty_map_but_a_scalar_is_refused() {
