@@ -1407,7 +1407,7 @@ fn delegated_publish(
 
 /// The registry a command publishes to, unless it is a dry run.
 pub fn publish_registry(cmd: &Command) -> Option<Registry> {
-    if let Some(inner) = per_workspace(cmd) {
+    if let Some(inner) = per_workspace(cmd).or_else(|| package_bin(cmd)) {
         return publish_registry(&inner);
     }
     if let Some(tool) = jvm_build_tool(cmd) {
@@ -1794,6 +1794,28 @@ fn per_workspace(cmd: &Command) -> Option<Command> {
         words: rest,
         raw: cmd.raw.clone(),
     })
+}
+
+/// The npm release tools whose binary Yarn, pnpm and Bun run by its name
+/// (`yarn lerna publish`, `pnpm semantic-release`), as npx does: none of
+/// them is a command of the package manager itself.
+const PACKAGE_BINS: &[&str] = &["lerna", "changeset", "semantic-release", "nx", "jsr"];
+
+/// The command a package manager runs as a dependency's binary: `yarn
+/// lerna publish from-package` runs `lerna publish from-package`.
+fn package_bin(cmd: &Command) -> Option<Command> {
+    match cmd.words.as_slice() {
+        [pm, bin, ..]
+            if matches!(pm.as_str(), "yarn" | "pnpm" | "bun")
+                && PACKAGE_BINS.contains(&bin.as_str()) =>
+        {
+            Some(Command {
+                words: cmd.words[1..].to_vec(),
+                raw: cmd.raw.clone(),
+            })
+        }
+        _ => None,
+    }
 }
 
 /// A monorepo's own release tool run as `… publish --provenance` (`yarn
@@ -2200,6 +2222,21 @@ mod tests {
         ] {
             assert_eq!(reg(line), None, "{line}");
         }
+    }
+
+    #[test]
+    fn a_package_managers_bin_publishes_what_it_runs() {
+        let reg = |s: &str| publish_registry(&commands(s).remove(0).1);
+        assert_eq!(
+            reg("yarn lerna publish from-package --dist-tag next --yes"),
+            Some(Registry::Npm)
+        );
+        assert_eq!(reg("pnpm semantic-release"), Some(Registry::Npm));
+        assert_eq!(reg("bun changeset publish"), Some(Registry::Npm));
+        assert_eq!(reg("yarn nx release publish"), Some(Registry::Npm));
+        assert_eq!(reg("yarn lerna publish --dry-run"), None);
+        assert_eq!(reg("yarn lerna version patch --yes"), None);
+        assert_eq!(reg("yarn lerna run build"), None);
     }
 
     #[test]
