@@ -1761,3 +1761,21 @@ fn a_release_tool_run_by_the_package_manager_publishes() {
     );
     assert!(messages(&r, "publish-environment")[0].contains("`canary`"));
 }
+
+#[test]
+fn a_task_handed_a_registry_key_in_its_arguments_publishes() {
+    // `dotnet make publish --nuget-key=…` runs the build script's Publish
+    // task with the NuGet key: job `nuget` publishes and declares no
+    // environment. Job `test` is handed the same key for a task that
+    // releases nothing: no publishing job.
+    let (code, r) = check_json(
+        &rw("task-handed-registry-key"),
+        &["--only", "publish-environment"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![(RELEASE.into(), 16, "block".into())]
+    );
+    assert!(messages(&r, "publish-environment")[0].contains("`nuget`"));
+}
