@@ -1777,3 +1777,58 @@ fn a_publish_behind_a_workspace_package_script_is_followed() {
     assert_eq!(messages.len(), 1, "{messages:?}");
     assert!(messages[0].2.contains("(npm run release)"), "{messages:?}");
 }
+
+#[test]
+fn a_fork_guard_does_not_hide_a_release_job() {
+    // `if: github.repository == 'acme/widget'` keeps the job from running
+    // in forks; upstream it runs, and its `rake release:widget-core`
+    // pushes the gem with the credentials configured before it. The job
+    // declares no environment: publish-environment blocks at the job.
+    // `leftover.yml` wants a tag in a workflow only branch pushes start:
+    // that job never runs, fork guard or not, and is no release path.
+    let (code, r) = check_json(
+        &rw("fork-guarded-release"),
+        &["--only", "publish-environment"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![(RELEASE.into(), 10, "block".into())]
+    );
+    assert!(messages(&r, "publish-environment")[0].contains("release:widget-core"));
+}
+
+#[test]
+fn a_release_tool_run_by_the_package_manager_publishes() {
+    // `yarn lerna publish from-package` runs lerna's binary, as `npx lerna`
+    // would: job `canary` publishes to npm and declares no environment.
+    // `yarn lerna run build` in job `build` publishes nothing.
+    let (code, r) = check_json(
+        &rw("package-manager-bin-publish"),
+        &["--only", "publish-environment"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![(RELEASE.into(), 19, "block".into())]
+    );
+    assert!(messages(&r, "publish-environment")[0].contains("`canary`"));
+}
+
+#[test]
+fn a_task_handed_a_registry_key_in_its_arguments_publishes() {
+    // `dotnet make publish --nuget-key=…` runs the build script's Publish
+    // task with the NuGet key: job `nuget` publishes and declares no
+    // environment. Job `test` is handed the same key for a task that
+    // releases nothing: no publishing job.
+    let (code, r) = check_json(
+        &rw("task-handed-registry-key"),
+        &["--only", "publish-environment"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![(RELEASE.into(), 16, "block".into())]
+    );
+    assert!(messages(&r, "publish-environment")[0].contains("`nuget`"));
+}

@@ -289,8 +289,20 @@ impl Scenario {
             "github.event_name" => return s(&self.event),
             "github.sha" | "github.run_id" | "github.run_number" => return s(&self.run),
             "github.workflow" => return s("release"),
-            "github.repository" => return s("owner/repo"),
-            "github.repository_owner" => return s("owner"),
+            // Which repository runs the workflow is not known from its
+            // files: a fork guard (`github.repository == 'acme/widget'`)
+            // is neither true nor false. The stand-in is only rendered
+            // (a concurrency group).
+            "github.repository" | "github.repository_owner" => {
+                return Some(Value::Partial {
+                    text: if p == "github.repository" {
+                        "owner/repo".into()
+                    } else {
+                        "owner".into()
+                    },
+                    known: 0,
+                });
+            }
             "github.event.ref" if self.event == "push" => return Some(self.git_ref_value()),
             "github.head_ref" | "github.base_ref" if !self.is_pull_request() => {
                 return Some(Value::Null);
@@ -791,6 +803,21 @@ mod tests {
             eval("inputs.upload && github.event_name == 'push'", &sc),
             Some(Value::Bool(false))
         );
+    }
+
+    #[test]
+    fn a_fork_guard_on_the_repository_is_undecided() {
+        let t = |e: &str| eval(e, &tag()).map(|v| v.truthy());
+        assert_eq!(t("github.repository == 'acme/widget'"), None);
+        assert_eq!(t("github.repository != 'acme/widget'"), None);
+        assert_eq!(t("github.repository_owner == 'acme'"), None);
+        assert_eq!(t("startsWith(github.repository, 'acme/')"), None);
+        // What else the condition says still decides it.
+        assert_eq!(
+            t("github.repository == 'acme/widget' && github.event_name == 'pull_request'"),
+            Some(false)
+        );
+        assert_eq!(t("github.repository == github.repository"), Some(true));
     }
 
     #[test]

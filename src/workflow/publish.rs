@@ -1255,6 +1255,42 @@ fn registry_credential(name: &str) -> bool {
         && words.iter().any(|w| CREDENTIALS.contains(&w.as_str()))
 }
 
+/// The registry a credential's name names (`NUGET_API_KEY`: NuGet), for a
+/// name [`registry_credential`] accepts.
+fn credential_registry(name: &str) -> Registry {
+    let upper = name.to_ascii_uppercase();
+    let words: Vec<&str> = upper.split(['_', '-']).collect();
+    let has = |names: &[&str]| words.iter().any(|w| names.contains(w));
+    if has(&["NPM"]) {
+        Registry::Npm
+    } else if has(&["PYPI", "TWINE"]) {
+        Registry::PyPi
+    } else if has(&["NUGET"]) {
+        Registry::NuGet
+    } else if has(&["CARGO", "CRATES", "CRATESIO"]) {
+        Registry::Crates
+    } else if has(&["HEX", "HEXPM"]) {
+        Registry::Hex
+    } else if has(&["RUBYGEMS", "GEM"]) {
+        Registry::RubyGems
+    } else if has(&["JSR"]) {
+        Registry::Jsr
+    } else if has(&["SONATYPE", "OSSRH", "MAVEN"]) {
+        Registry::Maven
+    } else {
+        Registry::Other
+    }
+}
+
+/// The registry whose credential a command is handed in its own arguments
+/// (`--nuget-key=${{ secrets.NUGET_API_KEY }}`).
+fn credential_in_args(cmd: &Command) -> Option<Registry> {
+    crate::workflow::secrets::secret_refs(&cmd.text())
+        .into_iter()
+        .find(|(_, n)| registry_credential(n))
+        .map(|(_, n)| credential_registry(&n))
+}
+
 /// Environment variables that hand a registry credential to whatever runs.
 const CREDENTIAL_VARS: &[(&str, Registry)] = &[
     ("TWINE_PASSWORD", Registry::PyPi),
@@ -1358,13 +1394,15 @@ fn delegated_publish(
     env: Option<&github_actions_models::common::Env>,
     configured: Option<Registry>,
 ) -> Option<PublishStep> {
-    let registry = env.and_then(credential_in_env).or(configured)?;
+    let given = env.and_then(credential_in_env).or(configured);
     let releasing = |w: &str| {
         ["publish", "release", "deploy", "upload"]
             .iter()
             .any(|k| w.contains(k))
     };
     commands_shared(run).iter().find_map(|(line, cmd)| {
+        let inline = credential_in_args(cmd);
+        let registry = given.or(inline)?;
         let w: Vec<&str> = cmd.words.iter().map(String::as_str).collect();
         let delegated = match w.as_slice() {
             [prog, ..]
@@ -1389,6 +1427,19 @@ fn delegated_publish(
             ["gem", "release", ..] if registry == Registry::RubyGems => {
                 !cmd.has_flag(&["--pretend"])
             }
+            // A build script or task runner handed the credential in its
+            // own arguments and told to release (`dotnet make publish
+            // --nuget-key=${{ secrets.NUGET_API_KEY }}`, `./build.sh
+            // --target Publish --api-key …`): the task pushes with it.
+            [_, args @ ..]
+                if inline.is_some()
+                    && args
+                        .iter()
+                        .filter(|a| !a.starts_with('-'))
+                        .any(|a| releasing(&a.to_ascii_lowercase())) =>
+            {
+                true
+            }
             // `tox -e release`, `tox run -e release`, `nox -s publish`: an
             // environment or session of the project's tox.ini or noxfile.
             _ => runner_env(&w).is_some_and(releasing),
@@ -1407,7 +1458,7 @@ fn delegated_publish(
 
 /// The registry a command publishes to, unless it is a dry run.
 pub fn publish_registry(cmd: &Command) -> Option<Registry> {
-    if let Some(inner) = per_workspace(cmd) {
+    if let Some(inner) = per_workspace(cmd).or_else(|| package_bin(cmd)) {
         return publish_registry(&inner);
     }
     if let Some(tool) = jvm_build_tool(cmd) {
@@ -1794,6 +1845,28 @@ fn per_workspace(cmd: &Command) -> Option<Command> {
         words: rest,
         raw: cmd.raw.clone(),
     })
+}
+
+/// The npm release tools whose binary Yarn, pnpm and Bun run by its name
+/// (`yarn lerna publish`, `pnpm semantic-release`), as npx does: none of
+/// them is a command of the package manager itself.
+const PACKAGE_BINS: &[&str] = &["lerna", "changeset", "semantic-release", "nx", "jsr"];
+
+/// The command a package manager runs as a dependency's binary: `yarn
+/// lerna publish from-package` runs `lerna publish from-package`.
+fn package_bin(cmd: &Command) -> Option<Command> {
+    match cmd.words.as_slice() {
+        [pm, bin, ..]
+            if matches!(pm.as_str(), "yarn" | "pnpm" | "bun")
+                && PACKAGE_BINS.contains(&bin.as_str()) =>
+        {
+            Some(Command {
+                words: cmd.words[1..].to_vec(),
+                raw: cmd.raw.clone(),
+            })
+        }
+        _ => None,
+    }
 }
 
 /// A monorepo's own release tool run as `… publish --provenance` (`yarn
@@ -2203,6 +2276,21 @@ mod tests {
     }
 
     #[test]
+    fn a_package_managers_bin_publishes_what_it_runs() {
+        let reg = |s: &str| publish_registry(&commands(s).remove(0).1);
+        assert_eq!(
+            reg("yarn lerna publish from-package --dist-tag next --yes"),
+            Some(Registry::Npm)
+        );
+        assert_eq!(reg("pnpm semantic-release"), Some(Registry::Npm));
+        assert_eq!(reg("bun changeset publish"), Some(Registry::Npm));
+        assert_eq!(reg("yarn nx release publish"), Some(Registry::Npm));
+        assert_eq!(reg("yarn lerna publish --dry-run"), None);
+        assert_eq!(reg("yarn lerna version patch --yes"), None);
+        assert_eq!(reg("yarn lerna run build"), None);
+    }
+
+    #[test]
     fn workspace_runners_publish_what_they_run() {
         let reg = |line: &str| publish_registry(&commands(line).remove(0).1);
         for line in [
@@ -2355,6 +2443,27 @@ mod tests {
         assert!(
             !install.jobs[0].is_publishing(),
             "installing from a private registry is not publishing"
+        );
+    }
+
+    #[test]
+    fn a_task_handed_a_registry_key_in_its_arguments_publishes() {
+        let job = |run: &str| {
+            facts(&format!(
+                "on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - run: {run}\n"
+            ))
+        };
+        let f = job("dotnet make publish --nuget-key=\"${{secrets.NUGET_API_KEY}}\"");
+        assert_eq!(f.jobs[0].publishes[0].registry, Registry::NuGet);
+        let f = job("./build.sh --target Publish --api-key ${{ secrets.NUGET_KEY }}");
+        assert_eq!(f.jobs[0].publishes[0].registry, Registry::NuGet);
+        // A task that does not release, or a secret that is no registry's.
+        assert!(
+            !job("dotnet make test --nuget-key=${{ secrets.NUGET_API_KEY }}").jobs[0]
+                .is_publishing()
+        );
+        assert!(
+            !job("dotnet make publish --token=${{ secrets.SLACK_TOKEN }}").jobs[0].is_publishing()
         );
     }
 
