@@ -1762,6 +1762,31 @@ fn a_publish_behind_a_workspace_package_script_is_followed() {
         ]
     );
 
+    // The same from a step of a local composite action.
+    let text = std::fs::read_to_string(tmp.path().join(RELEASE)).unwrap();
+    write(
+        tmp.path(),
+        RELEASE,
+        text.replace(
+            "      - run: npm run deploy\n        working-directory: tools/site\n",
+            "      - uses: ./.github/actions/deploy\n",
+        ),
+    );
+    write(
+        tmp.path(),
+        ".github/actions/deploy/action.yml",
+        "name: Deploy\ndescription: Deploys the site\nruns:\n  using: composite\n  steps:\n    - run: npm run deploy\n      shell: bash\n      working-directory: tools/site\n",
+    );
+    let (code, r) = check_json(tmp.path(), &only);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![
+            (RELEASE.into(), 13, "block".into()),
+            (RELEASE.into(), 29, "block".into())
+        ]
+    );
+
     // A workspace named by its package name cannot be told from the
     // command: its script is not followed. The step is still handed the
     // npm token, so it is judged as publishing by that alone.

@@ -624,14 +624,14 @@ impl Walk<'_> {
                         self.action(step, &l.path, &|| loc.clone(), &given, depth + 1, &via);
                     }
                 }
-                ActionStepBody::Run {
-                    run,
-                    working_directory,
-                    ..
-                } => {
+                ActionStepBody::Run { run, .. } => {
                     let mut r = route.to_vec();
                     r.push(Component::Key("run".into()));
-                    let wd = working_directory.as_deref().unwrap_or("").to_string();
+                    // Read from the text: the model's field is never set
+                    // (see `WorkflowFile::step_working_directory`).
+                    let mut wr = route.to_vec();
+                    wr.push(Component::Key("working-directory".into()));
+                    let wd = yaml.scalar(&wr).unwrap_or_default();
                     let cmds = commands_shared(run);
                     for (line, cmd) in cmds.iter() {
                         let loc = yaml.locate_command(&r, *line, &cmd.raw);
@@ -2096,6 +2096,14 @@ impl YamlText {
 
     fn at(&self, offset: usize) -> Location {
         self.file.location(&self.path, offset)
+    }
+
+    /// The one-line scalar at `route`, if it is there.
+    fn scalar(&self, route: &[Component<'_>]) -> Option<String> {
+        let doc = self.doc.as_ref()?;
+        let f = doc.query_exact(&Route::from(route.to_vec())).ok()??;
+        let (s, e) = f.location.byte_span;
+        crate::workflow::one_line_scalar(self.file.text.get(s..e)?)
     }
 
     fn locate(&self, route: &[Component<'_>]) -> Location {

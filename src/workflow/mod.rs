@@ -506,14 +506,7 @@ impl WorkflowFile {
                     .byte_span
             }
         };
-        let raw = self.text.get(s..e)?.trim();
-        let value = match raw.as_bytes().first() {
-            Some(b'"') => raw.strip_prefix('"')?.strip_suffix('"')?,
-            Some(b'\'') => raw.strip_prefix('\'')?.strip_suffix('\'')?,
-            Some(b'|' | b'>') => return None,
-            _ => raw,
-        };
-        (!value.contains('\n')).then(|| value.trim().to_string())
+        one_line_scalar(self.text.get(s..e)?)
     }
 
     /// The location of a byte offset in this file.
@@ -555,6 +548,20 @@ impl WorkflowFile {
 /// Refuses YAML the parsers should not see: nested past [`MAX_YAML_DEPTH`],
 /// or aliases expanding past [`MAX_YAML_NODES`]. Workflows and the local
 /// actions they use pass through it before yaml_serde.
+/// A scalar written on one line (plain, or in simple double or single
+/// quotes), as the text of its value; a block scalar or a value over
+/// several lines is `None`.
+pub(crate) fn one_line_scalar(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    let value = match raw.as_bytes().first() {
+        Some(b'"') => raw.strip_prefix('"')?.strip_suffix('"')?,
+        Some(b'\'') => raw.strip_prefix('\'')?.strip_suffix('\'')?,
+        Some(b'|' | b'>') => return None,
+        _ => raw,
+    };
+    (!value.contains('\n')).then(|| value.trim().to_string())
+}
+
 pub fn yaml_guard(text: &str) -> Result<crate::repo::text::YamlShape, WorkflowError> {
     let shape = yaml_shape(text);
     let depth = shape.depth;
