@@ -1811,16 +1811,7 @@ fn a_fork_guard_does_not_hide_a_release_job() {
     // declares no environment: publish-environment blocks at the job.
     // `leftover.yml` wants a tag in a workflow only branch pushes start:
     // that job never runs, fork guard or not, and is no release path.
-    let (code, r) = check_json(
-        &rw("fork-guarded-release"),
-        &["--only", "publish-environment"],
-    );
-    assert_eq!(code, 1);
-    assert_eq!(
-        findings(&r, "publish-environment"),
-        vec![(RELEASE.into(), 10, "block".into())]
-    );
-    assert!(messages(&r, "publish-environment")[0].contains("release:widget-core"));
+    publishing_job_blocks_once("fork-guarded-release", 10, "release:widget-core");
 }
 
 #[test]
@@ -1828,16 +1819,7 @@ fn a_release_tool_run_by_the_package_manager_publishes() {
     // `yarn lerna publish from-package` runs lerna's binary, as `npx lerna`
     // would: job `canary` publishes to npm and declares no environment.
     // `yarn lerna run build` in job `build` publishes nothing.
-    let (code, r) = check_json(
-        &rw("package-manager-bin-publish"),
-        &["--only", "publish-environment"],
-    );
-    assert_eq!(code, 1);
-    assert_eq!(
-        findings(&r, "publish-environment"),
-        vec![(RELEASE.into(), 19, "block".into())]
-    );
-    assert!(messages(&r, "publish-environment")[0].contains("`canary`"));
+    publishing_job_blocks_once("package-manager-bin-publish", 19, "`canary`");
 }
 
 #[test]
@@ -1846,14 +1828,21 @@ fn a_task_handed_a_registry_key_in_its_arguments_publishes() {
     // task with the NuGet key: job `nuget` publishes and declares no
     // environment. Job `test` is handed the same key for a task that
     // releases nothing: no publishing job.
-    let (code, r) = check_json(
-        &rw("task-handed-registry-key"),
-        &["--only", "publish-environment"],
-    );
+    publishing_job_blocks_once("task-handed-registry-key", 16, "`nuget`");
+}
+
+/// Fixture `realworld/NAME` blocks publish-environment once, at `line` of
+/// its release workflow (the publishing job), naming `needle`.
+fn publishing_job_blocks_once(name: &str, line: u64, needle: &str) {
+    let (code, r) = check_json(&rw(name), &["--only", "publish-environment"]);
     assert_eq!(code, 1);
     assert_eq!(
         findings(&r, "publish-environment"),
-        vec![(RELEASE.into(), 16, "block".into())]
+        vec![(RELEASE.into(), line, "block".into())]
     );
-    assert!(messages(&r, "publish-environment")[0].contains("`nuget`"));
+    assert!(
+        messages(&r, "publish-environment")[0].contains(needle),
+        "{:?}",
+        messages(&r, "publish-environment")
+    );
 }

@@ -2075,6 +2075,18 @@ mod tests {
         assert!(goreleaser_releases("--config x.yml ${{ inputs.command }}"));
     }
 
+    /// What a one-step job running `run` publishes to.
+    fn regs(run: &str) -> Vec<Registry> {
+        facts(&format!(
+            "on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - run: {run}\n"
+        ))
+        .jobs[0]
+            .publishes
+            .iter()
+            .map(|p| p.registry)
+            .collect()
+    }
+
     fn facts(yaml: &str) -> ReleaseFacts {
         let wf: Workflow = yaml_serde::from_str(yaml).unwrap();
         ReleaseFacts::analyse(&wf)
@@ -2350,16 +2362,6 @@ mod tests {
 
     #[test]
     fn vite_plus_publishes_through_the_package_manager() {
-        let regs = |run: &str| -> Vec<Registry> {
-            facts(&format!(
-                "on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - run: {run}\n"
-            ))
-            .jobs[0]
-                .publishes
-                .iter()
-                .map(|p| p.registry)
-                .collect()
-        };
         // Vite+ hands `vp pm publish` to the project's package manager;
         // `vp exec` and `vpx` run a package's binary.
         assert_eq!(
@@ -2374,16 +2376,6 @@ mod tests {
 
     #[test]
     fn pub_lish_gradle_publish_tasks_and_maven_deploys_publish() {
-        let regs = |run: &str| -> Vec<Registry> {
-            facts(&format!(
-                "on: push\njobs:\n  p:\n    runs-on: x\n    steps:\n      - run: {run}\n"
-            ))
-            .jobs[0]
-                .publishes
-                .iter()
-                .map(|p| p.registry)
-                .collect()
-        };
         assert_eq!(regs("dart pub lish -f"), [Registry::PubDev]);
         assert_eq!(regs("dart pub lish --dry-run"), []);
         assert_eq!(
