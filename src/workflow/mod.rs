@@ -133,6 +133,10 @@ pub struct WorkflowFile {
     fast: std::sync::OnceLock<Option<fast_locate::Index>>,
     /// Routes asked of the block-style reader so far ([`FAST_QUERIES`]).
     fast_asked: std::sync::atomic::AtomicUsize,
+    /// `working-directory` values asked so far ([`WORKING_DIRECTORIES`]).
+    wd_asked: std::sync::atomic::AtomicUsize,
+    /// Whether the text has a `working-directory` key at all.
+    has_working_directory: bool,
     /// False when the file is too big for tree-sitter to locate cheaply:
     /// findings then point at the file.
     locatable: bool,
@@ -277,6 +281,8 @@ impl WorkflowFile {
         let locatable = shape.flow_items <= MAX_ITEMS_FOR_LOCATIONS
             && shape.mapping_keys <= MAX_ITEMS_FOR_LOCATIONS;
         let release = ReleaseFacts::analyse(&model);
+        let has_working_directory =
+            memchr::memmem::find(text.as_bytes(), b"working-directory").is_some();
         Ok(WorkflowFile {
             path: path.to_string(),
             text,
@@ -285,6 +291,8 @@ impl WorkflowFile {
             located: std::sync::OnceLock::new(),
             fast: std::sync::OnceLock::new(),
             fast_asked: std::sync::atomic::AtomicUsize::new(0),
+            wd_asked: std::sync::atomic::AtomicUsize::new(0),
+            has_working_directory,
             locatable,
             release,
             lane: Default::default(),
@@ -486,7 +494,25 @@ impl WorkflowFile {
     /// renames the variants of a step's body, not their fields, so it
     /// looks for `working_directory`). A value written over several lines,
     /// or one the readers cannot find exactly, is `None`.
+    ///
+    /// Asked of every `run:` step the release lane follows, so its work is
+    /// bounded: nothing when the text has no `working-directory` at all;
+    /// at most [`WORKING_DIRECTORIES`] questions a file, past which the
+    /// value is unknown (the step is read as running at the root, as it
+    /// was before this was read); the block-style reader (at most
+    /// [`fast_locate::MAX_LINES`] lines a question) without counting
+    /// against the routes findings may ask; the location tree for the
+    /// first [`TREE_WORKING_DIRECTORIES`] only.
     pub fn step_working_directory(&self, job: &str, step: usize) -> Option<String> {
+        use fast_locate::{Answer, Mode};
+        use std::sync::atomic::Ordering;
+        if !self.has_working_directory {
+            return None;
+        }
+        let asked = self.wd_asked.fetch_add(1, Ordering::Relaxed);
+        if asked >= WORKING_DIRECTORIES {
+            return None;
+        }
         let route = [
             Key::K("jobs"),
             Key::K(job),
@@ -494,9 +520,21 @@ impl WorkflowFile {
             Key::I(step),
             Key::K("working-directory"),
         ];
-        let (s, e) = match self.fast_exact(&route) {
-            Ok(found) => found?,
-            Err(()) => {
+        let fast = self
+            .locatable
+            .then(|| {
+                self.fast
+                    .get_or_init(|| fast_locate::Index::new(&self.text))
+            })
+            .and_then(|i| i.as_ref())
+            .map(|i| i.view(&self.text).query(&route, Mode::Exact));
+        let (s, e) = match fast {
+            Some(Answer::Found(s, e)) => (s, e),
+            Some(Answer::NoValue | Answer::Missing) => return None,
+            Some(Answer::Unsure) | None => {
+                if asked >= TREE_WORKING_DIRECTORIES {
+                    return None;
+                }
                 let doc = self.doc()?;
                 let comps: Vec<Component<'_>> = route.iter().map(Key::component).collect();
                 doc.query_exact(&Route::from(comps))
@@ -548,6 +586,14 @@ impl WorkflowFile {
 /// Refuses YAML the parsers should not see: nested past [`MAX_YAML_DEPTH`],
 /// or aliases expanding past [`MAX_YAML_NODES`]. Workflows and the local
 /// actions they use pass through it before yaml_serde.
+/// How many steps of one workflow may have their `working-directory` read:
+/// each question walks the text from its top.
+const WORKING_DIRECTORIES: usize = 256;
+
+/// Of those, how many may be read through the location tree (a flow-style
+/// step list, a file the block-style reader leaves).
+const TREE_WORKING_DIRECTORIES: usize = 64;
+
 /// A scalar written on one line (plain, or in simple double or single
 /// quotes), as the text of its value; a block scalar or a value over
 /// several lines is `None`.
@@ -1110,6 +1156,26 @@ mod tests {
             wf.step_working_directory("b", 0).as_deref(),
             Some("flow/dir")
         );
+    }
+
+    #[test]
+    fn working_directories_are_read_for_a_bounded_number_of_steps() {
+        // Each question walks the text from its top: past the bound, a
+        // step's folder is unknown instead of the walk growing with the
+        // square of the steps.
+        let steps: String = (0..WORKING_DIRECTORIES + 10)
+            .map(|i| format!("      - run: npm run b{i}\n        working-directory: p{i}\n"))
+            .collect();
+        let text = format!("on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n{steps}");
+        let wf = WorkflowFile::parse("w.yml", text.into()).unwrap();
+        for i in 0..WORKING_DIRECTORIES {
+            assert_eq!(wf.step_working_directory("a", i), Some(format!("p{i}")));
+        }
+        assert_eq!(wf.step_working_directory("a", WORKING_DIRECTORIES), None);
+        // A workflow without the key asks nothing.
+        let plain = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: x\n";
+        let wf = WorkflowFile::parse("w.yml", plain.into()).unwrap();
+        assert_eq!(wf.step_working_directory("a", 0), None);
     }
 
     #[test]
