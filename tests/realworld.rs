@@ -302,11 +302,11 @@ fn goreleaser_action_that_only_installs_ships_nothing() {
     // The same action running its default `release` ships: both block.
     let tmp = copy_fixture("realworld/goreleaser-install-only");
     let wf = ".github/workflows/ci.yml";
-    let text = std::fs::read_to_string(tmp.path().join(wf)).unwrap();
-    write(
+    edit(
         tmp.path(),
         wf,
-        text.replace("install-only: true", "args: release --clean"),
+        "install-only: true",
+        "args: release --clean",
     );
     let (code, r) = check_json(tmp.path(), &[]);
     assert_eq!(code, 1);
@@ -334,11 +334,11 @@ fn goreleaser_build_with_an_expression_after_its_command_ships_nothing() {
     // `release --clean` before the same expression ships on a pull request.
     let tmp = copy_fixture("realworld/goreleaser-build-expression");
     let wf = ".github/workflows/test.yml";
-    let text = std::fs::read_to_string(tmp.path().join(wf)).unwrap();
-    write(
+    edit(
         tmp.path(),
         wf,
-        text.replace("build --snapshot --clean", "release --clean"),
+        "build --snapshot --clean",
+        "release --clean",
     );
     let (code, r) = check_json(tmp.path(), &["--only", "release-triggers"]);
     assert_eq!(code, 1);
@@ -363,14 +363,11 @@ fn npm_publish_run_through_yarn_workspace_exec_is_a_publishing_job() {
 
     // `exec npm pack` in the same place only builds a tarball.
     let tmp = copy_fixture("realworld/yarn-workspace-exec-publish");
-    let text = std::fs::read_to_string(tmp.path().join(wf)).unwrap();
-    write(
+    edit(
         tmp.path(),
         wf,
-        text.replace(
-            "exec npm publish --access public --provenance",
-            "exec npm pack",
-        ),
+        "exec npm publish --access public --provenance",
+        "exec npm pack",
     );
     let (code, r) = check_json(tmp.path(), &only);
     assert_eq!(verdict(&r, "publish-environment"), "skip");
@@ -1405,11 +1402,11 @@ fn a_gradle_publish_task_among_others_publishes_to_maven_central() {
 
     // To the local Maven repository nothing leaves the runner.
     let tmp = copy_fixture("publish-environment/gradle-central-tasks");
-    let wf = std::fs::read_to_string(tmp.path().join(".github/workflows/ci.yml")).unwrap();
-    write(
+    edit(
         tmp.path(),
         ".github/workflows/ci.yml",
-        wf.replace("publishToSonatype", "publishToMavenLocal"),
+        "publishToSonatype",
+        "publishToMavenLocal",
     );
     let (code, r) = check_json(tmp.path(), &["--only", "publish-environment"]);
     assert_eq!(code, 0);
@@ -1421,11 +1418,11 @@ fn a_release_task_run_by_gem_exec_after_rubygems_credentials_publishes() {
     // `gem exec rake gems:release` runs rake like `bundle exec` does: after
     // configure-rubygems-credentials, the release task pushes the gems.
     let tmp = copy_fixture("publish-environment/rubygems-credentials-then-release-task");
-    let wf = std::fs::read_to_string(tmp.path().join(RELEASE)).unwrap();
-    write(
+    edit(
         tmp.path(),
         RELEASE,
-        wf.replace("bundle exec rake release\n", "gem exec rake gems:release\n"),
+        "bundle exec rake release\n",
+        "gem exec rake gems:release\n",
     );
     let (code, r) = check_json(tmp.path(), &["--only", "publish-environment"]);
     assert_eq!(code, 1);
@@ -1647,14 +1644,11 @@ fn renovate_json5_reads_escaped_characters_as_themselves() {
     // at the switch.
     let tmp = copy_fixture("realworld/renovate-json5-escapes");
     let cfg = ".github/renovate.json5";
-    let text = std::fs::read_to_string(tmp.path().join(cfg)).unwrap();
-    write(
+    edit(
         tmp.path(),
         cfg,
-        text.replace(
-            "  \"github-actions\": {\n",
-            "  \"github-actions\": {\n    enabled: false,\n",
-        ),
+        "  \"github-actions\": {\n",
+        "  \"github-actions\": {\n    enabled: false,\n",
     );
     let (_, r) = check_json(tmp.path(), &["--only", "actions-updates"]);
     assert_eq!(
@@ -1763,14 +1757,11 @@ fn a_publish_behind_a_workspace_package_script_is_followed() {
     );
 
     // The same from a step of a local composite action.
-    let text = std::fs::read_to_string(tmp.path().join(RELEASE)).unwrap();
-    write(
+    edit(
         tmp.path(),
         RELEASE,
-        text.replace(
-            "      - run: npm run deploy\n        working-directory: tools/site\n",
-            "      - uses: ./.github/actions/deploy\n",
-        ),
+        "      - run: npm run deploy\n        working-directory: tools/site\n",
+        "      - uses: ./.github/actions/deploy\n",
     );
     write(
         tmp.path(),

@@ -25,6 +25,15 @@ pub fn write(root: &Path, rel: &str, content: impl AsRef<[u8]>) -> PathBuf {
     p
 }
 
+/// Replaces `from` with `to` in the file at `rel` under `root`; the text
+/// must hold `from`, so that a test's variant cannot quietly be the
+/// unchanged fixture.
+pub fn edit(root: &Path, rel: &str, from: &str, to: &str) {
+    let text = std::fs::read_to_string(root.join(rel)).unwrap();
+    assert!(text.contains(from), "{rel} does not hold {from:?}");
+    write(root, rel, text.replace(from, to));
+}
+
 pub fn shipgate(args: &[&str]) -> Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_shipgate"))
         .args(args)
