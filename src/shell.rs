@@ -166,13 +166,11 @@ impl ByProgram {
     /// The index of the first of the patterns `cmd` matches, given the
     /// same list as [`ByProgram::new`].
     pub fn first(&self, cmd: &Command, patterns: &[&str]) -> Option<usize> {
-        let word = cmd.words.first()?;
-        // The names `program_is` accepts for the command's first word: its
-        // file name, and a package spec's name (`semantic-release@24`).
-        let base = word.rsplit('/').next().unwrap_or(word);
-        let name = base.split_once('@').map_or(base, |(n, _)| n);
-        let mut tried: Vec<usize> = [base, name]
+        // The names `program_is` accepts for the command's first word.
+        let (base, name) = program_names(cmd.words.first()?);
+        let mut tried: Vec<usize> = [Some(base), name]
             .iter()
+            .flatten()
             .filter_map(|k| self.index.get(k))
             .flatten()
             .copied()
@@ -199,13 +197,20 @@ fn program_is(word: &str, want: &str) -> bool {
     if !word.ends_with(want) && !word.contains('@') {
         return false;
     }
-    // `./gradlew`, `/usr/bin/npm`, `node_modules/.bin/changeset`
+    let (base, name) = program_names(word);
+    base == want || name == Some(want)
+}
+
+/// The names a command's first word may be asked about as its program: its
+/// file name (`./gradlew`, `/usr/bin/npm`, `node_modules/.bin/changeset`),
+/// and a package spec's name (`npx semantic-release@24.2.9`).
+fn program_names(word: &str) -> (&str, Option<&str>) {
     let base = word.rsplit('/').next().unwrap_or(word);
-    // `npx semantic-release@24.2.9`: a package spec with its version
-    base == want
-        || base
-            .split_once('@')
-            .is_some_and(|(name, version)| !name.is_empty() && name == want && !version.is_empty())
+    let name = base
+        .split_once('@')
+        .filter(|(name, version)| !name.is_empty() && !version.is_empty())
+        .map(|(name, _)| name);
+    (base, name)
 }
 
 /// [`commands`], split once and shared: every check that reads a step's

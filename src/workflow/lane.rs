@@ -695,8 +695,8 @@ impl Walk<'_> {
         // `npm run X` in another folder (a step's `working-directory`,
         // `--workspace=packages/a`, `--prefix dir`): that folder's
         // package.json script X.
-        if let Some(dirs) = package_dirs(cmd, wd) {
-            self.package_scripts(step, cmd, &dirs, depth, via);
+        if let Some((name, dirs)) = package_dirs(cmd, wd) {
+            self.package_scripts(step, cmd, &name, &dirs, depth, via);
             return;
         }
         // `npm run X`, `make X`, `just X`: the commands it stands for. The
@@ -749,13 +749,11 @@ impl Walk<'_> {
         &mut self,
         step: usize,
         cmd: &Command,
+        name: &str,
         dirs: &[String],
         depth: usize,
         via: &[String],
     ) {
-        let Some((Kind::Npm, name)) = invocation(&cmd.raw) else {
-            return;
-        };
         for dir in dirs {
             if !self.budget_left() {
                 break;
@@ -772,7 +770,7 @@ impl Walk<'_> {
             let Ok(df) = self.tree.json(&manifest) else {
                 continue; // a package.json that does not parse is reported by the checks that read it
             };
-            let Some(script) = df.root.get("scripts").and_then(|s| s.get(&name)) else {
+            let Some(script) = df.root.get("scripts").and_then(|s| s.get(name)) else {
                 continue;
             };
             let Some(line) = script.as_str() else {
@@ -1318,9 +1316,9 @@ const CHECK_ONLY_FLAGS: &[&str] = &[
 /// folder, or else the folder the step runs in. `None` when the command
 /// reads the root's, or a folder that cannot be told from the command
 /// (a workspace named by its package name, `--workspaces`, pnpm's
-/// `--filter`): those are not followed.
-fn package_dirs(cmd: &Command, wd: &str) -> Option<Vec<String>> {
-    invocation(&cmd.raw).filter(|(k, _)| *k == Kind::Npm)?;
+/// `--filter`): those are not followed. With the folders, the script's name.
+fn package_dirs(cmd: &Command, wd: &str) -> Option<(String, Vec<String>)> {
+    let (_, name) = invocation(&cmd.raw).filter(|(k, _)| *k == Kind::Npm)?;
     let clean = |d: &str| -> Option<String> {
         let d = d.trim().trim_start_matches("./").trim_end_matches('/');
         crate::repo::paths::normalize("", d)
@@ -1336,16 +1334,16 @@ fn package_dirs(cmd: &Command, wd: &str) -> Option<Vec<String>> {
             .iter()
             .map(|d| clean(d).filter(|d| !d.is_empty() && !d.starts_with('@')))
             .collect();
-        return dirs;
+        return dirs.map(|d| (name, d));
     }
     if let Some(d) = cmd.flag_value(&["--prefix", "--dir", "--cwd", "-C"]) {
-        return clean(d).map(|d| vec![d]);
+        return clean(d).map(|d| (name, vec![d]));
     }
     let wd = wd.trim();
     if wd.is_empty() || wd.trim_matches(['.', '/']).is_empty() {
         return None;
     }
-    clean(wd).filter(|d| !d.is_empty()).map(|d| vec![d])
+    clean(wd).filter(|d| !d.is_empty()).map(|d| (name, vec![d]))
 }
 
 /// Flags that make a task runner read another directory's package.json,
