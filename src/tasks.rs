@@ -269,6 +269,128 @@ pub(crate) fn parse(cmd: &str) -> Option<Command> {
     commands(cmd).into_iter().next().map(|(_, c)| c)
 }
 
+/// The package scripts a command runs across workspace packages, or none
+/// when it is not such a run: `pnpm -r run X`, `pnpm --filter A X`,
+/// `npm run X --workspaces` (or `-w A`), `yarn workspaces foreach run X`,
+/// `lerna run X`, `turbo run X Y`, `nx run-many -t X` (and `nx affected`).
+/// Which packages the run selects is not resolved: two such runs of the
+/// same script may cover the same packages or not.
+pub(crate) fn workspace_scripts(cmd: &Command) -> Vec<String> {
+    let Some(program) = cmd.words.first().and_then(|w| w.rsplit('/').next()) else {
+        return Vec::new();
+    };
+    let args = &cmd.words[1..];
+    match program {
+        "pnpm" | "npm" => {
+            // Flags whose value is the next word; `-w` takes a package only in npm.
+            let mut valued = vec![
+                "--filter",
+                "-F",
+                "--filter-prod",
+                "--dir",
+                "-C",
+                "--prefix",
+                "--workspace",
+                "--reporter",
+                "--loglevel",
+                "--workspace-concurrency",
+                "--test-pattern",
+                "--changed-files-ignore-pattern",
+                "--resume-from",
+            ];
+            if program == "npm" {
+                valued.push("-w");
+            }
+            let selects: &[&str] = if program == "pnpm" {
+                &["-r", "--recursive", "--filter", "-F", "--filter-prod"]
+            } else {
+                &["--workspaces", "-ws", "--workspace", "-w"]
+            };
+            let mut across = false;
+            let mut positional: Vec<&String> = Vec::new();
+            let mut i = 0;
+            while i < args.len() {
+                let w = args[i].as_str();
+                let name = w.split('=').next().unwrap_or(w);
+                if selects.contains(&name) {
+                    across = true;
+                }
+                if valued.contains(&name) && !w.contains('=') {
+                    i += 2;
+                    continue;
+                }
+                if !w.starts_with('-') {
+                    positional.push(&args[i]);
+                }
+                i += 1;
+            }
+            if !across {
+                return Vec::new();
+            }
+            npm_script(program, &positional).into_iter().collect()
+        }
+        "yarn" => {
+            let positional: Vec<&str> = args
+                .iter()
+                .map(String::as_str)
+                .filter(|w| !w.starts_with('-'))
+                .collect();
+            match positional.as_slice() {
+                ["workspaces", "foreach", "run", script, ..]
+                | ["workspaces", "foreach", script, ..]
+                | ["workspaces", "run", script, ..] => vec![script.to_string()],
+                _ => Vec::new(),
+            }
+        }
+        "lerna" => match args.first().map(String::as_str) {
+            Some("run") => args[1..]
+                .iter()
+                .find(|w| !w.starts_with('-'))
+                .map(|w| vec![w.clone()])
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        },
+        "turbo" => {
+            let rest = match args.first().map(String::as_str) {
+                Some("run") => &args[1..],
+                Some(w) if !w.starts_with('-') => args,
+                _ => return Vec::new(),
+            };
+            rest.iter()
+                .take_while(|w| !w.starts_with('-'))
+                .cloned()
+                .collect()
+        }
+        "nx" => {
+            if !matches!(
+                args.first().map(String::as_str),
+                Some("run-many" | "affected")
+            ) {
+                return Vec::new();
+            }
+            let mut out = Vec::new();
+            let mut i = 1;
+            while i < args.len() {
+                let w = args[i].as_str();
+                let (name, value) = match w.split_once('=') {
+                    Some((n, v)) => (n, Some(v.to_string())),
+                    None => (w, args.get(i + 1).cloned()),
+                };
+                if matches!(name, "-t" | "--target" | "--targets") {
+                    if let Some(v) = value {
+                        out.extend(v.split(',').filter(|s| !s.is_empty()).map(str::to_string));
+                    }
+                    i += if w.contains('=') { 1 } else { 2 };
+                    continue;
+                }
+                i += 1;
+            }
+            out
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// The script of `sh -c '…'` (also `bash -lc`, `-ec`, …), if `cmd` is one.
 pub(crate) fn shell_script(cmd: &str) -> Option<String> {
     let c = parse(cmd)?;
@@ -751,4 +873,61 @@ pub(crate) fn just_recipes(path: &str, text: &str) -> HashMap<String, Vec<(Strin
         current = Some(name.to_string());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scripts(line: &str) -> Vec<String> {
+        workspace_scripts(&parse(line).unwrap())
+    }
+
+    #[test]
+    fn runs_across_workspace_packages_name_their_script() {
+        assert_eq!(
+            scripts(
+                "CI=true pnpm -r --reporter-hide-prefix --filter '@a/test-*' --filter !b run test"
+            ),
+            ["test"]
+        );
+        assert_eq!(scripts("pnpm --filter=./packages/** build"), ["build"]);
+        assert_eq!(scripts("pnpm -F web lint"), ["lint"]);
+        assert_eq!(scripts("npm run test --workspaces"), ["test"]);
+        assert_eq!(scripts("npm -w packages/core run build"), ["build"]);
+        assert_eq!(scripts("npm test -ws"), ["test"]);
+        assert_eq!(
+            scripts("yarn workspaces foreach -A --parallel run lint"),
+            ["lint"]
+        );
+        assert_eq!(scripts("npx lerna run test --stream"), ["test"]);
+        assert_eq!(
+            scripts("turbo run lint test --filter=web"),
+            ["lint", "test"]
+        );
+        assert_eq!(scripts("turbo build"), ["build"]);
+        assert_eq!(
+            scripts("nx run-many -t lint,test --parallel"),
+            ["lint", "test"]
+        );
+        assert_eq!(scripts("nx affected --target=build"), ["build"]);
+    }
+
+    #[test]
+    fn runs_in_one_package_or_the_root_are_not_across_workspaces() {
+        for line in [
+            "pnpm run test",
+            "pnpm test",
+            "npm run build",
+            "pnpm -w run lint",
+            "yarn lint",
+            "lerna publish from-package",
+            "nx run web:build",
+            "pnpm -r install",
+            "turbo --version",
+            "cargo test",
+        ] {
+            assert!(scripts(line).is_empty(), "{line}: {:?}", scripts(line));
+        }
+    }
 }

@@ -1837,3 +1837,61 @@ fn publishing_job_blocks_once(name: &str, line: u64, needle: &str) {
         messages(&r, "publish-environment")
     );
 }
+
+#[test]
+fn a_gate_running_tests_across_workspace_packages_that_ci_splits_into_jobs_warns() {
+    // The gate runs `test` in every package a filter selects; CI runs
+    // `test` per package, one matrix job each. shipgate does not resolve
+    // which packages a filter selects, so it cannot tell whether the jobs
+    // cover the gate's packages: a warning, never a block.
+    let dir = rw("workspace-split-tests");
+    let (code, r) = check_json(&dir, &["--only", "ci-equivalence"]);
+    assert_eq!(code, 0, "{r}");
+    assert_eq!(
+        findings(&r, "ci-equivalence"),
+        vec![("package.json".into(), 6, "warn".into())]
+    );
+    let msg = &messages(&r, "ci-equivalence")[0];
+    assert!(
+        msg.contains("runs `test` across workspace packages"),
+        "{msg}"
+    );
+    assert!(msg.contains("cannot tell"), "{msg}");
+
+    // Positive control: CI runs another script across packages, never
+    // `test`: the gate's tests run nowhere in CI, which blocks.
+    let tmp = copy_fixture("realworld/workspace-split-tests");
+    edit(
+        tmp.path(),
+        "package.json",
+        "\"test:part:cli\": \"pnpm --filter ./packages/cli run test\"",
+        "\"test:part:cli\": \"pnpm --filter ./packages/cli run build\"",
+    );
+    edit(
+        tmp.path(),
+        "package.json",
+        "\"test:part:core\": \"pnpm --filter ./packages/core run test\"",
+        "\"test:part:core\": \"pnpm --filter ./packages/core run build\"",
+    );
+    let (code, r) = check_json(tmp.path(), &["--only", "ci-equivalence"]);
+    assert_eq!(code, 1, "{r}");
+    assert_eq!(
+        findings(&r, "ci-equivalence"),
+        vec![("package.json".into(), 6, "block".into())]
+    );
+
+    // Positive control: the test job is gone.
+    let tmp = copy_fixture("realworld/workspace-split-tests");
+    edit(
+        tmp.path(),
+        ".github/workflows/ci.yml",
+        "pnpm run test:part:${{ matrix.part }}",
+        "pnpm lint",
+    );
+    let (code, r) = check_json(tmp.path(), &["--only", "ci-equivalence"]);
+    assert_eq!(code, 1, "{r}");
+    assert_eq!(
+        findings(&r, "ci-equivalence"),
+        vec![("package.json".into(), 6, "block".into())]
+    );
+}

@@ -8,7 +8,7 @@ use super::{Check, Code, Context, InPathOrder, Meta, Outcome, Scope, Seen, Workf
 use crate::finding::{Finding, Location, Severity};
 use crate::repo::Tree;
 use crate::shell::{Command, commands};
-use crate::tasks::{Item, Kind, Sources, invocation, parse, shell_script};
+use crate::tasks::{Item, Kind, Sources, invocation, parse, shell_script, workspace_scripts};
 use crate::workflow::WorkflowFile;
 use crate::workflow::WorkflowTree;
 use github_actions_models::common::Uses;
@@ -37,7 +37,11 @@ static META: Meta = Meta {
         the gate command itself. A recipe written as shell control flow (`for x in a b; do \
         …; done`) is not expanded: when CI does not run it as written, the finding says that \
         shipgate cannot tell whether CI runs the same work in other words, and is a warning \
-        (code `cannot-tell`), never a block it could not stand behind.",
+        (code `cannot-tell`), never a block it could not stand behind. The same holds for a \
+        gate command that runs a package script across workspace packages (`pnpm -r --filter \
+        A run test`, `npm run test --workspaces`, `turbo run test`, `nx run-many -t test`) \
+        when CI runs that script across packages selected another way, often one job per \
+        package: shipgate does not resolve which packages a selection holds.",
     passes: "# mix.exs\nci: [\"format --check-formatted\", \"test\"]\n\
         # .github/workflows/ci.yml (on: pull_request)\n- run: mix format --check-formatted\n- run: mix test",
     fails: "# mix.exs\nci: [\"test\", \"test.phase3\"]\n\
@@ -53,7 +57,7 @@ static META: Meta = Meta {
         },
         Code {
             id: "cannot-tell",
-            summary: "a gate command written as shell control flow is not run by CI as written, and shipgate does not expand it (a warning)",
+            summary: "a gate command is not run by CI as written, and shipgate cannot match it to what CI runs: shell control flow it does not expand, or a script run across workspace packages that CI runs across packages selected another way (a warning)",
         },
     ],
 };
@@ -71,9 +75,10 @@ impl Check for CiEquivalence {
         &self,
         cx: &'a Context<'a>,
     ) -> Result<Box<dyn WorkflowVisitor + 'a>, Outcome> {
-        let (roots, problems, policy_gate) = gate(cx)?;
+        let (src, roots, problems, policy_gate) = gate(cx)?;
         Ok(Box::new(CiRuns {
             cx,
+            src,
             roots,
             problems,
             policy_gate,
@@ -86,6 +91,8 @@ impl Check for CiEquivalence {
 /// and the commands each CI workflow runs; compared when the pass ends.
 struct CiRuns<'a> {
     cx: &'a Context<'a>,
+    /// The root's package scripts, aliases, targets and recipes.
+    src: Sources,
     /// Each gate command with its name (`mix ci`, the policy's `gate`).
     roots: Vec<(String, Item)>,
     /// Findings about the gate's own files.
@@ -115,6 +122,7 @@ impl WorkflowVisitor for CiRuns<'_> {
             .collect();
         judge(
             self.cx,
+            &self.src,
             &self.roots,
             self.problems,
             self.policy_gate,
@@ -164,7 +172,7 @@ const NARROWING_FLAGS_WITH_VALUE: &[&str] = &[
 /// The gate commands (with their names), findings about the files they come
 /// from, and whether the policy names them; or the outcome when there is no
 /// gate to compare.
-type Gate = (Vec<(String, Item)>, Vec<Finding>, bool);
+type Gate = (Sources, Vec<(String, Item)>, Vec<Finding>, bool);
 
 fn gate(cx: &Context<'_>) -> Result<Gate, Outcome> {
     let (src, problems) = Sources::read(cx.tree);
@@ -214,12 +222,13 @@ fn gate(cx: &Context<'_>) -> Result<Gate, Outcome> {
         }
         return Err(Outcome::Findings(problems));
     }
-    Ok((roots, problems, policy_gate))
+    Ok((src, roots, problems, policy_gate))
 }
 
 /// Compares the gate with what CI runs (`ci`).
 fn judge(
     cx: &Context<'_>,
+    src: &Sources,
     roots: &[(String, Item)],
     problems: Vec<Finding>,
     policy_gate: bool,
@@ -238,6 +247,9 @@ fn judge(
     }
     let mut out = problems;
     out.extend(seen.broken.iter().cloned());
+    // Scripts CI runs across workspace packages, asked only when a missing
+    // gate step is such a run.
+    let mut ci_across: Option<HashSet<String>> = None;
     for (gate_name, root) in roots {
         let mut missing = Vec::new();
         if policy_gate {
@@ -276,6 +288,17 @@ fn judge(
                 let first = s.split_whitespace().next().unwrap_or("");
                 SHELL_CONTROL.contains(&first)
             });
+            // A step that runs a script across workspace packages
+            // (`pnpm -r --filter A run test`) while CI runs the same script
+            // across packages selected another way (often split into jobs):
+            // which packages a selection holds is not resolved, so whether
+            // CI covers the gate's is not known either.
+            let split = if control.is_none() && !ci.is_empty() {
+                let across = ci_across.get_or_insert_with(|| across_in_ci(src, ci));
+                split_across_packages(&m, across)
+            } else {
+                None
+            };
             let message = if let Some(loop_step) = control.filter(|_| !ci.is_empty()) {
                 format!(
                     "`{text}` (part of {gate_name}) is not run by a CI workflow triggered by push or pull_request as written, and its recipe is shell control flow (`{loop_step}`) that shipgate does not expand, so it cannot tell whether CI runs the same commands in other words (steps not found as written: {})",
@@ -284,6 +307,10 @@ fn judge(
                         .map(|s| format!("`{s}`"))
                         .collect::<Vec<_>>()
                         .join(", ")
+                )
+            } else if let Some((step, names)) = &split {
+                format!(
+                    "`{text}` (part of {gate_name}) is not run by a CI workflow triggered by push or pull_request as written; it runs {names} across workspace packages (`{step}`), and CI runs {names} across workspace packages selected another way. shipgate does not resolve which packages a selection holds, so it cannot tell whether CI covers the same ones"
                 )
             } else if ci.is_empty() {
                 format!(
@@ -294,7 +321,8 @@ fn judge(
                     "`{text}` (part of {gate_name}) runs in no CI workflow triggered by push or pull_request{steps}"
                 )
             };
-            let help = if control.is_some() {
+            let unsure = control.is_some() || split.is_some();
+            let help = if unsure {
                 format!(
                     "add a CI step that runs `{text}`{whole}; if a CI job already runs the same commands, waive this finding and name that job"
                 )
@@ -302,7 +330,7 @@ fn judge(
                 format!("add a CI step that runs `{text}`{whole}")
             };
             let finding = Finding::new(m.item.location.clone(), message, help);
-            out.push(if control.is_some() && !ci.is_empty() {
+            out.push(if unsure && !ci.is_empty() {
                 finding.code("cannot-tell").warn_only()
             } else {
                 finding.code("not-in-ci")
@@ -310,6 +338,60 @@ fn judge(
         }
     }
     Outcome::Findings(out)
+}
+
+/// Every script CI runs across workspace packages: in a workflow's own
+/// commands, or inside a root package script, alias, target or recipe a
+/// workflow runs (expanded as the gate is).
+fn across_in_ci(src: &Sources, ci: &[Command]) -> HashSet<String> {
+    fn walk(item: &Item, out: &mut HashSet<String>) {
+        if let Some(c) = parse(&item.text) {
+            out.extend(workspace_scripts(&c));
+        }
+        for child in &item.children {
+            walk(child, out);
+        }
+    }
+    let mut out = HashSet::new();
+    let mut expanded = HashSet::new();
+    for c in ci {
+        out.extend(workspace_scripts(c));
+        let text = c.text();
+        if invocation(&text).is_some() && expanded.insert(text.clone()) {
+            walk(&src.root(&text), &mut out);
+        }
+    }
+    out
+}
+
+/// When every step of a missing gate command (or the command itself) runs
+/// package scripts across workspace packages, and CI runs each of those
+/// scripts across workspace packages too: the first such step and the
+/// scripts' names, for the message.
+fn split_across_packages(m: &Missing<'_>, across: &HashSet<String>) -> Option<(String, String)> {
+    let steps: Vec<&str> = if m.steps.is_empty() {
+        vec![m.item.text.as_str()]
+    } else {
+        m.steps.clone()
+    };
+    let mut names: Vec<String> = Vec::new();
+    for step in &steps {
+        let scripts = workspace_scripts(&parse(step)?);
+        if scripts.is_empty() || !scripts.iter().all(|s| across.contains(s)) {
+            return None;
+        }
+        for s in scripts {
+            if !names.contains(&s) {
+                names.push(s);
+            }
+        }
+    }
+    let names = names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some((steps[0].to_string(), names))
 }
 
 /// Shell words that open or continue control flow, not a command.
