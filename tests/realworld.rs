@@ -1903,3 +1903,57 @@ fn a_markdown_snippets_source_is_judged_by_its_rendered_page() {
         ]
     );
 }
+
+#[test]
+fn a_chocolatey_or_snap_store_push_publishes() {
+    // `choco push` to the community repository and
+    // `snapcore/action-publish` with store credentials are registry
+    // publishes: neither job declares an environment.
+    let only = ["--only", "publish-environment"];
+    let (code, r) = check_json(&rw("store-publish"), &only);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![
+            (RELEASE.into(), 17, "block".into()),
+            (RELEASE.into(), 34, "block".into())
+        ]
+    );
+
+    // ci.yml runs the packaging script, whose `choco push` waits for a key
+    // the step never hands over: it packs and pushes nothing. Handed the
+    // key, the same step publishes, in a workflow that runs on pull
+    // requests with no environment.
+    let tmp = copy_fixture("realworld/store-publish");
+    edit(
+        tmp.path(),
+        ".github/workflows/ci.yml",
+        "          WIDGET_VERSION: v0.0.0\n",
+        "          WIDGET_VERSION: v0.0.0\n          PUSH_TOKEN: ${{ secrets.CHOCO_TOKEN }}\n",
+    );
+    let (code, r) = check_json(tmp.path(), &only);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![
+            (".github/workflows/ci.yml".into(), 12, "block".into()),
+            (RELEASE.into(), 17, "block".into()),
+            (RELEASE.into(), 34, "block".into())
+        ]
+    );
+
+    // Installing the packed package locally to test it publishes nothing.
+    let tmp = copy_fixture("realworld/store-publish");
+    edit(
+        tmp.path(),
+        RELEASE,
+        "choco push widget*.nupkg --source https://push.chocolatey.org/ --api-key \"$CHOCO_API_KEY\"",
+        "choco install widget -s .",
+    );
+    let (code, r) = check_json(tmp.path(), &only);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![(RELEASE.into(), 34, "block".into())]
+    );
+}
