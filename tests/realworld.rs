@@ -1893,5 +1893,122 @@ fn a_gate_running_tests_across_workspace_packages_that_ci_splits_into_jobs_warns
     assert_eq!(
         findings(&r, "ci-equivalence"),
         vec![("package.json".into(), 6, "block".into())]
+
+fn a_path_the_prose_places_in_the_past_is_no_claim() {
+    // "the code that once lived in the tool's `lib/settings/` folder" tells
+    // where the code used to be, wrapped over a line break; `lib/` exists,
+    // `lib/settings/` does not, and the README claims nothing. The same
+    // path said to live there now is a stale claim in a release doc.
+    let only = ["--only", "docs-links"];
+    let (code, r) = check_json(&rw("past-location-prose"), &only);
+    assert_eq!(code, 0, "{r:#}");
+    assert_eq!(findings(&r, "docs-links"), vec![]);
+
+    let tmp = copy_fixture("realworld/past-location-prose");
+    edit(
+        tmp.path(),
+        "README.md",
+        "it is the code that once\nlived in",
+        "its code lives in",
+    );
+    let (code, r) = check_json(tmp.path(), &only);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "docs-links"),
+        vec![("README.md".into(), 5, "block".into())]
+    );
+}
+
+#[test]
+fn a_markdown_snippets_source_is_judged_by_its_rendered_page() {
+    // `docs/mdsource/naming.source.md` is rendered to `docs/naming.md`, and
+    // its `scrubbing.md` link is written for there: the page is judged, the
+    // source is not (nothing is missing).
+    let only = ["--only", "docs-links"];
+    let (code, r) = check_json(&rw("snippets-template-sources"), &only);
+    assert_eq!(code, 0, "{r:#}");
+    assert_eq!(findings(&r, "docs-links"), vec![]);
+
+    // A broken link in the rendered page still warns there.
+    let tmp = copy_fixture("realworld/snippets-template-sources");
+    edit(
+        tmp.path(),
+        "docs/naming.md",
+        "[scrubbing](scrubbing.md)",
+        "[scrubbing](scrub.md)",
+    );
+    let (_, r) = check_json(tmp.path(), &only);
+    assert_eq!(
+        findings(&r, "docs-links"),
+        vec![("docs/naming.md".into(), 8, "warn".into())]
+    );
+
+    // A source not rendered yet is the only copy of its text: judged as it
+    // is, where its `scrubbing.md` is missing; the links to the page that
+    // is not there are broken too (the README's blocks).
+    let tmp = copy_fixture("realworld/snippets-template-sources");
+    std::fs::remove_file(tmp.path().join("docs/naming.md")).unwrap();
+    let (_, r) = check_json(tmp.path(), &only);
+    assert_eq!(
+        findings(&r, "docs-links"),
+        vec![
+            ("docs/mdsource/naming.source.md".into(), 3, "warn".into()),
+            ("docs/scrubbing.md".into(), 8, "warn".into()),
+            ("readme.md".into(), 10, "block".into())
+        ]
+    );
+}
+
+#[test]
+fn a_chocolatey_or_snap_store_push_publishes() {
+    // `choco push` to the community repository and
+    // `snapcore/action-publish` with store credentials are registry
+    // publishes: neither job declares an environment.
+    let only = ["--only", "publish-environment"];
+    let (code, r) = check_json(&rw("store-publish"), &only);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![
+            (RELEASE.into(), 17, "block".into()),
+            (RELEASE.into(), 34, "block".into())
+        ]
+    );
+
+    // ci.yml runs the packaging script, whose `choco push` waits for a key
+    // the step never hands over: it packs and pushes nothing. Handed the
+    // key, the same step publishes, in a workflow that runs on pull
+    // requests with no environment.
+    let tmp = copy_fixture("realworld/store-publish");
+    edit(
+        tmp.path(),
+        ".github/workflows/ci.yml",
+        "          WIDGET_VERSION: v0.0.0\n",
+        "          WIDGET_VERSION: v0.0.0\n          PUSH_TOKEN: ${{ secrets.CHOCO_TOKEN }}\n",
+    );
+    let (code, r) = check_json(tmp.path(), &only);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![
+            (".github/workflows/ci.yml".into(), 12, "block".into()),
+            (RELEASE.into(), 17, "block".into()),
+            (RELEASE.into(), 34, "block".into())
+        ]
+    );
+
+    // Installing the packed package locally to test it publishes nothing.
+    let tmp = copy_fixture("realworld/store-publish");
+    edit(
+        tmp.path(),
+        RELEASE,
+        "choco push widget*.nupkg --source https://push.chocolatey.org/ --api-key \"$CHOCO_API_KEY\"",
+        "choco install widget -s .",
+    );
+    let (code, r) = check_json(tmp.path(), &only);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "publish-environment"),
+        vec![(RELEASE.into(), 34, "block".into())]
     );
 }

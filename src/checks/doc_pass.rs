@@ -31,7 +31,9 @@ pub trait DocVisitor: Sync {
 }
 
 /// The documents a docs check reads: its `files` globs, else every project
-/// document (Markdown outside vendored copies and test inputs). A symlink to
+/// document (Markdown outside vendored copies and test inputs, and not a
+/// template whose rendered page is in the tree: that page is read instead,
+/// see [`crate::docsite::templates`]). A symlink to
 /// a document inside the root is not read again: GitHub shows it as a link,
 /// and the document it points at is judged under its own path (its relative
 /// links resolve from there, not from the symlink's directory).
@@ -39,7 +41,10 @@ pub fn select<'t>(cx: &'t Context<'t>) -> Result<Vec<&'t str>, Outcome> {
     let default: Vec<&str> = cx
         .tree
         .paths()
-        .filter(|p| markdown::is_project_doc(p))
+        .filter(|p| {
+            markdown::is_project_doc(p)
+                && crate::docsite::templates::rendered_page(cx.tree, p).is_none()
+        })
         .collect();
     let selected = cx
         .select(default)

@@ -45,7 +45,9 @@ static META: Meta = Meta {
         folders, attribute-list ids, mkdocstrings objects, ExDoc autolinks and extras' \
         `filename:`s). Not judged: Markdown under `vendor/`, `third_party/`, test folders \
         (`test/`, `tests/`, `fixtures/`, `testdata/`, `test-crates/`, snapshots) and dot-directories other \
-        than `.github`; e-mail addresses; relative links in issue and pull-request \
+        than `.github`; MarkdownSnippets sources (`x.source.md`, `mdsource/x.source.md`) whose \
+        rendered page is in the tree (the page, which carries the same links, is judged); \
+        e-mail addresses; relative links in issue and pull-request \
         templates, which GitHub renders against the issue's URL; links that climb out of \
         the root into GitHub's own pages (`../../issues`, a sibling repository \
         `../../../name`, a file on another branch `../BRANCH/path` whose first name is not \
@@ -53,7 +55,7 @@ static META: Meta = Meta {
         inside the repository (that document is judged under its own path); paths any \
         `.gitignore` excludes; paths a changelog names (it records what changed, removals \
         included); paths a sentence says are gone, elsewhere or produced by a run (\"moved \
-        to the wiki\", \"on the `x` branch\", \"written to\"); paths introduced as the \
+        to the wiki\", \"once lived in\", \"on the `x` branch\", \"written to\"); paths introduced as the \
         reader's own (\"add this to your `.github/workflows/ci.yml`\") or as where the \
         reader creates something (\"create the module in `test/support/factory.ex`\") or \
         where a framework's layout would put it (\"request tests would go into `spec/requests`\"), \
@@ -887,7 +889,8 @@ fn text_after(text: &str, offset: usize, max: usize) -> &str {
 }
 
 /// Whether the sentence around the code span at `offset` says the path is
-/// not in this tree by design: gone ("removed", "moved to the wiki"), made
+/// not in this tree by design: gone ("removed", "moved to the wiki", "the
+/// code that once lived in `lib/config/`": a place named in the past), made
 /// when something runs ("written to", "exports", "generated"), elsewhere
 /// ("on the `x` branch"), or still to come ("will be", "planned").
 fn says_not_here(text: &str, offset: usize) -> bool {
@@ -898,7 +901,13 @@ fn says_not_here(text: &str, offset: usize) -> bool {
         .filter_map(|b| after.find(b))
         .min()
         .unwrap_or(after.len());
-    let sentence = format!("{} {}", &before[sentence_start(before)..], &after[..end]).to_lowercase();
+    // Wrapped prose breaks a marker over lines ("once\nlived in"): words
+    // are compared one space apart.
+    let sentence = format!("{} {}", &before[sentence_start(before)..], &after[..end])
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     const MARKERS: &[&str] = &[
         "removed",
         "deleted",
@@ -909,6 +918,12 @@ fn says_not_here(text: &str, offset: usize) -> bool {
         "previously",
         "no longer",
         "used to",
+        "once lived",
+        "lived in",
+        "lived at",
+        "lived under",
+        "once was",
+        "once were",
         " branch",
         "wiki",
         "that repo",

@@ -22,6 +22,7 @@
 
 pub mod includes;
 pub mod release;
+pub mod templates;
 
 use crate::repo::Tree;
 pub use crate::repo::paths::normalize;

@@ -114,6 +114,11 @@ pub const PUBLISH_COMMANDS: &[(&str, Registry)] = &[
     ("gradlew publish", Registry::Maven),
     ("vsce publish", Registry::Other),
     ("ovsx publish", Registry::Other),
+    // Chocolatey's community repository and the Snap Store: package
+    // registries with API keys or store credentials, no OIDC.
+    ("choco push", Registry::Other),
+    ("snapcraft upload", Registry::Other),
+    ("snapcraft push", Registry::Other),
 ];
 
 /// Actions that publish to a registry, and whether they do it by OIDC
@@ -129,6 +134,9 @@ pub const PUBLISH_ACTIONS: &[(&str, Registry)] = &[
     ("seek-oss/changesets-snapshot", Registry::Npm),
     // `vsce publish` / `ovsx publish` with the token it is given.
     ("haaleo/publish-vscode-extension", Registry::Other),
+    // `snapcraft upload` of a built snap, with the store credentials it is
+    // given, released to the channels its `release:` input names.
+    ("snapcore/action-publish", Registry::Other),
 ];
 
 /// Commands that install dependencies or build a package: what a job holding
@@ -491,7 +499,7 @@ impl ReleaseFacts {
                     // Kept with the workflow for the whole run: no spare
                     // slots (a tree of 100,000 workflows held 300 bytes
                     // of them each).
-                    let mut role = analyse_job(id, j, lane.behind(id));
+                    let mut role = analyse_job(id, j, lane.behind(id), &wf.env);
                     role.publishes.shrink_to_fit();
                     role.ships.shrink_to_fit();
                     role
@@ -757,7 +765,12 @@ pub fn action_slug(uses: &Uses) -> Option<String> {
     }
 }
 
-fn analyse_job(id: &str, job: &NormalJob, behind: &[Behind]) -> JobRole {
+fn analyse_job(
+    id: &str,
+    job: &NormalJob,
+    behind: &[Behind],
+    workflow_env: &github_actions_models::common::expr::LoE<github_actions_models::common::Env>,
+) -> JobRole {
     let mut role = JobRole {
         id: id.to_string(),
         ..JobRole::default()
@@ -790,6 +803,24 @@ fn analyse_job(id: &str, job: &NormalJob, behind: &[Behind]) -> JobRole {
             for b in behind.iter().filter(|b| b.step == i) {
                 judge_behind(b, &mut role);
             }
+            // A script's push to a registry without trusted publishing
+            // (Chocolatey, Hex, Maven, …) needs a credential. A step handed
+            // no secret, in a job and workflow that set none and configured
+            // none, cannot push: its script builds the package and leaves the
+            // push to the release job that hands it the key (a CI smoke run
+            // of `update.ps1`, whose `choco push` waits for `$ENV:PUSH_TOKEN`).
+            if configured.is_none()
+                && !env_holds_secret(workflow_env)
+                && !env_holds_secret(&job.env)
+                && !step_holds_secret(step)
+            {
+                let behind_step = role.publishes.split_off(before);
+                role.publishes.extend(
+                    behind_step
+                        .into_iter()
+                        .filter(|p| p.registry.supports_oidc()),
+                );
+            }
         }
         if role.publishes.len() == before
             && let StepBody::Run { run, .. } = &step.body
@@ -821,6 +852,27 @@ fn analyse_job(id: &str, job: &NormalJob, behind: &[Behind]) -> JobRole {
         }
     }
     role
+}
+
+/// Whether an `env:` (or `with:`) block hands over a secret other than
+/// `GITHUB_TOKEN`; one written as a single expression may.
+fn env_holds_secret(
+    env: &github_actions_models::common::expr::LoE<github_actions_models::common::Env>,
+) -> bool {
+    env_map(env).is_none_or(|m| {
+        m.values()
+            .any(|v| crate::workflow::secrets::has_registry_secret(&env_value(v)))
+    })
+}
+
+/// Whether a step is handed a secret other than `GITHUB_TOKEN`: in its
+/// `env:`, its `with:` or its script's text.
+fn step_holds_secret(step: &github_actions_models::workflow::job::Step) -> bool {
+    env_holds_secret(&step.env)
+        || match &step.body {
+            StepBody::Run { run, .. } => crate::workflow::secrets::has_registry_secret(run),
+            StepBody::Uses { with, .. } => env_holds_secret(with),
+        }
 }
 
 /// The first secret `value` refers to whose name says it is a package
