@@ -1893,7 +1893,10 @@ fn a_gate_running_tests_across_workspace_packages_that_ci_splits_into_jobs_warns
     assert_eq!(
         findings(&r, "ci-equivalence"),
         vec![("package.json".into(), 6, "block".into())]
+    );
+}
 
+#[test]
 fn a_path_the_prose_places_in_the_past_is_no_claim() {
     // "the code that once lived in the tool's `lib/settings/` folder" tells
     // where the code used to be, wrapped over a line break; `lib/` exists,
@@ -2010,5 +2013,38 @@ fn a_chocolatey_or_snap_store_push_publishes() {
     assert_eq!(
         findings(&r, "publish-environment"),
         vec![(RELEASE.into(), 34, "block".into())]
+    );
+}
+
+#[test]
+fn links_into_api_pages_a_typedoc_plugin_writes_at_build_are_not_missing() {
+    // docusaurus-plugin-typedoc-api writes a page per exported symbol under
+    // `/api` when the site builds: no file in the tree holds those pages,
+    // as with pages in an ignored folder. A broken link to a docs page
+    // beside them still warns.
+    let dir = rw("typedoc-api-pages");
+    let (_, r) = check_json(&dir, &["--only", "docs-links"]);
+    assert_eq!(
+        findings(&r, "docs-links"),
+        vec![("docs/docs/intro.md".into(), 4, "warn".into())]
+    );
+    assert!(messages(&r, "docs-links")[0].contains("`/docs/guide`"));
+
+    // Positive control: without the plugin, `/api` pages are missing.
+    let tmp = copy_fixture("realworld/typedoc-api-pages");
+    edit(
+        tmp.path(),
+        "docs/docusaurus.config.js",
+        "'docusaurus-plugin-typedoc-api'",
+        "'docusaurus-plugin-sitemap'",
+    );
+    let (_, r) = check_json(tmp.path(), &["--only", "docs-links"]);
+    assert_eq!(
+        findings(&r, "docs-links"),
+        vec![
+            ("docs/docs/intro.md".into(), 3, "warn".into()),
+            ("docs/docs/intro.md".into(), 4, "warn".into()),
+            ("docs/docs/intro.md".into(), 6, "warn".into()),
+        ]
     );
 }
