@@ -53,7 +53,8 @@ static META: Meta = Meta {
         `../../../name`, a file on another branch `../BRANCH/path` whose first name is not \
         a folder of this tree); a symlink to a document \
         inside the repository (that document is judged under its own path); paths any \
-        `.gitignore` excludes; paths a changelog names (it records what changed, removals \
+        `.gitignore` excludes; site pages a docs plugin writes from the code at build \
+        (docusaurus-plugin-typedoc-api's `/api/…`); paths a changelog names (it records what changed, removals \
         included); paths a sentence says are gone, elsewhere or produced by a run (\"moved \
         to the wiki\", \"once lived in\", \"on the `x` branch\", \"written to\"); paths introduced as the \
         reader's own (\"add this to your `.github/workflows/ci.yml`\") or as where the \

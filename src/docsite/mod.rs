@@ -83,6 +83,10 @@ pub struct Site {
     /// so a relative link there counts from that URL, one level below the
     /// file's folder.
     pub pretty: Vec<String>,
+    /// URL prefixes whose pages a plugin writes from the code when the site
+    /// builds (docusaurus-plugin-typedoc-api's API pages under `/api`): no
+    /// file in the tree holds them, as with pages in an ignored folder.
+    pub generated: Vec<String>,
 }
 
 impl Site {
@@ -465,6 +469,14 @@ impl Docs {
                 tries.push(join(a, rest));
             }
             let url = rest.trim_end_matches('/');
+            if site.generated.iter().any(|g| {
+                url == g
+                    || url
+                        .strip_prefix(g.as_str())
+                        .is_some_and(|r| r.starts_with('/'))
+            }) {
+                return Some(true);
+            }
             for (prefix, folder) in &site.routes {
                 let under_route = if prefix.is_empty() {
                     Some(url)
@@ -790,6 +802,7 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 assets: Vec::new(),
                 routes: Vec::new(),
                 pretty: Vec::new(),
+                generated: Vec::new(),
             })
         } else if name == "book.toml" {
             let src = tree
@@ -804,6 +817,7 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 assets: Vec::new(),
                 routes: Vec::new(),
                 pretty: Vec::new(),
+                generated: Vec::new(),
             })
         } else if (dir.ends_with(".vitepress") && name.starts_with("config."))
             || vitepress_folder_config
@@ -837,6 +851,7 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 sources: vec![src],
                 routes: Vec::new(),
                 pretty: Vec::new(),
+                generated: Vec::new(),
             })
         } else if name == "siteConfig.js" {
             docusaurus_one(tree, path, dir)
@@ -897,6 +912,14 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 }
             }
             routes.sort_by_key(|(prefix, _)| std::cmp::Reverse(prefix.len()));
+            // docusaurus-plugin-typedoc-api (and its forks, `@apify/…`)
+            // writes a page per exported symbol under `/api` (its default
+            // route) while the site builds.
+            let generated = text
+                .as_ref()
+                .filter(|t| t.text.contains("docusaurus-plugin-typedoc-api"))
+                .map(|_| vec!["api".to_string()])
+                .unwrap_or_default();
             Some(Site {
                 generator: Generator::Docusaurus,
                 config: path.into(),
@@ -904,6 +927,7 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 assets: vec![join(dir, "static")],
                 routes,
                 pretty: Vec::new(),
+                generated,
             })
         } else if (name == "config.toml" || name == "zola.toml")
             && tree.is_dir(&join(dir, "content"))
@@ -919,6 +943,7 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 assets: vec![join(dir, "static")],
                 routes: Vec::new(),
                 pretty: Vec::new(),
+                generated: Vec::new(),
             })
         } else if let Some(site_dir) =
             hugo_site_dir(name, dir).or_else(|| legacy_hugo_config(tree, path, name, dir))
@@ -931,6 +956,7 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 assets: vec![join(site_dir, "static")],
                 routes: Vec::new(),
                 pretty: Vec::new(),
+                generated: Vec::new(),
             })
         } else if name == "conf.py"
             && tree
@@ -945,6 +971,7 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 assets: Vec::new(),
                 routes: Vec::new(),
                 pretty: Vec::new(),
+                generated: Vec::new(),
             })
         } else if name == "mix.exs"
             && tree
@@ -962,6 +989,7 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                     .map(|t| exdoc_assets(&t.text, dir))
                     .unwrap_or_default(),
                 pretty: Vec::new(),
+                generated: Vec::new(),
             })
         } else if let Some(site) = exdoc_config_site(tree, path, name, dir) {
             Some(site)
@@ -975,6 +1003,7 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 assets: vec![join(dir, "public")],
                 routes: vec![(String::new(), pages)],
                 pretty: Vec::new(),
+                generated: Vec::new(),
             })
         } else if let Some(site) = nextra_site(tree, path, name, dir) {
             Some(site)
@@ -989,6 +1018,7 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 assets: vec![dir.to_string()],
                 routes: Vec::new(),
                 pretty: Vec::new(),
+                generated: Vec::new(),
             })
         } else if name == "_config.yml"
             && ["_layouts", "_includes", "_posts", "_pages", "_data"]
@@ -1006,6 +1036,7 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
                 assets: vec![dir.to_string()],
                 routes,
                 pretty,
+                generated: Vec::new(),
             })
         } else {
             None
@@ -1076,6 +1107,7 @@ fn nextra_site(tree: &Tree, path: &str, name: &str, dir: &str) -> Option<Site> {
         assets: vec![join(dir, "public")],
         routes,
         pretty: Vec::new(),
+        generated: Vec::new(),
     })
 }
 
@@ -1251,6 +1283,7 @@ fn exdoc_config_site(tree: &Tree, path: &str, name: &str, dir: &str) -> Option<S
         assets: Vec::new(),
         routes: exdoc_assets(text, base),
         pretty: Vec::new(),
+        generated: Vec::new(),
     })
 }
 
@@ -1417,6 +1450,7 @@ fn docusaurus_one(tree: &Tree, path: &str, dir: &str) -> Option<Site> {
         assets: vec![join(dir, "static")],
         routes,
         pretty: Vec::new(),
+        generated: Vec::new(),
     })
 }
 
