@@ -762,10 +762,27 @@ pub(crate) fn assignment(line: &str) -> Option<(String, String)> {
 
 pub(crate) fn substitute_make(cmd: &str, vars: &HashMap<String, String>) -> String {
     let mut s = cmd.replace("$(MAKE)", "make").replace("${MAKE}", "make");
-    for (k, v) in vars {
-        s = s
-            .replace(&format!("$({k})"), v)
-            .replace(&format!("${{{k}}}"), v);
+    if !s.contains('$') {
+        return s;
+    }
+    // A value may name other variables (`PY=$(BIN)/python`, `BIN=$(ROOT)/bin`):
+    // substituted in name order, pass after pass, until nothing changes, so
+    // the result never hangs on the order a map is walked in. Bounded in
+    // passes and in length (`X=$(X)$(X)` doubles at each pass).
+    let mut names: Vec<&String> = vars.keys().collect();
+    names.sort();
+    let limit = cmd.len() * 4 + 4096;
+    for _ in 0..8 {
+        let before = s.clone();
+        for k in &names {
+            let v = &vars[*k];
+            s = s
+                .replace(&format!("$({k})"), v)
+                .replace(&format!("${{{k}}}"), v);
+        }
+        if s == before || !s.contains('$') || s.len() > limit {
+            break;
+        }
     }
     s
 }
@@ -911,6 +928,28 @@ mod tests {
             ["lint", "test"]
         );
         assert_eq!(scripts("nx affected --target=build"), ["build"]);
+    }
+
+    #[test]
+    fn make_variables_naming_variables_expand_the_same_every_run() {
+        let vars: HashMap<String, String> = [
+            ("ROOT", "venv"),
+            ("BIN", "$(ROOT)/bin"),
+            ("PY", "$(BIN)/python"),
+            ("TWICE", "$(TWICE)$(TWICE)"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        for _ in 0..16 {
+            assert_eq!(
+                substitute_make("$(PY) -m build", &vars),
+                "venv/bin/python -m build"
+            );
+        }
+        // A variable defined through itself stops growing at the bound.
+        assert!(substitute_make("$(TWICE)", &vars).len() <= 4 * 8 + 4096 + 4096);
+        assert_eq!(substitute_make("$(MAKE) docs", &vars), "make docs");
     }
 
     #[test]
