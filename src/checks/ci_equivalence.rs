@@ -682,7 +682,11 @@ fn scalar(v: &yaml_serde::Value) -> Option<String> {
 /// time, bounded), or unchanged.
 fn expand_matrix(script: &str, matrix: &HashMap<String, Vec<String>>) -> Vec<String> {
     let mut scripts = vec![script.to_string()];
-    for (k, vals) in matrix {
+    // Keys in name order: which key's expansion the bound leaves out must
+    // not follow a hash map's order from run to run.
+    let mut keys: Vec<(&String, &Vec<String>)> = matrix.iter().collect();
+    keys.sort();
+    for (k, vals) in keys {
         let forms = [
             format!("${{{{ matrix.{k} }}}}"),
             format!("${{{{matrix.{k}}}}}"),
