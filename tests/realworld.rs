@@ -1837,3 +1837,44 @@ fn publishing_job_blocks_once(name: &str, line: u64, needle: &str) {
         messages(&r, "publish-environment")
     );
 }
+
+#[test]
+fn a_file_the_command_just_shown_changes_is_not_cited_as_there() {
+    // "This modifies `.changeset/pre.json`" right after the command that
+    // enters prerelease mode names the state that command keeps, which a
+    // tree outside prerelease mode does not hold; so does every other
+    // citation of it in the guide, the one before that sentence too. A
+    // file the guide says is read, missing beside one that exists, still
+    // blocks.
+    let (code, r) = check_json(&rw("command-state-file"), &["--only", "docs-links"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "docs-links"),
+        vec![("RELEASING.md".into(), 24, "block".into())]
+    );
+
+    // Said of commands that only read it, the same path is a claim each time.
+    let tmp = copy_fixture("realworld/command-state-file");
+    edit(
+        tmp.path(),
+        "RELEASING.md",
+        "This modifies `.changeset/pre.json`.",
+        "This reads `.changeset/pre.json`.",
+    );
+    edit(
+        tmp.path(),
+        "RELEASING.md",
+        "This removes `.changeset/pre.json` again.",
+        "This reads `.changeset/pre.json` again.",
+    );
+    let (_, r) = check_json(tmp.path(), &["--only", "docs-links"]);
+    assert_eq!(
+        findings(&r, "docs-links"),
+        vec![
+            ("RELEASING.md".into(), 3, "block".into()),
+            ("RELEASING.md".into(), 11, "block".into()),
+            ("RELEASING.md".into(), 19, "block".into()),
+            ("RELEASING.md".into(), 24, "block".into())
+        ]
+    );
+}
