@@ -1878,3 +1878,33 @@ fn a_file_the_command_just_shown_changes_is_not_cited_as_there() {
         ]
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_target_ending_in_a_line_break_is_named_as_the_reason() {
+    // A root README linked to a package's README, its target written with
+    // the newline of a text file: no checkout has a file of that name, so
+    // the link dangles; the finding says why, since the name looks right.
+    // The same link without the newline is read through.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(root, "packages/lib/README.md", "# lib\n");
+    std::os::unix::fs::symlink("packages/lib/README.md\n", root.join("README.md")).unwrap();
+    let (code, r) = check_json(root, &["--only", "docs-links"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "docs-links"),
+        vec![("README.md".into(), 1, "block".into())]
+    );
+    let msg = &messages(&r, "docs-links")[0];
+    assert!(
+        msg.contains("`packages/lib/README.md` ends in a line break"),
+        "{msg}"
+    );
+
+    std::fs::remove_file(root.join("README.md")).unwrap();
+    std::os::unix::fs::symlink("packages/lib/README.md", root.join("README.md")).unwrap();
+    let (code, r) = check_json(root, &["--only", "docs-links"]);
+    assert_eq!(code, 0);
+    assert!(findings(&r, "docs-links").is_empty());
+}
