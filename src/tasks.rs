@@ -638,12 +638,34 @@ pub(crate) fn assignment(line: &str) -> Option<(String, String)> {
     None
 }
 
+/// `cmd` with the Makefile's variables put in, as make expands them: a
+/// value that names another variable (`PIP = $(VENV_BIN)/pip3`) is
+/// expanded in turn, whatever order the map holds them in, so the same
+/// Makefile always reads the same. The passes are few and the text may
+/// grow only so far: a variable that names itself stops there.
 pub(crate) fn substitute_make(cmd: &str, vars: &HashMap<String, String>) -> String {
+    const PASSES: usize = 8;
     let mut s = cmd.replace("$(MAKE)", "make").replace("${MAKE}", "make");
-    for (k, v) in vars {
-        s = s
-            .replace(&format!("$({k})"), v)
-            .replace(&format!("${{{k}}}"), v);
+    let limit = 4 * s.len() + 4096;
+    // By name, so that even a variable that names itself ends the same way.
+    let mut vars: Vec<(&String, &String)> = vars.iter().collect();
+    vars.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    for _ in 0..PASSES {
+        if !s.contains("$(") && !s.contains("${") {
+            break;
+        }
+        let before = s.clone();
+        for (k, v) in &vars {
+            s = s
+                .replace(&format!("$({k})"), v)
+                .replace(&format!("${{{k}}}"), v);
+            if s.len() > limit {
+                return before;
+            }
+        }
+        if s == before {
+            break;
+        }
     }
     s
 }
@@ -751,4 +773,32 @@ pub(crate) fn just_recipes(path: &str, text: &str) -> HashMap<String, Vec<(Strin
         current = Some(name.to_string());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn make_variables_that_name_variables_expand_in_full() {
+        // Each map is seeded anew, so these are many orders.
+        for _ in 0..32 {
+            let vars: HashMap<String, String> = [
+                ("VENV", ".venv"),
+                ("VENV_BIN", "$(VENV)/bin"),
+                ("PIP", "${VENV_BIN}/pip"),
+                ("LOOP", "$(LOOP) again"),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+            assert_eq!(
+                substitute_make("$(PIP) install build", &vars),
+                ".venv/bin/pip install build"
+            );
+            let looped = substitute_make("echo $(LOOP)", &vars);
+            assert_eq!(looped, substitute_make("echo $(LOOP)", &vars));
+            assert!(looped.len() < 200, "{looped}");
+        }
+    }
 }

@@ -1908,3 +1908,35 @@ fn a_symlink_target_ending_in_a_line_break_is_named_as_the_reason() {
     assert_eq!(code, 0);
     assert!(findings(&r, "docs-links").is_empty());
 }
+
+#[test]
+fn makefile_variables_that_name_variables_read_the_same_every_run() {
+    // `PYTHON = $(VENV_BIN)/python` with `VENV_BIN = $(VENV)/bin`: make
+    // expands the chain to `.venv/bin/python`. Read in the order a seeded
+    // map held them, the chain stopped part way on most runs (`/python`),
+    // and the report changed from one run to the next. Every run now
+    // reads the whole chain; the release still publishes with a token.
+    for _ in 0..4 {
+        let (code, r) = check_json(&rw("make-chained-variables"), &[]);
+        assert_eq!(code, 1);
+        assert_eq!(
+            findings(&r, "trusted-publishing"),
+            vec![(RELEASE.into(), 22, "block".into())]
+        );
+        assert_eq!(
+            findings(&r, "publish-isolation"),
+            vec![
+                (RELEASE.into(), 16, "warn".into()),
+                ("Makefile".into(), 7, "warn".into()),
+                ("Makefile".into(), 10, "warn".into()),
+            ]
+        );
+        let m = messages(&r, "publish-isolation");
+        assert!(
+            m[1].contains("`.venv/bin/pip install build twine`"),
+            "{}",
+            m[1]
+        );
+        assert!(m[2].contains("`.venv/bin/python -m build`"), "{}", m[2]);
+    }
+}
