@@ -2048,3 +2048,106 @@ fn links_into_api_pages_a_typedoc_plugin_writes_at_build_are_not_missing() {
         ]
     );
 }
+
+#[test]
+fn a_file_the_command_just_shown_changes_is_not_cited_as_there() {
+    // "This modifies `.changeset/pre.json`" right after the command that
+    // enters prerelease mode names the state that command keeps, which a
+    // tree outside prerelease mode does not hold; so does every other
+    // citation of it in the guide, the one before that sentence too. A
+    // file the guide says is read, missing beside one that exists, still
+    // blocks.
+    let (code, r) = check_json(&rw("command-state-file"), &["--only", "docs-links"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "docs-links"),
+        vec![("RELEASING.md".into(), 24, "block".into())]
+    );
+
+    // Said of commands that only read it, the same path is a claim each time.
+    let tmp = copy_fixture("realworld/command-state-file");
+    edit(
+        tmp.path(),
+        "RELEASING.md",
+        "This modifies `.changeset/pre.json`.",
+        "This reads `.changeset/pre.json`.",
+    );
+    edit(
+        tmp.path(),
+        "RELEASING.md",
+        "This removes `.changeset/pre.json` again.",
+        "This reads `.changeset/pre.json` again.",
+    );
+    let (_, r) = check_json(tmp.path(), &["--only", "docs-links"]);
+    assert_eq!(
+        findings(&r, "docs-links"),
+        vec![
+            ("RELEASING.md".into(), 3, "block".into()),
+            ("RELEASING.md".into(), 11, "block".into()),
+            ("RELEASING.md".into(), 19, "block".into()),
+            ("RELEASING.md".into(), 24, "block".into())
+        ]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_target_ending_in_a_line_break_is_named_as_the_reason() {
+    // A root README linked to a package's README, its target written with
+    // the newline of a text file: no checkout has a file of that name, so
+    // the link dangles; the finding says why, since the name looks right.
+    // The same link without the newline is read through.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(root, "packages/lib/README.md", "# lib\n");
+    std::os::unix::fs::symlink("packages/lib/README.md\n", root.join("README.md")).unwrap();
+    let (code, r) = check_json(root, &["--only", "docs-links"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&r, "docs-links"),
+        vec![("README.md".into(), 1, "block".into())]
+    );
+    let msg = &messages(&r, "docs-links")[0];
+    assert!(
+        msg.contains("`packages/lib/README.md` ends in a line break"),
+        "{msg}"
+    );
+
+    std::fs::remove_file(root.join("README.md")).unwrap();
+    std::os::unix::fs::symlink("packages/lib/README.md", root.join("README.md")).unwrap();
+    let (code, r) = check_json(root, &["--only", "docs-links"]);
+    assert_eq!(code, 0);
+    assert!(findings(&r, "docs-links").is_empty());
+}
+
+#[test]
+fn makefile_variables_that_name_variables_read_the_same_every_run() {
+    // `PYTHON = $(VENV_BIN)/python` with `VENV_BIN = $(VENV)/bin`: make
+    // expands the chain to `.venv/bin/python`. Read in the order a seeded
+    // map held them, the chain stopped part way on most runs (`/python`),
+    // and the report changed from one run to the next. Every run now
+    // reads the whole chain; the release still publishes with a token.
+    for _ in 0..4 {
+        let (code, r) = check_json(&rw("make-chained-variables"), &[]);
+        assert_eq!(code, 1);
+        assert_eq!(
+            findings(&r, "trusted-publishing"),
+            vec![(RELEASE.into(), 22, "block".into())]
+        );
+        assert_eq!(
+            findings(&r, "publish-isolation"),
+            vec![
+                (RELEASE.into(), 16, "warn".into()),
+                ("Makefile".into(), 7, "warn".into()),
+                ("Makefile".into(), 10, "warn".into()),
+            ]
+        );
+        let m = messages(&r, "publish-isolation");
+        assert!(
+            m[1].contains("`.venv/bin/pip install build twine`"),
+            "{}",
+            m[1]
+        );
+        assert!(m[2].contains("`.venv/bin/python -m build`"), "{}", m[2]);
+    }
+}

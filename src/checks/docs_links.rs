@@ -56,7 +56,10 @@ static META: Meta = Meta {
         `.gitignore` excludes; site pages a docs plugin writes from the code at build \
         (docusaurus-plugin-typedoc-api's `/api/…`); paths a changelog names (it records what changed, removals \
         included); paths a sentence says are gone, elsewhere or produced by a run (\"moved \
-        to the wiki\", \"once lived in\", \"on the `x` branch\", \"written to\"); paths introduced as the \
+        to the wiki\", \"once lived in\", \"on the `x` branch\", \"written to\"), or that the command shown just \
+        before changes (\"This modifies `.changeset/pre.json`\" after the command that makes it), \
+        wherever the same document cites them; \
+        paths introduced as the \
         reader's own (\"add this to your `.github/workflows/ci.yml`\") or as where the \
         reader creates something (\"create the module in `test/support/factory.ex`\") or \
         where a framework's layout would put it (\"request tests would go into `spec/requests`\"), \
@@ -947,8 +950,50 @@ fn says_not_here(text: &str, offset: usize) -> bool {
         "creates",
         "produces",
         "downloads",
+        "removes",
+        "deletes",
     ];
     MARKERS.iter().any(|m| sentence.contains(m))
+}
+
+/// Whether the code span at `offset` names a file that the command shown
+/// just before changes: the sentence comes right after a fenced code
+/// block, has that command as its subject ("This", "It", "The command")
+/// and says what it does to the path ("This modifies `.changeset/pre.json`"
+/// after `pnpm changeset pre enter beta`). The file is state the command
+/// keeps while it matters, not one the tree must hold. A sentence that
+/// says the command reads the path ("This reads `x/y`") still cites it.
+fn what_the_command_changes(text: &str, offset: usize) -> bool {
+    let before = text_before(text, offset, 300);
+    let start = sentence_start(before);
+    let lead = before[..start].trim_end();
+    if !(lead.ends_with("```") || lead.ends_with("~~~")) {
+        return false;
+    }
+    let sentence = before[start..].to_lowercase();
+    const SUBJECTS: &[&str] = &["this ", "that ", "it ", "the command ", "this command "];
+    let Some(rest) = SUBJECTS.iter().find_map(|s| sentence.strip_prefix(s)) else {
+        return false;
+    };
+    const VERBS: &[&str] = &[
+        "modifies ",
+        "updates ",
+        "changes ",
+        "edits ",
+        "rewrites ",
+        "removes ",
+        "deletes ",
+        "adds ",
+        "creates ",
+        "writes ",
+    ];
+    // The verb comes first (an adverb may go before it), and the span
+    // follows it closely: "This also updates the `x/y` file".
+    let rest = rest.strip_prefix("also ").unwrap_or(rest);
+    VERBS
+        .iter()
+        .find_map(|v| rest.strip_prefix(v))
+        .is_some_and(|after| after.len() <= 40)
 }
 
 /// `owner/name` (backticked or not) followed by "repository" or "repo".
@@ -1375,6 +1420,12 @@ fn check_cited_paths(
     // Paths the document has already shown to be the reader's (to create,
     // or in their project): cited again further on, they still are.
     let mut readers: HashSet<&str> = HashSet::new();
+    // Paths a sentence says are not in the tree by design (made, changed or
+    // removed by a run, gone, elsewhere): every citation of them in the
+    // document is, those before that sentence too (a table of generated
+    // files, then "`install` rewrites `x/y`, `uninstall` removes it").
+    let mut not_here: HashSet<&str> = HashSet::new();
+    let mut missing_claims: Vec<&str> = Vec::new();
     for span in &doc.code_spans {
         let Some(claim) = path_claim(&span.code) else {
             continue;
@@ -1461,7 +1512,8 @@ fn check_cited_paths(
             readers.insert(claim);
             continue; // "your `x/y`", "create it in `x/y`": the reader's project
         }
-        if says_not_here(text, span.offset) {
+        if says_not_here(text, span.offset) || what_the_command_changes(text, span.offset) {
+            not_here.insert(claim);
             continue; // "moved to the wiki", "written to `out/x`", "on the `y` branch"
         }
         let this = this_repo.get_or_init(|| crate::workflow::lane::repo_identity(tree));
@@ -1489,6 +1541,7 @@ fn check_cited_paths(
         let folder_exists = tried
             .iter()
             .any(|t| t.rsplit_once('/').is_some_and(|(d, _)| tree.is_dir(d)));
+        missing_claims.push(claim);
         missing.push(Finding::new(
             doc.location(span.offset),
             if tried.len() == 1 && tried[0] == claim {
@@ -1513,6 +1566,10 @@ fn check_cited_paths(
         }
     }
     out.append(&mut escapes);
+    if !not_here.is_empty() {
+        let mut claims = missing_claims.iter();
+        missing.retain(|_| claims.next().is_none_or(|c| !not_here.contains(c)));
+    }
     // A guide that walks the reader through their own project names many
     // files this repository does not have (`lib/hello_web/router.ex`,
     // `config/runtime.exs`): when most of what a document cites is absent,
@@ -1686,6 +1743,23 @@ mod tests {
         assert!(path_claim("src/audit/my_new_audit.rs").is_none());
         assert!(path_claim("src/foo.rs").is_none());
         assert!(path_claim("src/food.rs").is_some());
+    }
+
+    #[test]
+    fn a_file_the_command_just_shown_changes_is_its_state() {
+        let at = |t: &str| what_the_command_changes(t, t.find(" `").unwrap() + 1);
+        let t = "```bash\ntool pre enter beta\n```\n\nThis modifies `.state/pre.json`. Commit it.";
+        assert!(at(t));
+        let t = "```\ntool pre exit\n```\n\nIt also removes `.state/pre.json`.";
+        assert!(at(t));
+        // Reading a file needs it to be there; so does prose with no command before.
+        let t = "```\ntool check\n```\n\nThis reads `.state/config.json`.";
+        assert!(!at(t));
+        let t = "Run the tool.\n\nThis modifies `.state/pre.json`.";
+        assert!(!at(t));
+        // The path must be what is changed, not named further on.
+        let t = "```\ntool x\n```\n\nThis updates the versions of every package, as listed in `.state/a.json`.";
+        assert!(!at(t));
     }
 
     #[test]

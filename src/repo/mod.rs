@@ -244,14 +244,30 @@ fn classify(path: &Path, ft: std::fs::FileType, canon_root: &Path) -> Option<Kin
             Ok(_) => Some(Kind::BadLink(
                 "a symlink that leaves the root; it is not read".into(),
             )),
-            Err(_) => Some(Kind::BadLink(
-                "a symlink that is dangling or loops; it is not read".into(),
-            )),
+            Err(_) => Some(Kind::BadLink(dangling_why(path))),
         }
     } else if ft.is_file() {
         Some(Kind::File)
     } else {
         None
+    }
+}
+
+/// Why a symlink that resolves to nothing is not read. A target that ends
+/// in a line break or a space (a link written from a file's text, newline
+/// and all) names a file that no checkout has, whatever the name before it
+/// is: say so, since the name alone looks right.
+fn dangling_why(path: &Path) -> String {
+    let target = std::fs::read_link(path).ok();
+    let target = target.as_deref().and_then(Path::to_str).unwrap_or("");
+    let trimmed = target.trim_end();
+    if !trimmed.is_empty() && trimmed.len() < target.len() {
+        format!(
+            "a symlink whose target `{trimmed}` ends in a line break or space, so it names no file; \
+             it is not read"
+        )
+    } else {
+        "a symlink that is dangling or loops; it is not read".into()
     }
 }
 
