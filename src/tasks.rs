@@ -269,6 +269,109 @@ pub(crate) fn parse(cmd: &str) -> Option<Command> {
     commands(cmd).into_iter().next().map(|(_, c)| c)
 }
 
+/// A package manager's arguments read apart: the words that name what it
+/// runs, and what chooses the packages it runs in (`--filter web`,
+/// `-w packages/a`, `--prefix site`, `-r`), kept as written.
+pub(crate) struct PackageArgs<'a> {
+    pub positional: Vec<&'a String>,
+    /// The selecting flags and their values, sorted.
+    pub selection: Vec<String>,
+    /// Whether the selection spans workspace packages (`-r`, `--filter`,
+    /// `--workspaces`, `--workspace`).
+    pub across: bool,
+}
+
+pub(crate) fn package_manager_args<'a>(program: &str, args: &'a [String]) -> PackageArgs<'a> {
+    // Flags whose value is the next word; `-w` takes a package only in npm.
+    const VALUED: &[&str] = &[
+        "--filter",
+        "-F",
+        "--filter-prod",
+        "--dir",
+        "-C",
+        "--prefix",
+        "--cwd",
+        "--workspace",
+        "--reporter",
+        "--loglevel",
+        "--workspace-concurrency",
+        "--test-pattern",
+        "--changed-files-ignore-pattern",
+        "--resume-from",
+    ];
+    // Flags that choose where the script runs.
+    const SELECTING: &[&str] = &[
+        "--filter",
+        "-F",
+        "--filter-prod",
+        "--dir",
+        "-C",
+        "--prefix",
+        "--cwd",
+        "--workspace",
+        "-w",
+        "--workspaces",
+        "-ws",
+        "-r",
+        "--recursive",
+    ];
+    let across_flags: &[&str] = match program {
+        "pnpm" => &["-r", "--recursive", "--filter", "-F", "--filter-prod"],
+        "npm" => &["--workspaces", "-ws", "--workspace", "-w"],
+        "bun" => &["--filter", "-F"],
+        _ => &[],
+    };
+    // pnpm's `-w` is `--workspace-root`, a switch; npm's names a workspace.
+    let w_valued = program == "npm";
+    let mut out = PackageArgs {
+        positional: Vec::new(),
+        selection: Vec::new(),
+        across: false,
+    };
+    let mut i = 0;
+    while i < args.len() {
+        let w = args[i].as_str();
+        let name = w.split('=').next().unwrap_or(w);
+        if across_flags.contains(&name) {
+            out.across = true;
+        }
+        let valued = VALUED.contains(&name) || (w_valued && name == "-w");
+        if SELECTING.contains(&name) && !(name == "-w" && !w_valued) {
+            let value = if w.contains('=') {
+                w.to_string()
+            } else if valued {
+                format!("{name}={}", args.get(i + 1).map_or("", |v| v.as_str()))
+            } else {
+                name.to_string()
+            };
+            out.selection.push(value);
+        }
+        if valued && !w.contains('=') {
+            i += 2;
+            continue;
+        }
+        if !w.starts_with('-') {
+            out.positional.push(&args[i]);
+        }
+        i += 1;
+    }
+    out.selection.sort();
+    out
+}
+
+/// The package.json script a package-manager command runs and where:
+/// the script's name and the selecting flags, for telling two runs apart
+/// (`pnpm --filter web lint` is not `pnpm --filter web test`, nor `pnpm
+/// lint`).
+pub(crate) fn package_run(cmd: &Command) -> Option<(String, Vec<String>)> {
+    let program = cmd.words.first()?.rsplit('/').next()?;
+    if !matches!(program, "npm" | "yarn" | "pnpm" | "bun" | "vp") {
+        return None;
+    }
+    let run = package_manager_args(program, &cmd.words[1..]);
+    npm_script(program, &run.positional).map(|s| (s, run.selection))
+}
+
 /// The package scripts a command runs across workspace packages, or none
 /// when it is not such a run: `pnpm -r run X`, `pnpm --filter A X`,
 /// `npm run X --workspaces` (or `-w A`), `yarn workspaces foreach run X`,
@@ -282,52 +385,11 @@ pub(crate) fn workspace_scripts(cmd: &Command) -> Vec<String> {
     let args = &cmd.words[1..];
     match program {
         "pnpm" | "npm" => {
-            // Flags whose value is the next word; `-w` takes a package only in npm.
-            let mut valued = vec![
-                "--filter",
-                "-F",
-                "--filter-prod",
-                "--dir",
-                "-C",
-                "--prefix",
-                "--workspace",
-                "--reporter",
-                "--loglevel",
-                "--workspace-concurrency",
-                "--test-pattern",
-                "--changed-files-ignore-pattern",
-                "--resume-from",
-            ];
-            if program == "npm" {
-                valued.push("-w");
-            }
-            let selects: &[&str] = if program == "pnpm" {
-                &["-r", "--recursive", "--filter", "-F", "--filter-prod"]
-            } else {
-                &["--workspaces", "-ws", "--workspace", "-w"]
-            };
-            let mut across = false;
-            let mut positional: Vec<&String> = Vec::new();
-            let mut i = 0;
-            while i < args.len() {
-                let w = args[i].as_str();
-                let name = w.split('=').next().unwrap_or(w);
-                if selects.contains(&name) {
-                    across = true;
-                }
-                if valued.contains(&name) && !w.contains('=') {
-                    i += 2;
-                    continue;
-                }
-                if !w.starts_with('-') {
-                    positional.push(&args[i]);
-                }
-                i += 1;
-            }
-            if !across {
+            let run = package_manager_args(program, args);
+            if !run.across {
                 return Vec::new();
             }
-            npm_script(program, &positional).into_iter().collect()
+            npm_script(program, &run.positional).into_iter().collect()
         }
         "yarn" => {
             let positional: Vec<&str> = args
@@ -956,6 +1018,30 @@ mod tests {
             assert_eq!(looped, substitute_make("echo $(LOOP)", &vars));
             assert!(looped.len() < 200, "{looped}");
         }
+    }
+
+    #[test]
+    fn a_package_run_names_its_script_and_where_it_runs() {
+        let run = |l: &str| package_run(&parse(l).unwrap());
+        assert_eq!(
+            run("pnpm --filter web lint"),
+            Some(("lint".into(), vec!["--filter=web".into()]))
+        );
+        assert_eq!(run("pnpm lint --filter=web"), run("pnpm --filter web lint"));
+        assert_ne!(run("pnpm --filter web lint"), run("pnpm --filter web test"));
+        assert_ne!(run("pnpm --filter web lint"), run("pnpm lint"));
+        assert_eq!(run("npm run build"), Some(("build".into(), vec![])));
+        assert_eq!(
+            run("yarn --cwd site build"),
+            Some(("build".into(), vec!["--cwd=site".into()]))
+        );
+        assert_eq!(
+            run("npm -w packages/a run test"),
+            Some(("test".into(), vec!["-w=packages/a".into()]))
+        );
+        // pnpm's `-w` is a switch: the script still follows it.
+        assert_eq!(run("pnpm -w lint"), Some(("lint".into(), vec![])));
+        assert_eq!(run("cargo test"), None);
     }
 
     #[test]

@@ -2151,3 +2151,35 @@ fn makefile_variables_that_name_variables_read_the_same_every_run() {
         assert!(m[2].contains("`.venv/bin/python -m build`"), "{}", m[2]);
     }
 }
+
+#[test]
+fn a_gate_script_run_in_one_package_is_run_by_ci_only_there_and_by_that_name() {
+    // `pnpm --filter web lint` runs `lint` in the package `web`. CI running
+    // `test` there does not run it, nor does `pnpm lint` at the root; the
+    // same run with its flags in another order does.
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        "package.json",
+        r#"{"name": "m", "private": true, "scripts": {"ci": "pnpm --filter web lint && pnpm --filter web test"}}"#,
+    );
+    let wf = ".github/workflows/ci.yml";
+    write(
+        tmp.path(),
+        wf,
+        "on: pull_request\npermissions: {}\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pnpm --filter web test\n      - run: pnpm lint\n",
+    );
+    let only = ["--only", "ci-equivalence"];
+    let (code, r) = check_json(tmp.path(), &only);
+    assert_eq!(code, 1, "{r}");
+    assert_eq!(
+        findings(&r, "ci-equivalence"),
+        vec![("package.json".into(), 1, "block".into())]
+    );
+    assert!(messages(&r, "ci-equivalence")[0].contains("`pnpm --filter web lint`"));
+
+    edit(tmp.path(), wf, "pnpm lint", "pnpm lint --filter=web");
+    let (code, r) = check_json(tmp.path(), &only);
+    assert_eq!(code, 0, "{r}");
+    assert_eq!(verdict(&r, "ci-equivalence"), "pass");
+}

@@ -8,7 +8,9 @@ use super::{Check, Code, Context, InPathOrder, Meta, Outcome, Scope, Seen, Workf
 use crate::finding::{Finding, Location, Severity};
 use crate::repo::Tree;
 use crate::shell::{Command, commands};
-use crate::tasks::{Item, Kind, Sources, invocation, parse, shell_script, workspace_scripts};
+use crate::tasks::{
+    Item, Sources, invocation, package_run, parse, shell_script, workspace_scripts,
+};
 use crate::workflow::WorkflowFile;
 use crate::workflow::WorkflowTree;
 use github_actions_models::common::Uses;
@@ -486,12 +488,11 @@ fn collect_missing<'a>(item: &'a Item, ci: &[Command], out: &mut Vec<Missing<'a>
 fn runs_in_ci(text: &str, ci: &[Command]) -> bool {
     let Some(want) = parse(text) else { return true };
     let pattern = relaxed(&want.words).join(" ");
-    let script = invocation(text).filter(|(k, _)| *k == Kind::Npm);
+    // The same package script run in the same packages, by any package
+    // manager and with its flags in any order.
+    let script = package_run(&want);
     ci.iter().any(|c| {
-        c.matches(&pattern)
-            || script
-                .as_ref()
-                .is_some_and(|s| invocation(&c.words.join(" ")).as_ref() == Some(s))
+        c.matches(&pattern) || script.as_ref().is_some_and(|s| package_run(c).as_ref() == Some(s))
     })
 }
 
@@ -714,7 +715,7 @@ fn expand_matrix(script: &str, matrix: &HashMap<String, Vec<String>>) -> Vec<Str
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tasks::{just_recipes, make_rules, mix_aliases, same_targets, split_script};
+    use crate::tasks::{Kind, just_recipes, make_rules, mix_aliases, same_targets, split_script};
 
     #[test]
     fn mix_alias_extraction() {
