@@ -1738,6 +1738,23 @@ fn a_publish_behind_a_workspace_package_script_is_followed() {
         "{messages:?}"
     );
 
+    // The workspaces named before the script (`npm -w A -w B run X`) are
+    // read the same way.
+    let tmp = copy_fixture("realworld/workspace-package-script");
+    edit(
+        tmp.path(),
+        "package.json",
+        "npm run publish-package --workspace=packages/core --workspace=packages/cli",
+        "npm -w packages/core -w packages/cli run publish-package",
+    );
+    let (code, r) = check_json(tmp.path(), &only);
+    assert_eq!(code, 1);
+    let messages = finding_messages(&r, "publish-environment");
+    assert!(
+        messages[0].2.contains("packages/core/package.json:6"),
+        "{messages:?}"
+    );
+
     // The folder a step runs in is where its package script is read: the
     // site's `deploy` that publishes makes that job a publishing job too.
     let tmp = copy_fixture("realworld/workspace-package-script");

@@ -4,7 +4,7 @@
 use crate::finding::Location;
 use crate::repo::{TextFile, Tree};
 use crate::shell::{Command, commands, commands_shared};
-use crate::tasks::{Item, Kind, Sources, invocation};
+use crate::tasks::{Item, Sources, invocation};
 use crate::workflow::WorkflowTree;
 use crate::workflow::oidc::job_holds_id_token;
 use crate::workflow::publish::{ReleaseFacts, Via, action_slug, publish_registry};
@@ -1318,7 +1318,9 @@ const CHECK_ONLY_FLAGS: &[&str] = &[
 /// (a workspace named by its package name, `--workspaces`, pnpm's
 /// `--filter`): those are not followed. With the folders, the script's name.
 fn package_dirs(cmd: &Command, wd: &str) -> Option<(String, Vec<String>)> {
-    let (_, name) = invocation(&cmd.raw).filter(|(k, _)| *k == Kind::Npm)?;
+    // The script after the flags and their values (`npm -w packages/a run
+    // build` runs `build`).
+    let (name, _) = crate::tasks::package_run(cmd)?;
     let clean = |d: &str| -> Option<String> {
         let d = d.trim().trim_start_matches("./").trim_end_matches('/');
         crate::repo::paths::normalize("", d)
