@@ -336,7 +336,7 @@ pub(crate) fn package_manager_args<'a>(program: &str, args: &'a [String]) -> Pac
             out.across = true;
         }
         let valued = VALUED.contains(&name) || (w_valued && name == "-w");
-        if SELECTING.contains(&name) && !(name == "-w" && !w_valued) {
+        if (w_valued || name != "-w") && SELECTING.contains(&name) {
             let value = if w.contains('=') {
                 w.to_string()
             } else if valued {
