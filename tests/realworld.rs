@@ -2048,3 +2048,40 @@ fn links_into_api_pages_a_typedoc_plugin_writes_at_build_are_not_missing() {
         ]
     );
 }
+
+#[test]
+fn images_pushed_only_to_registries_on_the_runner_ship_nothing() {
+    // An end-to-end job loads images into kind (`KO_DOCKER_REPO=kind.local`),
+    // pushes them to the cluster's registry on a loopback host (the job's
+    // `env:`), and tags a build for `localhost:5000`: nothing leaves the
+    // runner, so a workflow run on pull requests is no release workflow.
+    const E2E: &str = ".github/workflows/e2e.yml";
+    let only = ["--only", "release-triggers"];
+    let (code, r) = check_json(&rw("local-registry-e2e"), &only);
+    assert_eq!(code, 0);
+    assert!(findings(&r, "release-triggers").is_empty());
+
+    // Positive controls: each push sent to a registry off the runner ships,
+    // and a pull request then reaches it.
+    for (from, to) in [
+        (
+            "KO_DOCKER_REPO: registry.localhost:5000/demo",
+            "KO_DOCKER_REPO: ghcr.io/example/demo",
+        ),
+        (
+            "KO_DOCKER_REPO=kind.local ko apply",
+            "KO_DOCKER_REPO=ghcr.io/example/demo ko apply",
+        ),
+        ("-t localhost:5000/demo:e2e", "-t ghcr.io/example/demo:e2e"),
+    ] {
+        let tmp = copy_fixture("realworld/local-registry-e2e");
+        edit(tmp.path(), E2E, from, to);
+        let (code, r) = check_json(tmp.path(), &only);
+        assert_eq!(code, 1, "{to}");
+        assert_eq!(
+            findings(&r, "release-triggers"),
+            vec![(E2E.into(), 4, "block".into())],
+            "{to}"
+        );
+    }
+}
