@@ -2085,3 +2085,41 @@ fn images_pushed_only_to_registries_on_the_runner_ship_nothing() {
         );
     }
 }
+
+#[test]
+fn mkdocs_directory_urls_resolve_links_the_browser_follows_from_the_page_url() {
+    // MkDocs serves docs/guide/setup.md at guide/setup/ and leaves a link
+    // that names no Markdown file for the browser: `../../install` reaches
+    // the install page from there. A link to a Markdown file is rewritten
+    // from the file's folder, so `../../install.md` climbs out of the docs
+    // and still warns, as does a page that is gone.
+    const SETUP: &str = "docs/guide/setup.md";
+    let only = ["--only", "docs-links"];
+    let (_, r) = check_json(&rw("mkdocs-directory-urls"), &only);
+    assert_eq!(
+        findings(&r, "docs-links"),
+        vec![
+            (SETUP.into(), 7, "warn".into()),
+            (SETUP.into(), 9, "warn".into())
+        ]
+    );
+
+    // Positive control: with directory URLs off the page is guide/setup.html,
+    // and `../../install` leaves the site.
+    let tmp = copy_fixture("realworld/mkdocs-directory-urls");
+    edit(
+        tmp.path(),
+        "mkdocs.yml",
+        "site_name: demo\n",
+        "site_name: demo\nuse_directory_urls: false\n",
+    );
+    let (_, r) = check_json(tmp.path(), &only);
+    assert_eq!(
+        findings(&r, "docs-links"),
+        vec![
+            (SETUP.into(), 3, "warn".into()),
+            (SETUP.into(), 7, "warn".into()),
+            (SETUP.into(), 9, "warn".into())
+        ]
+    );
+}
