@@ -2200,3 +2200,78 @@ fn a_gate_script_run_in_one_package_is_run_by_ci_only_there_and_by_that_name() {
     assert_eq!(code, 0, "{r}");
     assert_eq!(verdict(&r, "ci-equivalence"), "pass");
 }
+
+#[test]
+fn images_pushed_only_to_registries_on_the_runner_ship_nothing() {
+    // An end-to-end job loads images into kind (`KO_DOCKER_REPO=kind.local`),
+    // pushes them to the cluster's registry on a loopback host (the job's
+    // `env:`), and tags a build for `localhost:5000`: nothing leaves the
+    // runner, so a workflow run on pull requests is no release workflow.
+    const E2E: &str = ".github/workflows/e2e.yml";
+    let only = ["--only", "release-triggers"];
+    let (code, r) = check_json(&rw("local-registry-e2e"), &only);
+    assert_eq!(code, 0);
+    assert!(findings(&r, "release-triggers").is_empty());
+
+    // Positive controls: each push sent to a registry off the runner ships,
+    // and a pull request then reaches it.
+    for (from, to) in [
+        (
+            "KO_DOCKER_REPO: registry.localhost:5000/demo",
+            "KO_DOCKER_REPO: ghcr.io/example/demo",
+        ),
+        (
+            "KO_DOCKER_REPO=kind.local ko apply",
+            "KO_DOCKER_REPO=ghcr.io/example/demo ko apply",
+        ),
+        ("-t localhost:5000/demo:e2e", "-t ghcr.io/example/demo:e2e"),
+    ] {
+        let tmp = copy_fixture("realworld/local-registry-e2e");
+        edit(tmp.path(), E2E, from, to);
+        let (code, r) = check_json(tmp.path(), &only);
+        assert_eq!(code, 1, "{to}");
+        assert_eq!(
+            findings(&r, "release-triggers"),
+            vec![(E2E.into(), 4, "block".into())],
+            "{to}"
+        );
+    }
+}
+
+#[test]
+fn mkdocs_directory_urls_resolve_links_the_browser_follows_from_the_page_url() {
+    // MkDocs serves docs/guide/setup.md at guide/setup/ and leaves a link
+    // that names no Markdown file for the browser: `../../install` reaches
+    // the install page from there. A link to a Markdown file is rewritten
+    // from the file's folder, so `../../install.md` climbs out of the docs
+    // and still warns, as does a page that is gone.
+    const SETUP: &str = "docs/guide/setup.md";
+    let only = ["--only", "docs-links"];
+    let (_, r) = check_json(&rw("mkdocs-directory-urls"), &only);
+    assert_eq!(
+        findings(&r, "docs-links"),
+        vec![
+            (SETUP.into(), 7, "warn".into()),
+            (SETUP.into(), 9, "warn".into())
+        ]
+    );
+
+    // Positive control: with directory URLs off the page is guide/setup.html,
+    // and `../../install` leaves the site.
+    let tmp = copy_fixture("realworld/mkdocs-directory-urls");
+    edit(
+        tmp.path(),
+        "mkdocs.yml",
+        "site_name: demo\n",
+        "site_name: demo\nuse_directory_urls: false\n",
+    );
+    let (_, r) = check_json(tmp.path(), &only);
+    assert_eq!(
+        findings(&r, "docs-links"),
+        vec![
+            (SETUP.into(), 3, "warn".into()),
+            (SETUP.into(), 7, "warn".into()),
+            (SETUP.into(), 9, "warn".into())
+        ]
+    );
+}

@@ -33,7 +33,8 @@ static META: Meta = Meta {
         docs named for releasing, publishing or the supported surface) and the policy's \
         `release_docs` globs (a glob that names no document blocks); elsewhere it warns. Links resolve as GitHub shows them or as \
         the docs' site generator builds them (mkdocs, with mkdocs-static-i18n's language \
-        folders over the default language's pages, mdBook, VitePress, Docusaurus, Zola, Hugo, \
+        folders over the default language's pages and, under its directory URLs, links to no \
+        Markdown file counted from the page's own URL, mdBook, VitePress, Docusaurus, Zola, Hugo, \
         Sphinx with MyST, ExDoc (a `mix.exs` `docs:` or a config script `ex_doc --config` \
         reads), Jekyll (root links with the site's `baseurl`), Starlight, DocFX, Nextra (its `content/` \
         folder, a folder per Next.js locale, `contentDirBasePath`): `x.html` for `x.md`, folder URLs, root links \

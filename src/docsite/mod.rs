@@ -12,7 +12,9 @@
 //! ExDoc flattens its extras so `setup.html` is `setup.md` wherever it
 //! lives (and copies its `assets:` folders beside them), and a Jekyll page is also reached at its `permalink:` and its
 //! `redirect_from:` URLs, a collection's pages under `/<name>/`, and a page
-//! served at a pretty URL (`x/`) counts its relative links from there. A
+//! served at a pretty URL (`x/`; MkDocs' directory URLs too, for links it
+//! does not rewrite, those not to a Markdown file) counts its relative
+//! links from there. A
 //! Docusaurus page is reached at its front-matter `id:`/`slug:` (in the docs
 //! and in each frozen `versioned_docs/version-*` copy), a React page of
 //! `src/pages` at its name, and the blog at its generated index (Docusaurus 1,
@@ -509,7 +511,12 @@ impl Docs {
             // A page served at `<name>/` reads `../other/` from that URL:
             // from the file's folder that is one level higher (so a link
             // that climbs above the root from the file may still land).
-            if let Some(own) = pretty_url_folder(site, doc)
+            // MkDocs rewrites a link to a Markdown file from the file's
+            // folder; only its other links stay for the browser to resolve.
+            let rewritten = site.generator == Generator::Mkdocs
+                && [".md", ".markdown"].iter().any(|e| file_part.ends_with(e));
+            if !rewritten
+                && let Some(own) = pretty_url_folder(site, doc)
                 && let Some(t) = normalize(&own, file_part)
             {
                 tries.push(t);
@@ -790,18 +797,29 @@ fn find_sites(tree: &Tree) -> Vec<Site> {
             && (name.ends_with(".yml") || name.ends_with(".yaml")))
             && !path.contains("/.")
         {
-            let docs_dir = tree
-                .text(path)
-                .ok()
+            let text = tree.text(path).ok();
+            let docs_dir = text
+                .as_ref()
                 .and_then(|t| yaml_key(&t.text, "docs_dir"))
                 .unwrap_or_else(|| "docs".into());
+            let source = join(dir, &docs_dir);
+            // `use_directory_urls` (on unless set false) serves
+            // `guide/setup.md` at `guide/setup/`.
+            let directory_urls = text
+                .as_ref()
+                .and_then(|t| yaml_key(&t.text, "use_directory_urls"))
+                .is_none_or(|v| !v.eq_ignore_ascii_case("false"));
             Some(Site {
                 generator: Generator::Mkdocs,
                 config: path.into(),
-                sources: vec![join(dir, &docs_dir)],
+                sources: vec![source.clone()],
                 assets: Vec::new(),
                 routes: Vec::new(),
-                pretty: Vec::new(),
+                pretty: if directory_urls {
+                    vec![source]
+                } else {
+                    Vec::new()
+                },
                 generated: Vec::new(),
             })
         } else if name == "book.toml" {

@@ -792,8 +792,13 @@ fn analyse_job(
                 judge_uses(i, uses, env_map(with), &mut role)
             }
             StepBody::Run { run, .. } => {
+                // Where `ko` pushes: the nearest `env:` that names it.
+                let ko_repo = [&step.env, &job.env, workflow_env]
+                    .into_iter()
+                    .find_map(|e| env_map(e).and_then(|m| m.get(KO_REPO_VAR)))
+                    .map(env_value);
                 for (line, cmd) in commands_shared(run).iter() {
-                    judge_command(i, *line, cmd, &mut role);
+                    judge_command(i, *line, cmd, ko_repo.as_deref(), &mut role);
                 }
             }
         }
@@ -902,7 +907,7 @@ fn judge_behind(b: &Behind, role: &mut JobRole) {
                 judge_uses(b.step, &u, Some(&env), role);
             }
         }
-        Ran::Command(c) => judge_command(b.step, 0, c, role),
+        Ran::Command(c) => judge_command(b.step, 0, c, None, role),
         Ran::Publish(registry, via) => role.publishes.push(PublishStep {
             step: b.step,
             registry: *registry,
@@ -923,7 +928,8 @@ fn judge_behind(b: &Behind, role: &mut JobRole) {
 }
 
 /// A command of a step's script: a publish, or a shipping command.
-fn judge_command(i: usize, line: usize, cmd: &Command, role: &mut JobRole) {
+/// `ko_repo` is the `KO_DOCKER_REPO` the step's environment sets, if any.
+fn judge_command(i: usize, line: usize, cmd: &Command, ko_repo: Option<&str>, role: &mut JobRole) {
     if let Some(reg) = publish_registry(cmd) {
         role.publishes.push(PublishStep {
             step: i,
@@ -936,7 +942,7 @@ fn judge_command(i: usize, line: usize, cmd: &Command, role: &mut JobRole) {
         });
     } else if (ship_command(cmd)
         && !(cmd.matches("goreleaser release") && cmd.has_flag(&["--snapshot"])))
-        || pushes_image(cmd)
+        || pushes_image(cmd, ko_repo)
     {
         role.ships.push(ShipStep {
             step: i,
@@ -949,8 +955,12 @@ fn judge_command(i: usize, line: usize, cmd: &Command, role: &mut JobRole) {
 /// `docker buildx build --push` (or `--output type=registry`), `docker
 /// buildx bake --push`, `docker manifest push`, `crane push|copy`, `oras
 /// push`, `helm push`, and `ko build|publish|resolve`, which push unless
-/// told to keep the image local.
-fn pushes_image(cmd: &Command) -> bool {
+/// told to keep the image local. A push whose every destination is a
+/// registry on the runner itself is a test's, not a release's: `ko` told
+/// by `KO_DOCKER_REPO` (inline, else `ko_repo` from the step's
+/// environment) to load into kind or the local daemon or to push to a
+/// loopback host, a build tagged only for a loopback host.
+fn pushes_image(cmd: &Command, ko_repo: Option<&str>) -> bool {
     if to_test_registry(cmd) {
         return false;
     }
@@ -974,6 +984,10 @@ fn pushes_image(cmd: &Command) -> bool {
             w.strip_prefix("--push=")
                 .is_some_and(|v| matches!(v.trim_matches(['"', '\'']), "false" | "0"))
         });
+        let mut tags = cmd.flag_values(&["--tag", "-t"]).peekable();
+        if tags.peek().is_some() && tags.all(runner_local_registry) {
+            return false;
+        }
         return (cmd.has_flag(&["--push"]) && !push_off) || registry_output();
     }
     if [
@@ -996,6 +1010,42 @@ fn pushes_image(cmd: &Command) -> bool {
         .iter()
         .any(|p| cmd.matches(p))
         && !cmd.has_flag(&["--local", "-L", "--push=false"])
+        && !inline_assignment(&cmd.raw, KO_REPO_VAR)
+            .or(ko_repo)
+            .is_some_and(runner_local_registry)
+}
+
+/// The variable that names where `ko` pushes.
+const KO_REPO_VAR: &str = "KO_DOCKER_REPO";
+
+/// The value a `NAME=value` prefix of a command line gives `name`
+/// (`KO_DOCKER_REPO=kind.local ko apply -f x`), quotes removed.
+fn inline_assignment<'a>(raw: &'a str, name: &str) -> Option<&'a str> {
+    raw.split_whitespace()
+        .take_while(|w| w.contains('='))
+        .find_map(|w| w.strip_prefix(name)?.strip_prefix('='))
+        .map(|v| v.trim_matches(['"', '\'']))
+}
+
+/// Whether an image destination is a registry on the runner itself: a
+/// loopback host (`localhost:5000/x`, `registry.localhost:5000/x`,
+/// `127.0.0.1:5000/x`) or ko's names for loading into kind or the local
+/// Docker daemon (`kind.local`, `ko.local`).
+fn runner_local_registry(dest: &str) -> bool {
+    let dest = dest.trim_matches(['"', '\'']);
+    let host = dest.split('/').next().unwrap_or(dest);
+    let host = match host.rsplit_once(':') {
+        Some((h, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => h,
+        _ => host,
+    };
+    let host = host.to_ascii_lowercase();
+    matches!(
+        host.as_str(),
+        "localhost" | "kind.local" | "ko.local" | "[::1]"
+    ) || host.ends_with(".localhost")
+        || host.strip_prefix("127.").is_some_and(|rest| {
+            rest.split('.').count() == 3 && rest.split('.').all(|o| o.parse::<u8>().is_ok())
+        })
 }
 
 /// Whether an image push is told to reach its registry without TLS or
@@ -2263,12 +2313,26 @@ mod tests {
     }
 
     #[test]
+    fn ko_pushes_where_the_environment_says() {
+        let (_, cmd) = commands("ko build ./cmd/x").remove(0);
+        assert!(!pushes_image(&cmd, Some("kind.local")));
+        assert!(!pushes_image(&cmd, Some("registry.localhost:5000/ko")));
+        assert!(pushes_image(&cmd, Some("ghcr.io/o/x")));
+        // An inline assignment wins over the environment.
+        let (_, cmd) = commands("KO_DOCKER_REPO=ghcr.io/o ko build ./cmd/x").remove(0);
+        assert!(pushes_image(&cmd, Some("kind.local")));
+    }
+
+    #[test]
     fn image_builds_that_push_ship() {
         let ships = |line: &str| {
             let (_, cmd) = commands(line).remove(0);
-            pushes_image(&cmd)
+            pushes_image(&cmd, None)
         };
         for line in [
+            "KO_DOCKER_REPO=ghcr.io/o ko build ./cmd/x",
+            "KO_DOCKER_REPO=localhost.example.com/x ko build ./cmd/x",
+            "docker buildx build --push -t localhost:5000/x -t ghcr.io/o/x .",
             "docker buildx build --push -t ghcr.io/o/x:1 .",
             "docker buildx build --push=${{ github.event_name != 'pull_request' }} .",
             "docker build --output type=registry -t o/x .",
@@ -2292,6 +2356,11 @@ mod tests {
             "helm push chart.tgz oci://localhost:5000/charts --plain-http",
             "docker buildx build --output type=registry,registry.insecure=true -t localhost:5000/x .",
             "helm package chart",
+            "KO_DOCKER_REPO=kind.local ko apply -f ./config",
+            "KO_DOCKER_REPO=ko.local ko build ./cmd/x",
+            "KO_DOCKER_REPO=registry.localhost:5000/x ko build ./cmd/x",
+            "KO_DOCKER_REPO=127.0.0.1:5000/x ko resolve -f ./config",
+            "docker buildx build --push -t localhost:5000/x:1 -t localhost:5000/x:2 .",
         ] {
             assert!(!ships(line), "{line}");
         }
