@@ -282,38 +282,29 @@ pub(crate) struct PackageArgs<'a> {
 }
 
 pub(crate) fn package_manager_args<'a>(program: &str, args: &'a [String]) -> PackageArgs<'a> {
-    // Flags whose value is the next word; `-w` takes a package only in npm.
-    const VALUED: &[&str] = &[
-        "--filter",
-        "-F",
-        "--filter-prod",
-        "--dir",
-        "-C",
-        "--prefix",
-        "--cwd",
-        "--workspace",
-        "--reporter",
-        "--loglevel",
-        "--workspace-concurrency",
-        "--test-pattern",
-        "--changed-files-ignore-pattern",
-        "--resume-from",
-    ];
-    // Flags that choose where the script runs.
-    const SELECTING: &[&str] = &[
-        "--filter",
-        "-F",
-        "--filter-prod",
-        "--dir",
-        "-C",
-        "--prefix",
-        "--cwd",
-        "--workspace",
-        "-w",
-        "--workspaces",
-        "-ws",
-        "-r",
-        "--recursive",
+    // Each flag: whether the next word is its value, and whether it
+    // chooses where the script runs. npm's `-w` names a workspace; pnpm's
+    // is `--workspace-root`, a switch (both told apart below).
+    const FLAGS: &[(&str, bool, bool)] = &[
+        ("--filter", true, true),
+        ("-F", true, true),
+        ("--filter-prod", true, true),
+        ("--dir", true, true),
+        ("-C", true, true),
+        ("--prefix", true, true),
+        ("--cwd", true, true),
+        ("--workspace", true, true),
+        ("-w", false, true),
+        ("--workspaces", false, true),
+        ("-ws", false, true),
+        ("-r", false, true),
+        ("--recursive", false, true),
+        ("--reporter", true, false),
+        ("--loglevel", true, false),
+        ("--workspace-concurrency", true, false),
+        ("--test-pattern", true, false),
+        ("--changed-files-ignore-pattern", true, false),
+        ("--resume-from", true, false),
     ];
     let across_flags: &[&str] = match program {
         "pnpm" => &["-r", "--recursive", "--filter", "-F", "--filter-prod"],
@@ -335,8 +326,9 @@ pub(crate) fn package_manager_args<'a>(program: &str, args: &'a [String]) -> Pac
         if across_flags.contains(&name) {
             out.across = true;
         }
-        let valued = VALUED.contains(&name) || (w_valued && name == "-w");
-        if (w_valued || name != "-w") && SELECTING.contains(&name) {
+        let flag = FLAGS.iter().find(|(f, _, _)| *f == name);
+        let valued = flag.is_some_and(|f| f.1) || (w_valued && name == "-w");
+        if (w_valued || name != "-w") && flag.is_some_and(|f| f.2) {
             let value = if w.contains('=') {
                 w.to_string()
             } else if valued {

@@ -86,14 +86,8 @@ mod tests {
     use super::*;
 
     fn tree(files: &[&str]) -> (tempfile::TempDir, Tree) {
-        let d = tempfile::tempdir().unwrap();
-        for f in files {
-            let p = d.path().join(f);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, "x\n").unwrap();
-        }
-        let t = Tree::discover(d.path()).unwrap();
-        (d, t)
+        let files: Vec<(&str, &str)> = files.iter().map(|f| (*f, "x\n")).collect();
+        crate::repo::test_tree(&files)
     }
 
     #[test]

@@ -40,14 +40,8 @@ mod tests {
     use crate::repo::Tree;
 
     fn tree(files: &[&str]) -> (tempfile::TempDir, Tree) {
-        let dir = tempfile::tempdir().unwrap();
-        for f in files {
-            let p = dir.path().join(f);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, "# page\n").unwrap();
-        }
-        let tree = Tree::discover(dir.path()).unwrap();
-        (dir, tree)
+        let files: Vec<(&str, &str)> = files.iter().map(|f| (*f, "# page\n")).collect();
+        crate::repo::test_tree(&files)
     }
 
     #[test]

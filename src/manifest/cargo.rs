@@ -360,7 +360,7 @@ fn expand_members(tree: &Tree, dir: &str, ws: &Node) -> Vec<String> {
 mod tests {
     use super::*;
 
-    use crate::manifest::test_tree as tree;
+    use crate::repo::test_tree as tree;
 
     #[test]
     fn inherits_from_workspace_package() {

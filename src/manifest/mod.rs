@@ -752,19 +752,6 @@ pub fn consensus(sources: &[VersionSource]) -> Option<String> {
     None
 }
 
-/// A tree written from `(path, text)` pairs, for the readers' unit tests.
-#[cfg(test)]
-pub(crate) fn test_tree(files: &[(&str, &str)]) -> (tempfile::TempDir, Tree) {
-    let d = tempfile::tempdir().expect("tempdir");
-    for (p, t) in files {
-        let abs = d.path().join(p);
-        std::fs::create_dir_all(abs.parent().expect("parent")).expect("mkdir");
-        std::fs::write(abs, t).expect("write");
-    }
-    let t = Tree::discover(d.path()).expect("discover");
-    (d, t)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -273,7 +273,7 @@ fn version_in_file(tree: &Tree, path: &str, names: &str) -> Result<Field, String
 mod tests {
     use super::*;
 
-    use crate::manifest::test_tree as tree;
+    use crate::repo::test_tree as tree;
 
     #[test]
     fn pep621_literal() {
