@@ -210,8 +210,16 @@ pub(crate) fn invocation(cmd: &str) -> Option<(Kind, String)> {
         "mix" => Some((Kind::Mix, args.first()?.to_string())),
         "make" | "gmake" => Some((Kind::Make, args.first()?.to_string())),
         "just" => Some((Kind::Just, args.first()?.to_string())),
-        // Vite+'s `vp run X` runs the package.json script X.
-        "npm" | "yarn" | "pnpm" | "bun" | "vp" => npm_script(&first, &args).map(|s| (Kind::Npm, s)),
+        // Vite+'s `vp run X` runs the package.json script X. One run in
+        // other packages or another folder (`--filter web`, `-w a`,
+        // `--prefix site`, `-r`) is not the root's script: not named here.
+        "npm" | "yarn" | "pnpm" | "bun" | "vp" => {
+            let run = package_manager_args(&first, &w[1..]);
+            if !run.selection.is_empty() {
+                return None;
+            }
+            npm_script(&first, &run.positional).map(|s| (Kind::Npm, s))
+        }
         _ => None,
     }
 }
@@ -1034,6 +1042,14 @@ mod tests {
         // pnpm's `-w` is a switch: the script still follows it.
         assert_eq!(run("pnpm -w lint"), Some(("lint".into(), vec![])));
         assert_eq!(run("cargo test"), None);
+        // The root's scripts are named only by runs at the root.
+        assert_eq!(invocation("pnpm --filter web build"), None);
+        assert_eq!(invocation("npm run build --workspace=packages/a"), None);
+        assert_eq!(invocation("pnpm -r build"), None);
+        assert_eq!(
+            invocation("pnpm run build"),
+            Some((Kind::Npm, "build".to_string()))
+        );
     }
 
     #[test]
